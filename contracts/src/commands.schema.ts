@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { JobId, UserId } from "./job.schema.ts";
+import type { Stage } from "./subjects.ts";
+
+const JobRef = { v: z.literal(1), jobId: JobId, userId: UserId };
+
+/** critical: probe and validate the upload, extract audio, plan chunks, fan out. */
+export const IngestCommand = z.object({ ...JobRef }).strict();
+
+/** high: transcribe one chunk of a job's audio. */
+export const TranscribeCommand = z
+  .object({
+    ...JobRef,
+    chunk: z.object({
+      index: z.number().int().nonnegative(),
+      count: z.number().int().positive(),
+      startSec: z.number().nonnegative(),
+      endSec: z.number().nonnegative(),
+    }),
+  })
+  .strict();
+
+/** high: label speakers once every chunk is transcribed. */
+export const DiarizeCommand = z.object({ ...JobRef }).strict();
+
+/** default: sentences, paragraphs and the requested enhancements; completes the job. */
+export const EnhanceCommand = z.object({ ...JobRef }).strict();
+
+/** low: delete temporary blobs after a job ends, or everything when it is deleted. */
+export const CleanupCommand = z
+  .object({ ...JobRef, reason: z.enum(["completed", "failed", "canceled", "deleted", "expired"]) })
+  .strict();
+
+export const COMMANDS = {
+  ingest: IngestCommand,
+  transcribe: TranscribeCommand,
+  diarize: DiarizeCommand,
+  enhance: EnhanceCommand,
+  cleanup: CleanupCommand,
+} as const satisfies Record<Stage, z.ZodType>;
+
+export type Command<S extends Stage> = z.infer<(typeof COMMANDS)[S]>;
+export type IngestCommand = Command<"ingest">;
+export type TranscribeCommand = Command<"transcribe">;
+export type DiarizeCommand = Command<"diarize">;
+export type EnhanceCommand = Command<"enhance">;
+export type CleanupCommand = Command<"cleanup">;
+
+/** What the dead-letter stream holds: the original message and why it was given up on. */
+export const DeadLetter = z.object({
+  v: z.literal(1),
+  stage: z.string(),
+  subject: z.string(),
+  data: z.string(),
+  error: z.object({ code: z.string(), message: z.string() }),
+  deliveries: z.number().int(),
+  service: z.string(),
+  at: z.iso.datetime(),
+  traceId: z.string().optional(),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;

@@ -1,0 +1,38 @@
+/**
+ * Stable error codes. Clients and operators key on these, so they never change meaning;
+ * the gateway maps each to an HTTP status (a test checks every code is mapped).
+ */
+export const ERROR_CODES = {
+  // Request errors (gateway).
+  VALIDATION_FAILED: "The request body, query or parameters do not match the schema.",
+  INVALID_JSON: "The body or the options field is not valid JSON.",
+  UNAUTHORIZED: "Missing, invalid or expired bearer token.",
+  INVALID_CREDENTIALS: "Email or password is wrong.",
+  FORBIDDEN: "The caller may not do this.",
+  NOT_FOUND: "No such resource.",
+  EMAIL_TAKEN: "An account with this email already exists.",
+  FILE_MISSING: "The multipart request has no file part.",
+  FILE_EMPTY: "The uploaded file is empty.",
+  FILE_TOO_LARGE: "The upload exceeds the configured size limit.",
+  UNSUPPORTED_CONTENT_TYPE: "The request's content type is not accepted here.",
+  TRANSCRIPT_NOT_READY: "The job has not completed, so it has no transcript yet.",
+  JOB_FINISHED: "The job has already finished and cannot change state.",
+  SERVICE_UNAVAILABLE: "A dependency (NATS, a store) is unreachable; retry later.",
+  INTERNAL: "An unexpected server error.",
+  // Job failure codes (workers).
+  MEDIA_UNREADABLE: "The file is not media ffprobe can read (corrupt, truncated or not media at all).",
+  MEDIA_NO_AUDIO: "The media has no audio stream.",
+  MEDIA_UNSUPPORTED_CODEC: "The audio codec cannot be decoded.",
+  MEDIA_TOO_LONG: "The media is longer than the configured maximum duration.",
+  LANGUAGE_UNSUPPORTED: "The chosen engine does not support the requested language.",
+  ENGINE_UNKNOWN: "No transcription engine of that name is configured.",
+  ENGINE_FAILED: "The transcription engine failed on this audio.",
+  STAGE_TIMEOUT: "A stage made no progress before its deadline.",
+  RETRIES_EXHAUSTED: "A stage kept failing after every retry.",
+  POISON_MESSAGE: "A message did not match its contract.",
+  CANCELED: "The job was canceled.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === "string" && Object.hasOwn(ERROR_CODES, code);

@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { JobError, JobId, JobStatus, PIPELINE_STAGES, UserId } from "./job.schema.ts";
+
+export const JOB_EVENT_TYPES = ["queued", "stage.started", "progress", "stage.done", "completed", "failed", "canceled"] as const;
+
+/** A job's state change, published on `mp4t.v1.events.<jobId>` for SSE, webhooks and audit. */
+export const JobEvent = z
+  .object({
+    v: z.literal(1),
+    type: z.enum(JOB_EVENT_TYPES),
+    jobId: JobId,
+    userId: UserId,
+    status: JobStatus,
+    progress: z.number().min(0).max(1),
+    stage: z.enum(PIPELINE_STAGES).optional(),
+    error: JobError.optional(),
+    at: z.iso.datetime(),
+  })
+  .strict();
+export type JobEvent = z.infer<typeof JobEvent>;
+export const isTerminalEvent = (e: JobEvent) => e.type === "completed" || e.type === "failed" || e.type === "canceled";

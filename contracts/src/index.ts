@@ -1,0 +1,19 @@
+export {
+  LANES, JOB_CLASSES, STAGE_LANES, STAGES, STAGE_SERVICES, SERVICE_NAMES,
+  Streams, Subjects, BlobKeys, durableName, discoveryName,
+} from "./subjects.ts";
+export type { Lane, JobClass, Stage, ServiceName } from "./subjects.ts";
+export { ERROR_CODES, isErrorCode } from "./errors.ts";
+export type { ErrorCode } from "./errors.ts";
+export {
+  JobId, UserId, JOB_STATUSES, JobStatus, JOB_TRANSITIONS, isTerminal, canTransition, PIPELINE_STAGES,
+  StageStatus, StageState, EnhanceOption, JobOptions, MediaInfo, JobError, Job, User,
+} from "./job.schema.ts";
+export type { PipelineStage, JobOptionsInput } from "./job.schema.ts";
+export {
+  IngestCommand, TranscribeCommand, DiarizeCommand, EnhanceCommand, CleanupCommand, COMMANDS, DeadLetter,
+} from "./commands.schema.ts";
+export type { Command } from "./commands.schema.ts";
+export { JOB_EVENT_TYPES, JobEvent, isTerminalEvent } from "./events.schema.ts";
+export { Word, Segment, ChunkResult, Enhancements, Transcript, TRANSCRIPT_FORMATS } from "./transcript.schema.ts";
+export type { TranscriptFormat } from "./transcript.schema.ts";

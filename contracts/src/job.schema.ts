@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { JOB_CLASSES } from "./subjects.ts";
+
+export const JobId = z.string().regex(/^[0-9a-z]{26}$/, "a job id is 26 lowercase base32 characters");
+export const UserId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const JOB_STATUSES = ["queued", "processing", "completed", "failed", "canceled"] as const;
+export const JobStatus = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+/** Legal transitions; anything else is rejected by the job store's callers. */
+export const JOB_TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
+  queued: ["processing", "failed", "canceled"],
+  processing: ["completed", "failed", "canceled"],
+  completed: [],
+  failed: [],
+  canceled: [],
+};
+export const isTerminal = (s: JobStatus) => JOB_TRANSITIONS[s].length === 0;
+export const canTransition = (from: JobStatus, to: JobStatus) =>
+  from === to ? !isTerminal(from) : JOB_TRANSITIONS[from].includes(to);
+
+export const PIPELINE_STAGES = ["ingest", "transcribe", "diarize", "enhance"] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+export const StageStatus = z.enum(["pending", "running", "done", "failed", "skipped"]);
+export const StageState = z.object({
+  status: StageStatus,
+  startedAt: z.iso.datetime().optional(),
+  finishedAt: z.iso.datetime().optional(),
+});
+export type StageState = z.infer<typeof StageState>;
+
+export const EnhanceOption = z.union([
+  z.enum(["clean", "summary", "notes"]),
+  z.string().regex(/^translate:[a-z]{2,3}(-[A-Za-z]{2,4})?$/, 'use "translate:<language code>", e.g. "translate:de"'),
+]);
+
+/** Options a client may send with an upload. Unknown fields are rejected, not ignored. */
+export const JobOptions = z
+  .object({
+    language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/).default("en"),
+    diarize: z.boolean().default(true),
+    speakers: z.number().int().min(1).max(20).optional(),
+    enhance: z.array(EnhanceOption).max(10).default([]),
+    class: z.enum(JOB_CLASSES).default("interactive"),
+    engine: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+  })
+  .strict();
+export type JobOptions = z.infer<typeof JobOptions>;
+export type JobOptionsInput = z.input<typeof JobOptions>;
+
+export const MediaInfo = z.object({
+  durationSec: z.number().nonnegative(),
+  container: z.string(),
+  audioCodec: z.string(),
+  sampleRate: z.number().int().positive().optional(),
+  channels: z.number().int().positive().optional(),
+  hasVideo: z.boolean(),
+});
+export type MediaInfo = z.infer<typeof MediaInfo>;
+
+export const JobError = z.object({ code: z.string(), message: z.string() });
+
+export const Job = z.object({
+  id: JobId,
+  userId: UserId,
+  status: JobStatus,
+  progress: z.number().min(0).max(1),
+  fileName: z.string().max(512),
+  sizeBytes: z.number().int().nonnegative(),
+  options: JobOptions,
+  stages: z.partialRecord(z.enum(PIPELINE_STAGES), StageState),
+  media: MediaInfo.optional(),
+  chunks: z.object({ count: z.number().int().nonnegative(), done: z.array(z.number().int()) }).optional(),
+  error: JobError.optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  completedAt: z.iso.datetime().optional(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const User = z.object({
+  id: UserId,
+  email: z.email(),
+  passwordHash: z.string(),
+  role: z.enum(["user", "admin"]),
+  createdAt: z.iso.datetime(),
+});
+export type User = z.infer<typeof User>;

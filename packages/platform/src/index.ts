@@ -1,0 +1,15 @@
+export { AppError, RetryableError, PermanentError, errorMessage } from "./errors.ts";
+export { loadConfig, ConfigError, baseEnv, envBool } from "./config.ts";
+export { createLogger } from "./logger.ts";
+export type { Logger } from "./logger.ts";
+export { newId } from "./ids.ts";
+export { connectNats } from "./nats.ts";
+export { ensureTopology, streamConfigs } from "./topology.ts";
+export type { TopologyOptions } from "./topology.ts";
+export { createPublisher } from "./messaging.ts";
+export type { Publisher } from "./messaging.ts";
+export { backoffMs } from "./backoff.ts";
+export { createWorker, ensureConsumer } from "./worker.ts";
+export type { Handler, HandlerContext, Worker, WorkerOptions, WorkerStats, GiveUp } from "./worker.ts";
+export { checkHandlerTable, registerInstance, startServiceRuntime, onShutdown } from "./runtime.ts";
+export type { HandlerTable, ServiceRuntime, WorkerSettings, InstanceInfo } from "./runtime.ts";

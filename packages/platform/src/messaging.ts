@@ -1,0 +1,38 @@
+import {
+  COMMANDS, JobEvent, Subjects,
+  type Command, type JobClass, type Stage,
+} from "@mp4t/contracts";
+import type { JetStreamClient } from "@nats-io/jetstream";
+import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
+import { AppError } from "./errors.ts";
+
+/**
+ * Publishes commands and events. Every message is validated against its contract before it
+ * leaves, and carries a Nats-Msg-Id so a retried publish inside the dedup window is dropped.
+ */
+export type Publisher = {
+  command<S extends Stage>(stage: S, cls: JobClass, msg: Command<S>, msgId: string): Promise<void>;
+  event(event: JobEvent): Promise<void>;
+};
+
+export function createPublisher(js: JetStreamClient, opts: { service: string; headers?: () => MsgHdrs | undefined }): Publisher {
+  const hdrs = () => {
+    const h = opts.headers?.() ?? natsHeaders();
+    h.set("Mp4t-Publisher", opts.service);
+    return h;
+  };
+  return {
+    async command(stage, cls, msg, msgId) {
+      const parsed = COMMANDS[stage].safeParse(msg);
+      if (!parsed.success) throw new AppError("POISON_MESSAGE", `refusing to publish an invalid ${stage} command: ${parsed.error.message}`);
+      await js.publish(Subjects.work(stage, cls), JSON.stringify(parsed.data), { msgID: msgId, headers: hdrs() });
+    },
+    async event(event) {
+      const parsed = JobEvent.safeParse(event);
+      if (!parsed.success) throw new AppError("POISON_MESSAGE", `refusing to publish an invalid event: ${parsed.error.message}`);
+      const e = parsed.data;
+      const msgID = `${e.jobId}:${e.type}:${e.stage ?? ""}:${e.progress.toFixed(3)}`;
+      await js.publish(Subjects.jobEvents(e.jobId), JSON.stringify(e), { msgID, headers: hdrs() });
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { Logger } from "./logger.ts";
+
+/** Connects with unlimited reconnects: a NATS restart must never take a service down. */
+export async function connectNats(opts: { servers: string; name: string; logger: Logger }): Promise<NatsConnection> {
+  const nc = await connect({
+    servers: opts.servers.split(",").map((s) => s.trim()),
+    name: opts.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+  });
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === "disconnect" || s.type === "reconnect" || s.type === "error") {
+        opts.logger.warn({ natsStatus: s.type, server: "server" in s ? s.server : undefined }, "nats connection status");
+      }
+    }
+  })();
+  return nc;
+}

@@ -1,0 +1,115 @@
+import { hostname } from "node:os";
+import {
+  STAGE_LANES, STAGE_SERVICES, STAGES, discoveryName,
+  type ServiceName, type Stage,
+} from "@mp4t/contracts";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { Svcm, type Service } from "@nats-io/services";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { AppError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import { ensureTopology } from "./topology.ts";
+import { createWorker, type Handler, type Worker, type WorkerStats } from "./worker.ts";
+import type { Command } from "@mp4t/contracts";
+
+export type HandlerTable = { [S in Stage]?: Handler<S> };
+
+/**
+ * One handler per subject, checked at boot: a service must handle exactly the stages
+ * contracts assign to it, no fewer and no more.
+ */
+export function checkHandlerTable(service: ServiceName, table: HandlerTable): Stage[] {
+  const owned = STAGES.filter((s) => STAGE_SERVICES[s] === service);
+  const given = Object.keys(table) as Stage[];
+  const missing = owned.filter((s) => typeof table[s] !== "function");
+  const foreign = given.filter((s) => !owned.includes(s));
+  if (missing.length || foreign.length) {
+    throw new Error(
+      `${service}: handler table does not match contracts` +
+        (missing.length ? `; no handler for ${missing.join(", ")}` : "") +
+        (foreign.length ? `; handlers for stages owned by other services: ${foreign.join(", ")}` : ""),
+    );
+  }
+  return owned;
+}
+
+export type WorkerSettings = { concurrency: number; ackWaitMs: number; maxDeliver: number; deadlineMs: number; backoff?: { baseMs: number; maxMs: number } };
+
+export type InstanceInfo = { service: ServiceName; lanes: string[]; version?: string; stats: () => Record<string, unknown> };
+
+/** Registers this process with NATS service discovery so `GET /v1/admin/services` can list it. */
+export async function registerInstance(nc: NatsConnection, info: InstanceInfo): Promise<Service> {
+  // @nats-io/services pins an older nats-core; the connection object is the same at runtime.
+  const svcm = new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]);
+  const svc = await svcm.add({
+    name: discoveryName(info.service),
+    version: info.version ?? "0.1.0",
+    description: `MP4toText ${info.service}`,
+    metadata: { service: info.service, lanes: info.lanes.join(","), host: hostname(), pid: String(process.pid) },
+    statsHandler: async () => info.stats(),
+  });
+  svc.addEndpoint("status", {
+    subject: `mp4t.v1.svc.${info.service}.${svc.info().id}.status`,
+    handler: (_err, msg) => msg.respond(JSON.stringify(info.stats())),
+  });
+  return svc;
+}
+
+export type ServiceRuntime = { workers: Worker[]; stats(): WorkerStats[]; stop(graceMs: number): Promise<void> };
+
+export async function startServiceRuntime(opts: {
+  service: ServiceName;
+  nc: NatsConnection;
+  logger: Logger;
+  handlers: HandlerTable;
+  settings: WorkerSettings;
+  onGiveUp?: <S extends Stage>(stage: S, msg: Command<S>, error: AppError) => Promise<void>;
+  extraStats?: () => Record<string, unknown>;
+}): Promise<ServiceRuntime> {
+  const stages = checkHandlerTable(opts.service, opts.handlers);
+  const jsm = await jetstreamManager(opts.nc);
+  await ensureTopology(jsm);
+  const js = jetstream(opts.nc);
+  const workers = stages.map((stage) =>
+    createWorker({
+      js, jsm, stage, service: opts.service, logger: opts.logger,
+      handler: opts.handlers[stage] as Handler<typeof stage>,
+      ...opts.settings,
+      ...(opts.onGiveUp ? { onGiveUp: (msg, err) => opts.onGiveUp!(stage, msg, err) } : {}),
+    }),
+  );
+  for (const w of workers) await w.start();
+  const stats = () => workers.map((w) => w.stats());
+  const svc = await registerInstance(opts.nc, {
+    service: opts.service,
+    lanes: [...new Set(stages.map((s) => STAGE_LANES[s]))],
+    stats: () => ({ workers: stats(), uptimeSec: Math.round(process.uptime()), rssBytes: process.memoryUsage().rss, ...opts.extraStats?.() }),
+  });
+  return {
+    workers,
+    stats,
+    async stop(graceMs) {
+      await svc.stop().catch(() => undefined);
+      await Promise.all(workers.map((w) => w.stop(graceMs)));
+    },
+  };
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */
+export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => handle("SIGTERM"));
+  process.on("SIGINT", () => handle("SIGINT"));
+}

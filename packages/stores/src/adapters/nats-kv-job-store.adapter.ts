@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import { Job, User } from "@mp4t/contracts";
+import { AppError } from "@mp4t/platform";
+import { Kvm, type KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { JobPage, JobRef, JobStore, ListJobsQuery } from "../ports.ts";
+
+const MAX_CAS_ATTEMPTS = 50;
+const enc = (v: unknown) => JSON.stringify(v);
+const emailKey = (email: string) => `email.${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
+const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
+
+/** Job store on NATS KV: the embedded default, nothing to run but nats-server. */
+export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number } = {}): Promise<JobStore> {
+  const kvm = new Kvm(nc);
+  const prefix = opts.prefix ?? "mp4t";
+  const users: KV = await kvm.create(`${prefix}-users`, { history: 1, replicas: opts.replicas ?? 1 });
+  const jobs: KV = await kvm.create(`${prefix}-jobs`, { history: 1, replicas: opts.replicas ?? 1 });
+
+  const readJob = async (key: string) => {
+    const e = await jobs.get(key);
+    return e && e.operation === "PUT" ? { job: Job.parse(e.json()), revision: e.revision } : null;
+  };
+
+  const keysOf = async (filter: string) => {
+    const out: string[] = [];
+    for await (const k of await jobs.keys(filter)) out.push(k);
+    return out;
+  };
+
+  return {
+    async createUser(user) {
+      const parsed = User.parse(user);
+      try {
+        await users.create(emailKey(parsed.email), enc(parsed));
+      } catch (err) {
+        throw new AppError("EMAIL_TAKEN", undefined, { cause: err });
+      }
+    },
+    async getUserByEmail(email) {
+      const e = await users.get(emailKey(email));
+      return e && e.operation === "PUT" ? User.parse(e.json()) : null;
+    },
+    async createJob(job) {
+      const parsed = Job.parse(job);
+      await jobs.create(jobKey({ userId: parsed.userId, jobId: parsed.id }), enc(parsed));
+    },
+    async getJob(ref) {
+      return (await readJob(jobKey(ref)))?.job ?? null;
+    },
+    async updateJob(ref, mutate) {
+      const key = jobKey(ref);
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        const current = await readJob(key);
+        if (!current) return null;
+        const next = mutate(structuredClone(current.job));
+        if (!next) return current.job;
+        const parsed = Job.parse({ ...next, updatedAt: new Date().toISOString() });
+        try {
+          await jobs.update(key, enc(parsed), current.revision);
+          return parsed;
+        } catch (err) {
+          // Wrong last sequence: someone else wrote first. Re-read and re-apply.
+          if (!String((err as Error).message).includes("wrong last sequence")) throw err;
+        }
+      }
+      throw new AppError("INTERNAL", `job ${ref.jobId}: too many concurrent updates`);
+    },
+    async listJobs(userId, query: ListJobsQuery): Promise<JobPage> {
+      const ids = (await keysOf(`${userId}.*`)).map((k) => k.slice(userId.length + 1)).sort().reverse();
+      const start = query.cursor ? ids.findIndex((id) => id < query.cursor!) : 0;
+      const items: Job[] = [];
+      const q = query.q?.toLowerCase();
+      let i = start < 0 ? ids.length : start;
+      for (; i < ids.length && items.length < query.limit; i++) {
+        const job = (await readJob(`${userId}.${ids[i]}`))?.job;
+        if (!job) continue;
+        if (query.status && job.status !== query.status) continue;
+        if (q && !job.fileName.toLowerCase().includes(q)) continue;
+        items.push(job);
+      }
+      return { items, next: i < ids.length && items.length === query.limit ? items.at(-1)!.id : null };
+    },
+    async *scanJobs() {
+      for (const key of await keysOf(">")) {
+        const job = (await readJob(key))?.job;
+        if (job) yield job;
+      }
+    },
+    async deleteJob(ref) {
+      await jobs.purge(jobKey(ref));
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,29 @@
+import { createWriteStream } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { z } from "zod";
+import type { BlobStore } from "./ports.ts";
+
+export async function putJson(blobs: BlobStore, key: string, value: unknown) {
+  return blobs.put(key, new TextEncoder().encode(JSON.stringify(value)), { contentType: "application/json" });
+}
+
+export async function getJson<S extends z.ZodType>(blobs: BlobStore, key: string, schema: S): Promise<z.infer<S> | null> {
+  const bytes = await blobs.getBytes(key);
+  return bytes ? schema.parse(JSON.parse(new TextDecoder().decode(bytes))) : null;
+}
+
+/** Streams a blob to a local file; resolves false if the blob does not exist. */
+export async function downloadToFile(blobs: BlobStore, key: string, path: string): Promise<boolean> {
+  const stream = await blobs.get(key);
+  if (!stream) return false;
+  await pipeline(Readable.fromWeb(stream as import("node:stream/web").ReadableStream<Uint8Array>), createWriteStream(path));
+  return true;
+}
+
+/** Streams a local file into the blob store without reading it into memory. */
+export async function uploadFile(blobs: BlobStore, key: string, path: string, contentType?: string) {
+  const { createReadStream } = await import("node:fs");
+  const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+  return blobs.put(key, body, contentType ? { contentType } : {});
+}

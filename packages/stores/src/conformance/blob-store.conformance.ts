@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { BlobStore } from "../ports.ts";
+
+const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) % 251);
+const streamOf = (data: Uint8Array, pieces: number) =>
+  new ReadableStream<Uint8Array>({
+    start(c) {
+      const step = Math.ceil(data.length / pieces);
+      for (let i = 0; i < data.length; i += step) c.enqueue(data.slice(i, i + step));
+      c.close();
+    },
+  });
+const readAll = async (s: ReadableStream<Uint8Array>) => new Uint8Array(await new Response(s).arrayBuffer());
+
+/** Every BlobStore adapter must pass this suite. `make` returns a fresh, empty store. */
+export function blobStoreConformance(name: string, make: () => Promise<{ store: BlobStore; cleanup(): Promise<void> }>) {
+  describe(`BlobStore conformance: ${name}`, () => {
+    const withStore = async (fn: (s: BlobStore) => Promise<void>) => {
+      const { store, cleanup } = await make();
+      try {
+        await fn(store);
+      } finally {
+        await cleanup();
+      }
+    };
+
+    it("round-trips bytes and a multi-megabyte stream exactly", () =>
+      withStore(async (s) => {
+        const small = bytes(1000);
+        expect(await s.put("a/small", small)).toEqual({ key: "a/small", size: 1000 });
+        expect(await s.getBytes("a/small")).toEqual(small);
+        const big = bytes(3 * 1024 * 1024 + 17);
+        expect((await s.put("a/big", streamOf(big, 50))).size).toBe(big.length);
+        expect(await readAll((await s.get("a/big"))!)).toEqual(big);
+        expect(await s.stat("a/big")).toEqual({ key: "a/big", size: big.length });
+      }));
+
+    it("answers null for missing blobs and false for deleting them", () =>
+      withStore(async (s) => {
+        expect(await s.get("nope")).toBeNull();
+        expect(await s.getBytes("nope")).toBeNull();
+        expect(await s.stat("nope")).toBeNull();
+        expect(await s.delete("nope")).toBe(false);
+      }));
+
+    it("overwrites a key", () =>
+      withStore(async (s) => {
+        await s.put("k", bytes(10));
+        await s.put("k", bytes(3));
+        expect(await s.getBytes("k")).toEqual(bytes(3));
+      }));
+
+    it("lists and deletes by prefix without touching other keys", () =>
+      withStore(async (s) => {
+        await s.put("jobs/1/a", bytes(1));
+        await s.put("jobs/1/b/c", bytes(2));
+        await s.put("jobs/2/a", bytes(3));
+        expect((await s.list("jobs/1/")).map((b) => b.key).sort()).toEqual(["jobs/1/a", "jobs/1/b/c"]);
+        expect(await s.deletePrefix("jobs/1/")).toBe(2);
+        expect(await s.list("jobs/1/")).toEqual([]);
+        expect(await s.delete("jobs/2/a")).toBe(true);
+        expect(await s.stat("jobs/2/a")).toBeNull();
+      }));
+
+    it("rejects a put whose source stream fails, and stores nothing under that key", () =>
+      withStore(async (s) => {
+        const failing = new ReadableStream<Uint8Array>({
+          pull(c) {
+            c.error(new Error("client went away"));
+          },
+        });
+        await expect(s.put("broken", failing)).rejects.toThrow();
+        expect(await s.stat("broken")).toBeNull();
+      }));
+  });
+}

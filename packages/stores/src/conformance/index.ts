@@ -1,0 +1,2 @@
+export { jobStoreConformance, sampleJob, sampleUser } from "./job-store.conformance.ts";
+export { blobStoreConformance } from "./blob-store.conformance.ts";

@@ -1,0 +1,106 @@
+import type { Job, User } from "@mp4t/contracts";
+import { newId } from "@mp4t/platform";
+import { describe, expect, it } from "vitest";
+import type { JobStore } from "../ports.ts";
+
+const now = () => new Date().toISOString();
+export const sampleUser = (over: Partial<User> = {}): User => ({
+  id: newId(), email: `${newId()}@example.test`, passwordHash: "scrypt$x$y", role: "user", createdAt: now(), ...over,
+});
+export const sampleJob = (userId: string, over: Partial<Job> = {}): Job => ({
+  id: newId(), userId, status: "queued", progress: 0, fileName: "talk.mp4", sizeBytes: 10,
+  options: { language: "en", diarize: true, enhance: [], class: "interactive" },
+  stages: {}, createdAt: now(), updatedAt: now(), ...over,
+});
+
+/** Every JobStore adapter must pass this suite. `make` returns a fresh, empty store. */
+export function jobStoreConformance(name: string, make: () => Promise<{ store: JobStore; cleanup(): Promise<void> }>) {
+  describe(`JobStore conformance: ${name}`, () => {
+    const withStore = async (fn: (s: JobStore) => Promise<void>) => {
+      const { store, cleanup } = await make();
+      try {
+        await fn(store);
+      } finally {
+        await cleanup();
+      }
+    };
+
+    it("creates users and finds them by email, case-insensitively", () =>
+      withStore(async (s) => {
+        const u = sampleUser({ email: "Ada@Example.test" });
+        await s.createUser(u);
+        expect(await s.getUserByEmail("ada@example.TEST")).toEqual(u);
+        expect(await s.getUserByEmail("nobody@example.test")).toBeNull();
+      }));
+
+    it("rejects a second user with the same email with EMAIL_TAKEN", () =>
+      withStore(async (s) => {
+        await s.createUser(sampleUser({ email: "dup@example.test" }));
+        await expect(s.createUser(sampleUser({ email: "DUP@example.test" }))).rejects.toMatchObject({ code: "EMAIL_TAKEN" });
+      }));
+
+    it("stores and reads jobs by owner and id; another user's id finds nothing", () =>
+      withStore(async (s) => {
+        const job = sampleJob("alice");
+        await s.createJob(job);
+        expect(await s.getJob({ userId: "alice", jobId: job.id })).toEqual(job);
+        expect(await s.getJob({ userId: "mallory", jobId: job.id })).toBeNull();
+        await expect(s.createJob(job)).rejects.toThrow();
+      }));
+
+    it("applies concurrent updates without losing any", () =>
+      withStore(async (s) => {
+        const job = sampleJob("alice", { chunks: { count: 20, done: [] } });
+        await s.createJob(job);
+        const ref = { userId: "alice", jobId: job.id };
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            s.updateJob(ref, (j) => ({ ...j, chunks: { count: 20, done: [...j.chunks!.done, i] } })),
+          ),
+        );
+        const done = (await s.getJob(ref))!.chunks!.done;
+        expect([...done].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      }));
+
+    it("leaves a job untouched when the mutation returns undefined, and returns null for a missing job", () =>
+      withStore(async (s) => {
+        const job = sampleJob("alice");
+        await s.createJob(job);
+        const same = await s.updateJob({ userId: "alice", jobId: job.id }, () => undefined);
+        expect(same).toEqual(job);
+        expect(await s.updateJob({ userId: "alice", jobId: "0".repeat(26) }, (j) => j)).toBeNull();
+      }));
+
+    it("lists a user's jobs newest first with a cursor, a status filter and a search", () =>
+      withStore(async (s) => {
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const job = sampleJob("bob", { id: newId(Date.now() + i), fileName: i === 2 ? "Lecture-week2.mp4" : `clip${i}.mp4`, status: i % 2 ? "completed" : "queued" });
+          ids.push(job.id);
+          await s.createJob(job);
+        }
+        await s.createJob(sampleJob("carol"));
+        const first = await s.listJobs("bob", { limit: 2 });
+        expect(first.items.map((j) => j.id)).toEqual([ids[4], ids[3]]);
+        expect(first.next).not.toBeNull();
+        const second = await s.listJobs("bob", { limit: 10, cursor: first.next! });
+        expect(second.items.map((j) => j.id)).toEqual([ids[2], ids[1], ids[0]]);
+        expect(second.next).toBeNull();
+        expect((await s.listJobs("bob", { limit: 10, status: "completed" })).items.map((j) => j.id)).toEqual([ids[3], ids[1]]);
+        expect((await s.listJobs("bob", { limit: 10, q: "week2" })).items.map((j) => j.id)).toEqual([ids[2]]);
+      }));
+
+    it("scans every job and deletes one", () =>
+      withStore(async (s) => {
+        const a = sampleJob("u1");
+        const b = sampleJob("u2");
+        await s.createJob(a);
+        await s.createJob(b);
+        const seen: string[] = [];
+        for await (const j of s.scanJobs()) seen.push(j.id);
+        expect(seen.sort()).toEqual([a.id, b.id].sort());
+        await s.deleteJob({ userId: "u1", jobId: a.id });
+        expect(await s.getJob({ userId: "u1", jobId: a.id })).toBeNull();
+      }));
+  });
+}

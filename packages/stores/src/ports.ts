@@ -1,0 +1,47 @@
+import type { Job, JobStatus, User } from "@mp4t/contracts";
+
+export type JobRef = { userId: string; jobId: string };
+
+export type ListJobsQuery = { status?: JobStatus; q?: string; cursor?: string; limit: number };
+export type JobPage = { items: Job[]; next: string | null };
+
+/**
+ * Users, jobs and their metadata. Job writes are compare-and-set: `updateJob` re-reads and
+ * re-applies the mutation on a conflicting write, so concurrent replicas never lose an update.
+ */
+export interface JobStore {
+  /** Throws AppError EMAIL_TAKEN when the email is registered already. */
+  createUser(user: User): Promise<void>;
+  getUserByEmail(email: string): Promise<User | null>;
+  /** Throws if a job with this id exists. */
+  createJob(job: Job): Promise<void>;
+  getJob(ref: JobRef): Promise<Job | null>;
+  /**
+   * Applies `mutate` atomically. Return the same object (or undefined) to leave the job as is.
+   * Resolves to the stored job (null if it does not exist).
+   */
+  updateJob(ref: JobRef, mutate: (job: Job) => Job | undefined): Promise<Job | null>;
+  /** Newest first; `next` is an opaque cursor for the following page. */
+  listJobs(userId: string, query: ListJobsQuery): Promise<JobPage>;
+  /** Every job of every user, for the janitor's sweeps. */
+  scanJobs(): AsyncIterable<Job>;
+  deleteJob(ref: JobRef): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type BlobInfo = { key: string; size: number };
+export type BlobBody = ReadableStream<Uint8Array> | Uint8Array;
+
+/** Uploads, audio, chunk results, transcripts. Keys are paths such as `jobs/<id>/audio.wav`. */
+export interface BlobStore {
+  put(key: string, body: BlobBody, meta?: { contentType?: string }): Promise<BlobInfo>;
+  /** Streams the blob, or null if there is none. */
+  get(key: string): Promise<ReadableStream<Uint8Array> | null>;
+  getBytes(key: string): Promise<Uint8Array | null>;
+  stat(key: string): Promise<BlobInfo | null>;
+  /** Resolves true if something was deleted. */
+  delete(key: string): Promise<boolean>;
+  list(prefix: string): Promise<BlobInfo[]>;
+  deletePrefix(prefix: string): Promise<number>;
+  close(): Promise<void>;
+}

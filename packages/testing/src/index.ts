@@ -1,0 +1,3 @@
+export { startNats, freePort } from "./nats-server.ts";
+export type { NatsServer } from "./nats-server.ts";
+export { silentLogger } from "./logger.ts";

