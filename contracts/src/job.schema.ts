@@ -76,6 +76,8 @@ export const Job = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   completedAt: z.iso.datetime().optional(),
+  /** Set when the janitor removed the upload and audio after the retention period. */
+  mediaDeletedAt: z.iso.datetime().optional(),
 });
 export type Job = z.infer<typeof Job>;
 

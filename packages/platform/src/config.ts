@@ -35,3 +35,22 @@ export const baseEnv = {
 } as const;
 
 export const envBool = bool;
+
+/** Worker settings shared by every worker service (profiles refine these per lane later). */
+export const workerEnv = {
+  /** Messages one replica works on at once. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Seconds before an un-acked message is redelivered; heartbeats extend it while work runs. */
+  ACK_WAIT_SEC: z.coerce.number().int().min(5).max(3600).default(30),
+  /** Deliveries before a failing message is dead-lettered and its job failed. */
+  MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
+  /** Hard limit for one attempt of a stage. */
+  STAGE_DEADLINE_SEC: z.coerce.number().int().min(1).default(1800),
+} as const;
+
+export const workerSettings = (c: { WORKER_CONCURRENCY: number; ACK_WAIT_SEC: number; MAX_DELIVER: number; STAGE_DEADLINE_SEC: number }) => ({
+  concurrency: c.WORKER_CONCURRENCY,
+  ackWaitMs: c.ACK_WAIT_SEC * 1000,
+  maxDeliver: c.MAX_DELIVER,
+  deadlineMs: c.STAGE_DEADLINE_SEC * 1000,
+});

@@ -1,0 +1,43 @@
+import type { ServiceName } from "@mp4t/contracts";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { z } from "zod";
+import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { connectNats } from "./nats.ts";
+import { onShutdown } from "./runtime.ts";
+
+type BaseConfig = { NATS_URL: string; LOG_LEVEL: string; LOG_PRETTY: boolean; SHUTDOWN_GRACE_SEC: number };
+
+/**
+ * The whole of a service's main.ts: config once (fail fast, every problem listed), logger,
+ * NATS with reconnects, then the service's own start; SIGTERM/SIGINT stop it and drain NATS.
+ */
+export async function bootService<S extends z.ZodType<BaseConfig>>(
+  service: ServiceName,
+  schema: S,
+  start: (ctx: { config: z.infer<S>; logger: Logger; nc: NatsConnection }) => Promise<{ stop(graceMs: number): Promise<void> }>,
+): Promise<void> {
+  let config: z.infer<S>;
+  try {
+    config = loadConfig(service, schema);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(service, { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  try {
+    const nc = await connectNats({ servers: config.NATS_URL, name: service, logger });
+    const running = await start({ config, logger, nc });
+    logger.info({ nats: config.NATS_URL }, `${service} started`);
+    onShutdown(logger, async () => {
+      await running.stop(config.SHUTDOWN_GRACE_SEC * 1000);
+      await nc.drain().catch(() => undefined);
+    });
+  } catch (err) {
+    logger.fatal({ err }, `${service} failed to start`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,132 @@
+import {
+  canTransition, isTerminal,
+  type ErrorCode, type Job, type JobEvent, type JobStatus, type PipelineStage,
+} from "@mp4t/contracts";
+import type { Publisher } from "@mp4t/platform";
+import type { JobRef, JobStore } from "./ports.ts";
+
+/** Where each stage's work sits in the job's overall progress (0..1). */
+export const STAGE_PROGRESS: Record<PipelineStage, [number, number]> = {
+  ingest: [0, 0.1],
+  transcribe: [0.1, 0.8],
+  diarize: [0.8, 0.9],
+  enhance: [0.9, 1],
+};
+
+const now = () => new Date().toISOString();
+
+/**
+ * The job state machine, shared by every worker: store first (compare-and-set), then the event.
+ * Each call is idempotent, so a redelivered message replays it harmlessly; calls on a job that
+ * has already ended (canceled, failed) resolve to `null` and the caller stops its work.
+ */
+export type JobLifecycle = ReturnType<typeof createJobLifecycle>;
+
+export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher }) {
+  const { jobs, publisher } = deps;
+
+  const emit = (job: Job, type: JobEvent["type"], stage?: PipelineStage) =>
+    publisher.event({
+      v: 1, type, jobId: job.id, userId: job.userId, status: job.status, progress: job.progress,
+      ...(stage ? { stage } : {}), ...(job.error ? { error: job.error } : {}), at: now(),
+    });
+
+  /** Applies a change unless the job has ended; returns the job after it, or null if ended/missing. */
+  async function change(ref: JobRef, fn: (job: Job) => Job | undefined): Promise<{ job: Job; changed: boolean } | null> {
+    let changed = false;
+    const job = await jobs.updateJob(ref, (j) => {
+      if (isTerminal(j.status)) return undefined;
+      const next = fn(j);
+      changed = next !== undefined;
+      return next;
+    });
+    if (!job || isTerminal(job.status) && !changed) return null;
+    return { job, changed };
+  }
+
+  const toStatus = (j: Job, status: JobStatus): JobStatus => {
+    if (!canTransition(j.status, status)) throw new Error(`illegal job transition ${j.status} -> ${status}`);
+    return status;
+  };
+
+  return {
+    /** Marks a stage running (and the job processing). Null: the job ended; stop. */
+    async stageStarted(ref: JobRef, stage: PipelineStage): Promise<Job | null> {
+      const r = await change(ref, (j) => {
+        if (j.stages[stage]?.status === "running" || j.stages[stage]?.status === "done") return undefined;
+        return {
+          ...j, status: toStatus(j, "processing"), progress: Math.max(j.progress, STAGE_PROGRESS[stage][0]),
+          stages: { ...j.stages, [stage]: { status: "running", startedAt: now() } },
+        };
+      });
+      if (r?.changed) await emit(r.job, "stage.started", stage);
+      return r?.job ?? null;
+    },
+
+    /** Records overall progress within a stage (fraction 0..1 of that stage). */
+    async progress(ref: JobRef, stage: PipelineStage, fraction: number, patch: Partial<Job> = {}): Promise<Job | null> {
+      const [lo, hi] = STAGE_PROGRESS[stage];
+      const p = lo + (hi - lo) * Math.min(1, Math.max(0, fraction));
+      const r = await change(ref, (j) => ({ ...j, ...patch, progress: Math.max(j.progress, p) }));
+      if (r?.changed) await emit(r.job, "progress", stage);
+      return r?.job ?? null;
+    },
+
+    /** Marks a stage done, merging `patch` (media info, chunk plan) into the job. */
+    async stageDone(ref: JobRef, stage: PipelineStage, patch: Partial<Job> = {}): Promise<Job | null> {
+      const r = await change(ref, (j) => {
+        if (j.stages[stage]?.status === "done") return undefined;
+        return {
+          ...j, ...patch, progress: Math.max(j.progress, STAGE_PROGRESS[stage][1]),
+          stages: { ...j.stages, [stage]: { ...j.stages[stage], status: "done", finishedAt: now() } },
+        };
+      });
+      if (r?.changed) await emit(r.job, "stage.done", stage);
+      return r?.job ?? null;
+    },
+
+    async skipStage(ref: JobRef, stage: PipelineStage): Promise<Job | null> {
+      const r = await change(ref, (j) =>
+        j.stages[stage] ? undefined : { ...j, stages: { ...j.stages, [stage]: { status: "skipped", finishedAt: now() } } },
+      );
+      return r?.job ?? null;
+    },
+
+    async complete(ref: JobRef): Promise<Job | null> {
+      let completed: Job | null = null;
+      const job = await jobs.updateJob(ref, (j) => {
+        if (j.status === "completed" || isTerminal(j.status)) return undefined;
+        return { ...j, status: toStatus(j, "completed"), progress: 1, completedAt: now() };
+      });
+      if (job?.status === "completed") completed = job;
+      // Re-emitting on a replay is harmless: the event's Nats-Msg-Id dedups it.
+      if (completed) await emit(completed, "completed");
+      return completed;
+    },
+
+    /** Fails the job with a stable code; a no-op if it has already ended. */
+    async fail(ref: JobRef, code: ErrorCode, message: string, stage?: PipelineStage): Promise<Job | null> {
+      const job = await jobs.updateJob(ref, (j) => {
+        if (isTerminal(j.status)) return undefined;
+        return {
+          ...j, status: toStatus(j, "failed"), error: { code, message },
+          stages: stage ? { ...j.stages, [stage]: { ...j.stages[stage], status: "failed", finishedAt: now() } } : j.stages,
+        };
+      });
+      if (job?.status === "failed") await emit(job, "failed", stage);
+      return job;
+    },
+
+    async cancel(ref: JobRef): Promise<Job | null> {
+      const job = await jobs.updateJob(ref, (j) =>
+        isTerminal(j.status) ? undefined : { ...j, status: toStatus(j, "canceled"), error: { code: "CANCELED", message: "canceled by the user" } },
+      );
+      if (job?.status === "canceled") await emit(job, "canceled");
+      return job;
+    },
+
+    async queued(job: Job): Promise<void> {
+      await emit(job, "queued");
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Stage } from "@mp4t/contracts";
+import {
+  createPublisher, startServiceRuntime, workerSettings,
+  type HandlerTable, type Logger, type Publisher, type ServiceRuntime,
+} from "@mp4t/platform";
+import { jetstream } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { createStores } from "./factory.ts";
+import { createJobLifecycle, type JobLifecycle } from "./job-lifecycle.ts";
+import type { BlobStore, JobStore } from "./ports.ts";
+import type { ServiceName } from "@mp4t/contracts";
+
+/** What every pipeline handler may depend on; each handler takes the narrow part it needs. */
+export type PipelineDeps = {
+  nc: NatsConnection;
+  jobs: JobStore;
+  blobs: BlobStore;
+  publisher: Publisher;
+  lifecycle: JobLifecycle;
+  logger: Logger;
+};
+
+type PipelineConfig = {
+  JOB_STORE: "nats"; BLOB_STORE: "nats"; STORE_REPLICAS: number;
+  WORKER_CONCURRENCY: number; ACK_WAIT_SEC: number; MAX_DELIVER: number; STAGE_DEADLINE_SEC: number;
+};
+
+const PIPELINE_STAGE: Partial<Record<Stage, "ingest" | "transcribe" | "diarize" | "enhance">> = {
+  ingest: "ingest", transcribe: "transcribe", diarize: "diarize", enhance: "enhance",
+};
+
+/**
+ * Wires a worker service: stores, publisher, job lifecycle, the shared runner. When the runner
+ * gives up on a message, the job fails with the error's code and its temporary files are queued
+ * for cleanup, so no job is left in `processing`.
+ */
+export async function startPipelineService(opts: {
+  service: ServiceName;
+  nc: NatsConnection;
+  logger: Logger;
+  config: PipelineConfig;
+  handlers: (deps: PipelineDeps) => HandlerTable;
+  extraStats?: () => Record<string, unknown>;
+}): Promise<ServiceRuntime & { deps: PipelineDeps }> {
+  const stores = await createStores(opts.nc, opts.config);
+  const publisher = createPublisher(jetstream(opts.nc), { service: opts.service });
+  const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });
+  const deps: PipelineDeps = { nc: opts.nc, jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, logger: opts.logger };
+  const runtime = await startServiceRuntime({
+    service: opts.service,
+    nc: opts.nc,
+    logger: opts.logger,
+    handlers: opts.handlers(deps),
+    settings: workerSettings(opts.config),
+    ...(opts.extraStats ? { extraStats: opts.extraStats } : {}),
+    onGiveUp: async (stage, msg, error) => {
+      const ref = { userId: msg.userId, jobId: msg.jobId };
+      if (stage === "cleanup") return; // housekeeping: the dead letter is the record
+      const failed = await lifecycle.fail(ref, error.code, error.message, PIPELINE_STAGE[stage]);
+      if (failed) {
+        await publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "failed" }, `cleanup:${msg.jobId}:failed`);
+      }
+    },
+  });
+  return {
+    ...runtime,
+    deps,
+    async stop(graceMs) {
+      await runtime.stop(graceMs);
+      await stores.close();
+    },
+  };
+}

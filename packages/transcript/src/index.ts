@@ -1,0 +1,1 @@
+export { renderTranscript } from "./render.ts";

@@ -1,0 +1,27 @@
+import { BlobKeys, type Command } from "@mp4t/contracts";
+import type { PipelineDeps } from "@mp4t/stores";
+
+/** Temporary artefacts of a finished job: chunk audio and results, the pre-enhancement transcript. */
+export async function deleteTemporaryBlobs(blobs: PipelineDeps["blobs"], jobId: string): Promise<number> {
+  let n = await blobs.deletePrefix(`${BlobKeys.prefix(jobId)}chunks/`);
+  if (await blobs.delete(BlobKeys.diarized(jobId))) n++;
+  return n;
+}
+
+/**
+ * cleanup: after a job ends, drop its temporary blobs; after DELETE, drop everything it stored
+ * and its record. Idempotent: deleting what is gone is a no-op.
+ */
+export function cleanupHandler(deps: Pick<PipelineDeps, "blobs" | "jobs" | "logger">) {
+  return async (msg: Command<"cleanup">) => {
+    const ref = { userId: msg.userId, jobId: msg.jobId };
+    if (msg.reason === "deleted") {
+      const n = await deps.blobs.deletePrefix(BlobKeys.prefix(msg.jobId));
+      await deps.jobs.deleteJob(ref);
+      deps.logger.info({ jobId: msg.jobId, blobs: n }, "job purged");
+      return;
+    }
+    const n = await deleteTemporaryBlobs(deps.blobs, msg.jobId);
+    deps.logger.debug({ jobId: msg.jobId, blobs: n, reason: msg.reason }, "temporary blobs removed");
+  };
+}
