@@ -25,8 +25,8 @@ const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" |
 /** Variables every service shares; services extend this with their own. */
 export const baseEnv = {
   NODE_ENV: z.enum(["development", "test", "staging", "production"]).default("development"),
-  /** NATS servers, comma separated. */
-  NATS_URL: z.string().min(1).default("nats://127.0.0.1:4222"),
+  /** NATS servers, comma separated. The default is the embedded server `npm start` runs. */
+  NATS_URL: z.string().min(1).default("nats://127.0.0.1:14222"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Pretty, human-readable logs instead of JSON lines. */
   LOG_PRETTY: bool.default(false),

@@ -88,10 +88,9 @@ export async function ensureConsumer(jsm: JetStreamManager, stage: Stage, opts: 
 export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   const { js, stage, logger } = opts;
   const schema = COMMANDS[stage];
-  const inFlight = new Map<JsMsg, AbortController>();
+  const inFlight = new Map<JsMsg, { ac: AbortController; done: Promise<void> }>();
   const stats: WorkerStats = { stage, concurrency: opts.concurrency, inFlight: 0, processed: 0, failed: 0, retried: 0, deadLettered: 0, redelivered: 0 };
   let stopping = false;
-  let loops: Promise<void>[] = [];
   let consumer: Consumer | undefined;
 
   async function deadLetter(m: JsMsg, error: AppError) {
@@ -132,7 +131,8 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       return giveUp(m, msg, new PermanentError("RETRIES_EXHAUSTED", `${stage} was delivered ${deliveries} times without success`));
     }
     const ac = new AbortController();
-    inFlight.set(m, ac);
+    let finished!: () => void;
+    inFlight.set(m, { ac, done: new Promise<void>((r) => (finished = r)) });
     stats.inFlight = inFlight.size;
     const heartbeat = setInterval(() => m.working(), Math.max(1000, opts.ackWaitMs / 3));
     let timer: NodeJS.Timeout | undefined;
@@ -169,6 +169,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       clearInterval(heartbeat);
       inFlight.delete(m);
       stats.inFlight = inFlight.size;
+      finished();
     }
   }
 
@@ -195,16 +196,16 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   return {
     async start() {
       await ensureConsumer(opts.jsm, stage, { ackWaitMs: opts.ackWaitMs });
-      loops = Array.from({ length: opts.concurrency }, () => loop());
+      for (let i = 0; i < opts.concurrency; i++) void loop();
       logger.info({ stage, concurrency: opts.concurrency }, "worker started");
     },
     async stop(graceMs) {
       stopping = true;
-      const settled = Promise.allSettled(loops);
-      const timeout = new Promise((r) => setTimeout(r, graceMs).unref());
-      await Promise.race([settled, timeout]);
-      for (const ac of inFlight.values()) ac.abort();
-      await Promise.race([settled, new Promise((r) => setTimeout(r, 1000).unref())]);
+      // Idle pulls end on their own (a message that still arrives is nak'd); wait only for real work.
+      const work = () => Promise.allSettled([...inFlight.values()].map((f) => f.done));
+      await Promise.race([work(), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      for (const f of inFlight.values()) f.ac.abort();
+      await Promise.race([work(), new Promise((r) => setTimeout(r, 1000).unref())]);
     },
     stats: () => ({ ...stats }),
   };

@@ -1,3 +1,9 @@
 export { startNats, freePort } from "./nats-server.ts";
 export type { NatsServer } from "./nats-server.ts";
 export { silentLogger } from "./logger.ts";
+export { wordErrorRate, normaliseWords } from "./wer.ts";
+export {
+  LIBRIVOX_DIR, librivoxClips, probeDurationSec, makeLibrivoxMp4, makeSilenceWav, makeSilenceMp4,
+  makeVideoWithoutAudio, makeRandomBytes, makeTruncatedMp4,
+} from "./media-makers.ts";
+export type { LibrivoxClip } from "./media-makers.ts";

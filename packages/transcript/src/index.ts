@@ -1,1 +1,14 @@
-export { renderTranscript } from "./render.ts";
+export { renderTranscript, renderText } from "./render.ts";
+export { renderSrt, renderVtt } from "./render-subtitles.ts";
+export { renderMarkdown } from "./render-markdown.ts";
+export { stitchChunks, normalizeWord } from "./stitch.ts";
+export { buildSegments, buildParagraphs, speakersOf } from "./segments.ts";
+export type { SegmentOptions, Paragraph, ParagraphOptions } from "./segments.ts";
+export { formatWords, splitSentences, capitalize, fixFirstPerson, terminate, endsSentence } from "./sentences.ts";
+export type { SentenceOptions } from "./sentences.ts";
+export { assembleTranscript } from "./assemble.ts";
+export { buildCues, wrapLines } from "./cues.ts";
+export type { Cue, CueOptions } from "./cues.ts";
+export { formatTimestampMs, formatClock, parseTimestampMs } from "./timecode.ts";
+export { parseSrt, parseVtt } from "./cue-parser.ts";
+export type { ParsedCue } from "./cue-parser.ts";

@@ -1,7 +1,30 @@
 import type { Transcript, TranscriptFormat } from "@mp4t/contracts";
+import { paragraphsOf, renderMarkdown } from "./render-markdown.ts";
+import { renderSrt, renderVtt } from "./render-subtitles.ts";
 
-/** Renders a transcript in one of the public formats. (Placeholder: being written.) */
+/** Plain text: one paragraph per block, each prefixed with its speaker when there are several. */
+export function renderText(t: Transcript): string {
+  const paragraphs = paragraphsOf(t);
+  if (paragraphs.length === 0) return t.text ? `${t.text}\n` : "";
+  const labelled = t.speakers.length > 1;
+  return `${paragraphs.map((p) => (labelled && p.speaker ? `${p.speaker}: ${p.text}` : p.text)).join("\n\n")}\n`;
+}
+
+const CONTENT_TYPES: Record<TranscriptFormat, string> = {
+  json: "application/json; charset=utf-8",
+  txt: "text/plain; charset=utf-8",
+  srt: "application/x-subrip; charset=utf-8",
+  vtt: "text/vtt; charset=utf-8",
+  md: "text/markdown; charset=utf-8",
+};
+
+/** Renders a transcript in one of the public formats. */
 export function renderTranscript(t: Transcript, format: TranscriptFormat): { body: string; contentType: string } {
-  if (format === "json") return { body: JSON.stringify(t), contentType: "application/json; charset=utf-8" };
-  return { body: t.text, contentType: "text/plain; charset=utf-8" };
+  const body =
+    format === "json" ? JSON.stringify(t)
+    : format === "txt" ? renderText(t)
+    : format === "srt" ? renderSrt(t)
+    : format === "vtt" ? renderVtt(t)
+    : renderMarkdown(t);
+  return { body, contentType: CONTENT_TYPES[format] };
 }

@@ -1,0 +1,115 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFile, stat, truncate, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/** The Debian pocketsphinx package's LibriVox test clips: 16 kHz mono speech with reference text. */
+export const LIBRIVOX_DIR = "/usr/share/pocketsphinx/test/data/librivox";
+
+export type LibrivoxClip = { id: string; path: string; reference: string; durationSec: number };
+
+const SILENCE_BETWEEN_SEC = 1;
+
+function run(bin: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+    child.once("error", reject);
+    child.once("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${bin} exited ${code}: ${err.trim()}`))));
+  });
+}
+
+const ffmpeg = (args: string[]) => run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", ...args]);
+
+/** Container duration in seconds, as ffprobe reports it. */
+export async function probeDurationSec(path: string): Promise<number> {
+  const out = await run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path]);
+  return Number(out.trim());
+}
+
+/** The clips in `fileids` order, each with its reference transcript (sentence markers removed). */
+export async function librivoxClips(dir = LIBRIVOX_DIR): Promise<LibrivoxClip[]> {
+  const ids = (await readFile(join(dir, "fileids"), "utf8")).split("\n").map((l) => l.trim()).filter(Boolean);
+  const refs = new Map<string, string>();
+  for (const line of (await readFile(join(dir, "transcription"), "utf8")).split("\n")) {
+    const m = /^(.*)\((\S+)\)\s*$/.exec(line.trim());
+    if (m) refs.set(m[2]!, m[1]!.replace(/<\/?s>/g, " ").replace(/\s+/g, " ").trim());
+  }
+  return Promise.all(
+    ids.map(async (id) => {
+      const reference = refs.get(id);
+      if (reference === undefined) throw new Error(`no reference transcript for ${id}`);
+      const path = join(dir, `${id}.wav`);
+      return { id, path, reference, durationSec: await probeDurationSec(path) };
+    }),
+  );
+}
+
+/**
+ * The five LibriVox clips joined with ~1 s of silence between them, as an MP4 with H.264 video
+ * (black 320x240) and AAC audio: a realistic upload with a known transcript.
+ */
+export async function makeLibrivoxMp4(outPath: string, dir = LIBRIVOX_DIR): Promise<{ path: string; reference: string; durationSec: number }> {
+  const clips = await librivoxClips(dir);
+  const total = clips.reduce((s, c) => s + c.durationSec, 0) + SILENCE_BETWEEN_SEC * (clips.length - 1);
+  const pads = clips.map((_, i) => (i < clips.length - 1 ? `[${i}:a]apad=pad_dur=${SILENCE_BETWEEN_SEC}[a${i}]` : `[${i}:a]anull[a${i}]`));
+  const joined = `${clips.map((_, i) => `[a${i}]`).join("")}concat=n=${clips.length}:v=0:a=1[a]`;
+  await ffmpeg([
+    ...clips.flatMap((c) => ["-i", c.path]),
+    "-f", "lavfi", "-i", `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
+    "-filter_complex", [...pads, joined].join(";"),
+    "-map", `${clips.length}:v`, "-map", "[a]",
+    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+    "-c:a", "aac", "-b:a", "96k", "-shortest", outPath,
+  ]);
+  return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
+}
+
+/** A WAV (16-bit, 44.1 kHz stereo) holding nothing but digital silence. */
+export async function makeSilenceWav(outPath: string, seconds = 5): Promise<string> {
+  await ffmpeg(["-f", "lavfi", "-i", `anullsrc=r=44100:cl=stereo:d=${seconds}`, "-c:a", "pcm_s16le", outPath]);
+  return outPath;
+}
+
+/** An MP4 with black video and a silent AAC track. */
+export async function makeSilenceMp4(outPath: string, seconds = 5): Promise<string> {
+  await ffmpeg([
+    "-f", "lavfi", "-i", `color=c=black:s=320x240:r=25:d=${seconds}`,
+    "-f", "lavfi", "-i", `anullsrc=r=44100:cl=stereo:d=${seconds}`,
+    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", outPath,
+  ]);
+  return outPath;
+}
+
+/** A perfectly valid MP4 with a video stream and no audio stream. */
+export async function makeVideoWithoutAudio(outPath: string, seconds = 3): Promise<string> {
+  await ffmpeg([
+    "-f", "lavfi", "-i", `testsrc=s=320x240:r=25:d=${seconds}`,
+    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", outPath,
+  ]);
+  return outPath;
+}
+
+/** Random bytes under whatever name the caller picks (e.g. `clip.mp4`): not media at all. */
+export async function makeRandomBytes(outPath: string, bytes = 64 * 1024): Promise<string> {
+  await writeFile(outPath, randomBytes(bytes));
+  return outPath;
+}
+
+/**
+ * An MP4 (video + tone) cut to `keepFraction` of its size. ffmpeg writes the index (moov)
+ * last, so the cut file has media data but no index, like an interrupted upload.
+ */
+export async function makeTruncatedMp4(outPath: string, keepFraction = 0.5): Promise<string> {
+  await ffmpeg([
+    "-f", "lavfi", "-i", "testsrc=s=320x240:r=25:d=4",
+    "-f", "lavfi", "-i", "sine=frequency=440:d=4",
+    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", outPath,
+  ]);
+  const { size } = await stat(outPath);
+  await truncate(outPath, Math.floor(size * keepFraction));
+  return outPath;
+}

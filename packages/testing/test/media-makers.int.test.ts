@@ -1,0 +1,52 @@
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  librivoxClips, makeLibrivoxMp4, makeRandomBytes, makeSilenceMp4, makeSilenceWav, makeTruncatedMp4, makeVideoWithoutAudio,
+} from "../src/index.ts";
+
+const streams = (path: string) => {
+  const r = spawnSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type,codec_name,width,height", "-of", "json", path], { encoding: "utf8" });
+  return { ok: r.status === 0, streams: r.status === 0 ? (JSON.parse(r.stdout).streams as { codec_type: string; codec_name: string; width?: number }[]) : [] };
+};
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mp4t-media-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("media makers", () => {
+  it("lists the five LibriVox clips with references", async () => {
+    const clips = await librivoxClips();
+    expect(clips).toHaveLength(5);
+    expect(clips[0]!.reference).toMatch(/^and mister john dashwood/);
+    expect(clips.every((c) => c.durationSec > 2 && !c.reference.includes("<s>"))).toBe(true);
+  });
+
+  it("makes a LibriVox MP4 with H.264 video and AAC audio, as long as the clips plus gaps", async () => {
+    const clips = await librivoxClips();
+    const made = await makeLibrivoxMp4(join(dir, "librivox.mp4"));
+    const expected = clips.reduce((s, c) => s + c.durationSec, 0) + 4;
+    expect(made.durationSec).toBeGreaterThan(expected - 0.5);
+    expect(made.durationSec).toBeLessThan(expected + 0.5);
+    expect(made.reference.split(" ")).toHaveLength(clips.reduce((n, c) => n + c.reference.split(" ").length, 0));
+    const s = streams(made.path).streams;
+    expect(s.map((x) => `${x.codec_type}:${x.codec_name}`).sort()).toEqual(["audio:aac", "video:h264"]);
+    expect(s.find((x) => x.codec_type === "video")?.width).toBe(320);
+  });
+
+  it("makes the bad inputs ingest must reject", async () => {
+    expect(streams(await makeSilenceWav(join(dir, "silence.wav"))).streams.map((x) => x.codec_type)).toEqual(["audio"]);
+    expect(streams(await makeSilenceMp4(join(dir, "silence.mp4"))).streams.map((x) => x.codec_type).sort()).toEqual(["audio", "video"]);
+    expect(streams(await makeVideoWithoutAudio(join(dir, "mute.mp4"))).streams.map((x) => x.codec_type)).toEqual(["video"]);
+    const noise = await makeRandomBytes(join(dir, "noise.mp4"));
+    expect((await stat(noise)).size).toBe(64 * 1024);
+    expect(streams(noise).ok).toBe(false);
+    expect(streams(await makeTruncatedMp4(join(dir, "cut.mp4"))).ok).toBe(false);
+  });
+});

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export const isServiceName = (s: string): s is ServiceName => (SERVICE_NAMES as readonly string[]).includes(s);
+
+export const serviceEntry = (name: ServiceName) => join(ROOT, "services", name, "src", "main.ts");
+
+/**
+ * Keeps one service process running: restarts it with backoff if it dies unexpectedly,
+ * stops it with SIGTERM (then SIGKILL after the grace period) when asked.
+ */
+export function superviseService(name: ServiceName, env: NodeJS.ProcessEnv, log: (line: string) => void) {
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let restarts = 0;
+  const run = () => {
+    const started = Date.now();
+    child = spawn(process.execPath, [serviceEntry(name)], { env, stdio: ["ignore", "inherit", "inherit"] });
+    child.once("exit", (code, signal) => {
+      if (stopping) return;
+      if (code === 78) {
+        log(`${name} has an invalid configuration (see above); not restarting it`);
+        return;
+      }
+      restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
+      const delay = Math.min(30_000, 500 * 2 ** restarts);
+      log(`${name} exited (${signal ?? code}); restarting in ${delay} ms`);
+      setTimeout(() => !stopping && run(), delay).unref();
+    });
+  };
+  run();
+  return {
+    name,
+    get pid() {
+      return child?.pid;
+    },
+    async stop(graceMs: number) {
+      stopping = true;
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = once(c, "exit");
+      c.kill("SIGTERM");
+      const timer = setTimeout(() => c.kill("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Starts nats-server with JetStream, storing under `storeDir`; resolves once it accepts connections. */
+export async function startNatsServer(opts: { port: number; storeDir: string; log: (line: string) => void }) {
+  const proc = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(opts.port), "-sd", opts.storeDir], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  proc.stderr!.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-8000);
+  });
+  const { connect } = await import("@nats-io/transport-node");
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`nats-server exited with ${proc.exitCode}:\n${stderr}`);
+    try {
+      const nc = await connect({ servers: `127.0.0.1:${opts.port}`, reconnect: false, timeout: 500 });
+      await nc.close();
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`nats-server did not start:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url: `nats://127.0.0.1:${opts.port}`,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = once(proc, "exit");
+      proc.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

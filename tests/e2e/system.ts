@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "@mp4t/testing";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+export type RunningSystem = {
+  url: string;
+  natsUrl: string;
+  admin: { email: string; password: string };
+  proc: ChildProcess;
+  output(): string;
+  stop(): Promise<number | null>;
+};
+
+/** Starts the whole system exactly as `npm start` does (scripts/start.ts), on free ports. */
+export async function startSystem(env: Record<string, string> = {}): Promise<RunningSystem> {
+  const dataDir = await mkdtemp(join(tmpdir(), "mp4t-e2e-"));
+  const [port, natsPort] = [await freePort(), await freePort()];
+  const admin = { email: "admin@e2e.test", password: "e2e-admin-password" };
+  const proc = spawn(process.execPath, [join(ROOT, "scripts", "start.ts")], {
+    cwd: ROOT,
+    env: {
+      ...process.env, PORT: String(port), NATS_PORT: String(natsPort), DATA_DIR: dataDir,
+      ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
+      SHUTDOWN_GRACE_SEC: "5", ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-20_000));
+  proc.stdout!.on("data", keep);
+  proc.stderr!.on("data", keep);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (!out.includes("ready:")) {
+    if (proc.exitCode !== null) throw new Error(`system exited early:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`system not ready in time:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url, natsUrl: `nats://127.0.0.1:${natsPort}`, admin, proc, output: () => out,
+    async stop() {
+      if (proc.exitCode === null) {
+        const exited = once(proc, "exit");
+        proc.kill("SIGTERM");
+        await exited;
+      }
+      await rm(dataDir, { recursive: true, force: true });
+      return proc.exitCode;
+    },
+  };
+}
+
+export async function api<T = unknown>(base: string, path: string, init: RequestInit & { token?: string } = {}): Promise<{ status: number; body: T; text: string; headers: Headers }> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
+  if (typeof init.body === "string") headers.set("content-type", "application/json");
+  const res = await fetch(`${base}${path}`, { ...init, headers });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: body as T, text, headers: res.headers };
+}
+
+export async function login(base: string, email: string, password: string): Promise<string> {
+  const r = await api<{ token: string }>(base, "/v1/auth/login", { method: "POST", body: JSON.stringify({ email, password }) });
+  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${r.text}`);
+  return r.body.token;
+}
