@@ -1,0 +1,102 @@
+/** One planned chunk of the 16-bit mono PCM, in samples (end exclusive) and seconds. */
+export type PlannedChunk = { index: number; startSample: number; endSample: number; startSec: number; endSec: number };
+
+export type PlanOptions = {
+  sampleRate: number;
+  /** Samples per energy frame (20 ms at 16 kHz = 320). */
+  frameSamples: number;
+  /** No chunk is longer than this. */
+  maxChunkSec: number;
+  /** How far back from the limit to look for the quietest frame. */
+  searchSec: number;
+};
+
+export type EnergyMeter = {
+  /** Feeds little-endian signed 16-bit mono PCM; chunks may split a sample between calls. */
+  push(pcm: Uint8Array): void;
+  /** RMS energy per frame (the last frame may be partial), and the samples seen. */
+  finish(): { energies: Float64Array; samples: number };
+};
+
+/**
+ * Streams RMS energy per frame so hours of audio never sit in memory: 4 h at 20 ms frames
+ * is 720 000 numbers.
+ */
+export function createEnergyMeter(frameSamples: number): EnergyMeter {
+  let energies = new Float64Array(1024);
+  let frames = 0;
+  let sumSq = 0;
+  let inFrame = 0;
+  let samples = 0;
+  let carry: number | undefined; // low byte of a sample split across pushes
+
+  const closeFrame = () => {
+    if (frames === energies.length) {
+      const grown = new Float64Array(energies.length * 2);
+      grown.set(energies);
+      energies = grown;
+    }
+    energies[frames++] = Math.sqrt(sumSq / inFrame);
+    sumSq = 0;
+    inFrame = 0;
+  };
+  const add = (lo: number, hi: number) => {
+    let v = lo | (hi << 8);
+    if (v >= 0x8000) v -= 0x10000;
+    sumSq += v * v;
+    samples++;
+    if (++inFrame === frameSamples) closeFrame();
+  };
+
+  return {
+    push(pcm) {
+      let i = 0;
+      if (carry !== undefined && pcm.length > 0) {
+        add(carry, pcm[0]!);
+        carry = undefined;
+        i = 1;
+      }
+      for (; i + 1 < pcm.length; i += 2) add(pcm[i]!, pcm[i + 1]!);
+      if (i < pcm.length) carry = pcm[i]!;
+    },
+    finish() {
+      if (inFrame > 0) closeFrame();
+      return { energies: energies.slice(0, frames), samples };
+    },
+  };
+}
+
+/**
+ * Splits audio into chunks of at most `maxChunkSec`, cutting in the middle of the quietest
+ * frame within the last `searchSec` before each limit, so words are rarely cut in half.
+ * Ties go to the latest frame (longer chunks, fewer engine runs). Always at least one chunk,
+ * even for empty or silent audio.
+ */
+export function planChunks(energies: ArrayLike<number>, totalSamples: number, opts: PlanOptions): PlannedChunk[] {
+  const { sampleRate, frameSamples } = opts;
+  const maxSamples = Math.max(frameSamples, Math.floor(opts.maxChunkSec * sampleRate));
+  const searchSamples = Math.floor(opts.searchSec * sampleRate);
+  const cuts: number[] = [0];
+  let start = 0;
+  while (totalSamples - start > maxSamples) {
+    const limit = start + maxSamples;
+    const from = Math.max(start + 1, limit - searchSamples);
+    let cut = limit;
+    let best = Infinity;
+    // Frames lying wholly inside [from, limit].
+    for (let f = Math.ceil(from / frameSamples); (f + 1) * frameSamples <= limit; f++) {
+      const e = energies[f] ?? 0;
+      if (e <= best) {
+        best = e;
+        cut = f * frameSamples + Math.floor(frameSamples / 2);
+      }
+    }
+    cuts.push(cut);
+    start = cut;
+  }
+  cuts.push(totalSamples);
+  return cuts.slice(0, -1).map((s, index) => {
+    const e = cuts[index + 1]!;
+    return { index, startSample: s, endSample: e, startSec: s / sampleRate, endSec: e / sampleRate };
+  });
+}
