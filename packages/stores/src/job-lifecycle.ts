@@ -72,6 +72,27 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       return r?.job ?? null;
     },
 
+    /**
+     * Records one transcribed chunk in a single compare-and-set (deduplicated, so a redelivery
+     * adds nothing) and raises progress within the transcribe stage. `allDone` is true whenever
+     * every chunk is recorded after this call, so a replay of the last chunk still reports it
+     * and the fan-in command can be re-sent (its Nats-Msg-Id dedups it). Null: the job ended.
+     */
+    async chunkDone(ref: JobRef, index: number): Promise<{ job: Job; allDone: boolean } | null> {
+      const r = await change(ref, (j) => {
+        if (!j.chunks) throw new Error(`job ${j.id} has no chunk plan`);
+        if (j.chunks.done.includes(index)) return undefined;
+        const done = [...j.chunks.done, index].sort((a, b) => a - b);
+        const [lo, hi] = STAGE_PROGRESS.transcribe;
+        const p = lo + ((hi - lo) * done.length) / Math.max(1, j.chunks.count);
+        return { ...j, chunks: { ...j.chunks, done }, progress: Math.max(j.progress, Math.min(hi, p)) };
+      });
+      if (!r) return null;
+      if (r.changed) await emit(r.job, "progress", "transcribe");
+      const chunks = r.job.chunks;
+      return { job: r.job, allDone: !!chunks && chunks.done.length >= chunks.count };
+    },
+
     /** Marks a stage done, merging `patch` (media info, chunk plan) into the job. */
     async stageDone(ref: JobRef, stage: PipelineStage, patch: Partial<Job> = {}): Promise<Job | null> {
       const r = await change(ref, (j) => {

@@ -6,4 +6,4 @@ export {
   LIBRIVOX_DIR, librivoxClips, probeDurationSec, makeLibrivoxMp4, makeSilenceWav, makeSilenceMp4,
   makeVideoWithoutAudio, makeRandomBytes, makeTruncatedMp4,
 } from "./media-makers.ts";
-export type { LibrivoxClip } from "./media-makers.ts";
+export type { LibrivoxClip, WavFormat } from "./media-makers.ts";

@@ -63,14 +63,23 @@ export async function makeLibrivoxMp4(outPath: string, dir = LIBRIVOX_DIR): Prom
     "-filter_complex", [...pads, joined].join(";"),
     "-map", `${clips.length}:v`, "-map", "[a]",
     "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-    "-c:a", "aac", "-b:a", "96k", "-shortest", outPath,
+    "-c:a", "aac", "-b:a", "96k", "-shortest", "-f", "mp4", outPath,
   ]);
   return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
 }
 
-/** A WAV (16-bit, 44.1 kHz stereo) holding nothing but digital silence. */
-export async function makeSilenceWav(outPath: string, seconds = 5): Promise<string> {
-  await ffmpeg(["-f", "lavfi", "-i", `anullsrc=r=44100:cl=stereo:d=${seconds}`, "-c:a", "pcm_s16le", outPath]);
+export type WavFormat = { sampleRate?: number; channels?: 1 | 2; codec?: "pcm_s16le" | "pcm_s32le" };
+
+/**
+ * A WAV holding nothing but digital silence; 16-bit 44.1 kHz stereo unless told otherwise.
+ * Written bit-exact, so the header is the canonical 44 bytes (no LIST chunk).
+ */
+export async function makeSilenceWav(outPath: string, seconds = 5, format: WavFormat = {}): Promise<string> {
+  const layout = (format.channels ?? 2) === 1 ? "mono" : "stereo";
+  await ffmpeg([
+    "-f", "lavfi", "-i", `anullsrc=r=${format.sampleRate ?? 44_100}:cl=${layout}:d=${seconds}`,
+    "-c:a", format.codec ?? "pcm_s16le", "-flags", "+bitexact", "-fflags", "+bitexact", "-map_metadata", "-1", "-f", "wav", outPath,
+  ]);
   return outPath;
 }
 
@@ -79,7 +88,7 @@ export async function makeSilenceMp4(outPath: string, seconds = 5): Promise<stri
   await ffmpeg([
     "-f", "lavfi", "-i", `color=c=black:s=320x240:r=25:d=${seconds}`,
     "-f", "lavfi", "-i", `anullsrc=r=44100:cl=stereo:d=${seconds}`,
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", outPath,
+    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-f", "mp4", outPath,
   ]);
   return outPath;
 }
@@ -88,7 +97,7 @@ export async function makeSilenceMp4(outPath: string, seconds = 5): Promise<stri
 export async function makeVideoWithoutAudio(outPath: string, seconds = 3): Promise<string> {
   await ffmpeg([
     "-f", "lavfi", "-i", `testsrc=s=320x240:r=25:d=${seconds}`,
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", outPath,
+    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-f", "mp4", outPath,
   ]);
   return outPath;
 }
@@ -107,7 +116,7 @@ export async function makeTruncatedMp4(outPath: string, keepFraction = 0.5): Pro
   await ffmpeg([
     "-f", "lavfi", "-i", "testsrc=s=320x240:r=25:d=4",
     "-f", "lavfi", "-i", "sine=frequency=440:d=4",
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", outPath,
+    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-f", "mp4", outPath,
   ]);
   const { size } = await stat(outPath);
   await truncate(outPath, Math.floor(size * keepFraction));

@@ -50,3 +50,14 @@ describe("media makers", () => {
     expect(streams(await makeTruncatedMp4(join(dir, "cut.mp4"))).ok).toBe(false);
   });
 });
+
+describe("makeSilenceWav formats", () => {
+  it("writes 16 kHz mono with a canonical 44-byte header when asked", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const bytes = await readFile(await makeSilenceWav(join(dir, "mono16k.wav"), 1, { sampleRate: 16_000, channels: 1 }));
+    expect(bytes.toString("ascii", 36, 40)).toBe("data");
+    expect(bytes.readUInt32LE(24)).toBe(16_000);
+    expect(bytes.readUInt16LE(22)).toBe(1);
+    expect(bytes.length).toBe(44 + 32_000);
+  });
+});

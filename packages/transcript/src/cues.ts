@@ -44,6 +44,24 @@ const pieces = (token: string, max: number) => {
 };
 
 /**
+ * Joins segments of one speaker that were split only for length (no real pause between them), so
+ * the cut between cues falls where the text fits rather than leaving a short orphan cue.
+ */
+function runs(segments: Segment[], maxGapSec = 0.8): Segment[] {
+  const out: Segment[] = [];
+  for (const s of segments) {
+    const prev = out.at(-1);
+    const timed = (x: Segment) => x.text.split(/\s+/).filter(Boolean).length === x.words.length;
+    if (prev && prev.speaker === s.speaker && s.start - prev.end < maxGapSec && timed(prev) && timed(s)) {
+      out[out.length - 1] = { ...prev, end: s.end, text: `${prev.text} ${s.text}`, words: [...prev.words, ...s.words] };
+    } else {
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+/**
  * Subtitle cues from segments: words are packed while the text fits the line limits and the cue
  * stays within the maximum duration; then times are made strictly sequential with every cue lasting
  * between the minimum and maximum duration (a short cue is lengthened, pushing the next one later).
@@ -55,7 +73,7 @@ export function buildCues(segments: Segment[], opts: CueOptions = {}): Cue[] {
   const maxMs = (opts.maxDurationSec ?? 7) * 1000;
   const raw: { start: number; end: number; speaker?: string; lines: string[] }[] = [];
   let prevSpeaker: string | undefined;
-  for (const seg of segments) {
+  for (const seg of runs(segments)) {
     const tokens = seg.text.split(/\s+/).filter(Boolean);
     if (tokens.length === 0) continue;
     // Text tokens map to words one to one when the segment was built from them; else spread evenly.
@@ -64,7 +82,8 @@ export function buildCues(segments: Segment[], opts: CueOptions = {}): Cue[] {
       timed ? seg.words[i]![edge] : seg.start + ((seg.end - seg.start) * (i + (edge === "end" ? 1 : 0))) / tokens.length;
     let label = seg.speaker && opts.turnLabel && seg.speaker !== prevSpeaker ? opts.turnLabel(seg.speaker) : "";
     prevSpeaker = seg.speaker;
-    let cur: { start: number; end: number; text: string; lines: string[] } | null = null;
+    type Current = { start: number; end: number; text: string; lines: string[] };
+    let cur: Current | null = null as Current | null;
     const flush = () => {
       if (cur) raw.push({ start: cur.start, end: cur.end, ...(seg.speaker ? { speaker: seg.speaker } : {}), lines: cur.lines });
       cur = null;

@@ -20,9 +20,10 @@ const FRAMEWORK_CODES: Record<string, { code: ErrorCode; status?: number }> = {
   FST_PROTO_VIOLATION: { code: "VALIDATION_FAILED" },
 };
 
-/** nats.js errors that mean NATS (and so every store on it) is unreachable right now. */
+/** nats.js errors: NATS or JetStream (and so the stores on it) cannot serve the request right now. */
 const UNAVAILABLE_NAMES = new Set([
   "ClosedConnectionError", "DrainingConnectionError", "ConnectionError", "TimeoutError", "NoResponders", "RequestError",
+  "JetStreamNotEnabled", "JetStreamError", "JetStreamStatusError", "JetStreamApiError", "StreamNotFoundError", "ConsumerNotFoundError",
 ]);
 
 export function isUnavailable(err: unknown, depth = 0): boolean {

@@ -1,0 +1,12 @@
+import { baseEnv, workerEnv } from "@mp4t/platform";
+import { storesEnv } from "@mp4t/stores";
+import { z } from "zod";
+
+export const configSchema = z.object({
+  ...baseEnv,
+  ...workerEnv,
+  ...storesEnv,
+  /** Upper bound on speakers when a job does not say how many there are. */
+  DIARIZE_MAX_SPEAKERS: z.coerce.number().int().min(1).max(20).default(8),
+});
+export type DiarizerConfig = z.infer<typeof configSchema>;

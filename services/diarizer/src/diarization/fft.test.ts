@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { fft, powerSpectrum } from "./fft.ts";
+
+/** The textbook O(n^2) DFT, to check the fast one against. */
+function dft(x: number[]) {
+  const n = x.length;
+  return Array.from({ length: n }, (_, k) => {
+    let re = 0;
+    let im = 0;
+    for (let t = 0; t < n; t++) {
+      re += x[t]! * Math.cos((-2 * Math.PI * k * t) / n);
+      im += x[t]! * Math.sin((-2 * Math.PI * k * t) / n);
+    }
+    return [re, im] as const;
+  });
+}
+
+describe("fft", () => {
+  it("matches the direct DFT", () => {
+    const x = Array.from({ length: 64 }, (_, i) => Math.sin(i * 0.3) + 0.5 * Math.cos(i * 1.7) + (i % 5) * 0.1);
+    const re = Float64Array.from(x);
+    const im = new Float64Array(64);
+    fft(re, im);
+    dft(x).forEach(([r, i], k) => {
+      expect(re[k]).toBeCloseTo(r, 9);
+      expect(im[k]).toBeCloseTo(i, 9);
+    });
+  });
+
+  it("puts a pure tone's power in its bin", () => {
+    const n = 512;
+    const tone = Float64Array.from({ length: n }, (_, i) => Math.cos((2 * Math.PI * 32 * i) / n));
+    const p = powerSpectrum(tone, n);
+    const peak = p.indexOf(Math.max(...p));
+    expect(peak).toBe(32);
+    expect(p[peak]).toBeCloseTo((n / 2) ** 2, 6);
+  });
+
+  it("rejects sizes that are not powers of two", () => {
+    expect(() => fft(new Float64Array(12), new Float64Array(12))).toThrow(/power of two/);
+  });
+});

@@ -1,0 +1,25 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { decodeWav, encodeWav } from "./wav.ts";
+
+describe("wav", () => {
+  it("round-trips 16-bit mono PCM", () => {
+    const samples = Float32Array.from({ length: 100 }, (_, i) => Math.sin(i / 5) * 0.5);
+    const back = decodeWav(encodeWav({ sampleRate: 16_000, samples }));
+    expect(back.sampleRate).toBe(16_000);
+    back.samples.forEach((x, i) => expect(x).toBeCloseTo(samples[i]!, 4));
+  });
+
+  it("reads a real recording", async () => {
+    const a = decodeWav(new Uint8Array(await readFile("/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav")));
+    expect(a.sampleRate).toBe(16_000);
+    expect(a.samples.length / a.sampleRate).toBeCloseTo(2.99, 2);
+  });
+
+  it("rejects what is not 16-bit PCM WAVE", () => {
+    expect(() => decodeWav(new TextEncoder().encode("not a wave file at all"))).toThrow(/RIFF/);
+    const float = encodeWav({ sampleRate: 8000, samples: new Float32Array(4) });
+    new DataView(float.buffer).setUint16(34, 32, true);
+    expect(() => decodeWav(float)).toThrow(/unsupported/);
+  });
+});

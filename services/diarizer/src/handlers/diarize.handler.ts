@@ -1,0 +1,83 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BlobKeys, ChunkResult, Transcript, type Command, type Job, type Word } from "@mp4t/contracts";
+import { PermanentError, RetryableError, type HandlerContext } from "@mp4t/platform";
+import { downloadToFile, getJson, putJson, type PipelineDeps } from "@mp4t/stores";
+import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
+import { assignSpeakers } from "../diarization/assign-speakers.ts";
+import { diarize } from "../diarization/diarize.ts";
+import { decodeWav } from "../diarization/wav.ts";
+
+type Deps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle" | "logger">;
+
+/** Every chunk's words, stitched; a missing chunk result is worth another try (a slow replica). */
+async function loadWords(blobs: Deps["blobs"], job: Job): Promise<Word[]> {
+  const count = job.chunks?.count;
+  if (count === undefined) throw new PermanentError("INTERNAL", "the job has no chunk plan; ingest did not finish");
+  const results = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const r = await getJson(blobs, BlobKeys.chunkResult(job.id, i), ChunkResult);
+      if (!r) throw new RetryableError("INTERNAL", `chunk ${i} of ${count} has no result yet`);
+      return r;
+    }),
+  );
+  return stitchChunks(results);
+}
+
+/** Downloads the job's audio to a scratch directory, diarizes it and labels the words. */
+async function labelSpeakers(deps: Deps, job: Job, words: Word[], opts: { maxSpeakers?: number }, ctx?: HandlerContext): Promise<{ words: Word[]; audioSec: number }> {
+  const dir = await mkdtemp(join(tmpdir(), "mp4t-"));
+  try {
+    const path = join(dir, "audio.wav");
+    if (!(await downloadToFile(deps.blobs, BlobKeys.audio(job.id), path))) {
+      throw new PermanentError("INTERNAL", "the job's extracted audio is missing");
+    }
+    const audio = decodeWav(new Uint8Array(await readFile(path)));
+    const result = await diarize(audio, {
+      ...(job.options.speakers ? { speakers: job.options.speakers } : {}),
+      ...(opts.maxSpeakers ? { maxSpeakers: opts.maxSpeakers } : {}),
+      yield: () => new Promise<void>((resolve) => {
+        ctx?.working();
+        setImmediate(resolve);
+      }),
+    });
+    deps.logger.debug({ jobId: job.id, speakers: result.speakers, windows: result.windows }, "diarized");
+    return { words: assignSpeakers(words, result.turns), audioSec: audio.samples.length / audio.sampleRate };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * diarize: stitch the chunk transcripts, label who spoke each word (when the job asks), group
+ * words into segments, store the result for the enhancer and hand the job on. Idempotent: a
+ * redelivery after the result was stored only re-publishes, which Nats-Msg-Id deduplicates.
+ */
+export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number } = {}) {
+  return async (msg: Command<"diarize">, ctx?: HandlerContext) => {
+    const ref = { userId: msg.userId, jobId: msg.jobId };
+    const job = await deps.lifecycle.stageStarted(ref, "diarize");
+    if (!job) return;
+    const stored = job.stages.diarize?.status === "done" && (await deps.blobs.stat(BlobKeys.diarized(job.id)));
+    if (!stored) {
+      const stitched = await loadWords(deps.blobs, job);
+      const labelled = job.options.diarize && stitched.length > 0
+        ? await labelSpeakers(deps, job, stitched, opts, ctx)
+        : { words: stitched.map(({ speaker: _, ...w }) => w), audioSec: 0 };
+      const segments = buildSegments(labelled.words);
+      const lastWord = stitched.at(-1)?.end ?? 0;
+      const diarized = Transcript.parse({
+        language: job.options.language,
+        durationSec: job.media?.durationSec ?? Math.max(lastWord, labelled.audioSec),
+        text: segments.map((s) => s.text).join(" "),
+        speakers: speakersOf(segments),
+        segments,
+        enhancements: {},
+      });
+      await putJson(deps.blobs, BlobKeys.diarized(job.id), diarized);
+      if (!(await deps.lifecycle.stageDone(ref, "diarize"))) return;
+    }
+    await deps.publisher.command("enhance", job.options.class, { v: 1, ...ref }, `enhance:${job.id}`);
+  };
+}

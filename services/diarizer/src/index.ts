@@ -1,0 +1,10 @@
+export { buildHandlers, startDiarizer } from "./worker.ts";
+export { configSchema } from "./config.ts";
+export type { DiarizerConfig } from "./config.ts";
+export { diarizeHandler } from "./handlers/diarize.handler.ts";
+export { diarize } from "./diarization/diarize.ts";
+export type { Diarization, DiarizeOptions, Turn } from "./diarization/diarize.ts";
+export { assignSpeakers, speakerName } from "./diarization/assign-speakers.ts";
+export { diarizationErrorRate } from "./diarization/der.ts";
+export { decodeWav, encodeWav } from "./diarization/wav.ts";
+export type { Audio } from "./diarization/wav.ts";

@@ -1,0 +1,5 @@
+import { bootService } from "@mp4t/platform";
+import { configSchema } from "./config.ts";
+import { startDiarizer } from "./worker.ts";
+
+await bootService("diarizer", configSchema, startDiarizer);

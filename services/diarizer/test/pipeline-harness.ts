@@ -1,0 +1,44 @@
+import { Streams, Subjects, type Command, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
+import { createPublisher, ensureTopology } from "@mp4t/platform";
+import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, type PipelineDeps } from "@mp4t/stores";
+import { silentLogger, type NatsServer } from "@mp4t/testing";
+import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
+
+let n = 0;
+
+/** Real pipeline deps on a running nats-server, with buckets of their own; `close` when done. */
+export async function pipelineDeps(nats: NatsServer): Promise<PipelineDeps & { close(): Promise<void> }> {
+  const nc = await nats.connect();
+  await ensureTopology(await jetstreamManager(nc));
+  const id = `${process.pid}-${++n}`;
+  const jobs = await createNatsKvJobStore(nc, { prefix: `t${id}` });
+  const blobs = await createNatsObjectBlobStore(nc, { bucket: `blobs-${id}` });
+  const publisher = createPublisher(jetstream(nc), { service: "diarizer" });
+  const lifecycle = createJobLifecycle({ jobs, publisher });
+  return { nc, jobs, blobs, publisher, lifecycle, logger: silentLogger(), close: () => nc.close() };
+}
+
+/**
+ * Every command of one stage and class now in its lane stream, with its Nats-Msg-Id. Lane streams
+ * are work queues, which allow no ordered consumers: a throwaway pull consumer reads without
+ * acking, so the messages stay for the next look.
+ */
+export async function readCommands<S extends Stage>(deps: Pick<PipelineDeps, "nc">, stage: S, cls: JobClass): Promise<{ msg: Command<S>; msgId: string | undefined }[]> {
+  const stream = Streams.lane(STAGE_LANES[stage]);
+  const jsm = await jetstreamManager(deps.nc);
+  const { name } = await jsm.consumers.add(stream, { ack_policy: AckPolicy.Explicit, filter_subject: Subjects.work(stage, cls), inactive_threshold: nanos(60_000) });
+  try {
+    const consumer = await jetstream(deps.nc).consumers.get(stream, name);
+    const pending = (await consumer.info()).num_pending;
+    const out: { msg: Command<S>; msgId: string | undefined }[] = [];
+    if (pending === 0) return out;
+    for await (const m of await consumer.fetch({ max_messages: pending })) {
+      out.push({ msg: m.json<Command<S>>(), msgId: m.headers?.get("Nats-Msg-Id") });
+      if (out.length === pending) break;
+    }
+    return out;
+  } finally {
+    await jsm.consumers.delete(stream, name);
+  }
+}

@@ -1,0 +1,24 @@
+import { AppError, newId, type Logger } from "@mp4t/platform";
+import type { JobStore } from "@mp4t/stores";
+import { hashPassword } from "./password.ts";
+
+/**
+ * Creates the admin account from ADMIN_EMAIL / ADMIN_PASSWORD unless the email is registered
+ * already. Safe at every start of every replica: an existing account is left as it is.
+ */
+export async function seedAdmin(jobs: JobStore, creds: { email: string; password: string }, logger: Logger): Promise<"created" | "exists"> {
+  const email = creds.email.trim().toLowerCase();
+  const existing = await jobs.getUserByEmail(email);
+  if (existing) {
+    if (existing.role !== "admin") logger.warn({ email }, "ADMIN_EMAIL belongs to a non-admin account; leaving it unchanged");
+    return "exists";
+  }
+  try {
+    await jobs.createUser({ id: newId(), email, passwordHash: await hashPassword(creds.password), role: "admin", createdAt: new Date().toISOString() });
+    logger.info({ email }, "admin account created");
+    return "created";
+  } catch (err) {
+    if (err instanceof AppError && err.code === "EMAIL_TAKEN") return "exists"; // another replica won the race
+    throw err;
+  }
+}

@@ -1,0 +1,5 @@
+import { bootService } from "@mp4t/platform";
+import { configSchema } from "./config.ts";
+import { startGateway } from "./server.ts";
+
+await bootService("gateway", configSchema, startGateway);

@@ -1,0 +1,32 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { listInstances } from "../admin/list-instances.ts";
+import { bearer, errors } from "../schemas/api.schema.ts";
+
+const Instance = z.object({
+  name: z.string().describe("Service name, e.g. ingest."),
+  id: z.string(),
+  lane: z.string().nullable().describe("The first lane the instance consumes; null for the gateway."),
+  lanes: z.array(z.string()),
+  host: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  version: z.string(),
+  started: z.string().nullable(),
+  stats: z.record(z.string(), z.unknown()).nullable(),
+});
+
+/** GET /v1/admin/services: admins only. */
+export const adminRoutes: FastifyPluginAsyncZod<{ nc: NatsConnection }> = async (app, { nc }) => {
+  app.addHook("onRequest", app.authenticate);
+  app.addHook("onRequest", app.requireAdmin);
+
+  app.get("/services", {
+    schema: {
+      tags: ["admin"],
+      summary: "Every live service instance, from NATS service discovery",
+      security: bearer,
+      response: { 200: z.array(Instance), ...errors(401, 403, 503) },
+    },
+  }, async () => listInstances(nc));
+};

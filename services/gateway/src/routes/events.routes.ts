@@ -1,0 +1,65 @@
+import { AppError } from "@mp4t/platform";
+import type { JobStore } from "@mp4t/stores";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { openJobEventFeed, type JobEventFeed } from "../events/job-event-stream.ts";
+import { bearer, errors, JobParams } from "../schemas/api.schema.ts";
+
+export type EventsRoutesOptions = {
+  jobs: JobStore;
+  js: JetStreamClient;
+  jsm: () => Promise<JetStreamManager>;
+  heartbeatMs: number;
+  /** Counts open streams for the instance's stats. */
+  onOpen?: (open: number) => void;
+};
+
+/** GET /v1/jobs/:id/events: the job's state changes as server-sent events, replayed then live. */
+export const eventsRoutes: FastifyPluginAsyncZod<EventsRoutesOptions> = async (app, opts) => {
+  const open = new Set<JobEventFeed>();
+  app.addHook("onRequest", app.authenticate);
+  // Open streams would hold the server open; end them when it closes.
+  app.addHook("preClose", async () => {
+    for (const feed of open) feed.close();
+  });
+
+  app.get("/:id/events", {
+    schema: {
+      tags: ["jobs"],
+      summary: "The job's state changes as text/event-stream",
+      description: "Each event is `event: <type>` with the JobEvent JSON as data and its stream sequence as id " +
+        "(send Last-Event-ID to resume). Comments keep idle streams alive; the stream ends after completed, failed or canceled.",
+      security: bearer,
+      params: JobParams,
+      headers: z.looseObject({ "last-event-id": z.coerce.number().int().nonnegative().optional() }),
+      produces: ["text/event-stream"],
+      response: errors(400, 401, 404, 503),
+    },
+  }, async (req, reply) => {
+    const job = await opts.jobs.getJob({ userId: req.user.sub, jobId: req.params.id });
+    if (!job) throw new AppError("NOT_FOUND", "no such job");
+    let feed: JobEventFeed;
+    try {
+      feed = await openJobEventFeed({ js: opts.js, jsm: await opts.jsm() }, job, req.headers["last-event-id"]);
+    } catch (err) {
+      throw new AppError("SERVICE_UNAVAILABLE", "the event stream is unavailable; retry later", { cause: err });
+    }
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
+    reply.raw.write(": connected\n\n");
+    open.add(feed);
+    opts.onOpen?.(open.size);
+    try {
+      await feed.pipe(reply.raw, { heartbeatMs: opts.heartbeatMs, logger: req.log });
+    } finally {
+      open.delete(feed);
+      opts.onOpen?.(open.size);
+    }
+  });
+};

@@ -1,0 +1,95 @@
+import fastifyMultipart from "@fastify/multipart";
+import { BlobKeys, isTerminal, type Job } from "@mp4t/contracts";
+import { AppError, newId, type Publisher } from "@mp4t/platform";
+import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { receiveUpload } from "../jobs/receive-upload.ts";
+import { bearer, errors, JobPage, JobParams, JobView, ListJobsQuery, toJobView } from "../schemas/api.schema.ts";
+
+export type JobsRoutesOptions = {
+  jobs: JobStore;
+  blobs: BlobStore;
+  publisher: Publisher;
+  lifecycle: JobLifecycle;
+  maxUploadBytes: number;
+};
+
+const unavailable = (err: unknown) => (err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }));
+
+/** POST/GET /v1/jobs, GET/DELETE /v1/jobs/:id. Bearer token required; users see only their own jobs. */
+export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, opts) => {
+  const { jobs, blobs, publisher, lifecycle } = opts;
+  if (!(opts.maxUploadBytes > 0)) throw new Error("jobs routes: maxUploadBytes must be positive");
+
+  // Only multipart bodies here: anything else is 415 before a byte of it is parsed.
+  app.removeAllContentTypeParsers();
+  await app.register(fastifyMultipart, { throwFileSizeLimit: false });
+  app.addHook("onRequest", app.authenticate);
+
+  app.post("", {
+    schema: {
+      tags: ["jobs"],
+      summary: "Upload media and queue it for transcription",
+      description: "multipart/form-data: a `file` part (streamed, at most MAX_UPLOAD_BYTES) and an optional `options` field holding JSON " +
+        '{language?, diarize?, speakers?, enhance?: ["clean","summary","notes","translate:<lang>"], class?: "interactive"|"batch", engine?}, before or after the file.',
+      consumes: ["multipart/form-data"],
+      security: bearer,
+      response: { 202: JobView, ...errors(400, 401, 413, 415, 503) },
+    },
+  }, async (req, reply) => {
+    const id = newId();
+    const userId = req.user.sub;
+    const key = BlobKeys.upload(id);
+    const upload = await receiveUpload(req, { blobs, maxBytes: opts.maxUploadBytes }, key);
+    const now = new Date().toISOString();
+    const job: Job = {
+      id, userId, status: "queued", progress: 0, fileName: upload.fileName, sizeBytes: upload.sizeBytes,
+      options: upload.options, stages: {}, createdAt: now, updatedAt: now,
+    };
+    try {
+      await jobs.createJob(job);
+      await publisher.command("ingest", job.options.class, { v: 1, jobId: id, userId }, `ingest:${id}`);
+    } catch (err) {
+      await jobs.deleteJob({ userId, jobId: id }).catch(() => undefined);
+      await blobs.delete(key).catch(() => undefined);
+      throw unavailable(err);
+    }
+    // The job is queued either way; a lost event only delays what SSE clients see until the next one.
+    await lifecycle.queued(job).catch((err: unknown) => req.log.warn({ err, jobId: id }, "could not publish the queued event"));
+    return reply.code(202).send(toJobView(job));
+  });
+
+  app.get("", {
+    schema: { tags: ["jobs"], summary: "List your jobs, newest first", security: bearer, querystring: ListJobsQuery, response: { 200: JobPage, ...errors(400, 401, 503) } },
+  }, async (req) => {
+    const q = req.query;
+    const page = await jobs.listJobs(req.user.sub, {
+      limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.q ? { q: q.q } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    return { items: page.items.map(toJobView), next: page.next };
+  });
+
+  app.get("/:id", {
+    schema: { tags: ["jobs"], summary: "One job: status, progress, stages, media", security: bearer, params: JobParams, response: { 200: JobView, ...errors(400, 401, 404, 503) } },
+  }, async (req) => {
+    const job = await jobs.getJob({ userId: req.user.sub, jobId: req.params.id });
+    if (!job) throw new AppError("NOT_FOUND", "no such job");
+    return toJobView(job);
+  });
+
+  app.delete("/:id", {
+    schema: {
+      tags: ["jobs"],
+      summary: "Cancel the job if it is running, then delete its media, results and record",
+      security: bearer, params: JobParams, response: { 204: z.null().describe("Deleted (asynchronously, by the janitor)."), ...errors(400, 401, 404, 503) },
+    },
+  }, async (req, reply) => {
+    const ref = { userId: req.user.sub, jobId: req.params.id };
+    const job = await jobs.getJob(ref);
+    if (!job) throw new AppError("NOT_FOUND", "no such job");
+    if (!isTerminal(job.status)) await lifecycle.cancel(ref);
+    await publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "deleted" }, `cleanup:${ref.jobId}:deleted`);
+    return reply.code(204).send(null);
+  });
+};

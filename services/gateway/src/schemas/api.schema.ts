@@ -1,0 +1,43 @@
+import { ERROR_CODES, Job, JobId, JobStatus, type ErrorCode } from "@mp4t/contracts";
+import { z } from "zod";
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+    }),
+  })
+  .describe("Every error response: a stable code from the contracts and a human-readable message.");
+
+/** What clients see of a job: everything but the owner and the internal chunk plan. */
+export const JobView = Job.omit({ userId: true, chunks: true });
+export type JobView = z.infer<typeof JobView>;
+export const toJobView = (job: Job): JobView => {
+  const { userId: _userId, chunks: _chunks, ...view } = job;
+  return view;
+};
+
+export const JobParams = z.object({ id: JobId });
+
+export const ListJobsQuery = z.object({
+  status: JobStatus.optional(),
+  q: z.string().max(200).optional().describe("Case-insensitive match on the file name."),
+  cursor: z.string().regex(/^[0-9a-z]{26}$/).optional().describe("`next` from the previous page."),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const JobPage = z.object({ items: z.array(JobView), next: z.string().nullable() });
+
+export const Credentials = z
+  .object({
+    email: z.email().max(254).transform((e) => e.trim().toLowerCase()),
+    password: z.string().min(8).max(1024),
+  })
+  .strict();
+
+export const bearer = [{ bearerAuth: [] }];
+
+/** Error responses a route documents; every one has the ErrorBody shape. */
+export const errors = <S extends number>(...statuses: S[]) =>
+  Object.fromEntries(statuses.map((s) => [s, ErrorBody])) as Record<S, typeof ErrorBody>;

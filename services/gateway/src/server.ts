@@ -1,0 +1,32 @@
+import { createPublisher, ensureTopology, registerInstance, type Logger } from "@mp4t/platform";
+import { createJobLifecycle, createStores } from "@mp4t/stores";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { buildApp } from "./app.ts";
+import { seedAdmin } from "./auth/seed-admin.ts";
+import type { GatewayConfig } from "./config.ts";
+
+/** Wires the gateway: topology, stores, publisher, admin seed, HTTP listener, discovery. */
+export async function startGateway({ config, logger, nc }: { config: GatewayConfig; logger: Logger; nc: NatsConnection }) {
+  await ensureTopology(await jetstreamManager(nc));
+  const stores = await createStores(nc, config);
+  const publisher = createPublisher(jetstream(nc), { service: "gateway" });
+  const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    await seedAdmin(stores.jobs, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger);
+  }
+  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, nc, config, logger });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const svc = await registerInstance(nc, {
+    service: "gateway",
+    lanes: [],
+    stats: () => ({ http: app.httpStats(), uptimeSec: Math.round(process.uptime()), rssBytes: process.memoryUsage().rss }),
+  });
+  return {
+    async stop(_graceMs: number) {
+      await svc.stop().catch(() => undefined);
+      await app.close();
+      await stores.close();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJob, startHarness, type Harness } from "./harness.ts";
+
+let h: Harness;
+let base: string;
+let user: { token: string; auth: { authorization: string } };
+const ref = (jobId: string) => ({ userId: (h.app.jwt.decode(user.token) as { sub: string }).sub, jobId });
+
+beforeAll(async () => {
+  h = await startHarness({ SSE_HEARTBEAT_SEC: "0.2" });
+  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
+  user = await h.user();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+type Sse = { event?: string; id?: string; data?: unknown; comment?: string };
+
+/** Reads server-sent events off a fetch response, one at a time. */
+function sseReader(res: Response) {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  return {
+    /** The next event or comment block; null once the server has ended the stream. */
+    async next(): Promise<Sse | null> {
+      while (!buffer.includes("\n\n")) {
+        const { done, value } = await reader.read();
+        if (done) return null;
+        buffer += value;
+      }
+      const i = buffer.indexOf("\n\n");
+      const block = buffer.slice(0, i);
+      buffer = buffer.slice(i + 2);
+      const out: Sse = {};
+      for (const line of block.split("\n")) {
+        if (line.startsWith(":")) out.comment = line.slice(1).trim();
+        else if (line.startsWith("event: ")) out.event = line.slice(7);
+        else if (line.startsWith("id: ")) out.id = line.slice(4);
+        else if (line.startsWith("data: ")) out.data = JSON.parse(line.slice(6));
+      }
+      return out;
+    },
+    /** Every event until the stream ends, skipping comments. */
+    async rest(): Promise<Sse[]> {
+      const events: Sse[] = [];
+      for (let e = await this.next(); e; e = await this.next()) if (e.event) events.push(e);
+      return events;
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+const open = (jobId: string, headers: Record<string, string> = {}) =>
+  fetch(`${base}/v1/jobs/${jobId}/events`, { headers: { ...user.auth, ...headers } });
+
+/** Skips comments (connected, keep-alive) and returns the next event. */
+async function nextEvent(r: ReturnType<typeof sseReader>) {
+  for (let e = await r.next(); e; e = await r.next()) if (e.event) return e;
+  return null;
+}
+
+describe("GET /v1/jobs/:id/events", () => {
+  it("replays what happened, follows live, and ends after the terminal event", async () => {
+    const job = await createJob(h, user.auth);
+    const res = await open(job.id);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const r = sseReader(res);
+    expect(await nextEvent(r)).toMatchObject({ event: "queued", id: expect.any(String), data: { type: "queued", jobId: job.id, status: "queued" } });
+
+    await h.deps.lifecycle.stageStarted(ref(job.id), "ingest");
+    expect(await nextEvent(r)).toMatchObject({ event: "stage.started", data: { stage: "ingest", status: "processing" } });
+    await h.deps.lifecycle.progress(ref(job.id), "ingest", 0.5);
+    expect(await nextEvent(r)).toMatchObject({ event: "progress", data: { progress: 0.05 } });
+    await h.deps.lifecycle.complete(ref(job.id));
+    const rest = await r.rest();
+    expect(rest.map((e) => e.event)).toEqual(["completed"]);
+    expect(rest[0]!.data).toMatchObject({ status: "completed", progress: 1 });
+  });
+
+  it("replays a finished job's whole history and ends at once", async () => {
+    const job = await createJob(h, user.auth);
+    await h.deps.lifecycle.stageStarted(ref(job.id), "ingest");
+    await h.deps.lifecycle.fail(ref(job.id), "MEDIA_UNREADABLE", "not media", "ingest");
+    const events = await sseReader(await open(job.id)).rest();
+    expect(events.map((e) => e.event)).toEqual(["queued", "stage.started", "failed"]);
+    expect(events[2]!.data).toMatchObject({ status: "failed", error: { code: "MEDIA_UNREADABLE" } });
+  });
+
+  it("resumes after Last-Event-ID", async () => {
+    const job = await createJob(h, user.auth);
+    await h.deps.lifecycle.stageStarted(ref(job.id), "ingest");
+    await h.deps.lifecycle.cancel(ref(job.id));
+    const all = await sseReader(await open(job.id)).rest();
+    expect(all.map((e) => e.event)).toEqual(["queued", "stage.started", "canceled"]);
+    const resumed = await sseReader(await open(job.id, { "last-event-id": all[0]!.id! })).rest();
+    expect(resumed.map((e) => e.event)).toEqual(["stage.started", "canceled"]);
+    const atEnd = await sseReader(await open(job.id, { "last-event-id": all[2]!.id! })).rest();
+    expect(atEnd).toEqual([]);
+  });
+
+  it("sends keep-alive comments while nothing happens", async () => {
+    const job = await createJob(h, user.auth);
+    const r = sseReader(await open(job.id));
+    const seen: string[] = [];
+    for (let e = await r.next(); e && !seen.includes("keep-alive"); e = await r.next()) seen.push(e.comment ?? e.event!);
+    expect(seen).toEqual(["connected", "queued", "keep-alive"]);
+    await r.cancel();
+  });
+
+  it("stops following when the client goes away", async () => {
+    const job = await createJob(h, user.auth);
+    const ac = new AbortController();
+    const res = await fetch(`${base}/v1/jobs/${job.id}/events`, { headers: user.auth, signal: ac.signal });
+    const r = sseReader(res);
+    expect(await nextEvent(r)).toMatchObject({ event: "queued" });
+    expect(h.app.httpStats().openEventStreams).toBe(1);
+    ac.abort();
+    await expect.poll(() => h.app.httpStats().openEventStreams).toBe(0);
+  });
+
+  it("answers 404 JSON for another user's job and 401 without a token", async () => {
+    const job = await createJob(h, user.auth);
+    const other = await h.user();
+    const res = await fetch(`${base}/v1/jobs/${job.id}/events`, { headers: other.auth });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+    const anon = await fetch(`${base}/v1/jobs/${job.id}/events`);
+    expect(anon.status).toBe(401);
+    expect(await anon.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
+  });
+});

@@ -1,0 +1,35 @@
+import { baseEnv, workerEnv } from "@mp4t/platform";
+import { storesEnv } from "@mp4t/stores";
+import { z } from "zod";
+
+export const configSchema = z.object({
+  ...baseEnv,
+  ...workerEnv,
+  ...storesEnv,
+  /** Media longer than this many seconds is rejected with MEDIA_TOO_LONG (default 4 h). */
+  MAX_DURATION_SEC: z.coerce.number().positive().default(4 * 3600),
+  /** Longest chunk handed to a transcription engine, in seconds. */
+  CHUNK_MAX_SEC: z.coerce.number().min(1).max(600).default(30),
+  /** Seconds before each chunk limit searched for the quietest place to cut. */
+  CHUNK_SEARCH_SEC: z.coerce.number().min(0).max(60).default(5),
+  /** Seconds ffprobe may take before the file is judged unreadable. */
+  FFPROBE_TIMEOUT_SEC: z.coerce.number().positive().default(30),
+  FFMPEG_BIN: z.string().min(1).default("ffmpeg"),
+  FFPROBE_BIN: z.string().min(1).default("ffprobe"),
+});
+export type IngestConfig = z.infer<typeof configSchema>;
+
+/** What the ingest handler needs from the config, in the units it works in. */
+export type IngestSettings = {
+  maxDurationSec: number;
+  chunkMaxSec: number;
+  chunkSearchSec: number;
+  ffmpeg: { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number };
+};
+
+export const ingestSettings = (c: IngestConfig): IngestSettings => ({
+  maxDurationSec: c.MAX_DURATION_SEC,
+  chunkMaxSec: c.CHUNK_MAX_SEC,
+  chunkSearchSec: Math.min(c.CHUNK_SEARCH_SEC, c.CHUNK_MAX_SEC / 2),
+  ffmpeg: { ffmpegBin: c.FFMPEG_BIN, ffprobeBin: c.FFPROBE_BIN, probeTimeoutMs: c.FFPROBE_TIMEOUT_SEC * 1000 },
+});

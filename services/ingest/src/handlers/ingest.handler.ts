@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BlobKeys, type Command, type MediaInfo } from "@mp4t/contracts";
+import { PermanentError, type HandlerContext } from "@mp4t/platform";
+import { downloadToFile, uploadFile, type PipelineDeps } from "@mp4t/stores";
+import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
+import { createWavPlaceholder, finishWavHeader, sliceWav } from "../adapters/wav-file.adapter.ts";
+import { createEnergyMeter, planChunks, type PlannedChunk } from "../chunk.planner.ts";
+import type { IngestSettings } from "../config.ts";
+import { parseProbe, type ProbedMedia } from "../media-info.parser.ts";
+import { PCM_16K_MONO, WAV_HEADER_BYTES } from "../wav-header.writer.ts";
+
+export type IngestDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & { settings: IngestSettings };
+
+const FORMAT = PCM_16K_MONO;
+const BYTES_PER_SAMPLE = FORMAT.bitsPerSample / 8;
+const FRAME_SAMPLES = Math.round(FORMAT.sampleRate * 0.02); // 20 ms energy frames
+
+/**
+ * ingest: probe and validate the upload, extract 16 kHz mono audio, plan chunks on quiet
+ * points, store audio and chunks, record the media and plan, fan out one transcribe per chunk.
+ * Deterministic from the upload, so a redelivery rewrites the same blobs and republishes the
+ * same message ids (dropped by JetStream's dedup window).
+ */
+export function ingestHandler(deps: IngestDeps) {
+  const { settings } = deps;
+  return async (msg: Command<"ingest">, ctx: HandlerContext) => {
+    const ref = { userId: msg.userId, jobId: msg.jobId };
+    const job = await deps.lifecycle.stageStarted(ref, "ingest");
+    if (!job) return; // canceled or failed meanwhile
+
+    const dir = await mkdtemp(join(tmpdir(), "mp4t-"));
+    try {
+      const upload = join(dir, "upload");
+      if (!(await downloadToFile(deps.blobs, BlobKeys.upload(msg.jobId), upload))) {
+        throw new PermanentError("MEDIA_UNREADABLE", "the upload is missing from the blob store");
+      }
+      const probed = parseProbe(await probeMedia(upload, settings.ffmpeg, ctx.signal), settings);
+      ctx.working();
+
+      const audio = join(dir, "audio.wav");
+      const { samples, energies } = await extractAudio(upload, audio, settings, ctx.signal);
+      const media = checkDecoded(probed, samples / FORMAT.sampleRate, settings.maxDurationSec);
+      await uploadFile(deps.blobs, BlobKeys.audio(msg.jobId), audio, "audio/wav");
+      ctx.working();
+
+      const chunks = planChunks(energies, samples, {
+        sampleRate: FORMAT.sampleRate, frameSamples: FRAME_SAMPLES,
+        maxChunkSec: settings.chunkMaxSec, searchSec: settings.chunkSearchSec,
+      });
+      for (const c of chunks) {
+        const path = join(dir, `chunk-${c.index}.wav`);
+        await sliceWav(audio, path, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT);
+        await uploadFile(deps.blobs, BlobKeys.chunkAudio(msg.jobId, c.index), path, "audio/wav");
+        await rm(path, { force: true });
+        ctx.working();
+      }
+
+      const done = await deps.lifecycle.stageDone(ref, "ingest", { media, chunks: { count: chunks.length, done: [] } });
+      if (!done) return;
+      for (const c of chunks) {
+        await deps.publisher.command("transcribe", done.options.class, transcribeCommand(msg, c, chunks.length), `transcribe:${msg.jobId}:${c.index}`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+async function extractAudio(input: string, output: string, settings: IngestSettings, signal: AbortSignal) {
+  const meter = createEnergyMeter(FRAME_SAMPLES);
+  await createWavPlaceholder(output);
+  const { bytes } = await extractPcm({
+    input, output, offset: WAV_HEADER_BYTES, format: FORMAT,
+    // A second past the limit is enough to tell "too long" from "exactly at the limit".
+    maxSec: settings.maxDurationSec + 1,
+    settings: settings.ffmpeg, signal, onPcm: (b) => meter.push(b),
+  });
+  const whole = bytes - (bytes % BYTES_PER_SAMPLE);
+  await finishWavHeader(output, whole, FORMAT);
+  const { energies, samples } = meter.finish();
+  return { energies, samples };
+}
+
+/** What the decoder produced must agree with what the probe promised. */
+function checkDecoded(probed: ProbedMedia, decodedSec: number, maxDurationSec: number): MediaInfo {
+  if (decodedSec > maxDurationSec) {
+    throw new PermanentError("MEDIA_TOO_LONG", `the audio lasts over ${maxDurationSec} s, the limit`);
+  }
+  const promised = probed.audioDurationSec;
+  if (promised !== undefined && promised > 1 && decodedSec < promised / 2) {
+    throw new PermanentError("MEDIA_UNREADABLE", `only ${decodedSec.toFixed(1)} s of ${promised.toFixed(1)} s of audio could be decoded; the file looks truncated`);
+  }
+  return probed.durationKnown ? probed.info : { ...probed.info, durationSec: round3(decodedSec) };
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+function transcribeCommand(msg: Command<"ingest">, c: PlannedChunk, count: number): Command<"transcribe"> {
+  return {
+    v: 1, jobId: msg.jobId, userId: msg.userId,
+    chunk: { index: c.index, count, startSec: round3(c.startSec), endSec: round3(c.endSec) },
+  };
+}

@@ -1,0 +1,83 @@
+import type { MediaInfo } from "@mp4t/contracts";
+import { PermanentError } from "@mp4t/platform";
+
+type ProbeStream = {
+  codec_type?: string;
+  codec_name?: string;
+  sample_rate?: string;
+  channels?: number;
+  duration?: string;
+  disposition?: { attached_pic?: number };
+};
+type ProbeOutput = { streams?: ProbeStream[]; format?: { format_name?: string; duration?: string } };
+
+export type ProbedMedia = {
+  info: MediaInfo;
+  /** False when neither the container nor the audio stream states a duration (raw streams). */
+  durationKnown: boolean;
+  /** The audio stream's own duration, if stated: the decoded audio should come close to it. */
+  audioDurationSec?: number;
+};
+
+/** ffprobe guesses these from the file name alone; they are text, not media. */
+const NOT_MEDIA_FORMATS = new Set(["tty"]);
+
+const seconds = (v: string | undefined) => {
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+};
+
+/**
+ * Turns `ffprobe -print_format json -show_format -show_streams` output into MediaInfo and
+ * rejects what the pipeline cannot use. Only the content ffprobe found counts: the file name,
+ * extension and declared MIME type play no part.
+ */
+export function parseProbe(stdout: string, limits: { maxDurationSec: number }): ProbedMedia {
+  let probe: ProbeOutput;
+  try {
+    probe = JSON.parse(stdout) as ProbeOutput;
+  } catch {
+    throw new PermanentError("MEDIA_UNREADABLE", "ffprobe did not describe the file");
+  }
+  const container = probe.format?.format_name;
+  const streams = probe.streams ?? [];
+  if (!container || NOT_MEDIA_FORMATS.has(container) || streams.length === 0) {
+    throw new PermanentError("MEDIA_UNREADABLE", "the file is not a media file ffprobe can read");
+  }
+  // Cover art in audio files is a one-frame "video" stream; it is not video.
+  const hasVideo = streams.some((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
+  const audio = streams.find((s) => s.codec_type === "audio");
+  if (!audio) {
+    if (hasVideo) throw new PermanentError("MEDIA_NO_AUDIO", "the media has a video stream but no audio stream");
+    throw new PermanentError("MEDIA_UNREADABLE", "the file has neither an audio nor a video stream");
+  }
+  const audioCodec = audio.codec_name;
+  if (!audioCodec || audioCodec === "none" || audioCodec === "unknown") {
+    throw new PermanentError("MEDIA_UNSUPPORTED_CODEC", "the audio stream's codec is not one ffmpeg can decode");
+  }
+  const audioDurationSec = seconds(audio.duration);
+  const stated = seconds(probe.format?.duration) ?? audioDurationSec;
+  if (stated !== undefined && stated > limits.maxDurationSec) {
+    throw new PermanentError("MEDIA_TOO_LONG", `the media lasts ${Math.round(stated)} s; the limit is ${limits.maxDurationSec} s`);
+  }
+  const sampleRate = Number.parseInt(audio.sample_rate ?? "", 10);
+  const info: MediaInfo = {
+    durationSec: stated ?? 0,
+    container,
+    audioCodec,
+    ...(sampleRate > 0 ? { sampleRate } : {}),
+    ...(audio.channels && audio.channels > 0 ? { channels: audio.channels } : {}),
+    hasVideo,
+  };
+  return { info, durationKnown: stated !== undefined, ...(audioDurationSec !== undefined ? { audioDurationSec } : {}) };
+}
+
+const CODEC_FAILURE = /decoder .*not found|no decoder|unsupported codec|not supported by this decoder|could not find codec|unknown codec/i;
+
+/** Maps a failed ffmpeg decode to a stable code from its stderr. */
+export function decodeFailure(stderr: string): PermanentError {
+  const last = stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 500);
+  return CODEC_FAILURE.test(stderr)
+    ? new PermanentError("MEDIA_UNSUPPORTED_CODEC", `ffmpeg cannot decode the audio: ${last}`)
+    : new PermanentError("MEDIA_UNREADABLE", `ffmpeg could not decode the audio: ${last || "no detail"}`);
+}

@@ -1,0 +1,14 @@
+import type { Logger } from "@mp4t/platform";
+import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { ingestSettings, type IngestConfig } from "./config.ts";
+import { ingestHandler } from "./handlers/ingest.handler.ts";
+
+export const buildHandlers = (deps: PipelineDeps, config: IngestConfig) => ({
+  ingest: ingestHandler({ ...deps, settings: ingestSettings(config) }),
+});
+
+/** Ingest: validates uploads and fans their audio out as chunks on the critical lane. */
+export async function startIngest(ctx: { config: IngestConfig; logger: Logger; nc: NatsConnection }) {
+  return startPipelineService({ service: "ingest", ...ctx, handlers: (deps) => buildHandlers(deps, ctx.config) });
+}

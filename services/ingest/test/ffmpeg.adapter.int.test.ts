@@ -1,0 +1,58 @@
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { makeLibrivoxMp4 } from "@mp4t/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractPcm, probeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";
+import { parseProbe } from "../src/media-info.parser.ts";
+import { PCM_16K_MONO } from "../src/wav-header.writer.ts";
+
+const SETTINGS: FfmpegSettings = { ffmpegBin: "ffmpeg", ffprobeBin: "ffprobe", probeTimeoutMs: 30_000 };
+const live = () => new AbortController().signal;
+
+let dir: string;
+let mp4: { path: string; durationSec: number };
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mp4t-ffmpeg-test-"));
+  mp4 = await makeLibrivoxMp4(join(dir, "librivox.mp4"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const extract = async (signal: AbortSignal, onPcm: (b: Buffer) => void = () => undefined) => {
+  const output = join(dir, `out-${Math.random().toString(36).slice(2)}.pcm`);
+  await writeFile(output, Buffer.alloc(44));
+  const r = await extractPcm({ input: mp4.path, output, offset: 44, format: PCM_16K_MONO, maxSec: 3600, settings: SETTINGS, signal, onPcm });
+  return { ...r, output };
+};
+
+describe("ffmpeg adapter", () => {
+  it("probes real media into JSON the parser accepts", async () => {
+    const probed = parseProbe(await probeMedia(mp4.path, SETTINGS, live()), { maxDurationSec: 3600 });
+    expect(probed.info).toMatchObject({ audioCodec: "aac", hasVideo: true });
+  });
+
+  it("treats an ffprobe that outlives its timeout as MEDIA_UNREADABLE", async () => {
+    await expect(probeMedia(mp4.path, { ...SETTINGS, probeTimeoutMs: 1 }, live())).rejects.toMatchObject({
+      name: "PermanentError", code: "MEDIA_UNREADABLE", message: expect.stringMatching(/did not finish/),
+    });
+  });
+
+  it("decodes to 16 kHz mono s16le after the header gap and streams every byte through onPcm", async () => {
+    let seen = 0;
+    const { bytes, output } = await extract(live(), (b) => (seen += b.length));
+    expect(seen).toBe(bytes);
+    expect((await stat(output)).size).toBe(44 + bytes);
+    expect(bytes / 32_000).toBeCloseTo(mp4.durationSec, 0);
+  });
+
+  it("kills ffmpeg when the signal aborts mid-decode", async () => {
+    const ac = new AbortController();
+    let blocks = 0;
+    // Abort on the first block of PCM: ffmpeg is certainly running by then.
+    const running = extract(ac.signal, () => (blocks++, ac.abort()));
+    await expect(running).rejects.toMatchObject({ name: "AbortError" });
+    expect(blocks).toBeGreaterThan(0);
+  });
+});

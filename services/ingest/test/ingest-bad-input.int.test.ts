@@ -1,0 +1,65 @@
+import { join } from "node:path";
+import { BlobKeys } from "@mp4t/contracts";
+import { PermanentError } from "@mp4t/platform";
+import { makeRandomBytes, makeSilenceWav, makeTruncatedMp4, makeVideoWithoutAudio } from "@mp4t/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "./ingest-harness.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Runs ingest on a file that must be rejected; checks nothing was stored or published. */
+async function rejected(file: string, settings = {}) {
+  const ref = await h.newJob(file);
+  const err = await h.ingest(ref, settings).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PermanentError);
+  expect(await h.blobs.stat(BlobKeys.audio(ref.jobId))).toBeNull();
+  expect(await h.blobs.list(`${BlobKeys.prefix(ref.jobId)}chunks/`)).toEqual([]);
+  expect((await h.takeTranscribeCommands()).filter((c) => c.jobId === ref.jobId)).toEqual([]);
+  expect(await h.scratchLeft()).toEqual([]);
+  return err as PermanentError;
+}
+
+describe("ingest rejects bad input with a permanent, coded error", () => {
+  it("random bytes named .mp4: MEDIA_UNREADABLE", async () => {
+    const err = await rejected(await makeRandomBytes(join(h.mediaDir, "noise.mp4")));
+    expect(err.code).toBe("MEDIA_UNREADABLE");
+  });
+
+  it("a text file named .wav: MEDIA_UNREADABLE", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    const path = join(h.mediaDir, "notes.wav");
+    await writeFile(path, "these are lecture notes, not a recording\n".repeat(100));
+    expect((await rejected(path)).code).toBe("MEDIA_UNREADABLE");
+  });
+
+  it("a video without audio: MEDIA_NO_AUDIO", async () => {
+    const err = await rejected(await makeVideoWithoutAudio(join(h.mediaDir, "mute.mp4")));
+    expect(err.code).toBe("MEDIA_NO_AUDIO");
+  });
+
+  it("a truncated MP4: MEDIA_UNREADABLE", async () => {
+    const err = await rejected(await makeTruncatedMp4(join(h.mediaDir, "cut.mp4")));
+    expect(err.code).toBe("MEDIA_UNREADABLE");
+    expect(err.message).toMatch(/ffprobe/);
+  });
+
+  it("media over the duration limit: MEDIA_TOO_LONG", async () => {
+    const err = await rejected(await makeSilenceWav(join(h.mediaDir, "long.wav"), 5), { maxDurationSec: 3 });
+    expect(err.code).toBe("MEDIA_TOO_LONG");
+  });
+
+  it("an upload missing from the blob store: MEDIA_UNREADABLE", async () => {
+    const ref = await h.newJob(await makeSilenceWav(join(h.mediaDir, "gone.wav"), 1));
+    await h.blobs.delete(BlobKeys.upload(ref.jobId));
+    await expect(h.ingest(ref)).rejects.toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
+  });
+});

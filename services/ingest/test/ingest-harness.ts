@@ -1,0 +1,103 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TranscribeCommand, type Job } from "@mp4t/contracts";
+import { createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/platform";
+import {
+  createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, uploadFile,
+  type BlobStore, type JobLifecycle, type JobStore,
+} from "@mp4t/stores";
+import { sampleJob } from "@mp4t/stores/conformance";
+import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { IngestSettings } from "../src/config.ts";
+import { ingestHandler } from "../src/handlers/ingest.handler.ts";
+
+export const SETTINGS: IngestSettings = {
+  maxDurationSec: 3600, chunkMaxSec: 30, chunkSearchSec: 5,
+  ffmpeg: { ffmpegBin: "ffmpeg", ffprobeBin: "ffprobe", probeTimeoutMs: 30_000 },
+};
+
+export type Harness = {
+  nc: NatsConnection;
+  jobs: JobStore;
+  blobs: BlobStore;
+  lifecycle: JobLifecycle;
+  /** Where test media is made; outside the scratch root. */
+  mediaDir: string;
+  /** TMPDIR for the handler, so a test can see that scratch directories are removed. */
+  scratchRoot: string;
+  newJob(uploadPath: string, over?: Partial<Job>): Promise<{ userId: string; jobId: string }>;
+  ingest(ref: { userId: string; jobId: string }, settings?: Partial<IngestSettings>, signal?: AbortSignal): Promise<void>;
+  /** Acks and returns every transcribe command now in the high lane. */
+  takeTranscribeCommands(): Promise<TranscribeCommand[]>;
+  scratchLeft(): Promise<string[]>;
+  close(): Promise<void>;
+};
+
+export const ctxFor = (signal = new AbortController().signal): HandlerContext => ({
+  deliveryCount: 1, signal, logger: silentLogger("ingest-test"), working: () => undefined,
+});
+
+/** A real nats-server with the lanes, real stores and publisher: everything but the runner. */
+export async function startHarness(): Promise<Harness> {
+  const mediaDir = await mkdtemp(join(tmpdir(), "mp4t-ingest-media-"));
+  const scratchRoot = await mkdtemp(join(tmpdir(), "mp4t-ingest-scratch-"));
+  let nats: NatsServer | undefined;
+  let nc: NatsConnection | undefined;
+  try {
+    nats = await startNats();
+    nc = await nats.connect();
+    // os.tmpdir() reads TMPDIR on every call; each test file runs in its own process.
+    process.env.TMPDIR = scratchRoot;
+    const jsm: JetStreamManager = await jetstreamManager(nc);
+    await ensureTopology(jsm);
+    const { stream, name } = await ensureConsumer(jsm, "transcribe", { ackWaitMs: 30_000 });
+    const js = jetstream(nc);
+    const jobs = await createNatsKvJobStore(nc);
+    const blobs = await createNatsObjectBlobStore(nc);
+    const publisher = createPublisher(js, { service: "ingest-test" });
+    const lifecycle = createJobLifecycle({ jobs, publisher });
+    const openNc = nc;
+    const openNats = nats;
+    let n = 0;
+    return {
+      nc, jobs, blobs, lifecycle, mediaDir, scratchRoot,
+      async newJob(uploadPath, over = {}) {
+        const job = sampleJob(`user-${++n}`, over);
+        await jobs.createJob(job);
+        await uploadFile(blobs, `jobs/${job.id}/upload`, uploadPath);
+        return { userId: job.userId, jobId: job.id };
+      },
+      ingest(ref, settings = {}, signal) {
+        const handler = ingestHandler({ blobs, publisher, lifecycle, settings: { ...SETTINGS, ...settings } });
+        return handler({ v: 1, ...ref }, ctxFor(signal));
+      },
+      async takeTranscribeCommands() {
+        const consumer = await js.consumers.get(stream, name);
+        const pending = (await consumer.info()).num_pending;
+        if (pending === 0) return [];
+        const out: TranscribeCommand[] = [];
+        const batch = await consumer.fetch({ max_messages: pending, expires: 5_000 });
+        for await (const m of batch) {
+          out.push(TranscribeCommand.parse(m.json()));
+          m.ack();
+          if (out.length === pending) break;
+        }
+        return out;
+      },
+      scratchLeft: () => readdir(scratchRoot),
+      async close() {
+        await openNc.close();
+        await openNats[Symbol.asyncDispose]();
+        await rm(mediaDir, { recursive: true, force: true });
+        await rm(scratchRoot, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await nc?.close();
+    await nats?.[Symbol.asyncDispose]();
+    throw err;
+  }
+}

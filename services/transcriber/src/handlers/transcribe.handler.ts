@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BlobKeys, type ChunkResult, type Command, type Word } from "@mp4t/contracts";
+import { PermanentError, RetryableError, type HandlerContext } from "@mp4t/platform";
+import { downloadToFile, putJson, type PipelineDeps } from "@mp4t/stores";
+import type { EngineRegistry } from "../engine.registry.ts";
+import type { TranscriptionEngine } from "../ports.ts";
+
+export type TranscribeDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & { engines: EngineRegistry };
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * transcribe: one chunk through the job's engine, its words shifted to the whole recording and
+ * stored; the chunk is then recorded done in one compare-and-set. Whoever sees every chunk done
+ * marks the stage done and sends diarize (deduplicated by its message id). A redelivered chunk
+ * whose result is stored is not transcribed again.
+ */
+export function transcribeHandler(deps: TranscribeDeps) {
+  return async (msg: Command<"transcribe">, ctx: HandlerContext) => {
+    const ref = { userId: msg.userId, jobId: msg.jobId };
+    const job = await deps.lifecycle.stageStarted(ref, "transcribe");
+    if (!job) return; // canceled or failed meanwhile
+
+    const engine = deps.engines.select(job.options.engine);
+    const { language } = job.options;
+    if (!engine.supportsLanguage(language)) {
+      throw new PermanentError(
+        "LANGUAGE_UNSUPPORTED",
+        `the ${engine.name} engine transcribes English only, but the job asks for "${language}"; choose another engine or language`,
+      );
+    }
+
+    const { chunk } = msg;
+    const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);
+    const already = job.chunks?.done.includes(chunk.index) && (await deps.blobs.stat(resultKey)) !== null;
+    if (!already) {
+      const words = await transcribeChunk(deps, engine, msg, language, ctx.signal);
+      const result: ChunkResult = { index: chunk.index, startSec: chunk.startSec, endSec: chunk.endSec, engine: engine.name, words };
+      await putJson(deps.blobs, resultKey, result);
+      ctx.working();
+    }
+
+    const recorded = await deps.lifecycle.chunkDone(ref, chunk.index);
+    if (!recorded?.allDone) return;
+    const done = await deps.lifecycle.stageDone(ref, "transcribe");
+    if (!done) return;
+    await deps.publisher.command("diarize", done.options.class, { v: 1, ...ref }, `diarize:${msg.jobId}`);
+  };
+}
+
+async function transcribeChunk(
+  deps: Pick<TranscribeDeps, "blobs">,
+  engine: TranscriptionEngine,
+  msg: Command<"transcribe">,
+  language: string,
+  signal: AbortSignal,
+): Promise<Word[]> {
+  const dir = await mkdtemp(join(tmpdir(), "mp4t-"));
+  try {
+    const wav = join(dir, "chunk.wav"); // pocketsphinx only parses the header of a `.wav` path
+    if (!(await downloadToFile(deps.blobs, BlobKeys.chunkAudio(msg.jobId, msg.chunk.index), wav))) {
+      throw new RetryableError("INTERNAL", `chunk ${msg.chunk.index} audio is missing from the blob store`);
+    }
+    const words = await engine.transcribe(wav, { language, signal });
+    return shiftWords(words, msg.chunk.startSec, msg.chunk.endSec);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Moves chunk-relative times onto the recording's timeline, kept inside the chunk. */
+export function shiftWords(words: Word[], startSec: number, endSec: number): Word[] {
+  const clamp = (t: number) => round3(Math.min(endSec, Math.max(startSec, startSec + t)));
+  return words.map((w) => ({ ...w, start: clamp(w.start), end: clamp(w.end) }));
+}

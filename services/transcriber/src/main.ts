@@ -1,0 +1,5 @@
+import { bootService } from "@mp4t/platform";
+import { configSchema } from "./config.ts";
+import { startTranscriber } from "./worker.ts";
+
+await bootService("transcriber", configSchema, startTranscriber);
