@@ -22,6 +22,12 @@ function run(bin: string, args: string[]): Promise<string> {
   });
 }
 
+/** Makers take a file path, or a directory to put a file of the default name in. */
+async function outFile(pathOrDir: string, defaultName: string): Promise<string> {
+  const s = await stat(pathOrDir).catch(() => null);
+  return s?.isDirectory() ? join(pathOrDir, defaultName) : pathOrDir;
+}
+
 const ffmpeg = (args: string[]) => run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", ...args]);
 
 /** Container duration in seconds, as ffprobe reports it. */
@@ -50,10 +56,12 @@ export async function librivoxClips(dir = LIBRIVOX_DIR): Promise<LibrivoxClip[]>
 
 /**
  * The five LibriVox clips joined with ~1 s of silence between them, as an MP4 with H.264 video
- * (black 320x240) and AAC audio: a realistic upload with a known transcript.
+ * (black 320x240) and AAC audio: a realistic upload with a known transcript. `target` is the
+ * file to write, or a directory to write `librivox.mp4` in; the same holds for every maker here.
  */
-export async function makeLibrivoxMp4(outPath: string, dir = LIBRIVOX_DIR): Promise<{ path: string; reference: string; durationSec: number }> {
-  const clips = await librivoxClips(dir);
+export async function makeLibrivoxMp4(target: string, clipsDir = LIBRIVOX_DIR): Promise<{ path: string; reference: string; durationSec: number }> {
+  const outPath = await outFile(target, "librivox.mp4");
+  const clips = await librivoxClips(clipsDir);
   const total = clips.reduce((s, c) => s + c.durationSec, 0) + SILENCE_BETWEEN_SEC * (clips.length - 1);
   const pads = clips.map((_, i) => (i < clips.length - 1 ? `[${i}:a]apad=pad_dur=${SILENCE_BETWEEN_SEC}[a${i}]` : `[${i}:a]anull[a${i}]`));
   const joined = `${clips.map((_, i) => `[a${i}]`).join("")}concat=n=${clips.length}:v=0:a=1[a]`;
@@ -74,7 +82,8 @@ export type WavFormat = { sampleRate?: number; channels?: 1 | 2; codec?: "pcm_s1
  * A WAV holding nothing but digital silence; 16-bit 44.1 kHz stereo unless told otherwise.
  * Written bit-exact, so the header is the canonical 44 bytes (no LIST chunk).
  */
-export async function makeSilenceWav(outPath: string, seconds = 5, format: WavFormat = {}): Promise<string> {
+export async function makeSilenceWav(target: string, seconds = 5, format: WavFormat = {}): Promise<string> {
+  const outPath = await outFile(target, "silence.wav");
   const layout = (format.channels ?? 2) === 1 ? "mono" : "stereo";
   await ffmpeg([
     "-f", "lavfi", "-i", `anullsrc=r=${format.sampleRate ?? 44_100}:cl=${layout}:d=${seconds}`,
@@ -84,7 +93,8 @@ export async function makeSilenceWav(outPath: string, seconds = 5, format: WavFo
 }
 
 /** An MP4 with black video and a silent AAC track. */
-export async function makeSilenceMp4(outPath: string, seconds = 5): Promise<string> {
+export async function makeSilenceMp4(target: string, seconds = 5): Promise<string> {
+  const outPath = await outFile(target, "silence.mp4");
   await ffmpeg([
     "-f", "lavfi", "-i", `color=c=black:s=320x240:r=25:d=${seconds}`,
     "-f", "lavfi", "-i", `anullsrc=r=44100:cl=stereo:d=${seconds}`,
@@ -94,7 +104,8 @@ export async function makeSilenceMp4(outPath: string, seconds = 5): Promise<stri
 }
 
 /** A perfectly valid MP4 with a video stream and no audio stream. */
-export async function makeVideoWithoutAudio(outPath: string, seconds = 3): Promise<string> {
+export async function makeVideoWithoutAudio(target: string, seconds = 3): Promise<string> {
+  const outPath = await outFile(target, "no-audio.mp4");
   await ffmpeg([
     "-f", "lavfi", "-i", `testsrc=s=320x240:r=25:d=${seconds}`,
     "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-f", "mp4", outPath,
@@ -103,7 +114,8 @@ export async function makeVideoWithoutAudio(outPath: string, seconds = 3): Promi
 }
 
 /** Random bytes under whatever name the caller picks (e.g. `clip.mp4`): not media at all. */
-export async function makeRandomBytes(outPath: string, bytes = 64 * 1024): Promise<string> {
+export async function makeRandomBytes(target: string, bytes = 64 * 1024): Promise<string> {
+  const outPath = await outFile(target, "random.mp4");
   await writeFile(outPath, randomBytes(bytes));
   return outPath;
 }
@@ -112,7 +124,8 @@ export async function makeRandomBytes(outPath: string, bytes = 64 * 1024): Promi
  * An MP4 (video + tone) cut to `keepFraction` of its size. ffmpeg writes the index (moov)
  * last, so the cut file has media data but no index, like an interrupted upload.
  */
-export async function makeTruncatedMp4(outPath: string, keepFraction = 0.5): Promise<string> {
+export async function makeTruncatedMp4(target: string, keepFraction = 0.5): Promise<string> {
+  const outPath = await outFile(target, "truncated.mp4");
   await ffmpeg([
     "-f", "lavfi", "-i", "testsrc=s=320x240:r=25:d=4",
     "-f", "lavfi", "-i", "sine=frequency=440:d=4",

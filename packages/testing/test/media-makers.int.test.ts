@@ -61,3 +61,15 @@ describe("makeSilenceWav formats", () => {
     expect(bytes.length).toBe(44 + 32_000);
   });
 });
+
+describe("makers given a directory", () => {
+  it("write a file of the default name inside it", async () => {
+    const { mkdir } = await import("node:fs/promises");
+    const sub = join(dir, "by-dir");
+    await mkdir(sub);
+    const made = await makeLibrivoxMp4(sub);
+    expect(made.path).toBe(join(sub, "librivox.mp4"));
+    expect(streams(made.path).ok).toBe(true);
+    expect(await makeRandomBytes(sub)).toBe(join(sub, "random.mp4"));
+  });
+});
