@@ -11,6 +11,6 @@ export { createPublisher } from "./messaging.ts";
 export type { Publisher } from "./messaging.ts";
 export { backoffMs } from "./backoff.ts";
 export { createWorker, ensureConsumer } from "./worker.ts";
-export type { Handler, HandlerContext, Worker, WorkerOptions, WorkerStats, GiveUp } from "./worker.ts";
+export type { Handler, HandlerContext, Worker, WorkerOptions, WorkerStats, GiveUp, WorkerInstrumentation, WorkerOutcome } from "./worker.ts";
 export { checkHandlerTable, registerInstance, startServiceRuntime, onShutdown } from "./runtime.ts";
 export type { HandlerTable, ServiceRuntime, WorkerSettings, InstanceInfo } from "./runtime.ts";

@@ -25,6 +25,16 @@ export type Handler<S extends Stage> = (msg: Command<S>, ctx: HandlerContext) =>
 
 export type GiveUp<S extends Stage> = (msg: Command<S>, error: AppError) => Promise<void>;
 
+export type WorkerOutcome = "ack" | "retry" | "dead_letter" | "interrupted";
+
+/** Seams for telemetry: tracing wraps processing, metrics count outcomes. */
+export type WorkerInstrumentation = {
+  /** Runs one message's processing, e.g. inside a span continued from its trace headers. */
+  around?(m: JsMsg, stage: Stage, run: () => Promise<void>): Promise<void>;
+  /** Called once per delivery with how it ended and how long it took. */
+  outcome?(stage: Stage, outcome: WorkerOutcome, ms: number, m: JsMsg): void;
+};
+
 export type WorkerOptions<S extends Stage> = {
   js: JetStreamClient;
   jsm: JetStreamManager;
@@ -41,6 +51,7 @@ export type WorkerOptions<S extends Stage> = {
   backoff?: { baseMs: number; maxMs: number };
   /** Called once when a message is given up on (dead-lettered): marks the job failed. */
   onGiveUp?: GiveUp<S>;
+  instrument?: WorkerInstrumentation;
 };
 
 export type WorkerStats = {
@@ -103,8 +114,12 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     stats.deadLettered++;
   }
 
+  const started = new WeakMap<JsMsg, number>();
+  const report = (m: JsMsg, outcome: WorkerOutcome) => opts.instrument?.outcome?.(stage, outcome, performance.now() - (started.get(m) ?? performance.now()), m);
+
   async function giveUp(m: JsMsg, msg: Command<S> | undefined, error: AppError) {
     stats.failed++;
+    report(m, "dead_letter");
     logger.warn({ stage, code: error.code, err: error.message, deliveries: m.info.deliveryCount }, "giving up on message");
     try {
       await deadLetter(m, error);
@@ -118,6 +133,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   }
 
   async function process(m: JsMsg) {
+    started.set(m, performance.now());
     const deliveries = m.info.deliveryCount;
     if (deliveries > 1) stats.redelivered++;
     let msg: Command<S>;
@@ -147,9 +163,11 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       if (stopping && ac.signal.aborted) throw new RetryableError("INTERNAL", "interrupted by shutdown");
       m.ack();
       stats.processed++;
+      report(m, "ack");
     } catch (err) {
       if (stopping && ac.signal.aborted) {
         m.nak(); // shutdown: hand it straight to another replica
+        report(m, "interrupted");
         return;
       }
       // Unknown errors (bugs, network blips) are retried; a bare AppError carries a deliberate code.
@@ -160,6 +178,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
         await giveUp(m, msg, new PermanentError("RETRIES_EXHAUSTED", `${stage} failed ${deliveries} times; last error ${error.code}: ${error.message}`));
       } else {
         stats.retried++;
+        report(m, "retry");
         const delay = backoffMs(deliveries, opts.backoff);
         log.warn({ code: error.code, err: error.message, retryInMs: delay }, "stage failed; will retry");
         m.nak(delay);
@@ -183,7 +202,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
           m.nak();
           return;
         }
-        await process(m);
+        await (opts.instrument?.around ? opts.instrument.around(m, stage, () => process(m)) : process(m));
       } catch (err) {
         if (stopping) return;
         consumer = undefined;

@@ -53,7 +53,9 @@ export function toInstanceViews(infos: ServiceInfo[], stats: ServiceStats[]): In
 /** Every live MP4toText instance, from NATS service discovery ($SRV.INFO / $SRV.STATS). */
 export async function listInstances(nc: NatsConnection, opts: { maxWaitMs?: number } = {}): Promise<InstanceView[]> {
   // @nats-io/services pins an older nats-core; the connection object is the same at runtime.
-  const client = new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).client({ strategy: "stall", maxWait: opts.maxWaitMs ?? 2000, stall: 300 });
+  // A fixed window rather than "stall": on a loaded machine a replica's reply can trail the
+  // first one by more than any short stall, and a missing replica is worse than a slower page.
+  const client = new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).client({ strategy: "timer", maxWait: opts.maxWaitMs ?? 1000 });
   const [infos, stats] = await Promise.all([collect(client.info()), collect(client.stats())]);
   return toInstanceViews(infos, stats);
 }

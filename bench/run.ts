@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: runs every bench/*.bench.ts (or the ones named on the command line) in turn.
+ * Each benchmark measures a baseline and our system side by side in the same run and prints
+ * ratios; speed and memory goals live here, not in timed tests.
+ */
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+
+const dir = import.meta.dirname;
+const only = process.argv.slice(2);
+const files = (await readdir(dir)).filter((f) => f.endsWith(".bench.ts") && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+if (files.length === 0) {
+  process.stderr.write(`no benchmarks match ${only.join(", ")}\n`);
+  process.exit(1);
+}
+for (const f of files) {
+  process.stdout.write(`\n=== ${f} ===\n`);
+  const mod = (await import(join(dir, f))) as { run(): Promise<void> };
+  await mod.run();
+}
