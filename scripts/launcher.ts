@@ -14,7 +14,7 @@ export const serviceEntry = (name: ServiceName) => join(ROOT, "services", name, 
  * Keeps one service process running: restarts it with backoff if it dies unexpectedly,
  * stops it with SIGTERM (then SIGKILL after the grace period) when asked.
  */
-export function superviseService(name: ServiceName, env: NodeJS.ProcessEnv, log: (line: string) => void) {
+export function superviseService(name: ServiceName, env: NodeJS.ProcessEnv, log: (line: string) => void, onFatal?: (name: ServiceName) => void) {
   let child: ChildProcess | undefined;
   let stopping = false;
   let restarts = 0;
@@ -25,6 +25,7 @@ export function superviseService(name: ServiceName, env: NodeJS.ProcessEnv, log:
       if (stopping) return;
       if (code === 78) {
         log(`${name} has an invalid configuration (see above); not restarting it`);
+        onFatal?.(name);
         return;
       }
       restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;

@@ -25,7 +25,7 @@ function persistentSecret(file: string, bytes: number) {
 const nats = env.NATS_URL
   ? null
   : await startNatsServer({ port: Number(env.NATS_PORT ?? 14222), storeDir: join(dataDir, "nats"), log });
-const adminEmail = env.ADMIN_EMAIL ?? "admin@localhost";
+const adminEmail = env.ADMIN_EMAIL ?? "admin@mp4totext.local";
 const adminPassword = env.ADMIN_PASSWORD ?? persistentSecret("admin-password", 12);
 const serviceEnv: NodeJS.ProcessEnv = {
   ...env,
@@ -36,10 +36,11 @@ const serviceEnv: NodeJS.ProcessEnv = {
   ADMIN_PASSWORD: adminPassword,
 };
 
-const services = SERVICE_NAMES.map((name) => superviseService(name, serviceEnv, log));
+// A service with an invalid configuration would fail the same way again: stop the whole system.
+const services = SERVICE_NAMES.map((name) => superviseService(name, serviceEnv, log, () => void stop("configuration error", 78)));
 
 let stopping = false;
-async function stop(signal: string) {
+async function stop(signal: string, exitCode = 0) {
   if (stopping) return;
   stopping = true;
   log(`${signal}: stopping services`);
@@ -47,7 +48,7 @@ async function stop(signal: string) {
   await Promise.all(services.map((s) => s.stop(grace)));
   await nats?.stop();
   log("stopped");
-  process.exit(0);
+  process.exit(exitCode);
 }
 process.on("SIGTERM", () => void stop("SIGTERM"));
 process.on("SIGINT", () => void stop("SIGINT"));

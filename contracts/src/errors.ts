@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_CONTENT_TYPE: "The request's content type is not accepted here.",
   TRANSCRIPT_NOT_READY: "The job has not completed, so it has no transcript yet.",
   JOB_FINISHED: "The job has already finished and cannot change state.",
+  DEAD_LETTER_UNREDRIVABLE: "The dead letter holds no valid work message (a poison message), so re-driving it cannot help.",
   SERVICE_UNAVAILABLE: "A dependency (NATS, a store) is unreachable; retry later.",
   INTERNAL: "An unexpected server error.",
   // Job failure codes (workers).
@@ -27,6 +28,7 @@ export const ERROR_CODES = {
   LANGUAGE_UNSUPPORTED: "The chosen engine does not support the requested language.",
   ENGINE_UNKNOWN: "No transcription engine of that name is configured.",
   ENGINE_FAILED: "The transcription engine failed on this audio.",
+  ENGINE_REJECTED: "The transcription provider refused the request (credentials, permissions, model or request size); retrying cannot help.",
   STAGE_TIMEOUT: "A stage made no progress before its deadline.",
   RETRIES_EXHAUSTED: "A stage kept failing after every retry.",
   POISON_MESSAGE: "A message did not match its contract.",

@@ -76,6 +76,8 @@ export const Job = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   completedAt: z.iso.datetime().optional(),
+  /** Times the janitor's reaper re-drove a stalled stage of this job (it fails the job past a limit). */
+  reaped: z.number().int().nonnegative().optional(),
   /** Set when the janitor removed the upload and audio after the retention period. */
   mediaDeletedAt: z.iso.datetime().optional(),
 });

@@ -12,9 +12,12 @@ export class AppError extends Error {
 
 /** A failure that may pass on another attempt (network, busy engine): the runner naks with backoff. */
 export class RetryableError extends AppError {
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+  /** The earliest a retry may succeed (a provider's Retry-After); the runner waits at least this long. */
+  readonly retryAfterMs: number | undefined;
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(code, message, options);
     this.name = "RetryableError";
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

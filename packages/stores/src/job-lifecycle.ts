@@ -146,6 +146,29 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       return job;
     },
 
+    /**
+     * The one exception to the state machine (failed is otherwise terminal): an admin re-drive of
+     * a dead letter puts a failed job back to `processing`, clearing its error and the failed
+     * stage's mark, so the re-driven message resumes it at the stage that failed (handlers are
+     * idempotent and skip work already stored). Only the dead-letter re-drive calls this.
+     * Resolves to the reopened job, or null if it is not failed (or gone).
+     */
+    async reopen(ref: JobRef): Promise<Job | null> {
+      let reopened = false;
+      const job = await jobs.updateJob(ref, (j) => {
+        reopened = j.status === "failed"; // re-set on every compare-and-set attempt
+        if (!reopened) return undefined;
+        const { error: _error, reaped: _reaped, ...rest } = j; // a fresh reaper budget too
+        const stages = Object.fromEntries(
+          Object.entries(j.stages).map(([s, st]) => [s, st.status === "failed" ? { ...st, status: "pending" as const } : st]),
+        );
+        return { ...rest, status: "processing", stages };
+      });
+      if (!job || !reopened) return null;
+      await emit(job, "progress");
+      return job;
+    },
+
     async queued(job: Job): Promise<void> {
       await emit(job, "queued");
     },

@@ -10,6 +10,7 @@ import docsPlugin from "./plugins/docs.plugin.ts";
 import errorsPlugin from "./plugins/errors.plugin.ts";
 import { adminRoutes } from "./routes/admin.routes.ts";
 import { authRoutes } from "./routes/auth.routes.ts";
+import { deadLettersRoutes } from "./routes/dead-letters.routes.ts";
 import { eventsRoutes } from "./routes/events.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { jobsRoutes } from "./routes/jobs.routes.ts";
@@ -75,5 +76,6 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     onOpen: (n) => void (stats.openEventStreams = n),
   });
   app.register(adminRoutes, { prefix: "/v1/admin", nc });
+  app.register(deadLettersRoutes, { prefix: "/v1/admin", js, jsm: getJsm, lifecycle });
   return app;
 }
