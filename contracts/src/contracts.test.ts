@@ -8,7 +8,7 @@ describe("subjects and lanes", () => {
   it("routes every stage to its lane with one subject per class", () => {
     for (const stage of STAGES) {
       expect(Subjects.work(stage, "batch")).toBe(`mp4t.v1.work.${STAGE_LANES[stage]}.${stage}.batch`);
-      expect(Subjects.stageFilter(stage)).toBe(`mp4t.v1.work.${STAGE_LANES[stage]}.${stage}.*`);
+      expect(Subjects.stageFilter(stage)).toBe(`mp4t.v1.work.${STAGE_LANES[stage]}.${stage}.>`);
     }
     expect(new Set(STAGES.map(durableName)).size).toBe(STAGES.length);
   });

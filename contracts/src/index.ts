@@ -1,6 +1,6 @@
 export {
   LANES, JOB_CLASSES, STAGE_LANES, STAGES, STAGE_SERVICES, SERVICE_NAMES,
-  Streams, Subjects, BlobKeys, durableName, discoveryName,
+  Streams, Subjects, BlobKeys, durableName, discoveryName, FAIR_BUCKETS, userBucket, fairDurableName,
 } from "./subjects.ts";
 export type { Lane, JobClass, Stage, ServiceName } from "./subjects.ts";
 export { ERROR_CODES, isErrorCode } from "./errors.ts";

@@ -39,22 +39,56 @@ export const Streams = {
   deadLetters: "MP4T_DLQ",
 } as const;
 
+/**
+ * Per-user fairness: each user's work lands in one of FAIR_BUCKETS buckets (a stable hash of the
+ * user id), and workers pull round-robin across the buckets that have work. One user's backlog
+ * fills one bucket, so another user's job waits for at most one turn of the round, not the backlog.
+ */
+export const FAIR_BUCKETS = 8;
+
+/** FNV-1a of the user id, folded to a bucket: stable across processes and releases. */
+export function userBucket(userId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) h = Math.imul(h ^ userId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % FAIR_BUCKETS;
+}
+
 export const Subjects = {
   /** Every subject of a lane's work-queue stream. */
   lane: (lane: Lane) => `${ROOT}.work.${lane}.>`,
-  /** One stage's work for one class of job. */
-  work: (stage: Stage, cls: JobClass) => `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.${cls}`,
-  /** A consumer filter for one stage (all classes) or one class of it. */
+  /**
+   * One stage's work for one class of job: `mp4t.v1.work.<lane>.<stage>.b<bucket>.<class>` when
+   * the user is known (every pipeline publish), else the bucket-less `...<stage>.<class>`, which
+   * bucket 0 also consumes. Either way the class is the last token.
+   */
+  work: (stage: Stage, cls: JobClass, userId?: string) =>
+    userId === undefined
+      ? `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.${cls}`
+      : `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.b${userBucket(userId)}.${cls}`,
+  /** A filter for all of one stage's work, or for one class of it across every bucket. */
   stageFilter: (stage: Stage, cls?: JobClass) =>
-    `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.${cls ?? "*"}`,
+    cls ? `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.*.${cls}` : `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.>`,
+  /** The subjects one fair consumer (stage, class, bucket) serves. */
+  fairFilters: (stage: Stage, cls: JobClass, bucket: number): string[] => {
+    const bucketed = `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.b${bucket}.${cls}`;
+    return bucket === 0 ? [bucketed, `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.${cls}`] : [bucketed];
+  },
   events: `${ROOT}.events.>`,
   jobEvents: (jobId: string) => `${ROOT}.events.${jobId}`,
   deadLetters: `${ROOT}.dlq.>`,
   deadLetter: (stage: Stage) => `${ROOT}.dlq.${stage}`,
 } as const;
 
-/** Durable consumer names: replicas of a service share one, so adding a replica adds throughput. */
+/** A stage-wide durable consumer (tools and tests); workers use the fair consumers below. */
 export const durableName = (stage: Stage) => `${STAGE_SERVICES[stage]}-${stage}`;
+
+/**
+ * The durable a service's replicas share for one stage, class and fairness bucket:
+ * `<service>-<stage>-<class>-b<bucket>`. Work-queue streams forbid overlapping consumers, so
+ * these replace the stage-wide `durableName` consumer, which workers delete at start.
+ */
+export const fairDurableName = (stage: Stage, cls: JobClass, bucket: number) =>
+  `${STAGE_SERVICES[stage]}-${stage}-${cls}-b${bucket}`;
 
 /** NATS micro-service name under which every instance registers for discovery. */
 export const discoveryName = (service: ServiceName) => `mp4t-${service}`;

@@ -7,7 +7,8 @@ describe("loadConfig", () => {
 
   it("applies documented defaults", () => {
     const c = loadConfig("t", schema, {});
-    expect(c).toMatchObject({ NATS_URL: "nats://127.0.0.1:14222", WORKER_CONCURRENCY: 2, MAX_DELIVER: 5, LOG_PRETTY: false });
+    expect(c).toMatchObject({ NATS_URL: "nats://127.0.0.1:14222", STAGE_DEADLINE_SEC: 1800, LOG_PRETTY: false });
+    expect(c.WORKER_CONCURRENCY).toBeUndefined(); // unset: the profile decides
   });
 
   it("lists every invalid variable at once", () => {

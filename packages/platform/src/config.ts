@@ -1,4 +1,6 @@
+import type { Lane } from "@mp4t/contracts";
 import { z } from "zod";
+import { PROFILE_NAMES, ProfileError, resolveProfile, selectProfile, type ProfileName, type ResolvedLane } from "./profiles.ts";
 
 export class ConfigError extends Error {
   readonly issues: string[];
@@ -32,25 +34,76 @@ export const baseEnv = {
   LOG_PRETTY: bool.default(false),
   /** Seconds a stopping service waits for in-flight work before handing it back to NATS. */
   SHUTDOWN_GRACE_SEC: z.coerce.number().positive().default(20),
+  /** OTLP/HTTP endpoint traces go to (Jaeger: http://host:4318). Unset or empty: tracing off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
+  /** Fraction of new traces kept (0..1); work arriving with a sampled trace stays sampled. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  /** Port of this process's Prometheus listener (GET /metrics). Unset: none; 0: any free port (see /v1/admin/services). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Interface the metrics listener binds. */
+  METRICS_HOST: z.string().min(1).default("0.0.0.0"),
 } as const;
 
 export const envBool = bool;
 
-/** Worker settings shared by every worker service (profiles refine these per lane later). */
+const optInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
+
+/**
+ * Worker settings shared by every worker service. The profile (MP4T_PROFILE, else NODE_ENV) sets
+ * each lane's values (see profiles.ts); any variable set here overrides the profile.
+ */
 export const workerEnv = {
-  /** Messages one replica works on at once. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  MP4T_PROFILE: z.enum(PROFILE_NAMES).optional(),
+  /** Messages one replica works on at once; set alone, it pins the replica (no autoscaling). */
+  WORKER_CONCURRENCY: optInt(1, 64),
+  /** Autoscaling bounds for a replica's concurrency. */
+  WORKER_AUTOSCALE_MIN: optInt(1, 64),
+  WORKER_AUTOSCALE_MAX: optInt(1, 64),
+  /** Prefetch multiplier: the consumer allows prefetch x max concurrency x replicas unacked. */
+  WORKER_PREFETCH: optInt(1, 64),
+  /** Explicit max ack pending per consumer, instead of the one derived from the prefetch. */
+  WORKER_MAX_ACK_PENDING: optInt(1, 1_000_000),
+  /** Replicas of this service in the deployment (sizes the consumer's max ack pending). */
+  WORKER_REPLICAS: optInt(1, 1000),
   /** Seconds before an un-acked message is redelivered; heartbeats extend it while work runs. */
-  ACK_WAIT_SEC: z.coerce.number().int().min(5).max(3600).default(30),
+  ACK_WAIT_SEC: optInt(5, 3600),
   /** Deliveries before a failing message is dead-lettered and its job failed. */
-  MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
+  MAX_DELIVER: optInt(1, 100),
+  RETRY_BACKOFF_BASE_MS: optInt(10, 3_600_000),
+  RETRY_BACKOFF_MAX_MS: optInt(10, 3_600_000),
+  /** Drain and restart (via the supervisor) after this many jobs; 0 never. */
+  WORKER_RECYCLE_JOBS: optInt(0, 10_000_000),
+  /** Drain and restart above this resident memory in MB; 0 never. */
+  WORKER_RECYCLE_RSS_MB: optInt(0, 1_000_000),
+  /** Every Nth dispatch serves batch work while interactive work waits (starvation guard). */
+  WORKER_BATCH_EVERY: optInt(2, 1000),
+  /** Milliseconds between reads of the lane's backlog. */
+  LANE_POLL_MS: optInt(50, 10_000),
   /** Hard limit for one attempt of a stage. */
   STAGE_DEADLINE_SEC: z.coerce.number().int().min(1).default(1800),
 } as const;
 
-export const workerSettings = (c: { WORKER_CONCURRENCY: number; ACK_WAIT_SEC: number; MAX_DELIVER: number; STAGE_DEADLINE_SEC: number }) => ({
-  concurrency: c.WORKER_CONCURRENCY,
-  ackWaitMs: c.ACK_WAIT_SEC * 1000,
-  maxDeliver: c.MAX_DELIVER,
-  deadlineMs: c.STAGE_DEADLINE_SEC * 1000,
-});
+export type WorkerEnvConfig = { NODE_ENV?: string; STAGE_DEADLINE_SEC: number } & {
+  [K in Exclude<keyof typeof workerEnv, "STAGE_DEADLINE_SEC" | "MP4T_PROFILE">]?: number | undefined;
+} & { MP4T_PROFILE?: ProfileName | undefined };
+
+/** Per-lane worker settings for the selected profile, overrides applied; production refuses bad ones. */
+export type RuntimeSettings = { profile: ProfileName; lanes: Record<Lane, ResolvedLane>; deadlineMs: number; warnings: string[] };
+
+export function workerSettings(c: WorkerEnvConfig): RuntimeSettings {
+  const name = selectProfile(c);
+  try {
+    const p = resolveProfile(name, {
+      concurrency: c.WORKER_CONCURRENCY, min: c.WORKER_AUTOSCALE_MIN, max: c.WORKER_AUTOSCALE_MAX,
+      prefetch: c.WORKER_PREFETCH, maxAckPending: c.WORKER_MAX_ACK_PENDING, replicas: c.WORKER_REPLICAS,
+      ackWaitSec: c.ACK_WAIT_SEC, maxDeliver: c.MAX_DELIVER,
+      backoffBaseMs: c.RETRY_BACKOFF_BASE_MS, backoffMaxMs: c.RETRY_BACKOFF_MAX_MS,
+      recycleJobs: c.WORKER_RECYCLE_JOBS, recycleRssMb: c.WORKER_RECYCLE_RSS_MB,
+      batchEvery: c.WORKER_BATCH_EVERY, pollMs: c.LANE_POLL_MS,
+    });
+    return { profile: name, lanes: p.lanes, deadlineMs: c.STAGE_DEADLINE_SEC * 1000, warnings: p.problems };
+  } catch (err) {
+    if (err instanceof ProfileError) throw new ConfigError(`workers (${name} profile)`, err.issues);
+    throw err;
+  }
+}

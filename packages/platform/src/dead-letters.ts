@@ -40,7 +40,7 @@ export function deadLetterJob(letter: DeadLetter): DeadLetterJob | null {
 
 /** A letter may only go back to a work subject of its own stage. */
 const workSubjectOf = (letter: DeadLetter, stage: Stage) =>
-  letter.subject.startsWith(`mp4t.v1.work.${STAGE_LANES[stage]}.${stage}.`) && letter.subject.split(".").length === 6;
+  letter.subject.startsWith(`mp4t.v1.work.${STAGE_LANES[stage]}.${stage}.`) && [6, 7].includes(letter.subject.split(".").length); // 7: with a fairness bucket
 
 /**
  * Dead letters, operable: list, inspect, re-drive. A re-drive republishes the original `data` to

@@ -5,8 +5,12 @@ export { createLogger } from "./logger.ts";
 export type { Logger } from "./logger.ts";
 export { newId } from "./ids.ts";
 export { connectNats } from "./nats.ts";
-export { ensureTopology, streamConfigs } from "./topology.ts";
-export type { TopologyOptions } from "./topology.ts";
+export { ensureTopology, streamConfigs, ensureFairConsumers, describeLanes } from "./topology.ts";
+export type { TopologyOptions, FairConsumer, LaneView } from "./topology.ts";
+export { PROFILES, PROFILE_NAMES, resolveProfile, selectProfile, applyOverrides, laneProblems, ProfileError } from "./profiles.ts";
+export type { ProfileName, LaneSettings, ResolvedLane, ResolvedProfile, WorkerOverrides } from "./profiles.ts";
+export type { RuntimeSettings, WorkerEnvConfig } from "./config.ts";
+export { createLaneScheduler } from "./lane-scheduler.ts";
 export { createPublisher } from "./messaging.ts";
 export type { Publisher } from "./messaging.ts";
 export { backoffMs } from "./backoff.ts";
@@ -14,5 +18,14 @@ export { createDeadLetters, deadLetterJob } from "./dead-letters.ts";
 export type { DeadLetters, DeadLetterEntry, DeadLetterPage, DeadLetterQuery, DeadLetterJob } from "./dead-letters.ts";
 export { createWorker, ensureConsumer } from "./worker.ts";
 export type { Handler, HandlerContext, Worker, WorkerOptions, WorkerStats, GiveUp, WorkerInstrumentation, WorkerOutcome } from "./worker.ts";
-export { checkHandlerTable, registerInstance, startServiceRuntime, onShutdown } from "./runtime.ts";
+export { checkHandlerTable, registerInstance, startServiceRuntime, onShutdown, laneOptions } from "./runtime.ts";
 export type { HandlerTable, ServiceRuntime, WorkerSettings, InstanceInfo } from "./runtime.ts";
+export { startTelemetry, injectTraceContext, extractTraceContext, activeTraceId, withJob, tracePublish, annotateActiveSpan, tracer, startServerSpan } from "./telemetry.ts";
+export type { Telemetry, TelemetryConfig, ServerSpan } from "./telemetry.ts";
+export { MessagingAttr, Mp4tAttr, HttpAttr, MESSAGING_SYSTEM_NATS } from "./telemetry-attributes.ts";
+export {
+  registry as metricsRegistry, initMetrics, metricsText, startMetricsServer, metricsEndpoint, observeLanes, observeEngineRun,
+  workerInstrumentation, httpRequests, httpDuration, uploadBytes, uploadDuration, uploadSize,
+} from "./metrics.ts";
+export { laneBacklog, laneStages, setLanePaused } from "./lane-stats.ts";
+export type { StageBacklog } from "./lane-stats.ts";

@@ -1,4 +1,5 @@
 import { pino, type Logger } from "pino";
+import { logMixin } from "./telemetry.ts";
 
 export type { Logger };
 
@@ -8,6 +9,7 @@ export function createLogger(service: string, opts: { level?: string; pretty?: b
     level: opts.level ?? "info",
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: logMixin, // trace_id, span_id, job_id of the work being logged
     ...(opts.pretty ? { transport: { target: "pino-pretty", options: { colorize: true } } } : {}),
   });
 }

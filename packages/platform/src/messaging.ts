@@ -5,6 +5,8 @@ import {
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { AppError } from "./errors.ts";
+import { MessagingAttr, Mp4tAttr } from "./telemetry-attributes.ts";
+import { injectTraceContext, tracePublish } from "./telemetry.ts";
 
 /**
  * Publishes commands and events. Every message is validated against its contract before it
@@ -19,13 +21,15 @@ export function createPublisher(js: JetStreamClient, opts: { service: string; he
   const hdrs = () => {
     const h = opts.headers?.() ?? natsHeaders();
     h.set("Mp4t-Publisher", opts.service);
-    return h;
+    return injectTraceContext(h); // W3C traceparent: the consumer continues this trace
   };
   return {
     async command(stage, cls, msg, msgId) {
       const parsed = COMMANDS[stage].safeParse(msg);
       if (!parsed.success) throw new AppError("POISON_MESSAGE", `refusing to publish an invalid ${stage} command: ${parsed.error.message}`);
-      await js.publish(Subjects.work(stage, cls), JSON.stringify(parsed.data), { msgID: msgId, headers: hdrs() });
+      const subject = Subjects.work(stage, cls, parsed.data.userId); // the user picks the fairness bucket
+      const attrs = { [MessagingAttr.MESSAGE_ID]: msgId, [Mp4tAttr.JOB_ID]: parsed.data.jobId, [Mp4tAttr.STAGE]: stage, [Mp4tAttr.JOB_CLASS]: cls };
+      await tracePublish(subject, attrs, () => js.publish(subject, JSON.stringify(parsed.data), { msgID: msgId, headers: hdrs() }));
     },
     async event(event) {
       const parsed = JobEvent.safeParse(event);

@@ -6,10 +6,11 @@ import {
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Svcm, type Service } from "@nats-io/services";
 import type { NatsConnection } from "@nats-io/transport-node";
+import type { RuntimeSettings } from "./config.ts";
 import type { AppError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { ensureTopology } from "./topology.ts";
-import { createWorker, type Handler, type Worker, type WorkerStats } from "./worker.ts";
+import { createWorker, type Handler, type Worker, type WorkerInstrumentation, type WorkerStats } from "./worker.ts";
 import type { Command } from "@mp4t/contracts";
 
 export type HandlerTable = { [S in Stage]?: Handler<S> };
@@ -33,7 +34,8 @@ export function checkHandlerTable(service: ServiceName, table: HandlerTable): St
   return owned;
 }
 
-export type WorkerSettings = { concurrency: number; ackWaitMs: number; maxDeliver: number; deadlineMs: number; backoff?: { baseMs: number; maxMs: number } };
+/** Per-lane settings from the profile (config.ts `workerSettings`). */
+export type WorkerSettings = RuntimeSettings;
 
 export type InstanceInfo = { service: ServiceName; lanes: string[]; version?: string; stats: () => Record<string, unknown> };
 
@@ -65,8 +67,19 @@ export async function startServiceRuntime(opts: {
   settings: WorkerSettings;
   onGiveUp?: <S extends Stage>(stage: S, msg: Command<S>, error: AppError) => Promise<void>;
   extraStats?: () => Record<string, unknown>;
+  /** Tracing and metrics around every delivery (metrics.ts `workerInstrumentation`). */
+  instrument?: WorkerInstrumentation;
+  /**
+   * After a worker has drained for recycling. Default: SIGTERM to this process, whose shutdown
+   * path exits cleanly so the supervisor (scripts/launcher.ts) starts a fresh one.
+   */
+  onRecycle?: (reason: string) => void;
 }): Promise<ServiceRuntime> {
   const stages = checkHandlerTable(opts.service, opts.handlers);
+  const { settings } = opts;
+  opts.logger.info({ profile: settings.profile, lanes: [...new Set(stages.map((s) => STAGE_LANES[s]))].map((l) => ({ lane: l, ...settings.lanes[l] })) }, "worker profile");
+  for (const w of settings.warnings) opts.logger.warn({ profile: settings.profile }, `worker settings: ${w}`);
+  const onRecycle = opts.onRecycle ?? (() => process.kill(process.pid, "SIGTERM"));
   const jsm = await jetstreamManager(opts.nc);
   await ensureTopology(jsm);
   const js = jetstream(opts.nc);
@@ -74,8 +87,10 @@ export async function startServiceRuntime(opts: {
     createWorker({
       js, jsm, stage, service: opts.service, logger: opts.logger,
       handler: opts.handlers[stage] as Handler<typeof stage>,
-      ...opts.settings,
+      ...laneOptions(settings, stage),
+      onRecycle,
       ...(opts.onGiveUp ? { onGiveUp: (msg, err) => opts.onGiveUp!(stage, msg, err) } : {}),
+      ...(opts.instrument ? { instrument: opts.instrument } : {}),
     }),
   );
   for (const w of workers) await w.start();
@@ -92,6 +107,16 @@ export async function startServiceRuntime(opts: {
       await svc.stop().catch(() => undefined);
       await Promise.all(workers.map((w) => w.stop(graceMs)));
     },
+  };
+}
+
+/** A stage's worker options from its lane's resolved profile settings. */
+export function laneOptions(settings: RuntimeSettings, stage: Stage) {
+  const l = settings.lanes[STAGE_LANES[stage]];
+  return {
+    concurrency: l.concurrency, autoscale: l.autoscale, maxAckPending: l.maxAckPending,
+    ackWaitMs: l.ackWaitSec * 1000, maxDeliver: l.maxDeliver, backoff: l.backoff, deadlineMs: settings.deadlineMs,
+    recycle: l.recycle, batchEvery: l.batchEvery, pollMs: l.pollMs,
   };
 }
 

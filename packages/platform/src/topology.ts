@@ -1,7 +1,10 @@
-import { LANES, Streams, Subjects, type Lane } from "@mp4t/contracts";
 import {
-  DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType,
-  type JetStreamManager, type StreamConfig,
+  FAIR_BUCKETS, JOB_CLASSES, LANES, STAGES, STAGE_LANES, Streams, Subjects, durableName, fairDurableName,
+  type JobClass, type Lane, type Stage,
+} from "@mp4t/contracts";
+import {
+  AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType,
+  type ConsumerConfig, type JetStreamManager, type StreamConfig,
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 
@@ -66,3 +69,129 @@ export async function ensureTopology(jsm: JetStreamManager, opts: TopologyOption
 }
 
 const STREAM_NAME_IN_USE = 10058;
+
+export type ConsumerLimits = { ackWaitMs: number; maxAckPending?: number };
+
+async function addOrUpdate(jsm: JetStreamManager, stream: string, config: Partial<ConsumerConfig> & { durable_name: string }) {
+  try {
+    await jsm.consumers.add(stream, config);
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError)) throw err;
+    await jsm.consumers.update(stream, config.durable_name, {
+      ack_wait: config.ack_wait!, max_ack_pending: config.max_ack_pending!,
+      ...(config.filter_subjects ? { filter_subjects: config.filter_subjects } : {}),
+    });
+  }
+}
+
+const consumerBase = (opts: ConsumerLimits) => ({
+  ack_policy: AckPolicy.Explicit,
+  deliver_policy: DeliverPolicy.All,
+  ack_wait: nanos(opts.ackWaitMs),
+  // Retries are counted by the runner, which dead-letters; the server never silently drops.
+  max_deliver: -1,
+  max_ack_pending: opts.maxAckPending ?? 10_000,
+});
+
+/**
+ * One stage-wide durable consumer (`<service>-<stage>`), for tools and tests that read a stage's
+ * work. Workers use `ensureFairConsumers`; the two cannot coexist on a work-queue stream.
+ */
+export async function ensureConsumer(jsm: JetStreamManager, stage: Stage, opts: ConsumerLimits) {
+  const stream = Streams.lane(STAGE_LANES[stage]);
+  const name = durableName(stage);
+  await addOrUpdate(jsm, stream, { durable_name: name, filter_subject: Subjects.stageFilter(stage), ...consumerBase(opts) });
+  return { stream, name };
+}
+
+export type FairConsumer = { cls: JobClass; bucket: number; name: string };
+
+/**
+ * The durables a service's replicas share for one stage: one per job class and fairness bucket,
+ * each filtered to its own subjects (work-queue streams forbid overlapping consumers). Removes
+ * the stage-wide consumer of earlier releases first; its unacked messages simply stay queued.
+ */
+export async function ensureFairConsumers(jsm: JetStreamManager, stage: Stage, opts: ConsumerLimits): Promise<{ stream: string; consumers: FairConsumer[] }> {
+  const stream = Streams.lane(STAGE_LANES[stage]);
+  await jsm.consumers.delete(stream, durableName(stage)).catch(() => undefined);
+  const consumers = JOB_CLASSES.flatMap((cls) =>
+    Array.from({ length: FAIR_BUCKETS }, (_, bucket) => ({ cls, bucket, name: fairDurableName(stage, cls, bucket) })),
+  );
+  await Promise.all(consumers.map((c) =>
+    addOrUpdate(jsm, stream, { durable_name: c.name, filter_subjects: Subjects.fairFilters(stage, c.cls, c.bucket), ...consumerBase(opts) }),
+  ));
+  return { stream, consumers };
+}
+
+export type LaneView = {
+  lane: Lane;
+  class: JobClass;
+  /** Waiting, not yet delivered to any replica. */
+  pending: number;
+  /** Delivered and not yet acknowledged: being worked on, or waiting out a retry backoff. */
+  inFlight: number;
+  /** Of those in flight, delivered more than once. */
+  redelivered: number;
+  /** Age of the oldest waiting message; null when nothing waits. */
+  oldestWaitingSec: number | null;
+};
+
+/** Per lane and class: the backlog across every stage's fair consumers (admin lanes view). */
+export async function describeLanes(jsm: JetStreamManager, now = Date.now()): Promise<LaneView[]> {
+  const owner = new Map<string, { stage: Stage; cls: JobClass; bucket: number }>();
+  for (const stage of STAGES) {
+    for (const cls of JOB_CLASSES) for (let b = 0; b < FAIR_BUCKETS; b++) owner.set(fairDurableName(stage, cls, b), { stage, cls, bucket: b });
+  }
+  const views: LaneView[] = [];
+  for (const lane of LANES) {
+    const stream = Streams.lane(lane);
+    const rows = Object.fromEntries(JOB_CLASSES.map((c) => [c, { lane, class: c, pending: 0, inFlight: 0, redelivered: 0, oldestWaitingSec: null as number | null }]));
+    const served = new Set<Stage>();
+    const oldest: Promise<void>[] = [];
+    for await (const ci of jsm.consumers.list(stream)) {
+      const o = owner.get(ci.name);
+      if (!o) continue;
+      served.add(o.stage);
+      const row = rows[o.cls]!;
+      row.pending += ci.num_pending;
+      row.inFlight += ci.num_ack_pending;
+      row.redelivered += ci.num_redelivered;
+      if (ci.num_pending > 0) {
+        for (const subject of Subjects.fairFilters(o.stage, o.cls, o.bucket)) {
+          oldest.push(firstAfter(jsm, stream, subject, ci.delivered.stream_seq + 1).then((t) => {
+            if (t !== null) row.oldestWaitingSec = Math.max(row.oldestWaitingSec ?? 0, (now - t) / 1000);
+          }));
+        }
+      }
+    }
+    // Stages whose service never started have no consumers yet: their stored messages all wait.
+    const unserved = STAGES.filter((s) => STAGE_LANES[s] === lane && !served.has(s));
+    for (const stage of unserved) {
+      const info = await jsm.streams.info(stream, { subjects_filter: Subjects.stageFilter(stage) });
+      for (const [subject, n] of Object.entries(info.state.subjects ?? {})) {
+        rows[subject.endsWith(".batch") ? "batch" : "interactive"]!.pending += n;
+      }
+      for (const cls of JOB_CLASSES) {
+        for (const subject of [Subjects.stageFilter(stage, cls), Subjects.work(stage, cls)]) {
+          oldest.push(firstAfter(jsm, stream, subject, 1).then((t) => {
+            if (t !== null) rows[cls]!.oldestWaitingSec = Math.max(rows[cls]!.oldestWaitingSec ?? 0, (now - t) / 1000);
+          }));
+        }
+      }
+    }
+    await Promise.all(oldest);
+    views.push(...JOB_CLASSES.map((c) => rows[c]!));
+  }
+  return views;
+}
+
+/** The store time of the first message on `subject` at or after `seq`, or null. */
+async function firstAfter(jsm: JetStreamManager, stream: string, subject: string, seq: number): Promise<number | null> {
+  try {
+    // The server's MSG.GET takes `next_by_subj`; the client's type lists it only for direct gets.
+    const m = await jsm.streams.getMessage(stream, { seq, next_by_subj: subject } as unknown as { seq: number });
+    return m ? m.time.getTime() : null;
+  } catch {
+    return null; // no such message
+  }
+}

@@ -1,15 +1,15 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { memoryUsage } from "node:process";
 import {
-  COMMANDS, Streams, STAGE_LANES, Subjects, durableName,
-  type Command, type DeadLetter, type Stage,
+  COMMANDS, Subjects,
+  type Command, type DeadLetter, type JobClass, type Stage,
 } from "@mp4t/contracts";
-import {
-  AckPolicy, DeliverPolicy, JetStreamApiError,
-  type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg,
-} from "@nats-io/jetstream";
-import { nanos } from "@nats-io/transport-node";
+import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { backoffMs } from "./backoff.ts";
 import { AppError, PermanentError, RetryableError, errorMessage } from "./errors.ts";
+import { createLaneScheduler, type Source } from "./lane-scheduler.ts";
 import type { Logger } from "./logger.ts";
+import { ensureFairConsumers } from "./topology.ts";
 
 export type HandlerContext = {
   deliveryCount: number;
@@ -52,6 +52,18 @@ export type WorkerOptions<S extends Stage> = {
   /** Called once when a message is given up on (dead-lettered): marks the job failed. */
   onGiveUp?: GiveUp<S>;
   instrument?: WorkerInstrumentation;
+  /** Bounds the autoscaler moves concurrency within; absent, concurrency stays fixed. */
+  autoscale?: { min: number; max: number };
+  /** Unacked messages each of the stage's consumers allows, across all replicas. */
+  maxAckPending?: number;
+  /** While both classes have work, every Nth dispatch serves batch (default 5). */
+  batchEvery?: number;
+  /** Milliseconds between backlog reads (default 250). */
+  pollMs?: number;
+  /** Drain and hand over after this many jobs or above this RSS (0 or absent: never). */
+  recycle?: { afterJobs: number; maxRssMb: number };
+  /** Called once the worker has drained for recycling; the process should then exit. */
+  onRecycle?: (reason: "jobs" | "memory") => void;
 };
 
 export type WorkerStats = {
@@ -63,6 +75,11 @@ export type WorkerStats = {
   retried: number;
   deadLettered: number;
   redelivered: number;
+  /** Messages known to be waiting in the stage's consumers at the last look. */
+  backlog: number;
+  autoscale: { min: number; max: number };
+  processedByClass: Record<JobClass, number>;
+  recycling: false | "jobs" | "memory";
 };
 
 export type Worker = {
@@ -72,37 +89,26 @@ export type Worker = {
   stats(): WorkerStats;
 };
 
-const PULL_EXPIRES_MS = 5_000;
+/** The shortest pull the client allows; a pull is only made where work is known to wait. */
+const PULL_EXPIRES_MS = 1_000;
+/** How often a consumer holding only unacked messages is pulled for a retry whose backoff ended. */
+const PROBE_EVERY_MS = 1_000;
+/** Event-loop delay (p99) above which the autoscaler sheds a slot instead of adding one. */
+const LAG_LIMIT_MS = 200;
+const SCALE_DOWN_EVERY_MS = 5_000;
 
-export async function ensureConsumer(jsm: JetStreamManager, stage: Stage, opts: { ackWaitMs: number; maxAckPending?: number }) {
-  const stream = Streams.lane(STAGE_LANES[stage]);
-  const name = durableName(stage);
-  const config = {
-    durable_name: name,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    filter_subject: Subjects.stageFilter(stage),
-    ack_wait: nanos(opts.ackWaitMs),
-    // Retries are counted by the runner, which dead-letters; the server never silently drops.
-    max_deliver: -1,
-    max_ack_pending: opts.maxAckPending ?? 10_000,
-  };
-  try {
-    await jsm.consumers.add(stream, config);
-  } catch (err) {
-    if (!(err instanceof JetStreamApiError)) throw err;
-    await jsm.consumers.update(stream, name, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
-  }
-  return { stream, name };
-}
+export { ensureConsumer } from "./topology.ts";
 
 export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   const { js, stage, logger } = opts;
   const schema = COMMANDS[stage];
   const inFlight = new Map<JsMsg, { ac: AbortController; done: Promise<void> }>();
-  const stats: WorkerStats = { stage, concurrency: opts.concurrency, inFlight: 0, processed: 0, failed: 0, retried: 0, deadLettered: 0, redelivered: 0 };
+  const autoscale = opts.autoscale ?? { min: opts.concurrency, max: opts.concurrency };
+  const stats: WorkerStats = {
+    stage, concurrency: opts.concurrency, inFlight: 0, processed: 0, failed: 0, retried: 0, deadLettered: 0, redelivered: 0,
+    backlog: 0, autoscale, processedByClass: { interactive: 0, batch: 0 }, recycling: false,
+  };
   let stopping = false;
-  let consumer: Consumer | undefined;
 
   async function deadLetter(m: JsMsg, error: AppError) {
     const letter: DeadLetter = {
@@ -163,6 +169,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       if (stopping && ac.signal.aborted) throw new RetryableError("INTERNAL", "interrupted by shutdown");
       m.ack();
       stats.processed++;
+      stats.processedByClass[m.subject.endsWith(".batch") ? "batch" : "interactive"]++;
       report(m, "ack");
     } catch (err) {
       if (stopping && ac.signal.aborted) {
@@ -192,40 +199,145 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     }
   }
 
-  async function loop() {
-    while (!stopping) {
+  const pollMs = opts.pollMs ?? 250;
+  const sched = createLaneScheduler({ batchEvery: opts.batchEvery ?? 5, keyOf: (cls, b) => Subjects.fairFilters(stage, cls, b)[0]! });
+  const names = new Map<string, string>(); // scheduler key -> durable name
+  const keys = new Map<string, string>(); // durable name -> scheduler key
+  let refreshing = false;
+  const consumers = new Map<string, Consumer>();
+  let stream = "";
+  let running = 0;
+  let jobs = 0;
+  let lastScaleDown = 0;
+  let poller: NodeJS.Timeout | undefined;
+  const lag = monitorEventLoopDelay({ resolution: 20 });
+  const halted = () => stopping || stats.recycling !== false;
+
+  async function pull(src: Source): Promise<JsMsg | null> {
+    let c = consumers.get(src.key);
+    if (!c) {
+      c = await js.consumers.get(stream, names.get(src.key)!);
+      consumers.set(src.key, c);
+    }
+    return c.next({ expires: PULL_EXPIRES_MS });
+  }
+
+  /** One worker slot: pulls where the scheduler says, until stopped or scaled away. */
+  async function slot() {
+    running++;
+    while (!halted()) {
+      if (running > stats.concurrency) break; // scaled down: this slot retires
+      let src = sched.pick();
+      const probing = !src && (src = sched.probe(Date.now(), PROBE_EVERY_MS)) !== undefined;
+      if (!src) {
+        await sched.wait(pollMs);
+        continue;
+      }
       try {
-        consumer ??= await js.consumers.get(Streams.lane(STAGE_LANES[stage]), durableName(stage));
-        const m = await consumer.next({ expires: PULL_EXPIRES_MS });
-        if (!m) continue;
-        if (stopping) {
+        const m = await pull(src);
+        if (!m) {
+          if (!probing) sched.empty(src.key);
+          continue;
+        }
+        sched.delivered(src.key, m.info.pending);
+        if (halted()) {
           m.nak();
-          return;
+          break;
         }
         await (opts.instrument?.around ? opts.instrument.around(m, stage, () => process(m)) : process(m));
+        if (opts.recycle?.afterJobs && ++jobs >= opts.recycle.afterJobs) void recycle("jobs");
       } catch (err) {
-        if (stopping) return;
-        consumer = undefined;
+        if (halted()) break;
+        consumers.delete(src.key);
         logger.warn({ stage, err: errorMessage(err) }, "pull failed; retrying");
         await new Promise((r) => setTimeout(r, 1000));
+      } finally {
+        if (probing) sched.probeDone();
       }
     }
+    running--;
+  }
+
+  const spawnSlots = () => {
+    while (!halted() && running < stats.concurrency) void slot();
+  };
+
+  /** Reads every consumer's backlog in one request, then lets the autoscaler act on it. */
+  async function refresh() {
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      for await (const ci of opts.jsm.consumers.list(stream)) {
+        const key = keys.get(ci.name);
+        if (key) sched.update(key, ci.num_pending, ci.num_ack_pending);
+      }
+    } catch (err) {
+      logger.warn({ stage, err: errorMessage(err) }, "reading the lane backlog failed");
+    } finally {
+      refreshing = false;
+    }
+    stats.backlog = sched.backlog();
+    const rssMb = memoryUsage().rss / 2 ** 20;
+    if (opts.recycle?.maxRssMb && rssMb > opts.recycle.maxRssMb) return void recycle("memory");
+    scale(rssMb);
+  }
+
+  /** Concurrency follows the backlog between the bounds, and backs off when the process is loaded. */
+  function scale(rssMb: number) {
+    const lagMs = lag.percentile(99) / 1e6;
+    lag.reset();
+    const ceiling = opts.recycle?.maxRssMb ? 0.85 * opts.recycle.maxRssMb : Infinity;
+    const loaded = lagMs > LAG_LIMIT_MS || rssMb > ceiling;
+    const now = Date.now();
+    if (loaded && stats.concurrency > autoscale.min) {
+      stats.concurrency--;
+    } else if (!loaded && stats.backlog > 0 && stats.inFlight >= stats.concurrency && stats.concurrency < autoscale.max) {
+      stats.concurrency++;
+      spawnSlots();
+    } else if (stats.backlog === 0 && stats.inFlight < stats.concurrency && stats.concurrency > autoscale.min && now - lastScaleDown > SCALE_DOWN_EVERY_MS) {
+      stats.concurrency--;
+      lastScaleDown = now;
+      sched.wakeAll(); // an idle slot notices and retires
+    }
+  }
+
+  async function recycle(reason: "jobs" | "memory") {
+    if (halted()) return;
+    stats.recycling = reason;
+    clearInterval(poller);
+    sched.wakeAll();
+    logger.info({ stage, reason, jobs, rssMb: Math.round(memoryUsage().rss / 2 ** 20) }, "recycling: draining in-flight work");
+    await Promise.allSettled([...inFlight.values()].map((f) => f.done));
+    opts.onRecycle?.(reason);
   }
 
   return {
     async start() {
-      await ensureConsumer(opts.jsm, stage, { ackWaitMs: opts.ackWaitMs });
-      for (let i = 0; i < opts.concurrency; i++) void loop();
-      logger.info({ stage, concurrency: opts.concurrency }, "worker started");
+      const made = await ensureFairConsumers(opts.jsm, stage, { ackWaitMs: opts.ackWaitMs, ...(opts.maxAckPending ? { maxAckPending: opts.maxAckPending } : {}) });
+      stream = made.stream;
+      for (const c of made.consumers) {
+        const key = Subjects.fairFilters(stage, c.cls, c.bucket)[0]!;
+        names.set(key, c.name);
+        keys.set(c.name, key);
+      }
+      lag.enable();
+      await refresh();
+      poller = setInterval(() => void refresh(), pollMs);
+      poller.unref();
+      spawnSlots();
+      logger.info({ stage, concurrency: stats.concurrency, autoscale }, "worker started");
     },
     async stop(graceMs) {
       stopping = true;
+      clearInterval(poller);
+      lag.disable();
+      sched.wakeAll();
       // Idle pulls end on their own (a message that still arrives is nak'd); wait only for real work.
       const work = () => Promise.allSettled([...inFlight.values()].map((f) => f.done));
       await Promise.race([work(), new Promise((r) => setTimeout(r, graceMs).unref())]);
       for (const f of inFlight.values()) f.ac.abort();
       await Promise.race([work(), new Promise((r) => setTimeout(r, 1000).unref())]);
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, processedByClass: { ...stats.processedByClass } }),
   };
 }

@@ -1,9 +1,9 @@
 import type { Stage } from "@mp4t/contracts";
 import {
-  createPublisher, startServiceRuntime, workerSettings,
-  type HandlerTable, type Logger, type Publisher, type ServiceRuntime,
+  createPublisher, metricsEndpoint, observeLanes, startServiceRuntime, workerInstrumentation, workerSettings,
+  type HandlerTable, type Logger, type Publisher, type ServiceRuntime, type WorkerEnvConfig,
 } from "@mp4t/platform";
-import { jetstream } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createStores } from "./factory.ts";
 import { createJobLifecycle, type JobLifecycle } from "./job-lifecycle.ts";
@@ -20,9 +20,8 @@ export type PipelineDeps = {
   logger: Logger;
 };
 
-type PipelineConfig = {
+type PipelineConfig = WorkerEnvConfig & {
   JOB_STORE: "nats"; BLOB_STORE: "nats"; STORE_REPLICAS: number;
-  WORKER_CONCURRENCY: number; ACK_WAIT_SEC: number; MAX_DELIVER: number; STAGE_DEADLINE_SEC: number;
 };
 
 const PIPELINE_STAGE: Partial<Record<Stage, "ingest" | "transcribe" | "diarize" | "enhance">> = {
@@ -46,13 +45,17 @@ export async function startPipelineService(opts: {
   const publisher = createPublisher(jetstream(opts.nc), { service: opts.service });
   const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });
   const deps: PipelineDeps = { nc: opts.nc, jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, logger: opts.logger };
+  const handlers = opts.handlers(deps);
+  observeLanes(await jetstreamManager(opts.nc), Object.keys(handlers) as Stage[]);
   const runtime = await startServiceRuntime({
     service: opts.service,
     nc: opts.nc,
     logger: opts.logger,
-    handlers: opts.handlers(deps),
+    handlers,
     settings: workerSettings(opts.config),
-    ...(opts.extraStats ? { extraStats: opts.extraStats } : {}),
+    instrument: workerInstrumentation(),
+    // Where Prometheus (or a test) finds this replica's /metrics when METRICS_PORT=0 picked a port.
+    extraStats: () => ({ ...opts.extraStats?.(), ...(metricsEndpoint() ? { metricsPort: metricsEndpoint()!.port } : {}) }),
     onGiveUp: async (stage, msg, error) => {
       const ref = { userId: msg.userId, jobId: msg.jobId };
       if (stage === "cleanup") return; // housekeeping: the dead letter is the record

@@ -7,3 +7,7 @@ export {
   makeVideoWithoutAudio, makeRandomBytes, makeTruncatedMp4,
 } from "./media-makers.ts";
 export type { LibrivoxClip, WavFormat } from "./media-makers.ts";
+export { startFakeOpenAi, parseMultipart } from "./fake-openai.server.ts";
+export type { FakeOpenAiServer, FakeOpenAiOptions, FakeOpenAiFailure } from "./fake-openai.server.ts";
+export { startFakeHf } from "./fake-hf.server.ts";
+export type { FakeHfServer, FakeHfOptions, FakeHfFailure } from "./fake-hf.server.ts";

@@ -27,7 +27,7 @@ export async function pipelineDeps(nats: NatsServer): Promise<PipelineDeps & { c
 export async function readCommands<S extends Stage>(deps: Pick<PipelineDeps, "nc">, stage: S, cls: JobClass): Promise<{ msg: Command<S>; msgId: string | undefined }[]> {
   const stream = Streams.lane(STAGE_LANES[stage]);
   const jsm = await jetstreamManager(deps.nc);
-  const { name } = await jsm.consumers.add(stream, { ack_policy: AckPolicy.Explicit, filter_subject: Subjects.work(stage, cls), inactive_threshold: nanos(60_000) });
+  const { name } = await jsm.consumers.add(stream, { ack_policy: AckPolicy.Explicit, filter_subject: Subjects.stageFilter(stage, cls), inactive_threshold: nanos(60_000) });
   try {
     const consumer = await jetstream(deps.nc).consumers.get(stream, name);
     const pending = (await consumer.info()).num_pending;

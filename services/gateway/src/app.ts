@@ -14,7 +14,11 @@ import { deadLettersRoutes } from "./routes/dead-letters.routes.ts";
 import { eventsRoutes } from "./routes/events.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { jobsRoutes } from "./routes/jobs.routes.ts";
+import { lanesRoutes } from "./routes/lanes.routes.ts";
 import { transcriptRoutes } from "./routes/transcript.routes.ts";
+import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
+import httpTelemetry from "./routes/metrics.routes.ts";
+import { monitoringRoutes } from "./routes/monitoring.routes.ts";
 
 export type GatewayDeps = {
   jobs: JobStore;
@@ -65,6 +69,7 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
 
   const { jobs, blobs, publisher, lifecycle, nc, config } = deps;
   app.register(errorsPlugin);
+  app.register(httpTelemetry); // spans and metrics for every route, and GET /metrics
   app.register(docsPlugin, { version: VERSION });
   app.register(authPlugin, { secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC });
   app.register(healthRoutes, { nc, jobs, blobs });
@@ -77,5 +82,8 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   });
   app.register(adminRoutes, { prefix: "/v1/admin", nc });
   app.register(deadLettersRoutes, { prefix: "/v1/admin", js, jsm: getJsm, lifecycle });
+  app.register(lanesRoutes, { prefix: "/v1/admin", jsm: getJsm });
+  app.register(monitoringRoutes, { prefix: "/v1/admin", nc, js, jsm: getJsm });
+  app.register(dashboardRoutes);
   return app;
 }

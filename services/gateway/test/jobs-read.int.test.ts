@@ -146,7 +146,7 @@ describe("DELETE /v1/jobs/:id", () => {
     expect((await get(`/v1/jobs/${job.id}`, alice.auth)).json()).toMatchObject({ status: "canceled", error: { code: "CANCELED" } });
 
     const jsm = await jetstreamManager(h.nc);
-    const cleanup = await jsm.streams.getMessage(Streams.lane("low"), { last_by_subj: Subjects.work("cleanup", "batch") });
+    const cleanup = await jsm.streams.getMessage(Streams.lane("low"), { last_by_subj: Subjects.work("cleanup", "batch", sub(alice.token)) });
     expect(cleanup?.json()).toEqual({ v: 1, jobId: job.id, userId: sub(alice.token), reason: "deleted" });
     expect(cleanup?.header.get("Nats-Msg-Id")).toBe(`cleanup:${job.id}:deleted`);
     const canceled = await jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.jobEvents(job.id) });

@@ -54,7 +54,7 @@ describe("POST /v1/jobs: accepted uploads", () => {
     expect(await h.deps.blobs.getBytes(BlobKeys.upload(job.id))).toEqual(file);
     expect(await h.deps.jobs.getJob({ userId, jobId: job.id })).toMatchObject({ status: "queued", userId });
 
-    const ingest = await lastMessage(Streams.lane("critical"), Subjects.work("ingest", "interactive"));
+    const ingest = await lastMessage(Streams.lane("critical"), Subjects.work("ingest", "interactive", userId));
     expect(ingest).toEqual({ data: { v: 1, jobId: job.id, userId }, msgId: `ingest:${job.id}` });
     const queued = await lastMessage(Streams.events, Subjects.jobEvents(job.id));
     expect(queued?.data).toMatchObject({ type: "queued", jobId: job.id, status: "queued", progress: 0 });
@@ -68,7 +68,7 @@ describe("POST /v1/jobs: accepted uploads", () => {
     expect(res.statusCode, res.body).toBe(202);
     const job = res.json();
     expect(job.options).toMatchObject({ class: "batch", diarize: false });
-    const ingest = await lastMessage(Streams.lane("critical"), Subjects.work("ingest", "batch"));
+    const ingest = await lastMessage(Streams.lane("critical"), Subjects.work("ingest", "batch", userId));
     expect(ingest?.data).toMatchObject({ jobId: job.id });
   });
 

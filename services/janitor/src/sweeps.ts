@@ -13,6 +13,7 @@ export async function sweepExpiredMedia(deps: { jobs: JobStore; blobs: BlobStore
     await deps.blobs.delete(BlobKeys.upload(job.id));
     await deps.blobs.delete(BlobKeys.audio(job.id));
     await deps.blobs.deletePrefix(`${BlobKeys.prefix(job.id)}chunks/`);
+    await deps.blobs.delete(BlobKeys.diarized(job.id)); // kept after a failure, for a re-drive
     await deps.jobs.updateJob({ userId: job.userId, jobId: job.id }, (j) => ({ ...j, mediaDeletedAt: new Date(now).toISOString() }));
     expired++;
   }

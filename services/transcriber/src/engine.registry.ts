@@ -2,7 +2,7 @@ import { PermanentError } from "@mp4t/platform";
 import type { TranscriptionEngine } from "./ports.ts";
 
 /** Engines this build can construct; TRANSCRIBE_ENGINE must name one. */
-export const ENGINE_NAMES = ["pocketsphinx"] as const;
+export const ENGINE_NAMES = ["pocketsphinx", "openai", "huggingface"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export type EngineRegistry = {

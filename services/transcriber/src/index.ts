@@ -6,4 +6,6 @@ export type { TranscribeDeps } from "./handlers/transcribe.handler.ts";
 export { createEngineRegistry, ENGINE_NAMES } from "./engine.registry.ts";
 export type { EngineRegistry, EngineName } from "./engine.registry.ts";
 export { createPocketsphinxEngine } from "./adapters/pocketsphinx.adapter.ts";
+export { createOpenAiEngine } from "./adapters/openai.adapter.ts";
+export { createHuggingFaceEngine } from "./adapters/huggingface.adapter.ts";
 export type { TranscriptionEngine } from "./ports.ts";

@@ -1,16 +1,34 @@
 import type { Logger } from "@mp4t/platform";
 import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { createHuggingFaceEngine } from "./adapters/huggingface.adapter.ts";
+import { createOpenAiEngine } from "./adapters/openai.adapter.ts";
 import { createPocketsphinxEngine } from "./adapters/pocketsphinx.adapter.ts";
 import type { TranscriberConfig } from "./config.ts";
 import { createEngineRegistry, type EngineRegistry } from "./engine.registry.ts";
 import { transcribeHandler } from "./handlers/transcribe.handler.ts";
+import type { TranscriptionEngine } from "./ports.ts";
 
 export function buildEngines(config: TranscriberConfig): EngineRegistry {
   const pocketsphinx = createPocketsphinxEngine({
     bin: config.POCKETSPHINX_BIN, hmm: config.POCKETSPHINX_HMM, lm: config.POCKETSPHINX_LM, dict: config.POCKETSPHINX_DICT,
   });
-  return createEngineRegistry([pocketsphinx], config.TRANSCRIBE_ENGINE);
+  const engines: TranscriptionEngine[] = [pocketsphinx];
+  const maxUploadBytes = config.PROVIDER_MAX_UPLOAD_MB * 1024 * 1024;
+  if (config.OPENAI_API_KEY || config.OPENAI_BASE_URL) {
+    engines.push(createOpenAiEngine({
+      // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
+      apiKey: config.OPENAI_API_KEY ?? "unused", baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL,
+      timeoutMs: config.OPENAI_TIMEOUT_SEC * 1000, maxUploadBytes,
+    }));
+  }
+  if (config.HF_TOKEN || config.HF_ENDPOINT_URL) {
+    engines.push(createHuggingFaceEngine({
+      token: config.HF_TOKEN, endpointUrl: config.HF_ENDPOINT_URL, model: config.HF_MODEL, languages: config.HF_LANGUAGES,
+      timeoutMs: config.HF_TIMEOUT_SEC * 1000, maxUploadBytes,
+    }));
+  }
+  return createEngineRegistry(engines, config.TRANSCRIBE_ENGINE);
 }
 
 export const buildHandlers = (deps: PipelineDeps, engines: EngineRegistry) => ({

@@ -22,6 +22,11 @@ export function averageLinkage(vectors: Float64Array[]): Merge[] {
   const n = vectors.length;
   const d = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) d[i * n + j] = d[j * n + i] = cosineDistance(vectors[i]!, vectors[j]!);
+  return averageLinkageOf(d, n);
+}
+
+/** Average linkage over a symmetric n x n distance matrix (row-major); `d` is overwritten. */
+export function averageLinkageOf(d: Float64Array, n: number): Merge[] {
   const size = new Float64Array(n).fill(1);
   const active = new Uint8Array(n).fill(1);
   const merges: Merge[] = [];

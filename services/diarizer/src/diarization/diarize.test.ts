@@ -41,6 +41,23 @@ describe("diarize (real and synthetic speech)", () => {
     expect(diarizationErrorRate(reference, (await diarize(audio, { speakers: 3 })).turns)).toBeLessThan(0.2);
   });
 
+  it("separates two real male speakers (LibriVox reader and the cards speaker), counting them itself", async () => {
+    const turns = [0, 1, 2, 3, 4].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.cards(i) }]);
+    const { audio, reference } = await buildConversation(dir, turns);
+    const auto = await diarize(audio);
+    expect(auto.speakers).toBe(2);
+    expect(diarizationErrorRate(reference, auto.turns)).toBeLessThan(0.15);
+  });
+
+  it("separates the cards speaker from the an4 speaker, both short real utterances", async () => {
+    const an4 = ["goforward", "numbers", "something"].map((f) => ({ file: `/usr/share/pocketsphinx/test/data/${f}.raw`, raw: true }));
+    const turns = [0, 1, 2].flatMap((i) => [{ speaker: 0, source: VOICES.cards(i + 2) }, { speaker: 1, source: an4[i]! }]);
+    const { audio, reference } = await buildConversation(dir, turns);
+    const auto = await diarize(audio);
+    expect(auto.speakers).toBe(2);
+    expect(diarizationErrorRate(reference, auto.turns)).toBeLessThan(0.15);
+  });
+
   it("finds one speaker in a single reader's recording", async () => {
     const { audio, reference } = await buildConversation(dir, [0, 1, 2, 3, 4].map((i) => ({ speaker: 0, source: VOICES.reader(i) })));
     const auto = await diarize(audio);

@@ -1,7 +1,7 @@
-import { averageLinkage, cutToCount, separation, silhouette, type Merge } from "./clustering.ts";
-import { standardize, windowEmbeddings, type EmbeddingOptions, type Window } from "./embeddings.ts";
+import { bicCluster } from "./bic-clustering.ts";
+import { cepstralMean } from "./embeddings.ts";
 import { createMfccExtractor, type Features } from "./mfcc.ts";
-import { medianSmooth, renumber } from "./smoothing.ts";
+import { segmentModels, speechSpans, type SegmentOptions } from "./segments.ts";
 import { detectSpeech, type VadOptions } from "./vad.ts";
 import type { Audio } from "./wav.ts";
 
@@ -12,89 +12,78 @@ export type DiarizeOptions = {
   /** The number of speakers when known; otherwise it is estimated. */
   speakers?: number;
   maxSpeakers?: number;
-  /** Clusters less separated than this Fisher ratio are one speaker (see `separation`). */
-  minSeparation?: number;
-  smoothingWidth?: number;
+  /** Per-frame GLR at which two clusters count as different voices (see `bicCluster`). */
+  distinctGlr?: number;
   vad?: VadOptions;
-  embedding?: EmbeddingOptions;
+  segments?: SegmentOptions;
   /** Called between slices of work so a long recording does not block the event loop. */
   yield?: () => Promise<void>;
 };
 
+/** `windows`: how many speech segments were modelled. */
 export type Diarization = { turns: Turn[]; speakers: number; windows: number };
 
 const SLICE_FRAMES = 4000;
+/** Segments shorter than this many frames are too short to model; they take a neighbour's label. */
+const MIN_MODEL_FRAMES = 30;
 
-/**
- * Picks the labels: the requested count, or else the cut whose clusters are all separable (see
- * `separation`) and best separated (silhouette). Merging stops at the first count whose clusters
- * are all distinct voices; when no cut is, the recording is one speaker.
- */
-function chooseLabels(raw: Float64Array[], vectors: Float64Array[], merges: Merge[], opts: DiarizeOptions): number[] {
-  const n = vectors.length;
-  if (opts.speakers) return cutToCount(n, merges, opts.speakers);
-  // Tiny clusters (a cough, a laugh, a turn boundary) are not speakers.
-  const minSize = Math.max(2, Math.ceil(n * 0.05));
-  let best: { labels: number[]; score: number } | null = null;
-  for (let k = 2; k <= Math.min(opts.maxSpeakers ?? 8, Math.floor(n / minSize)); k++) {
-    const labels = cutToCount(n, merges, k);
-    if (countsOf(labels, k).some((c) => c < minSize)) continue;
-    if (separation(raw, labels) < (opts.minSeparation ?? 2.5)) continue;
-    const score = silhouette(vectors, labels);
-    if (!best || score > best.score) best = { labels, score };
-  }
-  return best?.labels ?? new Array<number>(n).fill(0);
-}
-
-function countsOf(labels: number[], k: number): number[] {
-  const c = new Array<number>(k).fill(0);
-  for (const l of labels) c[l]!++;
-  return c;
-}
-
-/** Speech frames take the label of the nearest window centre; contiguous frames become turns. */
-function toTurns(speech: Uint8Array, windows: Window[], labels: number[], hopSec: number): Turn[] {
-  const turns: Turn[] = [];
-  let w = 0;
-  for (let f = 0; f < speech.length; f++) {
-    if (!speech[f]) continue;
-    while (w + 1 < windows.length && Math.abs((windows[w + 1]!.start + windows[w + 1]!.end) / 2 - f) <= Math.abs((windows[w]!.start + windows[w]!.end) / 2 - f)) w++;
-    const speaker = labels[w]!;
-    const last = turns.at(-1);
-    const t = f * hopSec;
-    if (last && last.speaker === speaker && t - last.end < hopSec * 1.5) last.end = t + hopSec;
-    else turns.push({ start: t, end: t + hopSec, speaker });
-  }
-  return turns.map((t) => ({ start: round(t.start), end: round(t.end), speaker: t.speaker }));
-}
-
-const round = (s: number) => Math.round(s * 1000) / 1000;
-
-/**
- * Speaker diarization: energy VAD, MFCCs, per-window mean+std embeddings, average-linkage
- * clustering under cosine distance, majority smoothing, then speech frames labelled by window.
- */
-export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<Diarization> {
-  const pause = opts.yield ?? (() => new Promise<void>((r) => setImmediate(r)));
+/** MFCCs and log energy of a whole recording, computed in slices with `pause` between them. */
+export async function extractFeatures(audio: Audio, pause: () => Promise<void>): Promise<Features> {
   const x = createMfccExtractor(audio.samples, audio.sampleRate);
   const features: Features = { hopSec: x.hopSec, frames: x.frames, mfcc: new Array(x.frames), logEnergy: new Float64Array(x.frames) };
   for (let f = 0; f < x.frames; f += SLICE_FRAMES) {
     x.extract(f, f + SLICE_FRAMES, features);
     await pause();
   }
-  const speech = detectSpeech(features.logEnergy, x.hopSec, opts.vad);
-  const windows = windowEmbeddings(features.mfcc, speech, x.hopSec, opts.embedding);
-  if (windows.length === 0) return { turns: [], speakers: 0, windows: 0 };
-  if (windows.length < 3 || opts.speakers === 1) {
-    const turns = toTurns(speech, windows, windows.map(() => 0), x.hopSec);
-    return { turns, speakers: 1, windows: windows.length };
-  }
-  const raw = windows.map((w) => w.vector);
-  const vectors = standardize(raw);
+  return features;
+}
+
+const round = (s: number) => Math.round(s * 1000) / 1000;
+
+/** Labelled spans to turns: a span too short to model takes the label of the nearest modelled span. */
+function toTurns(spans: { start: number; end: number }[], modelled: number[], labels: number[], hopSec: number): Turn[] {
+  const labelOf = new Array<number>(spans.length);
+  modelled.forEach((s, i) => (labelOf[s] = labels[i]!));
+  const turns: Turn[] = [];
+  spans.forEach((span, i) => {
+    let speaker = labelOf[i];
+    if (speaker === undefined) {
+      const mid = (span.start + span.end) / 2;
+      const nearest = modelled.reduce((b, s) => (Math.abs((spans[s]!.start + spans[s]!.end) / 2 - mid) < Math.abs((spans[b]!.start + spans[b]!.end) / 2 - mid) ? s : b));
+      speaker = labelOf[nearest]!;
+    }
+    const last = turns.at(-1);
+    if (last && last.speaker === speaker && span.start * hopSec - last.end < hopSec * 1.5) last.end = span.end * hopSec;
+    else turns.push({ start: span.start * hopSec, end: span.end * hopSec, speaker });
+  });
+  const ids = new Map<number, number>();
+  return turns.map((t) => {
+    if (!ids.has(t.speaker)) ids.set(t.speaker, ids.size);
+    return { start: round(t.start), end: round(t.end), speaker: ids.get(t.speaker)! };
+  });
+}
+
+/**
+ * Speaker diarization: energy VAD, MFCCs, speech runs cut into segments of at most a few
+ * seconds, one Gaussian per segment, then agglomerative BIC clustering of the segments (see
+ * `bicCluster`), which also decides how many speakers there are.
+ */
+export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<Diarization> {
+  const pause = opts.yield ?? (() => new Promise<void>((r) => setImmediate(r)));
+  const features = await extractFeatures(audio, pause);
+  const speech = detectSpeech(features.logEnergy, features.hopSec, opts.vad);
+  const spans = speechSpans(speech, features.hopSec, opts.segments);
+  const modelled = spans.flatMap((s, i) => (s.end - s.start >= MIN_MODEL_FRAMES ? [i] : []));
+  if (modelled.length === 0) return { turns: [], speakers: 0, windows: 0 };
+  const segments = segmentModels(features.mfcc, modelled.map((i) => spans[i]!), cepstralMean(features.mfcc, speech));
   await pause();
-  const merges = averageLinkage(vectors);
-  await pause();
-  const labels = renumber(medianSmooth(chooseLabels(raw, vectors, merges, opts), opts.smoothingWidth ?? 5));
-  const turns = toTurns(speech, windows, labels, x.hopSec);
-  return { turns, speakers: new Set(turns.map((t) => t.speaker)).size, windows: windows.length };
+  const labels = opts.speakers === 1 || segments.length < 2
+    ? segments.map(() => 0)
+    : bicCluster(segments, {
+      ...(opts.speakers ? { speakers: opts.speakers } : {}),
+      ...(opts.maxSpeakers ? { maxSpeakers: opts.maxSpeakers } : {}),
+      ...(opts.distinctGlr ? { distinctGlr: opts.distinctGlr } : {}),
+    });
+  const turns = toTurns(spans, modelled, labels, features.hopSec);
+  return { turns, speakers: new Set(turns.map((t) => t.speaker)).size, windows: segments.length };
 }

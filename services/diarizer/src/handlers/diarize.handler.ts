@@ -7,12 +7,13 @@ import { downloadToFile, getJson, putJson, type PipelineDeps } from "@mp4t/store
 import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
 import { assignSpeakers } from "../diarization/assign-speakers.ts";
 import { diarize } from "../diarization/diarize.ts";
+import { hasProviderSpeakers, linkProviderSpeakers, qualify } from "../diarization/link-speakers.ts";
 import { decodeWav } from "../diarization/wav.ts";
 
 type Deps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle" | "logger">;
 
-/** Every chunk's words, stitched; a missing chunk result is worth another try (a slow replica). */
-async function loadWords(blobs: Deps["blobs"], job: Job): Promise<Word[]> {
+/** Every chunk's result; a missing one is worth another try (a slow replica). */
+async function loadResults(blobs: Deps["blobs"], job: Job): Promise<ChunkResult[]> {
   const count = job.chunks?.count;
   if (count === undefined) throw new PermanentError("INTERNAL", "the job has no chunk plan; ingest did not finish");
   const results = await Promise.all(
@@ -22,11 +23,11 @@ async function loadWords(blobs: Deps["blobs"], job: Job): Promise<Word[]> {
       return r;
     }),
   );
-  return stitchChunks(results);
+  return results;
 }
 
 /** Downloads the job's audio to a scratch directory, diarizes it and labels the words. */
-async function labelSpeakers(deps: Deps, job: Job, words: Word[], opts: { maxSpeakers?: number }, ctx?: HandlerContext): Promise<{ words: Word[]; audioSec: number }> {
+async function labelSpeakers(deps: Deps, job: Job, words: Word[], opts: { maxSpeakers?: number; provider: boolean }, ctx?: HandlerContext): Promise<{ words: Word[]; audioSec: number }> {
   const dir = await mkdtemp(join(tmpdir(), "mp4t-"));
   try {
     const path = join(dir, "audio.wav");
@@ -34,16 +35,19 @@ async function labelSpeakers(deps: Deps, job: Job, words: Word[], opts: { maxSpe
       throw new PermanentError("INTERNAL", "the job's extracted audio is missing");
     }
     const audio = decodeWav(new Uint8Array(await readFile(path)));
-    const result = await diarize(audio, {
+    const audioSec = audio.samples.length / audio.sampleRate;
+    const options = {
       ...(job.options.speakers ? { speakers: job.options.speakers } : {}),
       ...(opts.maxSpeakers ? { maxSpeakers: opts.maxSpeakers } : {}),
       yield: () => new Promise<void>((resolve) => {
         ctx?.working();
         setImmediate(resolve);
       }),
-    });
+    };
+    if (opts.provider) return { words: await linkProviderSpeakers(audio, words, options), audioSec };
+    const result = await diarize(audio, options);
     deps.logger.debug({ jobId: job.id, speakers: result.speakers, windows: result.windows }, "diarized");
-    return { words: assignSpeakers(words, result.turns), audioSec: audio.samples.length / audio.sampleRate };
+    return { words: assignSpeakers(words, result.turns), audioSec };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -61,9 +65,12 @@ export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number } = {}) 
     if (!job) return;
     const stored = job.stages.diarize?.status === "done" && (await deps.blobs.stat(BlobKeys.diarized(job.id)));
     if (!stored) {
-      const stitched = await loadWords(deps.blobs, job);
+      const results = await loadResults(deps.blobs, job);
+      // Speakers from the engine (chunk-qualified) are kept and linked across chunks, not recomputed.
+      const provider = hasProviderSpeakers(results);
+      const stitched = stitchChunks(provider ? qualify(results) : results);
       const labelled = job.options.diarize && stitched.length > 0
-        ? await labelSpeakers(deps, job, stitched, opts, ctx)
+        ? await labelSpeakers(deps, job, stitched, { ...opts, provider }, ctx)
         : { words: stitched.map(({ speaker: _, ...w }) => w), audioSec: 0 };
       const segments = buildSegments(labelled.words);
       const lastWord = stitched.at(-1)?.end ?? 0;

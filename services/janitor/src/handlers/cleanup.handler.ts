@@ -10,7 +10,8 @@ export async function deleteTemporaryBlobs(blobs: PipelineDeps["blobs"], jobId: 
 
 /**
  * cleanup: after a job ends, drop its temporary blobs; after DELETE, drop everything it stored
- * and its record. Idempotent: deleting what is gone is a no-op.
+ * and its record. A failed job keeps them until the retention sweep, so an admin's dead-letter
+ * re-drive can resume it at the stage that failed. Idempotent: deleting what is gone is a no-op.
  */
 export function cleanupHandler(deps: Pick<PipelineDeps, "blobs" | "jobs" | "logger">) {
   return async (msg: Command<"cleanup">) => {
@@ -21,6 +22,7 @@ export function cleanupHandler(deps: Pick<PipelineDeps, "blobs" | "jobs" | "logg
       deps.logger.info({ jobId: msg.jobId, blobs: n }, "job purged");
       return;
     }
+    if (msg.reason === "failed") return;
     const n = await deleteTemporaryBlobs(deps.blobs, msg.jobId);
     deps.logger.debug({ jobId: msg.jobId, blobs: n, reason: msg.reason }, "temporary blobs removed");
   };

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, type ChunkResult, type Command, type Word } from "@mp4t/contracts";
-import { PermanentError, RetryableError, type HandlerContext } from "@mp4t/platform";
+import { observeEngineRun, PermanentError, RetryableError, type HandlerContext } from "@mp4t/platform";
 import { downloadToFile, putJson, type PipelineDeps } from "@mp4t/stores";
 import type { EngineRegistry } from "../engine.registry.ts";
 import type { TranscriptionEngine } from "../ports.ts";
@@ -28,7 +28,9 @@ export function transcribeHandler(deps: TranscribeDeps) {
     if (!engine.supportsLanguage(language)) {
       throw new PermanentError(
         "LANGUAGE_UNSUPPORTED",
-        `the ${engine.name} engine transcribes English only, but the job asks for "${language}"; choose another engine or language`,
+        engine.name === "pocketsphinx"
+          ? `the pocketsphinx engine transcribes English only, but the job asks for "${language}"; choose another engine or language`
+          : `the ${engine.name} engine is not configured for "${language}"; choose another engine or language`,
       );
     }
 
@@ -63,7 +65,9 @@ async function transcribeChunk(
     if (!(await downloadToFile(deps.blobs, BlobKeys.chunkAudio(msg.jobId, msg.chunk.index), wav))) {
       throw new RetryableError("INTERNAL", `chunk ${msg.chunk.index} audio is missing from the blob store`);
     }
+    const started = performance.now();
     const words = await engine.transcribe(wav, { language, signal });
+    observeEngineRun(engine.name, msg.chunk.endSec - msg.chunk.startSec, (performance.now() - started) / 1000);
     return shiftWords(words, msg.chunk.startSec, msg.chunk.endSec);
   } finally {
     await rm(dir, { recursive: true, force: true });

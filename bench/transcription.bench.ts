@@ -1,0 +1,109 @@
+/**
+ * Transcription and diarization, side by side in one run on the same audio:
+ *  (a) WER of the whole pipeline vs the bare `pocketsphinx_continuous` CLI on the five LibriVox clips;
+ *  (b) wall time for a 10-minute recording: upload -> completed through the real system (nats-server
+ *      and every service as processes, transcriber WORKER_CONCURRENCY=2) vs the bare CLI on the same WAV;
+ *  (c) DER on a recording of two real male speakers alternating (LibriVox reader, cards speaker).
+ * Goals: (a) no worse than the CLI; (b) at most 0.6 of the CLI's time on 2 cores; (c) DER <= 0.15.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { diarizationErrorRate, diarize } from "../services/diarizer/src/index.ts";
+import { librivoxClips, wordErrorRate } from "../packages/testing/src/index.ts";
+import { buildConversation, VOICES } from "../services/diarizer/test/speech-fixtures.ts";
+import { api, login, startSystem, type RunningSystem } from "../tests/e2e/system.ts";
+
+const exec = promisify(execFile);
+const TARGET_SEC = 600;
+
+/** The bare CLI on a WAV: its hypothesis text (utterance lines, ids stripped) and wall time. */
+async function cli(wav: string): Promise<{ text: string; sec: number }> {
+  const t0 = performance.now();
+  const { stdout } = await exec("pocketsphinx_continuous", ["-infile", wav, "-logfn", "/dev/null"], { maxBuffer: 64 << 20 });
+  return { text: stdout.split("\n").map((l) => l.replace(/^\d+:\s*/, "").trim()).filter(Boolean).join(" "), sec: (performance.now() - t0) / 1000 };
+}
+
+/** Uploads a WAV, waits for completion, returns the txt transcript and upload->completed time. */
+async function pipeline(sys: RunningSystem, token: string, wav: string): Promise<{ text: string; sec: number }> {
+  const form = new FormData();
+  form.append("options", JSON.stringify({ language: "en" }));
+  form.append("file", new Blob([await readFile(wav)], { type: "audio/wav" }), "audio.wav");
+  const t0 = performance.now();
+  const created = await api<{ id: string; status: string }>(sys.url, "/v1/jobs", { method: "POST", body: form, token });
+  if (created.status !== 202) throw new Error(`upload failed: ${created.status} ${created.text}`);
+  let job: { id: string; status: string; error?: unknown } = created.body;
+  while (job.status === "queued" || job.status === "processing") {
+    await new Promise((r) => setTimeout(r, 100));
+    job = (await api<typeof job>(sys.url, `/v1/jobs/${job.id}`, { token })).body;
+  }
+  const sec = (performance.now() - t0) / 1000;
+  if (job.status !== "completed") throw new Error(`job ${job.status}: ${JSON.stringify(job.error)}`);
+  return { text: (await api(sys.url, `/v1/jobs/${job.id}/transcript?format=txt`, { token })).text, sec };
+}
+
+/** About ten minutes of LibriVox speech: the five clips over and over, each pass at another tempo and gain. */
+async function tenMinutes(dir: string, clips: { path: string; durationSec: number }[]): Promise<string> {
+  const parts: string[] = [];
+  let total = 0;
+  for (let pass = 0; total < TARGET_SEC; pass++) {
+    for (const [i, c] of clips.entries()) {
+      const out = join(dir, `p${pass}-${i}.wav`);
+      const tempo = [1, 0.92, 1.08, 0.96, 1.04][pass % 5]!;
+      await exec("sox", [c.path, "-r", "16000", "-c", "1", "-b", "16", out, "tempo", String(tempo), "gain", String(((pass % 3) - 1) * 2), "pad", "0", "0.6"]);
+      parts.push(out);
+      total += c.durationSec / tempo + 0.6;
+    }
+  }
+  const out = join(dir, "ten-minutes.wav");
+  await exec("sox", [...parts, out]);
+  return out;
+}
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "mp4t-bench-transcription-"));
+  const sys = await startSystem({ WORKER_CONCURRENCY: "2" });
+  try {
+    const token = await login(sys.url, sys.admin.email, sys.admin.password);
+    const clips = await librivoxClips();
+
+    // (a) WER on the five clips.
+    let refs = "";
+    let ours = "";
+    let theirs = "";
+    for (const c of clips) {
+      const [p, b] = [await pipeline(sys, token, c.path), await cli(c.path)];
+      refs += ` ${c.reference}`;
+      ours += ` ${p.text}`;
+      theirs += ` ${b.text}`;
+      console.log(`  ${c.id}: WER pipeline ${wordErrorRate(c.reference, p.text).toFixed(3)}  cli ${wordErrorRate(c.reference, b.text).toFixed(3)}`);
+    }
+    const [werOurs, werCli] = [wordErrorRate(refs, ours), wordErrorRate(refs, theirs)];
+    console.log(`(a) WER over all clips: pipeline ${werOurs.toFixed(3)}  cli ${werCli.toFixed(3)}  ratio ${(werOurs / werCli).toFixed(2)} (goal <= 1.00)`);
+
+    // (b) wall time for ten minutes.
+    const long = await tenMinutes(dir, clips);
+    const { stdout: dur } = await exec("soxi", ["-D", long]);
+    const bare = await cli(long);
+    const ourRun = await pipeline(sys, token, long);
+    console.log(`(b) ${Number(dur).toFixed(0)} s recording on ${cpus().length} cores: pipeline ${ourRun.sec.toFixed(1)} s  cli ${bare.sec.toFixed(1)} s  ratio ${(ourRun.sec / bare.sec).toFixed(2)} (goal <= 0.60)`);
+    console.log(`    WER vs each other on it: ${wordErrorRate(bare.text, ourRun.text).toFixed(3)}`);
+  } finally {
+    await sys.stop();
+  }
+
+  // (c) DER on two real speakers.
+  try {
+    const turns = [0, 1, 2, 3, 4].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.cards(i) }]);
+    const { audio, reference } = await buildConversation(dir, turns);
+    const t0 = performance.now();
+    const auto = await diarize(audio);
+    const der = diarizationErrorRate(reference, auto.turns);
+    const given = diarizationErrorRate(reference, (await diarize(audio, { speakers: 2 })).turns);
+    console.log(`(c) DER, LibriVox reader vs cards speaker (${(audio.samples.length / audio.sampleRate).toFixed(1)} s): ${der.toFixed(3)} with ${auto.speakers} speakers found, ${given.toFixed(3)} told 2 (goal <= 0.15; ratio ${(der / 0.15).toFixed(2)}) in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

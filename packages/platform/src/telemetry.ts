@@ -1,0 +1,227 @@
+import { hostname } from "node:os";
+import {
+  context, createContextKey, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
+  type Attributes, type Context, type Span, type TextMapGetter, type TextMapSetter,
+} from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { NodeSDK } from "@opentelemetry/sdk-node";
+import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import type { JsMsg } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
+import { HttpAttr, LogField, MESSAGING_SYSTEM_NATS, MessagingAttr, Mp4tAttr } from "./telemetry-attributes.ts";
+
+/** The variables `startTelemetry` reads (part of `baseEnv`). */
+export type TelemetryConfig = {
+  /** OTLP/HTTP base URL (e.g. http://jaeger:4318); unset: tracing is off and nothing is exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  /** Fraction of new traces sampled (0..1); a message or request that arrives sampled stays sampled. */
+  OTEL_TRACES_SAMPLER_ARG: number;
+};
+
+export type Telemetry = { enabled: boolean; shutdown(): Promise<void> };
+
+const TRACER = "mp4t";
+const VERSION = "0.1.0";
+const JOB_KEY = createContextKey("mp4t.job_id");
+let running: Telemetry | undefined;
+
+/**
+ * Starts the OpenTelemetry NodeSDK for one service: W3C trace context, a parent-based ratio
+ * sampler, batched OTLP/HTTP (protobuf) export. Called first in `bootService`, before anything
+ * opens a connection. Everything the SDK could read from OTEL_* variables is passed explicitly,
+ * so config stays in the service's schema and no metrics or log exporter starts behind our back.
+ */
+export function startTelemetry(service: string, config: TelemetryConfig): Telemetry {
+  if (running) return running;
+  const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, "");
+  if (!endpoint) {
+    // No tracing, but job ids still follow the work through async calls into the logs.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    return (running = { enabled: false, shutdown: async () => undefined });
+  }
+  const sdk = new NodeSDK({
+    autoDetectResources: false,
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: `mp4t-${service}`,
+      [ATTR_SERVICE_VERSION]: VERSION,
+      "service.namespace": "mp4totext",
+      "service.instance.id": `${hostname()}:${process.pid}`,
+    }),
+    textMapPropagator: new W3CTraceContextPropagator(),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLER_ARG) }),
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }), scheduledDelayMillis: 1000 })],
+    metricReaders: [], // metrics are Prometheus (metrics.ts)
+    logRecordProcessors: [], // logs are pino lines carrying trace ids
+    instrumentations: [],
+  });
+  sdk.start();
+  // A collector that is down must never hold a stopping service hostage.
+  const shutdown = () => Promise.race([sdk.shutdown(), new Promise<void>((r) => setTimeout(r, 3000).unref())]).catch(() => undefined);
+  return (running = { enabled: true, shutdown });
+}
+
+export const tracer = () => trace.getTracer(TRACER, VERSION);
+
+const hdrSetter: TextMapSetter<MsgHdrs> = { set: (h, k, v) => h.set(k, v) };
+const hdrGetter: TextMapGetter<MsgHdrs | undefined> = {
+  get: (h, k) => (h?.has(k) ? h.get(k) : undefined),
+  keys: (h) => h?.keys() ?? [],
+};
+
+/** Writes the active trace context (`traceparent`) into NATS message headers. */
+export function injectTraceContext(h: MsgHdrs, ctx: Context = context.active()): MsgHdrs {
+  propagation.inject(ctx, h, hdrSetter);
+  return h;
+}
+
+export function extractTraceContext(h: MsgHdrs | undefined): Context {
+  return propagation.extract(ROOT_CONTEXT, h, hdrGetter);
+}
+
+/** The trace id of the active span, if it is sampled-or-not but valid. */
+export function activeTraceId(): string | undefined {
+  const sc = trace.getActiveSpan()?.spanContext();
+  return sc && isSpanContextValid(sc) ? sc.traceId : undefined;
+}
+
+/** Runs `fn` with a job id in context: logs written inside carry it (see `logMixin`). */
+export function withJob<T>(jobId: string, fn: () => T): T {
+  return context.with(context.active().setValue(JOB_KEY, jobId), fn);
+}
+
+/** pino mixin: trace and span id of the active span and the job in context, on every line. */
+export function logMixin(): Record<string, string> {
+  const ctx = context.active();
+  const out: Record<string, string> = {};
+  const sc = trace.getSpan(ctx)?.spanContext();
+  if (sc && isSpanContextValid(sc)) {
+    out[LogField.TRACE_ID] = sc.traceId;
+    out[LogField.SPAN_ID] = sc.spanId;
+  }
+  const job = ctx.getValue(JOB_KEY);
+  if (typeof job === "string") out.job_id = job;
+  return out;
+}
+
+/** Ends a span with an error status when `fn` throws. */
+export async function inSpan<T>(span: Span, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+/** Span names must stay low-cardinality: event subjects end in a job id, work subjects hold a fairness bucket. */
+export const subjectTemplate = (subject: string) =>
+  subject.startsWith("mp4t.v1.events.") ? "mp4t.v1.events.{job_id}" : subject.replace(/^(mp4t\.v1\.work\.[^.]+\.[^.]+)\.b\d+\./, "$1.{bucket}.");
+
+/**
+ * A PRODUCER span around one publish ("publish <destination>"), with the trace context injected
+ * into the message's headers inside it, so the consumer's span becomes its child.
+ */
+export function tracePublish<T>(subject: string, attrs: Attributes, fn: () => Promise<T>): Promise<T> {
+  const template = subjectTemplate(subject);
+  return tracer().startActiveSpan(`publish ${template}`, {
+    kind: SpanKind.PRODUCER,
+    attributes: {
+      [MessagingAttr.SYSTEM]: MESSAGING_SYSTEM_NATS,
+      [MessagingAttr.OPERATION_NAME]: "publish",
+      [MessagingAttr.OPERATION_TYPE]: "send",
+      [MessagingAttr.DESTINATION_NAME]: subject,
+      ...(template !== subject ? { [MessagingAttr.DESTINATION_TEMPLATE]: template } : {}),
+      ...attrs,
+    },
+  }, (span) => inSpan(span, fn));
+}
+
+type Body = { jobId?: unknown; chunk?: { index?: unknown; startSec?: unknown; endSec?: unknown } };
+
+const processSpans = new WeakMap<JsMsg, Span>();
+
+/**
+ * A CONSUMER span ("process <destination>") around one delivery, continued from the trace
+ * context in its headers, with the job id in context for the logs written while it runs.
+ */
+export function traceProcess(m: JsMsg, stage: string, consumerGroup: string, run: () => Promise<void>): Promise<void> {
+  let body: Body = {};
+  try {
+    body = m.json<Body>() ?? {};
+  } catch {
+    /* a poison message: the runner dead-letters it; the span still records it */
+  }
+  const jobId = typeof body.jobId === "string" ? body.jobId : undefined;
+  const attrs: Attributes = {
+    [MessagingAttr.SYSTEM]: MESSAGING_SYSTEM_NATS,
+    [MessagingAttr.OPERATION_NAME]: "process",
+    [MessagingAttr.OPERATION_TYPE]: "process",
+    [MessagingAttr.DESTINATION_NAME]: m.subject,
+    [MessagingAttr.CONSUMER_GROUP]: consumerGroup,
+    [MessagingAttr.MESSAGE_ID]: (m.headers?.has("Nats-Msg-Id") ? m.headers.get("Nats-Msg-Id") : "") || `${m.info.stream}:${m.seq}`,
+    [MessagingAttr.BODY_SIZE]: m.data.length,
+    [Mp4tAttr.STAGE]: stage,
+    [Mp4tAttr.ATTEMPT]: m.info.deliveryCount,
+    ...(jobId ? { [Mp4tAttr.JOB_ID]: jobId } : {}),
+    ...(typeof body.chunk?.index === "number" ? { [Mp4tAttr.CHUNK_INDEX]: body.chunk.index } : {}),
+    ...(typeof body.chunk?.startSec === "number" && typeof body.chunk.endSec === "number"
+      ? { [Mp4tAttr.MEDIA_DURATION_SEC]: body.chunk.endSec - body.chunk.startSec } : {}),
+  };
+  let parent = extractTraceContext(m.headers);
+  if (jobId) parent = parent.setValue(JOB_KEY, jobId);
+  const template = subjectTemplate(m.subject);
+  if (template !== m.subject) attrs[MessagingAttr.DESTINATION_TEMPLATE] = template;
+  const span = tracer().startSpan(`process ${template}`, { kind: SpanKind.CONSUMER, attributes: attrs }, parent);
+  processSpans.set(m, span);
+  return context.with(trace.setSpan(parent, span), () => inSpan(span, run));
+}
+
+/** Records how a delivery ended on its process span (called by the runner's outcome seam). */
+export function markOutcome(m: JsMsg, outcome: string): void {
+  const span = processSpans.get(m);
+  if (!span) return;
+  span.setAttribute(Mp4tAttr.OUTCOME, outcome);
+  if (outcome === "retry" || outcome === "dead_letter") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+}
+
+/** Sets attributes on the active span (a no-op when tracing is off). */
+export function annotateActiveSpan(attrs: Attributes): void {
+  trace.getActiveSpan()?.setAttributes(attrs);
+}
+
+export type ServerSpan = { run<T>(fn: () => T): T; end(status: number, error?: Error): void };
+
+/**
+ * A SERVER span for one HTTP request, continued from an incoming `traceparent`; `run` executes
+ * the rest of the request inside it, so what the handler publishes joins the same trace.
+ */
+export function startServerSpan(req: { method: string; route: string; path: string; headers: Record<string, string | string[] | undefined> }): ServerSpan {
+  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+  const ua = req.headers["user-agent"];
+  const span = tracer().startSpan(`${req.method} ${req.route}`, {
+    kind: SpanKind.SERVER,
+    attributes: {
+      [HttpAttr.REQUEST_METHOD]: req.method,
+      [HttpAttr.ROUTE]: req.route,
+      [HttpAttr.URL_PATH]: req.path,
+      ...(typeof ua === "string" ? { [HttpAttr.USER_AGENT]: ua } : {}),
+    },
+  }, parent);
+  const ctx = trace.setSpan(parent, span);
+  return {
+    run: (fn) => context.with(ctx, fn),
+    end(status, error) {
+      span.setAttribute(HttpAttr.RESPONSE_STATUS_CODE, status);
+      if (error) span.recordException(error);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, ...(error ? { message: error.message } : {}) });
+      span.end();
+    },
+  };
+}

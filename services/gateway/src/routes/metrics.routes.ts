@@ -1,0 +1,60 @@
+import {
+  httpDuration, httpRequests, metricsText, startServerSpan, uploadBytes, uploadDuration, uploadSize,
+  type ServerSpan,
+} from "@mp4t/platform";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+
+/** Probes, scrapes and the dashboard's static files are not worth a trace each. */
+const UNTRACED = ["/health", "/ready", "/metrics", "/dashboard"];
+const UPLOAD_ROUTE = "/v1/jobs";
+
+const routeOf = (req: FastifyRequest) => req.routeOptions.url ?? "unmatched";
+
+/**
+ * HTTP telemetry for every route: a SERVER span per request (continued from an incoming
+ * `traceparent`) whose context the hooks and handler after it run in, so the publishes a handler
+ * makes (an upload's ingest command) join the same trace; request and upload metrics; GET /metrics.
+ */
+async function httpTelemetry(app: FastifyInstance) {
+  const spans = new WeakMap<FastifyRequest, ServerSpan>();
+  const errors = new WeakMap<FastifyRequest, Error>();
+  const startedAt = new WeakMap<FastifyRequest, number>();
+
+  app.addHook("onRequest", (req, _reply, done) => {
+    startedAt.set(req, performance.now());
+    const route = routeOf(req);
+    if (UNTRACED.some((p) => route.startsWith(p))) return done();
+    const span = startServerSpan({ method: req.method, route, path: req.url.split("?")[0]!, headers: req.headers });
+    spans.set(req, span);
+    span.run(done);
+  });
+
+  /** `status` 499: the client went away first (nginx's convention). */
+  const finish = (req: FastifyRequest, status: number, seconds: number) => {
+    const route = routeOf(req);
+    httpRequests.inc({ method: req.method, route, status_code: String(status) });
+    httpDuration.observe({ method: req.method, route }, seconds);
+    if (req.method === "POST" && route === UPLOAD_ROUTE) {
+      const bytes = Number(req.headers["content-length"] ?? 0); // what crossed the wire, multipart framing included
+      const outcome = status === 202 ? "accepted" : "rejected";
+      if (bytes > 0) uploadBytes.inc({ outcome }, bytes);
+      uploadDuration.observe({ outcome }, seconds);
+      if (status === 202 && bytes > 0) uploadSize.observe(bytes);
+    }
+    spans.get(req)?.end(status, errors.get(req));
+    spans.delete(req);
+  };
+  app.addHook("onError", async (req, _reply, err) => void errors.set(req, err));
+  app.addHook("onResponse", async (req, reply) => finish(req, reply.statusCode, reply.elapsedTime / 1000));
+  app.addHook("onRequestAbort", async (req) => finish(req, 499, (performance.now() - (startedAt.get(req) ?? performance.now())) / 1000));
+
+  app.get("/metrics", {
+    schema: { tags: ["ops"], summary: "Prometheus metrics of this gateway process" },
+  }, async (_req, reply) => {
+    const m = await metricsText();
+    return reply.type(m.contentType).send(m.body);
+  });
+}
+
+export default fp(httpTelemetry, { name: "mp4t-http-telemetry", fastify: "5.x" });

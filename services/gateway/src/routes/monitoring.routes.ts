@@ -1,0 +1,181 @@
+import { JobEvent, LANES, SERVICE_NAMES, Streams, type Lane } from "@mp4t/contracts";
+import { AppError, laneBacklog, setLanePaused, type StageBacklog } from "@mp4t/platform";
+import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { listInstances, type InstanceView } from "../admin/list-instances.ts";
+import { summarizeJobEvents, type JobActivity } from "../dashboard/job-activity.ts";
+import { bearer, errors } from "../schemas/api.schema.ts";
+
+export type MonitoringRoutesOptions = {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: () => Promise<JetStreamManager>;
+  /** How many of the newest job events the activity figures are computed from. */
+  eventWindow?: number;
+};
+
+type StageCounters = { stage: string; inFlight: number; processed: number; failed: number; retried: number; deadLettered: number; redelivered: number };
+const COUNTERS = ["inFlight", "processed", "failed", "retried", "deadLettered", "redelivered"] as const;
+
+/** Sums the runner's per-instance counters (since each process started) by stage. */
+export function stageCounters(instances: InstanceView[]): StageCounters[] {
+  const by = new Map<string, StageCounters>();
+  for (const i of instances) {
+    const workers = (i.stats as { workers?: unknown } | null)?.workers;
+    if (!Array.isArray(workers)) continue;
+    for (const w of workers as Record<string, unknown>[]) {
+      if (typeof w.stage !== "string") continue;
+      const row = by.get(w.stage) ?? { stage: w.stage, inFlight: 0, processed: 0, failed: 0, retried: 0, deadLettered: 0, redelivered: 0 };
+      for (const k of COUNTERS) row[k] += typeof w[k] === "number" ? (w[k] as number) : 0;
+      by.set(w.stage, row);
+    }
+  }
+  return [...by.values()];
+}
+
+/** The newest `n` job events, oldest first, read with an ordered consumer (nothing is left behind). */
+async function recentEvents(js: JetStreamClient, jsm: JetStreamManager, n: number): Promise<JobEvent[]> {
+  const { state } = await jsm.streams.info(Streams.events);
+  if (state.messages === 0) return [];
+  const start = Math.max(state.first_seq, state.last_seq - n + 1);
+  const want = state.last_seq - start + 1;
+  const consumer = await js.consumers.get(Streams.events, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
+  const out: JobEvent[] = [];
+  try {
+    const batch = await consumer.fetch({ max_messages: want, expires: 2000 });
+    for await (const m of batch) {
+      const e = JobEvent.safeParse(m.json());
+      if (e.success) out.push(e.data);
+      if (m.seq >= state.last_seq) break;
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+  return out;
+}
+
+const Backlog = z.object({
+  lane: z.string(), stage: z.string(), stream: z.string(), consumer: z.string(),
+  byClass: z.record(z.string(), z.number()), pending: z.number(), ackPending: z.number(), redelivered: z.number(),
+  waitingPulls: z.number(), paused: z.boolean(), pauseUntil: z.string().nullable(), oldestAgeSec: z.number().nullable(), consumerExists: z.boolean(),
+});
+const Counters = z.object({ stage: z.string(), inFlight: z.number(), processed: z.number(), failed: z.number(), retried: z.number(), deadLettered: z.number(), redelivered: z.number() });
+const Health = z.object({
+  status: z.enum(["healthy", "degraded", "unhealthy"]),
+  checkedAt: z.string(),
+  uptimeSec: z.number().describe("This gateway process."),
+  nats: z.object({ connected: z.boolean(), rttMs: z.number().nullable(), error: z.string().optional() }),
+  services: z.array(z.object({ name: z.string(), instances: z.number() })),
+  missingServices: z.array(z.string()),
+  successRate: z.number().nullable().describe("completed / (completed + failed) over the recent events window."),
+  tasks: z.object({ active: z.number(), processed: z.number(), failed: z.number(), retried: z.number(), deadLettered: z.number() }),
+  queues: z.array(Backlog),
+  problems: z.array(z.string()),
+});
+const Activity = z.object({
+  window: z.object({ events: z.number(), from: z.string().nullable(), to: z.string().nullable() }),
+  jobs: z.object({ seen: z.number(), queued: z.number(), completed: z.number(), failed: z.number(), canceled: z.number(), active: z.number() }),
+  successRate: z.number().nullable(),
+  throughputPerMin: z.object({ completed: z.number(), failed: z.number() }),
+  failuresByCode: z.record(z.string(), z.number()),
+  stageLatency: z.array(z.object({ stage: z.string(), count: z.number(), avgSec: z.number(), p50Sec: z.number(), p95Sec: z.number(), maxSec: z.number() })),
+  recentJobs: z.array(z.object({
+    id: z.string(), status: z.string(), progress: z.number(), stage: z.string().nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(), firstSeen: z.string(), updatedAt: z.string(),
+  })),
+});
+const MetricsView = Activity.extend({ stages: z.array(Counters), queues: z.array(Backlog) });
+const LaneParams = z.object({ lane: z.enum(LANES) });
+const PauseBody = z.object({ forSec: z.number().int().min(1).optional().describe("Resume on its own after this many seconds; omitted: until resumed.") }).strict().optional();
+const LaneState = z.object({ lane: z.string(), consumers: z.array(z.object({ stage: z.string(), consumer: z.string(), paused: z.boolean(), pauseUntil: z.string().nullable() })) });
+
+const FOREVER_MS = 10 * 365 * 86_400_000;
+/** Below this share of finished jobs completing, health reports "degraded". */
+const MIN_SUCCESS_RATE = 0.9;
+
+/**
+ * Monitoring for admins, what the replaced system's `health_check()` and `get_current_metrics()`
+ * gave: GET /health, GET /metrics (job activity, stage counters, queues), and lane pause/resume.
+ */
+export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = async (app, opts) => {
+  app.addHook("onRequest", app.authenticate);
+  app.addHook("onRequest", app.requireAdmin);
+  const window = opts.eventWindow ?? 2000;
+
+  const safely = async <T>(what: string, fn: () => Promise<T>, problems: string[], fallback: T): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      problems.push(`${what}: ${(err as Error).message}`);
+      return fallback;
+    }
+  };
+  const activity = async (problems: string[]): Promise<JobActivity> =>
+    summarizeJobEvents(await safely("job events", async () => recentEvents(opts.js, await opts.jsm(), window), problems, []));
+
+  app.get("/health", {
+    schema: { tags: ["admin"], summary: "System health: NATS, live services, success rate, tasks, queues", security: bearer, response: { 200: Health, ...errors(401, 403) } },
+  }, async () => {
+    const problems: string[] = [];
+    let nats: z.infer<typeof Health>["nats"] = { connected: !opts.nc.isClosed(), rttMs: null };
+    try {
+      nats.rttMs = await opts.nc.rtt();
+    } catch (err) {
+      nats = { connected: false, rttMs: null, error: (err as Error).message };
+    }
+    if (!nats.connected) problems.push("NATS is not reachable");
+    const [instances, queues, act] = await Promise.all([
+      safely("service discovery", () => listInstances(opts.nc), problems, []),
+      safely("queues", async () => laneBacklog(await opts.jsm()), problems, [] as StageBacklog[]),
+      activity(problems),
+    ]);
+    const services = SERVICE_NAMES.map((name) => ({ name, instances: instances.filter((i) => i.name === name).length }));
+    const missing = services.filter((s) => s.instances === 0).map((s) => s.name);
+    if (missing.length) problems.push(`no live instance of ${missing.join(", ")}`);
+    const paused = queues.filter((q) => q.paused).map((q) => q.stage);
+    if (paused.length) problems.push(`paused: ${paused.join(", ")}`);
+    const counters = stageCounters(instances);
+    const sum = (k: (typeof COUNTERS)[number]) => counters.reduce((a, c) => a + c[k], 0);
+    if (act.successRate !== null && act.successRate < MIN_SUCCESS_RATE) problems.push(`success rate ${(act.successRate * 100).toFixed(1)} % is below ${MIN_SUCCESS_RATE * 100} %`);
+    const status = !nats.connected ? "unhealthy" : problems.length ? "degraded" : "healthy";
+    return {
+      status, checkedAt: new Date().toISOString(), uptimeSec: Math.round(process.uptime()), nats, services, missingServices: missing,
+      successRate: act.successRate,
+      tasks: { active: sum("inFlight"), processed: sum("processed"), failed: sum("failed"), retried: sum("retried"), deadLettered: sum("deadLettered") },
+      queues, problems,
+    } as const;
+  });
+
+  app.get("/metrics", {
+    schema: { tags: ["admin"], summary: "Job activity (completed, failed, active, latencies, recent jobs), per-stage counters, queues", security: bearer, response: { 200: MetricsView, ...errors(401, 403, 503) } },
+  }, async () => {
+    const problems: string[] = [];
+    const [act, instances, queues] = await Promise.all([
+      activity(problems),
+      safely("service discovery", () => listInstances(opts.nc), problems, []),
+      safely("queues", async () => laneBacklog(await opts.jsm()), problems, [] as StageBacklog[]),
+    ]);
+    if (problems.length === 3) throw new AppError("SERVICE_UNAVAILABLE", problems.join("; "));
+    return { ...act, stages: stageCounters(instances), queues };
+  });
+
+  const pauseOrResume = async (lane: Lane, until: Date | null) => {
+    try {
+      return { lane, consumers: await setLanePaused(await opts.jsm(), lane, until) };
+    } catch (err) {
+      if (/not found/i.test((err as Error).message)) throw new AppError("NOT_FOUND", `lane ${lane} has no consumer yet (its service never started)`);
+      throw new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
+    }
+  };
+  app.post("/lanes/:lane/pause", {
+    schema: {
+      tags: ["admin"], summary: "Pause a lane: its consumers hand out nothing (messages keep queueing) until resumed", security: bearer,
+      params: LaneParams, body: PauseBody, response: { 200: LaneState, ...errors(400, 401, 403, 404, 503) },
+    },
+  }, async (req) => pauseOrResume(req.params.lane, new Date(Date.now() + (req.body?.forSec ? req.body.forSec * 1000 : FOREVER_MS))));
+  app.post("/lanes/:lane/resume", {
+    schema: { tags: ["admin"], summary: "Resume a paused lane", security: bearer, params: LaneParams, response: { 200: LaneState, ...errors(400, 401, 403, 404, 503) } },
+  }, async (req) => pauseOrResume(req.params.lane, null));
+};

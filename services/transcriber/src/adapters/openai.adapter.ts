@@ -1,0 +1,96 @@
+import { readFile } from "node:fs/promises";
+import type { Word } from "@mp4t/contracts";
+import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError, toFile } from "openai";
+import { z } from "zod";
+import type { TranscriptionEngine } from "../ports.ts";
+import { assertUploadSize, malformedBody, primaryLanguage, providerError, wavDurationSec } from "./provider-http.ts";
+import { cleanWords, spreadWords } from "./word-timing.ts";
+
+export type OpenAiEngineOptions = {
+  /** Key for the API; OpenAI-compatible local servers often take any non-empty string. */
+  apiKey: string;
+  /** `https://api.openai.com/v1` by default; any OpenAI-compatible server's `/v1` base. */
+  baseURL?: string | undefined;
+  /** `whisper-1` (word times), `gpt-4o-transcribe` / `gpt-4o-mini-transcribe` (text), `gpt-4o-transcribe-diarize` (speakers). */
+  model: string;
+  timeoutMs: number;
+  maxUploadBytes: number;
+  name?: string;
+};
+
+/** How a model is asked: each family supports different response formats. */
+export type OpenAiMode = "verbose" | "diarized" | "text";
+export const modeOf = (model: string): OpenAiMode =>
+  model.includes("diarize") ? "diarized" : model.startsWith("whisper") ? "verbose" : "text";
+
+const Verbose = z.object({
+  text: z.string(),
+  duration: z.number().optional(),
+  words: z.array(z.object({ word: z.string(), start: z.number(), end: z.number() })).optional(),
+  segments: z.array(z.object({ start: z.number(), end: z.number(), text: z.string() })).optional(),
+});
+const Diarized = z.object({
+  text: z.string(),
+  duration: z.number().optional(),
+  segments: z.array(z.object({ start: z.number(), end: z.number(), text: z.string(), speaker: z.string() })),
+});
+const Text = z.object({ text: z.string() });
+
+/** Words from a whisper `verbose_json`: its word times when asked for, else the segments' spread out. */
+function fromVerbose(body: z.infer<typeof Verbose>, durationSec: number): Word[] {
+  if (body.words && body.words.length > 0) return cleanWords(body.words);
+  if (body.segments && body.segments.length > 0) return body.segments.flatMap((s) => spreadWords(s.text, s.start, s.end));
+  return spreadWords(body.text, 0, body.duration ?? durationSec);
+}
+
+/**
+ * The OpenAI audio transcription API, or any server speaking it (`baseURL`). SDK retries are off:
+ * our runner owns retries, so a 429's Retry-After delays the redelivery instead of holding a
+ * worker slot. Speakers from diarizing models ride on the words as chunk-local labels ("A", "B");
+ * the diarizer links them across chunks.
+ */
+export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngine {
+  const name = opts.name ?? "openai";
+  const client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL ?? null, maxRetries: 0, timeout: opts.timeoutMs });
+  const mode = modeOf(opts.model);
+  return {
+    name,
+    // Whisper and the gpt-4o transcription models are multilingual; the provider rejects what it cannot do.
+    supportsLanguage: (lang) => /^[a-z]{2,3}([-_][a-z0-9]+)*$/i.test(lang),
+    async transcribe(wavPath, { language, signal }) {
+      await assertUploadSize(name, wavPath, opts.maxUploadBytes);
+      const durationSec = await wavDurationSec(wavPath);
+      const file = await toFile(await readFile(wavPath), "chunk.wav", { type: "audio/wav" });
+      const base = { file, model: opts.model, language: primaryLanguage(language) };
+      let raw: unknown;
+      try {
+        raw = mode === "verbose"
+          ? await client.audio.transcriptions.create({ ...base, response_format: "verbose_json", timestamp_granularities: ["word", "segment"] }, { signal })
+          : mode === "diarized"
+            ? await client.audio.transcriptions.create({ ...base, response_format: "diarized_json", chunking_strategy: "auto" }, { signal })
+            : await client.audio.transcriptions.create({ ...base, response_format: "json" }, { signal });
+      } catch (err) {
+        if (err instanceof APIUserAbortError || signal.aborted) throw err;
+        if (err instanceof SyntaxError) throw malformedBody(name, err.message, err);
+        if (err instanceof APIError) {
+          const retryAfter = err.headers?.get("retry-after-ms") ? String(Number(err.headers.get("retry-after-ms")) / 1000) : err.headers?.get("retry-after");
+          throw providerError({ engine: name, status: err.status, retryAfter, message: err.message, timedOut: err instanceof APIConnectionTimeoutError, cause: err });
+        }
+        throw err;
+      }
+      if (mode === "verbose") {
+        const body = Verbose.safeParse(raw);
+        if (!body.success) throw malformedBody(name, z.prettifyError(body.error));
+        return fromVerbose(body.data, durationSec);
+      }
+      if (mode === "diarized") {
+        const body = Diarized.safeParse(raw);
+        if (!body.success) throw malformedBody(name, z.prettifyError(body.error));
+        return body.data.segments.flatMap((s) => spreadWords(s.text, s.start, s.end, s.speaker));
+      }
+      const body = Text.safeParse(raw);
+      if (!body.success) throw malformedBody(name, z.prettifyError(body.error));
+      return spreadWords(body.data.text, 0, durationSec);
+    },
+  };
+}
