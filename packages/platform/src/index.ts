@@ -15,6 +15,8 @@ export { createPublisher } from "./messaging.ts";
 export type { Publisher } from "./messaging.ts";
 export { backoffMs } from "./backoff.ts";
 export { createDeadLetters, deadLetterJob } from "./dead-letters.ts";
+export { watchJobEnd } from "./job-cancel.ts";
+export type { CancelWatch } from "./job-cancel.ts";
 export type { DeadLetters, DeadLetterEntry, DeadLetterPage, DeadLetterQuery, DeadLetterJob } from "./dead-letters.ts";
 export { createWorker, ensureConsumer } from "./worker.ts";
 export type { Handler, HandlerContext, Worker, WorkerOptions, WorkerStats, GiveUp, WorkerInstrumentation, WorkerOutcome } from "./worker.ts";

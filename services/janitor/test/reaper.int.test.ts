@@ -1,4 +1,4 @@
-import { BlobKeys, JobEvent, Streams, Subjects, type Job, type Stage, STAGE_LANES } from "@mp4t/contracts";
+import { BlobKeys, JobEvent, Streams, Subjects, type Job, type Stage, STAGE_LANES, fairDurableName, userBucket } from "@mp4t/contracts";
 import { createPublisher, newId } from "@mp4t/platform";
 import { createJobLifecycle, createStores, type Stores } from "@mp4t/stores";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
@@ -115,7 +115,7 @@ describe("janitor reaper (running janitor, real NATS)", () => {
     await publisher.command("cleanup", "batch", { v: 1, jobId: failed, userId: "u1", reason: "failed" }, `cleanup:${failed}:failed`);
     await publisher.command("cleanup", "batch", { v: 1, jobId: done, userId: "u1", reason: "completed" }, `cleanup:${done}:completed`);
     await until(async () => (await stores.blobs.stat(BlobKeys.chunkAudio(done, 0))) === null);
-    await until(async () => (await jsm.consumers.info(Streams.lane("low"), "janitor-cleanup")).num_ack_pending === 0);
+    await until(async () => (await jsm.consumers.info(Streams.lane("low"), fairDurableName("cleanup", "batch", userBucket("u1")))).num_ack_pending === 0);
     expect(await stores.blobs.stat(BlobKeys.chunkAudio(failed, 0))).not.toBeNull();
   });
 });

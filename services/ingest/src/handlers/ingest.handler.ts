@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, type Command, type MediaInfo } from "@mp4t/contracts";
-import { PermanentError, type HandlerContext } from "@mp4t/platform";
+import { PermanentError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
 import { downloadToFile, uploadFile, type PipelineDeps } from "@mp4t/stores";
 import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
 import { createWavPlaceholder, finishWavHeader, sliceWav } from "../adapters/wav-file.adapter.ts";
@@ -11,7 +11,8 @@ import type { IngestSettings } from "../config.ts";
 import { parseProbe, type ProbedMedia } from "../media-info.parser.ts";
 import { PCM_16K_MONO, WAV_HEADER_BYTES } from "../wav-header.writer.ts";
 
-export type IngestDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & { settings: IngestSettings };
+/** `nc`, when given, lets a cancel stop ffmpeg mid-run (the job's events are watched). */
+export type IngestDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & Partial<Pick<PipelineDeps, "nc">> & { settings: IngestSettings };
 
 const FORMAT = PCM_16K_MONO;
 const BYTES_PER_SAMPLE = FORMAT.bitsPerSample / 8;
@@ -31,16 +32,19 @@ export function ingestHandler(deps: IngestDeps) {
     if (!job) return; // canceled or failed meanwhile
 
     const dir = await mkdtemp(join(tmpdir(), "mp4t-"));
+    const watch = watchJobEnd(deps.nc, msg.jobId, ctx.signal);
+    const signal = watch.signal;
     try {
+      await watch.ready;
       const upload = join(dir, "upload");
       if (!(await downloadToFile(deps.blobs, BlobKeys.upload(msg.jobId), upload))) {
         throw new PermanentError("MEDIA_UNREADABLE", "the upload is missing from the blob store");
       }
-      const probed = parseProbe(await probeMedia(upload, settings.ffmpeg, ctx.signal), settings);
+      const probed = parseProbe(await probeMedia(upload, settings.ffmpeg, signal), settings);
       ctx.working();
 
       const audio = join(dir, "audio.wav");
-      const { samples, energies } = await extractAudio(upload, audio, settings, ctx.signal);
+      const { samples, energies } = await extractAudio(upload, audio, settings, signal);
       const media = checkDecoded(probed, samples / FORMAT.sampleRate, settings.maxDurationSec);
       await uploadFile(deps.blobs, BlobKeys.audio(msg.jobId), audio, "audio/wav");
       ctx.working();
@@ -62,7 +66,11 @@ export function ingestHandler(deps: IngestDeps) {
       for (const c of chunks) {
         await deps.publisher.command("transcribe", done.options.class, transcribeCommand(msg, c, chunks.length), `transcribe:${msg.jobId}:${c.index}`);
       }
+    } catch (err) {
+      if (watch.ended()) return; // canceled (or failed elsewhere) mid-run: stop, publish nothing
+      throw err;
     } finally {
+      watch[Symbol.dispose]();
       await rm(dir, { recursive: true, force: true });
     }
   };

@@ -2,12 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, type ChunkResult, type Command, type Word } from "@mp4t/contracts";
-import { observeEngineRun, PermanentError, RetryableError, type HandlerContext } from "@mp4t/platform";
+import { observeEngineRun, PermanentError, RetryableError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
 import { downloadToFile, putJson, type PipelineDeps } from "@mp4t/stores";
 import type { EngineRegistry } from "../engine.registry.ts";
 import type { TranscriptionEngine } from "../ports.ts";
 
-export type TranscribeDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & { engines: EngineRegistry };
+/** `nc`, when given, lets a cancel stop the engine mid-run (the job's events are watched). */
+export type TranscribeDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & Partial<Pick<PipelineDeps, "nc">> & { engines: EngineRegistry };
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -38,7 +39,17 @@ export function transcribeHandler(deps: TranscribeDeps) {
     const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);
     const already = job.chunks?.done.includes(chunk.index) && (await deps.blobs.stat(resultKey)) !== null;
     if (!already) {
-      const words = await transcribeChunk(deps, engine, msg, language, ctx.signal);
+      const watch = watchJobEnd(deps.nc, msg.jobId, ctx.signal);
+      let words: Word[];
+      try {
+        await watch.ready;
+        words = await transcribeChunk(deps, engine, msg, language, watch.signal);
+      } catch (err) {
+        if (watch.ended()) return; // canceled (or failed elsewhere) mid-run: stop, publish nothing
+        throw err;
+      } finally {
+        watch[Symbol.dispose]();
+      }
       const result: ChunkResult = { index: chunk.index, startSec: chunk.startSec, endSec: chunk.endSec, engine: engine.name, words };
       await putJson(deps.blobs, resultKey, result);
       ctx.working();
