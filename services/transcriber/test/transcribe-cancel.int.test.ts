@@ -1,0 +1,87 @@
+import { BlobKeys, Streams, Subjects, type Word } from "@mp4t/contracts";
+import { createPublisher, ensureTopology, type HandlerContext } from "@mp4t/platform";
+import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
+import { sampleJob } from "@mp4t/stores/conformance";
+import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngineRegistry } from "../src/engine.registry.ts";
+import { transcribeHandler } from "../src/handlers/transcribe.handler.ts";
+import type { TranscriptionEngine } from "../src/ports.ts";
+
+let nats: NatsServer;
+let nc: NatsConnection;
+beforeAll(async () => {
+  nats = await startNats();
+  nc = await nats.connect();
+  await ensureTopology(await jetstreamManager(nc));
+});
+afterAll(async () => {
+  await nc?.close();
+  await nats?.[Symbol.asyncDispose]();
+});
+
+/** An engine that runs until its signal aborts, the way the pocketsphinx adapter kills its child. */
+function endlessEngine() {
+  let started!: () => void;
+  const running = new Promise<void>((r) => (started = r));
+  let aborted = false;
+  const engine: TranscriptionEngine = {
+    name: "endless",
+    supportsLanguage: () => true,
+    transcribe: (_wav, { signal }) => {
+      started();
+      return new Promise<Word[]>((_, reject) => signal.addEventListener("abort", () => {
+        aborted = true;
+        reject(new Error("engine process killed"));
+      }, { once: true }));
+    },
+  };
+  return { engine, running, aborted: () => aborted };
+}
+
+const ctx = (signal: AbortSignal): HandlerContext => ({ deliveryCount: 1, signal, logger: silentLogger(), working: () => undefined });
+
+describe("transcribe: a cancel stops work in flight", () => {
+  it("aborts the engine when the job is canceled mid-run, stores nothing and sends nothing on", async () => {
+    const jobs = await createNatsKvJobStore(nc);
+    const blobs = await createNatsObjectBlobStore(nc);
+    const publisher = createPublisher(jetstream(nc), { service: "test" });
+    const lifecycle = createJobLifecycle({ jobs, publisher });
+    const { engine, running, aborted } = endlessEngine();
+    const handler = transcribeHandler({ nc, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
+
+    const job = sampleJob("u-cancel", { status: "processing", progress: 0.1, stages: { ingest: { status: "done" } }, chunks: { count: 1, done: [] } });
+    await jobs.createJob(job);
+    await blobs.put(BlobKeys.chunkAudio(job.id, 0), new Uint8Array(64));
+    const ref = { userId: job.userId, jobId: job.id };
+
+    const run = handler({ v: 1, ...ref, chunk: { index: 0, count: 1, startSec: 0, endSec: 3 } }, ctx(new AbortController().signal));
+    await running;
+    await lifecycle.cancel(ref); // what DELETE /v1/jobs/:id does
+    await expect(run).resolves.toBeUndefined(); // acked: nothing left to do for a canceled job
+    expect(aborted()).toBe(true);
+    expect(await blobs.stat(BlobKeys.chunkResult(job.id, 0))).toBeNull();
+    const high = await (await jetstreamManager(nc)).streams.info(Streams.lane("high"), { subjects_filter: Subjects.stageFilter("diarize") });
+    expect(high.state.messages).toBe(0);
+    expect((await jobs.getJob(ref))?.status).toBe("canceled");
+  });
+
+  it("still fails as before when the runner itself aborts (deadline or shutdown)", async () => {
+    const jobs = await createNatsKvJobStore(nc);
+    const blobs = await createNatsObjectBlobStore(nc);
+    const publisher = createPublisher(jetstream(nc), { service: "test" });
+    const lifecycle = createJobLifecycle({ jobs, publisher });
+    const { engine, running } = endlessEngine();
+    const handler = transcribeHandler({ nc, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
+    const job = sampleJob("u-deadline", { status: "processing", progress: 0.1, stages: { ingest: { status: "done" } }, chunks: { count: 1, done: [] } });
+    await jobs.createJob(job);
+    await blobs.put(BlobKeys.chunkAudio(job.id, 0), new Uint8Array(64));
+    const runner = new AbortController();
+    const run = handler({ v: 1, userId: job.userId, jobId: job.id, chunk: { index: 0, count: 1, startSec: 0, endSec: 3 } }, ctx(runner.signal));
+    await running;
+    runner.abort();
+    await expect(run).rejects.toThrow("engine process killed");
+  });
+});
