@@ -90,6 +90,18 @@ export type Worker = {
 };
 
 /** The shortest pull the client allows; a pull is only made where work is known to wait. */
+const REFRESH_TIMEOUT_MS = 5_000;
+const OUTAGE_DELIVERY_FACTOR = 4;
+const OUTAGE_MIN_DELAY_MS = 5_000;
+
+/** Errors nats.js raises while the server is unreachable or restarting. */
+function isNatsOutage(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if (["TimeoutError", "ConnectionError", "ClosedConnectionError", "NoRespondersError", "RequestError", "DrainingConnectionError"].includes(e.name)) return true;
+  }
+  return false;
+}
+
 const PULL_EXPIRES_MS = 1_000;
 /** How often a consumer holding only unacked messages is pulled for a retry whose backoff ended. */
 const PROBE_EVERY_MS = 1_000;
@@ -149,7 +161,9 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       return giveUp(m, undefined, new PermanentError("POISON_MESSAGE", `message does not match the ${stage} contract: ${errorMessage(err)}`));
     }
     const log = logger.child({ jobId: msg.jobId, stage, delivery: deliveries });
-    if (deliveries > opts.maxDeliver) {
+    // Deliveries that never reached a verdict (the process died, or NATS was down) count here; an
+    // outage can consume several, so the hard stop sits at the outage allowance.
+    if (deliveries > opts.maxDeliver * OUTAGE_DELIVERY_FACTOR) {
       return giveUp(m, msg, new PermanentError("RETRIES_EXHAUSTED", `${stage} was delivered ${deliveries} times without success`));
     }
     const ac = new AbortController();
@@ -179,14 +193,17 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       }
       // Unknown errors (bugs, network blips) are retried; a bare AppError carries a deliberate code.
       const error = err instanceof AppError ? err : new RetryableError("INTERNAL", errorMessage(err), { cause: err });
+      // A NATS outage (server restart, network) fails every handler at once; it is nobody's
+      // fault in the message, so it gets more attempts and a longer pause before giving up.
+      const outage = isNatsOutage(err);
       if (!(error instanceof RetryableError)) {
         await giveUp(m, msg, error);
-      } else if (deliveries >= opts.maxDeliver) {
+      } else if (deliveries >= opts.maxDeliver * (outage ? OUTAGE_DELIVERY_FACTOR : 1)) {
         await giveUp(m, msg, new PermanentError("RETRIES_EXHAUSTED", `${stage} failed ${deliveries} times; last error ${error.code}: ${error.message}`));
       } else {
         stats.retried++;
         report(m, "retry");
-        const delay = backoffMs(deliveries, opts.backoff);
+        const delay = Math.max(backoffMs(deliveries, opts.backoff), error.retryAfterMs ?? 0, outage ? OUTAGE_MIN_DELAY_MS : 0);
         log.warn({ code: error.code, err: error.message, retryInMs: delay }, "stage failed; will retry");
         m.nak(delay);
       }
@@ -267,10 +284,16 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     if (refreshing) return;
     refreshing = true;
     try {
-      for await (const ci of opts.jsm.consumers.list(stream)) {
-        const key = keys.get(ci.name);
-        if (key) sched.update(key, ci.num_pending, ci.num_ack_pending);
-      }
+      const listing = (async () => {
+        for await (const ci of opts.jsm.consumers.list(stream)) {
+          const key = keys.get(ci.name);
+          if (key) sched.update(key, ci.num_pending, ci.num_ack_pending);
+        }
+      })();
+      // A listing caught by a reconnect can hang; never let it block every later refresh.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([listing, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("lane backlog listing timed out")), REFRESH_TIMEOUT_MS)))])
+        .finally(() => clearTimeout(timer));
     } catch (err) {
       logger.warn({ stage, err: errorMessage(err) }, "reading the lane backlog failed");
     } finally {

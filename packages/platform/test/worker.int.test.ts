@@ -103,6 +103,32 @@ describe("worker runner", () => {
     });
   });
 
+  it("waits at least a provider's Retry-After before the next attempt", async () => {
+    const attempts: number[] = [];
+    await withWorker(async () => {
+      attempts.push(Date.now());
+      if (attempts.length === 1) throw new RetryableError("ENGINE_FAILED", "429", { retryAfterMs: 1500 });
+    }, async (w) => {
+      await publisher().command("diarize", "interactive", cmd(), newId());
+      await until(() => w.stats().processed === 1);
+      expect(attempts).toHaveLength(2);
+      expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(1400); // backoff alone would be ~20 ms
+    });
+  });
+
+  it("gives a NATS outage more attempts than a failing handler before dead-lettering", async () => {
+    let calls = 0;
+    await withWorker(async () => {
+      calls++;
+      if (calls <= 3) throw Object.assign(new Error("request timed out"), { name: "TimeoutError" });
+    }, async (w) => {
+      await publisher().command("diarize", "interactive", cmd(), newId());
+      await until(() => w.stats().processed === 1, 40_000);
+      expect(calls).toBe(4); // maxDeliver is 3: an ordinary error would have been dead-lettered
+      expect(w.stats().deadLettered).toBe(0);
+    });
+  }, 60_000);
+
   it("dead-letters a permanent failure at once and reports it", async () => {
     let calls = 0;
     await withWorker(async () => {

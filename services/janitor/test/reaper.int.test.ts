@@ -2,8 +2,8 @@ import { BlobKeys, JobEvent, Streams, Subjects, type Job, type Stage, STAGE_LANE
 import { createPublisher, newId } from "@mp4t/platform";
 import { createJobLifecycle, createStores, type Stores } from "@mp4t/stores";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
-import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
-import { nanos, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../src/config.ts";
 import { reapStalled, streamStageMessages } from "../src/reaper.ts";
@@ -42,22 +42,17 @@ async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 20
   }
 }
 
-/** Takes (acks) every message of a stage off its work queue: what a worker, or a loss, would do. */
-async function take(stage: Stage): Promise<{ jobId: string; msgId: string | undefined }[]> {
+/**
+ * Takes a stage's newest message for user u1 off its work queue, as a worker (or a loss) would.
+ * Reads and deletes by subject rather than through a consumer, so it cannot race the janitor's
+ * own consumers or leave one behind on a loaded machine.
+ */
+async function take(stage: Stage, userId = "u1"): Promise<{ jobId: string; msgId: string | undefined }[]> {
   const stream = Streams.lane(STAGE_LANES[stage]);
-  const { name } = await jsm.consumers.add(stream, { ack_policy: AckPolicy.Explicit, filter_subject: Subjects.stageFilter(stage), inactive_threshold: nanos(30_000) });
-  const c = await jetstream(nc).consumers.get(stream, name);
-  const out: { jobId: string; msgId: string | undefined }[] = [];
-  const pending = (await c.info()).num_pending;
-  if (pending > 0) {
-    for await (const m of await c.fetch({ max_messages: pending, expires: 2000 })) {
-      out.push({ jobId: m.json<{ jobId: string }>().jobId, msgId: m.headers?.get("Nats-Msg-Id") });
-      m.ack();
-      if (out.length === pending) break;
-    }
-  }
-  await jsm.consumers.delete(stream, name);
-  return out;
+  const m = await jsm.streams.getMessage(stream, { last_by_subj: Subjects.work(stage, "interactive", userId) }).catch(() => null);
+  if (!m) return [];
+  await jsm.streams.deleteMessage(stream, m.seq);
+  return [{ jobId: m.json<{ jobId: string }>().jobId, msgId: m.header?.get("Nats-Msg-Id") }];
 }
 
 const stalledJob = (over: Partial<Job>): Job => {
@@ -103,6 +98,7 @@ describe("janitor reaper (running janitor, real NATS)", () => {
     }
     expect((await stores.jobs.getJob({ userId: "u1", jobId: job.id }))?.reaped).toBeUndefined();
     expect((await take("enhance")).map((m) => m.jobId)).not.toContain(job.id);
+    expect(await take("enhance", "u2")).toHaveLength(1); // a worker takes the backlog
     // The backlog gone, the running janitor re-sends the job's own message.
     const mine = await until(async () => (await take("enhance")).find((m) => m.jobId === job.id));
     expect(mine.msgId).toBe(`reap:${job.id}:enhance:1`);
