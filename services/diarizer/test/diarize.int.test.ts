@@ -8,7 +8,7 @@ import { startNats, type NatsServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../src/diarization/wav.ts";
 import { diarizeHandler } from "../src/handlers/diarize.handler.ts";
-import { pipelineDeps, readCommands } from "./pipeline-harness.ts";
+import { pipelineDeps, readCommands } from "@mp4t/stores/testing";
 import { buildConversation, SENTENCES, VOICES, type ReferenceTurn } from "./speech-fixtures.ts";
 
 let nats: NatsServer;
@@ -52,7 +52,7 @@ async function seed(deps: Awaited<ReturnType<typeof pipelineDeps>>, over: Partia
 
 describe("diarize handler (real nats-server)", () => {
   it("labels two speakers, stores the diarized transcript, marks the stage and hands on to enhance", async () => {
-    const deps = await pipelineDeps(nats);
+    const deps = await pipelineDeps(nats, "diarizer");
     try {
       const turns = [0, 1, 2, 3].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.synthetic(SENTENCES[i]!) }]);
       const { audio, reference } = await buildConversation(dir, turns);
@@ -85,7 +85,7 @@ describe("diarize handler (real nats-server)", () => {
   });
 
   it("skips speaker labelling when the job does not ask for it, and publishes on the job's class", async () => {
-    const deps = await pipelineDeps(nats);
+    const deps = await pipelineDeps(nats, "diarizer");
     try {
       const words = SENTENCES[0]!.split(" ").map((word, i) => ({ word: word.toLowerCase(), start: i * 0.4, end: i * 0.4 + 0.3 }));
       const { job, ref } = await seed(deps, { options: { language: "en", diarize: false, enhance: [], class: "batch" } }, words);
@@ -103,7 +103,7 @@ describe("diarize handler (real nats-server)", () => {
   });
 
   it("does nothing for a canceled job", async () => {
-    const deps = await pipelineDeps(nats);
+    const deps = await pipelineDeps(nats, "diarizer");
     try {
       const { job, ref } = await seed(deps, { status: "canceled" }, [{ word: "hi", start: 0, end: 0.3 }, { word: "there", start: 0.4, end: 0.7 }]);
       await diarizeHandler(deps)({ v: 1, ...ref });

@@ -5,7 +5,7 @@ import { startNats, type NatsServer } from "@mp4t/testing";
 import { assembleTranscript, buildSegments } from "@mp4t/transcript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enhanceHandler } from "../src/handlers/enhance.handler.ts";
-import { pipelineDeps, readCommands } from "./pipeline-harness.ts";
+import { pipelineDeps, readCommands } from "@mp4t/stores/testing";
 
 let nats: NatsServer;
 beforeAll(async () => {
@@ -44,7 +44,7 @@ async function seed(deps: Awaited<ReturnType<typeof pipelineDeps>>, over: Partia
 
 describe("enhance handler (real nats-server)", () => {
   it("writes the final transcript with enhancements, completes the job and queues cleanup", async () => {
-    const deps = await pipelineDeps(nats);
+    const deps = await pipelineDeps(nats, "enhancer");
     try {
       const { job, ref } = await seed(deps, { options: { language: "en", diarize: true, enhance: ["clean", "summary", "notes", "translate:de"], class: "interactive" } });
 
@@ -79,7 +79,7 @@ describe("enhance handler (real nats-server)", () => {
   });
 
   it("with no enhancements asked for, stores plain sentences and paragraphs", async () => {
-    const deps = await pipelineDeps(nats);
+    const deps = await pipelineDeps(nats, "enhancer");
     try {
       const { job, ref } = await seed(deps);
       await enhanceHandler(deps)({ v: 1, ...ref });
@@ -93,7 +93,7 @@ describe("enhance handler (real nats-server)", () => {
   });
 
   it("leaves a canceled job alone", async () => {
-    const deps = await pipelineDeps(nats);
+    const deps = await pipelineDeps(nats, "enhancer");
     try {
       const { job, ref } = await seed(deps, { status: "canceled" });
       await enhanceHandler(deps)({ v: 1, ...ref });

@@ -1,22 +1,26 @@
 import { Streams, Subjects, type Command, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
 import { createPublisher, ensureTopology } from "@mp4t/platform";
-import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, type PipelineDeps } from "@mp4t/stores";
-import { silentLogger, type NatsServer } from "@mp4t/testing";
+import { createNatsKvJobStore } from "../adapters/nats-kv-job-store.adapter.ts";
+import { createNatsObjectBlobStore } from "../adapters/nats-object-blob-store.adapter.ts";
+import { createJobLifecycle } from "../job-lifecycle.ts";
+import type { PipelineDeps } from "../pipeline-service.ts";
+import { createLogger } from "@mp4t/platform";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 
 let n = 0;
 
-/** Real pipeline deps on a running nats-server, with buckets of their own; `close` when done. */
-export async function pipelineDeps(nats: NatsServer): Promise<PipelineDeps & { close(): Promise<void> }> {
+/** Test support (not for services): real pipeline deps on a running nats-server, with buckets of their own; `close` when done. */
+export async function pipelineDeps(nats: { connect(): Promise<NatsConnection> }, service = "test"): Promise<PipelineDeps & { close(): Promise<void> }> {
   const nc = await nats.connect();
   await ensureTopology(await jetstreamManager(nc));
   const id = `${process.pid}-${++n}`;
   const jobs = await createNatsKvJobStore(nc, { prefix: `t${id}` });
   const blobs = await createNatsObjectBlobStore(nc, { bucket: `blobs-${id}` });
-  const publisher = createPublisher(jetstream(nc), { service: "diarizer" });
+  const publisher = createPublisher(jetstream(nc), { service });
   const lifecycle = createJobLifecycle({ jobs, publisher });
-  return { nc, jobs, blobs, publisher, lifecycle, logger: silentLogger(), close: () => nc.close() };
+  return { nc, jobs, blobs, publisher, lifecycle, logger: createLogger(service, { level: process.env.TEST_LOG_LEVEL ?? "silent" }), close: () => nc.close() };
 }
 
 /**

@@ -1,0 +1,1 @@
+export { pipelineDeps, readCommands } from "./pipeline-harness.ts";
