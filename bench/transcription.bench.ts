@@ -27,21 +27,30 @@ async function cli(wav: string): Promise<{ text: string; sec: number }> {
 }
 
 /** Uploads a WAV, waits for completion, returns the txt transcript and upload->completed time. */
-async function pipeline(sys: RunningSystem, token: string, wav: string): Promise<{ text: string; sec: number }> {
+type Stages = Record<string, { startedAt?: string; finishedAt?: string }>;
+
+/** Where the time went: each stage's start and length, in seconds from upload. */
+const stageBreakdown = (t0: number, stages: Stages) =>
+  Object.entries(stages)
+    .map(([name, s]) => `${name} +${((Date.parse(s.startedAt ?? "") - t0) / 1000).toFixed(1)}s ${((Date.parse(s.finishedAt ?? "") - Date.parse(s.startedAt ?? "")) / 1000).toFixed(1)}s`)
+    .join(", ");
+
+async function pipeline(sys: RunningSystem, token: string, wav: string): Promise<{ text: string; sec: number; breakdown: string }> {
   const form = new FormData();
   form.append("options", JSON.stringify({ language: "en" }));
   form.append("file", new Blob([await readFile(wav)], { type: "audio/wav" }), "audio.wav");
   const t0 = performance.now();
+  const wall0 = Date.now();
   const created = await api<{ id: string; status: string }>(sys.url, "/v1/jobs", { method: "POST", body: form, token });
   if (created.status !== 202) throw new Error(`upload failed: ${created.status} ${created.text}`);
-  let job: { id: string; status: string; error?: unknown } = created.body;
+  let job: { id: string; status: string; error?: unknown; stages?: Stages } = created.body;
   while (job.status === "queued" || job.status === "processing") {
     await new Promise((r) => setTimeout(r, 100));
     job = (await api<typeof job>(sys.url, `/v1/jobs/${job.id}`, { token })).body;
   }
   const sec = (performance.now() - t0) / 1000;
   if (job.status !== "completed") throw new Error(`job ${job.status}: ${JSON.stringify(job.error)}`);
-  return { text: (await api(sys.url, `/v1/jobs/${job.id}/transcript?format=txt`, { token })).text, sec };
+  return { text: (await api(sys.url, `/v1/jobs/${job.id}/transcript?format=txt`, { token })).text, sec, breakdown: stageBreakdown(wall0, job.stages ?? {}) };
 }
 
 /** About ten minutes of LibriVox speech: the five clips over and over, each pass at another tempo and gain. */
@@ -89,6 +98,7 @@ export async function run(): Promise<void> {
     const bare = await cli(long);
     const ourRun = await pipeline(sys, token, long);
     console.log(`(b) ${Number(dur).toFixed(0)} s recording on ${cpus().length} cores: pipeline ${ourRun.sec.toFixed(1)} s  cli ${bare.sec.toFixed(1)} s  ratio ${(ourRun.sec / bare.sec).toFixed(2)} (goal <= 0.60)`);
+    console.log(`    stages (start after upload, length): ${ourRun.breakdown}`);
     console.log(`    WER vs each other on it: ${wordErrorRate(bare.text, ourRun.text).toFixed(3)}`);
   } finally {
     await sys.stop();

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts";
+import { natsServerBin } from "@mp4t/platform";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -55,7 +56,7 @@ export function superviseService(name: ServiceName, env: NodeJS.ProcessEnv, log:
 
 /** Starts nats-server with JetStream, storing under `storeDir`; resolves once it accepts connections. */
 export async function startNatsServer(opts: { port: number; storeDir: string; log: (line: string) => void }) {
-  const proc = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(opts.port), "-sd", opts.storeDir], {
+  const proc = spawn(natsServerBin(), ["-js", "-a", "127.0.0.1", "-p", String(opts.port), "-sd", opts.storeDir], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

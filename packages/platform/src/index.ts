@@ -31,3 +31,4 @@ export {
 } from "./metrics.ts";
 export { laneBacklog, laneStages, setLanePaused } from "./lane-stats.ts";
 export type { StageBacklog } from "./lane-stats.ts";
+export { natsServerBin } from "./toolchain.ts";

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { natsServerBin } from "@mp4t/platform";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 
 export async function freePort(): Promise<number> {
@@ -48,7 +49,7 @@ async function waitForPort(port: number, proc: ChildProcess, stderr: () => strin
 export async function startNats(opts: { port?: number; storeDir?: string } = {}): Promise<NatsServer> {
   const port = opts.port ?? (await freePort());
   const storeDir = opts.storeDir ?? (await mkdtemp(join(tmpdir(), "mp4t-nats-")));
-  const bin = process.env.NATS_SERVER_BIN ?? "nats-server";
+  const bin = natsServerBin();
   let proc: ChildProcess | undefined;
   let log = "";
 
