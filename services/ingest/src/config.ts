@@ -8,8 +8,12 @@ export const configSchema = z.object({
   ...storesEnv,
   /** Media longer than this many seconds is rejected with MEDIA_TOO_LONG (default 4 h). */
   MAX_DURATION_SEC: z.coerce.number().positive().default(4 * 3600),
-  /** Longest chunk handed to a transcription engine, in seconds. */
-  CHUNK_MAX_SEC: z.coerce.number().min(1).max(600).default(30),
+  /**
+   * Longest chunk handed to a transcription engine, in seconds. Chunks are what transcriber
+   * replicas share; 60 s keeps per-chunk costs (engine start, blob round trips) small next to the
+   * work while a 10-minute recording still spreads over ten or more workers (bench/transcription).
+   */
+  CHUNK_MAX_SEC: z.coerce.number().min(1).max(600).default(60),
   /** Seconds before each chunk limit searched for the quietest place to cut. */
   CHUNK_SEARCH_SEC: z.coerce.number().min(0).max(60).default(5),
   /** Seconds ffprobe may take before the file is judged unreadable. */
