@@ -5,7 +5,8 @@
 #   - pnpm, from the npm registry
 #   - Debian packages: ffmpeg, pocketsphinx (+ en-us model, test data), sox, espeak-ng
 #   - nats-server (JetStream, KV, Object Store, priority groups) built with `go install`
-#   - Jaeger v2 (OTLP in, query API out) built with `go build`; Debian chromium for browser tests
+#   - for the tests only (MP4T_TEST_TOOLS=1, set by `npm test`): Jaeger v2 (OTLP in, query API
+#     out) built with `go build`, Debian chromium for the browser test, test speech data
 #   - the workspace's dependencies (pnpm install --frozen-lockfile)
 # Shared tools live in $MP4T_TOOLS (default ~/.cache/mp4t) so every clone reuses them.
 set -euo pipefail
@@ -17,7 +18,9 @@ PNPM_VERSION=10.34.8
 NATS_SERVER_VERSION=v2.15.2
 # Jaeger v2 (cmd/jaeger) is released from the Go module's v1.x tags: v1.76.0 is Jaeger v2.13.
 JAEGER_VERSION=v1.76.0
-APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sox espeak-ng chromium)
+TEST_TOOLS=${MP4T_TEST_TOOLS:-0}
+APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us)
+[ "$TEST_TOOLS" = 1 ] && APT_PACKAGES+=(pocketsphinx-testdata sox espeak-ng chromium)
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 mkdir -p "$TOOLS/bin"
@@ -68,7 +71,7 @@ ln -sf "$NATS_BIN" "$TOOLS/bin/nats-server"
 # --- Jaeger v2 (traces; tests/observability) --------------------------------------
 # `go install` refuses the module (its go.mod has replace directives), so build it as the main module.
 JAEGER_BIN="$TOOLS/jaeger-$JAEGER_VERSION/jaeger"
-if [ ! -x "$JAEGER_BIN" ]; then
+if [ "$TEST_TOOLS" = 1 ] && [ ! -x "$JAEGER_BIN" ]; then
   command -v go >/dev/null || { log "Go is required to build Jaeger ($JAEGER_VERSION)"; exit 1; }
   log "building Jaeger v2 ($JAEGER_VERSION) with go build (once per machine, several minutes)"
   src=$(cd "$(mktemp -d)" && go mod download -json "github.com/jaegertracing/jaeger@$JAEGER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -77,7 +80,7 @@ if [ ! -x "$JAEGER_BIN" ]; then
   (cd "$work" && GOFLAGS=-mod=mod go build -trimpath -o "$JAEGER_BIN" ./cmd/jaeger)
   rm -rf "$work"
 fi
-ln -sf "$JAEGER_BIN" "$TOOLS/bin/jaeger"
+[ -x "$JAEGER_BIN" ] && ln -sf "$JAEGER_BIN" "$TOOLS/bin/jaeger"
 
 # --- workspace dependencies -------------------------------------------------------
 export PATH="$TOOLS/bin:$PATH"
