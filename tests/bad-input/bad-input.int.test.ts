@@ -112,6 +112,7 @@ describe("bad files: accepted, then the job fails with the specific code", () =>
     const job = await finished(r.body.id);
     expect(job.status, JSON.stringify(job)).toBe("failed");
     expect(job.error?.code).toBe(code);
+    expect(job.error?.message, "no server paths in errors users see").not.toMatch(/\/tmp\/|mp4t-[A-Za-z0-9]{6}/);
     const t = await api<{ error: { code: string } }>(sys.url, `/v1/jobs/${job.id}/transcript`, { token });
     expect(t.status).toBe(409);
     expect(t.body.error.code).toBe("TRANSCRIPT_NOT_READY");

@@ -84,6 +84,13 @@ export function createLaneScheduler(opts: { batchEvery: number; buckets?: number
       if (s) s.pending = pendingAfter;
       if (pendingAfter > 0) wake();
     },
+    /** A message this replica nak'd on `key` is due again: treat the consumer as having work. */
+    nudge(key: string) {
+      const s = byKey.get(key);
+      if (!s) return;
+      s.pending = Math.max(s.pending, 1);
+      wake();
+    },
     /** A pull from `key` came back empty: another replica got there first. */
     empty(key: string) {
       const s = byKey.get(key);

@@ -54,6 +54,8 @@ export async function registerInstance(nc: NatsConnection, info: InstanceInfo): 
     subject: `mp4t.v1.svc.${info.service}.${svc.info().id}.status`,
     handler: (_err, msg) => msg.respond(JSON.stringify(info.stats())),
   });
+  // Make sure the server has the discovery subscriptions before anyone may ask for them.
+  await nc.flush();
   return svc;
 }
 

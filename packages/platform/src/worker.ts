@@ -206,6 +206,8 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
         const delay = Math.max(backoffMs(deliveries, opts.backoff), error.retryAfterMs ?? 0, outage ? OUTAGE_MIN_DELAY_MS : 0);
         log.warn({ code: error.code, err: error.message, retryInMs: delay }, "stage failed; will retry");
         m.nak(delay);
+        // Backlog snapshots do not count a nak'd message as pending: come back for it when it is due.
+        setTimeout(() => sched.nudge(m.subject), delay + 5).unref();
       }
     } finally {
       clearTimeout(timer);

@@ -50,7 +50,11 @@ async function withWorker(handler: Handler<"diarize">, fn: (w: Worker, gaveUp: s
   // A fresh stream state per test: the diarize stage is used only here.
   await jsm.streams.purge(Streams.lane("high"));
   await jsm.streams.purge(Streams.deadLetters);
-  await jsm.consumers.delete(Streams.lane("high"), "diarizer-diarize").catch(() => undefined);
+  // Drop every consumer too: a stopped worker's last pulls may still be open on them, and a message
+  // they catch is nak'd back (right for a process that is exiting, noise for the next test).
+  const stale: string[] = [];
+  for await (const ci of jsm.consumers.list(Streams.lane("high"))) stale.push(ci.name);
+  for (const name of stale) await jsm.consumers.delete(Streams.lane("high"), name);
   const gaveUp: string[] = [];
   const w = createWorker({
     js, jsm, stage: "diarize", service: "diarizer", handler, logger: silentLogger(),

@@ -1,3 +1,4 @@
+import { takeCommands } from "@mp4t/stores/testing";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,19 +75,7 @@ export async function startHarness(): Promise<Harness> {
         const handler = ingestHandler({ blobs, publisher, lifecycle, settings: { ...SETTINGS, ...settings } });
         return handler({ v: 1, ...ref }, ctxFor(signal));
       },
-      async takeTranscribeCommands() {
-        const consumer = await js.consumers.get(stream, name);
-        const pending = (await consumer.info()).num_pending;
-        if (pending === 0) return [];
-        const out: TranscribeCommand[] = [];
-        const batch = await consumer.fetch({ max_messages: pending, expires: 5_000 });
-        for await (const m of batch) {
-          out.push(TranscribeCommand.parse(m.json()));
-          m.ack();
-          if (out.length === pending) break;
-        }
-        return out;
-      },
+      takeTranscribeCommands: () => takeCommands(openNc, stream, name, TranscribeCommand),
       scratchLeft: () => readdir(scratchRoot),
       async close() {
         await openNc.close();

@@ -1,3 +1,4 @@
+import { takeCommands } from "@mp4t/stores/testing";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,18 +91,7 @@ export async function startHarness(): Promise<Harness> {
         return { ref: { userId: job.userId, jobId: job.id }, commands };
       },
       transcribe: (cmd, signal = new AbortController().signal) => handler(cmd, ctxFor(signal)),
-      async takeDiarizeCommands() {
-        const consumer = await js.consumers.get(stream, name);
-        const pending = (await consumer.info()).num_pending;
-        if (pending === 0) return [];
-        const out: DiarizeCommand[] = [];
-        for await (const m of await consumer.fetch({ max_messages: pending, expires: 5_000 })) {
-          out.push(DiarizeCommand.parse(m.json()));
-          m.ack();
-          if (out.length === pending) break;
-        }
-        return out;
-      },
+      takeDiarizeCommands: () => takeCommands(openNc, stream, name, DiarizeCommand),
       scratchLeft: () => readdir(scratchRoot),
       async close() {
         await openNc.close();

@@ -1,1 +1,1 @@
-export { pipelineDeps, readCommands } from "./pipeline-harness.ts";
+export { pipelineDeps, readCommands, takeCommands } from "./pipeline-harness.ts";

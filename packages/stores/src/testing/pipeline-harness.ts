@@ -46,3 +46,17 @@ export async function readCommands<S extends Stage>(deps: Pick<PipelineDeps, "nc
     await jsm.consumers.delete(stream, name);
   }
 }
+
+/** Takes (acks) every message waiting on a consumer, parsed with its contract: a worker's view. */
+export async function takeCommands<T>(nc: NatsConnection, stream: string, consumer: string, schema: { parse(v: unknown): T }): Promise<T[]> {
+  const c = await jetstream(nc).consumers.get(stream, consumer);
+  const pending = (await c.info()).num_pending;
+  const out: T[] = [];
+  if (pending === 0) return out;
+  for await (const m of await c.fetch({ max_messages: pending, expires: 5_000 })) {
+    out.push(schema.parse(m.json()));
+    m.ack();
+    if (out.length === pending) break;
+  }
+  return out;
+}

@@ -8,7 +8,9 @@ import type { PcmFormat } from "../wav-header.writer.ts";
 
 export type FfmpegSettings = { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number };
 
-const tail = (s: string) => s.trim().split("\n").slice(-2).join(" | ").slice(0, 500);
+/** The last lines of ffmpeg's stderr, without our scratch paths (they mean nothing to a user). */
+const tail = (s: string) =>
+  s.trim().split("\n").slice(-2).join(" | ").replace(/\/\S*?\/mp4t-[A-Za-z0-9]+\//g, "").slice(0, 500);
 
 /**
  * Runs ffprobe on the file's content and resolves its JSON. A file ffprobe rejects, or one that
