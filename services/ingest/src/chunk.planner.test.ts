@@ -91,4 +91,28 @@ describe("planChunks", () => {
     expect(chunks.length).toBe(3);
     for (const c of chunks) expect(c.endSample - c.startSample).toBeLessThanOrEqual(30 * SR);
   });
+
+  it("with a tail, shrinks the last chunks to half of what remains, down to the tail length", () => {
+    const { energies, samples } = measure(toneWithGaps(200, []));
+    const chunks = planChunks(energies, samples, { ...OPTS, minTailSec: 4 });
+    const lengths = chunks.map((c) => (c.endSample - c.startSample) / SR);
+    expect(chunks.at(-1)!.endSample).toBe(samples);
+    lengths.forEach((len, i) => {
+      expect(len).toBeLessThanOrEqual(30);
+      const remaining = lengths.slice(i).reduce((a, b) => a + b, 0);
+      if (i < lengths.length - 1) expect(len).toBeLessThanOrEqual(Math.max(4, remaining / 2) + 0.02);
+    });
+    expect(lengths.at(-1)).toBeLessThanOrEqual(4);
+    // Full-length chunks first, then a shrinking tail.
+    expect(lengths.slice(0, 5).every((l) => l > 25)).toBe(true);
+    for (let i = lengths.findIndex((l) => l < 25); i > 0 && i < lengths.length - 1; i++) expect(lengths[i + 1]).toBeLessThanOrEqual(lengths[i]! + 0.02);
+  });
+
+  it("with a tail, still cuts the shrinking chunks in silent gaps", () => {
+    const gaps: [number, number][] = Array.from({ length: 30 }, (_, i) => [i * 3.1 + 1, i * 3.1 + 1.3]);
+    const { energies, samples } = measure(toneWithGaps(90, gaps));
+    const chunks = planChunks(energies, samples, { ...OPTS, minTailSec: 5 });
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const c of chunks.slice(0, -1)) expect(gaps.some(([a, b]) => c.endSec >= a && c.endSec < b)).toBe(true);
+  });
 });

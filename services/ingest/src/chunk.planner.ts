@@ -9,6 +9,13 @@ export type PlanOptions = {
   maxChunkSec: number;
   /** How far back from the limit to look for the quietest frame. */
   searchSec: number;
+  /**
+   * When set, chunks shrink towards the end: none is longer than half of what remains at its
+   * start, down to this length. Chunks go to whichever transcriber slot is free, so the last
+   * ones decide when the job finishes; short last chunks keep every slot busy to the end
+   * instead of one slot finishing a full-length chunk alone.
+   */
+  minTailSec?: number;
 };
 
 export type EnergyMeter = {
@@ -69,18 +76,20 @@ export function createEnergyMeter(frameSamples: number): EnergyMeter {
 /**
  * Splits audio into chunks of at most `maxChunkSec`, cutting in the middle of the quietest
  * frame within the last `searchSec` before each limit, so words are rarely cut in half.
- * Ties go to the latest frame (longer chunks, fewer engine runs). Always at least one chunk,
- * even for empty or silent audio.
+ * Ties go to the latest frame (longer chunks, fewer engine runs). With `minTailSec`, the limit
+ * near the end is half of what remains (see PlanOptions). Always at least one chunk, even for
+ * empty or silent audio.
  */
 export function planChunks(energies: ArrayLike<number>, totalSamples: number, opts: PlanOptions): PlannedChunk[] {
   const { sampleRate, frameSamples } = opts;
   const maxSamples = Math.max(frameSamples, Math.floor(opts.maxChunkSec * sampleRate));
-  const searchSamples = Math.floor(opts.searchSec * sampleRate);
+  const minTailSamples = opts.minTailSec === undefined ? maxSamples : Math.max(frameSamples, Math.floor(opts.minTailSec * sampleRate));
+  const lengthLimit = (remaining: number) => Math.min(maxSamples, Math.max(minTailSamples, Math.ceil(remaining / 2)));
   const cuts: number[] = [0];
   let start = 0;
-  while (totalSamples - start > maxSamples) {
-    const limit = start + maxSamples;
-    const from = Math.max(start + 1, limit - searchSamples);
+  for (let maxLen = lengthLimit(totalSamples); totalSamples - start > maxLen; maxLen = lengthLimit(totalSamples - start)) {
+    const limit = start + maxLen;
+    const from = Math.max(start + 1, limit - Math.min(Math.floor(opts.searchSec * sampleRate), Math.floor(maxLen / 2)));
     let cut = limit;
     let best = Infinity;
     // Frames lying wholly inside [from, limit].

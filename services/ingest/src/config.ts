@@ -14,6 +14,12 @@ export const configSchema = z.object({
    * work while a 10-minute recording still spreads over ten or more workers (bench/transcription).
    */
   CHUNK_MAX_SEC: z.coerce.number().min(1).max(600).default(60),
+  /**
+   * Shortest chunk the plan's shrinking tail goes down to, in seconds: near the end of a
+   * recording each chunk is at most half of what remains, so the transcriber slots finish
+   * together rather than one running a full chunk alone at the end. CHUNK_MAX_SEC turns it off.
+   */
+  CHUNK_MIN_TAIL_SEC: z.coerce.number().min(1).max(600).default(10),
   /** Seconds before each chunk limit searched for the quietest place to cut. */
   CHUNK_SEARCH_SEC: z.coerce.number().min(0).max(60).default(5),
   /** Seconds ffprobe may take before the file is judged unreadable. */
@@ -28,6 +34,7 @@ export type IngestSettings = {
   maxDurationSec: number;
   chunkMaxSec: number;
   chunkSearchSec: number;
+  chunkMinTailSec: number;
   ffmpeg: { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number };
 };
 
@@ -35,5 +42,6 @@ export const ingestSettings = (c: IngestConfig): IngestSettings => ({
   maxDurationSec: c.MAX_DURATION_SEC,
   chunkMaxSec: c.CHUNK_MAX_SEC,
   chunkSearchSec: Math.min(c.CHUNK_SEARCH_SEC, c.CHUNK_MAX_SEC / 2),
+  chunkMinTailSec: Math.min(c.CHUNK_MIN_TAIL_SEC, c.CHUNK_MAX_SEC),
   ffmpeg: { ffmpegBin: c.FFMPEG_BIN, ffprobeBin: c.FFPROBE_BIN, probeTimeoutMs: c.FFPROBE_TIMEOUT_SEC * 1000 },
 });

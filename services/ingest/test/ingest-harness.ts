@@ -16,7 +16,7 @@ import type { IngestSettings } from "../src/config.ts";
 import { ingestHandler } from "../src/handlers/ingest.handler.ts";
 
 export const SETTINGS: IngestSettings = {
-  maxDurationSec: 3600, chunkMaxSec: 30, chunkSearchSec: 5,
+  maxDurationSec: 3600, chunkMaxSec: 30, chunkSearchSec: 5, chunkMinTailSec: 30,
   ffmpeg: { ffmpegBin: "ffmpeg", ffprobeBin: "ffprobe", probeTimeoutMs: 30_000 },
 };
 

@@ -25,7 +25,7 @@ describe("ingest", () => {
   it("probes a LibriVox MP4, stores 16 kHz audio, cuts chunks in the pauses and fans out", async () => {
     const made = await makeLibrivoxMp4(join(h.mediaDir, "librivox.mp4"));
     const ref = await h.newJob(made.path);
-    await h.ingest(ref, { chunkMaxSec: 10, chunkSearchSec: 5 });
+    await h.ingest(ref, { chunkMaxSec: 10, chunkSearchSec: 5, chunkMinTailSec: 10 });
 
     const job = (await h.jobs.getJob(ref))!;
     expect(job.status).toBe("processing");

@@ -2,6 +2,7 @@ import { bicCluster } from "./bic-clustering.ts";
 import { cepstralMean } from "./embeddings.ts";
 import { createMfccExtractor, type Features } from "./mfcc.ts";
 import { segmentModels, speechSpans, type SegmentOptions } from "./segments.ts";
+import { smoothTurns, type SmoothingOptions } from "./smoothing.ts";
 import { detectSpeech, type VadOptions } from "./vad.ts";
 import type { Audio } from "./wav.ts";
 
@@ -16,6 +17,7 @@ export type DiarizeOptions = {
   distinctGlr?: number;
   vad?: VadOptions;
   segments?: SegmentOptions;
+  smoothing?: SmoothingOptions;
   /** Called between slices of work so a long recording does not block the event loop. */
   yield?: () => Promise<void>;
 };
@@ -66,7 +68,8 @@ function toTurns(spans: { start: number; end: number }[], modelled: number[], la
 /**
  * Speaker diarization: energy VAD, MFCCs, speech runs cut into segments of at most a few
  * seconds, one Gaussian per segment, then agglomerative BIC clustering of the segments (see
- * `bicCluster`), which also decides how many speakers there are.
+ * `bicCluster`), which also decides how many speakers there are, and minimum-duration smoothing
+ * of the resulting turns (`smoothTurns`).
  */
 export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<Diarization> {
   const pause = opts.yield ?? (() => new Promise<void>((r) => setImmediate(r)));
@@ -84,6 +87,6 @@ export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<
       ...(opts.maxSpeakers ? { maxSpeakers: opts.maxSpeakers } : {}),
       ...(opts.distinctGlr ? { distinctGlr: opts.distinctGlr } : {}),
     });
-  const turns = toTurns(spans, modelled, labels, features.hopSec);
+  const turns = smoothTurns(toTurns(spans, modelled, labels, features.hopSec), opts.smoothing);
   return { turns, speakers: new Set(turns.map((t) => t.speaker)).size, windows: segments.length };
 }

@@ -51,7 +51,7 @@ export function ingestHandler(deps: IngestDeps) {
 
       const chunks = planChunks(energies, samples, {
         sampleRate: FORMAT.sampleRate, frameSamples: FRAME_SAMPLES,
-        maxChunkSec: settings.chunkMaxSec, searchSec: settings.chunkSearchSec,
+        maxChunkSec: settings.chunkMaxSec, searchSec: settings.chunkSearchSec, minTailSec: settings.chunkMinTailSec,
       });
       for (const c of chunks) {
         const path = join(dir, `chunk-${c.index}.wav`);

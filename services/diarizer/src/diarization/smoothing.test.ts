@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { smoothTurns } from "./smoothing.ts";
+
+describe("smoothTurns", () => {
+  it("gives a short slip between two turns of one speaker to that speaker, and joins them", () => {
+    const turns = [
+      { start: 0, end: 4, speaker: 0 },
+      { start: 4.1, end: 4.6, speaker: 1 },
+      { start: 4.7, end: 9, speaker: 0 },
+      { start: 9.5, end: 14, speaker: 1 },
+    ];
+    expect(smoothTurns(turns, { joinGapSec: 0.2 })).toEqual([{ start: 0, end: 9, speaker: 0 }, { start: 9.5, end: 14, speaker: 1 }]);
+    // By default pauses stay out of the turns: the slip is relabelled, not joined.
+    expect(smoothTurns(turns).map((t) => t.speaker)).toEqual([0, 0, 0, 1]);
+  });
+
+  it("keeps a short turn that sits between two different speakers, and long interjections", () => {
+    const turns = [
+      { start: 0, end: 4, speaker: 0 },
+      { start: 4.2, end: 4.8, speaker: 1 },
+      { start: 5, end: 9, speaker: 2 },
+      { start: 9.2, end: 11, speaker: 1 },
+      { start: 11.2, end: 15, speaker: 2 },
+    ];
+    expect(smoothTurns(turns)).toEqual(turns);
+  });
+
+  it("renumbers speakers by first appearance when one disappears", () => {
+    const turns = [
+      { start: 0, end: 3, speaker: 0 },
+      { start: 3.2, end: 3.5, speaker: 1 },
+      { start: 3.7, end: 6, speaker: 0 },
+      { start: 7, end: 9, speaker: 2 },
+    ];
+    expect(smoothTurns(turns).map((t) => t.speaker)).toEqual([0, 0, 0, 1]);
+  });
+
+  it("does not join turns of one speaker across a long pause", () => {
+    const turns = [{ start: 0, end: 2, speaker: 0 }, { start: 5, end: 6, speaker: 0 }];
+    expect(smoothTurns(turns)).toEqual(turns);
+  });
+});
