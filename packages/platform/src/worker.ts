@@ -1,14 +1,11 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { memoryUsage } from "node:process";
-import {
-  COMMANDS, Subjects,
-  type Command, type DeadLetter, type JobClass, type Stage,
-} from "@mp4t/contracts";
+import { Subjects, type Command, type JobClass, type Stage } from "@mp4t/contracts";
 import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
-import { backoffMs } from "./backoff.ts";
-import { AppError, PermanentError, RetryableError, errorMessage } from "./errors.ts";
+import { errorMessage, type AppError } from "./errors.ts";
 import { createLaneScheduler, type Source } from "./lane-scheduler.ts";
 import type { Logger } from "./logger.ts";
+import { createMessageProcessor, type InFlight } from "./message-processor.ts";
 import { ensureFairConsumers } from "./topology.ts";
 
 export type HandlerContext = {
@@ -89,19 +86,9 @@ export type Worker = {
   stats(): WorkerStats;
 };
 
-/** The shortest pull the client allows; a pull is only made where work is known to wait. */
+/** A backlog listing that takes longer than this is abandoned (one caught by a reconnect can hang). */
 const REFRESH_TIMEOUT_MS = 5_000;
-const OUTAGE_DELIVERY_FACTOR = 4;
-const OUTAGE_MIN_DELAY_MS = 5_000;
-
-/** Errors nats.js raises while the server is unreachable or restarting. */
-function isNatsOutage(err: unknown): boolean {
-  for (let e = err; e instanceof Error; e = e.cause) {
-    if (["TimeoutError", "ConnectionError", "ClosedConnectionError", "NoRespondersError", "RequestError", "DrainingConnectionError"].includes(e.name)) return true;
-  }
-  return false;
-}
-
+/** The shortest pull the client allows; a pull is only made where work is known to wait. */
 const PULL_EXPIRES_MS = 1_000;
 /** How often a consumer holding only unacked messages is pulled for a retry whose backoff ended. */
 const PROBE_EVERY_MS = 1_000;
@@ -113,8 +100,7 @@ export { ensureConsumer } from "./topology.ts";
 
 export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   const { js, stage, logger } = opts;
-  const schema = COMMANDS[stage];
-  const inFlight = new Map<JsMsg, { ac: AbortController; done: Promise<void> }>();
+  const inFlight: InFlight = new Map();
   const autoscale = opts.autoscale ?? { min: opts.concurrency, max: opts.concurrency };
   const stats: WorkerStats = {
     stage, concurrency: opts.concurrency, inFlight: 0, processed: 0, failed: 0, retried: 0, deadLettered: 0, redelivered: 0,
@@ -122,101 +108,11 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   };
   let stopping = false;
 
-  async function deadLetter(m: JsMsg, error: AppError) {
-    const letter: DeadLetter = {
-      v: 1, stage, subject: m.subject, data: m.string(),
-      error: { code: error.code, message: error.message },
-      deliveries: m.info.deliveryCount, service: opts.service, at: new Date().toISOString(),
-    };
-    await js.publish(Subjects.deadLetter(stage), JSON.stringify(letter), { msgID: `dlq:${m.info.stream}:${m.seq}` });
-    stats.deadLettered++;
-  }
-
-  const started = new WeakMap<JsMsg, number>();
-  const report = (m: JsMsg, outcome: WorkerOutcome) => opts.instrument?.outcome?.(stage, outcome, performance.now() - (started.get(m) ?? performance.now()), m);
-
-  async function giveUp(m: JsMsg, msg: Command<S> | undefined, error: AppError) {
-    stats.failed++;
-    report(m, "dead_letter");
-    logger.warn({ stage, code: error.code, err: error.message, deliveries: m.info.deliveryCount }, "giving up on message");
-    try {
-      await deadLetter(m, error);
-      if (msg && opts.onGiveUp) await opts.onGiveUp(msg, error);
-      m.term(error.code);
-    } catch (err) {
-      // Could not record the failure: leave the message to be redelivered rather than lose it.
-      logger.error({ err: errorMessage(err) }, "dead-lettering failed; will retry");
-      m.nak(5_000);
-    }
-  }
-
-  async function process(m: JsMsg) {
-    started.set(m, performance.now());
-    const deliveries = m.info.deliveryCount;
-    if (deliveries > 1) stats.redelivered++;
-    let msg: Command<S>;
-    try {
-      msg = schema.parse(JSON.parse(m.string())) as Command<S>;
-    } catch (err) {
-      return giveUp(m, undefined, new PermanentError("POISON_MESSAGE", `message does not match the ${stage} contract: ${errorMessage(err)}`));
-    }
-    const log = logger.child({ jobId: msg.jobId, stage, delivery: deliveries });
-    // Deliveries that never reached a verdict (the process died, or NATS was down) count here; an
-    // outage can consume several, so the hard stop sits at the outage allowance.
-    if (deliveries > opts.maxDeliver * OUTAGE_DELIVERY_FACTOR) {
-      return giveUp(m, msg, new PermanentError("RETRIES_EXHAUSTED", `${stage} was delivered ${deliveries} times without success`));
-    }
-    const ac = new AbortController();
-    let finished!: () => void;
-    inFlight.set(m, { ac, done: new Promise<void>((r) => (finished = r)) });
-    stats.inFlight = inFlight.size;
-    const heartbeat = setInterval(() => m.working(), Math.max(1000, opts.ackWaitMs / 3));
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        ac.abort();
-        reject(new PermanentError("STAGE_TIMEOUT", `${stage} did not finish within ${Math.round(opts.deadlineMs / 1000)} s`));
-      }, opts.deadlineMs);
-    });
-    try {
-      await Promise.race([opts.handler(msg, { deliveryCount: deliveries, signal: ac.signal, logger: log, working: () => m.working() }), deadline]);
-      if (stopping && ac.signal.aborted) throw new RetryableError("INTERNAL", "interrupted by shutdown");
-      m.ack();
-      stats.processed++;
-      stats.processedByClass[m.subject.endsWith(".batch") ? "batch" : "interactive"]++;
-      report(m, "ack");
-    } catch (err) {
-      if (stopping && ac.signal.aborted) {
-        m.nak(); // shutdown: hand it straight to another replica
-        report(m, "interrupted");
-        return;
-      }
-      // Unknown errors (bugs, network blips) are retried; a bare AppError carries a deliberate code.
-      const error = err instanceof AppError ? err : new RetryableError("INTERNAL", errorMessage(err), { cause: err });
-      // A NATS outage (server restart, network) fails every handler at once; it is nobody's
-      // fault in the message, so it gets more attempts and a longer pause before giving up.
-      const outage = isNatsOutage(err);
-      if (!(error instanceof RetryableError)) {
-        await giveUp(m, msg, error);
-      } else if (deliveries >= opts.maxDeliver * (outage ? OUTAGE_DELIVERY_FACTOR : 1)) {
-        await giveUp(m, msg, new PermanentError("RETRIES_EXHAUSTED", `${stage} failed ${deliveries} times; last error ${error.code}: ${error.message}`));
-      } else {
-        stats.retried++;
-        report(m, "retry");
-        const delay = Math.max(backoffMs(deliveries, opts.backoff), error.retryAfterMs ?? 0, outage ? OUTAGE_MIN_DELAY_MS : 0);
-        log.warn({ code: error.code, err: error.message, retryInMs: delay }, "stage failed; will retry");
-        m.nak(delay);
-        // Backlog snapshots do not count a nak'd message as pending: come back for it when it is due.
-        setTimeout(() => sched.nudge(m.subject), delay + 5).unref();
-      }
-    } finally {
-      clearTimeout(timer);
-      clearInterval(heartbeat);
-      inFlight.delete(m);
-      stats.inFlight = inFlight.size;
-      finished();
-    }
-  }
+  const { process } = createMessageProcessor({
+    opts, stats, inFlight, stopping: () => stopping,
+    // Backlog snapshots do not count a nak'd message as pending: come back for it when it is due.
+    retryDue: (subject, delayMs) => setTimeout(() => sched.nudge(subject), delayMs + 5).unref(),
+  });
 
   const pollMs = opts.pollMs ?? 250;
   const sched = createLaneScheduler({ batchEvery: opts.batchEvery ?? 5, keyOf: (cls, b) => Subjects.fairFilters(stage, cls, b)[0]! });

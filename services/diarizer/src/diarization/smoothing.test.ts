@@ -39,4 +39,13 @@ describe("smoothTurns", () => {
     const turns = [{ start: 0, end: 2, speaker: 0 }, { start: 5, end: 6, speaker: 0 }];
     expect(smoothTurns(turns)).toEqual(turns);
   });
+
+  it("keeps a short turn set off by pauses: a real interjection", () => {
+    const turns = [
+      { start: 0, end: 4, speaker: 0 },
+      { start: 4.5, end: 5.1, speaker: 1 },
+      { start: 5.6, end: 9, speaker: 0 },
+    ];
+    expect(smoothTurns(turns)).toEqual(turns);
+  });
 });
