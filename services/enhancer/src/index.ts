@@ -1,7 +1,15 @@
-export { buildHandlers, startEnhancer } from "./worker.ts";
-export { configSchema } from "./config.ts";
-export type { EnhancerConfig } from "./config.ts";
+export { buildHandlers, buildProvider, startEnhancer } from "./worker.ts";
+export { configSchema, PROVIDER_NAMES } from "./config.ts";
+export type { EnhancerConfig, ProviderName } from "./config.ts";
+export type { ChatMessage, ChatModel, ChatReply, EnhanceRequest, EnhancementProvider } from "./ports.ts";
 export { enhanceHandler } from "./handlers/enhance.handler.ts";
+export { createLocalProvider } from "./adapters/local.adapter.ts";
+export { createChatProvider } from "./adapters/chat.adapter.ts";
+export type { ChatProviderOptions } from "./adapters/chat.adapter.ts";
+export { createOpenAiChatModel } from "./adapters/openai-chat.adapter.ts";
+export type { OpenAiChatOptions } from "./adapters/openai-chat.adapter.ts";
+export { createHuggingFaceChatModel } from "./adapters/huggingface-chat.adapter.ts";
+export type { HfChatOptions } from "./adapters/huggingface-chat.adapter.ts";
 export { enhance } from "./enhancements/enhance.ts";
 export { cleanParagraph } from "./enhancements/clean.ts";
 export { summarize } from "./enhancements/summary.ts";

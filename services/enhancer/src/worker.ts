@@ -1,12 +1,44 @@
 import type { Logger } from "@mp4t/platform";
 import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { createChatProvider } from "./adapters/chat.adapter.ts";
+import { createHuggingFaceChatModel } from "./adapters/huggingface-chat.adapter.ts";
+import { createLocalProvider } from "./adapters/local.adapter.ts";
+import { createOpenAiChatModel } from "./adapters/openai-chat.adapter.ts";
 import type { EnhancerConfig } from "./config.ts";
 import { enhanceHandler } from "./handlers/enhance.handler.ts";
+import type { EnhancementProvider } from "./ports.ts";
 
-export const buildHandlers = (deps: PipelineDeps) => ({ enhance: enhanceHandler(deps) });
+/** The provider ENHANCE_PROVIDER names, from the config's credentials and limits (checked by the schema). */
+export function buildProvider(config: EnhancerConfig): EnhancementProvider {
+  const limits = { maxInputChars: config.ENHANCE_MAX_INPUT_CHARS, maxOutputTokens: config.ENHANCE_MAX_OUTPUT_TOKENS };
+  const common = { timeoutMs: config.ENHANCE_TIMEOUT_SEC * 1000, temperature: config.ENHANCE_TEMPERATURE };
+  switch (config.ENHANCE_PROVIDER) {
+    case "openai":
+      return createChatProvider(createOpenAiChatModel({
+        // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
+        apiKey: config.OPENAI_API_KEY ?? "unused", baseURL: config.ENHANCE_OPENAI_BASE_URL ?? config.OPENAI_BASE_URL,
+        model: config.ENHANCE_OPENAI_MODEL, ...common,
+      }), limits);
+    case "huggingface":
+      return createChatProvider(createHuggingFaceChatModel({
+        token: config.HF_TOKEN, endpointUrl: config.ENHANCE_HF_ENDPOINT_URL, model: config.ENHANCE_HF_MODEL, ...common,
+      }), limits);
+    case "local":
+      return createLocalProvider();
+  }
+}
+
+export const buildHandlers = (deps: PipelineDeps, provider: EnhancementProvider = createLocalProvider()) => ({
+  enhance: enhanceHandler({ ...deps, provider }),
+});
 
 /** The enhancer: sentences, paragraphs and requested enhancements; completes jobs, on the default lane. */
 export async function startEnhancer(ctx: { config: EnhancerConfig; logger: Logger; nc: NatsConnection }) {
-  return startPipelineService({ service: "enhancer", ...ctx, handlers: buildHandlers });
+  const provider = buildProvider(ctx.config);
+  return startPipelineService({
+    service: "enhancer", ...ctx,
+    handlers: (deps) => buildHandlers(deps, provider),
+    extraStats: () => ({ enhanceProvider: provider.name }),
+  });
 }

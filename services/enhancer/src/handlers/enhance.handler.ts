@@ -2,17 +2,24 @@ import { BlobKeys, Transcript, type Command } from "@mp4t/contracts";
 import { PermanentError, type HandlerContext } from "@mp4t/platform";
 import { getJson, putJson, type PipelineDeps } from "@mp4t/stores";
 import { assembleTranscript } from "@mp4t/transcript";
-import { enhance } from "../enhancements/enhance.ts";
+import { createLocalProvider } from "../adapters/local.adapter.ts";
+import type { EnhancementProvider } from "../ports.ts";
 
-type Deps = Pick<PipelineDeps, "blobs" | "jobs" | "publisher" | "lifecycle" | "logger">;
+type Deps = Pick<PipelineDeps, "blobs" | "jobs" | "publisher" | "lifecycle" | "logger"> & {
+  /** Who writes the enhancements; our local algorithms when not given. */
+  provider?: EnhancementProvider;
+};
 
 /**
  * enhance: the final transcript (sentences, paragraphs, requested enhancements) from the
  * diarized one, then the job completes and its temporary blobs are queued for cleanup.
  * Idempotent: a job that has already completed is left alone, except that its cleanup is
  * queued again (deduplicated by message id) in case the first run died before queueing it.
+ * A provider's failure propagates as it is: retryable ones are retried by the runner, permanent
+ * ones (ENGINE_REJECTED) fail the job with their code.
  */
 export function enhanceHandler(deps: Deps) {
+  const provider = deps.provider ?? createLocalProvider();
   return async (msg: Command<"enhance">, ctx?: HandlerContext) => {
     const log = ctx?.logger ?? deps.logger;
     const ref = { userId: msg.userId, jobId: msg.jobId };
@@ -25,9 +32,12 @@ export function enhanceHandler(deps: Deps) {
     const diarized = await getJson(deps.blobs, BlobKeys.diarized(job.id), Transcript);
     if (!diarized) throw new PermanentError("INTERNAL", "the diarized transcript is missing");
     const base = assembleTranscript({ language: diarized.language, durationSec: diarized.durationSec, segments: diarized.segments });
-    const { enhancements, unsupported } = enhance(base.paragraphs ?? [], base.speakers, job.options.enhance);
+    const { enhancements, unsupported } = await provider.enhance({
+      paragraphs: base.paragraphs ?? [], speakers: base.speakers, language: base.language, options: job.options.enhance,
+      signal: ctx?.signal ?? new AbortController().signal,
+    });
     for (const option of unsupported) {
-      log.warn({ jobId: job.id, option }, "the local engine cannot translate; skipped until a provider is configured");
+      log.warn({ jobId: job.id, option }, `the ${provider.name} enhancement provider cannot do this; skipped (set ENHANCE_PROVIDER to a chat model)`);
     }
     const transcript = Transcript.parse({ ...base, enhancements });
     await putJson(deps.blobs, BlobKeys.transcript(job.id), transcript);
