@@ -59,8 +59,8 @@ describe("openai chat model: failures", () => {
 
   it("retries a malformed body, a completion without choices and an empty answer", async () => {
     fake.fail({ kind: "malformed" }, { kind: "no-choices" }, { kind: "empty" });
-    await expect(ask()).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED", message: expect.stringMatching(/malformed chat completion/) });
-    await expect(ask()).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED", message: expect.stringMatching(/malformed chat completion.*no choices/s) });
+    await expect(ask()).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED", message: expect.stringMatching(/malformed response/) });
+    await expect(ask()).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED", message: expect.stringMatching(/malformed response.*no choices/s) });
     await expect(ask()).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED", message: expect.stringMatching(/empty completion/) });
   });
 

@@ -16,7 +16,7 @@ describe("replyOf", () => {
   });
 
   it("calls a body of the wrong shape malformed, and an empty answer a retryable failure", () => {
-    expect(() => replyOf("openai:m", { choices: [] })).toThrow(expect.objectContaining({ name: "RetryableError", code: "ENGINE_FAILED", message: expect.stringMatching(/openai:m sent a malformed chat completion.*no choices/s) }));
+    expect(() => replyOf("openai:m", { choices: [] })).toThrow(expect.objectContaining({ name: "RetryableError", code: "ENGINE_FAILED", message: expect.stringMatching(/openai:m sent a malformed response.*no choices/s) }));
     expect(() => replyOf("m", "<html>bad gateway</html>")).toThrow(expect.objectContaining({ code: "ENGINE_FAILED", message: expect.stringMatching(/malformed/) }));
     expect(() => replyOf("m", answer(null))).toThrow(expect.objectContaining({ name: "RetryableError", code: "ENGINE_FAILED", message: expect.stringMatching(/empty completion \(finish_reason stop\)/) }));
     expect(() => replyOf("m", answer("<think>only thinking</think>"))).toThrow(expect.objectContaining({ code: "ENGINE_FAILED" }));

@@ -1,7 +1,6 @@
-import { PermanentError, RetryableError } from "@mp4t/platform";
+import { PermanentError, RetryableError, malformedBody } from "@mp4t/platform";
 import { z } from "zod";
 import type { ChatReply } from "../ports.ts";
-import { malformedBody } from "./provider-errors.ts";
 
 /** The part of an OpenAI chat completion we read; Hugging Face's chat API answers the same shape. */
 const ChatCompletion = z.object({

@@ -2,10 +2,9 @@ import {
   InferenceClient, InferenceClientHubApiError, InferenceClientInputError, InferenceClientProviderApiError,
   InferenceClientProviderOutputError, InferenceClientRoutingError,
 } from "@huggingface/inference";
-import { PermanentError } from "@mp4t/platform";
+import { PermanentError, malformedBody, providerError, withTimeout } from "@mp4t/platform";
 import type { ChatModel } from "../ports.ts";
 import { replyOf } from "./chat-completion.ts";
-import { malformedBody, providerError } from "./provider-errors.ts";
 
 export type HfChatOptions = {
   /** `hf_...` token; optional for a local server. */
@@ -17,12 +16,6 @@ export type HfChatOptions = {
   timeoutMs: number;
   temperature?: number | undefined;
 };
-
-/** The job's signal, also aborted after `timeoutMs`; `timedOut()` tells the two apart. */
-function withTimeout(signal: AbortSignal, timeoutMs: number) {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return { signal: AbortSignal.any([signal, timeout]), timedOut: () => timeout.aborted && !signal.aborted };
-}
 
 /** The provider's own words: OpenAI-style `{error: {message}}`, TGI's `{error: "..."}`, or the SDK's message. */
 function providerMessage(err: InferenceClientProviderApiError | InferenceClientHubApiError): string {

@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import type { Word } from "@mp4t/contracts";
+import { malformedBody, providerError, withTimeout } from "@mp4t/platform";
 import { InferenceClient, InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
 import { z } from "zod";
 import type { TranscriptionEngine } from "../ports.ts";
-import { assertUploadSize, malformedBody, providerError, wavDurationSec, withTimeout } from "./provider-http.ts";
+import { assertUploadSize, wavDurationSec } from "./provider-http.ts";
 import { cleanWords, spreadWords } from "./word-timing.ts";
 
 export type HfEngineOptions = {
@@ -73,9 +74,9 @@ export function createHuggingFaceEngine(opts: HfEngineOptions): TranscriptionEng
         if (err instanceof InferenceClientProviderApiError) {
           const body = err.httpResponse.body;
           const loading = typeof body === "object" && body !== null && typeof body.estimated_time === "number" ? String(body.estimated_time) : null;
-          throw providerError({ engine: name, status: err.httpResponse.status, retryAfter: retryAfter ?? loading, message: err.message, cause: err });
+          throw providerError({ provider: name, status: err.httpResponse.status, retryAfter: retryAfter ?? loading, message: err.message, cause: err });
         }
-        throw providerError({ engine: name, message: err instanceof Error ? err.message : String(err), timedOut: call.timedOut(), cause: err });
+        throw providerError({ provider: name, message: err instanceof Error ? err.message : String(err), timedOut: call.timedOut(), cause: err });
       }
       const out = AsrOutput.safeParse(raw);
       if (!out.success) throw malformedBody(name, z.prettifyError(out.error));

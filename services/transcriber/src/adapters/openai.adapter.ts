@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import type { Word } from "@mp4t/contracts";
+import { malformedBody, providerError, retryAfterHeader } from "@mp4t/platform";
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError, toFile } from "openai";
 import { z } from "zod";
 import type { TranscriptionEngine } from "../ports.ts";
-import { assertUploadSize, malformedBody, primaryLanguage, providerError, wavDurationSec } from "./provider-http.ts";
+import { assertUploadSize, primaryLanguage, wavDurationSec } from "./provider-http.ts";
 import { cleanWords, spreadWords } from "./word-timing.ts";
 
 export type OpenAiEngineOptions = {
@@ -73,8 +74,7 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngi
         if (err instanceof APIUserAbortError || signal.aborted) throw err;
         if (err instanceof SyntaxError) throw malformedBody(name, err.message, err);
         if (err instanceof APIError) {
-          const retryAfter = err.headers?.get("retry-after-ms") ? String(Number(err.headers.get("retry-after-ms")) / 1000) : err.headers?.get("retry-after");
-          throw providerError({ engine: name, status: err.status, retryAfter, message: err.message, timedOut: err instanceof APIConnectionTimeoutError, cause: err });
+          throw providerError({ provider: name, status: err.status, retryAfter: retryAfterHeader(err.headers), message: err.message, timedOut: err instanceof APIConnectionTimeoutError, cause: err });
         }
         throw err;
       }

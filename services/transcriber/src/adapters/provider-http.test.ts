@@ -1,29 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseRetryAfter, primaryLanguage, providerError } from "./provider-http.ts";
+import { primaryLanguage } from "./provider-http.ts";
 import { spreadWords } from "./word-timing.ts";
 
-describe("provider failures", () => {
-  it("reads Retry-After as seconds or an HTTP date, capped and never negative", () => {
-    const now = Date.parse("2025-01-01T00:00:00Z");
-    expect(parseRetryAfter("7", now)).toBe(7000);
-    expect(parseRetryAfter("0.5", now)).toBe(500);
-    expect(parseRetryAfter("Wed, 01 Jan 2025 00:00:30 GMT", now)).toBe(30_000);
-    expect(parseRetryAfter("Tue, 31 Dec 2024 00:00:00 GMT", now)).toBe(0);
-    expect(parseRetryAfter("99999", now)).toBe(600_000);
-    expect(parseRetryAfter("soon", now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
-  });
-
-  it("retries 429, 5xx, 408 and network failures; rejects other 4xx for good", () => {
-    for (const status of [429, 500, 502, 503, 408, undefined]) {
-      expect(providerError({ engine: "x", status, message: "m" }), String(status)).toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED" });
-    }
-    for (const status of [400, 401, 403, 404, 413, 422]) {
-      expect(providerError({ engine: "x", status, message: "m" }), String(status)).toMatchObject({ name: "PermanentError", code: "ENGINE_REJECTED" });
-    }
-    expect(providerError({ engine: "x", status: 429, retryAfter: "3", message: "m" })).toMatchObject({ retryAfterMs: 3000 });
-  });
-
+describe("provider requests", () => {
   it("sends primary language subtags", () => {
     expect(primaryLanguage("en-GB")).toBe("en");
     expect(primaryLanguage("PT_br")).toBe("pt");

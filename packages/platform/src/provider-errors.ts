@@ -1,10 +1,8 @@
-import { PermanentError, RetryableError } from "@mp4t/platform";
+import { PermanentError, RetryableError } from "./errors.ts";
 
 /*
- * Mirrors services/transcriber/src/adapters/provider-http.ts (providerError, parseRetryAfter,
- * malformedBody): the same HTTP-status-to-outcome rules for every provider we call. Both
- * services should share one copy (in @mp4t/platform) once the lead moves it; until then the
- * rules here must stay identical to the transcriber's.
+ * The HTTP-status-to-outcome rules for every paid provider we call (transcription and
+ * enhancement, OpenAI and Hugging Face), so each adapter fails the same way.
  */
 
 /** What an adapter knows about a failed provider call, whichever SDK made it. */
@@ -50,6 +48,12 @@ export function providerError(f: ProviderFailure): RetryableError | PermanentErr
   return new PermanentError("ENGINE_REJECTED", what, { cause: f.cause });
 }
 
-/** A 200 whose body is not a chat completion (cut off, not JSON, no choices): a glitch worth another try. */
+/** A 200 whose body is not what the provider documents (cut off, not JSON, fields missing): a glitch worth another try. */
 export const malformedBody = (provider: string, detail: string, cause?: unknown) =>
-  new RetryableError("ENGINE_FAILED", `${provider} sent a malformed chat completion: ${detail}`, { cause });
+  new RetryableError("ENGINE_FAILED", `${provider} sent a malformed response: ${detail}`, { cause });
+
+/** The job's signal, also aborted after `timeoutMs`; `timedOut()` tells the two apart. */
+export function withTimeout(signal: AbortSignal, timeoutMs: number) {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return { signal: AbortSignal.any([signal, timeout]), timedOut: () => timeout.aborted && !signal.aborted };
+}
