@@ -6,7 +6,8 @@
 #   - Debian packages: ffmpeg, pocketsphinx (+ en-us model, test data), sox, espeak-ng
 #   - nats-server (JetStream, KV, Object Store, priority groups) built with `go install`
 #   - for the tests only (MP4T_TEST_TOOLS=1, set by `npm test`): Jaeger v2 (OTLP in, query API
-#     out) built with `go build`, Debian chromium for the browser test, test speech data
+#     out) built with `go build`, MinIO and FerretDB v1 (the production stores' test servers),
+#     k6 (load tests), Debian chromium for the browser test, test speech data
 #   - the workspace's dependencies (pnpm install --frozen-lockfile)
 # Shared tools live in $MP4T_TOOLS (default ~/.cache/mp4t) so every clone reuses them.
 set -euo pipefail
@@ -81,6 +82,46 @@ if [ "$TEST_TOOLS" = 1 ] && [ ! -x "$JAEGER_BIN" ]; then
   rm -rf "$work"
 fi
 [ -x "$JAEGER_BIN" ] && ln -sf "$JAEGER_BIN" "$TOOLS/bin/jaeger"
+
+# --- MinIO (S3 blob store; packages/stores s3 adapter tests) ------------------------
+# MinIO publishes no module tags; this pseudo-version is the newest commit the Go proxy serves.
+# Its go.mod has no replace directives, so plain `go install` builds it.
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+MINIO_BIN="$TOOLS/minio-${MINIO_VERSION##*-}/minio"
+if [ "$TEST_TOOLS" = 1 ] && [ ! -x "$MINIO_BIN" ]; then
+  command -v go >/dev/null || { log "Go is required to build MinIO ($MINIO_VERSION)"; exit 1; }
+  log "building MinIO ($MINIO_VERSION) with go install (once per machine, several minutes)"
+  GOBIN="$(dirname "$MINIO_BIN")" go install "github.com/minio/minio@$MINIO_VERSION"
+fi
+[ -x "$MINIO_BIN" ] && ln -sf "$MINIO_BIN" "$TOOLS/bin/minio"
+
+# --- FerretDB v1 (MongoDB wire protocol on SQLite; tests of the MongoDB job store) ---------
+# `go install` builds it, but that binary panics at start: FerretDB reads its own version from
+# build/version/version.txt, which only its release tooling writes. So build a copy that has it.
+FERRETDB_VERSION=v1.24.2
+FERRETDB_BIN="$TOOLS/ferretdb-$FERRETDB_VERSION/ferretdb"
+if [ "$TEST_TOOLS" = 1 ] && [ ! -x "$FERRETDB_BIN" ]; then
+  command -v go >/dev/null || { log "Go is required to build FerretDB ($FERRETDB_VERSION)"; exit 1; }
+  log "building FerretDB $FERRETDB_VERSION with go build (once per machine, a few minutes)"
+  src=$(cd "$(mktemp -d)" && go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  work=$(mktemp -d); cp -r "$src/." "$work"; chmod -R u+w "$work"
+  echo "$FERRETDB_VERSION" > "$work/build/version/version.txt"
+  mkdir -p "$(dirname "$FERRETDB_BIN")"
+  (cd "$work" && go build -trimpath -buildvcs=false -o "$FERRETDB_BIN" ./cmd/ferretdb)
+  rm -rf "$work"
+fi
+if [ -x "$FERRETDB_BIN" ]; then ln -sf "$FERRETDB_BIN" "$TOOLS/bin/ferretdb"; fi
+
+# --- k6 (load tests: tests/load, bench/k6.bench.ts) --------------------------------
+# A separate test tool driving the HTTP API; nothing of it is linked into our code.
+K6_VERSION=v1.8.1
+K6_BIN="$TOOLS/k6-$K6_VERSION/k6"
+if [ "$TEST_TOOLS" = 1 ] && [ ! -x "$K6_BIN" ]; then
+  command -v go >/dev/null || { log "Go is required to build k6 ($K6_VERSION)"; exit 1; }
+  log "building k6 $K6_VERSION with go install (once per machine)"
+  GOBIN="$(dirname "$K6_BIN")" go install "go.k6.io/k6@$K6_VERSION"
+fi
+if [ -x "$K6_BIN" ]; then ln -sf "$K6_BIN" "$TOOLS/bin/k6"; fi
 
 # --- workspace dependencies -------------------------------------------------------
 export PATH="$TOOLS/bin:$PATH"

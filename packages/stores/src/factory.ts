@@ -1,23 +1,79 @@
+import { ConfigError } from "@mp4t/platform";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
+import { createMongoJobStore } from "./adapters/mongo-job-store.adapter.ts";
 import { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";
 import { createNatsObjectBlobStore } from "./adapters/nats-object-blob-store.adapter.ts";
+import { createS3BlobStore } from "./adapters/s3-blob-store.adapter.ts";
 import type { BlobStore, JobStore } from "./ports.ts";
+
+const optional = z.string().min(1).optional();
 
 /** Store selection, part of every service's config schema. */
 export const storesEnv = {
-  /** `nats` (embedded default: NATS KV). `mongodb` arrives with the production adapters. */
-  JOB_STORE: z.enum(["nats"]).default("nats"),
-  /** `nats` (embedded default: NATS Object Store). `s3` arrives with the production adapters. */
-  BLOB_STORE: z.enum(["nats"]).default("nats"),
+  /** `nats` (embedded default: NATS KV) or `mongodb` (MongoDB or a MongoDB-wire server). */
+  JOB_STORE: z.enum(["nats", "mongodb"]).default("nats"),
+  /** `nats` (embedded default: NATS Object Store) or `s3` (MinIO or any S3). */
+  BLOB_STORE: z.enum(["nats", "s3"]).default("nats"),
   /** JetStream replicas for KV and object buckets (3 in a NATS cluster). */
   STORE_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /** `mongodb://user:pass@host:27017/db`; required with JOB_STORE=mongodb. */
+  MONGODB_URL: optional,
+  /** Database name; the URL's, else `mp4t`. */
+  MONGODB_DATABASE: optional,
+  /** S3 API base URL, e.g. `http://minio:9000`; required with BLOB_STORE=s3, as are the keys. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_ACCESS_KEY: optional,
+  S3_SECRET_KEY: optional,
+  S3_BUCKET: z.string().min(3).default("mp4t-blobs"),
+  S3_REGION: optional,
 } as const;
+
+export type StoresConfig = {
+  JOB_STORE: "nats" | "mongodb";
+  BLOB_STORE: "nats" | "s3";
+  STORE_REPLICAS: number;
+  MONGODB_URL?: string | undefined;
+  MONGODB_DATABASE?: string | undefined;
+  S3_ENDPOINT?: string | undefined;
+  S3_ACCESS_KEY?: string | undefined;
+  S3_SECRET_KEY?: string | undefined;
+  S3_BUCKET?: string | undefined;
+  S3_REGION?: string | undefined;
+};
 
 export type Stores = { jobs: JobStore; blobs: BlobStore; close(): Promise<void> };
 
-export async function createStores(nc: NatsConnection, cfg: { JOB_STORE: "nats"; BLOB_STORE: "nats"; STORE_REPLICAS: number }): Promise<Stores> {
-  const jobs = await createNatsKvJobStore(nc, { replicas: cfg.STORE_REPLICAS });
-  const blobs = await createNatsObjectBlobStore(nc, { replicas: cfg.STORE_REPLICAS });
+/** The settings a production store needs that the schema cannot require on its own. */
+function missingSettings(cfg: StoresConfig): string[] {
+  const missing: string[] = [];
+  if (cfg.JOB_STORE === "mongodb" && !cfg.MONGODB_URL) missing.push("MONGODB_URL: required when JOB_STORE=mongodb");
+  if (cfg.BLOB_STORE === "s3") {
+    for (const key of ["S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY"] as const) {
+      if (!cfg[key]) missing.push(`${key}: required when BLOB_STORE=s3`);
+    }
+  }
+  return missing;
+}
+
+/** Opens the configured stores; a store that cannot start closes the one already opened. */
+export async function createStores(nc: NatsConnection, cfg: StoresConfig): Promise<Stores> {
+  const missing = missingSettings(cfg);
+  if (missing.length) throw new ConfigError("stores", missing);
+  const jobs = cfg.JOB_STORE === "mongodb"
+    ? await createMongoJobStore({ url: cfg.MONGODB_URL!, ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}) })
+    : await createNatsKvJobStore(nc, { replicas: cfg.STORE_REPLICAS });
+  let blobs: BlobStore;
+  try {
+    blobs = cfg.BLOB_STORE === "s3"
+      ? await createS3BlobStore({
+        endpoint: cfg.S3_ENDPOINT!, accessKey: cfg.S3_ACCESS_KEY!, secretKey: cfg.S3_SECRET_KEY!,
+        bucket: cfg.S3_BUCKET ?? "mp4t-blobs", ...(cfg.S3_REGION ? { region: cfg.S3_REGION } : {}),
+      })
+      : await createNatsObjectBlobStore(nc, { replicas: cfg.STORE_REPLICAS });
+  } catch (err) {
+    await jobs.close();
+    throw err;
+  }
   return { jobs, blobs, close: async () => void (await Promise.all([jobs.close(), blobs.close()])) };
 }

@@ -5,7 +5,7 @@ import {
 } from "@mp4t/platform";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { createStores } from "./factory.ts";
+import { createStores, type StoresConfig } from "./factory.ts";
 import { createJobLifecycle, type JobLifecycle } from "./job-lifecycle.ts";
 import type { BlobStore, JobStore } from "./ports.ts";
 import type { ServiceName } from "@mp4t/contracts";
@@ -20,9 +20,7 @@ export type PipelineDeps = {
   logger: Logger;
 };
 
-type PipelineConfig = WorkerEnvConfig & {
-  JOB_STORE: "nats"; BLOB_STORE: "nats"; STORE_REPLICAS: number;
-};
+type PipelineConfig = WorkerEnvConfig & StoresConfig;
 
 const PIPELINE_STAGE: Partial<Record<Stage, "ingest" | "transcribe" | "diarize" | "enhance">> = {
   ingest: "ingest", transcribe: "transcribe", diarize: "diarize", enhance: "enhance",
