@@ -28,7 +28,9 @@ async function waitForReady(endpoint: string, proc: ChildProcess, log: () => str
     if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`minio exited (${proc.exitCode ?? proc.signalCode}): ${log()}`);
     try {
       const res = await fetch(`${endpoint}/minio/health/ready`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
+      // Ready answers 200 even before the object layer is up, flagging that with this header;
+      // requests made then get 503.
+      if (res.ok && res.headers.get("x-minio-server-status") !== "offline") return;
     } catch {
       // not listening yet
     }
