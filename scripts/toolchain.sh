@@ -19,6 +19,9 @@ PNPM_VERSION=10.34.8
 NATS_SERVER_VERSION=v2.15.2
 # Jaeger v2 (cmd/jaeger) is released from the Go module's v1.x tags: v1.76.0 is Jaeger v2.13.
 JAEGER_VERSION=v1.76.0
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+FERRETDB_VERSION=v1.24.2
+K6_VERSION=v1.8.1
 TEST_TOOLS=${MP4T_TEST_TOOLS:-0}
 APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us)
 [ "$TEST_TOOLS" = 1 ] && APT_PACKAGES+=(pocketsphinx-testdata sox espeak-ng chromium)
@@ -60,68 +63,64 @@ exec "$TOOLS/bin/node" "$PNPM_DIR/node_modules/pnpm/bin/pnpm.cjs" "\$@"
 SH
 chmod +x "$TOOLS/bin/pnpm"
 
-# --- nats-server ---------------------------------------------------------------
+# --- servers built with Go ----------------------------------------------------------
+need_go() { command -v go >/dev/null || { log "Go is required to build $1"; exit 1; }; }
+
+# go_install BIN MODULE@VERSION: `go install` into BIN's directory, once.
+go_install() {
+  [ -x "$1" ] && return 0
+  need_go "$2"
+  log "building $2 with go install (once per machine, a few minutes)"
+  GOBIN="$(dirname "$1")" go install "$2"
+}
+
+# go_build_main BIN MODULE VERSION PACKAGE [PREPARE]: builds PACKAGE as the main module of a copy
+# of MODULE@VERSION, once. For modules `go install` refuses (replace directives) or builds wrong;
+# PREPARE, if given, runs inside the copy first.
+go_build_main() {
+  [ -x "$1" ] && return 0
+  need_go "$2@$3"
+  log "building $2@$3 with go build (once per machine, several minutes)"
+  local src work
+  src=$(cd "$(mktemp -d)" && go mod download -json "$2@$3" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  work=$(mktemp -d); cp -r "$src/." "$work"; chmod -R u+w "$work"
+  [ -n "${5:-}" ] && (cd "$work" && eval "$5")
+  mkdir -p "$(dirname "$1")"
+  (cd "$work" && GOFLAGS=-mod=mod go build -trimpath -buildvcs=false -o "$1" "$4")
+  rm -rf "$work"
+}
+
 NATS_BIN="$TOOLS/nats-server-$NATS_SERVER_VERSION/nats-server"
-if [ ! -x "$NATS_BIN" ]; then
-  command -v go >/dev/null || { log "Go is required to build nats-server ($NATS_SERVER_VERSION)"; exit 1; }
-  log "building nats-server $NATS_SERVER_VERSION with go install (once per machine)"
-  GOBIN="$(dirname "$NATS_BIN")" go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
-fi
+go_install "$NATS_BIN" "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
 ln -sf "$NATS_BIN" "$TOOLS/bin/nats-server"
 
-# --- Jaeger v2 (traces; tests/observability) --------------------------------------
-# `go install` refuses the module (its go.mod has replace directives), so build it as the main module.
-JAEGER_BIN="$TOOLS/jaeger-$JAEGER_VERSION/jaeger"
-if [ "$TEST_TOOLS" = 1 ] && [ ! -x "$JAEGER_BIN" ]; then
-  command -v go >/dev/null || { log "Go is required to build Jaeger ($JAEGER_VERSION)"; exit 1; }
-  log "building Jaeger v2 ($JAEGER_VERSION) with go build (once per machine, several minutes)"
-  src=$(cd "$(mktemp -d)" && go mod download -json "github.com/jaegertracing/jaeger@$JAEGER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  work=$(mktemp -d); cp -r "$src/." "$work"; chmod -R u+w "$work"
-  mkdir -p "$(dirname "$JAEGER_BIN")"
-  (cd "$work" && GOFLAGS=-mod=mod go build -trimpath -o "$JAEGER_BIN" ./cmd/jaeger)
-  rm -rf "$work"
-fi
-[ -x "$JAEGER_BIN" ] && ln -sf "$JAEGER_BIN" "$TOOLS/bin/jaeger"
+if [ "$TEST_TOOLS" = 1 ]; then
+  # Jaeger v2 (traces; tests/observability). `go install` refuses the module: its go.mod has
+  # replace directives.
+  JAEGER_BIN="$TOOLS/jaeger-$JAEGER_VERSION/jaeger"
+  go_build_main "$JAEGER_BIN" github.com/jaegertracing/jaeger "$JAEGER_VERSION" ./cmd/jaeger
+  ln -sf "$JAEGER_BIN" "$TOOLS/bin/jaeger"
 
-# --- MinIO (S3 blob store; packages/stores s3 adapter tests) ------------------------
-# MinIO publishes no module tags; this pseudo-version is the newest commit the Go proxy serves.
-# Its go.mod has no replace directives, so plain `go install` builds it.
-MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
-MINIO_BIN="$TOOLS/minio-${MINIO_VERSION##*-}/minio"
-if [ "$TEST_TOOLS" = 1 ] && [ ! -x "$MINIO_BIN" ]; then
-  command -v go >/dev/null || { log "Go is required to build MinIO ($MINIO_VERSION)"; exit 1; }
-  log "building MinIO ($MINIO_VERSION) with go install (once per machine, several minutes)"
-  GOBIN="$(dirname "$MINIO_BIN")" go install "github.com/minio/minio@$MINIO_VERSION"
-fi
-[ -x "$MINIO_BIN" ] && ln -sf "$MINIO_BIN" "$TOOLS/bin/minio"
+  # MinIO (the S3 blob store's tests). It publishes no module tags; MINIO_VERSION is the newest
+  # commit the Go proxy serves.
+  MINIO_BIN="$TOOLS/minio-${MINIO_VERSION##*-}/minio"
+  go_install "$MINIO_BIN" "github.com/minio/minio@$MINIO_VERSION"
+  ln -sf "$MINIO_BIN" "$TOOLS/bin/minio"
 
-# --- FerretDB v1 (MongoDB wire protocol on SQLite; tests of the MongoDB job store) ---------
-# `go install` builds it, but that binary panics at start: FerretDB reads its own version from
-# build/version/version.txt, which only its release tooling writes. So build a copy that has it.
-FERRETDB_VERSION=v1.24.2
-FERRETDB_BIN="$TOOLS/ferretdb-$FERRETDB_VERSION/ferretdb"
-if [ "$TEST_TOOLS" = 1 ] && [ ! -x "$FERRETDB_BIN" ]; then
-  command -v go >/dev/null || { log "Go is required to build FerretDB ($FERRETDB_VERSION)"; exit 1; }
-  log "building FerretDB $FERRETDB_VERSION with go build (once per machine, a few minutes)"
-  src=$(cd "$(mktemp -d)" && go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  work=$(mktemp -d); cp -r "$src/." "$work"; chmod -R u+w "$work"
-  echo "$FERRETDB_VERSION" > "$work/build/version/version.txt"
-  mkdir -p "$(dirname "$FERRETDB_BIN")"
-  (cd "$work" && go build -trimpath -buildvcs=false -o "$FERRETDB_BIN" ./cmd/ferretdb)
-  rm -rf "$work"
-fi
-if [ -x "$FERRETDB_BIN" ]; then ln -sf "$FERRETDB_BIN" "$TOOLS/bin/ferretdb"; fi
+  # FerretDB v1 (MongoDB wire protocol on SQLite; the MongoDB job store's tests). A `go install`ed
+  # binary panics at start: it reads its version from build/version/version.txt, which only
+  # FerretDB's release tooling writes.
+  FERRETDB_BIN="$TOOLS/ferretdb-$FERRETDB_VERSION/ferretdb"
+  go_build_main "$FERRETDB_BIN" github.com/FerretDB/FerretDB "$FERRETDB_VERSION" ./cmd/ferretdb \
+    "echo $FERRETDB_VERSION > build/version/version.txt"
+  ln -sf "$FERRETDB_BIN" "$TOOLS/bin/ferretdb"
 
-# --- k6 (load tests: tests/load, bench/k6.bench.ts) --------------------------------
-# A separate test tool driving the HTTP API; nothing of it is linked into our code.
-K6_VERSION=v1.8.1
-K6_BIN="$TOOLS/k6-$K6_VERSION/k6"
-if [ "$TEST_TOOLS" = 1 ] && [ ! -x "$K6_BIN" ]; then
-  command -v go >/dev/null || { log "Go is required to build k6 ($K6_VERSION)"; exit 1; }
-  log "building k6 $K6_VERSION with go install (once per machine)"
-  GOBIN="$(dirname "$K6_BIN")" go install "go.k6.io/k6@$K6_VERSION"
+  # k6 (load tests: tests/load, bench/k6.bench.ts): a separate tool driving the HTTP API; nothing
+  # of it is linked into our code.
+  K6_BIN="$TOOLS/k6-$K6_VERSION/k6"
+  go_install "$K6_BIN" "go.k6.io/k6@$K6_VERSION"
+  ln -sf "$K6_BIN" "$TOOLS/bin/k6"
 fi
-if [ -x "$K6_BIN" ]; then ln -sf "$K6_BIN" "$TOOLS/bin/k6"; fi
 
 # --- workspace dependencies -------------------------------------------------------
 export PATH="$TOOLS/bin:$PATH"

@@ -31,6 +31,6 @@ export {
 } from "./metrics.ts";
 export { laneBacklog, laneStages, setLanePaused } from "./lane-stats.ts";
 export type { StageBacklog } from "./lane-stats.ts";
-export { natsServerBin } from "./toolchain.ts";
+export { natsServerBin, toolBin } from "./toolchain.ts";
 export { malformedBody, parseRetryAfter, providerError, retryAfterHeader, withTimeout } from "./provider-errors.ts";
 export type { ProviderFailure } from "./provider-errors.ts";

@@ -2,15 +2,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { toolBin } from "@mp4t/platform";
 import { freePort } from "./nats-server.ts";
 
 /** The FerretDB that scripts/toolchain.sh built (test tools), else the one on PATH. FERRETDB_BIN overrides. */
-export function ferretDbBin(env: NodeJS.ProcessEnv = process.env): string {
-  const built = join(env.MP4T_TOOLS ?? join(homedir(), ".cache", "mp4t"), "bin", "ferretdb");
-  return env.FERRETDB_BIN ?? (existsSync(built) ? built : "ferretdb");
-}
+export const ferretDbBin = (env: NodeJS.ProcessEnv = process.env) => toolBin("ferretdb", "FERRETDB_BIN", env);
 
 export type FerretDbServer = {
   /** mongodb:// URL without a database; callers pick theirs. */

@@ -1,17 +1,13 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { join } from "node:path";
+import { toolBin } from "@mp4t/platform";
 
 /**
  * The k6 that scripts/toolchain.sh built for the tests (MP4T_TEST_TOOLS=1), else the one on PATH.
  * K6_BIN overrides. k6 is a separate load-testing tool; it only ever talks HTTP to our gateway.
  */
-export function k6Bin(env: NodeJS.ProcessEnv = process.env): string {
-  const built = join(env.MP4T_TOOLS ?? join(homedir(), ".cache", "mp4t"), "bin", "k6");
-  return env.K6_BIN ?? (existsSync(built) ? built : "k6");
-}
+export const k6Bin = (env: NodeJS.ProcessEnv = process.env) => toolBin("k6", "K6_BIN", env);
 
 /** One metric of k6's `--summary-export` document (counters, rates, trends, checks). */
 export type K6Metric = {

@@ -1,15 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { toolBin } from "@mp4t/platform";
 import { freePort } from "./nats-server.ts";
 
 /** The MinIO that scripts/toolchain.sh built (test tools), else the one on PATH. MINIO_BIN overrides. */
-export function minioBin(env: NodeJS.ProcessEnv = process.env): string {
-  const built = join(env.MP4T_TOOLS ?? join(homedir(), ".cache", "mp4t"), "bin", "minio");
-  return env.MINIO_BIN ?? (existsSync(built) ? built : "minio");
-}
+export const minioBin = (env: NodeJS.ProcessEnv = process.env) => toolBin("minio", "MINIO_BIN", env);
 
 export type MinioServer = {
   /** S3 API base URL, e.g. http://127.0.0.1:40123 */
