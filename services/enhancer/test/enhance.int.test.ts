@@ -1,10 +1,9 @@
 import { BlobKeys, Transcript, type Job } from "@mp4t/contracts";
-import { getJson, putJson } from "@mp4t/stores";
-import { sampleJob } from "@mp4t/stores/conformance";
+import { getJson } from "@mp4t/stores";
 import { startNats, type NatsServer } from "@mp4t/testing";
-import { assembleTranscript, buildSegments } from "@mp4t/transcript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enhanceHandler } from "../src/handlers/enhance.handler.ts";
+import { seedDiarizedJob } from "./enhancer-fixtures.ts";
 import { pipelineDeps, readCommands } from "@mp4t/stores/testing";
 
 let nats: NatsServer;
@@ -15,32 +14,7 @@ afterAll(async () => {
   await nats?.[Symbol.asyncDispose]();
 });
 
-const turn = (text: string, start: number, speaker: string) =>
-  text.split(" ").map((word, i) => ({ word, start: start + i * 0.35, end: start + i * 0.35 + 0.3, speaker }));
-
-/** What the diarizer stores: segments with speakers, no paragraphs, no enhancements. */
-function diarized(): Transcript {
-  const words = [
-    ...turn("um so today we look at the the water cycle", 0, "Speaker 1"),
-    ...turn("water evaporates from the sea and forms clouds", 4.5, "Speaker 1"),
-    ...turn("uh and then it rains", 9, "Speaker 2"),
-    ...turn("yes rain returns the water to rivers and the sea", 12, "Speaker 1"),
-  ];
-  const segments = buildSegments(words);
-  const { paragraphs: _, ...t } = assembleTranscript({ language: "en", durationSec: 16, segments });
-  return { ...t, text: segments.map((s) => s.text).join(" ") };
-}
-
-async function seed(deps: Awaited<ReturnType<typeof pipelineDeps>>, over: Partial<Job> = {}) {
-  const job = sampleJob("bob", {
-    status: "processing", progress: 0.9,
-    stages: { ingest: { status: "done" }, transcribe: { status: "done" }, diarize: { status: "done" } },
-    ...over,
-  });
-  await deps.jobs.createJob(job);
-  await putJson(deps.blobs, BlobKeys.diarized(job.id), diarized());
-  return { job, ref: { userId: job.userId, jobId: job.id } };
-}
+const seed = (deps: Awaited<ReturnType<typeof pipelineDeps>>, over: Partial<Job> = {}) => seedDiarizedJob(deps, "bob", over);
 
 describe("enhance handler (real nats-server)", () => {
   it("writes the final transcript with enhancements, completes the job and queues cleanup", async () => {
