@@ -49,6 +49,18 @@ export const envBool = bool;
 const optInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 
 /**
+ * Credentials of the paid providers, shared by every service that calls them (the transcriber's
+ * engines, the enhancer's chat models), so one deployment setting serves both.
+ */
+export const providerEnv = {
+  /** OpenAI-compatible local servers often take any non-empty key. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Any OpenAI-compatible server (`http://host:8000/v1`); api.openai.com when unset. */
+  OPENAI_BASE_URL: z.url().optional(),
+  HF_TOKEN: z.string().min(1).optional(),
+} as const;
+
+/**
  * Worker settings shared by every worker service. The profile (MP4T_PROFILE, else NODE_ENV) sets
  * each lane's values (see profiles.ts); any variable set here overrides the profile.
  */

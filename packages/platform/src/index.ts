@@ -1,5 +1,5 @@
 export { AppError, RetryableError, PermanentError, errorMessage } from "./errors.ts";
-export { loadConfig, ConfigError, baseEnv, envBool, workerEnv, workerSettings } from "./config.ts";
+export { loadConfig, ConfigError, baseEnv, envBool, providerEnv, workerEnv, workerSettings } from "./config.ts";
 export { bootService } from "./boot.ts";
 export { createLogger } from "./logger.ts";
 export type { Logger } from "./logger.ts";

@@ -1,4 +1,4 @@
-import { baseEnv, workerEnv } from "@mp4t/platform";
+import { baseEnv, providerEnv, workerEnv } from "@mp4t/platform";
 import { storesEnv } from "@mp4t/stores";
 import { z } from "zod";
 
@@ -6,24 +6,18 @@ import { z } from "zod";
 export const PROVIDER_NAMES = ["local", "openai", "huggingface"] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
-const optionalSecret = z.string().min(1).optional();
-
 export const configSchema = z
   .object({
     ...baseEnv,
     ...workerEnv,
     ...storesEnv,
+    /** OPENAI_API_KEY, OPENAI_BASE_URL, HF_TOKEN: shared with the transcriber. */
+    ...providerEnv,
     /** `local` (default) needs nothing and cannot translate; `openai` / `huggingface` call a chat model. */
     ENHANCE_PROVIDER: z.enum(PROVIDER_NAMES).default("local"),
-    /** Shared with the transcriber; OpenAI-compatible local servers often take any non-empty key. */
-    OPENAI_API_KEY: optionalSecret,
-    /** Any OpenAI-compatible server (`http://host:8000/v1`); api.openai.com when unset. */
-    OPENAI_BASE_URL: z.url().optional(),
     /** A chat server of its own for the enhancer, when transcription goes elsewhere; OPENAI_BASE_URL when unset. */
     ENHANCE_OPENAI_BASE_URL: z.url().optional(),
     ENHANCE_OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
-    /** Shared with the transcriber. */
-    HF_TOKEN: optionalSecret,
     /** A TGI / Inference Endpoint / local chat server (`http://host:8080/v1`); the Hub's router when unset. */
     ENHANCE_HF_ENDPOINT_URL: z.url().optional(),
     ENHANCE_HF_MODEL: z.string().min(1).default("meta-llama/Llama-3.1-8B-Instruct"),

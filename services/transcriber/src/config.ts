@@ -1,16 +1,16 @@
-import { baseEnv, workerEnv } from "@mp4t/platform";
+import { baseEnv, providerEnv, workerEnv } from "@mp4t/platform";
 import { storesEnv } from "@mp4t/stores";
 import { z } from "zod";
 import { ENGINE_NAMES } from "./engine.registry.ts";
 
 const optionalPath = z.string().min(1).optional();
-const optionalSecret = z.string().min(1).optional();
 
 export const configSchema = z
   .object({
     ...baseEnv,
     ...workerEnv,
     ...storesEnv,
+    ...providerEnv,
     /** Engine used when a job does not name one; it must be configured (see below). */
     TRANSCRIBE_ENGINE: z.enum(ENGINE_NAMES).default("pocketsphinx"),
     POCKETSPHINX_BIN: z.string().min(1).default("pocketsphinx_continuous"),
@@ -20,15 +20,11 @@ export const configSchema = z
     POCKETSPHINX_LM: optionalPath,
     /** Pronunciation dictionary; the package default when unset. */
     POCKETSPHINX_DICT: optionalPath,
-    /** The `openai` engine exists when a key or a base URL is set. */
-    OPENAI_API_KEY: optionalSecret,
-    /** Any OpenAI-compatible server (`http://host:8000/v1`); api.openai.com when unset. */
-    OPENAI_BASE_URL: z.url().optional(),
+    /** The `openai` engine exists when OPENAI_API_KEY or OPENAI_BASE_URL is set (providerEnv). */
     /** whisper-1 (word times), gpt-4o-transcribe, gpt-4o-mini-transcribe, gpt-4o-transcribe-diarize (speakers). */
     OPENAI_MODEL: z.string().min(1).default("whisper-1"),
     OPENAI_TIMEOUT_SEC: z.coerce.number().positive().default(120),
-    /** The `huggingface` engine exists when a token or an endpoint URL is set. */
-    HF_TOKEN: optionalSecret,
+    /** The `huggingface` engine exists when HF_TOKEN or HF_ENDPOINT_URL is set. */
     /** An Inference Endpoint or local server URL; the Hub's hf-inference provider when unset. */
     HF_ENDPOINT_URL: z.url().optional(),
     HF_MODEL: z.string().min(1).default("openai/whisper-large-v3"),
