@@ -32,5 +32,5 @@ export {
 export { laneBacklog, laneStages, setLanePaused } from "./lane-stats.ts";
 export type { StageBacklog } from "./lane-stats.ts";
 export { natsServerBin, toolBin } from "./toolchain.ts";
-export { malformedBody, parseRetryAfter, providerError, retryAfterHeader, withTimeout } from "./provider-errors.ts";
+export { malformedBody, parseRetryAfter, providerError, retryAfterHeader, retryAfterRecorder, withTimeout } from "./provider-errors.ts";
 export type { ProviderFailure } from "./provider-errors.ts";

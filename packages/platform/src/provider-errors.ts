@@ -57,3 +57,17 @@ export function withTimeout(signal: AbortSignal, timeoutMs: number) {
   const timeout = AbortSignal.timeout(timeoutMs);
   return { signal: AbortSignal.any([signal, timeout]), timedOut: () => timeout.aborted && !signal.aborted };
 }
+
+/**
+ * A fetch for SDKs whose errors carry the status and body but not the headers (Hugging Face's):
+ * it remembers the last response's Retry-After for the error mapping.
+ */
+export function retryAfterRecorder() {
+  let retryAfter: string | null = null;
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    retryAfter = res.headers.get("retry-after");
+    return res;
+  };
+  return { fetch: recordingFetch, retryAfter: () => retryAfter };
+}

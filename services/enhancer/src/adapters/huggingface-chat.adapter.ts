@@ -2,7 +2,7 @@ import {
   InferenceClient, InferenceClientHubApiError, InferenceClientInputError, InferenceClientProviderApiError,
   InferenceClientProviderOutputError, InferenceClientRoutingError,
 } from "@huggingface/inference";
-import { PermanentError, malformedBody, providerError, withTimeout } from "@mp4t/platform";
+import { PermanentError, malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/platform";
 import type { ChatModel } from "../ports.ts";
 import { replyOf } from "./chat-completion.ts";
 
@@ -40,13 +40,7 @@ export function createHuggingFaceChatModel(opts: HfChatOptions): ChatModel {
     name,
     async complete(messages, { maxTokens, signal }) {
       const call = withTimeout(signal, opts.timeoutMs);
-      let retryAfter: string | null = null;
-      // The SDK's errors carry the status and body but not the headers; keep Retry-After ourselves.
-      const recordingFetch: typeof fetch = async (input, init) => {
-        const res = await fetch(input, init);
-        retryAfter = res.headers.get("retry-after");
-        return res;
-      };
+      const recorder = retryAfterRecorder();
       let raw: unknown;
       try {
         raw = await client.chatCompletion(
@@ -55,7 +49,7 @@ export function createHuggingFaceChatModel(opts: HfChatOptions): ChatModel {
             ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
             ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}),
           },
-          { signal: call.signal, fetch: recordingFetch, retry_on_error: false },
+          { signal: call.signal, fetch: recorder.fetch, retry_on_error: false },
         );
       } catch (err) {
         if (signal.aborted) throw err;
@@ -66,7 +60,7 @@ export function createHuggingFaceChatModel(opts: HfChatOptions): ChatModel {
         if (err instanceof InferenceClientProviderApiError || err instanceof InferenceClientHubApiError) {
           const body = err.httpResponse.body;
           const loading = typeof body === "object" && body !== null && typeof body.estimated_time === "number" ? String(body.estimated_time) : null;
-          throw providerError({ provider: name, status: err.httpResponse.status, retryAfter: retryAfter ?? loading, message: providerMessage(err), cause: err });
+          throw providerError({ provider: name, status: err.httpResponse.status, retryAfter: recorder.retryAfter() ?? loading, message: providerMessage(err), cause: err });
         }
         throw providerError({ provider: name, message: err instanceof Error ? err.message : String(err), timedOut: call.timedOut(), cause: err });
       }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Word } from "@mp4t/contracts";
-import { malformedBody, providerError, withTimeout } from "@mp4t/platform";
+import { malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/platform";
 import { InferenceClient, InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
 import { z } from "zod";
 import type { TranscriptionEngine } from "../ports.ts";
@@ -55,18 +55,12 @@ export function createHuggingFaceEngine(opts: HfEngineOptions): TranscriptionEng
       const durationSec = await wavDurationSec(wavPath);
       const audio = new Blob([await readFile(wavPath)], { type: "audio/wav" });
       const call = withTimeout(signal, opts.timeoutMs);
-      let retryAfter: string | null = null;
-      // The SDK's errors carry the status and body but not the headers; keep Retry-After ourselves.
-      const recordingFetch: typeof fetch = async (input, init) => {
-        const res = await fetch(input, init);
-        retryAfter = res.headers.get("retry-after");
-        return res;
-      };
+      const recorder = retryAfterRecorder();
       let raw: unknown;
       try {
         raw = await client.automaticSpeechRecognition(
           { model: opts.model, inputs: audio, ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : { provider: "hf-inference" as const }) },
-          { signal: call.signal, fetch: recordingFetch, retry_on_error: false },
+          { signal: call.signal, fetch: recorder.fetch, retry_on_error: false },
         );
       } catch (err) {
         if (signal.aborted) throw err;
@@ -74,7 +68,7 @@ export function createHuggingFaceEngine(opts: HfEngineOptions): TranscriptionEng
         if (err instanceof InferenceClientProviderApiError) {
           const body = err.httpResponse.body;
           const loading = typeof body === "object" && body !== null && typeof body.estimated_time === "number" ? String(body.estimated_time) : null;
-          throw providerError({ provider: name, status: err.httpResponse.status, retryAfter: retryAfter ?? loading, message: err.message, cause: err });
+          throw providerError({ provider: name, status: err.httpResponse.status, retryAfter: recorder.retryAfter() ?? loading, message: err.message, cause: err });
         }
         throw providerError({ provider: name, message: err instanceof Error ? err.message : String(err), timedOut: call.timedOut(), cause: err });
       }
