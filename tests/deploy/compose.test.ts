@@ -6,7 +6,7 @@
  */
 import { ConfigError, loadConfig, selectProfile, workerSettings, type WorkerEnvConfig } from "@mp4t/platform";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configSchema as diarizer } from "../../services/diarizer/src/config.ts";
@@ -124,6 +124,23 @@ describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
     const published = Object.values(services).flatMap((s) => s.ports.map((p) => p.split(":").slice(0, -1).join(":")));
     expect(published.length).toBeGreaterThan(0);
     expect(new Set(published).size, published.join(" ")).toBe(published.length);
+  });
+});
+
+describe("docker-compose.yml, JetStream replication", () => {
+  it.each(PROFILES)("%s keeps as many copies of every stream as it has NATS nodes", (profile) => {
+    const { services } = loadProject(profile, shellFor(profile));
+    const nodes = Object.keys(services).filter((name) => /^nats(-\d+)?$/.test(name)).sort();
+    expect(nodes.length).toBe(profile === "production" ? 3 : 1);
+    for (const [name, schema] of Object.entries(APP)) {
+      const config = loadConfig(name, schema, services[name]!.environment) as { JETSTREAM_REPLICAS: number };
+      expect(config.JETSTREAM_REPLICAS, name).toBe(nodes.length);
+      expect(natsHosts(services[name]!).sort(), name).toEqual(nodes);
+    }
+    if (profile === "production") {
+      const conf = readFileSync(join(ROOT, "deploy", "nats-cluster.conf"), "utf8");
+      expect(conf.match(/nats:\/\/nats-\d:6222/g)?.sort()).toEqual(nodes.map((n) => `nats://${n}:6222`));
+    }
   });
 });
 

@@ -1,24 +1,29 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { ConfigError, baseEnv, loadConfig, workerEnv } from "./config.ts";
+import { ConfigError, baseEnv, loadConfig, workerEnv, workerSettings } from "./config.ts";
 
 describe("loadConfig", () => {
   const schema = z.object({ ...baseEnv, ...workerEnv });
 
   it("applies documented defaults", () => {
     const c = loadConfig("t", schema, {});
-    expect(c).toMatchObject({ NATS_URL: "nats://127.0.0.1:14222", STAGE_DEADLINE_SEC: 1800, LOG_PRETTY: false });
+    expect(c).toMatchObject({ NATS_URL: "nats://127.0.0.1:14222", JETSTREAM_REPLICAS: 1, STAGE_DEADLINE_SEC: 1800, LOG_PRETTY: false });
     expect(c.WORKER_CONCURRENCY).toBeUndefined(); // unset: the profile decides
+  });
+
+  it("hands JETSTREAM_REPLICAS to the worker runtime (ensureTopology's replicas)", () => {
+    expect(workerSettings(loadConfig("t", schema, {})).streamReplicas).toBe(1);
+    expect(workerSettings(loadConfig("t", schema, { JETSTREAM_REPLICAS: "3" })).streamReplicas).toBe(3);
   });
 
   it("lists every invalid variable at once", () => {
     try {
-      loadConfig("t", schema, { WORKER_CONCURRENCY: "lots", ACK_WAIT_SEC: "1", LOG_LEVEL: "loud" });
+      loadConfig("t", schema, { WORKER_CONCURRENCY: "lots", ACK_WAIT_SEC: "1", LOG_LEVEL: "loud", JETSTREAM_REPLICAS: "6" });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const issues = (err as ConfigError).issues.map((i) => i.split(":")[0]).sort();
-      expect(issues).toEqual(["ACK_WAIT_SEC", "LOG_LEVEL", "WORKER_CONCURRENCY"]);
+      expect(issues).toEqual(["ACK_WAIT_SEC", "JETSTREAM_REPLICAS", "LOG_LEVEL", "WORKER_CONCURRENCY"]);
     }
   });
 });

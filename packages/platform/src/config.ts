@@ -29,6 +29,12 @@ export const baseEnv = {
   NODE_ENV: z.enum(["development", "test", "staging", "production"]).default("development"),
   /** NATS servers, comma separated. The default is the embedded server `npm start` runs. */
   NATS_URL: z.string().min(1).default("nats://127.0.0.1:14222"),
+  /**
+   * Copies JetStream keeps of every stream, durable consumer and KV / Object Store bucket: 1 on a
+   * single server, 3 on a three-node cluster (survives the loss of any one node). At most the
+   * cluster's size; raising it later scales existing streams up at the next start.
+   */
+  JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Pretty, human-readable logs instead of JSON lines. */
   LOG_PRETTY: bool.default(false),
@@ -95,12 +101,16 @@ export const workerEnv = {
   STAGE_DEADLINE_SEC: z.coerce.number().int().min(1).default(1800),
 } as const;
 
-export type WorkerEnvConfig = { NODE_ENV?: string; STAGE_DEADLINE_SEC: number } & {
+export type WorkerEnvConfig = { NODE_ENV?: string; STAGE_DEADLINE_SEC: number; JETSTREAM_REPLICAS?: number } & {
   [K in Exclude<keyof typeof workerEnv, "STAGE_DEADLINE_SEC" | "MP4T_PROFILE">]?: number | undefined;
 } & { MP4T_PROFILE?: ProfileName | undefined };
 
 /** Per-lane worker settings for the selected profile, overrides applied; production refuses bad ones. */
-export type RuntimeSettings = { profile: ProfileName; lanes: Record<Lane, ResolvedLane>; deadlineMs: number; warnings: string[] };
+export type RuntimeSettings = {
+  profile: ProfileName; lanes: Record<Lane, ResolvedLane>; deadlineMs: number; warnings: string[];
+  /** `JETSTREAM_REPLICAS`: the replicas `ensureTopology` gives every stream at start. */
+  streamReplicas: number;
+};
 
 export function workerSettings(c: WorkerEnvConfig): RuntimeSettings {
   const name = selectProfile(c);
@@ -113,7 +123,7 @@ export function workerSettings(c: WorkerEnvConfig): RuntimeSettings {
       recycleJobs: c.WORKER_RECYCLE_JOBS, recycleRssMb: c.WORKER_RECYCLE_RSS_MB,
       batchEvery: c.WORKER_BATCH_EVERY, pollMs: c.LANE_POLL_MS,
     });
-    return { profile: name, lanes: p.lanes, deadlineMs: c.STAGE_DEADLINE_SEC * 1000, warnings: p.problems };
+    return { profile: name, lanes: p.lanes, deadlineMs: c.STAGE_DEADLINE_SEC * 1000, warnings: p.problems, streamReplicas: c.JETSTREAM_REPLICAS ?? 1 };
   } catch (err) {
     if (err instanceof ProfileError) throw new ConfigError(`workers (${name} profile)`, err.issues);
     throw err;

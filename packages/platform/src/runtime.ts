@@ -83,7 +83,7 @@ export async function startServiceRuntime(opts: {
   for (const w of settings.warnings) opts.logger.warn({ profile: settings.profile }, `worker settings: ${w}`);
   const onRecycle = opts.onRecycle ?? (() => process.kill(process.pid, "SIGTERM"));
   const jsm = await jetstreamManager(opts.nc);
-  await ensureTopology(jsm);
+  await ensureTopology(jsm, { replicas: settings.streamReplicas });
   const js = jetstream(opts.nc);
   const workers = stages.map((stage) =>
     createWorker({

@@ -13,6 +13,10 @@ export type TopologyOptions = {
   duplicateWindowSec?: number;
   eventsMaxAgeSec?: number;
   deadLettersMaxAgeSec?: number;
+  /**
+   * Copies of each stream (`JETSTREAM_REPLICAS`); durable consumers inherit it. New streams get 1
+   * when unset, and existing ones keep theirs, so a tool or test never scales a cluster down.
+   */
   replicas?: number;
 };
 
@@ -55,7 +59,11 @@ export function streamConfigs(opts: TopologyOptions = {}): (Partial<StreamConfig
   ];
 }
 
-/** Creates or updates every stream. Safe to run from every replica at every start. */
+/**
+ * Creates or updates every stream. Safe to run from every replica at every start. An update may
+ * change the replica count: the cluster copies the stream to its new peers (or drops the extra
+ * ones) and moves its durable consumers along, while it keeps serving.
+ */
 export async function ensureTopology(jsm: JetStreamManager, opts: TopologyOptions = {}): Promise<void> {
   for (const cfg of streamConfigs(opts)) {
     try {
@@ -63,7 +71,8 @@ export async function ensureTopology(jsm: JetStreamManager, opts: TopologyOption
     } catch (err) {
       // 10058: the stream exists (another replica, or an earlier start); bring its config up to date.
       if (!(err instanceof JetStreamApiError) || err.code !== STREAM_NAME_IN_USE) throw err;
-      await jsm.streams.update(cfg.name, cfg);
+      const { num_replicas, ...rest } = cfg;
+      await jsm.streams.update(cfg.name, opts.replicas === undefined ? rest : { ...rest, num_replicas });
     }
   }
 }

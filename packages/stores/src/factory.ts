@@ -15,31 +15,36 @@ export const storesEnv = {
   JOB_STORE: z.enum(["nats", "mongodb"]).default("nats"),
   /** `nats` (embedded default: NATS Object Store) or `s3` (MinIO or any S3). */
   BLOB_STORE: z.enum(["nats", "s3"]).default("nats"),
-  /** JetStream replicas for KV and object buckets (3 in a NATS cluster). */
-  STORE_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** `mongodb://user:pass@host:27017/db`; required with JOB_STORE=mongodb. */
   MONGODB_URL: optional,
   /** Database name; the URL's, else `mp4t`. */
   MONGODB_DATABASE: optional,
+  /** Milliseconds to find the server, connect, get a pooled connection or get a reply before a call fails; overrides the URL's settings. */
+  MONGODB_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** S3 API base URL, e.g. `http://minio:9000`; required with BLOB_STORE=s3, as are the keys. */
   S3_ENDPOINT: z.url().optional(),
   S3_ACCESS_KEY: optional,
   S3_SECRET_KEY: optional,
   S3_BUCKET: z.string().min(3).default("mp4t-blobs"),
   S3_REGION: optional,
+  /** Milliseconds an S3 request may go without moving data; also the whole limit for stat, list, delete and a get's start. */
+  S3_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 } as const;
 
 export type StoresConfig = {
   JOB_STORE: "nats" | "mongodb";
   BLOB_STORE: "nats" | "s3";
-  STORE_REPLICAS: number;
+  /** Replicas of the KV and object buckets: `JETSTREAM_REPLICAS` of the platform's `baseEnv`. */
+  JETSTREAM_REPLICAS: number;
   MONGODB_URL?: string | undefined;
   MONGODB_DATABASE?: string | undefined;
+  MONGODB_TIMEOUT_MS?: number | undefined;
   S3_ENDPOINT?: string | undefined;
   S3_ACCESS_KEY?: string | undefined;
   S3_SECRET_KEY?: string | undefined;
   S3_BUCKET?: string | undefined;
   S3_REGION?: string | undefined;
+  S3_TIMEOUT_MS?: number | undefined;
 };
 
 export type Stores = { jobs: JobStore; blobs: BlobStore; close(): Promise<void> };
@@ -61,16 +66,20 @@ export async function createStores(nc: NatsConnection, cfg: StoresConfig): Promi
   const missing = missingSettings(cfg);
   if (missing.length) throw new ConfigError("stores", missing);
   const jobs = cfg.JOB_STORE === "mongodb"
-    ? await createMongoJobStore({ url: cfg.MONGODB_URL!, ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}) })
-    : await createNatsKvJobStore(nc, { replicas: cfg.STORE_REPLICAS });
+    ? await createMongoJobStore({
+      url: cfg.MONGODB_URL!, ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}),
+      ...(cfg.MONGODB_TIMEOUT_MS ? { timeoutMs: cfg.MONGODB_TIMEOUT_MS } : {}),
+    })
+    : await createNatsKvJobStore(nc, { replicas: cfg.JETSTREAM_REPLICAS });
   let blobs: BlobStore;
   try {
     blobs = cfg.BLOB_STORE === "s3"
       ? await createS3BlobStore({
         endpoint: cfg.S3_ENDPOINT!, accessKey: cfg.S3_ACCESS_KEY!, secretKey: cfg.S3_SECRET_KEY!,
         bucket: cfg.S3_BUCKET ?? "mp4t-blobs", ...(cfg.S3_REGION ? { region: cfg.S3_REGION } : {}),
+        ...(cfg.S3_TIMEOUT_MS ? { timeoutMs: cfg.S3_TIMEOUT_MS } : {}),
       })
-      : await createNatsObjectBlobStore(nc, { replicas: cfg.STORE_REPLICAS });
+      : await createNatsObjectBlobStore(nc, { replicas: cfg.JETSTREAM_REPLICAS });
   } catch (err) {
     await jobs.close();
     throw err;

@@ -8,7 +8,7 @@ import type { GatewayConfig } from "./config.ts";
 
 /** Wires the gateway: topology, stores, publisher, admin seed, HTTP listener, discovery. */
 export async function startGateway({ config, logger, nc }: { config: GatewayConfig; logger: Logger; nc: NatsConnection }) {
-  await ensureTopology(await jetstreamManager(nc));
+  await ensureTopology(await jetstreamManager(nc), { replicas: config.JETSTREAM_REPLICAS });
   const stores = await createStores(nc, config);
   const publisher = createPublisher(jetstream(nc), { service: "gateway" });
   const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });

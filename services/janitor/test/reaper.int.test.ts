@@ -23,7 +23,7 @@ beforeAll(async () => {
   });
   janitor = await startJanitor({ config, logger: silentLogger(), nc: await nats.connect() });
   jsm = await jetstreamManager(nc);
-  stores = await createStores(nc, { JOB_STORE: "nats", BLOB_STORE: "nats", STORE_REPLICAS: 1 });
+  stores = await createStores(nc, { JOB_STORE: "nats", BLOB_STORE: "nats", JETSTREAM_REPLICAS: 1 });
 });
 afterAll(async () => {
   await janitor?.stop(1000);
