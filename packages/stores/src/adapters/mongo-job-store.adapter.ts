@@ -31,11 +31,29 @@ const toUser = ({ _id, emailKey: _key, ...user }: UserDoc) => User.parse(user);
 /**
  * Job store on MongoDB (or any MongoDB-wire server): the production adapter. Connects and creates
  * its indexes before resolving; fails with SERVICE_UNAVAILABLE if the server cannot be reached.
- * Add `?serverSelectionTimeoutMS=...` to the URL to fail sooner than the driver's 30 s.
  */
-export async function createMongoJobStore(opts: { url: string; database?: string }): Promise<JobStore> {
-  // ignoreUndefined: an optional field left undefined must be absent, not null (the schema rejects null).
-  const client = new MongoClient(opts.url, { ignoreUndefined: true, appName: "mp4t" });
+export async function createMongoJobStore(opts: {
+  url: string;
+  database?: string;
+  /**
+   * Default 30 s, replacing the URL's timeout settings: how long to look for a usable server, to
+   * connect, to wait for a pooled connection, and to wait on a socket for a reply. The driver
+   * waits on a socket forever by default, so a server that accepts connections and never answers
+   * would hang a call; and without the pool limit, calls queued behind connections that are
+   * timing out two at a time wait many limits. Every query here is short: one limit fits all.
+   */
+  timeoutMs?: number;
+}): Promise<JobStore> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const client = new MongoClient(opts.url, {
+    // An optional field left undefined must be absent, not null (the schema rejects null).
+    ignoreUndefined: true,
+    appName: "mp4t",
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: timeoutMs,
+    waitQueueTimeoutMS: timeoutMs,
+  });
   try {
     await client.connect();
   } catch (err) {

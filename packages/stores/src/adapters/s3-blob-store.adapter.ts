@@ -1,9 +1,10 @@
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import { AsyncLocalStorage } from "node:async_hooks";
+import * as http from "node:http";
+import * as https from "node:https";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import { RetryableError } from "@mp4t/platform";
-import { Client } from "minio";
+import { Client, type ClientOptions } from "minio";
 import type { BlobInfo, BlobStore } from "../ports.ts";
 
 export type S3BlobStoreOptions = {
@@ -18,6 +19,12 @@ export type S3BlobStoreOptions = {
    * allows 10 000 parts, so the default 16 MiB caps one object at ~156 GiB. Minimum 5 MiB.
    */
   partSize?: number;
+  /**
+   * Time limit per S3 request, default 30 s: a connection with no bytes moving for this long is
+   * dropped (uploads and downloads may run longer as long as data flows), and a request that
+   * carries no object data (stat, list, delete, the start of a get) must finish within it.
+   */
+  timeoutMs?: number;
 };
 
 const MIB = 1024 * 1024;
@@ -29,6 +36,36 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOST
 type S3ErrorLike = Error & { code?: string; errors?: unknown[] };
 
 const isMissing = (err: unknown) => MISSING_CODES.has((err as S3ErrorLike)?.code ?? "");
+/** Coded ETIMEDOUT, so it maps to SERVICE_UNAVAILABLE like a refused connection. */
+const timedOut = (message: string) => Object.assign(new Error(message), { code: "ETIMEDOUT" });
+
+/** The deadline of the bounded operation running in this async context, read by the transport. */
+const deadlines = new AsyncLocalStorage<AbortSignal>();
+
+/**
+ * node:http(s) request with the time limits the minio client has no option for (minio-js#722).
+ * Watches the socket itself: a request's own "timeout" event fires only once per request.
+ */
+function limitedTransport(base: typeof http | typeof https, idleMs: number): NonNullable<ClientOptions["transport"]> {
+  const request = (opts: http.RequestOptions, cb?: (res: http.IncomingMessage) => void) => {
+    const signal = deadlines.getStore();
+    const req = base.request(signal ? { ...opts, signal } : opts, cb);
+    let res: http.IncomingMessage | undefined;
+    req.once("response", (r: http.IncomingMessage) => (res = r));
+    req.on("socket", (socket) => {
+      const onIdle = () => {
+        // Body bytes waiting, or a paused body: our reader is holding back the download, not S3.
+        if (res && (res.readableLength > 0 || res.isPaused())) socket.setTimeout(idleMs);
+        else (res ?? req).destroy(timedOut(`no data moved for ${idleMs} ms`)); // res: the body's reader sees why
+      };
+      socket.setTimeout(idleMs);
+      socket.on("timeout", onIdle);
+      req.once("close", () => socket.off("timeout", onIdle));
+    });
+    return req;
+  };
+  return { request: request as typeof http.request };
+}
 
 /**
  * Blob store on MinIO or any S3. Streams both ways: puts read the source a part at a time into a
@@ -40,7 +77,8 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<BlobS
   const useSSL = url.protocol === "https:";
   const region = opts.region ?? "us-east-1";
   const partSize = Math.max(opts.partSize ?? 16 * MIB, 5 * MIB);
-  const agent = useSSL ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const agent = useSSL ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const client = new Client({
     endPoint: url.hostname,
     port: url.port ? Number(url.port) : useSSL ? 443 : 80,
@@ -49,6 +87,7 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<BlobS
     secretKey: opts.secretKey,
     region,
     pathStyle: true,
+    transport: limitedTransport(useSSL ? https : http, timeoutMs),
     transportAgent: agent,
     // The worker runner retries whole stages with backoff; the client's own retry only adds console noise.
     retryOptions: { disableRetry: true },
@@ -62,9 +101,28 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<BlobS
     const down = codes.some((c) => c && NETWORK_CODES.has(c)) || /^Request failed after \d+ retries/.test(e?.message ?? "");
     return down ? new RetryableError("SERVICE_UNAVAILABLE", `S3 at ${opts.endpoint} is unreachable: ${e.message || e.code}`, { cause: err }) : err;
   };
-  const guard = async <T>(op: () => Promise<T>): Promise<T> => {
+  /** Runs op with a deadline: its requests are aborted, and it fails, once timeoutMs has passed. */
+  const bounded = async <T>(op: () => Promise<T>): Promise<T> => {
+    const ac = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = timedOut(`no answer within ${timeoutMs} ms`);
+        ac.abort(err);
+        reject(err);
+      }, timeoutMs);
+    });
     try {
-      return await op();
+      // The race settles even if some step of op holds no request the abort could end.
+      return await Promise.race([deadlines.run(ac.signal, op), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  /** Maps failures to SERVICE_UNAVAILABLE; bounded unless it moves object data (only the idle limit applies then). */
+  const guard = async <T>(op: () => Promise<T>, deadline = true): Promise<T> => {
+    try {
+      return await (deadline ? bounded(op) : op());
     } catch (err) {
       throw unreachable(err);
     }
@@ -101,7 +159,7 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<BlobS
         await client.putObject(bucket, key, part, part.length, headers);
         return part.length;
       }
-      uploadId = await client.initiateNewMultipartUpload(bucket, key, headers);
+      uploadId = await bounded(() => client.initiateNewMultipartUpload(bucket, key, headers));
       const etags: { part: number; etag: string }[] = [];
       let total = 0;
       for (let n = 1; part.length > 0; n++) {
@@ -122,7 +180,7 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<BlobS
     } catch (err) {
       await reader.cancel(err).catch(() => undefined);
       // Leave no orphaned parts behind; a failure here only costs storage until a lifecycle rule.
-      if (uploadId) await client.abortMultipartUpload(bucket, key, uploadId).catch(() => undefined);
+      if (uploadId) await bounded(() => client.abortMultipartUpload(bucket, key, uploadId!)).catch(() => undefined);
       throw err === sourceError ? err : unreachable(err);
     }
   };
@@ -165,6 +223,9 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<BlobS
       // Another replica created it first.
       if ((err as S3ErrorLike).code !== "BucketAlreadyOwnedByYou") throw err;
     }
+  }).catch((err: unknown) => {
+    agent.destroy(); // a store that fails to start keeps no sockets open
+    throw err;
   });
 
   return {
@@ -172,7 +233,7 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<BlobS
       const headers = { "Content-Type": meta?.contentType ?? "application/octet-stream" };
       if (!(body instanceof Uint8Array)) return { key, size: await putStream(key, body, headers) };
       const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-      await guard(() => client.putObject(bucket, key, buf, buf.length, headers));
+      await guard(() => client.putObject(bucket, key, buf, buf.length, headers), false);
       return { key, size: buf.length };
     },
     async get(key) {
@@ -183,7 +244,7 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<BlobS
     async getBytes(key) {
       const r = await open(key);
       if (!r) return null;
-      const chunks = await guard(() => r.toArray() as Promise<Buffer[]>);
+      const chunks = await guard(() => r.toArray() as Promise<Buffer[]>, false);
       const b = Buffer.concat(chunks);
       return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     },
