@@ -53,4 +53,30 @@ describe("NATS KV and Object Store on a cluster", () => {
       await nc2.close();
     }
   });
+
+  it("raise existing buckets to JETSTREAM_REPLICAS at the next start, keeping their data", async () => {
+    await using cluster = await startNatsCluster(3);
+    const nc = await cluster.connect();
+    try {
+      const jsm = await jetstreamManager(nc);
+      const job = sampleJob(newId());
+      const first = await createStores(nc, { ...config, JETSTREAM_REPLICAS: 1 });
+      await first.jobs.createJob(job);
+      await first.close();
+      for (const name of BUCKET_STREAMS) expect((await jsm.streams.info(name)).config.num_replicas, name).toBe(1);
+
+      const second = await createStores(nc, config);
+      try {
+        for (const name of BUCKET_STREAMS) {
+          const si = await pollUntil(() => jsm.streams.info(name), (i) => current(i) === 3, `3 current copies of ${name}`);
+          expect(si.config.num_replicas, name).toBe(3);
+        }
+        expect(await second.jobs.getJob({ userId: job.userId, jobId: job.id })).toEqual(job);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await nc.close();
+    }
+  });
 });
