@@ -5,7 +5,7 @@ export { createLogger } from "./logger.ts";
 export type { Logger } from "./logger.ts";
 export { newId } from "./ids.ts";
 export { connectNats } from "./nats.ts";
-export { ensureTopology, streamConfigs, ensureFairConsumers, describeLanes } from "./topology.ts";
+export { ensureTopology, streamConfigs, ensureFairConsumers, describeLanes, STREAM_MAX_CONSUMERS } from "./topology.ts";
 export type { TopologyOptions, FairConsumer, LaneView } from "./topology.ts";
 export { PROFILES, PROFILE_NAMES, resolveProfile, selectProfile, applyOverrides, laneProblems, ProfileError } from "./profiles.ts";
 export type { ProfileName, LaneSettings, ResolvedLane, ResolvedProfile, WorkerOverrides } from "./profiles.ts";

@@ -20,6 +20,15 @@ export type TopologyOptions = {
   replicas?: number;
 };
 
+/**
+ * Consumers a stream may hold. Every Object Store read, KV key listing, SSE client and job watcher
+ * makes a short-lived consumer that the client leaves to expire after 5 minutes of inactivity, and
+ * nats-server 2.15 caps a stream at 1000 consumers unless the stream sets its own limit (an unset
+ * or -1 limit no longer means unlimited). At ~6 blob reads per job that cap stopped the system at
+ * ~0.6 jobs/s under the 1000-user load test. Set on the events, dead-letter and bucket streams.
+ */
+export const STREAM_MAX_CONSUMERS = 1_000_000;
+
 /** Work-queue limits per lane; critical work is small and frequent, low work is housekeeping. */
 const LANE_MAX_MSGS: Record<Lane, number> = { critical: 1_000_000, high: 5_000_000, default: 1_000_000, low: 100_000 };
 
@@ -44,6 +53,7 @@ export function streamConfigs(opts: TopologyOptions = {}): (Partial<StreamConfig
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: nanos((opts.eventsMaxAgeSec ?? 7 * 86_400) * 1000),
+      max_consumers: STREAM_MAX_CONSUMERS,
       duplicate_window,
       num_replicas: replicas,
     },
@@ -53,6 +63,7 @@ export function streamConfigs(opts: TopologyOptions = {}): (Partial<StreamConfig
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: nanos((opts.deadLettersMaxAgeSec ?? 30 * 86_400) * 1000),
+      max_consumers: STREAM_MAX_CONSUMERS,
       duplicate_window,
       num_replicas: replicas,
     },

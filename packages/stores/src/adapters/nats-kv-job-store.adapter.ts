@@ -4,7 +4,7 @@ import { AppError } from "@mp4t/platform";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JobPage, JobRef, JobStore, ListJobsQuery } from "../ports.ts";
-import { ensureBucketReplicas } from "./bucket-replicas.ts";
+import { ensureBucketStream } from "./bucket-stream.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
 const enc = (v: unknown) => JSON.stringify(v);
@@ -17,7 +17,7 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
   const prefix = opts.prefix ?? "mp4t";
   const users: KV = await kvm.create(`${prefix}-users`, { history: 1, replicas: opts.replicas ?? 1 });
   const jobs: KV = await kvm.create(`${prefix}-jobs`, { history: 1, replicas: opts.replicas ?? 1 });
-  for (const b of ["users", "jobs"]) await ensureBucketReplicas(nc, `KV_${prefix}-${b}`, opts.replicas);
+  for (const b of ["users", "jobs"]) await ensureBucketStream(nc, `KV_${prefix}-${b}`, opts.replicas);
 
   const readJob = async (key: string) => {
     const e = await jobs.get(key);

@@ -1,14 +1,14 @@
 import { Objm, type ObjectStore } from "@nats-io/obj";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { BlobInfo, BlobStore } from "../ports.ts";
-import { ensureBucketReplicas } from "./bucket-replicas.ts";
+import { ensureBucketStream } from "./bucket-stream.ts";
 
 /** Blob store on NATS Object Store: the embedded default. Objects are chunked, streamed both ways. */
 export async function createNatsObjectBlobStore(nc: NatsConnection, opts: { bucket?: string; replicas?: number } = {}): Promise<BlobStore> {
   const objm = new Objm(nc);
   const bucket = opts.bucket ?? "mp4t-blobs";
   const os: ObjectStore = await objm.create(bucket, { replicas: opts.replicas ?? 1 });
-  await ensureBucketReplicas(nc, `OBJ_${bucket}`, opts.replicas);
+  await ensureBucketStream(nc, `OBJ_${bucket}`, opts.replicas);
 
   const list = async (prefix: string): Promise<BlobInfo[]> =>
     (await os.list()).filter((o) => !o.deleted && o.name.startsWith(prefix)).map((o) => ({ key: o.name, size: o.size }));

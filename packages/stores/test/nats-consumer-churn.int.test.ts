@@ -1,0 +1,40 @@
+/**
+ * Every Object Store read and KV key listing makes a consumer that nats.js leaves to expire after
+ * 5 minutes, and nats-server 2.15 caps a stream at 1000 consumers unless the stream raises it. The
+ * 1000-user load test hit that cap ("maximum consumers limit reached") and failed 83% of its jobs.
+ * Here more than 1000 of each run back to back, against the real server, and all must succeed.
+ */
+import { newId, STREAM_MAX_CONSUMERS } from "@mp4t/platform";
+import { sampleJob } from "@mp4t/stores/conformance";
+import { startNats } from "@mp4t/testing";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { describe, expect, it } from "vitest";
+import { createNatsKvJobStore, createNatsObjectBlobStore } from "../src/index.ts";
+
+const READS = 1100;
+
+describe("NATS stores under consumer churn", () => {
+  it(`serve ${READS} blob reads and ${READS} job listings within the consumers' 5-minute life`, async () => {
+    await using nats = await startNats();
+    const nc = await nats.connect();
+    try {
+      const [blobs, jobs] = [await createNatsObjectBlobStore(nc), await createNatsKvJobStore(nc)];
+      const bytes = new TextEncoder().encode("read me again");
+      await blobs.put("jobs/x/upload", bytes);
+      const job = sampleJob(newId());
+      await jobs.createJob(job);
+
+      for (let i = 0; i < READS; i++) expect(await blobs.getBytes("jobs/x/upload")).toEqual(bytes);
+      for (let i = 0; i < READS; i++) expect((await jobs.listJobs(job.userId, { limit: 10 })).items.map((j) => j.id)).toEqual([job.id]);
+
+      const jsm = await jetstreamManager(nc);
+      for (const name of ["OBJ_mp4t-blobs", "KV_mp4t-jobs", "KV_mp4t-users"]) {
+        expect((await jsm.streams.info(name)).config.max_consumers, name).toBe(STREAM_MAX_CONSUMERS);
+      }
+      // The reads' consumers are still there: without the raised limit the 1001st would have failed.
+      expect((await jsm.streams.info("OBJ_mp4t-blobs")).state.consumer_count).toBeGreaterThan(1000);
+    } finally {
+      await nc.close();
+    }
+  }, 120_000);
+});
