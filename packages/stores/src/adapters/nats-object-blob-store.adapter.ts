@@ -1,7 +1,54 @@
-import { Objm, type ObjectStore } from "@nats-io/obj";
+import { createHash } from "node:crypto";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { Objm, type ObjectInfo, type ObjectStore } from "@nats-io/obj";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { BlobInfo, BlobStore } from "../ports.ts";
 import { ensureBucketStream } from "./bucket-stream.ts";
+
+/** Chunks fetched per direct-get request (the client's default chunk is 128 KiB: 4 MiB a request). */
+const CHUNKS_PER_REQUEST = 32;
+
+/**
+ * An object's content read with batched direct gets of its chunk subject, checked against its
+ * SHA-256. nats.js's own `get` reads through a push consumer that it leaves on the server for
+ * 5 minutes after every read: server memory, and a stream's consumer limit, grow with the read rate.
+ * Direct gets need no consumer (the bucket streams allow them; batches need nats-server 2.11+).
+ */
+function readObject(jsm: JetStreamManager, stream: string, bucket: string, info: ObjectInfo): ReadableStream<Uint8Array> {
+  const subject = `$O.${bucket}.C.${info.nuid}`;
+  const sha = createHash("sha256");
+  let seq = 1;
+  let chunks = 0;
+  let bytes = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (info.chunks === 0 && info.size === 0) return controller.close();
+      let got = 0;
+      try {
+        const batch = await jsm.direct.getBatch(stream, { seq, next_by_subj: subject, batch: Math.min(CHUNKS_PER_REQUEST, info.chunks - chunks) });
+        for await (const m of batch) {
+          got++;
+          seq = m.seq + 1;
+          chunks++;
+          bytes += m.data.length;
+          sha.update(m.data);
+          if (m.data.length > 0) controller.enqueue(m.data);
+        }
+      } catch (err) {
+        if (!/not found/i.test(String((err as Error)?.message))) throw err; // none left: checked below
+      }
+      if (chunks < info.chunks && got > 0) return; // more to come on the next pull
+      const digest = `SHA-256=${sha.digest("base64url")}`;
+      if (chunks !== info.chunks || bytes !== info.size) {
+        controller.error(new Error(`object ${info.name} is truncated: ${bytes} of ${info.size} bytes in ${chunks} of ${info.chunks} chunks`));
+      } else if (digest.replace(/=+$/, "") !== info.digest.replace(/=+$/, "")) {
+        controller.error(new Error(`object ${info.name} is corrupt: digest ${digest}, expected ${info.digest}`));
+      } else {
+        controller.close();
+      }
+    },
+  }, { highWaterMark: 0 });
+}
 
 /** Blob store on NATS Object Store: the embedded default. Objects are chunked, streamed both ways. */
 export async function createNatsObjectBlobStore(nc: NatsConnection, opts: { bucket?: string; replicas?: number } = {}): Promise<BlobStore> {
@@ -9,6 +56,12 @@ export async function createNatsObjectBlobStore(nc: NatsConnection, opts: { buck
   const bucket = opts.bucket ?? "mp4t-blobs";
   const os: ObjectStore = await objm.create(bucket, { replicas: opts.replicas ?? 1 });
   await ensureBucketStream(nc, `OBJ_${bucket}`, opts.replicas);
+  const jsm = await jetstreamManager(nc);
+  const open = async (key: string) => {
+    const info = await os.info(key);
+    if (!info || info.deleted) return null;
+    return readObject(jsm, `OBJ_${bucket}`, bucket, info);
+  };
 
   const list = async (prefix: string): Promise<BlobInfo[]> =>
     (await os.list()).filter((o) => !o.deleted && o.name.startsWith(prefix)).map((o) => ({ key: o.name, size: o.size }));
@@ -19,16 +72,11 @@ export async function createNatsObjectBlobStore(nc: NatsConnection, opts: { buck
       const info = body instanceof Uint8Array ? await os.putBlob(m, body) : await os.put(m, body);
       return { key, size: info.size };
     },
-    async get(key) {
-      const r = await os.get(key);
-      if (!r) return null;
-      // Surface a corrupt or truncated object as a stream error rather than silently short data.
-      void r.error.then((e) => e && r.data.cancel(e).catch(() => undefined));
-      return r.data;
-    },
+    // A corrupt or truncated object is a stream error, never silently short data.
+    get: open,
     async getBytes(key) {
-      const b = await os.getBlob(key);
-      return b && new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      const data = await open(key);
+      return data && new Uint8Array(await new Response(data).arrayBuffer());
     },
     async stat(key) {
       const info = await os.info(key);
