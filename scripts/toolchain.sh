@@ -6,8 +6,8 @@
 #   - Debian packages: ffmpeg, pocketsphinx (+ en-us model, test data), sox, espeak-ng
 #   - nats-server (JetStream, KV, Object Store, priority groups) built with `go install`
 #   - for the tests only (MP4T_TEST_TOOLS=1, set by `npm test`): Jaeger v2 (OTLP in, query API
-#     out) built with `go build`, MinIO and FerretDB v1 (the production stores' test servers),
-#     k6 (load tests), Debian chromium for the browser test, test speech data
+#     out) built with `go build`, versitygw and FerretDB v1 (the production stores' test servers),
+#     Debian chromium for the browser test, test speech data
 #   - the workspace's dependencies (pnpm install --frozen-lockfile)
 # Shared tools live in $MP4T_TOOLS (default ~/.cache/mp4t) so every clone reuses them.
 set -euo pipefail
@@ -19,9 +19,8 @@ PNPM_VERSION=10.34.8
 NATS_SERVER_VERSION=v2.15.2
 # Jaeger v2 (cmd/jaeger) is released from the Go module's v1.x tags: v1.76.0 is Jaeger v2.13.
 JAEGER_VERSION=v1.76.0
-MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+VERSITYGW_VERSION=v1.8.0
 FERRETDB_VERSION=v1.24.2
-K6_VERSION=v1.8.1
 TEST_TOOLS=${MP4T_TEST_TOOLS:-0}
 APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us)
 [ "$TEST_TOOLS" = 1 ] && APT_PACKAGES+=(pocketsphinx-testdata sox espeak-ng chromium)
@@ -101,11 +100,10 @@ if [ "$TEST_TOOLS" = 1 ]; then
   go_build_main "$JAEGER_BIN" github.com/jaegertracing/jaeger "$JAEGER_VERSION" ./cmd/jaeger
   ln -sf "$JAEGER_BIN" "$TOOLS/bin/jaeger"
 
-  # MinIO (the S3 blob store's tests). It publishes no module tags; MINIO_VERSION is the newest
-  # commit the Go proxy serves.
-  MINIO_BIN="$TOOLS/minio-${MINIO_VERSION##*-}/minio"
-  go_install "$MINIO_BIN" "github.com/minio/minio@$MINIO_VERSION"
-  ln -sf "$MINIO_BIN" "$TOOLS/bin/minio"
+  # versitygw (Apache-2.0): an S3 gateway over a directory, the S3 blob store's test server.
+  VERSITYGW_BIN="$TOOLS/versitygw-$VERSITYGW_VERSION/versitygw"
+  go_install "$VERSITYGW_BIN" "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+  ln -sf "$VERSITYGW_BIN" "$TOOLS/bin/versitygw"
 
   # FerretDB v1 (MongoDB wire protocol on SQLite; the MongoDB job store's tests). A `go install`ed
   # binary panics at start: it reads its version from build/version/version.txt, which only
@@ -115,11 +113,6 @@ if [ "$TEST_TOOLS" = 1 ]; then
     "echo $FERRETDB_VERSION > build/version/version.txt"
   ln -sf "$FERRETDB_BIN" "$TOOLS/bin/ferretdb"
 
-  # k6 (load tests: tests/load, bench/k6.bench.ts): a separate tool driving the HTTP API; nothing
-  # of it is linked into our code.
-  K6_BIN="$TOOLS/k6-$K6_VERSION/k6"
-  go_install "$K6_BIN" "go.k6.io/k6@$K6_VERSION"
-  ln -sf "$K6_BIN" "$TOOLS/bin/k6"
 fi
 
 # --- workspace dependencies -------------------------------------------------------
