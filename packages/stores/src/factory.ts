@@ -1,4 +1,4 @@
-import { ConfigError } from "@mp4t/platform";
+import { ConfigError, selectProfile } from "@mp4t/platform";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { createMongoJobStore } from "./adapters/mongo-job-store.adapter.ts";
@@ -6,6 +6,7 @@ import { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";
 import { createNatsObjectBlobStore } from "./adapters/nats-object-blob-store.adapter.ts";
 import { createS3BlobStore } from "./adapters/s3-blob-store.adapter.ts";
 import type { BlobStore, JobStore } from "./ports.ts";
+import { storesSecurityProblems } from "./store-security.ts";
 
 const optional = z.string().min(1).optional();
 
@@ -32,6 +33,9 @@ export const storesEnv = {
 } as const;
 
 export type StoresConfig = {
+  /** The profile decides whether unsafe credentials are refused (production) or allowed. */
+  NODE_ENV?: string | undefined;
+  MP4T_PROFILE?: string | undefined;
   JOB_STORE: "nats" | "mongodb";
   BLOB_STORE: "nats" | "s3";
   /** Replicas of the KV and object buckets: `JETSTREAM_REPLICAS` of the platform's `baseEnv`. */
@@ -65,6 +69,8 @@ function missingSettings(cfg: StoresConfig): string[] {
 export async function createStores(nc: NatsConnection, cfg: StoresConfig): Promise<Stores> {
   const missing = missingSettings(cfg);
   if (missing.length) throw new ConfigError("stores", missing);
+  const unsafe = selectProfile(cfg) === "production" ? storesSecurityProblems(cfg) : [];
+  if (unsafe.length) throw new ConfigError("stores (production refuses unsafe settings)", unsafe);
   const jobs = cfg.JOB_STORE === "mongodb"
     ? await createMongoJobStore({
       url: cfg.MONGODB_URL!, ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}),

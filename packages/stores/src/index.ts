@@ -5,6 +5,7 @@ export { putJson, getJson, downloadToFile, uploadFile } from "./blob-helpers.ts"
 export { createJobLifecycle, STAGE_PROGRESS } from "./job-lifecycle.ts";
 export type { JobLifecycle } from "./job-lifecycle.ts";
 export { storesEnv, createStores } from "./factory.ts";
+export { storesSecurityProblems } from "./store-security.ts";
 export type { StoresConfig } from "./factory.ts";
 export { createMongoJobStore } from "./adapters/mongo-job-store.adapter.ts";
 export { createS3BlobStore } from "./adapters/s3-blob-store.adapter.ts";
