@@ -5,18 +5,11 @@ import {
 import type { JsMsg } from "@nats-io/jetstream";
 import { backoffMs } from "./backoff.ts";
 import { AppError, PermanentError, RetryableError, errorMessage } from "./errors.ts";
+import { isTransportOutage } from "./transport-outage.ts";
 import type { WorkerOptions, WorkerOutcome, WorkerStats } from "./worker.ts";
 
 const OUTAGE_DELIVERY_FACTOR = 4;
 const OUTAGE_MIN_DELAY_MS = 5_000;
-
-/** Errors nats.js raises while the server is unreachable or restarting. */
-function isNatsOutage(err: unknown): boolean {
-  for (let e = err; e instanceof Error; e = e.cause) {
-    if (["TimeoutError", "ConnectionError", "ClosedConnectionError", "NoRespondersError", "RequestError", "DrainingConnectionError"].includes(e.name)) return true;
-  }
-  return false;
-}
 
 export type InFlight = Map<JsMsg, { ac: AbortController; done: Promise<void> }>;
 
@@ -113,7 +106,7 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
       const error = err instanceof AppError ? err : new RetryableError("INTERNAL", errorMessage(err), { cause: err });
       // A NATS outage (server restart, network) fails every handler at once; it is nobody's
       // fault in the message, so it gets more attempts and a longer pause before giving up.
-      const outage = isNatsOutage(err);
+      const outage = isTransportOutage(err);
       if (!(error instanceof RetryableError)) {
         await giveUp(m, msg, error);
       } else if (deliveries >= opts.maxDeliver * (outage ? OUTAGE_DELIVERY_FACTOR : 1)) {
