@@ -9,7 +9,7 @@ import { onShutdown } from "./runtime.ts";
 import { startTelemetry, type TelemetryConfig } from "./telemetry.ts";
 
 type BaseConfig = TelemetryConfig & {
-  NATS_URL: string; LOG_LEVEL: string; LOG_PRETTY: boolean; SHUTDOWN_GRACE_SEC: number;
+  NATS_URL: string; LOG_LEVEL: string; LOG_PRETTY?: boolean | undefined; SHUTDOWN_GRACE_SEC: number;
   METRICS_PORT?: number | undefined; METRICS_HOST: string;
 };
 
