@@ -2,7 +2,7 @@
 // docker compose itself uses) for one profile and env file, validates it against the compose-spec
 // schema, and prints the resolved project as JSON. tests/deploy runs it for every profile.
 //
-//	compose-check -file docker-compose.yml -env-file deploy/compose/staging.env -profile staging
+//	compose-check -file docker-compose.yml -env-file deploy/compose/staging.env -profile staging [-project-dir .]
 //
 // Variables come from the env file and this process's environment (the shell wins, as in
 // compose). Any load, interpolation or schema error exits 1 with compose's own message.
@@ -23,21 +23,25 @@ func main() {
 	file := flag.String("file", "docker-compose.yml", "compose file")
 	envFile := flag.String("env-file", "", "compose env file (--env-file)")
 	profile := flag.String("profile", "", "compose profile (--profile)")
+	projectDir := flag.String("project-dir", "", "project directory (--project-directory); default: the file's")
 	flag.Parse()
-	if err := run(*file, *envFile, *profile); err != nil {
+	if err := run(*file, *envFile, *profile, *projectDir); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(file, envFile, profile string) error {
+func run(file, envFile, profile, projectDir string) error {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return err
 	}
+	if projectDir == "" {
+		projectDir = filepath.Dir(abs)
+	}
 	opts := []cli.ProjectOptionsFn{
 		cli.WithName("mp4totext"),
-		cli.WithWorkingDirectory(filepath.Dir(abs)),
+		cli.WithWorkingDirectory(projectDir),
 		cli.WithOsEnv,
 		cli.WithInterpolation(true),
 		cli.WithResolvedPaths(true),
