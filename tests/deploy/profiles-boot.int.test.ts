@@ -26,7 +26,14 @@ async function bootJanitor(env: NodeJS.ProcessEnv) {
       exited.then(() => false),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 30_000).unref()),
     ]);
-    return { started, out: () => out, stop: async () => { child.kill("SIGTERM"); return (await exited)[0]; } };
+    return {
+      started, out: () => out,
+      async stop() {
+        child.kill("SIGTERM");
+        const [code, signal] = await exited;
+        return code ?? signal;
+      },
+    };
   } catch (err) {
     child.kill("SIGKILL");
     throw err;
