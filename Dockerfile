@@ -33,6 +33,9 @@ COPY tests/package.json tests/
 RUN pnpm install --frozen-lockfile --prod --reporter=append-only
 
 FROM base AS runtime
+LABEL org.opencontainers.image.title="mp4totext" \
+  org.opencontainers.image.description="MP4toText services (gateway, ingest, transcriber, diarizer, enhancer, janitor); MP4T_SERVICE picks one" \
+  org.opencontainers.image.licenses="MIT"
 # ffmpeg demuxes and resamples uploads (ingest); pocketsphinx is the local speech engine
 # (transcriber); tini reaps zombies (ffmpeg children) and forwards SIGTERM, so services drain.
 RUN apt-get update \
