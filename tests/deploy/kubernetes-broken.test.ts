@@ -34,7 +34,7 @@ describe("kube-check refuses a broken field", () => {
     ["a misspelt NetworkPolicy selector", "base/networkpolicies.yaml", "  podSelector: {}", "  podSelectr: {}", /NetworkPolicy mp4t\/default-deny-ingress.*podSelectr/],
     ["a misspelt Service field", "base/nats.yaml", "publishNotReadyAddresses: true\n  selector:\n    app.kubernetes.io/name: nats\n  ports:\n    - { name: client", "publishNotReadyAdresses: true\n  selector:\n    app.kubernetes.io/name: nats\n  ports:\n    - { name: client", /Service mp4t\/nats-headless.*publishNotReadyAdresses/],
     ["a misspelt ScaledObject field", "overlays/production/scaling.yaml", "minReplicaCount: 5", "minReplicaCont: 5", /ScaledObject mp4t\/transcriber.*minReplicaCont/],
-    ["a misspelt nats-jetstream trigger parameter", "base/keda.yaml", 'lagThreshold: "8"', 'lagThreshhold: "8"', /ScaledObject mp4t\/ingest.*lagThreshhold/],
+    ["a misspelt nats-jetstream trigger parameter", "base/keda-ingest.yaml", 'lagThreshold: "8"', 'lagThreshhold: "8"', /ScaledObject mp4t\/ingest.*lagThreshhold/],
     ["a kind nothing decodes", "base/namespace.yaml", "kind: ServiceAccount", "kind: ServiceAcount", /ServiceAcount/],
   ])("%s", (_what, file, from, to, message) => {
     const run = renderEdited(file, from, to);
