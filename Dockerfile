@@ -1,9 +1,54 @@
-# One image for every service; the command picks the service (see docker-compose.yml).
-FROM node:24-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg pocketsphinx pocketsphinx-en-us \
-  && rm -rf /var/lib/apt/lists/* && npm install -g pnpm@10.34.8
-WORKDIR /app
-COPY . .
-RUN pnpm install --frozen-lockfile --prod=false
+# syntax=docker/dockerfile:1
+# One image for the six services; MP4T_SERVICE (or the first argument) picks which one runs:
+#   docker build -t mp4totext:dev .
+#   docker run --rm -e MP4T_SERVICE=gateway -e NATS_URL=... mp4totext:dev
+# Stages: base (Node 24 on Debian bookworm) -> deps (production dependencies from the lockfile and
+# the workspace manifests only, so a source change reuses the cached install) -> runtime (Debian
+# ffmpeg, pocketsphinx and tini, the installed dependencies, then the source; non-root).
+# Services run their TypeScript directly (Node 24 strips types): there is no build step.
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS base
 ENV NODE_ENV=production
-ENTRYPOINT ["node"]
+WORKDIR /app
+
+FROM base AS deps
+ARG PNPM_VERSION=10.34.8
+RUN npm install -g "pnpm@${PNPM_VERSION}" --no-audit --no-fund --loglevel=error
+# Only what decides the install: a change to any source file leaves this layer cached.
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY contracts/package.json contracts/
+COPY packages/platform/package.json packages/platform/
+COPY packages/stores/package.json packages/stores/
+COPY packages/testing/package.json packages/testing/
+COPY packages/transcript/package.json packages/transcript/
+COPY services/gateway/package.json services/gateway/
+COPY services/ingest/package.json services/ingest/
+COPY services/transcriber/package.json services/transcriber/
+COPY services/diarizer/package.json services/diarizer/
+COPY services/enhancer/package.json services/enhancer/
+COPY services/janitor/package.json services/janitor/
+COPY tests/package.json tests/
+RUN pnpm install --frozen-lockfile --prod --reporter=append-only
+
+FROM base AS runtime
+LABEL org.opencontainers.image.title="mp4totext" \
+  org.opencontainers.image.description="MP4toText services (gateway, ingest, transcriber, diarizer, enhancer, janitor); MP4T_SERVICE picks one" \
+  org.opencontainers.image.licenses="MIT"
+# ffmpeg demuxes and resamples uploads (ingest); pocketsphinx is the local speech engine
+# (transcriber); tini reaps zombies (ffmpeg children) and forwards SIGTERM, so services drain.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends ffmpeg pocketsphinx pocketsphinx-en-us tini ca-certificates \
+  && rm -rf /var/lib/apt/lists/*
+COPY --from=deps --chown=root:root /app /app
+COPY --chown=root:root . .
+# Workers serve GET /metrics here (the health check reads it); the gateway serves /health on PORT.
+ENV METRICS_PORT=9464 PORT=8080
+ARG MP4T_SERVICE=""
+ENV MP4T_SERVICE=${MP4T_SERVICE}
+# The image's files stay root's and read-only to the service; it writes only to /tmp (scratch).
+USER node
+EXPOSE 8080 9464
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "/app/deploy/docker/healthcheck.mjs"]
+ENTRYPOINT ["/usr/bin/tini", "--", "/app/deploy/docker/entrypoint.sh"]

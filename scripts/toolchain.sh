@@ -7,7 +7,8 @@
 #   - nats-server (JetStream, KV, Object Store, priority groups) built with `go install`
 #   - for the tests only (MP4T_TEST_TOOLS=1, set by `npm test`): Jaeger v2 (OTLP in, query API
 #     out) built with `go build`, versitygw and FerretDB v1 (the production stores' test servers),
-#     Debian chromium for the browser test, test speech data
+#     Debian chromium for the browser test, test speech data, and tests/deploy/checks (compose-check,
+#     kube-check: the compose loader and the Kubernetes API types for tests/deploy)
 #   - the workspace's dependencies (pnpm install --frozen-lockfile)
 # Shared tools live in $MP4T_TOOLS (default ~/.cache/mp4t) so every clone reuses them.
 set -euo pipefail
@@ -113,6 +114,24 @@ if [ "$TEST_TOOLS" = 1 ]; then
     "echo $FERRETDB_VERSION > build/version/version.txt"
   ln -sf "$FERRETDB_BIN" "$TOOLS/bin/ferretdb"
 
+  # compose-check and kube-check (tests/deploy/checks, own go.mod): docker-compose.yml through the
+  # real compose loader (compose-go) and the Kubernetes overlays through kustomize and the official
+  # API types. Built from this checkout, once per version of their source.
+  CHECKS_SRC="$ROOT/tests/deploy/checks"
+  CHECKS_HASH=$(cd "$CHECKS_SRC" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort \
+    | xargs sha256sum | sha256sum | cut -c1-16)
+  CHECKS_DIR="$TOOLS/deploy-checks-$CHECKS_HASH"
+  COMPOSE_CHECK_BIN="$CHECKS_DIR/compose-check"
+  KUBE_CHECK_BIN="$CHECKS_DIR/kube-check"
+  if [ ! -x "$COMPOSE_CHECK_BIN" ] || [ ! -x "$KUBE_CHECK_BIN" ]; then
+    need_go tests/deploy/checks
+    log "building tests/deploy/checks (compose-check, kube-check; once per change, a few minutes)"
+    rm -rf "$CHECKS_DIR.tmp"; mkdir -p "$CHECKS_DIR.tmp"
+    (cd "$CHECKS_SRC" && go build -trimpath -o "$CHECKS_DIR.tmp/" ./compose-check ./kube-check)
+    rm -rf "$CHECKS_DIR"; mv "$CHECKS_DIR.tmp" "$CHECKS_DIR"
+  fi
+  ln -sf "$COMPOSE_CHECK_BIN" "$TOOLS/bin/compose-check"
+  ln -sf "$KUBE_CHECK_BIN" "$TOOLS/bin/kube-check"
 fi
 
 # --- workspace dependencies -------------------------------------------------------

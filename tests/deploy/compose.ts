@@ -1,31 +1,38 @@
 /**
- * Resolves docker-compose.yml for one profile the way `docker compose --env-file
- * deploy/compose/<profile>.env --profile <profile>` would, without a Docker engine: anchors and
- * merge keys, `${VAR}` interpolation of the whole file (compose interpolates before it applies
- * profiles, so a missing required variable fails every profile), profile selection, and each
- * service's environment (env_file first, `environment` over it).
+ * docker-compose.yml as `docker compose --env-file deploy/compose/<profile>.env --profile <profile>`
+ * resolves it, from compose-check (tests/deploy/checks: compose-go, docker compose's own loader,
+ * with its compose-spec schema validation): anchors, merge keys, interpolation, profiles, env_file
+ * merged into each service's environment, relative paths made absolute.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { toolBin } from "@mp4t/platform";
 import { parse } from "yaml";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const COMPOSE_FILE = join(ROOT, "docker-compose.yml");
+export const composeCheckBin = () => toolBin("compose-check", "COMPOSE_CHECK_BIN");
 
 export type Vars = Record<string, string>;
 export type Dependency = { condition: string; required: boolean };
+export type Mount = { type: "bind" | "volume" | "tmpfs"; source?: string; target: string; read_only?: boolean };
+export type Port = { target: number; published?: string; host_ip?: string };
 export type Service = {
   name: string;
   image?: string;
-  build?: unknown;
+  build?: { context: string; dockerfile: string };
+  pull_policy?: string;
   profiles?: string[];
-  command?: string[];
+  command?: string[] | null;
   environment: Vars;
   depends_on: Record<string, Dependency>;
-  volumes: string[];
-  ports: string[];
-  healthcheck?: { test: unknown };
-  deploy?: { replicas?: string | number };
+  volumes: Mount[];
+  ports: Port[];
+  restart?: string;
+  read_only?: boolean;
+  healthcheck?: { test: string[]; interval?: string; timeout?: string; retries?: number; start_period?: string };
+  deploy?: { replicas?: number };
 };
 export type Project = {
   profile: string;
@@ -61,91 +68,39 @@ export function readEnvFile(path: string): Vars {
   return vars;
 }
 
-const VARIABLE = /\$(?:\$|\{([A-Za-z_]\w*)(?:(:?[-?])([^}]*))?\}|([A-Za-z_]\w*))/g;
-
-/** Compose's interpolation of one string; problems compose would report go to `issues`. */
-export function interpolate(text: string, vars: Vars, issues: string[], where: string): string {
-  const out = text.replace(VARIABLE, (whole, braced?: string, op?: string, arg = "", bare?: string) => {
-    if (whole === "$$") return "$";
-    const name = (braced ?? bare)!;
-    const value = vars[name];
-    const empty = value === undefined || value === "";
-    if (op === ":-") return empty ? arg : value!;
-    if (op === "-") return value ?? arg;
-    if ((op === ":?" && empty) || (op === "?" && value === undefined)) {
-      issues.push(`${where}: required variable ${name} is missing a value: ${arg}`);
-      return "";
-    }
-    // compose substitutes an empty string with a warning; here it is a mistake.
-    if (value === undefined) issues.push(`${where}: ${name} is not set`);
-    return value ?? "";
-  });
-  if (out.includes("${")) issues.push(`${where}: unsupported interpolation in ${text}`);
-  return out;
-}
-
-function interpolateTree(node: unknown, vars: Vars, issues: string[], where: string): unknown {
-  if (typeof node === "string") return interpolate(node, vars, issues, where);
-  if (Array.isArray(node)) return node.map((v, i) => interpolateTree(v, vars, issues, `${where}[${i}]`));
-  if (node && typeof node === "object") {
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateTree(v, vars, issues, `${where}.${k}`)]));
-  }
-  return node;
-}
-
-const asString = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
-
-function environmentOf(name: string, raw: Record<string, unknown>, issues: string[]): Vars {
-  const env: Vars = {};
-  const envFiles = raw.env_file === undefined ? [] : [raw.env_file].flat();
-  for (const entry of envFiles) {
-    const path = join(ROOT, typeof entry === "string" ? entry : (entry as { path: string }).path);
-    if (existsSync(path)) Object.assign(env, readEnvFile(path));
-    else issues.push(`${name}: env_file ${path} does not exist`);
-  }
-  const pairs = Array.isArray(raw.environment)
-    ? (raw.environment as string[]).map((kv) => [kv.split("=")[0]!, kv.includes("=") ? kv.slice(kv.indexOf("=") + 1) : null])
-    : Object.entries((raw.environment ?? {}) as Record<string, unknown>);
-  for (const [key, value] of pairs) {
-    const s = asString(value);
-    if (s === undefined) issues.push(`${name}: environment ${key} has no value (compose would take it from the shell)`);
-    else env[key!] = s;
-  }
-  return env;
-}
-
-function dependenciesOf(raw: unknown): Record<string, Dependency> {
-  if (Array.isArray(raw)) return Object.fromEntries(raw.map((n: string) => [n, { condition: "service_started", required: true }]));
-  return Object.fromEntries(Object.entries((raw ?? {}) as Record<string, Partial<Dependency>>).map(([n, d]) => [
-    n, { condition: d?.condition ?? "service_started", required: d?.required !== false },
-  ]));
-}
-
 /**
- * The project for `profile`, interpolated with the profile's compose env file overlaid by `shell`
- * (the variables exported where compose runs win over the env file, as in compose).
+ * Runs compose-check; only `shell` (plus PATH and HOME) is the environment, as if exported where
+ * compose runs: nothing of the test process leaks into interpolation.
  */
+export function composeCheck(args: { profile: string; shell?: Vars; file?: string; projectDir?: string }): unknown {
+  const argv = ["-file", args.file ?? COMPOSE_FILE, "-env-file", join(ROOT, "deploy", "compose", `${args.profile}.env`), "-profile", args.profile];
+  if (args.projectDir) argv.push("-project-dir", args.projectDir);
+  const r = spawnSync(composeCheckBin(), argv, {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...args.shell }, encoding: "utf8", timeout: 30_000, maxBuffer: 32 * 1024 * 1024,
+  });
+  if (r.error) throw new Error(`compose-check did not run (${r.error.message}): run MP4T_TEST_TOOLS=1 bash scripts/toolchain.sh`);
+  if (r.status !== 0) throw new ComposeError(r.stderr.trim().split("\n").filter(Boolean));
+  return JSON.parse(r.stdout);
+}
+
+type Loaded = { services: Record<string, Omit<Service, "name" | "environment"> & { environment?: Record<string, string | null> }>; volumes?: Record<string, unknown> };
+
+/** The project for `profile`, with the profile's compose env file overlaid by `shell` (the shell wins, as in compose). */
 export function loadProject(profile: string, shell: Vars = {}): Project {
-  const text = readFileSync(COMPOSE_FILE, "utf8");
-  const vars = { ...readEnvFile(join(ROOT, "deploy", "compose", `${profile}.env`)), ...shell };
-  const issues: string[] = [];
-  const doc = interpolateTree(parse(text, { merge: true }), vars, issues, "") as {
-    services: Record<string, Record<string, unknown>>; volumes?: Record<string, unknown>;
-  };
+  const loaded = composeCheck({ profile, shell }) as Loaded;
   const services: Record<string, Service> = {};
-  for (const [name, raw] of Object.entries(doc.services)) {
-    const profiles = raw.profiles as string[] | undefined;
-    if (profiles && !profiles.includes(profile)) continue;
+  for (const [name, raw] of Object.entries(loaded.services)) {
+    const environment: Vars = {};
+    for (const [k, v] of Object.entries(raw.environment ?? {})) if (v !== null) environment[k] = v;
     services[name] = {
-      ...(raw as Partial<Service>),
-      name,
-      environment: environmentOf(name, raw, issues),
-      depends_on: dependenciesOf(raw.depends_on),
-      volumes: (raw.volumes ?? []) as string[],
-      ports: (raw.ports ?? []) as string[],
+      ...raw, name, environment,
+      depends_on: Object.fromEntries(Object.entries(raw.depends_on ?? {}).map(([n, d]) => [n, { condition: d.condition, required: d.required !== false }])),
+      volumes: raw.volumes ?? [],
+      ports: raw.ports ?? [],
     };
   }
-  if (issues.length) throw new ComposeError(issues);
-  const required = [...text.matchAll(/\$\{([A-Za-z_]\w*):?\?/g)].map((m) => m[1]!);
-  return { profile, services, defined: Object.keys(doc.services), volumes: Object.keys(doc.volumes ?? {}), required: [...new Set(required)] };
+  const text = readFileSync(COMPOSE_FILE, "utf8");
+  const defined = Object.keys((parse(text, { merge: true }) as { services: Record<string, unknown> }).services);
+  const required = [...new Set([...text.matchAll(/\$\{([A-Za-z_]\w*):?\?/g)].map((m) => m[1]!))];
+  return { profile, services, defined, volumes: Object.keys(loaded.volumes ?? {}), required };
 }

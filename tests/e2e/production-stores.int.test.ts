@@ -3,36 +3,36 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, type Job } from "@mp4t/contracts";
 import { createMongoJobStore, createS3BlobStore } from "@mp4t/stores";
-import { makeLibrivoxMp4, startFerretDb, startMinio, wordErrorRate, type FerretDbServer, type MinioServer } from "@mp4t/testing";
+import { makeLibrivoxMp4, startFerretDb, startVersityGw, wordErrorRate, type FerretDbServer, type S3Server } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, type RunningSystem } from "./system.ts";
 
 /**
  * The production store layout (DESIGN.md): jobs in MongoDB (here a MongoDB-wire server, FerretDB)
- * and blobs in MinIO, with all six services as processes. NATS then only carries messages.
+ * and blobs in S3 (versitygw), with all six services as processes. NATS then only carries messages.
  */
-describe("production stores: the whole pipeline on MongoDB-wire and MinIO", () => {
+describe("production stores: the whole pipeline on MongoDB-wire and S3 (versitygw)", () => {
   let sys: RunningSystem;
   let mongo: FerretDbServer;
-  let minio: MinioServer;
+  let s3: S3Server;
   let media: string;
   const bucket = "mp4t-e2e";
   beforeAll(async () => {
     media = await mkdtemp(join(tmpdir(), "mp4t-media-"));
-    [mongo, minio] = await Promise.all([startFerretDb(), startMinio()]);
+    [mongo, s3] = await Promise.all([startFerretDb(), startVersityGw()]);
     sys = await startSystem({
       JOB_STORE: "mongodb", MONGODB_URL: mongo.url, MONGODB_DATABASE: "mp4t_e2e",
-      BLOB_STORE: "s3", S3_ENDPOINT: minio.endpoint, S3_ACCESS_KEY: minio.accessKey, S3_SECRET_KEY: minio.secretKey, S3_BUCKET: bucket,
+      BLOB_STORE: "s3", S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: s3.accessKey, S3_SECRET_KEY: s3.secretKey, S3_BUCKET: bucket,
     });
   }, 180_000);
   afterAll(async () => {
     const code = await sys?.stop();
-    await Promise.all([mongo?.stop(), minio?.stop()]);
+    await Promise.all([mongo?.stop(), s3?.stop()]);
     await rm(media, { recursive: true, force: true });
     expect(code).toBe(0);
   }, 60_000);
 
-  it("transcribes an MP4 with the job in MongoDB and every blob in MinIO", async () => {
+  it("transcribes an MP4 with the job in MongoDB and every blob in S3", async () => {
     const { path, reference } = await makeLibrivoxMp4(media);
     const token = await login(sys.url, sys.admin.email, sys.admin.password);
     const form = new FormData();
@@ -52,9 +52,9 @@ describe("production stores: the whole pipeline on MongoDB-wire and MinIO", () =
     const txt = await api(sys.url, `/v1/jobs/${job.id}/transcript?format=txt`, { token });
     expect(wordErrorRate(reference, txt.text)).toBeLessThanOrEqual(0.4);
 
-    // Read the stores directly: the job record is MongoDB's, the transcript MinIO's.
+    // Read the stores directly: the job record is MongoDB's, the transcript the S3 server's.
     const jobs = await createMongoJobStore({ url: mongo.url, database: "mp4t_e2e" });
-    const blobs = await createS3BlobStore({ endpoint: minio.endpoint, accessKey: minio.accessKey, secretKey: minio.secretKey, bucket });
+    const blobs = await createS3BlobStore({ endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, bucket });
     try {
       const stored = await jobs.getJob({ userId: job.userId, jobId: job.id });
       expect(stored?.status).toBe("completed");

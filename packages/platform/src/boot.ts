@@ -9,7 +9,7 @@ import { onShutdown } from "./runtime.ts";
 import { startTelemetry, type TelemetryConfig } from "./telemetry.ts";
 
 type BaseConfig = TelemetryConfig & {
-  NATS_URL: string; LOG_LEVEL: string; LOG_PRETTY: boolean; SHUTDOWN_GRACE_SEC: number;
+  NATS_URL: string; LOG_LEVEL: string; LOG_PRETTY?: boolean | undefined; SHUTDOWN_GRACE_SEC: number;
   METRICS_PORT?: number | undefined; METRICS_HOST: string;
 };
 
@@ -43,12 +43,14 @@ export async function bootService<S extends z.ZodType<BaseConfig>>(
     }
     const nc = await connectNats({ servers: config.NATS_URL, name: service, logger });
     const running = await start({ config, logger, nc });
-    logger.info({ nats: config.NATS_URL }, `${service} started`);
     onShutdown(logger, async () => {
       await running.stop(config.SHUTDOWN_GRACE_SEC * 1000);
       await nc.drain().catch(() => undefined);
       await telemetry.shutdown(); // flush the last spans
     });
+    // Logged once SIGTERM is handled: a supervisor that reads "started" and stops the service at
+    // once gets a clean drain, not Node's default exit on a signal nobody listens for yet.
+    logger.info({ nats: config.NATS_URL }, `${service} started`);
   } catch (err) {
     if (err instanceof ConfigError) {
       // e.g. worker settings the production profile refuses: restarting would not help.

@@ -7,7 +7,8 @@ describe("loadConfig", () => {
 
   it("applies documented defaults", () => {
     const c = loadConfig("t", schema, {});
-    expect(c).toMatchObject({ NATS_URL: "nats://127.0.0.1:14222", JETSTREAM_REPLICAS: 1, STAGE_DEADLINE_SEC: 1800, LOG_PRETTY: false });
+    expect(c).toMatchObject({ NATS_URL: "nats://127.0.0.1:14222", JETSTREAM_REPLICAS: 1, STAGE_DEADLINE_SEC: 1800 });
+    expect(c.LOG_PRETTY).toBeUndefined(); // pretty on a terminal, JSON elsewhere
     expect(c.WORKER_CONCURRENCY).toBeUndefined(); // unset: the profile decides
   });
 

@@ -36,8 +36,8 @@ export const baseEnv = {
    */
   JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Pretty, human-readable logs instead of JSON lines. */
-  LOG_PRETTY: bool.default(false),
+  /** Pretty, human-readable log lines (true) or JSON lines (false). Unset: pretty when stdout is a terminal. */
+  LOG_PRETTY: bool.optional(),
   /** Seconds a stopping service waits for in-flight work before handing it back to NATS. */
   SHUTDOWN_GRACE_SEC: z.coerce.number().positive().default(20),
   /** OTLP/HTTP endpoint traces go to (Jaeger: http://host:4318). Unset or empty: tracing off. */

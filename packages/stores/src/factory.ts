@@ -14,7 +14,7 @@ const optional = z.string().min(1).optional();
 export const storesEnv = {
   /** `nats` (embedded default: NATS KV) or `mongodb` (MongoDB or a MongoDB-wire server). */
   JOB_STORE: z.enum(["nats", "mongodb"]).default("nats"),
-  /** `nats` (embedded default: NATS Object Store) or `s3` (MinIO or any S3). */
+  /** `nats` (embedded default: NATS Object Store) or `s3` (any S3-compatible store). */
   BLOB_STORE: z.enum(["nats", "s3"]).default("nats"),
   /** `mongodb://user:pass@host:27017/db`; required with JOB_STORE=mongodb. */
   MONGODB_URL: optional,
@@ -22,7 +22,7 @@ export const storesEnv = {
   MONGODB_DATABASE: optional,
   /** Milliseconds to find the server, connect, get a pooled connection or get a reply before a call fails; overrides the URL's settings. */
   MONGODB_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
-  /** S3 API base URL, e.g. `http://minio:9000`; required with BLOB_STORE=s3, as are the keys. */
+  /** S3 API base URL, e.g. `http://s3:7070`; required with BLOB_STORE=s3, as are the keys. */
   S3_ENDPOINT: z.url().optional(),
   S3_ACCESS_KEY: optional,
   S3_SECRET_KEY: optional,

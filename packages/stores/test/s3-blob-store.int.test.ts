@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { blobStoreConformance } from "@mp4t/stores/conformance";
 import { RetryableError } from "@mp4t/platform";
-import { freePort, startMinio, type MinioServer } from "@mp4t/testing";
+import { freePort, startVersityGw, type S3Server } from "@mp4t/testing";
 import { Client } from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3BlobStore, type S3BlobStoreOptions } from "../src/adapters/s3-blob-store.adapter.ts";
@@ -9,21 +9,21 @@ import type { BlobStore } from "../src/ports.ts";
 
 const MIB = 1024 * 1024;
 
-let minio: MinioServer;
+let s3: S3Server;
 beforeAll(async () => {
-  minio = await startMinio();
+  s3 = await startVersityGw();
 });
 afterAll(async () => {
-  await minio?.stop();
+  await s3?.stop();
 });
 
 let n = 0;
 const options = (extra: Partial<S3BlobStoreOptions> = {}): S3BlobStoreOptions => ({
-  endpoint: minio.endpoint, accessKey: minio.accessKey, secretKey: minio.secretKey, bucket: `blobs-${++n}`, ...extra,
+  endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, bucket: `blobs-${++n}`, ...extra,
 });
 const rawClient = () => {
-  const u = new URL(minio.endpoint);
-  return new Client({ endPoint: u.hostname, port: Number(u.port), useSSL: false, accessKey: minio.accessKey, secretKey: minio.secretKey });
+  const u = new URL(s3.endpoint);
+  return new Client({ endPoint: u.hostname, port: Number(u.port), useSSL: false, accessKey: s3.accessKey, secretKey: s3.secretKey });
 };
 /** Runs fn against a store on a fresh bucket, then empties and removes the bucket. */
 const withStore = async (extra: Partial<S3BlobStoreOptions>, fn: (s: BlobStore, bucket: string) => Promise<void>) => {
@@ -38,7 +38,7 @@ const withStore = async (extra: Partial<S3BlobStoreOptions>, fn: (s: BlobStore, 
   }
 };
 
-blobStoreConformance("MinIO (S3)", async () => {
+blobStoreConformance("versitygw (S3)", async () => {
   const opts = options();
   const store = await createS3BlobStore(opts);
   return {
@@ -78,7 +78,7 @@ const shaOfStream = async (s: ReadableStream<Uint8Array>) => {
 };
 const incompleteUploads = async (bucket: string) => (await rawClient().listIncompleteUploads(bucket, "", true).toArray()).length;
 
-describe("S3 blob store on MinIO", () => {
+describe("S3 blob store on versitygw", () => {
   it("creates its bucket when missing and reuses it when present", async () => {
     const opts = options();
     const raw = rawClient();
@@ -175,7 +175,7 @@ describe("S3 blob store when the server is down", () => {
   });
 
   it("throws SERVICE_UNAVAILABLE from every operation once the server stops", async () => {
-    const own = await startMinio();
+    const own = await startVersityGw();
     const store = await createS3BlobStore({ endpoint: own.endpoint, accessKey: own.accessKey, secretKey: own.secretKey, bucket: "down" });
     try {
       await store.put("k", new Uint8Array([1, 2, 3]));

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { RetryableError } from "@mp4t/platform";
-import { startMinio, type MinioServer } from "@mp4t/testing";
+import { startVersityGw, type S3Server } from "@mp4t/testing";
 import { Client } from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3BlobStore, type S3BlobStoreOptions } from "../src/adapters/s3-blob-store.adapter.ts";
@@ -17,33 +17,33 @@ const LIMIT_MS = 500;
 const BOUND_MS = 5000;
 const WORKING_LIMIT_MS = 1000;
 
-let minio: MinioServer;
+let s3: S3Server;
 beforeAll(async () => {
-  minio = await startMinio();
+  s3 = await startVersityGw();
 });
 afterAll(async () => {
-  await minio?.stop();
+  await s3?.stop();
 });
 
 let n = 0;
 const options = (endpoint: string, bucket: string, timeoutMs?: number): S3BlobStoreOptions => ({
-  endpoint, accessKey: minio.accessKey, secretKey: minio.secretKey, bucket, partSize: 5 * MIB, ...(timeoutMs ? { timeoutMs } : {}),
+  endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, bucket, partSize: 5 * MIB, ...(timeoutMs ? { timeoutMs } : {}),
 });
 const rawClient = () => {
-  const u = new URL(minio.endpoint);
-  return new Client({ endPoint: u.hostname, port: Number(u.port), useSSL: false, accessKey: minio.accessKey, secretKey: minio.secretKey });
+  const u = new URL(s3.endpoint);
+  return new Client({ endPoint: u.hostname, port: Number(u.port), useSSL: false, accessKey: s3.accessKey, secretKey: s3.secretKey });
 };
 
 type Setup = { peer: SilentPeer; endpoint: string; direct: BlobStore };
 /**
- * Runs fn with a store (time limit limitMs) that reaches MinIO through a peer the test can
- * silence, and a store straight on MinIO for setting up. Afterwards the first store must have let
- * go of every connection; the bucket is emptied and removed straight on MinIO.
+ * Runs fn with a store (time limit limitMs) that reaches the S3 server through a peer the test can
+ * silence, and a store straight on the server for setting up. Afterwards the first store must have let
+ * go of every connection; the bucket is emptied and removed straight on the server.
  */
 const throughPeer = async (limitMs: number, fn: (s: BlobStore, setup: Setup) => Promise<void>) => {
   const bucket = `timeouts-${++n}`;
-  const direct = await createS3BlobStore(options(minio.endpoint, bucket));
-  const peer = await startSilentPeer(Number(new URL(minio.endpoint).port));
+  const direct = await createS3BlobStore(options(s3.endpoint, bucket));
+  const peer = await startSilentPeer(Number(new URL(s3.endpoint).port));
   const endpoint = `http://127.0.0.1:${peer.port}`;
   try {
     const store = await createS3BlobStore(options(endpoint, bucket, limitMs));

@@ -68,7 +68,7 @@ function limitedTransport(base: typeof http | typeof https, idleMs: number): Non
 }
 
 /**
- * Blob store on MinIO or any S3. Streams both ways: puts read the source a part at a time into a
+ * Blob store on any S3-compatible store. Streams both ways: puts read the source a part at a time into a
  * multipart upload (the minio client's own streaming put sizes parts for 5 TiB, ~560 MiB each, and
  * hangs when the source stream errors), gets hand the HTTP response body straight through.
  */

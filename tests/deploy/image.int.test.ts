@@ -1,0 +1,104 @@
+/**
+ * The image's contents without a container engine: the Dockerfile's deps stage (its manifests
+ * only, `pnpm install --frozen-lockfile --prod`), then the source as .dockerignore lets it into the
+ * build context, in a temp dir; then the gateway and a worker start from that tree through the
+ * image's entrypoint with NODE_ENV=production against a real nats-server, and the image's health
+ * check passes on each. Catches a runtime import of a devDependency, a file the image leaves out,
+ * and a health check that does not match what the service serves.
+ */
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { freePort, startNats, type NatsServer } from "@mp4t/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "./compose.ts";
+import { dockerIgnore, parseDockerfile } from "./dockerfile.ts";
+
+const run = promisify(execFile);
+let app: string;
+let nats: NatsServer;
+
+beforeAll(async () => {
+  app = mkdtempSync(join(tmpdir(), "mp4t-image-"));
+  const deps = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8")).find((s) => s.name === "deps")!;
+  const install = deps.instructions.findIndex((i) => i.op === "RUN" && /pnpm install/.test(i.args));
+  for (const copy of deps.instructions.slice(0, install).filter((i) => i.op === "COPY")) {
+    const parts = copy.args.split(/\s+/);
+    const dest = parts.at(-1)!;
+    for (const src of parts.slice(0, -1)) {
+      const to = join(app, dest.endsWith("/") ? join(dest, src.split("/").at(-1)!) : dest === "./" ? src : dest);
+      mkdirSync(dirname(to), { recursive: true });
+      cpSync(join(ROOT, src), to);
+    }
+  }
+  const pnpmArgs = deps.instructions[install]!.args.replace(/^pnpm\s+/, "").split(/\s+/);
+  await run("pnpm", pnpmArgs, { cwd: app, timeout: 120_000 });
+  const ignored = dockerIgnore(readFileSync(join(ROOT, ".dockerignore"), "utf8"));
+  const { stdout } = await run("git", ["ls-files", "-co", "--exclude-standard"], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  for (const file of stdout.split("\n").filter((f) => f && !ignored(f))) {
+    mkdirSync(dirname(join(app, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(app, file));
+  }
+  nats = await startNats();
+}, 180_000);
+
+afterAll(async () => {
+  await nats?.stop();
+  if (app) rmSync(app, { recursive: true, force: true });
+});
+
+/** Starts a service from the image tree as the image's ENTRYPOINT does (tini aside). */
+async function startService(service: string, env: Record<string, string>) {
+  const child = spawn("sh", [join(app, "deploy", "docker", "entrypoint.sh")], {
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, NODE_ENV: "production", NATS_URL: nats.url, MP4T_SERVICE: service, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = once(child, "exit");
+  const started = await Promise.race([
+    new Promise<boolean>((resolve) => child.stdout!.on("data", () => out.includes(`${service} started`) && resolve(true))),
+    exited.then(() => false),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 60_000).unref()),
+  ]);
+  return {
+    started, out: () => out,
+    async stop() {
+      child.kill("SIGTERM");
+      return (await exited)[0] as number | null;
+    },
+  };
+}
+
+const healthcheck = (env: Record<string, string>) =>
+  run(process.execPath, [join(app, "deploy", "docker", "healthcheck.mjs")], { env: { PATH: process.env.PATH!, ...env } });
+
+describe("the image's file tree (deps stage + .dockerignore'd source)", () => {
+  it("holds no devDependency", () => {
+    const modules = JSON.parse(readFileSync(join(app, "node_modules", ".modules.yaml"), "utf8")) as { included: Record<string, boolean> };
+    expect(modules.included).toMatchObject({ dependencies: true, devDependencies: false });
+    const installed = readdirSync(join(app, "node_modules", ".pnpm"));
+    for (const dev of ["vitest@", "typescript@", "playwright-core@"]) expect(installed.filter((d) => d.startsWith(dev)), dev).toEqual([]);
+  });
+
+  it("starts the gateway and a worker in production through its entrypoint, and its health check passes", async () => {
+    const [port, metrics] = [await freePort(), await freePort()];
+    const gateway = await startService("gateway", {
+      PORT: String(port), HOST: "127.0.0.1", JWT_SECRET: "x".repeat(48), ADMIN_EMAIL: "admin@image.test", ADMIN_PASSWORD: "image-test-password", METRICS_PORT: String(await freePort()),
+    });
+    const janitor = await startService("janitor", { METRICS_PORT: String(metrics), METRICS_HOST: "127.0.0.1" });
+    try {
+      expect(gateway.started, gateway.out()).toBe(true);
+      expect(janitor.started, janitor.out()).toBe(true);
+      await healthcheck({ MP4T_SERVICE: "gateway", PORT: String(port) });
+      await healthcheck({ MP4T_SERVICE: "janitor", METRICS_PORT: String(metrics) });
+    } finally {
+      expect(await gateway.stop(), gateway.out()).toBe(0);
+      expect(await janitor.stop(), janitor.out()).toBe(0);
+    }
+  });
+});

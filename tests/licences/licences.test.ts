@@ -1,0 +1,46 @@
+/**
+ * The licence gate: every npm package installed in the workspace and every module linked into a
+ * Go-built tool (scripts/toolchain.sh) has a licence from the allow-list (tests/licences/spdx.ts).
+ * AGPL, GPL-3.0, SSPL and BUSL fail with the component's name; anything else off the list fails
+ * unless tests/licences/exceptions.json records a review with the licence found and why.
+ */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkLicences, unusedExceptions, type LicenceException } from "./gate.ts";
+import { goComponents, goModCache, goToolNames, npmPackages, type Component } from "./scan.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const TOOLS = process.env.MP4T_TOOLS ?? join(homedir(), ".cache", "mp4t");
+const EXCEPTIONS = JSON.parse(readFileSync(join(import.meta.dirname, "exceptions.json"), "utf8")) as LicenceException[];
+const OWN = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { license: string };
+// The project's own Go module (tests/deploy/checks) carries the project's licence.
+const OWN_GO = "github.com/mp4totext/";
+
+const toolNames = goToolNames(join(ROOT, "scripts", "toolchain.sh"));
+const components: Component[] = [
+  ...npmPackages(ROOT),
+  ...goComponents(TOOLS, toolNames, goModCache()).map((c) => (c.name.startsWith(OWN_GO) ? { ...c, licence: OWN.license } : c)),
+];
+
+describe("licence gate", () => {
+  it("finds the Go-built tools the toolchain installs", () => {
+    expect(toolNames).toEqual(expect.arrayContaining(["nats-server", "jaeger", "versitygw", "ferretdb", "compose-check", "kube-check"]));
+    for (const tool of toolNames) expect(components.some((c) => c.ecosystem === "go" && c.via === tool), tool).toBe(true);
+  });
+
+  it("finds every installed npm package", () => {
+    const names = new Set(components.filter((c) => c.ecosystem === "npm").map((c) => c.name));
+    for (const name of ["pino", "pino-pretty", "fastify", "minio", "vitest", "typescript"]) expect(names, name).toContain(name);
+  });
+
+  it("every npm package and Go module has an allowed licence", () => {
+    const problems = checkLicences(components, EXCEPTIONS).map((f) => f.problem);
+    expect(problems, problems.join("\n")).toEqual([]);
+  });
+
+  it("keeps no exception that no longer applies", () => {
+    expect(unusedExceptions(components, EXCEPTIONS)).toEqual([]);
+  });
+});
