@@ -5,8 +5,10 @@ import type { Job } from "@mp4t/contracts";
 import { makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
-import { scrape } from "../observability/prometheus.ts";
+import { scrape, total } from "../observability/prometheus.ts";
+import { runLegacyScenario } from "./legacy.journey.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD as PASSWORD } from "./load-env.ts";
+import { auditJobs } from "./lost-jobs.ts";
 import { loadEmail, runUploadScenario } from "./upload.journey.ts";
 
 const USERS = 4;
@@ -22,7 +24,7 @@ const JOBS = (VUS + BATCH_VUS) * ITERATIONS;
  * as an operator would for a load test (load-env.ts). The engine is the OpenAI-compatible fake, so the run measures our services, not a model.
  * No upload may be lost, no request may fail or hit a 5xx, and every job must complete.
  */
-describe("load: uploads through the whole system", () => {
+describe("load: user journeys through the whole system", () => {
   let dir: string;
   let fake: FakeOpenAiServer;
   let sys: RunningSystem;
@@ -93,4 +95,34 @@ describe("load: uploads through the whole system", () => {
     const accepted = requests.filter((s) => s.labels.route === "/v1/jobs" && s.labels.method === "POST" && s.labels.status_code === "202");
     expect(accepted.reduce((a, s) => a + s.value, 0)).toBe(JOBS);
   }, 200_000);
+
+  // The 1000-user bench's journey (bench/legacy-load.bench.ts) in small: users arriving at a rate
+  // (open model), each logging in, uploading once and polling; the bench's own lost-job audit.
+  it("runs the legacy journey for users arriving at a rate, and its audit finds every job", async () => {
+    const users = 30;
+    const before = total(await scrape(`${sys.url}/metrics`), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
+    const run = await runLegacyScenario({
+      baseUrl: sys.url, files: wavs, password: PASSWORD, runId: `l${Date.now()}`, users,
+      phases: [{ durationSec: 2, arrivalRate: 5, rampTo: 25 }], maxWaitSec: 60, pollSec: 0.5, registerBatch: 10, durationSec: 90,
+    });
+    const m = run.summary.metrics;
+    const report = JSON.stringify(run.notes.slice(0, 20));
+    expect(m.users_dropped?.count, report).toBe(0);
+    expect(m.registered?.count, report).toBe(users);
+    expect(m.login_success, report).toMatchObject({ passes: users, fails: 0 });
+    expect(m.upload_success, report).toMatchObject({ passes: users, fails: 0 });
+    expect(m.job_completion, report).toMatchObject({ passes: users, fails: 0 });
+    expect(m.transcript_success, report).toMatchObject({ passes: users, fails: 0 });
+    expect(m.server_errors?.count).toBe(0);
+    expect(m.http_req_failed?.rate).toBe(0);
+    // Arrivals were spread over the 2 s ramp, not fired at once.
+    expect(m.upload_started_at_seconds!.max! - m.upload_started_at_seconds!.min!).toBeGreaterThan(1);
+
+    const audit = await auditJobs(sys.url, run.jobs, PASSWORD, 10);
+    expect(audit.lost).toEqual([]);
+    expect(audit.unverified.size).toBe(0);
+    expect(audit.statuses).toEqual({ completed: users });
+    const after = total(await scrape(`${sys.url}/metrics`), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
+    expect(after - before).toBe(users);
+  }, 120_000);
 });
