@@ -18,7 +18,7 @@
  */
 import { createWriteStream } from "node:fs";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { PIPELINE_STAGES, SERVICE_NAMES, type Job } from "@mp4t/contracts";
 import {
@@ -177,12 +177,16 @@ export async function run(): Promise<void> {
     out(`  operator limits for the run (tests/load/load-env.ts): ${Object.entries(LOAD_TEST_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}`);
 
     const started = Date.now();
+    const cpu0 = process.cpuUsage();
+    const load0 = loadavg()[0]!;
     const result = await runLegacyScenario({
       baseUrl: sys.url, files, password: PASSWORD, runId: `legacy${Date.now()}`, users: USERS, phases: arrival.phases,
       maxWaitSec: MAX_WAIT_SEC, pollSec: POLL_SEC, registerBatch: 50, durationSec: arrival.spanSec + MAX_WAIT_SEC + 240,
     });
     const m = result.summary.metrics;
     const wallSec = (Date.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const driverCpuSec = (cpu.user + cpu.system) / 1e6;
     const owned = result.jobs;
     const accepted = passes(m.upload_success);
     const uploadWindow = (m.upload_done_at_seconds?.max ?? Number.NaN) - (m.upload_started_at_seconds?.min ?? Number.NaN);
@@ -191,6 +195,9 @@ export async function run(): Promise<void> {
 
     out(`  setup: ${m.registered?.count ?? 0}/${USERS} accounts registered in ${(m.setup_seconds?.max ?? Number.NaN).toFixed(1)} s` +
       ` (${m.register_failed?.count ?? 0} failed); run ${wallSec.toFixed(0)} s; ${m.users_dropped?.count ?? 0} arrivals dropped`);
+    // The machine is shared: the load average says how much of it the system and the driver had.
+    out(`  load driver CPU ${driverCpuSec.toFixed(1)} s (${((driverCpuSec / wallSec) * 100).toFixed(0)}% of one core) for ${m.http_reqs?.count ?? 0} requests;` +
+      ` machine load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (${cpus().length} CPUs)`);
     const goals: Goal[] = [
       { label: "login success", ours: rate(m.login_success) * 100, op: ">", goal: 95, show: (n) => `${n.toFixed(1)}%` },
       { label: "upload success", ours: rate(m.upload_success) * 100, op: ">", goal: 90, show: (n) => `${n.toFixed(1)}%` },

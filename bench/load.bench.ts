@@ -14,7 +14,7 @@
  * BENCH_LATENCY_MS sets the fake's latency; BENCH_LOAD_VUS and BENCH_LOAD_ITERATIONS the load.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERVICE_NAMES } from "@mp4t/contracts";
 import { makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "../packages/testing/src/index.ts";
@@ -32,7 +32,7 @@ const BATCH_VUS = 4;
 const ITERATIONS = Number(process.env.BENCH_LOAD_ITERATIONS ?? 4);
 const USERS = 4;
 
-type Figures = { jobs: number; sec: number; p95: number };
+type Figures = { jobs: number; sec: number; p95: number; load: number };
 
 /** Resolves once discovery lists `n` instances of every worker service. */
 async function replicasUp(sys: RunningSystem, n: number): Promise<void> {
@@ -61,6 +61,7 @@ async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[]): P
       for (const w of WORKERS) extra.push(superviseService(w, workerEnv, (l) => process.stderr.write(`  ${l}\n`)));
     }
     await replicasUp(sys, replicas);
+    const load = loadavg()[0]!;
     const run = await runUploadScenario({
       baseUrl: sys.url, files: wavs, password: LOAD_TEST_PASSWORD, runId: `bench${replicas}-${Date.now()}`, users: USERS,
       vus: VUS, batchVus: BATCH_VUS, iterations: ITERATIONS, maxWaitSec: 240, durationSec: 300,
@@ -71,6 +72,7 @@ async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[]): P
       jobs: m.jobs_completed?.count ?? 0,
       sec: m.job_completed_at_seconds?.max ?? Number.NaN,
       p95: m.job_upload_to_completed_seconds?.p95 ?? Number.NaN,
+      load,
     };
   } finally {
     await Promise.all(extra.map((p) => p.stop(10_000)));
@@ -95,7 +97,7 @@ export async function run(): Promise<void> {
     for (const r of REPLICAS) {
       const f = await once(r, fake, wavs);
       results.push(f);
-      process.stdout.write(`  ${r} replica(s) of each worker: ${f.jobs} jobs in ${f.sec.toFixed(2)} s = ${(f.jobs / f.sec).toFixed(2)} jobs/s; p95 upload->completed ${f.p95.toFixed(2)} s\n`);
+      process.stdout.write(`  ${r} replica(s) of each worker: ${f.jobs} jobs in ${f.sec.toFixed(2)} s = ${(f.jobs / f.sec).toFixed(2)} jobs/s; p95 upload->completed ${f.p95.toFixed(2)} s (machine load average ${f.load.toFixed(1)} on ${cpus().length} CPUs)\n`);
     }
     const [one, two] = results as [Figures, Figures];
     process.stdout.write(`  2 replicas / 1 replica: jobs/s x${(two.jobs / two.sec / (one.jobs / one.sec)).toFixed(2)}, p95 x${(two.p95 / one.p95).toFixed(2)}\n`);
