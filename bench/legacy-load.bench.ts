@@ -1,42 +1,46 @@
 /**
  * The replaced Python/Celery backend's load test, run against ours: 1000 users each log in, upload
- * one small media file and wait for its transcript (tests/load/legacy-load.k6.js), against the
+ * one small media file and wait for its transcript (tests/load/legacy.journey.ts), against the
  * whole system as `npm start` runs it (scripts/start.ts: one replica of every service, the default
  * profile's worker slots). Prints each old goal (login > 95 %, upload > 90 %, completion > 85 %,
  * upload < 5 s, > 10 uploads/s) next to our figure and the ratio ours / goal, then end-to-end jobs/s
  * and lost jobs: every accepted upload must appear in its owner's GET /v1/jobs afterwards.
  * The engine is the OpenAI-compatible fake with a fixed latency, so the figures are about our
- * services, not about a speech model on this machine; k6, the system and the fake share its CPUs.
+ * services, not about a speech model on this machine; the load driver, the system and the fake
+ * share its CPUs. The gateway's abuse limits are set as an operator would for a load test
+ * (tests/load/load-env.ts).
  *
- * Env: BENCH_LEGACY_USERS (1000), BENCH_LEGACY_RAMP_SEC (0: all users at once),
+ * Env: BENCH_LEGACY_USERS (1000), BENCH_LEGACY_RAMP_SEC (0: all users at once; else spread evenly
+ * over that many seconds), BENCH_LEGACY_ARRIVAL_RATE (users/s: arrivals at that rate instead),
  * BENCH_LEGACY_MAX_WAIT_SEC (300, per job), BENCH_LEGACY_POLL_SEC (2), BENCH_LEGACY_SETTLE_SEC
  * (120: how long unfinished jobs are followed after the run), BENCH_LATENCY_MS (250),
  * BENCH_LEGACY_LOG (a file for the system's whole output).
  */
 import { createWriteStream } from "node:fs";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { PIPELINE_STAGES, SERVICE_NAMES, type Job } from "@mp4t/contracts";
-import { librivoxClips, makeSilenceMp4, makeSilenceWav, runK6, startFakeOpenAi, type K6Metric } from "../packages/testing/src/index.ts";
+import {
+  librivoxClips, makeSilenceMp4, makeSilenceWav, startFakeOpenAi, type ArrivalPhase, type LoadMetric,
+} from "../packages/testing/src/index.ts";
 import { api, login, startSystem, type RunningSystem } from "../tests/e2e/system.ts";
+import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD as PASSWORD } from "../tests/load/load-env.ts";
+import { runLegacyScenario, type Note } from "../tests/load/legacy.journey.ts";
+import { auditJobs } from "../tests/load/lost-jobs.ts";
 import { scrape, total } from "../tests/observability/prometheus.ts";
 
-const SCRIPT = join(import.meta.dirname, "..", "tests", "load", "legacy-load.k6.js");
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const USERS = num("BENCH_LEGACY_USERS", 1000);
 const RAMP_SEC = num("BENCH_LEGACY_RAMP_SEC", 0);
+const ARRIVAL_RATE = num("BENCH_LEGACY_ARRIVAL_RATE", 0);
 const MAX_WAIT_SEC = num("BENCH_LEGACY_MAX_WAIT_SEC", 300);
 const POLL_SEC = num("BENCH_LEGACY_POLL_SEC", 2);
 const SETTLE_SEC = num("BENCH_LEGACY_SETTLE_SEC", 120);
 const LATENCY_MS = num("BENCH_LATENCY_MS", 250);
-const PASSWORD = "k6 legacy-load password";
-const TERMINAL = new Set(["completed", "failed", "canceled"]);
 
 type Goal = { label: string; ours: number; op: ">" | "<"; goal: number; show: (n: number) => string };
 type Instance = { name: string; stats: { workers?: Record<string, unknown>[] } | null };
-type Owned = { id: string; email: string };
-type JobPage = { items: Job[]; next: string | null };
 
 /** A small mix like real uploads: short WAVs (mono 16 kHz, stereo 44.1 kHz), an MP4 and real speech. */
 async function makeMedia(dir: string): Promise<string[]> {
@@ -49,19 +53,6 @@ async function makeMedia(dir: string): Promise<string[]> {
   if (!speech) throw new Error("no LibriVox clip (Debian pocketsphinx-en-us test data)");
   await copyFile(speech.path, join(dir, "speech.wav"));
   return [...files, join(dir, "speech.wav")];
-}
-
-/** Runs `fn` over `items` with at most `n` at a time. */
-async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
-  return out;
 }
 
 /** Live instances from discovery; waits (60 s at most) until every service has at least one. */
@@ -84,60 +75,6 @@ function describeInstances(list: Instance[], fields: string[]): string {
     const extra = workers.length ? ` (${fields.map((f) => `${f} ${sum(f)}`).join(", ")})` : "";
     return `${name} x${mine.length}${extra}`;
   }).join("; ");
-}
-
-/**
- * Logs each owner in again and lists their jobs: an accepted upload missing there is lost. Then
- * follows unfinished jobs for up to SETTLE_SEC, to tell slow from stuck.
- */
-async function auditJobs(url: string, owned: Owned[]) {
-  const byEmail = Map.groupBy(owned, (j) => j.email);
-  const found = new Map<string, { job: Job; token: string }>();
-  const unverified = new Map<string, string>(); // owner -> why their list could not be read
-  const listAll = async (email: string) => {
-    const token = await login(url, email, PASSWORD);
-    let cursor: string | null = null;
-    do {
-      const query: string = cursor ? `&cursor=${cursor}` : "";
-      const page = await api<JobPage>(url, `/v1/jobs?limit=100${query}`, { token });
-      if (page.status !== 200) throw new Error(`GET /v1/jobs: ${page.status} ${page.text.slice(0, 200)}`);
-      for (const job of page.body.items) found.set(job.id, { job, token });
-      cursor = page.body.next;
-    } while (cursor !== null);
-  };
-  await pool([...byEmail.keys()], 4, async (email) => {
-    // A failed read is reported, not counted as a loss: three tries, a second apart.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await listAll(email);
-        unverified.delete(email);
-        return;
-      } catch (err) {
-        unverified.set(email, (err as Error).message);
-        if (attempt === 3) return;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-  });
-  const lost = owned.filter((j) => !unverified.has(j.email) && !found.has(j.id)).map((j) => j.id);
-  const deadline = Date.now() + SETTLE_SEC * 1000;
-  let open = [...found.values()].filter((f) => !TERMINAL.has(f.job.status));
-  const settleStart = Date.now();
-  while (open.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 2000));
-    await pool(open, 8, async (f) => {
-      const r = await api<Job>(url, `/v1/jobs/${f.job.id}`, { token: f.token });
-      if (r.status === 200) f.job = r.body;
-    });
-    open = open.filter((f) => !TERMINAL.has(f.job.status));
-  }
-  const statuses: Record<string, number> = {};
-  const errorCodes: Record<string, number> = {};
-  for (const { job } of found.values()) {
-    statuses[job.status] = (statuses[job.status] ?? 0) + 1;
-    if (job.error) errorCodes[job.error.code] = (errorCodes[job.error.code] ?? 0) + 1;
-  }
-  return { lost, unverified, statuses, errorCodes, settledSec: (Date.now() - settleStart) / 1000, stages: stageFigures([...found.values()].map((f) => f.job)) };
 }
 
 /** Per pipeline stage: median and p95 run time, and jobs through it per second (the slowest bounds the system). */
@@ -195,20 +132,30 @@ function watchSystem(sys: RunningSystem) {
   };
 }
 
-/** `prefix <id> <rest>` warnings the k6 script logs, counted by `rest` with ids and emails blanked. */
-function reasons(logs: string, prefix: string): [string, number][] {
+/** The driver's notes of one kind, counted by text with ids and emails blanked. */
+function reasons(notes: Note[], kind: string): [string, number][] {
   const counts = new Map<string, number>();
-  for (const x of logs.matchAll(new RegExp(`${prefix} ([^\n]*?)(?:" source=console|$)`, "gm"))) {
-    const why = x[1]!.replace(/[0-9a-z]{26}/g, "<id>").replace(/\S+@k6\.test/g, "<user>").slice(0, 240);
+  for (const n of notes.filter((x) => x.kind === kind)) {
+    const why = n.text.replace(/[0-9a-z]{26}/g, "<id>").replace(/\S+@load\.test/g, "<user>").slice(0, 240);
     counts.set(why, (counts.get(why) ?? 0) + 1);
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1]);
 }
 
+/** How users arrive: all at once (the old test), spread over RAMP_SEC, or at ARRIVAL_RATE users/s. */
+function phases(): { phases: ArrivalPhase[]; spanSec: number; say: string } {
+  if (ARRIVAL_RATE > 0) {
+    const sec = USERS / ARRIVAL_RATE;
+    return { phases: [{ durationSec: sec, arrivals: USERS }], spanSec: sec, say: `arrive at ${ARRIVAL_RATE} users/s (${sec.toFixed(0)} s)` };
+  }
+  if (RAMP_SEC > 0) return { phases: [{ durationSec: RAMP_SEC, arrivals: USERS }], spanSec: RAMP_SEC, say: `arrive evenly over ${RAMP_SEC} s` };
+  return { phases: [{ durationSec: 0, arrivals: USERS }], spanSec: 0, say: "all arrive at once (1 journey each)" };
+}
+
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-const rate = (m: K6Metric | undefined) => m?.value ?? Number.NaN;
-const passes = (m: K6Metric | undefined) => m?.passes ?? 0;
-const tried = (m: K6Metric | undefined) => (m?.passes ?? 0) + (m?.fails ?? 0);
+const rate = (m: LoadMetric | undefined) => m?.rate ?? Number.NaN;
+const passes = (m: LoadMetric | undefined) => m?.passes ?? 0;
+const tried = (m: LoadMetric | undefined) => (m?.passes ?? 0) + (m?.fails ?? 0);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function run(): Promise<void> {
@@ -218,85 +165,86 @@ export async function run(): Promise<void> {
   let watch: ReturnType<typeof watchSystem> | undefined;
   try {
     const files = await makeMedia(dir);
-    sys = await startSystem({ TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey });
+    sys = await startSystem({ ...LOAD_TEST_ENV, TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey });
     watch = watchSystem(sys);
     out(`old system's load test: ${USERS} users, each: log in, upload 1 file, poll its job every ~${POLL_SEC} s (wait <= ${MAX_WAIT_SEC} s), fetch the transcript`);
-    out(`  users start ${RAMP_SEC > 0 ? `over ${RAMP_SEC} s` : "all at once (k6 per-vu-iterations, 1 iteration each)"}; accounts registered in k6 setup(), not timed as login`);
+    const arrival = phases();
+    out(`  users ${arrival.say}; accounts registered first (50 at a time), not timed as login`);
     out(`  files (round robin): ${files.map((f) => basename(f)).join(", ")}`);
     out(`  engine: OpenAI-compatible fake answering after ${LATENCY_MS} ms (not pocketsphinx): the figures are about our services`);
     out(`  system as \`npm start\` runs it (default profile): ${describeInstances(await instances(sys), ["concurrency"])}`);
-    out(`  k6, the system and the fake share this ${cpus().length}-CPU machine`);
+    out(`  load driver (tests/load/legacy.journey.ts on undici, in this process), the system and the fake share this ${cpus().length}-CPU machine`);
+    out(`  operator limits for the run (tests/load/load-env.ts): ${Object.entries(LOAD_TEST_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}`);
 
     const started = Date.now();
-    const k6 = await runK6(SCRIPT, {
-      summaryPath: join(dir, "summary.json"),
-      env: {
-        BASE_URL: sys.url, FILES: files.join(","), USERS: String(USERS), RAMP_SEC: String(RAMP_SEC), MAX_WAIT_SEC: String(MAX_WAIT_SEC),
-        POLL_SEC: String(POLL_SEC), RUN_ID: `legacy${Date.now()}`, PASSWORD, DURATION_SEC: String(RAMP_SEC + MAX_WAIT_SEC + 240),
-      },
-      timeoutMs: (RAMP_SEC + MAX_WAIT_SEC + 240 + 300) * 1000,
+    const cpu0 = process.cpuUsage();
+    const load0 = loadavg()[0]!;
+    const result = await runLegacyScenario({
+      baseUrl: sys.url, files, password: PASSWORD, runId: `legacy${Date.now()}`, users: USERS, phases: arrival.phases,
+      maxWaitSec: MAX_WAIT_SEC, pollSec: POLL_SEC, registerBatch: 50, durationSec: arrival.spanSec + MAX_WAIT_SEC + 240,
     });
-    const m = k6.summary?.metrics;
-    // 99: an old goal (threshold) was missed, which the table below reports; anything else: k6 failed.
-    if ((k6.code !== 0 && k6.code !== 99) || !m) {
-      throw new Error(`k6 exited ${k6.code}:\n${k6.stdout.slice(-4000)}\n${k6.stderr.slice(-4000)}\n--- system ---\n${sys.output().slice(-4000)}`);
-    }
+    const m = result.summary.metrics;
     const wallSec = (Date.now() - started) / 1000;
-    const logs = k6.stdout + k6.stderr;
-    const owned = [...logs.matchAll(/legacy-job ([0-9a-z]{26}) (\S+@k6\.test)/g)].map((x) => ({ id: x[1]!, email: x[2]! }));
+    const cpu = process.cpuUsage(cpu0);
+    const driverCpuSec = (cpu.user + cpu.system) / 1e6;
+    const owned = result.jobs;
     const accepted = passes(m.upload_success);
     const uploadWindow = (m.upload_done_at_seconds?.max ?? Number.NaN) - (m.upload_started_at_seconds?.min ?? Number.NaN);
     const completed = passes(m.job_completion);
     const e2eWindow = (m.job_completed_at_seconds?.max ?? Number.NaN) - (m.upload_started_at_seconds?.min ?? Number.NaN);
 
     out(`  setup: ${m.registered?.count ?? 0}/${USERS} accounts registered in ${(m.setup_seconds?.max ?? Number.NaN).toFixed(1)} s` +
-      ` (${m.register_failed?.count ?? 0} failed); k6 run ${wallSec.toFixed(0)} s`);
+      ` (${m.register_failed?.count ?? 0} failed); run ${wallSec.toFixed(0)} s; ${m.users_dropped?.count ?? 0} arrivals dropped`);
+    // The machine is shared: the load average says how much of it the system and the driver had.
+    out(`  load driver CPU ${driverCpuSec.toFixed(1)} s (${((driverCpuSec / wallSec) * 100).toFixed(0)}% of one core) for ${m.http_reqs?.count ?? 0} requests;` +
+      ` machine load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (${cpus().length} CPUs)`);
     const goals: Goal[] = [
       { label: "login success", ours: rate(m.login_success) * 100, op: ">", goal: 95, show: (n) => `${n.toFixed(1)}%` },
       { label: "upload success", ours: rate(m.upload_success) * 100, op: ">", goal: 90, show: (n) => `${n.toFixed(1)}%` },
       { label: "transcription completion", ours: rate(m.job_completion) * 100, op: ">", goal: 85, show: (n) => `${n.toFixed(1)}%` },
-      { label: "upload time p95", ours: m.upload_seconds?.["p(95)"] ?? Number.NaN, op: "<", goal: 5, show: (n) => `${n.toFixed(2)} s` },
+      { label: "upload time p95", ours: m.upload_seconds?.p95 ?? Number.NaN, op: "<", goal: 5, show: (n) => `${n.toFixed(2)} s` },
       { label: "uploads/s", ours: accepted / uploadWindow, op: ">", goal: 10, show: (n) => n.toFixed(1) },
     ];
+    if (arrival.spanSec > 0) out(`  (users arrived over ${arrival.spanSec.toFixed(0)} s: uploads/s is bounded by that schedule, not only by the system)`);
     for (const g of goals) {
       const pass = g.op === ">" ? g.ours > g.goal : g.ours < g.goal;
       out(`  ${g.label.padEnd(25)} ${g.show(g.ours).padStart(9)}  (old goal ${g.op} ${g.show(g.goal)}, x${(g.ours / g.goal).toFixed(2)})  ${pass ? "PASS" : "FAIL"}`);
     }
-    out(`    login: ${passes(m.login_success)}/${tried(m.login_success)} ok, p95 ${(m.login_seconds?.["p(95)"] ?? Number.NaN).toFixed(2)} s, max ${(m.login_seconds?.max ?? Number.NaN).toFixed(2)} s`);
+    out(`    login: ${passes(m.login_success)}/${tried(m.login_success)} ok, p95 ${(m.login_seconds?.p95 ?? Number.NaN).toFixed(2)} s, max ${(m.login_seconds?.max ?? Number.NaN).toFixed(2)} s`);
     out(`    upload: ${accepted}/${tried(m.upload_success)} accepted in a ${uploadWindow.toFixed(1)} s window; median ${(m.upload_seconds?.med ?? Number.NaN).toFixed(2)} s, max ${(m.upload_seconds?.max ?? Number.NaN).toFixed(2)} s`);
     out(`    completion: ${completed}/${accepted} accepted jobs completed within ${MAX_WAIT_SEC} s (${pct(completed / USERS)} of all users);` +
       ` ${m.jobs_failed?.count ?? 0} failed, ${m.jobs_unfinished?.count ?? 0} still running; transcripts fetched ${passes(m.transcript_success)}/${tried(m.transcript_success)}`);
     out(`  jobs/s end to end ${(completed / e2eWindow).toFixed(2)} (${completed} jobs from first upload to last completion, ${e2eWindow.toFixed(1)} s);` +
-      ` upload->completed p50 ${(m.job_upload_to_completed_seconds?.med ?? Number.NaN).toFixed(1)} s, p95 ${(m.job_upload_to_completed_seconds?.["p(95)"] ?? Number.NaN).toFixed(1)} s`);
+      ` upload->completed p50 ${(m.job_upload_to_completed_seconds?.med ?? Number.NaN).toFixed(1)} s, p95 ${(m.job_upload_to_completed_seconds?.p95 ?? Number.NaN).toFixed(1)} s`);
 
-    for (const prefix of ["legacy-job-not-completed", "legacy-register-failed", "legacy-login-failed", "legacy-upload-failed", "legacy-poll-failed"]) {
-      const why = reasons(logs, prefix);
-      if (why.length) out(`    ${prefix} x${why.reduce((a, [, n]) => a + n, 0)}:\n${why.slice(0, 6).map(([w, n]) => `      ${n} x ${w}`).join("\n")}`);
+    for (const kind of ["job-not-completed", "register-failed", "login-failed", "upload-failed", "poll-failed"]) {
+      const why = reasons(result.notes, kind);
+      if (why.length) out(`    ${kind} x${why.reduce((a, [, n]) => a + n, 0)}:\n${why.slice(0, 6).map(([w, n]) => `      ${n} x ${w}`).join("\n")}`);
     }
 
     // Health before the audit, so a failing audit cannot hide it.
     const samples = await scrape(`${sys.url}/metrics`);
     const gateway202 = total(samples, "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
     const gateway5xx = samples.filter((s) => s.name === "mp4t_http_requests_total" && s.labels.status_code?.startsWith("5"));
-    out(`  5xx: ${m.server_errors?.count ?? 0} seen by k6, ${gateway5xx.reduce((a, s) => a + s.value, 0)} counted by the gateway` +
+    out(`  5xx: ${m.server_errors?.count ?? 0} seen by the driver, ${gateway5xx.reduce((a, s) => a + s.value, 0)} counted by the gateway` +
       `${gateway5xx.length ? ` (${gateway5xx.map((s) => `${s.labels.method} ${s.labels.route} ${s.labels.status_code} x${s.value}`).join(", ")})` : ""};` +
       ` failed requests ${pct(rate(m.http_req_failed))} of ${m.http_reqs?.count ?? 0}; system ${sys.proc.exitCode === null ? "still running" : `exited ${sys.proc.exitCode}`}`);
     out(`  system restart/warn/error log lines: ${watch.count()}`);
     for (const [key, g] of watch.top(10)) out(`    ${g.n} x ${key}\n      e.g. ${g.example}`);
     out(`  workers after the run: ${describeInstances(await instances(sys), ["processed", "failed", "retried", "redelivered", "deadLettered"])}`);
 
-    const audit = await auditJobs(sys.url, owned);
+    const audit = await auditJobs(sys.url, owned, PASSWORD, SETTLE_SEC);
     const checked = owned.filter((j) => !audit.unverified.has(j.email)).length;
-    // A 202 the gateway counted but k6 never received (a client timeout) is a job its user cannot know of.
+    // A 202 the gateway counted but the driver never received (a client timeout) is a job its user cannot know of.
     out(`  lost jobs ${audit.lost.length} (must be 0): ${checked - audit.lost.length} of ${checked} accepted uploads found in their owners'` +
       ` GET /v1/jobs${audit.lost.length ? ` (missing: ${audit.lost.slice(0, 10).join(" ")})` : ""}; the gateway counted ${gateway202} x 202` +
-      `${gateway202 !== owned.length ? ` (${gateway202 - owned.length} more than k6 received)` : ""}`);
+      `${gateway202 !== owned.length ? ` (${gateway202 - owned.length} more than the driver received)` : ""}`);
     if (audit.unverified.size) {
       const why = [...new Set(audit.unverified.values())].slice(0, 3).join(" | ");
       out(`    NOT VERIFIED: ${owned.length - checked} jobs of ${audit.unverified.size} owners whose login or GET /v1/jobs failed 3 times: ${why}`);
     }
     out(`    after the run (+${audit.settledSec.toFixed(0)} s settling): ${JSON.stringify(audit.statuses)}${Object.keys(audit.errorCodes).length ? ` errors ${JSON.stringify(audit.errorCodes)}` : ""}`);
-    out(`    stages: ${audit.stages}`);
+    out(`    stages: ${stageFigures(audit.jobs)}`);
   } finally {
     watch?.close();
     await sys?.stop();

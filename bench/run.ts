@@ -8,7 +8,10 @@ import { join } from "node:path";
 
 const dir = import.meta.dirname;
 const only = process.argv.slice(2);
-const files = (await readdir(dir)).filter((f) => f.endsWith(".bench.ts") && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+const all = (await readdir(dir)).filter((f) => f.endsWith(".bench.ts")).sort();
+// A name that is a whole bench picks that one only (`load` is not also `legacy-load`); else a part of a name.
+const picked = (o: string) => (all.includes(`${o}.bench.ts`) ? [`${o}.bench.ts`] : all.filter((f) => f.includes(o)));
+const files = only.length === 0 ? all : all.filter((f) => only.some((o) => picked(o).includes(f)));
 if (files.length === 0) {
   process.stderr.write(`no benchmarks match ${only.join(", ")}\n`);
   process.exit(1);

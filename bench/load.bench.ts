@@ -1,5 +1,6 @@
 /**
- * Load through the HTTP API, driven by k6 (tests/load/upload.k6.js): virtual users from several
+ * Load through the HTTP API, driven by the load driver (tests/load/upload.journey.ts on undici, in
+ * this process): virtual users from several
  * accounts upload small WAVs, wait for their jobs and fetch the transcripts, against the whole
  * system (scripts/start.ts) with 1 replica of each worker service, then with 2. The engine is an
  * OpenAI-compatible fake answering after a fixed latency, so the work is I/O bound like a real
@@ -8,27 +9,30 @@
  * Prints jobs/s (jobs over the time from the first upload to the last completion) and the p95
  * upload->completed latency for each, and the 2-replica/1-replica ratios.
  *
- * BENCH_LATENCY_MS sets the fake's latency; BENCH_K6_VUS and BENCH_K6_ITERATIONS the load.
+ * The gateway's abuse limits are set as an operator would for a load test (tests/load/load-env.ts).
+ *
+ * BENCH_LATENCY_MS sets the fake's latency; BENCH_LOAD_VUS and BENCH_LOAD_ITERATIONS the load.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERVICE_NAMES } from "@mp4t/contracts";
-import { makeSilenceWav, runK6, startFakeOpenAi, type FakeOpenAiServer } from "../packages/testing/src/index.ts";
+import { makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "../packages/testing/src/index.ts";
 import { superviseService } from "../scripts/launcher.ts";
 import { api, login, startSystem, type RunningSystem } from "../tests/e2e/system.ts";
+import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
+import { runUploadScenario } from "../tests/load/upload.journey.ts";
 
-const SCRIPT = join(import.meta.dirname, "..", "tests", "load", "upload.k6.js");
 const WORKERS = SERVICE_NAMES.filter((n) => n !== "gateway");
 const REPLICAS = [1, 2];
 const CONCURRENCY = 2;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 250);
-const VUS = Number(process.env.BENCH_K6_VUS ?? 16);
+const VUS = Number(process.env.BENCH_LOAD_VUS ?? 16);
 const BATCH_VUS = 4;
-const ITERATIONS = Number(process.env.BENCH_K6_ITERATIONS ?? 4);
+const ITERATIONS = Number(process.env.BENCH_LOAD_ITERATIONS ?? 4);
 const USERS = 4;
 
-type Figures = { jobs: number; sec: number; p95: number };
+type Figures = { jobs: number; sec: number; p95: number; load: number };
 
 /** Resolves once discovery lists `n` instances of every worker service. */
 async function replicasUp(sys: RunningSystem, n: number): Promise<void> {
@@ -43,9 +47,9 @@ async function replicasUp(sys: RunningSystem, n: number): Promise<void> {
   }
 }
 
-async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[], dir: string): Promise<Figures> {
+async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[]): Promise<Figures> {
   const env = {
-    TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey,
+    ...LOAD_TEST_ENV, TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey,
     WORKER_CONCURRENCY: String(CONCURRENCY), WORKER_REPLICAS: String(replicas),
   };
   const sys = await startSystem(env);
@@ -57,19 +61,18 @@ async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[], di
       for (const w of WORKERS) extra.push(superviseService(w, workerEnv, (l) => process.stderr.write(`  ${l}\n`)));
     }
     await replicasUp(sys, replicas);
-    const k6 = await runK6(SCRIPT, {
-      summaryPath: join(dir, `summary-${replicas}.json`),
-      env: {
-        BASE_URL: sys.url, WAVS: wavs.join(","), RUN_ID: `bench${replicas}`, USERS: String(USERS),
-        VUS: String(VUS), BATCH_VUS: String(BATCH_VUS), ITERATIONS: String(ITERATIONS), MAX_WAIT_SEC: "240",
-      },
+    const load = loadavg()[0]!;
+    const run = await runUploadScenario({
+      baseUrl: sys.url, files: wavs, password: LOAD_TEST_PASSWORD, runId: `bench${replicas}-${Date.now()}`, users: USERS,
+      vus: VUS, batchVus: BATCH_VUS, iterations: ITERATIONS, maxWaitSec: 240, durationSec: 300,
     });
-    const m = k6.summary?.metrics;
-    if (k6.code !== 0 || !m) throw new Error(`k6 exited ${k6.code} (thresholds or run failed):\n${k6.stdout}\n${k6.stderr.slice(-4000)}`);
+    if (run.failed.length) throw new Error(`thresholds failed: ${run.failed.join("; ")}\n${run.warnings.slice(0, 20).join("\n")}`);
+    const m = run.summary.metrics;
     return {
       jobs: m.jobs_completed?.count ?? 0,
       sec: m.job_completed_at_seconds?.max ?? Number.NaN,
-      p95: m.job_upload_to_completed_seconds?.["p(95)"] ?? Number.NaN,
+      p95: m.job_upload_to_completed_seconds?.p95 ?? Number.NaN,
+      load,
     };
   } finally {
     await Promise.all(extra.map((p) => p.stop(10_000)));
@@ -78,7 +81,7 @@ async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[], di
 }
 
 export async function run(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "mp4t-bench-k6-"));
+  const dir = await mkdtemp(join(tmpdir(), "mp4t-bench-load-"));
   const fake = await startFakeOpenAi({ latencyMs: LATENCY_MS, transcript: "one two three four five six seven eight" });
   try {
     const wavs = [
@@ -87,14 +90,14 @@ export async function run(): Promise<void> {
     ];
     const jobs = (VUS + BATCH_VUS) * ITERATIONS;
     process.stdout.write(
-      `k6: ${VUS} interactive + ${BATCH_VUS} batch VUs x ${ITERATIONS} uploads = ${jobs} jobs from ${USERS} accounts; ` +
+      `load: ${VUS} interactive + ${BATCH_VUS} batch VUs x ${ITERATIONS} uploads = ${jobs} jobs from ${USERS} accounts; ` +
       `${WORKERS.length} worker services x ${CONCURRENCY} slots per replica; provider latency ${LATENCY_MS} ms\n`,
     );
     const results: Figures[] = [];
     for (const r of REPLICAS) {
-      const f = await once(r, fake, wavs, dir);
+      const f = await once(r, fake, wavs);
       results.push(f);
-      process.stdout.write(`  ${r} replica(s) of each worker: ${f.jobs} jobs in ${f.sec.toFixed(2)} s = ${(f.jobs / f.sec).toFixed(2)} jobs/s; p95 upload->completed ${f.p95.toFixed(2)} s\n`);
+      process.stdout.write(`  ${r} replica(s) of each worker: ${f.jobs} jobs in ${f.sec.toFixed(2)} s = ${(f.jobs / f.sec).toFixed(2)} jobs/s; p95 upload->completed ${f.p95.toFixed(2)} s (machine load average ${f.load.toFixed(1)} on ${cpus().length} CPUs)\n`);
     }
     const [one, two] = results as [Figures, Figures];
     process.stdout.write(`  2 replicas / 1 replica: jobs/s x${(two.jobs / two.sec / (one.jobs / one.sec)).toFixed(2)}, p95 x${(two.p95 / one.p95).toFixed(2)}\n`);

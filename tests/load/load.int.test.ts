@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Job } from "@mp4t/contracts";
+import { makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
+import { scrape, total } from "../observability/prometheus.ts";
+import { runLegacyScenario } from "./legacy.journey.ts";
+import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD as PASSWORD } from "./load-env.ts";
+import { auditJobs } from "./lost-jobs.ts";
+import { loadEmail, runUploadScenario } from "./upload.journey.ts";
+
+const USERS = 4;
+const VUS = 6;
+const BATCH_VUS = 2;
+const ITERATIONS = 4; // per VU
+const JOBS = (VUS + BATCH_VUS) * ITERATIONS;
+
+/**
+ * Load, end to end: the load driver (packages/testing load-driver.ts, on undici) drives the HTTP API
+ * of the whole system (scripts/start.ts: nats-server and the six services as processes) with
+ * interactive and batch uploads from several accounts at once, with the gateway's abuse limits set
+ * as an operator would for a load test (load-env.ts). The engine is the OpenAI-compatible fake, so the run measures our services, not a model.
+ * No upload may be lost, no request may fail or hit a 5xx, and every job must complete.
+ */
+describe("load: user journeys through the whole system", () => {
+  let dir: string;
+  let fake: FakeOpenAiServer;
+  let sys: RunningSystem;
+  let wavs: string[];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "mp4t-load-"));
+    wavs = [
+      await makeSilenceWav(join(dir, "one.wav"), 1, { channels: 1, sampleRate: 16_000 }),
+      await makeSilenceWav(join(dir, "three.wav"), 3, { channels: 2, sampleRate: 44_100 }),
+    ];
+    fake = await startFakeOpenAi({ latencyMs: 50, transcript: "the quick brown fox jumps over the lazy dog" });
+    sys = await startSystem({ ...LOAD_TEST_ENV, TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey });
+  }, 120_000);
+
+  afterAll(async () => {
+    const code = await sys?.stop();
+    await fake?.close();
+    await rm(dir, { recursive: true, force: true });
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it(`completes all ${JOBS} jobs of ${VUS + BATCH_VUS} virtual users, losing none, with no 5xx`, async () => {
+    const runId = `t${Date.now()}`;
+    const run = await runUploadScenario({
+      baseUrl: sys.url, files: wavs, password: PASSWORD, runId, users: USERS,
+      vus: VUS, batchVus: BATCH_VUS, iterations: ITERATIONS, maxWaitSec: 90, durationSec: 150,
+    });
+    const report = `thresholds failed: ${run.failed.join("; ") || "none"}\n${run.warnings.slice(0, 40).join("\n")}\n--- system ---\n${sys.output().slice(-4000)}`;
+    expect(run.failed, report).toEqual([]); // every threshold held
+    const m = run.summary.metrics;
+    expect(m.iterations?.count, report).toBe(JOBS);
+    expect(m.checks?.fails, report).toBe(0);
+    expect(m.checks?.passes).toBeGreaterThanOrEqual(JOBS * 5); // upload, completed, transcript x2, at least one read
+    expect(m.jobs_completed?.count).toBe(JOBS);
+    expect(m.jobs_failed?.count).toBe(0);
+    expect(m.server_errors?.count).toBe(0);
+    expect(m.http_req_failed?.rate).toBe(0);
+    expect(m.http_reqs?.count).toBeGreaterThanOrEqual(USERS * 2 + JOBS * 4);
+
+    // No upload lost: each account's job list holds exactly the jobs the driver was given, all completed.
+    const logged = run.jobs;
+    expect(new Set(logged.map((j) => j.id)).size, report).toBe(JOBS);
+    const emails = [...new Set(logged.map((j) => j.email))].sort();
+    const classes = new Set<string>();
+    expect(emails).toEqual(Array.from({ length: USERS }, (_, i) => loadEmail(runId, i)).sort());
+    for (const email of emails) {
+      const token = await login(sys.url, email, PASSWORD);
+      const page = await api<{ items: Job[]; next: string | null }>(sys.url, "/v1/jobs?limit=100", { token });
+      expect(page.status).toBe(200);
+      expect(page.body.next).toBeNull();
+      const mine = logged.filter((j) => j.email === email).map((j) => j.id).sort();
+      expect(page.body.items.map((j) => j.id).sort(), email).toEqual(mine);
+      for (const job of page.body.items) {
+        expect(job.status, JSON.stringify(job.error)).toBe("completed");
+        classes.add(job.options.class);
+        const txt = await api(sys.url, `/v1/jobs/${job.id}/transcript?format=txt`, { token });
+        expect(txt.status).toBe(200);
+        expect(txt.text).toContain("quick brown fox");
+      }
+    }
+    expect([...classes].sort()).toEqual(["batch", "interactive"]);
+
+    // The gateway's own count agrees: every upload accepted, never a 5xx.
+    const samples = await scrape(`${sys.url}/metrics`);
+    const requests = samples.filter((s) => s.name === "mp4t_http_requests_total");
+    expect(requests.filter((s) => s.labels.status_code!.startsWith("5")).reduce((a, s) => a + s.value, 0)).toBe(0);
+    const accepted = requests.filter((s) => s.labels.route === "/v1/jobs" && s.labels.method === "POST" && s.labels.status_code === "202");
+    expect(accepted.reduce((a, s) => a + s.value, 0)).toBe(JOBS);
+  }, 200_000);
+
+  // The 1000-user bench's journey (bench/legacy-load.bench.ts) in small: users arriving at a rate
+  // (open model), each logging in, uploading once and polling; the bench's own lost-job audit.
+  it("runs the legacy journey for users arriving at a rate, and its audit finds every job", async () => {
+    const users = 30;
+    const before = total(await scrape(`${sys.url}/metrics`), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
+    const run = await runLegacyScenario({
+      baseUrl: sys.url, files: wavs, password: PASSWORD, runId: `l${Date.now()}`, users,
+      phases: [{ durationSec: 2, arrivalRate: 5, rampTo: 25 }], maxWaitSec: 60, pollSec: 0.5, registerBatch: 10, durationSec: 90,
+    });
+    const m = run.summary.metrics;
+    const report = JSON.stringify(run.notes.slice(0, 20));
+    expect(m.users_dropped?.count, report).toBe(0);
+    expect(m.registered?.count, report).toBe(users);
+    expect(m.login_success, report).toMatchObject({ passes: users, fails: 0 });
+    expect(m.upload_success, report).toMatchObject({ passes: users, fails: 0 });
+    expect(m.job_completion, report).toMatchObject({ passes: users, fails: 0 });
+    expect(m.transcript_success, report).toMatchObject({ passes: users, fails: 0 });
+    expect(m.server_errors?.count).toBe(0);
+    expect(m.http_req_failed?.rate).toBe(0);
+    // Arrivals were spread over the 2 s ramp, not fired at once.
+    expect(m.upload_started_at_seconds!.max! - m.upload_started_at_seconds!.min!).toBeGreaterThan(1);
+
+    const audit = await auditJobs(sys.url, run.jobs, PASSWORD, 10);
+    expect(audit.lost).toEqual([]);
+    expect(audit.unverified.size).toBe(0);
+    expect(audit.statuses).toEqual({ completed: users });
+    const after = total(await scrape(`${sys.url}/metrics`), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
+    expect(after - before).toBe(users);
+  }, 120_000);
+});
