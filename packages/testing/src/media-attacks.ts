@@ -1,0 +1,88 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/**
+ * Uploads that make an unguarded ffmpeg read files of the server's (issue 17): playlists,
+ * manifests and concat scripts naming a local recording. Each one, given to plain
+ * `ffmpeg -i`, decodes the secret recording; an upload must never do that.
+ */
+export type ReferenceAttack = {
+  name: string;
+  path: string;
+  /** True when plain `ffmpeg -i` (ffmpeg's defaults, no guards of ours) decodes the secret from it. */
+  live: boolean;
+};
+
+export type ReferenceAttackKit = {
+  /** A unique string, written in `markerFile` and spoken (as words) in `secretAudio`. */
+  marker: string;
+  /** The words the secret recording speaks; none may turn up in any transcript. */
+  spokenWords: string[];
+  markerFile: string;
+  /** The local recordings the attacks point at, one per format. */
+  secretAudio: Record<"mp3" | "ts" | "flac", string>;
+  attacks: ReferenceAttack[];
+};
+
+const SPOKEN = ["purple", "elephant", "umbrella", "thursday", "kingdom"];
+
+function run(bin: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+    child.once("error", reject);
+    child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`${bin} exited ${code}: ${err.trim()}`))));
+  });
+}
+
+/**
+ * Writes the secret (in `secretDir`, which should be somewhere a real server keeps its own
+ * files) and the attacks (in `uploadDir`), each attack named `.mp4` as the finding's was. The
+ * secret files are world-readable on purpose: the guard must hold even then.
+ */
+export async function makeReferenceAttacks(secretDir: string, uploadDir: string): Promise<ReferenceAttackKit> {
+  await mkdir(secretDir, { recursive: true });
+  const marker = `MP4T-MARKER-${randomBytes(8).toString("hex")}`;
+  const markerFile = join(secretDir, "marker.txt");
+  await writeFile(markerFile, `${marker}\n${SPOKEN.join(" ")}\n`);
+  const wav = join(secretDir, "secret.wav");
+  await run("espeak-ng", ["-w", wav, `${SPOKEN.join(". ")}.`]);
+  const secretAudio = { mp3: join(secretDir, "secret.mp3"), ts: join(secretDir, "secret.ts"), flac: join(secretDir, "secret.flac") };
+  for (const out of Object.values(secretAudio)) await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", wav, out]);
+  for (const f of [markerFile, wav, ...Object.values(secretAudio)]) await chmod(f, 0o644);
+
+  const hls = (entries: string[]) =>
+    ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-TARGETDURATION:30", ...entries.flatMap((e) => ["#EXTINF:10.0,", e]), "#EXT-X-ENDLIST", ""].join("\n");
+  const dash = `<?xml version="1.0" encoding="UTF-8"?>
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT5S" minBufferTime="PT1S" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011">
+  <Period><AdaptationSet mimeType="audio/mpeg"><Representation id="a" bandwidth="64000">
+    <BaseURL>file://${secretAudio.mp3}</BaseURL>
+  </Representation></AdaptationSet></Period>
+</MPD>
+`;
+  // ffmpeg's own defaults stop some (concat's `safe`, DASH's extension list, HLS segments of
+  // mixed formats); they are here because an operator or a future build may loosen those.
+  const bodies: [string, boolean, string | Uint8Array][] = [
+    ["hls-mp3-path", true, hls([secretAudio.mp3])],
+    ["hls-ts-path", true, hls([secretAudio.ts])],
+    ["hls-file-url", true, hls([`file:${secretAudio.flac}`])],
+    ["hls-marker-text", false, hls([markerFile])],
+    // A NUL in a comment line: not text to a sniffer, still a playlist to ffmpeg's HLS demuxer.
+    ["hls-with-nul", true, Buffer.concat([Buffer.from(hls([secretAudio.mp3])), Buffer.from("#\0\n")])],
+    ["ffconcat", false, `ffconcat version 1.0\nfile ${secretAudio.mp3}\nfile ${markerFile}\n`],
+    ["concat-list", false, `file '${secretAudio.mp3}'\nfile '${secretAudio.flac}'\n`],
+    ["dash-mpd", false, dash],
+  ];
+  await mkdir(uploadDir, { recursive: true });
+  const attacks = await Promise.all(
+    bodies.map(async ([name, live, body]) => {
+      const path = join(uploadDir, `${name}.mp4`);
+      await writeFile(path, body);
+      return { name, path, live };
+    }),
+  );
+  return { marker, spokenWords: SPOKEN, markerFile, secretAudio, attacks };
+}
