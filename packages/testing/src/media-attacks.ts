@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { LIBRIVOX_DIR } from "./media-makers.ts";
 
 /**
  * Uploads that make an unguarded ffmpeg read files of the server's (issue 17): playlists,
@@ -16,9 +17,9 @@ export type ReferenceAttack = {
 };
 
 export type ReferenceAttackKit = {
-  /** A unique string, written in `markerFile` and spoken (as words) in `secretAudio`. */
+  /** A unique string, written in `markerFile` (with `spokenWords`). */
   marker: string;
-  /** The words the secret recording speaks; none may turn up in any transcript. */
+  /** Words the secret recording speaks that pocketsphinx recognises; none may turn up in any output. */
   spokenWords: string[];
   markerFile: string;
   /** The local recordings the attacks point at, one per format. */
@@ -26,7 +27,9 @@ export type ReferenceAttackKit = {
   attacks: ReferenceAttack[];
 };
 
-const SPOKEN = ["purple", "elephant", "umbrella", "thursday", "kingdom"];
+/** "had he married a more amiable woman he might have been made still more respectable than he was" */
+const SECRET_CLIP = join(LIBRIVOX_DIR, "sense_and_sensibility_01_austen_64kb-0920.wav");
+const SPOKEN = ["married", "amiable", "respectable"];
 
 function run(bin: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -48,11 +51,9 @@ export async function makeReferenceAttacks(secretDir: string, uploadDir: string)
   const marker = `MP4T-MARKER-${randomBytes(8).toString("hex")}`;
   const markerFile = join(secretDir, "marker.txt");
   await writeFile(markerFile, `${marker}\n${SPOKEN.join(" ")}\n`);
-  const wav = join(secretDir, "secret.wav");
-  await run("espeak-ng", ["-w", wav, `${SPOKEN.join(". ")}.`]);
   const secretAudio = { mp3: join(secretDir, "secret.mp3"), ts: join(secretDir, "secret.ts"), flac: join(secretDir, "secret.flac") };
-  for (const out of Object.values(secretAudio)) await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", wav, out]);
-  for (const f of [markerFile, wav, ...Object.values(secretAudio)]) await chmod(f, 0o644);
+  for (const out of Object.values(secretAudio)) await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", SECRET_CLIP, out]);
+  for (const f of [markerFile, ...Object.values(secretAudio)]) await chmod(f, 0o644);
 
   const hls = (entries: string[]) =>
     ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-TARGETDURATION:30", ...entries.flatMap((e) => ["#EXTINF:10.0,", e]), "#EXT-X-ENDLIST", ""].join("\n");
