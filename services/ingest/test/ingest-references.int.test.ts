@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, Subjects } from "@mp4t/contracts";
@@ -52,7 +52,7 @@ describe("playlist and reference uploads", () => {
     for (const attack of kit.attacks) {
       const ref = await h.newJob(attack.path, { fileName: "innocent.mp4" });
       const events: string[] = [];
-      const sub = h.nc.subscribe(Subjects.jobEvents(ref.jobId), { callback: (_e, m) => events.push(m.string()) });
+      const sub = h.nc.subscribe(Subjects.jobEvents(ref.jobId), { callback: (_e, m) => void events.push(m.string()) });
       await h.ingest(ref);
       await h.nc.flush();
       sub.unsubscribe();
@@ -79,14 +79,14 @@ describe("each guard holds on its own", () => {
   const attack = (name: string) => kit.attacks.find((a) => a.name === name)!.path;
 
   it("ffprobe's format allow-list refuses a playlist the text sniff lets through (a NUL inside)", async () => {
-    const err = await probeMedia(attack("hls-with-nul"), SETTINGS.ffmpeg, live()).catch((e: unknown) => e as Error & { code: string });
+    const err = await probeMedia(attack("hls-with-nul"), SETTINGS.ffmpeg, live()).then(() => new Error("accepted"), (e: unknown) => e as Error);
     expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_REFERENCE_NOT_ALLOWED" });
     expect((err.cause as Error).message).toMatch(/\[hls @ .*Format not on whitelist/);
   });
 
   it("ffmpeg refuses a playlist even when told `-f hls`: no PCM comes out", async () => {
     const out = join(h.mediaDir, "hls.pcm");
-    await (await import("node:fs/promises")).writeFile(out, Buffer.alloc(44));
+    await writeFile(out, Buffer.alloc(44));
     let pcm = 0;
     const run = extractPcm({
       input: attack("hls-mp3-path"), demuxer: "hls", output: out, offset: 44, format: PCM_16K_MONO, maxSec: 60,

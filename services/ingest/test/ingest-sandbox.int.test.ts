@@ -61,8 +61,8 @@ describe("media tools run with the least rights that work", () => {
     expect((await h.jobs.getJob(ref))!.stages.ingest?.status).toBe("done");
 
     for (const tool of ["ffprobe", "ffmpeg"]) {
-      const [report] = await reports(tool);
-      expect(report, `${tool} ran through the wrapper`).toBeDefined();
+      const [report = ""] = await reports(tool);
+      expect(report, `${tool} ran through the wrapper`).toMatch(/^uid=/);
       const ownUid = process.getuid!();
       expect(report).toMatch(root ? /^uid=65534 gid=65534 groups=65534$/m : new RegExp(`^uid=${ownUid} `, "m"));
       expect(report).toMatch(/^cwd=\/$/m);
