@@ -41,7 +41,9 @@ export const DEFAULT_MEDIA_IDENTITY: MediaIdentity = { uid: 65534, gid: 65534 };
  * secret (JWT_SECRET, ADMIN_PASSWORD, NATS credentials, provider keys) reaches it, and `/` is its
  * working directory, so a relative path it is tricked into opening names nothing of ours.
  */
-export function mediaSpawnOptions(runAs: MediaIdentity, env: NodeJS.ProcessEnv = process.env) {
+export type MediaSpawnOptions = { env: Record<string, string>; cwd: string; uid?: number; gid?: number };
+
+export function mediaSpawnOptions(runAs: MediaIdentity, env: NodeJS.ProcessEnv = process.env): MediaSpawnOptions {
   const drop = process.getuid?.() === 0 && runAs.uid !== 0;
   return {
     // LC_ALL=C keeps the tools' number formats (decimal points) what the parsers expect.

@@ -45,6 +45,13 @@ describe("ingest fails the job of a bad upload with its code, as the user's mist
     expect((await rejected(path)).code).toBe("MEDIA_UNREADABLE");
   });
 
+  it("a file of zeros (issue 17 kept 1.5 GB of them until retention): MEDIA_UNREADABLE, upload queued for deletion", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    const path = join(h.mediaDir, "zeros.mp4");
+    await writeFile(path, Buffer.alloc(4 * 1024 * 1024));
+    expect((await rejected(path)).code).toBe("MEDIA_UNREADABLE");
+  });
+
   it("a video without audio: MEDIA_NO_AUDIO", async () => {
     const err = await rejected(await makeVideoWithoutAudio(join(h.mediaDir, "mute.mp4")));
     expect(err.code).toBe("MEDIA_NO_AUDIO");

@@ -17,21 +17,23 @@ export type PocketsphinxOptions = {
 };
 
 /**
- * The recogniser opens its input by path, and only a path ending in `.wav`; when it runs as
+ * The recogniser opens its input by path, and only a path ending in `.wav`. When it runs as
  * another user it gets its own copy of the chunk (a minute of audio, about 2 MB) in a directory
- * that user owns, since our scratch directories are 0700 root.
+ * that user owns, as its working directory and by a relative path: the child enters it while
+ * still root (libuv changes directory before it changes user), so no directory above it, our
+ * 0700 scratch or TMPDIR, needs to be open to that user.
  */
-async function inputFor(wavPath: string, spawnOpts: { uid?: number; gid?: number }) {
+async function inputFor(wavPath: string, spawnOpts: ReturnType<typeof mediaSpawnOptions>) {
   const { uid, gid } = spawnOpts;
-  if (uid === undefined || gid === undefined) return { path: wavPath, dispose: async () => undefined };
+  if (uid === undefined || gid === undefined) return { path: wavPath, spawnOpts, dispose: async () => undefined };
   const dir = await mkdtemp(join(tmpdir(), "mp4t-ps-"));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
-    const path = join(dir, "chunk.wav");
-    await copyFile(wavPath, path);
-    await chown(path, uid, gid);
+    const name = "chunk.wav";
+    await copyFile(wavPath, join(dir, name));
+    await chown(join(dir, name), uid, gid);
     await chown(dir, uid, gid);
-    return { path, dispose };
+    return { path: name, spawnOpts: { ...spawnOpts, cwd: dir }, dispose };
   } catch (err) {
     await dispose();
     throw err;
@@ -53,10 +55,9 @@ export function createPocketsphinxEngine(opts: PocketsphinxOptions): Transcripti
     name: "pocketsphinx",
     supportsLanguage: (lang) => lang === "en" || lang.startsWith("en-"),
     async transcribe(wavPath, { signal }) {
-      const spawnOpts = mediaSpawnOptions(opts.runAs ?? DEFAULT_MEDIA_IDENTITY);
-      const input = await inputFor(wavPath, spawnOpts);
+      const input = await inputFor(wavPath, mediaSpawnOptions(opts.runAs ?? DEFAULT_MEDIA_IDENTITY));
       try {
-        return await recognise(input.path, spawnOpts, signal);
+        return await recognise(input.path, input.spawnOpts, signal);
       } finally {
         await input.dispose();
       }
