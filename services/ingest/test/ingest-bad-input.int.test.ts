@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { BlobKeys } from "@mp4t/contracts";
 import { makeRandomBytes, makeSilenceWav, makeTruncatedMp4, makeVideoWithoutAudio } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "./ingest-harness.ts";
+import { SETTINGS, startHarness, type Harness } from "./ingest-harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -72,5 +72,12 @@ describe("ingest fails the job of a bad upload with its code, as the user's mist
     const ref = await h.newJob(await makeSilenceWav(join(h.mediaDir, "gone.wav"), 1));
     await h.blobs.delete(BlobKeys.upload(ref.jobId));
     await expect(h.ingest(ref)).rejects.toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
+  });
+
+  it("a probe that outlives its timeout may be the machine's fault: thrown for the runner, the upload kept", async () => {
+    const ref = await h.newJob(await makeSilenceWav(join(h.mediaDir, "slow.wav"), 1));
+    await expect(h.ingest(ref, { ffmpeg: { ...SETTINGS.ffmpeg, probeTimeoutMs: 1 } })).rejects.toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
+    expect(await h.blobs.stat(BlobKeys.upload(ref.jobId))).not.toBeNull();
+    expect((await h.takeCleanupCommands()).filter((c) => c.jobId === ref.jobId)).toEqual([]);
   });
 });

@@ -52,6 +52,12 @@ function spawnMediaTool(bin: string, args: string[], fh: FileHandle, settings: F
   return { child, stdout: child.stdout!, stderr: child.stderr! };
 }
 
+/**
+ * ffprobe outlived its timeout. A hostile file or a busy machine may be to blame, so this is not
+ * treated as the user's rejection: it is dead-lettered with the upload kept for a re-drive.
+ */
+export class ProbeTimeoutError extends PermanentError {}
+
 /** A child that could not start (missing binary, no permission for the media uid) is our fault. */
 const spawnFailure = (bin: string, err: unknown) =>
   err instanceof Error && "code" in err && err.name !== "AbortError"
@@ -86,7 +92,7 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
       return stdout;
     } catch (err) {
       if (timeout.aborted && !signal.aborted && !(err instanceof AppError)) {
-        throw new PermanentError("MEDIA_UNREADABLE", `the file could not be examined within ${settings.probeTimeoutMs / 1000} s`, { cause: err });
+        throw new ProbeTimeoutError("MEDIA_UNREADABLE", `the file could not be examined within ${settings.probeTimeoutMs / 1000} s`, { cause: err });
       }
       throw err;
     }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { BlobKeys, type Command, type ErrorCode, type MediaInfo } from "@mp4t/contracts";
 import { PermanentError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
 import { downloadToFile, uploadFile, type PipelineDeps } from "@mp4t/stores";
-import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
+import { ProbeTimeoutError, extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
 import { createWavPlaceholder, finishWavHeader, sliceWav } from "../adapters/wav-file.adapter.ts";
 import { createEnergyMeter, planChunks, type PlannedChunk } from "../chunk.planner.ts";
 import type { IngestSettings } from "../config.ts";
@@ -83,12 +83,16 @@ export function ingestHandler(deps: IngestDeps) {
   };
 }
 
-/** What the upload itself is to blame for: the job fails with the code, nothing is dead-lettered. */
+/**
+ * What the upload itself is to blame for: the job fails with the code, nothing is dead-lettered.
+ * A probe timeout may be the machine's fault and keeps the runner's path (dead letter, re-drive).
+ */
 const REJECTIONS = new Set<ErrorCode>([
   "MEDIA_UNREADABLE", "MEDIA_NO_AUDIO", "MEDIA_UNSUPPORTED_CODEC", "MEDIA_TOO_LONG",
   "MEDIA_UNSUPPORTED_CONTAINER", "MEDIA_REFERENCE_NOT_ALLOWED",
 ]);
-const isRejection = (err: unknown): err is PermanentError => err instanceof PermanentError && REJECTIONS.has(err.code);
+const isRejection = (err: unknown): err is PermanentError =>
+  err instanceof PermanentError && REJECTIONS.has(err.code) && !(err instanceof ProbeTimeoutError);
 
 /**
  * A user's unusable upload: the job fails with the code (a user's mistake, not a system fault, so
@@ -101,7 +105,7 @@ async function reject(deps: IngestDeps, msg: Command<"ingest">, err: PermanentEr
   const detail = err.cause instanceof Error ? err.cause.message : undefined;
   ctx.logger.info({ code: err.code, err: err.message, ...(detail ? { detail } : {}) }, "upload rejected");
   const failed = await deps.lifecycle.fail(ref, err.code, err.message, "ingest");
-  if (failed) await deps.publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "rejected" }, `cleanup:${msg.jobId}:rejected`);
+  if (failed?.status === "failed") await deps.publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "rejected" }, `cleanup:${msg.jobId}:rejected`);
 }
 
 async function extractAudio(input: string, demuxer: string, output: string, settings: IngestSettings, signal: AbortSignal) {
