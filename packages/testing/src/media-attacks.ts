@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LIBRIVOX_DIR } from "./media-makers.ts";
 
@@ -23,7 +23,7 @@ export type ReferenceAttackKit = {
   spokenWords: string[];
   markerFile: string;
   /** The local recordings the attacks point at, one per format. */
-  secretAudio: Record<"mp3" | "ts" | "flac", string>;
+  secretAudio: Record<"mp3" | "ts" | "flac" | "mov", string>;
   attacks: ReferenceAttack[];
 };
 
@@ -51,8 +51,15 @@ export async function makeReferenceAttacks(secretDir: string, uploadDir: string)
   const marker = `MP4T-MARKER-${randomBytes(8).toString("hex")}`;
   const markerFile = join(secretDir, "marker.txt");
   await writeFile(markerFile, `${marker}\n${SPOKEN.join(" ")}\n`);
-  const secretAudio = { mp3: join(secretDir, "secret.mp3"), ts: join(secretDir, "secret.ts"), flac: join(secretDir, "secret.flac") };
-  for (const out of Object.values(secretAudio)) await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", SECRET_CLIP, out]);
+  const secretAudio = { mp3: join(secretDir, "secret.mp3"), ts: join(secretDir, "secret.ts"), flac: join(secretDir, "secret.flac"), mov: join(secretDir, "secret.mov") };
+  const ffmpeg = (args: string[]) => run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", ...args]);
+  for (const out of [secretAudio.mp3, secretAudio.ts, secretAudio.flac]) await ffmpeg(["-i", SECRET_CLIP, out]);
+  // The MOV pair for the data-reference attack: same length and PCM format, so the same layout.
+  const movArgs = ["-t", "3", "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", "-fflags", "+bitexact", "-map_metadata", "-1", "-f", "mov"];
+  await ffmpeg(["-i", SECRET_CLIP, ...movArgs, secretAudio.mov]);
+  const cover = join(uploadDir, "cover.mov");
+  await mkdir(uploadDir, { recursive: true });
+  await ffmpeg(["-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=3", ...movArgs, cover]);
   for (const f of [markerFile, ...Object.values(secretAudio)]) await chmod(f, 0o644);
 
   const hls = (entries: string[]) =>
@@ -76,8 +83,10 @@ export async function makeReferenceAttacks(secretDir: string, uploadDir: string)
     ["ffconcat", false, `ffconcat version 1.0\nfile ${secretAudio.mp3}\nfile ${markerFile}\n`],
     ["concat-list", false, `file '${secretAudio.mp3}'\nfile '${secretAudio.flac}'\n`],
     ["dash-mpd", false, dash],
+    // Silence whose track's samples live in the secret MOV; ffmpeg reads them only when told
+    // `-enable_drefs 1 -use_absolute_path 1`.
+    ["mov-dref", false, await withDataReference(cover, secretAudio.mov)],
   ];
-  await mkdir(uploadDir, { recursive: true });
   const attacks = await Promise.all(
     bodies.map(async ([name, live, body]) => {
       const path = join(uploadDir, `${name}.mp4`);
@@ -87,3 +96,51 @@ export async function makeReferenceAttacks(secretDir: string, uploadDir: string)
   );
   return { marker, spokenWords: SPOKEN, markerFile, secretAudio, attacks };
 }
+
+/** The atoms from the movie box down to the first track's data-reference box. */
+const DREF_CHAIN = ["moov", "trak", "mdia", "minf", "dinf", "dref"];
+
+/**
+ * A copy of the MOV at `path` whose first track's sample data is declared to live in the file
+ * at `target` (a Macintosh alias record with an absolute path, as QuickTime reference movies
+ * have). The movie box follows the media data, so growing it moves no sample offset.
+ */
+async function withDataReference(path: string, target: string): Promise<Buffer> {
+  const b = await readFile(path);
+  const offsets: number[] = [];
+  let [start, end] = [0, b.length];
+  for (const name of DREF_CHAIN) {
+    let at = start;
+    while (at + 8 <= end && b.toString("latin1", at + 4, at + 8) !== name) at += Math.max(8, b.readUInt32BE(at));
+    if (at + 8 > end) throw new Error(`no ${name} box in ${path}`);
+    offsets.push(at);
+    [start, end] = [at + 8, at + b.readUInt32BE(at)];
+  }
+  const targetPath = Buffer.from(target);
+  const field = (n: number) => Buffer.alloc(n);
+  const name = Buffer.alloc(64);
+  name.writeUInt8(Math.min(63, "secret.mov".length), 0);
+  name.write("secret.mov", 1, "latin1");
+  const record = Buffer.concat([
+    field(10), field(1 + 27), field(12), name, field(16), u16(0, 0), field(16), // header, volume, file name, levels
+    u16(2, targetPath.length), targetPath, field(targetPath.length % 2), u16(0xffff, 0), // absolute path, end
+  ]);
+  const alis = Buffer.concat([u32(12 + record.length), Buffer.from("alis"), u32(0), record]);
+  const dref = Buffer.concat([u32(16 + alis.length), Buffer.from("dref"), u32(0), u32(1), alis]);
+  const at = offsets.at(-1)!;
+  const oldSize = b.readUInt32BE(at);
+  const out = Buffer.concat([b.subarray(0, at), dref, b.subarray(at + oldSize)]);
+  for (const o of offsets.slice(0, -1)) out.writeUInt32BE(out.readUInt32BE(o) + dref.length - oldSize, o);
+  return out;
+}
+
+const u32 = (v: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(v);
+  return b;
+};
+const u16 = (...v: number[]) => {
+  const b = Buffer.alloc(2 * v.length);
+  v.forEach((x, i) => b.writeUInt16BE(x, 2 * i));
+  return b;
+};

@@ -48,10 +48,12 @@ export function looksLikeReference(head: Uint8Array): boolean {
   return REFERENCE_TEXT.some((re) => re.test(text));
 }
 
-export const referenceNotAllowed = () =>
+/** `detail`: the tool's words, kept for the log only. */
+export const referenceNotAllowed = (detail?: string) =>
   new PermanentError(
     "MEDIA_REFERENCE_NOT_ALLOWED",
-    "the file is a playlist or list of other files or addresses, not a recording; upload the audio or video file itself",
+    "the file is a playlist, or refers to other files or addresses for its content; upload the audio or video file itself",
+    detail ? { cause: new Error(detail.trim().split("\n").slice(-3).join(" | ").slice(0, 500)) } : undefined,
   );
 
 const WHITELIST_REJECTION = /\[([A-Za-z0-9_,]+) @ 0x[0-9a-f]+\] Format not on whitelist/;
@@ -64,14 +66,12 @@ export function probeFailure(stderr: string, head: Uint8Array): PermanentError {
   const cause = new Error(stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 500) || "no detail");
   const rejected = WHITELIST_REJECTION.exec(stderr)?.[1];
   if (rejected !== undefined) {
-    if (rejected.split(",").some((n) => REFERENCE_DEMUXERS.has(n)) || looksLikeReference(head)) return withCause(referenceNotAllowed(), cause);
+    if (rejected.split(",").some((n) => REFERENCE_DEMUXERS.has(n)) || looksLikeReference(head)) return referenceNotAllowed(stderr);
     return new PermanentError("MEDIA_UNSUPPORTED_CONTAINER", `the file's format (${rejected.split(",")[0]}) is not one we accept`, { cause });
   }
-  if (looksLikeReference(head)) return withCause(referenceNotAllowed(), cause);
+  if (looksLikeReference(head)) return referenceNotAllowed(stderr);
   return new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read (corrupt, truncated or not media)", { cause });
 }
-
-const withCause = (err: PermanentError, cause: Error) => new PermanentError(err.code, err.message, { cause });
 
 /**
  * The demuxer to name with `-f` when decoding, from ffprobe's `format_name` (a comma list of

@@ -30,12 +30,12 @@ afterAll(async () => {
   if (secretRoot) await rm(secretRoot, { recursive: true, force: true });
 });
 
-/** Bytes of PCM plain ffmpeg (its defaults, none of our guards) decodes from a file. */
-function unguardedDecode(path: string): Promise<number> {
+/** Non-zero bytes of PCM plain ffmpeg (none of our guards; `flags` before the input) decodes. */
+function unguardedDecode(path: string, flags: string[] = []): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn("ffmpeg", ["-hide_banner", "-nostdin", "-v", "quiet", "-i", path, "-f", "s16le", "-"], { stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn("ffmpeg", ["-hide_banner", "-nostdin", "-v", "quiet", ...flags, "-i", path, "-f", "s16le", "-"], { stdio: ["ignore", "pipe", "ignore"] });
     let bytes = 0;
-    child.stdout.on("data", (d: Buffer) => (bytes += d.length));
+    child.stdout.on("data", (d: Buffer) => (bytes += d.reduce((n, x) => n + (x === 0 ? 0 : 1), 0)));
     child.once("error", reject);
     child.once("close", () => resolve(bytes));
   });
@@ -46,6 +46,10 @@ describe("playlist and reference uploads", () => {
     const live = kit.attacks.filter((a) => a.live);
     expect(live.length).toBeGreaterThanOrEqual(4);
     for (const a of live) expect(await unguardedDecode(a.path), a.name).toBeGreaterThan(16_000);
+    // The MOV is silence of its own; with data references followed, it plays the secret.
+    const dref = kit.attacks.find((a) => a.name === "mov-dref")!.path;
+    expect(await unguardedDecode(dref)).toBe(0);
+    expect(await unguardedDecode(dref, ["-enable_drefs", "1", "-use_absolute_path", "1"])).toBeGreaterThan(16_000);
   });
 
   it("each fails the job with MEDIA_REFERENCE_NOT_ALLOWED and leaks nothing", async () => {

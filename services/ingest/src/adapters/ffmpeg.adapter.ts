@@ -30,6 +30,8 @@ const INPUT_GUARDS = ["-protocol_whitelist", "file", "-format_whitelist", ALLOWE
  * ignores the option for other demuxers; ffmpeg refuses it there, so it gets it only with `-f mov`.
  */
 const NO_DREFS = ["-enable_drefs", "0"];
+/** mov's warning for a track whose samples live in another file (a QuickTime reference movie). */
+const EXTERNAL_TRACK = /Skipped opening external track/;
 
 /**
  * Opens the upload for a child. The file becomes 0444 (still root's) so the unprivileged child
@@ -80,7 +82,8 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
   try {
     if (looksLikeReference(head)) throw referenceNotAllowed();
     const timeout = AbortSignal.timeout(settings.probeTimeoutMs);
-    const args = ["-v", "error", ...INPUT_GUARDS, ...NO_DREFS, "-print_format", "json", "-show_format", "-show_streams", INPUT_URL];
+    // Warnings too: that is the level at which mov reports a data reference it did not follow.
+    const args = ["-v", "warning", ...INPUT_GUARDS, ...NO_DREFS, "-print_format", "json", "-show_format", "-show_streams", INPUT_URL];
     const { child, stdout: out, stderr: err } = spawnMediaTool(settings.ffprobeBin, args, fh, settings, AbortSignal.any([signal, timeout]));
     let stdout = "";
     let stderr = "";
@@ -89,6 +92,7 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
     try {
       const code = await exitOf(child, settings.ffprobeBin);
       if (code !== 0) throw probeFailure(stderr, head);
+      if (EXTERNAL_TRACK.test(stderr)) throw referenceNotAllowed(stderr);
       return stdout;
     } catch (err) {
       if (timeout.aborted && !signal.aborted && !(err instanceof AppError)) {
