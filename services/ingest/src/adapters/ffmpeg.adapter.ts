@@ -84,15 +84,21 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
     const timeout = AbortSignal.timeout(settings.probeTimeoutMs);
     // Warnings too: that is the level at which mov reports a data reference it did not follow.
     const args = ["-v", "warning", ...INPUT_GUARDS, ...NO_DREFS, "-print_format", "json", "-show_format", "-show_streams", INPUT_URL];
-    const { child, stdout: out, stderr: err } = spawnMediaTool(settings.ffprobeBin, args, fh, settings, AbortSignal.any([signal, timeout]));
+    const tool = spawnMediaTool(settings.ffprobeBin, args, fh, settings, AbortSignal.any([signal, timeout]));
     let stdout = "";
     let stderr = "";
-    out.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    err.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
+    let externalTrack = false;
+    tool.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    tool.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      // Checked before the tail is cut, so later warnings cannot push it out.
+      externalTrack ||= EXTERNAL_TRACK.test(stderr);
+      stderr = stderr.slice(-4000);
+    });
     try {
-      const code = await exitOf(child, settings.ffprobeBin);
+      const code = await exitOf(tool.child, settings.ffprobeBin);
       if (code !== 0) throw probeFailure(stderr, head);
-      if (EXTERNAL_TRACK.test(stderr)) throw referenceNotAllowed(stderr);
+      if (externalTrack) throw referenceNotAllowed(stderr);
       return stdout;
     } catch (err) {
       if (timeout.aborted && !signal.aborted && !(err instanceof AppError)) {
@@ -125,10 +131,10 @@ export async function extractPcm(opts: {
 }): Promise<{ bytes: number }> {
   const { fh } = await openInput(opts.input);
   try {
-    const { child, stdout, stderr: err } = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal);
+    const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal);
     let stderr = "";
-    err.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
-    const exited = exitOf(child, opts.settings.ffmpegBin);
+    tool.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
+    const exited = exitOf(tool.child, opts.settings.ffmpegBin);
     let bytes = 0;
     const tap = new Transform({
       transform(block: Buffer, _enc, done) {
@@ -138,7 +144,7 @@ export async function extractPcm(opts: {
       },
     });
     const [, code] = await Promise.all([
-      pipeline(stdout, tap, createWriteStream(opts.output, { flags: "r+", start: opts.offset })),
+      pipeline(tool.stdout, tap, createWriteStream(opts.output, { flags: "r+", start: opts.offset })),
       exited,
     ]);
     if (code !== 0) throw decodeFailure(stderr);
