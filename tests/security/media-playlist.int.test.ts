@@ -39,7 +39,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mp4t-media-sec-"));
   await chmod(dir, 0o755); // the secret files are world-readable on purpose
   spy = await mkdtemp(join(tmpdir(), "mp4t-media-spy-"));
-  await chmod(spy, 0o777);
+  await chmod(spy, 0o1777); // sticky, as /tmp: the tool may add its report but not replace our wrapper
   kit = await makeReferenceAttacks(join(dir, "srv"), join(dir, "uploads"));
   sys = await startSystem({ ...SECRETS, FFMPEG_BIN: await wrapper("ffmpeg"), FFPROBE_BIN: await wrapper("ffprobe") });
   const user = { email: "media@security.test", password: "a long media security password" };

@@ -23,9 +23,9 @@ let spy: string;
 let secretFile: string;
 beforeAll(async () => {
   Object.assign(process.env, SECRETS);
-  // Made before the harness moves TMPDIR; 0777 so the unprivileged tool can leave its report.
+  // Made before the harness moves TMPDIR; open so the unprivileged tool can leave its report.
   spy = await mkdtemp(join(tmpdir(), "mp4t-sandbox-"));
-  await chmod(spy, 0o777);
+  await chmod(spy, 0o1777); // sticky, as /tmp: the tool may add its report but not replace our wrapper
   h = await startHarness();
   // A secret kept as DATA_DIR keeps it: 0600, owned by the service, in a directory anyone may list.
   secretFile = join(spy, "jwt-secret");

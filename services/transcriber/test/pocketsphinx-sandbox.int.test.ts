@@ -16,7 +16,7 @@ beforeAll(async () => {
   // A TMPDIR of this file's own, private to root as the test harnesses' are (the unprivileged
   // recogniser cannot search it), so its leftovers can be counted exactly.
   spy = await mkdtemp(join(tmpdir(), "mp4t-ps-spy-"));
-  await chmod(spy, 0o777);
+  await chmod(spy, 0o1777); // sticky, as /tmp: the tool may add its report but not replace our wrapper
   tmp = await mkdtemp(join(tmpdir(), "mp4t-ps-test-"));
   process.env.TMPDIR = tmp;
   // The chunk as the transcribe handler keeps it: in a 0700 directory of the service's.
