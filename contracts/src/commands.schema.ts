@@ -26,9 +26,12 @@ export const DiarizeCommand = z.object({ ...JobRef }).strict();
 /** default: sentences, paragraphs and the requested enhancements; completes the job. */
 export const EnhanceCommand = z.object({ ...JobRef }).strict();
 
-/** low: delete temporary blobs after a job ends, or everything when it is deleted. */
+/**
+ * low: delete temporary blobs after a job ends, or everything when it is deleted. `rejected`: the
+ * upload was not usable media (a MEDIA_* failure, the user's doing): its blobs go, the record stays.
+ */
 export const CleanupCommand = z
-  .object({ ...JobRef, reason: z.enum(["completed", "failed", "canceled", "deleted", "expired"]) })
+  .object({ ...JobRef, reason: z.enum(["completed", "failed", "canceled", "deleted", "expired", "rejected"]) })
   .strict();
 
 export const COMMANDS = {

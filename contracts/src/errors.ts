@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   MEDIA_NO_AUDIO: "The media has no audio stream.",
   MEDIA_UNSUPPORTED_CODEC: "The audio codec cannot be decoded.",
   MEDIA_TOO_LONG: "The media is longer than the configured maximum duration.",
+  MEDIA_UNSUPPORTED_CONTAINER: "The file's container format is not one we accept (accepted: MP4/MOV/M4A/3GP, Matroska/WebM, MP3, WAV, FLAC, Ogg/Opus, AAC, AIFF, CAF, AMR, AVI, MPEG-TS, MPEG-PS, ASF/WMA/WMV, FLV).",
+  MEDIA_REFERENCE_NOT_ALLOWED: "The file is a playlist, manifest or list that points at other files or addresses (HLS, DASH, concat, SDP); only the media itself can be uploaded.",
   LANGUAGE_UNSUPPORTED: "The chosen engine does not support the requested language.",
   ENGINE_UNKNOWN: "No transcription engine of that name is configured.",
   ENGINE_FAILED: "The transcription engine failed on this audio.",

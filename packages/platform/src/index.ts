@@ -31,7 +31,8 @@ export {
 } from "./metrics.ts";
 export { laneBacklog, laneStages, setLanePaused } from "./lane-stats.ts";
 export type { StageBacklog } from "./lane-stats.ts";
-export { natsServerBin, toolBin } from "./toolchain.ts";
+export { natsServerBin, toolBin, mediaEnv, mediaIdentity, mediaSpawnOptions, DEFAULT_MEDIA_IDENTITY } from "./toolchain.ts";
+export type { MediaIdentity } from "./toolchain.ts";
 export { isTransportOutage, TRANSPORT_OUTAGE_ERROR_NAMES } from "./transport-outage.ts";
 export { malformedBody, parseRetryAfter, providerError, retryAfterHeader, retryAfterRecorder, withTimeout } from "./provider-errors.ts";
 export type { ProviderFailure } from "./provider-errors.ts";

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { z } from "zod";
 
 /**
  * A program scripts/toolchain.sh installs into $MP4T_TOOLS/bin (default ~/.cache/mp4t/bin), else
@@ -16,3 +17,38 @@ export function toolBin(name: string, override: string, env: NodeJS.ProcessEnv =
  * too old (Debian ships 2.9; filtered and paused consumers need 2.11+). NATS_SERVER_BIN overrides.
  */
 export const natsServerBin = (env: NodeJS.ProcessEnv = process.env) => toolBin("nats-server", "NATS_SERVER_BIN", env);
+
+/** The uid and gid a child process that touches user media runs as. */
+export type MediaIdentity = { uid: number; gid: number };
+
+/**
+ * Config fragment for services that spawn media tools. Debian's `nobody`/`nogroup` own nothing
+ * of ours: DATA_DIR secrets are 0600 root and every scratch directory is 0700 root.
+ */
+export const mediaEnv = {
+  /** uid that ffprobe, ffmpeg and pocketsphinx run as when the service runs as root (0: stay root). */
+  MEDIA_UID: z.coerce.number().int().min(0).default(65534),
+  /** gid for the same processes. */
+  MEDIA_GID: z.coerce.number().int().min(0).default(65534),
+};
+export const mediaIdentity = (c: { MEDIA_UID: number; MEDIA_GID: number }): MediaIdentity => ({ uid: c.MEDIA_UID, gid: c.MEDIA_GID });
+export const DEFAULT_MEDIA_IDENTITY: MediaIdentity = { uid: 65534, gid: 65534 };
+
+/**
+ * Spawn options for a process that parses user media. A root service runs it as `runAs` (a
+ * process that is not root cannot switch users, and then runs it as itself); libuv drops the
+ * supplementary groups with the switch. Its environment is PATH and a fixed locale only, so no
+ * secret (JWT_SECRET, ADMIN_PASSWORD, NATS credentials, provider keys) reaches it, and `/` is its
+ * working directory, so a relative path it is tricked into opening names nothing of ours.
+ */
+export type MediaSpawnOptions = { env: Record<string, string>; cwd: string; uid?: number; gid?: number };
+
+export function mediaSpawnOptions(runAs: MediaIdentity, env: NodeJS.ProcessEnv = process.env): MediaSpawnOptions {
+  const drop = process.getuid?.() === 0 && runAs.uid !== 0;
+  return {
+    // LC_ALL=C keeps the tools' number formats (decimal points) what the parsers expect.
+    env: { PATH: env.PATH ?? "/usr/local/bin:/usr/bin:/bin", LC_ALL: "C" },
+    cwd: "/",
+    ...(drop ? { uid: runAs.uid, gid: runAs.gid } : {}),
+  };
+}

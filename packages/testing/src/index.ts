@@ -7,6 +7,8 @@ export {
   makeVideoWithoutAudio, makeRandomBytes, makeTruncatedMp4,
 } from "./media-makers.ts";
 export type { LibrivoxClip, WavFormat } from "./media-makers.ts";
+export { makeReferenceAttacks } from "./media-attacks.ts";
+export type { ReferenceAttack, ReferenceAttackKit } from "./media-attacks.ts";
 export { startFakeOpenAi, parseMultipart } from "./fake-openai.server.ts";
 export type { FakeOpenAiServer, FakeOpenAiOptions, FakeOpenAiFailure } from "./fake-openai.server.ts";
 export { startFakeHf } from "./fake-hf.server.ts";

@@ -1,4 +1,4 @@
-import { baseEnv, workerEnv } from "@mp4t/platform";
+import { baseEnv, mediaEnv, mediaIdentity, workerEnv, type MediaIdentity } from "@mp4t/platform";
 import { storesEnv } from "@mp4t/stores";
 import { z } from "zod";
 
@@ -6,6 +6,7 @@ export const configSchema = z.object({
   ...baseEnv,
   ...workerEnv,
   ...storesEnv,
+  ...mediaEnv,
   /** Media longer than this many seconds is rejected with MEDIA_TOO_LONG (default 4 h). */
   MAX_DURATION_SEC: z.coerce.number().positive().default(4 * 3600),
   /**
@@ -35,7 +36,7 @@ export type IngestSettings = {
   chunkMaxSec: number;
   chunkSearchSec: number;
   chunkMinTailSec: number;
-  ffmpeg: { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number };
+  ffmpeg: { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number; runAs: MediaIdentity };
 };
 
 export const ingestSettings = (c: IngestConfig): IngestSettings => ({
@@ -43,5 +44,5 @@ export const ingestSettings = (c: IngestConfig): IngestSettings => ({
   chunkMaxSec: c.CHUNK_MAX_SEC,
   chunkSearchSec: Math.min(c.CHUNK_SEARCH_SEC, c.CHUNK_MAX_SEC / 2),
   chunkMinTailSec: Math.min(c.CHUNK_MIN_TAIL_SEC, c.CHUNK_MAX_SEC),
-  ffmpeg: { ffmpegBin: c.FFMPEG_BIN, ffprobeBin: c.FFPROBE_BIN, probeTimeoutMs: c.FFPROBE_TIMEOUT_SEC * 1000 },
+  ffmpeg: { ffmpegBin: c.FFMPEG_BIN, ffprobeBin: c.FFPROBE_BIN, probeTimeoutMs: c.FFPROBE_TIMEOUT_SEC * 1000, runAs: mediaIdentity(c) },
 });

@@ -24,6 +24,7 @@ describe("parseProbe", () => {
   it("describes a video with audio", () => {
     expect(parseProbe(mp4(), LIMITS)).toEqual({
       info: { durationSec: 29.76, container: "mov,mp4,m4a,3gp,3g2,mj2", audioCodec: "aac", sampleRate: 44100, channels: 2, hasVideo: true },
+      demuxer: "mov",
       durationKnown: true,
       audioDurationSec: 29.72,
     });
@@ -71,12 +72,23 @@ describe("parseProbe", () => {
   it("rejects media longer than the limit as MEDIA_TOO_LONG", () => {
     expect(codeOf(() => parseProbe(mp4(), { maxDurationSec: 20 }))?.code).toBe("MEDIA_TOO_LONG");
   });
+
+  it("names the demuxer to decode with, and refuses a container outside the allow-list", () => {
+    expect(parseProbe(mp4(), { maxDurationSec: 3600 }).demuxer).toBe("mov");
+    const hls = JSON.parse(mp4()) as { format: { format_name: string } };
+    hls.format.format_name = "hls";
+    expect(codeOf(() => parseProbe(JSON.stringify(hls), { maxDurationSec: 3600 }))?.code).toBe("MEDIA_UNSUPPORTED_CONTAINER");
+  });
 });
 
 describe("decodeFailure", () => {
   it("reports a missing decoder as MEDIA_UNSUPPORTED_CODEC and anything else as MEDIA_UNREADABLE", () => {
     expect(decodeFailure("Decoder (codec none) not found for input stream #0:0").code).toBe("MEDIA_UNSUPPORTED_CODEC");
     expect(decodeFailure("[aac @ 0x1] Error decoding frame\nconversion failed").code).toBe("MEDIA_UNREADABLE");
-    expect(decodeFailure("").message).toMatch(/no detail/);
+    const failure = decodeFailure("[aac @ 0x55d0c0ffee00] Error decoding frame");
+    // The user reads our words; the tool's (with its addresses) stays in `cause` for the log.
+    expect(failure.message).not.toMatch(/aac @|0x/);
+    expect((failure.cause as Error).message).toMatch(/Error decoding frame/);
+    expect((decodeFailure("").cause as Error).message).toMatch(/no detail/);
   });
 });

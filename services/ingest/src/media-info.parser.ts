@@ -1,5 +1,6 @@
 import type { MediaInfo } from "@mp4t/contracts";
 import { PermanentError } from "@mp4t/platform";
+import { allowedDemuxer } from "./media-allowlist.ts";
 
 type ProbeStream = {
   codec_type?: string;
@@ -13,6 +14,8 @@ type ProbeOutput = { streams?: ProbeStream[]; format?: { format_name?: string; d
 
 export type ProbedMedia = {
   info: MediaInfo;
+  /** The demuxer ffmpeg is told to use (`-f`), so the decode reads the file as the probe did. */
+  demuxer: string;
   /** False when neither the container nor the audio stream states a duration (raw streams). */
   durationKnown: boolean;
   /** The audio stream's own duration, if stated: the decoded audio should come close to it. */
@@ -37,13 +40,16 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number }): 
   try {
     probe = JSON.parse(stdout) as ProbeOutput;
   } catch {
-    throw new PermanentError("MEDIA_UNREADABLE", "ffprobe did not describe the file");
+    throw new PermanentError("MEDIA_UNREADABLE", "the file could not be examined as media");
   }
   const container = probe.format?.format_name;
   const streams = probe.streams ?? [];
   if (!container || NOT_MEDIA_FORMATS.has(container) || streams.length === 0) {
-    throw new PermanentError("MEDIA_UNREADABLE", "the file is not a media file ffprobe can read");
+    throw new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");
   }
+  // ffprobe ran with the same allow-list; checked again so no other demuxer reaches the decode.
+  const demuxer = allowedDemuxer(container);
+  if (!demuxer) throw new PermanentError("MEDIA_UNSUPPORTED_CONTAINER", `the file's format (${container.split(",")[0]}) is not one we accept`);
   // Cover art in audio files is a one-frame "video" stream; it is not video.
   const hasVideo = streams.some((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
   const audio = streams.find((s) => s.codec_type === "audio");
@@ -53,7 +59,7 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number }): 
   }
   const audioCodec = audio.codec_name;
   if (!audioCodec || audioCodec === "none" || audioCodec === "unknown") {
-    throw new PermanentError("MEDIA_UNSUPPORTED_CODEC", "the audio stream's codec is not one ffmpeg can decode");
+    throw new PermanentError("MEDIA_UNSUPPORTED_CODEC", "the audio stream's codec is not one we can decode");
   }
   const audioDurationSec = seconds(audio.duration);
   const stated = seconds(probe.format?.duration) ?? audioDurationSec;
@@ -69,15 +75,15 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number }): 
     ...(audio.channels && audio.channels > 0 ? { channels: audio.channels } : {}),
     hasVideo,
   };
-  return { info, durationKnown: stated !== undefined, ...(audioDurationSec !== undefined ? { audioDurationSec } : {}) };
+  return { info, demuxer, durationKnown: stated !== undefined, ...(audioDurationSec !== undefined ? { audioDurationSec } : {}) };
 }
 
 const CODEC_FAILURE = /decoder .*not found|no decoder|unsupported codec|not supported by this decoder|could not find codec|unknown codec/i;
 
-/** Maps a failed ffmpeg decode to a stable code from its stderr. */
+/** Maps a failed ffmpeg decode to a stable code from its stderr; ffmpeg's words go only to `cause`. */
 export function decodeFailure(stderr: string): PermanentError {
-  const last = stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 500);
+  const cause = new Error(stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 500) || "no detail");
   return CODEC_FAILURE.test(stderr)
-    ? new PermanentError("MEDIA_UNSUPPORTED_CODEC", `ffmpeg cannot decode the audio: ${last}`)
-    : new PermanentError("MEDIA_UNREADABLE", `ffmpeg could not decode the audio: ${last || "no detail"}`);
+    ? new PermanentError("MEDIA_UNSUPPORTED_CODEC", "the audio is in a codec we cannot decode", { cause })
+    : new PermanentError("MEDIA_UNREADABLE", "the audio could not be decoded (the file looks corrupt or truncated)", { cause });
 }

@@ -1,13 +1,14 @@
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/platform";
 import { makeLibrivoxMp4 } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractPcm, probeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";
 import { parseProbe } from "../src/media-info.parser.ts";
 import { PCM_16K_MONO } from "../src/wav-header.writer.ts";
 
-const SETTINGS: FfmpegSettings = { ffmpegBin: "ffmpeg", ffprobeBin: "ffprobe", probeTimeoutMs: 30_000 };
+const SETTINGS: FfmpegSettings = { ffmpegBin: "ffmpeg", ffprobeBin: "ffprobe", probeTimeoutMs: 30_000, runAs: DEFAULT_MEDIA_IDENTITY };
 const live = () => new AbortController().signal;
 
 let dir: string;
@@ -23,7 +24,7 @@ afterAll(async () => {
 const extract = async (signal: AbortSignal, onPcm: (b: Buffer) => void = () => undefined) => {
   const output = join(dir, `out-${Math.random().toString(36).slice(2)}.pcm`);
   await writeFile(output, Buffer.alloc(44));
-  const r = await extractPcm({ input: mp4.path, output, offset: 44, format: PCM_16K_MONO, maxSec: 3600, settings: SETTINGS, signal, onPcm });
+  const r = await extractPcm({ input: mp4.path, demuxer: "mov", output, offset: 44, format: PCM_16K_MONO, maxSec: 3600, settings: SETTINGS, signal, onPcm });
   return { ...r, output };
 };
 
@@ -31,11 +32,12 @@ describe("ffmpeg adapter", () => {
   it("probes real media into JSON the parser accepts", async () => {
     const probed = parseProbe(await probeMedia(mp4.path, SETTINGS, live()), { maxDurationSec: 3600 });
     expect(probed.info).toMatchObject({ audioCodec: "aac", hasVideo: true });
+    expect(probed.demuxer).toBe("mov");
   });
 
   it("treats an ffprobe that outlives its timeout as MEDIA_UNREADABLE", async () => {
     await expect(probeMedia(mp4.path, { ...SETTINGS, probeTimeoutMs: 1 }, live())).rejects.toMatchObject({
-      name: "PermanentError", code: "MEDIA_UNREADABLE", message: expect.stringMatching(/did not finish/),
+      name: "PermanentError", code: "MEDIA_UNREADABLE", message: expect.stringMatching(/could not be examined within/),
     });
   });
 

@@ -2,8 +2,8 @@ import { takeCommands } from "@mp4t/stores/testing";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TranscribeCommand, type Job } from "@mp4t/contracts";
-import { createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/platform";
+import { CleanupCommand, TranscribeCommand, type Job } from "@mp4t/contracts";
+import { DEFAULT_MEDIA_IDENTITY, createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/platform";
 import {
   createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, uploadFile,
   type BlobStore, type JobLifecycle, type JobStore,
@@ -17,7 +17,7 @@ import { ingestHandler } from "../src/handlers/ingest.handler.ts";
 
 export const SETTINGS: IngestSettings = {
   maxDurationSec: 3600, chunkMaxSec: 30, chunkSearchSec: 5, chunkMinTailSec: 30,
-  ffmpeg: { ffmpegBin: "ffmpeg", ffprobeBin: "ffprobe", probeTimeoutMs: 30_000 },
+  ffmpeg: { ffmpegBin: "ffmpeg", ffprobeBin: "ffprobe", probeTimeoutMs: 30_000, runAs: DEFAULT_MEDIA_IDENTITY },
 };
 
 export type Harness = {
@@ -33,6 +33,8 @@ export type Harness = {
   ingest(ref: { userId: string; jobId: string }, settings?: Partial<IngestSettings>, signal?: AbortSignal): Promise<void>;
   /** Acks and returns every transcribe command now in the high lane. */
   takeTranscribeCommands(): Promise<TranscribeCommand[]>;
+  /** Acks and returns every cleanup command now in the low lane. */
+  takeCleanupCommands(): Promise<CleanupCommand[]>;
   scratchLeft(): Promise<string[]>;
   close(): Promise<void>;
 };
@@ -55,6 +57,7 @@ export async function startHarness(): Promise<Harness> {
     const jsm: JetStreamManager = await jetstreamManager(nc);
     await ensureTopology(jsm);
     const { stream, name } = await ensureConsumer(jsm, "transcribe", { ackWaitMs: 30_000 });
+    const cleanup = await ensureConsumer(jsm, "cleanup", { ackWaitMs: 30_000 });
     const js = jetstream(nc);
     const jobs = await createNatsKvJobStore(nc);
     const blobs = await createNatsObjectBlobStore(nc);
@@ -76,6 +79,7 @@ export async function startHarness(): Promise<Harness> {
         return handler({ v: 1, ...ref }, ctxFor(signal));
       },
       takeTranscribeCommands: () => takeCommands(openNc, stream, name, TranscribeCommand),
+      takeCleanupCommands: () => takeCommands(openNc, cleanup.stream, cleanup.name, CleanupCommand),
       scratchLeft: () => readdir(scratchRoot),
       async close() {
         await openNc.close();

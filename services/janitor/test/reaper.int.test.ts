@@ -114,4 +114,14 @@ describe("janitor reaper (running janitor, real NATS)", () => {
     await until(async () => (await jsm.consumers.info(Streams.lane("low"), fairDurableName("cleanup", "batch", userBucket("u1")))).num_ack_pending === 0);
     expect(await stores.blobs.stat(BlobKeys.chunkAudio(failed, 0))).not.toBeNull();
   });
+
+  it("deletes a rejected upload's blobs at once and keeps its job record", async () => {
+    const publisher = createPublisher(jetstream(nc), { service: "test" });
+    const job = stalledJob({ status: "failed", error: { code: "MEDIA_REFERENCE_NOT_ALLOWED", message: "a playlist" } });
+    await stores.jobs.createJob(job);
+    await stores.blobs.put(BlobKeys.upload(job.id), new Uint8Array([1, 2, 3]));
+    await publisher.command("cleanup", "batch", { v: 1, jobId: job.id, userId: job.userId, reason: "rejected" }, `cleanup:${job.id}:rejected`);
+    await until(async () => (await stores.blobs.stat(BlobKeys.upload(job.id))) === null);
+    expect((await stores.jobs.getJob({ userId: job.userId, jobId: job.id }))?.error?.code).toBe("MEDIA_REFERENCE_NOT_ALLOWED");
+  });
 });

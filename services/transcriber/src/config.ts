@@ -1,4 +1,4 @@
-import { baseEnv, providerEnv, workerEnv } from "@mp4t/platform";
+import { baseEnv, mediaEnv, providerEnv, workerEnv } from "@mp4t/platform";
 import { storesEnv } from "@mp4t/stores";
 import { z } from "zod";
 import { ENGINE_NAMES } from "./engine.registry.ts";
@@ -11,6 +11,7 @@ export const configSchema = z
     ...workerEnv,
     ...storesEnv,
     ...providerEnv,
+    ...mediaEnv,
     /** Engine used when a job does not name one; it must be configured (see below). */
     TRANSCRIBE_ENGINE: z.enum(ENGINE_NAMES).default("pocketsphinx"),
     POCKETSPHINX_BIN: z.string().min(1).default("pocketsphinx_continuous"),

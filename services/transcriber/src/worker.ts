@@ -1,4 +1,4 @@
-import type { Logger } from "@mp4t/platform";
+import { mediaIdentity, type Logger } from "@mp4t/platform";
 import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createHuggingFaceEngine } from "./adapters/huggingface.adapter.ts";
@@ -12,6 +12,7 @@ import type { TranscriptionEngine } from "./ports.ts";
 export function buildEngines(config: TranscriberConfig): EngineRegistry {
   const pocketsphinx = createPocketsphinxEngine({
     bin: config.POCKETSPHINX_BIN, hmm: config.POCKETSPHINX_HMM, lm: config.POCKETSPHINX_LM, dict: config.POCKETSPHINX_DICT,
+    runAs: mediaIdentity(config),
   });
   const engines: TranscriptionEngine[] = [pocketsphinx];
   const maxUploadBytes = config.PROVIDER_MAX_UPLOAD_MB * 1024 * 1024;

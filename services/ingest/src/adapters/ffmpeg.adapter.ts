@@ -1,52 +1,126 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { PermanentError } from "@mp4t/platform";
+import { AppError, PermanentError, RetryableError, mediaSpawnOptions, type MediaIdentity } from "@mp4t/platform";
+import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
 import { decodeFailure } from "../media-info.parser.ts";
 import type { PcmFormat } from "../wav-header.writer.ts";
 
-export type FfmpegSettings = { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number };
-
-/** The last lines of ffmpeg's stderr, without our scratch paths (they mean nothing to a user). */
-const tail = (s: string) =>
-  s.trim().split("\n").slice(-2).join(" | ").replace(/\/\S*?\/mp4t-[A-Za-z0-9]+\//g, "").slice(0, 500);
+export type FfmpegSettings = { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number; runAs: MediaIdentity };
 
 /**
- * Runs ffprobe on the file's content and resolves its JSON. A file ffprobe rejects, or one that
- * makes it hang past the timeout, is MEDIA_UNREADABLE; an abort of `signal` propagates as is.
+ * The child reads the upload through the descriptor we opened and hand it as fd 3, and
+ * through nothing else: re-opening its own /proc/self/fd/3 needs no search permission on our
+ * 0700 scratch directory, which the unprivileged child lacks, so it reaches no other file of ours.
+ */
+const INPUT_FD = 3;
+const INPUT_URL = `file:/proc/self/fd/${INPUT_FD}`;
+
+/**
+ * Input options for every run: only the `file` protocol (for that descriptor; no network, no
+ * pipe, no concat/subfile/data tricks) and only the allowed demuxers, so a playlist, manifest or
+ * concat script is refused before it can name another file.
+ */
+const INPUT_GUARDS = ["-protocol_whitelist", "file", "-format_whitelist", ALLOWED_DEMUXERS.join(",")];
+
+/**
+ * mov's external data references are off by default; say so, should a build change that. ffprobe
+ * ignores the option for other demuxers; ffmpeg refuses it there, so it gets it only with `-f mov`.
+ */
+const NO_DREFS = ["-enable_drefs", "0"];
+/** mov's warning for a track whose samples live in another file (a QuickTime reference movie). */
+const EXTERNAL_TRACK = /Skipped opening external track/;
+
+/**
+ * Opens the upload for a child. The file becomes 0444 (still root's) so the unprivileged child
+ * may re-open it; only the descriptor leads there. Its first bytes are returned for the sniff.
+ */
+async function openInput(path: string): Promise<{ fh: FileHandle; head: Uint8Array }> {
+  const fh = await open(path, "r");
+  try {
+    await fh.chmod(0o444);
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
+    return { fh, head: buffer.subarray(0, bytesRead) };
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+}
+
+function spawnMediaTool(bin: string, args: string[], fh: FileHandle, settings: FfmpegSettings, signal: AbortSignal) {
+  const child = spawn(bin, args, { ...mediaSpawnOptions(settings.runAs), stdio: ["ignore", "pipe", "pipe", fh.fd], signal, killSignal: "SIGKILL" });
+  return { child, stdout: child.stdout!, stderr: child.stderr! };
+}
+
+/**
+ * ffprobe outlived its timeout. A hostile file or a busy machine may be to blame, so this is not
+ * treated as the user's rejection: it is dead-lettered with the upload kept for a re-drive.
+ */
+export class ProbeTimeoutError extends PermanentError {}
+
+/** A child that could not start (missing binary, no permission for the media uid) is our fault. */
+const spawnFailure = (bin: string, err: unknown) =>
+  err instanceof Error && "code" in err && err.name !== "AbortError"
+    ? new RetryableError("INTERNAL", `cannot run ${bin}: ${(err as NodeJS.ErrnoException).code}`, { cause: err })
+    : err;
+
+const exitOf = (child: ChildProcess, bin: string) =>
+  new Promise<number | null>((resolve, reject) => {
+    child.once("error", (err) => reject(spawnFailure(bin, err)));
+    child.once("close", resolve);
+  });
+
+/**
+ * Runs ffprobe on the upload and resolves its JSON. Text that lists other files is refused
+ * before any tool runs; a file ffprobe rejects (or that makes it hang past the timeout) is a
+ * MEDIA_* error in our words; an abort of `signal` propagates as is.
  */
 export async function probeMedia(path: string, settings: FfmpegSettings, signal: AbortSignal): Promise<string> {
-  const timeout = AbortSignal.timeout(settings.probeTimeoutMs);
-  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--", path];
-  const child = spawn(settings.ffprobeBin, args, { stdio: ["ignore", "pipe", "pipe"], signal: AbortSignal.any([signal, timeout]), killSignal: "SIGKILL" });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
+  const { fh, head } = await openInput(path);
   try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once("error", reject);
-      child.once("close", resolve);
+    if (looksLikeReference(head)) throw referenceNotAllowed();
+    const timeout = AbortSignal.timeout(settings.probeTimeoutMs);
+    // Warnings too: that is the level at which mov reports a data reference it did not follow.
+    const args = ["-v", "warning", ...INPUT_GUARDS, ...NO_DREFS, "-print_format", "json", "-show_format", "-show_streams", INPUT_URL];
+    const tool = spawnMediaTool(settings.ffprobeBin, args, fh, settings, AbortSignal.any([signal, timeout]));
+    let stdout = "";
+    let stderr = "";
+    let externalTrack = false;
+    tool.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    tool.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      // Checked before the tail is cut, so later warnings cannot push it out.
+      externalTrack ||= EXTERNAL_TRACK.test(stderr);
+      stderr = stderr.slice(-4000);
     });
-    if (code !== 0) throw new PermanentError("MEDIA_UNREADABLE", `ffprobe cannot read the file: ${tail(stderr) || `exit ${code}`}`);
-    return stdout;
-  } catch (err) {
-    if (timeout.aborted && !signal.aborted) {
-      throw new PermanentError("MEDIA_UNREADABLE", `ffprobe did not finish within ${settings.probeTimeoutMs} ms`, { cause: err });
+    try {
+      const code = await exitOf(tool.child, settings.ffprobeBin);
+      if (code !== 0) throw probeFailure(stderr, head);
+      if (externalTrack) throw referenceNotAllowed(stderr);
+      return stdout;
+    } catch (err) {
+      if (timeout.aborted && !signal.aborted && !(err instanceof AppError)) {
+        throw new ProbeTimeoutError("MEDIA_UNREADABLE", `the file could not be examined within ${settings.probeTimeoutMs / 1000} s`, { cause: err });
+      }
+      throw err;
     }
-    throw err;
+  } finally {
+    await fh.close();
   }
 }
 
 /**
  * Decodes the first audio stream to raw little-endian 16-bit PCM in `format`, written into
  * `output` from byte `offset` on (the caller leaves room for a WAV header). Each block of PCM
- * is also handed to `onPcm` as it streams past, so analysis needs no second read.
+ * is also handed to `onPcm` as it streams past, so analysis needs no second read. `demuxer` is
+ * the one ffprobe found: ffmpeg is told it (`-f`) and guesses nothing.
  * The child is killed when `signal` aborts. At most `maxSec` seconds are decoded.
  */
 export async function extractPcm(opts: {
   input: string;
+  demuxer: string;
   output: string;
   offset: number;
   format: PcmFormat;
@@ -55,31 +129,40 @@ export async function extractPcm(opts: {
   signal: AbortSignal;
   onPcm(block: Buffer): void;
 }): Promise<{ bytes: number }> {
-  const args = [
-    "-hide_banner", "-nostdin", "-v", "error", "-i", opts.input,
+  const { fh } = await openInput(opts.input);
+  try {
+    const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal);
+    let stderr = "";
+    tool.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
+    const exited = exitOf(tool.child, opts.settings.ffmpegBin);
+    let bytes = 0;
+    const tap = new Transform({
+      transform(block: Buffer, _enc, done) {
+        bytes += block.length;
+        opts.onPcm(block);
+        done(null, block);
+      },
+    });
+    const [, code] = await Promise.all([
+      pipeline(tool.stdout, tap, createWriteStream(opts.output, { flags: "r+", start: opts.offset })),
+      exited,
+    ]);
+    if (code !== 0) throw decodeFailure(stderr);
+    return { bytes };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** ffmpeg's arguments for a decode; exported for the test that pins the input guards. */
+export function decodeArgs(opts: { demuxer: string; format: PcmFormat; maxSec: number }): string[] {
+  return [
+    "-hide_banner", "-nostdin", "-v", "error",
+    ...INPUT_GUARDS, "-f", opts.demuxer,
+    ...(opts.demuxer === "mov" ? NO_DREFS : []),
+    "-i", INPUT_URL,
     "-map", "0:a:0", "-vn", "-sn", "-dn", "-t", String(opts.maxSec),
     "-ac", String(opts.format.channels), "-ar", String(opts.format.sampleRate),
     "-c:a", `pcm_s${opts.format.bitsPerSample}le`, "-f", `s${opts.format.bitsPerSample}le`, "pipe:1",
   ];
-  const child = spawn(opts.settings.ffmpegBin, args, { stdio: ["ignore", "pipe", "pipe"], signal: opts.signal, killSignal: "SIGKILL" });
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", resolve);
-  });
-  let bytes = 0;
-  const tap = new Transform({
-    transform(block: Buffer, _enc, done) {
-      bytes += block.length;
-      opts.onPcm(block);
-      done(null, block);
-    },
-  });
-  const [, code] = await Promise.all([
-    pipeline(child.stdout, tap, createWriteStream(opts.output, { flags: "r+", start: opts.offset })),
-    exited,
-  ]);
-  if (code !== 0) throw decodeFailure(stderr);
-  return { bytes };
 }

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, type Command, type MediaInfo } from "@mp4t/contracts";
+import { BlobKeys, type Command, type ErrorCode, type MediaInfo } from "@mp4t/contracts";
 import { PermanentError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
 import { downloadToFile, uploadFile, type PipelineDeps } from "@mp4t/stores";
-import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
+import { ProbeTimeoutError, extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
 import { createWavPlaceholder, finishWavHeader, sliceWav } from "../adapters/wav-file.adapter.ts";
 import { createEnergyMeter, planChunks, type PlannedChunk } from "../chunk.planner.ts";
 import type { IngestSettings } from "../config.ts";
@@ -40,12 +40,19 @@ export function ingestHandler(deps: IngestDeps) {
       if (!(await downloadToFile(deps.blobs, BlobKeys.upload(msg.jobId), upload))) {
         throw new PermanentError("MEDIA_UNREADABLE", "the upload is missing from the blob store");
       }
-      const probed = parseProbe(await probeMedia(upload, settings.ffmpeg, signal), settings);
-      ctx.working();
-
       const audio = join(dir, "audio.wav");
-      const { samples, energies } = await extractAudio(upload, audio, settings, signal);
-      const media = checkDecoded(probed, samples / FORMAT.sampleRate, settings.maxDurationSec);
+      let media: MediaInfo;
+      let samples: number;
+      let energies: Float64Array;
+      try {
+        const probed = parseProbe(await probeMedia(upload, settings.ffmpeg, signal), settings);
+        ctx.working();
+        ({ samples, energies } = await extractAudio(upload, probed.demuxer, audio, settings, signal));
+        media = checkDecoded(probed, samples / FORMAT.sampleRate, settings.maxDurationSec);
+      } catch (err) {
+        if (!isRejection(err) || watch.ended()) throw err;
+        return await reject(deps, msg, err, ctx);
+      }
       await uploadFile(deps.blobs, BlobKeys.audio(msg.jobId), audio, "audio/wav");
       ctx.working();
 
@@ -76,11 +83,36 @@ export function ingestHandler(deps: IngestDeps) {
   };
 }
 
-async function extractAudio(input: string, output: string, settings: IngestSettings, signal: AbortSignal) {
+/**
+ * What the upload itself is to blame for: the job fails with the code, nothing is dead-lettered.
+ * A probe timeout may be the machine's fault and keeps the runner's path (dead letter, re-drive).
+ */
+const REJECTIONS = new Set<ErrorCode>([
+  "MEDIA_UNREADABLE", "MEDIA_NO_AUDIO", "MEDIA_UNSUPPORTED_CODEC", "MEDIA_TOO_LONG",
+  "MEDIA_UNSUPPORTED_CONTAINER", "MEDIA_REFERENCE_NOT_ALLOWED",
+]);
+const isRejection = (err: unknown): err is PermanentError =>
+  err instanceof PermanentError && REJECTIONS.has(err.code) && !(err instanceof ProbeTimeoutError);
+
+/**
+ * A user's unusable upload: the job fails with the code (a user's mistake, not a system fault, so
+ * no dead letter) and the janitor's `rejected` cleanup deletes its blobs now rather than at
+ * retention. Should the cleanup publish fail, the retention sweep still removes them.
+ */
+async function reject(deps: IngestDeps, msg: Command<"ingest">, err: PermanentError, ctx: HandlerContext) {
+  const ref = { userId: msg.userId, jobId: msg.jobId };
+  // The tool's own words (offsets, addresses) stay in our log; the user sees the message.
+  const detail = err.cause instanceof Error ? err.cause.message : undefined;
+  ctx.logger.info({ code: err.code, err: err.message, ...(detail ? { detail } : {}) }, "upload rejected");
+  const failed = await deps.lifecycle.fail(ref, err.code, err.message, "ingest");
+  if (failed?.status === "failed") await deps.publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "rejected" }, `cleanup:${msg.jobId}:rejected`);
+}
+
+async function extractAudio(input: string, demuxer: string, output: string, settings: IngestSettings, signal: AbortSignal) {
   const meter = createEnergyMeter(FRAME_SAMPLES);
   await createWavPlaceholder(output);
   const { bytes } = await extractPcm({
-    input, output, offset: WAV_HEADER_BYTES, format: FORMAT,
+    input, demuxer, output, offset: WAV_HEADER_BYTES, format: FORMAT,
     // A second past the limit is enough to tell "too long" from "exactly at the limit".
     maxSec: settings.maxDurationSec + 1,
     settings: settings.ffmpeg, signal, onPcm: (b) => meter.push(b),

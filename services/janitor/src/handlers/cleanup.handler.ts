@@ -11,7 +11,9 @@ export async function deleteTemporaryBlobs(blobs: PipelineDeps["blobs"], jobId: 
 /**
  * cleanup: after a job ends, drop its temporary blobs; after DELETE, drop everything it stored
  * and its record. A failed job keeps them until the retention sweep, so an admin's dead-letter
- * re-drive can resume it at the stage that failed. Idempotent: deleting what is gone is a no-op.
+ * re-drive can resume it at the stage that failed; a `rejected` upload (unusable media, never
+ * dead-lettered) has nothing to resume, so its blobs go now and only the record stays.
+ * Idempotent: deleting what is gone is a no-op.
  */
 export function cleanupHandler(deps: Pick<PipelineDeps, "blobs" | "jobs" | "logger">) {
   return async (msg: Command<"cleanup">) => {
@@ -23,6 +25,11 @@ export function cleanupHandler(deps: Pick<PipelineDeps, "blobs" | "jobs" | "logg
       return;
     }
     if (msg.reason === "failed") return;
+    if (msg.reason === "rejected") {
+      const n = await deps.blobs.deletePrefix(BlobKeys.prefix(msg.jobId));
+      deps.logger.info({ jobId: msg.jobId, blobs: n }, "rejected upload removed");
+      return;
+    }
     const n = await deleteTemporaryBlobs(deps.blobs, msg.jobId);
     deps.logger.debug({ jobId: msg.jobId, blobs: n, reason: msg.reason }, "temporary blobs removed");
   };

@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
-import { RetryableError } from "@mp4t/platform";
+import { chown, copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_MEDIA_IDENTITY, RetryableError, mediaSpawnOptions, type MediaIdentity } from "@mp4t/platform";
 import type { TranscriptionEngine } from "../ports.ts";
 import { parsePocketsphinxOutput } from "./pocketsphinx-output.parser.ts";
 
@@ -9,7 +12,33 @@ export type PocketsphinxOptions = {
   hmm?: string | undefined;
   lm?: string | undefined;
   dict?: string | undefined;
+  /** Who the recogniser runs as when the service is root (mediaSpawnOptions); `nobody` if unset. */
+  runAs?: MediaIdentity | undefined;
 };
+
+/**
+ * The recogniser opens its input by path, and only a path ending in `.wav`. When it runs as
+ * another user it gets its own copy of the chunk (a minute of audio, about 2 MB) in a directory
+ * that user owns, as its working directory and by a relative path: the child enters it while
+ * still root (libuv changes directory before it changes user), so no directory above it, our
+ * 0700 scratch or TMPDIR, needs to be open to that user.
+ */
+async function inputFor(wavPath: string, spawnOpts: ReturnType<typeof mediaSpawnOptions>) {
+  const { uid, gid } = spawnOpts;
+  if (uid === undefined || gid === undefined) return { path: wavPath, spawnOpts, dispose: async () => undefined };
+  const dir = await mkdtemp(join(tmpdir(), "mp4t-ps-"));
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  try {
+    const name = "chunk.wav";
+    await copyFile(wavPath, join(dir, name));
+    await chown(join(dir, name), uid, gid);
+    await chown(dir, uid, gid);
+    return { path: name, spawnOpts: { ...spawnOpts, cwd: dir }, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+}
 
 /**
  * CMU PocketSphinx (Debian's 0.8 `pocketsphinx_continuous`) with the US English model: offline,
@@ -26,21 +55,30 @@ export function createPocketsphinxEngine(opts: PocketsphinxOptions): Transcripti
     name: "pocketsphinx",
     supportsLanguage: (lang) => lang === "en" || lang.startsWith("en-"),
     async transcribe(wavPath, { signal }) {
-      const args = ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null", ...modelArgs];
-      const child = spawn(opts.bin, args, { stdio: ["ignore", "pipe", "pipe"], signal, killSignal: "SIGKILL" });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));
-      const code = await new Promise<number | null>((resolve, reject) => {
-        child.once("error", reject);
-        child.once("close", resolve);
-      });
-      if (code !== 0) {
-        const detail = stderr.trim().split("\n").at(-1) || "no detail (its log goes to /dev/null)";
-        throw new RetryableError("ENGINE_FAILED", `pocketsphinx exited with ${code ?? "a signal"}: ${detail}`);
+      const input = await inputFor(wavPath, mediaSpawnOptions(opts.runAs ?? DEFAULT_MEDIA_IDENTITY));
+      try {
+        return await recognise(input.path, input.spawnOpts, signal);
+      } finally {
+        await input.dispose();
       }
-      return parsePocketsphinxOutput(stdout);
     },
   };
+
+  async function recognise(wavPath: string, spawnOpts: ReturnType<typeof mediaSpawnOptions>, signal: AbortSignal) {
+    const args = ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null", ...modelArgs];
+    const child = spawn(opts.bin, args, { ...spawnOpts, stdio: ["ignore", "pipe", "pipe"], signal, killSignal: "SIGKILL" });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", resolve);
+    });
+    if (code !== 0) {
+      const detail = stderr.trim().split("\n").at(-1) || "no detail (its log goes to /dev/null)";
+      throw new RetryableError("ENGINE_FAILED", `pocketsphinx exited with ${code ?? "a signal"}: ${detail}`);
+    }
+    return parsePocketsphinxOutput(stdout);
+  }
 }

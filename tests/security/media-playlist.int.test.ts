@@ -1,0 +1,121 @@
+import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Job } from "@mp4t/contracts";
+import { makeReferenceAttacks, type ReferenceAttackKit } from "@mp4t/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
+
+/**
+ * Issue 17, "an uploaded HLS playlist reads local files", against the running system (`npm
+ * start`: real gateway, ingest, transcriber, janitor, nats-server, ffmpeg). A marker file and a
+ * recording that speaks known words sit on the server's disk, world-readable; playlists, manifests
+ * and concat scripts pointing at them are uploaded as `innocent.mp4`. Each job must fail with
+ * MEDIA_REFERENCE_NOT_ALLOWED and nothing of those files may come back: not in any transcript
+ * format, the job record or its events. The media tools are wrapped to record their uid and
+ * environment: no secret of the services may reach them.
+ */
+const FORMATS = ["json", "txt", "srt", "vtt", "md"] as const;
+const SECRETS = { JWT_SECRET: "jwt-secret-of-the-media-security-test-0123456789abcdef", ADMIN_PASSWORD: "admin-password-of-the-media-security-test" };
+
+let sys: RunningSystem;
+let dir: string;
+let spy: string;
+let kit: ReferenceAttackKit;
+let token: string;
+
+async function wrapper(tool: string) {
+  const path = join(spy, `${tool}.sh`);
+  await writeFile(path, [
+    "#!/bin/sh",
+    `{ echo "uid=$(id -u)"; env | sed 's/^/env:/'; } > ${spy}/${tool}.report.$$`,
+    `exec ${tool} "$@"`,
+    "",
+  ].join("\n"), { mode: 0o755 });
+  return path;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mp4t-media-sec-"));
+  await chmod(dir, 0o755); // the secret files are world-readable on purpose
+  spy = await mkdtemp(join(tmpdir(), "mp4t-media-spy-"));
+  await chmod(spy, 0o1777); // sticky, as /tmp: the tool may add its report but not replace our wrapper
+  kit = await makeReferenceAttacks(join(dir, "srv"), join(dir, "uploads"));
+  sys = await startSystem({ ...SECRETS, FFMPEG_BIN: await wrapper("ffmpeg"), FFPROBE_BIN: await wrapper("ffprobe") });
+  const user = { email: "media@security.test", password: "a long media security password" };
+  const reg = await api(sys.url, "/v1/auth/register", { method: "POST", body: JSON.stringify(user) });
+  token = reg.status < 300 ? await login(sys.url, user.email, user.password) : await login(sys.url, sys.admin.email, sys.admin.password);
+}, 180_000);
+afterAll(async () => {
+  const code = await sys?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+  if (spy) await rm(spy, { recursive: true, force: true });
+  expect(code).toBe(0);
+}, 60_000);
+
+async function upload(path: string, name: string) {
+  const form = new FormData();
+  form.append("options", JSON.stringify({ language: "en" }));
+  form.append("file", new Blob([new Uint8Array(await readFile(path))]), name);
+  const r = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: form, token });
+  expect(r.status, r.text).toBe(202);
+  return r.body.id;
+}
+
+async function finished(id: string): Promise<Job> {
+  const end = Date.now() + 120_000;
+  for (;;) {
+    const r = await api<Job>(sys.url, `/v1/jobs/${id}`, { token });
+    expect(r.status, r.text).toBe(200);
+    if (r.body.status !== "queued" && r.body.status !== "processing") return r.body;
+    if (Date.now() > end) throw new Error(`job ${id} stuck: ${r.text}\n${sys.output()}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+/** Everything the uploader can read about a job: record, events, every transcript format. */
+async function everythingAbout(id: string): Promise<string> {
+  const out = [(await api(sys.url, `/v1/jobs/${id}`, { token })).text, (await api(sys.url, `/v1/jobs/${id}/events`, { token })).text];
+  for (const f of FORMATS) out.push((await api(sys.url, `/v1/jobs/${id}/transcript?format=${f}`, { token })).text);
+  return out.join("\n");
+}
+
+describe("playlists and reference files uploaded as media", () => {
+  it("each fails with MEDIA_REFERENCE_NOT_ALLOWED and nothing of the server's files comes back", async () => {
+    const ids = new Map<string, string>();
+    for (const a of kit.attacks) ids.set(a.name, await upload(a.path, "innocent.mp4"));
+    for (const [name, id] of ids) {
+      const job = await finished(id);
+      expect(job.status, `${name}: ${JSON.stringify(job)}`).toBe("failed");
+      expect(job.error?.code, name).toBe("MEDIA_REFERENCE_NOT_ALLOWED");
+      expect(job.error?.message, name).not.toMatch(/ffprobe|ffmpeg|@ 0x|\/proc\/|\/tmp\//);
+      for (const f of FORMATS) {
+        const t = await api<{ error: { code: string } }>(sys.url, `/v1/jobs/${id}/transcript?format=${f}`, { token });
+        expect(t.status, `${name} ${f}`).toBe(409);
+      }
+      const seen = (await everythingAbout(id)).toLowerCase();
+      expect(seen, name).toContain("media_reference_not_allowed"); // the events were read
+      expect(seen, name).not.toContain(kit.marker.toLowerCase());
+      for (const w of kit.spokenWords) expect(seen, `${name}: "${w}"`).not.toContain(w);
+    }
+  });
+
+  it("the secret recording itself, uploaded as what it is, is transcribed: the words are recognisable", async () => {
+    const job = await finished(await upload(kit.secretAudio.mp3, "secret.mp3"));
+    expect(job.status, JSON.stringify(job.error)).toBe("completed");
+    const text = (await api(sys.url, `/v1/jobs/${job.id}/transcript?format=txt`, { token })).text.toLowerCase();
+    expect(kit.spokenWords.filter((w) => text.includes(w)).length, text).toBeGreaterThanOrEqual(2);
+  });
+
+  it("ffprobe and ffmpeg ran without the services' secrets, and not as root when the system runs as root", async () => {
+    const reports = await Promise.all((await readdir(spy)).filter((n) => n.includes(".report.")).map((n) => readFile(join(spy, n), "utf8")));
+    const names = (await readdir(spy)).filter((n) => n.includes(".report."));
+    expect(names.some((n) => n.startsWith("ffprobe."))).toBe(true);
+    expect(names.some((n) => n.startsWith("ffmpeg."))).toBe(true);
+    for (const r of reports) {
+      for (const v of Object.values(SECRETS)) expect(r).not.toContain(v);
+      expect(r).not.toMatch(/^env:(JWT_SECRET|ADMIN_PASSWORD|NATS_URL|NATS_PASSWORD|OPENAI_API_KEY|HF_TOKEN)=/m);
+      if (process.getuid?.() === 0) expect(r).toMatch(/^uid=65534$/m);
+    }
+  });
+});
