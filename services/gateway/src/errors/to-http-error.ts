@@ -32,7 +32,7 @@ export function isUnavailable(err: unknown, depth = 0): boolean {
 }
 
 const STATUS_CODES: Record<number, ErrorCode> = {
-  401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 406: "UNSUPPORTED_CONTENT_TYPE", 415: "UNSUPPORTED_CONTENT_TYPE",
+  401: "UNAUTHORIZED", 403: "FORBIDDEN", 408: "REQUEST_TIMEOUT", 429: "RATE_LIMITED", 404: "NOT_FOUND", 406: "UNSUPPORTED_CONTENT_TYPE", 415: "UNSUPPORTED_CONTENT_TYPE",
 };
 
 type Loose = Error & { code?: unknown; statusCode?: unknown; validation?: unknown };
