@@ -4,6 +4,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jet
 import type { NatsConnection } from "@nats-io/transport-node";
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { passwordHasher } from "./auth/password.ts";
 import { tokenSigner } from "./auth/signed-token.ts";
 import { registrationMode, type GatewayConfig } from "./config.ts";
 import { createJobEventHub } from "./events/job-event-hub.ts";
@@ -108,7 +109,7 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC, refreshTtlSec: config.REFRESH_TTL_SEC, cacheMs: config.AUTH_CACHE_MS, jobs,
   });
   app.register(healthRoutes, { nc, jobs, blobs });
-  app.register(authRoutes, { prefix: "/v1/auth", jobs, registration: registrationMode(config), readInvite });
+  app.register(authRoutes, { prefix: "/v1/auth", jobs, registration: registrationMode(config), readInvite, passwords: passwordHasher(config.PASSWORD_HASH_COST) });
   app.register(meRoutes, { prefix: "/v1" });
   app.register(jobsRoutes, {
     prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES,

@@ -23,6 +23,12 @@ const limitsEnv = {
    * effect on every replica within this bound. 0: read the store on every request.
    */
   AUTH_CACHE_MS: int(0, 10_000).default(2000),
+  /**
+   * scrypt cost of new password hashes, as log2(N) with r=8, p=1: 17 is OWASP's current advice
+   * (128 MiB and about half a second per hash); production refuses less. Older, cheaper hashes
+   * are replaced at the next login.
+   */
+  PASSWORD_HASH_COST: int(14, 20).default(17),
   /** Seconds an invite code made by POST /v1/admin/invites stays valid (default 7 days). */
   INVITE_TTL_SEC: int(60, 90 * 86_400).default(7 * 86_400),
   /** Requests per minute one client address may make to the whole API. */

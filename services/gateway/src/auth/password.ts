@@ -9,10 +9,26 @@ const MAX_N = 1 << 20;
 /** scrypt needs 128 * N * r bytes; Node's default cap (32 MiB) is below what N=2^17 uses (128 MiB). */
 const maxmemFor = (o: { N: number; r: number }) => 128 * o.N * o.r + 1024 * 1024;
 
-const derive = (password: string, salt: Buffer, opts: Required<Pick<ScryptOptions, "N" | "r" | "p">>) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, KEY_LEN, { ...opts, maxmem: maxmemFor(opts) }, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+/**
+ * Derivations running at once. Each takes 128 MiB at N=2^17, so a burst of logins must queue
+ * rather than take the process's memory (and the rate limits keep the queue short).
+ */
+const MAX_CONCURRENT = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function derive(password: string, salt: Buffer, opts: Required<Pick<ScryptOptions, "N" | "r" | "p">>): Promise<Buffer> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await new Promise<Buffer>((resolve, reject) =>
+      scrypt(password.normalize("NFKC"), salt, KEY_LEN, { ...opts, maxmem: maxmemFor(opts) }, (err, key) => (err ? reject(err) : resolve(key))),
+    );
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
 
 /** `scrypt$N$r$p$<salt b64>$<hash b64>`: the parameters travel with the hash so they can be raised later. */
 export async function hashPassword(password: string, params: { N: number; r: number; p: number } = SCRYPT_PARAMS): Promise<string> {
@@ -38,12 +54,22 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, h.key);
 }
 
-/** True when a hash was made with weaker parameters than today's: login re-hashes it. */
-export function needsRehash(stored: string): boolean {
+/** True when a hash was made with weaker parameters than `params`: login re-hashes it. */
+export function needsRehash(stored: string, params: { N: number; r: number; p: number } = SCRYPT_PARAMS): boolean {
   const h = parse(stored);
-  return !h || h.params.N < SCRYPT_PARAMS.N || h.params.r < SCRYPT_PARAMS.r || h.params.p < SCRYPT_PARAMS.p;
+  return !h || h.params.N < params.N || h.params.r < params.r || h.params.p < params.p;
 }
 
-/** A hash of nothing in particular, verified when an email is unknown so both paths cost the same. */
-let decoy: Promise<string> | undefined;
-export const decoyHash = () => (decoy ??= hashPassword(randomBytes(12).toString("base64")));
+/** scrypt at N = 2^cost (PASSWORD_HASH_COST), r=8, p=1: what the routes hash new passwords with. */
+export function passwordHasher(cost: number) {
+  const params = { N: 2 ** cost, r: 8, p: 1 };
+  let decoy: Promise<string> | undefined;
+  return {
+    /** A hash of nothing in particular at the same cost, verified for unknown emails so both paths take as long. */
+    decoy: () => (decoy ??= hashPassword(randomBytes(12).toString("base64"), params)),
+    hash: (password: string) => hashPassword(password, params),
+    verify: verifyPassword,
+    needsRehash: (stored: string) => needsRehash(stored, params),
+  };
+}
+export type PasswordHasher = ReturnType<typeof passwordHasher>;

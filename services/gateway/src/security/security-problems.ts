@@ -11,6 +11,7 @@ export type SecuritySettings = {
   REGISTRATION_OPEN_CONFIRMED: boolean;
   METRICS_TOKEN?: string | undefined;
   CORS_ORIGINS: string[];
+  PASSWORD_HASH_COST?: number;
 };
 
 export const isProduction = (c: Pick<SecuritySettings, "NODE_ENV" | "MP4T_PROFILE">) =>
@@ -41,6 +42,7 @@ export function gatewaySecurityProblems(c: SecuritySettings): string[] {
     out.push("REGISTRATION: is open (anyone can create an account); set REGISTRATION=invite or closed, or REGISTRATION_OPEN_CONFIRMED=true if that is meant");
   }
   if (c.METRICS_TOKEN !== undefined && weakSecretProblem(c.METRICS_TOKEN)) out.push(`METRICS_TOKEN: ${weakSecretProblem(c.METRICS_TOKEN)}`);
+  if ((c.PASSWORD_HASH_COST ?? 17) < 17) out.push("PASSWORD_HASH_COST: is below 17 (scrypt N=2^17, OWASP's current advice)");
   if (c.CORS_ORIGINS.some((o) => o === "*" || o === "null")) out.push("CORS_ORIGINS: allows any origin; list the origins instead");
   return out;
 }
