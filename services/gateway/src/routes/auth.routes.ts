@@ -117,7 +117,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       tags: ["auth"],
       summary: "End this session (or, with {all: true}, every session of the account)",
       security: bearer,
-      body: z.object({ all: z.boolean().optional() }).strict().optional(),
+      body: z.object({ all: z.boolean().optional() }).strict().nullish(),
       response: { 204: z.null(), ...errors(400, 401, 415, 503) },
     },
   }, async (req, reply) => {

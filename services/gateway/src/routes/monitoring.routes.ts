@@ -90,7 +90,7 @@ const MetricsView = Activity.extend({ stages: z.array(Counters), queues: z.array
 const LaneParams = z.object({ lane: z.enum(LANES) });
 /** Longest pause one call may ask for (ten years); anything longer is a client mistake (400), not a date overflow. */
 const FOREVER_SEC = 10 * 365 * 86_400;
-const PauseBody = z.object({ forSec: z.number().int().min(1).max(FOREVER_SEC).optional().describe("Resume on its own after this many seconds; omitted: until resumed.") }).strict().optional();
+const PauseBody = z.object({ forSec: z.number().int().min(1).max(FOREVER_SEC).optional().describe("Resume on its own after this many seconds; omitted: until resumed.") }).strict().nullish();
 const LaneState = z.object({ lane: z.string(), consumers: z.array(z.object({ stage: z.string(), consumer: z.string(), paused: z.boolean(), pauseUntil: z.string().nullable() })) });
 
 const FOREVER_MS = FOREVER_SEC * 1000;
