@@ -10,8 +10,8 @@ declare module "fastify" {
      * Retry-After once the account passed its limit, from whichever address the attempts come.
      */
     limitAccount(req: FastifyRequest, account: string): Promise<void>;
-    /** Route config for the per-address limit of login, registration and refresh. */
-    authRateLimit: { max: number; timeWindow: number; keyGenerator: (req: FastifyRequest) => string };
+    /** onRequest hook of login, registration and refresh: their tighter per-address limit. */
+    limitAuthAddress(req: FastifyRequest): Promise<void>;
   }
 }
 
@@ -27,24 +27,33 @@ const UNLIMITED = new Set(["/health", "/ready"]);
  */
 async function rateLimitPlugin(app: FastifyInstance, opts: RateLimitOptions) {
   for (const [k, v] of Object.entries(opts)) if (!(Number(v) > 0)) throw new Error(`rate limit: ${k} must be positive`);
+  // Not per route (global: false): a route's own hooks run after the instance's, so a per-route
+  // limit would come after authentication and never count a flood of unauthenticated requests.
   await app.register(fastifyRateLimit, {
-    global: true,
+    global: false,
     max: opts.perMin,
     timeWindow: 60_000,
     allowList: (req) => UNLIMITED.has(req.url.split("?")[0]!),
     errorResponseBuilder: (_req, ctx) => new AppError("RATE_LIMITED", `too many requests; retry in ${ctx.after}`),
   });
+  app.addHook("onRequest", app.rateLimit());
+
   const windowMs = opts.authWindowSec * 1000;
-  app.decorate("authRateLimit", { max: opts.authPerIp, timeWindow: windowMs, keyGenerator: (req: FastifyRequest) => `auth:${req.ip}` });
-  const perAccount = app.createRateLimit({ max: opts.authPerAccount, timeWindow: windowMs, keyGenerator: (req) => `account:${accountOf.get(req)}` });
-  const accountOf = new WeakMap<FastifyRequest, string>();
-  app.decorate("limitAccount", async (req: FastifyRequest, account: string) => {
-    accountOf.set(req, account);
-    const r = await perAccount(req);
-    if (!r.isAllowed && r.isExceeded) {
-      throw Object.assign(new AppError("RATE_LIMITED", `too many attempts for this account; retry in ${r.ttlInSeconds} s`), { retryAfterSec: r.ttlInSeconds });
-    }
-  });
+  const keys = new WeakMap<FastifyRequest, string>();
+  const limiter = (max: number, what: string) => {
+    const check = app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: (req) => keys.get(req)! });
+    return async (req: FastifyRequest, key: string) => {
+      keys.set(req, key);
+      const r = await check(req);
+      if (!r.isAllowed && r.isExceeded) {
+        throw Object.assign(new AppError("RATE_LIMITED", `too many attempts ${what}; retry in ${r.ttlInSeconds} s`), { retryAfterSec: r.ttlInSeconds });
+      }
+    };
+  };
+  const perAddress = limiter(opts.authPerIp, "from this address");
+  const perAccount = limiter(opts.authPerAccount, "for this account");
+  app.decorate("limitAuthAddress", async (req: FastifyRequest) => perAddress(req, `auth-ip:${req.ip}`));
+  app.decorate("limitAccount", async (req: FastifyRequest, account: string) => perAccount(req, `auth-account:${account}`));
 }
 
 export default fp(rateLimitPlugin, { name: "mp4t-rate-limit", fastify: "5.x" });

@@ -30,10 +30,9 @@ const Registered = z.object({ id: z.string(), email: z.string() }).describe(
 /** POST /v1/auth/register, login, refresh, logout and password. */
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, opts) => {
   const { jobs, passwords } = opts;
-  const limited = { rateLimit: app.authRateLimit };
 
   app.post("/register", {
-    config: limited,
+    onRequest: app.limitAuthAddress,
     schema: {
       tags: ["auth"],
       summary: "Create an account",
@@ -64,7 +63,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   });
 
   app.post("/login", {
-    config: limited,
+    onRequest: app.limitAuthAddress,
     schema: {
       tags: ["auth"],
       summary: "Exchange email and password for an access token and a refresh token",
@@ -90,7 +89,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   });
 
   app.post("/refresh", {
-    config: limited,
+    onRequest: app.limitAuthAddress,
     schema: {
       tags: ["auth"],
       summary: "Rotate a refresh token: new access and refresh tokens; the old refresh token stops working",
