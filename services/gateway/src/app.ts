@@ -2,11 +2,12 @@ import { newId, type Logger, type Publisher } from "@mp4t/platform";
 import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { passwordHasher } from "./auth/password.ts";
 import { tokenSigner } from "./auth/signed-token.ts";
 import { registrationMode, type GatewayConfig } from "./config.ts";
+import { errorBody, toHttpError } from "./errors/to-http-error.ts";
 import { createJobEventHub } from "./events/job-event-hub.ts";
 import auditPlugin from "./plugins/audit.plugin.ts";
 import authPlugin from "./plugins/auth.plugin.ts";
@@ -63,6 +64,12 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     keepAliveTimeout: config.HTTP_KEEPALIVE_TIMEOUT_SEC * 1000,
     // Client addresses (for per-address limits) from X-Forwarded-For, through at most this many proxies.
     trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
+    // A URL the router cannot even read (bad escapes, an overlong id) gets the API's error shape too.
+    frameworkErrors: (err, _req, res) => {
+      const e = toHttpError(err);
+      const reply = res as unknown as FastifyReply;
+      return reply.code(e.status).header("x-content-type-options", "nosniff").type("application/json; charset=utf-8").send(errorBody(e));
+    },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

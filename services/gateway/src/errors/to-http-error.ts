@@ -18,6 +18,8 @@ const FRAMEWORK_CODES: Record<string, { code: ErrorCode; status?: number }> = {
   FST_FILES_LIMIT: { code: "VALIDATION_FAILED", status: 413 },
   FST_FIELDS_LIMIT: { code: "VALIDATION_FAILED", status: 413 },
   FST_PROTO_VIOLATION: { code: "VALIDATION_FAILED" },
+  FST_ERR_BAD_URL: { code: "VALIDATION_FAILED" },
+  FST_ERR_MAX_PARAM_LENGTH: { code: "VALIDATION_FAILED", status: 414 },
 };
 
 /** nats.js errors: NATS or JetStream (and so the stores on it) cannot serve the request right now. */
