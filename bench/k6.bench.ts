@@ -17,6 +17,7 @@ import { SERVICE_NAMES } from "@mp4t/contracts";
 import { makeSilenceWav, runK6, startFakeOpenAi, type FakeOpenAiServer } from "../packages/testing/src/index.ts";
 import { superviseService } from "../scripts/launcher.ts";
 import { api, login, startSystem, type RunningSystem } from "../tests/e2e/system.ts";
+import { LOAD_TEST_LIMITS } from "../tests/load/limits.ts";
 
 const SCRIPT = join(import.meta.dirname, "..", "tests", "load", "upload.k6.js");
 const WORKERS = SERVICE_NAMES.filter((n) => n !== "gateway");
@@ -46,7 +47,7 @@ async function replicasUp(sys: RunningSystem, n: number): Promise<void> {
 async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[], dir: string): Promise<Figures> {
   const env = {
     TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey,
-    WORKER_CONCURRENCY: String(CONCURRENCY), WORKER_REPLICAS: String(replicas),
+    WORKER_CONCURRENCY: String(CONCURRENCY), WORKER_REPLICAS: String(replicas), ...LOAD_TEST_LIMITS,
   };
   const sys = await startSystem(env);
   // startSystem runs one of each; the others join the same NATS and share its durable consumers.

@@ -20,6 +20,7 @@ import { basename, join } from "node:path";
 import { PIPELINE_STAGES, SERVICE_NAMES, type Job } from "@mp4t/contracts";
 import { librivoxClips, makeSilenceMp4, makeSilenceWav, runK6, startFakeOpenAi, type K6Metric } from "../packages/testing/src/index.ts";
 import { api, login, startSystem, type RunningSystem } from "../tests/e2e/system.ts";
+import { LOAD_TEST_LIMITS, METRICS_TOKEN } from "../tests/load/limits.ts";
 import { scrape, total } from "../tests/observability/prometheus.ts";
 
 const SCRIPT = join(import.meta.dirname, "..", "tests", "load", "legacy-load.k6.js");
@@ -218,7 +219,7 @@ export async function run(): Promise<void> {
   let watch: ReturnType<typeof watchSystem> | undefined;
   try {
     const files = await makeMedia(dir);
-    sys = await startSystem({ TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey });
+    sys = await startSystem({ TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey, ...LOAD_TEST_LIMITS });
     watch = watchSystem(sys);
     out(`old system's load test: ${USERS} users, each: log in, upload 1 file, poll its job every ~${POLL_SEC} s (wait <= ${MAX_WAIT_SEC} s), fetch the transcript`);
     out(`  users start ${RAMP_SEC > 0 ? `over ${RAMP_SEC} s` : "all at once (k6 per-vu-iterations, 1 iteration each)"}; accounts registered in k6 setup(), not timed as login`);
@@ -275,7 +276,7 @@ export async function run(): Promise<void> {
     }
 
     // Health before the audit, so a failing audit cannot hide it.
-    const samples = await scrape(`${sys.url}/metrics`);
+    const samples = await scrape(`${sys.url}/metrics`, METRICS_TOKEN);
     const gateway202 = total(samples, "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
     const gateway5xx = samples.filter((s) => s.name === "mp4t_http_requests_total" && s.labels.status_code?.startsWith("5"));
     out(`  5xx: ${m.server_errors?.count ?? 0} seen by k6, ${gateway5xx.reduce((a, s) => a + s.value, 0)} counted by the gateway` +

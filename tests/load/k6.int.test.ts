@@ -6,6 +6,7 @@ import { makeSilenceWav, runK6, startFakeOpenAi, type FakeOpenAiServer, type K6R
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
 import { scrape } from "../observability/prometheus.ts";
+import { LOAD_TEST_LIMITS, METRICS_TOKEN } from "./limits.ts";
 
 const SCRIPT = join(import.meta.dirname, "upload.k6.js");
 const PASSWORD = "k6 load-test password";
@@ -39,7 +40,7 @@ describe("load: k6 uploads through the whole system", () => {
       await makeSilenceWav(join(dir, "three.wav"), 3, { channels: 2, sampleRate: 44_100 }),
     ];
     fake = await startFakeOpenAi({ latencyMs: 50, transcript: "the quick brown fox jumps over the lazy dog" });
-    sys = await startSystem({ TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey });
+    sys = await startSystem({ TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey, ...LOAD_TEST_LIMITS });
   }, 120_000);
 
   afterAll(async () => {
@@ -94,7 +95,7 @@ describe("load: k6 uploads through the whole system", () => {
     expect([...classes].sort()).toEqual(["batch", "interactive"]);
 
     // The gateway's own count agrees: every upload accepted, never a 5xx.
-    const samples = await scrape(`${sys.url}/metrics`);
+    const samples = await scrape(`${sys.url}/metrics`, METRICS_TOKEN);
     const requests = samples.filter((s) => s.name === "mp4t_http_requests_total");
     expect(requests.filter((s) => s.labels.status_code!.startsWith("5")).reduce((a, s) => a + s.value, 0)).toBe(0);
     const accepted = requests.filter((s) => s.labels.route === "/v1/jobs" && s.labels.method === "POST" && s.labels.status_code === "202");

@@ -28,7 +28,7 @@ const limitsEnv = {
    * (128 MiB and about half a second per hash); production refuses less. Older, cheaper hashes
    * are replaced at the next login.
    */
-  PASSWORD_HASH_COST: int(14, 20).default(17),
+  PASSWORD_HASH_COST: int(14, 18).default(17),
   /** Seconds an invite code made by POST /v1/admin/invites stays valid (default 7 days). */
   INVITE_TTL_SEC: int(60, 90 * 86_400).default(7 * 86_400),
   /** Requests per minute one client address may make to the whole API. */

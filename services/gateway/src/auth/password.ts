@@ -3,30 +3,32 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:c
 const KEY_LEN = 64;
 /** OWASP's Password Storage Cheat Sheet (2025): scrypt N=2^17, r=8, p=1. */
 export const SCRYPT_PARAMS = { N: 131_072, r: 8, p: 1 } as const;
-/** Largest cost a stored hash may ask for: a tampered hash must not make a login eat gigabytes. */
+/** Largest cost a stored hash may ask for (with the memory budget below): a tampered hash must not make a login eat gigabytes. */
 const MAX_N = 1 << 20;
 
 /** scrypt needs 128 * N * r bytes; Node's default cap (32 MiB) is below what N=2^17 uses (128 MiB). */
 const maxmemFor = (o: { N: number; r: number }) => 128 * o.N * o.r + 1024 * 1024;
 
 /**
- * Derivations running at once. Each takes 128 MiB at N=2^17, so a burst of logins must queue
- * rather than take the process's memory (and the rate limits keep the queue short).
+ * Memory all running derivations may take together. Each takes 128 MiB at N=2^17, so a burst of
+ * logins queues (two at a time) rather than taking the process's memory; the rate limits keep
+ * the queue short. Cheaper hashes run more at once (libuv's pool runs four at most anyway).
  */
-const MAX_CONCURRENT = 2;
-let running = 0;
+const MEMORY_BUDGET = 256 * 1024 * 1024;
+let inUse = 0;
 const waiting: (() => void)[] = [];
 
 async function derive(password: string, salt: Buffer, opts: Required<Pick<ScryptOptions, "N" | "r" | "p">>): Promise<Buffer> {
-  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
+  const need = Math.min(MEMORY_BUDGET, 128 * opts.N * opts.r);
+  while (inUse + need > MEMORY_BUDGET) await new Promise<void>((resolve) => waiting.push(resolve));
+  inUse += need;
   try {
     return await new Promise<Buffer>((resolve, reject) =>
       scrypt(password.normalize("NFKC"), salt, KEY_LEN, { ...opts, maxmem: maxmemFor(opts) }, (err, key) => (err ? reject(err) : resolve(key))),
     );
   } finally {
-    running--;
-    waiting.shift()?.();
+    inUse -= need;
+    for (const wake of waiting.splice(0)) wake(); // each re-checks the budget
   }
 }
 
@@ -41,7 +43,8 @@ const parse = (stored: string) => {
   const [scheme, n, r, p, saltB64, keyB64] = stored.split("$");
   const params = { N: Number(n), r: Number(r), p: Number(p) };
   const sane = Number.isInteger(params.N) && params.N > 1 && params.N <= MAX_N && (params.N & (params.N - 1)) === 0 &&
-    Number.isInteger(params.r) && params.r >= 1 && params.r <= 32 && Number.isInteger(params.p) && params.p >= 1 && params.p <= 16;
+    Number.isInteger(params.r) && params.r >= 1 && params.r <= 32 && Number.isInteger(params.p) && params.p >= 1 && params.p <= 16 &&
+    128 * params.N * params.r <= MEMORY_BUDGET;
   if (scheme !== "scrypt" || !saltB64 || !keyB64 || !sane) return null;
   return { params, salt: Buffer.from(saltB64, "base64"), key: Buffer.from(keyB64, "base64") };
 };
