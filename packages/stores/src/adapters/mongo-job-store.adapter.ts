@@ -133,7 +133,9 @@ export async function createMongoJobStore(opts: {
         }
         // Only the winner of rev n writes it, and the next winner read rev n first: no older write lands last.
         await users.replaceOne({ _id: doc._id }, { ...parsed, emailKey: doc.emailKey, rev });
-        await userRevisions.deleteMany({ userId: doc._id, rev: { $lt: rev } });
+        // Old revision markers must outlive any writer that read before them, or a stale writer could
+        // claim a freed number; a writer 1000 revisions behind has long re-read. Sessions make many.
+        if (rev % 100 === 0) await userRevisions.deleteMany({ userId: doc._id, rev: { $lt: rev - 1000 } });
         return parsed;
       }
       throw new AppError("INTERNAL", "user: too many concurrent updates");
