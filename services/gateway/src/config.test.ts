@@ -36,6 +36,8 @@ describe("gateway config", () => {
     expect(issues({ ...base, REGISTRATION: "open", REGISTRATION_OPEN_CONFIRMED: "true" })).toEqual([]);
     expect(issues({ ...base, MP4T_PROFILE: "production", NODE_ENV: "development", REGISTRATION: "open" }).join()).toMatch(/REGISTRATION/);
     expect(issues({ ...base, CORS_ORIGINS: "*" }).join()).toMatch(/CORS_ORIGINS/);
+    expect(issues({ ...base, METRICS_TOKEN: "metrics" }).join()).toMatch(/METRICS_TOKEN/);
+    expect(issues({ ...base, PASSWORD_HASH_COST: "14" }).join()).toMatch(/PASSWORD_HASH_COST/);
     // Development accepts them (the doctor still lists them).
     const dev = configSchema.parse({ JWT_SECRET: SECRET, ADMIN_EMAIL: "a@b.test", ADMIN_PASSWORD: "admin-password" });
     expect(gatewaySecurityProblems(dev)).toEqual(["ADMIN_PASSWORD: is a default password"]);
