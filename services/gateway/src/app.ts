@@ -16,6 +16,7 @@ import securityHeaders from "./plugins/security-headers.plugin.ts";
 import slowBody from "./plugins/slow-body.plugin.ts";
 import { invitesRoutes } from "./routes/invites.routes.ts";
 import { meRoutes } from "./routes/me.routes.ts";
+import { usersRoutes } from "./routes/users.routes.ts";
 import docsPlugin from "./plugins/docs.plugin.ts";
 import errorsPlugin from "./plugins/errors.plugin.ts";
 import { adminRoutes } from "./routes/admin.routes.ts";
@@ -128,6 +129,7 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     onOpen: (n) => void (stats.openEventStreams = n),
   });
   app.register(adminRoutes, { prefix: "/v1/admin", nc });
+  app.register(usersRoutes, { prefix: "/v1/admin", jobs });
   app.register(invitesRoutes, {
     prefix: "/v1/admin", ttlSec: config.INVITE_TTL_SEC,
     makeInvite: (email, expiresAt) => invites.sign({ e: email, x: expiresAt.getTime(), n: newId() }),
