@@ -27,7 +27,9 @@ const secret = () => randomBytes(24).toString("hex");
 const SECRETS: Vars = {
   JWT_SECRET: secret(), ADMIN_PASSWORD: secret(), MONGODB_PASSWORD: secret(), S3_SECRET_KEY: secret(), GRAFANA_ADMIN_PASSWORD: secret(),
 };
-const shellFor = (profile: string): Vars => (profile === "development" ? {} : SECRETS);
+/** Development's env file has the store passwords; the gateway's key and admin password come from the shell in every profile. */
+const DEV_SHELL: Vars = { JWT_SECRET: secret(), ADMIN_PASSWORD: secret() };
+const shellFor = (profile: string): Vars => (profile === "development" ? DEV_SHELL : SECRETS);
 
 const hostOf = (url: string) => new URL(url).hostname;
 const natsHosts = (s: Service) => s.environment.NATS_URL!.split(",").map((u) => hostOf(u.trim()));
@@ -146,7 +148,9 @@ describe("docker-compose.yml, JetStream replication", () => {
 
 describe("docker-compose.yml secrets", () => {
   it("requires exactly the secrets an operator is told to set", () => {
-    expect(loadProject("development").required.sort()).toEqual(Object.keys(SECRETS).sort());
+    expect(loadProject("development", DEV_SHELL).required.sort()).toEqual(Object.keys(SECRETS).sort());
+    const devFile = readEnvFile(join(ROOT, "deploy", "compose", "development.env"));
+    for (const name of Object.keys(DEV_SHELL)) expect(devFile, name).not.toHaveProperty(name);
   });
 
   it.each(["staging", "production"])("%s does not start until the secrets come from the shell", (profile) => {
