@@ -96,6 +96,9 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     const weak = weakSecretProblem(c.JWT_SECRET);
     if (weak) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: `JWT_SECRET ${weak}; set a random key (e.g. openssl rand -base64 48)` });
+    if (c.SSE_HEARTBEAT_SEC >= c.HTTP_IDLE_TIMEOUT_SEC) {
+      ctx.addIssue({ code: "custom", path: ["SSE_HEARTBEAT_SEC"], message: "must be below HTTP_IDLE_TIMEOUT_SEC, or idle event streams are cut off" });
+    }
     if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
       ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "set ADMIN_EMAIL and ADMIN_PASSWORD together, or neither" });
     }
