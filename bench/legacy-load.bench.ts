@@ -25,7 +25,7 @@ import {
   librivoxClips, makeSilenceMp4, makeSilenceWav, startFakeOpenAi, type ArrivalPhase, type LoadMetric,
 } from "../packages/testing/src/index.ts";
 import { api, login, startSystem, type RunningSystem } from "../tests/e2e/system.ts";
-import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD as PASSWORD } from "../tests/load/load-env.ts";
+import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD as PASSWORD, METRICS_TOKEN } from "../tests/load/load-env.ts";
 import { runLegacyScenario, type Note } from "../tests/load/legacy.journey.ts";
 import { auditJobs } from "../tests/load/lost-jobs.ts";
 import { scrape, total } from "../tests/observability/prometheus.ts";
@@ -223,7 +223,7 @@ export async function run(): Promise<void> {
     }
 
     // Health before the audit, so a failing audit cannot hide it.
-    const samples = await scrape(`${sys.url}/metrics`);
+    const samples = await scrape(`${sys.url}/metrics`, METRICS_TOKEN);
     const gateway202 = total(samples, "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
     const gateway5xx = samples.filter((s) => s.name === "mp4t_http_requests_total" && s.labels.status_code?.startsWith("5"));
     out(`  5xx: ${m.server_errors?.count ?? 0} seen by the driver, ${gateway5xx.reduce((a, s) => a + s.value, 0)} counted by the gateway` +

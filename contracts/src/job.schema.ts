@@ -83,11 +83,32 @@ export const Job = z.object({
 });
 export type Job = z.infer<typeof Job>;
 
+/**
+ * One login session (a refresh-token family). `gen` counts rotations: a refresh token carries the
+ * generation it was issued at, so presenting an older one (a stolen, already rotated token) is
+ * detected and revokes the whole family.
+ */
+export const Session = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  gen: z.number().int().nonnegative(),
+  createdAt: z.iso.datetime(),
+  /** The refresh token's expiry; the access tokens of a session die with it. */
+  expiresAt: z.iso.datetime(),
+});
+export type Session = z.infer<typeof Session>;
+
+/** Sessions kept per user; the oldest is dropped (logged out) when a login would pass it. */
+export const MAX_SESSIONS_PER_USER = 20;
+
 export const User = z.object({
   id: UserId,
   email: z.email(),
   passwordHash: z.string(),
   role: z.enum(["user", "admin"]),
   createdAt: z.iso.datetime(),
+  /** A disabled user cannot log in, and its tokens stop working (within the gateway's auth cache). */
+  disabled: z.boolean().optional(),
+  /** Live sessions; an access token is valid only while its session is listed here. */
+  sessions: z.array(Session).max(MAX_SESSIONS_PER_USER).optional(),
 });
 export type User = z.infer<typeof User>;

@@ -33,7 +33,9 @@ export const SECRETS: Vars = {
   JWT_SECRET: secret(), ADMIN_PASSWORD: secret(), MONGODB_PASSWORD: secret(), S3_SECRET_KEY: secret(),
   ...Object.fromEntries(NATS_USERS.map((u) => [natsPasswordVar(u), secret()])),
 };
-export const shellFor = (profile: string): Vars => ({ MP4T_TLS_DIR: TLS_DIR, ...(profile === "development" ? {} : SECRETS) });
+/** Development's env file has the store passwords; the gateway's key and admin password come from the shell in every profile. */
+export const DEV_SHELL: Vars = { JWT_SECRET: secret(), ADMIN_PASSWORD: secret() };
+export const shellFor = (profile: string): Vars => ({ MP4T_TLS_DIR: TLS_DIR, ...(profile === "development" ? DEV_SHELL : SECRETS) });
 
 export const hostOf = (url: string) => new URL(url).hostname;
 export const natsHosts = (s: Service) => s.environment.NATS_URL!.split(",").map((u) => hostOf(u.trim()));

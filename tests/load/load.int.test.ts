@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
 import { scrape, total } from "../observability/prometheus.ts";
 import { runLegacyScenario } from "./legacy.journey.ts";
-import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD as PASSWORD } from "./load-env.ts";
+import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD as PASSWORD, METRICS_TOKEN } from "./load-env.ts";
 import { auditJobs } from "./lost-jobs.ts";
 import { loadEmail, runUploadScenario } from "./upload.journey.ts";
 
@@ -89,7 +89,7 @@ describe("load: user journeys through the whole system", () => {
     expect([...classes].sort()).toEqual(["batch", "interactive"]);
 
     // The gateway's own count agrees: every upload accepted, never a 5xx.
-    const samples = await scrape(`${sys.url}/metrics`);
+    const samples = await scrape(`${sys.url}/metrics`, METRICS_TOKEN);
     const requests = samples.filter((s) => s.name === "mp4t_http_requests_total");
     expect(requests.filter((s) => s.labels.status_code!.startsWith("5")).reduce((a, s) => a + s.value, 0)).toBe(0);
     const accepted = requests.filter((s) => s.labels.route === "/v1/jobs" && s.labels.method === "POST" && s.labels.status_code === "202");
@@ -100,7 +100,7 @@ describe("load: user journeys through the whole system", () => {
   // (open model), each logging in, uploading once and polling; the bench's own lost-job audit.
   it("runs the legacy journey for users arriving at a rate, and its audit finds every job", async () => {
     const users = 30;
-    const before = total(await scrape(`${sys.url}/metrics`), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
+    const before = total(await scrape(`${sys.url}/metrics`, METRICS_TOKEN), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
     const run = await runLegacyScenario({
       baseUrl: sys.url, files: wavs, password: PASSWORD, runId: `l${Date.now()}`, users,
       phases: [{ durationSec: 2, arrivalRate: 5, rampTo: 25 }], maxWaitSec: 60, pollSec: 0.5, registerBatch: 10, durationSec: 90,
@@ -122,7 +122,7 @@ describe("load: user journeys through the whole system", () => {
     expect(audit.lost).toEqual([]);
     expect(audit.unverified.size).toBe(0);
     expect(audit.statuses).toEqual({ completed: users });
-    const after = total(await scrape(`${sys.url}/metrics`), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
+    const after = total(await scrape(`${sys.url}/metrics`, METRICS_TOKEN), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
     expect(after - before).toBe(users);
   }, 120_000);
 });

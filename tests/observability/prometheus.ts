@@ -24,8 +24,9 @@ export function total(samples: Sample[], name: string, match: Record<string, str
 
 export const has = (samples: Sample[], name: string) => samples.some((s) => s.name === name);
 
-export async function scrape(url: string): Promise<Sample[]> {
-  const res = await fetch(url);
+/** `token`: the gateway's METRICS_TOKEN, for /metrics on its API port. */
+export async function scrape(url: string, token?: string): Promise<Sample[]> {
+  const res = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   if (!res.ok) throw new Error(`scrape ${url}: ${res.status}`);
   if (!/text\/plain/.test(res.headers.get("content-type") ?? "")) throw new Error(`scrape ${url}: content-type ${res.headers.get("content-type")}`);
   return parsePrometheus(await res.text());

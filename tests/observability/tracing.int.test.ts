@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
 import { parentOf, startJaeger, tag, type JaegerSpan, type JaegerTrace, type RunningJaeger } from "./jaeger.ts";
 import { eventually, newUser, untilEnded, upload } from "./jobs.ts";
+import { METRICS_TOKEN } from "../load/load-env.ts";
 import { has, scrape, total, type Sample } from "./prometheus.ts";
 
 /**
@@ -31,6 +32,7 @@ describe("observability: one trace per job, metrics from every service", () => {
     sys = await startSystem({
       OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpUrl,
       METRICS_PORT: "0", // every process picks a free port and advertises it in discovery
+      METRICS_TOKEN, // the gateway's /metrics on its API port
       CHUNK_MAX_SEC: "3", // a 7 s clip fans out into several chunks
       CHUNK_SEARCH_SEC: "1",
     });
@@ -53,7 +55,7 @@ describe("observability: one trace per job, metrics from every service", () => {
     for (const i of instances) if (i.name !== "gateway") metricsUrls.set(i.name, `http://127.0.0.1:${i.stats!.metricsPort}/metrics`);
     expect([...metricsUrls.keys()].sort()).toEqual([...SERVICE_NAMES].sort());
     for (const [service, url] of metricsUrls) {
-      const samples = await scrape(url);
+      const samples = await scrape(url, service === "gateway" ? METRICS_TOKEN : undefined);
       before.set(service, samples);
       expect(samples.find((s) => s.name === "process_resident_memory_bytes")?.labels.service, service).toBe(service);
       expect(has(samples, "nodejs_eventloop_lag_seconds"), service).toBe(true);
@@ -132,7 +134,7 @@ describe("observability: one trace per job, metrics from every service", () => {
       const s = await scrape(metricsUrls.get("janitor")!);
       return total(s, "mp4t_stage_messages_total", { stage: "cleanup", outcome: "ack" }) > total(before.get("janitor")!, "mp4t_stage_messages_total", { stage: "cleanup", outcome: "ack" }) ? s : undefined;
     });
-    for (const [service, url] of metricsUrls) after.set(service, await scrape(url));
+    for (const [service, url] of metricsUrls) after.set(service, await scrape(url, service === "gateway" ? METRICS_TOKEN : undefined));
     const delta = (service: string, name: string, match: Record<string, string> = {}) => total(after.get(service)!, name, match) - total(before.get(service)!, name, match);
 
     expect(delta("gateway", "mp4t_upload_bytes_total", { outcome: "accepted" })).toBeGreaterThan(100_000);

@@ -13,6 +13,14 @@ export interface JobStore {
   /** Throws AppError EMAIL_TAKEN when the email is registered already. */
   createUser(user: User): Promise<void>;
   getUserByEmail(email: string): Promise<User | null>;
+  /**
+   * Applies `mutate` to the user atomically (compare-and-set, re-applied on a conflicting write,
+   * so a session rotation is never lost to a concurrent one). `id` and `email` cannot change.
+   * Return undefined to leave the user as is. Resolves to the stored user, or null if none.
+   */
+  updateUser(email: string, mutate: (user: User) => User | undefined): Promise<User | null>;
+  /** Removes the user record (its jobs are the janitor's). Resolves true if there was one. */
+  deleteUser(email: string): Promise<boolean>;
   /** Throws if a job with this id exists. */
   createJob(job: Job): Promise<void>;
   getJob(ref: JobRef): Promise<Job | null>;

@@ -24,6 +24,8 @@ const everyCall = (s: JobStore, job: Job): [string, () => Promise<unknown>][] =>
   return [
     ["createUser", () => s.createUser(sampleUser())],
     ["getUserByEmail", () => s.getUserByEmail("someone@example.test")],
+    ["updateUser", () => s.updateUser("someone@example.test", (u) => u)],
+    ["deleteUser", () => s.deleteUser("someone@example.test")],
     ["createJob", () => s.createJob(sampleJob(job.userId))],
     ["getJob", () => s.getJob(ref)],
     ["updateJob", () => s.updateJob(ref, (j) => ({ ...j, progress: 0.5 }))],

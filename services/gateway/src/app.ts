@@ -1,11 +1,22 @@
-import type { Logger, Publisher } from "@mp4t/platform";
+import { newId, type Logger, type Publisher } from "@mp4t/platform";
 import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import type { GatewayConfig } from "./config.ts";
+import { passwordHasher } from "./auth/password.ts";
+import { tokenSigner } from "./auth/signed-token.ts";
+import { registrationMode, type GatewayConfig } from "./config.ts";
+import { errorBody, toHttpError } from "./errors/to-http-error.ts";
+import { createJobEventHub } from "./events/job-event-hub.ts";
+import auditPlugin from "./plugins/audit.plugin.ts";
 import authPlugin from "./plugins/auth.plugin.ts";
+import rateLimitPlugin from "./plugins/rate-limit.plugin.ts";
+import securityHeaders from "./plugins/security-headers.plugin.ts";
+import slowBody from "./plugins/slow-body.plugin.ts";
+import { invitesRoutes } from "./routes/invites.routes.ts";
+import { meRoutes } from "./routes/me.routes.ts";
+import { usersRoutes } from "./routes/users.routes.ts";
 import docsPlugin from "./plugins/docs.plugin.ts";
 import errorsPlugin from "./plugins/errors.plugin.ts";
 import { adminRoutes } from "./routes/admin.routes.ts";
@@ -26,7 +37,7 @@ export type GatewayDeps = {
   publisher: Publisher;
   lifecycle: JobLifecycle;
   nc: NatsConnection;
-  config: Pick<GatewayConfig, "JWT_SECRET" | "JWT_TTL_SEC" | "MAX_UPLOAD_BYTES" | "SSE_HEARTBEAT_SEC">;
+  config: GatewayConfig;
   logger: Logger;
 };
 
@@ -43,10 +54,23 @@ const VERSION = "0.1.0";
 
 /** The HTTP API, built but not listening: `main.ts` listens, tests use `inject` or port 0. */
 export function buildApp(deps: GatewayDeps): FastifyInstance {
+  const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger,
-    bodyLimit: 1024 * 1024, // JSON bodies; uploads are multipart and limited by MAX_UPLOAD_BYTES
+    bodyLimit: config.JSON_BODY_LIMIT_BYTES, // JSON bodies; uploads are multipart and limited by MAX_UPLOAD_BYTES
     return503OnClosing: true,
+    // Node's requestTimeout must let the largest upload arrive; slow small bodies are the slow-body plugin's.
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_SEC * 1000,
+    connectionTimeout: config.HTTP_IDLE_TIMEOUT_SEC * 1000,
+    keepAliveTimeout: config.HTTP_KEEPALIVE_TIMEOUT_SEC * 1000,
+    // Client addresses (for per-address limits) from X-Forwarded-For, through at most this many proxies.
+    trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
+    // A URL the router cannot even read (bad escapes, an overlong id) gets the API's error shape too.
+    frameworkErrors: (err, _req, res) => {
+      const e = toHttpError(err);
+      const reply = res as unknown as FastifyReply;
+      return reply.code(e.status).header("x-content-type-options", "nosniff").type("application/json; charset=utf-8").send(errorBody(e));
+    },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -67,20 +91,49 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     throw err;
   }));
 
-  const { jobs, blobs, publisher, lifecycle, nc, config } = deps;
+  const hub = createJobEventHub(js, deps.logger);
+  app.addHook("onClose", async () => hub.close());
+  const invites = tokenSigner(config.JWT_SECRET, "inv1");
+  const readInvite = (code: string) => {
+    const p = invites.verify(code);
+    return p && typeof p.e === "string" && typeof p.x === "number" && p.x > Date.now() ? p.e : null;
+  };
+
+  const { jobs, blobs, publisher, lifecycle, nc } = deps;
   app.register(errorsPlugin);
-  app.register(httpTelemetry); // spans and metrics for every route, and GET /metrics
+  app.register(securityHeaders, { corsOrigins: config.CORS_ORIGINS });
+  app.register(rateLimitPlugin, {
+    perMin: config.RATE_LIMIT_PER_MIN, authPerIp: config.RATE_LIMIT_AUTH_PER_IP,
+    authPerAccount: config.RATE_LIMIT_AUTH_PER_ACCOUNT, authWindowSec: config.RATE_LIMIT_AUTH_WINDOW_SEC,
+  });
+  app.register(slowBody, {
+    bodyTimeoutMs: config.HTTP_BODY_TIMEOUT_SEC * 1000, uploadMinBytesPerSec: config.UPLOAD_MIN_BYTES_PER_SEC,
+    uploadWindowMs: config.UPLOAD_RATE_WINDOW_SEC * 1000, isUpload: (req) => req.method === "POST" && req.url.split("?")[0] === "/v1/jobs",
+  });
+  app.register(auditPlugin);
+  app.register(httpTelemetry, { metricsToken: config.METRICS_TOKEN }); // spans and metrics for every route, and GET /metrics
   app.register(docsPlugin, { version: VERSION });
-  app.register(authPlugin, { secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC });
+  app.register(authPlugin, {
+    secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC, refreshTtlSec: config.REFRESH_TTL_SEC, cacheMs: config.AUTH_CACHE_MS, jobs,
+  });
   app.register(healthRoutes, { nc, jobs, blobs });
-  app.register(authRoutes, { prefix: "/v1/auth", jobs });
-  app.register(jobsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES });
+  app.register(authRoutes, { prefix: "/v1/auth", jobs, registration: registrationMode(config), readInvite, passwords: passwordHasher(config.PASSWORD_HASH_COST) });
+  app.register(meRoutes, { prefix: "/v1" });
+  app.register(jobsRoutes, {
+    prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES,
+  });
   app.register(transcriptRoutes, { prefix: "/v1/jobs", jobs, blobs });
   app.register(eventsRoutes, {
-    prefix: "/v1/jobs", jobs, js, jsm: getJsm, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000,
+    prefix: "/v1/jobs", jobs, hub, jsm: getJsm, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000, maxPerUser: config.MAX_STREAMS_PER_USER,
     onOpen: (n) => void (stats.openEventStreams = n),
   });
   app.register(adminRoutes, { prefix: "/v1/admin", nc });
+  app.register(usersRoutes, { prefix: "/v1/admin", jobs });
+  app.register(invitesRoutes, {
+    prefix: "/v1/admin", ttlSec: config.INVITE_TTL_SEC,
+    makeInvite: (email, expiresAt) => invites.sign({ e: email, x: expiresAt.getTime(), n: newId() }),
+  });
   app.register(deadLettersRoutes, { prefix: "/v1/admin", js, jsm: getJsm, lifecycle });
   app.register(lanesRoutes, { prefix: "/v1/admin", jsm: getJsm });
   app.register(monitoringRoutes, { prefix: "/v1/admin", nc, js, jsm: getJsm });

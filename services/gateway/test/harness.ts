@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createPublisher, ensureTopology } from "@mp4t/platform";
 import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
@@ -20,6 +21,15 @@ export type Harness = {
 
 let n = 0;
 
+/** A random key per run, and limits loose enough for suites that make many users from one address. */
+export const TEST_JWT_SECRET = randomBytes(48).toString("base64url");
+export const TEST_ENV: Record<string, string> = {
+  JWT_SECRET: TEST_JWT_SECRET,
+  // Cheaper hashes keep suites that register dozens of users fast; the security suite uses the default.
+  PASSWORD_HASH_COST: "14",
+  RATE_LIMIT_PER_MIN: "1000000", RATE_LIMIT_AUTH_PER_IP: "1000000", RATE_LIMIT_AUTH_PER_ACCOUNT: "1000000",
+};
+
 /** A gateway on real deps: its own nats-server, KV job store, object blob store, publisher, lifecycle. */
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const nats = await startNats();
@@ -29,7 +39,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const blobs = await createNatsObjectBlobStore(nc);
   const publisher = createPublisher(jetstream(nc), { service: "gateway" });
   const lifecycle = createJobLifecycle({ jobs, publisher });
-  const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", ...env });
+  const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", ...TEST_ENV, ...env });
   const deps: GatewayDeps = { jobs, blobs, publisher, lifecycle, nc, config, logger: silentLogger("gateway") };
   const app = buildApp(deps);
   await app.ready();

@@ -7,8 +7,13 @@ const MAX_CAS_ATTEMPTS = 50;
 const SCAN_PAGE = 200;
 const DUPLICATE_KEY = 11000;
 
-/** A user as stored: `_id` is the user id, `emailKey` the normalised email the unique index is on. */
-type UserDoc = User & { _id: string; emailKey: string };
+/**
+ * A user as stored: `_id` is the user id, `emailKey` the normalised email the unique index is on,
+ * `rev` its committed revisions (absent before the first update).
+ */
+type UserDoc = User & { _id: string; emailKey: string; rev?: number };
+/** The compare-and-set of a user update, as for jobs: one insert of `<userId>:<rev>` wins. */
+type UserRevisionDoc = { _id: string; userId: string; rev: number };
 /** The current state of a job: `_id` is the job id, `rev` counts its committed revisions (0 on create). */
 type JobDoc = Job & { _id: string; rev: number };
 /**
@@ -26,7 +31,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const redact = (url: string) => url.replace(/\/\/[^@/]*@/, "//***@");
 const databaseInUrl = (url: string) => /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(url)?.[1];
 const toJob = ({ _id, rev, ...job }: JobDoc) => Job.parse(job);
-const toUser = ({ _id, emailKey: _key, ...user }: UserDoc) => User.parse(user);
+const toUser = ({ _id, emailKey: _key, rev: _rev, ...user }: UserDoc) => User.parse(user);
 
 /**
  * Job store on MongoDB (or any MongoDB-wire server): the production adapter. Connects and creates
@@ -64,6 +69,7 @@ export async function createMongoJobStore(opts: {
   const users: Collection<UserDoc> = db.collection("users");
   const jobs: Collection<JobDoc> = db.collection("jobs");
   const revisions: Collection<RevisionDoc> = db.collection("job_revisions");
+  const userRevisions: Collection<UserRevisionDoc> = db.collection("user_revisions");
   await Promise.all([
     users.createIndex({ emailKey: 1 }, { unique: true, name: "email_unique" }),
     jobs.createIndex({ userId: 1, _id: -1 }, { name: "user_newest" }),
@@ -109,6 +115,35 @@ export async function createMongoJobStore(opts: {
     async getUserByEmail(email) {
       const doc = await users.findOne({ emailKey: emailKey(email) });
       return doc ? toUser(doc) : null;
+    },
+    async updateUser(email, mutate) {
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        const doc = await users.findOne({ emailKey: emailKey(email) });
+        if (!doc) return null;
+        const current = toUser(doc);
+        const next = mutate(structuredClone(current));
+        if (!next) return current;
+        const parsed = User.parse({ ...next, id: current.id, email: current.email });
+        const rev = (doc.rev ?? 0) + 1;
+        try {
+          await userRevisions.insertOne({ _id: `${doc._id}:${rev}`, userId: doc._id, rev });
+        } catch (err) {
+          if (isDuplicateKey(err)) continue; // another writer took this revision: re-read, re-apply
+          throw err;
+        }
+        // Only the winner of rev n writes it, and the next winner read rev n first: no older write lands last.
+        await users.replaceOne({ _id: doc._id }, { ...parsed, emailKey: doc.emailKey, rev });
+        // Old revision markers must outlive any writer that read before them, or a stale writer could
+        // claim a freed number; a writer 1000 revisions behind has long re-read. Sessions make many.
+        if (rev % 100 === 0) await userRevisions.deleteMany({ userId: doc._id, rev: { $lt: rev - 1000 } });
+        return parsed;
+      }
+      throw new AppError("INTERNAL", "user: too many concurrent updates");
+    },
+    async deleteUser(email) {
+      const doc = await users.findOneAndDelete({ emailKey: emailKey(email) });
+      if (doc) await userRevisions.deleteMany({ userId: doc._id });
+      return doc !== null;
     },
     async createJob(job) {
       const parsed = Job.parse(job);

@@ -43,6 +43,31 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       const e = await users.get(emailKey(email));
       return e && e.operation === "PUT" ? User.parse(e.json()) : null;
     },
+    async updateUser(email, mutate) {
+      const key = emailKey(email);
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        const e = await users.get(key);
+        if (!e || e.operation !== "PUT") return null;
+        const current = User.parse(e.json());
+        const next = mutate(structuredClone(current));
+        if (!next) return current;
+        const parsed = User.parse({ ...next, id: current.id, email: current.email });
+        try {
+          await users.update(key, enc(parsed), e.revision);
+          return parsed;
+        } catch (err) {
+          if (!String((err as Error).message).includes("wrong last sequence")) throw err;
+        }
+      }
+      throw new AppError("INTERNAL", "user: too many concurrent updates");
+    },
+    async deleteUser(email) {
+      const key = emailKey(email);
+      const e = await users.get(key);
+      if (!e || e.operation !== "PUT") return false;
+      await users.purge(key);
+      return true;
+    },
     async createJob(job) {
       const parsed = Job.parse(job);
       await jobs.create(jobKey({ userId: parsed.userId, jobId: parsed.id }), enc(parsed));

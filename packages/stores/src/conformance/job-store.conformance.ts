@@ -39,6 +39,32 @@ export function jobStoreConformance(name: string, make: () => Promise<{ store: J
         await expect(s.createUser(sampleUser({ email: "DUP@example.test" }))).rejects.toMatchObject({ code: "EMAIL_TAKEN" });
       }));
 
+    it("updates a user atomically: concurrent session writes are all kept, id and email never change", () =>
+      withStore(async (s) => {
+        const u = sampleUser({ email: "Sess@example.test" });
+        await s.createUser(u);
+        const at = now();
+        await Promise.all(Array.from({ length: 10 }, (_, i) =>
+          s.updateUser("sess@example.test", (x) => ({ ...x, sessions: [...(x.sessions ?? []), { id: `s${i}`, gen: 0, createdAt: at, expiresAt: at }] }))));
+        const stored = await s.getUserByEmail("SESS@example.test");
+        expect(stored!.sessions!.map((x) => x.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `s${i}`).sort());
+        const changed = await s.updateUser("sess@example.test", (x) => ({ ...x, role: "admin", id: "other", email: "other@example.test" }));
+        expect(changed).toMatchObject({ id: u.id, email: u.email, role: "admin" });
+        expect(await s.updateUser("sess@example.test", () => undefined)).toEqual(changed);
+        expect(await s.updateUser("nobody@example.test", (x) => x)).toBeNull();
+      }));
+
+    it("deletes a user; the email can then be registered again", () =>
+      withStore(async (s) => {
+        const u = sampleUser({ email: "gone@example.test" });
+        await s.createUser(u);
+        expect(await s.deleteUser("GONE@example.test")).toBe(true);
+        expect(await s.getUserByEmail("gone@example.test")).toBeNull();
+        expect(await s.deleteUser("gone@example.test")).toBe(false);
+        await s.createUser(sampleUser({ email: "gone@example.test" }));
+        expect(await s.getUserByEmail("gone@example.test")).not.toBeNull();
+      }));
+
     it("stores and reads jobs by owner and id; another user's id finds nothing", () =>
       withStore(async (s) => {
         const job = sampleJob("alice");

@@ -3,6 +3,7 @@
 "use strict";
 
 const TOKEN_KEY = "mp4t.dashboard.token";
+const REFRESH_KEY = "mp4t.dashboard.refresh";
 const REFRESH_MS = 3000;
 const $ = (id) => document.getElementById(id);
 let timer;
@@ -39,7 +40,20 @@ const secs = (s) => (s === null || s === undefined ? "–" : s < 1 ? `${Math.rou
 const pct = (f) => (f === null || f === undefined ? "–" : `${(f * 100).toFixed(1)} %`);
 const ago = (iso) => (iso ? secs((Date.now() - Date.parse(iso)) / 1000) + " ago" : "–");
 
-async function api(path, init = {}) {
+const keepTokens = (body) => (localStorage.setItem(TOKEN_KEY, body.token), localStorage.setItem(REFRESH_KEY, body.refreshToken));
+
+/** Access tokens live minutes: on a 401, rotate the refresh token once and retry. */
+let rotating = null;
+async function rotateTokens() {
+  const refreshToken = localStorage.getItem(REFRESH_KEY);
+  if (!refreshToken) return false;
+  const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refreshToken }) };
+  rotating ??= fetch("/v1/auth/refresh", init)
+    .then(async (res) => res.ok && (keepTokens(await res.json()), true), () => false).finally(() => (rotating = null));
+  return rotating;
+}
+
+async function api(path, init = {}, retried = false) {
   const token = localStorage.getItem(TOKEN_KEY);
   const headers = new Headers(init.headers);
   if (token) headers.set("authorization", `Bearer ${token}`);
@@ -47,6 +61,7 @@ async function api(path, init = {}) {
   const res = await fetch(path, { ...init, headers });
   const body = await res.json().catch(() => null);
   if (res.status === 401) {
+    if (!retried && (await rotateTokens())) return api(path, init, true);
     logout("Your session expired; log in again.");
     throw new Error("unauthorized");
   }
@@ -69,7 +84,11 @@ function showApp(on) {
 }
 
 function logout(message = "") {
+  const token = localStorage.getItem(TOKEN_KEY);
+  // End the session on the server too (best effort); the tokens are forgotten either way.
+  if (token && message === "") void fetch("/v1/auth/logout", { method: "POST", headers: { authorization: `Bearer ${token}` } }).catch(() => {});
   localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(REFRESH_KEY);
   clearInterval(timer);
   showApp(false);
   $("login-error").textContent = message;
@@ -87,7 +106,7 @@ async function login(ev) {
   });
   const body = await res.json().catch(() => null);
   if (!res.ok) return void ($("login-error").textContent = body?.error?.message ?? `login failed (${res.status})`);
-  localStorage.setItem(TOKEN_KEY, body.token);
+  keepTokens(body);
   if (claims()?.role !== "admin") return logout("This account is not an admin.");
   start();
 }

@@ -18,6 +18,8 @@ const FRAMEWORK_CODES: Record<string, { code: ErrorCode; status?: number }> = {
   FST_FILES_LIMIT: { code: "VALIDATION_FAILED", status: 413 },
   FST_FIELDS_LIMIT: { code: "VALIDATION_FAILED", status: 413 },
   FST_PROTO_VIOLATION: { code: "VALIDATION_FAILED" },
+  FST_ERR_BAD_URL: { code: "VALIDATION_FAILED" },
+  FST_ERR_MAX_PARAM_LENGTH: { code: "VALIDATION_FAILED", status: 414 },
 };
 
 /** nats.js errors: NATS or JetStream (and so the stores on it) cannot serve the request right now. */
@@ -32,7 +34,7 @@ export function isUnavailable(err: unknown, depth = 0): boolean {
 }
 
 const STATUS_CODES: Record<number, ErrorCode> = {
-  401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 406: "UNSUPPORTED_CONTENT_TYPE", 415: "UNSUPPORTED_CONTENT_TYPE",
+  401: "UNAUTHORIZED", 403: "FORBIDDEN", 408: "REQUEST_TIMEOUT", 429: "RATE_LIMITED", 404: "NOT_FOUND", 406: "UNSUPPORTED_CONTENT_TYPE", 415: "UNSUPPORTED_CONTENT_TYPE",
 };
 
 type Loose = Error & { code?: unknown; statusCode?: unknown; validation?: unknown };

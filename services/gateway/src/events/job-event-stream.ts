@@ -1,7 +1,8 @@
 import type { ServerResponse } from "node:http";
-import { isTerminal, isTerminalEvent, JobEvent, Streams, Subjects, type Job } from "@mp4t/contracts";
+import { isTerminalEvent, JobEvent, Streams, Subjects, type Job } from "@mp4t/contracts";
+import type { JetStreamManager } from "@nats-io/jetstream";
 import type { FastifyBaseLogger } from "fastify";
-import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import type { JobEventHub } from "./job-event-hub.ts";
 
 /** One server-sent event; the id is the event's stream sequence, so a client can resume with Last-Event-ID. */
 export const formatSse = (event: JobEvent, id?: number) =>
@@ -16,75 +17,89 @@ export function eventFromJob(job: Job): JobEvent | null {
   };
 }
 
+/** Most past events one stream replays (a job has a few dozen). */
+const MAX_REPLAY = 2000;
+
 export type JobEventFeed = {
   /** Writes the feed to an SSE response until a terminal event, the client leaving, or `close()`. */
   pipe(res: ServerResponse, opts: { heartbeatMs: number; logger: Pick<FastifyBaseLogger, "warn"> }): Promise<void>;
   close(): void;
 };
 
-/**
- * Opens a job's event feed: an ordered consumer on the events stream filtered to this job,
- * replaying what happened so far and then following live. Opening does every NATS call that can
- * fail, so a caller can still answer 503 before it commits to a streaming response.
- */
-export async function openJobEventFeed(deps: { js: JetStreamClient; jsm: JetStreamManager }, job: Job, lastEventId?: number): Promise<JobEventFeed> {
-  const subject = Subjects.jobEvents(job.id);
-  const startSeq = lastEventId === undefined ? undefined : lastEventId + 1;
-  // A finished job gets no more events: replay up to the last one there is, then end.
-  let replayEnd = Number.POSITIVE_INFINITY;
-  if (isTerminal(job.status)) {
-    const last = await deps.jsm.streams.getMessage(Streams.events, { last_by_subj: subject });
-    replayEnd = last?.seq ?? 0;
+type Seen = { event: JobEvent; seq: number };
+
+/** The job's stored events after `afterSeq`, by direct gets on the stream: no consumer is made. */
+async function replay(jsm: JetStreamManager, jobId: string, afterSeq: number, logger: Pick<FastifyBaseLogger, "warn">): Promise<Seen[]> {
+  const out: Seen[] = [];
+  let seq = afterSeq + 1;
+  while (out.length < MAX_REPLAY) {
+    // STREAM.MSG.GET with next_by_subj: the first message of the subject at or after seq.
+    const m = await jsm.streams.getMessage(Streams.events, { next_by_subj: Subjects.jobEvents(jobId), seq } as unknown as { seq: number });
+    if (!m) break;
+    const parsed = JobEvent.safeParse(m.json());
+    if (parsed.success) out.push({ event: parsed.data, seq: m.seq });
+    else logger.warn({ jobId, seq: m.seq }, "skipping an event that does not match the contract");
+    seq = m.seq + 1;
   }
-  const nothingToReplay = startSeq !== undefined ? replayEnd < startSeq : replayEnd === 0;
-  let messages: ConsumerMessages | undefined;
-  if (!nothingToReplay) {
-    const consumer = await deps.js.consumers.get(Streams.events, {
-      filter_subjects: [subject],
-      ...(startSeq === undefined ? {} : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }),
-    });
-    messages = await consumer.consume();
+  return out;
+}
+
+/**
+ * Opens a job's event feed: listens on the gateway's shared hub first (buffering), then replays
+ * the stored events by direct gets, then follows live, dropping anything at or below the last
+ * sequence written. Opening does every NATS call that can fail, so a caller can still answer 503
+ * before it commits to a streaming response.
+ */
+export async function openJobEventFeed(
+  deps: { hub: JobEventHub; jsm: JetStreamManager; logger: Pick<FastifyBaseLogger, "warn"> }, job: Job, lastEventId?: number,
+): Promise<JobEventFeed> {
+  const buffered: Seen[] = [];
+  let deliver: (s: Seen) => void = (s) => void buffered.push(s);
+  const off = await deps.hub.subscribe(job.id, (event, seq) => deliver({ event, seq }));
+  let past: Seen[];
+  try {
+    past = await replay(deps.jsm, job.id, lastEventId ?? 0, deps.logger);
+  } catch (err) {
+    off();
+    throw err;
   }
   let closed = false;
   let wake: (() => void) | undefined;
   const close = () => {
     closed = true;
-    messages?.stop();
+    off();
     wake?.();
   };
 
   return {
     close,
-    async pipe(res, { heartbeatMs, logger }) {
+    async pipe(res, { heartbeatMs }) {
       const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), heartbeatMs);
       const ended = new Promise<void>((resolve) => (wake = resolve));
       res.once("close", close);
-      try {
-        if (nothingToReplay) {
-          // Resuming clients already have the end; new ones get it from the job record.
-          const synthetic = startSeq === undefined ? eventFromJob(job) : null;
-          if (synthetic) res.write(formatSse(synthetic));
-          return;
+      let lastSeq = lastEventId ?? 0;
+      let done = false;
+      const write = (s: Seen) => {
+        if (done || s.seq <= lastSeq) return;
+        lastSeq = s.seq;
+        res.write(formatSse(s.event, s.seq));
+        if (isTerminalEvent(s.event)) {
+          done = true;
+          wake?.();
         }
-        const pump = (async () => {
-          for await (const m of messages!) {
-            const parsed = JobEvent.safeParse(parseJson(m.string()));
-            if (!parsed.success) {
-              logger.warn({ jobId: job.id, seq: m.seq }, "skipping an event that does not match the contract");
-            } else {
-              res.write(formatSse(parsed.data, m.seq));
-              if (isTerminalEvent(parsed.data)) return;
-            }
-            if (m.seq >= replayEnd) {
-              const synthetic = eventFromJob(job);
-              if (synthetic) res.write(formatSse(synthetic));
-              return;
-            }
-          }
-        })();
-        await Promise.race([pump, ended]);
-      } catch (err) {
-        logger.warn({ err, jobId: job.id }, "event stream failed; closing it");
+      };
+      try {
+        for (const s of past) write(s);
+        for (const s of buffered.splice(0).sort((a, b) => a.seq - b.seq)) write(s);
+        if (!done && job.status !== "queued" && job.status !== "processing") {
+          // Finished before we looked, and its terminal event has expired (or was never stored).
+          const synthetic = lastEventId === undefined ? eventFromJob(job) : null;
+          if (synthetic) res.write(formatSse(synthetic));
+          done = true;
+        }
+        if (done || closed) return;
+        deliver = write;
+        await ended;
       } finally {
         clearInterval(heartbeat);
         res.off("close", close);
@@ -94,11 +109,3 @@ export async function openJobEventFeed(deps: { js: JetStreamClient; jsm: JetStre
     },
   };
 }
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};

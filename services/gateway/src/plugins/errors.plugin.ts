@@ -12,6 +12,8 @@ async function errorsPlugin(app: FastifyInstance) {
     const e = toHttpError(err);
     if (e.status >= 500) req.log.error({ err, code: e.code }, "request failed");
     else req.log.debug({ code: e.code, msg: e.message }, "request rejected");
+    const retryAfter = (err as { retryAfterSec?: unknown }).retryAfterSec;
+    if (typeof retryAfter === "number") reply.header("retry-after", String(retryAfter));
     return reply.code(e.status).type("application/json; charset=utf-8").send(errorBody(e));
   });
 

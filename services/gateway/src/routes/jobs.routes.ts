@@ -5,6 +5,7 @@ import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { receiveUpload } from "../jobs/receive-upload.ts";
+import { uploadAllowance } from "../limits/user-quotas.ts";
 import { bearer, errors, JobPage, JobParams, JobView, ListJobsQuery, toJobView } from "../schemas/api.schema.ts";
 
 export type JobsRoutesOptions = {
@@ -13,6 +14,9 @@ export type JobsRoutesOptions = {
   publisher: Publisher;
   lifecycle: JobLifecycle;
   maxUploadBytes: number;
+  maxActiveJobs: number;
+  /** Bytes of stored media per user; 0: no quota. */
+  storageQuotaBytes: number;
 };
 
 const unavailable = (err: unknown) => (err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }));
@@ -35,13 +39,21 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
         '{language?, diarize?, speakers?, enhance?: ["clean","summary","notes","translate:<lang>"], class?: "interactive"|"batch", engine?}, before or after the file.',
       consumes: ["multipart/form-data"],
       security: bearer,
-      response: { 202: JobView, ...errors(400, 401, 413, 415, 503) },
+      response: { 202: JobView, ...errors(400, 401, 413, 415, 429, 503) },
     },
   }, async (req, reply) => {
     const id = newId();
     const userId = req.user.sub;
     const key = BlobKeys.upload(id);
-    const upload = await receiveUpload(req, { blobs, maxBytes: opts.maxUploadBytes }, key);
+    const allowance = await uploadAllowance(jobs, userId, {
+      maxActiveJobs: opts.maxActiveJobs, storageQuotaBytes: opts.storageQuotaBytes, maxUploadBytes: opts.maxUploadBytes,
+    });
+    const upload = await receiveUpload(req, { blobs, maxBytes: allowance.maxBytes }, key).catch((err: unknown) => {
+      if (allowance.byQuota && err instanceof AppError && err.code === "FILE_TOO_LARGE") {
+        throw new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${opts.storageQuotaBytes}-byte storage quota`);
+      }
+      throw err;
+    });
     const now = new Date().toISOString();
     const job: Job = {
       id, userId, status: "queued", progress: 0, fileName: upload.fileName, sizeBytes: upload.sizeBytes,

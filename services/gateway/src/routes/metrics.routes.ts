@@ -1,7 +1,8 @@
 import {
-  httpDuration, httpRequests, metricsText, startServerSpan, uploadBytes, uploadDuration, uploadSize,
+  AppError, httpDuration, httpRequests, metricsText, startServerSpan, uploadBytes, uploadDuration, uploadSize,
   type ServerSpan,
 } from "@mp4t/platform";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 
@@ -10,13 +11,25 @@ const UNTRACED = ["/health", "/ready", "/metrics", "/dashboard"];
 const UPLOAD_ROUTE = "/v1/jobs";
 
 const routeOf = (req: FastifyRequest) => req.routeOptions.url ?? "unmatched";
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/** True when the request carries `Authorization: Bearer <token>` (compared in constant time). */
+export function hasBearer(req: FastifyRequest, token: string): boolean {
+  const m = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "");
+  return m !== null && timingSafeEqual(digest(m[1]!), digest(token));
+}
+
+export type HttpTelemetryOptions = {
+  /** Bearer token GET /metrics requires on the API port; unset: /metrics is not served here (METRICS_PORT is). */
+  metricsToken?: string | undefined;
+};
 
 /**
  * HTTP telemetry for every route: a SERVER span per request (continued from an incoming
  * `traceparent`) whose context the hooks and handler after it run in, so the publishes a handler
  * makes (an upload's ingest command) join the same trace; request and upload metrics; GET /metrics.
  */
-async function httpTelemetry(app: FastifyInstance) {
+async function httpTelemetry(app: FastifyInstance, opts: HttpTelemetryOptions) {
   const spans = new WeakMap<FastifyRequest, ServerSpan>();
   const errors = new WeakMap<FastifyRequest, Error>();
   const startedAt = new WeakMap<FastifyRequest, number>();
@@ -50,8 +63,16 @@ async function httpTelemetry(app: FastifyInstance) {
   app.addHook("onRequestAbort", async (req) => finish(req, 499, (performance.now() - (startedAt.get(req) ?? performance.now())) / 1000));
 
   app.get("/metrics", {
-    schema: { tags: ["ops"], summary: "Prometheus metrics of this gateway process" },
-  }, async (_req, reply) => {
+    schema: {
+      tags: ["ops"],
+      summary: "Prometheus metrics of this gateway process (Authorization: Bearer METRICS_TOKEN)",
+      description: "Served on the API port only when METRICS_TOKEN is set, and then only with it; otherwise scrape METRICS_PORT.",
+    },
+  }, async (req, reply) => {
+    if (opts.metricsToken === undefined) {
+      throw new AppError("NOT_FOUND", "metrics are not served on the API port: set METRICS_TOKEN, or scrape METRICS_PORT");
+    }
+    if (!hasBearer(req, opts.metricsToken)) throw new AppError("UNAUTHORIZED", "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>");
     const m = await metricsText();
     return reply.type(m.contentType).send(m.body);
   });

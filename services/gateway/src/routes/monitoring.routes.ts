@@ -88,10 +88,12 @@ const Activity = z.object({
 });
 const MetricsView = Activity.extend({ stages: z.array(Counters), queues: z.array(Backlog) });
 const LaneParams = z.object({ lane: z.enum(LANES) });
-const PauseBody = z.object({ forSec: z.number().int().min(1).optional().describe("Resume on its own after this many seconds; omitted: until resumed.") }).strict().optional();
+/** Longest pause one call may ask for (ten years); anything longer is a client mistake (400), not a date overflow. */
+const FOREVER_SEC = 10 * 365 * 86_400;
+const PauseBody = z.object({ forSec: z.number().int().min(1).max(FOREVER_SEC).optional().describe("Resume on its own after this many seconds; omitted: until resumed.") }).strict().nullish();
 const LaneState = z.object({ lane: z.string(), consumers: z.array(z.object({ stage: z.string(), consumer: z.string(), paused: z.boolean(), pauseUntil: z.string().nullable() })) });
 
-const FOREVER_MS = 10 * 365 * 86_400_000;
+const FOREVER_MS = FOREVER_SEC * 1000;
 /** Below this share of finished jobs completing, health reports "degraded". */
 const MIN_SUCCESS_RATE = 0.9;
 

@@ -29,12 +29,8 @@ export const ListJobsQuery = z.object({
 
 export const JobPage = z.object({ items: z.array(JobView), next: z.string().nullable() });
 
-export const Credentials = z
-  .object({
-    email: z.email().max(254).transform((e) => e.trim().toLowerCase()),
-    password: z.string().min(8).max(1024),
-  })
-  .strict();
+/** An email, compared and stored trimmed and in lower case. */
+export const Email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 
 export const bearer = [{ bearerAuth: [] }];
 

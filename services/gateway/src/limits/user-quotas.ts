@@ -1,0 +1,50 @@
+import { AppError } from "@mp4t/platform";
+import type { JobStore } from "@mp4t/stores";
+
+export type QuotaLimits = { maxActiveJobs: number; storageQuotaBytes: number; maxUploadBytes: number };
+
+const PAGE = 100;
+
+/** Queued or processing jobs of a user, counted up to `atMost` (no need to count past the cap). */
+export async function countActiveJobs(jobs: JobStore, userId: string, atMost: number): Promise<number> {
+  let n = 0;
+  for (const status of ["queued", "processing"] as const) {
+    let cursor: string | undefined;
+    do {
+      const page = await jobs.listJobs(userId, { status, limit: PAGE, ...(cursor ? { cursor } : {}) });
+      n += page.items.length;
+      cursor = page.next ?? undefined;
+    } while (cursor && n < atMost);
+    if (n >= atMost) return n;
+  }
+  return n;
+}
+
+/** Bytes of uploaded media the user still has stored (jobs whose media retention has not removed). */
+export async function storedMediaBytes(jobs: JobStore, userId: string): Promise<number> {
+  let bytes = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await jobs.listJobs(userId, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+    for (const j of page.items) if (!j.mediaDeletedAt) bytes += j.sizeBytes;
+    cursor = page.next ?? undefined;
+  } while (cursor);
+  return bytes;
+}
+
+/**
+ * Checked when an upload starts: the user's active jobs must be under their cap, and the
+ * stored media under the quota. Resolves to the most bytes this upload may have, which the
+ * upload then enforces while it streams (so the quota holds mid-upload too). Two uploads that
+ * start at the same moment are both checked against the same figure: the quota can be passed
+ * by at most the uploads a user runs at once.
+ */
+export async function uploadAllowance(jobs: JobStore, userId: string, l: QuotaLimits): Promise<{ maxBytes: number; byQuota: boolean }> {
+  if ((await countActiveJobs(jobs, userId, l.maxActiveJobs)) >= l.maxActiveJobs) {
+    throw new AppError("TOO_MANY_ACTIVE_JOBS", `you have ${l.maxActiveJobs} queued or processing jobs; wait for some to finish`);
+  }
+  if (l.storageQuotaBytes === 0) return { maxBytes: l.maxUploadBytes, byQuota: false };
+  const left = l.storageQuotaBytes - (await storedMediaBytes(jobs, userId));
+  if (left <= 0) throw new AppError("STORAGE_QUOTA_EXCEEDED", `your stored media has reached the ${l.storageQuotaBytes}-byte quota; delete some jobs`);
+  return left < l.maxUploadBytes ? { maxBytes: left, byQuota: true } : { maxBytes: l.maxUploadBytes, byQuota: false };
+}
