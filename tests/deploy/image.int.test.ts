@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 /**
  * The image's contents without a container engine: the Dockerfile's deps stage (its manifests
  * only, `pnpm install --frozen-lockfile --prod`), then the source as .dockerignore lets it into the
@@ -88,7 +89,7 @@ describe("the image's file tree (deps stage + .dockerignore'd source)", () => {
   it("starts the gateway and a worker in production through its entrypoint, and its health check passes", async () => {
     const [port, metrics] = [await freePort(), await freePort()];
     const gateway = await startService("gateway", {
-      PORT: String(port), HOST: "127.0.0.1", JWT_SECRET: "x".repeat(48), ADMIN_EMAIL: "admin@image.test", ADMIN_PASSWORD: "image-test-password", METRICS_PORT: String(await freePort()),
+      PORT: String(port), HOST: "127.0.0.1", JWT_SECRET: randomBytes(36).toString("base64url"), ADMIN_EMAIL: "admin@image.test", ADMIN_PASSWORD: randomBytes(18).toString("base64url"), METRICS_PORT: String(await freePort()),
     });
     const janitor = await startService("janitor", { METRICS_PORT: String(metrics), METRICS_HOST: "127.0.0.1" });
     try {

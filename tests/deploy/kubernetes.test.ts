@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 /**
  * deploy/kubernetes cannot be applied here (no cluster), so each overlay is rendered by kustomize
  * and decoded strictly into the official API types (kube-check), then checked: probes, resources,
@@ -117,7 +118,7 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
   it("gives every service an environment its own config schema accepts, in this profile", () => {
     const profile = configMap("mp4t-profile").data!;
     expect(profile).toEqual(readEnvFile(join(ROOT, "deploy", "profiles", `${overlay}.env`)));
-    const secrets = Object.fromEntries(SECRET_KEYS.map((k) => [k, k === "MONGODB_URL" ? "mongodb://mp4t:pw@mongo:27017/" : k === "ADMIN_EMAIL" ? "admin@example.com" : "x".repeat(40)]));
+    const secrets = Object.fromEntries(SECRET_KEYS.map((k) => [k, k === "MONGODB_URL" ? "mongodb://mp4t:pw@mongo:27017/" : k === "ADMIN_EMAIL" ? "admin@example.com" : randomBytes(30).toString("base64url")]));
     for (const d of deployments) {
       const env: Record<string, string> = { ...configMap("mp4t-config").data, ...profile };
       for (const e of containerOf(d).env) env[e.name] = e.value ?? secrets[e.valueFrom.secretKeyRef.key]!;
