@@ -48,6 +48,25 @@ describe.skipIf(unavailable !== undefined)(`MongoDB job store on ${SERVER}${unav
     }
   });
 
+  it("keeps its user and the jobs across a restart on the same PostgreSQL database (compose restarts it)", async () => {
+    const database = `jobs_${++n}`;
+    const before = await createMongoJobStore({ url: ferret!.url, database });
+    const job = sampleJob("alice");
+    try {
+      await before.createJob(job);
+    } finally {
+      await before.close();
+    }
+    await ferret!.stop();
+    ferret = await startFerretDb({ postgresqlUrl: postgres.urlFor(pgDatabase), user });
+    const after = await createMongoJobStore({ url: ferret.url, database });
+    try {
+      expect(await after.getJob({ userId: "alice", jobId: job.id })).toEqual(job);
+    } finally {
+      await after.close();
+    }
+  });
+
   it("loses no update when two replicas update one job concurrently", async () => {
     const database = `jobs_${++n}`;
     const [a, b] = await Promise.all([createMongoJobStore({ url: ferret!.url, database }), createMongoJobStore({ url: ferret!.url, database })]);
