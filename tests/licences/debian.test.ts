@@ -49,6 +49,7 @@ describe("Debian copyright files", () => {
     ["GPL-2+ or LGPL-2.1+", "(GPL-2.0-or-later OR LGPL-2.1-or-later)"], ["LGPL-2.1+ and Expat", "(LGPL-2.1-or-later AND MIT)"],
     ["GPL-2+ with AutoConf exception", "(GPL-2.0-or-later WITH LicenseRef-debian-AutoConf-exception)"],
     ["GPL-3+", "GPL-3.0-or-later"], ["AGPL-3", "AGPL-3.0-only"], ["Sundry", "LicenseRef-debian-Sundry"],
+    ["public-domain-SCTK", "LicenseRef-public-domain"], ["GPL-2", "GPL-2.0-only"],
   ])("spells Debian's %s as %s", (debian, spdx) => {
     expect(debianToSpdx(debian)).toBe(spdx);
   });
@@ -57,6 +58,13 @@ describe("Debian copyright files", () => {
     expect(copyrightLicence(GPL3_NOTICE)).toMatch(/^GPL-3\.0/);
     expect(copyrightLicence("Redistribution and use in source and binary forms, with or without modification, are permitted")).toBeUndefined();
     expect(copyrightLicence(dep5("SSPL-1.0"))).toBe("SSPL-1.0");
+  });
+
+  it("allows the packages other branches add to the test tools (sctk, alsa-utils, openssl) as installed here", () => {
+    const found = debianComponents(["sctk", "alsa-utils", "openssl"]).filter((c) => c.version !== "not installed");
+    expect(found.length, "none of sctk, alsa-utils, openssl is installed").toBeGreaterThan(0);
+    for (const c of found) expect(c.licence, c.name).toBeDefined();
+    expect(checkLicences(found, [])).toEqual([]);
   });
 
   it("reads an installed package's copyright file, and marks one that is not installed", () => {

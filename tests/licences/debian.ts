@@ -59,6 +59,9 @@ const DEBIAN_NAMES: Record<string, string> = {
   "gpl-3": "GPL-3.0-only", "gpl-3+": "GPL-3.0-or-later", "gpl-3.0": "GPL-3.0-only", "gpl-3.0+": "GPL-3.0-or-later",
   "agpl-3": "AGPL-3.0-only", "agpl-3+": "AGPL-3.0-or-later", "agpl-3.0": "AGPL-3.0-only", "agpl-3.0+": "AGPL-3.0-or-later",
   "sspl-1.0": "SSPL-1.0",
+  // Reviewed package-specific names. sctk's: NIST's work, "not subject to copyright protection and
+  // is in the public domain" (title 17 section 105 of the US Code), as its copyright file quotes.
+  "public-domain-sctk": "LicenseRef-public-domain",
 };
 
 /**
