@@ -12,7 +12,7 @@ import { ROOT, loadProject, type Project } from "./compose.ts";
 import { APP, NATS_USERS, PROFILES, TLS_DIR, WORKERS, hostOf, natsHosts, natsPasswordVar, shellFor } from "./compose-fixture.ts";
 
 const NATS_CONF_DIR = join(ROOT, "deploy", "nats");
-const INFRA = ["mongodb", "s3", "jaeger", "prometheus"];
+const INFRA = ["postgres", "ferretdb", "s3", "jaeger", "prometheus"];
 
 describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
   const project: Project = loadProject(profile, shellFor(profile));
@@ -20,10 +20,12 @@ describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
   const app = () => Object.keys(APP).map((name) => services[name]!);
   const nats = profile === "production" ? ["nats-1", "nats-2", "nats-3"] : ["nats"];
 
-  it("runs the six services, NATS, MongoDB, S3 (versitygw), Jaeger and Prometheus, and no Grafana", () => {
+  it("runs the six services, NATS, FerretDB on PostgreSQL, S3 (versitygw), Jaeger and Prometheus, and no Grafana", () => {
     expect(Object.keys(services).sort()).toEqual([...Object.keys(APP), ...nats, ...INFRA].sort());
-    expect(project.defined.filter((n) => /grafana|minio/i.test(n))).toEqual([]);
+    expect(project.defined.filter((n) => /grafana|minio|mongo/i.test(n))).toEqual([]);
     expect(services.s3!.image).toMatch(/^ghcr\.io\/versity\/versitygw:v\d/);
+    expect(services.ferretdb!.image).toMatch(/^ghcr\.io\/ferretdb\/ferretdb:1\.\d+\.\d+$/);
+    expect(services.postgres!.image).toMatch(/^postgres:\d+\.\d+/);
   });
 
   it("gives every service an environment its own config schema accepts, in this profile", () => {
@@ -37,9 +39,23 @@ describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
     }
   });
 
-  it("keeps jobs in MongoDB and blobs in the S3 server of this project, with the credentials they start with", () => {
-    const mongo = services.mongodb!.environment;
+  it("keeps jobs in FerretDB on PostgreSQL and blobs in the S3 server of this project, with the credentials they start with", () => {
+    const pg = services.postgres!.environment;
+    const ferret = services.ferretdb!.environment;
     const s3 = services.s3!.environment;
+    expect(pg.POSTGRES_PASSWORD!.length).toBeGreaterThanOrEqual(8);
+    // FerretDB reaches PostgreSQL as the role the image created, in the database it created.
+    const pgUrl = new URL(ferret.FERRETDB_POSTGRESQL_URL!);
+    expect({ handler: ferret.FERRETDB_HANDLER, host: pgUrl.hostname, db: pgUrl.pathname.slice(1) }).toEqual({ handler: "postgresql", host: "postgres", db: pg.POSTGRES_DB });
+    expect([decodeURIComponent(pgUrl.username), decodeURIComponent(pgUrl.password)]).toEqual([pg.POSTGRES_USER, pg.POSTGRES_PASSWORD]);
+    // Its own users (SCRAM): anonymous clients are refused, and `ferretdb ping` (the health check)
+    // checks nothing unless a setup user exists.
+    expect(ferret.FERRETDB_TEST_ENABLE_NEW_AUTH).toBe("true");
+    expect([ferret.FERRETDB_SETUP_USERNAME, ferret.FERRETDB_SETUP_PASSWORD]).toEqual([pg.POSTGRES_USER, pg.POSTGRES_PASSWORD]);
+    expect(ferret.FERRETDB_SETUP_DATABASE).toBeTruthy();
+    expect(services.ferretdb!.healthcheck!.test).toEqual(["CMD", "/ferretdb", "ping"]);
+    expect(services.ferretdb!.depends_on).toEqual({ postgres: { condition: "service_healthy", required: true } });
+    expect(services.postgres!.healthcheck!.test).toEqual(["CMD", "pg_isready", "-h", "127.0.0.1", "-U", pg.POSTGRES_USER, "-d", pg.POSTGRES_DB]);
     expect(s3.ROOT_ACCESS_KEY_ID!.length).toBeGreaterThanOrEqual(3);
     expect(s3.ROOT_SECRET_ACCESS_KEY!.length).toBeGreaterThanOrEqual(8);
     expect(services.s3!.command).toEqual(expect.arrayContaining(["posix", "--health", "/health"]));
@@ -47,12 +63,18 @@ describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
       const env = s.environment;
       expect({ job: env.JOB_STORE, blob: env.BLOB_STORE }, s.name).toEqual({ job: "mongodb", blob: "s3" });
       const url = new URL(env.MONGODB_URL!);
-      expect(services, s.name).toHaveProperty(url.hostname);
+      expect(url.hostname, s.name).toBe("ferretdb");
       expect([decodeURIComponent(url.username), decodeURIComponent(url.password)], s.name)
-        .toEqual([mongo.MONGO_INITDB_ROOT_USERNAME, mongo.MONGO_INITDB_ROOT_PASSWORD]);
+        .toEqual([ferret.FERRETDB_SETUP_USERNAME, ferret.FERRETDB_SETUP_PASSWORD]);
+      expect(url.searchParams.get("authSource"), `${s.name}: FerretDB keeps the user in its setup database`).toBe(ferret.FERRETDB_SETUP_DATABASE);
       expect(hostOf(env.S3_ENDPOINT!), s.name).toBe("s3");
       expect([env.S3_ACCESS_KEY, env.S3_SECRET_KEY], s.name).toEqual([s3.ROOT_ACCESS_KEY_ID, s3.ROOT_SECRET_ACCESS_KEY]);
     }
+  });
+
+  it("keeps the stores' data on named volumes", () => {
+    expect(services.postgres!.volumes).toEqual([expect.objectContaining({ type: "volume", source: "postgres-data", target: "/var/lib/postgresql/data" })]);
+    expect(services.s3!.volumes).toEqual([expect.objectContaining({ type: "volume", source: "s3-data", target: "/data" })]);
   });
 
   it("connects every service over TLS as its own NATS user, with the password its NATS server holds", () => {
@@ -107,7 +129,7 @@ describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
     }
     for (const s of app()) {
       const healthy = Object.entries(s.depends_on).filter(([t, d]) => services[t] && d.condition === "service_healthy").map(([t]) => t);
-      const expected = [...natsHosts(s), "mongodb", "s3", ...(s.name === "gateway" ? [] : ["gateway"])];
+      const expected = [...natsHosts(s), "ferretdb", "s3", ...(s.name === "gateway" ? [] : ["gateway"])];
       expect(healthy.sort(), s.name).toEqual(expected.sort());
     }
   });

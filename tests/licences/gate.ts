@@ -1,9 +1,9 @@
 /** The licence gate's verdict over components, with the reviewed exceptions applied. */
 import type { Component } from "./scan.ts";
-import { verdictOf } from "./spdx.ts";
+import { ALLOWED, DEBIAN_ALLOWED, verdictOf } from "./spdx.ts";
 
 export type LicenceException = {
-  ecosystem: "npm" | "go";
+  ecosystem: Component["ecosystem"];
   name: string;
   /** Exact version reviewed, or omitted for every version. */
   version?: string;
@@ -15,6 +15,7 @@ export type LicenceException = {
 export type Failure = { component: Component; problem: string };
 
 const key = (c: { ecosystem: string; name: string }) => `${c.ecosystem}:${c.name}`;
+const allowedIn = (ecosystem: Component["ecosystem"]) => (ecosystem === "debian" ? DEBIAN_ALLOWED : ALLOWED);
 
 /**
  * Every component must carry an allowed licence. An exception names what a review found where
@@ -27,7 +28,8 @@ export function checkLicences(components: Component[], exceptions: LicenceExcept
   const failures: Failure[] = [];
   for (const component of components) {
     const label = `${component.name}@${component.version} (${component.ecosystem}, ${component.via})`;
-    const verdict = verdictOf(component.licence);
+    const allowed = allowedIn(component.ecosystem);
+    const verdict = verdictOf(component.licence, allowed);
     if (verdict === "allowed") continue;
     if (verdict === "forbidden") {
       failures.push({ component, problem: `${label}: forbidden licence ${component.licence}` });
@@ -36,7 +38,9 @@ export function checkLicences(components: Component[], exceptions: LicenceExcept
     const reviewed = byKey.get(key(component))?.find((e) => e.version === undefined || e.version === component.version);
     if (!reviewed) {
       failures.push({ component, problem: `${label}: licence ${component.licence ?? "not found"} is not on the allow-list and has no reviewed exception` });
-    } else if (verdictOf(reviewed.licence) !== "allowed") {
+    } else if (verdictOf(reviewed.licence, allowed) === "forbidden") {
+      failures.push({ component, problem: `${label}: forbidden licence ${reviewed.licence} (reviewed: ${reviewed.reason})` });
+    } else if (verdictOf(reviewed.licence, allowed) !== "allowed") {
       failures.push({ component, problem: `${label}: the exception's licence ${reviewed.licence} is not allowed` });
     }
   }
@@ -45,5 +49,6 @@ export function checkLicences(components: Component[], exceptions: LicenceExcept
 
 /** Exceptions that match no component any more: stale reviews to delete. */
 export function unusedExceptions(components: Component[], exceptions: LicenceException[]): LicenceException[] {
-  return exceptions.filter((e) => !components.some((c) => key(c) === key(e) && (e.version === undefined || e.version === c.version) && verdictOf(c.licence) !== "allowed"));
+  return exceptions.filter((e) => !components.some((c) => key(c) === key(e) && (e.version === undefined || e.version === c.version)
+    && verdictOf(c.licence, allowedIn(c.ecosystem)) !== "allowed"));
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { expressionOfTexts } from "./spdx.ts";
 
 export type Component = {
-  ecosystem: "npm" | "go";
+  ecosystem: "npm" | "go" | "debian";
   name: string;
   version: string;
   /** SPDX expression as declared or recognised; undefined when none could be found. */

@@ -9,6 +9,17 @@ export const ALLOWED = new Set([
   "CC0-1.0", "Unlicense", "Python-2.0", "CC-BY-4.0",
 ]);
 
+/**
+ * Debian packages scripts/toolchain.sh installs run as programs of their own (ffmpeg, sox,
+ * chromium) or are data (speech models): GPL-2.0 and LGPL-2.x bind what links them, which nothing
+ * of ours does, so they are allowed there too (Debian builds ffmpeg with GPL-2+ parts). GPL-3.0,
+ * AGPL and SSPL stay forbidden everywhere.
+ */
+export const DEBIAN_ALLOWED = new Set([
+  ...ALLOWED, "Zlib", "LicenseRef-public-domain",
+  "LGPL-2.0-only", "LGPL-2.0-or-later", "LGPL-2.1-only", "LGPL-2.1-or-later", "GPL-2.0-only", "GPL-2.0-or-later",
+]);
+
 /** Never allowed, not even through the exceptions file: strong network copyleft and its kin. */
 export const FORBIDDEN = [/^AGPL/i, /^GPL-3/i, /^SSPL/i, /^BUSL/i];
 
@@ -22,10 +33,10 @@ const ALIASES: Record<string, string> = {
 
 const normalise = (id: string) => ALIASES[id.toLowerCase()] ?? id;
 
-function verdictOfId(raw: string): Verdict {
+function verdictOfId(raw: string, allowed: ReadonlySet<string> = ALLOWED): Verdict {
   const id = normalise(raw.replace(/\+$/, ""));
   if (FORBIDDEN.some((re) => re.test(id))) return "forbidden";
-  return ALLOWED.has(id) ? "allowed" : "unknown";
+  return allowed.has(id) ? "allowed" : "unknown";
 }
 
 const rank: Record<Verdict, number> = { forbidden: 0, unknown: 1, allowed: 2 };
@@ -35,8 +46,9 @@ const worst = (a: Verdict, b: Verdict) => (rank[a] <= rank[b] ? a : b);
 /**
  * Verdict for an SPDX expression: `OR` takes the better side (we may choose it), `AND` the worse
  * (both apply), `WITH <exception>` that of the licence it qualifies. Anything unparsable is unknown.
+ * `allowed` is the policy's allow-list (DEBIAN_ALLOWED for Debian packages).
  */
-export function verdictOf(expression: string | undefined): Verdict {
+export function verdictOf(expression: string | undefined, allowed: ReadonlySet<string> = ALLOWED): Verdict {
   if (!expression) return "unknown";
   const tokens = expression.match(/\(|\)|[^\s()]+/g) ?? [];
   let pos = 0;
@@ -51,7 +63,7 @@ export function verdictOf(expression: string | undefined): Verdict {
     }
     if (/^(AND|OR|WITH|\))$/i.test(t)) throw new Error(`unexpected ${t}`);
     if (peek()?.toUpperCase() === "WITH") pos += 2; // the exception only widens what the licence allows
-    return verdictOfId(t);
+    return verdictOfId(t, allowed);
   };
   const and = (): Verdict => {
     let v = primary();
@@ -86,7 +98,7 @@ export function licencesInText(text: string): string[] {
   if (has(/Server Side Public License VERSION 1/i) || has(/under the terms of the Server Side Public License/i)) found.push("SSPL-1.0");
   if (has(/^Business Source License 1\.1|\bLicense text copyright .* Business Source License/)) found.push("BUSL-1.1");
   if (has(/GNU LESSER GENERAL PUBLIC LICENSE Version/)) found.push("LGPL");
-  if (has(/GNU GENERAL PUBLIC LICENSE Version 3/) || has(/under the terms of the GNU General Public License as published by the Free Software Foundation, either version 3/i)) found.push("GPL-3.0");
+  if (has(/GNU GENERAL PUBLIC LICENSE Version 3/) || has(/under the terms of the GNU General Public License as published by the Free Software Foundation[,;] either version 3/i)) found.push("GPL-3.0");
   else if (has(/GNU GENERAL PUBLIC LICENSE Version 2/)) found.push("GPL-2.0");
   if (has(/Apache License,? Version 2\.0/i) || has(/Licensed under the Apache License, Version 2\.0/i)) found.push("Apache-2.0");
   if (has(/Mozilla Public License,? (Version|v\.?) ?2\.0/i)) found.push("MPL-2.0");

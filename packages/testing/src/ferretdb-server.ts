@@ -10,8 +10,18 @@ import { freePort } from "./nats-server.ts";
 /** The FerretDB that scripts/toolchain.sh built (test tools), else the one on PATH. FERRETDB_BIN overrides. */
 export const ferretDbBin = (env: NodeJS.ProcessEnv = process.env) => toolBin("ferretdb", "FERRETDB_BIN", env);
 
+export type FerretDbOptions = {
+  /** Its PostgreSQL backend's database URL (the database must exist); default: SQLite in a temp dir. */
+  postgresqlUrl?: string;
+  /**
+   * A user set up at start in FerretDB's own user store (its "new authentication", SCRAM), as
+   * docker-compose.yml runs it: clients must authenticate; `url` carries the credentials.
+   */
+  user?: { database: string; username: string; password: string };
+};
+
 export type FerretDbServer = {
-  /** mongodb:// URL without a database; callers pick theirs. */
+  /** mongodb:// URL without a database; callers pick theirs (with `user`: credentials and authSource). */
   url: string;
   port: number;
   /** Stops the server and deletes its data directory. */
@@ -51,19 +61,30 @@ function wirePing(port: number): Promise<boolean> {
   });
 }
 
-/** Starts a real FerretDB v1 (MongoDB wire protocol) on its SQLite backend in a temp dir on a free port. */
-export async function startFerretDb(): Promise<FerretDbServer> {
+/**
+ * Starts a real FerretDB v1 (MongoDB wire protocol) on a free port: on its SQLite backend in a temp
+ * dir, or on the PostgreSQL database `postgresqlUrl` names.
+ */
+export async function startFerretDb(options: FerretDbOptions = {}): Promise<FerretDbServer> {
   const bin = ferretDbBin();
   if (bin.includes("/") && !existsSync(bin)) throw new Error(`${MISSING} (looked for ${bin})`);
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), "mp4t-ferretdb-"));
+  const backend = options.postgresqlUrl
+    ? ["--handler=postgresql", `--postgresql-url=${options.postgresqlUrl}`]
+    : ["--handler=sqlite", `--sqlite-url=file:${dir}/`];
   const args = [
-    "--handler=sqlite", `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`,
+    ...backend, `--state-dir=${dir}`,
     `--listen-addr=127.0.0.1:${port}`, "--debug-addr=-", "--telemetry=disable", "--log-level=WARN",
   ];
+  // The password goes by environment, not argv (ps shows argv to every user).
+  const { user } = options;
+  const env = user
+    ? { ...process.env, FERRETDB_TEST_ENABLE_NEW_AUTH: "true", FERRETDB_SETUP_DATABASE: user.database, FERRETDB_SETUP_USERNAME: user.username, FERRETDB_SETUP_PASSWORD: user.password }
+    : process.env;
   let log = "";
   let spawnError: Error | undefined;
-  const proc: ChildProcess = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
+  const proc: ChildProcess = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"], env });
   proc.once("error", (err) => (spawnError = err));
   proc.stderr!.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
 
@@ -94,5 +115,8 @@ export async function startFerretDb(): Promise<FerretDbServer> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url: `mongodb://127.0.0.1:${port}`, port, stop, [Symbol.asyncDispose]: stop };
+  const url = user
+    ? `mongodb://${encodeURIComponent(user.username)}:${encodeURIComponent(user.password)}@127.0.0.1:${port}/?authSource=${encodeURIComponent(user.database)}`
+    : `mongodb://127.0.0.1:${port}`;
+  return { url, port, stop, [Symbol.asyncDispose]: stop };
 }

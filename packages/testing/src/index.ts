@@ -20,6 +20,8 @@ export type { ArrivalPhase, Iteration, LoadClientOptions, LoadRequest, LoadRespo
 export { LoadMetrics, failedThresholds, percentile } from "./load-metrics.ts";
 export type { LoadMetric, LoadSummary, Threshold } from "./load-metrics.ts";
 export { startFerretDb, ferretDbBin } from "./ferretdb-server.ts";
-export type { FerretDbServer } from "./ferretdb-server.ts";
+export type { FerretDbServer, FerretDbOptions } from "./ferretdb-server.ts";
+export { testPostgres, DEFAULT_TEST_POSTGRES_URL } from "./postgres.ts";
+export type { TestPostgres } from "./postgres.ts";
 export { startFakeOpenAiChat } from "./fake-openai-chat.server.ts";
 export type { FakeOpenAiChatServer, FakeChatOptions, FakeChatFailure, FakeChatRequest, FakeChatMessage } from "./fake-openai-chat.server.ts";
