@@ -15,9 +15,18 @@ const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
 export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number } = {}): Promise<JobStore> {
   const kvm = new Kvm(nc);
   const prefix = opts.prefix ?? "mp4t";
-  const users: KV = await kvm.create(`${prefix}-users`, { history: 1, replicas: opts.replicas ?? 1 });
   const jobs: KV = await kvm.create(`${prefix}-jobs`, { history: 1, replicas: opts.replicas ?? 1 });
-  for (const b of ["users", "jobs"]) await ensureBucketStream(nc, `KV_${prefix}-${b}`, opts.replicas);
+  await ensureBucketStream(nc, `KV_${prefix}-jobs`, opts.replicas);
+  // Opened on first use: only the gateway reads or writes users, and workers' NATS users may not.
+  let usersBucket: Promise<KV> | undefined;
+  const users = () => (usersBucket ??= (async () => {
+    const kv = await kvm.create(`${prefix}-users`, { history: 1, replicas: opts.replicas ?? 1 });
+    await ensureBucketStream(nc, `KV_${prefix}-users`, opts.replicas);
+    return kv;
+  })().catch((err: unknown) => {
+    usersBucket = undefined;
+    throw err;
+  }));
 
   const readJob = async (key: string) => {
     const e = await jobs.get(key);
@@ -33,14 +42,15 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
   return {
     async createUser(user) {
       const parsed = User.parse(user);
+      const kv = await users();
       try {
-        await users.create(emailKey(parsed.email), enc(parsed));
+        await kv.create(emailKey(parsed.email), enc(parsed));
       } catch (err) {
         throw new AppError("EMAIL_TAKEN", undefined, { cause: err });
       }
     },
     async getUserByEmail(email) {
-      const e = await users.get(emailKey(email));
+      const e = await (await users()).get(emailKey(email));
       return e && e.operation === "PUT" ? User.parse(e.json()) : null;
     },
     async createJob(job) {
