@@ -67,8 +67,10 @@ function stageConsumerAccess(stage: Stage): string[] {
     `${API}.CONSUMER.LIST.${stream}`, // backlog of the stage's consumers
     `${API}.CONSUMER.DELETE.${stream}.${durableName(stage)}`,
     ...durables.flatMap((d) => [
-      `${API}.CONSUMER.CREATE.${stream}.${d}`, // several filter subjects: no filter token
-      `${API}.CONSUMER.CREATE.${stream}.${d}.>`, // one filter subject: appended to the subject
+      // nats.js sends filter_subjects (an array) to the durable API, a lone filter to the newer one.
+      `${API}.CONSUMER.DURABLE.CREATE.${stream}.${d}`,
+      `${API}.CONSUMER.CREATE.${stream}.${d}`,
+      `${API}.CONSUMER.CREATE.${stream}.${d}.>`,
       `${API}.CONSUMER.INFO.${stream}.${d}`,
       `${API}.CONSUMER.MSG.NEXT.${stream}.${d}`,
       `$JS.ACK.${stream}.${d}.>`,
