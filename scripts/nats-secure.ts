@@ -93,6 +93,8 @@ export type SecureNatsOptions = {
   port: number;
   /** Interface to listen on (`NATS_LISTEN`); anything but loopback turns TLS on. */
   listen: string;
+  /** TLS even on loopback (`NATS_TLS=1`, and the production profile, which refuses NATS without it). */
+  tls?: boolean;
   /** Extra names or addresses the certificate must carry (`NATS_TLS_HOSTS`). */
   tlsHosts: string[];
   /** The name other machines reach this one by (`NATS_PUBLIC_HOST`, default: the host name). */
@@ -112,8 +114,9 @@ export type SecureNats = {
 /** Passwords, TLS when the port is opened, the server config and the replica env files. */
 export function prepareSecureNats(o: SecureNatsOptions): SecureNats {
   const open = !LOOPBACK.has(o.listen);
+  const withTls = open || o.tls === true;
   const passwords = Object.fromEntries(NATS_USERS.map((u) => [u, natsPassword(o.dataDir, u)])) as Record<NatsUser, string>;
-  const tls = open ? ensureNatsTls(o.dataDir, ["localhost", "127.0.0.1", hostname(), o.publicHost, ...o.tlsHosts, ...(o.listen === "0.0.0.0" ? [] : [o.listen])]) : undefined;
+  const tls = withTls ? ensureNatsTls(o.dataDir, ["localhost", "127.0.0.1", hostname(), o.publicHost, ...o.tlsHosts, ...(o.listen === "0.0.0.0" ? [] : [o.listen])]) : undefined;
   const hashes = Object.fromEntries(NATS_USERS.map((u) => [u, { bcrypt: natsPasswordHash(passwords[u]) }])) as Record<NatsUser, NatsPasswordRef>;
   const configFile = join(authDir(o.dataDir), "nats-server.conf");
   writePrivate(configFile, renderNatsServerConfig({
@@ -129,7 +132,7 @@ export function prepareSecureNats(o: SecureNatsOptions): SecureNats {
     NATS_URL: endpoint.url, NATS_USER: service, NATS_PASSWORD: passwords[service],
     ...(endpoint.caFile ? { NATS_TLS_CA_FILE: endpoint.caFile } : {}),
   });
-  if (tls) writeReplicaEnvFiles(o, passwords, tls.caFile);
+  if (tls && open) writeReplicaEnvFiles(o, passwords, tls.caFile);
   else rmSync(replicasDir(o.dataDir), { recursive: true, force: true }); // loopback only: no replica elsewhere can connect
   return { configFile, endpoint, serviceEnv, admin: { user: "admin", pass: passwords.admin } };
 }

@@ -30,6 +30,7 @@ const jwtSecret = env.JWT_SECRET ?? persistentSecret("jwt-secret", 48);
 const listen = env.NATS_LISTEN ?? "127.0.0.1";
 const secure = env.NATS_URL ? null : prepareSecureNats({
   dataDir, port: Number(env.NATS_PORT ?? 14222), listen,
+  tls: env.NATS_TLS === "1" || env.NATS_TLS === "true" || (env.MP4T_PROFILE ?? env.NODE_ENV) === "production",
   tlsHosts: (env.NATS_TLS_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean),
   publicHost: env.NATS_PUBLIC_HOST ?? hostname(),
   jwtSecret,

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServiceName } from "@mp4t/contracts";
-import { inboxPrefix } from "@mp4t/platform";
+import { inboxPrefix, parseNatsServers } from "@mp4t/platform";
 import { freePort } from "@mp4t/testing";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 
@@ -51,13 +51,22 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     if (Date.now() > deadline) throw new Error(`system not ready in time:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const natsUrl = `nats://127.0.0.1:${natsPort}`;
+  // Where and how local processes connect (tls:// with the generated CA when TLS is on), as npm start wrote it.
+  const endpoint = JSON.parse(await readFile(join(dataDir, "nats-auth", "server.json"), "utf8")) as { url: string; caFile?: string };
+  const natsUrl = endpoint.url;
   const password = async (user: string) => (await readFile(join(dataDir, "nats-auth", `${user}.password`), "utf8")).trim();
   const natsAdmin = { user: "admin" as const, pass: await password("admin") };
+  const { servers, tls } = parseNatsServers(natsUrl);
   return {
     url, natsUrl, dataDir, natsAdmin, admin, proc, output: () => out,
-    connectNats: () => connect({ servers: natsUrl, user: natsAdmin.user, pass: natsAdmin.pass, inboxPrefix: inboxPrefix("admin") }),
-    serviceEnv: async (service) => ({ NATS_URL: natsUrl, NATS_USER: service, NATS_PASSWORD: await password(service) }),
+    connectNats: () => connect({
+      servers, user: natsAdmin.user, pass: natsAdmin.pass, inboxPrefix: inboxPrefix("admin"),
+      ...(tls ? { tls: endpoint.caFile ? { caFile: endpoint.caFile } : {} } : {}),
+    }),
+    serviceEnv: async (service) => ({
+      NATS_URL: natsUrl, NATS_USER: service, NATS_PASSWORD: await password(service),
+      ...(endpoint.caFile ? { NATS_TLS_CA_FILE: endpoint.caFile } : {}),
+    }),
     async stop() {
       if (proc.exitCode === null) {
         const exited = once(proc, "exit");
