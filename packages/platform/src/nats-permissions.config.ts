@@ -101,8 +101,9 @@ const envPasswords = Object.fromEntries(NATS_USERS.map((u) => [u, { env: passwor
 /** deploy/nats/nats.conf (single server) and deploy/nats/nats-cluster.conf (three nodes), as committed. */
 export function deployNatsConfigs(): { "nats.conf": string; "nats-cluster.conf": string } {
   const header = (what: string) => [
-    `${what}. GENERATED from packages/platform/src/nats-permissions.ts by`,
-    "`node scripts/nats-deploy-config.ts`; do not edit (a test compares it with the generator).",
+    `${what}.`,
+    "GENERATED from packages/platform/src/nats-permissions.ts by `node scripts/nats-deploy-config.ts`;",
+    "do not edit (a test compares it with the generator).",
     "Passwords come from the server's environment (NATS_<USER>_PASSWORD); TLS files are mounted",
     "at /etc/nats/tls/{ca.pem,server.pem,server-key.pem}. Clients must use TLS and credentials.",
   ];
