@@ -113,4 +113,19 @@ describe("NATS least privilege (generated server config)", () => {
       expect(await c.next({ expires: 1000 }), u).toBeNull(); // nothing queued for that bucket: an empty pull, not a refusal
     }
   });
+
+  it("after a nats-server restart a worker reconnects with its credentials and finds the gateway's streams", async () => {
+    const nc = await nats.connectAs("transcriber", { maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+    conns.push(nc);
+    const reconnected = (async () => {
+      for await (const st of nc.status()) if (st.type === "reconnect") return;
+    })();
+    await nats.stop();
+    await nats.start();
+    await reconnected;
+    const made = await ensureFairConsumers(await jetstreamManager(nc), "transcribe", { ackWaitMs: 30_000 });
+    const c = await jetstream(nc).consumers.get(made.stream, made.consumers[2]!.name);
+    expect(await c.next({ expires: 1000 })).toBeNull();
+    await expect(jetstream(nc).publish(Subjects.work("ingest", "batch", "u1"), "{}")).rejects.toThrow(PERMISSION);
+  });
 });
