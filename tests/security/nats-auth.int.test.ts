@@ -65,9 +65,11 @@ describe("NATS least privilege (generated server config)", () => {
       await expect(jsm.direct.getMessage("KV_mp4t-users", { last_by_subj: "$KV.mp4t-users.>" }), u).rejects.toThrow(PERMISSION);
       await expect(jsm.streams.getMessage("KV_mp4t-users", { last_by_subj: "$KV.mp4t-users.>" }), u).rejects.toThrow(PERMISSION);
       await expect(jetstream(nc).publish("$KV.mp4t-users.email.attacker", JSON.stringify({ ...user, role: "admin" })), u).rejects.toThrow(PERMISSION);
-      // Its own job store still works (the users bucket opens only on first use).
-      const store = await createNatsKvJobStore(nc);
-      await expect(store.getUserByEmail(user.email), u).rejects.toThrow(PERMISSION);
+      await expect(createNatsKvJobStore(nc), u).rejects.toThrow(PERMISSION);
+      // A worker's job store (as pipeline services open it) works without the users bucket.
+      const store = await createNatsKvJobStore(nc, { users: false });
+      expect(await store.getJob({ userId: "u1", jobId: "none" }), u).toBeNull();
+      await expect(store.getUserByEmail(user.email), u).rejects.toThrow(/without the users bucket/);
     }
   });
 

@@ -12,21 +12,21 @@ const emailKey = (email: string) => `email.${createHash("sha256").update(email.t
 const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
 
 /** Job store on NATS KV: the embedded default, nothing to run but nats-server. */
-export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number } = {}): Promise<JobStore> {
+export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number; users?: boolean } = {}): Promise<JobStore> {
   const kvm = new Kvm(nc);
   const prefix = opts.prefix ?? "mp4t";
   const jobs: KV = await kvm.create(`${prefix}-jobs`, { history: 1, replicas: opts.replicas ?? 1 });
   await ensureBucketStream(nc, `KV_${prefix}-jobs`, opts.replicas);
-  // Opened on first use: only the gateway reads or writes users, and workers' NATS users may not.
-  let usersBucket: Promise<KV> | undefined;
-  const users = () => (usersBucket ??= (async () => {
-    const kv = await kvm.create(`${prefix}-users`, { history: 1, replicas: opts.replicas ?? 1 });
+  // `users: false` (workers): never opened, as their NATS users may not touch it; only the gateway reads users.
+  let usersKv: KV | undefined;
+  if (opts.users !== false) {
+    usersKv = await kvm.create(`${prefix}-users`, { history: 1, replicas: opts.replicas ?? 1 });
     await ensureBucketStream(nc, `KV_${prefix}-users`, opts.replicas);
-    return kv;
-  })().catch((err: unknown) => {
-    usersBucket = undefined;
-    throw err;
-  }));
+  }
+  const users = async () => {
+    if (!usersKv) throw new AppError("INTERNAL", "this job store was opened without the users bucket");
+    return usersKv;
+  };
 
   const readJob = async (key: string) => {
     const e = await jobs.get(key);
