@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from "pino";
 import { logMixin } from "./telemetry.ts";
 
 export type { Logger };
@@ -28,14 +28,23 @@ function maskStrings(obj: Record<string, unknown>, depth = 0): Record<string, un
   return out;
 }
 
-export function createLogger(service: string, opts: { level?: string; pretty?: boolean } = {}): Logger {
-  return pino({
+/** pino's error serializer, with URL credentials masked in the message and stack. */
+function maskedError(e: unknown) {
+  const out = pino.stdSerializers.err(e as Error) as unknown as Record<string, unknown>;
+  if (!out || typeof out !== "object") return out;
+  for (const k of ["message", "stack"]) if (typeof out[k] === "string") out[k] = maskUrlCredentials(out[k] as string);
+  return out;
+}
+
+export function createLogger(service: string, opts: { level?: string; pretty?: boolean; destination?: DestinationStream } = {}): Logger {
+  const options: LoggerOptions = {
     name: service,
     level: opts.level ?? "info",
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin: logMixin, // trace_id, span_id, job_id of the work being logged
     redact: { paths: REDACT_PATHS, censor: "***" },
+    serializers: { err: maskedError },
     formatters: { log: (obj) => maskStrings(obj) },
     hooks: {
       // The message itself may quote a URL with credentials.
@@ -45,5 +54,6 @@ export function createLogger(service: string, opts: { level?: string; pretty?: b
       },
     },
     ...(opts.pretty ? { transport: { target: "pino-pretty", options: { colorize: true } } } : {}),
-  });
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

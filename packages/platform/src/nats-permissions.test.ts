@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { STAGES, STAGE_LANES, STAGE_SERVICES } from "@mp4t/contracts";
 import { describe, expect, it } from "vitest";
-import { maskUrlCredentials } from "./logger.ts";
+import { createLogger, maskUrlCredentials } from "./logger.ts";
 import { deployNatsConfigs } from "./nats-permissions.config.ts";
 import { NATS_USERS, natsPermissions } from "./nats-permissions.ts";
 import { natsSecurityProblems } from "./nats-permissions.security.ts";
@@ -78,5 +78,17 @@ describe("maskUrlCredentials", () => {
     expect(maskUrlCredentials("nats://u:p4ss@h:4222")).toBe("nats://u:***@h:4222");
     expect(maskUrlCredentials("a tls://gateway:s3cr%40t@nats-1:4222,nats://x:y@nats-2 b")).toBe("a tls://gateway:***@nats-1:4222,nats://x:***@nats-2 b");
     expect(maskUrlCredentials("nats://127.0.0.1:14222 mail@example.com")).toBe("nats://127.0.0.1:14222 mail@example.com");
+  });
+});
+
+describe("service logs", () => {
+  it("carry no NATS password: not in URLs, fields, config objects or errors", () => {
+    const lines: string[] = [];
+    const logger = createLogger("test", { destination: { write: (l: string) => void lines.push(l) } });
+    logger.info({ nats: "nats://transcriber:hunter2hunter2@h:4222", config: { NATS_PASSWORD: "hunter2hunter2" } }, "connecting to tls://u:hunter2hunter2@h");
+    logger.error({ err: new Error("refused nats://u:hunter2hunter2@h") }, "failed");
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).not.toContain("hunter2");
+    expect(lines[0]).toContain("nats://transcriber:***@h:4222");
   });
 });
