@@ -4,7 +4,7 @@ import { copyFile, mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { discoveryName, type Job } from "@mp4t/contracts";
-import { makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
+import { freePort, makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
@@ -147,4 +147,25 @@ describe("npm start with NATS opened to other machines", () => {
     }
     expect(replica.output()).not.toMatch(/permissions violation/i);
   }, 60_000);
+
+  it("a second gateway from npm run service uses DATA_DIR's token key, never a built-in one", async () => {
+    const port = await freePort();
+    const replica = runService("gateway", { DATA_DIR: sys.dataDir, PORT: String(port), HOST: "127.0.0.1" });
+    try {
+      await until("the second gateway", () => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false));
+      const token = await login(sys.url, sys.admin.email, sys.admin.password); // signed by the first gateway
+      expect((await api(`http://127.0.0.1:${port}`, "/v1/jobs", { token })).status).toBe(200);
+    } finally {
+      await replica.stop();
+    }
+    expect(replica.output()).not.toMatch(/permissions violation/i);
+  }, 60_000);
+
+  it("a gateway replica without DATA_DIR or JWT_SECRET refuses to start", async () => {
+    const empty = await mkdtemp(join(dir, "no-data-"));
+    const replica = runService("gateway", { DATA_DIR: empty });
+    const [code] = await once(replica.proc, "exit");
+    expect(code).toBe(78);
+    expect(replica.output()).toMatch(/JWT_SECRET/);
+  });
 });
