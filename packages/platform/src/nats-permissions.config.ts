@@ -98,8 +98,12 @@ export const CONTAINER_TLS: NatsTlsFiles = {
 
 const envPasswords = Object.fromEntries(NATS_USERS.map((u) => [u, { env: passwordEnv(u) }])) as Record<NatsUser, NatsPasswordRef>;
 
-/** deploy/nats/nats.conf (single server) and deploy/nats/nats-cluster.conf (three nodes), as committed. */
-export function deployNatsConfigs(): { "nats.conf": string; "nats-cluster.conf": string } {
+/**
+ * deploy/nats/nats.conf (single server) and deploy/nats/nats-cluster.conf (three nodes), as
+ * committed. `../nats-cluster.conf` is the old path docker-compose.yml still mounts: the same
+ * secure config until compose mounts deploy/nats/ (then drop it here and delete the file).
+ */
+export function deployNatsConfigs(): { "nats.conf": string; "nats-cluster.conf": string; "../nats-cluster.conf": string } {
   const header = (what: string) => [
     `${what}.`,
     "GENERATED from packages/platform/src/nats-permissions.ts by `node scripts/nats-deploy-config.ts`;",
@@ -108,23 +112,26 @@ export function deployNatsConfigs(): { "nats.conf": string; "nats-cluster.conf":
     "at /etc/nats/tls/{ca.pem,server.pem,server-key.pem}. Clients must use TLS and credentials.",
   ];
   const base = { listen: "0.0.0.0:4222", storeDir: "/data", monitorPort: 8222, passwords: envPasswords, tls: CONTAINER_TLS };
+  const cluster = (where: string[]) => renderNatsServerConfig({
+    ...base,
+    header: [
+      ...header("Three-node JetStream cluster (compose production profile, Kubernetes)"),
+      "Routes use mutual TLS: every node presents server.pem (EKU serverAuth and clientAuth, SANs",
+      "nats-1, nats-2, nats-3) and accepts only peers whose certificate the same CA signed.",
+      "Start each node with `--name nats-N`.",
+      ...where,
+    ],
+    cluster: {
+      name: "mp4t",
+      listen: "0.0.0.0:6222",
+      routes: ["nats://nats-1:6222", "nats://nats-2:6222", "nats://nats-3:6222"],
+      tls: CONTAINER_TLS,
+    },
+  });
   return {
     "nats.conf": renderNatsServerConfig({ ...base, header: header("Single nats-server for compose (development, staging)") }),
-    "nats-cluster.conf": renderNatsServerConfig({
-      ...base,
-      header: [
-        ...header("Three-node JetStream cluster (compose production profile, Kubernetes)"),
-        "Routes use mutual TLS: every node presents server.pem (EKU serverAuth and clientAuth, SANs",
-        "nats-1, nats-2, nats-3) and accepts only peers whose certificate the same CA signed.",
-        "Start each node with `--name nats-N`.",
-      ],
-      cluster: {
-        name: "mp4t",
-        listen: "0.0.0.0:6222",
-        routes: ["nats://nats-1:6222", "nats://nats-2:6222", "nats://nats-3:6222"],
-        tls: CONTAINER_TLS,
-      },
-    }),
+    "nats-cluster.conf": cluster([]),
+    "../nats-cluster.conf": cluster(["Old path, kept only while docker-compose.yml mounts it: the same file as deploy/nats/nats-cluster.conf."]),
   };
 }
 
