@@ -7,6 +7,7 @@ import { discoveryName, type Job } from "@mp4t/contracts";
 import { freePort, makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureNatsTls } from "../../scripts/nats-secure.ts";
 import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -167,5 +168,13 @@ describe("npm start with NATS opened to other machines", () => {
     const [code] = await once(replica.proc, "exit");
     expect(code).toBe(78);
     expect(replica.output()).toMatch(/JWT_SECRET/);
+  });
+
+  it("a replica that does not trust the server's certificate exits at once, naming NATS_TLS_CA_FILE", async () => {
+    const foreign = ensureNatsTls(await mkdtemp(join(dir, "foreign-ca-")), ["localhost"]);
+    const replica = runService("transcriber", { MP4T_ENV_FILE: join(sys.dataDir, "replicas", "transcriber.env"), NATS_TLS_CA_FILE: foreign.caFile });
+    const [code] = await once(replica.proc, "exit");
+    expect(code).toBe(78);
+    expect(replica.output()).toMatch(/NATS_TLS_CA_FILE/);
   });
 });

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, maskUrlCredentials, type Logger } from "./logger.ts";
 import { initMetrics, startMetricsServer } from "./metrics.ts";
-import { connectNats, NatsAuthError } from "./nats.ts";
+import { connectNats, NatsAuthError, NatsTlsError } from "./nats.ts";
 import { streamsNeeded } from "./nats-permissions.ts";
 import { awaitStreams } from "./nats-permissions.topology.ts";
 import { isProductionProfile, natsSecurityProblems } from "./nats-permissions.security.ts";
@@ -81,7 +81,7 @@ export async function bootService<S extends z.ZodType<BaseConfig>>(
       await telemetry.shutdown(); // flush the last spans
     });
   } catch (err) {
-    if (err instanceof NatsAuthError) configFailure(`${service}: ${err.message}`);
+    if (err instanceof NatsAuthError || err instanceof NatsTlsError) configFailure(`${service}: ${err.message}`);
     if (err instanceof ConfigError) {
       // e.g. worker settings the production profile refuses: restarting would not help.
       configFailure(err.message);

@@ -4,7 +4,7 @@ export { bootService } from "./boot.ts";
 export { createLogger, maskUrlCredentials } from "./logger.ts";
 export type { Logger } from "./logger.ts";
 export { newId } from "./ids.ts";
-export { connectNats, parseNatsServers, NatsAuthError } from "./nats.ts";
+export { connectNats, parseNatsServers, NatsAuthError, NatsTlsError } from "./nats.ts";
 export type { ConnectNatsOptions, NatsTlsOptions } from "./nats.ts";
 export { NATS_USERS, NATS_BUCKETS, natsPermissions, inboxPrefix, streamsNeeded } from "./nats-permissions.ts";
 export type { NatsUser, NatsPermissions } from "./nats-permissions.ts";

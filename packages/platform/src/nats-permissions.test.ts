@@ -31,7 +31,7 @@ describe("the permission table", () => {
     for (const u of NATS_USERS.filter((x) => x !== "gateway" && x !== "admin")) {
       expect([...pubs(u), ...natsPermissions(u)!.subscribe.allow].filter((s) => s.includes("mp4t-users") || s === "$JS.API.>"), u).toEqual([]);
     }
-    expect(pubs("gateway")).toContain("$KV.mp4t-users.>");
+    expect(pubs("gateway")).toContain("$KV.>");
   });
 
   it("gives each user its own inbox and nobody else's", () => {

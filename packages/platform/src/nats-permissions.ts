@@ -125,7 +125,7 @@ function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermis
 /**
  * The gateway is the control plane: it creates and updates every stream and bucket, publishes
  * ingest and cleanup work, re-drives dead letters to any stage, pauses lanes, reads events, and
- * is the only service that touches the users bucket.
+ * is the only service that touches the users bucket (or any bucket but jobs and blobs).
  */
 function gatewayPermissions(): NatsPermissions {
   return {
@@ -133,7 +133,9 @@ function gatewayPermissions(): NatsPermissions {
       allow: [
         `${API}.>`, `$JS.ACK.${Streams.events}.>`, "$JS.FC.>",
         `${ROOT}.work.>`, `${ROOT}.events.>`, `${ROOT}.dlq.>`,
-        `$KV.${NATS_BUCKETS.users.bucket}.>`, `$KV.${NATS_BUCKETS.jobs.bucket}.>`, `$O.${NATS_BUCKETS.blobs.bucket}.>`,
+        // Every bucket: the gateway already holds the whole JetStream API, and a new bucket of its
+        // own (e.g. sessions) then needs no new line here.
+        "$KV.>", "$O.>",
         "$SRV.>", `${ROOT}.svc.>`,
       ],
     },

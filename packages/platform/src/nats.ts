@@ -31,6 +31,21 @@ export class NatsAuthError extends Error {
   }
 }
 
+/** The server's certificate is not trusted, or a TLS file is missing: settings, not a network blip. */
+export class NatsTlsError extends Error {
+  readonly code = "NATS_TLS";
+  constructor(cause: unknown) {
+    super(`NATS TLS failed: ${String((cause as Error)?.message ?? cause)}; check NATS_TLS_CA_FILE (the CA that signed the server's certificate) and NATS_URL's host name`, { cause });
+    this.name = "NatsTlsError";
+  }
+}
+
+const isTlsError = (err: unknown) => {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const text = `${e?.message ?? ""} ${e?.code ?? ""} ${e?.cause?.message ?? ""} ${e?.cause?.code ?? ""}`;
+  return /certificate|self[- ]signed|CERT_|ERR_TLS|altnames|ENOENT/i.test(text);
+};
+
 const isAuthError = (err: unknown) =>
   err instanceof errors.AuthorizationError || /authorization violation|authentication/i.test(String((err as Error)?.message));
 
@@ -68,6 +83,7 @@ export async function connectNats(opts: ConnectNatsOptions): Promise<NatsConnect
       nc = await connect(options);
     } catch (err) {
       if (isAuthError(err)) throw new NatsAuthError(opts.user, err);
+      if (isTlsError(err)) throw new NatsTlsError(err);
       if (Date.now() > deadline) throw err;
       if (Date.now() - warned > 10_000) {
         warned = Date.now();
