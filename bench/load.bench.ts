@@ -56,9 +56,9 @@ async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[]): P
   // startSystem runs one of each; the others join the same NATS and share its durable consumers.
   const extra: ReturnType<typeof superviseService>[] = [];
   try {
-    const workerEnv = { ...process.env, LOG_LEVEL: "warn", ...env, NATS_URL: sys.natsUrl };
+    const workerEnv = { ...process.env, LOG_LEVEL: "warn", ...env };
     for (let i = 1; i < replicas; i++) {
-      for (const w of WORKERS) extra.push(superviseService(w, workerEnv, (l) => process.stderr.write(`  ${l}\n`)));
+      for (const w of WORKERS) extra.push(superviseService(w, { ...workerEnv, ...(await sys.serviceEnv(w)) }, (l) => process.stderr.write(`  ${l}\n`)));
     }
     await replicasUp(sys, replicas);
     const load = loadavg()[0]!;

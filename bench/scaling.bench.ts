@@ -16,9 +16,9 @@ import { BlobKeys, Streams, Subjects, discoveryName, type Job } from "@mp4t/cont
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { createPublisher, ensureTopology, newId } from "../packages/platform/src/index.ts";
 import { createNatsKvJobStore, createNatsObjectBlobStore, uploadFile } from "../packages/stores/src/index.ts";
-import { freePort, makeSilenceWav, startFakeOpenAi } from "../packages/testing/src/index.ts";
+import { makeSilenceWav, startFakeOpenAi, startNats } from "../packages/testing/src/index.ts";
 import { jetstream, jetstreamManager } from "../tests/lanes/jetstream.ts";
-import { startNatsServer, superviseService } from "../scripts/launcher.ts";
+import { superviseService } from "../scripts/launcher.ts";
 
 const REPLICAS = [1, 2, 4];
 const CONCURRENCY = 4;
@@ -57,7 +57,7 @@ async function queued(nc: NatsConnection): Promise<number> {
 }
 
 async function once(replicas: number, api: Provider, wav: string, dir: string): Promise<{ jobs: number; sec: number }> {
-  const nats = await startNatsServer({ port: await freePort(), storeDir: await mkdtemp(join(dir, "nats-")), log: () => {} });
+  const nats = await startNats({ storeDir: await mkdtemp(join(dir, "nats-")) }); // open server: the bench measures scaling, not auth
   const nc = await connect({ servers: nats.url });
   const procs: ReturnType<typeof superviseService>[] = [];
   try {

@@ -54,30 +54,42 @@ export function superviseService(name: ServiceName, env: NodeJS.ProcessEnv, log:
   };
 }
 
-/** Starts nats-server with JetStream, storing under `storeDir`; resolves once it accepts connections. */
-export async function startNatsServer(opts: { port: number; storeDir: string; log: (line: string) => void }) {
-  const proc = spawn(natsServerBin(), ["-js", "-a", "127.0.0.1", "-p", String(opts.port), "-sd", opts.storeDir], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+/**
+ * Starts nats-server from a config file (scripts/nats-secure.ts writes it: listen address, store,
+ * users and permissions, TLS); resolves once it accepts `probe`'s credentials.
+ */
+export async function startNatsServer(opts: {
+  configFile: string;
+  url: string;
+  probe: { user: string; pass: string; caFile?: string | undefined };
+  log: (line: string) => void;
+}) {
+  const proc = spawn(natsServerBin(), ["-c", opts.configFile], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   proc.stderr!.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-8000);
   });
   const { connect } = await import("@nats-io/transport-node");
+  const { parseNatsServers } = await import("@mp4t/platform");
+  const { servers, tls } = parseNatsServers(opts.url);
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`nats-server exited with ${proc.exitCode}:\n${stderr}`);
     try {
-      const nc = await connect({ servers: `127.0.0.1:${opts.port}`, reconnect: false, timeout: 500 });
+      const nc = await connect({
+        servers, reconnect: false, timeout: 500, user: opts.probe.user, pass: opts.probe.pass,
+        ...(tls ? { tls: opts.probe.caFile ? { caFile: opts.probe.caFile } : {} } : {}),
+      });
       await nc.close();
       break;
-    } catch {
+    } catch (err) {
+      if (/authorization|certificate/i.test(String((err as Error).message))) throw new Error(`nats-server refused the launcher: ${(err as Error).message}`);
       if (Date.now() > deadline) throw new Error(`nats-server did not start:\n${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
   return {
-    url: `nats://127.0.0.1:${opts.port}`,
+    url: opts.url,
     async stop() {
       if (proc.exitCode !== null) return;
       const exited = once(proc, "exit");

@@ -1,17 +1,51 @@
 /**
- * `npm run service -- <name>`: one more replica of one service against NATS_URL (default: the
- * embedded server of `npm start`). Replicas share their stage's durable consumer, so each one
- * added takes a share of the work with no coordination of its own.
+ * `npm run service -- <name>`: one more replica of one service. Replicas share their stage's
+ * durable consumers, so each one added takes a share of the work with no coordination of its own.
+ *
+ * NATS credentials, first found wins: the environment (NATS_URL, NATS_USER, NATS_PASSWORD,
+ * NATS_TLS_CA_FILE); MP4T_ENV_FILE (an env file `npm start` writes under DATA_DIR/replicas for
+ * another machine); else the embedded server of `npm start` on this machine, with this service's
+ * own password from DATA_DIR (and, for the gateway, DATA_DIR's token key).
  */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { SERVICE_NAMES } from "@mp4t/contracts";
-import { isServiceName, superviseService } from "./launcher.ts";
+import { ROOT, isServiceName, superviseService } from "./launcher.ts";
+import { natsPassword, readEnvFile, readNatsEndpoint } from "./nats-secure.ts";
+
+const fail = (msg: string, code: number): never => {
+  process.stderr.write(`[mp4totext] ${msg}\n`);
+  process.exit(code);
+};
 
 const name = process.argv[2] ?? "";
-if (!isServiceName(name)) {
-  process.stderr.write(`usage: npm run service -- <${SERVICE_NAMES.join("|")}>\n`);
-  process.exit(64);
+if (!isServiceName(name)) fail(`usage: npm run service -- <${SERVICE_NAMES.join("|")}>`, 64);
+const svcName = name as (typeof SERVICE_NAMES)[number];
+
+const env: NodeJS.ProcessEnv = { ...process.env };
+if (env.MP4T_ENV_FILE) {
+  const file = resolve(env.MP4T_ENV_FILE);
+  if (!existsSync(file)) fail(`MP4T_ENV_FILE: ${file} does not exist`, 78);
+  // Variables set in the environment win over the file's.
+  for (const [k, v] of Object.entries(readEnvFile(file, dirname(file)))) env[k] ??= v;
+} else if (!env.NATS_PASSWORD) {
+  const dataDir = resolve(ROOT, env.DATA_DIR ?? "data");
+  const endpoint = readNatsEndpoint(dataDir);
+  if (endpoint) {
+    env.NATS_URL ??= endpoint.url;
+    env.NATS_USER ??= svcName;
+    env.NATS_PASSWORD = natsPassword(dataDir, svcName);
+    if (endpoint.caFile) env.NATS_TLS_CA_FILE ??= endpoint.caFile;
+    const jwt = join(dataDir, "jwt-secret");
+    if (svcName === "gateway" && !env.JWT_SECRET && existsSync(jwt)) env.JWT_SECRET = readFileSync(jwt, "utf8").trim();
+  }
 }
-const svc = superviseService(name, process.env, (line) => process.stderr.write(`[mp4totext] ${line}\n`));
+env.NATS_USER ??= svcName;
+if (svcName === "gateway" && !env.JWT_SECRET) {
+  fail("gateway: JWT_SECRET is not set and DATA_DIR has none (start the system with npm start first, or set JWT_SECRET)", 78);
+}
+
+const svc = superviseService(svcName, env, (line) => process.stderr.write(`[mp4totext] ${line}\n`), () => process.exit(78));
 const stop = async () => {
   await svc.stop(Number(process.env.SHUTDOWN_GRACE_SEC ?? 20) * 1000 + 2000);
   process.exit(0);

@@ -1,16 +1,20 @@
 /**
  * `npm start`: the whole system on one machine. Starts nats-server with JetStream under DATA_DIR
- * (unless NATS_URL points at one), one replica of each service, waits for the gateway to be ready,
- * prints its URL; SIGTERM or Ctrl-C drains and stops everything it started.
+ * (unless NATS_URL points at one) with one NATS user per service (scripts/nats-secure.ts), one
+ * replica of each service, waits for the gateway to be ready, prints its URL; SIGTERM or Ctrl-C
+ * drains and stops everything it started.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { resolve, join } from "node:path";
-import { SERVICE_NAMES } from "@mp4t/contracts";
+import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts";
+import { maskUrlCredentials, passwordEnv } from "@mp4t/platform";
 import { ROOT, startNatsServer, superviseService } from "./launcher.ts";
+import { authDir, prepareSecureNats, replicasDir } from "./nats-secure.ts";
 
 const env = process.env;
-const log = (line: string) => process.stderr.write(`[mp4totext] ${line}\n`);
+const log = (line: string) => process.stderr.write(`[mp4totext] ${maskUrlCredentials(line)}\n`);
 const dataDir = resolve(ROOT, env.DATA_DIR ?? "data");
 const port = Number(env.PORT ?? 8080);
 mkdirSync(dataDir, { recursive: true });
@@ -22,22 +26,40 @@ function persistentSecret(file: string, bytes: number) {
   return readFileSync(path, "utf8").trim();
 }
 
-const nats = env.NATS_URL
-  ? null
-  : await startNatsServer({ port: Number(env.NATS_PORT ?? 14222), storeDir: join(dataDir, "nats"), log });
+const jwtSecret = env.JWT_SECRET ?? persistentSecret("jwt-secret", 48);
+const listen = env.NATS_LISTEN ?? "127.0.0.1";
+const secure = env.NATS_URL ? null : prepareSecureNats({
+  dataDir, port: Number(env.NATS_PORT ?? 14222), listen,
+  tls: env.NATS_TLS === "1" || env.NATS_TLS === "true" || (env.MP4T_PROFILE ?? env.NODE_ENV) === "production",
+  tlsHosts: (env.NATS_TLS_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean),
+  publicHost: env.NATS_PUBLIC_HOST ?? hostname(),
+  jwtSecret,
+});
+const nats = secure
+  ? await startNatsServer({ configFile: secure.configFile, url: secure.endpoint.url, probe: { ...secure.admin, caFile: secure.endpoint.caFile }, log })
+  : null;
 const adminEmail = env.ADMIN_EMAIL ?? "admin@mp4totext.local";
 const adminPassword = env.ADMIN_PASSWORD ?? persistentSecret("admin-password", 12);
-const serviceEnv: NodeJS.ProcessEnv = {
-  ...env,
-  NATS_URL: env.NATS_URL ?? nats!.url,
-  PORT: String(port),
-  JWT_SECRET: env.JWT_SECRET ?? persistentSecret("jwt-secret", 48),
-  ADMIN_EMAIL: adminEmail,
-  ADMIN_PASSWORD: adminPassword,
-};
+
+/** Secrets a service gets only when it is the one that needs them. */
+const PRIVATE = ["JWT_SECRET", "ADMIN_PASSWORD", "ADMIN_EMAIL", "NATS_USER", "NATS_PASSWORD", ...[...SERVICE_NAMES, "admin" as const].map(passwordEnv)];
+const shared: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !PRIVATE.includes(k)));
+
+/** Each service's environment: the shared settings, its own NATS user, and the gateway's secrets. */
+function envFor(name: ServiceName): NodeJS.ProcessEnv {
+  // An external NATS (NATS_URL): per-service passwords from NATS_<SERVICE>_PASSWORD, else NATS_PASSWORD.
+  const natsEnv = secure?.serviceEnv(name) ?? {
+    NATS_URL: env.NATS_URL!, NATS_USER: name,
+    ...((env[passwordEnv(name)] ?? env.NATS_PASSWORD) ? { NATS_PASSWORD: env[passwordEnv(name)] ?? env.NATS_PASSWORD } : {}),
+  };
+  return {
+    ...shared, ...natsEnv, PORT: String(port),
+    ...(name === "gateway" ? { JWT_SECRET: jwtSecret, ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } : {}),
+  };
+}
 
 // A service with an invalid configuration would fail the same way again: stop the whole system.
-const services = SERVICE_NAMES.map((name) => superviseService(name, serviceEnv, log, () => void stop("configuration error", 78)));
+const services = SERVICE_NAMES.map((name) => superviseService(name, envFor(name), log, () => void stop("configuration error", 78)));
 
 let stopping = false;
 async function stop(signal: string, exitCode = 0) {
@@ -59,7 +81,11 @@ for (const deadline = Date.now() + 60_000; Date.now() < deadline && !stopping; )
   if (ok) {
     log(`ready: ${url}  (API docs ${url}/docs)`);
     log(`admin login: ${adminEmail} / ${env.ADMIN_PASSWORD ? "(ADMIN_PASSWORD)" : adminPassword}`);
-    log(`NATS: ${serviceEnv.NATS_URL}  data: ${dataDir}`);
+    log(`NATS: ${secure?.endpoint.url ?? env.NATS_URL}  data: ${dataDir}`);
+    if (secure) {
+      log(`NATS users and passwords: ${authDir(dataDir)} (admin: operators' tools)`);
+      if (listen !== "127.0.0.1") log(`replicas on other machines: ${replicasDir(dataDir)} (see README "Scale a service")`);
+    }
     break;
   }
   await new Promise((r) => setTimeout(r, 250));

@@ -23,7 +23,8 @@ JAEGER_VERSION=v1.76.0
 VERSITYGW_VERSION=v1.8.0
 FERRETDB_VERSION=v1.24.2
 TEST_TOOLS=${MP4T_TEST_TOOLS:-0}
-APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us)
+# openssl: npm start makes the embedded NATS server's CA and certificate when TLS is on (scripts/nats-secure.ts).
+APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us openssl)
 [ "$TEST_TOOLS" = 1 ] && APT_PACKAGES+=(pocketsphinx-testdata sox espeak-ng chromium)
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }

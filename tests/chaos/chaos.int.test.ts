@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { JobEvent, Streams, type Job } from "@mp4t/contracts";
 import { LIBRIVOX_DIR } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login } from "../e2e/system.ts";
 import { startCluster, type Cluster } from "./cluster.ts";
@@ -28,7 +28,7 @@ beforeAll(async () => {
     // A killed worker's message comes back after ACK_WAIT_SEC; the reaper is the safety net for anything lost.
     env: { ACK_WAIT_SEC: "5", WORKER_CONCURRENCY: "2", REAPER_STALE_SEC: "60", REAPER_INTERVAL_SEC: "10" },
   });
-  nc = await connect({ servers: cluster.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  nc = await cluster.nats.connectAs("admin", { maxReconnectAttempts: -1, reconnectTimeWait: 250 });
 }, 120_000);
 afterAll(async () => {
   await nc?.close();

@@ -23,7 +23,8 @@ export type Cluster = {
  * one worker process and watch the system heal (scripts/launcher.ts restarts it with backoff).
  */
 export async function startCluster(opts: { replicas: Partial<Record<ServiceName, number>>; env?: Record<string, string> }): Promise<Cluster> {
-  const nats = await startNats();
+  // The permission table's server: every replica connects as its own service's NATS user.
+  const nats = await startNats({ auth: true });
   const port = await freePort();
   const admin = { email: "admin@chaos.test", password: "chaos-admin-password" };
   const lines: string[] = [];
@@ -38,7 +39,8 @@ export async function startCluster(opts: { replicas: Partial<Record<ServiceName,
   const replicas: Replica[] = [];
   for (const [name, count] of Object.entries(opts.replicas) as [ServiceName, number][]) {
     for (let index = 0; index < count; index++) {
-      const s = superviseService(name, env, (l) => log(`${name}#${index}: ${l}`));
+      const creds = { NATS_USER: name, NATS_PASSWORD: nats.credentials![name].pass };
+      const s = superviseService(name, { ...env, ...creds }, (l) => log(`${name}#${index}: ${l}`));
       replicas.push({ name, index, get pid() { return s.pid; }, stop: (g) => s.stop(g) });
     }
   }

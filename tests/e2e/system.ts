@@ -1,15 +1,25 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ServiceName } from "@mp4t/contracts";
+import { inboxPrefix, parseNatsServers } from "@mp4t/platform";
 import { freePort } from "@mp4t/testing";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
 export type RunningSystem = {
   url: string;
   natsUrl: string;
+  dataDir: string;
+  /** The NATS admin (operators' tools and tests: every subject) from DATA_DIR/nats-auth. */
+  natsAdmin: { user: "admin"; pass: string };
+  /** Connects to the system's NATS as admin. */
+  connectNats(): Promise<NatsConnection>;
+  /** The NATS settings of one more replica of `service`, as `npm run service` finds them. */
+  serviceEnv(service: ServiceName): Promise<Record<string, string>>;
   admin: { email: string; password: string };
   proc: ChildProcess;
   output(): string;
@@ -41,8 +51,22 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     if (Date.now() > deadline) throw new Error(`system not ready in time:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  // Where and how local processes connect (tls:// with the generated CA when TLS is on), as npm start wrote it.
+  const endpoint = JSON.parse(await readFile(join(dataDir, "nats-auth", "server.json"), "utf8")) as { url: string; caFile?: string };
+  const natsUrl = endpoint.url;
+  const password = async (user: string) => (await readFile(join(dataDir, "nats-auth", `${user}.password`), "utf8")).trim();
+  const natsAdmin = { user: "admin" as const, pass: await password("admin") };
+  const { servers, tls } = parseNatsServers(natsUrl);
   return {
-    url, natsUrl: `nats://127.0.0.1:${natsPort}`, admin, proc, output: () => out,
+    url, natsUrl, dataDir, natsAdmin, admin, proc, output: () => out,
+    connectNats: () => connect({
+      servers, user: natsAdmin.user, pass: natsAdmin.pass, inboxPrefix: inboxPrefix("admin"),
+      ...(tls ? { tls: endpoint.caFile ? { caFile: endpoint.caFile } : {} } : {}),
+    }),
+    serviceEnv: async (service) => ({
+      NATS_URL: natsUrl, NATS_USER: service, NATS_PASSWORD: await password(service),
+      ...(endpoint.caFile ? { NATS_TLS_CA_FILE: endpoint.caFile } : {}),
+    }),
     async stop() {
       if (proc.exitCode === null) {
         const exited = once(proc, "exit");

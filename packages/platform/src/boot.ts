@@ -2,16 +2,30 @@ import type { ServiceName } from "@mp4t/contracts";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { z } from "zod";
 import { ConfigError, loadConfig } from "./config.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import { createLogger, maskUrlCredentials, type Logger } from "./logger.ts";
 import { initMetrics, startMetricsServer } from "./metrics.ts";
-import { connectNats } from "./nats.ts";
+import { connectNats, NatsAuthError, NatsTlsError } from "./nats.ts";
+import { streamsNeeded } from "./nats-permissions.ts";
+import { awaitStreams } from "./nats-permissions.topology.ts";
+import { isProductionProfile, natsSecurityProblems } from "./nats-permissions.security.ts";
 import { onShutdown } from "./runtime.ts";
 import { startTelemetry, type TelemetryConfig } from "./telemetry.ts";
 
 type BaseConfig = TelemetryConfig & {
-  NATS_URL: string; LOG_LEVEL: string; LOG_PRETTY?: boolean | undefined; SHUTDOWN_GRACE_SEC: number;
+  NODE_ENV?: string | undefined; MP4T_PROFILE?: string | undefined;
+  NATS_URL: string; NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined;
+  NATS_TLS_CA_FILE?: string | undefined; NATS_TLS_CERT_FILE?: string | undefined; NATS_TLS_KEY_FILE?: string | undefined;
+  LOG_LEVEL: string; LOG_PRETTY?: boolean | undefined; SHUTDOWN_GRACE_SEC: number;
   METRICS_PORT?: number | undefined; METRICS_HOST: string;
 };
+
+/** EX_CONFIG: the supervisor does not restart a service that would fail the same way again. */
+const EX_CONFIG = 78;
+
+function configFailure(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(EX_CONFIG);
+}
 
 /**
  * The whole of a service's main.ts: config once (fail fast, every problem listed), logger,
@@ -26,22 +40,39 @@ export async function bootService<S extends z.ZodType<BaseConfig>>(
   try {
     config = loadConfig(service, schema);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
+    if (err instanceof ConfigError) configFailure(err.message);
     throw err;
+  }
+  if (isProductionProfile(config)) {
+    const problems = natsSecurityProblems(config);
+    if (problems.length) configFailure(new ConfigError(`${service} (production profile)`, problems).message);
   }
   // Tracing first: everything after it (connections, handlers) runs with a tracer provider.
   const telemetry = startTelemetry(service, config);
   initMetrics(service);
   const logger = createLogger(service, { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const natsUser = config.NATS_USER ?? service;
   try {
     if (config.METRICS_PORT !== undefined) {
       const metrics = await startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
       logger.info({ port: metrics.port }, "metrics on /metrics");
     }
-    const nc = await connectNats({ servers: config.NATS_URL, name: service, logger });
+    const tls = config.NATS_TLS_CA_FILE || config.NATS_TLS_CERT_FILE
+      ? { caFile: config.NATS_TLS_CA_FILE, certFile: config.NATS_TLS_CERT_FILE, keyFile: config.NATS_TLS_KEY_FILE }
+      : undefined;
+    const nc = await connectNats({ servers: config.NATS_URL, name: service, logger, user: natsUser, password: config.NATS_PASSWORD, tls });
+    // Credentials revoked or changed while running: exit, and the restart fails fast with the reason.
+    void nc.closed().then((err) => {
+      if (err) {
+        logger.fatal({ err: String((err as Error).message) }, "NATS connection closed for good");
+        process.exit(1);
+      }
+    });
+    if (service !== "gateway" && config.NATS_PASSWORD) {
+      // A worker's user may not create streams or buckets: wait for the gateway's (or npm start's).
+      const stores = config as { JOB_STORE?: string; BLOB_STORE?: string };
+      await awaitStreams(nc, streamsNeeded(service, { kv: stores.JOB_STORE === "nats", obj: stores.BLOB_STORE === "nats" }), logger);
+    }
     const running = await start({ config, logger, nc });
     onShutdown(logger, async () => {
       await running.stop(config.SHUTDOWN_GRACE_SEC * 1000);
@@ -50,12 +81,12 @@ export async function bootService<S extends z.ZodType<BaseConfig>>(
     });
     // Logged once SIGTERM is handled: a supervisor that reads "started" and stops the service at
     // once gets a clean drain, not Node's default exit on a signal nobody listens for yet.
-    logger.info({ nats: config.NATS_URL }, `${service} started`);
+    logger.info({ nats: maskUrlCredentials(config.NATS_URL), natsUser }, `${service} started`);
   } catch (err) {
+    if (err instanceof NatsAuthError || err instanceof NatsTlsError) configFailure(`${service}: ${err.message}`);
     if (err instanceof ConfigError) {
       // e.g. worker settings the production profile refuses: restarting would not help.
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
+      configFailure(err.message);
     }
     logger.fatal({ err }, `${service} failed to start`);
     process.exit(1);

@@ -27,8 +27,21 @@ const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" |
 /** Variables every service shares; services extend this with their own. */
 export const baseEnv = {
   NODE_ENV: z.enum(["development", "test", "staging", "production"]).default("development"),
+  /** Deployment profile; unset: NODE_ENV's. `production` refuses unsafe settings (e.g. NATS without auth or TLS). */
+  MP4T_PROFILE: z.enum(PROFILE_NAMES).optional(),
   /** NATS servers, comma separated. The default is the embedded server `npm start` runs. */
   NATS_URL: z.string().min(1).default("nats://127.0.0.1:14222"),
+  /**
+   * This service's NATS user (default: the service's name; see nats-permissions.ts for what each
+   * may do) and its password. `npm start` generates both under DATA_DIR; production requires them.
+   */
+  NATS_USER: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
+  /** CA that signed the NATS server's certificate; set: TLS required (as with a `tls://` NATS_URL). */
+  NATS_TLS_CA_FILE: z.string().min(1).optional(),
+  /** Client certificate and key, for servers that verify clients. */
+  NATS_TLS_CERT_FILE: z.string().min(1).optional(),
+  NATS_TLS_KEY_FILE: z.string().min(1).optional(),
   /**
    * Copies JetStream keeps of every stream, durable consumer and KV / Object Store bucket: 1 on a
    * single server, 3 on a three-node cluster (survives the loss of any one node). At most the

@@ -9,7 +9,8 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { RuntimeSettings } from "./config.ts";
 import type { AppError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
-import { ensureTopology } from "./topology.ts";
+import { prepareWorkerTopology } from "./nats-permissions.topology.ts";
+import { streamsNeeded } from "./nats-permissions.ts";
 import { createWorker, type Handler, type Worker, type WorkerInstrumentation, type WorkerStats } from "./worker.ts";
 import type { Command } from "@mp4t/contracts";
 
@@ -82,8 +83,9 @@ export async function startServiceRuntime(opts: {
   opts.logger.info({ profile: settings.profile, lanes: [...new Set(stages.map((s) => STAGE_LANES[s]))].map((l) => ({ lane: l, ...settings.lanes[l] })) }, "worker profile");
   for (const w of settings.warnings) opts.logger.warn({ profile: settings.profile }, `worker settings: ${w}`);
   const onRecycle = opts.onRecycle ?? (() => process.kill(process.pid, "SIGTERM"));
+  // Workers do not own the topology (nats-permissions.ts): the gateway creates and updates it.
+  await prepareWorkerTopology(opts.nc, streamsNeeded(opts.service, { kv: false, obj: false }), { replicas: settings.streamReplicas }, opts.logger);
   const jsm = await jetstreamManager(opts.nc);
-  await ensureTopology(jsm, { replicas: settings.streamReplicas });
   const js = jetstream(opts.nc);
   const workers = stages.map((stage) =>
     createWorker({

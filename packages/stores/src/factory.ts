@@ -65,8 +65,11 @@ function missingSettings(cfg: StoresConfig): string[] {
   return missing;
 }
 
-/** Opens the configured stores; a store that cannot start closes the one already opened. */
-export async function createStores(nc: NatsConnection, cfg: StoresConfig): Promise<Stores> {
+/**
+ * Opens the configured stores; a store that cannot start closes the one already opened.
+ * `users: false`: a worker's store, without the users bucket (its NATS user may not open it).
+ */
+export async function createStores(nc: NatsConnection, cfg: StoresConfig, opts: { users?: boolean } = {}): Promise<Stores> {
   const missing = missingSettings(cfg);
   if (missing.length) throw new ConfigError("stores", missing);
   const unsafe = selectProfile(cfg) === "production" ? storesSecurityProblems(cfg) : [];
@@ -76,7 +79,7 @@ export async function createStores(nc: NatsConnection, cfg: StoresConfig): Promi
       url: cfg.MONGODB_URL!, ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}),
       ...(cfg.MONGODB_TIMEOUT_MS ? { timeoutMs: cfg.MONGODB_TIMEOUT_MS } : {}),
     })
-    : await createNatsKvJobStore(nc, { replicas: cfg.JETSTREAM_REPLICAS });
+    : await createNatsKvJobStore(nc, { replicas: cfg.JETSTREAM_REPLICAS, ...(opts.users === false ? { users: false } : {}) });
   let blobs: BlobStore;
   try {
     blobs = cfg.BLOB_STORE === "s3"

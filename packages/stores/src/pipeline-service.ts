@@ -39,7 +39,7 @@ export async function startPipelineService(opts: {
   handlers: (deps: PipelineDeps) => HandlerTable;
   extraStats?: () => Record<string, unknown>;
 }): Promise<ServiceRuntime & { deps: PipelineDeps }> {
-  const stores = await createStores(opts.nc, opts.config);
+  const stores = await createStores(opts.nc, opts.config, { users: false }); // workers never read users
   const publisher = createPublisher(jetstream(opts.nc), { service: opts.service });
   const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });
   const deps: PipelineDeps = { nc: opts.nc, jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, logger: opts.logger };

@@ -1,5 +1,5 @@
 export { startNats, startNatsCluster, freePort, pollUntil } from "./nats-server.ts";
-export type { NatsServer, NatsCluster, NatsClusterNode } from "./nats-server.ts";
+export type { NatsServer, NatsCluster, NatsClusterNode, NatsCredentials } from "./nats-server.ts";
 export { silentLogger } from "./logger.ts";
 export { wordErrorRate, normaliseWords } from "./wer.ts";
 export {

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { natsServerBin } from "@mp4t/platform";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { NATS_USERS, inboxPrefix, natsPasswordHash, natsServerBin, renderNatsServerConfig, type NatsUser } from "@mp4t/platform";
+import { connect, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -18,8 +19,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export type NatsCredentials = { user: NatsUser; pass: string };
+
 export type NatsServer = {
   url: string;
+  /** With `auth`: every NATS user's credentials, as the services would get them. */
+  credentials?: Record<NatsUser, NatsCredentials>;
+  /** Connects as one NATS user (with its own inbox prefix); without `auth`, unauthenticated. */
+  connectAs(user: NatsUser, opts?: Partial<ConnectionOptions>): Promise<NatsConnection>;
   port: number;
   storeDir: string;
   /** Stops the server, keeping its JetStream data. */
@@ -30,12 +37,12 @@ export type NatsServer = {
   [Symbol.asyncDispose](): Promise<void>;
 };
 
-async function waitForPort(port: number, proc: ChildProcess, stderr: () => string) {
+async function waitForPort(port: number, proc: ChildProcess, stderr: () => string, auth?: NatsCredentials) {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`nats-server exited (${proc.exitCode}): ${stderr()}`);
     try {
-      const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false, timeout: 500 });
+      const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false, timeout: 500, ...(auth ? { user: auth.user, pass: auth.pass } : {}) });
       await nc.close();
       return;
     } catch {
@@ -45,19 +52,39 @@ async function waitForPort(port: number, proc: ChildProcess, stderr: () => strin
   throw new Error(`nats-server did not listen on ${port}: ${stderr()}`);
 }
 
-/** Starts a real nats-server with JetStream on a free port and a private store directory. */
-export async function startNats(opts: { port?: number; storeDir?: string } = {}): Promise<NatsServer> {
+/**
+ * The permission table's server config (packages/platform nats-permissions.ts) with fresh random
+ * passwords, as `npm start` writes it (bcrypt at a low cost: tests connect often).
+ */
+async function writeAuthConfig(port: number, storeDir: string) {
+  const credentials = Object.fromEntries(NATS_USERS.map((u) => [u, { user: u, pass: randomBytes(18).toString("base64url") }])) as Record<NatsUser, NatsCredentials>;
+  const configFile = join(storeDir, "nats-auth.conf");
+  await writeFile(configFile, renderNatsServerConfig({
+    listen: `127.0.0.1:${port}`, storeDir,
+    passwords: Object.fromEntries(NATS_USERS.map((u) => [u, { bcrypt: natsPasswordHash(credentials[u].pass, 4) }])) as Record<NatsUser, { bcrypt: string }>,
+  }), { mode: 0o600 });
+  return { credentials, configFile };
+}
+
+/**
+ * Starts a real nats-server with JetStream on a free port and a private store directory. With
+ * `auth`, it runs the generated least-privilege config (one user per service plus admin);
+ * `connect()` is then the admin's. Without, it is open (component tests that do not concern auth).
+ */
+export async function startNats(opts: { port?: number; storeDir?: string; auth?: boolean } = {}): Promise<NatsServer> {
   const port = opts.port ?? (await freePort());
   const storeDir = opts.storeDir ?? (await mkdtemp(join(tmpdir(), "mp4t-nats-")));
   const bin = natsServerBin();
   let proc: ChildProcess | undefined;
   let log = "";
+  const auth = opts.auth ? await writeAuthConfig(port, storeDir) : undefined;
+  const args = auth ? ["-c", auth.configFile] : ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir];
 
   const start = async () => {
     log = "";
-    proc = spawn(bin, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], { stdio: ["ignore", "ignore", "pipe"] });
+    proc = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
     proc.stderr!.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-    await waitForPort(port, proc, () => log);
+    await waitForPort(port, proc, () => log, auth?.credentials.admin);
   };
   const stop = async () => {
     const p = proc;
@@ -69,9 +96,14 @@ export async function startNats(opts: { port?: number; storeDir?: string } = {})
   };
   await start();
   const url = `nats://127.0.0.1:${port}`;
+  const connectAs = (user: NatsUser, extra: Partial<ConnectionOptions> = {}) => connect({
+    servers: url, inboxPrefix: inboxPrefix(user),
+    ...(auth ? { user, pass: auth.credentials[user].pass } : {}), ...extra,
+  });
   return {
-    url, port, storeDir, stop, start,
-    connect: () => connect({ servers: url }),
+    url, port, storeDir, stop, start, connectAs,
+    ...(auth ? { credentials: auth.credentials } : {}),
+    connect: () => (auth ? connectAs("admin") : connect({ servers: url })),
     async [Symbol.asyncDispose]() {
       await stop();
       if (!opts.storeDir) await rm(storeDir, { recursive: true, force: true });

@@ -12,12 +12,21 @@ const emailKey = (email: string) => `email.${createHash("sha256").update(email.t
 const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
 
 /** Job store on NATS KV: the embedded default, nothing to run but nats-server. */
-export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number } = {}): Promise<JobStore> {
+export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number; users?: boolean } = {}): Promise<JobStore> {
   const kvm = new Kvm(nc);
   const prefix = opts.prefix ?? "mp4t";
-  const users: KV = await kvm.create(`${prefix}-users`, { history: 1, replicas: opts.replicas ?? 1 });
   const jobs: KV = await kvm.create(`${prefix}-jobs`, { history: 1, replicas: opts.replicas ?? 1 });
-  for (const b of ["users", "jobs"]) await ensureBucketStream(nc, `KV_${prefix}-${b}`, opts.replicas);
+  await ensureBucketStream(nc, `KV_${prefix}-jobs`, opts.replicas);
+  // `users: false` (workers): never opened, as their NATS users may not touch it; only the gateway reads users.
+  let usersKv: KV | undefined;
+  if (opts.users !== false) {
+    usersKv = await kvm.create(`${prefix}-users`, { history: 1, replicas: opts.replicas ?? 1 });
+    await ensureBucketStream(nc, `KV_${prefix}-users`, opts.replicas);
+  }
+  const users = async () => {
+    if (!usersKv) throw new AppError("INTERNAL", "this job store was opened without the users bucket");
+    return usersKv;
+  };
 
   const readJob = async (key: string) => {
     const e = await jobs.get(key);
@@ -33,27 +42,29 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
   return {
     async createUser(user) {
       const parsed = User.parse(user);
+      const kv = await users();
       try {
-        await users.create(emailKey(parsed.email), enc(parsed));
+        await kv.create(emailKey(parsed.email), enc(parsed));
       } catch (err) {
         throw new AppError("EMAIL_TAKEN", undefined, { cause: err });
       }
     },
     async getUserByEmail(email) {
-      const e = await users.get(emailKey(email));
+      const e = await (await users()).get(emailKey(email));
       return e && e.operation === "PUT" ? User.parse(e.json()) : null;
     },
     async updateUser(email, mutate) {
       const key = emailKey(email);
+      const kv = await users();
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        const e = await users.get(key);
+        const e = await kv.get(key);
         if (!e || e.operation !== "PUT") return null;
         const current = User.parse(e.json());
         const next = mutate(structuredClone(current));
         if (!next) return current;
         const parsed = User.parse({ ...next, id: current.id, email: current.email });
         try {
-          await users.update(key, enc(parsed), e.revision);
+          await kv.update(key, enc(parsed), e.revision);
           return parsed;
         } catch (err) {
           if (!String((err as Error).message).includes("wrong last sequence")) throw err;
@@ -63,9 +74,10 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
     },
     async deleteUser(email) {
       const key = emailKey(email);
-      const e = await users.get(key);
+      const kv = await users();
+      const e = await kv.get(key);
       if (!e || e.operation !== "PUT") return false;
-      await users.purge(key);
+      await kv.purge(key);
       return true;
     },
     async createJob(job) {

@@ -1,0 +1,166 @@
+/**
+ * NATS least privilege: one NATS user per service plus `admin`, each allowed only the subjects its
+ * code uses. Derived from contracts (lanes, stages, fair durables), the stores' buckets and the
+ * JetStream API subjects nats.js v3 sends (see docs/architecture.md "Security: NATS").
+ *
+ * Who creates streams: the gateway (and `npm start` as admin, before any service) runs
+ * ensureTopology and creates the KV / Object Store buckets. Workers may only read stream info and
+ * make, read and pull their own stage's durables; a worker that starts first waits for the streams.
+ */
+import {
+  FAIR_BUCKETS, JOB_CLASSES, LANES, SERVICE_NAMES, STAGE_LANES, STAGE_SERVICES, STAGES, Streams,
+  discoveryName, durableName, fairDurableName, type ServiceName, type Stage,
+} from "@mp4t/contracts";
+
+export const NATS_USERS = [...SERVICE_NAMES, "admin"] as const;
+export type NatsUser = (typeof NATS_USERS)[number];
+
+/** The buckets of the NATS stores (packages/stores): bucket name -> its stream. */
+export const NATS_BUCKETS = {
+  users: { bucket: "mp4t-users", stream: "KV_mp4t-users", kind: "kv" },
+  jobs: { bucket: "mp4t-jobs", stream: "KV_mp4t-jobs", kind: "kv" },
+  blobs: { bucket: "mp4t-blobs", stream: "OBJ_mp4t-blobs", kind: "obj" },
+} as const;
+type BucketKey = keyof typeof NATS_BUCKETS;
+
+export type NatsPermissions = {
+  publish: { allow: string[] };
+  subscribe: { allow: string[] };
+  /** May answer requests it received (service discovery pings and stats). */
+  allow_responses: boolean;
+};
+
+/** The connection's inbox prefix: each user subscribes to its own inboxes only. */
+export const inboxPrefix = (user: string) => `_INBOX_${user}`;
+
+const API = "$JS.API";
+const ROOT = "mp4t.v1";
+
+/** What every JetStream client needs: the account check `jetstreamManager()` makes. */
+const jsBase = [`${API}.INFO`];
+
+/** Data-plane access to one KV or Object Store bucket; no create, update or delete of its stream. */
+function bucketAccess(key: BucketKey): string[] {
+  const { bucket, stream, kind } = NATS_BUCKETS[key];
+  return [
+    kind === "kv" ? `$KV.${bucket}.>` : `$O.${bucket}.>`,
+    `${API}.STREAM.INFO.${stream}`,
+    `${API}.STREAM.MSG.GET.${stream}`,
+    `${API}.DIRECT.GET.${stream}`, // batched direct gets (body names the subject)
+    `${API}.DIRECT.GET.${stream}.>`, // last-by-subject direct gets
+    // Key listings, watches and Object Store listings are ephemeral ordered consumers.
+    `${API}.CONSUMER.CREATE.${stream}.>`,
+    `${API}.CONSUMER.INFO.${stream}.>`,
+    `${API}.CONSUMER.DELETE.${stream}.>`,
+    `$JS.FC.${stream}.>`,
+    ...(kind === "obj" ? [`${API}.STREAM.PURGE.${stream}`] : []), // replacing or deleting an object purges its chunks
+  ];
+}
+
+/** The durables a worker's replicas share for one stage, and the stage-wide one they delete at start. */
+function stageConsumerAccess(stage: Stage): string[] {
+  const stream = Streams.lane(STAGE_LANES[stage]);
+  const durables = JOB_CLASSES.flatMap((cls) => Array.from({ length: FAIR_BUCKETS }, (_, b) => fairDurableName(stage, cls, b)));
+  return [
+    `${API}.STREAM.INFO.${stream}`,
+    `${API}.STREAM.MSG.GET.${stream}`, // oldest waiting message (metrics)
+    `${API}.CONSUMER.LIST.${stream}`, // backlog of the stage's consumers
+    `${API}.CONSUMER.DELETE.${stream}.${durableName(stage)}`,
+    ...durables.flatMap((d) => [
+      // nats.js sends filter_subjects (an array) to the durable API, a lone filter to the newer one.
+      `${API}.CONSUMER.DURABLE.CREATE.${stream}.${d}`,
+      `${API}.CONSUMER.CREATE.${stream}.${d}`,
+      `${API}.CONSUMER.CREATE.${stream}.${d}.>`,
+      `${API}.CONSUMER.INFO.${stream}.${d}`,
+      `${API}.CONSUMER.MSG.NEXT.${stream}.${d}`,
+      `$JS.ACK.${stream}.${d}.>`,
+    ]),
+  ];
+}
+
+/** Publishing work of a stage (any class, any fairness bucket). */
+const stageWork = (stage: Stage) => `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.>`;
+
+/** NATS micro discovery: answers pings, info and stats for its own service name, and its status endpoint. */
+function discovery(service: ServiceName): string[] {
+  const name = discoveryName(service);
+  return ["$SRV.PING", "$SRV.INFO", "$SRV.STATS", `$SRV.*.${name}`, `$SRV.*.${name}.*`, `${ROOT}.svc.${service}.>`];
+}
+
+/** The stages each worker publishes work for, beyond its own (the next stage, cleanup on failure). */
+const PUBLISHES: Record<Exclude<ServiceName, "gateway">, Stage[]> = {
+  ingest: ["transcribe", "cleanup"],
+  transcriber: ["diarize", "cleanup"],
+  diarizer: ["enhance", "cleanup"],
+  enhancer: ["cleanup"],
+  // The reaper resumes stalled jobs at ingest (for transcribe), diarize or enhance.
+  janitor: ["ingest", "diarize", "enhance", "cleanup"],
+};
+
+function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermissions {
+  const stages = STAGES.filter((s) => STAGE_SERVICES[s] === service);
+  // The janitor's reaper reads how much work waits on every stage it may resume.
+  const infoOnly = [
+    ...(service === "janitor" ? LANES.map((l) => `${API}.STREAM.INFO.${Streams.lane(l)}`) : []),
+    `${API}.STREAM.INFO.${Streams.events}`, `${API}.STREAM.INFO.${Streams.deadLetters}`,
+  ];
+  return {
+    publish: {
+      allow: unique([
+        ...jsBase,
+        ...stages.flatMap(stageConsumerAccess),
+        ...infoOnly,
+        ...PUBLISHES[service].map(stageWork),
+        `${ROOT}.events.>`,
+        ...stages.map((s) => `${ROOT}.dlq.${s}`),
+        ...bucketAccess("jobs"),
+        ...bucketAccess("blobs"),
+      ]),
+    },
+    subscribe: { allow: [`${inboxPrefix(service)}.>`, `${ROOT}.events.>`, ...discovery(service)] },
+    allow_responses: true,
+  };
+}
+
+/**
+ * The gateway is the control plane: it creates and updates every stream and bucket, publishes
+ * ingest and cleanup work, re-drives dead letters to any stage, pauses lanes, reads events, and
+ * is the only service that touches the users bucket (or any bucket but jobs and blobs).
+ */
+function gatewayPermissions(): NatsPermissions {
+  return {
+    publish: {
+      allow: [
+        `${API}.>`, `$JS.ACK.${Streams.events}.>`, "$JS.FC.>",
+        `${ROOT}.work.>`, `${ROOT}.events.>`, `${ROOT}.dlq.>`,
+        // Every bucket: the gateway already holds the whole JetStream API, and a new bucket of its
+        // own (e.g. sessions) then needs no new line here.
+        "$KV.>", "$O.>",
+        "$SRV.>", `${ROOT}.svc.>`,
+      ],
+    },
+    subscribe: { allow: [`${inboxPrefix("gateway")}.>`, `${ROOT}.events.>`, ...discovery("gateway")] },
+    allow_responses: true,
+  };
+}
+
+/** Each user's permissions; `admin` has none listed: it may do anything (operators, tests). */
+export function natsPermissions(user: NatsUser): NatsPermissions | null {
+  if (user === "admin") return null;
+  if (user === "gateway") return gatewayPermissions();
+  return workerPermissions(user);
+}
+
+/** The streams a service uses but must not create: a worker waits for them at start. */
+export function streamsNeeded(service: ServiceName, stores: { kv: boolean; obj: boolean }): string[] {
+  const lanes = [...new Set(STAGES.filter((s) => STAGE_SERVICES[s] === service).map((s) => Streams.lane(STAGE_LANES[s])))];
+  return [
+    ...lanes, Streams.events, Streams.deadLetters,
+    ...(stores.kv ? [NATS_BUCKETS.jobs.stream] : []),
+    ...(stores.obj ? [NATS_BUCKETS.blobs.stream] : []),
+  ];
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,133 @@
+import { Streams, Subjects, type User } from "@mp4t/contracts";
+import { NATS_USERS, ensureFairConsumers, ensureTopology, inboxPrefix, type NatsUser } from "@mp4t/platform";
+import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
+import { startNats, type NatsServer } from "@mp4t/testing";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * Issue 17, NATS: the server runs the permission table `npm start` and deploy/nats/*.conf use
+ * (packages/platform nats-permissions.ts), and each service's credentials are tried outside
+ * their permissions. Real nats-server; every refusal is the server's.
+ */
+const PERMISSION = /permissions violation/i;
+
+const user: User = {
+  id: "u-victim", email: "victim@sec.test", role: "user", passwordHash: "scrypt$x$y", createdAt: new Date().toISOString(),
+} as User;
+
+describe("NATS least privilege (generated server config)", () => {
+  let nats: NatsServer;
+  const conns: NatsConnection[] = [];
+  const as = async (u: NatsUser) => {
+    const nc = await nats.connectAs(u, { reconnect: false });
+    conns.push(nc);
+    return nc;
+  };
+
+  beforeAll(async () => {
+    nats = await startNats({ auth: true });
+    // The gateway owns the topology and the buckets, as it does at start.
+    const gw = await as("gateway");
+    await ensureTopology(await jetstreamManager(gw));
+    const store = await createNatsKvJobStore(gw);
+    await store.createUser(user);
+    await createNatsObjectBlobStore(gw);
+  });
+  afterAll(async () => {
+    await Promise.all(conns.map((c) => c.close().catch(() => undefined)));
+    await nats?.[Symbol.asyncDispose]();
+  });
+
+  it("refuses a connection without credentials", async () => {
+    await expect(connect({ servers: nats.url, reconnect: false })).rejects.toThrow(/authorization/i);
+  });
+
+  it("refuses a wrong password, for every user", async () => {
+    for (const u of NATS_USERS) {
+      await expect(connect({ servers: nats.url, reconnect: false, user: u, pass: "not-the-password" })).rejects.toThrow(/authorization/i);
+    }
+  });
+
+  it("gateway credentials read and write the users bucket", async () => {
+    const store = await createNatsKvJobStore(await as("gateway"));
+    expect((await store.getUserByEmail(user.email))?.id).toBe(user.id);
+    await store.createUser({ ...user, id: "u-second", email: "second@sec.test" });
+    expect((await store.getUserByEmail("second@sec.test"))?.id).toBe("u-second");
+  });
+
+  it("no worker can read or write the users bucket", async () => {
+    for (const u of ["ingest", "transcriber", "diarizer", "enhancer", "janitor"] as const) {
+      const nc = await as(u);
+      const jsm = await jetstreamManager(nc);
+      await expect(jsm.streams.info("KV_mp4t-users"), u).rejects.toThrow(PERMISSION);
+      await expect(jsm.direct.getMessage("KV_mp4t-users", { last_by_subj: "$KV.mp4t-users.>" }), u).rejects.toThrow(PERMISSION);
+      await expect(jsm.streams.getMessage("KV_mp4t-users", { last_by_subj: "$KV.mp4t-users.>" }), u).rejects.toThrow(PERMISSION);
+      await expect(jetstream(nc).publish("$KV.mp4t-users.email.attacker", JSON.stringify({ ...user, role: "admin" })), u).rejects.toThrow(PERMISSION);
+      await expect(createNatsKvJobStore(nc), u).rejects.toThrow(PERMISSION);
+      // A worker's job store (as pipeline services open it) works without the users bucket.
+      const store = await createNatsKvJobStore(nc, { users: false });
+      expect(await store.getJob({ userId: "u1", jobId: "none" }), u).toBeNull();
+      await expect(store.getUserByEmail(user.email), u).rejects.toThrow(/without the users bucket/);
+    }
+  });
+
+  it("the transcriber cannot publish to another lane or stage, but can to the next stage", async () => {
+    const js = jetstream(await as("transcriber"));
+    const body = JSON.stringify({ v: 1, jobId: "j1", userId: "u1" });
+    for (const subject of [Subjects.work("ingest", "interactive", "u1"), Subjects.work("enhance", "interactive", "u1"), "mp4t.v1.work.high.transcribe.b0.interactive"]) {
+      await expect(js.publish(subject, body), subject).rejects.toThrow(PERMISSION);
+    }
+    await expect(js.publish(Subjects.deadLetter("ingest"), body)).rejects.toThrow(PERMISSION);
+    const ack = await js.publish(Subjects.work("diarize", "interactive", "u1"), body);
+    expect(ack.stream).toBe(Streams.lane("high"));
+  });
+
+  it("the transcriber cannot read another user's inbox or the shared one", async () => {
+    const nc = await as("transcriber");
+    for (const subject of [`${inboxPrefix("gateway")}.>`, "_INBOX.>", ">", Subjects.work("ingest", "interactive")]) {
+      const sub = nc.subscribe(subject);
+      await nc.flush();
+      const closed = await Promise.race([sub.closed, new Promise((r) => setTimeout(() => r("still open"), 2000))]);
+      expect(String(closed), subject).toMatch(PERMISSION);
+    }
+  });
+
+  it("a worker cannot create, change or delete streams, nor take another stage's consumers", async () => {
+    const nc = await as("transcriber");
+    const jsm = await jetstreamManager(nc);
+    await expect(jsm.streams.add({ name: "EVIL", subjects: ["evil.>"] })).rejects.toThrow(PERMISSION);
+    await expect(jsm.streams.delete(Streams.lane("high"))).rejects.toThrow(PERMISSION);
+    await expect(jsm.streams.purge(Streams.events)).rejects.toThrow(PERMISSION);
+    await expect(jsm.consumers.add(Streams.lane("high"), { durable_name: "diarizer-diarize-interactive-b0", filter_subject: Subjects.stageFilter("diarize") }))
+      .rejects.toThrow(PERMISSION);
+    await expect(jsm.consumers.add(Streams.lane("critical"), { durable_name: "ingest-ingest-interactive-b0", filter_subject: Subjects.stageFilter("ingest") }))
+      .rejects.toThrow(PERMISSION);
+  });
+
+  it("each worker makes and pulls its own stage's durables", async () => {
+    for (const [u, stage] of [["ingest", "ingest"], ["transcriber", "transcribe"], ["diarizer", "diarize"], ["enhancer", "enhance"], ["janitor", "cleanup"]] as const) {
+      const nc = await as(u);
+      const made = await ensureFairConsumers(await jetstreamManager(nc), stage, { ackWaitMs: 30_000 });
+      expect(made.consumers.length, u).toBeGreaterThan(0);
+      const c = await jetstream(nc).consumers.get(made.stream, made.consumers[1]!.name);
+      expect(await c.next({ expires: 1000 }), u).toBeNull(); // nothing queued for that bucket: an empty pull, not a refusal
+    }
+  });
+
+  it("after a nats-server restart a worker reconnects with its credentials and finds the gateway's streams", async () => {
+    const nc = await nats.connectAs("transcriber", { maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+    conns.push(nc);
+    const reconnected = (async () => {
+      for await (const st of nc.status()) if (st.type === "reconnect") return;
+    })();
+    await nats.stop();
+    await nats.start();
+    await reconnected;
+    const made = await ensureFairConsumers(await jetstreamManager(nc), "transcribe", { ackWaitMs: 30_000 });
+    const c = await jetstream(nc).consumers.get(made.stream, made.consumers[2]!.name);
+    expect(await c.next({ expires: 1000 })).toBeNull();
+    await expect(jetstream(nc).publish(Subjects.work("ingest", "batch", "u1"), "{}")).rejects.toThrow(PERMISSION);
+  });
+});
