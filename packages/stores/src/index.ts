@@ -12,3 +12,7 @@ export type { S3BlobStoreOptions } from "./adapters/s3-blob-store.adapter.ts";
 export type { Stores } from "./factory.ts";
 export { startPipelineService } from "./pipeline-service.ts";
 export type { PipelineDeps } from "./pipeline-service.ts";
+export type { SearchIndex, IndexedTranscript, IndexedSegment, SearchHit, SearchRequest, SearchPage } from "./search/search-index.ts";
+export { createSqliteSearchIndex } from "./search/sqlite-search-index.adapter.ts";
+export { parseQuery, tokenize, stem, makeSnippet, matchPositions, MAX_QUERY_LENGTH } from "./search/query.ts";
+export type { Clause } from "./search/query.ts";

@@ -12,3 +12,5 @@ export type { Cue, CueOptions } from "./cues.ts";
 export { formatTimestampMs, formatClock, parseTimestampMs } from "./timecode.ts";
 export { parseSrt, parseVtt } from "./cue-parser.ts";
 export type { ParsedCue } from "./cue-parser.ts";
+export { renameSpeakers, applySegmentEdits, realignWords, checkSpeakerName, labelsSpeakers, TranscriptEditError } from "./edit.ts";
+export type { SegmentEdit } from "./edit.ts";
