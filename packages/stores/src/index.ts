@@ -16,3 +16,4 @@ export type { SearchIndex, IndexedTranscript, IndexedSegment, SearchHit, SearchR
 export { createSqliteSearchIndex } from "./search/sqlite-search-index.adapter.ts";
 export { parseQuery, tokenize, stem, makeSnippet, matchPositions, MAX_QUERY_LENGTH } from "./search/query.ts";
 export type { Clause } from "./search/query.ts";
+export { createMongoSearchIndex } from "./search/mongo-search-index.adapter.ts";

@@ -71,9 +71,14 @@ export function decodeCursor(cursor: string | undefined): number {
   return offset;
 }
 
-/** Whether a token of the text meets a clause, comparing stems as the index does. */
-function tokenMatches(clause: Clause, token: string, tokenStem: string, i = 0): boolean {
-  return clause.kind === "prefix" ? token.startsWith(clause.tokens[0]!) : tokenStem === stem(clause.tokens[i]!);
+/** Where a clause occurs in a text's stems (start positions); stems as the index compares them, prefixes included. */
+export function occurrences(stems: string[], c: Clause): number[] {
+  const want = c.kind === "prefix" ? c.tokens : c.tokens.map(stem);
+  const at: number[] = [];
+  for (let i = 0; i + want.length <= stems.length; i++) {
+    if (want.every((w, k) => (c.kind === "prefix" ? stems[i + k]!.startsWith(w) : stems[i + k] === w))) at.push(i);
+  }
+  return at;
 }
 
 /** Positions (token indexes) in `tokens` where each clause matches; a phrase covers consecutive tokens. */
@@ -82,14 +87,9 @@ export function matchPositions(tokens: string[], clauses: Clause[]): { all: bool
   const positions = new Set<number>();
   let all = true;
   for (const c of clauses) {
-    let found = false;
-    for (let i = 0; i + c.tokens.length <= tokens.length; i++) {
-      if (c.tokens.every((_, k) => tokenMatches(c, tokens[i + k]!, stems[i + k]!, k))) {
-        found = true;
-        for (let k = 0; k < c.tokens.length; k++) positions.add(i + k);
-      }
-    }
-    all &&= found;
+    const at = occurrences(stems, c);
+    for (const i of at) for (let k = 0; k < c.tokens.length; k++) positions.add(i + k);
+    all &&= at.length > 0;
   }
   return { all, positions };
 }
