@@ -30,6 +30,7 @@ const adminPassword = env.ADMIN_PASSWORD ?? persistentSecret("admin-password", 1
 const serviceEnv: NodeJS.ProcessEnv = {
   ...env,
   NATS_URL: env.NATS_URL ?? nats!.url,
+  DATA_DIR: dataDir, // resolved: the gateway's embedded search index lives under it
   PORT: String(port),
   JWT_SECRET: env.JWT_SECRET ?? persistentSecret("jwt-secret", 48),
   ADMIN_EMAIL: adminEmail,

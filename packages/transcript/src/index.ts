@@ -1,6 +1,6 @@
 export { renderTranscript, renderText } from "./render.ts";
 export { renderSrt, renderVtt } from "./render-subtitles.ts";
-export { renderMarkdown } from "./render-markdown.ts";
+export { renderMarkdown, paragraphsOf } from "./render-markdown.ts";
 export { stitchChunks, normalizeWord } from "./stitch.ts";
 export { buildSegments, buildParagraphs, speakersOf } from "./segments.ts";
 export type { SegmentOptions, Paragraph, ParagraphOptions } from "./segments.ts";

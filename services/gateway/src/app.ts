@@ -1,5 +1,6 @@
+import type { Job } from "@mp4t/contracts";
 import type { Logger, Publisher } from "@mp4t/platform";
-import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
+import { createSqliteSearchIndex, type BlobStore, type JobLifecycle, type JobStore, type SearchIndex } from "@mp4t/stores";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -16,6 +17,9 @@ import { healthRoutes } from "./routes/health.routes.ts";
 import { jobsRoutes } from "./routes/jobs.routes.ts";
 import { lanesRoutes } from "./routes/lanes.routes.ts";
 import { transcriptRoutes } from "./routes/transcript.routes.ts";
+import { transcriptEditRoutes } from "./routes/transcript-edit.routes.ts";
+import { searchRoutes } from "./routes/search.routes.ts";
+import { createSearchIndexer, type SearchIndexer } from "./transcripts/search-indexer.ts";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
 import httpTelemetry from "./routes/metrics.routes.ts";
 import { monitoringRoutes } from "./routes/monitoring.routes.ts";
@@ -28,6 +32,8 @@ export type GatewayDeps = {
   nc: NatsConnection;
   config: Pick<GatewayConfig, "JWT_SECRET" | "JWT_TTL_SEC" | "MAX_UPLOAD_BYTES" | "SSE_HEARTBEAT_SEC">;
   logger: Logger;
+  /** The search index (`server.ts` opens the configured one); an in-memory one when not given (tests). */
+  search?: SearchIndex;
 };
 
 export type HttpStats = { requests: number; clientErrors: number; serverErrors: number; openEventStreams: number };
@@ -36,6 +42,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** Counters for the instance's discovery stats. */
     httpStats(): HttpStats;
+    /** Keeps the search index in step with job events; `server.ts` starts it once listening. */
+    searchIndexer: SearchIndexer;
   }
 }
 
@@ -68,14 +76,29 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   }));
 
   const { jobs, blobs, publisher, lifecycle, nc, config } = deps;
+  const search = deps.search ?? createSqliteSearchIndex({ path: ":memory:" });
+  const indexer = createSearchIndexer({ index: search, jobs, blobs, js, logger: deps.logger });
+  app.decorate("searchIndexer", indexer);
+  app.addHook("onClose", async () => {
+    await indexer.stop();
+    if (!deps.search) await search.close();
+  });
+  // Only a completed job can be in a search index, so only its deletion is announced to the others.
+  const onDeleted = async (job: Job) => {
+    if (job.status !== "completed") return;
+    await indexer.remove({ userId: job.userId, jobId: job.id });
+    await lifecycle.deleted(job).catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "could not publish the deleted event"));
+  };
   app.register(errorsPlugin);
   app.register(httpTelemetry); // spans and metrics for every route, and GET /metrics
   app.register(docsPlugin, { version: VERSION });
   app.register(authPlugin, { secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC });
   app.register(healthRoutes, { nc, jobs, blobs });
   app.register(authRoutes, { prefix: "/v1/auth", jobs });
-  app.register(jobsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES });
+  app.register(jobsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES, onDeleted });
   app.register(transcriptRoutes, { prefix: "/v1/jobs", jobs, blobs });
+  app.register(transcriptEditRoutes, { prefix: "/v1/jobs", jobs, blobs, lifecycle, publisher, indexer });
+  app.register(searchRoutes, { prefix: "/v1/search", index: search });
   app.register(eventsRoutes, {
     prefix: "/v1/jobs", jobs, js, jsm: getJsm, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000,
     onOpen: (n) => void (stats.openEventStreams = n),
