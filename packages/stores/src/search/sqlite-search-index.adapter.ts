@@ -6,14 +6,20 @@ import { decodeCursor, encodeCursor, MAX_OFFSET, parseQuery, type Clause } from 
 import type { SearchHit, SearchIndex } from "./search-index.ts";
 
 /**
- * The owner as a word of its own column, so FTS5 intersects the query's posting lists with the
- * user's instead of scoring every user's matches. Hashed because user ids may hold `-` and `_`,
- * which the tokenizer splits on; the exact user_id is compared as well, so a collision cannot leak.
+ * Each user's segments get row ids in a range of their own (a hash of the user id picks one of
+ * 65,536 ranges of 2^36 ids; all below 2^53, so plain JS numbers), and every query is limited to
+ * the caller's range: FTS5 seeks within its posting lists by row id, so a query costs what the
+ * caller's own transcripts cost, not what everyone's do. Users sharing a range are told apart by
+ * the exact user_id, compared as well, so a collision cannot leak.
  */
-const ownerToken = (userId: string) => `u${createHash("sha256").update(userId).digest("hex").slice(0, 24)}`;
+const RANGE = 2 ** 36;
+const userRange = (userId: string): [number, number] => {
+  const bucket = parseInt(createHash("sha256").update(userId).digest("hex").slice(0, 4), 16);
+  return [bucket * RANGE, (bucket + 1) * RANGE - 1];
+};
 
 /** Each clause as an FTS5 phrase limited to the text column; tokens are letters and digits only, so quoting is safe. */
-const ftsClause = (c: Clause) => `text : "${c.tokens.join(" ")}"${c.kind === "prefix" ? " *" : ""}`;
+const ftsClause = (c: Clause) => `"${c.tokens.join(" ")}"${c.kind === "prefix" ? " *" : ""}`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -25,7 +31,7 @@ CREATE TABLE IF NOT EXISTS segs (
   start REAL NOT NULL, "end" REAL NOT NULL, speaker TEXT
 );
 CREATE INDEX IF NOT EXISTS segs_job ON segs (job_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS segs_fts USING fts5(text, owner, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS segs_fts USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
 `;
 
 /**
@@ -52,14 +58,15 @@ export function createSqliteSearchIndex(opts: { path: string; busyTimeoutMs?: nu
   );
   const dropFts = db.prepare("DELETE FROM segs_fts WHERE rowid IN (SELECT id FROM segs WHERE job_id = ?)");
   const dropSegs = db.prepare("DELETE FROM segs WHERE job_id = ?");
-  const addSeg = db.prepare("INSERT INTO segs (job_id, user_id, seg, start, \"end\", speaker) VALUES (?, ?, ?, ?, ?, ?)");
-  const addFts = db.prepare("INSERT INTO segs_fts (rowid, text, owner) VALUES (?, ?, ?)");
+  const lastId = db.prepare("SELECT max(id) AS id FROM segs WHERE id BETWEEN ? AND ?");
+  const addSeg = db.prepare("INSERT INTO segs (id, job_id, user_id, seg, start, \"end\", speaker) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const addFts = db.prepare("INSERT INTO segs_fts (rowid, text) VALUES (?, ?)");
   const query = db.prepare(`
     SELECT s.job_id AS jobId, j.file_name AS fileName, s.seg AS segmentIndex, s.start AS start, s."end" AS "end",
            s.speaker AS speaker, snippet(segs_fts, 0, '**', '**', '…', 16) AS snippet
     FROM segs_fts JOIN segs s ON s.id = segs_fts.rowid JOIN jobs j ON j.job_id = s.job_id
-    WHERE segs_fts MATCH ? AND s.user_id = ?
-    ORDER BY bm25(segs_fts, 1.0, 0.0), s.job_id DESC, s.seg
+    WHERE segs_fts MATCH ? AND segs_fts.rowid BETWEEN ? AND ? AND s.user_id = ?
+    ORDER BY bm25(segs_fts), s.job_id DESC, s.seg
     LIMIT ? OFFSET ?`);
   const allVersions = db.prepare("SELECT job_id, version, deleted FROM jobs");
 
@@ -86,10 +93,12 @@ export function createSqliteSearchIndex(opts: { path: string; busyTimeoutMs?: nu
         if (current && (current.deleted || current.version > doc.version)) return;
         clear(doc.jobId);
         putJob.run(doc.jobId, doc.userId, doc.fileName, doc.version);
-        const owner = ownerToken(doc.userId);
+        const [lo, hi] = userRange(doc.userId);
+        let id = ((lastId.get(lo, hi) as { id: number | null }).id ?? lo - 1) + 1;
+        if (id + doc.segments.length > hi) throw new Error(`search index: row id range of user ${doc.userId} is full`);
         for (const s of doc.segments) {
-          const { lastInsertRowid } = addSeg.run(doc.jobId, doc.userId, s.segmentIndex, s.start, s.end, s.speaker ?? null);
-          addFts.run(lastInsertRowid, s.text, owner);
+          addSeg.run(id, doc.jobId, doc.userId, s.segmentIndex, s.start, s.end, s.speaker ?? null);
+          addFts.run(id++, s.text);
         }
       });
     },
@@ -102,8 +111,8 @@ export function createSqliteSearchIndex(opts: { path: string; busyTimeoutMs?: nu
     async search(req) {
       const clauses = parseQuery(req.q);
       const offset = decodeCursor(req.cursor);
-      const match = [`owner : "${ownerToken(req.userId)}"`, ...clauses.map(ftsClause)].join(" AND ");
-      const rows = query.all(match, req.userId, req.limit + 1, offset) as (SearchHit & { speaker: string | null })[];
+      const [lo, hi] = userRange(req.userId);
+      const rows = query.all(clauses.map(ftsClause).join(" AND "), lo, hi, req.userId, req.limit + 1, offset) as (SearchHit & { speaker: string | null })[];
       const items = rows.slice(0, req.limit).map(({ speaker, ...hit }) => ({ ...hit, ...(speaker === null ? {} : { speaker }) }));
       return { items, next: rows.length > req.limit && offset + req.limit <= MAX_OFFSET ? encodeCursor(offset + req.limit) : null };
     },
