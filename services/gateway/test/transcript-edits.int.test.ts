@@ -157,3 +157,17 @@ async function completedJobUnindexed(text: string) {
   await h.deps.lifecycle.complete(ref);
   return id;
 }
+
+describe("OpenAPI", () => {
+  it("documents search, versions, corrections, speaker names and re-runs", async () => {
+    const doc = (await h.app.inject({ method: "GET", url: "/openapi.json" })).json() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>> };
+    expect(Object.keys(doc.paths["/v1/search"]!)).toEqual(["get"]);
+    expect(doc.paths["/v1/search"]!.get!.parameters!.map((p) => p.name).sort()).toEqual(["cursor", "limit", "q"]);
+    expect(doc.paths["/v1/jobs/{id}/transcript"]!.patch!.parameters).toContainEqual(expect.objectContaining({ name: "if-match", in: "header" }));
+    expect(Object.keys(doc.paths["/v1/jobs/{id}/transcript"]!.patch!.responses)).toEqual(expect.arrayContaining(["200", "412", "428"]));
+    expect(doc.paths["/v1/jobs/{id}/transcript"]!.get!.parameters!.map((p) => p.name)).toContain("version");
+    expect(doc.paths["/v1/jobs/{id}/transcript/versions"]!.get).toBeDefined();
+    expect(doc.paths["/v1/jobs/{id}/speakers"]!.put).toBeDefined();
+    expect(doc.paths["/v1/jobs/{id}/enhance"]!.post!.responses["202"]).toBeDefined();
+  });
+});
