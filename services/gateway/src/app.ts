@@ -86,7 +86,8 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   // Only a completed job can be in a search index, so only its deletion is announced to the others.
   const onDeleted = async (job: Job) => {
     if (job.status !== "completed") return;
-    await indexer.remove({ userId: job.userId, jobId: job.id });
+    // The DELETE has been accepted either way; a failure here is caught up by the event or the next start.
+    await indexer.remove({ userId: job.userId, jobId: job.id }).catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "search index: could not remove the job"));
     await lifecycle.deleted(job).catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "could not publish the deleted event"));
   };
   app.register(errorsPlugin);

@@ -33,6 +33,7 @@ export function createSearchIndexer(deps: { index: SearchIndex; jobs: JobStore; 
   let messages: ConsumerMessages | undefined;
   let pump: Promise<void> | undefined;
   let catchUp: Promise<{ indexed: number; removed: number }> = Promise.resolve({ indexed: 0, removed: 0 });
+  let stopping = false;
 
   const indexJob = async (job: Job) => {
     if (job.status !== "completed") return;
@@ -53,6 +54,7 @@ export function createSearchIndexer(deps: { index: SearchIndex; jobs: JobStore; 
     const seen = new Set<string>();
     let indexed = 0;
     for await (const job of jobs.scanJobs()) {
+      if (stopping) return { indexed, removed: 0 }; // a shutdown does not wait for a long scan; the next start redoes it
       seen.add(job.id);
       if (job.status === "completed" && (known.get(job.id) ?? 0) < currentVersion(job)) {
         await indexJob(job);
@@ -92,6 +94,7 @@ export function createSearchIndexer(deps: { index: SearchIndex; jobs: JobStore; 
     },
     reconciled: () => catchUp,
     async stop() {
+      stopping = true;
       messages?.stop();
       await pump?.catch(() => undefined);
       await catchUp;
