@@ -61,14 +61,15 @@ export function createSqliteSearchIndex(opts: { path: string; busyTimeoutMs?: nu
   const lastId = db.prepare("SELECT max(id) AS id FROM segs WHERE id BETWEEN ? AND ?");
   const addSeg = db.prepare("INSERT INTO segs (id, job_id, user_id, seg, start, \"end\", speaker) VALUES (?, ?, ?, ?, ?, ?, ?)");
   const addFts = db.prepare("INSERT INTO segs_fts (rowid, text) VALUES (?, ?)");
-  // Ranking and the page in one statement; snippets afterwards for the page's rows only
-  // (snippet() in the ranking query would run for every match, not just the 20 shown).
+  // Ranking and the page in one statement; snippets and file names afterwards for the page's rows
+  // only (in the ranking query they would be computed or joined for every match, not just the 20 shown).
   const query = db.prepare(`
-    SELECT s.id AS id, s.job_id AS jobId, j.file_name AS fileName, s.seg AS segmentIndex, s.start AS start, s."end" AS "end", s.speaker AS speaker
-    FROM segs_fts JOIN segs s ON s.id = segs_fts.rowid JOIN jobs j ON j.job_id = s.job_id
+    SELECT s.id AS id, s.job_id AS jobId, s.seg AS segmentIndex, s.start AS start, s."end" AS "end", s.speaker AS speaker
+    FROM segs_fts JOIN segs s ON s.id = segs_fts.rowid
     WHERE segs_fts MATCH ? AND segs_fts.rowid BETWEEN ? AND ? AND s.user_id = ?
     ORDER BY rank, s.id
     LIMIT ? OFFSET ?`);
+  const fileNameOf = db.prepare("SELECT file_name AS fileName FROM jobs WHERE job_id = ?");
   const snippetOf = db.prepare("SELECT snippet(segs_fts, 0, '**', '**', '…', 16) AS snippet FROM segs_fts WHERE segs_fts MATCH ? AND rowid = ?");
   const allVersions = db.prepare("SELECT job_id, version, deleted FROM jobs");
 
@@ -115,9 +116,10 @@ export function createSqliteSearchIndex(opts: { path: string; busyTimeoutMs?: nu
       const offset = decodeCursor(req.cursor);
       const [lo, hi] = userRange(req.userId);
       const match = clauses.map(ftsClause).join(" AND ");
-      const rows = query.all(match, lo, hi, req.userId, req.limit + 1, offset) as (Omit<SearchHit, "snippet" | "speaker"> & { id: number; speaker: string | null })[];
+      const rows = query.all(match, lo, hi, req.userId, req.limit + 1, offset) as (Omit<SearchHit, "snippet" | "speaker" | "fileName"> & { id: number; speaker: string | null })[];
       const items = rows.slice(0, req.limit).map(({ id, speaker, ...hit }) => ({
-        ...hit, ...(speaker === null ? {} : { speaker }), snippet: (snippetOf.get(match, id) as { snippet: string }).snippet,
+        ...hit, fileName: (fileNameOf.get(hit.jobId) as { fileName: string } | undefined)?.fileName ?? "",
+        ...(speaker === null ? {} : { speaker }), snippet: (snippetOf.get(match, id) as { snippet: string }).snippet,
       }));
       return { items, next: rows.length > req.limit && offset + req.limit <= MAX_OFFSET ? encodeCursor(offset + req.limit) : null };
     },
