@@ -1,9 +1,10 @@
 import { BlobKeys, Streams, Subjects, type Transcript } from "@mp4t/contracts";
-import { putJson } from "@mp4t/stores";
+import { createSqliteSearchIndex, putJson } from "@mp4t/stores";
 import { assembleTranscript } from "@mp4t/transcript";
 import { pollUntil } from "@mp4t/testing";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.ts";
 import { createJob, errorCode, startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
@@ -144,6 +145,29 @@ describe("search indexer", () => {
     const after = await completedJobUnindexed("afterwards words");
     const found = await pollUntil(() => search("afterwards"), (page) => page.items.some((hit) => hit.jobId === after), "the completed job in search", 10_000);
     expect(found.items[0]).toMatchObject({ jobId: after, segmentIndex: 0, snippet: "**afterwards** words" });
+  });
+});
+
+describe("two gateways, each with its own embedded index (two hosts)", () => {
+  it("an edit through one gateway is found through the other, and a delete through one vanishes from the other", async () => {
+    const other = buildApp({ ...h.deps, search: createSqliteSearchIndex({ path: ":memory:" }) });
+    await other.ready();
+    try {
+      await h.app.searchIndexer.start(); // a no-op when the test above started it
+      await other.searchIndexer.start();
+      const id = await completedJob(alice);
+      const otherSearch = async (q: string) => (await other.inject({ method: "GET", url: `/v1/search?q=${encodeURIComponent(q)}`, headers: alice.auth })).json() as { items: { jobId: string }[] };
+      // other's start-up catch-up or the completed event brings the job in
+      await pollUntil(() => otherSearch("elinor quietly"), (p) => p.items.some((hit) => hit.jobId === id), "the job on the other gateway", 10_000);
+      const edit = await req("PATCH", `/v1/jobs/${id}/transcript`, alice.auth, { segments: [{ index: 1, text: "Then Elinor whispered." }] }, { "if-match": '"v1"' });
+      expect(edit.statusCode).toBe(200);
+      await pollUntil(() => otherSearch("whispered"), (p) => p.items.some((hit) => hit.jobId === id), "the edit on the other gateway", 10_000);
+      expect((await otherSearch("quietly")).items.some((hit) => hit.jobId === id)).toBe(false);
+      expect((await other.inject({ method: "DELETE", url: `/v1/jobs/${id}`, headers: alice.auth })).statusCode).toBe(204);
+      await pollUntil(() => search("whispered"), (p) => !p.items.some((hit) => hit.jobId === id), "the delete on the first gateway", 10_000);
+    } finally {
+      await other.close();
+    }
   });
 });
 

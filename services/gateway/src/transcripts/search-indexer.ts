@@ -77,6 +77,7 @@ export function createSearchIndexer(deps: { index: SearchIndex; jobs: JobStore; 
     index: indexJob,
     remove: (ref) => index.remove(ref),
     async start() {
+      if (messages) return; // started already
       const consumer = await deps.js.consumers.get(Streams.events, { filter_subjects: [Subjects.events], deliver_policy: DeliverPolicy.New });
       messages = await consumer.consume();
       pump = (async () => {
