@@ -10,6 +10,8 @@ describe("search query parsing", () => {
     ]);
     expect(parseQuery("NEAR(a OR b) col:x")).toEqual(["near", "a", "or", "b", "col", "x"].map((t) => ({ kind: "term", tokens: [t] })));
     expect(parseQuery('"single"')).toEqual([{ kind: "term", tokens: ["single"] }]);
+    expect(parseQuery("don't*")).toEqual([{ kind: "term", tokens: ["don"] }, { kind: "term", tokens: ["t"] }]);
+    expect(parseQuery("re-elect*")).toEqual([{ kind: "term", tokens: ["re"] }, { kind: "prefix", tokens: ["elect"] }]);
   });
 
   it("refuses empty, one-letter prefixes, long and over-complex queries", () => {

@@ -37,7 +37,8 @@ export function parseQuery(q: string): Clause[] {
       if (tokens.length === 0) continue;
       const isPrefix = raw.endsWith("*");
       for (const [i, t] of tokens.entries()) {
-        const prefix = isPrefix && i === tokens.length - 1;
+        // "don't*" is "don" and the prefix "t": a one-letter tail after other letters is taken as a word.
+        const prefix = isPrefix && i === tokens.length - 1 && !(t.length < 2 && tokens.length > 1);
         if (prefix && t.length < 2) throw invalid(`a prefix search needs at least two characters before "*"`);
         clauses.push({ kind: prefix ? "prefix" : "term", tokens: [t] });
       }
