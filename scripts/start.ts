@@ -54,6 +54,7 @@ function envFor(name: ServiceName): NodeJS.ProcessEnv {
   };
   return {
     ...shared, ...natsEnv, PORT: String(port),
+    DATA_DIR: dataDir, // resolved: the gateway's embedded search index lives under it
     ...(name === "gateway" ? { JWT_SECRET: jwtSecret, ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JobId, UserId } from "./job.schema.ts";
+import { EnhanceOption, JobId, UserId } from "./job.schema.ts";
 import type { Stage } from "./subjects.ts";
 
 const JobRef = { v: z.literal(1), jobId: JobId, userId: UserId };
@@ -23,8 +23,14 @@ export const TranscribeCommand = z
 /** high: label speakers once every chunk is transcribed. */
 export const DiarizeCommand = z.object({ ...JobRef }).strict();
 
-/** default: sentences, paragraphs and the requested enhancements; completes the job. */
-export const EnhanceCommand = z.object({ ...JobRef }).strict();
+/**
+ * default: sentences, paragraphs and the requested enhancements; completes the job. With `rerun`
+ * (a completed job, `POST /v1/jobs/:id/enhance`): these enhancements again on the current
+ * transcript version, saved as a new version.
+ */
+export const EnhanceCommand = z
+  .object({ ...JobRef, rerun: z.object({ kinds: z.array(EnhanceOption).min(1).max(10) }).strict().optional() })
+  .strict();
 
 /**
  * low: delete temporary blobs after a job ends, or everything when it is deleted. `rejected`: the

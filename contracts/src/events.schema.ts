@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { JobError, JobId, JobStatus, PIPELINE_STAGES, UserId } from "./job.schema.ts";
 
-export const JOB_EVENT_TYPES = ["queued", "stage.started", "progress", "stage.done", "completed", "failed", "canceled"] as const;
+export const JOB_EVENT_TYPES = [
+  "queued", "stage.started", "progress", "stage.done", "completed", "failed", "canceled",
+  // After completion: a new transcript version (edit, speaker names, re-run enhancements), and DELETE.
+  "transcript.updated", "deleted",
+] as const;
 
 /** A job's state change, published on `mp4t.v1.events.<jobId>` for SSE, webhooks and audit. */
 export const JobEvent = z
@@ -14,6 +18,8 @@ export const JobEvent = z
     progress: z.number().min(0).max(1),
     stage: z.enum(PIPELINE_STAGES).optional(),
     error: JobError.optional(),
+    /** transcript.updated: the new current transcript version. */
+    version: z.number().int().min(1).optional(),
     at: z.iso.datetime(),
   })
   .strict();

@@ -61,6 +61,27 @@ export type MediaInfo = z.infer<typeof MediaInfo>;
 
 export const JobError = z.object({ code: z.string(), message: z.string() });
 
+/** Versions a transcript keeps (the engine's original and every correction); past this, edits are refused. */
+export const MAX_TRANSCRIPT_VERSIONS = 500;
+
+/** One version of a job's transcript: who made it and where its blob is. */
+export const TranscriptVersionInfo = z.object({
+  version: z.number().int().min(1),
+  /** engine: the pipeline's original (version 1); edit: segment corrections; speakers: names; enhance: re-run enhancements. */
+  kind: z.enum(["engine", "edit", "speakers", "enhance"]),
+  at: z.iso.datetime(),
+  /** The blob's unique part (`BlobKeys.transcriptVersion`); version 1 is `transcript.json` and has none. */
+  blob: z.string().regex(/^[0-9a-z]{26}$/).optional(),
+});
+export type TranscriptVersionInfo = z.infer<typeof TranscriptVersionInfo>;
+
+/** A completed job's transcript history; absent until the first change (only version 1 exists). */
+export const TranscriptHistory = z.object({
+  version: z.number().int().min(1),
+  versions: z.array(TranscriptVersionInfo).max(MAX_TRANSCRIPT_VERSIONS),
+});
+export type TranscriptHistory = z.infer<typeof TranscriptHistory>;
+
 export const Job = z.object({
   id: JobId,
   userId: UserId,
@@ -80,6 +101,8 @@ export const Job = z.object({
   reaped: z.number().int().nonnegative().optional(),
   /** Set when the janitor removed the upload and audio after the retention period. */
   mediaDeletedAt: z.iso.datetime().optional(),
+  /** The current transcript version and the list of versions, once the transcript has been changed. */
+  transcript: TranscriptHistory.optional(),
 });
 export type Job = z.infer<typeof Job>;
 

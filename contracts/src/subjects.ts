@@ -101,5 +101,8 @@ export const BlobKeys = {
   chunkAudio: (jobId: string, index: number) => `jobs/${jobId}/chunks/${index}.wav`,
   chunkResult: (jobId: string, index: number) => `jobs/${jobId}/chunks/${index}.json`,
   diarized: (jobId: string) => `jobs/${jobId}/diarized.json`,
+  /** Version 1 of the transcript: the pipeline's original, never overwritten once the job completed. */
   transcript: (jobId: string) => `jobs/${jobId}/transcript.json`,
+  /** Version N >= 2; `token` (a fresh id) keeps two writers racing for the same N from overwriting each other. */
+  transcriptVersion: (jobId: string, version: number, token: string) => `jobs/${jobId}/transcript.v${version}.${token}.json`,
 } as const;

@@ -35,7 +35,7 @@ export function createPublisher(js: JetStreamClient, opts: { service: string; he
       const parsed = JobEvent.safeParse(event);
       if (!parsed.success) throw new AppError("POISON_MESSAGE", `refusing to publish an invalid event: ${parsed.error.message}`);
       const e = parsed.data;
-      const msgID = `${e.jobId}:${e.type}:${e.stage ?? ""}:${e.progress.toFixed(3)}`;
+      const msgID = `${e.jobId}:${e.type}:${e.stage ?? ""}:${e.progress.toFixed(3)}${e.version === undefined ? "" : `:v${e.version}`}`;
       await js.publish(Subjects.jobEvents(e.jobId), JSON.stringify(e), { msgID, headers: hdrs() });
     },
   };

@@ -25,10 +25,10 @@ export type JobLifecycle = ReturnType<typeof createJobLifecycle>;
 export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher }) {
   const { jobs, publisher } = deps;
 
-  const emit = (job: Job, type: JobEvent["type"], stage?: PipelineStage) =>
+  const emit = (job: Job, type: JobEvent["type"], stage?: PipelineStage, version?: number) =>
     publisher.event({
       v: 1, type, jobId: job.id, userId: job.userId, status: job.status, progress: job.progress,
-      ...(stage ? { stage } : {}), ...(job.error ? { error: job.error } : {}), at: now(),
+      ...(stage ? { stage } : {}), ...(job.error ? { error: job.error } : {}), ...(version ? { version } : {}), at: now(),
     });
 
   /** Applies a change unless the job has ended; returns the job after it, or null if ended/missing. */
@@ -171,6 +171,16 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
 
     async queued(job: Job): Promise<void> {
       await emit(job, "queued");
+    },
+
+    /** A completed job's transcript has a new current version (search indexes and SSE clients follow it). */
+    async transcriptUpdated(job: Job, version: number): Promise<void> {
+      await emit(job, "transcript.updated", undefined, version);
+    },
+
+    /** The user deleted the job (its data goes with the janitor's cleanup); search indexes drop it now. */
+    async deleted(job: Job): Promise<void> {
+      await emit(job, "deleted");
     },
   };
 }

@@ -1,6 +1,6 @@
 export { renderTranscript, renderText } from "./render.ts";
 export { renderSrt, renderVtt } from "./render-subtitles.ts";
-export { renderMarkdown } from "./render-markdown.ts";
+export { renderMarkdown, paragraphsOf } from "./render-markdown.ts";
 export { stitchChunks, normalizeWord } from "./stitch.ts";
 export { buildSegments, buildParagraphs, speakersOf } from "./segments.ts";
 export type { SegmentOptions, Paragraph, ParagraphOptions } from "./segments.ts";
@@ -12,3 +12,5 @@ export type { Cue, CueOptions } from "./cues.ts";
 export { formatTimestampMs, formatClock, parseTimestampMs } from "./timecode.ts";
 export { parseSrt, parseVtt } from "./cue-parser.ts";
 export type { ParsedCue } from "./cue-parser.ts";
+export { renameSpeakers, applySegmentEdits, realignWords, checkSpeakerName, labelsSpeakers, TranscriptEditError } from "./edit.ts";
+export type { SegmentEdit } from "./edit.ts";

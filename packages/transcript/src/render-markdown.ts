@@ -1,6 +1,7 @@
 import type { Transcript } from "@mp4t/contracts";
 import { buildParagraphs } from "./segments.ts";
 import { formatClock } from "./timecode.ts";
+import { labelsSpeakers } from "./edit.ts";
 
 export const paragraphsOf = (t: Transcript) => t.paragraphs ?? buildParagraphs(t.segments);
 
@@ -14,7 +15,7 @@ export function renderMarkdown(t: Transcript, title = "Transcript"): string {
   if (e.summary) out.push("## Summary", "", e.summary.trim(), "");
   if (e.notes) out.push("## Notes", "", e.notes.trim(), "");
   out.push("## Transcript", "");
-  const labelled = t.speakers.length > 1;
+  const labelled = labelsSpeakers(t);
   for (const p of paragraphsOf(t)) {
     const who = labelled && p.speaker ? ` **${p.speaker}:**` : "";
     out.push(`**[${formatClock(p.start)}]**${who} ${p.text}`, "");

@@ -1,12 +1,12 @@
 import type { Transcript } from "@mp4t/contracts";
 import { buildCues, type Cue } from "./cues.ts";
 import { formatTimestampMs } from "./timecode.ts";
+import { labelsSpeakers } from "./edit.ts";
 
-const multiSpeaker = (t: Transcript) => t.speakers.length > 1;
 
-/** SubRip: numbered cues; with several speakers, the first cue of each turn names the speaker. */
+/** SubRip: numbered cues; with several speakers (or a named one), the first cue of each turn names the speaker. */
 export function renderSrt(t: Transcript): string {
-  const cues = buildCues(t.segments, multiSpeaker(t) ? { turnLabel: (s) => `${s}:` } : {});
+  const cues = buildCues(t.segments, labelsSpeakers(t) ? { turnLabel: (s) => `${s}:` } : {});
   return cues
     .map((c, i) => `${i + 1}\n${formatTimestampMs(c.startMs, ",")} --> ${formatTimestampMs(c.endMs, ",")}\n${c.lines.join("\n")}\n`)
     .join("\n");

@@ -1,12 +1,13 @@
 import type { Transcript, TranscriptFormat } from "@mp4t/contracts";
 import { paragraphsOf, renderMarkdown } from "./render-markdown.ts";
 import { renderSrt, renderVtt } from "./render-subtitles.ts";
+import { labelsSpeakers } from "./edit.ts";
 
-/** Plain text: one paragraph per block, each prefixed with its speaker when there are several. */
+/** Plain text: one paragraph per block, each prefixed with its speaker when there are several or one has a name. */
 export function renderText(t: Transcript): string {
   const paragraphs = paragraphsOf(t);
   if (paragraphs.length === 0) return t.text ? `${t.text}\n` : "";
-  const labelled = t.speakers.length > 1;
+  const labelled = labelsSpeakers(t);
   return `${paragraphs.map((p) => (labelled && p.speaker ? `${p.speaker}: ${p.text}` : p.text)).join("\n\n")}\n`;
 }
 

@@ -1,5 +1,6 @@
+import type { Job } from "@mp4t/contracts";
 import { newId, type Logger, type Publisher } from "@mp4t/platform";
-import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
+import { createSqliteSearchIndex, type BlobStore, type JobLifecycle, type JobStore, type SearchIndex } from "@mp4t/stores";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
@@ -27,6 +28,9 @@ import { healthRoutes } from "./routes/health.routes.ts";
 import { jobsRoutes } from "./routes/jobs.routes.ts";
 import { lanesRoutes } from "./routes/lanes.routes.ts";
 import { transcriptRoutes } from "./routes/transcript.routes.ts";
+import { transcriptEditRoutes } from "./routes/transcript-edit.routes.ts";
+import { searchRoutes } from "./routes/search.routes.ts";
+import { createSearchIndexer, type SearchIndexer } from "./transcripts/search-indexer.ts";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
 import httpTelemetry from "./routes/metrics.routes.ts";
 import { monitoringRoutes } from "./routes/monitoring.routes.ts";
@@ -39,6 +43,8 @@ export type GatewayDeps = {
   nc: NatsConnection;
   config: GatewayConfig;
   logger: Logger;
+  /** The search index (`server.ts` opens the configured one); an in-memory one when not given (tests). */
+  search?: SearchIndex;
 };
 
 export type HttpStats = { requests: number; clientErrors: number; serverErrors: number; openEventStreams: number };
@@ -47,6 +53,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** Counters for the instance's discovery stats. */
     httpStats(): HttpStats;
+    /** Keeps the search index in step with job events; `server.ts` starts it once listening. */
+    searchIndexer: SearchIndexer;
   }
 }
 
@@ -100,6 +108,20 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   };
 
   const { jobs, blobs, publisher, lifecycle, nc } = deps;
+  const search = deps.search ?? createSqliteSearchIndex({ path: ":memory:" });
+  const indexer = createSearchIndexer({ index: search, jobs, blobs, js, logger: deps.logger });
+  app.decorate("searchIndexer", indexer);
+  app.addHook("onClose", async () => {
+    await indexer.stop();
+    if (!deps.search) await search.close();
+  });
+  // Only a completed job can be in a search index, so only its deletion is announced to the others.
+  const onDeleted = async (job: Job) => {
+    if (job.status !== "completed") return;
+    // The DELETE has been accepted either way; a failure here is caught up by the event or the next start.
+    await indexer.remove({ userId: job.userId, jobId: job.id }).catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "search index: could not remove the job"));
+    await lifecycle.deleted(job).catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "could not publish the deleted event"));
+  };
   app.register(errorsPlugin);
   app.register(securityHeaders, { corsOrigins: config.CORS_ORIGINS });
   app.register(rateLimitPlugin, {
@@ -121,9 +143,11 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(meRoutes, { prefix: "/v1" });
   app.register(jobsRoutes, {
     prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES,
-    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES,
+    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, onDeleted,
   });
   app.register(transcriptRoutes, { prefix: "/v1/jobs", jobs, blobs });
+  app.register(transcriptEditRoutes, { prefix: "/v1/jobs", jobs, blobs, lifecycle, publisher, indexer });
+  app.register(searchRoutes, { prefix: "/v1/search", index: search });
   app.register(eventsRoutes, {
     prefix: "/v1/jobs", jobs, hub, jsm: getJsm, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000, maxPerUser: config.MAX_STREAMS_PER_USER,
     onOpen: (n) => void (stats.openEventStreams = n),

@@ -92,12 +92,25 @@ export const configSchema = z
     MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * GIB),
     /** Seconds between keep-alive comments on an idle event stream. */
     SSE_HEARTBEAT_SEC: z.coerce.number().positive().max(300).default(15),
+    /** Where local state lives (`npm start` sets it); the embedded search index defaults to a file under it. */
+    DATA_DIR: z.string().min(1).default("data"),
+    /**
+     * Search index: `embedded` (SQLite FTS5 file on this host, shared by the gateways on it) or
+     * `mongodb` (collections in the job store's MongoDB, shared by every gateway). Default:
+     * `mongodb` when JOB_STORE=mongodb, else `embedded`.
+     */
+    SEARCH_INDEX: z.enum(["embedded", "mongodb"]).optional(),
+    /** The embedded index's SQLite file; default DATA_DIR/search/index.db. */
+    SEARCH_DB_PATH: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
     const weak = weakSecretProblem(c.JWT_SECRET);
     if (weak) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: `JWT_SECRET ${weak}; set a random key (e.g. openssl rand -base64 48)` });
     if (c.SSE_HEARTBEAT_SEC >= c.HTTP_IDLE_TIMEOUT_SEC) {
       ctx.addIssue({ code: "custom", path: ["SSE_HEARTBEAT_SEC"], message: "must be below HTTP_IDLE_TIMEOUT_SEC, or idle event streams are cut off" });
+    }
+    if (c.SEARCH_INDEX === "mongodb" && c.JOB_STORE !== "mongodb") {
+      ctx.addIssue({ code: "custom", path: ["SEARCH_INDEX"], message: "the mongodb search index lives in the job store's MongoDB: set JOB_STORE=mongodb" });
     }
     if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
       ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "set ADMIN_EMAIL and ADMIN_PASSWORD together, or neither" });

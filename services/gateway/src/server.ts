@@ -1,5 +1,6 @@
 import { createPublisher, ensureTopology, registerInstance, type Logger } from "@mp4t/platform";
-import { createJobLifecycle, createStores } from "@mp4t/stores";
+import { createJobLifecycle, createStores, openSearchIndex } from "@mp4t/stores";
+import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { buildApp } from "./app.ts";
@@ -15,8 +16,13 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await seedAdmin(stores.jobs, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger);
   }
-  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, nc, config, logger });
+  const searchKind = config.SEARCH_INDEX ?? (config.JOB_STORE === "mongodb" ? "mongodb" : "embedded");
+  const search = await openSearchIndex(searchKind === "mongodb"
+    ? { kind: "mongodb", url: config.MONGODB_URL!, database: config.MONGODB_DATABASE, timeoutMs: config.MONGODB_TIMEOUT_MS }
+    : { kind: "embedded", path: config.SEARCH_DB_PATH ?? join(config.DATA_DIR, "search", "index.db") });
+  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, nc, config, logger, search });
   await app.listen({ port: config.PORT, host: config.HOST });
+  await app.searchIndexer.start();
   const svc = await registerInstance(nc, {
     service: "gateway",
     lanes: [],
@@ -26,6 +32,7 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
     async stop(_graceMs: number) {
       await svc.stop().catch(() => undefined);
       await app.close();
+      await search.close();
       await stores.close();
     },
   };

@@ -4,6 +4,7 @@ import { getJson, putJson, type PipelineDeps } from "@mp4t/stores";
 import { assembleTranscript } from "@mp4t/transcript";
 import { createLocalProvider } from "../adapters/local.adapter.ts";
 import type { EnhancementProvider } from "../ports.ts";
+import { rerunEnhancements } from "./rerun-enhance.ts";
 
 type Deps = Pick<PipelineDeps, "blobs" | "jobs" | "publisher" | "lifecycle" | "logger"> & {
   /** Who writes the enhancements; our local algorithms when not given. */
@@ -22,6 +23,7 @@ export function enhanceHandler(deps: Deps) {
   const provider = deps.provider ?? createLocalProvider();
   return async (msg: Command<"enhance">, ctx?: HandlerContext) => {
     const log = ctx?.logger ?? deps.logger;
+    if (msg.rerun) return rerunEnhancements({ ...deps, provider }, msg, msg.rerun, ctx);
     const ref = { userId: msg.userId, jobId: msg.jobId };
     const cleanup = () => deps.publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "completed" }, `cleanup:${msg.jobId}:completed`);
     const job = await deps.lifecycle.stageStarted(ref, "enhance");

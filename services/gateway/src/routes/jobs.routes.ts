@@ -17,6 +17,8 @@ export type JobsRoutesOptions = {
   maxActiveJobs: number;
   /** Bytes of stored media per user; 0: no quota. */
   storageQuotaBytes: number;
+  /** Called once a DELETE is accepted (the search index forgets the job at once). */
+  onDeleted?: (job: Job) => Promise<void>;
 };
 
 const unavailable = (err: unknown) => (err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }));
@@ -102,6 +104,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
     if (!job) throw new AppError("NOT_FOUND", "no such job");
     if (!isTerminal(job.status)) await lifecycle.cancel(ref);
     await publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "deleted" }, `cleanup:${ref.jobId}:deleted`);
+    await opts.onDeleted?.(job);
     return reply.code(204).send(null);
   });
 };
