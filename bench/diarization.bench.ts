@@ -51,7 +51,8 @@ async function runFile(dir: string, mix: Mix, opts: DiarizeOptions): Promise<Fil
   const ref = rttm(mix.spec.id, mix.reference);
   const hyp = rttm(mix.spec.id, d.turns.map((t) => ({ start: t.start, end: t.end, speaker: `spk${t.speaker}` })));
   const [plain, collar] = [await mdEval(dir, mix.spec.id, ref, hyp, 0), await mdEval(dir, mix.spec.id, ref, hyp, 0.25)];
-  return { id: mix.spec.id, speakers: mix.spec.speakers, minutes: mix.spec.minutes, found: d.speakers, sec, plain, collar, mainShare: mainShare(mix, d.turns), ref, hyp };
+  // The truth's count: in a short mix a drawn voice may not have had its turn.
+  return { id: mix.spec.id, speakers: new Set(mix.reference.map((r) => r.speaker)).size, minutes: mix.spec.minutes, found: d.speakers, sec, plain, collar, mainShare: mainShare(mix, d.turns), ref, hyp };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

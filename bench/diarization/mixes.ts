@@ -108,7 +108,8 @@ export function buildMix(spec: MixSpec, pool: Utterance[]): Mix {
     }
     last = k;
     const voice = voices[k]!;
-    const length = spec.turns === "short" ? 1 + 3 * rand() : 4 + 36 * rand() ** 2;
+    // Long turns are capped so that in a short file every voice still gets a few turns.
+    const length = spec.turns === "short" ? 1 + 3 * rand() : Math.min(4 + 36 * rand() ** 2, Math.max(4, (spec.minutes * 60) / (3 * voices.length)));
     const utterances = byVoice.get(voice)!;
     for (let spoken = 0; spoken < length; ) {
       const u = utterances[Math.floor(rand() * utterances.length)]!;

@@ -22,8 +22,12 @@ export type DiarizeOptions = {
   threshold?: number;
   /** Clusters with less speech than this (seconds) do not count as a voice. */
   minSpeakerSec?: number;
+  /** MFCCs computed (c0 included; c0 is left out of the voice features). */
+  coefficients?: number;
   /** Length of the pieces clustered (seconds). */
   pieceSec?: number;
+  /** Distance between the mean features of the second before and the second after a point over which a speech run is cut there (0: never). */
+  changeThreshold?: number;
   vad?: VadOptions;
   resegment?: ResegmentOptions;
   smoothing?: SmoothingOptions;
@@ -31,8 +35,8 @@ export type DiarizeOptions = {
   yield?: () => Promise<void>;
 };
 
-/** `windows`: how many speech pieces were clustered. */
-export type Diarization = { turns: Turn[]; speakers: number; windows: number };
+/** `windows`: how many speech pieces were clustered; `words`: each given word's speaker, in the order given. */
+export type Diarization = { turns: Turn[]; speakers: number; windows: number; words?: number[] };
 
 const SLICE_FRAMES = 4000;
 /** Without word times, speech is decoded in blocks this long (frames): the resolution of a boundary. */
@@ -53,13 +57,17 @@ export async function extractFeatures(audio: Audio, pause: () => Promise<void>, 
 
 const round = (s: number) => Math.round(s * 1000) / 1000;
 
-/** Units to decode: the transcript's words, or blocks of each speech run. */
-function unitsOf(speech: Uint8Array, hopSec: number, frames: number, words?: { start: number; end: number }[]): Unit[] {
+/** Units to decode: the transcript's words (with `word`, the index in `words`), or blocks of each speech run. */
+function unitsOf(speech: Uint8Array, hopSec: number, frames: number, words?: { start: number; end: number }[]): (Unit & { word?: number })[] {
   if (words) {
-    const sorted = [...words].sort((a, b) => a.start - b.start);
-    return sorted.map((w, i) => {
+    const order = [...words.keys()].sort((a, b) => words[a]!.start - words[b]!.start);
+    let lastEnd = -Infinity;
+    return order.map((word) => {
+      const w = words[word]!;
       const start = Math.max(0, Math.min(frames - 1, Math.floor(w.start / hopSec)));
-      return { start, end: Math.max(start + 1, Math.min(frames, Math.ceil(w.end / hopSec))), gapBefore: i === 0 ? Infinity : w.start - sorted[i - 1]!.end };
+      const unit = { start, end: Math.max(start + 1, Math.min(frames, Math.ceil(w.end / hopSec))), gapBefore: w.start - lastEnd, word };
+      lastEnd = Math.max(lastEnd, w.end);
+      return unit;
     });
   }
   const units: Unit[] = [];
@@ -96,7 +104,7 @@ function toTurns(units: Unit[], labels: Int32Array, hopSec: number, joinSec: num
 
 /**
  * Speaker diarization over the whole recording at once:
- *  1. energy VAD; MFCC c1..c19 with the recording's mean and variance over speech removed;
+ *  1. energy VAD; MFCC c1..c12 with the recording's mean and variance over speech removed;
  *  2. speech cut into pieces of `pieceSec`; average-linkage clustering of all pieces on the
  *     distance of their mean features, cut at a fixed `threshold` (a mean of piece-to-piece
  *     distances, so it does not drift with the amount of speech), or at the
@@ -108,18 +116,19 @@ function toTurns(units: Unit[], labels: Int32Array, hopSec: number, joinSec: num
  */
 export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<Diarization> {
   const pause = opts.yield ?? (() => new Promise<void>((r) => setImmediate(r)));
-  const features = await extractFeatures(audio, pause, 20);
+  const features = await extractFeatures(audio, pause, opts.coefficients ?? 13);
   const hop = features.hopSec;
   const speech = detectSpeech(features.logEnergy, hop, opts.vad);
   const frames = normalisedFrames(features.mfcc, speech);
   const units = unitsOf(speech, hop, features.frames, opts.words);
-  if (units.length === 0 || features.frames === 0) return { turns: [], speakers: 0, windows: 0 };
+  if (units.length === 0 || features.frames === 0) return { turns: [], speakers: 0, windows: 0, ...(opts.words ? { words: opts.words.map(() => 0) } : {}) };
   let speechFrames = 0;
   for (const s of speech) speechFrames += s;
   const pieceFrames = Math.max(Math.round((opts.pieceSec ?? 3) / hop), Math.ceil(speechFrames / MAX_PIECES));
-  const spans = speechPieces(speech, pieceFrames, Math.round(pieceFrames / 3));
+  const changeThreshold = opts.changeThreshold ?? 0;
+  const spans = speechPieces(speech, pieceFrames, Math.round(pieceFrames / 3), changeThreshold > 0 ? { frames, win: 100, threshold: changeThreshold } : undefined);
   const pieces = modelPieces(frames, spans);
-  let unitLabels = new Int32Array(units.length);
+  let unitLabels: Int32Array<ArrayBufferLike> = new Int32Array(units.length);
   if (pieces.length >= 2 && opts.speakers !== 1 && opts.maxSpeakers !== 1) {
     const merges = averageLinkage(distanceMatrix(pieces), pieces.length);
     await pause();
@@ -139,5 +148,17 @@ export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<
     unitLabels = await resegment(frames, units, unitLabels, { minSpeakerFrames, ...opts.resegment, pause });
   }
   const turns = smoothTurns(toTurns(units, unitLabels, hop, opts.resegment?.pauseSec ?? 0.3), opts.smoothing);
-  return { turns, speakers: new Set(turns.map((t) => t.speaker)).size, windows: pieces.length };
+  const result: Diarization = { turns, speakers: new Set(turns.map((t) => t.speaker)).size, windows: pieces.length };
+  if (opts.words) {
+    // Every turn is a run of whole words, so each word's middle lies in its own turn.
+    const words = new Array<number>(opts.words.length).fill(0);
+    let t = 0;
+    for (const u of units) {
+      const mid = ((u.start + u.end) / 2) * hop;
+      while (t + 1 < turns.length && turns[t]!.end < mid) t++;
+      words[u.word!] = turns[t]?.speaker ?? 0;
+    }
+    result.words = words;
+  }
+  return result;
 }

@@ -92,7 +92,7 @@ const DEFAULTS: Required<ResegmentOptions> = {
  */
 export async function resegment(frames: Float64Array[], units: Unit[], initial: Int32Array, options: ResegmentOptions & { pause?: () => Promise<void> } = {}): Promise<Int32Array> {
   const opts = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<ResegmentOptions>;
-  let labels = Int32Array.from(initial);
+  let labels: Int32Array<ArrayBufferLike> = Int32Array.from(initial);
   let speakers = labels.reduce((a, b) => Math.max(a, b), 0) + 1;
   if (speakers <= 1 || units.length === 0) return labels.fill(0);
   const cost = (u: Unit) => (u.gapBefore >= opts.pauseSec ? opts.pauseSwitchCost : opts.switchCost);
