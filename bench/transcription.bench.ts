@@ -134,8 +134,8 @@ export async function run(): Promise<void> {
     console.log(`(b) ${Number(dur).toFixed(0)} s recording on ${cpus().length} cores, ${ROUNDS} rounds alternating: pipeline ${oursSec.toFixed(1)} s  cli ${bareSec.toFixed(1)} s  ratio of sums ${(oursSec / bareSec).toFixed(2)}, median round ${median.toFixed(2)} (goal <= 0.60)`);
     console.log(`    host floor, two bare CLIs on the halves at once: ${halvesSec.toFixed(1)} s, ${(halvesSec / bareSec).toFixed(2)} of the CLI; the pipeline is ${(oursSec / halvesSec).toFixed(2)} of that floor`);
     // Chunks start the decoder afresh (its cepstral mean, its language-model context): what that costs on long media.
-    const long = (side: string, text: string) => scliteWer(dir, `long-${side}`, [{ id: "ten", reference: longReference, hypothesis: text }]);
-    console.log(`    WER on it against the clips' references: pipeline ${wordErrorRate(longReference, rounds[0]!.ours.text).toFixed(3)}  cli ${wordErrorRate(longReference, rounds[0]!.bare.text).toFixed(3)}; by sclite: pipeline ${(await long("pipeline", rounds[0]!.ours.text)).toFixed(3)}  cli ${(await long("cli", rounds[0]!.bare.text)).toFixed(3)}`);
+    const scLong = (side: string, text: string) => scliteWer(dir, `long-${side}`, [{ id: "ten", reference: longReference, hypothesis: text }]);
+    console.log(`    WER on it against the clips' references: pipeline ${wordErrorRate(longReference, rounds[0]!.ours.text).toFixed(3)}  cli ${wordErrorRate(longReference, rounds[0]!.bare.text).toFixed(3)}; by sclite: pipeline ${(await scLong("pipeline", rounds[0]!.ours.text)).toFixed(3)}  cli ${(await scLong("cli", rounds[0]!.bare.text)).toFixed(3)}`);
   } finally {
     await sys.stop();
   }
