@@ -20,6 +20,8 @@ export type DiarizeOptions = {
   words?: { start: number; end: number }[];
   /** Mean piece-to-piece distance under which two clusters are one voice (see `pieceDistance`). */
   threshold?: number;
+  /** Clusters with less than this share of the speech do not count as a voice either. */
+  minSpeakerShare?: number;
   /** Clusters with less speech than this (seconds) do not count as a voice. */
   minSpeakerSec?: number;
   /** MFCCs computed (c0 included; c0 is left out of the voice features). */
@@ -129,13 +131,15 @@ export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<
   const spans = speechPieces(speech, pieceFrames, Math.round(pieceFrames / 3), changeThreshold > 0 ? { frames, win: 100, threshold: changeThreshold } : undefined);
   const pieces = modelPieces(frames, spans);
   let unitLabels: Int32Array<ArrayBufferLike> = new Int32Array(units.length);
+  // A voice holds a few seconds and a small share of the speech: a stray cluster does not count.
+  const minVoiceFrames = Math.max((opts.minSpeakerSec ?? 4) / hop, (opts.minSpeakerShare ?? 0) * speechFrames);
   if (pieces.length >= 2 && opts.speakers !== 1 && opts.maxSpeakers !== 1) {
     const merges = averageLinkage(distanceMatrix(pieces), pieces.length);
     await pause();
     const labels = cutDendrogram(merges, pieces.length, {
       threshold: opts.threshold ?? 0.2,
       weights: spans.map((s) => s.end - s.start),
-      minSize: (opts.minSpeakerSec ?? 4) / hop,
+      minSize: minVoiceFrames,
       ...(opts.speakers ? { speakers: opts.speakers } : {}),
       ...(opts.minSpeakers ? { minSpeakers: opts.minSpeakers } : {}),
       ...(opts.maxSpeakers ? { maxSpeakers: opts.maxSpeakers } : {}),
@@ -144,7 +148,7 @@ export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<
     const byFrame = new Int32Array(features.frames).fill(-1);
     spans.forEach((s, i) => byFrame.fill(labels[i]!, s.start, s.end));
     unitLabels = units.reduce((out, u, i) => ((out[i] = byFrame[(u.start + u.end) >> 1]!), out), new Int32Array(units.length));
-    const minSpeakerFrames = opts.speakers || opts.minSpeakers ? 1 : (opts.minSpeakerSec ?? 4) / hop;
+    const minSpeakerFrames = opts.speakers || opts.minSpeakers ? 1 : minVoiceFrames;
     unitLabels = await resegment(frames, units, unitLabels, { minSpeakerFrames, ...opts.resegment, pause });
   }
   const turns = smoothTurns(toTurns(units, unitLabels, hop, opts.resegment?.pauseSec ?? 0.3), opts.smoothing);
