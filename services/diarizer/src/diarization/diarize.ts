@@ -28,8 +28,6 @@ export type DiarizeOptions = {
   coefficients?: number;
   /** Length of the pieces clustered (seconds). */
   pieceSec?: number;
-  /** Distance between the mean features of the second before and the second after a point over which a speech run is cut there (0: never). */
-  changeThreshold?: number;
   vad?: VadOptions;
   resegment?: ResegmentOptions;
   smoothing?: SmoothingOptions;
@@ -127,8 +125,7 @@ export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<
   let speechFrames = 0;
   for (const s of speech) speechFrames += s;
   const pieceFrames = Math.max(Math.round((opts.pieceSec ?? 3) / hop), Math.ceil(speechFrames / MAX_PIECES));
-  const changeThreshold = opts.changeThreshold ?? 0;
-  const spans = speechPieces(speech, pieceFrames, Math.round(pieceFrames / 3), changeThreshold > 0 ? { frames, win: 100, threshold: changeThreshold } : undefined);
+  const spans = speechPieces(speech, pieceFrames, Math.round(pieceFrames / 3));
   const pieces = modelPieces(frames, spans);
   let unitLabels: Int32Array<ArrayBufferLike> = new Int32Array(units.length);
   // A voice holds a few seconds and a small share of the speech: a stray cluster does not count.

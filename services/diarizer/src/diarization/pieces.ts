@@ -3,39 +3,8 @@ export type Piece = { start: number; end: number; mean: Float64Array; variance: 
 
 const VAR_FLOOR = 1e-2;
 
-/**
- * Likely speaker changes inside the speech run [from, to): peaks of the distance between the
- * mean features of the `win` frames before and after each point (every 5 frames), over
- * `threshold`, at least `win` apart. Turns that follow each other without a pause are cut here.
- */
-export function changePoints(frames: Float64Array[], from: number, to: number, win: number, threshold: number): number[] {
-  if (to - from < 2 * win) return [];
-  const dims = frames[0]!.length;
-  const cum = new Float64Array((to - from + 1) * dims);
-  for (let f = from; f < to; f++) {
-    const [at, prev] = [(f - from + 1) * dims, (f - from) * dims];
-    for (let d = 0; d < dims; d++) cum[at + d] = cum[prev + d]! + frames[f]![d]!;
-  }
-  const mean = (a: number, d: number) => (cum[(a + win - from) * dims + d]! - cum[(a - from) * dims + d]!) / win;
-  const scores: { t: number; v: number }[] = [];
-  for (let t = from + win; t <= to - win; t += 5) {
-    let s = 0;
-    for (let d = 0; d < dims; d++) s += (mean(t - win, d) - mean(t, d)) ** 2;
-    scores.push({ t, v: s / dims });
-  }
-  const cuts: number[] = [];
-  for (const c of [...scores].sort((a, b) => b.v - a.v)) {
-    if (c.v < threshold) break;
-    if (cuts.every((t) => Math.abs(t - c.t) >= win)) cuts.push(c.t);
-  }
-  return cuts.sort((a, b) => a - b);
-}
-
-/**
- * Runs of the speech mask, cut at likely speaker changes (`changePoints`) and then into equal
- * pieces of at most `maxFrames`; pieces under `minFrames` are left out.
- */
-export function speechPieces(speech: Uint8Array, maxFrames: number, minFrames: number, change?: { frames: Float64Array[]; win: number; threshold: number }): { start: number; end: number }[] {
+/** Runs of the speech mask, each cut into equal pieces of at most `maxFrames`; pieces under `minFrames` are left out. */
+export function speechPieces(speech: Uint8Array, maxFrames: number, minFrames: number): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   const cut = (i: number, j: number) => {
     const count = Math.ceil((j - i) / maxFrames);
@@ -51,8 +20,7 @@ export function speechPieces(speech: Uint8Array, maxFrames: number, minFrames: n
     }
     let j = i;
     while (j < speech.length && speech[j]) j++;
-    const bounds = [i, ...(change ? changePoints(change.frames, i, j, change.win, change.threshold) : []), j];
-    for (let b = 0; b + 1 < bounds.length; b++) cut(bounds[b]!, bounds[b + 1]!);
+    cut(i, j);
     i = j;
   }
   return out;
