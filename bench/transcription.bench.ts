@@ -1,6 +1,7 @@
 /**
  * Transcription and diarization, side by side in one run on the same audio:
- *  (a) WER of the whole pipeline vs the bare `pocketsphinx_continuous` CLI on the five LibriVox clips;
+ *  (a) WER of the whole pipeline vs the bare `pocketsphinx_continuous` CLI on the five LibriVox clips,
+ *      ours and NIST sclite's (Debian package sctk) side by side;
  *  (b) wall time for a 10-minute recording: upload -> completed through the real system (nats-server
  *      and every service as processes, transcriber WORKER_CONCURRENCY=2) vs the bare CLI on the same WAV,
  *      and the host's floor: two bare CLIs on the two halves at once, what 2 cores can do with no overhead;
@@ -16,6 +17,7 @@ import { diarizationErrorRate, diarize } from "../services/diarizer/src/index.ts
 import { librivoxClips, wordErrorRate } from "../packages/testing/src/index.ts";
 import { buildConversation, VOICES } from "../services/diarizer/test/speech-fixtures.ts";
 import { api, login, startSystem, type RunningSystem } from "../tests/e2e/system.ts";
+import { scliteWer } from "./sclite.ts";
 
 const exec = promisify(execFile);
 const TARGET_SEC = 600;
@@ -97,19 +99,24 @@ export async function run(): Promise<void> {
     const token = await login(sys.url, sys.admin.email, sys.admin.password);
     const clips = await librivoxClips();
 
-    // (a) WER on the five clips.
+    // (a) WER on the five clips, ours and NIST sclite's side by side.
     let refs = "";
     let ours = "";
     let theirs = "";
+    const scored: { id: string; reference: string; pipeline: string; cli: string }[] = [];
     for (const c of clips) {
       const [p, b] = [await pipeline(sys, token, c.path), await cli(c.path)];
       refs += ` ${c.reference}`;
       ours += ` ${p.text}`;
       theirs += ` ${b.text}`;
+      scored.push({ id: c.id, reference: c.reference, pipeline: p.text, cli: b.text });
       console.log(`  ${c.id}: WER pipeline ${wordErrorRate(c.reference, p.text).toFixed(3)}  cli ${wordErrorRate(c.reference, b.text).toFixed(3)}`);
     }
     const [werOurs, werCli] = [wordErrorRate(refs, ours), wordErrorRate(refs, theirs)];
+    const sclite = async (side: "pipeline" | "cli") => scliteWer(dir, side, scored.map((s) => ({ id: s.id, reference: s.reference, hypothesis: s[side] })));
+    const [scOurs, scCli] = [await sclite("pipeline"), await sclite("cli")];
     console.log(`(a) WER over all clips: pipeline ${werOurs.toFixed(3)}  cli ${werCli.toFixed(3)}  ratio ${(werOurs / werCli).toFixed(2)} (goal <= 1.00)`);
+    console.log(`    the same by NIST sclite: pipeline ${scOurs.toFixed(3)}  cli ${scCli.toFixed(3)} (ours ${werOurs.toFixed(3)} / ${werCli.toFixed(3)})`);
 
     // (b) wall time for ten minutes.
     const { wav: long, reference: longReference } = await tenMinutes(dir, clips);
@@ -127,7 +134,8 @@ export async function run(): Promise<void> {
     console.log(`(b) ${Number(dur).toFixed(0)} s recording on ${cpus().length} cores, ${ROUNDS} rounds alternating: pipeline ${oursSec.toFixed(1)} s  cli ${bareSec.toFixed(1)} s  ratio of sums ${(oursSec / bareSec).toFixed(2)}, median round ${median.toFixed(2)} (goal <= 0.60)`);
     console.log(`    host floor, two bare CLIs on the halves at once: ${halvesSec.toFixed(1)} s, ${(halvesSec / bareSec).toFixed(2)} of the CLI; the pipeline is ${(oursSec / halvesSec).toFixed(2)} of that floor`);
     // Chunks start the decoder afresh (its cepstral mean, its language-model context): what that costs on long media.
-    console.log(`    WER on it against the clips' references: pipeline ${wordErrorRate(longReference, rounds[0]!.ours.text).toFixed(3)}  cli ${wordErrorRate(longReference, rounds[0]!.bare.text).toFixed(3)}`);
+    const scLong = (side: string, text: string) => scliteWer(dir, `long-${side}`, [{ id: "ten", reference: longReference, hypothesis: text }]);
+    console.log(`    WER on it against the clips' references: pipeline ${wordErrorRate(longReference, rounds[0]!.ours.text).toFixed(3)}  cli ${wordErrorRate(longReference, rounds[0]!.bare.text).toFixed(3)}; by sclite: pipeline ${(await scLong("pipeline", rounds[0]!.ours.text)).toFixed(3)}  cli ${(await scLong("cli", rounds[0]!.bare.text)).toFixed(3)}`);
   } finally {
     await sys.stop();
   }

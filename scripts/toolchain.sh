@@ -7,7 +7,8 @@
 #   - nats-server (JetStream, KV, Object Store, priority groups) built with `go install`
 #   - for the tests only (MP4T_TEST_TOOLS=1, set by `npm test`): Jaeger v2 (OTLP in, query API
 #     out) built with `go build`, versitygw and FerretDB v1 (the production stores' test servers),
-#     Debian chromium for the browser test, test speech data, and tests/deploy/checks (compose-check,
+#     Debian chromium for the browser test, test speech data (pocketsphinx-testdata, alsa-utils' voice),
+#     NIST's scoring tools (sctk: md-eval, sclite), and tests/deploy/checks (compose-check,
 #     kube-check: the compose loader and the Kubernetes API types for tests/deploy)
 #   - the workspace's dependencies (pnpm install --frozen-lockfile)
 # Shared tools live in $MP4T_TOOLS (default ~/.cache/mp4t) so every clone reuses them.
@@ -25,7 +26,8 @@ FERRETDB_VERSION=v1.24.2
 TEST_TOOLS=${MP4T_TEST_TOOLS:-0}
 # openssl: npm start makes the embedded NATS server's CA and certificate when TLS is on (scripts/nats-secure.ts).
 APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us openssl)
-[ "$TEST_TOOLS" = 1 ] && APT_PACKAGES+=(pocketsphinx-testdata sox espeak-ng chromium)
+# sctk: NIST's md-eval (DER) and sclite (WER) for the benches; alsa-utils: its speaker-test voice recordings, a real voice for the diarization bench.
+[ "$TEST_TOOLS" = 1 ] && APT_PACKAGES+=(pocketsphinx-testdata sox espeak-ng chromium sctk alsa-utils)
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 mkdir -p "$TOOLS/bin"

@@ -23,6 +23,16 @@ describe("job options", () => {
     expect(JobOptions.safeParse({ enhance: ["translate:"] }).success).toBe(false);
     expect(JobOptions.safeParse({ class: "urgent" }).success).toBe(false);
   });
+
+  it("takes a speaker range and refuses one that is empty or leaves out the exact count", () => {
+    expect(JobOptions.parse({ minSpeakers: 2, maxSpeakers: 4 })).toMatchObject({ minSpeakers: 2, maxSpeakers: 4 });
+    expect(JobOptions.parse({ speakers: 3, maxSpeakers: 3 })).toMatchObject({ speakers: 3 });
+    const empty = JobOptions.safeParse({ minSpeakers: 3, maxSpeakers: 2 });
+    expect(empty.success).toBe(false);
+    expect(empty.error?.issues[0]?.path).toEqual(["maxSpeakers"]);
+    expect(JobOptions.safeParse({ speakers: 5, maxSpeakers: 4 }).error?.issues[0]?.path).toEqual(["speakers"]);
+    expect(JobOptions.safeParse({ maxSpeakers: 0 }).success).toBe(false);
+  });
 });
 
 describe("job state machine", () => {

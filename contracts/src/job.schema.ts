@@ -41,11 +41,16 @@ export const JobOptions = z
     language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/).default("en"),
     diarize: z.boolean().default(true),
     speakers: z.number().int().min(1).max(20).optional(),
+    /** Bounds on the number of speakers when the exact number is not known. */
+    minSpeakers: z.number().int().min(1).max(20).optional(),
+    maxSpeakers: z.number().int().min(1).max(20).optional(),
     enhance: z.array(EnhanceOption).max(10).default([]),
     class: z.enum(JOB_CLASSES).default("interactive"),
     engine: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.minSpeakers === undefined || o.maxSpeakers === undefined || o.minSpeakers <= o.maxSpeakers, { path: ["maxSpeakers"], message: "maxSpeakers must be at least minSpeakers" })
+  .refine((o) => o.speakers === undefined || ((o.minSpeakers ?? 1) <= o.speakers && o.speakers <= (o.maxSpeakers ?? 20)), { path: ["speakers"], message: "speakers must lie within minSpeakers..maxSpeakers" });
 export type JobOptions = z.infer<typeof JobOptions>;
 export type JobOptionsInput = z.input<typeof JobOptions>;
 

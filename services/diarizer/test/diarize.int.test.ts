@@ -84,6 +84,23 @@ describe("diarize handler (real nats-server)", () => {
     }
   });
 
+  it("honours the job's speaker options: an exact count, and a range", async () => {
+    const deps = await pipelineDeps(nats, "diarizer");
+    try {
+      const turns = [0, 1, 2, 3].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.synthetic(SENTENCES[i]!) }]);
+      const { audio, reference } = await buildConversation(dir, turns);
+      const words = wordsFor(reference).map(({ truth: _, ...w }) => w);
+      for (const [options, expected] of [[{ speakers: 1 }, ["Speaker 1"]], [{ minSpeakers: 3, maxSpeakers: 4 }, ["Speaker 1", "Speaker 2", "Speaker 3"]]] as const) {
+        const { job, ref } = await seed(deps, { options: { language: "en", diarize: true, enhance: [], class: "interactive", ...options } }, words, encodeWav(audio));
+        await diarizeHandler(deps)({ v: 1, ...ref });
+        const stored = await getJson(deps.blobs, BlobKeys.diarized(job.id), Transcript);
+        expect(stored!.speakers).toEqual(expected);
+      }
+    } finally {
+      await deps.close();
+    }
+  });
+
   it("skips speaker labelling when the job does not ask for it, and publishes on the job's class", async () => {
     const deps = await pipelineDeps(nats, "diarizer");
     try {

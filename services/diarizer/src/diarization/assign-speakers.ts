@@ -28,3 +28,13 @@ export function assignSpeakers(words: Word[], turns: Turn[]): Word[] {
     return { ...w, speaker: names.get(raw[i]!)! };
   });
 }
+
+/** Names per-word speaker numbers "Speaker 1", "Speaker 2"... in order of first word. */
+export function nameSpeakers(words: Word[], labels: number[]): Word[] {
+  const names = new Map<number, string>();
+  return words.map((w, i) => {
+    const k = labels[i] ?? 0;
+    if (!names.has(k)) names.set(k, speakerName(names.size + 1));
+    return { ...w, speaker: names.get(k)! };
+  });
+}

@@ -1,7 +1,8 @@
-import { bicCluster } from "./bic-clustering.ts";
-import { cepstralMean } from "./embeddings.ts";
+import { averageLinkage, cutDendrogram } from "./ahc-clustering.ts";
+import { normalisedFrames } from "./embeddings.ts";
 import { createMfccExtractor, type Features } from "./mfcc.ts";
-import { segmentModels, speechSpans, type SegmentOptions } from "./segments.ts";
+import { distanceMatrix, modelPieces, speechPieces } from "./pieces.ts";
+import { resegment, type ResegmentOptions, type Unit } from "./resegment.ts";
 import { smoothTurns, type SmoothingOptions } from "./smoothing.ts";
 import { detectSpeech, type VadOptions } from "./vad.ts";
 import type { Audio } from "./wav.ts";
@@ -12,26 +13,40 @@ export type Turn = { start: number; end: number; speaker: number };
 export type DiarizeOptions = {
   /** The number of speakers when known; otherwise it is estimated. */
   speakers?: number;
+  /** Bounds on the estimate when the exact number is not known. */
+  minSpeakers?: number;
   maxSpeakers?: number;
-  /** Per-frame GLR at which two clusters count as different voices (see `bicCluster`). */
-  distinctGlr?: number;
+  /** Word times (seconds) from the transcript: each word is given to one speaker as a whole. */
+  words?: { start: number; end: number }[];
+  /** Mean piece-to-piece distance under which two clusters are one voice (see `pieceDistance`). */
+  threshold?: number;
+  /** Clusters with less than this share of the speech do not count as a voice either. */
+  minSpeakerShare?: number;
+  /** Clusters with less speech than this (seconds) do not count as a voice. */
+  minSpeakerSec?: number;
+  /** MFCCs computed (c0 included; c0 is left out of the voice features). */
+  coefficients?: number;
+  /** Length of the pieces clustered (seconds). */
+  pieceSec?: number;
   vad?: VadOptions;
-  segments?: SegmentOptions;
+  resegment?: ResegmentOptions;
   smoothing?: SmoothingOptions;
   /** Called between slices of work so a long recording does not block the event loop. */
   yield?: () => Promise<void>;
 };
 
-/** `windows`: how many speech segments were modelled. */
-export type Diarization = { turns: Turn[]; speakers: number; windows: number };
+/** `windows`: how many speech pieces were clustered; `words`: each given word's speaker, in the order given. */
+export type Diarization = { turns: Turn[]; speakers: number; windows: number; words?: number[] };
 
 const SLICE_FRAMES = 4000;
-/** Segments shorter than this many frames are too short to model; they take a neighbour's label. */
-const MIN_MODEL_FRAMES = 30;
+/** Without word times, speech is decoded in blocks this long (frames): the resolution of a boundary. */
+const BLOCK_FRAMES = 10;
+/** At most this many pieces are clustered (the distance matrix is n^2): longer recordings get longer pieces. */
+const MAX_PIECES = 2500;
 
-/** MFCCs and log energy of a whole recording, computed in slices with `pause` between them. */
-export async function extractFeatures(audio: Audio, pause: () => Promise<void>): Promise<Features> {
-  const x = createMfccExtractor(audio.samples, audio.sampleRate);
+/** MFCCs (c0..c{coefficients-1}) and log energy of a whole recording, computed in slices with `pause` between them. */
+export async function extractFeatures(audio: Audio, pause: () => Promise<void>, coefficients = 13): Promise<Features> {
+  const x = createMfccExtractor(audio.samples, audio.sampleRate, { coefficients });
   const features: Features = { hopSec: x.hopSec, frames: x.frames, mfcc: new Array(x.frames), logEnergy: new Float64Array(x.frames) };
   for (let f = 0; f < x.frames; f += SLICE_FRAMES) {
     x.extract(f, f + SLICE_FRAMES, features);
@@ -42,51 +57,109 @@ export async function extractFeatures(audio: Audio, pause: () => Promise<void>):
 
 const round = (s: number) => Math.round(s * 1000) / 1000;
 
-/** Labelled spans to turns: a span too short to model takes the label of the nearest modelled span. */
-function toTurns(spans: { start: number; end: number }[], modelled: number[], labels: number[], hopSec: number): Turn[] {
-  const labelOf = new Array<number>(spans.length);
-  modelled.forEach((s, i) => (labelOf[s] = labels[i]!));
-  const turns: Turn[] = [];
-  spans.forEach((span, i) => {
-    let speaker = labelOf[i];
-    if (speaker === undefined) {
-      const mid = (span.start + span.end) / 2;
-      const nearest = modelled.reduce((b, s) => (Math.abs((spans[s]!.start + spans[s]!.end) / 2 - mid) < Math.abs((spans[b]!.start + spans[b]!.end) / 2 - mid) ? s : b));
-      speaker = labelOf[nearest]!;
+/** Units to decode: the transcript's words (with `word`, the index in `words`), or blocks of each speech run. */
+function unitsOf(speech: Uint8Array, hopSec: number, frames: number, words?: { start: number; end: number }[]): (Unit & { word?: number })[] {
+  if (words) {
+    const order = [...words.keys()].sort((a, b) => words[a]!.start - words[b]!.start);
+    let lastEnd = -Infinity;
+    return order.map((word) => {
+      const w = words[word]!;
+      const start = Math.max(0, Math.min(frames - 1, Math.floor(w.start / hopSec)));
+      const unit = { start, end: Math.max(start + 1, Math.min(frames, Math.ceil(w.end / hopSec))), gapBefore: w.start - lastEnd, word };
+      lastEnd = Math.max(lastEnd, w.end);
+      return unit;
+    });
+  }
+  const units: Unit[] = [];
+  let lastEnd = -Infinity;
+  for (let i = 0; i < speech.length; ) {
+    if (!speech[i]) {
+      i++;
+      continue;
     }
+    let j = i;
+    while (j < speech.length && speech[j]) j++;
+    const blocks = Math.max(1, Math.round((j - i) / BLOCK_FRAMES));
+    for (let b = 0; b < blocks; b++) {
+      const start = i + Math.round(((j - i) * b) / blocks);
+      units.push({ start, end: i + Math.round(((j - i) * (b + 1)) / blocks), gapBefore: b === 0 ? (start - lastEnd) * hopSec : 0 });
+    }
+    lastEnd = j;
+    i = j;
+  }
+  return units;
+}
+
+/** Consecutive units of one speaker with no real pause between them become one turn. */
+function toTurns(units: Unit[], labels: Int32Array, hopSec: number, joinSec: number): Turn[] {
+  const turns: Turn[] = [];
+  units.forEach((u, i) => {
     const last = turns.at(-1);
-    if (last && last.speaker === speaker && span.start * hopSec - last.end < hopSec * 1.5) last.end = span.end * hopSec;
-    else turns.push({ start: span.start * hopSec, end: span.end * hopSec, speaker });
+    const speaker = labels[i]!;
+    if (last && last.speaker === speaker && u.gapBefore < joinSec) last.end = Math.max(last.end, u.end * hopSec);
+    else turns.push({ start: u.start * hopSec, end: u.end * hopSec, speaker });
   });
-  const ids = new Map<number, number>();
-  return turns.map((t) => {
-    if (!ids.has(t.speaker)) ids.set(t.speaker, ids.size);
-    return { start: round(t.start), end: round(t.end), speaker: ids.get(t.speaker)! };
-  });
+  return turns.map((t) => ({ start: round(t.start), end: round(t.end), speaker: t.speaker }));
 }
 
 /**
- * Speaker diarization: energy VAD, MFCCs, speech runs cut into segments of at most a few
- * seconds, one Gaussian per segment, then agglomerative BIC clustering of the segments (see
- * `bicCluster`), which also decides how many speakers there are, and minimum-duration smoothing
- * of the resulting turns (`smoothTurns`).
+ * Speaker diarization over the whole recording at once:
+ *  1. energy VAD; MFCC c1..c12 with the recording's mean and variance over speech removed;
+ *  2. speech cut into pieces of `pieceSec`; average-linkage clustering of all pieces on the
+ *     distance of their mean features, cut at a fixed `threshold` (a mean of piece-to-piece
+ *     distances, so it does not drift with the amount of speech), or at the
+ *     count asked for (`speakers`, or clamped to `minSpeakers`..`maxSpeakers`); clusters under
+ *     `minSpeakerSec` are no voice;
+ *  3. Viterbi resegmentation with a GMM per voice over units (the transcript's words, or 0.1 s
+ *     blocks), changes cheap at pauses and dear elsewhere (`resegment`);
+ *  4. minimum-duration smoothing of the turns (`smoothTurns`).
  */
 export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<Diarization> {
   const pause = opts.yield ?? (() => new Promise<void>((r) => setImmediate(r)));
-  const features = await extractFeatures(audio, pause);
-  const speech = detectSpeech(features.logEnergy, features.hopSec, opts.vad);
-  const spans = speechSpans(speech, features.hopSec, opts.segments);
-  const modelled = spans.flatMap((s, i) => (s.end - s.start >= MIN_MODEL_FRAMES ? [i] : []));
-  if (modelled.length === 0) return { turns: [], speakers: 0, windows: 0 };
-  const segments = segmentModels(features.mfcc, modelled.map((i) => spans[i]!), cepstralMean(features.mfcc, speech));
-  await pause();
-  const labels = opts.speakers === 1 || segments.length < 2
-    ? segments.map(() => 0)
-    : bicCluster(segments, {
+  const features = await extractFeatures(audio, pause, opts.coefficients ?? 13);
+  const hop = features.hopSec;
+  const speech = detectSpeech(features.logEnergy, hop, opts.vad);
+  const frames = normalisedFrames(features.mfcc, speech);
+  const units = unitsOf(speech, hop, features.frames, opts.words);
+  if (units.length === 0 || features.frames === 0) return { turns: [], speakers: 0, windows: 0, ...(opts.words ? { words: opts.words.map(() => 0) } : {}) };
+  let speechFrames = 0;
+  for (const s of speech) speechFrames += s;
+  const pieceFrames = Math.max(Math.round((opts.pieceSec ?? 3) / hop), Math.ceil(speechFrames / MAX_PIECES));
+  const spans = speechPieces(speech, pieceFrames, Math.round(pieceFrames / 3));
+  const pieces = modelPieces(frames, spans);
+  let unitLabels: Int32Array<ArrayBufferLike> = new Int32Array(units.length);
+  // A voice holds a few seconds and a small share of the speech: a stray cluster does not count.
+  const minVoiceFrames = Math.max((opts.minSpeakerSec ?? 4) / hop, (opts.minSpeakerShare ?? 0) * speechFrames);
+  if (pieces.length >= 2 && opts.speakers !== 1 && opts.maxSpeakers !== 1) {
+    const merges = averageLinkage(distanceMatrix(pieces), pieces.length);
+    await pause();
+    const labels = cutDendrogram(merges, pieces.length, {
+      threshold: opts.threshold ?? 0.2,
+      weights: spans.map((s) => s.end - s.start),
+      minSize: minVoiceFrames,
       ...(opts.speakers ? { speakers: opts.speakers } : {}),
+      ...(opts.minSpeakers ? { minSpeakers: opts.minSpeakers } : {}),
       ...(opts.maxSpeakers ? { maxSpeakers: opts.maxSpeakers } : {}),
-      ...(opts.distinctGlr ? { distinctGlr: opts.distinctGlr } : {}),
     });
-  const turns = smoothTurns(toTurns(spans, modelled, labels, features.hopSec), opts.smoothing);
-  return { turns, speakers: new Set(turns.map((t) => t.speaker)).size, windows: segments.length };
+    // Each unit starts with the label of the piece under its middle (-1: none, decoded freely).
+    const byFrame = new Int32Array(features.frames).fill(-1);
+    spans.forEach((s, i) => byFrame.fill(labels[i]!, s.start, s.end));
+    unitLabels = units.reduce((out, u, i) => ((out[i] = byFrame[(u.start + u.end) >> 1]!), out), new Int32Array(units.length));
+    const minSpeakerFrames = opts.speakers || opts.minSpeakers ? 1 : minVoiceFrames;
+    unitLabels = await resegment(frames, units, unitLabels, { minSpeakerFrames, ...opts.resegment, pause });
+  }
+  const turns = smoothTurns(toTurns(units, unitLabels, hop, opts.resegment?.pauseSec ?? 0.3), opts.smoothing);
+  const result: Diarization = { turns, speakers: new Set(turns.map((t) => t.speaker)).size, windows: pieces.length };
+  if (opts.words) {
+    // Every turn is a run of whole words, so each word's middle lies in its own turn.
+    const words = new Array<number>(opts.words.length).fill(0);
+    let t = 0;
+    for (const u of units) {
+      const mid = ((u.start + u.end) / 2) * hop;
+      while (t + 1 < turns.length && turns[t]!.end < mid) t++;
+      words[u.word!] = turns[t]?.speaker ?? 0;
+    }
+    result.words = words;
+  }
+  return result;
 }

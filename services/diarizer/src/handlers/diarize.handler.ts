@@ -5,7 +5,7 @@ import { BlobKeys, ChunkResult, Transcript, type Command, type Job, type Word } 
 import { PermanentError, RetryableError, type HandlerContext } from "@mp4t/platform";
 import { downloadToFile, getJson, putJson, type PipelineDeps } from "@mp4t/stores";
 import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
-import { assignSpeakers } from "../diarization/assign-speakers.ts";
+import { assignSpeakers, nameSpeakers } from "../diarization/assign-speakers.ts";
 import { diarize } from "../diarization/diarize.ts";
 import { hasProviderSpeakers, linkProviderSpeakers, qualify } from "../diarization/link-speakers.ts";
 import { decodeWav } from "../diarization/wav.ts";
@@ -36,18 +36,23 @@ async function labelSpeakers(deps: Deps, job: Job, words: Word[], opts: { maxSpe
     }
     const audio = decodeWav(new Uint8Array(await readFile(path)));
     const audioSec = audio.samples.length / audio.sampleRate;
+    const { speakers, minSpeakers } = job.options;
+    // The job's own bound wins; the service's is the default for jobs that give none.
+    const maxSpeakers = job.options.maxSpeakers ?? opts.maxSpeakers;
     const options = {
-      ...(job.options.speakers ? { speakers: job.options.speakers } : {}),
-      ...(opts.maxSpeakers ? { maxSpeakers: opts.maxSpeakers } : {}),
+      ...(speakers ? { speakers } : {}),
+      ...(minSpeakers ? { minSpeakers } : {}),
+      ...(maxSpeakers ? { maxSpeakers: Math.max(maxSpeakers, minSpeakers ?? 1) } : {}),
       yield: () => new Promise<void>((resolve) => {
         ctx?.working();
         setImmediate(resolve);
       }),
     };
     if (opts.provider) return { words: await linkProviderSpeakers(audio, words, options), audioSec };
-    const result = await diarize(audio, options);
+    // Word times go in so that every word is given to one speaker whole.
+    const result = await diarize(audio, { ...options, words });
     deps.logger.debug({ jobId: job.id, speakers: result.speakers, windows: result.windows }, "diarized");
-    return { words: assignSpeakers(words, result.turns), audioSec };
+    return { words: result.words ? nameSpeakers(words, result.words) : assignSpeakers(words, result.turns), audioSec };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

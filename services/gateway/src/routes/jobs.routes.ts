@@ -38,7 +38,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
       tags: ["jobs"],
       summary: "Upload media and queue it for transcription",
       description: "multipart/form-data: a `file` part (streamed, at most MAX_UPLOAD_BYTES) and an optional `options` field holding JSON " +
-        '{language?, diarize?, speakers?, enhance?: ["clean","summary","notes","translate:<lang>"], class?: "interactive"|"batch", engine?}, before or after the file.',
+        '{language?, diarize?, speakers?, minSpeakers?, maxSpeakers?, enhance?: ["clean","summary","notes","translate:<lang>"], class?: "interactive"|"batch", engine?}, before or after the file.',
       consumes: ["multipart/form-data"],
       security: bearer,
       response: { 202: JobView, ...errors(400, 401, 413, 415, 429, 503) },
