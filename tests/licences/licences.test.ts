@@ -9,7 +9,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLicences, unusedExceptions, type LicenceException } from "./gate.ts";
-import { goComponents, goModCache, goToolNames, npmPackages, type Component } from "./scan.ts";
+import { goComponents, goModCache, goToolNames, npmPackages, npmTree, type Component } from "./scan.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const TOOLS = process.env.MP4T_TOOLS ?? join(homedir(), ".cache", "mp4t");
@@ -18,9 +18,14 @@ const OWN = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { li
 // The project's own Go module (tests/deploy/checks) carries the project's licence.
 const OWN_GO = "github.com/mp4totext/";
 
+const toolchain = readFileSync(join(ROOT, "scripts", "toolchain.sh"), "utf8");
 const toolNames = goToolNames(join(ROOT, "scripts", "toolchain.sh"));
+// Artillery (tests/load) is npm-installed by the toolchain outside the workspace, in its own tree.
+const ARTILLERY_VERSION = /^ARTILLERY_VERSION=(\S+)$/m.exec(toolchain)?.[1];
+const artillery = npmTree(join(TOOLS, `artillery-${ARTILLERY_VERSION}`), "artillery (toolchain)");
 const components: Component[] = [
   ...npmPackages(ROOT),
+  ...artillery,
   ...goComponents(TOOLS, toolNames, goModCache()).map((c) => (c.name.startsWith(OWN_GO) ? { ...c, licence: OWN.license } : c)),
 ];
 
@@ -33,6 +38,14 @@ describe("licence gate", () => {
   it("finds every installed npm package", () => {
     const names = new Set(components.filter((c) => c.ecosystem === "npm").map((c) => c.name));
     for (const name of ["pino", "pino-pretty", "fastify", "minio", "vitest", "typescript"]) expect(names, name).toContain(name);
+  });
+
+  it("finds every package of the toolchain's Artillery tree", () => {
+    expect(ARTILLERY_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+    const names = new Set(artillery.map((c) => c.name));
+    for (const name of ["artillery", "@playwright/browser-chromium", "playwright-core", "pako", "yaml-js", "socket.io-client"]) expect(names, name).toContain(name);
+    expect(artillery.find((c) => c.name === "artillery")).toMatchObject({ version: ARTILLERY_VERSION, licence: "MPL-2.0" });
+    expect(artillery.length).toBeGreaterThan(400); // 474 packages in 2.0.34
   });
 
   it("every npm package and Go module has an allowed licence", () => {
