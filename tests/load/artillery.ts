@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 export const SCENARIOS = join(import.meta.dirname, "scenarios");
 
@@ -54,6 +54,7 @@ export type JournalEntry =
   | { kind: "upload-failed" | "poll-failed" | "job-not-completed"; text: string };
 
 export type ArtilleryOptions = {
+  /** A file in tests/load/scenarios, or an absolute path. */
   scenario: string;
   target: string;
   /** config.variables (no arrays: Artillery picks one element of an array per user). */
@@ -102,7 +103,7 @@ export async function runArtillery(o: ArtilleryOptions): Promise<ArtilleryRun> {
     const reportFile = join(dir, "report.json");
     const args = ["run", "--target", target, "--output", reportFile, "--variables", JSON.stringify({ ...o.variables, journalFile })];
     if (o.overrides) args.push("--overrides", JSON.stringify(o.overrides));
-    args.push(join(SCENARIOS, o.scenario));
+    args.push(resolve(SCENARIOS, o.scenario));
 
     const reaped0 = statOf("self")!.children;
     const t0 = Date.now();
