@@ -196,7 +196,7 @@ export async function run(): Promise<void> {
     const nan = (n: number | undefined) => n ?? Number.NaN;
 
     out(`  setup: ${endpoint(register, "register").ok(201)}/${USERS} accounts registered in ${register.wallSec.toFixed(1)} s` +
-      ` (Artillery, 50 at a time); run ${wallSec.toFixed(0)} s; ${created} users arrived, ${run.count("vusers.skipped")} skipped, ${run.count("vusers.failed")} ended by an error`);
+      ` (Artillery, 50 at a time); registration and run ${wallSec.toFixed(0)} s; ${created} users arrived, ${run.count("vusers.skipped")} skipped, ${run.count("vusers.failed")} ended by an error`);
     // The machine is shared: the load average says how much of it the system and Artillery had.
     out(`  Artillery's own CPU ${run.cpuSec.toFixed(1)} s over its ${run.wallSec.toFixed(0)} s run (${((run.cpuSec / run.wallSec) * 100).toFixed(0)}% of one core)` +
       ` for ${run.count("http.requests")} requests, registration run ${register.cpuSec.toFixed(1)} s;` +
