@@ -1,6 +1,7 @@
 /**
- * The licence gate: every npm package installed in the workspace and every module linked into a
- * Go-built tool (scripts/toolchain.sh) has a licence from the allow-list (tests/licences/spdx.ts).
+ * The licence gate: every npm package installed in the workspace, every package of the
+ * toolchain's npm-installed Artillery tree and every module linked into a Go-built tool
+ * (scripts/toolchain.sh) has a licence from the allow-list (tests/licences/spdx.ts).
  * AGPL, GPL-3.0, SSPL and BUSL fail with the component's name; anything else off the list fails
  * unless tests/licences/exceptions.json records a review with the licence found and why.
  */
