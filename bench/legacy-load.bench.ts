@@ -1,17 +1,19 @@
 /**
  * The replaced Python/Celery backend's load test, run against ours: 1000 users each log in, upload
- * one small media file and wait for its transcript (tests/load/legacy.journey.ts), against the
+ * one small media file and wait for its transcript (tests/load/scenarios/legacy.yml on Artillery,
+ * run as a child process by tests/load/legacy.journey.ts), against the
  * whole system as `npm start` runs it (scripts/start.ts: one replica of every service, the default
  * profile's worker slots). Prints each old goal (login > 95 %, upload > 90 %, completion > 85 %,
  * upload < 5 s, > 10 uploads/s) next to our figure and the ratio ours / goal, then end-to-end jobs/s
  * and lost jobs: every accepted upload must appear in its owner's GET /v1/jobs afterwards.
  * The engine is the OpenAI-compatible fake with a fixed latency, so the figures are about our
- * services, not about a speech model on this machine; the load driver, the system and the fake
- * share its CPUs. The gateway's abuse limits are set as an operator would for a load test
+ * services, not about a speech model on this machine; Artillery, the system and the fake share its
+ * CPUs, so Artillery's own CPU (from /proc) is printed beside the figures. The gateway's abuse limits are set as an operator would for a load test
  * (tests/load/load-env.ts).
  *
- * Env: BENCH_LEGACY_USERS (1000), BENCH_LEGACY_RAMP_SEC (0: all users at once; else spread evenly
- * over that many seconds), BENCH_LEGACY_ARRIVAL_RATE (users/s: arrivals at that rate instead),
+ * Env: BENCH_LEGACY_USERS (1000), BENCH_LEGACY_RAMP_SEC (0: all users arrive within 1 s, Artillery's
+ * shortest phase; else spread evenly over that many seconds), BENCH_LEGACY_ARRIVAL_RATE (users/s:
+ * an `arrivalRate` phase instead),
  * BENCH_LEGACY_MAX_WAIT_SEC (300, per job), BENCH_LEGACY_POLL_SEC (2), BENCH_LEGACY_SETTLE_SEC
  * (120: how long unfinished jobs are followed after the run), BENCH_LATENCY_MS (250),
  * BENCH_LEGACY_LOG (a file for the system's whole output).
@@ -21,12 +23,11 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { PIPELINE_STAGES, SERVICE_NAMES, type Job } from "@mp4t/contracts";
-import {
-  librivoxClips, makeSilenceMp4, makeSilenceWav, startFakeOpenAi, type ArrivalPhase, type LoadMetric,
-} from "../packages/testing/src/index.ts";
+import { librivoxClips, makeSilenceMp4, makeSilenceWav, startFakeOpenAi } from "../packages/testing/src/index.ts";
 import { api, login, startSystem, type RunningSystem } from "../tests/e2e/system.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD as PASSWORD, METRICS_TOKEN } from "../tests/load/load-env.ts";
-import { runLegacyScenario, type Note } from "../tests/load/legacy.journey.ts";
+import { endpoint, requestErrors, seconds, serverErrors } from "../tests/load/artillery.ts";
+import { runLegacyScenario, type LegacyRun, type Phase } from "../tests/load/legacy.journey.ts";
 import { auditJobs } from "../tests/load/lost-jobs.ts";
 import { scrape, total } from "../tests/observability/prometheus.ts";
 
@@ -132,8 +133,8 @@ function watchSystem(sys: RunningSystem) {
   };
 }
 
-/** The driver's notes of one kind, counted by text with ids and emails blanked. */
-function reasons(notes: Note[], kind: string): [string, number][] {
+/** The processor's notes of one kind, counted by text with ids and emails blanked. */
+function reasons(notes: LegacyRun["notes"], kind: string): [string, number][] {
   const counts = new Map<string, number>();
   for (const n of notes.filter((x) => x.kind === kind)) {
     const why = n.text.replace(/[0-9a-z]{26}/g, "<id>").replace(/\S+@load\.test/g, "<user>").slice(0, 240);
@@ -143,19 +144,16 @@ function reasons(notes: Note[], kind: string): [string, number][] {
 }
 
 /** How users arrive: all at once (the old test), spread over RAMP_SEC, or at ARRIVAL_RATE users/s. */
-function phases(): { phases: ArrivalPhase[]; spanSec: number; say: string } {
+function phases(): { phases: Phase[]; spanSec: number; say: string } {
   if (ARRIVAL_RATE > 0) {
-    const sec = USERS / ARRIVAL_RATE;
-    return { phases: [{ durationSec: sec, arrivals: USERS }], spanSec: sec, say: `arrive at ${ARRIVAL_RATE} users/s (${sec.toFixed(0)} s)` };
+    const sec = Math.ceil(USERS / ARRIVAL_RATE);
+    return { phases: [{ name: "rate", duration: sec, arrivalRate: ARRIVAL_RATE }], spanSec: sec, say: `arrive at ${ARRIVAL_RATE} users/s (${sec} s)` };
   }
-  if (RAMP_SEC > 0) return { phases: [{ durationSec: RAMP_SEC, arrivals: USERS }], spanSec: RAMP_SEC, say: `arrive evenly over ${RAMP_SEC} s` };
-  return { phases: [{ durationSec: 0, arrivals: USERS }], spanSec: 0, say: "all arrive at once (1 journey each)" };
+  if (RAMP_SEC > 0) return { phases: [{ name: "spread", duration: RAMP_SEC, arrivalCount: USERS }], spanSec: RAMP_SEC, say: `arrive evenly over ${RAMP_SEC} s` };
+  return { phases: [{ name: "burst", duration: 1, arrivalCount: USERS }], spanSec: 1, say: "all arrive within 1 s (1 journey each)" };
 }
 
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-const rate = (m: LoadMetric | undefined) => m?.rate ?? Number.NaN;
-const passes = (m: LoadMetric | undefined) => m?.passes ?? 0;
-const tried = (m: LoadMetric | undefined) => (m?.passes ?? 0) + (m?.fails ?? 0);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function run(): Promise<void> {
@@ -173,51 +171,61 @@ export async function run(): Promise<void> {
     out(`  files (round robin): ${files.map((f) => basename(f)).join(", ")}`);
     out(`  engine: OpenAI-compatible fake answering after ${LATENCY_MS} ms (not pocketsphinx): the figures are about our services`);
     out(`  system as \`npm start\` runs it (default profile): ${describeInstances(await instances(sys), ["concurrency"])}`);
-    out(`  load driver (tests/load/legacy.journey.ts on undici, in this process), the system and the fake share this ${cpus().length}-CPU machine`);
+    out(`  Artillery (tests/load/scenarios/legacy.yml, a child process), the system and the fake share this ${cpus().length}-CPU machine`);
     out(`  operator limits for the run (tests/load/load-env.ts): ${Object.entries(LOAD_TEST_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}`);
 
     const started = Date.now();
-    const cpu0 = process.cpuUsage();
     const load0 = loadavg()[0]!;
     const result = await runLegacyScenario({
       baseUrl: sys.url, files, password: PASSWORD, runId: `legacy${Date.now()}`, users: USERS, phases: arrival.phases,
-      maxWaitSec: MAX_WAIT_SEC, pollSec: POLL_SEC, registerBatch: 50, durationSec: arrival.spanSec + MAX_WAIT_SEC + 240,
+      maxWaitSec: MAX_WAIT_SEC, pollSec: POLL_SEC, registerLanes: 50, durationSec: arrival.spanSec + MAX_WAIT_SEC + 240,
     });
-    const m = result.summary.metrics;
+    const { run, register } = result;
     const wallSec = (Date.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const driverCpuSec = (cpu.user + cpu.system) / 1e6;
     const owned = result.jobs;
-    const accepted = passes(m.upload_success);
-    const uploadWindow = (m.upload_done_at_seconds?.max ?? Number.NaN) - (m.upload_started_at_seconds?.min ?? Number.NaN);
-    const completed = passes(m.job_completion);
-    const e2eWindow = (m.job_completed_at_seconds?.max ?? Number.NaN) - (m.upload_started_at_seconds?.min ?? Number.NaN);
+    const logins = endpoint(run, "login");
+    const upload = endpoint(run, "upload");
+    const accepted = run.count("load.jobs.accepted");
+    const completed = run.count("load.jobs.completed");
+    const created = run.count("vusers.created");
+    const uploadWindow = (result.lastUploadEnd - result.firstUploadStart) / 1000;
+    const e2eWindow = (result.lastCompletion - result.firstUploadStart) / 1000;
+    const loginSec = seconds(run, "login");
+    const uploadSec = seconds(run, "upload");
+    const e2e = seconds(run, "load.job.upload_to_completed_ms");
+    const nan = (n: number | undefined) => n ?? Number.NaN;
 
-    out(`  setup: ${m.registered?.count ?? 0}/${USERS} accounts registered in ${(m.setup_seconds?.max ?? Number.NaN).toFixed(1)} s` +
-      ` (${m.register_failed?.count ?? 0} failed); run ${wallSec.toFixed(0)} s; ${m.users_dropped?.count ?? 0} arrivals dropped`);
-    // The machine is shared: the load average says how much of it the system and the driver had.
-    out(`  load driver CPU ${driverCpuSec.toFixed(1)} s (${((driverCpuSec / wallSec) * 100).toFixed(0)}% of one core) for ${m.http_reqs?.count ?? 0} requests;` +
+    out(`  setup: ${endpoint(register, "register").ok(201)}/${USERS} accounts registered in ${register.wallSec.toFixed(1)} s` +
+      ` (Artillery, 50 at a time); registration and run ${wallSec.toFixed(0)} s; ${created} users arrived, ${run.count("vusers.skipped")} skipped, ${run.count("vusers.failed")} ended by an error`);
+    // The machine is shared: the load average says how much of it the system and Artillery had.
+    out(`  Artillery's own CPU ${run.cpuSec.toFixed(1)} s over its ${run.wallSec.toFixed(0)} s run (${((run.cpuSec / run.wallSec) * 100).toFixed(0)}% of one core)` +
+      ` for ${run.count("http.requests")} requests, registration run ${register.cpuSec.toFixed(1)} s;` +
       ` machine load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (${cpus().length} CPUs)`);
     const goals: Goal[] = [
-      { label: "login success", ours: rate(m.login_success) * 100, op: ">", goal: 95, show: (n) => `${n.toFixed(1)}%` },
-      { label: "upload success", ours: rate(m.upload_success) * 100, op: ">", goal: 90, show: (n) => `${n.toFixed(1)}%` },
-      { label: "transcription completion", ours: rate(m.job_completion) * 100, op: ">", goal: 85, show: (n) => `${n.toFixed(1)}%` },
-      { label: "upload time p95", ours: m.upload_seconds?.p95 ?? Number.NaN, op: "<", goal: 5, show: (n) => `${n.toFixed(2)} s` },
+      { label: "login success", ours: (logins.ok(200) / created) * 100, op: ">", goal: 95, show: (n) => `${n.toFixed(1)}%` },
+      { label: "upload success", ours: (accepted / upload.attempts) * 100, op: ">", goal: 90, show: (n) => `${n.toFixed(1)}%` },
+      { label: "transcription completion", ours: (completed / accepted) * 100, op: ">", goal: 85, show: (n) => `${n.toFixed(1)}%` },
+      { label: "upload time p95", ours: nan(uploadSec?.p95), op: "<", goal: 5, show: (n) => `${n.toFixed(2)} s` },
       { label: "uploads/s", ours: accepted / uploadWindow, op: ">", goal: 10, show: (n) => n.toFixed(1) },
     ];
-    if (arrival.spanSec > 0) out(`  (users arrived over ${arrival.spanSec.toFixed(0)} s: uploads/s is bounded by that schedule, not only by the system)`);
+    if (arrival.spanSec > 1) out(`  (users arrived over ${arrival.spanSec.toFixed(0)} s: uploads/s is bounded by that schedule, not only by the system)`);
     for (const g of goals) {
       const pass = g.op === ">" ? g.ours > g.goal : g.ours < g.goal;
       out(`  ${g.label.padEnd(25)} ${g.show(g.ours).padStart(9)}  (old goal ${g.op} ${g.show(g.goal)}, x${(g.ours / g.goal).toFixed(2)})  ${pass ? "PASS" : "FAIL"}`);
     }
-    out(`    login: ${passes(m.login_success)}/${tried(m.login_success)} ok, p95 ${(m.login_seconds?.p95 ?? Number.NaN).toFixed(2)} s, max ${(m.login_seconds?.max ?? Number.NaN).toFixed(2)} s`);
-    out(`    upload: ${accepted}/${tried(m.upload_success)} accepted in a ${uploadWindow.toFixed(1)} s window; median ${(m.upload_seconds?.med ?? Number.NaN).toFixed(2)} s, max ${(m.upload_seconds?.max ?? Number.NaN).toFixed(2)} s`);
+    out(`    Artillery's ensure lines (the old goals it can express): ${run.ensure.map((e) => `${e.ok ? "ok" : "fail"}: ${e.expression}`).join("; ") || "none printed"}`);
+    out(`    login: ${logins.ok(200)}/${logins.attempts} ok of ${created} users, p95 ${nan(loginSec?.p95).toFixed(2)} s, max ${nan(loginSec?.max).toFixed(2)} s` +
+      `${Object.keys(logins.errors).length ? `; errors ${JSON.stringify(logins.errors)}` : ""}`);
+    out(`    upload: ${accepted}/${upload.attempts} accepted in a ${uploadWindow.toFixed(1)} s window; median ${nan(uploadSec?.median).toFixed(2)} s, max ${nan(uploadSec?.max).toFixed(2)} s` +
+      `${Object.keys(upload.errors).length ? `; errors ${JSON.stringify(upload.errors)}` : ""}`);
     out(`    completion: ${completed}/${accepted} accepted jobs completed within ${MAX_WAIT_SEC} s (${pct(completed / USERS)} of all users);` +
-      ` ${m.jobs_failed?.count ?? 0} failed, ${m.jobs_unfinished?.count ?? 0} still running; transcripts fetched ${passes(m.transcript_success)}/${tried(m.transcript_success)}`);
+      ` ${run.count("load.jobs.failed")} failed, ${run.count("load.jobs.unfinished")} still running; transcripts fetched ${run.count("load.transcripts.ok")}/${run.count("load.transcripts.ok") + run.count("load.transcripts.failed")}`);
     out(`  jobs/s end to end ${(completed / e2eWindow).toFixed(2)} (${completed} jobs from first upload to last completion, ${e2eWindow.toFixed(1)} s);` +
-      ` upload->completed p50 ${(m.job_upload_to_completed_seconds?.med ?? Number.NaN).toFixed(1)} s, p95 ${(m.job_upload_to_completed_seconds?.p95 ?? Number.NaN).toFixed(1)} s`);
+      ` upload->completed p50 ${nan(e2e?.median).toFixed(1)} s, p95 ${nan(e2e?.p95).toFixed(1)} s`);
+    const errors = Object.entries(run.counters).filter(([k]) => k.startsWith("errors."));
+    if (errors.length) out(`    Artillery errors (users ended): ${errors.map(([k, v]) => `${k.slice(7)} x${v}`).join(", ")}`);
 
-    for (const kind of ["job-not-completed", "register-failed", "login-failed", "upload-failed", "poll-failed"]) {
+    for (const kind of ["job-not-completed", "upload-failed", "poll-failed"]) {
       const why = reasons(result.notes, kind);
       if (why.length) out(`    ${kind} x${why.reduce((a, [, n]) => a + n, 0)}:\n${why.slice(0, 6).map(([w, n]) => `      ${n} x ${w}`).join("\n")}`);
     }
@@ -226,19 +234,19 @@ export async function run(): Promise<void> {
     const samples = await scrape(`${sys.url}/metrics`, METRICS_TOKEN);
     const gateway202 = total(samples, "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
     const gateway5xx = samples.filter((s) => s.name === "mp4t_http_requests_total" && s.labels.status_code?.startsWith("5"));
-    out(`  5xx: ${m.server_errors?.count ?? 0} seen by the driver, ${gateway5xx.reduce((a, s) => a + s.value, 0)} counted by the gateway` +
+    out(`  5xx: ${serverErrors(run)} seen by Artillery, ${gateway5xx.reduce((a, s) => a + s.value, 0)} counted by the gateway` +
       `${gateway5xx.length ? ` (${gateway5xx.map((s) => `${s.labels.method} ${s.labels.route} ${s.labels.status_code} x${s.value}`).join(", ")})` : ""};` +
-      ` failed requests ${pct(rate(m.http_req_failed))} of ${m.http_reqs?.count ?? 0}; system ${sys.proc.exitCode === null ? "still running" : `exited ${sys.proc.exitCode}`}`);
+      ` failed requests ${pct((run.count("load.failed_requests") + requestErrors(run)) / run.count("http.requests"))} of ${run.count("http.requests")}; system ${sys.proc.exitCode === null ? "still running" : `exited ${sys.proc.exitCode}`}`);
     out(`  system restart/warn/error log lines: ${watch.count()}`);
     for (const [key, g] of watch.top(10)) out(`    ${g.n} x ${key}\n      e.g. ${g.example}`);
     out(`  workers after the run: ${describeInstances(await instances(sys), ["processed", "failed", "retried", "redelivered", "deadLettered"])}`);
 
     const audit = await auditJobs(sys.url, owned, PASSWORD, SETTLE_SEC);
     const checked = owned.filter((j) => !audit.unverified.has(j.email)).length;
-    // A 202 the gateway counted but the driver never received (a client timeout) is a job its user cannot know of.
+    // A 202 the gateway counted but Artillery never received (a client timeout) is a job its user cannot know of.
     out(`  lost jobs ${audit.lost.length} (must be 0): ${checked - audit.lost.length} of ${checked} accepted uploads found in their owners'` +
       ` GET /v1/jobs${audit.lost.length ? ` (missing: ${audit.lost.slice(0, 10).join(" ")})` : ""}; the gateway counted ${gateway202} x 202` +
-      `${gateway202 !== owned.length ? ` (${gateway202 - owned.length} more than the driver received)` : ""}`);
+      `${gateway202 !== owned.length ? ` (${gateway202 - owned.length} more than Artillery received)` : ""}`);
     if (audit.unverified.size) {
       const why = [...new Set(audit.unverified.values())].slice(0, 3).join(" | ");
       out(`    NOT VERIFIED: ${owned.length - checked} jobs of ${audit.unverified.size} owners whose login or GET /v1/jobs failed 3 times: ${why}`);

@@ -1,13 +1,13 @@
 /**
- * Load through the HTTP API, driven by the load driver (tests/load/upload.journey.ts on undici, in
- * this process): virtual users from several
- * accounts upload small WAVs, wait for their jobs and fetch the transcripts, against the whole
+ * Load through the HTTP API, driven by Artillery (tests/load/scenarios/upload.yml, run as a child
+ * process by tests/load/upload.journey.ts): virtual users from several accounts upload small WAVs, wait for their jobs and fetch the transcripts, against the whole
  * system (scripts/start.ts) with 1 replica of each worker service, then with 2. The engine is an
  * OpenAI-compatible fake answering after a fixed latency, so the work is I/O bound like a real
  * provider and the figures are about our services. Each worker replica is pinned to
  * WORKER_CONCURRENCY slots, so a second replica doubles the slots of every stage.
  * Prints jobs/s (jobs over the time from the first upload to the last completion) and the p95
- * upload->completed latency for each, and the 2-replica/1-replica ratios.
+ * upload->completed latency for each, and the 2-replica/1-replica ratios, with Artillery's own CPU
+ * (it shares the machine with the system).
  *
  * The gateway's abuse limits are set as an operator would for a load test (tests/load/load-env.ts).
  *
@@ -32,7 +32,7 @@ const BATCH_VUS = 4;
 const ITERATIONS = Number(process.env.BENCH_LOAD_ITERATIONS ?? 4);
 const USERS = 4;
 
-type Figures = { jobs: number; sec: number; p95: number; load: number };
+type Figures = { jobs: number; sec: number; p95: number; load: number; artilleryCpuSec: number; artilleryWallSec: number; requests: number };
 
 /** Resolves once discovery lists `n` instances of every worker service. */
 async function replicasUp(sys: RunningSystem, n: number): Promise<void> {
@@ -66,13 +66,15 @@ async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[]): P
       baseUrl: sys.url, files: wavs, password: LOAD_TEST_PASSWORD, runId: `bench${replicas}-${Date.now()}`, users: USERS,
       vus: VUS, batchVus: BATCH_VUS, iterations: ITERATIONS, maxWaitSec: 240, durationSec: 300,
     });
-    if (run.failed.length) throw new Error(`thresholds failed: ${run.failed.join("; ")}\n${run.warnings.slice(0, 20).join("\n")}`);
-    const m = run.summary.metrics;
+    if (run.failed.length) throw new Error(`ensure failed: ${run.failed.join("; ")}\n${run.run.output}`);
     return {
-      jobs: m.jobs_completed?.count ?? 0,
-      sec: m.job_completed_at_seconds?.max ?? Number.NaN,
-      p95: m.job_upload_to_completed_seconds?.p95 ?? Number.NaN,
+      jobs: run.completed,
+      sec: run.windowSec,
+      p95: (run.run.summaries["load.job.upload_to_completed_ms"]?.p95 ?? Number.NaN) / 1000,
       load,
+      artilleryCpuSec: run.run.cpuSec,
+      artilleryWallSec: run.run.wallSec,
+      requests: run.run.count("http.requests"),
     };
   } finally {
     await Promise.all(extra.map((p) => p.stop(10_000)));
@@ -98,6 +100,7 @@ export async function run(): Promise<void> {
       const f = await once(r, fake, wavs);
       results.push(f);
       process.stdout.write(`  ${r} replica(s) of each worker: ${f.jobs} jobs in ${f.sec.toFixed(2)} s = ${(f.jobs / f.sec).toFixed(2)} jobs/s; p95 upload->completed ${f.p95.toFixed(2)} s (machine load average ${f.load.toFixed(1)} on ${cpus().length} CPUs)\n`);
+      process.stdout.write(`    Artillery's own CPU: ${f.artilleryCpuSec.toFixed(1)} s over its ${f.artilleryWallSec.toFixed(0)} s run (${((f.artilleryCpuSec / f.artilleryWallSec) * 100).toFixed(0)}% of one core) for ${f.requests} requests\n`);
     }
     const [one, two] = results as [Figures, Figures];
     process.stdout.write(`  2 replicas / 1 replica: jobs/s x${(two.jobs / two.sec / (one.jobs / one.sec)).toFixed(2)}, p95 x${(two.p95 / one.p95).toFixed(2)}\n`);

@@ -8,8 +8,9 @@
 #   - for the tests only (MP4T_TEST_TOOLS=1, set by `npm test`): Jaeger v2 (OTLP in, query API
 #     out) built with `go build`, versitygw and FerretDB v1 (the production stores' test servers),
 #     Debian chromium for the browser test, test speech data (pocketsphinx-testdata, alsa-utils' voice),
-#     NIST's scoring tools (sctk: md-eval, sclite), and tests/deploy/checks (compose-check,
-#     kube-check: the compose loader and the Kubernetes API types for tests/deploy)
+#     NIST's scoring tools (sctk: md-eval, sclite), tests/deploy/checks (compose-check, kube-check:
+#     the compose loader and the Kubernetes API types for tests/deploy), and Artillery (npm,
+#     MPL-2.0; tests/load and the load benches)
 #   - the workspace's dependencies (pnpm install --frozen-lockfile)
 # Shared tools live in $MP4T_TOOLS (default ~/.cache/mp4t) so every clone reuses them.
 set -euo pipefail
@@ -23,6 +24,7 @@ NATS_SERVER_VERSION=v2.15.2
 JAEGER_VERSION=v1.76.0
 VERSITYGW_VERSION=v1.8.0
 FERRETDB_VERSION=v1.24.2
+ARTILLERY_VERSION=2.0.34
 TEST_TOOLS=${MP4T_TEST_TOOLS:-0}
 # openssl: npm start makes the embedded NATS server's CA and certificate when TLS is on (scripts/nats-secure.ts).
 APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us openssl)
@@ -135,6 +137,27 @@ if [ "$TEST_TOOLS" = 1 ]; then
   fi
   ln -sf "$COMPOSE_CHECK_BIN" "$TOOLS/bin/compose-check"
   ln -sf "$KUBE_CHECK_BIN" "$TOOLS/bin/kube-check"
+
+  # Artillery (MPL-2.0): the load tests' and benches' tool, in its own tree outside the workspace
+  # (it brings ~470 MB of cloud and browser clients our HTTP scenarios never load).
+  # --ignore-scripts: no install script runs, so @playwright/browser-chromium downloads no
+  # browser; the HTTP engine needs none. tests/licences scans this tree too.
+  ARTILLERY_DIR="$TOOLS/artillery-$ARTILLERY_VERSION"
+  ARTILLERY_JS="$ARTILLERY_DIR/node_modules/artillery/bin/run"
+  if [ ! -f "$ARTILLERY_DIR/.mp4t-installed" ]; then
+    log "installing Artillery $ARTILLERY_VERSION (npm, --ignore-scripts: no browser download; about a minute)"
+    rm -rf "$ARTILLERY_DIR"; mkdir -p "$ARTILLERY_DIR"
+    npm install --prefix "$ARTILLERY_DIR" --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
+      "artillery@$ARTILLERY_VERSION" >/dev/null
+    touch "$ARTILLERY_DIR/.mp4t-installed"
+  fi
+  # Run on the toolchain's Node whatever `node` is first on PATH; no telemetry is sent from tests.
+  cat > "$TOOLS/bin/artillery" <<SH
+#!/bin/sh
+export ARTILLERY_DISABLE_TELEMETRY=true
+exec "$TOOLS/bin/node" "$ARTILLERY_JS" "\$@"
+SH
+  chmod +x "$TOOLS/bin/artillery"
 fi
 
 # --- workspace dependencies -------------------------------------------------------

@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLicences, type LicenceException } from "./gate.ts";
 import type { Component } from "./scan.ts";
-import { declaredLicence } from "./scan.ts";
+import { declaredLicence, npmTree } from "./scan.ts";
 import { expressionOfTexts, verdictOf } from "./spdx.ts";
 
 const npm = (name: string, licence: string | undefined): Component => ({ ecosystem: "npm", name, version: "1.0.0", licence, via: "test" });
@@ -10,7 +13,8 @@ const go = (name: string, licence: string | undefined): Component => ({ ecosyste
 describe("SPDX verdicts", () => {
   it.each([
     ["MIT", "allowed"], ["Apache-2.0", "allowed"], ["BSD-3-Clause", "allowed"], ["BlueOak-1.0.0", "allowed"],
-    ["(MIT OR GPL-3.0-or-later)", "allowed"], ["MIT OR Apache-2.0", "allowed"], ["(MIT AND Zlib)", "unknown"],
+    ["(MIT OR GPL-3.0-or-later)", "allowed"], ["MIT OR Apache-2.0", "allowed"], ["(MIT AND Zlib)", "allowed"], ["WTFPL", "allowed"],
+    ["(MIT AND LGPL-2.1)", "unknown"],
     ["(MIT AND CC-BY-4.0)", "allowed"], ["Apache-2.0 WITH LLVM-exception", "allowed"],
     ["AGPL-3.0", "forbidden"], ["AGPL-3.0-only", "forbidden"], ["GPL-3.0-or-later", "forbidden"], ["GPL-3.0+", "forbidden"],
     ["SSPL-1.0", "forbidden"], ["BUSL-1.1", "forbidden"], ["(MIT AND AGPL-3.0)", "forbidden"], ["(AGPL-3.0 OR SSPL-1.0)", "forbidden"],
@@ -61,5 +65,31 @@ describe("the gate", () => {
     expect(checkLicences([odd], [{ ecosystem: "npm", name: "odd", licence: "GPL-2.0", reason: "x" }])[0]!.problem).toMatch(/not allowed/);
     expect(checkLicences([odd], [{ ecosystem: "npm", name: "odd", version: "2.0.0", licence: "MIT", reason: "other version" }])).toHaveLength(1);
     expect(checkLicences([npm("none", undefined)], [])[0]!.problem).toMatch(/licence not found/);
+  });
+});
+
+describe("an npm-installed tool's tree", () => {
+  it("finds nested packages, reads licence files a declaration points to, and skips build markers", () => {
+    const root = mkdtempSync(join(tmpdir(), "mp4t-npmtree-"));
+    const pkg = (dir: string, json: object, licenceText?: string) => {
+      mkdirSync(join(root, "node_modules", dir), { recursive: true });
+      writeFileSync(join(root, "node_modules", dir, "package.json"), JSON.stringify(json));
+      if (licenceText) writeFileSync(join(root, "node_modules", dir, "LICENSE.txt"), licenceText);
+    };
+    try {
+      pkg("tool", { name: "tool", version: "2.0.0", license: "MPL-2.0" });
+      pkg("tool/dist/plugin", { name: "plugin", version: "1.0.0", license: "SEE LICENSE IN LICENSE.txt" }, "Mozilla Public License, version 2.0");
+      pkg("client", { name: "client", version: "4.8.4", license: "MIT" });
+      pkg("client/build/esm", { name: "client", version: "4.8.4", type: "module" });
+      pkg("tool/node_modules/bad", { name: "bad", version: "0.1.0", license: "AGPL-3.0-only" });
+      pkg("tool/test/fixture", { type: "module" });
+      const found = npmTree(root, "tool");
+      expect(found.map((c) => `${c.name}@${c.version} ${c.licence}`).sort()).toEqual([
+        "bad@0.1.0 AGPL-3.0-only", "client@4.8.4 MIT", "client@4.8.4 MIT", "plugin@1.0.0 MPL-2.0", "tool@2.0.0 MPL-2.0",
+      ]);
+      expect(checkLicences(found, []).map((f) => f.problem)).toEqual([expect.stringMatching(/^bad@0\.1\.0 .*forbidden licence AGPL-3\.0-only/)]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

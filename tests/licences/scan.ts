@@ -1,6 +1,7 @@
 /**
- * What the licence gate looks at: every package pnpm installed (node_modules/.pnpm) and every
- * module linked into each Go-built tool scripts/toolchain.sh puts on PATH (`go version -m`), with
+ * What the licence gate looks at: every package pnpm installed (node_modules/.pnpm), every package
+ * of the toolchain's npm-installed tools (Artillery) and every module linked into each Go-built
+ * tool scripts/toolchain.sh puts on PATH (`go version -m`), with
  * the licence each declares (package.json) or states (the module's licence files in the Go
  * module cache).
  */
@@ -49,6 +50,43 @@ export function npmPackages(root: string): Component[] {
     const pkg = JSON.parse(readFileSync(file, "utf8")) as PackageJson;
     out.push({ ecosystem: "npm", name: pkg.name ?? name, version: pkg.version ?? "?", licence: declaredLicence(pkg) ?? licenceFromFiles(dir), via: dir });
   }
+  return out;
+}
+
+/**
+ * Every package under `root`/node_modules, at any depth (an npm-installed tree such as the
+ * toolchain's Artillery): each package.json with a name and version. Licence as declared; from
+ * the licence files when the declaration points to them (`SEE LICENSE IN ...`) or is missing; a
+ * package.json nested in a package of the same name (a build's `{"type": "module"}` marker)
+ * takes that package's.
+ */
+export function npmTree(root: string, via: string): Component[] {
+  const modules = join(root, "node_modules");
+  if (!existsSync(modules)) throw new Error(`${modules} does not exist: run MP4T_TEST_TOOLS=1 bash scripts/toolchain.sh`);
+  const out: Component[] = [];
+  const walk = (dir: string, enclosing: Component | undefined) => {
+    let here = enclosing;
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      let pkg: PackageJson = {};
+      try {
+        pkg = JSON.parse(readFileSync(file, "utf8")) as PackageJson;
+      } catch {
+        /* not JSON (a test fixture): no package */
+      }
+      if (pkg.name && pkg.version) {
+        const declared = declaredLicence(pkg);
+        const licence = (declared && !/^SEE LICEN[CS]E IN /i.test(declared) ? declared : undefined)
+          ?? licenceFromFiles(dir) ?? (enclosing?.name === pkg.name ? enclosing.licence : declared);
+        here = { ecosystem: "npm", name: pkg.name, version: pkg.version, licence, via: `${via} ${dir.slice(root.length + 1)}` };
+        out.push(here);
+      }
+    }
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.isSymbolicLink()) walk(join(dir, entry.name), here);
+    }
+  };
+  walk(modules, undefined);
   return out;
 }
 

@@ -3,10 +3,13 @@
  * verdict for an SPDX expression (`MIT`, `(MIT OR GPL-3.0)`, `Apache-2.0 WITH LLVM-exception`).
  */
 
-/** Permissive licences (CC-BY-4.0 for data packages such as caniuse-lite). */
+/**
+ * Permissive licences (CC-BY-4.0 for data packages such as caniuse-lite; Zlib and WTFPL, both
+ * permissive with no copyleft, for pako and yaml-js in Artillery's tree).
+ */
 export const ALLOWED = new Set([
   "MIT", "MIT-0", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "ISC", "MPL-2.0", "BlueOak-1.0.0", "0BSD",
-  "CC0-1.0", "Unlicense", "Python-2.0", "CC-BY-4.0",
+  "CC0-1.0", "Unlicense", "Python-2.0", "CC-BY-4.0", "Zlib", "WTFPL",
 ]);
 
 /**

@@ -10,6 +10,7 @@ import { runLegacyScenario } from "./legacy.journey.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD as PASSWORD, METRICS_TOKEN } from "./load-env.ts";
 import { auditJobs } from "./lost-jobs.ts";
 import { loadEmail, runUploadScenario } from "./upload.journey.ts";
+import { endpoint, requestErrors, serverErrors } from "./artillery.ts";
 
 const USERS = 4;
 const VUS = 6;
@@ -18,7 +19,7 @@ const ITERATIONS = 4; // per VU
 const JOBS = (VUS + BATCH_VUS) * ITERATIONS;
 
 /**
- * Load, end to end: the load driver (packages/testing load-driver.ts, on undici) drives the HTTP API
+ * Load, end to end: Artillery (tests/load/scenarios/*.yml, run as a child process) drives the HTTP API
  * of the whole system (scripts/start.ts: nats-server and the six services as processes) with
  * interactive and batch uploads from several accounts at once, with the gateway's abuse limits set
  * as an operator would for a load test (load-env.ts). The engine is the OpenAI-compatible fake, so the run measures our services, not a model.
@@ -49,24 +50,29 @@ describe("load: user journeys through the whole system", () => {
 
   it(`completes all ${JOBS} jobs of ${VUS + BATCH_VUS} virtual users, losing none, with no 5xx`, async () => {
     const runId = `t${Date.now()}`;
-    const run = await runUploadScenario({
+    const { register, run, failed, jobs } = await runUploadScenario({
       baseUrl: sys.url, files: wavs, password: PASSWORD, runId, users: USERS,
       vus: VUS, batchVus: BATCH_VUS, iterations: ITERATIONS, maxWaitSec: 90, durationSec: 150,
     });
-    const report = `thresholds failed: ${run.failed.join("; ") || "none"}\n${run.warnings.slice(0, 40).join("\n")}\n--- system ---\n${sys.output().slice(-4000)}`;
-    expect(run.failed, report).toEqual([]); // every threshold held
-    const m = run.summary.metrics;
-    expect(m.iterations?.count, report).toBe(JOBS);
-    expect(m.checks?.fails, report).toBe(0);
-    expect(m.checks?.passes).toBeGreaterThanOrEqual(JOBS * 5); // upload, completed, transcript x2, at least one read
-    expect(m.jobs_completed?.count).toBe(JOBS);
-    expect(m.jobs_failed?.count).toBe(0);
-    expect(m.server_errors?.count).toBe(0);
-    expect(m.http_req_failed?.rate).toBe(0);
-    expect(m.http_reqs?.count).toBeGreaterThanOrEqual(USERS * 2 + JOBS * 4);
+    const report = `ensure failed: ${failed.join("; ") || "none"}\n${JSON.stringify(run.counters)}\n${run.output}\n--- system ---\n${sys.output().slice(-4000)}`;
+    process.stdout.write(`  artillery CPU: ${run.cpuSec.toFixed(1)} s in ${run.wallSec.toFixed(0)} s for ${run.count("http.requests")} requests (registration run ${register.cpuSec.toFixed(1)} s)\n`);
+    expect(endpoint(register, "register").ok(201), report).toBe(USERS);
+    expect(failed, report).toEqual([]); // every ensure condition held, exit code 0
+    expect(run.ensure.length).toBe(5);
+    expect(run.count("vusers.created"), report).toBe(VUS + BATCH_VUS);
+    expect(run.count("vusers.completed"), report).toBe(VUS + BATCH_VUS);
+    expect(run.count("load.jobs.accepted"), report).toBe(JOBS);
+    expect(run.count("load.jobs.completed"), report).toBe(JOBS);
+    expect(run.count("load.transcripts.ok"), report).toBe(JOBS);
+    expect(run.count("load.server_errors")).toBe(0);
+    expect(run.count("load.failed_requests")).toBe(0);
+    expect(serverErrors(run)).toBe(0);
+    expect(requestErrors(run)).toBe(0);
+    expect(run.count("http.requests")).toBeGreaterThanOrEqual(VUS + BATCH_VUS + JOBS * 3);
+    expect(run.summaries["load.job.upload_to_completed_ms"]?.count).toBe(JOBS);
 
-    // No upload lost: each account's job list holds exactly the jobs the driver was given, all completed.
-    const logged = run.jobs;
+    // No upload lost: each account's job list holds exactly the jobs Artillery's journal recorded, all completed.
+    const logged = jobs;
     expect(new Set(logged.map((j) => j.id)).size, report).toBe(JOBS);
     const emails = [...new Set(logged.map((j) => j.email))].sort();
     const classes = new Set<string>();
@@ -101,24 +107,36 @@ describe("load: user journeys through the whole system", () => {
   it("runs the legacy journey for users arriving at a rate, and its audit finds every job", async () => {
     const users = 30;
     const before = total(await scrape(`${sys.url}/metrics`, METRICS_TOKEN), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
-    const run = await runLegacyScenario({
+    const legacy = await runLegacyScenario({
       baseUrl: sys.url, files: wavs, password: PASSWORD, runId: `l${Date.now()}`, users,
-      phases: [{ durationSec: 2, arrivalRate: 5, rampTo: 25 }], maxWaitSec: 60, pollSec: 0.5, registerBatch: 10, durationSec: 90,
+      phases: [{ duration: 2, arrivalRate: 5, rampTo: 25 }], maxWaitSec: 60, pollSec: 0.5, registerLanes: 10, durationSec: 90,
     });
-    const m = run.summary.metrics;
-    const report = JSON.stringify(run.notes.slice(0, 20));
-    expect(m.users_dropped?.count, report).toBe(0);
-    expect(m.registered?.count, report).toBe(users);
-    expect(m.login_success, report).toMatchObject({ passes: users, fails: 0 });
-    expect(m.upload_success, report).toMatchObject({ passes: users, fails: 0 });
-    expect(m.job_completion, report).toMatchObject({ passes: users, fails: 0 });
-    expect(m.transcript_success, report).toMatchObject({ passes: users, fails: 0 });
-    expect(m.server_errors?.count).toBe(0);
-    expect(m.http_req_failed?.rate).toBe(0);
+    const { run } = legacy;
+    const report = `${JSON.stringify(legacy.notes.slice(0, 20))}\n${JSON.stringify(run.counters)}\n${run.output}`;
+    expect(run.exitCode, report).toBe(0);
+    expect(endpoint(legacy.register, "register").ok(201), report).toBe(users);
+    expect(run.count("vusers.created"), report).toBe(users);
+    expect(run.count("vusers.skipped"), report).toBe(0);
+    expect(endpoint(run, "login").ok(200), report).toBe(users);
+    expect(endpoint(run, "login").attempts, report).toBe(users);
+    expect(run.count("load.jobs.accepted"), report).toBe(users);
+    expect(run.count("load.jobs.completed"), report).toBe(users);
+    expect(run.count("load.transcripts.ok"), report).toBe(users);
+    expect(run.count("vusers.failed"), report).toBe(0);
+    expect(serverErrors(run)).toBe(0);
+    expect(run.count("load.failed_requests")).toBe(0);
+    // The old goals, as optional ensure lines: all four printed; the rates held (the upload p95 is
+    // the machine's to decide, so the bench reports it and this test does not judge it).
+    expect(run.ensure.map((e) => e.expression).sort(), report).toEqual([
+      "load.jobs.accepted / vusers.created > 0.90", "load.jobs.completed / load.jobs.accepted > 0.85",
+      "load.request_ms.upload.p95 < 5000", "plugins.metrics-by-endpoint.login.codes.200 / vusers.created > 0.95",
+    ]);
+    expect(run.ensure.filter((e) => !e.expression.includes("p95")).every((e) => e.ok), report).toBe(true);
     // Arrivals were spread over the 2 s ramp, not fired at once.
-    expect(m.upload_started_at_seconds!.max! - m.upload_started_at_seconds!.min!).toBeGreaterThan(1);
+    const starts = run.journal.flatMap((e) => (e.kind === "accepted" ? [e.start] : []));
+    expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThan(1000);
 
-    const audit = await auditJobs(sys.url, run.jobs, PASSWORD, 10);
+    const audit = await auditJobs(sys.url, legacy.jobs, PASSWORD, 10);
     expect(audit.lost).toEqual([]);
     expect(audit.unverified.size).toBe(0);
     expect(audit.statuses).toEqual({ completed: users });
