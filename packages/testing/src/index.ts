@@ -1,5 +1,7 @@
-export { startNats, startNatsCluster, freePort, pollUntil } from "./nats-server.ts";
-export type { NatsServer, NatsCluster, NatsClusterNode, NatsCredentials } from "./nats-server.ts";
+export { startNats, freePort, pollUntil } from "./nats-server.ts";
+export { startNatsCluster } from "./nats-cluster.ts";
+export type { NatsServer, NatsCredentials } from "./nats-server.ts";
+export type { NatsCluster, NatsClusterNode } from "./nats-cluster.ts";
 export { silentLogger } from "./logger.ts";
 export { wordErrorRate, normaliseWords } from "./wer.ts";
 export {
