@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 /**
  * The image's contents without a container engine: the Dockerfile's deps stage (its manifests
  * only, `pnpm install --frozen-lockfile --prod`), then the source as .dockerignore lets it into the
- * build context, in a temp dir; then the gateway and a worker start from that tree through the
- * image's entrypoint with NODE_ENV=production against a real nats-server, and the image's health
- * check passes on each. Catches a runtime import of a devDependency, a file the image leaves out,
+ * build context, in a temp dir; then the gateway and then a worker (it waits for the gateway's
+ * streams) start from that tree through the image's entrypoint with NODE_ENV=production against a
+ * real nats-server as production runs it (per-service users, TLS with deploy/tls/make-certs.sh's
+ * certificates), and the image's health check passes on each. Catches a runtime import of a devDependency, a file the image leaves out,
  * and a health check that does not match what the service serves.
  */
 import { execFile, spawn } from "node:child_process";
@@ -13,6 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } fro
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
+import type { NatsUser } from "@mp4t/platform";
 import { freePort, startNats, type NatsServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "./compose.ts";
@@ -43,18 +45,26 @@ beforeAll(async () => {
     mkdirSync(dirname(join(app, file)), { recursive: true });
     cpSync(join(ROOT, file), join(app, file));
   }
-  nats = await startNats();
+  const certs = `${app}-tls`;
+  mkdirSync(certs);
+  await run("sh", [join(ROOT, "deploy", "tls", "make-certs.sh"), certs], { timeout: 60_000 });
+  nats = await startNats({ auth: true, tls: { caFile: join(certs, "ca.pem"), certFile: join(certs, "server.pem"), keyFile: join(certs, "server-key.pem") } });
 }, 180_000);
 
 afterAll(async () => {
-  await nats?.stop();
-  if (app) rmSync(app, { recursive: true, force: true });
+  await nats?.[Symbol.asyncDispose]();
+  if (app) for (const dir of [app, `${app}-tls`]) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts a service from the image tree as the image's ENTRYPOINT does (tini aside). */
-async function startService(service: string, env: Record<string, string>) {
+/**
+ * Starts a service from the image tree as the image's ENTRYPOINT does (tini aside), with its own
+ * NATS user, the CA and a tls:// URL, as compose and the Kubernetes manifests give it.
+ */
+async function startService(service: NatsUser, env: Record<string, string>) {
+  const natsEnv = { NATS_URL: nats.url, NATS_USER: service, NATS_PASSWORD: nats.credentials![service].pass, NATS_TLS_CA_FILE: nats.caFile! };
   const child = spawn("sh", [join(app, "deploy", "docker", "entrypoint.sh")], {
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, NODE_ENV: "production", NATS_URL: nats.url, MP4T_SERVICE: service, ...env },
+    // cwd: the image's WORKDIR (the gateway's embedded search index goes under DATA_DIR=data there).
+    cwd: app, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, NODE_ENV: "production", ...natsEnv, MP4T_SERVICE: service, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
