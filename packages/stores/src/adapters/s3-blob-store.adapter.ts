@@ -53,14 +53,25 @@ function limitedTransport(base: typeof http | typeof https, idleMs: number): Non
     let res: http.IncomingMessage | undefined;
     req.once("response", (r: http.IncomingMessage) => (res = r));
     req.on("socket", (socket) => {
+      let closed = false;
       const onIdle = () => {
         // Body bytes waiting, or a paused body: our reader is holding back the download, not S3.
         if (res && (res.readableLength > 0 || res.isPaused())) socket.setTimeout(idleMs);
         else (res ?? req).destroy(timedOut(`no data moved for ${idleMs} ms`)); // res: the body's reader sees why
       };
+      // Our side reading again after holding the body back: S3 gets a whole idle window from now,
+      // not what was left of one that ran out while we held back (a slow reader resuming just
+      // before the timer fires would otherwise fail a healthy download).
+      const restart = () => void (closed || socket.setTimeout(idleMs));
       socket.setTimeout(idleMs);
       socket.on("timeout", onIdle);
-      req.once("close", () => socket.off("timeout", onIdle));
+      socket.on("resume", restart); // the HTTP parser resumes the socket once the body drains
+      req.once("response", (r: http.IncomingMessage) => r.on("resume", restart)); // the body's reader resumes
+      req.once("close", () => {
+        closed = true;
+        socket.off("timeout", onIdle);
+        socket.off("resume", restart);
+      });
     });
     return req;
   };
