@@ -18,7 +18,7 @@ export const DENIED_IMAGES: Record<string, string> = {
   "grafana/grafana-oss": "Grafana, AGPL-3.0",
   "grafana/grafana-enterprise": "Grafana Enterprise, proprietary",
   "bitnami/grafana": "Grafana, AGPL-3.0",
-  "grafana/k6": "k6, AGPL-3.0 (load tests run on autocannon/Artillery)",
+  "grafana/k6": "k6, AGPL-3.0 (load tests run on Artillery)",
   "loadimpact/k6": "k6, AGPL-3.0",
   "grafana/loki": "Loki, AGPL-3.0",
   "grafana/tempo": "Tempo, AGPL-3.0 (traces go to Jaeger)",
