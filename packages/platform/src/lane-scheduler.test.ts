@@ -54,3 +54,25 @@ describe("lane scheduler", () => {
     expect(s.pick()?.key).toBe("interactive.0");
   });
 });
+
+describe("lane scheduler signals", () => {
+  it("counts each heard publish as waiting work and wakes a slot", async () => {
+    const s = make();
+    const woke = s.wait(60_000);
+    s.signal("batch.3");
+    s.signal("batch.3");
+    await woke;
+    expect(s.backlog()).toBe(2);
+    expect(drain(s, 3)).toEqual(["batch.3", "batch.3", "-"]);
+  });
+
+  it("keeps work heard while a pull was out, even if the delivery's count predates it", () => {
+    const s = make();
+    s.signal("interactive.1");
+    const heard = s.signalCount("interactive.1");
+    expect(s.pick()?.key).toBe("interactive.1");
+    s.signal("interactive.1"); // published while the pull was out; the server's count said 0
+    s.delivered("interactive.1", 0, s.signalCount("interactive.1") - heard);
+    expect(s.pick()?.key).toBe("interactive.1");
+  });
+});

@@ -3,11 +3,12 @@ import { FAIR_BUCKETS, JOB_CLASSES, type JobClass } from "@mp4t/contracts";
 /** One durable consumer a worker pulls from: a (class, fairness bucket) of its stage. */
 export type Source = { cls: JobClass; bucket: number; key: string };
 
-type SourceState = Source & { pending: number; ackPending: number; probedAt: number };
+type SourceState = Source & { pending: number; ackPending: number; probedAt: number; signals: number };
 
 /**
  * Decides which consumer a free worker slot pulls from next. Pure bookkeeping (no I/O), fed by
- * periodic backlog snapshots and by the `pending` count every delivered message carries.
+ * work signals (the server's copy of each publish to the stage's subjects), the `pending` count
+ * every delivered message carries, and occasional backlog snapshots (start, reconnect, resync).
  *
  * - Priority: interactive first; while both classes have work, every `batchEvery`-th dispatch
  *   goes to batch, so batch keeps at least 1/batchEvery of the throughput and never starves.
@@ -18,7 +19,7 @@ type SourceState = Source & { pending: number; ackPending: number; probedAt: num
 export function createLaneScheduler(opts: { batchEvery: number; buckets?: number; keyOf: (cls: JobClass, bucket: number) => string }) {
   const buckets = opts.buckets ?? FAIR_BUCKETS;
   const states: SourceState[] = JOB_CLASSES.flatMap((cls) =>
-    Array.from({ length: buckets }, (_, bucket) => ({ cls, bucket, key: opts.keyOf(cls, bucket), pending: 0, ackPending: 0, probedAt: 0 })),
+    Array.from({ length: buckets }, (_, bucket) => ({ cls, bucket, key: opts.keyOf(cls, bucket), pending: 0, ackPending: 0, probedAt: 0, signals: 0 })),
   );
   const byKey = new Map(states.map((s) => [s.key, s]));
   const cursor: Record<JobClass, number> = { interactive: -1, batch: -1 };
@@ -78,11 +79,29 @@ export function createLaneScheduler(opts: { batchEvery: number; buckets?: number
       probing = false;
     },
 
-    /** A delivery from `key` reported this many messages still waiting behind it. */
-    delivered(key: string, pendingAfter: number) {
+    /**
+     * A message was published to `key`'s subjects (the worker hears every publish). Counted at
+     * once: the message may not be stored yet, but a pull waits for it.
+     */
+    signal(key: string) {
       const s = byKey.get(key);
-      if (s) s.pending = pendingAfter;
-      if (pendingAfter > 0) wake();
+      if (!s) return;
+      s.pending = Math.max(0, s.pending) + 1;
+      s.signals++;
+      wake();
+    },
+    /** Signals heard so far on `key`: a pull notes it to know which arrived while it was out. */
+    signalCount: (key: string) => byKey.get(key)?.signals ?? 0,
+
+    /**
+     * A delivery from `key` reported this many messages still waiting behind it. `signalsSince`
+     * publishes were heard while the pull was out: the server's count may predate them.
+     */
+    delivered(key: string, pendingAfter: number, signalsSince = 0) {
+      const s = byKey.get(key);
+      const pending = Math.max(pendingAfter, signalsSince);
+      if (s) s.pending = pending;
+      if (pending > 0) wake();
     },
     /** A message this replica nak'd on `key` is due again: treat the consumer as having work. */
     nudge(key: string) {
