@@ -127,6 +127,11 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       return { items, next: i < ids.length && items.length === query.limit ? items.at(-1)!.id : null };
     },
     async *scanJobs() {
+      const entries = await latestEntries(jsm, jobsStream, jobSubject(">"));
+      if (entries) {
+        for (const data of entries.values()) yield Job.parse(JSON.parse(new TextDecoder().decode(data)));
+        return;
+      }
       for (const key of await keysOf(">")) {
         const job = (await readJob(key))?.job;
         if (job) yield job;
