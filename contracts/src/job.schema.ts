@@ -71,7 +71,18 @@ export const Job = z.object({
   options: JobOptions,
   stages: z.partialRecord(z.enum(PIPELINE_STAGES), StageState),
   media: MediaInfo.optional(),
-  chunks: z.object({ count: z.number().int().nonnegative(), done: z.array(z.number().int()) }).optional(),
+  chunks: z.object({
+    count: z.number().int().nonnegative(),
+    done: z.array(z.number().int()),
+    /**
+     * Queued a window at a time (fair share between one user's jobs): ingest queues the first
+     * `window` chunks and each finished chunk i queues chunk i + window, so a long job never has
+     * more than `window` chunks ahead of its owner's next job. Absent: all were queued at once.
+     */
+    window: z.number().int().positive().optional(),
+    /** [startSec, endSec] of every chunk, for the transcriber to queue the next one. */
+    plan: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).optional(),
+  }).optional(),
   error: JobError.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
