@@ -7,7 +7,7 @@ export { ERROR_CODES, isErrorCode } from "./errors.ts";
 export type { ErrorCode } from "./errors.ts";
 export {
   JobId, UserId, JOB_STATUSES, JobStatus, JOB_TRANSITIONS, isTerminal, canTransition, PIPELINE_STAGES,
-  StageStatus, StageState, EnhanceOption, JobOptions, MediaInfo, JobError, Job, User,
+  StageStatus, StageState, EnhanceOption, JobOptions, MediaInfo, JobError, Job, JobQueue, User,
 } from "./job.schema.ts";
 export type { PipelineStage, JobOptionsInput } from "./job.schema.ts";
 export {

@@ -94,6 +94,20 @@ export const Job = z.object({
 });
 export type Job = z.infer<typeof Job>;
 
+/**
+ * Where a job stands in line (computed when it is read, never stored): the stage it waits at,
+ * how many messages of that stage are dispatched before its own, and estimates of when its
+ * stage starts and when the whole job finishes, from the stages' measured throughput. An
+ * estimate is null until there is a rate to base it on.
+ */
+export const JobQueue = z.object({
+  stage: z.enum(PIPELINE_STAGES),
+  position: z.number().int().nonnegative(),
+  estimatedStartAt: z.iso.datetime().nullable(),
+  estimatedFinishAt: z.iso.datetime().nullable(),
+});
+export type JobQueue = z.infer<typeof JobQueue>;
+
 export const User = z.object({
   id: UserId,
   email: z.email(),

@@ -1,4 +1,4 @@
-import type { Logger, Publisher } from "@mp4t/platform";
+import { createQueueEstimator, type Logger, type Publisher } from "@mp4t/platform";
 import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -74,7 +74,8 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(authPlugin, { secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC });
   app.register(healthRoutes, { nc, jobs, blobs });
   app.register(authRoutes, { prefix: "/v1/auth", jobs });
-  app.register(jobsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES });
+  const queue = createQueueEstimator(getJsm);
+  app.register(jobsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES, queue: queue.estimate });
   app.register(transcriptRoutes, { prefix: "/v1/jobs", jobs, blobs });
   app.register(eventsRoutes, {
     prefix: "/v1/jobs", jobs, js, jsm: getJsm, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000,
