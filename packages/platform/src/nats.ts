@@ -9,8 +9,8 @@ export async function connectNats(opts: { servers: string; name: string; logger:
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,
-    // Otherwise every request builds an Error up front for its stack (a tenth of a worker's CPU
-    // between jobs in profiles); failures still carry their names and codes.
+    // Otherwise every request builds an Error up front for its stack (a few per cent of a
+    // worker's CPU per job in profiles); failures still carry their names and codes.
     noAsyncTraces: true,
   });
   void (async () => {
