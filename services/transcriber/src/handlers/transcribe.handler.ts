@@ -58,7 +58,8 @@ export function transcribeHandler(deps: TranscribeDeps) {
     const recorded = await deps.lifecycle.chunkDone(ref, chunk.index);
     if (!recorded) return;
     if (!recorded.allDone) return queueNext(deps, recorded.job, msg);
-    const done = await deps.lifecycle.stageDone(ref, "transcribe");
+    // The last chunk's write marked the stage done; only a job from an older release needs this.
+    const done = recorded.job.stages.transcribe?.status === "done" ? recorded.job : await deps.lifecycle.stageDone(ref, "transcribe");
     if (!done) return;
     await deps.publisher.command("diarize", done.options.class, { v: 1, ...ref }, `diarize:${msg.jobId}`);
   };
