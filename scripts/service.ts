@@ -3,7 +3,8 @@
  * embedded server of `npm start`). Replicas share their stage's durable consumer, so each one
  * added takes a share of the work with no coordination of its own.
  */
-import { SERVICE_NAMES } from "@mp4t/contracts";
+// Only the names: the supervisor stays small (the full contracts load zod, some 20 MiB resident).
+import { SERVICE_NAMES } from "@mp4t/contracts/subjects";
 import { isServiceName, superviseService } from "./launcher.ts";
 
 const name = process.argv[2] ?? "";

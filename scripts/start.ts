@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve, join } from "node:path";
-import { SERVICE_NAMES } from "@mp4t/contracts";
+// Only the names: the supervisor stays small (the full contracts load zod, some 20 MiB resident).
+import { SERVICE_NAMES } from "@mp4t/contracts/subjects";
 import { ROOT, startNatsServer, superviseService } from "./launcher.ts";
 
 const env = process.env;
