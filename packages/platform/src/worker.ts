@@ -129,6 +129,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   const keys = new Map<string, string>(); // durable name -> scheduler key
   const subjectKeys = new Map<string, string>(); // exact work subject -> scheduler key
   let refreshing = false;
+  let failedReads = 0;
   const consumers = new Map<string, Consumer>();
   let stream = "";
   let running = 0;
@@ -189,6 +190,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
         consumers.delete(src.key);
         logger.warn({ stage, err: errorMessage(err) }, "pull failed; retrying");
         await new Promise((r) => setTimeout(r, 1000));
+        void refresh(); // a failing pull means a disruption: publishes may have gone unheard
       } finally {
         if (probing) sched.probeDone();
       }
@@ -264,8 +266,11 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([listing, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("lane backlog listing timed out")), REFRESH_TIMEOUT_MS)))])
         .finally(() => clearTimeout(timer));
+      failedReads = 0;
     } catch (err) {
       logger.warn({ stage, err: errorMessage(err) }, "reading the lane backlog failed");
+      // Right after a reconnect JetStream may still be recovering: read again soon, not at the resync.
+      if (!halted()) setTimeout(() => void refresh(), Math.min(5000, 500 * 2 ** failedReads++)).unref();
     } finally {
       refreshing = false;
     }
