@@ -93,6 +93,12 @@ export type Worker = {
 
 /** Safety re-read of every consumer's backlog: catches what no signal announces (ack-wait expiries). */
 const RESYNC_MS = 30_000;
+/**
+ * While the replica works, the backlog is also re-read this often: redeliveries (another replica
+ * died, a message was stored after the pull that its signal prompted gave up) surface within
+ * seconds under load, as they did with constant polling, at an eighth of its cost. Idle, only RESYNC_MS.
+ */
+const BUSY_RESYNC_MS = 2_000;
 /** A backlog listing that takes longer than this is abandoned (one caught by a reconnect can hang). */
 const REFRESH_TIMEOUT_MS = 5_000;
 /** The shortest pull the client allows; a pull is only made where work is known to wait. */
@@ -130,6 +136,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   const subjectKeys = new Map<string, string>(); // exact work subject -> scheduler key
   let refreshing = false;
   let failedReads = 0;
+  let lastRead = 0;
   const consumers = new Map<string, Consumer>();
   let stream = "";
   let running = 0;
@@ -214,6 +221,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   }
 
   function tick() {
+    if (Date.now() - lastRead >= BUSY_RESYNC_MS) void refresh();
     stats.backlog = sched.backlog();
     if (checkMemory()) return;
     scale(memoryUsage().rss / 2 ** 20);
@@ -255,6 +263,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   async function refresh() {
     if (refreshing) return;
     refreshing = true;
+    lastRead = Date.now();
     try {
       const listing = (async () => {
         for await (const ci of opts.jsm.consumers.list(stream)) {
