@@ -2,9 +2,10 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { memoryUsage } from "node:process";
 import { Subjects, type Command, type JobClass, type Stage } from "@mp4t/contracts";
 import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
-import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { errorMessage, type AppError } from "./errors.ts";
 import { createLaneScheduler, type Source } from "./lane-scheduler.ts";
+import { createLaneWatch, type LaneWatch } from "./lane-watch.ts";
 import type { Logger } from "./logger.ts";
 import { createMessageProcessor, type InFlight } from "./message-processor.ts";
 import { ensureFairConsumers } from "./topology.ts";
@@ -99,8 +100,6 @@ const RESYNC_MS = 30_000;
  * seconds under load, as they did with constant polling, at an eighth of its cost. Idle, only RESYNC_MS.
  */
 const BUSY_RESYNC_MS = 2_000;
-/** A backlog listing that takes longer than this is abandoned (one caught by a reconnect can hang). */
-const REFRESH_TIMEOUT_MS = 5_000;
 /** The shortest pull the client allows; a pull is only made where work is known to wait. */
 const PULL_EXPIRES_MS = 1_000;
 /** How often a consumer holding only unacked messages is pulled for a retry whose backoff ended. */
@@ -134,9 +133,8 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   const names = new Map<string, string>(); // scheduler key -> durable name
   const keys = new Map<string, string>(); // durable name -> scheduler key
   const subjectKeys = new Map<string, string>(); // exact work subject -> scheduler key
-  let refreshing = false;
-  let failedReads = 0;
-  let lastRead = 0;
+  let watch: LaneWatch | undefined;
+  const refresh = () => watch?.read() ?? Promise.resolve();
   const consumers = new Map<string, Consumer>();
   let stream = "";
   let running = 0;
@@ -144,8 +142,6 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   let lastScaleDown = 0;
   let resync: NodeJS.Timeout | undefined;
   let ticker: NodeJS.Timeout | undefined;
-  let signals: Subscription | undefined;
-  let statusWatch: (AsyncIterable<unknown> & { stop?: () => void }) | undefined;
   const lag = monitorEventLoopDelay({ resolution: 20 });
   const halted = () => stopping || stats.recycling !== false;
 
@@ -221,7 +217,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   }
 
   function tick() {
-    if (Date.now() - lastRead >= BUSY_RESYNC_MS) void refresh();
+    if (Date.now() - (watch?.lastRead() ?? 0) >= BUSY_RESYNC_MS) void refresh();
     stats.backlog = sched.backlog();
     if (checkMemory()) return;
     scale(memoryUsage().rss / 2 ** 20);
@@ -239,50 +235,8 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     return true;
   }
 
-  /** Hears every publish to the stage's work subjects (core NATS interest; nothing is consumed). */
-  function listen() {
-    if (!nc) throw new Error("the worker needs the NATS connection its JetStream client uses");
-    signals = nc.subscribe(Subjects.stageFilter(stage), {
-      callback: (err, msg) => {
-        if (err) return;
-        const key = subjectKeys.get(msg.subject);
-        if (!key) return;
-        sched.signal(key);
-        busy();
-      },
-    });
-    // Signals published while the connection was down were missed: re-read once it is back.
-    const status = nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
-    statusWatch = status;
-    void (async () => {
-      for await (const s of status) if (s.type === "reconnect" && !halted()) void refresh();
-    })().catch(() => undefined);
-  }
-
-  /** Reads every consumer's backlog in one request (start, reconnect and the slow resync). */
-  async function refresh() {
-    if (refreshing) return;
-    refreshing = true;
-    lastRead = Date.now();
-    try {
-      const listing = (async () => {
-        for await (const ci of opts.jsm.consumers.list(stream)) {
-          const key = keys.get(ci.name);
-          if (key) sched.update(key, ci.num_pending, ci.num_ack_pending);
-        }
-      })();
-      // A listing caught by a reconnect can hang; never let it block every later refresh.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([listing, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("lane backlog listing timed out")), REFRESH_TIMEOUT_MS)))])
-        .finally(() => clearTimeout(timer));
-      failedReads = 0;
-    } catch (err) {
-      logger.warn({ stage, err: errorMessage(err) }, "reading the lane backlog failed");
-      // Right after a reconnect JetStream may still be recovering: read again soon, not at the resync.
-      if (!halted()) setTimeout(() => void refresh(), Math.min(5000, 500 * 2 ** failedReads++)).unref();
-    } finally {
-      refreshing = false;
-    }
+  /** After every backlog read: publish the numbers, and step the autoscaler if there is work. */
+  function afterRead() {
     stats.backlog = sched.backlog();
     if (checkMemory()) return;
     if (stats.backlog > 0 || stats.inFlight > 0) busy();
@@ -313,9 +267,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     clearInterval(ticker);
     ticker = undefined;
     lag.disable();
-    signals?.unsubscribe();
-    signals = undefined;
-    statusWatch?.stop?.();
+    watch?.stop();
   }
 
   async function recycle(reason: "jobs" | "memory") {
@@ -338,7 +290,11 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
         keys.set(c.name, subjects[0]!);
         for (const subject of subjects) subjectKeys.set(subject, subjects[0]!);
       }
-      listen(); // before the first read, so nothing published in between goes unheard
+      if (!nc) throw new Error("the worker needs the NATS connection its JetStream client uses");
+      watch = createLaneWatch({
+        nc, jsm: opts.jsm, stage, stream, sched, keys, subjectKeys, logger, halted, onSignal: busy, onRead: afterRead,
+      });
+      watch.listen(); // before the first read, so nothing published in between goes unheard
       await refresh();
       resync = setInterval(() => void refresh(), resyncMs);
       resync.unref();
