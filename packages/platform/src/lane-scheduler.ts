@@ -3,7 +3,7 @@ import { FAIR_BUCKETS, JOB_CLASSES, type JobClass } from "@mp4t/contracts";
 /** One durable consumer a worker pulls from: a (class, fairness bucket) of its stage. */
 export type Source = { cls: JobClass; bucket: number; key: string };
 
-type SourceState = Source & { pending: number; ackPending: number; probedAt: number; signals: number };
+type SourceState = Source & { pending: number; ackPending: number; probedAt: number };
 
 /**
  * Decides which consumer a free worker slot pulls from next. Pure bookkeeping (no I/O), fed by
@@ -19,7 +19,7 @@ type SourceState = Source & { pending: number; ackPending: number; probedAt: num
 export function createLaneScheduler(opts: { batchEvery: number; buckets?: number; keyOf: (cls: JobClass, bucket: number) => string }) {
   const buckets = opts.buckets ?? FAIR_BUCKETS;
   const states: SourceState[] = JOB_CLASSES.flatMap((cls) =>
-    Array.from({ length: buckets }, (_, bucket) => ({ cls, bucket, key: opts.keyOf(cls, bucket), pending: 0, ackPending: 0, probedAt: 0, signals: 0 })),
+    Array.from({ length: buckets }, (_, bucket) => ({ cls, bucket, key: opts.keyOf(cls, bucket), pending: 0, ackPending: 0, probedAt: 0 })),
   );
   const byKey = new Map(states.map((s) => [s.key, s]));
   const cursor: Record<JobClass, number> = { interactive: -1, batch: -1 };
@@ -80,28 +80,24 @@ export function createLaneScheduler(opts: { batchEvery: number; buckets?: number
     },
 
     /**
-     * A message was published to `key`'s subjects (the worker hears every publish). Counted at
+     * A message was published to `key`'s subjects (every replica hears every publish). Counted at
      * once: the message may not be stored yet, but a pull waits for it.
      */
     signal(key: string) {
       const s = byKey.get(key);
       if (!s) return;
       s.pending = Math.max(0, s.pending) + 1;
-      s.signals++;
       wake();
     },
-    /** Signals heard so far on `key`: a pull notes it to know which arrived while it was out. */
-    signalCount: (key: string) => byKey.get(key)?.signals ?? 0,
 
     /**
-     * A delivery from `key` reported this many messages still waiting behind it. `signalsSince`
-     * publishes were heard while the pull was out: the server's count may predate them.
+     * A delivery from `key` reported this many messages still waiting behind it: the server's
+     * count, which corrects what this replica heard but other replicas took.
      */
-    delivered(key: string, pendingAfter: number, signalsSince = 0) {
+    delivered(key: string, pendingAfter: number) {
       const s = byKey.get(key);
-      const pending = Math.max(pendingAfter, signalsSince);
-      if (s) s.pending = pending;
-      if (pending > 0) wake();
+      if (s) s.pending = pendingAfter;
+      if (pendingAfter > 0) wake();
     },
     /** A message this replica nak'd on `key` is due again: treat the consumer as having work. */
     nudge(key: string) {

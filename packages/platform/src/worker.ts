@@ -173,14 +173,18 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
         continue;
       }
       try {
-        const heard = sched.signalCount(src.key);
         const m = await pull(src);
         if (!m) {
           if (probing) await recount(src);
-          else sched.empty(src.key);
+          else {
+            sched.empty(src.key);
+            // Others took what this replica heard: correct every count at once, not one empty pull
+            // each (at most twice a second: with many replicas, empty pulls come in bursts).
+            if (Date.now() - (watch?.lastRead() ?? 0) >= 500) void refresh();
+          }
           continue;
         }
-        sched.delivered(src.key, m.info.pending, sched.signalCount(src.key) - heard);
+        sched.delivered(src.key, m.info.pending);
         if (halted()) {
           m.nak();
           break;
