@@ -71,7 +71,10 @@ export function createLaneWatch(o: LaneWatchOptions) {
     listen() {
       signals = o.nc.subscribe(Subjects.stageFilter(o.stage), {
         callback: (err, msg) => {
-          const key = err ? undefined : o.subjectKeys.get(msg.subject);
+          // A refused subscription (a permission table without this stage's work subjects) would
+          // otherwise leave dispatch to the slow resync without a word.
+          if (err) return void o.logger.error({ stage: o.stage, err: errorMessage(err) }, "dispatch signals lost: subscription refused");
+          const key = o.subjectKeys.get(msg.subject);
           if (!key) return;
           o.sched.signal(key);
           o.onSignal();
