@@ -14,7 +14,6 @@ export type { SearchIndex, IndexedTranscript, IndexedSegment, SearchHit, SearchR
 export { createSqliteSearchIndex } from "./search/sqlite-search-index.adapter.ts";
 export { parseQuery, tokenize, stem, makeSnippet, matchPositions, MAX_QUERY_LENGTH } from "./search/query.ts";
 export type { Clause } from "./search/query.ts";
-export { createMongoSearchIndex } from "./search/mongo-search-index.adapter.ts";
 export { currentVersion, versionsOf, versionKey, readTranscript, commitVersion } from "./transcript-versions.ts";
 export { openSearchIndex } from "./search/factory.ts";
 export type { SearchIndexOptions } from "./search/factory.ts";
