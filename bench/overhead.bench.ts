@@ -24,6 +24,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { natsServerBin } from "../packages/platform/src/index.ts";
 import { freePort, makeLibrivoxMp4, startFakeOpenAi } from "../packages/testing/src/index.ts";
 import { api, login, startSystem } from "../tests/e2e/system.ts";
+import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
 import { jetstreamManager } from "../tests/lanes/jetstream.ts";
 import type { FloorPlan } from "./overhead/floor.ts";
 import { cpuBetween, rssOf, sampleTree, total } from "./overhead/proc-stats.ts";
@@ -103,7 +104,8 @@ export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "mp4t-overhead-"));
   const media = await makeLibrivoxMp4(dir);
   const engine = await startFakeOpenAi({ transcript: "one two three four five six seven eight nine ten eleven twelve" });
-  const sys = await startSystem({ TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: engine.baseURL, OPENAI_API_KEY: engine.apiKey, LOG_LEVEL: "warn" });
+  // The operator's load-test limits (registrations and logins from one address, a cheaper hash).
+  const sys = await startSystem({ ...LOAD_TEST_ENV, TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: engine.baseURL, OPENAI_API_KEY: engine.apiKey, LOG_LEVEL: "warn" });
   const roots = [sys.proc.pid!];
   try {
     await sleep(3000); // start-up work (topology, admin seed) is not idle time
@@ -112,10 +114,11 @@ export async function run(): Promise<void> {
     const tokens: string[] = [];
     for (let u = 0; u < USERS; u++) {
       const email = `overhead-${u}@bench.test`;
-      await api(sys.url, "/v1/auth/register", { method: "POST", body: JSON.stringify({ email, password: "overhead-password" }) });
-      tokens.push(await login(sys.url, email, "overhead-password"));
+      await api(sys.url, "/v1/auth/register", { method: "POST", body: JSON.stringify({ email, password: LOAD_TEST_PASSWORD }) });
+      tokens.push(await login(sys.url, email, LOAD_TEST_PASSWORD));
     }
-    const nc = await connect({ servers: sys.natsUrl });
+    // As the NATS admin: the services' users may not see every subject the traffic count reads.
+    const nc = await sys.connectNats();
     const ended = new Map<string, string>();
     nc.subscribe("mp4t.v1.events.>", {
       callback: (_e, m) => {
