@@ -2,8 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts";
-import { natsServerBin } from "@mp4t/platform";
+// Narrow entry points: the supervisor stays resident all along, and the full contracts and platform
+// (zod, NATS clients, OpenTelemetry, prom-client) would weigh some 60 MiB in it.
+import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
+import { natsServerBin } from "@mp4t/platform/toolchain";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -8,7 +8,7 @@ export type { ErrorCode } from "./errors.ts";
 export {
   JobId, UserId, JOB_STATUSES, JobStatus, JOB_TRANSITIONS, isTerminal, canTransition, PIPELINE_STAGES,
   StageStatus, StageState, EnhanceOption, JobOptions, MediaInfo, JobError, Job, User, Session, MAX_SESSIONS_PER_USER,
-  MAX_TRANSCRIPT_VERSIONS, TranscriptVersionInfo, TranscriptHistory,
+  MAX_TRANSCRIPT_VERSIONS, TranscriptVersionInfo, TranscriptHistory, JobQueue,
 } from "./job.schema.ts";
 export type { PipelineStage, JobOptionsInput } from "./job.schema.ts";
 export {

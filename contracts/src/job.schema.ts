@@ -97,7 +97,18 @@ export const Job = z.object({
   options: JobOptions,
   stages: z.partialRecord(z.enum(PIPELINE_STAGES), StageState),
   media: MediaInfo.optional(),
-  chunks: z.object({ count: z.number().int().nonnegative(), done: z.array(z.number().int()) }).optional(),
+  chunks: z.object({
+    count: z.number().int().nonnegative(),
+    done: z.array(z.number().int()),
+    /**
+     * Queued a window at a time (fair share between one user's jobs): ingest queues the first
+     * `window` chunks and each finished chunk i queues chunk i + window, so a long job never has
+     * more than `window` chunks ahead of its owner's next job. Absent: all were queued at once.
+     */
+    window: z.number().int().positive().optional(),
+    /** [startSec, endSec] of every chunk, for the transcriber to queue the next one. */
+    plan: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).optional(),
+  }).optional(),
   error: JobError.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -127,6 +138,20 @@ export type Session = z.infer<typeof Session>;
 
 /** Sessions kept per user; the oldest is dropped (logged out) when a login would pass it. */
 export const MAX_SESSIONS_PER_USER = 20;
+
+/**
+ * Where a job stands in line (computed when it is read, never stored): the stage it waits at,
+ * how many messages of that stage are dispatched before its own, and estimates of when its
+ * stage starts and when the whole job finishes, from the stages' measured throughput. An
+ * estimate is null until there is a rate to base it on.
+ */
+export const JobQueue = z.object({
+  stage: z.enum(PIPELINE_STAGES),
+  position: z.number().int().nonnegative(),
+  estimatedStartAt: z.iso.datetime().nullable(),
+  estimatedFinishAt: z.iso.datetime().nullable(),
+});
+export type JobQueue = z.infer<typeof JobQueue>;
 
 export const User = z.object({
   id: UserId,

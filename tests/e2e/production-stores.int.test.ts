@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, type Job } from "@mp4t/contracts";
-import { createMongoJobStore, createS3BlobStore } from "@mp4t/stores";
+import { createMongoJobStore, createS3BlobStore } from "@mp4t/stores/production";
 import { makeLibrivoxMp4, startFerretDb, startVersityGw, wordErrorRate, type FerretDbServer, type S3Server } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, type RunningSystem } from "./system.ts";

@@ -73,15 +73,29 @@ describe("NATS least privilege (generated server config)", () => {
     }
   });
 
-  it("the transcriber cannot publish to another lane or stage, but can to the next stage", async () => {
+  it("the transcriber cannot publish to another lane or stage, but can to the next stage and its own (a windowed job's next chunk)", async () => {
     const js = jetstream(await as("transcriber"));
     const body = JSON.stringify({ v: 1, jobId: "j1", userId: "u1" });
-    for (const subject of [Subjects.work("ingest", "interactive", "u1"), Subjects.work("enhance", "interactive", "u1"), "mp4t.v1.work.high.transcribe.b0.interactive"]) {
+    for (const subject of [Subjects.work("ingest", "interactive", "u1"), Subjects.work("enhance", "interactive", "u1")]) {
       await expect(js.publish(subject, body), subject).rejects.toThrow(PERMISSION);
     }
     await expect(js.publish(Subjects.deadLetter("ingest"), body)).rejects.toThrow(PERMISSION);
     const ack = await js.publish(Subjects.work("diarize", "interactive", "u1"), body);
     expect(ack.stream).toBe(Streams.lane("high"));
+    expect((await js.publish(Subjects.work("transcribe", "batch", "u1"), body)).stream).toBe(Streams.lane("high"));
+  });
+
+  it("each worker hears its own stage's work publishes (dispatch signals), not another stage's", async () => {
+    const nc = await as("transcriber");
+    const own = nc.subscribe(Subjects.stageFilter("transcribe"), { max: 1 });
+    const other = nc.subscribe(Subjects.stageFilter("diarize"));
+    await nc.flush();
+    const closed = await Promise.race([other.closed, new Promise((r) => setTimeout(() => r("still open"), 2000))]);
+    expect(String(closed)).toMatch(PERMISSION);
+    const gw = jetstream(await as("gateway"));
+    await gw.publish(Subjects.work("transcribe", "interactive", "u2"), JSON.stringify({ v: 1, jobId: "j2", userId: "u2" }));
+    for await (const m of own) expect(m.subject).toBe(Subjects.work("transcribe", "interactive", "u2"));
+    expect(own.getProcessed()).toBe(1);
   });
 
   it("the transcriber cannot read another user's inbox or the shared one", async () => {

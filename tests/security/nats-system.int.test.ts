@@ -4,6 +4,7 @@ import { copyFile, mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { discoveryName, type Job } from "@mp4t/contracts";
+import { createNatsKvJobStore } from "@mp4t/stores";
 import { freePort, makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,6 +65,8 @@ describe("npm start with NATS opened to other machines", () => {
     sys = await startSystem({
       NATS_LISTEN: "0.0.0.0", NATS_PUBLIC_HOST: "localhost",
       TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey,
+      // Several chunks queued one at a time: the transcriber queues each next chunk on its own user.
+      CHUNK_MAX_SEC: "2", CHUNK_MIN_TAIL_SEC: "1", TRANSCRIBE_WINDOW: "1",
     });
     admin = await sys.connectNats();
     const authDir = join(sys.dataDir, "nats-auth");
@@ -97,7 +100,7 @@ describe("npm start with NATS opened to other machines", () => {
   });
 
   it("completes a job over TLS with every service on its own user, and never logs a password", async () => {
-    const wav = await makeSilenceWav(join(dir, "one.wav"), 2, { channels: 1, sampleRate: 16_000 });
+    const wav = await makeSilenceWav(join(dir, "one.wav"), 6, { channels: 1, sampleRate: 16_000 });
     const token = await login(sys.url, sys.admin.email, sys.admin.password);
     const form = new FormData();
     form.append("options", JSON.stringify({ language: "en", enhance: [] }));
@@ -110,6 +113,11 @@ describe("npm start with NATS opened to other machines", () => {
       return job.status !== "queued" && job.status !== "processing";
     }, 90_000);
     expect(job.status, JSON.stringify(job.error)).toBe("completed");
+    // The record (the API hides chunks): several, queued a window of one at a time.
+    let stored: Job | undefined;
+    for await (const j of (await createNatsKvJobStore(admin, { users: false })).scanJobs()) if (j.id === job.id) stored = j;
+    expect(stored?.chunks?.count, "windowed chunks").toBeGreaterThan(1);
+    expect(stored?.chunks?.window).toBe(1);
     const out = sys.output();
     expect(out).not.toMatch(/permissions violation/i);
     for (const [u, pw] of Object.entries(passwords)) expect(out.includes(pw), u).toBe(false);

@@ -19,6 +19,8 @@ export { PROFILES, PROFILE_NAMES, resolveProfile, selectProfile, applyOverrides,
 export type { ProfileName, LaneSettings, ResolvedLane, ResolvedProfile, WorkerOverrides } from "./profiles.ts";
 export type { RuntimeSettings, WorkerEnvConfig } from "./config.ts";
 export { createLaneScheduler } from "./lane-scheduler.ts";
+export { createQueueEstimator } from "./queue-estimate.ts";
+export type { QueueEstimator } from "./queue-estimate.ts";
 export { createPublisher } from "./messaging.ts";
 export type { Publisher } from "./messaging.ts";
 export { backoffMs } from "./backoff.ts";

@@ -54,3 +54,23 @@ describe("lane scheduler", () => {
     expect(s.pick()?.key).toBe("interactive.0");
   });
 });
+
+describe("lane scheduler signals", () => {
+  it("counts each heard publish as waiting work and wakes a slot", async () => {
+    const s = make();
+    const woke = s.wait(60_000);
+    s.signal("batch.3");
+    s.signal("batch.3");
+    await woke;
+    expect(s.backlog()).toBe(2);
+    expect(drain(s, 3)).toEqual(["batch.3", "batch.3", "-"]);
+  });
+
+  it("lets the server's count after a delivery correct what other replicas took", () => {
+    const s = make();
+    for (let i = 0; i < 5; i++) s.signal("interactive.1"); // heard 5; other replicas took 4 of them
+    expect(s.pick()?.key).toBe("interactive.1");
+    s.delivered("interactive.1", 0);
+    expect(s.pick()).toBeUndefined();
+  });
+});

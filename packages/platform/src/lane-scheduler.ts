@@ -7,7 +7,8 @@ type SourceState = Source & { pending: number; ackPending: number; probedAt: num
 
 /**
  * Decides which consumer a free worker slot pulls from next. Pure bookkeeping (no I/O), fed by
- * periodic backlog snapshots and by the `pending` count every delivered message carries.
+ * work signals (the server's copy of each publish to the stage's subjects), the `pending` count
+ * every delivered message carries, and occasional backlog snapshots (start, reconnect, resync).
  *
  * - Priority: interactive first; while both classes have work, every `batchEvery`-th dispatch
  *   goes to batch, so batch keeps at least 1/batchEvery of the throughput and never starves.
@@ -78,7 +79,21 @@ export function createLaneScheduler(opts: { batchEvery: number; buckets?: number
       probing = false;
     },
 
-    /** A delivery from `key` reported this many messages still waiting behind it. */
+    /**
+     * A message was published to `key`'s subjects (every replica hears every publish). Counted at
+     * once: the message may not be stored yet, but a pull waits for it.
+     */
+    signal(key: string) {
+      const s = byKey.get(key);
+      if (!s) return;
+      s.pending = Math.max(0, s.pending) + 1;
+      wake();
+    },
+
+    /**
+     * A delivery from `key` reported this many messages still waiting behind it: the server's
+     * count, which corrects what this replica heard but other replicas took.
+     */
     delivered(key: string, pendingAfter: number) {
       const s = byKey.get(key);
       if (s) s.pending = pendingAfter;

@@ -41,14 +41,25 @@ describe("the permission table", () => {
     }
   });
 
-  it("lets a worker publish only the work it hands on, never its own stage's or another lane's", () => {
+  it("lets a worker publish only the work it hands on (the transcriber also its windowed next chunk), never another lane's", () => {
     const work = (u: (typeof NATS_USERS)[number]) => pubs(u).filter((s) => s.startsWith("mp4t.v1.work."));
-    expect(work("transcriber")).toEqual(["mp4t.v1.work.high.diarize.>", "mp4t.v1.work.low.cleanup.>"]);
+    expect(work("transcriber")).toEqual(["mp4t.v1.work.high.transcribe.>", "mp4t.v1.work.high.diarize.>", "mp4t.v1.work.low.cleanup.>"]);
     expect(work("ingest")).toEqual(["mp4t.v1.work.high.transcribe.>", "mp4t.v1.work.low.cleanup.>"]);
     for (const stage of STAGES) {
       const owner = STAGE_SERVICES[stage];
       const durable = `$JS.API.CONSUMER.MSG.NEXT.MP4T_${STAGE_LANES[stage].toUpperCase()}.${owner}-${stage}-interactive-b0`;
       for (const u of NATS_USERS.filter((x) => x !== "admin" && x !== "gateway")) expect(pubs(u).includes(durable), `${u} pulls ${stage}`).toBe(u === owner);
+    }
+  });
+});
+
+describe("dispatch signals", () => {
+  it("let each worker hear the publishes of its own stages' work and no other's", () => {
+    for (const u of NATS_USERS.filter((x) => x !== "admin" && x !== "gateway")) {
+      const heard = natsPermissions(u)!.subscribe.allow.filter((s) => s.startsWith("mp4t.v1.work."));
+      const own = STAGES.filter((s) => STAGE_SERVICES[s] === u).map((s) => `mp4t.v1.work.${STAGE_LANES[s]}.${s}.>`);
+      expect(heard, u).toEqual(own);
+      expect(heard.length, u).toBeGreaterThan(0);
     }
   });
 });

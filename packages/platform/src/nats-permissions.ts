@@ -87,10 +87,11 @@ function discovery(service: ServiceName): string[] {
   return ["$SRV.PING", "$SRV.INFO", "$SRV.STATS", `$SRV.*.${name}`, `$SRV.*.${name}.*`, `${ROOT}.svc.${service}.>`];
 }
 
-/** The stages each worker publishes work for, beyond its own (the next stage, cleanup on failure). */
+/** The stages each worker publishes work for (the next stage, cleanup on failure). */
 const PUBLISHES: Record<Exclude<ServiceName, "gateway">, Stage[]> = {
   ingest: ["transcribe", "cleanup"],
-  transcriber: ["diarize", "cleanup"],
+  // Its own stage too: a windowed job's finished chunk i queues chunk i + window (fair share).
+  transcriber: ["transcribe", "diarize", "cleanup"],
   diarizer: ["enhance", "cleanup"],
   enhancer: ["cleanup"],
   // The reaper resumes stalled jobs at ingest (for transcribe), diarize or enhance.
@@ -117,7 +118,14 @@ function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermis
         ...bucketAccess("blobs"),
       ]),
     },
-    subscribe: { allow: [`${inboxPrefix(service)}.>`, `${ROOT}.events.>`, ...discovery(service)] },
+    subscribe: {
+      allow: [
+        `${inboxPrefix(service)}.>`, `${ROOT}.events.>`,
+        // Event-driven dispatch: core interest in its own stages' work publishes (nothing consumed).
+        ...stages.map(stageWork),
+        ...discovery(service),
+      ],
+    },
     allow_responses: true,
   };
 }

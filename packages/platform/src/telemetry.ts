@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import {
   context, createContextKey, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
@@ -5,11 +6,10 @@ import {
 } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { NodeSDK } from "@opentelemetry/sdk-node";
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import type * as OtlpExporter from "@opentelemetry/exporter-trace-otlp-proto";
+import type * as Resources from "@opentelemetry/resources";
+import type * as SdkNode from "@opentelemetry/sdk-node";
+import type * as SdkTrace from "@opentelemetry/sdk-trace";
 import type { JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { HttpAttr, LogField, MESSAGING_SYSTEM_NATS, MessagingAttr, Mp4tAttr } from "./telemetry-attributes.ts";
@@ -43,11 +43,18 @@ export function startTelemetry(service: string, config: TelemetryConfig): Teleme
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     return (running = { enabled: false, shutdown: async () => undefined });
   }
+  // The SDK and exporter (some 30 MiB resident) load only when tracing is configured; `require`
+  // keeps this start synchronous, ahead of everything it instruments.
+  const require = createRequire(import.meta.url);
+  const { NodeSDK } = require("@opentelemetry/sdk-node") as typeof SdkNode;
+  const { OTLPTraceExporter } = require("@opentelemetry/exporter-trace-otlp-proto") as typeof OtlpExporter;
+  const { resourceFromAttributes } = require("@opentelemetry/resources") as typeof Resources;
+  const { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = require("@opentelemetry/sdk-trace") as typeof SdkTrace;
   const sdk = new NodeSDK({
     autoDetectResources: false,
     resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: `mp4t-${service}`,
-      [ATTR_SERVICE_VERSION]: VERSION,
+      "service.name": `mp4t-${service}`,
+      "service.version": VERSION,
       "service.namespace": "mp4totext",
       "service.instance.id": `${hostname()}:${process.pid}`,
     }),

@@ -42,6 +42,8 @@ export function streamConfigs(opts: TopologyOptions = {}): (Partial<StreamConfig
     storage: StorageType.File,
     discard: DiscardPolicy.New,
     max_msgs: LANE_MAX_MSGS[lane],
+    // Direct gets let the gateway find a job's place in its queue without a consumer.
+    allow_direct: true,
     duplicate_window,
     num_replicas: replicas,
   }));

@@ -2,8 +2,10 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { memoryUsage } from "node:process";
 import { Subjects, type Command, type JobClass, type Stage } from "@mp4t/contracts";
 import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { errorMessage, type AppError } from "./errors.ts";
 import { createLaneScheduler, type Source } from "./lane-scheduler.ts";
+import { createLaneWatch, type LaneWatch } from "./lane-watch.ts";
 import type { Logger } from "./logger.ts";
 import { createMessageProcessor, type InFlight } from "./message-processor.ts";
 import { ensureFairConsumers } from "./topology.ts";
@@ -34,6 +36,8 @@ export type WorkerInstrumentation = {
 
 export type WorkerOptions<S extends Stage> = {
   js: JetStreamClient;
+  /** The connection work signals arrive on; default: the one `js` was made from. */
+  nc?: NatsConnection;
   jsm: JetStreamManager;
   stage: S;
   service: string;
@@ -55,8 +59,10 @@ export type WorkerOptions<S extends Stage> = {
   maxAckPending?: number;
   /** While both classes have work, every Nth dispatch serves batch (default 5). */
   batchEvery?: number;
-  /** Milliseconds between backlog reads (default 250). */
+  /** Milliseconds between autoscaler steps while work is known to wait or run (default 250). */
   pollMs?: number;
+  /** Milliseconds between safety re-reads of the consumers' backlog (default 30 s). */
+  resyncMs?: number;
   /** Drain and hand over after this many jobs or above this RSS (0 or absent: never). */
   recycle?: { afterJobs: number; maxRssMb: number };
   /** Called once the worker has drained for recycling; the process should then exit. */
@@ -86,8 +92,14 @@ export type Worker = {
   stats(): WorkerStats;
 };
 
-/** A backlog listing that takes longer than this is abandoned (one caught by a reconnect can hang). */
-const REFRESH_TIMEOUT_MS = 5_000;
+/** Safety re-read of every consumer's backlog: catches what no signal announces (ack-wait expiries). */
+const RESYNC_MS = 30_000;
+/**
+ * While the replica works, the backlog is also re-read this often: redeliveries (another replica
+ * died, a message was stored after the pull that its signal prompted gave up) surface within
+ * seconds under load, as they did with constant polling, at an eighth of its cost. Idle, only RESYNC_MS.
+ */
+const BUSY_RESYNC_MS = 2_000;
 /** The shortest pull the client allows; a pull is only made where work is known to wait. */
 const PULL_EXPIRES_MS = 1_000;
 /** How often a consumer holding only unacked messages is pulled for a retry whose backoff ended. */
@@ -115,16 +127,21 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   });
 
   const pollMs = opts.pollMs ?? 250;
+  const resyncMs = opts.resyncMs ?? RESYNC_MS;
+  const nc = opts.nc ?? (js as unknown as { nc?: NatsConnection }).nc;
   const sched = createLaneScheduler({ batchEvery: opts.batchEvery ?? 5, keyOf: (cls, b) => Subjects.fairFilters(stage, cls, b)[0]! });
   const names = new Map<string, string>(); // scheduler key -> durable name
   const keys = new Map<string, string>(); // durable name -> scheduler key
-  let refreshing = false;
+  const subjectKeys = new Map<string, string>(); // exact work subject -> scheduler key
+  let watch: LaneWatch | undefined;
+  const refresh = () => watch?.read() ?? Promise.resolve();
   const consumers = new Map<string, Consumer>();
   let stream = "";
   let running = 0;
   let jobs = 0;
   let lastScaleDown = 0;
-  let poller: NodeJS.Timeout | undefined;
+  let resync: NodeJS.Timeout | undefined;
+  let ticker: NodeJS.Timeout | undefined;
   const lag = monitorEventLoopDelay({ resolution: 20 });
   const halted = () => stopping || stats.recycling !== false;
 
@@ -137,6 +154,12 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     return c.next({ expires: PULL_EXPIRES_MS });
   }
 
+  /** A probe came back empty: learn whether the consumer still holds unacked work (one request). */
+  async function recount(src: Source) {
+    const ci = await opts.jsm.consumers.info(stream, names.get(src.key)!);
+    sched.update(src.key, Math.max(ci.num_pending, 0), ci.num_ack_pending);
+  }
+
   /** One worker slot: pulls where the scheduler says, until stopped or scaled away. */
   async function slot() {
     running++;
@@ -145,13 +168,20 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       let src = sched.pick();
       const probing = !src && (src = sched.probe(Date.now(), PROBE_EVERY_MS)) !== undefined;
       if (!src) {
-        await sched.wait(pollMs);
+        // Nothing known to wait: sleep until a signal, a delivery count or a resync says otherwise.
+        await sched.wait(resyncMs);
         continue;
       }
       try {
         const m = await pull(src);
         if (!m) {
-          if (!probing) sched.empty(src.key);
+          if (probing) await recount(src);
+          else {
+            sched.empty(src.key);
+            // Others took what this replica heard: correct every count at once, not one empty pull
+            // each (at most twice a second: with many replicas, empty pulls come in bursts).
+            if (Date.now() - (watch?.lastRead() ?? 0) >= 500) void refresh();
+          }
           continue;
         }
         sched.delivered(src.key, m.info.pending);
@@ -159,6 +189,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
           m.nak();
           break;
         }
+        busy();
         await (opts.instrument?.around ? opts.instrument.around(m, stage, () => process(m)) : process(m));
         if (opts.recycle?.afterJobs && ++jobs >= opts.recycle.afterJobs) void recycle("jobs");
       } catch (err) {
@@ -166,6 +197,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
         consumers.delete(src.key);
         logger.warn({ stage, err: errorMessage(err) }, "pull failed; retrying");
         await new Promise((r) => setTimeout(r, 1000));
+        void refresh(); // a failing pull means a disruption: publishes may have gone unheard
       } finally {
         if (probing) sched.probeDone();
       }
@@ -177,30 +209,41 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     while (!halted() && running < stats.concurrency) void slot();
   };
 
-  /** Reads every consumer's backlog in one request, then lets the autoscaler act on it. */
-  async function refresh() {
-    if (refreshing) return;
-    refreshing = true;
-    try {
-      const listing = (async () => {
-        for await (const ci of opts.jsm.consumers.list(stream)) {
-          const key = keys.get(ci.name);
-          if (key) sched.update(key, ci.num_pending, ci.num_ack_pending);
-        }
-      })();
-      // A listing caught by a reconnect can hang; never let it block every later refresh.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([listing, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("lane backlog listing timed out")), REFRESH_TIMEOUT_MS)))])
-        .finally(() => clearTimeout(timer));
-    } catch (err) {
-      logger.warn({ stage, err: errorMessage(err) }, "reading the lane backlog failed");
-    } finally {
-      refreshing = false;
-    }
+  /**
+   * Work is known to wait or run: step the autoscaler every `pollMs` (local numbers only, no
+   * request) until the replica is idle at its floor again. Idle, no timer runs but the resync.
+   */
+  function busy() {
+    if (ticker || halted()) return;
+    lag.enable();
+    ticker = setInterval(tick, pollMs);
+    ticker.unref();
+  }
+
+  function tick() {
+    if (Date.now() - (watch?.lastRead() ?? 0) >= BUSY_RESYNC_MS) void refresh();
     stats.backlog = sched.backlog();
+    if (checkMemory()) return;
+    scale(memoryUsage().rss / 2 ** 20);
+    if (stats.backlog === 0 && stats.inFlight === 0 && stats.concurrency <= autoscale.min) {
+      clearInterval(ticker);
+      ticker = undefined;
+      lag.disable();
+    }
+  }
+
+  function checkMemory(): boolean {
     const rssMb = memoryUsage().rss / 2 ** 20;
-    if (opts.recycle?.maxRssMb && rssMb > opts.recycle.maxRssMb) return void recycle("memory");
-    scale(rssMb);
+    if (!opts.recycle?.maxRssMb || rssMb <= opts.recycle.maxRssMb) return false;
+    void recycle("memory");
+    return true;
+  }
+
+  /** After every backlog read: publish the numbers, and step the autoscaler if there is work. */
+  function afterRead() {
+    stats.backlog = sched.backlog();
+    if (checkMemory()) return;
+    if (stats.backlog > 0 || stats.inFlight > 0) busy();
   }
 
   /** Concurrency follows the backlog between the bounds, and backs off when the process is loaded. */
@@ -222,10 +265,19 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     }
   }
 
+  /** Stops listening and every timer (shutdown, recycling). */
+  function quiet() {
+    clearInterval(resync);
+    clearInterval(ticker);
+    ticker = undefined;
+    lag.disable();
+    watch?.stop();
+  }
+
   async function recycle(reason: "jobs" | "memory") {
     if (halted()) return;
     stats.recycling = reason;
-    clearInterval(poller);
+    quiet();
     sched.wakeAll();
     logger.info({ stage, reason, jobs, rssMb: Math.round(memoryUsage().rss / 2 ** 20) }, "recycling: draining in-flight work");
     await Promise.allSettled([...inFlight.values()].map((f) => f.done));
@@ -237,21 +289,25 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       const made = await ensureFairConsumers(opts.jsm, stage, { ackWaitMs: opts.ackWaitMs, ...(opts.maxAckPending ? { maxAckPending: opts.maxAckPending } : {}) });
       stream = made.stream;
       for (const c of made.consumers) {
-        const key = Subjects.fairFilters(stage, c.cls, c.bucket)[0]!;
-        names.set(key, c.name);
-        keys.set(c.name, key);
+        const subjects = Subjects.fairFilters(stage, c.cls, c.bucket);
+        names.set(subjects[0]!, c.name);
+        keys.set(c.name, subjects[0]!);
+        for (const subject of subjects) subjectKeys.set(subject, subjects[0]!);
       }
-      lag.enable();
+      if (!nc) throw new Error("the worker needs the NATS connection its JetStream client uses");
+      watch = createLaneWatch({
+        nc, jsm: opts.jsm, stage, stream, sched, keys, subjectKeys, logger, halted, onSignal: busy, onRead: afterRead,
+      });
+      watch.listen(); // before the first read, so nothing published in between goes unheard
       await refresh();
-      poller = setInterval(() => void refresh(), pollMs);
-      poller.unref();
+      resync = setInterval(() => void refresh(), resyncMs);
+      resync.unref();
       spawnSlots();
       logger.info({ stage, concurrency: stats.concurrency, autoscale }, "worker started");
     },
     async stop(graceMs) {
       stopping = true;
-      clearInterval(poller);
-      lag.disable();
+      quiet();
       sched.wakeAll();
       // Idle pulls end on their own (a message that still arrives is nak'd); wait only for real work.
       const work = () => Promise.allSettled([...inFlight.values()].map((f) => f.done));

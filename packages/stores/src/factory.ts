@@ -1,10 +1,8 @@
 import { ConfigError, selectProfile } from "@mp4t/platform";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
-import { createMongoJobStore } from "./adapters/mongo-job-store.adapter.ts";
 import { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";
 import { createNatsObjectBlobStore } from "./adapters/nats-object-blob-store.adapter.ts";
-import { createS3BlobStore } from "./adapters/s3-blob-store.adapter.ts";
 import type { BlobStore, JobStore } from "./ports.ts";
 import { storesSecurityProblems } from "./store-security.ts";
 
@@ -75,7 +73,8 @@ export async function createStores(nc: NatsConnection, cfg: StoresConfig, opts: 
   const unsafe = selectProfile(cfg) === "production" ? storesSecurityProblems(cfg) : [];
   if (unsafe.length) throw new ConfigError("stores (production refuses unsafe settings)", unsafe);
   const jobs = cfg.JOB_STORE === "mongodb"
-    ? await createMongoJobStore({
+    // Drivers load only when configured: an embedded-store service never holds them in memory.
+    ? await (await import("./adapters/mongo-job-store.adapter.ts")).createMongoJobStore({
       url: cfg.MONGODB_URL!, ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}),
       ...(cfg.MONGODB_TIMEOUT_MS ? { timeoutMs: cfg.MONGODB_TIMEOUT_MS } : {}),
     })
@@ -83,7 +82,7 @@ export async function createStores(nc: NatsConnection, cfg: StoresConfig, opts: 
   let blobs: BlobStore;
   try {
     blobs = cfg.BLOB_STORE === "s3"
-      ? await createS3BlobStore({
+      ? await (await import("./adapters/s3-blob-store.adapter.ts")).createS3BlobStore({
         endpoint: cfg.S3_ENDPOINT!, accessKey: cfg.S3_ACCESS_KEY!, secretKey: cfg.S3_SECRET_KEY!,
         bucket: cfg.S3_BUCKET ?? "mp4t-blobs", ...(cfg.S3_REGION ? { region: cfg.S3_REGION } : {}),
         ...(cfg.S3_TIMEOUT_MS ? { timeoutMs: cfg.S3_TIMEOUT_MS } : {}),

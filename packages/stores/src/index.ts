@@ -7,9 +7,6 @@ export type { JobLifecycle } from "./job-lifecycle.ts";
 export { storesEnv, createStores } from "./factory.ts";
 export { storesSecurityProblems } from "./store-security.ts";
 export type { StoresConfig } from "./factory.ts";
-export { createMongoJobStore } from "./adapters/mongo-job-store.adapter.ts";
-export { createS3BlobStore } from "./adapters/s3-blob-store.adapter.ts";
-export type { S3BlobStoreOptions } from "./adapters/s3-blob-store.adapter.ts";
 export type { Stores } from "./factory.ts";
 export { startPipelineService } from "./pipeline-service.ts";
 export type { PipelineDeps } from "./pipeline-service.ts";
@@ -17,7 +14,6 @@ export type { SearchIndex, IndexedTranscript, IndexedSegment, SearchHit, SearchR
 export { createSqliteSearchIndex } from "./search/sqlite-search-index.adapter.ts";
 export { parseQuery, tokenize, stem, makeSnippet, matchPositions, MAX_QUERY_LENGTH } from "./search/query.ts";
 export type { Clause } from "./search/query.ts";
-export { createMongoSearchIndex } from "./search/mongo-search-index.adapter.ts";
 export { currentVersion, versionsOf, versionKey, readTranscript, commitVersion } from "./transcript-versions.ts";
 export { openSearchIndex } from "./search/factory.ts";
 export type { SearchIndexOptions } from "./search/factory.ts";

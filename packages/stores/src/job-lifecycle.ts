@@ -77,18 +77,22 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
      * adds nothing) and raises progress within the transcribe stage. `allDone` is true whenever
      * every chunk is recorded after this call, so a replay of the last chunk still reports it
      * and the fan-in command can be re-sent (its Nats-Msg-Id dedups it). Null: the job ended.
+     * The write that records the last chunk also marks the stage done (one write, not two).
      */
     async chunkDone(ref: JobRef, index: number): Promise<{ job: Job; allDone: boolean } | null> {
+      let last = false;
       const r = await change(ref, (j) => {
         if (!j.chunks) throw new Error(`job ${j.id} has no chunk plan`);
         if (j.chunks.done.includes(index)) return undefined;
         const done = [...j.chunks.done, index].sort((a, b) => a - b);
         const [lo, hi] = STAGE_PROGRESS.transcribe;
         const p = lo + ((hi - lo) * done.length) / Math.max(1, j.chunks.count);
-        return { ...j, chunks: { ...j.chunks, done }, progress: Math.max(j.progress, Math.min(hi, p)) };
+        last = done.length >= j.chunks.count;
+        const stages = last ? { ...j.stages, transcribe: { ...j.stages.transcribe, status: "done" as const, finishedAt: now() } } : j.stages;
+        return { ...j, chunks: { ...j.chunks, done }, stages, progress: Math.max(j.progress, Math.min(hi, p)) };
       });
       if (!r) return null;
-      if (r.changed) await emit(r.job, "progress", "transcribe");
+      if (r.changed) await emit(r.job, last ? "stage.done" : "progress", "transcribe");
       const chunks = r.job.chunks;
       return { job: r.job, allDone: !!chunks && chunks.done.length >= chunks.count };
     },
@@ -113,14 +117,19 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       return r?.job ?? null;
     },
 
-    async complete(ref: JobRef): Promise<Job | null> {
+    /** Completes the job; `lastStage`, if given, is marked done in the same write. */
+    async complete(ref: JobRef, lastStage?: PipelineStage): Promise<Job | null> {
       let completed: Job | null = null;
       const job = await jobs.updateJob(ref, (j) => {
         if (j.status === "completed" || isTerminal(j.status)) return undefined;
-        return { ...j, status: toStatus(j, "completed"), progress: 1, completedAt: now() };
+        const stages = lastStage && j.stages[lastStage]?.status !== "done"
+          ? { ...j.stages, [lastStage]: { ...j.stages[lastStage], status: "done" as const, finishedAt: now() } }
+          : j.stages;
+        return { ...j, stages, status: toStatus(j, "completed"), progress: 1, completedAt: now() };
       });
       if (job?.status === "completed") completed = job;
       // Re-emitting on a replay is harmless: the event's Nats-Msg-Id dedups it.
+      if (completed && lastStage) await emit(completed, "stage.done", lastStage);
       if (completed) await emit(completed, "completed");
       return completed;
     },

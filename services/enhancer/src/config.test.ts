@@ -4,17 +4,17 @@ import { configSchema } from "./config.ts";
 import { buildProvider } from "./worker.ts";
 
 describe("enhancer config", () => {
-  it("uses the local algorithms by default", () => {
+  it("uses the local algorithms by default", async () => {
     const config = loadConfig("enhancer", configSchema, {});
     expect(config).toMatchObject({ ENHANCE_PROVIDER: "local", ENHANCE_OPENAI_MODEL: "gpt-4o-mini", ENHANCE_MAX_INPUT_CHARS: 16_000, ENHANCE_MAX_OUTPUT_TOKENS: 1024, ENHANCE_TIMEOUT_SEC: 120 });
-    expect(buildProvider(config).name).toBe("local");
+    expect((await buildProvider(config)).name).toBe("local");
   });
 
-  it("builds the chat provider ENHANCE_PROVIDER names, with its model", () => {
+  it("builds the chat provider ENHANCE_PROVIDER names, with its model", async () => {
     const openai = loadConfig("enhancer", configSchema, { ENHANCE_PROVIDER: "openai", OPENAI_BASE_URL: "http://127.0.0.1:9/v1", ENHANCE_OPENAI_MODEL: "qwen2.5-7b-instruct" });
-    expect(buildProvider(openai).name).toBe("openai:qwen2.5-7b-instruct");
+    expect((await buildProvider(openai)).name).toBe("openai:qwen2.5-7b-instruct");
     const hf = loadConfig("enhancer", configSchema, { ENHANCE_PROVIDER: "huggingface", HF_TOKEN: "hf_x" });
-    expect(buildProvider(hf).name).toBe("huggingface:meta-llama/Llama-3.1-8B-Instruct");
+    expect((await buildProvider(hf)).name).toBe("huggingface:meta-llama/Llama-3.1-8B-Instruct");
   });
 
   it("refuses a provider without its credentials, bad URLs and limits two partial summaries cannot share", () => {

@@ -2,28 +2,31 @@ import type { Logger } from "@mp4t/platform";
 import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createChatProvider } from "./adapters/chat.adapter.ts";
-import { createHuggingFaceChatModel } from "./adapters/huggingface-chat.adapter.ts";
 import { createLocalProvider } from "./adapters/local.adapter.ts";
-import { createOpenAiChatModel } from "./adapters/openai-chat.adapter.ts";
 import type { EnhancerConfig } from "./config.ts";
 import { enhanceHandler } from "./handlers/enhance.handler.ts";
 import type { EnhancementProvider } from "./ports.ts";
 
 /** The provider ENHANCE_PROVIDER names, from the config's credentials and limits (checked by the schema). */
-export function buildProvider(config: EnhancerConfig): EnhancementProvider {
+export async function buildProvider(config: EnhancerConfig): Promise<EnhancementProvider> {
   const limits = { maxInputChars: config.ENHANCE_MAX_INPUT_CHARS, maxOutputTokens: config.ENHANCE_MAX_OUTPUT_TOKENS };
   const common = { timeoutMs: config.ENHANCE_TIMEOUT_SEC * 1000, temperature: config.ENHANCE_TEMPERATURE };
   switch (config.ENHANCE_PROVIDER) {
-    case "openai":
+    // Provider SDKs load only when configured (about 8 MiB each).
+    case "openai": {
+      const { createOpenAiChatModel } = await import("./adapters/openai-chat.adapter.ts");
       return createChatProvider(createOpenAiChatModel({
         // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
         apiKey: config.OPENAI_API_KEY ?? "unused", baseURL: config.ENHANCE_OPENAI_BASE_URL ?? config.OPENAI_BASE_URL,
         model: config.ENHANCE_OPENAI_MODEL, ...common,
       }), limits);
-    case "huggingface":
+    }
+    case "huggingface": {
+      const { createHuggingFaceChatModel } = await import("./adapters/huggingface-chat.adapter.ts");
       return createChatProvider(createHuggingFaceChatModel({
         token: config.HF_TOKEN, endpointUrl: config.ENHANCE_HF_ENDPOINT_URL, model: config.ENHANCE_HF_MODEL, ...common,
       }), limits);
+    }
     case "local":
       return createLocalProvider();
   }
@@ -35,7 +38,7 @@ export const buildHandlers = (deps: PipelineDeps, provider: EnhancementProvider 
 
 /** The enhancer: sentences, paragraphs and requested enhancements; completes jobs, on the default lane. */
 export async function startEnhancer(ctx: { config: EnhancerConfig; logger: Logger; nc: NatsConnection }) {
-  const provider = buildProvider(ctx.config);
+  const provider = await buildProvider(ctx.config);
   return startPipelineService({
     service: "enhancer", ...ctx,
     handlers: (deps) => buildHandlers(deps, provider),

@@ -39,7 +39,7 @@ describe("enhance handler with the provider the config chooses (real nats-server
       const { job, ref } = await seedDiarizedJob(deps, "ann", { options });
       const warnings: unknown[] = [];
       const logger = Object.assign(Object.create(deps.logger), { warn: (obj: unknown) => void warnings.push(obj) });
-      const provider = buildProvider(loadConfig("enhancer", configSchema, openaiEnv()));
+      const provider = await buildProvider(loadConfig("enhancer", configSchema, openaiEnv()));
       const before = fake.requests.length;
       await enhanceHandler({ ...deps, logger, provider })({ v: 1, ...ref });
 
@@ -74,7 +74,7 @@ describe("enhance handler with the provider the config chooses (real nats-server
       const { job, ref } = await seedDiarizedJob(deps, "ben", { options });
       const warnings: unknown[] = [];
       const logger = Object.assign(Object.create(deps.logger), { warn: (obj: unknown) => void warnings.push(obj) });
-      const provider = buildProvider(loadConfig("enhancer", configSchema, {}));
+      const provider = await buildProvider(loadConfig("enhancer", configSchema, {}));
       const before = fake.requests.length;
       await enhanceHandler({ ...deps, logger, provider })({ v: 1, ...ref });
       expect(fake.requests.length).toBe(before);

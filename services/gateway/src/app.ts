@@ -1,5 +1,5 @@
 import type { Job } from "@mp4t/contracts";
-import { newId, type Logger, type Publisher } from "@mp4t/platform";
+import { createQueueEstimator, newId, type Logger, type Publisher } from "@mp4t/platform";
 import { createSqliteSearchIndex, type BlobStore, type JobLifecycle, type JobStore, type SearchIndex } from "@mp4t/stores";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -141,9 +141,10 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(healthRoutes, { nc, jobs, blobs });
   app.register(authRoutes, { prefix: "/v1/auth", jobs, registration: registrationMode(config), readInvite, passwords: passwordHasher(config.PASSWORD_HASH_COST) });
   app.register(meRoutes, { prefix: "/v1" });
+  const queue = createQueueEstimator(getJsm);
   app.register(jobsRoutes, {
     prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES,
-    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, onDeleted,
+    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, onDeleted, queue: queue.estimate,
   });
   app.register(transcriptRoutes, { prefix: "/v1/jobs", jobs, blobs });
   app.register(transcriptEditRoutes, { prefix: "/v1/jobs", jobs, blobs, lifecycle, publisher, indexer });

@@ -21,6 +21,12 @@ export const configSchema = z.object({
    * together rather than one running a full chunk alone at the end. CHUNK_MAX_SEC turns it off.
    */
   CHUNK_MIN_TAIL_SEC: z.coerce.number().min(1).max(600).default(10),
+  /**
+   * Chunks of one job queued at once; each finished chunk queues the next. A long recording then
+   * holds at most this many places ahead of its owner's other jobs in the transcribe queue, so
+   * a short job is not stuck behind a long one. Keep it near the transcriber slots one job may use.
+   */
+  TRANSCRIBE_WINDOW: z.coerce.number().int().min(1).max(1000).default(4),
   /** Seconds before each chunk limit searched for the quietest place to cut. */
   CHUNK_SEARCH_SEC: z.coerce.number().min(0).max(60).default(5),
   /** Seconds ffprobe may take before the file is judged unreadable. */
@@ -36,6 +42,8 @@ export type IngestSettings = {
   chunkMaxSec: number;
   chunkSearchSec: number;
   chunkMinTailSec: number;
+  /** Chunks queued at once per job (TRANSCRIBE_WINDOW); absent: every chunk at once. */
+  transcribeWindow?: number;
   ffmpeg: { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number; runAs: MediaIdentity };
 };
 
@@ -44,5 +52,6 @@ export const ingestSettings = (c: IngestConfig): IngestSettings => ({
   chunkMaxSec: c.CHUNK_MAX_SEC,
   chunkSearchSec: Math.min(c.CHUNK_SEARCH_SEC, c.CHUNK_MAX_SEC / 2),
   chunkMinTailSec: Math.min(c.CHUNK_MIN_TAIL_SEC, c.CHUNK_MAX_SEC),
+  transcribeWindow: c.TRANSCRIBE_WINDOW,
   ffmpeg: { ffmpegBin: c.FFMPEG_BIN, ffprobeBin: c.FFPROBE_BIN, probeTimeoutMs: c.FFPROBE_TIMEOUT_SEC * 1000, runAs: mediaIdentity(c) },
 });

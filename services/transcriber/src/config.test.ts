@@ -4,18 +4,18 @@ import { configSchema } from "./config.ts";
 import { buildEngines } from "./worker.ts";
 
 describe("transcriber config", () => {
-  it("builds only pocketsphinx by default", () => {
-    const engines = buildEngines(loadConfig("transcriber", configSchema, {}));
+  it("builds only pocketsphinx by default", async () => {
+    const engines = await buildEngines(loadConfig("transcriber", configSchema, {}));
     expect(engines.names()).toEqual(["pocketsphinx"]);
     expect(engines.defaultName).toBe("pocketsphinx");
   });
 
-  it("adds the provider engines their credentials or endpoints enable, and lets a job pick one", () => {
+  it("adds the provider engines their credentials or endpoints enable, and lets a job pick one", async () => {
     const config = loadConfig("transcriber", configSchema, {
       TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: "http://127.0.0.1:9/v1", OPENAI_MODEL: "gpt-4o-transcribe-diarize",
       HF_ENDPOINT_URL: "http://127.0.0.1:9/models/openai/whisper-large-v3", HF_LANGUAGES: "en, de",
     });
-    const engines = buildEngines(config);
+    const engines = await buildEngines(config);
     expect(engines.names()).toEqual(["pocketsphinx", "openai", "huggingface"]);
     expect(engines.select().name).toBe("openai");
     expect(engines.select("huggingface").supportsLanguage("de")).toBe(true);

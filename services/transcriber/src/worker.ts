@@ -1,15 +1,14 @@
 import { mediaIdentity, type Logger } from "@mp4t/platform";
 import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { createHuggingFaceEngine } from "./adapters/huggingface.adapter.ts";
-import { createOpenAiEngine } from "./adapters/openai.adapter.ts";
 import { createPocketsphinxEngine } from "./adapters/pocketsphinx.adapter.ts";
 import type { TranscriberConfig } from "./config.ts";
 import { createEngineRegistry, type EngineRegistry } from "./engine.registry.ts";
 import { transcribeHandler } from "./handlers/transcribe.handler.ts";
 import type { TranscriptionEngine } from "./ports.ts";
 
-export function buildEngines(config: TranscriberConfig): EngineRegistry {
+/** The engines the config enables. Provider SDKs load only when configured (about 8 MiB each). */
+export async function buildEngines(config: TranscriberConfig): Promise<EngineRegistry> {
   const pocketsphinx = createPocketsphinxEngine({
     bin: config.POCKETSPHINX_BIN, hmm: config.POCKETSPHINX_HMM, lm: config.POCKETSPHINX_LM, dict: config.POCKETSPHINX_DICT,
     runAs: mediaIdentity(config),
@@ -17,6 +16,7 @@ export function buildEngines(config: TranscriberConfig): EngineRegistry {
   const engines: TranscriptionEngine[] = [pocketsphinx];
   const maxUploadBytes = config.PROVIDER_MAX_UPLOAD_MB * 1024 * 1024;
   if (config.OPENAI_API_KEY || config.OPENAI_BASE_URL) {
+    const { createOpenAiEngine } = await import("./adapters/openai.adapter.ts");
     engines.push(createOpenAiEngine({
       // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
       apiKey: config.OPENAI_API_KEY ?? "unused", baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL,
@@ -24,6 +24,7 @@ export function buildEngines(config: TranscriberConfig): EngineRegistry {
     }));
   }
   if (config.HF_TOKEN || config.HF_ENDPOINT_URL) {
+    const { createHuggingFaceEngine } = await import("./adapters/huggingface.adapter.ts");
     engines.push(createHuggingFaceEngine({
       token: config.HF_TOKEN, endpointUrl: config.HF_ENDPOINT_URL, model: config.HF_MODEL, languages: config.HF_LANGUAGES,
       timeoutMs: config.HF_TIMEOUT_SEC * 1000, maxUploadBytes,
@@ -38,7 +39,7 @@ export const buildHandlers = (deps: PipelineDeps, engines: EngineRegistry) => ({
 
 /** Transcriber: chunks from the high lane through the configured engines, fanned back in to diarize. */
 export async function startTranscriber(ctx: { config: TranscriberConfig; logger: Logger; nc: NatsConnection }) {
-  const engines = buildEngines(ctx.config);
+  const engines = await buildEngines(ctx.config);
   return startPipelineService({
     service: "transcriber", ...ctx,
     handlers: (deps) => buildHandlers(deps, engines),

@@ -14,15 +14,28 @@ const DUPLICATE_KEY = 11000;
 type UserDoc = User & { _id: string; emailKey: string; rev?: number };
 /** The compare-and-set of a user update, as for jobs: one insert of `<userId>:<rev>` wins. */
 type UserRevisionDoc = { _id: string; userId: string; rev: number };
+/**
+ * A job as stored. FerretDB (the MongoDB-wire server compose and the tests run) refuses nested
+ * arrays, so the chunk plan's [startSec, endSec] pairs are stored as `{ s, e }` objects.
+ */
+type StoredJob = Omit<Job, "chunks"> & { chunks?: Omit<NonNullable<Job["chunks"]>, "plan"> & { plan?: { s: number; e: number }[] } };
+const toStored = (job: Job): StoredJob => {
+  const { chunks, ...rest } = job;
+  if (!chunks) return rest;
+  const { plan, ...c } = chunks;
+  return { ...rest, chunks: plan ? { ...c, plan: plan.map(([s, e]) => ({ s, e })) } : c };
+};
+const fromStored = (job: StoredJob): unknown =>
+  job.chunks?.plan ? { ...job, chunks: { ...job.chunks, plan: job.chunks.plan.map((p) => [p.s, p.e]) } } : job;
 /** The current state of a job: `_id` is the job id, `rev` counts its committed revisions (0 on create). */
-type JobDoc = Job & { _id: string; rev: number };
+type JobDoc = StoredJob & { _id: string; rev: number };
 /**
  * One committed revision of a job, `_id` = `<jobId>:<rev>`. Inserting it is the compare-and-set:
  * the unique `_id` lets exactly one writer move a job from rev n to n+1, even on servers whose
  * conditional updates are not atomic (FerretDB v1 filters, then writes by `_id`, FerretDB#3040).
  * `job` is removed once a later revision is in the head document.
  */
-type RevisionDoc = { _id: string; jobId: string; rev: number; job?: Job };
+type RevisionDoc = { _id: string; jobId: string; rev: number; job?: StoredJob };
 
 const emailKey = (email: string) => email.trim().toLowerCase();
 const revisionId = (jobId: string, rev: number) => `${jobId}:${rev}`;
@@ -30,7 +43,7 @@ const isDuplicateKey = (err: unknown) => err instanceof MongoServerError && err.
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const redact = (url: string) => url.replace(/\/\/[^@/]*@/, "//***@");
 const databaseInUrl = (url: string) => /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(url)?.[1];
-const toJob = ({ _id, rev, ...job }: JobDoc) => Job.parse(job);
+const toJob = ({ _id, rev, ...job }: JobDoc) => Job.parse(fromStored(job));
 const toUser = ({ _id, emailKey: _key, rev: _rev, ...user }: UserDoc) => User.parse(user);
 
 /**
@@ -80,7 +93,7 @@ export async function createMongoJobStore(opts: {
   const readHead = (ref: JobRef) => jobs.findOne({ _id: ref.jobId, userId: ref.userId });
 
   /** Copies a committed revision into the head unless the head already holds it or a later one. */
-  const writeHead = (jobId: string, rev: number, job: Job) =>
+  const writeHead = (jobId: string, rev: number, job: StoredJob) =>
     jobs.replaceOne({ _id: jobId, rev: { $lt: rev } }, { ...job, rev });
 
   /**
@@ -147,7 +160,7 @@ export async function createMongoJobStore(opts: {
     },
     async createJob(job) {
       const parsed = Job.parse(job);
-      await jobs.insertOne({ ...parsed, _id: parsed.id, rev: 0 });
+      await jobs.insertOne({ ...toStored(parsed), _id: parsed.id, rev: 0 });
     },
     async getJob(ref) {
       const doc = await readHead(ref);
@@ -163,14 +176,14 @@ export async function createMongoJobStore(opts: {
         const parsed = Job.parse({ ...next, updatedAt: new Date().toISOString() });
         const rev = head.rev + 1;
         try {
-          await revisions.insertOne({ _id: revisionId(ref.jobId, rev), jobId: ref.jobId, rev, job: parsed });
+          await revisions.insertOne({ _id: revisionId(ref.jobId, rev), jobId: ref.jobId, rev, job: toStored(parsed) });
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
           // Someone else committed rev first: make sure it reached the head, then re-read and re-apply.
           await settle(ref.jobId);
           continue;
         }
-        await writeHead(ref.jobId, rev, parsed);
+        await writeHead(ref.jobId, rev, toStored(parsed));
         await settle(ref.jobId);
         if (!(await jobs.findOne({ _id: ref.jobId }, { projection: { _id: 1 } }))) {
           await revisions.deleteMany({ jobId: ref.jobId }); // deleted meanwhile: leave no revisions behind

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Job, User } from "@mp4t/contracts";
 import { AppError } from "@mp4t/platform";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JobPage, JobRef, JobStore, ListJobsQuery } from "../ports.ts";
@@ -10,6 +11,32 @@ const MAX_CAS_ATTEMPTS = 50;
 const enc = (v: unknown) => JSON.stringify(v);
 const emailKey = (email: string) => `email.${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
 const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
+
+/** The most keys one listing reads in one batched direct get (the server's own cap is 1024). */
+const LIST_BATCH = 1024;
+
+/**
+ * The current entry of every key under `filter`, with one batched direct get (`multi_last`,
+ * nats-server 2.11+): no consumer. `kv.keys()` creates an ordered consumer per call that the
+ * server keeps for five minutes, so a busy listing endpoint piled them up. Deleted and purged
+ * keys are left out. Null when the server refuses (more keys than it returns at once).
+ */
+async function latestEntries(jsm: JetStreamManager, stream: string, filter: string): Promise<Map<string, Uint8Array> | null> {
+  const out = new Map<string, Uint8Array>();
+  try {
+    const it = await jsm.direct.getLastMessagesFor(stream, { multi_last: [filter], batch: LIST_BATCH });
+    for await (const m of it) {
+      const op = m.header.get("KV-Operation");
+      if (op === "DEL" || op === "PURGE") out.delete(m.subject);
+      else out.set(m.subject, m.data);
+    }
+  } catch (err) {
+    if (/no results|not found/i.test(String((err as Error)?.message))) return out;
+    if (/too many/i.test(String((err as Error)?.message))) return null;
+    throw err;
+  }
+  return out.size >= LIST_BATCH ? null : out;
+}
 
 /** Job store on NATS KV: the embedded default, nothing to run but nats-server. */
 export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number; users?: boolean } = {}): Promise<JobStore> {
@@ -26,6 +53,22 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
   const users = async () => {
     if (!usersKv) throw new AppError("INTERNAL", "this job store was opened without the users bucket");
     return usersKv;
+  };
+  const jsm = await jetstreamManager(nc);
+  const jobsStream = `KV_${prefix}-jobs`;
+  const jobSubject = (key: string) => `$KV.${prefix}-jobs.${key}`;
+
+  /** A user's jobs by id (newest first), read without a consumer where the server allows it. */
+  const userJobs = async (userId: string): Promise<{ id: string; read: () => Promise<Job | null> }[]> => {
+    const entries = await latestEntries(jsm, jobsStream, jobSubject(`${userId}.*`));
+    if (!entries) {
+      // Over a thousand jobs: the key listing (one consumer) is the fallback.
+      const ids = (await keysOf(`${userId}.*`)).map((k) => k.slice(userId.length + 1));
+      return ids.sort().reverse().map((id) => ({ id, read: async () => (await readJob(`${userId}.${id}`))?.job ?? null }));
+    }
+    const cut = jobSubject(`${userId}.`).length;
+    return [...entries].map(([subject, data]) => ({ id: subject.slice(cut), read: async () => Job.parse(JSON.parse(new TextDecoder().decode(data))) }))
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   };
 
   const readJob = async (key: string) => {
@@ -106,13 +149,13 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       throw new AppError("INTERNAL", `job ${ref.jobId}: too many concurrent updates`);
     },
     async listJobs(userId, query: ListJobsQuery): Promise<JobPage> {
-      const ids = (await keysOf(`${userId}.*`)).map((k) => k.slice(userId.length + 1)).sort().reverse();
-      const start = query.cursor ? ids.findIndex((id) => id < query.cursor!) : 0;
+      const ids = await userJobs(userId);
+      const start = query.cursor ? ids.findIndex((x) => x.id < query.cursor!) : 0;
       const items: Job[] = [];
       const q = query.q?.toLowerCase();
       let i = start < 0 ? ids.length : start;
       for (; i < ids.length && items.length < query.limit; i++) {
-        const job = (await readJob(`${userId}.${ids[i]}`))?.job;
+        const job = await ids[i]!.read();
         if (!job) continue;
         if (query.status && job.status !== query.status) continue;
         if (q && !job.fileName.toLowerCase().includes(q)) continue;
@@ -121,6 +164,11 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       return { items, next: i < ids.length && items.length === query.limit ? items.at(-1)!.id : null };
     },
     async *scanJobs() {
+      const entries = await latestEntries(jsm, jobsStream, jobSubject(">"));
+      if (entries) {
+        for (const data of entries.values()) yield Job.parse(JSON.parse(new TextDecoder().decode(data)));
+        return;
+      }
       for (const key of await keysOf(">")) {
         const job = (await readJob(key))?.job;
         if (job) yield job;

@@ -88,6 +88,22 @@ export function jobStoreConformance(name: string, make: () => Promise<{ store: J
         expect([...done].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
       }));
 
+    it("keeps a windowed job's chunk plan ([start, end] pairs) through create, update, list and scan", () =>
+      withStore(async (s) => {
+        const plan: [number, number][] = [[0, 12.07], [12.07, 18.37], [18.37, 28.74]];
+        const job = sampleJob("alice", { chunks: { count: 3, done: [], window: 2, plan } });
+        await s.createJob(job);
+        const ref = { userId: "alice", jobId: job.id };
+        expect(await s.getJob(ref)).toEqual(job);
+        const updated = await s.updateJob(ref, (j) => ({ ...j, chunks: { ...j.chunks!, done: [0] } }));
+        expect(updated!.chunks).toEqual({ count: 3, done: [0], window: 2, plan });
+        expect((await s.getJob(ref))!.chunks).toEqual(updated!.chunks);
+        expect((await s.listJobs("alice", { limit: 10 })).items.find((j) => j.id === job.id)?.chunks?.plan).toEqual(plan);
+        let scanned: Job | undefined;
+        for await (const j of s.scanJobs()) if (j.id === job.id) scanned = j;
+        expect(scanned?.chunks?.plan).toEqual(plan);
+      }));
+
     it("leaves a job untouched when the mutation returns undefined, and returns null for a missing job", () =>
       withStore(async (s) => {
         const job = sampleJob("alice");

@@ -1,6 +1,4 @@
 import { AppError } from "@mp4t/platform";
-import { MongoClient } from "mongodb";
-import { createMongoSearchIndex } from "./mongo-search-index.adapter.ts";
 import type { SearchIndex } from "./search-index.ts";
 import { createSqliteSearchIndex } from "./sqlite-search-index.adapter.ts";
 
@@ -11,6 +9,8 @@ export type SearchIndexOptions =
 /** Opens the configured search index; the MongoDB one on its own client to the job store's database. */
 export async function openSearchIndex(opts: SearchIndexOptions): Promise<SearchIndex> {
   if (opts.kind === "embedded") return createSqliteSearchIndex({ path: opts.path });
+  // The driver loads only when configured: a gateway on the embedded index never holds it in memory.
+  const [{ MongoClient }, { createMongoSearchIndex }] = await Promise.all([import("mongodb"), import("./mongo-search-index.adapter.ts")]);
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const client = new MongoClient(opts.url, {
     ignoreUndefined: true, appName: "mp4t-search",

@@ -43,8 +43,7 @@ export function enhanceHandler(deps: Deps) {
     }
     const transcript = Transcript.parse({ ...base, enhancements });
     await putJson(deps.blobs, BlobKeys.transcript(job.id), transcript);
-    if (!(await deps.lifecycle.stageDone(ref, "enhance"))) return;
-    if (!(await deps.lifecycle.complete(ref))) return;
+    if (!(await deps.lifecycle.complete(ref, "enhance"))) return; // stage done and job complete: one write
     await cleanup();
   };
 }

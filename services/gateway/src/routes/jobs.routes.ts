@@ -1,5 +1,5 @@
 import fastifyMultipart from "@fastify/multipart";
-import { BlobKeys, isTerminal, type Job } from "@mp4t/contracts";
+import { BlobKeys, isTerminal, type Job, type JobQueue } from "@mp4t/contracts";
 import { AppError, newId, type Publisher } from "@mp4t/platform";
 import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -19,6 +19,8 @@ export type JobsRoutesOptions = {
   storageQuotaBytes: number;
   /** Called once a DELETE is accepted (the search index forgets the job at once). */
   onDeleted?: (job: Job) => Promise<void>;
+  /** Queue position and estimates of a job that has not ended (platform `createQueueEstimator`). */
+  queue?: (job: Job) => Promise<JobQueue | undefined>;
 };
 
 const unavailable = (err: unknown) => (err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }));
@@ -85,11 +87,14 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   });
 
   app.get("/:id", {
-    schema: { tags: ["jobs"], summary: "One job: status, progress, stages, media", security: bearer, params: JobParams, response: { 200: JobView, ...errors(400, 401, 404, 503) } },
+    schema: { tags: ["jobs"], summary: "One job: status, progress, stages, media, and its place in the queue while not ended", security: bearer, params: JobParams, response: { 200: JobView, ...errors(400, 401, 404, 503) } },
   }, async (req) => {
     const job = await jobs.getJob({ userId: req.user.sub, jobId: req.params.id });
     if (!job) throw new AppError("NOT_FOUND", "no such job");
-    return toJobView(job);
+    if (!opts.queue || isTerminal(job.status)) return toJobView(job);
+    // The estimate is a courtesy: a failure to compute it never fails the read.
+    const queue = await opts.queue(job).catch((err: unknown) => void req.log.warn({ err, jobId: job.id }, "queue estimate failed"));
+    return queue ? { ...toJobView(job), queue } : toJobView(job);
   });
 
   app.delete("/:id", {

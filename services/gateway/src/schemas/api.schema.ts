@@ -1,4 +1,4 @@
-import { ERROR_CODES, Job, JobId, JobStatus, type ErrorCode } from "@mp4t/contracts";
+import { ERROR_CODES, Job, JobId, JobQueue, JobStatus, type ErrorCode } from "@mp4t/contracts";
 import { z } from "zod";
 
 export const ErrorBody = z
@@ -10,8 +10,11 @@ export const ErrorBody = z
   })
   .describe("Every error response: a stable code from the contracts and a human-readable message.");
 
-/** What clients see of a job: everything but the owner and the internal chunk plan. */
-export const JobView = Job.omit({ userId: true, chunks: true });
+/**
+ * What clients see of a job: everything but the owner and the internal chunk plan; one job read
+ * by id also has `queue` while it has not ended (listings leave it out: it costs a few requests).
+ */
+export const JobView = Job.omit({ userId: true, chunks: true }).extend({ queue: JobQueue.optional() });
 export type JobView = z.infer<typeof JobView>;
 export const toJobView = (job: Job): JobView => {
   const { userId: _userId, chunks: _chunks, ...view } = job;

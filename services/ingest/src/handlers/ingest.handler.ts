@@ -68,9 +68,14 @@ export function ingestHandler(deps: IngestDeps) {
         ctx.working();
       }
 
-      const done = await deps.lifecycle.stageDone(ref, "ingest", { media, chunks: { count: chunks.length, done: [] } });
+      const window = settings.transcribeWindow;
+      const plan = window ? { window, plan: chunks.map((c): [number, number] => [round3(c.startSec), round3(c.endSec)]) } : {};
+      const done = await deps.lifecycle.stageDone(ref, "ingest", { media, chunks: { count: chunks.length, done: [], ...plan } });
       if (!done) return;
-      for (const c of chunks) {
+      // Windowed: the first chunks not yet done (a re-drive resumes); the transcriber queues the rest.
+      const finished = new Set(done.chunks?.done ?? []);
+      const first = window ? chunks.filter((c) => !finished.has(c.index)).slice(0, window) : chunks;
+      for (const c of first) {
         await deps.publisher.command("transcribe", done.options.class, transcribeCommand(msg, c, chunks.length), `transcribe:${msg.jobId}:${c.index}`);
       }
     } catch (err) {

@@ -1,9 +1,19 @@
 import { BlobKeys, type Command } from "@mp4t/contracts";
 import type { PipelineDeps } from "@mp4t/stores";
 
-/** Temporary artefacts of a finished job: chunk audio and results, the pre-enhancement transcript. */
-export async function deleteTemporaryBlobs(blobs: PipelineDeps["blobs"], jobId: string): Promise<number> {
-  let n = await blobs.deletePrefix(`${BlobKeys.prefix(jobId)}chunks/`);
+/**
+ * Temporary artefacts of a finished job: chunk audio and results, the pre-enhancement transcript.
+ * With the chunk count known (the job record's plan) they are deleted by key; a prefix delete
+ * has to list the store, which on NATS Object Store reads every object entry ever written.
+ */
+export async function deleteTemporaryBlobs(blobs: PipelineDeps["blobs"], jobId: string, chunkCount?: number): Promise<number> {
+  let n = 0;
+  if (chunkCount === undefined) n += await blobs.deletePrefix(`${BlobKeys.prefix(jobId)}chunks/`);
+  else {
+    for (let i = 0; i < chunkCount; i++) {
+      for (const key of [BlobKeys.chunkAudio(jobId, i), BlobKeys.chunkResult(jobId, i)]) if (await blobs.delete(key)) n++;
+    }
+  }
   if (await blobs.delete(BlobKeys.diarized(jobId))) n++;
   return n;
 }
@@ -30,7 +40,8 @@ export function cleanupHandler(deps: Pick<PipelineDeps, "blobs" | "jobs" | "logg
       deps.logger.info({ jobId: msg.jobId, blobs: n }, "rejected upload removed");
       return;
     }
-    const n = await deleteTemporaryBlobs(deps.blobs, msg.jobId);
+    const job = await deps.jobs.getJob(ref);
+    const n = await deleteTemporaryBlobs(deps.blobs, msg.jobId, job?.chunks?.count);
     deps.logger.debug({ jobId: msg.jobId, blobs: n, reason: msg.reason }, "temporary blobs removed");
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, type ChunkResult, type Command, type Word } from "@mp4t/contracts";
+import { BlobKeys, type ChunkResult, type Command, type Job, type Word } from "@mp4t/contracts";
 import { observeEngineRun, PermanentError, RetryableError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
 import { downloadToFile, putJson, type PipelineDeps } from "@mp4t/stores";
 import type { EngineRegistry } from "../engine.registry.ts";
@@ -56,11 +56,29 @@ export function transcribeHandler(deps: TranscribeDeps) {
     }
 
     const recorded = await deps.lifecycle.chunkDone(ref, chunk.index);
-    if (!recorded?.allDone) return;
-    const done = await deps.lifecycle.stageDone(ref, "transcribe");
+    if (!recorded) return;
+    if (!recorded.allDone) return queueNext(deps, recorded.job, msg);
+    // The last chunk's write marked the stage done; only a job from an older release needs this.
+    const done = recorded.job.stages.transcribe?.status === "done" ? recorded.job : await deps.lifecycle.stageDone(ref, "transcribe");
     if (!done) return;
     await deps.publisher.command("diarize", done.options.class, { v: 1, ...ref }, `diarize:${msg.jobId}`);
   };
+}
+
+/**
+ * A windowed job (see `Job.chunks.window`): this chunk's end lets chunk index + window in. Sent
+ * on every handling, replays included (its message id dedups it), so a crash between recording
+ * the chunk and queueing the next loses nothing; a chunk already done is queued anyway and skips
+ * the engine, which carries a re-drive on through the done ones.
+ */
+async function queueNext(deps: Pick<TranscribeDeps, "publisher">, job: Job, msg: Command<"transcribe">) {
+  const c = job.chunks;
+  const next = msg.chunk.index + (c?.window ?? 0);
+  const span = c?.window ? c.plan?.[next] : undefined;
+  if (!c || !span) return;
+  await deps.publisher.command("transcribe", job.options.class, {
+    v: 1, jobId: msg.jobId, userId: msg.userId, chunk: { index: next, count: c.count, startSec: span[0], endSec: span[1] },
+  }, `transcribe:${msg.jobId}:${next}`);
 }
 
 async function transcribeChunk(

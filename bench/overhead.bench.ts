@@ -1,0 +1,174 @@
+/**
+ * Overhead: what the pipeline costs beside the engine. Starts the system as `npm start` does
+ * (tests/e2e/system.ts) with the OpenAI-compatible engine pointed at the local fake
+ * (packages/testing), which answers at once, then:
+ * - idle CPU of the whole stack over BENCH_IDLE_SEC (default 60), fresh, and resident memory;
+ * - BENCH_JOBS (default 20) LibriVox MP4 jobs (28 s) submitted at once; per job: CPU of every
+ *   process from /proc (ffmpeg/ffprobe are reaped children, so excluded; the fake engine lives
+ *   in this process, so excluded), work messages, events, KV writes and reads, blob bytes written
+ *   and read, pulls, acks, consumers created (counted by a subscriber on the server);
+ * - idle CPU again after the jobs, and memory;
+ * - the floor, same run: bench/overhead/floor.ts makes the same hops per job with the same
+ *   payload sizes and no work, against its own nats-server; its CPU (script + server) per job.
+ * Goals (issue 12): pipeline CPU <= 0.15 s/job and <= 3x the floor; idle <= 0.3 s per 60 s;
+ * RSS <= 400 MiB. The machine may be shared: figures are noisy, run it twice.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { Streams, type Job } from "@mp4t/contracts";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { natsServerBin } from "../packages/platform/src/index.ts";
+import { freePort, makeLibrivoxMp4, startFakeOpenAi } from "../packages/testing/src/index.ts";
+import { api, login, startSystem } from "../tests/e2e/system.ts";
+import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
+import { jetstreamManager } from "../tests/lanes/jetstream.ts";
+import type { FloorPlan } from "./overhead/floor.ts";
+import { cpuBetween, rssOf, sampleTree, total } from "./overhead/proc-stats.ts";
+import { countTraffic, type Traffic } from "./overhead/traffic.ts";
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 20);
+const IDLE_SEC = Number(process.env.BENCH_IDLE_SEC ?? 60);
+const USERS = 4;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const f2 = (n: number) => n.toFixed(2);
+const f3 = (n: number) => n.toFixed(3);
+
+async function idleCpu(roots: number[], label: string) {
+  const a = sampleTree(roots);
+  await sleep(IDLE_SEC * 1000); // the measurement is what the stack does while nothing happens
+  const b = sampleTree(roots);
+  const cpu = cpuBetween(a, b);
+  const rss = rssOf(b);
+  console.log(`[overhead] idle ${label}: ${f2(total(cpu))} s CPU over ${IDLE_SEC} s (${[...cpu].map(([k, v]) => `${k} ${f2(v)}`).join(", ")}); RSS ${rss.toFixed(0)} MiB (${b.map((p) => `${p.name} ${p.rssMiB.toFixed(0)}`).join(", ")})`);
+  return { cpu: total(cpu) * (60 / IDLE_SEC), rss };
+}
+
+/** Resolves once every job has ended and the cleanup lane is empty (the last stage of a job). */
+async function allDone(nc: NatsConnection, ended: Map<string, string>, ids: string[]) {
+  const jsm = await jetstreamManager(nc);
+  const deadline = Date.now() + 15 * 60_000;
+  while (ids.some((id) => !ended.has(id)) || (await jsm.streams.info(Streams.lane("low"))).state.messages > 0) {
+    if (Date.now() > deadline) throw new Error(`only ${ended.size} of ${ids.length} jobs ended`);
+    await sleep(200);
+  }
+  await sleep(1000); // acks and deletes in flight settle
+}
+
+function plan(t: Traffic, jobs: number): FloorPlan {
+  const per = (n: number) => Math.max(1, Math.round(n / jobs));
+  const avg = (x: { n: number; bytes: number }) => (x.n ? x.bytes / x.n : 0);
+  const perJob = <T>(list: T[]) => list.slice(0, Math.round(list.length / jobs));
+  return {
+    jobs, parallel: Math.min(jobs, 8),
+    work: { n: per(t.work.n), bytes: avg(t.work) }, events: { n: per(t.events.n), bytes: avg(t.events) },
+    kvWrites: { n: per(t.kvWrites.n), bytes: avg(t.kvWrites) }, kvReads: per(t.kvReads),
+    objectsWritten: perJob(t.objectsWritten), objectsRead: perJob(t.objectsRead),
+  };
+}
+
+async function floor(p: FloorPlan, dir: string) {
+  const port = await freePort();
+  const server = spawn(natsServerBin(), ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", join(dir, "floor-nats")], { stdio: "ignore" });
+  const url = `nats://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      await (await connect({ servers: url, reconnect: false, timeout: 500 })).close();
+      break;
+    } catch (err) {
+      if (i > 100) throw err;
+      await sleep(100);
+    }
+  }
+  const planFile = join(dir, "floor-plan.json");
+  await writeFile(planFile, JSON.stringify(p));
+  const child = spawn(process.execPath, [join(import.meta.dirname, "overhead", "floor.ts"), url, planFile], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  if ((await lines.next()).value !== "ready") throw new Error("floor script did not start");
+  const roots = [server.pid!, child.pid!];
+  const a = sampleTree(roots);
+  child.stdin!.write("go\n");
+  const result = JSON.parse((await lines.next()).value as string) as { wallSec: number };
+  const b = sampleTree(roots);
+  child.stdin!.end();
+  await once(child, "exit");
+  server.kill("SIGTERM");
+  await once(server, "exit");
+  return { cpu: cpuBetween(a, b), wallSec: result.wallSec };
+}
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "mp4t-overhead-"));
+  const media = await makeLibrivoxMp4(dir);
+  const engine = await startFakeOpenAi({ transcript: "one two three four five six seven eight nine ten eleven twelve" });
+  // The operator's load-test limits (registrations and logins from one address, a cheaper hash).
+  const sys = await startSystem({ ...LOAD_TEST_ENV, TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: engine.baseURL, OPENAI_API_KEY: engine.apiKey, LOG_LEVEL: "warn" });
+  const roots = [sys.proc.pid!];
+  try {
+    await sleep(3000); // start-up work (topology, admin seed) is not idle time
+    const fresh = await idleCpu(roots, "fresh");
+
+    const tokens: string[] = [];
+    for (let u = 0; u < USERS; u++) {
+      const email = `overhead-${u}@bench.test`;
+      await api(sys.url, "/v1/auth/register", { method: "POST", body: JSON.stringify({ email, password: LOAD_TEST_PASSWORD }) });
+      tokens.push(await login(sys.url, email, LOAD_TEST_PASSWORD));
+    }
+    // As the NATS admin: the services' users may not see every subject the traffic count reads.
+    const nc = await sys.connectNats();
+    const ended = new Map<string, string>();
+    nc.subscribe("mp4t.v1.events.>", {
+      callback: (_e, m) => {
+        const ev = m.json<{ jobId: string; type: string }>();
+        if (ev.type === "completed" || ev.type === "failed" || ev.type === "canceled") ended.set(ev.jobId, ev.type);
+      },
+    });
+    const spy = countTraffic(nc);
+    await nc.flush();
+    const body = await readFile(media.path);
+    const a = sampleTree(roots);
+    const t0 = performance.now();
+    const ids: string[] = [];
+    for (let i = 0; i < JOBS; i++) {
+      const form = new FormData();
+      form.append("file", new Blob([body], { type: "video/mp4" }), `bench-${i}.mp4`);
+      const r = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: form, token: tokens[i % USERS]! });
+      if (r.status !== 202) throw new Error(`upload ${i}: ${r.status} ${r.text}`);
+      ids.push(r.body.id);
+    }
+    await allDone(nc, ended, ids);
+    const wallSec = (performance.now() - t0) / 1000;
+    const b = sampleTree(roots);
+    await nc.flush();
+    const t = spy.traffic;
+    spy.stop();
+    const failed = [...ended.values()].filter((v) => v !== "completed").length;
+    const cpu = cpuBetween(a, b);
+    const perJob = total(cpu) / JOBS;
+    const sum = (l: number[]) => l.reduce((x, y) => x + y, 0);
+    console.log(`[overhead] ${JOBS} jobs of ${media.durationSec.toFixed(1)} s in ${wallSec.toFixed(1)} s (${failed} not completed); engine requests ${engine.requests.length}`);
+    console.log(`[overhead] pipeline CPU per job: ${f3(perJob)} s (${[...cpu].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")})`);
+    const pj = (n: number) => f2(n / JOBS);
+    console.log(`[overhead] per job: work messages ${pj(t.work.n)} (${(t.work.bytes / Math.max(1, t.work.n)).toFixed(0)} B), events ${pj(t.events.n)}, KV writes ${pj(t.kvWrites.n)}, KV reads ${pj(t.kvReads)}, ` +
+      `blobs written ${pj(t.objectsWritten.length)} (${(sum(t.objectsWritten) / JOBS / 1024).toFixed(0)} KiB), blobs read ${pj(t.objectsRead.length)} (${(sum(t.objectsRead) / JOBS / 1024).toFixed(0)} KiB), blob info reads ${pj(t.blobMetaReads)}, ` +
+      `pulls ${pj(t.pulls)}, acks ${pj(t.acks)}, consumers created ${pj(t.consumersCreated)}, consumer infos/lists ${pj(t.consumerInfos)}, stream infos ${pj(t.streamInfos)}, other API ${[...t.otherApi].map(([k, v]) => `${k} ${pj(v)}`).join(" ") || "0"}`);
+    const rssAfterJobs = rssOf(b);
+
+    const after = await idleCpu(roots, "after jobs");
+    await nc.close();
+
+    const p = plan(t, JOBS);
+    const fl = await floor(p, dir);
+    const floorPerJob = total(fl.cpu) / JOBS;
+    console.log(`[overhead] floor (bare nats.js, same hops and sizes): ${f3(floorPerJob)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall`);
+    console.log(`[overhead] RSS fresh ${fresh.rss.toFixed(0)} MiB, after jobs ${rssAfterJobs.toFixed(0)} MiB, after idle ${after.rss.toFixed(0)} MiB`);
+    console.log(`[overhead] ratios: pipeline/floor ${f2(perJob / Math.max(1e-6, floorPerJob))}x (goal <= 3); pipeline ${f3(perJob)} s/job (goal <= 0.15); idle ${f2(fresh.cpu)} / ${f2(after.cpu)} s per 60 s fresh / after (goal <= 0.3); RSS ${fresh.rss.toFixed(0)} MiB (goal <= 400)`);
+  } finally {
+    await sys.stop();
+    await engine.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * CPU and memory of a process tree, read from /proc. CPU is each process's own user+system time
+ * (fields 14-15 of /proc/<pid>/stat): children a process has reaped (ffmpeg, ffprobe, an engine
+ * CLI) land in its cutime/cstime, which are left out, so tool and engine time is excluded.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+
+const TICK_SEC = 1 / 100; // USER_HZ on Linux
+
+export type ProcSample = { pid: number; name: string; cpuSec: number; rssMiB: number };
+
+function stat(pid: number): { ppid: number; cpuSec: number; rssMiB: number } | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { ppid: Number(f[1]), cpuSec: (Number(f[11]) + Number(f[12])) * TICK_SEC, rssMiB: rssKiB / 1024 };
+  } catch {
+    return null; // exited meanwhile
+  }
+}
+
+/** A readable name: the service a node process runs, or the program. */
+function nameOf(pid: number): string {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+    const svc = args.map((a) => /services\/([a-z]+)\/src\/main\.ts$/.exec(a)?.[1]).find(Boolean);
+    if (svc) return svc;
+    const script = args.find((a) => /\.(ts|js)$/.test(a));
+    if (script) return script.split("/").slice(-2).join("/");
+    return args[0]?.split("/").pop() ?? String(pid);
+  } catch {
+    return String(pid);
+  }
+}
+
+/** Every process under `root` (itself included), sampled now. */
+export function sampleTree(roots: number[]): ProcSample[] {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    const s = stat(Number(d));
+    if (s) parent.set(Number(d), s.ppid);
+  }
+  const inTree = (pid: number) => {
+    for (let p: number | undefined = pid, hops = 0; p && hops < 64; p = parent.get(p), hops++) if (roots.includes(p)) return true;
+    return false;
+  };
+  const out: ProcSample[] = [];
+  for (const pid of parent.keys()) {
+    if (!inTree(pid)) continue;
+    const s = stat(pid);
+    if (s) out.push({ pid, name: nameOf(pid), cpuSec: s.cpuSec, rssMiB: s.rssMiB });
+  }
+  return out;
+}
+
+/** CPU seconds each long-lived process spent between two samples, by name (tools left out). */
+export function cpuBetween(a: ProcSample[], b: ProcSample[], exclude: RegExp = /^(ffmpeg|ffprobe|pocketsphinx.*)$/): Map<string, number> {
+  const before = new Map(a.map((s) => [s.pid, s.cpuSec]));
+  const out = new Map<string, number>();
+  for (const s of b) {
+    if (exclude.test(s.name)) continue;
+    out.set(s.name, (out.get(s.name) ?? 0) + s.cpuSec - (before.get(s.pid) ?? 0));
+  }
+  return out;
+}
+
+export const total = (m: Map<string, number>) => [...m.values()].reduce((x, y) => x + y, 0);
+export const rssOf = (s: ProcSample[], exclude: RegExp = /^(ffmpeg|ffprobe)$/) =>
+  s.filter((p) => !exclude.test(p.name)).reduce((n, p) => n + p.rssMiB, 0);
