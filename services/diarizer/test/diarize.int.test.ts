@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../src/diarization/wav.ts";
 import { diarizeHandler } from "../src/handlers/diarize.handler.ts";
 import { pipelineDeps, readCommands } from "@mp4t/stores/testing";
-import { buildConversation, SENTENCES, VOICES, type ReferenceTurn } from "./speech-fixtures.ts";
+import { buildConversation, VOICES, type ReferenceTurn } from "./speech-fixtures.ts";
 
 let nats: NatsServer;
 let dir: string;
@@ -54,7 +54,7 @@ describe("diarize handler (real nats-server)", () => {
   it("labels two speakers, stores the diarized transcript, marks the stage and hands on to enhance", async () => {
     const deps = await pipelineDeps(nats, "diarizer");
     try {
-      const turns = [0, 1, 2, 3].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.synthetic(SENTENCES[i]!) }]);
+      const turns = [0, 1, 2, 3].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.woman(i) }]);
       const { audio, reference } = await buildConversation(dir, turns);
       const truth = wordsFor(reference);
       const { job, ref } = await seed(deps, {}, truth.map(({ truth: _, ...w }) => w), encodeWav(audio));
@@ -87,7 +87,7 @@ describe("diarize handler (real nats-server)", () => {
   it("honours the job's speaker options: an exact count, and a range", async () => {
     const deps = await pipelineDeps(nats, "diarizer");
     try {
-      const turns = [0, 1, 2, 3].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.synthetic(SENTENCES[i]!) }]);
+      const turns = [0, 1, 2, 3].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.woman(i) }]);
       const { audio, reference } = await buildConversation(dir, turns);
       const words = wordsFor(reference).map(({ truth: _, ...w }) => w);
       for (const [options, expected] of [[{ speakers: 1 }, ["Speaker 1"]], [{ minSpeakers: 3, maxSpeakers: 4 }, ["Speaker 1", "Speaker 2", "Speaker 3"]]] as const) {
@@ -104,7 +104,7 @@ describe("diarize handler (real nats-server)", () => {
   it("skips speaker labelling when the job does not ask for it, and publishes on the job's class", async () => {
     const deps = await pipelineDeps(nats, "diarizer");
     try {
-      const words = SENTENCES[0]!.split(" ").map((word, i) => ({ word: word.toLowerCase(), start: i * 0.4, end: i * 0.4 + 0.3 }));
+      const words = "The committee met on Tuesday to review the budget for the coming year.".split(" ").map((word, i) => ({ word: word.toLowerCase(), start: i * 0.4, end: i * 0.4 + 0.3 }));
       const { job, ref } = await seed(deps, { options: { language: "en", diarize: false, enhance: [], class: "batch" } }, words);
 
       await diarizeHandler(deps)({ v: 1, ...ref });

@@ -8,41 +8,37 @@ const run = promisify(execFile);
 const DATA = "/usr/share/pocketsphinx/test/data";
 const RATE = 16_000;
 
-/** Where a clip of speech comes from: a real recording or espeak-ng text. */
-export type Source = { file: string; raw?: boolean } | { say: string; voice: string; pitch: number };
+const ALSA = ["Front_Center", "Front_Left", "Front_Right", "Rear_Center", "Rear_Left", "Rear_Right", "Side_Left", "Side_Right"];
 
-/** Real speakers from the pocketsphinx test data, and synthetic ones from espeak-ng. */
+/** Where a clip of speech comes from: one real recording, or several of one speaker played back to back. */
+export type Source = { file: string | string[]; raw?: boolean };
+
+/**
+ * Real speakers only, from Debian packages the test toolchain installs (pocketsphinx-testdata,
+ * alsa-utils); no synthetic speech, whose synthesiser (espeak-ng) is GPL-3.0. The same voices the
+ * diarization bench uses (bench/diarization/voices.ts).
+ */
 export const VOICES = {
-  /** LibriVox reader (male), Sense and Sensibility. */
+  /** LibriVox reader (male), Sense and Sensibility, 3-7 s a clip. */
   reader: (n: number): Source => ({ file: `${DATA}/librivox/sense_and_sensibility_01_austen_64kb-${["0870", "0880", "0890", "0920", "0930"][n % 5]}.wav` }),
-  /** espeak-ng female voice, high pitch. */
-  synthetic: (text: string): Source => ({ say: text, voice: "en+f4", pitch: 80 }),
-  /** A second real speaker: the "cards" recordings. */
+  /** The "cards" speaker (male), 1-3.5 s a clip. */
   cards: (n: number): Source => ({ file: `${DATA}/cards/00${(n % 5) + 1}.wav` }),
-  /** The an4 test speaker ("go forward ten meters"), 16 kHz raw PCM. */
-  goforward: (): Source => ({ file: `${DATA}/goforward.raw`, raw: true }),
+  /** The an4 test speaker (male), 16 kHz raw PCM, about 3 s a clip. */
+  an4: (n: number): Source => ({ file: `${DATA}/${["goforward", "numbers", "something"][n % 3]}.raw`, raw: true }),
+  /**
+   * alsa-utils' speaker-test voice (female; "Front left", ...): two of its eight 1.4 s recordings
+   * back to back, so a turn is long enough to be a turn.
+   */
+  woman: (n: number): Source => ({ file: [0, 1].map((k) => `/usr/share/sounds/alsa/${ALSA[(2 * n + k) % ALSA.length]}.wav`) }),
 };
-
-export const SENTENCES = [
-  "The committee met on Tuesday to review the budget for the coming year.",
-  "Several members asked whether the new library could open before the winter.",
-  "We agreed to publish the minutes and to meet again next month.",
-  "Please send your comments to the secretary before the end of the week.",
-  "The weather was cold but the hall was warm and full of people.",
-];
 
 /** Renders one clip to 16 kHz mono PCM with leading and trailing silence trimmed. */
 export async function renderClip(dir: string, src: Source, name: string): Promise<Audio> {
   const out = join(dir, `${name}.wav`);
   const trim = ["silence", "1", "0.02", "1%", "reverse", "silence", "1", "0.02", "1%", "reverse"];
-  if ("say" in src) {
-    const synth = join(dir, `${name}.synth.wav`);
-    await run("espeak-ng", ["-v", src.voice, "-p", String(src.pitch), "-s", "155", "-w", synth, src.say]);
-    await run("sox", [synth, "-r", String(RATE), "-c", "1", "-b", "16", out, ...trim]);
-  } else {
-    const input = src.raw ? ["-t", "raw", "-r", String(RATE), "-e", "signed", "-b", "16", "-c", "1", src.file] : [src.file];
-    await run("sox", [...input, "-r", String(RATE), "-c", "1", "-b", "16", out, ...trim]);
-  }
+  const files = Array.isArray(src.file) ? src.file : [src.file];
+  const input = files.flatMap((f) => (src.raw ? ["-t", "raw", "-r", String(RATE), "-e", "signed", "-b", "16", "-c", "1", f] : [f]));
+  await run("sox", [...input, "-r", String(RATE), "-c", "1", "-b", "16", out, ...trim]);
   return decodeWav(new Uint8Array(await readFile(out)));
 }
 
