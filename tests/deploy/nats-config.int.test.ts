@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { natsServerBin } from "@mp4t/platform";
@@ -19,7 +19,7 @@ import { NATS_USERS, natsPasswordVar } from "./compose-fixture.ts";
 
 const CONF = join(ROOT, "deploy", "nats", "nats.conf");
 
-describe.skipIf(!existsSync(CONF))("deploy/nats/nats.conf", () => {
+describe("deploy/nats/nats.conf", () => {
   it("serves TLS with make-certs.sh's files and lets each user in with the password from the environment", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mp4t-nats-conf-"));
     const [port, monitor] = [await freePort(), await freePort()];
