@@ -16,6 +16,17 @@ const post = (url: string, payload: object, headers: Record<string, string> = {}
   h.app.inject({ method: "POST", url, payload, headers });
 const PW = "correct horse battery";
 
+describe("sessions", () => {
+  it("a second login moments after the first works at once, though the first filled the user cache", async () => {
+    const u = await h.user();
+    const first = await login(h, u.email, PW);
+    expect(await status(h, "/v1/jobs", { authorization: `Bearer ${first.token}` })).toBe(200); // caches the user
+    const second = await login(h, u.email, PW); // a new session the cached read does not have
+    expect(await status(h, "/v1/jobs", { authorization: `Bearer ${second.token}` })).toBe(200);
+    expect(await status(h, "/v1/jobs", { authorization: `Bearer ${first.token}` })).toBe(200);
+  });
+});
+
 describe("refresh tokens", () => {
   it("rotate: each works once, and reusing a rotated one ends the whole session", async () => {
     const u = await h.user();

@@ -28,6 +28,16 @@ describe("user cache", () => {
     expect(reads).toBe(2);
   });
 
+  it("does not use an entry read before notBefore (a token newer than the cached read)", async () => {
+    let reads = 0;
+    const cache = userCache({ getUserByEmail: async () => (reads++, null) }, 60_000);
+    await cache.get("a@x.test");
+    await cache.get("a@x.test", Date.now() - 60_000); // an older token: the cached read serves it
+    expect(reads).toBe(1);
+    await cache.get("a@x.test", Date.now() + 1000); // a token issued after the read: read again
+    expect(reads).toBe(2);
+  });
+
   it("does not remember a failed read, and with ttl 0 reads every time", async () => {
     let reads = 0;
     const failing = userCache({ getUserByEmail: async () => { reads++; throw new Error("down"); } }, 60_000);

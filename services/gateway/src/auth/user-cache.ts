@@ -11,10 +11,14 @@ const MAX_ENTRIES = 10_000;
 export function userCache(jobs: Pick<JobStore, "getUserByEmail">, ttlMs: number) {
   const entries = new Map<string, { at: number; user: Promise<User | null> }>();
   return {
-    get(email: string): Promise<User | null> {
+    /**
+     * `notBefore` (ms): an entry read earlier is not used. A token issued after the entry was read
+     * may name a session the entry does not have yet (a second login moments after the first).
+     */
+    get(email: string, notBefore = 0): Promise<User | null> {
       const now = Date.now();
       const hit = entries.get(email);
-      if (hit && now - hit.at < ttlMs) return hit.user;
+      if (hit && now - hit.at < ttlMs && hit.at >= notBefore) return hit.user;
       const user = jobs.getUserByEmail(email);
       if (ttlMs > 0) {
         if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);

@@ -9,7 +9,7 @@ import { tokenSigner } from "../auth/signed-token.ts";
 import { userCache, type UserCache } from "../auth/user-cache.ts";
 
 /** What a verified request carries. `role` comes from the store, never from the token. */
-type Claims = { sub: string; email: string; role: User["role"]; sid: string; exp?: number };
+type Claims = { sub: string; email: string; role: User["role"]; sid: string; exp?: number; iat?: number };
 
 declare module "@fastify/jwt" {
   interface FastifyJWT {
@@ -70,7 +70,8 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
     }
     let user: User | null;
     try {
-      user = await users.get(c.email);
+      // A token issued within the last second may name a session newer than a cached read.
+      user = await users.get(c.email, typeof c.iat === "number" ? (c.iat + 1) * 1000 : 0);
     } catch (err) {
       throw new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
     }
