@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { watchStart } from "./service-process.ts";
 /**
  * The image's contents without a container engine: the Dockerfile's deps stage (its manifests
  * only, `pnpm install --frozen-lockfile --prod`), then the source as .dockerignore lets it into the
@@ -9,7 +10,6 @@ import { randomBytes } from "node:crypto";
  * and a health check that does not match what the service serves.
  */
 import { execFile, spawn } from "node:child_process";
-import { once } from "node:events";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -67,22 +67,7 @@ async function startService(service: NatsUser, env: Record<string, string>) {
     cwd: app, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, NODE_ENV: "production", ...natsEnv, MP4T_SERVICE: service, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = once(child, "exit");
-  const started = await Promise.race([
-    new Promise<boolean>((resolve) => child.stdout!.on("data", () => out.includes(`${service} started`) && resolve(true))),
-    exited.then(() => false),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 60_000).unref()),
-  ]);
-  return {
-    started, out: () => out,
-    async stop() {
-      child.kill("SIGTERM");
-      return (await exited)[0] as number | null;
-    },
-  };
+  return watchStart(child, service);
 }
 
 const healthcheck = (env: Record<string, string>) =>

@@ -7,9 +7,9 @@
  * where the profile replicates JetStream three times. Catches a variable a profile sets that a
  * service refuses, or that loads something not installed (LOG_PRETTY=true needs pino-pretty).
  */
+import { watchStart } from "./service-process.ts";
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,28 +37,7 @@ afterAll(() => {
 
 async function bootService(service: "gateway" | "janitor", env: NodeJS.ProcessEnv) {
   const child = spawn(process.execPath, [join(ROOT, "services", service, "src", "main.ts")], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = once(child, "exit") as Promise<[number | null, string | null]>;
-  try {
-    const started = await Promise.race([
-      new Promise<boolean>((resolve) => child.stdout!.on("data", () => out.includes(`${service} started`) && resolve(true))),
-      exited.then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 60_000).unref()),
-    ]);
-    return {
-      started, out: () => out,
-      async stop() {
-        if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-        const [code, signal] = await exited;
-        return code ?? signal;
-      },
-    };
-  } catch (err) {
-    child.kill("SIGKILL");
-    throw err;
-  }
+  return watchStart(child, service);
 }
 
 describe.each(PROFILES)("the %s profile's env files", (profile) => {
