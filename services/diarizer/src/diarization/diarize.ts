@@ -1,7 +1,7 @@
 import { averageLinkage, cutDendrogram } from "./ahc-clustering.ts";
 import { normalisedFrames } from "./embeddings.ts";
 import { createMfccExtractor, type Features } from "./mfcc.ts";
-import { distanceMatrix, modelPieces, speechPieces } from "./pieces.ts";
+import { distanceMatrix, modelPieces, speechPieces, speechRuns } from "./pieces.ts";
 import { resegment, type ResegmentOptions, type Unit } from "./resegment.ts";
 import { smoothTurns, type SmoothingOptions } from "./smoothing.ts";
 import { detectSpeech, type VadOptions } from "./vad.ts";
@@ -72,20 +72,13 @@ function unitsOf(speech: Uint8Array, hopSec: number, frames: number, words?: { s
   }
   const units: Unit[] = [];
   let lastEnd = -Infinity;
-  for (let i = 0; i < speech.length; ) {
-    if (!speech[i]) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < speech.length && speech[j]) j++;
+  for (const { start: i, end: j } of speechRuns(speech)) {
     const blocks = Math.max(1, Math.round((j - i) / BLOCK_FRAMES));
     for (let b = 0; b < blocks; b++) {
       const start = i + Math.round(((j - i) * b) / blocks);
       units.push({ start, end: i + Math.round(((j - i) * (b + 1)) / blocks), gapBefore: b === 0 ? (start - lastEnd) * hopSec : 0 });
     }
     lastEnd = j;
-    i = j;
   }
   return units;
 }

@@ -3,16 +3,9 @@ export type Piece = { start: number; end: number; mean: Float64Array; variance: 
 
 const VAR_FLOOR = 1e-2;
 
-/** Runs of the speech mask, each cut into equal pieces of at most `maxFrames`; pieces under `minFrames` are left out. */
-export function speechPieces(speech: Uint8Array, maxFrames: number, minFrames: number): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  const cut = (i: number, j: number) => {
-    const count = Math.ceil((j - i) / maxFrames);
-    for (let p = 0; p < count; p++) {
-      const span = { start: i + Math.round(((j - i) * p) / count), end: i + Math.round(((j - i) * (p + 1)) / count) };
-      if (span.end - span.start >= minFrames) out.push(span);
-    }
-  };
+/** The runs of consecutive speech frames in the mask, as [start, end). */
+export function speechRuns(speech: Uint8Array): { start: number; end: number }[] {
+  const runs: { start: number; end: number }[] = [];
   for (let i = 0; i < speech.length; ) {
     if (!speech[i]) {
       i++;
@@ -20,8 +13,21 @@ export function speechPieces(speech: Uint8Array, maxFrames: number, minFrames: n
     }
     let j = i;
     while (j < speech.length && speech[j]) j++;
-    cut(i, j);
+    runs.push({ start: i, end: j });
     i = j;
+  }
+  return runs;
+}
+
+/** Runs of the speech mask, each cut into equal pieces of at most `maxFrames`; pieces under `minFrames` are left out. */
+export function speechPieces(speech: Uint8Array, maxFrames: number, minFrames: number): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const { start: i, end: j } of speechRuns(speech)) {
+    const count = Math.ceil((j - i) / maxFrames);
+    for (let p = 0; p < count; p++) {
+      const span = { start: i + Math.round(((j - i) * p) / count), end: i + Math.round(((j - i) * (p + 1)) / count) };
+      if (span.end - span.start >= minFrames) out.push(span);
+    }
   }
   return out;
 }
