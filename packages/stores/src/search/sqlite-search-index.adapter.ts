@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { decodeCursor, encodeCursor, MAX_OFFSET, parseQuery, type Clause } from "./query.ts";
@@ -41,8 +41,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS segs_fts USING fts5(text, tokenize = 'porter 
  * share it. Calls are synchronous inside (node:sqlite has no async API); each is short.
  */
 export function createSqliteSearchIndex(opts: { path: string; busyTimeoutMs?: number }): SearchIndex {
-  if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
+  // Transcripts' text: readable by this service's user only (SQLite gives the -wal/-shm files the database's mode).
+  if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true, mode: 0o700 });
   const db = new DatabaseSync(opts.path);
+  if (opts.path !== ":memory:") chmodSync(opts.path, 0o600);
   db.exec(`PRAGMA busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
   db.exec(SCHEMA);
