@@ -6,7 +6,7 @@ import {
   LIBRIVOX_DIR, makeRandomBytes, makeSilenceMp4, makeSilenceWav, makeTruncatedMp4, makeVideoWithoutAudio,
 } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
+import { api, login, startSystem, type RunningSystem, untilEnded } from "../e2e/system.ts";
 
 /**
  * Bad input against the running system (every service a real process): each bad request is a 4xx
@@ -45,16 +45,7 @@ async function upload(parts: { options?: string; file?: { bytes: Uint8Array; nam
 
 const file = async (path: string, name = path.split("/").at(-1)!) => ({ bytes: new Uint8Array(await readFile(path)), name });
 
-async function finished(id: string): Promise<Job> {
-  const end = Date.now() + 120_000;
-  for (;;) {
-    const r = await api<Job>(sys.url, `/v1/jobs/${id}`, { token });
-    expect(r.status, r.text).toBe(200);
-    if (r.body.status !== "queued" && r.body.status !== "processing") return r.body;
-    if (Date.now() > end) throw new Error(`job ${id} stuck: ${r.text}\n${sys.output()}`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
-}
+const finished = (id: string) => untilEnded(sys, token, id);
 
 describe("bad requests: 4xx with a stable code, never a 5xx", () => {
   it.each([

@@ -3,8 +3,8 @@ import { once } from "node:events";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ServiceName } from "@mp4t/contracts";
 import { inboxPrefix, parseNatsServers } from "@mp4t/platform";
+import type { Job, ServiceName } from "@mp4t/contracts";
 import { freePort } from "@mp4t/testing";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 
@@ -98,4 +98,16 @@ export async function login(base: string, email: string, password: string): Prom
   const r = await api<{ token: string }>(base, "/v1/auth/login", { method: "POST", body: JSON.stringify({ email, password }) });
   if (r.status !== 200) throw new Error(`login failed: ${r.status} ${r.text}`);
   return r.body.token;
+}
+
+/** Polls the job until it ends (completed, failed, canceled); every poll must answer 200. */
+export async function untilEnded(sys: RunningSystem, token: string, id: string, timeoutMs = 120_000): Promise<Job> {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await api<Job>(sys.url, `/v1/jobs/${id}`, { token });
+    if (r.status !== 200) throw new Error(`GET /v1/jobs/${id}: ${r.status} ${r.text}`);
+    if (r.body.status !== "queued" && r.body.status !== "processing") return r.body;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`job ${id} still ${r.body.status} after ${timeoutMs} ms:\n${sys.output()}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
 }

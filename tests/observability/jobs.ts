@@ -3,6 +3,8 @@ import { basename } from "node:path";
 import type { Job } from "@mp4t/contracts";
 import { api, login, type RunningSystem } from "../e2e/system.ts";
 
+export { untilEnded } from "../e2e/system.ts";
+
 /** Registers a fresh user and returns its token. */
 export async function newUser(sys: RunningSystem, email: string): Promise<string> {
   const password = "observability-test-pw";
@@ -18,17 +20,6 @@ export async function upload(sys: RunningSystem, token: string, path: string, op
   const r = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: form, token });
   if (r.status !== 202) throw new Error(`upload failed: ${r.status} ${r.text}`);
   return r.body;
-}
-
-/** Polls the job until it ends (completed, failed, canceled). */
-export async function untilEnded(sys: RunningSystem, token: string, id: string, timeoutMs = 120_000): Promise<Job> {
-  const t0 = Date.now();
-  for (;;) {
-    const job = (await api<Job>(sys.url, `/v1/jobs/${id}`, { token })).body;
-    if (job.status !== "queued" && job.status !== "processing") return job;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms:\n${sys.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Polls `probe` until it returns a value (not undefined), or fails with the last reason. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Job } from "@mp4t/contracts";
 import { makeReferenceAttacks, type ReferenceAttackKit } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
+import { api, login, startSystem, type RunningSystem, untilEnded } from "../e2e/system.ts";
 
 /**
  * Issue 17, "an uploaded HLS playlist reads local files", against the running system (`npm
@@ -62,16 +62,7 @@ async function upload(path: string, name: string) {
   return r.body.id;
 }
 
-async function finished(id: string): Promise<Job> {
-  const end = Date.now() + 120_000;
-  for (;;) {
-    const r = await api<Job>(sys.url, `/v1/jobs/${id}`, { token });
-    expect(r.status, r.text).toBe(200);
-    if (r.body.status !== "queued" && r.body.status !== "processing") return r.body;
-    if (Date.now() > end) throw new Error(`job ${id} stuck: ${r.text}\n${sys.output()}`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
-}
+const finished = (id: string) => untilEnded(sys, token, id);
 
 /** Everything the uploader can read about a job: record, events, every transcript format. */
 async function everythingAbout(id: string): Promise<string> {
