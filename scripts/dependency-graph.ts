@@ -4,6 +4,7 @@
  * or area (tests, bench, scripts). Used by scripts/boundaries.ts and scripts/code-report.ts.
  */
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 export const REPO = join(import.meta.dirname, "..");
@@ -16,11 +17,11 @@ type Module = { source: string; dependencies: Dependency[] };
 export type Violation = { rule: string; from: string; to: string };
 export type Cruise = { modules: Module[]; violations: Violation[]; rules: string[] };
 
-/** Runs dependency-cruiser over `roots` (relative to `cwd`) with the repository's rules. */
+/** Runs dependency-cruiser over those of `roots` (relative to `cwd`) that exist, with the repository's rules. */
 export function cruise(cwd = REPO, roots = ROOTS, env: NodeJS.ProcessEnv = process.env): Cruise {
   const bin = join(REPO, "node_modules", ".bin", "depcruise");
   const config = join(REPO, ".dependency-cruiser.cjs");
-  const out = execFileSync(bin, ["--config", config, "--output-type", "json", "--no-progress", ...roots], {
+  const out = execFileSync(bin, ["--config", config, "--output-type", "json", "--no-progress", ...roots.filter((r) => existsSync(join(cwd, r)))], {
     cwd,
     env,
     encoding: "utf8",
