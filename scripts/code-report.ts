@@ -80,7 +80,7 @@ if (process.argv.includes("--dot")) {
   }
   process.stdout.write(`${[...lines, "}"].join("\n")}\n`);
 } else {
-  const out: string[] = ["## Package graph (import statements; [tests] = only test code imports it)", ""];
+  const out: string[] = ["## Package graph (module-to-module imports; [tests] n = only test code imports it, n times)", ""];
   const prod = packageGraph(c.modules, false);
   const all = packageGraph(c.modules, true);
   for (const from of [...all.keys()].sort()) {
