@@ -53,6 +53,7 @@ export const EnhancementCapabilities = z.object({
   cleanText: z.boolean(),
   translate: z.object({ available: z.boolean(), languages: Languages }),
 });
+export type EnhancementCapabilities = z.infer<typeof EnhancementCapabilities>;
 
 /**
  * What one worker replica can do, from its own configuration; it travels in its service

@@ -1,4 +1,4 @@
-import type { ErrorCode, PipelineStage } from "@mp4t/contracts";
+import type { ErrorCode, PipelineStage, UnsupportedOption } from "@mp4t/contracts";
 import { AppError, PermanentError, type Logger } from "@mp4t/platform";
 import type { PipelineDeps } from "./pipeline-service.ts";
 
@@ -68,3 +68,7 @@ export async function rejectJob(
 
 export const isUserMistake = (err: unknown): err is PermanentError =>
   err instanceof PermanentError && USER_MISTAKES.has(err.code);
+
+/** OPTION_UNSUPPORTED for an option a capability check refused, with `details` for programs. */
+export const optionUnsupportedError = (u: UnsupportedOption) =>
+  new PermanentError("OPTION_UNSUPPORTED", u.message, { details: { option: u.option, value: u.value, available: u.available } });
