@@ -156,7 +156,7 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     checkOptions: capabilities.check,
   });
   app.register(transcriptRoutes, { prefix: "/v1/jobs", jobs, blobs });
-  app.register(transcriptEditRoutes, { prefix: "/v1/jobs", jobs, blobs, lifecycle, publisher, indexer });
+  app.register(transcriptEditRoutes, { prefix: "/v1/jobs", jobs, blobs, lifecycle, publisher, indexer, checkEnhancements: capabilities.checkEnhancements });
   app.register(searchRoutes, { prefix: "/v1/search", index: search });
   app.register(eventsRoutes, {
     prefix: "/v1/jobs", jobs, hub, jsm: getJsm, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000, maxPerUser: config.MAX_STREAMS_PER_USER,

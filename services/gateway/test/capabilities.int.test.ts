@@ -105,4 +105,17 @@ describe("GET /v1/capabilities and the upload check", () => {
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json().options).toMatchObject({ language: "en-GB", audioTrack: 1 });
   });
+
+  it("refuses a re-run of enhancements the enhancers cannot make", async () => {
+    const res = await post(uploadBody(bytes(1000), {}));
+    const ref = { userId: (app.jwt.decode(auth.authorization.slice("Bearer ".length)) as { sub: string }).sub, jobId: res.json().id as string };
+    // Completed as the pipeline would complete it.
+    await h.deps.lifecycle.stageStarted(ref, "ingest");
+    await h.deps.lifecycle.complete(ref);
+    const rerun = (kinds: string[]) => app.inject({ method: "POST", url: `/v1/jobs/${ref.jobId}/enhance`, headers: auth, payload: { kinds } });
+    const refused = await rerun(["translate:de"]);
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().error).toMatchObject({ code: "OPTION_UNSUPPORTED", details: { option: "enhance", value: "translate:de" } });
+    expect((await rerun(["summary"])).statusCode).toBe(202);
+  });
 });

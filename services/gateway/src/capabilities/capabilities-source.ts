@@ -1,4 +1,4 @@
-import { InstanceCapabilities, SERVICE_NAMES, discoveryName, findUnsupportedOption, type JobOptions } from "@mp4t/contracts";
+import { InstanceCapabilities, JobOptions, SERVICE_NAMES, discoveryName, findUnsupportedOption } from "@mp4t/contracts";
 import type { Logger } from "@mp4t/platform";
 import { optionUnsupportedError } from "@mp4t/stores";
 import { Svcm, type ServiceInfo } from "@nats-io/services";
@@ -10,6 +10,8 @@ export type CapabilitiesSource = {
   current(): Promise<JoinedCapabilities>;
   /** OPTION_UNSUPPORTED (with details) for options the live replicas cannot serve. */
   check(options: JobOptions): Promise<void>;
+  /** The same for a re-run of enhancements on a completed job (only the enhancer's part counts). */
+  checkEnhancements(kinds: JobOptions["enhance"]): Promise<void>;
 };
 
 export type CapabilitiesSourceOptions = DeploymentLimits & {
@@ -80,6 +82,11 @@ export function createCapabilitiesSource(opts: CapabilitiesSourceOptions): Capab
     },
     async check(options) {
       const unsupported = findUnsupportedOption(options, (await source.current()).known);
+      if (unsupported) throw optionUnsupportedError(unsupported);
+    },
+    async checkEnhancements(kinds) {
+      const { enhancements } = (await source.current()).known;
+      const unsupported = enhancements && findUnsupportedOption(JobOptions.parse({ enhance: kinds }), { enhancements });
       if (unsupported) throw optionUnsupportedError(unsupported);
     },
   };
