@@ -18,9 +18,10 @@ function checkEngine(options: JobOptions, caps: InstanceCapabilities): Unsupport
   if (!caps.engines) return undefined;
   const ids = caps.engines.map((e) => e.id);
   const engine = options.engine === undefined ? caps.engines.find((e) => e.default) : caps.engines.find((e) => e.id === options.engine);
+  // Replicas that disagree on their default leave none: which one a job gets is up to the worker.
+  if (!engine && options.engine === undefined) return undefined;
   if (!engine) {
-    const value = options.engine ?? null;
-    return { option: "engine", value, available: ids, message: `engine "${value ?? "default"}" is not configured here; available: ${ids.join(", ") || "none"}` };
+    return { option: "engine", value: options.engine, available: ids, message: `engine "${options.engine}" is not configured here; available: ${ids.join(", ") || "none"}` };
   }
   if (!languageServed(options.language, engine.languages)) {
     return {
