@@ -59,6 +59,8 @@ declare module "fastify" {
     httpStats(): HttpStats;
     /** Keeps the search index in step with job events; `server.ts` starts it once listening. */
     searchIndexer: SearchIndexer;
+    /** What the live workers can do, and the option check every job-creation path runs (OPTION_UNSUPPORTED). */
+    capabilities: CapabilitiesSource;
   }
 }
 
@@ -149,6 +151,7 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   const capabilities = deps.capabilities ?? createCapabilitiesSource({
     nc, logger: deps.logger, maxUploadBytes: config.MAX_UPLOAD_BYTES, maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER,
   });
+  app.decorate("capabilities", capabilities);
   app.register(capabilitiesRoutes, { prefix: "/v1", source: capabilities });
   app.register(jobsRoutes, {
     prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES,
