@@ -9,7 +9,12 @@ import { bearer, errors, JobParams } from "../schemas/api.schema.ts";
 import { checkIfMatch, transcriptEtag } from "../transcripts/etag.ts";
 import type { SearchIndexer } from "../transcripts/search-indexer.ts";
 
-export type TranscriptEditOptions = { jobs: JobStore; blobs: BlobStore; lifecycle: JobLifecycle; publisher: Publisher; indexer: SearchIndexer };
+export type TranscriptEditOptions = {
+  jobs: JobStore; blobs: BlobStore; lifecycle: JobLifecycle; publisher: Publisher; indexer: SearchIndexer;
+  /** Refuses enhancements the deployment cannot make (OPTION_UNSUPPORTED). */
+  checkEnhancements?: (kinds: EnhanceOptionValue[]) => Promise<void>;
+};
+type EnhanceOptionValue = z.infer<typeof EnhanceOption>;
 
 const IfMatch = z.object({ "if-match": z.string().max(512).optional() });
 const Change = z.object({
@@ -138,6 +143,7 @@ export const transcriptEditRoutes: FastifyPluginAsyncZod<TranscriptEditOptions> 
   }, async (req, reply) => {
     const job = await completedJob(req.user.sub, req.params.id);
     const kinds = [...new Set(req.body.kinds)];
+    await opts.checkEnhancements?.(kinds);
     await publisher.command("enhance", job.options.class, { v: 1, jobId: job.id, userId: job.userId, rerun: { kinds } }, `enhance:${job.id}:rerun:${newId()}`)
       .catch((err: unknown) => { throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }); });
     return reply.code(202).send({ jobId: job.id, baseVersion: currentVersion(job), kinds });

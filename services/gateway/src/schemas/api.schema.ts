@@ -6,6 +6,8 @@ export const ErrorBody = z
     error: z.object({
       code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
       message: z.string(),
+      /** Particulars for programs, e.g. OPTION_UNSUPPORTED: `{option, value, available}`. */
+      details: z.record(z.string(), z.unknown()).optional(),
     }),
   })
   .describe("Every error response: a stable code from the contracts and a human-readable message.");
