@@ -1,15 +1,14 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { JOB_EVENT_TYPES, type Job } from "@mp4t/contracts";
 import { createNatsObjectBlobStore } from "@mp4t/stores";
 import { makeLibrivoxMp4, makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./browser.ts";
 import { api, login, startSystem, untilEnded, type RunningSystem } from "./system.ts";
 
-const CHROMIUM = "/usr/bin/chromium"; // Debian's chromium (scripts/toolchain.sh installs it)
 type Key = { id: string; key: string };
 type ApiError = { error: { code: string } };
 
@@ -27,7 +26,6 @@ describe("integrations: API keys, browser event streams, cancel, retry, delete",
   let session: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/toolchain.sh (Debian package chromium)`);
     media = await mkdtemp(join(tmpdir(), "mp4t-integrations-"));
     mp4 = (await makeLibrivoxMp4(media)).path;
     fake = await startFakeOpenAi({ transcript: "an integration follows its jobs from a script or a browser" });
@@ -36,10 +34,7 @@ describe("integrations: API keys, browser event streams, cancel, retry, delete",
       // A scripted outage exhausts a stage's retries in well under a second.
       MAX_DELIVER: "2", RETRY_BACKOFF_BASE_MS: "50", RETRY_BACKOFF_MAX_MS: "100",
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     const email = "integrator@e2e.test";
     expect((await api(sys.url, "/v1/auth/register", { method: "POST", body: JSON.stringify({ email, password: "integrator password" }) })).status).toBe(201);
     session = await login(sys.url, email, "integrator password");

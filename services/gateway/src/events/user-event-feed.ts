@@ -1,3 +1,4 @@
+import { feedLifecycle } from "./feed-lifecycle.ts";
 import type { JobEventHub } from "./job-event-hub.ts";
 import { formatSse, type JobEventFeed } from "./job-event-stream.ts";
 
@@ -8,29 +9,14 @@ import { formatSse, type JobEventFeed } from "./job-event-stream.ts";
  */
 export async function openUserEventFeed(hub: JobEventHub, userId: string): Promise<JobEventFeed> {
   let write: ((s: string) => void) | undefined;
-  const off = await hub.subscribeUser(userId, (event, seq) => write?.(formatSse(event, seq)));
-  let wake: (() => void) | undefined;
-  let closed = false;
-  const close = () => {
-    closed = true;
-    off();
-    wake?.();
-  };
+  const life = feedLifecycle(await hub.subscribeUser(userId, (event, seq) => write?.(formatSse(event, seq))));
   return {
-    close,
+    close: life.close,
     async pipe(res, { heartbeatMs }) {
-      const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), heartbeatMs);
-      const ended = new Promise<void>((resolve) => (wake = resolve));
-      res.once("close", close);
-      try {
+      await life.run(res, heartbeatMs, async () => {
         write = (s) => res.write(s);
-        if (!closed) await ended;
-      } finally {
-        clearInterval(heartbeat);
-        res.off("close", close);
-        close();
-        if (!res.writableEnded) res.end();
-      }
+        if (!life.isClosed()) await life.ended;
+      });
     },
   };
 }
