@@ -31,6 +31,11 @@ describe("route scopes", () => {
       const registered = new Set(api.map((r) => `${String(r.method)} ${r.url}`));
       const missing = Object.keys(ROUTE_SCOPES).filter((k) => !registered.has(k));
       expect(missing.every((k) => k === "GET /v1/capabilities")).toBe(true);
+      // The document lists 403 wherever a key can be refused, and not on public routes.
+      const doc = app.swagger() as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+      expect(doc.paths["/v1/jobs/{id}"]!.get!.responses).toHaveProperty("403");
+      expect(doc.paths["/v1/search"]!.get!.responses).toHaveProperty("403");
+      expect(doc.paths["/v1/auth/login"]!.post!.responses).not.toHaveProperty("403");
     } finally {
       await app.close();
     }
