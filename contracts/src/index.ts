@@ -1,9 +1,10 @@
 export {
   LANES, JOB_CLASSES, STAGE_LANES, STAGES, STAGE_SERVICES, SERVICE_NAMES,
-  Streams, Subjects, BlobKeys, durableName, discoveryName, FAIR_BUCKETS, userBucket, fairDurableName,
+  Streams, Subjects, BlobKeys, runMsgId, durableName, discoveryName, FAIR_BUCKETS, userBucket, fairDurableName,
 } from "./subjects.ts";
 export type { Lane, JobClass, Stage, ServiceName } from "./subjects.ts";
 export { ERROR_CODES, isErrorCode } from "./errors.ts";
+export { API_KEY_SCOPES, ApiKeyScope, MAX_API_KEYS_PER_USER, API_KEY_PREFIX, API_KEY_PATTERN, ApiKeyRecord } from "./api-key.schema.ts";
 export type { ErrorCode } from "./errors.ts";
 export {
   JobId, UserId, JOB_STATUSES, JobStatus, JOB_TRANSITIONS, isTerminal, canTransition, PIPELINE_STAGES,

@@ -143,6 +143,8 @@ export const Job = z.object({
   completedAt: z.iso.datetime().optional(),
   /** Times the janitor's reaper re-drove a stalled stage of this job (it fails the job past a limit). */
   reaped: z.number().int().nonnegative().optional(),
+  /** Runs of the job: 1 at upload, one more per `POST /v1/jobs/:id/retry` (absent: 1). */
+  attempts: z.number().int().positive().optional(),
   /** Set when the janitor removed the upload and audio after the retention period. */
   mediaDeletedAt: z.iso.datetime().optional(),
   /** The current transcript version and the list of versions, once the transcript has been changed. */

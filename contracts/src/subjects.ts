@@ -106,3 +106,10 @@ export const BlobKeys = {
   /** Version N >= 2; `token` (a fresh id) keeps two writers racing for the same N from overwriting each other. */
   transcriptVersion: (jobId: string, version: number, token: string) => `jobs/${jobId}/transcript.v${version}.${token}.json`,
 } as const;
+
+/**
+ * A work message's `Nats-Msg-Id` for a job's run: the base id on the first run, `:a<n>` added on a
+ * retried run (`POST /v1/jobs/:id/retry`), so the retry's messages are not dropped as duplicates
+ * of the failed run's within the streams' duplicate window.
+ */
+export const runMsgId = (base: string, attempts: number | undefined) => (attempts && attempts > 1 ? `${base}:a${attempts}` : base);

@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, type Job } from "@mp4t/contracts";
-import { createMongoJobStore, createS3BlobStore } from "@mp4t/stores/production";
+import { createMongoApiKeyStore, createMongoJobStore, createS3BlobStore } from "@mp4t/stores/production";
 import { makeLibrivoxMp4, startFerretDb, startVersityGw, wordErrorRate, type FerretDbServer, type S3Server } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, type RunningSystem } from "./system.ts";
@@ -63,5 +64,22 @@ describe("production stores: the whole pipeline on MongoDB-wire and S3 (versityg
     } finally {
       await Promise.all([jobs.close(), blobs.close()]);
     }
+  });
+
+  it("keeps API keys in MongoDB, as hashes only; a revoked key stops working", async () => {
+    const token = await login(sys.url, sys.admin.email, sys.admin.password);
+    const created = await api<{ id: string; key: string }>(sys.url, "/v1/api-keys", { method: "POST", token, body: JSON.stringify({ name: "prod", scopes: ["jobs:read"] }) });
+    expect(created.status, created.text).toBe(201);
+    expect((await api(sys.url, "/v1/jobs", { token: created.body.key })).status).toBe(200);
+    const keys = await createMongoApiKeyStore({ url: mongo.url, database: "mp4t_e2e" });
+    try {
+      const stored = await keys.getByHash(createHash("sha256").update(created.body.key).digest("hex"));
+      expect(stored).toMatchObject({ id: created.body.id, name: "prod", scopes: ["jobs:read"] });
+      expect(JSON.stringify(await keys.list(stored!.userId))).not.toContain(created.body.key);
+    } finally {
+      await keys.close();
+    }
+    expect((await api(sys.url, `/v1/api-keys/${created.body.id}`, { method: "DELETE", token })).status).toBe(204);
+    expect((await api(sys.url, "/v1/jobs", { token: created.body.key })).status).toBe(401);
   });
 });

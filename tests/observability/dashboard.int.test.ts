@@ -1,15 +1,14 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERVICE_NAMES } from "@mp4t/contracts";
 import { librivoxClips, makeRandomBytes, makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../e2e/browser.ts";
 import { api, login, startSystem, type RunningSystem } from "../e2e/system.ts";
 import { eventually, newUser, untilEnded, upload } from "./jobs.ts";
 
-const CHROMIUM = "/usr/bin/chromium"; // Debian's chromium (scripts/toolchain.sh installs it)
 const ARTIFACTS = join(import.meta.dirname, "..", "artifacts");
 
 type Letter = { seq: number; stage: string; redrivable: boolean; job: { jobId: string } | null };
@@ -27,17 +26,13 @@ describe("dashboard: an admin runs the system from the browser", () => {
   let fake: FakeOpenAiServer;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/toolchain.sh (Debian package chromium)`);
     media = await mkdtemp(join(tmpdir(), "mp4t-dash-"));
     fake = await startFakeOpenAi({ transcript: "the dashboard shows what the system does" });
     sys = await startSystem({
       CHUNK_MAX_SEC: "3", CHUNK_SEARCH_SEC: "1",
       TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -3,7 +3,8 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";
 import { createNatsObjectBlobStore } from "./adapters/nats-object-blob-store.adapter.ts";
-import type { BlobStore, JobStore } from "./ports.ts";
+import type { ApiKeyStore, BlobStore, JobStore } from "./ports.ts";
+import { createNatsKvApiKeyStore } from "./adapters/nats-kv-api-key-store.adapter.ts";
 import { storesSecurityProblems } from "./store-security.ts";
 
 const optional = z.string().min(1).optional();
@@ -93,4 +94,14 @@ export async function createStores(nc: NatsConnection, cfg: StoresConfig, opts: 
     throw err;
   }
   return { jobs, blobs, close: async () => void (await Promise.all([jobs.close(), blobs.close()])) };
+}
+
+/** The API key store beside the configured job store (the gateway's only): MongoDB with JOB_STORE=mongodb, else the NATS users bucket. */
+export async function createApiKeyStore(nc: NatsConnection, cfg: Pick<StoresConfig, "JOB_STORE" | "JETSTREAM_REPLICAS" | "MONGODB_URL" | "MONGODB_DATABASE" | "MONGODB_TIMEOUT_MS">): Promise<ApiKeyStore> {
+  if (cfg.JOB_STORE !== "mongodb") return createNatsKvApiKeyStore(nc, { replicas: cfg.JETSTREAM_REPLICAS });
+  if (!cfg.MONGODB_URL) throw new ConfigError("stores", ["MONGODB_URL: required when JOB_STORE=mongodb"]);
+  return (await import("./adapters/mongo-api-key-store.adapter.ts")).createMongoApiKeyStore({
+    url: cfg.MONGODB_URL, ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}),
+    ...(cfg.MONGODB_TIMEOUT_MS ? { timeoutMs: cfg.MONGODB_TIMEOUT_MS } : {}),
+  });
 }

@@ -1,10 +1,11 @@
-export type { JobStore, JobRef, ListJobsQuery, JobPage, BlobStore, BlobInfo, BlobBody } from "./ports.ts";
+export type { JobStore, JobRef, ListJobsQuery, JobPage, BlobStore, BlobInfo, BlobBody, ApiKeyStore } from "./ports.ts";
+export { createNatsKvApiKeyStore } from "./adapters/nats-kv-api-key-store.adapter.ts";
 export { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";
 export { createNatsObjectBlobStore } from "./adapters/nats-object-blob-store.adapter.ts";
 export { putJson, getJson, downloadToFile, uploadFile } from "./blob-helpers.ts";
 export { createJobLifecycle, STAGE_PROGRESS } from "./job-lifecycle.ts";
 export type { JobLifecycle } from "./job-lifecycle.ts";
-export { storesEnv, createStores } from "./factory.ts";
+export { storesEnv, createStores, createApiKeyStore } from "./factory.ts";
 export { storesSecurityProblems } from "./store-security.ts";
 export type { StoresConfig } from "./factory.ts";
 export type { Stores } from "./factory.ts";

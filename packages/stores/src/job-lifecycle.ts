@@ -49,6 +49,23 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
     return status;
   };
 
+  /** failed -> processing (the one exception to the state machine), error and failed marks cleared, then `adjust`. */
+  async function reopenWith(ref: JobRef, adjust: (job: Job) => Job): Promise<Job | null> {
+    let reopened = false;
+    const job = await jobs.updateJob(ref, (j) => {
+      reopened = j.status === "failed"; // re-set on every compare-and-set attempt
+      if (!reopened) return undefined;
+      const { error: _error, reaped: _reaped, ...rest } = j; // a fresh reaper budget too
+      const stages = Object.fromEntries(
+        Object.entries(j.stages).map(([s, st]) => [s, st.status === "failed" ? { ...st, status: "pending" as const } : st]),
+      );
+      return adjust({ ...rest, status: "processing", stages });
+    });
+    if (!job || !reopened) return null;
+    await emit(job, "progress");
+    return job;
+  }
+
   return {
     /** Marks a stage running (and the job processing). Null: the job ended; stop. */
     async stageStarted(ref: JobRef, stage: PipelineStage): Promise<Job | null> {
@@ -163,19 +180,21 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
      * Resolves to the reopened job, or null if it is not failed (or gone).
      */
     async reopen(ref: JobRef): Promise<Job | null> {
-      let reopened = false;
-      const job = await jobs.updateJob(ref, (j) => {
-        reopened = j.status === "failed"; // re-set on every compare-and-set attempt
-        if (!reopened) return undefined;
-        const { error: _error, reaped: _reaped, ...rest } = j; // a fresh reaper budget too
-        const stages = Object.fromEntries(
-          Object.entries(j.stages).map(([s, st]) => [s, st.status === "failed" ? { ...st, status: "pending" as const } : st]),
-        );
-        return { ...rest, status: "processing", stages };
+      return reopenWith(ref, (j) => j);
+    },
+
+    /**
+     * The owner's retry (`POST /v1/jobs/:id/retry`): reopens a failed job like `reopen`, counts
+     * one more attempt, and with `restart` clears the stage record and chunk plan so the job runs
+     * again from ingest (its intermediate results are gone). Null if the job is not failed.
+     */
+    async retry(ref: JobRef, opts: { restart: boolean }): Promise<Job | null> {
+      return reopenWith(ref, (j) => {
+        const next = { ...j, attempts: (j.attempts ?? 1) + 1 };
+        if (!opts.restart) return next;
+        const { chunks: _chunks, ...rest } = next;
+        return { ...rest, stages: {}, progress: 0 };
       });
-      if (!job || !reopened) return null;
-      await emit(job, "progress");
-      return job;
     },
 
     async queued(job: Job): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Job, JobStatus, User } from "@mp4t/contracts";
+import type { ApiKeyRecord, Job, JobStatus, User } from "@mp4t/contracts";
 
 export type JobRef = { userId: string; jobId: string };
 
@@ -34,6 +34,23 @@ export interface JobStore {
   /** Every job of every user, for the janitor's sweeps. */
   scanJobs(): AsyncIterable<Job>;
   deleteJob(ref: JobRef): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * API keys, found by the SHA-256 of the key (the key itself is never stored). Only the gateway
+ * opens this store (on NATS: the users bucket, which no worker may read).
+ */
+export interface ApiKeyStore {
+  /** Stores a new key record. */
+  create(key: ApiKeyRecord): Promise<void>;
+  getByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /** A user's keys, oldest first. */
+  list(userId: string): Promise<ApiKeyRecord[]>;
+  /** Removes one of the user's keys; resolves true if there was one. */
+  delete(userId: string, id: string): Promise<boolean>;
+  /** Records a use; never moves `lastUsedAt` back, a no-op for a removed key. */
+  touch(hash: string, at: string): Promise<void>;
   close(): Promise<void>;
 }
 

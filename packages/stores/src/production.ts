@@ -4,6 +4,7 @@
  * `createStores` imports them only when configured.
  */
 export { createMongoJobStore } from "./adapters/mongo-job-store.adapter.ts";
+export { createMongoApiKeyStore } from "./adapters/mongo-api-key-store.adapter.ts";
 export { createS3BlobStore } from "./adapters/s3-blob-store.adapter.ts";
 export type { S3BlobStoreOptions } from "./adapters/s3-blob-store.adapter.ts";
 export { createMongoSearchIndex } from "./search/mongo-search-index.adapter.ts";

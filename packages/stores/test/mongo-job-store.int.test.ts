@@ -1,8 +1,9 @@
 import type { Job } from "@mp4t/contracts";
-import { jobStoreConformance, sampleJob, sampleUser } from "@mp4t/stores/conformance";
+import { apiKeyStoreConformance, jobStoreConformance, sampleJob, sampleUser } from "@mp4t/stores/conformance";
 import { startFerretDb, type FerretDbServer } from "@mp4t/testing";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMongoApiKeyStore } from "../src/adapters/mongo-api-key-store.adapter.ts";
 import { createMongoJobStore } from "../src/adapters/mongo-job-store.adapter.ts";
 import type { JobStore } from "../src/ports.ts";
 
@@ -49,6 +50,18 @@ async function withRawDb<T>(database: string, fn: (db: ReturnType<MongoClient["d
 jobStoreConformance(SERVER, async () => {
   const database = freshDatabase();
   const store = await createMongoJobStore({ url, database });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await withRawDb(database, (db) => db.dropDatabase());
+    },
+  };
+});
+
+apiKeyStoreConformance(SERVER, async () => {
+  const database = freshDatabase();
+  const store = await createMongoApiKeyStore({ url, database });
   return {
     store,
     cleanup: async () => {

@@ -1,7 +1,7 @@
-import { blobStoreConformance, jobStoreConformance } from "@mp4t/stores/conformance";
+import { apiKeyStoreConformance, blobStoreConformance, jobStoreConformance } from "@mp4t/stores/conformance";
 import { startNats, type NatsServer } from "@mp4t/testing";
 import { afterAll, beforeAll } from "vitest";
-import { createNatsKvJobStore, createNatsObjectBlobStore } from "../src/index.ts";
+import { createNatsKvApiKeyStore, createNatsKvJobStore, createNatsObjectBlobStore } from "../src/index.ts";
 
 let nats: NatsServer;
 beforeAll(async () => {
@@ -22,5 +22,11 @@ jobStoreConformance("NATS KV", async () => {
 blobStoreConformance("NATS Object Store", async () => {
   const nc = await nats.connect();
   const store = await createNatsObjectBlobStore(nc, { bucket: `blobs-${++n}` });
+  return { store, cleanup: () => nc.close() };
+});
+
+apiKeyStoreConformance("NATS KV (users bucket)", async () => {
+  const nc = await nats.connect();
+  const store = await createNatsKvApiKeyStore(nc, { prefix: `k${++n}` });
   return { store, cleanup: () => nc.close() };
 });

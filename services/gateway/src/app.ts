@@ -1,16 +1,18 @@
 import type { Job } from "@mp4t/contracts";
 import { createQueueEstimator, newId, type Logger, type Publisher } from "@mp4t/platform";
-import { createSqliteSearchIndex, type BlobStore, type JobLifecycle, type JobStore, type SearchIndex } from "@mp4t/stores";
+import { createSqliteSearchIndex, type ApiKeyStore, type BlobStore, type JobLifecycle, type JobStore, type SearchIndex } from "@mp4t/stores";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { passwordHasher } from "./auth/password.ts";
+import { assignScope } from "./auth/route-scopes.ts";
 import { tokenSigner } from "./auth/signed-token.ts";
 import { registrationMode, type GatewayConfig } from "./config.ts";
 import { createCapabilitiesSource, type CapabilitiesSource } from "./capabilities/capabilities-source.ts";
 import { errorBody, toHttpError } from "./errors/to-http-error.ts";
 import { createJobEventHub } from "./events/job-event-hub.ts";
+import { streamSlots } from "./events/stream-slots.ts";
 import auditPlugin from "./plugins/audit.plugin.ts";
 import authPlugin from "./plugins/auth.plugin.ts";
 import rateLimitPlugin from "./plugins/rate-limit.plugin.ts";
@@ -23,6 +25,9 @@ import docsPlugin from "./plugins/docs.plugin.ts";
 import errorsPlugin from "./plugins/errors.plugin.ts";
 import { adminRoutes } from "./routes/admin.routes.ts";
 import { capabilitiesRoutes } from "./routes/capabilities.routes.ts";
+import { apiKeysRoutes, streamTokenRoutes } from "./routes/api-keys.routes.ts";
+import { jobActionsRoutes } from "./routes/job-actions.routes.ts";
+import { userEventsRoutes } from "./routes/user-events.routes.ts";
 import { authRoutes } from "./routes/auth.routes.ts";
 import { deadLettersRoutes } from "./routes/dead-letters.routes.ts";
 import { eventsRoutes } from "./routes/events.routes.ts";
@@ -40,6 +45,8 @@ import { monitoringRoutes } from "./routes/monitoring.routes.ts";
 export type GatewayDeps = {
   jobs: JobStore;
   blobs: BlobStore;
+  /** API keys (hashed): NATS KV in the users bucket, or MongoDB (`createApiKeyStore`). */
+  apiKeys: ApiKeyStore;
   publisher: Publisher;
   lifecycle: JobLifecycle;
   nc: NatsConnection;
@@ -86,6 +93,8 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
       return reply.code(e.status).header("x-content-type-options", "nosniff").type("application/json; charset=utf-8").send(errorBody(e));
     },
   }) as unknown as FastifyInstance;
+  // Every /v1 route gets its scope (route-scopes.ts); one without fails start-up.
+  app.addHook("onRoute", assignScope);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.removeContentTypeParser("text/plain"); // bodies are JSON (or multipart uploads); anything else is 415
@@ -142,11 +151,13 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(httpTelemetry, { metricsToken: config.METRICS_TOKEN }); // spans and metrics for every route, and GET /metrics
   app.register(docsPlugin, { version: VERSION });
   app.register(authPlugin, {
-    secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC, refreshTtlSec: config.REFRESH_TTL_SEC, cacheMs: config.AUTH_CACHE_MS, jobs,
+    secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC, refreshTtlSec: config.REFRESH_TTL_SEC, cacheMs: config.AUTH_CACHE_MS, jobs, apiKeys: deps.apiKeys,
   });
   app.register(healthRoutes, { nc, jobs, blobs });
   app.register(authRoutes, { prefix: "/v1/auth", jobs, registration: registrationMode(config), readInvite, passwords: passwordHasher(config.PASSWORD_HASH_COST) });
+  app.register(streamTokenRoutes, { prefix: "/v1/auth" });
   app.register(meRoutes, { prefix: "/v1" });
+  app.register(apiKeysRoutes, { prefix: "/v1", store: deps.apiKeys });
   const queue = createQueueEstimator(getJsm);
   const capabilities = deps.capabilities ?? createCapabilitiesSource({
     nc, logger: deps.logger, maxUploadBytes: config.MAX_UPLOAD_BYTES, maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER,
@@ -158,13 +169,14 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, onDeleted, queue: queue.estimate,
     checkOptions: capabilities.check,
   });
+  app.register(jobActionsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle });
   app.register(transcriptRoutes, { prefix: "/v1/jobs", jobs, blobs });
   app.register(transcriptEditRoutes, { prefix: "/v1/jobs", jobs, blobs, lifecycle, publisher, indexer, checkEnhancements: capabilities.checkEnhancements });
   app.register(searchRoutes, { prefix: "/v1/search", index: search });
-  app.register(eventsRoutes, {
-    prefix: "/v1/jobs", jobs, hub, jsm: getJsm, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000, maxPerUser: config.MAX_STREAMS_PER_USER,
-    onOpen: (n) => void (stats.openEventStreams = n),
-  });
+  const slots = streamSlots({ maxPerUser: config.MAX_STREAMS_PER_USER, onOpen: (n) => void (stats.openEventStreams = n) });
+  const heartbeatMs = config.SSE_HEARTBEAT_SEC * 1000;
+  app.register(eventsRoutes, { prefix: "/v1/jobs", jobs, hub, jsm: getJsm, heartbeatMs, slots });
+  app.register(userEventsRoutes, { prefix: "/v1", hub, heartbeatMs, slots });
   app.register(adminRoutes, { prefix: "/v1/admin", nc });
   app.register(usersRoutes, { prefix: "/v1/admin", jobs });
   app.register(invitesRoutes, {

@@ -1,5 +1,5 @@
 import { createPublisher, ensureTopology, registerInstance, type Logger } from "@mp4t/platform";
-import { createJobLifecycle, createStores, openSearchIndex } from "@mp4t/stores";
+import { createApiKeyStore, createJobLifecycle, createStores, openSearchIndex } from "@mp4t/stores";
 import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -11,6 +11,7 @@ import type { GatewayConfig } from "./config.ts";
 export async function startGateway({ config, logger, nc }: { config: GatewayConfig; logger: Logger; nc: NatsConnection }) {
   await ensureTopology(await jetstreamManager(nc), { replicas: config.JETSTREAM_REPLICAS });
   const stores = await createStores(nc, config);
+  const apiKeys = await createApiKeyStore(nc, config);
   const publisher = createPublisher(jetstream(nc), { service: "gateway" });
   const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
@@ -20,7 +21,7 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
   const search = await openSearchIndex(searchKind === "mongodb"
     ? { kind: "mongodb", url: config.MONGODB_URL!, database: config.MONGODB_DATABASE, timeoutMs: config.MONGODB_TIMEOUT_MS }
     : { kind: "embedded", path: config.SEARCH_DB_PATH ?? join(config.DATA_DIR, "search", "index.db") });
-  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, nc, config, logger, search });
+  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, apiKeys, publisher, lifecycle, nc, config, logger, search });
   await app.listen({ port: config.PORT, host: config.HOST });
   await app.searchIndexer.start();
   const svc = await registerInstance(nc, {
@@ -33,6 +34,7 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
       await svc.stop().catch(() => undefined);
       await app.close();
       await search.close();
+      await apiKeys.close();
       await stores.close();
     },
   };

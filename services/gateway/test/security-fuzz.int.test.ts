@@ -106,8 +106,9 @@ describe("API fuzz from the OpenAPI document", () => {
     const started = Date.now();
     for (const { path, method, op } of routes) {
       for (const auth of auths) {
-        // Logging out or changing the password with a good token would end the session the rest of the run uses.
-        if (auth.name !== "none" && auth.name !== "garbage" && (path === "/v1/auth/logout" || path === "/v1/auth/password")) continue;
+        // Logging out or changing the password with a good token would end the session the rest of the run uses;
+        // GET /v1/events with a good token is a stream that never ends by itself (inject would wait for ever).
+        if (auth.name !== "none" && auth.name !== "garbage" && ["/v1/auth/logout", "/v1/auth/password", "/v1/events"].includes(path)) continue;
         for (let i = 0; i < ROUNDS; i++) {
           const url = fillPath(r, path, op) + fillQuery(r, op);
           const body = method === "GET" || method === "DELETE" ? (r.next() < 0.1 ? fuzzBody(r, op) : {}) : fuzzBody(r, op);

@@ -1,6 +1,7 @@
 import { Job, User } from "@mp4t/contracts";
 import { AppError } from "@mp4t/platform";
-import { MongoClient, MongoServerError, type Collection, type Filter } from "mongodb";
+import { MongoServerError, type Collection, type Filter } from "mongodb";
+import { connectMongo, type MongoOptions } from "./mongo-client.ts";
 import type { JobPage, JobRef, JobStore, ListJobsQuery } from "../ports.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
@@ -41,8 +42,6 @@ const emailKey = (email: string) => email.trim().toLowerCase();
 const revisionId = (jobId: string, rev: number) => `${jobId}:${rev}`;
 const isDuplicateKey = (err: unknown) => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const redact = (url: string) => url.replace(/\/\/[^@/]*@/, "//***@");
-const databaseInUrl = (url: string) => /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(url)?.[1];
 const toJob = ({ _id, rev, ...job }: JobDoc) => Job.parse(fromStored(job));
 const toUser = ({ _id, emailKey: _key, rev: _rev, ...user }: UserDoc) => User.parse(user);
 
@@ -50,35 +49,8 @@ const toUser = ({ _id, emailKey: _key, rev: _rev, ...user }: UserDoc) => User.pa
  * Job store on MongoDB (or any MongoDB-wire server): the production adapter. Connects and creates
  * its indexes before resolving; fails with SERVICE_UNAVAILABLE if the server cannot be reached.
  */
-export async function createMongoJobStore(opts: {
-  url: string;
-  database?: string;
-  /**
-   * Default 30 s, replacing the URL's timeout settings: how long to look for a usable server, to
-   * connect, to wait for a pooled connection, and to wait on a socket for a reply. The driver
-   * waits on a socket forever by default, so a server that accepts connections and never answers
-   * would hang a call; and without the pool limit, calls queued behind connections that are
-   * timing out two at a time wait many limits. Every query here is short: one limit fits all.
-   */
-  timeoutMs?: number;
-}): Promise<JobStore> {
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  const client = new MongoClient(opts.url, {
-    // An optional field left undefined must be absent, not null (the schema rejects null).
-    ignoreUndefined: true,
-    appName: "mp4t",
-    serverSelectionTimeoutMS: timeoutMs,
-    connectTimeoutMS: timeoutMs,
-    socketTimeoutMS: timeoutMs,
-    waitQueueTimeoutMS: timeoutMs,
-  });
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.close().catch(() => {});
-    throw new AppError("SERVICE_UNAVAILABLE", `MongoDB at ${redact(opts.url)} is unreachable: ${(err as Error).message}`, { cause: err });
-  }
-  const db = client.db(opts.database ?? databaseInUrl(opts.url) ?? "mp4t");
+export async function createMongoJobStore(opts: MongoOptions): Promise<JobStore> {
+  const { client, db } = await connectMongo(opts);
   const users: Collection<UserDoc> = db.collection("users");
   const jobs: Collection<JobDoc> = db.collection("jobs");
   const revisions: Collection<RevisionDoc> = db.collection("job_revisions");

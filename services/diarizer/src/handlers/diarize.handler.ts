@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, ChunkResult, Transcript, findUnsupportedOption, type Command, type Job, type Word } from "@mp4t/contracts";
+import { BlobKeys, runMsgId, ChunkResult, Transcript, findUnsupportedOption, type Command, type Job, type Word } from "@mp4t/contracts";
 import { PermanentError, RetryableError, type HandlerContext } from "@mp4t/platform";
 import { downloadToFile, getJson, optionUnsupportedError, putJson, rejectJob, type PipelineDeps } from "@mp4t/stores";
 import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
@@ -94,6 +94,6 @@ export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number; speaker
       await putJson(deps.blobs, BlobKeys.diarized(job.id), diarized);
       if (!(await deps.lifecycle.stageDone(ref, "diarize"))) return;
     }
-    await deps.publisher.command("enhance", job.options.class, { v: 1, ...ref }, `enhance:${job.id}`);
+    await deps.publisher.command("enhance", job.options.class, { v: 1, ...ref }, runMsgId(`enhance:${job.id}`, job.attempts));
   };
 }

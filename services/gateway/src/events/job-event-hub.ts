@@ -7,6 +7,8 @@ export type JobEventListener = (event: JobEvent, seq: number) => void;
 export type JobEventHub = {
   /** Calls `fn` with every new event of the job until the returned function is called. Resolves once live. */
   subscribe(jobId: string, fn: JobEventListener): Promise<() => void>;
+  /** The same for every event of the user's jobs (`GET /v1/events`). */
+  subscribeUser(userId: string, fn: JobEventListener): Promise<() => void>;
   /** Listeners now registered (for stats and tests). */
   size(): number;
   close(): void;
@@ -23,6 +25,7 @@ const RESTART_MS = 1000;
  */
 export function createJobEventHub(js: JetStreamClient, logger: Pick<FastifyBaseLogger, "warn">): JobEventHub {
   const listeners = new Map<string, Set<JobEventListener>>();
+  const userListeners = new Map<string, Set<JobEventListener>>();
   let live: Promise<void> | undefined;
   let messages: ConsumerMessages | undefined;
   let closed = false;
@@ -30,10 +33,11 @@ export function createJobEventHub(js: JetStreamClient, logger: Pick<FastifyBaseL
   const pump = async (m: ConsumerMessages) => {
     for await (const msg of m) {
       const set = listeners.get(msg.subject.slice(PREFIX.length));
-      if (!set) continue;
+      if (!set && userListeners.size === 0) continue;
       const parsed = JobEvent.safeParse(parseJson(msg.string()));
       if (!parsed.success) continue;
-      for (const fn of set) fn(parsed.data, msg.seq);
+      for (const fn of set ?? []) fn(parsed.data, msg.seq);
+      for (const fn of userListeners.get(parsed.data.userId) ?? []) fn(parsed.data, msg.seq);
     }
   };
 
@@ -44,7 +48,7 @@ export function createJobEventHub(js: JetStreamClient, logger: Pick<FastifyBaseL
     void pump(running).catch((err: unknown) => logger.warn({ err }, "job event hub stopped; restarting")).finally(() => {
       if (closed || messages !== running) return;
       live = undefined; // the next subscriber (or the timer) starts a new consumer
-      setTimeout(() => void (listeners.size > 0 && !closed && ensure().catch(() => undefined)), RESTART_MS).unref();
+      setTimeout(() => void (listeners.size + userListeners.size > 0 && !closed && ensure().catch(() => undefined)), RESTART_MS).unref();
     });
   };
   const ensure = () => (live ??= start().catch((err: unknown) => {
@@ -52,28 +56,33 @@ export function createJobEventHub(js: JetStreamClient, logger: Pick<FastifyBaseL
     throw err;
   }));
 
+  /** Registers `fn` under `key`, then makes sure the consumer runs; resolves to the unsubscribe. */
+  const add = async (map: Map<string, Set<JobEventListener>>, key: string, fn: JobEventListener) => {
+    if (closed) throw new Error("job event hub closed");
+    let set = map.get(key);
+    if (!set) map.set(key, (set = new Set()));
+    set.add(fn);
+    const off = () => {
+      set.delete(fn);
+      if (set.size === 0 && map.get(key) === set) map.delete(key);
+    };
+    try {
+      await ensure();
+    } catch (err) {
+      off();
+      throw err;
+    }
+    return off;
+  };
+
   return {
-    async subscribe(jobId, fn) {
-      if (closed) throw new Error("job event hub closed");
-      let set = listeners.get(jobId);
-      if (!set) listeners.set(jobId, (set = new Set()));
-      set.add(fn);
-      const off = () => {
-        set.delete(fn);
-        if (set.size === 0 && listeners.get(jobId) === set) listeners.delete(jobId);
-      };
-      try {
-        await ensure();
-      } catch (err) {
-        off();
-        throw err;
-      }
-      return off;
-    },
-    size: () => [...listeners.values()].reduce((n, s) => n + s.size, 0),
+    subscribe: (jobId, fn) => add(listeners, jobId, fn),
+    subscribeUser: (userId, fn) => add(userListeners, userId, fn),
+    size: () => [...listeners.values(), ...userListeners.values()].reduce((n, s) => n + s.size, 0),
     close() {
       closed = true;
       listeners.clear();
+      userListeners.clear();
       void messages?.close().catch(() => undefined);
     },
   };

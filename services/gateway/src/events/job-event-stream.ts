@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import { isTerminalEvent, JobEvent, Streams, Subjects, type Job } from "@mp4t/contracts";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import type { FastifyBaseLogger } from "fastify";
+import { feedLifecycle } from "./feed-lifecycle.ts";
 import type { JobEventHub } from "./job-event-hub.ts";
 
 /** One server-sent event; the id is the event's stream sequence, so a client can resume with Last-Event-ID. */
@@ -63,20 +64,11 @@ export async function openJobEventFeed(
     off();
     throw err;
   }
-  let closed = false;
-  let wake: (() => void) | undefined;
-  const close = () => {
-    closed = true;
-    off();
-    wake?.();
-  };
+  const life = feedLifecycle(off);
 
   return {
-    close,
+    close: life.close,
     async pipe(res, { heartbeatMs }) {
-      const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), heartbeatMs);
-      const ended = new Promise<void>((resolve) => (wake = resolve));
-      res.once("close", close);
       let lastSeq = lastEventId ?? 0;
       let done = false;
       const write = (s: Seen) => {
@@ -85,10 +77,10 @@ export async function openJobEventFeed(
         res.write(formatSse(s.event, s.seq));
         if (isTerminalEvent(s.event)) {
           done = true;
-          wake?.();
+          life.finish();
         }
       };
-      try {
+      await life.run(res, heartbeatMs, async () => {
         for (const s of past) write(s);
         for (const s of buffered.splice(0).sort((a, b) => a.seq - b.seq)) write(s);
         if (!done && job.status !== "queued" && job.status !== "processing") {
@@ -97,15 +89,10 @@ export async function openJobEventFeed(
           if (synthetic) res.write(formatSse(synthetic));
           done = true;
         }
-        if (done || closed) return;
+        if (done || life.isClosed()) return;
         deliver = write;
-        await ended;
-      } finally {
-        clearInterval(heartbeat);
-        res.off("close", close);
-        close();
-        if (!res.writableEnded) res.end();
-      }
+        await life.ended;
+      });
     },
   };
 }

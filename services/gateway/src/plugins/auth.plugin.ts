@@ -1,15 +1,21 @@
 import fastifyJwt from "@fastify/jwt";
 import type { User } from "@mp4t/contracts";
-import { AppError } from "@mp4t/platform";
-import type { JobStore } from "@mp4t/stores";
+import { AppError, newId } from "@mp4t/platform";
+import type { ApiKeyStore, JobStore } from "@mp4t/stores";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { apiKeyCache, looksLikeApiKey, type ApiKeyCache } from "../auth/api-keys.ts";
+import type { RouteScope } from "../auth/route-scopes.ts";
 import { sessionStore, type RefreshClaims, type SessionStore } from "../auth/sessions.ts";
 import { tokenSigner } from "../auth/signed-token.ts";
 import { userCache, type UserCache } from "../auth/user-cache.ts";
 
 /** What a verified request carries. `role` comes from the store, never from the token. */
-type Claims = { sub: string; email: string; role: User["role"]; sid: string; exp?: number; iat?: number };
+type Claims = {
+  sub: string; email: string; role: User["role"]; sid: string; exp?: number; iat?: number;
+  /** Set when the request came with an API key rather than a session's access token. */
+  key?: { id: string; scopes: string[] };
+};
 
 declare module "@fastify/jwt" {
   interface FastifyJWT {
@@ -30,12 +36,17 @@ declare module "fastify" {
     issueTokens(user: Pick<User, "id" | "email" | "role">, session: { id: string; gen: number; expiresAt: string }): IssuedTokens;
     /** The claims of a refresh token this gateway signed, or null. */
     readRefreshToken(token: string): RefreshClaims | null;
+    /** A stream token for the caller: 60 s, only as `?access_token=` on the SSE routes. */
+    issueStreamToken(user: Pick<User, "id" | "email">): { token: string; expiresAt: string };
     sessions: SessionStore;
     users: UserCache;
+    apiKeys: ApiKeyCache;
   }
 }
 
-export type AuthPluginOptions = { secret: string; ttlSec: number; refreshTtlSec: number; cacheMs: number; jobs: JobStore };
+export type AuthPluginOptions = { secret: string; ttlSec: number; refreshTtlSec: number; cacheMs: number; jobs: JobStore; apiKeys: ApiKeyStore };
+
+export const STREAM_TOKEN_TTL_MS = 60_000;
 
 const unauthorized = (why: string, cause?: unknown) => new AppError("UNAUTHORIZED", `a valid bearer token is required (${why})`, { cause });
 
@@ -57,8 +68,64 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
   const users = userCache(opts.jobs, opts.cacheMs);
   app.decorate("users", users);
   app.decorate("sessions", sessionStore(opts.jobs, opts.refreshTtlSec));
+  const keys = apiKeyCache(opts.apiKeys, { cacheMs: opts.cacheMs, logger: app.log });
+  app.decorate("apiKeys", keys);
+  app.addHook("onClose", async () => keys.drain());
+  const streamTokens = tokenSigner(opts.secret, "st1");
+
+  const liveUser = async (email: string, notBefore = 0) => {
+    try {
+      return await users.get(email, notBefore);
+    } catch (err) {
+      throw new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
+    }
+  };
+
+  /** An API key: its user must exist and be enabled, and its scopes must cover the route. */
+  const authenticateKey = async (req: FastifyRequest, token: string, scope: RouteScope | undefined) => {
+    const key = await keys.get(token).catch((err: unknown) => {
+      throw new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
+    });
+    if (!key) {
+      await app.limitAuthAddress(req); // guessing keys counts like failed logins
+      throw unauthorized("unknown or revoked API key");
+    }
+    const user = await liveUser(key.email);
+    if (!user || user.id !== key.userId || user.disabled) throw unauthorized("the key's account is gone or disabled");
+    const allowed = scope === "public" || (scope !== undefined && scope !== "session" && key.scopes.includes(scope));
+    if (!allowed) {
+      throw new AppError("INSUFFICIENT_SCOPE", scope && scope !== "session"
+        ? `this API key lacks the ${scope} scope` : "this route needs a signed-in session, not an API key");
+    }
+    keys.used(key);
+    req.user = { sub: user.id, email: user.email, role: user.role, sid: `key:${key.id}`, key: { id: key.id, scopes: key.scopes } };
+  };
+
+  /** A stream token (`?access_token=`, SSE routes only): signed by us, unexpired, its user enabled. */
+  const authenticateStreamToken = async (req: FastifyRequest, token: string) => {
+    const p = streamTokens.verify(token);
+    if (!p || typeof p.u !== "string" || typeof p.e !== "string" || typeof p.x !== "number" || p.x <= Date.now()) {
+      throw unauthorized("invalid or expired stream token");
+    }
+    const user = await liveUser(p.e);
+    if (!user || user.id !== p.u || user.disabled) throw unauthorized("the account is gone or disabled");
+    req.user = { sub: user.id, email: user.email, role: user.role, sid: "stream" };
+  };
+
+  app.decorate("issueStreamToken", (user: Pick<User, "id" | "email">) => {
+    const x = Date.now() + STREAM_TOKEN_TTL_MS;
+    return { token: streamTokens.sign({ u: user.id, e: user.email, x, n: newId() }), expiresAt: new Date(x).toISOString() };
+  });
 
   app.decorate("authenticate", async (req: FastifyRequest) => {
+    const { scope, streamToken } = req.routeOptions.config;
+    const header = req.headers.authorization;
+    if (header === undefined && streamToken) {
+      const token = (req.query as { access_token?: unknown } | undefined)?.access_token;
+      if (typeof token === "string") return authenticateStreamToken(req, token);
+    }
+    const bearerToken = /^Bearer +(\S+)$/i.exec(header ?? "")?.[1];
+    if (bearerToken && looksLikeApiKey(bearerToken)) return authenticateKey(req, bearerToken, scope);
     try {
       await req.jwtVerify();
     } catch (err) {
@@ -68,13 +135,8 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
     if (typeof c.exp !== "number" || typeof c.sub !== "string" || typeof c.sid !== "string" || typeof c.email !== "string") {
       throw unauthorized("malformed token");
     }
-    let user: User | null;
-    try {
-      // A token issued within the last second may name a session newer than a cached read.
-      user = await users.get(c.email, typeof c.iat === "number" ? (c.iat + 1) * 1000 : 0);
-    } catch (err) {
-      throw new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
-    }
+    // A token issued within the last second may name a session newer than a cached read.
+    const user = await liveUser(c.email, typeof c.iat === "number" ? (c.iat + 1) * 1000 : 0);
     const now = Date.now();
     const live = user?.sessions?.some((s) => s.id === c.sid && Date.parse(s.expiresAt) > now);
     if (!user || user.id !== c.sub || user.disabled || !live) throw unauthorized("the session has ended");

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, type Command, type MediaInfo } from "@mp4t/contracts";
+import { BlobKeys, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
 import { PermanentError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
 import { downloadToFile, isUserMistake, rejectJob, uploadFile, type PipelineDeps } from "@mp4t/stores";
 import { ProbeTimeoutError, extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
@@ -79,7 +79,7 @@ export function ingestHandler(deps: IngestDeps) {
       const finished = new Set(done.chunks?.done ?? []);
       const first = window ? chunks.filter((c) => !finished.has(c.index)).slice(0, window) : chunks;
       for (const c of first) {
-        await deps.publisher.command("transcribe", done.options.class, transcribeCommand(msg, c, chunks.length), `transcribe:${msg.jobId}:${c.index}`);
+        await deps.publisher.command("transcribe", done.options.class, transcribeCommand(msg, c, chunks.length), runMsgId(`transcribe:${msg.jobId}:${c.index}`, done.attempts));
       }
     } catch (err) {
       if (watch.ended()) return; // canceled (or failed elsewhere) mid-run: stop, publish nothing

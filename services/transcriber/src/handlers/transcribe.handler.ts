@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, findUnsupportedOption, type ChunkResult, type Command, type Job, type Word } from "@mp4t/contracts";
+import { BlobKeys, findUnsupportedOption, runMsgId, type ChunkResult, type Command, type Job, type Word } from "@mp4t/contracts";
 import { observeEngineRun, RetryableError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
 import { downloadToFile, optionUnsupportedError, putJson, rejectJob, type PipelineDeps } from "@mp4t/stores";
 import type { EngineRegistry } from "../engine.registry.ts";
@@ -56,7 +56,7 @@ export function transcribeHandler(deps: TranscribeDeps) {
     // The last chunk's write marked the stage done; only a job from an older release needs this.
     const done = recorded.job.stages.transcribe?.status === "done" ? recorded.job : await deps.lifecycle.stageDone(ref, "transcribe");
     if (!done) return;
-    await deps.publisher.command("diarize", done.options.class, { v: 1, ...ref }, `diarize:${msg.jobId}`);
+    await deps.publisher.command("diarize", done.options.class, { v: 1, ...ref }, runMsgId(`diarize:${msg.jobId}`, done.attempts));
   };
 }
 
@@ -73,7 +73,7 @@ async function queueNext(deps: Pick<TranscribeDeps, "publisher">, job: Job, msg:
   if (!c || !span) return;
   await deps.publisher.command("transcribe", job.options.class, {
     v: 1, jobId: msg.jobId, userId: msg.userId, chunk: { index: next, count: c.count, startSec: span[0], endSec: span[1] },
-  }, `transcribe:${msg.jobId}:${next}`);
+  }, runMsgId(`transcribe:${msg.jobId}:${next}`, job.attempts));
 }
 
 async function transcribeChunk(
