@@ -28,6 +28,9 @@ export const ERROR_CODES = {
   PRECONDITION_REQUIRED: "This change needs an If-Match header holding the ETag of the transcript version it was made on.",
   VERSION_LIMIT: "The transcript has as many versions as are kept; no further changes are accepted.",
   DEAD_LETTER_UNREDRIVABLE: "The dead letter holds no valid work message (a poison message), so re-driving it cannot help.",
+  WEBHOOK_URL_NOT_ALLOWED: "The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https).",
+  WEBHOOK_LIMIT_REACHED: "The user has the configured maximum of webhook endpoints.",
+  WEBHOOK_DISABLED: "The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending.",
   SERVICE_UNAVAILABLE: "A dependency (NATS, a store) is unreachable; retry later.",
   INTERNAL: "An unexpected server error.",
   // Job failure codes (workers).

@@ -12,7 +12,7 @@ export {
 } from "./job.schema.ts";
 export type { PipelineStage, JobOptionsInput } from "./job.schema.ts";
 export {
-  IngestCommand, TranscribeCommand, DiarizeCommand, EnhanceCommand, CleanupCommand, COMMANDS, DeadLetter,
+  IngestCommand, TranscribeCommand, DiarizeCommand, EnhanceCommand, CleanupCommand, WebhookCommand, COMMANDS, DeadLetter,
 } from "./commands.schema.ts";
 export type { Command } from "./commands.schema.ts";
 export { JOB_EVENT_TYPES, JobEvent, isTerminalEvent } from "./events.schema.ts";

@@ -56,7 +56,7 @@ export async function startPipelineService(opts: {
     extraStats: () => ({ ...opts.extraStats?.(), ...(metricsEndpoint() ? { metricsPort: metricsEndpoint()!.port } : {}) }),
     onGiveUp: async (stage, msg, error) => {
       const ref = { userId: msg.userId, jobId: msg.jobId };
-      if (stage === "cleanup") return; // housekeeping: the dead letter is the record
+      if (stage === "cleanup" || stage === "webhook") return; // housekeeping: the dead letter is the record
       const failed = await lifecycle.fail(ref, error.code, error.message, PIPELINE_STAGE[stage]);
       if (failed) {
         await publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "failed" }, `cleanup:${msg.jobId}:failed`);

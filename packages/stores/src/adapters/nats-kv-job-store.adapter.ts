@@ -1,42 +1,17 @@
 import { createHash } from "node:crypto";
 import { Job, User } from "@mp4t/contracts";
 import { AppError } from "@mp4t/platform";
-import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JobPage, JobRef, JobStore, ListJobsQuery } from "../ports.ts";
 import { ensureBucketStream } from "./bucket-stream.ts";
+import { latestEntries } from "./kv-latest.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
 const enc = (v: unknown) => JSON.stringify(v);
 const emailKey = (email: string) => `email.${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
 const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
-
-/** The most keys one listing reads in one batched direct get (the server's own cap is 1024). */
-const LIST_BATCH = 1024;
-
-/**
- * The current entry of every key under `filter`, with one batched direct get (`multi_last`,
- * nats-server 2.11+): no consumer. `kv.keys()` creates an ordered consumer per call that the
- * server keeps for five minutes, so a busy listing endpoint piled them up. Deleted and purged
- * keys are left out. Null when the server refuses (more keys than it returns at once).
- */
-async function latestEntries(jsm: JetStreamManager, stream: string, filter: string): Promise<Map<string, Uint8Array> | null> {
-  const out = new Map<string, Uint8Array>();
-  try {
-    const it = await jsm.direct.getLastMessagesFor(stream, { multi_last: [filter], batch: LIST_BATCH });
-    for await (const m of it) {
-      const op = m.header.get("KV-Operation");
-      if (op === "DEL" || op === "PURGE") out.delete(m.subject);
-      else out.set(m.subject, m.data);
-    }
-  } catch (err) {
-    if (/no results|not found/i.test(String((err as Error)?.message))) return out;
-    if (/too many/i.test(String((err as Error)?.message))) return null;
-    throw err;
-  }
-  return out.size >= LIST_BATCH ? null : out;
-}
 
 /** Job store on NATS KV: the embedded default, nothing to run but nats-server. */
 export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number; users?: boolean } = {}): Promise<JobStore> {
