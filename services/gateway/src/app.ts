@@ -34,6 +34,8 @@ import { createSearchIndexer, type SearchIndexer } from "./transcripts/search-in
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
 import httpTelemetry from "./routes/metrics.routes.ts";
 import { monitoringRoutes } from "./routes/monitoring.routes.ts";
+import { webhooksRoutes } from "./routes/webhooks.routes.ts";
+import { targetSettings, type WebhookStore } from "@mp4t/webhooks";
 
 export type GatewayDeps = {
   jobs: JobStore;
@@ -45,6 +47,8 @@ export type GatewayDeps = {
   logger: Logger;
   /** The search index (`server.ts` opens the configured one); an in-memory one when not given (tests). */
   search?: SearchIndex;
+  /** Webhook endpoints and deliveries (`server.ts` opens the configured store); no /v1/webhooks without it. */
+  webhooks?: WebhookStore;
 };
 
 export type HttpStats = { requests: number; clientErrors: number; serverErrors: number; openEventStreams: number };
@@ -153,6 +157,11 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     prefix: "/v1/jobs", jobs, hub, jsm: getJsm, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000, maxPerUser: config.MAX_STREAMS_PER_USER,
     onOpen: (n) => void (stats.openEventStreams = n),
   });
+  if (deps.webhooks) {
+    app.register(webhooksRoutes, {
+      prefix: "/v1/webhooks", store: deps.webhooks, publisher, target: targetSettings(config), maxPerUser: config.WEBHOOK_MAX_PER_USER,
+    });
+  }
   app.register(adminRoutes, { prefix: "/v1/admin", nc });
   app.register(usersRoutes, { prefix: "/v1/admin", jobs });
   app.register(invitesRoutes, {
