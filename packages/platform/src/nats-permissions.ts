@@ -60,6 +60,19 @@ function bucketAccess(key: BucketKey): string[] {
   ];
 }
 
+/** Make, read, pull from and ack one durable consumer of a stream. */
+function durableAccess(stream: string, d: string): string[] {
+  return [
+    // nats.js sends filter_subjects (an array) to the durable API, a lone filter to the newer one.
+    `${API}.CONSUMER.DURABLE.CREATE.${stream}.${d}`,
+    `${API}.CONSUMER.CREATE.${stream}.${d}`,
+    `${API}.CONSUMER.CREATE.${stream}.${d}.>`,
+    `${API}.CONSUMER.INFO.${stream}.${d}`,
+    `${API}.CONSUMER.MSG.NEXT.${stream}.${d}`,
+    `$JS.ACK.${stream}.${d}.>`,
+  ];
+}
+
 /** The durables a worker's replicas share for one stage, and the stage-wide one they delete at start. */
 function stageConsumerAccess(stage: Stage): string[] {
   const stream = Streams.lane(STAGE_LANES[stage]);
@@ -69,15 +82,7 @@ function stageConsumerAccess(stage: Stage): string[] {
     `${API}.STREAM.MSG.GET.${stream}`, // oldest waiting message (metrics)
     `${API}.CONSUMER.LIST.${stream}`, // backlog of the stage's consumers
     `${API}.CONSUMER.DELETE.${stream}.${durableName(stage)}`,
-    ...durables.flatMap((d) => [
-      // nats.js sends filter_subjects (an array) to the durable API, a lone filter to the newer one.
-      `${API}.CONSUMER.DURABLE.CREATE.${stream}.${d}`,
-      `${API}.CONSUMER.CREATE.${stream}.${d}`,
-      `${API}.CONSUMER.CREATE.${stream}.${d}.>`,
-      `${API}.CONSUMER.INFO.${stream}.${d}`,
-      `${API}.CONSUMER.MSG.NEXT.${stream}.${d}`,
-      `$JS.ACK.${stream}.${d}.>`,
-    ]),
+    ...durables.flatMap((d) => durableAccess(stream, d)),
   ];
 }
 
@@ -86,17 +91,7 @@ function stageConsumerAccess(stage: Stage): string[] {
  * creates the durable itself (deliver new events only) and may read and ack nothing else there.
  */
 export const WEBHOOK_EVENTS_DURABLE = "janitor-webhooks";
-function webhookEventsAccess(): string[] {
-  const [stream, d] = [Streams.events, WEBHOOK_EVENTS_DURABLE];
-  return [
-    `${API}.CONSUMER.DURABLE.CREATE.${stream}.${d}`,
-    `${API}.CONSUMER.CREATE.${stream}.${d}`,
-    `${API}.CONSUMER.CREATE.${stream}.${d}.>`,
-    `${API}.CONSUMER.INFO.${stream}.${d}`,
-    `${API}.CONSUMER.MSG.NEXT.${stream}.${d}`,
-    `$JS.ACK.${stream}.${d}.>`,
-  ];
-}
+const webhookEventsAccess = () => durableAccess(Streams.events, WEBHOOK_EVENTS_DURABLE);
 
 /** Publishing work of a stage (any class, any fairness bucket). */
 const stageWork = (stage: Stage) => `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.>`;
