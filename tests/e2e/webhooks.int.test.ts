@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job } from "@mp4t/contracts";
-import { makeLibrivoxMp4 } from "@mp4t/testing";
+import { makeLibrivoxMp4, makeRandomBytes } from "@mp4t/testing";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, untilEnded, type RunningSystem } from "./system.ts";
@@ -22,7 +22,7 @@ describe("webhooks end to end", () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   beforeAll(async () => {
     media = await mkdtemp(join(tmpdir(), "mp4t-media-"));
-    receiver = await startReceiver({ "/ok": [204], "/flaky": [500, 500, 200], "/down": [500] });
+    receiver = await startReceiver({ "/ok": [204], "/flaky": [500, 500, 200], "/down": [500], "/failures": [200] });
     sys = await startSystem({
       WEBHOOK_RETRY_SCHEDULE: "300ms,300ms,300ms", WEBHOOK_RETRY_POLL_MS: "100",
       WEBHOOK_DISABLE_AFTER_FAILURES: "3", WEBHOOK_DISABLE_AFTER_SEC: "0", WEBHOOK_TIMEOUT_MS: "5000",
@@ -105,4 +105,28 @@ describe("webhooks end to end", () => {
     expect((await api(sys.url, `/v1/webhooks/${ok.id}/deliveries`, { token: other })).status).toBe(404);
     expect((await api(sys.url, "/v1/webhooks", { token: other })).body).toEqual({ items: [] });
   }, 360_000);
+
+  it("sends job.failed for an upload that is not media, only to endpoints that asked for it", async () => {
+    const email = "failures@e2e.test";
+    await api(sys.url, "/v1/auth/register", { method: "POST", body: JSON.stringify({ email, password: "correct horse" }) });
+    const token = await login(sys.url, email, "correct horse");
+    const hook = async (path: string, events: string[]) =>
+      (await api<Endpoint>(sys.url, "/v1/webhooks", { method: "POST", token, body: JSON.stringify({ url: `${receiver.base}${path}`, events }) })).body;
+    const failures = await hook("/failures", ["job.failed"]);
+    const completions = await hook("/completions", ["job.completed"]);
+    const form = new FormData();
+    form.append("file", new Blob([await readFile(await makeRandomBytes(media))], { type: "video/mp4" }), "noise.mp4");
+    const created = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: form, token });
+    expect(created.status, created.text).toBe(202);
+    expect((await untilEnded(sys, token, created.body.id)).status).toBe("failed");
+
+    const [hit] = await receiver.next("/failures", 1);
+    const payload = new Webhook(failures.secret).verify(hit!.body, hit!.headers as Record<string, string>) as { type: string; data: { job: Job } };
+    expect(payload.type).toBe("job.failed");
+    expect(payload.data.job).toMatchObject({ id: created.body.id, status: "failed", error: { code: "MEDIA_UNREADABLE" } });
+    const log = await until<{ items: Delivery[] }>(`/v1/webhooks/${failures.id}/deliveries`, token, (b) => b.items[0]?.status === "succeeded");
+    expect(log.items[0]).toMatchObject({ event: "job.failed", attempts: 1, lastStatusCode: 200 });
+    expect((await api<{ items: Delivery[] }>(sys.url, `/v1/webhooks/${completions.id}/deliveries`, { token })).body.items).toEqual([]);
+    expect(receiver.received("/completions")).toEqual([]);
+  }, 120_000);
 });
