@@ -96,6 +96,7 @@ export async function createMongoWebhookStore(opts: { url: string; database?: st
       const r = await endpoints.deleteOne({ _id: id, userId });
       if (r.deletedCount !== 1) return false;
       await deliveries.deleteMany({ endpointId: id });
+      for (const prefix of [`webhook_endpoints:${id}:`, `webhook_deliveries:${id}:`]) await revisions.deleteMany({ _id: { $regex: `^${prefix}` } });
       return true;
     },
     async createDelivery(delivery) {

@@ -127,13 +127,20 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
       return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
     },
     async dueDeliveries(now, limit) {
-      const entries = await latestEntries(jsm, `KV_${names.deliveries}`, `$KV.${names.deliveries}.due.>`);
       const due: { endpointId: string; id: string; at: string }[] = [];
-      const cut = `$KV.${names.deliveries}.due.`.length;
-      for (const [subject, data] of entries ?? []) {
-        const at = dec.decode(data);
-        const [endpointId, id] = subject.slice(cut).split(".");
+      const consider = (key: string, at: string) => {
+        const [, endpointId, id] = key.split(".");
         if (endpointId && id && Date.parse(at) <= now.getTime()) due.push({ endpointId, id, at });
+      };
+      const subjectPrefix = `$KV.${names.deliveries}.`;
+      const entries = await latestEntries(jsm, `KV_${names.deliveries}`, `${subjectPrefix}due.>`);
+      if (entries) for (const [subject, data] of entries) consider(subject.slice(subjectPrefix.length), dec.decode(data));
+      else {
+        // Over a thousand pending: the key listing (one consumer) is the fallback.
+        for await (const key of await deliveries.keys("due.>")) {
+          const e = await deliveries.get(key);
+          if (e?.operation === "PUT") consider(key, e.string());
+        }
       }
       due.sort((a, b) => a.at.localeCompare(b.at));
       const out: WebhookDelivery[] = [];
