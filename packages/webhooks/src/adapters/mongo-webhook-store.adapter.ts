@@ -31,20 +31,37 @@ export async function createMongoWebhookStore(opts: { url: string; database?: st
   const db = client.db(opts.database);
   const endpoints: Collection<EndpointDoc> = db.collection("webhook_endpoints");
   const deliveries: Collection<DeliveryDoc> = db.collection("webhook_deliveries");
-  const revisions: Collection<{ _id: string; value: unknown }> = db.collection("webhook_revisions");
+  const revisions: Collection<{ _id: string; doc: string; rev: number; value?: unknown }> = db.collection("webhook_revisions");
   await Promise.all([
     endpoints.createIndex({ userId: 1, _id: 1 }, { name: "user_endpoints" }),
     deliveries.createIndex({ endpointId: 1, createdAt: -1 }, { name: "endpoint_newest" }),
     deliveries.createIndex({ status: 1, nextAttemptAt: 1 }, { name: "due" }),
+    revisions.createIndex({ doc: 1, rev: -1 }, { name: "doc_rev" }),
   ]);
   const dlId = (endpointId: string, id: string) => `${endpointId}:${id}`;
 
   /**
-   * Compare-and-set as the job store does it: inserting revision `<_id>:<rev+1>` (a unique `_id`)
-   * picks exactly one writer, even where conditional updates are not atomic (FerretDB v1,
-   * FerretDB#3040). The revision holds the value, so a writer that stopped before writing the
-   * head is completed by the next one.
+   * Compare-and-set as the job store does it: inserting revision `<collection>:<_id>:<rev+1>` (a
+   * unique `_id`) picks exactly one writer, even where conditional updates are not atomic (FerretDB
+   * v1 filters, then writes by `_id`: FerretDB#3040). The head is then brought to the newest
+   * revision by whoever wrote last (`settle`), so an older head write landing late is repaired.
+   * Revisions are kept (their values dropped once the head is past them) so a number is never
+   * reused; they go with their endpoint.
    */
+  const revisionId = (coll: string, id: string, rev: number) => `${coll}:${id}:${rev}`;
+  async function settle<T>(coll: Collection<Stored<T>>, id: string): Promise<void> {
+    for (;;) {
+      const head = await coll.findOne({ _id: id } as never, { projection: { rev: 1 } });
+      if (!head) return;
+      const latest = await revisions.findOne({ doc: `${coll.collectionName}:${id}` }, { sort: { rev: -1 } });
+      if (!latest?.value || latest.rev <= head.rev) {
+        await revisions.updateMany({ doc: `${coll.collectionName}:${id}`, rev: { $lt: head.rev } }, { $unset: { value: "" } });
+        return;
+      }
+      await coll.replaceOne({ _id: id, rev: { $lt: latest.rev } } as never, { ...(latest.value as T), rev: latest.rev } as never);
+    }
+  }
+
   async function update<T extends { updatedAt: string }>(
     coll: Collection<Stored<T>>, filter: Record<string, string>, parse: (v: unknown) => T, mutate: (c: T) => T | undefined,
   ): Promise<T | null> {
@@ -57,16 +74,14 @@ export async function createMongoWebhookStore(opts: { url: string; database?: st
       const parsed = parse({ ...next, updatedAt: new Date().toISOString() });
       const rev = doc.rev + 1;
       try {
-        await revisions.insertOne({ _id: `${coll.collectionName}:${doc._id}:${rev}`, value: parsed });
+        await revisions.insertOne({ _id: revisionId(coll.collectionName, doc._id, rev), doc: `${coll.collectionName}:${doc._id}`, rev, value: parsed });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
-        // Someone else took this revision: make sure the head shows it (they may have stopped), then retry.
-        const won = await revisions.findOne({ _id: `${coll.collectionName}:${doc._id}:${rev}` });
-        if (won) await coll.replaceOne({ _id: doc._id, rev: doc.rev } as never, { ...(won.value as T), rev } as never);
+        await settle(coll, doc._id); // another writer took this revision (and may have stopped before the head)
         continue;
       }
-      await coll.replaceOne({ _id: doc._id } as never, { ...parsed, rev } as never);
-      await revisions.deleteOne({ _id: `${coll.collectionName}:${doc._id}:${doc.rev}` });
+      await coll.replaceOne({ _id: doc._id, rev: { $lt: rev } } as never, { ...parsed, rev } as never);
+      await settle(coll, doc._id);
       return parsed;
     }
     throw new AppError("INTERNAL", "webhook store: too many concurrent updates");
@@ -96,7 +111,7 @@ export async function createMongoWebhookStore(opts: { url: string; database?: st
       const r = await endpoints.deleteOne({ _id: id, userId });
       if (r.deletedCount !== 1) return false;
       await deliveries.deleteMany({ endpointId: id });
-      for (const prefix of [`webhook_endpoints:${id}:`, `webhook_deliveries:${id}:`]) await revisions.deleteMany({ _id: { $regex: `^${prefix}` } });
+      await revisions.deleteMany({ doc: { $regex: `^webhook_(endpoints|deliveries):${id}` } });
       return true;
     },
     async createDelivery(delivery) {
