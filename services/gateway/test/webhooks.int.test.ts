@@ -75,6 +75,12 @@ describe("webhook endpoints API", () => {
     expect((await h.app.inject({ method: "GET", url: "/v1/webhooks" })).statusCode).toBe(401);
   });
 
+  it("documents every webhook route in the OpenAPI document, with an operation id", async () => {
+    const doc = (await h.app.inject({ method: "GET", url: "/openapi.json" })).json() as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const ops = Object.entries(doc.paths).filter(([p]) => p.startsWith("/v1/webhooks")).flatMap(([, methods]) => Object.values(methods).map((m) => m.operationId));
+    expect(ops.sort()).toEqual(["createWebhook", "deleteWebhook", "getWebhook", "listWebhookDeliveries", "listWebhooks", "resendWebhookDelivery", "updateWebhook"]);
+  });
+
   it("limits endpoints per user", async () => {
     const { auth } = await h.user();
     for (let i = 0; i < 3; i++) expect((await call("POST", "/v1/webhooks", auth, { url: `https://8.8.8.8/${i}`, events: ["job.failed"] })).statusCode).toBe(201);
