@@ -39,14 +39,28 @@ export async function fanOutJobEnd(deps: DispatchDeps, event: JobEvent): Promise
   return endpoints.length;
 }
 
-/** Publishes the next attempt of every delivery that is due (a retry, or a first attempt whose message was lost). */
+/**
+ * Publishes the next attempt of every delivery that is due (a retry, or a first attempt whose
+ * message was lost). Each is first marked due again LOST_MESSAGE_GRACE_MS later, so while the lane
+ * has a backlog the scan does not publish the same attempt every interval (the stream's duplicate
+ * window is only two minutes).
+ */
 export async function publishDueAttempts(deps: Pick<DispatchDeps, "store" | "publisher">, now = new Date(), limit = 500): Promise<number> {
   const due = await deps.store.dueDeliveries(now, limit);
+  const later = new Date(now.getTime() + LOST_MESSAGE_GRACE_MS).toISOString();
+  let published = 0;
   for (const d of due) {
+    let mine = false;
+    await deps.store.updateDelivery(d.endpointId, d.id, (c) => {
+      mine = c.status === "pending" && c.attempts === d.attempts && c.nextAttemptAt === d.nextAttemptAt;
+      return mine ? { ...c, nextAttemptAt: later } : undefined;
+    });
+    if (!mine) continue; // claimed, ended or rescheduled meanwhile (another janitor, a re-send)
     const attempt = d.attempts + 1;
     await deps.publisher.command("webhook", "batch", { v: 1, jobId: d.jobId, userId: d.userId, endpointId: d.endpointId, deliveryId: d.id, attempt }, laterAttemptMsgId(d.endpointId, d.id, attempt, "retry"));
+    published++;
   }
-  return due.length;
+  return published;
 }
 
 /**
