@@ -9,6 +9,16 @@ import type { TargetSettings } from "./target.ts";
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1").optional();
 const UNITS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
+/** A text variable parsed by `parse`; what it throws is the variable's error at start. */
+const parsed = <T>(parse: (text: string) => T) => (text: string, ctx: z.RefinementCtx): T => {
+  try {
+    return parse(text);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+    return z.NEVER;
+  }
+};
+
 /** `5s,5m,30m,2h` -> milliseconds; the delays before the 2nd, 3rd ... attempt. */
 export function parseSchedule(text: string): number[] {
   return text.split(",").map((part) => {
@@ -21,7 +31,11 @@ export function parseSchedule(text: string): number[] {
 /** Webhook settings, part of the gateway's and the janitor's config schemas. */
 export const webhooksEnv = {
   /** Targets allowed although not public: CIDRs, addresses or host names, comma-separated (also allows http for those hosts). */
-  WEBHOOK_ALLOWED_TARGETS: z.string().default("").transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
+  WEBHOOK_ALLOWED_TARGETS: z.string().default("").transform(parsed((s) => {
+    const entries = s.split(",").map((x) => x.trim()).filter(Boolean);
+    createAddressPolicy({ allow: entries }); // throws on a bad entry
+    return entries;
+  })),
   /** Loopback targets allowed; default: only in the development profile (receivers on the same machine). */
   WEBHOOK_ALLOW_LOOPBACK: flag,
   /** https required; default: only in the production profile. */
@@ -29,14 +43,7 @@ export const webhooksEnv = {
   /** Endpoints per user. */
   WEBHOOK_MAX_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
   /** Delays before each retry (Standard Webhooks' suggestion); one attempt more than delays listed. */
-  WEBHOOK_RETRY_SCHEDULE: z.string().default("5s,5m,30m,2h,5h,10h,10h").transform((s, ctx) => {
-    try {
-      return parseSchedule(s);
-    } catch (err) {
-      ctx.addIssue({ code: "custom", message: (err as Error).message });
-      return z.NEVER;
-    }
-  }),
+  WEBHOOK_RETRY_SCHEDULE: z.string().default("5s,5m,30m,2h,5h,10h,10h").transform(parsed(parseSchedule)),
   /** Milliseconds one POST may take in all (connect, send, response). */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** An endpoint is disabled after this many failed attempts in a row ... */
