@@ -41,7 +41,7 @@ export function webhookHandler(deps: WebhookHandlerDeps) {
   const iso = (ms: number) => new Date(ms).toISOString();
   return async (msg: Command<"webhook">) => {
     const delivery = await store.getDelivery(msg.endpointId, msg.deliveryId);
-    if (!delivery || delivery.status !== "pending" || delivery.attempts + 1 !== msg.attempt) return;
+    if (delivery?.status !== "pending" || delivery.attempts + 1 !== msg.attempt) return;
     const ep = await store.getEndpoint(delivery.userId, delivery.endpointId);
     if (!ep) return; // deleted: its log went with it
     if (!ep.enabled) {
