@@ -23,6 +23,7 @@ COPY packages/platform/package.json packages/platform/
 COPY packages/stores/package.json packages/stores/
 COPY packages/testing/package.json packages/testing/
 COPY packages/transcript/package.json packages/transcript/
+COPY packages/webhooks/package.json packages/webhooks/
 COPY services/gateway/package.json services/gateway/
 COPY services/ingest/package.json services/ingest/
 COPY services/transcriber/package.json services/transcriber/

@@ -40,12 +40,26 @@ export const CleanupCommand = z
   .object({ ...JobRef, reason: z.enum(["completed", "failed", "canceled", "deleted", "expired", "rejected"]) })
   .strict();
 
+/**
+ * low: one attempt at delivering a webhook. `attempt` is the attempt this message makes (1-based);
+ * the delivery record decides whether it is still due, so replays and duplicates do nothing.
+ */
+export const WebhookCommand = z
+  .object({
+    ...JobRef,
+    endpointId: z.string().regex(/^[0-9a-z]{26}$/),
+    deliveryId: z.string().regex(/^[0-9a-z]{26}-(completed|failed|canceled)$/),
+    attempt: z.number().int().min(1).max(10_000),
+  })
+  .strict();
+
 export const COMMANDS = {
   ingest: IngestCommand,
   transcribe: TranscribeCommand,
   diarize: DiarizeCommand,
   enhance: EnhanceCommand,
   cleanup: CleanupCommand,
+  webhook: WebhookCommand,
 } as const satisfies Record<Stage, z.ZodType>;
 
 export type Command<S extends Stage> = z.infer<(typeof COMMANDS)[S]>;
@@ -54,6 +68,7 @@ export type TranscribeCommand = Command<"transcribe">;
 export type DiarizeCommand = Command<"diarize">;
 export type EnhanceCommand = Command<"enhance">;
 export type CleanupCommand = Command<"cleanup">;
+export type WebhookCommand = Command<"webhook">;
 
 /** What the dead-letter stream holds: the original message and why it was given up on. */
 export const DeadLetter = z.object({

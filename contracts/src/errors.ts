@@ -32,6 +32,9 @@ export const ERROR_CODES = {
   VERSION_LIMIT: "The transcript has as many versions as are kept; no further changes are accepted.",
   DEAD_LETTER_UNREDRIVABLE: "The dead letter holds no valid work message (a poison message), so re-driving it cannot help.",
   OPTION_UNSUPPORTED: "An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities).",
+  WEBHOOK_URL_NOT_ALLOWED: "The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https).",
+  WEBHOOK_LIMIT_REACHED: "The user has the configured maximum of webhook endpoints.",
+  WEBHOOK_DISABLED: "The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending.",
   SERVICE_UNAVAILABLE: "A dependency (NATS, a store) is unreachable; retry later.",
   INTERNAL: "An unexpected server error.",
   // Job failure codes (workers).

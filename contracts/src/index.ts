@@ -20,7 +20,7 @@ export type { OptionUnsupportedDetails } from "./capabilities.schema.ts";
 export { findUnsupportedOption } from "./option-check.ts";
 export type { UnsupportedOption } from "./option-check.ts";
 export {
-  IngestCommand, TranscribeCommand, DiarizeCommand, EnhanceCommand, CleanupCommand, COMMANDS, DeadLetter,
+  IngestCommand, TranscribeCommand, DiarizeCommand, EnhanceCommand, CleanupCommand, WebhookCommand, COMMANDS, DeadLetter,
 } from "./commands.schema.ts";
 export type { Command } from "./commands.schema.ts";
 export { JOB_EVENT_TYPES, JobEvent, isTerminalEvent } from "./events.schema.ts";

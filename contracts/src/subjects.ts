@@ -15,6 +15,8 @@ export const STAGE_LANES = {
   diarize: "high",
   enhance: "default",
   cleanup: "low",
+  /** One webhook delivery attempt (the janitor POSTs it). */
+  webhook: "low",
 } as const satisfies Record<string, Lane>;
 export type Stage = keyof typeof STAGE_LANES;
 export const STAGES = Object.keys(STAGE_LANES) as Stage[];
@@ -26,6 +28,7 @@ export const STAGE_SERVICES = {
   diarize: "diarizer",
   enhance: "enhancer",
   cleanup: "janitor",
+  webhook: "janitor",
 } as const satisfies Record<Stage, string>;
 
 export const SERVICE_NAMES = ["gateway", "ingest", "transcriber", "diarizer", "enhancer", "janitor"] as const;

@@ -37,7 +37,7 @@ describe("KEDA's nats-jetstream triggers on a real nats-server", () => {
         await ensureFairConsumers(jsm, stage, { ackWaitMs: 30_000 });
         // Different users land in different buckets; both classes; a few messages per stage.
         for (let n = 0; n <= i + 2; n++) await js.publish(Subjects.work(stage, n % 2 ? "batch" : "interactive", `user-${n}`), new Uint8Array([n]));
-        published[STAGE_SERVICES[stage]] = i + 3;
+        published[STAGE_SERVICES[stage]] = (published[STAGE_SERVICES[stage]] ?? 0) + i + 3; // the janitor serves two stages
       }
       for (const so of scaled) {
         const { account } = so.spec.triggers[0].metadata;

@@ -17,7 +17,8 @@ import { KUBE_DIR, OVERLAYS, ingressAllowed, render, type Obj, type Peer } from 
 
 const rendered = render(OVERLAYS.map((o) => join(KUBE_DIR, "overlays", o)));
 const SECRET_KEYS = Object.keys(readEnvFile(join(KUBE_DIR, "secrets.example.env")));
-const WORKER_STAGES = Object.fromEntries(Object.entries(STAGE_SERVICES).map(([stage, service]) => [service, stage as Stage]));
+/** The stages each worker service consumes (the janitor has two: cleanup and webhook). */
+const stagesOf = (service: string) => (Object.keys(STAGE_SERVICES) as Stage[]).filter((s) => STAGE_SERVICES[s] === service);
 
 describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
   const objects = rendered[join(KUBE_DIR, "overlays", overlay)]!;
@@ -159,11 +160,12 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
     for (const d of workers) {
       const name = d.metadata.name;
       const so = get("ScaledObject", name);
-      const stage = WORKER_STAGES[name]!;
-      const consumers = JOB_CLASSES.flatMap((cls) => Array.from({ length: FAIR_BUCKETS }, (_, b) => fairDurableName(stage, cls, b)));
+      const stages = stagesOf(name);
+      const consumers = stages.flatMap((stage) => JOB_CLASSES.flatMap((cls) => Array.from({ length: FAIR_BUCKETS }, (_, b) => fairDurableName(stage, cls, b))));
       expect(so.spec.triggers.map((t: any) => t.metadata.consumer).sort(), name).toEqual(consumers.sort());
       for (const t of so.spec.triggers) {
         expect(t.type).toBe("nats-jetstream");
+        const stage = stages.find((x) => t.metadata.consumer.startsWith(`${name}-${x}-`))!;
         expect(t.metadata).toMatchObject({ stream: Streams.lane(STAGE_LANES[stage]), natsServerMonitoringEndpoint: headless, account: "$G" });
       }
       const terms = so.spec.advanced.scalingModifiers.formula.split("+").map((s: string) => s.trim());

@@ -85,7 +85,7 @@ describe("dashboard: an admin runs the system from the browser", () => {
     expect(await page.textContent(`#jobs tr[data-key="${refused.id}"]`)).toMatch(/failed.*ENGINE_REJECTED/);
     expect(await page.textContent("#status")).toMatch(/healthy|degraded/);
     // Every stage of the pipeline has a lane row.
-    expect(await page.$$eval("#lanes tbody tr", (rows) => rows.map((r) => r.getAttribute("data-key")))).toEqual(["ingest", "transcribe", "diarize", "enhance", "cleanup"]);
+    expect(await page.$$eval("#lanes tbody tr", (rows) => rows.map((r) => r.getAttribute("data-key")))).toEqual(["ingest", "transcribe", "diarize", "enhance", "cleanup", "webhook"]);
 
     // Pause the low lane from the page; the API and the page agree; resume it.
     await page.click('button[data-action=pause][data-lane=low]');

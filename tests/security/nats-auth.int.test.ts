@@ -1,6 +1,7 @@
 import { Streams, Subjects, type User } from "@mp4t/contracts";
 import { NATS_USERS, ensureFairConsumers, ensureTopology, inboxPrefix, type NatsUser } from "@mp4t/platform";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
+import { createNatsKvWebhookStore } from "@mp4t/webhooks";
 import { startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -34,6 +35,7 @@ describe("NATS least privilege (generated server config)", () => {
     const store = await createNatsKvJobStore(gw);
     await store.createUser(user);
     await createNatsObjectBlobStore(gw);
+    await createNatsKvWebhookStore(gw);
   });
   afterAll(async () => {
     await Promise.all(conns.map((c) => c.close().catch(() => undefined)));
@@ -70,6 +72,23 @@ describe("NATS least privilege (generated server config)", () => {
       const store = await createNatsKvJobStore(nc, { users: false });
       expect(await store.getJob({ userId: "u1", jobId: "none" }), u).toBeNull();
       await expect(store.getUserByEmail(user.email), u).rejects.toThrow(/without the users bucket/);
+    }
+  });
+
+  it("only the janitor (and the gateway) reach the webhook buckets; it makes its events durable but no other there", async () => {
+    const janitor = await as("janitor");
+    const store = await createNatsKvWebhookStore(janitor);
+    expect(await store.listEndpoints("u1")).toEqual([]);
+    expect(await store.dueDeliveries(new Date(), 10)).toEqual([]);
+    const jsm = await jetstreamManager(janitor);
+    await jsm.consumers.add(Streams.events, { durable_name: "janitor-webhooks", filter_subject: Subjects.events, ack_policy: "explicit" as never, deliver_policy: "new" as never });
+    await expect(jsm.consumers.add(Streams.events, { durable_name: "janitor-other", ack_policy: "explicit" as never })).rejects.toThrow(PERMISSION);
+    await expect(jetstream(janitor).publish(Subjects.work("webhook", "batch", "u1"), JSON.stringify({ v: 1 }))).resolves.toBeDefined();
+    for (const u of ["ingest", "transcriber", "diarizer", "enhancer"] as const) {
+      const nc = await as(u);
+      await expect(createNatsKvWebhookStore(nc), u).rejects.toThrow(PERMISSION);
+      await expect(jetstream(nc).publish("$KV.mp4t-webhooks.ep.u1.x", "{}"), u).rejects.toThrow(PERMISSION);
+      await expect(jetstream(nc).publish(Subjects.work("webhook", "batch", "u1"), "{}"), u).rejects.toThrow(PERMISSION);
     }
   });
 

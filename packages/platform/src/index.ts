@@ -6,7 +6,7 @@ export type { Logger } from "./logger.ts";
 export { newId } from "./ids.ts";
 export { connectNats, parseNatsServers, NatsAuthError, NatsTlsError } from "./nats.ts";
 export type { ConnectNatsOptions, NatsTlsOptions } from "./nats.ts";
-export { NATS_USERS, NATS_BUCKETS, natsPermissions, inboxPrefix, streamsNeeded } from "./nats-permissions.ts";
+export { NATS_USERS, NATS_BUCKETS, WEBHOOK_EVENTS_DURABLE, natsPermissions, inboxPrefix, streamsNeeded } from "./nats-permissions.ts";
 export type { NatsUser, NatsPermissions } from "./nats-permissions.ts";
 export { renderNatsServerConfig, deployNatsConfigs, natsPasswordHash, passwordEnv, CONTAINER_TLS } from "./nats-permissions.config.ts";
 export type { NatsServerConfigOptions, NatsPasswordRef, NatsTlsFiles } from "./nats-permissions.config.ts";

@@ -20,6 +20,9 @@ export const NATS_BUCKETS = {
   users: { bucket: "mp4t-users", stream: "KV_mp4t-users", kind: "kv" },
   jobs: { bucket: "mp4t-jobs", stream: "KV_mp4t-jobs", kind: "kv" },
   blobs: { bucket: "mp4t-blobs", stream: "OBJ_mp4t-blobs", kind: "obj" },
+  /** Webhook endpoints (gateway, janitor) and their delivery log (packages/webhooks). */
+  webhooks: { bucket: "mp4t-webhooks", stream: "KV_mp4t-webhooks", kind: "kv" },
+  webhookDeliveries: { bucket: "mp4t-webhook-deliveries", stream: "KV_mp4t-webhook-deliveries", kind: "kv" },
 } as const;
 type BucketKey = keyof typeof NATS_BUCKETS;
 
@@ -57,6 +60,19 @@ function bucketAccess(key: BucketKey): string[] {
   ];
 }
 
+/** Make, read, pull from and ack one durable consumer of a stream. */
+function durableAccess(stream: string, d: string): string[] {
+  return [
+    // nats.js sends filter_subjects (an array) to the durable API, a lone filter to the newer one.
+    `${API}.CONSUMER.DURABLE.CREATE.${stream}.${d}`,
+    `${API}.CONSUMER.CREATE.${stream}.${d}`,
+    `${API}.CONSUMER.CREATE.${stream}.${d}.>`,
+    `${API}.CONSUMER.INFO.${stream}.${d}`,
+    `${API}.CONSUMER.MSG.NEXT.${stream}.${d}`,
+    `$JS.ACK.${stream}.${d}.>`,
+  ];
+}
+
 /** The durables a worker's replicas share for one stage, and the stage-wide one they delete at start. */
 function stageConsumerAccess(stage: Stage): string[] {
   const stream = Streams.lane(STAGE_LANES[stage]);
@@ -66,17 +82,16 @@ function stageConsumerAccess(stage: Stage): string[] {
     `${API}.STREAM.MSG.GET.${stream}`, // oldest waiting message (metrics)
     `${API}.CONSUMER.LIST.${stream}`, // backlog of the stage's consumers
     `${API}.CONSUMER.DELETE.${stream}.${durableName(stage)}`,
-    ...durables.flatMap((d) => [
-      // nats.js sends filter_subjects (an array) to the durable API, a lone filter to the newer one.
-      `${API}.CONSUMER.DURABLE.CREATE.${stream}.${d}`,
-      `${API}.CONSUMER.CREATE.${stream}.${d}`,
-      `${API}.CONSUMER.CREATE.${stream}.${d}.>`,
-      `${API}.CONSUMER.INFO.${stream}.${d}`,
-      `${API}.CONSUMER.MSG.NEXT.${stream}.${d}`,
-      `$JS.ACK.${stream}.${d}.>`,
-    ]),
+    ...durables.flatMap((d) => durableAccess(stream, d)),
   ];
 }
+
+/**
+ * The janitor's durable on the events stream: it turns job ends into webhook deliveries. It
+ * creates the durable itself (deliver new events only) and may read and ack nothing else there.
+ */
+export const WEBHOOK_EVENTS_DURABLE = "janitor-webhooks";
+const webhookEventsAccess = () => durableAccess(Streams.events, WEBHOOK_EVENTS_DURABLE);
 
 /** Publishing work of a stage (any class, any fairness bucket). */
 const stageWork = (stage: Stage) => `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.>`;
@@ -94,8 +109,9 @@ const PUBLISHES: Record<Exclude<ServiceName, "gateway">, Stage[]> = {
   transcriber: ["transcribe", "diarize", "cleanup"],
   diarizer: ["enhance", "cleanup"],
   enhancer: ["cleanup"],
-  // The reaper resumes stalled jobs at ingest (for transcribe), diarize or enhance.
-  janitor: ["ingest", "diarize", "enhance", "cleanup"],
+  // The reaper resumes stalled jobs at ingest (for transcribe), diarize or enhance; webhook
+  // deliveries (first attempts from job ends, retries when due).
+  janitor: ["ingest", "diarize", "enhance", "cleanup", "webhook"],
 };
 
 function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermissions {
@@ -116,6 +132,7 @@ function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermis
         ...stages.map((s) => `${ROOT}.dlq.${s}`),
         ...bucketAccess("jobs"),
         ...bucketAccess("blobs"),
+        ...(service === "janitor" ? [...webhookEventsAccess(), ...bucketAccess("webhooks"), ...bucketAccess("webhookDeliveries")] : []),
       ]),
     },
     subscribe: {
@@ -165,6 +182,7 @@ export function streamsNeeded(service: ServiceName, stores: { kv: boolean; obj: 
   return [
     ...lanes, Streams.events, Streams.deadLetters,
     ...(stores.kv ? [NATS_BUCKETS.jobs.stream] : []),
+    ...(stores.kv && service === "janitor" ? [NATS_BUCKETS.webhooks.stream, NATS_BUCKETS.webhookDeliveries.stream] : []),
     ...(stores.obj ? [NATS_BUCKETS.blobs.stream] : []),
   ];
 }

@@ -1,6 +1,8 @@
 export type { JobStore, JobRef, ListJobsQuery, JobPage, BlobStore, BlobInfo, BlobBody, ApiKeyStore } from "./ports.ts";
 export { createNatsKvApiKeyStore } from "./adapters/nats-kv-api-key-store.adapter.ts";
 export { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";
+export { latestEntries } from "./adapters/kv-latest.ts";
+export { ensureBucketStream } from "./adapters/bucket-stream.ts";
 export { createNatsObjectBlobStore } from "./adapters/nats-object-blob-store.adapter.ts";
 export { putJson, getJson, downloadToFile, uploadFile } from "./blob-helpers.ts";
 export { createJobLifecycle, STAGE_PROGRESS } from "./job-lifecycle.ts";

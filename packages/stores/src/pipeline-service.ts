@@ -60,7 +60,7 @@ export async function startPipelineService(opts: {
     extraStats: () => ({ ...opts.extraStats?.(), ...(metricsEndpoint() ? { metricsPort: metricsEndpoint()!.port } : {}) }),
     onGiveUp: async (stage, msg, error) => {
       const ref = { userId: msg.userId, jobId: msg.jobId };
-      if (stage === "cleanup") return; // housekeeping: the dead letter is the record
+      if (stage === "cleanup" || stage === "webhook") return; // housekeeping: the dead letter is the record
       // The job says what failed in our words; the dead letter and the log keep the details.
       const shown = jobFailure(error, PIPELINE_STAGE[stage]);
       const failed = await lifecycle.fail(ref, shown.code, shown.message, PIPELINE_STAGE[stage]);

@@ -41,6 +41,8 @@ import { createSearchIndexer, type SearchIndexer } from "./transcripts/search-in
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
 import httpTelemetry from "./routes/metrics.routes.ts";
 import { monitoringRoutes } from "./routes/monitoring.routes.ts";
+import { webhooksRoutes } from "./routes/webhooks.routes.ts";
+import { targetSettings, type WebhookStore } from "@mp4t/webhooks";
 
 export type GatewayDeps = {
   jobs: JobStore;
@@ -56,6 +58,8 @@ export type GatewayDeps = {
   search?: SearchIndex;
   /** What the live workers can do; read from NATS service discovery when not given. */
   capabilities?: CapabilitiesSource;
+  /** Webhook endpoints and deliveries (`server.ts` opens the configured store); no /v1/webhooks without it. */
+  webhooks?: WebhookStore;
 };
 
 export type HttpStats = { requests: number; clientErrors: number; serverErrors: number; openEventStreams: number };
@@ -177,6 +181,11 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   const heartbeatMs = config.SSE_HEARTBEAT_SEC * 1000;
   app.register(eventsRoutes, { prefix: "/v1/jobs", jobs, hub, jsm: getJsm, heartbeatMs, slots });
   app.register(userEventsRoutes, { prefix: "/v1", hub, heartbeatMs, slots });
+  if (deps.webhooks) {
+    app.register(webhooksRoutes, {
+      prefix: "/v1/webhooks", store: deps.webhooks, publisher, target: targetSettings(config), maxPerUser: config.WEBHOOK_MAX_PER_USER,
+    });
+  }
   app.register(adminRoutes, { prefix: "/v1/admin", nc });
   app.register(usersRoutes, { prefix: "/v1/admin", jobs });
   app.register(invitesRoutes, {

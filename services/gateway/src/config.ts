@@ -1,5 +1,6 @@
 import { baseEnv, envBool, PROFILE_NAMES } from "@mp4t/platform";
 import { storesEnv } from "@mp4t/stores";
+import { webhooksEnv } from "@mp4t/webhooks";
 import { z } from "zod";
 import { gatewaySecurityProblems, isProduction } from "./security/security-problems.ts";
 import { weakSecretProblem } from "./security/secret-strength.ts";
@@ -63,6 +64,7 @@ export const configSchema = z
   .object({
     ...baseEnv,
     ...storesEnv,
+    ...webhooksEnv,
     ...limitsEnv,
     /** The worker profile (MP4T_PROFILE); `production` makes the gateway as strict as NODE_ENV=production. */
     MP4T_PROFILE: z.enum(PROFILE_NAMES).optional(),

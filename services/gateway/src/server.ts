@@ -1,5 +1,6 @@
 import { createPublisher, ensureTopology, registerInstance, type Logger } from "@mp4t/platform";
 import { createApiKeyStore, createJobLifecycle, createStores, openSearchIndex } from "@mp4t/stores";
+import { createWebhookStore } from "@mp4t/webhooks";
 import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -21,7 +22,8 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
   const search = await openSearchIndex(searchKind === "mongodb"
     ? { kind: "mongodb", url: config.MONGODB_URL!, database: config.MONGODB_DATABASE, timeoutMs: config.MONGODB_TIMEOUT_MS }
     : { kind: "embedded", path: config.SEARCH_DB_PATH ?? join(config.DATA_DIR, "search", "index.db") });
-  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, apiKeys, publisher, lifecycle, nc, config, logger, search });
+  const webhooks = await createWebhookStore(nc, config);
+  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, apiKeys, publisher, lifecycle, nc, config, logger, search, webhooks });
   await app.listen({ port: config.PORT, host: config.HOST });
   await app.searchIndexer.start();
   const svc = await registerInstance(nc, {
@@ -35,6 +37,7 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
       await app.close();
       await search.close();
       await apiKeys.close();
+      await webhooks.close();
       await stores.close();
     },
   };

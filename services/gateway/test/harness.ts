@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createPublisher, ensureTopology } from "@mp4t/platform";
 import { createJobLifecycle, createNatsKvApiKeyStore, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
+import { createNatsKvWebhookStore } from "@mp4t/webhooks";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -41,7 +42,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const lifecycle = createJobLifecycle({ jobs, publisher });
   const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", ...TEST_ENV, ...env });
   const apiKeys = await createNatsKvApiKeyStore(nc);
-  const deps: GatewayDeps = { jobs, blobs, apiKeys, publisher, lifecycle, nc, config, logger: silentLogger("gateway") };
+  const webhooks = await createNatsKvWebhookStore(nc);
+  const deps: GatewayDeps = { jobs, blobs, apiKeys, publisher, lifecycle, nc, config, logger: silentLogger("gateway"), webhooks };
   const app = buildApp(deps);
   await app.ready();
   return {

@@ -1,11 +1,13 @@
 import { baseEnv, workerEnv } from "@mp4t/platform";
 import { storesEnv } from "@mp4t/stores";
+import { webhooksEnv } from "@mp4t/webhooks";
 import { z } from "zod";
 
 export const configSchema = z.object({
   ...baseEnv,
   ...workerEnv,
   ...storesEnv,
+  ...webhooksEnv,
   /** Hours after a job ends before its upload and extracted audio are deleted (transcripts stay). */
   MEDIA_RETENTION_HOURS: z.coerce.number().min(0).default(24),
   /** Seconds between retention sweeps. */

@@ -1,13 +1,19 @@
 import type { Logger } from "@mp4t/platform";
 import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
+import { createWebhookStore, targetSettings } from "@mp4t/webhooks";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JanitorConfig } from "./config.ts";
 import { cleanupHandler } from "./handlers/cleanup.handler.ts";
+import { webhookHandler, type WebhookHandlerDeps } from "./handlers/webhook.handler.ts";
+import { followJobEnds, publishDueAttempts } from "./webhooks/dispatch.ts";
 import { reapStalled, streamStageMessages } from "./reaper.ts";
 import { sweepExpiredMedia, sweepTempDirs } from "./sweeps.ts";
 
-export const buildHandlers = (deps: PipelineDeps) => ({ cleanup: cleanupHandler(deps) });
+export const buildHandlers = (deps: PipelineDeps, webhooks: Omit<WebhookHandlerDeps, "logger">) => ({
+  cleanup: cleanupHandler(deps),
+  webhook: webhookHandler({ ...webhooks, logger: deps.logger }),
+});
 
 /** Runs `task` now and every `ms`, never two at once; a failure is logged and retried next time. */
 function every(ms: number, logger: Logger, name: string, task: () => Promise<void>) {
@@ -25,12 +31,25 @@ function every(ms: number, logger: Logger, name: string, task: () => Promise<voi
   };
 }
 
-/** The janitor: cleanup commands from the low lane, periodic retention and scratch sweeps, the stuck-job reaper. */
+/**
+ * The janitor: cleanup commands and webhook deliveries from the low lane, periodic retention and
+ * scratch sweeps, the stuck-job reaper, job ends turned into webhook deliveries and due retries.
+ */
 export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger; nc: NatsConnection }) {
   const { config, logger } = ctx;
   const sweeps = { runs: 0, mediaExpired: 0, tempDirsRemoved: 0 };
   const reaper = { runs: 0, stalled: 0, redriven: 0, failed: 0, waiting: 0 };
-  const runtime = await startPipelineService({ service: "janitor", ...ctx, handlers: buildHandlers, extraStats: () => ({ sweeps, reaper }) });
+  const store = await createWebhookStore(ctx.nc, config);
+  const settings = {
+    target: targetSettings(config), timeoutMs: config.WEBHOOK_TIMEOUT_MS, scheduleMs: config.WEBHOOK_RETRY_SCHEDULE,
+    disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES, disableAfterMs: config.WEBHOOK_DISABLE_AFTER_SEC * 1000,
+  };
+  const runtime = await startPipelineService({
+    service: "janitor", ...ctx, handlers: (deps) => buildHandlers(deps, { store, settings }), extraStats: () => ({ sweeps, reaper }),
+  });
+  const dispatch = { store, jobs: runtime.deps.jobs, publisher: runtime.deps.publisher, logger };
+  const jobEnds = await followJobEnds(ctx.nc, dispatch);
+  const stopRetries = every(config.WEBHOOK_RETRY_POLL_MS, logger, "webhook retry scan", async () => void (await publishDueAttempts(dispatch)));
   const stageMessages = streamStageMessages(await jetstreamManager(ctx.nc));
 
   const stopSweeps = every(config.SWEEP_INTERVAL_SEC * 1000, logger, "sweep", async () => {
@@ -51,8 +70,9 @@ export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger;
   });
   return {
     async stop(graceMs: number) {
-      await Promise.all([stopSweeps(), stopReaper()]);
+      await Promise.all([stopSweeps(), stopReaper(), stopRetries(), jobEnds.stop()]);
       await runtime.stop(graceMs);
+      await store.close();
     },
   };
 }

@@ -47,7 +47,7 @@ export async function createNatsKvApiKeyStore(nc: NatsConnection, opts: { prefix
       if (!found) return;
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const e = await kv.get(keyOf(found));
-        if (!e || e.operation !== "PUT") return;
+        if (e?.operation !== "PUT") return;
         const current = ApiKeyRecord.parse(e.json());
         if (current.lastUsedAt && current.lastUsedAt >= at) return;
         try {

@@ -1,0 +1,149 @@
+import { AppError } from "@mp4t/platform";
+import { MongoClient, MongoServerError, type Collection } from "mongodb";
+import { WebhookDelivery, WebhookEndpoint, type WebhookStore } from "../store.ts";
+
+const MAX_CAS_ATTEMPTS = 50;
+const DUPLICATE_KEY = 11000;
+const isDuplicateKey = (err: unknown) => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
+
+type Stored<T> = T & { _id: string; rev: number };
+type EndpointDoc = Stored<WebhookEndpoint>;
+type DeliveryDoc = Stored<WebhookDelivery>;
+
+const strip = <T>({ _id, rev, ...v }: Stored<T>) => v as unknown as T;
+
+/**
+ * Webhook store on MongoDB (or a MongoDB-wire server), beside the job store: collections
+ * `webhook_endpoints` and `webhook_deliveries`, and `webhook_revisions` for the compare-and-set.
+ */
+export async function createMongoWebhookStore(opts: { url: string; database?: string; timeoutMs?: number }): Promise<WebhookStore> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const client = new MongoClient(opts.url, {
+    ignoreUndefined: true, appName: "mp4t-webhooks",
+    serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, socketTimeoutMS: timeoutMs, waitQueueTimeoutMS: timeoutMs,
+  });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.close().catch(() => {});
+    throw new AppError("SERVICE_UNAVAILABLE", `MongoDB is unreachable: ${(err as Error).message}`, { cause: err });
+  }
+  const db = client.db(opts.database);
+  const endpoints: Collection<EndpointDoc> = db.collection("webhook_endpoints");
+  const deliveries: Collection<DeliveryDoc> = db.collection("webhook_deliveries");
+  const revisions: Collection<{ _id: string; doc: string; rev: number; value?: unknown }> = db.collection("webhook_revisions");
+  await Promise.all([
+    endpoints.createIndex({ userId: 1, _id: 1 }, { name: "user_endpoints" }),
+    deliveries.createIndex({ endpointId: 1, createdAt: -1 }, { name: "endpoint_newest" }),
+    deliveries.createIndex({ status: 1, nextAttemptAt: 1 }, { name: "due" }),
+    revisions.createIndex({ doc: 1, rev: -1 }, { name: "doc_rev" }),
+  ]);
+  const dlId = (endpointId: string, id: string) => `${endpointId}:${id}`;
+
+  /**
+   * Compare-and-set as the job store does it: inserting revision `<collection>:<_id>:<rev+1>` (a
+   * unique `_id`) picks exactly one writer, even where conditional updates are not atomic (FerretDB
+   * v1 filters, then writes by `_id`: FerretDB#3040). The head is then brought to the newest
+   * revision by whoever wrote last (`settle`), so an older head write landing late is repaired.
+   * Revisions are kept (their values dropped once the head is past them) so a number is never
+   * reused; they go with their endpoint.
+   */
+  const revisionId = (coll: string, id: string, rev: number) => `${coll}:${id}:${rev}`;
+  async function settle<T>(coll: Collection<Stored<T>>, id: string): Promise<void> {
+    for (;;) {
+      const head = await coll.findOne({ _id: id } as never, { projection: { rev: 1 } });
+      if (!head) return;
+      const latest = await revisions.findOne({ doc: `${coll.collectionName}:${id}` }, { sort: { rev: -1 } });
+      if (!latest?.value || latest.rev <= head.rev) {
+        await revisions.updateMany({ doc: `${coll.collectionName}:${id}`, rev: { $lt: head.rev } }, { $unset: { value: "" } });
+        return;
+      }
+      await coll.replaceOne({ _id: id, rev: { $lt: latest.rev } } as never, { ...(latest.value as T), rev: latest.rev } as never);
+    }
+  }
+
+  async function update<T extends { updatedAt: string }>(
+    coll: Collection<Stored<T>>, filter: Record<string, string>, parse: (v: unknown) => T, mutate: (c: T) => T | undefined,
+  ): Promise<T | null> {
+    for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
+      const doc = (await coll.findOne(filter as never)) as Stored<T> | null;
+      if (!doc) return null;
+      const current = parse(strip(doc));
+      const next = mutate(structuredClone(current));
+      if (!next) return current;
+      const parsed = parse({ ...next, updatedAt: new Date().toISOString() });
+      const rev = doc.rev + 1;
+      try {
+        await revisions.insertOne({ _id: revisionId(coll.collectionName, doc._id, rev), doc: `${coll.collectionName}:${doc._id}`, rev, value: parsed });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        await settle(coll, doc._id); // another writer took this revision (and may have stopped before the head)
+        continue;
+      }
+      await coll.replaceOne({ _id: doc._id, rev: { $lt: rev } } as never, { ...parsed, rev } as never);
+      await settle(coll, doc._id);
+      return parsed;
+    }
+    throw new AppError("INTERNAL", "webhook store: too many concurrent updates");
+  }
+
+  return {
+    async createEndpoint(endpoint, maxPerUser) {
+      const parsed = WebhookEndpoint.parse(endpoint);
+      if ((await endpoints.countDocuments({ userId: parsed.userId })) >= maxPerUser) return false;
+      await endpoints.insertOne({ ...parsed, _id: parsed.id, rev: 0 });
+      return true;
+    },
+    async getEndpoint(userId, id) {
+      const doc = await endpoints.findOne({ _id: id, userId });
+      return doc ? WebhookEndpoint.parse(strip(doc)) : null;
+    },
+    async listEndpoints(userId) {
+      const docs = await endpoints.find({ userId }).sort({ _id: 1 }).limit(1000).toArray();
+      return docs.map((d) => WebhookEndpoint.parse(strip(d)));
+    },
+    updateEndpoint: (userId, id, mutate) =>
+      update(endpoints, { _id: id, userId }, (v) => WebhookEndpoint.parse(v), (c) => {
+        const next = mutate(c);
+        return next && { ...next, id: c.id, userId: c.userId, createdAt: c.createdAt };
+      }),
+    async deleteEndpoint(userId, id) {
+      const r = await endpoints.deleteOne({ _id: id, userId });
+      if (r.deletedCount !== 1) return false;
+      await deliveries.deleteMany({ endpointId: id });
+      await revisions.deleteMany({ doc: { $regex: `^webhook_(endpoints|deliveries):${id}` } });
+      return true;
+    },
+    async createDelivery(delivery) {
+      const parsed = WebhookDelivery.parse(delivery);
+      try {
+        await deliveries.insertOne({ ...parsed, _id: dlId(parsed.endpointId, parsed.id), rev: 0 });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
+    async getDelivery(endpointId, id) {
+      const doc = await deliveries.findOne({ _id: dlId(endpointId, id) });
+      return doc ? WebhookDelivery.parse(strip(doc)) : null;
+    },
+    updateDelivery: (endpointId, id, mutate) =>
+      update(deliveries, { _id: dlId(endpointId, id) }, (v) => WebhookDelivery.parse(v), (c) => {
+        const next = mutate(c);
+        return next && { ...next, id: c.id, endpointId: c.endpointId, jobId: c.jobId, event: c.event, createdAt: c.createdAt };
+      }),
+    async listDeliveries(endpointId, limit) {
+      const docs = await deliveries.find({ endpointId }).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
+      return docs.map((d) => WebhookDelivery.parse(strip(d)));
+    },
+    async dueDeliveries(now, limit) {
+      const docs = await deliveries.find({ status: "pending", nextAttemptAt: { $ne: null, $lte: now.toISOString() } })
+        .sort({ nextAttemptAt: 1 }).limit(limit).toArray();
+      return docs.map((d) => WebhookDelivery.parse(strip(d)));
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}

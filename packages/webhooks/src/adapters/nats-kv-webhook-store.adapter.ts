@@ -1,0 +1,155 @@
+import { AppError } from "@mp4t/platform";
+import { ensureBucketStream, latestEntries } from "@mp4t/stores";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { Kvm, type KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { z } from "zod";
+import { WebhookDelivery, WebhookEndpoint, type WebhookStore } from "../store.ts";
+
+const MAX_CAS_ATTEMPTS = 50;
+/** The delivery log keeps a delivery this long after its last change (the bucket's max age). */
+export const DELIVERY_RETENTION_MS = 30 * 24 * 3_600_000;
+
+const isWrongSequence = (err: unknown) => /wrong last sequence|key exists/i.test(String((err as Error)?.message));
+
+/**
+ * Webhook store on NATS KV (the embedded default). Bucket `<prefix>-webhooks`: endpoints at
+ * `ep.<userId>.<endpointId>`. Bucket `<prefix>-webhook-deliveries` (entries expire 30 days after
+ * their last write): deliveries at `dl.<endpointId>.<deliveryId>` and, while one is pending, a due
+ * marker `due.<endpointId>.<deliveryId>` holding its next attempt time, so the retry scan reads
+ * only pending work. Listings are batched direct gets (no consumer) up to 1024 keys.
+ */
+export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number } = {}): Promise<WebhookStore> {
+  const prefix = opts.prefix ?? "mp4t";
+  const kvm = new Kvm(nc);
+  const names = { endpoints: `${prefix}-webhooks`, deliveries: `${prefix}-webhook-deliveries` };
+  const endpoints: KV = await kvm.create(names.endpoints, { history: 1, replicas: opts.replicas ?? 1 });
+  const deliveries: KV = await kvm.create(names.deliveries, { history: 1, replicas: opts.replicas ?? 1, ttl: DELIVERY_RETENTION_MS });
+  await ensureBucketStream(nc, `KV_${names.endpoints}`, opts.replicas);
+  await ensureBucketStream(nc, `KV_${names.deliveries}`, opts.replicas);
+  const jsm = await jetstreamManager(nc);
+  const dec = new TextDecoder();
+
+  async function readAll<T>(kv: KV, bucket: string, filter: string, schema: z.ZodType<T>): Promise<T[]> {
+    const entries = await latestEntries(jsm, `KV_${bucket}`, `$KV.${bucket}.${filter}`);
+    if (entries) return [...entries.values()].map((d) => schema.parse(JSON.parse(dec.decode(d))));
+    const out: T[] = [];
+    for await (const key of await kv.keys(filter)) {
+      const e = await kv.get(key);
+      if (e?.operation === "PUT") out.push(schema.parse(e.json()));
+    }
+    return out;
+  }
+
+  async function read<T>(kv: KV, key: string, schema: z.ZodType<T>) {
+    const e = await kv.get(key);
+    return e && e.operation === "PUT" ? { value: schema.parse(e.json()), revision: e.revision } : null;
+  }
+
+  async function update<T extends { updatedAt: string }>(kv: KV, key: string, schema: z.ZodType<T>, mutate: (c: T) => T | undefined, after?: (v: T) => Promise<void>) {
+    for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
+      const current = await read(kv, key, schema);
+      if (!current) return null;
+      const next = mutate(structuredClone(current.value));
+      if (!next) return current.value;
+      const parsed = schema.parse({ ...next, updatedAt: new Date().toISOString() });
+      try {
+        await kv.update(key, JSON.stringify(parsed), current.revision);
+      } catch (err) {
+        if (isWrongSequence(err)) continue;
+        throw err;
+      }
+      await after?.(parsed);
+      return parsed;
+    }
+    throw new AppError("INTERNAL", `${key}: too many concurrent updates`);
+  }
+
+  const epKey = (userId: string, id: string) => `ep.${userId}.${id}`;
+  const dlKey = (endpointId: string, id: string) => `dl.${endpointId}.${id}`;
+  const dueKey = (endpointId: string, id: string) => `due.${endpointId}.${id}`;
+  /** Keeps the due marker in step with the delivery: present exactly while it is pending with a time. */
+  const syncDue = async (d: WebhookDelivery) => {
+    if (d.status === "pending" && d.nextAttemptAt) await deliveries.put(dueKey(d.endpointId, d.id), d.nextAttemptAt);
+    else await deliveries.purge(dueKey(d.endpointId, d.id));
+  };
+
+  return {
+    async createEndpoint(endpoint, maxPerUser) {
+      const parsed = WebhookEndpoint.parse(endpoint);
+      // Count then create: two concurrent creates may pass the limit by one; it is a quota, not a lock.
+      if ((await readAll(endpoints, names.endpoints, `ep.${parsed.userId}.*`, WebhookEndpoint)).length >= maxPerUser) return false;
+      await endpoints.create(epKey(parsed.userId, parsed.id), JSON.stringify(parsed));
+      return true;
+    },
+    async getEndpoint(userId, id) {
+      return (await read(endpoints, epKey(userId, id), WebhookEndpoint))?.value ?? null;
+    },
+    async listEndpoints(userId) {
+      const all = await readAll(endpoints, names.endpoints, `ep.${userId}.*`, WebhookEndpoint);
+      return all.sort((a, b) => a.id.localeCompare(b.id));
+    },
+    updateEndpoint: (userId, id, mutate) =>
+      update(endpoints, epKey(userId, id), WebhookEndpoint, (c) => {
+        const next = mutate(c);
+        return next && { ...next, id: c.id, userId: c.userId, createdAt: c.createdAt };
+      }),
+    async deleteEndpoint(userId, id) {
+      if (!(await read(endpoints, epKey(userId, id), WebhookEndpoint))) return false;
+      await endpoints.purge(epKey(userId, id));
+      for (const d of await readAll(deliveries, names.deliveries, `dl.${id}.*`, WebhookDelivery)) {
+        await deliveries.purge(dlKey(id, d.id));
+        await deliveries.purge(dueKey(id, d.id));
+      }
+      return true;
+    },
+    async createDelivery(delivery) {
+      const parsed = WebhookDelivery.parse(delivery);
+      try {
+        await deliveries.create(dlKey(parsed.endpointId, parsed.id), JSON.stringify(parsed));
+      } catch (err) {
+        if (isWrongSequence(err)) return false;
+        throw err;
+      }
+      await syncDue(parsed);
+      return true;
+    },
+    async getDelivery(endpointId, id) {
+      return (await read(deliveries, dlKey(endpointId, id), WebhookDelivery))?.value ?? null;
+    },
+    updateDelivery: (endpointId, id, mutate) =>
+      update(deliveries, dlKey(endpointId, id), WebhookDelivery, (c) => {
+        const next = mutate(c);
+        return next && { ...next, id: c.id, endpointId: c.endpointId, jobId: c.jobId, event: c.event, createdAt: c.createdAt };
+      }, syncDue),
+    async listDeliveries(endpointId, limit) {
+      const all = await readAll(deliveries, names.deliveries, `dl.${endpointId}.*`, WebhookDelivery);
+      return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
+    },
+    async dueDeliveries(now, limit) {
+      const due: { endpointId: string; id: string; at: string }[] = [];
+      const consider = (key: string, at: string) => {
+        const [, endpointId, id] = key.split(".");
+        if (endpointId && id && Date.parse(at) <= now.getTime()) due.push({ endpointId, id, at });
+      };
+      const subjectPrefix = `$KV.${names.deliveries}.`;
+      const entries = await latestEntries(jsm, `KV_${names.deliveries}`, `${subjectPrefix}due.>`);
+      if (entries) for (const [subject, data] of entries) consider(subject.slice(subjectPrefix.length), dec.decode(data));
+      else {
+        // Over a thousand pending: the key listing (one consumer) is the fallback.
+        for await (const key of await deliveries.keys("due.>")) {
+          const e = await deliveries.get(key);
+          if (e?.operation === "PUT") consider(key, e.string());
+        }
+      }
+      due.sort((a, b) => a.at.localeCompare(b.at));
+      const out: WebhookDelivery[] = [];
+      for (const d of due.slice(0, limit)) {
+        const delivery = (await read(deliveries, dlKey(d.endpointId, d.id), WebhookDelivery))?.value;
+        if (delivery?.status === "pending") out.push(delivery);
+      }
+      return out;
+    },
+    async close() {},
+  };
+}
