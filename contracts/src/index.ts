@@ -1,16 +1,20 @@
 export {
   LANES, JOB_CLASSES, STAGE_LANES, STAGES, STAGE_SERVICES, SERVICE_NAMES,
-  Streams, Subjects, BlobKeys, durableName, discoveryName, FAIR_BUCKETS, userBucket, fairDurableName,
+  Streams, Subjects, BlobKeys, STREAM_MAX_CONSUMERS, durableName, discoveryName, FAIR_BUCKETS, userBucket, fairDurableName,
 } from "./subjects.ts";
 export type { Lane, JobClass, Stage, ServiceName } from "./subjects.ts";
-export { ERROR_CODES, isErrorCode } from "./errors.ts";
+export { ERROR_CODES, isErrorCode, USER_MISTAKE_CODES, isUserMistake } from "./errors.ts";
+export { AppError, RetryableError, PermanentError, ConfigError, errorMessage } from "./app-errors.ts";
+export { newId } from "./ids.ts";
 export type { ErrorCode } from "./errors.ts";
 export {
-  JobId, UserId, JOB_STATUSES, JobStatus, JOB_TRANSITIONS, isTerminal, canTransition, PIPELINE_STAGES,
+  JobId, UserId, JOB_STATUSES, JobStatus, JOB_TRANSITIONS, isTerminal, canTransition, PIPELINE_STAGES, JOB_STEPS,
   StageStatus, StageState, EnhanceOption, JobOptions, MediaInfo, JobError, Job, User, Session, MAX_SESSIONS_PER_USER,
   MAX_TRANSCRIPT_VERSIONS, TranscriptVersionInfo, TranscriptHistory, JobQueue,
 } from "./job.schema.ts";
-export type { PipelineStage, JobOptionsInput } from "./job.schema.ts";
+export type { PipelineStage, JobStep, JobOptionsInput } from "./job.schema.ts";
+export { PIPELINE, ARTIFACTS, messageId, MessageIds, temporaryBlobKeys, chunksPrefix } from "./pipeline.ts";
+export type { Artifact } from "./pipeline.ts";
 export {
   IngestCommand, TranscribeCommand, DiarizeCommand, EnhanceCommand, CleanupCommand, COMMANDS, DeadLetter,
 } from "./commands.schema.ts";

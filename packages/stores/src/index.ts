@@ -2,14 +2,10 @@ export type { JobStore, JobRef, ListJobsQuery, JobPage, BlobStore, BlobInfo, Blo
 export { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";
 export { createNatsObjectBlobStore } from "./adapters/nats-object-blob-store.adapter.ts";
 export { putJson, getJson, downloadToFile, uploadFile } from "./blob-helpers.ts";
-export { createJobLifecycle, STAGE_PROGRESS } from "./job-lifecycle.ts";
-export type { JobLifecycle } from "./job-lifecycle.ts";
 export { storesEnv, createStores } from "./factory.ts";
 export { storesSecurityProblems } from "./store-security.ts";
 export type { StoresConfig } from "./factory.ts";
 export type { Stores } from "./factory.ts";
-export { startPipelineService } from "./pipeline-service.ts";
-export type { PipelineDeps } from "./pipeline-service.ts";
 export type { SearchIndex, IndexedTranscript, IndexedSegment, SearchHit, SearchRequest, SearchPage } from "./search/search-index.ts";
 export { createSqliteSearchIndex } from "./search/sqlite-search-index.adapter.ts";
 export { parseQuery, tokenize, stem, makeSnippet, matchPositions, MAX_QUERY_LENGTH } from "./search/query.ts";

@@ -8,7 +8,7 @@ import { startNats, type NatsServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../src/diarization/wav.ts";
 import { diarizeHandler } from "../src/handlers/diarize.handler.ts";
-import { pipelineDeps, readCommands } from "@mp4t/stores/testing";
+import { pipelineDeps, readCommands } from "@mp4t/pipeline/testing";
 import { buildConversation, VOICES, type ReferenceTurn } from "./speech-fixtures.ts";
 
 let nats: NatsServer;

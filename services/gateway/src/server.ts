@@ -1,7 +1,8 @@
-import { createPublisher, ensureTopology, registerInstance, type Logger } from "@mp4t/platform";
-import { createJobLifecycle, createStores, openSearchIndex } from "@mp4t/stores";
+import { ensureTopology, registerInstance, type Logger } from "@mp4t/platform";
+import { createStores, openSearchIndex } from "@mp4t/stores";
+import { createPipelineDeps } from "@mp4t/pipeline";
 import { join } from "node:path";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { buildApp } from "./app.ts";
 import { seedAdmin } from "./auth/seed-admin.ts";
@@ -11,8 +12,7 @@ import type { GatewayConfig } from "./config.ts";
 export async function startGateway({ config, logger, nc }: { config: GatewayConfig; logger: Logger; nc: NatsConnection }) {
   await ensureTopology(await jetstreamManager(nc), { replicas: config.JETSTREAM_REPLICAS });
   const stores = await createStores(nc, config);
-  const publisher = createPublisher(jetstream(nc), { service: "gateway" });
-  const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });
+  const { publisher, lifecycle } = createPipelineDeps({ service: "gateway", nc, stores, logger });
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await seedAdmin(stores.jobs, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger);
   }

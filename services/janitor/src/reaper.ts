@@ -3,7 +3,8 @@ import {
   type Job, type PipelineStage,
 } from "@mp4t/contracts";
 import type { Logger, Publisher } from "@mp4t/platform";
-import type { JobLifecycle, JobStore } from "@mp4t/stores";
+import type { JobStore } from "@mp4t/stores";
+import type { JobLifecycle } from "@mp4t/pipeline";
 import type { JetStreamManager } from "@nats-io/jetstream";
 
 export type ReaperSettings = {

@@ -1,6 +1,7 @@
 import { BlobKeys, JobEvent, Streams, Subjects, type Job, type Stage, STAGE_LANES, fairDurableName, userBucket } from "@mp4t/contracts";
 import { createPublisher, newId } from "@mp4t/platform";
-import { createJobLifecycle, createStores, type Stores } from "@mp4t/stores";
+import { createStores, type Stores } from "@mp4t/stores";
+import { createJobLifecycle } from "@mp4t/pipeline";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";

@@ -1,5 +1,5 @@
 import { mediaIdentity, type Logger } from "@mp4t/platform";
-import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
+import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createPocketsphinxEngine } from "./adapters/pocketsphinx.adapter.ts";
 import type { TranscriberConfig } from "./config.ts";

@@ -1,9 +1,10 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, ChunkResult, Transcript, type Command, type Job, type Word } from "@mp4t/contracts";
+import { BlobKeys, ChunkResult, Transcript, messageId, type Command, type Job, type Word } from "@mp4t/contracts";
 import { PermanentError, RetryableError, type HandlerContext } from "@mp4t/platform";
-import { downloadToFile, getJson, putJson, type PipelineDeps } from "@mp4t/stores";
+import { downloadToFile, getJson, putJson } from "@mp4t/stores";
+import { type PipelineDeps } from "@mp4t/pipeline";
 import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
 import { assignSpeakers, nameSpeakers } from "../diarization/assign-speakers.ts";
 import { diarize } from "../diarization/diarize.ts";
@@ -90,6 +91,7 @@ export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number } = {}) 
       await putJson(deps.blobs, BlobKeys.diarized(job.id), diarized);
       if (!(await deps.lifecycle.stageDone(ref, "diarize"))) return;
     }
-    await deps.publisher.command("enhance", job.options.class, { v: 1, ...ref }, `enhance:${job.id}`);
+    const enhance = { v: 1 as const, ...ref };
+    await deps.publisher.command("enhance", job.options.class, enhance, messageId("enhance", enhance));
   };
 }

@@ -1,6 +1,7 @@
-import { BlobKeys, Transcript, type Command } from "@mp4t/contracts";
+import { BlobKeys, Transcript, messageId, type Command } from "@mp4t/contracts";
 import { PermanentError, type HandlerContext } from "@mp4t/platform";
-import { getJson, putJson, type PipelineDeps } from "@mp4t/stores";
+import { getJson, putJson } from "@mp4t/stores";
+import { type PipelineDeps } from "@mp4t/pipeline";
 import { assembleTranscript } from "@mp4t/transcript";
 import { createLocalProvider } from "../adapters/local.adapter.ts";
 import type { EnhancementProvider } from "../ports.ts";
@@ -25,7 +26,8 @@ export function enhanceHandler(deps: Deps) {
     const log = ctx?.logger ?? deps.logger;
     if (msg.rerun) return rerunEnhancements({ ...deps, provider }, msg, msg.rerun, ctx);
     const ref = { userId: msg.userId, jobId: msg.jobId };
-    const cleanup = () => deps.publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "completed" }, `cleanup:${msg.jobId}:completed`);
+    const done = { v: 1 as const, ...ref, reason: "completed" as const };
+    const cleanup = () => deps.publisher.command("cleanup", "batch", done, messageId("cleanup", done));
     const job = await deps.lifecycle.stageStarted(ref, "enhance");
     if (!job) {
       if ((await deps.jobs.getJob(ref))?.status === "completed") await cleanup();

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, type Command, type ErrorCode, type MediaInfo } from "@mp4t/contracts";
+import { BlobKeys, isUserMistake, messageId, type Command, type MediaInfo } from "@mp4t/contracts";
 import { PermanentError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
-import { downloadToFile, uploadFile, type PipelineDeps } from "@mp4t/stores";
-import { ProbeTimeoutError, extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
+import { downloadToFile, uploadFile } from "@mp4t/stores";
+import { type PipelineDeps } from "@mp4t/pipeline";
+import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
 import { createWavPlaceholder, finishWavHeader, sliceWav } from "../adapters/wav-file.adapter.ts";
 import { createEnergyMeter, planChunks, type PlannedChunk } from "../chunk.planner.ts";
 import type { IngestSettings } from "../config.ts";
@@ -38,7 +39,7 @@ export function ingestHandler(deps: IngestDeps) {
       await watch.ready;
       const upload = join(dir, "upload");
       if (!(await downloadToFile(deps.blobs, BlobKeys.upload(msg.jobId), upload))) {
-        throw new PermanentError("MEDIA_UNREADABLE", "the upload is missing from the blob store");
+        throw new PermanentError("INTERNAL", "the upload is missing from the blob store"); // ours, not the user's
       }
       const audio = join(dir, "audio.wav");
       let media: MediaInfo;
@@ -76,7 +77,8 @@ export function ingestHandler(deps: IngestDeps) {
       const finished = new Set(done.chunks?.done ?? []);
       const first = window ? chunks.filter((c) => !finished.has(c.index)).slice(0, window) : chunks;
       for (const c of first) {
-        await deps.publisher.command("transcribe", done.options.class, transcribeCommand(msg, c, chunks.length), `transcribe:${msg.jobId}:${c.index}`);
+        const cmd = transcribeCommand(msg, c, chunks.length);
+        await deps.publisher.command("transcribe", done.options.class, cmd, messageId("transcribe", cmd));
       }
     } catch (err) {
       if (watch.ended()) return; // canceled (or failed elsewhere) mid-run: stop, publish nothing
@@ -89,15 +91,11 @@ export function ingestHandler(deps: IngestDeps) {
 }
 
 /**
- * What the upload itself is to blame for: the job fails with the code, nothing is dead-lettered.
- * A probe timeout may be the machine's fault and keeps the runner's path (dead letter, re-drive).
+ * What the upload itself is to blame for (contracts' user-mistake codes): the job fails with the
+ * code, nothing is dead-lettered. A probe timeout may be the machine's fault: STAGE_TIMEOUT, the
+ * runner's path (dead letter, re-drive).
  */
-const REJECTIONS = new Set<ErrorCode>([
-  "MEDIA_UNREADABLE", "MEDIA_NO_AUDIO", "MEDIA_UNSUPPORTED_CODEC", "MEDIA_TOO_LONG",
-  "MEDIA_UNSUPPORTED_CONTAINER", "MEDIA_REFERENCE_NOT_ALLOWED",
-]);
-const isRejection = (err: unknown): err is PermanentError =>
-  err instanceof PermanentError && REJECTIONS.has(err.code) && !(err instanceof ProbeTimeoutError);
+const isRejection = (err: unknown): err is PermanentError => err instanceof PermanentError && isUserMistake(err.code);
 
 /**
  * A user's unusable upload: the job fails with the code (a user's mistake, not a system fault, so
@@ -110,7 +108,8 @@ async function reject(deps: IngestDeps, msg: Command<"ingest">, err: PermanentEr
   const detail = err.cause instanceof Error ? err.cause.message : undefined;
   ctx.logger.info({ code: err.code, err: err.message, ...(detail ? { detail } : {}) }, "upload rejected");
   const failed = await deps.lifecycle.fail(ref, err.code, err.message, "ingest");
-  if (failed?.status === "failed") await deps.publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "rejected" }, `cleanup:${msg.jobId}:rejected`);
+  const cleanup = { v: 1 as const, ...ref, reason: "rejected" as const };
+  if (failed?.status === "failed") await deps.publisher.command("cleanup", "batch", cleanup, messageId("cleanup", cleanup));
 }
 
 async function extractAudio(input: string, demuxer: string, output: string, settings: IngestSettings, signal: AbortSignal) {
