@@ -114,7 +114,10 @@ export const Job = z.object({
      * more than `window` chunks ahead of its owner's next job. Absent: all were queued at once.
      */
     window: z.number().int().positive().optional(),
-    /** [startSec, endSec] of every chunk, for the transcriber to queue the next one. */
+    /**
+     * [startSec, endSec] of every chunk (ingest's plan, persisted): the transcriber queues the next
+     * chunk from it, and the reaper resumes a stalled transcribe stage by re-sending the missing ones.
+     */
     plan: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).optional(),
   }).optional(),
   error: JobError.optional(),

@@ -82,7 +82,7 @@ describe("janitor reaper (running janitor, real NATS)", () => {
       return j?.status === "failed" ? j : undefined;
     });
     expect(failed.error?.code).toBe("STAGE_TIMEOUT");
-    expect(failed.stages.diarize?.status).toBe("failed");
+    expect(failed.stages.assemble?.status).toBe("failed");
     const event = await jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.jobEvents(job.id) });
     expect(JobEvent.parse(event!.json())).toMatchObject({ type: "failed", error: { code: "STAGE_TIMEOUT" } });
   });

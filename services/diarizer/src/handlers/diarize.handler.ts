@@ -60,16 +60,17 @@ async function labelSpeakers(deps: Deps, job: Job, words: Word[], opts: { maxSpe
 }
 
 /**
- * diarize: stitch the chunk transcripts, label who spoke each word (when the job asks), group
- * words into segments, store the result for the enhancer and hand the job on. Idempotent: a
+ * The wire stage `diarize`, shown on the job as `assemble` then `diarize`: stitch the chunk
+ * transcripts, label who spoke each word (only when the job asks; else `diarize` shows skipped),
+ * group words into segments, store the result for the enhancer and hand the job on. Idempotent: a
  * redelivery after the result was stored only re-publishes, which Nats-Msg-Id deduplicates.
  */
 export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number } = {}) {
   return async (msg: Command<"diarize">, ctx?: HandlerContext) => {
     const ref = { userId: msg.userId, jobId: msg.jobId };
-    const job = await deps.lifecycle.stageStarted(ref, "diarize");
+    const job = await deps.lifecycle.stageStarted(ref, "assemble");
     if (!job) return;
-    const stored = job.stages.diarize?.status === "done" && (await deps.blobs.stat(BlobKeys.diarized(job.id)));
+    const stored = job.stages.assemble?.status === "done" && (await deps.blobs.stat(BlobKeys.diarized(job.id)));
     if (!stored) {
       const results = await loadResults(deps.blobs, job);
       // Speakers from the engine (chunk-qualified) are kept and linked across chunks, not recomputed.
@@ -89,7 +90,8 @@ export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number } = {}) 
         enhancements: {},
       });
       await putJson(deps.blobs, BlobKeys.diarized(job.id), diarized);
-      if (!(await deps.lifecycle.stageDone(ref, "diarize"))) return;
+      // Assembled, and diarized or (not asked for) skipped: the job shows which.
+      if (!(await deps.lifecycle.assembled(ref, job.options.diarize))) return;
     }
     const enhance = { v: 1 as const, ...ref };
     await deps.publisher.command("enhance", job.options.class, enhance, messageId("enhance", enhance));

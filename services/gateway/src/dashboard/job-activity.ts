@@ -1,4 +1,4 @@
-import { JOB_STEPS, type JobEvent, type JobStatus, type JobStep } from "@mp4t/contracts";
+import { JOB_STEPS, isUserMistake, type JobEvent, type JobStatus, type JobStep } from "@mp4t/contracts";
 
 /** One job as the recent events tell it (the job store is keyed per user; the events stream is global). */
 export type RecentJob = {
@@ -24,6 +24,17 @@ export type JobActivity = {
   stageLatency: StageLatency[];
   recentJobs: RecentJob[];
 };
+
+/**
+ * The health policy's success rate: completed / (completed + failures the system caused). Jobs
+ * failed on the user's mistake (bad media, an unsupported language or engine: contracts'
+ * USER_MISTAKE_CODES) say nothing about the system's health. Null if no job finished.
+ */
+export function systemSuccessRate(a: Pick<JobActivity, "jobs" | "failuresByCode">): number | null {
+  const mistakes = Object.entries(a.failuresByCode).reduce((n, [code, count]) => n + (isUserMistake(code) ? count : 0), 0);
+  const ended = a.jobs.completed + a.jobs.failed - mistakes;
+  return ended > 0 ? round(a.jobs.completed / ended) : null;
+}
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 const round = (n: number) => Math.round(n * 1000) / 1000;

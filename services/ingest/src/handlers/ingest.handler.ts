@@ -70,7 +70,8 @@ export function ingestHandler(deps: IngestDeps) {
       }
 
       const window = settings.transcribeWindow;
-      const plan = window ? { window, plan: chunks.map((c): [number, number] => [round3(c.startSec), round3(c.endSec)]) } : {};
+      // The plan is kept on the job: the transcriber queues the next chunk from it and the reaper resumes missing ones.
+      const plan = { ...(window ? { window } : {}), plan: chunks.map((c): [number, number] => [round3(c.startSec), round3(c.endSec)]) };
       const done = await deps.lifecycle.stageDone(ref, "ingest", { media, chunks: { count: chunks.length, done: [], ...plan } });
       if (!done) return;
       // Windowed: the first chunks not yet done (a re-drive resumes); the transcriber queues the rest.
