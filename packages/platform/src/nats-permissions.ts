@@ -94,8 +94,9 @@ const PUBLISHES: Record<Exclude<ServiceName, "gateway">, Stage[]> = {
   transcriber: ["transcribe", "diarize", "cleanup"],
   diarizer: ["enhance", "cleanup"],
   enhancer: ["cleanup"],
-  // The reaper resumes stalled jobs at ingest (for transcribe), diarize or enhance.
-  janitor: ["ingest", "diarize", "enhance", "cleanup"],
+  // The reaper resumes stalled jobs at ingest, transcribe (the missing chunks of the persisted
+  // plan; ingest for a job without one), diarize or enhance.
+  janitor: ["ingest", "transcribe", "diarize", "enhance", "cleanup"],
 };
 
 function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermissions {
