@@ -12,7 +12,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, Streams, Subjects, discoveryName, type Job } from "@mp4t/contracts";
+import { BlobKeys, Streams, Subjects, discoveryName, messageId, type Job } from "@mp4t/contracts";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { createPublisher, ensureTopology, newId } from "../packages/platform/src/index.ts";
 import { createNatsKvJobStore, createNatsObjectBlobStore, uploadFile } from "../packages/stores/src/index.ts";
@@ -88,7 +88,7 @@ async function once(replicas: number, api: Provider, wav: string, dir: string): 
     }
     const publisher = createPublisher(jetstream(nc), { service: "bench" });
     const t0 = performance.now();
-    for (const c of commands) await publisher.command("transcribe", "interactive", c, `transcribe:${c.jobId}:0`);
+    for (const c of commands) await publisher.command("transcribe", "interactive", c, messageId("transcribe", c));
     while ((await queued(nc)) < n) await new Promise((r) => setTimeout(r, 50));
     return { jobs: n, sec: (performance.now() - t0) / 1000 };
   } finally {

@@ -58,3 +58,15 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 export const isErrorCode = (code: unknown): code is ErrorCode =>
   typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
+
+/**
+ * Job failures the user caused (the upload, the options they chose): a retry or a re-drive cannot
+ * help and the system is not at fault. The job fails with the code, nothing is dead-lettered and
+ * the health policy does not count it against the system.
+ */
+export const USER_MISTAKE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "MEDIA_UNREADABLE", "MEDIA_NO_AUDIO", "MEDIA_UNSUPPORTED_CODEC", "MEDIA_TOO_LONG",
+  "MEDIA_UNSUPPORTED_CONTAINER", "MEDIA_REFERENCE_NOT_ALLOWED", "MEDIA_AUDIO_TRACK_NOT_FOUND", "OPTION_UNSUPPORTED",
+  "LANGUAGE_UNSUPPORTED", "ENGINE_UNKNOWN",
+]);
+export const isUserMistake = (code: string | undefined): boolean => USER_MISTAKE_CODES.has(code as ErrorCode);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JobError, JobId, JobStatus, PIPELINE_STAGES, UserId } from "./job.schema.ts";
+import { JOB_STEPS, JobError, JobId, JobStatus, UserId } from "./job.schema.ts";
 
 export const JOB_EVENT_TYPES = [
   "queued", "stage.started", "progress", "stage.done", "completed", "failed", "canceled",
@@ -16,7 +16,7 @@ export const JobEvent = z
     userId: UserId,
     status: JobStatus,
     progress: z.number().min(0).max(1),
-    stage: z.enum(PIPELINE_STAGES).optional(),
+    stage: z.enum(JOB_STEPS).optional(),
     error: JobError.optional(),
     /** transcript.updated: the new current transcript version. */
     version: z.number().int().min(1).optional(),

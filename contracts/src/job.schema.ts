@@ -20,8 +20,16 @@ export const isTerminal = (s: JobStatus) => JOB_TRANSITIONS[s].length === 0;
 export const canTransition = (from: JobStatus, to: JobStatus) =>
   from === to ? !isTerminal(from) : JOB_TRANSITIONS[from].includes(to);
 
+/** The work stages of one job, in order (the wire names; `cleanup` is housekeeping). */
 export const PIPELINE_STAGES = ["ingest", "transcribe", "diarize", "enhance"] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+/**
+ * The steps a job shows (`Job.stages`), in order. The wire stage `diarize` (its subjects, consumers
+ * and dead letters keep that name) runs two of them: `assemble` stitches the chunk transcripts and
+ * builds segments, always; `diarize` labels speakers and is `skipped` when the job asks for none.
+ */
+export const JOB_STEPS = ["ingest", "transcribe", "assemble", "diarize", "enhance"] as const;
+export type JobStep = (typeof JOB_STEPS)[number];
 export const StageStatus = z.enum(["pending", "running", "done", "failed", "skipped"]);
 export const StageState = z.object({
   status: StageStatus,
@@ -119,7 +127,7 @@ export const Job = z.object({
   fileName: z.string().max(512),
   sizeBytes: z.number().int().nonnegative(),
   options: JobOptions,
-  stages: z.partialRecord(z.enum(PIPELINE_STAGES), StageState),
+  stages: z.partialRecord(z.enum(JOB_STEPS), StageState),
   media: MediaInfo.optional(),
   chunks: z.object({
     count: z.number().int().nonnegative(),
@@ -130,7 +138,10 @@ export const Job = z.object({
      * more than `window` chunks ahead of its owner's next job. Absent: all were queued at once.
      */
     window: z.number().int().positive().optional(),
-    /** [startSec, endSec] of every chunk, for the transcriber to queue the next one. */
+    /**
+     * [startSec, endSec] of every chunk (ingest's plan, persisted): the transcriber queues the next
+     * chunk from it, and the reaper resumes a stalled transcribe stage by re-sending the missing ones.
+     */
     plan: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).optional(),
   }).optional(),
   error: JobError.optional(),

@@ -36,6 +36,16 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 const ROOT = "mp4t.v1";
 
+/**
+ * Consumers a stream may hold. Every Object Store read, KV key listing, SSE client and job watcher
+ * makes a short-lived consumer that the client leaves to expire after 5 minutes of inactivity, and
+ * nats-server 2.15 caps a stream at 1000 consumers unless the stream sets its own limit (an unset
+ * or -1 limit no longer means unlimited). At ~6 blob reads per job that cap stopped the system at
+ * ~0.6 jobs/s under the 1000-user load test. Set on the events, dead-letter and bucket streams.
+ */
+export const STREAM_MAX_CONSUMERS = 1_000_000;
+
+
 export const Streams = {
   lane: (lane: Lane) => `MP4T_${lane.toUpperCase()}`,
   events: "MP4T_EVENTS",

@@ -121,6 +121,34 @@ describe("bad files: accepted, then the job fails with the specific code", () =>
   });
 });
 
+describe("a burst of users' mistakes", () => {
+  it("fails each job with its code, adds no dead letter and leaves the system HEALTHY", async () => {
+    const admin = await login(sys.url, sys.admin.email, sys.admin.password);
+    const letters = async () => (await api<{ items: unknown[] }>(sys.url, "/v1/admin/dead-letters?limit=100", { token: admin })).body.items.length;
+    const before = await letters();
+    const noise = await file(await makeRandomBytes(join(dir, "burst.mp4")));
+    const speech = await file(CLIP);
+    const burst = [
+      ...Array.from({ length: 6 }, () => ({ file: noise, code: "MEDIA_UNREADABLE" })),
+      { options: JSON.stringify({ language: "de" }), file: speech, code: "LANGUAGE_UNSUPPORTED" }, // pocketsphinx: English only
+      { options: JSON.stringify({ engine: "no-such-engine" }), file: speech, code: "ENGINE_UNKNOWN" },
+    ];
+    const ids = await Promise.all(burst.map(async (b) => {
+      const r = await upload(b);
+      expect(r.status, r.text).toBe(202);
+      return r.body.id;
+    }));
+    for (const [i, id] of ids.entries()) {
+      const job = await finished(id);
+      expect([job.status, job.error?.code]).toEqual(["failed", burst[i]!.code]);
+    }
+    expect(await letters()).toBe(before);
+    const health = await api<{ status: string; problems: string[]; successRate: number | null; tasks: { deadLettered: number } }>(sys.url, "/v1/admin/health", { token: admin });
+    expect(health.status).toBe(200);
+    expect(health.body, JSON.stringify(health.body)).toMatchObject({ status: "healthy", problems: [], tasks: { deadLettered: 0 } });
+  });
+});
+
 describe("after all of that", () => {
   it("a good job still completes, nothing is stuck, and the gateway answered no 5xx", async () => {
     const r = await upload({ options: JSON.stringify({ language: "en" }), file: await file(CLIP) });

@@ -1,4 +1,4 @@
-import { userBucket, type JobClass } from "@mp4t/contracts";
+import { messageId, userBucket, type JobClass } from "@mp4t/contracts";
 import { createPublisher, createWorker, ensureTopology, newId, type Worker } from "@mp4t/platform";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
@@ -48,7 +48,8 @@ export async function startLane(opts: {
     async submit(userId: string, cls: JobClass): Promise<string> {
       const jobId = newId();
       classes.set(jobId, cls);
-      await publisher.command("enhance", cls, { v: 1, jobId, userId }, `enhance:${jobId}`);
+      const cmd = { v: 1 as const, jobId, userId };
+      await publisher.command("enhance", cls, cmd, messageId("enhance", cmd));
       return jobId;
     },
     /** Resolves once `predicate` holds over the completions so far (fails after `ms`). */

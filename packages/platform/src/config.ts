@@ -1,15 +1,8 @@
-import type { Lane } from "@mp4t/contracts";
+import { ConfigError, type Lane } from "@mp4t/contracts";
 import { z } from "zod";
 import { PROFILE_NAMES, ProfileError, resolveProfile, selectProfile, type ProfileName, type ResolvedLane } from "./profiles.ts";
 
-export class ConfigError extends Error {
-  readonly issues: string[];
-  constructor(service: string, issues: string[]) {
-    super(`invalid configuration for ${service}:\n  - ${issues.join("\n  - ")}`);
-    this.name = "ConfigError";
-    this.issues = issues;
-  }
-}
+export { ConfigError }; // declared in contracts: the stores factory throws it too
 
 /**
  * Parses the environment once against a service's schema. Every invalid variable is listed,

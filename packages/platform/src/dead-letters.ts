@@ -1,5 +1,5 @@
 import {
-  COMMANDS, DeadLetter, STAGE_LANES, STAGES, Streams, Subjects,
+  COMMANDS, DeadLetter, MessageIds, STAGE_LANES, STAGES, Streams, Subjects,
   type Stage,
 } from "@mp4t/contracts";
 import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
@@ -82,7 +82,7 @@ export function createDeadLetters(deps: {
       throw new AppError("DEAD_LETTER_UNREDRIVABLE", `dead letter ${entry.seq} holds no valid ${entry.letter.stage} command (${entry.letter.error.code}); inspect it and delete it instead`);
     }
     await deps.beforeRedrive?.(job, entry);
-    await js.publish(entry.letter.subject, entry.letter.data, { msgID: `redrive:${entry.seq}` });
+    await js.publish(entry.letter.subject, entry.letter.data, { msgID: MessageIds.redrive(entry.seq) });
     await jsm.streams.deleteMessage(stream, entry.seq, false).catch((err: unknown) => {
       // Already gone (a concurrent re-drive): the publish above was deduplicated or is the one that counts.
       if (!/no message found/i.test(String((err as Error).message))) throw err;

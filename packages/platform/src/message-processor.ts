@@ -1,5 +1,5 @@
 import {
-  COMMANDS, Subjects,
+  COMMANDS, Subjects, isUserMistake,
   type Command, type DeadLetter, type Stage,
 } from "@mp4t/contracts";
 import type { JsMsg } from "@nats-io/jetstream";
@@ -48,10 +48,13 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
 
   async function giveUp(m: JsMsg, msg: Command<S> | undefined, error: AppError) {
     stats.failed++;
-    report(m, "dead_letter");
-    logger.warn({ stage, code: error.code, err: error.message, deliveries: m.info.deliveryCount }, "giving up on message");
+    // The user's mistake (bad media, an option the system cannot serve): the job fails, but a
+    // re-drive could not help and nothing is wrong with the system, so no dead letter.
+    const mistake = msg !== undefined && isUserMistake(error.code);
+    report(m, mistake ? "rejected" : "dead_letter");
+    logger[mistake ? "info" : "warn"]({ stage, code: error.code, err: error.message, deliveries: m.info.deliveryCount }, mistake ? "job failed on the user's input" : "giving up on message");
     try {
-      await deadLetter(m, error);
+      if (!mistake) await deadLetter(m, error);
       if (msg && opts.onGiveUp) await opts.onGiveUp(msg, error);
       m.term(error.code);
     } catch (err) {

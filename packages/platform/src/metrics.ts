@@ -30,7 +30,7 @@ export function initMetrics(service: string): void {
 const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800];
 const reg = { registers: [registry] };
 
-export const stageMessages = new client.Counter({ name: "mp4t_stage_messages_total", help: "Deliveries handled, by stage and outcome (ack, retry, dead_letter, interrupted).", labelNames: ["stage", "outcome"] as const, ...reg });
+export const stageMessages = new client.Counter({ name: "mp4t_stage_messages_total", help: "Deliveries handled, by stage and outcome (ack, retry, dead_letter, rejected, interrupted).", labelNames: ["stage", "outcome"] as const, ...reg });
 export const stageDuration = new client.Histogram({ name: "mp4t_stage_duration_seconds", help: "Time from receiving a delivery to its outcome.", labelNames: ["stage", "outcome"] as const, buckets: SECONDS, ...reg });
 export const stageInFlight = new client.Gauge({ name: "mp4t_stage_in_flight", help: "Deliveries being worked on by this process.", labelNames: ["stage"] as const, ...reg });
 export const stageRetries = new client.Counter({ name: "mp4t_stage_retries_total", help: "Deliveries that failed retryably and were handed back with backoff.", labelNames: ["stage"] as const, ...reg });

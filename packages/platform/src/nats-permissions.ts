@@ -109,9 +109,10 @@ const PUBLISHES: Record<Exclude<ServiceName, "gateway">, Stage[]> = {
   transcriber: ["transcribe", "diarize", "cleanup"],
   diarizer: ["enhance", "cleanup"],
   enhancer: ["cleanup"],
-  // The reaper resumes stalled jobs at ingest (for transcribe), diarize or enhance; webhook
-  // deliveries (first attempts from job ends, retries when due).
-  janitor: ["ingest", "diarize", "enhance", "cleanup", "webhook"],
+  // The reaper resumes stalled jobs at ingest, transcribe (the missing chunks of the persisted
+  // plan; ingest for a job without one), diarize or enhance; webhook deliveries (first attempts
+  // from job ends, retries when due).
+  janitor: ["ingest", "transcribe", "diarize", "enhance", "cleanup", "webhook"],
 };
 
 function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermissions {

@@ -1,5 +1,5 @@
 import {
-  FAIR_BUCKETS, JOB_CLASSES, LANES, STAGES, STAGE_LANES, Streams, Subjects, durableName, fairDurableName,
+  FAIR_BUCKETS, JOB_CLASSES, LANES, STAGES, STAGE_LANES, STREAM_MAX_CONSUMERS, Streams, Subjects, durableName, fairDurableName,
   type JobClass, type Lane, type Stage,
 } from "@mp4t/contracts";
 import {
@@ -20,14 +20,7 @@ export type TopologyOptions = {
   replicas?: number;
 };
 
-/**
- * Consumers a stream may hold. Every Object Store read, KV key listing, SSE client and job watcher
- * makes a short-lived consumer that the client leaves to expire after 5 minutes of inactivity, and
- * nats-server 2.15 caps a stream at 1000 consumers unless the stream sets its own limit (an unset
- * or -1 limit no longer means unlimited). At ~6 blob reads per job that cap stopped the system at
- * ~0.6 jobs/s under the 1000-user load test. Set on the events, dead-letter and bucket streams.
- */
-export const STREAM_MAX_CONSUMERS = 1_000_000;
+export { STREAM_MAX_CONSUMERS }; // declared in contracts: the store adapters set it too
 
 /** Work-queue limits per lane; critical work is small and frequent, low work is housekeeping. */
 const LANE_MAX_MSGS: Record<Lane, number> = { critical: 1_000_000, high: 5_000_000, default: 1_000_000, low: 100_000 };

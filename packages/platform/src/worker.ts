@@ -24,7 +24,8 @@ export type Handler<S extends Stage> = (msg: Command<S>, ctx: HandlerContext) =>
 
 export type GiveUp<S extends Stage> = (msg: Command<S>, error: AppError) => Promise<void>;
 
-export type WorkerOutcome = "ack" | "retry" | "dead_letter" | "interrupted";
+/** `rejected`: given up on the user's mistake (the job failed, no dead letter). */
+export type WorkerOutcome = "ack" | "retry" | "dead_letter" | "rejected" | "interrupted";
 
 /** Seams for telemetry: tracing wraps processing, metrics count outcomes. */
 export type WorkerInstrumentation = {

@@ -1,4 +1,4 @@
-import { ConfigError, selectProfile } from "@mp4t/platform";
+import { ConfigError } from "@mp4t/contracts";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";
@@ -71,7 +71,8 @@ function missingSettings(cfg: StoresConfig): string[] {
 export async function createStores(nc: NatsConnection, cfg: StoresConfig, opts: { users?: boolean } = {}): Promise<Stores> {
   const missing = missingSettings(cfg);
   if (missing.length) throw new ConfigError("stores", missing);
-  const unsafe = selectProfile(cfg) === "production" ? storesSecurityProblems(cfg) : [];
+  // The production profile (MP4T_PROFILE, else NODE_ENV: platform's selectProfile) refuses unsafe settings.
+  const unsafe = (cfg.MP4T_PROFILE ?? cfg.NODE_ENV) === "production" ? storesSecurityProblems(cfg) : [];
   if (unsafe.length) throw new ConfigError("stores (production refuses unsafe settings)", unsafe);
   const jobs = cfg.JOB_STORE === "mongodb"
     // Drivers load only when configured: an embedded-store service never holds them in memory.

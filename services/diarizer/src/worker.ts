@@ -1,5 +1,5 @@
 import type { Logger } from "@mp4t/platform";
-import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
+import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { DiarizerConfig } from "./config.ts";
 import { diarizeHandler } from "./handlers/diarize.handler.ts";

@@ -8,7 +8,7 @@ import { startNats, type NatsServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../src/diarization/wav.ts";
 import { diarizeHandler } from "../src/handlers/diarize.handler.ts";
-import { pipelineDeps, readCommands } from "@mp4t/stores/testing";
+import { pipelineDeps, readCommands } from "@mp4t/pipeline/testing";
 import { buildConversation, VOICES, type ReferenceTurn } from "./speech-fixtures.ts";
 
 let nats: NatsServer;
@@ -72,7 +72,7 @@ describe("diarize handler (real nats-server)", () => {
       expect(stored!.enhancements).toEqual({});
 
       const after = await deps.jobs.getJob(ref);
-      expect(after).toMatchObject({ status: "processing", progress: 0.9, stages: { diarize: { status: "done" } } });
+      expect(after).toMatchObject({ status: "processing", progress: 0.9, stages: { assemble: { status: "done" }, diarize: { status: "done" } } });
       expect(await readCommands(deps, "enhance", "interactive")).toEqual([{ msg: { v: 1, ...ref }, msgId: `enhance:${job.id}` }]);
 
       // Redelivery: nothing is duplicated, the stored result is unchanged.
@@ -114,6 +114,8 @@ describe("diarize handler (real nats-server)", () => {
       expect(stored!.text).toBe("The committee met on tuesday to review the budget for the coming year.");
       expect(stored!.durationSec).toBeCloseTo(words.at(-1)!.end);
       expect((await readCommands(deps, "enhance", "batch")).map((c) => c.msg.jobId)).toContain(job.id);
+      // Stitched, not diarized: the job shows the one done and the other skipped.
+      expect((await deps.jobs.getJob(ref))?.stages).toMatchObject({ assemble: { status: "done" }, diarize: { status: "skipped" } });
     } finally {
       await deps.close();
     }

@@ -1,7 +1,7 @@
 import { BlobKeys, Transcript, type Job } from "@mp4t/contracts";
 import { loadConfig } from "@mp4t/platform";
 import { getJson } from "@mp4t/stores";
-import { pipelineDeps, readCommands } from "@mp4t/stores/testing";
+import { pipelineDeps, readCommands } from "@mp4t/pipeline/testing";
 import { silentLogger, startFakeOpenAiChat, startNats, type FakeChatRequest, type FakeOpenAiChatServer, type NatsServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../src/config.ts";

@@ -1,7 +1,7 @@
 import { BlobKeys, Streams, Subjects, Transcript } from "@mp4t/contracts";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { commitVersion, currentVersion, getJson, readTranscript } from "@mp4t/stores";
-import { pipelineDeps } from "@mp4t/stores/testing";
+import { pipelineDeps } from "@mp4t/pipeline/testing";
 import { startNats, type NatsServer } from "@mp4t/testing";
 import { renameSpeakers } from "@mp4t/transcript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

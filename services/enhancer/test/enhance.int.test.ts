@@ -4,7 +4,7 @@ import { startNats, type NatsServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enhanceHandler } from "../src/handlers/enhance.handler.ts";
 import { seedDiarizedJob } from "./enhancer-fixtures.ts";
-import { pipelineDeps, readCommands } from "@mp4t/stores/testing";
+import { pipelineDeps, readCommands } from "@mp4t/pipeline/testing";
 
 let nats: NatsServer;
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { BlobKeys, type Job, type Transcript } from "@mp4t/contracts";
-import { putJson, type PipelineDeps } from "@mp4t/stores";
+import { putJson } from "@mp4t/stores";
+import type { PipelineDeps } from "@mp4t/pipeline";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { assembleTranscript, buildSegments } from "@mp4t/transcript";
 

@@ -1,6 +1,7 @@
 import type { Job } from "@mp4t/contracts";
 import { createQueueEstimator, newId, type Logger, type Publisher } from "@mp4t/platform";
-import { createSqliteSearchIndex, type ApiKeyStore, type BlobStore, type JobLifecycle, type JobStore, type SearchIndex } from "@mp4t/stores";
+import { createSqliteSearchIndex, type ApiKeyStore, type BlobStore, type JobStore, type SearchIndex } from "@mp4t/stores";
+import type { JobLifecycle } from "@mp4t/pipeline";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";

@@ -1,8 +1,9 @@
-import { createPublisher, ensureTopology, registerInstance, type Logger } from "@mp4t/platform";
-import { createApiKeyStore, createJobLifecycle, createStores, openSearchIndex } from "@mp4t/stores";
+import { ensureTopology, registerInstance, type Logger } from "@mp4t/platform";
+import { createApiKeyStore, createStores, openSearchIndex } from "@mp4t/stores";
+import { createPipelineDeps } from "@mp4t/pipeline";
 import { createWebhookStore } from "@mp4t/webhooks";
 import { join } from "node:path";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { buildApp } from "./app.ts";
 import { seedAdmin } from "./auth/seed-admin.ts";
@@ -13,8 +14,7 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
   await ensureTopology(await jetstreamManager(nc), { replicas: config.JETSTREAM_REPLICAS });
   const stores = await createStores(nc, config);
   const apiKeys = await createApiKeyStore(nc, config);
-  const publisher = createPublisher(jetstream(nc), { service: "gateway" });
-  const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });
+  const { publisher, lifecycle } = createPipelineDeps({ service: "gateway", nc, stores, logger });
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await seedAdmin(stores.jobs, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger);
   }

@@ -10,8 +10,8 @@ let h: Harness;
 let worker: Worker;
 let adminAuth: { authorization: string };
 let user: { authorization: string; userId: string };
-/** What the stand-in ingest worker does: fail permanently, or run the stage as a real one would. */
-let mode: "fail" | "ok" = "fail";
+/** What the stand-in ingest worker does: fail permanently (the system's fault or the user's), or run the stage. */
+let mode: "fail" | "mistake" | "ok" = "fail";
 const handled: string[] = [];
 
 beforeAll(async () => {
@@ -29,7 +29,8 @@ beforeAll(async () => {
     handler: async (msg) => {
       const ref = { userId: msg.userId, jobId: msg.jobId };
       if (!(await lifecycle.stageStarted(ref, "ingest"))) return;
-      if (mode === "fail") throw new PermanentError("MEDIA_UNREADABLE", "not media");
+      if (mode === "fail") throw new PermanentError("ENGINE_FAILED", "the decoder crashed");
+      if (mode === "mistake") throw new PermanentError("MEDIA_UNREADABLE", "not media");
       handled.push(msg.jobId);
       await lifecycle.stageDone(ref, "ingest");
     },
@@ -68,10 +69,10 @@ async function failedJob() {
 describe("dead letters admin API", () => {
   it("lists and inspects a dead letter, and a re-drive resumes its failed job at the stage that failed", async () => {
     const { id, seq } = await failedJob();
-    expect((await job(id)).error?.code).toBe("MEDIA_UNREADABLE");
+    expect((await job(id)).error?.code).toBe("ENGINE_FAILED");
     const one = await h.app.inject({ method: "GET", url: `/v1/admin/dead-letters/${seq}`, headers: adminAuth });
     expect(one.statusCode).toBe(200);
-    expect(one.json()).toMatchObject({ seq, stage: "ingest", subject: Subjects.work("ingest", "interactive", user.userId), error: { code: "MEDIA_UNREADABLE" }, job: { jobId: id }, redrivable: true });
+    expect(one.json()).toMatchObject({ seq, stage: "ingest", subject: Subjects.work("ingest", "interactive", user.userId), error: { code: "ENGINE_FAILED" }, job: { jobId: id }, redrivable: true });
 
     mode = "ok";
     const res = await h.app.inject({ method: "POST", url: `/v1/admin/dead-letters/${seq}/redrive`, headers: adminAuth });
@@ -103,6 +104,23 @@ describe("dead letters admin API", () => {
     expect(res.json()).toEqual({ redriven: 2 });
     for (const { id } of [a, b]) await until(async () => (await job(id)).stages.ingest?.status === "done");
     expect((await letters("?stage=ingest")).items).toEqual([]);
+  });
+
+  it("fails a job on the user's mistake without a dead letter, also when a re-drive ends in one", async () => {
+    mode = "mistake";
+    const { id } = await createJob(h, user);
+    const failed = await until(async () => ((await job(id)).status === "failed" ? job(id) : false));
+    expect(failed.error?.code).toBe("MEDIA_UNREADABLE");
+    // The runner writes a letter before it fails the job, so by now one would be there.
+    expect((await letters("?limit=100")).items.filter((i) => i.job?.jobId === id)).toEqual([]);
+
+    const { id: other, seq } = await failedJob(); // a system failure: lettered
+    mode = "mistake";
+    const res = await h.app.inject({ method: "POST", url: `/v1/admin/dead-letters/${seq}/redrive`, headers: adminAuth });
+    expect(res.statusCode, res.body).toBe(202);
+    const again = await until(async () => ((await job(other)).error?.code === "MEDIA_UNREADABLE" ? job(other) : false));
+    expect(again.status).toBe("failed");
+    expect((await letters("?limit=100")).items.filter((i) => i.job?.jobId === other)).toEqual([]);
   });
 
   it("refuses to re-drive a poison message with 409 DEAD_LETTER_UNREDRIVABLE", async () => {

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { createPublisher, ensureTopology } from "@mp4t/platform";
-import { createJobLifecycle, createNatsKvApiKeyStore, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
+import { ensureTopology } from "@mp4t/platform";
+import { createNatsKvApiKeyStore, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
+import { createPipelineDeps } from "@mp4t/pipeline";
 import { createNatsKvWebhookStore } from "@mp4t/webhooks";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
@@ -38,12 +39,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   await ensureTopology(await jetstreamManager(nc));
   const jobs = await createNatsKvJobStore(nc);
   const blobs = await createNatsObjectBlobStore(nc);
-  const publisher = createPublisher(jetstream(nc), { service: "gateway" });
-  const lifecycle = createJobLifecycle({ jobs, publisher });
   const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", ...TEST_ENV, ...env });
+  const pipeline = createPipelineDeps({ service: "gateway", nc, stores: { jobs, blobs }, logger: silentLogger("gateway") });
   const apiKeys = await createNatsKvApiKeyStore(nc);
   const webhooks = await createNatsKvWebhookStore(nc);
-  const deps: GatewayDeps = { jobs, blobs, apiKeys, publisher, lifecycle, nc, config, logger: silentLogger("gateway"), webhooks };
+  const deps: GatewayDeps = { ...pipeline, apiKeys, config, webhooks };
   const app = buildApp(deps);
   await app.ready();
   return {

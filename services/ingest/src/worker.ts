@@ -1,5 +1,5 @@
 import type { Logger } from "@mp4t/platform";
-import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
+import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { ingestSettings, type IngestConfig } from "./config.ts";
 import { ingestHandler } from "./handlers/ingest.handler.ts";

@@ -68,15 +68,15 @@ describe("ingest fails the job of a bad upload with its code, as the user's mist
     expect(err.code).toBe("MEDIA_TOO_LONG");
   });
 
-  it("an upload missing from the blob store is our fault: thrown for the runner (dead letter), MEDIA_UNREADABLE", async () => {
+  it("an upload missing from the blob store is our fault: thrown for the runner (dead letter), INTERNAL", async () => {
     const ref = await h.newJob(await makeSilenceWav(join(h.mediaDir, "gone.wav"), 1));
     await h.blobs.delete(BlobKeys.upload(ref.jobId));
-    await expect(h.ingest(ref)).rejects.toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
+    await expect(h.ingest(ref)).rejects.toMatchObject({ name: "PermanentError", code: "INTERNAL" });
   });
 
   it("a probe that outlives its timeout may be the machine's fault: thrown for the runner, the upload kept", async () => {
     const ref = await h.newJob(await makeSilenceWav(join(h.mediaDir, "slow.wav"), 1));
-    await expect(h.ingest(ref, { ffmpeg: { ...SETTINGS.ffmpeg, probeTimeoutMs: 1 } })).rejects.toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
+    await expect(h.ingest(ref, { ffmpeg: { ...SETTINGS.ffmpeg, probeTimeoutMs: 1 } })).rejects.toMatchObject({ name: "PermanentError", code: "STAGE_TIMEOUT" });
     expect(await h.blobs.stat(BlobKeys.upload(ref.jobId))).not.toBeNull();
     expect((await h.takeCleanupCommands()).filter((c) => c.jobId === ref.jobId)).toEqual([]);
   });

@@ -1,16 +1,14 @@
-import { takeCommands } from "@mp4t/stores/testing";
+import { takeCommands } from "@mp4t/pipeline/testing";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CleanupCommand, TranscribeCommand, type Job } from "@mp4t/contracts";
-import { DEFAULT_MEDIA_IDENTITY, createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/platform";
-import {
-  createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, uploadFile,
-  type BlobStore, type JobLifecycle, type JobStore,
-} from "@mp4t/stores";
+import { DEFAULT_MEDIA_IDENTITY, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/platform";
+import { createNatsKvJobStore, createNatsObjectBlobStore, uploadFile, type BlobStore, type JobStore } from "@mp4t/stores";
+import { createPipelineDeps, type JobLifecycle } from "@mp4t/pipeline";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
-import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { IngestSettings } from "../src/config.ts";
 import { ingestHandler } from "../src/handlers/ingest.handler.ts";
@@ -58,11 +56,9 @@ export async function startHarness(): Promise<Harness> {
     await ensureTopology(jsm);
     const { stream, name } = await ensureConsumer(jsm, "transcribe", { ackWaitMs: 30_000 });
     const cleanup = await ensureConsumer(jsm, "cleanup", { ackWaitMs: 30_000 });
-    const js = jetstream(nc);
     const jobs = await createNatsKvJobStore(nc);
     const blobs = await createNatsObjectBlobStore(nc);
-    const publisher = createPublisher(js, { service: "ingest-test" });
-    const lifecycle = createJobLifecycle({ jobs, publisher });
+    const { publisher, lifecycle } = createPipelineDeps({ service: "ingest-test", nc, stores: { jobs, blobs }, logger: silentLogger() });
     const openNc = nc;
     const openNats = nats;
     let n = 0;

@@ -43,7 +43,8 @@ describe("ingest", () => {
     const commands = (await h.takeTranscribeCommands()).filter((c) => c.jobId === ref.jobId).sort((a, b) => a.chunk.index - b.chunk.index);
     const count = commands.length;
     expect(count).toBeGreaterThanOrEqual(3);
-    expect(job.chunks).toEqual({ count, done: [] });
+    // The plan is persisted (the reaper resumes missing chunks from it), one span per command.
+    expect(job.chunks).toEqual({ count, done: [], plan: commands.map((c) => [c.chunk.startSec, c.chunk.endSec]) });
     const slices: Buffer[] = [];
     commands.forEach((c, i) => {
       expect(c).toMatchObject({ v: 1, userId: ref.userId, chunk: { index: i, count } });
@@ -74,7 +75,7 @@ describe("ingest", () => {
     expect(commands[0]!.chunk).toMatchObject({ index: 0, count: 1, startSec: 0 });
     expect(commands[0]!.chunk.endSec).toBeCloseTo(4, 1);
     const after = (await h.jobs.getJob(ref))!;
-    expect(after.chunks).toEqual({ count: 1, done: [] });
+    expect(after.chunks).toEqual({ count: 1, done: [], plan: [[0, commands[0]!.chunk.endSec]] });
     expect(after.stages.ingest).toEqual(before.stages.ingest);
     expect((await h.blobs.stat(BlobKeys.chunkAudio(ref.jobId, 0)))!.size).toBe(chunkSize);
     expect(await h.blobs.list(`${BlobKeys.prefix(ref.jobId)}chunks/`)).toHaveLength(1);

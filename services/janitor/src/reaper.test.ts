@@ -78,7 +78,23 @@ describe("reapStalled", () => {
     expect(failures).toEqual([]);
   });
 
-  it("resumes a stalled transcribe stage through ingest, and a queued job at ingest", async () => {
+  it("resumes a stalled transcribe stage by re-sending its missing chunks from the persisted plan", async () => {
+    const plan: [number, number][] = [[0, 10], [10, 20], [20, 30], [30, 40], [40, 50]];
+    const transcribing = { ingest: { status: "done" as const }, transcribe: { status: "running" as const } };
+    const jobs = [
+      job({ stages: transcribing, chunks: { count: 5, done: [0, 2], plan } }),
+      job({ stages: transcribing, chunks: { count: 5, done: [0], window: 2, plan } }),
+    ];
+    const { deps, commands } = fakes(jobs);
+    expect(await reapStalled(deps, settings, NOW)).toMatchObject({ redriven: 2 });
+    const [a, b] = jobs.map((j) => j.id);
+    expect(commands).toEqual([
+      ...[1, 3, 4].map((i) => `transcribe/batch/${a}/reap:${a}:transcribe:1:${i}`),
+      ...[1, 2].map((i) => `transcribe/batch/${b}/reap:${b}:transcribe:1:${i}`), // a window's worth; the rest follow
+    ]);
+  });
+
+  it("resumes through ingest only a job without a plan (older records), and a queued job at ingest", async () => {
     const jobs = [job({ stages: { ingest: { status: "done" }, transcribe: { status: "running" } } }), job({ status: "queued", stages: {} })];
     const { deps, commands } = fakes(jobs);
     await reapStalled(deps, settings, NOW);
@@ -100,7 +116,7 @@ describe("reapStalled", () => {
     const jobs = [job({ reaped: 2 })];
     const { deps, commands, failures } = fakes(jobs);
     expect(await reapStalled(deps, settings, NOW)).toMatchObject({ redriven: 0, failed: 1 });
-    expect(failures).toEqual([`${jobs[0]!.id}/STAGE_TIMEOUT/diarize`]);
+    expect(failures).toEqual([`${jobs[0]!.id}/STAGE_TIMEOUT/assemble`]); // the step the wire stage diarize shows
     expect(commands).toEqual([`cleanup/batch/${jobs[0]!.id}/cleanup:${jobs[0]!.id}:failed`]);
   });
 

@@ -1,9 +1,10 @@
 import {
-  PIPELINE_STAGES, STAGE_LANES, Streams, Subjects,
-  type Job, type PipelineStage,
+  MessageIds, PIPELINE, PIPELINE_STAGES, STAGE_LANES, Streams, Subjects, messageId,
+  type Command, type Job, type PipelineStage,
 } from "@mp4t/contracts";
 import type { Logger, Publisher } from "@mp4t/platform";
-import type { JobLifecycle, JobStore } from "@mp4t/stores";
+import type { JobStore } from "@mp4t/stores";
+import type { JobLifecycle } from "@mp4t/pipeline";
 import type { JetStreamManager } from "@nats-io/jetstream";
 
 export type ReaperSettings = {
@@ -26,18 +27,25 @@ export type ReapResult = { stalled: number; redriven: number; failed: number; wa
 
 /** The first stage not yet done: where a stalled job is stuck. */
 export function currentStage(job: Job): PipelineStage {
+  // The wire stage's own name: `diarize` is marked done or skipped in the write that ends `assemble`.
   const open = PIPELINE_STAGES.find((s) => !["done", "skipped"].includes(job.stages[s]?.status ?? "pending"));
   return open ?? "enhance"; // every stage done but not completed: enhance completes the job
 }
 
+type Resume = { stage: PipelineStage; msg: Command<PipelineStage> };
+
 /**
- * The command that resumes a stage. A transcribe stage is resumed through ingest: the job record
- * keeps no chunk boundaries, and ingest re-plans deterministically and fans every chunk out again
- * (chunks already transcribed are skipped by the transcriber).
+ * The commands that resume a stage. A transcribe stage re-sends its own missing chunks from the
+ * plan ingest persisted on the job (a window of them when the job is windowed: each finished chunk
+ * queues the next); ingest runs again only for a job without a plan (recorded by an older release).
  */
-export function resumeCommand(job: Job, stage: PipelineStage): { stage: "ingest" | "diarize" | "enhance"; msg: { v: 1; jobId: string; userId: string } } {
-  const msg = { v: 1 as const, jobId: job.id, userId: job.userId };
-  return { stage: stage === "transcribe" ? "ingest" : stage, msg };
+export function resumeCommands(job: Job, stage: PipelineStage): Resume[] {
+  const ref = { v: 1 as const, jobId: job.id, userId: job.userId };
+  if (stage !== "transcribe") return [{ stage, msg: ref }];
+  const c = job.chunks;
+  if (!c?.plan || c.plan.length !== c.count) return [{ stage: "ingest", msg: ref }];
+  const missing = c.plan.flatMap(([startSec, endSec], index) => (c.done.includes(index) ? [] : [{ index, startSec, endSec }]));
+  return missing.slice(0, c.window ?? missing.length).map((chunk) => ({ stage, msg: { ...ref, chunk: { ...chunk, count: c.count } } }));
 }
 
 /** Reads how many messages wait or run on a stage's subjects in its lane stream. */
@@ -63,18 +71,20 @@ export async function reapStalled(deps: ReaperDeps, settings: ReaperSettings, no
     if (job.status !== "queued" && job.status !== "processing") continue;
     if (now - Date.parse(job.updatedAt) < settings.staleMs) continue;
     const stage = currentStage(job);
-    const resume = resumeCommand(job, stage);
+    const resume = resumeCommands(job, stage);
+    const via = resume[0]?.stage ?? stage;
     result.stalled++;
-    if ((await messagesOn(stage)) > 0 || (resume.stage !== stage && (await messagesOn(resume.stage)) > 0)) {
+    if ((await messagesOn(stage)) > 0 || (via !== stage && (await messagesOn(via)) > 0)) {
       result.waiting++;
       continue;
     }
     const ref = { userId: job.userId, jobId: job.id };
     const attempt = (job.reaped ?? 0) + 1;
     if (attempt > settings.maxRedrives) {
-      const failed = await deps.lifecycle.fail(ref, "STAGE_TIMEOUT", `the ${stage} stage made no progress after ${settings.maxRedrives} re-drives`, stage);
+      const failed = await deps.lifecycle.fail(ref, "STAGE_TIMEOUT", `the ${stage} stage made no progress after ${settings.maxRedrives} re-drives`, PIPELINE[stage].step ?? undefined);
       if (failed?.status === "failed") {
-        await deps.publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "failed" }, `cleanup:${job.id}:failed`);
+        const cleanup = { v: 1 as const, ...ref, reason: "failed" as const };
+        await deps.publisher.command("cleanup", "batch", cleanup, messageId("cleanup", cleanup));
         result.failed++;
         deps.logger.warn({ jobId: job.id, stage }, "stalled job failed with STAGE_TIMEOUT");
       }
@@ -87,9 +97,12 @@ export async function reapStalled(deps: ReaperDeps, settings: ReaperSettings, no
       return claimed ? { ...j, reaped: attempt } : undefined;
     });
     if (!claimed) continue;
-    await deps.publisher.command(resume.stage, job.options.class, resume.msg, `reap:${job.id}:${stage}:${attempt}`);
+    for (const r of resume) {
+      const chunk = "chunk" in r.msg ? r.msg.chunk.index : undefined;
+      await deps.publisher.command(r.stage, job.options.class, r.msg, MessageIds.reap(job.id, stage, attempt, chunk));
+    }
     result.redriven++;
-    deps.logger.warn({ jobId: job.id, stage, via: resume.stage, attempt }, "re-drove a stalled job");
+    deps.logger.warn({ jobId: job.id, stage, via, messages: resume.length, attempt }, "re-drove a stalled job");
   }
   return result;
 }

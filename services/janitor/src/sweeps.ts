@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, isTerminal } from "@mp4t/contracts";
 import type { BlobStore, JobStore } from "@mp4t/stores";
+import { deleteTemporaryBlobs } from "./handlers/cleanup.handler.ts";
 
 /** Deletes the upload and audio of jobs that ended more than `retentionMs` ago. */
 export async function sweepExpiredMedia(deps: { jobs: JobStore; blobs: BlobStore }, retentionMs: number, now = Date.now()) {
@@ -12,8 +13,8 @@ export async function sweepExpiredMedia(deps: { jobs: JobStore; blobs: BlobStore
     if (now - Date.parse(job.updatedAt) < retentionMs) continue;
     await deps.blobs.delete(BlobKeys.upload(job.id));
     await deps.blobs.delete(BlobKeys.audio(job.id));
-    await deps.blobs.deletePrefix(`${BlobKeys.prefix(job.id)}chunks/`);
-    await deps.blobs.delete(BlobKeys.diarized(job.id)); // kept after a failure, for a re-drive
+    // A failed job kept its temporary blobs for a re-drive until now.
+    await deleteTemporaryBlobs(deps.blobs, job.id, job.chunks?.count);
     await deps.jobs.updateJob({ userId: job.userId, jobId: job.id }, (j) => ({ ...j, mediaDeletedAt: new Date(now).toISOString() }));
     expired++;
   }

@@ -1,5 +1,5 @@
 import type { Logger } from "@mp4t/platform";
-import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
+import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
 import { createWebhookStore, targetSettings } from "@mp4t/webhooks";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";

@@ -1,6 +1,7 @@
 import { BlobKeys, JobEvent, Streams, Subjects, type Job, type Stage, STAGE_LANES, fairDurableName, userBucket } from "@mp4t/contracts";
 import { createPublisher, newId } from "@mp4t/platform";
-import { createJobLifecycle, createStores, type Stores } from "@mp4t/stores";
+import { createStores, type Stores } from "@mp4t/stores";
+import { createJobLifecycle } from "@mp4t/pipeline";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -81,7 +82,7 @@ describe("janitor reaper (running janitor, real NATS)", () => {
       return j?.status === "failed" ? j : undefined;
     });
     expect(failed.error?.code).toBe("STAGE_TIMEOUT");
-    expect(failed.stages.diarize?.status).toBe("failed");
+    expect(failed.stages.assemble?.status).toBe("failed");
     const event = await jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.jobEvents(job.id) });
     expect(JobEvent.parse(event!.json())).toMatchObject({ type: "failed", error: { code: "STAGE_TIMEOUT" } });
   });

@@ -1,6 +1,6 @@
 import { ANY_LANGUAGE, WHISPER_LANGUAGES } from "@mp4t/contracts";
 import { mediaIdentity, type Logger } from "@mp4t/platform";
-import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
+import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { findPocketsphinxModels } from "./adapters/pocketsphinx-models.ts";
 import { createPocketsphinxEngine } from "./adapters/pocketsphinx.adapter.ts";

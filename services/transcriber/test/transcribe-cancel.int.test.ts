@@ -1,9 +1,10 @@
 import { BlobKeys, Streams, Subjects, type Word } from "@mp4t/contracts";
-import { createPublisher, ensureTopology, type HandlerContext } from "@mp4t/platform";
-import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
+import { ensureTopology, type HandlerContext } from "@mp4t/platform";
+import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
+import { createPipelineDeps } from "@mp4t/pipeline";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngineRegistry } from "../src/engine.registry.ts";
@@ -48,8 +49,7 @@ describe("transcribe: a cancel stops work in flight", () => {
   it("aborts the engine when the job is canceled mid-run, stores nothing and sends nothing on", async () => {
     const jobs = await createNatsKvJobStore(nc);
     const blobs = await createNatsObjectBlobStore(nc);
-    const publisher = createPublisher(jetstream(nc), { service: "test" });
-    const lifecycle = createJobLifecycle({ jobs, publisher });
+    const { publisher, lifecycle } = createPipelineDeps({ service: "test", nc, stores: { jobs, blobs }, logger: silentLogger() });
     const { engine, running, aborted } = endlessEngine();
     const handler = transcribeHandler({ nc, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
 
@@ -72,8 +72,7 @@ describe("transcribe: a cancel stops work in flight", () => {
   it("still fails as before when the runner itself aborts (deadline or shutdown)", async () => {
     const jobs = await createNatsKvJobStore(nc);
     const blobs = await createNatsObjectBlobStore(nc);
-    const publisher = createPublisher(jetstream(nc), { service: "test" });
-    const lifecycle = createJobLifecycle({ jobs, publisher });
+    const { publisher, lifecycle } = createPipelineDeps({ service: "test", nc, stores: { jobs, blobs }, logger: silentLogger() });
     const { engine, running } = endlessEngine();
     const handler = transcribeHandler({ nc, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
     const job = sampleJob("u-deadline", { status: "processing", progress: 0.1, stages: { ingest: { status: "done" } }, chunks: { count: 1, done: [] } });

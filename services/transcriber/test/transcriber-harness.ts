@@ -1,16 +1,14 @@
-import { takeCommands } from "@mp4t/stores/testing";
+import { takeCommands } from "@mp4t/pipeline/testing";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, DiarizeCommand, type Job, type TranscribeCommand } from "@mp4t/contracts";
-import { createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/platform";
-import {
-  createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, uploadFile,
-  type BlobStore, type JobLifecycle, type JobStore,
-} from "@mp4t/stores";
+import { ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/platform";
+import { createNatsKvJobStore, createNatsObjectBlobStore, uploadFile, type BlobStore, type JobStore } from "@mp4t/stores";
+import { createPipelineDeps, type JobLifecycle } from "@mp4t/pipeline";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createPocketsphinxEngine } from "../src/adapters/pocketsphinx.adapter.ts";
 import { createEngineRegistry } from "../src/engine.registry.ts";
@@ -59,11 +57,9 @@ export async function startHarness(): Promise<Harness> {
     const jsm = await jetstreamManager(nc);
     await ensureTopology(jsm);
     const { stream, name } = await ensureConsumer(jsm, "diarize", { ackWaitMs: 30_000 });
-    const js = jetstream(nc);
     const jobs = await createNatsKvJobStore(nc);
     const blobs = await createNatsObjectBlobStore(nc);
-    const publisher = createPublisher(js, { service: "transcriber-test" });
-    const lifecycle = createJobLifecycle({ jobs, publisher });
+    const { publisher, lifecycle } = createPipelineDeps({ service: "transcriber-test", nc, stores: { jobs, blobs }, logger: silentLogger() });
     let runs = 0;
     const engine = counted(createPocketsphinxEngine({ bin: "pocketsphinx_continuous" }), () => runs++);
     const handler = transcribeHandler({ blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "pocketsphinx") });

@@ -1,4 +1,4 @@
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 import { MongoClient, type Db } from "mongodb";
 
 export type MongoOptions = {

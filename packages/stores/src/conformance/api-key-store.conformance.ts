@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyRecord } from "@mp4t/contracts";
-import { newId } from "@mp4t/platform";
+import { newId } from "@mp4t/contracts";
 import { describe, expect, it } from "vitest";
 import type { ApiKeyStore } from "../ports.ts";
 

@@ -1,9 +1,10 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, runMsgId, ChunkResult, Transcript, findUnsupportedOption, type Command, type Job, type Word } from "@mp4t/contracts";
+import { BlobKeys, ChunkResult, Transcript, findUnsupportedOption, messageId, runMsgId, type Command, type Job, type Word } from "@mp4t/contracts";
 import { PermanentError, RetryableError, type HandlerContext } from "@mp4t/platform";
-import { downloadToFile, getJson, optionUnsupportedError, putJson, rejectJob, type PipelineDeps } from "@mp4t/stores";
+import { downloadToFile, getJson, putJson } from "@mp4t/stores";
+import { optionUnsupportedError, rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
 import { assignSpeakers, nameSpeakers } from "../diarization/assign-speakers.ts";
 import { diarize } from "../diarization/diarize.ts";
@@ -59,20 +60,21 @@ async function labelSpeakers(deps: Deps, job: Job, words: Word[], opts: { maxSpe
 }
 
 /**
- * diarize: stitch the chunk transcripts, label who spoke each word (when the job asks), group
- * words into segments, store the result for the enhancer and hand the job on. Idempotent: a
+ * The wire stage `diarize`, shown on the job as `assemble` then `diarize`: stitch the chunk
+ * transcripts, label who spoke each word (only when the job asks; else `diarize` shows skipped),
+ * group words into segments, store the result for the enhancer and hand the job on. Idempotent: a
  * redelivery after the result was stored only re-publishes, which Nats-Msg-Id deduplicates.
  */
 export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number; speakersLimit?: number } = {}) {
   return async (msg: Command<"diarize">, ctx?: HandlerContext) => {
     const ref = { userId: msg.userId, jobId: msg.jobId };
-    const job = await deps.lifecycle.stageStarted(ref, "diarize");
+    const job = await deps.lifecycle.stageStarted(ref, "assemble");
     if (!job) return;
     // Checked at upload against every replica; this replica's limit may be lower.
     const unsupported = opts.speakersLimit === undefined ? undefined
       : findUnsupportedOption(job.options, { diarization: { available: true, maxSpeakers: opts.speakersLimit } });
-    if (unsupported) return rejectJob(deps, ref, optionUnsupportedError(unsupported), { stage: "diarize", cleanup: "failed", logger: ctx?.logger ?? deps.logger });
-    const stored = job.stages.diarize?.status === "done" && (await deps.blobs.stat(BlobKeys.diarized(job.id)));
+    if (unsupported) return rejectJob(deps, ref, optionUnsupportedError(unsupported), { stage: "assemble", cleanup: "failed", logger: ctx?.logger ?? deps.logger });
+    const stored = job.stages.assemble?.status === "done" && (await deps.blobs.stat(BlobKeys.diarized(job.id)));
     if (!stored) {
       const results = await loadResults(deps.blobs, job);
       // Speakers from the engine (chunk-qualified) are kept and linked across chunks, not recomputed.
@@ -92,8 +94,10 @@ export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number; speaker
         enhancements: {},
       });
       await putJson(deps.blobs, BlobKeys.diarized(job.id), diarized);
-      if (!(await deps.lifecycle.stageDone(ref, "diarize"))) return;
+      // Assembled, and diarized or (not asked for) skipped: the job shows which.
+      if (!(await deps.lifecycle.assembled(ref, job.options.diarize))) return;
     }
-    await deps.publisher.command("enhance", job.options.class, { v: 1, ...ref }, runMsgId(`enhance:${job.id}`, job.attempts));
+    const enhance = { v: 1 as const, ...ref };
+    await deps.publisher.command("enhance", job.options.class, enhance, runMsgId(messageId("enhance", enhance), job.attempts));
   };
 }

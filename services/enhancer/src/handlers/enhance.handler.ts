@@ -1,8 +1,9 @@
 import {
-  ANY_LANGUAGE, BlobKeys, NOTICE_CODES, Transcript, findUnsupportedOption, type Command, type EnhancementCapabilities, type Job,
+  ANY_LANGUAGE, BlobKeys, NOTICE_CODES, Transcript, findUnsupportedOption, messageId, type Command, type EnhancementCapabilities, type Job,
 } from "@mp4t/contracts";
 import { PermanentError, type HandlerContext } from "@mp4t/platform";
-import { getJson, optionUnsupportedError, putJson, rejectJob, type PipelineDeps } from "@mp4t/stores";
+import { getJson, putJson } from "@mp4t/stores";
+import { optionUnsupportedError, rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { assembleTranscript } from "@mp4t/transcript";
 import { createLocalProvider } from "../adapters/local.adapter.ts";
 import type { EnhancementProvider } from "../ports.ts";
@@ -34,7 +35,8 @@ export function enhanceHandler(deps: Deps) {
     const log = ctx?.logger ?? deps.logger;
     if (msg.rerun) return rerunEnhancements({ ...deps, provider }, msg, msg.rerun, ctx);
     const ref = { userId: msg.userId, jobId: msg.jobId };
-    const cleanup = () => deps.publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "completed" }, `cleanup:${msg.jobId}:completed`);
+    const done = { v: 1 as const, ...ref, reason: "completed" as const };
+    const cleanup = () => deps.publisher.command("cleanup", "batch", done, messageId("cleanup", done));
     const job = await deps.lifecycle.stageStarted(ref, "enhance");
     if (!job) {
       if ((await deps.jobs.getJob(ref))?.status === "completed") await cleanup();

@@ -1,6 +1,7 @@
 import type { Command, Transcript } from "@mp4t/contracts";
 import { AppError, PermanentError, type HandlerContext, type Logger } from "@mp4t/platform";
-import { commitVersion, currentVersion, readTranscript, type PipelineDeps } from "@mp4t/stores";
+import { commitVersion, currentVersion, readTranscript } from "@mp4t/stores";
+import type { PipelineDeps } from "@mp4t/pipeline";
 import { paragraphsOf } from "@mp4t/transcript";
 import type { EnhancementProvider } from "../ports.ts";
 

@@ -1,6 +1,6 @@
 import { InstanceCapabilities, JobOptions, SERVICE_NAMES, discoveryName, findUnsupportedOption } from "@mp4t/contracts";
 import type { Logger } from "@mp4t/platform";
-import { optionUnsupportedError } from "@mp4t/stores";
+import { optionUnsupportedError } from "@mp4t/pipeline";
 import { Svcm, type ServiceInfo } from "@nats-io/services";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { joinCapabilities, type DeploymentLimits, type JoinedCapabilities, type ReplicaCapabilities } from "./join-capabilities.ts";

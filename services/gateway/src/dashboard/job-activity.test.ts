@@ -1,6 +1,6 @@
 import type { JobEvent } from "@mp4t/contracts";
 import { describe, expect, it } from "vitest";
-import { summarizeJobEvents } from "./job-activity.ts";
+import { summarizeJobEvents, systemSuccessRate } from "./job-activity.ts";
 
 const USER = "01kbz7m3qf8yq2v6w0z9d1x4ab";
 const ev = (jobId: string, type: JobEvent["type"], at: string, extra: Partial<JobEvent> = {}): JobEvent => ({
@@ -30,6 +30,15 @@ describe("summarizeJobEvents", () => {
     expect(a.throughputPerMin).toEqual({ completed: 0.667, failed: 0.667 }); // 1 each over 90 s
     expect(a.failuresByCode).toEqual({ MEDIA_UNREADABLE: 1 });
     expect(a.window).toEqual({ events: 8, from: events[0]!.at, to: events[7]!.at });
+  });
+
+  it("leaves the user's mistakes out of the system's success rate (the health policy)", () => {
+    const a = summarizeJobEvents(events);
+    expect(systemSuccessRate(a)).toBe(1); // B failed on MEDIA_UNREADABLE: the upload's fault
+    const D = "01kbz7m3qf8yq2v6w0z9d1x4ae";
+    const worse = summarizeJobEvents([...events, ev(D, "failed", "01:40.000", { error: { code: "STAGE_TIMEOUT", message: "stuck" } })]);
+    expect(systemSuccessRate(worse)).toBe(0.5);
+    expect(systemSuccessRate(summarizeJobEvents([ev(B, "failed", "00:05.000", { error: { code: "LANGUAGE_UNSUPPORTED", message: "x" } })]))).toBeNull();
   });
 
   it("measures stage latency from stage.started to stage.done, only for stages that finished", () => {

@@ -1,17 +1,17 @@
-import { PIPELINE_STAGES, type JobEvent, type JobStatus, type PipelineStage } from "@mp4t/contracts";
+import { JOB_STEPS, isUserMistake, type JobEvent, type JobStatus, type JobStep } from "@mp4t/contracts";
 
 /** One job as the recent events tell it (the job store is keyed per user; the events stream is global). */
 export type RecentJob = {
   id: string;
   status: JobStatus;
   progress: number;
-  stage: PipelineStage | null;
+  stage: JobStep | null;
   error: { code: string; message: string } | null;
   firstSeen: string;
   updatedAt: string;
 };
 
-export type StageLatency = { stage: PipelineStage; count: number; avgSec: number; p50Sec: number; p95Sec: number; maxSec: number };
+export type StageLatency = { stage: JobStep; count: number; avgSec: number; p50Sec: number; p95Sec: number; maxSec: number };
 
 export type JobActivity = {
   window: { events: number; from: string | null; to: string | null };
@@ -25,6 +25,17 @@ export type JobActivity = {
   recentJobs: RecentJob[];
 };
 
+/**
+ * The health policy's success rate: completed / (completed + failures the system caused). Jobs
+ * failed on the user's mistake (bad media, an unsupported language or engine: contracts'
+ * USER_MISTAKE_CODES) say nothing about the system's health. Null if no job finished.
+ */
+export function systemSuccessRate(a: Pick<JobActivity, "jobs" | "failuresByCode">): number | null {
+  const mistakes = Object.entries(a.failuresByCode).reduce((n, [code, count]) => n + (isUserMistake(code) ? count : 0), 0);
+  const ended = a.jobs.completed + a.jobs.failed - mistakes;
+  return ended > 0 ? round(a.jobs.completed / ended) : null;
+}
+
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -35,7 +46,7 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 export function summarizeJobEvents(events: readonly JobEvent[], opts: { recent?: number } = {}): JobActivity {
   const jobs = new Map<string, RecentJob>();
   const started = new Map<string, number>(); // `${job}:${stage}` -> ms
-  const durations = new Map<PipelineStage, number[]>();
+  const durations = new Map<JobStep, number[]>();
   const finished = { completed: 0, failed: 0, canceled: 0 };
   const failuresByCode: Record<string, number> = {};
 
@@ -83,7 +94,7 @@ export function summarizeJobEvents(events: readonly JobEvent[], opts: { recent?:
     successRate: ended ? round(finished.completed / ended) : null,
     throughputPerMin: { completed: round(finished.completed / minutes), failed: round(finished.failed / minutes) },
     failuresByCode,
-    stageLatency: PIPELINE_STAGES.flatMap((stage) => {
+    stageLatency: JOB_STEPS.flatMap((stage) => {
       const d = (durations.get(stage) ?? []).sort((a, b) => a - b);
       if (!d.length) return [];
       return [{

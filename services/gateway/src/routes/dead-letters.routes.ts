@@ -1,6 +1,6 @@
 import { PIPELINE_STAGES, STAGES, type Stage } from "@mp4t/contracts";
 import { AppError, createDeadLetters, deadLetterJob, type DeadLetterEntry } from "@mp4t/platform";
-import type { JobLifecycle } from "@mp4t/stores";
+import type { JobLifecycle } from "@mp4t/pipeline";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";

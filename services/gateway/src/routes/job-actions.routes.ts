@@ -1,6 +1,7 @@
 import { isTerminal } from "@mp4t/contracts";
 import { AppError, type Publisher } from "@mp4t/platform";
-import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
+import type { BlobStore, JobStore } from "@mp4t/stores";
+import type { JobLifecycle } from "@mp4t/pipeline";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { planRetry } from "../jobs/retry-plan.ts";
 import { bearer, errors, JobParams, JobView, toJobView } from "../schemas/api.schema.ts";

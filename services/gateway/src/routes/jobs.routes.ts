@@ -1,7 +1,8 @@
 import fastifyMultipart from "@fastify/multipart";
-import { BlobKeys, isTerminal, type Job, type JobOptions, type JobQueue } from "@mp4t/contracts";
+import { BlobKeys, isTerminal, messageId, type Job, type JobOptions, type JobQueue } from "@mp4t/contracts";
 import { AppError, newId, type Publisher } from "@mp4t/platform";
-import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
+import type { BlobStore, JobStore } from "@mp4t/stores";
+import type { JobLifecycle } from "@mp4t/pipeline";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { receiveUpload } from "../jobs/receive-upload.ts";
@@ -70,7 +71,8 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
     };
     try {
       await jobs.createJob(job);
-      await publisher.command("ingest", job.options.class, { v: 1, jobId: id, userId }, `ingest:${id}`);
+      const ingest = { v: 1 as const, jobId: id, userId };
+      await publisher.command("ingest", job.options.class, ingest, messageId("ingest", ingest));
     } catch (err) {
       await jobs.deleteJob({ userId, jobId: id }).catch(() => undefined);
       await blobs.delete(key).catch(() => undefined);
@@ -113,7 +115,8 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
     const job = await jobs.getJob(ref);
     if (!job) throw new AppError("NOT_FOUND", "no such job");
     if (!isTerminal(job.status)) await lifecycle.cancel(ref);
-    await publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "deleted" }, `cleanup:${ref.jobId}:deleted`);
+    const cleanup = { v: 1 as const, ...ref, reason: "deleted" as const };
+    await publisher.command("cleanup", "batch", cleanup, messageId("cleanup", cleanup));
     await opts.onDeleted?.(job);
     return reply.code(204).send(null);
   });

@@ -5,7 +5,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listInstances, type InstanceView } from "../admin/list-instances.ts";
-import { summarizeJobEvents, type JobActivity } from "../dashboard/job-activity.ts";
+import { summarizeJobEvents, systemSuccessRate, type JobActivity } from "../dashboard/job-activity.ts";
 import { bearer, errors } from "../schemas/api.schema.ts";
 
 export type MonitoringRoutesOptions = {
@@ -69,7 +69,7 @@ const Health = z.object({
   nats: z.object({ connected: z.boolean(), rttMs: z.number().nullable(), error: z.string().optional() }),
   services: z.array(z.object({ name: z.string(), instances: z.number() })),
   missingServices: z.array(z.string()),
-  successRate: z.number().nullable().describe("completed / (completed + failed) over the recent events window."),
+  successRate: z.number().nullable().describe("completed / (completed + failed by the system) over the recent events window: jobs failed on the user's mistake (MEDIA_*, LANGUAGE_UNSUPPORTED, ENGINE_UNKNOWN) do not count."),
   tasks: z.object({ active: z.number(), processed: z.number(), failed: z.number(), retried: z.number(), deadLettered: z.number() }),
   queues: z.array(Backlog),
   problems: z.array(z.string()),
@@ -140,11 +140,12 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
     if (paused.length) problems.push(`paused: ${paused.join(", ")}`);
     const counters = stageCounters(instances);
     const sum = (k: (typeof COUNTERS)[number]) => counters.reduce((a, c) => a + c[k], 0);
-    if (act.successRate !== null && act.successRate < MIN_SUCCESS_RATE) problems.push(`success rate ${(act.successRate * 100).toFixed(1)} % is below ${MIN_SUCCESS_RATE * 100} %`);
+    const successRate = systemSuccessRate(act);
+    if (successRate !== null && successRate < MIN_SUCCESS_RATE) problems.push(`success rate ${(successRate * 100).toFixed(1)} % is below ${MIN_SUCCESS_RATE * 100} %`);
     const status = !nats.connected ? "unhealthy" : problems.length ? "degraded" : "healthy";
     return {
       status, checkedAt: new Date().toISOString(), uptimeSec: Math.round(process.uptime()), nats, services, missingServices: missing,
-      successRate: act.successRate,
+      successRate,
       tasks: { active: sum("inFlight"), processed: sum("processed"), failed: sum("failed"), retried: sum("retried"), deadLettered: sum("deadLettered") },
       queues, problems,
     } as const;

@@ -1,6 +1,7 @@
-import { EnhanceOption, TranscriptVersionInfo, type Job, type Transcript } from "@mp4t/contracts";
+import { EnhanceOption, MessageIds, TranscriptVersionInfo, type Job, type Transcript } from "@mp4t/contracts";
 import { AppError, newId, type Publisher } from "@mp4t/platform";
-import { commitVersion, currentVersion, readTranscript, versionsOf, type BlobStore, type JobLifecycle, type JobStore } from "@mp4t/stores";
+import { commitVersion, currentVersion, readTranscript, versionsOf, type BlobStore, type JobStore } from "@mp4t/stores";
+import type { JobLifecycle } from "@mp4t/pipeline";
 import { applySegmentEdits, renameSpeakers, TranscriptEditError } from "@mp4t/transcript";
 import type { FastifyBaseLogger } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -144,7 +145,7 @@ export const transcriptEditRoutes: FastifyPluginAsyncZod<TranscriptEditOptions> 
     const job = await completedJob(req.user.sub, req.params.id);
     const kinds = [...new Set(req.body.kinds)];
     await opts.checkEnhancements?.(kinds);
-    await publisher.command("enhance", job.options.class, { v: 1, jobId: job.id, userId: job.userId, rerun: { kinds } }, `enhance:${job.id}:rerun:${newId()}`)
+    await publisher.command("enhance", job.options.class, { v: 1, jobId: job.id, userId: job.userId, rerun: { kinds } }, MessageIds.rerun(job.id, newId()))
       .catch((err: unknown) => { throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }); });
     return reply.code(202).send({ jobId: job.id, baseVersion: currentVersion(job), kinds });
   });

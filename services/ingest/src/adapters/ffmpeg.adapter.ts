@@ -102,7 +102,7 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
       return stdout;
     } catch (err) {
       if (timeout.aborted && !signal.aborted && !(err instanceof AppError)) {
-        throw new ProbeTimeoutError("MEDIA_UNREADABLE", `the file could not be examined within ${settings.probeTimeoutMs / 1000} s`, { cause: err });
+        throw new ProbeTimeoutError("STAGE_TIMEOUT", `the file could not be examined within ${settings.probeTimeoutMs / 1000} s`, { cause: err });
       }
       throw err;
     }

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
+import { BlobKeys, isUserMistake, messageId, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
 import { PermanentError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
-import { downloadToFile, isUserMistake, rejectJob, uploadFile, type PipelineDeps } from "@mp4t/stores";
-import { ProbeTimeoutError, extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
+import { downloadToFile, uploadFile } from "@mp4t/stores";
+import { rejectJob, type PipelineDeps } from "@mp4t/pipeline";
+import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
 import { createWavPlaceholder, finishWavHeader, sliceWav } from "../adapters/wav-file.adapter.ts";
 import { createEnergyMeter, planChunks, type PlannedChunk } from "../chunk.planner.ts";
 import type { IngestSettings } from "../config.ts";
@@ -38,7 +39,7 @@ export function ingestHandler(deps: IngestDeps) {
       await watch.ready;
       const upload = join(dir, "upload");
       if (!(await downloadToFile(deps.blobs, BlobKeys.upload(msg.jobId), upload))) {
-        throw new PermanentError("MEDIA_UNREADABLE", "the upload is missing from the blob store");
+        throw new PermanentError("INTERNAL", "the upload is missing from the blob store"); // ours, not the user's
       }
       const audio = join(dir, "audio.wav");
       let media: MediaInfo;
@@ -70,7 +71,8 @@ export function ingestHandler(deps: IngestDeps) {
       }
 
       const window = settings.transcribeWindow;
-      const plan = window ? { window, plan: chunks.map((c): [number, number] => [round3(c.startSec), round3(c.endSec)]) } : {};
+      // The plan is kept on the job: the transcriber queues the next chunk from it and the reaper resumes missing ones.
+      const plan = { ...(window ? { window } : {}), plan: chunks.map((c): [number, number] => [round3(c.startSec), round3(c.endSec)]) };
       const done = await deps.lifecycle.stageDone(ref, "ingest", {
         media, chunks: { count: chunks.length, done: [], ...plan }, ...(probed.notices.length ? { notices: probed.notices } : {}),
       });
@@ -79,7 +81,8 @@ export function ingestHandler(deps: IngestDeps) {
       const finished = new Set(done.chunks?.done ?? []);
       const first = window ? chunks.filter((c) => !finished.has(c.index)).slice(0, window) : chunks;
       for (const c of first) {
-        await deps.publisher.command("transcribe", done.options.class, transcribeCommand(msg, c, chunks.length), runMsgId(`transcribe:${msg.jobId}:${c.index}`, done.attempts));
+        const cmd = transcribeCommand(msg, c, chunks.length);
+        await deps.publisher.command("transcribe", done.options.class, cmd, runMsgId(messageId("transcribe", cmd), done.attempts));
       }
     } catch (err) {
       if (watch.ended()) return; // canceled (or failed elsewhere) mid-run: stop, publish nothing
@@ -92,12 +95,12 @@ export function ingestHandler(deps: IngestDeps) {
 }
 
 /**
- * What the upload itself is to blame for (stores' USER_MISTAKES): the job fails with the code,
- * nothing is dead-lettered, and the janitor's `rejected` cleanup deletes its blobs now rather than
- * at retention. A probe timeout may be the machine's fault and keeps the runner's path (dead
- * letter, re-drive).
+ * What the upload itself is to blame for (contracts' user-mistake codes): the job fails with the
+ * code, nothing is dead-lettered, and the janitor's `rejected` cleanup deletes its blobs now rather
+ * than at retention. A probe timeout may be the machine's fault: STAGE_TIMEOUT, the runner's path
+ * (dead letter, re-drive).
  */
-const isRejection = (err: unknown): err is PermanentError => isUserMistake(err) && !(err instanceof ProbeTimeoutError);
+const isRejection = (err: unknown): err is PermanentError => err instanceof PermanentError && isUserMistake(err.code);
 
 async function extractAudio(input: string, probed: ProbedMedia, output: string, settings: IngestSettings, signal: AbortSignal) {
   const meter = createEnergyMeter(FRAME_SAMPLES);

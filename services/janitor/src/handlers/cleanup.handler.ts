@@ -1,20 +1,15 @@
-import { BlobKeys, type Command } from "@mp4t/contracts";
-import type { PipelineDeps } from "@mp4t/stores";
+import { BlobKeys, chunksPrefix, temporaryBlobKeys, type Command } from "@mp4t/contracts";
+import type { PipelineDeps } from "@mp4t/pipeline";
 
 /**
- * Temporary artefacts of a finished job: chunk audio and results, the pre-enhancement transcript.
- * With the chunk count known (the job record's plan) they are deleted by key; a prefix delete
- * has to list the store, which on NATS Object Store reads every object entry ever written.
+ * A finished job's temporary blobs (contracts' ARTIFACTS: chunk audio and results, the
+ * pre-enhancement transcript). With the chunk count known (the job record's plan) they are deleted
+ * by key; a prefix delete has to list the store, which on NATS Object Store reads every object
+ * entry ever written.
  */
 export async function deleteTemporaryBlobs(blobs: PipelineDeps["blobs"], jobId: string, chunkCount?: number): Promise<number> {
-  let n = 0;
-  if (chunkCount === undefined) n += await blobs.deletePrefix(`${BlobKeys.prefix(jobId)}chunks/`);
-  else {
-    for (let i = 0; i < chunkCount; i++) {
-      for (const key of [BlobKeys.chunkAudio(jobId, i), BlobKeys.chunkResult(jobId, i)]) if (await blobs.delete(key)) n++;
-    }
-  }
-  if (await blobs.delete(BlobKeys.diarized(jobId))) n++;
+  let n = chunkCount === undefined ? await blobs.deletePrefix(chunksPrefix(jobId)) : 0;
+  for (const key of temporaryBlobKeys(jobId, chunkCount)) if (await blobs.delete(key)) n++;
   return n;
 }
 

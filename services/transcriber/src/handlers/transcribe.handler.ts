@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, findUnsupportedOption, runMsgId, type ChunkResult, type Command, type Job, type Word } from "@mp4t/contracts";
+import { BlobKeys, findUnsupportedOption, messageId, runMsgId, type ChunkResult, type Command, type Job, type Word } from "@mp4t/contracts";
 import { observeEngineRun, RetryableError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
-import { downloadToFile, optionUnsupportedError, putJson, rejectJob, type PipelineDeps } from "@mp4t/stores";
+import { downloadToFile, putJson } from "@mp4t/stores";
+import { optionUnsupportedError, rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import type { EngineRegistry } from "../engine.registry.ts";
 import type { TranscriptionEngine } from "../ports.ts";
 
@@ -56,7 +57,8 @@ export function transcribeHandler(deps: TranscribeDeps) {
     // The last chunk's write marked the stage done; only a job from an older release needs this.
     const done = recorded.job.stages.transcribe?.status === "done" ? recorded.job : await deps.lifecycle.stageDone(ref, "transcribe");
     if (!done) return;
-    await deps.publisher.command("diarize", done.options.class, { v: 1, ...ref }, runMsgId(`diarize:${msg.jobId}`, done.attempts));
+    const diarize = { v: 1 as const, ...ref };
+    await deps.publisher.command("diarize", done.options.class, diarize, runMsgId(messageId("diarize", diarize), done.attempts));
   };
 }
 
@@ -71,9 +73,8 @@ async function queueNext(deps: Pick<TranscribeDeps, "publisher">, job: Job, msg:
   const next = msg.chunk.index + (c?.window ?? 0);
   const span = c?.window ? c.plan?.[next] : undefined;
   if (!c || !span) return;
-  await deps.publisher.command("transcribe", job.options.class, {
-    v: 1, jobId: msg.jobId, userId: msg.userId, chunk: { index: next, count: c.count, startSec: span[0], endSec: span[1] },
-  }, runMsgId(`transcribe:${msg.jobId}:${next}`, job.attempts));
+  const cmd = { v: 1 as const, jobId: msg.jobId, userId: msg.userId, chunk: { index: next, count: c.count, startSec: span[0], endSec: span[1] } };
+  await deps.publisher.command("transcribe", job.options.class, cmd, runMsgId(messageId("transcribe", cmd), job.attempts));
 }
 
 async function transcribeChunk(

@@ -1,31 +1,16 @@
-import type { Stage } from "@mp4t/contracts";
+import { PIPELINE, messageId, type ServiceName, type Stage } from "@mp4t/contracts";
 import {
-  createPublisher, metricsEndpoint, observeLanes, startServiceRuntime, workerInstrumentation, workerSettings,
-  type HandlerTable, type Logger, type Publisher, type ServiceRuntime, type WorkerEnvConfig,
+  metricsEndpoint, observeLanes, startServiceRuntime, workerInstrumentation, workerSettings,
+  type HandlerTable, type Logger, type ServiceRuntime, type WorkerEnvConfig,
 } from "@mp4t/platform";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { createStores, type StoresConfig } from "@mp4t/stores";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { createStores, type StoresConfig } from "./factory.ts";
+import { createPipelineDeps, type PipelineDeps } from "./pipeline-deps.ts";
 import { jobFailure } from "./job-failure.ts";
-import { createJobLifecycle, type JobLifecycle } from "./job-lifecycle.ts";
-import type { BlobStore, JobStore } from "./ports.ts";
-import type { InstanceCapabilities, ServiceName } from "@mp4t/contracts";
-
-/** What every pipeline handler may depend on; each handler takes the narrow part it needs. */
-export type PipelineDeps = {
-  nc: NatsConnection;
-  jobs: JobStore;
-  blobs: BlobStore;
-  publisher: Publisher;
-  lifecycle: JobLifecycle;
-  logger: Logger;
-};
+import type { InstanceCapabilities } from "@mp4t/contracts";
 
 type PipelineConfig = WorkerEnvConfig & StoresConfig;
-
-const PIPELINE_STAGE: Partial<Record<Stage, "ingest" | "transcribe" | "diarize" | "enhance">> = {
-  ingest: "ingest", transcribe: "transcribe", diarize: "diarize", enhance: "enhance",
-};
 
 /**
  * Wires a worker service: stores, publisher, job lifecycle, the shared runner. When the runner
@@ -43,9 +28,8 @@ export async function startPipelineService(opts: {
   capabilities?: InstanceCapabilities;
 }): Promise<ServiceRuntime & { deps: PipelineDeps }> {
   const stores = await createStores(opts.nc, opts.config, { users: false }); // workers never read users
-  const publisher = createPublisher(jetstream(opts.nc), { service: opts.service });
-  const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });
-  const deps: PipelineDeps = { nc: opts.nc, jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, logger: opts.logger };
+  const deps = createPipelineDeps({ service: opts.service, nc: opts.nc, stores, logger: opts.logger });
+  const { publisher, lifecycle } = deps;
   const handlers = opts.handlers(deps);
   observeLanes(await jetstreamManager(opts.nc), Object.keys(handlers) as Stage[]);
   const runtime = await startServiceRuntime({
@@ -62,10 +46,12 @@ export async function startPipelineService(opts: {
       const ref = { userId: msg.userId, jobId: msg.jobId };
       if (stage === "cleanup" || stage === "webhook") return; // housekeeping: the dead letter is the record
       // The job says what failed in our words; the dead letter and the log keep the details.
-      const shown = jobFailure(error, PIPELINE_STAGE[stage]);
-      const failed = await lifecycle.fail(ref, shown.code, shown.message, PIPELINE_STAGE[stage]);
+      const step = PIPELINE[stage].step ?? undefined;
+      const shown = jobFailure(error, step);
+      const failed = await lifecycle.fail(ref, shown.code, shown.message, step);
       if (failed) {
-        await publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "failed" }, `cleanup:${msg.jobId}:failed`);
+        const cleanup = { v: 1 as const, ...ref, reason: "failed" as const };
+        await publisher.command("cleanup", "batch", cleanup, messageId("cleanup", cleanup));
       }
     },
   });

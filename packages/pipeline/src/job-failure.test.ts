@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError } from "@mp4t/platform";
+import { PermanentError, RetryableError } from "@mp4t/contracts";
 import { describe, expect, it } from "vitest";
 import { jobFailure } from "./job-failure.ts";
 

@@ -1,10 +1,7 @@
 import { Streams, Subjects, type Command, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
-import { createPublisher, ensureTopology } from "@mp4t/platform";
-import { createNatsKvJobStore } from "../adapters/nats-kv-job-store.adapter.ts";
-import { createNatsObjectBlobStore } from "../adapters/nats-object-blob-store.adapter.ts";
-import { createJobLifecycle } from "../job-lifecycle.ts";
-import type { PipelineDeps } from "../pipeline-service.ts";
-import { createLogger } from "@mp4t/platform";
+import { createLogger, ensureTopology } from "@mp4t/platform";
+import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
+import { createPipelineDeps, type PipelineDeps } from "../pipeline-deps.ts";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
@@ -18,9 +15,8 @@ export async function pipelineDeps(nats: { connect(): Promise<NatsConnection> },
   const id = `${process.pid}-${++n}`;
   const jobs = await createNatsKvJobStore(nc, { prefix: `t${id}` });
   const blobs = await createNatsObjectBlobStore(nc, { bucket: `blobs-${id}` });
-  const publisher = createPublisher(jetstream(nc), { service });
-  const lifecycle = createJobLifecycle({ jobs, publisher });
-  return { nc, jobs, blobs, publisher, lifecycle, logger: createLogger(service, { level: process.env.TEST_LOG_LEVEL ?? "silent" }), close: () => nc.close() };
+  const logger = createLogger(service, { level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  return { ...createPipelineDeps({ service, nc, stores: { jobs, blobs }, logger }), close: () => nc.close() };
 }
 
 /**

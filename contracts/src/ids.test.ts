@@ -1,4 +1,4 @@
-import { JobId } from "@mp4t/contracts";
+import { JobId } from "./job.schema.ts";
 import { describe, expect, it } from "vitest";
 import { newId } from "./ids.ts";
 

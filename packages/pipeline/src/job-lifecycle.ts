@@ -1,15 +1,16 @@
 import {
   canTransition, isTerminal,
-  type ErrorCode, type Job, type JobEvent, type JobStatus, type PipelineStage,
+  type ErrorCode, type Job, type JobEvent, type JobStatus, type JobStep,
 } from "@mp4t/contracts";
 import type { Publisher } from "@mp4t/platform";
-import type { JobRef, JobStore } from "./ports.ts";
+import type { JobRef, JobStore } from "@mp4t/stores";
 
-/** Where each stage's work sits in the job's overall progress (0..1). */
-export const STAGE_PROGRESS: Record<PipelineStage, [number, number]> = {
+/** Where each step's work sits in the job's overall progress (0..1). */
+export const STAGE_PROGRESS: Record<JobStep, [number, number]> = {
   ingest: [0, 0.1],
   transcribe: [0.1, 0.8],
-  diarize: [0.8, 0.9],
+  assemble: [0.8, 0.85],
+  diarize: [0.85, 0.9],
   enhance: [0.9, 1],
 };
 
@@ -25,7 +26,7 @@ export type JobLifecycle = ReturnType<typeof createJobLifecycle>;
 export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher }) {
   const { jobs, publisher } = deps;
 
-  const emit = (job: Job, type: JobEvent["type"], stage?: PipelineStage, version?: number) =>
+  const emit = (job: Job, type: JobEvent["type"], stage?: JobStep, version?: number) =>
     publisher.event({
       v: 1, type, jobId: job.id, userId: job.userId, status: job.status, progress: job.progress,
       ...(stage ? { stage } : {}), ...(job.error ? { error: job.error } : {}), ...(version ? { version } : {}), at: now(),
@@ -68,7 +69,7 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
 
   return {
     /** Marks a stage running (and the job processing). Null: the job ended; stop. */
-    async stageStarted(ref: JobRef, stage: PipelineStage): Promise<Job | null> {
+    async stageStarted(ref: JobRef, stage: JobStep): Promise<Job | null> {
       const r = await change(ref, (j) => {
         if (j.stages[stage]?.status === "running" || j.stages[stage]?.status === "done") return undefined;
         return {
@@ -81,7 +82,7 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
     },
 
     /** Records overall progress within a stage (fraction 0..1 of that stage). */
-    async progress(ref: JobRef, stage: PipelineStage, fraction: number, patch: Partial<Job> = {}): Promise<Job | null> {
+    async progress(ref: JobRef, stage: JobStep, fraction: number, patch: Partial<Job> = {}): Promise<Job | null> {
       const [lo, hi] = STAGE_PROGRESS[stage];
       const p = lo + (hi - lo) * Math.min(1, Math.max(0, fraction));
       const r = await change(ref, (j) => ({ ...j, ...patch, progress: Math.max(j.progress, p) }));
@@ -115,7 +116,7 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
     },
 
     /** Marks a stage done, merging `patch` (media info, chunk plan) into the job. */
-    async stageDone(ref: JobRef, stage: PipelineStage, patch: Partial<Job> = {}): Promise<Job | null> {
+    async stageDone(ref: JobRef, stage: JobStep, patch: Partial<Job> = {}): Promise<Job | null> {
       const r = await change(ref, (j) => {
         if (j.stages[stage]?.status === "done") return undefined;
         return {
@@ -127,7 +128,28 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       return r?.job ?? null;
     },
 
-    async skipStage(ref: JobRef, stage: PipelineStage): Promise<Job | null> {
+    /**
+     * The assemble step is done, and with it the diarization inside it: `done` when speakers were
+     * labelled, `skipped` when the job asked for none. One write, so the two never disagree.
+     */
+    async assembled(ref: JobRef, diarized: boolean): Promise<Job | null> {
+      const r = await change(ref, (j) => {
+        if (j.stages.assemble?.status === "done") return undefined;
+        const at = now();
+        return {
+          ...j, progress: Math.max(j.progress, STAGE_PROGRESS.diarize[1]),
+          stages: {
+            ...j.stages,
+            assemble: { ...j.stages.assemble, status: "done", finishedAt: at },
+            diarize: diarized ? { startedAt: j.stages.assemble?.startedAt ?? at, status: "done", finishedAt: at } : { status: "skipped", finishedAt: at },
+          },
+        };
+      });
+      if (r?.changed) await emit(r.job, "stage.done", "assemble");
+      return r?.job ?? null;
+    },
+
+    async skipStage(ref: JobRef, stage: JobStep): Promise<Job | null> {
       const r = await change(ref, (j) =>
         j.stages[stage] ? undefined : { ...j, stages: { ...j.stages, [stage]: { status: "skipped", finishedAt: now() } } },
       );
@@ -135,7 +157,7 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
     },
 
     /** Completes the job; `lastStage`, if given, is marked done in the same write, with `patch`'s fields (from the current record). */
-    async complete(ref: JobRef, lastStage?: PipelineStage, patch?: (j: Job) => Partial<Job>): Promise<Job | null> {
+    async complete(ref: JobRef, lastStage?: JobStep, patch?: (j: Job) => Partial<Job>): Promise<Job | null> {
       let completed: Job | null = null;
       const job = await jobs.updateJob(ref, (j) => {
         if (j.status === "completed" || isTerminal(j.status)) return undefined;
@@ -152,7 +174,7 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
     },
 
     /** Fails the job with a stable code; a no-op if it has already ended. */
-    async fail(ref: JobRef, code: ErrorCode, message: string, stage?: PipelineStage): Promise<Job | null> {
+    async fail(ref: JobRef, code: ErrorCode, message: string, stage?: JobStep): Promise<Job | null> {
       const job = await jobs.updateJob(ref, (j) => {
         if (isTerminal(j.status)) return undefined;
         return {
