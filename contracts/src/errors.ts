@@ -28,6 +28,13 @@ export const ERROR_CODES = {
   PRECONDITION_REQUIRED: "This change needs an If-Match header holding the ETag of the transcript version it was made on.",
   VERSION_LIMIT: "The transcript has as many versions as are kept; no further changes are accepted.",
   DEAD_LETTER_UNREDRIVABLE: "The dead letter holds no valid work message (a poison message), so re-driving it cannot help.",
+  TOO_MANY_UPLOADS: "The user has the configured maximum of unfinished resumable uploads.",
+  UPLOAD_SCRATCH_FULL: "The server's area for unfinished resumable uploads is full; retry later.",
+  UPLOAD_LOCKED: "Another request is writing this resumable upload; retry once it has ended.",
+  UPLOAD_OFFSET_MISMATCH: "Upload-Offset does not match the bytes the server has; HEAD the upload and resume from its offset.",
+  TUS_VERSION_UNSUPPORTED: "The request does not speak tus 1.0.0 (Tus-Resumable header).",
+  RANGE_NOT_SATISFIABLE: "The Range header asks for bytes the media does not have, or for several ranges.",
+  MEDIA_GONE: "The job's original media was deleted after the retention period; the transcript stays.",
   SERVICE_UNAVAILABLE: "A dependency (NATS, a store) is unreachable; retry later.",
   INTERNAL: "An unexpected server error.",
   // Job failure codes (workers).
