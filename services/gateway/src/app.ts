@@ -32,6 +32,7 @@ import { transcriptEditRoutes } from "./routes/transcript-edit.routes.ts";
 import { searchRoutes } from "./routes/search.routes.ts";
 import { createSearchIndexer, type SearchIndexer } from "./transcripts/search-indexer.ts";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
+import { webappRoutes } from "./webapp/webapp.routes.ts";
 import httpTelemetry from "./routes/metrics.routes.ts";
 import { monitoringRoutes } from "./routes/monitoring.routes.ts";
 import { mediaRoutes } from "./routes/media.routes.ts";
@@ -176,5 +177,6 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(lanesRoutes, { prefix: "/v1/admin", jsm: getJsm });
   app.register(monitoringRoutes, { prefix: "/v1/admin", nc, js, jsm: getJsm });
   app.register(dashboardRoutes);
+  app.register(webappRoutes);
   return app;
 }
