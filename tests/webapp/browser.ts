@@ -91,3 +91,16 @@ export const playerState = (page: Page) => page.evaluate(`(() => {
   const now = document.querySelector(".w.now");
   return { t: p.currentTime, i: now ? Number(now.dataset.i) : -1, paused: p.paused, ready: p.readyState };
 })()`) as Promise<PlayerState>;
+
+/**
+ * Waits until `expression` is truthy in the page. Playwright's waitForFunction evaluates a string
+ * with eval inside the page, which the app's CSP (rightly) refuses; page.evaluate goes through
+ * the DevTools protocol, so the expression is polled from here.
+ */
+export async function waitForExpression(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`not true within ${timeoutMs} ms: ${expression}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -5,7 +5,7 @@ import { makeLibrivoxMp3, makeLibrivoxMp4 } from "@mp4t/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, untilEnded, type RunningSystem } from "../e2e/system.ts";
-import { checkPage, DESKTOP, launch, playerState, slow3gFirstLoad, watchProblems } from "./browser.ts";
+import { checkPage, DESKTOP, launch, playerState, slow3gFirstLoad, waitForExpression, watchProblems } from "./browser.ts";
 import { resumeDroppedUpload } from "./tus-node.ts";
 
 const PASSWORD = "webapp-e2e-password-1";
@@ -81,19 +81,19 @@ describe("web app: a person transcribes recordings in the browser", () => {
   it("plays the video with the spoken word highlighted, and a click on a word seeks", async () => {
     await page.click(`tr[data-key="${jobs.video}"] a`);
     await page.waitForSelector("body[data-transcript]");
-    await page.waitForFunction(`document.getElementById("player").readyState >= 1`);
+    await waitForExpression(page, `document.getElementById("player").readyState >= 1`);
     const words = await page.$$eval(".w", (els) => els.length);
     expect(words).toBeGreaterThan(20);
     // Click a word in the middle: the player jumps to it and plays.
     const target = await page.$$(".w").then((els) => els[Math.floor(words / 2)]!);
     await target.click();
     const at = (await playerState(page)).t;
-    await page.waitForFunction(`!document.getElementById("player").paused`);
+    await waitForExpression(page, `!document.getElementById("player").paused`);
     const first = await playerState(page);
     expect(Math.abs(first.t - at)).toBeLessThan(1.5);
     expect(at).toBeGreaterThan(3);
     // While it plays, the highlight moves forward with the audio.
-    await page.waitForFunction(`Number(document.querySelector(".w.now")?.dataset.i ?? -1) > ${first.i + 2}`, undefined, { timeout: 15_000 });
+    await waitForExpression(page, `Number(document.querySelector(".w.now")?.dataset.i ?? -1) > ${first.i + 2}`, 15_000);
     const later = await playerState(page);
     expect(later.t).toBeGreaterThan(first.t);
     const transcript = (await api<{ segments: { words: { start: number; end: number }[] }[] }>(sys.url, `/v1/jobs/${jobs.video}/transcript`, { token })).body;
@@ -107,7 +107,7 @@ describe("web app: a person transcribes recordings in the browser", () => {
     const version = Number(await page.getAttribute("body", "data-transcript"));
     await page.fill("input[name=speaker] >> nth=0", "Alice Example");
     await page.click("text=Save names");
-    await page.waitForFunction(`Number(document.body.dataset.transcript) > ${version}`);
+    await waitForExpression(page, `Number(document.body.dataset.transcript) > ${version}`);
     for (const format of ["json", "txt", "srt", "vtt", "md"]) {
       const r = await api(sys.url, `/v1/jobs/${jobs.video}/transcript?format=${format}`, { token });
       expect(r.text, format).toContain("Alice Example");
@@ -127,7 +127,7 @@ describe("web app: a person transcribes recordings in the browser", () => {
     const text = await page.inputValue(".editor textarea");
     await page.fill(".editor textarea", ["zanzibar", ...text.split(" ").slice(1)].join(" "));
     await page.click(".editor button:text-is('Save')");
-    await page.waitForFunction(`Number(document.body.dataset.transcript) > ${version}`);
+    await waitForExpression(page, `Number(document.body.dataset.transcript) > ${version}`);
     expect(await page.textContent(`.segment[data-index="${index}"]`)).toContain("zanzibar");
     await page.click("#nav a[href='#/search']");
     await page.fill("input[name=q]", "zanzibar");
@@ -138,7 +138,7 @@ describe("web app: a person transcribes recordings in the browser", () => {
     await hit.click();
     await page.waitForSelector(".segment.hit");
     expect(Number(await page.getAttribute(".segment.hit", "data-index"))).toBe(index);
-    await page.waitForFunction(`Math.abs(document.getElementById("player").currentTime - ${seg[index]!.start}) < 0.5`);
+    await waitForExpression(page, `Math.abs(document.getElementById("player").currentTime - ${seg[index]!.start}) < 0.5`);
   }, 60_000);
 
   it("deletes a job, and shows the account, keys and webhooks pages", async () => {

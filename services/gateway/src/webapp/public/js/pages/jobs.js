@@ -6,7 +6,7 @@ const STAGE = { ingest: "Reading the media", transcribe: "Transcribing", diarize
 
 function runningStage(job) {
   const s = Object.entries(job.stages ?? {}).find(([, v]) => v.status === "running");
-  return s ? STAGE[s[0]] ?? s[0] : job.status === "queued" ? "Waiting" : "";
+  return s ? STAGE[s[0]] ?? s[0] : job.status === "queued" ? "Waiting" : "Working";
 }
 
 function eta(job) {
