@@ -5,7 +5,7 @@ import { makeLibrivoxMp3, makeLibrivoxMp4 } from "@mp4t/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, untilEnded, type RunningSystem } from "../e2e/system.ts";
-import { checkPage, DESKTOP, launch, playerState, slow3gFirstLoad, waitForExpression, watchProblems } from "./browser.ts";
+import { checkPage, DESKTOP, launch, playerState, SHOTS, slow3gFirstLoad, waitForExpression, watchProblems } from "./browser.ts";
 import { resumeDroppedUpload } from "./tus-node.ts";
 
 const PASSWORD = "webapp-e2e-password-1";
@@ -190,4 +190,23 @@ describe("web app: a person transcribes recordings in the browser", () => {
     expect(first.bytes).toBeGreaterThan(0);
     console.info(`first load on slow 3G: ${first.bytes} bytes in ${first.requests.length} requests, sign-in form after ${first.ms} ms`);
   }, 120_000);
+
+  it("charts the last hour on the operators' dashboard", async () => {
+    const admin = await browser.newContext({ viewport: DESKTOP });
+    const p = await admin.newPage();
+    const seen = watchProblems(p);
+    await p.goto(`${sys.url}/dashboard/`);
+    await p.fill("input[name=email]", sys.admin.email);
+    await p.fill("input[name=password]", sys.admin.password);
+    await p.click("button[type=submit]");
+    await p.waitForSelector("#charts svg.chart >> nth=2", { timeout: 30_000 });
+    const labels = await p.$$eval("#charts svg.chart", (els) => els.map((e) => e.getAttribute("aria-label")));
+    // Three jobs completed in this hour: the two uploaded from the page and the resumed one.
+    expect(labels[0]).toMatch(/^Throughput.*completed 3, failed 0$/);
+    expect(labels[1]).toMatch(/^Stage latency.*ingest \d/);
+    expect(labels[2]).toMatch(/^Backlog/);
+    await p.screenshot({ path: join(SHOTS, "dashboard-charts-desktop.png"), fullPage: true });
+    expect(seen).toEqual([]);
+    await admin.close();
+  }, 60_000);
 });
