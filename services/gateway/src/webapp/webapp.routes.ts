@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -14,7 +15,7 @@ const TYPES: Record<string, string> = {
 export const WEBAPP_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
   "media-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
-type File = { type: string; body: Buffer; gzip: Buffer };
+type File = { type: string; body: Buffer; gzip: Buffer; etag: string };
 
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -37,11 +38,14 @@ export const webappRoutes: FastifyPluginAsync = async (app) => {
   const files = new Map<string, File>();
   for (const path of await walk(root)) {
     const body = await readFile(path);
-    files.set(`/${relative(root, path).split("\\").join("/")}`, { type: TYPES[extname(path)]!, body, gzip: gzipSync(body, { level: 9 }) });
+    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+    files.set(`/${relative(root, path).split("\\").join("/")}`, { type: TYPES[extname(path)]!, body, gzip: gzipSync(body, { level: 9 }), etag });
   }
   const send = (f: File) => async (req: FastifyRequest, reply: FastifyReply) => {
     reply.type(f.type).header("cache-control", "no-cache").header("x-content-type-options", "nosniff")
-      .header("content-security-policy", WEBAPP_CSP).header("vary", "accept-encoding");
+      .header("content-security-policy", WEBAPP_CSP).header("vary", "accept-encoding").header("etag", f.etag);
+    // no-cache + ETag: a reload costs a 304 per file, and a new release is seen at once.
+    if (req.headers["if-none-match"] === f.etag) return reply.code(304).send();
     if (/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) return reply.header("content-encoding", "gzip").send(f.gzip);
     return reply.send(f.body);
   };

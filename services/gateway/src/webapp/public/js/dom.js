@@ -15,7 +15,7 @@ export function h(tag, attrs = {}, ...children) {
 /** Replaces the page's content and moves focus to it (screen readers announce the new page). */
 export function mount(...children) {
   const view = document.getElementById("view");
-  view.replaceChildren(...children);
+  view.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
   const heading = view.querySelector("h1");
   if (heading) document.title = `${heading.textContent} · MP4toText`;
   view.focus({ preventScroll: true });

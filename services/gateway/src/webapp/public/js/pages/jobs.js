@@ -32,9 +32,10 @@ export async function jobsPage({ params }) {
   let stopped = false;
 
   const action = (label, fn, cls = "secondary small") => h("button", { type: "button", class: cls, onclick: async (e) => {
-    e.currentTarget.disabled = true;
-    try { await fn(); } catch (err) { notice.replaceChildren(alertBox(missing(err) && err.code !== "NOT_FOUND" ? `${label}: not available on this server.` : err.message)); }
-    finally { e.currentTarget.disabled = false; }
+    const button = e.currentTarget;
+    button.disabled = true;
+    try { await fn(); } catch (err) { notice.replaceChildren(alertBox(missing(err) ? `${label}: not available on this server (${err.message}).` : err.message)); }
+    finally { button.disabled = false; }
   } }, label);
 
   const render = (job) => {

@@ -87,14 +87,14 @@ export async function transcriptPage({ args: [id], params }) {
     }
     timelineSlot.replaceChildren(speakerTimeline(t, seek));
     const enh = t.enhancements ?? {};
-    side.replaceChildren(
+    side.replaceChildren(...[
       renameSpeakers(state, reload),
       h("section", { class: "card", "aria-labelledby": "dl-h" }, h("h2", { id: "dl-h" }, "Download"),
         h("div", { class: "row wrap" }, ...FORMATS.map(([f, label]) => h("button", { type: "button", class: "secondary small", dataset: { format: f }, onclick: () => download(job, f) }, label)))),
       enh.summary ? h("section", { class: "card", "aria-labelledby": "sum-h" }, h("h2", { id: "sum-h" }, "Summary"), h("p", { class: "pre" }, enh.summary)) : null,
       enh.notes ? h("section", { class: "card", "aria-labelledby": "notes-h" }, h("h2", { id: "notes-h" }, "Notes"), h("p", { class: "pre" }, enh.notes)) : null,
       historyPanel(state, reload),
-    );
+    ].filter(Boolean));
   };
 
   async function reload() {
