@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createPublisher, ensureTopology } from "@mp4t/platform";
 import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
@@ -39,7 +42,9 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const blobs = await createNatsObjectBlobStore(nc);
   const publisher = createPublisher(jetstream(nc), { service: "gateway" });
   const lifecycle = createJobLifecycle({ jobs, publisher });
-  const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", ...TEST_ENV, ...env });
+  // Resumable uploads wait in a scratch directory of their own, not under the working directory.
+  const scratch = await mkdtemp(join(tmpdir(), "mp4t-gw-uploads-"));
+  const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", UPLOAD_SCRATCH_DIR: scratch, ...TEST_ENV, ...env });
   const deps: GatewayDeps = { jobs, blobs, publisher, lifecycle, nc, config, logger: silentLogger("gateway") };
   const app = buildApp(deps);
   await app.ready();
@@ -58,6 +63,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await app.close();
       await nc.close();
       await nats[Symbol.asyncDispose]();
+      await rm(scratch, { recursive: true, force: true });
     },
   };
 }

@@ -158,3 +158,14 @@ describe("GET /v1/jobs/:id/media", () => {
     expect((await fetch(`${base}/v1/jobs/${jobId}/media`)).status).toBe(401);
   });
 });
+
+describe("the OpenAPI document", () => {
+  it("describes the tus routes and the media routes", async () => {
+    const doc = (await h.app.inject({ method: "GET", url: "/openapi.json" })).json() as { paths: Record<string, Record<string, { operationId?: string }>> };
+    expect(doc.paths["/v1/uploads"]?.post?.operationId).toBe("createUpload");
+    // @fastify/swagger leaves HEAD routes out of the document; PATCH's description names it.
+    expect(Object.keys(doc.paths["/v1/uploads/{id}"] ?? {}).sort()).toEqual(["delete", "patch"]);
+    expect(doc.paths["/v1/jobs/{id}/media"]?.get?.operationId).toBe("getJobMedia");
+    expect(doc.paths["/v1/jobs/{id}/media-link"]?.post?.operationId).toBe("createMediaLink");
+  });
+});

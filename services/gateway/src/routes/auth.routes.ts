@@ -33,7 +33,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.get("/registration", {
     schema: {
-      tags: ["auth"], summary: "How accounts are made here: open, invite (with an invite code) or closed (the web app's sign-up page follows it)",
+      operationId: "getRegistrationMode", tags: ["auth"], summary: "How accounts are made here: open, invite (with an invite code) or closed (the web app's sign-up page follows it)",
       response: { 200: z.object({ mode: z.enum(["open", "invite", "closed"]) }) },
     },
   }, async () => ({ mode: opts.registration }));

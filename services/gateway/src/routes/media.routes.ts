@@ -83,7 +83,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
 
   app.post("/:id/media-link", {
     schema: {
-      tags: ["jobs"], summary: "A short-lived URL of the job's original media, for players that cannot send a token", security: bearer, params: JobParams,
+      operationId: "createMediaLink", tags: ["jobs"], summary: "A short-lived URL of the job's original media, for players that cannot send a token", security: bearer, params: JobParams,
       response: { 200: z.object({ url: z.string(), expiresAt: z.iso.datetime() }), ...errors(400, 401, 404, 410, 503) },
     },
     onRequest: app.authenticate,
@@ -96,7 +96,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
 
   app.get("/:id/media", {
     schema: {
-      tags: ["jobs"], summary: "The job's original media (Range requests supported)", security: bearer, params: JobParams,
+      operationId: "getJobMedia", tags: ["jobs"], summary: "The job's original media (Range requests supported)", security: bearer, params: JobParams,
       description: "Bearer token, or `link` from POST /v1/jobs/:id/media-link. 410 MEDIA_GONE once retention removed the media.",
       querystring: z.object({ link: z.string().max(2048).optional() }),
       produces: ["video/mp4", "audio/mpeg", "application/octet-stream"],

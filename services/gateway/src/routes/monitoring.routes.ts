@@ -193,7 +193,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
 
   app.get("/metrics/history", {
     schema: {
-      tags: ["admin"], summary: "Per minute over the last hour (or `minutes`): jobs completed and failed, mean stage latency, jobs waiting per stage",
+      operationId: "getMetricsHistory", tags: ["admin"], summary: "Per minute over the last hour (or `minutes`): jobs completed and failed, mean stage latency, jobs waiting per stage",
       description: `Computed from the job events (at most ${HISTORY_MAX_EVENTS}), for the dashboard's charts.`,
       security: bearer, querystring: HistoryQuery, response: { 200: History, ...errors(400, 401, 403, 503) },
     },

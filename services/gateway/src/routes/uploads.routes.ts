@@ -57,7 +57,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
   app.addHook("onClose", async () => clearInterval(sweeper));
 
   app.options("", {
-    schema: { tags: ["uploads"], summary: "tus discovery: version, extensions and the largest upload", response: { 204: none } },
+    schema: { operationId: "uploadsOptions", tags: ["uploads"], summary: "tus discovery: version, extensions and the largest upload", response: { 204: none } },
   }, async (_req, reply) => reply.code(204).headers({
     "tus-version": TUS_VERSION, "tus-extension": "creation,termination,expiration", "tus-max-size": String(limits.maxUploadBytes),
   }).send(null));
@@ -74,7 +74,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
 
   app.post("", {
     schema: {
-      tags: ["uploads"], summary: "Create a resumable upload (tus creation)", security: bearer,
+      operationId: "createUpload", tags: ["uploads"], summary: "Create a resumable upload (tus creation)", security: bearer,
       description: "Headers: `Tus-Resumable: 1.0.0`, `Upload-Length` (bytes, at most MAX_UPLOAD_BYTES), `Upload-Metadata` with `filename` " +
         "(required) and `options` (JSON text of the POST /v1/jobs options), each base64. 201 with `Location`. The same limits as POST /v1/jobs apply here.",
       headers: TusHeaders.extend({ "upload-length": z.coerce.number().int().min(1), "upload-metadata": z.string().max(16 * 1024).optional() }),
@@ -98,7 +98,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
   });
 
   app.head("/:id", {
-    schema: { tags: ["uploads"], summary: "The upload's offset (resume from here); Mp4t-Job-Id once finished", security: bearer, params: UploadParams, response: { 200: none, ...errors(400, 401, 404) } },
+    schema: { operationId: "getUploadOffset", tags: ["uploads"], summary: "The upload's offset (resume from here); Mp4t-Job-Id once finished", security: bearer, params: UploadParams, response: { 200: none, ...errors(400, 401, 404) } },
   }, async (req, reply) => {
     const { record, offset } = await mine(req.user.sub, req.params.id);
     return reply.code(200).headers(uploadHeaders(record, offset)).send(null);
@@ -106,7 +106,8 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
 
   app.patch("/:id", {
     schema: {
-      tags: ["uploads"], summary: "Append bytes at Upload-Offset; the last byte creates the job (Mp4t-Job-Id)", security: bearer, params: UploadParams,
+      operationId: "appendUpload", tags: ["uploads"], summary: "Append bytes at Upload-Offset; the last byte creates the job (Mp4t-Job-Id)", security: bearer, params: UploadParams,
+      description: "After a broken connection, `HEAD /v1/uploads/{id}` (tus; not listed here) answers `Upload-Offset`, and `Mp4t-Job-Id` once finished: resume from that offset.",
       consumes: [OCTETS],
       headers: TusHeaders.extend({ "upload-offset": z.coerce.number().int().min(0), "content-type": z.string().startsWith(OCTETS) }),
       response: { 204: none, ...errors(400, 401, 404, 409, 412, 413, 415, 429, 503) },
@@ -125,7 +126,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
   });
 
   app.delete("/:id", {
-    schema: { tags: ["uploads"], summary: "Abandon an upload (tus termination); a finished upload's job stays", security: bearer, params: UploadParams, response: { 204: none, ...errors(400, 401, 404) } },
+    schema: { operationId: "deleteUpload", tags: ["uploads"], summary: "Abandon an upload (tus termination); a finished upload's job stays", security: bearer, params: UploadParams, response: { 204: none, ...errors(400, 401, 404) } },
   }, async (req, reply) => {
     const { record } = await mine(req.user.sub, req.params.id);
     await scratch.remove(record.id);
