@@ -38,8 +38,10 @@ function chart(title, buckets, series, kind, unit) {
     });
   } else {
     for (const s of series) {
-      const pts = s.values.map((v, i) => (v === null ? null : `${x(i + 0.5).toFixed(1)},${y(v).toFixed(1)}`)).filter(Boolean);
-      if (pts.length) g.append(svg("polyline", { points: pts.join(" "), fill: "none", stroke: s.colour, "stroke-width": 2 }));
+      const pts = s.values.map((v, i) => (v === null ? null : [x(i + 0.5), y(v)])).filter(Boolean);
+      if (pts.length > 1) g.append(svg("polyline", { points: pts.map((p) => p.map((c) => c.toFixed(1)).join(",")).join(" "), fill: "none", stroke: s.colour, "stroke-width": 2 }));
+      // A dot per minute with data, so a lone minute (one job in the hour) still shows.
+      for (const [cx, cy] of pts) if (cy < H - B) g.append(svg("circle", { cx: cx.toFixed(1), cy: cy.toFixed(1), r: 2.5, fill: s.colour }));
     }
   }
   const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });

@@ -64,15 +64,6 @@ export async function jobsPage({ params }) {
     }
   };
 
-  const load = async () => {
-    const qs = new URLSearchParams({ limit: "50", ...(status ? { status } : {}), ...(q ? { q } : {}) });
-    const page = await api(`/v1/jobs?${qs}`);
-    tbody.replaceChildren();
-    rows.clear();
-    for (const job of page.items.reverse()) render(job);
-    document.body.dataset.jobs = "loaded";
-  };
-
   const pending = new Map();
   const refresh = (id) => {
     if (pending.has(id)) return;
@@ -80,6 +71,17 @@ export async function jobsPage({ params }) {
       pending.delete(id);
       try { render(await api(`/v1/jobs/${id}`)); } catch (err) { if (err.status === 404) { rows.get(id)?.remove(); rows.delete(id); } }
     }, 300));
+  };
+
+  const load = async () => {
+    const qs = new URLSearchParams({ limit: "50", ...(status ? { status } : {}), ...(q ? { q } : {}) });
+    const page = await api(`/v1/jobs?${qs}`);
+    tbody.replaceChildren();
+    rows.clear();
+    for (const job of page.items.reverse()) render(job);
+    // The list has no queue estimates; the job view of each running job has.
+    for (const job of page.items) if (ACTIVE.has(job.status)) refresh(job.id);
+    document.body.dataset.jobs = "loaded";
   };
 
   let source = null;
