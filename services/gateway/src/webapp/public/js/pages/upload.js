@@ -43,13 +43,15 @@ function uploadRow(file, options, list) {
   const cancel = h("button", { type: "button", class: "secondary small", onclick: () => controller.abort() }, "Cancel");
   const row = h("li", { class: "upload" }, h("div", { class: "upload-head" }, h("strong", {}, file.name), h("span", { class: "muted" }, bytes(file.size)), cancel), bar, info);
   list.append(row);
-  let last = { t: performance.now(), n: 0 };
+  let last = null;
   let rate = 0;
   const up = tusUpload(file, {
     options, signal: controller.signal,
     onProgress(sent, total) {
       const now = performance.now();
-      if (now - last.t > 400) {
+      // Speed smoothed over samples at least 400 ms apart; the first from where this run began (a resume starts mid-file).
+      if (!last) last = { t: now, n: sent };
+      else if (now - last.t > 400 || (!rate && now > last.t)) {
         const r = ((sent - last.n) * 1000) / (now - last.t);
         rate = rate ? rate * 0.7 + r * 0.3 : r;
         last = { t: now, n: sent };
