@@ -2,6 +2,7 @@ import { request } from "node:http";
 import { expect } from "vitest";
 
 const TUS = { "tus-resumable": "1.0.0" };
+const pause = () => new Promise((r) => setTimeout(r, 20));
 
 /**
  * A tus upload whose first PATCH breaks off after a third of the file (the socket is destroyed,
@@ -16,24 +17,29 @@ export async function resumeDroppedUpload(base: string, token: string, file: Buf
   expect(created.status).toBe(201);
   const url = `${base}${created.headers.get("location")}`;
   const cut = Math.floor(file.length / 3);
-  await new Promise<void>((resolve) => {
-    const req = request(url, { method: "PATCH", headers: { ...TUS, ...auth, "upload-offset": "0", "content-type": "application/offset+octet-stream", "content-length": String(file.length) } });
-    req.on("error", () => resolve());
-    req.write(file.subarray(0, cut), () => setTimeout(() => {
-      req.destroy();
-      resolve();
-    }, 200));
-  });
-  let offset = 0;
-  for (const t0 = Date.now(); offset < cut && Date.now() - t0 < 10_000;) {
+  const offsetNow = async () => {
     const head = await fetch(url, { method: "HEAD", headers: { ...TUS, ...auth } });
     expect(head.status).toBe(200);
-    offset = Number(head.headers.get("upload-offset"));
-  }
+    return Number(head.headers.get("upload-offset"));
+  };
+  const req = request(url, { method: "PATCH", headers: { ...TUS, ...auth, "upload-offset": "0", "content-type": "application/offset+octet-stream", "content-length": String(file.length) } });
+  req.on("error", () => undefined);
+  req.write(file.subarray(0, cut));
+  // Cut once the server has stored what was sent (earlier, bytes in its socket buffer could be lost and the test would hang on timing).
+  for (const t0 = Date.now(); (await offsetNow()) < cut; await pause()) if (Date.now() - t0 > 30_000) throw new Error("the first third never arrived");
+  req.destroy();
+  // The next PATCH waits until the server has noticed the drop (until then the upload is locked).
+  let offset = await offsetNow();
   expect(offset).toBe(cut);
-  const rest = await fetch(url, {
-    method: "PATCH", headers: { ...TUS, ...auth, "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, body: file.subarray(offset),
-  });
+  let rest: Response;
+  for (const t0 = Date.now(); ;) {
+    rest = await fetch(url, {
+      method: "PATCH", headers: { ...TUS, ...auth, "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, body: file.subarray(offset),
+    });
+    if (rest.status !== 409 || Date.now() - t0 > 30_000) break;
+    await pause();
+    offset = await offsetNow();
+  }
   expect(rest.status).toBe(204);
   const jobId = rest.headers.get("mp4t-job-id");
   expect(jobId).toMatch(/^[0-9a-z]{26}$/);
