@@ -52,8 +52,9 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
     reply.header("tus-resumable", TUS_VERSION).header("cache-control", "no-store");
   });
   // Abandoned uploads go at expiry; the timer never holds the process open.
-  await scratch.sweep();
-  const sweeper = setInterval(() => void scratch.sweep().catch((err: unknown) => app.log.warn({ err }, "upload sweep failed")), opts.sweepEveryMs).unref();
+  const sweep = () => scratch.sweep().catch((err: unknown) => app.log.warn({ err }, "resumable uploads: sweep failed"));
+  await sweep();
+  const sweeper = setInterval(() => void sweep(), opts.sweepEveryMs).unref();
   app.addHook("onClose", async () => clearInterval(sweeper));
 
   app.options("", {

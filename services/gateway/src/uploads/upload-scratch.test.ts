@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -47,5 +47,13 @@ describe("upload scratch", () => {
     release();
     await first;
     expect(await s.locked(r.id, async () => 2)).toBe(2);
+  });
+
+  it("answers 503 where the scratch directory cannot be made (a read-only file system), instead of failing the gateway's start", async () => {
+    const parent = (await scratch()).dir;
+    await writeFile(join(parent, "a-file"), "not a directory");
+    const s = createUploadScratch({ dir: join(parent, "a-file", "uploads"), expiryMs: 60_000, maxTotalBytes: 1000, maxPerUser: 5 });
+    await expect(s.create(input("u1", 10))).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    await expect(s.sweep()).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
   });
 });

@@ -44,7 +44,12 @@ export function createUploadScratch(opts: UploadScratchOptions) {
   const busy = new Set<string>();
   const json = (id: string) => join(opts.dir, `${id}.json`);
   const bin = (id: string) => join(opts.dir, `${id}.bin`);
-  const ready = mkdir(opts.dir, { recursive: true, mode: 0o700 });
+  // Made when first needed: a gateway on a read-only file system still starts, and only resumable uploads fail (503).
+  let ready: Promise<unknown> | undefined;
+  const dirReady = () => (ready ??= mkdir(opts.dir, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+    ready = undefined;
+    throw new AppError("SERVICE_UNAVAILABLE", "resumable uploads have no scratch directory here (UPLOAD_SCRATCH_DIR); use POST /v1/jobs", { cause: err });
+  }));
 
   const readRecord = async (id: string): Promise<UploadRecord | null> => {
     if (!isUploadId(id)) return null;
@@ -62,7 +67,7 @@ export function createUploadScratch(opts: UploadScratchOptions) {
   const offsetOf = async (id: string) => (await stat(bin(id)).catch(() => null))?.size ?? 0;
   const expired = (r: UploadRecord, now = Date.now()) => Date.parse(r.expiresAt) <= now;
   const all = async () => {
-    await ready;
+    await dirReady();
     const names = (await readdir(opts.dir)).filter((n) => n.endsWith(".json"));
     return (await Promise.all(names.map((n) => readRecord(n.slice(0, -5))))).filter((r): r is UploadRecord => r !== null);
   };
