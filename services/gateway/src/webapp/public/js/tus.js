@@ -54,11 +54,26 @@ export function tusUpload(file, { endpoint = "/v1/uploads", options, onProgress 
     return { offset: Number(xhr.getResponseHeader("upload-offset")), jobId: xhr.getResponseHeader("mp4t-job-id") };
   }
 
+  /** Where the server has no resumable uploads (404, or 503 without a scratch area), one multipart POST /v1/jobs. */
+  async function plain() {
+    const form = new FormData();
+    if (options) form.append("options", JSON.stringify(options));
+    form.append("file", file, file.name);
+    const xhr = await request("POST", "/v1/jobs", { body: form, progress: (n) => onProgress(Math.min(n, file.size), file.size) });
+    if (xhr.status !== 202) throw fail(xhr);
+    return JSON.parse(xhr.responseText).id;
+  }
+
   async function run() {
     let url = localStorage.getItem(key);
     let state = url ? await offsetOf(url) : null;
     if (!state) {
-      url = await create();
+      try {
+        url = await create();
+      } catch (err) {
+        if (err.status === 404 || err.code === "SERVICE_UNAVAILABLE") return plain();
+        throw err;
+      }
       state = { offset: 0, jobId: null };
     }
     let { offset } = state;
