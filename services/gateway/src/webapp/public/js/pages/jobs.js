@@ -117,7 +117,7 @@ export async function jobsPage({ params }) {
     notice, mode,
     h("div", { class: "table-wrap" }, h("table", { class: "jobs" },
       h("caption", { class: "visually-hidden" }, "Your jobs, newest first"),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "File"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Progress"), h("th", { scope: "col" }, "Actions"))),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "File"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Progress or length"), h("th", { scope: "col" }, "Actions"))),
       tbody)),
   );
   await load();
