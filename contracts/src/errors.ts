@@ -35,6 +35,13 @@ export const ERROR_CODES = {
   WEBHOOK_URL_NOT_ALLOWED: "The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https).",
   WEBHOOK_LIMIT_REACHED: "The user has the configured maximum of webhook endpoints.",
   WEBHOOK_DISABLED: "The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending.",
+  TOO_MANY_UPLOADS: "The user has the configured maximum of unfinished resumable uploads.",
+  UPLOAD_SCRATCH_FULL: "The server's area for unfinished resumable uploads is full; retry later.",
+  UPLOAD_LOCKED: "Another request is writing this resumable upload; retry once it has ended.",
+  UPLOAD_OFFSET_MISMATCH: "Upload-Offset does not match the bytes the server has; HEAD the upload and resume from its offset.",
+  TUS_VERSION_UNSUPPORTED: "The request does not speak tus 1.0.0 (Tus-Resumable header).",
+  RANGE_NOT_SATISFIABLE: "The Range header asks for bytes the media does not have, or for several ranges.",
+  MEDIA_GONE: "The job's original media was deleted after the retention period; the transcript stays.",
   SERVICE_UNAVAILABLE: "A dependency (NATS, a store) is unreachable; retry later.",
   INTERNAL: "An unexpected server error.",
   // Job failure codes (workers).

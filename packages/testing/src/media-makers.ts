@@ -54,6 +54,23 @@ export async function librivoxClips(dir = LIBRIVOX_DIR): Promise<LibrivoxClip[]>
   );
 }
 
+/** ffmpeg filter joining inputs 0..n-1 with SILENCE_BETWEEN_SEC of silence between them, as [a]. */
+function joinedAudio(n: number): string {
+  const pads = Array.from({ length: n }, (_, i) => (i < n - 1 ? `[${i}:a]apad=pad_dur=${SILENCE_BETWEEN_SEC}[a${i}]` : `[${i}:a]anull[a${i}]`));
+  return [...pads, `${pads.map((_, i) => `[a${i}]`).join("")}concat=n=${n}:v=0:a=1[a]`].join(";");
+}
+
+/**
+ * The first `count` LibriVox clips joined with ~1 s of silence between them, as an MP3 (LAME,
+ * 64 kb/s mono): a realistic audio-only upload with a known transcript.
+ */
+export async function makeLibrivoxMp3(target: string, count = 2, clipsDir = LIBRIVOX_DIR): Promise<{ path: string; reference: string; durationSec: number }> {
+  const outPath = await outFile(target, "librivox.mp3");
+  const clips = (await librivoxClips(clipsDir)).slice(0, count);
+  await ffmpeg([...clips.flatMap((c) => ["-i", c.path]), "-filter_complex", joinedAudio(clips.length), "-map", "[a]", "-c:a", "libmp3lame", "-b:a", "64k", "-f", "mp3", outPath]);
+  return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
+}
+
 /**
  * The five LibriVox clips joined with ~1 s of silence between them, as an MP4 with H.264 video
  * (black 320x240) and AAC audio: a realistic upload with a known transcript. `target` is the
@@ -63,12 +80,10 @@ export async function makeLibrivoxMp4(target: string, clipsDir = LIBRIVOX_DIR): 
   const outPath = await outFile(target, "librivox.mp4");
   const clips = await librivoxClips(clipsDir);
   const total = clips.reduce((s, c) => s + c.durationSec, 0) + SILENCE_BETWEEN_SEC * (clips.length - 1);
-  const pads = clips.map((_, i) => (i < clips.length - 1 ? `[${i}:a]apad=pad_dur=${SILENCE_BETWEEN_SEC}[a${i}]` : `[${i}:a]anull[a${i}]`));
-  const joined = `${clips.map((_, i) => `[a${i}]`).join("")}concat=n=${clips.length}:v=0:a=1[a]`;
   await ffmpeg([
     ...clips.flatMap((c) => ["-i", c.path]),
     "-f", "lavfi", "-i", `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
-    "-filter_complex", [...pads, joined].join(";"),
+    "-filter_complex", joinedAudio(clips.length),
     "-map", `${clips.length}:v`, "-map", "[a]",
     "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
     "-c:a", "aac", "-b:a", "96k", "-shortest", "-f", "mp4", outPath,

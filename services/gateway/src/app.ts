@@ -40,10 +40,15 @@ import { transcriptEditRoutes } from "./routes/transcript-edit.routes.ts";
 import { searchRoutes } from "./routes/search.routes.ts";
 import { createSearchIndexer, type SearchIndexer } from "./transcripts/search-indexer.ts";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
+import { webappRoutes } from "./webapp/webapp.routes.ts";
 import httpTelemetry from "./routes/metrics.routes.ts";
 import { monitoringRoutes } from "./routes/monitoring.routes.ts";
 import { webhooksRoutes } from "./routes/webhooks.routes.ts";
 import { targetSettings, type WebhookStore } from "@mp4t/webhooks";
+import { mediaRoutes } from "./routes/media.routes.ts";
+import { uploadsRoutes } from "./routes/uploads.routes.ts";
+import { createUploadScratch } from "./uploads/upload-scratch.ts";
+import { join } from "node:path";
 
 export type GatewayDeps = {
   jobs: JobStore;
@@ -77,6 +82,8 @@ declare module "fastify" {
 }
 
 const VERSION = "0.1.0";
+/** How long a media link (a `<video>` source URL) plays: long enough for a long recording. */
+const MEDIA_LINK_TTL_SEC = 6 * 3600;
 
 /** The HTTP API, built but not listening: `main.ts` listens, tests use `inject` or port 0. */
 export function buildApp(deps: GatewayDeps): FastifyInstance {
@@ -150,7 +157,7 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   });
   app.register(slowBody, {
     bodyTimeoutMs: config.HTTP_BODY_TIMEOUT_SEC * 1000, uploadMinBytesPerSec: config.UPLOAD_MIN_BYTES_PER_SEC,
-    uploadWindowMs: config.UPLOAD_RATE_WINDOW_SEC * 1000, isUpload: (req) => req.method === "POST" && req.url.split("?")[0] === "/v1/jobs",
+    uploadWindowMs: config.UPLOAD_RATE_WINDOW_SEC * 1000, isUpload: (req) => (req.method === "POST" && req.url.split("?")[0] === "/v1/jobs") || (req.method === "PATCH" && req.url.startsWith("/v1/uploads/")),
   });
   app.register(auditPlugin);
   app.register(httpTelemetry, { metricsToken: config.METRICS_TOKEN }); // spans and metrics for every route, and GET /metrics
@@ -175,6 +182,16 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     checkOptions: capabilities.check,
   });
   app.register(jobActionsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle });
+  const limits = { maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, maxUploadBytes: config.MAX_UPLOAD_BYTES };
+  const scratch = createUploadScratch({
+    dir: config.UPLOAD_SCRATCH_DIR ?? join(config.DATA_DIR, "uploads"), expiryMs: config.UPLOAD_EXPIRY_SEC * 1000,
+    maxTotalBytes: config.UPLOAD_SCRATCH_MAX_BYTES, maxPerUser: config.MAX_UPLOADS_PER_USER,
+  });
+  app.register(uploadsRoutes, {
+    prefix: "/v1/uploads", jobs, blobs, publisher, lifecycle, scratch, limits, sweepEveryMs: Math.min(600_000, config.UPLOAD_EXPIRY_SEC * 250),
+    checkOptions: capabilities.check,
+  });
+  app.register(mediaRoutes, { prefix: "/v1/jobs", jobs, blobs, secret: config.JWT_SECRET, linkTtlSec: MEDIA_LINK_TTL_SEC });
   app.register(transcriptRoutes, { prefix: "/v1/jobs", jobs, blobs });
   app.register(transcriptEditRoutes, { prefix: "/v1/jobs", jobs, blobs, lifecycle, publisher, indexer, checkEnhancements: capabilities.checkEnhancements });
   app.register(searchRoutes, { prefix: "/v1/search", index: search });
@@ -197,5 +214,6 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(lanesRoutes, { prefix: "/v1/admin", jsm: getJsm });
   app.register(monitoringRoutes, { prefix: "/v1/admin", nc, js, jsm: getJsm });
   app.register(dashboardRoutes);
+  app.register(webappRoutes);
   return app;
 }

@@ -58,6 +58,12 @@ const limitsEnv = {
   /** Slowest accepted upload: an upload averaging fewer bytes per second over the window is cut off. */
   UPLOAD_MIN_BYTES_PER_SEC: int(0, 1_000_000_000).default(4096),
   UPLOAD_RATE_WINDOW_SEC: sec(1, 3600).default(30),
+  /** Unfinished resumable (tus) uploads one user may have at once. */
+  MAX_UPLOADS_PER_USER: int(1, 10_000).default(10),
+  /** A resumable upload not finished this many seconds after it was created is deleted (default 24 hours). */
+  UPLOAD_EXPIRY_SEC: int(60, 30 * 86_400).default(86_400),
+  /** Bytes all unfinished resumable uploads may reserve together in the scratch area (default 20 GiB). */
+  UPLOAD_SCRATCH_MAX_BYTES: z.coerce.number().int().positive().default(20 * GIB),
 } as const;
 
 export const configSchema = z
@@ -102,6 +108,8 @@ export const configSchema = z
      * `mongodb` when JOB_STORE=mongodb, else `embedded`.
      */
     SEARCH_INDEX: z.enum(["embedded", "mongodb"]).optional(),
+    /** Where unfinished resumable uploads are kept; default DATA_DIR/uploads. */
+    UPLOAD_SCRATCH_DIR: z.string().min(1).optional(),
     /** The embedded index's SQLite file; default DATA_DIR/search/index.db. */
     SEARCH_DB_PATH: z.string().min(1).optional(),
   })

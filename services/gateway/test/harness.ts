@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ensureTopology } from "@mp4t/platform";
 import { createNatsKvApiKeyStore, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { createPipelineDeps } from "@mp4t/pipeline";
@@ -39,7 +42,9 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   await ensureTopology(await jetstreamManager(nc));
   const jobs = await createNatsKvJobStore(nc);
   const blobs = await createNatsObjectBlobStore(nc);
-  const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", ...TEST_ENV, ...env });
+  // Resumable uploads wait in a scratch directory of their own, not under the working directory.
+  const scratch = await mkdtemp(join(tmpdir(), "mp4t-gw-uploads-"));
+  const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", UPLOAD_SCRATCH_DIR: scratch, ...TEST_ENV, ...env });
   const pipeline = createPipelineDeps({ service: "gateway", nc, stores: { jobs, blobs }, logger: silentLogger("gateway") });
   const apiKeys = await createNatsKvApiKeyStore(nc);
   const webhooks = await createNatsKvWebhookStore(nc);
@@ -61,6 +66,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await app.close();
       await nc.close();
       await nats[Symbol.asyncDispose]();
+      await rm(scratch, { recursive: true, force: true });
     },
   };
 }

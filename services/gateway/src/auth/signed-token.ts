@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  * access token: `<kind>.<base64url JSON>.<base64url HMAC-SHA256>`. Each kind signs with its own
  * key derived from JWT_SECRET.
  */
-export type TokenKind = "rt1" | "inv1" | "st1";
+export type TokenKind = "rt1" | "inv1" | "st1" | "med1";
 
 export function tokenSigner(secret: string, kind: TokenKind) {
   const key = createHmac("sha256", secret).update(`mp4t ${kind} key`).digest();

@@ -275,6 +275,7 @@ async function refresh() {
     const dl = await renderDeadLetters();
     if (h.ok && m.ok) renderTiles(h.body, m.body, dl);
     await renderLaneProfiles();
+    await renderHistoryCharts();
     $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
     document.body.dataset.loaded = "true";
   } catch (err) {

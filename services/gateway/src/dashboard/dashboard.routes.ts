@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from "fastify";
 const FILES = {
   "index.html": "text/html; charset=utf-8",
   "dashboard.js": "text/javascript; charset=utf-8",
+  "dashboard-charts.js": "text/javascript; charset=utf-8",
   "dashboard.css": "text/css; charset=utf-8",
 } as const;
 

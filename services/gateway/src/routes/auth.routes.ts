@@ -31,6 +31,13 @@ const Registered = z.object({ id: z.string(), email: z.string() }).describe(
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, opts) => {
   const { jobs, passwords } = opts;
 
+  app.get("/registration", {
+    schema: {
+      operationId: "getRegistrationMode", tags: ["auth"], summary: "How accounts are made here: open, invite (with an invite code) or closed (the web app's sign-up page follows it)",
+      response: { 200: z.object({ mode: z.enum(["open", "invite", "closed"]) }) },
+    },
+  }, async () => ({ mode: opts.registration }));
+
   app.post("/register", {
     onRequest: app.limitAuthAddress,
     schema: {

@@ -6,6 +6,7 @@ import type { JobLifecycle } from "@mp4t/pipeline";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { receiveUpload } from "../jobs/receive-upload.ts";
+import { submitJob } from "../jobs/submit-job.ts";
 import { uploadAllowance } from "../limits/user-quotas.ts";
 import { bearer, errors, JobPage, JobParams, JobView, ListJobsQuery, toJobView } from "../schemas/api.schema.ts";
 
@@ -25,8 +26,6 @@ export type JobsRoutesOptions = {
   /** Refuses options the deployment cannot serve (OPTION_UNSUPPORTED), before the file is stored when they come first. */
   checkOptions?: (options: JobOptions) => Promise<void>;
 };
-
-const unavailable = (err: unknown) => (err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }));
 
 /** POST/GET /v1/jobs, GET/DELETE /v1/jobs/:id. Bearer token required; users see only their own jobs. */
 export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, opts) => {
@@ -64,22 +63,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
       }
       throw err;
     });
-    const now = new Date().toISOString();
-    const job: Job = {
-      id, userId, status: "queued", progress: 0, fileName: upload.fileName, sizeBytes: upload.sizeBytes,
-      options: upload.options, stages: {}, createdAt: now, updatedAt: now,
-    };
-    try {
-      await jobs.createJob(job);
-      const ingest = { v: 1 as const, jobId: id, userId };
-      await publisher.command("ingest", job.options.class, ingest, messageId("ingest", ingest));
-    } catch (err) {
-      await jobs.deleteJob({ userId, jobId: id }).catch(() => undefined);
-      await blobs.delete(key).catch(() => undefined);
-      throw unavailable(err);
-    }
-    // The job is queued either way; a lost event only delays what SSE clients see until the next one.
-    await lifecycle.queued(job).catch((err: unknown) => req.log.warn({ err, jobId: id }, "could not publish the queued event"));
+    const job = await submitJob({ jobs, blobs, publisher, lifecycle }, { id, userId, key }, upload, req.log);
     return reply.code(202).send(toJobView(job));
   });
 

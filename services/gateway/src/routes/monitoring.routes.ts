@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listInstances, type InstanceView } from "../admin/list-instances.ts";
 import { summarizeJobEvents, systemSuccessRate, type JobActivity } from "../dashboard/job-activity.ts";
+import { metricsHistory } from "../dashboard/metrics-history.ts";
 import { bearer, errors } from "../schemas/api.schema.ts";
 
 export type MonitoringRoutesOptions = {
@@ -55,6 +56,33 @@ async function recentEvents(js: JetStreamClient, jsm: JetStreamManager, n: numbe
   }
   return out;
 }
+
+/** Job events stored since `since`, oldest first, at most `max` (the newest hour of a busy system is sampled from its start). */
+async function eventsSince(js: JetStreamClient, since: Date, max: number): Promise<JobEvent[]> {
+  const consumer = await js.consumers.get(Streams.events, { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() });
+  const out: JobEvent[] = [];
+  try {
+    const batch = await consumer.fetch({ max_messages: max, expires: 2000 });
+    for await (const m of batch) {
+      const e = JobEvent.safeParse(m.json());
+      if (e.success) out.push(e.data);
+      if (m.info.pending === 0) break;
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+  return out;
+}
+
+const HistoryQuery = z.object({ minutes: z.coerce.number().int().min(5).max(180).default(60) });
+const History = z.object({
+  from: z.string(), to: z.string(), bucketSec: z.number(), events: z.number(),
+  buckets: z.array(z.object({
+    at: z.string(), completed: z.number(), failed: z.number(),
+    stageLatencySec: z.record(z.string(), z.number()), waiting: z.record(z.string(), z.number()),
+  })),
+});
+const HISTORY_MAX_EVENTS = 20_000;
 
 const Backlog = z.object({
   lane: z.string(), stage: z.string(), stream: z.string(), consumer: z.string(),
@@ -162,6 +190,20 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
     ]);
     if (problems.length === 3) throw new AppError("SERVICE_UNAVAILABLE", problems.join("; "));
     return { ...act, stages: stageCounters(instances), queues };
+  });
+
+  app.get("/metrics/history", {
+    schema: {
+      operationId: "getMetricsHistory", tags: ["admin"], summary: "Per minute over the last hour (or `minutes`): jobs completed and failed, mean stage latency, jobs waiting per stage",
+      description: `Computed from the job events (at most ${HISTORY_MAX_EVENTS}), for the dashboard's charts.`,
+      security: bearer, querystring: HistoryQuery, response: { 200: History, ...errors(400, 401, 403, 503) },
+    },
+  }, async (req) => {
+    const now = Date.now();
+    const events = await eventsSince(opts.js, new Date(now - req.query.minutes * 60_000), HISTORY_MAX_EVENTS).catch((err: unknown) => {
+      throw new AppError("SERVICE_UNAVAILABLE", "could not read the job events", { cause: err });
+    });
+    return metricsHistory(events, now, req.query.minutes);
   });
 
   const pauseOrResume = async (lane: Lane, until: Date | null) => {

@@ -1,0 +1,34 @@
+import { messageId, type Job, type JobOptions } from "@mp4t/contracts";
+import { AppError, type Publisher } from "@mp4t/platform";
+import type { BlobStore, JobStore } from "@mp4t/stores";
+import type { JobLifecycle } from "@mp4t/pipeline";
+import type { FastifyBaseLogger } from "fastify";
+
+export type SubmitDeps = { jobs: JobStore; blobs: BlobStore; publisher: Publisher; lifecycle: JobLifecycle };
+export type StoredUpload = { fileName: string; sizeBytes: number; options: JobOptions };
+
+/**
+ * The one way a job is created once its media sits in the blob store at `BlobKeys.upload(id)`:
+ * POST /v1/jobs (multipart) and the last PATCH of a resumable upload both end here. Stores the
+ * record and queues ingest; on failure removes both record and media, so nothing is left half made.
+ */
+export async function submitJob(deps: SubmitDeps, ref: { id: string; userId: string; key: string }, upload: StoredUpload, log: FastifyBaseLogger): Promise<Job> {
+  const { id, userId, key } = ref;
+  const now = new Date().toISOString();
+  const job: Job = {
+    id, userId, status: "queued", progress: 0, fileName: upload.fileName, sizeBytes: upload.sizeBytes,
+    options: upload.options, stages: {}, createdAt: now, updatedAt: now,
+  };
+  try {
+    await deps.jobs.createJob(job);
+    const ingest = { v: 1 as const, jobId: id, userId };
+    await deps.publisher.command("ingest", job.options.class, ingest, messageId("ingest", ingest));
+  } catch (err) {
+    await deps.jobs.deleteJob({ userId, jobId: id }).catch(() => undefined);
+    await deps.blobs.delete(key).catch(() => undefined);
+    throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
+  }
+  // The job is queued either way; a lost event only delays what SSE clients see until the next one.
+  await deps.lifecycle.queued(job).catch((err: unknown) => log.warn({ err, jobId: id }, "could not publish the queued event"));
+  return job;
+}
