@@ -12,7 +12,7 @@ import { errorBody, toHttpError } from "./errors/to-http-error.ts";
 import { createJobEventHub } from "./events/job-event-hub.ts";
 import auditPlugin from "./plugins/audit.plugin.ts";
 import authPlugin from "./plugins/auth.plugin.ts";
-import rateLimitPlugin from "./plugins/rate-limit.plugin.ts";
+import rateLimitPlugin, { UNLIMITED_PATHS } from "./plugins/rate-limit.plugin.ts";
 import securityHeaders from "./plugins/security-headers.plugin.ts";
 import slowBody from "./plugins/slow-body.plugin.ts";
 import { invitesRoutes } from "./routes/invites.routes.ts";
@@ -133,8 +133,8 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     uploadWindowMs: config.UPLOAD_RATE_WINDOW_SEC * 1000, isUpload: (req) => req.method === "POST" && req.url.split("?")[0] === "/v1/jobs",
   });
   app.register(auditPlugin);
+  app.register(docsPlugin, { version: VERSION, unlimitedPaths: UNLIMITED_PATHS }); // before every route it documents
   app.register(httpTelemetry, { metricsToken: config.METRICS_TOKEN }); // spans and metrics for every route, and GET /metrics
-  app.register(docsPlugin, { version: VERSION });
   app.register(authPlugin, {
     secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC, refreshTtlSec: config.REFRESH_TTL_SEC, cacheMs: config.AUTH_CACHE_MS, jobs,
   });

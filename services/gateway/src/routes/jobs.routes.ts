@@ -4,6 +4,7 @@ import { AppError, newId, type Publisher } from "@mp4t/platform";
 import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { UploadForm } from "../schemas/content.schema.ts";
 import { receiveUpload } from "../jobs/receive-upload.ts";
 import { uploadAllowance } from "../limits/user-quotas.ts";
 import { bearer, errors, JobPage, JobParams, JobView, ListJobsQuery, toJobView } from "../schemas/api.schema.ts";
@@ -37,13 +38,13 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
 
   app.post("", {
     schema: {
-      tags: ["jobs"],
+      operationId: "createJob", tags: ["jobs"],
       summary: "Upload media and queue it for transcription",
-      description: "multipart/form-data: a `file` part (streamed, at most MAX_UPLOAD_BYTES) and an optional `options` field holding JSON " +
-        '{language?, diarize?, speakers?, minSpeakers?, maxSpeakers?, enhance?: ["clean","summary","notes","translate:<lang>"], class?: "interactive"|"batch", engine?}, before or after the file.',
-      consumes: ["multipart/form-data"],
+      description: "multipart/form-data: a `file` part (streamed, at most MAX_UPLOAD_BYTES) and an optional `options` field holding " +
+        "the job options as JSON text, before or after the file. 202: the job, queued; follow it at /v1/jobs/{id}/events.",
+      multipart: UploadForm,
       security: bearer,
-      response: { 202: JobView, ...errors(400, 401, 413, 415, 429, 503) },
+      response: { 202: JobView, ...errors("VALIDATION_FAILED", "INVALID_JSON", "FILE_MISSING", "FILE_EMPTY", "UNAUTHORIZED", "FILE_TOO_LARGE", "STORAGE_QUOTA_EXCEEDED", "UNSUPPORTED_CONTENT_TYPE", "REQUEST_TIMEOUT", "TOO_MANY_ACTIVE_JOBS", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const id = newId();
@@ -77,7 +78,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   });
 
   app.get("", {
-    schema: { tags: ["jobs"], summary: "List your jobs, newest first", security: bearer, querystring: ListJobsQuery, response: { 200: JobPage, ...errors(400, 401, 503) } },
+    schema: { operationId: "listJobs", tags: ["jobs"], summary: "List your jobs, newest first", security: bearer, querystring: ListJobsQuery, response: { 200: JobPage, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "SERVICE_UNAVAILABLE") } },
   }, async (req) => {
     const q = req.query;
     const page = await jobs.listJobs(req.user.sub, {
@@ -87,7 +88,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   });
 
   app.get("/:id", {
-    schema: { tags: ["jobs"], summary: "One job: status, progress, stages, media, and its place in the queue while not ended", security: bearer, params: JobParams, response: { 200: JobView, ...errors(400, 401, 404, 503) } },
+    schema: { operationId: "getJob", tags: ["jobs"], summary: "One job: status, progress, stages, media, and its place in the queue while not ended", security: bearer, params: JobParams, response: { 200: JobView, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "SERVICE_UNAVAILABLE") } },
   }, async (req) => {
     const job = await jobs.getJob({ userId: req.user.sub, jobId: req.params.id });
     if (!job) throw new AppError("NOT_FOUND", "no such job");
@@ -99,9 +100,9 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
 
   app.delete("/:id", {
     schema: {
-      tags: ["jobs"],
+      operationId: "deleteJob", tags: ["jobs"],
       summary: "Cancel the job if it is running, then delete its media, results and record",
-      security: bearer, params: JobParams, response: { 204: z.null().describe("Deleted (asynchronously, by the janitor)."), ...errors(400, 401, 404, 503) },
+      security: bearer, params: JobParams, response: { 204: z.null().describe("Deleted (asynchronously, by the janitor)."), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const ref = { userId: req.user.sub, jobId: req.params.id };
