@@ -33,3 +33,10 @@ export function toApiError(error: unknown, res: Response): ApiError {
   if (typeof e?.code === "string") return new ApiError(res.status, e.code, String(e.message ?? e.code), e.details);
   return new ApiError(res.status, `HTTP_${res.status}`, `${res.status} ${res.statusText}`);
 }
+
+/** A failed fetch as ApiError NETWORK (aborts and timeouts stay what they are). */
+export function unreachable(baseUrl: string, err: unknown): never {
+  if (!(err instanceof TypeError)) throw err;
+  const cause = (err.cause as Error | undefined)?.message ?? err.message;
+  throw new ApiError(0, "NETWORK", `could not reach ${baseUrl}: ${cause}`, undefined, { cause: err });
+}

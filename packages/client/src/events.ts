@@ -1,4 +1,4 @@
-import { ApiError, apiErrorOf } from "./errors.ts";
+import { ApiError, apiErrorOf, unreachable } from "./errors.ts";
 import type { JobEvent } from "./types.ts";
 
 export type FollowInput = {
@@ -48,9 +48,7 @@ export async function* followJobEvents(input: FollowInput): AsyncGenerator<JobEv
     const res = await (input.fetch ?? fetch)(`${input.baseUrl.replace(/\/$/, "")}/v1/jobs/${encodeURIComponent(input.jobId)}/events`, {
       headers: { authorization: `Bearer ${input.token}`, accept: "text/event-stream", ...(lastId ? { "last-event-id": lastId } : {}) },
       ...(input.signal ? { signal: input.signal } : {}),
-    }).catch((err: unknown) => {
-      throw new ApiError(0, "NETWORK", `could not reach ${input.baseUrl}: ${(err as Error).message}`, undefined, { cause: err });
-    });
+    }).catch((err: unknown) => unreachable(input.baseUrl, err));
     if (!res.ok || !res.body) throw await apiErrorOf(res);
     for await (const ev of serverSentEvents(res.body)) {
       if (ev.id) lastId = ev.id;

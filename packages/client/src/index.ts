@@ -1,5 +1,6 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./api.gen.ts";
+import { unreachable } from "./errors.ts";
 
 export type { components, operations, paths } from "./api.gen.ts";
 export { ApiError, apiErrorOf, toApiError } from "./errors.ts";
@@ -15,9 +16,10 @@ export type Mp4tClient = Client<paths>;
  * Uploads and event streams have their own helpers (`uploadMedia`, `followJobEvents`).
  */
 export function createMp4tClient(opts: { baseUrl: string; token?: string; fetch?: typeof fetch }): Mp4tClient {
+  const send = opts.fetch ?? fetch;
   return createClient<paths>({
     baseUrl: opts.baseUrl.replace(/\/$/, ""),
     ...(opts.token ? { headers: { authorization: `Bearer ${opts.token}` } } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    fetch: (req: Request) => send(req).catch((err: unknown) => unreachable(opts.baseUrl, err)),
   });
 }

@@ -1,4 +1,4 @@
-import { apiErrorOf, ApiError } from "./errors.ts";
+import { apiErrorOf, unreachable } from "./errors.ts";
 import type { Job, JobOptionsInput } from "./types.ts";
 
 export type UploadProgress = { sentBytes: number; totalBytes: number };
@@ -68,9 +68,7 @@ export async function uploadMedia(input: UploadInput): Promise<Job> {
     body,
     duplex: "half",
     ...(input.signal ? { signal: input.signal } : {}),
-  } as RequestInit).catch((err: unknown) => {
-    throw new ApiError(0, "NETWORK", `could not reach ${input.baseUrl}: ${(err as Error).message}`, undefined, { cause: err });
-  });
+  } as RequestInit).catch((err: unknown) => unreachable(input.baseUrl, err));
   if (res.status !== 202) throw await apiErrorOf(res);
   return (await res.json()) as Job;
 }
