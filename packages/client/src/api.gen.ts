@@ -532,14 +532,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description Every error response: a stable code from the contracts and a human-readable message. */
-        Error: {
-            error: {
-                /** @enum {string} */
-                code: "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "NOT_FOUND" | "EMAIL_TAKEN" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_ACTIVE_JOBS" | "STORAGE_QUOTA_EXCEEDED" | "WEAK_PASSWORD" | "REGISTRATION_CLOSED" | "REQUEST_TIMEOUT" | "FILE_MISSING" | "FILE_EMPTY" | "FILE_TOO_LARGE" | "UNSUPPORTED_CONTENT_TYPE" | "TRANSCRIPT_NOT_READY" | "JOB_FINISHED" | "TRANSCRIPT_CHANGED" | "PRECONDITION_REQUIRED" | "VERSION_LIMIT" | "DEAD_LETTER_UNREDRIVABLE" | "SERVICE_UNAVAILABLE" | "INTERNAL" | "MEDIA_UNREADABLE" | "MEDIA_NO_AUDIO" | "MEDIA_UNSUPPORTED_CODEC" | "MEDIA_TOO_LONG" | "MEDIA_UNSUPPORTED_CONTAINER" | "MEDIA_REFERENCE_NOT_ALLOWED" | "LANGUAGE_UNSUPPORTED" | "ENGINE_UNKNOWN" | "ENGINE_FAILED" | "ENGINE_REJECTED" | "STAGE_TIMEOUT" | "RETRIES_EXHAUSTED" | "POISON_MESSAGE" | "CANCELED";
-                message: string;
-            };
-        };
         Job: {
             /** Format: date-time */
             completedAt?: string;
@@ -766,7 +758,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -926,7 +924,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -1076,7 +1080,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -1224,7 +1234,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -1357,7 +1373,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -1486,7 +1508,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -1603,7 +1631,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -1704,7 +1738,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -1864,7 +1904,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -1998,7 +2044,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -2152,7 +2204,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -2252,7 +2310,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -2379,7 +2443,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -2540,7 +2610,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -2783,7 +2859,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -3255,7 +3337,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -3530,7 +3618,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -3637,7 +3731,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -3792,7 +3892,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -4089,7 +4195,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -4231,7 +4343,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -4435,7 +4553,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -4570,7 +4694,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -4646,7 +4776,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
@@ -4749,7 +4885,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */

@@ -34,7 +34,10 @@ const rateLimited = {
   description: `\`RATE_LIMITED\`: ${ERROR_CODES.RATE_LIMITED}`,
   content: {
     "application/json": {
-      schema: { $ref: "#/components/schemas/Error" },
+      schema: {
+        type: "object", required: ["error"],
+        properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string", enum: ["RATE_LIMITED"] }, message: { type: "string" } } } },
+      },
       examples: { RATE_LIMITED: { summary: "RATE_LIMITED", value: { error: { code: "RATE_LIMITED", message: ERROR_CODES.RATE_LIMITED } } } },
     },
   },
