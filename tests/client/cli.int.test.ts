@@ -6,7 +6,7 @@ import { makeLibrivoxMp4, makeSilenceWav } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, startSystem, untilEnded, login as apiLogin, type RunningSystem } from "../e2e/system.ts";
 
-const CLI = join(import.meta.dirname, "..", "..", "packages", "client", "src", "cli", "main.ts");
+const CLI = join(import.meta.dirname, "..", "..", "packages", "client", "bin", "mp4t.js");
 
 type Run = { code: number | null; stdout: string; stderr: string };
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // mp4t: the MP4toText command line. Runs on Node 24 as TypeScript (type stripping); see README "Integrating".
 import { parseArgs } from "node:util";
 import type { JobOptionsInput } from "../index.ts";
@@ -100,6 +99,11 @@ async function run(argv: string[], io: Io): Promise<void> {
   }
 }
 
+// `mp4t jobs | head`: a reader that stops early is not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
 const quiet = process.argv.includes("-q") || process.argv.includes("--quiet");
 const io: Io = { stdout: process.stdout, progress: createProgress(process.stderr, { quiet }) };
 try {
