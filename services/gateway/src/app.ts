@@ -138,6 +138,9 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(authPlugin, {
     secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC, refreshTtlSec: config.REFRESH_TTL_SEC, cacheMs: config.AUTH_CACHE_MS, jobs,
   });
+  // Every route below follows the route convention (docs/architecture.md, "API: routes and the
+  // OpenAPI document"): operationId, one tag, summary, security, a 2xx schema and errors("CODE", ...).
+  // test/openapi-lint.test.ts names any route that does not; then run npm run client:generate.
   app.register(healthRoutes, { nc, jobs, blobs });
   app.register(authRoutes, { prefix: "/v1/auth", jobs, registration: registrationMode(config), readInvite, passwords: passwordHasher(config.PASSWORD_HASH_COST) });
   app.register(meRoutes, { prefix: "/v1" });
