@@ -1074,6 +1074,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -1133,7 +1148,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1142,7 +1157,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
@@ -1219,6 +1234,40 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "DEAD_LETTER_UNREDRIVABLE";
+                            /** @description Facts about the error, by code (e.g. the option and what is available). */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
                             /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
@@ -1879,6 +1928,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
             415: {
                 headers: {
@@ -1962,7 +2026,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1971,7 +2035,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
@@ -2029,6 +2093,40 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
+                            /** @description Facts about the error, by code (e.g. the option and what is available). */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
                             /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
@@ -2437,6 +2535,40 @@ export interface operations {
                     };
                 };
             };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            /** @description Facts about the error, by code (e.g. the option and what is available). */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -2580,6 +2712,21 @@ export interface operations {
                             details?: {
                                 [key: string]: unknown;
                             };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
                             message: string;
                         };
                     };
@@ -3612,6 +3759,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -3716,6 +3878,40 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
+                            /** @description Facts about the error, by code (e.g. the option and what is available). */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
                             /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
@@ -3867,6 +4063,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
             415: {
                 headers: {
@@ -3996,6 +4207,21 @@ export interface operations {
                             details?: {
                                 [key: string]: unknown;
                             };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
                             message: string;
                         };
                     };
@@ -4170,6 +4396,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
             415: {
                 headers: {
@@ -4332,6 +4573,21 @@ export interface operations {
                             details?: {
                                 [key: string]: unknown;
                             };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
                             message: string;
                         };
                     };
@@ -4504,6 +4760,21 @@ export interface operations {
                             details?: {
                                 [key: string]: unknown;
                             };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
                             message: string;
                         };
                     };
@@ -4683,6 +4954,21 @@ export interface operations {
                             details?: {
                                 [key: string]: unknown;
                             };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
                             message: string;
                         };
                     };

@@ -30,18 +30,21 @@ export const operationsOf = (doc: Document) =>
   Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
     METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method]! })));
 
-const rateLimited = {
-  description: `\`RATE_LIMITED\`: ${ERROR_CODES.RATE_LIMITED}`,
+/** A documented error response with one code, for what the framework answers on any route. */
+const frameworkError = (code: keyof typeof ERROR_CODES, why: string) => ({
+  description: `\`${code}\`: ${why}`,
   content: {
     "application/json": {
       schema: {
         type: "object", required: ["error"],
-        properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string", enum: ["RATE_LIMITED"] }, message: { type: "string" } } } },
+        properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string", enum: [code] }, message: { type: "string" } } } },
       },
-      examples: { RATE_LIMITED: { summary: "RATE_LIMITED", value: { error: { code: "RATE_LIMITED", message: ERROR_CODES.RATE_LIMITED } } } },
+      examples: { [code]: { summary: code, value: { error: { code, message: why } } } },
     },
   },
-};
+});
+const rateLimited = frameworkError("RATE_LIMITED", ERROR_CODES.RATE_LIMITED);
+const uriTooLong = frameworkError("VALIDATION_FAILED", "A path parameter is longer than the router accepts.");
 
 export type FinishOptions = { version: string; unlimitedPaths: ReadonlySet<string> };
 
@@ -59,6 +62,7 @@ export function finishDocument<D extends Document>(doc: D, opts: FinishOptions):
   for (const { path, op } of operationsOf(doc)) {
     op.security ??= []; // public routes say so
     if (!opts.unlimitedPaths.has(path)) op.responses = { ...op.responses, "429": op.responses?.["429"] ?? rateLimited };
+    if (path.includes("{")) op.responses = { ...op.responses, "414": uriTooLong };
   }
   if (doc.components.schemas) doc.components.schemas = usedSchemas(doc, doc.components.schemas);
   return doc;

@@ -96,7 +96,7 @@ export const deadLettersRoutes: FastifyPluginAsyncZod<DeadLettersRoutesOptions> 
   app.post("/dead-letters/:seq/redrive", {
     schema: {
       operationId: "redriveDeadLetter", tags: ["admin"], summary: "Re-drive one dead letter: its job resumes at the stage that failed", security: sessionOnly, params: SeqParams,
-      response: { 202: z.object({ redriven: z.literal(1) }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "DEAD_LETTER_UNREDRIVABLE", "SERVICE_UNAVAILABLE") },
+      response: { 202: z.object({ redriven: z.literal(1) }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "DEAD_LETTER_UNREDRIVABLE", "SERVICE_UNAVAILABLE", "INVALID_JSON", "UNSUPPORTED_CONTENT_TYPE") },
     },
   }, async (req, reply) => {
     if (!(await run((dl) => dl.redrive(req.params.seq)))) throw new AppError("NOT_FOUND", `no dead letter ${req.params.seq}`);

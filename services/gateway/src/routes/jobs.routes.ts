@@ -102,7 +102,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
     schema: {
       operationId: "deleteJob", tags: ["jobs"],
       summary: "Cancel the job if it is running, then delete its media, results and record",
-      security: bearer, params: JobParams, response: { 204: z.null().describe("Deleted (asynchronously, by the janitor)."), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "SERVICE_UNAVAILABLE") },
+      security: bearer, params: JobParams, response: { 204: z.null().describe("Deleted (asynchronously, by the janitor)."), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "SERVICE_UNAVAILABLE", "UNSUPPORTED_CONTENT_TYPE") },
     },
   }, async (req, reply) => {
     const ref = { userId: req.user.sub, jobId: req.params.id };

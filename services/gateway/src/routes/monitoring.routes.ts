@@ -178,6 +178,6 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
     },
   }, async (req) => pauseOrResume(req.params.lane, new Date(Date.now() + (req.body?.forSec ? req.body.forSec * 1000 : FOREVER_MS))));
   app.post("/lanes/:lane/resume", {
-    schema: { operationId: "resumeLane", tags: ["admin"], summary: "Resume a paused lane", security: sessionOnly, params: LaneParams, response: { 200: LaneState, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE") } },
+    schema: { operationId: "resumeLane", tags: ["admin"], summary: "Resume a paused lane", security: sessionOnly, params: LaneParams, response: { 200: LaneState, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE", "INVALID_JSON", "UNSUPPORTED_CONTENT_TYPE") } },
   }, async (req) => pauseOrResume(req.params.lane, null));
 };

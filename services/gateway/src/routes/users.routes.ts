@@ -42,7 +42,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ jobs: JobStore }> = async (app
   app.delete("/users/:email", {
     schema: {
       operationId: "deleteUser", tags: ["admin"], summary: "Delete an account (its jobs stay until retention or the janitor removes them)", security: sessionOnly,
-      params: UserParams, response: { 204: z.null(), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE") },
+      params: UserParams, response: { 204: z.null(), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE", "UNSUPPORTED_CONTENT_TYPE") },
     },
   }, async (req, reply) => {
     notSelf(req.user.email, req.params.email);
