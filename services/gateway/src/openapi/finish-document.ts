@@ -46,6 +46,9 @@ const frameworkError = (code: keyof typeof ERROR_CODES, why: string) => ({
 const rateLimited = frameworkError("RATE_LIMITED", ERROR_CODES.RATE_LIMITED);
 const uriTooLong = frameworkError("VALIDATION_FAILED", "A path parameter is longer than the router accepts.");
 
+/** Success responses whose schema has no description (fastify-swagger says "Default Response"). */
+const SUCCESS = { 200: "OK", 201: "Created", 202: "Accepted: the work is queued", 204: "No content", 304: "Not modified" } as Record<string, string>;
+
 export type FinishOptions = { version: string; unlimitedPaths: ReadonlySet<string> };
 
 /** What route schemas cannot say: servers, licence, tags, security schemes, the rate limit every route has. */
@@ -63,6 +66,9 @@ export function finishDocument<D extends Document>(doc: D, opts: FinishOptions):
     op.security ??= []; // public routes say so
     if (!opts.unlimitedPaths.has(path)) op.responses = { ...op.responses, "429": op.responses?.["429"] ?? rateLimited };
     if (path.includes("{")) op.responses = { ...op.responses, "414": uriTooLong };
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      if (response.description === "Default Response" && SUCCESS[status]) response.description = SUCCESS[status];
+    }
   }
   if (doc.components.schemas) doc.components.schemas = usedSchemas(doc, doc.components.schemas);
   return doc;
