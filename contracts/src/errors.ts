@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   PRECONDITION_REQUIRED: "This change needs an If-Match header holding the ETag of the transcript version it was made on.",
   VERSION_LIMIT: "The transcript has as many versions as are kept; no further changes are accepted.",
   DEAD_LETTER_UNREDRIVABLE: "The dead letter holds no valid work message (a poison message), so re-driving it cannot help.",
+  OPTION_UNSUPPORTED: "An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities).",
   SERVICE_UNAVAILABLE: "A dependency (NATS, a store) is unreachable; retry later.",
   INTERNAL: "An unexpected server error.",
   // Job failure codes (workers).
@@ -37,6 +38,7 @@ export const ERROR_CODES = {
   MEDIA_TOO_LONG: "The media is longer than the configured maximum duration.",
   MEDIA_UNSUPPORTED_CONTAINER: "The file's container format is not one we accept (accepted: MP4/MOV/M4A/3GP, Matroska/WebM, MP3, WAV, FLAC, Ogg/Opus, AAC, AIFF, CAF, AMR, AVI, MPEG-TS, MPEG-PS, ASF/WMA/WMV, FLV).",
   MEDIA_REFERENCE_NOT_ALLOWED: "The file is a playlist, manifest or list that points at other files or addresses (HLS, DASH, concat, SDP); only the media itself can be uploaded.",
+  MEDIA_AUDIO_TRACK_NOT_FOUND: "The media has no audio track with the index the audioTrack option names (the job's media lists the tracks it has).",
   LANGUAGE_UNSUPPORTED: "The chosen engine does not support the requested language.",
   ENGINE_UNKNOWN: "No transcription engine of that name is configured.",
   ENGINE_FAILED: "The transcription engine failed on this audio.",

@@ -8,9 +8,16 @@ export type { ErrorCode } from "./errors.ts";
 export {
   JobId, UserId, JOB_STATUSES, JobStatus, JOB_TRANSITIONS, isTerminal, canTransition, PIPELINE_STAGES,
   StageStatus, StageState, EnhanceOption, JobOptions, MediaInfo, JobError, Job, User, Session, MAX_SESSIONS_PER_USER,
-  MAX_TRANSCRIPT_VERSIONS, TranscriptVersionInfo, TranscriptHistory, JobQueue,
+  MAX_TRANSCRIPT_VERSIONS, TranscriptVersionInfo, TranscriptHistory, JobQueue, AudioTrack, NOTICE_CODES, JobNotice,
 } from "./job.schema.ts";
-export type { PipelineStage, JobOptionsInput } from "./job.schema.ts";
+export type { PipelineStage, JobOptionsInput, NoticeCode } from "./job.schema.ts";
+export {
+  ANY_LANGUAGE, WHISPER_LANGUAGES, languageServed, commonLanguages, EngineCapability, DiarizationCapability,
+  EnhancementCapabilities, InstanceCapabilities, Capabilities,
+} from "./capabilities.schema.ts";
+export type { OptionUnsupportedDetails } from "./capabilities.schema.ts";
+export { findUnsupportedOption } from "./option-check.ts";
+export type { UnsupportedOption } from "./option-check.ts";
 export {
   IngestCommand, TranscribeCommand, DiarizeCommand, EnhanceCommand, CleanupCommand, COMMANDS, DeadLetter,
 } from "./commands.schema.ts";

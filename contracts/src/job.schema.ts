@@ -47,6 +47,8 @@ export const JobOptions = z
     enhance: z.array(EnhanceOption).max(10).default([]),
     class: z.enum(JOB_CLASSES).default("interactive"),
     engine: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+    /** Which audio stream to transcribe, counted among the audio streams from 0; the first when absent. */
+    audioTrack: z.number().int().min(0).max(63).optional(),
   })
   .strict()
   .refine((o) => o.minSpeakers === undefined || o.maxSpeakers === undefined || o.minSpeakers <= o.maxSpeakers, { path: ["maxSpeakers"], message: "maxSpeakers must be at least minSpeakers" })
@@ -54,14 +56,36 @@ export const JobOptions = z
 export type JobOptions = z.infer<typeof JobOptions>;
 export type JobOptionsInput = z.input<typeof JobOptions>;
 
+/** One audio stream of the upload; `index` counts audio streams only, as the `audioTrack` option does. */
+export const AudioTrack = z.object({
+  index: z.number().int().nonnegative(),
+  codec: z.string(),
+  language: z.string().max(35).optional(),
+  channels: z.number().int().positive().optional(),
+});
+export type AudioTrack = z.infer<typeof AudioTrack>;
+
 export const MediaInfo = z.object({
   durationSec: z.number().nonnegative(),
   container: z.string(),
+  /** The codec (and below, rate and channels) of the audio track transcribed. */
   audioCodec: z.string(),
   sampleRate: z.number().int().positive().optional(),
   channels: z.number().int().positive().optional(),
   hasVideo: z.boolean(),
+  audioTracks: z.array(AudioTrack).max(64).optional(),
+  /** The index (among `audioTracks`) that was transcribed. */
+  audioTrack: z.number().int().nonnegative().optional(),
 });
+
+/** Things a user should know about a job that did not stop it (codes are stable, like error codes). */
+export const NOTICE_CODES = {
+  SEVERAL_AUDIO_TRACKS: "The media has several audio tracks and the job named none (option audioTrack); the first was transcribed.",
+  NO_SPEECH: "No speech was found in the recording; the transcript is empty.",
+} as const;
+export type NoticeCode = keyof typeof NOTICE_CODES;
+export const JobNotice = z.object({ code: z.enum(Object.keys(NOTICE_CODES) as [NoticeCode, ...NoticeCode[]]), message: z.string().max(500) });
+export type JobNotice = z.infer<typeof JobNotice>;
 export type MediaInfo = z.infer<typeof MediaInfo>;
 
 export const JobError = z.object({ code: z.string(), message: z.string() });
@@ -110,6 +134,10 @@ export const Job = z.object({
     plan: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).optional(),
   }).optional(),
   error: JobError.optional(),
+  /** What the user should know about a job that went through (several audio tracks, no speech). */
+  notices: z.array(JobNotice).max(20).optional(),
+  /** Set on completion: true when the recording holds no speech the engine could transcribe. */
+  noSpeech: z.boolean().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   completedAt: z.iso.datetime().optional(),

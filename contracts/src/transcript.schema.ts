@@ -44,6 +44,8 @@ export const Transcript = z.object({
   segments: z.array(Segment),
   paragraphs: z.array(z.object({ start: z.number(), end: z.number(), speaker: z.string().optional(), text: z.string() })).optional(),
   enhancements: Enhancements,
+  /** True when the recording holds no speech the engine could transcribe (segments are then empty). */
+  noSpeech: z.boolean().optional(),
 });
 export type Transcript = z.infer<typeof Transcript>;
 

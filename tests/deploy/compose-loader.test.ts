@@ -71,6 +71,7 @@ describe("the compose loader refuses a broken file", () => {
   it.each([
     ["a health check interval that is not a duration", "interval: 15s", "interval: banana", /banana|interval|duration/i],
     ["an unknown key in a service", "    restart: unless-stopped\n    command: [\"--config\"", "    restart: unless-stopped\n    restart_policy: always\n    command: [\"--config\"", /restart_policy|additional propert/i],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, literally
     ["a replica count that is not a number", 'deploy: { replicas: "${INGEST_REPLICAS:-1}" }', 'deploy: { replicas: "many" }', /replicas|many/i],
     ["depends_on a condition that does not exist", "x-healthy: &healthy { condition: service_healthy }", "x-healthy: &healthy { condition: service_happy }", /condition|service_happy/i],
   ])("%s", (_what, from, to, message) => {

@@ -100,6 +100,7 @@ export function copyrightLicence(text: string): string | undefined {
 function installedVersions(names: string[]): Map<string, string> {
   let out = "";
   try {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
     out = execFileSync("dpkg-query", ["-W", "-f=${Package}\t${Version}\t${db:Status-Status}\n", ...names], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   } catch (err) {
     // Exit 1 when some name is unknown; stdout still lists the others.

@@ -109,6 +109,7 @@ export async function runArtillery(o: ArtilleryOptions): Promise<ArtilleryRun> {
     const t0 = Date.now();
     const child = spawn(artilleryBin(), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: "true", FORCE_COLOR: "0" } });
     let output = "";
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour escapes
     const keep = (d: Buffer) => (output = (output + d.toString().replace(/\x1b\[[0-9;]*m/g, "")).slice(-200_000));
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);

@@ -351,6 +351,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What this deployment supports: engines and their languages, diarization, enhancements, formats, limits
+         * @description Joined from the live workers' own configuration (each registers what it can do in NATS service discovery), cached for a few seconds. A service with no running replica shows nothing available. Uploads asking for anything not listed here are refused with 400 OPTION_UNSUPPORTED.
+         */
+        get: operations["getCapabilities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs": {
         parameters: {
             query?: never;
@@ -363,7 +383,7 @@ export interface paths {
         put?: never;
         /**
          * Upload media and queue it for transcription
-         * @description multipart/form-data: a `file` part (streamed, at most MAX_UPLOAD_BYTES) and an optional `options` field holding the job options as JSON text, before or after the file. 202: the job, queued; follow it at /v1/jobs/{id}/events.
+         * @description multipart/form-data: an optional `options` field holding the job options as JSON text and a `file` part (streamed, at most MAX_UPLOAD_BYTES). Send `options` first: options this deployment cannot serve (GET /v1/capabilities) are then refused with 400 OPTION_UNSUPPORTED before a byte of the file is stored. Options sent after the file are still checked, once the file has arrived, and the stored file is removed when they are refused. 202: the job, queued; follow it at /v1/jobs/{id}/events.
          */
         post: operations["createJob"];
         delete?: never;
@@ -545,6 +565,13 @@ export interface components {
             id: string;
             media?: {
                 audioCodec: string;
+                audioTrack?: number;
+                audioTracks?: {
+                    channels?: number;
+                    codec: string;
+                    index: number;
+                    language?: string;
+                }[];
                 channels?: number;
                 container: string;
                 durationSec: number;
@@ -553,7 +580,14 @@ export interface components {
             };
             /** Format: date-time */
             mediaDeletedAt?: string;
+            noSpeech?: boolean;
+            notices?: {
+                /** @enum {string} */
+                code: "SEVERAL_AUDIO_TRACKS" | "NO_SPEECH";
+                message: string;
+            }[];
             options: {
+                audioTrack?: number;
                 /**
                  * @default interactive
                  * @enum {string}
@@ -642,6 +676,7 @@ export interface components {
                 };
             };
             language: string;
+            noSpeech?: boolean;
             paragraphs?: {
                 end: number;
                 speaker?: string;
@@ -724,7 +759,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -743,7 +777,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -800,7 +833,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -871,7 +903,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -890,7 +921,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -909,7 +939,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -943,7 +972,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1008,7 +1036,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1027,7 +1054,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1046,7 +1072,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1065,7 +1090,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1114,7 +1138,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1158,7 +1181,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1177,7 +1199,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1196,7 +1217,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1215,7 +1235,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1234,7 +1253,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "DEAD_LETTER_UNREDRIVABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1268,7 +1286,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1302,7 +1319,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1350,7 +1366,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1369,7 +1384,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1388,7 +1402,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1407,7 +1420,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1441,7 +1453,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1523,7 +1534,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1542,7 +1552,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1608,7 +1617,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1627,7 +1635,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1646,7 +1653,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1665,7 +1671,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1699,7 +1704,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1753,7 +1757,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1772,7 +1775,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1806,7 +1808,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1862,7 +1863,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1881,7 +1881,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1900,7 +1899,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1919,7 +1917,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1953,7 +1950,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1987,7 +1983,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2036,7 +2031,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2055,7 +2049,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2074,7 +2067,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2093,7 +2085,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2127,7 +2118,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2161,7 +2151,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2268,7 +2257,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2287,7 +2275,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2321,7 +2308,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2374,7 +2360,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2393,7 +2378,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2427,7 +2411,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2469,7 +2452,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2488,7 +2470,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2507,7 +2488,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2526,7 +2506,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2560,7 +2539,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2594,7 +2572,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2651,7 +2628,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2670,7 +2646,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2689,7 +2664,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2708,7 +2682,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2742,7 +2715,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2776,7 +2748,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2832,7 +2803,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2851,7 +2821,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_CREDENTIALS";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2870,7 +2839,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2889,7 +2857,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2908,7 +2875,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2953,7 +2919,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2972,7 +2937,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2991,7 +2955,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3025,7 +2988,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3071,7 +3033,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3090,7 +3051,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3109,7 +3069,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3128,7 +3087,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3147,7 +3105,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3201,7 +3158,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3220,7 +3176,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3239,7 +3194,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3258,7 +3212,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3277,7 +3230,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3328,7 +3280,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3347,7 +3298,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "REGISTRATION_CLOSED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3366,7 +3316,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3385,7 +3334,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3404,7 +3352,112 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getCapabilities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        diarization: {
+                            available: boolean;
+                            maxSpeakers: number;
+                        };
+                        engines: {
+                            default: boolean;
+                            id: string;
+                            languages: string[];
+                            speakers: boolean;
+                            wordTimestamps: boolean;
+                        }[];
+                        enhancements: {
+                            cleanText: boolean;
+                            notes: boolean;
+                            summary: boolean;
+                            translate: {
+                                available: boolean;
+                                languages: string[];
+                            };
+                        };
+                        formats: ("json" | "txt" | "srt" | "vtt" | "md")[];
+                        limits: {
+                            maxActiveJobs: number;
+                            maxDurationSec: number | null;
+                            maxUploadBytes: number;
+                        };
+                        uploads: {
+                            resumable: {
+                                endpoint: string;
+                                /** @enum {string} */
+                                protocol: "tus";
+                                version: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3450,7 +3503,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3469,7 +3521,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3503,7 +3554,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3530,7 +3580,7 @@ export interface operations {
                      */
                     file: string;
                     /**
-                     * @description The job options as JSON text; fields: language, diarize, speakers, minSpeakers, maxSpeakers, enhance, class, engine (as in the Job schema's options).
+                     * @description The job options as JSON text; fields: language, diarize, speakers, minSpeakers, maxSpeakers, enhance, class, engine, audioTrack (as in the Job schema's options).
                      * @example {"language":"en","diarize":true}
                      */
                     options?: string;
@@ -3547,7 +3597,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3556,8 +3606,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "FILE_MISSING" | "FILE_EMPTY";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "OPTION_UNSUPPORTED" | "FILE_MISSING" | "FILE_EMPTY";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3576,7 +3625,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3595,7 +3643,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "REQUEST_TIMEOUT";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3614,7 +3661,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FILE_TOO_LARGE" | "STORAGE_QUOTA_EXCEEDED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3633,7 +3679,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3652,7 +3697,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "TOO_MANY_ACTIVE_JOBS" | "RATE_LIMITED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3671,7 +3715,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3712,7 +3755,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3731,7 +3773,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3750,7 +3791,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3799,7 +3839,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3840,7 +3879,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3859,7 +3897,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3878,7 +3915,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3912,7 +3948,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3946,7 +3981,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3987,7 +4021,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3996,8 +4030,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "OPTION_UNSUPPORTED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4016,7 +4049,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4035,7 +4067,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4054,7 +4085,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "TRANSCRIPT_NOT_READY" | "VERSION_LIMIT";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4088,7 +4118,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4122,7 +4151,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4165,7 +4193,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4184,7 +4211,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4203,7 +4229,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4237,7 +4262,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "TOO_MANY_STREAMS" | "RATE_LIMITED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4256,7 +4280,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4311,7 +4334,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4330,7 +4352,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4349,7 +4370,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4368,7 +4388,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "TRANSCRIPT_NOT_READY" | "VERSION_LIMIT";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4387,7 +4406,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "TRANSCRIPT_CHANGED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4421,7 +4439,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4455,7 +4472,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4512,7 +4528,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4531,7 +4546,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4550,7 +4564,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4569,7 +4582,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "TRANSCRIPT_NOT_READY";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4618,7 +4630,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4680,7 +4691,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4699,7 +4709,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4718,7 +4727,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4737,7 +4745,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "TRANSCRIPT_NOT_READY" | "VERSION_LIMIT";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4756,7 +4763,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "TRANSCRIPT_CHANGED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4790,7 +4796,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_CONTENT_TYPE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4809,7 +4814,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "PRECONDITION_REQUIRED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4843,7 +4847,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4893,7 +4896,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4912,7 +4914,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4931,7 +4932,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4950,7 +4950,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "TRANSCRIPT_NOT_READY";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4999,7 +4998,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5047,7 +5045,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5081,7 +5078,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5137,7 +5133,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5156,7 +5151,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHORIZED";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5190,7 +5184,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SERVICE_UNAVAILABLE";
-                            /** @description Facts about the error, by code (e.g. the option and what is available). */
                             details?: {
                                 [key: string]: unknown;
                             };

@@ -3,10 +3,13 @@ import { ERROR_CODES, type ErrorCode } from "@mp4t/contracts";
 /** An error with a stable code from contracts' ERROR_CODES. */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+  /** Machine-readable particulars for the client (the API's `error.details`), e.g. OPTION_UNSUPPORTED's option. */
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super(message ?? ERROR_CODES[code], options);
     this.code = code;
     this.name = "AppError";
+    this.details = options?.details;
   }
 }
 
@@ -23,7 +26,7 @@ export class RetryableError extends AppError {
 
 /** A failure no retry can fix (bad media, unsupported language): the runner fails the job at once. */
 export class PermanentError extends AppError {
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super(code, message, options);
     this.name = "PermanentError";
   }

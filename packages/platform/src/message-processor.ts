@@ -110,7 +110,7 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
       if (!(error instanceof RetryableError)) {
         await giveUp(m, msg, error);
       } else if (deliveries >= opts.maxDeliver * (outage ? OUTAGE_DELIVERY_FACTOR : 1)) {
-        await giveUp(m, msg, new PermanentError("RETRIES_EXHAUSTED", `${stage} failed ${deliveries} times; last error ${error.code}: ${error.message}`));
+        await giveUp(m, msg, new PermanentError("RETRIES_EXHAUSTED", `${stage} failed ${deliveries} times; last error ${error.code}: ${error.message}`, { cause: error }));
       } else {
         stats.retried++;
         report(m, "retry");

@@ -12,7 +12,7 @@ import type { Logger } from "./logger.ts";
 import { prepareWorkerTopology } from "./nats-permissions.topology.ts";
 import { streamsNeeded } from "./nats-permissions.ts";
 import { createWorker, type Handler, type Worker, type WorkerInstrumentation, type WorkerStats } from "./worker.ts";
-import type { Command } from "@mp4t/contracts";
+import type { Command, InstanceCapabilities } from "@mp4t/contracts";
 
 export type HandlerTable = { [S in Stage]?: Handler<S> };
 
@@ -38,7 +38,11 @@ export function checkHandlerTable(service: ServiceName, table: HandlerTable): St
 /** Per-lane settings from the profile (config.ts `workerSettings`). */
 export type WorkerSettings = RuntimeSettings;
 
-export type InstanceInfo = { service: ServiceName; lanes: string[]; version?: string; stats: () => Record<string, unknown> };
+export type InstanceInfo = {
+  service: ServiceName; lanes: string[]; version?: string; stats: () => Record<string, unknown>;
+  /** What this replica's configuration lets it do; the gateway's GET /v1/capabilities joins the replicas'. */
+  capabilities?: InstanceCapabilities;
+};
 
 /** Registers this process with NATS service discovery so `GET /v1/admin/services` can list it. */
 export async function registerInstance(nc: NatsConnection, info: InstanceInfo): Promise<Service> {
@@ -48,7 +52,10 @@ export async function registerInstance(nc: NatsConnection, info: InstanceInfo): 
     name: discoveryName(info.service),
     version: info.version ?? "0.1.0",
     description: `MP4toText ${info.service}`,
-    metadata: { service: info.service, lanes: info.lanes.join(","), host: hostname(), pid: String(process.pid) },
+    metadata: {
+      service: info.service, lanes: info.lanes.join(","), host: hostname(), pid: String(process.pid),
+      ...(info.capabilities ? { capabilities: JSON.stringify(info.capabilities) } : {}),
+    },
     statsHandler: async () => info.stats(),
   });
   svc.addEndpoint("status", {
@@ -70,6 +77,7 @@ export async function startServiceRuntime(opts: {
   settings: WorkerSettings;
   onGiveUp?: <S extends Stage>(stage: S, msg: Command<S>, error: AppError) => Promise<void>;
   extraStats?: () => Record<string, unknown>;
+  capabilities?: InstanceCapabilities;
   /** Tracing and metrics around every delivery (metrics.ts `workerInstrumentation`). */
   instrument?: WorkerInstrumentation;
   /**
@@ -102,6 +110,7 @@ export async function startServiceRuntime(opts: {
   const svc = await registerInstance(opts.nc, {
     service: opts.service,
     lanes: [...new Set(stages.map((s) => STAGE_LANES[s]))],
+    ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
     stats: () => ({ workers: stats(), uptimeSec: Math.round(process.uptime()), rssBytes: process.memoryUsage().rss, ...opts.extraStats?.() }),
   });
   return {

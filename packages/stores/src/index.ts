@@ -10,6 +10,7 @@ export type { StoresConfig } from "./factory.ts";
 export type { Stores } from "./factory.ts";
 export { startPipelineService } from "./pipeline-service.ts";
 export type { PipelineDeps } from "./pipeline-service.ts";
+export { jobFailure, rejectJob, isUserMistake, optionUnsupportedError, USER_MISTAKES } from "./job-failure.ts";
 export type { SearchIndex, IndexedTranscript, IndexedSegment, SearchHit, SearchRequest, SearchPage } from "./search/search-index.ts";
 export { createSqliteSearchIndex } from "./search/sqlite-search-index.adapter.ts";
 export { parseQuery, tokenize, stem, makeSnippet, matchPositions, MAX_QUERY_LENGTH } from "./search/query.ts";

@@ -117,15 +117,15 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       return r?.job ?? null;
     },
 
-    /** Completes the job; `lastStage`, if given, is marked done in the same write. */
-    async complete(ref: JobRef, lastStage?: PipelineStage): Promise<Job | null> {
+    /** Completes the job; `lastStage`, if given, is marked done in the same write, with `patch`'s fields (from the current record). */
+    async complete(ref: JobRef, lastStage?: PipelineStage, patch?: (j: Job) => Partial<Job>): Promise<Job | null> {
       let completed: Job | null = null;
       const job = await jobs.updateJob(ref, (j) => {
         if (j.status === "completed" || isTerminal(j.status)) return undefined;
         const stages = lastStage && j.stages[lastStage]?.status !== "done"
           ? { ...j.stages, [lastStage]: { ...j.stages[lastStage], status: "done" as const, finishedAt: now() } }
           : j.stages;
-        return { ...j, stages, status: toStatus(j, "completed"), progress: 1, completedAt: now() };
+        return { ...j, ...patch?.(j), stages, status: toStatus(j, "completed"), progress: 1, completedAt: now() };
       });
       if (job?.status === "completed") completed = job;
       // Re-emitting on a replay is harmless: the event's Nats-Msg-Id dedups it.

@@ -6,9 +6,10 @@ import {
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createStores, type StoresConfig } from "./factory.ts";
+import { jobFailure } from "./job-failure.ts";
 import { createJobLifecycle, type JobLifecycle } from "./job-lifecycle.ts";
 import type { BlobStore, JobStore } from "./ports.ts";
-import type { ServiceName } from "@mp4t/contracts";
+import type { InstanceCapabilities, ServiceName } from "@mp4t/contracts";
 
 /** What every pipeline handler may depend on; each handler takes the narrow part it needs. */
 export type PipelineDeps = {
@@ -38,6 +39,8 @@ export async function startPipelineService(opts: {
   config: PipelineConfig;
   handlers: (deps: PipelineDeps) => HandlerTable;
   extraStats?: () => Record<string, unknown>;
+  /** Advertised in service discovery for GET /v1/capabilities. */
+  capabilities?: InstanceCapabilities;
 }): Promise<ServiceRuntime & { deps: PipelineDeps }> {
   const stores = await createStores(opts.nc, opts.config, { users: false }); // workers never read users
   const publisher = createPublisher(jetstream(opts.nc), { service: opts.service });
@@ -52,12 +55,15 @@ export async function startPipelineService(opts: {
     handlers,
     settings: workerSettings(opts.config),
     instrument: workerInstrumentation(),
+    ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
     // Where Prometheus (or a test) finds this replica's /metrics when METRICS_PORT=0 picked a port.
     extraStats: () => ({ ...opts.extraStats?.(), ...(metricsEndpoint() ? { metricsPort: metricsEndpoint()!.port } : {}) }),
     onGiveUp: async (stage, msg, error) => {
       const ref = { userId: msg.userId, jobId: msg.jobId };
       if (stage === "cleanup") return; // housekeeping: the dead letter is the record
-      const failed = await lifecycle.fail(ref, error.code, error.message, PIPELINE_STAGE[stage]);
+      // The job says what failed in our words; the dead letter and the log keep the details.
+      const shown = jobFailure(error, PIPELINE_STAGE[stage]);
+      const failed = await lifecycle.fail(ref, shown.code, shown.message, PIPELINE_STAGE[stage]);
       if (failed) {
         await publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "failed" }, `cleanup:${msg.jobId}:failed`);
       }

@@ -6,7 +6,7 @@ export { silentLogger } from "./logger.ts";
 export { wordErrorRate, normaliseWords } from "./wer.ts";
 export {
   LIBRIVOX_DIR, librivoxClips, probeDurationSec, makeLibrivoxMp4, makeSilenceWav, makeSilenceMp4,
-  makeVideoWithoutAudio, makeRandomBytes, makeTruncatedMp4,
+  makeVideoWithoutAudio, makeRandomBytes, makeTruncatedMp4, makeTwoVoiceMp4, ALSA_VOICE_TEXT,
 } from "./media-makers.ts";
 export type { LibrivoxClip, WavFormat } from "./media-makers.ts";
 export { makeReferenceAttacks } from "./media-attacks.ts";

@@ -76,6 +76,38 @@ export async function makeLibrivoxMp4(target: string, clipsDir = LIBRIVOX_DIR): 
   return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
 }
 
+/** alsa-utils' speaker-test voice (a woman) saying each channel's name; what she says, in order. */
+const ALSA_VOICE = ["Front_Left", "Front_Right", "Rear_Left", "Rear_Right", "Front_Center", "Rear_Center", "Side_Left", "Side_Right"];
+export const ALSA_VOICE_TEXT = ALSA_VOICE.map((n) => n.replace("_", " ").toLowerCase()).join(" ");
+
+/**
+ * An MP4 (black video) with two audio tracks in two real voices: track 0 the LibriVox reader
+ * (the five clips, as makeLibrivoxMp4), track 1 the alsa-utils speaker-test voice naming the eight
+ * channels. Both tagged English. For audio-track selection: each track has its own known text.
+ */
+export async function makeTwoVoiceMp4(target: string): Promise<{ path: string; texts: [string, string] }> {
+  const outPath = await outFile(target, "two-voices.mp4");
+  const clips = await librivoxClips();
+  const alsa = ALSA_VOICE.map((n) => `/usr/share/sounds/alsa/${n}.wav`);
+  const mono = "aresample=16000,aformat=channel_layouts=mono";
+  const reader = clips.map((_, i) => `[${i}:a]${mono},apad=pad_dur=${SILENCE_BETWEEN_SEC}[r${i}]`);
+  const woman = alsa.map((_, i) => `[${clips.length + i}:a]${mono},apad=pad_dur=0.5[w${i}]`);
+  const filter = [
+    ...reader, `${clips.map((_, i) => `[r${i}]`).join("")}concat=n=${clips.length}:v=0:a=1[a0]`,
+    ...woman, `${alsa.map((_, i) => `[w${i}]`).join("")}concat=n=${alsa.length}:v=0:a=1[a1]`,
+  ].join(";");
+  const total = clips.reduce((s, c) => s + c.durationSec + SILENCE_BETWEEN_SEC, 0);
+  await ffmpeg([
+    ...clips.flatMap((c) => ["-i", c.path]), ...alsa.flatMap((f) => ["-i", f]),
+    "-f", "lavfi", "-i", `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
+    "-filter_complex", filter,
+    "-map", `${clips.length + alsa.length}:v`, "-map", "[a0]", "-map", "[a1]",
+    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
+    "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=eng", "-f", "mp4", outPath,
+  ]);
+  return { path: outPath, texts: [clips.map((c) => c.reference).join(" "), ALSA_VOICE_TEXT] };
+}
+
 export type WavFormat = { sampleRate?: number; channels?: 1 | 2; codec?: "pcm_s16le" | "pcm_s32le" };
 
 /**

@@ -4,13 +4,14 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { DiarizerConfig } from "./config.ts";
 import { diarizeHandler } from "./handlers/diarize.handler.ts";
 
-export const buildHandlers = (deps: PipelineDeps, opts: { maxSpeakers?: number } = {}) => ({ diarize: diarizeHandler(deps, opts) });
+export const buildHandlers = (deps: PipelineDeps, opts: { maxSpeakers?: number; speakersLimit?: number } = {}) => ({ diarize: diarizeHandler(deps, opts) });
 
 /** The diarizer: labels speakers once a job's chunks are transcribed, on the high lane. */
 export async function startDiarizer(ctx: { config: DiarizerConfig; logger: Logger; nc: NatsConnection }) {
   return startPipelineService({
     service: "diarizer",
     ...ctx,
-    handlers: (deps) => buildHandlers(deps, { maxSpeakers: ctx.config.DIARIZE_MAX_SPEAKERS }),
+    handlers: (deps) => buildHandlers(deps, { maxSpeakers: ctx.config.DIARIZE_MAX_SPEAKERS, speakersLimit: ctx.config.DIARIZE_SPEAKERS_LIMIT }),
+    capabilities: { diarization: { available: true, maxSpeakers: ctx.config.DIARIZE_SPEAKERS_LIMIT } },
   });
 }

@@ -119,6 +119,22 @@ describe("diarize handler (real nats-server)", () => {
     }
   });
 
+  it("fails a job asking for more speakers than this replica's limit with OPTION_UNSUPPORTED (no dead letter)", async () => {
+    const deps = await pipelineDeps(nats, "diarizer");
+    try {
+      const words = [{ word: "hi", start: 0, end: 0.3 }, { word: "there", start: 0.4, end: 0.7 }];
+      const { job, ref } = await seed(deps, { options: { language: "en", diarize: true, speakers: 5, enhance: [], class: "interactive" } }, words);
+      await diarizeHandler(deps, { speakersLimit: 4 })({ v: 1, ...ref });
+      expect(await deps.jobs.getJob(ref)).toMatchObject({
+        status: "failed", error: { code: "OPTION_UNSUPPORTED", message: "speakers 5 is more than this deployment tells apart (at most 4 speakers)" },
+      });
+      expect(await deps.blobs.stat(BlobKeys.diarized(job.id))).toBeNull();
+      expect((await readCommands(deps, "cleanup", "batch")).filter((c) => c.msg.jobId === job.id).map((c) => c.msg.reason)).toEqual(["failed"]);
+    } finally {
+      await deps.close();
+    }
+  });
+
   it("does nothing for a canceled job", async () => {
     const deps = await pipelineDeps(nats, "diarizer");
     try {

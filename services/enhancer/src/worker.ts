@@ -4,7 +4,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { createChatProvider } from "./adapters/chat.adapter.ts";
 import { createLocalProvider } from "./adapters/local.adapter.ts";
 import type { EnhancerConfig } from "./config.ts";
-import { enhanceHandler } from "./handlers/enhance.handler.ts";
+import { enhanceHandler, enhancementCapabilities } from "./handlers/enhance.handler.ts";
 import type { EnhancementProvider } from "./ports.ts";
 
 /** The provider ENHANCE_PROVIDER names, from the config's credentials and limits (checked by the schema). */
@@ -43,5 +43,6 @@ export async function startEnhancer(ctx: { config: EnhancerConfig; logger: Logge
     service: "enhancer", ...ctx,
     handlers: (deps) => buildHandlers(deps, provider),
     extraStats: () => ({ enhanceProvider: provider.name }),
+    capabilities: { enhancements: enhancementCapabilities(provider) },
   });
 }

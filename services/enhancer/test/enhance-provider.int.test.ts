@@ -68,21 +68,21 @@ describe("enhance handler with the provider the config chooses (real nats-server
     }
   });
 
-  it("with no provider configured, keeps the local algorithms and skips translation with a warning, as before", async () => {
+  it("with no provider configured, keeps the local algorithms and refuses translation with OPTION_UNSUPPORTED", async () => {
     const deps = await pipelineDeps(nats, "enhancer");
     try {
-      const { job, ref } = await seedDiarizedJob(deps, "ben", { options });
-      const warnings: unknown[] = [];
-      const logger = Object.assign(Object.create(deps.logger), { warn: (obj: unknown) => void warnings.push(obj) });
       const provider = await buildProvider(loadConfig("enhancer", configSchema, {}));
       const before = fake.requests.length;
-      await enhanceHandler({ ...deps, logger, provider })({ v: 1, ...ref });
+      const local = await seedDiarizedJob(deps, "ben", { options: { ...options, enhance: ["clean", "notes"] } });
+      await enhanceHandler({ ...deps, provider })({ v: 1, ...local.ref });
       expect(fake.requests.length).toBe(before);
-      expect(warnings).toEqual([{ jobId: job.id, option: "translate:de" }]);
-      const t = await getJson(deps.blobs, BlobKeys.transcript(job.id), Transcript);
+      const t = await getJson(deps.blobs, BlobKeys.transcript(local.job.id), Transcript);
       expect(t!.enhancements.clean!.split("\n\n")[0]).toBe("Speaker 1: So today we look at the water cycle. Water evaporates from the sea and forms clouds.");
       expect(t!.enhancements.notes).toMatch(/^### Key terms/);
-      expect(t!.enhancements.translations).toBeUndefined();
+      const translate = await seedDiarizedJob(deps, "ben", { options });
+      await enhanceHandler({ ...deps, provider })({ v: 1, ...translate.ref });
+      expect((await deps.jobs.getJob(translate.ref))!.error).toMatchObject({ code: "OPTION_UNSUPPORTED", message: expect.stringMatching(/"translate:de" needs a translation provider/) });
+      expect(fake.requests.length).toBe(before);
     } finally {
       await deps.close();
     }
@@ -115,7 +115,8 @@ describe("the enhancer service with a chat provider (real runner, real nats-serv
       const refused = await seedDiarizedJob(deps, "cat", { options });
       await deps.publisher.command("enhance", "interactive", { v: 1, ...refused.ref }, `enhance:${refused.job.id}`);
       const failed = await until("the refused job fails", async () => ((await status(refused.ref)).status === "failed" ? status(refused.ref) : false));
-      expect(failed.error).toMatchObject({ code: "ENGINE_REJECTED", message: expect.stringMatching(/openai:gpt-4o-mini answered 401/) });
+      // In our words: the provider's reply (and its status) stays in the log and the dead letter.
+      expect(failed.error).toEqual({ code: "ENGINE_REJECTED", message: expect.stringMatching(/^The enhancement provider refused the request/) });
       expect(fake.requests.length - before).toBe(1);
       expect(await deps.blobs.stat(BlobKeys.transcript(refused.job.id))).toBeNull();
       const cleanups = await readCommands(deps, "cleanup", "batch");

@@ -1,5 +1,5 @@
 import { BlobKeys, Transcript, type Job } from "@mp4t/contracts";
-import { getJson } from "@mp4t/stores";
+import { getJson, putJson } from "@mp4t/stores";
 import { startNats, type NatsServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enhanceHandler } from "../src/handlers/enhance.handler.ts";
@@ -20,13 +20,9 @@ describe("enhance handler (real nats-server)", () => {
   it("writes the final transcript with enhancements, completes the job and queues cleanup", async () => {
     const deps = await pipelineDeps(nats, "enhancer");
     try {
-      const { job, ref } = await seed(deps, { options: { language: "en", diarize: true, enhance: ["clean", "summary", "notes", "translate:de"], class: "interactive" } });
+      const { job, ref } = await seed(deps, { options: { language: "en", diarize: true, enhance: ["clean", "summary", "notes"], class: "interactive" } });
+      await enhanceHandler(deps)({ v: 1, ...ref });
 
-      const warnings: unknown[] = [];
-      const logger = Object.assign(Object.create(deps.logger), { warn: (obj: unknown) => void warnings.push(obj) });
-      await enhanceHandler({ ...deps, logger })({ v: 1, ...ref });
-
-      expect(warnings).toEqual([{ jobId: job.id, option: "translate:de" }]);
       const t = await getJson(deps.blobs, BlobKeys.transcript(job.id), Transcript);
       expect(t).not.toBeNull();
       expect(t!.speakers).toEqual(["Speaker 1", "Speaker 2"]);
@@ -40,6 +36,9 @@ describe("enhance handler (real nats-server)", () => {
       const after = await deps.jobs.getJob(ref);
       expect(after).toMatchObject({ status: "completed", progress: 1, stages: { enhance: { status: "done" } } });
       expect(after!.completedAt).toBeDefined();
+      expect(after).toMatchObject({ noSpeech: false });
+      expect(after!.notices).toBeUndefined();
+      expect(t!.noSpeech).toBe(false);
       expect(await readCommands(deps, "cleanup", "batch")).toEqual([{ msg: { v: 1, ...ref, reason: "completed" }, msgId: `cleanup:${job.id}:completed` }]);
 
       // Redelivery of a completed job: nothing changes, nothing more is published.
@@ -61,6 +60,38 @@ describe("enhance handler (real nats-server)", () => {
       expect(t!.enhancements).toEqual({});
       expect(t!.text.split("\n\n")).toHaveLength(3);
       expect((await deps.jobs.getJob(ref))!.status).toBe("completed");
+    } finally {
+      await deps.close();
+    }
+  });
+
+  it("fails a job asking for a translation the local algorithms cannot make with OPTION_UNSUPPORTED (no throw: no dead letter)", async () => {
+    const deps = await pipelineDeps(nats, "enhancer");
+    try {
+      const { job, ref } = await seed(deps, { options: { language: "en", diarize: true, enhance: ["summary", "translate:de"], class: "interactive" } });
+      await enhanceHandler(deps)({ v: 1, ...ref });
+      expect(await deps.jobs.getJob(ref)).toMatchObject({
+        status: "failed", stages: { enhance: { status: "failed" } },
+        error: { code: "OPTION_UNSUPPORTED", message: 'enhancement "translate:de" needs a translation provider, and none is configured here; available: clean, summary, notes' },
+      });
+      expect(await deps.blobs.stat(BlobKeys.transcript(job.id))).toBeNull();
+      expect((await readCommands(deps, "cleanup", "batch")).filter((c) => c.msg.jobId === job.id).map((c) => c.msg.reason)).toEqual(["failed"]);
+    } finally {
+      await deps.close();
+    }
+  });
+
+  it("completes a job whose recording holds no speech with noSpeech and a NO_SPEECH notice beside the earlier ones", async () => {
+    const deps = await pipelineDeps(nats, "enhancer");
+    try {
+      const notices = [{ code: "SEVERAL_AUDIO_TRACKS" as const, message: "track 0 was transcribed" }];
+      const { job, ref } = await seed(deps, { notices, options: { language: "en", diarize: true, enhance: ["summary"], class: "interactive" } });
+      await putJson(deps.blobs, BlobKeys.diarized(job.id), { language: "en", durationSec: 3, text: "", speakers: [], segments: [], enhancements: {} });
+      await enhanceHandler(deps)({ v: 1, ...ref });
+      expect(await deps.jobs.getJob(ref)).toMatchObject({
+        status: "completed", noSpeech: true, notices: [...notices, { code: "NO_SPEECH", message: "No speech was found in the recording; the transcript is empty." }],
+      });
+      expect(await getJson(deps.blobs, BlobKeys.transcript(job.id), Transcript)).toMatchObject({ noSpeech: true, segments: [], enhancements: {} });
     } finally {
       await deps.close();
     }

@@ -8,6 +8,7 @@ import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod
 import { passwordHasher } from "./auth/password.ts";
 import { tokenSigner } from "./auth/signed-token.ts";
 import { registrationMode, type GatewayConfig } from "./config.ts";
+import { createCapabilitiesSource, type CapabilitiesSource } from "./capabilities/capabilities-source.ts";
 import { errorBody, toHttpError } from "./errors/to-http-error.ts";
 import { createJobEventHub } from "./events/job-event-hub.ts";
 import auditPlugin from "./plugins/audit.plugin.ts";
@@ -21,6 +22,7 @@ import { usersRoutes } from "./routes/users.routes.ts";
 import docsPlugin from "./plugins/docs.plugin.ts";
 import errorsPlugin from "./plugins/errors.plugin.ts";
 import { adminRoutes } from "./routes/admin.routes.ts";
+import { capabilitiesRoutes } from "./routes/capabilities.routes.ts";
 import { authRoutes } from "./routes/auth.routes.ts";
 import { deadLettersRoutes } from "./routes/dead-letters.routes.ts";
 import { eventsRoutes } from "./routes/events.routes.ts";
@@ -45,6 +47,8 @@ export type GatewayDeps = {
   logger: Logger;
   /** The search index (`server.ts` opens the configured one); an in-memory one when not given (tests). */
   search?: SearchIndex;
+  /** What the live workers can do; read from NATS service discovery when not given. */
+  capabilities?: CapabilitiesSource;
 };
 
 export type HttpStats = { requests: number; clientErrors: number; serverErrors: number; openEventStreams: number };
@@ -55,6 +59,8 @@ declare module "fastify" {
     httpStats(): HttpStats;
     /** Keeps the search index in step with job events; `server.ts` starts it once listening. */
     searchIndexer: SearchIndexer;
+    /** What the live workers can do, and the option check every job-creation path runs (OPTION_UNSUPPORTED). */
+    capabilities: CapabilitiesSource;
   }
 }
 
@@ -145,12 +151,18 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(authRoutes, { prefix: "/v1/auth", jobs, registration: registrationMode(config), readInvite, passwords: passwordHasher(config.PASSWORD_HASH_COST) });
   app.register(meRoutes, { prefix: "/v1" });
   const queue = createQueueEstimator(getJsm);
+  const capabilities = deps.capabilities ?? createCapabilitiesSource({
+    nc, logger: deps.logger, maxUploadBytes: config.MAX_UPLOAD_BYTES, maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER,
+  });
+  app.decorate("capabilities", capabilities);
+  app.register(capabilitiesRoutes, { prefix: "/v1", source: capabilities });
   app.register(jobsRoutes, {
     prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES,
     maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, onDeleted, queue: queue.estimate,
+    checkOptions: capabilities.check,
   });
   app.register(transcriptRoutes, { prefix: "/v1/jobs", jobs, blobs });
-  app.register(transcriptEditRoutes, { prefix: "/v1/jobs", jobs, blobs, lifecycle, publisher, indexer });
+  app.register(transcriptEditRoutes, { prefix: "/v1/jobs", jobs, blobs, lifecycle, publisher, indexer, checkEnhancements: capabilities.checkEnhancements });
   app.register(searchRoutes, { prefix: "/v1/search", index: search });
   app.register(eventsRoutes, {
     prefix: "/v1/jobs", jobs, hub, jsm: getJsm, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000, maxPerUser: config.MAX_STREAMS_PER_USER,

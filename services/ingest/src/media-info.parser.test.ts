@@ -23,11 +23,31 @@ const codeOf = (fn: () => unknown) => {
 describe("parseProbe", () => {
   it("describes a video with audio", () => {
     expect(parseProbe(mp4(), LIMITS)).toEqual({
-      info: { durationSec: 29.76, container: "mov,mp4,m4a,3gp,3g2,mj2", audioCodec: "aac", sampleRate: 44100, channels: 2, hasVideo: true },
+      info: {
+        durationSec: 29.76, container: "mov,mp4,m4a,3gp,3g2,mj2", audioCodec: "aac", sampleRate: 44100, channels: 2, hasVideo: true,
+        audioTracks: [{ index: 0, codec: "aac", channels: 2 }], audioTrack: 0,
+      },
       demuxer: "mov",
       durationKnown: true,
       audioDurationSec: 29.72,
+      audioTrack: 0,
+      notices: [],
     });
+  });
+
+  it("lists every audio track with its language, decodes the one asked for, and tells when it had to choose", () => {
+    const streams = [
+      { codec_type: "video", codec_name: "h264" },
+      { codec_type: "audio", codec_name: "aac", channels: 2, tags: { language: "eng" } },
+      { codec_type: "audio", codec_name: "opus", channels: 1, duration: "12.5", tags: { language: "und" } },
+    ];
+    const tracks = [{ index: 0, codec: "aac", language: "eng", channels: 2 }, { index: 1, codec: "opus", channels: 1 }];
+    const first = parseProbe(mp4({ streams }), LIMITS);
+    expect(first.info).toMatchObject({ audioTracks: tracks, audioTrack: 0, audioCodec: "aac" });
+    expect(first.notices.map((n) => n.code)).toEqual(["SEVERAL_AUDIO_TRACKS"]);
+    const second = parseProbe(mp4({ streams }), { ...LIMITS, audioTrack: 1 });
+    expect(second).toMatchObject({ audioTrack: 1, audioDurationSec: 12.5, notices: [], info: { audioCodec: "opus", channels: 1 } });
+    expect(codeOf(() => parseProbe(mp4({ streams }), { ...LIMITS, audioTrack: 2 }))).toEqual({ code: "MEDIA_AUDIO_TRACK_NOT_FOUND", name: "PermanentError" });
   });
 
   it("does not count cover art as video", () => {

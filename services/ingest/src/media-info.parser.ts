@@ -1,4 +1,4 @@
-import type { MediaInfo } from "@mp4t/contracts";
+import type { AudioTrack, JobNotice, MediaInfo } from "@mp4t/contracts";
 import { PermanentError } from "@mp4t/platform";
 import { allowedDemuxer } from "./media-allowlist.ts";
 
@@ -9,6 +9,7 @@ type ProbeStream = {
   channels?: number;
   duration?: string;
   disposition?: { attached_pic?: number };
+  tags?: { language?: string };
 };
 type ProbeOutput = { streams?: ProbeStream[]; format?: { format_name?: string; duration?: string } };
 
@@ -20,6 +21,9 @@ export type ProbedMedia = {
   durationKnown: boolean;
   /** The audio stream's own duration, if stated: the decoded audio should come close to it. */
   audioDurationSec?: number;
+  /** The audio track to decode, counted among audio streams (`-map 0:a:<n>`). */
+  audioTrack: number;
+  notices: JobNotice[];
 };
 
 /** ffprobe guesses these from the file name alone; they are text, not media. */
@@ -35,7 +39,7 @@ const seconds = (v: string | undefined) => {
  * rejects what the pipeline cannot use. Only the content ffprobe found counts: the file name,
  * extension and declared MIME type play no part.
  */
-export function parseProbe(stdout: string, limits: { maxDurationSec: number }): ProbedMedia {
+export function parseProbe(stdout: string, limits: { maxDurationSec: number; audioTrack?: number | undefined }): ProbedMedia {
   let probe: ProbeOutput;
   try {
     probe = JSON.parse(stdout) as ProbeOutput;
@@ -52,10 +56,17 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number }): 
   if (!demuxer) throw new PermanentError("MEDIA_UNSUPPORTED_CONTAINER", `the file's format (${container.split(",")[0]}) is not one we accept`);
   // Cover art in audio files is a one-frame "video" stream; it is not video.
   const hasVideo = streams.some((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
-  const audio = streams.find((s) => s.codec_type === "audio");
-  if (!audio) {
+  const audioStreams = streams.filter((s) => s.codec_type === "audio");
+  if (audioStreams.length === 0) {
     if (hasVideo) throw new PermanentError("MEDIA_NO_AUDIO", "the media has a video stream but no audio stream");
     throw new PermanentError("MEDIA_UNREADABLE", "the file has neither an audio nor a video stream");
+  }
+  const tracks = audioStreams.map(toAudioTrack);
+  const chosen = limits.audioTrack ?? 0;
+  const audio = audioStreams[chosen];
+  if (!audio) {
+    const listed = tracks.map((t) => `${t.index}: ${t.codec}${t.language ? ` ${t.language}` : ""}`).join(", ");
+    throw new PermanentError("MEDIA_AUDIO_TRACK_NOT_FOUND", `the media has no audio track ${chosen}; its ${tracks.length} audio track${tracks.length > 1 ? "s are" : " is"} ${listed}`);
   }
   const audioCodec = audio.codec_name;
   if (!audioCodec || audioCodec === "none" || audioCodec === "unknown") {
@@ -74,8 +85,27 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number }): 
     ...(sampleRate > 0 ? { sampleRate } : {}),
     ...(audio.channels && audio.channels > 0 ? { channels: audio.channels } : {}),
     hasVideo,
+    audioTracks: tracks,
+    audioTrack: chosen,
   };
-  return { info, demuxer, durationKnown: stated !== undefined, ...(audioDurationSec !== undefined ? { audioDurationSec } : {}) };
+  // Several tracks and no choice: the first is a guess the user should hear about.
+  const notices: JobNotice[] = tracks.length > 1 && limits.audioTrack === undefined
+    ? [{ code: "SEVERAL_AUDIO_TRACKS", message: `the media has ${tracks.length} audio tracks and the job named none (option audioTrack); track 0 was transcribed` }]
+    : [];
+  return {
+    info, demuxer, durationKnown: stated !== undefined, audioTrack: chosen, notices,
+    ...(audioDurationSec !== undefined ? { audioDurationSec } : {}),
+  };
+}
+
+/** ffprobe's language tag, when it is a real one ("und" is ffmpeg's "undetermined"). */
+function toAudioTrack(s: ProbeStream, index: number): AudioTrack {
+  const language = s.tags?.language?.trim();
+  return {
+    index, codec: s.codec_name && s.codec_name !== "unknown" ? s.codec_name : "unknown",
+    ...(language && language !== "und" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(language) ? { language } : {}),
+    ...(s.channels && s.channels > 0 ? { channels: s.channels } : {}),
+  };
 }
 
 const CODEC_FAILURE = /decoder .*not found|no decoder|unsupported codec|not supported by this decoder|could not find codec|unknown codec/i;

@@ -10,5 +10,8 @@ export const buildHandlers = (deps: PipelineDeps, config: IngestConfig) => ({
 
 /** Ingest: validates uploads and fans their audio out as chunks on the critical lane. */
 export async function startIngest(ctx: { config: IngestConfig; logger: Logger; nc: NatsConnection }) {
-  return startPipelineService({ service: "ingest", ...ctx, handlers: (deps) => buildHandlers(deps, ctx.config) });
+  return startPipelineService({
+    service: "ingest", ...ctx, handlers: (deps) => buildHandlers(deps, ctx.config),
+    capabilities: { maxDurationSec: ctx.config.MAX_DURATION_SEC },
+  });
 }

@@ -15,15 +15,24 @@ export const configSchema = z
     /** Engine used when a job does not name one; it must be configured (see below). */
     TRANSCRIBE_ENGINE: z.enum(ENGINE_NAMES).default("pocketsphinx"),
     POCKETSPHINX_BIN: z.string().min(1).default("pocketsphinx_continuous"),
-    /** Acoustic model directory; the pocketsphinx-en-us package's model when unset. */
+    /**
+     * Where PocketSphinx models are installed, one directory per language tag (Debian's
+     * pocketsphinx-en-us: `en-us/`); the languages found there are the engine's languages.
+     */
+    POCKETSPHINX_MODEL_DIR: z.string().min(1).default("/usr/share/pocketsphinx/model"),
+    /** An acoustic model directory of your own, with POCKETSPHINX_LM and _DICT: then the only model, for POCKETSPHINX_LANGUAGE. */
     POCKETSPHINX_HMM: optionalPath,
     /** Language model file; the package default when unset. */
     POCKETSPHINX_LM: optionalPath,
     /** Pronunciation dictionary; the package default when unset. */
     POCKETSPHINX_DICT: optionalPath,
+    /** The language of the POCKETSPHINX_HMM model. */
+    POCKETSPHINX_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i).default("en-us"),
     /** The `openai` engine exists when OPENAI_API_KEY or OPENAI_BASE_URL is set (providerEnv). */
     /** whisper-1 (word times), gpt-4o-transcribe, gpt-4o-mini-transcribe, gpt-4o-transcribe-diarize (speakers). */
     OPENAI_MODEL: z.string().min(1).default("whisper-1"),
+    /** Languages to advertise for OPENAI_MODEL, comma separated; Whisper's list for OpenAI's models, `*` for others, when unset. */
+    OPENAI_LANGUAGES: z.string().optional().transform((s) => s?.split(",").map((l) => l.trim().toLowerCase()).filter(Boolean)),
     OPENAI_TIMEOUT_SEC: z.coerce.number().positive().default(120),
     /** The `huggingface` engine exists when HF_TOKEN or HF_ENDPOINT_URL is set. */
     /** An Inference Endpoint or local server URL; the Hub's hf-inference provider when unset. */

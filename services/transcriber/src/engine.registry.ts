@@ -1,3 +1,4 @@
+import type { EngineCapability } from "@mp4t/contracts";
 import { PermanentError } from "@mp4t/platform";
 import type { TranscriptionEngine } from "./ports.ts";
 
@@ -8,6 +9,8 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineRegistry = {
   readonly defaultName: string;
   names(): string[];
+  /** Every engine's advertised traits, for service discovery and the option check. */
+  capabilities(): EngineCapability[];
   /** The job's engine if it names one, else the default; ENGINE_UNKNOWN for a name not configured. */
   select(requested?: string): TranscriptionEngine;
 };
@@ -19,6 +22,7 @@ export function createEngineRegistry(engines: TranscriptionEngine[], defaultName
   return {
     defaultName,
     names: () => [...byName.keys()],
+    capabilities: () => engines.map((e) => ({ id: e.name, default: e.name === defaultName, ...e.capability })),
     select(requested) {
       const engine = byName.get(requested ?? defaultName);
       if (!engine) {

@@ -3,8 +3,13 @@ import type { Word } from "@mp4t/contracts";
 /** A speech-to-text engine. Word times are seconds from the start of the given WAV. */
 export interface TranscriptionEngine {
   name: string;
+  /** What it offers, from its configuration: advertised in GET /v1/capabilities. */
+  capability: EngineTraits;
   /** BCP 47-style codes as jobs carry them: "en", "en-GB", "de". */
   supportsLanguage(lang: string): boolean;
   /** Rejects with RetryableError ENGINE_FAILED when the engine fails; stops when `signal` aborts. */
   transcribe(wavPath: string, opts: { language: string; signal: AbortSignal }): Promise<Word[]>;
 }
+
+/** An engine's advertised traits (contracts' EngineCapability without id and default). */
+export type EngineTraits = { languages: string[]; wordTimestamps: boolean; speakers: boolean };

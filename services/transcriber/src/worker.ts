@@ -1,6 +1,8 @@
+import { ANY_LANGUAGE, WHISPER_LANGUAGES } from "@mp4t/contracts";
 import { mediaIdentity, type Logger } from "@mp4t/platform";
 import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { findPocketsphinxModels } from "./adapters/pocketsphinx-models.ts";
 import { createPocketsphinxEngine } from "./adapters/pocketsphinx.adapter.ts";
 import type { TranscriberConfig } from "./config.ts";
 import { createEngineRegistry, type EngineRegistry } from "./engine.registry.ts";
@@ -9,29 +11,34 @@ import type { TranscriptionEngine } from "./ports.ts";
 
 /** The engines the config enables. Provider SDKs load only when configured (about 8 MiB each). */
 export async function buildEngines(config: TranscriberConfig): Promise<EngineRegistry> {
-  const pocketsphinx = createPocketsphinxEngine({
-    bin: config.POCKETSPHINX_BIN, hmm: config.POCKETSPHINX_HMM, lm: config.POCKETSPHINX_LM, dict: config.POCKETSPHINX_DICT,
-    runAs: mediaIdentity(config),
-  });
+  const own = config.POCKETSPHINX_HMM || config.POCKETSPHINX_LM || config.POCKETSPHINX_DICT;
+  const models = own
+    ? [{ language: config.POCKETSPHINX_LANGUAGE, hmm: config.POCKETSPHINX_HMM, lm: config.POCKETSPHINX_LM, dict: config.POCKETSPHINX_DICT }]
+    : await findPocketsphinxModels(config.POCKETSPHINX_MODEL_DIR);
+  const pocketsphinx = createPocketsphinxEngine({ bin: config.POCKETSPHINX_BIN, models, runAs: mediaIdentity(config) });
   const engines: TranscriptionEngine[] = [pocketsphinx];
   const maxUploadBytes = config.PROVIDER_MAX_UPLOAD_MB * 1024 * 1024;
   if (config.OPENAI_API_KEY || config.OPENAI_BASE_URL) {
     const { createOpenAiEngine } = await import("./adapters/openai.adapter.ts");
     engines.push(createOpenAiEngine({
       // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
-      apiKey: config.OPENAI_API_KEY ?? "unused", baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL,
+      apiKey: config.OPENAI_API_KEY ?? "unused", baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL, languages: config.OPENAI_LANGUAGES,
       timeoutMs: config.OPENAI_TIMEOUT_SEC * 1000, maxUploadBytes,
     }));
   }
   if (config.HF_TOKEN || config.HF_ENDPOINT_URL) {
     const { createHuggingFaceEngine } = await import("./adapters/huggingface.adapter.ts");
     engines.push(createHuggingFaceEngine({
-      token: config.HF_TOKEN, endpointUrl: config.HF_ENDPOINT_URL, model: config.HF_MODEL, languages: config.HF_LANGUAGES,
+      token: config.HF_TOKEN, endpointUrl: config.HF_ENDPOINT_URL, model: config.HF_MODEL, languages: hfLanguages(config),
       timeoutMs: config.HF_TIMEOUT_SEC * 1000, maxUploadBytes,
     }));
   }
   return createEngineRegistry(engines, config.TRANSCRIBE_ENGINE);
 }
+
+/** HF_LANGUAGES, or Whisper's list for a Whisper checkpoint left at `*`. */
+const hfLanguages = (c: TranscriberConfig) =>
+  c.HF_LANGUAGES.includes(ANY_LANGUAGE) && /whisper/i.test(c.HF_MODEL) ? [...WHISPER_LANGUAGES] : c.HF_LANGUAGES;
 
 export const buildHandlers = (deps: PipelineDeps, engines: EngineRegistry) => ({
   transcribe: transcribeHandler({ ...deps, engines }),
@@ -44,5 +51,6 @@ export async function startTranscriber(ctx: { config: TranscriberConfig; logger:
     service: "transcriber", ...ctx,
     handlers: (deps) => buildHandlers(deps, engines),
     extraStats: () => ({ engines: engines.names(), defaultEngine: engines.defaultName }),
+    capabilities: { engines: engines.capabilities() },
   });
 }

@@ -29,6 +29,7 @@ function endlessEngine() {
   let aborted = false;
   const engine: TranscriptionEngine = {
     name: "endless",
+    capability: { languages: ["*"], wordTimestamps: true, speakers: false },
     supportsLanguage: () => true,
     transcribe: (_wav, { signal }) => {
       started();

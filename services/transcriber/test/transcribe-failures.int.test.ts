@@ -23,12 +23,14 @@ async function expectNothingRecorded(ref: Ref) {
 }
 
 describe("transcribe failures", () => {
-  it("rejects a non-English job with a permanent LANGUAGE_UNSUPPORTED, without running the engine", async () => {
+  it("fails a German job with OPTION_UNSUPPORTED (a user mistake: no throw, so no dead letter), without running the engine", async () => {
     const { ref, commands } = await h.newChunkedJob([clip], { options: { language: "de", diarize: true, enhance: [], class: "interactive" } });
     const runs = h.engineRuns();
-    const err = await h.transcribe(commands[0]!).catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: "PermanentError", code: "LANGUAGE_UNSUPPORTED" });
-    expect((err as Error).message).toMatch(/English only.*"de"/);
+    await h.transcribe(commands[0]!);
+    expect((await h.jobs.getJob(ref))!).toMatchObject({
+      status: "failed", stages: { transcribe: { status: "failed" } },
+      error: { code: "OPTION_UNSUPPORTED", message: expect.stringMatching(/language "de" .*pocketsphinx.*en-us/) },
+    });
     expect(h.engineRuns()).toBe(runs);
     await expectNothingRecorded(ref);
   });
@@ -40,9 +42,10 @@ describe("transcribe failures", () => {
     expect((await h.takeDiarizeCommands()).filter((c) => c.jobId === ref.jobId)).toHaveLength(1);
   });
 
-  it("rejects an engine the job names but nobody configured with ENGINE_UNKNOWN", async () => {
-    const { ref, commands } = await h.newChunkedJob([clip], { options: { language: "en", diarize: true, enhance: [], class: "interactive", engine: "whisper" } });
-    await expect(h.transcribe(commands[0]!)).rejects.toMatchObject({ name: "PermanentError", code: "ENGINE_UNKNOWN" });
+  it("fails a job naming an engine this replica has not configured with OPTION_UNSUPPORTED", async () => {
+    const { ref, commands } = await h.newChunkedJob([clip], { options: { language: "en", diarize: true, enhance: [], class: "interactive", engine: "openai" } });
+    await h.transcribe(commands[0]!);
+    expect((await h.jobs.getJob(ref))!.error).toEqual({ code: "OPTION_UNSUPPORTED", message: 'engine "openai" is not configured here; available: pocketsphinx' });
     await expectNothingRecorded(ref);
   });
 

@@ -101,7 +101,7 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       const kv = await users();
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const e = await kv.get(key);
-        if (!e || e.operation !== "PUT") return null;
+        if (e?.operation !== "PUT") return null;
         const current = User.parse(e.json());
         const next = mutate(structuredClone(current));
         if (!next) return current;
@@ -119,7 +119,7 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       const key = emailKey(email);
       const kv = await users();
       const e = await kv.get(key);
-      if (!e || e.operation !== "PUT") return false;
+      if (e?.operation !== "PUT") return false;
       await kv.purge(key);
       return true;
     },

@@ -39,7 +39,7 @@ export async function linkProviderSpeakers(
         .filter((s) => s.end > s.start);
       return spans.length === 0 ? null : segmentModels(f.mfcc, spans, cmn).reduce((a: SpeechSegment, b) => pool(a, b));
     });
-    const present = keys.flatMap((k, i) => (models[i] ? [i] : []));
+    const present = keys.flatMap((_, i) => (models[i] ? [i] : []));
     const labels = bicCluster(present.map((i) => models[i]!), {
       groups: present.map((i) => keys[i]!.split("/")[0]!),
       ...(opts.speakers ? { speakers: opts.speakers } : {}),

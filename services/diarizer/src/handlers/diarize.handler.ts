@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, ChunkResult, Transcript, type Command, type Job, type Word } from "@mp4t/contracts";
+import { BlobKeys, ChunkResult, Transcript, findUnsupportedOption, type Command, type Job, type Word } from "@mp4t/contracts";
 import { PermanentError, RetryableError, type HandlerContext } from "@mp4t/platform";
-import { downloadToFile, getJson, putJson, type PipelineDeps } from "@mp4t/stores";
+import { downloadToFile, getJson, optionUnsupportedError, putJson, rejectJob, type PipelineDeps } from "@mp4t/stores";
 import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
 import { assignSpeakers, nameSpeakers } from "../diarization/assign-speakers.ts";
 import { diarize } from "../diarization/diarize.ts";
@@ -63,11 +63,15 @@ async function labelSpeakers(deps: Deps, job: Job, words: Word[], opts: { maxSpe
  * words into segments, store the result for the enhancer and hand the job on. Idempotent: a
  * redelivery after the result was stored only re-publishes, which Nats-Msg-Id deduplicates.
  */
-export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number } = {}) {
+export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number; speakersLimit?: number } = {}) {
   return async (msg: Command<"diarize">, ctx?: HandlerContext) => {
     const ref = { userId: msg.userId, jobId: msg.jobId };
     const job = await deps.lifecycle.stageStarted(ref, "diarize");
     if (!job) return;
+    // Checked at upload against every replica; this replica's limit may be lower.
+    const unsupported = opts.speakersLimit === undefined ? undefined
+      : findUnsupportedOption(job.options, { diarization: { available: true, maxSpeakers: opts.speakersLimit } });
+    if (unsupported) return rejectJob(deps, ref, optionUnsupportedError(unsupported), { stage: "diarize", cleanup: "failed", logger: ctx?.logger ?? deps.logger });
     const stored = job.stages.diarize?.status === "done" && (await deps.blobs.stat(BlobKeys.diarized(job.id)));
     if (!stored) {
       const results = await loadResults(deps.blobs, job);

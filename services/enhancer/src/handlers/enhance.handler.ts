@@ -1,6 +1,8 @@
-import { BlobKeys, Transcript, type Command } from "@mp4t/contracts";
+import {
+  ANY_LANGUAGE, BlobKeys, NOTICE_CODES, Transcript, findUnsupportedOption, type Command, type EnhancementCapabilities, type Job,
+} from "@mp4t/contracts";
 import { PermanentError, type HandlerContext } from "@mp4t/platform";
-import { getJson, putJson, type PipelineDeps } from "@mp4t/stores";
+import { getJson, optionUnsupportedError, putJson, rejectJob, type PipelineDeps } from "@mp4t/stores";
 import { assembleTranscript } from "@mp4t/transcript";
 import { createLocalProvider } from "../adapters/local.adapter.ts";
 import type { EnhancementProvider } from "../ports.ts";
@@ -10,6 +12,12 @@ type Deps = Pick<PipelineDeps, "blobs" | "jobs" | "publisher" | "lifecycle" | "l
   /** Who writes the enhancements; our local algorithms when not given. */
   provider?: EnhancementProvider;
 };
+
+/** What a provider offers: our algorithms do all but translation; a chat model translates into any language. */
+export const enhancementCapabilities = (provider: Pick<EnhancementProvider, "name">): EnhancementCapabilities => ({
+  summary: true, notes: true, cleanText: true,
+  translate: provider.name === "local" ? { available: false, languages: [] } : { available: true, languages: [ANY_LANGUAGE] },
+});
 
 /**
  * enhance: the final transcript (sentences, paragraphs, requested enhancements) from the
@@ -21,6 +29,7 @@ type Deps = Pick<PipelineDeps, "blobs" | "jobs" | "publisher" | "lifecycle" | "l
  */
 export function enhanceHandler(deps: Deps) {
   const provider = deps.provider ?? createLocalProvider();
+  const capabilities = enhancementCapabilities(provider);
   return async (msg: Command<"enhance">, ctx?: HandlerContext) => {
     const log = ctx?.logger ?? deps.logger;
     if (msg.rerun) return rerunEnhancements({ ...deps, provider }, msg, msg.rerun, ctx);
@@ -31,19 +40,32 @@ export function enhanceHandler(deps: Deps) {
       if ((await deps.jobs.getJob(ref))?.status === "completed") await cleanup();
       return;
     }
+    // Checked at upload against every replica; this replica's provider may differ.
+    const refused = findUnsupportedOption(job.options, { enhancements: capabilities });
+    if (refused) return rejectJob(deps, ref, optionUnsupportedError(refused), { stage: "enhance", cleanup: "failed", logger: log });
     const diarized = await getJson(deps.blobs, BlobKeys.diarized(job.id), Transcript);
     if (!diarized) throw new PermanentError("INTERNAL", "the diarized transcript is missing");
     const base = assembleTranscript({ language: diarized.language, durationSec: diarized.durationSec, segments: diarized.segments });
-    const { enhancements, unsupported } = await provider.enhance({
+    // Nothing was said: nothing to enhance (and no provider call to pay for).
+    const noSpeech = base.segments.length === 0;
+    const { enhancements, unsupported } = noSpeech ? { enhancements: {}, unsupported: [] } : await provider.enhance({
       paragraphs: base.paragraphs ?? [], speakers: base.speakers, language: base.language, options: job.options.enhance,
       signal: ctx?.signal ?? new AbortController().signal,
     });
     for (const option of unsupported) {
       log.warn({ jobId: job.id, option }, `the ${provider.name} enhancement provider cannot do this; skipped (set ENHANCE_PROVIDER to a chat model)`);
     }
-    const transcript = Transcript.parse({ ...base, enhancements });
+    const transcript = Transcript.parse({ ...base, enhancements, noSpeech });
     await putJson(deps.blobs, BlobKeys.transcript(job.id), transcript);
-    if (!(await deps.lifecycle.complete(ref, "enhance"))) return; // stage done and job complete: one write
+    // Stage done and job complete: one write.
+    if (!(await deps.lifecycle.complete(ref, "enhance", (j) => noSpeechPatch(j, noSpeech)))) return;
     await cleanup();
   };
+}
+
+/** `noSpeech` on the job, and a NO_SPEECH notice beside any earlier ones (once, on a replay too). */
+function noSpeechPatch(job: Job, noSpeech: boolean): Partial<Job> {
+  if (!noSpeech) return { noSpeech };
+  const others = (job.notices ?? []).filter((n) => n.code !== "NO_SPEECH");
+  return { noSpeech, notices: [...others, { code: "NO_SPEECH", message: NOTICE_CODES.NO_SPEECH }] };
 }

@@ -1,8 +1,8 @@
 import { ERROR_CODES, isErrorCode, type ErrorCode } from "@mp4t/contracts";
 import { HTTP_STATUS } from "./http-status.ts";
 
-export type HttpError = { status: number; code: ErrorCode; message: string };
-export type ErrorBody = { error: { code: ErrorCode; message: string } };
+export type HttpError = { status: number; code: ErrorCode; message: string; details?: Record<string, unknown> };
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
 
 /** Framework error codes (Fastify, @fastify/multipart, @fastify/jwt) that are the client's doing. */
 const FRAMEWORK_CODES: Record<string, { code: ErrorCode; status?: number }> = {
@@ -37,7 +37,10 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   401: "UNAUTHORIZED", 403: "FORBIDDEN", 408: "REQUEST_TIMEOUT", 429: "RATE_LIMITED", 404: "NOT_FOUND", 406: "UNSUPPORTED_CONTENT_TYPE", 415: "UNSUPPORTED_CONTENT_TYPE",
 };
 
-type Loose = Error & { code?: unknown; statusCode?: unknown; validation?: unknown };
+type Loose = Error & { code?: unknown; statusCode?: unknown; validation?: unknown; details?: unknown };
+
+const detailsOf = (err: Loose) =>
+  err.details && typeof err.details === "object" && !Array.isArray(err.details) ? { details: err.details as Record<string, unknown> } : {};
 
 /**
  * Turns anything thrown while handling a request into a status and a stable code. Client
@@ -46,7 +49,7 @@ type Loose = Error & { code?: unknown; statusCode?: unknown; validation?: unknow
 export function toHttpError(thrown: unknown): HttpError {
   const err = (thrown instanceof Error ? thrown : new Error(String(thrown))) as Loose;
   if (isErrorCode(err.code)) {
-    return { status: HTTP_STATUS[err.code], code: err.code, message: err.message || ERROR_CODES[err.code] };
+    return { status: HTTP_STATUS[err.code], code: err.code, message: err.message || ERROR_CODES[err.code], ...detailsOf(err) };
   }
   if (Array.isArray(err.validation)) {
     return { status: 400, code: "VALIDATION_FAILED", message: err.message };
@@ -63,4 +66,5 @@ export function toHttpError(thrown: unknown): HttpError {
   return { status: 500, code: "INTERNAL", message: ERROR_CODES.INTERNAL };
 }
 
-export const errorBody = (e: Pick<HttpError, "code" | "message">): ErrorBody => ({ error: { code: e.code, message: e.message } });
+export const errorBody = (e: Pick<HttpError, "code" | "message" | "details">): ErrorBody =>
+  ({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });

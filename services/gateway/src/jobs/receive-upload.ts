@@ -11,12 +11,20 @@ export type ReceivedUpload = { fileName: string; contentType: string; sizeBytes:
 /** Small fields only: the options JSON is the one field we take. */
 const FIELD_LIMITS = { fieldSize: 64 * 1024, fields: 8, parts: 16, fieldNameSize: 100 };
 
+export type UploadDeps = {
+  blobs: BlobStore;
+  maxBytes: number;
+  /** Refuses options the deployment cannot serve; runs as soon as the options are known. */
+  checkOptions?: (options: JobOptions) => Promise<void>;
+};
+
 /**
  * Reads a multipart upload: the `file` part streams straight into the blob store (never held in
- * memory) and the `options` field may come before or after it. Any failure removes what was
- * stored, so a rejected upload leaves nothing behind.
+ * memory) and the `options` field may come before or after it. Options that come first are
+ * checked before a byte of the file is stored; later ones once it has arrived. Any failure
+ * removes what was stored, so a rejected upload leaves nothing behind.
  */
-export async function receiveUpload(req: FastifyRequest, deps: { blobs: BlobStore; maxBytes: number }, key: string): Promise<ReceivedUpload> {
+export async function receiveUpload(req: FastifyRequest, deps: UploadDeps, key: string): Promise<ReceivedUpload> {
   if (!req.isMultipart()) {
     throw new AppError("UNSUPPORTED_CONTENT_TYPE", "send multipart/form-data with a `file` part and an optional `options` field");
   }
@@ -36,6 +44,7 @@ export async function receiveUpload(req: FastifyRequest, deps: { blobs: BlobStor
         if (options) throw new AppError("VALIDATION_FAILED", "the options field was sent twice");
         if (part.valueTruncated) throw new AppError("VALIDATION_FAILED", `the options field is longer than ${FIELD_LIMITS.fieldSize} bytes`);
         options = parseJobOptions(part.value);
+        await deps.checkOptions?.(options);
       } else if (part.fieldname === "file") {
         throw new AppError("FILE_MISSING", 'the "file" part must be a file upload (with a filename)');
       } else {
@@ -44,7 +53,11 @@ export async function receiveUpload(req: FastifyRequest, deps: { blobs: BlobStor
     }
     if (!file) throw new AppError("FILE_MISSING");
     if (file.sizeBytes === 0) throw new AppError("FILE_EMPTY");
-    return { ...file, options: options ?? parseJobOptions(undefined) };
+    if (!options) {
+      options = parseJobOptions(undefined);
+      await deps.checkOptions?.(options); // the defaults: the default engine may not serve the default language
+    }
+    return { ...file, options };
   } catch (err) {
     if (stored) await deps.blobs.delete(key).catch(() => undefined);
     throw asClientError(err);

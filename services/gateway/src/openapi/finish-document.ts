@@ -16,6 +16,7 @@ export const API_TAGS = {
   auth: "Accounts and sessions: register, log in, refresh, log out, password.",
   jobs: "Upload media, follow jobs (also as server-sent events), download transcripts and subtitles.",
   transcripts: "Edit transcripts (versions, speakers), enhance and search them.",
+  capabilities: "What this deployment supports: engines, languages, diarization, enhancements, formats, limits.",
   admin: "Operators: services, users, invites, dead letters, lanes, health. Admin sessions only.",
   ops: "Probes and metrics for orchestrators and Prometheus.",
 } as const;

@@ -2,7 +2,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listInstances } from "../admin/list-instances.ts";
-import { bearer, sessionOnly, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 const Instance = z.object({
   name: z.string().describe("Service name, e.g. ingest."),

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { audit } from "../audit/audit.ts";
 import { assertStrongPassword } from "../auth/password-policy.ts";
 import type { PasswordHasher } from "../auth/password.ts";
-import { bearer, sessionOnly, Email, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, Email, errors } from "../schemas/api.schema.ts";
 
 export type AuthRoutesOptions = {
   jobs: JobStore;

@@ -4,7 +4,7 @@ import type { JobLifecycle } from "@mp4t/stores";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { bearer, sessionOnly, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 export type DeadLettersRoutesOptions = {
   js: JetStreamClient;

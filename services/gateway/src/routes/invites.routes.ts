@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { audit } from "../audit/audit.ts";
-import { bearer, sessionOnly, Email, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, Email, errors } from "../schemas/api.schema.ts";
 
 export type InvitesRoutesOptions = {
   ttlSec: number;

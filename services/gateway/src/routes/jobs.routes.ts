@@ -1,5 +1,5 @@
 import fastifyMultipart from "@fastify/multipart";
-import { BlobKeys, isTerminal, type Job, type JobQueue } from "@mp4t/contracts";
+import { BlobKeys, isTerminal, type Job, type JobOptions, type JobQueue } from "@mp4t/contracts";
 import { AppError, newId, type Publisher } from "@mp4t/platform";
 import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -22,6 +22,8 @@ export type JobsRoutesOptions = {
   onDeleted?: (job: Job) => Promise<void>;
   /** Queue position and estimates of a job that has not ended (platform `createQueueEstimator`). */
   queue?: (job: Job) => Promise<JobQueue | undefined>;
+  /** Refuses options the deployment cannot serve (OPTION_UNSUPPORTED), before the file is stored when they come first. */
+  checkOptions?: (options: JobOptions) => Promise<void>;
 };
 
 const unavailable = (err: unknown) => (err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }));
@@ -40,11 +42,14 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
     schema: {
       operationId: "createJob", tags: ["jobs"],
       summary: "Upload media and queue it for transcription",
-      description: "multipart/form-data: a `file` part (streamed, at most MAX_UPLOAD_BYTES) and an optional `options` field holding " +
-        "the job options as JSON text, before or after the file. 202: the job, queued; follow it at /v1/jobs/{id}/events.",
+      description: "multipart/form-data: an optional `options` field holding the job options as JSON text and a `file` part " +
+        "(streamed, at most MAX_UPLOAD_BYTES). Send `options` first: options this deployment cannot serve " +
+        "(GET /v1/capabilities) are then refused with 400 OPTION_UNSUPPORTED before a byte of the file is stored. Options sent " +
+        "after the file are still checked, once the file has arrived, and the stored file is removed when they are refused. " +
+        "202: the job, queued; follow it at /v1/jobs/{id}/events.",
       multipart: UploadForm,
       security: bearer,
-      response: { 202: JobView, ...errors("VALIDATION_FAILED", "INVALID_JSON", "FILE_MISSING", "FILE_EMPTY", "UNAUTHORIZED", "FILE_TOO_LARGE", "STORAGE_QUOTA_EXCEEDED", "UNSUPPORTED_CONTENT_TYPE", "REQUEST_TIMEOUT", "TOO_MANY_ACTIVE_JOBS", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
+      response: { 202: JobView, ...errors("VALIDATION_FAILED", "INVALID_JSON", "OPTION_UNSUPPORTED", "FILE_MISSING", "FILE_EMPTY", "UNAUTHORIZED", "FILE_TOO_LARGE", "STORAGE_QUOTA_EXCEEDED", "UNSUPPORTED_CONTENT_TYPE", "REQUEST_TIMEOUT", "TOO_MANY_ACTIVE_JOBS", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const id = newId();
@@ -53,7 +58,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
     const allowance = await uploadAllowance(jobs, userId, {
       maxActiveJobs: opts.maxActiveJobs, storageQuotaBytes: opts.storageQuotaBytes, maxUploadBytes: opts.maxUploadBytes,
     });
-    const upload = await receiveUpload(req, { blobs, maxBytes: allowance.maxBytes }, key).catch((err: unknown) => {
+    const upload = await receiveUpload(req, { blobs, maxBytes: allowance.maxBytes, ...(opts.checkOptions ? { checkOptions: opts.checkOptions } : {}) }, key).catch((err: unknown) => {
       if (allowance.byQuota && err instanceof AppError && err.code === "FILE_TOO_LARGE") {
         throw new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${opts.storageQuotaBytes}-byte storage quota`);
       }

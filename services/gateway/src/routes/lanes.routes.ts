@@ -3,7 +3,7 @@ import { AppError, describeLanes } from "@mp4t/platform";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { bearer, sessionOnly, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 export type LanesRoutesOptions = { jsm: () => Promise<JetStreamManager> };
 

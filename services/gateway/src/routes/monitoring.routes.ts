@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listInstances, type InstanceView } from "../admin/list-instances.ts";
 import { summarizeJobEvents, type JobActivity } from "../dashboard/job-activity.ts";
-import { bearer, sessionOnly, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 export type MonitoringRoutesOptions = {
   nc: NatsConnection;

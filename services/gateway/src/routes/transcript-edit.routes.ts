@@ -9,7 +9,12 @@ import { bearer, errors, JobParams } from "../schemas/api.schema.ts";
 import { checkIfMatch, transcriptEtag } from "../transcripts/etag.ts";
 import type { SearchIndexer } from "../transcripts/search-indexer.ts";
 
-export type TranscriptEditOptions = { jobs: JobStore; blobs: BlobStore; lifecycle: JobLifecycle; publisher: Publisher; indexer: SearchIndexer };
+export type TranscriptEditOptions = {
+  jobs: JobStore; blobs: BlobStore; lifecycle: JobLifecycle; publisher: Publisher; indexer: SearchIndexer;
+  /** Refuses enhancements the deployment cannot make (OPTION_UNSUPPORTED). */
+  checkEnhancements?: (kinds: EnhanceOptionValue[]) => Promise<void>;
+};
+type EnhanceOptionValue = z.infer<typeof EnhanceOption>;
 
 const IfMatch = z.object({ "if-match": z.string().max(512).optional() });
 const Change = z.object({
@@ -133,11 +138,12 @@ export const transcriptEditRoutes: FastifyPluginAsyncZod<TranscriptEditOptions> 
       description: 'Body {kinds: ["clean","summary","notes","translate:<lang>"]}. 202: queued; a transcript.updated event (SSE) announces the new version.',
       security: bearer, params: JobParams,
       body: z.object({ kinds: z.array(EnhanceOption).min(1).max(10) }).strict(),
-      response: { 202: z.object({ jobId: z.string(), baseVersion: z.number().int(), kinds: z.array(z.string()) }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "VERSION_LIMIT", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
+      response: { 202: z.object({ jobId: z.string(), baseVersion: z.number().int(), kinds: z.array(z.string()) }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "OPTION_UNSUPPORTED", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "VERSION_LIMIT", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const job = await completedJob(req.user.sub, req.params.id);
     const kinds = [...new Set(req.body.kinds)];
+    await opts.checkEnhancements?.(kinds);
     await publisher.command("enhance", job.options.class, { v: 1, jobId: job.id, userId: job.userId, rerun: { kinds } }, `enhance:${job.id}:rerun:${newId()}`)
       .catch((err: unknown) => { throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }); });
     return reply.code(202).send({ jobId: job.id, baseVersion: currentVersion(job), kinds });

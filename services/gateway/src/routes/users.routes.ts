@@ -2,7 +2,7 @@ import { AppError } from "@mp4t/platform";
 import type { JobStore } from "@mp4t/stores";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { bearer, sessionOnly, Email, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, Email, errors } from "../schemas/api.schema.ts";
 
 const UserParams = z.object({ email: Email.describe("The account's email (URL-encoded).") });
 const UserView = z.object({ id: z.string(), email: z.string(), role: z.enum(["user", "admin"]), disabled: z.boolean(), sessions: z.number().int() });

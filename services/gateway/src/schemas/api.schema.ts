@@ -7,6 +7,8 @@ export const ErrorBody = z
     error: z.object({
       code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
       message: z.string(),
+      /** Particulars for programs, e.g. OPTION_UNSUPPORTED: `{option, value, available}`. */
+      details: z.record(z.string(), z.unknown()).optional(),
     }),
   })
   .describe("Every error response: a stable code from the contracts and a human-readable message.")
@@ -53,7 +55,7 @@ const errorResponse = (codes: ErrorCode[]) =>
       // forgot to document reaches the client as it is rather than as a 500.
       code: ErrorBody.shape.error.shape.code.meta({ enum: codes }),
       message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional().describe("Facts about the error, by code (e.g. the option and what is available)."),
+      details: ErrorBody.shape.error.shape.details,
     }),
   }).describe(codes.map((c) => `\`${c}\`: ${ERROR_CODES[c]}`).join(" "))
     .meta({ "x-examples": Object.fromEntries(codes.map((c) => [c, { summary: c, value: { error: { code: c, message: ERROR_CODES[c] } } }])) });

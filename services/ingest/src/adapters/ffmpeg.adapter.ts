@@ -112,7 +112,7 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
 }
 
 /**
- * Decodes the first audio stream to raw little-endian 16-bit PCM in `format`, written into
+ * Decodes one audio stream (the first unless `audioTrack` says) to raw little-endian 16-bit PCM in `format`, written into
  * `output` from byte `offset` on (the caller leaves room for a WAV header). Each block of PCM
  * is also handed to `onPcm` as it streams past, so analysis needs no second read. `demuxer` is
  * the one ffprobe found: ffmpeg is told it (`-f`) and guesses nothing.
@@ -121,6 +121,8 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
 export async function extractPcm(opts: {
   input: string;
   demuxer: string;
+  /** Which audio stream, counted among audio streams; the first when absent. */
+  audioTrack?: number;
   output: string;
   offset: number;
   format: PcmFormat;
@@ -155,13 +157,13 @@ export async function extractPcm(opts: {
 }
 
 /** ffmpeg's arguments for a decode; exported for the test that pins the input guards. */
-export function decodeArgs(opts: { demuxer: string; format: PcmFormat; maxSec: number }): string[] {
+export function decodeArgs(opts: { demuxer: string; audioTrack?: number; format: PcmFormat; maxSec: number }): string[] {
   return [
     "-hide_banner", "-nostdin", "-v", "error",
     ...INPUT_GUARDS, "-f", opts.demuxer,
     ...(opts.demuxer === "mov" ? NO_DREFS : []),
     "-i", INPUT_URL,
-    "-map", "0:a:0", "-vn", "-sn", "-dn", "-t", String(opts.maxSec),
+    "-map", `0:a:${opts.audioTrack ?? 0}`, "-vn", "-sn", "-dn", "-t", String(opts.maxSec),
     "-ac", String(opts.format.channels), "-ar", String(opts.format.sampleRate),
     "-c:a", `pcm_s${opts.format.bitsPerSample}le`, "-f", `s${opts.format.bitsPerSample}le`, "pipe:1",
   ];

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, type Command, type ErrorCode, type MediaInfo } from "@mp4t/contracts";
+import { BlobKeys, type Command, type MediaInfo } from "@mp4t/contracts";
 import { PermanentError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
-import { downloadToFile, uploadFile, type PipelineDeps } from "@mp4t/stores";
+import { downloadToFile, isUserMistake, rejectJob, uploadFile, type PipelineDeps } from "@mp4t/stores";
 import { ProbeTimeoutError, extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
 import { createWavPlaceholder, finishWavHeader, sliceWav } from "../adapters/wav-file.adapter.ts";
 import { createEnergyMeter, planChunks, type PlannedChunk } from "../chunk.planner.ts";
@@ -42,16 +42,17 @@ export function ingestHandler(deps: IngestDeps) {
       }
       const audio = join(dir, "audio.wav");
       let media: MediaInfo;
+      let probed: ProbedMedia;
       let samples: number;
       let energies: Float64Array;
       try {
-        const probed = parseProbe(await probeMedia(upload, settings.ffmpeg, signal), settings);
+        probed = parseProbe(await probeMedia(upload, settings.ffmpeg, signal), { ...settings, audioTrack: job.options.audioTrack });
         ctx.working();
-        ({ samples, energies } = await extractAudio(upload, probed.demuxer, audio, settings, signal));
+        ({ samples, energies } = await extractAudio(upload, probed, audio, settings, signal));
         media = checkDecoded(probed, samples / FORMAT.sampleRate, settings.maxDurationSec);
       } catch (err) {
         if (!isRejection(err) || watch.ended()) throw err;
-        return await reject(deps, msg, err, ctx);
+        return await rejectJob(deps, ref, err, { stage: "ingest", cleanup: "rejected", logger: ctx.logger });
       }
       await uploadFile(deps.blobs, BlobKeys.audio(msg.jobId), audio, "audio/wav");
       ctx.working();
@@ -70,7 +71,9 @@ export function ingestHandler(deps: IngestDeps) {
 
       const window = settings.transcribeWindow;
       const plan = window ? { window, plan: chunks.map((c): [number, number] => [round3(c.startSec), round3(c.endSec)]) } : {};
-      const done = await deps.lifecycle.stageDone(ref, "ingest", { media, chunks: { count: chunks.length, done: [], ...plan } });
+      const done = await deps.lifecycle.stageDone(ref, "ingest", {
+        media, chunks: { count: chunks.length, done: [], ...plan }, ...(probed.notices.length ? { notices: probed.notices } : {}),
+      });
       if (!done) return;
       // Windowed: the first chunks not yet done (a re-drive resumes); the transcriber queues the rest.
       const finished = new Set(done.chunks?.done ?? []);
@@ -89,35 +92,18 @@ export function ingestHandler(deps: IngestDeps) {
 }
 
 /**
- * What the upload itself is to blame for: the job fails with the code, nothing is dead-lettered.
- * A probe timeout may be the machine's fault and keeps the runner's path (dead letter, re-drive).
+ * What the upload itself is to blame for (stores' USER_MISTAKES): the job fails with the code,
+ * nothing is dead-lettered, and the janitor's `rejected` cleanup deletes its blobs now rather than
+ * at retention. A probe timeout may be the machine's fault and keeps the runner's path (dead
+ * letter, re-drive).
  */
-const REJECTIONS = new Set<ErrorCode>([
-  "MEDIA_UNREADABLE", "MEDIA_NO_AUDIO", "MEDIA_UNSUPPORTED_CODEC", "MEDIA_TOO_LONG",
-  "MEDIA_UNSUPPORTED_CONTAINER", "MEDIA_REFERENCE_NOT_ALLOWED",
-]);
-const isRejection = (err: unknown): err is PermanentError =>
-  err instanceof PermanentError && REJECTIONS.has(err.code) && !(err instanceof ProbeTimeoutError);
+const isRejection = (err: unknown): err is PermanentError => isUserMistake(err) && !(err instanceof ProbeTimeoutError);
 
-/**
- * A user's unusable upload: the job fails with the code (a user's mistake, not a system fault, so
- * no dead letter) and the janitor's `rejected` cleanup deletes its blobs now rather than at
- * retention. Should the cleanup publish fail, the retention sweep still removes them.
- */
-async function reject(deps: IngestDeps, msg: Command<"ingest">, err: PermanentError, ctx: HandlerContext) {
-  const ref = { userId: msg.userId, jobId: msg.jobId };
-  // The tool's own words (offsets, addresses) stay in our log; the user sees the message.
-  const detail = err.cause instanceof Error ? err.cause.message : undefined;
-  ctx.logger.info({ code: err.code, err: err.message, ...(detail ? { detail } : {}) }, "upload rejected");
-  const failed = await deps.lifecycle.fail(ref, err.code, err.message, "ingest");
-  if (failed?.status === "failed") await deps.publisher.command("cleanup", "batch", { v: 1, ...ref, reason: "rejected" }, `cleanup:${msg.jobId}:rejected`);
-}
-
-async function extractAudio(input: string, demuxer: string, output: string, settings: IngestSettings, signal: AbortSignal) {
+async function extractAudio(input: string, probed: ProbedMedia, output: string, settings: IngestSettings, signal: AbortSignal) {
   const meter = createEnergyMeter(FRAME_SAMPLES);
   await createWavPlaceholder(output);
   const { bytes } = await extractPcm({
-    input, demuxer, output, offset: WAV_HEADER_BYTES, format: FORMAT,
+    input, demuxer: probed.demuxer, audioTrack: probed.audioTrack, output, offset: WAV_HEADER_BYTES, format: FORMAT,
     // A second past the limit is enough to tell "too long" from "exactly at the limit".
     maxSec: settings.maxDurationSec + 1,
     settings: settings.ffmpeg, signal, onPcm: (b) => meter.push(b),

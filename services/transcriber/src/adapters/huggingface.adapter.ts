@@ -1,3 +1,4 @@
+import { languageServed } from "@mp4t/contracts";
 import { readFile } from "node:fs/promises";
 import type { Word } from "@mp4t/contracts";
 import { malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/platform";
@@ -46,10 +47,11 @@ function wordsOf(out: z.infer<typeof AsrOutput>, durationSec: number): Word[] {
 export function createHuggingFaceEngine(opts: HfEngineOptions): TranscriptionEngine {
   const name = opts.name ?? "huggingface";
   const client = new InferenceClient(opts.token);
-  const anyLanguage = opts.languages.includes("*");
   return {
     name,
-    supportsLanguage: (lang) => anyLanguage || opts.languages.includes(lang.split(/[-_]/)[0]!.toLowerCase()),
+    // Word times depend on how the server runs its pipeline, which the client cannot see.
+    capability: { languages: opts.languages, wordTimestamps: false, speakers: false },
+    supportsLanguage: (lang) => languageServed(lang, opts.languages),
     async transcribe(wavPath, { signal }) {
       await assertUploadSize(name, wavPath, opts.maxUploadBytes);
       const durationSec = await wavDurationSec(wavPath);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { Word } from "@mp4t/contracts";
+import { ANY_LANGUAGE, WHISPER_LANGUAGES, languageServed, type Word } from "@mp4t/contracts";
 import { malformedBody, providerError, retryAfterHeader } from "@mp4t/platform";
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError, toFile } from "openai";
 import { z } from "zod";
@@ -14,10 +14,16 @@ export type OpenAiEngineOptions = {
   baseURL?: string | undefined;
   /** `whisper-1` (word times), `gpt-4o-transcribe` / `gpt-4o-mini-transcribe` (text), `gpt-4o-transcribe-diarize` (speakers). */
   model: string;
+  /** Languages to advertise; Whisper's for OpenAI's own models, `*` for other models when unset. */
+  languages?: string[] | undefined;
   timeoutMs: number;
   maxUploadBytes: number;
   name?: string;
 };
+
+/** Whisper and OpenAI's gpt-4o transcription models take Whisper's languages; another server's model is unknown. */
+export const openAiLanguages = (model: string): string[] =>
+  /^(whisper|gpt-4o(-mini)?-transcribe)/.test(model) ? [...WHISPER_LANGUAGES] : [ANY_LANGUAGE];
 
 /** How a model is asked: each family supports different response formats. */
 export type OpenAiMode = "verbose" | "diarized" | "text";
@@ -54,10 +60,11 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngi
   const name = opts.name ?? "openai";
   const client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL ?? null, maxRetries: 0, timeout: opts.timeoutMs });
   const mode = modeOf(opts.model);
+  const languages = opts.languages ?? openAiLanguages(opts.model);
   return {
     name,
-    // Whisper and the gpt-4o transcription models are multilingual; the provider rejects what it cannot do.
-    supportsLanguage: (lang) => /^[a-z]{2,3}([-_][a-z0-9]+)*$/i.test(lang),
+    capability: { languages, wordTimestamps: mode === "verbose", speakers: mode === "diarized" },
+    supportsLanguage: (lang) => /^[a-z]{2,3}([-_][a-z0-9]+)*$/i.test(lang) && languageServed(lang, languages),
     async transcribe(wavPath, { language, signal }) {
       await assertUploadSize(name, wavPath, opts.maxUploadBytes);
       const durationSec = await wavDurationSec(wavPath);

@@ -2,12 +2,22 @@ import { spawn } from "node:child_process";
 import { chown, copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_MEDIA_IDENTITY, RetryableError, mediaSpawnOptions, type MediaIdentity } from "@mp4t/platform";
+import { languageServed } from "@mp4t/contracts";
+import { DEFAULT_MEDIA_IDENTITY, PermanentError, RetryableError, mediaSpawnOptions, type MediaIdentity } from "@mp4t/platform";
 import type { TranscriptionEngine } from "../ports.ts";
 import { parsePocketsphinxOutput } from "./pocketsphinx-output.parser.ts";
+import type { PocketsphinxModel } from "./pocketsphinx-models.ts";
+
+const modelArgs = (m: PocketsphinxModel) => [
+  ...(m.hmm ? ["-hmm", m.hmm] : []),
+  ...(m.lm ? ["-lm", m.lm] : []),
+  ...(m.dict ? ["-dict", m.dict] : []),
+];
 
 export type PocketsphinxOptions = {
   bin: string;
+  /** The installed models (`findPocketsphinxModels`); when absent, one US English model from `hmm`, `lm`, `dict`. */
+  models?: PocketsphinxModel[] | undefined;
   /** Acoustic model directory, language model and dictionary; the package defaults if unset. */
   hmm?: string | undefined;
   lm?: string | undefined;
@@ -41,30 +51,32 @@ async function inputFor(wavPath: string, spawnOpts: ReturnType<typeof mediaSpawn
 }
 
 /**
- * CMU PocketSphinx (Debian's 0.8 `pocketsphinx_continuous`) with the US English model: offline,
- * word times, English only. It reads 16 kHz mono 16-bit WAVs with a canonical 44-byte header,
+ * CMU PocketSphinx (Debian's 0.8 `pocketsphinx_continuous`) with the installed models (Debian's
+ * package has US English): offline, word times, each job run with its language's model. It reads 16 kHz mono 16-bit WAVs with a canonical 44-byte header,
  * and only from a path ending in `.wav`.
  */
 export function createPocketsphinxEngine(opts: PocketsphinxOptions): TranscriptionEngine {
-  const modelArgs = [
-    ...(opts.hmm ? ["-hmm", opts.hmm] : []),
-    ...(opts.lm ? ["-lm", opts.lm] : []),
-    ...(opts.dict ? ["-dict", opts.dict] : []),
-  ];
+  const models = opts.models ?? [{ language: "en-us", hmm: opts.hmm, lm: opts.lm, dict: opts.dict }];
+  const languages = models.map((m) => m.language);
+  const modelFor = (lang: string) =>
+    models.find((m) => m.language === lang.toLowerCase()) ?? models.find((m) => languageServed(lang, [m.language]));
   return {
     name: "pocketsphinx",
-    supportsLanguage: (lang) => lang === "en" || lang.startsWith("en-"),
-    async transcribe(wavPath, { signal }) {
+    capability: { languages, wordTimestamps: true, speakers: false },
+    supportsLanguage: (lang) => modelFor(lang) !== undefined,
+    async transcribe(wavPath, { language, signal }) {
+      const model = modelFor(language);
+      if (!model) throw new PermanentError("LANGUAGE_UNSUPPORTED", `no pocketsphinx model for "${language}" is installed`);
       const input = await inputFor(wavPath, mediaSpawnOptions(opts.runAs ?? DEFAULT_MEDIA_IDENTITY));
       try {
-        return await recognise(input.path, input.spawnOpts, signal);
+        return await recognise(input.path, input.spawnOpts, modelArgs(model), signal);
       } finally {
         await input.dispose();
       }
     },
   };
 
-  async function recognise(wavPath: string, spawnOpts: ReturnType<typeof mediaSpawnOptions>, signal: AbortSignal) {
+  async function recognise(wavPath: string, spawnOpts: ReturnType<typeof mediaSpawnOptions>, modelArgs: string[], signal: AbortSignal) {
     const args = ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null", ...modelArgs];
     const child = spawn(opts.bin, args, { ...spawnOpts, stdio: ["ignore", "pipe", "pipe"], signal, killSignal: "SIGKILL" });
     let stdout = "";

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, type ChunkResult, type Command, type Job, type Word } from "@mp4t/contracts";
-import { observeEngineRun, PermanentError, RetryableError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
-import { downloadToFile, putJson, type PipelineDeps } from "@mp4t/stores";
+import { BlobKeys, findUnsupportedOption, type ChunkResult, type Command, type Job, type Word } from "@mp4t/contracts";
+import { observeEngineRun, RetryableError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
+import { downloadToFile, optionUnsupportedError, putJson, rejectJob, type PipelineDeps } from "@mp4t/stores";
 import type { EngineRegistry } from "../engine.registry.ts";
 import type { TranscriptionEngine } from "../ports.ts";
 
@@ -24,16 +24,11 @@ export function transcribeHandler(deps: TranscribeDeps) {
     const job = await deps.lifecycle.stageStarted(ref, "transcribe");
     if (!job) return; // canceled or failed meanwhile
 
+    // The gateway checked the options against every replica; this replica's configuration may differ.
+    const unsupported = findUnsupportedOption(job.options, { engines: deps.engines.capabilities() });
+    if (unsupported) return rejectJob(deps, ref, optionUnsupportedError(unsupported), { stage: "transcribe", cleanup: "failed", logger: ctx.logger });
     const engine = deps.engines.select(job.options.engine);
     const { language } = job.options;
-    if (!engine.supportsLanguage(language)) {
-      throw new PermanentError(
-        "LANGUAGE_UNSUPPORTED",
-        engine.name === "pocketsphinx"
-          ? `the pocketsphinx engine transcribes English only, but the job asks for "${language}"; choose another engine or language`
-          : `the ${engine.name} engine is not configured for "${language}"; choose another engine or language`,
-      );
-    }
 
     const { chunk } = msg;
     const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);

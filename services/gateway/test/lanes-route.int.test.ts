@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The gateway's own test harness: a real app on a real nats-server, used through inject.
-import { seedAdmin } from "../../services/gateway/src/auth/seed-admin.ts";
-import { startHarness, type Harness } from "../../services/gateway/test/harness.ts";
+import { seedAdmin } from "../src/auth/seed-admin.ts";
+import { startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
 let admin: { authorization: string };
