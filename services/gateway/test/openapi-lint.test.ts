@@ -14,6 +14,7 @@ const redocly = join(dirname(createRequire(import.meta.url).resolve("@redocly/cl
 const dir = mkdtempSync(join(tmpdir(), "mp4t-openapi-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// biome-ignore lint/suspicious/noExplicitAny: the assertions walk the JSON document by path
 type Doc = Record<string, any>;
 let doc: Doc;
 beforeAll(async () => {

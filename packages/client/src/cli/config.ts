@@ -18,7 +18,7 @@ export const DEFAULT_URL = "http://localhost:8080";
 /** $XDG_CONFIG_HOME/mp4t/config.json (default ~/.config/mp4t/config.json); MP4T_CONFIG overrides. */
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.MP4T_CONFIG) return env.MP4T_CONFIG;
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith("/") ? env.XDG_CONFIG_HOME : join(homedir(), ".config");
+  const base = env.XDG_CONFIG_HOME?.startsWith("/") ? env.XDG_CONFIG_HOME : join(homedir(), ".config");
   return join(base, "mp4t", "config.json");
 }
 
