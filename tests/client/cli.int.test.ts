@@ -89,7 +89,7 @@ describe("mp4t CLI end to end", () => {
     expect((await untilEnded(sys, token, id)).options).toMatchObject({ diarize: false });
   }, 120_000);
 
-  it("names the API's error code and exits non-zero: unknown job, bad key, bad options, no file, unreachable server", async () => {
+  it("names the API's error code and details and exits non-zero: unknown job, bad key, bad or unsupported options, no file, unreachable server", async () => {
     const missing = await mp4t(["download", "0".repeat(26)], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/NOT_FOUND \(HTTP 404\)/);
@@ -100,6 +100,9 @@ describe("mp4t CLI end to end", () => {
     const badOptions = await mp4t(["transcribe", wav, "--options", '{"speakers":"two"}'], env);
     expect(badOptions.code).toBe(1);
     expect(badOptions.stderr).toMatch(/VALIDATION_FAILED \(HTTP 400\)/);
+    const unsupported = await mp4t(["transcribe", wav, "--language", "xx"], env);
+    expect(unsupported.code).toBe(1);
+    expect(unsupported.stderr).toMatch(/^mp4t: OPTION_UNSUPPORTED \(HTTP 400\): .*"option":"language","value":"xx"/m);
     const noFile = await mp4t(["transcribe", join(dir, "nope.mp4")], env);
     expect([noFile.code, noFile.stderr]).toEqual([2, `mp4t: cannot read ${join(dir, "nope.mp4")}: no such file\n`]);
     const down = await mp4t(["jobs", "--url", "http://127.0.0.1:9"], env);
