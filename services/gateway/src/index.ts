@@ -6,3 +6,5 @@ export { weakSecretProblem, OLD_DEV_JWT_SECRET } from "./security/secret-strengt
 export type { GatewayConfig } from "./config.ts";
 export { startGateway } from "./server.ts";
 export { HTTP_STATUS } from "./errors/http-status.ts";
+export { openApiDocument } from "./openapi/document.ts";
+export { documentationProblems } from "./openapi/finish-document.ts";

@@ -96,6 +96,8 @@ describe("API fuzz from the OpenAPI document", () => {
     await h?.close();
   });
 
+  type DocumentedError = { content?: Record<string, { schema?: { properties?: { error?: { properties?: { code?: { enum?: string[] } } } } } }> };
+
   it("answers thousands of malformed requests to every route with no 5xx and no crash", async () => {
     const doc = h.app.swagger() as { paths: Record<string, Record<string, Operation>> };
     const r = rng(SEED);
@@ -103,6 +105,10 @@ describe("API fuzz from the OpenAPI document", () => {
     expect(routes.length).toBeGreaterThan(20);
     let sent = 0;
     const failures: string[] = [];
+    // Every error code a route answered with must be one its document lists for that status.
+    const undocumented = new Set<string>();
+    const documents = (op: Operation, status: number, code: string) =>
+      (op as { responses?: Record<string, DocumentedError> }).responses?.[status]?.content?.["application/json"]?.schema?.properties?.error?.properties?.code?.enum?.includes(code) === true;
     const started = Date.now();
     for (const { path, method, op } of routes) {
       for (const auth of auths) {
@@ -120,11 +126,13 @@ describe("API fuzz from the OpenAPI document", () => {
           else if (res.statusCode >= 400 && /json/.test(String(res.headers["content-type"]))) {
             const e = (res.json() as { error?: { code?: unknown } }).error;
             if (typeof e?.code !== "string") failures.push(`${method} ${url.slice(0, 120)} [${auth.name}] -> ${res.statusCode} without an error code`);
+            else if (!documents(op, res.statusCode, e.code)) undocumented.add(`${method} ${path}: ${res.statusCode} ${e.code}`);
           }
         }
       }
     }
     expect(failures).toEqual([]);
+    expect([...undocumented].sort()).toEqual([]);
     expect(sent).toBeGreaterThan(3000);
     expect(Date.now() - started).toBeLessThan(60_000);
     // Still serving.

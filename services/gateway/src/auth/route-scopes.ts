@@ -21,6 +21,7 @@ declare module "fastify" {
  * `config.scope` itself. Start-up fails on a `/v1` route found in neither, so no route can forget.
  */
 export const ROUTE_SCOPES: Record<string, RouteScope> = {
+  "GET /v1/auth/registration": "public",
   "POST /v1/auth/register": "public",
   "POST /v1/auth/login": "public",
   "POST /v1/auth/refresh": "public",
@@ -46,6 +47,8 @@ export const ROUTE_SCOPES: Record<string, RouteScope> = {
   "PUT /v1/jobs/:id/speakers": "jobs:write",
   "POST /v1/jobs/:id/enhance": "jobs:write",
   "GET /v1/search": "jobs:read",
+  "POST /v1/jobs/:id/media-link": "jobs:read",
+  "GET /v1/jobs/:id/media": "jobs:read",
 };
 
 /** Whole route families: every admin route needs a session; webhooks and resumable uploads follow the contract. */

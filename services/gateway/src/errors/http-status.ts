@@ -5,7 +5,7 @@ import type { ErrorCode } from "@mp4t/contracts";
  * job's `error` field; should one be thrown in a request, media and option problems are the
  * client's (422) and pipeline faults are the server's (500).
  */
-export const HTTP_STATUS: Record<ErrorCode, number> = {
+export const HTTP_STATUS = {
   VALIDATION_FAILED: 400,
   INVALID_JSON: 400,
   UNAUTHORIZED: 401,
@@ -61,4 +61,4 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RETRIES_EXHAUSTED: 500,
   POISON_MESSAGE: 500,
   CANCELED: 409,
-};
+} as const satisfies Record<ErrorCode, number>;

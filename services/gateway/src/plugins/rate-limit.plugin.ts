@@ -18,7 +18,8 @@ declare module "fastify" {
 export type RateLimitOptions = { perMin: number; authPerIp: number; authPerAccount: number; authWindowSec: number };
 
 /** Probes are polled by load balancers from one address; they never count. */
-const UNLIMITED = new Set(["/health", "/ready"]);
+/** Probes an orchestrator polls; never rate-limited. */
+export const UNLIMITED_PATHS: ReadonlySet<string> = new Set(["/health", "/ready"]);
 
 /**
  * @fastify/rate-limit: a global per-address limit on every route (in memory, per replica), a
@@ -33,7 +34,7 @@ async function rateLimitPlugin(app: FastifyInstance, opts: RateLimitOptions) {
     global: false,
     max: opts.perMin,
     timeWindow: 60_000,
-    allowList: (req) => UNLIMITED.has(req.url.split("?")[0]!),
+    allowList: (req) => UNLIMITED_PATHS.has(req.url.split("?")[0]!),
     errorResponseBuilder: (_req, ctx) => new AppError("RATE_LIMITED", `too many requests; retry in ${ctx.after}`),
   });
   app.addHook("onRequest", app.rateLimit());

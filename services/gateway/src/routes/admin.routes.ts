@@ -2,7 +2,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listInstances } from "../admin/list-instances.ts";
-import { bearer, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 const Instance = z.object({
   name: z.string().describe("Service name, e.g. ingest."),
@@ -23,10 +23,10 @@ export const adminRoutes: FastifyPluginAsyncZod<{ nc: NatsConnection }> = async 
 
   app.get("/services", {
     schema: {
-      tags: ["admin"],
+      operationId: "listServices", tags: ["admin"],
       summary: "Every live service instance, from NATS service discovery",
-      security: bearer,
-      response: { 200: z.array(Instance), ...errors(401, 403, 503) },
+      security: sessionOnly,
+      response: { 200: z.array(Instance), ...errors("UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") },
     },
   }, async () => listInstances(nc));
 };

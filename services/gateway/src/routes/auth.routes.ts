@@ -5,7 +5,7 @@ import { z } from "zod";
 import { audit } from "../audit/audit.ts";
 import { assertStrongPassword } from "../auth/password-policy.ts";
 import type { PasswordHasher } from "../auth/password.ts";
-import { bearer, Email, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, Email, errors } from "../schemas/api.schema.ts";
 
 export type AuthRoutesOptions = {
   jobs: JobStore;
@@ -41,12 +41,12 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.post("/register", {
     onRequest: app.limitAuthAddress,
     schema: {
-      tags: ["auth"],
+      operationId: "registerAccount", tags: ["auth"],
       summary: "Create an account",
       description: "REGISTRATION=open: anyone; invite: with an `inviteCode` made for this email; closed: nobody (403). " +
         "The password needs 12+ characters and must not be a common one (400 WEAK_PASSWORD).",
       body: z.object({ email: Email, password: NewPassword, inviteCode: z.string().max(2048).optional() }).strict(),
-      response: { 201: Registered, ...errors(400, 403, 415, 429, 503) },
+      response: { 201: Registered, ...errors("VALIDATION_FAILED", "INVALID_JSON", "WEAK_PASSWORD", "UNSUPPORTED_CONTENT_TYPE", "REGISTRATION_CLOSED", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const { email, password, inviteCode } = req.body;
@@ -72,10 +72,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.post("/login", {
     onRequest: app.limitAuthAddress,
     schema: {
-      tags: ["auth"],
+      operationId: "login", tags: ["auth"],
       summary: "Exchange email and password for an access token and a refresh token",
       body: z.object({ email: Email, password: Password }).strict(),
-      response: { 200: Tokens, ...errors(400, 401, 415, 429, 503) },
+      response: { 200: Tokens, ...errors("VALIDATION_FAILED", "INVALID_JSON", "INVALID_CREDENTIALS", "UNSUPPORTED_CONTENT_TYPE", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => {
     const { email, password } = req.body;
@@ -98,11 +98,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.post("/refresh", {
     onRequest: app.limitAuthAddress,
     schema: {
-      tags: ["auth"],
+      operationId: "refreshSession", tags: ["auth"],
       summary: "Rotate a refresh token: new access and refresh tokens; the old refresh token stops working",
       description: "Presenting an already rotated refresh token again ends that session everywhere (reuse detection).",
       body: z.object({ refreshToken: z.string().min(1).max(2048) }).strict(),
-      response: { 200: Tokens, ...errors(400, 401, 415, 429, 503) },
+      response: { 200: Tokens, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "UNSUPPORTED_CONTENT_TYPE", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => {
     const claims = app.readRefreshToken(req.body.refreshToken);
@@ -120,11 +120,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.post("/logout", {
     onRequest: app.authenticate,
     schema: {
-      tags: ["auth"],
+      operationId: "logout", tags: ["auth"],
       summary: "End this session (or, with {all: true}, every session of the account)",
-      security: bearer,
+      security: sessionOnly,
       body: z.object({ all: z.boolean().optional() }).strict().nullish(),
-      response: { 204: z.null(), ...errors(400, 401, 415, 503) },
+      response: { 204: z.null(), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const all = req.body?.all === true;
@@ -137,11 +137,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.post("/password", {
     onRequest: app.authenticate,
     schema: {
-      tags: ["auth"],
+      operationId: "changePassword", tags: ["auth"],
       summary: "Change your password; every other session of the account ends",
-      security: bearer,
+      security: sessionOnly,
       body: z.object({ currentPassword: Password, newPassword: NewPassword }).strict(),
-      response: { 204: z.null(), ...errors(400, 401, 415, 429, 503) },
+      response: { 204: z.null(), ...errors("VALIDATION_FAILED", "INVALID_JSON", "WEAK_PASSWORD", "UNAUTHORIZED", "INVALID_CREDENTIALS", "UNSUPPORTED_CONTENT_TYPE", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const { email, sub, sid } = req.user;

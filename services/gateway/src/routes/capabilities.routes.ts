@@ -15,7 +15,7 @@ export const capabilitiesRoutes: FastifyPluginAsyncZod<{ source: CapabilitiesSou
         "cached for a few seconds. A service with no running replica shows nothing available. Uploads asking for anything " +
         "not listed here are refused with 400 OPTION_UNSUPPORTED.",
       security: bearer,
-      response: { 200: Capabilities, ...errors(401, 503) },
+      response: { 200: Capabilities, ...errors("UNAUTHORIZED", "SERVICE_UNAVAILABLE") },
     },
   }, async () => (await source.current()).document);
 };

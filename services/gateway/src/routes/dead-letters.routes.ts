@@ -4,7 +4,7 @@ import type { JobLifecycle } from "@mp4t/pipeline";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { bearer, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 export type DeadLettersRoutesOptions = {
   js: JetStreamClient;
@@ -72,9 +72,9 @@ export const deadLettersRoutes: FastifyPluginAsyncZod<DeadLettersRoutesOptions> 
 
   app.get("/dead-letters", {
     schema: {
-      tags: ["admin"], summary: "Dead letters, oldest first, optionally of one stage", security: bearer,
+      operationId: "listDeadLetters", tags: ["admin"], summary: "Dead letters, oldest first, optionally of one stage", security: sessionOnly,
       querystring: ListQuery,
-      response: { 200: z.object({ items: z.array(DeadLetterView), next: z.number().int().nullable() }), ...errors(400, 401, 403, 503) },
+      response: { 200: z.object({ items: z.array(DeadLetterView), next: z.number().int().nullable() }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => {
     const { stage, cursor, limit } = req.query;
@@ -84,8 +84,8 @@ export const deadLettersRoutes: FastifyPluginAsyncZod<DeadLettersRoutesOptions> 
 
   app.get("/dead-letters/:seq", {
     schema: {
-      tags: ["admin"], summary: "One dead letter", security: bearer, params: SeqParams,
-      response: { 200: DeadLetterView, ...errors(400, 401, 403, 404, 503) },
+      operationId: "getDeadLetter", tags: ["admin"], summary: "One dead letter", security: sessionOnly, params: SeqParams,
+      response: { 200: DeadLetterView, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => {
     const entry = await run((dl) => dl.get(req.params.seq));
@@ -95,8 +95,8 @@ export const deadLettersRoutes: FastifyPluginAsyncZod<DeadLettersRoutesOptions> 
 
   app.post("/dead-letters/:seq/redrive", {
     schema: {
-      tags: ["admin"], summary: "Re-drive one dead letter: its job resumes at the stage that failed", security: bearer, params: SeqParams,
-      response: { 202: z.object({ redriven: z.literal(1) }), ...errors(400, 401, 403, 404, 409, 503) },
+      operationId: "redriveDeadLetter", tags: ["admin"], summary: "Re-drive one dead letter: its job resumes at the stage that failed", security: sessionOnly, params: SeqParams,
+      response: { 202: z.object({ redriven: z.literal(1) }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "DEAD_LETTER_UNREDRIVABLE", "SERVICE_UNAVAILABLE", "INVALID_JSON", "UNSUPPORTED_CONTENT_TYPE") },
     },
   }, async (req, reply) => {
     if (!(await run((dl) => dl.redrive(req.params.seq)))) throw new AppError("NOT_FOUND", `no dead letter ${req.params.seq}`);
@@ -105,9 +105,9 @@ export const deadLettersRoutes: FastifyPluginAsyncZod<DeadLettersRoutesOptions> 
 
   app.post("/dead-letters/redrive", {
     schema: {
-      tags: ["admin"], summary: "Re-drive every dead letter of one stage (poison messages stay)", security: bearer,
+      operationId: "redriveDeadLetters", tags: ["admin"], summary: "Re-drive every dead letter of one stage (poison messages stay)", security: sessionOnly,
       body: z.object({ stage: StageParam }).strict(),
-      response: { 202: z.object({ redriven: z.number().int() }), ...errors(400, 401, 403, 503) },
+      response: { 202: z.object({ redriven: z.number().int() }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "FORBIDDEN", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const redriven = await run((dl) => dl.redriveAll(req.body.stage as Stage));

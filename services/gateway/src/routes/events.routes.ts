@@ -7,6 +7,7 @@ import type { JobEventHub } from "../events/job-event-hub.ts";
 import { openJobEventFeed } from "../events/job-event-stream.ts";
 import type { StreamSlots } from "../events/stream-slots.ts";
 import { bearer, errors, JobParams } from "../schemas/api.schema.ts";
+import { EventStream } from "../schemas/content.schema.ts";
 
 export type EventsRoutesOptions = {
   jobs: JobStore;
@@ -32,7 +33,7 @@ export const eventsRoutes: FastifyPluginAsyncZod<EventsRoutesOptions> = async (a
 
   app.get("/:id/events", {
     schema: {
-      tags: ["jobs"],
+      operationId: "streamJobEvents", tags: ["jobs"],
       summary: "The job's state changes as text/event-stream",
       description: "Each event is `event: <type>` with the JobEvent JSON as data and its stream sequence as id " +
         "(send Last-Event-ID to resume). Comments keep idle streams alive; the stream ends after completed, failed or canceled.",
@@ -40,8 +41,7 @@ export const eventsRoutes: FastifyPluginAsyncZod<EventsRoutesOptions> = async (a
       params: JobParams,
       querystring: StreamQuery,
       headers: z.looseObject({ "last-event-id": z.coerce.number().int().nonnegative().optional() }),
-      produces: ["text/event-stream"],
-      response: errors(400, 401, 404, 429, 503),
+      response: { 200: EventStream, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "TOO_MANY_STREAMS", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const userId = req.user.sub;

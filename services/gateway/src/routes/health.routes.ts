@@ -14,11 +14,11 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
   const timeoutMs = opts.timeoutMs ?? 2000;
 
   app.get("/health", {
-    schema: { tags: ["ops"], summary: "Liveness", response: { 200: z.object({ status: z.literal("ok") }) } },
+    schema: { operationId: "getHealth", tags: ["ops"], summary: "Liveness", response: { 200: z.object({ status: z.literal("ok") }) } },
   }, async () => ({ status: "ok" as const }));
 
   app.get("/ready", {
-    schema: { tags: ["ops"], summary: "Readiness: NATS connected, job and blob stores answering", response: { 200: z.object({ status: z.literal("ready") }), ...errors(503) } },
+    schema: { operationId: "getReadiness", tags: ["ops"], summary: "Readiness: NATS connected, job and blob stores answering", response: { 200: z.object({ status: z.literal("ready") }), ...errors("SERVICE_UNAVAILABLE") } },
   }, async (_req, reply) => {
     try {
       if (opts.nc.isClosed()) throw new Error("the NATS connection is closed");

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { audit } from "../audit/audit.ts";
-import { bearer, Email, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, Email, errors } from "../schemas/api.schema.ts";
 
 export type InvitesRoutesOptions = {
   ttlSec: number;
@@ -17,11 +17,11 @@ export const invitesRoutes: FastifyPluginAsyncZod<InvitesRoutesOptions> = async 
   app.addHook("onRequest", app.requireAdmin);
   app.post("/invites", {
     schema: {
-      tags: ["admin"],
+      operationId: "createInvite", tags: ["admin"],
       summary: "Make an invite code for one email (for REGISTRATION=invite)",
-      security: bearer,
+      security: sessionOnly,
       body: z.object({ email: Email }).strict(),
-      response: { 201: z.object({ email: z.string(), inviteCode: z.string(), expiresAt: z.iso.datetime() }), ...errors(400, 401, 403, 415, 503) },
+      response: { 201: z.object({ email: z.string(), inviteCode: z.string(), expiresAt: z.iso.datetime() }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "FORBIDDEN", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const expiresAt = new Date(Date.now() + opts.ttlSec * 1000);

@@ -5,6 +5,7 @@ import type { BlobStore, JobStore } from "@mp4t/stores";
 import type { JobLifecycle } from "@mp4t/pipeline";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { UploadForm } from "../schemas/content.schema.ts";
 import { receiveUpload } from "../jobs/receive-upload.ts";
 import { submitJob } from "../jobs/submit-job.ts";
 import { uploadAllowance } from "../limits/user-quotas.ts";
@@ -39,16 +40,16 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
 
   app.post("", {
     schema: {
-      tags: ["jobs"],
+      operationId: "createJob", tags: ["jobs"],
       summary: "Upload media and queue it for transcription",
-      description: "multipart/form-data: an optional `options` field holding JSON " +
-        '{language?, diarize?, speakers?, minSpeakers?, maxSpeakers?, enhance?: ["clean","summary","notes","translate:<lang>"], class?: "interactive"|"batch", engine?, audioTrack?} ' +
-        "and a `file` part (streamed, at most MAX_UPLOAD_BYTES). Send `options` first: options this deployment cannot serve " +
+      description: "multipart/form-data: an optional `options` field holding the job options as JSON text and a `file` part " +
+        "(streamed, at most MAX_UPLOAD_BYTES). Send `options` first: options this deployment cannot serve " +
         "(GET /v1/capabilities) are then refused with 400 OPTION_UNSUPPORTED before a byte of the file is stored. Options sent " +
-        "after the file are still checked, once the file has arrived, and the stored file is removed when they are refused.",
-      consumes: ["multipart/form-data"],
+        "after the file are still checked, once the file has arrived, and the stored file is removed when they are refused. " +
+        "202: the job, queued; follow it at /v1/jobs/{id}/events.",
+      multipart: UploadForm,
       security: bearer,
-      response: { 202: JobView, ...errors(400, 401, 413, 415, 429, 503) },
+      response: { 202: JobView, ...errors("VALIDATION_FAILED", "INVALID_JSON", "OPTION_UNSUPPORTED", "FILE_MISSING", "FILE_EMPTY", "UNAUTHORIZED", "FILE_TOO_LARGE", "STORAGE_QUOTA_EXCEEDED", "UNSUPPORTED_CONTENT_TYPE", "REQUEST_TIMEOUT", "TOO_MANY_ACTIVE_JOBS", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const id = newId();
@@ -68,7 +69,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   });
 
   app.get("", {
-    schema: { tags: ["jobs"], summary: "List your jobs, newest first", security: bearer, querystring: ListJobsQuery, response: { 200: JobPage, ...errors(400, 401, 503) } },
+    schema: { operationId: "listJobs", tags: ["jobs"], summary: "List your jobs, newest first", security: bearer, querystring: ListJobsQuery, response: { 200: JobPage, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "SERVICE_UNAVAILABLE") } },
   }, async (req) => {
     const q = req.query;
     const page = await jobs.listJobs(req.user.sub, {
@@ -78,7 +79,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   });
 
   app.get("/:id", {
-    schema: { tags: ["jobs"], summary: "One job: status, progress, stages, media, and its place in the queue while not ended", security: bearer, params: JobParams, response: { 200: JobView, ...errors(400, 401, 404, 503) } },
+    schema: { operationId: "getJob", tags: ["jobs"], summary: "One job: status, progress, stages, media, and its place in the queue while not ended", security: bearer, params: JobParams, response: { 200: JobView, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "SERVICE_UNAVAILABLE") } },
   }, async (req) => {
     const job = await jobs.getJob({ userId: req.user.sub, jobId: req.params.id });
     if (!job) throw new AppError("NOT_FOUND", "no such job");
@@ -90,9 +91,9 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
 
   app.delete("/:id", {
     schema: {
-      tags: ["jobs"],
+      operationId: "deleteJob", tags: ["jobs"],
       summary: "Cancel the job if it is running, then delete its media, results and record",
-      security: bearer, params: JobParams, response: { 204: z.null().describe("Deleted (asynchronously, by the janitor)."), ...errors(400, 401, 404, 503) },
+      security: bearer, params: JobParams, response: { 204: z.null().describe("Deleted (asynchronously, by the janitor)."), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "SERVICE_UNAVAILABLE", "UNSUPPORTED_CONTENT_TYPE") },
     },
   }, async (req, reply) => {
     const ref = { userId: req.user.sub, jobId: req.params.id };

@@ -3,7 +3,7 @@ import { AppError, describeLanes } from "@mp4t/platform";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { bearer, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 export type LanesRoutesOptions = { jsm: () => Promise<JetStreamManager> };
 
@@ -23,10 +23,10 @@ export const lanesRoutes: FastifyPluginAsyncZod<LanesRoutesOptions> = async (app
 
   app.get("/lanes", {
     schema: {
-      tags: ["admin"],
+      operationId: "listLanes", tags: ["admin"],
       summary: "Per lane and class: pending, in flight, redelivered and the oldest wait",
-      security: bearer,
-      response: { 200: z.object({ lanes: z.array(LaneView) }), ...errors(401, 403, 503) },
+      security: sessionOnly,
+      response: { 200: z.object({ lanes: z.array(LaneView) }), ...errors("UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") },
     },
   }, async () => {
     try {

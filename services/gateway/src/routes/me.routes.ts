@@ -15,7 +15,7 @@ const Me = z.object({
 export const meRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook("onRequest", app.authenticate);
   app.get("/me", {
-    schema: { tags: ["auth"], summary: "Your account", security: bearer, response: { 200: Me, ...errors(401, 503) } },
+    schema: { operationId: "getMe", tags: ["auth"], summary: "Your account", security: bearer, response: { 200: Me, ...errors("UNAUTHORIZED", "SERVICE_UNAVAILABLE") } },
   }, async (req) => {
     const user = await app.users.get(req.user.email);
     if (!user) throw new AppError("UNAUTHORIZED", "the account no longer exists");

@@ -5,6 +5,8 @@ import {
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { z } from "zod";
+import { errors as errorResponses } from "../schemas/api.schema.ts";
 
 /** Probes, scrapes and the dashboard's static files are not worth a trace each. */
 const UNTRACED = ["/health", "/ready", "/metrics", "/dashboard"];
@@ -64,9 +66,14 @@ async function httpTelemetry(app: FastifyInstance, opts: HttpTelemetryOptions) {
 
   app.get("/metrics", {
     schema: {
-      tags: ["ops"],
+      operationId: "getMetrics", tags: ["ops"],
       summary: "Prometheus metrics of this gateway process (Authorization: Bearer METRICS_TOKEN)",
       description: "Served on the API port only when METRICS_TOKEN is set, and then only with it; otherwise scrape METRICS_PORT.",
+      security: [{ metricsToken: [] }],
+      response: {
+        200: { description: "Prometheus text exposition format.", content: { "text/plain": { schema: z.string().describe("Prometheus text format 0.0.4.") } } },
+        ...errorResponses("UNAUTHORIZED", "NOT_FOUND"),
+      },
     },
   }, async (req, reply) => {
     if (opts.metricsToken === undefined) {

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { listInstances, type InstanceView } from "../admin/list-instances.ts";
 import { summarizeJobEvents, systemSuccessRate, type JobActivity } from "../dashboard/job-activity.ts";
 import { metricsHistory } from "../dashboard/metrics-history.ts";
-import { bearer, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 export type MonitoringRoutesOptions = {
   nc: NatsConnection;
@@ -146,7 +146,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
     summarizeJobEvents(await safely("job events", async () => recentEvents(opts.js, await opts.jsm(), window), problems, []));
 
   app.get("/health", {
-    schema: { tags: ["admin"], summary: "System health: NATS, live services, success rate, tasks, queues", security: bearer, response: { 200: Health, ...errors(401, 403) } },
+    schema: { operationId: "getSystemHealth", tags: ["admin"], summary: "System health: NATS, live services, success rate, tasks, queues", security: sessionOnly, response: { 200: Health, ...errors("UNAUTHORIZED", "FORBIDDEN") } },
   }, async () => {
     const problems: string[] = [];
     let nats: z.infer<typeof Health>["nats"] = { connected: !opts.nc.isClosed(), rttMs: null };
@@ -180,7 +180,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
   });
 
   app.get("/metrics", {
-    schema: { tags: ["admin"], summary: "Job activity (completed, failed, active, latencies, recent jobs), per-stage counters, queues", security: bearer, response: { 200: MetricsView, ...errors(401, 403, 503) } },
+    schema: { operationId: "getJobMetrics", tags: ["admin"], summary: "Job activity (completed, failed, active, latencies, recent jobs), per-stage counters, queues", security: sessionOnly, response: { 200: MetricsView, ...errors("UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") } },
   }, async () => {
     const problems: string[] = [];
     const [act, instances, queues] = await Promise.all([
@@ -196,7 +196,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
     schema: {
       operationId: "getMetricsHistory", tags: ["admin"], summary: "Per minute over the last hour (or `minutes`): jobs completed and failed, mean stage latency, jobs waiting per stage",
       description: `Computed from the job events (at most ${HISTORY_MAX_EVENTS}), for the dashboard's charts.`,
-      security: bearer, querystring: HistoryQuery, response: { 200: History, ...errors(400, 401, 403, 503) },
+      security: sessionOnly, querystring: HistoryQuery, response: { 200: History, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => {
     const now = Date.now();
@@ -216,11 +216,11 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
   };
   app.post("/lanes/:lane/pause", {
     schema: {
-      tags: ["admin"], summary: "Pause a lane: its consumers hand out nothing (messages keep queueing) until resumed", security: bearer,
-      params: LaneParams, body: PauseBody, response: { 200: LaneState, ...errors(400, 401, 403, 404, 503) },
+      operationId: "pauseLane", tags: ["admin"], summary: "Pause a lane: its consumers hand out nothing (messages keep queueing) until resumed", security: sessionOnly,
+      params: LaneParams, body: PauseBody, response: { 200: LaneState, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => pauseOrResume(req.params.lane, new Date(Date.now() + (req.body?.forSec ? req.body.forSec * 1000 : FOREVER_MS))));
   app.post("/lanes/:lane/resume", {
-    schema: { tags: ["admin"], summary: "Resume a paused lane", security: bearer, params: LaneParams, response: { 200: LaneState, ...errors(400, 401, 403, 404, 503) } },
+    schema: { operationId: "resumeLane", tags: ["admin"], summary: "Resume a paused lane", security: sessionOnly, params: LaneParams, response: { 200: LaneState, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE", "INVALID_JSON", "UNSUPPORTED_CONTENT_TYPE") } },
   }, async (req) => pauseOrResume(req.params.lane, null));
 };

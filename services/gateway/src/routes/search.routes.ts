@@ -13,7 +13,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ index: SearchIndex }> = async
   app.addHook("onRequest", app.authenticate);
   app.get("", {
     schema: {
-      tags: ["transcripts"],
+      operationId: "searchTranscripts", tags: ["transcripts"],
       summary: "Search your transcripts",
       description: 'Every word must occur (word forms match: "walked" finds "walking"); "quoted phrases" in order; prefix* matches word stems. ' +
         "Ranked best first (BM25); page with `next`. Only your own jobs' current transcript versions are searched.",
@@ -23,7 +23,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ index: SearchIndex }> = async
         limit: z.coerce.number().int().min(1).max(100).default(20),
         cursor: z.string().max(64).optional().describe("`next` from the previous page."),
       }),
-      response: { 200: z.object({ items: z.array(SearchHit), next: z.string().nullable() }), ...errors(400, 401, 503) },
+      response: { 200: z.object({ items: z.array(SearchHit), next: z.string().nullable() }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => index.search({ userId: req.user.sub, q: req.query.q, limit: req.query.limit, ...(req.query.cursor ? { cursor: req.query.cursor } : {}) }));
 };

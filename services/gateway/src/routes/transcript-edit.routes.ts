@@ -92,8 +92,8 @@ export const transcriptEditRoutes: FastifyPluginAsyncZod<TranscriptEditOptions> 
 
   app.get("/:id/transcript/versions", {
     schema: {
-      tags: ["transcripts"], summary: "The versions of a job's transcript, oldest first (1 is the engine's)", security: bearer, params: JobParams,
-      response: { 200: z.object({ current: z.number().int(), items: z.array(TranscriptVersionInfo.omit({ blob: true })) }), ...errors(400, 401, 404, 409, 503) },
+      operationId: "listTranscriptVersions", tags: ["transcripts"], summary: "The versions of a job's transcript, oldest first (1 is the engine's)", security: bearer, params: JobParams,
+      response: { 200: z.object({ current: z.number().int(), items: z.array(TranscriptVersionInfo.omit({ blob: true })) }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const job = await completedJob(req.user.sub, req.params.id);
@@ -104,14 +104,14 @@ export const transcriptEditRoutes: FastifyPluginAsyncZod<TranscriptEditOptions> 
 
   app.patch("/:id/transcript", {
     schema: {
-      tags: ["transcripts"],
+      operationId: "editTranscript", tags: ["transcripts"],
       summary: "Correct segments; saves a new transcript version",
       description: "Body {segments: [{index, text, speaker?, start?, end?}]} addressing the current version's segments. " +
         "Word timings inside an edited segment are re-aligned in proportion to word length; times must stay between the neighbouring segments. " +
         "If-Match with the transcript's ETag is required: missing 428 PRECONDITION_REQUIRED, stale 412 TRANSCRIPT_CHANGED.",
       security: bearer, params: JobParams, headers: IfMatch,
       body: z.object({ segments: z.array(SegmentPatch).min(1).max(500) }).strict(),
-      response: { 200: Change, ...errors(400, 401, 404, 409, 412, 428, 503) },
+      response: { 200: Change, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "VERSION_LIMIT", "TRANSCRIPT_CHANGED", "PRECONDITION_REQUIRED", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const { saved, speakers } = await changeTranscript(req, "edit", true, (t) => applySegmentEdits(t, req.body.segments));
@@ -120,12 +120,12 @@ export const transcriptEditRoutes: FastifyPluginAsyncZod<TranscriptEditOptions> 
 
   app.put("/:id/speakers", {
     schema: {
-      tags: ["transcripts"],
+      operationId: "nameSpeakers", tags: ["transcripts"],
       summary: "Name speakers; saves a new transcript version",
       description: 'Body {"Speaker 1": "Alice", ...}. Giving two labels one name merges them. Every format and search use the names. ' +
         "If-Match is optional here (renames apply to whatever is current); when sent, a stale one is 412.",
       security: bearer, params: JobParams, headers: IfMatch, body: SpeakerNames,
-      response: { 200: Change, ...errors(400, 401, 404, 409, 412, 503) },
+      response: { 200: Change, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "VERSION_LIMIT", "TRANSCRIPT_CHANGED", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const { saved, speakers } = await changeTranscript(req, "speakers", false, (t) => renameSpeakers(t, req.body));
@@ -134,12 +134,12 @@ export const transcriptEditRoutes: FastifyPluginAsyncZod<TranscriptEditOptions> 
 
   app.post("/:id/enhance", {
     schema: {
-      tags: ["transcripts"],
+      operationId: "enhanceTranscript", tags: ["transcripts"],
       summary: "Re-run enhancements on the current transcript version (through the default lane); the result is a new version",
       description: 'Body {kinds: ["clean","summary","notes","translate:<lang>"]}. 202: queued; a transcript.updated event (SSE) announces the new version.',
       security: bearer, params: JobParams,
       body: z.object({ kinds: z.array(EnhanceOption).min(1).max(10) }).strict(),
-      response: { 202: z.object({ jobId: z.string(), baseVersion: z.number().int(), kinds: z.array(z.string()) }), ...errors(400, 401, 404, 409, 503) },
+      response: { 202: z.object({ jobId: z.string(), baseVersion: z.number().int(), kinds: z.array(z.string()) }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "OPTION_UNSUPPORTED", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "VERSION_LIMIT", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const job = await completedJob(req.user.sub, req.params.id);

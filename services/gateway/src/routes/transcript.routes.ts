@@ -5,6 +5,7 @@ import { renderTranscript } from "@mp4t/transcript";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { bearer, errors, JobParams } from "../schemas/api.schema.ts";
+import { TranscriptResponse } from "../schemas/content.schema.ts";
 import { transcriptEtag } from "../transcripts/etag.ts";
 
 const EXTENSIONS = { json: "json", txt: "txt", srt: "srt", vtt: "vtt", md: "md" } as const;
@@ -15,7 +16,7 @@ export const transcriptRoutes: FastifyPluginAsyncZod<{ jobs: JobStore; blobs: Bl
 
   app.get("/:id/transcript", {
     schema: {
-      tags: ["jobs"],
+      operationId: "getTranscript", tags: ["jobs"],
       summary: "The transcript of a completed job",
       description: "JSON: {language, durationSec, text, speakers[], segments[{start, end, text, speaker?, words[]}], enhancements}. " +
         "txt, srt, vtt and md are rendered from it. The current version unless `version` names another " +
@@ -26,8 +27,7 @@ export const transcriptRoutes: FastifyPluginAsyncZod<{ jobs: JobStore; blobs: Bl
         format: z.enum(TRANSCRIPT_FORMATS).default("json"),
         version: z.coerce.number().int().min(1).max(1_000_000).optional(),
       }),
-      produces: ["application/json", "text/plain", "application/x-subrip", "text/vtt", "text/markdown"],
-      response: { 200: z.string().describe("The rendered transcript."), 304: z.null().describe("Not modified (If-None-Match)."), ...errors(400, 401, 404, 409, 503) },
+      response: { 200: TranscriptResponse, 304: z.null().describe("Not modified (If-None-Match)."), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const job = await jobs.getJob({ userId: req.user.sub, jobId: req.params.id });

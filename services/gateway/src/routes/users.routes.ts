@@ -2,7 +2,7 @@ import { AppError } from "@mp4t/platform";
 import type { JobStore } from "@mp4t/stores";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { bearer, Email, errors } from "../schemas/api.schema.ts";
+import { sessionOnly, Email, errors } from "../schemas/api.schema.ts";
 
 const UserParams = z.object({ email: Email.describe("The account's email (URL-encoded).") });
 const UserView = z.object({ id: z.string(), email: z.string(), role: z.enum(["user", "admin"]), disabled: z.boolean(), sessions: z.number().int() });
@@ -23,10 +23,10 @@ export const usersRoutes: FastifyPluginAsyncZod<{ jobs: JobStore }> = async (app
 
   app.patch("/users/:email", {
     schema: {
-      tags: ["admin"], summary: "Change an account's role, or disable / enable it", security: bearer,
+      operationId: "updateUser", tags: ["admin"], summary: "Change an account's role, or disable / enable it", security: sessionOnly,
       params: UserParams,
       body: z.object({ role: z.enum(["user", "admin"]).optional(), disabled: z.boolean().optional() }).strict(),
-      response: { 200: UserView, ...errors(400, 401, 403, 404, 415, 503) },
+      response: { 200: UserView, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => {
     notSelf(req.user.email, req.params.email);
@@ -41,8 +41,8 @@ export const usersRoutes: FastifyPluginAsyncZod<{ jobs: JobStore }> = async (app
 
   app.delete("/users/:email", {
     schema: {
-      tags: ["admin"], summary: "Delete an account (its jobs stay until retention or the janitor removes them)", security: bearer,
-      params: UserParams, response: { 204: z.null(), ...errors(400, 401, 403, 404, 503) },
+      operationId: "deleteUser", tags: ["admin"], summary: "Delete an account (its jobs stay until retention or the janitor removes them)", security: sessionOnly,
+      params: UserParams, response: { 204: z.null(), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE", "UNSUPPORTED_CONTENT_TYPE") },
     },
   }, async (req, reply) => {
     notSelf(req.user.email, req.params.email);

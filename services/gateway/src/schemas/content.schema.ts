@@ -1,0 +1,40 @@
+import { JobEvent, JobOptions, Transcript } from "@mp4t/contracts";
+import { z } from "zod";
+
+/** The transcript document (`format=json`), named for the OpenAPI document and the client. */
+const TranscriptDocument = Transcript.meta({ id: "Transcript" });
+/** One server-sent event's data. */
+export const JobEventData = JobEvent.omit({ userId: true }).meta({ id: "JobEvent" });
+
+const text = (what: string) => ({ schema: z.string().describe(what) });
+
+/** GET /v1/jobs/:id/transcript: the JSON document, or one of the rendered formats by `format`. */
+export const TranscriptResponse = {
+  description: "The transcript: JSON (format=json), or plain text, SubRip, WebVTT or Markdown rendered from it.",
+  content: {
+    "application/json": { schema: TranscriptDocument },
+    "text/plain": text("format=txt: the text, a paragraph per speaker turn."),
+    "application/x-subrip": text("format=srt: SubRip subtitles."),
+    "text/vtt": text("format=vtt: WebVTT subtitles, speakers as voice tags."),
+    "text/markdown": text("format=md: Markdown with speakers, summary and notes."),
+  },
+};
+
+/** The SSE routes' 200: `event: <type>`, `id: <sequence>`, `data: <JobEvent JSON>`. */
+export const EventStream = {
+  description: "A stream of server-sent events; each `data` line is a JobEvent (the JobEvent schema), `event` its type and `id` its sequence.",
+  content: {
+    "text/event-stream": {
+      // One event's data: the stream is a sequence of them (OpenAPI 3.0 cannot say "a sequence").
+      schema: JobEventData,
+    },
+  },
+};
+
+/** POST /v1/jobs's multipart form, for the document (the handler streams the parts itself). */
+export const UploadForm = z.object({
+  file: z.string().meta({ format: "binary" }).describe("The media file (audio or video), at most MAX_UPLOAD_BYTES."),
+  options: z.string().optional()
+    .describe(`The job options as JSON text; fields: ${Object.keys(JobOptions.shape).join(", ")} (as in the Job schema's options).`)
+    .meta({ example: '{"language":"en","diarize":true}' }),
+});
