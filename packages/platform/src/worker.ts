@@ -1,12 +1,13 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { memoryUsage } from "node:process";
 import { Subjects, type Command, type JobClass, type Stage } from "@mp4t/contracts";
-import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { errorMessage, type AppError } from "./errors.ts";
 import { createLaneScheduler, type Source } from "./lane-scheduler.ts";
 import { createLaneWatch, type LaneWatch } from "./lane-watch.ts";
 import type { Logger } from "./logger.ts";
+import { pullNow } from "./pull-now.ts";
 import { createMessageProcessor, type InFlight } from "./message-processor.ts";
 import { ensureFairConsumers } from "./topology.ts";
 
@@ -101,8 +102,8 @@ const RESYNC_MS = 30_000;
  * seconds under load, as they did with constant polling, at an eighth of its cost. Idle, only RESYNC_MS.
  */
 const BUSY_RESYNC_MS = 2_000;
-/** The shortest pull the client allows; a pull is only made where work is known to wait. */
-const PULL_EXPIRES_MS = 1_000;
+/** How long a pull waits for a message (one is only made where work is known to wait): see pull-now.ts. */
+const PULL_WAIT_MS = 150;
 /** How often a consumer holding only unacked messages is pulled for a retry whose backoff ended. */
 const PROBE_EVERY_MS = 1_000;
 /** Event-loop delay (p99) above which the autoscaler sheds a slot instead of adding one. */
@@ -136,7 +137,6 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   const subjectKeys = new Map<string, string>(); // exact work subject -> scheduler key
   let watch: LaneWatch | undefined;
   const refresh = () => watch?.read() ?? Promise.resolve();
-  const consumers = new Map<string, Consumer>();
   let stream = "";
   let running = 0;
   let jobs = 0;
@@ -146,14 +146,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   const lag = monitorEventLoopDelay({ resolution: 20 });
   const halted = () => stopping || stats.recycling !== false;
 
-  async function pull(src: Source): Promise<JsMsg | null> {
-    let c = consumers.get(src.key);
-    if (!c) {
-      c = await js.consumers.get(stream, names.get(src.key)!);
-      consumers.set(src.key, c);
-    }
-    return c.next({ expires: PULL_EXPIRES_MS });
-  }
+  const pull = (src: Source): Promise<JsMsg | null> => pullNow(nc!, stream, names.get(src.key)!, PULL_WAIT_MS);
 
   /** A probe came back empty: learn whether the consumer still holds unacked work (one request). */
   async function recount(src: Source) {
@@ -195,7 +188,6 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
         if (opts.recycle?.afterJobs && ++jobs >= opts.recycle.afterJobs) void recycle("jobs");
       } catch (err) {
         if (halted()) break;
-        consumers.delete(src.key);
         logger.warn({ stage, err: errorMessage(err) }, "pull failed; retrying");
         await new Promise((r) => setTimeout(r, 1000));
         void refresh(); // a failing pull means a disruption: publishes may have gone unheard
