@@ -745,7 +745,7 @@ export interface paths {
         put?: never;
         /**
          * Create a resumable upload (tus creation)
-         * @description Headers: `Tus-Resumable: 1.0.0`, `Upload-Length` (bytes, at most MAX_UPLOAD_BYTES), `Upload-Metadata` with `filename` (required) and `options` (JSON text of the POST /v1/jobs options), each base64. 201 with `Location`. The same limits as POST /v1/jobs apply here.
+         * @description Headers: `Tus-Resumable: 1.0.0`, `Upload-Length` (bytes, at most MAX_UPLOAD_BYTES), `Upload-Metadata` with `filename` (required) and `options` (JSON text of the POST /v1/jobs options), each base64. 201 with `Location`. The same limits as POST /v1/jobs apply here. Then PATCH the bytes to `Location`; `HEAD /v1/uploads/{id}` (tus; not listed here) answers `Upload-Offset` to resume from.
          */
         post: operations["createUpload"];
         delete?: never;
@@ -3216,7 +3216,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3225,7 +3225,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3234,7 +3234,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3243,7 +3243,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3267,7 +3267,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3276,7 +3276,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3323,7 +3323,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3332,7 +3332,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3341,7 +3341,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3350,7 +3350,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3359,7 +3359,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3368,25 +3368,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description `EMAIL_TAKEN`: An account with this email already exists (stores only: the API never reveals it). `TRANSCRIPT_NOT_READY`: The job has not completed, so it has no transcript yet. `JOB_FINISHED`: The job has already finished and cannot change state. `JOB_ALREADY_ENDED`: The job has already completed, failed or been canceled, so it cannot be canceled. `JOB_NOT_RETRYABLE`: Only a failed job whose upload is still stored can be retried. `VERSION_LIMIT`: The transcript has as many versions as are kept; no further changes are accepted. `DEAD_LETTER_UNREDRIVABLE`: The dead letter holds no valid work message (a poison message), so re-driving it cannot help. `WEBHOOK_LIMIT_REACHED`: The user has the configured maximum of webhook endpoints. `WEBHOOK_DISABLED`: The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending. `UPLOAD_LOCKED`: Another request is writing this resumable upload; retry once it has ended. `UPLOAD_OFFSET_MISMATCH`: Upload-Offset does not match the bytes the server has; HEAD the upload and resume from its offset. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "EMAIL_TAKEN" | "TRANSCRIPT_NOT_READY" | "JOB_FINISHED" | "JOB_ALREADY_ENDED" | "JOB_NOT_RETRYABLE" | "VERSION_LIMIT" | "DEAD_LETTER_UNREDRIVABLE" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_DISABLED" | "UPLOAD_LOCKED" | "UPLOAD_OFFSET_MISMATCH";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3428,7 +3410,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3437,7 +3419,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3468,7 +3450,7 @@ export interface operations {
                     "application/json": null;
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3477,7 +3459,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3486,7 +3468,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3495,7 +3477,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3504,7 +3486,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3513,7 +3495,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3555,6 +3537,24 @@ export interface operations {
                     };
                 };
             };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -3570,7 +3570,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3579,7 +3579,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4290,8 +4290,8 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
-            401: {
+            /** @description `INVALID_JSON`: The body or the options field is not valid JSON. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4299,7 +4299,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4308,7 +4308,25 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4317,7 +4335,25 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4341,7 +4377,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4350,7 +4386,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5213,7 +5249,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5222,7 +5258,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5231,7 +5267,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5240,7 +5276,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5249,7 +5285,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5258,7 +5294,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5285,7 +5321,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `EMAIL_TAKEN`: An account with this email already exists (stores only: the API never reveals it). `TRANSCRIPT_NOT_READY`: The job has not completed, so it has no transcript yet. `JOB_FINISHED`: The job has already finished and cannot change state. `JOB_ALREADY_ENDED`: The job has already completed, failed or been canceled, so it cannot be canceled. `JOB_NOT_RETRYABLE`: Only a failed job whose upload is still stored can be retried. `VERSION_LIMIT`: The transcript has as many versions as are kept; no further changes are accepted. `DEAD_LETTER_UNREDRIVABLE`: The dead letter holds no valid work message (a poison message), so re-driving it cannot help. `WEBHOOK_LIMIT_REACHED`: The user has the configured maximum of webhook endpoints. `WEBHOOK_DISABLED`: The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending. `UPLOAD_LOCKED`: Another request is writing this resumable upload; retry once it has ended. `UPLOAD_OFFSET_MISMATCH`: Upload-Offset does not match the bytes the server has; HEAD the upload and resume from its offset. */
+            /** @description `JOB_ALREADY_ENDED`: The job has already completed, failed or been canceled, so it cannot be canceled. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5294,7 +5330,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "EMAIL_TAKEN" | "TRANSCRIPT_NOT_READY" | "JOB_FINISHED" | "JOB_ALREADY_ENDED" | "JOB_NOT_RETRYABLE" | "VERSION_LIMIT" | "DEAD_LETTER_UNREDRIVABLE" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_DISABLED" | "UPLOAD_LOCKED" | "UPLOAD_OFFSET_MISMATCH";
+                            code: "JOB_ALREADY_ENDED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5318,6 +5354,24 @@ export interface operations {
                     };
                 };
             };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -5333,7 +5387,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5342,7 +5396,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -5908,7 +5962,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5917,7 +5971,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -6013,6 +6067,24 @@ export interface operations {
                     };
                 };
             };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -6068,7 +6140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6077,7 +6149,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -6086,7 +6158,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6095,7 +6167,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -6104,7 +6176,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6113,7 +6185,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -6140,7 +6212,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `EMAIL_TAKEN`: An account with this email already exists (stores only: the API never reveals it). `TRANSCRIPT_NOT_READY`: The job has not completed, so it has no transcript yet. `JOB_FINISHED`: The job has already finished and cannot change state. `JOB_ALREADY_ENDED`: The job has already completed, failed or been canceled, so it cannot be canceled. `JOB_NOT_RETRYABLE`: Only a failed job whose upload is still stored can be retried. `VERSION_LIMIT`: The transcript has as many versions as are kept; no further changes are accepted. `DEAD_LETTER_UNREDRIVABLE`: The dead letter holds no valid work message (a poison message), so re-driving it cannot help. `WEBHOOK_LIMIT_REACHED`: The user has the configured maximum of webhook endpoints. `WEBHOOK_DISABLED`: The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending. `UPLOAD_LOCKED`: Another request is writing this resumable upload; retry once it has ended. `UPLOAD_OFFSET_MISMATCH`: Upload-Offset does not match the bytes the server has; HEAD the upload and resume from its offset. */
+            /** @description `JOB_NOT_RETRYABLE`: Only a failed job whose upload is still stored can be retried. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6149,7 +6221,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "EMAIL_TAKEN" | "TRANSCRIPT_NOT_READY" | "JOB_FINISHED" | "JOB_ALREADY_ENDED" | "JOB_NOT_RETRYABLE" | "VERSION_LIMIT" | "DEAD_LETTER_UNREDRIVABLE" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_DISABLED" | "UPLOAD_LOCKED" | "UPLOAD_OFFSET_MISMATCH";
+                            code: "JOB_NOT_RETRYABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -6173,6 +6245,24 @@ export interface operations {
                     };
                 };
             };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -6188,7 +6278,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6197,7 +6287,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7242,7 +7332,7 @@ export interface operations {
                     "application/json": null;
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7251,7 +7341,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "OPTION_UNSUPPORTED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7260,7 +7350,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7269,7 +7359,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7296,7 +7386,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `TRANSCRIPT_CHANGED`: The transcript has changed since the version If-Match names; fetch the current version and apply the change to it. `TUS_VERSION_UNSUPPORTED`: The request does not speak tus 1.0.0 (Tus-Resumable header). */
+            /** @description `TUS_VERSION_UNSUPPORTED`: The request does not speak tus 1.0.0 (Tus-Resumable header). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -7305,7 +7395,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "TRANSCRIPT_CHANGED" | "TUS_VERSION_UNSUPPORTED";
+                            code: "TUS_VERSION_UNSUPPORTED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7314,7 +7404,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `STORAGE_QUOTA_EXCEEDED`: The upload would take the user's stored media past the configured quota. `FILE_TOO_LARGE`: The upload exceeds the configured size limit. */
+            /** @description `FILE_TOO_LARGE`: The upload exceeds the configured size limit. `STORAGE_QUOTA_EXCEEDED`: The upload would take the user's stored media past the configured quota. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7323,7 +7413,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "STORAGE_QUOTA_EXCEEDED" | "FILE_TOO_LARGE";
+                            code: "FILE_TOO_LARGE" | "STORAGE_QUOTA_EXCEEDED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7332,7 +7422,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. `TOO_MANY_STREAMS`: The user has the configured maximum of event streams open. `TOO_MANY_ACTIVE_JOBS`: The user has the configured maximum of queued or processing jobs. `TOO_MANY_UPLOADS`: The user has the configured maximum of unfinished resumable uploads. */
+            /** @description `TOO_MANY_ACTIVE_JOBS`: The user has the configured maximum of queued or processing jobs. `TOO_MANY_UPLOADS`: The user has the configured maximum of unfinished resumable uploads. `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7341,7 +7431,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_ACTIVE_JOBS" | "TOO_MANY_UPLOADS";
+                            code: "TOO_MANY_ACTIVE_JOBS" | "TOO_MANY_UPLOADS" | "RATE_LIMITED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7388,6 +7478,24 @@ export interface operations {
                     "application/json": null;
                 };
             };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -7425,7 +7533,7 @@ export interface operations {
                     "application/json": null;
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7434,7 +7542,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7443,7 +7551,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7452,7 +7560,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7497,153 +7605,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "RATE_LIMITED";
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
-    };
-    appendUpload: {
-        parameters: {
-            query?: never;
-            header: {
-                "content-type": string;
-                "tus-resumable": string;
-                "upload-offset": number;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": null;
-                };
-            };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "INSUFFICIENT_SCOPE";
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description `NOT_FOUND`: No such resource. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "NOT_FOUND";
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description `EMAIL_TAKEN`: An account with this email already exists (stores only: the API never reveals it). `TRANSCRIPT_NOT_READY`: The job has not completed, so it has no transcript yet. `JOB_FINISHED`: The job has already finished and cannot change state. `JOB_ALREADY_ENDED`: The job has already completed, failed or been canceled, so it cannot be canceled. `JOB_NOT_RETRYABLE`: Only a failed job whose upload is still stored can be retried. `VERSION_LIMIT`: The transcript has as many versions as are kept; no further changes are accepted. `DEAD_LETTER_UNREDRIVABLE`: The dead letter holds no valid work message (a poison message), so re-driving it cannot help. `WEBHOOK_LIMIT_REACHED`: The user has the configured maximum of webhook endpoints. `WEBHOOK_DISABLED`: The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending. `UPLOAD_LOCKED`: Another request is writing this resumable upload; retry once it has ended. `UPLOAD_OFFSET_MISMATCH`: Upload-Offset does not match the bytes the server has; HEAD the upload and resume from its offset. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "EMAIL_TAKEN" | "TRANSCRIPT_NOT_READY" | "JOB_FINISHED" | "JOB_ALREADY_ENDED" | "JOB_NOT_RETRYABLE" | "VERSION_LIMIT" | "DEAD_LETTER_UNREDRIVABLE" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_DISABLED" | "UPLOAD_LOCKED" | "UPLOAD_OFFSET_MISMATCH";
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description `TRANSCRIPT_CHANGED`: The transcript has changed since the version If-Match names; fetch the current version and apply the change to it. `TUS_VERSION_UNSUPPORTED`: The request does not speak tus 1.0.0 (Tus-Resumable header). */
+            /** @description `TUS_VERSION_UNSUPPORTED`: The request does not speak tus 1.0.0 (Tus-Resumable header). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -7652,25 +7614,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "TRANSCRIPT_CHANGED" | "TUS_VERSION_UNSUPPORTED";
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description `STORAGE_QUOTA_EXCEEDED`: The upload would take the user's stored media past the configured quota. `FILE_TOO_LARGE`: The upload exceeds the configured size limit. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "STORAGE_QUOTA_EXCEEDED" | "FILE_TOO_LARGE";
+                            code: "TUS_VERSION_UNSUPPORTED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7712,7 +7656,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. `TOO_MANY_STREAMS`: The user has the configured maximum of event streams open. `TOO_MANY_ACTIVE_JOBS`: The user has the configured maximum of queued or processing jobs. `TOO_MANY_UPLOADS`: The user has the configured maximum of unfinished resumable uploads. */
+            /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7721,7 +7665,243 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_ACTIVE_JOBS" | "TOO_MANY_UPLOADS";
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    appendUpload: {
+        parameters: {
+            query?: never;
+            header: {
+                "content-type": string;
+                "tus-resumable": string;
+                "upload-offset": number;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": null;
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INSUFFICIENT_SCOPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND`: No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request body did not arrive in time (too slow or stalled). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `UPLOAD_OFFSET_MISMATCH`: Upload-Offset does not match the bytes the server has; HEAD the upload and resume from its offset. `UPLOAD_LOCKED`: Another request is writing this resumable upload; retry once it has ended. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UPLOAD_OFFSET_MISMATCH" | "UPLOAD_LOCKED";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `TUS_VERSION_UNSUPPORTED`: The request does not speak tus 1.0.0 (Tus-Resumable header). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TUS_VERSION_UNSUPPORTED";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: The upload exceeds the configured size limit. `STORAGE_QUOTA_EXCEEDED`: The upload would take the user's stored media past the configured quota. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FILE_TOO_LARGE" | "STORAGE_QUOTA_EXCEEDED";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: A path parameter is longer than the router accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `TOO_MANY_ACTIVE_JOBS`: The user has the configured maximum of queued or processing jobs. `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOO_MANY_ACTIVE_JOBS" | "RATE_LIMITED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7780,7 +7960,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7789,7 +7969,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7798,7 +7978,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7807,7 +7987,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7831,7 +8011,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7840,7 +8020,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7889,7 +8069,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7898,7 +8078,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEBHOOK_URL_NOT_ALLOWED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7907,7 +8087,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7916,7 +8096,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7925,7 +8105,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7934,7 +8114,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7943,7 +8123,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `EMAIL_TAKEN`: An account with this email already exists (stores only: the API never reveals it). `TRANSCRIPT_NOT_READY`: The job has not completed, so it has no transcript yet. `JOB_FINISHED`: The job has already finished and cannot change state. `JOB_ALREADY_ENDED`: The job has already completed, failed or been canceled, so it cannot be canceled. `JOB_NOT_RETRYABLE`: Only a failed job whose upload is still stored can be retried. `VERSION_LIMIT`: The transcript has as many versions as are kept; no further changes are accepted. `DEAD_LETTER_UNREDRIVABLE`: The dead letter holds no valid work message (a poison message), so re-driving it cannot help. `WEBHOOK_LIMIT_REACHED`: The user has the configured maximum of webhook endpoints. `WEBHOOK_DISABLED`: The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending. `UPLOAD_LOCKED`: Another request is writing this resumable upload; retry once it has ended. `UPLOAD_OFFSET_MISMATCH`: Upload-Offset does not match the bytes the server has; HEAD the upload and resume from its offset. */
+            /** @description `WEBHOOK_LIMIT_REACHED`: The user has the configured maximum of webhook endpoints. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7952,7 +8132,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "EMAIL_TAKEN" | "TRANSCRIPT_NOT_READY" | "JOB_FINISHED" | "JOB_ALREADY_ENDED" | "JOB_NOT_RETRYABLE" | "VERSION_LIMIT" | "DEAD_LETTER_UNREDRIVABLE" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_DISABLED" | "UPLOAD_LOCKED" | "UPLOAD_OFFSET_MISMATCH";
+                            code: "WEBHOOK_LIMIT_REACHED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7961,7 +8141,25 @@ export interface operations {
                     };
                 };
             };
-            /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. `TOO_MANY_STREAMS`: The user has the configured maximum of event streams open. `TOO_MANY_ACTIVE_JOBS`: The user has the configured maximum of queued or processing jobs. `TOO_MANY_UPLOADS`: The user has the configured maximum of unfinished resumable uploads. */
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7970,7 +8168,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_ACTIVE_JOBS" | "TOO_MANY_UPLOADS";
+                            code: "RATE_LIMITED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7979,7 +8177,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7988,7 +8186,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8029,7 +8227,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8038,7 +8236,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8047,7 +8245,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8056,7 +8254,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8065,7 +8263,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8074,7 +8272,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8131,7 +8329,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8140,7 +8338,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8171,7 +8369,7 @@ export interface operations {
                     "application/json": null;
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8180,7 +8378,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8189,7 +8387,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8198,7 +8396,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8207,7 +8405,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8216,7 +8414,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8258,6 +8456,24 @@ export interface operations {
                     };
                 };
             };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -8273,7 +8489,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8282,7 +8498,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8334,7 +8550,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8343,7 +8559,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEBHOOK_URL_NOT_ALLOWED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8352,7 +8568,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8361,7 +8577,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8370,7 +8586,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8379,7 +8595,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8421,6 +8637,24 @@ export interface operations {
                     };
                 };
             };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -8436,7 +8670,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8445,7 +8679,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8496,7 +8730,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8505,7 +8739,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8514,7 +8748,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8523,7 +8757,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8532,7 +8766,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8541,7 +8775,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8598,7 +8832,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8607,7 +8841,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8643,7 +8877,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. `WEAK_PASSWORD`: The password is too short, too common or blank. `FILE_MISSING`: The multipart request has no file part. `FILE_EMPTY`: The uploaded file is empty. `OPTION_UNSUPPORTED`: An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities). `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https). */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8652,7 +8886,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "WEAK_PASSWORD" | "FILE_MISSING" | "FILE_EMPTY" | "OPTION_UNSUPPORTED" | "WEBHOOK_URL_NOT_ALLOWED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8661,7 +8895,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. `INVALID_CREDENTIALS`: Email or password is wrong. */
+            /** @description `UNAUTHORIZED`: Missing, invalid or expired bearer token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8670,7 +8904,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED" | "INVALID_CREDENTIALS";
+                            code: "UNAUTHORIZED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8679,7 +8913,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). `REGISTRATION_CLOSED`: Registration is closed, or needs a valid invite code. */
+            /** @description `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8688,7 +8922,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "REGISTRATION_CLOSED";
+                            code: "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8715,7 +8949,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `EMAIL_TAKEN`: An account with this email already exists (stores only: the API never reveals it). `TRANSCRIPT_NOT_READY`: The job has not completed, so it has no transcript yet. `JOB_FINISHED`: The job has already finished and cannot change state. `JOB_ALREADY_ENDED`: The job has already completed, failed or been canceled, so it cannot be canceled. `JOB_NOT_RETRYABLE`: Only a failed job whose upload is still stored can be retried. `VERSION_LIMIT`: The transcript has as many versions as are kept; no further changes are accepted. `DEAD_LETTER_UNREDRIVABLE`: The dead letter holds no valid work message (a poison message), so re-driving it cannot help. `WEBHOOK_LIMIT_REACHED`: The user has the configured maximum of webhook endpoints. `WEBHOOK_DISABLED`: The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending. `UPLOAD_LOCKED`: Another request is writing this resumable upload; retry once it has ended. `UPLOAD_OFFSET_MISMATCH`: Upload-Offset does not match the bytes the server has; HEAD the upload and resume from its offset. */
+            /** @description `WEBHOOK_DISABLED`: The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8724,7 +8958,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "EMAIL_TAKEN" | "TRANSCRIPT_NOT_READY" | "JOB_FINISHED" | "JOB_ALREADY_ENDED" | "JOB_NOT_RETRYABLE" | "VERSION_LIMIT" | "DEAD_LETTER_UNREDRIVABLE" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_DISABLED" | "UPLOAD_LOCKED" | "UPLOAD_OFFSET_MISMATCH";
+                            code: "WEBHOOK_DISABLED";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -8748,6 +8982,24 @@ export interface operations {
                     };
                 };
             };
+            /** @description `UNSUPPORTED_CONTENT_TYPE`: The request's content type is not accepted here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_CONTENT_TYPE";
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests from this address or for this account; wait for Retry-After seconds. */
             429: {
                 headers: {
@@ -8763,7 +9015,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8772,7 +9024,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };

@@ -85,7 +85,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
   app.post("/:id/media-link", {
     schema: {
       operationId: "createMediaLink", tags: ["jobs"], summary: "A short-lived URL of the job's original media, for players that cannot send a token", security: bearer, params: JobParams,
-      response: { 200: z.object({ url: z.string(), expiresAt: z.iso.datetime() }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "MEDIA_GONE", "SERVICE_UNAVAILABLE") },
+      response: { 200: z.object({ url: z.string(), expiresAt: z.iso.datetime() }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "MEDIA_GONE", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
     onRequest: app.authenticate,
   }, async (req) => {
