@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { JobEvent, JobOptions, Transcript } from "@mp4t/contracts";
 import { z } from "zod";
 
@@ -39,7 +40,8 @@ export const UploadForm = z.object({
     .meta({ example: '{"language":"en","diarize":true}' }),
 });
 
-const binary = (what: string) => ({ schema: z.string().meta({ format: "binary" }).describe(what) });
+// The handler sends a stream (never serialized): the type says so; the document says binary.
+const binary = (what: string) => ({ schema: z.string().meta({ format: "binary" }).describe(what) as unknown as z.ZodType<Readable> });
 const mediaContent = {
   "video/mp4": binary("MP4 video (also video/webm for Matroska/WebM)."),
   "audio/mpeg": binary("Audio (also audio/mp4, audio/webm, audio/wav, audio/ogg, audio/flac, audio/aac by the probed container)."),
