@@ -1229,7 +1229,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1238,7 +1238,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1362,7 +1362,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1371,7 +1371,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1507,7 +1507,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1516,7 +1516,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1692,7 +1692,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1701,7 +1701,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1842,7 +1842,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1851,7 +1851,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -1943,7 +1943,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1952,7 +1952,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2065,7 +2065,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2074,7 +2074,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2189,7 +2189,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2198,7 +2198,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2357,7 +2357,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2366,7 +2366,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2565,7 +2565,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2574,7 +2574,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2690,7 +2690,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2699,7 +2699,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2793,7 +2793,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2802,7 +2802,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -2903,7 +2903,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2912,7 +2912,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -3079,7 +3079,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: The caller may not do this. */
+            /** @description `FORBIDDEN`: The caller may not do this. `INSUFFICIENT_SCOPE`: The API key's scopes do not cover this route, or the route needs a signed-in session (keys, passwords, sessions, admin). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3088,7 +3088,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "INSUFFICIENT_SCOPE";
                             details?: {
                                 [key: string]: unknown;
                             };
