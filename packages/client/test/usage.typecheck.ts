@@ -10,7 +10,7 @@ export async function usage(file: Blob): Promise<void> {
 
   const one = await client.GET("/v1/jobs/{id}", { params: { path: { id: jobs[0]!.id } } });
   if (one.error) {
-    const code: "VALIDATION_FAILED" | "UNAUTHORIZED" | "NOT_FOUND" | "SERVICE_UNAVAILABLE" | "RATE_LIMITED" = one.error.error.code;
+    const code: "VALIDATION_FAILED" | "UNAUTHORIZED" | "NOT_FOUND" | "INSUFFICIENT_SCOPE" | "SERVICE_UNAVAILABLE" | "RATE_LIMITED" = one.error.error.code;
     void code;
   }
   const progress: number | undefined = one.data?.progress;

@@ -1,6 +1,6 @@
 import type { ApiKeyScope } from "@mp4t/contracts";
 import type { RouteOptions } from "fastify";
-import { ErrorBody } from "../schemas/api.schema.ts";
+import { documentedCodes, errors } from "../schemas/api.schema.ts";
 
 /**
  * What a route needs. `public`: no authentication; `session`: a signed-in session (API keys never:
@@ -79,6 +79,8 @@ export function assignScope(route: RouteOptions): void {
     route.config = { ...route.config, scope, ...(STREAM_TOKEN_ROUTES.has(`${method} ${route.url}`) ? { streamToken: true } : {}) };
     // Any authenticated route refuses an API key outside its scopes: the document says so.
     const response = route.schema?.response as Record<string, unknown> | undefined;
-    if (scope !== "public" && response && !response[403]) response[403] = ErrorBody;
+    if (scope === "public" || !response) continue;
+    const forbidden = response[403] ? documentedCodes(response[403]) : [];
+    if (forbidden && !forbidden.includes("INSUFFICIENT_SCOPE")) response[403] = errors(...forbidden, "INSUFFICIENT_SCOPE")[403];
   }
 }

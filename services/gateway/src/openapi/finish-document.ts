@@ -13,8 +13,11 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 
 /** The tags routes may use (a route with another tag fails the documentation test). */
 export const API_TAGS = {
-  auth: "Accounts and sessions: register, log in, refresh, log out, password.",
+  auth: "Accounts and sessions: register, log in, refresh, log out, password, stream tokens.",
+  "api-keys": "API keys for scripts and integrations: create (shown once), list, revoke. Signed-in sessions only.",
   jobs: "Upload media, follow jobs (also as server-sent events), download transcripts and subtitles.",
+  uploads: "Resumable uploads (tus 1.0.0): create, append, resume, abandon; a finished upload becomes a job.",
+  webhooks: "Endpoints that receive job events (Standard Webhooks signatures), their delivery log and re-sends.",
   transcripts: "Edit transcripts (versions, speakers), enhance and search them.",
   capabilities: "What this deployment supports: engines, languages, diarization, enhancements, formats, limits.",
   admin: "Operators: services, users, invites, dead letters, lanes, health. Admin sessions only.",

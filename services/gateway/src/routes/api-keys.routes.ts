@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { audit } from "../audit/audit.ts";
 import { hashApiKey, newApiKey } from "../auth/api-keys.ts";
-import { bearer, errors } from "../schemas/api.schema.ts";
+import { bearer, errors, sessionOnly } from "../schemas/api.schema.ts";
 
 const Scopes = z.array(ApiKeyScope).min(1).max(API_KEY_SCOPES.length)
   .describe("jobs:read (reads, event streams, search), jobs:write (uploads, job actions, edits), webhooks. Default: all three.");
@@ -27,9 +27,9 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ store: ApiKeyStore }> = asyn
 
   app.post("/api-keys", {
     schema: {
-      operationId: "createApiKey", tags: ["api-keys"], summary: "Create an API key (shown once)", security: bearer,
+      operationId: "createApiKey", tags: ["api-keys"], summary: "Create an API key (shown once)", security: sessionOnly,
       body: z.object({ name: z.string().trim().min(1).max(100), scopes: Scopes.optional() }).strict(),
-      response: { 201: CreatedApiKey, ...errors(400, 401, 403, 409, 415, 503) },
+      response: { 201: CreatedApiKey, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const { sub: userId, email } = req.user;
@@ -49,16 +49,16 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ store: ApiKeyStore }> = asyn
 
   app.get("/api-keys", {
     schema: {
-      operationId: "listApiKeys", tags: ["api-keys"], summary: "Your API keys (never the keys themselves)", security: bearer,
-      response: { 200: z.object({ items: z.array(ApiKeyView) }), ...errors(401, 403, 503) },
+      operationId: "listApiKeys", tags: ["api-keys"], summary: "Your API keys (never the keys themselves)", security: sessionOnly,
+      response: { 200: z.object({ items: z.array(ApiKeyView) }), ...errors("UNAUTHORIZED", "INSUFFICIENT_SCOPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => ({ items: (await store.list(req.user.sub)).map(view) }));
 
   app.delete("/api-keys/:id", {
     schema: {
-      operationId: "revokeApiKey", tags: ["api-keys"], summary: "Revoke an API key (it stops working within AUTH_CACHE_MS)", security: bearer,
+      operationId: "revokeApiKey", tags: ["api-keys"], summary: "Revoke an API key (it stops working within AUTH_CACHE_MS)", security: sessionOnly,
       params: z.object({ id: z.string().regex(/^[0-9a-z]{26}$/) }),
-      response: { 204: z.null(), ...errors(400, 401, 403, 404, 503) },
+      response: { 204: z.null(), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const key = (await store.list(req.user.sub)).find((k) => k.id === req.params.id);
@@ -77,7 +77,7 @@ export const streamTokenRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: "createStreamToken", tags: ["auth"], security: bearer,
       summary: "A 60-second token for the event streams, to pass as ?access_token= (EventSource cannot send headers)",
       description: "Accepted only by GET /v1/jobs/{id}/events and GET /v1/events, only for your own jobs; nowhere else.",
-      response: { 200: z.object({ token: z.string(), expiresAt: z.iso.datetime() }), ...errors(401, 403, 503) },
+      response: { 200: z.object({ token: z.string(), expiresAt: z.iso.datetime() }), ...errors("INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => app.issueStreamToken({ id: req.user.sub, email: req.user.email }));
 };

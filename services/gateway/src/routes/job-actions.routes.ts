@@ -16,7 +16,7 @@ export const jobActionsRoutes: FastifyPluginAsyncZod<JobActionsOptions> = async 
     schema: {
       operationId: "cancelJob", tags: ["jobs"], security: bearer, params: JobParams,
       summary: "Cancel a queued or processing job; the record stays (status canceled), its temporary files go",
-      response: { 200: JobView, ...errors(400, 401, 403, 404, 409, 503) },
+      response: { 200: JobView, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "JOB_ALREADY_ENDED", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => {
     const ref = { userId: req.user.sub, jobId: req.params.id };
@@ -36,7 +36,7 @@ export const jobActionsRoutes: FastifyPluginAsyncZod<JobActionsOptions> = async 
       operationId: "retryJob", tags: ["jobs"], security: bearer, params: JobParams,
       summary: "Run a failed job again: from the stage that failed when its inputs are still stored, else from the start",
       description: "Each retry counts one more in the job's `attempts`. 409 JOB_NOT_RETRYABLE unless the job failed and its upload is still stored.",
-      response: { 202: JobView, ...errors(400, 401, 403, 404, 409, 503) },
+      response: { 202: JobView, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "JOB_NOT_RETRYABLE", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const ref = { userId: req.user.sub, jobId: req.params.id };

@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { tokenSigner } from "../auth/signed-token.ts";
 import { bearer, errors, JobParams } from "../schemas/api.schema.ts";
+import { MediaResponse } from "../schemas/content.schema.ts";
 
 export type MediaRoutesOptions = { jobs: JobStore; blobs: BlobStore; secret: string; linkTtlSec: number };
 
@@ -84,7 +85,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
   app.post("/:id/media-link", {
     schema: {
       operationId: "createMediaLink", tags: ["jobs"], summary: "A short-lived URL of the job's original media, for players that cannot send a token", security: bearer, params: JobParams,
-      response: { 200: z.object({ url: z.string(), expiresAt: z.iso.datetime() }), ...errors(400, 401, 404, 410, 503) },
+      response: { 200: z.object({ url: z.string(), expiresAt: z.iso.datetime() }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "MEDIA_GONE", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
     onRequest: app.authenticate,
   }, async (req) => {
@@ -99,8 +100,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
       operationId: "getJobMedia", tags: ["jobs"], summary: "The job's original media (Range requests supported)", security: bearer, params: JobParams,
       description: "Bearer token, or `link` from POST /v1/jobs/:id/media-link. 410 MEDIA_GONE once retention removed the media.",
       querystring: z.object({ link: z.string().max(2048).optional() }),
-      produces: ["video/mp4", "audio/mpeg", "application/octet-stream"],
-      response: { 200: z.any(), 206: z.any(), ...errors(400, 401, 404, 410, 416, 503) },
+      response: { ...MediaResponse, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "MEDIA_GONE", "RANGE_NOT_SATISFIABLE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const job = await mediaJob(await ownerOf(req, req.params.id, req.query.link), req.params.id);

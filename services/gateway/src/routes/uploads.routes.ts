@@ -62,7 +62,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
   app.addHook("onClose", async () => clearInterval(sweeper));
 
   app.options("", {
-    schema: { operationId: "uploadsOptions", tags: ["uploads"], summary: "tus discovery: version, extensions and the largest upload", response: { 204: none } },
+    schema: { operationId: "uploadsOptions", tags: ["uploads"], summary: "tus discovery: version, extensions and the largest upload", response: { 204: none, ...errors("UNSUPPORTED_CONTENT_TYPE") } },
   }, async (_req, reply) => reply.code(204).headers({
     "tus-version": TUS_VERSION, "tus-extension": "creation,termination,expiration", "tus-max-size": String(limits.maxUploadBytes),
   }).send(null));
@@ -81,9 +81,10 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
     schema: {
       operationId: "createUpload", tags: ["uploads"], summary: "Create a resumable upload (tus creation)", security: bearer,
       description: "Headers: `Tus-Resumable: 1.0.0`, `Upload-Length` (bytes, at most MAX_UPLOAD_BYTES), `Upload-Metadata` with `filename` " +
-        "(required) and `options` (JSON text of the POST /v1/jobs options), each base64. 201 with `Location`. The same limits as POST /v1/jobs apply here.",
+        "(required) and `options` (JSON text of the POST /v1/jobs options), each base64. 201 with `Location`. The same limits as POST /v1/jobs apply here. " +
+        "Then PATCH the bytes to `Location`; `HEAD /v1/uploads/{id}` (tus; not listed here) answers `Upload-Offset` to resume from.",
       headers: TusHeaders.extend({ "upload-length": z.coerce.number().int().min(1), "upload-metadata": z.string().max(16 * 1024).optional() }),
-      response: { 201: none, ...errors(400, 401, 412, 413, 429, 503) },
+      response: { 201: none, ...errors("VALIDATION_FAILED", "INVALID_JSON", "OPTION_UNSUPPORTED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "TUS_VERSION_UNSUPPORTED", "FILE_TOO_LARGE", "STORAGE_QUOTA_EXCEEDED", "TOO_MANY_ACTIVE_JOBS", "TOO_MANY_UPLOADS", "RATE_LIMITED", "UPLOAD_SCRATCH_FULL", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const meta = parseUploadMetadata(req.headers["upload-metadata"]);
@@ -116,7 +117,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
       description: "After a broken connection, `HEAD /v1/uploads/{id}` (tus; not listed here) answers `Upload-Offset`, and `Mp4t-Job-Id` once finished: resume from that offset.",
       consumes: [OCTETS],
       headers: TusHeaders.extend({ "upload-offset": z.coerce.number().int().min(0), "content-type": z.string().startsWith(OCTETS) }),
-      response: { 204: none, ...errors(400, 401, 404, 409, 412, 413, 415, 429, 503) },
+      response: { 204: none, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "REQUEST_TIMEOUT", "UPLOAD_OFFSET_MISMATCH", "UPLOAD_LOCKED", "TUS_VERSION_UNSUPPORTED", "FILE_TOO_LARGE", "STORAGE_QUOTA_EXCEEDED", "UNSUPPORTED_CONTENT_TYPE", "TOO_MANY_ACTIVE_JOBS", "RATE_LIMITED", "UPLOAD_SCRATCH_FULL", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const { record } = await mine(req.user.sub, req.params.id);
@@ -132,7 +133,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
   });
 
   app.delete("/:id", {
-    schema: { operationId: "deleteUpload", tags: ["uploads"], summary: "Abandon an upload (tus termination); a finished upload's job stays", security: bearer, params: UploadParams, response: { 204: none, ...errors(400, 401, 404) } },
+    schema: { operationId: "deleteUpload", tags: ["uploads"], summary: "Abandon an upload (tus termination); a finished upload's job stays", security: bearer, params: UploadParams, response: { 204: none, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "TUS_VERSION_UNSUPPORTED", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") } },
   }, async (req, reply) => {
     const { record } = await mine(req.user.sub, req.params.id);
     await scratch.remove(record.id);

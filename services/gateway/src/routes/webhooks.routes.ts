@@ -57,7 +57,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<WebhooksRoutesOptions> = asyn
     schema: {
       tags, operationId: "createWebhook", summary: "Register a webhook endpoint; the answer holds its signing secret, shown once",
       security: bearer, body: z.object({ url: Url, events: Events, description: Description.optional() }).strict(),
-      response: { 201: CreatedEndpoint, ...errors(400, 401, 403, 409, 429, 503) },
+      response: { 201: CreatedEndpoint, ...errors("VALIDATION_FAILED", "INVALID_JSON", "WEBHOOK_URL_NOT_ALLOWED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "WEBHOOK_LIMIT_REACHED", "UNSUPPORTED_CONTENT_TYPE", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const now = new Date().toISOString();
@@ -76,12 +76,12 @@ export const webhooksRoutes: FastifyPluginAsyncZod<WebhooksRoutesOptions> = asyn
   app.get("", {
     schema: {
       tags, operationId: "listWebhooks", summary: "Your webhook endpoints", security: bearer,
-      response: { 200: z.object({ items: z.array(EndpointView) }), ...errors(401, 403, 503) },
+      response: { 200: z.object({ items: z.array(EndpointView) }), ...errors("UNAUTHORIZED", "INSUFFICIENT_SCOPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => ({ items: (await store.listEndpoints(req.user.sub)).map(view) }));
 
   app.get("/:id", {
-    schema: { tags, operationId: "getWebhook", summary: "One webhook endpoint", security: bearer, params: Params, response: { 200: EndpointView, ...errors(400, 401, 403, 404, 503) } },
+    schema: { tags, operationId: "getWebhook", summary: "One webhook endpoint", security: bearer, params: Params, response: { 200: EndpointView, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "SERVICE_UNAVAILABLE") } },
   }, async (req) => view(await owned(req.user.sub, req.params.id)));
 
   app.patch("/:id", {
@@ -89,7 +89,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<WebhooksRoutesOptions> = asyn
       tags, operationId: "updateWebhook", summary: "Change an endpoint's URL, events, description, or enable it again",
       security: bearer, params: Params,
       body: z.object({ url: Url.optional(), events: Events.optional(), enabled: z.boolean().optional(), description: Description.optional() }).strict(),
-      response: { 200: EndpointView, ...errors(400, 401, 403, 404, 503) },
+      response: { 200: EndpointView, ...errors("VALIDATION_FAILED", "INVALID_JSON", "WEBHOOK_URL_NOT_ALLOWED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => {
     await owned(req.user.sub, req.params.id);
@@ -108,7 +108,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<WebhooksRoutesOptions> = asyn
   });
 
   app.delete("/:id", {
-    schema: { tags, operationId: "deleteWebhook", summary: "Delete an endpoint and its delivery log", security: bearer, params: Params, response: { 204: z.null(), ...errors(400, 401, 403, 404, 503) } },
+    schema: { tags, operationId: "deleteWebhook", summary: "Delete an endpoint and its delivery log", security: bearer, params: Params, response: { 204: z.null(), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") } },
   }, async (req, reply) => {
     if (!(await store.deleteEndpoint(req.user.sub, req.params.id))) throw new AppError("NOT_FOUND", "no such webhook endpoint");
     return reply.code(204).send(null);
@@ -118,7 +118,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<WebhooksRoutesOptions> = asyn
     schema: {
       tags, operationId: "listWebhookDeliveries", summary: "The endpoint's delivery log, newest first (at most `limit`)", security: bearer,
       params: Params, querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }),
-      response: { 200: z.object({ items: z.array(DeliveryView) }), ...errors(400, 401, 403, 404, 503) },
+      response: { 200: z.object({ items: z.array(DeliveryView) }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "SERVICE_UNAVAILABLE") },
     },
   }, async (req) => {
     const ep = await owned(req.user.sub, req.params.id);
@@ -129,7 +129,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<WebhooksRoutesOptions> = asyn
     schema: {
       tags, operationId: "resendWebhookDelivery", summary: "Send a delivery again now (same payload and webhook-id), with a fresh retry schedule",
       security: bearer, params: Params.extend({ deliveryId: DeliveryId }),
-      response: { 202: z.object({ id: z.string(), status: z.literal("pending") }), ...errors(400, 401, 403, 404, 409, 503) },
+      response: { 202: z.object({ id: z.string(), status: z.literal("pending") }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "WEBHOOK_DISABLED", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
     },
   }, async (req, reply) => {
     const ep = await owned(req.user.sub, req.params.id);

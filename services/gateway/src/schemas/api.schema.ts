@@ -76,3 +76,10 @@ export function errors<I extends ErrorCode | number>(...items: I[]) {
   }
   return Object.fromEntries([...byStatus].map(([status, codes]) => [status, errorResponse(codes)])) as Record<I extends ErrorCode ? (typeof HTTP_STATUS)[I] : I, ReturnType<typeof errorResponse>>;
 }
+
+/** The codes of one `errors()` response, read back from its schema (undefined for any other schema). */
+export function documentedCodes(response: unknown): ErrorCode[] | undefined {
+  const code = (response as { shape?: { error?: { shape?: { code?: z.ZodType } } } } | undefined)?.shape?.error?.shape?.code;
+  const codes = code && (z.globalRegistry.get(code) as { enum?: ErrorCode[] } | undefined)?.enum;
+  return Array.isArray(codes) ? codes : undefined;
+}

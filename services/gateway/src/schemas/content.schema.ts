@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { JobEvent, JobOptions, Transcript } from "@mp4t/contracts";
 import { z } from "zod";
 
@@ -38,3 +39,17 @@ export const UploadForm = z.object({
     .describe(`The job options as JSON text; fields: ${Object.keys(JobOptions.shape).join(", ")} (as in the Job schema's options).`)
     .meta({ example: '{"language":"en","diarize":true}' }),
 });
+
+// The handler sends a stream (never serialized): the type says so; the document says binary.
+const binary = (what: string) => ({ schema: z.string().meta({ format: "binary" }).describe(what) as unknown as z.ZodType<Readable> });
+const mediaContent = {
+  "video/mp4": binary("MP4 video (also video/webm for Matroska/WebM)."),
+  "audio/mpeg": binary("Audio (also audio/mp4, audio/webm, audio/wav, audio/ogg, audio/flac, audio/aac by the probed container)."),
+  "application/octet-stream": binary("A container with no browser type."),
+};
+
+/** GET /v1/jobs/:id/media: the original file, whole (200) or one byte range (206), typed by its probed container. */
+export const MediaResponse = {
+  200: { description: "The whole file, with `Accept-Ranges: bytes`.", content: mediaContent },
+  206: { description: "The requested range (`Range: bytes=start-end`), with `Content-Range`.", content: mediaContent },
+};
