@@ -1,5 +1,6 @@
 import { userBucket, type JobClass } from "@mp4t/contracts";
-import { createPublisher, createWorker, ensureTopology, newId, type Worker } from "@mp4t/platform";
+import { newId } from "@mp4t/runtime";
+import { createPublisher, createWorker, ensureTopology, type Worker } from "@mp4t/messaging";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";

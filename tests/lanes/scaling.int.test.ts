@@ -1,5 +1,5 @@
 import { Streams } from "@mp4t/contracts";
-import { describeLanes } from "@mp4t/platform";
+import { describeLanes } from "@mp4t/messaging";
 import { describe, expect, it } from "vitest";
 import { startLane } from "./lanes-harness.ts";
 

@@ -1,4 +1,4 @@
-import { ConfigError, selectProfile } from "@mp4t/platform";
+import { ConfigError, selectProfile } from "@mp4t/runtime";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";

@@ -1,8 +1,6 @@
 import type { Stage } from "@mp4t/contracts";
-import {
-  createPublisher, metricsEndpoint, observeLanes, startServiceRuntime, workerInstrumentation, workerSettings,
-  type HandlerTable, type Logger, type Publisher, type ServiceRuntime, type WorkerEnvConfig,
-} from "@mp4t/platform";
+import { metricsEndpoint, workerSettings, type Logger, type WorkerEnvConfig } from "@mp4t/runtime";
+import { createPublisher, observeLanes, startServiceRuntime, workerInstrumentation, type HandlerTable, type Publisher, type ServiceRuntime } from "@mp4t/messaging";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createStores, type StoresConfig } from "./factory.ts";

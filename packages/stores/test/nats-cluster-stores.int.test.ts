@@ -2,7 +2,7 @@
  * The NATS stores on a real three-node cluster with JETSTREAM_REPLICAS=3: a job and a blob written
  * before the node leading the jobs bucket is killed are read, and the job updated, afterwards.
  */
-import { newId } from "@mp4t/platform";
+import { newId } from "@mp4t/runtime";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { pollUntil, startNatsCluster } from "@mp4t/testing";
 import { jetstreamManager, type ClusterInfo } from "@nats-io/jetstream";

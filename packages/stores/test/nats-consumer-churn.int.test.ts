@@ -6,7 +6,8 @@
  * limit stays raised for what else makes one. Here more than 1000 of each run back to back
  * against the real server.
  */
-import { newId, STREAM_MAX_CONSUMERS } from "@mp4t/platform";
+import { newId } from "@mp4t/runtime";
+import { STREAM_MAX_CONSUMERS } from "@mp4t/messaging";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { startNats } from "@mp4t/testing";
 import { jetstreamManager } from "@nats-io/jetstream";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { blobStoreConformance } from "@mp4t/stores/conformance";
-import { RetryableError } from "@mp4t/platform";
+import { RetryableError } from "@mp4t/runtime";
 import { freePort, startVersityGw, type S3Server } from "@mp4t/testing";
 import { Client } from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

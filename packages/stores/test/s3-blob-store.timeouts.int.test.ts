@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { RetryableError } from "@mp4t/platform";
+import { RetryableError } from "@mp4t/runtime";
 import { startVersityGw, type S3Server } from "@mp4t/testing";
 import { Client } from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 import { BlobKeys, Transcript, type Job } from "@mp4t/contracts";
-import { loadConfig } from "@mp4t/platform";
+import { loadConfig } from "@mp4t/runtime";
 import { getJson } from "@mp4t/stores";
 import { pipelineDeps, readCommands } from "@mp4t/stores/testing";
 import { silentLogger, startFakeOpenAiChat, startNats, type FakeChatRequest, type FakeOpenAiChatServer, type NatsServer } from "@mp4t/testing";

@@ -1,5 +1,6 @@
 import type { Job } from "@mp4t/contracts";
-import { createQueueEstimator, newId, type Logger, type Publisher } from "@mp4t/platform";
+import { newId, type Logger } from "@mp4t/runtime";
+import { createQueueEstimator, type Publisher } from "@mp4t/messaging";
 import { createSqliteSearchIndex, type BlobStore, type JobLifecycle, type JobStore, type SearchIndex } from "@mp4t/stores";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";

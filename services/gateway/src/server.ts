@@ -1,4 +1,5 @@
-import { createPublisher, ensureTopology, registerInstance, type Logger } from "@mp4t/platform";
+import { type Logger } from "@mp4t/runtime";
+import { createPublisher, ensureTopology, registerInstance } from "@mp4t/messaging";
 import { createJobLifecycle, createStores, openSearchIndex } from "@mp4t/stores";
 import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";

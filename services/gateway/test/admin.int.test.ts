@@ -1,4 +1,4 @@
-import { registerInstance } from "@mp4t/platform";
+import { registerInstance } from "@mp4t/messaging";
 import type { Service } from "@nats-io/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedAdmin } from "../src/auth/seed-admin.ts";

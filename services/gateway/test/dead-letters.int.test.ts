@@ -1,5 +1,6 @@
 import { Subjects, type Job } from "@mp4t/contracts";
-import { PermanentError, createWorker, type Worker } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/runtime";
+import { createWorker, type Worker } from "@mp4t/messaging";
 import { silentLogger } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

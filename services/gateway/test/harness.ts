@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createPublisher, ensureTopology } from "@mp4t/platform";
+import { createPublisher, ensureTopology } from "@mp4t/messaging";
 import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";

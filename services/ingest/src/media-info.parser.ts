@@ -1,5 +1,5 @@
 import type { MediaInfo } from "@mp4t/contracts";
-import { PermanentError } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/runtime";
 import { allowedDemuxer } from "./media-allowlist.ts";
 
 type ProbeStream = {

@@ -3,7 +3,8 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CleanupCommand, TranscribeCommand, type Job } from "@mp4t/contracts";
-import { DEFAULT_MEDIA_IDENTITY, createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/platform";
+import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/runtime";
+import { createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/messaging";
 import {
   createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, uploadFile,
   type BlobStore, type JobLifecycle, type JobStore,

@@ -2,7 +2,8 @@ import {
   PIPELINE_STAGES, STAGE_LANES, Streams, Subjects,
   type Job, type PipelineStage,
 } from "@mp4t/contracts";
-import type { Logger, Publisher } from "@mp4t/platform";
+import type { Logger } from "@mp4t/runtime";
+import type { Publisher } from "@mp4t/messaging";
 import type { JobLifecycle, JobStore } from "@mp4t/stores";
 import type { JetStreamManager } from "@nats-io/jetstream";
 

@@ -1,5 +1,6 @@
 import { BlobKeys, JobEvent, Streams, Subjects, type Job, type Stage, STAGE_LANES, fairDurableName, userBucket } from "@mp4t/contracts";
-import { createPublisher, newId } from "@mp4t/platform";
+import { newId } from "@mp4t/runtime";
+import { createPublisher } from "@mp4t/messaging";
 import { createJobLifecycle, createStores, type Stores } from "@mp4t/stores";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";

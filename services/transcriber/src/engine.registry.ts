@@ -1,4 +1,4 @@
-import { PermanentError } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/runtime";
 import type { TranscriptionEngine } from "./ports.ts";
 
 /** Engines this build can construct; TRANSCRIBE_ENGINE must name one. */

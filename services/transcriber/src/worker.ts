@@ -1,4 +1,4 @@
-import { mediaIdentity, type Logger } from "@mp4t/platform";
+import { mediaIdentity, type Logger } from "@mp4t/runtime";
 import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createPocketsphinxEngine } from "./adapters/pocketsphinx.adapter.ts";

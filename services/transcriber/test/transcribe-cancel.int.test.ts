@@ -1,5 +1,5 @@
 import { BlobKeys, Streams, Subjects, type Word } from "@mp4t/contracts";
-import { createPublisher, ensureTopology, type HandlerContext } from "@mp4t/platform";
+import { createPublisher, ensureTopology, type HandlerContext } from "@mp4t/messaging";
 import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";

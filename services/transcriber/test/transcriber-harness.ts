@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, DiarizeCommand, type Job, type TranscribeCommand } from "@mp4t/contracts";
-import { createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/platform";
+import { createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/messaging";
 import {
   createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, uploadFile,
   type BlobStore, type JobLifecycle, type JobStore,

@@ -1,4 +1,4 @@
-import { STREAM_MAX_CONSUMERS } from "@mp4t/platform";
+import { STREAM_MAX_CONSUMERS } from "@mp4t/messaging";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 

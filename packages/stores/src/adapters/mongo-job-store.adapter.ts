@@ -1,5 +1,5 @@
 import { Job, User } from "@mp4t/contracts";
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/runtime";
 import { MongoClient, MongoServerError, type Collection, type Filter } from "mongodb";
 import type { JobPage, JobRef, JobStore, ListJobsQuery } from "../ports.ts";
 

@@ -3,7 +3,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
-import { RetryableError } from "@mp4t/platform";
+import { RetryableError } from "@mp4t/runtime";
 import { Client, type ClientOptions } from "minio";
 import type { BlobInfo, BlobStore } from "../ports.ts";
 

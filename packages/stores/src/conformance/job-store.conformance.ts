@@ -1,5 +1,5 @@
 import type { Job, User } from "@mp4t/contracts";
-import { newId } from "@mp4t/platform";
+import { newId } from "@mp4t/runtime";
 import { describe, expect, it } from "vitest";
 import type { JobStore } from "../ports.ts";
 

@@ -1,4 +1,4 @@
-import { newId } from "@mp4t/platform";
+import { newId } from "@mp4t/runtime";
 import { describe, expect, it } from "vitest";
 import type { IndexedTranscript, SearchIndex } from "../search/search-index.ts";
 

@@ -1,4 +1,4 @@
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/runtime";
 import type { SearchIndex } from "./search-index.ts";
 import { createSqliteSearchIndex } from "./sqlite-search-index.adapter.ts";
 

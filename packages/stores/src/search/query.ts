@@ -1,4 +1,4 @@
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/runtime";
 import { stemmer } from "stemmer";
 
 /** One condition of a query; a segment must meet every one. Tokens are lower-case, without diacritics. */

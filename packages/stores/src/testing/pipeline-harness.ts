@@ -1,10 +1,10 @@
 import { Streams, Subjects, type Command, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
-import { createPublisher, ensureTopology } from "@mp4t/platform";
+import { createPublisher, ensureTopology } from "@mp4t/messaging";
 import { createNatsKvJobStore } from "../adapters/nats-kv-job-store.adapter.ts";
 import { createNatsObjectBlobStore } from "../adapters/nats-object-blob-store.adapter.ts";
 import { createJobLifecycle } from "../job-lifecycle.ts";
 import type { PipelineDeps } from "../pipeline-service.ts";
-import { createLogger } from "@mp4t/platform";
+import { createLogger } from "@mp4t/runtime";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";

@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError, malformedBody } from "@mp4t/platform";
+import { PermanentError, RetryableError, malformedBody } from "@mp4t/runtime";
 import { z } from "zod";
 import type { ChatReply } from "../ports.ts";
 

@@ -1,5 +1,6 @@
 import { BlobKeys, Transcript, type Command } from "@mp4t/contracts";
-import { PermanentError, type HandlerContext } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/runtime";
+import { type HandlerContext } from "@mp4t/messaging";
 import { getJson, putJson, type PipelineDeps } from "@mp4t/stores";
 import { assembleTranscript } from "@mp4t/transcript";
 import { createLocalProvider } from "../adapters/local.adapter.ts";

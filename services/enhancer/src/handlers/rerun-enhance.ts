@@ -1,5 +1,6 @@
 import type { Command, Transcript } from "@mp4t/contracts";
-import { AppError, PermanentError, type HandlerContext, type Logger } from "@mp4t/platform";
+import { AppError, PermanentError, type Logger } from "@mp4t/runtime";
+import { type HandlerContext } from "@mp4t/messaging";
 import { commitVersion, currentVersion, readTranscript, type PipelineDeps } from "@mp4t/stores";
 import { paragraphsOf } from "@mp4t/transcript";
 import type { EnhancementProvider } from "../ports.ts";

@@ -1,6 +1,6 @@
 import fastifyJwt from "@fastify/jwt";
 import type { User } from "@mp4t/contracts";
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/runtime";
 import type { JobStore } from "@mp4t/stores";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";

@@ -1,5 +1,6 @@
 import { PIPELINE_STAGES, STAGES, type Stage } from "@mp4t/contracts";
-import { AppError, createDeadLetters, deadLetterJob, type DeadLetterEntry } from "@mp4t/platform";
+import { AppError } from "@mp4t/runtime";
+import { createDeadLetters, deadLetterJob, type DeadLetterEntry } from "@mp4t/messaging";
 import type { JobLifecycle } from "@mp4t/stores";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";

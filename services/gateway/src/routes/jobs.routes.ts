@@ -1,6 +1,7 @@
 import fastifyMultipart from "@fastify/multipart";
 import { BlobKeys, isTerminal, type Job, type JobQueue } from "@mp4t/contracts";
-import { AppError, newId, type Publisher } from "@mp4t/platform";
+import { AppError, newId } from "@mp4t/runtime";
+import { type Publisher } from "@mp4t/messaging";
 import type { BlobStore, JobLifecycle, JobStore } from "@mp4t/stores";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";

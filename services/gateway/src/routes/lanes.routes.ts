@@ -1,5 +1,6 @@
 import { JOB_CLASSES, LANES } from "@mp4t/contracts";
-import { AppError, describeLanes } from "@mp4t/platform";
+import { AppError } from "@mp4t/runtime";
+import { describeLanes } from "@mp4t/messaging";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";

@@ -1,5 +1,6 @@
 import { JobEvent, LANES, SERVICE_NAMES, Streams, type Lane } from "@mp4t/contracts";
-import { AppError, laneBacklog, setLanePaused, type StageBacklog } from "@mp4t/platform";
+import { AppError } from "@mp4t/runtime";
+import { laneBacklog, setLanePaused, type StageBacklog } from "@mp4t/messaging";
 import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";

@@ -1,5 +1,5 @@
 import { JobEvent, Streams, Subjects, type Job } from "@mp4t/contracts";
-import type { Logger } from "@mp4t/platform";
+import type { Logger } from "@mp4t/runtime";
 import { currentVersion, readTranscript, type BlobStore, type IndexedTranscript, type JobStore, type SearchIndex } from "@mp4t/stores";
 import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from "@nats-io/jetstream";
 

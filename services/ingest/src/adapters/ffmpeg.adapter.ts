@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { AppError, PermanentError, RetryableError, mediaSpawnOptions, type MediaIdentity } from "@mp4t/platform";
+import { AppError, PermanentError, RetryableError, mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
 import { decodeFailure } from "../media-info.parser.ts";
 import type { PcmFormat } from "../wav-header.writer.ts";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { chown, copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_MEDIA_IDENTITY, RetryableError, mediaSpawnOptions, type MediaIdentity } from "@mp4t/platform";
+import { DEFAULT_MEDIA_IDENTITY, RetryableError, mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import type { TranscriptionEngine } from "../ports.ts";
 import { parsePocketsphinxOutput } from "./pocketsphinx-output.parser.ts";
 
