@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "@mp4t/runtime";
-import { createPublisher, ensureTopology, watchJobEnd } from "@mp4t/messaging";
+import { createMessagingPorts, createPublisher, ensureTopology, watchJobEnd } from "@mp4t/messaging";
 
 let nats: NatsServer;
 let nc: NatsConnection;
@@ -21,12 +21,12 @@ const event = (jobId: string, type: "progress" | "canceled" | "failed", progress
   v: 1 as const, type, jobId, userId: "u1", status: type === "progress" ? ("processing" as const) : type, progress, at: new Date().toISOString(),
 });
 
-describe("watchJobEnd", () => {
+describe("JobEvents.watchEnd", () => {
   it("aborts on the job's canceled or failed event, not on progress or on other jobs' events", async () => {
     const publisher = createPublisher(jetstream(nc), { service: "test" });
     for (const end of ["canceled", "failed"] as const) {
       const jobId = newId();
-      const watch = watchJobEnd(nc, jobId, new AbortController().signal);
+      const watch = createMessagingPorts(nc, { service: "test" }).events.watchEnd(jobId, new AbortController().signal);
       await watch.ready;
       const aborted = new Promise((r) => watch.signal.addEventListener("abort", r, { once: true }));
       await publisher.event(event(jobId, "progress"));

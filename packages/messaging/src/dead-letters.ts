@@ -4,6 +4,7 @@ import {
 } from "@mp4t/contracts";
 import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
 import { AppError } from "@mp4t/runtime";
+import { nextBySubject } from "./stream-read.ts";
 
 /** One dead letter as the stream holds it: its sequence there (its id), when, and the letter. */
 export type DeadLetterEntry = { seq: number; time: string; letter: DeadLetter };
@@ -65,8 +66,7 @@ export function createDeadLetters(deps: {
 
   /** The first letter at or after `seq` on `subject`, or null. */
   const nextFrom = async (seq: number, subject: string) => {
-    // The server's MSG.GET takes `next_by_subj` with `seq`; the client's type lists only direct gets.
-    const m = await jsm.streams.getMessage(stream, { seq, next_by_subj: subject } as unknown as { seq: number });
+    const m = await nextBySubject(jsm, stream, subject, seq);
     return m ? toEntry(m) : null;
   };
 

@@ -17,7 +17,7 @@ export type CancelWatch = {
  * job, so a cancel is either seen in the job record or arrives as an event, never missed.
  * Without a connection (unit tests) nothing is watched and only `parent` aborts.
  */
-export function watchJobEnd(nc: NatsConnection | undefined, jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } {
+export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } {
   const ac = new AbortController();
   let ended = false;
   const onParent = () => ac.abort(parent.reason);
@@ -41,4 +41,9 @@ export function watchJobEnd(nc: NatsConnection | undefined, jobId: string, paren
       sub?.unsubscribe();
     },
   };
+}
+
+/** The same through the `JobEvents` port; without one (unit tests) only `parent` aborts. */
+export function watchJobEnd(events: { watchEnd(jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } } | undefined, jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } {
+  return events ? events.watchEnd(jobId, parent) : watchJobEndOn(undefined, jobId, parent);
 }

@@ -1,14 +1,13 @@
-import { hostname } from "node:os";
 import {
-  STAGE_LANES, STAGE_SERVICES, STAGES, discoveryName,
+  STAGE_LANES, STAGE_SERVICES, STAGES,
   type ServiceName, type Stage,
 } from "@mp4t/contracts";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { Svcm, type Service } from "@nats-io/services";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { AppError, Logger, RuntimeSettings } from "@mp4t/runtime";
 import { prepareWorkerTopology } from "./nats-permissions.topology.ts";
 import { streamsNeeded } from "./nats-permissions.ts";
+import { createDiscovery } from "./discovery.ts";
 import { createWorker, type Handler, type Worker, type WorkerInstrumentation, type WorkerStats } from "./worker.ts";
 import type { Command } from "@mp4t/contracts";
 
@@ -35,28 +34,6 @@ export function checkHandlerTable(service: ServiceName, table: HandlerTable): St
 
 /** Per-lane settings from the profile (config.ts `workerSettings`). */
 export type WorkerSettings = RuntimeSettings;
-
-export type InstanceInfo = { service: ServiceName; lanes: string[]; version?: string; stats: () => Record<string, unknown> };
-
-/** Registers this process with NATS service discovery so `GET /v1/admin/services` can list it. */
-export async function registerInstance(nc: NatsConnection, info: InstanceInfo): Promise<Service> {
-  // @nats-io/services pins an older nats-core; the connection object is the same at runtime.
-  const svcm = new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]);
-  const svc = await svcm.add({
-    name: discoveryName(info.service),
-    version: info.version ?? "0.1.0",
-    description: `MP4toText ${info.service}`,
-    metadata: { service: info.service, lanes: info.lanes.join(","), host: hostname(), pid: String(process.pid) },
-    statsHandler: async () => info.stats(),
-  });
-  svc.addEndpoint("status", {
-    subject: `mp4t.v1.svc.${info.service}.${svc.info().id}.status`,
-    handler: (_err, msg) => msg.respond(JSON.stringify(info.stats())),
-  });
-  // Make sure the server has the discovery subscriptions before anyone may ask for them.
-  await nc.flush();
-  return svc;
-}
 
 export type ServiceRuntime = { workers: Worker[]; stats(): WorkerStats[]; stop(graceMs: number): Promise<void> };
 
@@ -97,7 +74,7 @@ export async function startServiceRuntime(opts: {
   );
   for (const w of workers) await w.start();
   const stats = () => workers.map((w) => w.stats());
-  const svc = await registerInstance(opts.nc, {
+  const svc = await createDiscovery(opts.nc).register({
     service: opts.service,
     lanes: [...new Set(stages.map((s) => STAGE_LANES[s]))],
     stats: () => ({ workers: stats(), uptimeSec: Math.round(process.uptime()), rssBytes: process.memoryUsage().rss, ...opts.extraStats?.() }),

@@ -3,10 +3,10 @@ import {
   type JobClass, type Lane, type Stage,
 } from "@mp4t/contracts";
 import {
-  AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType,
+  AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, jetstreamManager,
   type ConsumerConfig, type JetStreamManager, type StreamConfig,
 } from "@nats-io/jetstream";
-import { nanos } from "@nats-io/transport-node";
+import { nanos, type NatsConnection } from "@nats-io/transport-node";
 
 export type TopologyOptions = {
   /** Window in which a repeated Nats-Msg-Id is dropped by the server. */
@@ -145,75 +145,7 @@ export async function ensureFairConsumers(jsm: JetStreamManager, stage: Stage, o
   return { stream, consumers };
 }
 
-export type LaneView = {
-  lane: Lane;
-  class: JobClass;
-  /** Waiting, not yet delivered to any replica. */
-  pending: number;
-  /** Delivered and not yet acknowledged: being worked on, or waiting out a retry backoff. */
-  inFlight: number;
-  /** Of those in flight, delivered more than once. */
-  redelivered: number;
-  /** Age of the oldest waiting message; null when nothing waits. */
-  oldestWaitingSec: number | null;
-};
-
-/** Per lane and class: the backlog across every stage's fair consumers (admin lanes view). */
-export async function describeLanes(jsm: JetStreamManager, now = Date.now()): Promise<LaneView[]> {
-  const owner = new Map<string, { stage: Stage; cls: JobClass; bucket: number }>();
-  for (const stage of STAGES) {
-    for (const cls of JOB_CLASSES) for (let b = 0; b < FAIR_BUCKETS; b++) owner.set(fairDurableName(stage, cls, b), { stage, cls, bucket: b });
-  }
-  const views: LaneView[] = [];
-  for (const lane of LANES) {
-    const stream = Streams.lane(lane);
-    const rows = Object.fromEntries(JOB_CLASSES.map((c) => [c, { lane, class: c, pending: 0, inFlight: 0, redelivered: 0, oldestWaitingSec: null as number | null }]));
-    const served = new Set<Stage>();
-    const oldest: Promise<void>[] = [];
-    for await (const ci of jsm.consumers.list(stream)) {
-      const o = owner.get(ci.name);
-      if (!o) continue;
-      served.add(o.stage);
-      const row = rows[o.cls]!;
-      row.pending += ci.num_pending;
-      row.inFlight += ci.num_ack_pending;
-      row.redelivered += ci.num_redelivered;
-      if (ci.num_pending > 0) {
-        for (const subject of Subjects.fairFilters(o.stage, o.cls, o.bucket)) {
-          oldest.push(firstAfter(jsm, stream, subject, ci.delivered.stream_seq + 1).then((t) => {
-            if (t !== null) row.oldestWaitingSec = Math.max(row.oldestWaitingSec ?? 0, (now - t) / 1000);
-          }));
-        }
-      }
-    }
-    // Stages whose service never started have no consumers yet: their stored messages all wait.
-    const unserved = STAGES.filter((s) => STAGE_LANES[s] === lane && !served.has(s));
-    for (const stage of unserved) {
-      const info = await jsm.streams.info(stream, { subjects_filter: Subjects.stageFilter(stage) });
-      for (const [subject, n] of Object.entries(info.state.subjects ?? {})) {
-        rows[subject.endsWith(".batch") ? "batch" : "interactive"]!.pending += n;
-      }
-      for (const cls of JOB_CLASSES) {
-        for (const subject of [Subjects.stageFilter(stage, cls), Subjects.work(stage, cls)]) {
-          oldest.push(firstAfter(jsm, stream, subject, 1).then((t) => {
-            if (t !== null) rows[cls]!.oldestWaitingSec = Math.max(rows[cls]!.oldestWaitingSec ?? 0, (now - t) / 1000);
-          }));
-        }
-      }
-    }
-    await Promise.all(oldest);
-    views.push(...JOB_CLASSES.map((c) => rows[c]!));
-  }
-  return views;
-}
-
-/** The store time of the first message on `subject` at or after `seq`, or null. */
-async function firstAfter(jsm: JetStreamManager, stream: string, subject: string, seq: number): Promise<number | null> {
-  try {
-    // The server's MSG.GET takes `next_by_subj`; the client's type lists it only for direct gets.
-    const m = await jsm.streams.getMessage(stream, { seq, next_by_subj: subject } as unknown as { seq: number });
-    return m ? m.time.getTime() : null;
-  } catch {
-    return null; // no such message
-  }
+/** `ensureTopology` for wiring code that holds the connection, not a JetStream manager. */
+export async function ensureTopologyOn(nc: NatsConnection, opts: TopologyOptions = {}): Promise<void> {
+  await ensureTopology(await jetstreamManager(nc), opts);
 }

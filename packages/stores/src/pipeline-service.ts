@@ -1,8 +1,9 @@
 import type { Stage } from "@mp4t/contracts";
 import { metricsEndpoint, workerSettings, type Logger, type WorkerEnvConfig } from "@mp4t/runtime";
-import { createPublisher, observeLanes, startServiceRuntime, workerInstrumentation, type HandlerTable, type Publisher, type ServiceRuntime } from "@mp4t/messaging";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
+import {
+  createMessagingPorts, observeLanes, startServiceRuntime, workerInstrumentation,
+  type Connection, type HandlerTable, type MessagingPorts, type JobEvents, type Publisher, type ServiceRuntime,
+} from "@mp4t/messaging";
 import { createStores, type StoresConfig } from "./factory.ts";
 import { createJobLifecycle, type JobLifecycle } from "./job-lifecycle.ts";
 import type { BlobStore, JobStore } from "./ports.ts";
@@ -10,7 +11,8 @@ import type { ServiceName } from "@mp4t/contracts";
 
 /** What every pipeline handler may depend on; each handler takes the narrow part it needs. */
 export type PipelineDeps = {
-  nc: NatsConnection;
+  /** The job's events: a handler watches them to stop a long step when the job is canceled. */
+  events: Pick<JobEvents, "watchEnd">;
   jobs: JobStore;
   blobs: BlobStore;
   publisher: Publisher;
@@ -31,18 +33,19 @@ const PIPELINE_STAGE: Partial<Record<Stage, "ingest" | "transcribe" | "diarize" 
  */
 export async function startPipelineService(opts: {
   service: ServiceName;
-  nc: NatsConnection;
+  nc: Connection;
   logger: Logger;
   config: PipelineConfig;
   handlers: (deps: PipelineDeps) => HandlerTable;
   extraStats?: () => Record<string, unknown>;
-}): Promise<ServiceRuntime & { deps: PipelineDeps }> {
+}): Promise<ServiceRuntime & { deps: PipelineDeps; ports: MessagingPorts }> {
   const stores = await createStores(opts.nc, opts.config, { users: false }); // workers never read users
-  const publisher = createPublisher(jetstream(opts.nc), { service: opts.service });
+  const ports = createMessagingPorts(opts.nc, { service: opts.service });
+  const { publisher } = ports;
   const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });
-  const deps: PipelineDeps = { nc: opts.nc, jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, logger: opts.logger };
+  const deps: PipelineDeps = { events: ports.events, jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, logger: opts.logger };
   const handlers = opts.handlers(deps);
-  observeLanes(await jetstreamManager(opts.nc), Object.keys(handlers) as Stage[]);
+  observeLanes(ports.queues, Object.keys(handlers) as Stage[]);
   const runtime = await startServiceRuntime({
     service: opts.service,
     nc: opts.nc,
@@ -64,6 +67,7 @@ export async function startPipelineService(opts: {
   return {
     ...runtime,
     deps,
+    ports,
     async stop(graceMs) {
       await runtime.stop(graceMs);
       await stores.close();

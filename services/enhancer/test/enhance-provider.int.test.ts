@@ -118,7 +118,7 @@ describe("the enhancer service with a chat provider (real runner, real nats-serv
       expect(failed.error).toMatchObject({ code: "ENGINE_REJECTED", message: expect.stringMatching(/openai:gpt-4o-mini answered 401/) });
       expect(fake.requests.length - before).toBe(1);
       expect(await deps.blobs.stat(BlobKeys.transcript(refused.job.id))).toBeNull();
-      const cleanups = await readCommands(deps, "cleanup", "batch");
+      const cleanups = await readCommands({ nc }, "cleanup", "batch");
       expect(cleanups.filter((c) => c.msg.jobId === refused.job.id).map((c) => c.msg.reason)).toEqual(["failed"]);
 
       // Rate limited on the first request: the runner retries after Retry-After, and the job completes.

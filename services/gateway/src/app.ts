@@ -1,9 +1,7 @@
 import type { Job } from "@mp4t/contracts";
 import { newId, type Logger } from "@mp4t/runtime";
-import { createQueueEstimator, type Publisher } from "@mp4t/messaging";
+import type { MessagingPorts, Publisher } from "@mp4t/messaging";
 import { createSqliteSearchIndex, type BlobStore, type JobLifecycle, type JobStore, type SearchIndex } from "@mp4t/stores";
-import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { passwordHasher } from "./auth/password.ts";
@@ -41,7 +39,8 @@ export type GatewayDeps = {
   blobs: BlobStore;
   publisher: Publisher;
   lifecycle: JobLifecycle;
-  nc: NatsConnection;
+  /** Queues, job events, discovery, dead letters: every NATS access goes through these ports. */
+  messaging: MessagingPorts;
   config: GatewayConfig;
   logger: Logger;
   /** The search index (`server.ts` opens the configured one); an in-memory one when not given (tests). */
@@ -93,14 +92,8 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     else if (reply.statusCode >= 400) stats.clientErrors++;
   });
 
-  const js = jetstream(deps.nc);
-  let jsm: Promise<JetStreamManager> | undefined;
-  const getJsm = () => (jsm ??= jetstreamManager(deps.nc).catch((err: unknown) => {
-    jsm = undefined;
-    throw err;
-  }));
-
-  const hub = createJobEventHub(js, deps.logger);
+  const { messaging } = deps;
+  const hub = createJobEventHub(messaging.events, deps.logger);
   app.addHook("onClose", async () => hub.close());
   const invites = tokenSigner(config.JWT_SECRET, "inv1");
   const readInvite = (code: string) => {
@@ -108,9 +101,9 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     return p && typeof p.e === "string" && typeof p.x === "number" && p.x > Date.now() ? p.e : null;
   };
 
-  const { jobs, blobs, publisher, lifecycle, nc } = deps;
+  const { jobs, blobs, publisher, lifecycle } = deps;
   const search = deps.search ?? createSqliteSearchIndex({ path: ":memory:" });
-  const indexer = createSearchIndexer({ index: search, jobs, blobs, js, logger: deps.logger });
+  const indexer = createSearchIndexer({ index: search, jobs, blobs, events: messaging.events, logger: deps.logger });
   app.decorate("searchIndexer", indexer);
   app.addHook("onClose", async () => {
     await indexer.stop();
@@ -139,30 +132,29 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(authPlugin, {
     secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC, refreshTtlSec: config.REFRESH_TTL_SEC, cacheMs: config.AUTH_CACHE_MS, jobs,
   });
-  app.register(healthRoutes, { nc, jobs, blobs });
+  app.register(healthRoutes, { transport: messaging.transport, jobs, blobs });
   app.register(authRoutes, { prefix: "/v1/auth", jobs, registration: registrationMode(config), readInvite, passwords: passwordHasher(config.PASSWORD_HASH_COST) });
   app.register(meRoutes, { prefix: "/v1" });
-  const queue = createQueueEstimator(getJsm);
   app.register(jobsRoutes, {
     prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES,
-    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, onDeleted, queue: queue.estimate,
+    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, onDeleted, queue: messaging.estimator.estimate,
   });
   app.register(transcriptRoutes, { prefix: "/v1/jobs", jobs, blobs });
   app.register(transcriptEditRoutes, { prefix: "/v1/jobs", jobs, blobs, lifecycle, publisher, indexer });
   app.register(searchRoutes, { prefix: "/v1/search", index: search });
   app.register(eventsRoutes, {
-    prefix: "/v1/jobs", jobs, hub, jsm: getJsm, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000, maxPerUser: config.MAX_STREAMS_PER_USER,
+    prefix: "/v1/jobs", jobs, hub, events: messaging.events, heartbeatMs: config.SSE_HEARTBEAT_SEC * 1000, maxPerUser: config.MAX_STREAMS_PER_USER,
     onOpen: (n) => void (stats.openEventStreams = n),
   });
-  app.register(adminRoutes, { prefix: "/v1/admin", nc });
+  app.register(adminRoutes, { prefix: "/v1/admin", discovery: messaging.discovery });
   app.register(usersRoutes, { prefix: "/v1/admin", jobs });
   app.register(invitesRoutes, {
     prefix: "/v1/admin", ttlSec: config.INVITE_TTL_SEC,
     makeInvite: (email, expiresAt) => invites.sign({ e: email, x: expiresAt.getTime(), n: newId() }),
   });
-  app.register(deadLettersRoutes, { prefix: "/v1/admin", js, jsm: getJsm, lifecycle });
-  app.register(lanesRoutes, { prefix: "/v1/admin", jsm: getJsm });
-  app.register(monitoringRoutes, { prefix: "/v1/admin", nc, js, jsm: getJsm });
+  app.register(deadLettersRoutes, { prefix: "/v1/admin", deadLetters: messaging.deadLetters, lifecycle });
+  app.register(lanesRoutes, { prefix: "/v1/admin", queues: messaging.queues });
+  app.register(monitoringRoutes, { prefix: "/v1/admin", transport: messaging.transport, events: messaging.events, queues: messaging.queues, discovery: messaging.discovery });
   app.register(dashboardRoutes);
   return app;
 }

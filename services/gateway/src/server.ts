@@ -1,18 +1,17 @@
 import { type Logger } from "@mp4t/runtime";
-import { createPublisher, ensureTopology, registerInstance } from "@mp4t/messaging";
+import { createMessagingPorts, ensureTopologyOn, type Connection } from "@mp4t/messaging";
 import { createJobLifecycle, createStores, openSearchIndex } from "@mp4t/stores";
 import { join } from "node:path";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
 import { buildApp } from "./app.ts";
 import { seedAdmin } from "./auth/seed-admin.ts";
 import type { GatewayConfig } from "./config.ts";
 
 /** Wires the gateway: topology, stores, publisher, admin seed, HTTP listener, discovery. */
-export async function startGateway({ config, logger, nc }: { config: GatewayConfig; logger: Logger; nc: NatsConnection }) {
-  await ensureTopology(await jetstreamManager(nc), { replicas: config.JETSTREAM_REPLICAS });
+export async function startGateway({ config, logger, nc }: { config: GatewayConfig; logger: Logger; nc: Connection }) {
+  await ensureTopologyOn(nc, { replicas: config.JETSTREAM_REPLICAS });
   const stores = await createStores(nc, config);
-  const publisher = createPublisher(jetstream(nc), { service: "gateway" });
+  const messaging = createMessagingPorts(nc, { service: "gateway" });
+  const { publisher } = messaging;
   const lifecycle = createJobLifecycle({ jobs: stores.jobs, publisher });
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await seedAdmin(stores.jobs, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger);
@@ -21,10 +20,10 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
   const search = await openSearchIndex(searchKind === "mongodb"
     ? { kind: "mongodb", url: config.MONGODB_URL!, database: config.MONGODB_DATABASE, timeoutMs: config.MONGODB_TIMEOUT_MS }
     : { kind: "embedded", path: config.SEARCH_DB_PATH ?? join(config.DATA_DIR, "search", "index.db") });
-  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, nc, config, logger, search });
+  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, publisher, lifecycle, messaging, config, logger, search });
   await app.listen({ port: config.PORT, host: config.HOST });
   await app.searchIndexer.start();
-  const svc = await registerInstance(nc, {
+  const svc = await messaging.discovery.register({
     service: "gateway",
     lanes: [],
     stats: () => ({ http: app.httpStats(), uptimeSec: Math.round(process.uptime()), rssBytes: process.memoryUsage().rss }),

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { createPublisher, ensureTopology } from "@mp4t/messaging";
+import { createMessagingPorts, ensureTopology } from "@mp4t/messaging";
 import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
@@ -37,10 +37,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   await ensureTopology(await jetstreamManager(nc));
   const jobs = await createNatsKvJobStore(nc);
   const blobs = await createNatsObjectBlobStore(nc);
-  const publisher = createPublisher(jetstream(nc), { service: "gateway" });
+  const messaging = createMessagingPorts(nc, { service: "gateway" });
+  const { publisher } = messaging;
   const lifecycle = createJobLifecycle({ jobs, publisher });
   const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", ...TEST_ENV, ...env });
-  const deps: GatewayDeps = { jobs, blobs, publisher, lifecycle, nc, config, logger: silentLogger("gateway") };
+  const deps: GatewayDeps = { jobs, blobs, publisher, lifecycle, messaging, config, logger: silentLogger("gateway") };
   const app = buildApp(deps);
   await app.ready();
   return {

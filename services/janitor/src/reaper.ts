@@ -1,11 +1,7 @@
-import {
-  PIPELINE_STAGES, STAGE_LANES, Streams, Subjects,
-  type Job, type PipelineStage,
-} from "@mp4t/contracts";
+import { PIPELINE_STAGES, type Job, type PipelineStage } from "@mp4t/contracts";
 import type { Logger } from "@mp4t/runtime";
 import type { Publisher } from "@mp4t/messaging";
 import type { JobLifecycle, JobStore } from "@mp4t/stores";
-import type { JetStreamManager } from "@nats-io/jetstream";
 
 export type ReaperSettings = {
   /** A job whose record has not changed for this long is stalled. */
@@ -18,7 +14,7 @@ export type ReaperDeps = {
   jobs: Pick<JobStore, "scanJobs" | "updateJob">;
   publisher: Publisher;
   lifecycle: Pick<JobLifecycle, "fail">;
-  /** Messages (queued or in flight) on a stage's work subjects; work queues keep them until acked. */
+  /** Messages (queued or in flight) on a stage's work subjects; work queues keep them until acked (`QueueInspector.stored`). */
   stageMessages(stage: PipelineStage): Promise<number>;
   logger: Logger;
 };
@@ -40,12 +36,6 @@ export function resumeCommand(job: Job, stage: PipelineStage): { stage: "ingest"
   const msg = { v: 1 as const, jobId: job.id, userId: job.userId };
   return { stage: stage === "transcribe" ? "ingest" : stage, msg };
 }
-
-/** Reads how many messages wait or run on a stage's subjects in its lane stream. */
-export const streamStageMessages = (jsm: JetStreamManager) => async (stage: PipelineStage) => {
-  const info = await jsm.streams.info(Streams.lane(STAGE_LANES[stage]), { subjects_filter: Subjects.stageFilter(stage) });
-  return Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
-};
 
 /**
  * One reaper pass. A queued or processing job that made no progress for `staleMs` has lost its

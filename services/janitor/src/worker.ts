@@ -1,10 +1,9 @@
 import type { Logger } from "@mp4t/runtime";
 import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
-import { jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
+import type { Connection } from "@mp4t/messaging";
 import type { JanitorConfig } from "./config.ts";
 import { cleanupHandler } from "./handlers/cleanup.handler.ts";
-import { reapStalled, streamStageMessages } from "./reaper.ts";
+import { reapStalled } from "./reaper.ts";
 import { sweepExpiredMedia, sweepTempDirs } from "./sweeps.ts";
 
 export const buildHandlers = (deps: PipelineDeps) => ({ cleanup: cleanupHandler(deps) });
@@ -26,12 +25,12 @@ function every(ms: number, logger: Logger, name: string, task: () => Promise<voi
 }
 
 /** The janitor: cleanup commands from the low lane, periodic retention and scratch sweeps, the stuck-job reaper. */
-export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger; nc: NatsConnection }) {
+export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger; nc: Connection }) {
   const { config, logger } = ctx;
   const sweeps = { runs: 0, mediaExpired: 0, tempDirsRemoved: 0 };
   const reaper = { runs: 0, stalled: 0, redriven: 0, failed: 0, waiting: 0 };
   const runtime = await startPipelineService({ service: "janitor", ...ctx, handlers: buildHandlers, extraStats: () => ({ sweeps, reaper }) });
-  const stageMessages = streamStageMessages(await jetstreamManager(ctx.nc));
+  const stageMessages = runtime.ports.queues.stored;
 
   const stopSweeps = every(config.SWEEP_INTERVAL_SEC * 1000, logger, "sweep", async () => {
     sweeps.mediaExpired += await sweepExpiredMedia(runtime.deps, config.MEDIA_RETENTION_HOURS * 3_600_000);

@@ -1,6 +1,6 @@
 import { mediaIdentity, type Logger } from "@mp4t/runtime";
 import { startPipelineService, type PipelineDeps } from "@mp4t/stores";
-import type { NatsConnection } from "@nats-io/transport-node";
+import type { Connection } from "@mp4t/messaging";
 import { createPocketsphinxEngine } from "./adapters/pocketsphinx.adapter.ts";
 import type { TranscriberConfig } from "./config.ts";
 import { createEngineRegistry, type EngineRegistry } from "./engine.registry.ts";
@@ -38,7 +38,7 @@ export const buildHandlers = (deps: PipelineDeps, engines: EngineRegistry) => ({
 });
 
 /** Transcriber: chunks from the high lane through the configured engines, fanned back in to diarize. */
-export async function startTranscriber(ctx: { config: TranscriberConfig; logger: Logger; nc: NatsConnection }) {
+export async function startTranscriber(ctx: { config: TranscriberConfig; logger: Logger; nc: Connection }) {
   const engines = await buildEngines(ctx.config);
   return startPipelineService({
     service: "transcriber", ...ctx,

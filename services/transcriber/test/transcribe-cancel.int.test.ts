@@ -1,5 +1,5 @@
 import { BlobKeys, Streams, Subjects, type Word } from "@mp4t/contracts";
-import { createPublisher, ensureTopology, type HandlerContext } from "@mp4t/messaging";
+import { createMessagingPorts, createPublisher, ensureTopology, type HandlerContext } from "@mp4t/messaging";
 import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
@@ -50,7 +50,7 @@ describe("transcribe: a cancel stops work in flight", () => {
     const publisher = createPublisher(jetstream(nc), { service: "test" });
     const lifecycle = createJobLifecycle({ jobs, publisher });
     const { engine, running, aborted } = endlessEngine();
-    const handler = transcribeHandler({ nc, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
+    const handler = transcribeHandler({ events: createMessagingPorts(nc, { service: "test" }).events, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
 
     const job = sampleJob("u-cancel", { status: "processing", progress: 0.1, stages: { ingest: { status: "done" } }, chunks: { count: 1, done: [] } });
     await jobs.createJob(job);
@@ -74,7 +74,7 @@ describe("transcribe: a cancel stops work in flight", () => {
     const publisher = createPublisher(jetstream(nc), { service: "test" });
     const lifecycle = createJobLifecycle({ jobs, publisher });
     const { engine, running } = endlessEngine();
-    const handler = transcribeHandler({ nc, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
+    const handler = transcribeHandler({ events: createMessagingPorts(nc, { service: "test" }).events, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
     const job = sampleJob("u-deadline", { status: "processing", progress: 0.1, stages: { ingest: { status: "done" } }, chunks: { count: 1, done: [] } });
     await jobs.createJob(job);
     await blobs.put(BlobKeys.chunkAudio(job.id, 0), new Uint8Array(64));

@@ -1,5 +1,5 @@
 import { Streams, Subjects, type Command, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
-import { createPublisher, ensureTopology } from "@mp4t/messaging";
+import { createMessagingPorts, ensureTopology } from "@mp4t/messaging";
 import { createNatsKvJobStore } from "../adapters/nats-kv-job-store.adapter.ts";
 import { createNatsObjectBlobStore } from "../adapters/nats-object-blob-store.adapter.ts";
 import { createJobLifecycle } from "../job-lifecycle.ts";
@@ -12,15 +12,15 @@ import { nanos } from "@nats-io/transport-node";
 let n = 0;
 
 /** Test support (not for services): real pipeline deps on a running nats-server, with buckets of their own; `close` when done. */
-export async function pipelineDeps(nats: { connect(): Promise<NatsConnection> }, service = "test"): Promise<PipelineDeps & { close(): Promise<void> }> {
+export async function pipelineDeps(nats: { connect(): Promise<NatsConnection> }, service = "test"): Promise<PipelineDeps & { nc: NatsConnection; close(): Promise<void> }> {
   const nc = await nats.connect();
   await ensureTopology(await jetstreamManager(nc));
   const id = `${process.pid}-${++n}`;
   const jobs = await createNatsKvJobStore(nc, { prefix: `t${id}` });
   const blobs = await createNatsObjectBlobStore(nc, { bucket: `blobs-${id}` });
-  const publisher = createPublisher(jetstream(nc), { service });
+  const { publisher, events } = createMessagingPorts(nc, { service });
   const lifecycle = createJobLifecycle({ jobs, publisher });
-  return { nc, jobs, blobs, publisher, lifecycle, logger: createLogger(service, { level: process.env.TEST_LOG_LEVEL ?? "silent" }), close: () => nc.close() };
+  return { nc, events, jobs, blobs, publisher, lifecycle, logger: createLogger(service, { level: process.env.TEST_LOG_LEVEL ?? "silent" }), close: () => nc.close() };
 }
 
 /**
@@ -28,7 +28,7 @@ export async function pipelineDeps(nats: { connect(): Promise<NatsConnection> },
  * are work queues, which allow no ordered consumers: a throwaway pull consumer reads without
  * acking, so the messages stay for the next look.
  */
-export async function readCommands<S extends Stage>(deps: Pick<PipelineDeps, "nc">, stage: S, cls: JobClass): Promise<{ msg: Command<S>; msgId: string | undefined }[]> {
+export async function readCommands<S extends Stage>(deps: { nc: NatsConnection }, stage: S, cls: JobClass): Promise<{ msg: Command<S>; msgId: string | undefined }[]> {
   const stream = Streams.lane(STAGE_LANES[stage]);
   const jsm = await jetstreamManager(deps.nc);
   const { name } = await jsm.consumers.add(stream, { ack_policy: AckPolicy.Explicit, filter_subject: Subjects.stageFilter(stage, cls), inactive_threshold: nanos(60_000) });

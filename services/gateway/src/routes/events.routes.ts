@@ -1,6 +1,6 @@
 import { AppError } from "@mp4t/runtime";
 import type { JobStore } from "@mp4t/stores";
-import type { JetStreamManager } from "@nats-io/jetstream";
+import type { JobEvents } from "@mp4t/messaging";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { JobEventHub } from "../events/job-event-hub.ts";
@@ -11,7 +11,7 @@ export type EventsRoutesOptions = {
   jobs: JobStore;
   /** The gateway's one live subscription to job events, fanned out by job id. */
   hub: JobEventHub;
-  jsm: () => Promise<JetStreamManager>;
+  events: Pick<JobEvents, "replay">;
   /** Streams one user may have open at once on this replica. */
   maxPerUser: number;
   heartbeatMs: number;
@@ -56,7 +56,7 @@ export const eventsRoutes: FastifyPluginAsyncZod<EventsRoutesOptions> = async (a
     perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
     let feed: JobEventFeed;
     try {
-      feed = await openJobEventFeed({ hub: opts.hub, jsm: await opts.jsm(), logger: req.log }, job, req.headers["last-event-id"]);
+      feed = await openJobEventFeed({ hub: opts.hub, events: opts.events, logger: req.log }, job, req.headers["last-event-id"]);
     } catch (err) {
       release(userId);
       throw new AppError("SERVICE_UNAVAILABLE", "the event stream is unavailable; retry later", { cause: err });

@@ -8,8 +8,8 @@ import { downloadToFile, putJson, type PipelineDeps } from "@mp4t/stores";
 import type { EngineRegistry } from "../engine.registry.ts";
 import type { TranscriptionEngine } from "../ports.ts";
 
-/** `nc`, when given, lets a cancel stop the engine mid-run (the job's events are watched). */
-export type TranscribeDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & Partial<Pick<PipelineDeps, "nc">> & { engines: EngineRegistry };
+/** `events`, when given, lets a cancel stop the engine mid-run (the job's events are watched). */
+export type TranscribeDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & Partial<Pick<PipelineDeps, "events">> & { engines: EngineRegistry };
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -40,7 +40,7 @@ export function transcribeHandler(deps: TranscribeDeps) {
     const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);
     const already = job.chunks?.done.includes(chunk.index) && (await deps.blobs.stat(resultKey)) !== null;
     if (!already) {
-      const watch = watchJobEnd(deps.nc, msg.jobId, ctx.signal);
+      const watch = watchJobEnd(deps.events, msg.jobId, ctx.signal);
       let words: Word[];
       try {
         await watch.ready;

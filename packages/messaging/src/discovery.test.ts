@@ -1,6 +1,6 @@
 import type { ServiceInfo, ServiceStats } from "@nats-io/services";
 import { describe, expect, it } from "vitest";
-import { toInstanceViews } from "./list-instances.ts";
+import { toInstanceViews } from "./discovery.ts";
 
 const info = (name: string, id: string, metadata: Record<string, string>): ServiceInfo =>
   ({ type: "io.nats.micro.v1.info_response", name, id, version: "1.2.3", description: "", metadata, endpoints: [] }) as ServiceInfo;
