@@ -3,6 +3,7 @@ import type { JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { errorMessage, type Logger } from "@mp4t/runtime";
 import type { LaneScheduler } from "./lane-scheduler.ts";
+import { listConsumers } from "./queue-snapshot.ts";
 
 /** A backlog listing that takes longer than this is abandoned (one caught by a reconnect can hang). */
 const READ_TIMEOUT_MS = 5_000;
@@ -43,12 +44,13 @@ export function createLaneWatch(o: LaneWatchOptions) {
     reading = true;
     lastRead = Date.now();
     try {
-      const listing = (async () => {
-        for await (const ci of o.jsm.consumers.list(o.stream)) {
+      // The same consumer listing the queue snapshot starts from (queue-snapshot.ts).
+      const listing = listConsumers(o.jsm, o.stream).then((consumers) => {
+        for (const ci of consumers) {
           const key = o.keys.get(ci.name);
           if (key) o.sched.update(key, ci.num_pending, ci.num_ack_pending);
         }
-      })();
+      });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([listing, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("lane backlog listing timed out")), READ_TIMEOUT_MS)))])
         .finally(() => clearTimeout(timer));
