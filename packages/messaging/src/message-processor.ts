@@ -5,6 +5,7 @@ import {
 import type { JsMsg } from "@nats-io/jetstream";
 import { backoffMs } from "./backoff.ts";
 import { AppError, PermanentError, RetryableError, errorMessage } from "@mp4t/runtime";
+import { workSubjectCell } from "./stream-read.ts";
 import { isTransportOutage } from "./transport-outage.ts";
 import type { WorkerOptions, WorkerOutcome, WorkerStats } from "./worker.ts";
 
@@ -94,7 +95,7 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
       if (deps.stopping() && ac.signal.aborted) throw new RetryableError("INTERNAL", "interrupted by shutdown");
       m.ack();
       stats.processed++;
-      stats.processedByClass[m.subject.endsWith(".batch") ? "batch" : "interactive"]++;
+      stats.processedByClass[workSubjectCell(m.subject)?.cls ?? "interactive"]++;
       report(m, "ack");
     } catch (err) {
       if (deps.stopping() && ac.signal.aborted) {
