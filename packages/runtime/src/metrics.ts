@@ -83,7 +83,7 @@ laneGauge("mp4t_lane_messages", "Messages of a stage in its lane's work-queue st
 laneGauge("mp4t_lane_pending_messages", "Messages not yet delivered to any replica (consumer num_pending).", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.pending));
 laneGauge("mp4t_lane_ack_pending_messages", "Messages delivered and not yet acknowledged (consumer num_ack_pending).", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.ackPending));
 laneGauge("mp4t_lane_redelivered_messages", "Messages redelivered at least once and not yet acknowledged.", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.redelivered));
-laneGauge("mp4t_lane_oldest_waiting_seconds", "Age of the oldest message of the stage still queued (0 when empty).", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.oldestAgeSec ?? 0));
+laneGauge("mp4t_lane_oldest_waiting_seconds", "Age of the oldest message of the stage not yet delivered to any replica (0 when none waits).", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.oldestAgeSec ?? 0));
 laneGauge("mp4t_lane_paused", "1 while the stage's consumer is paused by an admin.", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.paused ? 1 : 0));
 
 /** What the lane gauges read on each scrape: a worker's own stages (messaging's `observeLanes`). */
