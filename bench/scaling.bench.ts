@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, Streams, Subjects, discoveryName, type Job } from "@mp4t/contracts";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { createPublisher, ensureTopology } from "../packages/messaging/src/index.ts";
+import { createPublisher, ensureTopology } from "../packages/messaging/src/internal.ts";
 import { newId } from "../packages/runtime/src/index.ts";
 import { createNatsKvJobStore, createNatsObjectBlobStore, uploadFile } from "../packages/stores/src/index.ts";
 import { makeSilenceWav, startFakeOpenAi, startNats } from "../packages/testing/src/index.ts";

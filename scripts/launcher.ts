@@ -72,7 +72,7 @@ export async function startNatsServer(opts: {
     stderr = (stderr + d.toString()).slice(-8000);
   });
   const { connect } = await import("@nats-io/transport-node");
-  const { parseNatsServers } = await import("@mp4t/messaging");
+  const { parseNatsServers } = await import("@mp4t/messaging/internal");
   const { servers, tls } = parseNatsServers(opts.url);
   const deadline = Date.now() + 20_000;
   for (;;) {

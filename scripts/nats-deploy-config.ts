@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { deployNatsConfigs } from "@mp4t/messaging";
+import { deployNatsConfigs } from "@mp4t/messaging/internal";
 import { ROOT } from "./launcher.ts";
 
 const dir = join(ROOT, "deploy", "nats");

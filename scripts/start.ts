@@ -11,7 +11,7 @@ import { resolve, join } from "node:path";
 // Only the names (the full contracts load zod); the platform is needed for the NATS auth config.
 import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
 import { maskUrlCredentials } from "@mp4t/runtime";
-import { passwordEnv } from "@mp4t/messaging";
+import { passwordEnv } from "@mp4t/messaging/internal";
 import { ROOT, startNatsServer, superviseService } from "./launcher.ts";
 import { authDir, prepareSecureNats, replicasDir } from "./nats-secure.ts";
 

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STAGE_SERVICES, Subjects, type Stage } from "@mp4t/contracts";
 import { natsServerBin } from "@mp4t/runtime";
-import { ensureFairConsumers, ensureTopology } from "@mp4t/messaging";
+import { ensureFairConsumers, ensureTopology } from "@mp4t/messaging/internal";
 import { freePort, pollUntil } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";

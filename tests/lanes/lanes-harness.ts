@@ -1,6 +1,7 @@
 import { userBucket, type JobClass } from "@mp4t/contracts";
 import { newId } from "@mp4t/runtime";
-import { createPublisher, createWorker, ensureTopology, type Worker } from "@mp4t/messaging";
+import { type Worker } from "@mp4t/messaging";
+import { createPublisher, createWorker, ensureTopology } from "@mp4t/messaging/internal";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";

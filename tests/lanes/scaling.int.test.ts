@@ -1,5 +1,5 @@
 import { Streams } from "@mp4t/contracts";
-import { createQueueInspector } from "@mp4t/messaging";
+import { createQueueInspector } from "@mp4t/messaging/internal";
 import { describe, expect, it } from "vitest";
 import { startLane } from "./lanes-harness.ts";
 

@@ -8,7 +8,7 @@ import { pollUntil, startNatsCluster } from "@mp4t/testing";
 import { jetstream, jetstreamManager, type ClusterInfo, type JetStreamManager } from "@nats-io/jetstream";
 import { describe, it, type ExpectStatic } from "vitest";
 import { newId } from "@mp4t/runtime";
-import { ensureFairConsumers, ensureTopology, streamConfigs } from "@mp4t/messaging";
+import { ensureFairConsumers, ensureTopology, streamConfigs } from "@mp4t/messaging/internal";
 
 const STAGE: Stage = "transcribe";
 const LANE_STREAM = Streams.lane("high");

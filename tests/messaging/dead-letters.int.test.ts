@@ -4,7 +4,8 @@ import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetS
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppError, newId } from "@mp4t/runtime";
-import { createDeadLetters, deadLetterJob, ensureTopology } from "@mp4t/messaging";
+import { deadLetterJob } from "@mp4t/messaging";
+import { createDeadLetters, ensureTopology } from "@mp4t/messaging/internal";
 
 let nats: NatsServer;
 let nc: NatsConnection;

@@ -3,7 +3,8 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "@mp4t/runtime";
-import { createMessagingPorts, createPublisher, ensureTopology, watchJobEnd } from "@mp4t/messaging";
+import { createMessagingPorts, watchJobEnd } from "@mp4t/messaging";
+import { createPublisher, ensureTopology } from "@mp4t/messaging/internal";
 
 let nats: NatsServer;
 let nc: NatsConnection;

@@ -3,7 +3,7 @@ import { startNats } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { describe, expect, it } from "vitest";
 import { newId } from "@mp4t/runtime";
-import { createPublisher, createQueueEstimator, ensureFairConsumers, ensureTopology } from "@mp4t/messaging";
+import { createPublisher, createQueueEstimator, ensureFairConsumers, ensureTopology } from "@mp4t/messaging/internal";
 
 const job = (userId: string, over: Partial<Job> = {}): Job => ({
   id: newId(), userId, status: "queued", progress: 0, fileName: "a.mp4", sizeBytes: 1,

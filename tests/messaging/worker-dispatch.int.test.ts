@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "@mp4t/runtime";
-import { createPublisher, createWorker, ensureTopology } from "@mp4t/messaging";
+import { createPublisher, createWorker, ensureTopology } from "@mp4t/messaging/internal";
 
 let nats: NatsServer;
 let nc: NatsConnection;

@@ -4,7 +4,8 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PermanentError, RetryableError, newId } from "@mp4t/runtime";
-import { createPublisher, createWorker, ensureTopology, type Handler, type Worker } from "@mp4t/messaging";
+import { type Handler, type Worker } from "@mp4t/messaging";
+import { createPublisher, createWorker, ensureTopology } from "@mp4t/messaging/internal";
 
 let nats: NatsServer;
 let nc: NatsConnection;

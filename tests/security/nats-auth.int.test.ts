@@ -1,5 +1,5 @@
 import { Streams, Subjects, type User } from "@mp4t/contracts";
-import { NATS_USERS, ensureFairConsumers, ensureTopology, inboxPrefix, type NatsUser } from "@mp4t/messaging";
+import { NATS_USERS, ensureFairConsumers, ensureTopology, inboxPrefix, type NatsUser } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";

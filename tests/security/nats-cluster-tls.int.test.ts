@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Streams } from "@mp4t/contracts";
 import { natsServerBin } from "@mp4t/runtime";
-import { NATS_USERS, deployNatsConfigs, ensureTopology, inboxPrefix, passwordEnv } from "@mp4t/messaging";
+import { NATS_USERS, deployNatsConfigs, ensureTopology, inboxPrefix, passwordEnv } from "@mp4t/messaging/internal";
 import { freePort, pollUntil } from "@mp4t/testing";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";

@@ -1,30 +1,20 @@
-// The public surface of @mp4t/messaging: ports and the factories wiring code calls.
-// Everything else (topology details, the runner's internals) stays inside the package.
+// The public surface of @mp4t/messaging (nats.js v3 mod.ts): the ports, the factory wiring code
+// calls, the runner. Building blocks for tests, scripts and the test harness: ./internal.ts.
 export { createMessagingPorts } from "./ports.ts";
 export type { Connection, MessagingPorts, TransportProbe, WorkQueue } from "./ports.ts";
 export { bootService } from "./boot.ts";
-export { connectNats, parseNatsServers } from "./nats.ts";
-export { NATS_USERS, inboxPrefix } from "./nats-permissions.ts";
-export type { NatsUser } from "./nats-permissions.ts";
-export { renderNatsServerConfig, deployNatsConfigs, natsPasswordHash, passwordEnv } from "./nats-permissions.config.ts";
-export type { NatsServerConfigOptions, NatsPasswordRef, NatsTlsFiles } from "./nats-permissions.config.ts";
-export { natsSecurityProblems, isProductionProfile } from "./nats-permissions.security.ts";
-export { ensureTopology, ensureTopologyOn, streamConfigs, ensureFairConsumers, ensureConsumer, STREAM_MAX_CONSUMERS } from "./topology.ts";
-export { createPublisher } from "./publisher.ts";
+export { ensureTopologyOn, STREAM_MAX_CONSUMERS } from "./topology.ts";
 export type { Publisher } from "./publisher.ts";
-export { createDeadLetters, deadLetterJob } from "./dead-letters.ts";
+export { deadLetterJob } from "./dead-letters.ts";
 export type { DeadLetters, DeadLetterEntry } from "./dead-letters.ts";
 export type { JobEvents, StoredEvent, EventFeed } from "./job-events.ts";
 export { watchJobEnd } from "./job-events.ts";
 export type { CancelWatch } from "./job-events.ts";
-export { createQueueInspector } from "./queue-inspector.ts";
 export type { QueueInspector } from "./queue-inspector.ts";
 export type { QueueSnapshot, QueueCell } from "./queue-snapshot.ts";
 export type { StageBacklog, LaneView } from "./queue-views.ts";
-export { createQueueEstimator } from "./queue-estimate.ts";
-export { createDiscovery, instanceWorkers } from "./discovery.ts";
+export { instanceWorkers } from "./discovery.ts";
 export type { Discovery, InstanceView } from "./discovery.ts";
-export { createWorker } from "./worker.ts";
 export type { Handler, HandlerContext, Worker } from "./worker.ts";
 export { startServiceRuntime } from "./service-runtime.ts";
 export type { HandlerTable, ServiceRuntime } from "./service-runtime.ts";

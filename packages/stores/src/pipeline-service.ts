@@ -1,9 +1,6 @@
 import type { Stage } from "@mp4t/contracts";
 import { metricsEndpoint, workerSettings, type Logger, type WorkerEnvConfig } from "@mp4t/runtime";
-import {
-  createMessagingPorts, observeLanes, startServiceRuntime, workerInstrumentation,
-  type Connection, type HandlerTable, type MessagingPorts, type JobEvents, type Publisher, type ServiceRuntime,
-} from "@mp4t/messaging";
+import { createMessagingPorts, observeLanes, startServiceRuntime, workerInstrumentation, type Connection, type HandlerTable, type MessagingPorts, type JobEvents, type Publisher, type ServiceRuntime } from "@mp4t/messaging";
 import { createStores, type StoresConfig } from "./factory.ts";
 import { createJobLifecycle, type JobLifecycle } from "./job-lifecycle.ts";
 import type { BlobStore, JobStore } from "./ports.ts";

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { natsServerBin } from "@mp4t/runtime";
-import { inboxPrefix, renderNatsServerConfig, type NatsTlsFiles, type NatsUser } from "@mp4t/messaging";
+import { inboxPrefix, renderNatsServerConfig, type NatsTlsFiles, type NatsUser } from "@mp4t/messaging/internal";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { clientOptions, freePort, testCredentials, waitForPort, type NatsClientAuth, type NatsCredentials } from "./nats-server.ts";
 

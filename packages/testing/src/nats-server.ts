@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { natsServerBin } from "@mp4t/runtime";
-import { NATS_USERS, inboxPrefix, natsPasswordHash, renderNatsServerConfig, type NatsServerConfigOptions, type NatsTlsFiles, type NatsUser } from "@mp4t/messaging";
+import { NATS_USERS, inboxPrefix, natsPasswordHash, renderNatsServerConfig, type NatsServerConfigOptions, type NatsTlsFiles, type NatsUser } from "@mp4t/messaging/internal";
 import { connect, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
 
 export async function freePort(): Promise<number> {

@@ -1,4 +1,4 @@
-import { createDiscovery } from "@mp4t/messaging";
+import { createDiscovery } from "@mp4t/messaging/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedAdmin } from "../src/auth/seed-admin.ts";
 import { errorCode, startHarness, type Harness } from "./harness.ts";

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { createMessagingPorts, ensureTopology } from "@mp4t/messaging";
+import { createMessagingPorts } from "@mp4t/messaging";
+import { ensureTopology } from "@mp4t/messaging/internal";
 import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstreamManager } from "@nats-io/jetstream";

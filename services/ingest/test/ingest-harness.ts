@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CleanupCommand, TranscribeCommand, type Job } from "@mp4t/contracts";
 import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/runtime";
-import { createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/messaging";
+import { type HandlerContext } from "@mp4t/messaging";
+import { createPublisher, ensureConsumer, ensureTopology } from "@mp4t/messaging/internal";
 import {
   createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, uploadFile,
   type BlobStore, type JobLifecycle, type JobStore,

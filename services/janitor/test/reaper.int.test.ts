@@ -1,6 +1,6 @@
 import { BlobKeys, JobEvent, Streams, Subjects, type Job, type Stage, STAGE_LANES, fairDurableName, userBucket } from "@mp4t/contracts";
 import { newId } from "@mp4t/runtime";
-import { createPublisher, createQueueInspector } from "@mp4t/messaging";
+import { createPublisher, createQueueInspector } from "@mp4t/messaging/internal";
 import { createJobLifecycle, createStores, type Stores } from "@mp4t/stores";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";

@@ -1,5 +1,6 @@
 import { BlobKeys, Streams, Subjects, type Word } from "@mp4t/contracts";
-import { createMessagingPorts, createPublisher, ensureTopology, type HandlerContext } from "@mp4t/messaging";
+import { createMessagingPorts, type HandlerContext } from "@mp4t/messaging";
+import { createPublisher, ensureTopology } from "@mp4t/messaging/internal";
 import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, type Command, type Job } from "@mp4t/contracts";
-import { createPublisher, createWorker, ensureTopology } from "@mp4t/messaging";
+import { createPublisher, createWorker, ensureTopology } from "@mp4t/messaging/internal";
 import { createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, uploadFile } from "@mp4t/stores";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { makeSilenceWav, silentLogger, startFakeOpenAi, startNats } from "@mp4t/testing";

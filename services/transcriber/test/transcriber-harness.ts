@@ -3,7 +3,8 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, DiarizeCommand, type Job, type TranscribeCommand } from "@mp4t/contracts";
-import { createPublisher, ensureConsumer, ensureTopology, type HandlerContext } from "@mp4t/messaging";
+import { type HandlerContext } from "@mp4t/messaging";
+import { createPublisher, ensureConsumer, ensureTopology } from "@mp4t/messaging/internal";
 import {
   createJobLifecycle, createNatsKvJobStore, createNatsObjectBlobStore, uploadFile,
   type BlobStore, type JobLifecycle, type JobStore,

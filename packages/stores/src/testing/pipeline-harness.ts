@@ -1,5 +1,6 @@
 import { Streams, Subjects, type Command, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
-import { createMessagingPorts, ensureTopology } from "@mp4t/messaging";
+import { createMessagingPorts } from "@mp4t/messaging";
+import { ensureTopology } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore } from "../adapters/nats-kv-job-store.adapter.ts";
 import { createNatsObjectBlobStore } from "../adapters/nats-object-blob-store.adapter.ts";
 import { createJobLifecycle } from "../job-lifecycle.ts";

@@ -20,7 +20,7 @@ export type JobsRoutesOptions = {
   storageQuotaBytes: number;
   /** Called once a DELETE is accepted (the search index forgets the job at once). */
   onDeleted?: (job: Job) => Promise<void>;
-  /** Queue position and estimates of a job that has not ended (platform `createQueueEstimator`). */
+  /** Queue position and estimates of a job that has not ended (messaging `MessagingPorts.estimator`). */
   queue?: (job: Job) => Promise<JobQueue | undefined>;
 };
 
