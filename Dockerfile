@@ -19,7 +19,8 @@ RUN npm install -g "pnpm@${PNPM_VERSION}" --no-audit --no-fund --loglevel=error
 # Only what decides the install: a change to any source file leaves this layer cached.
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY contracts/package.json contracts/
-COPY packages/platform/package.json packages/platform/
+COPY packages/runtime/package.json packages/runtime/
+COPY packages/messaging/package.json packages/messaging/
 COPY packages/stores/package.json packages/stores/
 COPY packages/testing/package.json packages/testing/
 COPY packages/transcript/package.json packages/transcript/

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createLogger } from "@mp4t/platform";
+import { createLogger } from "@mp4t/runtime";
 import { buildApp, type GatewayDeps } from "../app.ts";
 import { configSchema } from "../config.ts";
 
