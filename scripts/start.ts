@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve, join } from "node:path";
-// Only the names (the full contracts load zod); the platform is needed for the NATS auth config.
+// Only the names (the full contracts load zod); messaging is needed for the NATS auth config.
 import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
 import { maskUrlCredentials } from "@mp4t/runtime";
 import { passwordEnv } from "@mp4t/messaging/internal";
