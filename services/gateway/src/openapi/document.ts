@@ -16,7 +16,8 @@ const unused = (name: string) =>
 export async function openApiDocument(): Promise<Record<string, unknown>> {
   const config = configSchema.parse({ NATS_URL: "nats://127.0.0.1:4222", LOG_LEVEL: "silent", JWT_SECRET: randomBytes(48).toString("base64") });
   const deps = {
-    jobs: unused("jobs"), blobs: unused("blobs"), publisher: unused("publisher"), lifecycle: unused("lifecycle"), nc: unused("nc"),
+    jobs: unused("jobs"), blobs: unused("blobs"), publisher: unused("publisher"), lifecycle: unused("lifecycle"),
+    messaging: new Proxy({}, { get: (_t, port) => unused(`messaging.${String(port)}`) }),
     search: unused("search"), config, logger: createLogger("gateway", { level: "silent" }),
   } as unknown as GatewayDeps;
   const app = buildApp(deps);
