@@ -21,6 +21,8 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY contracts/package.json contracts/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/messaging/package.json packages/messaging/
+COPY packages/pipeline/package.json packages/pipeline/
+COPY packages/client/package.json packages/client/
 COPY packages/stores/package.json packages/stores/
 COPY packages/testing/package.json packages/testing/
 COPY packages/transcript/package.json packages/transcript/
