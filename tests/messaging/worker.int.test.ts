@@ -136,16 +136,29 @@ describe("worker runner", () => {
     let calls = 0;
     await withWorker(async () => {
       calls++;
-      throw new PermanentError("MEDIA_NO_AUDIO");
+      throw new PermanentError("ENGINE_REJECTED");
     }, async (w, gaveUp) => {
       const m = cmd();
       await publisher().command("diarize", "interactive", m, newId());
       await until(() => w.stats().deadLettered === 1);
       expect(calls).toBe(1);
-      expect(gaveUp).toEqual([`${m.jobId}:MEDIA_NO_AUDIO`]);
+      expect(gaveUp).toEqual([`${m.jobId}:ENGINE_REJECTED`]);
       const [letter] = await deadLetters();
-      expect(letter).toMatchObject({ stage: "diarize", error: { code: "MEDIA_NO_AUDIO" }, deliveries: 1, service: "diarizer" });
+      expect(letter).toMatchObject({ stage: "diarize", error: { code: "ENGINE_REJECTED" }, deliveries: 1, service: "diarizer" });
       expect(JSON.parse(letter!.data)).toEqual(m);
+    });
+  });
+
+  it("fails the job on the user's mistake without a dead letter (a re-drive could not help)", async () => {
+    await withWorker(async () => {
+      throw new PermanentError("MEDIA_NO_AUDIO");
+    }, async (w, gaveUp) => {
+      const m = cmd();
+      await publisher().command("diarize", "interactive", m, newId());
+      await until(() => gaveUp.length === 1);
+      expect(gaveUp).toEqual([`${m.jobId}:MEDIA_NO_AUDIO`]);
+      expect(w.stats().deadLettered).toBe(0);
+      expect(await deadLetters()).toEqual([]);
     });
   });
 
