@@ -19,7 +19,10 @@ RUN npm install -g "pnpm@${PNPM_VERSION}" --no-audit --no-fund --loglevel=error
 # Only what decides the install: a change to any source file leaves this layer cached.
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY contracts/package.json contracts/
-COPY packages/platform/package.json packages/platform/
+COPY packages/runtime/package.json packages/runtime/
+COPY packages/messaging/package.json packages/messaging/
+COPY packages/pipeline/package.json packages/pipeline/
+COPY packages/client/package.json packages/client/
 COPY packages/stores/package.json packages/stores/
 COPY packages/testing/package.json packages/testing/
 COPY packages/transcript/package.json packages/transcript/

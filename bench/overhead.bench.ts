@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Streams, type Job } from "@mp4t/contracts";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { natsServerBin } from "../packages/platform/src/index.ts";
+import { natsServerBin } from "../packages/runtime/src/index.ts";
 import { freePort, makeLibrivoxMp4, startFakeOpenAi } from "../packages/testing/src/index.ts";
 import { api, login, startSystem } from "../tests/e2e/system.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";

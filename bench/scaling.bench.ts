@@ -12,9 +12,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, Streams, Subjects, discoveryName, messageId, type Job } from "@mp4t/contracts";
+import { BlobKeys, Streams, Subjects, discoveryName, messageId, newId, type Job } from "@mp4t/contracts";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { createPublisher, ensureTopology, newId } from "../packages/platform/src/index.ts";
+import { createPublisher, ensureTopology } from "../packages/messaging/src/internal.ts";
 import { createNatsKvJobStore, createNatsObjectBlobStore, uploadFile } from "../packages/stores/src/index.ts";
 import { makeSilenceWav, startFakeOpenAi, startNats } from "../packages/testing/src/index.ts";
 import { jetstream, jetstreamManager } from "../tests/lanes/jetstream.ts";

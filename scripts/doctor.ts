@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gatewaySecurityProblems, registrationMode } from "@mp4t/gateway";
-import { isProductionProfile, natsSecurityProblems } from "@mp4t/platform";
+import { isProductionProfile, natsSecurityProblems } from "@mp4t/messaging/internal";
 import { storesSecurityProblems } from "@mp4t/stores";
 import { ROOT } from "./launcher.ts";
 

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-// Narrow entry points: the supervisor stays resident all along, and the full contracts and platform
+// Narrow entry points: the supervisor stays resident all along, and the full contracts, runtime and messaging
 // (zod, NATS clients, OpenTelemetry, prom-client) would weigh some 60 MiB in it.
 import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
-import { natsServerBin } from "@mp4t/platform/toolchain";
+import { natsServerBin } from "@mp4t/runtime/toolchain";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -72,7 +72,7 @@ export async function startNatsServer(opts: {
     stderr = (stderr + d.toString()).slice(-8000);
   });
   const { connect } = await import("@nats-io/transport-node");
-  const { parseNatsServers } = await import("@mp4t/platform");
+  const { parseNatsServers } = await import("@mp4t/messaging/internal");
   const { servers, tls } = parseNatsServers(opts.url);
   const deadline = Date.now() + 20_000;
   for (;;) {

@@ -1,12 +1,12 @@
 /**
  * Writes deploy/nats/nats.conf and deploy/nats/nats-cluster.conf (and the Kubernetes base's copy) from the permission table
- * (packages/platform nats-permissions.ts). Run after changing the table:
+ * (packages/messaging nats-permissions.ts). Run after changing the table:
  *   node scripts/nats-deploy-config.ts          (rewrite)
  *   node scripts/nats-deploy-config.ts --check  (exit 1 when the committed files are stale)
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { deployNatsConfigs } from "@mp4t/platform";
+import { deployNatsConfigs } from "@mp4t/messaging/internal";
 import { ROOT } from "./launcher.ts";
 
 const dir = join(ROOT, "deploy", "nats");

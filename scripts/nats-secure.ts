@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { hostname } from "node:os";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import { NATS_USERS, natsPasswordHash, renderNatsServerConfig, type NatsPasswordRef, type NatsUser } from "@mp4t/platform";
+import { NATS_USERS, natsPasswordHash, renderNatsServerConfig, type NatsPasswordRef, type NatsUser } from "@mp4t/messaging/internal";
 import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts";
 
 export type NatsEndpoint = {

@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-// Only the names (the full contracts load zod); nats-secure.ts still needs the platform's permission table.
+// Only the names (the full contracts load zod); nats-secure.ts still needs messaging's permission table.
 import { SERVICE_NAMES } from "@mp4t/contracts/subjects";
 import { ROOT, isServiceName, superviseService } from "./launcher.ts";
 import { natsPassword, readEnvFile, readNatsEndpoint } from "./nats-secure.ts";

@@ -8,9 +8,10 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve, join } from "node:path";
-// Only the names (the full contracts load zod); the platform is needed for the NATS auth config.
+// Only the names (the full contracts load zod); messaging is needed for the NATS auth config.
 import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
-import { maskUrlCredentials, passwordEnv } from "@mp4t/platform";
+import { maskUrlCredentials } from "@mp4t/runtime";
+import { passwordEnv } from "@mp4t/messaging/internal";
 import { ROOT, startNatsServer, superviseService } from "./launcher.ts";
 import { authDir, prepareSecureNats, replicasDir } from "./nats-secure.ts";
 

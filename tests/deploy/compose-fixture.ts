@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import type { loadConfig } from "@mp4t/platform";
+import type { loadConfig } from "@mp4t/runtime";
 import { configSchema as diarizer } from "../../services/diarizer/src/config.ts";
 import { configSchema as enhancer } from "../../services/enhancer/src/config.ts";
 import { configSchema as gateway } from "../../services/gateway/src/config.ts";

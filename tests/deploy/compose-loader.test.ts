@@ -3,7 +3,8 @@
  * replication per profile, the secrets staging and production must get from the shell, and a
  * deliberately broken file failing the loader's compose-spec validation.
  */
-import { ConfigError, loadConfig } from "@mp4t/platform";
+import { ConfigError } from "@mp4t/contracts";
+import { loadConfig } from "@mp4t/runtime";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

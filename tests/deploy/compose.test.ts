@@ -4,7 +4,7 @@
  * services' environments against their own config schemas, stores, NATS users and TLS, health
  * checks, restart policies, one image, start order, mounts, published ports and pinned images.
  */
-import { loadConfig, selectProfile, workerSettings, type WorkerEnvConfig } from "@mp4t/platform";
+import { loadConfig, selectProfile, workerSettings, type WorkerEnvConfig } from "@mp4t/runtime";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { toolBin } from "@mp4t/platform";
+import { toolBin } from "@mp4t/runtime";
 import { parse } from "yaml";
 
 export const ROOT = join(import.meta.dirname, "..", "..");

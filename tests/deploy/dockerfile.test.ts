@@ -69,7 +69,7 @@ describe("Dockerfile", () => {
     for (const path of ["node_modules/x", "services/gateway/node_modules/x", "bench/run.ts", "tests/e2e/spine.int.test.ts", ".git/HEAD", "data/x",
       "services/ingest/test/x.int.test.ts", "services/ingest/src/chunk.planner.test.ts"]) expect(ignored(path), path).toBe(true);
     for (const name of SERVICE_NAMES) expect(ignored(`services/${name}/src/main.ts`), name).toBe(false);
-    for (const path of ["contracts/src/index.ts", "packages/platform/src/boot.ts", "packages/stores/src/index.ts", "deploy/docker/healthcheck.mjs",
+    for (const path of ["contracts/src/index.ts", "packages/messaging/src/boot.ts", "packages/stores/src/index.ts", "deploy/docker/healthcheck.mjs",
       "deploy/docker/entrypoint.sh", "services/gateway/src/dashboard/index.html"]) expect(ignored(path), path).toBe(false);
   });
 });

@@ -14,7 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } fro
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import type { NatsUser } from "@mp4t/platform";
+import type { NatsUser } from "@mp4t/messaging/internal";
 import { freePort, startNats, type NatsServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "./compose.ts";

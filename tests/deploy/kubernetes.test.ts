@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
  * environment against its own config schema.
  */
 import { FAIR_BUCKETS, JOB_CLASSES, STAGE_LANES, STAGE_SERVICES, Streams, fairDurableName, type Stage } from "@mp4t/contracts";
-import { loadConfig, type WorkerEnvConfig } from "@mp4t/platform";
+import { loadConfig, type WorkerEnvConfig } from "@mp4t/runtime";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { toolBin } from "@mp4t/platform";
+import { toolBin } from "@mp4t/runtime";
 import { ROOT } from "./compose.ts";
 
 export const KUBE_DIR = join(ROOT, "deploy", "kubernetes");

@@ -10,7 +10,7 @@ import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { natsServerBin } from "@mp4t/platform";
+import { natsServerBin } from "@mp4t/runtime";
 import { freePort, pollUntil } from "@mp4t/testing";
 import { connect } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";

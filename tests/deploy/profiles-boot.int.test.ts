@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { NatsTlsFiles, NatsUser } from "@mp4t/platform";
+import type { NatsTlsFiles, NatsUser } from "@mp4t/messaging/internal";
 import { freePort, startNats, startNatsCluster } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, readEnvFile } from "./compose.ts";

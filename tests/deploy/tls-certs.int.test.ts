@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { natsServerBin } from "@mp4t/platform";
+import { natsServerBin } from "@mp4t/runtime";
 import { freePort, pollUntil } from "@mp4t/testing";
 import { connect } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";

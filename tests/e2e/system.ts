@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inboxPrefix, parseNatsServers } from "@mp4t/platform";
+import { inboxPrefix, parseNatsServers } from "@mp4t/messaging/internal";
 import type { Job, ServiceName } from "@mp4t/contracts";
 import { freePort } from "@mp4t/testing";
 import { connect, type NatsConnection } from "@nats-io/transport-node";

@@ -1,5 +1,7 @@
 import { messageId, userBucket, type JobClass } from "@mp4t/contracts";
-import { createPublisher, createWorker, ensureTopology, newId, type Worker } from "@mp4t/platform";
+import { createPublisher, createWorker, ensureTopology } from "@mp4t/messaging/internal";
+import { newId } from "@mp4t/contracts";
+import type { Worker } from "@mp4t/messaging";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";

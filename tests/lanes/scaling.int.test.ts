@@ -1,5 +1,5 @@
 import { Streams } from "@mp4t/contracts";
-import { describeLanes } from "@mp4t/platform";
+import { createQueueInspector } from "@mp4t/messaging/internal";
 import { describe, expect, it } from "vitest";
 import { startLane } from "./lanes-harness.ts";
 
@@ -38,7 +38,7 @@ describe("lane visibility", () => {
     for (let i = 0; i < 3; i++) await lane.submit("u1", "batch");
     await lane.submit("u2", "interactive");
     // Before any worker made its consumers, stored messages count as waiting.
-    const before = await describeLanes(lane.jsm);
+    const before = await createQueueInspector(async () => lane.jsm).lanes();
     expect(before.find((v) => v.lane === "default" && v.class === "batch")).toMatchObject({ pending: 3, inFlight: 0 });
     expect(before.find((v) => v.lane === "default" && v.class === "interactive")!.oldestWaitingSec).not.toBeNull();
     expect(before.filter((v) => v.lane === "high").map((v) => v.pending)).toEqual([0, 0]);
@@ -46,7 +46,7 @@ describe("lane visibility", () => {
     await lane.worker.start();
     await lane.until((d) => d.length === 4);
     await lane.settle();
-    const after = await describeLanes(lane.jsm);
+    const after = await createQueueInspector(async () => lane.jsm).lanes();
     expect(after.find((v) => v.lane === "default" && v.class === "batch")).toMatchObject({ pending: 0, inFlight: 0, oldestWaitingSec: null });
   });
 });

@@ -1,5 +1,5 @@
 import { Streams, Subjects, type User } from "@mp4t/contracts";
-import { NATS_USERS, ensureFairConsumers, ensureTopology, inboxPrefix, type NatsUser } from "@mp4t/platform";
+import { NATS_USERS, ensureFairConsumers, ensureTopology, inboxPrefix, type NatsUser } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { createNatsKvWebhookStore } from "@mp4t/webhooks";
 import { startNats, type NatsServer } from "@mp4t/testing";
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
  * Issue 17, NATS: the server runs the permission table `npm start` and deploy/nats/*.conf use
- * (packages/platform nats-permissions.ts), and each service's credentials are tried outside
+ * (packages/messaging nats-permissions.ts), and each service's credentials are tried outside
  * their permissions. Real nats-server; every refusal is the server's.
  */
 const PERMISSION = /permissions violation/i;

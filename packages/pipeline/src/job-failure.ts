@@ -1,7 +1,7 @@
 import {
   AppError, PermanentError, USER_MISTAKE_CODES, messageId, type ErrorCode, type JobStep, type UnsupportedOption,
 } from "@mp4t/contracts";
-import type { Logger } from "@mp4t/platform";
+import type { Logger } from "@mp4t/runtime";
 import type { PipelineDeps } from "./pipeline-deps.ts";
 
 /**

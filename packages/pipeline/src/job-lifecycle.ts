@@ -2,7 +2,7 @@ import {
   canTransition, isTerminal,
   type ErrorCode, type Job, type JobEvent, type JobStatus, type JobStep,
 } from "@mp4t/contracts";
-import type { Publisher } from "@mp4t/platform";
+import type { Publisher } from "@mp4t/messaging";
 import type { JobRef, JobStore } from "@mp4t/stores";
 
 /** Where each step's work sits in the job's overall progress (0..1). */

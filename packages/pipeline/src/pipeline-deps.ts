@@ -1,12 +1,12 @@
-import { createPublisher, type Logger, type Publisher } from "@mp4t/platform";
+import type { Logger } from "@mp4t/runtime";
+import { createMessagingPorts, type Connection, type JobEvents, type MessagingPorts, type Publisher } from "@mp4t/messaging";
 import type { BlobStore, JobStore } from "@mp4t/stores";
-import { jetstream } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
 import { createJobLifecycle, type JobLifecycle } from "./job-lifecycle.ts";
 
 /** What every pipeline handler may depend on; each handler takes the narrow part it needs. */
 export type PipelineDeps = {
-  nc: NatsConnection;
+  /** The job's events: a handler watches them to stop a long step when the job is canceled. */
+  events: Pick<JobEvents, "watchEnd">;
   jobs: JobStore;
   blobs: BlobStore;
   publisher: Publisher;
@@ -15,16 +15,18 @@ export type PipelineDeps = {
 };
 
 /**
- * The one wiring of stores -> publisher -> job lifecycle, used by the gateway, every worker and the
- * test harnesses. The stores are the caller's (it opened them and closes them).
+ * The one wiring of stores -> messaging ports -> job lifecycle, used by the gateway, every worker
+ * and the test harnesses. The stores are the caller's (it opened them and closes them); `ports`
+ * is for the wiring code, not for handlers.
  */
 export function createPipelineDeps(opts: {
   service: string;
-  nc: NatsConnection;
+  nc: Connection;
   stores: { jobs: JobStore; blobs: BlobStore };
   logger: Logger;
-}): PipelineDeps {
-  const publisher = createPublisher(jetstream(opts.nc), { service: opts.service });
+}): PipelineDeps & { ports: MessagingPorts } {
+  const ports = createMessagingPorts(opts.nc, { service: opts.service });
+  const { publisher } = ports;
   const lifecycle = createJobLifecycle({ jobs: opts.stores.jobs, publisher });
-  return { nc: opts.nc, jobs: opts.stores.jobs, blobs: opts.stores.blobs, publisher, lifecycle, logger: opts.logger };
+  return { events: ports.events, jobs: opts.stores.jobs, blobs: opts.stores.blobs, publisher, lifecycle, logger: opts.logger, ports };
 }

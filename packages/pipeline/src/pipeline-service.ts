@@ -1,14 +1,12 @@
-import { PIPELINE, messageId, type ServiceName, type Stage } from "@mp4t/contracts";
+import { PIPELINE, messageId, type InstanceCapabilities, type ServiceName, type Stage } from "@mp4t/contracts";
+import { metricsEndpoint, workerSettings, type Logger, type WorkerEnvConfig } from "@mp4t/runtime";
 import {
-  metricsEndpoint, observeLanes, startServiceRuntime, workerInstrumentation, workerSettings,
-  type HandlerTable, type Logger, type ServiceRuntime, type WorkerEnvConfig,
-} from "@mp4t/platform";
+  observeLanes, startServiceRuntime, workerInstrumentation,
+  type Connection, type HandlerTable, type MessagingPorts, type ServiceRuntime,
+} from "@mp4t/messaging";
 import { createStores, type StoresConfig } from "@mp4t/stores";
-import { jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
 import { createPipelineDeps, type PipelineDeps } from "./pipeline-deps.ts";
 import { jobFailure } from "./job-failure.ts";
-import type { InstanceCapabilities } from "@mp4t/contracts";
 
 type PipelineConfig = WorkerEnvConfig & StoresConfig;
 
@@ -19,19 +17,19 @@ type PipelineConfig = WorkerEnvConfig & StoresConfig;
  */
 export async function startPipelineService(opts: {
   service: ServiceName;
-  nc: NatsConnection;
+  nc: Connection;
   logger: Logger;
   config: PipelineConfig;
   handlers: (deps: PipelineDeps) => HandlerTable;
   extraStats?: () => Record<string, unknown>;
   /** Advertised in service discovery for GET /v1/capabilities. */
   capabilities?: InstanceCapabilities;
-}): Promise<ServiceRuntime & { deps: PipelineDeps }> {
+}): Promise<ServiceRuntime & { deps: PipelineDeps; ports: MessagingPorts }> {
   const stores = await createStores(opts.nc, opts.config, { users: false }); // workers never read users
-  const deps = createPipelineDeps({ service: opts.service, nc: opts.nc, stores, logger: opts.logger });
+  const { ports, ...deps } = createPipelineDeps({ service: opts.service, nc: opts.nc, stores, logger: opts.logger });
   const { publisher, lifecycle } = deps;
   const handlers = opts.handlers(deps);
-  observeLanes(await jetstreamManager(opts.nc), Object.keys(handlers) as Stage[]);
+  observeLanes(ports.queues, Object.keys(handlers) as Stage[]);
   const runtime = await startServiceRuntime({
     service: opts.service,
     nc: opts.nc,
@@ -58,6 +56,7 @@ export async function startPipelineService(opts: {
   return {
     ...runtime,
     deps,
+    ports,
     async stop(graceMs) {
       await runtime.stop(graceMs);
       await stores.close();

@@ -37,7 +37,7 @@ export type StoresConfig = {
   MP4T_PROFILE?: string | undefined;
   JOB_STORE: "nats" | "mongodb";
   BLOB_STORE: "nats" | "s3";
-  /** Replicas of the KV and object buckets: `JETSTREAM_REPLICAS` of the platform's `baseEnv`. */
+  /** Replicas of the KV and object buckets: `JETSTREAM_REPLICAS` of runtime's `baseEnv`. */
   JETSTREAM_REPLICAS: number;
   MONGODB_URL?: string | undefined;
   MONGODB_DATABASE?: string | undefined;
@@ -71,7 +71,7 @@ function missingSettings(cfg: StoresConfig): string[] {
 export async function createStores(nc: NatsConnection, cfg: StoresConfig, opts: { users?: boolean } = {}): Promise<Stores> {
   const missing = missingSettings(cfg);
   if (missing.length) throw new ConfigError("stores", missing);
-  // The production profile (MP4T_PROFILE, else NODE_ENV: platform's selectProfile) refuses unsafe settings.
+  // The production profile (MP4T_PROFILE, else NODE_ENV: runtime's selectProfile) refuses unsafe settings.
   const unsafe = (cfg.MP4T_PROFILE ?? cfg.NODE_ENV) === "production" ? storesSecurityProblems(cfg) : [];
   if (unsafe.length) throw new ConfigError("stores (production refuses unsafe settings)", unsafe);
   const jobs = cfg.JOB_STORE === "mongodb"

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toolBin } from "@mp4t/platform";
+import { toolBin } from "@mp4t/runtime";
 import { freePort } from "./nats-server.ts";
 
 /** The FerretDB that scripts/toolchain.sh built (test tools), else the one on PATH. FERRETDB_BIN overrides. */

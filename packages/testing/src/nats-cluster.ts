@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inboxPrefix, natsServerBin, renderNatsServerConfig, type NatsTlsFiles, type NatsUser } from "@mp4t/platform";
+import { natsServerBin } from "@mp4t/runtime";
+import { inboxPrefix, renderNatsServerConfig, type NatsTlsFiles, type NatsUser } from "@mp4t/messaging/internal";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { clientOptions, freePort, testCredentials, waitForPort, type NatsClientAuth, type NatsCredentials } from "./nats-server.ts";
 

@@ -4,10 +4,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  NATS_USERS, inboxPrefix, natsPasswordHash, natsServerBin, renderNatsServerConfig,
-  type NatsServerConfigOptions, type NatsTlsFiles, type NatsUser,
-} from "@mp4t/platform";
+import { natsServerBin } from "@mp4t/runtime";
+import { NATS_USERS, inboxPrefix, natsPasswordHash, renderNatsServerConfig, type NatsServerConfigOptions, type NatsTlsFiles, type NatsUser } from "@mp4t/messaging/internal";
 import { connect, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
 
 export async function freePort(): Promise<number> {
@@ -73,7 +71,7 @@ export function testCredentials() {
 }
 
 /**
- * The permission table's server config (packages/platform nats-permissions.ts) with fresh random
+ * The permission table's server config (packages/messaging nats-permissions.ts) with fresh random
  * passwords, as `npm start` writes it; with `tls`, clients must use TLS with that certificate.
  */
 async function writeAuthConfig(port: number, storeDir: string, tls?: NatsTlsFiles) {

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toolBin } from "@mp4t/platform";
+import { toolBin } from "@mp4t/runtime";
 import { freePort } from "./nats-server.ts";
 
 /** The versitygw that scripts/toolchain.sh built (test tools), else the one on PATH. VERSITYGW_BIN overrides. */

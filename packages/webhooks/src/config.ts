@@ -1,4 +1,5 @@
-import { ConfigError, selectProfile } from "@mp4t/platform";
+import { ConfigError } from "@mp4t/contracts";
+import { selectProfile } from "@mp4t/runtime";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { createAddressPolicy } from "./address-policy.ts";

@@ -1,6 +1,6 @@
-import type { Logger } from "@mp4t/platform";
+import type { Logger } from "@mp4t/runtime";
 import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
-import type { NatsConnection } from "@nats-io/transport-node";
+import type { Connection } from "@mp4t/messaging";
 import { createChatProvider } from "./adapters/chat.adapter.ts";
 import { createLocalProvider } from "./adapters/local.adapter.ts";
 import type { EnhancerConfig } from "./config.ts";
@@ -37,7 +37,7 @@ export const buildHandlers = (deps: PipelineDeps, provider: EnhancementProvider 
 });
 
 /** The enhancer: sentences, paragraphs and requested enhancements; completes jobs, on the default lane. */
-export async function startEnhancer(ctx: { config: EnhancerConfig; logger: Logger; nc: NatsConnection }) {
+export async function startEnhancer(ctx: { config: EnhancerConfig; logger: Logger; nc: Connection }) {
   const provider = await buildProvider(ctx.config);
   return startPipelineService({
     service: "enhancer", ...ctx,

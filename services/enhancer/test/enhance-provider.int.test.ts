@@ -1,5 +1,5 @@
 import { BlobKeys, Transcript, type Job } from "@mp4t/contracts";
-import { loadConfig } from "@mp4t/platform";
+import { loadConfig } from "@mp4t/runtime";
 import { getJson } from "@mp4t/stores";
 import { pipelineDeps, readCommands } from "@mp4t/pipeline/testing";
 import { silentLogger, startFakeOpenAiChat, startNats, type FakeChatRequest, type FakeOpenAiChatServer, type NatsServer } from "@mp4t/testing";
@@ -119,7 +119,7 @@ describe("the enhancer service with a chat provider (real runner, real nats-serv
       expect(failed.error).toEqual({ code: "ENGINE_REJECTED", message: expect.stringMatching(/^The enhancement provider refused the request/) });
       expect(fake.requests.length - before).toBe(1);
       expect(await deps.blobs.stat(BlobKeys.transcript(refused.job.id))).toBeNull();
-      const cleanups = await readCommands(deps, "cleanup", "batch");
+      const cleanups = await readCommands({ nc }, "cleanup", "batch");
       expect(cleanups.filter((c) => c.msg.jobId === refused.job.id).map((c) => c.msg.reason)).toEqual(["failed"]);
 
       // Rate limited on the first request: the runner retries after Retry-After, and the job completes.

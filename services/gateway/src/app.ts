@@ -1,9 +1,9 @@
 import type { Job } from "@mp4t/contracts";
-import { createQueueEstimator, newId, type Logger, type Publisher } from "@mp4t/platform";
+import { newId } from "@mp4t/contracts";
+import type { Logger } from "@mp4t/runtime";
+import type { MessagingPorts, Publisher } from "@mp4t/messaging";
 import { createSqliteSearchIndex, type ApiKeyStore, type BlobStore, type JobStore, type SearchIndex } from "@mp4t/stores";
 import type { JobLifecycle } from "@mp4t/pipeline";
-import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { passwordHasher } from "./auth/password.ts";
@@ -57,7 +57,8 @@ export type GatewayDeps = {
   apiKeys: ApiKeyStore;
   publisher: Publisher;
   lifecycle: JobLifecycle;
-  nc: NatsConnection;
+  /** Queues, job events, discovery, dead letters: every NATS access goes through these ports. */
+  messaging: MessagingPorts;
   config: GatewayConfig;
   logger: Logger;
   /** The search index (`server.ts` opens the configured one); an in-memory one when not given (tests). */
@@ -119,14 +120,8 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     else if (reply.statusCode >= 400) stats.clientErrors++;
   });
 
-  const js = jetstream(deps.nc);
-  let jsm: Promise<JetStreamManager> | undefined;
-  const getJsm = () => (jsm ??= jetstreamManager(deps.nc).catch((err: unknown) => {
-    jsm = undefined;
-    throw err;
-  }));
-
-  const hub = createJobEventHub(js, deps.logger);
+  const { messaging } = deps;
+  const hub = createJobEventHub(messaging.events, deps.logger);
   app.addHook("onClose", async () => hub.close());
   const invites = tokenSigner(config.JWT_SECRET, "inv1");
   const readInvite = (code: string) => {
@@ -134,9 +129,9 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     return p && typeof p.e === "string" && typeof p.x === "number" && p.x > Date.now() ? p.e : null;
   };
 
-  const { jobs, blobs, publisher, lifecycle, nc } = deps;
+  const { jobs, blobs, publisher, lifecycle } = deps;
   const search = deps.search ?? createSqliteSearchIndex({ path: ":memory:" });
-  const indexer = createSearchIndexer({ index: search, jobs, blobs, js, logger: deps.logger });
+  const indexer = createSearchIndexer({ index: search, jobs, blobs, events: messaging.events, logger: deps.logger });
   app.decorate("searchIndexer", indexer);
   app.addHook("onClose", async () => {
     await indexer.stop();
@@ -168,20 +163,19 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   // Every route below follows the route convention (docs/architecture.md, "API: routes and the
   // OpenAPI document"): operationId, one tag, summary, security, a 2xx schema and errors("CODE", ...).
   // test/openapi-lint.test.ts names any route that does not; then run npm run client:generate.
-  app.register(healthRoutes, { nc, jobs, blobs });
+  app.register(healthRoutes, { transport: messaging.transport, jobs, blobs });
   app.register(authRoutes, { prefix: "/v1/auth", jobs, registration: registrationMode(config), readInvite, passwords: passwordHasher(config.PASSWORD_HASH_COST) });
   app.register(streamTokenRoutes, { prefix: "/v1/auth" });
   app.register(meRoutes, { prefix: "/v1" });
   app.register(apiKeysRoutes, { prefix: "/v1", store: deps.apiKeys });
-  const queue = createQueueEstimator(getJsm);
   const capabilities = deps.capabilities ?? createCapabilitiesSource({
-    nc, logger: deps.logger, maxUploadBytes: config.MAX_UPLOAD_BYTES, maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER,
+    discovery: messaging.discovery, logger: deps.logger, maxUploadBytes: config.MAX_UPLOAD_BYTES, maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER,
   });
   app.decorate("capabilities", capabilities);
   app.register(capabilitiesRoutes, { prefix: "/v1", source: capabilities });
   app.register(jobsRoutes, {
     prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES,
-    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, onDeleted, queue: queue.estimate,
+    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, onDeleted, queue: messaging.estimator.estimate,
     checkOptions: capabilities.check,
   });
   app.register(jobActionsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle });
@@ -200,22 +194,22 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(searchRoutes, { prefix: "/v1/search", index: search });
   const slots = streamSlots({ maxPerUser: config.MAX_STREAMS_PER_USER, onOpen: (n) => void (stats.openEventStreams = n) });
   const heartbeatMs = config.SSE_HEARTBEAT_SEC * 1000;
-  app.register(eventsRoutes, { prefix: "/v1/jobs", jobs, hub, jsm: getJsm, heartbeatMs, slots });
+  app.register(eventsRoutes, { prefix: "/v1/jobs", jobs, hub, events: messaging.events, heartbeatMs, slots });
   app.register(userEventsRoutes, { prefix: "/v1", hub, heartbeatMs, slots });
   if (deps.webhooks) {
     app.register(webhooksRoutes, {
       prefix: "/v1/webhooks", store: deps.webhooks, publisher, target: targetSettings(config), maxPerUser: config.WEBHOOK_MAX_PER_USER,
     });
   }
-  app.register(adminRoutes, { prefix: "/v1/admin", nc });
+  app.register(adminRoutes, { prefix: "/v1/admin", discovery: messaging.discovery });
   app.register(usersRoutes, { prefix: "/v1/admin", jobs });
   app.register(invitesRoutes, {
     prefix: "/v1/admin", ttlSec: config.INVITE_TTL_SEC,
     makeInvite: (email, expiresAt) => invites.sign({ e: email, x: expiresAt.getTime(), n: newId() }),
   });
-  app.register(deadLettersRoutes, { prefix: "/v1/admin", js, jsm: getJsm, lifecycle });
-  app.register(lanesRoutes, { prefix: "/v1/admin", jsm: getJsm });
-  app.register(monitoringRoutes, { prefix: "/v1/admin", nc, js, jsm: getJsm });
+  app.register(deadLettersRoutes, { prefix: "/v1/admin", deadLetters: messaging.deadLetters, lifecycle });
+  app.register(lanesRoutes, { prefix: "/v1/admin", queues: messaging.queues });
+  app.register(monitoringRoutes, { prefix: "/v1/admin", transport: messaging.transport, events: messaging.events, queues: messaging.queues, discovery: messaging.discovery });
   app.register(dashboardRoutes);
   app.register(webappRoutes);
   return app;

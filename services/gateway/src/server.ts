@@ -1,20 +1,19 @@
-import { ensureTopology, registerInstance, type Logger } from "@mp4t/platform";
+import type { Logger } from "@mp4t/runtime";
+import { ensureTopologyOn, type Connection } from "@mp4t/messaging";
 import { createApiKeyStore, createStores, openSearchIndex } from "@mp4t/stores";
 import { createPipelineDeps } from "@mp4t/pipeline";
 import { createWebhookStore } from "@mp4t/webhooks";
 import { join } from "node:path";
-import { jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
 import { buildApp } from "./app.ts";
 import { seedAdmin } from "./auth/seed-admin.ts";
 import type { GatewayConfig } from "./config.ts";
 
 /** Wires the gateway: topology, stores, publisher, admin seed, HTTP listener, discovery. */
-export async function startGateway({ config, logger, nc }: { config: GatewayConfig; logger: Logger; nc: NatsConnection }) {
-  await ensureTopology(await jetstreamManager(nc), { replicas: config.JETSTREAM_REPLICAS });
+export async function startGateway({ config, logger, nc }: { config: GatewayConfig; logger: Logger; nc: Connection }) {
+  await ensureTopologyOn(nc, { replicas: config.JETSTREAM_REPLICAS });
   const stores = await createStores(nc, config);
   const apiKeys = await createApiKeyStore(nc, config);
-  const { publisher, lifecycle } = createPipelineDeps({ service: "gateway", nc, stores, logger });
+  const { publisher, lifecycle, ports: messaging } = createPipelineDeps({ service: "gateway", nc, stores, logger });
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await seedAdmin(stores.jobs, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger);
   }
@@ -23,10 +22,10 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
     ? { kind: "mongodb", url: config.MONGODB_URL!, database: config.MONGODB_DATABASE, timeoutMs: config.MONGODB_TIMEOUT_MS }
     : { kind: "embedded", path: config.SEARCH_DB_PATH ?? join(config.DATA_DIR, "search", "index.db") });
   const webhooks = await createWebhookStore(nc, config);
-  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, apiKeys, publisher, lifecycle, nc, config, logger, search, webhooks });
+  const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, apiKeys, publisher, lifecycle, messaging, config, logger, search, webhooks });
   await app.listen({ port: config.PORT, host: config.HOST });
   await app.searchIndexer.start();
-  const svc = await registerInstance(nc, {
+  const svc = await messaging.discovery.register({
     service: "gateway",
     lanes: [],
     stats: () => ({ http: app.httpStats(), uptimeSec: Math.round(process.uptime()), rssBytes: process.memoryUsage().rss }),

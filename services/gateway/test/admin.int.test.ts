@@ -1,11 +1,10 @@
-import { registerInstance } from "@mp4t/platform";
-import type { Service } from "@nats-io/services";
+import { createDiscovery } from "@mp4t/messaging/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedAdmin } from "../src/auth/seed-admin.ts";
 import { errorCode, startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
-const services: Service[] = [];
+const services: { stop(): Promise<unknown> }[] = [];
 let adminAuth: { authorization: string };
 
 beforeAll(async () => {
@@ -24,9 +23,9 @@ describe("GET /v1/admin/services", () => {
     // Real registrations on the same NATS, as ingest and transcriber replicas make at start.
     const nc2 = await h.nats.connect();
     try {
-      services.push(await registerInstance(h.nc, { service: "ingest", lanes: ["critical"], stats: () => ({ processed: 3 }) }));
-      services.push(await registerInstance(nc2, { service: "transcriber", lanes: ["high"], stats: () => ({ processed: 7 }) }));
-      services.push(await registerInstance(nc2, { service: "transcriber", lanes: ["high"], stats: () => ({ processed: 9 }) }));
+      services.push(await createDiscovery(h.nc).register({ service: "ingest", lanes: ["critical"], stats: () => ({ processed: 3 }) }));
+      services.push(await createDiscovery(nc2).register({ service: "transcriber", lanes: ["high"], stats: () => ({ processed: 7 }) }));
+      services.push(await createDiscovery(nc2).register({ service: "transcriber", lanes: ["high"], stats: () => ({ processed: 9 }) }));
 
       const res = await h.app.inject({ method: "GET", url: "/v1/admin/services", headers: adminAuth });
       expect(res.statusCode, res.body).toBe(200);

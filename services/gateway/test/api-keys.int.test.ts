@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { API_KEY_PATTERN } from "@mp4t/contracts";
-import { createLogger } from "@mp4t/platform";
+import { createLogger } from "@mp4t/runtime";
 import type { ApiKeyStore } from "@mp4t/stores";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

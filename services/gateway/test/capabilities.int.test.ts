@@ -1,6 +1,6 @@
 import { WHISPER_LANGUAGES, type InstanceCapabilities } from "@mp4t/contracts";
-import { registerInstance } from "@mp4t/platform";
-import type { Service } from "@nats-io/services";
+import { createDiscovery } from "@mp4t/messaging/internal";
+import type { Discovery } from "@mp4t/messaging";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../src/app.ts";
@@ -10,11 +10,11 @@ import { bytes, errorCode, multipart, startHarness, uploadBody, type Harness } f
 let h: Harness;
 let app: FastifyInstance;
 let auth: { authorization: string };
-const replicas: Service[] = [];
+const replicas: Awaited<ReturnType<Discovery["register"]>>[] = [];
 
 /** Registers a worker replica in service discovery the way the runtime does, advertising `caps`. */
 async function replica(service: "ingest" | "transcriber" | "diarizer" | "enhancer", caps: InstanceCapabilities) {
-  replicas.push(await registerInstance(h.nc, { service, lanes: [], stats: () => ({}), capabilities: caps }));
+  replicas.push(await createDiscovery(h.nc).register({ service, lanes: [], stats: () => ({}), capabilities: caps }));
 }
 
 const POCKETSPHINX = { id: "pocketsphinx", default: true, languages: ["en-us"], wordTimestamps: true, speakers: false };
@@ -23,7 +23,7 @@ const LOCAL_ENHANCER = { summary: true, notes: true, cleanText: true, translate:
 beforeAll(async () => {
   h = await startHarness({ MAX_UPLOAD_BYTES: "65536", MAX_ACTIVE_JOBS_PER_USER: "7" });
   // ttl 0: every request reads discovery, so each test sees the replicas it registered.
-  app = buildApp({ ...h.deps, capabilities: createCapabilitiesSource({ nc: h.nc, logger: h.deps.logger, maxUploadBytes: 65536, maxActiveJobs: 7, ttlMs: 0, windowMs: 300 }) });
+  app = buildApp({ ...h.deps, capabilities: createCapabilitiesSource({ discovery: h.deps.messaging.discovery, logger: h.deps.logger, maxUploadBytes: 65536, maxActiveJobs: 7, ttlMs: 0, windowMs: 300 }) });
   await app.ready();
   auth = (await h.user()).auth;
 });

@@ -1,5 +1,7 @@
 import { Subjects, type Job } from "@mp4t/contracts";
-import { PermanentError, createWorker, type Worker } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/contracts";
+import type { Worker } from "@mp4t/messaging";
+import { createWorker } from "@mp4t/messaging/internal";
 import { silentLogger } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

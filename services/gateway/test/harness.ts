@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureTopology } from "@mp4t/platform";
+import { ensureTopology } from "@mp4t/messaging/internal";
 import { createNatsKvApiKeyStore, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { createPipelineDeps } from "@mp4t/pipeline";
 import { createNatsKvWebhookStore } from "@mp4t/webhooks";
@@ -45,10 +45,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   // Resumable uploads wait in a scratch directory of their own, not under the working directory.
   const scratch = await mkdtemp(join(tmpdir(), "mp4t-gw-uploads-"));
   const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", UPLOAD_SCRATCH_DIR: scratch, ...TEST_ENV, ...env });
-  const pipeline = createPipelineDeps({ service: "gateway", nc, stores: { jobs, blobs }, logger: silentLogger("gateway") });
+  const { ports: messaging, publisher, lifecycle, logger } = createPipelineDeps({ service: "gateway", nc, stores: { jobs, blobs }, logger: silentLogger("gateway") });
   const apiKeys = await createNatsKvApiKeyStore(nc);
   const webhooks = await createNatsKvWebhookStore(nc);
-  const deps: GatewayDeps = { ...pipeline, apiKeys, config, webhooks };
+  const deps: GatewayDeps = { jobs, blobs, publisher, lifecycle, messaging, logger, apiKeys, config, webhooks };
   const app = buildApp(deps);
   await app.ready();
   return {

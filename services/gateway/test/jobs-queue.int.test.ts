@@ -1,4 +1,4 @@
-import { ensureFairConsumers } from "@mp4t/platform";
+import { ensureFairConsumers } from "@mp4t/messaging/internal";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJob, startHarness, type Harness } from "./harness.ts";

@@ -1,4 +1,4 @@
-import { baseEnv, mediaEnv, mediaIdentity, workerEnv, type MediaIdentity } from "@mp4t/platform";
+import { baseEnv, mediaEnv, mediaIdentity, workerEnv, type MediaIdentity } from "@mp4t/runtime";
 import { storesEnv } from "@mp4t/stores";
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-import { PermanentError } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/contracts";
 
 /**
  * The demuxers ffprobe and ffmpeg may use on an upload (`-format_whitelist`): the containers

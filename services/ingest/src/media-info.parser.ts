@@ -1,5 +1,5 @@
 import type { AudioTrack, JobNotice, MediaInfo } from "@mp4t/contracts";
-import { PermanentError } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/contracts";
 import { allowedDemuxer } from "./media-allowlist.ts";
 
 type ProbeStream = {

@@ -1,6 +1,6 @@
-import type { Logger } from "@mp4t/platform";
+import type { Logger } from "@mp4t/runtime";
 import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
-import type { NatsConnection } from "@nats-io/transport-node";
+import type { Connection } from "@mp4t/messaging";
 import { ingestSettings, type IngestConfig } from "./config.ts";
 import { ingestHandler } from "./handlers/ingest.handler.ts";
 
@@ -9,7 +9,7 @@ export const buildHandlers = (deps: PipelineDeps, config: IngestConfig) => ({
 });
 
 /** Ingest: validates uploads and fans their audio out as chunks on the critical lane. */
-export async function startIngest(ctx: { config: IngestConfig; logger: Logger; nc: NatsConnection }) {
+export async function startIngest(ctx: { config: IngestConfig; logger: Logger; nc: Connection }) {
   return startPipelineService({
     service: "ingest", ...ctx, handlers: (deps) => buildHandlers(deps, ctx.config),
     capabilities: { maxDurationSec: ctx.config.MAX_DURATION_SEC },

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/platform";
+import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/runtime";
 import { makeLibrivoxMp4 } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractPcm, probeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";

@@ -1,4 +1,4 @@
-import { baseEnv, workerEnv } from "@mp4t/platform";
+import { baseEnv, workerEnv } from "@mp4t/runtime";
 import { storesEnv } from "@mp4t/stores";
 import { webhooksEnv } from "@mp4t/webhooks";
 import { z } from "zod";

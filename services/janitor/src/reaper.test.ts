@@ -1,5 +1,5 @@
 import type { Job, PipelineStage } from "@mp4t/contracts";
-import type { Publisher } from "@mp4t/platform";
+import type { Publisher } from "@mp4t/messaging";
 import { silentLogger } from "@mp4t/testing";
 import { describe, expect, it } from "vitest";
 import { currentStage, reapStalled, type ReaperDeps } from "./reaper.ts";

@@ -1,11 +1,11 @@
 import {
-  MessageIds, PIPELINE, PIPELINE_STAGES, STAGE_LANES, Streams, Subjects, messageId,
+  MessageIds, PIPELINE, PIPELINE_STAGES, messageId,
   type Command, type Job, type PipelineStage,
 } from "@mp4t/contracts";
-import type { Logger, Publisher } from "@mp4t/platform";
+import type { Logger } from "@mp4t/runtime";
+import type { Publisher } from "@mp4t/messaging";
 import type { JobStore } from "@mp4t/stores";
 import type { JobLifecycle } from "@mp4t/pipeline";
-import type { JetStreamManager } from "@nats-io/jetstream";
 
 export type ReaperSettings = {
   /** A job whose record has not changed for this long is stalled. */
@@ -18,7 +18,7 @@ export type ReaperDeps = {
   jobs: Pick<JobStore, "scanJobs" | "updateJob">;
   publisher: Publisher;
   lifecycle: Pick<JobLifecycle, "fail">;
-  /** Messages (queued or in flight) on a stage's work subjects; work queues keep them until acked. */
+  /** Messages (queued or in flight) on a stage's work subjects; work queues keep them until acked (`QueueInspector.stored`). */
   stageMessages(stage: PipelineStage): Promise<number>;
   logger: Logger;
 };
@@ -47,12 +47,6 @@ export function resumeCommands(job: Job, stage: PipelineStage): Resume[] {
   const missing = c.plan.flatMap(([startSec, endSec], index) => (c.done.includes(index) ? [] : [{ index, startSec, endSec }]));
   return missing.slice(0, c.window ?? missing.length).map((chunk) => ({ stage, msg: { ...ref, chunk: { ...chunk, count: c.count } } }));
 }
-
-/** Reads how many messages wait or run on a stage's subjects in its lane stream. */
-export const streamStageMessages = (jsm: JetStreamManager) => async (stage: PipelineStage) => {
-  const info = await jsm.streams.info(Streams.lane(STAGE_LANES[stage]), { subjects_filter: Subjects.stageFilter(stage) });
-  return Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
-};
 
 /**
  * One reaper pass. A queued or processing job that made no progress for `staleMs` has lost its

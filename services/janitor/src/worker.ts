@@ -1,13 +1,12 @@
-import type { Logger } from "@mp4t/platform";
+import type { Logger } from "@mp4t/runtime";
+import type { Connection } from "@mp4t/messaging";
 import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
 import { createWebhookStore, targetSettings } from "@mp4t/webhooks";
-import { jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
 import type { JanitorConfig } from "./config.ts";
 import { cleanupHandler } from "./handlers/cleanup.handler.ts";
 import { webhookHandler, type WebhookHandlerDeps } from "./handlers/webhook.handler.ts";
 import { followJobEnds, publishDueAttempts } from "./webhooks/dispatch.ts";
-import { reapStalled, streamStageMessages } from "./reaper.ts";
+import { reapStalled } from "./reaper.ts";
 import { sweepExpiredMedia, sweepTempDirs } from "./sweeps.ts";
 
 export const buildHandlers = (deps: PipelineDeps, webhooks: Omit<WebhookHandlerDeps, "logger">) => ({
@@ -35,7 +34,7 @@ function every(ms: number, logger: Logger, name: string, task: () => Promise<voi
  * The janitor: cleanup commands and webhook deliveries from the low lane, periodic retention and
  * scratch sweeps, the stuck-job reaper, job ends turned into webhook deliveries and due retries.
  */
-export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger; nc: NatsConnection }) {
+export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger; nc: Connection }) {
   const { config, logger } = ctx;
   const sweeps = { runs: 0, mediaExpired: 0, tempDirsRemoved: 0 };
   const reaper = { runs: 0, stalled: 0, redriven: 0, failed: 0, waiting: 0 };
@@ -48,9 +47,9 @@ export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger;
     service: "janitor", ...ctx, handlers: (deps) => buildHandlers(deps, { store, settings }), extraStats: () => ({ sweeps, reaper }),
   });
   const dispatch = { store, jobs: runtime.deps.jobs, publisher: runtime.deps.publisher, logger };
-  const jobEnds = await followJobEnds(ctx.nc, dispatch);
+  const jobEnds = await followJobEnds(runtime.ports.events, dispatch);
   const stopRetries = every(config.WEBHOOK_RETRY_POLL_MS, logger, "webhook retry scan", async () => void (await publishDueAttempts(dispatch)));
-  const stageMessages = streamStageMessages(await jetstreamManager(ctx.nc));
+  const stageMessages = runtime.ports.queues.stored;
 
   const stopSweeps = every(config.SWEEP_INTERVAL_SEC * 1000, logger, "sweep", async () => {
     sweeps.mediaExpired += await sweepExpiredMedia(runtime.deps, config.MEDIA_RETENTION_HOURS * 3_600_000);

@@ -1,5 +1,5 @@
 import { BlobKeys, type Command } from "@mp4t/contracts";
-import { newId } from "@mp4t/platform";
+import { newId } from "@mp4t/contracts";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { silentLogger, startNats } from "@mp4t/testing";

@@ -1,5 +1,6 @@
 import { BlobKeys, JobEvent, Streams, Subjects, type Job, type Stage, STAGE_LANES, fairDurableName, userBucket } from "@mp4t/contracts";
-import { createPublisher, newId } from "@mp4t/platform";
+import { newId } from "@mp4t/contracts";
+import { createPublisher, createQueueInspector } from "@mp4t/messaging/internal";
 import { createStores, type Stores } from "@mp4t/stores";
 import { createJobLifecycle } from "@mp4t/pipeline";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
@@ -7,7 +8,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jet
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../src/config.ts";
-import { reapStalled, streamStageMessages } from "../src/reaper.ts";
+import { reapStalled } from "../src/reaper.ts";
 import { startJanitor } from "../src/worker.ts";
 
 let nats: NatsServer;
@@ -93,7 +94,7 @@ describe("janitor reaper (running janitor, real NATS)", () => {
     await publisher.command("enhance", "interactive", { v: 1, jobId: newId(), userId: "u2" }, `enhance:backlog:${newId()}`);
     const job = stalledJob({ stages: { ingest: { status: "done" }, transcribe: { status: "done" }, diarize: { status: "done" } } });
     await stores.jobs.createJob(job);
-    const deps = { jobs: stores.jobs, publisher, lifecycle: createJobLifecycle({ jobs: stores.jobs, publisher }), stageMessages: streamStageMessages(jsm), logger: silentLogger() };
+    const deps = { jobs: stores.jobs, publisher, lifecycle: createJobLifecycle({ jobs: stores.jobs, publisher }), stageMessages: createQueueInspector(async () => jsm).stored, logger: silentLogger() };
     for (let pass = 0; pass < 2; pass++) {
       expect(await reapStalled(deps, { staleMs: 1000, maxRedrives: 1 })).toMatchObject({ redriven: 0 });
     }

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { newId } from "@mp4t/platform";
+import { newId } from "@mp4t/contracts";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { createAddressPolicy, createNatsKvWebhookStore, type WebhookStore } from "@mp4t/webhooks";
 import { sampleDelivery, sampleEndpoint } from "@mp4t/webhooks/conformance";

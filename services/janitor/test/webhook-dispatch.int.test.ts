@@ -1,5 +1,6 @@
 import { Streams, type Job } from "@mp4t/contracts";
-import { createPublisher, ensureTopology, newId } from "@mp4t/platform";
+import { createPublisher, ensureTopology } from "@mp4t/messaging/internal";
+import { newId } from "@mp4t/contracts";
 import { createNatsKvJobStore, type JobStore } from "@mp4t/stores";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";

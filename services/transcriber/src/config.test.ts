@@ -1,4 +1,4 @@
-import { loadConfig } from "@mp4t/platform";
+import { loadConfig } from "@mp4t/runtime";
 import { describe, expect, it } from "vitest";
 import { configSchema } from "./config.ts";
 import { buildEngines } from "./worker.ts";

@@ -1,4 +1,4 @@
-import { baseEnv, mediaEnv, providerEnv, workerEnv } from "@mp4t/platform";
+import { baseEnv, mediaEnv, providerEnv, workerEnv } from "@mp4t/runtime";
 import { storesEnv } from "@mp4t/stores";
 import { z } from "zod";
 import { ENGINE_NAMES } from "./engine.registry.ts";

@@ -1,5 +1,5 @@
 import type { EngineCapability } from "@mp4t/contracts";
-import { PermanentError } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/contracts";
 import type { TranscriptionEngine } from "./ports.ts";
 
 /** Engines this build can construct; TRANSCRIBE_ENGINE must name one. */

@@ -1,4 +1,4 @@
-import { bootService } from "@mp4t/platform";
+import { bootService } from "@mp4t/messaging";
 import { configSchema } from "./config.ts";
 import { startTranscriber } from "./worker.ts";
 

@@ -1,7 +1,7 @@
 import { ANY_LANGUAGE, WHISPER_LANGUAGES } from "@mp4t/contracts";
-import { mediaIdentity, type Logger } from "@mp4t/platform";
+import { mediaIdentity, type Logger } from "@mp4t/runtime";
 import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
-import type { NatsConnection } from "@nats-io/transport-node";
+import type { Connection } from "@mp4t/messaging";
 import { findPocketsphinxModels } from "./adapters/pocketsphinx-models.ts";
 import { createPocketsphinxEngine } from "./adapters/pocketsphinx.adapter.ts";
 import type { TranscriberConfig } from "./config.ts";
@@ -45,7 +45,7 @@ export const buildHandlers = (deps: PipelineDeps, engines: EngineRegistry) => ({
 });
 
 /** Transcriber: chunks from the high lane through the configured engines, fanned back in to diarize. */
-export async function startTranscriber(ctx: { config: TranscriberConfig; logger: Logger; nc: NatsConnection }) {
+export async function startTranscriber(ctx: { config: TranscriberConfig; logger: Logger; nc: Connection }) {
   const engines = await buildEngines(ctx.config);
   return startPipelineService({
     service: "transcriber", ...ctx,

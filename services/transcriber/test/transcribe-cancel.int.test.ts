@@ -1,5 +1,6 @@
 import { BlobKeys, Streams, Subjects, type Word } from "@mp4t/contracts";
-import { ensureTopology, type HandlerContext } from "@mp4t/platform";
+import { ensureTopology } from "@mp4t/messaging/internal";
+import type { HandlerContext } from "@mp4t/messaging";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { createPipelineDeps } from "@mp4t/pipeline";
 import { sampleJob } from "@mp4t/stores/conformance";
@@ -49,9 +50,9 @@ describe("transcribe: a cancel stops work in flight", () => {
   it("aborts the engine when the job is canceled mid-run, stores nothing and sends nothing on", async () => {
     const jobs = await createNatsKvJobStore(nc);
     const blobs = await createNatsObjectBlobStore(nc);
-    const { publisher, lifecycle } = createPipelineDeps({ service: "test", nc, stores: { jobs, blobs }, logger: silentLogger() });
+    const { events, publisher, lifecycle } = createPipelineDeps({ service: "test", nc, stores: { jobs, blobs }, logger: silentLogger() });
     const { engine, running, aborted } = endlessEngine();
-    const handler = transcribeHandler({ nc, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
+    const handler = transcribeHandler({ events, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
 
     const job = sampleJob("u-cancel", { status: "processing", progress: 0.1, stages: { ingest: { status: "done" } }, chunks: { count: 1, done: [] } });
     await jobs.createJob(job);
@@ -72,9 +73,9 @@ describe("transcribe: a cancel stops work in flight", () => {
   it("still fails as before when the runner itself aborts (deadline or shutdown)", async () => {
     const jobs = await createNatsKvJobStore(nc);
     const blobs = await createNatsObjectBlobStore(nc);
-    const { publisher, lifecycle } = createPipelineDeps({ service: "test", nc, stores: { jobs, blobs }, logger: silentLogger() });
+    const { events, publisher, lifecycle } = createPipelineDeps({ service: "test", nc, stores: { jobs, blobs }, logger: silentLogger() });
     const { engine, running } = endlessEngine();
-    const handler = transcribeHandler({ nc, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
+    const handler = transcribeHandler({ events, blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "endless") });
     const job = sampleJob("u-deadline", { status: "processing", progress: 0.1, stages: { ingest: { status: "done" } }, chunks: { count: 1, done: [] } });
     await jobs.createJob(job);
     await blobs.put(BlobKeys.chunkAudio(job.id, 0), new Uint8Array(64));

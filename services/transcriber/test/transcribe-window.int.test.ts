@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, type Command, type Job } from "@mp4t/contracts";
-import { createWorker, ensureTopology } from "@mp4t/platform";
+import { createWorker, ensureTopology } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore, createNatsObjectBlobStore, uploadFile } from "@mp4t/stores";
 import { createPipelineDeps } from "@mp4t/pipeline";
 import { sampleJob } from "@mp4t/stores/conformance";

@@ -1,5 +1,6 @@
 import { Streams, Subjects, type Command, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
-import { createLogger, ensureTopology } from "@mp4t/platform";
+import { createLogger } from "@mp4t/runtime";
+import { ensureTopology } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { createPipelineDeps, type PipelineDeps } from "../pipeline-deps.ts";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -9,14 +10,15 @@ import { nanos } from "@nats-io/transport-node";
 let n = 0;
 
 /** Test support (not for services): real pipeline deps on a running nats-server, with buckets of their own; `close` when done. */
-export async function pipelineDeps(nats: { connect(): Promise<NatsConnection> }, service = "test"): Promise<PipelineDeps & { close(): Promise<void> }> {
+export async function pipelineDeps(nats: { connect(): Promise<NatsConnection> }, service = "test"): Promise<PipelineDeps & { nc: NatsConnection; close(): Promise<void> }> {
   const nc = await nats.connect();
   await ensureTopology(await jetstreamManager(nc));
   const id = `${process.pid}-${++n}`;
   const jobs = await createNatsKvJobStore(nc, { prefix: `t${id}` });
   const blobs = await createNatsObjectBlobStore(nc, { bucket: `blobs-${id}` });
   const logger = createLogger(service, { level: process.env.TEST_LOG_LEVEL ?? "silent" });
-  return { ...createPipelineDeps({ service, nc, stores: { jobs, blobs }, logger }), close: () => nc.close() };
+  const { ports: _ports, ...deps } = createPipelineDeps({ service, nc, stores: { jobs, blobs }, logger });
+  return { ...deps, nc, close: () => nc.close() };
 }
 
 /**
@@ -24,7 +26,7 @@ export async function pipelineDeps(nats: { connect(): Promise<NatsConnection> },
  * are work queues, which allow no ordered consumers: a throwaway pull consumer reads without
  * acking, so the messages stay for the next look.
  */
-export async function readCommands<S extends Stage>(deps: Pick<PipelineDeps, "nc">, stage: S, cls: JobClass): Promise<{ msg: Command<S>; msgId: string | undefined }[]> {
+export async function readCommands<S extends Stage>(deps: { nc: NatsConnection }, stage: S, cls: JobClass): Promise<{ msg: Command<S>; msgId: string | undefined }[]> {
   const stream = Streams.lane(STAGE_LANES[stage]);
   const jsm = await jetstreamManager(deps.nc);
   const { name } = await jsm.consumers.add(stream, { ack_policy: AckPolicy.Explicit, filter_subject: Subjects.stageFilter(stage, cls), inactive_threshold: nanos(60_000) });

@@ -1,4 +1,4 @@
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 import { MongoClient, MongoServerError, type Collection } from "mongodb";
 import { WebhookDelivery, WebhookEndpoint, type WebhookStore } from "../store.ts";
 

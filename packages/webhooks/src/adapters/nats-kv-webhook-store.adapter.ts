@@ -1,4 +1,4 @@
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 import { ensureBucketStream, latestEntries } from "@mp4t/stores";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";

@@ -1,4 +1,4 @@
-import { newId } from "@mp4t/platform";
+import { newId } from "@mp4t/contracts";
 import { describe, expect, it } from "vitest";
 import { newWebhookSecret } from "../signing.ts";
 import { deliveryIdOf, type WebhookDelivery, type WebhookEndpoint, type WebhookStore } from "../store.ts";

@@ -1,4 +1,5 @@
-import { PermanentError, RetryableError, malformedBody } from "@mp4t/platform";
+import { PermanentError, RetryableError } from "@mp4t/contracts";
+import { malformedBody } from "@mp4t/runtime";
 import { z } from "zod";
 import type { ChatReply } from "../ports.ts";
 

@@ -1,4 +1,4 @@
-import { PermanentError } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/contracts";
 import { formatClock } from "@mp4t/transcript";
 import { groupsOf, halve, joinPieces, splitIntoPieces, type Piece } from "../enhancements/pieces.ts";
 import { cleanPrompt, combinePrompt, condensePrompt, translatePrompt, type Condensing, type Part } from "../enhancements/prompts.ts";

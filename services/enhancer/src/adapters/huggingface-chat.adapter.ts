@@ -2,7 +2,8 @@ import {
   InferenceClient, InferenceClientHubApiError, InferenceClientInputError, InferenceClientProviderApiError,
   InferenceClientProviderOutputError, InferenceClientRoutingError,
 } from "@huggingface/inference";
-import { PermanentError, malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/contracts";
+import { malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/runtime";
 import type { ChatModel } from "../ports.ts";
 import { replyOf } from "./chat-completion.ts";
 

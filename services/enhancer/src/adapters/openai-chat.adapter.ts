@@ -1,7 +1,7 @@
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { ChatModel } from "../ports.ts";
 import { replyOf } from "./chat-completion.ts";
-import { malformedBody, providerError, retryAfterHeader } from "@mp4t/platform";
+import { malformedBody, providerError, retryAfterHeader } from "@mp4t/runtime";
 
 export type OpenAiChatOptions = {
   /** OpenAI-compatible local servers often take any non-empty string. */

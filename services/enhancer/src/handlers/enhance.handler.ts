@@ -1,7 +1,8 @@
 import {
   ANY_LANGUAGE, BlobKeys, NOTICE_CODES, Transcript, findUnsupportedOption, messageId, type Command, type EnhancementCapabilities, type Job,
 } from "@mp4t/contracts";
-import { PermanentError, type HandlerContext } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/contracts";
+import type { HandlerContext } from "@mp4t/messaging";
 import { getJson, putJson } from "@mp4t/stores";
 import { optionUnsupportedError, rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { assembleTranscript } from "@mp4t/transcript";

@@ -1,5 +1,7 @@
 import type { Command, Transcript } from "@mp4t/contracts";
-import { AppError, PermanentError, type HandlerContext, type Logger } from "@mp4t/platform";
+import { AppError, PermanentError } from "@mp4t/contracts";
+import type { HandlerContext } from "@mp4t/messaging";
+import type { Logger } from "@mp4t/runtime";
 import { commitVersion, currentVersion, readTranscript } from "@mp4t/stores";
 import type { PipelineDeps } from "@mp4t/pipeline";
 import { paragraphsOf } from "@mp4t/transcript";

@@ -1,4 +1,5 @@
-import { AppError, newId, type Logger } from "@mp4t/platform";
+import { AppError, newId } from "@mp4t/contracts";
+import type { Logger } from "@mp4t/runtime";
 import type { JobStore } from "@mp4t/stores";
 import { hashPassword } from "./password.ts";
 

@@ -1,5 +1,5 @@
 import { MAX_SESSIONS_PER_USER, type Session, type User } from "@mp4t/contracts";
-import { newId } from "@mp4t/platform";
+import { newId } from "@mp4t/contracts";
 import type { JobStore } from "@mp4t/stores";
 
 export type RefreshClaims = { u: string; e: string; s: string; g: number };

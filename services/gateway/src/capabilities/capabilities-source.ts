@@ -1,8 +1,7 @@
-import { InstanceCapabilities, JobOptions, SERVICE_NAMES, discoveryName, findUnsupportedOption } from "@mp4t/contracts";
-import type { Logger } from "@mp4t/platform";
+import { InstanceCapabilities, JobOptions, findUnsupportedOption } from "@mp4t/contracts";
+import type { Logger } from "@mp4t/runtime";
+import type { AdvertisedCapabilities, Discovery } from "@mp4t/messaging";
 import { optionUnsupportedError } from "@mp4t/pipeline";
-import { Svcm, type ServiceInfo } from "@nats-io/services";
-import type { NatsConnection } from "@nats-io/transport-node";
 import { joinCapabilities, type DeploymentLimits, type JoinedCapabilities, type ReplicaCapabilities } from "./join-capabilities.ts";
 
 export type CapabilitiesSource = {
@@ -15,7 +14,7 @@ export type CapabilitiesSource = {
 };
 
 export type CapabilitiesSourceOptions = DeploymentLimits & {
-  nc: NatsConnection;
+  discovery: Pick<Discovery, "advertised">;
   logger: Logger;
   /** How long a reading is fresh (default 5 s). */
   ttlMs?: number;
@@ -24,14 +23,14 @@ export type CapabilitiesSourceOptions = DeploymentLimits & {
 };
 
 /** The replicas' advertised capabilities; a malformed registration is left out (and logged). */
-export function replicaCapabilities(infos: ServiceInfo[], logger: Logger): ReplicaCapabilities[] {
+export function replicaCapabilities(infos: AdvertisedCapabilities[], logger: Logger): ReplicaCapabilities[] {
   return infos.flatMap((i) => {
-    const raw = i.metadata?.capabilities;
-    if (!raw) return [];
+    // The gateway and the janitor serve no job options.
+    if (i.service === "gateway" || i.service === "janitor") return [];
     try {
-      return [{ service: i.metadata?.service ?? i.name, caps: InstanceCapabilities.parse(JSON.parse(raw)) }];
+      return [{ service: i.service, caps: InstanceCapabilities.parse(JSON.parse(i.capabilities)) }];
     } catch (err) {
-      logger.warn({ err: (err as Error).message, service: i.name, id: i.id }, "capabilities: unreadable registration ignored");
+      logger.warn({ err: (err as Error).message, service: i.service, id: i.id }, "capabilities: unreadable registration ignored");
       return [];
     }
   });
@@ -39,32 +38,28 @@ export function replicaCapabilities(infos: ServiceInfo[], logger: Logger): Repli
 
 /**
  * Capabilities from NATS service discovery: each worker registers what its configuration lets
- * it do (runtime.ts `registerInstance`), and this joins the live replicas' registrations. Read on
+ * it do (messaging's `Discovery.register`), and this joins the live replicas' registrations. Read on
  * demand and cached, so an upload rarely waits on the discovery window; a failed read counts as
  * "nothing known", which checks nothing (the workers check again).
  */
 export function createCapabilitiesSource(opts: CapabilitiesSourceOptions): CapabilitiesSource {
   const ttlMs = opts.ttlMs ?? 5000;
   const limits = { maxUploadBytes: opts.maxUploadBytes, maxActiveJobs: opts.maxActiveJobs };
-  // @nats-io/services pins an older nats-core; the connection object is the same at runtime.
-  const svcm = new Svcm(opts.nc as unknown as ConstructorParameters<typeof Svcm>[0]);
   let cached: { at: number; value: JoinedCapabilities } | undefined;
   let reading: Promise<JoinedCapabilities> | undefined;
 
-  async function infosOf(name: string): Promise<ServiceInfo[]> {
-    const out: ServiceInfo[] = [];
+  async function advertised(): Promise<AdvertisedCapabilities[]> {
     try {
-      for await (const info of await svcm.client({ strategy: "timer", maxWait: opts.windowMs ?? 500 }).info(name)) out.push(info);
+      return await opts.discovery.advertised({ maxWaitMs: opts.windowMs ?? 500 });
     } catch (err) {
-      if ((err as Error).name !== "NoResponders") opts.logger.warn({ err: (err as Error).message, service: name }, "capabilities: discovery failed");
+      opts.logger.warn({ err: (err as Error).message }, "capabilities: discovery failed");
+      return [];
     }
-    return out;
   }
 
   function read(): Promise<JoinedCapabilities> {
     reading ??= (async () => {
-      const workers = SERVICE_NAMES.filter((s) => s !== "gateway" && s !== "janitor");
-      const infos = (await Promise.all(workers.map((s) => infosOf(discoveryName(s))))).flat();
+      const infos = await advertised();
       const value = joinCapabilities(replicaCapabilities(infos, opts.logger), limits);
       cached = { at: Date.now(), value };
       return value;

@@ -1,4 +1,4 @@
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 import { describe, expect, it } from "vitest";
 import { isUnavailable, toHttpError } from "./to-http-error.ts";
 

@@ -1,4 +1,5 @@
 import { ERROR_CODES, isErrorCode, type ErrorCode } from "@mp4t/contracts";
+import { isTransportOutage } from "@mp4t/messaging";
 import { HTTP_STATUS } from "./http-status.ts";
 
 export type HttpError = { status: number; code: ErrorCode; message: string; details?: Record<string, unknown> };
@@ -22,15 +23,16 @@ const FRAMEWORK_CODES: Record<string, { code: ErrorCode; status?: number }> = {
   FST_ERR_MAX_PARAM_LENGTH: { code: "VALIDATION_FAILED", status: 414 },
 };
 
-/** nats.js errors: NATS or JetStream (and so the stores on it) cannot serve the request right now. */
-const UNAVAILABLE_NAMES = new Set([
-  "ClosedConnectionError", "DrainingConnectionError", "ConnectionError", "TimeoutError", "NoResponders", "RequestError",
+/** nats.js JetStream errors: JetStream (and so the stores on it) cannot serve the request right now. */
+const JETSTREAM_UNAVAILABLE = new Set([
   "JetStreamNotEnabled", "JetStreamError", "JetStreamStatusError", "JetStreamApiError", "StreamNotFoundError", "ConsumerNotFoundError",
 ]);
 
+/** NATS unreachable (messaging's one outage list) or JetStream unable to serve. */
 export function isUnavailable(err: unknown, depth = 0): boolean {
+  if (depth === 0 && isTransportOutage(err)) return true;
   if (!(err instanceof Error) || depth > 4) return false;
-  return UNAVAILABLE_NAMES.has(err.name) || isUnavailable(err.cause, depth + 1);
+  return JETSTREAM_UNAVAILABLE.has(err.name) || isUnavailable(err.cause, depth + 1);
 }
 
 const STATUS_CODES: Record<number, ErrorCode> = {

@@ -1,5 +1,5 @@
-import { JobEvent, Streams, Subjects } from "@mp4t/contracts";
-import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from "@nats-io/jetstream";
+import type { JobEvent } from "@mp4t/contracts";
+import type { EventFeed, JobEvents } from "@mp4t/messaging";
 import type { FastifyBaseLogger } from "fastify";
 
 export type JobEventListener = (event: JobEvent, seq: number) => void;
@@ -14,7 +14,6 @@ export type JobEventHub = {
   close(): void;
 };
 
-const PREFIX = Subjects.jobEvents("");
 const RESTART_MS = 1000;
 
 /**
@@ -23,27 +22,22 @@ const RESTART_MS = 1000;
  * which a core subscription would not; and its count does not grow with the streams open: the
  * ordered consumer is recreated by the client after a gap and deleted when the hub closes.
  */
-export function createJobEventHub(js: JetStreamClient, logger: Pick<FastifyBaseLogger, "warn">): JobEventHub {
+export function createJobEventHub(events: Pick<JobEvents, "follow">, logger: Pick<FastifyBaseLogger, "warn">): JobEventHub {
   const listeners = new Map<string, Set<JobEventListener>>();
   const userListeners = new Map<string, Set<JobEventListener>>();
   let live: Promise<void> | undefined;
-  let messages: ConsumerMessages | undefined;
+  let messages: EventFeed | undefined;
   let closed = false;
 
-  const pump = async (m: ConsumerMessages) => {
-    for await (const msg of m) {
-      const set = listeners.get(msg.subject.slice(PREFIX.length));
-      if (!set && userListeners.size === 0) continue;
-      const parsed = JobEvent.safeParse(parseJson(msg.string()));
-      if (!parsed.success) continue;
-      for (const fn of set ?? []) fn(parsed.data, msg.seq);
-      for (const fn of userListeners.get(parsed.data.userId) ?? []) fn(parsed.data, msg.seq);
+  const pump = async (feed: EventFeed) => {
+    for await (const { event, seq } of feed) {
+      for (const fn of listeners.get(event.jobId) ?? []) fn(event, seq);
+      for (const fn of userListeners.get(event.userId) ?? []) fn(event, seq);
     }
   };
 
   const start = async (): Promise<void> => {
-    const consumer = await js.consumers.get(Streams.events, { filter_subjects: [Subjects.events], deliver_policy: DeliverPolicy.New });
-    messages = await consumer.consume();
+    messages = await events.follow();
     const running = messages;
     void pump(running).catch((err: unknown) => logger.warn({ err }, "job event hub stopped; restarting")).finally(() => {
       if (closed || messages !== running) return;
@@ -83,15 +77,7 @@ export function createJobEventHub(js: JetStreamClient, logger: Pick<FastifyBaseL
       closed = true;
       listeners.clear();
       userListeners.clear();
-      void messages?.close().catch(() => undefined);
+      messages?.close();
     },
   };
 }
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};

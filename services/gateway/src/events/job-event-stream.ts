@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { isTerminalEvent, JobEvent, Streams, Subjects, type Job } from "@mp4t/contracts";
-import type { JetStreamManager } from "@nats-io/jetstream";
+import { isTerminalEvent, type Job, type JobEvent } from "@mp4t/contracts";
+import type { JobEvents, StoredEvent } from "@mp4t/messaging";
 import type { FastifyBaseLogger } from "fastify";
 import { feedLifecycle } from "./feed-lifecycle.ts";
 import type { JobEventHub } from "./job-event-hub.ts";
@@ -27,23 +27,7 @@ export type JobEventFeed = {
   close(): void;
 };
 
-type Seen = { event: JobEvent; seq: number };
-
-/** The job's stored events after `afterSeq`, by direct gets on the stream: no consumer is made. */
-async function replay(jsm: JetStreamManager, jobId: string, afterSeq: number, logger: Pick<FastifyBaseLogger, "warn">): Promise<Seen[]> {
-  const out: Seen[] = [];
-  let seq = afterSeq + 1;
-  while (out.length < MAX_REPLAY) {
-    // STREAM.MSG.GET with next_by_subj: the first message of the subject at or after seq.
-    const m = await jsm.streams.getMessage(Streams.events, { next_by_subj: Subjects.jobEvents(jobId), seq } as unknown as { seq: number });
-    if (!m) break;
-    const parsed = JobEvent.safeParse(m.json());
-    if (parsed.success) out.push({ event: parsed.data, seq: m.seq });
-    else logger.warn({ jobId, seq: m.seq }, "skipping an event that does not match the contract");
-    seq = m.seq + 1;
-  }
-  return out;
-}
+type Seen = StoredEvent;
 
 /**
  * Opens a job's event feed: listens on the gateway's shared hub first (buffering), then replays
@@ -52,14 +36,17 @@ async function replay(jsm: JetStreamManager, jobId: string, afterSeq: number, lo
  * before it commits to a streaming response.
  */
 export async function openJobEventFeed(
-  deps: { hub: JobEventHub; jsm: JetStreamManager; logger: Pick<FastifyBaseLogger, "warn"> }, job: Job, lastEventId?: number,
+  deps: { hub: JobEventHub; events: Pick<JobEvents, "replay">; logger: Pick<FastifyBaseLogger, "warn"> }, job: Job, lastEventId?: number,
 ): Promise<JobEventFeed> {
   const buffered: Seen[] = [];
   let deliver: (s: Seen) => void = (s) => void buffered.push(s);
   const off = await deps.hub.subscribe(job.id, (event, seq) => deliver({ event, seq }));
   let past: Seen[];
   try {
-    past = await replay(deps.jsm, job.id, lastEventId ?? 0, deps.logger);
+    past = await deps.events.replay(job.id, lastEventId ?? 0, {
+      max: MAX_REPLAY,
+      onInvalid: (seq) => deps.logger.warn({ jobId: job.id, seq }, "skipping an event that does not match the contract"),
+    });
   } catch (err) {
     off();
     throw err;

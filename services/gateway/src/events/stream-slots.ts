@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 import type { FastifyBaseLogger, FastifyReply } from "fastify";
 import type { JobEventFeed } from "./job-event-stream.ts";
 

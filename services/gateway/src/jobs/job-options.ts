@@ -1,5 +1,5 @@
 import { JobOptions } from "@mp4t/contracts";
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 
 /**
  * The upload's `options` field: JSON text (or already parsed, when the part was sent as

@@ -1,7 +1,7 @@
 import { finished, PassThrough, Readable } from "node:stream";
 import type { MultipartFile } from "@fastify/multipart";
 import type { JobOptions } from "@mp4t/contracts";
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 import type { BlobStore } from "@mp4t/stores";
 import type { FastifyRequest } from "fastify";
 import { cleanFileName, parseJobOptions } from "./job-options.ts";

@@ -1,5 +1,6 @@
 import { messageId, type Job, type JobOptions } from "@mp4t/contracts";
-import { AppError, type Publisher } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
+import type { Publisher } from "@mp4t/messaging";
 import type { BlobStore, JobStore } from "@mp4t/stores";
 import type { JobLifecycle } from "@mp4t/pipeline";
 import type { FastifyBaseLogger } from "fastify";

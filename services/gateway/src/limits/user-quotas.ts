@@ -1,4 +1,4 @@
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 import type { JobStore } from "@mp4t/stores";
 
 export type QuotaLimits = { maxActiveJobs: number; storageQuotaBytes: number; maxUploadBytes: number };

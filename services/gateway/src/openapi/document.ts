@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createLogger } from "@mp4t/platform";
+import { createLogger } from "@mp4t/runtime";
 import { buildApp, type GatewayDeps } from "../app.ts";
 import { configSchema } from "../config.ts";
 
@@ -16,7 +16,8 @@ const unused = (name: string) =>
 export async function openApiDocument(): Promise<Record<string, unknown>> {
   const config = configSchema.parse({ NATS_URL: "nats://127.0.0.1:4222", LOG_LEVEL: "silent", JWT_SECRET: randomBytes(48).toString("base64") });
   const deps = {
-    jobs: unused("jobs"), blobs: unused("blobs"), publisher: unused("publisher"), lifecycle: unused("lifecycle"), nc: unused("nc"),
+    jobs: unused("jobs"), blobs: unused("blobs"), publisher: unused("publisher"), lifecycle: unused("lifecycle"),
+    messaging: new Proxy({}, { get: (_t, port) => unused(`messaging.${String(port)}`) }),
     search: unused("search"), apiKeys: unused("apiKeys"), webhooks: unused("webhooks"), config, logger: createLogger("gateway", { level: "silent" }),
   } as unknown as GatewayDeps;
   const app = buildApp(deps);

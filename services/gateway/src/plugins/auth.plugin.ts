@@ -1,6 +1,6 @@
 import fastifyJwt from "@fastify/jwt";
 import type { User } from "@mp4t/contracts";
-import { AppError, newId } from "@mp4t/platform";
+import { AppError, newId } from "@mp4t/contracts";
 import type { ApiKeyStore, JobStore } from "@mp4t/stores";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";

@@ -1,7 +1,6 @@
-import type { NatsConnection } from "@nats-io/transport-node";
+import type { Discovery } from "@mp4t/messaging";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { listInstances } from "../admin/list-instances.ts";
 import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 const Instance = z.object({
@@ -17,7 +16,7 @@ const Instance = z.object({
 });
 
 /** GET /v1/admin/services: admins only. */
-export const adminRoutes: FastifyPluginAsyncZod<{ nc: NatsConnection }> = async (app, { nc }) => {
+export const adminRoutes: FastifyPluginAsyncZod<{ discovery: Pick<Discovery, "list"> }> = async (app, { discovery }) => {
   app.addHook("onRequest", app.authenticate);
   app.addHook("onRequest", app.requireAdmin);
 
@@ -28,5 +27,5 @@ export const adminRoutes: FastifyPluginAsyncZod<{ nc: NatsConnection }> = async 
       security: sessionOnly,
       response: { 200: z.array(Instance), ...errors("UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") },
     },
-  }, async () => listInstances(nc));
+  }, async () => discovery.list());
 };

@@ -1,5 +1,5 @@
 import { API_KEY_SCOPES, ApiKeyScope, MAX_API_KEYS_PER_USER, type ApiKeyRecord } from "@mp4t/contracts";
-import { AppError, newId } from "@mp4t/platform";
+import { AppError, newId } from "@mp4t/contracts";
 import type { ApiKeyStore } from "@mp4t/stores";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";

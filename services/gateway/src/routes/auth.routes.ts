@@ -1,4 +1,4 @@
-import { AppError, newId } from "@mp4t/platform";
+import { AppError, newId } from "@mp4t/contracts";
 import type { JobStore } from "@mp4t/stores";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";

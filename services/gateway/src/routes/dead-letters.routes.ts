@@ -1,14 +1,13 @@
 import { PIPELINE_STAGES, STAGES, type Stage } from "@mp4t/contracts";
-import { AppError, createDeadLetters, deadLetterJob, type DeadLetterEntry } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
+import { deadLetterJob, type DeadLetterEntry, type MessagingPorts } from "@mp4t/messaging";
 import type { JobLifecycle } from "@mp4t/pipeline";
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 export type DeadLettersRoutesOptions = {
-  js: JetStreamClient;
-  jsm: () => Promise<JetStreamManager>;
+  deadLetters: MessagingPorts["deadLetters"];
   lifecycle: Pick<JobLifecycle, "reopen">;
 };
 
@@ -53,9 +52,7 @@ export const deadLettersRoutes: FastifyPluginAsyncZod<DeadLettersRoutesOptions> 
   app.addHook("onRequest", app.requireAdmin);
 
   const letters = async () =>
-    createDeadLetters({
-      js: opts.js,
-      jsm: await opts.jsm(),
+    opts.deadLetters({
       beforeRedrive: async (job) => {
         if ((PIPELINE_STAGES as readonly string[]).includes(job.stage)) {
           await opts.lifecycle.reopen({ userId: job.userId, jobId: job.jobId });

@@ -1,6 +1,6 @@
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 import type { JobStore } from "@mp4t/stores";
-import type { JetStreamManager } from "@nats-io/jetstream";
+import type { JobEvents } from "@mp4t/messaging";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { JobEventHub } from "../events/job-event-hub.ts";
@@ -13,7 +13,7 @@ export type EventsRoutesOptions = {
   jobs: JobStore;
   /** The gateway's one live subscription to job events, fanned out by job id. */
   hub: JobEventHub;
-  jsm: () => Promise<JetStreamManager>;
+  events: Pick<JobEvents, "replay">;
   /** Open streams per user on this replica, shared with GET /v1/events. */
   slots: StreamSlots;
   heartbeatMs: number;
@@ -47,8 +47,7 @@ export const eventsRoutes: FastifyPluginAsyncZod<EventsRoutesOptions> = async (a
     const userId = req.user.sub;
     const job = await opts.jobs.getJob({ userId, jobId: req.params.id });
     if (!job) throw new AppError("NOT_FOUND", "no such job");
-    const jsm = opts.jsm;
-    await slots.serve(reply, userId, async () => openJobEventFeed({ hub: opts.hub, jsm: await jsm(), logger: req.log }, job, req.headers["last-event-id"]),
+    await slots.serve(reply, userId, async () => openJobEventFeed({ hub: opts.hub, events: opts.events, logger: req.log }, job, req.headers["last-event-id"]),
       { heartbeatMs: opts.heartbeatMs, logger: req.log });
   });
 };

@@ -1,6 +1,7 @@
 import fastifyMultipart from "@fastify/multipart";
 import { BlobKeys, isTerminal, messageId, type Job, type JobOptions, type JobQueue } from "@mp4t/contracts";
-import { AppError, newId, type Publisher } from "@mp4t/platform";
+import { AppError, newId } from "@mp4t/contracts";
+import type { Publisher } from "@mp4t/messaging";
 import type { BlobStore, JobStore } from "@mp4t/stores";
 import type { JobLifecycle } from "@mp4t/pipeline";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -22,7 +23,7 @@ export type JobsRoutesOptions = {
   storageQuotaBytes: number;
   /** Called once a DELETE is accepted (the search index forgets the job at once). */
   onDeleted?: (job: Job) => Promise<void>;
-  /** Queue position and estimates of a job that has not ended (platform `createQueueEstimator`). */
+  /** Queue position and estimates of a job that has not ended (messaging `MessagingPorts.estimator`). */
   queue?: (job: Job) => Promise<JobQueue | undefined>;
   /** Refuses options the deployment cannot serve (OPTION_UNSUPPORTED), before the file is stored when they come first. */
   checkOptions?: (options: JobOptions) => Promise<void>;

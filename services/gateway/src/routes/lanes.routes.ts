@@ -1,11 +1,11 @@
 import { JOB_CLASSES, LANES } from "@mp4t/contracts";
-import { AppError, describeLanes } from "@mp4t/platform";
-import type { JetStreamManager } from "@nats-io/jetstream";
+import { AppError } from "@mp4t/contracts";
+import type { QueueInspector } from "@mp4t/messaging";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
-export type LanesRoutesOptions = { jsm: () => Promise<JetStreamManager> };
+export type LanesRoutesOptions = { queues: Pick<QueueInspector, "lanes"> };
 
 const LaneView = z.object({
   lane: z.enum(LANES),
@@ -30,7 +30,7 @@ export const lanesRoutes: FastifyPluginAsyncZod<LanesRoutesOptions> = async (app
     },
   }, async () => {
     try {
-      return { lanes: await describeLanes(await opts.jsm()) };
+      return { lanes: await opts.queues.lanes() };
     } catch (err) {
       throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
     }

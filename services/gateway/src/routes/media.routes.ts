@@ -1,6 +1,6 @@
 import { Readable, Transform } from "node:stream";
 import { BlobKeys, type Job } from "@mp4t/contracts";
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 import type { BlobStore, JobStore } from "@mp4t/stores";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";

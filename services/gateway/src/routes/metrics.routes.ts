@@ -1,7 +1,5 @@
-import {
-  AppError, httpDuration, httpRequests, metricsText, startServerSpan, uploadBytes, uploadDuration, uploadSize,
-  type ServerSpan,
-} from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
+import { httpDuration, httpRequests, metricsText, startServerSpan, uploadBytes, uploadDuration, uploadSize, type ServerSpan } from "@mp4t/runtime";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";

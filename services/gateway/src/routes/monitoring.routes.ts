@@ -1,18 +1,17 @@
-import { JobEvent, LANES, SERVICE_NAMES, Streams, type Lane } from "@mp4t/contracts";
-import { AppError, laneBacklog, setLanePaused, type StageBacklog } from "@mp4t/platform";
-import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
+import { LANES, SERVICE_NAMES, type Lane } from "@mp4t/contracts";
+import { AppError } from "@mp4t/contracts";
+import { instanceWorkers, type Discovery, type InstanceView, type JobEvents, type QueueInspector, type StageBacklog, type TransportProbe } from "@mp4t/messaging";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { listInstances, type InstanceView } from "../admin/list-instances.ts";
 import { summarizeJobEvents, systemSuccessRate, type JobActivity } from "../dashboard/job-activity.ts";
 import { metricsHistory } from "../dashboard/metrics-history.ts";
 import { sessionOnly, errors } from "../schemas/api.schema.ts";
 
 export type MonitoringRoutesOptions = {
-  nc: NatsConnection;
-  js: JetStreamClient;
-  jsm: () => Promise<JetStreamManager>;
+  transport: TransportProbe;
+  events: Pick<JobEvents, "recent" | "since">;
+  queues: Pick<QueueInspector, "stages" | "setLanePaused">;
+  discovery: Pick<Discovery, "list">;
   /** How many of the newest job events the activity figures are computed from. */
   eventWindow?: number;
 };
@@ -24,9 +23,7 @@ const COUNTERS = ["inFlight", "processed", "failed", "retried", "deadLettered", 
 export function stageCounters(instances: InstanceView[]): StageCounters[] {
   const by = new Map<string, StageCounters>();
   for (const i of instances) {
-    const workers = (i.stats as { workers?: unknown } | null)?.workers;
-    if (!Array.isArray(workers)) continue;
-    for (const w of workers as Record<string, unknown>[]) {
+    for (const w of instanceWorkers(i)) {
       if (typeof w.stage !== "string") continue;
       const row = by.get(w.stage) ?? { stage: w.stage, inFlight: 0, processed: 0, failed: 0, retried: 0, deadLettered: 0, redelivered: 0 };
       for (const k of COUNTERS) row[k] += typeof w[k] === "number" ? (w[k] as number) : 0;
@@ -34,44 +31,6 @@ export function stageCounters(instances: InstanceView[]): StageCounters[] {
     }
   }
   return [...by.values()];
-}
-
-/** The newest `n` job events, oldest first, read with an ordered consumer (nothing is left behind). */
-async function recentEvents(js: JetStreamClient, jsm: JetStreamManager, n: number): Promise<JobEvent[]> {
-  const { state } = await jsm.streams.info(Streams.events);
-  if (state.messages === 0) return [];
-  const start = Math.max(state.first_seq, state.last_seq - n + 1);
-  const want = state.last_seq - start + 1;
-  const consumer = await js.consumers.get(Streams.events, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
-  const out: JobEvent[] = [];
-  try {
-    const batch = await consumer.fetch({ max_messages: want, expires: 2000 });
-    for await (const m of batch) {
-      const e = JobEvent.safeParse(m.json());
-      if (e.success) out.push(e.data);
-      if (m.seq >= state.last_seq) break;
-    }
-  } finally {
-    await consumer.delete().catch(() => undefined);
-  }
-  return out;
-}
-
-/** Job events stored since `since`, oldest first, at most `max` (the newest hour of a busy system is sampled from its start). */
-async function eventsSince(js: JetStreamClient, since: Date, max: number): Promise<JobEvent[]> {
-  const consumer = await js.consumers.get(Streams.events, { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() });
-  const out: JobEvent[] = [];
-  try {
-    const batch = await consumer.fetch({ max_messages: max, expires: 2000 });
-    for await (const m of batch) {
-      const e = JobEvent.safeParse(m.json());
-      if (e.success) out.push(e.data);
-      if (m.info.pending === 0) break;
-    }
-  } finally {
-    await consumer.delete().catch(() => undefined);
-  }
-  return out;
 }
 
 const HistoryQuery = z.object({ minutes: z.coerce.number().int().min(5).max(180).default(60) });
@@ -143,22 +102,22 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
     }
   };
   const activity = async (problems: string[]): Promise<JobActivity> =>
-    summarizeJobEvents(await safely("job events", async () => recentEvents(opts.js, await opts.jsm(), window), problems, []));
+    summarizeJobEvents(await safely("job events", () => opts.events.recent(window), problems, []));
 
   app.get("/health", {
     schema: { operationId: "getSystemHealth", tags: ["admin"], summary: "System health: NATS, live services, success rate, tasks, queues", security: sessionOnly, response: { 200: Health, ...errors("UNAUTHORIZED", "FORBIDDEN") } },
   }, async () => {
     const problems: string[] = [];
-    let nats: z.infer<typeof Health>["nats"] = { connected: !opts.nc.isClosed(), rttMs: null };
+    let nats: z.infer<typeof Health>["nats"] = { connected: !opts.transport.closed(), rttMs: null };
     try {
-      nats.rttMs = await opts.nc.rtt();
+      nats.rttMs = await opts.transport.rttMs();
     } catch (err) {
       nats = { connected: false, rttMs: null, error: (err as Error).message };
     }
     if (!nats.connected) problems.push("NATS is not reachable");
     const [instances, queues, act] = await Promise.all([
-      safely("service discovery", () => listInstances(opts.nc), problems, []),
-      safely("queues", async () => laneBacklog(await opts.jsm()), problems, [] as StageBacklog[]),
+      safely("service discovery", () => opts.discovery.list(), problems, [] as InstanceView[]),
+      safely("queues", () => opts.queues.stages(), problems, [] as StageBacklog[]),
       activity(problems),
     ]);
     const services = SERVICE_NAMES.map((name) => ({ name, instances: instances.filter((i) => i.name === name).length }));
@@ -185,8 +144,8 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
     const problems: string[] = [];
     const [act, instances, queues] = await Promise.all([
       activity(problems),
-      safely("service discovery", () => listInstances(opts.nc), problems, []),
-      safely("queues", async () => laneBacklog(await opts.jsm()), problems, [] as StageBacklog[]),
+      safely("service discovery", () => opts.discovery.list(), problems, [] as InstanceView[]),
+      safely("queues", () => opts.queues.stages(), problems, [] as StageBacklog[]),
     ]);
     if (problems.length === 3) throw new AppError("SERVICE_UNAVAILABLE", problems.join("; "));
     return { ...act, stages: stageCounters(instances), queues };
@@ -200,7 +159,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
     },
   }, async (req) => {
     const now = Date.now();
-    const events = await eventsSince(opts.js, new Date(now - req.query.minutes * 60_000), HISTORY_MAX_EVENTS).catch((err: unknown) => {
+    const events = await opts.events.since(new Date(now - req.query.minutes * 60_000), HISTORY_MAX_EVENTS).catch((err: unknown) => {
       throw new AppError("SERVICE_UNAVAILABLE", "could not read the job events", { cause: err });
     });
     return metricsHistory(events, now, req.query.minutes);
@@ -208,7 +167,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<MonitoringRoutesOptions> = 
 
   const pauseOrResume = async (lane: Lane, until: Date | null) => {
     try {
-      return { lane, consumers: await setLanePaused(await opts.jsm(), lane, until) };
+      return { lane, consumers: await opts.queues.setLanePaused(lane, until) };
     } catch (err) {
       if (/not found/i.test((err as Error).message)) throw new AppError("NOT_FOUND", `lane ${lane} has no consumer yet (its service never started)`);
       throw new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });

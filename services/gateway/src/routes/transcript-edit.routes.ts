@@ -1,5 +1,6 @@
 import { EnhanceOption, MessageIds, TranscriptVersionInfo, type Job, type Transcript } from "@mp4t/contracts";
-import { AppError, newId, type Publisher } from "@mp4t/platform";
+import { AppError, newId } from "@mp4t/contracts";
+import type { Publisher } from "@mp4t/messaging";
 import { commitVersion, currentVersion, readTranscript, versionsOf, type BlobStore, type JobStore } from "@mp4t/stores";
 import type { JobLifecycle } from "@mp4t/pipeline";
 import { applySegmentEdits, renameSpeakers, TranscriptEditError } from "@mp4t/transcript";

@@ -1,5 +1,5 @@
 import { TRANSCRIPT_FORMATS } from "@mp4t/contracts";
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 import { currentVersion, readTranscript, type BlobStore, type JobStore } from "@mp4t/stores";
 import { renderTranscript } from "@mp4t/transcript";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { BlobKeys, type JobOptions } from "@mp4t/contracts";
-import { AppError, newId } from "@mp4t/platform";
+import { AppError, newId } from "@mp4t/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { cleanFileName, parseJobOptions } from "../jobs/job-options.ts";

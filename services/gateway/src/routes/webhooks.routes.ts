@@ -1,4 +1,5 @@
-import { AppError, newId, type Publisher } from "@mp4t/platform";
+import { AppError, newId } from "@mp4t/contracts";
+import type { Publisher } from "@mp4t/messaging";
 import {
   checkTarget, DeliveryId, laterAttemptMsgId, LOST_MESSAGE_GRACE_MS, newWebhookSecret, WebhookEvent,
   type TargetSettings, type WebhookDelivery, type WebhookEndpoint, type WebhookStore,

@@ -1,4 +1,4 @@
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 
 /**
  * ETags of transcript versions. A version never changes once written, so its number is a strong

@@ -1,7 +1,7 @@
-import { JobEvent, Streams, Subjects, type Job } from "@mp4t/contracts";
-import type { Logger } from "@mp4t/platform";
+import type { Job, JobEvent } from "@mp4t/contracts";
+import type { Logger } from "@mp4t/runtime";
 import { currentVersion, readTranscript, type BlobStore, type IndexedTranscript, type JobStore, type SearchIndex } from "@mp4t/stores";
-import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from "@nats-io/jetstream";
+import type { EventFeed, JobEvents } from "@mp4t/messaging";
 
 export type SearchIndexer = {
   /** Indexes the job's current transcript version; a job that has not completed is left out. */
@@ -28,9 +28,9 @@ export const toIndexed = (job: Job, t: { segments: { start: number; end: number;
  * per-host index sees every event whichever gateway or worker published it; the MongoDB index is
  * written by every gateway, idempotently (the newest version wins, deleted stays deleted).
  */
-export function createSearchIndexer(deps: { index: SearchIndex; jobs: JobStore; blobs: BlobStore; js: JetStreamClient; logger: Logger }): SearchIndexer {
+export function createSearchIndexer(deps: { index: SearchIndex; jobs: JobStore; blobs: BlobStore; events: Pick<JobEvents, "follow">; logger: Logger }): SearchIndexer {
   const { index, jobs, blobs, logger } = deps;
-  let messages: ConsumerMessages | undefined;
+  let messages: EventFeed | undefined;
   let pump: Promise<void> | undefined;
   let catchUp: Promise<{ indexed: number; removed: number }> = Promise.resolve({ indexed: 0, removed: 0 });
   let stopping = false;
@@ -78,14 +78,11 @@ export function createSearchIndexer(deps: { index: SearchIndex; jobs: JobStore; 
     remove: (ref) => index.remove(ref),
     async start() {
       if (messages) return; // started already
-      const consumer = await deps.js.consumers.get(Streams.events, { filter_subjects: [Subjects.events], deliver_policy: DeliverPolicy.New });
-      messages = await consumer.consume();
+      messages = await deps.events.follow();
       pump = (async () => {
-        for await (const m of messages!) {
-          const parsed = JobEvent.safeParse(safeJson(m.string()));
-          if (!parsed.success) continue;
-          await onEvent(parsed.data).catch((err: unknown) =>
-            logger.warn({ err, jobId: parsed.data.jobId, type: parsed.data.type }, "search index not updated for this event; the next start catches up"));
+        for await (const { event } of messages!) {
+          await onEvent(event).catch((err: unknown) =>
+            logger.warn({ err, jobId: event.jobId, type: event.type }, "search index not updated for this event; the next start catches up"));
         }
       })();
       catchUp = reconcile().catch((err: unknown) => {
@@ -96,17 +93,9 @@ export function createSearchIndexer(deps: { index: SearchIndex; jobs: JobStore; 
     reconciled: () => catchUp,
     async stop() {
       stopping = true;
-      messages?.stop();
+      messages?.close();
       await pump?.catch(() => undefined);
       await catchUp;
     },
   };
-}
-
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { JobOptions } from "@mp4t/contracts";
-import { AppError } from "@mp4t/platform";
+import { AppError } from "@mp4t/contracts";
 
 /** What a resumable upload is: the sidecar `<id>.json` beside its bytes `<id>.bin`. */
 export type UploadRecord = {

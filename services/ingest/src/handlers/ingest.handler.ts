@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, isUserMistake, messageId, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
-import { PermanentError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/contracts";
+import { watchJobEnd, type HandlerContext } from "@mp4t/messaging";
 import { downloadToFile, uploadFile } from "@mp4t/stores";
 import { rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
@@ -12,8 +13,8 @@ import type { IngestSettings } from "../config.ts";
 import { parseProbe, type ProbedMedia } from "../media-info.parser.ts";
 import { PCM_16K_MONO, WAV_HEADER_BYTES } from "../wav-header.writer.ts";
 
-/** `nc`, when given, lets a cancel stop ffmpeg mid-run (the job's events are watched). */
-export type IngestDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & Partial<Pick<PipelineDeps, "nc">> & { settings: IngestSettings };
+/** `events`, when given, lets a cancel stop ffmpeg mid-run (the job's events are watched). */
+export type IngestDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & Partial<Pick<PipelineDeps, "events">> & { settings: IngestSettings };
 
 const FORMAT = PCM_16K_MONO;
 const BYTES_PER_SAMPLE = FORMAT.bitsPerSample / 8;
@@ -33,7 +34,7 @@ export function ingestHandler(deps: IngestDeps) {
     if (!job) return; // canceled or failed meanwhile
 
     const dir = await mkdtemp(join(tmpdir(), "mp4t-"));
-    const watch = watchJobEnd(deps.nc, msg.jobId, ctx.signal);
+    const watch = watchJobEnd(deps.events, msg.jobId, ctx.signal);
     const signal = watch.signal;
     try {
       await watch.ready;

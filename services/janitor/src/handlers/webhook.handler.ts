@@ -1,5 +1,5 @@
 import type { Command } from "@mp4t/contracts";
-import type { Logger } from "@mp4t/platform";
+import type { Logger } from "@mp4t/runtime";
 import {
   checkTarget, postWebhook, webhookHeaders, webhookMessageId,
   type SendResult, type TargetSettings, type WebhookEndpoint, type WebhookStore,

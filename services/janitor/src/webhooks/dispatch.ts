@@ -1,13 +1,11 @@
-import { JobEvent, Streams, Subjects } from "@mp4t/contracts";
-import { WEBHOOK_EVENTS_DURABLE, errorMessage, type Logger, type Publisher } from "@mp4t/platform";
+import { errorMessage, type JobEvent } from "@mp4t/contracts";
+import type { Logger } from "@mp4t/runtime";
+import { WEBHOOK_EVENTS_DURABLE, type JobEvents, type Publisher } from "@mp4t/messaging";
 import type { JobStore } from "@mp4t/stores";
 import {
   deliveryIdOf, firstAttemptMsgId, laterAttemptMsgId, LOST_MESSAGE_GRACE_MS, webhookBody, webhookEventOf,
   type WebhookStore,
 } from "@mp4t/webhooks";
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from "@nats-io/jetstream";
-import { nanos } from "@nats-io/transport-node";
-import type { NatsConnection } from "@nats-io/transport-node";
 
 export type DispatchDeps = { store: WebhookStore; jobs: Pick<JobStore, "getJob">; publisher: Publisher; logger: Logger };
 
@@ -69,39 +67,13 @@ export async function publishDueAttempts(deps: Pick<DispatchDeps, "store" | "pub
  * is not a lane consumer, so the runner does not serve it: an event is acked once its deliveries
  * are recorded and queued, and nak'd for another try in 5 s when that fails.
  */
-export async function followJobEnds(nc: NatsConnection, deps: DispatchDeps): Promise<{ stop(): Promise<void> }> {
-  const jsm = await jetstreamManager(nc);
-  await jsm.consumers.info(Streams.events, WEBHOOK_EVENTS_DURABLE).catch(async (err: unknown) => {
-    if (!/consumer not found/i.test(errorMessage(err))) throw err;
-    await jsm.consumers.add(Streams.events, {
-      durable_name: WEBHOOK_EVENTS_DURABLE, filter_subject: Subjects.events, ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.New, ack_wait: nanos(30_000), max_ack_pending: 64,
-    });
-  });
-  const consumer = await jetstream(nc).consumers.get(Streams.events, WEBHOOK_EVENTS_DURABLE);
-  const messages = await consumer.consume({ max_messages: 32 });
-  const handle = async (m: JsMsg) => {
-    let event: JobEvent;
-    try {
-      event = JobEvent.parse(m.json());
-    } catch {
-      return m.term("not a job event");
-    }
+export async function followJobEnds(events: Pick<JobEvents, "consumeDurable">, deps: DispatchDeps): Promise<{ stop(): Promise<void> }> {
+  return events.consumeDurable(WEBHOOK_EVENTS_DURABLE, async (event) => {
     try {
       await fanOutJobEnd(deps, event);
-      m.ack();
     } catch (err) {
       deps.logger.warn({ err: errorMessage(err), jobId: event.jobId }, "webhook fan-out failed; will retry");
-      m.nak(5000);
+      throw err;
     }
-  };
-  const loop = (async () => {
-    for await (const m of messages) await handle(m);
-  })();
-  return {
-    async stop() {
-      await messages.close();
-      await loop;
-    },
-  };
+  });
 }

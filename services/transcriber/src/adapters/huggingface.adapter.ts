@@ -1,7 +1,7 @@
 import { languageServed } from "@mp4t/contracts";
 import { readFile } from "node:fs/promises";
 import type { Word } from "@mp4t/contracts";
-import { malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/platform";
+import { malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/runtime";
 import { InferenceClient, InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
 import { z } from "zod";
 import type { TranscriptionEngine } from "../ports.ts";

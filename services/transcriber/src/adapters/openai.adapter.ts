@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { ANY_LANGUAGE, WHISPER_LANGUAGES, languageServed, type Word } from "@mp4t/contracts";
-import { malformedBody, providerError, retryAfterHeader } from "@mp4t/platform";
+import { malformedBody, providerError, retryAfterHeader } from "@mp4t/runtime";
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError, toFile } from "openai";
 import { z } from "zod";
 import type { TranscriptionEngine } from "../ports.ts";

@@ -1,5 +1,5 @@
 import { open, stat } from "node:fs/promises";
-import { PermanentError } from "@mp4t/platform";
+import { PermanentError } from "@mp4t/contracts";
 
 /**
  * Refuses a chunk bigger than the provider's per-request limit (OpenAI: 25 MB) before sending it.

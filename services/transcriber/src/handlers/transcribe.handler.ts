@@ -2,14 +2,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, findUnsupportedOption, messageId, runMsgId, type ChunkResult, type Command, type Job, type Word } from "@mp4t/contracts";
-import { observeEngineRun, RetryableError, watchJobEnd, type HandlerContext } from "@mp4t/platform";
+import { observeEngineRun } from "@mp4t/runtime";
+import { RetryableError } from "@mp4t/contracts";
+import { watchJobEnd, type HandlerContext } from "@mp4t/messaging";
 import { downloadToFile, putJson } from "@mp4t/stores";
 import { optionUnsupportedError, rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import type { EngineRegistry } from "../engine.registry.ts";
 import type { TranscriptionEngine } from "../ports.ts";
 
-/** `nc`, when given, lets a cancel stop the engine mid-run (the job's events are watched). */
-export type TranscribeDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & Partial<Pick<PipelineDeps, "nc">> & { engines: EngineRegistry };
+/** `events`, when given, lets a cancel stop the engine mid-run (the job's events are watched). */
+export type TranscribeDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & Partial<Pick<PipelineDeps, "events">> & { engines: EngineRegistry };
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -35,7 +37,7 @@ export function transcribeHandler(deps: TranscribeDeps) {
     const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);
     const already = job.chunks?.done.includes(chunk.index) && (await deps.blobs.stat(resultKey)) !== null;
     if (!already) {
-      const watch = watchJobEnd(deps.nc, msg.jobId, ctx.signal);
+      const watch = watchJobEnd(deps.events, msg.jobId, ctx.signal);
       let words: Word[];
       try {
         await watch.ready;

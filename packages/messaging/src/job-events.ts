@@ -1,0 +1,195 @@
+import { JobEvent, Streams, Subjects } from "@mp4t/contracts";
+import { AppError } from "@mp4t/contracts";
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+import { nanos, type NatsConnection } from "@nats-io/transport-node";
+import type { Publisher } from "./publisher.ts";
+import { nextBySubject } from "./stream-read.ts";
+
+/** An event with its stream sequence (the SSE id a client resumes with). */
+export type StoredEvent = { event: JobEvent; seq: number };
+
+/** Every job event from now on, in stream order; `close` ends the iteration. */
+export type EventFeed = AsyncIterable<StoredEvent> & { close(): void };
+
+/** The one reader and writer of the job events stream. */
+export type JobEvents = {
+  publish(event: JobEvent): Promise<void>;
+  /**
+   * Watches one job while a handler runs a long step: aborts when the job is canceled or fails
+   * elsewhere, or when `parent` aborts. Await `ready` before reading the job, so a cancel is
+   * either seen in the job record or arrives as an event, never missed.
+   */
+  watchEnd(jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> };
+  /** The job's stored events after `afterSeq` (at most `max`), by direct gets: no consumer is made. */
+  replay(jobId: string, afterSeq: number, opts?: { max?: number; onInvalid?: (seq: number) => void }): Promise<StoredEvent[]>;
+  /** The newest `n` events of all jobs, oldest first. */
+  recent(n: number): Promise<JobEvent[]>;
+  /** Job events stored since `since`, oldest first, at most `max` (a busy period is sampled from its start). */
+  since(since: Date, max: number): Promise<JobEvent[]>;
+  /** Follows every job's events from now on over an ordered consumer (no durable state in NATS). */
+  follow(): Promise<EventFeed>;
+  /**
+   * Every new job event through the durable consumer `durable` (created on first use for new
+   * events only, so a first start does not replay history): acked once `handle` resolves, offered
+   * again in `retryMs` (default 5 s) when it throws; an unreadable event is dropped.
+   */
+  consumeDurable(durable: string, handle: (event: JobEvent) => Promise<void>, opts?: { retryMs?: number }): Promise<{ stop(): Promise<void> }>;
+};
+
+const parse = (text: string) => {
+  try {
+    return JobEvent.safeParse(JSON.parse(text));
+  } catch {
+    return JobEvent.safeParse(undefined);
+  }
+};
+
+export function createJobEvents(deps: { nc: NatsConnection; js: JetStreamClient; jsm: () => Promise<JetStreamManager>; publisher: Pick<Publisher, "event"> }): JobEvents {
+  const { js } = deps;
+  return {
+    publish: (event) => deps.publisher.event(event),
+    watchEnd: (jobId, parent) => watchJobEndOn(deps.nc, jobId, parent),
+
+    async replay(jobId, afterSeq, opts = {}) {
+      const jsm = await deps.jsm();
+      const max = opts.max ?? 2000;
+      const out: StoredEvent[] = [];
+      let seq = afterSeq + 1;
+      while (out.length < max) {
+        const m = await nextBySubject(jsm, Streams.events, Subjects.jobEvents(jobId), seq);
+        if (!m) break;
+        const parsed = parse(m.string());
+        if (parsed.success) out.push({ event: parsed.data, seq: m.seq });
+        else opts.onInvalid?.(m.seq);
+        seq = m.seq + 1;
+      }
+      return out;
+    },
+
+    async recent(n) {
+      const { state } = await (await deps.jsm()).streams.info(Streams.events);
+      if (state.messages === 0) return [];
+      const start = Math.max(state.first_seq, state.last_seq - n + 1);
+      const consumer = await js.consumers.get(Streams.events, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
+      const out: JobEvent[] = [];
+      try {
+        const batch = await consumer.fetch({ max_messages: state.last_seq - start + 1, expires: 2000 });
+        for await (const m of batch) {
+          const e = parse(m.string());
+          if (e.success) out.push(e.data);
+          if (m.seq >= state.last_seq) break;
+        }
+      } finally {
+        await consumer.delete().catch(() => undefined);
+      }
+      return out;
+    },
+
+    async since(since, max) {
+      const consumer = await js.consumers.get(Streams.events, { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() });
+      const out: JobEvent[] = [];
+      try {
+        const batch = await consumer.fetch({ max_messages: max, expires: 2000 });
+        for await (const m of batch) {
+          const e = parse(m.string());
+          if (e.success) out.push(e.data);
+          if (m.info.pending === 0) break;
+        }
+      } finally {
+        await consumer.delete().catch(() => undefined);
+      }
+      return out;
+    },
+
+    async consumeDurable(durable, handle, opts = {}) {
+      const jsm = await deps.jsm();
+      await jsm.consumers.info(Streams.events, durable).catch(async (err: unknown) => {
+        if (!/consumer not found/i.test((err as Error).message)) throw err;
+        await jsm.consumers.add(Streams.events, {
+          durable_name: durable, filter_subject: Subjects.events, ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.New, ack_wait: nanos(30_000), max_ack_pending: 64,
+        });
+      });
+      const messages = await (await js.consumers.get(Streams.events, durable)).consume({ max_messages: 32 });
+      const one = async (m: JsMsg) => {
+        const parsed = parse(m.string());
+        if (!parsed.success) return m.term("not a job event");
+        try {
+          await handle(parsed.data);
+          m.ack();
+        } catch {
+          m.nak(opts.retryMs ?? 5000);
+        }
+      };
+      const loop = (async () => {
+        for await (const m of messages) await one(m);
+      })();
+      return {
+        async stop() {
+          await messages.close();
+          await loop;
+        },
+      };
+    },
+
+    async follow() {
+      const consumer = await js.consumers.get(Streams.events, { filter_subjects: [Subjects.events], deliver_policy: DeliverPolicy.New });
+      const messages = await consumer.consume();
+      return {
+        async *[Symbol.asyncIterator]() {
+          for await (const m of messages) {
+            const parsed = parse(m.string());
+            if (parsed.success) yield { event: parsed.data, seq: m.seq };
+          }
+        },
+        close: () => void messages.close().catch(() => undefined),
+      };
+    },
+  };
+}
+
+export type CancelWatch = {
+  /** Aborts when the job is canceled or fails elsewhere, or when `parent` aborts. */
+  signal: AbortSignal;
+  /** True once the job itself ended (not the runner's deadline or shutdown). */
+  ended(): boolean;
+  [Symbol.dispose](): void;
+};
+
+/**
+ * Watches a job's events subject while a handler runs a long step (an engine, ffmpeg), so a
+ * DELETE, or a failure in another replica's chunk, stops the work at once rather than after it.
+ * `ready` resolves once the server has the subscription: a handler awaits it before reading the
+ * job, so a cancel is either seen in the job record or arrives as an event, never missed.
+ * Without a connection (unit tests) nothing is watched and only `parent` aborts.
+ */
+export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } {
+  const ac = new AbortController();
+  let ended = false;
+  const onParent = () => ac.abort(parent.reason);
+  if (parent.aborted) onParent();
+  else parent.addEventListener("abort", onParent, { once: true });
+  const sub = nc?.subscribe(Subjects.jobEvents(jobId), {
+    callback: (err, m) => {
+      if (err) return;
+      const e = JobEvent.safeParse(m.json());
+      if (!e.success || (e.data.type !== "canceled" && e.data.type !== "failed")) return;
+      ended = true;
+      ac.abort(new AppError("CANCELED", `the job was ${e.data.type} while this stage ran`));
+    },
+  });
+  return {
+    signal: ac.signal,
+    ended: () => ended,
+    ready: nc ? nc.flush() : Promise.resolve(),
+    [Symbol.dispose]() {
+      parent.removeEventListener("abort", onParent);
+      sub?.unsubscribe();
+    },
+  };
+}
+
+/** The same through the `JobEvents` port; without one (unit tests) only `parent` aborts. */
+export function watchJobEnd(events: { watchEnd(jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } } | undefined, jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } {
+  return events ? events.watchEnd(jobId, parent) : watchJobEndOn(undefined, jobId, parent);
+}

@@ -1,0 +1,100 @@
+import { Subjects, type Stage } from "@mp4t/contracts";
+import type { JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import { errorMessage } from "@mp4t/contracts";
+import type { Logger } from "@mp4t/runtime";
+import type { LaneScheduler } from "./lane-scheduler.ts";
+import { listConsumers } from "./queue-snapshot.ts";
+
+/** A backlog listing that takes longer than this is abandoned (one caught by a reconnect can hang). */
+const READ_TIMEOUT_MS = 5_000;
+
+export type LaneWatchOptions = {
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  stage: Stage;
+  stream: string;
+  sched: LaneScheduler;
+  /** Durable name -> scheduler key, and exact work subject -> scheduler key. */
+  keys: Map<string, string>;
+  subjectKeys: Map<string, string>;
+  logger: Logger;
+  halted: () => boolean;
+  /** A publish was heard: work waits. */
+  onSignal: () => void;
+  /** A backlog read finished (successfully or not). */
+  onRead: () => void;
+};
+
+/**
+ * How a worker learns where its stage's work waits, without polling: a core subscription hears
+ * every publish to the stage's work subjects (nothing is consumed; the payload is ignored), and
+ * `read` lists the stage's consumers in one request, for what no publish announces (start,
+ * reconnect, redeliveries). A failed read is retried within seconds (JetStream recovering after a
+ * restart), not left to the next periodic read.
+ */
+export function createLaneWatch(o: LaneWatchOptions) {
+  let signals: Subscription | undefined;
+  let status: (AsyncIterable<{ type: string }> & { stop?: () => void }) | undefined;
+  let reading = false;
+  let failedReads = 0;
+  let lastRead = 0;
+
+  async function read() {
+    if (reading) return;
+    reading = true;
+    lastRead = Date.now();
+    try {
+      // The same consumer listing the queue snapshot starts from (queue-snapshot.ts).
+      const listing = listConsumers(o.jsm, o.stream).then((consumers) => {
+        for (const ci of consumers) {
+          const key = o.keys.get(ci.name);
+          if (key) o.sched.update(key, ci.num_pending, ci.num_ack_pending);
+        }
+      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([listing, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("lane backlog listing timed out")), READ_TIMEOUT_MS)))])
+        .finally(() => clearTimeout(timer));
+      failedReads = 0;
+    } catch (err) {
+      o.logger.warn({ stage: o.stage, err: errorMessage(err) }, "reading the lane backlog failed");
+      if (!o.halted()) setTimeout(() => void read(), Math.min(5000, 500 * 2 ** failedReads++)).unref();
+    } finally {
+      reading = false;
+    }
+    o.onRead();
+  }
+
+  return {
+    read,
+    /** When the backlog was last read (ms since the epoch). */
+    lastRead: () => lastRead,
+    /** Starts hearing publishes; call before the first read so nothing published in between is missed. */
+    listen() {
+      signals = o.nc.subscribe(Subjects.stageFilter(o.stage), {
+        callback: (err, msg) => {
+          // A refused subscription (a permission table without this stage's work subjects) would
+          // otherwise leave dispatch to the slow resync without a word.
+          if (err) return void o.logger.error({ stage: o.stage, err: errorMessage(err) }, "dispatch signals lost: subscription refused");
+          const key = o.subjectKeys.get(msg.subject);
+          if (!key) return;
+          o.sched.signal(key);
+          o.onSignal();
+        },
+      });
+      // Publishes made while the connection was down went unheard: read once it is back.
+      const s = o.nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
+      status = s;
+      void (async () => {
+        for await (const e of s) if (e.type === "reconnect" && !o.halted()) void read();
+      })().catch(() => undefined);
+    },
+    stop() {
+      signals?.unsubscribe();
+      signals = undefined;
+      status?.stop?.();
+    },
+  };
+}
+
+export type LaneWatch = ReturnType<typeof createLaneWatch>;

@@ -1,1 +1,0 @@
-export { newId } from "@mp4t/contracts";

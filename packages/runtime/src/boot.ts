@@ -1,0 +1,70 @@
+import type { z } from "zod";
+import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { initMetrics, startMetricsServer } from "./metrics.ts";
+import { startTelemetry, type Telemetry, type TelemetryConfig } from "./telemetry.ts";
+
+/** The variables every service's schema has (config.ts `baseEnv`) that boot reads. */
+export type ProcessConfig = TelemetryConfig & {
+  NODE_ENV?: string | undefined; MP4T_PROFILE?: string | undefined;
+  LOG_LEVEL: string; LOG_PRETTY?: boolean | undefined; SHUTDOWN_GRACE_SEC: number;
+  METRICS_PORT?: number | undefined; METRICS_HOST: string;
+};
+
+/** EX_CONFIG: the supervisor does not restart a service that would fail the same way again. */
+const EX_CONFIG = 78;
+
+export function configFailure(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(EX_CONFIG);
+}
+
+/**
+ * Config once (fail fast, every problem listed, `extraProblems` for checks beyond the schema),
+ * then tracing first (everything after it runs with a tracer provider), metrics and the logger.
+ */
+export function bootProcess<C extends ProcessConfig, S extends z.ZodType<C>>(
+  service: string,
+  schema: S,
+  extraProblems: (config: z.infer<S>) => string[],
+): { config: z.infer<S>; logger: Logger; telemetry: Telemetry } {
+  let config: z.infer<S>;
+  try {
+    config = loadConfig(service, schema);
+  } catch (err) {
+    if (err instanceof ConfigError) configFailure(err.message);
+    throw err;
+  }
+  const problems = extraProblems(config);
+  if (problems.length) configFailure(new ConfigError(`${service} (production profile)`, problems).message);
+  const telemetry = startTelemetry(service, config);
+  initMetrics(service);
+  const logger = createLogger(service, { level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  return { config, logger, telemetry };
+}
+
+/** Serves /metrics when the config asks for it. */
+export async function serveMetrics(config: ProcessConfig, logger: Logger): Promise<void> {
+  if (config.METRICS_PORT === undefined) return;
+  const metrics = await startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
+  logger.info({ port: metrics.port }, "metrics on /metrics");
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */
+export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => handle("SIGTERM"));
+  process.on("SIGINT", () => handle("SIGINT"));
+}

@@ -1,0 +1,72 @@
+import { startNats, silentLogger, type NatsServer } from "@mp4t/testing";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newId } from "@mp4t/contracts";
+import { createPublisher, createWorker, ensureTopology } from "@mp4t/messaging/internal";
+
+let nats: NatsServer;
+let nc: NatsConnection;
+let spy: NatsConnection;
+
+beforeAll(async () => {
+  nats = await startNats();
+  nc = await nats.connect();
+  spy = await nats.connect();
+  await ensureTopology(await jetstreamManager(nc));
+});
+afterAll(async () => {
+  await spy?.close();
+  await nc?.close();
+  await nats?.[Symbol.asyncDispose]();
+});
+
+/** Counts JetStream API requests of each kind, as the server receives them (a core subscriber sees them too). */
+function countApi() {
+  const seen = new Map<string, number>();
+  const sub = spy.subscribe("$JS.API.>", {
+    callback: (_err, m) => {
+      const kind = m.subject.split(".").slice(2, 4).join(".");
+      seen.set(kind, (seen.get(kind) ?? 0) + 1);
+    },
+  });
+  return { seen, stop: () => sub.unsubscribe() };
+}
+
+describe("event-driven dispatch", () => {
+  it("makes no backlog reads or pulls while idle, and starts new work at once when it is published", async () => {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const done: number[] = [];
+    const w = createWorker({
+      js, jsm, stage: "diarize", service: "diarizer", logger: silentLogger(), concurrency: 2, ackWaitMs: 5000,
+      maxDeliver: 3, deadlineMs: 10_000, pollMs: 50, resyncMs: 60_000,
+      handler: async () => void done.push(Date.now()),
+    });
+    await w.start();
+    try {
+      await spy.flush();
+      const api = countApi();
+      await spy.flush();
+      await new Promise((r) => setTimeout(r, 1500)); // idle on purpose: the thing measured is what happens meanwhile
+      await spy.flush();
+      const idle = new Map(api.seen);
+      // Before: a listing of the 16 consumers every 50 ms here (~30 in 1.5 s), and pulls after each.
+      expect(idle.get("CONSUMER.LIST") ?? 0).toBe(0);
+      expect(idle.get("CONSUMER.MSG") ?? 0).toBe(0);
+      expect(idle.get("CONSUMER.INFO") ?? 0).toBe(0);
+
+      const sent = Date.now();
+      await createPublisher(js, { service: "test" }).command("diarize", "interactive", { v: 1, jobId: newId(), userId: "u1" }, newId());
+      const end = Date.now() + 5000;
+      while (!done.length && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      expect(done).toHaveLength(1);
+      expect(done[0]! - sent).toBeLessThan(1000); // the resync is a minute away: a signal did it
+      await spy.flush();
+      expect(api.seen.get("CONSUMER.MSG")).toBeGreaterThanOrEqual(1); // the counter does see pulls
+      api.stop();
+    } finally {
+      await w.stop(1000);
+    }
+  });
+});
