@@ -3,7 +3,7 @@
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
-const STAGE_COLOURS = { ingest: "#2b6cb0", transcribe: "#b7791f", diarize: "#1f8a4c", enhance: "#805ad5" };
+const STAGE_COLOURS = { ingest: "#2b6cb0", transcribe: "#b7791f", assemble: "#2c7a7b", diarize: "#1f8a4c", enhance: "#805ad5" };
 const HISTORY_MS = 30_000;
 let historyAt = 0;
 

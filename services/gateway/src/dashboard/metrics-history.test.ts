@@ -23,9 +23,9 @@ describe("metricsHistory", () => {
     expect(h.buckets[2]!.stageLatencySec).toEqual({ transcribe: 60 });
     // End of minute 0: a waits for transcribe, b for ingest; minute 1: b waits for transcribe; minute 2: nothing.
     expect(h.buckets.map((b) => b.waiting)).toEqual([
-      { ingest: 1, transcribe: 1, diarize: 0, enhance: 0 },
-      { ingest: 0, transcribe: 1, diarize: 0, enhance: 0 },
-      { ingest: 0, transcribe: 0, diarize: 0, enhance: 0 },
+      { ingest: 1, transcribe: 1, assemble: 0, diarize: 0, enhance: 0 },
+      { ingest: 0, transcribe: 1, assemble: 0, diarize: 0, enhance: 0 },
+      { ingest: 0, transcribe: 0, assemble: 0, diarize: 0, enhance: 0 },
     ]);
   });
 
