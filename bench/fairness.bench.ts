@@ -6,7 +6,7 @@
  * (a) a ~30 s LibriVox job alone on the idle system (after one warm-up job): the baseline;
  * (b) user A's BENCH_LONG_MIN-minute job (default 20; the LibriVox MP4 repeated), then right
  *     after its upload A's 30 s job, and BENCH_OTHER_DELAY_SEC (default 10) later user B's 30 s
- *     job: each short job's time (created to completed) and its ratio to (a); goal <= 3x;
+ *     job (B in another fairness bucket): each short job's time (created to completed) and its ratio to (a); goal <= 3x;
  * (c) for each of the three: the first job view with a finish estimate (ingest has sized the job)
  *     against what happened: position vs engine requests that arrived between that view and the
  *     job's transcribe start (within one counts as exact); estimated start / finish vs actual, as
@@ -16,7 +16,7 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Job, JobQueue, PipelineStage } from "@mp4t/contracts";
+import { userBucket, type Job, type JobQueue, type PipelineStage } from "@mp4t/contracts";
 import { makeLibrivoxMp4, makeLongLibrivoxMp4, probeDurationSec, startFakeOpenAi } from "../packages/testing/src/index.ts";
 import { api, login, startSystem, type RunningSystem } from "../tests/e2e/system.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
@@ -105,13 +105,18 @@ export async function run(): Promise<void> {
   const engine = await startFakeOpenAi({ latencyPerAudioSec: RTF, transcript: "one two three four five six seven eight", onRequest: () => engineAt.push(Date.now()) });
   const sys = await startSystem({ ...LOAD_TEST_ENV, TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: engine.baseURL, OPENAI_API_KEY: engine.apiKey, LOG_LEVEL: "warn" });
   try {
-    const tokens: string[] = [];
-    for (const u of ["a", "b"]) {
-      const email = `fairness-${u}@bench.test`;
+    const user = async (name: string) => {
+      const email = `fairness-${name}@bench.test`;
       await api(sys.url, "/v1/auth/register", { method: "POST", body: JSON.stringify({ email, password: LOAD_TEST_PASSWORD }) });
-      tokens.push(await login(sys.url, email, LOAD_TEST_PASSWORD));
-    }
-    const [a, b] = tokens as [string, string];
+      const token = await login(sys.url, email, LOAD_TEST_PASSWORD);
+      const sub = (JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { sub: string }).sub;
+      return { token, bucket: userBucket(sub) };
+    };
+    const ua = await user("a");
+    // B in another fairness bucket than A (users sharing a bucket share its queue, first in, first out).
+    let ub = await user("b0");
+    for (let i = 1; ub.bucket === ua.bucket && i < 20; i++) ub = await user(`b${i}`);
+    const [a, b] = [ua.token, ub.token];
     const shortTimeout = 60_000 + m.long.durationSec * 1000 * 2;
     await track(sys, a, "warm-up", await upload(sys, a, m.short.path, "warm-up.mp4"), 120_000);
     const base = await track(sys, a, "baseline", await upload(sys, a, m.short.path, "baseline.mp4"), 120_000);

@@ -3,7 +3,7 @@ import {
   type Job, type JobClass, type JobQueue, type PipelineStage,
 } from "@mp4t/contracts";
 import type { ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
-import { createTranscribePace } from "./transcribe-pace.ts";
+import { createTranscribePace, type OtherQueue } from "./transcribe-pace.ts";
 
 /** A lane's consumer listing is reused for this long: many clients polling cost one request a second. */
 const SNAPSHOT_MS = 1000;
@@ -113,17 +113,18 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
   }
 
   /**
-   * Transcriber slots the job can count on: the most seen busy at once lately, shared evenly with
-   * the other (class, bucket) queues that have chunks waiting or running (buckets take turns).
+   * The transcriber's slots (the most seen busy at once lately), the other (class, bucket) queues
+   * with chunks waiting or running, and whether every slot is busy now.
    */
   const peakSlots = () => Math.max(1, ...(acked.get("transcribe") ?? []).map((x) => x.inFlight));
-  async function transcribeSlots(job: Job): Promise<{ slots: number; share: number; saturated: boolean }> {
+  async function transcribeSlots(job: Job): Promise<{ slots: number; others: OtherQueue[]; saturated: boolean }> {
     const snap = await snapshot(Streams.lane(STAGE_LANES.transcribe));
     const own = fairDurableName("transcribe", job.options.class, userBucket(job.userId));
     const cis = stageConsumers(snap, "transcribe");
-    const others = cis.filter((ci) => ci.name !== own && ci.num_pending + ci.num_ack_pending > 0).length;
+    pace.remember(job, own, now());
+    const others = cis.filter((ci) => ci.name !== own).map((ci) => ({ key: ci.name, backlog: ci.num_pending + ci.num_ack_pending })).filter((q) => q.backlog > 0);
     const slots = peakSlots();
-    return { slots, share: slots / (1 + others), saturated: cis.reduce((a, ci) => a + ci.num_ack_pending, 0) >= slots };
+    return { slots, others, saturated: cis.reduce((a, ci) => a + ci.num_ack_pending, 0) >= slots };
   }
 
   /** Messages the job still sends through each stage from `from` on; null where not yet known. */
@@ -155,11 +156,12 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       const t = now();
       const r = rate.get(stage);
       const lanes = stage === "transcribe" ? await transcribeSlots(job) : undefined;
-      const paced = lanes && !job.chunks?.done.length ? pace.startInSec(job, pos, lanes.slots, lanes.saturated) : undefined;
+      const paced = lanes && !job.chunks?.done.length ? pace.startInSec(job, pos, lanes.slots, lanes.saturated, lanes.others, t) : undefined;
       const start = paced !== undefined ? t + paced * 1000 : pos === 0 ? t : r ? t + (pos / r) * 1000 : null;
       let finish: number | null = start;
       for (const [s, n, parallel] of remaining(job, stage)) {
-        const chunksSec = s === "transcribe" ? pace.remainingSec(job, (await transcribeSlots(job)).share) : undefined;
+        const lane = s === "transcribe" ? await transcribeSlots(job) : undefined;
+        const chunksSec = lane ? pace.remainingSec(job, lane.slots, lane.others, t) : undefined;
         if (finish !== null && chunksSec !== undefined) {
           finish += chunksSec * 1000;
           continue;
