@@ -48,12 +48,26 @@ describe("transcribe pace", () => {
     expect(pace.remainingSec(job("narrow", [60, 60, 60, 60], [], 1), 4)).toBeCloseTo(48);
   });
 
-  it("times the wait for a slot: the chunks ahead, plus half a chunk when every slot is busy", () => {
+  it("counts another user's chunks beside each of the job's (buckets take turns), as long as that queue holds them", () => {
+    const pace = createTranscribePace();
+    pace.learn(job("one", [50], [0], 4, [0, 10]), 2); // 0.2
+    pace.remember(job("theirs", [60, 60, 60, 60, 60], []), "queue-a", 0);
+    const mine = job("mine", [30, 30], []);
+    // 60 s of its own audio and one 60 s chunk of theirs beside each of its two, on 2 slots: 90 s.
+    expect(pace.remainingSec(mine, 2, [{ key: "queue-a", backlog: 5 }], 1000)).toBeCloseTo(18);
+    // Only as many as that queue holds; and once their job is no longer asked about, chunks like its own.
+    expect(pace.remainingSec(mine, 2, [{ key: "queue-a", backlog: 1 }], 1000)).toBeCloseTo(12);
+    expect(pace.remainingSec(mine, 2, [{ key: "queue-a", backlog: 5 }], 60_000)).toBeCloseTo(12);
+    // Every slot busy with their 60 s chunks: half of one (12 s a chunk) before its first starts.
+    expect(pace.startInSec(mine, 0, 2, true, [{ key: "queue-a", backlog: 5 }], 1000)).toBeCloseTo(6);
+  });
+
+  it("times the wait for a slot: the chunks ahead, slots at a time, plus half a chunk when every slot is busy", () => {
     const pace = createTranscribePace();
     pace.learn(job("one", [50], [0], 4, [0, 10]), 2);
     const waiting = job("short", [30, 30], []); // 6 s a chunk
     expect(pace.startInSec(waiting, 0, 2, false)).toBe(0);
-    expect(pace.startInSec(waiting, 0, 2, true)).toBeCloseTo(1.5);
-    expect(pace.startInSec(waiting, 3, 2, true)).toBeCloseTo(10.5);
+    expect(pace.startInSec(waiting, 0, 2, true)).toBeCloseTo(3);
+    expect(pace.startInSec(waiting, 3, 2, true)).toBeCloseTo(12); // 3 x 6 s over 2 slots, plus 3 s
   });
 });
