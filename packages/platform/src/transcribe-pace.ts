@@ -46,6 +46,7 @@ export function createTranscribePace() {
       const t = job.stages.transcribe;
       const audio = job.media?.durationSec;
       const count = job.chunks?.count ?? 0;
+      if (t?.status === "done") recent.delete(job.id); // its chunks are no longer ahead of anyone
       if (t?.status !== "done" || !count || !t?.startedAt || !t.finishedAt || !audio || seen.has(job.id)) return;
       seen.add(job.id);
       if (seen.size > SEEN) seen.delete(seen.values().next().value!);
