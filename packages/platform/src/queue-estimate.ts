@@ -156,7 +156,8 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       const t = now();
       const r = rate.get(stage);
       const lanes = stage === "transcribe" ? await transcribeSlots(job) : undefined;
-      const paced = lanes && !job.chunks?.done.length ? pace.startInSec(job, pos, lanes.slots, lanes.saturated, lanes.others, t) : undefined;
+      // Only a job none of whose chunks has started waits for a slot.
+      const paced = lanes && job.stages.transcribe?.status !== "running" ? pace.startInSec(job, pos, lanes.slots, lanes.saturated, lanes.others, t) : undefined;
       const start = paced !== undefined ? t + paced * 1000 : pos === 0 ? t : r ? t + (pos / r) * 1000 : null;
       let finish: number | null = start;
       for (const [s, n, parallel] of remaining(job, stage)) {
