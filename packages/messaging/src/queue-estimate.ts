@@ -3,6 +3,7 @@ import {
   type Job, type JobClass, type JobQueue, type PipelineStage,
 } from "@mp4t/contracts";
 import type { ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
+import { createTranscribePace, type OtherQueue } from "./transcribe-pace.ts";
 
 /** A lane's consumer listing is reused for this long: many clients polling cost one request a second. */
 const SNAPSHOT_MS = 1000;
@@ -31,7 +32,8 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
   const now = opts.now ?? Date.now;
   const batchEvery = opts.batchEvery ?? 5;
   const snapshots = new Map<string, Promise<Snapshot>>();
-  const acked = new Map<PipelineStage, { at: number; n: number }[]>();
+  const acked = new Map<PipelineStage, { at: number; n: number; inFlight: number }[]>();
+  const pace = createTranscribePace();
   const perMessageSec = new Map<PipelineStage, number>();
   const rate = new Map<PipelineStage, number>();
 
@@ -43,7 +45,8 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       const cis = stageConsumers(snap, stage);
       if (!cis.length || Streams.lane(STAGE_LANES[stage]) !== cis[0]!.stream_name) continue;
       const samples = acked.get(stage) ?? [];
-      samples.push({ at: snap.at, n: cis.reduce((a, ci) => a + ci.ack_floor.consumer_seq, 0) });
+      const inFlight = cis.reduce((a, ci) => a + ci.num_ack_pending, 0);
+      samples.push({ at: snap.at, n: cis.reduce((a, ci) => a + ci.ack_floor.consumer_seq, 0), inFlight });
       while (samples.length > 2 && snap.at - samples[1]!.at > RATE_WINDOW_MS) samples.shift();
       acked.set(stage, samples);
       const first = samples[0]!;
@@ -52,7 +55,6 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       const r = (last.n - first.n) / ((last.at - first.at) / 1000);
       if (r <= 0) continue; // idle: keep what was last measured
       rate.set(stage, r);
-      const inFlight = cis.reduce((a, ci) => a + ci.num_ack_pending, 0);
       if (inFlight > 0) perMessageSec.set(stage, inFlight / r);
     }
   }
@@ -110,6 +112,21 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
     return sameClass + Math.min(other, cross);
   }
 
+  /**
+   * The transcriber's slots (the most seen busy at once lately), the other (class, bucket) queues
+   * with chunks waiting or running, and whether every slot is busy now.
+   */
+  const peakSlots = () => Math.max(1, ...(acked.get("transcribe") ?? []).map((x) => x.inFlight));
+  async function transcribeSlots(job: Job): Promise<{ slots: number; others: OtherQueue[]; saturated: boolean }> {
+    const snap = await snapshot(Streams.lane(STAGE_LANES.transcribe));
+    const own = fairDurableName("transcribe", job.options.class, userBucket(job.userId));
+    const cis = stageConsumers(snap, "transcribe");
+    pace.remember(job, own, now());
+    const others = cis.filter((ci) => ci.name !== own).map((ci) => ({ key: ci.name, backlog: ci.num_pending + ci.num_ack_pending })).filter((q) => q.backlog > 0);
+    const slots = peakSlots();
+    return { slots, others, saturated: cis.reduce((a, ci) => a + ci.num_ack_pending, 0) >= slots };
+  }
+
   /** Messages the job still sends through each stage from `from` on; null where not yet known. */
   function remaining(job: Job, from: PipelineStage): [PipelineStage, number | null, number][] {
     const stages = PIPELINE_STAGES.slice(PIPELINE_STAGES.indexOf(from));
@@ -124,6 +141,7 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
 
   return {
     async estimate(job: Job): Promise<JobQueue | undefined> {
+      pace.learn(job, peakSlots());
       if (isTerminal(job.status)) return undefined;
       const stage = currentStage(job);
       if (!stage) return undefined;
@@ -137,10 +155,21 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       const pos = k === null ? 0 : position(snap, stage, job.options.class, bucket, k);
       const t = now();
       const r = rate.get(stage);
-      const start = pos === 0 ? t : r ? t + (pos / r) * 1000 : null;
+      const lanes = stage === "transcribe" ? await transcribeSlots(job) : undefined;
+      // Only a job none of whose chunks has started waits for a slot.
+      const paced = lanes && job.stages.transcribe?.status !== "running" ? pace.startInSec(job, pos, lanes.slots, lanes.saturated, lanes.others, t) : undefined;
+      const start = paced !== undefined ? t + paced * 1000 : pos === 0 ? t : r ? t + (pos / r) * 1000 : null;
       let finish: number | null = start;
       for (const [s, n, parallel] of remaining(job, stage)) {
-        const w = perMessageSec.get(s);
+        const lane = s === "transcribe" ? await transcribeSlots(job) : undefined;
+        const chunksSec = lane ? pace.remainingSec(job, lane.slots, lane.others, t) : undefined;
+        if (finish !== null && chunksSec !== undefined) {
+          finish += chunksSec * 1000;
+          continue;
+        }
+        // A stage never caught with work in flight at a snapshot is far shorter than one: 0; the
+        // transcriber's time per chunk (the bulk of a job) must have been measured.
+        const w = perMessageSec.get(s) ?? (s === "transcribe" ? undefined : 0);
         if (finish === null || n === null || w === undefined) {
           finish = null;
           break;
@@ -148,7 +177,9 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
         finish += (Math.ceil(n / parallel) * w) * 1000;
       }
       const iso = (x: number | null) => (x === null ? null : new Date(x).toISOString());
-      return { stage, position: pos, estimatedStartAt: iso(start), estimatedFinishAt: iso(finish) };
+      // A stage already at work on the job (chunks running) started when it says.
+      const began = job.stages[stage]?.status === "running" ? job.stages[stage]?.startedAt : undefined;
+      return { stage, position: pos, estimatedStartAt: began ?? iso(start), estimatedFinishAt: iso(finish) };
     },
   };
 }

@@ -19,6 +19,13 @@ export type FakeOpenAiOptions = {
   apiKey?: string;
   /** Fixed delay before every answer (a benchmark's model of provider latency). */
   latencyMs?: number;
+  /**
+   * Extra delay per second of uploaded audio (e.g. 0.1: ten times faster than real time), so the
+   * engine costs what a real one does in proportion to the chunk; requests run concurrently.
+   */
+  latencyPerAudioSec?: number;
+  /** Called as each well-formed request arrives (a benchmark times dispatches with it). */
+  onRequest?: (r: FakeRequest) => void;
   /** What the audio "says": the words returned, spread over the uploaded WAV's duration. */
   transcript?: string;
   /** Diarized answers alternate speakers A, B, ... every this many words. */
@@ -144,6 +151,8 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
         fileBytes: file.bytes.length, fileName: file.name, ...(fields.language?.[0] ? { language: fields.language[0] } : {}),
       };
       requests.push(r);
+      opts.onRequest?.(r);
+      if (opts.latencyPerAudioSec) await sleep(wavDuration(file.bytes) * opts.latencyPerAudioSec * 1000);
       const failure = failures.shift();
       if (failure?.kind === "rate-limit") {
         return sendError(res, 429, "Rate limit reached for requests. Please try again shortly.", "requests", "rate_limit_exceeded", { "retry-after": String(failure.retryAfterSec) });

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFile, stat, truncate, writeFile } from "node:fs/promises";
+import { readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** The Debian pocketsphinx package's LibriVox test clips: 16 kHz mono speech with reference text. */
@@ -89,6 +89,19 @@ export async function makeLibrivoxMp4(target: string, clipsDir = LIBRIVOX_DIR): 
     "-c:a", "aac", "-b:a", "96k", "-shortest", "-f", "mp4", outPath,
   ]);
   return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
+}
+
+/**
+ * A long recording: the LibriVox MP4 (`makeLibrivoxMp4`) repeated, streams copied, until it lasts
+ * at least `minSec` seconds. `target` is the file to write or a directory (`librivox-long.mp4`).
+ */
+export async function makeLongLibrivoxMp4(target: string, minSec: number, clipsDir = LIBRIVOX_DIR): Promise<{ path: string; durationSec: number }> {
+  const outPath = await outFile(target, "librivox-long.mp4");
+  const one = await makeLibrivoxMp4(`${outPath}.one.mp4`, clipsDir);
+  const loops = Math.max(0, Math.ceil(minSec / one.durationSec) - 1);
+  await ffmpeg(["-stream_loop", String(loops), "-i", one.path, "-c", "copy", "-f", "mp4", outPath]);
+  await rm(one.path, { force: true });
+  return { path: outPath, durationSec: await probeDurationSec(outPath) };
 }
 
 /** alsa-utils' speaker-test voice (a woman) saying each channel's name; what she says, in order. */

@@ -84,8 +84,9 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   }, async (req) => {
     const job = await jobs.getJob({ userId: req.user.sub, jobId: req.params.id });
     if (!job) throw new AppError("NOT_FOUND", "no such job");
-    if (!opts.queue || isTerminal(job.status)) return toJobView(job);
-    // The estimate is a courtesy: a failure to compute it never fails the read.
+    if (!opts.queue) return toJobView(job);
+    // The estimate is a courtesy: a failure to compute it never fails the read. An ended job gets
+    // none, but the estimator learns the transcriber's pace from it.
     const queue = await opts.queue(job).catch((err: unknown) => void req.log.warn({ err, jobId: job.id }, "queue estimate failed"));
     return queue ? { ...toJobView(job), queue } : toJobView(job);
   });
