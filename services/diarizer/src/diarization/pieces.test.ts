@@ -9,7 +9,11 @@ describe("speech pieces", () => {
     const speech = new Uint8Array(1000);
     speech.fill(1, 0, 700);
     speech.fill(1, 800, 850);
-    expect(speechPieces(speech, 300, 100)).toEqual([{ start: 0, end: 233 }, { start: 233, end: 467 }, { start: 467, end: 700 }]);
+    expect(speechPieces(speech, 300, 100)).toEqual([
+      { start: 0, end: 233 },
+      { start: 233, end: 467 },
+      { start: 467, end: 700 },
+    ]);
   });
 
   it("models a piece by its mean and variance", () => {
