@@ -99,10 +99,10 @@ function toTurns(units: Unit[], labels: Int32Array, hopSec: number, joinSec: num
  * Speaker diarization over the whole recording at once:
  *  1. energy VAD; MFCC c1..c12 with the recording's mean and variance over speech removed;
  *  2. speech cut into pieces of `pieceSec`; average-linkage clustering of all pieces on the
- *     distance of their mean features, cut at a fixed `threshold` (a mean of piece-to-piece
- *     distances, so it does not drift with the amount of speech), or at the
- *     count asked for (`speakers`, or clamped to `minSpeakers`..`maxSpeakers`); clusters under
- *     `minSpeakerSec` are no voice;
+ *     distance of their features' means and standard deviations (`pieceDistance`), cut at a
+ *     fixed `threshold` (a mean of piece-to-piece distances, so it does not drift with the
+ *     amount of speech), or at the count asked for (`speakers`, or clamped to
+ *     `minSpeakers`..`maxSpeakers`); clusters under `minSpeakerSec` are no voice;
  *  3. Viterbi resegmentation with a GMM per voice over units (the transcript's words, or 0.1 s
  *     blocks), changes cheap at pauses and dear elsewhere (`resegment`);
  *  4. minimum-duration smoothing of the turns (`smoothTurns`).
@@ -127,7 +127,7 @@ export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<
     const merges = averageLinkage(distanceMatrix(pieces), pieces.length);
     await pause();
     const labels = cutDendrogram(merges, pieces.length, {
-      threshold: opts.threshold ?? 0.2,
+      threshold: opts.threshold ?? 0.23,
       weights: spans.map((s) => s.end - s.start),
       minSize: minVoiceFrames,
       ...(opts.speakers ? { speakers: opts.speakers } : {}),
