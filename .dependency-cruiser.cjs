@@ -78,9 +78,13 @@ const rules = [
     from: {
       path: "^(contracts|packages)/",
       pathNot: [
-        TEST, "^packages/messaging/", "^packages/stores/src/adapters/", "^packages/webhooks/src/adapters/",
+        TEST,
+        "^packages/messaging/",
+        "^packages/stores/src/adapters/",
+        "^packages/webhooks/src/adapters/",
         // The store factories open the NATS-backed stores on the connection their caller hands them (a type import).
-        "^packages/stores/src/factory\\.ts$", "^packages/webhooks/src/config\\.ts$",
+        "^packages/stores/src/factory\\.ts$",
+        "^packages/webhooks/src/config\\.ts$",
       ],
     },
     to: { path: NATS },

@@ -28,7 +28,18 @@ const SETS = (process.env.BENCH_DIARIZATION_SETS ?? "tuning,heldout").split(",")
 const QUICK = process.env.BENCH_DIARIZATION_QUICK === "1";
 const OVERRIDES = JSON.parse(process.env.BENCH_DIARIZE_OPTIONS ?? "{}") as DiarizeOptions;
 
-type FileResult = { id: string; speakers: number; minutes: number; found: number; sec: number; plain: Der; collar: Der; mainShare: number; ref: string; hyp: string };
+type FileResult = {
+  id: string;
+  speakers: number;
+  minutes: number;
+  found: number;
+  sec: number;
+  plain: Der;
+  collar: Der;
+  mainShare: number;
+  ref: string;
+  hyp: string;
+};
 
 /** Share of reference speech under the hypothesis label that covers most of it. */
 function mainShare(mix: Mix, turns: { start: number; end: number; speaker: number }[]): number {
@@ -49,10 +60,24 @@ async function runFile(dir: string, mix: Mix, opts: DiarizeOptions): Promise<Fil
   const d = await diarize(mix.audio, opts);
   const sec = (performance.now() - t0) / 1000;
   const ref = rttm(mix.spec.id, mix.reference);
-  const hyp = rttm(mix.spec.id, d.turns.map((t) => ({ start: t.start, end: t.end, speaker: `spk${t.speaker}` })));
+  const hyp = rttm(
+    mix.spec.id,
+    d.turns.map((t) => ({ start: t.start, end: t.end, speaker: `spk${t.speaker}` })),
+  );
   const [plain, collar] = [await mdEval(dir, mix.spec.id, ref, hyp, 0), await mdEval(dir, mix.spec.id, ref, hyp, 0.25)];
   // The truth's count: in a short mix a drawn voice may not have had its turn.
-  return { id: mix.spec.id, speakers: new Set(mix.reference.map((r) => r.speaker)).size, minutes: mix.spec.minutes, found: d.speakers, sec, plain, collar, mainShare: mainShare(mix, d.turns), ref, hyp };
+  return {
+    id: mix.spec.id,
+    speakers: new Set(mix.reference.map((r) => r.speaker)).size,
+    minutes: mix.spec.minutes,
+    found: d.speakers,
+    sec,
+    plain,
+    collar,
+    mainShare: mainShare(mix, d.turns),
+    ref,
+    hyp,
+  };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -64,7 +89,8 @@ async function report(dir: string, set: SetName, results: FileResult[]) {
   const multi = results.filter((r) => r.speakers > 1);
   const goal = multi.filter((r) => r.minutes >= 1);
   // md-eval over all files at once: time-weighted DER, as evaluations report it.
-  const pooled = async (rs: FileResult[], collar: number) => mdEval(dir, `${set}-all-${rs.length}`, rs.map((r) => r.ref).join(""), rs.map((r) => r.hyp).join(""), collar);
+  const pooled = async (rs: FileResult[], collar: number) =>
+    mdEval(dir, `${set}-all-${rs.length}`, rs.map((r) => r.ref).join(""), rs.map((r) => r.hyp).join(""), collar);
   const [gPlain, gCollar] = [await pooled(goal, 0), await pooled(goal, 0.25)];
   const [aPlain, aCollar] = [await pooled(multi, 0), await pooled(multi, 0.25)];
   const exact = goal.filter((r) => r.found === r.speakers).length;
@@ -72,11 +98,21 @@ async function report(dir: string, set: SetName, results: FileResult[]) {
   const spurious = longOne.reduce((m, r) => Math.max(m, r.found - 1), 0);
   const audioMin = results.reduce((s, r) => s + r.minutes, 0);
   const diarSec = results.reduce((s, r) => s + r.sec, 0);
-  console.log(`  [${set}] ${results.length} files, ${audioMin.toFixed(0)} min of audio, diarized in ${diarSec.toFixed(1)} s (${pct(diarSec / (audioMin * 60))} of real time)`);
-  console.log(`  [${set}] one speaker, 10-60 min (${longOne.length} files): main label ${longOne.map((r) => pct(r.mainShare)).join(", ")}; labels ${longOne.map((r) => r.found).join(", ")} (goal >= 98.0% and <= 1 spurious: ${worstOne >= 0.98 && spurious <= 1 ? "met" : "MISSED"})`);
-  console.log(`  [${set}] one speaker, all ${one.length} files: main label min ${pct(Math.min(...one.map((r) => r.mainShare)))}, one label found on ${one.filter((r) => r.found === 1).length}/${one.length}`);
-  console.log(`  [${set}] 2-4 speakers, 1-30 min (${goal.length} files): DER ${f3(gPlain.der)} no collar (miss ${f3(gPlain.missed)}, false alarm ${f3(gPlain.falarm)}, confusion ${f3(gPlain.confusion)}), ${f3(gCollar.der)} with 0.25 s; count exact ${exact}/${goal.length} = ${pct(exact / Math.max(1, goal.length))} (goals <= 0.10, <= 0.05, >= 90%)`);
-  console.log(`  [${set}] 2-4 speakers incl. 30 s files (${multi.length}): DER ${f3(aPlain.der)} no collar, ${f3(aCollar.der)} with 0.25 s; per-file median ${f3(median(multi.map((r) => r.plain.der)))}, worst ${f3(Math.max(...multi.map((r) => r.plain.der)))}`);
+  console.log(
+    `  [${set}] ${results.length} files, ${audioMin.toFixed(0)} min of audio, diarized in ${diarSec.toFixed(1)} s (${pct(diarSec / (audioMin * 60))} of real time)`,
+  );
+  console.log(
+    `  [${set}] one speaker, 10-60 min (${longOne.length} files): main label ${longOne.map((r) => pct(r.mainShare)).join(", ")}; labels ${longOne.map((r) => r.found).join(", ")} (goal >= 98.0% and <= 1 spurious: ${worstOne >= 0.98 && spurious <= 1 ? "met" : "MISSED"})`,
+  );
+  console.log(
+    `  [${set}] one speaker, all ${one.length} files: main label min ${pct(Math.min(...one.map((r) => r.mainShare)))}, one label found on ${one.filter((r) => r.found === 1).length}/${one.length}`,
+  );
+  console.log(
+    `  [${set}] 2-4 speakers, 1-30 min (${goal.length} files): DER ${f3(gPlain.der)} no collar (miss ${f3(gPlain.missed)}, false alarm ${f3(gPlain.falarm)}, confusion ${f3(gPlain.confusion)}), ${f3(gCollar.der)} with 0.25 s; count exact ${exact}/${goal.length} = ${pct(exact / Math.max(1, goal.length))} (goals <= 0.10, <= 0.05, >= 90%)`,
+  );
+  console.log(
+    `  [${set}] 2-4 speakers incl. 30 s files (${multi.length}): DER ${f3(aPlain.der)} no collar, ${f3(aCollar.der)} with 0.25 s; per-file median ${f3(median(multi.map((r) => r.plain.der)))}, worst ${f3(Math.max(...multi.map((r) => r.plain.der)))}`,
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
@@ -91,7 +127,9 @@ async function timeAgainstTranscription(dir: string, mix: Mix) {
   const t1 = performance.now();
   await diarize(mix.audio);
   const diar = (performance.now() - t1) / 1000;
-  console.log(`  time on a ${mix.spec.minutes}-minute mix: diarization ${diar.toFixed(1)} s, pocketsphinx_continuous ${asr.toFixed(1)} s: ${pct(diar / asr)} (goal < 5%)`);
+  console.log(
+    `  time on a ${mix.spec.minutes}-minute mix: diarization ${diar.toFixed(1)} s, pocketsphinx_continuous ${asr.toFixed(1)} s: ${pct(diar / asr)} (goal < 5%)`,
+  );
 }
 
 export async function run(): Promise<void> {
@@ -102,13 +140,16 @@ export async function run(): Promise<void> {
   try {
     const sets = splitSets(await loadVoices(dir), 16);
     for (const set of SETS) {
-      if (set === "heldout" && Object.keys(OVERRIDES).length > 0) throw new Error("BENCH_DIARIZE_OPTIONS is for the tuning set only: the held-out set runs the defaults");
+      if (set === "heldout" && Object.keys(OVERRIDES).length > 0)
+        throw new Error("BENCH_DIARIZE_OPTIONS is for the tuning set only: the held-out set runs the defaults");
       const pool = await withTempos(dir, sets[set]);
       const results: FileResult[] = [];
       for (const spec of planSet(set, QUICK)) {
         const r = await runFile(dir, buildMix(spec, pool), OVERRIDES);
         results.push(r);
-        console.log(`    ${r.id.padEnd(34)} found ${r.found}  DER ${f3(r.plain.der)} (miss ${f3(r.plain.missed)} fa ${f3(r.plain.falarm)} conf ${f3(r.plain.confusion)})  0.25 s ${f3(r.collar.der)}  main ${pct(r.mainShare)}  ${r.sec.toFixed(1)} s`);
+        console.log(
+          `    ${r.id.padEnd(34)} found ${r.found}  DER ${f3(r.plain.der)} (miss ${f3(r.plain.missed)} fa ${f3(r.plain.falarm)} conf ${f3(r.plain.confusion)})  0.25 s ${f3(r.collar.der)}  main ${pct(r.mainShare)}  ${r.sec.toFixed(1)} s`,
+        );
       }
       await report(dir, set, results);
     }

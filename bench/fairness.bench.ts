@@ -96,16 +96,28 @@ function judge(t: Tracked, engineAt: number[]): number {
   const finishErr = pct(estFinish, actualFinish, created);
   // Within one message counts as exact: a position is a whole number of dispatches.
   const posErr = Number.isNaN(served) ? Number.NaN : Math.max(0, Math.abs(v.queue.position - served) - 1) / Math.max(1, served);
-  console.log(`[fairness] ${t.label}: ${first}; at +${sec(v.at - ms(t.job.createdAt))}: ${stage} position ${v.queue.position} (engine served ${served} before it: error ${(posErr * 100).toFixed(0)} %), ` +
-    `start in ${sec(estStart - v.at)} (actual ${sec(actualStart - v.at)}: error ${(startErr * 100).toFixed(0)} %), finish in ${sec(estFinish - v.at)} (actual ${sec(actualFinish - v.at)}: error ${(finishErr * 100).toFixed(0)} %)`);
+  console.log(
+    `[fairness] ${t.label}: ${first}; at +${sec(v.at - ms(t.job.createdAt))}: ${stage} position ${v.queue.position} (engine served ${served} before it: error ${(posErr * 100).toFixed(0)} %), ` +
+      `start in ${sec(estStart - v.at)} (actual ${sec(actualStart - v.at)}: error ${(startErr * 100).toFixed(0)} %), finish in ${sec(estFinish - v.at)} (actual ${sec(actualFinish - v.at)}: error ${(finishErr * 100).toFixed(0)} %)`,
+  );
   return Math.max(startErr, finishErr, Number.isNaN(posErr) ? 0 : posErr);
 }
 
 export async function run(): Promise<void> {
   const m = await media();
   const engineAt: number[] = [];
-  const engine = await startFakeOpenAi({ latencyPerAudioSec: RTF, transcript: "one two three four five six seven eight", onRequest: () => engineAt.push(Date.now()) });
-  const sys = await startSystem({ ...LOAD_TEST_ENV, TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: engine.baseURL, OPENAI_API_KEY: engine.apiKey, LOG_LEVEL: "warn" });
+  const engine = await startFakeOpenAi({
+    latencyPerAudioSec: RTF,
+    transcript: "one two three four five six seven eight",
+    onRequest: () => engineAt.push(Date.now()),
+  });
+  const sys = await startSystem({
+    ...LOAD_TEST_ENV,
+    TRANSCRIBE_ENGINE: "openai",
+    OPENAI_BASE_URL: engine.baseURL,
+    OPENAI_API_KEY: engine.apiKey,
+    LOG_LEVEL: "warn",
+  });
   try {
     const user = async (name: string) => {
       const email = `fairness-${name}@bench.test`;
@@ -137,11 +149,15 @@ export async function run(): Promise<void> {
     const ratio = took(short) / took(base);
     const ratioB = took(other) / took(base);
     const ratio2 = took(later) / took(base);
-    console.log(`[fairness] (b) A's short job after A's long one: ${sec(took(short))} = ${ratio.toFixed(2)}x baseline (goal <= ${GOAL_RATIO}: ${ratio <= GOAL_RATIO ? "met" : "MISSED"}); ` +
-      `A's second short job (long one transcribing): ${sec(took(later))} = ${ratio2.toFixed(2)}x (${ratio2 <= GOAL_RATIO ? "met" : "MISSED"}); B's short job: ${sec(took(other))} = ${ratioB.toFixed(2)}x; A's long job ${sec(took(long))}; engine requests ${engine.requests.length}`);
+    console.log(
+      `[fairness] (b) A's short job after A's long one: ${sec(took(short))} = ${ratio.toFixed(2)}x baseline (goal <= ${GOAL_RATIO}: ${ratio <= GOAL_RATIO ? "met" : "MISSED"}); ` +
+        `A's second short job (long one transcribing): ${sec(took(later))} = ${ratio2.toFixed(2)}x (${ratio2 <= GOAL_RATIO ? "met" : "MISSED"}); B's short job: ${sec(took(other))} = ${ratioB.toFixed(2)}x; A's long job ${sec(took(long))}; engine requests ${engine.requests.length}`,
+    );
     const errs = [short, other, later, long].map((t) => judge(t, engineAt));
     const worst = Math.max(...errs.map((e) => (Number.isNaN(e) ? Number.POSITIVE_INFINITY : e)));
-    console.log(`[fairness] (c) worst estimate error ${Number.isFinite(worst) ? `${(worst * 100).toFixed(0)} %` : "n/a (an estimate missing)"} (goal <= ${GOAL_ERROR * 100} %: ${worst <= GOAL_ERROR ? "met" : "MISSED"})`);
+    console.log(
+      `[fairness] (c) worst estimate error ${Number.isFinite(worst) ? `${(worst * 100).toFixed(0)} %` : "n/a (an estimate missing)"} (goal <= ${GOAL_ERROR * 100} %: ${worst <= GOAL_ERROR ? "met" : "MISSED"})`,
+    );
   } finally {
     await sys.stop();
     await engine.close();

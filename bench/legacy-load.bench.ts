@@ -137,7 +137,10 @@ function watchSystem(sys: RunningSystem) {
 function reasons(notes: LegacyRun["notes"], kind: string): [string, number][] {
   const counts = new Map<string, number>();
   for (const n of notes.filter((x) => x.kind === kind)) {
-    const why = n.text.replace(/[0-9a-z]{26}/g, "<id>").replace(/\S+@load\.test/g, "<user>").slice(0, 240);
+    const why = n.text
+      .replace(/[0-9a-z]{26}/g, "<id>")
+      .replace(/\S+@load\.test/g, "<user>")
+      .slice(0, 240);
     counts.set(why, (counts.get(why) ?? 0) + 1);
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1]);
@@ -149,7 +152,8 @@ function phases(): { phases: Phase[]; spanSec: number; say: string } {
     const sec = Math.ceil(USERS / ARRIVAL_RATE);
     return { phases: [{ name: "rate", duration: sec, arrivalRate: ARRIVAL_RATE }], spanSec: sec, say: `arrive at ${ARRIVAL_RATE} users/s (${sec} s)` };
   }
-  if (RAMP_SEC > 0) return { phases: [{ name: "spread", duration: RAMP_SEC, arrivalCount: USERS }], spanSec: RAMP_SEC, say: `arrive evenly over ${RAMP_SEC} s` };
+  if (RAMP_SEC > 0)
+    return { phases: [{ name: "spread", duration: RAMP_SEC, arrivalCount: USERS }], spanSec: RAMP_SEC, say: `arrive evenly over ${RAMP_SEC} s` };
   return { phases: [{ name: "burst", duration: 1, arrivalCount: USERS }], spanSec: 1, say: "all arrive within 1 s (1 journey each)" };
 }
 
@@ -165,20 +169,34 @@ export async function run(): Promise<void> {
     const files = await makeMedia(dir);
     sys = await startSystem({ ...LOAD_TEST_ENV, TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey });
     watch = watchSystem(sys);
-    out(`old system's load test: ${USERS} users, each: log in, upload 1 file, poll its job every ~${POLL_SEC} s (wait <= ${MAX_WAIT_SEC} s), fetch the transcript`);
+    out(
+      `old system's load test: ${USERS} users, each: log in, upload 1 file, poll its job every ~${POLL_SEC} s (wait <= ${MAX_WAIT_SEC} s), fetch the transcript`,
+    );
     const arrival = phases();
     out(`  users ${arrival.say}; accounts registered first (50 at a time), not timed as login`);
     out(`  files (round robin): ${files.map((f) => basename(f)).join(", ")}`);
     out(`  engine: OpenAI-compatible fake answering after ${LATENCY_MS} ms (not pocketsphinx): the figures are about our services`);
     out(`  system as \`npm start\` runs it (default profile): ${describeInstances(await instances(sys), ["concurrency"])}`);
     out(`  Artillery (tests/load/scenarios/legacy.yml, a child process), the system and the fake share this ${cpus().length}-CPU machine`);
-    out(`  operator limits for the run (tests/load/load-env.ts): ${Object.entries(LOAD_TEST_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+    out(
+      `  operator limits for the run (tests/load/load-env.ts): ${Object.entries(LOAD_TEST_ENV)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")}`,
+    );
 
     const started = Date.now();
     const load0 = loadavg()[0]!;
     const result = await runLegacyScenario({
-      baseUrl: sys.url, files, password: PASSWORD, runId: `legacy${Date.now()}`, users: USERS, phases: arrival.phases,
-      maxWaitSec: MAX_WAIT_SEC, pollSec: POLL_SEC, registerLanes: 50, durationSec: arrival.spanSec + MAX_WAIT_SEC + 240,
+      baseUrl: sys.url,
+      files,
+      password: PASSWORD,
+      runId: `legacy${Date.now()}`,
+      users: USERS,
+      phases: arrival.phases,
+      maxWaitSec: MAX_WAIT_SEC,
+      pollSec: POLL_SEC,
+      registerLanes: 50,
+      durationSec: arrival.spanSec + MAX_WAIT_SEC + 240,
     });
     const { run, register } = result;
     const wallSec = (Date.now() - started) / 1000;
@@ -195,12 +213,16 @@ export async function run(): Promise<void> {
     const e2e = seconds(run, "load.job.upload_to_completed_ms");
     const nan = (n: number | undefined) => n ?? Number.NaN;
 
-    out(`  setup: ${endpoint(register, "register").ok(201)}/${USERS} accounts registered in ${register.wallSec.toFixed(1)} s` +
-      ` (Artillery, 50 at a time); registration and run ${wallSec.toFixed(0)} s; ${created} users arrived, ${run.count("vusers.skipped")} skipped, ${run.count("vusers.failed")} ended by an error`);
+    out(
+      `  setup: ${endpoint(register, "register").ok(201)}/${USERS} accounts registered in ${register.wallSec.toFixed(1)} s` +
+        ` (Artillery, 50 at a time); registration and run ${wallSec.toFixed(0)} s; ${created} users arrived, ${run.count("vusers.skipped")} skipped, ${run.count("vusers.failed")} ended by an error`,
+    );
     // The machine is shared: the load average says how much of it the system and Artillery had.
-    out(`  Artillery's own CPU ${run.cpuSec.toFixed(1)} s over its ${run.wallSec.toFixed(0)} s run (${((run.cpuSec / run.wallSec) * 100).toFixed(0)}% of one core)` +
-      ` for ${run.count("http.requests")} requests, registration run ${register.cpuSec.toFixed(1)} s;` +
-      ` machine load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (${cpus().length} CPUs)`);
+    out(
+      `  Artillery's own CPU ${run.cpuSec.toFixed(1)} s over its ${run.wallSec.toFixed(0)} s run (${((run.cpuSec / run.wallSec) * 100).toFixed(0)}% of one core)` +
+        ` for ${run.count("http.requests")} requests, registration run ${register.cpuSec.toFixed(1)} s;` +
+        ` machine load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (${cpus().length} CPUs)`,
+    );
     const goals: Goal[] = [
       { label: "login success", ours: (logins.ok(200) / created) * 100, op: ">", goal: 95, show: (n) => `${n.toFixed(1)}%` },
       { label: "upload success", ours: (accepted / upload.attempts) * 100, op: ">", goal: 90, show: (n) => `${n.toFixed(1)}%` },
@@ -211,32 +233,52 @@ export async function run(): Promise<void> {
     if (arrival.spanSec > 1) out(`  (users arrived over ${arrival.spanSec.toFixed(0)} s: uploads/s is bounded by that schedule, not only by the system)`);
     for (const g of goals) {
       const pass = g.op === ">" ? g.ours > g.goal : g.ours < g.goal;
-      out(`  ${g.label.padEnd(25)} ${g.show(g.ours).padStart(9)}  (old goal ${g.op} ${g.show(g.goal)}, x${(g.ours / g.goal).toFixed(2)})  ${pass ? "PASS" : "FAIL"}`);
+      out(
+        `  ${g.label.padEnd(25)} ${g.show(g.ours).padStart(9)}  (old goal ${g.op} ${g.show(g.goal)}, x${(g.ours / g.goal).toFixed(2)})  ${pass ? "PASS" : "FAIL"}`,
+      );
     }
-    out(`    Artillery's ensure lines (the old goals it can express): ${run.ensure.map((e) => `${e.ok ? "ok" : "fail"}: ${e.expression}`).join("; ") || "none printed"}`);
-    out(`    login: ${logins.ok(200)}/${logins.attempts} ok of ${created} users, p95 ${nan(loginSec?.p95).toFixed(2)} s, max ${nan(loginSec?.max).toFixed(2)} s` +
-      `${Object.keys(logins.errors).length ? `; errors ${JSON.stringify(logins.errors)}` : ""}`);
-    out(`    upload: ${accepted}/${upload.attempts} accepted in a ${uploadWindow.toFixed(1)} s window; median ${nan(uploadSec?.median).toFixed(2)} s, max ${nan(uploadSec?.max).toFixed(2)} s` +
-      `${Object.keys(upload.errors).length ? `; errors ${JSON.stringify(upload.errors)}` : ""}`);
-    out(`    completion: ${completed}/${accepted} accepted jobs completed within ${MAX_WAIT_SEC} s (${pct(completed / USERS)} of all users);` +
-      ` ${run.count("load.jobs.failed")} failed, ${run.count("load.jobs.unfinished")} still running; transcripts fetched ${run.count("load.transcripts.ok")}/${run.count("load.transcripts.ok") + run.count("load.transcripts.failed")}`);
-    out(`  jobs/s end to end ${(completed / e2eWindow).toFixed(2)} (${completed} jobs from first upload to last completion, ${e2eWindow.toFixed(1)} s);` +
-      ` upload->completed p50 ${nan(e2e?.median).toFixed(1)} s, p95 ${nan(e2e?.p95).toFixed(1)} s`);
+    out(
+      `    Artillery's ensure lines (the old goals it can express): ${run.ensure.map((e) => `${e.ok ? "ok" : "fail"}: ${e.expression}`).join("; ") || "none printed"}`,
+    );
+    out(
+      `    login: ${logins.ok(200)}/${logins.attempts} ok of ${created} users, p95 ${nan(loginSec?.p95).toFixed(2)} s, max ${nan(loginSec?.max).toFixed(2)} s` +
+        `${Object.keys(logins.errors).length ? `; errors ${JSON.stringify(logins.errors)}` : ""}`,
+    );
+    out(
+      `    upload: ${accepted}/${upload.attempts} accepted in a ${uploadWindow.toFixed(1)} s window; median ${nan(uploadSec?.median).toFixed(2)} s, max ${nan(uploadSec?.max).toFixed(2)} s` +
+        `${Object.keys(upload.errors).length ? `; errors ${JSON.stringify(upload.errors)}` : ""}`,
+    );
+    out(
+      `    completion: ${completed}/${accepted} accepted jobs completed within ${MAX_WAIT_SEC} s (${pct(completed / USERS)} of all users);` +
+        ` ${run.count("load.jobs.failed")} failed, ${run.count("load.jobs.unfinished")} still running; transcripts fetched ${run.count("load.transcripts.ok")}/${run.count("load.transcripts.ok") + run.count("load.transcripts.failed")}`,
+    );
+    out(
+      `  jobs/s end to end ${(completed / e2eWindow).toFixed(2)} (${completed} jobs from first upload to last completion, ${e2eWindow.toFixed(1)} s);` +
+        ` upload->completed p50 ${nan(e2e?.median).toFixed(1)} s, p95 ${nan(e2e?.p95).toFixed(1)} s`,
+    );
     const errors = Object.entries(run.counters).filter(([k]) => k.startsWith("errors."));
     if (errors.length) out(`    Artillery errors (users ended): ${errors.map(([k, v]) => `${k.slice(7)} x${v}`).join(", ")}`);
 
     for (const kind of ["job-not-completed", "upload-failed", "poll-failed"]) {
       const why = reasons(result.notes, kind);
-      if (why.length) out(`    ${kind} x${why.reduce((a, [, n]) => a + n, 0)}:\n${why.slice(0, 6).map(([w, n]) => `      ${n} x ${w}`).join("\n")}`);
+      if (why.length)
+        out(
+          `    ${kind} x${why.reduce((a, [, n]) => a + n, 0)}:\n${why
+            .slice(0, 6)
+            .map(([w, n]) => `      ${n} x ${w}`)
+            .join("\n")}`,
+        );
     }
 
     // Health before the audit, so a failing audit cannot hide it.
     const samples = await scrape(`${sys.url}/metrics`, METRICS_TOKEN);
     const gateway202 = total(samples, "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
     const gateway5xx = samples.filter((s) => s.name === "mp4t_http_requests_total" && s.labels.status_code?.startsWith("5"));
-    out(`  5xx: ${serverErrors(run)} seen by Artillery, ${gateway5xx.reduce((a, s) => a + s.value, 0)} counted by the gateway` +
-      `${gateway5xx.length ? ` (${gateway5xx.map((s) => `${s.labels.method} ${s.labels.route} ${s.labels.status_code} x${s.value}`).join(", ")})` : ""};` +
-      ` failed requests ${pct((run.count("load.failed_requests") + requestErrors(run)) / run.count("http.requests"))} of ${run.count("http.requests")}; system ${sys.proc.exitCode === null ? "still running" : `exited ${sys.proc.exitCode}`}`);
+    out(
+      `  5xx: ${serverErrors(run)} seen by Artillery, ${gateway5xx.reduce((a, s) => a + s.value, 0)} counted by the gateway` +
+        `${gateway5xx.length ? ` (${gateway5xx.map((s) => `${s.labels.method} ${s.labels.route} ${s.labels.status_code} x${s.value}`).join(", ")})` : ""};` +
+        ` failed requests ${pct((run.count("load.failed_requests") + requestErrors(run)) / run.count("http.requests"))} of ${run.count("http.requests")}; system ${sys.proc.exitCode === null ? "still running" : `exited ${sys.proc.exitCode}`}`,
+    );
     out(`  system restart/warn/error log lines: ${watch.count()}`);
     for (const [key, g] of watch.top(10)) out(`    ${g.n} x ${key}\n      e.g. ${g.example}`);
     out(`  workers after the run: ${describeInstances(await instances(sys), ["processed", "failed", "retried", "redelivered", "deadLettered"])}`);
@@ -244,14 +286,18 @@ export async function run(): Promise<void> {
     const audit = await auditJobs(sys.url, owned, PASSWORD, SETTLE_SEC);
     const checked = owned.filter((j) => !audit.unverified.has(j.email)).length;
     // A 202 the gateway counted but Artillery never received (a client timeout) is a job its user cannot know of.
-    out(`  lost jobs ${audit.lost.length} (must be 0): ${checked - audit.lost.length} of ${checked} accepted uploads found in their owners'` +
-      ` GET /v1/jobs${audit.lost.length ? ` (missing: ${audit.lost.slice(0, 10).join(" ")})` : ""}; the gateway counted ${gateway202} x 202` +
-      `${gateway202 !== owned.length ? ` (${gateway202 - owned.length} more than Artillery received)` : ""}`);
+    out(
+      `  lost jobs ${audit.lost.length} (must be 0): ${checked - audit.lost.length} of ${checked} accepted uploads found in their owners'` +
+        ` GET /v1/jobs${audit.lost.length ? ` (missing: ${audit.lost.slice(0, 10).join(" ")})` : ""}; the gateway counted ${gateway202} x 202` +
+        `${gateway202 !== owned.length ? ` (${gateway202 - owned.length} more than Artillery received)` : ""}`,
+    );
     if (audit.unverified.size) {
       const why = [...new Set(audit.unverified.values())].slice(0, 3).join(" | ");
       out(`    NOT VERIFIED: ${owned.length - checked} jobs of ${audit.unverified.size} owners whose login or GET /v1/jobs failed 3 times: ${why}`);
     }
-    out(`    after the run (+${audit.settledSec.toFixed(0)} s settling): ${JSON.stringify(audit.statuses)}${Object.keys(audit.errorCodes).length ? ` errors ${JSON.stringify(audit.errorCodes)}` : ""}`);
+    out(
+      `    after the run (+${audit.settledSec.toFixed(0)} s settling): ${JSON.stringify(audit.statuses)}${Object.keys(audit.errorCodes).length ? ` errors ${JSON.stringify(audit.errorCodes)}` : ""}`,
+    );
     out(`    stages: ${stageFigures(audit.jobs)}`);
   } finally {
     watch?.close();

@@ -49,8 +49,12 @@ async function replicasUp(sys: RunningSystem, n: number): Promise<void> {
 
 async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[]): Promise<Figures> {
   const env = {
-    ...LOAD_TEST_ENV, TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey,
-    WORKER_CONCURRENCY: String(CONCURRENCY), WORKER_REPLICAS: String(replicas),
+    ...LOAD_TEST_ENV,
+    TRANSCRIBE_ENGINE: "openai",
+    OPENAI_BASE_URL: fake.baseURL,
+    OPENAI_API_KEY: fake.apiKey,
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+    WORKER_REPLICAS: String(replicas),
   };
   const sys = await startSystem(env);
   // startSystem runs one of each; the others join the same NATS and share its durable consumers.
@@ -63,8 +67,16 @@ async function once(replicas: number, fake: FakeOpenAiServer, wavs: string[]): P
     await replicasUp(sys, replicas);
     const load = loadavg()[0]!;
     const run = await runUploadScenario({
-      baseUrl: sys.url, files: wavs, password: LOAD_TEST_PASSWORD, runId: `bench${replicas}-${Date.now()}`, users: USERS,
-      vus: VUS, batchVus: BATCH_VUS, iterations: ITERATIONS, maxWaitSec: 240, durationSec: 300,
+      baseUrl: sys.url,
+      files: wavs,
+      password: LOAD_TEST_PASSWORD,
+      runId: `bench${replicas}-${Date.now()}`,
+      users: USERS,
+      vus: VUS,
+      batchVus: BATCH_VUS,
+      iterations: ITERATIONS,
+      maxWaitSec: 240,
+      durationSec: 300,
     });
     if (run.failed.length) throw new Error(`ensure failed: ${run.failed.join("; ")}\n${run.run.output}`);
     return {
@@ -93,17 +105,23 @@ export async function run(): Promise<void> {
     const jobs = (VUS + BATCH_VUS) * ITERATIONS;
     process.stdout.write(
       `load: ${VUS} interactive + ${BATCH_VUS} batch VUs x ${ITERATIONS} uploads = ${jobs} jobs from ${USERS} accounts; ` +
-      `${WORKERS.length} worker services x ${CONCURRENCY} slots per replica; provider latency ${LATENCY_MS} ms\n`,
+        `${WORKERS.length} worker services x ${CONCURRENCY} slots per replica; provider latency ${LATENCY_MS} ms\n`,
     );
     const results: Figures[] = [];
     for (const r of REPLICAS) {
       const f = await once(r, fake, wavs);
       results.push(f);
-      process.stdout.write(`  ${r} replica(s) of each worker: ${f.jobs} jobs in ${f.sec.toFixed(2)} s = ${(f.jobs / f.sec).toFixed(2)} jobs/s; p95 upload->completed ${f.p95.toFixed(2)} s (machine load average ${f.load.toFixed(1)} on ${cpus().length} CPUs)\n`);
-      process.stdout.write(`    Artillery's own CPU: ${f.artilleryCpuSec.toFixed(1)} s over its ${f.artilleryWallSec.toFixed(0)} s run (${((f.artilleryCpuSec / f.artilleryWallSec) * 100).toFixed(0)}% of one core) for ${f.requests} requests\n`);
+      process.stdout.write(
+        `  ${r} replica(s) of each worker: ${f.jobs} jobs in ${f.sec.toFixed(2)} s = ${(f.jobs / f.sec).toFixed(2)} jobs/s; p95 upload->completed ${f.p95.toFixed(2)} s (machine load average ${f.load.toFixed(1)} on ${cpus().length} CPUs)\n`,
+      );
+      process.stdout.write(
+        `    Artillery's own CPU: ${f.artilleryCpuSec.toFixed(1)} s over its ${f.artilleryWallSec.toFixed(0)} s run (${((f.artilleryCpuSec / f.artilleryWallSec) * 100).toFixed(0)}% of one core) for ${f.requests} requests\n`,
+      );
     }
     const [one, two] = results as [Figures, Figures];
-    process.stdout.write(`  2 replicas / 1 replica: jobs/s x${(two.jobs / two.sec / (one.jobs / one.sec)).toFixed(2)}, p95 x${(two.p95 / one.p95).toFixed(2)}\n`);
+    process.stdout.write(
+      `  2 replicas / 1 replica: jobs/s x${(two.jobs / two.sec / (one.jobs / one.sec)).toFixed(2)}, p95 x${(two.p95 / one.p95).toFixed(2)}\n`,
+    );
   } finally {
     await fake.close();
     await rm(dir, { recursive: true, force: true });

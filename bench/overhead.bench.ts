@@ -43,7 +43,9 @@ async function idleCpu(roots: number[], label: string) {
   const b = sampleTree(roots);
   const cpu = cpuBetween(a, b);
   const rss = rssOf(b);
-  console.log(`[overhead] idle ${label}: ${f2(total(cpu))} s CPU over ${IDLE_SEC} s (${[...cpu].map(([k, v]) => `${k} ${f2(v)}`).join(", ")}); RSS ${rss.toFixed(0)} MiB (${b.map((p) => `${p.name} ${p.rssMiB.toFixed(0)}`).join(", ")})`);
+  console.log(
+    `[overhead] idle ${label}: ${f2(total(cpu))} s CPU over ${IDLE_SEC} s (${[...cpu].map(([k, v]) => `${k} ${f2(v)}`).join(", ")}); RSS ${rss.toFixed(0)} MiB (${b.map((p) => `${p.name} ${p.rssMiB.toFixed(0)}`).join(", ")})`,
+  );
   return { cpu: total(cpu) * (60 / IDLE_SEC), rss };
 }
 
@@ -63,10 +65,14 @@ function plan(t: Traffic, jobs: number): FloorPlan {
   const avg = (x: { n: number; bytes: number }) => (x.n ? x.bytes / x.n : 0);
   const perJob = <T>(list: T[]) => list.slice(0, Math.round(list.length / jobs));
   return {
-    jobs, parallel: Math.min(jobs, 8),
-    work: { n: per(t.work.n), bytes: avg(t.work) }, events: { n: per(t.events.n), bytes: avg(t.events) },
-    kvWrites: { n: per(t.kvWrites.n), bytes: avg(t.kvWrites) }, kvReads: per(t.kvReads),
-    objectsWritten: perJob(t.objectsWritten), objectsRead: perJob(t.objectsRead),
+    jobs,
+    parallel: Math.min(jobs, 8),
+    work: { n: per(t.work.n), bytes: avg(t.work) },
+    events: { n: per(t.events.n), bytes: avg(t.events) },
+    kvWrites: { n: per(t.kvWrites.n), bytes: avg(t.kvWrites) },
+    kvReads: per(t.kvReads),
+    objectsWritten: perJob(t.objectsWritten),
+    objectsRead: perJob(t.objectsRead),
   };
 }
 
@@ -105,7 +111,13 @@ export async function run(): Promise<void> {
   const media = await makeLibrivoxMp4(dir);
   const engine = await startFakeOpenAi({ transcript: "one two three four five six seven eight nine ten eleven twelve" });
   // The operator's load-test limits (registrations and logins from one address, a cheaper hash).
-  const sys = await startSystem({ ...LOAD_TEST_ENV, TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: engine.baseURL, OPENAI_API_KEY: engine.apiKey, LOG_LEVEL: "warn" });
+  const sys = await startSystem({
+    ...LOAD_TEST_ENV,
+    TRANSCRIBE_ENGINE: "openai",
+    OPENAI_BASE_URL: engine.baseURL,
+    OPENAI_API_KEY: engine.apiKey,
+    LOG_LEVEL: "warn",
+  });
   const roots = [sys.proc.pid!];
   try {
     await sleep(3000); // start-up work (topology, admin seed) is not idle time
@@ -149,12 +161,21 @@ export async function run(): Promise<void> {
     const cpu = cpuBetween(a, b);
     const perJob = total(cpu) / JOBS;
     const sum = (l: number[]) => l.reduce((x, y) => x + y, 0);
-    console.log(`[overhead] ${JOBS} jobs of ${media.durationSec.toFixed(1)} s in ${wallSec.toFixed(1)} s (${failed} not completed); engine requests ${engine.requests.length}`);
-    console.log(`[overhead] pipeline CPU per job: ${f3(perJob)} s (${[...cpu].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")})`);
+    console.log(
+      `[overhead] ${JOBS} jobs of ${media.durationSec.toFixed(1)} s in ${wallSec.toFixed(1)} s (${failed} not completed); engine requests ${engine.requests.length}`,
+    );
+    console.log(
+      `[overhead] pipeline CPU per job: ${f3(perJob)} s (${[...cpu]
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, v]) => `${k} ${f3(v / JOBS)}`)
+        .join(", ")})`,
+    );
     const pj = (n: number) => f2(n / JOBS);
-    console.log(`[overhead] per job: work messages ${pj(t.work.n)} (${(t.work.bytes / Math.max(1, t.work.n)).toFixed(0)} B), events ${pj(t.events.n)}, KV writes ${pj(t.kvWrites.n)}, KV reads ${pj(t.kvReads)}, ` +
-      `blobs written ${pj(t.objectsWritten.length)} (${(sum(t.objectsWritten) / JOBS / 1024).toFixed(0)} KiB), blobs read ${pj(t.objectsRead.length)} (${(sum(t.objectsRead) / JOBS / 1024).toFixed(0)} KiB), blob info reads ${pj(t.blobMetaReads)}, ` +
-      `pulls ${pj(t.pulls)}, acks ${pj(t.acks)}, consumers created ${pj(t.consumersCreated)}, consumer infos/lists ${pj(t.consumerInfos)}, stream infos ${pj(t.streamInfos)}, other API ${[...t.otherApi].map(([k, v]) => `${k} ${pj(v)}`).join(" ") || "0"}`);
+    console.log(
+      `[overhead] per job: work messages ${pj(t.work.n)} (${(t.work.bytes / Math.max(1, t.work.n)).toFixed(0)} B), events ${pj(t.events.n)}, KV writes ${pj(t.kvWrites.n)}, KV reads ${pj(t.kvReads)}, ` +
+        `blobs written ${pj(t.objectsWritten.length)} (${(sum(t.objectsWritten) / JOBS / 1024).toFixed(0)} KiB), blobs read ${pj(t.objectsRead.length)} (${(sum(t.objectsRead) / JOBS / 1024).toFixed(0)} KiB), blob info reads ${pj(t.blobMetaReads)}, ` +
+        `pulls ${pj(t.pulls)}, acks ${pj(t.acks)}, consumers created ${pj(t.consumersCreated)}, consumer infos/lists ${pj(t.consumerInfos)}, stream infos ${pj(t.streamInfos)}, other API ${[...t.otherApi].map(([k, v]) => `${k} ${pj(v)}`).join(" ") || "0"}`,
+    );
     const rssAfterJobs = rssOf(b);
 
     const after = await idleCpu(roots, "after jobs");
@@ -163,9 +184,13 @@ export async function run(): Promise<void> {
     const p = plan(t, JOBS);
     const fl = await floor(p, dir);
     const floorPerJob = total(fl.cpu) / JOBS;
-    console.log(`[overhead] floor (bare nats.js, same hops and sizes): ${f3(floorPerJob)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall`);
+    console.log(
+      `[overhead] floor (bare nats.js, same hops and sizes): ${f3(floorPerJob)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall`,
+    );
     console.log(`[overhead] RSS fresh ${fresh.rss.toFixed(0)} MiB, after jobs ${rssAfterJobs.toFixed(0)} MiB, after idle ${after.rss.toFixed(0)} MiB`);
-    console.log(`[overhead] ratios: pipeline/floor ${f2(perJob / Math.max(1e-6, floorPerJob))}x (goal <= 3); pipeline ${f3(perJob)} s/job (goal <= 0.15); idle ${f2(fresh.cpu)} / ${f2(after.cpu)} s per 60 s fresh / after (goal <= 0.3); RSS ${fresh.rss.toFixed(0)} MiB (goal <= 400)`);
+    console.log(
+      `[overhead] ratios: pipeline/floor ${f2(perJob / Math.max(1e-6, floorPerJob))}x (goal <= 3); pipeline ${f3(perJob)} s/job (goal <= 0.15); idle ${f2(fresh.cpu)} / ${f2(after.cpu)} s per 60 s fresh / after (goal <= 0.3); RSS ${fresh.rss.toFixed(0)} MiB (goal <= 400)`,
+    );
   } finally {
     await sys.stop();
     await engine.close();

@@ -65,8 +65,13 @@ async function once(replicas: number, api: Provider, wav: string, dir: string): 
     const jobs = await createNatsKvJobStore(nc);
     const blobs = await createNatsObjectBlobStore(nc);
     const env = {
-      ...process.env, NATS_URL: nats.url, NODE_ENV: "development", LOG_LEVEL: "warn",
-      TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: api.baseURL, OPENAI_API_KEY: api.apiKey,
+      ...process.env,
+      NATS_URL: nats.url,
+      NODE_ENV: "development",
+      LOG_LEVEL: "warn",
+      TRANSCRIBE_ENGINE: "openai",
+      OPENAI_BASE_URL: api.baseURL,
+      OPENAI_API_KEY: api.apiKey,
       WORKER_CONCURRENCY: String(CONCURRENCY),
     };
     for (let i = 0; i < replicas; i++) procs.push(superviseService("transcriber", env, (l) => process.stderr.write(`  ${l}\n`)));
@@ -78,9 +83,17 @@ async function once(replicas: number, api: Provider, wav: string, dir: string): 
     for (let i = 0; i < n; i++) {
       const now = new Date().toISOString();
       const job: Job = {
-        id: newId(), userId: `user-${i % 16}`, status: "processing", progress: 0.1, fileName: "talk.wav", sizeBytes: 1,
+        id: newId(),
+        userId: `user-${i % 16}`,
+        status: "processing",
+        progress: 0.1,
+        fileName: "talk.wav",
+        sizeBytes: 1,
         options: { language: "en", diarize: true, enhance: [], class: "interactive" },
-        stages: { ingest: { status: "done" } }, chunks: { count: 1, done: [] }, createdAt: now, updatedAt: now,
+        stages: { ingest: { status: "done" } },
+        chunks: { count: 1, done: [] },
+        createdAt: now,
+        updatedAt: now,
       } as Job;
       await jobs.createJob(job);
       await uploadFile(blobs, BlobKeys.chunkAudio(job.id, 0), wav);

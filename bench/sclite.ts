@@ -15,8 +15,14 @@ export const SCLITE = "/usr/lib/sctk/bin/sclite";
 export async function scliteWer(dir: string, name: string, pairs: { id: string; reference: string; hypothesis: string }[]): Promise<number> {
   const trn = (pick: (p: (typeof pairs)[number]) => string) => pairs.map((p) => `${normaliseWords(pick(p)).join(" ")} (${name}-${p.id})\n`).join("");
   const [ref, hyp] = [join(dir, `${name}.ref.trn`), join(dir, `${name}.hyp.trn`)];
-  await writeFile(ref, trn((p) => p.reference));
-  await writeFile(hyp, trn((p) => p.hypothesis));
+  await writeFile(
+    ref,
+    trn((p) => p.reference),
+  );
+  await writeFile(
+    hyp,
+    trn((p) => p.hypothesis),
+  );
   const { stdout } = await run(SCLITE, ["-r", ref, "trn", "-h", hyp, "trn", "-i", "spu_id", "-o", "sum", "stdout"], { maxBuffer: 64 << 20 });
   const m = /Sum\/Avg\s*\|\s*\d+\s+\d+\s*\|\s*[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+([\d.]+)/.exec(stdout);
   if (!m) throw new Error(`sclite printed no Sum/Avg line for ${name}`);

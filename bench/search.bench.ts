@@ -41,7 +41,14 @@ function rng(seed: number) {
 async function vocabulary(): Promise<{ sentences: string[][]; dict: string[] }> {
   const sentences = (await librivoxClips()).map((c) => c.reference.split(" "));
   const raw = await readFile("/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict", "utf8");
-  const dict = [...new Set(raw.split("\n").map((l) => l.split(" ")[0]!.replace(/\(\d+\)$/, "")).filter((w) => /^[a-z]{2,}$/.test(w)))];
+  const dict = [
+    ...new Set(
+      raw
+        .split("\n")
+        .map((l) => l.split(" ")[0]!.replace(/\(\d+\)$/, ""))
+        .filter((w) => /^[a-z]{2,}$/.test(w)),
+    ),
+  ];
   const rand = rng(7);
   for (let i = dict.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
@@ -62,9 +69,15 @@ function* transcripts(v: { sentences: string[][]; dict: string[] }): Generator<I
     }
     const jobId = t.toString(36).padStart(26, "0");
     yield {
-      userId: `user${t % USERS}`, jobId, fileName: `recording-${t}.mp4`, version: 1,
+      userId: `user${t % USERS}`,
+      jobId,
+      fileName: `recording-${t}.mp4`,
+      version: 1,
       segments: Array.from({ length: SEGMENTS }, (_, i) => ({
-        segmentIndex: i, start: i * 6, end: i * 6 + 5.5, speaker: `Speaker ${(i % 3) + 1}`,
+        segmentIndex: i,
+        start: i * 6,
+        end: i * 6 + 5.5,
+        speaker: `Speaker ${(i % 3) + 1}`,
         text: words.slice(i * WORDS_PER_SEGMENT, (i + 1) * WORDS_PER_SEGMENT).join(" "),
       })),
     };
@@ -93,7 +106,12 @@ function scan(data: IndexedTranscript[], userId: string, q: string, limit: numbe
 
 /** The cheapest scan: lower-cased substring tests, no tokenizing or stemming (so not the same results). */
 function substringScan(data: IndexedTranscript[], userId: string, q: string, limit: number) {
-  const needles = q.startsWith('"') ? [q.slice(1, -1).toLowerCase()] : q.toLowerCase().split(" ").map((t) => t.replace(/\*$/, ""));
+  const needles = q.startsWith('"')
+    ? [q.slice(1, -1).toLowerCase()]
+    : q
+        .toLowerCase()
+        .split(" ")
+        .map((t) => t.replace(/\*$/, ""));
   const hits: { jobId: string; seg: number }[] = [];
   for (const d of data) {
     if (d.userId !== userId) continue;
@@ -105,11 +123,12 @@ function substringScan(data: IndexedTranscript[], userId: string, q: string, lim
   return hits.slice(0, limit);
 }
 
-const timed = (n: number, fn: () => unknown) => Array.from({ length: n }, () => {
-  const s = performance.now();
-  fn();
-  return performance.now() - s;
-});
+const timed = (n: number, fn: () => unknown) =>
+  Array.from({ length: n }, () => {
+    const s = performance.now();
+    fn();
+    return performance.now() - s;
+  });
 
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "mp4t-search-bench-"));
@@ -147,8 +166,10 @@ export async function run(): Promise<void> {
       const sub = timed(10, () => substringScan(data, user, q, 20));
       const ratio = pct(sc, 50) / pct(idx, 50);
       worstRatio = Math.min(worstRatio, pct(sc, 50) / pct(idx, 95));
-      rows.push(`${q.padEnd(26)} index p50 ${ms(pct(idx, 50)).padStart(6)} p95 ${ms(pct(idx, 95)).padStart(6)} | scan p50 ${ms(pct(sc, 50)).padStart(7)} p95 ${ms(pct(sc, 95)).padStart(7)} | ` +
-        `scan/index p50 ${ratio.toFixed(0).padStart(5)}x | substring scan p50 ${ms(pct(sub, 50)).padStart(6)} (${(pct(sub, 50) / pct(idx, 50)).toFixed(1)}x) | hits ${found}/${scanFound}`);
+      rows.push(
+        `${q.padEnd(26)} index p50 ${ms(pct(idx, 50)).padStart(6)} p95 ${ms(pct(idx, 95)).padStart(6)} | scan p50 ${ms(pct(sc, 50)).padStart(7)} p95 ${ms(pct(sc, 95)).padStart(7)} | ` +
+          `scan/index p50 ${ratio.toFixed(0).padStart(5)}x | substring scan p50 ${ms(pct(sub, 50)).padStart(6)} (${(pct(sub, 50) / pct(idx, 50)).toFixed(1)}x) | hits ${found}/${scanFound}`,
+      );
     }
     console.log(`queries as ${user} (${TRANSCRIPTS / USERS} transcripts), first page of 20, times in ms:`);
     for (const r of rows) console.log(`  ${r}`);

@@ -28,7 +28,14 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 async function cli(wav: string): Promise<{ text: string; sec: number }> {
   const t0 = performance.now();
   const { stdout } = await exec("pocketsphinx_continuous", ["-infile", wav, "-logfn", "/dev/null"], { maxBuffer: 64 << 20 });
-  return { text: stdout.split("\n").map((l) => l.replace(/^\d+:\s*/, "").trim()).filter(Boolean).join(" "), sec: (performance.now() - t0) / 1000 };
+  return {
+    text: stdout
+      .split("\n")
+      .map((l) => l.replace(/^\d+:\s*/, "").trim())
+      .filter(Boolean)
+      .join(" "),
+    sec: (performance.now() - t0) / 1000,
+  };
 }
 
 /**
@@ -51,7 +58,10 @@ type Stages = Record<string, { startedAt?: string; finishedAt?: string }>;
 /** Where the time went: each stage's start and length, in seconds from upload. */
 const stageBreakdown = (t0: number, stages: Stages) =>
   Object.entries(stages)
-    .map(([name, s]) => `${name} +${((Date.parse(s.startedAt ?? "") - t0) / 1000).toFixed(1)}s ${((Date.parse(s.finishedAt ?? "") - Date.parse(s.startedAt ?? "")) / 1000).toFixed(1)}s`)
+    .map(
+      ([name, s]) =>
+        `${name} +${((Date.parse(s.startedAt ?? "") - t0) / 1000).toFixed(1)}s ${((Date.parse(s.finishedAt ?? "") - Date.parse(s.startedAt ?? "")) / 1000).toFixed(1)}s`,
+    )
     .join(", ");
 
 async function pipeline(sys: RunningSystem, token: string, wav: string): Promise<{ text: string; sec: number; breakdown: string }> {
@@ -113,7 +123,12 @@ export async function run(): Promise<void> {
       console.log(`  ${c.id}: WER pipeline ${wordErrorRate(c.reference, p.text).toFixed(3)}  cli ${wordErrorRate(c.reference, b.text).toFixed(3)}`);
     }
     const [werOurs, werCli] = [wordErrorRate(refs, ours), wordErrorRate(refs, theirs)];
-    const sclite = async (side: "pipeline" | "cli") => scliteWer(dir, side, scored.map((s) => ({ id: s.id, reference: s.reference, hypothesis: s[side] })));
+    const sclite = async (side: "pipeline" | "cli") =>
+      scliteWer(
+        dir,
+        side,
+        scored.map((s) => ({ id: s.id, reference: s.reference, hypothesis: s[side] })),
+      );
     const [scOurs, scCli] = [await sclite("pipeline"), await sclite("cli")];
     console.log(`(a) WER over all clips: pipeline ${werOurs.toFixed(3)}  cli ${werCli.toFixed(3)}  ratio ${(werOurs / werCli).toFixed(2)} (goal <= 1.00)`);
     console.log(`    the same by NIST sclite: pipeline ${scOurs.toFixed(3)}  cli ${scCli.toFixed(3)} (ours ${werOurs.toFixed(3)} / ${werCli.toFixed(3)})`);
@@ -125,30 +140,45 @@ export async function run(): Promise<void> {
     // took 188 s and 265 s within an hour): alternate the two sides and compare sums and the
     // median round, so a slow or fast spell lands on both.
     const rounds: { bare: Awaited<ReturnType<typeof cli>>; halves: { sec: number }; ours: Awaited<ReturnType<typeof pipeline>> }[] = [];
-    for (let i = 0; i < ROUNDS; i++) rounds.push({ bare: await cli(long), halves: await cliHalves(long, Number(dur), dir), ours: await pipeline(sys, token, long) });
+    for (let i = 0; i < ROUNDS; i++)
+      rounds.push({ bare: await cli(long), halves: await cliHalves(long, Number(dur), dir), ours: await pipeline(sys, token, long) });
     const sum = (f: (r: (typeof rounds)[number]) => number) => rounds.reduce((a, r) => a + f(r), 0);
     const [bareSec, halvesSec, oursSec] = [sum((r) => r.bare.sec), sum((r) => r.halves.sec), sum((r) => r.ours.sec)];
-    for (const [i, r] of rounds.entries()) console.log(`    round ${i + 1}: pipeline ${r.ours.sec.toFixed(1)} s  cli ${r.bare.sec.toFixed(1)} s  ratio ${(r.ours.sec / r.bare.sec).toFixed(2)}  two clis on halves ${r.halves.sec.toFixed(1)} s (${(r.halves.sec / r.bare.sec).toFixed(2)})  (${r.ours.breakdown})`);
+    for (const [i, r] of rounds.entries())
+      console.log(
+        `    round ${i + 1}: pipeline ${r.ours.sec.toFixed(1)} s  cli ${r.bare.sec.toFixed(1)} s  ratio ${(r.ours.sec / r.bare.sec).toFixed(2)}  two clis on halves ${r.halves.sec.toFixed(1)} s (${(r.halves.sec / r.bare.sec).toFixed(2)})  (${r.ours.breakdown})`,
+      );
     const ratios = rounds.map((r) => r.ours.sec / r.bare.sec).sort((a, b) => a - b);
     const median = ratios[Math.floor(ratios.length / 2)]!;
-    console.log(`(b) ${Number(dur).toFixed(0)} s recording on ${cpus().length} cores, ${ROUNDS} rounds alternating: pipeline ${oursSec.toFixed(1)} s  cli ${bareSec.toFixed(1)} s  ratio of sums ${(oursSec / bareSec).toFixed(2)}, median round ${median.toFixed(2)} (goal <= 0.60)`);
-    console.log(`    host floor, two bare CLIs on the halves at once: ${halvesSec.toFixed(1)} s, ${(halvesSec / bareSec).toFixed(2)} of the CLI; the pipeline is ${(oursSec / halvesSec).toFixed(2)} of that floor`);
+    console.log(
+      `(b) ${Number(dur).toFixed(0)} s recording on ${cpus().length} cores, ${ROUNDS} rounds alternating: pipeline ${oursSec.toFixed(1)} s  cli ${bareSec.toFixed(1)} s  ratio of sums ${(oursSec / bareSec).toFixed(2)}, median round ${median.toFixed(2)} (goal <= 0.60)`,
+    );
+    console.log(
+      `    host floor, two bare CLIs on the halves at once: ${halvesSec.toFixed(1)} s, ${(halvesSec / bareSec).toFixed(2)} of the CLI; the pipeline is ${(oursSec / halvesSec).toFixed(2)} of that floor`,
+    );
     // Chunks start the decoder afresh (its cepstral mean, its language-model context): what that costs on long media.
     const scLong = (side: string, text: string) => scliteWer(dir, `long-${side}`, [{ id: "ten", reference: longReference, hypothesis: text }]);
-    console.log(`    WER on it against the clips' references: pipeline ${wordErrorRate(longReference, rounds[0]!.ours.text).toFixed(3)}  cli ${wordErrorRate(longReference, rounds[0]!.bare.text).toFixed(3)}; by sclite: pipeline ${(await scLong("pipeline", rounds[0]!.ours.text)).toFixed(3)}  cli ${(await scLong("cli", rounds[0]!.bare.text)).toFixed(3)}`);
+    console.log(
+      `    WER on it against the clips' references: pipeline ${wordErrorRate(longReference, rounds[0]!.ours.text).toFixed(3)}  cli ${wordErrorRate(longReference, rounds[0]!.bare.text).toFixed(3)}; by sclite: pipeline ${(await scLong("pipeline", rounds[0]!.ours.text)).toFixed(3)}  cli ${(await scLong("cli", rounds[0]!.bare.text)).toFixed(3)}`,
+    );
   } finally {
     await sys.stop();
   }
 
   // (c) DER on two real speakers.
   try {
-    const turns = [0, 1, 2, 3, 4].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.cards(i) }]);
+    const turns = [0, 1, 2, 3, 4].flatMap((i) => [
+      { speaker: 0, source: VOICES.reader(i) },
+      { speaker: 1, source: VOICES.cards(i) },
+    ]);
     const { audio, reference } = await buildConversation(dir, turns);
     const t0 = performance.now();
     const auto = await diarize(audio);
     const der = diarizationErrorRate(reference, auto.turns);
     const given = diarizationErrorRate(reference, (await diarize(audio, { speakers: 2 })).turns);
-    console.log(`(c) DER, LibriVox reader vs cards speaker (${(audio.samples.length / audio.sampleRate).toFixed(1)} s): ${der.toFixed(3)} with ${auto.speakers} speakers found, ${given.toFixed(3)} told 2 (goal <= 0.15; ratio ${(der / 0.15).toFixed(2)}) in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    console.log(
+      `(c) DER, LibriVox reader vs cards speaker (${(audio.samples.length / audio.sampleRate).toFixed(1)} s): ${der.toFixed(3)} with ${auto.speakers} speakers found, ${given.toFixed(3)} told 2 (goal <= 0.15; ratio ${(der / 0.15).toFixed(2)}) in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

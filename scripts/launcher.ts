@@ -79,7 +79,11 @@ export async function startNatsServer(opts: {
     if (proc.exitCode !== null) throw new Error(`nats-server exited with ${proc.exitCode}:\n${stderr}`);
     try {
       const nc = await connect({
-        servers, reconnect: false, timeout: 500, user: opts.probe.user, pass: opts.probe.pass,
+        servers,
+        reconnect: false,
+        timeout: 500,
+        user: opts.probe.user,
+        pass: opts.probe.pass,
         ...(tls ? { tls: opts.probe.caFile ? { caFile: opts.probe.caFile } : {} } : {}),
       });
       await nc.close();

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 // The format check is off until the one-time reformat (`npm run format`) has landed; then set true.
-const FORMAT_CHECK = false;
+const FORMAT_CHECK = true;
 
 const ROOT = join(import.meta.dirname, "..");
 const only = process.argv[2];

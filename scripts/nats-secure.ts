@@ -66,21 +66,68 @@ export function ensureNatsTls(dataDir: string, hosts: string[]): { caFile: strin
   const ca = join(dir, "ca.pem");
   const caKey = join(dir, "ca-key.pem");
   if (!existsSync(ca) || !existsSync(caKey)) {
-    openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", caKey, "-out", ca,
-      "-days", "3650", "-subj", "/CN=MP4toText NATS CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], dir);
+    openssl(
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        caKey,
+        "-out",
+        ca,
+        "-days",
+        "3650",
+        "-subj",
+        "/CN=MP4toText NATS CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+      ],
+      dir,
+    );
   }
   const cert = join(dir, "server.pem");
   const key = join(dir, "server-key.pem");
   const hostsFile = join(dir, "server.hosts");
   const want = [...new Set(hosts)].sort().join(",");
   if (!existsSync(cert) || !existsSync(hostsFile) || readFileSync(hostsFile, "utf8") !== want) {
-    const san = want.split(",").map((h) => (isIP(h) ? `IP:${h}` : `DNS:${h}`)).join(",");
+    const san = want
+      .split(",")
+      .map((h) => (isIP(h) ? `IP:${h}` : `DNS:${h}`))
+      .join(",");
     const ext = join(dir, "server.ext");
     const csr = join(dir, "server.csr");
-    writePrivate(ext, `subjectAltName=${san}\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyAgreement\n`);
+    writePrivate(
+      ext,
+      `subjectAltName=${san}\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyAgreement\n`,
+    );
     openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=mp4t-nats"], dir);
-    openssl(["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", caKey, "-set_serial", `0x${randomBytes(16).toString("hex")}`,
-      "-out", cert, "-days", "825", "-extfile", ext], dir);
+    openssl(
+      [
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        ca,
+        "-CAkey",
+        caKey,
+        "-set_serial",
+        `0x${randomBytes(16).toString("hex")}`,
+        "-out",
+        cert,
+        "-days",
+        "825",
+        "-extfile",
+        ext,
+      ],
+      dir,
+    );
     rmSync(csr, { force: true });
     writePrivate(hostsFile, want);
   }
@@ -116,20 +163,27 @@ export function prepareSecureNats(o: SecureNatsOptions): SecureNats {
   const open = !LOOPBACK.has(o.listen);
   const withTls = open || o.tls === true;
   const passwords = Object.fromEntries(NATS_USERS.map((u) => [u, natsPassword(o.dataDir, u)])) as Record<NatsUser, string>;
-  const tls = withTls ? ensureNatsTls(o.dataDir, ["localhost", "127.0.0.1", hostname(), o.publicHost, ...o.tlsHosts, ...(o.listen === "0.0.0.0" ? [] : [o.listen])]) : undefined;
+  const tls = withTls
+    ? ensureNatsTls(o.dataDir, ["localhost", "127.0.0.1", hostname(), o.publicHost, ...o.tlsHosts, ...(o.listen === "0.0.0.0" ? [] : [o.listen])])
+    : undefined;
   const hashes = Object.fromEntries(NATS_USERS.map((u) => [u, { bcrypt: natsPasswordHash(passwords[u]) }])) as Record<NatsUser, NatsPasswordRef>;
   const configFile = join(authDir(o.dataDir), "nats-server.conf");
-  writePrivate(configFile, renderNatsServerConfig({
-    header: ["Written by npm start (scripts/nats-secure.ts) at every start; edits are lost."],
-    listen: `${o.listen.includes(":") ? `[${o.listen}]` : o.listen}:${o.port}`,
-    storeDir: join(o.dataDir, "nats"),
-    passwords: hashes,
-    ...(tls ? { tls } : {}),
-  }));
+  writePrivate(
+    configFile,
+    renderNatsServerConfig({
+      header: ["Written by npm start (scripts/nats-secure.ts) at every start; edits are lost."],
+      listen: `${o.listen.includes(":") ? `[${o.listen}]` : o.listen}:${o.port}`,
+      storeDir: join(o.dataDir, "nats"),
+      passwords: hashes,
+      ...(tls ? { tls } : {}),
+    }),
+  );
   const endpoint: NatsEndpoint = { url: `${tls ? "tls" : "nats"}://127.0.0.1:${o.port}`, ...(tls ? { caFile: tls.caFile } : {}) };
   writePrivate(join(authDir(o.dataDir), "server.json"), `${JSON.stringify(endpoint, null, 2)}\n`);
   const serviceEnv = (service: ServiceName): Record<string, string> => ({
-    NATS_URL: endpoint.url, NATS_USER: service, NATS_PASSWORD: passwords[service],
+    NATS_URL: endpoint.url,
+    NATS_USER: service,
+    NATS_PASSWORD: passwords[service],
     ...(endpoint.caFile ? { NATS_TLS_CA_FILE: endpoint.caFile } : {}),
   });
   if (tls && open) writeReplicaEnvFiles(o, passwords, tls.caFile);

@@ -46,7 +46,12 @@ if (svcName === "gateway" && !env.JWT_SECRET) {
   fail("gateway: JWT_SECRET is not set and DATA_DIR has none (start the system with npm start first, or set JWT_SECRET)", 78);
 }
 
-const svc = superviseService(svcName, env, (line) => process.stderr.write(`[mp4totext] ${line}\n`), () => process.exit(78));
+const svc = superviseService(
+  svcName,
+  env,
+  (line) => process.stderr.write(`[mp4totext] ${line}\n`),
+  () => process.exit(78),
+);
 const stop = async () => {
   await svc.stop(Number(process.env.SHUTDOWN_GRACE_SEC ?? 20) * 1000 + 2000);
   process.exit(0);

@@ -30,13 +30,20 @@ function persistentSecret(file: string, bytes: number) {
 
 const jwtSecret = env.JWT_SECRET ?? persistentSecret("jwt-secret", 48);
 const listen = env.NATS_LISTEN ?? "127.0.0.1";
-const secure = env.NATS_URL ? null : prepareSecureNats({
-  dataDir, port: Number(env.NATS_PORT ?? 14222), listen,
-  tls: env.NATS_TLS === "1" || env.NATS_TLS === "true" || (env.MP4T_PROFILE ?? env.NODE_ENV) === "production",
-  tlsHosts: (env.NATS_TLS_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean),
-  publicHost: env.NATS_PUBLIC_HOST ?? hostname(),
-  jwtSecret,
-});
+const secure = env.NATS_URL
+  ? null
+  : prepareSecureNats({
+      dataDir,
+      port: Number(env.NATS_PORT ?? 14222),
+      listen,
+      tls: env.NATS_TLS === "1" || env.NATS_TLS === "true" || (env.MP4T_PROFILE ?? env.NODE_ENV) === "production",
+      tlsHosts: (env.NATS_TLS_HOSTS ?? "")
+        .split(",")
+        .map((h) => h.trim())
+        .filter(Boolean),
+      publicHost: env.NATS_PUBLIC_HOST ?? hostname(),
+      jwtSecret,
+    });
 const nats = secure
   ? await startNatsServer({ configFile: secure.configFile, url: secure.endpoint.url, probe: { ...secure.admin, caFile: secure.endpoint.caFile }, log })
   : null;
@@ -51,11 +58,14 @@ const shared: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(env).filter(
 function envFor(name: ServiceName): NodeJS.ProcessEnv {
   // An external NATS (NATS_URL): per-service passwords from NATS_<SERVICE>_PASSWORD, else NATS_PASSWORD.
   const natsEnv = secure?.serviceEnv(name) ?? {
-    NATS_URL: env.NATS_URL!, NATS_USER: name,
+    NATS_URL: env.NATS_URL!,
+    NATS_USER: name,
     ...((env[passwordEnv(name)] ?? env.NATS_PASSWORD) ? { NATS_PASSWORD: env[passwordEnv(name)] ?? env.NATS_PASSWORD } : {}),
   };
   return {
-    ...shared, ...natsEnv, PORT: String(port),
+    ...shared,
+    ...natsEnv,
+    PORT: String(port),
     DATA_DIR: dataDir, // resolved: the gateway's embedded search index lives under it
     ...(name === "gateway" ? { JWT_SECRET: jwtSecret, ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } : {}),
   };
@@ -80,7 +90,10 @@ process.on("SIGINT", () => void stop("SIGINT"));
 
 const url = `http://localhost:${port}`;
 for (const deadline = Date.now() + 60_000; Date.now() < deadline && !stopping; ) {
-  const ok = await fetch(`${url}/ready`).then((r) => r.ok, () => false);
+  const ok = await fetch(`${url}/ready`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (ok) {
     log(`ready: ${url}  (API docs ${url}/docs)`);
     log(`admin login: ${adminEmail} / ${env.ADMIN_PASSWORD ? "(ADMIN_PASSWORD)" : adminPassword}`);

@@ -24,5 +24,10 @@ export async function mdEval(dir: string, name: string, ref: string, hyp: string
   const { stdout } = await run("perl", [MD_EVAL, "-r", r, "-s", h, "-c", String(collar)], { maxBuffer: 64 << 20 });
   const m = /OVERALL SPEAKER DIARIZATION ERROR = ([\d.]+) percent/.exec(stdout);
   if (!m) throw new Error(`md-eval gave no DER for ${name}`);
-  return { der: Number(m[1]) / 100, missed: share(stdout, "MISSED SPEAKER"), falarm: share(stdout, "FALARM SPEAKER"), confusion: share(stdout, "SPEAKER ERROR") };
+  return {
+    der: Number(m[1]) / 100,
+    missed: share(stdout, "MISSED SPEAKER"),
+    falarm: share(stdout, "FALARM SPEAKER"),
+    confusion: share(stdout, "SPEAKER ERROR"),
+  };
 }

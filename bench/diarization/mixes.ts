@@ -41,7 +41,10 @@ export function splitSets(utterances: Utterance[], seed: number): { tuning: Utte
   const tuning: Utterance[] = [];
   const heldout: Utterance[] = [];
   for (const voice of new Set(utterances.map((u) => u.voice))) {
-    shuffle(utterances.filter((u) => u.voice === voice), rand).forEach((u, i) => (i % 2 === 0 ? tuning : heldout).push(u));
+    shuffle(
+      utterances.filter((u) => u.voice === voice),
+      rand,
+    ).forEach((u, i) => (i % 2 === 0 ? tuning : heldout).push(u));
   }
   return { tuning, heldout };
 }
@@ -117,7 +120,8 @@ export function buildMix(spec: MixSpec, pool: Utterance[]): Mix {
       const gain = level.get(voice)! * db(-1.5 + 3 * rand());
       for (let i = 0; i < u.samples.length; i++) samples[at + i] = samples[at + i]! + u.samples[i]! * gain;
       // The truth is what can be heard: the piece's speech that stands 6 dB over the noise floor.
-      for (const r of speechOf(u.samples, Math.max(u.quiet, (4 * noise * noise) / (gain * gain)))) reference.push({ start: at / RATE + r.start, end: Math.min(at + u.samples.length, at + r.end * RATE) / RATE, speaker: voice });
+      for (const r of speechOf(u.samples, Math.max(u.quiet, (4 * noise * noise) / (gain * gain))))
+        reference.push({ start: at / RATE + r.start, end: Math.min(at + u.samples.length, at + r.end * RATE) / RATE, speaker: voice });
       spoken += u.samples.length / RATE;
       at += u.samples.length + Math.round((spoken < length ? 0.02 + 0.48 * rand() : 0.05 + 1.15 * rand()) * RATE);
     }

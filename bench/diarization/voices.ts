@@ -26,7 +26,9 @@ export const VOICE_FILES: Record<string, SourceFile[]> = {
   /** TIDIGITS speaker, one digit string, 2.4 s. */
   tidigits: [{ path: `${PS}/tidigits/dhd.2934z.raw`, raw: true }],
   /** alsa-utils' speaker-test voice (female): "Front left" etc., 11 s. */
-  alsa: ["Front_Center", "Front_Left", "Front_Right", "Rear_Center", "Rear_Left", "Rear_Right", "Side_Left", "Side_Right"].map((n) => ({ path: `/usr/share/sounds/alsa/${n}.wav` })),
+  alsa: ["Front_Center", "Front_Left", "Front_Right", "Rear_Center", "Rear_Left", "Rear_Right", "Side_Left", "Side_Right"].map((n) => ({
+    path: `/usr/share/sounds/alsa/${n}.wav`,
+  })),
 };
 
 /** One utterance piece: samples with no leading or trailing quiet, at RATE; `quiet`: its recording's level (mean square) under which nothing is speech. */

@@ -14,9 +14,12 @@ import { AckPolicy, RetentionPolicy, jetstream, jetstreamManager } from "../../t
 export type FloorPlan = {
   jobs: number;
   /** Per job. */
-  work: { n: number; bytes: number }; events: { n: number; bytes: number };
-  kvWrites: { n: number; bytes: number }; kvReads: number;
-  objectsWritten: number[]; objectsRead: number[];
+  work: { n: number; bytes: number };
+  events: { n: number; bytes: number };
+  kvWrites: { n: number; bytes: number };
+  kvReads: number;
+  objectsWritten: number[];
+  objectsRead: number[];
   /** Jobs in flight at once, as in the system run. */
   parallel: number;
 };
@@ -60,7 +63,7 @@ async function readObject(name: string) {
   let seq = 1;
   for (let got = 0; got < chunks; ) {
     const batch = await jsm.direct.getBatch("FLOOR_OBJ", { seq, next_by_subj: `floor.obj.C.${name}`, batch: Math.min(32, chunks - got) });
-    for await (const m of batch) ((got += 1), (seq = m.seq + 1));
+    for await (const m of batch) (got += 1), (seq = m.seq + 1);
   }
 }
 
@@ -97,9 +100,11 @@ process.stdout.write("ready\n");
 await stdin.next();
 const t0 = performance.now();
 let next = 0;
-await Promise.all(Array.from({ length: plan.parallel }, async () => {
-  while (next < plan.jobs) await job(next++);
-}));
+await Promise.all(
+  Array.from({ length: plan.parallel }, async () => {
+    while (next < plan.jobs) await job(next++);
+  }),
+);
 process.stdout.write(JSON.stringify({ wallSec: (performance.now() - t0) / 1000 }) + "\n");
 await stdin.next(); // the parent has sampled
 await nc.close();

@@ -68,5 +68,4 @@ export function cpuBetween(a: ProcSample[], b: ProcSample[], exclude: RegExp = /
 }
 
 export const total = (m: Map<string, number>) => [...m.values()].reduce((x, y) => x + y, 0);
-export const rssOf = (s: ProcSample[], exclude: RegExp = /^(ffmpeg|ffprobe)$/) =>
-  s.filter((p) => !exclude.test(p.name)).reduce((n, p) => n + p.rssMiB, 0);
+export const rssOf = (s: ProcSample[], exclude: RegExp = /^(ffmpeg|ffprobe)$/) => s.filter((p) => !exclude.test(p.name)).reduce((n, p) => n + p.rssMiB, 0);

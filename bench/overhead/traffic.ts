@@ -10,16 +10,41 @@ export type Tally = { n: number; bytes: number };
 const tally = (): Tally => ({ n: 0, bytes: 0 });
 
 export type Traffic = {
-  work: Tally; events: Tally; kvWrites: Tally; kvReads: number; blobChunks: Tally; blobMeta: number;
+  work: Tally;
+  events: Tally;
+  kvWrites: Tally;
+  kvReads: number;
+  blobChunks: Tally;
+  blobMeta: number;
   /** Sizes of every object written, and of every object read (one entry per read). */
-  objectsWritten: number[]; objectsRead: number[]; blobMetaReads: number;
-  acks: number; pulls: number; consumersCreated: number; consumerInfos: number; streamInfos: number; otherApi: Map<string, number>;
+  objectsWritten: number[];
+  objectsRead: number[];
+  blobMetaReads: number;
+  acks: number;
+  pulls: number;
+  consumersCreated: number;
+  consumerInfos: number;
+  streamInfos: number;
+  otherApi: Map<string, number>;
 };
 
 export function countTraffic(nc: NatsConnection) {
   const t: Traffic = {
-    work: tally(), events: tally(), kvWrites: tally(), kvReads: 0, blobChunks: tally(), blobMeta: 0,
-    objectsWritten: [], objectsRead: [], blobMetaReads: 0, acks: 0, pulls: 0, consumersCreated: 0, consumerInfos: 0, streamInfos: 0, otherApi: new Map(),
+    work: tally(),
+    events: tally(),
+    kvWrites: tally(),
+    kvReads: 0,
+    blobChunks: tally(),
+    blobMeta: 0,
+    objectsWritten: [],
+    objectsRead: [],
+    blobMetaReads: 0,
+    acks: 0,
+    pulls: 0,
+    consumersCreated: 0,
+    consumerInfos: 0,
+    streamInfos: 0,
+    otherApi: new Map(),
   };
   const sizeByNuid = new Map<string, number>();
   const add = (x: Tally, len: number) => ((x.n += 1), (x.bytes += len));
@@ -39,7 +64,9 @@ export function countTraffic(nc: NatsConnection) {
         sizeByNuid.set(meta.nuid, meta.size ?? 0);
         t.objectsWritten.push(meta.size ?? 0);
       }
-    } catch { /* a purge marker */ }
+    } catch {
+      /* a purge marker */
+    }
   });
   on("$JS.ACK.>", () => t.acks++);
   on("$JS.API.>", (s, d) => {
@@ -58,7 +85,9 @@ export function countTraffic(nc: NatsConnection) {
           const req = JSON.parse(new TextDecoder().decode(d)) as { next_by_subj?: string; seq?: number };
           const nuid = req.next_by_subj?.split(".").pop();
           if (nuid && req.seq === 1 && sizeByNuid.has(nuid)) t.objectsRead.push(sizeByNuid.get(nuid)!);
-        } catch { /* not JSON */ }
+        } catch {
+          /* not JSON */
+        }
         return;
       }
     }
@@ -78,7 +107,20 @@ export function countTraffic(nc: NatsConnection) {
 
 function countTrafficState(): Traffic {
   return {
-    work: tally(), events: tally(), kvWrites: tally(), kvReads: 0, blobChunks: tally(), blobMeta: 0,
-    objectsWritten: [], objectsRead: [], blobMetaReads: 0, acks: 0, pulls: 0, consumersCreated: 0, consumerInfos: 0, streamInfos: 0, otherApi: new Map(),
+    work: tally(),
+    events: tally(),
+    kvWrites: tally(),
+    kvReads: 0,
+    blobChunks: tally(),
+    blobMeta: 0,
+    objectsWritten: [],
+    objectsRead: [],
+    blobMetaReads: 0,
+    acks: 0,
+    pulls: 0,
+    consumersCreated: 0,
+    consumerInfos: 0,
+    streamInfos: 0,
+    otherApi: new Map(),
   };
 }

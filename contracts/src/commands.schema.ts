@@ -29,16 +29,20 @@ export const DiarizeCommand = z.object({ ...JobRef }).strict();
  * transcript version, saved as a new version.
  */
 export const EnhanceCommand = z
-  .object({ ...JobRef, rerun: z.object({ kinds: z.array(EnhanceOption).min(1).max(10) }).strict().optional() })
+  .object({
+    ...JobRef,
+    rerun: z
+      .object({ kinds: z.array(EnhanceOption).min(1).max(10) })
+      .strict()
+      .optional(),
+  })
   .strict();
 
 /**
  * low: delete temporary blobs after a job ends, or everything when it is deleted. `rejected`: the
  * upload was not usable media (a MEDIA_* failure, the user's doing): its blobs go, the record stays.
  */
-export const CleanupCommand = z
-  .object({ ...JobRef, reason: z.enum(["completed", "failed", "canceled", "deleted", "expired", "rejected"]) })
-  .strict();
+export const CleanupCommand = z.object({ ...JobRef, reason: z.enum(["completed", "failed", "canceled", "deleted", "expired", "rejected"]) }).strict();
 
 /**
  * low: one attempt at delivering a webhook. `attempt` is the attempt this message makes (1-based);

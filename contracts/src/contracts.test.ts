@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  COMMANDS, ERROR_CODES, JobEvent, JobOptions, STAGES, STAGE_LANES, Subjects, Transcript,
-  canTransition, durableName,
-} from "./index.ts";
+import { COMMANDS, ERROR_CODES, JobEvent, JobOptions, STAGES, STAGE_LANES, Subjects, Transcript, canTransition, durableName } from "./index.ts";
 
 describe("subjects and lanes", () => {
   it("routes every stage to its lane with one subject per class", () => {

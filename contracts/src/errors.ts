@@ -31,8 +31,10 @@ export const ERROR_CODES = {
   PRECONDITION_REQUIRED: "This change needs an If-Match header holding the ETag of the transcript version it was made on.",
   VERSION_LIMIT: "The transcript has as many versions as are kept; no further changes are accepted.",
   DEAD_LETTER_UNREDRIVABLE: "The dead letter holds no valid work message (a poison message), so re-driving it cannot help.",
-  OPTION_UNSUPPORTED: "An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities).",
-  WEBHOOK_URL_NOT_ALLOWED: "The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https).",
+  OPTION_UNSUPPORTED:
+    "An option names something this deployment does not offer (a language, engine, translation or speaker count); `details` names the option, the value and what is available (GET /v1/capabilities).",
+  WEBHOOK_URL_NOT_ALLOWED:
+    "The webhook URL is not an http(s) URL whose host resolves only to public addresses (private, loopback, link-local and similar targets need the operator's allow-list; production needs https).",
   WEBHOOK_LIMIT_REACHED: "The user has the configured maximum of webhook endpoints.",
   WEBHOOK_DISABLED: "The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending.",
   TOO_MANY_UPLOADS: "The user has the configured maximum of unfinished resumable uploads.",
@@ -49,8 +51,10 @@ export const ERROR_CODES = {
   MEDIA_NO_AUDIO: "The media has no audio stream.",
   MEDIA_UNSUPPORTED_CODEC: "The audio codec cannot be decoded.",
   MEDIA_TOO_LONG: "The media is longer than the configured maximum duration.",
-  MEDIA_UNSUPPORTED_CONTAINER: "The file's container format is not one we accept (accepted: MP4/MOV/M4A/3GP, Matroska/WebM, MP3, WAV, FLAC, Ogg/Opus, AAC, AIFF, CAF, AMR, AVI, MPEG-TS, MPEG-PS, ASF/WMA/WMV, FLV).",
-  MEDIA_REFERENCE_NOT_ALLOWED: "The file is a playlist, manifest or list that points at other files or addresses (HLS, DASH, concat, SDP); only the media itself can be uploaded.",
+  MEDIA_UNSUPPORTED_CONTAINER:
+    "The file's container format is not one we accept (accepted: MP4/MOV/M4A/3GP, Matroska/WebM, MP3, WAV, FLAC, Ogg/Opus, AAC, AIFF, CAF, AMR, AVI, MPEG-TS, MPEG-PS, ASF/WMA/WMV, FLV).",
+  MEDIA_REFERENCE_NOT_ALLOWED:
+    "The file is a playlist, manifest or list that points at other files or addresses (HLS, DASH, concat, SDP); only the media itself can be uploaded.",
   MEDIA_AUDIO_TRACK_NOT_FOUND: "The media has no audio track with the index the audioTrack option names (the job's media lists the tracks it has).",
   LANGUAGE_UNSUPPORTED: "The chosen engine does not support the requested language.",
   ENGINE_UNKNOWN: "No transcription engine of that name is configured.",
@@ -63,8 +67,7 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-export const isErrorCode = (code: unknown): code is ErrorCode =>
-  typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
+export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
 
 /**
  * Job failures the user caused (the upload, the options they chose): a retry or a re-drive cannot
@@ -72,8 +75,15 @@ export const isErrorCode = (code: unknown): code is ErrorCode =>
  * the health policy does not count it against the system.
  */
 export const USER_MISTAKE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  "MEDIA_UNREADABLE", "MEDIA_NO_AUDIO", "MEDIA_UNSUPPORTED_CODEC", "MEDIA_TOO_LONG",
-  "MEDIA_UNSUPPORTED_CONTAINER", "MEDIA_REFERENCE_NOT_ALLOWED", "MEDIA_AUDIO_TRACK_NOT_FOUND", "OPTION_UNSUPPORTED",
-  "LANGUAGE_UNSUPPORTED", "ENGINE_UNKNOWN",
+  "MEDIA_UNREADABLE",
+  "MEDIA_NO_AUDIO",
+  "MEDIA_UNSUPPORTED_CODEC",
+  "MEDIA_TOO_LONG",
+  "MEDIA_UNSUPPORTED_CONTAINER",
+  "MEDIA_REFERENCE_NOT_ALLOWED",
+  "MEDIA_AUDIO_TRACK_NOT_FOUND",
+  "OPTION_UNSUPPORTED",
+  "LANGUAGE_UNSUPPORTED",
+  "ENGINE_UNKNOWN",
 ]);
 export const isUserMistake = (code: string | undefined): boolean => USER_MISTAKE_CODES.has(code as ErrorCode);

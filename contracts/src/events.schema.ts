@@ -2,9 +2,16 @@ import { z } from "zod";
 import { JOB_STEPS, JobError, JobId, JobStatus, UserId } from "./job.schema.ts";
 
 export const JOB_EVENT_TYPES = [
-  "queued", "stage.started", "progress", "stage.done", "completed", "failed", "canceled",
+  "queued",
+  "stage.started",
+  "progress",
+  "stage.done",
+  "completed",
+  "failed",
+  "canceled",
   // After completion: a new transcript version (edit, speaker names, re-run enhancements), and DELETE.
-  "transcript.updated", "deleted",
+  "transcript.updated",
+  "deleted",
 ] as const;
 
 /** A job's state change, published on `mp4t.v1.events.<jobId>` for SSE, webhooks and audit. */

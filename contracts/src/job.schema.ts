@@ -17,8 +17,7 @@ export const JOB_TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   canceled: [],
 };
 export const isTerminal = (s: JobStatus) => JOB_TRANSITIONS[s].length === 0;
-export const canTransition = (from: JobStatus, to: JobStatus) =>
-  from === to ? !isTerminal(from) : JOB_TRANSITIONS[from].includes(to);
+export const canTransition = (from: JobStatus, to: JobStatus) => (from === to ? !isTerminal(from) : JOB_TRANSITIONS[from].includes(to));
 
 /** The work stages of one job, in order (the wire names; `cleanup` is housekeeping). */
 export const PIPELINE_STAGES = ["ingest", "transcribe", "diarize", "enhance"] as const;
@@ -46,7 +45,10 @@ export const EnhanceOption = z.union([
 /** Options a client may send with an upload. Unknown fields are rejected, not ignored. */
 export const JobOptions = z
   .object({
-    language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/).default("en"),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/)
+      .default("en"),
     diarize: z.boolean().default(true),
     speakers: z.number().int().min(1).max(20).optional(),
     /** Bounds on the number of speakers when the exact number is not known. */
@@ -54,13 +56,22 @@ export const JobOptions = z
     maxSpeakers: z.number().int().min(1).max(20).optional(),
     enhance: z.array(EnhanceOption).max(10).default([]),
     class: z.enum(JOB_CLASSES).default("interactive"),
-    engine: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+    engine: z
+      .string()
+      .regex(/^[a-z0-9-]{1,32}$/)
+      .optional(),
     /** Which audio stream to transcribe, counted among the audio streams from 0; the first when absent. */
     audioTrack: z.number().int().min(0).max(63).optional(),
   })
   .strict()
-  .refine((o) => o.minSpeakers === undefined || o.maxSpeakers === undefined || o.minSpeakers <= o.maxSpeakers, { path: ["maxSpeakers"], message: "maxSpeakers must be at least minSpeakers" })
-  .refine((o) => o.speakers === undefined || ((o.minSpeakers ?? 1) <= o.speakers && o.speakers <= (o.maxSpeakers ?? 20)), { path: ["speakers"], message: "speakers must lie within minSpeakers..maxSpeakers" });
+  .refine((o) => o.minSpeakers === undefined || o.maxSpeakers === undefined || o.minSpeakers <= o.maxSpeakers, {
+    path: ["maxSpeakers"],
+    message: "maxSpeakers must be at least minSpeakers",
+  })
+  .refine((o) => o.speakers === undefined || ((o.minSpeakers ?? 1) <= o.speakers && o.speakers <= (o.maxSpeakers ?? 20)), {
+    path: ["speakers"],
+    message: "speakers must lie within minSpeakers..maxSpeakers",
+  });
 export type JobOptions = z.infer<typeof JobOptions>;
 export type JobOptionsInput = z.input<typeof JobOptions>;
 
@@ -108,7 +119,10 @@ export const TranscriptVersionInfo = z.object({
   kind: z.enum(["engine", "edit", "speakers", "enhance"]),
   at: z.iso.datetime(),
   /** The blob's unique part (`BlobKeys.transcriptVersion`); version 1 is `transcript.json` and has none. */
-  blob: z.string().regex(/^[0-9a-z]{26}$/).optional(),
+  blob: z
+    .string()
+    .regex(/^[0-9a-z]{26}$/)
+    .optional(),
 });
 export type TranscriptVersionInfo = z.infer<typeof TranscriptVersionInfo>;
 
@@ -129,21 +143,23 @@ export const Job = z.object({
   options: JobOptions,
   stages: z.partialRecord(z.enum(JOB_STEPS), StageState),
   media: MediaInfo.optional(),
-  chunks: z.object({
-    count: z.number().int().nonnegative(),
-    done: z.array(z.number().int()),
-    /**
-     * Queued a window at a time (fair share between one user's jobs): ingest queues the first
-     * `window` chunks and each finished chunk i queues chunk i + window, so a long job never has
-     * more than `window` chunks ahead of its owner's next job. Absent: all were queued at once.
-     */
-    window: z.number().int().positive().optional(),
-    /**
-     * [startSec, endSec] of every chunk (ingest's plan, persisted): the transcriber queues the next
-     * chunk from it, and the reaper resumes a stalled transcribe stage by re-sending the missing ones.
-     */
-    plan: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).optional(),
-  }).optional(),
+  chunks: z
+    .object({
+      count: z.number().int().nonnegative(),
+      done: z.array(z.number().int()),
+      /**
+       * Queued a window at a time (fair share between one user's jobs): ingest queues the first
+       * `window` chunks and each finished chunk i queues chunk i + window, so a long job never has
+       * more than `window` chunks ahead of its owner's next job. Absent: all were queued at once.
+       */
+      window: z.number().int().positive().optional(),
+      /**
+       * [startSec, endSec] of every chunk (ingest's plan, persisted): the transcriber queues the next
+       * chunk from it, and the reaper resumes a stalled transcribe stage by re-sending the missing ones.
+       */
+      plan: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).optional(),
+    })
+    .optional(),
   error: JobError.optional(),
   /** What the user should know about a job that went through (several audio tracks, no speech). */
   notices: z.array(JobNotice).max(20).optional(),

@@ -35,7 +35,9 @@ describe("findUnsupportedOption", () => {
     expect(check({ engine: "openai" })).toMatchObject({ option: "engine", value: "openai", available: ["pocketsphinx", "hf"] });
     expect(check({ maxSpeakers: 4 })).toMatchObject({ option: "maxSpeakers", value: 4, available: [1, 2, 3] });
     expect(check({ enhance: ["translate:ja"] })).toMatchObject({
-      option: "enhance", value: "translate:ja", available: ["clean", "summary", "notes", "translate:de", "translate:fr"],
+      option: "enhance",
+      value: "translate:ja",
+      available: ["clean", "summary", "notes", "translate:de", "translate:fr"],
     });
     const noTranslation = { enhancements: { summary: true, notes: true, cleanText: true, translate: { available: false, languages: [] } } };
     expect(check({ enhance: ["translate:de"] }, noTranslation)?.message).toMatch(/needs a translation provider/);

@@ -21,11 +21,18 @@ function checkEngine(options: JobOptions, caps: InstanceCapabilities): Unsupport
   // Replicas that disagree on their default leave none: which one a job gets is up to the worker.
   if (!engine && options.engine === undefined) return undefined;
   if (!engine) {
-    return { option: "engine", value: options.engine, available: ids, message: `engine "${options.engine}" is not configured here; available: ${ids.join(", ") || "none"}` };
+    return {
+      option: "engine",
+      value: options.engine,
+      available: ids,
+      message: `engine "${options.engine}" is not configured here; available: ${ids.join(", ") || "none"}`,
+    };
   }
   if (!languageServed(options.language, engine.languages)) {
     return {
-      option: "language", value: options.language, available: engine.languages,
+      option: "language",
+      value: options.language,
+      available: engine.languages,
       message: `language "${options.language}" is not available with the ${engine.id} engine here; available: ${engine.languages.join(", ") || "none"}`,
     };
   }
@@ -39,7 +46,9 @@ function checkSpeakers(options: JobOptions, caps: InstanceCapabilities): Unsuppo
     const value = options[option];
     if (value !== undefined && value > max) {
       return {
-        option, value, available: Array.from({ length: max }, (_, i) => i + 1),
+        option,
+        value,
+        available: Array.from({ length: max }, (_, i) => i + 1),
         message: `${option} ${value} is more than this deployment tells apart (at most ${max} speakers)`,
       };
     }
@@ -54,11 +63,14 @@ function checkEnhancements(options: JobOptions, caps: InstanceCapabilities): Uns
   const available = [...LOCAL_ENHANCEMENTS.filter((k) => (k === "clean" ? e.cleanText : e[k])), ...translations];
   for (const value of options.enhance) {
     const target = value.startsWith("translate:") ? value.slice("translate:".length) : undefined;
-    const served = target === undefined
-      ? available.includes(value)
-      : e.translate.available && languageServed(target, e.translate.languages);
+    const served = target === undefined ? available.includes(value) : e.translate.available && languageServed(target, e.translate.languages);
     if (!served) {
-      const why = target === undefined ? "is not available here" : e.translate.available ? "is not a language the translation provider offers" : "needs a translation provider, and none is configured here";
+      const why =
+        target === undefined
+          ? "is not available here"
+          : e.translate.available
+            ? "is not a language the translation provider offers"
+            : "needs a translation provider, and none is configured here";
       return { option: "enhance", value, available, message: `enhancement "${value}" ${why}; available: ${available.join(", ") || "none"}` };
     }
   }

@@ -24,9 +24,9 @@ describe("the declared pipeline", () => {
 
   it("lists a job's temporary blobs: chunk audio and results, the diarized transcript, never the upload or the transcript", () => {
     const keys = temporaryBlobKeys(job, 2);
-    expect(keys.sort()).toEqual([
-      BlobKeys.chunkAudio(job, 0), BlobKeys.chunkAudio(job, 1), BlobKeys.chunkResult(job, 0), BlobKeys.chunkResult(job, 1), BlobKeys.diarized(job),
-    ].sort());
+    expect(keys.sort()).toEqual(
+      [BlobKeys.chunkAudio(job, 0), BlobKeys.chunkAudio(job, 1), BlobKeys.chunkResult(job, 0), BlobKeys.chunkResult(job, 1), BlobKeys.diarized(job)].sort(),
+    );
     expect(temporaryBlobKeys(job)).toEqual([BlobKeys.diarized(job)]);
     expect(BlobKeys.chunkAudio(job, 0).startsWith(chunksPrefix(job))).toBe(true);
   });

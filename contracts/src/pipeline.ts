@@ -29,31 +29,49 @@ type StageSpec<S extends Stage> = {
 /** The pipeline, declared once: what each stage consumes, produces and hands on to. */
 export const PIPELINE: { readonly [S in Stage]: StageSpec<S> } = {
   ingest: {
-    command: COMMANDS.ingest, next: "transcribe", step: "ingest",
-    messageId: (c) => `ingest:${c.jobId}`, produces: ["audio", "chunkAudio"],
+    command: COMMANDS.ingest,
+    next: "transcribe",
+    step: "ingest",
+    messageId: (c) => `ingest:${c.jobId}`,
+    produces: ["audio", "chunkAudio"],
   },
   transcribe: {
-    command: COMMANDS.transcribe, next: "diarize", step: "transcribe",
-    messageId: (c) => `transcribe:${c.jobId}:${c.chunk.index}`, produces: ["chunkResult"],
+    command: COMMANDS.transcribe,
+    next: "diarize",
+    step: "transcribe",
+    messageId: (c) => `transcribe:${c.jobId}:${c.chunk.index}`,
+    produces: ["chunkResult"],
   },
   diarize: {
-    command: COMMANDS.diarize, next: "enhance", step: "assemble",
-    messageId: (c) => `diarize:${c.jobId}`, produces: ["diarized"],
+    command: COMMANDS.diarize,
+    next: "enhance",
+    step: "assemble",
+    messageId: (c) => `diarize:${c.jobId}`,
+    produces: ["diarized"],
   },
   enhance: {
-    command: COMMANDS.enhance, next: "cleanup", step: "enhance",
+    command: COMMANDS.enhance,
+    next: "cleanup",
+    step: "enhance",
     // A re-run is a new request each time; the caller names it (`MessageIds.rerun`).
-    messageId: (c) => `enhance:${c.jobId}`, produces: ["transcript"],
+    messageId: (c) => `enhance:${c.jobId}`,
+    produces: ["transcript"],
   },
   cleanup: {
-    command: COMMANDS.cleanup, next: null, step: null,
-    messageId: (c) => `cleanup:${c.jobId}:${c.reason}`, produces: [],
+    command: COMMANDS.cleanup,
+    next: null,
+    step: null,
+    messageId: (c) => `cleanup:${c.jobId}:${c.reason}`,
+    produces: [],
   },
   webhook: {
     // Housekeeping beside the job: one delivery attempt. The webhooks package names first attempts,
     // retries and re-sends apart (`packages/webhooks/src/payload.ts`); this is the plain form.
-    command: COMMANDS.webhook, next: null, step: null,
-    messageId: (c) => `webhook:${c.endpointId}:${c.deliveryId}:${c.attempt}`, produces: [],
+    command: COMMANDS.webhook,
+    next: null,
+    step: null,
+    messageId: (c) => `webhook:${c.endpointId}:${c.deliveryId}:${c.attempt}`,
+    produces: [],
   },
 };
 
@@ -65,8 +83,7 @@ export const MessageIds = {
   /** A re-run of enhancements (`token` a fresh id: each request is new). */
   rerun: (jobId: string, token: string) => `enhance:${jobId}:rerun:${token}`,
   /** The reaper's re-drive of a stalled stage (per attempt; `chunk` for one transcribe chunk). */
-  reap: (jobId: string, stage: Stage, attempt: number, chunk?: number) =>
-    `reap:${jobId}:${stage}:${attempt}${chunk === undefined ? "" : `:${chunk}`}`,
+  reap: (jobId: string, stage: Stage, attempt: number, chunk?: number) => `reap:${jobId}:${stage}:${attempt}${chunk === undefined ? "" : `:${chunk}`}`,
   /** An admin's re-drive of dead letter `seq`. */
   redrive: (seq: number) => `redrive:${seq}`,
 } as const;

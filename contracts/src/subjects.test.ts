@@ -16,7 +16,8 @@ describe("fair work subjects", () => {
   it("gives each stage, class and bucket its own consumer, bucket 0 also taking bucket-less subjects", () => {
     for (const stage of STAGES) {
       expect(Subjects.fairFilters(stage, "interactive", 0)).toEqual([
-        `mp4t.v1.work.${STAGE_LANES[stage]}.${stage}.b0.interactive`, Subjects.work(stage, "interactive"),
+        `mp4t.v1.work.${STAGE_LANES[stage]}.${stage}.b0.interactive`,
+        Subjects.work(stage, "interactive"),
       ]);
       expect(Subjects.fairFilters(stage, "batch", 3)).toEqual([`mp4t.v1.work.${STAGE_LANES[stage]}.${stage}.b3.batch`]);
     }

@@ -45,7 +45,6 @@ const ROOT = "mp4t.v1";
  */
 export const STREAM_MAX_CONSUMERS = 1_000_000;
 
-
 export const Streams = {
   lane: (lane: Lane) => `MP4T_${lane.toUpperCase()}`,
   events: "MP4T_EVENTS",
@@ -75,9 +74,7 @@ export const Subjects = {
    * bucket 0 also consumes. Either way the class is the last token.
    */
   work: (stage: Stage, cls: JobClass, userId?: string) =>
-    userId === undefined
-      ? `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.${cls}`
-      : `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.b${userBucket(userId)}.${cls}`,
+    userId === undefined ? `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.${cls}` : `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.b${userBucket(userId)}.${cls}`,
   /** A filter for all of one stage's work, or for one class of it across every bucket. */
   stageFilter: (stage: Stage, cls?: JobClass) =>
     cls ? `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.*.${cls}` : `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.>`,
@@ -100,8 +97,7 @@ export const durableName = (stage: Stage) => `${STAGE_SERVICES[stage]}-${stage}`
  * `<service>-<stage>-<class>-b<bucket>`. Work-queue streams forbid overlapping consumers, so
  * these replace the stage-wide `durableName` consumer, which workers delete at start.
  */
-export const fairDurableName = (stage: Stage, cls: JobClass, bucket: number) =>
-  `${STAGE_SERVICES[stage]}-${stage}-${cls}-b${bucket}`;
+export const fairDurableName = (stage: Stage, cls: JobClass, bucket: number) => `${STAGE_SERVICES[stage]}-${stage}-${cls}-b${bucket}`;
 
 /** NATS micro-service name under which every instance registers for discovery. */
 export const discoveryName = (service: ServiceName) => `mp4t-${service}`;

@@ -2,9 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job } from "@mp4t/contracts";
-import {
-  LIBRIVOX_DIR, makeRandomBytes, makeSilenceMp4, makeSilenceWav, makeTruncatedMp4, makeVideoWithoutAudio,
-} from "@mp4t/testing";
+import { LIBRIVOX_DIR, makeRandomBytes, makeSilenceMp4, makeSilenceWav, makeTruncatedMp4, makeVideoWithoutAudio } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, type RunningSystem, untilEnded } from "../e2e/system.ts";
 
@@ -73,7 +71,7 @@ describe("bad requests: 4xx with a stable code, never a 5xx", () => {
   });
 
   it("a malformed JSON body elsewhere in the API is 400 INVALID_JSON", async () => {
-    const r = await api<{ error: { code: string } }>(sys.url, "/v1/auth/login", { method: "POST", body: "{\"email\": " });
+    const r = await api<{ error: { code: string } }>(sys.url, "/v1/auth/login", { method: "POST", body: '{"email": ' });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe("INVALID_JSON");
   });
@@ -93,7 +91,11 @@ describe("bad files: accepted, then the job fails with the specific code", () =>
 
   it.each([
     ["random bytes named .mp4", () => makeRandomBytes(join(dir, "noise.mp4")), "MEDIA_UNREADABLE"],
-    ["a text file named .wav", async () => (await writeFile(join(dir, "notes.wav"), "not audio at all\n".repeat(100)), join(dir, "notes.wav")), "MEDIA_UNREADABLE"],
+    [
+      "a text file named .wav",
+      async () => (await writeFile(join(dir, "notes.wav"), "not audio at all\n".repeat(100)), join(dir, "notes.wav")),
+      "MEDIA_UNREADABLE",
+    ],
     ["a video without audio", () => makeVideoWithoutAudio(join(dir, "no-audio.mp4")), "MEDIA_NO_AUDIO"],
     ["a truncated MP4", () => makeTruncatedMp4(join(dir, "truncated.mp4")), "MEDIA_UNREADABLE"],
     ["an audio codec ffmpeg cannot decode", unknownCodecWav, "MEDIA_UNSUPPORTED_CODEC"],
@@ -130,13 +132,18 @@ describe("a burst of users' mistakes", () => {
     const speech = await file(CLIP);
     const burst = Array.from({ length: 6 }, () => ({ file: noise, code: "MEDIA_UNREADABLE" }));
     // Options this deployment cannot serve are refused at once (pocketsphinx here: English only; no such engine).
-    const refused = [{ options: JSON.stringify({ language: "de" }), file: speech }, { options: JSON.stringify({ engine: "no-such-engine" }), file: speech }];
+    const refused = [
+      { options: JSON.stringify({ language: "de" }), file: speech },
+      { options: JSON.stringify({ engine: "no-such-engine" }), file: speech },
+    ];
     const [ids, answers] = await Promise.all([
-      Promise.all(burst.map(async (b) => {
-        const r = await upload(b);
-        expect(r.status, r.text).toBe(202);
-        return r.body.id;
-      })),
+      Promise.all(
+        burst.map(async (b) => {
+          const r = await upload(b);
+          expect(r.status, r.text).toBe(202);
+          return r.body.id;
+        }),
+      ),
       Promise.all(refused.map((b) => upload(b))),
     ]);
     for (const r of answers) expect([r.status, r.body.error?.code], r.text).toEqual([400, "OPTION_UNSUPPORTED"]);
@@ -145,7 +152,9 @@ describe("a burst of users' mistakes", () => {
       expect([job.status, job.error?.code]).toEqual(["failed", burst[i]!.code]);
     }
     expect(await letters()).toBe(before);
-    const health = await api<{ status: string; problems: string[]; successRate: number | null; tasks: { deadLettered: number } }>(sys.url, "/v1/admin/health", { token: admin });
+    const health = await api<{ status: string; problems: string[]; successRate: number | null; tasks: { deadLettered: number } }>(sys.url, "/v1/admin/health", {
+      token: admin,
+    });
     expect(health.status).toBe(200);
     expect(health.body, JSON.stringify(health.body)).toMatchObject({ status: "healthy", problems: [], tasks: { deadLettered: 0 } });
   });
@@ -165,7 +174,9 @@ describe("after all of that", () => {
     expect(list.body.items.filter((j) => j.status === "queued" || j.status === "processing")).toEqual([]);
 
     const admin = await login(sys.url, sys.admin.email, sys.admin.password);
-    const services = await api<{ name: string; stats: { http?: { serverErrors: number; clientErrors: number } } | null }[]>(sys.url, "/v1/admin/services", { token: admin });
+    const services = await api<{ name: string; stats: { http?: { serverErrors: number; clientErrors: number } } | null }[]>(sys.url, "/v1/admin/services", {
+      token: admin,
+    });
     const gateway = services.body.find((s) => s.name === "gateway");
     expect(gateway?.stats?.http?.clientErrors).toBeGreaterThanOrEqual(7);
     expect(gateway?.stats?.http?.serverErrors).toBe(0);

@@ -65,7 +65,10 @@ describe("chaos: kills and a NATS restart under load", () => {
     };
 
     const statuses = async () => {
-      const r = await retrying(() => api<{ items: Job[] }>(cluster.url, "/v1/jobs?limit=100", { token }), (s) => s === 200);
+      const r = await retrying(
+        () => api<{ items: Job[] }>(cluster.url, "/v1/jobs?limit=100", { token }),
+        (s) => s === 200,
+      );
       return r.status === 200 ? r.body.items : [];
     };
     const completedCount = async () => (await statuses()).filter((j) => j.status === "completed").length;
@@ -105,7 +108,9 @@ describe("chaos: kills and a NATS restart under load", () => {
       jobs = (await statuses()).filter((j) => ids.includes(j.id));
       if (jobs.length === JOBS && jobs.every((j) => j.status !== "queued" && j.status !== "processing")) break;
       if (Date.now() - t0 > 200_000) {
-        throw new Error(`jobs not finished: ${JSON.stringify(jobs.filter((j) => j.status !== "completed").map((j) => [j.id, j.status, j.stages]))}\n${cluster.log()}`);
+        throw new Error(
+          `jobs not finished: ${JSON.stringify(jobs.filter((j) => j.status !== "completed").map((j) => [j.id, j.status, j.stages]))}\n${cluster.log()}`,
+        );
       }
       await sleep(500);
     }
@@ -138,14 +143,17 @@ describe("chaos: kills and a NATS restart under load", () => {
     let read = 0;
     for await (const m of await consumer.fetch({ max_messages: total, expires: 5000 })) {
       const e = JobEvent.parse(m.json());
-      if (e.type === "completed" || e.type === "stage.done") counts.set(`${e.jobId}:${e.type}:${e.stage ?? ""}`, (counts.get(`${e.jobId}:${e.type}:${e.stage ?? ""}`) ?? 0) + 1);
+      if (e.type === "completed" || e.type === "stage.done")
+        counts.set(`${e.jobId}:${e.type}:${e.stage ?? ""}`, (counts.get(`${e.jobId}:${e.type}:${e.stage ?? ""}`) ?? 0) + 1);
       if (++read === total) break;
     }
     const duplicates = [...counts.values()].reduce((s, n) => s + (n - 1), 0);
     for (const id of ids) expect(counts.get(`${id}:completed:`), id).toBe(1);
 
     // Redeliveries the live replicas saw (a killed process takes its own counters with it).
-    const services = await api<{ name: string; stats: { workers?: { redelivered: number }[] } | null }[]>(cluster.url, "/v1/admin/services", { token: adminToken });
+    const services = await api<{ name: string; stats: { workers?: { redelivered: number }[] } | null }[]>(cluster.url, "/v1/admin/services", {
+      token: adminToken,
+    });
     const redeliveries = services.body.flatMap((s) => s.stats?.workers ?? []).reduce((s, w) => s + w.redelivered, 0);
 
     console.log(

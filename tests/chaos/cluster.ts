@@ -31,27 +31,48 @@ export async function startCluster(opts: { replicas: Partial<Record<ServiceName,
   const log = (line: string) => void lines.push(`${new Date().toISOString()} ${line}`);
   const { METRICS_PORT: _m, OTEL_EXPORTER_OTLP_ENDPOINT: _o, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
-    ...inherited, NATS_URL: nats.url, PORT: String(port), HOST: "127.0.0.1",
+    ...inherited,
+    NATS_URL: nats.url,
+    PORT: String(port),
+    HOST: "127.0.0.1",
     JWT_SECRET: "chaos-test-secret-chaos-test-secret-0123456789",
-    ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error", SHUTDOWN_GRACE_SEC: "5", ...opts.env,
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
+    SHUTDOWN_GRACE_SEC: "5",
+    ...opts.env,
   };
   const replicas: Replica[] = [];
   for (const [name, count] of Object.entries(opts.replicas) as [ServiceName, number][]) {
     for (let index = 0; index < count; index++) {
       const creds = { NATS_USER: name, NATS_PASSWORD: nats.credentials![name].pass };
       const s = superviseService(name, { ...env, ...creds }, (l) => log(`${name}#${index}: ${l}`));
-      replicas.push({ name, index, get pid() { return s.pid; }, stop: (g) => s.stop(g) });
+      replicas.push({
+        name,
+        index,
+        get pid() {
+          return s.pid;
+        },
+        stop: (g) => s.stop(g),
+      });
     }
   }
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
-  while (!(await fetch(`${url}/ready`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline) throw new Error(`cluster not ready in time:\n${lines.join("\n")}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    url, nats, admin, replicas,
+    url,
+    nats,
+    admin,
+    replicas,
     log: () => lines.join("\n"),
     kill(replica) {
       const pid = replica.pid;

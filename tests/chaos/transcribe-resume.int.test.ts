@@ -25,9 +25,14 @@ beforeAll(async () => {
   cluster = await startCluster({
     replicas: { gateway: 1, ingest: 1, transcriber: 1, diarizer: 1, enhancer: 1, janitor: 1 },
     env: {
-      CHUNK_MAX_SEC: "5", CHUNK_MIN_TAIL_SEC: "2", TRANSCRIBE_WINDOW: "2",
+      CHUNK_MAX_SEC: "5",
+      CHUNK_MIN_TAIL_SEC: "2",
+      TRANSCRIBE_WINDOW: "2",
       // A long ack wait: the lost message must not come back by redelivery, only through the reaper.
-      ACK_WAIT_SEC: "600", REAPER_STALE_SEC: "3", REAPER_INTERVAL_SEC: "1", REAPER_MAX_REDRIVES: "5",
+      ACK_WAIT_SEC: "600",
+      REAPER_STALE_SEC: "3",
+      REAPER_INTERVAL_SEC: "1",
+      REAPER_MAX_REDRIVES: "5",
     },
   });
   nc = await cluster.nats.connectAs("admin");
@@ -76,10 +81,14 @@ describe("a stalled transcribe stage resumes its own chunks", () => {
     await jsm.streams.purge(Streams.lane(STAGE_LANES.transcribe), { filter: Subjects.stageFilter("transcribe") });
     expect(midway.chunks!.plan).toHaveLength(midway.chunks!.count);
 
-    const ended = await until("job ended", async () => {
-      const j = await jobs.getJob(ref);
-      return j && (j.status === "completed" || j.status === "failed") ? j : undefined;
-    }, 240_000);
+    const ended = await until(
+      "job ended",
+      async () => {
+        const j = await jobs.getJob(ref);
+        return j && (j.status === "completed" || j.status === "failed") ? j : undefined;
+      },
+      240_000,
+    );
     expect(ended.status, JSON.stringify(ended.error)).toBe("completed");
     expect(ended.reaped).toBeGreaterThanOrEqual(1); // the reaper resumed it, not a redelivery
     expect([...ended.chunks!.done].sort((a, b) => a - b)).toEqual(Array.from({ length: ended.chunks!.count }, (_, i) => i));

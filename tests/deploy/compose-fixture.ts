@@ -30,7 +30,10 @@ export const TLS_DIR = (() => {
 /** What an operator exports from a secret store for staging and production. */
 const secret = () => randomBytes(24).toString("hex");
 export const SECRETS: Vars = {
-  JWT_SECRET: secret(), ADMIN_PASSWORD: secret(), MONGODB_PASSWORD: secret(), S3_SECRET_KEY: secret(),
+  JWT_SECRET: secret(),
+  ADMIN_PASSWORD: secret(),
+  MONGODB_PASSWORD: secret(),
+  S3_SECRET_KEY: secret(),
   ...Object.fromEntries(NATS_USERS.map((u) => [natsPasswordVar(u), secret()])),
 };
 /** Development's env file has the store passwords; the gateway's key and admin password come from the shell in every profile. */

@@ -15,7 +15,9 @@ import { APP, PROFILES, SECRETS, natsHosts, shellFor } from "./compose-fixture.t
 describe("docker-compose.yml, JetStream replication", () => {
   it.each(PROFILES)("%s keeps as many copies of every stream as it has NATS nodes", (profile) => {
     const { services } = loadProject(profile, shellFor(profile));
-    const nodes = Object.keys(services).filter((name) => /^nats(-\d+)?$/.test(name)).sort();
+    const nodes = Object.keys(services)
+      .filter((name) => /^nats(-\d+)?$/.test(name))
+      .sort();
     expect(nodes.length).toBe(profile === "production" ? 3 : 1);
     for (const [name, schema] of Object.entries(APP)) {
       const config = loadConfig(name, schema, services[name]!.environment) as { JETSTREAM_REPLICAS: number };
@@ -71,10 +73,20 @@ describe("the compose loader refuses a broken file", () => {
 
   it.each([
     ["a health check interval that is not a duration", "interval: 15s", "interval: banana", /banana|interval|duration/i],
-    ["an unknown key in a service", "    restart: unless-stopped\n    command: [\"--config\"", "    restart: unless-stopped\n    restart_policy: always\n    command: [\"--config\"", /restart_policy|additional propert/i],
+    [
+      "an unknown key in a service",
+      '    restart: unless-stopped\n    command: ["--config"',
+      '    restart: unless-stopped\n    restart_policy: always\n    command: ["--config"',
+      /restart_policy|additional propert/i,
+    ],
     // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, literally
     ["a replica count that is not a number", 'deploy: { replicas: "${INGEST_REPLICAS:-1}" }', 'deploy: { replicas: "many" }', /replicas|many/i],
-    ["depends_on a condition that does not exist", "x-healthy: &healthy { condition: service_healthy }", "x-healthy: &healthy { condition: service_happy }", /condition|service_happy/i],
+    [
+      "depends_on a condition that does not exist",
+      "x-healthy: &healthy { condition: service_healthy }",
+      "x-healthy: &healthy { condition: service_happy }",
+      /condition|service_happy/i,
+    ],
   ])("%s", (_what, from, to, message) => {
     const err = (() => {
       try {

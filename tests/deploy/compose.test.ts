@@ -46,7 +46,11 @@ describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
     expect(pg.POSTGRES_PASSWORD!.length).toBeGreaterThanOrEqual(8);
     // FerretDB reaches PostgreSQL as the role the image created, in the database it created.
     const pgUrl = new URL(ferret.FERRETDB_POSTGRESQL_URL!);
-    expect({ handler: ferret.FERRETDB_HANDLER, host: pgUrl.hostname, db: pgUrl.pathname.slice(1) }).toEqual({ handler: "postgresql", host: "postgres", db: pg.POSTGRES_DB });
+    expect({ handler: ferret.FERRETDB_HANDLER, host: pgUrl.hostname, db: pgUrl.pathname.slice(1) }).toEqual({
+      handler: "postgresql",
+      host: "postgres",
+      db: pg.POSTGRES_DB,
+    });
     expect([decodeURIComponent(pgUrl.username), decodeURIComponent(pgUrl.password)]).toEqual([pg.POSTGRES_USER, pg.POSTGRES_PASSWORD]);
     // Its own users (SCRAM): anonymous clients are refused, and `ferretdb ping` (the health check)
     // checks nothing unless a setup user exists.
@@ -64,8 +68,10 @@ describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
       expect({ job: env.JOB_STORE, blob: env.BLOB_STORE }, s.name).toEqual({ job: "mongodb", blob: "s3" });
       const url = new URL(env.MONGODB_URL!);
       expect(url.hostname, s.name).toBe("ferretdb");
-      expect([decodeURIComponent(url.username), decodeURIComponent(url.password)], s.name)
-        .toEqual([ferret.FERRETDB_SETUP_USERNAME, ferret.FERRETDB_SETUP_PASSWORD]);
+      expect([decodeURIComponent(url.username), decodeURIComponent(url.password)], s.name).toEqual([
+        ferret.FERRETDB_SETUP_USERNAME,
+        ferret.FERRETDB_SETUP_PASSWORD,
+      ]);
       expect(url.searchParams.get("authSource"), `${s.name}: FerretDB keeps the user in its setup database`).toBe(ferret.FERRETDB_SETUP_DATABASE);
       expect(hostOf(env.S3_ENDPOINT!), s.name).toBe("s3");
       expect([env.S3_ACCESS_KEY, env.S3_SECRET_KEY], s.name).toEqual([s3.ROOT_ACCESS_KEY_ID, s3.ROOT_SECRET_ACCESS_KEY]);
@@ -80,24 +86,40 @@ describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
   it("connects every service over TLS as its own NATS user, with the password its NATS server holds", () => {
     for (const s of app()) {
       for (const host of natsHosts(s)) expect(services, `${s.name} NATS_URL`).toHaveProperty(host);
-      expect(s.environment.NATS_URL!.split(",").every((u) => u.startsWith("tls://")), s.name).toBe(true);
+      expect(
+        s.environment.NATS_URL!.split(",").every((u) => u.startsWith("tls://")),
+        s.name,
+      ).toBe(true);
       expect(s.environment.NATS_USER, s.name).toBe(s.name);
       expect(s.environment.NATS_TLS_CA_FILE, s.name).toBe("/etc/mp4t/tls/ca.pem");
-      expect(s.volumes.find((v) => v.target === "/etc/mp4t/tls/ca.pem"), s.name).toMatchObject({ type: "bind", source: join(TLS_DIR, "ca.pem"), read_only: true });
-      expect(s.volumes.some((v) => /key/.test(v.source ?? "")), `${s.name} holds no key`).toBe(false);
+      expect(
+        s.volumes.find((v) => v.target === "/etc/mp4t/tls/ca.pem"),
+        s.name,
+      ).toMatchObject({ type: "bind", source: join(TLS_DIR, "ca.pem"), read_only: true });
+      expect(
+        s.volumes.some((v) => /key/.test(v.source ?? "")),
+        `${s.name} holds no key`,
+      ).toBe(false);
       for (const node of nats) expect(s.environment.NATS_PASSWORD, s.name).toBe(services[node]!.environment[natsPasswordVar(s.name)]);
       expect(s.environment.MP4T_SERVICE, s.name).toBe(s.name);
       expect(services, s.name).toHaveProperty(hostOf(s.environment.OTEL_EXPORTER_OTLP_ENDPOINT!));
     }
     for (const node of nats) {
       const env = services[node]!.environment;
-      expect(Object.keys(env).filter((k) => /^NATS_\w+_PASSWORD$/.test(k)).sort()).toEqual(NATS_USERS.map(natsPasswordVar).sort());
+      expect(
+        Object.keys(env)
+          .filter((k) => /^NATS_\w+_PASSWORD$/.test(k))
+          .sort(),
+      ).toEqual(NATS_USERS.map(natsPasswordVar).sort());
       expect(new Set(NATS_USERS.map((u) => env[natsPasswordVar(u)])).size, "one password per user").toBe(NATS_USERS.length);
       const conf = profile === "production" ? "nats-cluster.conf" : "nats.conf";
       expect(services[node]!.command).toEqual(["-c", `/etc/nats/${conf}`, "--name", node]);
-      expect(services[node]!.volumes.map((v) => [v.source, v.target])).toEqual(expect.arrayContaining([
-        [join(NATS_CONF_DIR, conf), `/etc/nats/${conf}`], [TLS_DIR, "/etc/nats/tls"],
-      ]));
+      expect(services[node]!.volumes.map((v) => [v.source, v.target])).toEqual(
+        expect.arrayContaining([
+          [join(NATS_CONF_DIR, conf), `/etc/nats/${conf}`],
+          [TLS_DIR, "/etc/nats/tls"],
+        ]),
+      );
     }
   });
 
@@ -112,7 +134,11 @@ describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
   it("runs one image for the six services, built once, read-only with a scratch /tmp", () => {
     const images = new Set(app().map((s) => s.image));
     expect([...images]).toEqual(["mp4totext:dev"]); // TAG in deploy/compose/<profile>.env
-    expect(app().filter((s) => s.build).map((s) => s.name)).toEqual(["gateway"]);
+    expect(
+      app()
+        .filter((s) => s.build)
+        .map((s) => s.name),
+    ).toEqual(["gateway"]);
     expect(services.gateway!.build!.context).toBe(ROOT);
     for (const s of app()) {
       expect(s.read_only, s.name).toBe(true);
@@ -128,7 +154,9 @@ describe.each(PROFILES)("docker-compose.yml, %s profile", (profile) => {
       }
     }
     for (const s of app()) {
-      const healthy = Object.entries(s.depends_on).filter(([t, d]) => services[t] && d.condition === "service_healthy").map(([t]) => t);
+      const healthy = Object.entries(s.depends_on)
+        .filter(([t, d]) => services[t] && d.condition === "service_healthy")
+        .map(([t]) => t);
       const expected = [...natsHosts(s), "ferretdb", "s3", ...(s.name === "gateway" ? [] : ["gateway"])];
       expect(healthy.sort(), s.name).toEqual(expected.sort());
     }

@@ -76,14 +76,20 @@ export function composeCheck(args: { profile: string; shell?: Vars; file?: strin
   const argv = ["-file", args.file ?? COMPOSE_FILE, "-env-file", join(ROOT, "deploy", "compose", `${args.profile}.env`), "-profile", args.profile];
   if (args.projectDir) argv.push("-project-dir", args.projectDir);
   const r = spawnSync(composeCheckBin(), argv, {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...args.shell }, encoding: "utf8", timeout: 30_000, maxBuffer: 32 * 1024 * 1024,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...args.shell },
+    encoding: "utf8",
+    timeout: 30_000,
+    maxBuffer: 32 * 1024 * 1024,
   });
   if (r.error) throw new Error(`compose-check did not run (${r.error.message}): run MP4T_TEST_TOOLS=1 bash scripts/toolchain.sh`);
   if (r.status !== 0) throw new ComposeError(r.stderr.trim().split("\n").filter(Boolean));
   return JSON.parse(r.stdout);
 }
 
-type Loaded = { services: Record<string, Omit<Service, "name" | "environment"> & { environment?: Record<string, string | null> }>; volumes?: Record<string, unknown> };
+type Loaded = {
+  services: Record<string, Omit<Service, "name" | "environment"> & { environment?: Record<string, string | null> }>;
+  volumes?: Record<string, unknown>;
+};
 
 /** The project for `profile`, with the profile's compose env file overlaid by `shell` (the shell wins, as in compose). */
 export function loadProject(profile: string, shell: Vars = {}): Project {
@@ -93,7 +99,9 @@ export function loadProject(profile: string, shell: Vars = {}): Project {
     const environment: Vars = {};
     for (const [k, v] of Object.entries(raw.environment ?? {})) if (v !== null) environment[k] = v;
     services[name] = {
-      ...raw, name, environment,
+      ...raw,
+      name,
+      environment,
       depends_on: Object.fromEntries(Object.entries(raw.depends_on ?? {}).map(([n, d]) => [n, { condition: d.condition, required: d.required !== false }])),
       volumes: raw.volumes ?? [],
       ports: raw.ports ?? [],

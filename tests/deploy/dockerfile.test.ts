@@ -28,7 +28,10 @@ describe("Dockerfile", () => {
     expect(install).toBeGreaterThan(-1);
     expect(deps.instructions[install]!.args).toMatch(/--frozen-lockfile/);
     expect(deps.instructions[install]!.args).toMatch(/--prod\b/);
-    const copied = deps.instructions.slice(0, install).filter((i) => i.op === "COPY").flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    const copied = deps.instructions
+      .slice(0, install)
+      .filter((i) => i.op === "COPY")
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
     // Nothing but manifests before the install, so a source change keeps the install layer.
     for (const src of copied) expect(src, src).toMatch(/(^|\/)(package\.json|pnpm-lock\.yaml|pnpm-workspace\.yaml)$/);
     const members = workspaceDirs(ROOT, (dir) => readdirSync(join(ROOT, dir)).filter((d) => existsSync(join(ROOT, dir, d, "package.json"))));
@@ -52,11 +55,19 @@ describe("Dockerfile", () => {
     expect(copies.findIndex((a) => /^(--chown=\S+\s+)?\.\s+\.$/.test(a))).toBeGreaterThan(fromDeps);
     // ENV is inherited from the stage the runtime is built FROM.
     const chain = [runtime, ...stages.filter((s) => s.name === runtime.from)];
-    expect(chain.flatMap((s) => ops(s, "ENV")).map((i) => i.args).join(" ")).toMatch(/NODE_ENV=production/);
+    expect(
+      chain
+        .flatMap((s) => ops(s, "ENV"))
+        .map((i) => i.args)
+        .join(" "),
+    ).toMatch(/NODE_ENV=production/);
   });
 
   it("installs ffmpeg, pocketsphinx and tini from Debian in the runtime image", () => {
-    const apt = ops(runtime, "RUN").map((i) => i.args).find((a) => /apt-get install/.test(a)) ?? "";
+    const apt =
+      ops(runtime, "RUN")
+        .map((i) => i.args)
+        .find((a) => /apt-get install/.test(a)) ?? "";
     for (const pkg of ["ffmpeg", "pocketsphinx", "pocketsphinx-en-us", "tini"]) expect(apt.split(/\s+/), pkg).toContain(pkg);
     expect(apt).toMatch(/--no-install-recommends/);
     expect(apt).toMatch(/rm -rf \/var\/lib\/apt\/lists/);
@@ -66,11 +77,27 @@ describe("Dockerfile", () => {
     const health = ops(runtime, "HEALTHCHECK");
     expect(health).toHaveLength(1);
     expect(health[0]!.args).toMatch(/CMD \["node", "\/app\/deploy\/docker\/healthcheck\.mjs"\]/);
-    for (const path of ["node_modules/x", "services/gateway/node_modules/x", "bench/run.ts", "tests/e2e/spine.int.test.ts", ".git/HEAD", "data/x",
-      "services/ingest/test/x.int.test.ts", "services/ingest/src/chunk.planner.test.ts"]) expect(ignored(path), path).toBe(true);
+    for (const path of [
+      "node_modules/x",
+      "services/gateway/node_modules/x",
+      "bench/run.ts",
+      "tests/e2e/spine.int.test.ts",
+      ".git/HEAD",
+      "data/x",
+      "services/ingest/test/x.int.test.ts",
+      "services/ingest/src/chunk.planner.test.ts",
+    ])
+      expect(ignored(path), path).toBe(true);
     for (const name of SERVICE_NAMES) expect(ignored(`services/${name}/src/main.ts`), name).toBe(false);
-    for (const path of ["contracts/src/index.ts", "packages/messaging/src/boot.ts", "packages/stores/src/index.ts", "deploy/docker/healthcheck.mjs",
-      "deploy/docker/entrypoint.sh", "services/gateway/src/dashboard/index.html"]) expect(ignored(path), path).toBe(false);
+    for (const path of [
+      "contracts/src/index.ts",
+      "packages/messaging/src/boot.ts",
+      "packages/stores/src/index.ts",
+      "deploy/docker/healthcheck.mjs",
+      "deploy/docker/entrypoint.sh",
+      "services/gateway/src/dashboard/index.html",
+    ])
+      expect(ignored(path), path).toBe(false);
   });
 });
 
@@ -100,7 +127,10 @@ describe("the image's entrypoint and health check", () => {
       await run(process.execPath, [healthcheck], env({ MP4T_SERVICE: "janitor", METRICS_PORT: port }));
       expect(seen).toEqual(["/health", "/metrics"]);
       server.close();
-      const down = (await run(process.execPath, [healthcheck], env({ MP4T_SERVICE: "ingest", METRICS_PORT: port })).catch((e: unknown) => e)) as { code: number; stderr: string };
+      const down = (await run(process.execPath, [healthcheck], env({ MP4T_SERVICE: "ingest", METRICS_PORT: port })).catch((e: unknown) => e)) as {
+        code: number;
+        stderr: string;
+      };
       expect(down.code).toBe(1);
       expect(down.stderr).toContain(`ingest unhealthy: http://127.0.0.1:${port}/metrics`);
     } finally {

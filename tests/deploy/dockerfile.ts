@@ -33,12 +33,26 @@ export function parseDockerfile(text: string): Stage[] {
 
 /** .dockerignore as BuildKit applies it: the last pattern matching the path or a parent directory wins; `!` re-includes. */
 export function dockerIgnore(text: string): (path: string) => boolean {
-  const rules = text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#")).map((l) => {
-    const negate = l.startsWith("!");
-    const pattern = (negate ? l.slice(1) : l).replace(/^\/+|\/+$/g, "");
-    const re = pattern.split("/").map((part) => (part === "**" ? "(?:.*)" : part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]"))).join("/");
-    return { negate, re: new RegExp(`^${re.replace(/\(\?:\.\*\)\//g, "(?:.*/)?")}$`) };
-  });
+  const rules = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"))
+    .map((l) => {
+      const negate = l.startsWith("!");
+      const pattern = (negate ? l.slice(1) : l).replace(/^\/+|\/+$/g, "");
+      const re = pattern
+        .split("/")
+        .map((part) =>
+          part === "**"
+            ? "(?:.*)"
+            : part
+                .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+                .replace(/\*/g, "[^/]*")
+                .replace(/\?/g, "[^/]"),
+        )
+        .join("/");
+      return { negate, re: new RegExp(`^${re.replace(/\(\?:\.\*\)\//g, "(?:.*/)?")}$`) };
+    });
   return (path) => {
     const parts = path.split("/");
     const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join("/"));

@@ -64,7 +64,8 @@ async function startService(service: NatsUser, env: Record<string, string>) {
   const natsEnv = { NATS_URL: nats.url, NATS_USER: service, NATS_PASSWORD: nats.credentials![service].pass, NATS_TLS_CA_FILE: nats.caFile! };
   const child = spawn("sh", [join(app, "deploy", "docker", "entrypoint.sh")], {
     // cwd: the image's WORKDIR (the gateway's embedded search index goes under DATA_DIR=data there).
-    cwd: app, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, NODE_ENV: "production", ...natsEnv, MP4T_SERVICE: service, ...env },
+    cwd: app,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, NODE_ENV: "production", ...natsEnv, MP4T_SERVICE: service, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return watchStart(child, service);
@@ -78,13 +79,22 @@ describe("the image's file tree (deps stage + .dockerignore'd source)", () => {
     const modules = JSON.parse(readFileSync(join(app, "node_modules", ".modules.yaml"), "utf8")) as { included: Record<string, boolean> };
     expect(modules.included).toMatchObject({ dependencies: true, devDependencies: false });
     const installed = readdirSync(join(app, "node_modules", ".pnpm"));
-    for (const dev of ["vitest@", "typescript@", "playwright-core@"]) expect(installed.filter((d) => d.startsWith(dev)), dev).toEqual([]);
+    for (const dev of ["vitest@", "typescript@", "playwright-core@"])
+      expect(
+        installed.filter((d) => d.startsWith(dev)),
+        dev,
+      ).toEqual([]);
   });
 
   it("starts the gateway and a worker in production through its entrypoint, and its health check passes", async () => {
     const [port, metrics] = [await freePort(), await freePort()];
     const gateway = await startService("gateway", {
-      PORT: String(port), HOST: "127.0.0.1", JWT_SECRET: randomBytes(36).toString("base64url"), ADMIN_EMAIL: "admin@image.test", ADMIN_PASSWORD: randomBytes(18).toString("base64url"), METRICS_PORT: String(await freePort()),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      JWT_SECRET: randomBytes(36).toString("base64url"),
+      ADMIN_EMAIL: "admin@image.test",
+      ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
+      METRICS_PORT: String(await freePort()),
     });
     const janitor = await startService("janitor", { METRICS_PORT: String(metrics), METRICS_HOST: "127.0.0.1" });
     try {

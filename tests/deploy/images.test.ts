@@ -17,18 +17,37 @@ const composeImages = (services: Record<string, { image?: string }>, profile: st
 
 describe("the image deny-list", () => {
   it.each([
-    ["mongo:8.0.17", "mongo"], ["docker.io/library/mongo:8.0.17", "mongo"], ["MONGO@sha256:" + "a".repeat(64), "mongo"],
-    ["index.docker.io/library/mongo", "mongo"], ["quay.io/minio/minio:RELEASE.2025-01-01T00-00-00Z", "quay.io/minio/minio"],
-    ["grafana/k6:1.4.0", "grafana/k6"], ["registry.local:5000/mongo:8", "registry.local:5000/mongo"],
+    ["mongo:8.0.17", "mongo"],
+    ["docker.io/library/mongo:8.0.17", "mongo"],
+    ["MONGO@sha256:" + "a".repeat(64), "mongo"],
+    ["index.docker.io/library/mongo", "mongo"],
+    ["quay.io/minio/minio:RELEASE.2025-01-01T00-00-00Z", "quay.io/minio/minio"],
+    ["grafana/k6:1.4.0", "grafana/k6"],
+    ["registry.local:5000/mongo:8", "registry.local:5000/mongo"],
   ])("reads %s as repository %s", (image, repository) => {
     expect(repositoryOf(image)).toBe(repository);
   });
 
   it("refuses the servers this project replaced, and lets their replacements through", () => {
-    const refused = ["mongo:8.0.17", "docker.io/mongodb/mongodb-community-server:8.0-ubi9", "minio/minio:latest", "quay.io/minio/minio:RELEASE.2025",
-      "grafana/grafana:12.0.0", "grafana/k6:1.4.0", "redis:8.2"];
-    const allowed = ["ghcr.io/ferretdb/ferretdb:1.24.2", "postgres:16.9", "ghcr.io/versity/versitygw:v1.8.0", "nats:2.15.2-alpine",
-      "jaegertracing/jaeger:2.13.0", "prom/prometheus:v3.5.0", "valkey/valkey:8.1", "mp4totext:dev"];
+    const refused = [
+      "mongo:8.0.17",
+      "docker.io/mongodb/mongodb-community-server:8.0-ubi9",
+      "minio/minio:latest",
+      "quay.io/minio/minio:RELEASE.2025",
+      "grafana/grafana:12.0.0",
+      "grafana/k6:1.4.0",
+      "redis:8.2",
+    ];
+    const allowed = [
+      "ghcr.io/ferretdb/ferretdb:1.24.2",
+      "postgres:16.9",
+      "ghcr.io/versity/versitygw:v1.8.0",
+      "nats:2.15.2-alpine",
+      "jaegertracing/jaeger:2.13.0",
+      "prom/prometheus:v3.5.0",
+      "valkey/valkey:8.1",
+      "mp4totext:dev",
+    ];
     const found = deniedImages([...refused, ...allowed].map((image) => ({ where: image, image })));
     expect(found.map((d) => d.image)).toEqual(refused);
     expect(found[0]!.reason).toMatch(/SSPL/);
@@ -50,7 +69,9 @@ describe("no denied image in docker-compose.yml", () => {
       expect(original).toContain(from);
       const file = join(dir, "docker-compose.yml");
       writeFileSync(file, original.replace(from, "image: mongo:8.0.17"));
-      const loaded = composeCheck({ profile: "development", shell: shellFor("development"), file, projectDir: ROOT }) as { services: Record<string, { image?: string }> };
+      const loaded = composeCheck({ profile: "development", shell: shellFor("development"), file, projectDir: ROOT }) as {
+        services: Record<string, { image?: string }>;
+      };
       expect(deniedImages(composeImages(loaded.services, "development"))).toEqual([
         { where: "compose development: ferretdb", image: "mongo:8.0.17", reason: expect.stringMatching(/SSPL-1\.0/) },
       ]);
@@ -78,12 +99,22 @@ describe("no denied image in deploy/kubernetes", () => {
   it("fails an overlay that adds a MinIO server, naming the object and its licence", () => {
     // An overlay of the real base plus one StatefulSet, as someone adding an S3 server would write it.
     writeFileSync(join(dir, "kustomization.yaml"), `resources:\n  - ${relative(dir, join(KUBE_DIR, "base"))}\n  - minio.yaml\n`);
-    writeFileSync(join(dir, "minio.yaml"), [
-      "apiVersion: apps/v1", "kind: StatefulSet", "metadata: { name: minio, namespace: mp4t }", "spec:",
-      "  serviceName: minio", "  selector: { matchLabels: { app: minio } }", "  template:",
-      "    metadata: { labels: { app: minio } }", "    spec:",
-      "      containers: [{ name: minio, image: quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z, args: [server, /data] }]", "",
-    ].join("\n"));
+    writeFileSync(
+      join(dir, "minio.yaml"),
+      [
+        "apiVersion: apps/v1",
+        "kind: StatefulSet",
+        "metadata: { name: minio, namespace: mp4t }",
+        "spec:",
+        "  serviceName: minio",
+        "  selector: { matchLabels: { app: minio } }",
+        "  template:",
+        "    metadata: { labels: { app: minio } }",
+        "    spec:",
+        "      containers: [{ name: minio, image: quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z, args: [server, /data] }]",
+        "",
+      ].join("\n"),
+    );
     const objects: Obj[] = render([dir])[dir]!;
     expect(deniedImages(kubernetesImages(objects))).toEqual([
       { where: "StatefulSet/minio container minio", image: "quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z", reason: expect.stringMatching(/AGPL-3\.0/) },

@@ -40,7 +40,10 @@ export const DENIED_IMAGES: Record<string, string> = {
  * `quay.io/minio/minio:RELEASE...` stays `quay.io/minio/minio`.
  */
 export function repositoryOf(image: string): string {
-  let ref = image.trim().toLowerCase().replace(/@sha256:[0-9a-f]+$/, "");
+  let ref = image
+    .trim()
+    .toLowerCase()
+    .replace(/@sha256:[0-9a-f]+$/, "");
   const lastSlash = ref.lastIndexOf("/");
   const colon = ref.lastIndexOf(":");
   if (colon > lastSlash) ref = ref.slice(0, colon); // a tag (a registry's :port comes before a slash)
@@ -58,7 +61,11 @@ export function deniedImages(images: { where: string; image: string }[]): Denied
   });
 }
 
-type PodSpec = { containers?: { name: string; image: string }[]; initContainers?: { name: string; image: string }[]; ephemeralContainers?: { name: string; image: string }[] };
+type PodSpec = {
+  containers?: { name: string; image: string }[];
+  initContainers?: { name: string; image: string }[];
+  ephemeralContainers?: { name: string; image: string }[];
+};
 type KubeObject = { kind: string; metadata: { name: string }; spec?: any };
 
 /** Every container image in rendered Kubernetes objects (Pods and everything with a pod template). */
@@ -71,7 +78,9 @@ export function kubernetesImages(objects: KubeObject[]): { where: string; image:
   return objects.flatMap((o) => {
     const spec = podSpecOf(o);
     if (!spec) return [];
-    return [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])]
-      .map((c) => ({ where: `${o.kind}/${o.metadata.name} container ${c.name}`, image: c.image }));
+    return [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])].map((c) => ({
+      where: `${o.kind}/${o.metadata.name} container ${c.name}`,
+      image: c.image,
+    }));
   });
 }

@@ -27,7 +27,11 @@ describe("KEDA's nats-jetstream triggers on a real nats-server", () => {
     const [port, monitor] = [await freePort(), await freePort()];
     const dir = mkdtempSync(join(tmpdir(), "mp4t-keda-"));
     const server = spawn(natsServerBin(), ["-js", "-a", "127.0.0.1", "-p", String(port), "-m", String(monitor), "-sd", dir], { stdio: "ignore" });
-    const nc = await pollUntil(() => connect({ servers: `127.0.0.1:${port}`, reconnect: false }), () => true, "nats-server");
+    const nc = await pollUntil(
+      () => connect({ servers: `127.0.0.1:${port}`, reconnect: false }),
+      () => true,
+      "nats-server",
+    );
     try {
       const jsm = await jetstreamManager(nc);
       await ensureTopology(jsm);

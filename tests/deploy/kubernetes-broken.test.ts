@@ -28,13 +28,43 @@ describe("kube-check refuses a broken field", () => {
 
   it.each([
     ["a misspelt probe field (Deployment)", "base/ingest.yaml", "periodSeconds: 10", "periodSecond: 10", /Deployment mp4t\/ingest.*periodSecond/],
-    ["a memory limit that is not a quantity (Deployment)", "base/transcriber.yaml", "memory: 3Gi", "memory: 3 gigabytes", /Deployment mp4t\/transcriber.*quantit/],
+    [
+      "a memory limit that is not a quantity (Deployment)",
+      "base/transcriber.yaml",
+      "memory: 3Gi",
+      "memory: 3 gigabytes",
+      /Deployment mp4t\/transcriber.*quantit/,
+    ],
     ["a replica count as text (StatefulSet)", "base/nats.yaml", "replicas: 3", "replicas: three", /StatefulSet mp4t\/nats/],
     ["an unknown PodDisruptionBudget field", "base/pdb.yaml", "minAvailable: 1", "minAvailabel: 1", /PodDisruptionBudget mp4t\/gateway.*minAvailabel/],
-    ["a misspelt NetworkPolicy selector", "base/networkpolicies.yaml", "  podSelector: {}", "  podSelectr: {}", /NetworkPolicy mp4t\/default-deny-ingress.*podSelectr/],
-    ["a misspelt Service field", "base/nats.yaml", "publishNotReadyAddresses: true\n  selector:\n    app.kubernetes.io/name: nats\n  ports:\n    - { name: client", "publishNotReadyAdresses: true\n  selector:\n    app.kubernetes.io/name: nats\n  ports:\n    - { name: client", /Service mp4t\/nats-headless.*publishNotReadyAdresses/],
-    ["a misspelt ScaledObject field", "overlays/production/scaling.yaml", "minReplicaCount: 5", "minReplicaCont: 5", /ScaledObject mp4t\/transcriber.*minReplicaCont/],
-    ["a misspelt nats-jetstream trigger parameter", "base/keda-ingest.yaml", 'lagThreshold: "8"', 'lagThreshhold: "8"', /ScaledObject mp4t\/ingest.*lagThreshhold/],
+    [
+      "a misspelt NetworkPolicy selector",
+      "base/networkpolicies.yaml",
+      "  podSelector: {}",
+      "  podSelectr: {}",
+      /NetworkPolicy mp4t\/default-deny-ingress.*podSelectr/,
+    ],
+    [
+      "a misspelt Service field",
+      "base/nats.yaml",
+      "publishNotReadyAddresses: true\n  selector:\n    app.kubernetes.io/name: nats\n  ports:\n    - { name: client",
+      "publishNotReadyAdresses: true\n  selector:\n    app.kubernetes.io/name: nats\n  ports:\n    - { name: client",
+      /Service mp4t\/nats-headless.*publishNotReadyAdresses/,
+    ],
+    [
+      "a misspelt ScaledObject field",
+      "overlays/production/scaling.yaml",
+      "minReplicaCount: 5",
+      "minReplicaCont: 5",
+      /ScaledObject mp4t\/transcriber.*minReplicaCont/,
+    ],
+    [
+      "a misspelt nats-jetstream trigger parameter",
+      "base/keda-ingest.yaml",
+      'lagThreshold: "8"',
+      'lagThreshhold: "8"',
+      /ScaledObject mp4t\/ingest.*lagThreshhold/,
+    ],
     ["a kind nothing decodes", "base/namespace.yaml", "kind: ServiceAccount", "kind: ServiceAcount", /ServiceAcount/],
   ])("%s", (_what, file, from, to, message) => {
     const run = renderEdited(file, from, to);

@@ -52,7 +52,11 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
         }
         expect(Object.keys(c.resources.requests ?? {}).sort(), w.metadata.name).toEqual(["cpu", "memory"]);
         expect(Object.keys(c.resources.limits ?? {}).sort(), w.metadata.name).toEqual(["cpu", "memory"]);
-        expect(c.securityContext, w.metadata.name).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+        expect(c.securityContext, w.metadata.name).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+        });
       }
     }
     for (const d of deployments) {
@@ -81,7 +85,10 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
     expect(get("Service", "nats-headless").spec).toMatchObject({ clusterIP: "None", publishNotReadyAddresses: true });
     for (const user of NATS_USERS) {
       expect(conf, user).toContain(`$${natsPasswordVar(user)}`);
-      expect(c.env.find((e: any) => e.name === natsPasswordVar(user))?.valueFrom?.secretKeyRef, user).toEqual({ name: "mp4t-secrets", key: natsPasswordVar(user) });
+      expect(c.env.find((e: any) => e.name === natsPasswordVar(user))?.valueFrom?.secretKeyRef, user).toEqual({
+        name: "mp4t-secrets",
+        key: natsPasswordVar(user),
+      });
     }
     for (const file of ["/etc/nats/tls/ca.pem", "/etc/nats/tls/server.pem", "/etc/nats/tls/server-key.pem"]) expect(conf).toContain(file);
     expect(c.volumeMounts.find((m: any) => m.mountPath === "/etc/nats/tls")?.name).toBe("tls");
@@ -110,8 +117,16 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
     expect([...refs].sort()).toEqual([...SECRET_KEYS].sort());
     // Only the gateway gets the token key and the admin login; each service only its own NATS password.
     for (const d of deployments) {
-      const keys = containerOf(d).env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.key);
-      const own = [natsPasswordVar(d.metadata.name), "MONGODB_URL", "S3_ACCESS_KEY", "S3_SECRET_KEY", ...(d.metadata.name === "gateway" ? ["JWT_SECRET", "ADMIN_EMAIL", "ADMIN_PASSWORD"] : [])];
+      const keys = containerOf(d)
+        .env.filter((e: any) => e.valueFrom?.secretKeyRef)
+        .map((e: any) => e.valueFrom.secretKeyRef.key);
+      const own = [
+        natsPasswordVar(d.metadata.name),
+        "MONGODB_URL",
+        "S3_ACCESS_KEY",
+        "S3_SECRET_KEY",
+        ...(d.metadata.name === "gateway" ? ["JWT_SECRET", "ADMIN_EMAIL", "ADMIN_PASSWORD"] : []),
+      ];
       expect(keys.sort(), d.metadata.name).toEqual(own.sort());
     }
   });
@@ -119,7 +134,12 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
   it("gives every service an environment its own config schema accepts, in this profile", () => {
     const profile = configMap("mp4t-profile").data!;
     expect(profile).toEqual(readEnvFile(join(ROOT, "deploy", "profiles", `${overlay}.env`)));
-    const secrets = Object.fromEntries(SECRET_KEYS.map((k) => [k, k === "MONGODB_URL" ? "mongodb://mp4t:pw@mongo:27017/" : k === "ADMIN_EMAIL" ? "admin@example.com" : randomBytes(30).toString("base64url")]));
+    const secrets = Object.fromEntries(
+      SECRET_KEYS.map((k) => [
+        k,
+        k === "MONGODB_URL" ? "mongodb://mp4t:pw@mongo:27017/" : k === "ADMIN_EMAIL" ? "admin@example.com" : randomBytes(30).toString("base64url"),
+      ]),
+    );
     for (const d of deployments) {
       const env: Record<string, string> = { ...configMap("mp4t-config").data, ...profile };
       for (const e of containerOf(d).env) env[e.name] = e.value ?? secrets[e.valueFrom.secretKeyRef.key]!;
@@ -155,7 +175,11 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
 
   it("scales each worker with KEDA on every one of its JetStream consumers' backlog", () => {
     const workers = deployments.filter((d) => d.metadata.name !== "gateway");
-    expect(of("ScaledObject").map((s) => s.spec.scaleTargetRef.name).sort()).toEqual(workers.map((d) => d.metadata.name).sort());
+    expect(
+      of("ScaledObject")
+        .map((s) => s.spec.scaleTargetRef.name)
+        .sort(),
+    ).toEqual(workers.map((d) => d.metadata.name).sort());
     const headless = `${nats.spec.serviceName}.${namespace}.svc.cluster.local:8222`;
     for (const d of workers) {
       const name = d.metadata.name;

@@ -12,7 +12,13 @@ export const OVERLAYS = ["staging", "production"] as const;
 export const kubeCheckBin = () => toolBin("kube-check", "KUBE_CHECK_BIN");
 
 // The shapes the tests read; kube-check has already decoded every object into its full API type.
-export type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string> };
+export type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+};
 
 export class KubeCheckError extends Error {}
 
@@ -47,18 +53,26 @@ export type Peer = { namespace: string; labels: Record<string, string> };
  * rule of some selecting policy must admit the peer and the port.
  */
 export function ingressAllowed(policies: Obj[], to: Peer, port: number, from: Peer): boolean {
-  const selecting = policies.filter((p) => (p.metadata.namespace ?? to.namespace) === to.namespace && matches(p.spec.podSelector, to.labels)
-    && (p.spec.policyTypes ?? ["Ingress"]).includes("Ingress"));
+  const selecting = policies.filter(
+    (p) =>
+      (p.metadata.namespace ?? to.namespace) === to.namespace &&
+      matches(p.spec.podSelector, to.labels) &&
+      (p.spec.policyTypes ?? ["Ingress"]).includes("Ingress"),
+  );
   if (selecting.length === 0) return true;
-  return selecting.some((p) => (p.spec.ingress ?? []).some((rule: any) => {
-    const portOk = !rule.ports?.length || rule.ports.some((rp: any) => (rp.protocol ?? "TCP") === "TCP" && (rp.port === undefined || rp.port === port));
-    const peerOk = !rule.from?.length || rule.from.some((peer: any) => {
-      const nsOk = peer.namespaceSelector
-        ? matches(peer.namespaceSelector, { "kubernetes.io/metadata.name": from.namespace })
-        : from.namespace === to.namespace;
-      const podOk = peer.podSelector ? matches(peer.podSelector, from.labels) : true;
-      return nsOk && podOk && (peer.namespaceSelector || peer.podSelector);
-    });
-    return portOk && peerOk;
-  }));
+  return selecting.some((p) =>
+    (p.spec.ingress ?? []).some((rule: any) => {
+      const portOk = !rule.ports?.length || rule.ports.some((rp: any) => (rp.protocol ?? "TCP") === "TCP" && (rp.port === undefined || rp.port === port));
+      const peerOk =
+        !rule.from?.length ||
+        rule.from.some((peer: any) => {
+          const nsOk = peer.namespaceSelector
+            ? matches(peer.namespaceSelector, { "kubernetes.io/metadata.name": from.namespace })
+            : from.namespace === to.namespace;
+          const podOk = peer.podSelector ? matches(peer.podSelector, from.labels) : true;
+          return nsOk && podOk && (peer.namespaceSelector || peer.podSelector);
+        });
+      return portOk && peerOk;
+    }),
+  );
 }

@@ -26,15 +26,21 @@ describe("deploy/nats/nats.conf", () => {
     try {
       execFileSync("sh", [join(ROOT, "deploy", "tls", "make-certs.sh"), dir], { stdio: "ignore" });
       const conf = readFileSync(CONF, "utf8")
-        .replaceAll("/etc/nats/tls/", `${dir}/`).replaceAll('"/data"', `"${dir}/data"`)
-        .replace(/listen: "0\.0\.0\.0:4222"/, `listen: "127.0.0.1:${port}"`).replace(/http_port: 8222/, `http_port: ${monitor}`);
+        .replaceAll("/etc/nats/tls/", `${dir}/`)
+        .replaceAll('"/data"', `"${dir}/data"`)
+        .replace(/listen: "0\.0\.0\.0:4222"/, `listen: "127.0.0.1:${port}"`)
+        .replace(/http_port: 8222/, `http_port: ${monitor}`);
       writeFileSync(join(dir, "nats.conf"), conf);
       const passwords = Object.fromEntries(NATS_USERS.map((u) => [natsPasswordVar(u), `pw-${u}-${Math.random().toString(36).slice(2)}`]));
       const server = spawn(natsServerBin(), ["-c", join(dir, "nats.conf")], { env: { ...process.env, ...passwords }, stdio: "ignore" });
       try {
         const ca = readFileSync(join(dir, "ca.pem"), "utf8");
         const as = (user: string, pass: string) => connect({ servers: `tls://localhost:${port}`, tls: { ca }, user, pass, reconnect: false, timeout: 2000 });
-        await pollUntil(() => fetch(`http://127.0.0.1:${monitor}/healthz`).then((r) => r.ok), (ok) => ok, "nats /healthz");
+        await pollUntil(
+          () => fetch(`http://127.0.0.1:${monitor}/healthz`).then((r) => r.ok),
+          (ok) => ok,
+          "nats /healthz",
+        );
         for (const user of NATS_USERS) {
           const nc = await as(user, passwords[natsPasswordVar(user)]!);
           expect(nc.info?.tls_required, user).toBe(true);

@@ -56,13 +56,22 @@ describe.each(PROFILES)("the %s profile's env files", (profile) => {
       if (cluster) await cluster.metaLeader();
       // As compose gives each service its own NATS user, the CA and a tls:// URL.
       const envFor = (user: NatsUser) => ({
-        PATH: process.env.PATH, HOME: process.env.HOME, ...vars, LOG_LEVEL: "info",
-        NATS_URL: natsUrl, NATS_USER: user, NATS_PASSWORD: credentials[user].pass, NATS_TLS_CA_FILE: tls.caFile,
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...vars,
+        LOG_LEVEL: "info",
+        NATS_URL: natsUrl,
+        NATS_USER: user,
+        NATS_PASSWORD: credentials[user].pass,
+        NATS_TLS_CA_FILE: tls.caFile,
       });
       // The stores stay the embedded NATS ones here: compose's MongoDB and S3 are not the subject.
       const gateway = await bootService("gateway", {
-        ...envFor("gateway"), JWT_SECRET: randomBytes(36).toString("base64url"),
-        PORT: String(await freePort()), HOST: "127.0.0.1", DATA_DIR: dataDir,
+        ...envFor("gateway"),
+        JWT_SECRET: randomBytes(36).toString("base64url"),
+        PORT: String(await freePort()),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
       });
       try {
         expect(gateway.started, gateway.out()).toBe(true);

@@ -17,7 +17,8 @@ export async function watchStart(child: ChildProcess, service: string) {
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 60_000).unref()),
     ]);
     return {
-      started, out: () => out,
+      started,
+      out: () => out,
       async stop(): Promise<number | string | null> {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
         const [code, signal] = await exited;

@@ -22,14 +22,20 @@ describe("deploy/tls/make-certs.sh", () => {
     try {
       execFileSync("sh", [join(ROOT, "deploy", "tls", "make-certs.sh"), dir], { stdio: "ignore" });
       expect(statSync(join(dir, "server-key.pem")).mode & 0o077).toBe(0); // the key is its owner's only
-      writeFileSync(join(dir, "nats.conf"), [
-        `listen: "127.0.0.1:${port}"`,
-        `tls { cert_file: "${dir}/server.pem", key_file: "${dir}/server-key.pem", ca_file: "${dir}/ca.pem", timeout: 5 }`,
-      ].join("\n"));
+      writeFileSync(
+        join(dir, "nats.conf"),
+        [`listen: "127.0.0.1:${port}"`, `tls { cert_file: "${dir}/server.pem", key_file: "${dir}/server-key.pem", ca_file: "${dir}/ca.pem", timeout: 5 }`].join(
+          "\n",
+        ),
+      );
       const server = spawn(natsServerBin(), ["-c", join(dir, "nats.conf")], { stdio: "ignore" });
       try {
         const ca = readFileSync(join(dir, "ca.pem"), "utf8");
-        const nc = await pollUntil(() => connect({ servers: `tls://localhost:${port}`, tls: { ca }, reconnect: false, timeout: 1000 }), () => true, "TLS connect");
+        const nc = await pollUntil(
+          () => connect({ servers: `tls://localhost:${port}`, tls: { ca }, reconnect: false, timeout: 1000 }),
+          () => true,
+          "TLS connect",
+        );
         expect(nc.info?.tls_required).toBe(true);
         await nc.close();
         // A client that does not trust this CA is refused.

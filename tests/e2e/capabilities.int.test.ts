@@ -2,9 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WHISPER_LANGUAGES, type Capabilities, type Job, type Transcript } from "@mp4t/contracts";
-import {
-  makeSilenceMp4, makeTruncatedMp4, makeTwoVoiceMp4, normaliseWords, pollUntil, startFakeOpenAi, type FakeOpenAiServer,
-} from "@mp4t/testing";
+import { makeSilenceMp4, makeTruncatedMp4, makeTwoVoiceMp4, normaliseWords, pollUntil, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login, startSystem, untilEnded, type RunningSystem } from "./system.ts";
 
@@ -57,7 +55,8 @@ describe("what this deployment supports", () => {
     const caps = await pollUntil(
       async () => (await api<Capabilities>(sys.url, "/v1/capabilities", { token })).body,
       (c) => c.engines?.length === 2 && c.limits?.maxDurationSec !== null && c.enhancements?.summary && c.diarization?.available,
-      "every worker's capabilities", 30_000,
+      "every worker's capabilities",
+      30_000,
     );
     expect(caps.engines).toEqual([
       { id: "pocketsphinx", default: true, languages: ["en-us"], wordTimestamps: true, speakers: false },
@@ -90,7 +89,13 @@ describe("audio tracks", () => {
   it("transcribes the track asked for (the second voice), and says which was used when there was a choice", async () => {
     const two = await makeTwoVoiceMp4(join(dir, "two-voices.mp4"));
     const second = await completed(two.path, { audioTrack: 1, diarize: false });
-    expect(second.job.media).toMatchObject({ audioTrack: 1, audioTracks: [{ index: 0, codec: "aac" }, { index: 1, codec: "aac" }] });
+    expect(second.job.media).toMatchObject({
+      audioTrack: 1,
+      audioTracks: [
+        { index: 0, codec: "aac" },
+        { index: 1, codec: "aac" },
+      ],
+    });
     expect(second.job.notices).toBeUndefined();
     const words = normaliseWords(second.transcript.text);
     const share = (text: string) => words.filter((w) => normaliseWords(text).includes(w)).length / Math.max(1, words.length);

@@ -30,9 +30,13 @@ describe("integrations: API keys, browser event streams, cancel, retry, delete",
     mp4 = (await makeLibrivoxMp4(media)).path;
     fake = await startFakeOpenAi({ transcript: "an integration follows its jobs from a script or a browser" });
     sys = await startSystem({
-      TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey,
+      TRANSCRIBE_ENGINE: "openai",
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: fake.apiKey,
       // A scripted outage exhausts a stage's retries in well under a second.
-      MAX_DELIVER: "2", RETRY_BACKOFF_BASE_MS: "50", RETRY_BACKOFF_MAX_MS: "100",
+      MAX_DELIVER: "2",
+      RETRY_BACKOFF_BASE_MS: "50",
+      RETRY_BACKOFF_MAX_MS: "100",
     });
     browser = await launchChromium();
     const email = "integrator@e2e.test";
@@ -48,7 +52,11 @@ describe("integrations: API keys, browser event streams, cancel, retry, delete",
   }, 60_000);
 
   const newKey = async (scopes?: string[]) => {
-    const r = await api<Key>(sys.url, "/v1/api-keys", { method: "POST", token: session, body: JSON.stringify({ name: "script", ...(scopes ? { scopes } : {}) }) });
+    const r = await api<Key>(sys.url, "/v1/api-keys", {
+      method: "POST",
+      token: session,
+      body: JSON.stringify({ name: "script", ...(scopes ? { scopes } : {}) }),
+    });
     expect(r.status, r.text).toBe(201);
     return r.body;
   };
@@ -91,36 +99,47 @@ describe("integrations: API keys, browser event streams, cancel, retry, delete",
     page.on("pageerror", (e) => pageErrors.push(e.message));
     await page.goto(`${sys.url}/health`); // same origin as the API, as the web app is
     // Every event of the user's jobs, collected in the page from before the upload.
-    await page.evaluate(({ url, types }) => new Promise<void>((resolve, reject) => {
-      const all: { type: string; jobId: string }[] = ((globalThis as unknown as { all: unknown[] }).all = []) as never;
-      const es = new EventSource(url);
-      for (const t of types) es.addEventListener(t, (e) => void all.push({ type: t, jobId: JSON.parse((e as MessageEvent).data as string).jobId }));
-      es.onopen = () => resolve();
-      es.onerror = () => es.readyState === EventSource.CLOSED && reject(new Error("the /v1/events stream was refused"));
-    }), { url: `/v1/events?access_token=${encodeURIComponent(await stream())}`, types: [...JOB_EVENT_TYPES] });
+    await page.evaluate(
+      ({ url, types }) =>
+        new Promise<void>((resolve, reject) => {
+          const all: { type: string; jobId: string }[] = ((globalThis as unknown as { all: unknown[] }).all = []) as never;
+          const es = new EventSource(url);
+          for (const t of types) es.addEventListener(t, (e) => void all.push({ type: t, jobId: JSON.parse((e as MessageEvent).data as string).jobId }));
+          es.onopen = () => resolve();
+          es.onerror = () => es.readyState === EventSource.CLOSED && reject(new Error("the /v1/events stream was refused"));
+        }),
+      { url: `/v1/events?access_token=${encodeURIComponent(await stream())}`, types: [...JOB_EVENT_TYPES] },
+    );
 
     const created = await upload(key.key, mp4);
     expect(created.status, created.text).toBe(202);
-    const seen = await page.evaluate(({ url, types }) => new Promise<string[]>((resolve, reject) => {
-      const got: string[] = [];
-      const es = new EventSource(url);
-      const timer = setTimeout(() => reject(new Error(`no completed event within 150 s: ${got.join(", ")}`)), 150_000);
-      for (const t of types) {
-        es.addEventListener(t, () => {
-          got.push(t);
-          if (t === "completed" || t === "failed" || t === "canceled") {
-            es.close();
-            clearTimeout(timer);
-            resolve(got);
+    const seen = await page.evaluate(
+      ({ url, types }) =>
+        new Promise<string[]>((resolve, reject) => {
+          const got: string[] = [];
+          const es = new EventSource(url);
+          const timer = setTimeout(() => reject(new Error(`no completed event within 150 s: ${got.join(", ")}`)), 150_000);
+          for (const t of types) {
+            es.addEventListener(t, () => {
+              got.push(t);
+              if (t === "completed" || t === "failed" || t === "canceled") {
+                es.close();
+                clearTimeout(timer);
+                resolve(got);
+              }
+            });
           }
-        });
-      }
-    }), { url: `/v1/jobs/${created.body.id}/events?access_token=${encodeURIComponent(await stream())}`, types: [...JOB_EVENT_TYPES] });
+        }),
+      { url: `/v1/jobs/${created.body.id}/events?access_token=${encodeURIComponent(await stream())}`, types: [...JOB_EVENT_TYPES] },
+    );
     expect(seen[0]).toBe("queued");
     expect(seen.at(-1)).toBe("completed");
     expect(seen).toContain("stage.done");
-    await page.waitForFunction((id) => (globalThis as unknown as { all: { type: string; jobId: string }[] }).all
-      .some((e) => e.jobId === id && e.type === "completed"), created.body.id, { timeout: 30_000 });
+    await page.waitForFunction(
+      (id) => (globalThis as unknown as { all: { type: string; jobId: string }[] }).all.some((e) => e.jobId === id && e.type === "completed"),
+      created.body.id,
+      { timeout: 30_000 },
+    );
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 240_000);
@@ -131,7 +150,8 @@ describe("integrations: API keys, browser event streams, cancel, retry, delete",
     const created = await upload(session, await silence("canceled.wav"));
     const id = created.body.id;
     const t0 = Date.now();
-    while (fake.requests.length === asked) { // the engine has the chunk (and the slow answer is used up)
+    while (fake.requests.length === asked) {
+      // the engine has the chunk (and the slow answer is used up)
       if (Date.now() - t0 > 60_000) throw new Error(`job never reached the engine:\n${sys.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }

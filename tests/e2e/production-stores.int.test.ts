@@ -22,8 +22,14 @@ describe("production stores: the whole pipeline on MongoDB-wire and S3 (versityg
     media = await mkdtemp(join(tmpdir(), "mp4t-media-"));
     [mongo, s3] = await Promise.all([startFerretDb(), startVersityGw()]);
     sys = await startSystem({
-      JOB_STORE: "mongodb", MONGODB_URL: mongo.url, MONGODB_DATABASE: "mp4t_e2e",
-      BLOB_STORE: "s3", S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: s3.accessKey, S3_SECRET_KEY: s3.secretKey, S3_BUCKET: bucket,
+      JOB_STORE: "mongodb",
+      MONGODB_URL: mongo.url,
+      MONGODB_DATABASE: "mp4t_e2e",
+      BLOB_STORE: "s3",
+      S3_ENDPOINT: s3.endpoint,
+      S3_ACCESS_KEY: s3.accessKey,
+      S3_SECRET_KEY: s3.secretKey,
+      S3_BUCKET: bucket,
     });
   }, 180_000);
   afterAll(async () => {
@@ -68,7 +74,11 @@ describe("production stores: the whole pipeline on MongoDB-wire and S3 (versityg
 
   it("keeps API keys in MongoDB, as hashes only; a revoked key stops working", async () => {
     const token = await login(sys.url, sys.admin.email, sys.admin.password);
-    const created = await api<{ id: string; key: string }>(sys.url, "/v1/api-keys", { method: "POST", token, body: JSON.stringify({ name: "prod", scopes: ["jobs:read"] }) });
+    const created = await api<{ id: string; key: string }>(sys.url, "/v1/api-keys", {
+      method: "POST",
+      token,
+      body: JSON.stringify({ name: "prod", scopes: ["jobs:read"] }),
+    });
     expect(created.status, created.text).toBe(201);
     expect((await api(sys.url, "/v1/jobs", { token: created.body.key })).status).toBe(200);
     const keys = await createMongoApiKeyStore({ url: mongo.url, database: "mp4t_e2e" });

@@ -4,7 +4,10 @@ export type Cue = { start: number; end: number; lines: string[] };
 const toSec = (h: string, m: string, s: string, ms: string) => Number(h) * 3600 + Number(m) * 60 + Number(s) + Number(ms) / 1000;
 
 export function parseSrt(doc: string): Cue[] {
-  const blocks = doc.replace(/\r\n/g, "\n").trim().split(/\n{2,}/);
+  const blocks = doc
+    .replace(/\r\n/g, "\n")
+    .trim()
+    .split(/\n{2,}/);
   return blocks.map((block, i) => {
     const [num, timing, ...lines] = block.split("\n");
     if (num !== String(i + 1)) throw new Error(`cue ${i + 1}: bad number ${num}`);
@@ -16,7 +19,10 @@ export function parseSrt(doc: string): Cue[] {
 }
 
 export function parseVtt(doc: string): Cue[] {
-  const [header, ...blocks] = doc.replace(/\r\n/g, "\n").trim().split(/\n{2,}/);
+  const [header, ...blocks] = doc
+    .replace(/\r\n/g, "\n")
+    .trim()
+    .split(/\n{2,}/);
   if (!header?.startsWith("WEBVTT")) throw new Error("missing WEBVTT header");
   return blocks
     .filter((b) => !b.startsWith("NOTE"))

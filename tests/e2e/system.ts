@@ -34,9 +34,15 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   const proc = spawn(process.execPath, [join(ROOT, "scripts", "start.ts")], {
     cwd: ROOT,
     env: {
-      ...process.env, PORT: String(port), NATS_PORT: String(natsPort), DATA_DIR: dataDir,
-      ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
-      SHUTDOWN_GRACE_SEC: "5", ...env,
+      ...process.env,
+      PORT: String(port),
+      NATS_PORT: String(natsPort),
+      DATA_DIR: dataDir,
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
+      SHUTDOWN_GRACE_SEC: "5",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -58,13 +64,25 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   const natsAdmin = { user: "admin" as const, pass: await password("admin") };
   const { servers, tls } = parseNatsServers(natsUrl);
   return {
-    url, natsUrl, dataDir, natsAdmin, admin, proc, output: () => out,
-    connectNats: () => connect({
-      servers, user: natsAdmin.user, pass: natsAdmin.pass, inboxPrefix: inboxPrefix("admin"),
-      ...(tls ? { tls: endpoint.caFile ? { caFile: endpoint.caFile } : {} } : {}),
-    }),
+    url,
+    natsUrl,
+    dataDir,
+    natsAdmin,
+    admin,
+    proc,
+    output: () => out,
+    connectNats: () =>
+      connect({
+        servers,
+        user: natsAdmin.user,
+        pass: natsAdmin.pass,
+        inboxPrefix: inboxPrefix("admin"),
+        ...(tls ? { tls: endpoint.caFile ? { caFile: endpoint.caFile } : {} } : {}),
+      }),
     serviceEnv: async (service) => ({
-      NATS_URL: natsUrl, NATS_USER: service, NATS_PASSWORD: await password(service),
+      NATS_URL: natsUrl,
+      NATS_USER: service,
+      NATS_PASSWORD: await password(service),
       ...(endpoint.caFile ? { NATS_TLS_CA_FILE: endpoint.caFile } : {}),
     }),
     async stop() {
@@ -79,7 +97,11 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   };
 }
 
-export async function api<T = unknown>(base: string, path: string, init: RequestInit & { token?: string } = {}): Promise<{ status: number; body: T; text: string; headers: Headers }> {
+export async function api<T = unknown>(
+  base: string,
+  path: string,
+  init: RequestInit & { token?: string } = {},
+): Promise<{ status: number; body: T; text: string; headers: Headers }> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set("authorization", `Bearer ${init.token}`);
   if (typeof init.body === "string") headers.set("content-type", "application/json");

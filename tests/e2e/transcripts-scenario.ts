@@ -62,7 +62,11 @@ export function transcriptsScenario(name: string, setup: () => Promise<{ env: Re
       const created = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: form, token: alice });
       expect(created.status).toBe(202);
       const jobId = created.body.id;
-      const job = await until("job completed", async () => (await api<Job>(sys.url, `/v1/jobs/${jobId}`, { token: alice })).body, (j) => j.status !== "queued" && j.status !== "processing");
+      const job = await until(
+        "job completed",
+        async () => (await api<Job>(sys.url, `/v1/jobs/${jobId}`, { token: alice })).body,
+        (j) => j.status !== "queued" && j.status !== "processing",
+      );
       expect(job.status, JSON.stringify(job.error)).toBe("completed");
       const completedAt = Date.now();
       const v1 = (await api<Transcript>(sys.url, `/v1/jobs/${jobId}/transcript`, { token: alice })).body;
@@ -92,7 +96,12 @@ export function transcriptsScenario(name: string, setup: () => Promise<{ env: Re
       const q = `"${phrase!.words.join(" ")}"`;
 
       // Searchable within seconds of completion, in the right job at the right second.
-      const found = await until("phrase searchable", () => search(alice, q), (p) => p.items.length > 0, 10_000);
+      const found = await until(
+        "phrase searchable",
+        () => search(alice, q),
+        (p) => p.items.length > 0,
+        10_000,
+      );
       console.log(`[transcripts: ${name}] ${q} searchable ${Date.now() - completedAt} ms after completion was seen`);
       const hit = found.items.find((h) => h.jobId === jobId && h.segmentIndex === phrase!.segment);
       expect(hit).toMatchObject({ fileName: "sense-and-sensibility.mp4", snippet: expect.stringContaining("**") });
@@ -103,10 +112,13 @@ export function transcriptsScenario(name: string, setup: () => Promise<{ env: Re
       // A correction: version 2; version 1 unchanged; a stale If-Match is 412.
       const seg = v1.segments[phrase!.segment]!;
       const corrected = `${seg.text.replace(/[.!?]$/, "")} quixotic marmalade.`;
-      const patch = (ifMatch?: string) => api<{ version: number }>(sys.url, `/v1/jobs/${jobId}/transcript`, {
-        method: "PATCH", token: alice, body: JSON.stringify({ segments: [{ index: phrase!.segment, text: corrected }] }),
-        headers: ifMatch ? { "if-match": ifMatch } : {},
-      });
+      const patch = (ifMatch?: string) =>
+        api<{ version: number }>(sys.url, `/v1/jobs/${jobId}/transcript`, {
+          method: "PATCH",
+          token: alice,
+          body: JSON.stringify({ segments: [{ index: phrase!.segment, text: corrected }] }),
+          headers: ifMatch ? { "if-match": ifMatch } : {},
+        });
       expect((await patch()).status).toBe(428);
       const edited = await patch('"v1"');
       expect(edited.status, edited.text).toBe(200);
@@ -123,7 +135,10 @@ export function transcriptsScenario(name: string, setup: () => Promise<{ env: Re
       // Replacing words: the corrected ones are found, the replaced ones no longer.
       const replaced = `${seg.text.split(" ").slice(0, 1).join(" ")} zanzibar vellum.`;
       const second = await api(sys.url, `/v1/jobs/${jobId}/transcript`, {
-        method: "PATCH", token: alice, headers: { "if-match": '"v2"' }, body: JSON.stringify({ segments: [{ index: phrase!.segment, text: replaced }] }),
+        method: "PATCH",
+        token: alice,
+        headers: { "if-match": '"v2"' },
+        body: JSON.stringify({ segments: [{ index: phrase!.segment, text: replaced }] }),
       });
       expect(second.status, second.text).toBe(200);
       expect((await search(alice, "zanzibar vellum")).items).toMatchObject([{ jobId, segmentIndex: phrase!.segment }]);
@@ -132,7 +147,11 @@ export function transcriptsScenario(name: string, setup: () => Promise<{ env: Re
 
       // Speaker names in every format and in search.
       const label = seg.speaker ?? v1.speakers[0] ?? "Speaker 1";
-      const renamed = await api<{ version: number }>(sys.url, `/v1/jobs/${jobId}/speakers`, { method: "PUT", token: alice, body: JSON.stringify({ [label]: "Jane Austen" }) });
+      const renamed = await api<{ version: number }>(sys.url, `/v1/jobs/${jobId}/speakers`, {
+        method: "PUT",
+        token: alice,
+        body: JSON.stringify({ [label]: "Jane Austen" }),
+      });
       expect(renamed.status, renamed.text).toBe(200);
       expect(renamed.body.version).toBe(4);
       for (const format of ["json", "txt", "srt", "vtt", "md"]) {
@@ -144,9 +163,13 @@ export function transcriptsScenario(name: string, setup: () => Promise<{ env: Re
       // Re-run an enhancement on the current version through the pipeline: version 5.
       const enhance = await api(sys.url, `/v1/jobs/${jobId}/enhance`, { method: "POST", token: alice, body: JSON.stringify({ kinds: ["summary"] }) });
       expect(enhance.status, enhance.text).toBe(202);
-      const versions = await until("enhanced version", async () =>
-        (await api<{ current: number; items: { version: number; kind: string }[] }>(sys.url, `/v1/jobs/${jobId}/transcript/versions`, { token: alice })).body,
-      (v) => v.current >= 5, 60_000);
+      const versions = await until(
+        "enhanced version",
+        async () =>
+          (await api<{ current: number; items: { version: number; kind: string }[] }>(sys.url, `/v1/jobs/${jobId}/transcript/versions`, { token: alice })).body,
+        (v) => v.current >= 5,
+        60_000,
+      );
       expect(versions.items.map((v) => v.kind)).toEqual(["engine", "edit", "edit", "speakers", "enhance"]);
       expect((await api<Transcript>(sys.url, `/v1/jobs/${jobId}/transcript`, { token: alice })).body.enhancements.summary).toBeTruthy();
 

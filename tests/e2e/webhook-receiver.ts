@@ -35,7 +35,10 @@ export async function startReceiver(scripts: Record<string, number[]>) {
           clearTimeout(timer);
           resolve(received.filter((r) => r.path === path));
         };
-        const timer = setTimeout(() => reject(new Error(`${path}: ${received.filter((r) => r.path === path).length} of ${n} requests in ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`${path}: ${received.filter((r) => r.path === path).length} of ${n} requests in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         if (received.filter((r) => r.path === path).length >= n) return done();
         waiters.push({ path, n, resolve: done });
       });

@@ -9,7 +9,16 @@ import { api, login, startSystem, untilEnded, type RunningSystem } from "./syste
 import { startReceiver } from "./webhook-receiver.ts";
 
 type Endpoint = { id: string; secret: string; enabled: boolean; disabledReason: string | null };
-type Delivery = { id: string; event: string; jobId: string; status: string; attempts: number; lastStatusCode: number | null; lastError: string | null; nextAttemptAt: string | null };
+type Delivery = {
+  id: string;
+  event: string;
+  jobId: string;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+};
 
 /**
  * Webhooks through the whole system (`npm start`'s processes, the development profile, so the
@@ -24,8 +33,11 @@ describe("webhooks end to end", () => {
     media = await mkdtemp(join(tmpdir(), "mp4t-media-"));
     receiver = await startReceiver({ "/ok": [204], "/flaky": [500, 500, 200], "/down": [500], "/failures": [200] });
     sys = await startSystem({
-      WEBHOOK_RETRY_SCHEDULE: "300ms,300ms,300ms", WEBHOOK_RETRY_POLL_MS: "100",
-      WEBHOOK_DISABLE_AFTER_FAILURES: "3", WEBHOOK_DISABLE_AFTER_SEC: "0", WEBHOOK_TIMEOUT_MS: "5000",
+      WEBHOOK_RETRY_SCHEDULE: "300ms,300ms,300ms",
+      WEBHOOK_RETRY_POLL_MS: "100",
+      WEBHOOK_DISABLE_AFTER_FAILURES: "3",
+      WEBHOOK_DISABLE_AFTER_SEC: "0",
+      WEBHOOK_TIMEOUT_MS: "5000",
     });
   }, 120_000);
   afterAll(async () => {
@@ -52,7 +64,11 @@ describe("webhooks end to end", () => {
     expect((await api(sys.url, "/v1/auth/register", { method: "POST", body: JSON.stringify({ email, password: "correct horse" }) })).status).toBe(201);
     const token = await login(sys.url, email, "correct horse");
     const create = async (path: string) => {
-      const r = await api<Endpoint>(sys.url, "/v1/webhooks", { method: "POST", token, body: JSON.stringify({ url: `${receiver.base}${path}`, events: ["job.completed", "job.failed"] }) });
+      const r = await api<Endpoint>(sys.url, "/v1/webhooks", {
+        method: "POST",
+        token,
+        body: JSON.stringify({ url: `${receiver.base}${path}`, events: ["job.completed", "job.failed"] }),
+      });
       expect(r.status, r.text).toBe(201);
       return r.body;
     };
@@ -68,7 +84,11 @@ describe("webhooks end to end", () => {
 
     // A valid Standard Webhooks signature, checked by the reference library.
     const [first] = await receiver.next("/ok", 1);
-    const payload = new Webhook(ok.secret).verify(first!.body, first!.headers as Record<string, string>) as { type: string; timestamp: string; data: { job: Job } };
+    const payload = new Webhook(ok.secret).verify(first!.body, first!.headers as Record<string, string>) as {
+      type: string;
+      timestamp: string;
+      data: { job: Job };
+    };
     expect(payload.type).toBe("job.completed");
     expect(payload.data.job).toMatchObject({ id: job.id, status: "completed", fileName: "librivox.mp4" });
     expect(payload.data.job).not.toHaveProperty("userId");
@@ -78,7 +98,17 @@ describe("webhooks end to end", () => {
     const flakyHits = await receiver.next("/flaky", 3);
     expect(new Set(flakyHits.map((r) => r.headers["webhook-id"])).size).toBe(1);
     const flakyLog = await until<{ items: Delivery[] }>(`/v1/webhooks/${flaky.id}/deliveries`, token, (b) => b.items[0]?.status === "succeeded");
-    expect(flakyLog.items).toEqual([expect.objectContaining({ event: "job.completed", jobId: job.id, status: "succeeded", attempts: 3, lastStatusCode: 200, lastError: null, nextAttemptAt: null })]);
+    expect(flakyLog.items).toEqual([
+      expect.objectContaining({
+        event: "job.completed",
+        jobId: job.id,
+        status: "succeeded",
+        attempts: 3,
+        lastStatusCode: 200,
+        lastError: null,
+        nextAttemptAt: null,
+      }),
+    ]);
 
     // Always 500: disabled after three failures in a row; the delivery ends failed.
     const disabled = await until<Endpoint>(`/v1/webhooks/${down.id}`, token, (b) => !b.enabled);
@@ -86,7 +116,10 @@ describe("webhooks end to end", () => {
     const downLog = await until<{ items: Delivery[] }>(`/v1/webhooks/${down.id}/deliveries`, token, (b) => b.items[0]?.status === "failed");
     expect(downLog.items[0]).toMatchObject({ attempts: 3, lastStatusCode: 500, nextAttemptAt: null });
     expect(receiver.received("/down")).toHaveLength(3);
-    const refused = await api<{ error: { code: string } }>(sys.url, `/v1/webhooks/${down.id}/deliveries/${downLog.items[0]!.id}/resend`, { method: "POST", token });
+    const refused = await api<{ error: { code: string } }>(sys.url, `/v1/webhooks/${down.id}/deliveries/${downLog.items[0]!.id}/resend`, {
+      method: "POST",
+      token,
+    });
     expect([refused.status, refused.body.error.code]).toEqual([409, "WEBHOOK_DISABLED"]);
 
     // Re-send: the same payload and webhook-id again, freshly signed; the log counts the attempt.

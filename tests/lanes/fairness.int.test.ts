@@ -10,7 +10,9 @@ import { startLane, userOutside } from "./lanes-harness.ts";
  */
 describe("per-user fairness", () => {
   it("runs one user's single job within a bounded number of another user's 200 queued jobs", async () => {
-    const c = 2, handlerMs = 10, pollMs = 100;
+    const c = 2,
+      handlerMs = 10,
+      pollMs = 100;
     await using lane = await startLane({ concurrency: c, handlerMs, pollMs });
     await lane.worker.start();
     const flood = "flooding-user";

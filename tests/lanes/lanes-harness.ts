@@ -10,8 +10,13 @@ export type Done = { jobId: string; userId: string; cls: JobClass; seq: number }
 
 /** A real nats-server, and a worker on the enhance stage whose handler only takes `handlerMs`. */
 export async function startLane(opts: {
-  concurrency: number; handlerMs: number; pollMs: number; batchEvery?: number;
-  autoscale?: { min: number; max: number }; recycle?: { afterJobs: number; maxRssMb: number }; onRecycle?: (reason: string) => void;
+  concurrency: number;
+  handlerMs: number;
+  pollMs: number;
+  batchEvery?: number;
+  autoscale?: { min: number; max: number };
+  recycle?: { afterJobs: number; maxRssMb: number };
+  onRecycle?: (reason: string) => void;
 }) {
   const nats: NatsServer = await startNats();
   const nc: NatsConnection = await nats.connect();
@@ -22,9 +27,17 @@ export async function startLane(opts: {
   const done: Done[] = [];
   const waiters: { n: (d: Done[]) => boolean; resolve: () => void }[] = [];
   const worker: Worker = createWorker({
-    js, jsm, stage: "enhance", service: "enhancer", logger: silentLogger(),
-    concurrency: opts.concurrency, ackWaitMs: 30_000, maxDeliver: 3, deadlineMs: 30_000,
-    pollMs: opts.pollMs, batchEvery: opts.batchEvery ?? 5,
+    js,
+    jsm,
+    stage: "enhance",
+    service: "enhancer",
+    logger: silentLogger(),
+    concurrency: opts.concurrency,
+    ackWaitMs: 30_000,
+    maxDeliver: 3,
+    deadlineMs: 30_000,
+    pollMs: opts.pollMs,
+    batchEvery: opts.batchEvery ?? 5,
     ...(opts.autoscale ? { autoscale: opts.autoscale } : {}),
     ...(opts.recycle ? { recycle: opts.recycle } : {}),
     ...(opts.onRecycle ? { onRecycle: opts.onRecycle } : {}),
@@ -32,13 +45,15 @@ export async function startLane(opts: {
       peak = Math.max(peak, worker.stats().inFlight);
       await new Promise((r) => setTimeout(r, opts.handlerMs));
       done.push({ jobId: msg.jobId, userId: msg.userId, cls: classes.get(msg.jobId)!, seq: done.length });
-      for (const w of [...waiters]) if (w.n(done)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+      for (const w of [...waiters]) if (w.n(done)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
     },
   });
   const classes = new Map<string, JobClass>();
   let peak = 0;
   return {
-    jsm, worker, done,
+    jsm,
+    worker,
+    done,
     /** The most messages the worker had in flight at once. */
     peakInFlight: () => peak,
     /** Stops the worker once in-flight work is acked, and makes sure the acks reached the server. */

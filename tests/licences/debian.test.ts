@@ -45,11 +45,18 @@ describe("Debian copyright files", () => {
   });
 
   it.each([
-    ["LGPL-2.1+", "LGPL-2.1-or-later"], ["BSD-2", "BSD-2-Clause"], ["BSD-3-clause", "BSD-3-Clause"], ["Expat", "MIT"],
-    ["GPL-2+ or LGPL-2.1+", "(GPL-2.0-or-later OR LGPL-2.1-or-later)"], ["LGPL-2.1+ and Expat", "(LGPL-2.1-or-later AND MIT)"],
+    ["LGPL-2.1+", "LGPL-2.1-or-later"],
+    ["BSD-2", "BSD-2-Clause"],
+    ["BSD-3-clause", "BSD-3-Clause"],
+    ["Expat", "MIT"],
+    ["GPL-2+ or LGPL-2.1+", "(GPL-2.0-or-later OR LGPL-2.1-or-later)"],
+    ["LGPL-2.1+ and Expat", "(LGPL-2.1-or-later AND MIT)"],
     ["GPL-2+ with AutoConf exception", "(GPL-2.0-or-later WITH LicenseRef-debian-AutoConf-exception)"],
-    ["GPL-3+", "GPL-3.0-or-later"], ["AGPL-3", "AGPL-3.0-only"], ["Sundry", "LicenseRef-debian-Sundry"],
-    ["public-domain-SCTK", "LicenseRef-public-domain"], ["GPL-2", "GPL-2.0-only"],
+    ["GPL-3+", "GPL-3.0-or-later"],
+    ["AGPL-3", "AGPL-3.0-only"],
+    ["Sundry", "LicenseRef-debian-Sundry"],
+    ["public-domain-SCTK", "LicenseRef-public-domain"],
+    ["GPL-2", "GPL-2.0-only"],
   ])("spells Debian's %s as %s", (debian, spdx) => {
     expect(debianToSpdx(debian)).toBe(spdx);
   });
@@ -78,11 +85,24 @@ describe("Debian copyright files", () => {
 });
 
 describe("the gate on Debian packages", () => {
-  const deb = (name: string, licence: string | undefined): Component => ({ ecosystem: "debian", name, version: "1.0-1", licence, via: `/usr/share/doc/${name}/copyright` });
+  const deb = (name: string, licence: string | undefined): Component => ({
+    ecosystem: "debian",
+    name,
+    version: "1.0-1",
+    licence,
+    via: `/usr/share/doc/${name}/copyright`,
+  });
 
   it("allows the toolchain's packages as their copyright files state them", () => {
-    const fine = [deb("ffmpeg", "LGPL-2.1-or-later"), deb("pocketsphinx", "BSD-2-Clause"), deb("sox", "(GPL-2.0-or-later OR LGPL-2.1-or-later)"),
-      deb("chromium", "BSD-3-Clause"), deb("openssl", "Apache-2.0"), deb("x", "GPL-2.0-only"), deb("y", "(LGPL-2.1-or-later AND MIT)")];
+    const fine = [
+      deb("ffmpeg", "LGPL-2.1-or-later"),
+      deb("pocketsphinx", "BSD-2-Clause"),
+      deb("sox", "(GPL-2.0-or-later OR LGPL-2.1-or-later)"),
+      deb("chromium", "BSD-3-Clause"),
+      deb("openssl", "Apache-2.0"),
+      deb("x", "GPL-2.0-only"),
+      deb("y", "(LGPL-2.1-or-later AND MIT)"),
+    ];
     expect(checkLicences(fine, [])).toEqual([]);
   });
 

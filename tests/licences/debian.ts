@@ -50,14 +50,39 @@ export function dep5WholePackageLicence(text: string): string | undefined {
 
 // Debian's short names (copyright-format 1.0, and spellings seen in the archive) as SPDX ids.
 const DEBIAN_NAMES: Record<string, string> = {
-  "expat": "MIT", "mit": "MIT", "mit/x11": "MIT", "bsd-2": "BSD-2-Clause", "bsd-2-clause": "BSD-2-Clause",
-  "bsd-3": "BSD-3-Clause", "bsd-3-clause": "BSD-3-Clause", "isc": "ISC", "zlib": "Zlib", "apache-2.0": "Apache-2.0",
-  "mpl-2.0": "MPL-2.0", "cc0-1.0": "CC0-1.0", "public-domain": "LicenseRef-public-domain",
-  "lgpl-2": "LGPL-2.0-only", "lgpl-2+": "LGPL-2.0-or-later", "lgpl-2.0": "LGPL-2.0-only", "lgpl-2.0+": "LGPL-2.0-or-later",
-  "lgpl-2.1": "LGPL-2.1-only", "lgpl-2.1+": "LGPL-2.1-or-later", "lgpl-3": "LGPL-3.0-only", "lgpl-3+": "LGPL-3.0-or-later",
-  "gpl-2": "GPL-2.0-only", "gpl-2+": "GPL-2.0-or-later", "gpl-2.0": "GPL-2.0-only", "gpl-2.0+": "GPL-2.0-or-later",
-  "gpl-3": "GPL-3.0-only", "gpl-3+": "GPL-3.0-or-later", "gpl-3.0": "GPL-3.0-only", "gpl-3.0+": "GPL-3.0-or-later",
-  "agpl-3": "AGPL-3.0-only", "agpl-3+": "AGPL-3.0-or-later", "agpl-3.0": "AGPL-3.0-only", "agpl-3.0+": "AGPL-3.0-or-later",
+  expat: "MIT",
+  mit: "MIT",
+  "mit/x11": "MIT",
+  "bsd-2": "BSD-2-Clause",
+  "bsd-2-clause": "BSD-2-Clause",
+  "bsd-3": "BSD-3-Clause",
+  "bsd-3-clause": "BSD-3-Clause",
+  isc: "ISC",
+  zlib: "Zlib",
+  "apache-2.0": "Apache-2.0",
+  "mpl-2.0": "MPL-2.0",
+  "cc0-1.0": "CC0-1.0",
+  "public-domain": "LicenseRef-public-domain",
+  "lgpl-2": "LGPL-2.0-only",
+  "lgpl-2+": "LGPL-2.0-or-later",
+  "lgpl-2.0": "LGPL-2.0-only",
+  "lgpl-2.0+": "LGPL-2.0-or-later",
+  "lgpl-2.1": "LGPL-2.1-only",
+  "lgpl-2.1+": "LGPL-2.1-or-later",
+  "lgpl-3": "LGPL-3.0-only",
+  "lgpl-3+": "LGPL-3.0-or-later",
+  "gpl-2": "GPL-2.0-only",
+  "gpl-2+": "GPL-2.0-or-later",
+  "gpl-2.0": "GPL-2.0-only",
+  "gpl-2.0+": "GPL-2.0-or-later",
+  "gpl-3": "GPL-3.0-only",
+  "gpl-3+": "GPL-3.0-or-later",
+  "gpl-3.0": "GPL-3.0-only",
+  "gpl-3.0+": "GPL-3.0-or-later",
+  "agpl-3": "AGPL-3.0-only",
+  "agpl-3+": "AGPL-3.0-or-later",
+  "agpl-3.0": "AGPL-3.0-only",
+  "agpl-3.0+": "AGPL-3.0-or-later",
   "sspl-1.0": "SSPL-1.0",
   // Reviewed package-specific names. sctk's: NIST's work, "not subject to copyright protection and
   // is in the public domain" (title 17 section 105 of the US Code), as its copyright file quotes.
@@ -101,7 +126,10 @@ function installedVersions(names: string[]): Map<string, string> {
   let out = "";
   try {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
-    out = execFileSync("dpkg-query", ["-W", "-f=${Package}\t${Version}\t${db:Status-Status}\n", ...names], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    out = execFileSync("dpkg-query", ["-W", "-f=${Package}\t${Version}\t${db:Status-Status}\n", ...names], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   } catch (err) {
     // Exit 1 when some name is unknown; stdout still lists the others.
     out = ((err as { stdout?: string }).stdout ?? "").toString();

@@ -12,13 +12,30 @@ const go = (name: string, licence: string | undefined): Component => ({ ecosyste
 
 describe("SPDX verdicts", () => {
   it.each([
-    ["MIT", "allowed"], ["Apache-2.0", "allowed"], ["BSD-3-Clause", "allowed"], ["BlueOak-1.0.0", "allowed"],
-    ["(MIT OR GPL-3.0-or-later)", "allowed"], ["MIT OR Apache-2.0", "allowed"], ["(MIT AND Zlib)", "allowed"], ["WTFPL", "allowed"],
+    ["MIT", "allowed"],
+    ["Apache-2.0", "allowed"],
+    ["BSD-3-Clause", "allowed"],
+    ["BlueOak-1.0.0", "allowed"],
+    ["(MIT OR GPL-3.0-or-later)", "allowed"],
+    ["MIT OR Apache-2.0", "allowed"],
+    ["(MIT AND Zlib)", "allowed"],
+    ["WTFPL", "allowed"],
     ["(MIT AND LGPL-2.1)", "unknown"],
-    ["(MIT AND CC-BY-4.0)", "allowed"], ["Apache-2.0 WITH LLVM-exception", "allowed"],
-    ["AGPL-3.0", "forbidden"], ["AGPL-3.0-only", "forbidden"], ["GPL-3.0-or-later", "forbidden"], ["GPL-3.0+", "forbidden"],
-    ["SSPL-1.0", "forbidden"], ["BUSL-1.1", "forbidden"], ["(MIT AND AGPL-3.0)", "forbidden"], ["(AGPL-3.0 OR SSPL-1.0)", "forbidden"],
-    ["GPL-2.0", "unknown"], ["LGPL-3.0", "unknown"], ["SEE LICENSE IN LICENSE.txt", "unknown"], ["UNLICENSED", "unknown"], ["", "unknown"],
+    ["(MIT AND CC-BY-4.0)", "allowed"],
+    ["Apache-2.0 WITH LLVM-exception", "allowed"],
+    ["AGPL-3.0", "forbidden"],
+    ["AGPL-3.0-only", "forbidden"],
+    ["GPL-3.0-or-later", "forbidden"],
+    ["GPL-3.0+", "forbidden"],
+    ["SSPL-1.0", "forbidden"],
+    ["BUSL-1.1", "forbidden"],
+    ["(MIT AND AGPL-3.0)", "forbidden"],
+    ["(AGPL-3.0 OR SSPL-1.0)", "forbidden"],
+    ["GPL-2.0", "unknown"],
+    ["LGPL-3.0", "unknown"],
+    ["SEE LICENSE IN LICENSE.txt", "unknown"],
+    ["UNLICENSED", "unknown"],
+    ["", "unknown"],
     ["(MIT", "unknown"],
   ])("%s is %s", (expression, verdict) => {
     expect(verdictOf(expression)).toBe(verdict);
@@ -38,8 +55,12 @@ describe("SPDX verdicts", () => {
     expect(expressionOfTexts(["Server Side Public License\nVERSION 1"])).toBe("SSPL-1.0");
     expect(expressionOfTexts(["all rights reserved"])).toBeUndefined();
     // MPL-2.0 names the GPL family as "Secondary Licenses": a mention is not the licence.
-    expect(expressionOfTexts(["Mozilla Public License Version 2.0 ... the GNU Affero General Public License, Version 3.0, or any later versions"])).toBe("MPL-2.0");
-    expect(expressionOfTexts(["> Redistribution and use in source and binary forms, with or without\n> modification, are permitted provided"])).toBe("BSD-2-Clause");
+    expect(expressionOfTexts(["Mozilla Public License Version 2.0 ... the GNU Affero General Public License, Version 3.0, or any later versions"])).toBe(
+      "MPL-2.0",
+    );
+    expect(expressionOfTexts(["> Redistribution and use in source and binary forms, with or without\n> modification, are permitted provided"])).toBe(
+      "BSD-2-Clause",
+    );
   });
 });
 
@@ -85,7 +106,11 @@ describe("an npm-installed tool's tree", () => {
       pkg("tool/test/fixture", { type: "module" });
       const found = npmTree(root, "tool");
       expect(found.map((c) => `${c.name}@${c.version} ${c.licence}`).sort()).toEqual([
-        "bad@0.1.0 AGPL-3.0-only", "client@4.8.4 MIT", "client@4.8.4 MIT", "plugin@1.0.0 MPL-2.0", "tool@2.0.0 MPL-2.0",
+        "bad@0.1.0 AGPL-3.0-only",
+        "client@4.8.4 MIT",
+        "client@4.8.4 MIT",
+        "plugin@1.0.0 MPL-2.0",
+        "tool@2.0.0 MPL-2.0",
       ]);
       expect(checkLicences(found, []).map((f) => f.problem)).toEqual([expect.stringMatching(/^bad@0\.1\.0 .*forbidden licence AGPL-3\.0-only/)]);
     } finally {

@@ -49,6 +49,10 @@ export function checkLicences(components: Component[], exceptions: LicenceExcept
 
 /** Exceptions that match no component any more: stale reviews to delete. */
 export function unusedExceptions(components: Component[], exceptions: LicenceException[]): LicenceException[] {
-  return exceptions.filter((e) => !components.some((c) => key(c) === key(e) && (e.version === undefined || e.version === c.version)
-    && verdictOf(c.licence, allowedIn(c.ecosystem)) !== "allowed"));
+  return exceptions.filter(
+    (e) =>
+      !components.some(
+        (c) => key(c) === key(e) && (e.version === undefined || e.version === c.version) && verdictOf(c.licence, allowedIn(c.ecosystem)) !== "allowed",
+      ),
+  );
 }

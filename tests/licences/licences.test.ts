@@ -38,7 +38,11 @@ const components: Component[] = [
 describe("licence gate", () => {
   it("finds the Go-built tools the toolchain installs", () => {
     expect(toolNames).toEqual(expect.arrayContaining(["nats-server", "jaeger", "versitygw", "ferretdb", "compose-check", "kube-check"]));
-    for (const tool of toolNames) expect(components.some((c) => c.ecosystem === "go" && c.via === tool), tool).toBe(true);
+    for (const tool of toolNames)
+      expect(
+        components.some((c) => c.ecosystem === "go" && c.via === tool),
+        tool,
+      ).toBe(true);
   });
 
   it("finds every installed npm package", () => {
@@ -56,7 +60,8 @@ describe("licence gate", () => {
   it("finds every package of the toolchain's Artillery tree", () => {
     expect(ARTILLERY_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
     const names = new Set(artillery.map((c) => c.name));
-    for (const name of ["artillery", "@playwright/browser-chromium", "playwright-core", "pako", "yaml-js", "socket.io-client"]) expect(names, name).toContain(name);
+    for (const name of ["artillery", "@playwright/browser-chromium", "playwright-core", "pako", "yaml-js", "socket.io-client"])
+      expect(names, name).toContain(name);
     expect(artillery.find((c) => c.name === "artillery")).toMatchObject({ version: ARTILLERY_VERSION, licence: "MPL-2.0" });
     expect(artillery.length).toBeGreaterThan(400); // 474 packages in 2.0.34
   });

@@ -76,8 +76,10 @@ export function npmTree(root: string, via: string): Component[] {
       }
       if (pkg.name && pkg.version) {
         const declared = declaredLicence(pkg);
-        const licence = (declared && !/^SEE LICEN[CS]E IN /i.test(declared) ? declared : undefined)
-          ?? licenceFromFiles(dir) ?? (enclosing?.name === pkg.name ? enclosing.licence : declared);
+        const licence =
+          (declared && !/^SEE LICEN[CS]E IN /i.test(declared) ? declared : undefined) ??
+          licenceFromFiles(dir) ??
+          (enclosing?.name === pkg.name ? enclosing.licence : declared);
         here = { ecosystem: "npm", name: pkg.name, version: pkg.version, licence, via: `${via} ${dir.slice(root.length + 1)}` };
         out.push(here);
       }

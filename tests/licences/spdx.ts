@@ -8,8 +8,21 @@
  * permissive with no copyleft, for pako and yaml-js in Artillery's tree).
  */
 export const ALLOWED = new Set([
-  "MIT", "MIT-0", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "ISC", "MPL-2.0", "BlueOak-1.0.0", "0BSD",
-  "CC0-1.0", "Unlicense", "Python-2.0", "CC-BY-4.0", "Zlib", "WTFPL",
+  "MIT",
+  "MIT-0",
+  "Apache-2.0",
+  "BSD-2-Clause",
+  "BSD-3-Clause",
+  "ISC",
+  "MPL-2.0",
+  "BlueOak-1.0.0",
+  "0BSD",
+  "CC0-1.0",
+  "Unlicense",
+  "Python-2.0",
+  "CC-BY-4.0",
+  "Zlib",
+  "WTFPL",
 ]);
 
 /**
@@ -19,8 +32,15 @@ export const ALLOWED = new Set([
  * AGPL and SSPL stay forbidden everywhere.
  */
 export const DEBIAN_ALLOWED = new Set([
-  ...ALLOWED, "Zlib", "LicenseRef-public-domain",
-  "LGPL-2.0-only", "LGPL-2.0-or-later", "LGPL-2.1-only", "LGPL-2.1-or-later", "GPL-2.0-only", "GPL-2.0-or-later",
+  ...ALLOWED,
+  "Zlib",
+  "LicenseRef-public-domain",
+  "LGPL-2.0-only",
+  "LGPL-2.0-or-later",
+  "LGPL-2.1-only",
+  "LGPL-2.1-or-later",
+  "GPL-2.0-only",
+  "GPL-2.0-or-later",
 ]);
 
 /** Never allowed, not even through the exceptions file: strong network copyleft and its kin. */
@@ -30,8 +50,14 @@ export type Verdict = "allowed" | "forbidden" | "unknown";
 
 // Spellings seen in package.json files that mean an SPDX id unambiguously.
 const ALIASES: Record<string, string> = {
-  "apache 2.0": "Apache-2.0", "apache2": "Apache-2.0", "apache-2": "Apache-2.0", "apache license 2.0": "Apache-2.0",
-  "mit/x11": "MIT", "bsd-3": "BSD-3-Clause", "bsd-2": "BSD-2-Clause", "blueoak-1.0": "BlueOak-1.0.0",
+  "apache 2.0": "Apache-2.0",
+  apache2: "Apache-2.0",
+  "apache-2": "Apache-2.0",
+  "apache license 2.0": "Apache-2.0",
+  "mit/x11": "MIT",
+  "bsd-3": "BSD-3-Clause",
+  "bsd-2": "BSD-2-Clause",
+  "blueoak-1.0": "BlueOak-1.0.0",
 };
 
 const normalise = (id: string) => ALIASES[id.toLowerCase()] ?? id;
@@ -70,12 +96,18 @@ export function verdictOf(expression: string | undefined, allowed: ReadonlySet<s
   };
   const and = (): Verdict => {
     let v = primary();
-    while (peek()?.toUpperCase() === "AND") { pos++; v = worst(v, primary()); }
+    while (peek()?.toUpperCase() === "AND") {
+      pos++;
+      v = worst(v, primary());
+    }
     return v;
   };
   const or = (): Verdict => {
     let v = and();
-    while (peek()?.toUpperCase() === "OR") { pos++; v = best(v, and()); }
+    while (peek()?.toUpperCase() === "OR") {
+      pos++;
+      v = best(v, and());
+    }
     return v;
   };
   try {
@@ -101,7 +133,11 @@ export function licencesInText(text: string): string[] {
   if (has(/Server Side Public License VERSION 1/i) || has(/under the terms of the Server Side Public License/i)) found.push("SSPL-1.0");
   if (has(/^Business Source License 1\.1|\bLicense text copyright .* Business Source License/)) found.push("BUSL-1.1");
   if (has(/GNU LESSER GENERAL PUBLIC LICENSE Version/)) found.push("LGPL");
-  if (has(/GNU GENERAL PUBLIC LICENSE Version 3/) || has(/under the terms of the GNU General Public License as published by the Free Software Foundation[,;] either version 3/i)) found.push("GPL-3.0");
+  if (
+    has(/GNU GENERAL PUBLIC LICENSE Version 3/) ||
+    has(/under the terms of the GNU General Public License as published by the Free Software Foundation[,;] either version 3/i)
+  )
+    found.push("GPL-3.0");
   else if (has(/GNU GENERAL PUBLIC LICENSE Version 2/)) found.push("GPL-2.0");
   if (has(/Apache License,? Version 2\.0/i) || has(/Licensed under the Apache License, Version 2\.0/i)) found.push("Apache-2.0");
   if (has(/Mozilla Public License,? (Version|v\.?) ?2\.0/i)) found.push("MPL-2.0");

@@ -34,22 +34,25 @@ describe("running Artillery", () => {
 
   const scenario = async (name: string, strictExpression: string) => {
     const file = join(dir, name);
-    await writeFile(file, [
-      "config:",
-      "  phases: [{ duration: 1, arrivalCount: 3 }]",
-      `  processor: ${join(SCENARIOS, "journeys.processor.mjs")}`,
-      "  plugins: { ensure: {}, metrics-by-endpoint: { useOnlyRequestNames: true } }",
-      "  ensure:",
-      "    conditions:",
-      `      - expression: "${strictExpression}"`,
-      "      - { expression: \"vusers.created == 99\", strict: false }",
-      "scenarios:",
-      "  - afterResponse: countResponse",
-      "    beforeScenario: zeroCounters",
-      "    flow:",
-      "      - get: { url: /ok, name: ok }",
-      "      - get: { url: /boom, name: boom }",
-    ].join("\n"));
+    await writeFile(
+      file,
+      [
+        "config:",
+        "  phases: [{ duration: 1, arrivalCount: 3 }]",
+        `  processor: ${join(SCENARIOS, "journeys.processor.mjs")}`,
+        "  plugins: { ensure: {}, metrics-by-endpoint: { useOnlyRequestNames: true } }",
+        "  ensure:",
+        "    conditions:",
+        `      - expression: "${strictExpression}"`,
+        '      - { expression: "vusers.created == 99", strict: false }',
+        "scenarios:",
+        "  - afterResponse: countResponse",
+        "    beforeScenario: zeroCounters",
+        "    flow:",
+        "      - get: { url: /ok, name: ok }",
+        "      - get: { url: /boom, name: boom }",
+      ].join("\n"),
+    );
     return file;
   };
 
@@ -65,7 +68,10 @@ describe("running Artillery", () => {
     expect(requestErrors(run)).toBe(0);
     expect(run.count("load.failed_requests")).toBe(3);
     expect(run.summaries["load.request_ms.ok"]?.count).toBe(3);
-    expect(run.ensure).toEqual([{ ok: true, expression: "load.server_errors == 3" }, { ok: false, expression: "vusers.created == 99" }]);
+    expect(run.ensure).toEqual([
+      { ok: true, expression: "load.server_errors == 3" },
+      { ok: false, expression: "vusers.created == 99" },
+    ]);
     // Artillery's start-up alone (its module tree) costs a good share of a second of CPU.
     expect(run.cpuSec).toBeGreaterThan(0.3);
     expect(run.cpuSec).toBeLessThan(run.wallSec * 2 + 1);

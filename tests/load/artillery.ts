@@ -69,7 +69,9 @@ const TICKS = 100; // USER_HZ on Linux
 const statOf = (pid: number | "self") => {
   try {
     // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime(15) cutime(16) cstime(17).
-    const f = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8")
+      .replace(/^.*\) /, "")
+      .split(" ");
     return { ppid: Number(f[1]), self: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
   } catch {
     return undefined; // gone
@@ -107,7 +109,10 @@ export async function runArtillery(o: ArtilleryOptions): Promise<ArtilleryRun> {
 
     const reaped0 = statOf("self")!.children;
     const t0 = Date.now();
-    const child = spawn(artilleryBin(), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: "true", FORCE_COLOR: "0" } });
+    const child = spawn(artilleryBin(), args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: "true", FORCE_COLOR: "0" },
+    });
     let output = "";
     // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour escapes
     const keep = (d: Buffer) => (output = (output + d.toString().replace(/\x1b\[[0-9;]*m/g, "")).slice(-200_000));
@@ -131,10 +136,20 @@ export async function runArtillery(o: ArtilleryOptions): Promise<ArtilleryRun> {
     const raw = JSON.parse(await readFile(reportFile, "utf8")) as RawReport;
     const counters = raw.aggregate.counters;
     const ensure = [...output.matchAll(/^\s*(ok|fail): (.+)$/gm)].map((m) => ({ ok: m[1] === "ok", expression: m[2]!.replace(/ \(optional\)$/, "").trim() }));
-    const journal = (await readFile(journalFile, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as JournalEntry);
+    const journal = (await readFile(journalFile, "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as JournalEntry);
     return {
-      exitCode, counters, summaries: raw.aggregate.summaries, count: (name) => counters[name] ?? 0,
-      ensure, journal, cpuSec, wallSec, output: output.slice(-6000),
+      exitCode,
+      counters,
+      summaries: raw.aggregate.summaries,
+      count: (name) => counters[name] ?? 0,
+      ensure,
+      journal,
+      cpuSec,
+      wallSec,
+      output: output.slice(-6000),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -158,11 +173,15 @@ export function endpoint(run: ArtilleryRun, name: string) {
 
 /** Requests Artillery sent that got a 5xx, from its own `http.codes.*` counters. */
 export const serverErrors = (run: ArtilleryRun) =>
-  Object.entries(run.counters).filter(([k]) => /^http\.codes\.5\d\d$/.test(k)).reduce((a, [, v]) => a + v, 0);
+  Object.entries(run.counters)
+    .filter(([k]) => /^http\.codes\.5\d\d$/.test(k))
+    .reduce((a, [, v]) => a + v, 0);
 
 /** Sum of the counters whose names start with `errors.` (no answer: refused, reset, timed out, a processor error). */
 export const requestErrors = (run: ArtilleryRun) =>
-  Object.entries(run.counters).filter(([k]) => k.startsWith("errors.")).reduce((a, [, v]) => a + v, 0);
+  Object.entries(run.counters)
+    .filter(([k]) => k.startsWith("errors."))
+    .reduce((a, [, v]) => a + v, 0);
 
 /** Whole-request times of one request name, in seconds (journeys.processor.ts countResponse). */
 export function seconds(run: ArtilleryRun, name: string): Summary | undefined {

@@ -50,11 +50,16 @@ export const legacyEmail = (runId: string, i: number) => `legacy-${runId}-${i}@l
 export async function runLegacyScenario(o: LegacyRunOptions): Promise<LegacyRun> {
   const common = { accountPrefix: `legacy-${o.runId}`, users: o.users, password: o.password };
   const register = await runArtillery({
-    scenario: "register.yml", target: o.baseUrl, variables: common, timeoutMs: Math.max(120, o.users) * 1000,
+    scenario: "register.yml",
+    target: o.baseUrl,
+    variables: common,
+    timeoutMs: Math.max(120, o.users) * 1000,
     overrides: { config: { phases: [{ name: "register", duration: 1, arrivalCount: Math.min(o.users, o.registerLanes) }] } },
   });
   const run = await runArtillery({
-    scenario: "legacy.yml", target: o.baseUrl, timeoutMs: o.durationSec * 1000,
+    scenario: "legacy.yml",
+    target: o.baseUrl,
+    timeoutMs: o.durationSec * 1000,
     variables: { ...common, maxWaitSec: o.maxWaitSec, pollSec: o.pollSec, files: o.files.join(",") },
     overrides: { config: { phases: o.phases } },
   });

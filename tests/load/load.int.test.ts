@@ -51,11 +51,21 @@ describe("load: user journeys through the whole system", () => {
   it(`completes all ${JOBS} jobs of ${VUS + BATCH_VUS} virtual users, losing none, with no 5xx`, async () => {
     const runId = `t${Date.now()}`;
     const { register, run, failed, jobs } = await runUploadScenario({
-      baseUrl: sys.url, files: wavs, password: PASSWORD, runId, users: USERS,
-      vus: VUS, batchVus: BATCH_VUS, iterations: ITERATIONS, maxWaitSec: 90, durationSec: 150,
+      baseUrl: sys.url,
+      files: wavs,
+      password: PASSWORD,
+      runId,
+      users: USERS,
+      vus: VUS,
+      batchVus: BATCH_VUS,
+      iterations: ITERATIONS,
+      maxWaitSec: 90,
+      durationSec: 150,
     });
     const report = `ensure failed: ${failed.join("; ") || "none"}\n${JSON.stringify(run.counters)}\n${run.output}\n--- system ---\n${sys.output().slice(-4000)}`;
-    process.stdout.write(`  artillery CPU: ${run.cpuSec.toFixed(1)} s in ${run.wallSec.toFixed(0)} s for ${run.count("http.requests")} requests (registration run ${register.cpuSec.toFixed(1)} s)\n`);
+    process.stdout.write(
+      `  artillery CPU: ${run.cpuSec.toFixed(1)} s in ${run.wallSec.toFixed(0)} s for ${run.count("http.requests")} requests (registration run ${register.cpuSec.toFixed(1)} s)\n`,
+    );
     expect(endpoint(register, "register").ok(201), report).toBe(USERS);
     expect(failed, report).toEqual([]); // every ensure condition held, exit code 0
     expect(run.ensure.length).toBe(5);
@@ -82,7 +92,10 @@ describe("load: user journeys through the whole system", () => {
       const page = await api<{ items: Job[]; next: string | null }>(sys.url, "/v1/jobs?limit=100", { token });
       expect(page.status).toBe(200);
       expect(page.body.next).toBeNull();
-      const mine = logged.filter((j) => j.email === email).map((j) => j.id).sort();
+      const mine = logged
+        .filter((j) => j.email === email)
+        .map((j) => j.id)
+        .sort();
       expect(page.body.items.map((j) => j.id).sort(), email).toEqual(mine);
       for (const job of page.body.items) {
         expect(job.status, JSON.stringify(job.error)).toBe("completed");
@@ -106,10 +119,22 @@ describe("load: user journeys through the whole system", () => {
   // (open model), each logging in, uploading once and polling; the bench's own lost-job audit.
   it("runs the legacy journey for users arriving at a rate, and its audit finds every job", async () => {
     const users = 30;
-    const before = total(await scrape(`${sys.url}/metrics`, METRICS_TOKEN), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
+    const before = total(await scrape(`${sys.url}/metrics`, METRICS_TOKEN), "mp4t_http_requests_total", {
+      method: "POST",
+      route: "/v1/jobs",
+      status_code: "202",
+    });
     const legacy = await runLegacyScenario({
-      baseUrl: sys.url, files: wavs, password: PASSWORD, runId: `l${Date.now()}`, users,
-      phases: [{ duration: 2, arrivalRate: 5, rampTo: 25 }], maxWaitSec: 60, pollSec: 0.5, registerLanes: 10, durationSec: 90,
+      baseUrl: sys.url,
+      files: wavs,
+      password: PASSWORD,
+      runId: `l${Date.now()}`,
+      users,
+      phases: [{ duration: 2, arrivalRate: 5, rampTo: 25 }],
+      maxWaitSec: 60,
+      pollSec: 0.5,
+      registerLanes: 10,
+      durationSec: 90,
     });
     const { run } = legacy;
     const report = `${JSON.stringify(legacy.notes.slice(0, 20))}\n${JSON.stringify(run.counters)}\n${run.output}`;
@@ -128,10 +153,15 @@ describe("load: user journeys through the whole system", () => {
     // The old goals, as optional ensure lines: all four printed; the rates held (the upload p95 is
     // the machine's to decide, so the bench reports it and this test does not judge it).
     expect(run.ensure.map((e) => e.expression).sort(), report).toEqual([
-      "load.jobs.accepted / vusers.created > 0.90", "load.jobs.completed / load.jobs.accepted > 0.85",
-      "load.request_ms.upload.p95 < 5000", "plugins.metrics-by-endpoint.login.codes.200 / vusers.created > 0.95",
+      "load.jobs.accepted / vusers.created > 0.90",
+      "load.jobs.completed / load.jobs.accepted > 0.85",
+      "load.request_ms.upload.p95 < 5000",
+      "plugins.metrics-by-endpoint.login.codes.200 / vusers.created > 0.95",
     ]);
-    expect(run.ensure.filter((e) => !e.expression.includes("p95")).every((e) => e.ok), report).toBe(true);
+    expect(
+      run.ensure.filter((e) => !e.expression.includes("p95")).every((e) => e.ok),
+      report,
+    ).toBe(true);
     // Arrivals were spread over the 2 s ramp, not fired at once.
     const starts = run.journal.flatMap((e) => (e.kind === "accepted" ? [e.start] : []));
     expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThan(1000);
@@ -140,7 +170,11 @@ describe("load: user journeys through the whole system", () => {
     expect(audit.lost).toEqual([]);
     expect(audit.unverified.size).toBe(0);
     expect(audit.statuses).toEqual({ completed: users });
-    const after = total(await scrape(`${sys.url}/metrics`, METRICS_TOKEN), "mp4t_http_requests_total", { method: "POST", route: "/v1/jobs", status_code: "202" });
+    const after = total(await scrape(`${sys.url}/metrics`, METRICS_TOKEN), "mp4t_http_requests_total", {
+      method: "POST",
+      route: "/v1/jobs",
+      status_code: "202",
+    });
     expect(after - before).toBe(users);
   }, 120_000);
 });

@@ -45,22 +45,28 @@ export const loadEmail = (runId: string, i: number) => `load-${runId}-${i}@${LOA
 export async function runUploadScenario(o: UploadRunOptions): Promise<UploadRun> {
   const common = { accountPrefix: `load-${o.runId}`, users: o.users, password: o.password };
   const register = await runArtillery({
-    scenario: "register.yml", target: o.baseUrl, variables: common, timeoutMs: 120_000,
+    scenario: "register.yml",
+    target: o.baseUrl,
+    variables: common,
+    timeoutMs: 120_000,
     overrides: { config: { phases: [{ name: "register", duration: 1, arrivalCount: Math.min(o.users, 10) }] } },
   });
   if (register.exitCode !== 0) throw new Error(`registration failed (artillery exit ${register.exitCode}):\n${register.output}`);
   const run = await runArtillery({
-    scenario: "upload.yml", target: o.baseUrl, timeoutMs: o.durationSec * 1000,
+    scenario: "upload.yml",
+    target: o.baseUrl,
+    timeoutMs: o.durationSec * 1000,
     variables: {
-      ...common, interactiveUsers: o.vus, iterations: o.iterations, maxWaitSec: o.maxWaitSec,
-      pollSec: o.pollSec ?? 0.25, files: o.files.join(","),
+      ...common,
+      interactiveUsers: o.vus,
+      iterations: o.iterations,
+      maxWaitSec: o.maxWaitSec,
+      pollSec: o.pollSec ?? 0.25,
+      files: o.files.join(","),
     },
     overrides: { config: { phases: [{ name: "users", duration: 1, arrivalCount: o.vus + o.batchVus }] } },
   });
-  const failed = [
-    ...run.ensure.filter((e) => !e.ok).map((e) => e.expression),
-    ...(run.exitCode !== 0 ? [`artillery exit code ${run.exitCode}`] : []),
-  ];
+  const failed = [...run.ensure.filter((e) => !e.ok).map((e) => e.expression), ...(run.exitCode !== 0 ? [`artillery exit code ${run.exitCode}`] : [])];
   const jobs: Owned[] = [];
   let first = Infinity;
   let last = -Infinity;

@@ -22,11 +22,19 @@ const current = (c: { cluster?: ClusterInfo }) => (c.cluster?.leader ? 1 : 0) + 
 /** Waits until every stream, and every fair consumer of STAGE, has `n` current copies. */
 async function expectCopies(expect: ExpectStatic, jsm: JetStreamManager, n: number) {
   for (const name of STREAMS) {
-    const si = await pollUntil(() => jsm.streams.info(name), (i) => current(i) === n, `${n} current copies of ${name}`);
+    const si = await pollUntil(
+      () => jsm.streams.info(name),
+      (i) => current(i) === n,
+      `${n} current copies of ${name}`,
+    );
     expect(si.config.num_replicas, name).toBe(n);
   }
   for (const name of FAIR_NAMES) {
-    const ci = await pollUntil(() => jsm.consumers.info(LANE_STREAM, name), (i) => current(i) === n, `${n} current copies of ${name}`);
+    const ci = await pollUntil(
+      () => jsm.consumers.info(LANE_STREAM, name),
+      (i) => current(i) === n,
+      `${n} current copies of ${name}`,
+    );
     // 0: the consumer inherits the stream's replicas, and follows it when they change.
     expect(ci.config.num_replicas ?? 0, name).toBe(0);
   }
@@ -107,7 +115,11 @@ describe.concurrent("JetStream replication (JETSTREAM_REPLICAS)", () => {
         }
         expect(received.sort()).toEqual([...published].sort());
         // Work-queue retention: acknowledged work leaves the stream, and the lane takes new work.
-        await pollUntil(() => jsm2.streams.info(LANE_STREAM), (i) => i.state.messages === 0, "empty lane after the acks");
+        await pollUntil(
+          () => jsm2.streams.info(LANE_STREAM),
+          (i) => i.state.messages === 0,
+          "empty lane after the acks",
+        );
         const ack = await js2.publish(Subjects.work(STAGE, "interactive", "user-after"), JSON.stringify({ v: 1, jobId: newId(), userId: "user-after" }));
         expect(ack.stream).toBe(LANE_STREAM);
       } finally {

@@ -30,8 +30,14 @@ beforeEach(async () => {
 /** A letter exactly as the worker runner writes one. */
 async function letter(stage: Stage, data: string, code = "RETRIES_EXHAUSTED"): Promise<number> {
   const l: DeadLetter = {
-    v: 1, stage, subject: Subjects.work(stage, "interactive"), data, error: { code, message: "boom" },
-    deliveries: 5, service: "test", at: new Date().toISOString(),
+    v: 1,
+    stage,
+    subject: Subjects.work(stage, "interactive"),
+    data,
+    error: { code, message: "boom" },
+    deliveries: 5,
+    service: "test",
+    at: new Date().toISOString(),
   };
   return (await js.publish(Subjects.deadLetter(stage), JSON.stringify(l))).seq;
 }
@@ -40,7 +46,11 @@ const command = (jobId = newId()) => JSON.stringify({ v: 1, jobId, userId: "u1" 
 /** Every message now on a work subject, with its Nats-Msg-Id, read by a throwaway consumer. */
 async function workMessages(stage: Stage) {
   const stream = Streams.lane(stage === "ingest" ? "critical" : "high");
-  const { name } = await jsm.consumers.add(stream, { ack_policy: AckPolicy.Explicit, filter_subject: Subjects.stageFilter(stage), inactive_threshold: nanos(30_000) });
+  const { name } = await jsm.consumers.add(stream, {
+    ack_policy: AckPolicy.Explicit,
+    filter_subject: Subjects.stageFilter(stage),
+    inactive_threshold: nanos(30_000),
+  });
   const c = await js.consumers.get(stream, name);
   const pending = (await c.info()).num_pending;
   const out: { data: string; msgId: string | undefined; subject: string }[] = [];
@@ -56,7 +66,12 @@ async function workMessages(stage: Stage) {
 
 describe("dead letters", () => {
   it("lists oldest first in pages, filtered by stage", async () => {
-    const seqs = [await letter("diarize", command()), await letter("ingest", command()), await letter("diarize", command()), await letter("diarize", command())];
+    const seqs = [
+      await letter("diarize", command()),
+      await letter("ingest", command()),
+      await letter("diarize", command()),
+      await letter("diarize", command()),
+    ];
     const dl = createDeadLetters({ js, jsm });
     const p1 = await dl.list({ stage: "diarize", limit: 2 });
     expect(p1.items.map((e) => e.seq)).toEqual([seqs[0], seqs[2]]);
@@ -84,7 +99,8 @@ describe("dead letters", () => {
     const seq = await letter("diarize", command(jobId));
     const calls: string[] = [];
     const dl = createDeadLetters({
-      js, jsm,
+      js,
+      jsm,
       beforeRedrive: async (job) => {
         // The message must not be on the work queue before the job is made ready for it.
         calls.push(`${job.stage}:${job.jobId}:${(await workMessages("diarize")).length}`);
@@ -107,7 +123,10 @@ describe("dead letters", () => {
     expect(await dl.redriveAll("diarize")).toBe(2);
     expect((await workMessages("diarize")).map((w) => w.msgId).sort()).toEqual([`redrive:${a}`, `redrive:${b}`].sort());
     const left = (await dl.list({ limit: 10 })).items;
-    expect(left.map((e) => [e.letter.stage, e.letter.error.code])).toEqual([["diarize", "POISON_MESSAGE"], ["ingest", "RETRIES_EXHAUSTED"]]);
+    expect(left.map((e) => [e.letter.stage, e.letter.error.code])).toEqual([
+      ["diarize", "POISON_MESSAGE"],
+      ["ingest", "RETRIES_EXHAUSTED"],
+    ]);
     expect(left[1]!.seq).toBe(other);
   });
 

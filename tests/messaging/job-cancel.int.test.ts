@@ -19,7 +19,13 @@ afterAll(async () => {
 });
 
 const event = (jobId: string, type: "progress" | "canceled" | "failed", progress = 0.5) => ({
-  v: 1 as const, type, jobId, userId: "u1", status: type === "progress" ? ("processing" as const) : type, progress, at: new Date().toISOString(),
+  v: 1 as const,
+  type,
+  jobId,
+  userId: "u1",
+  status: type === "progress" ? ("processing" as const) : type,
+  progress,
+  at: new Date().toISOString(),
 });
 
 describe("JobEvents.watchEnd", () => {

@@ -78,7 +78,13 @@ describe("pullNow against a real nats-server", () => {
   });
 
   it("reads both forms of the ack subject", () => {
-    expect(parseAckSubject("$JS.ACK.S.c.3.10.4.1700000000000000000.7")).toMatchObject({ stream: "S", consumer: "c", deliveryCount: 3, streamSequence: 10, pending: 7 });
+    expect(parseAckSubject("$JS.ACK.S.c.3.10.4.1700000000000000000.7")).toMatchObject({
+      stream: "S",
+      consumer: "c",
+      deliveryCount: 3,
+      streamSequence: 10,
+      pending: 7,
+    });
     expect(parseAckSubject("$JS.ACK.hub.acc.S.c.1.2.2.1700000000000000000.0.xyz")).toMatchObject({ domain: "hub", stream: "S", redelivered: false });
     expect(() => parseAckSubject("mp4t.v1.work")).toThrow(/not a JetStream delivery/);
   });

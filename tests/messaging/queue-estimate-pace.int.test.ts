@@ -10,12 +10,18 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const transcribing = (userId: string, plan: number[], startedAt: number): Job => {
   let t = 0;
   return {
-    id: newId(), userId, status: "processing", progress: 0.2, fileName: "a.mp4", sizeBytes: 1,
+    id: newId(),
+    userId,
+    status: "processing",
+    progress: 0.2,
+    fileName: "a.mp4",
+    sizeBytes: 1,
     options: { language: "en", diarize: false, enhance: [], class: "interactive" },
     stages: { ingest: { status: "done" }, transcribe: { status: "running", startedAt: iso(startedAt) } },
     media: { durationSec: plan.reduce((a, d) => a + d, 0), container: "mp4", audioCodec: "aac", hasVideo: true },
     chunks: { count: plan.length, done: [], window: 4, plan: plan.map((d) => [t, (t += d)] as [number, number]) },
-    createdAt: iso(startedAt), updatedAt: iso(startedAt),
+    createdAt: iso(startedAt),
+    updatedAt: iso(startedAt),
   };
 };
 
@@ -36,7 +42,8 @@ describe("queue estimates of the transcribe stage", () => {
 
       // An ended one-chunk job: 50 s of audio transcribed in 10 s, one slot: 0.2 s per second.
       const ended: Job = {
-        ...transcribing("alice", [50], clock - 20_000), status: "completed",
+        ...transcribing("alice", [50], clock - 20_000),
+        status: "completed",
         stages: { transcribe: { status: "done", startedAt: iso(clock - 20_000), finishedAt: iso(clock - 10_000) } },
       };
       expect(await est.estimate(ended)).toBeUndefined();
@@ -52,7 +59,8 @@ describe("queue estimates of the transcribe stage", () => {
       for (let i = 0; userBucket(bob) === userBucket("alice"); i++) bob = `bob-${i}`;
       const theirs = transcribing(bob, [30, 30, 30], clock);
       const js = jetstream(nc);
-      for (let i = 0; i < 3; i++) await js.publish(Subjects.work("transcribe", "interactive", bob), JSON.stringify({ v: 1, jobId: theirs.id, userId: bob, chunk: i }));
+      for (let i = 0; i < 3; i++)
+        await js.publish(Subjects.work("transcribe", "interactive", bob), JSON.stringify({ v: 1, jobId: theirs.id, userId: bob, chunk: i }));
       clock += 1100;
       await est.estimate(theirs); // asked about: the estimator now knows the length of that queue's chunks
       const shared = (await est.estimate(mine))!;

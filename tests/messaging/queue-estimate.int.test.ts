@@ -6,9 +6,17 @@ import { newId } from "@mp4t/contracts";
 import { createPublisher, createQueueEstimator, ensureFairConsumers, ensureTopology } from "@mp4t/messaging/internal";
 
 const job = (userId: string, over: Partial<Job> = {}): Job => ({
-  id: newId(), userId, status: "queued", progress: 0, fileName: "a.mp4", sizeBytes: 1,
-  options: { language: "en", diarize: true, enhance: [], class: "interactive" }, stages: {},
-  createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), ...over,
+  id: newId(),
+  userId,
+  status: "queued",
+  progress: 0,
+  fileName: "a.mp4",
+  sizeBytes: 1,
+  options: { language: "en", diarize: true, enhance: [], class: "interactive" },
+  stages: {},
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+  ...over,
 });
 const userNotIn = (...taken: string[]) => {
   for (let i = 0; ; i++) if (!taken.map(userBucket).includes(userBucket(`other-${i}`))) return `other-${i}`;

@@ -39,8 +39,17 @@ describe("event-driven dispatch", () => {
     const jsm = await jetstreamManager(nc);
     const done: number[] = [];
     const w = createWorker({
-      js, jsm, stage: "diarize", service: "diarizer", logger: silentLogger(), concurrency: 2, ackWaitMs: 5000,
-      maxDeliver: 3, deadlineMs: 10_000, pollMs: 50, resyncMs: 60_000,
+      js,
+      jsm,
+      stage: "diarize",
+      service: "diarizer",
+      logger: silentLogger(),
+      concurrency: 2,
+      ackWaitMs: 5000,
+      maxDeliver: 3,
+      deadlineMs: 10_000,
+      pollMs: 50,
+      resyncMs: 60_000,
       handler: async () => void done.push(Date.now()),
     });
     await w.start();

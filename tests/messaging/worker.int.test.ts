@@ -45,7 +45,11 @@ async function deadLetters(): Promise<DeadLetter[]> {
   return out;
 }
 
-async function withWorker(handler: Handler<"diarize">, fn: (w: Worker, gaveUp: string[]) => Promise<void>, extra: { maxDeliver?: number; deadlineMs?: number; ackWaitMs?: number } = {}) {
+async function withWorker(
+  handler: Handler<"diarize">,
+  fn: (w: Worker, gaveUp: string[]) => Promise<void>,
+  extra: { maxDeliver?: number; deadlineMs?: number; ackWaitMs?: number } = {},
+) {
   // A fresh stream state per test: the diarize stage is used only here.
   await jsm.streams.purge(Streams.lane("high"));
   await jsm.streams.purge(Streams.deadLetters);
@@ -56,8 +60,16 @@ async function withWorker(handler: Handler<"diarize">, fn: (w: Worker, gaveUp: s
   for (const name of stale) await jsm.consumers.delete(Streams.lane("high"), name);
   const gaveUp: string[] = [];
   const w = createWorker({
-    js, jsm, stage: "diarize", service: "diarizer", handler, logger: silentLogger(),
-    concurrency: 2, ackWaitMs: extra.ackWaitMs ?? 5000, maxDeliver: extra.maxDeliver ?? 3, deadlineMs: extra.deadlineMs ?? 10_000,
+    js,
+    jsm,
+    stage: "diarize",
+    service: "diarizer",
+    handler,
+    logger: silentLogger(),
+    concurrency: 2,
+    ackWaitMs: extra.ackWaitMs ?? 5000,
+    maxDeliver: extra.maxDeliver ?? 3,
+    deadlineMs: extra.deadlineMs ?? 10_000,
     backoff: { baseMs: 20, maxMs: 50 },
     onGiveUp: async (msg, err) => void gaveUp.push(`${msg.jobId}:${err.code}`),
   });
@@ -74,13 +86,16 @@ const publisher = () => createPublisher(js, { service: "test" });
 describe("worker runner", () => {
   it("acks handled messages once and drains the work queue", async () => {
     const seen: string[] = [];
-    await withWorker(async (m) => void seen.push(m.jobId), async (w) => {
-      const msgs = [cmd(), cmd(), cmd()];
-      for (const m of msgs) await publisher().command("diarize", "interactive", m, `d:${m.jobId}`);
-      await until(() => w.stats().processed === 3);
-      expect(seen.sort()).toEqual(msgs.map((m) => m.jobId).sort());
-      expect((await jsm.streams.info(Streams.lane("high"))).state.messages).toBe(0);
-    });
+    await withWorker(
+      async (m) => void seen.push(m.jobId),
+      async (w) => {
+        const msgs = [cmd(), cmd(), cmd()];
+        for (const m of msgs) await publisher().command("diarize", "interactive", m, `d:${m.jobId}`);
+        await until(() => w.stats().processed === 3);
+        expect(seen.sort()).toEqual(msgs.map((m) => m.jobId).sort());
+        expect((await jsm.streams.info(Streams.lane("high"))).state.messages).toBe(0);
+      },
+    );
   });
 
   it("drops a duplicate publish with the same Nats-Msg-Id", async () => {
@@ -95,119 +110,148 @@ describe("worker runner", () => {
 
   it("retries a retryable failure with backoff and then succeeds", async () => {
     let calls = 0;
-    await withWorker(async () => {
-      if (++calls < 3) throw new RetryableError("ENGINE_FAILED", "busy");
-    }, async (w) => {
-      await publisher().command("diarize", "interactive", cmd(), newId());
-      await until(() => w.stats().processed === 1);
-      expect(calls).toBe(3);
-      expect(w.stats().retried).toBe(2);
-      expect(w.stats().redelivered).toBe(2);
-    });
+    await withWorker(
+      async () => {
+        if (++calls < 3) throw new RetryableError("ENGINE_FAILED", "busy");
+      },
+      async (w) => {
+        await publisher().command("diarize", "interactive", cmd(), newId());
+        await until(() => w.stats().processed === 1);
+        expect(calls).toBe(3);
+        expect(w.stats().retried).toBe(2);
+        expect(w.stats().redelivered).toBe(2);
+      },
+    );
   });
 
   it("waits at least a provider's Retry-After before the next attempt", async () => {
     const attempts: number[] = [];
-    await withWorker(async () => {
-      attempts.push(Date.now());
-      if (attempts.length === 1) throw new RetryableError("ENGINE_FAILED", "429", { retryAfterMs: 1500 });
-    }, async (w) => {
-      await publisher().command("diarize", "interactive", cmd(), newId());
-      await until(() => w.stats().processed === 1);
-      expect(attempts).toHaveLength(2);
-      expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(1400); // backoff alone would be ~20 ms
-    });
+    await withWorker(
+      async () => {
+        attempts.push(Date.now());
+        if (attempts.length === 1) throw new RetryableError("ENGINE_FAILED", "429", { retryAfterMs: 1500 });
+      },
+      async (w) => {
+        await publisher().command("diarize", "interactive", cmd(), newId());
+        await until(() => w.stats().processed === 1);
+        expect(attempts).toHaveLength(2);
+        expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(1400); // backoff alone would be ~20 ms
+      },
+    );
   });
 
   it("gives a NATS outage more attempts than a failing handler before dead-lettering", async () => {
     let calls = 0;
-    await withWorker(async () => {
-      calls++;
-      if (calls <= 3) throw Object.assign(new Error("request timed out"), { name: "TimeoutError" });
-    }, async (w) => {
-      await publisher().command("diarize", "interactive", cmd(), newId());
-      await until(() => w.stats().processed === 1, 40_000);
-      expect(calls).toBe(4); // maxDeliver is 3: an ordinary error would have been dead-lettered
-      expect(w.stats().deadLettered).toBe(0);
-    });
+    await withWorker(
+      async () => {
+        calls++;
+        if (calls <= 3) throw Object.assign(new Error("request timed out"), { name: "TimeoutError" });
+      },
+      async (w) => {
+        await publisher().command("diarize", "interactive", cmd(), newId());
+        await until(() => w.stats().processed === 1, 40_000);
+        expect(calls).toBe(4); // maxDeliver is 3: an ordinary error would have been dead-lettered
+        expect(w.stats().deadLettered).toBe(0);
+      },
+    );
   }, 60_000);
 
   it("dead-letters a permanent failure at once and reports it", async () => {
     let calls = 0;
-    await withWorker(async () => {
-      calls++;
-      throw new PermanentError("ENGINE_REJECTED");
-    }, async (w, gaveUp) => {
-      const m = cmd();
-      await publisher().command("diarize", "interactive", m, newId());
-      await until(() => w.stats().deadLettered === 1);
-      expect(calls).toBe(1);
-      expect(gaveUp).toEqual([`${m.jobId}:ENGINE_REJECTED`]);
-      const [letter] = await deadLetters();
-      expect(letter).toMatchObject({ stage: "diarize", error: { code: "ENGINE_REJECTED" }, deliveries: 1, service: "diarizer" });
-      expect(JSON.parse(letter!.data)).toEqual(m);
-    });
+    await withWorker(
+      async () => {
+        calls++;
+        throw new PermanentError("ENGINE_REJECTED");
+      },
+      async (w, gaveUp) => {
+        const m = cmd();
+        await publisher().command("diarize", "interactive", m, newId());
+        await until(() => w.stats().deadLettered === 1);
+        expect(calls).toBe(1);
+        expect(gaveUp).toEqual([`${m.jobId}:ENGINE_REJECTED`]);
+        const [letter] = await deadLetters();
+        expect(letter).toMatchObject({ stage: "diarize", error: { code: "ENGINE_REJECTED" }, deliveries: 1, service: "diarizer" });
+        expect(JSON.parse(letter!.data)).toEqual(m);
+      },
+    );
   });
 
   it("fails the job on the user's mistake without a dead letter (a re-drive could not help)", async () => {
-    await withWorker(async () => {
-      throw new PermanentError("MEDIA_NO_AUDIO");
-    }, async (w, gaveUp) => {
-      const m = cmd();
-      await publisher().command("diarize", "interactive", m, newId());
-      await until(() => gaveUp.length === 1);
-      expect(gaveUp).toEqual([`${m.jobId}:MEDIA_NO_AUDIO`]);
-      expect(w.stats().deadLettered).toBe(0);
-      expect(await deadLetters()).toEqual([]);
-    });
+    await withWorker(
+      async () => {
+        throw new PermanentError("MEDIA_NO_AUDIO");
+      },
+      async (w, gaveUp) => {
+        const m = cmd();
+        await publisher().command("diarize", "interactive", m, newId());
+        await until(() => gaveUp.length === 1);
+        expect(gaveUp).toEqual([`${m.jobId}:MEDIA_NO_AUDIO`]);
+        expect(w.stats().deadLettered).toBe(0);
+        expect(await deadLetters()).toEqual([]);
+      },
+    );
   });
 
   it("dead-letters after max deliveries with RETRIES_EXHAUSTED", async () => {
-    await withWorker(async () => {
-      throw new Error("boom");
-    }, async (w, gaveUp) => {
-      const m = cmd();
-      await publisher().command("diarize", "interactive", m, newId());
-      await until(() => w.stats().deadLettered === 1);
-      expect(gaveUp).toEqual([`${m.jobId}:RETRIES_EXHAUSTED`]);
-      expect((await deadLetters())[0]!.deliveries).toBe(3);
-    });
+    await withWorker(
+      async () => {
+        throw new Error("boom");
+      },
+      async (w, gaveUp) => {
+        const m = cmd();
+        await publisher().command("diarize", "interactive", m, newId());
+        await until(() => w.stats().deadLettered === 1);
+        expect(gaveUp).toEqual([`${m.jobId}:RETRIES_EXHAUSTED`]);
+        expect((await deadLetters())[0]!.deliveries).toBe(3);
+      },
+    );
   });
 
   it("sends a message that breaks its contract straight to the dead-letter stream", async () => {
     let calls = 0;
-    await withWorker(async () => void calls++, async (w) => {
-      await js.publish("mp4t.v1.work.high.diarize.interactive", JSON.stringify({ v: 1, jobId: "not-an-id" }));
-      await until(() => w.stats().deadLettered === 1);
-      expect(calls).toBe(0);
-      expect((await deadLetters())[0]!.error.code).toBe("POISON_MESSAGE");
-    });
+    await withWorker(
+      async () => void calls++,
+      async (w) => {
+        await js.publish("mp4t.v1.work.high.diarize.interactive", JSON.stringify({ v: 1, jobId: "not-an-id" }));
+        await until(() => w.stats().deadLettered === 1);
+        expect(calls).toBe(0);
+        expect((await deadLetters())[0]!.error.code).toBe("POISON_MESSAGE");
+      },
+    );
   });
 
   it("keeps a long handler's claim alive with heartbeats past ack wait", async () => {
     let calls = 0;
-    await withWorker(async (_m, ctx) => {
-      calls++;
-      await new Promise((r) => setTimeout(r, 7000)); // longer than the 5 s ack wait
-      expect(ctx.signal.aborted).toBe(false);
-    }, async (w) => {
-      await publisher().command("diarize", "interactive", cmd(), newId());
-      await until(() => w.stats().processed === 1);
-      expect(calls).toBe(1);
-      expect(w.stats().redelivered).toBe(0);
-    }, { ackWaitMs: 5000 });
+    await withWorker(
+      async (_m, ctx) => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 7000)); // longer than the 5 s ack wait
+        expect(ctx.signal.aborted).toBe(false);
+      },
+      async (w) => {
+        await publisher().command("diarize", "interactive", cmd(), newId());
+        await until(() => w.stats().processed === 1);
+        expect(calls).toBe(1);
+        expect(w.stats().redelivered).toBe(0);
+      },
+      { ackWaitMs: 5000 },
+    );
   });
 
   it("fails a stage that overruns its deadline with STAGE_TIMEOUT and aborts the handler", async () => {
     let aborted = false;
-    await withWorker(async (_m, ctx) => {
-      await new Promise<void>((r) => ctx.signal.addEventListener("abort", () => ((aborted = true), r())));
-    }, async (w, gaveUp) => {
-      const m = cmd();
-      await publisher().command("diarize", "interactive", m, newId());
-      await until(() => w.stats().deadLettered === 1);
-      expect(aborted).toBe(true);
-      expect(gaveUp).toEqual([`${m.jobId}:STAGE_TIMEOUT`]);
-    }, { deadlineMs: 300 });
+    await withWorker(
+      async (_m, ctx) => {
+        await new Promise<void>((r) => ctx.signal.addEventListener("abort", () => ((aborted = true), r())));
+      },
+      async (w, gaveUp) => {
+        const m = cmd();
+        await publisher().command("diarize", "interactive", m, newId());
+        await until(() => w.stats().deadLettered === 1);
+        expect(aborted).toBe(true);
+        expect(gaveUp).toEqual([`${m.jobId}:STAGE_TIMEOUT`]);
+      },
+      { deadlineMs: 300 },
+    );
   });
 });

@@ -29,8 +29,11 @@ describe("dashboard: an admin runs the system from the browser", () => {
     media = await mkdtemp(join(tmpdir(), "mp4t-dash-"));
     fake = await startFakeOpenAi({ transcript: "the dashboard shows what the system does" });
     sys = await startSystem({
-      CHUNK_MAX_SEC: "3", CHUNK_SEARCH_SEC: "1",
-      TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey,
+      CHUNK_MAX_SEC: "3",
+      CHUNK_SEARCH_SEC: "1",
+      TRANSCRIBE_ENGINE: "openai",
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: fake.apiKey,
     });
     browser = await launchChromium();
   }, 120_000);
@@ -85,15 +88,22 @@ describe("dashboard: an admin runs the system from the browser", () => {
     expect(await page.textContent(`#jobs tr[data-key="${refused.id}"]`)).toMatch(/failed.*ENGINE_REJECTED/);
     expect(await page.textContent("#status")).toMatch(/healthy|degraded/);
     // Every stage of the pipeline has a lane row.
-    expect(await page.$$eval("#lanes tbody tr", (rows) => rows.map((r) => r.getAttribute("data-key")))).toEqual(["ingest", "transcribe", "diarize", "enhance", "cleanup", "webhook"]);
+    expect(await page.$$eval("#lanes tbody tr", (rows) => rows.map((r) => r.getAttribute("data-key")))).toEqual([
+      "ingest",
+      "transcribe",
+      "diarize",
+      "enhance",
+      "cleanup",
+      "webhook",
+    ]);
 
     // Pause the low lane from the page; the API and the page agree; resume it.
-    await page.click('button[data-action=pause][data-lane=low]');
-    await page.waitForSelector('button[data-action=resume][data-lane=low]');
+    await page.click("button[data-action=pause][data-lane=low]");
+    await page.waitForSelector("button[data-action=resume][data-lane=low]");
     const health = await api<{ queues: { stage: string; paused: boolean }[] }>(sys.url, "/v1/admin/health", { token: adminToken });
     expect(health.body.queues.find((q) => q.stage === "cleanup")?.paused).toBe(true);
-    await page.click('button[data-action=resume][data-lane=low]');
-    await page.waitForSelector('button[data-action=pause][data-lane=low]');
+    await page.click("button[data-action=resume][data-lane=low]");
+    await page.waitForSelector("button[data-action=pause][data-lane=low]");
 
     // Re-drive the dead letter: it leaves the list, and the reopened job now completes (the
     // provider accepts the chunk this time).

@@ -31,8 +31,13 @@ export async function startJaeger(): Promise<RunningJaeger> {
   const [otlp, otlpGrpc, query, queryGrpc, health] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const proc = spawn("jaeger", ["--config", CONFIG], {
     env: {
-      ...process.env, JAEGER_LISTEN_HOST: "127.0.0.1", JAEGER_OTLP_HTTP_PORT: String(otlp), JAEGER_OTLP_GRPC_PORT: String(otlpGrpc),
-      JAEGER_QUERY_PORT: String(query), JAEGER_QUERY_GRPC_PORT: String(queryGrpc), JAEGER_HEALTH_PORT: String(health),
+      ...process.env,
+      JAEGER_LISTEN_HOST: "127.0.0.1",
+      JAEGER_OTLP_HTTP_PORT: String(otlp),
+      JAEGER_OTLP_GRPC_PORT: String(otlpGrpc),
+      JAEGER_QUERY_PORT: String(query),
+      JAEGER_QUERY_GRPC_PORT: String(queryGrpc),
+      JAEGER_HEALTH_PORT: String(health),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -44,8 +49,18 @@ export async function startJaeger(): Promise<RunningJaeger> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`jaeger exited with ${proc.exitCode}:\n${out}`);
-    const ok = await fetch(`http://127.0.0.1:${health}/status`).then((r) => r.ok, () => false);
-    if (ok && (await fetch(`${queryUrl}/api/services`).then((r) => r.ok, () => false))) break;
+    const ok = await fetch(`http://127.0.0.1:${health}/status`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (
+      ok &&
+      (await fetch(`${queryUrl}/api/services`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`jaeger did not become healthy:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }

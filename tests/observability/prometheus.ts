@@ -17,9 +17,7 @@ export function parsePrometheus(text: string): Sample[] {
 
 /** Sum of a series' samples whose labels include `match`. */
 export function total(samples: Sample[], name: string, match: Record<string, string> = {}): number {
-  return samples
-    .filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v))
-    .reduce((a, s) => a + s.value, 0);
+  return samples.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
 }
 
 export const has = (samples: Sample[], name: string) => samples.some((s) => s.name === name);

@@ -75,17 +75,30 @@ describe("observability: one trace per job, metrics from every service", () => {
 
     // Spans reach Jaeger in batches; the janitor's cleanup runs last, after the job completed.
     const byJob = JSON.stringify({ "mp4t.job_id": job.id });
-    const trace = await eventually("a trace reaching the janitor", async () => {
-      const found = await jaeger.traces("mp4t-ingest", { tags: byJob });
-      if (found.length !== 1) return undefined;
-      const t = await jaeger.trace(found[0]!.traceID);
-      return t && serviceOf(t, t.spans.find((s) => s.operationName.startsWith("process mp4t.v1.work.low.cleanup"))) ? t : undefined;
-    }, 60_000);
+    const trace = await eventually(
+      "a trace reaching the janitor",
+      async () => {
+        const found = await jaeger.traces("mp4t-ingest", { tags: byJob });
+        if (found.length !== 1) return undefined;
+        const t = await jaeger.trace(found[0]!.traceID);
+        return t &&
+          serviceOf(
+            t,
+            t.spans.find((s) => s.operationName.startsWith("process mp4t.v1.work.low.cleanup")),
+          )
+          ? t
+          : undefined;
+      },
+      60_000,
+    );
 
     // Exactly one trace mentions the job, from any service.
     for (const service of SERVICE_NAMES.filter((s) => s !== "gateway")) {
       const traces = await jaeger.traces(`mp4t-${service}`, { tags: byJob });
-      expect(traces.map((t) => t.traceID), service).toEqual([trace.traceID]);
+      expect(
+        traces.map((t) => t.traceID),
+        service,
+      ).toEqual([trace.traceID]);
     }
     expect(new Set(trace.spans.map((s) => serviceOf(trace, s)))).toEqual(new Set(SERVICE_NAMES.map((s) => `mp4t-${s}`)));
 
@@ -120,10 +133,16 @@ describe("observability: one trace per job, metrics from every service", () => {
     // The chain runs down to the janitor: cleanup <- enhance <- diarize <- a chunk <- ingest <- POST.
     const chain = ancestors(stagesOf("janitor")[0]!, byId).map((s) => `${serviceOf(trace, s)}:${tag(s, "span.kind")}`);
     expect(chain.filter((c) => c.endsWith(":consumer"))).toEqual([
-      "mp4t-janitor:consumer", "mp4t-enhancer:consumer", "mp4t-diarizer:consumer", "mp4t-transcriber:consumer", "mp4t-ingest:consumer",
+      "mp4t-janitor:consumer",
+      "mp4t-enhancer:consumer",
+      "mp4t-diarizer:consumer",
+      "mp4t-transcriber:consumer",
+      "mp4t-ingest:consumer",
     ]);
     expect(chain.at(-1)).toBe("mp4t-gateway:server");
-    console.log(`[observability] trace ${trace.traceID}: ${trace.spans.length} spans, ${chunks} chunks, ${new Set(trace.spans.map((s) => s.processID)).size} processes`);
+    console.log(
+      `[observability] trace ${trace.traceID}: ${trace.spans.length} spans, ${chunks} chunks, ${new Set(trace.spans.map((s) => s.processID)).size} processes`,
+    );
   }, 180_000);
 
   it("moves the key series of every service while the job runs", async () => {
@@ -132,10 +151,14 @@ describe("observability: one trace per job, metrics from every service", () => {
     // The janitor's cleanup is the last to finish; its counter tells the scrape is late enough.
     await eventually("janitor counted its cleanup", async () => {
       const s = await scrape(metricsUrls.get("janitor")!);
-      return total(s, "mp4t_stage_messages_total", { stage: "cleanup", outcome: "ack" }) > total(before.get("janitor")!, "mp4t_stage_messages_total", { stage: "cleanup", outcome: "ack" }) ? s : undefined;
+      return total(s, "mp4t_stage_messages_total", { stage: "cleanup", outcome: "ack" }) >
+        total(before.get("janitor")!, "mp4t_stage_messages_total", { stage: "cleanup", outcome: "ack" })
+        ? s
+        : undefined;
     });
     for (const [service, url] of metricsUrls) after.set(service, await scrape(url, service === "gateway" ? METRICS_TOKEN : undefined));
-    const delta = (service: string, name: string, match: Record<string, string> = {}) => total(after.get(service)!, name, match) - total(before.get(service)!, name, match);
+    const delta = (service: string, name: string, match: Record<string, string> = {}) =>
+      total(after.get(service)!, name, match) - total(before.get(service)!, name, match);
 
     expect(delta("gateway", "mp4t_upload_bytes_total", { outcome: "accepted" })).toBeGreaterThan(100_000);
     expect(delta("gateway", "mp4t_upload_duration_seconds_count", { outcome: "accepted" })).toBe(1);
@@ -154,7 +177,9 @@ describe("observability: one trace per job, metrics from every service", () => {
     }
     const audio = delta("transcriber", "mp4t_engine_audio_seconds_total", { engine: "pocketsphinx" });
     const processing = delta("transcriber", "mp4t_engine_processing_seconds_total", { engine: "pocketsphinx" });
-    console.log(`[observability] pocketsphinx: ${audio.toFixed(2)} s audio in ${processing.toFixed(2)} s (${(audio / processing).toFixed(2)}x real time) over ${chunks} chunks`);
+    console.log(
+      `[observability] pocketsphinx: ${audio.toFixed(2)} s audio in ${processing.toFixed(2)} s (${(audio / processing).toFixed(2)}x real time) over ${chunks} chunks`,
+    );
   }, 60_000);
 });
 

@@ -26,12 +26,9 @@ let token: string;
 
 async function wrapper(tool: string) {
   const path = join(spy, `${tool}.sh`);
-  await writeFile(path, [
-    "#!/bin/sh",
-    `{ echo "uid=$(id -u)"; env | sed 's/^/env:/'; } > ${spy}/${tool}.report.$$`,
-    `exec ${tool} "$@"`,
-    "",
-  ].join("\n"), { mode: 0o755 });
+  await writeFile(path, ["#!/bin/sh", `{ echo "uid=$(id -u)"; env | sed 's/^/env:/'; } > ${spy}/${tool}.report.$$`, `exec ${tool} "$@"`, ""].join("\n"), {
+    mode: 0o755,
+  });
   return path;
 }
 

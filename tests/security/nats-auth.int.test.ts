@@ -15,7 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const PERMISSION = /permissions violation/i;
 
 const user: User = {
-  id: "u-victim", email: "victim@sec.test", role: "user", passwordHash: "scrypt$x$y", createdAt: new Date().toISOString(),
+  id: "u-victim",
+  email: "victim@sec.test",
+  role: "user",
+  passwordHash: "scrypt$x$y",
+  createdAt: new Date().toISOString(),
 } as User;
 
 describe("NATS least privilege (generated server config)", () => {
@@ -81,7 +85,12 @@ describe("NATS least privilege (generated server config)", () => {
     expect(await store.listEndpoints("u1")).toEqual([]);
     expect(await store.dueDeliveries(new Date(), 10)).toEqual([]);
     const jsm = await jetstreamManager(janitor);
-    await jsm.consumers.add(Streams.events, { durable_name: "janitor-webhooks", filter_subject: Subjects.events, ack_policy: "explicit" as never, deliver_policy: "new" as never });
+    await jsm.consumers.add(Streams.events, {
+      durable_name: "janitor-webhooks",
+      filter_subject: Subjects.events,
+      ack_policy: "explicit" as never,
+      deliver_policy: "new" as never,
+    });
     await expect(jsm.consumers.add(Streams.events, { durable_name: "janitor-other", ack_policy: "explicit" as never })).rejects.toThrow(PERMISSION);
     await expect(jetstream(janitor).publish(Subjects.work("webhook", "batch", "u1"), JSON.stringify({ v: 1 }))).resolves.toBeDefined();
     for (const u of ["ingest", "transcriber", "diarizer", "enhancer"] as const) {
@@ -133,14 +142,22 @@ describe("NATS least privilege (generated server config)", () => {
     await expect(jsm.streams.add({ name: "EVIL", subjects: ["evil.>"] })).rejects.toThrow(PERMISSION);
     await expect(jsm.streams.delete(Streams.lane("high"))).rejects.toThrow(PERMISSION);
     await expect(jsm.streams.purge(Streams.events)).rejects.toThrow(PERMISSION);
-    await expect(jsm.consumers.add(Streams.lane("high"), { durable_name: "diarizer-diarize-interactive-b0", filter_subject: Subjects.stageFilter("diarize") }))
-      .rejects.toThrow(PERMISSION);
-    await expect(jsm.consumers.add(Streams.lane("critical"), { durable_name: "ingest-ingest-interactive-b0", filter_subject: Subjects.stageFilter("ingest") }))
-      .rejects.toThrow(PERMISSION);
+    await expect(
+      jsm.consumers.add(Streams.lane("high"), { durable_name: "diarizer-diarize-interactive-b0", filter_subject: Subjects.stageFilter("diarize") }),
+    ).rejects.toThrow(PERMISSION);
+    await expect(
+      jsm.consumers.add(Streams.lane("critical"), { durable_name: "ingest-ingest-interactive-b0", filter_subject: Subjects.stageFilter("ingest") }),
+    ).rejects.toThrow(PERMISSION);
   });
 
   it("each worker makes and pulls its own stage's durables", async () => {
-    for (const [u, stage] of [["ingest", "ingest"], ["transcriber", "transcribe"], ["diarizer", "diarize"], ["enhancer", "enhance"], ["janitor", "cleanup"]] as const) {
+    for (const [u, stage] of [
+      ["ingest", "ingest"],
+      ["transcriber", "transcribe"],
+      ["diarizer", "diarize"],
+      ["enhancer", "enhance"],
+      ["janitor", "cleanup"],
+    ] as const) {
       const nc = await as(u);
       const made = await ensureFairConsumers(await jetstreamManager(nc), stage, { ackWaitMs: 30_000 });
       expect(made.consumers.length, u).toBeGreaterThan(0);

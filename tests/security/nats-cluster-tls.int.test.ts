@@ -25,12 +25,16 @@ describe("deploy/nats/nats-cluster.conf", () => {
   const procs: ChildProcess[] = [];
   const env = Object.fromEntries(NATS_USERS.map((u) => [passwordEnv(u), `${u}-password-for-the-cluster-test`]));
 
-  const confFor = (n: Node, tlsFiles: typeof tls, routes: string[]) => deployNatsConfigs()["nats-cluster.conf"]
-    .replaceAll("/etc/nats/tls/ca.pem", tlsFiles.caFile).replaceAll("/etc/nats/tls/server.pem", tlsFiles.certFile)
-    .replaceAll("/etc/nats/tls/server-key.pem", tlsFiles.keyFile)
-    .replace(`"0.0.0.0:4222"`, `"127.0.0.1:${n.client}"`).replace("http_port: 8222", `http_port: ${n.monitor}`)
-    .replace(`"/data"`, JSON.stringify(join(dir, n.name))).replace(`"0.0.0.0:6222"`, `"127.0.0.1:${n.route}"`)
-    .replace(/routes: \[[^\]]*\]/, `routes: [${routes.map((r) => JSON.stringify(r)).join(", ")}]`);
+  const confFor = (n: Node, tlsFiles: typeof tls, routes: string[]) =>
+    deployNatsConfigs()
+      ["nats-cluster.conf"].replaceAll("/etc/nats/tls/ca.pem", tlsFiles.caFile)
+      .replaceAll("/etc/nats/tls/server.pem", tlsFiles.certFile)
+      .replaceAll("/etc/nats/tls/server-key.pem", tlsFiles.keyFile)
+      .replace(`"0.0.0.0:4222"`, `"127.0.0.1:${n.client}"`)
+      .replace("http_port: 8222", `http_port: ${n.monitor}`)
+      .replace(`"/data"`, JSON.stringify(join(dir, n.name)))
+      .replace(`"0.0.0.0:6222"`, `"127.0.0.1:${n.route}"`)
+      .replace(/routes: \[[^\]]*\]/, `routes: [${routes.map((r) => JSON.stringify(r)).join(", ")}]`);
 
   async function start(n: Node, tlsFiles: typeof tls, routes: string[]) {
     await mkdir(join(dir, n.name), { recursive: true });
@@ -49,9 +53,18 @@ describe("deploy/nats/nats-cluster.conf", () => {
     for (let i = 1; i <= 3; i++) nodes.push({ name: `nats-${i}`, client: await freePort(), route: await freePort(), monitor: await freePort() });
     const routes = nodes.map((n) => `nats://localhost:${n.route}`);
     for (const n of nodes) await start(n, tls, routes);
-    await pollUntil(() => Promise.all(nodes.map(routesOf)), (r) => r.every((x) => x >= 2), "routes between the three nodes");
-    const leaderOf = async (n: Node) => ((await (await fetch(`http://127.0.0.1:${n.monitor}/jsz`)).json()) as { meta_cluster?: { leader?: string } }).meta_cluster?.leader;
-    await pollUntil(() => Promise.all(nodes.map(leaderOf)), (l) => Boolean(l[0]) && l.every((x) => x === l[0]), "a JetStream meta leader");
+    await pollUntil(
+      () => Promise.all(nodes.map(routesOf)),
+      (r) => r.every((x) => x >= 2),
+      "routes between the three nodes",
+    );
+    const leaderOf = async (n: Node) =>
+      ((await (await fetch(`http://127.0.0.1:${n.monitor}/jsz`)).json()) as { meta_cluster?: { leader?: string } }).meta_cluster?.leader;
+    await pollUntil(
+      () => Promise.all(nodes.map(leaderOf)),
+      (l) => Boolean(l[0]) && l.every((x) => x === l[0]),
+      "a JetStream meta leader",
+    );
   }, 60_000);
   afterAll(async () => {
     for (const p of procs) p.kill("SIGKILL");
@@ -60,7 +73,10 @@ describe("deploy/nats/nats-cluster.conf", () => {
 
   it("replicates streams over mutually authenticated TLS routes for a client with TLS and credentials", async () => {
     const nc = await connect({
-      servers: nodes.map((n) => `localhost:${n.client}`), user: "gateway", pass: env[passwordEnv("gateway")], inboxPrefix: inboxPrefix("gateway"),
+      servers: nodes.map((n) => `localhost:${n.client}`),
+      user: "gateway",
+      pass: env[passwordEnv("gateway")],
+      inboxPrefix: inboxPrefix("gateway"),
       tls: { caFile: tls.caFile },
     });
     try {
@@ -73,8 +89,7 @@ describe("deploy/nats/nats-cluster.conf", () => {
       await nc.close();
     }
     await expect(connect({ servers: `localhost:${nodes[0]!.client}`, reconnect: false, tls: { caFile: tls.caFile } })).rejects.toThrow(/authorization/i);
-    await expect(connect({ servers: `localhost:${nodes[0]!.client}`, reconnect: false, user: "gateway", pass: env[passwordEnv("gateway")] }))
-      .rejects.toThrow(); // no CA: the server's certificate is not trusted
+    await expect(connect({ servers: `localhost:${nodes[0]!.client}`, reconnect: false, user: "gateway", pass: env[passwordEnv("gateway")] })).rejects.toThrow(); // no CA: the server's certificate is not trusted
   });
 
   it("keeps out a node whose certificate another CA signed", async () => {
@@ -82,7 +97,11 @@ describe("deploy/nats/nats-cluster.conf", () => {
     const rogueTls = ensureNatsTls(join(dir, "rogue-pki"), ["localhost", "127.0.0.1"]);
     const rogue: Node = { name: "rogue", client: await freePort(), route: await freePort(), monitor: await freePort() };
     await start(rogue, rogueTls, [`nats://localhost:${nodes[0]!.route}`]);
-    await pollUntil(() => fetch(`http://127.0.0.1:${rogue.monitor}/healthz`).then((r) => r.status), () => true, "the rogue node up");
+    await pollUntil(
+      () => fetch(`http://127.0.0.1:${rogue.monitor}/healthz`).then((r) => r.status),
+      () => true,
+      "the rogue node up",
+    );
     // Its route attempts are refused in the TLS handshake; give it a few of them.
     await new Promise((r) => setTimeout(r, 3000));
     expect(await routesOf(rogue)).toBe(0);

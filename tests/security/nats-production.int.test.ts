@@ -8,7 +8,9 @@ const ROOT = join(import.meta.dirname, "..", "..");
 /** Starts a service's main.ts with only `env`; resolves with its exit code and output. */
 async function boot(service: string, env: Record<string, string>) {
   const proc = spawn(process.execPath, [join(ROOT, "services", service, "src", "main.ts")], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"],
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -29,7 +31,12 @@ describe("production profile: NATS settings", () => {
   });
 
   it("names a password in the URL, a short password and the admin user (NODE_ENV=production)", async () => {
-    const { code, out } = await boot("diarizer", { NODE_ENV: "production", NATS_URL: "tls://admin:pw@127.0.0.1:1", NATS_USER: "admin", NATS_PASSWORD: "short" });
+    const { code, out } = await boot("diarizer", {
+      NODE_ENV: "production",
+      NATS_URL: "tls://admin:pw@127.0.0.1:1",
+      NATS_USER: "admin",
+      NATS_PASSWORD: "short",
+    });
     expect(code).toBe(78);
     expect(out).toMatch(/NATS_URL: carries credentials/);
     expect(out).toMatch(/NATS_PASSWORD: shorter than 16/);

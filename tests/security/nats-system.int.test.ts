@@ -17,13 +17,16 @@ const ROOT = join(import.meta.dirname, "..", "..");
 function runService(name: string, env: Record<string, string>) {
   const { PATH, HOME } = process.env;
   const proc = spawn(process.execPath, [join(ROOT, "scripts", "service.ts"), name], {
-    cwd: ROOT, env: { PATH: PATH ?? "", HOME: HOME ?? "", LOG_LEVEL: "warn", TRANSCRIBE_ENGINE: "pocketsphinx", ...env }, stdio: ["ignore", "pipe", "pipe"],
+    cwd: ROOT,
+    env: { PATH: PATH ?? "", HOME: HOME ?? "", LOG_LEVEL: "warn", TRANSCRIBE_ENGINE: "pocketsphinx", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   return {
-    proc, output: () => out,
+    proc,
+    output: () => out,
     async stop() {
       if (proc.exitCode !== null) return;
       const exited = once(proc, "exit");
@@ -63,15 +66,25 @@ describe("npm start with NATS opened to other machines", () => {
     dir = await mkdtemp(join(tmpdir(), "mp4t-nats-sys-"));
     fake = await startFakeOpenAi({ latencyMs: 10, transcript: "nothing gets in that does not belong" });
     sys = await startSystem({
-      NATS_LISTEN: "0.0.0.0", NATS_PUBLIC_HOST: "localhost",
-      TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey,
+      NATS_LISTEN: "0.0.0.0",
+      NATS_PUBLIC_HOST: "localhost",
+      TRANSCRIBE_ENGINE: "openai",
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: fake.apiKey,
       // Several chunks queued one at a time: the transcriber queues each next chunk on its own user.
-      CHUNK_MAX_SEC: "2", CHUNK_MIN_TAIL_SEC: "1", TRANSCRIBE_WINDOW: "1",
+      CHUNK_MAX_SEC: "2",
+      CHUNK_MIN_TAIL_SEC: "1",
+      TRANSCRIBE_WINDOW: "1",
     });
     admin = await sys.connectNats();
     const authDir = join(sys.dataDir, "nats-auth");
-    passwords = Object.fromEntries(await Promise.all((await readdir(authDir)).filter((f) => f.endsWith(".password"))
-      .map(async (f) => [f.replace(".password", ""), (await readFile(join(authDir, f), "utf8")).trim()])));
+    passwords = Object.fromEntries(
+      await Promise.all(
+        (await readdir(authDir))
+          .filter((f) => f.endsWith(".password"))
+          .map(async (f) => [f.replace(".password", ""), (await readFile(join(authDir, f), "utf8")).trim()]),
+      ),
+    );
   }, 120_000);
   afterAll(async () => {
     await admin?.close();
@@ -95,8 +108,9 @@ describe("npm start with NATS opened to other machines", () => {
   it("refuses connections without TLS or without credentials", async () => {
     const port = Number(new URL(sys.natsUrl.replace("tls://", "http://")).port);
     await expect(connect({ servers: `127.0.0.1:${port}`, reconnect: false, timeout: 3000 })).rejects.toThrow();
-    await expect(connect({ servers: `127.0.0.1:${port}`, reconnect: false, timeout: 3000, tls: { caFile: join(sys.dataDir, "nats-tls", "ca.pem") } }))
-      .rejects.toThrow(/authorization/i);
+    await expect(
+      connect({ servers: `127.0.0.1:${port}`, reconnect: false, timeout: 3000, tls: { caFile: join(sys.dataDir, "nats-tls", "ca.pem") } }),
+    ).rejects.toThrow(/authorization/i);
   });
 
   it("completes a job over TLS with every service on its own user, and never logs a password", async () => {
@@ -108,10 +122,14 @@ describe("npm start with NATS opened to other machines", () => {
     const created = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: form, token });
     expect(created.status).toBe(202);
     let job = created.body;
-    await until("the job to finish", async () => {
-      job = (await api<Job>(sys.url, `/v1/jobs/${created.body.id}`, { token })).body;
-      return job.status !== "queued" && job.status !== "processing";
-    }, 90_000);
+    await until(
+      "the job to finish",
+      async () => {
+        job = (await api<Job>(sys.url, `/v1/jobs/${created.body.id}`, { token })).body;
+        return job.status !== "queued" && job.status !== "processing";
+      },
+      90_000,
+    );
     expect(job.status, JSON.stringify(job.error)).toBe("completed");
     // The record (the API hides chunks): several, queued a window of one at a time.
     let stored: Job | undefined;
@@ -127,7 +145,7 @@ describe("npm start with NATS opened to other machines", () => {
     const elsewhere = await mkdtemp(join(dir, "other-machine-"));
     await copyFile(join(sys.dataDir, "replicas", "transcriber.env"), join(elsewhere, "transcriber.env"));
     await copyFile(join(sys.dataDir, "replicas", "ca.pem"), join(elsewhere, "ca.pem"));
-    const envFile = (await readFile(join(elsewhere, "transcriber.env"), "utf8"));
+    const envFile = await readFile(join(elsewhere, "transcriber.env"), "utf8");
     expect(envFile).toMatch(/^NATS_URL=tls:\/\/localhost:\d+$/m);
     expect(envFile).not.toMatch(/JWT_SECRET/);
 
@@ -138,7 +156,12 @@ describe("npm start with NATS opened to other machines", () => {
     expect(bad.output()).not.toContain("wrong-password-wrong");
 
     expect(await instances(admin, "transcriber")).toBe(1);
-    const replica = runService("transcriber", { MP4T_ENV_FILE: join(elsewhere, "transcriber.env"), TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: fake.apiKey });
+    const replica = runService("transcriber", {
+      MP4T_ENV_FILE: join(elsewhere, "transcriber.env"),
+      TRANSCRIBE_ENGINE: "openai",
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: fake.apiKey,
+    });
     try {
       await until("a second transcriber", async () => (await instances(admin, "transcriber")) === 2);
     } finally {
@@ -161,7 +184,12 @@ describe("npm start with NATS opened to other machines", () => {
     const port = await freePort();
     const replica = runService("gateway", { DATA_DIR: sys.dataDir, PORT: String(port), HOST: "127.0.0.1" });
     try {
-      await until("the second gateway", () => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false));
+      await until("the second gateway", () =>
+        fetch(`http://127.0.0.1:${port}/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      );
       const token = await login(sys.url, sys.admin.email, sys.admin.password); // signed by the first gateway
       expect((await api(`http://127.0.0.1:${port}`, "/v1/jobs", { token })).status).toBe(200);
     } finally {

@@ -15,8 +15,18 @@ export async function launch(): Promise<Browser> {
   await mkdir(SHOTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--mute-audio"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--autoplay-policy=no-user-gesture-required",
+      "--mute-audio",
+    ],
   });
 }
 
@@ -86,7 +96,8 @@ export async function slow3gFirstLoad(browser: Browser, url: string, ready: stri
 export type PlayerState = { t: number; i: number; paused: boolean; ready: number };
 
 /** The player's time and state, and the index of the highlighted word (-1: none). */
-export const playerState = (page: Page) => page.evaluate(`(() => {
+export const playerState = (page: Page) =>
+  page.evaluate(`(() => {
   const p = document.getElementById("player");
   const now = document.querySelector(".w.now");
   return { t: p.currentTime, i: now ? Number(now.dataset.i) : -1, paused: p.paused, ready: p.readyState };

@@ -12,7 +12,8 @@ const pause = () => new Promise((r) => setTimeout(r, 20));
 export async function resumeDroppedUpload(base: string, token: string, file: Buffer, name: string): Promise<string> {
   const auth = { authorization: `Bearer ${token}` };
   const created = await fetch(`${base}/v1/uploads`, {
-    method: "POST", headers: { ...TUS, ...auth, "upload-length": String(file.length), "upload-metadata": `filename ${Buffer.from(name).toString("base64")}` },
+    method: "POST",
+    headers: { ...TUS, ...auth, "upload-length": String(file.length), "upload-metadata": `filename ${Buffer.from(name).toString("base64")}` },
   });
   expect(created.status).toBe(201);
   const url = `${base}${created.headers.get("location")}`;
@@ -22,7 +23,10 @@ export async function resumeDroppedUpload(base: string, token: string, file: Buf
     expect(head.status).toBe(200);
     return Number(head.headers.get("upload-offset"));
   };
-  const req = request(url, { method: "PATCH", headers: { ...TUS, ...auth, "upload-offset": "0", "content-type": "application/offset+octet-stream", "content-length": String(file.length) } });
+  const req = request(url, {
+    method: "PATCH",
+    headers: { ...TUS, ...auth, "upload-offset": "0", "content-type": "application/offset+octet-stream", "content-length": String(file.length) },
+  });
   req.on("error", () => undefined);
   req.write(file.subarray(0, cut));
   // Cut once the server has stored what was sent (earlier, bytes in its socket buffer could be lost and the test would hang on timing).
@@ -32,9 +36,11 @@ export async function resumeDroppedUpload(base: string, token: string, file: Buf
   let offset = await offsetNow();
   expect(offset).toBe(cut);
   let rest: Response;
-  for (const t0 = Date.now(); ;) {
+  for (const t0 = Date.now(); ; ) {
     rest = await fetch(url, {
-      method: "PATCH", headers: { ...TUS, ...auth, "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, body: file.subarray(offset),
+      method: "PATCH",
+      headers: { ...TUS, ...auth, "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
+      body: file.subarray(offset),
     });
     if (rest.status !== 409 || Date.now() - t0 > 30_000) break;
     await pause();

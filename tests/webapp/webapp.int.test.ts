@@ -61,7 +61,13 @@ describe("web app: a person transcribes recordings in the browser", () => {
     await page.waitForSelector("#files");
     await page.setInputFiles("#files", [mp4.path, mp3.path]);
     await page.waitForSelector("li.upload[data-job-id] >> nth=1", { timeout: 60_000 });
-    const rows = await page.$$eval("li.upload", (els) => els.map((e) => ({ name: e.querySelector("strong")?.textContent, job: e.getAttribute("data-job-id") ?? undefined, bar: Number(e.querySelector("progress")?.getAttribute("value")) })));
+    const rows = await page.$$eval("li.upload", (els) =>
+      els.map((e) => ({
+        name: e.querySelector("strong")?.textContent,
+        job: e.getAttribute("data-job-id") ?? undefined,
+        bar: Number(e.querySelector("progress")?.getAttribute("value")),
+      })),
+    );
     expect(rows.map((r) => r.name)).toEqual(["interview.mp4", "voice-memo.mp3"]);
     for (const r of rows) expect(r.bar).toBe(1);
     [jobs.video, jobs.audio] = rows.map((r) => r.job);
@@ -149,7 +155,11 @@ describe("web app: a person transcribes recordings in the browser", () => {
     await page.waitForSelector(`tr[data-key="${jobs.audio}"]`, { state: "detached" });
     const gone = await api(sys.url, `/v1/jobs/${jobs.audio}`, { token });
     expect([404, 200]).toContain(gone.status); // the janitor removes the record asynchronously
-    for (const [hash, name, ready] of [["#/account", "account", "text=Change password"], ["#/keys", "keys", "h1:text-is('API keys')"], ["#/webhooks", "webhooks", "h1:text-is('Webhooks')"]] as const) {
+    for (const [hash, name, ready] of [
+      ["#/account", "account", "text=Change password"],
+      ["#/keys", "keys", "h1:text-is('API keys')"],
+      ["#/webhooks", "webhooks", "h1:text-is('Webhooks')"],
+    ] as const) {
       await page.goto(`${sys.url}/${hash}`);
       await page.waitForSelector(ready);
       await checkPage(page, name);

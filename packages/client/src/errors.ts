@@ -18,7 +18,7 @@ export async function apiErrorOf(res: Response): Promise<ApiError> {
   try {
     const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
     if (typeof body.error?.code === "string") {
-      const details = typeof body.error.details === "object" && body.error.details !== null ? body.error.details as Record<string, unknown> : undefined;
+      const details = typeof body.error.details === "object" && body.error.details !== null ? (body.error.details as Record<string, unknown>) : undefined;
       return new ApiError(res.status, body.error.code, String(body.error.message ?? body.error.code), details);
     }
   } catch {

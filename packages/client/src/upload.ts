@@ -25,10 +25,12 @@ const quote = (s: string) => s.replace(/["\\\r\n]/g, "_");
 export async function uploadMedia(input: UploadInput): Promise<Job> {
   const boundary = `----mp4t${crypto.randomUUID().replaceAll("-", "")}`;
   const enc = new TextEncoder();
-  const options = input.options === undefined ? "" :
-    `--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${JSON.stringify(input.options)}\r\n`;
-  const head = enc.encode(`${options}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quote(input.fileName)}"\r\n` +
-    `Content-Type: ${input.file.type || "application/octet-stream"}\r\n\r\n`);
+  const options =
+    input.options === undefined ? "" : `--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${JSON.stringify(input.options)}\r\n`;
+  const head = enc.encode(
+    `${options}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quote(input.fileName)}"\r\n` +
+      `Content-Type: ${input.file.type || "application/octet-stream"}\r\n\r\n`,
+  );
   const tail = enc.encode(`\r\n--${boundary}--\r\n`);
   const totalBytes = head.byteLength + input.file.size + tail.byteLength;
   let sentBytes = 0;

@@ -17,10 +17,31 @@ describe("@mp4t/client", () => {
 
   it("compiles a usage file against the document's types, and rejects wrong paths, formats and options", async () => {
     const file = join(import.meta.dirname, "usage.typecheck.ts");
-    const args = [tsc, "--noEmit", "--strict", "--target", "es2024", "--lib", "es2024", "--module", "nodenext",
-      "--moduleResolution", "nodenext", "--allowImportingTsExtensions", "--verbatimModuleSyntax", "--erasableSyntaxOnly",
-      "--noUncheckedIndexedAccess", "--skipLibCheck", "--types", "node", file];
-    const out = await run(process.execPath, args, { cwd: join(import.meta.dirname, ".."), timeout: 60_000 }).catch((err: { stdout: string }) => ({ stdout: err.stdout, failed: true }));
+    const args = [
+      tsc,
+      "--noEmit",
+      "--strict",
+      "--target",
+      "es2024",
+      "--lib",
+      "es2024",
+      "--module",
+      "nodenext",
+      "--moduleResolution",
+      "nodenext",
+      "--allowImportingTsExtensions",
+      "--verbatimModuleSyntax",
+      "--erasableSyntaxOnly",
+      "--noUncheckedIndexedAccess",
+      "--skipLibCheck",
+      "--types",
+      "node",
+      file,
+    ];
+    const out = await run(process.execPath, args, { cwd: join(import.meta.dirname, ".."), timeout: 60_000 }).catch((err: { stdout: string }) => ({
+      stdout: err.stdout,
+      failed: true,
+    }));
     expect(out.stdout).toBe("");
     expect("failed" in out).toBe(false);
   });

@@ -9,8 +9,12 @@ import { awaitStreams } from "./nats-permissions.topology.ts";
 import { isProductionProfile, natsSecurityProblems } from "./nats-permissions.security.ts";
 
 type BaseConfig = ProcessConfig & {
-  NATS_URL: string; NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined;
-  NATS_TLS_CA_FILE?: string | undefined; NATS_TLS_CERT_FILE?: string | undefined; NATS_TLS_KEY_FILE?: string | undefined;
+  NATS_URL: string;
+  NATS_USER?: string | undefined;
+  NATS_PASSWORD?: string | undefined;
+  NATS_TLS_CA_FILE?: string | undefined;
+  NATS_TLS_CERT_FILE?: string | undefined;
+  NATS_TLS_KEY_FILE?: string | undefined;
 };
 
 /**
@@ -26,9 +30,10 @@ export async function bootService<S extends z.ZodType<BaseConfig>>(
   const natsUser = config.NATS_USER ?? service;
   try {
     await serveMetrics(config, logger);
-    const tls = config.NATS_TLS_CA_FILE || config.NATS_TLS_CERT_FILE
-      ? { caFile: config.NATS_TLS_CA_FILE, certFile: config.NATS_TLS_CERT_FILE, keyFile: config.NATS_TLS_KEY_FILE }
-      : undefined;
+    const tls =
+      config.NATS_TLS_CA_FILE || config.NATS_TLS_CERT_FILE
+        ? { caFile: config.NATS_TLS_CA_FILE, certFile: config.NATS_TLS_CERT_FILE, keyFile: config.NATS_TLS_KEY_FILE }
+        : undefined;
     const nc = await connectNats({ servers: config.NATS_URL, name: service, logger, user: natsUser, password: config.NATS_PASSWORD, tls });
     // Credentials revoked or changed while running: exit, and the restart fails fast with the reason.
     void nc.closed().then((err) => {

@@ -1,7 +1,4 @@
-import {
-  COMMANDS, DeadLetter, MessageIds, STAGE_LANES, STAGES, Streams, Subjects,
-  type Stage,
-} from "@mp4t/contracts";
+import { COMMANDS, DeadLetter, MessageIds, STAGE_LANES, STAGES, Streams, Subjects, type Stage } from "@mp4t/contracts";
 import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
 import { AppError } from "@mp4t/contracts";
 import { nextBySubject } from "./stream-read.ts";
@@ -79,7 +76,10 @@ export function createDeadLetters(deps: {
   async function redriveEntry(entry: DeadLetterEntry): Promise<void> {
     const job = deadLetterJob(entry.letter);
     if (!job || !workSubjectOf(entry.letter, job.stage)) {
-      throw new AppError("DEAD_LETTER_UNREDRIVABLE", `dead letter ${entry.seq} holds no valid ${entry.letter.stage} command (${entry.letter.error.code}); inspect it and delete it instead`);
+      throw new AppError(
+        "DEAD_LETTER_UNREDRIVABLE",
+        `dead letter ${entry.seq} holds no valid ${entry.letter.stage} command (${entry.letter.error.code}); inspect it and delete it instead`,
+      );
     }
     await deps.beforeRedrive?.(job, entry);
     await js.publish(entry.letter.subject, entry.letter.data, { msgID: MessageIds.redrive(entry.seq) });

@@ -5,7 +5,10 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { WorkerStats } from "./worker.ts";
 
 export type InstanceInfo = {
-  service: ServiceName; lanes: string[]; version?: string; stats: () => Record<string, unknown>;
+  service: ServiceName;
+  lanes: string[];
+  version?: string;
+  stats: () => Record<string, unknown>;
   /** What this replica's configuration lets it do; the gateway's GET /v1/capabilities joins the replicas'. */
   capabilities?: InstanceCapabilities;
 };
@@ -38,7 +41,10 @@ async function registerInstance(nc: NatsConnection, info: InstanceInfo): Promise
     version: info.version ?? "0.1.0",
     description: `MP4toText ${info.service}`,
     metadata: {
-      service: info.service, lanes: info.lanes.join(","), host: hostname(), pid: String(process.pid),
+      service: info.service,
+      lanes: info.lanes.join(","),
+      host: hostname(),
+      pid: String(process.pid),
       ...(info.capabilities ? { capabilities: JSON.stringify(info.capabilities) } : {}),
     },
     statsHandler: async () => info.stats(),
@@ -119,7 +125,11 @@ async function listInstances(nc: NatsConnection, opts: { maxWaitMs?: number } = 
 
 /** The `capabilities` metadata of every live instance that registered some ($SRV.INFO only). */
 async function advertisedCapabilities(nc: NatsConnection, opts: { maxWaitMs?: number } = {}): Promise<AdvertisedCapabilities[]> {
-  const infos = await collect(svcm(nc).client({ strategy: "timer", maxWait: opts.maxWaitMs ?? 500 }).info());
+  const infos = await collect(
+    svcm(nc)
+      .client({ strategy: "timer", maxWait: opts.maxWaitMs ?? 500 })
+      .info(),
+  );
   return infos.flatMap((i) => {
     const capabilities = i.metadata?.capabilities;
     if (!i.name.startsWith(PREFIX) || !capabilities) return [];

@@ -44,7 +44,12 @@ const parse = (text: string) => {
   }
 };
 
-export function createJobEvents(deps: { nc: NatsConnection; js: JetStreamClient; jsm: () => Promise<JetStreamManager>; publisher: Pick<Publisher, "event"> }): JobEvents {
+export function createJobEvents(deps: {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: () => Promise<JetStreamManager>;
+  publisher: Pick<Publisher, "event">;
+}): JobEvents {
   const { js } = deps;
   return {
     publish: (event) => deps.publisher.event(event),
@@ -106,8 +111,12 @@ export function createJobEvents(deps: { nc: NatsConnection; js: JetStreamClient;
       await jsm.consumers.info(Streams.events, durable).catch(async (err: unknown) => {
         if (!/consumer not found/i.test((err as Error).message)) throw err;
         await jsm.consumers.add(Streams.events, {
-          durable_name: durable, filter_subject: Subjects.events, ack_policy: AckPolicy.Explicit,
-          deliver_policy: DeliverPolicy.New, ack_wait: nanos(30_000), max_ack_pending: 64,
+          durable_name: durable,
+          filter_subject: Subjects.events,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.New,
+          ack_wait: nanos(30_000),
+          max_ack_pending: 64,
         });
       });
       const messages = await (await js.consumers.get(Streams.events, durable)).consume({ max_messages: 32 });
@@ -190,6 +199,10 @@ export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, par
 }
 
 /** The same through the `JobEvents` port; without one (unit tests) only `parent` aborts. */
-export function watchJobEnd(events: { watchEnd(jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } } | undefined, jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } {
+export function watchJobEnd(
+  events: { watchEnd(jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } } | undefined,
+  jobId: string,
+  parent: AbortSignal,
+): CancelWatch & { ready: Promise<void> } {
   return events ? events.watchEnd(jobId, parent) : watchJobEndOn(undefined, jobId, parent);
 }

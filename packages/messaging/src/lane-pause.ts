@@ -19,8 +19,10 @@ export async function setLanePaused(jsm: JetStreamManager, lane: Lane, until: Da
   const consumers = await listConsumers(jsm, stream);
   const targets = laneStages(lane).flatMap((stage) => consumers.filter(ofStage(stage)).map((ci) => ({ stage, name: ci.name })));
   if (!targets.length) throw new Error(`consumer not found: lane ${lane} has none yet`);
-  return Promise.all(targets.map(async ({ stage, name }) => {
-    const r = until ? await jsm.consumers.pause(stream, name, until) : await jsm.consumers.resume(stream, name);
-    return { stage, consumer: name, paused: r.paused, pauseUntil: r.pause_until ?? null };
-  }));
+  return Promise.all(
+    targets.map(async ({ stage, name }) => {
+      const r = until ? await jsm.consumers.pause(stream, name, until) : await jsm.consumers.resume(stream, name);
+      return { stage, consumer: name, paused: r.paused, pauseUntil: r.pause_until ?? null };
+    }),
+  );
 }

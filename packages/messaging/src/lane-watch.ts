@@ -53,8 +53,10 @@ export function createLaneWatch(o: LaneWatchOptions) {
         }
       });
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([listing, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("lane backlog listing timed out")), READ_TIMEOUT_MS)))])
-        .finally(() => clearTimeout(timer));
+      await Promise.race([
+        listing,
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("lane backlog listing timed out")), READ_TIMEOUT_MS))),
+      ]).finally(() => clearTimeout(timer));
       failedReads = 0;
     } catch (err) {
       o.logger.warn({ stage: o.stage, err: errorMessage(err) }, "reading the lane backlog failed");

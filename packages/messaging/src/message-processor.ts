@@ -1,7 +1,4 @@
-import {
-  COMMANDS, Subjects, isUserMistake,
-  type Command, type DeadLetter, type Stage,
-} from "@mp4t/contracts";
+import { COMMANDS, Subjects, isUserMistake, type Command, type DeadLetter, type Stage } from "@mp4t/contracts";
 import type { JsMsg } from "@nats-io/jetstream";
 import { backoffMs } from "./backoff.ts";
 import { AppError, PermanentError, RetryableError, errorMessage } from "@mp4t/contracts";
@@ -36,9 +33,14 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
 
   async function deadLetter(m: JsMsg, error: AppError) {
     const letter: DeadLetter = {
-      v: 1, stage, subject: m.subject, data: m.string(),
+      v: 1,
+      stage,
+      subject: m.subject,
+      data: m.string(),
       error: { code: error.code, message: error.message },
-      deliveries: m.info.deliveryCount, service: opts.service, at: new Date().toISOString(),
+      deliveries: m.info.deliveryCount,
+      service: opts.service,
+      at: new Date().toISOString(),
     };
     await js.publish(Subjects.deadLetter(stage), JSON.stringify(letter), { msgID: `dlq:${m.info.stream}:${m.seq}` });
     stats.deadLettered++;
@@ -53,7 +55,10 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
     // re-drive could not help and nothing is wrong with the system, so no dead letter.
     const mistake = msg !== undefined && isUserMistake(error.code);
     report(m, mistake ? "rejected" : "dead_letter");
-    logger[mistake ? "info" : "warn"]({ stage, code: error.code, err: error.message, deliveries: m.info.deliveryCount }, mistake ? "job failed on the user's input" : "giving up on message");
+    logger[mistake ? "info" : "warn"](
+      { stage, code: error.code, err: error.message, deliveries: m.info.deliveryCount },
+      mistake ? "job failed on the user's input" : "giving up on message",
+    );
     try {
       if (!mistake) await deadLetter(m, error);
       if (msg && opts.onGiveUp) await opts.onGiveUp(msg, error);
@@ -114,7 +119,11 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
       if (!(error instanceof RetryableError)) {
         await giveUp(m, msg, error);
       } else if (deliveries >= opts.maxDeliver * (outage ? OUTAGE_DELIVERY_FACTOR : 1)) {
-        await giveUp(m, msg, new PermanentError("RETRIES_EXHAUSTED", `${stage} failed ${deliveries} times; last error ${error.code}: ${error.message}`, { cause: error }));
+        await giveUp(
+          m,
+          msg,
+          new PermanentError("RETRIES_EXHAUSTED", `${stage} failed ${deliveries} times; last error ${error.code}: ${error.message}`, { cause: error }),
+        );
       } else {
         stats.retried++;
         report(m, "retry");

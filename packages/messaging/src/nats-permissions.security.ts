@@ -15,7 +15,9 @@ export const MIN_NATS_PASSWORD_LENGTH = 16;
 /** Unsafe NATS settings, each message naming its variable; empty when none. */
 export function natsSecurityProblems(c: NatsSecurityConfig): string[] {
   const problems: string[] = [];
-  const urls = c.NATS_URL.split(",").map((s) => s.trim()).filter(Boolean);
+  const urls = c.NATS_URL.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (urls.some((u) => /^[a-z]+:\/\/[^/@]*@/i.test(u))) {
     problems.push("NATS_URL: carries credentials (user:password@); set NATS_USER and NATS_PASSWORD instead, so they stay out of URLs and logs");
   }
@@ -29,11 +31,12 @@ export function natsSecurityProblems(c: NatsSecurityConfig): string[] {
   }
   const allTls = urls.every((u) => u.startsWith("tls://"));
   if (!c.NATS_TLS_CA_FILE && !allTls) {
-    problems.push("NATS_TLS_CA_FILE: not set and NATS_URL is not tls://; production NATS needs TLS (set NATS_TLS_CA_FILE to the CA of the server's certificate)");
+    problems.push(
+      "NATS_TLS_CA_FILE: not set and NATS_URL is not tls://; production NATS needs TLS (set NATS_TLS_CA_FILE to the CA of the server's certificate)",
+    );
   }
   return problems;
 }
 
 /** The production profile: MP4T_PROFILE, else NODE_ENV (as profiles.ts selects it). */
-export const isProductionProfile = (c: { MP4T_PROFILE?: string | undefined; NODE_ENV?: string | undefined }) =>
-  (c.MP4T_PROFILE ?? c.NODE_ENV) === "production";
+export const isProductionProfile = (c: { MP4T_PROFILE?: string | undefined; NODE_ENV?: string | undefined }) => (c.MP4T_PROFILE ?? c.NODE_ENV) === "production";

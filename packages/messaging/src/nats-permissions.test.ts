@@ -29,7 +29,10 @@ describe("the permission table", () => {
 
   it("lets only the gateway near the users bucket", () => {
     for (const u of NATS_USERS.filter((x) => x !== "gateway" && x !== "admin")) {
-      expect([...pubs(u), ...natsPermissions(u)!.subscribe.allow].filter((s) => s.includes("mp4t-users") || s === "$JS.API.>"), u).toEqual([]);
+      expect(
+        [...pubs(u), ...natsPermissions(u)!.subscribe.allow].filter((s) => s.includes("mp4t-users") || s === "$JS.API.>"),
+        u,
+      ).toEqual([]);
     }
     expect(pubs("gateway")).toContain("$KV.>");
   });

@@ -8,8 +8,19 @@
  * make, read and pull their own stage's durables; a worker that starts first waits for the streams.
  */
 import {
-  FAIR_BUCKETS, JOB_CLASSES, LANES, SERVICE_NAMES, STAGE_LANES, STAGE_SERVICES, STAGES, Streams,
-  discoveryName, durableName, fairDurableName, type ServiceName, type Stage,
+  FAIR_BUCKETS,
+  JOB_CLASSES,
+  LANES,
+  SERVICE_NAMES,
+  STAGE_LANES,
+  STAGE_SERVICES,
+  STAGES,
+  Streams,
+  discoveryName,
+  durableName,
+  fairDurableName,
+  type ServiceName,
+  type Stage,
 } from "@mp4t/contracts";
 
 export const NATS_USERS = [...SERVICE_NAMES, "admin"] as const;
@@ -120,7 +131,8 @@ function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermis
   // The janitor's reaper reads how much work waits on every stage it may resume.
   const infoOnly = [
     ...(service === "janitor" ? LANES.map((l) => `${API}.STREAM.INFO.${Streams.lane(l)}`) : []),
-    `${API}.STREAM.INFO.${Streams.events}`, `${API}.STREAM.INFO.${Streams.deadLetters}`,
+    `${API}.STREAM.INFO.${Streams.events}`,
+    `${API}.STREAM.INFO.${Streams.deadLetters}`,
   ];
   return {
     publish: {
@@ -138,7 +150,8 @@ function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermis
     },
     subscribe: {
       allow: [
-        `${inboxPrefix(service)}.>`, `${ROOT}.events.>`,
+        `${inboxPrefix(service)}.>`,
+        `${ROOT}.events.>`,
         // Event-driven dispatch: core interest in its own stages' work publishes (nothing consumed).
         ...stages.map(stageWork),
         ...discovery(service),
@@ -157,12 +170,18 @@ function gatewayPermissions(): NatsPermissions {
   return {
     publish: {
       allow: [
-        `${API}.>`, `$JS.ACK.${Streams.events}.>`, "$JS.FC.>",
-        `${ROOT}.work.>`, `${ROOT}.events.>`, `${ROOT}.dlq.>`,
+        `${API}.>`,
+        `$JS.ACK.${Streams.events}.>`,
+        "$JS.FC.>",
+        `${ROOT}.work.>`,
+        `${ROOT}.events.>`,
+        `${ROOT}.dlq.>`,
         // Every bucket: the gateway already holds the whole JetStream API, and a new bucket of its
         // own (e.g. sessions) then needs no new line here.
-        "$KV.>", "$O.>",
-        "$SRV.>", `${ROOT}.svc.>`,
+        "$KV.>",
+        "$O.>",
+        "$SRV.>",
+        `${ROOT}.svc.>`,
       ],
     },
     subscribe: { allow: [`${inboxPrefix("gateway")}.>`, `${ROOT}.events.>`, ...discovery("gateway")] },
@@ -181,7 +200,9 @@ export function natsPermissions(user: NatsUser): NatsPermissions | null {
 export function streamsNeeded(service: ServiceName, stores: { kv: boolean; obj: boolean }): string[] {
   const lanes = [...new Set(STAGES.filter((s) => STAGE_SERVICES[s] === service).map((s) => Streams.lane(STAGE_LANES[s])))];
   return [
-    ...lanes, Streams.events, Streams.deadLetters,
+    ...lanes,
+    Streams.events,
+    Streams.deadLetters,
     ...(stores.kv ? [NATS_BUCKETS.jobs.stream] : []),
     ...(stores.kv && service === "janitor" ? [NATS_BUCKETS.webhooks.stream, NATS_BUCKETS.webhookDeliveries.stream] : []),
     ...(stores.obj ? [NATS_BUCKETS.blobs.stream] : []),

@@ -34,7 +34,10 @@ export class NatsAuthError extends Error {
 export class NatsTlsError extends Error {
   readonly code = "NATS_TLS";
   constructor(cause: unknown) {
-    super(`NATS TLS failed: ${String((cause as Error)?.message ?? cause)}; check NATS_TLS_CA_FILE (the CA that signed the server's certificate) and NATS_URL's host name`, { cause });
+    super(
+      `NATS TLS failed: ${String((cause as Error)?.message ?? cause)}; check NATS_TLS_CA_FILE (the CA that signed the server's certificate) and NATS_URL's host name`,
+      { cause },
+    );
     this.name = "NatsTlsError";
   }
 }
@@ -50,7 +53,10 @@ const isAuthError = (err: unknown) =>
 
 /** `tls://host:port` means TLS is required; nats.js takes that as an option, not a scheme. */
 export function parseNatsServers(servers: string): { servers: string[]; tls: boolean } {
-  const list = servers.split(",").map((s) => s.trim()).filter(Boolean);
+  const list = servers
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return { servers: list.map((s) => s.replace(/^tls:\/\//, "nats://")), tls: list.some((s) => s.startsWith("tls://")) };
 }
 
@@ -62,9 +68,7 @@ export function parseNatsServers(servers: string): { servers: string[]; tls: boo
  */
 export async function connectNats(opts: ConnectNatsOptions): Promise<NatsConnection> {
   const parsed = parseNatsServers(opts.servers);
-  const tls = opts.tls || parsed.tls
-    ? Object.fromEntries(Object.entries(opts.tls ?? {}).filter(([, v]) => v)) as ConnectionOptions["tls"]
-    : undefined;
+  const tls = opts.tls || parsed.tls ? (Object.fromEntries(Object.entries(opts.tls ?? {}).filter(([, v]) => v)) as ConnectionOptions["tls"]) : undefined;
   const options: ConnectionOptions = {
     servers: parsed.servers,
     name: opts.name,

@@ -33,10 +33,11 @@ export function createMessagingPorts(nc: Connection, opts: { service: string; pu
   const js = jetstream(nc);
   let jsm: Promise<JetStreamManager> | undefined;
   // Made on first use and made again after a failure (the server may be coming back).
-  const getJsm = () => (jsm ??= jetstreamManager(nc).catch((err: unknown) => {
-    jsm = undefined;
-    throw err;
-  }));
+  const getJsm = () =>
+    (jsm ??= jetstreamManager(nc).catch((err: unknown) => {
+      jsm = undefined;
+      throw err;
+    }));
   const publisher = opts.publisher ?? createPublisher(js, { service: opts.service });
   return {
     publisher,

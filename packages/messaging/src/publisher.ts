@@ -1,7 +1,4 @@
-import {
-  COMMANDS, JobEvent, Subjects,
-  type Command, type JobClass, type Stage,
-} from "@mp4t/contracts";
+import { COMMANDS, JobEvent, Subjects, type Command, type JobClass, type Stage } from "@mp4t/contracts";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { AppError } from "@mp4t/contracts";

@@ -33,8 +33,16 @@ export function parseAckSubject(subject: string): DeliveryInfo {
   if (t.length < 11 || t[0] !== "$JS" || t[1] !== "ACK") throw new Error(`not a JetStream delivery: ${subject}`);
   const deliveryCount = Number(t[6]);
   return {
-    domain: t[2] === "_" ? "" : t[2]!, account_hash: t[3], stream: t[4]!, consumer: t[5]!, deliveryCount, redelivered: deliveryCount > 1,
-    streamSequence: Number(t[7]), deliverySequence: Number(t[8]), timestampNanos: Number(t[9]), pending: Number(t[10]),
+    domain: t[2] === "_" ? "" : t[2]!,
+    account_hash: t[3],
+    stream: t[4]!,
+    consumer: t[5]!,
+    deliveryCount,
+    redelivered: deliveryCount > 1,
+    streamSequence: Number(t[7]),
+    deliverySequence: Number(t[8]),
+    timestampNanos: Number(t[9]),
+    pending: Number(t[10]),
   } as DeliveryInfo;
 }
 
@@ -58,23 +66,45 @@ class PulledMsg {
     this.sid = m.sid;
     this.info = parseAckSubject(m.reply!);
   }
-  get seq() { return this.info.streamSequence; }
-  get redelivered() { return this.info.redelivered; }
-  get time() { return new Date(Math.floor(this.info.timestampNanos / 1e6)); }
-  get timestamp() { return this.time.toISOString(); }
-  get timestampNanos() { return this.info.timestampNanos; }
-  string() { return new TextDecoder().decode(this.data); }
-  json<T>(): T { return JSON.parse(this.string()) as T; }
+  get seq() {
+    return this.info.streamSequence;
+  }
+  get redelivered() {
+    return this.info.redelivered;
+  }
+  get time() {
+    return new Date(Math.floor(this.info.timestampNanos / 1e6));
+  }
+  get timestamp() {
+    return this.time.toISOString();
+  }
+  get timestampNanos() {
+    return this.info.timestampNanos;
+  }
+  string() {
+    return new TextDecoder().decode(this.data);
+  }
+  json<T>(): T {
+    return JSON.parse(this.string()) as T;
+  }
 
   private send(payload: string, final = true) {
     if (this.acked) return;
     if (final) this.acked = true;
     this.nc.publish(this.reply, enc.encode(payload));
   }
-  ack() { this.send("+ACK"); }
-  nak(millis?: number) { this.send(millis && millis > 0 ? `-NAK ${JSON.stringify({ delay: millis * 1_000_000 })}` : "-NAK"); }
-  working() { this.send("+WPI", false); }
-  term(reason?: string) { this.send(reason ? `+TERM ${reason}` : "+TERM"); }
+  ack() {
+    this.send("+ACK");
+  }
+  nak(millis?: number) {
+    this.send(millis && millis > 0 ? `-NAK ${JSON.stringify({ delay: millis * 1_000_000 })}` : "-NAK");
+  }
+  working() {
+    this.send("+WPI", false);
+  }
+  term(reason?: string) {
+    this.send(reason ? `+TERM ${reason}` : "+TERM");
+  }
   async ackAck(): Promise<boolean> {
     if (this.acked) return false;
     this.acked = true;

@@ -1,6 +1,17 @@
 import {
-  FAIR_BUCKETS, JOB_CLASSES, PIPELINE_STAGES, STAGE_LANES, Streams, Subjects, fairDurableName, isTerminal, userBucket,
-  type Job, type JobClass, type JobQueue, type PipelineStage,
+  FAIR_BUCKETS,
+  JOB_CLASSES,
+  PIPELINE_STAGES,
+  STAGE_LANES,
+  Streams,
+  Subjects,
+  fairDurableName,
+  isTerminal,
+  userBucket,
+  type Job,
+  type JobClass,
+  type JobQueue,
+  type PipelineStage,
 } from "@mp4t/contracts";
 import type { ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
 import { createTranscribePace, type OtherQueue } from "./transcribe-pace.ts";
@@ -85,7 +96,11 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
     let i = 0;
     try {
       const jsm = await getJsm();
-      const batch = await jsm.direct.getBatch(stream, { seq: mine.delivered.stream_seq + 1, next_by_subj: Subjects.work(stage, job.options.class, job.userId), batch: SCAN });
+      const batch = await jsm.direct.getBatch(stream, {
+        seq: mine.delivered.stream_seq + 1,
+        next_by_subj: Subjects.work(stage, job.options.class, job.userId),
+        batch: SCAN,
+      });
       const needle = `"jobId":"${job.id}"`;
       for await (const m of batch) {
         if (new TextDecoder().decode(m.data).includes(needle)) return i;
@@ -122,7 +137,10 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
     const own = fairDurableName("transcribe", job.options.class, userBucket(job.userId));
     const cis = stageConsumers(snap, "transcribe");
     pace.remember(job, own, now());
-    const others = cis.filter((ci) => ci.name !== own).map((ci) => ({ key: ci.name, backlog: ci.num_pending + ci.num_ack_pending })).filter((q) => q.backlog > 0);
+    const others = cis
+      .filter((ci) => ci.name !== own)
+      .map((ci) => ({ key: ci.name, backlog: ci.num_pending + ci.num_ack_pending }))
+      .filter((q) => q.backlog > 0);
     const slots = peakSlots();
     return { slots, others, saturated: cis.reduce((a, ci) => a + ci.num_ack_pending, 0) >= slots };
   }
@@ -174,7 +192,7 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
           finish = null;
           break;
         }
-        finish += (Math.ceil(n / parallel) * w) * 1000;
+        finish += Math.ceil(n / parallel) * w * 1000;
       }
       const iso = (x: number | null) => (x === null ? null : new Date(x).toISOString());
       // A stage already at work on the job (chunks running) started when it says.

@@ -1,14 +1,28 @@
 import {
-  FAIR_BUCKETS, JOB_CLASSES, STAGE_LANES, STAGES, Streams, Subjects, durableName, fairDurableName,
-  type JobClass, type Lane, type Stage,
+  FAIR_BUCKETS,
+  JOB_CLASSES,
+  STAGE_LANES,
+  STAGES,
+  Streams,
+  Subjects,
+  durableName,
+  fairDurableName,
+  type JobClass,
+  type Lane,
+  type Stage,
 } from "@mp4t/contracts";
 import type { ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
 import { nextBySubject, workSubjectCell } from "./stream-read.ts";
 
 /** A consumer's counts as the server reports them. */
 export type ConsumerCounts = {
-  name: string; pending: number; ackPending: number; redelivered: number; waitingPulls: number;
-  paused: boolean; pauseUntil: string | null;
+  name: string;
+  pending: number;
+  ackPending: number;
+  redelivered: number;
+  waitingPulls: number;
+  paused: boolean;
+  pauseUntil: string | null;
 };
 
 /**
@@ -16,7 +30,10 @@ export type ConsumerCounts = {
  * only for a stage-wide durable (tools and tests), which serves every class and bucket at once.
  */
 export type QueueCell = {
-  lane: Lane; stage: Stage; cls: JobClass | null; bucket: number | null;
+  lane: Lane;
+  stage: Stage;
+  cls: JobClass | null;
+  bucket: number | null;
   /** Messages stored on the cell's subjects: waiting or being worked on (work queues keep them until acked). */
   stored: number;
   /** Its consumer; null while the stage's service never started. */
@@ -31,8 +48,13 @@ export type QueueCell = {
 export type QueueSnapshot = { at: number; cells: QueueCell[] };
 
 const counts = (ci: ConsumerInfo): ConsumerCounts => ({
-  name: ci.name, pending: Math.max(ci.num_pending, 0), ackPending: ci.num_ack_pending, redelivered: ci.num_redelivered,
-  waitingPulls: ci.num_waiting, paused: ci.paused === true, pauseUntil: ci.config.pause_until ?? null,
+  name: ci.name,
+  pending: Math.max(ci.num_pending, 0),
+  ackPending: ci.num_ack_pending,
+  redelivered: ci.num_redelivered,
+  waitingPulls: ci.num_waiting,
+  paused: ci.paused === true,
+  pauseUntil: ci.config.pause_until ?? null,
 });
 
 /** Every consumer of a stream (a lane has one per stage, class and fairness bucket). */
@@ -43,7 +65,14 @@ export async function listConsumers(jsm: JetStreamManager, stream: string): Prom
 }
 
 async function oldestAfter(jsm: JetStreamManager, stream: string, subjects: string[], seq: number): Promise<number | null> {
-  const times = await Promise.all(subjects.map((s) => nextBySubject(jsm, stream, s, seq).then((m) => m?.time.getTime() ?? null, () => null)));
+  const times = await Promise.all(
+    subjects.map((s) =>
+      nextBySubject(jsm, stream, s, seq).then(
+        (m) => m?.time.getTime() ?? null,
+        () => null,
+      ),
+    ),
+  );
   const found = times.filter((t): t is number => t !== null);
   return found.length ? Math.min(...found) : null;
 }
@@ -58,8 +87,15 @@ async function stageCells(jsm: JetStreamManager, stage: Stage, consumers: Consum
     for (let bucket = 0; bucket < FAIR_BUCKETS; bucket++) {
       const ci = byName.get(fairDurableName(stage, cls, bucket));
       cells.set(`${cls}.${bucket}`, {
-        lane, stage, cls, bucket, stored: 0, consumer: ci ? counts(ci) : null, oldestWaitingAt: null,
-        filters: Subjects.fairFilters(stage, cls, bucket), from: ci ? ci.delivered.stream_seq + 1 : 1,
+        lane,
+        stage,
+        cls,
+        bucket,
+        stored: 0,
+        consumer: ci ? counts(ci) : null,
+        oldestWaitingAt: null,
+        filters: Subjects.fairFilters(stage, cls, bucket),
+        from: ci ? ci.delivered.stream_seq + 1 : 1,
       });
     }
   }
@@ -71,14 +107,23 @@ async function stageCells(jsm: JetStreamManager, stage: Stage, consumers: Consum
   const wide = byName.get(durableName(stage));
   if (wide) {
     cells.set("*", {
-      lane, stage, cls: null, bucket: null, stored: 0, consumer: counts(wide), oldestWaitingAt: null,
-      filters: [Subjects.stageFilter(stage)], from: wide.delivered.stream_seq + 1,
+      lane,
+      stage,
+      cls: null,
+      bucket: null,
+      stored: 0,
+      consumer: counts(wide),
+      oldestWaitingAt: null,
+      filters: [Subjects.stageFilter(stage)],
+      from: wide.delivered.stream_seq + 1,
     });
   }
-  await Promise.all([...cells.values()].map(async (c) => {
-    const waits = c.consumer ? c.consumer.pending > 0 : c.stored > 0;
-    if (waits) c.oldestWaitingAt = await oldestAfter(jsm, stream, c.filters, c.from);
-  }));
+  await Promise.all(
+    [...cells.values()].map(async (c) => {
+      const waits = c.consumer ? c.consumer.pending > 0 : c.stored > 0;
+      if (waits) c.oldestWaitingAt = await oldestAfter(jsm, stream, c.filters, c.from);
+    }),
+  );
   return [...cells.values()].map(({ filters: _f, from: _s, ...cell }) => cell);
 }
 

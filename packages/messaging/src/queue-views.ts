@@ -50,18 +50,32 @@ export function stageView(snap: QueueSnapshot, stages: readonly Stage[] = STAGES
   return stages.map((stage) => {
     const cells = snap.cells.filter((c) => c.stage === stage);
     const mine = cells.filter((c) => c.consumer !== null);
-    const byClass = Object.fromEntries(JOB_CLASSES.map((cls) => [cls, sum(cells.filter((c) => c.cls === cls), (c) => c.stored)])) as Record<JobClass, number>;
+    const byClass = Object.fromEntries(
+      JOB_CLASSES.map((cls) => [
+        cls,
+        sum(
+          cells.filter((c) => c.cls === cls),
+          (c) => c.stored,
+        ),
+      ]),
+    ) as Record<JobClass, number>;
     const paused = mine.find((c) => c.consumer!.paused);
     return {
-      lane: STAGE_LANES[stage], stage, stream: Streams.lane(STAGE_LANES[stage]),
-      consumer: mine.length === 1 ? mine[0]!.consumer!.name : `${durableName(stage)}${mine.length > 1 ? `-* (${mine.length})` : ""}`, byClass,
+      lane: STAGE_LANES[stage],
+      stage,
+      stream: Streams.lane(STAGE_LANES[stage]),
+      consumer: mine.length === 1 ? mine[0]!.consumer!.name : `${durableName(stage)}${mine.length > 1 ? `-* (${mine.length})` : ""}`,
+      byClass,
       pending: mine.length ? sum(mine, (c) => c.consumer!.pending) : Object.values(byClass).reduce((a, b) => a + b, 0),
       ackPending: sum(mine, (c) => c.consumer!.ackPending),
       redelivered: sum(mine, (c) => c.consumer!.redelivered),
       waitingPulls: sum(mine, (c) => c.consumer!.waitingPulls),
       paused: paused !== undefined,
       pauseUntil: paused?.consumer?.pauseUntil ?? null,
-      oldestAgeSec: ageSec(snap.at, cells.map((c) => c.oldestWaitingAt)),
+      oldestAgeSec: ageSec(
+        snap.at,
+        cells.map((c) => c.oldestWaitingAt),
+      ),
       consumerExists: mine.length > 0,
     };
   });
@@ -69,17 +83,27 @@ export function stageView(snap: QueueSnapshot, stages: readonly Stage[] = STAGES
 
 /** Per lane and class; a stage whose service never started counts everything it stores as waiting. */
 export function laneView(snap: QueueSnapshot): LaneView[] {
-  return LANES.flatMap((lane) => JOB_CLASSES.map((cls) => {
-    const cells = snap.cells.filter((c) => c.lane === lane && c.cls === cls);
-    return {
-      lane, class: cls,
-      pending: sum(cells, (c) => (c.consumer ? c.consumer.pending : c.stored)),
-      inFlight: sum(cells, (c) => c.consumer?.ackPending ?? 0),
-      redelivered: sum(cells, (c) => c.consumer?.redelivered ?? 0),
-      oldestWaitingSec: ageSec(snap.at, cells.map((c) => c.oldestWaitingAt)),
-    };
-  }));
+  return LANES.flatMap((lane) =>
+    JOB_CLASSES.map((cls) => {
+      const cells = snap.cells.filter((c) => c.lane === lane && c.cls === cls);
+      return {
+        lane,
+        class: cls,
+        pending: sum(cells, (c) => (c.consumer ? c.consumer.pending : c.stored)),
+        inFlight: sum(cells, (c) => c.consumer?.ackPending ?? 0),
+        redelivered: sum(cells, (c) => c.consumer?.redelivered ?? 0),
+        oldestWaitingSec: ageSec(
+          snap.at,
+          cells.map((c) => c.oldestWaitingAt),
+        ),
+      };
+    }),
+  );
 }
 
 /** Messages (waiting or in flight) stored on a stage's work subjects. */
-export const storedOn = (snap: QueueSnapshot, stage: Stage): number => sum(snap.cells.filter((c) => c.stage === stage), (c) => c.stored);
+export const storedOn = (snap: QueueSnapshot, stage: Stage): number =>
+  sum(
+    snap.cells.filter((c) => c.stage === stage),
+    (c) => c.stored,
+  );

@@ -1,7 +1,4 @@
-import {
-  STAGE_LANES, STAGE_SERVICES, STAGES,
-  type ServiceName, type Stage,
-} from "@mp4t/contracts";
+import { STAGE_LANES, STAGE_SERVICES, STAGES, type ServiceName, type Stage } from "@mp4t/contracts";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { AppError } from "@mp4t/contracts";
@@ -57,7 +54,10 @@ export async function startServiceRuntime(opts: {
 }): Promise<ServiceRuntime> {
   const stages = checkHandlerTable(opts.service, opts.handlers);
   const { settings } = opts;
-  opts.logger.info({ profile: settings.profile, lanes: [...new Set(stages.map((s) => STAGE_LANES[s]))].map((l) => ({ lane: l, ...settings.lanes[l] })) }, "worker profile");
+  opts.logger.info(
+    { profile: settings.profile, lanes: [...new Set(stages.map((s) => STAGE_LANES[s]))].map((l) => ({ lane: l, ...settings.lanes[l] })) },
+    "worker profile",
+  );
   for (const w of settings.warnings) opts.logger.warn({ profile: settings.profile }, `worker settings: ${w}`);
   const onRecycle = opts.onRecycle ?? (() => process.kill(process.pid, "SIGTERM"));
   // Workers do not own the topology (nats-permissions.ts): the gateway creates and updates it.
@@ -66,7 +66,11 @@ export async function startServiceRuntime(opts: {
   const js = jetstream(opts.nc);
   const workers = stages.map((stage) =>
     createWorker({
-      js, jsm, stage, service: opts.service, logger: opts.logger,
+      js,
+      jsm,
+      stage,
+      service: opts.service,
+      logger: opts.logger,
       handler: opts.handlers[stage] as Handler<typeof stage>,
       ...laneOptions(settings, stage),
       onRecycle,
@@ -96,8 +100,15 @@ export async function startServiceRuntime(opts: {
 export function laneOptions(settings: RuntimeSettings, stage: Stage) {
   const l = settings.lanes[STAGE_LANES[stage]];
   return {
-    concurrency: l.concurrency, autoscale: l.autoscale, maxAckPending: l.maxAckPending,
-    ackWaitMs: l.ackWaitSec * 1000, maxDeliver: l.maxDeliver, backoff: l.backoff, deadlineMs: settings.deadlineMs,
-    recycle: l.recycle, batchEvery: l.batchEvery, pollMs: l.pollMs,
+    concurrency: l.concurrency,
+    autoscale: l.autoscale,
+    maxAckPending: l.maxAckPending,
+    ackWaitMs: l.ackWaitSec * 1000,
+    maxDeliver: l.maxDeliver,
+    backoff: l.backoff,
+    deadlineMs: settings.deadlineMs,
+    recycle: l.recycle,
+    batchEvery: l.batchEvery,
+    pollMs: l.pollMs,
   };
 }

@@ -1,10 +1,28 @@
 import {
-  FAIR_BUCKETS, JOB_CLASSES, LANES, STAGE_LANES, STREAM_MAX_CONSUMERS, Streams, Subjects, durableName, fairDurableName,
-  type JobClass, type Lane, type Stage,
+  FAIR_BUCKETS,
+  JOB_CLASSES,
+  LANES,
+  STAGE_LANES,
+  STREAM_MAX_CONSUMERS,
+  Streams,
+  Subjects,
+  durableName,
+  fairDurableName,
+  type JobClass,
+  type Lane,
+  type Stage,
 } from "@mp4t/contracts";
 import {
-  AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, jetstreamManager,
-  type ConsumerConfig, type JetStreamManager, type StreamConfig,
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  jetstreamManager,
+  type ConsumerConfig,
+  type JetStreamManager,
+  type StreamConfig,
 } from "@nats-io/jetstream";
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
 
@@ -93,7 +111,8 @@ async function addOrUpdate(jsm: JetStreamManager, stream: string, config: Partia
   } catch (err) {
     if (!(err instanceof JetStreamApiError)) throw err;
     await jsm.consumers.update(stream, config.durable_name, {
-      ack_wait: config.ack_wait!, max_ack_pending: config.max_ack_pending!,
+      ack_wait: config.ack_wait!,
+      max_ack_pending: config.max_ack_pending!,
       ...(config.filter_subjects ? { filter_subjects: config.filter_subjects } : {}),
     });
   }
@@ -132,9 +151,11 @@ export async function ensureFairConsumers(jsm: JetStreamManager, stage: Stage, o
   const consumers = JOB_CLASSES.flatMap((cls) =>
     Array.from({ length: FAIR_BUCKETS }, (_, bucket) => ({ cls, bucket, name: fairDurableName(stage, cls, bucket) })),
   );
-  await Promise.all(consumers.map((c) =>
-    addOrUpdate(jsm, stream, { durable_name: c.name, filter_subjects: Subjects.fairFilters(stage, c.cls, c.bucket), ...consumerBase(opts) }),
-  ));
+  await Promise.all(
+    consumers.map((c) =>
+      addOrUpdate(jsm, stream, { durable_name: c.name, filter_subjects: Subjects.fairFilters(stage, c.cls, c.bucket), ...consumerBase(opts) }),
+    ),
+  );
   return { stream, consumers };
 }
 

@@ -1,6 +1,15 @@
 import {
-  context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
-  type Attributes, type Context, type Span, type TextMapGetter, type TextMapSetter,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type TextMapGetter,
+  type TextMapSetter,
 } from "@opentelemetry/api";
 import type { JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
@@ -33,17 +42,21 @@ export const subjectTemplate = (subject: string) =>
  */
 export function tracePublish<T>(subject: string, attrs: Attributes, fn: () => Promise<T>): Promise<T> {
   const template = subjectTemplate(subject);
-  return tracer().startActiveSpan(`publish ${template}`, {
-    kind: SpanKind.PRODUCER,
-    attributes: {
-      [MessagingAttr.SYSTEM]: MESSAGING_SYSTEM_NATS,
-      [MessagingAttr.OPERATION_NAME]: "publish",
-      [MessagingAttr.OPERATION_TYPE]: "send",
-      [MessagingAttr.DESTINATION_NAME]: subject,
-      ...(template !== subject ? { [MessagingAttr.DESTINATION_TEMPLATE]: template } : {}),
-      ...attrs,
+  return tracer().startActiveSpan(
+    `publish ${template}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        [MessagingAttr.SYSTEM]: MESSAGING_SYSTEM_NATS,
+        [MessagingAttr.OPERATION_NAME]: "publish",
+        [MessagingAttr.OPERATION_TYPE]: "send",
+        [MessagingAttr.DESTINATION_NAME]: subject,
+        ...(template !== subject ? { [MessagingAttr.DESTINATION_TEMPLATE]: template } : {}),
+        ...attrs,
+      },
     },
-  }, (span) => inSpan(span, fn));
+    (span) => inSpan(span, fn),
+  );
 }
 
 type Body = { jobId?: unknown; chunk?: { index?: unknown; startSec?: unknown; endSec?: unknown } };
@@ -75,7 +88,8 @@ export function traceProcess(m: JsMsg, stage: string, consumerGroup: string, run
     ...(jobId ? { [Mp4tAttr.JOB_ID]: jobId } : {}),
     ...(typeof body.chunk?.index === "number" ? { [Mp4tAttr.CHUNK_INDEX]: body.chunk.index } : {}),
     ...(typeof body.chunk?.startSec === "number" && typeof body.chunk.endSec === "number"
-      ? { [Mp4tAttr.MEDIA_DURATION_SEC]: body.chunk.endSec - body.chunk.startSec } : {}),
+      ? { [Mp4tAttr.MEDIA_DURATION_SEC]: body.chunk.endSec - body.chunk.startSec }
+      : {}),
   };
   let parent = extractTraceContext(m.headers);
   if (jobId) parent = withJobContext(parent, jobId);

@@ -8,12 +8,20 @@ const at = (sec: number) => new Date(Date.UTC(2026, 0, 1) + sec * 1000).toISOStr
 const job = (id: string, plan: number[], done: number[], window = 4, transcribe?: [number, number]): Job => {
   let t = 0;
   return {
-    id, userId: "alice", status: transcribe ? "completed" : "processing", progress: 0, fileName: "a.mp4", sizeBytes: 1,
+    id,
+    userId: "alice",
+    status: transcribe ? "completed" : "processing",
+    progress: 0,
+    fileName: "a.mp4",
+    sizeBytes: 1,
     options: { language: "en", diarize: false, enhance: [], class: "interactive" },
-    stages: transcribe ? { transcribe: { status: "done", startedAt: at(transcribe[0]), finishedAt: at(transcribe[1]) } } : { transcribe: { status: "running" } },
+    stages: transcribe
+      ? { transcribe: { status: "done", startedAt: at(transcribe[0]), finishedAt: at(transcribe[1]) } }
+      : { transcribe: { status: "running" } },
     media: { durationSec: plan.reduce((a, d) => a + d, 0), container: "mp4", audioCodec: "aac", hasVideo: true },
     chunks: { count: plan.length, done, window, plan: plan.map((d) => [t, (t += d)] as [number, number]) },
-    createdAt: at(0), updatedAt: at(0),
+    createdAt: at(0),
+    updatedAt: at(0),
   };
 };
 

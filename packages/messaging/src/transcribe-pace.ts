@@ -51,7 +51,7 @@ export function createTranscribePace() {
       seen.add(job.id);
       if (seen.size > SEEN) seen.delete(seen.values().next().value!);
       const parallel = Math.max(1, Math.min(slots, job.chunks?.window ?? count, count));
-      paces.push(((Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000) * parallel / audio);
+      paces.push((((Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000) * parallel) / audio);
       if (paces.length > SAMPLES) paces.shift();
     },
 
@@ -98,7 +98,7 @@ export function createTranscribePace() {
       if (p === undefined || !chunks?.length) return undefined;
       const other = typical(job.id, recent.get(job.id)?.key ?? "", mean(chunks));
       const running = Math.max(other, ...others.map((q) => chunkOf(q.key, now) ?? other));
-      return (((ahead * other) / Math.max(1, slots)) + (saturated ? running / 2 : 0)) * p;
+      return ((ahead * other) / Math.max(1, slots) + (saturated ? running / 2 : 0)) * p;
     },
   };
 }

@@ -4,7 +4,12 @@
  * is `NoRespondersError` but its name is "NoResponders".
  */
 export const TRANSPORT_OUTAGE_ERROR_NAMES: ReadonlySet<string> = new Set([
-  "TimeoutError", "ConnectionError", "ClosedConnectionError", "NoResponders", "RequestError", "DrainingConnectionError",
+  "TimeoutError",
+  "ConnectionError",
+  "ClosedConnectionError",
+  "NoResponders",
+  "RequestError",
+  "DrainingConnectionError",
 ]);
 
 /** True when the error, or one of its causes, is a NATS transport outage rather than a fault in the work. */

@@ -117,13 +117,26 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   const inFlight: InFlight = new Map();
   const autoscale = opts.autoscale ?? { min: opts.concurrency, max: opts.concurrency };
   const stats: WorkerStats = {
-    stage, concurrency: opts.concurrency, inFlight: 0, processed: 0, failed: 0, retried: 0, deadLettered: 0, redelivered: 0,
-    backlog: 0, autoscale, processedByClass: { interactive: 0, batch: 0 }, recycling: false,
+    stage,
+    concurrency: opts.concurrency,
+    inFlight: 0,
+    processed: 0,
+    failed: 0,
+    retried: 0,
+    deadLettered: 0,
+    redelivered: 0,
+    backlog: 0,
+    autoscale,
+    processedByClass: { interactive: 0, batch: 0 },
+    recycling: false,
   };
   let stopping = false;
 
   const { process } = createMessageProcessor({
-    opts, stats, inFlight, stopping: () => stopping,
+    opts,
+    stats,
+    inFlight,
+    stopping: () => stopping,
     // Backlog snapshots do not count a nak'd message as pending: come back for it when it is due.
     retryDue: (subject, delayMs) => setTimeout(() => sched.nudge(subject), delayMs + 5).unref(),
   });
@@ -279,7 +292,10 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
 
   return {
     async start() {
-      const made = await ensureFairConsumers(opts.jsm, stage, { ackWaitMs: opts.ackWaitMs, ...(opts.maxAckPending ? { maxAckPending: opts.maxAckPending } : {}) });
+      const made = await ensureFairConsumers(opts.jsm, stage, {
+        ackWaitMs: opts.ackWaitMs,
+        ...(opts.maxAckPending ? { maxAckPending: opts.maxAckPending } : {}),
+      });
       stream = made.stream;
       for (const c of made.consumers) {
         const subjects = Subjects.fairFilters(stage, c.cls, c.bucket);
@@ -289,7 +305,17 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       }
       if (!nc) throw new Error("the worker needs the NATS connection its JetStream client uses");
       watch = createLaneWatch({
-        nc, jsm: opts.jsm, stage, stream, sched, keys, subjectKeys, logger, halted, onSignal: busy, onRead: afterRead,
+        nc,
+        jsm: opts.jsm,
+        stage,
+        stream,
+        sched,
+        keys,
+        subjectKeys,
+        logger,
+        halted,
+        onSignal: busy,
+        onRead: afterRead,
       });
       watch.listen(); // before the first read, so nothing published in between goes unheard
       await refresh();

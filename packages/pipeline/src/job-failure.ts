@@ -1,6 +1,4 @@
-import {
-  AppError, PermanentError, USER_MISTAKE_CODES, messageId, type ErrorCode, type JobStep, type UnsupportedOption,
-} from "@mp4t/contracts";
+import { AppError, PermanentError, USER_MISTAKE_CODES, messageId, type ErrorCode, type JobStep, type UnsupportedOption } from "@mp4t/contracts";
 import type { Logger } from "@mp4t/runtime";
 import type { PipelineDeps } from "./pipeline-deps.ts";
 
@@ -12,16 +10,24 @@ import type { PipelineDeps } from "./pipeline-deps.ts";
 const OWN_WORDS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([...USER_MISTAKE_CODES, "STAGE_TIMEOUT", "CANCELED"]);
 
 const STAGE_WORDS: Record<JobStep, string> = {
-  ingest: "media preparation", transcribe: "transcription", assemble: "transcript assembly", diarize: "speaker labelling", enhance: "enhancement",
+  ingest: "media preparation",
+  transcribe: "transcription",
+  assemble: "transcript assembly",
+  diarize: "speaker labelling",
+  enhance: "enhancement",
 };
 
 function fixedMessage(code: ErrorCode, stage: string): string {
   const provider = stage === "enhancement" ? "enhancement provider" : "transcription engine";
   switch (code) {
-    case "ENGINE_FAILED": return `The ${provider} failed on this recording.`;
-    case "ENGINE_REJECTED": return `The ${provider} refused the request (the deployment's credentials, model or size limits); an operator can see why in the logs.`;
-    case "STAGE_TIMEOUT": return `The ${stage} stage did not finish in time.`;
-    default: return `An internal error stopped the ${stage} stage; an operator can see why in the logs.`;
+    case "ENGINE_FAILED":
+      return `The ${provider} failed on this recording.`;
+    case "ENGINE_REJECTED":
+      return `The ${provider} refused the request (the deployment's credentials, model or size limits); an operator can see why in the logs.`;
+    case "STAGE_TIMEOUT":
+      return `The ${stage} stage did not finish in time.`;
+    default:
+      return `An internal error stopped the ${stage} stage; an operator can see why in the logs.`;
   }
 }
 

@@ -1,7 +1,4 @@
-import {
-  canTransition, isTerminal,
-  type ErrorCode, type Job, type JobEvent, type JobStatus, type JobStep,
-} from "@mp4t/contracts";
+import { canTransition, isTerminal, type ErrorCode, type Job, type JobEvent, type JobStatus, type JobStep } from "@mp4t/contracts";
 import type { Publisher } from "@mp4t/messaging";
 import type { JobRef, JobStore } from "@mp4t/stores";
 
@@ -28,8 +25,16 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
 
   const emit = (job: Job, type: JobEvent["type"], stage?: JobStep, version?: number) =>
     publisher.event({
-      v: 1, type, jobId: job.id, userId: job.userId, status: job.status, progress: job.progress,
-      ...(stage ? { stage } : {}), ...(job.error ? { error: job.error } : {}), ...(version ? { version } : {}), at: now(),
+      v: 1,
+      type,
+      jobId: job.id,
+      userId: job.userId,
+      status: job.status,
+      progress: job.progress,
+      ...(stage ? { stage } : {}),
+      ...(job.error ? { error: job.error } : {}),
+      ...(version ? { version } : {}),
+      at: now(),
     });
 
   /** Applies a change unless the job has ended; returns the job after it, or null if ended/missing. */
@@ -41,7 +46,7 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       changed = next !== undefined;
       return next;
     });
-    if (!job || isTerminal(job.status) && !changed) return null;
+    if (!job || (isTerminal(job.status) && !changed)) return null;
     return { job, changed };
   }
 
@@ -57,9 +62,7 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       reopened = j.status === "failed"; // re-set on every compare-and-set attempt
       if (!reopened) return undefined;
       const { error: _error, reaped: _reaped, ...rest } = j; // a fresh reaper budget too
-      const stages = Object.fromEntries(
-        Object.entries(j.stages).map(([s, st]) => [s, st.status === "failed" ? { ...st, status: "pending" as const } : st]),
-      );
+      const stages = Object.fromEntries(Object.entries(j.stages).map(([s, st]) => [s, st.status === "failed" ? { ...st, status: "pending" as const } : st]));
       return adjust({ ...rest, status: "processing", stages });
     });
     if (!job || !reopened) return null;
@@ -73,7 +76,9 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       const r = await change(ref, (j) => {
         if (j.stages[stage]?.status === "running" || j.stages[stage]?.status === "done") return undefined;
         return {
-          ...j, status: toStatus(j, "processing"), progress: Math.max(j.progress, STAGE_PROGRESS[stage][0]),
+          ...j,
+          status: toStatus(j, "processing"),
+          progress: Math.max(j.progress, STAGE_PROGRESS[stage][0]),
           stages: { ...j.stages, [stage]: { status: "running", startedAt: now() } },
         };
       });
@@ -120,7 +125,9 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       const r = await change(ref, (j) => {
         if (j.stages[stage]?.status === "done") return undefined;
         return {
-          ...j, ...patch, progress: Math.max(j.progress, STAGE_PROGRESS[stage][1]),
+          ...j,
+          ...patch,
+          progress: Math.max(j.progress, STAGE_PROGRESS[stage][1]),
           stages: { ...j.stages, [stage]: { ...j.stages[stage], status: "done", finishedAt: now() } },
         };
       });
@@ -137,7 +144,8 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
         if (j.stages.assemble?.status === "done") return undefined;
         const at = now();
         return {
-          ...j, progress: Math.max(j.progress, STAGE_PROGRESS.diarize[1]),
+          ...j,
+          progress: Math.max(j.progress, STAGE_PROGRESS.diarize[1]),
           stages: {
             ...j.stages,
             assemble: { ...j.stages.assemble, status: "done", finishedAt: at },
@@ -150,9 +158,7 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
     },
 
     async skipStage(ref: JobRef, stage: JobStep): Promise<Job | null> {
-      const r = await change(ref, (j) =>
-        j.stages[stage] ? undefined : { ...j, stages: { ...j.stages, [stage]: { status: "skipped", finishedAt: now() } } },
-      );
+      const r = await change(ref, (j) => (j.stages[stage] ? undefined : { ...j, stages: { ...j.stages, [stage]: { status: "skipped", finishedAt: now() } } }));
       return r?.job ?? null;
     },
 
@@ -161,9 +167,10 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       let completed: Job | null = null;
       const job = await jobs.updateJob(ref, (j) => {
         if (j.status === "completed" || isTerminal(j.status)) return undefined;
-        const stages = lastStage && j.stages[lastStage]?.status !== "done"
-          ? { ...j.stages, [lastStage]: { ...j.stages[lastStage], status: "done" as const, finishedAt: now() } }
-          : j.stages;
+        const stages =
+          lastStage && j.stages[lastStage]?.status !== "done"
+            ? { ...j.stages, [lastStage]: { ...j.stages[lastStage], status: "done" as const, finishedAt: now() } }
+            : j.stages;
         return { ...j, ...patch?.(j), stages, status: toStatus(j, "completed"), progress: 1, completedAt: now() };
       });
       if (job?.status === "completed") completed = job;
@@ -178,7 +185,9 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       const job = await jobs.updateJob(ref, (j) => {
         if (isTerminal(j.status)) return undefined;
         return {
-          ...j, status: toStatus(j, "failed"), error: { code, message },
+          ...j,
+          status: toStatus(j, "failed"),
+          error: { code, message },
           stages: stage ? { ...j.stages, [stage]: { ...j.stages[stage], status: "failed", finishedAt: now() } } : j.stages,
         };
       });

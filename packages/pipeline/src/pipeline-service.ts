@@ -1,8 +1,13 @@
 import { PIPELINE, messageId, type InstanceCapabilities, type ServiceName, type Stage } from "@mp4t/contracts";
 import { metricsEndpoint, workerSettings, type Logger, type WorkerEnvConfig } from "@mp4t/runtime";
 import {
-  observeLanes, startServiceRuntime, workerInstrumentation,
-  type Connection, type HandlerTable, type MessagingPorts, type ServiceRuntime,
+  observeLanes,
+  startServiceRuntime,
+  workerInstrumentation,
+  type Connection,
+  type HandlerTable,
+  type MessagingPorts,
+  type ServiceRuntime,
 } from "@mp4t/messaging";
 import { createStores, type StoresConfig } from "@mp4t/stores";
 import { createPipelineDeps, type PipelineDeps } from "./pipeline-deps.ts";

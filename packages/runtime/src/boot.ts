@@ -6,9 +6,13 @@ import { startTelemetry, type Telemetry, type TelemetryConfig } from "./telemetr
 
 /** The variables every service's schema has (config.ts `baseEnv`) that boot reads. */
 export type ProcessConfig = TelemetryConfig & {
-  NODE_ENV?: string | undefined; MP4T_PROFILE?: string | undefined;
-  LOG_LEVEL: string; LOG_PRETTY?: boolean | undefined; SHUTDOWN_GRACE_SEC: number;
-  METRICS_PORT?: number | undefined; METRICS_HOST: string;
+  NODE_ENV?: string | undefined;
+  MP4T_PROFILE?: string | undefined;
+  LOG_LEVEL: string;
+  LOG_PRETTY?: boolean | undefined;
+  SHUTDOWN_GRACE_SEC: number;
+  METRICS_PORT?: number | undefined;
+  METRICS_HOST: string;
 };
 
 /** EX_CONFIG: the supervisor does not restart a service that would fail the same way again. */

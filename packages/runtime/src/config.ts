@@ -28,7 +28,10 @@ export const baseEnv = {
    * This service's NATS user (default: the service's name; see nats-permissions.ts for what each
    * may do) and its password. `npm start` generates both under DATA_DIR; production requires them.
    */
-  NATS_USER: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").optional(),
+  NATS_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only")
+    .optional(),
   NATS_PASSWORD: z.string().min(1).optional(),
   /** CA that signed the NATS server's certificate; set: TLS required (as with a `tls://` NATS_URL). */
   NATS_TLS_CA_FILE: z.string().min(1).optional(),
@@ -113,7 +116,10 @@ export type WorkerEnvConfig = { NODE_ENV?: string; STAGE_DEADLINE_SEC: number; J
 
 /** Per-lane worker settings for the selected profile, overrides applied; production refuses bad ones. */
 export type RuntimeSettings = {
-  profile: ProfileName; lanes: Record<Lane, ResolvedLane>; deadlineMs: number; warnings: string[];
+  profile: ProfileName;
+  lanes: Record<Lane, ResolvedLane>;
+  deadlineMs: number;
+  warnings: string[];
   /** `JETSTREAM_REPLICAS`: the replicas `ensureTopology` gives every stream at start. */
   streamReplicas: number;
 };
@@ -122,12 +128,20 @@ export function workerSettings(c: WorkerEnvConfig): RuntimeSettings {
   const name = selectProfile(c);
   try {
     const p = resolveProfile(name, {
-      concurrency: c.WORKER_CONCURRENCY, min: c.WORKER_AUTOSCALE_MIN, max: c.WORKER_AUTOSCALE_MAX,
-      prefetch: c.WORKER_PREFETCH, maxAckPending: c.WORKER_MAX_ACK_PENDING, replicas: c.WORKER_REPLICAS,
-      ackWaitSec: c.ACK_WAIT_SEC, maxDeliver: c.MAX_DELIVER,
-      backoffBaseMs: c.RETRY_BACKOFF_BASE_MS, backoffMaxMs: c.RETRY_BACKOFF_MAX_MS,
-      recycleJobs: c.WORKER_RECYCLE_JOBS, recycleRssMb: c.WORKER_RECYCLE_RSS_MB,
-      batchEvery: c.WORKER_BATCH_EVERY, pollMs: c.LANE_POLL_MS,
+      concurrency: c.WORKER_CONCURRENCY,
+      min: c.WORKER_AUTOSCALE_MIN,
+      max: c.WORKER_AUTOSCALE_MAX,
+      prefetch: c.WORKER_PREFETCH,
+      maxAckPending: c.WORKER_MAX_ACK_PENDING,
+      replicas: c.WORKER_REPLICAS,
+      ackWaitSec: c.ACK_WAIT_SEC,
+      maxDeliver: c.MAX_DELIVER,
+      backoffBaseMs: c.RETRY_BACKOFF_BASE_MS,
+      backoffMaxMs: c.RETRY_BACKOFF_MAX_MS,
+      recycleJobs: c.WORKER_RECYCLE_JOBS,
+      recycleRssMb: c.WORKER_RECYCLE_RSS_MB,
+      batchEvery: c.WORKER_BATCH_EVERY,
+      pollMs: c.LANE_POLL_MS,
     });
     return { profile: name, lanes: p.lanes, deadlineMs: c.STAGE_DEADLINE_SEC * 1000, warnings: p.problems, streamReplicas: c.JETSTREAM_REPLICAS ?? 1 };
   } catch (err) {

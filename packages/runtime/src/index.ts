@@ -8,7 +8,18 @@ export { PROFILES, PROFILE_NAMES, selectProfile } from "./profiles.ts";
 export { startTelemetry, withJobContext, inSpan, tracer, startServerSpan } from "./telemetry.ts";
 export type { ServerSpan } from "./telemetry.ts";
 export { MessagingAttr, Mp4tAttr, MESSAGING_SYSTEM_NATS } from "./telemetry-attributes.ts";
-export { metricsText, metricsEndpoint, observeEngineRun, setLaneSource, stageSeries, httpRequests, httpDuration, uploadBytes, uploadDuration, uploadSize } from "./metrics.ts";
+export {
+  metricsText,
+  metricsEndpoint,
+  observeEngineRun,
+  setLaneSource,
+  stageSeries,
+  httpRequests,
+  httpDuration,
+  uploadBytes,
+  uploadDuration,
+  uploadSize,
+} from "./metrics.ts";
 export { natsServerBin, toolBin, mediaEnv, mediaIdentity, mediaSpawnOptions, DEFAULT_MEDIA_IDENTITY } from "./toolchain.ts";
 export type { MediaIdentity } from "./toolchain.ts";
 export { malformedBody, providerError, retryAfterHeader, retryAfterRecorder, withTimeout } from "./provider-errors.ts";

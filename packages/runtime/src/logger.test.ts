@@ -6,7 +6,15 @@ import { createLogger } from "./logger.ts";
 /** A destination that keeps what is written, and says whether it is a terminal. */
 const sink = (isTTY: boolean) => {
   const lines: string[] = [];
-  const stream = Object.assign(new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } }), { isTTY });
+  const stream = Object.assign(
+    new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    }),
+    { isTTY },
+  );
   return { stream, lines };
 };
 
@@ -26,7 +34,15 @@ describe("createLogger", () => {
   it("keeps pretty lines short, and shows an error's stack", () => {
     const tty = sink(false);
     const logger = createLogger("ingest", { destination: tty.stream, pretty: true });
-    logger.info({ profile: "development", lanes: [{ lane: "critical", replicas: 1, concurrency: 2, autoscale: { min: 2, max: 2 }, prefetch: 4 }], a: "x".repeat(60), b: "y".repeat(60) }, "worker profile");
+    logger.info(
+      {
+        profile: "development",
+        lanes: [{ lane: "critical", replicas: 1, concurrency: 2, autoscale: { min: 2, max: 2 }, prefetch: 4 }],
+        a: "x".repeat(60),
+        b: "y".repeat(60),
+      },
+      "worker profile",
+    );
     const line = tty.lines[0]!;
     expect(line).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: \[ingest\] worker profile profile=development lanes=\[\{"lane":"critical".*…/);
     expect(line.length).toBeLessThan(160);

@@ -26,26 +26,96 @@ export function initMetrics(service: string): void {
 const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800];
 const reg = { registers: [registry] };
 
-export const stageMessages = new client.Counter({ name: "mp4t_stage_messages_total", help: "Deliveries handled, by stage and outcome (ack, retry, dead_letter, rejected, interrupted).", labelNames: ["stage", "outcome"] as const, ...reg });
-export const stageDuration = new client.Histogram({ name: "mp4t_stage_duration_seconds", help: "Time from receiving a delivery to its outcome.", labelNames: ["stage", "outcome"] as const, buckets: SECONDS, ...reg });
-export const stageInFlight = new client.Gauge({ name: "mp4t_stage_in_flight", help: "Deliveries being worked on by this process.", labelNames: ["stage"] as const, ...reg });
-export const stageRetries = new client.Counter({ name: "mp4t_stage_retries_total", help: "Deliveries that failed retryably and were handed back with backoff.", labelNames: ["stage"] as const, ...reg });
-export const stageRedeliveries = new client.Counter({ name: "mp4t_stage_redeliveries_total", help: "Deliveries that were not the message's first.", labelNames: ["stage"] as const, ...reg });
-export const deadLetters = new client.Counter({ name: "mp4t_dead_letters_total", help: "Messages given up on and written to MP4T_DLQ.", labelNames: ["stage"] as const, ...reg });
+export const stageMessages = new client.Counter({
+  name: "mp4t_stage_messages_total",
+  help: "Deliveries handled, by stage and outcome (ack, retry, dead_letter, rejected, interrupted).",
+  labelNames: ["stage", "outcome"] as const,
+  ...reg,
+});
+export const stageDuration = new client.Histogram({
+  name: "mp4t_stage_duration_seconds",
+  help: "Time from receiving a delivery to its outcome.",
+  labelNames: ["stage", "outcome"] as const,
+  buckets: SECONDS,
+  ...reg,
+});
+export const stageInFlight = new client.Gauge({
+  name: "mp4t_stage_in_flight",
+  help: "Deliveries being worked on by this process.",
+  labelNames: ["stage"] as const,
+  ...reg,
+});
+export const stageRetries = new client.Counter({
+  name: "mp4t_stage_retries_total",
+  help: "Deliveries that failed retryably and were handed back with backoff.",
+  labelNames: ["stage"] as const,
+  ...reg,
+});
+export const stageRedeliveries = new client.Counter({
+  name: "mp4t_stage_redeliveries_total",
+  help: "Deliveries that were not the message's first.",
+  labelNames: ["stage"] as const,
+  ...reg,
+});
+export const deadLetters = new client.Counter({
+  name: "mp4t_dead_letters_total",
+  help: "Messages given up on and written to MP4T_DLQ.",
+  labelNames: ["stage"] as const,
+  ...reg,
+});
 
-export const engineAudioSeconds = new client.Counter({ name: "mp4t_engine_audio_seconds_total", help: "Seconds of audio transcribed, by engine.", labelNames: ["engine"] as const, ...reg });
-export const engineProcessingSeconds = new client.Counter({ name: "mp4t_engine_processing_seconds_total", help: "Wall-clock seconds engines spent transcribing.", labelNames: ["engine"] as const, ...reg });
+export const engineAudioSeconds = new client.Counter({
+  name: "mp4t_engine_audio_seconds_total",
+  help: "Seconds of audio transcribed, by engine.",
+  labelNames: ["engine"] as const,
+  ...reg,
+});
+export const engineProcessingSeconds = new client.Counter({
+  name: "mp4t_engine_processing_seconds_total",
+  help: "Wall-clock seconds engines spent transcribing.",
+  labelNames: ["engine"] as const,
+  ...reg,
+});
 export const engineRealTimeFactor = new client.Histogram({
   name: "mp4t_engine_real_time_factor",
   help: "Audio seconds transcribed per processing second, per chunk (higher is faster; 1 = real time).",
-  labelNames: ["engine"] as const, buckets: [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128], ...reg,
+  labelNames: ["engine"] as const,
+  buckets: [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128],
+  ...reg,
 });
 
-export const httpRequests = new client.Counter({ name: "mp4t_http_requests_total", help: "HTTP requests served, by method, route and status.", labelNames: ["method", "route", "status_code"] as const, ...reg });
-export const httpDuration = new client.Histogram({ name: "mp4t_http_request_duration_seconds", help: "HTTP request durations.", labelNames: ["method", "route"] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120], ...reg });
-export const uploadBytes = new client.Counter({ name: "mp4t_upload_bytes_total", help: "Bytes of media received in uploads, by outcome.", labelNames: ["outcome"] as const, ...reg });
-export const uploadDuration = new client.Histogram({ name: "mp4t_upload_duration_seconds", help: "Time to receive and queue one upload, by outcome.", labelNames: ["outcome"] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300], ...reg });
-export const uploadSize = new client.Histogram({ name: "mp4t_upload_size_bytes", help: "Size of accepted uploads.", buckets: [1e5, 1e6, 1e7, 5e7, 1e8, 5e8, 1e9, 2e9], ...reg });
+export const httpRequests = new client.Counter({
+  name: "mp4t_http_requests_total",
+  help: "HTTP requests served, by method, route and status.",
+  labelNames: ["method", "route", "status_code"] as const,
+  ...reg,
+});
+export const httpDuration = new client.Histogram({
+  name: "mp4t_http_request_duration_seconds",
+  help: "HTTP request durations.",
+  labelNames: ["method", "route"] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
+  ...reg,
+});
+export const uploadBytes = new client.Counter({
+  name: "mp4t_upload_bytes_total",
+  help: "Bytes of media received in uploads, by outcome.",
+  labelNames: ["outcome"] as const,
+  ...reg,
+});
+export const uploadDuration = new client.Histogram({
+  name: "mp4t_upload_duration_seconds",
+  help: "Time to receive and queue one upload, by outcome.",
+  labelNames: ["outcome"] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+  ...reg,
+});
+export const uploadSize = new client.Histogram({
+  name: "mp4t_upload_size_bytes",
+  help: "Size of accepted uploads.",
+  buckets: [1e5, 1e6, 1e7, 5e7, 1e8, 5e8, 1e9, 2e9],
+  ...reg,
+});
 
 /** A transcription engine finished one chunk: feeds the real-time-factor series and the span. */
 export function observeEngineRun(engine: string, audioSec: number, processingSec: number): void {
@@ -58,8 +128,14 @@ export function observeEngineRun(engine: string, audioSec: number, processingSec
 // --- lanes (collected from JetStream on each scrape) -------------------------------------------
 /** One stage's backlog as the lane gauges show it (messaging's queue snapshot fits it). */
 export type LaneGaugeRow = {
-  lane: Lane; stage: Stage; byClass: Record<string, number>;
-  pending: number; ackPending: number; redelivered: number; oldestAgeSec: number | null; paused: boolean;
+  lane: Lane;
+  stage: Stage;
+  byClass: Record<string, number>;
+  pending: number;
+  ackPending: number;
+  redelivered: number;
+  oldestAgeSec: number | null;
+  paused: boolean;
 };
 let laneSource: (() => Promise<LaneGaugeRow[]>) | undefined;
 let laneCache: { at: number; value: Promise<LaneGaugeRow[]> } | undefined;
@@ -71,20 +147,42 @@ const lanes = async (): Promise<LaneGaugeRow[]> => {
 
 function laneGauge(name: string, help: string, labels: readonly string[], set: (g: client.Gauge<string>, b: LaneGaugeRow) => void) {
   return new client.Gauge({
-    name, help, labelNames: labels, ...reg,
+    name,
+    help,
+    labelNames: labels,
+    ...reg,
     async collect() {
       this.reset();
       for (const b of await lanes()) set(this, b);
     },
   });
 }
-laneGauge("mp4t_lane_messages", "Messages of a stage in its lane's work-queue stream (waiting or in progress), by job class.", ["lane", "stage", "class"],
-  (g, b) => { for (const [cls, n] of Object.entries(b.byClass)) g.set({ lane: b.lane, stage: b.stage, class: cls }, n); });
-laneGauge("mp4t_lane_pending_messages", "Messages not yet delivered to any replica (consumer num_pending).", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.pending));
-laneGauge("mp4t_lane_ack_pending_messages", "Messages delivered and not yet acknowledged (consumer num_ack_pending).", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.ackPending));
-laneGauge("mp4t_lane_redelivered_messages", "Messages redelivered at least once and not yet acknowledged.", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.redelivered));
-laneGauge("mp4t_lane_oldest_waiting_seconds", "Age of the oldest message of the stage not yet delivered to any replica (0 when none waits).", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.oldestAgeSec ?? 0));
-laneGauge("mp4t_lane_paused", "1 while the stage's consumer is paused by an admin.", ["lane", "stage"], (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.paused ? 1 : 0));
+laneGauge(
+  "mp4t_lane_messages",
+  "Messages of a stage in its lane's work-queue stream (waiting or in progress), by job class.",
+  ["lane", "stage", "class"],
+  (g, b) => {
+    for (const [cls, n] of Object.entries(b.byClass)) g.set({ lane: b.lane, stage: b.stage, class: cls }, n);
+  },
+);
+laneGauge("mp4t_lane_pending_messages", "Messages not yet delivered to any replica (consumer num_pending).", ["lane", "stage"], (g, b) =>
+  g.set({ lane: b.lane, stage: b.stage }, b.pending),
+);
+laneGauge("mp4t_lane_ack_pending_messages", "Messages delivered and not yet acknowledged (consumer num_ack_pending).", ["lane", "stage"], (g, b) =>
+  g.set({ lane: b.lane, stage: b.stage }, b.ackPending),
+);
+laneGauge("mp4t_lane_redelivered_messages", "Messages redelivered at least once and not yet acknowledged.", ["lane", "stage"], (g, b) =>
+  g.set({ lane: b.lane, stage: b.stage }, b.redelivered),
+);
+laneGauge(
+  "mp4t_lane_oldest_waiting_seconds",
+  "Age of the oldest message of the stage not yet delivered to any replica (0 when none waits).",
+  ["lane", "stage"],
+  (g, b) => g.set({ lane: b.lane, stage: b.stage }, b.oldestAgeSec ?? 0),
+);
+laneGauge("mp4t_lane_paused", "1 while the stage's consumer is paused by an admin.", ["lane", "stage"], (g, b) =>
+  g.set({ lane: b.lane, stage: b.stage }, b.paused ? 1 : 0),
+);
 
 /** What the lane gauges read on each scrape: a worker's own stages (messaging's `observeLanes`). */
 export function setLaneSource(source: () => Promise<LaneGaugeRow[]>): void {
@@ -128,6 +226,10 @@ export async function startMetricsServer(port: number, host: string): Promise<{ 
 
 /** The per-stage series the worker runner's instrumentation (in messaging) feeds. */
 export const stageSeries = {
-  messages: stageMessages, duration: stageDuration, inFlight: stageInFlight,
-  retries: stageRetries, redeliveries: stageRedeliveries, deadLetters,
+  messages: stageMessages,
+  duration: stageDuration,
+  inFlight: stageInFlight,
+  retries: stageRetries,
+  redeliveries: stageRedeliveries,
+  deadLetters,
 };

@@ -39,7 +39,12 @@ describe("profile defaults mirror the replaced system", () => {
 
   it("production lays out 122 workers: critical 3x6, high 5x12, default 4x10, low 1x4", () => {
     const p = PROFILES.production;
-    expect(LANES.map((l) => [p[l].replicas, p[l].autoscale.max])).toEqual([[3, 6], [5, 12], [4, 10], [1, 4]]);
+    expect(LANES.map((l) => [p[l].replicas, p[l].autoscale.max])).toEqual([
+      [3, 6],
+      [5, 12],
+      [4, 10],
+      [1, 4],
+    ]);
     expect(LANES.reduce((n, l) => n + p[l].replicas * p[l].autoscale.max, 0)).toBe(122);
   });
 });

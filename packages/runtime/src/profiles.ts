@@ -42,13 +42,22 @@ export const Profile = z.object(Object.fromEntries(LANES.map((l) => [l, LaneSett
 export type Profile = z.infer<typeof Profile>;
 
 const base = {
-  replicas: 1, prefetch: 4, ackWaitSec: 30, maxDeliver: 5,
-  backoff: { baseMs: 1000, maxMs: 60_000 }, batchEvery: 5,
+  replicas: 1,
+  prefetch: 4,
+  ackWaitSec: 30,
+  maxDeliver: 5,
+  backoff: { baseMs: 1000, maxMs: 60_000 },
+  batchEvery: 5,
 } as const;
 const every = (s: LaneSettings): Profile => Object.fromEntries(LANES.map((l) => [l, s])) as Profile;
 const production = (replicas: number, max: number): LaneSettings => ({
-  ...base, replicas, concurrency: Math.min(8, max), autoscale: { min: Math.min(4, max), max },
-  ackWaitSec: 60, recycle: { afterJobs: 1000, maxRssMb: 2048 }, pollMs: 500,
+  ...base,
+  replicas,
+  concurrency: Math.min(8, max),
+  autoscale: { min: Math.min(4, max), max },
+  ackWaitSec: 60,
+  recycle: { afterJobs: 1000, maxRssMb: 2048 },
+  pollMs: 500,
 });
 
 export const PROFILES: Record<ProfileName, Profile> = {
@@ -67,9 +76,20 @@ export function selectProfile(env: { MP4T_PROFILE?: string | undefined; NODE_ENV
 
 /** Environment overrides; they apply to every lane the process serves (a service has one). */
 export type WorkerOverrides = Partial<{
-  concurrency: number; min: number; max: number; prefetch: number; maxAckPending: number; replicas: number;
-  ackWaitSec: number; maxDeliver: number; backoffBaseMs: number; backoffMaxMs: number;
-  recycleJobs: number; recycleRssMb: number; batchEvery: number; pollMs: number;
+  concurrency: number;
+  min: number;
+  max: number;
+  prefetch: number;
+  maxAckPending: number;
+  replicas: number;
+  ackWaitSec: number;
+  maxDeliver: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  recycleJobs: number;
+  recycleRssMb: number;
+  batchEvery: number;
+  pollMs: number;
 }>;
 
 export function applyOverrides(s: LaneSettings, o: WorkerOverrides): ResolvedLane {

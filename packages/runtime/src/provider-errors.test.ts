@@ -16,7 +16,10 @@ describe("provider error mapping", () => {
     for (const status of [408, 409, 429, 500, 502, 503]) {
       expect(providerError({ provider: "p", status, message: "x" })).toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED" });
     }
-    expect(providerError({ provider: "p", status: 429, retryAfter: "3", message: "slow down" })).toMatchObject({ retryAfterMs: 3000, message: "p answered 429: slow down" });
+    expect(providerError({ provider: "p", status: 429, retryAfter: "3", message: "slow down" })).toMatchObject({
+      retryAfterMs: 3000,
+      message: "p answered 429: slow down",
+    });
     expect(providerError({ provider: "p", timedOut: true, message: "x" })).toMatchObject({ name: "RetryableError", message: "p timed out: x" });
     expect(providerError({ provider: "p", message: "ECONNREFUSED" })).toMatchObject({ name: "RetryableError", message: "p was unreachable: ECONNREFUSED" });
     for (const status of [400, 401, 403, 404, 413, 422]) {

@@ -1,8 +1,17 @@
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import {
-  context, createContextKey, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
-  type Attributes, type Context, type Span,
+  context,
+  createContextKey,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
 } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
@@ -128,15 +137,19 @@ export type ServerSpan = { run<T>(fn: () => T): T; end(status: number, error?: E
 export function startServerSpan(req: { method: string; route: string; path: string; headers: Record<string, string | string[] | undefined> }): ServerSpan {
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const ua = req.headers["user-agent"];
-  const span = tracer().startSpan(`${req.method} ${req.route}`, {
-    kind: SpanKind.SERVER,
-    attributes: {
-      [HttpAttr.REQUEST_METHOD]: req.method,
-      [HttpAttr.ROUTE]: req.route,
-      [HttpAttr.URL_PATH]: req.path,
-      ...(typeof ua === "string" ? { [HttpAttr.USER_AGENT]: ua } : {}),
+  const span = tracer().startSpan(
+    `${req.method} ${req.route}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        [HttpAttr.REQUEST_METHOD]: req.method,
+        [HttpAttr.ROUTE]: req.route,
+        [HttpAttr.URL_PATH]: req.path,
+        ...(typeof ua === "string" ? { [HttpAttr.USER_AGENT]: ua } : {}),
+      },
     },
-  }, parent);
+    parent,
+  );
   const ctx = trace.setSpan(parent, span);
   return {
     run: (fn) => context.with(ctx, fn),

@@ -74,22 +74,28 @@ export async function createStores(nc: NatsConnection, cfg: StoresConfig, opts: 
   // The production profile (MP4T_PROFILE, else NODE_ENV: runtime's selectProfile) refuses unsafe settings.
   const unsafe = (cfg.MP4T_PROFILE ?? cfg.NODE_ENV) === "production" ? storesSecurityProblems(cfg) : [];
   if (unsafe.length) throw new ConfigError("stores (production refuses unsafe settings)", unsafe);
-  const jobs = cfg.JOB_STORE === "mongodb"
-    // Drivers load only when configured: an embedded-store service never holds them in memory.
-    ? await (await import("./adapters/mongo-job-store.adapter.ts")).createMongoJobStore({
-      url: cfg.MONGODB_URL!, ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}),
-      ...(cfg.MONGODB_TIMEOUT_MS ? { timeoutMs: cfg.MONGODB_TIMEOUT_MS } : {}),
-    })
-    : await createNatsKvJobStore(nc, { replicas: cfg.JETSTREAM_REPLICAS, ...(opts.users === false ? { users: false } : {}) });
+  const jobs =
+    cfg.JOB_STORE === "mongodb"
+      ? // Drivers load only when configured: an embedded-store service never holds them in memory.
+        await (await import("./adapters/mongo-job-store.adapter.ts")).createMongoJobStore({
+          url: cfg.MONGODB_URL!,
+          ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}),
+          ...(cfg.MONGODB_TIMEOUT_MS ? { timeoutMs: cfg.MONGODB_TIMEOUT_MS } : {}),
+        })
+      : await createNatsKvJobStore(nc, { replicas: cfg.JETSTREAM_REPLICAS, ...(opts.users === false ? { users: false } : {}) });
   let blobs: BlobStore;
   try {
-    blobs = cfg.BLOB_STORE === "s3"
-      ? await (await import("./adapters/s3-blob-store.adapter.ts")).createS3BlobStore({
-        endpoint: cfg.S3_ENDPOINT!, accessKey: cfg.S3_ACCESS_KEY!, secretKey: cfg.S3_SECRET_KEY!,
-        bucket: cfg.S3_BUCKET ?? "mp4t-blobs", ...(cfg.S3_REGION ? { region: cfg.S3_REGION } : {}),
-        ...(cfg.S3_TIMEOUT_MS ? { timeoutMs: cfg.S3_TIMEOUT_MS } : {}),
-      })
-      : await createNatsObjectBlobStore(nc, { replicas: cfg.JETSTREAM_REPLICAS });
+    blobs =
+      cfg.BLOB_STORE === "s3"
+        ? await (await import("./adapters/s3-blob-store.adapter.ts")).createS3BlobStore({
+            endpoint: cfg.S3_ENDPOINT!,
+            accessKey: cfg.S3_ACCESS_KEY!,
+            secretKey: cfg.S3_SECRET_KEY!,
+            bucket: cfg.S3_BUCKET ?? "mp4t-blobs",
+            ...(cfg.S3_REGION ? { region: cfg.S3_REGION } : {}),
+            ...(cfg.S3_TIMEOUT_MS ? { timeoutMs: cfg.S3_TIMEOUT_MS } : {}),
+          })
+        : await createNatsObjectBlobStore(nc, { replicas: cfg.JETSTREAM_REPLICAS });
   } catch (err) {
     await jobs.close();
     throw err;
@@ -98,11 +104,15 @@ export async function createStores(nc: NatsConnection, cfg: StoresConfig, opts: 
 }
 
 /** The API key store beside the configured job store (the gateway's only): MongoDB with JOB_STORE=mongodb, else the NATS users bucket. */
-export async function createApiKeyStore(nc: NatsConnection, cfg: Pick<StoresConfig, "JOB_STORE" | "JETSTREAM_REPLICAS" | "MONGODB_URL" | "MONGODB_DATABASE" | "MONGODB_TIMEOUT_MS">): Promise<ApiKeyStore> {
+export async function createApiKeyStore(
+  nc: NatsConnection,
+  cfg: Pick<StoresConfig, "JOB_STORE" | "JETSTREAM_REPLICAS" | "MONGODB_URL" | "MONGODB_DATABASE" | "MONGODB_TIMEOUT_MS">,
+): Promise<ApiKeyStore> {
   if (cfg.JOB_STORE !== "mongodb") return createNatsKvApiKeyStore(nc, { replicas: cfg.JETSTREAM_REPLICAS });
   if (!cfg.MONGODB_URL) throw new ConfigError("stores", ["MONGODB_URL: required when JOB_STORE=mongodb"]);
   return (await import("./adapters/mongo-api-key-store.adapter.ts")).createMongoApiKeyStore({
-    url: cfg.MONGODB_URL, ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}),
+    url: cfg.MONGODB_URL,
+    ...(cfg.MONGODB_DATABASE ? { database: cfg.MONGODB_DATABASE } : {}),
     ...(cfg.MONGODB_TIMEOUT_MS ? { timeoutMs: cfg.MONGODB_TIMEOUT_MS } : {}),
   });
 }

@@ -2,8 +2,19 @@ import type { StoresConfig } from "./factory.ts";
 
 /** Access keys and secrets that ship in documentation and images; a store reachable with them is open. */
 const WELL_KNOWN_S3 = new Set([
-  "minioadmin", "minio", "minio123", "admin", "password", "changeme", "secret", "versity", "versitygw",
-  "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "test", "testtest",
+  "minioadmin",
+  "minio",
+  "minio123",
+  "admin",
+  "password",
+  "changeme",
+  "secret",
+  "versity",
+  "versitygw",
+  "AKIAIOSFODNN7EXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "test",
+  "testtest",
 ]);
 const WELL_KNOWN_DB_PASSWORDS = new Set(["password", "example", "changeme", "secret", "mongo", "admin", "root", "test"]);
 

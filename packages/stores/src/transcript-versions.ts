@@ -1,7 +1,4 @@
-import {
-  BlobKeys, MAX_TRANSCRIPT_VERSIONS, Transcript,
-  type Job, type TranscriptHistory, type TranscriptVersionInfo,
-} from "@mp4t/contracts";
+import { BlobKeys, MAX_TRANSCRIPT_VERSIONS, Transcript, type Job, type TranscriptHistory, type TranscriptVersionInfo } from "@mp4t/contracts";
 import { AppError, newId } from "@mp4t/contracts";
 import { getJson, putJson } from "./blob-helpers.ts";
 import type { BlobStore, JobRef, JobStore } from "./ports.ts";

@@ -150,12 +150,17 @@ describe(`MongoDB job store: adapter specifics on ${SERVER}`, () => {
     withReplicas(async (a, b) => {
       const at = new Date().toISOString();
       const job = sampleJob("alice", {
-        status: "failed", progress: 0.37, sizeBytes: 5_000_000_123,
+        status: "failed",
+        progress: 0.37,
+        sizeBytes: 5_000_000_123,
         options: { language: "de", diarize: false, speakers: 3, enhance: ["summary", "translate:fr"], class: "batch", engine: "openai" },
         stages: { ingest: { status: "done", startedAt: at, finishedAt: at }, transcribe: { status: "failed", startedAt: at } },
         media: { durationSec: 61.25, container: "mov,mp4", audioCodec: "aac", sampleRate: 44100, channels: 2, hasVideo: true },
-        chunks: { count: 3, done: [0, 2] }, error: { code: "ENGINE_FAILED", message: "boom" },
-        completedAt: at, reaped: 1, mediaDeletedAt: at,
+        chunks: { count: 3, done: [0, 2] },
+        error: { code: "ENGINE_FAILED", message: "boom" },
+        completedAt: at,
+        reaped: 1,
+        mediaDeletedAt: at,
       });
       await a.createJob(job);
       expect(await b.getJob({ userId: "alice", jobId: job.id })).toEqual(job);

@@ -78,7 +78,10 @@ describe.skipIf(unavailable !== undefined)(`MongoDB job store on ${SERVER}${unav
       await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).updateJob(ref, addChunk(i))));
       expect([...(await b.getJob(ref))!.chunks!.done].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i));
       // One email, two replicas registering it at once: exactly one wins.
-      const results = await Promise.allSettled([a.createUser(sampleUser({ email: "race@example.test" })), b.createUser(sampleUser({ email: "RACE@example.test" }))]);
+      const results = await Promise.allSettled([
+        a.createUser(sampleUser({ email: "race@example.test" })),
+        b.createUser(sampleUser({ email: "RACE@example.test" })),
+      ]);
       expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
       expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ code: "EMAIL_TAKEN" });
     } finally {

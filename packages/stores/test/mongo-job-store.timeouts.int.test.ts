@@ -30,7 +30,12 @@ const everyCall = (s: JobStore, job: Job): [string, () => Promise<unknown>][] =>
     ["getJob", () => s.getJob(ref)],
     ["updateJob", () => s.updateJob(ref, (j) => ({ ...j, progress: 0.5 }))],
     ["listJobs", () => s.listJobs(job.userId, { limit: 10 })],
-    ["scanJobs", async () => { for await (const _ of s.scanJobs()) break; }],
+    [
+      "scanJobs",
+      async () => {
+        for await (const _ of s.scanJobs()) break;
+      },
+    ],
     ["deleteJob", () => s.deleteJob(ref)],
   ];
 };

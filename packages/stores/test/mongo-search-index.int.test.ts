@@ -24,7 +24,13 @@ let n = 0;
 searchIndexConformance(realUrl ? "MongoDB" : "MongoDB wire (FerretDB v1, SQLite)", async () => {
   const db = client.db(`${run}_${++n}`);
   const index = await createMongoSearchIndex({ db });
-  return { index, cleanup: async () => { await index.close(); await db.dropDatabase(); } };
+  return {
+    index,
+    cleanup: async () => {
+      await index.close();
+      await db.dropDatabase();
+    },
+  };
 });
 
 describe("MongoDB search index: adapter specifics", () => {
@@ -34,7 +40,13 @@ describe("MongoDB search index: adapter specifics", () => {
     const b = await createMongoSearchIndex({ db });
     try {
       const jobId = "0".repeat(25) + "7";
-      const v = (version: number, text: string) => ({ userId: "alice", jobId, fileName: "x.mp4", version, segments: [{ segmentIndex: 0, start: 0, end: 1, text }] });
+      const v = (version: number, text: string) => ({
+        userId: "alice",
+        jobId,
+        fileName: "x.mp4",
+        version,
+        segments: [{ segmentIndex: 0, start: 0, end: 1, text }],
+      });
       await Promise.all([a.upsert(v(2, "second words")), b.upsert(v(3, "third words")), a.upsert(v(1, "first words"))]);
       const hits = (await a.search({ userId: "alice", q: "words", limit: 10 })).items;
       expect(hits.map((h) => h.snippet)).toEqual(["third **words**"]);

@@ -24,7 +24,11 @@ describe("NATS KV and Object Store on a cluster", () => {
     try {
       const jsm = await jetstreamManager(nc);
       for (const name of BUCKET_STREAMS) {
-        const si = await pollUntil(() => jsm.streams.info(name), (i) => current(i) === 3, `3 current copies of ${name}`);
+        const si = await pollUntil(
+          () => jsm.streams.info(name),
+          (i) => current(i) === 3,
+          `3 current copies of ${name}`,
+        );
         expect(si.config.num_replicas, name).toBe(3);
       }
       await stores.jobs.createJob(job);
@@ -39,10 +43,20 @@ describe("NATS KV and Object Store on a cluster", () => {
     const nc2 = await cluster.connect(cluster.nodes.filter((n) => n.running));
     try {
       // Opening the stores checks the buckets, which answers once their groups have leaders again.
-      const after = await pollUntil(() => createStores(nc2, config), () => true, "stores on the surviving nodes");
+      const after = await pollUntil(
+        () => createStores(nc2, config),
+        () => true,
+        "stores on the surviving nodes",
+      );
       try {
         const ref = { userId: job.userId, jobId: job.id };
-        expect(await pollUntil(() => after.jobs.getJob(ref), (j) => j !== null, "job after failover")).toEqual(job);
+        expect(
+          await pollUntil(
+            () => after.jobs.getJob(ref),
+            (j) => j !== null,
+            "job after failover",
+          ),
+        ).toEqual(job);
         expect(await after.blobs.getBytes(`jobs/${job.id}/upload`)).toEqual(bytes);
         const updated = await after.jobs.updateJob(ref, (j) => ({ ...j, status: "processing" }));
         expect(updated?.status).toBe("processing");
@@ -68,7 +82,11 @@ describe("NATS KV and Object Store on a cluster", () => {
       const second = await createStores(nc, config);
       try {
         for (const name of BUCKET_STREAMS) {
-          const si = await pollUntil(() => jsm.streams.info(name), (i) => current(i) === 3, `3 current copies of ${name}`);
+          const si = await pollUntil(
+            () => jsm.streams.info(name),
+            (i) => current(i) === 3,
+            `3 current copies of ${name}`,
+          );
           expect(si.config.num_replicas, name).toBe(3);
         }
         expect(await second.jobs.getJob({ userId: job.userId, jobId: job.id })).toEqual(job);

@@ -20,7 +20,11 @@ describe("NATS KV job listings", () => {
       for (const j of mine) await jobs.createJob(j);
       await jobs.createJob(sampleJob("someone-else"));
       await jobs.deleteJob({ userId: "lister", jobId: mine[3]!.id });
-      const expected = mine.filter((_, i) => i !== 3).map((j) => j.id).sort().reverse();
+      const expected = mine
+        .filter((_, i) => i !== 3)
+        .map((j) => j.id)
+        .sort()
+        .reverse();
 
       const before = (await jsm.streams.info("KV_mp4t-jobs")).state.consumer_count;
       for (let i = 0; i < 300; i++) expect((await jobs.listJobs("lister", { limit: 10 })).items).toHaveLength(10);

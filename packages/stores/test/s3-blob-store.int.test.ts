@@ -19,7 +19,11 @@ afterAll(async () => {
 
 let n = 0;
 const options = (extra: Partial<S3BlobStoreOptions> = {}): S3BlobStoreOptions => ({
-  endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, bucket: `blobs-${++n}`, ...extra,
+  endpoint: s3.endpoint,
+  accessKey: s3.accessKey,
+  secretKey: s3.secretKey,
+  bucket: `blobs-${++n}`,
+  ...extra,
 });
 const rawClient = () => {
   const u = new URL(s3.endpoint);
@@ -99,7 +103,8 @@ describe("S3 blob store on versitygw", () => {
 
   it("streams a multipart upload and download exactly, leaving no unfinished upload", () =>
     withStore({ partSize: 5 * MIB }, async (s, bucket) => {
-      for (const total of [12 * MIB + 4321, 10 * MIB]) { // a short last part, and an exact part boundary
+      for (const total of [12 * MIB + 4321, 10 * MIB]) {
+        // a short last part, and an exact part boundary
         const src = generated(total);
         expect(await s.put(`media/${total}`, src.stream, { contentType: "video/mp4" })).toEqual({ key: `media/${total}`, size: total });
         expect(await s.stat(`media/${total}`)).toEqual({ key: `media/${total}`, size: total });

@@ -27,7 +27,12 @@ afterAll(async () => {
 
 let n = 0;
 const options = (endpoint: string, bucket: string, timeoutMs?: number): S3BlobStoreOptions => ({
-  endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, bucket, partSize: 5 * MIB, ...(timeoutMs ? { timeoutMs } : {}),
+  endpoint,
+  accessKey: s3.accessKey,
+  secretKey: s3.secretKey,
+  bucket,
+  partSize: 5 * MIB,
+  ...(timeoutMs ? { timeoutMs } : {}),
 });
 const rawClient = () => {
   const u = new URL(s3.endpoint);

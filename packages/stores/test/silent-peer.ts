@@ -83,4 +83,12 @@ export async function within<T>(p: Promise<T>, ms: number): Promise<T> {
 
 /** The error p rejects with within ms; fails if p resolves or is still pending then. */
 export const failureWithin = (p: Promise<unknown>, ms: number): Promise<unknown> =>
-  within(p.then(() => { throw new Error("succeeded, expected a failure"); }, (err: unknown) => err), ms);
+  within(
+    p.then(
+      () => {
+        throw new Error("succeeded, expected a failure");
+      },
+      (err: unknown) => err,
+    ),
+    ms,
+  );

@@ -14,7 +14,13 @@ const fresh = async () => {
 searchIndexConformance("SQLite FTS5 (node:sqlite)", async () => {
   const { dir, path } = await fresh();
   const index = createSqliteSearchIndex({ path });
-  return { index, cleanup: async () => { await index.close(); await rm(dir, { recursive: true, force: true }); } };
+  return {
+    index,
+    cleanup: async () => {
+      await index.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 });
 
 describe("SQLite search index: adapter specifics", () => {
@@ -22,7 +28,13 @@ describe("SQLite search index: adapter specifics", () => {
     const { dir, path } = await fresh();
     const index = createSqliteSearchIndex({ path });
     try {
-      await index.upsert({ userId: "alice", jobId: "0".repeat(25) + "3", fileName: "a.mp4", version: 1, segments: [{ segmentIndex: 0, start: 0, end: 1, text: "private words" }] });
+      await index.upsert({
+        userId: "alice",
+        jobId: "0".repeat(25) + "3",
+        fileName: "a.mp4",
+        version: 1,
+        segments: [{ segmentIndex: 0, start: 0, end: 1, text: "private words" }],
+      });
       const searchDir = join(dir, "search");
       expect(statSync(searchDir).mode & 0o777).toBe(0o700);
       const files = readdirSync(searchDir);
@@ -34,13 +46,18 @@ describe("SQLite search index: adapter specifics", () => {
     }
   });
 
-
   it("shares one file between two openers (two gateway processes on a host): writes of one are found by the other", async () => {
     const { dir, path } = await fresh();
     const a = createSqliteSearchIndex({ path });
     const b = createSqliteSearchIndex({ path });
     try {
-      const doc = { userId: "alice", jobId: "0".repeat(25) + "1", fileName: "a.mp4", version: 1, segments: [{ segmentIndex: 0, start: 0, end: 1, text: "shared words" }] };
+      const doc = {
+        userId: "alice",
+        jobId: "0".repeat(25) + "1",
+        fileName: "a.mp4",
+        version: 1,
+        segments: [{ segmentIndex: 0, start: 0, end: 1, text: "shared words" }],
+      };
       await Promise.all([a.upsert(doc), b.upsert({ ...doc, jobId: "0".repeat(25) + "2" })]);
       expect((await b.search({ userId: "alice", q: "shared", limit: 10 })).items).toHaveLength(2);
       await b.remove({ userId: "alice", jobId: doc.jobId });

@@ -65,7 +65,8 @@ export async function startFakeHf(opts: FakeHfOptions = {}): Promise<FakeHfServe
       if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, { error: "Invalid credentials in Authorization header" });
       requests.push({ path: req.url ?? "", bytes: body.length, contentType: req.headers["content-type"] ?? "" });
       const failure = failures.shift();
-      if (failure?.kind === "rate-limit") return send(res, 429, { error: "Rate limit reached. Please log in or use a HF access token" }, { "retry-after": String(failure.retryAfterSec) });
+      if (failure?.kind === "rate-limit")
+        return send(res, 429, { error: "Rate limit reached. Please log in or use a HF access token" }, { "retry-after": String(failure.retryAfterSec) });
       if (failure?.kind === "loading") return send(res, 503, { error: "Model openai/whisper is currently loading", estimated_time: failure.estimatedTimeSec });
       if (failure?.kind === "server-error") return send(res, failure.status ?? 500, { error: "Internal Server Error" });
       if (failure?.kind === "unauthorized") return send(res, 403, { error: "You don't have access to this model" });
@@ -88,11 +89,13 @@ export async function startFakeHf(opts: FakeHfOptions = {}): Promise<FakeHfServe
   const { port } = server.address() as AddressInfo;
   return {
     modelUrl: (model) => `http://127.0.0.1:${port}/models/${model}`,
-    token, requests,
+    token,
+    requests,
     fail: (...f) => void failures.push(...f),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

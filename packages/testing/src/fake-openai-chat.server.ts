@@ -74,7 +74,15 @@ export type FakeOpenAiChatServer = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
-function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null, param: string | null = null, headers: Record<string, string> = {}) {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify({ error: { message, type, param, code } }));
 }
@@ -97,14 +105,20 @@ function completion(req: FakeChatRequest, content: string, finish: string, refus
   const promptTokens = req.messages.reduce((n, m) => n + words(m.content).length + 4, 3);
   const completionTokens = words(content).length;
   return {
-    id: `chatcmpl-fake${++served}`, object: "chat.completion", created: Math.floor(Date.now() / 1000), model: req.model,
+    id: `chatcmpl-fake${++served}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: req.model,
     choices: [{ index: 0, message: { role: "assistant", content, refusal, annotations: [] }, logprobs: null, finish_reason: finish }],
     usage: {
-      prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens,
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
       completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
     },
-    service_tier: "default", system_fingerprint: "fp_fake",
+    service_tier: "default",
+    system_fingerprint: "fp_fake",
   };
 }
 
@@ -129,8 +143,12 @@ function parseRequest(raw: string, authorization: string | undefined): FakeChatR
   const budgetField = body.max_completion_tokens !== undefined ? "max_completion_tokens" : body.max_tokens !== undefined ? "max_tokens" : undefined;
   const maxTokens = budgetField ? Number(body[budgetField]) : undefined;
   return {
-    model: body.model, messages,
-    system: messages.filter((m) => m.role === "system" || m.role === "developer").map((m) => m.content).join("\n"),
+    model: body.model,
+    messages,
+    system: messages
+      .filter((m) => m.role === "system" || m.role === "developer")
+      .map((m) => m.content)
+      .join("\n"),
     user: messages.findLast((m) => m.role === "user")?.content ?? "",
     ...(budgetField ? { budgetField, maxTokens: maxTokens! } : {}),
     ...(typeof body.temperature === "number" ? { temperature: body.temperature } : {}),
@@ -150,7 +168,13 @@ export async function startFakeOpenAiChat(opts: FakeChatOptions = {}): Promise<F
       const raw = await readBody(req);
       if (opts.latencyMs) await sleep(opts.latencyMs);
       if (req.headers.authorization !== `Bearer ${apiKey}`) {
-        return sendError(res, 401, "Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key");
+        return sendError(
+          res,
+          401,
+          "Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.",
+          "invalid_request_error",
+          "invalid_api_key",
+        );
       }
       const r = parseRequest(raw, req.headers.authorization);
       if (typeof r === "string") return sendError(res, 400, r, "invalid_request_error", null);
@@ -158,8 +182,15 @@ export async function startFakeOpenAiChat(opts: FakeChatOptions = {}): Promise<F
       const failure = failures.shift();
       switch (failure?.kind) {
         case "rate-limit":
-          return sendError(res, 429, `Rate limit reached for ${r.model} on tokens per min (TPM): Limit 200000, Used 199500, Requested 900. Please try again in ${failure.retryAfterSec}s.`,
-            "tokens", "rate_limit_exceeded", null, { "retry-after": String(failure.retryAfterSec), "x-ratelimit-remaining-tokens": "500" });
+          return sendError(
+            res,
+            429,
+            `Rate limit reached for ${r.model} on tokens per min (TPM): Limit 200000, Used 199500, Requested 900. Please try again in ${failure.retryAfterSec}s.`,
+            "tokens",
+            "rate_limit_exceeded",
+            null,
+            { "retry-after": String(failure.retryAfterSec), "x-ratelimit-remaining-tokens": "500" },
+          );
         case "server-error":
           return sendError(res, failure.status ?? 500, "The server had an error while processing your request. Sorry about that!", "server_error", null);
         case "unauthorized":
@@ -186,8 +217,14 @@ export async function startFakeOpenAiChat(opts: FakeChatOptions = {}): Promise<F
       }
       const promptChars = r.messages.reduce((n, m) => n + m.content.length, 0);
       if (opts.maxContextChars !== undefined && promptChars > opts.maxContextChars) {
-        return sendError(res, 400, `This model's maximum context length is ${opts.maxContextChars} characters. However, your messages resulted in ${promptChars} characters. Please reduce the length of the messages.`,
-          "invalid_request_error", "context_length_exceeded", "messages");
+        return sendError(
+          res,
+          400,
+          `This model's maximum context length is ${opts.maxContextChars} characters. However, your messages resulted in ${promptChars} characters. Please reduce the length of the messages.`,
+          "invalid_request_error",
+          "context_length_exceeded",
+          "messages",
+        );
       }
       const answer = (opts.reply ?? ((q) => q.user))(r);
       const cutAt = r.maxTokens !== undefined ? [...answer.matchAll(/\S+/g)][r.maxTokens] : undefined;
@@ -199,11 +236,14 @@ export async function startFakeOpenAiChat(opts: FakeChatOptions = {}): Promise<F
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`, apiKey, requests,
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    apiKey,
+    requests,
     fail: (...f) => void failures.push(...f),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

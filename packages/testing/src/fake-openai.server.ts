@@ -96,11 +96,22 @@ function answer(req: FakeRequest, text: string, duration: number, wordsPerSpeake
   const words = timedWords(text, duration);
   if (req.responseFormat === "verbose_json") {
     const segment = {
-      id: 0, seek: 0, start: 0, end: +duration.toFixed(2), text: ` ${text}`, tokens: [50364, 440], temperature: 0,
-      avg_logprob: -0.21, compression_ratio: 1.3, no_speech_prob: 0.01,
+      id: 0,
+      seek: 0,
+      start: 0,
+      end: +duration.toFixed(2),
+      text: ` ${text}`,
+      tokens: [50364, 440],
+      temperature: 0,
+      avg_logprob: -0.21,
+      compression_ratio: 1.3,
+      no_speech_prob: 0.01,
     };
     return {
-      task: "transcribe", language: "english", duration, text,
+      task: "transcribe",
+      language: "english",
+      duration,
+      text,
       ...(req.granularities.includes("word") ? { words } : {}),
       ...(req.granularities.includes("segment") || req.granularities.length === 0 ? { segments: [segment] } : {}),
       usage: { type: "duration", seconds: Math.ceil(duration) },
@@ -111,8 +122,12 @@ function answer(req: FakeRequest, text: string, duration: number, wordsPerSpeake
     for (let i = 0; i < words.length; i += wordsPerSpeaker) {
       const group = words.slice(i, i + wordsPerSpeaker);
       segments.push({
-        type: "transcript.text.segment", id: `seg_${segments.length}`, start: group[0]!.start, end: group.at(-1)!.end,
-        text: group.map((w) => w.word).join(" "), speaker: String.fromCharCode(65 + (segments.length % 2)),
+        type: "transcript.text.segment",
+        id: `seg_${segments.length}`,
+        start: group[0]!.start,
+        end: group.at(-1)!.end,
+        text: group.map((w) => w.word).join(" "),
+        speaker: String.fromCharCode(65 + (segments.length % 2)),
       });
     }
     return { task: "transcribe", duration, text, segments, usage: { type: "duration", seconds: Math.ceil(duration) } };
@@ -139,7 +154,13 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       const body = await readBody(req);
       if (opts.latencyMs) await sleep(opts.latencyMs);
       if (req.headers.authorization !== `Bearer ${apiKey}`) {
-        return sendError(res, 401, "Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key");
+        return sendError(
+          res,
+          401,
+          "Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.",
+          "invalid_request_error",
+          "invalid_api_key",
+        );
       }
       const { fields, file } = parseMultipart(body, req.headers["content-type"] ?? "");
       if (!file || !fields.model?.[0]) return sendError(res, 400, "Missing required parameter: 'file'.", "invalid_request_error", null);
@@ -147,17 +168,24 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
         return sendError(res, 413, `Maximum content size limit (${maxBytes}) exceeded (${file.bytes.length} bytes read)`, "server_error", null);
       }
       const r: FakeRequest = {
-        model: fields.model[0], responseFormat: fields.response_format?.[0] ?? "json", granularities: fields["timestamp_granularities[]"] ?? [],
-        fileBytes: file.bytes.length, fileName: file.name, ...(fields.language?.[0] ? { language: fields.language[0] } : {}),
+        model: fields.model[0],
+        responseFormat: fields.response_format?.[0] ?? "json",
+        granularities: fields["timestamp_granularities[]"] ?? [],
+        fileBytes: file.bytes.length,
+        fileName: file.name,
+        ...(fields.language?.[0] ? { language: fields.language[0] } : {}),
       };
       requests.push(r);
       opts.onRequest?.(r);
       if (opts.latencyPerAudioSec) await sleep(wavDuration(file.bytes) * opts.latencyPerAudioSec * 1000);
       const failure = failures.shift();
       if (failure?.kind === "rate-limit") {
-        return sendError(res, 429, "Rate limit reached for requests. Please try again shortly.", "requests", "rate_limit_exceeded", { "retry-after": String(failure.retryAfterSec) });
+        return sendError(res, 429, "Rate limit reached for requests. Please try again shortly.", "requests", "rate_limit_exceeded", {
+          "retry-after": String(failure.retryAfterSec),
+        });
       }
-      if (failure?.kind === "server-error") return sendError(res, failure.status ?? 500, "The server had an error while processing your request. Sorry about that!", "server_error", null);
+      if (failure?.kind === "server-error")
+        return sendError(res, failure.status ?? 500, "The server had an error while processing your request. Sorry about that!", "server_error", null);
       if (failure?.kind === "unauthorized") return sendError(res, 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
       if (failure?.kind === "slow") await sleep(failure.delayMs);
       if (failure?.kind === "malformed") {
@@ -165,7 +193,13 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
         return res.end('{"text": "the quick brown", "words": [{"word": "the", "sta');
       }
       if (r.model.includes("diarize") && r.responseFormat === "verbose_json") {
-        return sendError(res, 400, "response_format 'verbose_json' is not compatible with model 'gpt-4o-transcribe-diarize'.", "invalid_request_error", "unsupported_value");
+        return sendError(
+          res,
+          400,
+          "response_format 'verbose_json' is not compatible with model 'gpt-4o-transcribe-diarize'.",
+          "invalid_request_error",
+          "unsupported_value",
+        );
       }
       const text = opts.transcript ?? "hello from the fake transcription server";
       res.writeHead(200, { "content-type": "application/json" });
@@ -177,11 +211,14 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`, apiKey, requests,
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    apiKey,
+    requests,
     fail: (...f) => void failures.push(...f),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -29,15 +29,25 @@ export type FerretDbServer = {
   [Symbol.asyncDispose](): Promise<void>;
 };
 
-const MISSING = "ferretdb is not installed: run `MP4T_TEST_TOOLS=1 bash scripts/toolchain.sh` (it builds FerretDB v1 into $MP4T_TOOLS/bin), or set FERRETDB_BIN";
+const MISSING =
+  "ferretdb is not installed: run `MP4T_TEST_TOOLS=1 bash scripts/toolchain.sh` (it builds FerretDB v1 into $MP4T_TOOLS/bin), or set FERRETDB_BIN";
 
 // The smallest OP_MSG `{ping: 1, $db: "admin"}`: a reply proves the server speaks the wire protocol,
 // which a bare TCP accept does not (the listener can open before the backend is ready).
 function pingMessage(): Buffer {
-  const int32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32LE(n); return b; };
+  const int32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(n);
+    return b;
+  };
   const body = Buffer.concat([
-    Buffer.from([0x10]), Buffer.from("ping\0"), int32(1),
-    Buffer.from([0x02]), Buffer.from("$db\0"), int32(6), Buffer.from("admin\0"),
+    Buffer.from([0x10]),
+    Buffer.from("ping\0"),
+    int32(1),
+    Buffer.from([0x02]),
+    Buffer.from("$db\0"),
+    int32(6),
+    Buffer.from("admin\0"),
     Buffer.from([0x00]),
   ]);
   const doc = Buffer.concat([int32(body.length + 4), body]);
@@ -49,7 +59,10 @@ function pingMessage(): Buffer {
 function wirePing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port });
-    const done = (ok: boolean) => { socket.destroy(); resolve(ok); };
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
     socket.setTimeout(1000, () => done(false));
     socket.once("error", () => done(false));
     socket.once("connect", () => socket.write(pingMessage()));
@@ -73,14 +86,17 @@ export async function startFerretDb(options: FerretDbOptions = {}): Promise<Ferr
   const backend = options.postgresqlUrl
     ? ["--handler=postgresql", `--postgresql-url=${options.postgresqlUrl}`]
     : ["--handler=sqlite", `--sqlite-url=file:${dir}/`];
-  const args = [
-    ...backend, `--state-dir=${dir}`,
-    `--listen-addr=127.0.0.1:${port}`, "--debug-addr=-", "--telemetry=disable", "--log-level=WARN",
-  ];
+  const args = [...backend, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, "--debug-addr=-", "--telemetry=disable", "--log-level=WARN"];
   // The password goes by environment, not argv (ps shows argv to every user).
   const { user } = options;
   const env = user
-    ? { ...process.env, FERRETDB_TEST_ENABLE_NEW_AUTH: "true", FERRETDB_SETUP_DATABASE: user.database, FERRETDB_SETUP_USERNAME: user.username, FERRETDB_SETUP_PASSWORD: user.password }
+    ? {
+        ...process.env,
+        FERRETDB_TEST_ENABLE_NEW_AUTH: "true",
+        FERRETDB_SETUP_DATABASE: user.database,
+        FERRETDB_SETUP_USERNAME: user.username,
+        FERRETDB_SETUP_PASSWORD: user.password,
+      }
     : process.env;
   let log = "";
   let spawnError: Error | undefined;
@@ -102,7 +118,9 @@ export async function startFerretDb(options: FerretDbOptions = {}): Promise<Ferr
   for (;;) {
     if (spawnError) {
       await stop();
-      throw new Error((spawnError as NodeJS.ErrnoException).code === "ENOENT" ? `${MISSING} (looked for ${bin})` : `ferretdb failed to start: ${spawnError.message}`);
+      throw new Error(
+        (spawnError as NodeJS.ErrnoException).code === "ENOENT" ? `${MISSING} (looked for ${bin})` : `ferretdb failed to start: ${spawnError.message}`,
+      );
     }
     if (proc.exitCode !== null) {
       await stop();

@@ -5,8 +5,19 @@ export type { NatsCluster, NatsClusterNode } from "./nats-cluster.ts";
 export { silentLogger } from "./logger.ts";
 export { wordErrorRate, normaliseWords } from "./wer.ts";
 export {
-  LIBRIVOX_DIR, librivoxClips, probeDurationSec, makeLibrivoxMp3, makeLibrivoxMp4, makeLongLibrivoxMp4, makeSilenceWav, makeSilenceMp4,
-  makeVideoWithoutAudio, makeRandomBytes, makeTruncatedMp4, makeTwoVoiceMp4, ALSA_VOICE_TEXT,
+  LIBRIVOX_DIR,
+  librivoxClips,
+  probeDurationSec,
+  makeLibrivoxMp3,
+  makeLibrivoxMp4,
+  makeLongLibrivoxMp4,
+  makeSilenceWav,
+  makeSilenceMp4,
+  makeVideoWithoutAudio,
+  makeRandomBytes,
+  makeTruncatedMp4,
+  makeTwoVoiceMp4,
+  ALSA_VOICE_TEXT,
 } from "./media-makers.ts";
 export type { LibrivoxClip, WavFormat } from "./media-makers.ts";
 export { makeReferenceAttacks } from "./media-attacks.ts";

@@ -51,7 +51,12 @@ export async function makeReferenceAttacks(secretDir: string, uploadDir: string)
   const marker = `MP4T-MARKER-${randomBytes(8).toString("hex")}`;
   const markerFile = join(secretDir, "marker.txt");
   await writeFile(markerFile, `${marker}\n${SPOKEN.join(" ")}\n`);
-  const secretAudio = { mp3: join(secretDir, "secret.mp3"), ts: join(secretDir, "secret.ts"), flac: join(secretDir, "secret.flac"), mov: join(secretDir, "secret.mov") };
+  const secretAudio = {
+    mp3: join(secretDir, "secret.mp3"),
+    ts: join(secretDir, "secret.ts"),
+    flac: join(secretDir, "secret.flac"),
+    mov: join(secretDir, "secret.mov"),
+  };
   const ffmpeg = (args: string[]) => run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", ...args]);
   for (const out of [secretAudio.mp3, secretAudio.ts, secretAudio.flac]) await ffmpeg(["-i", SECRET_CLIP, out]);
   // The MOV pair for the data-reference attack: same length and PCM format, so the same layout.
@@ -122,8 +127,17 @@ async function withDataReference(path: string, target: string): Promise<Buffer> 
   name.writeUInt8(Math.min(63, "secret.mov".length), 0);
   name.write("secret.mov", 1, "latin1");
   const record = Buffer.concat([
-    field(10), field(1 + 27), field(12), name, field(16), u16(0, 0), field(16), // header, volume, file name, levels
-    u16(2, targetPath.length), targetPath, field(targetPath.length % 2), u16(0xffff, 0), // absolute path, end
+    field(10),
+    field(1 + 27),
+    field(12),
+    name,
+    field(16),
+    u16(0, 0),
+    field(16), // header, volume, file name, levels
+    u16(2, targetPath.length),
+    targetPath,
+    field(targetPath.length % 2),
+    u16(0xffff, 0), // absolute path, end
   ]);
   const alis = Buffer.concat([u32(12 + record.length), Buffer.from("alis"), u32(0), record]);
   const dref = Buffer.concat([u32(16 + alis.length), Buffer.from("dref"), u32(0), u32(1), alis]);

@@ -38,11 +38,21 @@ export async function probeDurationSec(path: string): Promise<number> {
 
 /** The clips in `fileids` order, each with its reference transcript (sentence markers removed). */
 export async function librivoxClips(dir = LIBRIVOX_DIR): Promise<LibrivoxClip[]> {
-  const ids = (await readFile(join(dir, "fileids"), "utf8")).split("\n").map((l) => l.trim()).filter(Boolean);
+  const ids = (await readFile(join(dir, "fileids"), "utf8"))
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const refs = new Map<string, string>();
   for (const line of (await readFile(join(dir, "transcription"), "utf8")).split("\n")) {
     const m = /^(.*)\((\S+)\)\s*$/.exec(line.trim());
-    if (m) refs.set(m[2]!, m[1]!.replace(/<\/?s>/g, " ").replace(/\s+/g, " ").trim());
+    if (m)
+      refs.set(
+        m[2]!,
+        m[1]!
+          .replace(/<\/?s>/g, " ")
+          .replace(/\s+/g, " ")
+          .trim(),
+      );
   }
   return Promise.all(
     ids.map(async (id) => {
@@ -67,7 +77,20 @@ function joinedAudio(n: number): string {
 export async function makeLibrivoxMp3(target: string, count = 2, clipsDir = LIBRIVOX_DIR): Promise<{ path: string; reference: string; durationSec: number }> {
   const outPath = await outFile(target, "librivox.mp3");
   const clips = (await librivoxClips(clipsDir)).slice(0, count);
-  await ffmpeg([...clips.flatMap((c) => ["-i", c.path]), "-filter_complex", joinedAudio(clips.length), "-map", "[a]", "-c:a", "libmp3lame", "-b:a", "64k", "-f", "mp3", outPath]);
+  await ffmpeg([
+    ...clips.flatMap((c) => ["-i", c.path]),
+    "-filter_complex",
+    joinedAudio(clips.length),
+    "-map",
+    "[a]",
+    "-c:a",
+    "libmp3lame",
+    "-b:a",
+    "64k",
+    "-f",
+    "mp3",
+    outPath,
+  ]);
   return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
 }
 
@@ -82,11 +105,30 @@ export async function makeLibrivoxMp4(target: string, clipsDir = LIBRIVOX_DIR): 
   const total = clips.reduce((s, c) => s + c.durationSec, 0) + SILENCE_BETWEEN_SEC * (clips.length - 1);
   await ffmpeg([
     ...clips.flatMap((c) => ["-i", c.path]),
-    "-f", "lavfi", "-i", `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
-    "-filter_complex", joinedAudio(clips.length),
-    "-map", `${clips.length}:v`, "-map", "[a]",
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-    "-c:a", "aac", "-b:a", "96k", "-shortest", "-f", "mp4", outPath,
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
+    "-filter_complex",
+    joinedAudio(clips.length),
+    "-map",
+    `${clips.length}:v`,
+    "-map",
+    "[a]",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-b:a",
+    "96k",
+    "-shortest",
+    "-f",
+    "mp4",
+    outPath,
   ]);
   return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
 }
@@ -121,17 +163,44 @@ export async function makeTwoVoiceMp4(target: string): Promise<{ path: string; t
   const reader = clips.map((_, i) => `[${i}:a]${mono},apad=pad_dur=${SILENCE_BETWEEN_SEC}[r${i}]`);
   const woman = alsa.map((_, i) => `[${clips.length + i}:a]${mono},apad=pad_dur=0.5[w${i}]`);
   const filter = [
-    ...reader, `${clips.map((_, i) => `[r${i}]`).join("")}concat=n=${clips.length}:v=0:a=1[a0]`,
-    ...woman, `${alsa.map((_, i) => `[w${i}]`).join("")}concat=n=${alsa.length}:v=0:a=1[a1]`,
+    ...reader,
+    `${clips.map((_, i) => `[r${i}]`).join("")}concat=n=${clips.length}:v=0:a=1[a0]`,
+    ...woman,
+    `${alsa.map((_, i) => `[w${i}]`).join("")}concat=n=${alsa.length}:v=0:a=1[a1]`,
   ].join(";");
   const total = clips.reduce((s, c) => s + c.durationSec + SILENCE_BETWEEN_SEC, 0);
   await ffmpeg([
-    ...clips.flatMap((c) => ["-i", c.path]), ...alsa.flatMap((f) => ["-i", f]),
-    "-f", "lavfi", "-i", `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
-    "-filter_complex", filter,
-    "-map", `${clips.length + alsa.length}:v`, "-map", "[a0]", "-map", "[a1]",
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
-    "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=eng", "-f", "mp4", outPath,
+    ...clips.flatMap((c) => ["-i", c.path]),
+    ...alsa.flatMap((f) => ["-i", f]),
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
+    "-filter_complex",
+    filter,
+    "-map",
+    `${clips.length + alsa.length}:v`,
+    "-map",
+    "[a0]",
+    "-map",
+    "[a1]",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-b:a",
+    "96k",
+    "-metadata:s:a:0",
+    "language=eng",
+    "-metadata:s:a:1",
+    "language=eng",
+    "-f",
+    "mp4",
+    outPath,
   ]);
   return { path: outPath, texts: [clips.map((c) => c.reference).join(" "), ALSA_VOICE_TEXT] };
 }
@@ -146,8 +215,21 @@ export async function makeSilenceWav(target: string, seconds = 5, format: WavFor
   const outPath = await outFile(target, "silence.wav");
   const layout = (format.channels ?? 2) === 1 ? "mono" : "stereo";
   await ffmpeg([
-    "-f", "lavfi", "-i", `anullsrc=r=${format.sampleRate ?? 44_100}:cl=${layout}:d=${seconds}`,
-    "-c:a", format.codec ?? "pcm_s16le", "-flags", "+bitexact", "-fflags", "+bitexact", "-map_metadata", "-1", "-f", "wav", outPath,
+    "-f",
+    "lavfi",
+    "-i",
+    `anullsrc=r=${format.sampleRate ?? 44_100}:cl=${layout}:d=${seconds}`,
+    "-c:a",
+    format.codec ?? "pcm_s16le",
+    "-flags",
+    "+bitexact",
+    "-fflags",
+    "+bitexact",
+    "-map_metadata",
+    "-1",
+    "-f",
+    "wav",
+    outPath,
   ]);
   return outPath;
 }
@@ -156,9 +238,26 @@ export async function makeSilenceWav(target: string, seconds = 5, format: WavFor
 export async function makeSilenceMp4(target: string, seconds = 5): Promise<string> {
   const outPath = await outFile(target, "silence.mp4");
   await ffmpeg([
-    "-f", "lavfi", "-i", `color=c=black:s=320x240:r=25:d=${seconds}`,
-    "-f", "lavfi", "-i", `anullsrc=r=44100:cl=stereo:d=${seconds}`,
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-f", "mp4", outPath,
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=black:s=320x240:r=25:d=${seconds}`,
+    "-f",
+    "lavfi",
+    "-i",
+    `anullsrc=r=44100:cl=stereo:d=${seconds}`,
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-shortest",
+    "-f",
+    "mp4",
+    outPath,
   ]);
   return outPath;
 }
@@ -167,8 +266,19 @@ export async function makeSilenceMp4(target: string, seconds = 5): Promise<strin
 export async function makeVideoWithoutAudio(target: string, seconds = 3): Promise<string> {
   const outPath = await outFile(target, "no-audio.mp4");
   await ffmpeg([
-    "-f", "lavfi", "-i", `testsrc=s=320x240:r=25:d=${seconds}`,
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-f", "mp4", outPath,
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc=s=320x240:r=25:d=${seconds}`,
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+    "-f",
+    "mp4",
+    outPath,
   ]);
   return outPath;
 }
@@ -187,9 +297,26 @@ export async function makeRandomBytes(target: string, bytes = 64 * 1024): Promis
 export async function makeTruncatedMp4(target: string, keepFraction = 0.5): Promise<string> {
   const outPath = await outFile(target, "truncated.mp4");
   await ffmpeg([
-    "-f", "lavfi", "-i", "testsrc=s=320x240:r=25:d=4",
-    "-f", "lavfi", "-i", "sine=frequency=440:d=4",
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-f", "mp4", outPath,
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc=s=320x240:r=25:d=4",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:d=4",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-shortest",
+    "-f",
+    "mp4",
+    outPath,
   ]);
   const { size } = await stat(outPath);
   await truncate(outPath, Math.floor(size * keepFraction));

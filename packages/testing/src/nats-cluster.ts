@@ -50,18 +50,44 @@ type Ports = { client: number; route: number; monitor: number };
  * A node's arguments: open flags, or (secure) a config as deploy/nats/nats-cluster.conf is
  * rendered: the permission table's users, client TLS and mutually authenticated TLS routes.
  */
-async function nodeArgs(p: Ports, storeDir: string, cluster: { name: string; routes: string[] }, secure?: { tls: NatsTlsFiles; passwords: ReturnType<typeof testCredentials>["passwords"] }) {
+async function nodeArgs(
+  p: Ports,
+  storeDir: string,
+  cluster: { name: string; routes: string[] },
+  secure?: { tls: NatsTlsFiles; passwords: ReturnType<typeof testCredentials>["passwords"] },
+) {
   if (!secure) {
     return [
-      "-js", "-sd", storeDir, "-a", "127.0.0.1", "-p", String(p.client), "-m", String(p.monitor),
-      "--cluster_name", cluster.name, "--cluster", `nats://127.0.0.1:${p.route}`, "--routes", cluster.routes.join(","),
+      "-js",
+      "-sd",
+      storeDir,
+      "-a",
+      "127.0.0.1",
+      "-p",
+      String(p.client),
+      "-m",
+      String(p.monitor),
+      "--cluster_name",
+      cluster.name,
+      "--cluster",
+      `nats://127.0.0.1:${p.route}`,
+      "--routes",
+      cluster.routes.join(","),
     ];
   }
   const configFile = join(storeDir, "nats-cluster.conf");
-  await writeFile(configFile, renderNatsServerConfig({
-    listen: `127.0.0.1:${p.client}`, storeDir, monitorPort: p.monitor, passwords: secure.passwords, tls: secure.tls,
-    cluster: { name: cluster.name, listen: `127.0.0.1:${p.route}`, routes: cluster.routes, tls: secure.tls },
-  }), { mode: 0o600 });
+  await writeFile(
+    configFile,
+    renderNatsServerConfig({
+      listen: `127.0.0.1:${p.client}`,
+      storeDir,
+      monitorPort: p.monitor,
+      passwords: secure.passwords,
+      tls: secure.tls,
+      cluster: { name: cluster.name, listen: `127.0.0.1:${p.route}`, routes: cluster.routes, tls: secure.tls },
+    }),
+    { mode: 0o600 },
+  );
   return ["-c", configFile];
 }
 
@@ -74,7 +100,9 @@ async function nodeArgs(p: Ports, storeDir: string, cluster: { name: string; rou
 export async function startNatsCluster(n = 3, opts: { auth?: boolean; tls?: NatsTlsFiles } = {}): Promise<NatsCluster> {
   if (Boolean(opts.auth) !== Boolean(opts.tls)) throw new Error("startNatsCluster: auth and tls go together (as in deploy/nats/nats-cluster.conf)");
   const name = `mp4t-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const ports: Ports[] = await Promise.all(Array.from({ length: n }, async () => ({ client: await freePort(), route: await freePort(), monitor: await freePort() })));
+  const ports: Ports[] = await Promise.all(
+    Array.from({ length: n }, async () => ({ client: await freePort(), route: await freePort(), monitor: await freePort() })),
+  );
   const routes = ports.map((p) => `nats://127.0.0.1:${p.route}`);
   const auth = opts.auth ? testCredentials() : undefined;
   const secure = auth && opts.tls ? { tls: opts.tls, passwords: auth.passwords } : undefined;
@@ -94,15 +122,17 @@ export async function startNatsCluster(n = 3, opts: { auth?: boolean; tls?: Nats
     const deadline = Date.now() + timeoutMs;
     let seen: (string | undefined)[] = [];
     while (Date.now() < deadline) {
-      seen = await Promise.all(running().map(async (x) => {
-        try {
-          const res = await fetch(`http://127.0.0.1:${x.monitorPort}/jsz`, { signal: AbortSignal.timeout(1000) });
-          const view = (await res.json()) as MetaView;
-          return view.meta_cluster?.cluster_size === n ? view.meta_cluster.leader : undefined;
-        } catch {
-          return undefined;
-        }
-      }));
+      seen = await Promise.all(
+        running().map(async (x) => {
+          try {
+            const res = await fetch(`http://127.0.0.1:${x.monitorPort}/jsz`, { signal: AbortSignal.timeout(1000) });
+            const view = (await res.json()) as MetaView;
+            return view.meta_cluster?.cluster_size === n ? view.meta_cluster.leader : undefined;
+          } catch {
+            return undefined;
+          }
+        }),
+      );
       if (seen.length && seen[0] && seen.every((l) => l === seen[0])) return seen[0];
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -120,8 +150,14 @@ export async function startNatsCluster(n = 3, opts: { auth?: boolean; tls?: Nats
       let log = "";
       proc.stderr!.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
       nodes.push({
-        name: serverName, url: `${scheme}://127.0.0.1:${p.client}`, port: p.client, monitorPort: p.monitor, storeDir,
-        get running() { return alive(proc); },
+        name: serverName,
+        url: `${scheme}://127.0.0.1:${p.client}`,
+        port: p.client,
+        monitorPort: p.monitor,
+        storeDir,
+        get running() {
+          return alive(proc);
+        },
         kill: () => sigkill(proc),
       });
       // Routes to peers not yet listening are retried by the server; only this node must be up.
@@ -132,11 +168,17 @@ export async function startNatsCluster(n = 3, opts: { auth?: boolean; tls?: Nats
     await dispose();
     throw err;
   }
-  const connectAs = (user: NatsUser, on = running()) => connect({
-    servers: on.map((x) => x.url), inboxPrefix: inboxPrefix(user), ...clientOptions(client, auth?.credentials[user]),
-  });
+  const connectAs = (user: NatsUser, on = running()) =>
+    connect({
+      servers: on.map((x) => x.url),
+      inboxPrefix: inboxPrefix(user),
+      ...clientOptions(client, auth?.credentials[user]),
+    });
   return {
-    name, nodes, metaLeader, connectAs,
+    name,
+    nodes,
+    metaLeader,
+    connectAs,
     ...(auth ? { credentials: auth.credentials } : {}),
     connect: (on = running()) => (auth ? connectAs("admin", on) : connect({ servers: on.map((x) => x.url), ...clientOptions(client) })),
     [Symbol.asyncDispose]: dispose,

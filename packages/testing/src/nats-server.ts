@@ -5,7 +5,15 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { natsServerBin } from "@mp4t/runtime";
-import { NATS_USERS, inboxPrefix, natsPasswordHash, renderNatsServerConfig, type NatsServerConfigOptions, type NatsTlsFiles, type NatsUser } from "@mp4t/messaging/internal";
+import {
+  NATS_USERS,
+  inboxPrefix,
+  natsPasswordHash,
+  renderNatsServerConfig,
+  type NatsServerConfigOptions,
+  type NatsTlsFiles,
+  type NatsUser,
+} from "@mp4t/messaging/internal";
 import { connect, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
 
 export async function freePort(): Promise<number> {
@@ -65,8 +73,14 @@ export async function waitForPort(port: number, proc: ChildProcess, stderr: () =
 
 /** Fresh random passwords for every NATS user, and their bcrypt hashes (low cost: tests connect often). */
 export function testCredentials() {
-  const credentials = Object.fromEntries(NATS_USERS.map((u) => [u, { user: u, pass: randomBytes(18).toString("base64url") }])) as Record<NatsUser, NatsCredentials>;
-  const passwords = Object.fromEntries(NATS_USERS.map((u) => [u, { bcrypt: natsPasswordHash(credentials[u].pass, 4) }])) as Record<NatsUser, { bcrypt: string }>;
+  const credentials = Object.fromEntries(NATS_USERS.map((u) => [u, { user: u, pass: randomBytes(18).toString("base64url") }])) as Record<
+    NatsUser,
+    NatsCredentials
+  >;
+  const passwords = Object.fromEntries(NATS_USERS.map((u) => [u, { bcrypt: natsPasswordHash(credentials[u].pass, 4) }])) as Record<
+    NatsUser,
+    { bcrypt: string }
+  >;
   return { credentials, passwords };
 }
 
@@ -116,11 +130,20 @@ export async function startNats(opts: { port?: number; storeDir?: string; auth?:
   };
   await start();
   const url = `${opts.tls ? "tls" : "nats"}://127.0.0.1:${port}`;
-  const connectAs = (user: NatsUser, extra: Partial<ConnectionOptions> = {}) => connect({
-    servers: url, inboxPrefix: inboxPrefix(user), ...clientOptions(client, auth?.credentials[user]), ...extra,
-  });
+  const connectAs = (user: NatsUser, extra: Partial<ConnectionOptions> = {}) =>
+    connect({
+      servers: url,
+      inboxPrefix: inboxPrefix(user),
+      ...clientOptions(client, auth?.credentials[user]),
+      ...extra,
+    });
   return {
-    url, port, storeDir, stop, start, connectAs,
+    url,
+    port,
+    storeDir,
+    stop,
+    start,
+    connectAs,
     ...(auth ? { credentials: auth.credentials } : {}),
     ...(opts.tls ? { caFile: opts.tls.caFile } : {}),
     connect: () => (auth ? connectAs("admin") : connect({ servers: url, ...clientOptions(client) })),
@@ -150,4 +173,3 @@ export async function pollUntil<T>(read: () => Promise<T>, ok: (v: T) => boolean
   }
   throw new Error(`no ${what} within ${timeoutMs} ms; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
 }
-

@@ -23,7 +23,9 @@ const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function psql(url: string, sql: string): { ok: true; out: string } | { ok: false; error: string } {
   const r = spawnSync("psql", [url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql], {
-    encoding: "utf8", timeout: 15_000, env: { ...process.env, PGCONNECT_TIMEOUT: "3" },
+    encoding: "utf8",
+    timeout: 15_000,
+    env: { ...process.env, PGCONNECT_TIMEOUT: "3" },
   });
   if (r.error) return { ok: false, error: (r.error as NodeJS.ErrnoException).code === "ENOENT" ? "psql is not installed" : r.error.message };
   if (r.status !== 0) return { ok: false, error: r.stderr.trim().split("\n")[0] ?? `psql exited ${r.status}` };
@@ -49,7 +51,8 @@ export function testPostgres(env: NodeJS.ProcessEnv = process.env): TestPostgres
     return database;
   };
   return {
-    url, urlFor,
+    url,
+    urlFor,
     createDatabase: (database) => run(`create database ${checked(database)}`),
     dropDatabase: (database) => run(`drop database if exists ${checked(database)} with (force)`),
   };

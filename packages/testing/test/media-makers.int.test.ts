@@ -3,9 +3,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  librivoxClips, makeLibrivoxMp4, makeRandomBytes, makeSilenceMp4, makeSilenceWav, makeTruncatedMp4, makeVideoWithoutAudio,
-} from "../src/index.ts";
+import { librivoxClips, makeLibrivoxMp4, makeRandomBytes, makeSilenceMp4, makeSilenceWav, makeTruncatedMp4, makeVideoWithoutAudio } from "../src/index.ts";
 
 const streams = (path: string) => {
   const r = spawnSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type,codec_name,width,height", "-of", "json", path], { encoding: "utf8" });
@@ -42,7 +40,11 @@ describe("media makers", () => {
 
   it("makes the bad inputs ingest must reject", async () => {
     expect(streams(await makeSilenceWav(join(dir, "silence.wav"))).streams.map((x) => x.codec_type)).toEqual(["audio"]);
-    expect(streams(await makeSilenceMp4(join(dir, "silence.mp4"))).streams.map((x) => x.codec_type).sort()).toEqual(["audio", "video"]);
+    expect(
+      streams(await makeSilenceMp4(join(dir, "silence.mp4")))
+        .streams.map((x) => x.codec_type)
+        .sort(),
+    ).toEqual(["audio", "video"]);
     expect(streams(await makeVideoWithoutAudio(join(dir, "mute.mp4"))).streams.map((x) => x.codec_type)).toEqual(["video"]);
     const noise = await makeRandomBytes(join(dir, "noise.mp4"));
     expect((await stat(noise)).size).toBe(64 * 1024);

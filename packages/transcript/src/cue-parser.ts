@@ -13,7 +13,12 @@ function timing(line: string | undefined, sep: "," | ".", block: number, hoursOp
   return { startMs, endMs };
 }
 
-const blocksOf = (body: string) => body.replace(/\r\n/g, "\n").split(/\n{2,}/).map((b) => b.trim()).filter(Boolean);
+const blocksOf = (body: string) =>
+  body
+    .replace(/\r\n/g, "\n")
+    .split(/\n{2,}/)
+    .map((b) => b.trim())
+    .filter(Boolean);
 
 /** Strict SubRip parser: sequential numbering from 1, a timing line, at least one text line. */
 export function parseSrt(body: string): ParsedCue[] {

@@ -35,11 +35,19 @@ describe("buildCues", () => {
   it("lengthens short cues to a second and pushes the next cue so none overlap", () => {
     const segs = buildSegments([...words("yes", 0, 0.2, "A"), ...words("no", 0.3, 0.2, "B"), ...words("maybe", 0.6, 0.2, "A")]);
     const cues = buildCues(segs);
-    expect(cues.map((c) => [c.startMs, c.endMs])).toEqual([[0, 1000], [1000, 2000], [2000, 3000]]);
+    expect(cues.map((c) => [c.startMs, c.endMs])).toEqual([
+      [0, 1000],
+      [1000, 2000],
+      [2000, 3000],
+    ]);
   });
 
   it("labels the first cue of each turn when asked", () => {
-    const segs = buildSegments([...words("hello there", 0, 0.4, "Speaker 1"), ...words("more words", 0.8, 0.4, "Speaker 1"), ...words("hi", 3, 0.4, "Speaker 2")]);
+    const segs = buildSegments([
+      ...words("hello there", 0, 0.4, "Speaker 1"),
+      ...words("more words", 0.8, 0.4, "Speaker 1"),
+      ...words("hi", 3, 0.4, "Speaker 2"),
+    ]);
     const cues = buildCues(segs, { turnLabel: (s) => `${s}:` });
     expect(cues.map((c) => c.lines.join(" "))).toEqual(["Speaker 1: Hello there more words.", "Speaker 2: Hi."]);
   });

@@ -8,23 +8,32 @@ const seg = (start: number, end: number, text: string, speaker?: string): Segmen
   const tokens = text.split(" ");
   const step = (end - start) / tokens.length;
   return {
-    start, end, text, ...(speaker ? { speaker } : {}),
+    start,
+    end,
+    text,
+    ...(speaker ? { speaker } : {}),
     words: tokens.map((w, i) => ({
-      start: start + i * step, end: start + (i + 1) * step, word: w.toLowerCase().replace(/[.,]/g, ""), confidence: 0.9, ...(speaker ? { speaker } : {}),
+      start: start + i * step,
+      end: start + (i + 1) * step,
+      word: w.toLowerCase().replace(/[.,]/g, ""),
+      confidence: 0.9,
+      ...(speaker ? { speaker } : {}),
     })),
   };
 };
 
-const sample = (): Transcript => assembleTranscript({
-  language: "en", durationSec: 20,
-  segments: [
-    seg(0, 3, "Hello there.", "Speaker 1"),
-    seg(4, 7, "General Kenobi.", "Speaker 2"),
-    seg(8, 11, "You are a bold one.", "Speaker 1"),
-    seg(12, 15, "Indeed I am.", "Speaker 3"),
-  ],
-  enhancements: { summary: "A greeting." },
-});
+const sample = (): Transcript =>
+  assembleTranscript({
+    language: "en",
+    durationSec: 20,
+    segments: [
+      seg(0, 3, "Hello there.", "Speaker 1"),
+      seg(4, 7, "General Kenobi.", "Speaker 2"),
+      seg(8, 11, "You are a bold one.", "Speaker 1"),
+      seg(12, 15, "Indeed I am.", "Speaker 3"),
+    ],
+    enhancements: { summary: "A greeting." },
+  });
 
 describe("renameSpeakers", () => {
   it("puts the name on segments, words, paragraphs and the speaker list", () => {
@@ -87,7 +96,10 @@ describe("applySegmentEdits", () => {
   it("shares time in proportion to word length", () => {
     const words = realignWords("a bbbbbbb", 0, 10);
     // weights 2 and 8: "a" takes the first fifth (less the space), the long word the rest.
-    expect(words).toEqual([{ start: 0, end: 1, word: "a" }, { start: 2, end: 10, word: "bbbbbbb" }]);
+    expect(words).toEqual([
+      { start: 0, end: 1, word: "a" },
+      { start: 2, end: 10, word: "bbbbbbb" },
+    ]);
   });
 
   it("moves a segment within its neighbours and relabels its speaker", () => {
@@ -100,14 +112,22 @@ describe("applySegmentEdits", () => {
 
   it("keeps engine words when only the speaker changes", () => {
     const t = applySegmentEdits(sample(), [{ index: 0, text: "Hello there.", speaker: "Ben" }]);
-    expect(t.segments[0]!.words.map((w) => [w.word, w.confidence, w.speaker])).toEqual([["hello", 0.9, "Ben"], ["there", 0.9, "Ben"]]);
+    expect(t.segments[0]!.words.map((w) => [w.word, w.confidence, w.speaker])).toEqual([
+      ["hello", 0.9, "Ben"],
+      ["there", 0.9, "Ben"],
+    ]);
   });
 
   it("refuses bad indexes, duplicates, empty text and times outside the neighbours or the recording", () => {
     const bad = (edits: Parameters<typeof applySegmentEdits>[1]) => () => applySegmentEdits(sample(), edits);
     expect(bad([{ index: 4, text: "x" }])).toThrow(/does not exist/);
     expect(bad([{ index: -1, text: "x" }])).toThrow(/does not exist/);
-    expect(bad([{ index: 0, text: "x" }, { index: 0, text: "y" }])).toThrow(/twice/);
+    expect(
+      bad([
+        { index: 0, text: "x" },
+        { index: 0, text: "y" },
+      ]),
+    ).toThrow(/twice/);
     expect(bad([{ index: 0, text: "  " }])).toThrow(/characters/);
     expect(bad([{ index: 1, text: "x", start: 2 }])).toThrow(/within 3-8/);
     expect(bad([{ index: 3, text: "x", end: 21 }])).toThrow(/within/);

@@ -47,12 +47,15 @@ export function renameSpeakers(t: Transcript, names: Record<string, string>): Tr
     map.set(from, checkSpeakerName(to));
   }
   if (map.size === 0) throw new TranscriptEditError("name at least one speaker");
-  const rename = (s: string | undefined) => (s === undefined ? undefined : map.get(s) ?? s);
+  const rename = (s: string | undefined) => (s === undefined ? undefined : (map.get(s) ?? s));
   const withSpeaker = <T extends { speaker?: string }>(x: T): T => {
     const speaker = rename(x.speaker);
     return speaker === undefined ? x : { ...x, speaker };
   };
-  return reassemble(t, t.segments.map((s) => ({ ...withSpeaker(s), words: s.words.map(withSpeaker) })));
+  return reassemble(
+    t,
+    t.segments.map((s) => ({ ...withSpeaker(s), words: s.words.map(withSpeaker) })),
+  );
 }
 
 /** Leading and trailing punctuation off a display token: the word as an engine would spell it. */
@@ -111,9 +114,7 @@ export function applySegmentEdits(t: Transcript, edits: SegmentEdit[]): Transcri
     }
     const speaker = e.speaker === undefined ? old.speaker : checkSpeakerName(e.speaker);
     const sameWords = text === old.text && start === old.start && end === old.end;
-    const words = sameWords
-      ? old.words.map((w) => (speaker === undefined ? w : { ...w, speaker }))
-      : realignWords(text, start, end, speaker);
+    const words = sameWords ? old.words.map((w) => (speaker === undefined ? w : { ...w, speaker })) : realignWords(text, start, end, speaker);
     segments[e.index] = { start: round(start), end: round(end), text, ...(speaker === undefined ? {} : { speaker }), words };
   }
   return reassemble(t, segments);
@@ -125,5 +126,4 @@ const DEFAULT_LABEL = /^Speaker \d+$/;
  * Whether renderers name speakers: when there are several, or when someone gave one a name
  * (a lone "Speaker 1" says nothing; a lone "Dr. Rao" does).
  */
-export const labelsSpeakers = (t: Pick<Transcript, "speakers">) =>
-  t.speakers.length > 1 || t.speakers.some((s) => !DEFAULT_LABEL.test(s));
+export const labelsSpeakers = (t: Pick<Transcript, "speakers">) => t.speakers.length > 1 || t.speakers.some((s) => !DEFAULT_LABEL.test(s));

@@ -20,7 +20,12 @@ function sample(speakers: boolean): Transcript {
     ...turn(`${LONG} ${LONG}`, 16, s(1), 0.25),
     ...turn("i think so", 40, s(2)),
   ];
-  return assembleTranscript({ language: "en", durationSec: 42, segments: buildSegments(words), enhancements: { summary: "A short summary.", notes: "### Key terms\n- dashwood" } });
+  return assembleTranscript({
+    language: "en",
+    durationSec: 42,
+    segments: buildSegments(words),
+    enhancements: { summary: "A short summary.", notes: "### Key terms\n- dashwood" },
+  });
 }
 
 /** What every renderer's cues must satisfy. */
@@ -65,7 +70,10 @@ describe("renderTranscript", () => {
     const cues = parseSrt(body);
     assertValidCues(cues, t.durationSec);
     expect(cues[0]!.lines[0]).toMatch(/^Speaker 1: And/);
-    const text = cues.map((c) => c.lines.join(" ")).join(" ").replace(/Speaker \d: /g, "");
+    const text = cues
+      .map((c) => c.lines.join(" "))
+      .join(" ")
+      .replace(/Speaker \d: /g, "");
     expect(text).toBe(t.segments.map((s) => s.text).join(" "));
   });
 

@@ -22,10 +22,14 @@ const CONTENT_TYPES: Record<TranscriptFormat, string> = {
 /** Renders a transcript in one of the public formats. */
 export function renderTranscript(t: Transcript, format: TranscriptFormat): { body: string; contentType: string } {
   const body =
-    format === "json" ? JSON.stringify(t)
-    : format === "txt" ? renderText(t)
-    : format === "srt" ? renderSrt(t)
-    : format === "vtt" ? renderVtt(t)
-    : renderMarkdown(t);
+    format === "json"
+      ? JSON.stringify(t)
+      : format === "txt"
+        ? renderText(t)
+        : format === "srt"
+          ? renderSrt(t)
+          : format === "vtt"
+            ? renderVtt(t)
+            : renderMarkdown(t);
   return { body, contentType: CONTENT_TYPES[format] };
 }

@@ -36,8 +36,11 @@ export function buildSegments(words: Word[], opts: SegmentOptions = {}): Segment
     const first = cur.words[0]!;
     const last = cur.words.at(-1)!;
     segments.push({
-      start: round(first.start), end: round(last.end), text: cur.tokens.join(" "),
-      ...(first.speaker ? { speaker: first.speaker } : {}), words: cur.words,
+      start: round(first.start),
+      end: round(last.end),
+      text: cur.tokens.join(" "),
+      ...(first.speaker ? { speaker: first.speaker } : {}),
+      words: cur.words,
     });
     cur = null;
   };

@@ -5,26 +5,61 @@ import { BlockList, isIP } from "node:net";
  * addresses; everything else is refused unless the operator's allow-list names it (or, in
  * development, it is loopback, so a receiver on the same machine works).
  */
-export type AddressClass =
-  | "public" | "private" | "loopback" | "link-local" | "unspecified" | "multicast" | "cgnat" | "reserved";
+export type AddressClass = "public" | "private" | "loopback" | "link-local" | "unspecified" | "multicast" | "cgnat" | "reserved";
 
 type Range = [network: string, prefix: number];
 const RANGES: [AddressClass, "ipv4" | "ipv6", Range[]][] = [
   ["unspecified", "ipv4", [["0.0.0.0", 8]]],
-  ["private", "ipv4", [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]]],
+  [
+    "private",
+    "ipv4",
+    [
+      ["10.0.0.0", 8],
+      ["172.16.0.0", 12],
+      ["192.168.0.0", 16],
+    ],
+  ],
   ["loopback", "ipv4", [["127.0.0.0", 8]]],
   ["link-local", "ipv4", [["169.254.0.0", 16]]], // cloud metadata (169.254.169.254) included
   ["cgnat", "ipv4", [["100.64.0.0", 10]]],
   ["multicast", "ipv4", [["224.0.0.0", 4]]],
   // IETF protocol assignments, documentation, benchmarking, reserved and broadcast.
-  ["reserved", "ipv4", [["192.0.0.0", 24], ["192.0.2.0", 24], ["198.18.0.0", 15], ["198.51.100.0", 24], ["203.0.113.0", 24], ["240.0.0.0", 4]]],
+  [
+    "reserved",
+    "ipv4",
+    [
+      ["192.0.0.0", 24],
+      ["192.0.2.0", 24],
+      ["198.18.0.0", 15],
+      ["198.51.100.0", 24],
+      ["203.0.113.0", 24],
+      ["240.0.0.0", 4],
+    ],
+  ],
   ["unspecified", "ipv6", [["::", 128]]],
   ["loopback", "ipv6", [["::1", 128]]],
   ["link-local", "ipv6", [["fe80::", 10]]],
-  ["private", "ipv6", [["fc00::", 7], ["fec0::", 10]]], // unique local; deprecated site-local
+  [
+    "private",
+    "ipv6",
+    [
+      ["fc00::", 7],
+      ["fec0::", 10],
+    ],
+  ], // unique local; deprecated site-local
   ["multicast", "ipv6", [["ff00::", 8]]],
   // IPv4-compatible (deprecated), discard-only, documentation, 6to4 and Teredo (tunnels to any IPv4).
-  ["reserved", "ipv6", [["::", 96], ["100::", 64], ["2001:db8::", 32], ["2002::", 16], ["2001::", 32]]],
+  [
+    "reserved",
+    "ipv6",
+    [
+      ["::", 96],
+      ["100::", 64],
+      ["2001:db8::", 32],
+      ["2002::", 16],
+      ["2001::", 32],
+    ],
+  ],
 ];
 
 const LISTS = RANGES.map(([cls, type, ranges]) => {

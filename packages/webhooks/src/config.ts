@@ -7,18 +7,23 @@ import { createNatsKvWebhookStore } from "./adapters/nats-kv-webhook-store.adapt
 import type { WebhookStore } from "./store.ts";
 import type { TargetSettings } from "./target.ts";
 
-const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1").optional();
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1")
+  .optional();
 const UNITS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** A text variable parsed by `parse`; what it throws is the variable's error at start. */
-const parsed = <T>(parse: (text: string) => T) => (text: string, ctx: z.RefinementCtx): T => {
-  try {
-    return parse(text);
-  } catch (err) {
-    ctx.addIssue({ code: "custom", message: (err as Error).message });
-    return z.NEVER;
-  }
-};
+const parsed =
+  <T>(parse: (text: string) => T) =>
+  (text: string, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+  };
 
 /** `5s,5m,30m,2h` -> milliseconds; the delays before the 2nd, 3rd ... attempt. */
 export function parseSchedule(text: string): number[] {
@@ -32,11 +37,19 @@ export function parseSchedule(text: string): number[] {
 /** Webhook settings, part of the gateway's and the janitor's config schemas. */
 export const webhooksEnv = {
   /** Targets allowed although not public: CIDRs, addresses or host names, comma-separated (also allows http for those hosts). */
-  WEBHOOK_ALLOWED_TARGETS: z.string().default("").transform(parsed((s) => {
-    const entries = s.split(",").map((x) => x.trim()).filter(Boolean);
-    createAddressPolicy({ allow: entries }); // throws on a bad entry
-    return entries;
-  })),
+  WEBHOOK_ALLOWED_TARGETS: z
+    .string()
+    .default("")
+    .transform(
+      parsed((s) => {
+        const entries = s
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean);
+        createAddressPolicy({ allow: entries }); // throws on a bad entry
+        return entries;
+      }),
+    ),
   /** Loopback targets allowed; default: only in the development profile (receivers on the same machine). */
   WEBHOOK_ALLOW_LOOPBACK: flag,
   /** https required; default: only in the production profile. */
@@ -77,9 +90,16 @@ export function targetSettings(cfg: WebhooksConfig): TargetSettings {
 }
 
 /** The configured webhook store: beside the job store (NATS KV, or MongoDB with JOB_STORE=mongodb). */
-export async function createWebhookStore(nc: NatsConnection, cfg: {
-  JOB_STORE: "nats" | "mongodb"; JETSTREAM_REPLICAS: number; MONGODB_URL?: string | undefined; MONGODB_DATABASE?: string | undefined; MONGODB_TIMEOUT_MS?: number | undefined;
-}): Promise<WebhookStore> {
+export async function createWebhookStore(
+  nc: NatsConnection,
+  cfg: {
+    JOB_STORE: "nats" | "mongodb";
+    JETSTREAM_REPLICAS: number;
+    MONGODB_URL?: string | undefined;
+    MONGODB_DATABASE?: string | undefined;
+    MONGODB_TIMEOUT_MS?: number | undefined;
+  },
+): Promise<WebhookStore> {
   if (cfg.JOB_STORE !== "mongodb") return createNatsKvWebhookStore(nc, { replicas: cfg.JETSTREAM_REPLICAS });
   const { createMongoWebhookStore } = await import("./adapters/mongo-webhook-store.adapter.ts");
   const database = cfg.MONGODB_DATABASE ?? /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(cfg.MONGODB_URL!)?.[1] ?? "mp4t";

@@ -11,5 +11,10 @@ export { createNatsKvWebhookStore } from "./adapters/nats-kv-webhook-store.adapt
 export { webhooksEnv, targetSettings, parseSchedule, createWebhookStore } from "./config.ts";
 export type { WebhooksConfig } from "./config.ts";
 export {
-  webhookEventOf, webhookBody, webhookMessageId, firstAttemptMsgId, laterAttemptMsgId, LOST_MESSAGE_GRACE_MS,
+  webhookEventOf,
+  webhookBody,
+  webhookMessageId,
+  firstAttemptMsgId,
+  laterAttemptMsgId,
+  LOST_MESSAGE_GRACE_MS,
 } from "./payload.ts";

@@ -28,33 +28,37 @@ export function postWebhook(
       req.destroy();
       resolve(r);
     };
-    const req = request(target.url, {
-      method: "POST",
-      agent: false, // no pooled socket that a previous (other) resolution opened
-      lookup: pinnedLookup(target.addresses),
-      headers: {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(body),
-        "user-agent": "mp4t-webhooks/1",
-        ...headers,
+    const req = request(
+      target.url,
+      {
+        method: "POST",
+        agent: false, // no pooled socket that a previous (other) resolution opened
+        lookup: pinnedLookup(target.addresses),
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "user-agent": "mp4t-webhooks/1",
+          ...headers,
+        },
       },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const settle = () => {
-        const status = res.statusCode ?? 0;
-        const text = Buffer.concat(chunks).toString("utf8").slice(0, RESPONSE_CAP_BYTES);
-        const ok = status >= 200 && status < 300;
-        finish({ ok, statusCode: status, error: ok ? null : `the receiver answered ${status}`, responseBody: text });
-      };
-      res.on("data", (c: Buffer) => {
-        chunks.push(c);
-        size += c.length;
-        if (size >= RESPONSE_CAP_BYTES) settle(); // enough read: the verdict is the status
-      });
-      res.on("end", settle);
-      res.on("error", settle);
-    });
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const settle = () => {
+          const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString("utf8").slice(0, RESPONSE_CAP_BYTES);
+          const ok = status >= 200 && status < 300;
+          finish({ ok, statusCode: status, error: ok ? null : `the receiver answered ${status}`, responseBody: text });
+        };
+        res.on("data", (c: Buffer) => {
+          chunks.push(c);
+          size += c.length;
+          if (size >= RESPONSE_CAP_BYTES) settle(); // enough read: the verdict is the status
+        });
+        res.on("end", settle);
+        res.on("error", settle);
+      },
+    );
     const timer = setTimeout(() => finish({ ok: false, statusCode: null, error: `no response within ${timeoutMs} ms`, responseBody: "" }), timeoutMs);
     req.on("error", (err) => finish({ ok: false, statusCode: null, error: `request failed: ${err.message}`, responseBody: "" }));
     req.end(body);

@@ -8,46 +8,50 @@ const Id = z.string().regex(/^[0-9a-z]{26}$/);
 const Time = z.iso.datetime();
 
 /** A receiver of one user's job events. The secret is kept as given: every delivery signs with it. */
-export const WebhookEndpoint = z.object({
-  id: Id,
-  userId: z.string().min(1).max(64),
-  url: z.string().min(1).max(2048),
-  events: z.array(WebhookEvent).min(1).max(WEBHOOK_EVENTS.length),
-  description: z.string().max(500),
-  enabled: z.boolean(),
-  disabledReason: z.string().max(500).nullable(),
-  secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,100}$/),
-  /** Failed attempts in a row across its deliveries, and since when; both reset by a success. */
-  consecutiveFailures: z.number().int().min(0),
-  failingSince: Time.nullable(),
-  createdAt: Time,
-  updatedAt: Time,
-}).strict();
+export const WebhookEndpoint = z
+  .object({
+    id: Id,
+    userId: z.string().min(1).max(64),
+    url: z.string().min(1).max(2048),
+    events: z.array(WebhookEvent).min(1).max(WEBHOOK_EVENTS.length),
+    description: z.string().max(500),
+    enabled: z.boolean(),
+    disabledReason: z.string().max(500).nullable(),
+    secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,100}$/),
+    /** Failed attempts in a row across its deliveries, and since when; both reset by a success. */
+    consecutiveFailures: z.number().int().min(0),
+    failingSince: Time.nullable(),
+    createdAt: Time,
+    updatedAt: Time,
+  })
+  .strict();
 export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;
 
 /** `<jobId>-<completed|failed|canceled>`: one delivery per endpoint, job and event. */
 export const deliveryIdOf = (jobId: string, event: WebhookEvent) => `${jobId}-${event.slice("job.".length)}`;
 export const DeliveryId = z.string().regex(/^[0-9a-z]{26}-(completed|failed|canceled)$/);
 
-export const WebhookDelivery = z.object({
-  id: DeliveryId,
-  endpointId: Id,
-  userId: z.string().min(1).max(64),
-  jobId: Id,
-  event: WebhookEvent,
-  status: z.enum(["pending", "succeeded", "failed"]),
-  attempts: z.number().int().min(0),
-  lastStatusCode: z.number().int().nullable(),
-  lastError: z.string().max(1000).nullable(),
-  /** When the next attempt is due (pending only); the janitor publishes due attempts. */
-  nextAttemptAt: Time.nullable(),
-  /** `attempts` when the current retry schedule began (0, or the count at the last re-send). */
-  retryFrom: z.number().int().min(0),
-  /** The payload, fixed when the event happened, so every attempt and re-send sends the same bytes. */
-  body: z.string().max(65_536),
-  createdAt: Time,
-  updatedAt: Time,
-}).strict();
+export const WebhookDelivery = z
+  .object({
+    id: DeliveryId,
+    endpointId: Id,
+    userId: z.string().min(1).max(64),
+    jobId: Id,
+    event: WebhookEvent,
+    status: z.enum(["pending", "succeeded", "failed"]),
+    attempts: z.number().int().min(0),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().max(1000).nullable(),
+    /** When the next attempt is due (pending only); the janitor publishes due attempts. */
+    nextAttemptAt: Time.nullable(),
+    /** `attempts` when the current retry schedule began (0, or the count at the last re-send). */
+    retryFrom: z.number().int().min(0),
+    /** The payload, fixed when the event happened, so every attempt and re-send sends the same bytes. */
+    body: z.string().max(65_536),
+    createdAt: Time,
+    updatedAt: Time,
+  })
+  .strict();
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
 type Mutate<T> = (current: T) => T | undefined;

@@ -17,8 +17,15 @@ describe("checkTarget", () => {
   it("refuses literal and resolved non-public addresses, in every spelling", async () => {
     const policy = { ...strict, requireHttps: false };
     for (const url of [
-      "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/", "http://[::1]/",
-      "http://[::ffff:127.0.0.1]/", "http://0x7f000001/", "http://2130706433/", "http://0/", "http://localhost/",
+      "http://10.0.0.1/",
+      "http://169.254.169.254/latest/meta-data/",
+      "http://127.0.0.1:8080/",
+      "http://[::1]/",
+      "http://[::ffff:127.0.0.1]/",
+      "http://0x7f000001/",
+      "http://2130706433/",
+      "http://0/",
+      "http://localhost/",
     ]) {
       expect(await checkTarget(url, policy), url).toMatchObject({ ok: false });
     }

@@ -4,9 +4,7 @@ import type { AddressPolicy } from "./address-policy.ts";
 
 export type TargetSettings = { policy: AddressPolicy; requireHttps: boolean; resolveTimeoutMs?: number };
 
-export type CheckedTarget =
-  | { ok: true; url: URL; addresses: { address: string; family: number }[] }
-  | { ok: false; reason: string };
+export type CheckedTarget = { ok: true; url: URL; addresses: { address: string; family: number }[] } | { ok: false; reason: string };
 
 const MAX_URL_LENGTH = 2048;
 const refuse = (reason: string): CheckedTarget => ({ ok: false, reason });

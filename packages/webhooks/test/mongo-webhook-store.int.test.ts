@@ -23,7 +23,10 @@ webhookStoreConformance("MongoDB wire", async () => {
     store,
     async cleanup() {
       const client = await MongoClient.connect(url);
-      await client.db(database).dropDatabase().finally(() => client.close());
+      await client
+        .db(database)
+        .dropDatabase()
+        .finally(() => client.close());
     },
   };
 });

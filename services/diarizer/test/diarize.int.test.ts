@@ -42,7 +42,13 @@ function chunks(words: Word[], cut: number): ChunkResult[] {
 }
 
 async function seed(deps: Awaited<ReturnType<typeof pipelineDeps>>, over: Partial<Job>, words: Word[], wav?: Uint8Array) {
-  const job = sampleJob("alice", { status: "processing", progress: 0.8, chunks: { count: 2, done: [0, 1] }, stages: { ingest: { status: "done" }, transcribe: { status: "done" } }, ...over });
+  const job = sampleJob("alice", {
+    status: "processing",
+    progress: 0.8,
+    chunks: { count: 2, done: [0, 1] },
+    stages: { ingest: { status: "done" }, transcribe: { status: "done" } },
+    ...over,
+  });
   await deps.jobs.createJob(job);
   const cut = words[Math.floor(words.length / 2)]!.end;
   for (const c of chunks(words, cut)) await putJson(deps.blobs, BlobKeys.chunkResult(job.id, c.index), c);
@@ -54,10 +60,18 @@ describe("diarize handler (real nats-server)", () => {
   it("labels two speakers, stores the diarized transcript, marks the stage and hands on to enhance", async () => {
     const deps = await pipelineDeps(nats, "diarizer");
     try {
-      const turns = [0, 1, 2, 3].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.woman(i) }]);
+      const turns = [0, 1, 2, 3].flatMap((i) => [
+        { speaker: 0, source: VOICES.reader(i) },
+        { speaker: 1, source: VOICES.woman(i) },
+      ]);
       const { audio, reference } = await buildConversation(dir, turns);
       const truth = wordsFor(reference);
-      const { job, ref } = await seed(deps, {}, truth.map(({ truth: _, ...w }) => w), encodeWav(audio));
+      const { job, ref } = await seed(
+        deps,
+        {},
+        truth.map(({ truth: _, ...w }) => w),
+        encodeWav(audio),
+      );
 
       await diarizeHandler(deps)({ v: 1, ...ref });
 
@@ -87,11 +101,22 @@ describe("diarize handler (real nats-server)", () => {
   it("honours the job's speaker options: an exact count, and a range", async () => {
     const deps = await pipelineDeps(nats, "diarizer");
     try {
-      const turns = [0, 1, 2, 3].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.woman(i) }]);
+      const turns = [0, 1, 2, 3].flatMap((i) => [
+        { speaker: 0, source: VOICES.reader(i) },
+        { speaker: 1, source: VOICES.woman(i) },
+      ]);
       const { audio, reference } = await buildConversation(dir, turns);
       const words = wordsFor(reference).map(({ truth: _, ...w }) => w);
-      for (const [options, expected] of [[{ speakers: 1 }, ["Speaker 1"]], [{ minSpeakers: 3, maxSpeakers: 4 }, ["Speaker 1", "Speaker 2", "Speaker 3"]]] as const) {
-        const { job, ref } = await seed(deps, { options: { language: "en", diarize: true, enhance: [], class: "interactive", ...options } }, words, encodeWav(audio));
+      for (const [options, expected] of [
+        [{ speakers: 1 }, ["Speaker 1"]],
+        [{ minSpeakers: 3, maxSpeakers: 4 }, ["Speaker 1", "Speaker 2", "Speaker 3"]],
+      ] as const) {
+        const { job, ref } = await seed(
+          deps,
+          { options: { language: "en", diarize: true, enhance: [], class: "interactive", ...options } },
+          words,
+          encodeWav(audio),
+        );
         await diarizeHandler(deps)({ v: 1, ...ref });
         const stored = await getJson(deps.blobs, BlobKeys.diarized(job.id), Transcript);
         expect(stored!.speakers).toEqual(expected);
@@ -104,7 +129,9 @@ describe("diarize handler (real nats-server)", () => {
   it("skips speaker labelling when the job does not ask for it, and publishes on the job's class", async () => {
     const deps = await pipelineDeps(nats, "diarizer");
     try {
-      const words = "The committee met on Tuesday to review the budget for the coming year.".split(" ").map((word, i) => ({ word: word.toLowerCase(), start: i * 0.4, end: i * 0.4 + 0.3 }));
+      const words = "The committee met on Tuesday to review the budget for the coming year."
+        .split(" ")
+        .map((word, i) => ({ word: word.toLowerCase(), start: i * 0.4, end: i * 0.4 + 0.3 }));
       const { job, ref } = await seed(deps, { options: { language: "en", diarize: false, enhance: [], class: "batch" } }, words);
 
       await diarizeHandler(deps)({ v: 1, ...ref });
@@ -124,11 +151,15 @@ describe("diarize handler (real nats-server)", () => {
   it("fails a job asking for more speakers than this replica's limit with OPTION_UNSUPPORTED (no dead letter)", async () => {
     const deps = await pipelineDeps(nats, "diarizer");
     try {
-      const words = [{ word: "hi", start: 0, end: 0.3 }, { word: "there", start: 0.4, end: 0.7 }];
+      const words = [
+        { word: "hi", start: 0, end: 0.3 },
+        { word: "there", start: 0.4, end: 0.7 },
+      ];
       const { job, ref } = await seed(deps, { options: { language: "en", diarize: true, speakers: 5, enhance: [], class: "interactive" } }, words);
       await diarizeHandler(deps, { speakersLimit: 4 })({ v: 1, ...ref });
       expect(await deps.jobs.getJob(ref)).toMatchObject({
-        status: "failed", error: { code: "OPTION_UNSUPPORTED", message: "speakers 5 is more than this deployment tells apart (at most 4 speakers)" },
+        status: "failed",
+        error: { code: "OPTION_UNSUPPORTED", message: "speakers 5 is more than this deployment tells apart (at most 4 speakers)" },
       });
       expect(await deps.blobs.stat(BlobKeys.diarized(job.id))).toBeNull();
       expect((await readCommands(deps, "cleanup", "batch")).filter((c) => c.msg.jobId === job.id).map((c) => c.msg.reason)).toEqual(["failed"]);
@@ -140,7 +171,10 @@ describe("diarize handler (real nats-server)", () => {
   it("does nothing for a canceled job", async () => {
     const deps = await pipelineDeps(nats, "diarizer");
     try {
-      const { job, ref } = await seed(deps, { status: "canceled" }, [{ word: "hi", start: 0, end: 0.3 }, { word: "there", start: 0.4, end: 0.7 }]);
+      const { job, ref } = await seed(deps, { status: "canceled" }, [
+        { word: "hi", start: 0, end: 0.3 },
+        { word: "there", start: 0.4, end: 0.7 },
+      ]);
       await diarizeHandler(deps)({ v: 1, ...ref });
       expect(await deps.blobs.stat(BlobKeys.diarized(job.id))).toBeNull();
       expect((await readCommands(deps, "enhance", "interactive")).filter((c) => c.msg.jobId === job.id)).toEqual([]);

@@ -48,7 +48,11 @@ export type ReferenceTurn = { start: number; end: number; speaker: number };
  * Joins clips into one recording with a pause between turns; the reference says who spoke when.
  * Each clip is scaled to the same loudness, and a faint noise floor stands in for a room.
  */
-export async function buildConversation(dir: string, turns: { speaker: number; source: Source }[], gapSec = 0.5): Promise<{ audio: Audio; reference: ReferenceTurn[] }> {
+export async function buildConversation(
+  dir: string,
+  turns: { speaker: number; source: Source }[],
+  gapSec = 0.5,
+): Promise<{ audio: Audio; reference: ReferenceTurn[] }> {
   const clips = await Promise.all(turns.map((t, i) => renderClip(dir, t.source, `turn-${i}`)));
   const gap = Math.round(gapSec * RATE);
   const total = clips.reduce((n, c) => n + c.samples.length + gap, gap);

@@ -35,7 +35,11 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.ENHANCE_PROVIDER === "openai" && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL && !c.ENHANCE_OPENAI_BASE_URL) {
-      ctx.addIssue({ code: "custom", path: ["ENHANCE_PROVIDER"], message: "openai needs OPENAI_API_KEY (or ENHANCE_OPENAI_BASE_URL / OPENAI_BASE_URL for a compatible server)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["ENHANCE_PROVIDER"],
+        message: "openai needs OPENAI_API_KEY (or ENHANCE_OPENAI_BASE_URL / OPENAI_BASE_URL for a compatible server)",
+      });
     }
     if (c.ENHANCE_PROVIDER === "huggingface" && !c.HF_TOKEN && !c.ENHANCE_HF_ENDPOINT_URL) {
       ctx.addIssue({ code: "custom", path: ["ENHANCE_PROVIDER"], message: "huggingface needs HF_TOKEN (or ENHANCE_HF_ENDPOINT_URL for a local server)" });
@@ -44,7 +48,8 @@ export const configSchema = z
     // characters a token) must fit in one request, or the reduce step would outgrow the limit.
     if (c.ENHANCE_MAX_INPUT_CHARS < 12 * c.ENHANCE_MAX_OUTPUT_TOKENS) {
       ctx.addIssue({
-        code: "custom", path: ["ENHANCE_MAX_INPUT_CHARS"],
+        code: "custom",
+        path: ["ENHANCE_MAX_INPUT_CHARS"],
         message: `must be at least 12 x ENHANCE_MAX_OUTPUT_TOKENS (${12 * c.ENHANCE_MAX_OUTPUT_TOKENS}) so two partial summaries fit in one request`,
       });
     }

@@ -15,17 +15,28 @@ export async function buildProvider(config: EnhancerConfig): Promise<Enhancement
     // Provider SDKs load only when configured (about 8 MiB each).
     case "openai": {
       const { createOpenAiChatModel } = await import("./adapters/openai-chat.adapter.ts");
-      return createChatProvider(createOpenAiChatModel({
-        // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
-        apiKey: config.OPENAI_API_KEY ?? "unused", baseURL: config.ENHANCE_OPENAI_BASE_URL ?? config.OPENAI_BASE_URL,
-        model: config.ENHANCE_OPENAI_MODEL, ...common,
-      }), limits);
+      return createChatProvider(
+        createOpenAiChatModel({
+          // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
+          apiKey: config.OPENAI_API_KEY ?? "unused",
+          baseURL: config.ENHANCE_OPENAI_BASE_URL ?? config.OPENAI_BASE_URL,
+          model: config.ENHANCE_OPENAI_MODEL,
+          ...common,
+        }),
+        limits,
+      );
     }
     case "huggingface": {
       const { createHuggingFaceChatModel } = await import("./adapters/huggingface-chat.adapter.ts");
-      return createChatProvider(createHuggingFaceChatModel({
-        token: config.HF_TOKEN, endpointUrl: config.ENHANCE_HF_ENDPOINT_URL, model: config.ENHANCE_HF_MODEL, ...common,
-      }), limits);
+      return createChatProvider(
+        createHuggingFaceChatModel({
+          token: config.HF_TOKEN,
+          endpointUrl: config.ENHANCE_HF_ENDPOINT_URL,
+          model: config.ENHANCE_HF_MODEL,
+          ...common,
+        }),
+        limits,
+      );
     }
     case "local":
       return createLocalProvider();
@@ -40,7 +51,8 @@ export const buildHandlers = (deps: PipelineDeps, provider: EnhancementProvider 
 export async function startEnhancer(ctx: { config: EnhancerConfig; logger: Logger; nc: Connection }) {
   const provider = await buildProvider(ctx.config);
   return startPipelineService({
-    service: "enhancer", ...ctx,
+    service: "enhancer",
+    ...ctx,
     handlers: (deps) => buildHandlers(deps, provider),
     extraStats: () => ({ enhanceProvider: provider.name }),
     capabilities: { enhancements: enhancementCapabilities(provider) },

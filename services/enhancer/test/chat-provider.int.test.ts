@@ -18,7 +18,11 @@ const PADDING = Array.from({ length: 40 }, () => "summary").join(" ");
 
 function scriptedModel(r: FakeChatRequest): string {
   if (r.system.startsWith("You edit")) return r.user.replace(/\bum\s+/g, "");
-  if (r.system.startsWith("You translate")) return r.user.split("\n\n").map((p) => `«${p}»`).join("\n\n");
+  if (r.system.startsWith("You translate"))
+    return r.user
+      .split("\n\n")
+      .map((p) => `«${p}»`)
+      .join("\n\n");
   return `${ids(r.user).join(" ")} ${PADDING}`;
 }
 
@@ -32,16 +36,26 @@ afterAll(async () => {
 });
 
 const provider = (server = fake, over: { maxInputChars?: number; maxOutputTokens?: number } = {}) =>
-  createChatProvider(
-    createOpenAiChatModel({ apiKey: server.apiKey, baseURL: server.baseURL, model: "gpt-4o-mini", timeoutMs: 10_000 }),
-    { maxInputChars: over.maxInputChars ?? LIMIT, maxOutputTokens: over.maxOutputTokens ?? 150 },
-  );
+  createChatProvider(createOpenAiChatModel({ apiKey: server.apiKey, baseURL: server.baseURL, model: "gpt-4o-mini", timeoutMs: 10_000 }), {
+    maxInputChars: over.maxInputChars ?? LIMIT,
+    maxOutputTokens: over.maxOutputTokens ?? 150,
+  });
 const pad = (i: number) => String(i).padStart(2, "0");
 /** A two-speaker talk of `n` paragraphs, ten seconds each. */
 const talk = (n: number): Paragraph[] =>
-  Array.from({ length: n }, (_, i) => ({ start: i * 10, end: i * 10 + 9, speaker: `Speaker ${(i % 2) + 1}`, text: `P${pad(i)} um the topic number ${i} is about water, rain and clouds.` }));
-const request = (paragraphs: Paragraph[], options: EnhanceRequest["options"], speakers = ["Speaker 1", "Speaker 2"]): EnhanceRequest =>
-  ({ paragraphs, speakers, language: "en", options, signal: new AbortController().signal });
+  Array.from({ length: n }, (_, i) => ({
+    start: i * 10,
+    end: i * 10 + 9,
+    speaker: `Speaker ${(i % 2) + 1}`,
+    text: `P${pad(i)} um the topic number ${i} is about water, rain and clouds.`,
+  }));
+const request = (paragraphs: Paragraph[], options: EnhanceRequest["options"], speakers = ["Speaker 1", "Speaker 2"]): EnhanceRequest => ({
+  paragraphs,
+  speakers,
+  language: "en",
+  options,
+  signal: new AbortController().signal,
+});
 /** Runs one enhancement and returns what it produced and the requests it made. */
 async function run(req: EnhanceRequest, server = fake, p = provider(server)) {
   const before = server.requests.length;
@@ -96,7 +110,14 @@ describe("chat provider: a long transcript", () => {
     const { enhancements, requests } = await run(request(paragraphs, ["clean", "translate:de"]));
     const cleaning = requests.filter((r) => r.system.startsWith("You edit"));
     expect(cleaning.length).toBeGreaterThan(3);
-    expect(cleaning.map((r) => r.system.match(/part (\d+) of (\d+)/)!.slice(1).map(Number))).toEqual(cleaning.map((_, i) => [i + 1, cleaning.length]));
+    expect(
+      cleaning.map((r) =>
+        r.system
+          .match(/part (\d+) of (\d+)/)!
+          .slice(1)
+          .map(Number),
+      ),
+    ).toEqual(cleaning.map((_, i) => [i + 1, cleaning.length]));
     for (const r of requests) expect(r.user.length).toBeLessThanOrEqual(LIMIT);
     expect(cleaning.flatMap((r) => r.user.split("\n\n"))).toEqual(labelled);
     expect(enhancements.clean).toBe(labelled.map((p) => p.replace("um ", "")).join("\n\n"));
@@ -134,7 +155,11 @@ describe("chat provider: a long transcript", () => {
   it("stops at the first failed request and passes its outcome on", async () => {
     fake.fail({ kind: "ok" }, { kind: "ok" }, { kind: "rate-limit", retryAfterSec: 2 });
     const before = fake.requests.length;
-    await expect(provider().enhance(request(paragraphs, ["clean", "summary"]))).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED", retryAfterMs: 2000 });
+    await expect(provider().enhance(request(paragraphs, ["clean", "summary"]))).rejects.toMatchObject({
+      name: "RetryableError",
+      code: "ENGINE_FAILED",
+      retryAfterMs: 2000,
+    });
     expect(fake.requests.length - before).toBe(3);
     fake.fail({ kind: "unauthorized" });
     await expect(provider().enhance(request(paragraphs, ["summary"]))).rejects.toMatchObject({ name: "PermanentError", code: "ENGINE_REJECTED" });
@@ -162,7 +187,9 @@ describe("chat provider: answers cut off at the token budget", () => {
   it("fails with ENGINE_REJECTED when even a single word's answer is cut off", async () => {
     const endless = await startFakeOpenAiChat({ reply: () => "and ".repeat(5000) });
     try {
-      const err = await provider(endless, { maxOutputTokens: 20 }).enhance(request([{ start: 0, end: 1, text: "Hello there friend." }], ["translate:de"], [])).catch((e: unknown) => e);
+      const err = await provider(endless, { maxOutputTokens: 20 })
+        .enhance(request([{ start: 0, end: 1, text: "Hello there friend." }], ["translate:de"], []))
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ name: "PermanentError", code: "ENGINE_REJECTED", message: expect.stringMatching(/cut its answer off/) });
       expect(endless.requests.length).toBe(3); // the piece, its first half, that half's first word
     } finally {

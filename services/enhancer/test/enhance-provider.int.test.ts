@@ -12,7 +12,11 @@ import { seedDiarizedJob } from "./enhancer-fixtures.ts";
 /** A chat model that does each task recognisably: the test can tell whose text landed where. */
 function scriptedModel(r: FakeChatRequest): string {
   if (r.system.startsWith("You edit")) return r.user.replace(/\b(Um|Uh|um|uh) /g, "").replace("the the", "the");
-  if (r.system.startsWith("You translate")) return r.user.split("\n\n").map((p) => `[${r.system.match(/into (\w+)/)![1]}] ${p}`).join("\n\n");
+  if (r.system.startsWith("You translate"))
+    return r.user
+      .split("\n\n")
+      .map((p) => `[${r.system.match(/into (\w+)/)![1]}] ${p}`)
+      .join("\n\n");
   if (r.system.startsWith("You summarise")) return "The talk explains the water cycle.";
   return "### Key terms\n\n- water cycle\n\n### Evaporation and rain (00:00)\n\n- Water evaporates and returns as rain.";
 }
@@ -53,7 +57,8 @@ describe("enhance handler with the provider the config chooses (real nats-server
       ]);
       const t = await getJson(deps.blobs, BlobKeys.transcript(job.id), Transcript);
       expect(t!.enhancements).toEqual({
-        clean: "Speaker 1: so today we look at the water cycle. Water evaporates from the sea and forms clouds.\n\nSpeaker 2: and then it rains.\n\nSpeaker 1: Yes rain returns the water to rivers and the sea.",
+        clean:
+          "Speaker 1: so today we look at the water cycle. Water evaporates from the sea and forms clouds.\n\nSpeaker 2: and then it rains.\n\nSpeaker 1: Yes rain returns the water to rivers and the sea.",
         summary: "The talk explains the water cycle.",
         notes: "### Key terms\n\n- water cycle\n\n### Evaporation and rain (00:00)\n\n- Water evaporates and returns as rain.",
         translations: {
@@ -81,7 +86,10 @@ describe("enhance handler with the provider the config chooses (real nats-server
       expect(t!.enhancements.notes).toMatch(/^### Key terms/);
       const translate = await seedDiarizedJob(deps, "ben", { options });
       await enhanceHandler({ ...deps, provider })({ v: 1, ...translate.ref });
-      expect((await deps.jobs.getJob(translate.ref))!.error).toMatchObject({ code: "OPTION_UNSUPPORTED", message: expect.stringMatching(/"translate:de" needs a translation provider/) });
+      expect((await deps.jobs.getJob(translate.ref))!.error).toMatchObject({
+        code: "OPTION_UNSUPPORTED",
+        message: expect.stringMatching(/"translate:de" needs a translation provider/),
+      });
       expect(fake.requests.length).toBe(before);
     } finally {
       await deps.close();
@@ -103,7 +111,12 @@ describe("the enhancer service with a chat provider (real runner, real nats-serv
   it("fails a job at once with ENGINE_REJECTED on a refused key, and finishes one after a 429 once Retry-After has passed", async () => {
     const nc = await nats.connect();
     const config = loadConfig("enhancer", configSchema, {
-      ...openaiEnv(), NATS_URL: nats.url, LOG_LEVEL: "silent", MAX_DELIVER: "4", RETRY_BACKOFF_BASE_MS: "20", RETRY_BACKOFF_MAX_MS: "100",
+      ...openaiEnv(),
+      NATS_URL: nats.url,
+      LOG_LEVEL: "silent",
+      MAX_DELIVER: "4",
+      RETRY_BACKOFF_BASE_MS: "20",
+      RETRY_BACKOFF_MAX_MS: "100",
     });
     const service = await startEnhancer({ config, logger: silentLogger("enhancer"), nc });
     const { deps } = service;

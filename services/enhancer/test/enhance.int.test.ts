@@ -71,8 +71,12 @@ describe("enhance handler (real nats-server)", () => {
       const { job, ref } = await seed(deps, { options: { language: "en", diarize: true, enhance: ["summary", "translate:de"], class: "interactive" } });
       await enhanceHandler(deps)({ v: 1, ...ref });
       expect(await deps.jobs.getJob(ref)).toMatchObject({
-        status: "failed", stages: { enhance: { status: "failed" } },
-        error: { code: "OPTION_UNSUPPORTED", message: 'enhancement "translate:de" needs a translation provider, and none is configured here; available: clean, summary, notes' },
+        status: "failed",
+        stages: { enhance: { status: "failed" } },
+        error: {
+          code: "OPTION_UNSUPPORTED",
+          message: 'enhancement "translate:de" needs a translation provider, and none is configured here; available: clean, summary, notes',
+        },
       });
       expect(await deps.blobs.stat(BlobKeys.transcript(job.id))).toBeNull();
       expect((await readCommands(deps, "cleanup", "batch")).filter((c) => c.msg.jobId === job.id).map((c) => c.msg.reason)).toEqual(["failed"]);
@@ -89,7 +93,9 @@ describe("enhance handler (real nats-server)", () => {
       await putJson(deps.blobs, BlobKeys.diarized(job.id), { language: "en", durationSec: 3, text: "", speakers: [], segments: [], enhancements: {} });
       await enhanceHandler(deps)({ v: 1, ...ref });
       expect(await deps.jobs.getJob(ref)).toMatchObject({
-        status: "completed", noSpeech: true, notices: [...notices, { code: "NO_SPEECH", message: "No speech was found in the recording; the transcript is empty." }],
+        status: "completed",
+        noSpeech: true,
+        notices: [...notices, { code: "NO_SPEECH", message: "No speech was found in the recording; the transcript is empty." }],
       });
       expect(await getJson(deps.blobs, BlobKeys.transcript(job.id), Transcript)).toMatchObject({ noSpeech: true, segments: [], enhancements: {} });
     } finally {

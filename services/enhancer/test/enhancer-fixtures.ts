@@ -23,7 +23,8 @@ export function diarized(): Transcript {
 /** A job the diarizer has just finished, with its diarized transcript stored. */
 export async function seedDiarizedJob(deps: Pick<PipelineDeps, "jobs" | "blobs">, userId: string, over: Partial<Job> = {}) {
   const job = sampleJob(userId, {
-    status: "processing", progress: 0.9,
+    status: "processing",
+    progress: 0.9,
     stages: { ingest: { status: "done" }, transcribe: { status: "done" }, diarize: { status: "done" } },
     ...over,
   });

@@ -141,51 +141,90 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   const onDeleted = async (job: Job) => {
     if (job.status !== "completed") return;
     // The DELETE has been accepted either way; a failure here is caught up by the event or the next start.
-    await indexer.remove({ userId: job.userId, jobId: job.id }).catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "search index: could not remove the job"));
+    await indexer
+      .remove({ userId: job.userId, jobId: job.id })
+      .catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "search index: could not remove the job"));
     await lifecycle.deleted(job).catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "could not publish the deleted event"));
   };
   app.register(errorsPlugin);
   app.register(securityHeaders, { corsOrigins: config.CORS_ORIGINS });
   app.register(rateLimitPlugin, {
-    perMin: config.RATE_LIMIT_PER_MIN, authPerIp: config.RATE_LIMIT_AUTH_PER_IP,
-    authPerAccount: config.RATE_LIMIT_AUTH_PER_ACCOUNT, authWindowSec: config.RATE_LIMIT_AUTH_WINDOW_SEC,
+    perMin: config.RATE_LIMIT_PER_MIN,
+    authPerIp: config.RATE_LIMIT_AUTH_PER_IP,
+    authPerAccount: config.RATE_LIMIT_AUTH_PER_ACCOUNT,
+    authWindowSec: config.RATE_LIMIT_AUTH_WINDOW_SEC,
   });
   app.register(slowBody, {
-    bodyTimeoutMs: config.HTTP_BODY_TIMEOUT_SEC * 1000, uploadMinBytesPerSec: config.UPLOAD_MIN_BYTES_PER_SEC,
-    uploadWindowMs: config.UPLOAD_RATE_WINDOW_SEC * 1000, isUpload: (req) => (req.method === "POST" && req.url.split("?")[0] === "/v1/jobs") || (req.method === "PATCH" && req.url.startsWith("/v1/uploads/")),
+    bodyTimeoutMs: config.HTTP_BODY_TIMEOUT_SEC * 1000,
+    uploadMinBytesPerSec: config.UPLOAD_MIN_BYTES_PER_SEC,
+    uploadWindowMs: config.UPLOAD_RATE_WINDOW_SEC * 1000,
+    isUpload: (req) => (req.method === "POST" && req.url.split("?")[0] === "/v1/jobs") || (req.method === "PATCH" && req.url.startsWith("/v1/uploads/")),
   });
   app.register(auditPlugin);
   app.register(docsPlugin, { version: VERSION, unlimitedPaths: UNLIMITED_PATHS }); // before every route it documents
   app.register(httpTelemetry, { metricsToken: config.METRICS_TOKEN }); // spans and metrics for every route, and GET /metrics
   app.register(authPlugin, {
-    secret: config.JWT_SECRET, ttlSec: config.JWT_TTL_SEC, refreshTtlSec: config.REFRESH_TTL_SEC, cacheMs: config.AUTH_CACHE_MS, jobs, apiKeys: deps.apiKeys,
+    secret: config.JWT_SECRET,
+    ttlSec: config.JWT_TTL_SEC,
+    refreshTtlSec: config.REFRESH_TTL_SEC,
+    cacheMs: config.AUTH_CACHE_MS,
+    jobs,
+    apiKeys: deps.apiKeys,
   });
   // Every route below follows the route convention (docs/architecture.md, "API: routes and the
   // OpenAPI document"): operationId, one tag, summary, security, a 2xx schema and errors("CODE", ...).
   // test/openapi-lint.test.ts names any route that does not; then run npm run client:generate.
   app.register(healthRoutes, { transport: messaging.transport, jobs, blobs });
-  app.register(authRoutes, { prefix: "/v1/auth", jobs, registration: registrationMode(config), readInvite, passwords: passwordHasher(config.PASSWORD_HASH_COST) });
+  app.register(authRoutes, {
+    prefix: "/v1/auth",
+    jobs,
+    registration: registrationMode(config),
+    readInvite,
+    passwords: passwordHasher(config.PASSWORD_HASH_COST),
+  });
   app.register(streamTokenRoutes, { prefix: "/v1/auth" });
   app.register(meRoutes, { prefix: "/v1" });
   app.register(apiKeysRoutes, { prefix: "/v1", store: deps.apiKeys });
-  const capabilities = deps.capabilities ?? createCapabilitiesSource({
-    discovery: messaging.discovery, logger: deps.logger, maxUploadBytes: config.MAX_UPLOAD_BYTES, maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER,
-  });
+  const capabilities =
+    deps.capabilities ??
+    createCapabilitiesSource({
+      discovery: messaging.discovery,
+      logger: deps.logger,
+      maxUploadBytes: config.MAX_UPLOAD_BYTES,
+      maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER,
+    });
   app.decorate("capabilities", capabilities);
   app.register(capabilitiesRoutes, { prefix: "/v1", source: capabilities });
   app.register(jobsRoutes, {
-    prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle, maxUploadBytes: config.MAX_UPLOAD_BYTES,
-    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, onDeleted, queue: messaging.estimator.estimate,
+    prefix: "/v1/jobs",
+    jobs,
+    blobs,
+    publisher,
+    lifecycle,
+    maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER,
+    storageQuotaBytes: config.STORAGE_QUOTA_BYTES,
+    onDeleted,
+    queue: messaging.estimator.estimate,
     checkOptions: capabilities.check,
   });
   app.register(jobActionsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle });
   const limits = { maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, maxUploadBytes: config.MAX_UPLOAD_BYTES };
   const scratch = createUploadScratch({
-    dir: config.UPLOAD_SCRATCH_DIR ?? join(config.DATA_DIR, "uploads"), expiryMs: config.UPLOAD_EXPIRY_SEC * 1000,
-    maxTotalBytes: config.UPLOAD_SCRATCH_MAX_BYTES, maxPerUser: config.MAX_UPLOADS_PER_USER,
+    dir: config.UPLOAD_SCRATCH_DIR ?? join(config.DATA_DIR, "uploads"),
+    expiryMs: config.UPLOAD_EXPIRY_SEC * 1000,
+    maxTotalBytes: config.UPLOAD_SCRATCH_MAX_BYTES,
+    maxPerUser: config.MAX_UPLOADS_PER_USER,
   });
   app.register(uploadsRoutes, {
-    prefix: "/v1/uploads", jobs, blobs, publisher, lifecycle, scratch, limits, sweepEveryMs: Math.min(600_000, config.UPLOAD_EXPIRY_SEC * 250),
+    prefix: "/v1/uploads",
+    jobs,
+    blobs,
+    publisher,
+    lifecycle,
+    scratch,
+    limits,
+    sweepEveryMs: Math.min(600_000, config.UPLOAD_EXPIRY_SEC * 250),
     checkOptions: capabilities.check,
   });
   app.register(mediaRoutes, { prefix: "/v1/jobs", jobs, blobs, secret: config.JWT_SECRET, linkTtlSec: MEDIA_LINK_TTL_SEC });
@@ -198,18 +237,29 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(userEventsRoutes, { prefix: "/v1", hub, heartbeatMs, slots });
   if (deps.webhooks) {
     app.register(webhooksRoutes, {
-      prefix: "/v1/webhooks", store: deps.webhooks, publisher, target: targetSettings(config), maxPerUser: config.WEBHOOK_MAX_PER_USER,
+      prefix: "/v1/webhooks",
+      store: deps.webhooks,
+      publisher,
+      target: targetSettings(config),
+      maxPerUser: config.WEBHOOK_MAX_PER_USER,
     });
   }
   app.register(adminRoutes, { prefix: "/v1/admin", discovery: messaging.discovery });
   app.register(usersRoutes, { prefix: "/v1/admin", jobs });
   app.register(invitesRoutes, {
-    prefix: "/v1/admin", ttlSec: config.INVITE_TTL_SEC,
+    prefix: "/v1/admin",
+    ttlSec: config.INVITE_TTL_SEC,
     makeInvite: (email, expiresAt) => invites.sign({ e: email, x: expiresAt.getTime(), n: newId() }),
   });
   app.register(deadLettersRoutes, { prefix: "/v1/admin", deadLetters: messaging.deadLetters, lifecycle });
   app.register(lanesRoutes, { prefix: "/v1/admin", queues: messaging.queues });
-  app.register(monitoringRoutes, { prefix: "/v1/admin", transport: messaging.transport, events: messaging.events, queues: messaging.queues, discovery: messaging.discovery });
+  app.register(monitoringRoutes, {
+    prefix: "/v1/admin",
+    transport: messaging.transport,
+    events: messaging.events,
+    queues: messaging.queues,
+    discovery: messaging.discovery,
+  });
   app.register(dashboardRoutes);
   app.register(webappRoutes);
   return app;

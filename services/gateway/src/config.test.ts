@@ -49,7 +49,8 @@ describe("gateway config", () => {
   });
 
   it("reads numbers and lists from the environment's strings", () => {
-    expect(configSchema.parse({ JWT_SECRET: SECRET, PORT: "9000", MAX_UPLOAD_BYTES: "1024", JWT_TTL_SEC: "600", CORS_ORIGINS: "https://a.test, https://b.test" }))
-      .toMatchObject({ PORT: 9000, MAX_UPLOAD_BYTES: 1024, JWT_TTL_SEC: 600, CORS_ORIGINS: ["https://a.test", "https://b.test"] });
+    expect(
+      configSchema.parse({ JWT_SECRET: SECRET, PORT: "9000", MAX_UPLOAD_BYTES: "1024", JWT_TTL_SEC: "600", CORS_ORIGINS: "https://a.test, https://b.test" }),
+    ).toMatchObject({ PORT: 9000, MAX_UPLOAD_BYTES: 1024, JWT_TTL_SEC: 600, CORS_ORIGINS: ["https://a.test", "https://b.test"] });
   });
 });

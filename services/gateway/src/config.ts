@@ -44,7 +44,11 @@ const limitsEnv = {
   /** Queued or processing jobs one user may have; an upload past it is refused. */
   MAX_ACTIVE_JOBS_PER_USER: int(1, 1_000_000).default(50),
   /** Bytes of uploaded media one user may keep stored (until retention removes it); 0: no quota. */
-  STORAGE_QUOTA_BYTES: z.coerce.number().int().min(0).default(20 * GIB),
+  STORAGE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20 * GIB),
   /** Largest JSON request body, in bytes. */
   JSON_BODY_LIMIT_BYTES: int(1024, 64 * MIB).default(MIB),
   /** Longest any request may take to arrive, largest uploads included (Node's requestTimeout). */
@@ -63,7 +67,11 @@ const limitsEnv = {
   /** A resumable upload not finished this many seconds after it was created is deleted (default 24 hours). */
   UPLOAD_EXPIRY_SEC: int(60, 30 * 86_400).default(86_400),
   /** Bytes all unfinished resumable uploads may reserve together in the scratch area (default 20 GiB). */
-  UPLOAD_SCRATCH_MAX_BYTES: z.coerce.number().int().positive().default(20 * GIB),
+  UPLOAD_SCRATCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * GIB),
 } as const;
 
 export const configSchema = z
@@ -93,11 +101,23 @@ export const configSchema = z
     /** Bearer token for GET /metrics on the API port; unset: /metrics is not served there (use METRICS_PORT). */
     METRICS_TOKEN: z.string().min(1).optional(),
     /** Origins allowed to call the API from a browser, comma separated; empty: no CORS (same origin only). */
-    CORS_ORIGINS: z.string().default("").transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean)),
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((s) =>
+        s
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
     /** Trust X-Forwarded-For from this many proxy hops (for per-address limits behind a load balancer); 0: none. */
     TRUST_PROXY_HOPS: int(0, 10).default(0),
     /** Largest accepted upload, in bytes (default 2 GiB); enforced while the file streams in. */
-    MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * GIB),
+    MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(2 * GIB),
     /** Seconds between keep-alive comments on an idle event stream. */
     SSE_HEARTBEAT_SEC: z.coerce.number().positive().max(300).default(15),
     /** Where local state lives (`npm start` sets it); the embedded search index defaults to a file under it. */

@@ -18,9 +18,11 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
     await seedAdmin(stores.jobs, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger);
   }
   const searchKind = config.SEARCH_INDEX ?? (config.JOB_STORE === "mongodb" ? "mongodb" : "embedded");
-  const search = await openSearchIndex(searchKind === "mongodb"
-    ? { kind: "mongodb", url: config.MONGODB_URL!, database: config.MONGODB_DATABASE, timeoutMs: config.MONGODB_TIMEOUT_MS }
-    : { kind: "embedded", path: config.SEARCH_DB_PATH ?? join(config.DATA_DIR, "search", "index.db") });
+  const search = await openSearchIndex(
+    searchKind === "mongodb"
+      ? { kind: "mongodb", url: config.MONGODB_URL!, database: config.MONGODB_DATABASE, timeoutMs: config.MONGODB_TIMEOUT_MS }
+      : { kind: "embedded", path: config.SEARCH_DB_PATH ?? join(config.DATA_DIR, "search", "index.db") },
+  );
   const webhooks = await createWebhookStore(nc, config);
   const app = buildApp({ jobs: stores.jobs, blobs: stores.blobs, apiKeys, publisher, lifecycle, messaging, config, logger, search, webhooks });
   await app.listen({ port: config.PORT, host: config.HOST });

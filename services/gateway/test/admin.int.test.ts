@@ -32,7 +32,12 @@ describe("GET /v1/admin/services", () => {
       const items = res.json() as Array<Record<string, unknown>>;
       expect(items.map((i) => i.name)).toEqual(["ingest", "transcriber", "transcriber"]);
       expect(items[0]).toMatchObject({ lane: "critical", lanes: ["critical"], pid: process.pid, version: "0.1.0", stats: { processed: 3 } });
-      expect(items.filter((i) => i.name === "transcriber").map((i) => (i.stats as { processed: number }).processed).sort()).toEqual([7, 9]);
+      expect(
+        items
+          .filter((i) => i.name === "transcriber")
+          .map((i) => (i.stats as { processed: number }).processed)
+          .sort(),
+      ).toEqual([7, 9]);
       expect(new Set(items.map((i) => i.id)).size).toBe(3);
 
       await services.pop()!.stop();

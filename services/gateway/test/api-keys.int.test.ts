@@ -37,7 +37,9 @@ describe("API keys", () => {
     expect(created.prefix).toBe(created.key.slice(0, 12));
     expect(created.scopes).toEqual(["jobs:read", "jobs:write", "webhooks"]);
     const listed = (await h.app.inject({ method: "GET", url: "/v1/api-keys", headers: u.auth })).json() as Listed;
-    expect(listed.items).toEqual([{ id: created.id, name: "ci", prefix: created.prefix, scopes: created.scopes, createdAt: created.createdAt, lastUsedAt: null }]);
+    expect(listed.items).toEqual([
+      { id: created.id, name: "ci", prefix: created.prefix, scopes: created.scopes, createdAt: created.createdAt, lastUsedAt: null },
+    ]);
     expect(JSON.stringify(listed)).not.toContain(created.key);
     const all = await h.deps.apiKeys.list((await h.deps.jobs.getUserByEmail(u.email))!.id);
     expect(JSON.stringify(all)).not.toContain(created.key);
@@ -113,7 +115,15 @@ describe("API keys", () => {
     const counting: ApiKeyStore = { ...h.deps.apiKeys, touch: async (hash, at) => void (touches++, await h.deps.apiKeys.touch(hash, at)) };
     const out = new PassThrough();
     const lines: Record<string, unknown>[] = [];
-    out.on("data", (d: Buffer) => lines.push(...d.toString().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)));
+    out.on("data", (d: Buffer) =>
+      lines.push(
+        ...d
+          .toString()
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      ),
+    );
     const app = buildApp({ ...h.deps, apiKeys: counting, logger: createLogger("gateway", { destination: out, pretty: false }) });
     try {
       const u = await h.user();
@@ -145,7 +155,8 @@ describe("API keys", () => {
     const app = buildApp({ ...h.deps, config: { ...h.deps.config, RATE_LIMIT_AUTH_PER_IP: 3 } });
     try {
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await app.inject({ method: "GET", url: "/v1/jobs", headers: keyAuth(`mp4t_${"B".repeat(39)}${i}`) })).statusCode);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await app.inject({ method: "GET", url: "/v1/jobs", headers: keyAuth(`mp4t_${"B".repeat(39)}${i}`) })).statusCode);
       expect(statuses).toEqual([401, 401, 401, 429]);
     } finally {
       await app.close();
@@ -160,4 +171,3 @@ describe("API keys", () => {
     }
   });
 });
-

@@ -47,7 +47,12 @@ describe("POST /v1/auth/register", () => {
   });
 
   it("rejects malformed JSON with 400 INVALID_JSON", async () => {
-    const res = await h.app.inject({ method: "POST", url: "/v1/auth/register", headers: { "content-type": "application/json" }, payload: '{"email": "a@b.c",' });
+    const res = await h.app.inject({
+      method: "POST",
+      url: "/v1/auth/register",
+      headers: { "content-type": "application/json" },
+      payload: '{"email": "a@b.c",',
+    });
     expect(res.statusCode).toBe(400);
     expect(errorCode(res)).toBe("INVALID_JSON");
   });

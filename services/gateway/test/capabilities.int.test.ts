@@ -23,7 +23,17 @@ const LOCAL_ENHANCER = { summary: true, notes: true, cleanText: true, translate:
 beforeAll(async () => {
   h = await startHarness({ MAX_UPLOAD_BYTES: "65536", MAX_ACTIVE_JOBS_PER_USER: "7" });
   // ttl 0: every request reads discovery, so each test sees the replicas it registered.
-  app = buildApp({ ...h.deps, capabilities: createCapabilitiesSource({ discovery: h.deps.messaging.discovery, logger: h.deps.logger, maxUploadBytes: 65536, maxActiveJobs: 7, ttlMs: 0, windowMs: 300 }) });
+  app = buildApp({
+    ...h.deps,
+    capabilities: createCapabilitiesSource({
+      discovery: h.deps.messaging.discovery,
+      logger: h.deps.logger,
+      maxUploadBytes: 65536,
+      maxActiveJobs: 7,
+      ttlMs: 0,
+      windowMs: 300,
+    }),
+  });
   await app.ready();
   auth = (await h.user()).auth;
 });
@@ -49,7 +59,8 @@ describe("GET /v1/capabilities and the upload check", () => {
 
   it("with no worker running, shows nothing available and leaves the options to the workers", async () => {
     expect(await capabilities()).toEqual({
-      engines: [], diarization: { available: false, maxSpeakers: 0 },
+      engines: [],
+      diarization: { available: false, maxSpeakers: 0 },
       enhancements: { summary: false, notes: false, cleanText: false, translate: { available: false, languages: [] } },
       formats: ["json", "txt", "srt", "vtt", "md"],
       limits: { maxUploadBytes: 65536, maxDurationSec: null, maxActiveJobs: 7 },
@@ -64,11 +75,15 @@ describe("GET /v1/capabilities and the upload check", () => {
     await replica("ingest", { maxDurationSec: 3600 });
     await replica("transcriber", { engines: [POCKETSPHINX] });
     // A second transcriber also has an OpenAI engine: any replica may take a job, so it is not offered.
-    await replica("transcriber", { engines: [POCKETSPHINX, { id: "openai", default: false, languages: [...WHISPER_LANGUAGES], wordTimestamps: true, speakers: false }] });
+    await replica("transcriber", {
+      engines: [POCKETSPHINX, { id: "openai", default: false, languages: [...WHISPER_LANGUAGES], wordTimestamps: true, speakers: false }],
+    });
     await replica("diarizer", { diarization: { available: true, maxSpeakers: 4 } });
     await replica("enhancer", { enhancements: LOCAL_ENHANCER });
     expect(await capabilities()).toMatchObject({
-      engines: [POCKETSPHINX], diarization: { available: true, maxSpeakers: 4 }, enhancements: LOCAL_ENHANCER,
+      engines: [POCKETSPHINX],
+      diarization: { available: true, maxSpeakers: 4 },
+      enhancements: LOCAL_ENHANCER,
       limits: { maxUploadBytes: 65536, maxDurationSec: 3600, maxActiveJobs: 7 },
     });
   });
@@ -76,7 +91,11 @@ describe("GET /v1/capabilities and the upload check", () => {
   it.each([
     ["a language no engine model serves", { language: "fr" }, { option: "language", value: "fr", available: ["en-us"] }],
     ["an engine not configured on every transcriber", { engine: "openai" }, { option: "engine", value: "openai", available: ["pocketsphinx"] }],
-    ["a translation without a provider that translates", { enhance: ["summary", "translate:de"] }, { option: "enhance", value: "translate:de", available: ["clean", "summary", "notes"] }],
+    [
+      "a translation without a provider that translates",
+      { enhance: ["summary", "translate:de"] },
+      { option: "enhance", value: "translate:de", available: ["clean", "summary", "notes"] },
+    ],
     ["more speakers than the diarizer tells apart", { speakers: 6 }, { option: "speakers", value: 6, available: [1, 2, 3, 4] }],
   ])("refuses %s with 400 OPTION_UNSUPPORTED before storing a byte", async (_name, options, details) => {
     const put = vi.spyOn(h.deps.blobs, "put");
@@ -94,14 +113,21 @@ describe("GET /v1/capabilities and the upload check", () => {
 
   it("refuses options sent after the file too, and removes the stored file", async () => {
     const before = (await h.deps.blobs.list("jobs/")).map((b) => b.key);
-    const res = await post(multipart([{ name: "file", filename: "x.mp4", data: bytes(1000) }, { name: "options", data: '{"language":"de"}' }]));
+    const res = await post(
+      multipart([
+        { name: "file", filename: "x.mp4", data: bytes(1000) },
+        { name: "options", data: '{"language":"de"}' },
+      ]),
+    );
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().error.details).toMatchObject({ option: "language", value: "de" });
     expect((await h.deps.blobs.list("jobs/")).map((b) => b.key)).toEqual(before);
   });
 
   it("accepts what is served: regional English, the default engine, speakers within the limit", async () => {
-    const res = await post(uploadBody(bytes(1000), { language: "en-GB", engine: "pocketsphinx", speakers: 4, enhance: ["summary", "notes", "clean"], audioTrack: 1 }));
+    const res = await post(
+      uploadBody(bytes(1000), { language: "en-GB", engine: "pocketsphinx", speakers: 4, enhance: ["summary", "notes", "clean"], audioTrack: 1 }),
+    );
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json().options).toMatchObject({ language: "en-GB", audioTrack: 1 });
   });

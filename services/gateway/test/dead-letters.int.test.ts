@@ -26,8 +26,16 @@ beforeAll(async () => {
   const { lifecycle } = h.deps;
   // A real runner on the ingest stage, wired the way startPipelineService wires one.
   worker = createWorker({
-    js: jetstream(h.nc), jsm: await jetstreamManager(h.nc), stage: "ingest", service: "ingest", logger: silentLogger(),
-    concurrency: 2, ackWaitMs: 5000, maxDeliver: 3, deadlineMs: 10_000, backoff: { baseMs: 20, maxMs: 50 },
+    js: jetstream(h.nc),
+    jsm: await jetstreamManager(h.nc),
+    stage: "ingest",
+    service: "ingest",
+    logger: silentLogger(),
+    concurrency: 2,
+    ackWaitMs: 5000,
+    maxDeliver: 3,
+    deadlineMs: 10_000,
+    backoff: { baseMs: 20, maxMs: 50 },
     handler: async (msg) => {
       const ref = { userId: msg.userId, jobId: msg.jobId };
       if (!(await lifecycle.stageStarted(ref, "ingest"))) return;
@@ -58,7 +66,10 @@ const job = (id: string) => h.deps.jobs.getJob({ userId: user.userId, jobId: id 
 const letters = async (query = "") => {
   const res = await h.app.inject({ method: "GET", url: `/v1/admin/dead-letters${query}`, headers: adminAuth });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { items: Array<{ seq: number; stage: string; error: { code: string }; job: { jobId: string } | null; redrivable: boolean }>; next: number | null };
+  return res.json() as {
+    items: Array<{ seq: number; stage: string; error: { code: string }; job: { jobId: string } | null; redrivable: boolean }>;
+    next: number | null;
+  };
 };
 async function failedJob() {
   mode = "fail";
@@ -74,7 +85,14 @@ describe("dead letters admin API", () => {
     expect((await job(id)).error?.code).toBe("ENGINE_FAILED");
     const one = await h.app.inject({ method: "GET", url: `/v1/admin/dead-letters/${seq}`, headers: adminAuth });
     expect(one.statusCode).toBe(200);
-    expect(one.json()).toMatchObject({ seq, stage: "ingest", subject: Subjects.work("ingest", "interactive", user.userId), error: { code: "ENGINE_FAILED" }, job: { jobId: id }, redrivable: true });
+    expect(one.json()).toMatchObject({
+      seq,
+      stage: "ingest",
+      subject: Subjects.work("ingest", "interactive", user.userId),
+      error: { code: "ENGINE_FAILED" },
+      job: { jobId: id },
+      redrivable: true,
+    });
 
     mode = "ok";
     const res = await h.app.inject({ method: "POST", url: `/v1/admin/dead-letters/${seq}/redrive`, headers: adminAuth });

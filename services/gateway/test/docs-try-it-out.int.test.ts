@@ -17,7 +17,15 @@ describe("/docs: Try it out", () => {
     url = await h.app.listen({ host: "127.0.0.1", port: 0 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   }, 60_000);
 
@@ -43,7 +51,9 @@ describe("/docs: Try it out", () => {
     await op.locator(".opblock-summary").click();
     await op.locator("button.try-out__btn").click();
     await op.locator("input[type=file]").setInputFiles({ name: "talk.mp4", mimeType: "video/mp4", buffer: Buffer.alloc(2048, 7) });
-    await op.locator("tr[data-property-name=options] input, tr[data-param-name=options] input, [data-property-name=options] textarea").first()
+    await op
+      .locator("tr[data-property-name=options] input, tr[data-param-name=options] input, [data-property-name=options] textarea")
+      .first()
       .fill('{"language":"en","diarize":false}');
     const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/v1/jobs");
     await op.locator("button.execute").click();
@@ -54,7 +64,10 @@ describe("/docs: Try it out", () => {
     expect(job.id).toMatch(/^[0-9a-z]{26}$/);
     expect(job).toMatchObject({ fileName: "talk.mp4", options: { diarize: false } });
     await expect.poll(() => op.locator(".live-responses-table tbody .response-col_status").first().textContent()).toContain("202");
-    const stored = await h.deps.jobs.getJob({ userId: (await h.app.inject({ method: "GET", url: "/v1/me", headers: { authorization: `Bearer ${token}` } })).json().id, jobId: job.id });
+    const stored = await h.deps.jobs.getJob({
+      userId: (await h.app.inject({ method: "GET", url: "/v1/me", headers: { authorization: `Bearer ${token}` } })).json().id,
+      jobId: job.id,
+    });
     expect(stored?.sizeBytes).toBe(2048);
     expect(pageErrors).toEqual([]);
   });

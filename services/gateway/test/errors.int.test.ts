@@ -56,7 +56,22 @@ describe("docs and probes", () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toMatch(/^3\./);
-    for (const path of ["/v1/auth/register", "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout", "/v1/auth/password", "/v1/me", "/v1/admin/invites", "/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/transcript", "/v1/jobs/{id}/events", "/v1/admin/services", "/health", "/ready"]) {
+    for (const path of [
+      "/v1/auth/register",
+      "/v1/auth/login",
+      "/v1/auth/refresh",
+      "/v1/auth/logout",
+      "/v1/auth/password",
+      "/v1/me",
+      "/v1/admin/invites",
+      "/v1/jobs",
+      "/v1/jobs/{id}",
+      "/v1/jobs/{id}/transcript",
+      "/v1/jobs/{id}/events",
+      "/v1/admin/services",
+      "/health",
+      "/ready",
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths["/v1/auth/register"].post.requestBody.content["application/json"].schema.properties.password.minLength).toBe(12);

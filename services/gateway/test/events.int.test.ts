@@ -16,8 +16,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const open = (jobId: string, headers: Record<string, string> = {}) =>
-  fetch(`${base}/v1/jobs/${jobId}/events`, { headers: { ...user.auth, ...headers } });
+const open = (jobId: string, headers: Record<string, string> = {}) => fetch(`${base}/v1/jobs/${jobId}/events`, { headers: { ...user.auth, ...headers } });
 
 /** Skips comments (connected, keep-alive) and returns the next event. */
 async function nextEvent(r: ReturnType<typeof sseReader>) {

@@ -32,7 +32,9 @@ export const TEST_ENV: Record<string, string> = {
   JWT_SECRET: TEST_JWT_SECRET,
   // Cheaper hashes keep suites that register dozens of users fast; the security suite uses the default.
   PASSWORD_HASH_COST: "14",
-  RATE_LIMIT_PER_MIN: "1000000", RATE_LIMIT_AUTH_PER_IP: "1000000", RATE_LIMIT_AUTH_PER_ACCOUNT: "1000000",
+  RATE_LIMIT_PER_MIN: "1000000",
+  RATE_LIMIT_AUTH_PER_IP: "1000000",
+  RATE_LIMIT_AUTH_PER_ACCOUNT: "1000000",
 };
 
 /** A gateway on real deps: its own nats-server, KV job store, object blob store, publisher, lifecycle. */
@@ -45,14 +47,22 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   // Resumable uploads wait in a scratch directory of their own, not under the working directory.
   const scratch = await mkdtemp(join(tmpdir(), "mp4t-gw-uploads-"));
   const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", UPLOAD_SCRATCH_DIR: scratch, ...TEST_ENV, ...env });
-  const { ports: messaging, publisher, lifecycle, logger } = createPipelineDeps({ service: "gateway", nc, stores: { jobs, blobs }, logger: silentLogger("gateway") });
+  const {
+    ports: messaging,
+    publisher,
+    lifecycle,
+    logger,
+  } = createPipelineDeps({ service: "gateway", nc, stores: { jobs, blobs }, logger: silentLogger("gateway") });
   const apiKeys = await createNatsKvApiKeyStore(nc);
   const webhooks = await createNatsKvWebhookStore(nc);
   const deps: GatewayDeps = { jobs, blobs, publisher, lifecycle, messaging, logger, apiKeys, config, webhooks };
   const app = buildApp(deps);
   await app.ready();
   return {
-    nats, nc, app, deps,
+    nats,
+    nc,
+    app,
+    deps,
     async user(email = `user${++n}-${Date.now()}@example.com`) {
       const password = "correct horse battery";
       const reg = await app.inject({ method: "POST", url: "/v1/auth/register", payload: { email, password } });

@@ -21,8 +21,22 @@ afterAll(async () => {
 const get = (url: string, auth: { authorization: string }) => h.app.inject({ method: "GET", url, headers: auth });
 
 const transcript: Transcript = {
-  language: "en", durationSec: 2, text: "hello world", speakers: ["S1"],
-  segments: [{ start: 0, end: 2, text: "hello world", speaker: "S1", words: [{ start: 0, end: 1, word: "hello" }, { start: 1, end: 2, word: "world" }] }],
+  language: "en",
+  durationSec: 2,
+  text: "hello world",
+  speakers: ["S1"],
+  segments: [
+    {
+      start: 0,
+      end: 2,
+      text: "hello world",
+      speaker: "S1",
+      words: [
+        { start: 0, end: 1, word: "hello" },
+        { start: 1, end: 2, word: "world" },
+      ],
+    },
+  ],
   enhancements: {},
 };
 
@@ -79,8 +93,15 @@ describe("GET /v1/jobs/:id", () => {
     const res = await get(`/v1/jobs/${job.id}`, alice.auth);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
-      id: job.id, status: "queued", progress: 0, stages: {}, fileName: "view.mp4", sizeBytes: 256,
-      options: { language: "fr" }, createdAt: expect.any(String), updatedAt: expect.any(String),
+      id: job.id,
+      status: "queued",
+      progress: 0,
+      stages: {},
+      fileName: "view.mp4",
+      sizeBytes: 256,
+      options: { language: "fr" },
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
     });
     expect(res.json().userId).toBeUndefined();
   });

@@ -46,7 +46,12 @@ describe("POST /v1/jobs: accepted uploads", () => {
     expect(res.statusCode, res.body).toBe(202);
     const job = res.json();
     expect(job).toMatchObject({
-      id: expect.stringMatching(/^[0-9a-z]{26}$/), status: "queued", progress: 0, stages: {}, fileName: "Lecture 1.mp4", sizeBytes: 10_000,
+      id: expect.stringMatching(/^[0-9a-z]{26}$/),
+      status: "queued",
+      progress: 0,
+      stages: {},
+      fileName: "Lecture 1.mp4",
+      sizeBytes: 10_000,
       options: { language: "de", diarize: true, enhance: ["summary", "translate:fr"], class: "interactive" },
     });
     expect(job.userId).toBeUndefined();
@@ -61,10 +66,12 @@ describe("POST /v1/jobs: accepted uploads", () => {
   });
 
   it("takes the options field after the file part too, and routes batch jobs to the batch subject", async () => {
-    const res = await post(multipart([
-      { name: "file", filename: "a.wav", contentType: "audio/wav", data: bytes(100) },
-      { name: "options", data: JSON.stringify({ class: "batch", diarize: false }) },
-    ]));
+    const res = await post(
+      multipart([
+        { name: "file", filename: "a.wav", contentType: "audio/wav", data: bytes(100) },
+        { name: "options", data: JSON.stringify({ class: "batch", diarize: false }) },
+      ]),
+    );
     expect(res.statusCode, res.body).toBe(202);
     const job = res.json();
     expect(job.options).toMatchObject({ class: "batch", diarize: false });
@@ -73,10 +80,12 @@ describe("POST /v1/jobs: accepted uploads", () => {
   });
 
   it("accepts an options part sent as application/json", async () => {
-    const res = await post(multipart([
-      { name: "options", contentType: "application/json", data: '{"speakers": 2}' },
-      { name: "file", filename: "b.mp3", data: bytes(50) },
-    ]));
+    const res = await post(
+      multipart([
+        { name: "options", contentType: "application/json", data: '{"speakers": 2}' },
+        { name: "file", filename: "b.mp3", data: bytes(50) },
+      ]),
+    );
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json().options.speakers).toBe(2);
   });
@@ -93,7 +102,9 @@ describe("POST /v1/jobs: accepted uploads", () => {
     form.append("file", new Blob([bytes(321)], { type: "video/mp4" }), "clip.mp4");
     const req = new Response(form);
     const res = await h.app.inject({
-      method: "POST", url: "/v1/jobs", payload: Buffer.from(await req.arrayBuffer()),
+      method: "POST",
+      url: "/v1/jobs",
+      payload: Buffer.from(await req.arrayBuffer()),
       headers: { ...auth, "content-type": req.headers.get("content-type")! },
     });
     expect(res.statusCode, res.body).toBe(202);
@@ -104,19 +115,47 @@ describe("POST /v1/jobs: accepted uploads", () => {
 describe("POST /v1/jobs: rejected uploads leave nothing behind", () => {
   it("413 FILE_TOO_LARGE past MAX_UPLOAD_BYTES, with the partial blob removed", () => rejected(uploadBody(bytes(LIMIT + 1)), 413, "FILE_TOO_LARGE"));
   it("413 FILE_TOO_LARGE also when options follow the oversized file", () =>
-    rejected(multipart([{ name: "file", filename: "x.mp4", data: bytes(LIMIT * 3) }, { name: "options", data: "{}" }]), 413, "FILE_TOO_LARGE"));
+    rejected(
+      multipart([
+        { name: "file", filename: "x.mp4", data: bytes(LIMIT * 3) },
+        { name: "options", data: "{}" },
+      ]),
+      413,
+      "FILE_TOO_LARGE",
+    ));
   it("400 FILE_EMPTY for a zero-byte file", () => rejected(uploadBody(new Uint8Array(0)), 400, "FILE_EMPTY"));
   it("400 FILE_MISSING without a file part", () => rejected(multipart([{ name: "options", data: "{}" }]), 400, "FILE_MISSING"));
   it("400 FILE_MISSING for an empty multipart body", () => rejected(multipart([]), 400, "FILE_MISSING"));
   it("400 FILE_MISSING when `file` is a plain field", () => rejected(multipart([{ name: "file", data: "hello" }]), 400, "FILE_MISSING"));
   it("400 INVALID_JSON for malformed options before the file", () => rejected(uploadBody(bytes(10), '{"language": "en"'), 400, "INVALID_JSON"));
   it("400 INVALID_JSON for malformed options after the file", () =>
-    rejected(multipart([{ name: "file", filename: "x.mp4", data: bytes(10) }, { name: "options", data: "{nope}" }]), 400, "INVALID_JSON"));
+    rejected(
+      multipart([
+        { name: "file", filename: "x.mp4", data: bytes(10) },
+        { name: "options", data: "{nope}" },
+      ]),
+      400,
+      "INVALID_JSON",
+    ));
   it("400 INVALID_JSON for a malformed application/json options part", () =>
-    rejected(multipart([{ name: "options", contentType: "application/json", data: "{" }, { name: "file", filename: "x.mp4", data: bytes(10) }]), 400, "INVALID_JSON"));
+    rejected(
+      multipart([
+        { name: "options", contentType: "application/json", data: "{" },
+        { name: "file", filename: "x.mp4", data: bytes(10) },
+      ]),
+      400,
+      "INVALID_JSON",
+    ));
   it("400 VALIDATION_FAILED for an unknown option", () => rejected(uploadBody(bytes(10), { language: "en", colour: "blue" }), 400, "VALIDATION_FAILED"));
   it("400 VALIDATION_FAILED for an unknown option after the file", () =>
-    rejected(multipart([{ name: "file", filename: "x.mp4", data: bytes(10) }, { name: "options", data: '{"priority": 1}' }]), 400, "VALIDATION_FAILED"));
+    rejected(
+      multipart([
+        { name: "file", filename: "x.mp4", data: bytes(10) },
+        { name: "options", data: '{"priority": 1}' },
+      ]),
+      400,
+      "VALIDATION_FAILED",
+    ));
   it.each([
     ["diarize as a string", { diarize: "yes" }],
     ["speakers out of range", { speakers: 50 }],
@@ -125,9 +164,23 @@ describe("POST /v1/jobs: rejected uploads leave nothing behind", () => {
     ["options that are not an object", [1, 2]],
   ])("400 VALIDATION_FAILED for %s", (_name, options) => rejected(uploadBody(bytes(10), options), 400, "VALIDATION_FAILED"));
   it("400 VALIDATION_FAILED for a second file part", () =>
-    rejected(multipart([{ name: "file", filename: "a.mp4", data: bytes(10) }, { name: "file", filename: "b.mp4", data: bytes(10) }]), 400, "VALIDATION_FAILED"));
+    rejected(
+      multipart([
+        { name: "file", filename: "a.mp4", data: bytes(10) },
+        { name: "file", filename: "b.mp4", data: bytes(10) },
+      ]),
+      400,
+      "VALIDATION_FAILED",
+    ));
   it("400 VALIDATION_FAILED for an unexpected field", () =>
-    rejected(multipart([{ name: "title", data: "x" }, { name: "file", filename: "a.mp4", data: bytes(10) }]), 400, "VALIDATION_FAILED"));
+    rejected(
+      multipart([
+        { name: "title", data: "x" },
+        { name: "file", filename: "a.mp4", data: bytes(10) },
+      ]),
+      400,
+      "VALIDATION_FAILED",
+    ));
   it("400 VALIDATION_FAILED for a truncated multipart body", async () => {
     const body = uploadBody(bytes(5000));
     await rejected({ ...body, payload: body.payload.subarray(0, 3000) }, 400, "VALIDATION_FAILED");

@@ -23,8 +23,14 @@ describe("GET /v1/admin/lanes", () => {
     expect(res.statusCode, res.body).toBe(200);
     const { lanes } = res.json() as { lanes: { lane: string; class: string; pending: number; oldestWaitingSec: number | null }[] };
     expect(lanes.map((l) => `${l.lane}/${l.class}`)).toEqual([
-      "critical/interactive", "critical/batch", "high/interactive", "high/batch",
-      "default/interactive", "default/batch", "low/interactive", "low/batch",
+      "critical/interactive",
+      "critical/batch",
+      "high/interactive",
+      "high/batch",
+      "default/interactive",
+      "default/batch",
+      "low/interactive",
+      "low/batch",
     ]);
     const low = lanes.find((l) => l.lane === "low" && l.class === "batch")!;
     expect(low.pending).toBeGreaterThanOrEqual(1);

@@ -66,7 +66,8 @@ describe("the OpenAPI document", () => {
   it("documents the upload as multipart, the transcript formats, the event stream, /metrics and both bearer schemes", () => {
     const upload = doc.paths["/v1/jobs"].post;
     expect(upload.requestBody.content["multipart/form-data"].schema).toMatchObject({
-      required: ["file"], properties: { file: { type: "string", format: "binary" }, options: { type: "string" } },
+      required: ["file"],
+      properties: { file: { type: "string", format: "binary" }, options: { type: "string" } },
     });
     const transcript = doc.paths["/v1/jobs/{id}/transcript"].get.responses[200].content;
     expect(Object.keys(transcript).sort()).toEqual(["application/json", "application/x-subrip", "text/markdown", "text/plain", "text/vtt"]);

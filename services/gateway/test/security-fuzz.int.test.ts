@@ -22,12 +22,47 @@ type Operation = { parameters?: { in: string; name: string; schema?: Schema }[];
 const SEED = 20261130;
 const ROUNDS = 40; // per route and auth variant
 const HUGE = "x".repeat(300_000);
-const STRINGS = ["", " ", "null", "0", "-1", "1e309", "NaN", "true", "../../etc/passwd", "%00", "\u0000", "a\u202eb", "\u{1F4A9}".repeat(50),
+const STRINGS = [
+  "",
+  " ",
+  "null",
+  "0",
+  "-1",
+  "1e309",
+  "NaN",
+  "true",
+  "../../etc/passwd",
+  "%00",
+  "\u0000",
+  "a\u202eb",
+  "\u{1F4A9}".repeat(50),
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell-style probe, literally
-  "<script>alert(1)</script>", "' OR 1=1 --", "${jndi:x}", "01jd3f5h7k9m1p3r5t7v9x1z3b", "ZZZZZZZZZZZZZZZZZZZZZZZZZZ", HUGE.slice(0, 5000), "é".repeat(300)];
+  "<script>alert(1)</script>",
+  "' OR 1=1 --",
+  "${jndi:x}",
+  "01jd3f5h7k9m1p3r5t7v9x1z3b",
+  "ZZZZZZZZZZZZZZZZZZZZZZZZZZ",
+  HUGE.slice(0, 5000),
+  "é".repeat(300),
+];
 const VALUES = (r: ReturnType<typeof rng>): unknown[] => [
-  r.pick(STRINGS), r.int(2 ** 31) - 2 ** 30, -1, 0, 1.5, 1e308, -1e308, true, false, null, [], [r.pick(STRINGS)], {}, { $gt: "" },
-  { __proto__: { admin: true } }, Array.from({ length: 50 }, () => 1), HUGE,
+  r.pick(STRINGS),
+  r.int(2 ** 31) - 2 ** 30,
+  -1,
+  0,
+  1.5,
+  1e308,
+  -1e308,
+  true,
+  false,
+  null,
+  [],
+  [r.pick(STRINGS)],
+  {},
+  { $gt: "" },
+  { __proto__: { admin: true } },
+  Array.from({ length: 50 }, () => 1),
+  HUGE,
 ];
 
 function fuzzValue(r: ReturnType<typeof rng>, s: Schema | undefined, depth = 0): unknown {
@@ -52,14 +87,28 @@ function fuzzObject(r: ReturnType<typeof rng>, s: Schema, depth = 0): Record<str
 function fuzzBody(r: ReturnType<typeof rng>, op: Operation): { payload?: string | Buffer; contentType?: string } {
   const schema = op.requestBody?.content["application/json"]?.schema;
   switch (r.int(10)) {
-    case 0: return {};
-    case 1: return { payload: "{\"email\": \"a@b.c\",", contentType: "application/json" };
-    case 2: return { payload: "email=a&password=b", contentType: r.pick(["application/x-www-form-urlencoded", "text/plain", "application/xml"]) };
-    case 3: return { payload: Buffer.from([0xff, 0xfe, 0x00, 0x7b]), contentType: "application/json" };
-    case 4: return { payload: `--b\r\nContent-Disposition: form-data; name="file"; filename="../x"\r\n\r\nzz\r\n--b`, contentType: "multipart/form-data; boundary=b" };
-    case 5: return { payload: JSON.stringify(r.pick(VALUES(r))), contentType: "application/json" };
-    case 6: return { payload: "[".repeat(5000) + "]".repeat(5000), contentType: "application/json" };
-    default: return { payload: JSON.stringify(schema ? fuzzObject(r, schema) : fuzzValue(r, undefined)), contentType: r.pick(["application/json", "application/json; charset=utf-8", "APPLICATION/JSON"]) };
+    case 0:
+      return {};
+    case 1:
+      return { payload: '{"email": "a@b.c",', contentType: "application/json" };
+    case 2:
+      return { payload: "email=a&password=b", contentType: r.pick(["application/x-www-form-urlencoded", "text/plain", "application/xml"]) };
+    case 3:
+      return { payload: Buffer.from([0xff, 0xfe, 0x00, 0x7b]), contentType: "application/json" };
+    case 4:
+      return {
+        payload: `--b\r\nContent-Disposition: form-data; name="file"; filename="../x"\r\n\r\nzz\r\n--b`,
+        contentType: "multipart/form-data; boundary=b",
+      };
+    case 5:
+      return { payload: JSON.stringify(r.pick(VALUES(r))), contentType: "application/json" };
+    case 6:
+      return { payload: "[".repeat(5000) + "]".repeat(5000), contentType: "application/json" };
+    default:
+      return {
+        payload: JSON.stringify(schema ? fuzzObject(r, schema) : fuzzValue(r, undefined)),
+        contentType: r.pick(["application/json", "application/json; charset=utf-8", "APPLICATION/JSON"]),
+      };
   }
 }
 
@@ -108,7 +157,9 @@ describe("API fuzz from the OpenAPI document", () => {
     // Every error code a route answered with must be one its document lists for that status.
     const undocumented = new Set<string>();
     const documents = (op: Operation, status: number, code: string) =>
-      (op as { responses?: Record<string, DocumentedError> }).responses?.[status]?.content?.["application/json"]?.schema?.properties?.error?.properties?.code?.enum?.includes(code) === true;
+      (op as { responses?: Record<string, DocumentedError> }).responses?.[status]?.content?.[
+        "application/json"
+      ]?.schema?.properties?.error?.properties?.code?.enum?.includes(code) === true;
     const started = Date.now();
     for (const { path, method, op } of routes) {
       for (const auth of auths) {

@@ -11,7 +11,14 @@ afterAll(async () => {
 });
 
 /** What @fastify/helmet sets; each must be on every response. */
-const HELMET = ["content-security-policy", "x-content-type-options", "x-frame-options", "strict-transport-security", "referrer-policy", "cross-origin-opener-policy"];
+const HELMET = [
+  "content-security-policy",
+  "x-content-type-options",
+  "x-frame-options",
+  "strict-transport-security",
+  "referrer-policy",
+  "cross-origin-opener-policy",
+];
 
 describe("security headers", () => {
   it.each([
@@ -34,7 +41,8 @@ describe("security headers", () => {
     const dash = await h.app.inject({ method: "GET", url: "/dashboard/" });
     expect(dash.statusCode).toBe(200);
     expect(dash.headers["content-security-policy"]).toBe(
-      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'");
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+    );
     expect(dash.headers["x-frame-options"]).toBeDefined();
   });
 
@@ -75,9 +83,12 @@ describe("/metrics on the API port", () => {
 
 describe("CORS", () => {
   it("answers listed origins only", async () => {
-    const pre = (origin: string) => h.app.inject({
-      method: "OPTIONS", url: "/v1/jobs", headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
-    });
+    const pre = (origin: string) =>
+      h.app.inject({
+        method: "OPTIONS",
+        url: "/v1/jobs",
+        headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
+      });
     const ok = await pre("https://app.example.com");
     expect(ok.headers["access-control-allow-origin"]).toBe("https://app.example.com");
     const evil = await pre("https://evil.example.com");

@@ -13,7 +13,13 @@ export const decode = (token: string) => JSON.parse(Buffer.from(token.split(".")
 
 /** Keys a forger tries first. */
 export const WELL_KNOWN_KEYS = [
-  "mp4t-development-jwt-secret-do-not-use-in-production", "secret", "changeme", "your-256-bit-secret", "jwt-secret", "supersecret", "",
+  "mp4t-development-jwt-secret-do-not-use-in-production",
+  "secret",
+  "changeme",
+  "your-256-bit-secret",
+  "jwt-secret",
+  "supersecret",
+  "",
 ];
 
 export type LoggedIn = { token: string; refreshToken: string; auth: { authorization: string } };

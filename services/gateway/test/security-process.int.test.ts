@@ -10,7 +10,10 @@ const SECRET = randomBytes(48).toString("base64url");
 /** Runs the real gateway entry point until it exits (config refusals exit before touching NATS). */
 function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? "", NATS_URL: "nats://127.0.0.1:1", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    const p = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? "", NATS_URL: "nats://127.0.0.1:1", ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     p.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => p.kill("SIGKILL"), 80_000); // a busy test machine loads the TypeScript slowly
@@ -27,17 +30,35 @@ describe("start-up refusals", () => {
   it.each([
     ["no JWT_SECRET (development)", { NODE_ENV: "development", JWT_SECRET: "" }, ["JWT_SECRET"]],
     ["the old development key (test)", { NODE_ENV: "test", JWT_SECRET: "mp4t-development-jwt-secret-do-not-use-in-production" }, ["JWT_SECRET"]],
-    ["open registration under MP4T_PROFILE=production", { NODE_ENV: "development", MP4T_PROFILE: "production", JWT_SECRET: SECRET, REGISTRATION: "open" }, ["REGISTRATION"]],
+    [
+      "open registration under MP4T_PROFILE=production",
+      { NODE_ENV: "development", MP4T_PROFILE: "production", JWT_SECRET: SECRET, REGISTRATION: "open" },
+      ["REGISTRATION"],
+    ],
     // Every unsafe setting at once: each is named (config.test.ts checks each alone against the same schema).
-    ["every unsafe setting (production)", {
-      ...SAFE, JWT_SECRET: "a".repeat(32), ADMIN_EMAIL: "root@example.com", ADMIN_PASSWORD: "admin-password", REGISTRATION: "open",
-      METRICS_TOKEN: "metrics", CORS_ORIGINS: "*", PASSWORD_HASH_COST: "14",
-    }, ["JWT_SECRET", "ADMIN_PASSWORD", "REGISTRATION", "METRICS_TOKEN", "CORS_ORIGINS", "PASSWORD_HASH_COST"]],
-  ])("refuses %s: exit 78, naming each setting", async (_name, env, settings) => {
-    const { code, stderr } = await runToExit(env);
-    expect(code, stderr).toBe(78);
-    for (const setting of settings) expect(stderr).toContain(`${setting}: `);
-  }, 90_000);
+    [
+      "every unsafe setting (production)",
+      {
+        ...SAFE,
+        JWT_SECRET: "a".repeat(32),
+        ADMIN_EMAIL: "root@example.com",
+        ADMIN_PASSWORD: "admin-password",
+        REGISTRATION: "open",
+        METRICS_TOKEN: "metrics",
+        CORS_ORIGINS: "*",
+        PASSWORD_HASH_COST: "14",
+      },
+      ["JWT_SECRET", "ADMIN_PASSWORD", "REGISTRATION", "METRICS_TOKEN", "CORS_ORIGINS", "PASSWORD_HASH_COST"],
+    ],
+  ])(
+    "refuses %s: exit 78, naming each setting",
+    async (_name, env, settings) => {
+      const { code, stderr } = await runToExit(env);
+      expect(code, stderr).toBe(78);
+      for (const setting of settings) expect(stderr).toContain(`${setting}: `);
+    },
+    90_000,
+  );
 });
 
 describe("audit lines from a running gateway", () => {
@@ -52,8 +73,15 @@ describe("audit lines from a running gateway", () => {
     base = `http://127.0.0.1:${port}`;
     gw = spawn(process.execPath, [MAIN], {
       env: {
-        PATH: process.env.PATH ?? "", NATS_URL: nats.url, PORT: String(port), HOST: "127.0.0.1", JWT_SECRET: SECRET, LOG_LEVEL: "info",
-        ADMIN_EMAIL: "audit-admin@example.com", ADMIN_PASSWORD: "audit admin password", PASSWORD_HASH_COST: "14",
+        PATH: process.env.PATH ?? "",
+        NATS_URL: nats.url,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        JWT_SECRET: SECRET,
+        LOG_LEVEL: "info",
+        ADMIN_EMAIL: "audit-admin@example.com",
+        ADMIN_PASSWORD: "audit admin password",
+        PASSWORD_HASH_COST: "14",
       },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -71,7 +99,12 @@ describe("audit lines from a running gateway", () => {
       }
     });
     const deadline = Date.now() + 30_000;
-    while (!(await fetch(`${base}/ready`).then((r) => r.ok, () => false))) {
+    while (
+      !(await fetch(`${base}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
       if (Date.now() > deadline) throw new Error("gateway did not become ready");
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -84,7 +117,8 @@ describe("audit lines from a running gateway", () => {
 
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const res = await fetch(`${base}${path}`, {
-      method, headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      method,
+      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: (await res.text().then((t) => (t ? JSON.parse(t) : null))) as Record<string, string> };
@@ -106,8 +140,16 @@ describe("audit lines from a running gateway", () => {
 
     const audit = () => lines.filter((l) => l.audit === true);
     const want = [
-      ["register", "ok"], ["login", "fail"], ["login", "ok"], ["refresh", "ok"], ["password-change", "ok"], ["GET /v1/admin/services", "denied"],
-      ["DELETE /v1/jobs/:id", "fail"], ["logout", "ok"], ["invite-create", "ok"], ["POST /v1/admin/lanes/:lane/pause", undefined],
+      ["register", "ok"],
+      ["login", "fail"],
+      ["login", "ok"],
+      ["refresh", "ok"],
+      ["password-change", "ok"],
+      ["GET /v1/admin/services", "denied"],
+      ["DELETE /v1/jobs/:id", "fail"],
+      ["logout", "ok"],
+      ["invite-create", "ok"],
+      ["POST /v1/admin/lanes/:lane/pause", undefined],
     ] as const;
     const deadline = Date.now() + 5000;
     const find = (action: string, result?: string) => audit().find((l) => l.action === action && (result === undefined || l.result === result));

@@ -12,8 +12,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
-  h.app.inject({ method: "POST", url, payload, headers });
+const post = (url: string, payload: object, headers: Record<string, string> = {}) => h.app.inject({ method: "POST", url, payload, headers });
 const PW = "correct horse battery";
 
 describe("sessions", () => {
@@ -117,7 +116,10 @@ describe("passwords", () => {
     const g = await startHarness({ PASSWORD_HASH_COST: "17" });
     try {
       await g.deps.jobs.createUser({
-        id: "01jbbbbbbbbbbbbbbbbbbbbbbb", email: "old@example.com", role: "user", createdAt: new Date().toISOString(),
+        id: "01jbbbbbbbbbbbbbbbbbbbbbbb",
+        email: "old@example.com",
+        role: "user",
+        createdAt: new Date().toISOString(),
         passwordHash: await hashPassword("an old password", { N: 16_384, r: 8, p: 1 }),
       });
       await login(g, "old@example.com", "an old password");

@@ -50,7 +50,12 @@ describe("login and registration throttling", () => {
     expect(errorCode(byIp)).toBe("RATE_LIMITED");
     expect(byIp.headers["retry-after"]).toBeDefined();
     // Another address is not affected.
-    const elsewhere = await h.app.inject({ method: "POST", url: "/v1/auth/login", remoteAddress: "10.0.0.9", payload: { email: "fresh2@example.com", password: "wrong password!" } });
+    const elsewhere = await h.app.inject({
+      method: "POST",
+      url: "/v1/auth/login",
+      remoteAddress: "10.0.0.9",
+      payload: { email: "fresh2@example.com", password: "wrong password!" },
+    });
     expect(elsewhere.statusCode).toBe(401);
   });
 
@@ -89,8 +94,10 @@ describe("slow clients", () => {
     const socket = await openSocket(base);
     const closed = closedWithin(socket, 8000);
     const boundary = "----slow";
-    socket.write(`POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: ${u.auth.authorization}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
-      `Content-Length: 100000\r\n\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
+    socket.write(
+      `POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: ${u.auth.authorization}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+        `Content-Length: 100000\r\n\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+    );
     const drip = setInterval(() => socket.writable && socket.write("x"), 200);
     try {
       expect(await closed).toBeLessThan(4000); // a 1 s window below 2000 B/s, plus a tick

@@ -47,9 +47,12 @@ describe("forged and malformed tokens", () => {
       "no exp": forgeJwt(noExp, TEST_JWT_SECRET),
       "no session": forgeJwt({ sub: real.sub, email: real.email, role: "admin", exp: inFuture() }, TEST_JWT_SECRET),
       "unknown session": forgeJwt({ ...real, sid: "01jzzzzzzzzzzzzzzzzzzzzzzz" }, TEST_JWT_SECRET),
-      "never-existing user": forgeJwt({ sub: "01jaaaaaaaaaaaaaaaaaaaaaaa", email: "ghost@example.com", role: "admin", sid: real.sid, exp: inFuture() }, TEST_JWT_SECRET),
+      "never-existing user": forgeJwt(
+        { sub: "01jaaaaaaaaaaaaaaaaaaaaaaa", email: "ghost@example.com", role: "admin", sid: real.sid, exp: inFuture() },
+        TEST_JWT_SECRET,
+      ),
       "another user's id": forgeJwt({ ...real, sub: "01jaaaaaaaaaaaaaaaaaaaaaaa" }, TEST_JWT_SECRET),
-      "HS512": forgeJwt(real, TEST_JWT_SECRET, { alg: "HS512", typ: "JWT" }),
+      HS512: forgeJwt(real, TEST_JWT_SECRET, { alg: "HS512", typ: "JWT" }),
     };
     for (const [name, token] of Object.entries(cases)) {
       const res = await h.app.inject({ method: "GET", url: "/v1/jobs", headers: { authorization: `Bearer ${token}` } });
@@ -78,7 +81,8 @@ describe("changes in the store reach tokens within the bound", () => {
     const promoted = await h.user();
     const banned = await h.user();
     const gone = await h.user();
-    const patch = (email: string, payload: object) => h.app.inject({ method: "PATCH", url: `/v1/admin/users/${encodeURIComponent(email)}`, headers: chief.auth, payload });
+    const patch = (email: string, payload: object) =>
+      h.app.inject({ method: "PATCH", url: `/v1/admin/users/${encodeURIComponent(email)}`, headers: chief.auth, payload });
     const promote = await patch(promoted.email.toUpperCase(), { role: "admin" });
     expect(promote.statusCode, promote.body).toBe(200);
     expect(promote.json()).toMatchObject({ email: promoted.email, role: "admin", disabled: false });
@@ -91,7 +95,9 @@ describe("changes in the store reach tokens within the bound", () => {
     expect((await patch("nobody@example.com", { role: "user" })).statusCode).toBe(404);
     // A user cannot do any of it.
     const u = await h.user();
-    expect((await h.app.inject({ method: "PATCH", url: `/v1/admin/users/${encodeURIComponent(u.email)}`, headers: u.auth, payload: { role: "admin" } })).statusCode).toBe(403);
+    expect(
+      (await h.app.inject({ method: "PATCH", url: `/v1/admin/users/${encodeURIComponent(u.email)}`, headers: u.auth, payload: { role: "admin" } })).statusCode,
+    ).toBe(403);
   });
 
   it("a deleted user's token stops working, and so does a disabled user's", async () => {

@@ -84,7 +84,9 @@ describe("stream tokens and GET /v1/events", () => {
     const u = await h.user();
     const key = async (scopes: string[]) =>
       ((await h.app.inject({ method: "POST", url: "/v1/api-keys", headers: u.auth, payload: { name: "k", scopes } })).json() as { key: string }).key;
-    expect((await h.app.inject({ method: "POST", url: "/v1/auth/stream-token", headers: { authorization: `Bearer ${await key(["jobs:read"])}` } })).statusCode).toBe(200);
+    expect(
+      (await h.app.inject({ method: "POST", url: "/v1/auth/stream-token", headers: { authorization: `Bearer ${await key(["jobs:read"])}` } })).statusCode,
+    ).toBe(200);
     const refused = await h.app.inject({ method: "POST", url: "/v1/auth/stream-token", headers: { authorization: `Bearer ${await key(["jobs:write"])}` } });
     expect(errorCode(refused)).toBe("INSUFFICIENT_SCOPE");
   });
@@ -107,7 +109,11 @@ describe("stream tokens and GET /v1/events", () => {
       if (!e) throw new Error("the event stream ended early");
       seen.push([e.event, (e.data as { jobId: string }).jobId]);
     }
-    expect(seen).toEqual([["queued", first.id], ["queued", second.id], ["canceled", first.id]]);
+    expect(seen).toEqual([
+      ["queued", first.id],
+      ["queued", second.id],
+      ["canceled", first.id],
+    ]);
     await events.cancel();
   });
 

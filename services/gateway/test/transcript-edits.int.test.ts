@@ -24,9 +24,16 @@ afterAll(async () => {
 const words = (start: number, text: string, speaker: string) =>
   text.split(" ").map((w, i) => ({ start: start + i * 0.5, end: start + i * 0.5 + 0.4, word: w.toLowerCase(), speaker }));
 const original: Transcript = assembleTranscript({
-  language: "en", durationSec: 12,
+  language: "en",
+  durationSec: 12,
   segments: [
-    { start: 0, end: 2.4, text: "The engine heard wreck a nice beach.", speaker: "Speaker 1", words: words(0, "the engine heard wreck a nice beach", "Speaker 1") },
+    {
+      start: 0,
+      end: 2.4,
+      text: "The engine heard wreck a nice beach.",
+      speaker: "Speaker 1",
+      words: words(0, "the engine heard wreck a nice beach", "Speaker 1"),
+    },
     { start: 4, end: 5.9, text: "Then Elinor spoke quietly.", speaker: "Speaker 2", words: words(4, "then elinor spoke quietly", "Speaker 2") },
     { start: 7, end: 8.9, text: "And Marianne answered.", speaker: "Speaker 3", words: words(7, "and marianne answered", "Speaker 3") },
   ],
@@ -43,8 +50,13 @@ async function completedJob(user: { token: string; auth: { authorization: string
   return id;
 }
 
-const req = (method: "GET" | "PATCH" | "PUT" | "POST" | "DELETE", url: string, auth: { authorization: string }, payload?: unknown, headers: Record<string, string> = {}) =>
-  h.app.inject({ method, url, headers: { ...auth, ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
+const req = (
+  method: "GET" | "PATCH" | "PUT" | "POST" | "DELETE",
+  url: string,
+  auth: { authorization: string },
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) => h.app.inject({ method, url, headers: { ...auth, ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
 const search = async (q: string, auth = alice.auth) => {
   const res = await req("GET", `/v1/search?q=${encodeURIComponent(q)}`, auth);
   expect(res.statusCode, res.body).toBe(200);
@@ -76,7 +88,13 @@ describe("transcript versions, corrections and speaker names", () => {
     expect(first.json()).toEqual(original);
     expect((await req("GET", `/v1/jobs/${id}/transcript?version=3`, alice.auth)).statusCode).toBe(404);
     const versions = (await req("GET", `/v1/jobs/${id}/transcript/versions`, alice.auth)).json();
-    expect(versions).toMatchObject({ current: 2, items: [{ version: 1, kind: "engine" }, { version: 2, kind: "edit" }] });
+    expect(versions).toMatchObject({
+      current: 2,
+      items: [
+        { version: 1, kind: "engine" },
+        { version: 2, kind: "edit" },
+      ],
+    });
 
     // Search follows the correction: the new words are found, the replaced ones are not.
     expect((await search('"recognise speech"')).items).toMatchObject([{ jobId: id, segmentIndex: 0, start: 0 }]);
@@ -143,7 +161,12 @@ describe("search indexer", () => {
     expect((await h.app.searchIndexer.reconciled()).indexed).toBeGreaterThanOrEqual(1);
     expect((await search("beforehand")).items.map((hit) => hit.jobId)).toContain(before);
     const after = await completedJobUnindexed("afterwards words");
-    const found = await pollUntil(() => search("afterwards"), (page) => page.items.some((hit) => hit.jobId === after), "the completed job in search", 10_000);
+    const found = await pollUntil(
+      () => search("afterwards"),
+      (page) => page.items.some((hit) => hit.jobId === after),
+      "the completed job in search",
+      10_000,
+    );
     expect(found.items[0]).toMatchObject({ jobId: after, segmentIndex: 0, snippet: "**afterwards** words" });
   });
 });
@@ -156,15 +179,37 @@ describe("two gateways, each with its own embedded index (two hosts)", () => {
       await h.app.searchIndexer.start(); // a no-op when the test above started it
       await other.searchIndexer.start();
       const id = await completedJob(alice);
-      const otherSearch = async (q: string) => (await other.inject({ method: "GET", url: `/v1/search?q=${encodeURIComponent(q)}`, headers: alice.auth })).json() as { items: { jobId: string }[] };
+      const otherSearch = async (q: string) =>
+        (await other.inject({ method: "GET", url: `/v1/search?q=${encodeURIComponent(q)}`, headers: alice.auth })).json() as { items: { jobId: string }[] };
       // other's start-up catch-up or the completed event brings the job in
-      await pollUntil(() => otherSearch("elinor quietly"), (p) => p.items.some((hit) => hit.jobId === id), "the job on the other gateway", 10_000);
-      const edit = await req("PATCH", `/v1/jobs/${id}/transcript`, alice.auth, { segments: [{ index: 1, text: "Then Elinor whispered." }] }, { "if-match": '"v1"' });
+      await pollUntil(
+        () => otherSearch("elinor quietly"),
+        (p) => p.items.some((hit) => hit.jobId === id),
+        "the job on the other gateway",
+        10_000,
+      );
+      const edit = await req(
+        "PATCH",
+        `/v1/jobs/${id}/transcript`,
+        alice.auth,
+        { segments: [{ index: 1, text: "Then Elinor whispered." }] },
+        { "if-match": '"v1"' },
+      );
       expect(edit.statusCode).toBe(200);
-      await pollUntil(() => otherSearch("whispered"), (p) => p.items.some((hit) => hit.jobId === id), "the edit on the other gateway", 10_000);
+      await pollUntil(
+        () => otherSearch("whispered"),
+        (p) => p.items.some((hit) => hit.jobId === id),
+        "the edit on the other gateway",
+        10_000,
+      );
       expect((await otherSearch("quietly")).items.some((hit) => hit.jobId === id)).toBe(false);
       expect((await other.inject({ method: "DELETE", url: `/v1/jobs/${id}`, headers: alice.auth })).statusCode).toBe(204);
-      await pollUntil(() => search("whispered"), (p) => !p.items.some((hit) => hit.jobId === id), "the delete on the first gateway", 10_000);
+      await pollUntil(
+        () => search("whispered"),
+        (p) => !p.items.some((hit) => hit.jobId === id),
+        "the delete on the first gateway",
+        10_000,
+      );
     } finally {
       await other.close();
     }
@@ -175,16 +220,24 @@ async function completedJobUnindexed(text: string) {
   const { id } = await createJob(h, alice.auth);
   const ref = { userId: sub(alice.token), jobId: id };
   await h.deps.lifecycle.stageStarted(ref, "ingest");
-  await putJson(h.deps.blobs, BlobKeys.transcript(id), assembleTranscript({
-    language: "en", durationSec: 3, segments: [{ start: 0, end: 2, text, words: words(0, text, "Speaker 1").map(({ speaker: _s, ...w }) => w) }],
-  }));
+  await putJson(
+    h.deps.blobs,
+    BlobKeys.transcript(id),
+    assembleTranscript({
+      language: "en",
+      durationSec: 3,
+      segments: [{ start: 0, end: 2, text, words: words(0, text, "Speaker 1").map(({ speaker: _s, ...w }) => w) }],
+    }),
+  );
   await h.deps.lifecycle.complete(ref);
   return id;
 }
 
 describe("OpenAPI", () => {
   it("documents search, versions, corrections, speaker names and re-runs", async () => {
-    const doc = (await h.app.inject({ method: "GET", url: "/openapi.json" })).json() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>> };
+    const doc = (await h.app.inject({ method: "GET", url: "/openapi.json" })).json() as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>>;
+    };
     expect(Object.keys(doc.paths["/v1/search"]!)).toEqual(["get"]);
     expect(doc.paths["/v1/search"]!.get!.parameters!.map((p) => p.name).sort()).toEqual(["cursor", "limit", "q"]);
     expect(doc.paths["/v1/jobs/{id}/transcript"]!.patch!.parameters).toContainEqual(expect.objectContaining({ name: "if-match", in: "header" }));

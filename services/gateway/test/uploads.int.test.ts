@@ -42,7 +42,11 @@ async function created(auth: Record<string, string>, length: number, options?: u
   return location;
 }
 const patch = (url: string, auth: Record<string, string>, offset: number, body: Uint8Array) =>
-  fetch(`${base}${url}`, { method: "PATCH", headers: { ...TUS, ...auth, "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, body });
+  fetch(`${base}${url}`, {
+    method: "PATCH",
+    headers: { ...TUS, ...auth, "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
+    body,
+  });
 const head = (url: string, auth: Record<string, string>) => fetch(`${base}${url}`, { method: "HEAD", headers: { ...TUS, ...auth } });
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 const offsetOf = async (url: string) => Number((await head(url, alice)).headers.get("upload-offset"));
@@ -74,7 +78,8 @@ describe("tus uploads", () => {
     await dropMidway(url, 0, file.subarray(0, 64 * 1024), file.length);
     // The server notices the broken body (until then the upload is locked) and keeps what arrived.
     let wrong = await patch(url, alice, 0, file.subarray(0, 10));
-    for (const t0 = Date.now(); (await codeOf(wrong.clone())) === "UPLOAD_LOCKED" && Date.now() - t0 < 10_000; await pause()) wrong = await patch(url, alice, 0, file.subarray(0, 10));
+    for (const t0 = Date.now(); (await codeOf(wrong.clone())) === "UPLOAD_LOCKED" && Date.now() - t0 < 10_000; await pause())
+      wrong = await patch(url, alice, 0, file.subarray(0, 10));
     expect(wrong.status).toBe(409);
     expect(await codeOf(wrong)).toBe("UPLOAD_OFFSET_MISMATCH");
     const offset = await offsetOf(url);
@@ -92,7 +97,13 @@ describe("tus uploads", () => {
 
     // Exactly what POST /v1/jobs would have made.
     const job = await h.app.inject({ method: "GET", url: `/v1/jobs/${jobId}`, headers: alice });
-    expect(job.json()).toMatchObject({ id: jobId, status: "queued", fileName: "Lecture.mp4", sizeBytes: file.length, options: { language: "de", class: "batch" } });
+    expect(job.json()).toMatchObject({
+      id: jobId,
+      status: "queued",
+      fileName: "Lecture.mp4",
+      sizeBytes: file.length,
+      options: { language: "de", class: "batch" },
+    });
     expect(Buffer.from((await h.deps.blobs.getBytes(BlobKeys.upload(jobId)))!)).toEqual(file);
     // HEAD on the finished upload names the job; the bytes left the scratch area.
     expect((await head(url, alice)).headers.get("mp4t-job-id")).toBe(jobId);
@@ -117,7 +128,10 @@ describe("tus uploads", () => {
     const badOptions = await create(alice, 10, `filename ${b64("a.mp4")},options ${b64('{"speakers": 99}')}`);
     expect(badOptions.status).toBe(400);
     expect((await create(alice, 10, `options ${b64("{}")}`)).status).toBe(400);
-    const old = await fetch(`${base}/v1/uploads`, { method: "POST", headers: { ...alice, "tus-resumable": "0.2.2", "upload-length": "10", "upload-metadata": `filename ${b64("a")}` } });
+    const old = await fetch(`${base}/v1/uploads`, {
+      method: "POST",
+      headers: { ...alice, "tus-resumable": "0.2.2", "upload-length": "10", "upload-metadata": `filename ${b64("a")}` },
+    });
     expect(old.status).toBe(412);
 
     const url = await created(alice, 10);

@@ -26,7 +26,9 @@ describe("webhook endpoints API", () => {
     expect(Buffer.from(ep.secret!.slice(6), "base64").length).toBeGreaterThanOrEqual(24);
 
     const list = (await call("GET", "/v1/webhooks", auth)).json() as { items: Endpoint[] };
-    expect(list.items).toEqual([{ id: ep.id, url: ep.url, events: ep.events, description: "ci", enabled: true, createdAt: expect.any(String), disabledReason: null }]);
+    expect(list.items).toEqual([
+      { id: ep.id, url: ep.url, events: ep.events, description: "ci", enabled: true, createdAt: expect.any(String), disabledReason: null },
+    ]);
     expect(JSON.stringify(list)).not.toContain(ep.secret);
     expect((await call("GET", `/v1/webhooks/${ep.id}`, auth)).json()).toMatchObject({ id: ep.id, disabledReason: null });
 
@@ -41,9 +43,17 @@ describe("webhook endpoints API", () => {
   it("refuses private, loopback, link-local and non-http targets with 400 WEBHOOK_URL_NOT_ALLOWED, at create and update", async () => {
     const { auth } = await h.user();
     for (const url of [
-      "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://[::ffff:169.254.169.254]/", "http://192.168.1.10:8080/x",
-      "http://100.64.0.1/", "http://[fd00::1]/", "http://0.0.0.0/", "http://localhost:8080/hook", "http://127.0.0.1:8080/hook",
-      "ftp://8.8.8.8/", "https://user:pw@8.8.8.8/",
+      "http://10.0.0.1/",
+      "http://169.254.169.254/latest/meta-data/",
+      "http://[::ffff:169.254.169.254]/",
+      "http://192.168.1.10:8080/x",
+      "http://100.64.0.1/",
+      "http://[fd00::1]/",
+      "http://0.0.0.0/",
+      "http://localhost:8080/hook",
+      "http://127.0.0.1:8080/hook",
+      "ftp://8.8.8.8/",
+      "https://user:pw@8.8.8.8/",
     ]) {
       const res = await call("POST", "/v1/webhooks", auth, { url, events: ["job.completed"] });
       expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
@@ -64,8 +74,11 @@ describe("webhook endpoints API", () => {
     const ep = (await call("POST", "/v1/webhooks", a.auth, { url: "https://8.8.8.8/a", events: ["job.completed"] })).json() as Endpoint;
     expect((await call("GET", "/v1/webhooks", b.auth)).json()).toEqual({ items: [] });
     for (const [method, url, body] of [
-      ["GET", `/v1/webhooks/${ep.id}`], ["PATCH", `/v1/webhooks/${ep.id}`, { enabled: false }], ["DELETE", `/v1/webhooks/${ep.id}`],
-      ["GET", `/v1/webhooks/${ep.id}/deliveries`], ["POST", `/v1/webhooks/${ep.id}/deliveries/${"0".repeat(26)}-completed/resend`],
+      ["GET", `/v1/webhooks/${ep.id}`],
+      ["PATCH", `/v1/webhooks/${ep.id}`, { enabled: false }],
+      ["DELETE", `/v1/webhooks/${ep.id}`],
+      ["GET", `/v1/webhooks/${ep.id}/deliveries`],
+      ["POST", `/v1/webhooks/${ep.id}/deliveries/${"0".repeat(26)}-completed/resend`],
     ] as const) {
       const res = await call(method, url, b.auth, body);
       expect(res.statusCode, `${method} ${url}`).toBe(404);
@@ -77,13 +90,24 @@ describe("webhook endpoints API", () => {
 
   it("documents every webhook route in the OpenAPI document, with an operation id", async () => {
     const doc = (await h.app.inject({ method: "GET", url: "/openapi.json" })).json() as { paths: Record<string, Record<string, { operationId?: string }>> };
-    const ops = Object.entries(doc.paths).filter(([p]) => p.startsWith("/v1/webhooks")).flatMap(([, methods]) => Object.values(methods).map((m) => m.operationId));
-    expect(ops.sort()).toEqual(["createWebhook", "deleteWebhook", "getWebhook", "listWebhookDeliveries", "listWebhooks", "resendWebhookDelivery", "updateWebhook"]);
+    const ops = Object.entries(doc.paths)
+      .filter(([p]) => p.startsWith("/v1/webhooks"))
+      .flatMap(([, methods]) => Object.values(methods).map((m) => m.operationId));
+    expect(ops.sort()).toEqual([
+      "createWebhook",
+      "deleteWebhook",
+      "getWebhook",
+      "listWebhookDeliveries",
+      "listWebhooks",
+      "resendWebhookDelivery",
+      "updateWebhook",
+    ]);
   });
 
   it("limits endpoints per user", async () => {
     const { auth } = await h.user();
-    for (let i = 0; i < 3; i++) expect((await call("POST", "/v1/webhooks", auth, { url: `https://8.8.8.8/${i}`, events: ["job.failed"] })).statusCode).toBe(201);
+    for (let i = 0; i < 3; i++)
+      expect((await call("POST", "/v1/webhooks", auth, { url: `https://8.8.8.8/${i}`, events: ["job.failed"] })).statusCode).toBe(201);
     const res = await call("POST", "/v1/webhooks", auth, { url: "https://8.8.8.8/4", events: ["job.failed"] });
     expect(res.statusCode).toBe(409);
     expect(errorCode(res)).toBe("WEBHOOK_LIMIT_REACHED");

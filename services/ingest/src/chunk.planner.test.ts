@@ -63,7 +63,12 @@ describe("planChunks", () => {
   });
 
   it("ignores quiet gaps outside the search window", () => {
-    const { energies, samples } = measure(toneWithGaps(40, [[10, 11], [29, 29.5]]));
+    const { energies, samples } = measure(
+      toneWithGaps(40, [
+        [10, 11],
+        [29, 29.5],
+      ]),
+    );
     const [first] = planChunks(energies, samples, OPTS);
     expect(first!.endSec).toBeGreaterThanOrEqual(29);
     expect(first!.endSec).toBeLessThan(29.5);

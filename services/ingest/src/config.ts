@@ -8,7 +8,10 @@ export const configSchema = z.object({
   ...storesEnv,
   ...mediaEnv,
   /** Media longer than this many seconds is rejected with MEDIA_TOO_LONG (default 4 h). */
-  MAX_DURATION_SEC: z.coerce.number().positive().default(4 * 3600),
+  MAX_DURATION_SEC: z.coerce
+    .number()
+    .positive()
+    .default(4 * 3600),
   /**
    * Longest chunk handed to a transcription engine, in seconds. Chunks are what transcriber
    * replicas share; 60 s keeps per-chunk costs (engine start, blob round trips) small next to the

@@ -10,8 +10,19 @@ import { PermanentError } from "@mp4t/contracts";
 export const ALLOWED_DEMUXERS = [
   "mov", // MP4, MOV, M4A, 3GP
   "matroska", // MKV, WebM
-  "mp3", "wav", "flac", "ogg", "aac", "aiff", "caf", "amr",
-  "avi", "mpegts", "mpeg", "asf", "flv",
+  "mp3",
+  "wav",
+  "flac",
+  "ogg",
+  "aac",
+  "aiff",
+  "caf",
+  "amr",
+  "avi",
+  "mpegts",
+  "mpeg",
+  "asf",
+  "flv",
 ] as const;
 
 /**
@@ -19,9 +30,7 @@ export const ALLOWED_DEMUXERS = [
  * attacker uploads to make ffmpeg read our disk or network. Named only to choose the error code;
  * the whitelist above is what stops them.
  */
-const REFERENCE_DEMUXERS = new Set([
-  "hls", "applehttp", "dash", "concat", "webm_dash_manifest", "imf", "sdp", "rtsp", "rtp", "image2", "lavfi",
-]);
+const REFERENCE_DEMUXERS = new Set(["hls", "applehttp", "dash", "concat", "webm_dash_manifest", "imf", "sdp", "rtsp", "rtp", "image2", "lavfi"]);
 
 /** Text that marks a playlist, manifest or file list, whether or not ffmpeg would recognise it. */
 const REFERENCE_TEXT = [
@@ -44,7 +53,9 @@ export const SNIFF_BYTES = 8192;
  */
 export function looksLikeReference(head: Uint8Array): boolean {
   if (head.includes(0)) return false;
-  const text = Buffer.from(head).toString("utf8").replace(/^\uFEFF/, "");
+  const text = Buffer.from(head)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
   return REFERENCE_TEXT.some((re) => re.test(text));
 }
 

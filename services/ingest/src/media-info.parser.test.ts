@@ -24,8 +24,14 @@ describe("parseProbe", () => {
   it("describes a video with audio", () => {
     expect(parseProbe(mp4(), LIMITS)).toEqual({
       info: {
-        durationSec: 29.76, container: "mov,mp4,m4a,3gp,3g2,mj2", audioCodec: "aac", sampleRate: 44100, channels: 2, hasVideo: true,
-        audioTracks: [{ index: 0, codec: "aac", channels: 2 }], audioTrack: 0,
+        durationSec: 29.76,
+        container: "mov,mp4,m4a,3gp,3g2,mj2",
+        audioCodec: "aac",
+        sampleRate: 44100,
+        channels: 2,
+        hasVideo: true,
+        audioTracks: [{ index: 0, codec: "aac", channels: 2 }],
+        audioTrack: 0,
       },
       demuxer: "mov",
       durationKnown: true,
@@ -41,7 +47,10 @@ describe("parseProbe", () => {
       { codec_type: "audio", codec_name: "aac", channels: 2, tags: { language: "eng" } },
       { codec_type: "audio", codec_name: "opus", channels: 1, duration: "12.5", tags: { language: "und" } },
     ];
-    const tracks = [{ index: 0, codec: "aac", language: "eng", channels: 2 }, { index: 1, codec: "opus", channels: 1 }];
+    const tracks = [
+      { index: 0, codec: "aac", language: "eng", channels: 2 },
+      { index: 1, codec: "opus", channels: 1 },
+    ];
     const first = parseProbe(mp4({ streams }), LIMITS);
     expect(first.info).toMatchObject({ audioTracks: tracks, audioTrack: 0, audioCodec: "aac" });
     expect(first.notices.map((n) => n.code)).toEqual(["SEVERAL_AUDIO_TRACKS"]);
@@ -66,7 +75,10 @@ describe("parseProbe", () => {
   });
 
   it("uses the audio stream's duration when the container has none, and flags an unknown one", () => {
-    const fromStream = parseProbe(mp4({ format: { format_name: "wav" }, streams: [{ codec_type: "audio", codec_name: "pcm_s16le", duration: "3.5" }] }), LIMITS);
+    const fromStream = parseProbe(
+      mp4({ format: { format_name: "wav" }, streams: [{ codec_type: "audio", codec_name: "pcm_s16le", duration: "3.5" }] }),
+      LIMITS,
+    );
     expect(fromStream.info.durationSec).toBe(3.5);
     const unknown = parseProbe(mp4({ format: { format_name: "aac", duration: "N/A" }, streams: [{ codec_type: "audio", codec_name: "aac" }] }), LIMITS);
     expect(unknown.durationKnown).toBe(false);
@@ -76,7 +88,9 @@ describe("parseProbe", () => {
   it("rejects output that is not ffprobe JSON, empty probes and text files as MEDIA_UNREADABLE", () => {
     expect(codeOf(() => parseProbe("Invalid data found", LIMITS))).toEqual({ code: "MEDIA_UNREADABLE", name: "PermanentError" });
     expect(codeOf(() => parseProbe("{}", LIMITS))?.code).toBe("MEDIA_UNREADABLE");
-    expect(codeOf(() => parseProbe(mp4({ format: { format_name: "tty" }, streams: [{ codec_type: "video", codec_name: "ansi" }] }), LIMITS))?.code).toBe("MEDIA_UNREADABLE");
+    expect(codeOf(() => parseProbe(mp4({ format: { format_name: "tty" }, streams: [{ codec_type: "video", codec_name: "ansi" }] }), LIMITS))?.code).toBe(
+      "MEDIA_UNREADABLE",
+    );
     expect(codeOf(() => parseProbe(mp4({ streams: [{ codec_type: "subtitle", codec_name: "subrip" }] }), LIMITS))?.code).toBe("MEDIA_UNREADABLE");
   });
 

@@ -66,7 +66,10 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number; aud
   const audio = audioStreams[chosen];
   if (!audio) {
     const listed = tracks.map((t) => `${t.index}: ${t.codec}${t.language ? ` ${t.language}` : ""}`).join(", ");
-    throw new PermanentError("MEDIA_AUDIO_TRACK_NOT_FOUND", `the media has no audio track ${chosen}; its ${tracks.length} audio track${tracks.length > 1 ? "s are" : " is"} ${listed}`);
+    throw new PermanentError(
+      "MEDIA_AUDIO_TRACK_NOT_FOUND",
+      `the media has no audio track ${chosen}; its ${tracks.length} audio track${tracks.length > 1 ? "s are" : " is"} ${listed}`,
+    );
   }
   const audioCodec = audio.codec_name;
   if (!audioCodec || audioCodec === "none" || audioCodec === "unknown") {
@@ -89,11 +92,21 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number; aud
     audioTrack: chosen,
   };
   // Several tracks and no choice: the first is a guess the user should hear about.
-  const notices: JobNotice[] = tracks.length > 1 && limits.audioTrack === undefined
-    ? [{ code: "SEVERAL_AUDIO_TRACKS", message: `the media has ${tracks.length} audio tracks and the job named none (option audioTrack); track 0 was transcribed` }]
-    : [];
+  const notices: JobNotice[] =
+    tracks.length > 1 && limits.audioTrack === undefined
+      ? [
+          {
+            code: "SEVERAL_AUDIO_TRACKS",
+            message: `the media has ${tracks.length} audio tracks and the job named none (option audioTrack); track 0 was transcribed`,
+          },
+        ]
+      : [];
   return {
-    info, demuxer, durationKnown: stated !== undefined, audioTrack: chosen, notices,
+    info,
+    demuxer,
+    durationKnown: stated !== undefined,
+    audioTrack: chosen,
+    notices,
     ...(audioDurationSec !== undefined ? { audioDurationSec } : {}),
   };
 }
@@ -102,7 +115,8 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number; aud
 function toAudioTrack(s: ProbeStream, index: number): AudioTrack {
   const language = s.tags?.language?.trim();
   return {
-    index, codec: s.codec_name && s.codec_name !== "unknown" ? s.codec_name : "unknown",
+    index,
+    codec: s.codec_name && s.codec_name !== "unknown" ? s.codec_name : "unknown",
     ...(language && language !== "und" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(language) ? { language } : {}),
     ...(s.channels && s.channels > 0 ? { channels: s.channels } : {}),
   };

@@ -11,7 +11,9 @@ export const buildHandlers = (deps: PipelineDeps, config: IngestConfig) => ({
 /** Ingest: validates uploads and fans their audio out as chunks on the critical lane. */
 export async function startIngest(ctx: { config: IngestConfig; logger: Logger; nc: Connection }) {
   return startPipelineService({
-    service: "ingest", ...ctx, handlers: (deps) => buildHandlers(deps, ctx.config),
+    service: "ingest",
+    ...ctx,
+    handlers: (deps) => buildHandlers(deps, ctx.config),
     capabilities: { maxDurationSec: ctx.config.MAX_DURATION_SEC },
   });
 }

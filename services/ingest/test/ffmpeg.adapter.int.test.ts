@@ -37,7 +37,9 @@ describe("ffmpeg adapter", () => {
 
   it("treats an ffprobe that outlives its timeout as STAGE_TIMEOUT (not the user's mistake)", async () => {
     await expect(probeMedia(mp4.path, { ...SETTINGS, probeTimeoutMs: 1 }, live())).rejects.toMatchObject({
-      name: "PermanentError", code: "STAGE_TIMEOUT", message: expect.stringMatching(/could not be examined within/),
+      name: "PermanentError",
+      code: "STAGE_TIMEOUT",
+      message: expect.stringMatching(/could not be examined within/),
     });
   });
 

@@ -67,7 +67,24 @@ describe("legitimate media still ingests", () => {
   it("an image is a container we do not accept: MEDIA_UNSUPPORTED_CONTAINER, in our words", async () => {
     const path = join(h.mediaDir, "photo.mp4");
     await new Promise<void>((resolve, reject) => {
-      const child = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc=s=64x64:d=1", "-frames:v", "1", "-f", "image2", "-c:v", "png", path]);
+      const child = spawn("ffmpeg", [
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=s=64x64:d=1",
+        "-frames:v",
+        "1",
+        "-f",
+        "image2",
+        "-c:v",
+        "png",
+        path,
+      ]);
       child.once("error", reject);
       child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`))));
     });

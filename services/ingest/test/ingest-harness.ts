@@ -16,7 +16,10 @@ import type { IngestSettings } from "../src/config.ts";
 import { ingestHandler } from "../src/handlers/ingest.handler.ts";
 
 export const SETTINGS: IngestSettings = {
-  maxDurationSec: 3600, chunkMaxSec: 30, chunkSearchSec: 5, chunkMinTailSec: 30,
+  maxDurationSec: 3600,
+  chunkMaxSec: 30,
+  chunkSearchSec: 5,
+  chunkMinTailSec: 30,
   ffmpeg: { ffmpegBin: "ffmpeg", ffprobeBin: "ffprobe", probeTimeoutMs: 30_000, runAs: DEFAULT_MEDIA_IDENTITY },
 };
 
@@ -40,7 +43,10 @@ export type Harness = {
 };
 
 export const ctxFor = (signal = new AbortController().signal): HandlerContext => ({
-  deliveryCount: 1, signal, logger: silentLogger("ingest-test"), working: () => undefined,
+  deliveryCount: 1,
+  signal,
+  logger: silentLogger("ingest-test"),
+  working: () => undefined,
 });
 
 /** A real nats-server with the lanes, real stores and publisher: everything but the runner. */
@@ -65,7 +71,12 @@ export async function startHarness(): Promise<Harness> {
     const openNats = nats;
     let n = 0;
     return {
-      nc, jobs, blobs, lifecycle, mediaDir, scratchRoot,
+      nc,
+      jobs,
+      blobs,
+      lifecycle,
+      mediaDir,
+      scratchRoot,
       async newJob(uploadPath, over = {}) {
         const job = sampleJob(`user-${++n}`, over);
         await jobs.createJob(job);

@@ -33,7 +33,9 @@ afterAll(async () => {
 /** Non-zero bytes of PCM plain ffmpeg (none of our guards; `flags` before the input) decodes. */
 function unguardedDecode(path: string, flags: string[] = []): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn("ffmpeg", ["-hide_banner", "-nostdin", "-v", "quiet", ...flags, "-i", path, "-f", "s16le", "-"], { stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn("ffmpeg", ["-hide_banner", "-nostdin", "-v", "quiet", ...flags, "-i", path, "-f", "s16le", "-"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     let bytes = 0;
     child.stdout.on("data", (d: Buffer) => (bytes += d.reduce((n, x) => n + (x === 0 ? 0 : 1), 0)));
     child.once("error", reject);
@@ -65,14 +67,23 @@ describe("playlist and reference uploads", () => {
       expect(job.status, attack.name).toBe("failed");
       expect(job.error?.code, attack.name).toBe("MEDIA_REFERENCE_NOT_ALLOWED");
       expect(job.media, attack.name).toBeUndefined();
-      expect(events.some((e) => e.includes("MEDIA_REFERENCE_NOT_ALLOWED")), attack.name).toBe(true);
+      expect(
+        events.some((e) => e.includes("MEDIA_REFERENCE_NOT_ALLOWED")),
+        attack.name,
+      ).toBe(true);
       const seen = [JSON.stringify(job), ...events].join("\n");
       expect(seen).not.toContain(kit.marker);
       expect(seen).not.toContain(secretRoot);
       for (const w of kit.spokenWords) expect(seen.toLowerCase()).not.toContain(w);
       expect(await h.blobs.stat(BlobKeys.audio(ref.jobId)), attack.name).toBeNull();
-      expect((await h.takeTranscribeCommands()).filter((c) => c.jobId === ref.jobId), attack.name).toEqual([]);
-      expect((await h.takeCleanupCommands()).filter((c) => c.jobId === ref.jobId).map((c) => c.reason), attack.name).toEqual(["rejected"]);
+      expect(
+        (await h.takeTranscribeCommands()).filter((c) => c.jobId === ref.jobId),
+        attack.name,
+      ).toEqual([]);
+      expect(
+        (await h.takeCleanupCommands()).filter((c) => c.jobId === ref.jobId).map((c) => c.reason),
+        attack.name,
+      ).toEqual(["rejected"]);
     }
     expect(await h.scratchLeft()).toEqual([]);
   });
@@ -83,7 +94,10 @@ describe("each guard holds on its own", () => {
   const attack = (name: string) => kit.attacks.find((a) => a.name === name)!.path;
 
   it("ffprobe's format allow-list refuses a playlist the text sniff lets through (a NUL inside)", async () => {
-    const err = await probeMedia(attack("hls-with-nul"), SETTINGS.ffmpeg, live()).then(() => new Error("accepted"), (e: unknown) => e as Error);
+    const err = await probeMedia(attack("hls-with-nul"), SETTINGS.ffmpeg, live()).then(
+      () => new Error("accepted"),
+      (e: unknown) => e as Error,
+    );
     expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_REFERENCE_NOT_ALLOWED" });
     expect((err.cause as Error).message).toMatch(/\[hls @ .*Format not on whitelist/);
   });
@@ -93,8 +107,15 @@ describe("each guard holds on its own", () => {
     await writeFile(out, Buffer.alloc(44));
     let pcm = 0;
     const run = extractPcm({
-      input: attack("hls-mp3-path"), demuxer: "hls", output: out, offset: 44, format: PCM_16K_MONO, maxSec: 60,
-      settings: SETTINGS.ffmpeg, signal: live(), onPcm: (b) => (pcm += b.length),
+      input: attack("hls-mp3-path"),
+      demuxer: "hls",
+      output: out,
+      offset: 44,
+      format: PCM_16K_MONO,
+      maxSec: 60,
+      settings: SETTINGS.ffmpeg,
+      signal: live(),
+      onPcm: (b) => (pcm += b.length),
     });
     await expect(run).rejects.toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
     expect(pcm).toBe(0);

@@ -32,15 +32,19 @@ beforeAll(async () => {
   await writeFile(secretFile, SECRETS.JWT_SECRET, { mode: 0o600 });
   for (const tool of ["ffprobe", "ffmpeg"]) {
     const report = join(spy, tool);
-    await writeFile(join(spy, `${tool}.sh`), [
-      "#!/bin/sh",
-      `{ echo "uid=$(id -u) gid=$(id -g) groups=$(id -G)"; echo "cwd=$(pwd)"; env | sed 's/^/env:/';`,
-      `  cat ${secretFile} >/dev/null 2>&1 && echo "secret=read" || echo "secret=denied";`,
-      `  ls ${h.scratchRoot} >/dev/null 2>&1 && echo "scratch=listed" || echo "scratch=denied";`,
-      `  head -c 4 /proc/self/fd/3 >/dev/null 2>&1 && echo "upload=read" || echo "upload=denied"; } > ${report}.$$`,
-      `exec ${tool} "$@"`,
-      "",
-    ].join("\n"), { mode: 0o755 });
+    await writeFile(
+      join(spy, `${tool}.sh`),
+      [
+        "#!/bin/sh",
+        `{ echo "uid=$(id -u) gid=$(id -g) groups=$(id -G)"; echo "cwd=$(pwd)"; env | sed 's/^/env:/';`,
+        `  cat ${secretFile} >/dev/null 2>&1 && echo "secret=read" || echo "secret=denied";`,
+        `  ls ${h.scratchRoot} >/dev/null 2>&1 && echo "scratch=listed" || echo "scratch=denied";`,
+        `  head -c 4 /proc/self/fd/3 >/dev/null 2>&1 && echo "upload=read" || echo "upload=denied"; } > ${report}.$$`,
+        `exec ${tool} "$@"`,
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
   }
 });
 afterAll(async () => {
@@ -57,7 +61,9 @@ async function reports(tool: string): Promise<string[]> {
 describe("media tools run with the least rights that work", () => {
   it("ffprobe and ffmpeg run unprivileged, with no secrets, and reach the upload and nothing else of ours", async () => {
     const ref = await h.newJob(await makeSilenceWav(join(h.mediaDir, "quiet.wav"), 1));
-    await h.ingest(ref, { ffmpeg: { ffmpegBin: join(spy, "ffmpeg.sh"), ffprobeBin: join(spy, "ffprobe.sh"), probeTimeoutMs: 30_000, runAs: { uid: 65534, gid: 65534 } } });
+    await h.ingest(ref, {
+      ffmpeg: { ffmpegBin: join(spy, "ffmpeg.sh"), ffprobeBin: join(spy, "ffprobe.sh"), probeTimeoutMs: 30_000, runAs: { uid: 65534, gid: 65534 } },
+    });
     expect((await h.jobs.getJob(ref))!.stages.ingest?.status).toBe("done");
 
     for (const tool of ["ffprobe", "ffmpeg"]) {
@@ -67,7 +73,11 @@ describe("media tools run with the least rights that work", () => {
       expect(report).toMatch(root ? /^uid=65534 gid=65534 groups=65534$/m : new RegExp(`^uid=${ownUid} `, "m"));
       expect(report).toMatch(/^cwd=\/$/m);
       for (const value of Object.values(SECRETS)) expect(report).not.toContain(value);
-      const names = report.split("\n").filter((l) => l.startsWith("env:")).map((l) => l.slice(4).split("=")[0]).sort();
+      const names = report
+        .split("\n")
+        .filter((l) => l.startsWith("env:"))
+        .map((l) => l.slice(4).split("=")[0])
+        .sort();
       expect(names.filter((n) => !["PWD", "SHLVL", "_"].includes(n!))).toEqual(["LC_ALL", "PATH"]);
       expect(report).toMatch(/^upload=read$/m);
       if (root) {

@@ -43,7 +43,10 @@ describe("audio tracks", () => {
     const job = (await h.jobs.getJob(ref))!;
     expect(job.stages.ingest?.status).toBe("done");
     expect(job.media).toMatchObject({
-      audioTracks: [{ index: 0, codec: "aac", language: "eng", channels: 1 }, { index: 1, codec: "aac", language: "eng", channels: 1 }],
+      audioTracks: [
+        { index: 0, codec: "aac", language: "eng", channels: 1 },
+        { index: 1, codec: "aac", language: "eng", channels: 1 },
+      ],
       audioTrack: 0,
     });
     expect(job.notices).toEqual([{ code: "SEVERAL_AUDIO_TRACKS", message: expect.stringMatching(/2 audio tracks.*track 0/) }]);
@@ -70,7 +73,10 @@ describe("audio tracks", () => {
     await h.ingest(ref); // returns: the runner acks
     const job = (await h.jobs.getJob(ref))!;
     expect(job).toMatchObject({ status: "failed", stages: { ingest: { status: "failed" } } });
-    expect(job.error).toEqual({ code: "MEDIA_AUDIO_TRACK_NOT_FOUND", message: "the media has no audio track 2; its 2 audio tracks are 0: aac eng, 1: aac eng" });
+    expect(job.error).toEqual({
+      code: "MEDIA_AUDIO_TRACK_NOT_FOUND",
+      message: "the media has no audio track 2; its 2 audio tracks are 0: aac eng, 1: aac eng",
+    });
     expect((await h.takeTranscribeCommands()).filter((c) => c.jobId === ref.jobId)).toEqual([]);
     expect((await h.takeCleanupCommands()).filter((c) => c.jobId === ref.jobId)).toEqual([{ v: 1, ...ref, reason: "rejected" }]);
   }, 60_000);

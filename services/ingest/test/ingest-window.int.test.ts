@@ -31,7 +31,10 @@ describe("ingest with a transcribe window", () => {
     // Chunk 0 was transcribed before the job stalled and was re-driven through ingest.
     await h.jobs.updateJob(ref, (j) => ({ ...j, chunks: { ...j.chunks!, done: [0] } }));
     await h.ingest(ref, settings);
-    const again = (await h.takeTranscribeCommands()).filter((c) => c.jobId === ref.jobId).map((c) => c.chunk.index).sort();
+    const again = (await h.takeTranscribeCommands())
+      .filter((c) => c.jobId === ref.jobId)
+      .map((c) => c.chunk.index)
+      .sort();
     // Chunks 1 and 2 are the first not done; chunk 1's message id is still in the dedup window
     // (a real re-drive comes REAPER_STALE_SEC later, long after it), so only chunk 2 is new.
     expect(again).toEqual([2]);

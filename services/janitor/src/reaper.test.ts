@@ -11,10 +11,17 @@ let n = 0;
 function job(over: Partial<Job> = {}): Job {
   const id = `01j${String(++n).padStart(23, "0")}`;
   return {
-    id, userId: "u1", status: "processing", progress: 0.5, fileName: "a.mp4", sizeBytes: 10,
+    id,
+    userId: "u1",
+    status: "processing",
+    progress: 0.5,
+    fileName: "a.mp4",
+    sizeBytes: 10,
     options: { language: "en", diarize: true, enhance: [], class: "batch" },
     stages: { ingest: { status: "done" }, transcribe: { status: "done" }, diarize: { status: "running" } },
-    createdAt: ago(900), updatedAt: ago(600), ...over,
+    createdAt: ago(900),
+    updatedAt: ago(600),
+    ...over,
   };
 }
 
@@ -79,7 +86,13 @@ describe("reapStalled", () => {
   });
 
   it("resumes a stalled transcribe stage by re-sending its missing chunks from the persisted plan", async () => {
-    const plan: [number, number][] = [[0, 10], [10, 20], [20, 30], [30, 40], [40, 50]];
+    const plan: [number, number][] = [
+      [0, 10],
+      [10, 20],
+      [20, 30],
+      [30, 40],
+      [40, 50],
+    ];
     const transcribing = { ingest: { status: "done" as const }, transcribe: { status: "running" as const } };
     const jobs = [
       job({ stages: transcribing, chunks: { count: 5, done: [0, 2], plan } }),
@@ -98,10 +111,7 @@ describe("reapStalled", () => {
     const jobs = [job({ stages: { ingest: { status: "done" }, transcribe: { status: "running" } } }), job({ status: "queued", stages: {} })];
     const { deps, commands } = fakes(jobs);
     await reapStalled(deps, settings, NOW);
-    expect(commands).toEqual([
-      `ingest/batch/${jobs[0]!.id}/reap:${jobs[0]!.id}:transcribe:1`,
-      `ingest/batch/${jobs[1]!.id}/reap:${jobs[1]!.id}:ingest:1`,
-    ]);
+    expect(commands).toEqual([`ingest/batch/${jobs[0]!.id}/reap:${jobs[0]!.id}:transcribe:1`, `ingest/batch/${jobs[1]!.id}/reap:${jobs[1]!.id}:ingest:1`]);
   });
 
   it("leaves a stalled job alone while its stage still has messages (it may be waiting in line)", async () => {

@@ -1,7 +1,4 @@
-import {
-  MessageIds, PIPELINE, PIPELINE_STAGES, messageId,
-  type Command, type Job, type PipelineStage,
-} from "@mp4t/contracts";
+import { MessageIds, PIPELINE, PIPELINE_STAGES, messageId, type Command, type Job, type PipelineStage } from "@mp4t/contracts";
 import type { Logger } from "@mp4t/runtime";
 import type { Publisher } from "@mp4t/messaging";
 import type { JobStore } from "@mp4t/stores";
@@ -75,7 +72,12 @@ export async function reapStalled(deps: ReaperDeps, settings: ReaperSettings, no
     const ref = { userId: job.userId, jobId: job.id };
     const attempt = (job.reaped ?? 0) + 1;
     if (attempt > settings.maxRedrives) {
-      const failed = await deps.lifecycle.fail(ref, "STAGE_TIMEOUT", `the ${stage} stage made no progress after ${settings.maxRedrives} re-drives`, PIPELINE[stage].step ?? undefined);
+      const failed = await deps.lifecycle.fail(
+        ref,
+        "STAGE_TIMEOUT",
+        `the ${stage} stage made no progress after ${settings.maxRedrives} re-drives`,
+        PIPELINE[stage].step ?? undefined,
+      );
       if (failed?.status === "failed") {
         const cleanup = { v: 1 as const, ...ref, reason: "failed" as const };
         await deps.publisher.command("cleanup", "batch", cleanup, messageId("cleanup", cleanup));

@@ -40,11 +40,17 @@ export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger;
   const reaper = { runs: 0, stalled: 0, redriven: 0, failed: 0, waiting: 0 };
   const store = await createWebhookStore(ctx.nc, config);
   const settings = {
-    target: targetSettings(config), timeoutMs: config.WEBHOOK_TIMEOUT_MS, scheduleMs: config.WEBHOOK_RETRY_SCHEDULE,
-    disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES, disableAfterMs: config.WEBHOOK_DISABLE_AFTER_SEC * 1000,
+    target: targetSettings(config),
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    scheduleMs: config.WEBHOOK_RETRY_SCHEDULE,
+    disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+    disableAfterMs: config.WEBHOOK_DISABLE_AFTER_SEC * 1000,
   };
   const runtime = await startPipelineService({
-    service: "janitor", ...ctx, handlers: (deps) => buildHandlers(deps, { store, settings }), extraStats: () => ({ sweeps, reaper }),
+    service: "janitor",
+    ...ctx,
+    handlers: (deps) => buildHandlers(deps, { store, settings }),
+    extraStats: () => ({ sweeps, reaper }),
   });
   const dispatch = { store, jobs: runtime.deps.jobs, publisher: runtime.deps.publisher, logger };
   const jobEnds = await followJobEnds(runtime.ports.events, dispatch);
@@ -57,10 +63,7 @@ export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger;
     sweeps.runs++;
   });
   const stopReaper = every(config.REAPER_INTERVAL_SEC * 1000, logger, "reaper", async () => {
-    const r = await reapStalled(
-      { ...runtime.deps, stageMessages },
-      { staleMs: config.REAPER_STALE_SEC * 1000, maxRedrives: config.REAPER_MAX_REDRIVES },
-    );
+    const r = await reapStalled({ ...runtime.deps, stageMessages }, { staleMs: config.REAPER_STALE_SEC * 1000, maxRedrives: config.REAPER_MAX_REDRIVES });
     reaper.runs++;
     reaper.stalled = r.stalled;
     reaper.waiting = r.waiting;

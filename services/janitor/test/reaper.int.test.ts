@@ -21,7 +21,11 @@ beforeAll(async () => {
   nats = await startNats();
   nc = await nats.connect();
   const config = configSchema.parse({
-    NATS_URL: nats.url, LOG_LEVEL: "silent", REAPER_STALE_SEC: "1", REAPER_INTERVAL_SEC: "1", REAPER_MAX_REDRIVES: "1",
+    NATS_URL: nats.url,
+    LOG_LEVEL: "silent",
+    REAPER_STALE_SEC: "1",
+    REAPER_INTERVAL_SEC: "1",
+    REAPER_MAX_REDRIVES: "1",
   });
   janitor = await startJanitor({ config, logger: silentLogger(), nc: await nats.connect() });
   jsm = await jetstreamManager(nc);
@@ -60,9 +64,17 @@ async function take(stage: Stage, userId = "u1"): Promise<{ jobId: string; msgId
 const stalledJob = (over: Partial<Job>): Job => {
   const old = new Date(Date.now() - 60_000).toISOString();
   return {
-    id: newId(), userId: "u1", status: "processing", progress: 0.8, fileName: "a.mp4", sizeBytes: 1,
+    id: newId(),
+    userId: "u1",
+    status: "processing",
+    progress: 0.8,
+    fileName: "a.mp4",
+    sizeBytes: 1,
     options: { language: "en", diarize: true, enhance: [], class: "interactive" },
-    stages: { ingest: { status: "done" }, transcribe: { status: "done" } }, createdAt: old, updatedAt: old, ...over,
+    stages: { ingest: { status: "done" }, transcribe: { status: "done" } },
+    createdAt: old,
+    updatedAt: old,
+    ...over,
   };
 };
 
@@ -94,7 +106,13 @@ describe("janitor reaper (running janitor, real NATS)", () => {
     await publisher.command("enhance", "interactive", { v: 1, jobId: newId(), userId: "u2" }, `enhance:backlog:${newId()}`);
     const job = stalledJob({ stages: { ingest: { status: "done" }, transcribe: { status: "done" }, diarize: { status: "done" } } });
     await stores.jobs.createJob(job);
-    const deps = { jobs: stores.jobs, publisher, lifecycle: createJobLifecycle({ jobs: stores.jobs, publisher }), stageMessages: createQueueInspector(async () => jsm).stored, logger: silentLogger() };
+    const deps = {
+      jobs: stores.jobs,
+      publisher,
+      lifecycle: createJobLifecycle({ jobs: stores.jobs, publisher }),
+      stageMessages: createQueueInspector(async () => jsm).stored,
+      logger: silentLogger(),
+    };
     for (let pass = 0; pass < 2; pass++) {
       expect(await reapStalled(deps, { staleMs: 1000, maxRedrives: 1 })).toMatchObject({ redriven: 0 });
     }

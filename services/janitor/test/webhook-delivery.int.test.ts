@@ -43,7 +43,10 @@ describe("webhook delivery handler", () => {
 
   const settings = (allowLoopback: boolean): WebhookDeliverySettings => ({
     target: { policy: createAddressPolicy({ allowLoopback }), requireHttps: false },
-    timeoutMs: 500, scheduleMs: [1000, 2000], disableAfterFailures: 100, disableAfterMs: 0,
+    timeoutMs: 500,
+    scheduleMs: [1000, 2000],
+    disableAfterFailures: 100,
+    disableAfterMs: 0,
   });
   async function setUp(path: string) {
     const ep = sampleEndpoint(newId(), { url: `${base}${path}` });
@@ -70,13 +73,22 @@ describe("webhook delivery handler", () => {
     await webhookHandler({ store, settings: settings(false), logger: silentLogger() })(msg);
     expect(hits).not.toContain("/refused");
     const after = await store.getDelivery(d.endpointId, d.id);
-    expect(after).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: null, lastError: expect.stringMatching(/target refused: .*non-public address \(127\.0\.0\.1\)/) });
+    expect(after).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastStatusCode: null,
+      lastError: expect.stringMatching(/target refused: .*non-public address \(127\.0\.0\.1\)/),
+    });
     expect(Date.parse(after!.nextAttemptAt!) - t0).toBeGreaterThanOrEqual(1000); // the schedule's first delay
   });
 
   it("does not follow redirects, gives up on a silent receiver after the timeout, and reads little of a large answer", async () => {
     const handle = webhookHandler({ store, settings: settings(true), logger: silentLogger() });
-    for (const [path, error] of [["/redirect", /answered 302/], ["/hang", /no response within 500 ms/], ["/big", /answered 500/]] as const) {
+    for (const [path, error] of [
+      ["/redirect", /answered 302/],
+      ["/hang", /no response within 500 ms/],
+      ["/big", /answered 500/],
+    ] as const) {
       const { d, msg } = await setUp(path);
       await handle(msg);
       expect(await store.getDelivery(d.endpointId, d.id), path).toMatchObject({ status: "pending", lastError: expect.stringMatching(error) });
@@ -103,6 +115,10 @@ describe("recordOutcome", () => {
     expect(e).toMatchObject({ enabled: true, consecutiveFailures: 3, failingSince: "2030-01-01T00:00:00.000Z" });
     e = recordOutcome(e, false, s, t0 + 60_000);
     expect(e).toMatchObject({ enabled: false, disabledReason: expect.stringContaining("4 failed delivery attempts") });
-    expect(recordOutcome({ ...ep, consecutiveFailures: 9, failingSince: "2030-01-01T00:00:00.000Z" }, true, s, t0)).toMatchObject({ consecutiveFailures: 0, failingSince: null, enabled: true });
+    expect(recordOutcome({ ...ep, consecutiveFailures: 9, failingSince: "2030-01-01T00:00:00.000Z" }, true, s, t0)).toMatchObject({
+      consecutiveFailures: 0,
+      failingSince: null,
+      enabled: true,
+    });
   });
 });

@@ -87,7 +87,10 @@ describe("webhook dispatch", () => {
     await store.updateDelivery(ep.id, id, (c) => ({ ...c, attempts: 1, nextAttemptAt: new Date(Date.now() - 1000).toISOString() }));
     await publishDueAttempts(deps);
     await publishDueAttempts(deps);
-    expect(await queued(ep.id)).toEqual([{ attempt: 1, deliveryId: id }, { attempt: 2, deliveryId: id }]);
+    expect(await queued(ep.id)).toEqual([
+      { attempt: 1, deliveryId: id },
+      { attempt: 2, deliveryId: id },
+    ]);
     expect(Date.parse((await store.getDelivery(ep.id, id))!.nextAttemptAt!)).toBeGreaterThan(Date.now() + 30_000);
   });
 });

@@ -12,8 +12,11 @@ describe("transcriber config", () => {
 
   it("adds the provider engines their credentials or endpoints enable, and lets a job pick one", async () => {
     const config = loadConfig("transcriber", configSchema, {
-      TRANSCRIBE_ENGINE: "openai", OPENAI_BASE_URL: "http://127.0.0.1:9/v1", OPENAI_MODEL: "gpt-4o-transcribe-diarize",
-      HF_ENDPOINT_URL: "http://127.0.0.1:9/models/openai/whisper-large-v3", HF_LANGUAGES: "en, de",
+      TRANSCRIBE_ENGINE: "openai",
+      OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+      OPENAI_MODEL: "gpt-4o-transcribe-diarize",
+      HF_ENDPOINT_URL: "http://127.0.0.1:9/models/openai/whisper-large-v3",
+      HF_LANGUAGES: "en, de",
     });
     const engines = await buildEngines(config);
     expect(engines.names()).toEqual(["pocketsphinx", "openai", "huggingface"]);

@@ -27,19 +27,38 @@ export const configSchema = z
     /** Pronunciation dictionary; the package default when unset. */
     POCKETSPHINX_DICT: optionalPath,
     /** The language of the POCKETSPHINX_HMM model. */
-    POCKETSPHINX_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i).default("en-us"),
+    POCKETSPHINX_LANGUAGE: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i)
+      .default("en-us"),
     /** The `openai` engine exists when OPENAI_API_KEY or OPENAI_BASE_URL is set (providerEnv). */
     /** whisper-1 (word times), gpt-4o-transcribe, gpt-4o-mini-transcribe, gpt-4o-transcribe-diarize (speakers). */
     OPENAI_MODEL: z.string().min(1).default("whisper-1"),
     /** Languages to advertise for OPENAI_MODEL, comma separated; Whisper's list for OpenAI's models, `*` for others, when unset. */
-    OPENAI_LANGUAGES: z.string().optional().transform((s) => s?.split(",").map((l) => l.trim().toLowerCase()).filter(Boolean)),
+    OPENAI_LANGUAGES: z
+      .string()
+      .optional()
+      .transform((s) =>
+        s
+          ?.split(",")
+          .map((l) => l.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     OPENAI_TIMEOUT_SEC: z.coerce.number().positive().default(120),
     /** The `huggingface` engine exists when HF_TOKEN or HF_ENDPOINT_URL is set. */
     /** An Inference Endpoint or local server URL; the Hub's hf-inference provider when unset. */
     HF_ENDPOINT_URL: z.url().optional(),
     HF_MODEL: z.string().min(1).default("openai/whisper-large-v3"),
     /** Languages the HF model transcribes, comma separated primary subtags; `*` for any. */
-    HF_LANGUAGES: z.string().default("*").transform((s) => s.split(",").map((l) => l.trim().toLowerCase()).filter(Boolean)),
+    HF_LANGUAGES: z
+      .string()
+      .default("*")
+      .transform((s) =>
+        s
+          .split(",")
+          .map((l) => l.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     HF_TIMEOUT_SEC: z.coerce.number().positive().default(120),
     /** Per-request upload limit of the providers (OpenAI: 25 MB). */
     PROVIDER_MAX_UPLOAD_MB: z.coerce.number().positive().default(25),

@@ -22,7 +22,10 @@ describe("createEngineRegistry", () => {
     expect(registry.select().name).toBe("pocketsphinx");
     expect(registry.select("openai").name).toBe("openai");
     expect(registry.names()).toEqual(["pocketsphinx", "openai"]);
-    expect(registry.capabilities().map((c) => [c.id, c.default])).toEqual([["pocketsphinx", true], ["openai", false]]);
+    expect(registry.capabilities().map((c) => [c.id, c.default])).toEqual([
+      ["pocketsphinx", true],
+      ["openai", false],
+    ]);
   });
 
   it("rejects an unknown engine with a permanent ENGINE_UNKNOWN listing the choices", () => {
@@ -40,10 +43,14 @@ describe("pocketsphinx engine languages", () => {
   it("supports the installed models' languages and their regional variants only", async () => {
     // Debian's pocketsphinx-en-us, as installed on this machine.
     const models = await findPocketsphinxModels("/usr/share/pocketsphinx/model");
-    expect(models).toEqual([{
-      language: "en-us", hmm: "/usr/share/pocketsphinx/model/en-us/en-us",
-      lm: "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin", dict: "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict",
-    }]);
+    expect(models).toEqual([
+      {
+        language: "en-us",
+        hmm: "/usr/share/pocketsphinx/model/en-us/en-us",
+        lm: "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin",
+        dict: "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict",
+      },
+    ]);
     const engine = createPocketsphinxEngine({ bin: "pocketsphinx_continuous", models });
     expect(engine.capability.languages).toEqual(["en-us"]);
     expect(["en", "en-US", "en-GB"].every((l) => engine.supportsLanguage(l))).toBe(true);

@@ -20,25 +20,36 @@ export async function buildEngines(config: TranscriberConfig): Promise<EngineReg
   const maxUploadBytes = config.PROVIDER_MAX_UPLOAD_MB * 1024 * 1024;
   if (config.OPENAI_API_KEY || config.OPENAI_BASE_URL) {
     const { createOpenAiEngine } = await import("./adapters/openai.adapter.ts");
-    engines.push(createOpenAiEngine({
-      // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
-      apiKey: config.OPENAI_API_KEY ?? "unused", baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL, languages: config.OPENAI_LANGUAGES,
-      timeoutMs: config.OPENAI_TIMEOUT_SEC * 1000, maxUploadBytes,
-    }));
+    engines.push(
+      createOpenAiEngine({
+        // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
+        apiKey: config.OPENAI_API_KEY ?? "unused",
+        baseURL: config.OPENAI_BASE_URL,
+        model: config.OPENAI_MODEL,
+        languages: config.OPENAI_LANGUAGES,
+        timeoutMs: config.OPENAI_TIMEOUT_SEC * 1000,
+        maxUploadBytes,
+      }),
+    );
   }
   if (config.HF_TOKEN || config.HF_ENDPOINT_URL) {
     const { createHuggingFaceEngine } = await import("./adapters/huggingface.adapter.ts");
-    engines.push(createHuggingFaceEngine({
-      token: config.HF_TOKEN, endpointUrl: config.HF_ENDPOINT_URL, model: config.HF_MODEL, languages: hfLanguages(config),
-      timeoutMs: config.HF_TIMEOUT_SEC * 1000, maxUploadBytes,
-    }));
+    engines.push(
+      createHuggingFaceEngine({
+        token: config.HF_TOKEN,
+        endpointUrl: config.HF_ENDPOINT_URL,
+        model: config.HF_MODEL,
+        languages: hfLanguages(config),
+        timeoutMs: config.HF_TIMEOUT_SEC * 1000,
+        maxUploadBytes,
+      }),
+    );
   }
   return createEngineRegistry(engines, config.TRANSCRIBE_ENGINE);
 }
 
 /** HF_LANGUAGES, or Whisper's list for a Whisper checkpoint left at `*`. */
-const hfLanguages = (c: TranscriberConfig) =>
-  c.HF_LANGUAGES.includes(ANY_LANGUAGE) && /whisper/i.test(c.HF_MODEL) ? [...WHISPER_LANGUAGES] : c.HF_LANGUAGES;
+const hfLanguages = (c: TranscriberConfig) => (c.HF_LANGUAGES.includes(ANY_LANGUAGE) && /whisper/i.test(c.HF_MODEL) ? [...WHISPER_LANGUAGES] : c.HF_LANGUAGES);
 
 export const buildHandlers = (deps: PipelineDeps, engines: EngineRegistry) => ({
   transcribe: transcribeHandler({ ...deps, engines }),
@@ -48,7 +59,8 @@ export const buildHandlers = (deps: PipelineDeps, engines: EngineRegistry) => ({
 export async function startTranscriber(ctx: { config: TranscriberConfig; logger: Logger; nc: Connection }) {
   const engines = await buildEngines(ctx.config);
   return startPipelineService({
-    service: "transcriber", ...ctx,
+    service: "transcriber",
+    ...ctx,
     handlers: (deps) => buildHandlers(deps, engines),
     extraStats: () => ({ engines: engines.names(), defaultEngine: engines.defaultName }),
     capabilities: { engines: engines.capabilities() },

@@ -14,8 +14,12 @@ afterAll(() => fake.close());
 
 const engine = (over: { token?: string; timeoutMs?: number; endpointUrl?: string; languages?: string[] } = {}) =>
   createHuggingFaceEngine({
-    token: over.token ?? fake.token, model: MODEL, endpointUrl: over.endpointUrl ?? fake.modelUrl(MODEL),
-    languages: over.languages ?? ["*"], timeoutMs: over.timeoutMs ?? 10_000, maxUploadBytes: 25 * 1024 * 1024,
+    token: over.token ?? fake.token,
+    model: MODEL,
+    endpointUrl: over.endpointUrl ?? fake.modelUrl(MODEL),
+    languages: over.languages ?? ["*"],
+    timeoutMs: over.timeoutMs ?? 10_000,
+    maxUploadBytes: 25 * 1024 * 1024,
   });
 const go = (over = {}) => engine(over).transcribe(CLIP, { language: "en", signal: new AbortController().signal });
 
@@ -32,7 +36,10 @@ describe("huggingface engine", () => {
   it("spreads the text over the chunk when the endpoint returns no timestamps", async () => {
     const plain = await startFakeHf({ transcript: TEXT, chunks: false });
     try {
-      const words = await engine({ endpointUrl: plain.modelUrl(MODEL), token: plain.token }).transcribe(CLIP, { language: "en", signal: new AbortController().signal });
+      const words = await engine({ endpointUrl: plain.modelUrl(MODEL), token: plain.token }).transcribe(CLIP, {
+        language: "en",
+        signal: new AbortController().signal,
+      });
       expect(words.map((w) => w.word).join(" ")).toBe(TEXT);
       expect(words.at(-1)!.end).toBeGreaterThan(6.5);
     } finally {
@@ -44,7 +51,12 @@ describe("huggingface engine", () => {
     fake.fail({ kind: "rate-limit", retryAfterSec: 3 });
     await expect(go()).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED", retryAfterMs: 3000 });
     fake.fail({ kind: "loading", estimatedTimeSec: 20 });
-    await expect(go()).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED", retryAfterMs: 20_000, message: expect.stringMatching(/503.*loading/) });
+    await expect(go()).rejects.toMatchObject({
+      name: "RetryableError",
+      code: "ENGINE_FAILED",
+      retryAfterMs: 20_000,
+      message: expect.stringMatching(/503.*loading/),
+    });
   });
 
   it("retries 5xx and timeouts", async () => {
@@ -60,7 +72,11 @@ describe("huggingface engine", () => {
   });
 
   it("fails at once with ENGINE_REJECTED on a bad token or a model it may not use", async () => {
-    await expect(go({ token: "hf_wrong" })).rejects.toMatchObject({ name: "PermanentError", code: "ENGINE_REJECTED", message: expect.stringMatching(/401.*Invalid credentials/) });
+    await expect(go({ token: "hf_wrong" })).rejects.toMatchObject({
+      name: "PermanentError",
+      code: "ENGINE_REJECTED",
+      message: expect.stringMatching(/401.*Invalid credentials/),
+    });
     fake.fail({ kind: "unauthorized" });
     await expect(go()).rejects.toMatchObject({ name: "PermanentError", code: "ENGINE_REJECTED", message: expect.stringMatching(/403/) });
   });

@@ -14,7 +14,13 @@ afterAll(async () => {
 });
 
 const engine = (model: string, over: { apiKey?: string; timeoutMs?: number; maxUploadBytes?: number } = {}) =>
-  createOpenAiEngine({ apiKey: over.apiKey ?? fake.apiKey, baseURL: fake.baseURL, model, timeoutMs: over.timeoutMs ?? 10_000, maxUploadBytes: over.maxUploadBytes ?? 25 * 1024 * 1024 });
+  createOpenAiEngine({
+    apiKey: over.apiKey ?? fake.apiKey,
+    baseURL: fake.baseURL,
+    model,
+    timeoutMs: over.timeoutMs ?? 10_000,
+    maxUploadBytes: over.maxUploadBytes ?? 25 * 1024 * 1024,
+  });
 const go = (model: string, over = {}, language = "en-GB") => engine(model, over).transcribe(CLIP, { language, signal: new AbortController().signal });
 
 describe("openai engine: success", () => {
@@ -50,7 +56,12 @@ describe("openai engine: success", () => {
 describe("openai engine: failures", () => {
   it("turns 429 into a retryable ENGINE_FAILED carrying the Retry-After delay", async () => {
     fake.fail({ kind: "rate-limit", retryAfterSec: 7 });
-    await expect(go("whisper-1")).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED", retryAfterMs: 7000, message: expect.stringMatching(/429/) });
+    await expect(go("whisper-1")).rejects.toMatchObject({
+      name: "RetryableError",
+      code: "ENGINE_FAILED",
+      retryAfterMs: 7000,
+      message: expect.stringMatching(/429/),
+    });
   });
 
   it("retries 5xx", async () => {
@@ -61,7 +72,11 @@ describe("openai engine: failures", () => {
   it("retries a timeout, without waiting out the slow answer", async () => {
     fake.fail({ kind: "slow", delayMs: 3000 });
     const t0 = Date.now();
-    await expect(go("whisper-1", { timeoutMs: 300 })).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED", message: expect.stringMatching(/timed out|unreachable/) });
+    await expect(go("whisper-1", { timeoutMs: 300 })).rejects.toMatchObject({
+      name: "RetryableError",
+      code: "ENGINE_FAILED",
+      message: expect.stringMatching(/timed out|unreachable/),
+    });
     expect(Date.now() - t0).toBeLessThan(2500);
   });
 
@@ -71,7 +86,11 @@ describe("openai engine: failures", () => {
   });
 
   it("fails at once with ENGINE_REJECTED on a bad key, and on a request the model refuses", async () => {
-    await expect(go("whisper-1", { apiKey: "sk-wrong" })).rejects.toMatchObject({ name: "PermanentError", code: "ENGINE_REJECTED", message: expect.stringMatching(/401.*Incorrect API key/) });
+    await expect(go("whisper-1", { apiKey: "sk-wrong" })).rejects.toMatchObject({
+      name: "PermanentError",
+      code: "ENGINE_REJECTED",
+      message: expect.stringMatching(/401.*Incorrect API key/),
+    });
     const n = fake.requests.length;
     fake.fail({ kind: "unauthorized" });
     await expect(go("whisper-1")).rejects.toMatchObject({ name: "PermanentError", code: "ENGINE_REJECTED" });
@@ -80,7 +99,11 @@ describe("openai engine: failures", () => {
 
   it("refuses a chunk over the upload limit before sending it", async () => {
     const n = fake.requests.length;
-    await expect(go("whisper-1", { maxUploadBytes: 100_000 })).rejects.toMatchObject({ name: "PermanentError", code: "ENGINE_REJECTED", message: expect.stringMatching(/0\.2 MB.*at most 0\.1 MB/) });
+    await expect(go("whisper-1", { maxUploadBytes: 100_000 })).rejects.toMatchObject({
+      name: "PermanentError",
+      code: "ENGINE_REJECTED",
+      message: expect.stringMatching(/0\.2 MB.*at most 0\.1 MB/),
+    });
     expect(fake.requests.length).toBe(n);
   });
 
@@ -88,7 +111,10 @@ describe("openai engine: failures", () => {
     const closed = await startFakeOpenAi();
     await closed.close();
     const e = createOpenAiEngine({ apiKey: "k", baseURL: closed.baseURL, model: "whisper-1", timeoutMs: 2000, maxUploadBytes: 1e8 });
-    await expect(e.transcribe(CLIP, { language: "en", signal: new AbortController().signal })).rejects.toMatchObject({ name: "RetryableError", code: "ENGINE_FAILED" });
+    await expect(e.transcribe(CLIP, { language: "en", signal: new AbortController().signal })).rejects.toMatchObject({
+      name: "RetryableError",
+      code: "ENGINE_FAILED",
+    });
   });
 
   it("accepts any language code and passes its primary subtag", async () => {

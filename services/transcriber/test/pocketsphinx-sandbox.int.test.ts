@@ -21,12 +21,11 @@ beforeAll(async () => {
   process.env.TMPDIR = tmp;
   // The chunk as the transcribe handler keeps it: in a 0700 directory of the service's.
   scratch = await mkdtemp(join(tmpdir(), "scratch-"));
-  await writeFile(join(spy, "ps.sh"), [
-    "#!/bin/sh",
-    `{ echo "uid=$(id -u) groups=$(id -G)"; env | sed 's/^/env:/'; } > ${spy}/report.$$`,
-    'exec pocketsphinx_continuous "$@"',
-    "",
-  ].join("\n"), { mode: 0o755 });
+  await writeFile(
+    join(spy, "ps.sh"),
+    ["#!/bin/sh", `{ echo "uid=$(id -u) groups=$(id -G)"; env | sed 's/^/env:/'; } > ${spy}/report.$$`, 'exec pocketsphinx_continuous "$@"', ""].join("\n"),
+    { mode: 0o755 },
+  );
 });
 afterAll(async () => {
   delete process.env.JWT_SECRET;
@@ -47,7 +46,10 @@ describe("pocketsphinx runs with the least rights that work", () => {
     const report = await readFile(join(spy, name!), "utf8");
     expect(report).toMatch(root ? /^uid=65534 groups=65534$/m : new RegExp(`^uid=${process.getuid!()} `, "m"));
     expect(report).not.toContain(SECRET);
-    const names = report.split("\n").filter((l) => l.startsWith("env:")).map((l) => l.slice(4).split("=")[0]);
+    const names = report
+      .split("\n")
+      .filter((l) => l.startsWith("env:"))
+      .map((l) => l.slice(4).split("=")[0]);
     expect(names.filter((n) => !["PWD", "SHLVL", "_"].includes(n!)).sort()).toEqual(["LC_ALL", "PATH"]);
     // Its private copy is gone with it.
     expect(await readdir(tmp)).toEqual([scratch.slice(tmp.length + 1)]);

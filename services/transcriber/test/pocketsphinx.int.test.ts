@@ -30,7 +30,8 @@ describe("pocketsphinx adapter", () => {
     const missing = createPocketsphinxEngine({ bin: "pocketsphinx_continuous", hmm: "/nonexistent/model" });
     const [clip] = await librivoxClips();
     await expect(missing.transcribe(clip!.path, { language: "en", signal: new AbortController().signal })).rejects.toMatchObject({
-      name: "RetryableError", code: "ENGINE_FAILED",
+      name: "RetryableError",
+      code: "ENGINE_FAILED",
     });
   });
 });

@@ -35,10 +35,16 @@ function endlessEngine() {
     supportsLanguage: () => true,
     transcribe: (_wav, { signal }) => {
       started();
-      return new Promise<Word[]>((_, reject) => signal.addEventListener("abort", () => {
-        aborted = true;
-        reject(new Error("engine process killed"));
-      }, { once: true }));
+      return new Promise<Word[]>((_, reject) =>
+        signal.addEventListener(
+          "abort",
+          () => {
+            aborted = true;
+            reject(new Error("engine process killed"));
+          },
+          { once: true },
+        ),
+      );
     },
   };
   return { engine, running, aborted: () => aborted };

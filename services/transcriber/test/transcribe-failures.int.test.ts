@@ -28,7 +28,8 @@ describe("transcribe failures", () => {
     const runs = h.engineRuns();
     await h.transcribe(commands[0]!);
     expect((await h.jobs.getJob(ref))!).toMatchObject({
-      status: "failed", stages: { transcribe: { status: "failed" } },
+      status: "failed",
+      stages: { transcribe: { status: "failed" } },
       error: { code: "OPTION_UNSUPPORTED", message: expect.stringMatching(/language "de" .*pocketsphinx.*en-us/) },
     });
     expect(h.engineRuns()).toBe(runs);
@@ -43,9 +44,14 @@ describe("transcribe failures", () => {
   });
 
   it("fails a job naming an engine this replica has not configured with OPTION_UNSUPPORTED", async () => {
-    const { ref, commands } = await h.newChunkedJob([clip], { options: { language: "en", diarize: true, enhance: [], class: "interactive", engine: "openai" } });
+    const { ref, commands } = await h.newChunkedJob([clip], {
+      options: { language: "en", diarize: true, enhance: [], class: "interactive", engine: "openai" },
+    });
     await h.transcribe(commands[0]!);
-    expect((await h.jobs.getJob(ref))!.error).toEqual({ code: "OPTION_UNSUPPORTED", message: 'engine "openai" is not configured here; available: pocketsphinx' });
+    expect((await h.jobs.getJob(ref))!.error).toEqual({
+      code: "OPTION_UNSUPPORTED",
+      message: 'engine "openai" is not configured here; available: pocketsphinx',
+    });
     await expectNothingRecorded(ref);
   });
 

@@ -41,11 +41,21 @@ describe("windowed chunks", () => {
       /** A job as ingest leaves it: chunk audio stored, the plan and window recorded, the first window queued. */
       const ingested = async (count: number): Promise<Job> => {
         const plan = Array.from({ length: count }, (_, i): [number, number] => [i, i + 1]);
-        const job = sampleJob("same-owner", { status: "processing", progress: 0.1, stages: { ingest: { status: "done" } }, chunks: { count, done: [], window: WINDOW, plan } });
+        const job = sampleJob("same-owner", {
+          status: "processing",
+          progress: 0.1,
+          stages: { ingest: { status: "done" } },
+          chunks: { count, done: [], window: WINDOW, plan },
+        });
         await jobs.createJob(job);
         for (let i = 0; i < count; i++) await uploadFile(blobs, BlobKeys.chunkAudio(job.id, i), wav);
         for (let i = 0; i < Math.min(WINDOW, count); i++) {
-          await publisher.command("transcribe", "interactive", { v: 1, jobId: job.id, userId: job.userId, chunk: { index: i, count, startSec: i, endSec: i + 1 } }, `transcribe:${job.id}:${i}`);
+          await publisher.command(
+            "transcribe",
+            "interactive",
+            { v: 1, jobId: job.id, userId: job.userId, chunk: { index: i, count, startSec: i, endSec: i + 1 } },
+            `transcribe:${job.id}:${i}`,
+          );
         }
         return job;
       };
@@ -58,8 +68,15 @@ describe("windowed chunks", () => {
       let shortDone!: () => void;
       const shortFinished = new Promise<void>((r) => (shortDone = r));
       const worker = createWorker({
-        js, jsm, stage: "transcribe", service: "transcriber", logger: silentLogger(), concurrency: 1,
-        ackWaitMs: 10_000, maxDeliver: 3, deadlineMs: 10_000,
+        js,
+        jsm,
+        stage: "transcribe",
+        service: "transcriber",
+        logger: silentLogger(),
+        concurrency: 1,
+        ackWaitMs: 10_000,
+        maxDeliver: 3,
+        deadlineMs: 10_000,
         handler: async (msg: Command<"transcribe">, ctx) => {
           order.push(`${msg.jobId === long.id ? "long" : "short"}:${msg.chunk.index}`);
           longStarted();

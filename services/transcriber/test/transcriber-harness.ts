@@ -36,7 +36,10 @@ export type Harness = {
 };
 
 const ctxFor = (signal: AbortSignal): HandlerContext => ({
-  deliveryCount: 1, signal, logger: silentLogger("transcriber-test"), working: () => undefined,
+  deliveryCount: 1,
+  signal,
+  logger: silentLogger("transcriber-test"),
+  working: () => undefined,
 });
 
 /** Counts runs of the real engine, so a test can tell a skipped redelivery from a repeated one. */
@@ -68,12 +71,18 @@ export async function startHarness(): Promise<Harness> {
     const openNats = nats;
     let n = 0;
     return {
-      jobs, blobs, lifecycle, mediaDir,
+      jobs,
+      blobs,
+      lifecycle,
+      mediaDir,
       engineRuns: () => runs,
       async newChunkedJob(files, over = {}) {
         const job = sampleJob(`user-${++n}`, {
-          status: "processing", progress: 0.1, stages: { ingest: { status: "done" } },
-          chunks: { count: files.length, done: [] }, ...over,
+          status: "processing",
+          progress: 0.1,
+          stages: { ingest: { status: "done" } },
+          chunks: { count: files.length, done: [] },
+          ...over,
         });
         await jobs.createJob(job);
         const commands: TranscribeCommand[] = [];

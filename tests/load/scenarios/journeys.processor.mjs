@@ -53,7 +53,17 @@ export function registerMore(context, done) {
   done(context.vars.registerMore === true);
 }
 
-const COUNTERS = ["server_errors", "failed_requests", "jobs.accepted", "jobs.completed", "jobs.failed", "jobs.unfinished", "jobs.poll_failed", "transcripts.ok", "transcripts.failed"];
+const COUNTERS = [
+  "server_errors",
+  "failed_requests",
+  "jobs.accepted",
+  "jobs.completed",
+  "jobs.failed",
+  "jobs.unfinished",
+  "jobs.poll_failed",
+  "transcripts.ok",
+  "transcripts.failed",
+];
 
 /** beforeScenario: every counter at zero, so `ensure` and the report find them all. */
 export function zeroCounters(_context, events, done) {

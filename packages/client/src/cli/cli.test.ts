@@ -48,7 +48,10 @@ describe("mp4t pieces", () => {
     await writeStored(configPath(env), { url: "http://stored:1/", apiKey: "mp4t_stored" });
     expect((await stat(configPath(env))).mode & 0o777).toBe(0o600);
     expect(await resolveCredentials({}, env)).toMatchObject({ url: "http://stored:1", token: "mp4t_stored" });
-    expect(await resolveCredentials({ url: "http://flag:2" }, { ...env, MP4T_URL: "http://env:3", MP4T_API_KEY: "mp4t_env" }))
-      .toMatchObject({ url: "http://flag:2", token: "mp4t_env", source: "MP4T_API_KEY" });
+    expect(await resolveCredentials({ url: "http://flag:2" }, { ...env, MP4T_URL: "http://env:3", MP4T_API_KEY: "mp4t_env" })).toMatchObject({
+      url: "http://flag:2",
+      token: "mp4t_env",
+      source: "MP4T_API_KEY",
+    });
   });
 });

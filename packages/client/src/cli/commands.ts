@@ -25,7 +25,8 @@ export function pickFormat(format: string | undefined, output: string | undefine
 export async function download(creds: Credentials, io: Io, id: string, format: TranscriptFormat, output: string | undefined): Promise<void> {
   const client = createMp4tClient({ baseUrl: creds.url, token: creds.token });
   const { data, error, response } = await client.GET("/v1/jobs/{id}/transcript", {
-    params: { path: { id }, query: { format } }, parseAs: "text",
+    params: { path: { id }, query: { format } },
+    parseAs: "text",
   });
   if (data === undefined) throw toApiError(error, response);
   if (output) {
@@ -35,7 +36,13 @@ export async function download(creds: Credentials, io: Io, id: string, format: T
 }
 
 export type TranscribeArgs = {
-  file: string; options: JobOptionsInput; wait: boolean; format: TranscriptFormat; output: string | undefined; json: boolean; timeoutMs: number;
+  file: string;
+  options: JobOptionsInput;
+  wait: boolean;
+  format: TranscriptFormat;
+  output: string | undefined;
+  json: boolean;
+  timeoutMs: number;
 };
 
 /** Uploads a file with a progress bar, then (unless --no-wait) follows the job live and downloads the transcript. */
@@ -47,7 +54,12 @@ export async function transcribe(creds: Credentials, io: Io, args: TranscribeArg
   const signal = AbortSignal.timeout(args.timeoutMs);
   const name = basename(args.file);
   const job = await uploadMedia({
-    baseUrl: creds.url, token: creds.token, file: await openAsBlob(args.file), fileName: name, options: args.options, signal,
+    baseUrl: creds.url,
+    token: creds.token,
+    file: await openAsBlob(args.file),
+    fileName: name,
+    options: args.options,
+    signal,
     onProgress: (p) => io.progress.update(`Uploading ${name}`, p.sentBytes / p.totalBytes, `${megabytes(p.sentBytes)} / ${megabytes(p.totalBytes)}`),
   });
   io.progress.done();

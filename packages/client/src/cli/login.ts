@@ -15,7 +15,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 /** Asks on the terminal without echoing what is typed. */
 async function askHidden(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  const write = (rl as unknown as { _writeToOutput: (s: string) => void });
+  const write = rl as unknown as { _writeToOutput: (s: string) => void };
   let asked = false;
   write._writeToOutput = (s: string) => {
     if (!asked) process.stderr.write(s);
@@ -45,8 +45,9 @@ export async function login(args: LoginArgs, env: NodeJS.ProcessEnv = process.en
   }
   const email = args.email ?? env.MP4T_EMAIL;
   if (!email) throw new CliError(EXIT.usage, "mp4t login needs --email (or --api-key)");
-  const password = args.passwordStdin ? await readAll(process.stdin)
-    : env.MP4T_PASSWORD ?? (process.stdin.isTTY ? await askHidden(`Password for ${email}: `) : undefined);
+  const password = args.passwordStdin
+    ? await readAll(process.stdin)
+    : (env.MP4T_PASSWORD ?? (process.stdin.isTTY ? await askHidden(`Password for ${email}: `) : undefined));
   if (!password) throw new CliError(EXIT.usage, "no password: use --password-stdin, MP4T_PASSWORD or a terminal");
   const { data, error, response } = await createMp4tClient({ baseUrl: args.url }).POST("/v1/auth/login", { body: { email, password } });
   if (!data) throw toApiError(error, response);
@@ -59,7 +60,9 @@ export async function logout(env: NodeJS.ProcessEnv = process.env): Promise<stri
   const path = configPath(env);
   const stored = await readStored(path);
   if (stored?.session) {
-    await createMp4tClient({ baseUrl: stored.url, token: stored.session.token }).POST("/v1/auth/logout", { body: {} }).catch(() => undefined);
+    await createMp4tClient({ baseUrl: stored.url, token: stored.session.token })
+      .POST("/v1/auth/logout", { body: {} })
+      .catch(() => undefined);
   }
   await rm(path, { force: true });
   return stored ? `signed out (removed ${path})` : "not signed in";

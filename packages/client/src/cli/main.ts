@@ -28,12 +28,24 @@ Credentials: MP4T_API_KEY, else what mp4t login stored (${configPath()}).
 Exit codes: 0 ok, 1 API error, 2 usage, 3 job failed or canceled, 4 not signed in / refused, 5 unreachable or timed out.`;
 
 const OPTIONS = {
-  url: { type: "string" }, format: { type: "string", short: "f" }, output: { type: "string", short: "o" },
-  wait: { type: "boolean", default: true }, options: { type: "string" }, language: { type: "string", short: "l" },
-  diarize: { type: "boolean" }, speakers: { type: "string" }, enhance: { type: "string", multiple: true },
-  timeout: { type: "string" }, status: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" },
-  email: { type: "string" }, "password-stdin": { type: "boolean" }, "api-key": { type: "string" },
-  quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" },
+  url: { type: "string" },
+  format: { type: "string", short: "f" },
+  output: { type: "string", short: "o" },
+  wait: { type: "boolean", default: true },
+  options: { type: "string" },
+  language: { type: "string", short: "l" },
+  diarize: { type: "boolean" },
+  speakers: { type: "string" },
+  enhance: { type: "string", multiple: true },
+  timeout: { type: "string" },
+  status: { type: "string" },
+  limit: { type: "string" },
+  json: { type: "boolean" },
+  email: { type: "string" },
+  "password-stdin": { type: "boolean" },
+  "api-key": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; allowNegative: true }>>["values"];
@@ -75,8 +87,13 @@ async function run(argv: string[], io: Io): Promise<void> {
     case "transcribe": {
       const file = arg("one file");
       const args = {
-        file, options: jobOptions(v), wait: v.wait, format: pickFormat(v.format, v.output, "txt"), output: v.output,
-        json: v.json === true, timeoutMs: positiveInt("timeout", v.timeout, 21_600) * 1000,
+        file,
+        options: jobOptions(v),
+        wait: v.wait,
+        format: pickFormat(v.format, v.output, "txt"),
+        output: v.output,
+        json: v.json === true,
+        timeoutMs: positiveInt("timeout", v.timeout, 21_600) * 1000,
       };
       return transcribe(await resolveCredentials(v), io, args);
     }

@@ -10,7 +10,10 @@ import { nanos } from "@nats-io/transport-node";
 let n = 0;
 
 /** Test support (not for services): real pipeline deps on a running nats-server, with buckets of their own; `close` when done. */
-export async function pipelineDeps(nats: { connect(): Promise<NatsConnection> }, service = "test"): Promise<PipelineDeps & { nc: NatsConnection; close(): Promise<void> }> {
+export async function pipelineDeps(
+  nats: { connect(): Promise<NatsConnection> },
+  service = "test",
+): Promise<PipelineDeps & { nc: NatsConnection; close(): Promise<void> }> {
   const nc = await nats.connect();
   await ensureTopology(await jetstreamManager(nc));
   const id = `${process.pid}-${++n}`;
@@ -26,10 +29,18 @@ export async function pipelineDeps(nats: { connect(): Promise<NatsConnection> },
  * are work queues, which allow no ordered consumers: a throwaway pull consumer reads without
  * acking, so the messages stay for the next look.
  */
-export async function readCommands<S extends Stage>(deps: { nc: NatsConnection }, stage: S, cls: JobClass): Promise<{ msg: Command<S>; msgId: string | undefined }[]> {
+export async function readCommands<S extends Stage>(
+  deps: { nc: NatsConnection },
+  stage: S,
+  cls: JobClass,
+): Promise<{ msg: Command<S>; msgId: string | undefined }[]> {
   const stream = Streams.lane(STAGE_LANES[stage]);
   const jsm = await jetstreamManager(deps.nc);
-  const { name } = await jsm.consumers.add(stream, { ack_policy: AckPolicy.Explicit, filter_subject: Subjects.stageFilter(stage, cls), inactive_threshold: nanos(60_000) });
+  const { name } = await jsm.consumers.add(stream, {
+    ack_policy: AckPolicy.Explicit,
+    filter_subject: Subjects.stageFilter(stage, cls),
+    inactive_threshold: nanos(60_000),
+  });
   try {
     const consumer = await jetstream(deps.nc).consumers.get(stream, name);
     const pending = (await consumer.info()).num_pending;

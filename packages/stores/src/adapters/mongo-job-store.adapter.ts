@@ -26,8 +26,7 @@ const toStored = (job: Job): StoredJob => {
   const { plan, ...c } = chunks;
   return { ...rest, chunks: plan ? { ...c, plan: plan.map(([s, e]) => ({ s, e })) } : c };
 };
-const fromStored = (job: StoredJob): unknown =>
-  job.chunks?.plan ? { ...job, chunks: { ...job.chunks, plan: job.chunks.plan.map((p) => [p.s, p.e]) } } : job;
+const fromStored = (job: StoredJob): unknown => (job.chunks?.plan ? { ...job, chunks: { ...job.chunks, plan: job.chunks.plan.map((p) => [p.s, p.e]) } } : job);
 /** The current state of a job: `_id` is the job id, `rev` counts its committed revisions (0 on create). */
 type JobDoc = StoredJob & { _id: string; rev: number };
 /**
@@ -65,8 +64,7 @@ export async function createMongoJobStore(opts: MongoOptions): Promise<JobStore>
   const readHead = (ref: JobRef) => jobs.findOne({ _id: ref.jobId, userId: ref.userId });
 
   /** Copies a committed revision into the head unless the head already holds it or a later one. */
-  const writeHead = (jobId: string, rev: number, job: StoredJob) =>
-    jobs.replaceOne({ _id: jobId, rev: { $lt: rev } }, { ...job, rev });
+  const writeHead = (jobId: string, rev: number, job: StoredJob) => jobs.replaceOne({ _id: jobId, rev: { $lt: rev } }, { ...job, rev });
 
   /**
    * Brings the head up to the newest committed revision. Needed because a writer may stop between

@@ -25,7 +25,7 @@ export async function createNatsKvApiKeyStore(nc: NatsConnection, opts: { prefix
     // More than a thousand matches cannot happen: keys are capped per user and hashes are unique.
     return [...(entries ?? new Map()).values()].map(decode);
   };
-  const byHash = async (hash: string) => (/^[0-9a-f]{64}$/.test(hash) ? (await read(`apikey.*.${hash}`))[0] ?? null : null);
+  const byHash = async (hash: string) => (/^[0-9a-f]{64}$/.test(hash) ? ((await read(`apikey.*.${hash}`))[0] ?? null) : null);
 
   return {
     async create(key) {

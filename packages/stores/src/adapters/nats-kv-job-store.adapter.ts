@@ -39,10 +39,14 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
     if (!entries) {
       // Over a thousand jobs: the key listing (one consumer) is the fallback.
       const ids = (await keysOf(`${userId}.*`)).map((k) => k.slice(userId.length + 1));
-      return ids.sort().reverse().map((id) => ({ id, read: async () => (await readJob(`${userId}.${id}`))?.job ?? null }));
+      return ids
+        .sort()
+        .reverse()
+        .map((id) => ({ id, read: async () => (await readJob(`${userId}.${id}`))?.job ?? null }));
     }
     const cut = jobSubject(`${userId}.`).length;
-    return [...entries].map(([subject, data]) => ({ id: subject.slice(cut), read: async () => Job.parse(JSON.parse(new TextDecoder().decode(data))) }))
+    return [...entries]
+      .map(([subject, data]) => ({ id: subject.slice(cut), read: async () => Job.parse(JSON.parse(new TextDecoder().decode(data))) }))
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   };
 

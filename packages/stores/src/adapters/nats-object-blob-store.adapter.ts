@@ -24,34 +24,37 @@ function readObject(jsm: JetStreamManager, stream: string, bucket: string, info:
   let seq = 1;
   let chunks = 0;
   let bytes = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (info.chunks === 0 && info.size === 0) return controller.close();
-      let got = 0;
-      try {
-        const batch = await jsm.direct.getBatch(stream, { seq, next_by_subj: subject, batch: Math.min(CHUNKS_PER_REQUEST, info.chunks - chunks) });
-        for await (const m of batch) {
-          got++;
-          seq = m.seq + 1;
-          chunks++;
-          bytes += m.data.length;
-          sha.update(m.data);
-          if (m.data.length > 0) controller.enqueue(m.data);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (info.chunks === 0 && info.size === 0) return controller.close();
+        let got = 0;
+        try {
+          const batch = await jsm.direct.getBatch(stream, { seq, next_by_subj: subject, batch: Math.min(CHUNKS_PER_REQUEST, info.chunks - chunks) });
+          for await (const m of batch) {
+            got++;
+            seq = m.seq + 1;
+            chunks++;
+            bytes += m.data.length;
+            sha.update(m.data);
+            if (m.data.length > 0) controller.enqueue(m.data);
+          }
+        } catch (err) {
+          if (!/not found/i.test(String((err as Error)?.message))) throw err; // none left: checked below
         }
-      } catch (err) {
-        if (!/not found/i.test(String((err as Error)?.message))) throw err; // none left: checked below
-      }
-      if (chunks < info.chunks && got > 0) return; // more to come on the next pull
-      const digest = `SHA-256=${sha.digest("base64url")}`;
-      if (chunks !== info.chunks || bytes !== info.size) {
-        controller.error(new Error(`object ${info.name} is truncated: ${bytes} of ${info.size} bytes in ${chunks} of ${info.chunks} chunks`));
-      } else if (digest.replace(/=+$/, "") !== info.digest.replace(/=+$/, "")) {
-        controller.error(new Error(`object ${info.name} is corrupt: digest ${digest}, expected ${info.digest}`));
-      } else {
-        controller.close();
-      }
+        if (chunks < info.chunks && got > 0) return; // more to come on the next pull
+        const digest = `SHA-256=${sha.digest("base64url")}`;
+        if (chunks !== info.chunks || bytes !== info.size) {
+          controller.error(new Error(`object ${info.name} is truncated: ${bytes} of ${info.size} bytes in ${chunks} of ${info.chunks} chunks`));
+        } else if (digest.replace(/=+$/, "") !== info.digest.replace(/=+$/, "")) {
+          controller.error(new Error(`object ${info.name} is corrupt: digest ${digest}, expected ${info.digest}`));
+        } else {
+          controller.close();
+        }
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }
 
 /** Blob store on NATS Object Store: the embedded default. Objects are chunked, streamed both ways. */

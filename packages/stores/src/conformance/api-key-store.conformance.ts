@@ -5,9 +5,16 @@ import { describe, expect, it } from "vitest";
 import type { ApiKeyStore } from "../ports.ts";
 
 export const sampleApiKey = (userId: string, over: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
-  id: newId(), userId, email: `${userId}@example.test`, name: "ci", prefix: "mp4t_abcdefg",
-  hash: createHash("sha256").update(randomBytes(30)).digest("hex"), scopes: ["jobs:read"],
-  createdAt: new Date().toISOString(), lastUsedAt: null, ...over,
+  id: newId(),
+  userId,
+  email: `${userId}@example.test`,
+  name: "ci",
+  prefix: "mp4t_abcdefg",
+  hash: createHash("sha256").update(randomBytes(30)).digest("hex"),
+  scopes: ["jobs:read"],
+  createdAt: new Date().toISOString(),
+  lastUsedAt: null,
+  ...over,
 });
 
 /** Every ApiKeyStore adapter must pass this suite. `make` returns a fresh, empty store. */

@@ -5,12 +5,25 @@ import type { JobStore } from "../ports.ts";
 
 const now = () => new Date().toISOString();
 export const sampleUser = (over: Partial<User> = {}): User => ({
-  id: newId(), email: `${newId()}@example.test`, passwordHash: "scrypt$x$y", role: "user", createdAt: now(), ...over,
+  id: newId(),
+  email: `${newId()}@example.test`,
+  passwordHash: "scrypt$x$y",
+  role: "user",
+  createdAt: now(),
+  ...over,
 });
 export const sampleJob = (userId: string, over: Partial<Job> = {}): Job => ({
-  id: newId(), userId, status: "queued", progress: 0, fileName: "talk.mp4", sizeBytes: 10,
+  id: newId(),
+  userId,
+  status: "queued",
+  progress: 0,
+  fileName: "talk.mp4",
+  sizeBytes: 10,
   options: { language: "en", diarize: true, enhance: [], class: "interactive" },
-  stages: {}, createdAt: now(), updatedAt: now(), ...over,
+  stages: {},
+  createdAt: now(),
+  updatedAt: now(),
+  ...over,
 });
 
 /** Every JobStore adapter must pass this suite. `make` returns a fresh, empty store. */
@@ -44,8 +57,11 @@ export function jobStoreConformance(name: string, make: () => Promise<{ store: J
         const u = sampleUser({ email: "Sess@example.test" });
         await s.createUser(u);
         const at = now();
-        await Promise.all(Array.from({ length: 10 }, (_, i) =>
-          s.updateUser("sess@example.test", (x) => ({ ...x, sessions: [...(x.sessions ?? []), { id: `s${i}`, gen: 0, createdAt: at, expiresAt: at }] }))));
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            s.updateUser("sess@example.test", (x) => ({ ...x, sessions: [...(x.sessions ?? []), { id: `s${i}`, gen: 0, createdAt: at, expiresAt: at }] })),
+          ),
+        );
         const stored = await s.getUserByEmail("SESS@example.test");
         expect(stored!.sessions!.map((x) => x.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `s${i}`).sort());
         const changed = await s.updateUser("sess@example.test", (x) => ({ ...x, role: "admin", id: "other", email: "other@example.test" }));
@@ -79,18 +95,18 @@ export function jobStoreConformance(name: string, make: () => Promise<{ store: J
         const job = sampleJob("alice", { chunks: { count: 20, done: [] } });
         await s.createJob(job);
         const ref = { userId: "alice", jobId: job.id };
-        await Promise.all(
-          Array.from({ length: 20 }, (_, i) =>
-            s.updateJob(ref, (j) => ({ ...j, chunks: { count: 20, done: [...j.chunks!.done, i] } })),
-          ),
-        );
+        await Promise.all(Array.from({ length: 20 }, (_, i) => s.updateJob(ref, (j) => ({ ...j, chunks: { count: 20, done: [...j.chunks!.done, i] } }))));
         const done = (await s.getJob(ref))!.chunks!.done;
         expect([...done].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
       }));
 
     it("keeps a windowed job's chunk plan ([start, end] pairs) through create, update, list and scan", () =>
       withStore(async (s) => {
-        const plan: [number, number][] = [[0, 12.07], [12.07, 18.37], [18.37, 28.74]];
+        const plan: [number, number][] = [
+          [0, 12.07],
+          [12.07, 18.37],
+          [18.37, 28.74],
+        ];
         const job = sampleJob("alice", { chunks: { count: 3, done: [], window: 2, plan } });
         await s.createJob(job);
         const ref = { userId: "alice", jobId: job.id };
@@ -117,7 +133,11 @@ export function jobStoreConformance(name: string, make: () => Promise<{ store: J
       withStore(async (s) => {
         const ids: string[] = [];
         for (let i = 0; i < 5; i++) {
-          const job = sampleJob("bob", { id: newId(Date.now() + i), fileName: i === 2 ? "Lecture-week2.mp4" : `clip${i}.mp4`, status: i % 2 ? "completed" : "queued" });
+          const job = sampleJob("bob", {
+            id: newId(Date.now() + i),
+            fileName: i === 2 ? "Lecture-week2.mp4" : `clip${i}.mp4`,
+            status: i % 2 ? "completed" : "queued",
+          });
           ids.push(job.id);
           await s.createJob(job);
         }

@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import type { IndexedTranscript, SearchIndex } from "../search/search-index.ts";
 
 const doc = (userId: string, texts: string[], over: Partial<IndexedTranscript> = {}): IndexedTranscript => ({
-  userId, jobId: newId(), fileName: "talk.mp4", version: 1,
+  userId,
+  jobId: newId(),
+  fileName: "talk.mp4",
+  version: 1,
   segments: texts.map((text, i) => ({ segmentIndex: i, start: i * 5, end: i * 5 + 4, speaker: `Speaker ${(i % 2) + 1}`, text })),
   ...over,
 });
@@ -27,10 +30,17 @@ export function searchIndexConformance(name: string, make: () => Promise<{ index
         await ix.upsert(d);
         await ix.upsert(doc("alice", ["Something unrelated entirely."]));
         const page = await ix.search({ userId: "alice", q: "cottage", limit: 10 });
-        expect(page.items).toEqual([{
-          jobId: d.jobId, fileName: "austen.mp4", segmentIndex: 1, start: 5, end: 9, speaker: "Speaker 2",
-          snippet: expect.stringContaining("**cottage**"),
-        }]);
+        expect(page.items).toEqual([
+          {
+            jobId: d.jobId,
+            fileName: "austen.mp4",
+            segmentIndex: 1,
+            start: 5,
+            end: 9,
+            speaker: "Speaker 2",
+            snippet: expect.stringContaining("**cottage**"),
+          },
+        ]);
         expect(page.next).toBeNull();
       }));
 
@@ -92,10 +102,7 @@ export function searchIndexConformance(name: string, make: () => Promise<{ index
 
     it("ranks the segment where the words weigh more first", () =>
       withIndex(async (ix) => {
-        const d = doc("alice", [
-          "marianne spoke of many things that evening over dinner with the family and guests present",
-          "marianne marianne",
-        ]);
+        const d = doc("alice", ["marianne spoke of many things that evening over dinner with the family and guests present", "marianne marianne"]);
         await ix.upsert(d);
         expect(ids(await ix.search({ userId: "alice", q: "marianne", limit: 10 }))).toEqual([`${d.jobId}:1`, `${d.jobId}:0`]);
       }));
@@ -104,7 +111,10 @@ export function searchIndexConformance(name: string, make: () => Promise<{ index
       withIndex(async (ix) => {
         const all = new Set<string>();
         for (let j = 0; j < 3; j++) {
-          const d = doc("alice", Array.from({ length: 9 }, (_, i) => `sentence ${i} about the barton estate`));
+          const d = doc(
+            "alice",
+            Array.from({ length: 9 }, (_, i) => `sentence ${i} about the barton estate`),
+          );
           d.segments.forEach((s) => all.add(`${d.jobId}:${s.segmentIndex}`));
           await ix.upsert(d);
         }

@@ -13,8 +13,12 @@ export async function openSearchIndex(opts: SearchIndexOptions): Promise<SearchI
   const [{ MongoClient }, { createMongoSearchIndex }] = await Promise.all([import("mongodb"), import("./mongo-search-index.adapter.ts")]);
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const client = new MongoClient(opts.url, {
-    ignoreUndefined: true, appName: "mp4t-search",
-    serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, socketTimeoutMS: timeoutMs, waitQueueTimeoutMS: timeoutMs,
+    ignoreUndefined: true,
+    appName: "mp4t-search",
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: timeoutMs,
+    waitQueueTimeoutMS: timeoutMs,
   });
   try {
     await client.connect();

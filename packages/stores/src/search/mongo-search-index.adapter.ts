@@ -4,8 +4,17 @@ import type { SearchIndex } from "./search-index.ts";
 
 /** A segment as stored: `terms` are the distinct Porter stems of its text (the multikey index). */
 type SegmentDoc = {
-  _id: string; userId: string; jobId: string; version: number; seg: number;
-  start: number; end: number; speaker?: string; text: string; terms: string[]; len: number;
+  _id: string;
+  userId: string;
+  jobId: string;
+  version: number;
+  seg: number;
+  start: number;
+  end: number;
+  speaker?: string;
+  text: string;
+  terms: string[];
+  len: number;
 };
 /** What is indexed of a job; `deleted` is a tombstone so a late write cannot bring a deleted job back. */
 type JobDoc = { _id: string; userId: string; fileName: string; version: number; deleted?: boolean };
@@ -17,8 +26,7 @@ const K1 = 1.2;
 const B = 0.75;
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-const clauseFilter = (c: Clause) =>
-  c.kind === "prefix" ? { terms: { $regex: `^${escapeRegex(c.tokens[0]!)}` } } : { terms: { $all: c.tokens.map(stem) } };
+const clauseFilter = (c: Clause) => (c.kind === "prefix" ? { terms: { $regex: `^${escapeRegex(c.tokens[0]!)}` } } : { terms: { $all: c.tokens.map(stem) } });
 
 /**
  * The production search index, on the job store's MongoDB (collections `search_segments` and
@@ -31,10 +39,7 @@ const clauseFilter = (c: Clause) =>
 export async function createMongoSearchIndex(opts: { db: Db; close?: () => Promise<void> }): Promise<SearchIndex> {
   const segs = opts.db.collection<SegmentDoc>("search_segments");
   const jobs = opts.db.collection<JobDoc>("search_jobs");
-  await Promise.all([
-    segs.createIndex({ userId: 1, terms: 1 }, { name: "user_terms" }),
-    segs.createIndex({ jobId: 1, version: 1 }, { name: "job_version" }),
-  ]);
+  await Promise.all([segs.createIndex({ userId: 1, terms: 1 }, { name: "user_terms" }), segs.createIndex({ jobId: 1, version: 1 }, { name: "job_version" })]);
 
   /** The job's document, created at version 0 if missing; two writers racing to create it both go on. */
   const ensureJob = async (jobId: string, userId: string) => {
@@ -56,15 +61,26 @@ export async function createMongoSearchIndex(opts: { db: Db; close?: () => Promi
       const current = await jobs.findOne({ _id: doc.jobId });
       if (!current || current.deleted || current.version > doc.version) return;
       if (doc.segments.length) {
-        await segs.bulkWrite(doc.segments.map((s) => {
-          const tokens = tokenize(s.text);
-          const body: SegmentDoc = {
-            _id: `${doc.jobId}:v${doc.version}:${s.segmentIndex}`, userId: doc.userId, jobId: doc.jobId, version: doc.version,
-            seg: s.segmentIndex, start: s.start, end: s.end, ...(s.speaker ? { speaker: s.speaker } : {}),
-            text: s.text, terms: [...new Set(tokens.map(stem))], len: tokens.length,
-          };
-          return { replaceOne: { filter: { _id: body._id }, replacement: body, upsert: true } };
-        }), { ordered: false });
+        await segs.bulkWrite(
+          doc.segments.map((s) => {
+            const tokens = tokenize(s.text);
+            const body: SegmentDoc = {
+              _id: `${doc.jobId}:v${doc.version}:${s.segmentIndex}`,
+              userId: doc.userId,
+              jobId: doc.jobId,
+              version: doc.version,
+              seg: s.segmentIndex,
+              start: s.start,
+              end: s.end,
+              ...(s.speaker ? { speaker: s.speaker } : {}),
+              text: s.text,
+              terms: [...new Set(tokens.map(stem))],
+              len: tokens.length,
+            };
+            return { replaceOne: { filter: { _id: body._id }, replacement: body, upsert: true } };
+          }),
+          { ordered: false },
+        );
       }
       // Whoever writes last leaves only the newest version's segments, whatever order writers ran in.
       const now = await jobs.findOne({ _id: doc.jobId });
@@ -90,19 +106,25 @@ export async function createMongoSearchIndex(opts: { db: Db; close?: () => Promi
       const total = await segs.countDocuments({ userId: req.userId });
       const df = await Promise.all(clauses.map((c) => segs.countDocuments({ userId: req.userId, ...clauseFilter(c) })));
       const avgLen = hits.reduce((a, h) => a + h.d.len, 0) / hits.length || 1;
-      const score = (tfs: number[], len: number) => clauses.reduce((sum, _c, i) => {
-        const tf = tfs[i]!;
-        const idf = Math.log(1 + (total - df[i]! + 0.5) / (df[i]! + 0.5));
-        return sum + (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / avgLen));
-      }, 0);
+      const score = (tfs: number[], len: number) =>
+        clauses.reduce((sum, _c, i) => {
+          const tf = tfs[i]!;
+          const idf = Math.log(1 + (total - df[i]! + 0.5) / (df[i]! + 0.5));
+          return sum + (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / avgLen));
+        }, 0);
       const ranked = hits
         .map((h) => ({ ...h, score: score(h.tf, h.d.len) }))
         .sort((a, b) => b.score - a.score || (a.d.jobId < b.d.jobId ? 1 : a.d.jobId > b.d.jobId ? -1 : a.d.seg - b.d.seg));
       const page = ranked.slice(offset, offset + req.limit);
       const names = new Map((await jobs.find({ _id: { $in: [...new Set(page.map((h) => h.d.jobId))] } }).toArray()).map((j) => [j._id, j.fileName]));
       const items = page.map(({ d }) => ({
-        jobId: d.jobId, fileName: names.get(d.jobId) ?? "", segmentIndex: d.seg, start: d.start, end: d.end,
-        ...(d.speaker ? { speaker: d.speaker } : {}), snippet: makeSnippet(d.text, clauses),
+        jobId: d.jobId,
+        fileName: names.get(d.jobId) ?? "",
+        segmentIndex: d.seg,
+        start: d.start,
+        end: d.end,
+        ...(d.speaker ? { speaker: d.speaker } : {}),
+        snippet: makeSnippet(d.text, clauses),
       }));
       const more = ranked.length > offset + req.limit && offset + req.limit <= MAX_OFFSET;
       return { items, next: more ? encodeCursor(offset + req.limit) : null };
@@ -116,4 +138,3 @@ export async function createMongoSearchIndex(opts: { db: Db; close?: () => Promi
     },
   };
 }
-

@@ -10,8 +10,14 @@ describe("search query parsing", () => {
     ]);
     expect(parseQuery("NEAR(a OR b) col:x")).toEqual(["near", "a", "or", "b", "col", "x"].map((t) => ({ kind: "term", tokens: [t] })));
     expect(parseQuery('"single"')).toEqual([{ kind: "term", tokens: ["single"] }]);
-    expect(parseQuery("don't*")).toEqual([{ kind: "term", tokens: ["don"] }, { kind: "term", tokens: ["t"] }]);
-    expect(parseQuery("re-elect*")).toEqual([{ kind: "term", tokens: ["re"] }, { kind: "prefix", tokens: ["elect"] }]);
+    expect(parseQuery("don't*")).toEqual([
+      { kind: "term", tokens: ["don"] },
+      { kind: "term", tokens: ["t"] },
+    ]);
+    expect(parseQuery("re-elect*")).toEqual([
+      { kind: "term", tokens: ["re"] },
+      { kind: "prefix", tokens: ["elect"] },
+    ]);
   });
 
   it("refuses empty, one-letter prefixes, long and over-complex queries", () => {
@@ -27,7 +33,8 @@ describe("search query parsing", () => {
   it("round-trips cursors and refuses foreign ones", () => {
     expect(decodeCursor(encodeCursor(40))).toBe(40);
     expect(decodeCursor(undefined)).toBe(0);
-    for (const c of ["garbage", encodeCursor(0), encodeCursor(5000)]) expect(() => decodeCursor(c), c).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+    for (const c of ["garbage", encodeCursor(0), encodeCursor(5000)])
+      expect(() => decodeCursor(c), c).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
   });
 
   it("matches by stem, checks phrase order and marks matches in snippets", () => {

@@ -15,7 +15,13 @@ export const MAX_OFFSET = 1000;
  * diacritics removed. Every adapter uses this so their matches agree.
  */
 export function tokenize(text: string): string[] {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** The Porter stem, as SQLite's `porter` tokenizer computes it. */
@@ -113,6 +119,9 @@ export function makeSnippet(text: string, clauses: Clause[], width = 16): string
   const first = Math.max(0, hit.indexOf(true));
   const from = Math.max(0, Math.min(first - Math.floor(width / 4), words.length - width));
   const to = Math.min(words.length, from + width);
-  const body = words.slice(from, to).map((w, i) => (hit[from + i] ? `**${w}**` : w)).join(" ");
+  const body = words
+    .slice(from, to)
+    .map((w, i) => (hit[from + i] ? `**${w}**` : w))
+    .join(" ");
   return `${from > 0 ? "…" : ""}${body}${to < words.length ? "…" : ""}`;
 }

@@ -52,16 +52,15 @@ export function createSqliteSearchIndex(opts: { path: string; busyTimeoutMs?: nu
   const getJob = db.prepare("SELECT version, deleted FROM jobs WHERE job_id = ?");
   const putJob = db.prepare(
     "INSERT INTO jobs (job_id, user_id, file_name, version) VALUES (?, ?, ?, ?) " +
-    "ON CONFLICT (job_id) DO UPDATE SET file_name = excluded.file_name, version = excluded.version",
+      "ON CONFLICT (job_id) DO UPDATE SET file_name = excluded.file_name, version = excluded.version",
   );
   const tombstone = db.prepare(
-    "INSERT INTO jobs (job_id, user_id, file_name, version, deleted) VALUES (?, ?, '', 0, 1) " +
-    "ON CONFLICT (job_id) DO UPDATE SET deleted = 1",
+    "INSERT INTO jobs (job_id, user_id, file_name, version, deleted) VALUES (?, ?, '', 0, 1) " + "ON CONFLICT (job_id) DO UPDATE SET deleted = 1",
   );
   const dropFts = db.prepare("DELETE FROM segs_fts WHERE rowid IN (SELECT id FROM segs WHERE job_id = ?)");
   const dropSegs = db.prepare("DELETE FROM segs WHERE job_id = ?");
   const lastId = db.prepare("SELECT max(id) AS id FROM segs WHERE id BETWEEN ? AND ?");
-  const addSeg = db.prepare("INSERT INTO segs (id, job_id, user_id, seg, start, \"end\", speaker) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const addSeg = db.prepare('INSERT INTO segs (id, job_id, user_id, seg, start, "end", speaker) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const addFts = db.prepare("INSERT INTO segs_fts (rowid, text) VALUES (?, ?)");
   // Ranking and the page in one statement; snippets and file names afterwards for the page's rows
   // only (in the ranking query they would be computed or joined for every match, not just the 20 shown).
@@ -118,10 +117,15 @@ export function createSqliteSearchIndex(opts: { path: string; busyTimeoutMs?: nu
       const offset = decodeCursor(req.cursor);
       const [lo, hi] = userRange(req.userId);
       const match = clauses.map(ftsClause).join(" AND ");
-      const rows = query.all(match, lo, hi, req.userId, req.limit + 1, offset) as (Omit<SearchHit, "snippet" | "speaker" | "fileName"> & { id: number; speaker: string | null })[];
+      const rows = query.all(match, lo, hi, req.userId, req.limit + 1, offset) as (Omit<SearchHit, "snippet" | "speaker" | "fileName"> & {
+        id: number;
+        speaker: string | null;
+      })[];
       const items = rows.slice(0, req.limit).map(({ id, speaker, ...hit }) => ({
-        ...hit, fileName: (fileNameOf.get(hit.jobId) as { fileName: string } | undefined)?.fileName ?? "",
-        ...(speaker === null ? {} : { speaker }), snippet: (snippetOf.get(match, id) as { snippet: string }).snippet,
+        ...hit,
+        fileName: (fileNameOf.get(hit.jobId) as { fileName: string } | undefined)?.fileName ?? "",
+        ...(speaker === null ? {} : { speaker }),
+        snippet: (snippetOf.get(match, id) as { snippet: string }).snippet,
       }));
       return { items, next: rows.length > req.limit && offset + req.limit <= MAX_OFFSET ? encodeCursor(offset + req.limit) : null };
     },

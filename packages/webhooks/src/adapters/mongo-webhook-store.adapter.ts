@@ -19,8 +19,12 @@ const strip = <T>({ _id, rev, ...v }: Stored<T>) => v as unknown as T;
 export async function createMongoWebhookStore(opts: { url: string; database?: string; timeoutMs?: number }): Promise<WebhookStore> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const client = new MongoClient(opts.url, {
-    ignoreUndefined: true, appName: "mp4t-webhooks",
-    serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, socketTimeoutMS: timeoutMs, waitQueueTimeoutMS: timeoutMs,
+    ignoreUndefined: true,
+    appName: "mp4t-webhooks",
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: timeoutMs,
+    waitQueueTimeoutMS: timeoutMs,
   });
   try {
     await client.connect();
@@ -63,7 +67,10 @@ export async function createMongoWebhookStore(opts: { url: string; database?: st
   }
 
   async function update<T extends { updatedAt: string }>(
-    coll: Collection<Stored<T>>, filter: Record<string, string>, parse: (v: unknown) => T, mutate: (c: T) => T | undefined,
+    coll: Collection<Stored<T>>,
+    filter: Record<string, string>,
+    parse: (v: unknown) => T,
+    mutate: (c: T) => T | undefined,
   ): Promise<T | null> {
     for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
       const doc = (await coll.findOne(filter as never)) as Stored<T> | null;
@@ -103,10 +110,15 @@ export async function createMongoWebhookStore(opts: { url: string; database?: st
       return docs.map((d) => WebhookEndpoint.parse(strip(d)));
     },
     updateEndpoint: (userId, id, mutate) =>
-      update(endpoints, { _id: id, userId }, (v) => WebhookEndpoint.parse(v), (c) => {
-        const next = mutate(c);
-        return next && { ...next, id: c.id, userId: c.userId, createdAt: c.createdAt };
-      }),
+      update(
+        endpoints,
+        { _id: id, userId },
+        (v) => WebhookEndpoint.parse(v),
+        (c) => {
+          const next = mutate(c);
+          return next && { ...next, id: c.id, userId: c.userId, createdAt: c.createdAt };
+        },
+      ),
     async deleteEndpoint(userId, id) {
       const r = await endpoints.deleteOne({ _id: id, userId });
       if (r.deletedCount !== 1) return false;
@@ -129,17 +141,25 @@ export async function createMongoWebhookStore(opts: { url: string; database?: st
       return doc ? WebhookDelivery.parse(strip(doc)) : null;
     },
     updateDelivery: (endpointId, id, mutate) =>
-      update(deliveries, { _id: dlId(endpointId, id) }, (v) => WebhookDelivery.parse(v), (c) => {
-        const next = mutate(c);
-        return next && { ...next, id: c.id, endpointId: c.endpointId, jobId: c.jobId, event: c.event, createdAt: c.createdAt };
-      }),
+      update(
+        deliveries,
+        { _id: dlId(endpointId, id) },
+        (v) => WebhookDelivery.parse(v),
+        (c) => {
+          const next = mutate(c);
+          return next && { ...next, id: c.id, endpointId: c.endpointId, jobId: c.jobId, event: c.event, createdAt: c.createdAt };
+        },
+      ),
     async listDeliveries(endpointId, limit) {
       const docs = await deliveries.find({ endpointId }).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
       return docs.map((d) => WebhookDelivery.parse(strip(d)));
     },
     async dueDeliveries(now, limit) {
-      const docs = await deliveries.find({ status: "pending", nextAttemptAt: { $ne: null, $lte: now.toISOString() } })
-        .sort({ nextAttemptAt: 1 }).limit(limit).toArray();
+      const docs = await deliveries
+        .find({ status: "pending", nextAttemptAt: { $ne: null, $lte: now.toISOString() } })
+        .sort({ nextAttemptAt: 1 })
+        .limit(limit)
+        .toArray();
       return docs.map((d) => WebhookDelivery.parse(strip(d)));
     },
     async close() {

@@ -46,7 +46,13 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
     return e && e.operation === "PUT" ? { value: schema.parse(e.json()), revision: e.revision } : null;
   }
 
-  async function update<T extends { updatedAt: string }>(kv: KV, key: string, schema: z.ZodType<T>, mutate: (c: T) => T | undefined, after?: (v: T) => Promise<void>) {
+  async function update<T extends { updatedAt: string }>(
+    kv: KV,
+    key: string,
+    schema: z.ZodType<T>,
+    mutate: (c: T) => T | undefined,
+    after?: (v: T) => Promise<void>,
+  ) {
     for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
       const current = await read(kv, key, schema);
       if (!current) return null;
@@ -118,10 +124,16 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
       return (await read(deliveries, dlKey(endpointId, id), WebhookDelivery))?.value ?? null;
     },
     updateDelivery: (endpointId, id, mutate) =>
-      update(deliveries, dlKey(endpointId, id), WebhookDelivery, (c) => {
-        const next = mutate(c);
-        return next && { ...next, id: c.id, endpointId: c.endpointId, jobId: c.jobId, event: c.event, createdAt: c.createdAt };
-      }, syncDue),
+      update(
+        deliveries,
+        dlKey(endpointId, id),
+        WebhookDelivery,
+        (c) => {
+          const next = mutate(c);
+          return next && { ...next, id: c.id, endpointId: c.endpointId, jobId: c.jobId, event: c.event, createdAt: c.createdAt };
+        },
+        syncDue,
+      ),
     async listDeliveries(endpointId, limit) {
       const all = await readAll(deliveries, names.deliveries, `dl.${endpointId}.*`, WebhookDelivery);
       return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);

@@ -5,16 +5,38 @@ import { deliveryIdOf, type WebhookDelivery, type WebhookEndpoint, type WebhookS
 
 const now = () => new Date().toISOString();
 export const sampleEndpoint = (userId: string, over: Partial<WebhookEndpoint> = {}): WebhookEndpoint => ({
-  id: newId(), userId, url: "https://hooks.example.test/in", events: ["job.completed"], description: "",
-  enabled: true, disabledReason: null, secret: newWebhookSecret(), consecutiveFailures: 0, failingSince: null,
-  createdAt: now(), updatedAt: now(), ...over,
+  id: newId(),
+  userId,
+  url: "https://hooks.example.test/in",
+  events: ["job.completed"],
+  description: "",
+  enabled: true,
+  disabledReason: null,
+  secret: newWebhookSecret(),
+  consecutiveFailures: 0,
+  failingSince: null,
+  createdAt: now(),
+  updatedAt: now(),
+  ...over,
 });
 export const sampleDelivery = (ep: WebhookEndpoint, over: Partial<WebhookDelivery> = {}): WebhookDelivery => {
   const jobId = over.jobId ?? newId();
   return {
-    id: deliveryIdOf(jobId, "job.completed"), endpointId: ep.id, userId: ep.userId, jobId, event: "job.completed",
-    status: "pending", attempts: 0, lastStatusCode: null, lastError: null, nextAttemptAt: now(), retryFrom: 0,
-    body: "{}", createdAt: now(), updatedAt: now(), ...over,
+    id: deliveryIdOf(jobId, "job.completed"),
+    endpointId: ep.id,
+    userId: ep.userId,
+    jobId,
+    event: "job.completed",
+    status: "pending",
+    attempts: 0,
+    lastStatusCode: null,
+    lastError: null,
+    nextAttemptAt: now(),
+    retryFrom: 0,
+    body: "{}",
+    createdAt: now(),
+    updatedAt: now(),
+    ...over,
   };
 };
 

@@ -4,7 +4,10 @@ import { assignSpeakers } from "./assign-speakers.ts";
 const w = (word: string, start: number, end: number) => ({ word, start, end });
 
 describe("assignSpeakers", () => {
-  const turns = [{ start: 0, end: 2, speaker: 1 }, { start: 2.5, end: 4, speaker: 0 }];
+  const turns = [
+    { start: 0, end: 2, speaker: 1 },
+    { start: 2.5, end: 4, speaker: 0 },
+  ];
 
   it("labels words by most overlap and names speakers in order of appearance", () => {
     const out = assignSpeakers([w("a", 0.1, 0.5), w("b", 1.8, 2.6), w("c", 3, 3.5)], turns);

@@ -4,7 +4,11 @@ import { glrDistance, type SpeechSegment } from "./segments.ts";
 
 /** A segment whose frames are drawn around `centre` with unit variance. */
 const seg = (centre: number, frames = 300): SpeechSegment => ({
-  start: 0, end: frames, frames, mean: Float64Array.from([centre, -centre, 0]), variance: Float64Array.from([1, 1, 1]),
+  start: 0,
+  end: frames,
+  frames,
+  mean: Float64Array.from([centre, -centre, 0]),
+  variance: Float64Array.from([1, 1, 1]),
 });
 
 describe("BIC clustering", () => {

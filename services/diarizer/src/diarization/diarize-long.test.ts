@@ -100,7 +100,11 @@ describe("diarize: decisions that do not drift with duration (real voices)", () 
     const result = await diarize(audio, { words });
     expect(result.words).toHaveLength(words.length);
     for (const t of result.turns) {
-      for (const edge of [t.start, t.end]) expect(words.some((w) => w.start + 1e-3 < edge && edge < w.end - 1e-3), `edge ${edge}`).toBe(false);
+      for (const edge of [t.start, t.end])
+        expect(
+          words.some((w) => w.start + 1e-3 < edge && edge < w.end - 1e-3),
+          `edge ${edge}`,
+        ).toBe(false);
     }
     // Words are labelled like the truth (up to naming) away from the changes.
     const map = new Map<number, number>();

@@ -16,7 +16,10 @@ afterAll(async () => {
 
 describe("diarize (real recorded voices)", () => {
   it("separates the LibriVox reader from a woman's voice, counting speakers itself", async () => {
-    const turns = [0, 1, 2, 3, 4].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.woman(i) }]);
+    const turns = [0, 1, 2, 3, 4].flatMap((i) => [
+      { speaker: 0, source: VOICES.reader(i) },
+      { speaker: 1, source: VOICES.woman(i) },
+    ]);
     const { audio, reference } = await buildConversation(join(dir), turns);
     const auto = await diarize(audio);
     expect(auto.speakers).toBe(2);
@@ -40,7 +43,10 @@ describe("diarize (real recorded voices)", () => {
   });
 
   it("separates two real male speakers (LibriVox reader and the cards speaker), counting them itself", async () => {
-    const turns = [0, 1, 2, 3, 4].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.cards(i) }]);
+    const turns = [0, 1, 2, 3, 4].flatMap((i) => [
+      { speaker: 0, source: VOICES.reader(i) },
+      { speaker: 1, source: VOICES.cards(i) },
+    ]);
     const { audio, reference } = await buildConversation(dir, turns);
     const auto = await diarize(audio);
     expect(auto.speakers).toBe(2);
@@ -48,7 +54,10 @@ describe("diarize (real recorded voices)", () => {
   });
 
   it("separates the cards speaker from the an4 speaker, both short real utterances", async () => {
-    const turns = [0, 1, 2].flatMap((i) => [{ speaker: 0, source: VOICES.cards(i + 2) }, { speaker: 1, source: VOICES.an4(i) }]);
+    const turns = [0, 1, 2].flatMap((i) => [
+      { speaker: 0, source: VOICES.cards(i + 2) },
+      { speaker: 1, source: VOICES.an4(i) },
+    ]);
     const { audio, reference } = await buildConversation(dir, turns);
     const auto = await diarize(audio);
     expect(auto.speakers).toBe(2);
@@ -56,14 +65,20 @@ describe("diarize (real recorded voices)", () => {
   });
 
   it("finds one speaker in a single reader's recording", async () => {
-    const { audio, reference } = await buildConversation(dir, [0, 1, 2, 3, 4].map((i) => ({ speaker: 0, source: VOICES.reader(i) })));
+    const { audio, reference } = await buildConversation(
+      dir,
+      [0, 1, 2, 3, 4].map((i) => ({ speaker: 0, source: VOICES.reader(i) })),
+    );
     const auto = await diarize(audio);
     expect(auto.speakers).toBe(1);
     expect(diarizationErrorRate(reference, auto.turns)).toBeLessThan(0.1);
   });
 
   it("finds one speaker in a single woman's voice too", async () => {
-    const { audio } = await buildConversation(dir, [0, 1, 2, 3].map((i) => ({ speaker: 0, source: VOICES.woman(i) })));
+    const { audio } = await buildConversation(
+      dir,
+      [0, 1, 2, 3].map((i) => ({ speaker: 0, source: VOICES.woman(i) })),
+    );
     expect((await diarize(audio)).speakers).toBe(1);
   });
 

@@ -7,7 +7,7 @@ const LOG_2PI = Math.log(2 * Math.PI);
 /** Small deterministic generator (LCG), so training is repeatable for a given input. */
 function lcg(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32;
 }
 
 /** Per-component constants of the log density: log w - 0.5 (D log 2pi + sum log var). */
@@ -97,7 +97,9 @@ export function trainGmm(frames: Float64Array[], components: number, opts: { ite
     g = {
       weights: n.map((v) => v / data.length),
       means: s1.map((a, c) => (n[c]! > 1 ? a.map((v) => v / n[c]!) : Float64Array.from(data[Math.floor(rand() * data.length)]!))),
-      variances: s2.map((b, c) => (n[c]! > 1 ? b.map((v, d) => Math.max(VAR_FLOOR, v / n[c]! - (s1[c]![d]! / n[c]!) ** 2)) : Float64Array.from(global.variance))),
+      variances: s2.map((b, c) =>
+        n[c]! > 1 ? b.map((v, d) => Math.max(VAR_FLOOR, v / n[c]! - (s1[c]![d]! / n[c]!) ** 2)) : Float64Array.from(global.variance),
+      ),
     };
     const total = g.weights.reduce((a, b) => a + b, 0);
     g.weights = g.weights.map((w) => Math.max(w, 1e-4) / total);

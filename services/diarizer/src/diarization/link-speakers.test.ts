@@ -17,7 +17,10 @@ afterAll(async () => {
 
 describe("provider speakers", () => {
   it("keeps the provider's speakers and links its per-request labels across chunks by voice", async () => {
-    const turns = [0, 1, 2, 3, 4].flatMap((i) => [{ speaker: 0, source: VOICES.reader(i) }, { speaker: 1, source: VOICES.cards(i) }]);
+    const turns = [0, 1, 2, 3, 4].flatMap((i) => [
+      { speaker: 0, source: VOICES.reader(i) },
+      { speaker: 1, source: VOICES.cards(i) },
+    ]);
     const { audio, reference } = await buildConversation(dir, turns);
     // Two requests; each provider call names whoever it hears first "A", so the labels swap.
     const cut = reference[5]!.start;
@@ -25,7 +28,10 @@ describe("provider speakers", () => {
       const inside = reference.filter((r) => r.start >= from && r.start < to);
       const first = inside[0]!.speaker;
       return {
-        index, startSec: from, endSec: to, engine: "openai",
+        index,
+        startSec: from,
+        endSec: to,
+        engine: "openai",
         words: inside.map((r, i) => ({ start: r.start, end: r.end, word: `w${index}.${i}`, speaker: r.speaker === first ? "A" : "B" })),
       };
     };
@@ -41,7 +47,9 @@ describe("provider speakers", () => {
 
   it("names a single request's labels without touching the audio", async () => {
     const words = await linkProviderSpeakers({ sampleRate: 16_000, samples: new Float32Array(0) }, [
-      { start: 0, end: 1, word: "hi", speaker: "0/B" }, { start: 1, end: 2, word: "there" }, { start: 2, end: 3, word: "yes", speaker: "0/A" },
+      { start: 0, end: 1, word: "hi", speaker: "0/B" },
+      { start: 1, end: 2, word: "there" },
+      { start: 2, end: 3, word: "yes", speaker: "0/A" },
     ]);
     expect(words.map((w) => w.speaker)).toEqual(["Speaker 1", "Speaker 1", "Speaker 2"]);
     expect(hasProviderSpeakers([{ index: 0, startSec: 0, endSec: 1, engine: "pocketsphinx", words: [{ start: 0, end: 1, word: "x" }] }])).toBe(false);

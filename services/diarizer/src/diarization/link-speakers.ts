@@ -34,17 +34,21 @@ export async function linkProviderSpeakers(
     const f = await extractFeatures(audio, pause);
     const cmn = cepstralMean(f.mfcc, detectSpeech(f.logEnergy, f.hopSec));
     const models = keys.map((key) => {
-      const spans = words.filter((w) => w.speaker === key)
+      const spans = words
+        .filter((w) => w.speaker === key)
         .map((w) => ({ start: Math.floor(w.start / f.hopSec), end: Math.min(f.frames, Math.ceil(w.end / f.hopSec)) }))
         .filter((s) => s.end > s.start);
       return spans.length === 0 ? null : segmentModels(f.mfcc, spans, cmn).reduce((a: SpeechSegment, b) => pool(a, b));
     });
     const present = keys.flatMap((_, i) => (models[i] ? [i] : []));
-    const labels = bicCluster(present.map((i) => models[i]!), {
-      groups: present.map((i) => keys[i]!.split("/")[0]!),
-      ...(opts.speakers ? { speakers: opts.speakers } : {}),
-      ...(opts.maxSpeakers ? { maxSpeakers: opts.maxSpeakers } : {}),
-    });
+    const labels = bicCluster(
+      present.map((i) => models[i]!),
+      {
+        groups: present.map((i) => keys[i]!.split("/")[0]!),
+        ...(opts.speakers ? { speakers: opts.speakers } : {}),
+        ...(opts.maxSpeakers ? { maxSpeakers: opts.maxSpeakers } : {}),
+      },
+    );
     linked = new Map(present.map((i, j) => [keys[i]!, labels[j]!]));
   }
   const names = new Map<number, string>();

@@ -14,13 +14,16 @@ describe("mfcc", () => {
   it("tells a low tone from a high one and stays stable within each", () => {
     const low = computeMfcc(tone(200, 1), 16_000).mfcc;
     const high = computeMfcc(tone(3000, 1), 16_000).mfcc;
-    const dist = (a: Float64Array, b: Float64Array) => Math.hypot(...a.map((x, i) => i === 0 ? 0 : x - b[i]!));
+    const dist = (a: Float64Array, b: Float64Array) => Math.hypot(...a.map((x, i) => (i === 0 ? 0 : x - b[i]!)));
     expect(dist(low[10]!, low[50]!)).toBeLessThan(0.5);
     expect(dist(low[10]!, high[10]!)).toBeGreaterThan(5);
   });
 
   it("measures louder frames as higher energy", () => {
-    const f = computeMfcc(Float32Array.from(tone(440, 1), (x, i) => (i < 8000 ? x * 0.01 : x)), 16_000);
+    const f = computeMfcc(
+      Float32Array.from(tone(440, 1), (x, i) => (i < 8000 ? x * 0.01 : x)),
+      16_000,
+    );
     expect(f.logEnergy[80]! - f.logEnergy[10]!).toBeCloseTo(2 * Math.log(100), 1);
   });
 

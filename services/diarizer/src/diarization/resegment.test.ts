@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { resegment, viterbi, type Unit } from "./resegment.ts";
 
 /** Units of 20 frames; `pauses` lists the units that follow a pause. */
-const unitsOf = (n: number, pauses: number[] = []): Unit[] => Array.from({ length: n }, (_, i) => ({ start: i * 20, end: (i + 1) * 20, gapBefore: pauses.includes(i) ? 0.5 : 0.02 }));
+const unitsOf = (n: number, pauses: number[] = []): Unit[] =>
+  Array.from({ length: n }, (_, i) => ({ start: i * 20, end: (i + 1) * 20, gapBefore: pauses.includes(i) ? 0.5 : 0.02 }));
 const cost = (u: Unit) => (u.gapBefore >= 0.3 ? 2 : 20);
 
 /** Scores where speaker 1 is favoured by `margin` on the listed units, speaker 0 elsewhere. */
@@ -33,9 +34,9 @@ describe("resegment", () => {
   it("relabels units by voice models, never splitting a unit, and drops a stray speaker", async () => {
     // Two 'voices' of 2-D features; the initial labels have errors and a stray third label.
     let seed = 3;
-    const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) - 0.5;
+    const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5;
     const units = unitsOf(40, [10, 20, 30]);
-    const voice = (u: number) => (Math.floor(u / 10) % 2);
+    const voice = (u: number) => Math.floor(u / 10) % 2;
     const frames = Array.from({ length: 800 }, (_, f) => Float64Array.from([voice(Math.floor(f / 20)) * 3 + rand(), rand()]));
     const initial = Int32Array.from({ length: 40 }, (_, u) => (u === 3 ? 1 : u === 25 ? 2 : voice(u)));
     const labels = await resegment(frames, units, initial, { components: 2, minSpeakerFrames: 60 });

@@ -90,7 +90,12 @@ const DEFAULTS: Required<ResegmentOptions> = {
  * that follow: strong acoustic evidence. Units with label -1 (unclustered) are decoded freely.
  * Returns a label per unit, speakers renumbered 0..k-1 by first appearance.
  */
-export async function resegment(frames: Float64Array[], units: Unit[], initial: Int32Array, options: ResegmentOptions & { pause?: () => Promise<void> } = {}): Promise<Int32Array> {
+export async function resegment(
+  frames: Float64Array[],
+  units: Unit[],
+  initial: Int32Array,
+  options: ResegmentOptions & { pause?: () => Promise<void> } = {},
+): Promise<Int32Array> {
   const opts = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<ResegmentOptions>;
   let labels: Int32Array<ArrayBufferLike> = Int32Array.from(initial);
   let speakers = labels.reduce((a, b) => Math.max(a, b), 0) + 1;

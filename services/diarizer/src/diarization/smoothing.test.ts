@@ -9,7 +9,10 @@ describe("smoothTurns", () => {
       { start: 4.7, end: 9, speaker: 0 },
       { start: 9.5, end: 14, speaker: 1 },
     ];
-    expect(smoothTurns(turns, { joinGapSec: 0.2 })).toEqual([{ start: 0, end: 9, speaker: 0 }, { start: 9.5, end: 14, speaker: 1 }]);
+    expect(smoothTurns(turns, { joinGapSec: 0.2 })).toEqual([
+      { start: 0, end: 9, speaker: 0 },
+      { start: 9.5, end: 14, speaker: 1 },
+    ]);
     // By default pauses stay out of the turns: the slip is relabelled, not joined.
     expect(smoothTurns(turns).map((t) => t.speaker)).toEqual([0, 0, 0, 1]);
   });
@@ -36,7 +39,10 @@ describe("smoothTurns", () => {
   });
 
   it("does not join turns of one speaker across a long pause", () => {
-    const turns = [{ start: 0, end: 2, speaker: 0 }, { start: 5, end: 6, speaker: 0 }];
+    const turns = [
+      { start: 0, end: 2, speaker: 0 },
+      { start: 5, end: 6, speaker: 0 },
+    ];
     expect(smoothTurns(turns)).toEqual(turns);
   });
 

@@ -8,12 +8,31 @@ const energies = (sec: number, loud: [number, number][]) =>
 
 describe("detectSpeech", () => {
   it("finds loud regions", () => {
-    const regions = speechRegions(detectSpeech(energies(5, [[1, 2], [3, 4.5]]), HOP), HOP);
-    expect(regions.map((r) => [+r.start.toFixed(2), +r.end.toFixed(2)])).toEqual([[1, 2], [3, 4.5]]);
+    const regions = speechRegions(
+      detectSpeech(
+        energies(5, [
+          [1, 2],
+          [3, 4.5],
+        ]),
+        HOP,
+      ),
+      HOP,
+    );
+    expect(regions.map((r) => [+r.start.toFixed(2), +r.end.toFixed(2)])).toEqual([
+      [1, 2],
+      [3, 4.5],
+    ]);
   });
 
   it("bridges short pauses and drops short bursts", () => {
-    const mask = detectSpeech(energies(5, [[1, 2], [2.2, 3], [4, 4.05]]), HOP);
+    const mask = detectSpeech(
+      energies(5, [
+        [1, 2],
+        [2.2, 3],
+        [4, 4.05],
+      ]),
+      HOP,
+    );
     expect(speechRegions(mask, HOP).map((r) => [+r.start.toFixed(2), +r.end.toFixed(2)])).toEqual([[1, 3]]);
   });
 

@@ -17,7 +17,12 @@ export function decodeWav(bytes: Uint8Array): Audio {
     const size = view.getUint32(at + 4, true);
     const body = at + 8;
     if (id === "fmt ") {
-      fmt = { format: view.getUint16(body, true), channels: view.getUint16(body + 2, true), sampleRate: view.getUint32(body + 4, true), bits: view.getUint16(body + 14, true) };
+      fmt = {
+        format: view.getUint16(body, true),
+        channels: view.getUint16(body + 2, true),
+        sampleRate: view.getUint32(body + 4, true),
+        bits: view.getUint16(body + 14, true),
+      };
     } else if (id === "data") {
       if (!fmt) throw new Error("WAVE data before its fmt chunk");
       // 0xFFFE is WAVE_FORMAT_EXTENSIBLE; ffmpeg writes it for some layouts, still plain PCM here.

@@ -29,7 +29,13 @@ async function loadResults(blobs: Deps["blobs"], job: Job): Promise<ChunkResult[
 }
 
 /** Downloads the job's audio to a scratch directory, diarizes it and labels the words. */
-async function labelSpeakers(deps: Deps, job: Job, words: Word[], opts: { maxSpeakers?: number; provider: boolean }, ctx?: HandlerContext): Promise<{ words: Word[]; audioSec: number }> {
+async function labelSpeakers(
+  deps: Deps,
+  job: Job,
+  words: Word[],
+  opts: { maxSpeakers?: number; provider: boolean },
+  ctx?: HandlerContext,
+): Promise<{ words: Word[]; audioSec: number }> {
   const dir = await mkdtemp(join(tmpdir(), "mp4t-"));
   try {
     const path = join(dir, "audio.wav");
@@ -45,10 +51,11 @@ async function labelSpeakers(deps: Deps, job: Job, words: Word[], opts: { maxSpe
       ...(speakers ? { speakers } : {}),
       ...(minSpeakers ? { minSpeakers } : {}),
       ...(maxSpeakers ? { maxSpeakers: Math.max(maxSpeakers, minSpeakers ?? 1) } : {}),
-      yield: () => new Promise<void>((resolve) => {
-        ctx?.working();
-        setImmediate(resolve);
-      }),
+      yield: () =>
+        new Promise<void>((resolve) => {
+          ctx?.working();
+          setImmediate(resolve);
+        }),
     };
     if (opts.provider) return { words: await linkProviderSpeakers(audio, words, options), audioSec };
     // Word times go in so that every word is given to one speaker whole.
@@ -72,18 +79,20 @@ export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number; speaker
     const job = await deps.lifecycle.stageStarted(ref, "assemble");
     if (!job) return;
     // Checked at upload against every replica; this replica's limit may be lower.
-    const unsupported = opts.speakersLimit === undefined ? undefined
-      : findUnsupportedOption(job.options, { diarization: { available: true, maxSpeakers: opts.speakersLimit } });
-    if (unsupported) return rejectJob(deps, ref, optionUnsupportedError(unsupported), { stage: "assemble", cleanup: "failed", logger: ctx?.logger ?? deps.logger });
+    const unsupported =
+      opts.speakersLimit === undefined ? undefined : findUnsupportedOption(job.options, { diarization: { available: true, maxSpeakers: opts.speakersLimit } });
+    if (unsupported)
+      return rejectJob(deps, ref, optionUnsupportedError(unsupported), { stage: "assemble", cleanup: "failed", logger: ctx?.logger ?? deps.logger });
     const stored = job.stages.assemble?.status === "done" && (await deps.blobs.stat(BlobKeys.diarized(job.id)));
     if (!stored) {
       const results = await loadResults(deps.blobs, job);
       // Speakers from the engine (chunk-qualified) are kept and linked across chunks, not recomputed.
       const provider = hasProviderSpeakers(results);
       const stitched = stitchChunks(provider ? qualify(results) : results);
-      const labelled = job.options.diarize && stitched.length > 0
-        ? await labelSpeakers(deps, job, stitched, { ...opts, provider }, ctx)
-        : { words: stitched.map(({ speaker: _, ...w }) => w), audioSec: 0 };
+      const labelled =
+        job.options.diarize && stitched.length > 0
+          ? await labelSpeakers(deps, job, stitched, { ...opts, provider }, ctx)
+          : { words: stitched.map(({ speaker: _, ...w }) => w), audioSec: 0 };
       const segments = buildSegments(labelled.words);
       const lastWord = stitched.at(-1)?.end ?? 0;
       const diarized = Transcript.parse({

@@ -6,10 +6,12 @@ import type { ChatReply } from "../ports.ts";
 /** The part of an OpenAI chat completion we read; Hugging Face's chat API answers the same shape. */
 const ChatCompletion = z.object({
   choices: z
-    .array(z.object({
-      message: z.object({ content: z.string().nullable().optional(), refusal: z.string().nullable().optional() }),
-      finish_reason: z.string().nullable().optional(),
-    }))
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullable().optional(), refusal: z.string().nullable().optional() }),
+        finish_reason: z.string().nullable().optional(),
+      }),
+    )
     .min(1, "no choices"),
 });
 

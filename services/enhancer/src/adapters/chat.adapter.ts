@@ -33,7 +33,13 @@ export function createChatProvider(model: ChatModel, opts: ChatProviderOptions):
       const spoken = said.map((p) => (labelled && p.speaker ? `${p.speaker}: ${p.text}` : p.text));
       const timed = said.map((p, i) => `[${formatClock(p.start)}] ${spoken[i]}`);
       const ask = (system: string, text: string, maxTokens: number) =>
-        model.complete([{ role: "system", content: system }, { role: "user", content: text }], { maxTokens, signal });
+        model.complete(
+          [
+            { role: "system", content: system },
+            { role: "user", content: text },
+          ],
+          { maxTokens, signal },
+        );
 
       /** One piece rewritten; an answer cut off at its budget is redone as two halves. */
       async function rewritePiece(piece: Piece, prompt: string): Promise<string> {

@@ -1,6 +1,10 @@
 import {
-  InferenceClient, InferenceClientHubApiError, InferenceClientInputError, InferenceClientProviderApiError,
-  InferenceClientProviderOutputError, InferenceClientRoutingError,
+  InferenceClient,
+  InferenceClientHubApiError,
+  InferenceClientInputError,
+  InferenceClientProviderApiError,
+  InferenceClientProviderOutputError,
+  InferenceClientRoutingError,
 } from "@huggingface/inference";
 import { PermanentError } from "@mp4t/contracts";
 import { malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/runtime";
@@ -46,7 +50,9 @@ export function createHuggingFaceChatModel(opts: HfChatOptions): ChatModel {
       try {
         raw = await client.chatCompletion(
           {
-            model: opts.model, messages, max_tokens: maxTokens,
+            model: opts.model,
+            messages,
+            max_tokens: maxTokens,
             ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
             ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}),
           },
@@ -61,7 +67,13 @@ export function createHuggingFaceChatModel(opts: HfChatOptions): ChatModel {
         if (err instanceof InferenceClientProviderApiError || err instanceof InferenceClientHubApiError) {
           const body = err.httpResponse.body;
           const loading = typeof body === "object" && body !== null && typeof body.estimated_time === "number" ? String(body.estimated_time) : null;
-          throw providerError({ provider: name, status: err.httpResponse.status, retryAfter: recorder.retryAfter() ?? loading, message: providerMessage(err), cause: err });
+          throw providerError({
+            provider: name,
+            status: err.httpResponse.status,
+            retryAfter: recorder.retryAfter() ?? loading,
+            message: providerMessage(err),
+            cause: err,
+          });
         }
         throw providerError({ provider: name, message: err instanceof Error ? err.message : String(err), timedOut: call.timedOut(), cause: err });
       }

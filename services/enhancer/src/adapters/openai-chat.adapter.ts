@@ -39,8 +39,12 @@ export function createOpenAiChatModel(opts: OpenAiChatOptions): ChatModel {
         if (err instanceof SyntaxError) throw malformedBody(name, err.message, err);
         if (err instanceof APIError) {
           throw providerError({
-            provider: name, status: err.status, retryAfter: retryAfterHeader(err.headers), message: err.message,
-            timedOut: err instanceof APIConnectionTimeoutError, cause: err,
+            provider: name,
+            status: err.status,
+            retryAfter: retryAfterHeader(err.headers),
+            message: err.message,
+            timedOut: err instanceof APIConnectionTimeoutError,
+            cause: err,
           });
         }
         throw err;

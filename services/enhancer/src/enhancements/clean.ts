@@ -26,7 +26,5 @@ export function cleanParagraph(text: string): string {
     }
     out.push(token);
   }
-  return out
-    .map((t, i) => (i === 0 || endsSentence(out[i - 1]!) ? capitalize(fixFirstPerson(t)) : fixFirstPerson(t)))
-    .join(" ");
+  return out.map((t, i) => (i === 0 || endsSentence(out[i - 1]!) ? capitalize(fixFirstPerson(t)) : fixFirstPerson(t))).join(" ");
 }

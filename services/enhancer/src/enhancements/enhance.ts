@@ -11,7 +11,11 @@ export type Enhancements = Transcript["enhancements"];
  * Applies the requested enhancements with the local algorithms. Translation needs a language
  * model the local engine does not have; such options come back in `unsupported`.
  */
-export function enhance(paragraphs: Paragraph[], speakers: string[], options: z.infer<typeof EnhanceOption>[]): { enhancements: Enhancements; unsupported: string[] } {
+export function enhance(
+  paragraphs: Paragraph[],
+  speakers: string[],
+  options: z.infer<typeof EnhanceOption>[],
+): { enhancements: Enhancements; unsupported: string[] } {
   const wanted = new Set(options);
   const cleaned = paragraphs.map((p) => ({ ...p, text: cleanParagraph(p.text) })).filter((p) => p.text.length > 0);
   const labelled = speakers.length > 1;

@@ -17,7 +17,12 @@ describe("splitIntoPieces", () => {
       expect(p.continues).toBe(false);
     }
     expect(pieces.flatMap((p) => p.text.split("\n\n"))).toEqual(paragraphs);
-    expect(joinPieces(pieces.map((p) => p.text), pieces)).toBe(paragraphs.join("\n\n"));
+    expect(
+      joinPieces(
+        pieces.map((p) => p.text),
+        pieces,
+      ),
+    ).toBe(paragraphs.join("\n\n"));
   });
 
   it("cuts a paragraph longer than the limit between sentences, and joins it back without a paragraph break", () => {
@@ -26,15 +31,30 @@ describe("splitIntoPieces", () => {
     for (const p of pieces) expect(p.text.length).toBeLessThanOrEqual(80);
     expect(pieces.some((p) => p.continues)).toBe(true);
     for (const p of pieces.filter((q) => q.continues)) expect(p.text).toMatch(/^Sentence number \d/);
-    expect(joinPieces(pieces.map((p) => p.text), pieces)).toBe(["Intro.", long, "Outro."].join("\n\n"));
+    expect(
+      joinPieces(
+        pieces.map((p) => p.text),
+        pieces,
+      ),
+    ).toBe(["Intro.", long, "Outro."].join("\n\n"));
   });
 
   it("cuts a sentence longer than the limit between words, and a word longer than that anywhere", () => {
     const sentence = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
     const pieces = splitIntoPieces([sentence, "x".repeat(25)], 20);
     for (const p of pieces) expect(p.text.length).toBeLessThanOrEqual(20);
-    expect(pieces.slice(0, -2).map((p) => p.text).join(" ")).toBe(sentence);
-    expect(pieces.slice(-2).map((p) => p.text).join("")).toBe("x".repeat(25));
+    expect(
+      pieces
+        .slice(0, -2)
+        .map((p) => p.text)
+        .join(" "),
+    ).toBe(sentence);
+    expect(
+      pieces
+        .slice(-2)
+        .map((p) => p.text)
+        .join(""),
+    ).toBe("x".repeat(25));
   });
 
   it("skips blank paragraphs", () => {
@@ -66,7 +86,10 @@ describe("halve", () => {
 
 describe("groupsOf", () => {
   it("packs consecutive items under the limit, in order", () => {
-    expect(groupsOf(["aa", "bb", "cc", "dd", "ee"], 8, "|")).toEqual([["aa", "bb", "cc"], ["dd", "ee"]]);
+    expect(groupsOf(["aa", "bb", "cc", "dd", "ee"], 8, "|")).toEqual([
+      ["aa", "bb", "cc"],
+      ["dd", "ee"],
+    ]);
   });
 
   it("puts at least two items in a group even past the limit, so every round shrinks", () => {

@@ -24,7 +24,9 @@ function unitsOf(text: string, paragraph: number, limit: number): Unit[] {
   if (text.length <= limit) return [{ text, paragraph }];
   const sentences = splitSentences(text).flatMap((s) => {
     if (s.length <= limit) return [s];
-    const words = s.split(/\s+/).flatMap((w) => (w.length <= limit ? [w] : Array.from({ length: Math.ceil(w.length / limit) }, (_, i) => w.slice(i * limit, (i + 1) * limit))));
+    const words = s
+      .split(/\s+/)
+      .flatMap((w) => (w.length <= limit ? [w] : Array.from({ length: Math.ceil(w.length / limit) }, (_, i) => w.slice(i * limit, (i + 1) * limit))));
     return pack(words, limit, " ");
   });
   return pack(sentences, limit, " ").map((t) => ({ text: t, paragraph }));

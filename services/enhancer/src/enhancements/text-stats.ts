@@ -16,7 +16,9 @@ export const tokenize = (text: string): string[] => text.toLowerCase().match(/[\
 
 /** Words that can carry a topic: not stopwords, not numbers, at least three letters. */
 export const contentWords = (text: string): string[] =>
-  tokenize(text).map((w) => w.replace(/'s$/, "")).filter((w) => w.length > 2 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
+  tokenize(text)
+    .map((w) => w.replace(/'s$/, ""))
+    .filter((w) => w.length > 2 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
 
 /**
  * TF-IDF-style weights over a set of sentences: how often a word occurs in the whole text, times

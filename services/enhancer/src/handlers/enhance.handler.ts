@@ -1,5 +1,13 @@
 import {
-  ANY_LANGUAGE, BlobKeys, NOTICE_CODES, Transcript, findUnsupportedOption, messageId, type Command, type EnhancementCapabilities, type Job,
+  ANY_LANGUAGE,
+  BlobKeys,
+  NOTICE_CODES,
+  Transcript,
+  findUnsupportedOption,
+  messageId,
+  type Command,
+  type EnhancementCapabilities,
+  type Job,
 } from "@mp4t/contracts";
 import { PermanentError } from "@mp4t/contracts";
 import type { HandlerContext } from "@mp4t/messaging";
@@ -17,7 +25,9 @@ type Deps = Pick<PipelineDeps, "blobs" | "jobs" | "publisher" | "lifecycle" | "l
 
 /** What a provider offers: our algorithms do all but translation; a chat model translates into any language. */
 export const enhancementCapabilities = (provider: Pick<EnhancementProvider, "name">): EnhancementCapabilities => ({
-  summary: true, notes: true, cleanText: true,
+  summary: true,
+  notes: true,
+  cleanText: true,
   translate: provider.name === "local" ? { available: false, languages: [] } : { available: true, languages: [ANY_LANGUAGE] },
 });
 
@@ -51,10 +61,15 @@ export function enhanceHandler(deps: Deps) {
     const base = assembleTranscript({ language: diarized.language, durationSec: diarized.durationSec, segments: diarized.segments });
     // Nothing was said: nothing to enhance (and no provider call to pay for).
     const noSpeech = base.segments.length === 0;
-    const { enhancements, unsupported } = noSpeech ? { enhancements: {}, unsupported: [] } : await provider.enhance({
-      paragraphs: base.paragraphs ?? [], speakers: base.speakers, language: base.language, options: job.options.enhance,
-      signal: ctx?.signal ?? new AbortController().signal,
-    });
+    const { enhancements, unsupported } = noSpeech
+      ? { enhancements: {}, unsupported: [] }
+      : await provider.enhance({
+          paragraphs: base.paragraphs ?? [],
+          speakers: base.speakers,
+          language: base.language,
+          options: job.options.enhance,
+          signal: ctx?.signal ?? new AbortController().signal,
+        });
     for (const option of unsupported) {
       log.warn({ jobId: job.id, option }, `the ${provider.name} enhancement provider cannot do this; skipped (set ENHANCE_PROVIDER to a chat model)`);
     }

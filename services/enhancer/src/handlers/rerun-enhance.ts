@@ -26,7 +26,9 @@ function merge(old: Transcript["enhancements"], fresh: Transcript["enhancements"
  */
 export async function rerunEnhancements(
   deps: Deps & { provider: EnhancementProvider; logger: Logger },
-  msg: Command<"enhance">, rerun: Rerun, ctx?: HandlerContext,
+  msg: Command<"enhance">,
+  rerun: Rerun,
+  ctx?: HandlerContext,
 ): Promise<void> {
   const ref = { userId: msg.userId, jobId: msg.jobId };
   for (let attempt = 0; attempt < MAX_COLLISIONS; attempt++) {
@@ -37,12 +39,20 @@ export async function rerunEnhancements(
     const transcript = await readTranscript(deps.blobs, job, base);
     if (!transcript) return; // deleted meanwhile
     const { enhancements, unsupported } = await deps.provider.enhance({
-      paragraphs: paragraphsOf(transcript), speakers: transcript.speakers, language: transcript.language, options: rerun.kinds,
+      paragraphs: paragraphsOf(transcript),
+      speakers: transcript.speakers,
+      language: transcript.language,
+      options: rerun.kinds,
       signal: ctx?.signal ?? new AbortController().signal,
     });
-    for (const option of unsupported) (ctx?.logger ?? deps.logger).warn({ jobId: job.id, option }, `the ${deps.provider.name} enhancement provider cannot do this; skipped`);
+    for (const option of unsupported)
+      (ctx?.logger ?? deps.logger).warn({ jobId: job.id, option }, `the ${deps.provider.name} enhancement provider cannot do this; skipped`);
     try {
-      const saved = await commitVersion(deps, ref, { baseVersion: base, kind: "enhance", transcript: { ...transcript, enhancements: merge(transcript.enhancements, enhancements) } });
+      const saved = await commitVersion(deps, ref, {
+        baseVersion: base,
+        kind: "enhance",
+        transcript: { ...transcript, enhancements: merge(transcript.enhancements, enhancements) },
+      });
       await deps.lifecycle.transcriptUpdated(saved.job, saved.version);
       return;
     } catch (err) {

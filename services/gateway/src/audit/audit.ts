@@ -14,8 +14,16 @@ export type AuditEntry = {
  * result, ip}`, at info level (keep LOG_LEVEL at info or below to keep them). Never carries a password or token.
  */
 export function audit(req: FastifyRequest, e: AuditEntry, log: FastifyBaseLogger = req.log): void {
-  log.info({
-    audit: true, action: e.action, result: e.result, userId: e.userId ?? req.user?.sub ?? null, target: e.target ?? null,
-    ip: req.ip, ...(e.reason ? { reason: e.reason } : {}),
-  }, `audit ${e.action} ${e.result}`);
+  log.info(
+    {
+      audit: true,
+      action: e.action,
+      result: e.result,
+      userId: e.userId ?? req.user?.sub ?? null,
+      target: e.target ?? null,
+      ip: req.ip,
+      ...(e.reason ? { reason: e.reason } : {}),
+    },
+    `audit ${e.action} ${e.result}`,
+  );
 }

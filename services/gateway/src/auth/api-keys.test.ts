@@ -12,7 +12,10 @@ function strictStore(record: ApiKeyRecord) {
   const store: ApiKeyStore = {
     getByHash: async (hash) => (calls.push(`get ${hash === record.hash}`), hash === record.hash ? record : null),
     touch: async (_hash, at) => void calls.push(`touch ${at}`),
-    create: fail, list: fail, delete: fail, close: fail,
+    create: fail,
+    list: fail,
+    delete: fail,
+    close: fail,
   };
   return { store, calls };
 }
@@ -29,8 +32,15 @@ describe("API keys", () => {
   it("reads a key once per cache period, never for a malformed key, and records its use once a minute", async () => {
     const key = newApiKey();
     const record: ApiKeyRecord = {
-      id: "01jd3f5h7k9m1p3r5t7v9x1z3b", userId: "u1", email: "u1@example.test", name: "k", prefix: key.slice(0, 12),
-      hash: hashApiKey(key), scopes: ["jobs:read"], createdAt: new Date().toISOString(), lastUsedAt: null,
+      id: "01jd3f5h7k9m1p3r5t7v9x1z3b",
+      userId: "u1",
+      email: "u1@example.test",
+      name: "k",
+      prefix: key.slice(0, 12),
+      hash: hashApiKey(key),
+      scopes: ["jobs:read"],
+      createdAt: new Date().toISOString(),
+      lastUsedAt: null,
     };
     const { store, calls } = strictStore(record);
     const cache = apiKeyCache(store, { cacheMs: 60_000, logger: { warn: () => undefined } });

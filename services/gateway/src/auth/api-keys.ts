@@ -48,7 +48,8 @@ export function apiKeyCache(store: ApiKeyStore, opts: { cacheMs: number; logger:
       if (now - last < LAST_USED_RESOLUTION_MS) return;
       if (touched.size >= MAX_ENTRIES) touched.delete(touched.keys().next().value!);
       touched.set(record.hash, now);
-      const write = store.touch(record.hash, new Date(now).toISOString())
+      const write = store
+        .touch(record.hash, new Date(now).toISOString())
         .catch((err: unknown) => opts.logger.warn({ err, keyId: record.id }, "could not record an API key's last use"))
         .finally(() => pending.delete(write));
       pending.add(write);

@@ -9,12 +9,16 @@ export const MAX_PASSWORD_LENGTH = 1024;
 let common: Set<string> | undefined;
 const commonPasswords = () =>
   (common ??= new Set(
-    readFileSync(join(import.meta.dirname, "common-passwords.txt"), "utf8").split("\n").filter((l) => l && !l.startsWith("#")),
+    readFileSync(join(import.meta.dirname, "common-passwords.txt"), "utf8")
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#")),
   ));
 
 /** Runs people type: "123456789012", "abcdefghijkl", "qwertyuiopas", and backwards. */
-const RUNS = ["0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn7ujm"]
-  .flatMap((r) => [r.repeat(4), [...r].reverse().join("").repeat(4)]);
+const RUNS = ["0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn7ujm"].flatMap((r) => [
+  r.repeat(4),
+  [...r].reverse().join("").repeat(4),
+]);
 
 /** Why a new password is refused, or null when it is acceptable. Length counts code points. */
 export function passwordProblem(password: string): string | null {

@@ -42,8 +42,17 @@ export async function hashPassword(password: string, params: { N: number; r: num
 const parse = (stored: string) => {
   const [scheme, n, r, p, saltB64, keyB64] = stored.split("$");
   const params = { N: Number(n), r: Number(r), p: Number(p) };
-  const sane = Number.isInteger(params.N) && params.N > 1 && params.N <= MAX_N && (params.N & (params.N - 1)) === 0 &&
-    Number.isInteger(params.r) && params.r >= 1 && params.r <= 32 && Number.isInteger(params.p) && params.p >= 1 && params.p <= 16 &&
+  const sane =
+    Number.isInteger(params.N) &&
+    params.N > 1 &&
+    params.N <= MAX_N &&
+    (params.N & (params.N - 1)) === 0 &&
+    Number.isInteger(params.r) &&
+    params.r >= 1 &&
+    params.r <= 32 &&
+    Number.isInteger(params.p) &&
+    params.p >= 1 &&
+    params.p <= 16 &&
     128 * params.N * params.r <= MEMORY_BUDGET;
   if (scheme !== "scrypt" || !saltB64 || !keyB64 || !sane) return null;
   return { params, salt: Buffer.from(saltB64, "base64"), key: Buffer.from(keyB64, "base64") };

@@ -69,7 +69,10 @@ export function scopeOf(method: string, url: string): RouteScope | undefined {
 /** onRoute hook: gives each route its scope; a `/v1` route without one stops start-up. */
 export function assignScope(route: RouteOptions): void {
   // A HEAD route (Fastify adds one to every GET) needs what its GET needs.
-  const methods = [route.method].flat().filter((m) => m !== "OPTIONS").map((m) => (m === "HEAD" ? "GET" : m));
+  const methods = [route.method]
+    .flat()
+    .filter((m) => m !== "OPTIONS")
+    .map((m) => (m === "HEAD" ? "GET" : m));
   for (const method of methods) {
     const scope = route.config?.scope ?? scopeOf(method, route.url);
     if (!scope && route.url.startsWith("/v1/")) {

@@ -3,9 +3,7 @@ import { newId } from "@mp4t/contracts";
 import type { JobStore } from "@mp4t/stores";
 
 export type RefreshClaims = { u: string; e: string; s: string; g: number };
-export type RotateOutcome =
-  | { ok: true; user: User; session: Session }
-  | { ok: false; reason: "unknown" | "expired" | "reused" | "disabled" };
+export type RotateOutcome = { ok: true; user: User; session: Session } | { ok: false; reason: "unknown" | "expired" | "reused" | "disabled" };
 
 const live = (s: Session, now: number) => Date.parse(s.expiresAt) > now;
 
@@ -20,7 +18,9 @@ export function sessionStore(jobs: JobStore, refreshTtlSec: number) {
       const now = Date.now();
       const session: Session = { id: newId(), gen: 0, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + refreshTtlSec * 1000).toISOString() };
       const user = await jobs.updateUser(email, (u) => ({
-        ...u, ...changes, sessions: [...(u.sessions ?? []).filter((s) => live(s, now)), session].slice(-MAX_SESSIONS_PER_USER),
+        ...u,
+        ...changes,
+        sessions: [...(u.sessions ?? []).filter((s) => live(s, now)), session].slice(-MAX_SESSIONS_PER_USER),
       }));
       return user ? { user, session } : null;
     },

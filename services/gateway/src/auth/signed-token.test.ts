@@ -40,7 +40,15 @@ describe("user cache", () => {
 
   it("does not remember a failed read, and with ttl 0 reads every time", async () => {
     let reads = 0;
-    const failing = userCache({ getUserByEmail: async () => { reads++; throw new Error("down"); } }, 60_000);
+    const failing = userCache(
+      {
+        getUserByEmail: async () => {
+          reads++;
+          throw new Error("down");
+        },
+      },
+      60_000,
+    );
     await expect(failing.get("a@x.test")).rejects.toThrow("down");
     await new Promise((r) => setImmediate(r));
     await expect(failing.get("a@x.test")).rejects.toThrow("down");

@@ -1,6 +1,10 @@
 import {
-  TRANSCRIPT_FORMATS, commonLanguages,
-  type Capabilities, type EngineCapability, type EnhancementCapabilities, type InstanceCapabilities,
+  TRANSCRIPT_FORMATS,
+  commonLanguages,
+  type Capabilities,
+  type EngineCapability,
+  type EnhancementCapabilities,
+  type InstanceCapabilities,
 } from "@mp4t/contracts";
 
 /** One live replica's advertised capabilities (from its discovery registration). */
@@ -26,7 +30,9 @@ export function joinCapabilities(replicas: ReplicaCapabilities[], limits: Deploy
   const durations = of("maxDurationSec");
   const known: InstanceCapabilities = {
     ...(engines.length ? { engines: engines.reduce(commonEngines) } : {}),
-    ...(diarizers.length ? { diarization: { available: diarizers.every((d) => d.available), maxSpeakers: Math.min(...diarizers.map((d) => d.maxSpeakers)) } } : {}),
+    ...(diarizers.length
+      ? { diarization: { available: diarizers.every((d) => d.available), maxSpeakers: Math.min(...diarizers.map((d) => d.maxSpeakers)) } }
+      : {}),
     ...(enhancers.length ? { enhancements: enhancers.reduce(commonEnhancements) } : {}),
     ...(durations.length ? { maxDurationSec: Math.min(...durations) } : {}),
   };
@@ -47,17 +53,24 @@ function commonEngines(a: EngineCapability[], b: EngineCapability[]): EngineCapa
   return a.flatMap((e) => {
     const other = b.find((o) => o.id === e.id);
     if (!other) return [];
-    return [{
-      id: e.id, default: e.default && other.default, languages: commonLanguages(e.languages, other.languages),
-      wordTimestamps: e.wordTimestamps && other.wordTimestamps, speakers: e.speakers && other.speakers,
-    }];
+    return [
+      {
+        id: e.id,
+        default: e.default && other.default,
+        languages: commonLanguages(e.languages, other.languages),
+        wordTimestamps: e.wordTimestamps && other.wordTimestamps,
+        speakers: e.speakers && other.speakers,
+      },
+    ];
   });
 }
 
 function commonEnhancements(a: EnhancementCapabilities, b: EnhancementCapabilities): EnhancementCapabilities {
   const translate = a.translate.available && b.translate.available;
   return {
-    summary: a.summary && b.summary, notes: a.notes && b.notes, cleanText: a.cleanText && b.cleanText,
+    summary: a.summary && b.summary,
+    notes: a.notes && b.notes,
+    cleanText: a.cleanText && b.cleanText,
     translate: { available: translate, languages: translate ? commonLanguages(a.translate.languages, b.translate.languages) : [] },
   };
 }

@@ -23,10 +23,28 @@ function el(tag, attrs = {}, ...children) {
 function table(target, columns, rows, empty = "nothing here") {
   const t = $(target);
   t.replaceChildren(
-    el("thead", {}, el("tr", {}, columns.map((c) => el("th", { class: c.num ? "num" : "" }, c.label)))),
-    el("tbody", {}, rows.length
-      ? rows.map((r) => el("tr", { "data-key": r.key ?? "" }, columns.map((c) => el("td", { class: c.num ? "num" : "", title: c.title?.(r) }, c.cell(r)))))
-      : el("tr", {}, el("td", { colspan: columns.length, class: "muted" }, empty))),
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        columns.map((c) => el("th", { class: c.num ? "num" : "" }, c.label)),
+      ),
+    ),
+    el(
+      "tbody",
+      {},
+      rows.length
+        ? rows.map((r) =>
+            el(
+              "tr",
+              { "data-key": r.key ?? "" },
+              columns.map((c) => el("td", { class: c.num ? "num" : "", title: c.title?.(r) }, c.cell(r))),
+            ),
+          )
+        : el("tr", {}, el("td", { colspan: columns.length, class: "muted" }, empty)),
+    ),
   );
 }
 
@@ -49,7 +67,11 @@ async function rotateTokens() {
   if (!refreshToken) return false;
   const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refreshToken }) };
   rotating ??= fetch("/v1/auth/refresh", init)
-    .then(async (res) => res.ok && (keepTokens(await res.json()), true), () => false).finally(() => (rotating = null));
+    .then(
+      async (res) => res.ok && (keepTokens(await res.json()), true),
+      () => false,
+    )
+    .finally(() => (rotating = null));
   return rotating;
 }
 
@@ -80,7 +102,7 @@ function showApp(on) {
   $("login-view").hidden = on;
   $("app-view").hidden = !on;
   $("logout").hidden = !on;
-  $("who").textContent = on ? claims()?.email ?? "" : "";
+  $("who").textContent = on ? (claims()?.email ?? "") : "";
 }
 
 function logout(message = "") {
@@ -101,7 +123,8 @@ async function login(ev) {
   const form = new FormData(ev.target);
   $("login-error").textContent = "";
   const res = await fetch("/v1/auth/login", {
-    method: "POST", headers: { "content-type": "application/json" },
+    method: "POST",
+    headers: { "content-type": "application/json" },
     body: JSON.stringify({ email: form.get("email"), password: form.get("password") }),
   });
   const body = await res.json().catch(() => null);
@@ -133,17 +156,22 @@ function renderTiles(h, m, deadLetters) {
 
 function renderServices(list) {
   $("svc-count").textContent = `${new Set(list.map((s) => s.name)).size} services · ${list.length} instances`;
-  table("services", [
-    { label: "service", cell: (s) => s.name },
-    { label: "instance", cell: (s) => s.id.slice(-8), title: (s) => s.id },
-    { label: "host / pid", cell: (s) => `${s.host ?? "?"} / ${s.pid ?? "?"}` },
-    { label: "lanes", cell: (s) => s.lanes.join(", ") || "http" },
-    { label: "load", cell: (s) => load(s) },
-    { label: "processed", num: true, cell: (s) => sum(s, "processed") },
-    { label: "failed", num: true, cell: (s) => sum(s, "failed") },
-    { label: "memory", num: true, cell: (s) => (s.stats?.rssBytes ? `${Math.round(s.stats.rssBytes / 2 ** 20)} MiB` : "–") },
-    { label: "uptime", num: true, cell: (s) => secs(s.stats?.uptimeSec ?? null) },
-  ], list.map((s) => ({ ...s, key: s.name })), "no live instances");
+  table(
+    "services",
+    [
+      { label: "service", cell: (s) => s.name },
+      { label: "instance", cell: (s) => s.id.slice(-8), title: (s) => s.id },
+      { label: "host / pid", cell: (s) => `${s.host ?? "?"} / ${s.pid ?? "?"}` },
+      { label: "lanes", cell: (s) => s.lanes.join(", ") || "http" },
+      { label: "load", cell: (s) => load(s) },
+      { label: "processed", num: true, cell: (s) => sum(s, "processed") },
+      { label: "failed", num: true, cell: (s) => sum(s, "failed") },
+      { label: "memory", num: true, cell: (s) => (s.stats?.rssBytes ? `${Math.round(s.stats.rssBytes / 2 ** 20)} MiB` : "–") },
+      { label: "uptime", num: true, cell: (s) => secs(s.stats?.uptimeSec ?? null) },
+    ],
+    list.map((s) => ({ ...s, key: s.name })),
+    "no live instances",
+  );
 }
 const workersOf = (s) => (Array.isArray(s.stats?.workers) ? s.stats.workers : []);
 const sum = (s, k) => workersOf(s).reduce((a, w) => a + (w[k] ?? 0), 0);
@@ -158,27 +186,43 @@ function load(s) {
 function renderLanes(queues) {
   const lanes = [...new Set(queues.map((q) => q.lane))];
   const paused = (lane) => queues.some((q) => q.lane === lane && q.paused);
-  table("lanes", [
-    { label: "lane", cell: (q) => q.lane },
-    { label: "stage", cell: (q) => q.stage },
-    { label: "interactive", num: true, cell: (q) => q.byClass.interactive ?? 0 },
-    { label: "batch", num: true, cell: (q) => q.byClass.batch ?? 0 },
-    { label: "waiting", num: true, cell: (q) => q.pending },
-    { label: "in progress", num: true, cell: (q) => q.ackPending },
-    { label: "redelivered", num: true, cell: (q) => q.redelivered },
-    { label: "oldest", num: true, cell: (q) => secs(q.oldestAgeSec) },
-    { label: "state", cell: (q) => (q.paused ? pill("paused") : q.consumerExists ? pill("running", "ok") : pill("no consumer", "")) },
-    {
-      label: "", cell: (q) => (queues.find((x) => x.lane === q.lane).stage !== q.stage ? "" : paused(q.lane)
-        ? el("button", { class: "secondary", "data-action": "resume", "data-lane": q.lane, onclick: () => laneAction(q.lane, "resume") }, `Resume ${q.lane}`)
-        : el("button", { class: "secondary", "data-action": "pause", "data-lane": q.lane, onclick: () => laneAction(q.lane, "pause") }, `Pause ${q.lane}`)),
-    },
-  ], lanes.flatMap((l) => queues.filter((q) => q.lane === l)).map((q) => ({ ...q, key: q.stage })));
+  table(
+    "lanes",
+    [
+      { label: "lane", cell: (q) => q.lane },
+      { label: "stage", cell: (q) => q.stage },
+      { label: "interactive", num: true, cell: (q) => q.byClass.interactive ?? 0 },
+      { label: "batch", num: true, cell: (q) => q.byClass.batch ?? 0 },
+      { label: "waiting", num: true, cell: (q) => q.pending },
+      { label: "in progress", num: true, cell: (q) => q.ackPending },
+      { label: "redelivered", num: true, cell: (q) => q.redelivered },
+      { label: "oldest", num: true, cell: (q) => secs(q.oldestAgeSec) },
+      { label: "state", cell: (q) => (q.paused ? pill("paused") : q.consumerExists ? pill("running", "ok") : pill("no consumer", "")) },
+      {
+        label: "",
+        cell: (q) =>
+          queues.find((x) => x.lane === q.lane).stage !== q.stage
+            ? ""
+            : paused(q.lane)
+              ? el(
+                  "button",
+                  { class: "secondary", "data-action": "resume", "data-lane": q.lane, onclick: () => laneAction(q.lane, "resume") },
+                  `Resume ${q.lane}`,
+                )
+              : el(
+                  "button",
+                  { class: "secondary", "data-action": "pause", "data-lane": q.lane, onclick: () => laneAction(q.lane, "pause") },
+                  `Pause ${q.lane}`,
+                ),
+      },
+    ],
+    lanes.flatMap((l) => queues.filter((q) => q.lane === l)).map((q) => ({ ...q, key: q.stage })),
+  );
 }
 
 async function laneAction(lane, action) {
   const r = await api(`/v1/admin/lanes/${lane}/${action}`, { method: "POST", body: action === "pause" ? "{}" : undefined });
-  $("problems").textContent = r.ok ? "" : r.body?.error?.message ?? `${action} failed`;
+  $("problems").textContent = r.ok ? "" : (r.body?.error?.message ?? `${action} failed`);
   refresh();
 }
 
@@ -194,36 +238,55 @@ async function renderLaneProfiles() {
   if (!rows.length) return void holder.replaceChildren();
   const t = el("table", { id: "lane-profiles-table" });
   holder.replaceChildren(el("h2", {}, "Lane profiles ", el("span", { class: "muted" }, "/v1/admin/lanes")), t);
-  table("lane-profiles-table", keys.map((k) => ({ label: k, cell: (x) => scalar(x[k]) ?? "" })), rows);
+  table(
+    "lane-profiles-table",
+    keys.map((k) => ({ label: k, cell: (x) => scalar(x[k]) ?? "" })),
+    rows,
+  );
 }
 
 function renderStages(m) {
-  table("latency", [
-    { label: "stage", cell: (s) => s.stage },
-    { label: "runs", num: true, cell: (s) => s.count },
-    { label: "avg", num: true, cell: (s) => secs(s.avgSec) },
-    { label: "p50", num: true, cell: (s) => secs(s.p50Sec) },
-    { label: "p95", num: true, cell: (s) => secs(s.p95Sec) },
-  ], m.stageLatency, "no finished stages yet");
-  table("stages", [
-    { label: "stage", cell: (s) => s.stage },
-    { label: "in flight", num: true, cell: (s) => s.inFlight },
-    { label: "processed", num: true, cell: (s) => s.processed },
-    { label: "retried", num: true, cell: (s) => s.retried },
-    { label: "failed", num: true, cell: (s) => s.failed },
-    { label: "dead-lettered", num: true, cell: (s) => s.deadLettered },
-  ], m.stages, "no workers reporting");
+  table(
+    "latency",
+    [
+      { label: "stage", cell: (s) => s.stage },
+      { label: "runs", num: true, cell: (s) => s.count },
+      { label: "avg", num: true, cell: (s) => secs(s.avgSec) },
+      { label: "p50", num: true, cell: (s) => secs(s.p50Sec) },
+      { label: "p95", num: true, cell: (s) => secs(s.p95Sec) },
+    ],
+    m.stageLatency,
+    "no finished stages yet",
+  );
+  table(
+    "stages",
+    [
+      { label: "stage", cell: (s) => s.stage },
+      { label: "in flight", num: true, cell: (s) => s.inFlight },
+      { label: "processed", num: true, cell: (s) => s.processed },
+      { label: "retried", num: true, cell: (s) => s.retried },
+      { label: "failed", num: true, cell: (s) => s.failed },
+      { label: "dead-lettered", num: true, cell: (s) => s.deadLettered },
+    ],
+    m.stages,
+    "no workers reporting",
+  );
 }
 
 function renderJobs(jobs) {
-  table("jobs", [
-    { label: "job", cell: (j) => j.id, title: (j) => j.id },
-    { label: "status", cell: (j) => pill(j.status) },
-    { label: "stage", cell: (j) => j.stage ?? "–" },
-    { label: "progress", cell: (j) => el("span", {}, bar(j.progress), ` ${Math.round(j.progress * 100)} %`) },
-    { label: "updated", cell: (j) => ago(j.updatedAt) },
-    { label: "error", cell: (j) => (j.error ? `${j.error.code}: ${j.error.message}` : ""), title: (j) => j.error?.message },
-  ], jobs.map((j) => ({ ...j, key: j.id })), "no jobs in the recent events");
+  table(
+    "jobs",
+    [
+      { label: "job", cell: (j) => j.id, title: (j) => j.id },
+      { label: "status", cell: (j) => pill(j.status) },
+      { label: "stage", cell: (j) => j.stage ?? "–" },
+      { label: "progress", cell: (j) => el("span", {}, bar(j.progress), ` ${Math.round(j.progress * 100)} %`) },
+      { label: "updated", cell: (j) => ago(j.updatedAt) },
+      { label: "error", cell: (j) => (j.error ? `${j.error.code}: ${j.error.message}` : ""), title: (j) => j.error?.message },
+    ],
+    jobs.map((j) => ({ ...j, key: j.id })),
+    "no jobs in the recent events",
+  );
 }
 
 async function renderDeadLetters() {
@@ -234,21 +297,34 @@ async function renderDeadLetters() {
   }
   const items = r.body.items;
   $("dl-count").textContent = `${items.length}${r.body.next ? "+" : ""} stored`;
-  table("dead-letters", [
-    { label: "seq", num: true, cell: (d) => d.seq },
-    { label: "stage", cell: (d) => d.stage },
-    { label: "error", cell: (d) => `${d.error.code}: ${d.error.message}`, title: (d) => d.error.message },
-    { label: "deliveries", num: true, cell: (d) => d.deliveries },
-    { label: "job", cell: (d) => d.job?.jobId ?? "poison" },
-    { label: "when", cell: (d) => ago(d.time) },
-    {
-      label: "", cell: (d) => el("button", {
-        "data-action": "redrive", "data-seq": d.seq, disabled: !d.redrivable,
-        title: d.redrivable ? "put the message back on its lane; the job resumes at this stage" : "not a valid command: inspect it instead",
-        onclick: () => redrive(d.seq),
-      }, "Re-drive"),
-    },
-  ], items.map((d) => ({ ...d, key: String(d.seq) })), "no dead letters");
+  table(
+    "dead-letters",
+    [
+      { label: "seq", num: true, cell: (d) => d.seq },
+      { label: "stage", cell: (d) => d.stage },
+      { label: "error", cell: (d) => `${d.error.code}: ${d.error.message}`, title: (d) => d.error.message },
+      { label: "deliveries", num: true, cell: (d) => d.deliveries },
+      { label: "job", cell: (d) => d.job?.jobId ?? "poison" },
+      { label: "when", cell: (d) => ago(d.time) },
+      {
+        label: "",
+        cell: (d) =>
+          el(
+            "button",
+            {
+              "data-action": "redrive",
+              "data-seq": d.seq,
+              disabled: !d.redrivable,
+              title: d.redrivable ? "put the message back on its lane; the job resumes at this stage" : "not a valid command: inspect it instead",
+              onclick: () => redrive(d.seq),
+            },
+            "Re-drive",
+          ),
+      },
+    ],
+    items.map((d) => ({ ...d, key: String(d.seq) })),
+    "no dead letters",
+  );
   return items.length;
 }
 

@@ -21,8 +21,14 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
   const send = (name: string) => {
     const f = files.get(name)!;
     return async (_req: unknown, reply: import("fastify").FastifyReply) =>
-      reply.type(f.type).header("cache-control", "no-cache").header("x-content-type-options", "nosniff")
-        .header("content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+      reply
+        .type(f.type)
+        .header("cache-control", "no-cache")
+        .header("x-content-type-options", "nosniff")
+        .header(
+          "content-security-policy",
+          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+        )
         .send(f.body);
   };
   const hide = { schema: { hide: true } };

@@ -4,8 +4,14 @@ import { summarizeJobEvents, systemSuccessRate } from "./job-activity.ts";
 
 const USER = "01kbz7m3qf8yq2v6w0z9d1x4ab";
 const ev = (jobId: string, type: JobEvent["type"], at: string, extra: Partial<JobEvent> = {}): JobEvent => ({
-  v: 1, type, jobId, userId: USER, status: type === "completed" ? "completed" : type === "failed" ? "failed" : type === "queued" ? "queued" : "processing",
-  progress: type === "completed" ? 1 : 0.1, at: `2026-01-01T00:${at}Z`, ...extra,
+  v: 1,
+  type,
+  jobId,
+  userId: USER,
+  status: type === "completed" ? "completed" : type === "failed" ? "failed" : type === "queued" ? "queued" : "processing",
+  progress: type === "completed" ? 1 : 0.1,
+  at: `2026-01-01T00:${at}Z`,
+  ...extra,
 });
 
 describe("summarizeJobEvents", () => {
@@ -47,7 +53,10 @@ describe("summarizeJobEvents", () => {
 
   it("lists the most recently active jobs first with their last state and error", () => {
     const recent = summarizeJobEvents(events, { recent: 2 }).recentJobs;
-    expect(recent.map((j) => [j.id, j.status, j.stage])).toEqual([[C, "processing", "transcribe"], [A, "completed", "ingest"]]);
+    expect(recent.map((j) => [j.id, j.status, j.stage])).toEqual([
+      [C, "processing", "transcribe"],
+      [A, "completed", "ingest"],
+    ]);
     expect(summarizeJobEvents(events).recentJobs.find((j) => j.id === B)?.error?.code).toBe("MEDIA_UNREADABLE");
   });
 

@@ -53,7 +53,13 @@ export function summarizeJobEvents(events: readonly JobEvent[], opts: { recent?:
   for (const e of events) {
     const at = Date.parse(e.at);
     const job = jobs.get(e.jobId) ?? {
-      id: e.jobId, status: e.status, progress: e.progress, stage: null, error: null, firstSeen: e.at, updatedAt: e.at,
+      id: e.jobId,
+      status: e.status,
+      progress: e.progress,
+      stage: null,
+      error: null,
+      firstSeen: e.at,
+      updatedAt: e.at,
     };
     job.status = e.status;
     job.progress = Math.max(job.progress, e.progress);
@@ -97,10 +103,16 @@ export function summarizeJobEvents(events: readonly JobEvent[], opts: { recent?:
     stageLatency: JOB_STEPS.flatMap((stage) => {
       const d = (durations.get(stage) ?? []).sort((a, b) => a - b);
       if (!d.length) return [];
-      return [{
-        stage, count: d.length, avgSec: round(d.reduce((a, b) => a + b, 0) / d.length),
-        p50Sec: round(quantile(d, 0.5)), p95Sec: round(quantile(d, 0.95)), maxSec: round(d.at(-1)!),
-      }];
+      return [
+        {
+          stage,
+          count: d.length,
+          avgSec: round(d.reduce((a, b) => a + b, 0) / d.length),
+          p50Sec: round(quantile(d, 0.5)),
+          p95Sec: round(quantile(d, 0.95)),
+          maxSec: round(d.at(-1)!),
+        },
+      ];
     }),
     recentJobs: all.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, opts.recent ?? 20),
   };

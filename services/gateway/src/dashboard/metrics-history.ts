@@ -31,7 +31,10 @@ export function metricsHistory(events: JobEvent[], now: number, minutes: number,
   const started = new Map<string, number>();
   const latency = Array.from({ length: count }, () => new Map<JobStep, number[]>());
   const buckets: HistoryBucket[] = Array.from({ length: count }, (_, i) => ({
-    at: new Date(from + i * size).toISOString(), completed: 0, failed: 0, stageLatencySec: {},
+    at: new Date(from + i * size).toISOString(),
+    completed: 0,
+    failed: 0,
+    stageLatencySec: {},
     waiting: Object.fromEntries(JOB_STEPS.map((s) => [s, 0])) as Record<JobStep, number>,
   }));
   const snapshot = (i: number) => {

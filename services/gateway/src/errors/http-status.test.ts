@@ -18,8 +18,18 @@ describe("HTTP_STATUS", () => {
 
   it("keeps request errors in the 4xx range", () => {
     const request: ErrorCode[] = [
-      "VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INVALID_CREDENTIALS", "FORBIDDEN", "NOT_FOUND",
-      "EMAIL_TAKEN", "FILE_MISSING", "FILE_EMPTY", "FILE_TOO_LARGE", "UNSUPPORTED_CONTENT_TYPE", "TRANSCRIPT_NOT_READY",
+      "VALIDATION_FAILED",
+      "INVALID_JSON",
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+      "FORBIDDEN",
+      "NOT_FOUND",
+      "EMAIL_TAKEN",
+      "FILE_MISSING",
+      "FILE_EMPTY",
+      "FILE_TOO_LARGE",
+      "UNSUPPORTED_CONTENT_TYPE",
+      "TRANSCRIPT_NOT_READY",
     ];
     for (const code of request) expect(HTTP_STATUS[code], code).toBeLessThan(500);
     expect(HTTP_STATUS.SERVICE_UNAVAILABLE).toBe(503);

@@ -2,8 +2,7 @@ import { AppError } from "@mp4t/contracts";
 import { describe, expect, it } from "vitest";
 import { isUnavailable, toHttpError } from "./to-http-error.ts";
 
-const fastifyError = (code: string, statusCode: number, message = code) =>
-  Object.assign(new Error(message), { name: "FastifyError", code, statusCode });
+const fastifyError = (code: string, statusCode: number, message = code) => Object.assign(new Error(message), { name: "FastifyError", code, statusCode });
 
 describe("toHttpError", () => {
   it("uses an AppError's code and message", () => {

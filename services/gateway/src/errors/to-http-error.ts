@@ -25,7 +25,12 @@ const FRAMEWORK_CODES: Record<string, { code: ErrorCode; status?: number }> = {
 
 /** nats.js JetStream errors: JetStream (and so the stores on it) cannot serve the request right now. */
 const JETSTREAM_UNAVAILABLE = new Set([
-  "JetStreamNotEnabled", "JetStreamError", "JetStreamStatusError", "JetStreamApiError", "StreamNotFoundError", "ConsumerNotFoundError",
+  "JetStreamNotEnabled",
+  "JetStreamError",
+  "JetStreamStatusError",
+  "JetStreamApiError",
+  "StreamNotFoundError",
+  "ConsumerNotFoundError",
 ]);
 
 /** NATS unreachable (messaging's one outage list) or JetStream unable to serve. */
@@ -36,7 +41,13 @@ export function isUnavailable(err: unknown, depth = 0): boolean {
 }
 
 const STATUS_CODES: Record<number, ErrorCode> = {
-  401: "UNAUTHORIZED", 403: "FORBIDDEN", 408: "REQUEST_TIMEOUT", 429: "RATE_LIMITED", 404: "NOT_FOUND", 406: "UNSUPPORTED_CONTENT_TYPE", 415: "UNSUPPORTED_CONTENT_TYPE",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  408: "REQUEST_TIMEOUT",
+  429: "RATE_LIMITED",
+  404: "NOT_FOUND",
+  406: "UNSUPPORTED_CONTENT_TYPE",
+  415: "UNSUPPORTED_CONTENT_TYPE",
 };
 
 type Loose = Error & { code?: unknown; statusCode?: unknown; validation?: unknown; details?: unknown };
@@ -68,5 +79,6 @@ export function toHttpError(thrown: unknown): HttpError {
   return { status: 500, code: "INTERNAL", message: ERROR_CODES.INTERNAL };
 }
 
-export const errorBody = (e: Pick<HttpError, "code" | "message" | "details">): ErrorBody =>
-  ({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+export const errorBody = (e: Pick<HttpError, "code" | "message" | "details">): ErrorBody => ({
+  error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
+});

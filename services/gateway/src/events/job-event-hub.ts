@@ -39,16 +39,19 @@ export function createJobEventHub(events: Pick<JobEvents, "follow">, logger: Pic
   const start = async (): Promise<void> => {
     messages = await events.follow();
     const running = messages;
-    void pump(running).catch((err: unknown) => logger.warn({ err }, "job event hub stopped; restarting")).finally(() => {
-      if (closed || messages !== running) return;
-      live = undefined; // the next subscriber (or the timer) starts a new consumer
-      setTimeout(() => void (listeners.size + userListeners.size > 0 && !closed && ensure().catch(() => undefined)), RESTART_MS).unref();
-    });
+    void pump(running)
+      .catch((err: unknown) => logger.warn({ err }, "job event hub stopped; restarting"))
+      .finally(() => {
+        if (closed || messages !== running) return;
+        live = undefined; // the next subscriber (or the timer) starts a new consumer
+        setTimeout(() => void (listeners.size + userListeners.size > 0 && !closed && ensure().catch(() => undefined)), RESTART_MS).unref();
+      });
   };
-  const ensure = () => (live ??= start().catch((err: unknown) => {
-    live = undefined;
-    throw err;
-  }));
+  const ensure = () =>
+    (live ??= start().catch((err: unknown) => {
+      live = undefined;
+      throw err;
+    }));
 
   /** Registers `fn` under `key`, then makes sure the consumer runs; resolves to the unsubscribe. */
   const add = async (map: Map<string, Set<JobEventListener>>, key: string, fn: JobEventListener) => {

@@ -3,9 +3,17 @@ import { describe, expect, it } from "vitest";
 import { eventFromJob, formatSse } from "./job-event-stream.ts";
 
 const job: Job = {
-  id: "01hzzzzzzzzzzzzzzzzzzzzzzz", userId: "u1", status: "failed", progress: 0.1, fileName: "a.mp4", sizeBytes: 1,
-  options: { language: "en", diarize: true, enhance: [], class: "interactive" }, stages: {},
-  error: { code: "MEDIA_NO_AUDIO", message: "no audio" }, createdAt: "2025-01-01T00:00:00.000Z", updatedAt: "2025-01-01T00:01:00.000Z",
+  id: "01hzzzzzzzzzzzzzzzzzzzzzzz",
+  userId: "u1",
+  status: "failed",
+  progress: 0.1,
+  fileName: "a.mp4",
+  sizeBytes: 1,
+  options: { language: "en", diarize: true, enhance: [], class: "interactive" },
+  stages: {},
+  error: { code: "MEDIA_NO_AUDIO", message: "no audio" },
+  createdAt: "2025-01-01T00:00:00.000Z",
+  updatedAt: "2025-01-01T00:01:00.000Z",
 };
 
 describe("formatSse", () => {
@@ -19,8 +27,14 @@ describe("formatSse", () => {
 describe("eventFromJob", () => {
   it("makes the terminal event of a finished job from its record", () => {
     expect(eventFromJob(job)).toEqual({
-      v: 1, type: "failed", jobId: job.id, userId: "u1", status: "failed", progress: 0.1,
-      error: { code: "MEDIA_NO_AUDIO", message: "no audio" }, at: job.updatedAt,
+      v: 1,
+      type: "failed",
+      jobId: job.id,
+      userId: "u1",
+      status: "failed",
+      progress: 0.1,
+      error: { code: "MEDIA_NO_AUDIO", message: "no audio" },
+      at: job.updatedAt,
     });
   });
 

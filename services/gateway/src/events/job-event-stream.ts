@@ -6,15 +6,20 @@ import { feedLifecycle } from "./feed-lifecycle.ts";
 import type { JobEventHub } from "./job-event-hub.ts";
 
 /** One server-sent event; the id is the event's stream sequence, so a client can resume with Last-Event-ID. */
-export const formatSse = (event: JobEvent, id?: number) =>
-  `event: ${event.type}\n${id === undefined ? "" : `id: ${id}\n`}data: ${JSON.stringify(event)}\n\n`;
+export const formatSse = (event: JobEvent, id?: number) => `event: ${event.type}\n${id === undefined ? "" : `id: ${id}\n`}data: ${JSON.stringify(event)}\n\n`;
 
 /** A terminal event made from the job record, for a finished job whose events have expired. */
 export function eventFromJob(job: Job): JobEvent | null {
   if (job.status !== "completed" && job.status !== "failed" && job.status !== "canceled") return null;
   return {
-    v: 1, type: job.status, jobId: job.id, userId: job.userId, status: job.status, progress: job.progress,
-    ...(job.error ? { error: job.error } : {}), at: job.updatedAt,
+    v: 1,
+    type: job.status,
+    jobId: job.id,
+    userId: job.userId,
+    status: job.status,
+    progress: job.progress,
+    ...(job.error ? { error: job.error } : {}),
+    at: job.updatedAt,
   };
 }
 
@@ -36,7 +41,9 @@ type Seen = StoredEvent;
  * before it commits to a streaming response.
  */
 export async function openJobEventFeed(
-  deps: { hub: JobEventHub; events: Pick<JobEvents, "replay">; logger: Pick<FastifyBaseLogger, "warn"> }, job: Job, lastEventId?: number,
+  deps: { hub: JobEventHub; events: Pick<JobEvents, "replay">; logger: Pick<FastifyBaseLogger, "warn"> },
+  job: Job,
+  lastEventId?: number,
 ): Promise<JobEventFeed> {
   const buffered: Seen[] = [];
   let deliver: (s: Seen) => void = (s) => void buffered.push(s);

@@ -46,7 +46,12 @@ export function streamSlots(opts: { maxPerUser: number; onOpen?: ((open: number)
      * Serves one stream: a slot of the user's, the feed opened (every NATS call that can fail, so
      * the answer can still be 503), then the response taken over until the feed ends.
      */
-    async serve(reply: FastifyReply, userId: string, openFeed: () => Promise<JobEventFeed>, pipe: { heartbeatMs: number; logger: Pick<FastifyBaseLogger, "warn"> }) {
+    async serve(
+      reply: FastifyReply,
+      userId: string,
+      openFeed: () => Promise<JobEventFeed>,
+      pipe: { heartbeatMs: number; logger: Pick<FastifyBaseLogger, "warn"> },
+    ) {
       const release = slots.acquire(userId);
       let feed: JobEventFeed;
       try {

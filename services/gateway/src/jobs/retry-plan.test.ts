@@ -7,9 +7,18 @@ const id = "01jd3f5h7k9m1p3r5t7v9x1z3b";
 const done = { status: "done" as const, startedAt: at, finishedAt: at };
 const failed = { status: "failed" as const, startedAt: at };
 const job = (over: Partial<Job>): Job => ({
-  id, userId: "u", status: "failed", progress: 0.5, fileName: "a.mp4", sizeBytes: 1,
-  options: { language: "en", diarize: true, enhance: [], class: "interactive" }, stages: {}, createdAt: at, updatedAt: at,
-  chunks: { count: 2, done: [0, 1] }, ...over,
+  id,
+  userId: "u",
+  status: "failed",
+  progress: 0.5,
+  fileName: "a.mp4",
+  sizeBytes: 1,
+  options: { language: "en", diarize: true, enhance: [], class: "interactive" },
+  stages: {},
+  createdAt: at,
+  updatedAt: at,
+  chunks: { count: 2, done: [0, 1] },
+  ...over,
 });
 /** A blob store holding exactly these keys (only `stat` exists: any other call fails the test). */
 const holding = (...keys: string[]) => ({ stat: async (key: string) => (keys.includes(key) ? { key, size: 1 } : null) });
@@ -30,8 +39,14 @@ describe("planRetry", () => {
   it("resumes diarize and enhance where they failed when their inputs are stored", async () => {
     const stages = { ingest: done, transcribe: done };
     expect(await planRetry(job({ stages: { ...stages, diarize: failed } }), holding(upload, ...diarizeInputs))).toEqual({ stage: "diarize", restart: false });
-    expect(await planRetry(job({ stages: { ...stages, diarize: done, enhance: failed } }), holding(upload, BlobKeys.diarized(id)))).toEqual({ stage: "enhance", restart: false });
-    expect(await planRetry(job({ stages: { ...stages, diarize: done, enhance: failed } }), holding(upload, ...diarizeInputs))).toEqual({ stage: "diarize", restart: false });
+    expect(await planRetry(job({ stages: { ...stages, diarize: done, enhance: failed } }), holding(upload, BlobKeys.diarized(id)))).toEqual({
+      stage: "enhance",
+      restart: false,
+    });
+    expect(await planRetry(job({ stages: { ...stages, diarize: done, enhance: failed } }), holding(upload, ...diarizeInputs))).toEqual({
+      stage: "diarize",
+      restart: false,
+    });
   });
 
   it("starts over from ingest when the failed stage's inputs are gone", async () => {

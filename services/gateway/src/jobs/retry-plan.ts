@@ -5,8 +5,7 @@ import type { BlobStore } from "@mp4t/stores";
 export type RetryPlan = { stage: "ingest" | "diarize" | "enhance"; restart: boolean };
 
 /** The first stage not done: where the job failed. */
-const failedStage = (job: Job): PipelineStage =>
-  PIPELINE_STAGES.find((s) => !["done", "skipped"].includes(job.stages[s]?.status ?? "pending")) ?? "enhance";
+const failedStage = (job: Job): PipelineStage => PIPELINE_STAGES.find((s) => !["done", "skipped"].includes(job.stages[s]?.status ?? "pending")) ?? "enhance";
 
 /**
  * How to retry a failed job: from the stage that failed when its inputs are still stored, else
@@ -18,7 +17,7 @@ export async function planRetry(job: Job, blobs: Pick<BlobStore, "stat">): Promi
   if (job.mediaDeletedAt || !(await blobs.stat(BlobKeys.upload(job.id)))) return null;
   const has = async (keys: string[]) => (await Promise.all(keys.map((k) => blobs.stat(k)))).every(Boolean);
   const count = job.chunks?.count ?? 0;
-  const diarizeInputs = count > 0 && await has([BlobKeys.audio(job.id), ...Array.from({ length: count }, (_, i) => BlobKeys.chunkResult(job.id, i))]);
+  const diarizeInputs = count > 0 && (await has([BlobKeys.audio(job.id), ...Array.from({ length: count }, (_, i) => BlobKeys.chunkResult(job.id, i))]));
   switch (failedStage(job)) {
     case "ingest":
     case "transcribe":

@@ -13,12 +13,25 @@ export type StoredUpload = { fileName: string; sizeBytes: number; options: JobOp
  * POST /v1/jobs (multipart) and the last PATCH of a resumable upload both end here. Stores the
  * record and queues ingest; on failure removes both record and media, so nothing is left half made.
  */
-export async function submitJob(deps: SubmitDeps, ref: { id: string; userId: string; key: string }, upload: StoredUpload, log: FastifyBaseLogger): Promise<Job> {
+export async function submitJob(
+  deps: SubmitDeps,
+  ref: { id: string; userId: string; key: string },
+  upload: StoredUpload,
+  log: FastifyBaseLogger,
+): Promise<Job> {
   const { id, userId, key } = ref;
   const now = new Date().toISOString();
   const job: Job = {
-    id, userId, status: "queued", progress: 0, fileName: upload.fileName, sizeBytes: upload.sizeBytes,
-    options: upload.options, stages: {}, createdAt: now, updatedAt: now,
+    id,
+    userId,
+    status: "queued",
+    progress: 0,
+    fileName: upload.fileName,
+    sizeBytes: upload.sizeBytes,
+    options: upload.options,
+    stages: {},
+    createdAt: now,
+    updatedAt: now,
   };
   try {
     await deps.jobs.createJob(job);

@@ -1,12 +1,19 @@
 import { ERROR_CODES } from "@mp4t/contracts";
 
 type Operation = {
-  operationId?: string; tags?: string[]; summary?: string; security?: unknown[];
+  operationId?: string;
+  tags?: string[];
+  summary?: string;
+  security?: unknown[];
   responses?: Record<string, { description?: string; content?: Record<string, unknown> }>;
 };
 type Document = {
-  openapi: string; info: Record<string, unknown>; servers?: unknown[]; tags?: unknown[];
-  paths?: Record<string, Record<string, Operation>>; components?: Record<string, Record<string, unknown>>;
+  openapi: string;
+  info: Record<string, unknown>;
+  servers?: unknown[];
+  tags?: unknown[];
+  paths?: Record<string, Record<string, Operation>>;
+  components?: Record<string, Record<string, unknown>>;
 };
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -26,13 +33,17 @@ export const API_TAGS = {
 
 export const SECURITY_SCHEMES = {
   bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "A session token from POST /v1/auth/login (Authorization: Bearer <token>)." },
-  apiKey: { type: "http", scheme: "bearer", bearerFormat: "mp4t_<40 base62 characters>", description: "An API key from POST /v1/api-keys, sent as Authorization: Bearer mp4t_..., within its scopes." },
+  apiKey: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "mp4t_<40 base62 characters>",
+    description: "An API key from POST /v1/api-keys, sent as Authorization: Bearer mp4t_..., within its scopes.",
+  },
   metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN, for GET /metrics on the API port." },
 } as const;
 
 export const operationsOf = (doc: Document) =>
-  Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method]! })));
+  Object.entries(doc.paths ?? {}).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method]! })));
 
 /** A documented error response with one code, for what the framework answers on any route. */
 const frameworkError = (code: keyof typeof ERROR_CODES, why: string) => ({
@@ -40,8 +51,11 @@ const frameworkError = (code: keyof typeof ERROR_CODES, why: string) => ({
   content: {
     "application/json": {
       schema: {
-        type: "object", required: ["error"],
-        properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string", enum: [code] }, message: { type: "string" } } } },
+        type: "object",
+        required: ["error"],
+        properties: {
+          error: { type: "object", required: ["code", "message"], properties: { code: { type: "string", enum: [code] }, message: { type: "string" } } },
+        },
       },
       examples: { [code]: { summary: code, value: { error: { code, message: why } } } },
     },

@@ -20,7 +20,12 @@ async function auditPlugin(app: FastifyInstance) {
     audit(req, {
       action: `${req.method} ${route}`,
       result: reply.statusCode < 400 ? "ok" : denied ? "denied" : "fail",
-      target: params && Object.keys(params).length ? Object.entries(params).map(([k, v]) => `${k}:${v}`).join(",") : route,
+      target:
+        params && Object.keys(params).length
+          ? Object.entries(params)
+              .map(([k, v]) => `${k}:${v}`)
+              .join(",")
+          : route,
     });
   });
 }

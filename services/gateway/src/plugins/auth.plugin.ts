@@ -12,7 +12,12 @@ import { userCache, type UserCache } from "../auth/user-cache.ts";
 
 /** What a verified request carries. `role` comes from the store, never from the token. */
 type Claims = {
-  sub: string; email: string; role: User["role"]; sid: string; exp?: number; iat?: number;
+  sub: string;
+  email: string;
+  role: User["role"];
+  sid: string;
+  exp?: number;
+  iat?: number;
   /** Set when the request came with an API key rather than a session's access token. */
   key?: { id: string; scopes: string[] };
 };
@@ -94,8 +99,10 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
     if (!user || user.id !== key.userId || user.disabled) throw unauthorized("the key's account is gone or disabled");
     const allowed = scope === "public" || (scope !== undefined && scope !== "session" && key.scopes.includes(scope));
     if (!allowed) {
-      throw new AppError("INSUFFICIENT_SCOPE", scope && scope !== "session"
-        ? `this API key lacks the ${scope} scope` : "this route needs a signed-in session, not an API key");
+      throw new AppError(
+        "INSUFFICIENT_SCOPE",
+        scope && scope !== "session" ? `this API key lacks the ${scope} scope` : "this route needs a signed-in session, not an API key",
+      );
     }
     keys.used(key);
     req.user = { sub: user.id, email: user.email, role: user.role, sid: `key:${key.id}`, key: { id: key.id, scopes: key.scopes } };

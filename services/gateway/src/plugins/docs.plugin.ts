@@ -9,7 +9,7 @@ import { routeDocsTransform } from "../openapi/route-docs.ts";
 // Named schemas (zod `.meta({ id })`) in OpenAPI 3.0's dialect, as the routes' own schemas are.
 const namedSchemas = createJsonSchemaTransformObject({ zodToJsonConfig: { target: "openapi-3.0" } });
 
-export type DocsOptions = { version: string; /** Paths the rate limit skips (they document no 429). */ unlimitedPaths: ReadonlySet<string> };
+export type DocsOptions = { version: string /** Paths the rate limit skips (they document no 429). */; unlimitedPaths: ReadonlySet<string> };
 
 /**
  * The OpenAPI document, generated from the routes' zod schemas, at /openapi.json; Swagger UI at

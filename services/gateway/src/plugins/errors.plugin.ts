@@ -17,9 +17,7 @@ async function errorsPlugin(app: FastifyInstance) {
     return reply.code(e.status).type("application/json; charset=utf-8").send(errorBody(e));
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send(errorBody({ code: "NOT_FOUND", message: `no route ${req.method} ${req.url.split("?")[0]}` })),
-  );
+  app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody({ code: "NOT_FOUND", message: `no route ${req.method} ${req.url.split("?")[0]}` })));
 }
 
 export default fp(errorsPlugin, { name: "mp4t-errors", fastify: "5.x" });

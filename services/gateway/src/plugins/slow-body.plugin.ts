@@ -14,8 +14,7 @@ export type SlowBodyOptions = {
 
 type Watched = { req: FastifyRequest; socket: Socket; upload: boolean; startedAt: number; markAt: number; markBytes: number };
 
-const declaresBody = (req: FastifyRequest) =>
-  req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+const declaresBody = (req: FastifyRequest) => req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 
 /**
  * Cuts off request bodies that trickle in (slowloris-style): Node's own requestTimeout has to

@@ -20,12 +20,17 @@ export const adminRoutes: FastifyPluginAsyncZod<{ discovery: Pick<Discovery, "li
   app.addHook("onRequest", app.authenticate);
   app.addHook("onRequest", app.requireAdmin);
 
-  app.get("/services", {
-    schema: {
-      operationId: "listServices", tags: ["admin"],
-      summary: "Every live service instance, from NATS service discovery",
-      security: sessionOnly,
-      response: { 200: z.array(Instance), ...errors("UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") },
+  app.get(
+    "/services",
+    {
+      schema: {
+        operationId: "listServices",
+        tags: ["admin"],
+        summary: "Every live service instance, from NATS service discovery",
+        security: sessionOnly,
+        response: { 200: z.array(Instance), ...errors("UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") },
+      },
     },
-  }, async () => discovery.list());
+    async () => discovery.list(),
+  );
 };

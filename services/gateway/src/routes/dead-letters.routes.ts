@@ -67,47 +67,95 @@ export const deadLettersRoutes: FastifyPluginAsyncZod<DeadLettersRoutesOptions> 
     }
   };
 
-  app.get("/dead-letters", {
-    schema: {
-      operationId: "listDeadLetters", tags: ["admin"], summary: "Dead letters, oldest first, optionally of one stage", security: sessionOnly,
-      querystring: ListQuery,
-      response: { 200: z.object({ items: z.array(DeadLetterView), next: z.number().int().nullable() }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") },
+  app.get(
+    "/dead-letters",
+    {
+      schema: {
+        operationId: "listDeadLetters",
+        tags: ["admin"],
+        summary: "Dead letters, oldest first, optionally of one stage",
+        security: sessionOnly,
+        querystring: ListQuery,
+        response: {
+          200: z.object({ items: z.array(DeadLetterView), next: z.number().int().nullable() }),
+          ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE"),
+        },
+      },
     },
-  }, async (req) => {
-    const { stage, cursor, limit } = req.query;
-    const page = await run((dl) => dl.list({ limit, ...(stage ? { stage: stage as Stage } : {}), ...(cursor ? { cursor } : {}) }));
-    return { items: page.items.map(toView), next: page.next };
-  });
+    async (req) => {
+      const { stage, cursor, limit } = req.query;
+      const page = await run((dl) => dl.list({ limit, ...(stage ? { stage: stage as Stage } : {}), ...(cursor ? { cursor } : {}) }));
+      return { items: page.items.map(toView), next: page.next };
+    },
+  );
 
-  app.get("/dead-letters/:seq", {
-    schema: {
-      operationId: "getDeadLetter", tags: ["admin"], summary: "One dead letter", security: sessionOnly, params: SeqParams,
-      response: { 200: DeadLetterView, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE") },
+  app.get(
+    "/dead-letters/:seq",
+    {
+      schema: {
+        operationId: "getDeadLetter",
+        tags: ["admin"],
+        summary: "One dead letter",
+        security: sessionOnly,
+        params: SeqParams,
+        response: { 200: DeadLetterView, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE") },
+      },
     },
-  }, async (req) => {
-    const entry = await run((dl) => dl.get(req.params.seq));
-    if (!entry) throw new AppError("NOT_FOUND", `no dead letter ${req.params.seq}`);
-    return toView(entry);
-  });
+    async (req) => {
+      const entry = await run((dl) => dl.get(req.params.seq));
+      if (!entry) throw new AppError("NOT_FOUND", `no dead letter ${req.params.seq}`);
+      return toView(entry);
+    },
+  );
 
-  app.post("/dead-letters/:seq/redrive", {
-    schema: {
-      operationId: "redriveDeadLetter", tags: ["admin"], summary: "Re-drive one dead letter: its job resumes at the stage that failed", security: sessionOnly, params: SeqParams,
-      response: { 202: z.object({ redriven: z.literal(1) }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "DEAD_LETTER_UNREDRIVABLE", "SERVICE_UNAVAILABLE", "INVALID_JSON", "UNSUPPORTED_CONTENT_TYPE") },
+  app.post(
+    "/dead-letters/:seq/redrive",
+    {
+      schema: {
+        operationId: "redriveDeadLetter",
+        tags: ["admin"],
+        summary: "Re-drive one dead letter: its job resumes at the stage that failed",
+        security: sessionOnly,
+        params: SeqParams,
+        response: {
+          202: z.object({ redriven: z.literal(1) }),
+          ...errors(
+            "VALIDATION_FAILED",
+            "UNAUTHORIZED",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "DEAD_LETTER_UNREDRIVABLE",
+            "SERVICE_UNAVAILABLE",
+            "INVALID_JSON",
+            "UNSUPPORTED_CONTENT_TYPE",
+          ),
+        },
+      },
     },
-  }, async (req, reply) => {
-    if (!(await run((dl) => dl.redrive(req.params.seq)))) throw new AppError("NOT_FOUND", `no dead letter ${req.params.seq}`);
-    return reply.code(202).send({ redriven: 1 as const });
-  });
+    async (req, reply) => {
+      if (!(await run((dl) => dl.redrive(req.params.seq)))) throw new AppError("NOT_FOUND", `no dead letter ${req.params.seq}`);
+      return reply.code(202).send({ redriven: 1 as const });
+    },
+  );
 
-  app.post("/dead-letters/redrive", {
-    schema: {
-      operationId: "redriveDeadLetters", tags: ["admin"], summary: "Re-drive every dead letter of one stage (poison messages stay)", security: sessionOnly,
-      body: z.object({ stage: StageParam }).strict(),
-      response: { 202: z.object({ redriven: z.number().int() }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "FORBIDDEN", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
+  app.post(
+    "/dead-letters/redrive",
+    {
+      schema: {
+        operationId: "redriveDeadLetters",
+        tags: ["admin"],
+        summary: "Re-drive every dead letter of one stage (poison messages stay)",
+        security: sessionOnly,
+        body: z.object({ stage: StageParam }).strict(),
+        response: {
+          202: z.object({ redriven: z.number().int() }),
+          ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "FORBIDDEN", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE"),
+        },
+      },
     },
-  }, async (req, reply) => {
-    const redriven = await run((dl) => dl.redriveAll(req.body.stage as Stage));
-    return reply.code(202).send({ redriven });
-  });
+    async (req, reply) => {
+      const redriven = await run((dl) => dl.redriveAll(req.body.stage as Stage));
+      return reply.code(202).send({ redriven });
+    },
+  );
 };

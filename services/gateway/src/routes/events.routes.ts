@@ -31,23 +31,33 @@ export const eventsRoutes: FastifyPluginAsyncZod<EventsRoutesOptions> = async (a
   // Open streams would hold the server open; end them when it closes.
   app.addHook("preClose", async () => slots.closeAll());
 
-  app.get("/:id/events", {
-    schema: {
-      operationId: "streamJobEvents", tags: ["jobs"],
-      summary: "The job's state changes as text/event-stream",
-      description: "Each event is `event: <type>` with the JobEvent JSON as data and its stream sequence as id " +
-        "(send Last-Event-ID to resume). Comments keep idle streams alive; the stream ends after completed, failed or canceled.",
-      security: bearer,
-      params: JobParams,
-      querystring: StreamQuery,
-      headers: z.looseObject({ "last-event-id": z.coerce.number().int().nonnegative().optional() }),
-      response: { 200: EventStream, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "TOO_MANY_STREAMS", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
+  app.get(
+    "/:id/events",
+    {
+      schema: {
+        operationId: "streamJobEvents",
+        tags: ["jobs"],
+        summary: "The job's state changes as text/event-stream",
+        description:
+          "Each event is `event: <type>` with the JobEvent JSON as data and its stream sequence as id " +
+          "(send Last-Event-ID to resume). Comments keep idle streams alive; the stream ends after completed, failed or canceled.",
+        security: bearer,
+        params: JobParams,
+        querystring: StreamQuery,
+        headers: z.looseObject({ "last-event-id": z.coerce.number().int().nonnegative().optional() }),
+        response: { 200: EventStream, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "TOO_MANY_STREAMS", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
+      },
     },
-  }, async (req, reply) => {
-    const userId = req.user.sub;
-    const job = await opts.jobs.getJob({ userId, jobId: req.params.id });
-    if (!job) throw new AppError("NOT_FOUND", "no such job");
-    await slots.serve(reply, userId, async () => openJobEventFeed({ hub: opts.hub, events: opts.events, logger: req.log }, job, req.headers["last-event-id"]),
-      { heartbeatMs: opts.heartbeatMs, logger: req.log });
-  });
+    async (req, reply) => {
+      const userId = req.user.sub;
+      const job = await opts.jobs.getJob({ userId, jobId: req.params.id });
+      if (!job) throw new AppError("NOT_FOUND", "no such job");
+      await slots.serve(
+        reply,
+        userId,
+        async () => openJobEventFeed({ hub: opts.hub, events: opts.events, logger: req.log }, job, req.headers["last-event-id"]),
+        { heartbeatMs: opts.heartbeatMs, logger: req.log },
+      );
+    },
+  );
 };

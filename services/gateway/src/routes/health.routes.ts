@@ -13,21 +13,34 @@ const within = <T>(p: Promise<T>, ms: number, what: string) =>
 export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, opts) => {
   const timeoutMs = opts.timeoutMs ?? 2000;
 
-  app.get("/health", {
-    schema: { operationId: "getHealth", tags: ["ops"], summary: "Liveness", response: { 200: z.object({ status: z.literal("ok") }) } },
-  }, async () => ({ status: "ok" as const }));
+  app.get(
+    "/health",
+    {
+      schema: { operationId: "getHealth", tags: ["ops"], summary: "Liveness", response: { 200: z.object({ status: z.literal("ok") }) } },
+    },
+    async () => ({ status: "ok" as const }),
+  );
 
-  app.get("/ready", {
-    schema: { operationId: "getReadiness", tags: ["ops"], summary: "Readiness: NATS connected, job and blob stores answering", response: { 200: z.object({ status: z.literal("ready") }), ...errors("SERVICE_UNAVAILABLE") } },
-  }, async (_req, reply) => {
-    try {
-      if (opts.transport.closed()) throw new Error("the NATS connection is closed");
-      await within(opts.transport.flush(), timeoutMs, "NATS");
-      await within(opts.jobs.getUserByEmail("readiness-probe@mp4t.invalid"), timeoutMs, "the job store");
-      await within(opts.blobs.stat("readiness-probe"), timeoutMs, "the blob store");
-      return { status: "ready" as const };
-    } catch (err) {
-      return reply.code(503).send({ error: { code: "SERVICE_UNAVAILABLE" as const, message: `not ready: ${(err as Error).message}` } });
-    }
-  });
+  app.get(
+    "/ready",
+    {
+      schema: {
+        operationId: "getReadiness",
+        tags: ["ops"],
+        summary: "Readiness: NATS connected, job and blob stores answering",
+        response: { 200: z.object({ status: z.literal("ready") }), ...errors("SERVICE_UNAVAILABLE") },
+      },
+    },
+    async (_req, reply) => {
+      try {
+        if (opts.transport.closed()) throw new Error("the NATS connection is closed");
+        await within(opts.transport.flush(), timeoutMs, "NATS");
+        await within(opts.jobs.getUserByEmail("readiness-probe@mp4t.invalid"), timeoutMs, "the job store");
+        await within(opts.blobs.stat("readiness-probe"), timeoutMs, "the blob store");
+        return { status: "ready" as const };
+      } catch (err) {
+        return reply.code(503).send({ error: { code: "SERVICE_UNAVAILABLE" as const, message: `not ready: ${(err as Error).message}` } });
+      }
+    },
+  );
 };

@@ -15,18 +15,26 @@ export type InvitesRoutesOptions = {
 export const invitesRoutes: FastifyPluginAsyncZod<InvitesRoutesOptions> = async (app, opts) => {
   app.addHook("onRequest", app.authenticate);
   app.addHook("onRequest", app.requireAdmin);
-  app.post("/invites", {
-    schema: {
-      operationId: "createInvite", tags: ["admin"],
-      summary: "Make an invite code for one email (for REGISTRATION=invite)",
-      security: sessionOnly,
-      body: z.object({ email: Email }).strict(),
-      response: { 201: z.object({ email: z.string(), inviteCode: z.string(), expiresAt: z.iso.datetime() }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "FORBIDDEN", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
+  app.post(
+    "/invites",
+    {
+      schema: {
+        operationId: "createInvite",
+        tags: ["admin"],
+        summary: "Make an invite code for one email (for REGISTRATION=invite)",
+        security: sessionOnly,
+        body: z.object({ email: Email }).strict(),
+        response: {
+          201: z.object({ email: z.string(), inviteCode: z.string(), expiresAt: z.iso.datetime() }),
+          ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "FORBIDDEN", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE"),
+        },
+      },
     },
-  }, async (req, reply) => {
-    const expiresAt = new Date(Date.now() + opts.ttlSec * 1000);
-    const inviteCode = opts.makeInvite(req.body.email, expiresAt);
-    audit(req, { action: "invite-create", result: "ok", target: req.body.email });
-    return reply.code(201).send({ email: req.body.email, inviteCode, expiresAt: expiresAt.toISOString() });
-  });
+    async (req, reply) => {
+      const expiresAt = new Date(Date.now() + opts.ttlSec * 1000);
+      const inviteCode = opts.makeInvite(req.body.email, expiresAt);
+      audit(req, { action: "invite-create", result: "ok", target: req.body.email });
+      return reply.code(201).send({ email: req.body.email, inviteCode, expiresAt: expiresAt.toISOString() });
+    },
+  );
 };

@@ -39,72 +39,136 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   await app.register(fastifyMultipart, { throwFileSizeLimit: false });
   app.addHook("onRequest", app.authenticate);
 
-  app.post("", {
-    schema: {
-      operationId: "createJob", tags: ["jobs"],
-      summary: "Upload media and queue it for transcription",
-      description: "multipart/form-data: an optional `options` field holding the job options as JSON text and a `file` part " +
-        "(streamed, at most MAX_UPLOAD_BYTES). Send `options` first: options this deployment cannot serve " +
-        "(GET /v1/capabilities) are then refused with 400 OPTION_UNSUPPORTED before a byte of the file is stored. Options sent " +
-        "after the file are still checked, once the file has arrived, and the stored file is removed when they are refused. " +
-        "202: the job, queued; follow it at /v1/jobs/{id}/events.",
-      multipart: UploadForm,
-      security: bearer,
-      response: { 202: JobView, ...errors("VALIDATION_FAILED", "INVALID_JSON", "OPTION_UNSUPPORTED", "FILE_MISSING", "FILE_EMPTY", "UNAUTHORIZED", "FILE_TOO_LARGE", "STORAGE_QUOTA_EXCEEDED", "UNSUPPORTED_CONTENT_TYPE", "REQUEST_TIMEOUT", "TOO_MANY_ACTIVE_JOBS", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
+  app.post(
+    "",
+    {
+      schema: {
+        operationId: "createJob",
+        tags: ["jobs"],
+        summary: "Upload media and queue it for transcription",
+        description:
+          "multipart/form-data: an optional `options` field holding the job options as JSON text and a `file` part " +
+          "(streamed, at most MAX_UPLOAD_BYTES). Send `options` first: options this deployment cannot serve " +
+          "(GET /v1/capabilities) are then refused with 400 OPTION_UNSUPPORTED before a byte of the file is stored. Options sent " +
+          "after the file are still checked, once the file has arrived, and the stored file is removed when they are refused. " +
+          "202: the job, queued; follow it at /v1/jobs/{id}/events.",
+        multipart: UploadForm,
+        security: bearer,
+        response: {
+          202: JobView,
+          ...errors(
+            "VALIDATION_FAILED",
+            "INVALID_JSON",
+            "OPTION_UNSUPPORTED",
+            "FILE_MISSING",
+            "FILE_EMPTY",
+            "UNAUTHORIZED",
+            "FILE_TOO_LARGE",
+            "STORAGE_QUOTA_EXCEEDED",
+            "UNSUPPORTED_CONTENT_TYPE",
+            "REQUEST_TIMEOUT",
+            "TOO_MANY_ACTIVE_JOBS",
+            "RATE_LIMITED",
+            "SERVICE_UNAVAILABLE",
+          ),
+        },
+      },
     },
-  }, async (req, reply) => {
-    const id = newId();
-    const userId = req.user.sub;
-    const key = BlobKeys.upload(id);
-    const allowance = await uploadAllowance(jobs, userId, {
-      maxActiveJobs: opts.maxActiveJobs, storageQuotaBytes: opts.storageQuotaBytes, maxUploadBytes: opts.maxUploadBytes,
-    });
-    const upload = await receiveUpload(req, { blobs, maxBytes: allowance.maxBytes, ...(opts.checkOptions ? { checkOptions: opts.checkOptions } : {}) }, key).catch((err: unknown) => {
-      if (allowance.byQuota && err instanceof AppError && err.code === "FILE_TOO_LARGE") {
-        throw new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${opts.storageQuotaBytes}-byte storage quota`);
-      }
-      throw err;
-    });
-    const job = await submitJob({ jobs, blobs, publisher, lifecycle }, { id, userId, key }, upload, req.log);
-    return reply.code(202).send(toJobView(job));
-  });
-
-  app.get("", {
-    schema: { operationId: "listJobs", tags: ["jobs"], summary: "List your jobs, newest first", security: bearer, querystring: ListJobsQuery, response: { 200: JobPage, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "SERVICE_UNAVAILABLE") } },
-  }, async (req) => {
-    const q = req.query;
-    const page = await jobs.listJobs(req.user.sub, {
-      limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.q ? { q: q.q } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
-    });
-    return { items: page.items.map(toJobView), next: page.next };
-  });
-
-  app.get("/:id", {
-    schema: { operationId: "getJob", tags: ["jobs"], summary: "One job: status, progress, stages, media, and its place in the queue while not ended", security: bearer, params: JobParams, response: { 200: JobView, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "SERVICE_UNAVAILABLE") } },
-  }, async (req) => {
-    const job = await jobs.getJob({ userId: req.user.sub, jobId: req.params.id });
-    if (!job) throw new AppError("NOT_FOUND", "no such job");
-    if (!opts.queue) return toJobView(job);
-    // The estimate is a courtesy: a failure to compute it never fails the read. An ended job gets
-    // none, but the estimator learns the transcriber's pace from it.
-    const queue = await opts.queue(job).catch((err: unknown) => void req.log.warn({ err, jobId: job.id }, "queue estimate failed"));
-    return queue ? { ...toJobView(job), queue } : toJobView(job);
-  });
-
-  app.delete("/:id", {
-    schema: {
-      operationId: "deleteJob", tags: ["jobs"],
-      summary: "Cancel the job if it is running, then delete its media, results and record",
-      security: bearer, params: JobParams, response: { 204: z.null().describe("Deleted (asynchronously, by the janitor)."), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "SERVICE_UNAVAILABLE", "UNSUPPORTED_CONTENT_TYPE") },
+    async (req, reply) => {
+      const id = newId();
+      const userId = req.user.sub;
+      const key = BlobKeys.upload(id);
+      const allowance = await uploadAllowance(jobs, userId, {
+        maxActiveJobs: opts.maxActiveJobs,
+        storageQuotaBytes: opts.storageQuotaBytes,
+        maxUploadBytes: opts.maxUploadBytes,
+      });
+      const upload = await receiveUpload(
+        req,
+        { blobs, maxBytes: allowance.maxBytes, ...(opts.checkOptions ? { checkOptions: opts.checkOptions } : {}) },
+        key,
+      ).catch((err: unknown) => {
+        if (allowance.byQuota && err instanceof AppError && err.code === "FILE_TOO_LARGE") {
+          throw new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${opts.storageQuotaBytes}-byte storage quota`);
+        }
+        throw err;
+      });
+      const job = await submitJob({ jobs, blobs, publisher, lifecycle }, { id, userId, key }, upload, req.log);
+      return reply.code(202).send(toJobView(job));
     },
-  }, async (req, reply) => {
-    const ref = { userId: req.user.sub, jobId: req.params.id };
-    const job = await jobs.getJob(ref);
-    if (!job) throw new AppError("NOT_FOUND", "no such job");
-    if (!isTerminal(job.status)) await lifecycle.cancel(ref);
-    const cleanup = { v: 1 as const, ...ref, reason: "deleted" as const };
-    await publisher.command("cleanup", "batch", cleanup, messageId("cleanup", cleanup));
-    await opts.onDeleted?.(job);
-    return reply.code(204).send(null);
-  });
+  );
+
+  app.get(
+    "",
+    {
+      schema: {
+        operationId: "listJobs",
+        tags: ["jobs"],
+        summary: "List your jobs, newest first",
+        security: bearer,
+        querystring: ListJobsQuery,
+        response: { 200: JobPage, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "SERVICE_UNAVAILABLE") },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const page = await jobs.listJobs(req.user.sub, {
+        limit: q.limit,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.q ? { q: q.q } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      return { items: page.items.map(toJobView), next: page.next };
+    },
+  );
+
+  app.get(
+    "/:id",
+    {
+      schema: {
+        operationId: "getJob",
+        tags: ["jobs"],
+        summary: "One job: status, progress, stages, media, and its place in the queue while not ended",
+        security: bearer,
+        params: JobParams,
+        response: { 200: JobView, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "SERVICE_UNAVAILABLE") },
+      },
+    },
+    async (req) => {
+      const job = await jobs.getJob({ userId: req.user.sub, jobId: req.params.id });
+      if (!job) throw new AppError("NOT_FOUND", "no such job");
+      if (!opts.queue) return toJobView(job);
+      // The estimate is a courtesy: a failure to compute it never fails the read. An ended job gets
+      // none, but the estimator learns the transcriber's pace from it.
+      const queue = await opts.queue(job).catch((err: unknown) => void req.log.warn({ err, jobId: job.id }, "queue estimate failed"));
+      return queue ? { ...toJobView(job), queue } : toJobView(job);
+    },
+  );
+
+  app.delete(
+    "/:id",
+    {
+      schema: {
+        operationId: "deleteJob",
+        tags: ["jobs"],
+        summary: "Cancel the job if it is running, then delete its media, results and record",
+        security: bearer,
+        params: JobParams,
+        response: {
+          204: z.null().describe("Deleted (asynchronously, by the janitor)."),
+          ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "SERVICE_UNAVAILABLE", "UNSUPPORTED_CONTENT_TYPE"),
+        },
+      },
+    },
+    async (req, reply) => {
+      const ref = { userId: req.user.sub, jobId: req.params.id };
+      const job = await jobs.getJob(ref);
+      if (!job) throw new AppError("NOT_FOUND", "no such job");
+      if (!isTerminal(job.status)) await lifecycle.cancel(ref);
+      const cleanup = { v: 1 as const, ...ref, reason: "deleted" as const };
+      await publisher.command("cleanup", "batch", cleanup, messageId("cleanup", cleanup));
+      await opts.onDeleted?.(job);
+      return reply.code(204).send(null);
+    },
+  );
 };

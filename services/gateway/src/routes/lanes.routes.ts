@@ -21,18 +21,23 @@ export const lanesRoutes: FastifyPluginAsyncZod<LanesRoutesOptions> = async (app
   app.addHook("onRequest", app.authenticate);
   app.addHook("onRequest", app.requireAdmin);
 
-  app.get("/lanes", {
-    schema: {
-      operationId: "listLanes", tags: ["admin"],
-      summary: "Per lane and class: pending, in flight, redelivered and the oldest wait",
-      security: sessionOnly,
-      response: { 200: z.object({ lanes: z.array(LaneView) }), ...errors("UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") },
+  app.get(
+    "/lanes",
+    {
+      schema: {
+        operationId: "listLanes",
+        tags: ["admin"],
+        summary: "Per lane and class: pending, in flight, redelivered and the oldest wait",
+        security: sessionOnly,
+        response: { 200: z.object({ lanes: z.array(LaneView) }), ...errors("UNAUTHORIZED", "FORBIDDEN", "SERVICE_UNAVAILABLE") },
+      },
     },
-  }, async () => {
-    try {
-      return { lanes: await opts.queues.lanes() };
-    } catch (err) {
-      throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
-    }
-  });
+    async () => {
+      try {
+        return { lanes: await opts.queues.lanes() };
+      } catch (err) {
+        throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
+      }
+    },
+  );
 };

@@ -14,15 +14,28 @@ const Me = z.object({
 /** GET /v1/me: the account the token belongs to, as the store has it now. */
 export const meRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook("onRequest", app.authenticate);
-  app.get("/me", {
-    schema: { operationId: "getMe", tags: ["auth"], summary: "Your account", security: bearer, response: { 200: Me, ...errors("UNAUTHORIZED", "SERVICE_UNAVAILABLE") } },
-  }, async (req) => {
-    const user = await app.users.get(req.user.email);
-    if (!user) throw new AppError("UNAUTHORIZED", "the account no longer exists");
-    const now = Date.now();
-    return {
-      id: user.id, email: user.email, role: user.role, createdAt: user.createdAt,
-      sessions: (user.sessions ?? []).filter((s) => Date.parse(s.expiresAt) > now).length,
-    };
-  });
+  app.get(
+    "/me",
+    {
+      schema: {
+        operationId: "getMe",
+        tags: ["auth"],
+        summary: "Your account",
+        security: bearer,
+        response: { 200: Me, ...errors("UNAUTHORIZED", "SERVICE_UNAVAILABLE") },
+      },
+    },
+    async (req) => {
+      const user = await app.users.get(req.user.email);
+      if (!user) throw new AppError("UNAUTHORIZED", "the account no longer exists");
+      const now = Date.now();
+      return {
+        id: user.id,
+        email: user.email,
+        role: user.role,
+        createdAt: user.createdAt,
+        sessions: (user.sessions ?? []).filter((s) => Date.parse(s.expiresAt) > now).length,
+      };
+    },
+  );
 };

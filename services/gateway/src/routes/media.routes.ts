@@ -82,39 +82,73 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
     return job;
   };
 
-  app.post("/:id/media-link", {
-    schema: {
-      operationId: "createMediaLink", tags: ["jobs"], summary: "A short-lived URL of the job's original media, for players that cannot send a token", security: bearer, params: JobParams,
-      response: { 200: z.object({ url: z.string(), expiresAt: z.iso.datetime() }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "MEDIA_GONE", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
+  app.post(
+    "/:id/media-link",
+    {
+      schema: {
+        operationId: "createMediaLink",
+        tags: ["jobs"],
+        summary: "A short-lived URL of the job's original media, for players that cannot send a token",
+        security: bearer,
+        params: JobParams,
+        response: {
+          200: z.object({ url: z.string(), expiresAt: z.iso.datetime() }),
+          ...errors(
+            "VALIDATION_FAILED",
+            "INVALID_JSON",
+            "UNAUTHORIZED",
+            "INSUFFICIENT_SCOPE",
+            "NOT_FOUND",
+            "MEDIA_GONE",
+            "UNSUPPORTED_CONTENT_TYPE",
+            "SERVICE_UNAVAILABLE",
+          ),
+        },
+      },
+      onRequest: app.authenticate,
     },
-    onRequest: app.authenticate,
-  }, async (req) => {
-    const job = await mediaJob(req.user.sub, req.params.id);
-    const x = Date.now() + opts.linkTtlSec * 1000;
-    const link = links.sign({ u: job.userId, j: job.id, x });
-    return { url: `/v1/jobs/${job.id}/media?link=${encodeURIComponent(link)}`, expiresAt: new Date(x).toISOString() };
-  });
+    async (req) => {
+      const job = await mediaJob(req.user.sub, req.params.id);
+      const x = Date.now() + opts.linkTtlSec * 1000;
+      const link = links.sign({ u: job.userId, j: job.id, x });
+      return { url: `/v1/jobs/${job.id}/media?link=${encodeURIComponent(link)}`, expiresAt: new Date(x).toISOString() };
+    },
+  );
 
-  app.get("/:id/media", {
-    schema: {
-      operationId: "getJobMedia", tags: ["jobs"], summary: "The job's original media (Range requests supported)", security: bearer, params: JobParams,
-      description: "Bearer token, or `link` from POST /v1/jobs/:id/media-link. 410 MEDIA_GONE once retention removed the media.",
-      querystring: z.object({ link: z.string().max(2048).optional() }),
-      response: { ...MediaResponse, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "MEDIA_GONE", "RANGE_NOT_SATISFIABLE", "SERVICE_UNAVAILABLE") },
+  app.get(
+    "/:id/media",
+    {
+      schema: {
+        operationId: "getJobMedia",
+        tags: ["jobs"],
+        summary: "The job's original media (Range requests supported)",
+        security: bearer,
+        params: JobParams,
+        description: "Bearer token, or `link` from POST /v1/jobs/:id/media-link. 410 MEDIA_GONE once retention removed the media.",
+        querystring: z.object({ link: z.string().max(2048).optional() }),
+        response: {
+          ...MediaResponse,
+          ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "MEDIA_GONE", "RANGE_NOT_SATISFIABLE", "SERVICE_UNAVAILABLE"),
+        },
+      },
     },
-  }, async (req, reply) => {
-    const job = await mediaJob(await ownerOf(req, req.params.id, req.query.link), req.params.id);
-    const key = BlobKeys.upload(job.id);
-    const info = await opts.blobs.stat(key);
-    if (!info) throw new AppError("MEDIA_GONE", "the media of this job is no longer stored; the transcript stays");
-    const range = parseRange(req.headers.range, info.size);
-    const body = await opts.blobs.get(key);
-    if (!body) throw new AppError("MEDIA_GONE", "the media of this job is no longer stored; the transcript stays");
-    const stream = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
-    reply.type(mediaType(job.media)).header("accept-ranges", "bytes").header("cache-control", "private, max-age=3600");
-    if (!range) return reply.header("content-length", info.size).send(stream);
-    // The blob store streams from the start: bytes before the range are read and dropped.
-    return reply.code(206).header("content-range", `bytes ${range.start}-${range.end}/${info.size}`)
-      .header("content-length", range.end - range.start + 1).send(slice(stream, range.start, range.end));
-  });
+    async (req, reply) => {
+      const job = await mediaJob(await ownerOf(req, req.params.id, req.query.link), req.params.id);
+      const key = BlobKeys.upload(job.id);
+      const info = await opts.blobs.stat(key);
+      if (!info) throw new AppError("MEDIA_GONE", "the media of this job is no longer stored; the transcript stays");
+      const range = parseRange(req.headers.range, info.size);
+      const body = await opts.blobs.get(key);
+      if (!body) throw new AppError("MEDIA_GONE", "the media of this job is no longer stored; the transcript stays");
+      const stream = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+      reply.type(mediaType(job.media)).header("accept-ranges", "bytes").header("cache-control", "private, max-age=3600");
+      if (!range) return reply.header("content-length", info.size).send(stream);
+      // The blob store streams from the start: bytes before the range are read and dropped.
+      return reply
+        .code(206)
+        .header("content-range", `bytes ${range.start}-${range.end}/${info.size}`)
+        .header("content-length", range.end - range.start + 1)
+        .send(slice(stream, range.start, range.end));
+    },
+  );
 };

@@ -62,25 +62,33 @@ async function httpTelemetry(app: FastifyInstance, opts: HttpTelemetryOptions) {
   app.addHook("onResponse", async (req, reply) => finish(req, reply.statusCode, reply.elapsedTime / 1000));
   app.addHook("onRequestAbort", async (req) => finish(req, 499, (performance.now() - (startedAt.get(req) ?? performance.now())) / 1000));
 
-  app.get("/metrics", {
-    schema: {
-      operationId: "getMetrics", tags: ["ops"],
-      summary: "Prometheus metrics of this gateway process (Authorization: Bearer METRICS_TOKEN)",
-      description: "Served on the API port only when METRICS_TOKEN is set, and then only with it; otherwise scrape METRICS_PORT.",
-      security: [{ metricsToken: [] }],
-      response: {
-        200: { description: "Prometheus text exposition format.", content: { "text/plain": { schema: z.string().describe("Prometheus text format 0.0.4.") } } },
-        ...errorResponses("UNAUTHORIZED", "NOT_FOUND"),
+  app.get(
+    "/metrics",
+    {
+      schema: {
+        operationId: "getMetrics",
+        tags: ["ops"],
+        summary: "Prometheus metrics of this gateway process (Authorization: Bearer METRICS_TOKEN)",
+        description: "Served on the API port only when METRICS_TOKEN is set, and then only with it; otherwise scrape METRICS_PORT.",
+        security: [{ metricsToken: [] }],
+        response: {
+          200: {
+            description: "Prometheus text exposition format.",
+            content: { "text/plain": { schema: z.string().describe("Prometheus text format 0.0.4.") } },
+          },
+          ...errorResponses("UNAUTHORIZED", "NOT_FOUND"),
+        },
       },
     },
-  }, async (req, reply) => {
-    if (opts.metricsToken === undefined) {
-      throw new AppError("NOT_FOUND", "metrics are not served on the API port: set METRICS_TOKEN, or scrape METRICS_PORT");
-    }
-    if (!hasBearer(req, opts.metricsToken)) throw new AppError("UNAUTHORIZED", "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>");
-    const m = await metricsText();
-    return reply.type(m.contentType).send(m.body);
-  });
+    async (req, reply) => {
+      if (opts.metricsToken === undefined) {
+        throw new AppError("NOT_FOUND", "metrics are not served on the API port: set METRICS_TOKEN, or scrape METRICS_PORT");
+      }
+      if (!hasBearer(req, opts.metricsToken)) throw new AppError("UNAUTHORIZED", "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>");
+      const m = await metricsText();
+      return reply.type(m.contentType).send(m.body);
+    },
+  );
 }
 
 export default fp(httpTelemetry, { name: "mp4t-http-telemetry", fastify: "5.x" });

@@ -12,25 +12,37 @@ import { checkIfMatch, transcriptEtag } from "../transcripts/etag.ts";
 import type { SearchIndexer } from "../transcripts/search-indexer.ts";
 
 export type TranscriptEditOptions = {
-  jobs: JobStore; blobs: BlobStore; lifecycle: JobLifecycle; publisher: Publisher; indexer: SearchIndexer;
+  jobs: JobStore;
+  blobs: BlobStore;
+  lifecycle: JobLifecycle;
+  publisher: Publisher;
+  indexer: SearchIndexer;
   /** Refuses enhancements the deployment cannot make (OPTION_UNSUPPORTED). */
   checkEnhancements?: (kinds: EnhanceOptionValue[]) => Promise<void>;
 };
 type EnhanceOptionValue = z.infer<typeof EnhanceOption>;
 
 const IfMatch = z.object({ "if-match": z.string().max(512).optional() });
-const Change = z.object({
-  jobId: z.string(), version: z.number().int(), kind: TranscriptVersionInfo.shape.kind, speakers: z.array(z.string()),
-}).describe("The version the change made; its ETag is in the ETag header.");
-const SegmentPatch = z.object({
-  index: z.number().int().min(0).max(1_000_000).describe("Index into the current version's segments."),
-  text: z.string().min(1).max(5000),
-  speaker: z.string().min(1).max(100).optional(),
-  start: z.number().min(0).optional(),
-  end: z.number().min(0).optional(),
-}).strict();
+const Change = z
+  .object({
+    jobId: z.string(),
+    version: z.number().int(),
+    kind: TranscriptVersionInfo.shape.kind,
+    speakers: z.array(z.string()),
+  })
+  .describe("The version the change made; its ETag is in the ETag header.");
+const SegmentPatch = z
+  .object({
+    index: z.number().int().min(0).max(1_000_000).describe("Index into the current version's segments."),
+    text: z.string().min(1).max(5000),
+    speaker: z.string().min(1).max(100).optional(),
+    start: z.number().min(0).optional(),
+    end: z.number().min(0).optional(),
+  })
+  .strict();
 /** Speaker renames: a label of the current version to its new name; two labels to one name merge them. */
-const SpeakerNames = z.record(z.string().min(1).max(100), z.string().max(100))
+const SpeakerNames = z
+  .record(z.string().min(1).max(100), z.string().max(100))
   .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 50, "name 1-50 speakers");
 
 /** A change in the transcript package's terms is a client error. */
@@ -71,7 +83,9 @@ export const transcriptEditRoutes: FastifyPluginAsyncZod<TranscriptEditOptions> 
    */
   const changeTranscript = async (
     req: { user: { sub: string }; params: { id: string }; headers: { "if-match"?: string | undefined }; log: FastifyBaseLogger },
-    kind: "edit" | "speakers", required: boolean, change: (t: Transcript) => Transcript,
+    kind: "edit" | "speakers",
+    required: boolean,
+    change: (t: Transcript) => Transcript,
   ) => {
     for (let attempt = 0; ; attempt++) {
       const job = await completedJob(req.user.sub, req.params.id);
@@ -91,63 +105,140 @@ export const transcriptEditRoutes: FastifyPluginAsyncZod<TranscriptEditOptions> 
     }
   };
 
-  app.get("/:id/transcript/versions", {
-    schema: {
-      operationId: "listTranscriptVersions", tags: ["transcripts"], summary: "The versions of a job's transcript, oldest first (1 is the engine's)", security: bearer, params: JobParams,
-      response: { 200: z.object({ current: z.number().int(), items: z.array(TranscriptVersionInfo.omit({ blob: true })) }), ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "SERVICE_UNAVAILABLE") },
+  app.get(
+    "/:id/transcript/versions",
+    {
+      schema: {
+        operationId: "listTranscriptVersions",
+        tags: ["transcripts"],
+        summary: "The versions of a job's transcript, oldest first (1 is the engine's)",
+        security: bearer,
+        params: JobParams,
+        response: {
+          200: z.object({ current: z.number().int(), items: z.array(TranscriptVersionInfo.omit({ blob: true })) }),
+          ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "SERVICE_UNAVAILABLE"),
+        },
+      },
     },
-  }, async (req, reply) => {
-    const job = await completedJob(req.user.sub, req.params.id);
-    const current = currentVersion(job);
-    reply.header("etag", transcriptEtag(current));
-    return { current, items: versionsOf(job).map(({ blob: _blob, ...v }) => v) };
-  });
+    async (req, reply) => {
+      const job = await completedJob(req.user.sub, req.params.id);
+      const current = currentVersion(job);
+      reply.header("etag", transcriptEtag(current));
+      return { current, items: versionsOf(job).map(({ blob: _blob, ...v }) => v) };
+    },
+  );
 
-  app.patch("/:id/transcript", {
-    schema: {
-      operationId: "editTranscript", tags: ["transcripts"],
-      summary: "Correct segments; saves a new transcript version",
-      description: "Body {segments: [{index, text, speaker?, start?, end?}]} addressing the current version's segments. " +
-        "Word timings inside an edited segment are re-aligned in proportion to word length; times must stay between the neighbouring segments. " +
-        "If-Match with the transcript's ETag is required: missing 428 PRECONDITION_REQUIRED, stale 412 TRANSCRIPT_CHANGED.",
-      security: bearer, params: JobParams, headers: IfMatch,
-      body: z.object({ segments: z.array(SegmentPatch).min(1).max(500) }).strict(),
-      response: { 200: Change, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "VERSION_LIMIT", "TRANSCRIPT_CHANGED", "PRECONDITION_REQUIRED", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
+  app.patch(
+    "/:id/transcript",
+    {
+      schema: {
+        operationId: "editTranscript",
+        tags: ["transcripts"],
+        summary: "Correct segments; saves a new transcript version",
+        description:
+          "Body {segments: [{index, text, speaker?, start?, end?}]} addressing the current version's segments. " +
+          "Word timings inside an edited segment are re-aligned in proportion to word length; times must stay between the neighbouring segments. " +
+          "If-Match with the transcript's ETag is required: missing 428 PRECONDITION_REQUIRED, stale 412 TRANSCRIPT_CHANGED.",
+        security: bearer,
+        params: JobParams,
+        headers: IfMatch,
+        body: z.object({ segments: z.array(SegmentPatch).min(1).max(500) }).strict(),
+        response: {
+          200: Change,
+          ...errors(
+            "VALIDATION_FAILED",
+            "INVALID_JSON",
+            "UNAUTHORIZED",
+            "NOT_FOUND",
+            "TRANSCRIPT_NOT_READY",
+            "VERSION_LIMIT",
+            "TRANSCRIPT_CHANGED",
+            "PRECONDITION_REQUIRED",
+            "UNSUPPORTED_CONTENT_TYPE",
+            "SERVICE_UNAVAILABLE",
+          ),
+        },
+      },
     },
-  }, async (req, reply) => {
-    const { saved, speakers } = await changeTranscript(req, "edit", true, (t) => applySegmentEdits(t, req.body.segments));
-    return reply.header("etag", transcriptEtag(saved.version)).send({ jobId: saved.job.id, version: saved.version, kind: "edit", speakers });
-  });
+    async (req, reply) => {
+      const { saved, speakers } = await changeTranscript(req, "edit", true, (t) => applySegmentEdits(t, req.body.segments));
+      return reply.header("etag", transcriptEtag(saved.version)).send({ jobId: saved.job.id, version: saved.version, kind: "edit", speakers });
+    },
+  );
 
-  app.put("/:id/speakers", {
-    schema: {
-      operationId: "nameSpeakers", tags: ["transcripts"],
-      summary: "Name speakers; saves a new transcript version",
-      description: 'Body {"Speaker 1": "Alice", ...}. Giving two labels one name merges them. Every format and search use the names. ' +
-        "If-Match is optional here (renames apply to whatever is current); when sent, a stale one is 412.",
-      security: bearer, params: JobParams, headers: IfMatch, body: SpeakerNames,
-      response: { 200: Change, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "VERSION_LIMIT", "TRANSCRIPT_CHANGED", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
+  app.put(
+    "/:id/speakers",
+    {
+      schema: {
+        operationId: "nameSpeakers",
+        tags: ["transcripts"],
+        summary: "Name speakers; saves a new transcript version",
+        description:
+          'Body {"Speaker 1": "Alice", ...}. Giving two labels one name merges them. Every format and search use the names. ' +
+          "If-Match is optional here (renames apply to whatever is current); when sent, a stale one is 412.",
+        security: bearer,
+        params: JobParams,
+        headers: IfMatch,
+        body: SpeakerNames,
+        response: {
+          200: Change,
+          ...errors(
+            "VALIDATION_FAILED",
+            "INVALID_JSON",
+            "UNAUTHORIZED",
+            "NOT_FOUND",
+            "TRANSCRIPT_NOT_READY",
+            "VERSION_LIMIT",
+            "TRANSCRIPT_CHANGED",
+            "UNSUPPORTED_CONTENT_TYPE",
+            "SERVICE_UNAVAILABLE",
+          ),
+        },
+      },
     },
-  }, async (req, reply) => {
-    const { saved, speakers } = await changeTranscript(req, "speakers", false, (t) => renameSpeakers(t, req.body));
-    return reply.header("etag", transcriptEtag(saved.version)).send({ jobId: saved.job.id, version: saved.version, kind: "speakers", speakers });
-  });
+    async (req, reply) => {
+      const { saved, speakers } = await changeTranscript(req, "speakers", false, (t) => renameSpeakers(t, req.body));
+      return reply.header("etag", transcriptEtag(saved.version)).send({ jobId: saved.job.id, version: saved.version, kind: "speakers", speakers });
+    },
+  );
 
-  app.post("/:id/enhance", {
-    schema: {
-      operationId: "enhanceTranscript", tags: ["transcripts"],
-      summary: "Re-run enhancements on the current transcript version (through the default lane); the result is a new version",
-      description: 'Body {kinds: ["clean","summary","notes","translate:<lang>"]}. 202: queued; a transcript.updated event (SSE) announces the new version.',
-      security: bearer, params: JobParams,
-      body: z.object({ kinds: z.array(EnhanceOption).min(1).max(10) }).strict(),
-      response: { 202: z.object({ jobId: z.string(), baseVersion: z.number().int(), kinds: z.array(z.string()) }), ...errors("VALIDATION_FAILED", "INVALID_JSON", "OPTION_UNSUPPORTED", "UNAUTHORIZED", "NOT_FOUND", "TRANSCRIPT_NOT_READY", "VERSION_LIMIT", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") },
+  app.post(
+    "/:id/enhance",
+    {
+      schema: {
+        operationId: "enhanceTranscript",
+        tags: ["transcripts"],
+        summary: "Re-run enhancements on the current transcript version (through the default lane); the result is a new version",
+        description: 'Body {kinds: ["clean","summary","notes","translate:<lang>"]}. 202: queued; a transcript.updated event (SSE) announces the new version.',
+        security: bearer,
+        params: JobParams,
+        body: z.object({ kinds: z.array(EnhanceOption).min(1).max(10) }).strict(),
+        response: {
+          202: z.object({ jobId: z.string(), baseVersion: z.number().int(), kinds: z.array(z.string()) }),
+          ...errors(
+            "VALIDATION_FAILED",
+            "INVALID_JSON",
+            "OPTION_UNSUPPORTED",
+            "UNAUTHORIZED",
+            "NOT_FOUND",
+            "TRANSCRIPT_NOT_READY",
+            "VERSION_LIMIT",
+            "UNSUPPORTED_CONTENT_TYPE",
+            "SERVICE_UNAVAILABLE",
+          ),
+        },
+      },
     },
-  }, async (req, reply) => {
-    const job = await completedJob(req.user.sub, req.params.id);
-    const kinds = [...new Set(req.body.kinds)];
-    await opts.checkEnhancements?.(kinds);
-    await publisher.command("enhance", job.options.class, { v: 1, jobId: job.id, userId: job.userId, rerun: { kinds } }, MessageIds.rerun(job.id, newId()))
-      .catch((err: unknown) => { throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }); });
-    return reply.code(202).send({ jobId: job.id, baseVersion: currentVersion(job), kinds });
-  });
+    async (req, reply) => {
+      const job = await completedJob(req.user.sub, req.params.id);
+      const kinds = [...new Set(req.body.kinds)];
+      await opts.checkEnhancements?.(kinds);
+      await publisher
+        .command("enhance", job.options.class, { v: 1, jobId: job.id, userId: job.userId, rerun: { kinds } }, MessageIds.rerun(job.id, newId()))
+        .catch((err: unknown) => {
+          throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
+        });
+      return reply.code(202).send({ jobId: job.id, baseVersion: currentVersion(job), kinds });
+    },
+  );
 };

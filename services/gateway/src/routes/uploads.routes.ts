@@ -10,7 +10,9 @@ import { bearer, errors } from "../schemas/api.schema.ts";
 import type { UploadRecord, UploadScratch } from "../uploads/upload-scratch.ts";
 
 export type UploadsRoutesOptions = SubmitDeps & {
-  scratch: UploadScratch; limits: QuotaLimits; sweepEveryMs: number;
+  scratch: UploadScratch;
+  limits: QuotaLimits;
+  sweepEveryMs: number;
   /** What this deployment serves (GET /v1/capabilities): refused options answer 400 before a byte is kept. */
   checkOptions?: (options: JobOptions) => Promise<void>;
 };
@@ -28,7 +30,8 @@ export function parseUploadMetadata(header: string | undefined): Map<string, str
   if (header.length > 16 * 1024) throw new AppError("VALIDATION_FAILED", "Upload-Metadata is longer than 16 KiB");
   for (const pair of header.split(",")) {
     const [key, value = "", ...rest] = pair.trim().split(" ");
-    if (!key || rest.length > 0 || out.has(key)) throw new AppError("VALIDATION_FAILED", "Upload-Metadata must be comma-separated `key base64value` pairs with distinct keys");
+    if (!key || rest.length > 0 || out.has(key))
+      throw new AppError("VALIDATION_FAILED", "Upload-Metadata must be comma-separated `key base64value` pairs with distinct keys");
     out.set(key, Buffer.from(value, "base64").toString("utf8"));
   }
   return out;
@@ -61,11 +64,26 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
   const sweeper = setInterval(() => void sweep(), opts.sweepEveryMs).unref();
   app.addHook("onClose", async () => clearInterval(sweeper));
 
-  app.options("", {
-    schema: { operationId: "uploadsOptions", tags: ["uploads"], summary: "tus discovery: version, extensions and the largest upload", response: { 204: none, ...errors("UNSUPPORTED_CONTENT_TYPE") } },
-  }, async (_req, reply) => reply.code(204).headers({
-    "tus-version": TUS_VERSION, "tus-extension": "creation,termination,expiration", "tus-max-size": String(limits.maxUploadBytes),
-  }).send(null));
+  app.options(
+    "",
+    {
+      schema: {
+        operationId: "uploadsOptions",
+        tags: ["uploads"],
+        summary: "tus discovery: version, extensions and the largest upload",
+        response: { 204: none, ...errors("UNSUPPORTED_CONTENT_TYPE") },
+      },
+    },
+    async (_req, reply) =>
+      reply
+        .code(204)
+        .headers({
+          "tus-version": TUS_VERSION,
+          "tus-extension": "creation,termination,expiration",
+          "tus-max-size": String(limits.maxUploadBytes),
+        })
+        .send(null),
+  );
 
   const mine = async (userId: string, id: string) => {
     const found = await scratch.get(userId, id);
@@ -73,72 +91,170 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
     return found;
   };
   const uploadHeaders = (r: UploadRecord, offset: number) => ({
-    "upload-offset": String(offset), "upload-length": String(r.length), "upload-expires": new Date(r.expiresAt).toUTCString(),
+    "upload-offset": String(offset),
+    "upload-length": String(r.length),
+    "upload-expires": new Date(r.expiresAt).toUTCString(),
     ...(r.jobId ? { "mp4t-job-id": r.jobId } : {}),
   });
 
-  app.post("", {
-    schema: {
-      operationId: "createUpload", tags: ["uploads"], summary: "Create a resumable upload (tus creation)", security: bearer,
-      description: "Headers: `Tus-Resumable: 1.0.0`, `Upload-Length` (bytes, at most MAX_UPLOAD_BYTES), `Upload-Metadata` with `filename` " +
-        "(required) and `options` (JSON text of the POST /v1/jobs options), each base64. 201 with `Location`. The same limits as POST /v1/jobs apply here. " +
-        "Then PATCH the bytes to `Location`; `HEAD /v1/uploads/{id}` (tus; not listed here) answers `Upload-Offset` to resume from.",
-      headers: TusHeaders.extend({ "upload-length": z.coerce.number().int().min(1), "upload-metadata": z.string().max(16 * 1024).optional() }),
-      response: { 201: none, ...errors("VALIDATION_FAILED", "INVALID_JSON", "OPTION_UNSUPPORTED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "TUS_VERSION_UNSUPPORTED", "FILE_TOO_LARGE", "STORAGE_QUOTA_EXCEEDED", "TOO_MANY_ACTIVE_JOBS", "TOO_MANY_UPLOADS", "RATE_LIMITED", "UPLOAD_SCRATCH_FULL", "SERVICE_UNAVAILABLE") },
+  app.post(
+    "",
+    {
+      schema: {
+        operationId: "createUpload",
+        tags: ["uploads"],
+        summary: "Create a resumable upload (tus creation)",
+        security: bearer,
+        description:
+          "Headers: `Tus-Resumable: 1.0.0`, `Upload-Length` (bytes, at most MAX_UPLOAD_BYTES), `Upload-Metadata` with `filename` " +
+          "(required) and `options` (JSON text of the POST /v1/jobs options), each base64. 201 with `Location`. The same limits as POST /v1/jobs apply here. " +
+          "Then PATCH the bytes to `Location`; `HEAD /v1/uploads/{id}` (tus; not listed here) answers `Upload-Offset` to resume from.",
+        headers: TusHeaders.extend({
+          "upload-length": z.coerce.number().int().min(1),
+          "upload-metadata": z
+            .string()
+            .max(16 * 1024)
+            .optional(),
+        }),
+        response: {
+          201: none,
+          ...errors(
+            "VALIDATION_FAILED",
+            "INVALID_JSON",
+            "OPTION_UNSUPPORTED",
+            "UNAUTHORIZED",
+            "INSUFFICIENT_SCOPE",
+            "TUS_VERSION_UNSUPPORTED",
+            "FILE_TOO_LARGE",
+            "STORAGE_QUOTA_EXCEEDED",
+            "TOO_MANY_ACTIVE_JOBS",
+            "TOO_MANY_UPLOADS",
+            "RATE_LIMITED",
+            "UPLOAD_SCRATCH_FULL",
+            "SERVICE_UNAVAILABLE",
+          ),
+        },
+      },
     },
-  }, async (req, reply) => {
-    const meta = parseUploadMetadata(req.headers["upload-metadata"]);
-    const fileName = meta.get("filename");
-    if (!fileName) throw new AppError("VALIDATION_FAILED", "Upload-Metadata must hold a filename");
-    const options = parseJobOptions(meta.get("options"));
-    await opts.checkOptions?.(options);
-    const userId = req.user.sub;
-    const allowance = await uploadAllowance(opts.jobs, userId, limits);
-    const length = req.headers["upload-length"];
-    if (length > allowance.maxBytes) {
-      throw allowance.byQuota
-        ? new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${limits.storageQuotaBytes}-byte storage quota`)
-        : new AppError("FILE_TOO_LARGE", `the file is larger than the ${limits.maxUploadBytes}-byte limit`);
-    }
-    const r = await scratch.create({ userId, length, fileName: cleanFileName(fileName), options });
-    return reply.code(201).headers({ location: `/v1/uploads/${r.id}`, "upload-expires": new Date(r.expiresAt).toUTCString() }).send(null);
-  });
-
-  app.head("/:id", {
-    schema: { operationId: "getUploadOffset", tags: ["uploads"], summary: "The upload's offset (resume from here); Mp4t-Job-Id once finished", security: bearer, params: UploadParams, response: { 200: none, ...errors(400, 401, 404) } },
-  }, async (req, reply) => {
-    const { record, offset } = await mine(req.user.sub, req.params.id);
-    return reply.code(200).headers(uploadHeaders(record, offset)).send(null);
-  });
-
-  app.patch("/:id", {
-    schema: {
-      operationId: "appendUpload", tags: ["uploads"], summary: "Append bytes at Upload-Offset; the last byte creates the job (Mp4t-Job-Id)", security: bearer, params: UploadParams,
-      description: "After a broken connection, `HEAD /v1/uploads/{id}` (tus; not listed here) answers `Upload-Offset`, and `Mp4t-Job-Id` once finished: resume from that offset.",
-      consumes: [OCTETS],
-      headers: TusHeaders.extend({ "upload-offset": z.coerce.number().int().min(0), "content-type": z.string().startsWith(OCTETS) }),
-      response: { 204: none, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "REQUEST_TIMEOUT", "UPLOAD_OFFSET_MISMATCH", "UPLOAD_LOCKED", "TUS_VERSION_UNSUPPORTED", "FILE_TOO_LARGE", "STORAGE_QUOTA_EXCEEDED", "UNSUPPORTED_CONTENT_TYPE", "TOO_MANY_ACTIVE_JOBS", "RATE_LIMITED", "UPLOAD_SCRATCH_FULL", "SERVICE_UNAVAILABLE") },
+    async (req, reply) => {
+      const meta = parseUploadMetadata(req.headers["upload-metadata"]);
+      const fileName = meta.get("filename");
+      if (!fileName) throw new AppError("VALIDATION_FAILED", "Upload-Metadata must hold a filename");
+      const options = parseJobOptions(meta.get("options"));
+      await opts.checkOptions?.(options);
+      const userId = req.user.sub;
+      const allowance = await uploadAllowance(opts.jobs, userId, limits);
+      const length = req.headers["upload-length"];
+      if (length > allowance.maxBytes) {
+        throw allowance.byQuota
+          ? new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${limits.storageQuotaBytes}-byte storage quota`)
+          : new AppError("FILE_TOO_LARGE", `the file is larger than the ${limits.maxUploadBytes}-byte limit`);
+      }
+      const r = await scratch.create({ userId, length, fileName: cleanFileName(fileName), options });
+      return reply
+        .code(201)
+        .headers({ location: `/v1/uploads/${r.id}`, "upload-expires": new Date(r.expiresAt).toUTCString() })
+        .send(null);
     },
-  }, async (req, reply) => {
-    const { record } = await mine(req.user.sub, req.params.id);
-    if (record.jobId) throw new AppError("UPLOAD_OFFSET_MISMATCH", "the upload is complete");
-    const body = (req.body as Readable | undefined) ?? Readable.from([]);
-    // One writer at a time, the job's creation included, so two last PATCHes cannot make two jobs.
-    const offset = await scratch.locked(record.id, async () => {
-      const at = await scratch.append(record, req.headers["upload-offset"], body);
-      if (at === record.length) record.jobId = await finish(record, req.log);
-      return at;
-    });
-    return reply.code(204).headers(uploadHeaders(record, offset)).send(null);
-  });
+  );
 
-  app.delete("/:id", {
-    schema: { operationId: "deleteUpload", tags: ["uploads"], summary: "Abandon an upload (tus termination); a finished upload's job stays", security: bearer, params: UploadParams, response: { 204: none, ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "NOT_FOUND", "TUS_VERSION_UNSUPPORTED", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE") } },
-  }, async (req, reply) => {
-    const { record } = await mine(req.user.sub, req.params.id);
-    await scratch.remove(record.id);
-    return reply.code(204).send(null);
-  });
+  app.head(
+    "/:id",
+    {
+      schema: {
+        operationId: "getUploadOffset",
+        tags: ["uploads"],
+        summary: "The upload's offset (resume from here); Mp4t-Job-Id once finished",
+        security: bearer,
+        params: UploadParams,
+        response: { 200: none, ...errors(400, 401, 404) },
+      },
+    },
+    async (req, reply) => {
+      const { record, offset } = await mine(req.user.sub, req.params.id);
+      return reply.code(200).headers(uploadHeaders(record, offset)).send(null);
+    },
+  );
+
+  app.patch(
+    "/:id",
+    {
+      schema: {
+        operationId: "appendUpload",
+        tags: ["uploads"],
+        summary: "Append bytes at Upload-Offset; the last byte creates the job (Mp4t-Job-Id)",
+        security: bearer,
+        params: UploadParams,
+        description:
+          "After a broken connection, `HEAD /v1/uploads/{id}` (tus; not listed here) answers `Upload-Offset`, and `Mp4t-Job-Id` once finished: resume from that offset.",
+        consumes: [OCTETS],
+        headers: TusHeaders.extend({ "upload-offset": z.coerce.number().int().min(0), "content-type": z.string().startsWith(OCTETS) }),
+        response: {
+          204: none,
+          ...errors(
+            "VALIDATION_FAILED",
+            "UNAUTHORIZED",
+            "INSUFFICIENT_SCOPE",
+            "NOT_FOUND",
+            "REQUEST_TIMEOUT",
+            "UPLOAD_OFFSET_MISMATCH",
+            "UPLOAD_LOCKED",
+            "TUS_VERSION_UNSUPPORTED",
+            "FILE_TOO_LARGE",
+            "STORAGE_QUOTA_EXCEEDED",
+            "UNSUPPORTED_CONTENT_TYPE",
+            "TOO_MANY_ACTIVE_JOBS",
+            "RATE_LIMITED",
+            "UPLOAD_SCRATCH_FULL",
+            "SERVICE_UNAVAILABLE",
+          ),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { record } = await mine(req.user.sub, req.params.id);
+      if (record.jobId) throw new AppError("UPLOAD_OFFSET_MISMATCH", "the upload is complete");
+      const body = (req.body as Readable | undefined) ?? Readable.from([]);
+      // One writer at a time, the job's creation included, so two last PATCHes cannot make two jobs.
+      const offset = await scratch.locked(record.id, async () => {
+        const at = await scratch.append(record, req.headers["upload-offset"], body);
+        if (at === record.length) record.jobId = await finish(record, req.log);
+        return at;
+      });
+      return reply.code(204).headers(uploadHeaders(record, offset)).send(null);
+    },
+  );
+
+  app.delete(
+    "/:id",
+    {
+      schema: {
+        operationId: "deleteUpload",
+        tags: ["uploads"],
+        summary: "Abandon an upload (tus termination); a finished upload's job stays",
+        security: bearer,
+        params: UploadParams,
+        response: {
+          204: none,
+          ...errors(
+            "VALIDATION_FAILED",
+            "INVALID_JSON",
+            "UNAUTHORIZED",
+            "INSUFFICIENT_SCOPE",
+            "NOT_FOUND",
+            "TUS_VERSION_UNSUPPORTED",
+            "UNSUPPORTED_CONTENT_TYPE",
+            "SERVICE_UNAVAILABLE",
+          ),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { record } = await mine(req.user.sub, req.params.id);
+      await scratch.remove(record.id);
+      return reply.code(204).send(null);
+    },
+  );
 
   /** Moves the finished bytes to the blob store and creates the job there, as POST /v1/jobs would. */
   const finish = async (record: UploadRecord, log: import("fastify").FastifyBaseLogger) => {

@@ -30,14 +30,21 @@ export const JobParams = z.object({ id: JobId });
 export const ListJobsQuery = z.object({
   status: JobStatus.optional(),
   q: z.string().max(200).optional().describe("Case-insensitive match on the file name."),
-  cursor: z.string().regex(/^[0-9a-z]{26}$/).optional().describe("`next` from the previous page."),
+  cursor: z
+    .string()
+    .regex(/^[0-9a-z]{26}$/)
+    .optional()
+    .describe("`next` from the previous page."),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
 export const JobPage = z.object({ items: z.array(JobView), next: z.string().nullable() }).meta({ id: "JobPage" });
 
 /** An email, compared and stored trimmed and in lower case. */
-export const Email = z.email().max(254).transform((e) => e.trim().toLowerCase());
+export const Email = z
+  .email()
+  .max(254)
+  .transform((e) => e.trim().toLowerCase());
 
 /** A signed-in session's token, or an API key (`mp4t_...`): routes any integration may call. */
 export const bearer: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKey: [] }];
@@ -45,19 +52,20 @@ export const bearer: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKey:
 export const sessionOnly: Record<string, string[]>[] = [{ bearerAuth: [] }];
 
 /** Request error codes by status, for routes that document a status rather than their codes (job failure codes are 422/5xx, and CANCELED). */
-const requestCodesOf = (status: number) =>
-  (Object.keys(HTTP_STATUS) as ErrorCode[]).filter((c) => HTTP_STATUS[c] === status && c !== "CANCELED");
+const requestCodesOf = (status: number) => (Object.keys(HTTP_STATUS) as ErrorCode[]).filter((c) => HTTP_STATUS[c] === status && c !== "CANCELED");
 
 const errorResponse = (codes: ErrorCode[]) =>
-  z.object({
-    error: z.object({
-      // The document lists the route's codes; the serializer accepts any code, so a code a route
-      // forgot to document reaches the client as it is rather than as a 500.
-      code: ErrorBody.shape.error.shape.code.meta({ enum: codes }),
-      message: z.string(),
-      details: ErrorBody.shape.error.shape.details,
-    }),
-  }).describe(codes.map((c) => `\`${c}\`: ${ERROR_CODES[c]}`).join(" "))
+  z
+    .object({
+      error: z.object({
+        // The document lists the route's codes; the serializer accepts any code, so a code a route
+        // forgot to document reaches the client as it is rather than as a 500.
+        code: ErrorBody.shape.error.shape.code.meta({ enum: codes }),
+        message: z.string(),
+        details: ErrorBody.shape.error.shape.details,
+      }),
+    })
+    .describe(codes.map((c) => `\`${c}\`: ${ERROR_CODES[c]}`).join(" "))
     .meta({ "x-examples": Object.fromEntries(codes.map((c) => [c, { summary: c, value: { error: { code: c, message: ERROR_CODES[c] } } }])) });
 
 /**
@@ -74,7 +82,10 @@ export function errors<I extends ErrorCode | number>(...items: I[]) {
       if (!byStatus.get(status)?.includes(code)) byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
     }
   }
-  return Object.fromEntries([...byStatus].map(([status, codes]) => [status, errorResponse(codes)])) as Record<I extends ErrorCode ? (typeof HTTP_STATUS)[I] : I, ReturnType<typeof errorResponse>>;
+  return Object.fromEntries([...byStatus].map(([status, codes]) => [status, errorResponse(codes)])) as Record<
+    I extends ErrorCode ? (typeof HTTP_STATUS)[I] : I,
+    ReturnType<typeof errorResponse>
+  >;
 }
 
 /** The codes of one `errors()` response, read back from its schema (undefined for any other schema). */

@@ -35,7 +35,9 @@ export const EventStream = {
 /** POST /v1/jobs's multipart form, for the document (the handler streams the parts itself). */
 export const UploadForm = z.object({
   file: z.string().meta({ format: "binary" }).describe("The media file (audio or video), at most MAX_UPLOAD_BYTES."),
-  options: z.string().optional()
+  options: z
+    .string()
+    .optional()
     .describe(`The job options as JSON text; fields: ${Object.keys(JobOptions.shape).join(", ")} (as in the Job schema's options).`)
     .meta({ example: '{"language":"en","diarize":true}' }),
 });

@@ -14,8 +14,7 @@ export type SecuritySettings = {
   PASSWORD_HASH_COST?: number;
 };
 
-export const isProduction = (c: Pick<SecuritySettings, "NODE_ENV" | "MP4T_PROFILE">) =>
-  c.NODE_ENV === "production" || c.MP4T_PROFILE === "production";
+export const isProduction = (c: Pick<SecuritySettings, "NODE_ENV" | "MP4T_PROFILE">) => c.NODE_ENV === "production" || c.MP4T_PROFILE === "production";
 
 /** The registration mode in force: the setting, else open in development and invite in production. */
 export const registrationMode = (c: Pick<SecuritySettings, "REGISTRATION" | "NODE_ENV" | "MP4T_PROFILE">) =>

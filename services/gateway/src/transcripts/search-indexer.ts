@@ -18,7 +18,10 @@ export type SearchIndexer = {
 };
 
 export const toIndexed = (job: Job, t: { segments: { start: number; end: number; speaker?: string; text: string }[] }): IndexedTranscript => ({
-  userId: job.userId, jobId: job.id, fileName: job.fileName, version: currentVersion(job),
+  userId: job.userId,
+  jobId: job.id,
+  fileName: job.fileName,
+  version: currentVersion(job),
   segments: t.segments.map((s, i) => ({ segmentIndex: i, start: s.start, end: s.end, ...(s.speaker ? { speaker: s.speaker } : {}), text: s.text })),
 });
 
@@ -28,7 +31,13 @@ export const toIndexed = (job: Job, t: { segments: { start: number; end: number;
  * per-host index sees every event whichever gateway or worker published it; the MongoDB index is
  * written by every gateway, idempotently (the newest version wins, deleted stays deleted).
  */
-export function createSearchIndexer(deps: { index: SearchIndex; jobs: JobStore; blobs: BlobStore; events: Pick<JobEvents, "follow">; logger: Logger }): SearchIndexer {
+export function createSearchIndexer(deps: {
+  index: SearchIndex;
+  jobs: JobStore;
+  blobs: BlobStore;
+  events: Pick<JobEvents, "follow">;
+  logger: Logger;
+}): SearchIndexer {
   const { index, jobs, blobs, logger } = deps;
   let messages: EventFeed | undefined;
   let pump: Promise<void> | undefined;
@@ -82,7 +91,8 @@ export function createSearchIndexer(deps: { index: SearchIndex; jobs: JobStore; 
       pump = (async () => {
         for await (const { event } of messages!) {
           await onEvent(event).catch((err: unknown) =>
-            logger.warn({ err, jobId: event.jobId, type: event.type }, "search index not updated for this event; the next start catches up"));
+            logger.warn({ err, jobId: event.jobId, type: event.type }, "search index not updated for this event; the next start catches up"),
+          );
         }
       })();
       catchUp = reconcile().catch((err: unknown) => {

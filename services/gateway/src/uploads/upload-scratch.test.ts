@@ -14,7 +14,12 @@ const scratch = async (o: Partial<Parameters<typeof createUploadScratch>[0]> = {
   dirs.push(dir);
   return createUploadScratch({ dir, expiryMs: 60_000, maxTotalBytes: 1000, maxPerUser: 5, ...o });
 };
-const input = (userId: string, length: number) => ({ userId, length, fileName: "a.mp4", options: { language: "en", diarize: true, enhance: [], class: "interactive" as const } });
+const input = (userId: string, length: number) => ({
+  userId,
+  length,
+  fileName: "a.mp4",
+  options: { language: "en", diarize: true, enhance: [], class: "interactive" as const },
+});
 
 describe("upload scratch", () => {
   it("expires abandoned uploads: the sweep deletes their bytes and records", async () => {

@@ -46,10 +46,11 @@ export function createUploadScratch(opts: UploadScratchOptions) {
   const bin = (id: string) => join(opts.dir, `${id}.bin`);
   // Made when first needed: a gateway on a read-only file system still starts, and only resumable uploads fail (503).
   let ready: Promise<unknown> | undefined;
-  const dirReady = () => (ready ??= mkdir(opts.dir, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
-    ready = undefined;
-    throw new AppError("SERVICE_UNAVAILABLE", "resumable uploads have no scratch directory here (UPLOAD_SCRATCH_DIR); use POST /v1/jobs", { cause: err });
-  }));
+  const dirReady = () =>
+    (ready ??= mkdir(opts.dir, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+      ready = undefined;
+      throw new AppError("SERVICE_UNAVAILABLE", "resumable uploads have no scratch directory here (UPLOAD_SCRATCH_DIR); use POST /v1/jobs", { cause: err });
+    }));
 
   const readRecord = async (id: string): Promise<UploadRecord | null> => {
     if (!isUploadId(id)) return null;
@@ -89,7 +90,10 @@ export function createUploadScratch(opts: UploadScratchOptions) {
       if (reserved + input.length > opts.maxTotalBytes) throw new AppError("UPLOAD_SCRATCH_FULL", "the server's upload area is full; retry later");
       const now = Date.now();
       const r: UploadRecord = {
-        ...input, id: randomBytes(18).toString("base64url"), createdAt: new Date(now).toISOString(), expiresAt: new Date(now + opts.expiryMs).toISOString(),
+        ...input,
+        id: randomBytes(18).toString("base64url"),
+        createdAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + opts.expiryMs).toISOString(),
       };
       await writeRecord(r);
       await writeFile(bin(r.id), new Uint8Array(0), { mode: 0o600, flag: "wx" });

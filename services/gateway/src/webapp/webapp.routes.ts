@@ -12,7 +12,8 @@ const TYPES: Record<string, string> = {
 };
 
 /** The dashboard's policy plus media from our own origin (the player streams /v1/jobs/:id/media). */
-export const WEBAPP_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+export const WEBAPP_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
   "media-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
 type File = { type: string; body: Buffer; gzip: Buffer; etag: string };
@@ -42,8 +43,13 @@ export const webappRoutes: FastifyPluginAsync = async (app) => {
     files.set(`/${relative(root, path).split("\\").join("/")}`, { type: TYPES[extname(path)]!, body, gzip: gzipSync(body, { level: 9 }), etag });
   }
   const send = (f: File) => async (req: FastifyRequest, reply: FastifyReply) => {
-    reply.type(f.type).header("cache-control", "no-cache").header("x-content-type-options", "nosniff")
-      .header("content-security-policy", WEBAPP_CSP).header("vary", "accept-encoding").header("etag", f.etag);
+    reply
+      .type(f.type)
+      .header("cache-control", "no-cache")
+      .header("x-content-type-options", "nosniff")
+      .header("content-security-policy", WEBAPP_CSP)
+      .header("vary", "accept-encoding")
+      .header("etag", f.etag);
     // no-cache + ETag: a reload costs a 304 per file, and a new release is seen at once.
     if (req.headers["if-none-match"] === f.etag) return reply.code(304).send();
     if (/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) return reply.header("content-encoding", "gzip").send(f.gzip);

@@ -146,10 +146,7 @@ export async function extractPcm(opts: {
         done(null, block);
       },
     });
-    const [, code] = await Promise.all([
-      pipeline(tool.stdout, tap, createWriteStream(opts.output, { flags: "r+", start: opts.offset })),
-      exited,
-    ]);
+    const [, code] = await Promise.all([pipeline(tool.stdout, tap, createWriteStream(opts.output, { flags: "r+", start: opts.offset })), exited]);
     if (code !== 0) throw decodeFailure(stderr);
     return { bytes };
   } finally {
@@ -160,12 +157,31 @@ export async function extractPcm(opts: {
 /** ffmpeg's arguments for a decode; exported for the test that pins the input guards. */
 export function decodeArgs(opts: { demuxer: string; audioTrack?: number; format: PcmFormat; maxSec: number }): string[] {
   return [
-    "-hide_banner", "-nostdin", "-v", "error",
-    ...INPUT_GUARDS, "-f", opts.demuxer,
+    "-hide_banner",
+    "-nostdin",
+    "-v",
+    "error",
+    ...INPUT_GUARDS,
+    "-f",
+    opts.demuxer,
     ...(opts.demuxer === "mov" ? NO_DREFS : []),
-    "-i", INPUT_URL,
-    "-map", `0:a:${opts.audioTrack ?? 0}`, "-vn", "-sn", "-dn", "-t", String(opts.maxSec),
-    "-ac", String(opts.format.channels), "-ar", String(opts.format.sampleRate),
-    "-c:a", `pcm_s${opts.format.bitsPerSample}le`, "-f", `s${opts.format.bitsPerSample}le`, "pipe:1",
+    "-i",
+    INPUT_URL,
+    "-map",
+    `0:a:${opts.audioTrack ?? 0}`,
+    "-vn",
+    "-sn",
+    "-dn",
+    "-t",
+    String(opts.maxSec),
+    "-ac",
+    String(opts.format.channels),
+    "-ar",
+    String(opts.format.sampleRate),
+    "-c:a",
+    `pcm_s${opts.format.bitsPerSample}le`,
+    "-f",
+    `s${opts.format.bitsPerSample}le`,
+    "pipe:1",
   ];
 }

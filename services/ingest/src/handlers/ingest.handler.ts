@@ -60,8 +60,11 @@ export function ingestHandler(deps: IngestDeps) {
       ctx.working();
 
       const chunks = planChunks(energies, samples, {
-        sampleRate: FORMAT.sampleRate, frameSamples: FRAME_SAMPLES,
-        maxChunkSec: settings.chunkMaxSec, searchSec: settings.chunkSearchSec, minTailSec: settings.chunkMinTailSec,
+        sampleRate: FORMAT.sampleRate,
+        frameSamples: FRAME_SAMPLES,
+        maxChunkSec: settings.chunkMaxSec,
+        searchSec: settings.chunkSearchSec,
+        minTailSec: settings.chunkMinTailSec,
       });
       for (const c of chunks) {
         const path = join(dir, `chunk-${c.index}.wav`);
@@ -75,7 +78,9 @@ export function ingestHandler(deps: IngestDeps) {
       // The plan is kept on the job: the transcriber queues the next chunk from it and the reaper resumes missing ones.
       const plan = { ...(window ? { window } : {}), plan: chunks.map((c): [number, number] => [round3(c.startSec), round3(c.endSec)]) };
       const done = await deps.lifecycle.stageDone(ref, "ingest", {
-        media, chunks: { count: chunks.length, done: [], ...plan }, ...(probed.notices.length ? { notices: probed.notices } : {}),
+        media,
+        chunks: { count: chunks.length, done: [], ...plan },
+        ...(probed.notices.length ? { notices: probed.notices } : {}),
       });
       if (!done) return;
       // Windowed: the first chunks not yet done (a re-drive resumes); the transcriber queues the rest.
@@ -107,10 +112,17 @@ async function extractAudio(input: string, probed: ProbedMedia, output: string, 
   const meter = createEnergyMeter(FRAME_SAMPLES);
   await createWavPlaceholder(output);
   const { bytes } = await extractPcm({
-    input, demuxer: probed.demuxer, audioTrack: probed.audioTrack, output, offset: WAV_HEADER_BYTES, format: FORMAT,
+    input,
+    demuxer: probed.demuxer,
+    audioTrack: probed.audioTrack,
+    output,
+    offset: WAV_HEADER_BYTES,
+    format: FORMAT,
     // A second past the limit is enough to tell "too long" from "exactly at the limit".
     maxSec: settings.maxDurationSec + 1,
-    settings: settings.ffmpeg, signal, onPcm: (b) => meter.push(b),
+    settings: settings.ffmpeg,
+    signal,
+    onPcm: (b) => meter.push(b),
   });
   const whole = bytes - (bytes % BYTES_PER_SAMPLE);
   await finishWavHeader(output, whole, FORMAT);
@@ -125,7 +137,10 @@ function checkDecoded(probed: ProbedMedia, decodedSec: number, maxDurationSec: n
   }
   const promised = probed.audioDurationSec;
   if (promised !== undefined && promised > 1 && decodedSec < promised / 2) {
-    throw new PermanentError("MEDIA_UNREADABLE", `only ${decodedSec.toFixed(1)} s of ${promised.toFixed(1)} s of audio could be decoded; the file looks truncated`);
+    throw new PermanentError(
+      "MEDIA_UNREADABLE",
+      `only ${decodedSec.toFixed(1)} s of ${promised.toFixed(1)} s of audio could be decoded; the file looks truncated`,
+    );
   }
   return probed.durationKnown ? probed.info : { ...probed.info, durationSec: round3(decodedSec) };
 }
@@ -134,7 +149,9 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 function transcribeCommand(msg: Command<"ingest">, c: PlannedChunk, count: number): Command<"transcribe"> {
   return {
-    v: 1, jobId: msg.jobId, userId: msg.userId,
+    v: 1,
+    jobId: msg.jobId,
+    userId: msg.userId,
     chunk: { index: c.index, count, startSec: round3(c.startSec), endSec: round3(c.endSec) },
   };
 }

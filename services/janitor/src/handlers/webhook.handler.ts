@@ -1,8 +1,14 @@
 import type { Command } from "@mp4t/contracts";
 import type { Logger } from "@mp4t/runtime";
 import {
-  checkTarget, postWebhook, webhookHeaders, webhookMessageId,
-  type SendResult, type TargetSettings, type WebhookEndpoint, type WebhookStore,
+  checkTarget,
+  postWebhook,
+  webhookHeaders,
+  webhookMessageId,
+  type SendResult,
+  type TargetSettings,
+  type WebhookEndpoint,
+  type WebhookStore,
 } from "@mp4t/webhooks";
 
 export type WebhookDeliverySettings = {
@@ -45,7 +51,9 @@ export function webhookHandler(deps: WebhookHandlerDeps) {
     const ep = await store.getEndpoint(delivery.userId, delivery.endpointId);
     if (!ep) return; // deleted: its log went with it
     if (!ep.enabled) {
-      await store.updateDelivery(ep.id, delivery.id, (d) => (d.status === "pending" ? { ...d, status: "failed", nextAttemptAt: null, lastError: "the endpoint is disabled" } : undefined));
+      await store.updateDelivery(ep.id, delivery.id, (d) =>
+        d.status === "pending" ? { ...d, status: "failed", nextAttemptAt: null, lastError: "the endpoint is disabled" } : undefined,
+      );
       return;
     }
     let claimed = false;

@@ -2,10 +2,7 @@ import { errorMessage, type JobEvent } from "@mp4t/contracts";
 import type { Logger } from "@mp4t/runtime";
 import { WEBHOOK_EVENTS_DURABLE, type JobEvents, type Publisher } from "@mp4t/messaging";
 import type { JobStore } from "@mp4t/stores";
-import {
-  deliveryIdOf, firstAttemptMsgId, laterAttemptMsgId, LOST_MESSAGE_GRACE_MS, webhookBody, webhookEventOf,
-  type WebhookStore,
-} from "@mp4t/webhooks";
+import { deliveryIdOf, firstAttemptMsgId, laterAttemptMsgId, LOST_MESSAGE_GRACE_MS, webhookBody, webhookEventOf, type WebhookStore } from "@mp4t/webhooks";
 
 export type DispatchDeps = { store: WebhookStore; jobs: Pick<JobStore, "getJob">; publisher: Publisher; logger: Logger };
 
@@ -27,12 +24,28 @@ export async function fanOutJobEnd(deps: DispatchDeps, event: JobEvent): Promise
   const id = deliveryIdOf(job.id, type);
   for (const ep of endpoints) {
     const created = await deps.store.createDelivery({
-      id, endpointId: ep.id, userId: ep.userId, jobId: job.id, event: type, status: "pending", attempts: 0,
-      lastStatusCode: null, lastError: null, nextAttemptAt: new Date(Date.now() + LOST_MESSAGE_GRACE_MS).toISOString(),
-      retryFrom: 0, body, createdAt: now, updatedAt: now,
+      id,
+      endpointId: ep.id,
+      userId: ep.userId,
+      jobId: job.id,
+      event: type,
+      status: "pending",
+      attempts: 0,
+      lastStatusCode: null,
+      lastError: null,
+      nextAttemptAt: new Date(Date.now() + LOST_MESSAGE_GRACE_MS).toISOString(),
+      retryFrom: 0,
+      body,
+      createdAt: now,
+      updatedAt: now,
     });
     if (!created && (await deps.store.getDelivery(ep.id, id))?.attempts !== 0) continue;
-    await deps.publisher.command("webhook", "batch", { v: 1, jobId: job.id, userId: ep.userId, endpointId: ep.id, deliveryId: id, attempt: 1 }, firstAttemptMsgId(ep.id, job.id, type));
+    await deps.publisher.command(
+      "webhook",
+      "batch",
+      { v: 1, jobId: job.id, userId: ep.userId, endpointId: ep.id, deliveryId: id, attempt: 1 },
+      firstAttemptMsgId(ep.id, job.id, type),
+    );
   }
   return endpoints.length;
 }
@@ -55,7 +68,12 @@ export async function publishDueAttempts(deps: Pick<DispatchDeps, "store" | "pub
     });
     if (!mine) continue; // claimed, ended or rescheduled meanwhile (another janitor, a re-send)
     const attempt = d.attempts + 1;
-    await deps.publisher.command("webhook", "batch", { v: 1, jobId: d.jobId, userId: d.userId, endpointId: d.endpointId, deliveryId: d.id, attempt }, laterAttemptMsgId(d.endpointId, d.id, attempt, "retry"));
+    await deps.publisher.command(
+      "webhook",
+      "batch",
+      { v: 1, jobId: d.jobId, userId: d.userId, endpointId: d.endpointId, deliveryId: d.id, attempt },
+      laterAttemptMsgId(d.endpointId, d.id, attempt, "retry"),
+    );
     published++;
   }
   return published;

@@ -70,7 +70,13 @@ export function createHuggingFaceEngine(opts: HfEngineOptions): TranscriptionEng
         if (err instanceof InferenceClientProviderApiError) {
           const body = err.httpResponse.body;
           const loading = typeof body === "object" && body !== null && typeof body.estimated_time === "number" ? String(body.estimated_time) : null;
-          throw providerError({ provider: name, status: err.httpResponse.status, retryAfter: recorder.retryAfter() ?? loading, message: err.message, cause: err });
+          throw providerError({
+            provider: name,
+            status: err.httpResponse.status,
+            retryAfter: recorder.retryAfter() ?? loading,
+            message: err.message,
+            cause: err,
+          });
         }
         throw providerError({ provider: name, message: err instanceof Error ? err.message : String(err), timedOut: call.timedOut(), cause: err });
       }

@@ -22,13 +22,11 @@ export type OpenAiEngineOptions = {
 };
 
 /** Whisper and OpenAI's gpt-4o transcription models take Whisper's languages; another server's model is unknown. */
-export const openAiLanguages = (model: string): string[] =>
-  /^(whisper|gpt-4o(-mini)?-transcribe)/.test(model) ? [...WHISPER_LANGUAGES] : [ANY_LANGUAGE];
+export const openAiLanguages = (model: string): string[] => (/^(whisper|gpt-4o(-mini)?-transcribe)/.test(model) ? [...WHISPER_LANGUAGES] : [ANY_LANGUAGE]);
 
 /** How a model is asked: each family supports different response formats. */
 export type OpenAiMode = "verbose" | "diarized" | "text";
-export const modeOf = (model: string): OpenAiMode =>
-  model.includes("diarize") ? "diarized" : model.startsWith("whisper") ? "verbose" : "text";
+export const modeOf = (model: string): OpenAiMode => (model.includes("diarize") ? "diarized" : model.startsWith("whisper") ? "verbose" : "text");
 
 const Verbose = z.object({
   text: z.string(),
@@ -72,16 +70,24 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngi
       const base = { file, model: opts.model, language: primaryLanguage(language) };
       let raw: unknown;
       try {
-        raw = mode === "verbose"
-          ? await client.audio.transcriptions.create({ ...base, response_format: "verbose_json", timestamp_granularities: ["word", "segment"] }, { signal })
-          : mode === "diarized"
-            ? await client.audio.transcriptions.create({ ...base, response_format: "diarized_json", chunking_strategy: "auto" }, { signal })
-            : await client.audio.transcriptions.create({ ...base, response_format: "json" }, { signal });
+        raw =
+          mode === "verbose"
+            ? await client.audio.transcriptions.create({ ...base, response_format: "verbose_json", timestamp_granularities: ["word", "segment"] }, { signal })
+            : mode === "diarized"
+              ? await client.audio.transcriptions.create({ ...base, response_format: "diarized_json", chunking_strategy: "auto" }, { signal })
+              : await client.audio.transcriptions.create({ ...base, response_format: "json" }, { signal });
       } catch (err) {
         if (err instanceof APIUserAbortError || signal.aborted) throw err;
         if (err instanceof SyntaxError) throw malformedBody(name, err.message, err);
         if (err instanceof APIError) {
-          throw providerError({ provider: name, status: err.status, retryAfter: retryAfterHeader(err.headers), message: err.message, timedOut: err instanceof APIConnectionTimeoutError, cause: err });
+          throw providerError({
+            provider: name,
+            status: err.status,
+            retryAfter: retryAfterHeader(err.headers),
+            message: err.message,
+            timedOut: err instanceof APIConnectionTimeoutError,
+            cause: err,
+          });
         }
         throw err;
       }

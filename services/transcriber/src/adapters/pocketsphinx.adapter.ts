@@ -9,11 +9,7 @@ import type { TranscriptionEngine } from "../ports.ts";
 import { parsePocketsphinxOutput } from "./pocketsphinx-output.parser.ts";
 import type { PocketsphinxModel } from "./pocketsphinx-models.ts";
 
-const modelArgs = (m: PocketsphinxModel) => [
-  ...(m.hmm ? ["-hmm", m.hmm] : []),
-  ...(m.lm ? ["-lm", m.lm] : []),
-  ...(m.dict ? ["-dict", m.dict] : []),
-];
+const modelArgs = (m: PocketsphinxModel) => [...(m.hmm ? ["-hmm", m.hmm] : []), ...(m.lm ? ["-lm", m.lm] : []), ...(m.dict ? ["-dict", m.dict] : [])];
 
 export type PocketsphinxOptions = {
   bin: string;
@@ -59,8 +55,7 @@ async function inputFor(wavPath: string, spawnOpts: ReturnType<typeof mediaSpawn
 export function createPocketsphinxEngine(opts: PocketsphinxOptions): TranscriptionEngine {
   const models = opts.models ?? [{ language: "en-us", hmm: opts.hmm, lm: opts.lm, dict: opts.dict }];
   const languages = models.map((m) => m.language);
-  const modelFor = (lang: string) =>
-    models.find((m) => m.language === lang.toLowerCase()) ?? models.find((m) => languageServed(lang, [m.language]));
+  const modelFor = (lang: string) => models.find((m) => m.language === lang.toLowerCase()) ?? models.find((m) => languageServed(lang, [m.language]));
   return {
     name: "pocketsphinx",
     capability: { languages, wordTimestamps: true, speakers: false },

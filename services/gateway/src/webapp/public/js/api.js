@@ -17,9 +17,15 @@ export class ApiError extends Error {
 }
 
 export const session = {
-  get email() { return JSON.parse(localStorage.getItem(KEY) ?? "null")?.email ?? null; },
-  get signedIn() { return localStorage.getItem(KEY) !== null; },
-  onChange(fn) { listeners.add(fn); },
+  get email() {
+    return JSON.parse(localStorage.getItem(KEY) ?? "null")?.email ?? null;
+  },
+  get signedIn() {
+    return localStorage.getItem(KEY) !== null;
+  },
+  onChange(fn) {
+    listeners.add(fn);
+  },
 };
 
 function save(tokens, email) {
@@ -38,14 +44,20 @@ async function refresh() {
   const stored = JSON.parse(localStorage.getItem(KEY) ?? "null");
   if (!stored) throw new ApiError(401, "UNAUTHORIZED", "Please sign in.");
   refreshing ??= fetch("/v1/auth/refresh", {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refreshToken: stored.refreshToken }),
-  }).then(async (res) => {
-    if (!res.ok) {
-      clearSession();
-      throw new ApiError(401, "UNAUTHORIZED", "Your session ended; please sign in again.");
-    }
-    save(await res.json(), stored.email);
-  }).finally(() => { refreshing = null; });
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ refreshToken: stored.refreshToken }),
+  })
+    .then(async (res) => {
+      if (!res.ok) {
+        clearSession();
+        throw new ApiError(401, "UNAUTHORIZED", "Your session ended; please sign in again.");
+      }
+      save(await res.json(), stored.email);
+    })
+    .finally(() => {
+      refreshing = null;
+    });
   return refreshing;
 }
 

@@ -23,7 +23,9 @@ export function mount(...children) {
 }
 
 /** Politely tells screen readers (and shows nothing). */
-export const announce = (text) => { document.getElementById("status").textContent = text; };
+export const announce = (text) => {
+  document.getElementById("status").textContent = text;
+};
 
 export function bytes(n) {
   if (!(n >= 0)) return "";
@@ -36,7 +38,9 @@ export function bytes(n) {
 /** 75 -> "1:15", 3725 -> "1:02:05". */
 export function clock(sec) {
   if (!(sec >= 0) || !Number.isFinite(sec)) return "–";
-  const s = Math.floor(sec % 60), m = Math.floor(sec / 60) % 60, hr = Math.floor(sec / 3600);
+  const s = Math.floor(sec % 60),
+    m = Math.floor(sec / 60) % 60,
+    hr = Math.floor(sec / 3600);
   const pad = (x) => String(x).padStart(2, "0");
   return hr ? `${hr}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
 }

@@ -41,6 +41,8 @@ async function route() {
   }
 }
 
-session.onChange(() => { if (!session.signedIn) location.hash = "#/signin"; });
+session.onChange(() => {
+  if (!session.signedIn) location.hash = "#/signin";
+});
 addEventListener("hashchange", route);
 route();

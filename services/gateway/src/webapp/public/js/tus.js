@@ -32,10 +32,18 @@ export function tusUpload(file, { endpoint = "/v1/uploads", options, onProgress 
   };
   const fail = (xhr) => {
     let body = null;
-    try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+    try {
+      body = JSON.parse(xhr.responseText);
+    } catch {
+      /* not JSON */
+    }
     return new ApiError(xhr.status, body?.error?.code ?? `HTTP_${xhr.status}`, body?.error?.message ?? xhr.statusText);
   };
-  const retryable = (err) => err.code === "NETWORK" || err.status >= 500 || err.status === 409 || err.status === 429 && err.code !== "TOO_MANY_UPLOADS" && err.code !== "TOO_MANY_ACTIVE_JOBS";
+  const retryable = (err) =>
+    err.code === "NETWORK" ||
+    err.status >= 500 ||
+    err.status === 409 ||
+    (err.status === 429 && err.code !== "TOO_MANY_UPLOADS" && err.code !== "TOO_MANY_ACTIVE_JOBS");
 
   async function create() {
     const meta = [`filename ${b64(file.name)}`];
@@ -78,12 +86,13 @@ export function tusUpload(file, { endpoint = "/v1/uploads", options, onProgress 
     }
     let { offset } = state;
     onProgress(offset, file.size);
-    for (let failures = 0; !state.jobId;) {
+    for (let failures = 0; !state.jobId; ) {
       try {
         const end = Math.min(file.size, offset + CHUNK);
         const xhr = await request("PATCH", url, {
           headers: { "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
-          body: file.slice(offset, end), progress: (n) => onProgress(offset + n, file.size),
+          body: file.slice(offset, end),
+          progress: (n) => onProgress(offset + n, file.size),
         });
         if (xhr.status !== 204) throw fail(xhr);
         offset = Number(xhr.getResponseHeader("upload-offset"));

@@ -6,7 +6,7 @@ const STAGE = { ingest: "Reading the media", transcribe: "Transcribing", diarize
 
 function runningStage(job) {
   const s = Object.entries(job.stages ?? {}).find(([, v]) => v.status === "running");
-  return s ? STAGE[s[0]] ?? s[0] : job.status === "queued" ? "Waiting" : "Working";
+  return s ? (STAGE[s[0]] ?? s[0]) : job.status === "queued" ? "Waiting" : "Working";
 }
 
 function eta(job) {
@@ -31,31 +31,56 @@ export async function jobsPage({ params }) {
   let q = params.get("q") ?? "";
   let stopped = false;
 
-  const action = (label, fn, cls = "secondary small") => h("button", { type: "button", class: cls, onclick: async (e) => {
-    const button = e.currentTarget;
-    button.disabled = true;
-    try { await fn(); } catch (err) { notice.replaceChildren(alertBox(missing(err) ? `${label}: not available on this server (${err.message}).` : err.message)); }
-    finally { button.disabled = false; }
-  } }, label);
+  const action = (label, fn, cls = "secondary small") =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: cls,
+        onclick: async (e) => {
+          const button = e.currentTarget;
+          button.disabled = true;
+          try {
+            await fn();
+          } catch (err) {
+            notice.replaceChildren(alertBox(missing(err) ? `${label}: not available on this server (${err.message}).` : err.message));
+          } finally {
+            button.disabled = false;
+          }
+        },
+      },
+      label,
+    );
 
   const render = (job) => {
     const tr = rows.get(job.id) ?? h("tr", { dataset: { key: job.id } });
     const name = job.status === "completed" ? h("a", { href: `#/jobs/${job.id}` }, job.fileName) : job.fileName;
     const progress = h("progress", { max: 1, value: job.progress ?? 0, "aria-label": `Progress of ${job.fileName}` });
-    const actions = h("div", { class: "row" },
+    const actions = h(
+      "div",
+      { class: "row" },
       ACTIVE.has(job.status) ? action("Cancel", async () => render(await api(`/v1/jobs/${job.id}/cancel`, { method: "POST" }))) : null,
       job.status === "failed" ? action("Retry", async () => render(await api(`/v1/jobs/${job.id}/retry`, { method: "POST" }))) : null,
-      action("Delete", async () => {
-        if (!confirm(`Delete ${job.fileName} and its transcript?`)) return;
-        await api(`/v1/jobs/${job.id}`, { method: "DELETE" });
-        tr.remove();
-        rows.delete(job.id);
-        announce(`${job.fileName} deleted`);
-      }, "danger small"));
+      action(
+        "Delete",
+        async () => {
+          if (!confirm(`Delete ${job.fileName} and its transcript?`)) return;
+          await api(`/v1/jobs/${job.id}`, { method: "DELETE" });
+          tr.remove();
+          rows.delete(job.id);
+          announce(`${job.fileName} deleted`);
+        },
+        "danger small",
+      ),
+    );
     tr.replaceChildren(
       h("th", { scope: "row" }, name, h("div", { class: "muted" }, `${bytes(job.sizeBytes)} · ${when(job.createdAt)}`)),
       h("td", {}, h("span", { class: `pill ${job.status}` }, job.status), job.error ? h("div", { class: "muted" }, job.error.code) : null),
-      h("td", {}, ACTIVE.has(job.status) ? [runningStage(job), progress, h("div", { class: "muted" }, eta(job))] : job.media ? clock(job.media.durationSec) : ""),
+      h(
+        "td",
+        {},
+        ACTIVE.has(job.status) ? [runningStage(job), progress, h("div", { class: "muted" }, eta(job))] : job.media ? clock(job.media.durationSec) : "",
+      ),
       h("td", {}, actions),
     );
     if (!rows.has(job.id)) {
@@ -67,10 +92,20 @@ export async function jobsPage({ params }) {
   const pending = new Map();
   const refresh = (id) => {
     if (pending.has(id)) return;
-    pending.set(id, setTimeout(async () => {
-      pending.delete(id);
-      try { render(await api(`/v1/jobs/${id}`)); } catch (err) { if (err.status === 404) { rows.get(id)?.remove(); rows.delete(id); } }
-    }, 300));
+    pending.set(
+      id,
+      setTimeout(async () => {
+        pending.delete(id);
+        try {
+          render(await api(`/v1/jobs/${id}`));
+        } catch (err) {
+          if (err.status === 404) {
+            rows.get(id)?.remove();
+            rows.delete(id);
+          }
+        }
+      }, 300),
+    );
   };
 
   const load = async () => {
@@ -93,34 +128,81 @@ export async function jobsPage({ params }) {
       mode.textContent = "Live updates.";
       const onEvent = (e) => {
         const ev = JSON.parse(e.data);
-        if (ev.type === "deleted") { rows.get(ev.jobId)?.remove(); rows.delete(ev.jobId); return; }
+        if (ev.type === "deleted") {
+          rows.get(ev.jobId)?.remove();
+          rows.delete(ev.jobId);
+          return;
+        }
         refresh(ev.jobId);
         if (ev.type === "completed") announce("A job completed");
       };
-      for (const t of ["queued", "stage.started", "progress", "stage.done", "completed", "failed", "canceled", "transcript.updated", "deleted"]) source.addEventListener(t, onEvent);
+      for (const t of ["queued", "stage.started", "progress", "stage.done", "completed", "failed", "canceled", "transcript.updated", "deleted"])
+        source.addEventListener(t, onEvent);
       // A stream token lives 60 s: after a break, reconnect with a fresh one.
-      source.onerror = () => { source.close(); if (!stopped) setTimeout(live, 2000); };
+      source.onerror = () => {
+        source.close();
+        if (!stopped) setTimeout(live, 2000);
+      };
     } catch (err) {
       if (!missing(err)) throw err;
       mode.textContent = "Updates every 3 seconds.";
-      poll = setInterval(() => { if (!document.hidden) load().catch(() => undefined); }, 3000);
+      poll = setInterval(() => {
+        if (!document.hidden) load().catch(() => undefined);
+      }, 3000);
     }
   };
 
-  const statusSelect = h("select", { name: "status", onchange: (e) => { status = e.target.value; load(); } },
-    h("option", { value: "" }, "All"), ...["queued", "processing", "completed", "failed", "canceled"].map((s) => h("option", { value: s, selected: s === status }, s)));
+  const statusSelect = h(
+    "select",
+    {
+      name: "status",
+      onchange: (e) => {
+        status = e.target.value;
+        load();
+      },
+    },
+    h("option", { value: "" }, "All"),
+    ...["queued", "processing", "completed", "failed", "canceled"].map((s) => h("option", { value: s, selected: s === status }, s)),
+  );
   const search = h("input", { type: "search", name: "q", value: q, maxlength: 200, placeholder: "file name" });
-  search.addEventListener("change", () => { q = search.value.trim(); load(); });
+  search.addEventListener("change", () => {
+    q = search.value.trim();
+    load();
+  });
   mount(
     h("h1", {}, "Jobs"),
     h("div", { class: "row filters" }, field("Status", statusSelect), field("Find by name", search), h("a", { class: "button", href: "#/upload" }, "Upload")),
-    notice, mode,
-    h("div", { class: "table-wrap" }, h("table", { class: "jobs" },
-      h("caption", { class: "visually-hidden" }, "Your jobs, newest first"),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "File"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Progress or length"), h("th", { scope: "col" }, "Actions"))),
-      tbody)),
+    notice,
+    mode,
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "jobs" },
+        h("caption", { class: "visually-hidden" }, "Your jobs, newest first"),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, "File"),
+            h("th", { scope: "col" }, "Status"),
+            h("th", { scope: "col" }, "Progress or length"),
+            h("th", { scope: "col" }, "Actions"),
+          ),
+        ),
+        tbody,
+      ),
+    ),
   );
   await load();
   await live();
-  return () => { stopped = true; source?.close(); clearInterval(poll); for (const t of pending.values()) clearTimeout(t); };
+  return () => {
+    stopped = true;
+    source?.close();
+    clearInterval(poll);
+    for (const t of pending.values()) clearTimeout(t);
+  };
 }

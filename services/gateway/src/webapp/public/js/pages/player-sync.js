@@ -12,10 +12,15 @@ export function followPlayback(player, words, spans, { onWord = () => {} } = {})
   let current = -1;
   let frame = 0;
   const find = (t) => {
-    let lo = 0, hi = words.length - 1, at = -1;
+    let lo = 0,
+      hi = words.length - 1,
+      at = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (words[mid].start <= t) { at = mid; lo = mid + 1; } else hi = mid - 1;
+      if (words[mid].start <= t) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
     return at >= 0 && t < Math.max(words[at].end, words[at].start + 0.05) + 0.25 ? at : -1;
   };
@@ -29,10 +34,14 @@ export function followPlayback(player, words, spans, { onWord = () => {} } = {})
     }
     frame = player.paused ? 0 : requestAnimationFrame(tick);
   };
-  const start = () => { if (!frame) frame = requestAnimationFrame(tick); };
+  const start = () => {
+    if (!frame) frame = requestAnimationFrame(tick);
+  };
   player.addEventListener("play", start);
   player.addEventListener("seeked", tick);
-  player.addEventListener("timeupdate", () => { if (!frame) tick(); });
+  player.addEventListener("timeupdate", () => {
+    if (!frame) tick();
+  });
   return () => cancelAnimationFrame(frame);
 }
 
@@ -42,8 +51,11 @@ export function speakerTimeline(transcript, seek) {
   const bars = transcript.segments.map((s, i) => {
     const speaker = s.speaker ?? "Unknown";
     const b = h("button", {
-      type: "button", class: "bar", tabindex: i === 0 ? 0 : -1,
-      "aria-label": `${speaker}, ${clock(s.start)} to ${clock(s.end)}`, title: `${speaker} ${clock(s.start)}–${clock(s.end)}`,
+      type: "button",
+      class: "bar",
+      tabindex: i === 0 ? 0 : -1,
+      "aria-label": `${speaker}, ${clock(s.start)} to ${clock(s.end)}`,
+      title: `${speaker} ${clock(s.start)}–${clock(s.end)}`,
       onclick: () => seek(s.start),
     });
     b.style.setProperty("--l", `${(s.start / total) * 100}%`);
@@ -62,10 +74,14 @@ export function speakerTimeline(transcript, seek) {
     bars[next].tabIndex = 0;
     bars[next].focus();
   });
-  const legend = h("ul", { class: "legend", "aria-label": "Speakers" }, ...transcript.speakers.map((s) => {
-    const dot = h("span", { class: "dot", "aria-hidden": "true" });
-    dot.style.setProperty("--c", colourOf(transcript.speakers, s));
-    return h("li", {}, dot, s);
-  }));
+  const legend = h(
+    "ul",
+    { class: "legend", "aria-label": "Speakers" },
+    ...transcript.speakers.map((s) => {
+      const dot = h("span", { class: "dot", "aria-hidden": "true" });
+      dot.style.setProperty("--c", colourOf(transcript.speakers, s));
+      return h("li", {}, dot, s);
+    }),
+  );
   return h("div", { class: "timeline-wrap" }, track, legend);
 }

@@ -19,10 +19,31 @@ export async function searchPage({ params }) {
   try {
     const page = await api(`/v1/search?q=${encodeURIComponent(q)}&limit=50`);
     results.replaceChildren(
-      h("p", { class: "muted" }, page.items.length ? `${page.items.length}${page.next ? "+" : ""} ${page.items.length === 1 && !page.next ? "match" : "matches"} for “${q}”` : `No matches for “${q}”.`),
-      h("ol", { class: "hits" }, ...page.items.map((hit) => h("li", {},
-        h("a", { href: `#/jobs/${hit.jobId}?t=${hit.start}` }, h("strong", {}, hit.fileName), ` at ${clock(hit.start)}`, hit.speaker ? ` · ${hit.speaker}` : ""),
-        h("p", {}, ...highlighted(hit.snippet))))),
+      h(
+        "p",
+        { class: "muted" },
+        page.items.length
+          ? `${page.items.length}${page.next ? "+" : ""} ${page.items.length === 1 && !page.next ? "match" : "matches"} for “${q}”`
+          : `No matches for “${q}”.`,
+      ),
+      h(
+        "ol",
+        { class: "hits" },
+        ...page.items.map((hit) =>
+          h(
+            "li",
+            {},
+            h(
+              "a",
+              { href: `#/jobs/${hit.jobId}?t=${hit.start}` },
+              h("strong", {}, hit.fileName),
+              ` at ${clock(hit.start)}`,
+              hit.speaker ? ` · ${hit.speaker}` : "",
+            ),
+            h("p", {}, ...highlighted(hit.snippet)),
+          ),
+        ),
+      ),
     );
   } catch (err) {
     results.replaceChildren(alertBox(err.message));
