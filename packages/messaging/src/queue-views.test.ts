@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueCell, QueueSnapshot } from "./queue-snapshot.ts";
-import { laneView, stageView, storedOn } from "./queue-views.ts";
+import { laneView, stageView } from "./queue-views.ts";
 import { workSubjectCell } from "./stream-read.ts";
 
 const consumer = (name: string, pending: number, ackPending = 0, paused = false) => ({
@@ -66,11 +66,6 @@ describe("queue views: projections of one snapshot", () => {
     expect(lanes.find((l) => l.lane === "high" && l.class === "batch")).toMatchObject({ pending: 2, oldestWaitingSec: 10 });
     expect(lanes.find((l) => l.lane === "critical" && l.class === "interactive")).toMatchObject({ pending: 4, inFlight: 0, oldestWaitingSec: 70 });
     expect(lanes.find((l) => l.lane === "low" && l.class === "batch")).toMatchObject({ pending: 0, oldestWaitingSec: null });
-  });
-
-  it("the reaper's count: every stored message of the stage, waiting or in flight", () => {
-    expect(storedOn(snap, "transcribe")).toBe(8);
-    expect(storedOn(snap, "diarize")).toBe(0);
   });
 });
 

@@ -100,10 +100,3 @@ export function laneView(snap: QueueSnapshot): LaneView[] {
     }),
   );
 }
-
-/** Messages (waiting or in flight) stored on a stage's work subjects. */
-export const storedOn = (snap: QueueSnapshot, stage: Stage): number =>
-  sum(
-    snap.cells.filter((c) => c.stage === stage),
-    (c) => c.stored,
-  );

@@ -36,9 +36,9 @@ const STRINGS = [
   "\u0000",
   "a\u202eb",
   "\u{1F4A9}".repeat(50),
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell-style probe, literally
   "<script>alert(1)</script>",
   "' OR 1=1 --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell-style probe, literally
   "${jndi:x}",
   "01jd3f5h7k9m1p3r5t7v9x1z3b",
   "ZZZZZZZZZZZZZZZZZZZZZZZZZZ",

@@ -25,10 +25,10 @@ export function parseJobOptions(raw: unknown): JobOptions {
 
 /** A client's file name, reduced to its last path segment and the length the job record allows. */
 export function cleanFileName(name: string | undefined): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   const base = (name ?? "")
     .split(/[\\/]/)
     .pop()!
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
     .replace(/[\u0000-\u001f\u007f]/g, "")
     .trim();
   return base.slice(0, 512) || "upload";
