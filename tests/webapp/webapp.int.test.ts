@@ -59,6 +59,16 @@ describe("web app: a person transcribes recordings in the browser", () => {
     await page.click("button[type=submit]");
     await page.waitForURL(/#\/upload$/);
     await page.waitForSelector("#files");
+    // Only what this deployment serves is offered: the languages GET /v1/capabilities lists (here
+    // PocketSphinx's installed models), and an engine choice only where there are several engines.
+    token = await login(sys.url, email, PASSWORD);
+    const caps = (await api<{ engines: { id: string; languages: string[] }[] }>(sys.url, "/v1/capabilities", { token })).body;
+    const served = [...new Set(caps.engines.flatMap((e) => e.languages))].filter((l) => l !== "*").sort();
+    const offered = await page.$$eval("select[name=language] option", (os) => os.map((o) => o.getAttribute("value") ?? "").sort());
+    expect(served.length).toBeGreaterThan(0);
+    expect(offered).toEqual(served);
+    expect(offered).not.toContain("fr");
+    expect(await page.$$("select[name=engine]")).toHaveLength(caps.engines.length > 1 ? 1 : 0);
     await page.setInputFiles("#files", [mp4.path, mp3.path]);
     await page.waitForSelector("li.upload[data-job-id] >> nth=1", { timeout: 60_000 });
     const rows = await page.$$eval("li.upload", (els) =>
