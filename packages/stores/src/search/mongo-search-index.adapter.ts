@@ -39,7 +39,15 @@ const clauseFilter = (c: Clause) => (c.kind === "prefix" ? { terms: { $regex: `^
 export async function createMongoSearchIndex(opts: { db: Db; close?: () => Promise<void> }): Promise<SearchIndex> {
   const segs = opts.db.collection<SegmentDoc>("search_segments");
   const jobs = opts.db.collection<JobDoc>("search_jobs");
-  await Promise.all([segs.createIndex({ userId: 1, terms: 1 }, { name: "user_terms" }), segs.createIndex({ jobId: 1, version: 1 }, { name: "job_version" })]);
+  // One marker per indexed version, only ever inserted: the newest is the job's version even where
+  // concurrent updates of one document are not isolated (FerretDB on PostgreSQL can lose one).
+  const marks = opts.db.collection<{ _id: string; jobId: string; version: number }>("search_versions");
+  await Promise.all([
+    segs.createIndex({ userId: 1, terms: 1 }, { name: "user_terms" }),
+    segs.createIndex({ jobId: 1, version: 1 }, { name: "job_version" }),
+    marks.createIndex({ jobId: 1, version: -1 }, { name: "job_version" }),
+  ]);
+  const newest = async (jobId: string) => (await marks.find({ jobId }).sort({ version: -1 }).limit(1).toArray())[0]?.version ?? 0;
 
   /** The job's document, created at version 0 if missing; two writers racing to create it both go on. */
   const ensureJob = async (jobId: string, userId: string) => {
@@ -53,13 +61,18 @@ export async function createMongoSearchIndex(opts: { db: Db; close?: () => Promi
   return {
     async upsert(doc) {
       await ensureJob(doc.jobId, doc.userId);
+      await marks
+        .updateOne({ _id: `${doc.jobId}:${doc.version}` }, { $setOnInsert: { jobId: doc.jobId, version: doc.version } }, { upsert: true })
+        .catch((err: unknown) => {
+          if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw err;
+        });
       // Only ever raises the version: an older write arriving late changes nothing.
       await jobs.updateOne(
         { _id: doc.jobId, deleted: { $ne: true }, version: { $lte: doc.version } },
         { $set: { fileName: doc.fileName, version: doc.version } },
       );
       const current = await jobs.findOne({ _id: doc.jobId });
-      if (!current || current.deleted || current.version > doc.version) return;
+      if (!current || current.deleted || (await newest(doc.jobId)) > doc.version) return;
       if (doc.segments.length) {
         await segs.bulkWrite(
           doc.segments.map((s) => {
@@ -85,12 +98,17 @@ export async function createMongoSearchIndex(opts: { db: Db; close?: () => Promi
       // Whoever writes last leaves only the newest version's segments, whatever order writers ran in.
       const now = await jobs.findOne({ _id: doc.jobId });
       if (!now || now.deleted) await segs.deleteMany({ jobId: doc.jobId });
-      else await segs.deleteMany({ jobId: doc.jobId, version: { $ne: now.version } });
+      else {
+        const version = await newest(doc.jobId);
+        await segs.deleteMany({ jobId: doc.jobId, version: { $ne: version } });
+        if (now.version < version) await jobs.updateOne({ _id: doc.jobId, version: { $lt: version } }, { $set: { version } });
+      }
     },
     async remove(ref) {
       await ensureJob(ref.jobId, ref.userId);
       await jobs.updateOne({ _id: ref.jobId }, { $set: { deleted: true } });
       await segs.deleteMany({ jobId: ref.jobId });
+      await marks.deleteMany({ jobId: ref.jobId });
     },
     async search(req) {
       const clauses = parseQuery(req.q);
