@@ -16,3 +16,5 @@ export type { Clause } from "./search/query.ts";
 export { currentVersion, versionsOf, versionKey, readTranscript, commitVersion } from "./transcript-versions.ts";
 export { openSearchIndex } from "./search/factory.ts";
 export type { SearchIndexOptions } from "./search/factory.ts";
+export { connectMongo } from "./adapters/mongo-client.ts";
+export type { MongoOptions } from "./adapters/mongo-client.ts";

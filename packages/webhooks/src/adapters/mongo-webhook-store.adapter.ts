@@ -1,5 +1,6 @@
 import { AppError } from "@mp4t/contracts";
-import { MongoClient, MongoServerError, type Collection } from "mongodb";
+import { connectMongo, type MongoOptions } from "@mp4t/stores";
+import { MongoServerError, type Collection } from "mongodb";
 import { WebhookDelivery, WebhookEndpoint, type WebhookStore } from "../store.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
@@ -16,23 +17,9 @@ const strip = <T>({ _id, rev, ...v }: Stored<T>) => v as unknown as T;
  * Webhook store on MongoDB (or a MongoDB-wire server), beside the job store: collections
  * `webhook_endpoints` and `webhook_deliveries`, and `webhook_revisions` for the compare-and-set.
  */
-export async function createMongoWebhookStore(opts: { url: string; database?: string; timeoutMs?: number }): Promise<WebhookStore> {
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  const client = new MongoClient(opts.url, {
-    ignoreUndefined: true,
-    appName: "mp4t-webhooks",
-    serverSelectionTimeoutMS: timeoutMs,
-    connectTimeoutMS: timeoutMs,
-    socketTimeoutMS: timeoutMs,
-    waitQueueTimeoutMS: timeoutMs,
-  });
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.close().catch(() => {});
-    throw new AppError("SERVICE_UNAVAILABLE", `MongoDB is unreachable: ${(err as Error).message}`, { cause: err });
-  }
-  const db = client.db(opts.database);
+export async function createMongoWebhookStore(opts: MongoOptions): Promise<WebhookStore> {
+  // The job store's connection settings (timeouts, database from the URL), so webhooks sit beside it.
+  const { client, db } = await connectMongo(opts);
   const endpoints: Collection<EndpointDoc> = db.collection("webhook_endpoints");
   const deliveries: Collection<DeliveryDoc> = db.collection("webhook_deliveries");
   const revisions: Collection<{ _id: string; doc: string; rev: number; value?: unknown }> = db.collection("webhook_revisions");
