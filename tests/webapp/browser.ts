@@ -1,33 +1,18 @@
-import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../e2e/browser.ts";
 import { expect } from "vitest";
 
-export const CHROMIUM = "/usr/bin/chromium"; // Debian's chromium (scripts/toolchain.sh installs it)
 export const SHOTS = join(import.meta.dirname, "..", "artifacts", "webapp");
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
 export async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/toolchain.sh (Debian package chromium)`);
   await mkdir(SHOTS, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--autoplay-policy=no-user-gesture-required",
-      "--mute-audio",
-    ],
-  });
+  // Playback starts without a click, silently: the test follows the highlighted word as it plays.
+  return launchChromium(["--autoplay-policy=no-user-gesture-required", "--mute-audio"]);
 }
 
 /** Page errors and CSP refusals, collected for a final "none" check. */
