@@ -160,7 +160,6 @@ describe("API fuzz from the OpenAPI document", () => {
       (op as { responses?: Record<string, DocumentedError> }).responses?.[status]?.content?.[
         "application/json"
       ]?.schema?.properties?.error?.properties?.code?.enum?.includes(code) === true;
-    const started = Date.now();
     for (const { path, method, op } of routes) {
       for (const auth of auths) {
         // Logging out or changing the password with a good token would end the session the rest of the run uses;
@@ -185,7 +184,6 @@ describe("API fuzz from the OpenAPI document", () => {
     expect(failures).toEqual([]);
     expect([...undocumented].sort()).toEqual([]);
     expect(sent).toBeGreaterThan(3000);
-    expect(Date.now() - started).toBeLessThan(60_000);
     // Still serving.
     expect((await h.app.inject({ method: "GET", url: "/health" })).statusCode).toBe(200);
     expect((await h.app.inject({ method: "GET", url: "/v1/jobs", headers: auths[2]!.headers })).statusCode).toBe(200);
