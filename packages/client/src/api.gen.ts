@@ -434,7 +434,7 @@ export interface paths {
         put?: never;
         /**
          * A 60-second token for the event streams, to pass as ?access_token= (EventSource cannot send headers)
-         * @description Accepted only by GET /v1/jobs/{id}/events and GET /v1/events, only for your own jobs; nowhere else.
+         * @description Accepted only by GET /v1/jobs/{id}/events and GET /v1/events, only for your own jobs; nowhere else. It ends with the session or API key that asked for it (logout, sign out everywhere, password change, key revoked).
          */
         post: operations["createStreamToken"];
         delete?: never;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.ts";
 import { tokenSigner } from "../src/auth/signed-token.ts";
 import { createJob, errorCode, startHarness, TEST_JWT_SECRET, type Harness } from "./harness.ts";
 import { sseReader, type Sse } from "./sse-reader.ts";
@@ -78,6 +79,88 @@ describe("stream tokens and GET /v1/events", () => {
     await h.deps.jobs.updateUser(u.email, (x) => ({ ...x, disabled: true }));
     h.app.users.forget(u.email);
     expect((await h.app.inject({ method: "GET", url: `/v1/jobs/${job.id}/events?access_token=${encodeURIComponent(token)}` })).statusCode).toBe(401);
+  });
+
+  // Attack: a stream token leaked from the URL (logs, history) of a session the user then ended.
+  const opens = (token: string, jobId: string) => h.app.inject({ method: "GET", url: `/v1/jobs/${jobId}/events?access_token=${encodeURIComponent(token)}` });
+  const openAll = async (app: typeof h.app, token: string) => {
+    const res = await app.inject({ method: "GET", url: `/v1/events?access_token=${encodeURIComponent(token)}`, payloadAsStream: true });
+    res.stream().destroy();
+    return res.statusCode;
+  };
+  const login = async (email: string, password = "correct horse battery") =>
+    ((await h.app.inject({ method: "POST", url: "/v1/auth/login", payload: { email, password } })).json() as { token: string }).token;
+
+  it("dies with its session at logout: the stream is refused 401 at once, on both routes", async () => {
+    const u = await h.user();
+    const job = await createJob(h, u.auth);
+    const { token } = await streamToken(u.auth);
+    expect((await cancel(u, job.id)).statusCode).toBe(200);
+    expect((await opens(token, job.id)).statusCode).toBe(200);
+    expect((await h.app.inject({ method: "POST", url: "/v1/auth/logout", headers: u.auth })).statusCode).toBe(204);
+    const refused = await opens(token, job.id);
+    expect(refused.statusCode).toBe(401);
+    expect(errorCode(refused)).toBe("UNAUTHORIZED");
+    expect(await openAll(h.app, token)).toBe(401);
+  });
+
+  it("dies with every session at sign out everywhere, and with the other sessions at a password change", async () => {
+    const u = await h.user();
+    const job = await createJob(h, u.auth);
+    expect((await cancel(u, job.id)).statusCode).toBe(200);
+    const laptop = { authorization: `Bearer ${await login(u.email)}` };
+    const fromPhone = (await streamToken(u.auth)).token;
+    const fromLaptop = (await streamToken(laptop)).token;
+    // A password change from the laptop ends the phone's session, and the phone's stream token with it.
+    const changed = await h.app.inject({
+      method: "POST",
+      url: "/v1/auth/password",
+      headers: laptop,
+      payload: { currentPassword: "correct horse battery", newPassword: "a brand new passphrase 42" },
+    });
+    expect(changed.statusCode, changed.body).toBe(204);
+    expect((await opens(fromPhone, job.id)).statusCode).toBe(401);
+    expect((await opens(fromLaptop, job.id)).statusCode).toBe(200); // the session that changed it goes on
+    expect((await h.app.inject({ method: "POST", url: "/v1/auth/logout", headers: laptop, payload: { all: true } })).statusCode).toBe(204);
+    expect((await opens(fromLaptop, job.id)).statusCode).toBe(401);
+  });
+
+  it("dies with its API key when the key is revoked", async () => {
+    const u = await h.user();
+    const job = await createJob(h, u.auth);
+    expect((await cancel(u, job.id)).statusCode).toBe(200);
+    const created = (await h.app.inject({ method: "POST", url: "/v1/api-keys", headers: u.auth, payload: { name: "k", scopes: ["jobs:read"] } })).json() as {
+      id: string;
+      key: string;
+    };
+    const { token } = await streamToken({ authorization: `Bearer ${created.key}` });
+    expect((await opens(token, job.id)).statusCode).toBe(200);
+    expect((await h.app.inject({ method: "DELETE", url: `/v1/api-keys/${created.id}`, headers: u.auth })).statusCode).toBe(204);
+    expect((await opens(token, job.id)).statusCode).toBe(401);
+  });
+
+  it("is refused by another replica within AUTH_CACHE_MS of the logout, as the session's access tokens are", async () => {
+    const cacheMs = 400;
+    const replica = buildApp({ ...h.deps, config: { ...h.deps.config, AUTH_CACHE_MS: cacheMs } });
+    await replica.ready();
+    try {
+      const u = await h.user();
+      const job = await createJob(h, u.auth);
+      expect((await cancel(u, job.id)).statusCode).toBe(200);
+      // A finished job's stream ends at once, so polling it holds no stream slot.
+      const onReplica = async () =>
+        (await replica.inject({ method: "GET", url: `/v1/jobs/${job.id}/events?access_token=${encodeURIComponent(token)}` })).statusCode;
+      const { token } = await streamToken(u.auth);
+      expect(await onReplica()).toBe(200); // the replica has read (and cached) the user
+      expect((await h.app.inject({ method: "POST", url: "/v1/auth/logout", headers: u.auth })).statusCode).toBe(204);
+      const loggedOutAt = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - loggedOutAt < cacheMs + 2000) status = await onReplica();
+      expect(status).toBe(401);
+      expect(Date.now() - loggedOutAt).toBeLessThan(cacheMs + 1000);
+    } finally {
+      await replica.close();
+    }
   });
 
   it("is issued to an API key with jobs:read, not to one without", async () => {
