@@ -2871,7 +2871,7 @@ export interface operations {
                     "application/json": null;
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2880,7 +2880,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
