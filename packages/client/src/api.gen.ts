@@ -434,7 +434,7 @@ export interface paths {
         put?: never;
         /**
          * A 60-second token for the event streams, to pass as ?access_token= (EventSource cannot send headers)
-         * @description Accepted only by GET /v1/jobs/{id}/events and GET /v1/events, only for your own jobs; nowhere else.
+         * @description Accepted only by GET /v1/jobs/{id}/events and GET /v1/events, only for your own jobs; nowhere else. It ends with the session or API key that asked for it (logout, sign out everywhere, password change, key revoked).
          */
         post: operations["createStreamToken"];
         delete?: never;
@@ -471,8 +471,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every event of your jobs as text/event-stream, live (no replay), for live job lists
-         * @description Each event is `event: <type>` with the JobEvent JSON (its `jobId` says which job) as data. Comments keep the stream alive; it does not end by itself. Counts against the same per-user stream limit as a job's stream.
+         * Every event of your jobs as text/event-stream, live and resumable, for live job lists
+         * @description Each event is `event: <type>` with the JobEvent JSON (its `jobId` says which job) as data and its stream sequence as id. Without Last-Event-ID (or `?last_event_id=`) it starts with new events; with it, the events of your jobs stored after that id come first, once each and in order, then live ones. When some can no longer be replayed (past the events' retention, or too many to scan), the stream starts with `event: resync`: reload your job list. Comments keep the stream alive; it does not end by itself. Counts against the same per-user stream limit as a job's stream.
          */
         get: operations["streamAllJobEvents"];
         put?: never;
@@ -851,6 +851,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        EventStreamResync: {
+            /** @description Why: the missed events expired, or too many were stored since to scan. */
+            reason: string;
+        };
         Job: {
             attempts?: number;
             /** Format: date-time */
@@ -2867,7 +2871,7 @@ export interface operations {
                     "application/json": null;
                 };
             };
-            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. */
+            /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. `INVALID_JSON`: The body or the options field is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2876,7 +2880,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -4526,20 +4530,24 @@ export interface operations {
             query?: {
                 /** @description A stream token (POST /v1/auth/stream-token) instead of the Authorization header. */
                 access_token?: string;
+                /** @description The id of the last event received, as Last-Event-ID, for a new EventSource (which cannot set that header); the header wins. */
+                last_event_id?: number;
             };
-            header?: never;
+            header?: {
+                "last-event-id"?: number;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A stream of server-sent events; each `data` line is a JobEvent (the JobEvent schema), `event` its type and `id` its sequence. */
+            /** @description A stream of server-sent events: `event` is the JobEvent's type, `id` its sequence (send it back as Last-Event-ID to resume), `data` the JobEvent; or, first on a resume that cannot be complete, `event: resync` with EventStreamResync data (reload your list). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["JobEvent"];
+                    "text/event-stream": components["schemas"]["JobEvent"] | components["schemas"]["EventStreamResync"];
                 };
             };
             /** @description `VALIDATION_FAILED`: The request body, query or parameters do not match the schema. */
@@ -5600,6 +5608,8 @@ export interface operations {
             query?: {
                 /** @description A stream token (POST /v1/auth/stream-token) instead of the Authorization header. */
                 access_token?: string;
+                /** @description The id of the last event received, as Last-Event-ID, for a new EventSource (which cannot set that header); the header wins. */
+                last_event_id?: number;
             };
             header?: {
                 "last-event-id"?: number;

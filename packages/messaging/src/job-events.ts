@@ -22,6 +22,13 @@ export type JobEvents = {
   watchEnd(jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> };
   /** The job's stored events after `afterSeq` (at most `max`), by direct gets: no consumer is made. */
   replay(jobId: string, afterSeq: number, opts?: { max?: number; onInvalid?: (seq: number) => void }): Promise<StoredEvent[]>;
+  /**
+   * Events of one user's jobs stored after `afterSeq`, oldest first, by batched direct gets (no
+   * consumer): scans at most `maxScan` stored events of all users. `scannedTo` is the last sequence
+   * looked at (0: none); `complete` is false when events after `afterSeq` have expired, or more
+   * than `maxScan` were stored since (the caller should then tell its client to reload).
+   */
+  replayUser(userId: string, afterSeq: number, opts?: { maxScan?: number }): Promise<{ events: StoredEvent[]; scannedTo: number; complete: boolean }>;
   /** The newest `n` events of all jobs, oldest first. */
   recent(n: number): Promise<JobEvent[]>;
   /** Job events stored since `since`, oldest first, at most `max` (a busy period is sampled from its start). */
@@ -35,6 +42,9 @@ export type JobEvents = {
    */
   consumeDurable(durable: string, handle: (event: JobEvent) => Promise<void>, opts?: { retryMs?: number }): Promise<{ stop(): Promise<void> }>;
 };
+
+/** Events fetched per batched direct get while replaying a user's events. */
+const REPLAY_BATCH = 500;
 
 const parse = (text: string) => {
   try {
@@ -69,6 +79,37 @@ export function createJobEvents(deps: {
         seq = m.seq + 1;
       }
       return out;
+    },
+
+    async replayUser(userId, afterSeq, opts = {}) {
+      const jsm = await deps.jsm();
+      const maxScan = opts.maxScan ?? 10_000;
+      const needle = `"userId":${JSON.stringify(userId)}`;
+      const events: StoredEvent[] = [];
+      let scannedTo = 0;
+      let scanned = 0;
+      let complete = true;
+      for (;;) {
+        // One more than allowed: seeing it means the scan stopped short of the present.
+        const want = Math.min(REPLAY_BATCH, maxScan + 1 - scanned);
+        const batch = await jsm.direct.getBatch(Streams.events, { seq: (scannedTo || afterSeq) + 1, next_by_subj: Subjects.events, batch: want });
+        let got = 0;
+        for await (const m of batch) {
+          got++;
+          // The stream holds nothing but events, so a gap in sequences is events that expired.
+          if (scanned === 0 && m.seq > afterSeq + 1) complete = false;
+          if (++scanned > maxScan) {
+            complete = false;
+            break;
+          }
+          scannedTo = m.seq;
+          const text = m.string();
+          if (!text.includes(needle)) continue;
+          const parsed = parse(text);
+          if (parsed.success && parsed.data.userId === userId) events.push({ event: parsed.data, seq: m.seq });
+        }
+        if (scanned > maxScan || got < want) return { events, scannedTo, complete };
+      }
     },
 
     async recent(n) {

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { STAGES, STAGE_LANES, STAGE_SERVICES } from "@mp4t/contracts";
+import { PIPELINE, PIPELINE_STAGES, STAGES, STAGE_LANES, STAGE_SERVICES } from "@mp4t/contracts";
 import { describe, expect, it } from "vitest";
 import { createLogger, maskUrlCredentials } from "@mp4t/runtime";
 import { deployNatsConfigs } from "./nats-permissions.config.ts";
-import { NATS_USERS, natsPermissions } from "./nats-permissions.ts";
+import { NATS_USERS, natsPermissions, publishedStages } from "./nats-permissions.ts";
 import { natsSecurityProblems } from "./nats-permissions.security.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -53,6 +53,34 @@ describe("the permission table", () => {
       const durable = `$JS.API.CONSUMER.MSG.NEXT.MP4T_${STAGE_LANES[stage].toUpperCase()}.${owner}-${stage}-interactive-b0`;
       for (const u of NATS_USERS.filter((x) => x !== "admin" && x !== "gateway")) expect(pubs(u).includes(durable), `${u} pulls ${stage}`).toBe(u === owner);
     }
+  });
+});
+
+describe("publish rights derived from the pipeline declaration", () => {
+  const work = (stage: string) => `mp4t.v1.work.${STAGE_LANES[stage as keyof typeof STAGE_LANES]}.${stage}.>`;
+  const pubs = (u: (typeof NATS_USERS)[number]) => natsPermissions(u)!.publish.allow;
+
+  it("lets each stage's consumer publish its next stage, and cleanup after a step a job shows", () => {
+    for (const stage of STAGES) {
+      const owner = STAGE_SERVICES[stage];
+      const { next, step } = PIPELINE[stage];
+      if (next) expect(pubs(owner), `${owner} hands ${stage} on to ${next}`).toContain(work(next));
+      if (step !== null) expect(pubs(owner), `${owner} cleans up after a failed ${stage}`).toContain(work("cleanup"));
+    }
+  });
+
+  it("lets the janitor resume every stage the reaper knows and publish its own housekeeping", () => {
+    expect(publishedStages("janitor")).toEqual(STAGES.filter((s) => (PIPELINE_STAGES as readonly string[]).includes(s) || STAGE_SERVICES[s] === "janitor"));
+  });
+
+  it("gives a stage added to the declaration its rights without another line in the table", () => {
+    // A translate stage between diarize and enhance, consumed by a new replica of the enhancer.
+    const declared = { ...PIPELINE, diarize: { ...PIPELINE.diarize, next: "translate" }, translate: { next: "enhance", step: "translate" } };
+    const services = { ...STAGE_SERVICES, translate: "enhancer" };
+    const derive = (u: "diarizer" | "enhancer") => publishedStages(u, declared as never, services as never);
+    expect(derive("diarizer")).toEqual(["cleanup", "translate"]);
+    expect(derive("enhancer")).toEqual(["enhance", "cleanup"]);
+    expect(publishedStages("diarizer")).toEqual(["enhance", "cleanup"]);
   });
 });
 

@@ -11,6 +11,8 @@ import {
   FAIR_BUCKETS,
   JOB_CLASSES,
   LANES,
+  PIPELINE,
+  PIPELINE_STAGES,
   SERVICE_NAMES,
   STAGE_LANES,
   STAGE_SERVICES,
@@ -113,20 +115,45 @@ function discovery(service: ServiceName): string[] {
   return ["$SRV.PING", "$SRV.INFO", "$SRV.STATS", `$SRV.*.${name}`, `$SRV.*.${name}.*`, `${ROOT}.svc.${service}.>`];
 }
 
-/** The stages each worker publishes work for (the next stage, cleanup on failure). */
-const PUBLISHES: Record<Exclude<ServiceName, "gateway">, Stage[]> = {
-  ingest: ["transcribe", "cleanup"],
-  // Its own stage too: a windowed job's finished chunk i queues chunk i + window (fair share).
-  transcriber: ["transcribe", "diarize", "cleanup"],
-  diarizer: ["enhance", "cleanup"],
-  enhancer: ["cleanup"],
-  // The reaper resumes stalled jobs at ingest, transcribe (the missing chunks of the persisted
-  // plan; ingest for a job without one), diarize or enhance; webhook deliveries (first attempts
-  // from job ends, retries when due).
-  janitor: ["ingest", "transcribe", "diarize", "enhance", "cleanup", "webhook"],
+type Worker = Exclude<ServiceName, "gateway">;
+type StageDeclaration = { readonly [S in Stage]: { next: Stage | null; step: unknown } };
+
+/**
+ * Work a worker publishes beyond what the pipeline declaration implies: the transcriber's own
+ * stage (a windowed job's finished chunk i queues chunk i + window); the janitor's reaper resumes
+ * every stage a job goes through (PIPELINE_STAGES, the ones it knows how to resume).
+ */
+const PUBLISHES_BESIDES: Partial<Record<Worker, readonly Stage[]>> = {
+  transcriber: ["transcribe"],
+  janitor: PIPELINE_STAGES,
 };
 
-function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermissions {
+/**
+ * The stages a worker publishes work for, derived from the pipeline declaration
+ * (contracts/src/pipeline.ts), so a new stage cannot be left without the right to reach it: the
+ * `next` stage of each stage it consumes; cleanup when one of them is a step a job shows (a failure
+ * there ends the job with a cleanup); the stages it consumes that are housekeeping (a step of
+ * null: the janitor publishes its own cleanups and webhook deliveries, first attempts and
+ * retries); and PUBLISHES_BESIDES. In the declaration's stage order.
+ */
+export function publishedStages(
+  service: Worker,
+  pipeline: StageDeclaration = PIPELINE,
+  stageServices: Readonly<Record<Stage, ServiceName>> = STAGE_SERVICES,
+  besides: Partial<Record<Worker, readonly Stage[]>> = PUBLISHES_BESIDES,
+): Stage[] {
+  const stages = Object.keys(pipeline) as Stage[];
+  const own = stages.filter((s) => stageServices[s] === service);
+  const wanted = new Set<Stage>([
+    ...own.flatMap((s) => (pipeline[s].next ? [pipeline[s].next] : [])),
+    ...(own.some((s) => pipeline[s].step !== null) ? (["cleanup"] as const) : []),
+    ...own.filter((s) => pipeline[s].step === null),
+    ...(besides[service] ?? []),
+  ]);
+  return stages.filter((s) => wanted.has(s));
+}
+
+function workerPermissions(service: Worker): NatsPermissions {
   const stages = STAGES.filter((s) => STAGE_SERVICES[s] === service);
   // The janitor's reaper reads how much work waits on every stage it may resume.
   const infoOnly = [
@@ -140,7 +167,7 @@ function workerPermissions(service: Exclude<ServiceName, "gateway">): NatsPermis
         ...jsBase,
         ...stages.flatMap(stageConsumerAccess),
         ...infoOnly,
-        ...PUBLISHES[service].map(stageWork),
+        ...publishedStages(service).map(stageWork),
         `${ROOT}.events.>`,
         ...stages.map((s) => `${ROOT}.dlq.${s}`),
         ...bucketAccess("jobs"),

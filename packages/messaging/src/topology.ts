@@ -66,6 +66,8 @@ export function streamConfigs(opts: TopologyOptions = {}): (Partial<StreamConfig
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: nanos((opts.eventsMaxAgeSec ?? 7 * 86_400) * 1000),
+      // Batched direct gets replay a user's missed events (GET /v1/events with Last-Event-ID) without a consumer.
+      allow_direct: true,
       max_consumers: STREAM_MAX_CONSUMERS,
       duplicate_window,
       num_replicas: replicas,

@@ -27,6 +27,9 @@ export const WebhookEndpoint = z
   .strict();
 export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;
 
+/** The delivery log keeps a delivery this long after its last change, in every store. */
+export const DELIVERY_RETENTION_MS = 30 * 24 * 3_600_000;
+
 /** `<jobId>-<completed|failed|canceled>`: one delivery per endpoint, job and event. */
 export const deliveryIdOf = (jobId: string, event: WebhookEvent) => `${jobId}-${event.slice("job.".length)}`;
 export const DeliveryId = z.string().regex(/^[0-9a-z]{26}-(completed|failed|canceled)$/);

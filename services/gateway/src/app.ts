@@ -234,7 +234,7 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   const slots = streamSlots({ maxPerUser: config.MAX_STREAMS_PER_USER, onOpen: (n) => void (stats.openEventStreams = n) });
   const heartbeatMs = config.SSE_HEARTBEAT_SEC * 1000;
   app.register(eventsRoutes, { prefix: "/v1/jobs", jobs, hub, events: messaging.events, heartbeatMs, slots });
-  app.register(userEventsRoutes, { prefix: "/v1", hub, heartbeatMs, slots });
+  app.register(userEventsRoutes, { prefix: "/v1", hub, events: messaging.events, heartbeatMs, slots });
   if (deps.webhooks) {
     app.register(webhooksRoutes, {
       prefix: "/v1/webhooks",

@@ -10,7 +10,7 @@ import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { FastifyInstance } from "fastify";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { buildApp, type GatewayDeps } from "../src/app.ts";
 import { configSchema } from "../src/config.ts";
 
@@ -79,6 +79,19 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await rm(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/** A harness for the enclosing suite, listening on a free port: started before its tests, closed after. */
+export function suiteHarness(env: Record<string, string> = {}): { h: Harness; base: string } {
+  const suite = { h: undefined as unknown as Harness, base: "" };
+  beforeAll(async () => {
+    suite.h = await startHarness(env);
+    suite.base = await suite.h.app.listen({ port: 0, host: "127.0.0.1" });
+  }, 30_000);
+  afterAll(async () => {
+    await suite.h?.close();
+  });
+  return suite;
 }
 
 export type Part = { name: string; data: string | Uint8Array; filename?: string; contentType?: string };

@@ -1,7 +1,7 @@
 import { AppError } from "@mp4t/contracts";
 import { connectMongo, type MongoOptions } from "@mp4t/stores";
 import { MongoServerError, type Collection } from "mongodb";
-import { WebhookDelivery, WebhookEndpoint, type WebhookStore } from "../store.ts";
+import { DELIVERY_RETENTION_MS, WebhookDelivery, WebhookEndpoint, type WebhookStore } from "../store.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
 const DUPLICATE_KEY = 11000;
@@ -11,11 +11,19 @@ type Stored<T> = T & { _id: string; rev: number };
 type EndpointDoc = Stored<WebhookEndpoint>;
 type DeliveryDoc = Stored<WebhookDelivery>;
 
+/** Most expired deliveries one prune removes (the next one takes the rest). */
+const PRUNE_BATCH = 500;
+/** The retry scan (every few seconds) prunes at most this often; creating a delivery always does. */
+const SCAN_PRUNE_EVERY_MS = 60_000;
+
 const strip = <T>({ _id, rev, ...v }: Stored<T>) => v as unknown as T;
 
 /**
  * Webhook store on MongoDB (or a MongoDB-wire server), beside the job store: collections
  * `webhook_endpoints` and `webhook_deliveries`, and `webhook_revisions` for the compare-and-set.
+ * The delivery log keeps a delivery DELIVERY_RETENTION_MS after its last change, as the NATS KV
+ * store's bucket does: pruned on write (each new delivery, and the retry scan at most once a
+ * minute), not by a TTL index, which FerretDB v1 does not enforce (FerretDB#2415, TTL came in v2).
  */
 export async function createMongoWebhookStore(opts: MongoOptions): Promise<WebhookStore> {
   // The job store's connection settings (timeouts, database from the URL), so webhooks sit beside it.
@@ -27,9 +35,24 @@ export async function createMongoWebhookStore(opts: MongoOptions): Promise<Webho
     endpoints.createIndex({ userId: 1, _id: 1 }, { name: "user_endpoints" }),
     deliveries.createIndex({ endpointId: 1, createdAt: -1 }, { name: "endpoint_newest" }),
     deliveries.createIndex({ status: 1, nextAttemptAt: 1 }, { name: "due" }),
+    deliveries.createIndex({ updatedAt: 1 }, { name: "last_change" }),
     revisions.createIndex({ doc: 1, rev: -1 }, { name: "doc_rev" }),
   ]);
   const dlId = (endpointId: string, id: string) => `${endpointId}:${id}`;
+
+  /** Deletes deliveries last changed before the retention (ISO times order as strings) and their revisions. */
+  let scanPrunedAt = 0;
+  async function pruneExpired(now: number): Promise<void> {
+    const cutoff = new Date(now - DELIVERY_RETENTION_MS).toISOString();
+    const expired = await deliveries
+      .find({ updatedAt: { $lt: cutoff } }, { projection: { _id: 1 } })
+      .limit(PRUNE_BATCH)
+      .toArray();
+    if (expired.length === 0) return;
+    const ids = expired.map((d) => d._id);
+    await deliveries.deleteMany({ _id: { $in: ids }, updatedAt: { $lt: cutoff } });
+    await revisions.deleteMany({ doc: { $in: ids.map((id) => `webhook_deliveries:${id}`) } });
+  }
 
   /**
    * Compare-and-set as the job store does it: inserting revision `<collection>:<_id>:<rev+1>` (a
@@ -115,6 +138,7 @@ export async function createMongoWebhookStore(opts: MongoOptions): Promise<Webho
     },
     async createDelivery(delivery) {
       const parsed = WebhookDelivery.parse(delivery);
+      await pruneExpired(Date.now());
       try {
         await deliveries.insertOne({ ...parsed, _id: dlId(parsed.endpointId, parsed.id), rev: 0 });
         return true;
@@ -142,6 +166,7 @@ export async function createMongoWebhookStore(opts: MongoOptions): Promise<Webho
       return docs.map((d) => WebhookDelivery.parse(strip(d)));
     },
     async dueDeliveries(now, limit) {
+      if (Date.now() - scanPrunedAt >= SCAN_PRUNE_EVERY_MS) await pruneExpired((scanPrunedAt = Date.now()));
       const docs = await deliveries
         .find({ status: "pending", nextAttemptAt: { $ne: null, $lte: now.toISOString() } })
         .sort({ nextAttemptAt: 1 })

@@ -4,11 +4,9 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { z } from "zod";
-import { WebhookDelivery, WebhookEndpoint, type WebhookStore } from "../store.ts";
+import { DELIVERY_RETENTION_MS, WebhookDelivery, WebhookEndpoint, type WebhookStore } from "../store.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
-/** The delivery log keeps a delivery this long after its last change (the bucket's max age). */
-export const DELIVERY_RETENTION_MS = 30 * 24 * 3_600_000;
 
 const isWrongSequence = (err: unknown) => /wrong last sequence|key exists/i.test(String((err as Error)?.message));
 
@@ -24,6 +22,7 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
   const kvm = new Kvm(nc);
   const names = { endpoints: `${prefix}-webhooks`, deliveries: `${prefix}-webhook-deliveries` };
   const endpoints: KV = await kvm.create(names.endpoints, { history: 1, replicas: opts.replicas ?? 1 });
+  // The bucket's max age is the delivery log's retention: an entry goes that long after its last write.
   const deliveries: KV = await kvm.create(names.deliveries, { history: 1, replicas: opts.replicas ?? 1, ttl: DELIVERY_RETENTION_MS });
   await ensureBucketStream(nc, `KV_${names.endpoints}`, opts.replicas);
   await ensureBucketStream(nc, `KV_${names.deliveries}`, opts.replicas);

@@ -42,6 +42,10 @@ export function apiKeyCache(store: ApiKeyStore, opts: { cacheMs: number; logger:
       if (!API_KEY_PATTERN.test(key)) return Promise.resolve(null);
       return records.get(hashApiKey(key));
     },
+    /** The record of the key with this hash (a stream token issued to a key names it), or null. */
+    byHash(hash: string): Promise<ApiKeyRecord | null> {
+      return /^[0-9a-f]{64}$/.test(hash) ? records.get(hash) : Promise.resolve(null);
+    },
     /** Records a use of the key, coalesced; never delays or fails the request. */
     used(record: ApiKeyRecord, now = Date.now()): void {
       const last = Math.max(touched.get(record.hash) ?? 0, record.lastUsedAt ? Date.parse(record.lastUsedAt) : 0);

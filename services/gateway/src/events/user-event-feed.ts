@@ -1,20 +1,53 @@
+import type { JobEvents, StoredEvent } from "@mp4t/messaging";
 import { feedLifecycle } from "./feed-lifecycle.ts";
 import type { JobEventHub } from "./job-event-hub.ts";
 import { formatSse, type JobEventFeed } from "./job-event-stream.ts";
 
+/** Stored events of all users one resume may scan for the caller's (a few minutes of a busy system). */
+const MAX_SCAN = 10_000;
+
+/** Sent first when a resume cannot be complete (events expired, or too many to scan): reload the list. */
+export const RESYNC_SSE = 'event: resync\ndata: {"reason":"missed events are no longer available; reload"}\n\n';
+
 /**
- * Every new event of a user's jobs, live from the gateway's shared hub (no consumer per stream,
- * no replay: a client lists its jobs once, then follows this). Never ends by itself: only when
- * the client leaves or the server closes.
+ * Every new event of a user's jobs, live from the gateway's shared hub (no consumer per stream).
+ * With `lastEventId` (Last-Event-ID, or `?last_event_id=`), first the events of the user's jobs
+ * stored after it, by batched direct gets (no consumer either): the hub listener is registered
+ * first and buffers, so an event is either in the replay or arrives live, and one seen by both is
+ * written once. Never ends by itself: only when the client leaves or the server closes.
  */
-export async function openUserEventFeed(hub: JobEventHub, userId: string): Promise<JobEventFeed> {
-  let write: ((s: string) => void) | undefined;
-  const life = feedLifecycle(await hub.subscribeUser(userId, (event, seq) => write?.(formatSse(event, seq))));
+export async function openUserEventFeed(
+  deps: { hub: JobEventHub; events: Pick<JobEvents, "replayUser"> },
+  userId: string,
+  lastEventId?: number,
+): Promise<JobEventFeed> {
+  const buffered: StoredEvent[] = [];
+  let deliver: (s: StoredEvent) => void = (s) => void buffered.push(s);
+  const off = await deps.hub.subscribeUser(userId, (event, seq) => deliver({ event, seq }));
+  let past: Awaited<ReturnType<JobEvents["replayUser"]>> = { events: [], scannedTo: 0, complete: true };
+  if (lastEventId !== undefined) {
+    try {
+      past = await deps.events.replayUser(userId, lastEventId, { maxScan: MAX_SCAN });
+    } catch (err) {
+      off();
+      throw err;
+    }
+  }
+  const life = feedLifecycle(off);
   return {
     close: life.close,
     async pipe(res, { heartbeatMs }) {
       await life.run(res, heartbeatMs, async () => {
-        write = (s) => res.write(s);
+        if (!past.complete) res.write(RESYNC_SSE);
+        for (const s of past.events) res.write(formatSse(s.event, s.seq));
+        let lastSeq = past.scannedTo; // the replay saw everything up to here, the caller's or not
+        const write = (s: StoredEvent) => {
+          if (s.seq <= lastSeq) return;
+          lastSeq = s.seq;
+          res.write(formatSse(s.event, s.seq));
+        };
+        for (const s of buffered.splice(0).sort((a, b) => a.seq - b.seq)) write(s);
+        deliver = write;
         if (!life.isClosed()) await life.ended;
       });
     },

@@ -19,7 +19,7 @@ type Claims = {
   exp?: number;
   iat?: number;
   /** Set when the request came with an API key rather than a session's access token. */
-  key?: { id: string; scopes: string[] };
+  key?: { id: string; scopes: string[]; hash: string };
 };
 
 declare module "@fastify/jwt" {
@@ -41,8 +41,11 @@ declare module "fastify" {
     issueTokens(user: Pick<User, "id" | "email" | "role">, session: { id: string; gen: number; expiresAt: string }): IssuedTokens;
     /** The claims of a refresh token this gateway signed, or null. */
     readRefreshToken(token: string): RefreshClaims | null;
-    /** A stream token for the caller: 60 s, only as `?access_token=` on the SSE routes. */
-    issueStreamToken(user: Pick<User, "id" | "email">): { token: string; expiresAt: string };
+    /**
+     * A stream token for the caller: 60 s, only as `?access_token=` on the SSE routes, bound to the
+     * session (or API key) that asked for it, so it dies with that session or key.
+     */
+    issueStreamToken(caller: Pick<Claims, "sub" | "email" | "sid" | "key">): { token: string; expiresAt: string };
     sessions: SessionStore;
     users: UserCache;
     apiKeys: ApiKeyCache;
@@ -105,23 +108,44 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
       );
     }
     keys.used(key);
-    req.user = { sub: user.id, email: user.email, role: user.role, sid: `key:${key.id}`, key: { id: key.id, scopes: key.scopes } };
+    req.user = { sub: user.id, email: user.email, role: user.role, sid: `key:${key.id}`, key: { id: key.id, scopes: key.scopes, hash: key.hash } };
   };
 
-  /** A stream token (`?access_token=`, SSE routes only): signed by us, unexpired, its user enabled. */
+  /** The session named by an access token (or a stream token) is still live on the user record. */
+  const sessionLive = (user: User, sid: string) => user.sessions?.some((s) => s.id === sid && Date.parse(s.expiresAt) > Date.now()) === true;
+
+  /**
+   * A stream token (`?access_token=`, SSE routes only): signed by us, unexpired, its user enabled,
+   * and the session or API key it was issued to still live. So a logout, "sign out everywhere", a
+   * password change (which ends the other sessions) or a revoked key ends the tokens issued to it
+   * like their access tokens: at once on this replica, within AUTH_CACHE_MS on the others.
+   */
   const authenticateStreamToken = async (req: FastifyRequest, token: string) => {
     const p = streamTokens.verify(token);
     if (!p || typeof p.u !== "string" || typeof p.e !== "string" || typeof p.x !== "number" || p.x <= Date.now()) {
       throw unauthorized("invalid or expired stream token");
     }
-    const user = await liveUser(p.e);
+    if (typeof p.s !== "string" && typeof p.k !== "string") throw unauthorized("invalid or expired stream token");
+    // Issued within the last second: its session may be newer than a cached read (as for access tokens).
+    const user = await liveUser(p.e, typeof p.i === "number" ? p.i : 0);
     if (!user || user.id !== p.u || user.disabled) throw unauthorized("the account is gone or disabled");
+    if (typeof p.s === "string" ? !sessionLive(user, p.s) : !(await liveKey(p.k as string, user.id))) {
+      throw unauthorized("the session or API key this stream token was issued to has ended");
+    }
     req.user = { sub: user.id, email: user.email, role: user.role, sid: "stream" };
   };
+  const liveKey = async (hash: string, userId: string) => {
+    const key = await keys.byHash(hash).catch((err: unknown) => {
+      throw new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
+    });
+    return key?.userId === userId;
+  };
 
-  app.decorate("issueStreamToken", (user: Pick<User, "id" | "email">) => {
-    const x = Date.now() + STREAM_TOKEN_TTL_MS;
-    return { token: streamTokens.sign({ u: user.id, e: user.email, x, n: newId() }), expiresAt: new Date(x).toISOString() };
+  app.decorate("issueStreamToken", (caller: Pick<Claims, "sub" | "email" | "sid" | "key">) => {
+    const now = Date.now();
+    const x = now + STREAM_TOKEN_TTL_MS;
+    const via = caller.key ? { k: caller.key.hash } : { s: caller.sid };
+    return { token: streamTokens.sign({ u: caller.sub, e: caller.email, ...via, i: now, x, n: newId() }), expiresAt: new Date(x).toISOString() };
   });
 
   app.decorate("authenticate", async (req: FastifyRequest) => {
@@ -144,9 +168,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
     }
     // A token issued within the last second may name a session newer than a cached read.
     const user = await liveUser(c.email, typeof c.iat === "number" ? (c.iat + 1) * 1000 : 0);
-    const now = Date.now();
-    const live = user?.sessions?.some((s) => s.id === c.sid && Date.parse(s.expiresAt) > now);
-    if (!user || user.id !== c.sub || user.disabled || !live) throw unauthorized("the session has ended");
+    if (!user || user.id !== c.sub || user.disabled || !sessionLive(user, c.sid)) throw unauthorized("the session has ended");
     req.user = { sub: user.id, email: user.email, role: user.role, sid: c.sid, exp: c.exp };
   });
 

@@ -121,13 +121,15 @@ export const streamTokenRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["auth"],
         security: bearer,
         summary: "A 60-second token for the event streams, to pass as ?access_token= (EventSource cannot send headers)",
-        description: "Accepted only by GET /v1/jobs/{id}/events and GET /v1/events, only for your own jobs; nowhere else.",
+        description:
+          "Accepted only by GET /v1/jobs/{id}/events and GET /v1/events, only for your own jobs; nowhere else. " +
+          "It ends with the session or API key that asked for it (logout, sign out everywhere, password change, key revoked).",
         response: {
           200: z.object({ token: z.string(), expiresAt: z.iso.datetime() }),
           ...errors("INVALID_JSON", "UNAUTHORIZED", "INSUFFICIENT_SCOPE", "UNSUPPORTED_CONTENT_TYPE", "SERVICE_UNAVAILABLE"),
         },
       },
     },
-    async (req) => app.issueStreamToken({ id: req.user.sub, email: req.user.email }),
+    async (req) => app.issueStreamToken(req.user),
   );
 };

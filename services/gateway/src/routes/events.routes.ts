@@ -22,7 +22,20 @@ export type EventsRoutesOptions = {
 /** `?access_token=`: a stream token from POST /v1/auth/stream-token, for EventSource (which cannot send headers). */
 export const StreamQuery = z.object({
   access_token: z.string().max(2048).optional().describe("A stream token (POST /v1/auth/stream-token) instead of the Authorization header."),
+  last_event_id: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe("The id of the last event received, as Last-Event-ID, for a new EventSource (which cannot set that header); the header wins."),
 });
+
+/** `Last-Event-ID`: the id of the last event the client received; sent by EventSource when it reconnects. */
+export const StreamHeaders = z.looseObject({ "last-event-id": z.coerce.number().int().nonnegative().optional() });
+
+/** Where to resume: the Last-Event-ID header, else `?last_event_id=`, else nowhere. */
+export const resumeAfter = (req: { headers: { "last-event-id"?: number | undefined }; query: { last_event_id?: number | undefined } }) =>
+  req.headers["last-event-id"] ?? req.query.last_event_id;
 
 /** GET /v1/jobs/:id/events: the job's state changes as server-sent events, replayed then live. */
 export const eventsRoutes: FastifyPluginAsyncZod<EventsRoutesOptions> = async (app, opts) => {
@@ -44,7 +57,7 @@ export const eventsRoutes: FastifyPluginAsyncZod<EventsRoutesOptions> = async (a
         security: bearer,
         params: JobParams,
         querystring: StreamQuery,
-        headers: z.looseObject({ "last-event-id": z.coerce.number().int().nonnegative().optional() }),
+        headers: StreamHeaders,
         response: { 200: EventStream, ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND", "TOO_MANY_STREAMS", "RATE_LIMITED", "SERVICE_UNAVAILABLE") },
       },
     },
@@ -52,12 +65,10 @@ export const eventsRoutes: FastifyPluginAsyncZod<EventsRoutesOptions> = async (a
       const userId = req.user.sub;
       const job = await opts.jobs.getJob({ userId, jobId: req.params.id });
       if (!job) throw new AppError("NOT_FOUND", "no such job");
-      await slots.serve(
-        reply,
-        userId,
-        async () => openJobEventFeed({ hub: opts.hub, events: opts.events, logger: req.log }, job, req.headers["last-event-id"]),
-        { heartbeatMs: opts.heartbeatMs, logger: req.log },
-      );
+      await slots.serve(reply, userId, async () => openJobEventFeed({ hub: opts.hub, events: opts.events, logger: req.log }, job, resumeAfter(req)), {
+        heartbeatMs: opts.heartbeatMs,
+        logger: req.log,
+      });
     },
   );
 };

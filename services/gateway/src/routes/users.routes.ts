@@ -62,7 +62,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ jobs: JobStore }> = async (app
         params: UserParams,
         response: {
           204: z.null(),
-          ...errors("VALIDATION_FAILED", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE", "UNSUPPORTED_CONTENT_TYPE"),
+          ...errors("VALIDATION_FAILED", "INVALID_JSON", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "SERVICE_UNAVAILABLE", "UNSUPPORTED_CONTENT_TYPE"),
         },
       },
     },

@@ -32,6 +32,19 @@ export const EventStream = {
   },
 };
 
+/** GET /v1/events's `event: resync` data: a resume could not replay everything missed. */
+const ResyncData = z
+  .object({ reason: z.string().describe("Why: the missed events expired, or too many were stored since to scan.") })
+  .meta({ id: "EventStreamResync" });
+
+/** GET /v1/events's 200: JobEvents with ids, and on an incomplete resume first `event: resync` (no id). */
+export const UserEventStream = {
+  description:
+    "A stream of server-sent events: `event` is the JobEvent's type, `id` its sequence (send it back as Last-Event-ID to resume), " +
+    "`data` the JobEvent; or, first on a resume that cannot be complete, `event: resync` with EventStreamResync data (reload your list).",
+  content: { "text/event-stream": { schema: z.union([JobEventData, ResyncData]) } },
+};
+
 /** POST /v1/jobs's multipart form, for the document (the handler streams the parts itself). */
 export const UploadForm = z.object({
   file: z.string().meta({ format: "binary" }).describe("The media file (audio or video), at most MAX_UPLOAD_BYTES."),

@@ -121,12 +121,18 @@ export async function jobsPage({ params }) {
 
   let source = null;
   let poll = null;
+  // The id of the last event seen: a new stream resumes after it, so a break loses nothing.
+  let lastEventId = "";
   const live = async () => {
     try {
       const { token } = await api("/v1/auth/stream-token", { method: "POST" });
-      source = new EventSource(`/v1/events?access_token=${encodeURIComponent(token)}`);
+      const resume = lastEventId ? `&last_event_id=${encodeURIComponent(lastEventId)}` : "";
+      source = new EventSource(`/v1/events?access_token=${encodeURIComponent(token)}${resume}`);
       mode.textContent = "Live updates.";
+      // Some missed events could not be replayed: read the list again.
+      source.addEventListener("resync", () => load().catch(() => undefined));
       const onEvent = (e) => {
+        if (e.lastEventId) lastEventId = e.lastEventId;
         const ev = JSON.parse(e.data);
         if (ev.type === "deleted") {
           rows.get(ev.jobId)?.remove();
@@ -138,7 +144,7 @@ export async function jobsPage({ params }) {
       };
       for (const t of ["queued", "stage.started", "progress", "stage.done", "completed", "failed", "canceled", "transcript.updated", "deleted"])
         source.addEventListener(t, onEvent);
-      // A stream token lives 60 s: after a break, reconnect with a fresh one.
+      // A stream token lives 60 s: after a break, reconnect with a fresh one, from the last event seen.
       source.onerror = () => {
         source.close();
         if (!stopped) setTimeout(live, 2000);
