@@ -17,6 +17,12 @@ import { PCM_16K_MONO, WAV_HEADER_BYTES } from "../wav-header.writer.ts";
 export type IngestDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & Partial<Pick<PipelineDeps, "events">> & { settings: IngestSettings };
 
 const FORMAT = PCM_16K_MONO;
+/**
+ * Chunks a long job keeps queued beyond those running (`Job.chunks.window`): each chunk queues the
+ * next as it starts, so free slots fill one after another while the owner's next job waits for
+ * one chunk of it, not for a batch of them.
+ */
+const CHAINED_AHEAD = 1;
 const BYTES_PER_SAMPLE = FORMAT.bitsPerSample / 8;
 const FRAME_SAMPLES = Math.round(FORMAT.sampleRate * 0.02); // 20 ms energy frames
 
@@ -74,7 +80,8 @@ export function ingestHandler(deps: IngestDeps) {
         ctx.working();
       }
 
-      const window = settings.transcribeWindow;
+      // Up to TRANSCRIBE_WINDOW chunks are queued at once; a longer job one chunk ahead of its running ones.
+      const window = settings.transcribeWindow && chunks.length > settings.transcribeWindow ? CHAINED_AHEAD : undefined;
       // The plan is kept on the job: the transcriber queues the next chunk from it and the reaper resumes missing ones.
       const plan = { ...(window ? { window } : {}), plan: chunks.map((c): [number, number] => [round3(c.startSec), round3(c.endSec)]) };
       const done = await deps.lifecycle.stageDone(ref, "ingest", {
