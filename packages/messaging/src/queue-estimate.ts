@@ -14,7 +14,8 @@ import {
   type PipelineStage,
 } from "@mp4t/contracts";
 import type { ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
-import { createTranscribePace, type OtherQueue } from "./transcribe-pace.ts";
+import { forecastTranscribe, type ChunkQueue, type QueuedChunk } from "./transcribe-forecast.ts";
+import { createTranscribePace } from "./transcribe-pace.ts";
 
 /** A lane's consumer listing is reused for this long: many clients polling cost one request a second. */
 const SNAPSHOT_MS = 1000;
@@ -127,23 +128,8 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
     return sameClass + Math.min(other, cross);
   }
 
-  /**
-   * The transcriber's slots (the most seen busy at once lately), the other (class, bucket) queues
-   * with chunks waiting or running, and whether every slot is busy now.
-   */
+  /** The transcriber's slots: the most seen busy at once lately. */
   const peakSlots = () => Math.max(1, ...(acked.get("transcribe") ?? []).map((x) => x.inFlight));
-  async function transcribeSlots(job: Job): Promise<{ slots: number; others: OtherQueue[]; saturated: boolean }> {
-    const snap = await snapshot(Streams.lane(STAGE_LANES.transcribe));
-    const own = fairDurableName("transcribe", job.options.class, userBucket(job.userId));
-    const cis = stageConsumers(snap, "transcribe");
-    pace.remember(job, own, now());
-    const others = cis
-      .filter((ci) => ci.name !== own)
-      .map((ci) => ({ key: ci.name, backlog: ci.num_pending + ci.num_ack_pending }))
-      .filter((q) => q.backlog > 0);
-    const slots = peakSlots();
-    return { slots, others, saturated: cis.reduce((a, ci) => a + ci.num_ack_pending, 0) >= slots };
-  }
 
   /** Messages the job still sends through each stage from `from` on; null where not yet known. */
   function remaining(job: Job, from: PipelineStage): [PipelineStage, number | null, number][] {
@@ -153,9 +139,46 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       const c = job.chunks;
       if (!c) return [s, null, 1];
       const left = c.count - c.done.length;
-      return [s, left, Math.max(1, Math.min(c.window ?? left, left))];
+      return [s, left, Math.max(1, Math.min(peakSlots(), left))];
     });
   }
+
+  /** Seconds from now to the job's completion by the stages' time per message (Little's law); null when one is unmeasured. */
+  function byStages(job: Job, from: PipelineStage): number | null {
+    let sec = 0;
+    for (const [s, n, parallel] of remaining(job, from)) {
+      // A stage never caught with work in flight at a snapshot is far shorter than one: 0; the
+      // transcriber's time per chunk (the bulk of a job) must have been measured.
+      const w = perMessageSec.get(s) ?? (s === "transcribe" ? undefined : 0);
+      if (n === null || w === undefined) return null;
+      sec += Math.ceil(n / parallel) * w;
+    }
+    return sec;
+  }
+
+  /** Seconds after the job's transcription: learnt from finished jobs, else by the stages. */
+  const tailSec = (job: Job) => pace.tailSec() ?? byStages(job, "diarize");
+
+  /** The transcribe forecast: when the job's first remaining chunk starts and its last ends, from now. */
+  async function transcribeForecast(job: Job, snap: Snapshot, t: number) {
+    const p = pace.pace();
+    const c = job.chunks;
+    if (p === undefined || !c) return undefined;
+    const audio = (i: number) => (c.plan?.[i] ? Math.max(0, c.plan[i]![1] - c.plan[i]![0]) : (job.media?.durationSec ?? 0) / Math.max(1, c.count));
+    const remainingChunks = Array.from({ length: c.count }, (_, index) => index)
+      .filter((i) => !c.done.includes(i))
+      .map((index) => ({ index, audioSec: audio(index) }));
+    return forecastTranscribe({
+      now: t,
+      slots: peakSlots(),
+      pace: p,
+      batchEvery,
+      queues: await chunks.read(snap),
+      target: { jobId: job.id, cls: job.options.class, bucket: userBucket(job.userId), remaining: remainingChunks, chained: c.window !== undefined },
+    });
+  }
+
+  const chunks = createChunkReader(getJsm);
 
   return {
     async estimate(job: Job): Promise<JobQueue | undefined> {
@@ -173,33 +196,115 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       const pos = k === null ? 0 : position(snap, stage, job.options.class, bucket, k);
       const t = now();
       const r = rate.get(stage);
-      const lanes = stage === "transcribe" ? await transcribeSlots(job) : undefined;
-      // Only a job none of whose chunks has started waits for a slot.
-      const paced = lanes && job.stages.transcribe?.status !== "running" ? pace.startInSec(job, pos, lanes.slots, lanes.saturated, lanes.others, t) : undefined;
-      const start = paced !== undefined ? t + paced * 1000 : pos === 0 ? t : r ? t + (pos / r) * 1000 : null;
-      let finish: number | null = start;
-      for (const [s, n, parallel] of remaining(job, stage)) {
-        const lane = s === "transcribe" ? await transcribeSlots(job) : undefined;
-        const chunksSec = lane ? pace.remainingSec(job, lane.slots, lane.others, t) : undefined;
-        if (finish !== null && chunksSec !== undefined) {
-          finish += chunksSec * 1000;
-          continue;
-        }
-        // A stage never caught with work in flight at a snapshot is far shorter than one: 0; the
-        // transcriber's time per chunk (the bulk of a job) must have been measured.
-        const w = perMessageSec.get(s) ?? (s === "transcribe" ? undefined : 0);
-        if (finish === null || n === null || w === undefined) {
-          finish = null;
-          break;
-        }
-        finish += Math.ceil(n / parallel) * w * 1000;
-      }
-      const iso = (x: number | null) => (x === null ? null : new Date(x).toISOString());
       // A stage already at work on the job (chunks running) started when it says.
       const began = job.stages[stage]?.status === "running" ? job.stages[stage]?.startedAt : undefined;
+      const iso = (x: number | null) => (x === null ? null : new Date(x).toISOString());
+      let start: number | null = pos === 0 ? t : r ? t + (pos / r) * 1000 : null;
+      let finish: number | null = null;
+      const transcribed = job.stages.transcribe?.finishedAt;
+      if (stage === "transcribe") {
+        const f = await transcribeForecast(job, snap, t);
+        const tail = tailSec(job);
+        if (f) start = t + f.startInSec * 1000;
+        finish = f && tail !== null ? t + (f.finishInSec + tail) * 1000 : null;
+      } else if (transcribed && pace.tailSec() !== undefined) {
+        finish = Math.max(t, Date.parse(transcribed) + pace.tailSec()! * 1000);
+      } else {
+        const rest = byStages(job, stage);
+        finish = start !== null && rest !== null ? start + rest * 1000 : null;
+      }
       return { stage, position: pos, estimatedStartAt: began ?? iso(start), estimatedFinishAt: iso(finish) };
     },
   };
+}
+
+/** A running chunk whose next chunk was queued this much later than itself started then (queued one ahead). */
+const CHAIN_GAP_MS = 50;
+
+/**
+ * Reads the transcribe stage's chunks from the stream (one batched direct get per consumer with
+ * work, once per listing): the unacknowledged ones (up to the consumer's delivered sequence) run,
+ * the rest wait. A running chunk's start: the time its next chunk was queued when that came later
+ * (a job queued one ahead queues it as the chunk starts), else the middle of the two listings
+ * between which it was first seen running, else unknown.
+ */
+function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
+  const cache = new WeakMap<Snapshot, Promise<ChunkQueue[]>>();
+  let seen = new Map<string, { waitingAt?: number; startedAt?: number }>();
+
+  async function read(snap: Snapshot): Promise<ChunkQueue[]> {
+    const jsm = await getJsm();
+    const consumers = JOB_CLASSES.flatMap((cls) =>
+      Array.from({ length: FAIR_BUCKETS }, (_, b) => ({ cls, b, ci: snap.byName.get(fairDurableName("transcribe", cls, b)) })),
+    );
+    const queues = await Promise.all(
+      consumers
+        .filter(({ ci }) => ci && ci.num_pending + ci.num_ack_pending > 0)
+        .map(async ({ cls, b, ci }) => {
+          const q: ChunkQueue = { cls, bucket: b, running: [], waiting: [] };
+          if (!ci) return q;
+          const batch = await jsm.direct
+            .getBatch(ci.stream_name, {
+              seq: ci.ack_floor.stream_seq + 1,
+              next_by_subj: Subjects.fairFilters("transcribe", cls, b)[0]!,
+              batch: Math.min(SCAN, ci.num_pending + ci.num_ack_pending),
+            })
+            .catch(() => undefined);
+          for await (const m of batch ?? []) {
+            const cmd = parseChunk(m.data);
+            if (!cmd) continue;
+            (m.seq <= ci.delivered.stream_seq ? q.running : q.waiting).push({ ...cmd, publishedAt: m.time.getTime() });
+          }
+          return q;
+        }),
+    );
+    const next = new Map<string, { waitingAt?: number; startedAt?: number }>();
+    const all = queues.flatMap((q) => [...q.running, ...q.waiting]);
+    for (const q of queues) {
+      for (const c of q.waiting) next.set(`${c.jobId}:${c.index}`, { waitingAt: snap.at });
+      for (const c of q.running) {
+        const key = `${c.jobId}:${c.index}`;
+        const before = seen.get(key);
+        const after = all.find((x) => x.jobId === c.jobId && x.index === c.index + 1);
+        if (after && after.publishedAt - c.publishedAt > CHAIN_GAP_MS) c.startedAt = after.publishedAt;
+        else if (before?.startedAt !== undefined) c.startedAt = before.startedAt;
+        else if (before?.waitingAt !== undefined) c.startedAt = (before.waitingAt + snap.at) / 2;
+        next.set(key, c.startedAt === undefined ? {} : { startedAt: c.startedAt });
+      }
+    }
+    seen = next;
+    return queues;
+  }
+
+  return {
+    read(snap: Snapshot): Promise<ChunkQueue[]> {
+      let r = cache.get(snap);
+      if (!r) cache.set(snap, (r = read(snap)));
+      return r;
+    },
+  };
+}
+
+/** The chunk of a transcribe command, or null for anything else. */
+function parseChunk(data: Uint8Array): Omit<QueuedChunk, "publishedAt"> | null {
+  try {
+    const m = JSON.parse(new TextDecoder().decode(data)) as {
+      jobId?: unknown;
+      chunk?: { index?: unknown; count?: unknown; startSec?: unknown; endSec?: unknown };
+    };
+    const c = m.chunk;
+    if (
+      typeof m.jobId !== "string" ||
+      typeof c?.index !== "number" ||
+      typeof c.count !== "number" ||
+      typeof c.startSec !== "number" ||
+      typeof c.endSec !== "number"
+    )
+      return null;
+    return { jobId: m.jobId, index: c.index, count: c.count, audioSec: Math.max(0, c.endSec - c.startSec) };
+  } catch {
+    return null;
+  }
 }
 
 export type QueueEstimator = ReturnType<typeof createQueueEstimator>;

@@ -1,0 +1,110 @@
+import type { JobClass } from "@mp4t/contracts";
+
+/** One transcribe command as the stream holds it: waiting in its queue, or running on a slot. */
+export type QueuedChunk = { jobId: string; index: number; count: number; audioSec: number; publishedAt: number; startedAt?: number };
+
+/** One (class, bucket) consumer of the transcribe stage: its chunks in flight and those waiting, oldest first. */
+export type ChunkQueue = { cls: JobClass; bucket: number; running: QueuedChunk[]; waiting: QueuedChunk[] };
+
+export type ForecastInput = {
+  now: number;
+  /** The transcriber's slots across replicas (at least those seen busy). */
+  slots: number;
+  /** Seconds one slot spends per second of audio. */
+  pace: number;
+  batchEvery: number;
+  queues: ChunkQueue[];
+  /** The job asked about: where its chunks queue, its remaining chunks (index, s of audio), and whether it is queued one ahead. */
+  target: { jobId: string; cls: JobClass; bucket: number; remaining: { index: number; audioSec: number }[]; chained: boolean };
+};
+
+/** Seconds from now until the job's first remaining chunk starts and until its last one ends. */
+export type Forecast = { startInSec: number; finishInSec: number };
+
+const sameChunk = (a: { jobId: string; index: number }, b: { jobId: string; index: number }) => a.jobId === b.jobId && a.index === b.index;
+
+/**
+ * Plays the transcriber's dispatch forward from what the stream holds now (`lane-scheduler.ts`
+ * rules: interactive first with every `batchEvery`-th dispatch to batch while both wait, buckets
+ * round-robin within a class, first in first out within a bucket) until the job's chunks are done:
+ * - a running chunk ends at its start + its audio x pace (half of that from now when its start is unknown);
+ * - a free slot takes the next chunk the rules pick;
+ * - a chunk of a job queued one ahead (its next chunk not in the stream yet) queues that next chunk
+ *   as it starts, at the tail of its queue, of the same length (the asked-about job's from its plan).
+ * The round-robin cursor is unknown: the result is the mean of the job's bucket served first and last.
+ */
+export function forecastTranscribe(input: ForecastInput): Forecast {
+  const runs = [input.target.bucket - 1, input.target.bucket].map((cursor) => play(input, cursor));
+  const mean = (f: (x: Forecast) => number) => runs.reduce((a, r) => a + f(r), 0) / runs.length;
+  return { startInSec: mean((r) => r.startInSec), finishInSec: mean((r) => r.finishInSec) };
+}
+
+function play(input: ForecastInput, cursorStart: number): Forecast {
+  const { now, pace, target } = input;
+  const secOf = (c: { audioSec: number }) => c.audioSec * pace;
+  const queues = input.queues.map((q) => ({ ...q, waiting: [...q.waiting] }));
+  const present = queues.flatMap((q) => [...q.running, ...q.waiting]);
+  const has = (jobId: string, index: number) => present.some((c) => sameChunk(c, { jobId, index }));
+  const own = () => {
+    let q = queues.find((x) => x.cls === target.cls && x.bucket === target.bucket);
+    if (!q) queues.push((q = { cls: target.cls, bucket: target.bucket, running: [], waiting: [] }));
+    return q;
+  };
+  const isTarget = (c: QueuedChunk) => c.jobId === target.jobId;
+  const left = new Set(target.remaining.map((c) => c.index));
+  // The job's chunks not in the stream: queued whole, they are all about to be; one ahead, each start lets the next in.
+  const unsent = target.remaining
+    .filter((c) => !has(target.jobId, c.index))
+    .map((c) => ({ jobId: target.jobId, index: c.index, count: 0, audioSec: c.audioSec, publishedAt: now }));
+  const send = (n: number) => own().waiting.push(...unsent.splice(0, n));
+  if (!target.chained || !own().waiting.some(isTarget)) send(target.chained ? 1 : unsent.length);
+
+  // Slots: the running chunks' ends (now at the earliest), then idle ones.
+  const running = queues.flatMap((q) => q.running);
+  const endOf = (c: QueuedChunk) => (c.startedAt === undefined ? now + (secOf(c) / 2) * 1000 : Math.max(now, c.startedAt + secOf(c) * 1000));
+  const free = running.map(endOf);
+  while (free.length < input.slots) free.push(now);
+  let start: number | undefined;
+  let finish = now;
+  for (const c of running.filter(isTarget)) {
+    left.delete(c.index);
+    finish = Math.max(finish, endOf(c));
+    start = now;
+  }
+
+  const cursor: Record<JobClass, number> = { interactive: cursorStart, batch: cursorStart };
+  let dispatched = 0;
+  const pick = () => {
+    const withWork = (cls: JobClass) => queues.filter((q) => q.cls === cls && q.waiting.length > 0).sort((a, b) => a.bucket - b.bucket);
+    const inter = withWork("interactive");
+    const batch = withWork("batch");
+    if (!inter.length && !batch.length) return undefined;
+    dispatched++;
+    const cls: JobClass = batch.length > 0 && (inter.length === 0 || dispatched % input.batchEvery === 0) ? "batch" : "interactive";
+    const list = cls === "batch" ? batch : inter;
+    const q = list.find((x) => x.bucket > cursor[cls]) ?? list[0]!;
+    cursor[cls] = q.bucket;
+    return q;
+  };
+
+  for (let steps = 0; left.size > 0 && steps < 10_000; steps++) {
+    const q = pick();
+    if (!q) break;
+    const slot = free.indexOf(Math.min(...free));
+    const at = free[slot]!;
+    const c = q.waiting.shift()!;
+    free[slot] = at + secOf(c) * 1000;
+    if (isTarget(c)) {
+      start ??= at;
+      left.delete(c.index);
+      finish = Math.max(finish, free[slot]!);
+      if (target.chained) send(1);
+    } else if (c.index + 1 < c.count && !has(c.jobId, c.index + 1)) {
+      // Queued one ahead: its next chunk goes to the back of its queue now.
+      const next = { ...c, index: c.index + 1, publishedAt: at };
+      present.push(next);
+      q.waiting.push(next);
+    }
+  }
+  return { startInSec: ((start ?? now) - now) / 1000, finishInSec: (finish - now) / 1000 };
+}
