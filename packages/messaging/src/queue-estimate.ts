@@ -34,11 +34,16 @@ type Snapshot = { at: number; byName: Map<string, ConsumerInfo> };
  *   round-robin over buckets, so each other bucket sends min(its backlog, k) plus, for half of
  *   those with more, one more; an interactive job also lets batch have every Nth dispatch, a
  *   batch job waits for interactive work beside it (N - 1 interactive per batch dispatch).
- * - estimatedStartAt: now + position / the stage's throughput (acknowledgements per second over
- *   the last two minutes of snapshots); now when nothing is ahead.
- * - estimatedFinishAt: start + the job's remaining messages per stage x the stage's time per
- *   message (Little's law: messages in flight / throughput), chunks in parallel up to the job's
- *   window. Null until every stage involved has been measured (and before ingest has sized it).
+ * - at the transcribe stage (the bulk of a job), once a finished job taught the pace: the stream's
+ *   chunks played forward under the same rules (`transcribe-forecast.ts`): position = the chunks
+ *   that start before the job's first, start = that start, finish = its last chunk's end + the
+ *   learnt time from transcription to completion (`transcribe-pace.ts`);
+ * - past it: the transcription's end + that time;
+ * - otherwise (ingest, nothing learnt yet): start = now + position / the stage's throughput
+ *   (acknowledgements per second over the last two minutes of snapshots), now when nothing is
+ *   ahead; finish = start + the job's remaining messages per stage x the stage's time per message
+ *   (Little's law: messages in flight / throughput), null until every stage involved is measured
+ *   (and before ingest has sized the job).
  */
 export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, opts: { batchEvery?: number; now?: () => number } = {}) {
   const now = opts.now ?? Date.now;
@@ -193,7 +198,7 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       const bucket = userBucket(job.userId);
       const mine = snap.byName.get(fairDurableName(stage, job.options.class, bucket));
       const k = mine ? await aheadInBucket(stream, stage, job, mine) : null;
-      const pos = k === null ? 0 : position(snap, stage, job.options.class, bucket, k);
+      let pos = k === null ? 0 : position(snap, stage, job.options.class, bucket, k);
       const t = now();
       const r = rate.get(stage);
       // A stage already at work on the job (chunks running) started when it says.
@@ -205,7 +210,10 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       if (stage === "transcribe") {
         const f = await transcribeForecast(job, snap, t);
         const tail = tailSec(job);
-        if (f) start = t + f.startInSec * 1000;
+        if (f) {
+          start = t + f.startInSec * 1000;
+          pos = f.ahead; // the dispatches before its first chunk, as played out (its chunks may not be queued yet)
+        }
         finish = f && tail !== null ? t + (f.finishInSec + tail) * 1000 : null;
       } else if (transcribed && pace.tailSec() !== undefined) {
         finish = Math.max(t, Date.parse(transcribed) + pace.tailSec()! * 1000);

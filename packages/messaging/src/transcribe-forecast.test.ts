@@ -27,7 +27,7 @@ const shortJob = (bucket = 1) => ({
 
 describe("transcribe forecast", () => {
   it("runs a job alone on every slot: 4 chunks of 1 s on 2 slots end in 2 s", () => {
-    expect(forecastTranscribe(base([], shortJob()))).toEqual({ startInSec: 0, finishInSec: 2 });
+    expect(forecastTranscribe(base([], shortJob()))).toEqual({ startInSec: 0, finishInSec: 2, ahead: 0 });
   });
 
   it("waits for the first busy slot to free, then takes turns with the long job of the same owner (its next chunk queued behind)", () => {
@@ -37,7 +37,7 @@ describe("transcribe forecast", () => {
     const f = forecastTranscribe(base([own], shortJob()));
     // Slot A frees at 2 s and takes long 3 (which queues long 4 behind the short job); slot B frees
     // at 5 s and runs the short job's 4 chunks, 1 s each, before long 4.
-    expect(f).toEqual({ startInSec: 5, finishInSec: 9 });
+    expect(f).toEqual({ startInSec: 5, finishInSec: 9, ahead: 1 });
   });
 
   it("lets another user's bucket take every other free slot, whichever bucket the round-robin serves first", () => {
@@ -50,13 +50,14 @@ describe("transcribe forecast", () => {
     // One slot: served first, the short job ends after 4 of its and 3 of theirs (7 s); served second, after 8 s.
     expect(f.finishInSec).toBeCloseTo(7.5);
     expect(f.startInSec).toBeCloseTo(0.5);
+    expect(f.ahead).toBe(1); // 0 or 1 of theirs first: rounded up
   });
 
   it("queues a chained job's chunks one at a time as each starts, behind what waits", () => {
     const theirs = queue(1, [], [chunk("other", 0, 1, 20)]);
     const chained = { jobId: "long", cls: "interactive" as const, bucket: 1, remaining: [0, 1].map((index) => ({ index, audioSec: 30 })), chained: true };
     // One slot: the chunk already waiting in the bucket (2 s), then long 0, which lets long 1 in behind it.
-    expect(forecastTranscribe({ ...base([theirs], chained), slots: 1 })).toEqual({ startInSec: 2, finishInSec: 8 });
+    expect(forecastTranscribe({ ...base([theirs], chained), slots: 1 })).toEqual({ startInSec: 2, finishInSec: 8, ahead: 1 });
   });
 
   it("gives batch work every 5th dispatch while interactive work waits", () => {

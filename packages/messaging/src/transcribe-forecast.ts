@@ -18,8 +18,11 @@ export type ForecastInput = {
   target: { jobId: string; cls: JobClass; bucket: number; remaining: { index: number; audioSec: number }[]; chained: boolean };
 };
 
-/** Seconds from now until the job's first remaining chunk starts and until its last one ends. */
-export type Forecast = { startInSec: number; finishInSec: number };
+/**
+ * Seconds from now until the job's first remaining chunk starts and until its last one ends, and
+ * the chunks that start before its first (0 when one of its chunks runs).
+ */
+export type Forecast = { startInSec: number; finishInSec: number; ahead: number };
 
 const sameChunk = (a: { jobId: string; index: number }, b: { jobId: string; index: number }) => a.jobId === b.jobId && a.index === b.index;
 
@@ -36,7 +39,7 @@ const sameChunk = (a: { jobId: string; index: number }, b: { jobId: string; inde
 export function forecastTranscribe(input: ForecastInput): Forecast {
   const runs = [input.target.bucket - 1, input.target.bucket].map((cursor) => play(input, cursor));
   const mean = (f: (x: Forecast) => number) => runs.reduce((a, r) => a + f(r), 0) / runs.length;
-  return { startInSec: mean((r) => r.startInSec), finishInSec: mean((r) => r.finishInSec) };
+  return { startInSec: mean((r) => r.startInSec), finishInSec: mean((r) => r.finishInSec), ahead: Math.round(mean((r) => r.ahead)) };
 }
 
 function play(input: ForecastInput, cursorStart: number): Forecast {
@@ -65,6 +68,7 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
   const free = running.map(endOf);
   while (free.length < input.slots) free.push(now);
   let start: number | undefined;
+  let ahead = 0;
   let finish = now;
   for (const c of running.filter(isTarget)) {
     left.delete(c.index);
@@ -94,6 +98,7 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
     const at = free[slot]!;
     const c = q.waiting.shift()!;
     free[slot] = at + secOf(c) * 1000;
+    if (start === undefined && !isTarget(c)) ahead++;
     if (isTarget(c)) {
       start ??= at;
       left.delete(c.index);
@@ -106,5 +111,5 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
       q.waiting.push(next);
     }
   }
-  return { startInSec: ((start ?? now) - now) / 1000, finishInSec: (finish - now) / 1000 };
+  return { startInSec: ((start ?? now) - now) / 1000, finishInSec: (finish - now) / 1000, ahead };
 }
