@@ -80,7 +80,14 @@ describe("queue estimates of the transcribe stage", () => {
       // Seen waiting at the last look and running at this one: started half-way between (0.55 s
       // ago), 6 s long, so it ends in 5.45 s; then its other two (6 s each) on the one slot, and the tail.
       expect(Date.parse(bobs.estimatedFinishAt!) - clock).toBe(5_450 + 12_000 + 2_000);
+
+      // It ends before the next look: it ran from its start to half-way between the two looks, 1.1 s
+      // for 30 s of audio, and chunks of that length are now timed so (two left: 2.2 s, plus the tail).
       taken!.ack();
+      await nc.flush();
+      clock += 1100;
+      const next = (await est.estimate({ ...theirs, chunks: { ...theirs.chunks!, done: [0] } }))!;
+      expect(Date.parse(next.estimatedFinishAt!) - clock).toBe(2_200 + 2_000);
     } finally {
       await nc.close();
     }

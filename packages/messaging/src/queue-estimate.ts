@@ -179,6 +179,7 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       pace: p,
       batchEvery,
       queues: await chunks.read(snap),
+      chunkSec: chunks.chunkSec,
       target: { jobId: job.id, cls: job.options.class, bucket: userBucket(job.userId), remaining: remainingChunks, chained: c.window !== undefined },
     });
   }
@@ -228,6 +229,9 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
 
 /** A running chunk whose next chunk was queued this much later than itself started then (queued one ahead). */
 const CHAIN_GAP_MS = 50;
+/** A chunk's end is timed from two listings at most this far apart (its end lies between them). */
+const MAX_END_GAP_MS = 2500;
+const RAN_SAMPLES = 40;
 
 /**
  * Reads the transcribe stage's chunks from the stream (one batched direct get per consumer with
@@ -238,7 +242,11 @@ const CHAIN_GAP_MS = 50;
  */
 function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
   const cache = new WeakMap<Snapshot, Promise<ChunkQueue[]>>();
-  let seen = new Map<string, { waitingAt?: number; startedAt?: number }>();
+  type Seen = { waitingAt?: number; startedAt?: number; audioSec?: number };
+  let seen = new Map<string, Seen>();
+  let lastAt = 0;
+  /** Chunks seen from start to end: their audio and seconds on a slot (the most recent). */
+  const ran: { audioSec: number; sec: number }[] = [];
 
   async function read(snap: Snapshot): Promise<ChunkQueue[]> {
     const jsm = await getJsm();
@@ -266,8 +274,17 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
           return q;
         }),
     );
-    const next = new Map<string, { waitingAt?: number; startedAt?: number }>();
+    const next = new Map<string, Seen>();
     const all = queues.flatMap((q) => [...q.running, ...q.waiting]);
+    // A chunk running at the last listing with a known start and gone now ended between the two.
+    if (snap.at - lastAt <= MAX_END_GAP_MS) {
+      for (const [key, x] of seen) {
+        if (x.startedAt === undefined || !x.audioSec || all.some((c) => `${c.jobId}:${c.index}` === key)) continue;
+        ran.push({ audioSec: x.audioSec, sec: Math.max(0, (lastAt + snap.at) / 2 - x.startedAt) / 1000 });
+        if (ran.length > RAN_SAMPLES) ran.shift();
+      }
+    }
+    lastAt = snap.at;
     for (const q of queues) {
       for (const c of q.waiting) next.set(`${c.jobId}:${c.index}`, { waitingAt: snap.at });
       for (const c of q.running) {
@@ -277,7 +294,7 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
         if (after && after.publishedAt - c.publishedAt > CHAIN_GAP_MS) c.startedAt = after.publishedAt;
         else if (before?.startedAt !== undefined) c.startedAt = before.startedAt;
         else if (before?.waitingAt !== undefined) c.startedAt = (before.waitingAt + snap.at) / 2;
-        next.set(key, c.startedAt === undefined ? {} : { startedAt: c.startedAt });
+        next.set(key, c.startedAt === undefined ? {} : { startedAt: c.startedAt, audioSec: c.audioSec });
       }
     }
     seen = next;
@@ -289,6 +306,17 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
       let r = cache.get(snap);
       if (!r) cache.set(snap, (r = read(snap)));
       return r;
+    },
+    /**
+     * Seconds on a slot for a chunk of this much audio, from chunks of about its length seen
+     * running lately (the median pace of those); undefined when none was. A job's learnt pace
+     * mixes its chunks' fixed costs (blob reads, records) in at its own chunk length, which a
+     * recording cut into 60 s chunks does not share with one cut into 7 s ones.
+     */
+    chunkSec(audioSec: number): number | undefined {
+      const like = ran.filter((r) => r.audioSec >= audioSec * 0.75 && r.audioSec <= audioSec / 0.75).map((r) => r.sec / r.audioSec);
+      if (!like.length) return undefined;
+      return [...like].sort((a, b) => a - b)[Math.floor((like.length - 1) / 2)]! * audioSec;
     },
   };
 }

@@ -12,6 +12,8 @@ export type ForecastInput = {
   slots: number;
   /** Seconds one slot spends per second of audio. */
   pace: number;
+  /** Seconds on a slot for a chunk of this much audio when measured at about that length, else undefined (`pace` then). */
+  chunkSec?: (audioSec: number) => number | undefined;
   batchEvery: number;
   queues: ChunkQueue[];
   /** The job asked about: where its chunks queue, its remaining chunks (index, s of audio), and whether it is queued one ahead. */
@@ -30,7 +32,8 @@ const sameChunk = (a: { jobId: string; index: number }, b: { jobId: string; inde
  * Plays the transcriber's dispatch forward from what the stream holds now (`lane-scheduler.ts`
  * rules: interactive first with every `batchEvery`-th dispatch to batch while both wait, buckets
  * round-robin within a class, first in first out within a bucket) until the job's chunks are done:
- * - a running chunk ends at its start + its audio x pace (half of that from now when its start is unknown);
+ * - a running chunk ends at its start + its time (its audio x pace, or as chunks of its length
+ *   were seen to take; half of that from now when its start is unknown);
  * - a free slot takes the next chunk the rules pick;
  * - a chunk of a job queued one ahead (its next chunk not in the stream yet) queues that next chunk
  *   as it starts, at the tail of its queue, of the same length (the asked-about job's from its plan).
@@ -44,7 +47,7 @@ export function forecastTranscribe(input: ForecastInput): Forecast {
 
 function play(input: ForecastInput, cursorStart: number): Forecast {
   const { now, pace, target } = input;
-  const secOf = (c: { audioSec: number }) => c.audioSec * pace;
+  const secOf = (c: { audioSec: number }) => input.chunkSec?.(c.audioSec) ?? c.audioSec * pace;
   const queues = input.queues.map((q) => ({ ...q, waiting: [...q.waiting] }));
   const present = queues.flatMap((q) => [...q.running, ...q.waiting]);
   const has = (jobId: string, index: number) => present.some((c) => sameChunk(c, { jobId, index }));
