@@ -40,6 +40,14 @@ describe("transcribe forecast", () => {
     expect(f).toEqual({ startInSec: 5, finishInSec: 9, ahead: 1 });
   });
 
+  it("takes the first slot to free when the long job, started with every slot busy, queues its next chunk only as one ends", () => {
+    // Long 1 started with a slot free (it queued long 2, running now); long 2 started with none: long 3 comes at its end.
+    const long = queue(1, [chunk("long", 1, 10, 60, NOW - 4000), chunk("long", 2, 10, 60, NOW - 1000)], []);
+    const own = { ...long, waiting: [0, 1, 2, 3].map((i) => chunk("short", i, 4, 10)) };
+    // Slot A frees at 2 s and runs the short job's chunks until 5 s; at 5 s long 3 is queued behind the last one.
+    expect(forecastTranscribe(base([own], shortJob()))).toEqual({ startInSec: 2, finishInSec: 6, ahead: 0 });
+  });
+
   it("lets another user's bucket take every other free slot, whichever bucket the round-robin serves first", () => {
     const theirs = queue(
       2,

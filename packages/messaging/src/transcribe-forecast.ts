@@ -35,8 +35,9 @@ const sameChunk = (a: { jobId: string; index: number }, b: { jobId: string; inde
  * - a running chunk ends at its start + its time (its audio x pace, or as chunks of its length
  *   were seen to take; half of that from now when its start is unknown);
  * - a free slot takes the next chunk the rules pick;
- * - a chunk of a job queued one ahead (its next chunk not in the stream yet) queues that next chunk
- *   as it starts, at the tail of its queue, of the same length (the asked-about job's from its plan).
+ * - a chunk of a chained job (its next chunk not in the stream yet) queues that next chunk at the
+ *   tail of its queue as it starts while another slot is free, else as it ends (the transcriber's
+ *   rule); of the same length (the asked-about job's from its plan).
  * The round-robin cursor is unknown: the result is the mean of the job's bucket served first and last.
  */
 export function forecastTranscribe(input: ForecastInput): Forecast {
@@ -63,21 +64,36 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
     .filter((c) => !has(target.jobId, c.index))
     .map((c) => ({ jobId: target.jobId, index: c.index, count: 0, audioSec: c.audioSec, publishedAt: now }));
   const send = (n: number) => own().waiting.push(...unsent.splice(0, n));
-  if (!target.chained || !own().waiting.some(isTarget)) send(target.chained ? 1 : unsent.length);
 
   // Slots: the running chunks' ends (now at the earliest), then idle ones.
   const running = queues.flatMap((q) => q.running);
   const endOf = (c: QueuedChunk) => (c.startedAt === undefined ? now + (secOf(c) / 2) * 1000 : Math.max(now, c.startedAt + secOf(c) * 1000));
   const free = running.map(endOf);
   while (free.length < input.slots) free.push(now);
+  // Chunks queued later: a chained chunk that started with every slot busy queues its next as it ends.
+  const later: { at: number; queue: () => void }[] = [];
+  const nextOf = (c: QueuedChunk, q: { waiting: QueuedChunk[] }) => {
+    if (isTarget(c)) return target.chained && unsent.length > 0 ? () => send(1) : undefined;
+    if (c.index + 1 >= c.count || has(c.jobId, c.index + 1)) return undefined;
+    const next = { ...c, index: c.index + 1, startedAt: undefined };
+    present.push(next); // counted as sent already, so it is queued once
+    return () => q.waiting.push(next);
+  };
   let start: number | undefined;
   let ahead = 0;
   let finish = now;
-  for (const c of running.filter(isTarget)) {
-    left.delete(c.index);
-    finish = Math.max(finish, endOf(c));
-    start = now;
+  for (const q of queues) {
+    for (const c of q.running) {
+      const queue = nextOf(c, q);
+      if (queue) later.push({ at: endOf(c), queue });
+      if (!isTarget(c)) continue;
+      left.delete(c.index);
+      finish = Math.max(finish, endOf(c));
+      start = now;
+    }
   }
+  if (!target.chained) send(unsent.length);
+  else if (!own().waiting.some(isTarget) && !later.length && start === undefined) send(1); // about to be queued (ingest)
 
   const cursor: Record<JobClass, number> = { interactive: cursorStart, batch: cursorStart };
   let dispatched = 0;
@@ -93,12 +109,21 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
     cursor[cls] = q.bucket;
     return q;
   };
+  const flush = (t: number) => {
+    later.sort((x, y) => x.at - y.at);
+    while (later.length && later[0]!.at <= t) later.shift()!.queue();
+  };
 
   for (let steps = 0; left.size > 0 && steps < 10_000; steps++) {
-    const q = pick();
-    if (!q) break;
     const slot = free.indexOf(Math.min(...free));
     const at = free[slot]!;
+    flush(at);
+    const q = pick();
+    if (!q) {
+      if (!later.length) break;
+      free[slot] = Math.max(at, Math.min(...later.map((x) => x.at))); // idle until something is queued
+      continue;
+    }
     const c = q.waiting.shift()!;
     free[slot] = at + secOf(c) * 1000;
     if (start === undefined && !isTarget(c)) ahead++;
@@ -106,13 +131,11 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
       start ??= at;
       left.delete(c.index);
       finish = Math.max(finish, free[slot]!);
-      if (target.chained) send(1);
-    } else if (c.index + 1 < c.count && !has(c.jobId, c.index + 1)) {
-      // Queued one ahead: its next chunk goes to the back of its queue now.
-      const next = { ...c, index: c.index + 1, publishedAt: at };
-      present.push(next);
-      q.waiting.push(next);
     }
+    // A chained chunk queues its next as it starts while a slot is free, else as it ends.
+    const queue = nextOf(c, q);
+    if (queue && free.some((f, j) => j !== slot && f <= at)) queue();
+    else if (queue) later.push({ at: free[slot]!, queue });
   }
   return { startInSec: ((start ?? now) - now) / 1000, finishInSec: (finish - now) / 1000, ahead };
 }

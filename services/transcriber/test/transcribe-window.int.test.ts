@@ -1,8 +1,8 @@
 /**
- * Fair share between one user's jobs: a long (windowed) job keeps one chunk queued beyond those
- * running, each chunk queueing the next as it starts, so it fills every free slot alone while its
- * owner's short job, submitted while the long one runs, waits for at most that one chunk instead
- * of a batch of them. Real nats-server, stores, worker runner and handler; the engine is the
+ * Fair share between one user's jobs: a long (chained) job's chunk queues the next as it starts
+ * while a slot is free, else as it ends, so the long job alone fills every slot while its owner's
+ * short job, submitted while the long one runs, takes the next free slot (at most one long chunk
+ * before it) instead of waiting behind a batch of them. Real nats-server, stores, worker runner and handler; the engine is the
  * OpenAI-compatible adapter against the local fake (a paid API's stand-in).
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -99,7 +99,9 @@ describe("windowed chunks", () => {
         const queuedAt = order.length;
         await shortFinished;
         const between = order.slice(queuedAt, order.indexOf("short:0"));
-        // Between the short job's queueing and its first chunk: only the one chunk the long job keeps waiting.
+        // Between the short job's queueing and its first chunk: at most one of the long job's (one
+        // that a long chunk queued as it started while a slot was free; with the slots full, a long
+        // chunk queues its next as it ends, behind the short job).
         expect(between.length).toBeLessThanOrEqual(1);
         expect(between.every((o) => o.startsWith("long"))).toBe(true);
         // Its second chunk is queued ahead of the long job's next one too (one may start beside it: two slots pull at once).

@@ -34,7 +34,9 @@ export function transcribeHandler(deps: TranscribeDeps) {
     const engine = deps.engines.select(job.options.engine);
     const { language } = job.options;
 
-    await queueNext(deps, job, msg);
+    // A slot of this replica is free: the next chunk can start beside this one now; else it queues when this one ends.
+    const early = (ctx.spareSlots?.() ?? 1) > 0;
+    if (early) await queueNext(deps, job, msg);
     const { chunk } = msg;
     const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);
     const already = job.chunks?.done.includes(chunk.index) && (await deps.blobs.stat(resultKey)) !== null;
@@ -57,6 +59,7 @@ export function transcribeHandler(deps: TranscribeDeps) {
 
     const recorded = await deps.lifecycle.chunkDone(ref, chunk.index);
     if (!recorded) return;
+    if (!early) await queueNext(deps, recorded.job, msg);
     if (!recorded.allDone) return;
     // The last chunk's write marked the stage done; only a job from an older release needs this.
     const done = recorded.job.stages.transcribe?.status === "done" ? recorded.job : await deps.lifecycle.stageDone(ref, "transcribe");
@@ -67,13 +70,14 @@ export function transcribeHandler(deps: TranscribeDeps) {
 }
 
 /**
- * A windowed job (see `Job.chunks.window`): this chunk's start lets in the job's next chunk of its
- * chain (index + window, skipping those already done). Queued as the chunk starts, not as it ends:
- * a free slot (of any replica) takes it at once, so a long job alone still fills every slot, one
- * chunk at a time, while it only ever keeps `window` chunks waiting in its owner's queue: a short
- * job of the same owner waits for one of them, not for a batch of them. Sent on every handling,
- * replays included (its message id dedups it), so a crash before the chunk is recorded loses
- * nothing; a chunk already done skips the engine and still passes the turn on (a re-drive).
+ * A windowed job (see `Job.chunks.window`): this chunk lets in the job's next chunk of its chain
+ * (index + window, skipping those already done). Queued as the chunk starts while this replica has
+ * a free slot: it is taken at once (here or by another replica), which queues one more, so a long
+ * job alone fills every slot; once the slots are full, queued as the chunk ends instead, so the
+ * long job keeps nothing waiting in its owner's queue and a short job of the same owner, queued
+ * meanwhile, takes the next free slot (the long job's next chunk goes behind it). Sent on every
+ * handling, replays included (its message id dedups it), so a crash before the chunk is recorded
+ * loses nothing; a chunk already done skips the engine and still passes the turn on (a re-drive).
  */
 async function queueNext(deps: Pick<TranscribeDeps, "publisher">, job: Job, msg: Command<"transcribe">) {
   const c = job.chunks;
