@@ -43,7 +43,7 @@ describe("queue estimates of the transcribe stage", () => {
       expect((await est.estimate(mine))?.estimatedFinishAt).toBeNull();
 
       // A completed one-chunk job: 50 s of audio transcribed in 10 s on one slot (0.2 s per second),
-      // completed 2 s after its transcription.
+      // completed 2 s after its transcription: 0.04 s per second of audio after transcription.
       const ended: Job = {
         ...transcribing("alice", [50], clock - 20_000),
         status: "completed",
@@ -52,10 +52,10 @@ describe("queue estimates of the transcribe stage", () => {
       };
       expect(await est.estimate(ended)).toBeUndefined();
       clock += 1100; // past the listing's reuse
-      // Its two 60 s chunks on the one slot seen: 24 s, plus the 2 s tail; the stage started when the job says.
+      // Its two 60 s chunks on the one slot seen: 24 s, plus 4.8 s for its 120 s; the stage started when the job says.
       const alone = (await est.estimate(mine))!;
       expect(alone).toMatchObject({ stage: "transcribe", position: 0, estimatedStartAt: mine.stages.transcribe!.startedAt });
-      expect(Date.parse(alone.estimatedFinishAt!) - clock).toBe(26_000);
+      expect(Date.parse(alone.estimatedFinishAt!) - clock).toBe(28_800);
 
       // Another user (another bucket) has three 30 s chunks queued: buckets take turns on the slot,
       // so alice's two end after one of theirs (12 + 6 + 12 s) when hers is served first, after two
@@ -69,7 +69,7 @@ describe("queue estimates of the transcribe stage", () => {
       }
       clock += 1100;
       const shared = (await est.estimate(mine))!;
-      expect(Date.parse(shared.estimatedFinishAt!) - clock).toBe(35_000);
+      expect(Date.parse(shared.estimatedFinishAt!) - clock).toBe(37_800);
 
       // Bob's job itself: its first chunk is taken now (running, start unknown until the next look).
       const consumer = await js.consumers.get(Streams.lane("high"), fairDurableName("transcribe", "interactive", userBucket(bob)));
@@ -79,7 +79,7 @@ describe("queue estimates of the transcribe stage", () => {
       const bobs = (await est.estimate({ ...theirs, stages: { ...theirs.stages, transcribe: { status: "running", startedAt: iso(clock) } } }))!;
       // Seen waiting at the last look and running at this one: started half-way between (0.55 s
       // ago), 6 s long, so it ends in 5.45 s; then its other two (6 s each) on the one slot, and the tail.
-      expect(Date.parse(bobs.estimatedFinishAt!) - clock).toBe(5_450 + 12_000 + 2_000);
+      expect(Date.parse(bobs.estimatedFinishAt!) - clock).toBe(5_450 + 12_000 + 3_600); // tail: 90 s x 0.04
 
       // It ends before the next look: it ran from its start to half-way between the two looks, 1.1 s
       // for 30 s of audio, and chunks of that length are now timed so (two left: 2.2 s, plus the tail).
@@ -87,7 +87,7 @@ describe("queue estimates of the transcribe stage", () => {
       await nc.flush();
       clock += 1100;
       const next = (await est.estimate({ ...theirs, chunks: { ...theirs.chunks!, done: [0] } }))!;
-      expect(Date.parse(next.estimatedFinishAt!) - clock).toBe(2_200 + 2_000);
+      expect(Date.parse(next.estimatedFinishAt!) - clock).toBe(2_200 + 3_600);
     } finally {
       await nc.close();
     }

@@ -162,7 +162,7 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
   }
 
   /** Seconds after the job's transcription: learnt from finished jobs, else by the stages. */
-  const tailSec = (job: Job) => pace.tailSec() ?? byStages(job, "diarize");
+  const tailSec = (job: Job) => pace.tailSec(job.media?.durationSec ?? 0) ?? byStages(job, "diarize");
 
   /** The transcribe forecast: when the job's first remaining chunk starts and its last ends, from now. */
   async function transcribeForecast(job: Job, snap: Snapshot, t: number) {
@@ -216,8 +216,8 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
           pos = f.ahead; // the dispatches before its first chunk, as played out (its chunks may not be queued yet)
         }
         finish = f && tail !== null ? t + (f.finishInSec + tail) * 1000 : null;
-      } else if (transcribed && pace.tailSec() !== undefined) {
-        finish = Math.max(t, Date.parse(transcribed) + pace.tailSec()! * 1000);
+      } else if (transcribed && pace.tailSec(0) !== undefined) {
+        finish = Math.max(t, Date.parse(transcribed) + tailSec(job)! * 1000);
       } else {
         const rest = byStages(job, stage);
         finish = start !== null && rest !== null ? start + rest * 1000 : null;

@@ -28,7 +28,7 @@ describe("transcribe pace", () => {
   it("knows nothing before a job has been transcribed", () => {
     const pace = createTranscribePace();
     expect(pace.pace()).toBeUndefined();
-    expect(pace.tailSec()).toBeUndefined();
+    expect(pace.tailSec(30)).toBeUndefined();
   });
 
   it("learns a slot's seconds per second of audio from a finished job, counting the chunks that could run at once", () => {
@@ -48,14 +48,17 @@ describe("transcribe pace", () => {
     expect(pace.pace()).toBeCloseTo(0.1);
   });
 
-  it("learns the time from transcription to completion once a job completes", () => {
+  it("learns the time from transcription to completion per second of audio once a job completes", () => {
     const pace = createTranscribePace();
     pace.learn(job("a", [30], [0, 3]), 1); // still processing: no tail yet
-    expect(pace.tailSec()).toBeUndefined();
+    expect(pace.tailSec(30)).toBeUndefined();
     pace.learn(job("a", [30], [0, 3], 5), 1);
     pace.learn(job("a", [30], [0, 3], 5), 1); // read again: learnt once
     pace.learn(job("b", [30], [0, 3], 7), 1);
     pace.learn(job("c", [30], [0, 3], 6), 1);
-    expect(pace.tailSec()).toBe(3); // median of 2, 4 and 3
+    // Median of 2, 4 and 3 s for 30 s of audio: 0.1 s per second.
+    expect(pace.tailSec(30)).toBeCloseTo(3);
+    expect(pace.tailSec(1200)).toBeCloseTo(120);
+    expect(pace.tailSec(5)).toBe(2); // never below the shortest seen
   });
 });

@@ -12,18 +12,20 @@ const quantile = (l: number[], q: number) => [...l].sort((a, b) => a - b)[Math.f
  * - pace: how long one transcriber slot takes per second of audio (the engine plus the hops): the
  *   transcribe stage's start to finish x the chunks that could run at once (the slots seen busy,
  *   its chunk count) / its audio;
- * - tail: from the end of a job's transcription to its completion (assemble, diarize, enhance).
+ * - tail: from the end of a job's transcription to its completion (assemble, diarize, enhance), per
+ *   second of audio.
  */
 export function createTranscribePace() {
   const paces: number[] = [];
-  const tails: number[] = [];
+  /** Seconds from transcription to completion, and the job's audio. */
+  const tails: { sec: number; audio: number }[] = [];
   const seen = new Set<string>();
   const tailSeen = new Set<string>();
   const remember = (set: Set<string>, id: string) => {
     set.add(id);
     if (set.size > SEEN) set.delete(set.values().next().value!);
   };
-  const push = (list: number[], x: number) => {
+  const push = <T>(list: T[], x: T) => {
     list.push(x);
     if (list.length > SAMPLES) list.shift();
   };
@@ -36,7 +38,7 @@ export function createTranscribePace() {
       if (t?.status !== "done" || !count || !t.startedAt || !t.finishedAt || !audio) return;
       if (job.status === "completed" && job.completedAt && !tailSeen.has(job.id)) {
         remember(tailSeen, job.id);
-        push(tails, Math.max(0, (Date.parse(job.completedAt) - Date.parse(t.finishedAt)) / 1000));
+        push(tails, { sec: Math.max(0, (Date.parse(job.completedAt) - Date.parse(t.finishedAt)) / 1000), audio });
       }
       if (seen.has(job.id)) return;
       remember(seen, job.id);
@@ -51,8 +53,21 @@ export function createTranscribePace() {
      */
     pace: (): number | undefined => (paces.length ? quantile(paces, 0.25) : undefined),
 
-    /** Seconds from the end of a job's transcription to its completion: the median of the recent ones. */
-    tailSec: (): number | undefined => (tails.length ? quantile(tails, 0.5) : undefined),
+    /**
+     * Seconds from the end of a job of `audio` seconds' transcription to its completion: the median
+     * of the recent ones per second of audio (diarizing, the bulk of it, reads the whole recording:
+     * 1-3 s for 30 s, half a minute for 20 minutes), never below the shortest seen (the hops).
+     */
+    tailSec(audio: number): number | undefined {
+      if (!tails.length) return undefined;
+      return Math.max(
+        Math.min(...tails.map((x) => x.sec)),
+        quantile(
+          tails.map((x) => x.sec / Math.max(1, x.audio)),
+          0.5,
+        )! * audio,
+      );
+    },
   };
 }
 
