@@ -148,10 +148,10 @@ export const Job = z.object({
       count: z.number().int().nonnegative(),
       done: z.array(z.number().int()),
       /**
-       * Queued `window` chunks ahead (fair share between one user's jobs): ingest queues the first
-       * `window` chunks and each chunk i, as it starts, queues chunk i + window (the next of its
-       * chain not done), so a long job keeps only `window` chunks waiting ahead of its owner's next
-       * job however many slots it fills. Absent: all were queued at once.
+       * Chained (fair share between one user's jobs): ingest queues the first `window` chunks and
+       * each chunk i queues chunk i + window (the next of its chain not done), as it starts while
+       * its replica has a slot free, else as it ends, so a long job fills the free slots yet keeps
+       * nothing waiting ahead of its owner's next job once they are full. Absent: all were queued at once.
        */
       window: z.number().int().positive().optional(),
       /**

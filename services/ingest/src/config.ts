@@ -26,9 +26,9 @@ export const configSchema = z.object({
   CHUNK_MIN_TAIL_SEC: z.coerce.number().min(1).max(600).default(10),
   /**
    * A job of at most this many chunks (a short recording) has them all queued at once; a longer
-   * one is queued one chunk ahead of those running: each chunk, as it starts, queues the next. A
-   * long recording then holds one place ahead of its owner's other jobs in the transcribe queue
-   * (a short job waits for one of its chunks, not for a batch), yet fills every free slot alone.
+   * one is chained: its first is queued, and each chunk queues the next as it starts while a slot
+   * is free, else as it ends. A long recording then fills every free slot alone, yet keeps nothing
+   * waiting ahead of its owner's other jobs in the transcribe queue once the slots are full.
    */
   TRANSCRIBE_WINDOW: z.coerce.number().int().min(1).max(1000).default(4),
   /** Seconds before each chunk limit searched for the quietest place to cut. */
@@ -46,7 +46,7 @@ export type IngestSettings = {
   chunkMaxSec: number;
   chunkSearchSec: number;
   chunkMinTailSec: number;
-  /** A job of more chunks than this (TRANSCRIBE_WINDOW) is queued one chunk ahead; absent: every chunk at once. */
+  /** A job of more chunks than this (TRANSCRIBE_WINDOW) is chained; absent: every chunk at once. */
   transcribeWindow?: number;
   ffmpeg: { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number; runAs: MediaIdentity };
 };

@@ -18,9 +18,8 @@ export type IngestDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle">
 
 const FORMAT = PCM_16K_MONO;
 /**
- * Chunks a long job keeps queued beyond those running (`Job.chunks.window`): each chunk queues the
- * next as it starts, so free slots fill one after another while the owner's next job waits for
- * one chunk of it, not for a batch of them.
+ * The step of a long job's chain (`Job.chunks.window`): its first chunk is queued here, and each
+ * chunk queues the next (as it starts while a slot is free, else as it ends; see the transcriber).
  */
 const CHAINED_AHEAD = 1;
 const BYTES_PER_SAMPLE = FORMAT.bitsPerSample / 8;
@@ -80,7 +79,7 @@ export function ingestHandler(deps: IngestDeps) {
         ctx.working();
       }
 
-      // Up to TRANSCRIBE_WINDOW chunks are queued at once; a longer job one chunk ahead of its running ones.
+      // Up to TRANSCRIBE_WINDOW chunks are queued at once; a longer job is chained from its first.
       const window = settings.transcribeWindow && chunks.length > settings.transcribeWindow ? CHAINED_AHEAD : undefined;
       // The plan is kept on the job: the transcriber queues the next chunk from it and the reaper resumes missing ones.
       const plan = { ...(window ? { window } : {}), plan: chunks.map((c): [number, number] => [round3(c.startSec), round3(c.endSec)]) };
