@@ -133,8 +133,14 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
     return sameClass + Math.min(other, cross);
   }
 
-  /** The transcriber's slots: the most seen busy at once lately. */
-  const peakSlots = () => Math.max(1, ...(acked.get("transcribe") ?? []).map((x) => x.inFlight));
+  /**
+   * The transcriber's slots: the most seen busy at once lately, in two listings at least (a slot's
+   * next message can be counted before its last one's acknowledgement: one listing may show one more).
+   */
+  const peakSlots = () => {
+    const seen = (acked.get("transcribe") ?? []).map((x) => x.inFlight).sort((a, b) => b - a);
+    return Math.max(1, seen.length > 1 ? seen[1]! : (seen[0] ?? 1));
+  };
 
   /** Messages the job still sends through each stage from `from` on; null where not yet known. */
   function remaining(job: Job, from: PipelineStage): [PipelineStage, number | null, number][] {
