@@ -243,8 +243,9 @@ const RAN_SAMPLES = 40;
  * Reads the transcribe stage's chunks from the stream (one batched direct get per consumer with
  * work, once per listing): the unacknowledged ones (up to the consumer's delivered sequence) run,
  * the rest wait. A running chunk's start: the time its next chunk was queued when that came later
- * (a job queued one ahead queues it as the chunk starts), else the middle of the two listings
- * between which it was first seen running, else unknown.
+ * (a chained job's chunk queues it as it starts while a slot is free), else the middle of the two
+ * listings between which it was first seen running (or its queueing, when that came between them:
+ * a chunk queued as another ends is taken at once), else unknown.
  */
 function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
   const cache = new WeakMap<Snapshot, Promise<ChunkQueue[]>>();
@@ -283,13 +284,15 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
     const next = new Map<string, Seen>();
     const all = queues.flatMap((q) => [...q.running, ...q.waiting]);
     // A chunk running at the last listing with a known start and gone now ended between the two.
-    if (snap.at - lastAt <= MAX_END_GAP_MS) {
+    const recent = snap.at - lastAt <= MAX_END_GAP_MS;
+    if (recent) {
       for (const [key, x] of seen) {
         if (x.startedAt === undefined || !x.audioSec || all.some((c) => `${c.jobId}:${c.index}` === key)) continue;
         ran.push({ audioSec: x.audioSec, sec: Math.max(0, (lastAt + snap.at) / 2 - x.startedAt) / 1000 });
         if (ran.length > RAN_SAMPLES) ran.shift();
       }
     }
+    const previousAt = lastAt;
     lastAt = snap.at;
     for (const q of queues) {
       for (const c of q.waiting) next.set(`${c.jobId}:${c.index}`, { waitingAt: snap.at });
@@ -300,6 +303,11 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
         if (after && after.publishedAt - c.publishedAt > CHAIN_GAP_MS) c.startedAt = after.publishedAt;
         else if (before?.startedAt !== undefined) c.startedAt = before.startedAt;
         else if (before?.waitingAt !== undefined) c.startedAt = (before.waitingAt + snap.at) / 2;
+        else if (!before && recent) {
+          // Not there at the last listing: queued and taken since (queued as another chunk ended,
+          // it is taken at once), or taken since from a queue whose head it was.
+          c.startedAt = c.publishedAt > previousAt ? c.publishedAt : (previousAt + snap.at) / 2;
+        }
         next.set(key, c.startedAt === undefined ? {} : { startedAt: c.startedAt, audioSec: c.audioSec });
       }
     }
