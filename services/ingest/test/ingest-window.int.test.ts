@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 describe("ingest with a transcribe window", () => {
-  it("queues a job of more chunks than the window one chunk ahead and records the whole plan for the transcriber; a re-drive queues the first chunk not done", async () => {
+  it("queues only the first chunk of a job of more chunks than the window (chained) and records the whole plan for the transcriber; a re-drive queues the first chunk not done", async () => {
     const made = await makeLibrivoxMp4(join(h.mediaDir, "librivox.mp4"));
     const ref = await h.newJob(made.path);
     const settings = { chunkMaxSec: 10, chunkSearchSec: 5, chunkMinTailSec: 10, transcribeWindow: 2 };
@@ -21,7 +21,7 @@ describe("ingest with a transcribe window", () => {
     const job = (await h.jobs.getJob(ref))!;
     const { count, plan, window } = job.chunks!;
     expect(count).toBeGreaterThanOrEqual(3);
-    expect(window).toBe(1); // one chunk ahead: each chunk queues the next as it starts
+    expect(window).toBe(1); // chained: each chunk queues the next
     expect(plan).toHaveLength(count);
     expect(plan![0]![0]).toBe(0);
     for (let i = 1; i < count; i++) expect(plan![i]![0]).toBe(plan![i - 1]![1]); // end to end
