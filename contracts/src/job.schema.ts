@@ -148,9 +148,10 @@ export const Job = z.object({
       count: z.number().int().nonnegative(),
       done: z.array(z.number().int()),
       /**
-       * Queued a window at a time (fair share between one user's jobs): ingest queues the first
-       * `window` chunks and each finished chunk i queues chunk i + window, so a long job never has
-       * more than `window` chunks ahead of its owner's next job. Absent: all were queued at once.
+       * Chained (fair share between one user's jobs): ingest queues the first `window` chunks and
+       * each chunk i queues chunk i + window (the next of its chain not done), as it starts while
+       * its replica has a slot free, else as it ends, so a long job fills the free slots yet keeps
+       * nothing waiting ahead of its owner's next job once they are full. Absent: all were queued at once.
        */
       window: z.number().int().positive().optional(),
       /**

@@ -1,12 +1,12 @@
-import { Subjects, newId, userBucket, type Job } from "@mp4t/contracts";
+import { Streams, fairDurableName, newId, userBucket, type Job } from "@mp4t/contracts";
 import { startNats } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { describe, expect, it } from "vitest";
-import { createQueueEstimator, ensureFairConsumers, ensureTopology } from "@mp4t/messaging/internal";
+import { createPublisher, createQueueEstimator, ensureFairConsumers, ensureTopology } from "@mp4t/messaging/internal";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A job at the transcribe stage with chunks of these lengths (s of audio), none done yet. */
+/** A job at the transcribe stage with chunks of these lengths (s of audio), none done yet, queued whole. */
 const transcribing = (userId: string, plan: number[], startedAt: number): Job => {
   let t = 0;
   return {
@@ -19,52 +19,75 @@ const transcribing = (userId: string, plan: number[], startedAt: number): Job =>
     options: { language: "en", diarize: false, enhance: [], class: "interactive" },
     stages: { ingest: { status: "done" }, transcribe: { status: "running", startedAt: iso(startedAt) } },
     media: { durationSec: plan.reduce((a, d) => a + d, 0), container: "mp4", audioCodec: "aac", hasVideo: true },
-    chunks: { count: plan.length, done: [], window: 4, plan: plan.map((d) => [t, (t += d)] as [number, number]) },
+    chunks: { count: plan.length, done: [], plan: plan.map((d) => [t, (t += d)] as [number, number]) },
     createdAt: iso(startedAt),
     updatedAt: iso(startedAt),
   };
 };
 
 describe("queue estimates of the transcribe stage", () => {
-  it("time a job's chunks from the pace learnt from an ended job, and count another user's queued chunks beside them", async () => {
+  it("play the chunks in the stream forward at the learnt pace, another user's bucket taking turns, then add the learnt tail", async () => {
     await using nats = await startNats();
     const nc = await nats.connect();
     try {
       const jsm = await jetstreamManager(nc);
       await ensureTopology(jsm);
       await ensureFairConsumers(jsm, "transcribe", { ackWaitMs: 60_000 });
-      let clock = 1_000_000;
+      const js = jetstream(nc);
+      const pub = createPublisher(js, { service: "test" });
+      let clock = Date.now();
       const est = createQueueEstimator(async () => jsm, { now: () => clock });
 
       // Nothing learnt yet: no finish estimate for a job being transcribed.
       const mine = transcribing("alice", [60, 60], clock);
       expect((await est.estimate(mine))?.estimatedFinishAt).toBeNull();
 
-      // An ended one-chunk job: 50 s of audio transcribed in 10 s, one slot: 0.2 s per second.
+      // A completed one-chunk job: 50 s of audio transcribed in 10 s on one slot (0.2 s per second),
+      // completed 2 s after its transcription: 0.04 s per second of audio after transcription.
       const ended: Job = {
         ...transcribing("alice", [50], clock - 20_000),
         status: "completed",
         stages: { transcribe: { status: "done", startedAt: iso(clock - 20_000), finishedAt: iso(clock - 10_000) } },
+        completedAt: iso(clock - 8_000),
       };
       expect(await est.estimate(ended)).toBeUndefined();
       clock += 1100; // past the listing's reuse
-      // Its two 60 s chunks on the one slot seen: 24 s; the stage started when the job says.
+      // Its two 60 s chunks on the one slot seen: 24 s, plus 4.8 s for its 120 s; the stage started when the job says.
       const alone = (await est.estimate(mine))!;
       expect(alone).toMatchObject({ stage: "transcribe", position: 0, estimatedStartAt: mine.stages.transcribe!.startedAt });
-      expect(Date.parse(alone.estimatedFinishAt!) - clock).toBe(24_000);
+      expect(Date.parse(alone.estimatedFinishAt!) - clock).toBe(28_800);
 
-      // Another user (another bucket) has three 30 s chunks queued: buckets take turns, so one of
-      // theirs runs beside each of alice's two: (120 + 60) s of audio x 0.2 = 36 s.
+      // Another user (another bucket) has three 30 s chunks queued: buckets take turns on the slot,
+      // so alice's two end after one of theirs (12 + 6 + 12 s) when hers is served first, after two
+      // (6 + 12 + 6 + 12 s) when theirs is: 33 s on average, plus the tail.
       let bob = "bob";
       for (let i = 0; userBucket(bob) === userBucket("alice"); i++) bob = `bob-${i}`;
       const theirs = transcribing(bob, [30, 30, 30], clock);
-      const js = jetstream(nc);
-      for (let i = 0; i < 3; i++)
-        await js.publish(Subjects.work("transcribe", "interactive", bob), JSON.stringify({ v: 1, jobId: theirs.id, userId: bob, chunk: i }));
+      for (let i = 0; i < 3; i++) {
+        const chunk = { index: i, count: 3, startSec: 30 * i, endSec: 30 * (i + 1) };
+        await pub.command("transcribe", "interactive", { v: 1, jobId: theirs.id, userId: bob, chunk }, `transcribe:${theirs.id}:${i}`);
+      }
       clock += 1100;
-      await est.estimate(theirs); // asked about: the estimator now knows the length of that queue's chunks
       const shared = (await est.estimate(mine))!;
-      expect(Date.parse(shared.estimatedFinishAt!) - clock).toBe(36_000);
+      expect(Date.parse(shared.estimatedFinishAt!) - clock).toBe(37_800);
+
+      // Bob's job itself: its first chunk is taken now (running, start unknown until the next look).
+      const consumer = await js.consumers.get(Streams.lane("high"), fairDurableName("transcribe", "interactive", userBucket(bob)));
+      const taken = await consumer.next({ expires: 2000 });
+      await nc.flush();
+      clock += 1100;
+      const bobs = (await est.estimate({ ...theirs, stages: { ...theirs.stages, transcribe: { status: "running", startedAt: iso(clock) } } }))!;
+      // Seen waiting at the last look and running at this one: started half-way between (0.55 s
+      // ago), 6 s long, so it ends in 5.45 s; then its other two (6 s each) on the one slot, and the tail.
+      expect(Date.parse(bobs.estimatedFinishAt!) - clock).toBe(5_450 + 12_000 + 3_600); // tail: 90 s x 0.04
+
+      // It ends before the next look: it ran from its start to half-way between the two looks, 1.1 s
+      // for 30 s of audio, and chunks of that length are now timed so (two left: 2.2 s, plus the tail).
+      taken!.ack();
+      await nc.flush();
+      clock += 1100;
+      const next = (await est.estimate({ ...theirs, chunks: { ...theirs.chunks!, done: [0] } }))!;
+      expect(Date.parse(next.estimatedFinishAt!) - clock).toBe(2_200 + 3_600);
     } finally {
       await nc.close();
     }

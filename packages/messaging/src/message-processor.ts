@@ -99,7 +99,8 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
       }, opts.deadlineMs);
     });
     try {
-      await Promise.race([opts.handler(msg, { deliveryCount: deliveries, signal: ac.signal, logger: log, working: () => m.working() }), deadline]);
+      const spareSlots = () => Math.max(0, (opts.autoscale?.max ?? opts.concurrency) - inFlight.size);
+      await Promise.race([opts.handler(msg, { deliveryCount: deliveries, signal: ac.signal, logger: log, working: () => m.working(), spareSlots }), deadline]);
       if (deps.stopping() && ac.signal.aborted) throw new RetryableError("INTERNAL", "interrupted by shutdown");
       m.ack();
       stats.processed++;

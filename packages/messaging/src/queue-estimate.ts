@@ -14,7 +14,8 @@ import {
   type PipelineStage,
 } from "@mp4t/contracts";
 import type { ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
-import { createTranscribePace, type OtherQueue } from "./transcribe-pace.ts";
+import { forecastTranscribe, type ChunkQueue, type QueuedChunk } from "./transcribe-forecast.ts";
+import { createTranscribePace } from "./transcribe-pace.ts";
 
 /** A lane's consumer listing is reused for this long: many clients polling cost one request a second. */
 const SNAPSHOT_MS = 1000;
@@ -33,11 +34,16 @@ type Snapshot = { at: number; byName: Map<string, ConsumerInfo> };
  *   round-robin over buckets, so each other bucket sends min(its backlog, k) plus, for half of
  *   those with more, one more; an interactive job also lets batch have every Nth dispatch, a
  *   batch job waits for interactive work beside it (N - 1 interactive per batch dispatch).
- * - estimatedStartAt: now + position / the stage's throughput (acknowledgements per second over
- *   the last two minutes of snapshots); now when nothing is ahead.
- * - estimatedFinishAt: start + the job's remaining messages per stage x the stage's time per
- *   message (Little's law: messages in flight / throughput), chunks in parallel up to the job's
- *   window. Null until every stage involved has been measured (and before ingest has sized it).
+ * - at the transcribe stage (the bulk of a job), once a finished job taught the pace: the stream's
+ *   chunks played forward under the same rules (`transcribe-forecast.ts`): position = the chunks
+ *   that start before the job's first, start = that start, finish = its last chunk's end + the
+ *   learnt time from transcription to completion (`transcribe-pace.ts`);
+ * - past it: the transcription's end + that time;
+ * - otherwise (ingest, nothing learnt yet): start = now + position / the stage's throughput
+ *   (acknowledgements per second over the last two minutes of snapshots), now when nothing is
+ *   ahead; finish = start + the job's remaining messages per stage x the stage's time per message
+ *   (Little's law: messages in flight / throughput), null until every stage involved is measured
+ *   (and before ingest has sized the job).
  */
 export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, opts: { batchEvery?: number; now?: () => number } = {}) {
   const now = opts.now ?? Date.now;
@@ -128,22 +134,13 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
   }
 
   /**
-   * The transcriber's slots (the most seen busy at once lately), the other (class, bucket) queues
-   * with chunks waiting or running, and whether every slot is busy now.
+   * The transcriber's slots: the most seen busy at once lately, in two listings at least (a slot's
+   * next message can be counted before its last one's acknowledgement: one listing may show one more).
    */
-  const peakSlots = () => Math.max(1, ...(acked.get("transcribe") ?? []).map((x) => x.inFlight));
-  async function transcribeSlots(job: Job): Promise<{ slots: number; others: OtherQueue[]; saturated: boolean }> {
-    const snap = await snapshot(Streams.lane(STAGE_LANES.transcribe));
-    const own = fairDurableName("transcribe", job.options.class, userBucket(job.userId));
-    const cis = stageConsumers(snap, "transcribe");
-    pace.remember(job, own, now());
-    const others = cis
-      .filter((ci) => ci.name !== own)
-      .map((ci) => ({ key: ci.name, backlog: ci.num_pending + ci.num_ack_pending }))
-      .filter((q) => q.backlog > 0);
-    const slots = peakSlots();
-    return { slots, others, saturated: cis.reduce((a, ci) => a + ci.num_ack_pending, 0) >= slots };
-  }
+  const peakSlots = () => {
+    const seen = (acked.get("transcribe") ?? []).map((x) => x.inFlight).sort((a, b) => b - a);
+    return Math.max(1, seen.length > 1 ? seen[1]! : (seen[0] ?? 1));
+  };
 
   /** Messages the job still sends through each stage from `from` on; null where not yet known. */
   function remaining(job: Job, from: PipelineStage): [PipelineStage, number | null, number][] {
@@ -153,9 +150,47 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       const c = job.chunks;
       if (!c) return [s, null, 1];
       const left = c.count - c.done.length;
-      return [s, left, Math.max(1, Math.min(c.window ?? left, left))];
+      return [s, left, Math.max(1, Math.min(peakSlots(), left))];
     });
   }
+
+  /** Seconds from now to the job's completion by the stages' time per message (Little's law); null when one is unmeasured. */
+  function byStages(job: Job, from: PipelineStage): number | null {
+    let sec = 0;
+    for (const [s, n, parallel] of remaining(job, from)) {
+      // A stage never caught with work in flight at a snapshot is far shorter than one: 0; the
+      // transcriber's time per chunk (the bulk of a job) must have been measured.
+      const w = perMessageSec.get(s) ?? (s === "transcribe" ? undefined : 0);
+      if (n === null || w === undefined) return null;
+      sec += Math.ceil(n / parallel) * w;
+    }
+    return sec;
+  }
+
+  /** Seconds after the job's transcription: learnt from finished jobs, else by the stages. */
+  const tailSec = (job: Job) => pace.tailSec(job.media?.durationSec ?? 0) ?? byStages(job, "diarize");
+
+  /** The transcribe forecast: when the job's first remaining chunk starts and its last ends, from now. */
+  async function transcribeForecast(job: Job, snap: Snapshot, t: number) {
+    const p = pace.pace();
+    const c = job.chunks;
+    if (p === undefined || !c) return undefined;
+    const audio = (i: number) => (c.plan?.[i] ? Math.max(0, c.plan[i]![1] - c.plan[i]![0]) : (job.media?.durationSec ?? 0) / Math.max(1, c.count));
+    const remainingChunks = Array.from({ length: c.count }, (_, index) => index)
+      .filter((i) => !c.done.includes(i))
+      .map((index) => ({ index, audioSec: audio(index) }));
+    return forecastTranscribe({
+      now: t,
+      slots: peakSlots(),
+      pace: p,
+      batchEvery,
+      queues: await chunks.read(snap),
+      chunkSec: chunks.chunkSec,
+      target: { jobId: job.id, cls: job.options.class, bucket: userBucket(job.userId), remaining: remainingChunks, chained: c.window !== undefined },
+    });
+  }
+
+  const chunks = createChunkReader(getJsm);
 
   return {
     async estimate(job: Job): Promise<JobQueue | undefined> {
@@ -170,36 +205,156 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
       const bucket = userBucket(job.userId);
       const mine = snap.byName.get(fairDurableName(stage, job.options.class, bucket));
       const k = mine ? await aheadInBucket(stream, stage, job, mine) : null;
-      const pos = k === null ? 0 : position(snap, stage, job.options.class, bucket, k);
+      let pos = k === null ? 0 : position(snap, stage, job.options.class, bucket, k);
       const t = now();
       const r = rate.get(stage);
-      const lanes = stage === "transcribe" ? await transcribeSlots(job) : undefined;
-      // Only a job none of whose chunks has started waits for a slot.
-      const paced = lanes && job.stages.transcribe?.status !== "running" ? pace.startInSec(job, pos, lanes.slots, lanes.saturated, lanes.others, t) : undefined;
-      const start = paced !== undefined ? t + paced * 1000 : pos === 0 ? t : r ? t + (pos / r) * 1000 : null;
-      let finish: number | null = start;
-      for (const [s, n, parallel] of remaining(job, stage)) {
-        const lane = s === "transcribe" ? await transcribeSlots(job) : undefined;
-        const chunksSec = lane ? pace.remainingSec(job, lane.slots, lane.others, t) : undefined;
-        if (finish !== null && chunksSec !== undefined) {
-          finish += chunksSec * 1000;
-          continue;
-        }
-        // A stage never caught with work in flight at a snapshot is far shorter than one: 0; the
-        // transcriber's time per chunk (the bulk of a job) must have been measured.
-        const w = perMessageSec.get(s) ?? (s === "transcribe" ? undefined : 0);
-        if (finish === null || n === null || w === undefined) {
-          finish = null;
-          break;
-        }
-        finish += Math.ceil(n / parallel) * w * 1000;
-      }
-      const iso = (x: number | null) => (x === null ? null : new Date(x).toISOString());
       // A stage already at work on the job (chunks running) started when it says.
       const began = job.stages[stage]?.status === "running" ? job.stages[stage]?.startedAt : undefined;
+      const iso = (x: number | null) => (x === null ? null : new Date(x).toISOString());
+      let start: number | null = pos === 0 ? t : r ? t + (pos / r) * 1000 : null;
+      let finish: number | null = null;
+      const transcribed = job.stages.transcribe?.finishedAt;
+      if (stage === "transcribe") {
+        const f = await transcribeForecast(job, snap, t);
+        const tail = tailSec(job);
+        if (f) {
+          start = t + f.startInSec * 1000;
+          pos = f.ahead; // the dispatches before its first chunk, as played out (its chunks may not be queued yet)
+        }
+        finish = f && tail !== null ? t + (f.finishInSec + tail) * 1000 : null;
+      } else if (transcribed && pace.tailSec(0) !== undefined) {
+        finish = Math.max(t, Date.parse(transcribed) + tailSec(job)! * 1000);
+      } else {
+        const rest = byStages(job, stage);
+        finish = start !== null && rest !== null ? start + rest * 1000 : null;
+      }
       return { stage, position: pos, estimatedStartAt: began ?? iso(start), estimatedFinishAt: iso(finish) };
     },
   };
+}
+
+/** A running chunk whose next chunk was queued this much later than itself started then (queued one ahead). */
+const CHAIN_GAP_MS = 50;
+/** A chunk's end is timed from two listings at most this far apart (its end lies between them). */
+const MAX_END_GAP_MS = 2500;
+const RAN_SAMPLES = 40;
+
+/**
+ * Reads the transcribe stage's chunks from the stream (one batched direct get per consumer with
+ * work, once per listing): the unacknowledged ones (up to the consumer's delivered sequence) run,
+ * the rest wait. A running chunk's start: the time its next chunk was queued when that came later
+ * (a chained job's chunk queues it as it starts while a slot is free), else the middle of the two
+ * listings between which it was first seen running (or its queueing, when that came between them:
+ * a chunk queued as another ends is taken at once), else unknown.
+ */
+function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
+  const cache = new WeakMap<Snapshot, Promise<ChunkQueue[]>>();
+  type Seen = { waitingAt?: number; startedAt?: number; audioSec?: number };
+  let seen = new Map<string, Seen>();
+  let lastAt = 0;
+  /** Chunks seen from start to end: their audio and seconds on a slot (the most recent). */
+  const ran: { audioSec: number; sec: number }[] = [];
+
+  async function read(snap: Snapshot): Promise<ChunkQueue[]> {
+    const jsm = await getJsm();
+    const consumers = JOB_CLASSES.flatMap((cls) =>
+      Array.from({ length: FAIR_BUCKETS }, (_, b) => ({ cls, b, ci: snap.byName.get(fairDurableName("transcribe", cls, b)) })),
+    );
+    const queues = await Promise.all(
+      consumers
+        .filter(({ ci }) => ci && ci.num_pending + ci.num_ack_pending > 0)
+        .map(async ({ cls, b, ci }) => {
+          const q: ChunkQueue = { cls, bucket: b, running: [], waiting: [] };
+          if (!ci) return q;
+          const batch = await jsm.direct
+            .getBatch(ci.stream_name, {
+              seq: ci.ack_floor.stream_seq + 1,
+              next_by_subj: Subjects.fairFilters("transcribe", cls, b)[0]!,
+              batch: Math.min(SCAN, ci.num_pending + ci.num_ack_pending),
+            })
+            .catch(() => undefined);
+          for await (const m of batch ?? []) {
+            const cmd = parseChunk(m.data);
+            if (!cmd) continue;
+            (m.seq <= ci.delivered.stream_seq ? q.running : q.waiting).push({ ...cmd, publishedAt: m.time.getTime() });
+          }
+          return q;
+        }),
+    );
+    const next = new Map<string, Seen>();
+    const all = queues.flatMap((q) => [...q.running, ...q.waiting]);
+    // A chunk running at the last listing with a known start and gone now ended between the two.
+    const recent = snap.at - lastAt <= MAX_END_GAP_MS;
+    if (recent) {
+      for (const [key, x] of seen) {
+        if (x.startedAt === undefined || !x.audioSec || all.some((c) => `${c.jobId}:${c.index}` === key)) continue;
+        ran.push({ audioSec: x.audioSec, sec: Math.max(0, (lastAt + snap.at) / 2 - x.startedAt) / 1000 });
+        if (ran.length > RAN_SAMPLES) ran.shift();
+      }
+    }
+    const previousAt = lastAt;
+    lastAt = snap.at;
+    for (const q of queues) {
+      for (const c of q.waiting) next.set(`${c.jobId}:${c.index}`, { waitingAt: snap.at });
+      for (const c of q.running) {
+        const key = `${c.jobId}:${c.index}`;
+        const before = seen.get(key);
+        const after = all.find((x) => x.jobId === c.jobId && x.index === c.index + 1);
+        if (after && after.publishedAt - c.publishedAt > CHAIN_GAP_MS) c.startedAt = after.publishedAt;
+        else if (before?.startedAt !== undefined) c.startedAt = before.startedAt;
+        else if (before?.waitingAt !== undefined) c.startedAt = (before.waitingAt + snap.at) / 2;
+        else if (!before && recent) {
+          // Not there at the last listing: queued and taken since (queued as another chunk ended,
+          // it is taken at once), or taken since from a queue whose head it was.
+          c.startedAt = c.publishedAt > previousAt ? c.publishedAt : (previousAt + snap.at) / 2;
+        }
+        next.set(key, c.startedAt === undefined ? {} : { startedAt: c.startedAt, audioSec: c.audioSec });
+      }
+    }
+    seen = next;
+    return queues;
+  }
+
+  return {
+    read(snap: Snapshot): Promise<ChunkQueue[]> {
+      let r = cache.get(snap);
+      if (!r) cache.set(snap, (r = read(snap)));
+      return r;
+    },
+    /**
+     * Seconds on a slot for a chunk of this much audio, from chunks of about its length seen
+     * running lately (the median pace of those); undefined when none was. A job's learnt pace
+     * mixes its chunks' fixed costs (blob reads, records) in at its own chunk length, which a
+     * recording cut into 60 s chunks does not share with one cut into 7 s ones.
+     */
+    chunkSec(audioSec: number): number | undefined {
+      const like = ran.filter((r) => r.audioSec >= audioSec * 0.75 && r.audioSec <= audioSec / 0.75).map((r) => r.sec / r.audioSec);
+      if (!like.length) return undefined;
+      return [...like].sort((a, b) => a - b)[Math.floor((like.length - 1) / 2)]! * audioSec;
+    },
+  };
+}
+
+/** The chunk of a transcribe command, or null for anything else. */
+function parseChunk(data: Uint8Array): Omit<QueuedChunk, "publishedAt"> | null {
+  try {
+    const m = JSON.parse(new TextDecoder().decode(data)) as {
+      jobId?: unknown;
+      chunk?: { index?: unknown; count?: unknown; startSec?: unknown; endSec?: unknown };
+    };
+    const c = m.chunk;
+    if (
+      typeof m.jobId !== "string" ||
+      typeof c?.index !== "number" ||
+      typeof c.count !== "number" ||
+      typeof c.startSec !== "number" ||
+      typeof c.endSec !== "number"
+    )
+      return null;
+    return { jobId: m.jobId, index: c.index, count: c.count, audioSec: Math.max(0, c.endSec - c.startSec) };
+  } catch {
+    return null;
+  }
 }
 
 export type QueueEstimator = ReturnType<typeof createQueueEstimator>;

@@ -18,6 +18,11 @@ export type HandlerContext = {
   logger: Logger;
   /** Extends the message's claim; the runner also calls it on a timer while the handler runs. */
   working(): void;
+  /**
+   * Slots this replica could still run beside this message (its autoscale ceiling less those in
+   * flight): a handler that may queue more of the same work can tell whether a slot waits for it.
+   */
+  spareSlots?(): number;
 };
 
 /** Handlers return to ack, or throw RetryableError / PermanentError; the runner does the rest. */

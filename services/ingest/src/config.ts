@@ -25,9 +25,10 @@ export const configSchema = z.object({
    */
   CHUNK_MIN_TAIL_SEC: z.coerce.number().min(1).max(600).default(10),
   /**
-   * Chunks of one job queued at once; each finished chunk queues the next. A long recording then
-   * holds at most this many places ahead of its owner's other jobs in the transcribe queue, so
-   * a short job is not stuck behind a long one. Keep it near the transcriber slots one job may use.
+   * A job of at most this many chunks (a short recording) has them all queued at once; a longer
+   * one is chained: its first is queued, and each chunk queues the next as it starts while a slot
+   * is free, else as it ends. A long recording then fills every free slot alone, yet keeps nothing
+   * waiting ahead of its owner's other jobs in the transcribe queue once the slots are full.
    */
   TRANSCRIBE_WINDOW: z.coerce.number().int().min(1).max(1000).default(4),
   /** Seconds before each chunk limit searched for the quietest place to cut. */
@@ -45,7 +46,7 @@ export type IngestSettings = {
   chunkMaxSec: number;
   chunkSearchSec: number;
   chunkMinTailSec: number;
-  /** Chunks queued at once per job (TRANSCRIBE_WINDOW); absent: every chunk at once. */
+  /** A job of more chunks than this (TRANSCRIBE_WINDOW) is chained; absent: every chunk at once. */
   transcribeWindow?: number;
   ffmpeg: { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number; runAs: MediaIdentity };
 };

@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 describe("ingest with a transcribe window", () => {
-  it("queues only the first `window` chunks and records the whole plan for the transcriber; a re-drive queues the first chunks not done", async () => {
+  it("queues only the first chunk of a job of more chunks than the window (chained) and records the whole plan for the transcriber; a re-drive queues the first chunk not done", async () => {
     const made = await makeLibrivoxMp4(join(h.mediaDir, "librivox.mp4"));
     const ref = await h.newJob(made.path);
     const settings = { chunkMaxSec: 10, chunkSearchSec: 5, chunkMinTailSec: 10, transcribeWindow: 2 };
@@ -21,12 +21,12 @@ describe("ingest with a transcribe window", () => {
     const job = (await h.jobs.getJob(ref))!;
     const { count, plan, window } = job.chunks!;
     expect(count).toBeGreaterThanOrEqual(3);
-    expect(window).toBe(2);
+    expect(window).toBe(1); // chained: each chunk queues the next
     expect(plan).toHaveLength(count);
     expect(plan![0]![0]).toBe(0);
     for (let i = 1; i < count; i++) expect(plan![i]![0]).toBe(plan![i - 1]![1]); // end to end
     const commands = (await h.takeTranscribeCommands()).filter((c) => c.jobId === ref.jobId).sort((a, b) => a.chunk.index - b.chunk.index);
-    expect(commands.map((c) => [c.chunk.index, c.chunk.startSec, c.chunk.endSec])).toEqual([0, 1].map((i) => [i, ...plan![i]!]));
+    expect(commands.map((c) => [c.chunk.index, c.chunk.startSec, c.chunk.endSec])).toEqual([[0, ...plan![0]!]]);
 
     // Chunk 0 was transcribed before the job stalled and was re-driven through ingest.
     await h.jobs.updateJob(ref, (j) => ({ ...j, chunks: { ...j.chunks!, done: [0] } }));
@@ -35,8 +35,17 @@ describe("ingest with a transcribe window", () => {
       .filter((c) => c.jobId === ref.jobId)
       .map((c) => c.chunk.index)
       .sort();
-    // Chunks 1 and 2 are the first not done; chunk 1's message id is still in the dedup window
-    // (a real re-drive comes REAPER_STALE_SEC later, long after it), so only chunk 2 is new.
-    expect(again).toEqual([2]);
+    // Chunk 1 is the first not done.
+    expect(again).toEqual([1]);
+  });
+
+  it("queues a job of at most `window` chunks whole, with no window recorded", async () => {
+    const made = await makeLibrivoxMp4(join(h.mediaDir, "librivox-whole.mp4"));
+    const ref = await h.newJob(made.path);
+    await h.ingest(ref, { chunkMaxSec: 10, chunkSearchSec: 5, chunkMinTailSec: 10, transcribeWindow: 100 });
+    const job = (await h.jobs.getJob(ref))!;
+    expect(job.chunks!.window).toBeUndefined();
+    const commands = (await h.takeTranscribeCommands()).filter((c) => c.jobId === ref.jobId);
+    expect(commands.map((c) => c.chunk.index).sort()).toEqual(Array.from({ length: job.chunks!.count }, (_, i) => i));
   });
 });

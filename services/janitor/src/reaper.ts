@@ -33,8 +33,8 @@ type Resume = { stage: PipelineStage; msg: Command<PipelineStage> };
 
 /**
  * The commands that resume a stage. A transcribe stage re-sends its own missing chunks from the
- * plan ingest persisted on the job (a window of them when the job is windowed: each finished chunk
- * queues the next); ingest runs again only for a job without a plan (recorded by an older release).
+ * plan ingest persisted on the job (a window of them when the job is chained: each chunk queues the
+ * next); ingest runs again only for a job without a plan (recorded by an older release).
  */
 export function resumeCommands(job: Job, stage: PipelineStage): Resume[] {
   const ref = { v: 1 as const, jobId: job.id, userId: job.userId };

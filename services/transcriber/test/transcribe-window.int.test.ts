@@ -1,9 +1,9 @@
 /**
- * Fair share between one user's jobs: a windowed job has at most `window` chunks queued at once,
- * each finished chunk queueing the next, so its owner's short job, submitted while the long one
- * runs, is transcribed after at most `window` more of the long job's chunks instead of all of
- * them. Real nats-server, stores, worker runner and handler; the engine is the OpenAI-compatible
- * adapter against the local fake (a paid API's stand-in).
+ * Fair share between one user's jobs: a long (chained) job's chunk queues the next as it starts
+ * while a slot is free, else as it ends, so the long job alone fills every slot while its owner's
+ * short job, submitted while the long one runs, takes the next free slot (at most one long chunk
+ * before it) instead of waiting behind a batch of them. Real nats-server, stores, worker runner and handler; the engine is the
+ * OpenAI-compatible adapter against the local fake (a paid API's stand-in).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,12 +20,12 @@ import { createOpenAiEngine } from "../src/adapters/openai.adapter.ts";
 import { createEngineRegistry } from "../src/engine.registry.ts";
 import { transcribeHandler } from "../src/handlers/transcribe.handler.ts";
 
-const WINDOW = 2;
+const SLOTS = 2;
 
 describe("windowed chunks", () => {
-  it("transcribes a user's short job after at most `window` chunks of their long job, and the long job still completes", async () => {
+  it("starts a user's short job after at most one more chunk of their long job, which alone fills every slot and still completes", async () => {
     await using nats = await startNats();
-    const fake = await startFakeOpenAi({ transcript: "one two three", latencyMs: 20 });
+    const fake = await startFakeOpenAi({ transcript: "one two three", latencyMs: 200 });
     const dir = await mkdtemp(join(tmpdir(), "mp4t-window-"));
     const nc = await nats.connect();
     try {
@@ -38,18 +38,18 @@ describe("windowed chunks", () => {
       const handler = transcribeHandler({ blobs, publisher, lifecycle, engines: createEngineRegistry([engine], "openai") });
       const wav = await makeSilenceWav(join(dir, "one-second.wav"), 1);
 
-      /** A job as ingest leaves it: chunk audio stored, the plan and window recorded, the first window queued. */
-      const ingested = async (count: number): Promise<Job> => {
+      /** A job as ingest leaves it: chunk audio stored, the plan recorded; a long one windowed (its first chunk queued), a short one queued whole. */
+      const ingested = async (count: number, window?: number): Promise<Job> => {
         const plan = Array.from({ length: count }, (_, i): [number, number] => [i, i + 1]);
         const job = sampleJob("same-owner", {
           status: "processing",
           progress: 0.1,
           stages: { ingest: { status: "done" } },
-          chunks: { count, done: [], window: WINDOW, plan },
+          chunks: { count, done: [], ...(window ? { window } : {}), plan },
         });
         await jobs.createJob(job);
         for (let i = 0; i < count; i++) await uploadFile(blobs, BlobKeys.chunkAudio(job.id, i), wav);
-        for (let i = 0; i < Math.min(WINDOW, count); i++) {
+        for (let i = 0; i < Math.min(window ?? count, count); i++) {
           await publisher.command(
             "transcribe",
             "interactive",
@@ -60,8 +60,10 @@ describe("windowed chunks", () => {
         return job;
       };
 
-      const long = await ingested(12);
+      const long = await ingested(12, 1);
       const order: string[] = [];
+      let running = 0;
+      let widest = 0;
       let longStarted!: () => void;
       const started = new Promise<void>((r) => (longStarted = r));
       let short: Job | undefined;
@@ -73,25 +75,37 @@ describe("windowed chunks", () => {
         stage: "transcribe",
         service: "transcriber",
         logger: silentLogger(),
-        concurrency: 1,
+        concurrency: SLOTS,
         ackWaitMs: 10_000,
         maxDeliver: 3,
         deadlineMs: 10_000,
         handler: async (msg: Command<"transcribe">, ctx) => {
           order.push(`${msg.jobId === long.id ? "long" : "short"}:${msg.chunk.index}`);
-          longStarted();
-          await handler(msg, ctx);
-          if (msg.jobId === short?.id) shortDone();
+          if (msg.jobId === long.id && short === undefined) widest = Math.max(widest, ++running);
+          if (order.length >= SLOTS) longStarted();
+          try {
+            await handler(msg, ctx);
+          } finally {
+            if (msg.jobId === long.id && short === undefined) running--;
+          }
+          if (msg.jobId === short?.id && msg.chunk.index === 1) shortDone();
         },
       });
       await worker.start();
       try {
         await started;
-        short = await ingested(1);
+        expect(widest).toBe(SLOTS); // the long job alone ran a chunk in each slot
+        short = await ingested(2);
+        const queuedAt = order.length;
         await shortFinished;
-        const shortAt = order.indexOf("short:0");
-        // Ahead of it: the chunk running when it was queued, plus at most a window of the long job.
-        expect(shortAt).toBeLessThanOrEqual(1 + WINDOW);
+        const between = order.slice(queuedAt, order.indexOf("short:0"));
+        // Between the short job's queueing and its first chunk: at most one of the long job's (one
+        // that a long chunk queued as it started while a slot was free; with the slots full, a long
+        // chunk queues its next as it ends, behind the short job).
+        expect(between.length).toBeLessThanOrEqual(1);
+        expect(between.every((o) => o.startsWith("long"))).toBe(true);
+        // Its second chunk is queued ahead of the long job's next one too (one may start beside it: two slots pull at once).
+        expect(order.slice(order.indexOf("short:0"), order.indexOf("short:1")).filter((o) => o.startsWith("long")).length).toBeLessThanOrEqual(1);
         expect(order.filter((o) => o.startsWith("long")).length).toBeLessThan(12);
 
         const end = Date.now() + 30_000;
@@ -101,7 +115,7 @@ describe("windowed chunks", () => {
         }
         expect(final?.chunks?.done).toEqual(Array.from({ length: 12 }, (_, i) => i));
         expect(order.filter((o) => o.startsWith("long"))).toEqual(Array.from({ length: 12 }, (_, i) => `long:${i}`)); // each queued once, in order
-        expect(fake.requests).toHaveLength(13);
+        expect(fake.requests).toHaveLength(14);
       } finally {
         await worker.stop(2000);
       }

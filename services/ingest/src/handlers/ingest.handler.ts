@@ -17,6 +17,11 @@ import { PCM_16K_MONO, WAV_HEADER_BYTES } from "../wav-header.writer.ts";
 export type IngestDeps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle"> & Partial<Pick<PipelineDeps, "events">> & { settings: IngestSettings };
 
 const FORMAT = PCM_16K_MONO;
+/**
+ * The step of a long job's chain (`Job.chunks.window`): its first chunk is queued here, and each
+ * chunk queues the next (as it starts while a slot is free, else as it ends; see the transcriber).
+ */
+const CHAINED_AHEAD = 1;
 const BYTES_PER_SAMPLE = FORMAT.bitsPerSample / 8;
 const FRAME_SAMPLES = Math.round(FORMAT.sampleRate * 0.02); // 20 ms energy frames
 
@@ -74,7 +79,8 @@ export function ingestHandler(deps: IngestDeps) {
         ctx.working();
       }
 
-      const window = settings.transcribeWindow;
+      // Up to TRANSCRIBE_WINDOW chunks are queued at once; a longer job is chained from its first.
+      const window = settings.transcribeWindow && chunks.length > settings.transcribeWindow ? CHAINED_AHEAD : undefined;
       // The plan is kept on the job: the transcriber queues the next chunk from it and the reaper resumes missing ones.
       const plan = { ...(window ? { window } : {}), plan: chunks.map((c): [number, number] => [round3(c.startSec), round3(c.endSec)]) };
       const done = await deps.lifecycle.stageDone(ref, "ingest", {

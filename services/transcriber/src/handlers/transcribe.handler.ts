@@ -19,7 +19,8 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
  * transcribe: one chunk through the job's engine, its words shifted to the whole recording and
  * stored; the chunk is then recorded done in one compare-and-set. Whoever sees every chunk done
  * marks the stage done and sends diarize (deduplicated by its message id). A redelivered chunk
- * whose result is stored is not transcribed again.
+ * whose result is stored is not transcribed again. A windowed job's chunk queues the job's next
+ * chunk as it starts (see `queueNext`).
  */
 export function transcribeHandler(deps: TranscribeDeps) {
   return async (msg: Command<"transcribe">, ctx: HandlerContext) => {
@@ -33,6 +34,9 @@ export function transcribeHandler(deps: TranscribeDeps) {
     const engine = deps.engines.select(job.options.engine);
     const { language } = job.options;
 
+    // A slot of this replica is free: the next chunk can start beside this one now; else it queues when this one ends.
+    const early = (ctx.spareSlots?.() ?? 1) > 0;
+    if (early) await queueNext(deps, job, msg);
     const { chunk } = msg;
     const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);
     const already = job.chunks?.done.includes(chunk.index) && (await deps.blobs.stat(resultKey)) !== null;
@@ -55,7 +59,8 @@ export function transcribeHandler(deps: TranscribeDeps) {
 
     const recorded = await deps.lifecycle.chunkDone(ref, chunk.index);
     if (!recorded) return;
-    if (!recorded.allDone) return queueNext(deps, recorded.job, msg);
+    if (!early) await queueNext(deps, recorded.job, msg);
+    if (!recorded.allDone) return;
     // The last chunk's write marked the stage done; only a job from an older release needs this.
     const done = recorded.job.stages.transcribe?.status === "done" ? recorded.job : await deps.lifecycle.stageDone(ref, "transcribe");
     if (!done) return;
@@ -65,16 +70,22 @@ export function transcribeHandler(deps: TranscribeDeps) {
 }
 
 /**
- * A windowed job (see `Job.chunks.window`): this chunk's end lets chunk index + window in. Sent
- * on every handling, replays included (its message id dedups it), so a crash between recording
- * the chunk and queueing the next loses nothing; a chunk already done is queued anyway and skips
- * the engine, which carries a re-drive on through the done ones.
+ * A windowed job (see `Job.chunks.window`): this chunk lets in the job's next chunk of its chain
+ * (index + window, skipping those already done). Queued as the chunk starts while this replica has
+ * a free slot: it is taken at once (here or by another replica), which queues one more, so a long
+ * job alone fills every slot; once the slots are full, queued as the chunk ends instead, so the
+ * long job keeps nothing waiting in its owner's queue and a short job of the same owner, queued
+ * meanwhile, takes the next free slot (the long job's next chunk goes behind it). Sent on every
+ * handling, replays included (its message id dedups it), so a crash before the chunk is recorded
+ * loses nothing; a chunk already done skips the engine and still passes the turn on (a re-drive).
  */
 async function queueNext(deps: Pick<TranscribeDeps, "publisher">, job: Job, msg: Command<"transcribe">) {
   const c = job.chunks;
-  const next = msg.chunk.index + (c?.window ?? 0);
-  const span = c?.window ? c.plan?.[next] : undefined;
-  if (!c || !span) return;
+  if (!c?.window) return;
+  let next = msg.chunk.index + c.window;
+  while (c.done.includes(next)) next += c.window;
+  const span = c.plan?.[next];
+  if (!span) return;
   const cmd = { v: 1 as const, jobId: msg.jobId, userId: msg.userId, chunk: { index: next, count: c.count, startSec: span[0], endSec: span[1] } };
   await deps.publisher.command("transcribe", job.options.class, cmd, runMsgId(messageId("transcribe", cmd), job.attempts));
 }

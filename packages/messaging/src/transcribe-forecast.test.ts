@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { forecastTranscribe, type ChunkQueue, type ForecastInput, type QueuedChunk } from "./transcribe-forecast.ts";
+
+const NOW = 1_000_000;
+const chunk = (jobId: string, index: number, count: number, audioSec: number, startedAt?: number): QueuedChunk => ({
+  jobId,
+  index,
+  count,
+  audioSec,
+  publishedAt: NOW,
+  ...(startedAt === undefined ? {} : { startedAt }),
+});
+const queue = (bucket: number, running: QueuedChunk[], waiting: QueuedChunk[], cls: ChunkQueue["cls"] = "interactive"): ChunkQueue => ({
+  cls,
+  bucket,
+  running,
+  waiting,
+});
+const base = (queues: ChunkQueue[], target: ForecastInput["target"]): ForecastInput => ({ now: NOW, slots: 2, pace: 0.1, batchEvery: 5, queues, target });
+const shortJob = (bucket = 1) => ({
+  jobId: "short",
+  cls: "interactive" as const,
+  bucket,
+  remaining: [0, 1, 2, 3].map((index) => ({ index, audioSec: 10 })),
+  chained: false,
+});
+
+describe("transcribe forecast", () => {
+  it("runs a job alone on every slot: 4 chunks of 1 s on 2 slots end in 2 s", () => {
+    expect(forecastTranscribe(base([], shortJob()))).toEqual({ startInSec: 0, finishInSec: 2, ahead: 0 });
+  });
+
+  it("waits for the first busy slot to free, then takes turns with the long job of the same owner (its next chunk queued behind)", () => {
+    // The owner's long job runs on both slots (started 1 s and 4 s ago, 6 s each) with its chunk 3 queued one ahead.
+    const long = queue(1, [chunk("long", 1, 10, 60, NOW - 4000), chunk("long", 2, 10, 60, NOW - 1000)], [chunk("long", 3, 10, 60)]);
+    const own = { ...long, waiting: [...long.waiting, ...[0, 1, 2, 3].map((i) => chunk("short", i, 4, 10))] };
+    const f = forecastTranscribe(base([own], shortJob()));
+    // Slot A frees at 2 s and takes long 3 (which queues long 4 behind the short job); slot B frees
+    // at 5 s and runs the short job's 4 chunks, 1 s each, before long 4.
+    expect(f).toEqual({ startInSec: 5, finishInSec: 9, ahead: 1 });
+  });
+
+  it("takes the first slot to free when the long job, started with every slot busy, queues its next chunk only as one ends", () => {
+    // Long 1 started with a slot free (it queued long 2, running now); long 2 started with none: long 3 comes at its end.
+    const long = queue(1, [chunk("long", 1, 10, 60, NOW - 4000), chunk("long", 2, 10, 60, NOW - 1000)], []);
+    const own = { ...long, waiting: [0, 1, 2, 3].map((i) => chunk("short", i, 4, 10)) };
+    // Slot A frees at 2 s and runs the short job's chunks until 5 s; at 5 s long 3 is queued behind the last one.
+    expect(forecastTranscribe(base([own], shortJob()))).toEqual({ startInSec: 2, finishInSec: 6, ahead: 0 });
+  });
+
+  it("lets another user's bucket take every other free slot, whichever bucket the round-robin serves first", () => {
+    const theirs = queue(
+      2,
+      [],
+      [0, 1, 2, 3].map((i) => chunk("theirs", i, 4, 10)),
+    );
+    const f = forecastTranscribe({ ...base([theirs], shortJob()), slots: 1 });
+    // One slot: served first, the short job ends after 4 of its and 3 of theirs (7 s); served second, after 8 s.
+    expect(f.finishInSec).toBeCloseTo(7.5);
+    expect(f.startInSec).toBeCloseTo(0.5);
+    expect(f.ahead).toBe(1); // 0 or 1 of theirs first: rounded up
+  });
+
+  it("queues a chained job's chunks one at a time as each starts, behind what waits", () => {
+    const theirs = queue(1, [], [chunk("other", 0, 1, 20)]);
+    const chained = { jobId: "long", cls: "interactive" as const, bucket: 1, remaining: [0, 1].map((index) => ({ index, audioSec: 30 })), chained: true };
+    // One slot: the chunk already waiting in the bucket (2 s), then long 0, which lets long 1 in behind it.
+    expect(forecastTranscribe({ ...base([theirs], chained), slots: 1 })).toEqual({ startInSec: 2, finishInSec: 8, ahead: 1 });
+  });
+
+  it("gives batch work every 5th dispatch while interactive work waits", () => {
+    const batch = queue(
+      3,
+      [],
+      [0, 1, 2, 3, 4].map((i) => chunk("batch", i, 5, 10)),
+      "batch",
+    );
+    const f = forecastTranscribe({ ...base([batch], shortJob()), slots: 1 });
+    expect(f.finishInSec).toBe(4); // all four interactive chunks go before the 5th dispatch
+    const manyBatch = forecastTranscribe({
+      ...base([batch], { ...shortJob(), remaining: Array.from({ length: 8 }, (_, index) => ({ index, audioSec: 10 })) }),
+      slots: 1,
+    });
+    expect(manyBatch.finishInSec).toBe(9); // the 5th dispatch goes to batch, the 8th interactive chunk is the 9th
+  });
+});

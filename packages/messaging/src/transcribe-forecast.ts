@@ -1,0 +1,141 @@
+import type { JobClass } from "@mp4t/contracts";
+
+/** One transcribe command as the stream holds it: waiting in its queue, or running on a slot. */
+export type QueuedChunk = { jobId: string; index: number; count: number; audioSec: number; publishedAt: number; startedAt?: number };
+
+/** One (class, bucket) consumer of the transcribe stage: its chunks in flight and those waiting, oldest first. */
+export type ChunkQueue = { cls: JobClass; bucket: number; running: QueuedChunk[]; waiting: QueuedChunk[] };
+
+export type ForecastInput = {
+  now: number;
+  /** The transcriber's slots across replicas (at least those seen busy). */
+  slots: number;
+  /** Seconds one slot spends per second of audio. */
+  pace: number;
+  /** Seconds on a slot for a chunk of this much audio when measured at about that length, else undefined (`pace` then). */
+  chunkSec?: (audioSec: number) => number | undefined;
+  batchEvery: number;
+  queues: ChunkQueue[];
+  /** The job asked about: where its chunks queue, its remaining chunks (index, s of audio), and whether it is queued one ahead. */
+  target: { jobId: string; cls: JobClass; bucket: number; remaining: { index: number; audioSec: number }[]; chained: boolean };
+};
+
+/**
+ * Seconds from now until the job's first remaining chunk starts and until its last one ends, and
+ * the chunks that start before its first (0 when one of its chunks runs).
+ */
+export type Forecast = { startInSec: number; finishInSec: number; ahead: number };
+
+const sameChunk = (a: { jobId: string; index: number }, b: { jobId: string; index: number }) => a.jobId === b.jobId && a.index === b.index;
+
+/**
+ * Plays the transcriber's dispatch forward from what the stream holds now (`lane-scheduler.ts`
+ * rules: interactive first with every `batchEvery`-th dispatch to batch while both wait, buckets
+ * round-robin within a class, first in first out within a bucket) until the job's chunks are done:
+ * - a running chunk ends at its start + its time (its audio x pace, or as chunks of its length
+ *   were seen to take; half of that from now when its start is unknown);
+ * - a free slot takes the next chunk the rules pick;
+ * - a chunk of a chained job (its next chunk not in the stream yet) queues that next chunk at the
+ *   tail of its queue as it starts while another slot is free, else as it ends (the transcriber's
+ *   rule); of the same length (the asked-about job's from its plan).
+ * The round-robin cursor is unknown: the result is the mean of the job's bucket served first and last.
+ */
+export function forecastTranscribe(input: ForecastInput): Forecast {
+  const runs = [input.target.bucket - 1, input.target.bucket].map((cursor) => play(input, cursor));
+  const mean = (f: (x: Forecast) => number) => runs.reduce((a, r) => a + f(r), 0) / runs.length;
+  return { startInSec: mean((r) => r.startInSec), finishInSec: mean((r) => r.finishInSec), ahead: Math.round(mean((r) => r.ahead)) };
+}
+
+function play(input: ForecastInput, cursorStart: number): Forecast {
+  const { now, pace, target } = input;
+  const secOf = (c: { audioSec: number }) => input.chunkSec?.(c.audioSec) ?? c.audioSec * pace;
+  const queues = input.queues.map((q) => ({ ...q, waiting: [...q.waiting] }));
+  const present = queues.flatMap((q) => [...q.running, ...q.waiting]);
+  const has = (jobId: string, index: number) => present.some((c) => sameChunk(c, { jobId, index }));
+  const own = () => {
+    let q = queues.find((x) => x.cls === target.cls && x.bucket === target.bucket);
+    if (!q) queues.push((q = { cls: target.cls, bucket: target.bucket, running: [], waiting: [] }));
+    return q;
+  };
+  const isTarget = (c: QueuedChunk) => c.jobId === target.jobId;
+  const left = new Set(target.remaining.map((c) => c.index));
+  // The job's chunks not in the stream: queued whole, they are all about to be; one ahead, each start lets the next in.
+  const unsent = target.remaining
+    .filter((c) => !has(target.jobId, c.index))
+    .map((c) => ({ jobId: target.jobId, index: c.index, count: 0, audioSec: c.audioSec, publishedAt: now }));
+  const send = (n: number) => own().waiting.push(...unsent.splice(0, n));
+
+  // Slots: the running chunks' ends (now at the earliest), then idle ones.
+  const running = queues.flatMap((q) => q.running);
+  const endOf = (c: QueuedChunk) => (c.startedAt === undefined ? now + (secOf(c) / 2) * 1000 : Math.max(now, c.startedAt + secOf(c) * 1000));
+  const free = running.map(endOf);
+  while (free.length < input.slots) free.push(now);
+  // Chunks queued later: a chained chunk that started with every slot busy queues its next as it ends.
+  const later: { at: number; queue: () => void }[] = [];
+  const nextOf = (c: QueuedChunk, q: { waiting: QueuedChunk[] }) => {
+    if (isTarget(c)) return target.chained && unsent.length > 0 ? () => send(1) : undefined;
+    if (c.index + 1 >= c.count || has(c.jobId, c.index + 1)) return undefined;
+    const next = { ...c, index: c.index + 1, startedAt: undefined };
+    present.push(next); // counted as sent already, so it is queued once
+    return () => q.waiting.push(next);
+  };
+  let start: number | undefined;
+  let ahead = 0;
+  let finish = now;
+  for (const q of queues) {
+    for (const c of q.running) {
+      const queue = nextOf(c, q);
+      if (queue) later.push({ at: endOf(c), queue });
+      if (!isTarget(c)) continue;
+      left.delete(c.index);
+      finish = Math.max(finish, endOf(c));
+      start = now;
+    }
+  }
+  if (!target.chained) send(unsent.length);
+  else if (!own().waiting.some(isTarget) && !later.length && start === undefined) send(1); // about to be queued (ingest)
+
+  const cursor: Record<JobClass, number> = { interactive: cursorStart, batch: cursorStart };
+  let dispatched = 0;
+  const pick = () => {
+    const withWork = (cls: JobClass) => queues.filter((q) => q.cls === cls && q.waiting.length > 0).sort((a, b) => a.bucket - b.bucket);
+    const inter = withWork("interactive");
+    const batch = withWork("batch");
+    if (!inter.length && !batch.length) return undefined;
+    dispatched++;
+    const cls: JobClass = batch.length > 0 && (inter.length === 0 || dispatched % input.batchEvery === 0) ? "batch" : "interactive";
+    const list = cls === "batch" ? batch : inter;
+    const q = list.find((x) => x.bucket > cursor[cls]) ?? list[0]!;
+    cursor[cls] = q.bucket;
+    return q;
+  };
+  const flush = (t: number) => {
+    later.sort((x, y) => x.at - y.at);
+    while (later.length && later[0]!.at <= t) later.shift()!.queue();
+  };
+
+  for (let steps = 0; left.size > 0 && steps < 10_000; steps++) {
+    const slot = free.indexOf(Math.min(...free));
+    const at = free[slot]!;
+    flush(at);
+    const q = pick();
+    if (!q) {
+      if (!later.length) break;
+      free[slot] = Math.max(at, Math.min(...later.map((x) => x.at))); // idle until something is queued
+      continue;
+    }
+    const c = q.waiting.shift()!;
+    free[slot] = at + secOf(c) * 1000;
+    if (start === undefined && !isTarget(c)) ahead++;
+    if (isTarget(c)) {
+      start ??= at;
+      left.delete(c.index);
+      finish = Math.max(finish, free[slot]!);
+    }
+    // A chained chunk queues its next as it starts while a slot is free, else as it ends.
+    const queue = nextOf(c, q);
+    if (queue && free.some((f, j) => j !== slot && f <= at)) queue();
+    else if (queue) later.push({ at: free[slot]!, queue });
+  }
+  return { startInSec: ((start ?? now) - now) / 1000, finishInSec: (finish - now) / 1000, ahead };
+}
