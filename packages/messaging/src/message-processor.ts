@@ -90,7 +90,16 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
     let finished!: () => void;
     inFlight.set(m, { ac, done: new Promise<void>((r) => (finished = r)) });
     stats.inFlight = inFlight.size;
-    const heartbeat = setInterval(() => m.working(), Math.max(1000, opts.ackWaitMs / 3));
+    // A claim renewed less than a sixth of the ack wait ago has most of it left: handlers signal
+    // progress at every step (each chunk, each slice of analysis), and each signal is a message.
+    let renewed = performance.now();
+    const working = () => {
+      const now = performance.now();
+      if (now - renewed < opts.ackWaitMs / 6) return;
+      renewed = now;
+      m.working();
+    };
+    const heartbeat = setInterval(working, Math.max(1000, opts.ackWaitMs / 3));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -100,7 +109,7 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
     });
     try {
       const spareSlots = () => Math.max(0, (opts.autoscale?.max ?? opts.concurrency) - inFlight.size);
-      await Promise.race([opts.handler(msg, { deliveryCount: deliveries, signal: ac.signal, logger: log, working: () => m.working(), spareSlots }), deadline]);
+      await Promise.race([opts.handler(msg, { deliveryCount: deliveries, signal: ac.signal, logger: log, working, spareSlots }), deadline]);
       if (deps.stopping() && ac.signal.aborted) throw new RetryableError("INTERNAL", "interrupted by shutdown");
       m.ack();
       stats.processed++;

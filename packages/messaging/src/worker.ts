@@ -16,7 +16,7 @@ export type HandlerContext = {
   /** Aborted when the stage deadline passes or the worker is shutting down. */
   signal: AbortSignal;
   logger: Logger;
-  /** Extends the message's claim; the runner also calls it on a timer while the handler runs. */
+  /** Extends the message's claim (at most once per sixth of the ack wait); the runner also calls it on a timer while the handler runs. */
   working(): void;
   /**
    * Slots this replica could still run beside this message (its autoscale ceiling less those in

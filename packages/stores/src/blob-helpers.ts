@@ -24,6 +24,7 @@ export async function downloadToFile(blobs: BlobStore, key: string, path: string
 /** Streams a local file into the blob store without reading it into memory. */
 export async function uploadFile(blobs: BlobStore, key: string, path: string, contentType?: string) {
   const { createReadStream } = await import("node:fs");
-  const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+  // Reads of 256 KiB: two Object Store chunks each, a quarter of the stream hand-offs of the default 64 KiB.
+  const body = Readable.toWeb(createReadStream(path, { highWaterMark: 256 * 1024 })) as ReadableStream<Uint8Array>;
   return blobs.put(key, body, contentType ? { contentType } : {});
 }

@@ -66,6 +66,8 @@ export interface BlobStore {
   stat(key: string): Promise<BlobInfo | null>;
   /** Resolves true if something was deleted. */
   delete(key: string): Promise<boolean>;
+  /** Deletes every key given (missing ones are skipped); resolves to how many were deleted. */
+  deleteMany(keys: string[]): Promise<number>;
   list(prefix: string): Promise<BlobInfo[]>;
   deletePrefix(prefix: string): Promise<number>;
   close(): Promise<void>;

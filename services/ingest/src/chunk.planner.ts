@@ -47,24 +47,46 @@ export function createEnergyMeter(frameSamples: number): EnergyMeter {
     sumSq = 0;
     inFrame = 0;
   };
-  const add = (lo: number, hi: number) => {
-    let v = lo | (hi << 8);
-    if (v >= 0x8000) v -= 0x10000;
-    sumSq += v * v;
-    samples++;
-    if (++inFrame === frameSamples) closeFrame();
-  };
-
   return {
+    // The hot loop of ingest's analysis: locals only (no closure state per sample).
     push(pcm) {
-      let i = 0;
-      if (carry !== undefined && pcm.length > 0) {
-        add(carry, pcm[0]!);
-        carry = undefined;
-        i = 1;
+      let sq = sumSq;
+      let n = inFrame;
+      let count = samples;
+      let lead = carry;
+      carry = undefined;
+      let at = 0;
+      const total = pcm.length;
+      for (;;) {
+        let v: number;
+        if (lead !== undefined) {
+          if (at >= total) {
+            carry = lead;
+            break;
+          }
+          v = lead | (pcm[at++]! << 8);
+          lead = undefined;
+        } else if (at + 1 < total) {
+          v = pcm[at]! | (pcm[at + 1]! << 8);
+          at += 2;
+        } else {
+          if (at < total) carry = pcm[at]!;
+          break;
+        }
+        if (v >= 0x8000) v -= 0x10000;
+        sq += v * v;
+        count++;
+        if (++n === frameSamples) {
+          sumSq = sq;
+          inFrame = n;
+          closeFrame();
+          sq = 0;
+          n = 0;
+        }
       }
-      for (; i + 1 < pcm.length; i += 2) add(pcm[i]!, pcm[i + 1]!);
-      if (i < pcm.length) carry = pcm[i]!;
+      sumSq = sq;
+      inFrame = n;
+      samples = count;
     },
     finish() {
       if (inFrame > 0) closeFrame();

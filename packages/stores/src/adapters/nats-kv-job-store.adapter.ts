@@ -9,6 +9,8 @@ import { ensureBucketStream } from "./bucket-stream.ts";
 import { latestEntries } from "./kv-latest.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
+/** Job records remembered per process for the next compare-and-set (see `recent`). */
+const RECENT_JOBS = 512;
 const enc = (v: unknown) => JSON.stringify(v);
 const emailKey = (email: string) => `email.${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
 const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
@@ -50,9 +52,30 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   };
 
+  /**
+   * The last record this process read or wrote per job key, with its revision: `updateJob` tries
+   * its compare-and-set from it before reading again. A worker changes a job several times in a
+   * row (stage started, chunk done, stage done), and each change used to read the record first.
+   * The revision makes a stale entry harmless: the write is refused and the record re-read. Only
+   * a change that writes is decided on it; a mutation that leaves the job as it is (or throws) on
+   * the remembered record is re-run on a fresh read, so no caller acts on old state.
+   */
+  const recent = new Map<string, { job: Job; revision: number }>();
+  const remember = (key: string, entry: { job: Job; revision: number }) => {
+    recent.delete(key);
+    recent.set(key, entry);
+    if (recent.size > RECENT_JOBS) recent.delete(recent.keys().next().value!);
+  };
+
   const readJob = async (key: string) => {
     const e = await jobs.get(key);
-    return e && e.operation === "PUT" ? { job: Job.parse(e.json()), revision: e.revision } : null;
+    if (e?.operation !== "PUT") {
+      recent.delete(key);
+      return null;
+    }
+    const entry = { job: Job.parse(e.json()), revision: e.revision };
+    remember(key, { job: structuredClone(entry.job), revision: entry.revision });
+    return entry;
   };
 
   const keysOf = async (filter: string) => {
@@ -111,14 +134,26 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
     },
     async updateJob(ref, mutate) {
       const key = jobKey(ref);
+      let known = recent.get(key); // remembered, not yet confirmed by a write
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        const current = await readJob(key);
+        const current = known ? { job: structuredClone(known.job), revision: known.revision } : await readJob(key);
         if (!current) return null;
-        const next = mutate(structuredClone(current.job));
+        let next: Job | undefined;
+        try {
+          next = mutate(structuredClone(current.job));
+        } catch (err) {
+          if (!known) throw err;
+        }
+        if (!next && known) {
+          known = undefined; // decided on the remembered record: decide again on a fresh one
+          continue;
+        }
         if (!next) return current.job;
+        known = undefined;
         const parsed = Job.parse({ ...next, updatedAt: new Date().toISOString() });
         try {
-          await jobs.update(key, enc(parsed), current.revision);
+          const revision = await jobs.update(key, enc(parsed), current.revision);
+          remember(key, { job: structuredClone(parsed), revision });
           return parsed;
         } catch (err) {
           // Wrong last sequence: someone else wrote first. Re-read and re-apply.
@@ -154,6 +189,7 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       }
     },
     async deleteJob(ref) {
+      recent.delete(jobKey(ref));
       await jobs.purge(jobKey(ref));
     },
     async close() {},

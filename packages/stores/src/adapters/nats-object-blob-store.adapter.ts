@@ -8,6 +8,8 @@ import { ensureBucketStream } from "./bucket-stream.ts";
 
 /** Chunks fetched per direct-get request (the client's default chunk is 128 KiB: 4 MiB a request). */
 const CHUNKS_PER_REQUEST = 32;
+/** Object metadata entries fetched per batched direct get when several objects are deleted. */
+const INFOS_PER_REQUEST = 256;
 
 /**
  * An object's content read with batched direct gets of its chunk subject, checked against its
@@ -83,6 +85,32 @@ export async function createNatsObjectBlobStore(nc: NatsConnection, opts: { buck
     const meta = m.json<StoredInfo & Record<string, unknown>>();
     return meta.deleted ? null : meta;
   };
+  /** Several objects' metadata with one batched direct get (`multi_last`), not one request each. */
+  const infos = async (keys: string[]): Promise<Map<string, StoredInfo & Record<string, unknown>>> => {
+    const out = new Map<string, StoredInfo & Record<string, unknown>>();
+    for (let i = 0; i < keys.length; i += INFOS_PER_REQUEST) {
+      const subjects = keys.slice(i, i + INFOS_PER_REQUEST).map(metaSubject);
+      try {
+        for await (const m of await jsm.direct.getLastMessagesFor(stream, { multi_last: subjects, batch: subjects.length })) {
+          const meta = m.json<StoredInfo & Record<string, unknown>>();
+          if (!meta.deleted) out.set(meta.name, meta);
+        }
+      } catch (err) {
+        if (!/no results|not found/i.test(String((err as Error)?.message))) throw err;
+      }
+    }
+    return out;
+  };
+  /**
+   * What the client's delete does, without looking the object up a second time: a deleted marker
+   * replaces the metadata (rollup), then the chunks are purged.
+   */
+  const remove = async (key: string, found: StoredInfo) => {
+    const h = headers();
+    h.set("Nats-Rollup", "sub");
+    await js.publish(metaSubject(key), JSON.stringify({ ...found, deleted: true, size: 0, chunks: 0, digest: "" }), { headers: h });
+    await jsm.streams.purge(stream, { filter: `$O.${bucket}.C.${found.nuid}` });
+  };
   const open = async (key: string) => {
     const found = await info(key);
     return found && readObject(jsm, stream, bucket, found);
@@ -110,13 +138,13 @@ export async function createNatsObjectBlobStore(nc: NatsConnection, opts: { buck
     async delete(key) {
       const found = await info(key);
       if (!found) return false;
-      // What the client's delete does, without looking the object up a second time: a deleted
-      // marker replaces the metadata (rollup), then the chunks are purged.
-      const h = headers();
-      h.set("Nats-Rollup", "sub");
-      await js.publish(metaSubject(key), JSON.stringify({ ...found, deleted: true, size: 0, chunks: 0, digest: "" }), { headers: h });
-      await jsm.streams.purge(stream, { filter: `$O.${bucket}.C.${found.nuid}` });
+      await remove(key, found);
       return true;
+    },
+    async deleteMany(keys) {
+      const found = await infos(keys);
+      await Promise.all([...found].map(([key, meta]) => remove(key, meta)));
+      return found.size;
     },
     list,
     async deletePrefix(prefix) {

@@ -266,6 +266,15 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<BlobS
       await guard(() => client.removeObject(bucket, key));
       return true;
     },
+    async deleteMany(keys) {
+      const found = (await Promise.all(keys.map(async (k) => ((await stat(k)) ? k : null)))).filter((k): k is string => k !== null);
+      for (let i = 0; i < found.length; i += DELETE_BATCH) {
+        const batch = found.slice(i, i + DELETE_BATCH);
+        const failed = (await guard(() => client.removeObjects(bucket, batch))).filter(Boolean);
+        if (failed.length) throw new Error(`S3 refused to delete ${failed.length} of ${batch.length} objects, first: ${JSON.stringify(failed[0])}`);
+      }
+      return found.length;
+    },
     list,
     async deletePrefix(prefix) {
       const found = await list(prefix);

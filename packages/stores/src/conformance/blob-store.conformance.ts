@@ -64,6 +64,19 @@ export function blobStoreConformance(name: string, make: () => Promise<{ store: 
         expect(await s.stat("jobs/2/a")).toBeNull();
       }));
 
+    it("deletes a list of keys at once, skipping missing ones", () =>
+      withStore(async (s) => {
+        await s.put("many/a", bytes(5));
+        await s.put("many/b", bytes(300_000)); // more than one chunk on NATS
+        await s.put("many/c", bytes(1));
+        expect(await s.deleteMany(["many/a", "many/b", "many/missing"])).toBe(2);
+        expect(await s.stat("many/a")).toBeNull();
+        expect(await s.stat("many/b")).toBeNull();
+        expect(await s.getBytes("many/c")).toEqual(bytes(1));
+        expect(await s.deleteMany(["many/a"])).toBe(0);
+        expect(await s.deleteMany([])).toBe(0);
+      }));
+
     it("rejects a put whose source stream fails, and stores nothing under that key", () =>
       withStore(async (s) => {
         const failing = new ReadableStream<Uint8Array>({

@@ -36,6 +36,24 @@ describe("fft", () => {
     expect(p[peak]).toBeCloseTo((n / 2) ** 2, 6);
   });
 
+  it("gives the power of the direct DFT of a real frame, zero-padded", () => {
+    for (const [n, len] of [
+      [8, 8],
+      [64, 50],
+      [512, 400],
+    ] as const) {
+      const x = Array.from({ length: len }, (_, i) => Math.sin(i * 0.37) - 0.3 * Math.cos(i * 2.1) + ((i * 7) % 11) / 20);
+      const padded = [...x, ...new Array<number>(n - len).fill(0)];
+      const expected = dft(padded);
+      const p = powerSpectrum(Float64Array.from(x), n);
+      expect(p.length).toBe(n / 2 + 1);
+      for (let k = 0; k <= n / 2; k++) {
+        const [r, i] = expected[k]!;
+        expect(p[k]).toBeCloseTo(r * r + i * i, 7);
+      }
+    }
+  });
+
   it("rejects sizes that are not powers of two", () => {
     expect(() => fft(new Float64Array(12), new Float64Array(12))).toThrow(/power of two/);
   });

@@ -61,7 +61,7 @@ export function createMfccExtractor(samples: Float32Array, sampleRate: number, o
   const alpha = opts.preEmphasis ?? 0.97;
   const window = Float64Array.from({ length: frameLen }, (_, n) => 0.54 - 0.46 * Math.cos((2 * Math.PI * n) / (frameLen - 1)));
   const frames = samples.length < frameLen ? 0 : 1 + Math.floor((samples.length - frameLen) / hop);
-  const scratch = { re: new Float64Array(fftSize), im: new Float64Array(fftSize) };
+  const scratch = { re: new Float64Array(fftSize), im: new Float64Array(fftSize), out: new Float64Array(fftSize / 2 + 1) };
   const buf = new Float64Array(frameLen);
   const logMel = new Float64Array(filters.length);
 

@@ -1,10 +1,7 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { BlobKeys, ChunkResult, Transcript, findUnsupportedOption, messageId, runMsgId, type Command, type Job, type Word } from "@mp4t/contracts";
 import { PermanentError, RetryableError } from "@mp4t/contracts";
 import type { HandlerContext } from "@mp4t/messaging";
-import { downloadToFile, getJson, putJson } from "@mp4t/stores";
+import { getJson, putJson } from "@mp4t/stores";
 import { optionUnsupportedError, rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
 import { assignSpeakers, nameSpeakers } from "../diarization/assign-speakers.ts";
@@ -28,7 +25,7 @@ async function loadResults(blobs: Deps["blobs"], job: Job): Promise<ChunkResult[
   return results;
 }
 
-/** Downloads the job's audio to a scratch directory, diarizes it and labels the words. */
+/** Reads the job's audio, diarizes it and labels the words. */
 async function labelSpeakers(
   deps: Deps,
   job: Job,
@@ -36,35 +33,29 @@ async function labelSpeakers(
   opts: { maxSpeakers?: number; provider: boolean },
   ctx?: HandlerContext,
 ): Promise<{ words: Word[]; audioSec: number }> {
-  const dir = await mkdtemp(join(tmpdir(), "mp4t-"));
-  try {
-    const path = join(dir, "audio.wav");
-    if (!(await downloadToFile(deps.blobs, BlobKeys.audio(job.id), path))) {
-      throw new PermanentError("INTERNAL", "the job's extracted audio is missing");
-    }
-    const audio = decodeWav(new Uint8Array(await readFile(path)));
-    const audioSec = audio.samples.length / audio.sampleRate;
-    const { speakers, minSpeakers } = job.options;
-    // The job's own bound wins; the service's is the default for jobs that give none.
-    const maxSpeakers = job.options.maxSpeakers ?? opts.maxSpeakers;
-    const options = {
-      ...(speakers ? { speakers } : {}),
-      ...(minSpeakers ? { minSpeakers } : {}),
-      ...(maxSpeakers ? { maxSpeakers: Math.max(maxSpeakers, minSpeakers ?? 1) } : {}),
-      yield: () =>
-        new Promise<void>((resolve) => {
-          ctx?.working();
-          setImmediate(resolve);
-        }),
-    };
-    if (opts.provider) return { words: await linkProviderSpeakers(audio, words, options), audioSec };
-    // Word times go in so that every word is given to one speaker whole.
-    const result = await diarize(audio, { ...options, words });
-    deps.logger.debug({ jobId: job.id, speakers: result.speakers, windows: result.windows }, "diarized");
-    return { words: result.words ? nameSpeakers(words, result.words) : assignSpeakers(words, result.turns), audioSec };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  // Held in memory once (about 2 MB a minute at 16 kHz): no scratch file to write and read back.
+  const bytes = await deps.blobs.getBytes(BlobKeys.audio(job.id));
+  if (!bytes) throw new PermanentError("INTERNAL", "the job's extracted audio is missing");
+  const audio = decodeWav(bytes);
+  const audioSec = audio.samples.length / audio.sampleRate;
+  const { speakers, minSpeakers } = job.options;
+  // The job's own bound wins; the service's is the default for jobs that give none.
+  const maxSpeakers = job.options.maxSpeakers ?? opts.maxSpeakers;
+  const options = {
+    ...(speakers ? { speakers } : {}),
+    ...(minSpeakers ? { minSpeakers } : {}),
+    ...(maxSpeakers ? { maxSpeakers: Math.max(maxSpeakers, minSpeakers ?? 1) } : {}),
+    yield: () =>
+      new Promise<void>((resolve) => {
+        ctx?.working();
+        setImmediate(resolve);
+      }),
+  };
+  if (opts.provider) return { words: await linkProviderSpeakers(audio, words, options), audioSec };
+  // Word times go in so that every word is given to one speaker whole.
+  const result = await diarize(audio, { ...options, words });
+  deps.logger.debug({ jobId: job.id, speakers: result.speakers, windows: result.windows }, "diarized");
+  return { words: result.words ? nameSpeakers(words, result.words) : assignSpeakers(words, result.turns), audioSec };
 }
 
 /**

@@ -1,6 +1,4 @@
-import { createReadStream, createWriteStream } from "node:fs";
 import { open, writeFile } from "node:fs/promises";
-import { pipeline } from "node:stream/promises";
 import { WAV_HEADER_BYTES, wavHeader, type PcmFormat } from "../wav-header.writer.ts";
 
 /** Creates `path` holding only a zeroed header, to be filled in once the data size is known. */
@@ -18,13 +16,24 @@ export async function finishWavHeader(path: string, dataBytes: number, format: P
   }
 }
 
-/** Copies data bytes [start, end) of a canonical WAV into a new WAV of its own. */
-export async function sliceWav(source: string, dest: string, range: { start: number; end: number }, format: PcmFormat): Promise<void> {
+/**
+ * Data bytes [start, end) of a canonical WAV as a WAV of its own, in memory (a chunk: at most
+ * CHUNK_MAX_SEC of 16 kHz mono, under 20 MB), so it goes to the blob store in one put without a
+ * scratch file written and read back.
+ */
+export async function readWavSlice(source: string, range: { start: number; end: number }, format: PcmFormat): Promise<Uint8Array> {
   const length = range.end - range.start;
-  await writeFile(dest, wavHeader(length, format));
-  if (length === 0) return;
-  await pipeline(
-    createReadStream(source, { start: WAV_HEADER_BYTES + range.start, end: WAV_HEADER_BYTES + range.end - 1 }),
-    createWriteStream(dest, { flags: "a" }),
-  );
+  const out = new Uint8Array(WAV_HEADER_BYTES + length);
+  out.set(wavHeader(length, format), 0);
+  const fh = await open(source, "r");
+  try {
+    for (let got = 0; got < length; ) {
+      const { bytesRead } = await fh.read(out, WAV_HEADER_BYTES + got, length - got, WAV_HEADER_BYTES + range.start + got);
+      if (bytesRead === 0) throw new Error(`${source} ends before byte ${WAV_HEADER_BYTES + range.end}`);
+      got += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { watchJobEnd, type HandlerContext } from "@mp4t/messaging";
 import { downloadToFile, uploadFile } from "@mp4t/stores";
 import { rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
-import { createWavPlaceholder, finishWavHeader, sliceWav } from "../adapters/wav-file.adapter.ts";
+import { createWavPlaceholder, finishWavHeader, readWavSlice } from "../adapters/wav-file.adapter.ts";
 import { createEnergyMeter, planChunks, type PlannedChunk } from "../chunk.planner.ts";
 import type { IngestSettings } from "../config.ts";
 import { parseProbe, type ProbedMedia } from "../media-info.parser.ts";
@@ -72,10 +72,8 @@ export function ingestHandler(deps: IngestDeps) {
         minTailSec: settings.chunkMinTailSec,
       });
       for (const c of chunks) {
-        const path = join(dir, `chunk-${c.index}.wav`);
-        await sliceWav(audio, path, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT);
-        await uploadFile(deps.blobs, BlobKeys.chunkAudio(msg.jobId, c.index), path, "audio/wav");
-        await rm(path, { force: true });
+        const wav = await readWavSlice(audio, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT);
+        await deps.blobs.put(BlobKeys.chunkAudio(msg.jobId, c.index), wav, { contentType: "audio/wav" });
         ctx.working();
       }
 

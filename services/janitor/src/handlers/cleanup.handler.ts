@@ -4,13 +4,12 @@ import type { PipelineDeps } from "@mp4t/pipeline";
 /**
  * A finished job's temporary blobs (contracts' ARTIFACTS: chunk audio and results, the
  * pre-enhancement transcript). With the chunk count known (the job record's plan) they are deleted
- * by key; a prefix delete has to list the store, which on NATS Object Store reads every object
+ * by key (their metadata read in one request); a prefix delete has to list the store, which on NATS Object Store reads every object
  * entry ever written.
  */
 export async function deleteTemporaryBlobs(blobs: PipelineDeps["blobs"], jobId: string, chunkCount?: number): Promise<number> {
-  let n = chunkCount === undefined ? await blobs.deletePrefix(chunksPrefix(jobId)) : 0;
-  for (const key of temporaryBlobKeys(jobId, chunkCount)) if (await blobs.delete(key)) n++;
-  return n;
+  const n = chunkCount === undefined ? await blobs.deletePrefix(chunksPrefix(jobId)) : 0;
+  return n + (await blobs.deleteMany(temporaryBlobKeys(jobId, chunkCount)));
 }
 
 /**
