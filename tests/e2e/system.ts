@@ -26,12 +26,12 @@ export type RunningSystem = {
   stop(): Promise<number | null>;
 };
 
-/** Starts the whole system exactly as `npm start` does (scripts/start.ts), on free ports. */
+/** Starts the whole system exactly as `npm start` does (scripts/start.mjs), on free ports. */
 export async function startSystem(env: Record<string, string> = {}): Promise<RunningSystem> {
   const dataDir = await mkdtemp(join(tmpdir(), "mp4t-e2e-"));
   const [port, natsPort] = [await freePort(), await freePort()];
   const admin = { email: "admin@e2e.test", password: "e2e-admin-password" };
-  const proc = spawn(process.execPath, [join(ROOT, "scripts", "start.ts")], {
+  const proc = spawn(process.execPath, [join(ROOT, "scripts", "start.mjs")], {
     cwd: ROOT,
     env: {
       ...process.env,
