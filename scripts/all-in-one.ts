@@ -15,8 +15,7 @@
  */
 import { text } from "node:stream/consumers";
 import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
-import { exitOnStartFailure, startService, type ServiceDefinition } from "@mp4t/messaging";
-import { serviceScope } from "@mp4t/runtime";
+import { exitOnStartFailure, startServices, type ServiceDefinition } from "@mp4t/messaging";
 
 const own = JSON.parse((await text(process.stdin)) || "{}") as Partial<Record<ServiceName, Record<string, string>>>;
 
@@ -28,27 +27,22 @@ const fatal = (reason: string) => {
   process.exit(1);
 };
 
-// Concurrently: workers wait for the streams the gateway creates (awaitStreams).
-const started = await Promise.all(
-  definitions.map((def) =>
-    serviceScope.run(def.name, () => startService(def, { ...process.env, ...own[def.name] }, fatal).catch((err: unknown) => exitOnStartFailure(def.name, err))),
-  ),
+const all = await startServices(definitions, (name) => ({ ...process.env, ...own[name] }), fatal).catch((err: unknown) =>
+  exitOnStartFailure((err as { service?: string }).service ?? "all-in-one", err),
 );
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) process.exit(1); // a second signal: at once
   stopping = true;
-  for (const s of started) s.logger.info({ signal }, "shutting down");
-  Promise.all(started.map((s) => s.stop()))
-    .then(() => Promise.all(started.map((s) => s.shutdownTelemetry())))
-    .then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`[all-in-one] shutdown failed: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
+  for (const s of all.services) s.logger.info({ signal }, "shutting down");
+  all.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`[all-in-one] shutdown failed: ${String(err)}\n`);
+      process.exit(1);
+    },
+  );
 };
 process.on("SIGTERM", () => stop("SIGTERM"));
 process.on("SIGINT", () => stop("SIGINT"));

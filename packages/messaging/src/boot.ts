@@ -2,7 +2,7 @@ import type { ServiceName } from "@mp4t/contracts";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { z } from "zod";
 import { ConfigError } from "@mp4t/contracts";
-import { bootProcess, configFailure, maskUrlCredentials, onShutdown, serveMetrics, type Logger, type ProcessConfig } from "@mp4t/runtime";
+import { bootProcess, configFailure, maskUrlCredentials, onShutdown, serveMetrics, serviceScope, type Logger, type ProcessConfig } from "@mp4t/runtime";
 import { connectNats, NatsAuthError, NatsTlsError } from "./nats.ts";
 import { streamsNeeded } from "./nats-permissions.ts";
 import { awaitStreams } from "./nats-permissions.topology.ts";
@@ -76,6 +76,35 @@ export async function startService(
   } catch (err) {
     throw Object.assign(new Error(`${service} failed to start`, { cause: err }), { logger });
   }
+}
+
+/**
+ * Several services in this one process (the all-in-one process, scripts/all-in-one.ts), started
+ * concurrently (workers wait for the streams the gateway creates), each inside its own
+ * `serviceScope` so its connection, timers and server keep it (spans go to its own tracer).
+ * `envOf` gives each service its own environment; a start failure rejects with the service's name.
+ */
+export async function startServices(
+  defs: ServiceDefinition[],
+  envOf: (name: ServiceName) => NodeJS.ProcessEnv,
+  onFatal: (reason: string) => void,
+): Promise<{ services: StartedService[]; stop(): Promise<void> }> {
+  const services = await Promise.all(
+    defs.map((def) =>
+      serviceScope.run(def.name, () =>
+        startService(def, envOf(def.name), onFatal).catch((err: unknown) => {
+          throw Object.assign(err as Error, { service: def.name });
+        }),
+      ),
+    ),
+  );
+  return {
+    services,
+    async stop() {
+      await Promise.all(services.map((s) => s.stop()));
+      await Promise.all(services.map((s) => s.shutdownTelemetry())); // flush the last spans
+    },
+  };
 }
 
 /** A start failure as a process exit: EX_CONFIG (78, not restarted) for settings, 1 otherwise. */
