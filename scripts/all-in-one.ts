@@ -27,7 +27,7 @@ const fatal = (reason: string) => {
   process.exit(1);
 };
 
-const all = await startServices(definitions, (name) => ({ ...process.env, ...own[name] }), fatal).catch((err: unknown) =>
+const all = await startServices(definitions, (name) => ({ ...process.env, ...own[name], MP4T_PROCESSES: "all-in-one" }), fatal).catch((err: unknown) =>
   exitOnStartFailure((err as { service?: string }).service ?? "all-in-one", err),
 );
 

@@ -25,7 +25,7 @@ export async function probeNats(opts: { url: string; probe: { user: string; pass
   const { connect } = await import("@nats-io/transport-node");
   const { parseNatsServers } = await import("@mp4t/messaging/internal");
   const { servers, tls } = parseNatsServers(opts.url);
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000; // a busy machine starts JetStream slowly
   for (;;) {
     try {
       const nc = await connect({
@@ -40,7 +40,7 @@ export async function probeNats(opts: { url: string; probe: { user: string; pass
       return;
     } catch (err) {
       if (/authorization|certificate/i.test(String((err as Error).message))) throw new Error(`nats-server refused the launcher: ${(err as Error).message}`);
-      if (Date.now() > deadline) throw new Error("nats-server did not accept connections within 20 s");
+      if (Date.now() > deadline) throw new Error("nats-server did not accept connections within 60 s");
       await new Promise((r) => setTimeout(r, 100));
     }
   }

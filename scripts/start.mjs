@@ -108,7 +108,7 @@ const isReady = (port) =>
   });
 
 const url = `http://localhost:${plan.port}`;
-for (const deadline = Date.now() + 60_000; Date.now() < deadline && !stopping; ) {
+for (const deadline = Date.now() + 180_000; Date.now() < deadline && !stopping; ) {
   if (await isReady(plan.port)) {
     log(`ready: ${url}  (API docs ${url}/docs)`);
     for (const line of plan.banner) log(line);

@@ -51,7 +51,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   proc.stdout!.on("data", keep);
   proc.stderr!.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 180_000; // six processes starting on a busy shared machine can take minutes
   while (!out.includes("ready:")) {
     if (proc.exitCode !== null) throw new Error(`system exited early:\n${out}`);
     if (Date.now() > deadline) throw new Error(`system not ready in time:\n${out}`);
