@@ -28,7 +28,10 @@ const prep = spawn(process.execPath, [join(ROOT, "scripts", "prepare.ts")], { st
 const prepLines = createInterface({ input: /** @type {import("node:stream").Readable} */ (prep.stdout) })[Symbol.asyncIterator]();
 const prepExit = once(prep, "exit").then(([code]) => /** @type {number} */ (code ?? 1));
 const first = await Promise.race([prepLines.next(), prepExit]);
-if (typeof first === "number" || first.done) process.exit(typeof first === "number" && first === 78 ? 78 : 1);
+if (typeof first === "number" || first.done) {
+  // 78: a configuration error (reported by the step), not worth a retry by whoever started us.
+  process.exit((await prepExit) === 78 ? 78 : 1);
+}
 /** @type {Plan} */
 const plan = JSON.parse(first.value);
 
