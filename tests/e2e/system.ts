@@ -54,7 +54,10 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   const deadline = Date.now() + 180_000; // six processes starting on a busy shared machine can take minutes
   while (!out.includes("ready:")) {
     if (proc.exitCode !== null) throw new Error(`system exited early:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`system not ready in time:\n${out}`);
+    if (Date.now() > deadline) {
+      proc.kill("SIGTERM"); // its supervisor stops what it started: nothing is left behind
+      throw new Error(`system not ready in time:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   // Where and how local processes connect (tls:// with the generated CA when TLS is on), as npm start wrote it.
