@@ -6,7 +6,7 @@
  * own logger name and its own tracer (`service.name` mp4t-<service>). Metrics share the process's
  * registry (one /metrics; series keep their stage labels).
  *
- * The supervisor (scripts/start.ts) writes each service's own variables (NATS user and password,
+ * The supervisor (scripts/start.mjs) writes each service's own variables (NATS user and password,
  * the gateway's secrets) as one JSON object on stdin; process.env holds only the shared settings.
  *
  * A service that dies (its NATS connection closed for good, a recycle, an uncaught error) takes the

@@ -11,7 +11,7 @@ import { METRICS_TOKEN } from "../load/load-env.ts";
 import { has, scrape, total, type Sample } from "./prometheus.ts";
 
 /**
- * Observability end to end: a real Jaeger v2 and the whole system as processes (scripts/start.ts)
+ * Observability end to end: a real Jaeger v2 and the whole system as processes (scripts/start.mjs)
  * exporting OTLP to it. One upload must come back from Jaeger's query API as ONE trace holding
  * spans from all six services, linked parent to child from the HTTP request down to the janitor;
  * and every service's Prometheus metrics must move while the job runs.
