@@ -21,6 +21,8 @@ export type RunningSystem = {
   /** The NATS settings of one more replica of `service`, as `npm run service` finds them. */
   serviceEnv(service: ServiceName): Promise<Record<string, string>>;
   admin: { email: string; password: string };
+  /** `MP4T_PROCESSES`: every service in one process (the default) or one process each. */
+  processes: "all-in-one" | "separate";
   proc: ChildProcess;
   output(): string;
   stop(): Promise<number | null>;
@@ -72,6 +74,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     dataDir,
     natsAdmin,
     admin,
+    processes: (env.MP4T_PROCESSES ?? process.env.MP4T_PROCESSES) === "separate" ? "separate" : "all-in-one",
     proc,
     output: () => out,
     connectNats: () =>
