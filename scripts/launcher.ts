@@ -31,7 +31,9 @@ export async function probeNats(opts: { url: string; probe: { user: string; pass
       const nc = await connect({
         servers,
         reconnect: false,
-        timeout: 500,
+        // The server checks a bcrypt hash per connection: on a busy machine that alone can take
+        // seconds, and a short timeout would pile abandoned attempts onto it that it never catches up with.
+        timeout: 5000,
         user: opts.probe.user,
         pass: opts.probe.pass,
         ...(tls ? { tls: opts.probe.caFile ? { caFile: opts.probe.caFile } : {} } : {}),
