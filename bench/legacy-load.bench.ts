@@ -2,7 +2,7 @@
  * The replaced Python/Celery backend's load test, run against ours: 1000 users each log in, upload
  * one small media file and wait for its transcript (tests/load/scenarios/legacy.yml on Artillery,
  * run as a child process by tests/load/legacy.journey.ts), against the
- * whole system as `npm start` runs it (scripts/start.ts: one replica of every service, the default
+ * whole system as `npm start` runs it (scripts/start.mjs: one replica of every service, the default
  * profile's worker slots). Prints each old goal (login > 95 %, upload > 90 %, completion > 85 %,
  * upload < 5 s, > 10 uploads/s) next to our figure and the ratio ours / goal, then end-to-end jobs/s
  * and lost jobs: every accepted upload must appear in its owner's GET /v1/jobs afterwards.

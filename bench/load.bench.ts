@@ -1,7 +1,7 @@
 /**
  * Load through the HTTP API, driven by Artillery (tests/load/scenarios/upload.yml, run as a child
  * process by tests/load/upload.journey.ts): virtual users from several accounts upload small WAVs, wait for their jobs and fetch the transcripts, against the whole
- * system (scripts/start.ts) with 1 replica of each worker service, then with 2. The engine is an
+ * system (scripts/start.mjs) with 1 replica of each worker service, then with 2. The engine is an
  * OpenAI-compatible fake answering after a fixed latency, so the work is I/O bound like a real
  * provider and the figures are about our services. Each worker replica is pinned to
  * WORKER_CONCURRENCY slots, so a second replica doubles the slots of every stage.

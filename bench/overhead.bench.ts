@@ -10,6 +10,10 @@
  * - idle CPU again after the jobs, and memory;
  * - the floor, same run: bench/overhead/floor.ts makes the same hops per job with the same
  *   payload sizes and no work, against its own nats-server; its CPU (script + server) per job.
+ * - while the jobs run, GET /health on the gateway every 50 ms: its slowest answers show how long
+ *   the gateway's event loop is held (in the all-in-one process, by every service's work).
+ * BENCH_MODES (default `all-in-one,separate`): the process layouts of `npm start` (MP4T_PROCESSES)
+ * measured one after the other in the same run, and a table of both at the end.
  * Goals (issue 12): pipeline CPU <= 0.15 s/job and <= 3x the floor; idle <= 0.3 s per 60 s;
  * RSS <= 400 MiB. The machine may be shared: figures are noisy, run it twice.
  */
@@ -106,12 +110,63 @@ async function floor(p: FloorPlan, dir: string) {
   return { cpu: cpuBetween(a, b), wallSec: result.wallSec };
 }
 
+/** Latency of GET /health every 50 ms until stopped: the gateway's event loop held by other work. */
+function probeGateway(url: string) {
+  const ms: number[] = [];
+  let on = true;
+  const loop = (async () => {
+    while (on) {
+      const t = performance.now();
+      await fetch(`${url}/health`).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      );
+      ms.push(performance.now() - t);
+      await sleep(50);
+    }
+  })();
+  return async () => {
+    on = false;
+    await loop;
+    const sorted = ms.sort((a, b) => a - b);
+    return { p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0, max: sorted.at(-1) ?? 0, n: sorted.length };
+  };
+}
+
+type ModeResult = {
+  mode: string;
+  rssFresh: number;
+  rssAfterJobs: number;
+  idleFresh: number;
+  idleAfter: number;
+  cpuPerJob: number;
+  floorPerJob: number;
+  health: { p99: number; max: number };
+  wallSec: number;
+};
+
 export async function run(): Promise<void> {
+  const modes = (process.env.BENCH_MODES ?? "all-in-one,separate").split(",").map((m) => m.trim());
+  const results: ModeResult[] = [];
+  for (const mode of modes) {
+    console.log(`[overhead] --- MP4T_PROCESSES=${mode} ---`);
+    results.push(await runMode(mode));
+  }
+  console.log("[overhead] mode        RSS fresh  RSS after jobs  idle fresh  idle after  CPU/job  floor/job  ratio  /health p99/max ms  wall");
+  for (const r of results) {
+    console.log(
+      `[overhead] ${r.mode.padEnd(11)} ${`${r.rssFresh.toFixed(0)} MiB`.padStart(9)}  ${`${r.rssAfterJobs.toFixed(0)} MiB`.padStart(14)}  ${`${f2(r.idleFresh)} s`.padStart(10)}  ${`${f2(r.idleAfter)} s`.padStart(10)}  ${`${f3(r.cpuPerJob)} s`.padStart(7)}  ${`${f3(r.floorPerJob)} s`.padStart(9)}  ${f2(r.cpuPerJob / Math.max(1e-6, r.floorPerJob)).padStart(5)}  ${`${r.health.p99.toFixed(0)}/${r.health.max.toFixed(0)}`.padStart(18)}  ${r.wallSec.toFixed(1)} s`,
+    );
+  }
+}
+
+async function runMode(mode: string): Promise<ModeResult> {
   const dir = await mkdtemp(join(tmpdir(), "mp4t-overhead-"));
   const media = await makeLibrivoxMp4(dir);
   const engine = await startFakeOpenAi({ transcript: "one two three four five six seven eight nine ten eleven twelve" });
   // The operator's load-test limits (registrations and logins from one address, a cheaper hash).
   const sys = await startSystem({
+    MP4T_PROCESSES: mode,
     ...LOAD_TEST_ENV,
     TRANSCRIBE_ENGINE: "openai",
     OPENAI_BASE_URL: engine.baseURL,
@@ -142,6 +197,7 @@ export async function run(): Promise<void> {
     await nc.flush();
     const body = await readFile(media.path);
     const a = sampleTree(roots);
+    const health = probeGateway(sys.url);
     const t0 = performance.now();
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++) {
@@ -153,6 +209,7 @@ export async function run(): Promise<void> {
     }
     await allDone(nc, ended, ids);
     const wallSec = (performance.now() - t0) / 1000;
+    const latency = await health();
     const b = sampleTree(roots);
     await nc.flush();
     const t = spy.traffic;
@@ -188,9 +245,21 @@ export async function run(): Promise<void> {
       `[overhead] floor (bare nats.js, same hops and sizes): ${f3(floorPerJob)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall`,
     );
     console.log(`[overhead] RSS fresh ${fresh.rss.toFixed(0)} MiB, after jobs ${rssAfterJobs.toFixed(0)} MiB, after idle ${after.rss.toFixed(0)} MiB`);
+    console.log(`[overhead] gateway GET /health while the jobs ran: p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (${latency.n} probes)`);
     console.log(
       `[overhead] ratios: pipeline/floor ${f2(perJob / Math.max(1e-6, floorPerJob))}x (goal <= 3); pipeline ${f3(perJob)} s/job (goal <= 0.15); idle ${f2(fresh.cpu)} / ${f2(after.cpu)} s per 60 s fresh / after (goal <= 0.3); RSS ${fresh.rss.toFixed(0)} MiB (goal <= 400)`,
     );
+    return {
+      mode,
+      rssFresh: fresh.rss,
+      rssAfterJobs,
+      idleFresh: fresh.cpu,
+      idleAfter: after.cpu,
+      cpuPerJob: perJob,
+      floorPerJob,
+      health: latency,
+      wallSec,
+    };
   } finally {
     await sys.stop();
     await engine.close();

@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 // Narrow entry points: the supervisor stays resident all along, and the full contracts, runtime and messaging
 // (zod, NATS clients, OpenTelemetry, prom-client) would weigh some 60 MiB in it.
 import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
-import { natsServerBin } from "@mp4t/runtime/toolchain";
+import { supervise } from "./supervise.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -13,94 +11,39 @@ export const isServiceName = (s: string): s is ServiceName => (SERVICE_NAMES as 
 
 export const serviceEntry = (name: ServiceName) => join(ROOT, "services", name, "src", "main.ts");
 
-/**
- * Keeps one service process running: restarts it with backoff if it dies unexpectedly,
- * stops it with SIGTERM (then SIGKILL after the grace period) when asked.
- */
+/** Keeps one service process running (scripts/supervise.mjs: restarts with backoff, stops with SIGTERM). */
 export function superviseService(name: ServiceName, env: NodeJS.ProcessEnv, log: (line: string) => void, onFatal?: (name: ServiceName) => void) {
-  let child: ChildProcess | undefined;
-  let stopping = false;
-  let restarts = 0;
-  const run = () => {
-    const started = Date.now();
-    child = spawn(process.execPath, [serviceEntry(name)], { env, stdio: ["ignore", "inherit", "inherit"] });
-    child.once("exit", (code, signal) => {
-      if (stopping) return;
-      if (code === 78) {
-        log(`${name} has an invalid configuration (see above); not restarting it`);
-        onFatal?.(name);
-        return;
-      }
-      restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
-      const delay = Math.min(30_000, 500 * 2 ** restarts);
-      log(`${name} exited (${signal ?? code}); restarting in ${delay} ms`);
-      setTimeout(() => !stopping && run(), delay).unref();
-    });
-  };
-  run();
-  return {
-    name,
-    get pid() {
-      return child?.pid;
-    },
-    async stop(graceMs: number) {
-      stopping = true;
-      const c = child;
-      if (!c || c.exitCode !== null || c.signalCode !== null) return;
-      const exited = once(c, "exit");
-      c.kill("SIGTERM");
-      const timer = setTimeout(() => c.kill("SIGKILL"), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  const s = supervise({ name, entry: serviceEntry(name), env, log, onFatal: onFatal && (() => onFatal(name)) });
+  return s as typeof s & { name: ServiceName };
 }
 
 /**
- * Starts nats-server from a config file (scripts/nats-secure.ts writes it: listen address, store,
- * users and permissions, TLS); resolves once it accepts `probe`'s credentials.
+ * Resolves once the NATS server at `url` accepts `probe`'s credentials (nats-server started from the
+ * config scripts/nats-secure.ts writes); refused credentials or certificates fail at once.
  */
-export async function startNatsServer(opts: {
-  configFile: string;
-  url: string;
-  probe: { user: string; pass: string; caFile?: string | undefined };
-  log: (line: string) => void;
-}) {
-  const proc = spawn(natsServerBin(), ["-c", opts.configFile], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  proc.stderr!.on("data", (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-8000);
-  });
+export async function probeNats(opts: { url: string; probe: { user: string; pass: string; caFile?: string | undefined } }): Promise<void> {
   const { connect } = await import("@nats-io/transport-node");
   const { parseNatsServers } = await import("@mp4t/messaging/internal");
   const { servers, tls } = parseNatsServers(opts.url);
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000; // a busy machine starts JetStream slowly
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`nats-server exited with ${proc.exitCode}:\n${stderr}`);
     try {
       const nc = await connect({
         servers,
         reconnect: false,
-        timeout: 500,
+        // The server checks a bcrypt hash per connection: on a busy machine that alone can take
+        // seconds, and a short timeout would pile abandoned attempts onto it that it never catches up with.
+        timeout: 5000,
         user: opts.probe.user,
         pass: opts.probe.pass,
         ...(tls ? { tls: opts.probe.caFile ? { caFile: opts.probe.caFile } : {} } : {}),
       });
       await nc.close();
-      break;
+      return;
     } catch (err) {
       if (/authorization|certificate/i.test(String((err as Error).message))) throw new Error(`nats-server refused the launcher: ${(err as Error).message}`);
-      if (Date.now() > deadline) throw new Error(`nats-server did not start:\n${stderr}`);
+      if (Date.now() > deadline) throw new Error("nats-server did not accept connections within 60 s");
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return {
-    url: opts.url,
-    async stop() {
-      if (proc.exitCode !== null) return;
-      const exited = once(proc, "exit");
-      proc.kill("SIGTERM");
-      await exited;
-    },
-  };
 }

@@ -8,7 +8,7 @@ import { checkCues, parseSrt, parseVtt } from "./subtitle-checks.ts";
 import { api, login, startSystem, type RunningSystem } from "./system.ts";
 
 /**
- * The spine, end to end: `scripts/start.ts` (what `npm start` runs) brings up nats-server and
+ * The spine, end to end: `scripts/start.mjs` (what `npm start` runs) brings up nats-server and
  * the six services as real processes; an MP4 made from Debian's LibriVox clips goes through
  * upload -> ingest -> transcriber -> diarizer -> enhancer -> completed.
  */

@@ -21,17 +21,19 @@ export type RunningSystem = {
   /** The NATS settings of one more replica of `service`, as `npm run service` finds them. */
   serviceEnv(service: ServiceName): Promise<Record<string, string>>;
   admin: { email: string; password: string };
+  /** `MP4T_PROCESSES`: one process per service (the default) or every service in one process. */
+  processes: "all-in-one" | "separate";
   proc: ChildProcess;
   output(): string;
   stop(): Promise<number | null>;
 };
 
-/** Starts the whole system exactly as `npm start` does (scripts/start.ts), on free ports. */
+/** Starts the whole system exactly as `npm start` does (scripts/start.mjs), on free ports. */
 export async function startSystem(env: Record<string, string> = {}): Promise<RunningSystem> {
   const dataDir = await mkdtemp(join(tmpdir(), "mp4t-e2e-"));
   const [port, natsPort] = [await freePort(), await freePort()];
   const admin = { email: "admin@e2e.test", password: "e2e-admin-password" };
-  const proc = spawn(process.execPath, [join(ROOT, "scripts", "start.ts")], {
+  const proc = spawn(process.execPath, [join(ROOT, "scripts", "start.mjs")], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -51,11 +53,11 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   proc.stdout!.on("data", keep);
   proc.stderr!.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 180_000; // six processes starting on a busy shared machine can take minutes
   while (!out.includes("ready:")) {
     if (proc.exitCode !== null) throw new Error(`system exited early:\n${out}`);
     if (Date.now() > deadline) {
-      proc.kill("SIGTERM"); // the launcher stops its services and nats-server; none is left behind
+      proc.kill("SIGTERM"); // its supervisor stops what it started: nothing is left behind
       throw new Error(`system not ready in time:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -72,6 +74,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     dataDir,
     natsAdmin,
     admin,
+    processes: (env.MP4T_PROCESSES ?? process.env.MP4T_PROCESSES) === "all-in-one" ? "all-in-one" : "separate",
     proc,
     output: () => out,
     connectNats: () =>

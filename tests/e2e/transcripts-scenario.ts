@@ -11,7 +11,7 @@ type Hit = { jobId: string; fileName: string; segmentIndex: number; start: numbe
 type Page = { items: Hit[]; next: string | null };
 
 /**
- * Search, speaker names and corrections against the running system (`scripts/start.ts`, as `npm
+ * Search, speaker names and corrections against the running system (`scripts/start.mjs`, as `npm
  * start`): a real LibriVox recording goes through the pipeline, then the API finds, names and
  * corrects it. `env` picks the stores (and with them the search index).
  */

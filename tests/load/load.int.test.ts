@@ -20,7 +20,7 @@ const JOBS = (VUS + BATCH_VUS) * ITERATIONS;
 
 /**
  * Load, end to end: Artillery (tests/load/scenarios/*.yml, run as a child process) drives the HTTP API
- * of the whole system (scripts/start.ts: nats-server and the six services as processes) with
+ * of the whole system (scripts/start.mjs: nats-server and the six services as processes) with
  * interactive and batch uploads from several accounts at once, with the gateway's abuse limits set
  * as an operator would for a load test (load-env.ts). The engine is the OpenAI-compatible fake, so the run measures our services, not a model.
  * No upload may be lost, no request may fail or hit a 5xx, and every job must complete.

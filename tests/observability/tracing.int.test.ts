@@ -11,7 +11,7 @@ import { METRICS_TOKEN } from "../load/load-env.ts";
 import { has, scrape, total, type Sample } from "./prometheus.ts";
 
 /**
- * Observability end to end: a real Jaeger v2 and the whole system as processes (scripts/start.ts)
+ * Observability end to end: a real Jaeger v2 and the whole system as processes (scripts/start.mjs)
  * exporting OTLP to it. One upload must come back from Jaeger's query API as ONE trace holding
  * spans from all six services, linked parent to child from the HTTP request down to the janitor;
  * and every service's Prometheus metrics must move while the job runs.
@@ -57,7 +57,9 @@ describe("observability: one trace per job, metrics from every service", () => {
     for (const [service, url] of metricsUrls) {
       const samples = await scrape(url, service === "gateway" ? METRICS_TOKEN : undefined);
       before.set(service, samples);
-      expect(samples.find((s) => s.name === "process_resident_memory_bytes")?.labels.service, service).toBe(service);
+      // All-in-one: one registry for the process, served on one port; the stage labels tell the services apart.
+      const label = sys.processes === "all-in-one" ? "all-in-one" : service;
+      expect(samples.find((s) => s.name === "process_resident_memory_bytes")?.labels.service, service).toBe(label);
       expect(has(samples, "nodejs_eventloop_lag_seconds"), service).toBe(true);
     }
     // Workers report their lanes' backlog from JetStream consumer info.

@@ -2,7 +2,8 @@
 // calls, the runner. Building blocks for tests, scripts and the test harness: ./internal.ts.
 export { createMessagingPorts } from "./ports.ts";
 export type { Connection, MessagingPorts, TransportProbe, WorkQueue } from "./ports.ts";
-export { bootService } from "./boot.ts";
+export { bootService, defineService, startService, startServices, exitOnStartFailure } from "./boot.ts";
+export type { ServiceDefinition, StartedService } from "./boot.ts";
 export { ensureTopologyOn, STREAM_MAX_CONSUMERS } from "./topology.ts";
 export type { Publisher } from "./publisher.ts";
 export { deadLetterJob } from "./dead-letters.ts";

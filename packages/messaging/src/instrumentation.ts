@@ -1,13 +1,13 @@
 import { durableName, type Stage } from "@mp4t/contracts";
 import type { JsMsg } from "@nats-io/jetstream";
-import { setLaneSource, stageSeries } from "@mp4t/runtime";
+import { addLaneSource, stageSeries } from "@mp4t/runtime";
 import type { QueueInspector } from "./queue-inspector.ts";
 import { markOutcome, traceProcess } from "./trace-context.ts";
 import type { WorkerInstrumentation, WorkerOutcome } from "./worker.ts";
 
 /** Reports the backlog of these stages (a worker's own) on every scrape. */
 export function observeLanes(queues: Pick<QueueInspector, "stages">, stages: readonly Stage[]): void {
-  setLaneSource(() => queues.stages(stages));
+  addLaneSource(() => queues.stages(stages));
 }
 
 /** Traces and counts every delivery: a span continued from the message's trace, and the stage series. */

@@ -48,7 +48,8 @@ export async function startServiceRuntime(opts: {
   instrument?: WorkerInstrumentation;
   /**
    * After a worker has drained for recycling. Default: SIGTERM to this process, whose shutdown
-   * path exits cleanly so the supervisor (scripts/launcher.ts) starts a fresh one.
+   * path exits cleanly so the supervisor (scripts/supervise.mjs) starts a fresh one; in the all-in-one
+   * process that restarts the whole process (every service in it).
    */
   onRecycle?: (reason: string) => void;
 }): Promise<ServiceRuntime> {

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { initMetrics, startMetricsServer } from "./metrics.ts";
+import { initMetrics, metricsEndpoint, startMetricsServer } from "./metrics.ts";
 import { startTelemetry, type Telemetry, type TelemetryConfig } from "./telemetry.ts";
 
 /** The variables every service's schema has (config.ts `baseEnv`) that boot reads. */
@@ -26,15 +26,17 @@ export function configFailure(message: string): never {
 /**
  * Config once (fail fast, every problem listed, `extraProblems` for checks beyond the schema),
  * then tracing first (everything after it runs with a tracer provider), metrics and the logger.
+ * `env`: the service's own variables (the all-in-one process gives each service its own object).
  */
 export function bootProcess<C extends ProcessConfig, S extends z.ZodType<C>>(
   service: string,
   schema: S,
   extraProblems: (config: z.infer<S>) => string[],
+  env: NodeJS.ProcessEnv = process.env,
 ): { config: z.infer<S>; logger: Logger; telemetry: Telemetry } {
   let config: z.infer<S>;
   try {
-    config = loadConfig(service, schema);
+    config = loadConfig(service, schema, env);
   } catch (err) {
     if (err instanceof ConfigError) configFailure(err.message);
     throw err;
@@ -49,7 +51,8 @@ export function bootProcess<C extends ProcessConfig, S extends z.ZodType<C>>(
 
 /** Serves /metrics when the config asks for it. */
 export async function serveMetrics(config: ProcessConfig, logger: Logger): Promise<void> {
-  if (config.METRICS_PORT === undefined) return;
+  // All-in-one: one registry and one listener for the process; the first service opens it.
+  if (config.METRICS_PORT === undefined || metricsEndpoint()) return;
   const metrics = await startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
   logger.info({ port: metrics.port }, "metrics on /metrics");
 }

@@ -5,14 +5,14 @@ export type { ProcessConfig } from "./boot.ts";
 export { createLogger, maskUrlCredentials } from "./logger.ts";
 export type { Logger } from "./logger.ts";
 export { PROFILES, PROFILE_NAMES, selectProfile } from "./profiles.ts";
-export { startTelemetry, withJobContext, inSpan, tracer, startServerSpan } from "./telemetry.ts";
+export { serviceScope, startTelemetry, withJobContext, inSpan, tracer, startServerSpan } from "./telemetry.ts";
 export type { ServerSpan } from "./telemetry.ts";
 export { MessagingAttr, Mp4tAttr, MESSAGING_SYSTEM_NATS } from "./telemetry-attributes.ts";
 export {
   metricsText,
   metricsEndpoint,
   observeEngineRun,
-  setLaneSource,
+  addLaneSource,
   stageSeries,
   httpRequests,
   httpDuration,

@@ -11,12 +11,18 @@ import { annotateActiveSpan } from "./telemetry.ts";
  */
 export const registry = new client.Registry();
 const LAG_SAMPLE_MS = 200;
-let initialized = false;
+let labelled: string | undefined;
 
+/**
+ * Labels every series with the process's service; a process that hosts several (the all-in-one
+ * process) is labelled `all-in-one` (the stage and route labels still tell the services apart).
+ */
 export function initMetrics(service: string): void {
-  if (initialized) return;
-  initialized = true;
-  registry.setDefaultLabels({ service });
+  if (labelled !== undefined) {
+    if (labelled !== service) registry.setDefaultLabels({ service: (labelled = "all-in-one") });
+    return;
+  }
+  registry.setDefaultLabels({ service: (labelled = service) });
   // Process memory, CPU, event-loop lag, GC, handles: prom-client's standard Node.js set. Its lag
   // histogram samples on a timer (10 ms by default: 100 wake-ups a second in an idle process);
   // 200 ms still shows any stall worth alerting on.
@@ -137,11 +143,14 @@ export type LaneGaugeRow = {
   oldestAgeSec: number | null;
   paused: boolean;
 };
-let laneSource: (() => Promise<LaneGaugeRow[]>) | undefined;
+const laneSources: (() => Promise<LaneGaugeRow[]>)[] = [];
 let laneCache: { at: number; value: Promise<LaneGaugeRow[]> } | undefined;
 const lanes = async (): Promise<LaneGaugeRow[]> => {
-  if (!laneSource) return [];
-  if (!laneCache || Date.now() - laneCache.at > 1000) laneCache = { at: Date.now(), value: laneSource().catch(() => []) };
+  if (!laneSources.length) return [];
+  if (!laneCache || Date.now() - laneCache.at > 1000) {
+    const read = Promise.all(laneSources.map((s) => s().catch(() => [])));
+    laneCache = { at: Date.now(), value: read.then((rows) => rows.flat()) };
+  }
   return laneCache.value;
 };
 
@@ -184,9 +193,12 @@ laneGauge("mp4t_lane_paused", "1 while the stage's consumer is paused by an admi
   g.set({ lane: b.lane, stage: b.stage }, b.paused ? 1 : 0),
 );
 
-/** What the lane gauges read on each scrape: a worker's own stages (messaging's `observeLanes`). */
-export function setLaneSource(source: () => Promise<LaneGaugeRow[]>): void {
-  laneSource = source;
+/**
+ * Adds what the lane gauges read on each scrape: a worker's own stages (messaging's `observeLanes`).
+ * One per worker service in the process (several in the all-in-one process).
+ */
+export function addLaneSource(source: () => Promise<LaneGaugeRow[]>): void {
+  laneSources.push(source);
   laneCache = undefined;
 }
 

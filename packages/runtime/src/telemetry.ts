@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import {
@@ -12,12 +13,14 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type SpanOptions,
+  type Tracer,
+  type TracerProvider,
 } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import type * as OtlpExporter from "@opentelemetry/exporter-trace-otlp-proto";
 import type * as Resources from "@opentelemetry/resources";
-import type * as SdkNode from "@opentelemetry/sdk-node";
 import type * as SdkTrace from "@opentelemetry/sdk-trace";
 import { HttpAttr, LogField } from "./telemetry-attributes.ts";
 
@@ -37,45 +40,74 @@ const JOB_KEY = createContextKey("mp4t.job_id");
 let running: Telemetry | undefined;
 
 /**
- * Starts the OpenTelemetry NodeSDK for one service: W3C trace context, a parent-based ratio
- * sampler, batched OTLP/HTTP (protobuf) export. Called first in `bootService`, before anything
- * opens a connection. Everything the SDK could read from OTEL_* variables is passed explicitly,
- * so config stays in the service's schema and no metrics or log exporter starts behind our back.
+ * The service whose code is running, in a process that hosts several (the all-in-one process runs
+ * each service's start inside `serviceScope.run(name, ...)`; its NATS connection, timers and HTTP
+ * server keep that scope). Spans go to that service's tracer provider, so each keeps its own
+ * `service.name` in the traces.
+ */
+export const serviceScope = new AsyncLocalStorage<string>();
+
+const providers = new Map<string, TracerProvider>();
+let first: TracerProvider | undefined;
+const providerInScope = () => providers.get(serviceScope.getStore() ?? "") ?? first;
+
+/** The global provider: picks the tracer of the service in scope at each span start. */
+const scopedProvider: TracerProvider = {
+  getTracer(name, version, options): Tracer {
+    const pick = () => providerInScope()?.getTracer(name, version, options) ?? trace.getTracer("noop");
+    return {
+      startSpan: (n: string, o?: SpanOptions, c?: Context) => pick().startSpan(n, o, c),
+      startActiveSpan: ((...args: Parameters<Tracer["startActiveSpan"]>) =>
+        (pick().startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer["startActiveSpan"],
+    };
+  },
+};
+
+/**
+ * Starts tracing for one service: W3C trace context, a parent-based ratio sampler, batched
+ * OTLP/HTTP (protobuf) export, resource `mp4t-<service>`. Called first in `bootService`, before
+ * anything opens a connection; once per service in the all-in-one process (one provider each).
+ * Everything the SDK could read from OTEL_* variables is passed explicitly, so config stays in the
+ * service's schema and no metrics or log exporter starts behind our back.
  */
 export function startTelemetry(service: string, config: TelemetryConfig): Telemetry {
-  if (running) return running;
   const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, "");
-  if (!endpoint) {
-    // No tracing, but job ids still follow the work through async calls into the logs.
+  if (!running) {
+    // Job ids follow the work through async calls into the logs, traced or not.
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    return (running = { enabled: false, shutdown: async () => undefined });
+    running = { enabled: false, shutdown: async () => undefined };
   }
+  if (!endpoint || providers.has(service)) return running;
   // The SDK and exporter (some 30 MiB resident) load only when tracing is configured; `require`
   // keeps this start synchronous, ahead of everything it instruments.
   const require = createRequire(import.meta.url);
-  const { NodeSDK } = require("@opentelemetry/sdk-node") as typeof SdkNode;
   const { OTLPTraceExporter } = require("@opentelemetry/exporter-trace-otlp-proto") as typeof OtlpExporter;
   const { resourceFromAttributes } = require("@opentelemetry/resources") as typeof Resources;
-  const { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = require("@opentelemetry/sdk-trace") as typeof SdkTrace;
-  const sdk = new NodeSDK({
-    autoDetectResources: false,
+  const {
+    BatchSpanProcessor,
+    ParentBasedSampler,
+    TraceIdRatioBasedSampler,
+    TracerProvider: SdkProvider,
+  } = require("@opentelemetry/sdk-trace") as typeof SdkTrace;
+  const provider = new SdkProvider({
     resource: resourceFromAttributes({
       "service.name": `mp4t-${service}`,
       "service.version": VERSION,
       "service.namespace": "mp4totext",
       "service.instance.id": `${hostname()}:${process.pid}`,
     }),
-    textMapPropagator: new W3CTraceContextPropagator(),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLER_ARG) }),
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }), scheduledDelayMillis: 1000 })],
-    metricReaders: [], // metrics are Prometheus (metrics.ts)
-    logRecordProcessors: [], // logs are pino lines carrying trace ids
-    instrumentations: [],
   });
-  sdk.start();
+  providers.set(service, provider);
+  if (!first) {
+    first = provider;
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(scopedProvider);
+  }
   // A collector that is down must never hold a stopping service hostage.
-  const shutdown = () => Promise.race([sdk.shutdown(), new Promise<void>((r) => setTimeout(r, 3000).unref())]).catch(() => undefined);
-  return (running = { enabled: true, shutdown });
+  const shutdown = () => Promise.race([provider.shutdown(), new Promise<void>((r) => setTimeout(r, 3000).unref())]).catch(() => undefined);
+  return { enabled: true, shutdown };
 }
 
 export const tracer = () => trace.getTracer(TRACER, VERSION);

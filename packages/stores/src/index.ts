@@ -16,5 +16,6 @@ export type { Clause } from "./search/query.ts";
 export { currentVersion, versionsOf, versionKey, readTranscript, commitVersion } from "./transcript-versions.ts";
 export { openSearchIndex } from "./search/factory.ts";
 export type { SearchIndexOptions } from "./search/factory.ts";
-export { connectMongo } from "./adapters/mongo-client.ts";
+/** `connectMongo` (adapters/mongo-client.ts), importing the MongoDB driver only when a store is configured on MongoDB. */
+export const connectMongo = async (opts: import("./adapters/mongo-client.ts").MongoOptions) => (await import("./adapters/mongo-client.ts")).connectMongo(opts);
 export type { MongoOptions } from "./adapters/mongo-client.ts";

@@ -1,4 +1,4 @@
-import { baseEnv, workerEnv } from "@mp4t/runtime";
+import { baseEnv, envBool, workerEnv } from "@mp4t/runtime";
 import { storesEnv } from "@mp4t/stores";
 import { z } from "zod";
 
@@ -13,5 +13,13 @@ export const configSchema = z.object({
    * upload with OPTION_UNSUPPORTED. Advertised in GET /v1/capabilities as `diarization.maxSpeakers`.
    */
   DIARIZE_SPEAKERS_LIMIT: z.coerce.number().int().min(1).max(20).default(20),
+  /**
+   * MFCC and clustering on a worker thread (about a second of CPU per 30 s of audio that would
+   * otherwise hold the event loop). Unset: on in the all-in-one process, where that loop is every
+   * service's (the gateway's HTTP answers too), off in a diarizer process of its own.
+   */
+  DIARIZE_THREAD: envBool.optional(),
+  /** Set by scripts/all-in-one.ts: this service shares its process with the others. */
+  MP4T_PROCESSES: z.enum(["all-in-one", "separate"]).optional(),
 });
 export type DiarizerConfig = z.infer<typeof configSchema>;

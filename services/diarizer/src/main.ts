@@ -1,5 +1,4 @@
 import { bootService } from "@mp4t/messaging";
-import { configSchema } from "./config.ts";
-import { startDiarizer } from "./worker.ts";
+import { service } from "./service.ts";
 
-await bootService("diarizer", configSchema, startDiarizer);
+await bootService(service);

@@ -1,5 +1,4 @@
 import { bootService } from "@mp4t/messaging";
-import { configSchema } from "./config.ts";
-import { startEnhancer } from "./worker.ts";
+import { service } from "./service.ts";
 
-await bootService("enhancer", configSchema, startEnhancer);
+await bootService(service);

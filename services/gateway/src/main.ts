@@ -1,5 +1,4 @@
 import { bootService } from "@mp4t/messaging";
-import { configSchema } from "./config.ts";
-import { startGateway } from "./server.ts";
+import { service } from "./service.ts";
 
-await bootService("gateway", configSchema, startGateway);
+await bootService(service);

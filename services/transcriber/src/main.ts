@@ -1,5 +1,4 @@
 import { bootService } from "@mp4t/messaging";
-import { configSchema } from "./config.ts";
-import { startTranscriber } from "./worker.ts";
+import { service } from "./service.ts";
 
-await bootService("transcriber", configSchema, startTranscriber);
+await bootService(service);

@@ -5,8 +5,8 @@ import { getJson, putJson } from "@mp4t/stores";
 import { optionUnsupportedError, rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
 import { assignSpeakers, nameSpeakers } from "../diarization/assign-speakers.ts";
-import { diarize } from "../diarization/diarize.ts";
-import { hasProviderSpeakers, linkProviderSpeakers, qualify } from "../diarization/link-speakers.ts";
+import { inlineRunner, type DiarizeRunner } from "../diarization/diarize-thread.ts";
+import { hasProviderSpeakers, qualify } from "../diarization/link-speakers.ts";
 import { decodeWav } from "../diarization/wav.ts";
 
 type Deps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle" | "logger">;
@@ -30,7 +30,7 @@ async function labelSpeakers(
   deps: Deps,
   job: Job,
   words: Word[],
-  opts: { maxSpeakers?: number; provider: boolean },
+  opts: { maxSpeakers?: number; provider: boolean; runner: DiarizeRunner },
   ctx?: HandlerContext,
 ): Promise<{ words: Word[]; audioSec: number }> {
   // Held in memory once (about 2 MB a minute at 16 kHz): no scratch file to write and read back.
@@ -51,9 +51,9 @@ async function labelSpeakers(
         setImmediate(resolve);
       }),
   };
-  if (opts.provider) return { words: await linkProviderSpeakers(audio, words, options), audioSec };
+  if (opts.provider) return { words: await opts.runner.linkProviderSpeakers(audio, words, options), audioSec };
   // Word times go in so that every word is given to one speaker whole.
-  const result = await diarize(audio, { ...options, words });
+  const result = await opts.runner.diarize(audio, { ...options, words });
   deps.logger.debug({ jobId: job.id, speakers: result.speakers, windows: result.windows }, "diarized");
   return { words: result.words ? nameSpeakers(words, result.words) : assignSpeakers(words, result.turns), audioSec };
 }
@@ -64,7 +64,7 @@ async function labelSpeakers(
  * group words into segments, store the result for the enhancer and hand the job on. Idempotent: a
  * redelivery after the result was stored only re-publishes, which Nats-Msg-Id deduplicates.
  */
-export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number; speakersLimit?: number } = {}) {
+export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number; speakersLimit?: number; runner?: DiarizeRunner } = {}) {
   return async (msg: Command<"diarize">, ctx?: HandlerContext) => {
     const ref = { userId: msg.userId, jobId: msg.jobId };
     const job = await deps.lifecycle.stageStarted(ref, "assemble");
@@ -82,7 +82,7 @@ export function diarizeHandler(deps: Deps, opts: { maxSpeakers?: number; speaker
       const stitched = stitchChunks(provider ? qualify(results) : results);
       const labelled =
         job.options.diarize && stitched.length > 0
-          ? await labelSpeakers(deps, job, stitched, { ...opts, provider }, ctx)
+          ? await labelSpeakers(deps, job, stitched, { ...opts, provider, runner: opts.runner ?? inlineRunner }, ctx)
           : { words: stitched.map(({ speaker: _, ...w }) => w), audioSec: 0 };
       const segments = buildSegments(labelled.words);
       const lastWord = stitched.at(-1)?.end ?? 0;

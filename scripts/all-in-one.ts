@@ -1,0 +1,48 @@
+/**
+ * The all-in-one process (`MP4T_PROCESSES=all-in-one`, one setting away from `npm start`'s default `separate`): every
+ * service in one Node process, like Loki's `-target=all`. They still talk only through JetStream,
+ * and each keeps what made it a service: its own NATS connection with its own NATS user (the
+ * permission table holds per connection), its own config parsed from its own environment, its
+ * own logger name and its own tracer (`service.name` mp4t-<service>). Metrics share the process's
+ * registry (one /metrics; series keep their stage labels).
+ *
+ * The supervisor (scripts/start.mjs) writes each service's own variables (NATS user and password,
+ * the gateway's secrets) as one JSON object on stdin; process.env holds only the shared settings.
+ *
+ * A service that dies (its NATS connection closed for good, a recycle, an uncaught error) takes the
+ * process down and the supervisor restarts the whole process with backoff: in-flight work is
+ * redelivered by JetStream as after any crash.
+ */
+import { text } from "node:stream/consumers";
+import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
+import { exitOnStartFailure, startServices, type ServiceDefinition } from "@mp4t/messaging";
+
+const own = JSON.parse((await text(process.stdin)) || "{}") as Partial<Record<ServiceName, Record<string, string>>>;
+
+const load = async (name: ServiceName) => ((await import(`../services/${name}/src/service.ts`)) as { service: ServiceDefinition }).service;
+const definitions = await Promise.all(SERVICE_NAMES.map(load));
+
+const fatal = (reason: string) => {
+  process.stderr.write(`[all-in-one] ${reason}: exiting, the supervisor restarts the process\n`);
+  process.exit(1);
+};
+
+const all = await startServices(definitions, (name) => ({ ...process.env, ...own[name], MP4T_PROCESSES: "all-in-one" }), fatal).catch((err: unknown) =>
+  exitOnStartFailure((err as { service?: string }).service ?? "all-in-one", err),
+);
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) process.exit(1); // a second signal: at once
+  stopping = true;
+  for (const s of all.services) s.logger.info({ signal }, "shutting down");
+  all.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`[all-in-one] shutdown failed: ${String(err)}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));

@@ -1,0 +1,121 @@
+// @ts-check
+/**
+ * `npm start`: the whole system on one machine. A short-lived step (scripts/prepare.ts) writes the
+ * NATS security under DATA_DIR and plans every service's environment; this supervisor then starts
+ * nats-server with JetStream (unless NATS_URL points at one), the services (MP4T_PROCESSES:
+ * `separate`, the default, runs one process per service; `all-in-one` runs every service in one
+ * Node process, scripts/all-in-one.ts), restarts what dies with backoff, waits for the
+ * gateway to be ready and prints its URL; SIGTERM or Ctrl-C drains and stops everything it started.
+ *
+ * Plain JavaScript with node builtins only: this process stays resident all along, and a .ts
+ * entry (Node's type stripper) or the workspace packages would cost it 20-100 MiB.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { connect } from "node:net";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { supervise } from "./supervise.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const env = process.env;
+/** @param {string} line */
+const log = (line) => process.stderr.write(`[mp4totext] ${line}\n`);
+
+/** @typedef {import("./prepare.ts").Plan} Plan */
+const prep = spawn(process.execPath, [join(ROOT, "scripts", "prepare.ts")], { stdio: ["pipe", "pipe", "inherit"] });
+const prepLines = createInterface({ input: /** @type {import("node:stream").Readable} */ (prep.stdout) })[Symbol.asyncIterator]();
+const prepExit = once(prep, "exit").then(([code]) => /** @type {number} */ (code ?? 1));
+const first = await Promise.race([prepLines.next(), prepExit]);
+if (typeof first === "number" || first.done) {
+  // 78: a configuration error (reported by the step), not worth a retry by whoever started us.
+  process.exit((await prepExit) === 78 ? 78 : 1);
+}
+/** @type {Plan} */
+const plan = JSON.parse(first.value);
+
+/** @type {{ stop(): Promise<void> } | null} */
+let nats = null;
+if (plan.nats) {
+  const proc = spawn(plan.nats.bin, plan.nats.args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  proc.stderr?.on("data", (/** @type {Buffer} */ d) => (stderr = (stderr + d.toString()).slice(-8000)));
+  prep.stdin?.write("probe\n");
+  const natsExit = once(proc, "exit").then(([code]) => `nats-server exited with ${code}:\n${stderr}`);
+  const ready = await Promise.race([prepLines.next().then((l) => (l.value === "ok" ? null : "nats-server was not probed")), natsExit]);
+  if (ready) {
+    log(ready);
+    prep.kill();
+    proc.kill();
+    process.exit(1);
+  }
+  nats = {
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = once(proc, "exit");
+      proc.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+prep.stdin?.end();
+await prepExit;
+
+const shared = Object.fromEntries(Object.entries(env).filter(([k]) => !plan.privateKeys.includes(k)));
+// A service with an invalid configuration would fail the same way again: stop the whole system.
+const onFatal = () => void stop("configuration error", 78);
+const services =
+  plan.mode === "all-in-one"
+    ? [
+        supervise({
+          name: "all-in-one",
+          entry: plan.allInOneEntry,
+          // Each service's own variables go on stdin: the process environment holds no secret.
+          env: shared,
+          input: JSON.stringify(Object.fromEntries(plan.services.map((s) => [s.name, s.env]))),
+          log,
+          onFatal,
+        }),
+      ]
+    : plan.services.map((s) => supervise({ name: s.name, entry: s.entry, env: { ...shared, ...s.env }, log, onFatal }));
+
+let stopping = false;
+/** @param {string} signal @param {number} [exitCode] */
+async function stop(signal, exitCode = 0) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping services`);
+  const grace = Number(env.SHUTDOWN_GRACE_SEC ?? 20) * 1000 + 2000;
+  await Promise.all(services.map((s) => s.stop(grace)));
+  await nats?.stop();
+  log("stopped");
+  process.exit(exitCode);
+}
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
+
+/**
+ * GET /ready over a bare socket: node:http alone would add some 13 MiB to this resident process.
+ * @param {number} port @returns {Promise<boolean>}
+ */
+const isReady = (port) =>
+  new Promise((resolve) => {
+    const sock = connect(port, "127.0.0.1", () => sock.write(`GET /ready HTTP/1.0\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
+    let head = "";
+    sock.setTimeout(2000, () => sock.destroy());
+    // HTTP/1.0: the server closes the connection after its answer.
+    sock.on("data", (d) => (head += d.toString("latin1")));
+    sock.on("error", () => undefined);
+    sock.on("close", () => resolve(/^HTTP\/1\.[01] 200 /.test(head)));
+  });
+
+const url = `http://localhost:${plan.port}`;
+for (const deadline = Date.now() + 180_000; Date.now() < deadline && !stopping; ) {
+  if (await isReady(plan.port)) {
+    log(`ready: ${url}  (API docs ${url}/docs)`);
+    for (const line of plan.banner) log(line);
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 250));
+}

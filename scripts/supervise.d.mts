@@ -1,0 +1,13 @@
+export type SuperviseOptions = {
+  /** For log lines. */
+  name: string;
+  /** The script node runs. */
+  entry: string;
+  env: NodeJS.ProcessEnv;
+  /** Written to the process's stdin at every start (stdin ignored when unset). */
+  input?: string | undefined;
+  log: (line: string) => void;
+  onFatal?: ((name: string) => void) | undefined;
+};
+export type Supervised = { name: string; readonly pid: number | undefined; stop(graceMs: number): Promise<void> };
+export function supervise(o: SuperviseOptions): Supervised;
