@@ -132,19 +132,31 @@ export function createJobEvents(deps: {
     },
 
     async since(since, max) {
-      const consumer = await js.consumers.get(Streams.events, { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() });
+      // Batched direct gets from the first event at or after `since`: no consumer, and no wait for
+      // a fetch to expire when the period holds fewer events than `max` (or none).
+      const jsm = await deps.jsm();
       const out: JobEvent[] = [];
-      try {
-        const batch = await consumer.fetch({ max_messages: max, expires: 2000 });
-        for await (const m of batch) {
-          const e = parse(m.string());
-          if (e.success) out.push(e.data);
-          if (m.info.pending === 0) break;
+      let from: { start_time: Date } | { seq: number } = { start_time: since };
+      for (;;) {
+        const want = Math.min(REPLAY_BATCH, max - out.length);
+        if (want <= 0) return out;
+        let got = 0;
+        let last = 0;
+        try {
+          const batch = await jsm.direct.getBatch(Streams.events, { ...from, next_by_subj: Subjects.events, batch: want });
+          for await (const m of batch) {
+            got++;
+            last = m.seq;
+            const e = parse(m.string());
+            if (e.success) out.push(e.data);
+          }
+        } catch (err) {
+          // The server answers 404 when no event was stored at or after the start.
+          if (!/message not found|no message found/i.test(String((err as Error).message))) throw err;
         }
-      } finally {
-        await consumer.delete().catch(() => undefined);
+        if (got < want) return out;
+        from = { seq: last + 1 };
       }
-      return out;
     },
 
     async consumeDurable(durable, handle, opts = {}) {
