@@ -1,6 +1,6 @@
 import { JobEvent, Streams, Subjects } from "@mp4t/contracts";
 import { AppError } from "@mp4t/contracts";
-import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg, type StoredMsg } from "@nats-io/jetstream";
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
 import type { Publisher } from "./publisher.ts";
 import { nextBySubject } from "./stream-read.ts";
@@ -45,6 +45,20 @@ export type JobEvents = {
 
 /** Events fetched per batched direct get while replaying a user's events. */
 const REPLAY_BATCH = 500;
+
+/**
+ * One batched direct get of events; none stored at or after the start is an empty batch (the
+ * server answers "message not found", which nats.js raises).
+ */
+async function eventBatch(jsm: JetStreamManager, from: { seq: number } | { start_time: Date }, batch: number) {
+  const out: StoredMsg[] = [];
+  try {
+    for await (const m of await jsm.direct.getBatch(Streams.events, { ...from, next_by_subj: Subjects.events, batch })) out.push(m);
+  } catch (err) {
+    if (!/message not found|no message found/i.test(String((err as Error).message))) throw err;
+  }
+  return out;
+}
 
 const parse = (text: string) => {
   try {
@@ -92,9 +106,9 @@ export function createJobEvents(deps: {
       for (;;) {
         // One more than allowed: seeing it means the scan stopped short of the present.
         const want = Math.min(REPLAY_BATCH, maxScan + 1 - scanned);
-        const batch = await jsm.direct.getBatch(Streams.events, { seq: (scannedTo || afterSeq) + 1, next_by_subj: Subjects.events, batch: want });
+        const batch = await eventBatch(jsm, { seq: (scannedTo || afterSeq) + 1 }, want);
         let got = 0;
-        for await (const m of batch) {
+        for (const m of batch) {
           got++;
           // The stream holds nothing but events, so a gap in sequences is events that expired.
           if (scanned === 0 && m.seq > afterSeq + 1) complete = false;
@@ -140,22 +154,13 @@ export function createJobEvents(deps: {
       for (;;) {
         const want = Math.min(REPLAY_BATCH, max - out.length);
         if (want <= 0) return out;
-        let got = 0;
-        let last = 0;
-        try {
-          const batch = await jsm.direct.getBatch(Streams.events, { ...from, next_by_subj: Subjects.events, batch: want });
-          for await (const m of batch) {
-            got++;
-            last = m.seq;
-            const e = parse(m.string());
-            if (e.success) out.push(e.data);
-          }
-        } catch (err) {
-          // The server answers 404 when no event was stored at or after the start.
-          if (!/message not found|no message found/i.test(String((err as Error).message))) throw err;
+        const batch = await eventBatch(jsm, from, want);
+        for (const m of batch) {
+          const e = parse(m.string());
+          if (e.success) out.push(e.data);
         }
-        if (got < want) return out;
-        from = { seq: last + 1 };
+        if (batch.length < want) return out;
+        from = { seq: batch.at(-1)!.seq + 1 };
       }
     },
 
