@@ -16,7 +16,9 @@
 import { text } from "node:stream/consumers";
 import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
 import { exitOnStartFailure, startServices, type ServiceDefinition } from "@mp4t/messaging";
+import { shutdownOnSignal } from "@mp4t/runtime";
 
+const arm = shutdownOnSignal(); // before start: a signal while starting is held, not fatal
 const own = JSON.parse((await text(process.stdin)) || "{}") as Partial<Record<ServiceName, Record<string, string>>>;
 
 const load = async (name: ServiceName) => ((await import(`../services/${name}/src/service.ts`)) as { service: ServiceDefinition }).service;
@@ -31,18 +33,9 @@ const all = await startServices(definitions, (name) => ({ ...process.env, ...own
   exitOnStartFailure((err as { service?: string }).service ?? "all-in-one", err),
 );
 
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) process.exit(1); // a second signal: at once
-  stopping = true;
-  for (const s of all.services) s.logger.info({ signal }, "shutting down");
-  all.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`[all-in-one] shutdown failed: ${String(err)}\n`);
-      process.exit(1);
-    },
-  );
-};
-process.on("SIGTERM", () => stop("SIGTERM"));
-process.on("SIGINT", () => stop("SIGINT"));
+arm(
+  () => all.stop(),
+  (signal) => {
+    for (const s of all.services) s.logger.info({ signal }, "shutting down");
+  },
+);

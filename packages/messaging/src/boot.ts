@@ -2,7 +2,7 @@ import type { ServiceName } from "@mp4t/contracts";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { z } from "zod";
 import { ConfigError } from "@mp4t/contracts";
-import { bootProcess, configFailure, maskUrlCredentials, onShutdown, serveMetrics, serviceScope, type Logger, type ProcessConfig } from "@mp4t/runtime";
+import { bootProcess, configFailure, maskUrlCredentials, shutdownOnSignal, serveMetrics, serviceScope, type Logger, type ProcessConfig } from "@mp4t/runtime";
 import { connectNats, NatsAuthError, NatsTlsError } from "./nats.ts";
 import { streamsNeeded } from "./nats-permissions.ts";
 import { awaitStreams } from "./nats-permissions.topology.ts";
@@ -123,14 +123,18 @@ export function exitOnStartFailure(service: string, failure: unknown): never {
  * SIGTERM/SIGINT stop it and drain NATS.
  */
 export async function bootService(def: ServiceDefinition): Promise<void> {
+  const arm = shutdownOnSignal(); // before start: a SIGTERM right after "started" is logged is not lost
   let started: Awaited<ReturnType<typeof startService>>;
   try {
     started = await startService(def, process.env, () => process.exit(1));
   } catch (err) {
     exitOnStartFailure(def.name, err);
   }
-  onShutdown(started.logger, async () => {
-    await started.stop();
-    await started.shutdownTelemetry(); // flush the last spans
-  });
+  arm(
+    async () => {
+      await started.stop();
+      await started.shutdownTelemetry(); // flush the last spans
+    },
+    (signal) => started.logger.info({ signal }, "shutting down"),
+  );
 }

@@ -57,21 +57,37 @@ export async function serveMetrics(config: ProcessConfig, logger: Logger): Promi
   logger.info({ port: metrics.port }, "metrics on /metrics");
 }
 
-/** Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */
-export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+/**
+ * Takes SIGTERM and SIGINT from now on, before the process has started what it will stop: a
+ * signal that arrives while it starts (a supervisor or test that stops it as soon as it logs
+ * "started") is held and acted on the moment the returned `arm(stop)` is called, instead of
+ * killing the process by the signal's default. Once armed, a signal runs `stop` once and exits 0
+ * (1 if stop fails); a second signal exits at once.
+ */
+export function shutdownOnSignal(): (stop: () => Promise<void>, onSignal?: (signal: string) => void) => void {
+  let pending: string | undefined;
+  let armed: ((signal: string) => void) | undefined;
   let stopping = false;
   const handle = (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    if (armed) return armed(signal);
+    if (pending) process.exit(1); // a second signal while starting: at once
+    pending = signal;
   };
   process.on("SIGTERM", () => handle("SIGTERM"));
   process.on("SIGINT", () => handle("SIGINT"));
+  return (stop, onSignal) => {
+    armed = (signal) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      onSignal?.(signal);
+      stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`shutdown failed: ${String((err as Error)?.stack ?? err)}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    if (pending) armed(pending);
+  };
 }

@@ -1,6 +1,6 @@
 export { loadConfig, baseEnv, envBool, providerEnv, workerEnv, workerSettings } from "./config.ts";
 export type { RuntimeSettings, WorkerEnvConfig } from "./config.ts";
-export { bootProcess, configFailure, onShutdown, serveMetrics } from "./boot.ts";
+export { bootProcess, configFailure, shutdownOnSignal, serveMetrics } from "./boot.ts";
 export type { ProcessConfig } from "./boot.ts";
 export { createLogger, maskUrlCredentials } from "./logger.ts";
 export type { Logger } from "./logger.ts";
