@@ -10,6 +10,7 @@
 import { watchStart } from "./service-process.ts";
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,6 +85,19 @@ describe.each(PROFILES)("the %s profile's env files", (profile) => {
         } finally {
           await janitor.stop();
         }
+        // A stop that arrives while the service is still starting (here: at its first log line)
+        // is held until the start ends, then drains: exit 0, not death by the signal.
+        const early = spawn(process.execPath, [join(ROOT, "services", "janitor", "src", "main.ts")], {
+          env: envFor("janitor"),
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let earlyOut = "";
+        early.stderr.on("data", (d: Buffer) => (earlyOut += d.toString()));
+        early.stdout.once("data", () => early.kill("SIGTERM"));
+        early.stdout.on("data", (d: Buffer) => (earlyOut += d.toString()));
+        const [code, signal] = (await once(early, "exit")) as [number | null, string | null];
+        expect(code ?? signal, earlyOut).toBe(0);
+        expect(earlyOut).toMatch(/shutting down/);
         expect(await gateway.stop(), gateway.out()).toBe(0);
       } finally {
         await gateway.stop(); // a second stop only awaits the exit
