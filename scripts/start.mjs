@@ -23,8 +23,32 @@ const env = process.env;
 /** @param {string} line */
 const log = (line) => process.stderr.write(`[mp4totext] ${line}\n`);
 
+/** @type {{ stop(): Promise<void> } | null} */
+let nats = null;
+/** @type {{ stop(grace: number): Promise<void> }[]} */
+let services = [];
+/** @type {import("node:child_process").ChildProcess | null} */
+let prep = null;
+// Signals are taken from the first line: one that arrives while the step or nats-server is still
+// starting stops what has been started so far instead of killing this process and orphaning them.
+let stopping = false;
+/** @param {string} signal @param {number} [exitCode] */
+async function stop(signal, exitCode = 0) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping services`);
+  if (prep && prep.exitCode === null) prep.kill();
+  const grace = Number(env.SHUTDOWN_GRACE_SEC ?? 20) * 1000 + 2000;
+  await Promise.all(services.map((s) => s.stop(grace)));
+  await nats?.stop();
+  log("stopped");
+  process.exit(exitCode);
+}
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
+
 /** @typedef {import("./prepare.ts").Plan} Plan */
-const prep = spawn(process.execPath, [join(ROOT, "scripts", "prepare.ts")], { stdio: ["pipe", "pipe", "inherit"] });
+prep = spawn(process.execPath, [join(ROOT, "scripts", "prepare.ts")], { stdio: ["pipe", "pipe", "inherit"] });
 const prepLines = createInterface({ input: /** @type {import("node:stream").Readable} */ (prep.stdout) })[Symbol.asyncIterator]();
 const prepExit = once(prep, "exit").then(([code]) => /** @type {number} */ (code ?? 1));
 const first = await Promise.race([prepLines.next(), prepExit]);
@@ -35,8 +59,6 @@ if (typeof first === "number" || first.done) {
 /** @type {Plan} */
 const plan = JSON.parse(first.value);
 
-/** @type {{ stop(): Promise<void> } | null} */
-let nats = null;
 if (plan.nats) {
   const proc = spawn(plan.nats.bin, plan.nats.args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -62,10 +84,12 @@ if (plan.nats) {
 prep.stdin?.end();
 await prepExit;
 
+// A signal while nats-server started: stop() is draining what exists; start nothing more.
+if (stopping) await new Promise(() => undefined);
 const shared = Object.fromEntries(Object.entries(env).filter(([k]) => !plan.privateKeys.includes(k)));
 // A service with an invalid configuration would fail the same way again: stop the whole system.
 const onFatal = () => void stop("configuration error", 78);
-const services =
+services =
   plan.mode === "all-in-one"
     ? [
         supervise({
@@ -80,20 +104,6 @@ const services =
       ]
     : plan.services.map((s) => supervise({ name: s.name, entry: s.entry, env: { ...shared, ...s.env }, log, onFatal }));
 
-let stopping = false;
-/** @param {string} signal @param {number} [exitCode] */
-async function stop(signal, exitCode = 0) {
-  if (stopping) return;
-  stopping = true;
-  log(`${signal}: stopping services`);
-  const grace = Number(env.SHUTDOWN_GRACE_SEC ?? 20) * 1000 + 2000;
-  await Promise.all(services.map((s) => s.stop(grace)));
-  await nats?.stop();
-  log("stopped");
-  process.exit(exitCode);
-}
-process.on("SIGTERM", () => void stop("SIGTERM"));
-process.on("SIGINT", () => void stop("SIGINT"));
 
 /**
  * GET /ready over a bare socket: node:http alone would add some 13 MiB to this resident process.
