@@ -9,11 +9,11 @@ import { api, login } from "../e2e/system.ts";
 import { startCluster, type Cluster } from "./cluster.ts";
 
 /**
- * Chaos: the whole system as processes (two replicas of every worker service), 50 jobs, worker
+ * Chaos: the whole system as processes (two replicas of every worker service), 30 jobs, worker
  * processes SIGKILLed while they work (their supervisor restarts them, as in production) and
  * nats-server restarted once. Nothing may be lost, done twice, or left hanging.
  */
-const JOBS = 50;
+const JOBS = 30;
 const KILLS = 8;
 const WORKERS = new Set(["ingest", "transcriber", "diarizer", "enhancer"]);
 /** The shortest LibriVox clip (3 s of speech): enough for every stage, cheap on 2 cores. */
