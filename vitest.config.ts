@@ -1,19 +1,48 @@
 import { defineConfig } from "vitest/config";
 import SlowFirstSequencer from "./tests/slow-first.sequencer.ts";
 
+/**
+ * Two groups, one after the other. `parts` (unit tests and the integration tests of one package or
+ * service: a nats-server, an S3 or MongoDB-wire server at most) runs two files at once; `system`
+ * (tests/**: the whole system as processes, clusters, Chromium, chaos, load) then runs one file at
+ * a time: those files are CPU-heavy and two at once made start-ups time out on a 2-core machine.
+ * Every file uses its own free ports and temporary directories. MP4T_TEST_WORKERS sets both counts.
+ */
+const workers = Number(process.env.MP4T_TEST_WORKERS) > 0 ? Number(process.env.MP4T_TEST_WORKERS) : undefined;
+const SYSTEM = "tests/**/*.int.test.ts";
+
+const shared = {
+  // Integration tests start real servers (nats-server, ffmpeg, pocketsphinx); give them room.
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  pool: "forks" as const,
+};
+
 export default defineConfig({
   test: {
-    include: ["**/*.test.ts"],
-    exclude: ["**/node_modules/**", "data/**"],
-    // Integration tests start real servers (nats-server, ffmpeg, pocketsphinx); give them room.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: "forks",
-    // One file at a time on 2 cores (vitest's default, cores - 1): whole-system files are CPU-heavy
-    // and two at once made start-ups time out on a 2-core machine. MP4T_TEST_WORKERS=2 runs two.
-    ...(Number(process.env.MP4T_TEST_WORKERS) > 0 ? { maxWorkers: Number(process.env.MP4T_TEST_WORKERS) } : {}),
-    // The longest files first, so the run does not end with one of them alone.
-    sequence: { sequencer: SlowFirstSequencer },
     reporters: ["default"],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: "parts",
+          include: ["**/*.test.ts"],
+          exclude: ["**/node_modules/**", "data/**", SYSTEM],
+          maxWorkers: workers ?? 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: "system",
+          include: [SYSTEM],
+          exclude: ["**/node_modules/**", "data/**"],
+          maxWorkers: workers ?? 1,
+          // The longest files first, so with several workers the run does not end with one of them alone.
+          sequence: { groupOrder: 1, sequencer: SlowFirstSequencer },
+        },
+      },
+    ],
   },
 });

@@ -104,7 +104,6 @@ services =
       ]
     : plan.services.map((s) => supervise({ name: s.name, entry: s.entry, env: { ...shared, ...s.env }, log, onFatal }));
 
-
 /**
  * GET /ready over a bare socket: node:http alone would add some 13 MiB to this resident process.
  * @param {number} port @returns {Promise<boolean>}
