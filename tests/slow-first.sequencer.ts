@@ -7,18 +7,23 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * file only drops out of the list.
  */
 const SLOWEST = [
+  // system (one file at a time: the order matters little, but a failure in a long file shows early)
   "tests/chaos/chaos.int.test.ts",
   "tests/load/load.int.test.ts",
   "tests/webapp/webapp.int.test.ts",
-  "packages/stores/test/nats-object-integrity.int.test.ts",
-  "services/gateway/test/security-fuzz.int.test.ts",
   "tests/client/cli.int.test.ts",
   "tests/security/nats-system.int.test.ts",
-  "tests/messaging/worker.int.test.ts",
-  "tests/chaos/transcribe-resume.int.test.ts",
-  "tests/e2e/webhooks.int.test.ts",
   "tests/e2e/transcripts.int.test.ts",
+  "tests/chaos/transcribe-resume.int.test.ts",
   "tests/observability/dashboard.int.test.ts",
+  // parts (two files at a time)
+  "tests/messaging/worker.int.test.ts",
+  "tests/messaging/cluster.int.test.ts",
+  "packages/stores/test/nats-cluster-stores.int.test.ts",
+  "services/gateway/test/errors.int.test.ts",
+  "services/transcriber/test/transcribe.int.test.ts",
+  "services/ingest/test/ingest-tracks.int.test.ts",
+  "services/gateway/test/security-tokens.int.test.ts",
 ];
 
 /** Runs the known slowest files first, then the rest in vitest's own order. */
