@@ -1,6 +1,7 @@
 import { AppError } from "@mp4t/contracts";
 import { connectMongo, type MongoOptions } from "@mp4t/stores";
 import { MongoServerError, type Collection } from "mongodb";
+import { freeSlot, takeSlot, type EndpointSlot, type SlotOps } from "../endpoint-slots.ts";
 import { DELIVERY_RETENTION_MS, WebhookDelivery, WebhookEndpoint, type WebhookStore } from "../store.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
@@ -20,7 +21,8 @@ const strip = <T>({ _id, rev, ...v }: Stored<T>) => v as unknown as T;
 
 /**
  * Webhook store on MongoDB (or a MongoDB-wire server), beside the job store: collections
- * `webhook_endpoints` and `webhook_deliveries`, and `webhook_revisions` for the compare-and-set.
+ * `webhook_endpoints` and `webhook_deliveries`, `webhook_revisions` for the compare-and-set and
+ * `webhook_slots` for the per-user cap (endpoint-slots.ts: a slot is taken by inserting its `_id`).
  * The delivery log keeps a delivery DELIVERY_RETENTION_MS after its last change, as the NATS KV
  * store's bucket does: pruned on write (each new delivery, and the retry scan at most once a
  * minute), not by a TTL index, which FerretDB v1 does not enforce (FerretDB#2415, TTL came in v2).
@@ -31,13 +33,31 @@ export async function createMongoWebhookStore(opts: MongoOptions): Promise<Webho
   const endpoints: Collection<EndpointDoc> = db.collection("webhook_endpoints");
   const deliveries: Collection<DeliveryDoc> = db.collection("webhook_deliveries");
   const revisions: Collection<{ _id: string; doc: string; rev: number; value?: unknown }> = db.collection("webhook_revisions");
+  const slotDocs: Collection<EndpointSlot & { _id: string; userId: string }> = db.collection("webhook_slots");
   await Promise.all([
     endpoints.createIndex({ userId: 1, _id: 1 }, { name: "user_endpoints" }),
     deliveries.createIndex({ endpointId: 1, createdAt: -1 }, { name: "endpoint_newest" }),
     deliveries.createIndex({ status: 1, nextAttemptAt: 1 }, { name: "due" }),
     deliveries.createIndex({ updatedAt: 1 }, { name: "last_change" }),
     revisions.createIndex({ doc: 1, rev: -1 }, { name: "doc_rev" }),
+    slotDocs.createIndex({ userId: 1 }, { name: "user_slots" }),
   ]);
+  const slots: SlotOps = {
+    taken: async (userId) => (await slotDocs.find({ userId }).toArray()).map(({ n, endpointId, at }) => ({ n, endpointId, at })),
+    async take(userId, slot) {
+      try {
+        await slotDocs.insertOne({ _id: `${userId}:${slot.n}`, userId, ...slot });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
+    async free(userId, slot) {
+      await slotDocs.deleteOne({ _id: `${userId}:${slot.n}`, endpointId: slot.endpointId });
+    },
+    endpointExists: async (userId, endpointId) => (await endpoints.countDocuments({ _id: endpointId, userId }, { limit: 1 })) > 0,
+  };
   const dlId = (endpointId: string, id: string) => `${endpointId}:${id}`;
 
   /** Deletes deliveries last changed before the retention (ISO times order as strings) and their revisions. */
@@ -107,7 +127,7 @@ export async function createMongoWebhookStore(opts: MongoOptions): Promise<Webho
   return {
     async createEndpoint(endpoint, maxPerUser) {
       const parsed = WebhookEndpoint.parse(endpoint);
-      if ((await endpoints.countDocuments({ userId: parsed.userId })) >= maxPerUser) return false;
+      if (!(await takeSlot(slots, parsed.userId, parsed.id, maxPerUser))) return false;
       await endpoints.insertOne({ ...parsed, _id: parsed.id, rev: 0 });
       return true;
     },
@@ -132,6 +152,7 @@ export async function createMongoWebhookStore(opts: MongoOptions): Promise<Webho
     async deleteEndpoint(userId, id) {
       const r = await endpoints.deleteOne({ _id: id, userId });
       if (r.deletedCount !== 1) return false;
+      await freeSlot(slots, userId, id);
       await deliveries.deleteMany({ endpointId: id });
       await revisions.deleteMany({ doc: { $regex: `^webhook_(endpoints|deliveries):${id}` } });
       return true;

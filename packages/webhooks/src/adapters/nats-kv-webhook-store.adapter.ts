@@ -3,16 +3,20 @@ import { ensureBucketStream, latestEntries } from "@mp4t/stores";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { z } from "zod";
+import { z } from "zod";
+import { freeSlot, takeSlot, type EndpointSlot, type SlotOps } from "../endpoint-slots.ts";
 import { DELIVERY_RETENTION_MS, WebhookDelivery, WebhookEndpoint, type WebhookStore } from "../store.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
+
+const EndpointSlotValue: z.ZodType<EndpointSlot> = z.object({ n: z.number().int().min(0), endpointId: z.string(), at: z.string() });
 
 const isWrongSequence = (err: unknown) => /wrong last sequence|key exists/i.test(String((err as Error)?.message));
 
 /**
  * Webhook store on NATS KV (the embedded default). Bucket `<prefix>-webhooks`: endpoints at
- * `ep.<userId>.<endpointId>`. Bucket `<prefix>-webhook-deliveries` (entries expire 30 days after
+ * `ep.<userId>.<endpointId>` and the per-user cap's slots at `slot.<userId>.<n>` (endpoint-slots.ts,
+ * taken by `create`). Bucket `<prefix>-webhook-deliveries` (entries expire 30 days after
  * their last write): deliveries at `dl.<endpointId>.<deliveryId>` and, while one is pending, a due
  * marker `due.<endpointId>.<deliveryId>` holding its next attempt time, so the retry scan reads
  * only pending work. Listings are batched direct gets (no consumer) up to 1024 keys.
@@ -79,11 +83,33 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
     else await deliveries.purge(dueKey(d.endpointId, d.id));
   };
 
+  const slotKey = (userId: string, n: number) => `slot.${userId}.${n}`;
+  const slots: SlotOps = {
+    taken: (userId) => readAll(endpoints, names.endpoints, `slot.${userId}.*`, EndpointSlotValue),
+    async take(userId, slot) {
+      try {
+        await endpoints.create(slotKey(userId, slot.n), JSON.stringify(slot));
+        return true;
+      } catch (err) {
+        if (isWrongSequence(err)) return false;
+        throw err;
+      }
+    },
+    async free(userId, slot) {
+      const current = await read(endpoints, slotKey(userId, slot.n), EndpointSlotValue);
+      if (current?.value.endpointId !== slot.endpointId) return;
+      // Only that revision: a slot taken again meanwhile stays taken.
+      await endpoints.delete(slotKey(userId, slot.n), { previousSeq: current.revision }).catch((err: unknown) => {
+        if (!isWrongSequence(err)) throw err;
+      });
+    },
+    endpointExists: async (userId, endpointId) => (await read(endpoints, epKey(userId, endpointId), WebhookEndpoint)) !== null,
+  };
+
   return {
     async createEndpoint(endpoint, maxPerUser) {
       const parsed = WebhookEndpoint.parse(endpoint);
-      // Count then create: two concurrent creates may pass the limit by one; it is a quota, not a lock.
-      if ((await readAll(endpoints, names.endpoints, `ep.${parsed.userId}.*`, WebhookEndpoint)).length >= maxPerUser) return false;
+      if (!(await takeSlot(slots, parsed.userId, parsed.id, maxPerUser))) return false;
       await endpoints.create(epKey(parsed.userId, parsed.id), JSON.stringify(parsed));
       return true;
     },
@@ -102,6 +128,7 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
     async deleteEndpoint(userId, id) {
       if (!(await read(endpoints, epKey(userId, id), WebhookEndpoint))) return false;
       await endpoints.purge(epKey(userId, id));
+      await freeSlot(slots, userId, id);
       for (const d of await readAll(deliveries, names.deliveries, `dl.${id}.*`, WebhookDelivery)) {
         await deliveries.purge(dlKey(id, d.id));
         await deliveries.purge(dueKey(id, d.id));

@@ -69,6 +69,26 @@ export function webhookStoreConformance(name: string, make: () => Promise<{ stor
         expect(await s.deleteEndpoint(b, e1.id)).toBe(false);
       }));
 
+    it("holds the per-user cap under concurrent creates, and a delete frees a place", () =>
+      withStore(async (s) => {
+        const user = newId();
+        const tries = Array.from({ length: 12 }, () => sampleEndpoint(user));
+        const created = await Promise.all(tries.map((e) => s.createEndpoint(e, 3)));
+        expect(created.filter(Boolean)).toHaveLength(3);
+        const kept = await s.listEndpoints(user);
+        expect(kept.map((e) => e.id).sort()).toEqual(
+          tries
+            .filter((_, i) => created[i])
+            .map((e) => e.id)
+            .sort(),
+        );
+        expect(await s.createEndpoint(sampleEndpoint(user), 3)).toBe(false);
+        expect(await s.deleteEndpoint(user, kept[1]!.id)).toBe(true);
+        const again = await Promise.all([sampleEndpoint(user), sampleEndpoint(user)].map((e) => s.createEndpoint(e, 3)));
+        expect(again.filter(Boolean)).toHaveLength(1);
+        expect(await s.listEndpoints(user)).toHaveLength(3);
+      }));
+
     it("updates endpoints by compare-and-set, keeping identity fields", () =>
       withStore(async (s) => {
         const e = sampleEndpoint(newId());
