@@ -136,7 +136,7 @@ module.exports = {
   forbidden: rules.filter((r) => ALL || !PENDING.includes(r.name)).map((r) => ({ severity: "error", ...r })),
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^tests/boundaries/fixtures/" },
+    exclude: { path: "^(tests/boundaries/fixtures|packages/client/dist)/" },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
   },

@@ -1,19 +1,23 @@
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeLibrivoxMp4, makeSilenceWav } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, startSystem, untilEnded, login as apiLogin, type RunningSystem } from "../e2e/system.ts";
 
-const CLI = join(import.meta.dirname, "..", "..", "packages", "client", "bin", "mp4t.js");
+const CLIENT = join(import.meta.dirname, "..", "..", "packages", "client");
+const CLI = join(CLIENT, "bin", "mp4t.js");
+const TSC = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
 /** Runs `mp4t` as a user would (its shebang's Node), with its own config file; resolves when it exits. */
-function mp4t(args: string[], env: Record<string, string>, stdin = "", timeoutMs = 180_000): Promise<Run> {
+function mp4t(args: string[], env: Record<string, string>, stdin = "", timeoutMs = 180_000, bin = CLI): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(CLI, args, { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ["pipe", "pipe", "pipe"], timeout: timeoutMs });
+    const child = spawn(bin, args, { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ["pipe", "pipe", "pipe"], timeout: timeoutMs });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -109,4 +113,38 @@ describe("mp4t CLI end to end", () => {
     expect(down.code).toBe(5);
     expect(down.stderr).toContain("could not reach http://127.0.0.1:9");
   });
+
+  it("installs from its packed tarball (pnpm pack compiles dist/, npm installs it) and runs from there: the CLI and the typed client", async () => {
+    const inst = join(dir, "installed");
+    const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, env: process.env, encoding: "utf8", timeout: 120_000 });
+    run("pnpm", ["pack", "--pack-destination", dir], CLIENT);
+    const tarball = join(dir, `mp4t-client-${(JSON.parse(await readFile(join(CLIENT, "package.json"), "utf8")) as { version: string }).version}.tgz`);
+    run("npm", ["install", "--prefix", inst, "--no-audit", "--no-fund", "--loglevel=error", tarball], dir);
+    const installed = join(inst, "node_modules", "@mp4t", "client");
+    expect(existsSync(join(installed, "src")), "the package ships dist/, not the TypeScript source").toBe(false);
+    // The installed command, inside node_modules where Node strips no types, with the session the first test stored.
+    const jobs = await mp4t(["jobs", "--json"], env, "", 60_000, join(inst, "node_modules", ".bin", "mp4t"));
+    expect(jobs.code, jobs.stderr).toBe(0);
+    expect((JSON.parse(jobs.stdout) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    // The typed client from the package: its declarations type-check a consumer, and it talks to the API.
+    await writeFile(
+      join(inst, "consumer.mts"),
+      `import { createMp4tClient, type Job } from "@mp4t/client";\n` +
+        `export async function firstStatus(baseUrl: string, token: string): Promise<Job["status"] | undefined> {\n` +
+        `  const { data } = await createMp4tClient({ baseUrl, token }).GET("/v1/jobs", {});\n` +
+        `  return data?.items[0]?.status;\n` +
+        `}\n`,
+    );
+    await writeFile(
+      join(inst, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { module: "nodenext", strict: true, noEmit: true, skipLibCheck: false, lib: ["es2024", "dom"], types: [] },
+        files: ["consumer.mts"],
+      }),
+    );
+    run(process.execPath, [TSC, "-p", "tsconfig.json"], inst);
+    const token = await apiLogin(sys.url, email, password);
+    const script = `const { firstStatus } = await import("./consumer.mts"); console.log(await firstStatus(${JSON.stringify(sys.url)}, ${JSON.stringify(token)}));`;
+    expect(run(process.execPath, ["--input-type=module", "-e", script], inst).trim()).toMatch(/^(queued|processing|completed|failed|canceled)$/);
+  }, 240_000);
 });
