@@ -1,7 +1,8 @@
 /**
  * Diarization on mixes of every real voice in Debian's packages (pocketsphinx-testdata's LibriVox
  * reader, cards speaker, CMU an4 speaker and TIDIGITS speaker; alsa-utils' speaker-test voice):
- * 1-4 speakers, short and long turns, random order, levels and noise, 30 s to an hour. Truth as
+ * 1-4 speakers, short and long turns, random order, levels and noise, 30 s to an hour (one speaker
+ * for 10 minutes or more in every voice). Truth as
  * RTTM, scored by NIST's md-eval (Debian package sctk) without a collar and with 0.25 s.
  * A tuning set and a held-out set draw on different utterances of each voice; the held-out set
  * is run with the diarizer's defaults only (BENCH_DIARIZE_OPTIONS is refused for it).
@@ -148,7 +149,7 @@ export async function run(): Promise<void> {
         const r = await runFile(dir, buildMix(spec, pool), OVERRIDES);
         results.push(r);
         console.log(
-          `    ${r.id.padEnd(34)} found ${r.found}  DER ${f3(r.plain.der)} (miss ${f3(r.plain.missed)} fa ${f3(r.plain.falarm)} conf ${f3(r.plain.confusion)})  0.25 s ${f3(r.collar.der)}  main ${pct(r.mainShare)}  ${r.sec.toFixed(1)} s`,
+          `    ${r.id.padEnd(42)} found ${r.found}  DER ${f3(r.plain.der)} (miss ${f3(r.plain.missed)} fa ${f3(r.plain.falarm)} conf ${f3(r.plain.confusion)})  0.25 s ${f3(r.collar.der)}  main ${pct(r.mainShare)}  ${r.sec.toFixed(1)} s`,
         );
       }
       await report(dir, set, results);

@@ -57,7 +57,8 @@ export async function withTempos(dir: string, pool: Utterance[]): Promise<Uttera
     await writeFile(src, encodeWav({ sampleRate: RATE, samples: u.samples }));
     for (const tempo of [0.92, 1.08]) {
       const dst = join(dir, `${u.id}@${tempo}.wav`);
-      await run("sox", [src, dst, "tempo", "-s", String(tempo)]);
+      // -R: sox's dither is random unless asked to repeat, and every run should hear the same audio.
+      await run("sox", ["-R", src, dst, "tempo", "-s", String(tempo)]);
       out.push({ voice: u.voice, id: `${u.id}@${tempo}`, samples: decodeWav(new Uint8Array(await readFile(dst))).samples, quiet: u.quiet });
     }
   }

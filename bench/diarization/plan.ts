@@ -24,5 +24,15 @@ export function planSet(set: SetName, quick: boolean): MixSpec[] {
   }
   if (!quick)
     specs.push({ speakers: 2, minutes: 30, turns: "long" }, { speakers: 3, minutes: 20, turns: "short" }, { speakers: 4, minutes: 15, turns: "long" });
-  return specs.map((s, i) => ({ ...s, seed: base + i, id: `${set}-${String(i).padStart(2, "0")}-${s.speakers}spk-${s.minutes}m-${s.turns}` }));
+  // One speaker for 10 minutes in every other voice too, not only the reader (the easiest to keep
+  // as one: the an4 speaker's three recordings sound like three channels). Added last, so the
+  // files above keep their seeds.
+  if (!quick)
+    for (const [i, voice] of ["cards", "an4", "alsa", "tidigits"].entries())
+      specs.push({ speakers: 1, minutes: 10, turns: i % 2 === 0 ? "long" : "short", voices: [voice] });
+  return specs.map((s, i) => ({
+    ...s,
+    seed: base + i,
+    id: `${set}-${String(i).padStart(2, "0")}-${s.speakers}spk-${s.minutes}m-${s.turns}${s.voices ? `-${s.voices.join("+")}` : ""}`,
+  }));
 }

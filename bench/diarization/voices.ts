@@ -53,7 +53,8 @@ export function speechOf(x: Float32Array, quiet: number): { start: number; end: 
 async function load(dir: string, f: SourceFile, name: string): Promise<Float32Array> {
   const out = join(dir, `${name}.wav`);
   const input = f.raw ? ["-t", "raw", "-r", String(RATE), "-e", "signed", "-b", "16", "-c", "1", f.path] : [f.path];
-  await run("sox", [...input, "-r", String(RATE), "-c", "1", "-b", "16", out]);
+  // -R: the same dither on every run (sox seeds it from the clock otherwise), so runs compare file by file.
+  await run("sox", ["-R", ...input, "-r", String(RATE), "-c", "1", "-b", "16", out]);
   return decodeWav(new Uint8Array(await readFile(out))).samples;
 }
 

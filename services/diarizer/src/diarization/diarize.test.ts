@@ -64,6 +64,17 @@ describe("diarize (real recorded voices)", () => {
     expect(diarizationErrorRate(reference, auto.turns)).toBeLessThan(0.15);
   });
 
+  it("counts a voice that says only one short sentence (about 3 s) among a reader's 25 s", async () => {
+    const turns = [0, 1, 2, 3, 4].map((i) => ({ speaker: 0, source: VOICES.reader(i) }));
+    turns.splice(3, 0, { speaker: 1, source: VOICES.an4(1) });
+    const { audio, reference } = await buildConversation(dir, turns);
+    const short = reference.filter((r) => r.speaker === 1).reduce((s, r) => s + r.end - r.start, 0);
+    expect(short).toBeLessThan(4);
+    const auto = await diarize(audio);
+    expect(auto.speakers).toBe(2);
+    expect(diarizationErrorRate(reference, auto.turns)).toBeLessThan(0.1);
+  });
+
   it("finds one speaker in a single reader's recording", async () => {
     const { audio, reference } = await buildConversation(
       dir,

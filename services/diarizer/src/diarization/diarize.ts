@@ -22,7 +22,11 @@ export type DiarizeOptions = {
   threshold?: number;
   /** Clusters with less than this share of the speech do not count as a voice either. */
   minSpeakerShare?: number;
-  /** Clusters with less speech than this (seconds) do not count as a voice. */
+  /**
+   * Clusters with less speech than this (seconds, default 2) do not count as a voice. Lower than
+   * a few seconds since a guest who says one sentence is a speaker; the resegmentation still
+   * drops a voice that keeps less than this.
+   */
   minSpeakerSec?: number;
   /** MFCCs computed (c0 included; c0 is left out of the voice features). */
   coefficients?: number;
@@ -122,7 +126,7 @@ export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<
   const pieces = modelPieces(frames, spans);
   let unitLabels: Int32Array<ArrayBufferLike> = new Int32Array(units.length);
   // A voice holds a few seconds and a small share of the speech: a stray cluster does not count.
-  const minVoiceFrames = Math.max((opts.minSpeakerSec ?? 4) / hop, (opts.minSpeakerShare ?? 0) * speechFrames);
+  const minVoiceFrames = Math.max((opts.minSpeakerSec ?? 2) / hop, (opts.minSpeakerShare ?? 0) * speechFrames);
   if (pieces.length >= 2 && opts.speakers !== 1 && opts.maxSpeakers !== 1) {
     const merges = averageLinkage(distanceMatrix(pieces), pieces.length);
     await pause();
