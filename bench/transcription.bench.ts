@@ -45,8 +45,8 @@ async function cli(wav: string): Promise<{ text: string; sec: number }> {
 async function cliHalves(wav: string, durationSec: number, dir: string): Promise<{ sec: number }> {
   const half = durationSec / 2;
   const [a, b] = [join(dir, "half-a.wav"), join(dir, "half-b.wav")];
-  await exec("sox", [wav, a, "trim", "0", String(half)]);
-  await exec("sox", [wav, b, "trim", String(half)]);
+  await exec("sox", ["-R", wav, a, "trim", "0", String(half)]);
+  await exec("sox", ["-R", wav, b, "trim", String(half)]);
   const t0 = performance.now();
   await Promise.all([cli(a), cli(b)]);
   return { sec: (performance.now() - t0) / 1000 };
@@ -91,14 +91,14 @@ async function tenMinutes(dir: string, clips: { path: string; durationSec: numbe
     for (const [i, c] of clips.entries()) {
       const out = join(dir, `p${pass}-${i}.wav`);
       const tempo = [1, 0.92, 1.08, 0.96, 1.04][pass % 5]!;
-      await exec("sox", [c.path, "-r", "16000", "-c", "1", "-b", "16", out, "tempo", String(tempo), "gain", String(((pass % 3) - 1) * 2), "pad", "0", "0.6"]);
+      await exec("sox", ["-R", c.path, "-r", "16000", "-c", "1", "-b", "16", out, "tempo", String(tempo), "gain", String(((pass % 3) - 1) * 2), "pad", "0", "0.6"]);
       parts.push(out);
       words.push(c.reference);
       total += c.durationSec / tempo + 0.6;
     }
   }
   const out = join(dir, "ten-minutes.wav");
-  await exec("sox", [...parts, out]);
+  await exec("sox", ["-R", ...parts, out]);
   return { wav: out, reference: words.join(" ") };
 }
 

@@ -38,7 +38,7 @@ export async function renderClip(dir: string, src: Source, name: string): Promis
   const trim = ["silence", "1", "0.02", "1%", "reverse", "silence", "1", "0.02", "1%", "reverse"];
   const files = Array.isArray(src.file) ? src.file : [src.file];
   const input = files.flatMap((f) => (src.raw ? ["-t", "raw", "-r", String(RATE), "-e", "signed", "-b", "16", "-c", "1", f] : [f]));
-  await run("sox", [...input, "-r", String(RATE), "-c", "1", "-b", "16", out, ...trim]);
+  await run("sox", ["-R", ...input, "-r", String(RATE), "-c", "1", "-b", "16", out, ...trim]);
   return decodeWav(new Uint8Array(await readFile(out)));
 }
 
