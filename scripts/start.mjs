@@ -60,7 +60,10 @@ if (typeof first === "number" || first.done) {
 const plan = JSON.parse(first.value);
 
 if (plan.nats) {
-  const proc = spawn(plan.nats.bin, plan.nats.args, { stdio: ["ignore", "ignore", "pipe"] });
+  // A soft cap on the Go heap: without it nats-server keeps the high-water mark of a burst (its
+  // stream block buffers, ~300 MiB after 100 jobs) until long after; GOMEMLIMIT in the environment wins.
+  const natsEnv = { ...env, GOMEMLIMIT: env.GOMEMLIMIT ?? "128MiB" };
+  const proc = spawn(plan.nats.bin, plan.nats.args, { env: natsEnv, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   proc.stderr?.on("data", (/** @type {Buffer} */ d) => (stderr = (stderr + d.toString()).slice(-8000)));
   prep.stdin?.write("probe\n");

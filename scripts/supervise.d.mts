@@ -11,3 +11,4 @@ export type SuperviseOptions = {
 };
 export type Supervised = { name: string; readonly pid: number | undefined; stop(graceMs: number): Promise<void> };
 export function supervise(o: SuperviseOptions): Supervised;
+export function nodeMemoryDefaults(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; execArgv: string[] };

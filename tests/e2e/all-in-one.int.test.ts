@@ -49,6 +49,11 @@ describe("npm start, MP4T_PROCESSES=all-in-one: every service in one Node proces
     // Each service's own NATS password and the gateway's secrets reach it on stdin, not in its environment.
     const vars = hosts[0]!.env.split("\0").map((kv) => kv.split("=")[0]);
     for (const secret of ["JWT_SECRET", "ADMIN_PASSWORD", "NATS_PASSWORD", "NATS_USER", "NATS_TRANSCRIBER_PASSWORD"]) expect(vars).not.toContain(secret);
+    // The memory settings (docs/architecture.md, "Memory after jobs"): a capped young generation and
+    // glibc malloc tuned for the services, a soft Go heap limit for nats-server.
+    expect(hosts[0]!.cmd).toContain("--max-semi-space-size=16");
+    expect(hosts[0]!.env.split("\0")).toEqual(expect.arrayContaining(["MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=32768"]));
+    expect(children.find((c) => c.cmd.includes("nats-server"))!.env.split("\0")).toContain("GOMEMLIMIT=128MiB");
   });
 
   it("completes a real job through all six services (pocketsphinx)", async () => {
@@ -73,8 +78,13 @@ describe("npm start, MP4T_PROCESSES", () => {
   it("separate (the default): one process per service", async () => {
     const sys = await startSystem({});
     try {
-      const services = (await childrenOf(sys.proc.pid!)).flatMap((c) => /services\/([a-z]+)\/src\/main\.ts/.exec(c.cmd)?.[1] ?? []);
+      const children = await childrenOf(sys.proc.pid!);
+      const services = children.flatMap((c) => /services\/([a-z]+)\/src\/main\.ts/.exec(c.cmd)?.[1] ?? []);
       expect(services.sort()).toEqual(["diarizer", "enhancer", "gateway", "ingest", "janitor", "transcriber"]);
+      for (const c of children.filter((c) => /services\/[a-z]+\/src\/main\.ts/.test(c.cmd))) {
+        expect(c.cmd).toContain("--max-semi-space-size=16");
+        expect(c.env.split("\0")).toContain("MALLOC_MMAP_THRESHOLD_=32768");
+      }
       expect((await api(sys.url, "/ready")).status).toBe(200);
     } finally {
       expect(await sys.stop()).toBe(0);
