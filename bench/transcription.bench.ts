@@ -91,7 +91,24 @@ async function tenMinutes(dir: string, clips: { path: string; durationSec: numbe
     for (const [i, c] of clips.entries()) {
       const out = join(dir, `p${pass}-${i}.wav`);
       const tempo = [1, 0.92, 1.08, 0.96, 1.04][pass % 5]!;
-      await exec("sox", ["-R", c.path, "-r", "16000", "-c", "1", "-b", "16", out, "tempo", String(tempo), "gain", String(((pass % 3) - 1) * 2), "pad", "0", "0.6"]);
+      await exec("sox", [
+        "-R",
+        c.path,
+        "-r",
+        "16000",
+        "-c",
+        "1",
+        "-b",
+        "16",
+        out,
+        "tempo",
+        String(tempo),
+        "gain",
+        String(((pass % 3) - 1) * 2),
+        "pad",
+        "0",
+        "0.6",
+      ]);
       parts.push(out);
       words.push(c.reference);
       total += c.durationSec / tempo + 0.6;
