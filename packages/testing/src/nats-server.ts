@@ -16,16 +16,38 @@ import {
 } from "@mp4t/messaging/internal";
 import { connect, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Ports this process has handed out: never handed out twice, even once their server has stopped. */
+const handedOut = new Set<number>();
+/** Below Linux's ephemeral range (32768-60999), where the OS picks no port for an outgoing connection or a listen(0). */
+const PORT_RANGE = { from: 10_000, span: 22_000 };
+
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
+    srv.once("error", () => resolve(false));
+    srv.listen(port, () => srv.close(() => resolve(true)));
   });
+
+/**
+ * A TCP port nothing listens on, for a server a test starts. Asking the OS (listen on port 0, then
+ * close) can hand the same port to two callers in a row, or to another test file running beside
+ * this one: a three-node cluster then died binding its route port to its own monitor port. So
+ * ports come from a slice of 10000-31999 of its own for each vitest worker (VITEST_POOL_ID),
+ * outside the OS's ephemeral range, at random, each at most once per process, checked free on
+ * every address.
+ */
+export async function freePort(): Promise<number> {
+  const slices = 8;
+  const slice = Math.floor(PORT_RANGE.span / slices);
+  const from = PORT_RANGE.from + (Number(process.env.VITEST_POOL_ID ?? 0) % slices) * slice;
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = from + Math.floor(Math.random() * slice);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`freePort: no free port in ${from}-${from + slice - 1}`);
 }
 
 export type NatsCredentials = { user: NatsUser; pass: string };
