@@ -13,4 +13,5 @@ export { createQueueInspector } from "./queue-inspector.ts";
 export { createDiscovery } from "./discovery.ts";
 export { createWorker } from "./worker.ts";
 export { createQueueEstimator } from "./queue-estimate.ts";
+export { directBatch } from "./stream-read.ts";
 export { pullNow, parseAckSubject } from "./pull-now.ts";

@@ -1,9 +1,9 @@
 import { JobEvent, Streams, Subjects } from "@mp4t/contracts";
 import { AppError } from "@mp4t/contracts";
-import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg, type StoredMsg } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
 import type { Publisher } from "./publisher.ts";
-import { nextBySubject } from "./stream-read.ts";
+import { directBatch, nextBySubject } from "./stream-read.ts";
 
 /** An event with its stream sequence (the SSE id a client resumes with). */
 export type StoredEvent = { event: JobEvent; seq: number };
@@ -46,19 +46,9 @@ export type JobEvents = {
 /** Events fetched per batched direct get while replaying a user's events. */
 const REPLAY_BATCH = 500;
 
-/**
- * One batched direct get of events; none stored at or after the start is an empty batch (the
- * server answers "message not found", which nats.js raises).
- */
-async function eventBatch(jsm: JetStreamManager, from: { seq: number } | { start_time: Date }, batch: number) {
-  const out: StoredMsg[] = [];
-  try {
-    for await (const m of await jsm.direct.getBatch(Streams.events, { ...from, next_by_subj: Subjects.events, batch })) out.push(m);
-  } catch (err) {
-    if (!/message not found|no message found/i.test(String((err as Error).message))) throw err;
-  }
-  return out;
-}
+/** One batched direct get of events (none stored at or after the start: an empty batch). */
+const eventBatch = (jsm: JetStreamManager, from: { seq: number } | { start_time: Date }, batch: number) =>
+  directBatch(jsm, Streams.events, Subjects.events, from, batch);
 
 const parse = (text: string) => {
   try {

@@ -16,6 +16,7 @@ import {
 import type { ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
 import { forecastTranscribe, type ChunkQueue, type QueuedChunk } from "./transcribe-forecast.ts";
 import { createTranscribePace } from "./transcribe-pace.ts";
+import { directBatch } from "./stream-read.ts";
 
 /** A lane's consumer listing is reused for this long: many clients polling cost one request a second. */
 const SNAPSHOT_MS = 1000;
@@ -99,23 +100,11 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
   /** How many of the job's own bucket's messages wait before its first one; null: none waits. */
   async function aheadInBucket(stream: string, stage: PipelineStage, job: Job, mine: ConsumerInfo): Promise<number | null> {
     if (mine.num_pending === 0) return null;
-    let i = 0;
-    try {
-      const jsm = await getJsm();
-      const batch = await jsm.direct.getBatch(stream, {
-        seq: mine.delivered.stream_seq + 1,
-        next_by_subj: Subjects.work(stage, job.options.class, job.userId),
-        batch: SCAN,
-      });
-      const needle = `"jobId":"${job.id}"`;
-      for await (const m of batch) {
-        if (new TextDecoder().decode(m.data).includes(needle)) return i;
-        i++;
-      }
-    } catch (err) {
-      if (!/not found|no results/i.test(String((err as Error)?.message))) throw err;
-    }
-    return i >= SCAN ? mine.num_pending : null; // beyond the scan: behind it all, as far as we know
+    const batch = await directBatch(await getJsm(), stream, Subjects.work(stage, job.options.class, job.userId), { seq: mine.delivered.stream_seq + 1 }, SCAN);
+    const needle = `"jobId":"${job.id}"`;
+    const i = batch.findIndex((m) => new TextDecoder().decode(m.data).includes(needle));
+    if (i >= 0) return i;
+    return batch.length >= SCAN ? mine.num_pending : null; // beyond the scan: behind it all, as far as we know
   }
 
   function position(snap: Snapshot, stage: PipelineStage, cls: JobClass, bucket: number, k: number): number {
@@ -266,14 +255,14 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
         .map(async ({ cls, b, ci }) => {
           const q: ChunkQueue = { cls, bucket: b, running: [], waiting: [] };
           if (!ci) return q;
-          const batch = await jsm.direct
-            .getBatch(ci.stream_name, {
-              seq: ci.ack_floor.stream_seq + 1,
-              next_by_subj: Subjects.fairFilters("transcribe", cls, b)[0]!,
-              batch: Math.min(SCAN, ci.num_pending + ci.num_ack_pending),
-            })
-            .catch(() => undefined);
-          for await (const m of batch ?? []) {
+          const batch = await directBatch(
+            jsm,
+            ci.stream_name,
+            Subjects.fairFilters("transcribe", cls, b)[0]!,
+            { seq: ci.ack_floor.stream_seq + 1 },
+            Math.min(SCAN, ci.num_pending + ci.num_ack_pending),
+          );
+          for (const m of batch) {
             const cmd = parseChunk(m.data);
             if (!cmd) continue;
             (m.seq <= ci.delivered.stream_seq ? q.running : q.waiting).push({ ...cmd, publishedAt: m.time.getTime() });

@@ -10,6 +10,28 @@ export function nextBySubject(jsm: JetStreamManager, stream: string, subject: st
 }
 
 /**
+ * One batched direct get: up to `batch` messages on `subject` from `from` on, by the server's
+ * direct get (no consumer). The server answers a batch that finds nothing with "message not
+ * found", which nats.js raises while iterating (the messages may have been acked off a work
+ * queue since the caller listed them): that is an empty batch, or the end of a shorter one.
+ */
+export async function directBatch(
+  jsm: JetStreamManager,
+  stream: string,
+  subject: string,
+  from: { seq: number } | { start_time: Date },
+  batch: number,
+): Promise<StoredMsg[]> {
+  const out: StoredMsg[] = [];
+  try {
+    for await (const m of await jsm.direct.getBatch(stream, { ...from, next_by_subj: subject, batch })) out.push(m);
+  } catch (err) {
+    if (!/message not found|no message found|no results/i.test(String((err as Error)?.message))) throw err;
+  }
+  return out;
+}
+
+/**
  * Class and fairness bucket of a work subject: `mp4t.v1.work.<lane>.<stage>[.b<bucket>].<class>`.
  * The class is always the last token; a subject without a bucket is served by bucket 0.
  */
