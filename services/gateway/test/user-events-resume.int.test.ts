@@ -79,6 +79,20 @@ describe("GET /v1/events resumes from Last-Event-ID", () => {
     await resumed.cancel();
   });
 
+  it("resumes from the newest event in the stream with nothing to replay: no error, no resync, then live", async () => {
+    const alice = await suite.h.user();
+    const first = await open(alice);
+    const job = await createJob(suite.h, alice.auth);
+    const last = (await until(first, job.id)).at(-1)!;
+    await first.cancel();
+    const jsm = await jetstreamManager(suite.h.nc);
+    expect((await jsm.streams.info(Streams.events)).state.last_seq).toBe(Number(last.id)); // nothing after it
+    const resumed = await open(alice, { "last-event-id": last.id! });
+    const sentinel = await createJob(suite.h, alice.auth);
+    expect(brief([await nextEvent(resumed)])).toEqual([["queued", sentinel.id]]);
+    await resumed.cancel();
+  });
+
   it("takes ?last_event_id= with a stream token (a new EventSource cannot set the header)", async () => {
     const alice = await suite.h.user();
     const job = await createJob(suite.h, alice.auth);
