@@ -49,6 +49,9 @@ COPY --from=deps --chown=root:root /app /app
 COPY --chown=root:root . .
 # Workers serve GET /metrics here (the health check reads it); the gateway serves /health on PORT.
 ENV METRICS_PORT=9464 PORT=8080
+# Memory after bursts of jobs, as npm start's supervisor sets it (docs/architecture.md, "Memory
+# after jobs"): two malloc arenas, a fixed 32 KiB mmap threshold, a young generation of 2 x 16 MiB.
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=32768 NODE_OPTIONS=--max-semi-space-size=16
 ARG MP4T_SERVICE=""
 ENV MP4T_SERVICE=${MP4T_SERVICE}
 # The image's files stay root's and read-only to the service; it writes only to /tmp (scratch).

@@ -57,6 +57,20 @@ afterAll(async () => {
 });
 
 /**
+ * The runtime image's own settings from its ENV lines (and its base stage's): NODE_ENV and the
+ * memory settings (malloc, NODE_OPTIONS), so the services start with them as in a container. Ports
+ * and MP4T_SERVICE are left to each test.
+ */
+const IMAGE_ENV: Record<string, string> = (() => {
+  const stages = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
+  const runtime = stages.find((st) => st.name === "runtime")!;
+  const chain = [...stages.filter((st) => st.name === runtime.from), runtime];
+  const pairs = chain.flatMap((st) => st.instructions.filter((i) => i.op === "ENV").flatMap((i) => i.args.split(/\s+/)));
+  const env = Object.fromEntries(pairs.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+  return Object.fromEntries(Object.entries(env).filter(([k]) => k === "NODE_ENV" || k === "NODE_OPTIONS" || k.startsWith("MALLOC_")));
+})();
+
+/**
  * Starts a service from the image tree as the image's ENTRYPOINT does (tini aside), with its own
  * NATS user, the CA and a tls:// URL, as compose and the Kubernetes manifests give it.
  */
@@ -65,7 +79,7 @@ async function startService(service: NatsUser, env: Record<string, string>) {
   const child = spawn("sh", [join(app, "deploy", "docker", "entrypoint.sh")], {
     // cwd: the image's WORKDIR (the gateway's embedded search index goes under DATA_DIR=data there).
     cwd: app,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, NODE_ENV: "production", ...natsEnv, MP4T_SERVICE: service, ...env },
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...IMAGE_ENV, ...natsEnv, MP4T_SERVICE: service, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return watchStart(child, service);
@@ -86,7 +100,9 @@ describe("the image's file tree (deps stage + .dockerignore'd source)", () => {
       ).toEqual([]);
   });
 
-  it("starts the gateway and a worker in production through its entrypoint, and its health check passes", async () => {
+  it("starts the gateway and a worker in production through its entrypoint, with the image's memory settings, and its health check passes", async () => {
+    // The services below run with these (Node refuses to start on a NODE_OPTIONS flag it does not allow).
+    expect(IMAGE_ENV).toEqual({ NODE_ENV: "production", MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "32768", NODE_OPTIONS: "--max-semi-space-size=16" });
     const [port, metrics] = [await freePort(), await freePort()];
     const gateway = await startService("gateway", {
       PORT: String(port),
