@@ -33,9 +33,9 @@ const all = await startServices(definitions, (name) => ({ ...process.env, ...own
   exitOnStartFailure((err as { service?: string }).service ?? "all-in-one", err),
 );
 
-arm(
-  () => all.stop(),
-  (signal) => {
+arm(() => all.stop(), {
+  signal: (signal) => {
     for (const s of all.services) s.logger.info({ signal }, "shutting down");
   },
-);
+  failed: (err) => process.stderr.write(`[all-in-one] shutdown failed: ${String(err)}\n`),
+});

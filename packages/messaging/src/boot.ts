@@ -135,6 +135,9 @@ export async function bootService(def: ServiceDefinition): Promise<void> {
       await started.stop();
       await started.shutdownTelemetry(); // flush the last spans
     },
-    (signal) => started.logger.info({ signal }, "shutting down"),
+    {
+      signal: (signal) => started.logger.info({ signal }, "shutting down"),
+      failed: (err) => started.logger.error({ err }, "shutdown failed"),
+    },
   );
 }

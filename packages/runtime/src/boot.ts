@@ -57,6 +57,9 @@ export async function serveMetrics(config: ProcessConfig, logger: Logger): Promi
   logger.info({ port: metrics.port }, "metrics on /metrics");
 }
 
+/** How a process reports its shutdown: the signal that started it, and a stop that failed. */
+export type ShutdownLog = { signal(signal: string): void; failed(err: unknown): void };
+
 /**
  * Takes SIGTERM and SIGINT from now on, before the process has started what it will stop: a
  * signal that arrives while it starts (a supervisor or test that stops it as soon as it logs
@@ -64,7 +67,7 @@ export async function serveMetrics(config: ProcessConfig, logger: Logger): Promi
  * killing the process by the signal's default. Once armed, a signal runs `stop` once and exits 0
  * (1 if stop fails); a second signal exits at once.
  */
-export function shutdownOnSignal(): (stop: () => Promise<void>, onSignal?: (signal: string) => void) => void {
+export function shutdownOnSignal(): (stop: () => Promise<void>, log?: ShutdownLog) => void {
   let pending: string | undefined;
   let armed: ((signal: string) => void) | undefined;
   let stopping = false;
@@ -75,15 +78,16 @@ export function shutdownOnSignal(): (stop: () => Promise<void>, onSignal?: (sign
   };
   process.on("SIGTERM", () => handle("SIGTERM"));
   process.on("SIGINT", () => handle("SIGINT"));
-  return (stop, onSignal) => {
+  return (stop, log) => {
     armed = (signal) => {
       if (stopping) process.exit(1);
       stopping = true;
-      onSignal?.(signal);
+      log?.signal(signal);
       stop().then(
         () => process.exit(0),
         (err: unknown) => {
-          process.stderr.write(`shutdown failed: ${String((err as Error)?.stack ?? err)}\n`);
+          if (log) log.failed(err);
+          else process.stderr.write(`shutdown failed: ${String((err as Error)?.stack ?? err)}\n`);
           process.exit(1);
         },
       );
