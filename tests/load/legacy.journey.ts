@@ -4,12 +4,17 @@
  * (scenarios/register.yml), so registration (scrypt) is measured apart from login; then users
  * arrive by `phases` (Artillery's: `arrivalCount` over a duration, `arrivalRate` with `rampTo`),
  * each logging in, uploading one file, polling its job until it completes (bounded by
- * `maxWaitSec`) and fetching the transcript.
+ * `maxWaitSec`) and fetching the transcript. With `signInFirst`, every user logs in before the
+ * run (`registerLanes` at a time, timed apart) and arrives with its token: the run then measures
+ * what the system accepts, not how fast it hashes passwords (each login is one scrypt).
  *
  * The old goals are the caller's to judge (legacy.yml prints them as optional `ensure` lines).
  * Every accepted job is returned with its owner so the caller can check through the API that
  * none was lost.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runArtillery, type ArtilleryRun, type JournalEntry } from "./artillery.ts";
 import type { Owned } from "./upload.journey.ts";
 
@@ -32,7 +37,12 @@ export type LegacyRunOptions = {
   registerLanes: number;
   /** Hard stop of the user run (Artillery is killed). */
   durationSec: number;
+  /** Log every user in before the run; users then arrive signed in and skip the login. */
+  signInFirst?: boolean;
 };
+
+/** The logins before the run (`signInFirst`): how many succeeded and how long they took. */
+export type SignIn = { ok: number; failures: string[]; wallSec: number; p95Sec: number };
 
 export type LegacyRun = {
   register: ArtilleryRun;
@@ -43,6 +53,7 @@ export type LegacyRun = {
   lastUploadEnd: number;
   lastCompletion: number;
   notes: Extract<JournalEntry, { text: string }>[];
+  signIn?: SignIn;
 };
 
 export const legacyEmail = (runId: string, i: number) => `legacy-${runId}-${i}@load.test`;
@@ -56,13 +67,29 @@ export async function runLegacyScenario(o: LegacyRunOptions): Promise<LegacyRun>
     timeoutMs: Math.max(120, o.users) * 1000,
     overrides: { config: { phases: [{ name: "register", duration: 1, arrivalCount: Math.min(o.users, o.registerLanes) }] } },
   });
-  const run = await runArtillery({
-    scenario: "legacy.yml",
-    target: o.baseUrl,
-    timeoutMs: o.durationSec * 1000,
-    variables: { ...common, maxWaitSec: o.maxWaitSec, pollSec: o.pollSec, files: o.files.join(",") },
-    overrides: { config: { phases: o.phases } },
-  });
+  const tokensDir = o.signInFirst ? await mkdtemp(join(tmpdir(), "mp4t-legacy-tokens-")) : undefined;
+  let signIn: SignIn | undefined;
+  let run: ArtilleryRun;
+  try {
+    const signedIn = tokensDir ? await signInAll(o, join(tokensDir, "tokens.json")) : undefined;
+    signIn = signedIn?.figures;
+    run = await runArtillery({
+      scenario: "legacy.yml",
+      target: o.baseUrl,
+      timeoutMs: o.durationSec * 1000,
+      variables: {
+        ...common,
+        maxWaitSec: o.maxWaitSec,
+        pollSec: o.pollSec,
+        files: o.files.join(","),
+        ...(signedIn ? { tokensFile: signedIn.file } : {}),
+      },
+      // Signed-in users make no login request, so the old login goal is the sign-in's to report.
+      overrides: { config: { phases: o.phases, ...(signedIn ? { ensure: { conditions: ENSURE_SIGNED_IN } } : {}) } },
+    });
+  } finally {
+    if (tokensDir) await rm(tokensDir, { recursive: true, force: true });
+  }
   const jobs: Owned[] = [];
   const notes: LegacyRun["notes"] = [];
   let firstUploadStart = Infinity;
@@ -76,5 +103,46 @@ export async function runLegacyScenario(o: LegacyRunOptions): Promise<LegacyRun>
     } else if (e.kind === "completed") lastCompletion = Math.max(lastCompletion, e.at);
     else notes.push(e);
   }
-  return { register, run, jobs, firstUploadStart, lastUploadEnd, lastCompletion, notes };
+  return { register, run, jobs, firstUploadStart, lastUploadEnd, lastCompletion, notes, ...(signIn ? { signIn } : {}) };
+}
+
+/** legacy.yml's `ensure` conditions without the login one (a non-strict condition prints, never fails the run). */
+const ENSURE_SIGNED_IN = [
+  "load.jobs.accepted / vusers.created > 0.90",
+  "load.jobs.completed / load.jobs.accepted > 0.85",
+  "load.request_ms.upload.p95 < 5000",
+].map((expression) => ({ expression, strict: false }));
+
+/** Logs every account in, `registerLanes` at a time; writes email -> access token to `file` for the processor. */
+async function signInAll(o: LegacyRunOptions, file: string): Promise<{ file: string; figures: SignIn }> {
+  const tokens: Record<string, string> = {};
+  const failures: string[] = [];
+  const times: number[] = [];
+  const started = Date.now();
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < o.users; i = next++) {
+      const email = legacyEmail(o.runId, i);
+      const t0 = Date.now();
+      try {
+        const r = await fetch(`${o.baseUrl}/v1/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email, password: o.password }),
+          signal: AbortSignal.timeout(120_000),
+        });
+        const body = (await r.json().catch(() => undefined)) as { token?: unknown } | undefined;
+        if (r.status === 200 && typeof body?.token === "string") tokens[email] = body.token;
+        else failures.push(`${email} ${r.status} ${JSON.stringify(body).slice(0, 200)}`);
+      } catch (err) {
+        failures.push(`${email} ${(err as Error).message}`);
+      }
+      times.push((Date.now() - t0) / 1000);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.registerLanes, o.users)) }, lane));
+  await writeFile(file, JSON.stringify(tokens), { mode: 0o600 });
+  times.sort((a, b) => a - b);
+  const p95Sec = times[Math.min(times.length - 1, Math.floor(0.95 * times.length))] ?? Number.NaN;
+  return { file, figures: { ok: Object.keys(tokens).length, failures, wallSec: (Date.now() - started) / 1000, p95Sec } };
 }

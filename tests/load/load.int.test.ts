@@ -177,4 +177,45 @@ describe("load: user journeys through the whole system", () => {
     });
     expect(after - before).toBe(users);
   }, 120_000);
+
+  // The bench's BENCH_LEGACY_SIGN_IN=before: users log in before the run and arrive with a token,
+  // so the run itself makes no login request (uploads/s then measures the system, not scrypt).
+  it("runs the legacy journey for users signed in before the run, who never log in during it", async () => {
+    const users = 12;
+    const legacy = await runLegacyScenario({
+      baseUrl: sys.url,
+      files: wavs,
+      password: PASSWORD,
+      runId: `s${Date.now()}`,
+      users,
+      phases: [{ duration: 1, arrivalCount: users }],
+      maxWaitSec: 60,
+      pollSec: 0.5,
+      registerLanes: 4,
+      durationSec: 90,
+      signInFirst: true,
+    });
+    const { run } = legacy;
+    const report = `${JSON.stringify(legacy.signIn)}\n${JSON.stringify(legacy.notes.slice(0, 20))}\n${JSON.stringify(run.counters)}\n${run.output}`;
+    expect(run.exitCode, report).toBe(0);
+    expect(legacy.signIn?.ok, report).toBe(users);
+    expect(legacy.signIn?.failures, report).toEqual([]);
+    expect(endpoint(run, "login").attempts, report).toBe(0);
+    expect(run.count("vusers.created"), report).toBe(users);
+    expect(run.count("load.jobs.accepted"), report).toBe(users);
+    expect(run.count("load.jobs.completed"), report).toBe(users);
+    expect(run.count("load.transcripts.ok"), report).toBe(users);
+    expect(run.count("load.failed_requests"), report).toBe(0);
+    expect(serverErrors(run)).toBe(0);
+    // The login goal is not Artillery's to judge here: the other three old goals are printed.
+    expect(run.ensure.map((e) => e.expression).sort(), report).toEqual([
+      "load.jobs.accepted / vusers.created > 0.90",
+      "load.jobs.completed / load.jobs.accepted > 0.85",
+      "load.request_ms.upload.p95 < 5000",
+    ]);
+    // Each job belongs to the user whose token uploaded it.
+    const audit = await auditJobs(sys.url, legacy.jobs, PASSWORD, 10);
+    expect(audit.lost).toEqual([]);
+    expect(audit.statuses).toEqual({ completed: users });
+  }, 120_000);
 });

@@ -15,7 +15,7 @@
  *   journal (JSON lines in `journalFile`): every accepted job with its owner and exact times, for
  *   the lost-job check through the API and the upload and end-to-end windows.
  */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 
 const ACTIVE = new Set(["queued", "processing"]);
@@ -71,11 +71,19 @@ export function zeroCounters(_context, events, done) {
   done();
 }
 
-/** beforeScenario: this user's account and job class. */
+/** `tokensFile` (legacy.yml, users signed in before the run): email -> access token, read once per worker. */
+let tokens;
+const tokenOf = (v) => {
+  tokens ??= JSON.parse(readFileSync(v.tokensFile, "utf8"));
+  return tokens[v.email];
+};
+
+/** beforeScenario: this user's account and job class, and its token when users signed in before the run. */
 export function pickUser(context, events, done) {
   const v = context.vars;
   const n = arrivals++;
   v.email = emailOf(v, n % v.users);
+  if (v.tokensFile) v.token = tokenOf(v);
   const jobClass = v.interactiveUsers === undefined ? undefined : n < v.interactiveUsers ? "interactive" : "batch";
   v.jobOptions = JSON.stringify({ language: "en", ...(jobClass ? { class: jobClass } : {}) });
   zeroCounters(context, events, done);
@@ -159,6 +167,11 @@ export function endJob(context, events, done) {
     note(v, "job-not-completed", `${String(v.jobId)} ${String(v.jobStatus)} ${String(v.jobError ?? "")}`);
   }
   done();
+}
+
+/** `ifTrue` of legacy.yml's login: a user with a token from before the run does not log in. */
+export function needsLogin(vars) {
+  return typeof vars.token !== "string";
 }
 
 /** `ifTrue` of the transcript request. */
