@@ -265,6 +265,13 @@ export async function run(): Promise<void> {
       `    upload: ${accepted}/${upload.attempts} accepted in a ${uploadWindow.toFixed(1)} s window; median ${nan(uploadSec?.median).toFixed(2)} s, max ${nan(uploadSec?.max).toFixed(2)} s` +
         `${Object.keys(upload.errors).length ? `; errors ${JSON.stringify(upload.errors)}` : ""}`,
     );
+    // When the uploads were sent and answered (from the first start): a late start is the load
+    // tool's (it had not sent the request yet), a late answer with an early start the system's.
+    const spread = (pick: (e: { start: number; end: number }) => number) => {
+      const t = run.journal.flatMap((e) => (e.kind === "accepted" ? [(pick(e) - result.firstUploadStart) / 1000] : [])).sort((a, b) => a - b);
+      return [0.5, 0.9, 1].map((q) => t[Math.min(t.length - 1, Math.floor(q * t.length))]?.toFixed(1) ?? "-").join(" / ");
+    };
+    out(`    upload sent at (s after the first) p50 / p90 / last: ${spread((e) => e.start)}; answered at ${spread((e) => e.end)}`);
     out(
       `    completion: ${completed}/${accepted} accepted jobs completed within ${MAX_WAIT_SEC} s (${pct(completed / USERS)} of all users);` +
         ` ${run.count("load.jobs.failed")} failed, ${run.count("load.jobs.unfinished")} still running; transcripts fetched ${run.count("load.transcripts.ok")}/${run.count("load.transcripts.ok") + run.count("load.transcripts.failed")}`,

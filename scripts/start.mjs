@@ -16,7 +16,7 @@ import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { supervise } from "./supervise.mjs";
+import { semiSpaceFor, supervise } from "./supervise.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = process.env;
@@ -105,7 +105,7 @@ services =
           onFatal,
         }),
       ]
-    : plan.services.map((s) => supervise({ name: s.name, entry: s.entry, env: { ...shared, ...s.env }, log, onFatal }));
+    : plan.services.map((s) => supervise({ name: s.name, entry: s.entry, env: { ...shared, ...s.env }, log, onFatal, semiSpaceMiB: semiSpaceFor(s.name) }));
 
 /**
  * GET /ready over a bare socket: node:http alone would add some 13 MiB to this resident process.

@@ -8,7 +8,10 @@ export type SuperviseOptions = {
   input?: string | undefined;
   log: (line: string) => void;
   onFatal?: ((name: string) => void) | undefined;
+  /** V8's largest semi-space (`--max-semi-space-size`) unless NODE_OPTIONS names one; 16 when unset. */
+  semiSpaceMiB?: number | undefined;
 };
 export type Supervised = { name: string; readonly pid: number | undefined; stop(graceMs: number): Promise<void> };
 export function supervise(o: SuperviseOptions): Supervised;
-export function nodeMemoryDefaults(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; execArgv: string[] };
+export function nodeMemoryDefaults(env: NodeJS.ProcessEnv, semiSpaceMiB?: number): { env: NodeJS.ProcessEnv; execArgv: string[] };
+export function semiSpaceFor(name: string): number;

@@ -10,17 +10,28 @@ import { once } from "node:events";
  * threshold of 32 KiB, so blob buffers and 64 KiB socket reads are mapped and unmapped instead of
  * carved from the brk heap (the default threshold rises to the largest freed block, 2 MiB after
  * the first blob, and the heap then fragments: 130 MiB of it kept after 100 jobs, 19 MiB with
- * this); and a V8 young generation of at most 2 x 16 MiB (by default it grows to 2 x 64 MiB
- * under a burst of jobs and is not given back).
+ * this); and a V8 young generation of at most 2 x `semiSpaceMiB` (16 MiB unless the caller says;
+ * by default it grows to 2 x 64 MiB under a burst of jobs and is not given back).
  * @param {NodeJS.ProcessEnv} env
+ * @param {number} [semiSpaceMiB]
  * @returns {{ env: NodeJS.ProcessEnv; execArgv: string[] }}
  */
-export function nodeMemoryDefaults(env) {
+export function nodeMemoryDefaults(env, semiSpaceMiB = 16) {
   const malloc = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "32768" };
   const unset = Object.fromEntries(Object.entries(malloc).filter(([k]) => env[k] === undefined && !env.GLIBC_TUNABLES?.includes("malloc.")));
-  const execArgv = /semi-space/.test(env.NODE_OPTIONS ?? "") ? [] : ["--max-semi-space-size=16"];
+  const execArgv = /semi-space/.test(env.NODE_OPTIONS ?? "") ? [] : [`--max-semi-space-size=${semiSpaceMiB}`];
   return { env: { ...env, ...unset }, execArgv };
 }
+
+/**
+ * The gateway's own process (separate layout, `npm run service -- gateway`) keeps V8's default
+ * young generation of 2 x 64 MiB: a burst of uploads and polls allocates fast, and with 16 MiB its
+ * scavenges held the event loop long enough to cut accepted uploads/s by a fifth to a third in
+ * the 1000-user bench (docs/architecture.md, "The 1000-user load test"). Workers and the
+ * all-in-one process (whose memory goal it would break) stay at 16.
+ * @param {string} name
+ */
+export const semiSpaceFor = (name) => (name === "gateway" ? 64 : 16);
 
 /**
  * Keeps one Node process running: restarts it with backoff if it dies unexpectedly (exit 78,
@@ -35,7 +46,7 @@ export function supervise(o) {
   let child;
   let stopping = false;
   let restarts = 0;
-  const mem = nodeMemoryDefaults(o.env);
+  const mem = nodeMemoryDefaults(o.env, o.semiSpaceMiB);
   const run = () => {
     const started = Date.now();
     const c = spawn(process.execPath, [...mem.execArgv, o.entry], { env: mem.env, stdio: [o.input === undefined ? "ignore" : "pipe", "inherit", "inherit"] });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { supervise } from "./supervise.mjs";
+import { nodeMemoryDefaults, semiSpaceFor, supervise } from "./supervise.mjs";
 
 /** What a supervised process sees of the memory settings: its V8 flags and its malloc variables. */
 type Seen = { execArgv: string[]; arenaMax?: string; mmapThreshold?: string };
@@ -45,6 +45,13 @@ describe("supervise: the memory settings of a supervised Node process", () => {
     expect(got.execArgv).toEqual(["--max-semi-space-size=16"]);
     expect(got.arenaMax).toBe("2");
     expect(got.mmapThreshold).toBe("32768");
+  });
+
+  it("gives the gateway V8's default young generation and every other service the capped one", () => {
+    expect(nodeMemoryDefaults({}, semiSpaceFor("gateway")).execArgv).toEqual(["--max-semi-space-size=64"]);
+    for (const name of ["ingest", "transcriber", "diarizer", "enhancer", "janitor", "all-in-one"])
+      expect(nodeMemoryDefaults({}, semiSpaceFor(name)).execArgv).toEqual(["--max-semi-space-size=16"]);
+    expect(nodeMemoryDefaults({ NODE_OPTIONS: "--max-semi-space-size=8" }, semiSpaceFor("gateway")).execArgv).toEqual([]);
   });
 
   it("leaves what the environment already decides", async () => {
