@@ -40,6 +40,19 @@ describe("transcribe forecast", () => {
     expect(f).toEqual({ startInSec: 5, finishInSec: 9, ahead: 1 });
   });
 
+  it("plays a chained job none of whose chunks is queued yet, while the owner's short job runs with chunks still to queue", () => {
+    // The owner's short job runs on both slots (chunks of 10 s, 1 s each, just started), its chunks 2-3 still to be queued
+    // as those end; the long job (3 chunks of 60 s, one ahead) has just been sized by ingest: nothing of it is in the stream.
+    const short = queue(1, [chunk("short", 0, 4, 10, NOW), chunk("short", 1, 4, 10, NOW)], []);
+    const long = { jobId: "long", cls: "interactive" as const, bucket: 1, remaining: [0, 1, 2].map((index) => ({ index, audioSec: 60 })), chained: true };
+    const f = forecastTranscribe(base([short], long));
+    // Long 0 is queued now and takes the first slot to free (1 s); its 3 chunks of 6 s then take turns with the short
+    // job's last two on the two slots: the long job ends after at least two of its chunks in a row, at most all three.
+    expect(f.startInSec).toBe(1);
+    expect(f.finishInSec).toBeGreaterThanOrEqual(1 + 6 + 6);
+    expect(f.finishInSec).toBeLessThanOrEqual(1 + 18 + 2);
+  });
+
   it("takes the first slot to free when the long job, started with every slot busy, queues its next chunk only as one ends", () => {
     // Long 1 started with a slot free (it queued long 2, running now); long 2 started with none: long 3 comes at its end.
     const long = queue(1, [chunk("long", 1, 10, 60, NOW - 4000), chunk("long", 2, 10, 60, NOW - 1000)], []);

@@ -93,7 +93,9 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
     }
   }
   if (!target.chained) send(unsent.length);
-  else if (!own().waiting.some(isTarget) && !later.length && start === undefined) send(1); // about to be queued (ingest)
+  // About to be queued (ingest): none of its chunks runs or waits. Other jobs' chunks queued later do
+  // not delay it (counting them here once left a chained job unplayed: finish "now").
+  else if (!own().waiting.some(isTarget) && start === undefined) send(1);
 
   const cursor: Record<JobClass, number> = { interactive: cursorStart, batch: cursorStart };
   let dispatched = 0;
@@ -120,6 +122,10 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
     flush(at);
     const q = pick();
     if (!q) {
+      if (!later.length && unsent.length) {
+        send(target.chained ? 1 : unsent.length); // nothing else to run: its next chunk is queued now
+        continue;
+      }
       if (!later.length) break;
       free[slot] = Math.max(at, Math.min(...later.map((x) => x.at))); // idle until something is queued
       continue;
