@@ -92,4 +92,41 @@ describe("queue estimates of the transcribe stage", () => {
       await nc.close();
     }
   });
+
+  it("take the transcriber's slots from what the live replicas report, not only from those seen busy", async () => {
+    await using nats = await startNats();
+    const nc = await nats.connect();
+    try {
+      const jsm = await jetstreamManager(nc);
+      await ensureTopology(jsm);
+      await ensureFairConsumers(jsm, "transcribe", { ackWaitMs: 60_000 });
+      let clock = Date.now();
+      let asked = 0;
+      const est = createQueueEstimator(async () => jsm, {
+        now: () => clock,
+        transcribeSlots: async () => {
+          asked++;
+          return 2;
+        },
+      });
+      const mine = transcribing("alice", [60, 60], clock);
+      expect((await est.estimate(mine))?.estimatedFinishAt).toBeNull(); // nothing learnt; the slots are read meanwhile
+      await new Promise((r) => setImmediate(r));
+      const ended: Job = {
+        ...transcribing("alice", [50], clock - 20_000),
+        status: "completed",
+        stages: { transcribe: { status: "done", startedAt: iso(clock - 20_000), finishedAt: iso(clock - 10_000) } },
+        completedAt: iso(clock - 8_000),
+      };
+      await est.estimate(ended);
+      clock += 1100;
+      // The same job as above, but on the two reported slots its 60 s chunks run side by side: 12 s, plus 4.8 s of tail
+      // (one slot seen busy would give 24 + 4.8 s).
+      const two = (await est.estimate(mine))!;
+      expect(Date.parse(two.estimatedFinishAt!) - clock).toBe(16_800);
+      expect(asked).toBe(1); // read again only after 10 s
+    } finally {
+      await nc.close();
+    }
+  });
 });

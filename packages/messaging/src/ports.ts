@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createDeadLetters, type DeadLetterEntry, type DeadLetterJob, type DeadLetters } from "./dead-letters.ts";
-import { createDiscovery, type Discovery } from "./discovery.ts";
+import { createDiscovery, instanceWorkers, type Discovery } from "./discovery.ts";
 import { createJobEvents, type JobEvents } from "./job-events.ts";
 import { createPublisher, type Publisher } from "./publisher.ts";
 import { createQueueEstimator, type QueueEstimator } from "./queue-estimate.ts";
@@ -39,14 +39,21 @@ export function createMessagingPorts(nc: Connection, opts: { service: string; pu
       throw err;
     }));
   const publisher = opts.publisher ?? createPublisher(js, { service: opts.service });
+  const discovery = createDiscovery(nc);
   return {
     publisher,
     work: publisher,
     events: createJobEvents({ nc, js, jsm: getJsm, publisher }),
     queues: createQueueInspector(getJsm),
-    estimator: createQueueEstimator(getJsm),
-    discovery: createDiscovery(nc),
+    estimator: createQueueEstimator(getJsm, { transcribeSlots: () => transcribeSlots(discovery) }),
+    discovery,
     deadLetters: async (o) => createDeadLetters({ js, jsm: await getJsm(), ...o }),
     transport: { closed: () => nc.isClosed(), flush: () => nc.flush(), rttMs: () => nc.rtt() },
   };
+}
+
+/** The transcribe slots of every live replica (their workers' concurrency); undefined when none reports. */
+async function transcribeSlots(discovery: Discovery): Promise<number | undefined> {
+  const workers = (await discovery.list()).flatMap(instanceWorkers).filter((w) => w.stage === "transcribe" && typeof w.concurrency === "number");
+  return workers.length ? workers.reduce((a, w) => a + w.concurrency!, 0) : undefined;
 }

@@ -23,6 +23,8 @@ const SNAPSHOT_MS = 1000;
 /** Throughput is measured over at most this window, and at least MIN_SPAN_MS of it. */
 const RATE_WINDOW_MS = 120_000;
 const MIN_SPAN_MS = 2000;
+/** The transcriber's slots from service discovery are read again after this long. */
+const SLOTS_MS = 10_000;
 /** Messages of a job's own bucket scanned (one batched direct get) to find its place. */
 const SCAN = 256;
 
@@ -46,8 +48,33 @@ type Snapshot = { at: number; byName: Map<string, ConsumerInfo> };
  *   (Little's law: messages in flight / throughput), null until every stage involved is measured
  *   (and before ingest has sized the job).
  */
-export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, opts: { batchEvery?: number; now?: () => number } = {}) {
+export function createQueueEstimator(
+  getJsm: () => Promise<JetStreamManager>,
+  opts: {
+    batchEvery?: number;
+    now?: () => number;
+    /**
+     * The transcriber's slots as the live replicas report them (service discovery); undefined
+     * while unknown. Read at most every SLOTS_MS in the background: a poll never waits for it.
+     */
+    transcribeSlots?: () => Promise<number | undefined>;
+  } = {},
+) {
   const now = opts.now ?? Date.now;
+  let reported: { at: number; slots: number | undefined } | undefined;
+  let reading = false;
+  /** The slots discovery reported last (refreshed in the background when older than SLOTS_MS). */
+  const reportedSlots = () => {
+    if (opts.transcribeSlots && !reading && (!reported || now() - reported.at > SLOTS_MS)) {
+      reading = true;
+      opts
+        .transcribeSlots()
+        .then((slots) => (reported = { at: now(), slots }))
+        .catch(() => (reported = { at: now(), slots: reported?.slots }))
+        .finally(() => (reading = false));
+    }
+    return reported?.slots;
+  };
   const batchEvery = opts.batchEvery ?? 5;
   const snapshots = new Map<string, Promise<Snapshot>>();
   const acked = new Map<PipelineStage, { at: number; n: number; inFlight: number }[]>();
@@ -123,10 +150,15 @@ export function createQueueEstimator(getJsm: () => Promise<JetStreamManager>, op
   }
 
   /**
-   * The transcriber's slots: the most seen busy at once lately, in two listings at least (a slot's
-   * next message can be counted before its last one's acknowledgement: one listing may show one more).
+   * The transcriber's slots: what the live replicas report (discovery), else the most seen busy at
+   * once lately, in two listings at least (a slot's next message can be counted before its last
+   * one's acknowledgement: one listing may show one more). Seen busy alone undercounts a system
+   * that has not been busy yet: after one short job on an idle system it said 1 of 2 slots, and
+   * the short jobs' finish estimates of the fairness bench came out twice their time.
    */
   const peakSlots = () => {
+    const known = reportedSlots();
+    if (known !== undefined && known > 0) return known;
     const seen = (acked.get("transcribe") ?? []).map((x) => x.inFlight).sort((a, b) => b - a);
     return Math.max(1, seen.length > 1 ? seen[1]! : (seen[0] ?? 1));
   };
