@@ -93,6 +93,29 @@ describe("diarize (real recorded voices)", () => {
     expect((await diarize(audio)).speakers).toBe(1);
   });
 
+  it("labels a quiet voice's soft speech without clustering it (labelVad)", async () => {
+    const turns = [0, 1, 2, 3].flatMap((i) => [
+      { speaker: 0, source: VOICES.reader(i) },
+      { speaker: 1, source: VOICES.cards(i + 1) },
+    ]);
+    const { audio, reference } = await buildConversation(dir, turns);
+    // The cards speaker 20 dB under the reader, as a far-off guest.
+    for (const r of reference.filter((t) => t.speaker === 1))
+      for (let i = Math.round(r.start * 16_000); i < Math.round(r.end * 16_000); i++) audio.samples[i] = audio.samples[i]! * 0.1;
+    const covered = (d: { turns: { start: number; end: number }[] }) =>
+      reference
+        .filter((r) => r.speaker === 1)
+        .reduce((s, r) => s + d.turns.reduce((o, t) => o + Math.max(0, Math.min(r.end, t.end) - Math.max(r.start, t.start)), 0), 0);
+    const sameAsVad = await diarize(audio, { labelVad: {} });
+    const auto = await diarize(audio);
+    // The same pieces are clustered and the same voices found; more of the quiet voice is labelled.
+    expect(auto.windows).toBe(sameAsVad.windows);
+    expect(auto.speakers).toBe(2);
+    expect(sameAsVad.speakers).toBe(2);
+    expect(covered(auto)).toBeGreaterThan(covered(sameAsVad) + 0.5);
+    expect(diarizationErrorRate(reference, auto.turns)).toBeLessThan(diarizationErrorRate(reference, sameAsVad.turns));
+  });
+
   it("returns no turns for silence", async () => {
     const silent = await diarize({ sampleRate: 16_000, samples: new Float32Array(16_000 * 3) });
     expect(silent).toEqual({ turns: [], speakers: 0, windows: 0 });

@@ -42,4 +42,21 @@ describe("resegment", () => {
     const labels = await resegment(frames, units, initial, { components: 2, minSpeakerFrames: 60 });
     expect([...labels]).toEqual(Array.from({ length: 40 }, (_, u) => voice(u)));
   });
+
+  it("trains the voice models only on the frames of `train`", async () => {
+    // Units 30-39 are an odd sound (far from both voices) labelled speaker 1. Trained on them,
+    // speaker 1's model covers them and keeps them; outside `train`, they go to the nearer model.
+    let seed = 5;
+    const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5;
+    const units = unitsOf(40, [10, 20, 30]);
+    const centre = (u: number) => (u < 10 ? 0 : u < 30 ? 3 : -6);
+    const frames = Array.from({ length: 800 }, (_, f) => Float64Array.from([centre(Math.floor(f / 20)) + rand(), rand()]));
+    const initial = Int32Array.from({ length: 40 }, (_, u) => (u < 10 ? 0 : 1));
+    const train = Uint8Array.from({ length: 800 }, (_, f) => (f < 600 ? 1 : 0));
+    const opts = { components: 2, minSpeakerFrames: 60 };
+    const unmasked = await resegment(frames, units, initial, opts);
+    expect([...unmasked]).toEqual([...initial]);
+    const masked = await resegment(frames, units, initial, { ...opts, train });
+    expect([...masked]).toEqual(Array.from({ length: 40 }, (_, u) => (u < 10 || u >= 30 ? 0 : 1)));
+  });
 });

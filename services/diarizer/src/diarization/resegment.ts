@@ -24,11 +24,18 @@ export type ResegmentOptions = {
 };
 
 /** Per-unit, per-speaker sum of weighted frame log-likelihoods (units x speakers, row-major). */
-function unitScores(frames: Float64Array[], units: Unit[], labels: Int32Array, speakers: number, opts: Required<ResegmentOptions>): Float64Array {
+function unitScores(
+  frames: Float64Array[],
+  units: Unit[],
+  labels: Int32Array,
+  speakers: number,
+  opts: Required<ResegmentOptions>,
+  train?: Uint8Array,
+): Float64Array {
   const scorers = Array.from({ length: speakers }, (_, k) => {
     const mine: Float64Array[] = [];
     units.forEach((u, i) => {
-      if (labels[i] === k) for (let f = u.start; f < u.end; f++) mine.push(frames[f]!);
+      if (labels[i] === k) for (let f = u.start; f < u.end; f++) if (!train || train[f]) mine.push(frames[f]!);
     });
     return mine.length > 0 ? createScorer(trainGmm(mine, opts.components, { seed: k + 1 })) : () => -Infinity;
   });
@@ -88,13 +95,14 @@ const DEFAULTS: Required<ResegmentOptions> = {
  * boundaries move to pauses, never fall inside a unit (a word), and a change with no pause is
  * kept only when the next speaker's models win by more than `switchCost` summed over the units
  * that follow: strong acoustic evidence. Units with label -1 (unclustered) are decoded freely.
+ * `train`, when given, masks the frames the models learn from (every unit frame is still scored).
  * Returns a label per unit, speakers renumbered 0..k-1 by first appearance.
  */
 export async function resegment(
   frames: Float64Array[],
   units: Unit[],
   initial: Int32Array,
-  options: ResegmentOptions & { pause?: () => Promise<void> } = {},
+  options: ResegmentOptions & { pause?: () => Promise<void>; train?: Uint8Array } = {},
 ): Promise<Int32Array> {
   const opts = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<ResegmentOptions>;
   let labels: Int32Array<ArrayBufferLike> = Int32Array.from(initial);
@@ -102,7 +110,7 @@ export async function resegment(
   if (speakers <= 1 || units.length === 0) return labels.fill(0);
   const cost = (u: Unit) => (u.gapBefore >= opts.pauseSec ? opts.pauseSwitchCost : opts.switchCost);
   for (let round = 0; round < opts.iterations + 1 && speakers > 1; round++) {
-    const scores = unitScores(frames, units, labels, speakers, opts);
+    const scores = unitScores(frames, units, labels, speakers, opts, options.train);
     await options.pause?.();
     labels = viterbi(scores, units, speakers, cost);
     // A speaker that kept almost nothing was a stray cluster: drop it and decode again.
