@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Base64UrlPaddedCodec, Objm, setSha256Backend, type ObjectInfo, type ObjectStore } from "@nats-io/obj";
 import { headers } from "@nats-io/transport-node";
@@ -19,6 +19,17 @@ const INFOS_PER_REQUEST = 256;
  */
 /** What an object's metadata entry holds (the fields this adapter uses). */
 type StoredInfo = Pick<ObjectInfo, "name" | "nuid" | "size" | "chunks" | "digest" | "deleted">;
+
+/** What is wrong with a read that ended: too few chunks or bytes, or a digest that differs. */
+function damaged(info: StoredInfo, chunks: number, bytes: number, sha: Hash): Error | null {
+  if (chunks !== info.chunks || bytes !== info.size) {
+    return new Error(`object ${info.name} is truncated: ${bytes} of ${info.size} bytes in ${chunks} of ${info.chunks} chunks`);
+  }
+  const digest = `SHA-256=${sha.digest("base64url")}`;
+  return digest.replace(/=+$/, "") === info.digest.replace(/=+$/, "")
+    ? null
+    : new Error(`object ${info.name} is corrupt: digest ${digest}, expected ${info.digest}`);
+}
 
 function readObject(jsm: JetStreamManager, stream: string, bucket: string, info: StoredInfo): ReadableStream<Uint8Array> {
   const subject = `$O.${bucket}.C.${info.nuid}`;
@@ -45,14 +56,9 @@ function readObject(jsm: JetStreamManager, stream: string, bucket: string, info:
           if (!/not found/i.test(String((err as Error)?.message))) throw err; // none left: checked below
         }
         if (chunks < info.chunks && got > 0) return; // more to come on the next pull
-        const digest = `SHA-256=${sha.digest("base64url")}`;
-        if (chunks !== info.chunks || bytes !== info.size) {
-          controller.error(new Error(`object ${info.name} is truncated: ${bytes} of ${info.size} bytes in ${chunks} of ${info.chunks} chunks`));
-        } else if (digest.replace(/=+$/, "") !== info.digest.replace(/=+$/, "")) {
-          controller.error(new Error(`object ${info.name} is corrupt: digest ${digest}, expected ${info.digest}`));
-        } else {
-          controller.close();
-        }
+        const damage = damaged(info, chunks, bytes, sha);
+        if (damage) controller.error(damage);
+        else controller.close();
       },
     },
     { highWaterMark: 0 },
@@ -89,11 +95,8 @@ async function readObjectBytes(jsm: JetStreamManager, stream: string, bucket: st
     }
     if (got === 0) break;
   }
-  if (chunks !== info.chunks || bytes !== info.size) {
-    throw new Error(`object ${info.name} is truncated: ${bytes} of ${info.size} bytes in ${chunks} of ${info.chunks} chunks`);
-  }
-  const digest = `SHA-256=${sha.digest("base64url")}`;
-  if (digest.replace(/=+$/, "") !== info.digest.replace(/=+$/, "")) throw new Error(`object ${info.name} is corrupt: digest ${digest}, expected ${info.digest}`);
+  const damage = damaged(info, chunks, bytes, sha);
+  if (damage) throw damage;
   return out;
 }
 
