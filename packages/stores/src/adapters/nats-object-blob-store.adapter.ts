@@ -31,30 +31,42 @@ function damaged(info: StoredInfo, chunks: number, bytes: number, sha: Hash): Er
     : new Error(`object ${info.name} is corrupt: digest ${digest}, expected ${info.digest}`);
 }
 
+/**
+ * One batched direct get of an object's next chunks (at most `want`, from `at.seq`, which moves
+ * past them), each handed to `take`; resolves how many came. Past the last chunk the server
+ * answers "not found": none came, and the caller checks what it has.
+ */
+async function nextChunks(jsm: JetStreamManager, stream: string, subject: string, at: { seq: number }, want: number, take: (data: Uint8Array) => void) {
+  let got = 0;
+  try {
+    const batch = await jsm.direct.getBatch(stream, { seq: at.seq, next_by_subj: subject, batch: Math.min(CHUNKS_PER_REQUEST, want) });
+    for await (const m of batch) {
+      got++;
+      at.seq = m.seq + 1;
+      take(m.data);
+    }
+  } catch (err) {
+    if (!/not found/i.test(String((err as Error)?.message))) throw err;
+  }
+  return got;
+}
+
 function readObject(jsm: JetStreamManager, stream: string, bucket: string, info: StoredInfo): ReadableStream<Uint8Array> {
   const subject = `$O.${bucket}.C.${info.nuid}`;
   const sha = createHash("sha256");
-  let seq = 1;
+  const at = { seq: 1 };
   let chunks = 0;
   let bytes = 0;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         if (info.chunks === 0 && info.size === 0) return controller.close();
-        let got = 0;
-        try {
-          const batch = await jsm.direct.getBatch(stream, { seq, next_by_subj: subject, batch: Math.min(CHUNKS_PER_REQUEST, info.chunks - chunks) });
-          for await (const m of batch) {
-            got++;
-            seq = m.seq + 1;
-            chunks++;
-            bytes += m.data.length;
-            sha.update(m.data);
-            if (m.data.length > 0) controller.enqueue(m.data);
-          }
-        } catch (err) {
-          if (!/not found/i.test(String((err as Error)?.message))) throw err; // none left: checked below
-        }
+        const got = await nextChunks(jsm, stream, subject, at, info.chunks - chunks, (data) => {
+          chunks++;
+          bytes += data.length;
+          sha.update(data);
+          if (data.length > 0) controller.enqueue(data);
+        });
         if (chunks < info.chunks && got > 0) return; // more to come on the next pull
         const damage = damaged(info, chunks, bytes, sha);
         if (damage) controller.error(damage);
@@ -74,26 +86,18 @@ async function readObjectBytes(jsm: JetStreamManager, stream: string, bucket: st
   const subject = `$O.${bucket}.C.${info.nuid}`;
   const out = new Uint8Array(info.size);
   const sha = createHash("sha256");
-  let seq = 1;
+  const at = { seq: 1 };
   let chunks = 0;
   let bytes = 0;
   while (chunks < info.chunks) {
-    let got = 0;
-    try {
-      const batch = await jsm.direct.getBatch(stream, { seq, next_by_subj: subject, batch: Math.min(CHUNKS_PER_REQUEST, info.chunks - chunks) });
-      for await (const m of batch) {
-        got++;
-        seq = m.seq + 1;
-        chunks++;
-        if (bytes + m.data.length > info.size) throw new Error(`object ${info.name} is corrupt: more than its ${info.size} bytes`);
-        out.set(m.data, bytes);
-        bytes += m.data.length;
-        sha.update(m.data);
-      }
-    } catch (err) {
-      if (!/not found/i.test(String((err as Error)?.message))) throw err; // none left: checked below
-    }
-    if (got === 0) break;
+    const got = await nextChunks(jsm, stream, subject, at, info.chunks - chunks, (data) => {
+      if (bytes + data.length > info.size) throw new Error(`object ${info.name} is corrupt: more than its ${info.size} bytes`);
+      out.set(data, bytes);
+      bytes += data.length;
+      chunks++;
+      sha.update(data);
+    });
+    if (got === 0) break; // none left: checked below
   }
   const damage = damaged(info, chunks, bytes, sha);
   if (damage) throw damage;
