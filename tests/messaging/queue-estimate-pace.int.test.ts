@@ -82,12 +82,27 @@ describe("queue estimates of the transcribe stage", () => {
       expect(Date.parse(bobs.estimatedFinishAt!) - clock).toBe(5_450 + 12_000 + 3_600); // tail: 90 s x 0.04
 
       // It ends before the next look: it ran from its start to half-way between the two looks, 1.1 s
-      // for 30 s of audio, and chunks of that length are now timed so (two left: 2.2 s, plus the tail).
+      // for 30 s of audio; but with 1.1 s between the looks its end is known only to +-0.55 s, half
+      // its time, so it is not taken as a measurement: the two left stay at the pace (6 s each).
       taken!.ack();
       await nc.flush();
       clock += 1100;
       const next = (await est.estimate({ ...theirs, chunks: { ...theirs.chunks!, done: [0] } }))!;
-      expect(Date.parse(next.estimatedFinishAt!) - clock).toBe(2_200 + 3_600);
+      expect(Date.parse(next.estimatedFinishAt!) - clock).toBe(12_000 + 3_600);
+
+      // Its second chunk is taken and seen running over four looks, then ends: 0.55 + 3 x 1.1 + 0.55
+      // = 4.4 s, its end known to +-0.55 s; chunks of that length are now timed so (one left, plus the tail).
+      const taken2 = await consumer.next({ expires: 2000 });
+      await nc.flush();
+      for (let look = 0; look < 4; look++) {
+        clock += 1100;
+        await est.estimate({ ...theirs, chunks: { ...theirs.chunks!, done: [0] } });
+      }
+      taken2!.ack();
+      await nc.flush();
+      clock += 1100;
+      const last = (await est.estimate({ ...theirs, chunks: { ...theirs.chunks!, done: [0, 1] } }))!;
+      expect(Date.parse(last.estimatedFinishAt!) - clock).toBe(4_400 + 3_600);
     } finally {
       await nc.close();
     }

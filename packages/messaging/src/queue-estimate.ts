@@ -258,6 +258,8 @@ export function createQueueEstimator(
 const CHAIN_GAP_MS = 50;
 /** A chunk's end is timed from two listings at most this far apart (its end lies between them). */
 const MAX_END_GAP_MS = 2500;
+/** ... and at most this share of the chunk's measured time (its end's error is half the gap). */
+const MAX_END_GAP_SHARE = 0.5;
 const RAN_SAMPLES = 40;
 
 /**
@@ -309,7 +311,12 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
     if (recent) {
       for (const [key, x] of seen) {
         if (x.startedAt === undefined || !x.audioSec || all.some((c) => `${c.jobId}:${c.index}` === key)) continue;
-        ran.push({ audioSec: x.audioSec, sec: Math.max(0, (lastAt + snap.at) / 2 - x.startedAt) / 1000 });
+        const sec = Math.max(0, (lastAt + snap.at) / 2 - x.startedAt) / 1000;
+        // Its end is known to half the gap between the listings: kept only when that is a small
+        // share of its time (listings come at most once a second, so sub-second chunks of a fast
+        // engine were timed up to twice as long and their jobs' finishes estimated late).
+        if ((snap.at - lastAt) / 1000 > sec * MAX_END_GAP_SHARE) continue;
+        ran.push({ audioSec: x.audioSec, sec });
         if (ran.length > RAN_SAMPLES) ran.shift();
       }
     }
