@@ -15,6 +15,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pool } from "@mp4t/testing";
+import { login } from "../e2e/system.ts";
 import { runArtillery, type ArtilleryRun, type JournalEntry } from "./artillery.ts";
 import type { Owned } from "./upload.journey.ts";
 
@@ -117,30 +119,17 @@ const ENSURE_SIGNED_IN = [
 async function signInAll(o: LegacyRunOptions, file: string): Promise<{ file: string; figures: SignIn }> {
   const tokens: Record<string, string> = {};
   const failures: string[] = [];
-  const times: number[] = [];
   const started = Date.now();
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < o.users; i = next++) {
-      const email = legacyEmail(o.runId, i);
-      const t0 = Date.now();
-      try {
-        const r = await fetch(`${o.baseUrl}/v1/auth/login`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ email, password: o.password }),
-          signal: AbortSignal.timeout(120_000),
-        });
-        const body = (await r.json().catch(() => undefined)) as { token?: unknown } | undefined;
-        if (r.status === 200 && typeof body?.token === "string") tokens[email] = body.token;
-        else failures.push(`${email} ${r.status} ${JSON.stringify(body).slice(0, 200)}`);
-      } catch (err) {
-        failures.push(`${email} ${(err as Error).message}`);
-      }
-      times.push((Date.now() - t0) / 1000);
+  const emails = Array.from({ length: o.users }, (_, i) => legacyEmail(o.runId, i));
+  const times = await pool(emails, Math.max(1, o.registerLanes), async (email) => {
+    const t0 = Date.now();
+    try {
+      tokens[email] = await login(o.baseUrl, email, o.password);
+    } catch (err) {
+      failures.push(`${email} ${(err as Error).message.slice(0, 200)}`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.registerLanes, o.users)) }, lane));
+    return (Date.now() - t0) / 1000;
+  });
   await writeFile(file, JSON.stringify(tokens), { mode: 0o600 });
   times.sort((a, b) => a - b);
   const p95Sec = times[Math.min(times.length - 1, Math.floor(0.95 * times.length))] ?? Number.NaN;

@@ -1,6 +1,7 @@
 import { Streams, fairDurableName, newId, userBucket, type Job } from "@mp4t/contracts";
 import { startNats } from "@mp4t/testing";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
 import { createPublisher, createQueueEstimator, ensureFairConsumers, ensureTopology } from "@mp4t/messaging/internal";
 
@@ -25,14 +26,34 @@ const transcribing = (userId: string, plan: number[], startedAt: number): Job =>
   };
 };
 
+/**
+ * A completed one-chunk job: 50 s of audio transcribed in 10 s on one slot (0.2 s per second),
+ * completed 2 s after its transcription: 0.04 s per second of audio after transcription.
+ */
+const learnt = (clock: number): Job => ({
+  ...transcribing("alice", [50], clock - 20_000),
+  status: "completed",
+  stages: { transcribe: { status: "done", startedAt: iso(clock - 20_000), finishedAt: iso(clock - 10_000) } },
+  completedAt: iso(clock - 8_000),
+});
+
+/** A real nats-server with the lanes and the transcribe stage's fair consumers. */
+async function transcribeStage(run: (nc: NatsConnection, jsm: JetStreamManager) => Promise<void>) {
+  await using nats = await startNats();
+  const nc = await nats.connect();
+  try {
+    const jsm = await jetstreamManager(nc);
+    await ensureTopology(jsm);
+    await ensureFairConsumers(jsm, "transcribe", { ackWaitMs: 60_000 });
+    await run(nc, jsm);
+  } finally {
+    await nc.close();
+  }
+}
+
 describe("queue estimates of the transcribe stage", () => {
   it("play the chunks in the stream forward at the learnt pace, another user's bucket taking turns, then add the learnt tail", async () => {
-    await using nats = await startNats();
-    const nc = await nats.connect();
-    try {
-      const jsm = await jetstreamManager(nc);
-      await ensureTopology(jsm);
-      await ensureFairConsumers(jsm, "transcribe", { ackWaitMs: 60_000 });
+    await transcribeStage(async (nc, jsm) => {
       const js = jetstream(nc);
       const pub = createPublisher(js, { service: "test" });
       let clock = Date.now();
@@ -42,14 +63,7 @@ describe("queue estimates of the transcribe stage", () => {
       const mine = transcribing("alice", [60, 60], clock);
       expect((await est.estimate(mine))?.estimatedFinishAt).toBeNull();
 
-      // A completed one-chunk job: 50 s of audio transcribed in 10 s on one slot (0.2 s per second),
-      // completed 2 s after its transcription: 0.04 s per second of audio after transcription.
-      const ended: Job = {
-        ...transcribing("alice", [50], clock - 20_000),
-        status: "completed",
-        stages: { transcribe: { status: "done", startedAt: iso(clock - 20_000), finishedAt: iso(clock - 10_000) } },
-        completedAt: iso(clock - 8_000),
-      };
+      const ended = learnt(clock);
       expect(await est.estimate(ended)).toBeUndefined();
       clock += 1100; // past the listing's reuse
       // Its two 60 s chunks on the one slot seen: 24 s, plus 4.8 s for its 120 s; the stage started when the job says.
@@ -103,18 +117,11 @@ describe("queue estimates of the transcribe stage", () => {
       clock += 1100;
       const last = (await est.estimate({ ...theirs, chunks: { ...theirs.chunks!, done: [0, 1] } }))!;
       expect(Date.parse(last.estimatedFinishAt!) - clock).toBe(4_400 + 3_600);
-    } finally {
-      await nc.close();
-    }
+    });
   });
 
   it("take the transcriber's slots from what the live replicas report, not only from those seen busy", async () => {
-    await using nats = await startNats();
-    const nc = await nats.connect();
-    try {
-      const jsm = await jetstreamManager(nc);
-      await ensureTopology(jsm);
-      await ensureFairConsumers(jsm, "transcribe", { ackWaitMs: 60_000 });
+    await transcribeStage(async (_nc, jsm) => {
       let clock = Date.now();
       let asked = 0;
       const est = createQueueEstimator(async () => jsm, {
@@ -127,12 +134,7 @@ describe("queue estimates of the transcribe stage", () => {
       const mine = transcribing("alice", [60, 60], clock);
       expect((await est.estimate(mine))?.estimatedFinishAt).toBeNull(); // nothing learnt; the slots are read meanwhile
       await new Promise((r) => setImmediate(r));
-      const ended: Job = {
-        ...transcribing("alice", [50], clock - 20_000),
-        status: "completed",
-        stages: { transcribe: { status: "done", startedAt: iso(clock - 20_000), finishedAt: iso(clock - 10_000) } },
-        completedAt: iso(clock - 8_000),
-      };
+      const ended = learnt(clock);
       await est.estimate(ended);
       clock += 1100;
       // The same job as above, but on the two reported slots its 60 s chunks run side by side: 12 s, plus 4.8 s of tail
@@ -140,8 +142,6 @@ describe("queue estimates of the transcribe stage", () => {
       const two = (await est.estimate(mine))!;
       expect(Date.parse(two.estimatedFinishAt!) - clock).toBe(16_800);
       expect(asked).toBe(1); // read again only after 10 s
-    } finally {
-      await nc.close();
-    }
+    });
   });
 });
