@@ -37,10 +37,17 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
       at: now(),
     });
 
-  /** Applies a change unless the job has ended; returns the job after it, or null if ended/missing. */
+  /**
+   * Applies a change unless the job has ended; returns the job after it, or null if ended/missing.
+   * `changed` is decided again on every compare-and-set attempt: an attempt on an older record
+   * (refused by the store) may have changed it, and the record that is finally current may have
+   * ended meanwhile. Reporting the refused attempt's change would re-emit an event (a second
+   * `stage.done`, with the ended job's progress, so a different message id) for work done once.
+   */
   async function change(ref: JobRef, fn: (job: Job) => Job | undefined): Promise<{ job: Job; changed: boolean } | null> {
     let changed = false;
     const job = await jobs.updateJob(ref, (j) => {
+      changed = false;
       if (isTerminal(j.status)) return undefined;
       const next = fn(j);
       changed = next !== undefined;

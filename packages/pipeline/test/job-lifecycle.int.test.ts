@@ -1,0 +1,87 @@
+import { JobEvent, Streams, Subjects, type Job } from "@mp4t/contracts";
+import { createPublisher, ensureTopology } from "@mp4t/messaging/internal";
+import { createNatsKvJobStore, type JobStore } from "@mp4t/stores";
+import { sampleJob } from "@mp4t/stores/conformance";
+import { startNats, type NatsServer } from "@mp4t/testing";
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJobLifecycle, type JobLifecycle } from "../src/index.ts";
+
+/**
+ * Two workers (two connections, two job stores, each remembering the records it last saw) on one
+ * real nats-server: a replay on the worker that saw the job last before another one finished it.
+ */
+let nats: NatsServer;
+let ncs: NatsConnection[];
+let jsm: JetStreamManager;
+let stores: JobStore[];
+let workers: JobLifecycle[];
+
+beforeAll(async () => {
+  nats = await startNats();
+  ncs = [await nats.connect(), await nats.connect()];
+  jsm = await jetstreamManager(ncs[0]!);
+  await ensureTopology(jsm);
+  stores = await Promise.all(ncs.map((nc) => createNatsKvJobStore(nc)));
+  workers = ncs.map((nc, i) => createJobLifecycle({ jobs: stores[i]!, publisher: createPublisher(jetstream(nc), { service: `worker-${i}` }) }));
+});
+afterAll(async () => {
+  for (const nc of ncs ?? []) await nc.close();
+  await nats?.[Symbol.asyncDispose]();
+});
+
+/** The job's events as stored on MP4T_EVENTS, oldest first. */
+async function eventsOf(jobId: string): Promise<JobEvent[]> {
+  const out: JobEvent[] = [];
+  const info = await jsm.streams.info(Streams.events);
+  for (let seq = info.state.first_seq; seq > 0 && seq <= info.state.last_seq; seq++) {
+    const m = await jsm.streams.getMessage(Streams.events, { seq }).catch(() => null);
+    if (m?.subject === Subjects.jobEvents(jobId)) out.push(JobEvent.parse(m.json()));
+  }
+  return out;
+}
+
+/**
+ * A job the stale worker last read mid-transcription (its store remembers that record and
+ * revision), then taken to the end by the other worker: last chunk, assemble, complete.
+ */
+async function endedElsewhere() {
+  const [stale, other] = workers as [JobLifecycle, JobLifecycle];
+  const job: Job = sampleJob("u1", {
+    status: "processing",
+    progress: 0.45,
+    chunks: { count: 2, done: [0] },
+    stages: { ingest: { status: "done" }, transcribe: { status: "running" } },
+  });
+  await stores[0]!.createJob(job);
+  const ref = { userId: job.userId, jobId: job.id };
+  expect((await stores[0]!.getJob(ref))?.status).toBe("processing");
+  expect((await other.chunkDone(ref, 1))?.allDone).toBe(true);
+  expect(await other.stageStarted(ref, "assemble")).not.toBeNull();
+  expect(await other.assembled(ref, true)).not.toBeNull();
+  expect((await other.complete(ref, "enhance"))?.status).toBe("completed");
+  const events = await eventsOf(job.id);
+  expect(events.filter((e) => e.type === "stage.done").map((e) => e.stage)).toEqual(["transcribe", "assemble", "enhance"]);
+  return { stale, ref, events };
+}
+
+describe("job lifecycle: a replay on an out-of-date worker after the job ended elsewhere", () => {
+  // Each step starts from the remembered (older) record, is refused by the store, and on the
+  // current record finds the job completed: it must change nothing and publish nothing.
+  const replays: [string, (l: JobLifecycle, ref: { userId: string; jobId: string }) => Promise<unknown>][] = [
+    ["chunkDone", (l, ref) => l.chunkDone(ref, 1)],
+    ["stageDone", (l, ref) => l.stageDone(ref, "transcribe")],
+    ["stageStarted", (l, ref) => l.stageStarted(ref, "assemble")],
+    ["assembled", (l, ref) => l.assembled(ref, true)],
+    ["progress", (l, ref) => l.progress(ref, "transcribe", 0.9)],
+  ];
+  it.each(replays)("%s resolves to null and emits nothing", async (_name, replay) => {
+    const { stale, ref, events } = await endedElsewhere();
+    expect(await replay(stale, ref)).toBeNull();
+    expect(await eventsOf(ref.jobId)).toEqual(events);
+    const current = await stores[1]!.getJob(ref);
+    expect(current?.status).toBe("completed");
+    expect(current?.progress).toBe(1);
+  });
+});
