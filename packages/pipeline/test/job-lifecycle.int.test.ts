@@ -1,12 +1,13 @@
-import { JobEvent, Streams, Subjects, type Job } from "@mp4t/contracts";
+import type { Job } from "@mp4t/contracts";
 import { createPublisher, ensureTopology } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore, type JobStore } from "@mp4t/stores";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { startNats, type NatsServer } from "@mp4t/testing";
-import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobLifecycle, type JobLifecycle } from "../src/index.ts";
+import { readJobEvents } from "../src/testing/index.ts";
 
 /**
  * Two workers (two connections, two job stores, each remembering the records it last saw) on one
@@ -14,15 +15,13 @@ import { createJobLifecycle, type JobLifecycle } from "../src/index.ts";
  */
 let nats: NatsServer;
 let ncs: NatsConnection[];
-let jsm: JetStreamManager;
 let stores: JobStore[];
 let workers: JobLifecycle[];
 
 beforeAll(async () => {
   nats = await startNats();
   ncs = [await nats.connect(), await nats.connect()];
-  jsm = await jetstreamManager(ncs[0]!);
-  await ensureTopology(jsm);
+  await ensureTopology(await jetstreamManager(ncs[0]!));
   stores = await Promise.all(ncs.map((nc) => createNatsKvJobStore(nc)));
   workers = ncs.map((nc, i) => createJobLifecycle({ jobs: stores[i]!, publisher: createPublisher(jetstream(nc), { service: `worker-${i}` }) }));
 });
@@ -30,17 +29,6 @@ afterAll(async () => {
   for (const nc of ncs ?? []) await nc.close();
   await nats?.[Symbol.asyncDispose]();
 });
-
-/** The job's events as stored on MP4T_EVENTS, oldest first. */
-async function eventsOf(jobId: string): Promise<JobEvent[]> {
-  const out: JobEvent[] = [];
-  const info = await jsm.streams.info(Streams.events);
-  for (let seq = info.state.first_seq; seq > 0 && seq <= info.state.last_seq; seq++) {
-    const m = await jsm.streams.getMessage(Streams.events, { seq }).catch(() => null);
-    if (m?.subject === Subjects.jobEvents(jobId)) out.push(JobEvent.parse(m.json()));
-  }
-  return out;
-}
 
 /**
  * A job the stale worker last read mid-transcription (its store remembers that record and
@@ -61,7 +49,7 @@ async function endedElsewhere() {
   expect(await other.stageStarted(ref, "assemble")).not.toBeNull();
   expect(await other.assembled(ref, true)).not.toBeNull();
   expect((await other.complete(ref, "enhance"))?.status).toBe("completed");
-  const events = await eventsOf(job.id);
+  const events = await readJobEvents(ncs[0]!, job.id);
   expect(events.filter((e) => e.type === "stage.done").map((e) => e.stage)).toEqual(["transcribe", "assemble", "enhance"]);
   return { stale, ref, events };
 }
@@ -79,7 +67,7 @@ describe("job lifecycle: a replay on an out-of-date worker after the job ended e
   it.each(replays)("%s resolves to null and emits nothing", async (_name, replay) => {
     const { stale, ref, events } = await endedElsewhere();
     expect(await replay(stale, ref)).toBeNull();
-    expect(await eventsOf(ref.jobId)).toEqual(events);
+    expect(await readJobEvents(ncs[0]!, ref.jobId)).toEqual(events);
     const current = await stores[1]!.getJob(ref);
     expect(current?.status).toBe("completed");
     expect(current?.progress).toBe(1);

@@ -4,7 +4,7 @@ import { startNats, type NatsServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enhanceHandler } from "../src/handlers/enhance.handler.ts";
 import { seedDiarizedJob } from "./enhancer-fixtures.ts";
-import { pipelineDeps, readCommands } from "@mp4t/pipeline/testing";
+import { pipelineDeps, readCommands, readJobEvents } from "@mp4t/pipeline/testing";
 
 let nats: NatsServer;
 beforeAll(async () => {
@@ -41,11 +41,49 @@ describe("enhance handler (real nats-server)", () => {
       expect(t!.noSpeech).toBe(false);
       expect(await readCommands(deps, "cleanup", "batch")).toEqual([{ msg: { v: 1, ...ref, reason: "completed" }, msgId: `cleanup:${job.id}:completed` }]);
 
+      const events = await readJobEvents(deps.nc, job.id);
+      expect(events.filter((e) => e.type === "stage.done" || e.type === "completed").map((e) => [e.type, e.stage])).toEqual([
+        ["stage.done", "enhance"],
+        ["completed", undefined],
+      ]);
+
       // Redelivery of a completed job: nothing changes, nothing more is published.
       await enhanceHandler(deps)({ v: 1, ...ref });
       expect(await deps.jobs.getJob(ref)).toEqual(after);
       expect(await getJson(deps.blobs, BlobKeys.transcript(job.id), Transcript)).toEqual(t);
       expect((await readCommands(deps, "cleanup", "batch")).filter((c) => c.msg.jobId === job.id)).toHaveLength(1);
+      expect(await readJobEvents(deps.nc, job.id)).toEqual(events);
+    } finally {
+      await deps.close();
+    }
+  });
+
+  it("a redelivery after the worker died between the completing write and its events sends them, once", async () => {
+    const deps = await pipelineDeps(nats, "enhancer");
+    try {
+      const { job, ref } = await seed(deps);
+      // The state such a death leaves: the job completed in the store, no event and no cleanup sent.
+      await deps.jobs.updateJob(ref, (j) => ({
+        ...j,
+        status: "completed",
+        progress: 1,
+        completedAt: new Date().toISOString(),
+        stages: { ...j.stages, enhance: { status: "done" } },
+      }));
+      const completedOf = async () => (await readJobEvents(deps.nc, job.id)).filter((e) => e.type === "stage.done" || e.type === "completed");
+      expect(await completedOf()).toEqual([]);
+
+      await enhanceHandler(deps)({ v: 1, ...ref });
+      const sent = await completedOf();
+      expect(sent.map((e) => [e.type, e.stage, e.status])).toEqual([
+        ["stage.done", "enhance", "completed"],
+        ["completed", undefined, "completed"],
+      ]);
+      expect((await readCommands(deps, "cleanup", "batch")).filter((c) => c.msg.jobId === job.id).map((c) => c.msg.reason)).toEqual(["completed"]);
+
+      // Another redelivery: the server drops the repeated events by their message ids.
+      await enhanceHandler(deps)({ v: 1, ...ref });
+      expect(await completedOf()).toEqual(sent);
     } finally {
       await deps.close();
     }

@@ -1,1 +1,1 @@
-export { pipelineDeps, readCommands, takeCommands } from "./pipeline-harness.ts";
+export { pipelineDeps, readCommands, readJobEvents, takeCommands } from "./pipeline-harness.ts";

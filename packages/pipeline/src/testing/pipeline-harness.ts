@@ -1,10 +1,10 @@
-import { Streams, Subjects, type Command, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
+import { JobEvent, Streams, Subjects, type Command, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
 import { createLogger } from "@mp4t/runtime";
 import { ensureTopology } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { createPipelineDeps, type PipelineDeps } from "../pipeline-deps.ts";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { AckPolicy, JetStreamApiError, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 
 let n = 0;
@@ -68,4 +68,21 @@ export async function takeCommands<T>(nc: NatsConnection, stream: string, consum
     if (out.length === pending) break;
   }
   return out;
+}
+
+const NO_MESSAGE_FOUND = 10037;
+
+/** A job's events as stored on MP4T_EVENTS, oldest first (direct gets by subject: no consumer). */
+export async function readJobEvents(nc: NatsConnection, jobId: string): Promise<JobEvent[]> {
+  const jsm = await jetstreamManager(nc);
+  const out: JobEvent[] = [];
+  for (let seq = 1; ; ) {
+    const m = await jsm.streams.getMessage(Streams.events, { seq, next_by_subj: Subjects.jobEvents(jobId) }).catch((err: unknown) => {
+      if (err instanceof JetStreamApiError && err.code === NO_MESSAGE_FOUND) return null;
+      throw err;
+    });
+    if (!m) return out;
+    out.push(JobEvent.parse(m.json()));
+    seq = m.seq + 1;
+  }
 }

@@ -34,8 +34,9 @@ export const enhancementCapabilities = (provider: Pick<EnhancementProvider, "nam
 /**
  * enhance: the final transcript (sentences, paragraphs, requested enhancements) from the
  * diarized one, then the job completes and its temporary blobs are queued for cleanup.
- * Idempotent: a job that has already completed is left alone, except that its cleanup is
- * queued again (deduplicated by message id) in case the first run died before queueing it.
+ * Idempotent: a job that has already completed is left as it is, except that its completion
+ * events and its cleanup are sent again (deduplicated by message id) in case the first run died
+ * before sending them.
  * A provider's failure propagates as it is: retryable ones are retried by the runner, permanent
  * ones (ENGINE_REJECTED) fail the job with their code.
  */
@@ -50,7 +51,9 @@ export function enhanceHandler(deps: Deps) {
     const cleanup = () => deps.publisher.command("cleanup", "batch", done, messageId("cleanup", done));
     const job = await deps.lifecycle.stageStarted(ref, "enhance");
     if (!job) {
-      if ((await deps.jobs.getJob(ref))?.status === "completed") await cleanup();
+      // Ended. If completed, maybe by a worker that died before the events and cleanup: `complete`
+      // on a completed job publishes its events again.
+      if (await deps.lifecycle.complete(ref, "enhance")) await cleanup();
       return;
     }
     // Checked at upload against every replica; this replica's provider may differ.
