@@ -4,7 +4,7 @@ import { ensureTopology } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { createPipelineDeps, type PipelineDeps } from "../pipeline-deps.ts";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { AckPolicy, JetStreamApiError, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 
 let n = 0;
@@ -70,17 +70,12 @@ export async function takeCommands<T>(nc: NatsConnection, stream: string, consum
   return out;
 }
 
-const NO_MESSAGE_FOUND = 10037;
-
 /** A job's events as stored on MP4T_EVENTS, oldest first (direct gets by subject: no consumer). */
 export async function readJobEvents(nc: NatsConnection, jobId: string): Promise<JobEvent[]> {
   const jsm = await jetstreamManager(nc);
   const out: JobEvent[] = [];
   for (let seq = 1; ; ) {
-    const m = await jsm.streams.getMessage(Streams.events, { seq, next_by_subj: Subjects.jobEvents(jobId) }).catch((err: unknown) => {
-      if (err instanceof JetStreamApiError && err.code === NO_MESSAGE_FOUND) return null;
-      throw err;
-    });
+    const m = await jsm.direct.getMessage(Streams.events, { seq, next_by_subj: Subjects.jobEvents(jobId) });
     if (!m) return out;
     out.push(JobEvent.parse(m.json()));
     seq = m.seq + 1;
