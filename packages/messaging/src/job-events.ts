@@ -229,7 +229,10 @@ export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, par
   const sub = nc?.subscribe(Subjects.jobEvents(jobId), {
     callback: (err, m) => {
       if (err) return;
-      const e = JobEvent.safeParse(m.json());
+      const raw = m.json<{ type?: unknown }>();
+      // Most of a job's events are progress: only an end is validated and acted on.
+      if (raw?.type !== "canceled" && raw?.type !== "failed") return;
+      const e = JobEvent.safeParse(raw);
       if (!e.success || (e.data.type !== "canceled" && e.data.type !== "failed")) return;
       ended = true;
       ac.abort(new AppError("CANCELED", `the job was ${e.data.type} while this stage ran`));

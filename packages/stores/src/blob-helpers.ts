@@ -1,6 +1,5 @@
-import { createWriteStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { z } from "zod";
 import type { BlobStore } from "./ports.ts";
 
@@ -13,11 +12,21 @@ export async function getJson<S extends z.ZodType>(blobs: BlobStore, key: string
   return bytes ? schema.parse(JSON.parse(new TextDecoder().decode(bytes))) : null;
 }
 
-/** Streams a blob to a local file; resolves false if the blob does not exist. */
+/**
+ * Streams a blob to a local file; resolves false if the blob does not exist. Each piece is written
+ * as it arrives, with no Node stream adapter between the blob's web stream and the file.
+ */
 export async function downloadToFile(blobs: BlobStore, key: string, path: string): Promise<boolean> {
   const stream = await blobs.get(key);
   if (!stream) return false;
-  await pipeline(Readable.fromWeb(stream as import("node:stream/web").ReadableStream<Uint8Array>), createWriteStream(path));
+  const fh = await open(path, "w");
+  try {
+    for await (const piece of stream as AsyncIterable<Uint8Array>) {
+      for (let at = 0; at < piece.length; ) at += (await fh.write(piece, at)).bytesWritten;
+    }
+  } finally {
+    await fh.close();
+  }
   return true;
 }
 

@@ -8,8 +8,15 @@ export interface TranscriptionEngine {
   /** BCP 47-style codes as jobs carry them: "en", "en-GB", "de". */
   supportsLanguage(lang: string): boolean;
   /** Rejects with RetryableError ENGINE_FAILED when the engine fails; stops when `signal` aborts. */
-  transcribe(wavPath: string, opts: { language: string; signal: AbortSignal }): Promise<Word[]>;
+  transcribe(wav: ChunkWav, opts: { language: string; signal: AbortSignal }): Promise<Word[]>;
 }
+
+/**
+ * One chunk's WAV: its bytes (a chunk is at most CHUNK_MAX_SEC of 16 kHz mono, a few MB), which
+ * an HTTP engine sends as they are, and `path()` for an engine that reads a file, written only
+ * when one asks (see `chunk-wav.ts`).
+ */
+export type ChunkWav = { bytes: Uint8Array; path(): Promise<string> };
 
 /** An engine's advertised traits (contracts' EngineCapability without id and default). */
 export type EngineTraits = { languages: string[]; wordTimestamps: boolean; speakers: boolean };

@@ -1,6 +1,7 @@
 import { startFakeHf, type FakeHfServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHuggingFaceEngine } from "../src/adapters/huggingface.adapter.ts";
+import { chunkWavFile } from "../src/chunk-wav.ts";
 
 const CLIP = "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav"; // 7.1 s
 const TEXT = "and the whole of his fortune was settled on his son";
@@ -21,7 +22,7 @@ const engine = (over: { token?: string; timeoutMs?: number; endpointUrl?: string
     timeoutMs: over.timeoutMs ?? 10_000,
     maxUploadBytes: 25 * 1024 * 1024,
   });
-const go = (over = {}) => engine(over).transcribe(CLIP, { language: "en", signal: new AbortController().signal });
+const go = async (over = {}) => engine(over).transcribe(await chunkWavFile(CLIP), { language: "en", signal: new AbortController().signal });
 
 describe("huggingface engine", () => {
   it("posts the raw audio to the endpoint and keeps the word chunks' times", async () => {
@@ -36,7 +37,7 @@ describe("huggingface engine", () => {
   it("spreads the text over the chunk when the endpoint returns no timestamps", async () => {
     const plain = await startFakeHf({ transcript: TEXT, chunks: false });
     try {
-      const words = await engine({ endpointUrl: plain.modelUrl(MODEL), token: plain.token }).transcribe(CLIP, {
+      const words = await engine({ endpointUrl: plain.modelUrl(MODEL), token: plain.token }).transcribe(await chunkWavFile(CLIP), {
         language: "en",
         signal: new AbortController().signal,
       });

@@ -1,6 +1,7 @@
 import { startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAiEngine } from "../src/adapters/openai.adapter.ts";
+import { chunkWavFile } from "../src/chunk-wav.ts";
 
 const CLIP = "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav"; // 7.1 s
 const TEXT = "and the whole of his fortune was settled on his son";
@@ -21,7 +22,8 @@ const engine = (model: string, over: { apiKey?: string; timeoutMs?: number; maxU
     timeoutMs: over.timeoutMs ?? 10_000,
     maxUploadBytes: over.maxUploadBytes ?? 25 * 1024 * 1024,
   });
-const go = (model: string, over = {}, language = "en-GB") => engine(model, over).transcribe(CLIP, { language, signal: new AbortController().signal });
+const go = async (model: string, over = {}, language = "en-GB") =>
+  engine(model, over).transcribe(await chunkWavFile(CLIP), { language, signal: new AbortController().signal });
 
 describe("openai engine: success", () => {
   it("asks whisper-1 for verbose_json with word and segment times and keeps the word times", async () => {
@@ -111,7 +113,7 @@ describe("openai engine: failures", () => {
     const closed = await startFakeOpenAi();
     await closed.close();
     const e = createOpenAiEngine({ apiKey: "k", baseURL: closed.baseURL, model: "whisper-1", timeoutMs: 2000, maxUploadBytes: 1e8 });
-    await expect(e.transcribe(CLIP, { language: "en", signal: new AbortController().signal })).rejects.toMatchObject({
+    await expect(e.transcribe(await chunkWavFile(CLIP), { language: "en", signal: new AbortController().signal })).rejects.toMatchObject({
       name: "RetryableError",
       code: "ENGINE_FAILED",
     });
@@ -121,7 +123,7 @@ describe("openai engine: failures", () => {
     const e = engine("whisper-1");
     expect(["de", "pt-BR", "en"].every((l) => e.supportsLanguage(l))).toBe(true);
     expect(e.supportsLanguage("not a language")).toBe(false);
-    await e.transcribe(CLIP, { language: "pt-BR", signal: new AbortController().signal });
+    await e.transcribe(await chunkWavFile(CLIP), { language: "pt-BR", signal: new AbortController().signal });
     expect(fake.requests.at(-1)!.language).toBe("pt");
   });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { librivoxClips } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPocketsphinxEngine } from "../src/adapters/pocketsphinx.adapter.ts";
+import { chunkWavFile } from "../src/chunk-wav.ts";
 
 /** The recogniser runs through a wrapper that records who it is and what it was given. */
 const SECRET = "jwt-secret-planted-by-the-pocketsphinx-sandbox-test";
@@ -39,7 +40,7 @@ describe("pocketsphinx runs with the least rights that work", () => {
     const chunk = join(scratch, "chunk.wav");
     await writeFile(chunk, await readFile(clip!.path), { mode: 0o600 });
     const engine = createPocketsphinxEngine({ bin: join(spy, "ps.sh") });
-    const words = await engine.transcribe(chunk, { language: "en", signal: new AbortController().signal });
+    const words = await engine.transcribe(await chunkWavFile(chunk), { language: "en", signal: new AbortController().signal });
     expect(words.length).toBeGreaterThan(0);
 
     const [name] = (await readdir(spy)).filter((n) => n.startsWith("report."));

@@ -44,7 +44,7 @@ const ctxFor = (signal: AbortSignal): HandlerContext => ({
 
 /** Counts runs of the real engine, so a test can tell a skipped redelivery from a repeated one. */
 function counted(engine: TranscriptionEngine, onRun: () => void): TranscriptionEngine {
-  return { ...engine, transcribe: (path, opts) => (onRun(), engine.transcribe(path, opts)) };
+  return { ...engine, transcribe: (wav, opts) => (onRun(), engine.transcribe(wav, opts)) };
 }
 
 /** A real nats-server with the lanes, real stores, publisher and pocketsphinx: everything but the runner. */

@@ -6,7 +6,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JobPage, JobRef, JobStore, ListJobsQuery } from "../ports.ts";
 import { ensureBucketStream } from "./bucket-stream.ts";
-import { latestEntries } from "./kv-latest.ts";
+import { latestEntries, type LatestEntry } from "./kv-latest.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
 /** Job records remembered per process for the next compare-and-set (see `recent`). */
@@ -48,7 +48,7 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
     }
     const cut = jobSubject(`${userId}.`).length;
     return [...entries]
-      .map(([subject, data]) => ({ id: subject.slice(cut), read: async () => Job.parse(JSON.parse(new TextDecoder().decode(data))) }))
+      .map(([subject, e]) => ({ id: subject.slice(cut), read: async () => listed(`${userId}.${subject.slice(cut)}`, e) }))
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   };
 
@@ -67,12 +67,20 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
     if (recent.size > RECENT_JOBS) recent.delete(recent.keys().next().value!);
   };
 
+  /** A listed record: a copy of the remembered one when it is at that revision (no parse), else parsed. */
+  const listed = (key: string, e: LatestEntry): Job => {
+    const known = recent.get(key);
+    return known?.revision === e.revision ? structuredClone(known.job) : Job.parse(JSON.parse(new TextDecoder().decode(e.data)));
+  };
+
   const readJob = async (key: string) => {
     const e = await jobs.get(key);
     if (e?.operation !== "PUT") {
       recent.delete(key);
       return null;
     }
+    const known = recent.get(key);
+    if (known?.revision === e.revision) return { job: structuredClone(known.job), revision: e.revision }; // validated when first read or written
     const entry = { job: Job.parse(e.json()), revision: e.revision };
     remember(key, { job: structuredClone(entry.job), revision: entry.revision });
     return entry;
@@ -136,7 +144,8 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       const key = jobKey(ref);
       let known = recent.get(key); // remembered, not yet confirmed by a write
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        const current = known ? { job: structuredClone(known.job), revision: known.revision } : await readJob(key);
+        // The remembered record itself: `mutate` gets a copy, and a decision on it is never returned (see below).
+        const current = known ?? (await readJob(key));
         if (!current) return null;
         let next: Job | undefined;
         try {
@@ -180,7 +189,7 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
     async *scanJobs() {
       const entries = await latestEntries(jsm, jobsStream, jobSubject(">"));
       if (entries) {
-        for (const data of entries.values()) yield Job.parse(JSON.parse(new TextDecoder().decode(data)));
+        for (const [subject, e] of entries) yield listed(subject.slice(jobSubject("").length), e);
         return;
       }
       for (const key of await keysOf(">")) {

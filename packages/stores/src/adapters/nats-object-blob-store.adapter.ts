@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Base64UrlPaddedCodec, Objm, setSha256Backend, type ObjectInfo, type ObjectStore } from "@nats-io/obj";
 import { headers } from "@nats-io/transport-node";
@@ -20,43 +20,88 @@ const INFOS_PER_REQUEST = 256;
 /** What an object's metadata entry holds (the fields this adapter uses). */
 type StoredInfo = Pick<ObjectInfo, "name" | "nuid" | "size" | "chunks" | "digest" | "deleted">;
 
+/** What is wrong with a read that ended: too few chunks or bytes, or a digest that differs. */
+function damaged(info: StoredInfo, chunks: number, bytes: number, sha: Hash): Error | null {
+  if (chunks !== info.chunks || bytes !== info.size) {
+    return new Error(`object ${info.name} is truncated: ${bytes} of ${info.size} bytes in ${chunks} of ${info.chunks} chunks`);
+  }
+  const digest = `SHA-256=${sha.digest("base64url")}`;
+  return digest.replace(/=+$/, "") === info.digest.replace(/=+$/, "")
+    ? null
+    : new Error(`object ${info.name} is corrupt: digest ${digest}, expected ${info.digest}`);
+}
+
+/**
+ * One batched direct get of an object's next chunks (at most `want`, from `at.seq`, which moves
+ * past them), each handed to `take`; resolves how many came. Past the last chunk the server
+ * answers "not found": none came, and the caller checks what it has.
+ */
+async function nextChunks(jsm: JetStreamManager, stream: string, subject: string, at: { seq: number }, want: number, take: (data: Uint8Array) => void) {
+  let got = 0;
+  try {
+    const batch = await jsm.direct.getBatch(stream, { seq: at.seq, next_by_subj: subject, batch: Math.min(CHUNKS_PER_REQUEST, want) });
+    for await (const m of batch) {
+      got++;
+      at.seq = m.seq + 1;
+      take(m.data);
+    }
+  } catch (err) {
+    if (!/not found/i.test(String((err as Error)?.message))) throw err;
+  }
+  return got;
+}
+
 function readObject(jsm: JetStreamManager, stream: string, bucket: string, info: StoredInfo): ReadableStream<Uint8Array> {
   const subject = `$O.${bucket}.C.${info.nuid}`;
   const sha = createHash("sha256");
-  let seq = 1;
+  const at = { seq: 1 };
   let chunks = 0;
   let bytes = 0;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         if (info.chunks === 0 && info.size === 0) return controller.close();
-        let got = 0;
-        try {
-          const batch = await jsm.direct.getBatch(stream, { seq, next_by_subj: subject, batch: Math.min(CHUNKS_PER_REQUEST, info.chunks - chunks) });
-          for await (const m of batch) {
-            got++;
-            seq = m.seq + 1;
-            chunks++;
-            bytes += m.data.length;
-            sha.update(m.data);
-            if (m.data.length > 0) controller.enqueue(m.data);
-          }
-        } catch (err) {
-          if (!/not found/i.test(String((err as Error)?.message))) throw err; // none left: checked below
-        }
+        const got = await nextChunks(jsm, stream, subject, at, info.chunks - chunks, (data) => {
+          chunks++;
+          bytes += data.length;
+          sha.update(data);
+          if (data.length > 0) controller.enqueue(data);
+        });
         if (chunks < info.chunks && got > 0) return; // more to come on the next pull
-        const digest = `SHA-256=${sha.digest("base64url")}`;
-        if (chunks !== info.chunks || bytes !== info.size) {
-          controller.error(new Error(`object ${info.name} is truncated: ${bytes} of ${info.size} bytes in ${chunks} of ${info.chunks} chunks`));
-        } else if (digest.replace(/=+$/, "") !== info.digest.replace(/=+$/, "")) {
-          controller.error(new Error(`object ${info.name} is corrupt: digest ${digest}, expected ${info.digest}`));
-        } else {
-          controller.close();
-        }
+        const damage = damaged(info, chunks, bytes, sha);
+        if (damage) controller.error(damage);
+        else controller.close();
       },
     },
     { highWaterMark: 0 },
   );
+}
+
+/**
+ * An object's content whole, read as `readObject` reads it but copied straight into one buffer of
+ * the object's size: no web stream and no second copy (the transcriber's chunks, the diarizer's
+ * audio and results, the enhancer's transcript are read this way).
+ */
+async function readObjectBytes(jsm: JetStreamManager, stream: string, bucket: string, info: StoredInfo): Promise<Uint8Array> {
+  const subject = `$O.${bucket}.C.${info.nuid}`;
+  const out = new Uint8Array(info.size);
+  const sha = createHash("sha256");
+  const at = { seq: 1 };
+  let chunks = 0;
+  let bytes = 0;
+  while (chunks < info.chunks) {
+    const got = await nextChunks(jsm, stream, subject, at, info.chunks - chunks, (data) => {
+      if (bytes + data.length > info.size) throw new Error(`object ${info.name} is corrupt: more than its ${info.size} bytes`);
+      out.set(data, bytes);
+      bytes += data.length;
+      chunks++;
+      sha.update(data);
+    });
+    if (got === 0) break; // none left: checked below
+  }
+  const damage = damaged(info, chunks, bytes, sha);
+  if (damage) throw damage;
+  return out;
 }
 
 /** Blob store on NATS Object Store: the embedded default. Objects are chunked, streamed both ways. */
@@ -128,8 +173,8 @@ export async function createNatsObjectBlobStore(nc: NatsConnection, opts: { buck
     // A corrupt or truncated object is a stream error, never silently short data.
     get: open,
     async getBytes(key) {
-      const data = await open(key);
-      return data && new Uint8Array(await new Response(data).arrayBuffer());
+      const found = await info(key);
+      return found && readObjectBytes(jsm, stream, bucket, found);
     },
     async stat(key) {
       const found = await info(key);

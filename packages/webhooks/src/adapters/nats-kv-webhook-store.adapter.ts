@@ -35,7 +35,7 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
 
   async function readAll<T>(kv: KV, bucket: string, filter: string, schema: z.ZodType<T>): Promise<T[]> {
     const entries = await latestEntries(jsm, `KV_${bucket}`, `$KV.${bucket}.${filter}`);
-    if (entries) return [...entries.values()].map((d) => schema.parse(JSON.parse(dec.decode(d))));
+    if (entries) return [...entries.values()].map((e) => schema.parse(JSON.parse(dec.decode(e.data))));
     const out: T[] = [];
     for await (const key of await kv.keys(filter)) {
       const e = await kv.get(key);
@@ -172,7 +172,7 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
       };
       const subjectPrefix = `$KV.${names.deliveries}.`;
       const entries = await latestEntries(jsm, `KV_${names.deliveries}`, `${subjectPrefix}due.>`);
-      if (entries) for (const [subject, data] of entries) consider(subject.slice(subjectPrefix.length), dec.decode(data));
+      if (entries) for (const [subject, e] of entries) consider(subject.slice(subjectPrefix.length), dec.decode(e.data));
       else {
         // Over a thousand pending: the key listing (one consumer) is the fallback.
         for await (const key of await deliveries.keys("due.>")) {

@@ -25,7 +25,7 @@ function planOf(n: number): Plan {
 
 /** The first `n` entries of (re, im), transformed in place; `n` is a power of two. */
 function transform(re: Float64Array, im: Float64Array, n: number): void {
-  const { rev, cos, sin } = planOf(n);
+  const { rev } = planOf(n);
   for (let i = 1; i < n; i++) {
     const j = rev[i]!;
     if (i < j) {
@@ -37,7 +37,39 @@ function transform(re: Float64Array, im: Float64Array, n: number): void {
       im[j] = ti;
     }
   }
-  for (let len = 2, step = n >> 1; len <= n; len <<= 1, step >>= 1) {
+  butterflies(re, im, n);
+}
+
+/**
+ * The butterflies of a radix-2 FFT over input already in bit-reversed order. The first two
+ * stages have the twiddles 1 and -i, so they run as one pass without multiplications.
+ */
+function butterflies(re: Float64Array, im: Float64Array, n: number): void {
+  const { cos, sin } = planOf(n);
+  let len = 2;
+  if (n >= 4) {
+    for (let i = 0; i < n; i += 4) {
+      const s0r = re[i]! + re[i + 1]!;
+      const s0i = im[i]! + im[i + 1]!;
+      const d0r = re[i]! - re[i + 1]!;
+      const d0i = im[i]! - im[i + 1]!;
+      const s1r = re[i + 2]! + re[i + 3]!;
+      const s1i = im[i + 2]! + im[i + 3]!;
+      const d1r = re[i + 2]! - re[i + 3]!;
+      const d1i = im[i + 2]! - im[i + 3]!;
+      re[i] = s0r + s1r;
+      im[i] = s0i + s1i;
+      re[i + 2] = s0r - s1r;
+      im[i + 2] = s0i - s1i;
+      // d1 times -i is (d1i, -d1r)
+      re[i + 1] = d0r + d1i;
+      im[i + 1] = d0i - d1r;
+      re[i + 3] = d0r - d1i;
+      im[i + 3] = d0i + d1r;
+    }
+    len = 8;
+  }
+  for (let step = n / len; len <= n; len <<= 1, step >>= 1) {
     const half = len >> 1;
     for (let i = 0; i < n; i += len) {
       for (let k = 0, t = 0; k < half; k++, t += step) {
@@ -45,12 +77,16 @@ function transform(re: Float64Array, im: Float64Array, n: number): void {
         const b = a + half;
         const cr = cos[t]!;
         const ci = sin[t]!;
-        const xr = re[b]! * cr - im[b]! * ci;
-        const xi = re[b]! * ci + im[b]! * cr;
-        re[b] = re[a]! - xr;
-        im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr;
-        im[a] = im[a]! + xi;
+        const br = re[b]!;
+        const bi = im[b]!;
+        const xr = br * cr - bi * ci;
+        const xi = br * ci + bi * cr;
+        const ar = re[a]!;
+        const ai = im[a]!;
+        re[b] = ar - xr;
+        im[b] = ai - xi;
+        re[a] = ar + xr;
+        im[a] = ai + xi;
       }
     }
   }
@@ -75,27 +111,37 @@ export function powerSpectrum(frame: ArrayLike<number>, n: number, scratch?: { r
   const re = scratch?.re ?? new Float64Array(m);
   const im = scratch?.im ?? new Float64Array(m);
   const len = Math.min(n, frame.length);
-  for (let k = 0; k < m; k++) {
-    re[k] = 2 * k < len ? frame[2 * k]! : 0;
-    im[k] = 2 * k + 1 < len ? frame[2 * k + 1]! : 0;
+  // Packed straight into bit-reversed order: the transform then needs no permutation pass.
+  const { rev } = planOf(m);
+  const full = len >> 1;
+  for (let k = 0; k < full; k++) {
+    const at = rev[k]!;
+    re[at] = frame[2 * k]!;
+    im[at] = frame[2 * k + 1]!;
   }
-  transform(re, im, m);
+  for (let k = full; k < m; k++) {
+    const at = rev[k]!;
+    re[at] = 2 * k < len ? frame[2 * k]! : 0;
+    im[at] = 0;
+  }
+  butterflies(re, im, m);
   const { cos, sin } = planOf(n);
   const out = scratch?.out && scratch.out.length === m + 1 ? scratch.out : new Float64Array(m + 1);
   // X[k] = E[k] + W^k O[k], with E = (Z[k] + conj Z[m-k]) / 2 and O = (Z[k] - conj Z[m-k]) / 2i.
-  for (let k = 0; k <= m; k++) {
-    const a = k === m ? 0 : k;
-    const b = k === 0 ? 0 : m - k;
-    const zr = re[a]!;
-    const zi = im[a]!;
-    const yr = re[b]!;
-    const yi = im[b]!;
+  // k = 0 and k = m both pair Z[0] with itself (W^0 = 1, W^m = -1).
+  out[0] = (re[0]! + im[0]!) ** 2;
+  out[m] = (re[0]! - im[0]!) ** 2;
+  for (let k = 1; k < m; k++) {
+    const zr = re[k]!;
+    const zi = im[k]!;
+    const yr = re[m - k]!;
+    const yi = im[m - k]!;
     const er = (zr + yr) / 2;
     const ei = (zi - yi) / 2;
     const or = (zi + yi) / 2;
     const oi = (yr - zr) / 2;
-    const c = k === m ? -1 : cos[k]!;
-    const s = k === m ? 0 : sin[k]!;
+    const c = cos[k]!;
+    const s = sin[k]!;
     const xr = er + c * or - s * oi;
     const xi = ei + c * oi + s * or;
     out[k] = xr * xr + xi * xi;

@@ -51,13 +51,22 @@ export function createMfccExtractor(samples: Float32Array, sampleRate: number, o
   const fftSize = opts.fftSize ?? 2 ** Math.ceil(Math.log2(frameLen));
   const filters = melFilterbank(opts.melFilters ?? 26, fftSize, sampleRate);
   // Each triangle covers a few bins; remember where, so a frame touches only those.
-  const spans = filters.map((row) => {
+  const spanFrom = new Int32Array(filters.length);
+  const spanTo = new Int32Array(filters.length);
+  filters.forEach((row, m) => {
     const from = row.findIndex((v) => v > 0);
     let to = row.length - 1;
     while (to > from && row[to] === 0) to--;
-    return from < 0 ? [0, -1] : [from, to];
+    spanFrom[m] = Math.max(from, 0);
+    spanTo[m] = from < 0 ? -1 : to;
   });
-  const dct = dctMatrix(opts.coefficients ?? 13, filters.length);
+  const bins = fftSize / 2 + 1;
+  const weights = new Float64Array(filters.length * bins);
+  filters.forEach((row, m) => weights.set(row, m * bins));
+  const dctRows = dctMatrix(opts.coefficients ?? 13, filters.length);
+  const dct = new Float64Array(dctRows.length * filters.length);
+  dctRows.forEach((row, k) => dct.set(row, k * filters.length));
+  const coefficients = dctRows.length;
   const alpha = opts.preEmphasis ?? 0.97;
   const window = Float64Array.from({ length: frameLen }, (_, n) => 0.54 - 0.46 * Math.cos((2 * Math.PI * n) / (frameLen - 1)));
   const frames = samples.length < frameLen ? 0 : 1 + Math.floor((samples.length - frameLen) / hop);
@@ -68,24 +77,26 @@ export function createMfccExtractor(samples: Float32Array, sampleRate: number, o
   function frame(f: number): { mfcc: Float64Array; logEnergy: number } {
     const at = f * hop;
     let energy = 0;
+    let prev = at > 0 ? samples[at - 1]! : 0;
     for (let n = 0; n < frameLen; n++) {
       const x = samples[at + n]!;
       energy += x * x;
-      const prev = at + n > 0 ? samples[at + n - 1]! : 0;
       buf[n] = (x - alpha * prev) * window[n]!;
+      prev = x;
     }
     const power = powerSpectrum(buf, fftSize, scratch);
-    for (let m = 0; m < filters.length; m++) {
-      const row = filters[m]!;
-      const [from, to] = spans[m]!;
+    const filterCount = logMel.length;
+    for (let m = 0; m < filterCount; m++) {
+      const row = m * bins;
       let e = 0;
-      for (let k = from!; k <= to!; k++) e += row[k]! * power[k]!;
+      for (let k = spanFrom[m]!, to = spanTo[m]!; k <= to; k++) e += weights[row + k]! * power[k]!;
       logMel[m] = Math.log(Math.max(e, 1e-10));
     }
-    const mfcc = new Float64Array(dct.length);
-    for (let k = 0; k < dct.length; k++) {
+    const mfcc = new Float64Array(coefficients);
+    for (let k = 0; k < coefficients; k++) {
+      const row = k * filterCount;
       let s = 0;
-      for (let m = 0; m < logMel.length; m++) s += dct[k]![m]! * logMel[m]!;
+      for (let m = 0; m < filterCount; m++) s += dct[row + m]! * logMel[m]!;
       mfcc[k] = s;
     }
     return { mfcc, logEnergy: Math.log(energy / frameLen + 1e-10) };

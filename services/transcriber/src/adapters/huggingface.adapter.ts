@@ -1,5 +1,4 @@
 import { languageServed } from "@mp4t/contracts";
-import { readFile } from "node:fs/promises";
 import type { Word } from "@mp4t/contracts";
 import { malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/runtime";
 import { InferenceClient, InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
@@ -52,10 +51,10 @@ export function createHuggingFaceEngine(opts: HfEngineOptions): TranscriptionEng
     // Word times depend on how the server runs its pipeline, which the client cannot see.
     capability: { languages: opts.languages, wordTimestamps: false, speakers: false },
     supportsLanguage: (lang) => languageServed(lang, opts.languages),
-    async transcribe(wavPath, { signal }) {
-      await assertUploadSize(name, wavPath, opts.maxUploadBytes);
-      const durationSec = await wavDurationSec(wavPath);
-      const audio = new Blob([await readFile(wavPath)], { type: "audio/wav" });
+    async transcribe(wav, { signal }) {
+      assertUploadSize(name, wav.bytes, opts.maxUploadBytes);
+      const durationSec = wavDurationSec(wav.bytes);
+      const audio = new Blob([wav.bytes], { type: "audio/wav" });
       const call = withTimeout(signal, opts.timeoutMs);
       const recorder = retryAfterRecorder();
       let raw: unknown;

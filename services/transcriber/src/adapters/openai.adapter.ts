@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { ANY_LANGUAGE, WHISPER_LANGUAGES, languageServed, type Word } from "@mp4t/contracts";
 import { malformedBody, providerError, retryAfterHeader } from "@mp4t/runtime";
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError, toFile } from "openai";
@@ -63,10 +62,10 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngi
     name,
     capability: { languages, wordTimestamps: mode === "verbose", speakers: mode === "diarized" },
     supportsLanguage: (lang) => /^[a-z]{2,3}([-_][a-z0-9]+)*$/i.test(lang) && languageServed(lang, languages),
-    async transcribe(wavPath, { language, signal }) {
-      await assertUploadSize(name, wavPath, opts.maxUploadBytes);
-      const durationSec = await wavDurationSec(wavPath);
-      const file = await toFile(await readFile(wavPath), "chunk.wav", { type: "audio/wav" });
+    async transcribe(wav, { language, signal }) {
+      assertUploadSize(name, wav.bytes, opts.maxUploadBytes);
+      const durationSec = wavDurationSec(wav.bytes);
+      const file = await toFile(wav.bytes, "chunk.wav", { type: "audio/wav" });
       const base = { file, model: opts.model, language: primaryLanguage(language) };
       let raw: unknown;
       try {

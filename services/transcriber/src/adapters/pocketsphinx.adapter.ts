@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
-import { chown, copyFile, mkdtemp, rm } from "node:fs/promises";
+import { chown, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { languageServed } from "@mp4t/contracts";
 import { DEFAULT_MEDIA_IDENTITY, mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import { PermanentError, RetryableError } from "@mp4t/contracts";
-import type { TranscriptionEngine } from "../ports.ts";
+import type { ChunkWav, TranscriptionEngine } from "../ports.ts";
 import { parsePocketsphinxOutput } from "./pocketsphinx-output.parser.ts";
 import type { PocketsphinxModel } from "./pocketsphinx-models.ts";
 
@@ -24,20 +24,21 @@ export type PocketsphinxOptions = {
 };
 
 /**
- * The recogniser opens its input by path, and only a path ending in `.wav`. When it runs as
+ * The recogniser opens its input by path, and only a path ending in `.wav` (the chunk's file,
+ * written on demand). When it runs as
  * another user it gets its own copy of the chunk (a minute of audio, about 2 MB) in a directory
  * that user owns, as its working directory and by a relative path: the child enters it while
  * still root (libuv changes directory before it changes user), so no directory above it, our
  * 0700 scratch or TMPDIR, needs to be open to that user.
  */
-async function inputFor(wavPath: string, spawnOpts: ReturnType<typeof mediaSpawnOptions>) {
+async function inputFor(wav: ChunkWav, spawnOpts: ReturnType<typeof mediaSpawnOptions>) {
   const { uid, gid } = spawnOpts;
-  if (uid === undefined || gid === undefined) return { path: wavPath, spawnOpts, dispose: async () => undefined };
+  if (uid === undefined || gid === undefined) return { path: await wav.path(), spawnOpts, dispose: async () => undefined };
   const dir = await mkdtemp(join(tmpdir(), "mp4t-ps-"));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     const name = "chunk.wav";
-    await copyFile(wavPath, join(dir, name));
+    await writeFile(join(dir, name), wav.bytes);
     await chown(join(dir, name), uid, gid);
     await chown(dir, uid, gid);
     return { path: name, spawnOpts: { ...spawnOpts, cwd: dir }, dispose };
@@ -60,10 +61,10 @@ export function createPocketsphinxEngine(opts: PocketsphinxOptions): Transcripti
     name: "pocketsphinx",
     capability: { languages, wordTimestamps: true, speakers: false },
     supportsLanguage: (lang) => modelFor(lang) !== undefined,
-    async transcribe(wavPath, { language, signal }) {
+    async transcribe(wav, { language, signal }) {
       const model = modelFor(language);
       if (!model) throw new PermanentError("LANGUAGE_UNSUPPORTED", `no pocketsphinx model for "${language}" is installed`);
-      const input = await inputFor(wavPath, mediaSpawnOptions(opts.runAs ?? DEFAULT_MEDIA_IDENTITY));
+      const input = await inputFor(wav, mediaSpawnOptions(opts.runAs ?? DEFAULT_MEDIA_IDENTITY));
       try {
         return await recognise(input.path, input.spawnOpts, modelArgs(model), signal);
       } finally {

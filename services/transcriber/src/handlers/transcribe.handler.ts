@@ -1,12 +1,10 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { BlobKeys, findUnsupportedOption, messageId, runMsgId, type ChunkResult, type Command, type Job, type Word } from "@mp4t/contracts";
 import { observeEngineRun } from "@mp4t/runtime";
 import { RetryableError } from "@mp4t/contracts";
 import { watchJobEnd, type HandlerContext } from "@mp4t/messaging";
 import { putJson } from "@mp4t/stores";
 import { optionUnsupportedError, rejectJob, type PipelineDeps } from "@mp4t/pipeline";
+import { chunkWav } from "../chunk-wav.ts";
 import type { EngineRegistry } from "../engine.registry.ts";
 import type { TranscriptionEngine } from "../ports.ts";
 
@@ -97,19 +95,17 @@ async function transcribeChunk(
   language: string,
   signal: AbortSignal,
 ): Promise<Word[]> {
-  const dir = await mkdtemp(join(tmpdir(), "mp4t-"));
+  // A chunk is at most CHUNK_MAX_SEC of 16 kHz mono (under 20 MB): read whole; a file only for an engine that reads one.
+  const audio = await deps.blobs.getBytes(BlobKeys.chunkAudio(msg.jobId, msg.chunk.index));
+  if (!audio) throw new RetryableError("INTERNAL", `chunk ${msg.chunk.index} audio is missing from the blob store`);
+  const wav = chunkWav(audio);
   try {
-    const wav = join(dir, "chunk.wav"); // pocketsphinx only parses the header of a `.wav` path
-    // A chunk is at most CHUNK_MAX_SEC of 16 kHz mono (under 20 MB): read whole, written in one call.
-    const audio = await deps.blobs.getBytes(BlobKeys.chunkAudio(msg.jobId, msg.chunk.index));
-    if (!audio) throw new RetryableError("INTERNAL", `chunk ${msg.chunk.index} audio is missing from the blob store`);
-    await writeFile(wav, audio);
     const started = performance.now();
     const words = await engine.transcribe(wav, { language, signal });
     observeEngineRun(engine.name, msg.chunk.endSec - msg.chunk.startSec, (performance.now() - started) / 1000);
     return shiftWords(words, msg.chunk.startSec, msg.chunk.endSec);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await wav.dispose();
   }
 }
 
