@@ -121,7 +121,9 @@ function toTurns(units: Unit[], labels: Int32Array, hopSec: number, joinSec: num
  *     `minSpeakers`..`maxSpeakers`); clusters under `minSpeakerSec` are no voice;
  *  3. Viterbi resegmentation with a GMM per voice over units (the transcript's words, or 0.1 s
  *     blocks), changes cheap at pauses and dear elsewhere (`resegment`);
- *  4. minimum-duration smoothing of the turns (`smoothTurns`).
+ *  4. minimum-duration smoothing of the turns (`smoothTurns`);
+ *  5. without word times, a change inside continuous speech moved to the nearest pause, which is
+ *     left out of both turns (`snapChanges`).
  */
 export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<Diarization> {
   const pause = opts.yield ?? (() => new Promise<void>((r) => setImmediate(r)));
