@@ -3,7 +3,7 @@ import { normalisedFrames } from "./embeddings.ts";
 import { createMfccExtractor, type Features } from "./mfcc.ts";
 import { distanceMatrix, modelPieces, speechPieces, speechRuns } from "./pieces.ts";
 import { resegment, type ResegmentOptions, type Unit } from "./resegment.ts";
-import { smoothTurns, type SmoothingOptions } from "./smoothing.ts";
+import { smoothTurns, snapChanges, type SmoothingOptions, type SnapOptions } from "./smoothing.ts";
 import { detectSpeech, type VadOptions } from "./vad.ts";
 import type { Audio } from "./wav.ts";
 
@@ -42,6 +42,8 @@ export type DiarizeOptions = {
   labelVad?: VadOptions;
   resegment?: ResegmentOptions;
   smoothing?: SmoothingOptions;
+  /** Where a change of speaker inside continuous speech looks for a pause to move to (without word times). */
+  snap?: SnapOptions | false;
   /** Called between slices of work so a long recording does not block the event loop. */
   yield?: () => Promise<void>;
 };
@@ -119,7 +121,9 @@ function toTurns(units: Unit[], labels: Int32Array, hopSec: number, joinSec: num
  *     `minSpeakers`..`maxSpeakers`); clusters under `minSpeakerSec` are no voice;
  *  3. Viterbi resegmentation with a GMM per voice over units (the transcript's words, or 0.1 s
  *     blocks), changes cheap at pauses and dear elsewhere (`resegment`);
- *  4. minimum-duration smoothing of the turns (`smoothTurns`).
+ *  4. minimum-duration smoothing of the turns (`smoothTurns`);
+ *  5. without word times, a change inside continuous speech moved to the nearest pause, which is
+ *     left out of both turns (`snapChanges`).
  */
 export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<Diarization> {
   const pause = opts.yield ?? (() => new Promise<void>((r) => setImmediate(r)));
@@ -160,7 +164,16 @@ export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<
     const minSpeakerFrames = opts.speakers || opts.minSpeakers ? 1 : minVoiceFrames;
     unitLabels = await resegment(frames, units, unitLabels, { minSpeakerFrames, ...opts.resegment, pause, ...masks });
   }
-  const turns = smoothTurns(toTurns(units, unitLabels, hop, opts.resegment?.pauseSec ?? 0.3), opts.smoothing);
+  let turns = smoothTurns(toTurns(units, unitLabels, hop, opts.resegment?.pauseSec ?? 0.3), opts.smoothing);
+  // Word times already put every change between words; blocks of speech may put one in a bridged pause or a sound.
+  if (!opts.words && opts.snap !== false) {
+    const unbridged = { minGapSec: 0 };
+    const pauses = union(
+      detectSpeech(features.logEnergy, hop, { ...opts.vad, ...unbridged }),
+      detectSpeech(features.logEnergy, hop, { ...(opts.labelVad ?? LABEL_VAD), ...unbridged }),
+    );
+    turns = snapChanges(turns, pauses, hop, opts.snap);
+  }
   const result: Diarization = { turns, speakers: new Set(turns.map((t) => t.speaker)).size, windows: pieces.length };
   if (opts.words) {
     // Every turn is a run of whole words, so each word's middle lies in its own turn.

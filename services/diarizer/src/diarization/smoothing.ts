@@ -46,3 +46,47 @@ export function smoothTurns(turns: Turn[], opts: SmoothingOptions = {}): Turn[] 
     return { ...t, speaker: ids.get(t.speaker)! };
   });
 }
+
+export type SnapOptions = {
+  /** How far (seconds) from a change a pause is looked for. */
+  windowSec?: number;
+  /** The shortest pause (seconds) a change moves to. */
+  minPauseSec?: number;
+};
+
+/**
+ * Moves each change of speaker that falls inside continuous speech (the VAD bridges pauses
+ * under 0.3 s, so a quick reply has no pause between the two turns) to the nearest pause of
+ * `speech`, a frame mask with no gaps bridged, and leaves that pause out of both turns: the
+ * previous speaker has stopped and the next one has not begun. With no pause near, the change
+ * stays where the decoding put it.
+ */
+export function snapChanges(turns: Turn[], speech: Uint8Array, hopSec: number, opts: SnapOptions = {}): Turn[] {
+  const window = Math.round((opts.windowSec ?? 0.3) / hopSec);
+  const minPause = Math.max(1, Math.round((opts.minPauseSec ?? 0.05) / hopSec));
+  const out = turns.map((t) => ({ ...t }));
+  for (let i = 1; i < out.length; i++) {
+    const [prev, cur] = [out[i - 1]!, out[i]!];
+    if (prev.speaker === cur.speaker || cur.start - prev.end > hopSec) continue;
+    const at = Math.round(cur.start / hopSec);
+    // Pauses must leave both turns some speech.
+    const from = Math.max(Math.round(prev.start / hopSec) + 1, at - window);
+    const to = Math.min(Math.round(cur.end / hopSec) - 1, at + window);
+    let best: { start: number; end: number } | undefined;
+    const miss = (p: { start: number; end: number }) => Math.abs((p.start + p.end) / 2 - at);
+    for (let f = from; f < to; ) {
+      if (speech[f]) {
+        f++;
+        continue;
+      }
+      let g = f;
+      while (g < to && !speech[g]) g++;
+      if (g - f >= minPause && (!best || miss({ start: f, end: g }) < miss(best))) best = { start: f, end: g };
+      f = g;
+    }
+    if (!best) continue;
+    prev.end = Math.round(best.start * hopSec * 1000) / 1000;
+    cur.start = Math.round(best.end * hopSec * 1000) / 1000;
+  }
+  return out;
+}
