@@ -59,8 +59,10 @@ export function layoutProcesses(plan, shared) {
     semiSpaceMiB: semiSpaceFor(name),
   });
   if (plan.mode === "all-in-one") return [host("all-in-one", plan.services)];
-  if (plan.mode === "split")
-    return plan.services.flatMap((s) => (s.name === "gateway" ? [alone(s)] : [])).concat(host("workers", plan.services.filter((s) => s.name !== "gateway")));
+  if (plan.mode === "split") {
+    const workers = plan.services.filter((s) => s.name !== "gateway");
+    return [...plan.services.filter((s) => s.name === "gateway").map(alone), host("workers", workers)];
+  }
   return plan.services.map(alone);
 }
 
@@ -80,7 +82,10 @@ export function supervise(o) {
   const mem = nodeMemoryDefaults(o.env, o.semiSpaceMiB);
   const run = () => {
     const started = Date.now();
-    const c = spawn(process.execPath, [...mem.execArgv, o.entry, ...(o.args ?? [])], { env: mem.env, stdio: [o.input === undefined ? "ignore" : "pipe", "inherit", "inherit"] });
+    const c = spawn(process.execPath, [...mem.execArgv, o.entry, ...(o.args ?? [])], {
+      env: mem.env,
+      stdio: [o.input === undefined ? "ignore" : "pipe", "inherit", "inherit"],
+    });
     child = c;
     if (o.input !== undefined) c.stdin?.end(o.input);
     c.once("exit", (code, signal) => {

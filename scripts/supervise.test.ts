@@ -87,7 +87,10 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
 
   it("separate: one process per service, its own variables in its environment", () => {
     const procs = layoutProcesses(planOf("separate"), shared);
-    expect(procs.map((p) => [p.name, p.entry, p.semiSpaceMiB])).toEqual([["gateway", "/services/gateway/main.ts", 64], ...WORKERS.map((n) => [n, `/services/${n}/main.ts`, 16])]);
+    expect(procs.map((p) => [p.name, p.entry, p.semiSpaceMiB])).toEqual([
+      ["gateway", "/services/gateway/main.ts", 64],
+      ...WORKERS.map((n) => [n, `/services/${n}/main.ts`, 16]),
+    ]);
     for (const p of procs) expect(p.env).toEqual({ ...shared, ...own(p.name) });
   });
 
@@ -115,7 +118,10 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
     try {
       const entry = join(dir, "argv.mjs");
       const out = join(dir, "argv.json");
-      await writeFile(entry, `import { writeFileSync } from "node:fs"; writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(2))); setInterval(() => undefined, 1000);`);
+      await writeFile(
+        entry,
+        `import { writeFileSync } from "node:fs"; writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(2))); setInterval(() => undefined, 1000);`,
+      );
       const s = supervise({ name: "args", entry, args: ["ingest", "janitor"], env: { PATH: process.env.PATH }, log: () => undefined });
       try {
         expect(await written<string[]>(out)).toEqual(["ingest", "janitor"]);
