@@ -38,7 +38,9 @@ const fatal = (reason: string) => {
   process.exit(1);
 };
 
-const all = await startServices(definitions, (name) => ({ ...process.env, ...own[name], MP4T_PROCESSES: "all-in-one" }), fatal).catch((err: unknown) =>
+// What the services know of their layout: whether the gateway's event loop is theirs too (the diarizer's thread).
+const layout = hosted.includes("gateway") ? "all-in-one" : "split";
+const all = await startServices(definitions, (name) => ({ ...process.env, ...own[name], MP4T_PROCESSES: layout }), fatal).catch((err: unknown) =>
   exitOnStartFailure((err as { service?: string }).service ?? "all-in-one", err),
 );
 

@@ -106,7 +106,7 @@ describe.each([
     expect((await api(sys.url, "/v1/auth/register", { method: "POST", body: JSON.stringify({ email, password: "correct horse" }) })).status).toBe(201);
     const token = await login(sys.url, email, "correct horse");
     const form = new FormData();
-    form.append("options", JSON.stringify({ language: "en" })); // speakers labelled: the diarizer thread runs
+    form.append("options", JSON.stringify({ language: "en" })); // speakers labelled: the diarizer runs (on its thread in all-in-one)
     form.append("file", new Blob([await readFile(path)], { type: "video/mp4" }), "librivox.mp4");
     const created = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: form, token });
     expect(created.status).toBe(202);
