@@ -12,8 +12,8 @@
  *   payload sizes and no work, against its own nats-server; its CPU (script + server) per job.
  * - while the jobs run, GET /health on the gateway every 50 ms: its slowest answers show how long
  *   the gateway's event loop is held (in the all-in-one process, by every service's work).
- * BENCH_MODES (default `all-in-one,separate`): the process layouts of `npm start` (MP4T_PROCESSES)
- * measured one after the other in the same run, and a table of both at the end.
+ * BENCH_MODES (default `split,all-in-one,separate`): the process layouts of `npm start`
+ * (MP4T_PROCESSES) measured one after the other in the same run, and a table of them at the end.
  * Goals (issue 12): pipeline CPU <= 0.15 s/job and <= 3x the floor; idle <= 0.3 s per 60 s;
  * RSS <= 400 MiB. The machine may be shared: figures are noisy, run it twice.
  */
@@ -146,7 +146,7 @@ type ModeResult = {
 };
 
 export async function run(): Promise<void> {
-  const modes = (process.env.BENCH_MODES ?? "all-in-one,separate").split(",").map((m) => m.trim());
+  const modes = (process.env.BENCH_MODES ?? "split,all-in-one,separate").split(",").map((m) => m.trim());
   const results: ModeResult[] = [];
   for (const mode of modes) {
     console.log(`[overhead] --- MP4T_PROCESSES=${mode} ---`);

@@ -18,7 +18,7 @@ import { authDir, prepareSecureNats, replicasDir } from "./nats-secure.ts";
 
 /** What the supervisor runs; see scripts/start.mjs. */
 export type Plan = {
-  mode: "all-in-one" | "separate";
+  mode: "all-in-one" | "separate" | "split";
   port: number;
   /** nats-server to start (null: NATS_URL points at one). */
   nats: { bin: string; args: string[]; url: string } | null;
@@ -35,7 +35,7 @@ const dataDir = resolve(ROOT, env.DATA_DIR ?? "data");
 const port = Number(env.PORT ?? 8080);
 mkdirSync(dataDir, { recursive: true });
 
-const MODES = ["all-in-one", "separate"] as const;
+const MODES = ["all-in-one", "separate", "split"] as const;
 const mode = (env.MP4T_PROCESSES ?? "separate") as Plan["mode"];
 if (!MODES.includes(mode)) {
   process.stderr.write(`[mp4totext] MP4T_PROCESSES: "${mode}" is not one of ${MODES.join(", ")}\n`);

@@ -4,7 +4,8 @@
  * NATS security under DATA_DIR and plans every service's environment; this supervisor then starts
  * nats-server with JetStream (unless NATS_URL points at one), the services (MP4T_PROCESSES:
  * `separate`, the default, runs one process per service; `all-in-one` runs every service in one
- * Node process, scripts/all-in-one.ts), restarts what dies with backoff, waits for the
+ * Node process, scripts/all-in-one.ts; `split` runs the gateway alone and the five workers in one
+ * process: `layoutProcesses` in scripts/supervise.mjs), restarts what dies with backoff, waits for the
  * gateway to be ready and prints its URL; SIGTERM or Ctrl-C drains and stops everything it started.
  *
  * Plain JavaScript with node builtins only: this process stays resident all along, and a .ts
@@ -16,7 +17,7 @@ import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { semiSpaceFor, supervise } from "./supervise.mjs";
+import { layoutProcesses, supervise } from "./supervise.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = process.env;
@@ -92,20 +93,7 @@ if (stopping) await new Promise(() => undefined);
 const shared = Object.fromEntries(Object.entries(env).filter(([k]) => !plan.privateKeys.includes(k)));
 // A service with an invalid configuration would fail the same way again: stop the whole system.
 const onFatal = () => void stop("configuration error", 78);
-services =
-  plan.mode === "all-in-one"
-    ? [
-        supervise({
-          name: "all-in-one",
-          entry: plan.allInOneEntry,
-          // Each service's own variables go on stdin: the process environment holds no secret.
-          env: shared,
-          input: JSON.stringify(Object.fromEntries(plan.services.map((s) => [s.name, s.env]))),
-          log,
-          onFatal,
-        }),
-      ]
-    : plan.services.map((s) => supervise({ name: s.name, entry: s.entry, env: { ...shared, ...s.env }, log, onFatal, semiSpaceMiB: semiSpaceFor(s.name) }));
+services = layoutProcesses(plan, shared).map((p) => supervise({ ...p, log, onFatal }));
 
 /**
  * GET /ready over a bare socket: node:http alone would add some 13 MiB to this resident process.

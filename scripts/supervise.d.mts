@@ -3,6 +3,8 @@ export type SuperviseOptions = {
   name: string;
   /** The script node runs. */
   entry: string;
+  /** Its command-line arguments. */
+  args?: string[] | undefined;
   env: NodeJS.ProcessEnv;
   /** Written to the process's stdin at every start (stdin ignored when unset). */
   input?: string | undefined;
@@ -15,3 +17,18 @@ export type Supervised = { name: string; readonly pid: number | undefined; stop(
 export function supervise(o: SuperviseOptions): Supervised;
 export function nodeMemoryDefaults(env: NodeJS.ProcessEnv, semiSpaceMiB?: number): { env: NodeJS.ProcessEnv; execArgv: string[] };
 export function semiSpaceFor(name: string): number;
+/** What `layoutProcesses` reads of scripts/prepare.ts's Plan. */
+export type LayoutPlan = {
+  mode: "all-in-one" | "separate" | "split";
+  services: { name: string; entry: string; env: Record<string, string> }[];
+  allInOneEntry: string;
+};
+export type LayoutProcess = {
+  name: string;
+  entry: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  input?: string;
+  semiSpaceMiB: number;
+};
+export function layoutProcesses(plan: LayoutPlan, shared: NodeJS.ProcessEnv): LayoutProcess[];

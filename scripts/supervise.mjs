@@ -24,14 +24,47 @@ export function nodeMemoryDefaults(env, semiSpaceMiB = 16) {
 }
 
 /**
- * The gateway's own process (separate layout, `npm run service -- gateway`) keeps V8's default
+ * The gateway's own process (separate and split layouts, `npm run service -- gateway`) keeps V8's default
  * young generation of 2 x 64 MiB: a burst of uploads and polls allocates fast, and with 16 MiB its
  * scavenges held the event loop long enough to cut accepted uploads/s by a fifth to a third in
- * the 1000-user bench (docs/architecture.md, "The 1000-user load test"). Workers and the
- * all-in-one process (whose memory goal it would break) stay at 16.
+ * the 1000-user bench (docs/architecture.md, "The 1000-user load test"). Workers, the split
+ * layout's worker process and the all-in-one process (whose memory goal it would break) stay at 16.
  * @param {string} name
  */
 export const semiSpaceFor = (name) => (name === "gateway" ? 64 : 16);
+
+/**
+ * The Node processes of `npm start`'s layout (MP4T_PROCESSES, planned by scripts/prepare.ts):
+ * - `separate`: one process per service, each with its own variables in its environment;
+ * - `all-in-one`: every service in one process (scripts/all-in-one.ts);
+ * - `split`: the gateway alone (its own event loop and core: the API answers while workers are
+ *   busy) and the five workers in one process (scripts/all-in-one.ts given their names).
+ * A process that hosts several services gets only the shared environment; each service's own
+ * variables (NATS user and password, the gateway's secrets) go on its stdin, and only those of the
+ * services it hosts.
+ * @param {import("./supervise.d.mts").LayoutPlan} plan
+ * @param {NodeJS.ProcessEnv} shared
+ * @returns {import("./supervise.d.mts").LayoutProcess[]}
+ */
+export function layoutProcesses(plan, shared) {
+  /** @param {import("./supervise.d.mts").LayoutPlan["services"][number]} s */
+  const alone = (s) => ({ name: s.name, entry: s.entry, args: [], env: { ...shared, ...s.env }, semiSpaceMiB: semiSpaceFor(s.name) });
+  /** @param {string} name @param {import("./supervise.d.mts").LayoutPlan["services"]} hosted */
+  const host = (name, hosted) => ({
+    name,
+    entry: plan.allInOneEntry,
+    args: plan.mode === "all-in-one" ? [] : hosted.map((s) => s.name),
+    env: shared,
+    input: JSON.stringify(Object.fromEntries(hosted.map((s) => [s.name, s.env]))),
+    semiSpaceMiB: semiSpaceFor(name),
+  });
+  if (plan.mode === "all-in-one") return [host("all-in-one", plan.services)];
+  if (plan.mode === "split") {
+    const workers = plan.services.filter((s) => s.name !== "gateway");
+    return [...plan.services.filter((s) => s.name === "gateway").map(alone), host("workers", workers)];
+  }
+  return plan.services.map(alone);
+}
 
 /**
  * Keeps one Node process running: restarts it with backoff if it dies unexpectedly (exit 78,
@@ -49,7 +82,10 @@ export function supervise(o) {
   const mem = nodeMemoryDefaults(o.env, o.semiSpaceMiB);
   const run = () => {
     const started = Date.now();
-    const c = spawn(process.execPath, [...mem.execArgv, o.entry], { env: mem.env, stdio: [o.input === undefined ? "ignore" : "pipe", "inherit", "inherit"] });
+    const c = spawn(process.execPath, [...mem.execArgv, o.entry, ...(o.args ?? [])], {
+      env: mem.env,
+      stdio: [o.input === undefined ? "ignore" : "pipe", "inherit", "inherit"],
+    });
     child = c;
     if (o.input !== undefined) c.stdin?.end(o.input);
     c.once("exit", (code, signal) => {

@@ -2,10 +2,20 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nodeMemoryDefaults, semiSpaceFor, supervise } from "./supervise.mjs";
+import { layoutProcesses, nodeMemoryDefaults, semiSpaceFor, supervise, type LayoutPlan } from "./supervise.mjs";
 
 /** What a supervised process sees of the memory settings: its V8 flags and its malloc variables. */
 type Seen = { execArgv: string[]; arenaMax?: string; mmapThreshold?: string };
+
+/** What a supervised probe wrote to `file` once it has started (its first and only write). */
+async function written<T>(file: string): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const text = await readFile(file, "utf8").catch(() => "");
+    if (text) return JSON.parse(text) as T;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("the supervised process never wrote what it sees");
+}
 
 describe("supervise: the memory settings of a supervised Node process", () => {
   let dir: string;
@@ -29,12 +39,7 @@ describe("supervise: the memory settings of a supervised Node process", () => {
     const out = join(dir, `${name}.json`);
     const s = supervise({ name, entry, env: { PATH: process.env.PATH, ...env, PROBE_OUT: out }, log: () => undefined });
     try {
-      for (let i = 0; i < 200; i++) {
-        const text = await readFile(out, "utf8").catch(() => "");
-        if (text) return JSON.parse(text) as Seen;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error("the supervised process never wrote what it sees");
+      return await written<Seen>(out);
     } finally {
       await s.stop(5000);
     }
@@ -49,7 +54,7 @@ describe("supervise: the memory settings of a supervised Node process", () => {
 
   it("gives the gateway V8's default young generation and every other service the capped one", () => {
     expect(nodeMemoryDefaults({}, semiSpaceFor("gateway")).execArgv).toEqual(["--max-semi-space-size=64"]);
-    for (const name of ["ingest", "transcriber", "diarizer", "enhancer", "janitor", "all-in-one"])
+    for (const name of ["ingest", "transcriber", "diarizer", "enhancer", "janitor", "all-in-one", "workers"])
       expect(nodeMemoryDefaults({}, semiSpaceFor(name)).execArgv).toEqual(["--max-semi-space-size=16"]);
     expect(nodeMemoryDefaults({ NODE_OPTIONS: "--max-semi-space-size=8" }, semiSpaceFor("gateway")).execArgv).toEqual([]);
   });
@@ -63,5 +68,68 @@ describe("supervise: the memory settings of a supervised Node process", () => {
     expect(tuned.arenaMax).toBeUndefined();
     expect(tuned.mmapThreshold).toBeUndefined();
     expect(tuned.execArgv).toEqual(["--max-semi-space-size=16"]);
+  });
+});
+
+describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", () => {
+  const WORKERS = ["ingest", "transcriber", "diarizer", "enhancer", "janitor"];
+  const own = (name: string): Record<string, string> => ({
+    NATS_USER: name,
+    NATS_PASSWORD: `${name}-password`,
+    ...(name === "gateway" ? { JWT_SECRET: "jwt", ADMIN_PASSWORD: "admin" } : {}),
+  });
+  const planOf = (mode: LayoutPlan["mode"]): LayoutPlan => ({
+    mode,
+    services: ["gateway", ...WORKERS].map((name) => ({ name, entry: `/services/${name}/main.ts`, env: own(name) })),
+    allInOneEntry: "/scripts/all-in-one.ts",
+  });
+  const shared = { LOG_LEVEL: "warn" };
+
+  it("separate: one process per service, its own variables in its environment", () => {
+    const procs = layoutProcesses(planOf("separate"), shared);
+    expect(procs.map((p) => [p.name, p.entry, p.semiSpaceMiB])).toEqual([
+      ["gateway", "/services/gateway/main.ts", 64],
+      ...WORKERS.map((n) => [n, `/services/${n}/main.ts`, 16]),
+    ]);
+    for (const p of procs) expect(p.env).toEqual({ ...shared, ...own(p.name) });
+  });
+
+  it("all-in-one: one process hosting every service, their own variables on its stdin", () => {
+    const [host, ...rest] = layoutProcesses(planOf("all-in-one"), shared);
+    expect(rest).toEqual([]);
+    expect(host).toMatchObject({ name: "all-in-one", entry: "/scripts/all-in-one.ts", args: [], env: shared, semiSpaceMiB: 16 });
+    expect(JSON.parse(host!.input!)).toEqual(Object.fromEntries(["gateway", ...WORKERS].map((n) => [n, own(n)])));
+  });
+
+  it("split: the gateway alone with its 64 MiB semi-space, the five workers in one process that never sees the gateway's secrets", () => {
+    const procs = layoutProcesses(planOf("split"), shared);
+    expect(procs.map((p) => p.name)).toEqual(["gateway", "workers"]);
+    const [gateway, workers] = procs;
+    expect(gateway).toMatchObject({ entry: "/services/gateway/main.ts", args: [], env: { ...shared, ...own("gateway") }, semiSpaceMiB: 64 });
+    expect(gateway!.input).toBeUndefined();
+    expect(workers).toMatchObject({ entry: "/scripts/all-in-one.ts", args: WORKERS, env: shared, semiSpaceMiB: 16 });
+    // Each worker keeps its own NATS user and password; nothing of the gateway's reaches this process.
+    expect(JSON.parse(workers!.input!)).toEqual(Object.fromEntries(WORKERS.map((n) => [n, own(n)])));
+    expect(workers!.input).not.toMatch(/gateway|JWT_SECRET|ADMIN_PASSWORD/);
+  });
+
+  it("passes a process its arguments", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mp4t-supervise-args-"));
+    try {
+      const entry = join(dir, "argv.mjs");
+      const out = join(dir, "argv.json");
+      await writeFile(
+        entry,
+        `import { writeFileSync } from "node:fs"; writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(2))); setInterval(() => undefined, 1000);`,
+      );
+      const s = supervise({ name: "args", entry, args: ["ingest", "janitor"], env: { PATH: process.env.PATH }, log: () => undefined });
+      try {
+        expect(await written<string[]>(out)).toEqual(["ingest", "janitor"]);
+      } finally {
+        await s.stop(5000);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -21,15 +21,27 @@ export type RunningSystem = {
   /** The NATS settings of one more replica of `service`, as `npm run service` finds them. */
   serviceEnv(service: ServiceName): Promise<Record<string, string>>;
   admin: { email: string; password: string };
-  /** `MP4T_PROCESSES`: one process per service (the default) or every service in one process. */
-  processes: "all-in-one" | "separate";
+  /**
+   * `MP4T_PROCESSES`: one process per service (the default), every service in one process, or
+   * the gateway alone and the five workers in one process.
+   */
+  processes: Layout;
   proc: ChildProcess;
   output(): string;
   stop(): Promise<number | null>;
 };
 
-/** Starts the whole system exactly as `npm start` does (scripts/start.mjs), on free ports. */
-export async function startSystem(env: Record<string, string> = {}): Promise<RunningSystem> {
+export const LAYOUTS = ["all-in-one", "separate", "split"] as const;
+export type Layout = (typeof LAYOUTS)[number];
+/** The layout `npm start` runs when MP4T_PROCESSES is unset (scripts/prepare.ts). */
+export const DEFAULT_LAYOUT: Layout = "separate";
+const layoutOf = (value: string | undefined): Layout => LAYOUTS.find((l) => l === value) ?? DEFAULT_LAYOUT;
+
+/**
+ * Starts the whole system exactly as `npm start` does (scripts/start.mjs), on free ports, with
+ * this process's environment and `env` on top (a variable set to undefined is removed).
+ */
+export async function startSystem(env: Record<string, string | undefined> = {}): Promise<RunningSystem> {
   const dataDir = await mkdtemp(join(tmpdir(), "mp4t-e2e-"));
   const [port, natsPort] = [await freePort(), await freePort()];
   const admin = { email: "admin@e2e.test", password: "e2e-admin-password" };
@@ -74,7 +86,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     dataDir,
     natsAdmin,
     admin,
-    processes: (env.MP4T_PROCESSES ?? process.env.MP4T_PROCESSES) === "all-in-one" ? "all-in-one" : "separate",
+    processes: layoutOf("MP4T_PROCESSES" in env ? env.MP4T_PROCESSES : process.env.MP4T_PROCESSES),
     proc,
     output: () => out,
     connectNats: () =>

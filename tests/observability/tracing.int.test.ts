@@ -57,8 +57,10 @@ describe("observability: one trace per job, metrics from every service", () => {
     for (const [service, url] of metricsUrls) {
       const samples = await scrape(url, service === "gateway" ? METRICS_TOKEN : undefined);
       before.set(service, samples);
-      // All-in-one: one registry for the process, served on one port; the stage labels tell the services apart.
-      const label = sys.processes === "all-in-one" ? "all-in-one" : service;
+      // A process hosting several services (all-in-one, split's workers): one registry, served on one
+      // port, labelled all-in-one; the stage labels tell the services apart.
+      const alone = sys.processes === "separate" || (sys.processes === "split" && service === "gateway");
+      const label = alone ? service : "all-in-one";
       expect(samples.find((s) => s.name === "process_resident_memory_bytes")?.labels.service, service).toBe(label);
       expect(has(samples, "nodejs_eventloop_lag_seconds"), service).toBe(true);
     }

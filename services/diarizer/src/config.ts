@@ -16,10 +16,11 @@ export const configSchema = z.object({
   /**
    * MFCC and clustering on a worker thread (about a second of CPU per 30 s of audio that would
    * otherwise hold the event loop). Unset: on in the all-in-one process, where that loop is every
-   * service's (the gateway's HTTP answers too), off in a diarizer process of its own.
+   * service's (the gateway's HTTP answers too), off in a diarizer process of its own and in the
+   * split layout's worker process (no gateway there; the thread's isolate would cost memory).
    */
   DIARIZE_THREAD: envBool.optional(),
-  /** Set by scripts/all-in-one.ts: this service shares its process with the others. */
-  MP4T_PROCESSES: z.enum(["all-in-one", "separate"]).optional(),
+  /** Set by scripts/all-in-one.ts: this service shares its process with the others (`split`: not with the gateway). */
+  MP4T_PROCESSES: z.enum(["all-in-one", "separate", "split"]).optional(),
 });
 export type DiarizerConfig = z.infer<typeof configSchema>;

@@ -11,18 +11,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
  * The all-in-one process (scripts/all-in-one.ts runs `startServices`): six services in ONE Node
- * process, each with its own NATS connection and user. Here they run in this test's process, each
- * definition wrapped only to keep the very connection its code is given; the server (real
- * nats-server with the generated permission table) must refuse the transcriber's connection what
- * the transcriber's user may not do, although the gateway's connection beside it in the same
- * process may.
+ * process, each with its own NATS connection and user; the split layout runs the gateway alone
+ * and the five workers in one such process. Here each group runs as one `startServices` in this
+ * test's process, each definition wrapped only to keep the very connection its code is given; the
+ * server (real nats-server with the generated permission table) must refuse the transcriber's
+ * connection what the transcriber's user may not do, although the gateway's connection may.
  */
 const PERMISSION = /permissions violation/i;
+const WORKERS = SERVICE_NAMES.filter((n) => n !== "gateway");
 
-describe("all-in-one process: each service keeps its own NATS rights", () => {
+describe.each([
+  { layout: "all-in-one", groups: [[...SERVICE_NAMES]] },
+  { layout: "split", groups: [["gateway"], WORKERS] },
+] as const)("$layout layout: each service in a shared process keeps its own NATS rights", ({ groups }) => {
   let nats: NatsServer;
   let dataDir: string;
-  let all: Awaited<ReturnType<typeof startServices>>;
+  const started: Awaited<ReturnType<typeof startServices>>[] = [];
   const given = new Map<ServiceName, NatsConnection>();
 
   beforeAll(async () => {
@@ -30,12 +34,12 @@ describe("all-in-one process: each service keeps its own NATS rights", () => {
     dataDir = await mkdtemp(join(tmpdir(), "mp4t-aio-auth-"));
     const port = await freePort();
     const defs = await Promise.all(
-      SERVICE_NAMES.map(async (name) => {
+      SERVICE_NAMES.map(async (name): Promise<[ServiceName, ServiceDefinition]> => {
         const { service } = (await import(`../../services/${name}/src/service.ts`)) as { service: ServiceDefinition };
         const keep: ServiceDefinition = { ...service, start: (ctx) => (given.set(name, ctx.nc), service.start(ctx)) };
-        return keep;
+        return [name, keep];
       }),
-    );
+    ).then((d) => new Map(d));
     const envOf = (name: ServiceName): NodeJS.ProcessEnv => ({
       NATS_URL: nats.url,
       NATS_USER: name,
@@ -47,18 +51,27 @@ describe("all-in-one process: each service keeps its own NATS rights", () => {
       SHUTDOWN_GRACE_SEC: "2",
       ...(name === "gateway" ? { JWT_SECRET: randomBytes(48).toString("base64url") } : {}),
     });
-    all = await startServices(defs, envOf, (reason) => {
-      throw new Error(reason);
-    });
+    // The groups start together: the workers wait for the streams the gateway creates.
+    await Promise.all(
+      groups.map(async (group) => {
+        const names = group as readonly ServiceName[];
+        const defsOf = names.map((n) => defs.get(n)!);
+        started.push(
+          await startServices(defsOf, envOf, (reason) => {
+            throw new Error(reason);
+          }),
+        );
+      }),
+    );
   }, 90_000);
   afterAll(async () => {
-    await all?.stop();
+    await Promise.all(started.map((s) => s.stop()));
     await nats?.[Symbol.asyncDispose]();
     await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it("runs all six services in this process, each on a connection of its own", async () => {
-    expect(all.services.map((s) => s.name).sort()).toEqual([...SERVICE_NAMES].sort());
+  it("runs all six services in the layout's groups, each on a connection of its own", async () => {
+    expect(started.map((g) => g.services.map((s) => s.name).sort()).sort()).toEqual(groups.map((g) => [...g].sort()).sort());
     const conns = SERVICE_NAMES.map((n) => given.get(n));
     expect(new Set(conns).size).toBe(6);
     const ids = conns.map((nc) => nc!.info?.client_id);
