@@ -8,6 +8,7 @@ export type { NatsServerConfigOptions, NatsPasswordRef, NatsTlsFiles } from "./n
 export { natsSecurityProblems, isProductionProfile } from "./nats-permissions.security.ts";
 export { ensureTopology, streamConfigs, ensureFairConsumers, ensureConsumer } from "./topology.ts";
 export { createPublisher } from "./publisher.ts";
+export { createJobEvents } from "./job-events.ts";
 export { createDeadLetters } from "./dead-letters.ts";
 export { createQueueInspector } from "./queue-inspector.ts";
 export { createDiscovery } from "./discovery.ts";

@@ -1,6 +1,6 @@
-import { JobEvent, Streams, Subjects, type Command, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
+import { Streams, Subjects, type Command, type JobEvent, type JobClass, type Stage, STAGE_LANES } from "@mp4t/contracts";
 import { createLogger } from "@mp4t/runtime";
-import { ensureTopology } from "@mp4t/messaging/internal";
+import { createJobEvents, createPublisher, ensureTopology } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { createPipelineDeps, type PipelineDeps } from "../pipeline-deps.ts";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -70,14 +70,14 @@ export async function takeCommands<T>(nc: NatsConnection, stream: string, consum
   return out;
 }
 
-/** A job's events as stored on MP4T_EVENTS, oldest first (direct gets by subject: no consumer). */
+/** A job's events as stored on MP4T_EVENTS, oldest first: the API's own replay, refusing any that breaks the contract. */
 export async function readJobEvents(nc: NatsConnection, jobId: string): Promise<JobEvent[]> {
-  const jsm = await jetstreamManager(nc);
-  const out: JobEvent[] = [];
-  for (let seq = 1; ; ) {
-    const m = await jsm.direct.getMessage(Streams.events, { seq, next_by_subj: Subjects.jobEvents(jobId) });
-    if (!m) return out;
-    out.push(JobEvent.parse(m.json()));
-    seq = m.seq + 1;
-  }
+  const js = jetstream(nc);
+  const events = createJobEvents({ nc, js, jsm: () => jetstreamManager(nc), publisher: createPublisher(js, { service: "test" }) });
+  const stored = await events.replay(jobId, 0, {
+    onInvalid: (seq) => {
+      throw new Error(`event #${seq} of job ${jobId} breaks the JobEvent contract`);
+    },
+  });
+  return stored.map((s) => s.event);
 }
