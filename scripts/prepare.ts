@@ -15,10 +15,11 @@ import { natsServerBin } from "@mp4t/runtime/toolchain";
 import { passwordEnv } from "@mp4t/messaging/internal";
 import { ROOT, probeNats, serviceEntry } from "./launcher.ts";
 import { authDir, prepareSecureNats, replicasDir } from "./nats-secure.ts";
+import { LAYOUTS, type Layout } from "./supervise.mjs";
 
 /** What the supervisor runs; see scripts/start.mjs. */
 export type Plan = {
-  mode: "all-in-one" | "separate" | "split";
+  mode: Layout;
   port: number;
   /** nats-server to start (null: NATS_URL points at one). */
   nats: { bin: string; args: string[]; url: string } | null;
@@ -35,10 +36,9 @@ const dataDir = resolve(ROOT, env.DATA_DIR ?? "data");
 const port = Number(env.PORT ?? 8080);
 mkdirSync(dataDir, { recursive: true });
 
-const MODES = ["all-in-one", "separate", "split"] as const;
 const mode = (env.MP4T_PROCESSES ?? "separate") as Plan["mode"];
-if (!MODES.includes(mode)) {
-  process.stderr.write(`[mp4totext] MP4T_PROCESSES: "${mode}" is not one of ${MODES.join(", ")}\n`);
+if (!LAYOUTS.includes(mode)) {
+  process.stderr.write(`[mp4totext] MP4T_PROCESSES: "${mode}" is not one of ${LAYOUTS.join(", ")}\n`);
   process.exit(78);
 }
 

@@ -17,9 +17,11 @@ export type Supervised = { name: string; readonly pid: number | undefined; stop(
 export function supervise(o: SuperviseOptions): Supervised;
 export function nodeMemoryDefaults(env: NodeJS.ProcessEnv, semiSpaceMiB?: number): { env: NodeJS.ProcessEnv; execArgv: string[] };
 export function semiSpaceFor(name: string): number;
+export const LAYOUTS: readonly ["all-in-one", "separate", "split"];
+export type Layout = (typeof LAYOUTS)[number];
 /** What `layoutProcesses` reads of scripts/prepare.ts's Plan. */
 export type LayoutPlan = {
-  mode: "all-in-one" | "separate" | "split";
+  mode: Layout;
   services: { name: string; entry: string; env: Record<string, string> }[];
   allInOneEntry: string;
 };

@@ -33,6 +33,9 @@ export function nodeMemoryDefaults(env, semiSpaceMiB = 16) {
  */
 export const semiSpaceFor = (name) => (name === "gateway" ? 64 : 16);
 
+/** `MP4T_PROCESSES`: the process layouts of `npm start` (see `layoutProcesses`). */
+export const LAYOUTS = /** @type {const} */ (["all-in-one", "separate", "split"]);
+
 /**
  * The Node processes of `npm start`'s layout (MP4T_PROCESSES, planned by scripts/prepare.ts):
  * - `separate`: one process per service, each with its own variables in its environment;

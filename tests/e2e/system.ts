@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { inboxPrefix, parseNatsServers } from "@mp4t/messaging/internal";
 import type { Job, ServiceName } from "@mp4t/contracts";
 import { freePort } from "@mp4t/testing";
+import { LAYOUTS, type Layout } from "../../scripts/supervise.mjs";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -31,8 +32,7 @@ export type RunningSystem = {
   stop(): Promise<number | null>;
 };
 
-export const LAYOUTS = ["all-in-one", "separate", "split"] as const;
-export type Layout = (typeof LAYOUTS)[number];
+export type { Layout };
 /** The layout `npm start` runs when MP4T_PROCESSES is unset (scripts/prepare.ts). */
 export const DEFAULT_LAYOUT: Layout = "separate";
 const layoutOf = (value: string | undefined): Layout => LAYOUTS.find((l) => l === value) ?? DEFAULT_LAYOUT;
