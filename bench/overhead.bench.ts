@@ -14,11 +14,15 @@
  *   the gateway's event loop is held (in the all-in-one process, by every service's work).
  * BENCH_MODES (default `split,all-in-one,separate`): the process layouts of `npm start`
  * (MP4T_PROCESSES) measured one after the other in the same run, and a table of them at the end.
+ * A layout with `:nats` (`all-in-one:nats`) keeps the blobs in the NATS Object Store
+ * (BLOB_STORE=nats) instead of npm start's default on one machine, a directory under DATA_DIR;
+ * the floor then moves the blobs the same way (Object Store chunks, or files written and read).
  * Goals (issue 12): pipeline CPU <= 0.15 s/job and <= 3x the floor; idle <= 0.3 s per 60 s;
  * RSS <= 400 MiB. The machine may be shared: figures are noisy, run it twice.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +34,7 @@ import { freePort, makeLibrivoxMp4, startFakeOpenAi } from "../packages/testing/
 import { api, login, startSystem } from "../tests/e2e/system.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
 import { jetstreamManager } from "../tests/lanes/jetstream.ts";
+import { watchBlobFiles } from "./overhead/blob-files.ts";
 import type { FloorPlan } from "./overhead/floor.ts";
 import { cpuBetween, rssOf, sampleTree, total } from "./overhead/proc-stats.ts";
 import { countTraffic, type Traffic } from "./overhead/traffic.ts";
@@ -64,7 +69,7 @@ async function allDone(nc: NatsConnection, ended: Map<string, string>, ids: stri
   await sleep(1000); // acks and deletes in flight settle
 }
 
-function plan(t: Traffic, jobs: number): FloorPlan {
+function plan(t: Traffic, jobs: number, blobFiles: number[] | null): FloorPlan {
   const per = (n: number) => Math.max(1, Math.round(n / jobs));
   const avg = (x: { n: number; bytes: number }) => (x.n ? x.bytes / x.n : 0);
   const perJob = <T>(list: T[]) => list.slice(0, Math.round(list.length / jobs));
@@ -75,8 +80,9 @@ function plan(t: Traffic, jobs: number): FloorPlan {
     events: { n: per(t.events.n), bytes: avg(t.events) },
     kvWrites: { n: per(t.kvWrites.n), bytes: avg(t.kvWrites) },
     kvReads: per(t.kvReads),
-    objectsWritten: perJob(t.objectsWritten),
-    objectsRead: perJob(t.objectsRead),
+    blobs: blobFiles ? "file" : "nats",
+    objectsWritten: perJob(blobFiles ?? t.objectsWritten),
+    objectsRead: perJob(blobFiles ?? t.objectsRead),
   };
 }
 
@@ -152,21 +158,23 @@ export async function run(): Promise<void> {
     console.log(`[overhead] --- MP4T_PROCESSES=${mode} ---`);
     results.push(await runMode(mode));
   }
-  console.log("[overhead] mode        RSS fresh  RSS after jobs  idle fresh  idle after  CPU/job  floor/job  ratio  /health p99/max ms  wall");
+  console.log("[overhead] mode             RSS fresh  RSS after jobs  idle fresh  idle after  CPU/job  floor/job  ratio  /health p99/max ms  wall");
   for (const r of results) {
     console.log(
-      `[overhead] ${r.mode.padEnd(11)} ${`${r.rssFresh.toFixed(0)} MiB`.padStart(9)}  ${`${r.rssAfterJobs.toFixed(0)} MiB`.padStart(14)}  ${`${f2(r.idleFresh)} s`.padStart(10)}  ${`${f2(r.idleAfter)} s`.padStart(10)}  ${`${f3(r.cpuPerJob)} s`.padStart(7)}  ${`${f3(r.floorPerJob)} s`.padStart(9)}  ${f2(r.cpuPerJob / Math.max(1e-6, r.floorPerJob)).padStart(5)}  ${`${r.health.p99.toFixed(0)}/${r.health.max.toFixed(0)}`.padStart(18)}  ${r.wallSec.toFixed(1)} s`,
+      `[overhead] ${r.mode.padEnd(16)} ${`${r.rssFresh.toFixed(0)} MiB`.padStart(9)}  ${`${r.rssAfterJobs.toFixed(0)} MiB`.padStart(14)}  ${`${f2(r.idleFresh)} s`.padStart(10)}  ${`${f2(r.idleAfter)} s`.padStart(10)}  ${`${f3(r.cpuPerJob)} s`.padStart(7)}  ${`${f3(r.floorPerJob)} s`.padStart(9)}  ${f2(r.cpuPerJob / Math.max(1e-6, r.floorPerJob)).padStart(5)}  ${`${r.health.p99.toFixed(0)}/${r.health.max.toFixed(0)}`.padStart(18)}  ${r.wallSec.toFixed(1)} s`,
     );
   }
 }
 
 async function runMode(mode: string): Promise<ModeResult> {
+  const [layout, blobStore] = mode.split(":");
   const dir = await mkdtemp(join(tmpdir(), "mp4t-overhead-"));
   const media = await makeLibrivoxMp4(dir);
   const engine = await startFakeOpenAi({ transcript: "one two three four five six seven eight nine ten eleven twelve" });
   // The operator's load-test limits (registrations and logins from one address, a cheaper hash).
   const sys = await startSystem({
-    MP4T_PROCESSES: mode,
+    MP4T_PROCESSES: layout,
+    ...(blobStore ? { BLOB_STORE: blobStore } : {}),
     ...LOAD_TEST_ENV,
     TRANSCRIBE_ENGINE: "openai",
     OPENAI_BASE_URL: engine.baseURL,
@@ -194,6 +202,8 @@ async function runMode(mode: string): Promise<ModeResult> {
       },
     });
     const spy = countTraffic(nc);
+    const blobDir = join(sys.dataDir, "blobs");
+    const files = existsSync(blobDir) ? watchBlobFiles(blobDir) : null;
     await nc.flush();
     const body = await readFile(media.path);
     const a = sampleTree(roots);
@@ -210,9 +220,11 @@ async function runMode(mode: string): Promise<ModeResult> {
     await allDone(nc, ended, ids);
     const wallSec = (performance.now() - t0) / 1000;
     const latency = await health();
+    const blobFiles = (await files?.stop()) ?? null;
     const b = sampleTree(roots);
     await nc.flush();
     const t = spy.traffic;
+    if (blobFiles) t.objectsWritten = t.objectsRead = blobFiles;
     spy.stop();
     const failed = [...ended.values()].filter((v) => v !== "completed").length;
     const cpu = cpuBetween(a, b);
@@ -230,7 +242,7 @@ async function runMode(mode: string): Promise<ModeResult> {
     const pj = (n: number) => f2(n / JOBS);
     console.log(
       `[overhead] per job: work messages ${pj(t.work.n)} (${(t.work.bytes / Math.max(1, t.work.n)).toFixed(0)} B), events ${pj(t.events.n)}, KV writes ${pj(t.kvWrites.n)}, KV reads ${pj(t.kvReads)}, ` +
-        `blobs written ${pj(t.objectsWritten.length)} (${(sum(t.objectsWritten) / JOBS / 1024).toFixed(0)} KiB), blobs read ${pj(t.objectsRead.length)} (${(sum(t.objectsRead) / JOBS / 1024).toFixed(0)} KiB), blob info reads ${pj(t.blobMetaReads)}, ` +
+        `blobs${blobFiles ? " (files; reads taken as one per blob)" : ""} written ${pj(t.objectsWritten.length)} (${(sum(t.objectsWritten) / JOBS / 1024).toFixed(0)} KiB), blobs read ${pj(t.objectsRead.length)} (${(sum(t.objectsRead) / JOBS / 1024).toFixed(0)} KiB), blob info reads ${pj(t.blobMetaReads)}, ` +
         `pulls ${pj(t.pulls)}, acks ${pj(t.acks)}, consumers created ${pj(t.consumersCreated)}, consumer infos/lists ${pj(t.consumerInfos)}, stream infos ${pj(t.streamInfos)}, other API ${[...t.otherApi].map(([k, v]) => `${k} ${pj(v)}`).join(" ") || "0"}`,
     );
     const rssAfterJobs = rssOf(b);
@@ -238,7 +250,7 @@ async function runMode(mode: string): Promise<ModeResult> {
     const after = await idleCpu(roots, "after jobs");
     await nc.close();
 
-    const p = plan(t, JOBS);
+    const p = plan(t, JOBS, blobFiles);
     const fl = await floor(p, dir);
     const floorPerJob = total(fl.cpu) / JOBS;
     console.log(

@@ -93,7 +93,7 @@ const stores = {
   MP4T_PROFILE: env.MP4T_PROFILE,
   JETSTREAM_REPLICAS: 1,
   JOB_STORE: (env.JOB_STORE ?? "nats") as "nats" | "mongodb",
-  BLOB_STORE: (env.BLOB_STORE ?? "nats") as "nats" | "s3",
+  BLOB_STORE: (env.BLOB_STORE ?? "nats") as "nats" | "s3" | "file",
   MONGODB_URL: env.MONGODB_URL,
   S3_ENDPOINT: env.S3_ENDPOINT,
   S3_ACCESS_KEY: env.S3_ACCESS_KEY,
@@ -122,7 +122,13 @@ const storeProblems = storesSecurityProblems(stores);
     plain.length ? "warn" : "ok",
     plain.length
       ? plain
-      : [stores.BLOB_STORE === "s3" || stores.JOB_STORE === "mongodb" ? "TLS to the stores" : "embedded stores live inside NATS (see the broker)"],
+      : [
+          stores.BLOB_STORE === "s3" || stores.JOB_STORE === "mongodb"
+            ? "TLS to the stores"
+            : stores.BLOB_STORE === "file"
+              ? "blobs in a local directory (BLOB_DIR), the rest inside NATS (see the broker)"
+              : "embedded stores live inside NATS (see the broker)",
+        ],
   );
 }
 

@@ -14,7 +14,7 @@ import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
 import { natsServerBin } from "@mp4t/runtime/toolchain";
 import { passwordEnv } from "@mp4t/messaging/internal";
 import { ROOT, probeNats, serviceEntry } from "./launcher.ts";
-import { authDir, prepareSecureNats, replicasDir } from "./nats-secure.ts";
+import { authDir, localBlobsFile, prepareSecureNats, replicasDir } from "./nats-secure.ts";
 import { LAYOUTS, type Layout } from "./supervise.mjs";
 
 /** What the supervisor runs; see scripts/start.mjs. */
@@ -68,7 +68,19 @@ const secure = env.NATS_URL
 const adminEmail = env.ADMIN_EMAIL ?? "admin@mp4totext.local";
 const adminPassword = env.ADMIN_PASSWORD ?? persistentSecret("admin-password", 12);
 
-/** Each service's own variables: its NATS user and password, and the gateway's secrets. */
+/**
+ * Blobs in a directory under DATA_DIR when every service can only run on this machine: the
+ * embedded nats-server listens on loopback (NATS_LISTEN unset), so no replica elsewhere can join.
+ * A file write costs a fraction of an Object Store put (chunks published and acknowledged one by
+ * one, then held in nats-server's memory until compacted away). BLOB_STORE in the environment wins;
+ * an open NATS_LISTEN or an external NATS_URL keeps the Object Store, which every host shares.
+ */
+const blobEnv: Record<string, string> =
+  env.BLOB_STORE || env.NATS_URL || listen !== "127.0.0.1" ? {} : { BLOB_STORE: "file", BLOB_DIR: join(dataDir, "blobs") };
+// `npm run service` on this machine reads it, so a replica added here uses the same store.
+writeFileSync(localBlobsFile(dataDir), `${JSON.stringify(blobEnv)}\n`, { mode: 0o600 });
+
+/** Each service's own variables: its NATS user and password, the blob directory, and the gateway's secrets. */
 function ownEnv(name: ServiceName): Record<string, string> {
   // An external NATS (NATS_URL): per-service passwords from NATS_<SERVICE>_PASSWORD, else NATS_PASSWORD.
   const password = env[passwordEnv(name)] ?? env.NATS_PASSWORD;
@@ -77,6 +89,7 @@ function ownEnv(name: ServiceName): Record<string, string> {
     ...natsEnv,
     PORT: String(port),
     DATA_DIR: dataDir, // resolved: the gateway's embedded search index lives under it
+    ...blobEnv,
     ...(name === "gateway" ? { JWT_SECRET: jwtSecret, ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } : {}),
   };
 }
@@ -92,6 +105,7 @@ const plan: Plan = {
   banner: [
     `admin login: ${adminEmail} / ${env.ADMIN_PASSWORD ? "(ADMIN_PASSWORD)" : adminPassword}`,
     `NATS: ${natsUrl.replace(/(:\/\/[^\s:/@]*):[^\s/@]*@/, "$1:***@")}  data: ${dataDir}  processes: ${mode} (MP4T_PROCESSES)`,
+    `blobs: ${blobEnv.BLOB_DIR ?? `BLOB_STORE=${env.BLOB_STORE ?? "nats"}`}`,
     ...(secure ? [`NATS users and passwords: ${authDir(dataDir)} (admin: operators' tools)`] : []),
     ...(secure && listen !== "127.0.0.1" ? [`replicas on other machines: ${replicasDir(dataDir)} (see README "Scale a service")`] : []),
   ],

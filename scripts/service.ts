@@ -5,14 +5,15 @@
  * NATS credentials, first found wins: the environment (NATS_URL, NATS_USER, NATS_PASSWORD,
  * NATS_TLS_CA_FILE); MP4T_ENV_FILE (an env file `npm start` writes under DATA_DIR/replicas for
  * another machine); else the embedded server of `npm start` on this machine, with this service's
- * own password from DATA_DIR (and, for the gateway, DATA_DIR's token key).
+ * own password from DATA_DIR (and, for the gateway, DATA_DIR's token key), and the blob store
+ * `npm start` chose there (BLOB_STORE in the environment wins).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 // Only the names (the full contracts load zod); nats-secure.ts still needs messaging's permission table.
 import { SERVICE_NAMES } from "@mp4t/contracts/subjects";
 import { ROOT, isServiceName, superviseService } from "./launcher.ts";
-import { natsPassword, readEnvFile, readNatsEndpoint } from "./nats-secure.ts";
+import { localBlobsFile, natsPassword, readEnvFile, readNatsEndpoint } from "./nats-secure.ts";
 
 const fail = (msg: string, code: number): never => {
   process.stderr.write(`[mp4totext] ${msg}\n`);
@@ -37,6 +38,9 @@ if (env.MP4T_ENV_FILE) {
     env.NATS_USER ??= svcName;
     env.NATS_PASSWORD = natsPassword(dataDir, svcName);
     if (endpoint.caFile) env.NATS_TLS_CA_FILE ??= endpoint.caFile;
+    // The blob store npm start chose for this machine's services (a directory under DATA_DIR by default).
+    const blobs = localBlobsFile(dataDir);
+    if (!env.BLOB_STORE && existsSync(blobs)) Object.assign(env, JSON.parse(readFileSync(blobs, "utf8")) as Record<string, string>);
     const jwt = join(dataDir, "jwt-secret");
     if (svcName === "gateway" && !env.JWT_SECRET && existsSync(jwt)) env.JWT_SECRET = readFileSync(jwt, "utf8").trim();
   }

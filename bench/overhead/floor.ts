@@ -3,11 +3,14 @@
  * traffic.ts in the same run), with the same payload sizes and no work at all: work commands
  * published to a work-queue stream, pulled and acked one at a time; events published; a job
  * record created, read and compare-and-set; blobs of the same sizes put in an Object Store and
- * read back with batched direct gets. Run as its own process so /proc counts it alone.
+ * read back with batched direct gets, or, when the system kept them in a directory, written to a
+ * file and renamed into place, then read back whole. Run as its own process so /proc counts it alone.
  *
  *   node bench/overhead/floor.ts <nats url> <plan.json>
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { connect, headers } from "@nats-io/transport-node";
 import { AckPolicy, RetentionPolicy, jetstream, jetstreamManager } from "../../tests/lanes/jetstream.ts";
 
@@ -18,6 +21,8 @@ export type FloorPlan = {
   events: { n: number; bytes: number };
   kvWrites: { n: number; bytes: number };
   kvReads: number;
+  /** Where the system kept its blobs: NATS Object Store chunks or files. */
+  blobs: "nats" | "file";
   objectsWritten: number[];
   objectsRead: number[];
   /** Jobs in flight at once, as in the system run. */
@@ -48,7 +53,15 @@ async function kvPut(key: string, bytes: number, lastSeq?: number) {
   return js.publish(`floor.kv.${key}`, payload(bytes), { headers: h });
 }
 
+const fileDir = join(dirname(planFile!), "floor-blobs");
+mkdirSync(join(fileDir, "tmp"), { recursive: true });
+
 async function putObject(name: string, size: number) {
+  if (plan.blobs === "file") {
+    const tmp = join(fileDir, "tmp", name);
+    await writeFile(tmp, payload(size));
+    return rename(tmp, join(fileDir, name));
+  }
   let chunks = 0;
   for (let off = 0; off < size || chunks === 0; off += CHUNK, chunks++) {
     await js.publish(`floor.obj.C.${name}`, payload(Math.min(CHUNK, size - off)));
@@ -58,6 +71,7 @@ async function putObject(name: string, size: number) {
 }
 
 async function readObject(name: string) {
+  if (plan.blobs === "file") return void (await readFile(join(fileDir, name)));
   const meta = await jsm.direct.getMessage("FLOOR_OBJ", { last_by_subj: `floor.obj.M.${name}` });
   const { chunks } = meta!.json<{ chunks: number }>();
   let seq = 1;

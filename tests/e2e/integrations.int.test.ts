@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { JOB_EVENT_TYPES, type Job } from "@mp4t/contracts";
-import { createNatsObjectBlobStore } from "@mp4t/stores";
 import { makeLibrivoxMp4, makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -192,11 +191,12 @@ describe("integrations: API keys, browser event streams, cancel, retry, delete",
     while (!(await hits()).some((h) => h.jobId === job.id) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 200));
     expect((await hits()).some((h) => h.jobId === job.id)).toBe(true);
 
-    expect((await api(sys.url, `/v1/jobs/${job.id}`, { method: "DELETE", token: session })).status).toBe(204);
-    expect((await hits()).some((h) => h.jobId === job.id)).toBe(false);
-    const nc = await sys.connectNats();
+    const { blobs, close } = await sys.openBlobs();
     try {
-      const blobs = await createNatsObjectBlobStore(nc);
+      // The store the system writes to: the completed job's transcript is in it before the delete.
+      expect((await blobs.list(`jobs/${job.id}/`)).map((b) => b.key)).toContain(`jobs/${job.id}/transcript.json`);
+      expect((await api(sys.url, `/v1/jobs/${job.id}`, { method: "DELETE", token: session })).status).toBe(204);
+      expect((await hits()).some((h) => h.jobId === job.id)).toBe(false);
       const t1 = Date.now();
       while ((await api(sys.url, `/v1/jobs/${job.id}`, { token: session })).status !== 404 || (await blobs.list(`jobs/${job.id}/`)).length > 0) {
         if (Date.now() - t1 > 60_000) throw new Error(`job ${job.id} not removed:\n${sys.output()}`);
@@ -205,7 +205,7 @@ describe("integrations: API keys, browser event streams, cancel, retry, delete",
       expect(await blobs.list(`jobs/${job.id}/`)).toEqual([]);
       expect((await api(sys.url, `/v1/jobs/${job.id}/transcript?format=json`, { token: session })).status).toBe(404);
     } finally {
-      await nc.close();
+      await close();
     }
   }, 120_000);
 });

@@ -127,6 +127,26 @@ describe("npm start, MP4T_PROCESSES", () => {
       expectLayout[DEFAULT_LAYOUT](children);
       expectNats(children);
       expect((await api(sys.url, "/ready")).status).toBe(200);
+      // NATS on loopback only: every service keeps its blobs in DATA_DIR/blobs (scripts/prepare.ts).
+      const blobVars = [`BLOB_STORE=file`, `BLOB_DIR=${join(sys.dataDir, "blobs")}`];
+      for (const c of children.filter(serviceOf)) expect(c.env.split("\0"), serviceOf(c)).toEqual(expect.arrayContaining(blobVars));
+      // A replica added on this machine with `npm run service` takes the same store from DATA_DIR.
+      const replica = spawn(process.execPath, [join(ROOT, "scripts", "service.ts"), "diarizer"], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: sys.dataDir, LOG_LEVEL: "info" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let log = "";
+      replica.stdout!.on("data", (d: Buffer) => (log += d.toString()));
+      replica.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+      const deadline = Date.now() + 60_000;
+      while (!log.includes("diarizer started") && replica.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const exited = once(replica, "exit");
+      replica.kill("SIGTERM");
+      await exited;
+      const started = log.split("\n").find((l) => l.includes("diarizer started"));
+      expect(started, log).toBeDefined();
+      expect(JSON.parse(started!)).toMatchObject({ blobStore: "file", blobDir: join(sys.dataDir, "blobs") });
     } finally {
       expect(await sys.stop()).toBe(0);
     }

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inboxPrefix, parseNatsServers } from "@mp4t/messaging/internal";
 import type { Job, ServiceName } from "@mp4t/contracts";
 import { freePort } from "@mp4t/testing";
+import { createFileBlobStore, createNatsObjectBlobStore, type BlobStore } from "@mp4t/stores";
 import { LAYOUTS, type Layout } from "../../scripts/supervise.mjs";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 
@@ -19,6 +21,11 @@ export type RunningSystem = {
   natsAdmin: { user: "admin"; pass: string };
   /** Connects to the system's NATS as admin. */
   connectNats(): Promise<NatsConnection>;
+  /**
+   * The blob store the system's services use: DATA_DIR/blobs when npm start chose the local
+   * directory (its default on one machine), else the NATS Object Store (as admin).
+   */
+  openBlobs(): Promise<{ blobs: BlobStore; close(): Promise<void> }>;
   /** The NATS settings of one more replica of `service`, as `npm run service` finds them. */
   serviceEnv(service: ServiceName): Promise<Record<string, string>>;
   admin: { email: string; password: string };
@@ -80,6 +87,14 @@ export async function startSystem(env: Record<string, string | undefined> = {}):
   const password = async (user: string) => (await readFile(join(dataDir, "nats-auth", `${user}.password`), "utf8")).trim();
   const natsAdmin = { user: "admin" as const, pass: await password("admin") };
   const { servers, tls } = parseNatsServers(natsUrl);
+  const connectNats = () =>
+    connect({
+      servers,
+      user: natsAdmin.user,
+      pass: natsAdmin.pass,
+      inboxPrefix: inboxPrefix("admin"),
+      ...(tls ? { tls: endpoint.caFile ? { caFile: endpoint.caFile } : {} } : {}),
+    });
   return {
     url,
     natsUrl,
@@ -89,14 +104,13 @@ export async function startSystem(env: Record<string, string | undefined> = {}):
     processes: layoutOf("MP4T_PROCESSES" in env ? env.MP4T_PROCESSES : process.env.MP4T_PROCESSES),
     proc,
     output: () => out,
-    connectNats: () =>
-      connect({
-        servers,
-        user: natsAdmin.user,
-        pass: natsAdmin.pass,
-        inboxPrefix: inboxPrefix("admin"),
-        ...(tls ? { tls: endpoint.caFile ? { caFile: endpoint.caFile } : {} } : {}),
-      }),
+    connectNats,
+    async openBlobs() {
+      const dir = join(dataDir, "blobs");
+      if (existsSync(dir)) return { blobs: await createFileBlobStore({ dir }), close: async () => {} };
+      const nc = await connectNats();
+      return { blobs: await createNatsObjectBlobStore(nc), close: () => nc.close() };
+    },
     serviceEnv: async (service) => ({
       NATS_URL: natsUrl,
       NATS_USER: service,

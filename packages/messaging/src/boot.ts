@@ -63,7 +63,16 @@ export async function startService(
       await awaitStreams(nc, streamsNeeded(service, { kv: stores.JOB_STORE === "nats", obj: stores.BLOB_STORE === "nats" }), logger);
     }
     const running = await def.start({ config, logger, nc });
-    logger.info({ nats: maskUrlCredentials(config.NATS_URL), natsUser }, `${service} started`);
+    const blobs = config as { BLOB_STORE?: string; BLOB_DIR?: string };
+    logger.info(
+      {
+        nats: maskUrlCredentials(config.NATS_URL),
+        natsUser,
+        ...(blobs.BLOB_STORE ? { blobStore: blobs.BLOB_STORE } : {}),
+        ...(blobs.BLOB_DIR ? { blobDir: blobs.BLOB_DIR } : {}),
+      },
+      `${service} started`,
+    );
     return {
       name: service,
       logger,

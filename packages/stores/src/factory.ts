@@ -1,6 +1,8 @@
+import { isAbsolute } from "node:path";
 import { ConfigError } from "@mp4t/contracts";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
+import { createFileBlobStore } from "./adapters/file-blob-store.adapter.ts";
 import { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";
 import { createNatsObjectBlobStore } from "./adapters/nats-object-blob-store.adapter.ts";
 import type { ApiKeyStore, BlobStore, JobStore } from "./ports.ts";
@@ -13,8 +15,13 @@ const optional = z.string().min(1).optional();
 export const storesEnv = {
   /** `nats` (embedded default: NATS KV) or `mongodb` (MongoDB or a MongoDB-wire server). */
   JOB_STORE: z.enum(["nats", "mongodb"]).default("nats"),
-  /** `nats` (embedded default: NATS Object Store) or `s3` (any S3-compatible store). */
-  BLOB_STORE: z.enum(["nats", "s3"]).default("nats"),
+  /**
+   * `nats` (NATS Object Store: every host that reaches NATS shares it), `s3` (any S3-compatible
+   * store) or `file` (a directory, BLOB_DIR: one machine only; `npm start`'s default there).
+   */
+  BLOB_STORE: z.enum(["nats", "s3", "file"]).default("nats"),
+  /** The directory of BLOB_STORE=file (absolute); required with it. */
+  BLOB_DIR: optional,
   /** `mongodb://user:pass@host:27017/db`; required with JOB_STORE=mongodb. */
   MONGODB_URL: optional,
   /** Database name; the URL's, else `mp4t`. */
@@ -36,7 +43,8 @@ export type StoresConfig = {
   NODE_ENV?: string | undefined;
   MP4T_PROFILE?: string | undefined;
   JOB_STORE: "nats" | "mongodb";
-  BLOB_STORE: "nats" | "s3";
+  BLOB_STORE: "nats" | "s3" | "file";
+  BLOB_DIR?: string | undefined;
   /** Replicas of the KV and object buckets: `JETSTREAM_REPLICAS` of runtime's `baseEnv`. */
   JETSTREAM_REPLICAS: number;
   MONGODB_URL?: string | undefined;
@@ -61,6 +69,8 @@ function missingSettings(cfg: StoresConfig): string[] {
       if (!cfg[key]) missing.push(`${key}: required when BLOB_STORE=s3`);
     }
   }
+  if (cfg.BLOB_STORE === "file" && !cfg.BLOB_DIR) missing.push("BLOB_DIR: required when BLOB_STORE=file");
+  if (cfg.BLOB_STORE === "file" && cfg.BLOB_DIR && !isAbsolute(cfg.BLOB_DIR)) missing.push("BLOB_DIR: must be an absolute path");
   return missing;
 }
 
@@ -95,7 +105,9 @@ export async function createStores(nc: NatsConnection, cfg: StoresConfig, opts: 
             ...(cfg.S3_REGION ? { region: cfg.S3_REGION } : {}),
             ...(cfg.S3_TIMEOUT_MS ? { timeoutMs: cfg.S3_TIMEOUT_MS } : {}),
           })
-        : await createNatsObjectBlobStore(nc, { replicas: cfg.JETSTREAM_REPLICAS });
+        : cfg.BLOB_STORE === "file"
+          ? await createFileBlobStore({ dir: cfg.BLOB_DIR! })
+          : await createNatsObjectBlobStore(nc, { replicas: cfg.JETSTREAM_REPLICAS });
   } catch (err) {
     await jobs.close();
     throw err;

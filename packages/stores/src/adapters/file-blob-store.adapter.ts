@@ -1,0 +1,196 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from "node:fs/promises";
+import { dirname, join, sep } from "node:path";
+import type { BlobInfo, BlobStore } from "../ports.ts";
+
+/** A key: `/`-separated names of letters, digits, `.`, `_` and `-`, none starting with a dot (so no `..`, no hidden file). */
+const KEY = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\/){0,7}[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+/** A listing prefix: a key's start, possibly ending in `/`. */
+const PREFIX = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\/){0,8}(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127})?$/;
+/** Reads of a blob's stream. */
+const READ_SIZE = 256 * 1024;
+/** Writes in progress live here (a dot name: no key reaches it); one not touched for this long was left by a dead process. */
+const TMP = ".tmp";
+const STALE_TMP_MS = 60 * 60 * 1000;
+
+const missing = (err: unknown) => {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+};
+
+/**
+ * Blob store in a local directory: `npm start`'s default where every process runs on this one
+ * machine (scripts/prepare.ts decides). A blob is one file named by its key under `dir`; a put
+ * writes a file in `dir/.tmp` and renames it into place, so a reader sees the old blob or the
+ * new one whole, never a part, and a failed put leaves nothing under the key. Keys are checked
+ * against a fixed pattern before they reach a path: they are built by the services
+ * (`BlobKeys`, from generated job ids), never taken from a request.
+ */
+export async function createFileBlobStore(opts: { dir: string }): Promise<BlobStore> {
+  const root = opts.dir;
+  const tmpDir = join(root, TMP);
+  await mkdir(tmpDir, { recursive: true, mode: 0o700 });
+  await sweepStaleTmp(tmpDir);
+
+  const pathOf = (key: string) => {
+    if (!KEY.test(key)) throw new Error(`blob key ${JSON.stringify(key.slice(0, 80))} is not a valid key`);
+    return join(root, ...key.split("/"));
+  };
+  /** Removes the now empty directories above a deleted blob, up to the root (a job's directory goes with its last blob). */
+  const pruneDirs = async (path: string) => {
+    for (let dir = dirname(path); dir.startsWith(root + sep) && dir !== tmpDir; dir = dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        return; // not empty, or gone: either way the rest above stays
+      }
+    }
+  };
+  const remove = async (key: string) => {
+    const path = pathOf(key);
+    try {
+      await unlink(path);
+    } catch (err) {
+      if (missing(err)) return false;
+      throw err;
+    }
+    await pruneDirs(path);
+    return true;
+  };
+  const list = async (prefix: string): Promise<BlobInfo[]> => {
+    if (!PREFIX.test(prefix)) throw new Error(`blob prefix ${JSON.stringify(prefix.slice(0, 80))} is not a valid prefix`);
+    const cut = prefix.lastIndexOf("/");
+    const base = cut < 0 ? "" : prefix.slice(0, cut);
+    const out: BlobInfo[] = [];
+    const walk = async (rel: string) => {
+      let entries: import("node:fs").Dirent[];
+      try {
+        entries = await readdir(rel ? join(root, ...rel.split("/")) : root, { withFileTypes: true });
+      } catch (err) {
+        if (missing(err)) return;
+        throw err;
+      }
+      for (const e of entries) {
+        if (e.name.startsWith(".")) continue; // the writes in progress, and nothing a key can name
+        const key = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(key);
+        } else if (e.isFile() && key.startsWith(prefix)) {
+          const s = await stat(join(root, ...key.split("/"))).catch((err: unknown) => (missing(err) ? null : Promise.reject(err)));
+          if (s) out.push({ key, size: s.size });
+        }
+      }
+    };
+    await walk(base);
+    return out;
+  };
+
+  return {
+    async put(key, body) {
+      const path = pathOf(key);
+      const tmp = join(tmpDir, randomUUID());
+      const fh = await open(tmp, "wx", 0o600);
+      let size = 0;
+      try {
+        if (body instanceof Uint8Array) {
+          await fh.writeFile(body);
+          size = body.length;
+        } else {
+          for await (const piece of body as AsyncIterable<Uint8Array>) {
+            for (let at = 0; at < piece.length; ) at += (await fh.write(piece, at)).bytesWritten;
+            size += piece.length;
+          }
+        }
+        await fh.close();
+      } catch (err) {
+        await fh.close().catch(() => {});
+        await unlink(tmp).catch(() => {});
+        throw err;
+      }
+      // A delete of the job's last other blob may remove the directory between mkdir and rename: once more.
+      for (let attempt = 0; ; attempt++) {
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        try {
+          await rename(tmp, path);
+          break;
+        } catch (err) {
+          if (!missing(err) || attempt >= 2) {
+            await unlink(tmp).catch(() => {});
+            throw err;
+          }
+        }
+      }
+      return { key, size };
+    },
+    async get(key) {
+      let fh: FileHandle;
+      try {
+        fh = await open(pathOf(key), "r");
+      } catch (err) {
+        if (missing(err)) return null;
+        throw err;
+      }
+      return new ReadableStream<Uint8Array>(
+        {
+          async pull(controller) {
+            try {
+              const buf = new Uint8Array(READ_SIZE);
+              const { bytesRead } = await fh.read(buf, 0, READ_SIZE, null);
+              if (bytesRead === 0) {
+                await fh.close();
+                controller.close();
+              } else controller.enqueue(bytesRead === READ_SIZE ? buf : buf.subarray(0, bytesRead));
+            } catch (err) {
+              await fh.close().catch(() => {});
+              controller.error(err);
+            }
+          },
+          async cancel() {
+            await fh.close().catch(() => {});
+          },
+        },
+        { highWaterMark: 0 },
+      );
+    },
+    async getBytes(key) {
+      try {
+        const buf = await readFile(pathOf(key));
+        return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+      } catch (err) {
+        if (missing(err)) return null;
+        throw err;
+      }
+    },
+    async stat(key) {
+      try {
+        const s = await stat(pathOf(key));
+        return s.isFile() ? { key, size: s.size } : null;
+      } catch (err) {
+        if (missing(err)) return null;
+        throw err;
+      }
+    },
+    delete: remove,
+    async deleteMany(keys) {
+      const done = await Promise.all(keys.map(remove));
+      return done.filter(Boolean).length;
+    },
+    list,
+    async deletePrefix(prefix) {
+      const found = await list(prefix);
+      const done = await Promise.all(found.map((b) => remove(b.key)));
+      return done.filter(Boolean).length;
+    },
+    async close() {},
+  };
+}
+
+/** Removes writes in progress that a process which died mid-put left behind (no live put goes an hour without writing). */
+async function sweepStaleTmp(tmpDir: string) {
+  const now = Date.now();
+  for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+    const path = join(tmpDir, name);
+    const s = await stat(path).catch(() => null);
+    if (s && now - s.mtimeMs > STALE_TMP_MS) await unlink(path).catch(() => {});
+  }
+}

@@ -1,0 +1,122 @@
+import { mkdtemp, readdir, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { blobStoreConformance } from "@mp4t/stores/conformance";
+import { describe, expect, it } from "vitest";
+import { createFileBlobStore } from "../src/index.ts";
+
+const tempDir = () => mkdtemp(join(tmpdir(), "mp4t-blobs-"));
+
+blobStoreConformance("local directory", async () => {
+  const dir = await tempDir();
+  const store = await createFileBlobStore({ dir });
+  return { store, cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+
+/** Every file and directory under `dir`, relative, sorted. */
+async function tree(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true })).map(String).sort();
+}
+
+describe("file blob store: what reaches the disk", () => {
+  it("refuses keys that could leave its directory or name a hidden file, before touching the disk", async () => {
+    const parent = await tempDir();
+    const dir = join(parent, "blobs");
+    const s = await createFileBlobStore({ dir });
+    const bad = [
+      "../escape",
+      "jobs/../../escape",
+      "/etc/passwd",
+      "jobs//x",
+      "jobs/.tmp/x",
+      ".tmp/x",
+      "jobs/x/",
+      "",
+      "a\\b",
+      "jobs/x\0y",
+      "jobs/ä",
+      `${"a/".repeat(9)}x`,
+    ];
+    for (const key of bad) {
+      await expect(s.put(key, new Uint8Array(1)), key).rejects.toThrow(/not a valid key/);
+      await expect(s.get(key), key).rejects.toThrow(/not a valid key/);
+      await expect(s.getBytes(key), key).rejects.toThrow(/not a valid key/);
+      await expect(s.stat(key), key).rejects.toThrow(/not a valid key/);
+      await expect(s.delete(key), key).rejects.toThrow(/not a valid key/);
+    }
+    await expect(s.list("../")).rejects.toThrow(/not a valid prefix/);
+    await expect(s.deletePrefix("jobs/../")).rejects.toThrow(/not a valid prefix/);
+    expect(await tree(parent)).toEqual(["blobs", "blobs/.tmp"]);
+    await rm(parent, { recursive: true, force: true });
+  });
+
+  it("keeps blobs readable by the owner only, and removes a job's directories with its last blob", async () => {
+    const dir = await tempDir();
+    const s = await createFileBlobStore({ dir });
+    await s.put("jobs/j1/chunks/0.wav", new Uint8Array(10));
+    await s.put("jobs/j1/upload", new Uint8Array(5));
+    expect((await stat(join(dir, "jobs/j1/chunks/0.wav"))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, "jobs/j1/chunks"))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, ".tmp"))).mode & 0o777).toBe(0o700);
+    expect(await s.deletePrefix("jobs/j1/")).toBe(2);
+    expect(await tree(dir)).toEqual([".tmp"]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("a put whose source fails leaves no file behind, and a reader never sees a half-written blob", async () => {
+    const dir = await tempDir();
+    const s = await createFileBlobStore({ dir });
+    await s.put("jobs/j/audio.wav", new Uint8Array(4).fill(1));
+    let fail!: (err: Error) => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(1000).fill(2));
+        fail = (err) => c.error(err);
+      },
+    });
+    const put = s.put("jobs/j/audio.wav", body);
+    await new Promise((r) => setTimeout(r, 50));
+    // Mid-put, the key still holds the old blob whole.
+    expect(await s.getBytes("jobs/j/audio.wav")).toEqual(new Uint8Array(4).fill(1));
+    fail(new Error("client went away"));
+    await expect(put).rejects.toThrow(/went away/);
+    expect(await s.getBytes("jobs/j/audio.wav")).toEqual(new Uint8Array(4).fill(1));
+    expect(await readdir(join(dir, ".tmp"))).toEqual([]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("removes writes in progress that a dead process left over an hour ago, and keeps recent ones", async () => {
+    const dir = await tempDir();
+    await createFileBlobStore({ dir });
+    const [old, recent] = [join(dir, ".tmp", "old"), join(dir, ".tmp", "recent")];
+    await writeFile(old, "x");
+    await writeFile(recent, "y");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(old, twoHoursAgo, twoHoursAgo);
+    await createFileBlobStore({ dir });
+    expect(await readdir(join(dir, ".tmp"))).toEqual(["recent"]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("does not follow what is not a blob: listings skip dot names, a directory is not a blob", async () => {
+    const dir = await tempDir();
+    const s = await createFileBlobStore({ dir });
+    await s.put("jobs/j/transcript.json", new Uint8Array(3));
+    await writeFile(join(dir, "jobs", ".hidden"), "x");
+    await symlink("/etc", join(dir, "jobs", "etc"));
+    expect((await s.list("jobs/")).map((b) => b.key)).toEqual(["jobs/j/transcript.json"]);
+    expect(await s.stat("jobs/j")).toBeNull();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("two processes' puts to one key: the last rename wins, whole", async () => {
+    const dir = await tempDir();
+    const [a, b] = [await createFileBlobStore({ dir }), await createFileBlobStore({ dir })];
+    const big = (v: number) => new Uint8Array(1 << 20).fill(v);
+    await Promise.all([a.put("jobs/k/x", big(1)), b.put("jobs/k/x", big(2)), a.delete("jobs/k/other")]);
+    const got = (await b.getBytes("jobs/k/x"))!;
+    expect(got.length).toBe(1 << 20);
+    expect(got.every((v) => v === got[0])).toBe(true);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
