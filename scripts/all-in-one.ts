@@ -1,5 +1,5 @@
 /**
- * The all-in-one process (`MP4T_PROCESSES=all-in-one`, one setting away from `npm start`'s default `separate`): every
+ * The all-in-one process (`MP4T_PROCESSES=all-in-one`, one setting away from `npm start`'s default `split`, which runs this entry for the five workers): every
  * service in one Node process, like Loki's `-target=all`; given service names as arguments, only
  * those (the split layout's worker process: `all-in-one.ts ingest transcriber diarizer enhancer janitor`). They still talk only through JetStream,
  * and each keeps what made it a service: its own NATS connection with its own NATS user (the

@@ -36,7 +36,7 @@ const dataDir = resolve(ROOT, env.DATA_DIR ?? "data");
 const port = Number(env.PORT ?? 8080);
 mkdirSync(dataDir, { recursive: true });
 
-const mode = (env.MP4T_PROCESSES ?? "separate") as Plan["mode"];
+const mode = (env.MP4T_PROCESSES ?? "split") as Plan["mode"];
 if (!LAYOUTS.includes(mode)) {
   process.stderr.write(`[mp4totext] MP4T_PROCESSES: "${mode}" is not one of ${LAYOUTS.join(", ")}\n`);
   process.exit(78);

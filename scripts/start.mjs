@@ -3,9 +3,9 @@
  * `npm start`: the whole system on one machine. A short-lived step (scripts/prepare.ts) writes the
  * NATS security under DATA_DIR and plans every service's environment; this supervisor then starts
  * nats-server with JetStream (unless NATS_URL points at one), the services (MP4T_PROCESSES:
- * `separate`, the default, runs one process per service; `all-in-one` runs every service in one
- * Node process, scripts/all-in-one.ts; `split` runs the gateway alone and the five workers in one
- * process: `layoutProcesses` in scripts/supervise.mjs), restarts what dies with backoff, waits for the
+ * `split`, the default, runs the gateway alone and the five workers in one process,
+ * scripts/all-in-one.ts; `separate` runs one process per service; `all-in-one` runs every service
+ * in one Node process: `layoutProcesses` in scripts/supervise.mjs), restarts what dies with backoff, waits for the
  * gateway to be ready and prints its URL; SIGTERM or Ctrl-C drains and stops everything it started.
  *
  * Plain JavaScript with node builtins only: this process stays resident all along, and a .ts

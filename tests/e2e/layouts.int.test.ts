@@ -79,7 +79,7 @@ function expectNats(children: Child[]) {
 
 describe.each([
   { layout: "all-in-one", what: "every service in one Node process" },
-  { layout: "split", what: "the gateway alone, the five workers in one Node process" },
+  { layout: "separate", what: "one Node process per service" },
 ] as const)("npm start, MP4T_PROCESSES=$layout: $what", ({ layout }) => {
   let sys: RunningSystem;
   let media: string;

@@ -30,8 +30,8 @@ export type RunningSystem = {
   serviceEnv(service: ServiceName): Promise<Record<string, string>>;
   admin: { email: string; password: string };
   /**
-   * `MP4T_PROCESSES`: one process per service (the default), every service in one process, or
-   * the gateway alone and the five workers in one process.
+   * `MP4T_PROCESSES`: the gateway alone and the five workers in one process (the default), one
+   * process per service, or every service in one process.
    */
   processes: Layout;
   proc: ChildProcess;
@@ -41,7 +41,7 @@ export type RunningSystem = {
 
 export type { Layout };
 /** The layout `npm start` runs when MP4T_PROCESSES is unset (scripts/prepare.ts). */
-export const DEFAULT_LAYOUT: Layout = "separate";
+export const DEFAULT_LAYOUT: Layout = "split";
 const layoutOf = (value: string | undefined): Layout => LAYOUTS.find((l) => l === value) ?? DEFAULT_LAYOUT;
 
 /**
