@@ -78,4 +78,52 @@ describe("event-driven dispatch", () => {
       await w.stop(1000);
     }
   });
+
+  it("a periodic read of an empty lane asks for its count only; a lane holding work is listed and the work found", async () => {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const done: string[] = [];
+    const make = () =>
+      createWorker({
+        js,
+        jsm,
+        stage: "enhance",
+        service: "enhancer",
+        logger: silentLogger(),
+        concurrency: 1,
+        ackWaitMs: 5000,
+        maxDeliver: 3,
+        deadlineMs: 10_000,
+        resyncMs: 200,
+        handler: async (msg) => void done.push(msg.jobId),
+      });
+    const idle = make();
+    await idle.start();
+    let api = countApi();
+    try {
+      await new Promise((r) => setTimeout(r, 1200)); // idle on purpose: five or six periodic reads
+      await spy.flush();
+      expect(api.seen.get("STREAM.INFO") ?? 0).toBeGreaterThanOrEqual(4);
+      expect(api.seen.get("CONSUMER.LIST") ?? 0).toBe(0);
+    } finally {
+      api.stop();
+      await idle.stop(1000);
+    }
+    // Published while no replica listened: no signal announces it, only a read finds it.
+    const jobId = newId();
+    await createPublisher(js, { service: "test" }).command("enhance", "batch", { v: 1, jobId, userId: "u1" }, newId());
+    api = countApi();
+    const w = make();
+    await w.start();
+    try {
+      const end = Date.now() + 5000;
+      while (!done.includes(jobId) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      expect(done).toContain(jobId);
+      await spy.flush();
+      expect(api.seen.get("CONSUMER.LIST")).toBeGreaterThanOrEqual(1);
+    } finally {
+      api.stop();
+      await w.stop(1000);
+    }
+  });
 });

@@ -29,8 +29,8 @@ export type LaneWatchOptions = {
 /**
  * How a worker learns where its stage's work waits, without polling: a core subscription hears
  * every publish to the stage's work subjects (nothing is consumed; the payload is ignored), and
- * `read` lists the stage's consumers in one request, for what no publish announces (start,
- * reconnect, redeliveries). A failed read is retried within seconds (JetStream recovering after a
+ * `read` lists the stage's consumers in one request (after the stream's count, when it holds
+ * anything), for what no publish announces (start, reconnect, redeliveries). A failed read is retried within seconds (JetStream recovering after a
  * restart), not left to the next periodic read.
  */
 export function createLaneWatch(o: LaneWatchOptions) {
@@ -40,18 +40,31 @@ export function createLaneWatch(o: LaneWatchOptions) {
   let failedReads = 0;
   let lastRead = 0;
 
+  /**
+   * The lane is a work-queue stream: a message stays until it is acknowledged, so an empty stream
+   * means no consumer has anything waiting or unacknowledged. nats-server answers the stream's
+   * count from memory, while a listing reads every consumer's state file (16-32 a lane), and that
+   * is what an idle replica's periodic read cost it. Only a lane holding messages is listed (the
+   * same listing the queue snapshot starts from, queue-snapshot.ts).
+   */
+  async function backlog() {
+    const { state } = await o.jsm.streams.info(o.stream);
+    if (state.messages === 0) {
+      for (const key of o.keys.values()) o.sched.update(key, 0, 0);
+      return;
+    }
+    for (const ci of await listConsumers(o.jsm, o.stream)) {
+      const key = o.keys.get(ci.name);
+      if (key) o.sched.update(key, ci.num_pending, ci.num_ack_pending);
+    }
+  }
+
   async function read() {
     if (reading) return;
     reading = true;
     lastRead = Date.now();
     try {
-      // The same consumer listing the queue snapshot starts from (queue-snapshot.ts).
-      const listing = listConsumers(o.jsm, o.stream).then((consumers) => {
-        for (const ci of consumers) {
-          const key = o.keys.get(ci.name);
-          if (key) o.sched.update(key, ci.num_pending, ci.num_ack_pending);
-        }
-      });
+      const listing = backlog();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         listing,
