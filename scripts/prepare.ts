@@ -16,6 +16,7 @@ import { passwordEnv } from "@mp4t/messaging/internal";
 import { ROOT, probeNats, serviceEntry } from "./launcher.ts";
 import { authDir, localBlobsFile, prepareSecureNats, replicasDir } from "./nats-secure.ts";
 import { LAYOUTS, type Layout } from "./supervise.mjs";
+import type { BlobChoice } from "./blob-migration.ts";
 
 /** What the supervisor runs; see scripts/start.mjs. */
 export type Plan = {
@@ -77,8 +78,29 @@ const adminPassword = env.ADMIN_PASSWORD ?? persistentSecret("admin-password", 1
  */
 const blobEnv: Record<string, string> =
   env.BLOB_STORE || env.NATS_URL || listen !== "127.0.0.1" ? {} : { BLOB_STORE: "file", BLOB_DIR: join(dataDir, "blobs") };
-// `npm run service` on this machine reads it, so a replica added here uses the same store.
-writeFileSync(localBlobsFile(dataDir), `${JSON.stringify(blobEnv)}\n`, { mode: 0o600 });
+/** The store the services use, recorded in DATA_DIR for `npm run service` on this machine and for the next start. */
+const blobChoice: BlobChoice = blobEnv.BLOB_STORE ? { BLOB_STORE: "file", BLOB_DIR: blobEnv.BLOB_DIR! } : { BLOB_STORE: env.BLOB_STORE ?? "nats" };
+/**
+ * The store the last start used: its record, else the Object Store if the embedded server holds
+ * its stream (an installation from before the directory). When the embedded store changes
+ * between the two, the blobs move before any service starts (scripts/blob-migration.ts).
+ */
+const previousBlobs: BlobChoice | null = existsSync(localBlobsFile(dataDir))
+  ? (JSON.parse(readFileSync(localBlobsFile(dataDir), "utf8")) as BlobChoice)
+  : existsSync(join(dataDir, "nats", "jetstream", "$G", "streams", "OBJ_mp4t-blobs"))
+    ? { BLOB_STORE: "nats" }
+    : null;
+const embedded = (c: BlobChoice | null) => c?.BLOB_STORE === "nats" || c?.BLOB_STORE === "file";
+const blobsMove =
+  !env.NATS_URL &&
+  previousBlobs &&
+  embedded(previousBlobs) &&
+  embedded(blobChoice) &&
+  (previousBlobs.BLOB_STORE !== blobChoice.BLOB_STORE || previousBlobs.BLOB_DIR !== blobChoice.BLOB_DIR)
+    ? previousBlobs
+    : null;
+const recordBlobs = () => writeFileSync(localBlobsFile(dataDir), `${JSON.stringify(blobChoice)}\n`, { mode: 0o600 });
+if (!blobsMove) recordBlobs();
 
 /** Each service's own variables: its NATS user and password, the blob directory, and the gateway's secrets. */
 function ownEnv(name: ServiceName): Record<string, string> {
@@ -116,6 +138,18 @@ if (secure) {
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   if ((await lines.next()).value === "probe") {
     await probeNats({ url: secure.endpoint.url, probe: { ...secure.admin, caFile: secure.endpoint.caFile } });
+    if (blobsMove) {
+      const { migrateBlobs } = await import("./blob-migration.ts");
+      const moved = await migrateBlobs({
+        url: secure.endpoint.url,
+        admin: { ...secure.admin, caFile: secure.endpoint.caFile },
+        from: blobsMove,
+        to: blobChoice,
+        log: (line) => process.stderr.write(`[mp4totext] ${line}\n`),
+      });
+      recordBlobs();
+      process.stderr.write(`[mp4totext] blobs: ${moved} moved to ${blobChoice.BLOB_DIR ?? `BLOB_STORE=${blobChoice.BLOB_STORE}`}\n`);
+    }
     process.stdout.write("ok\n");
   }
 }

@@ -49,7 +49,9 @@ const layoutOf = (value: string | undefined): Layout => LAYOUTS.find((l) => l ==
  * this process's environment and `env` on top (a variable set to undefined is removed).
  */
 export async function startSystem(env: Record<string, string | undefined> = {}): Promise<RunningSystem> {
-  const dataDir = await mkdtemp(join(tmpdir(), "mp4t-e2e-"));
+  // A DATA_DIR given in `env` is the caller's (a restart on the same data): used, and kept at stop.
+  const ownDataDir = !env.DATA_DIR;
+  const dataDir = env.DATA_DIR ?? (await mkdtemp(join(tmpdir(), "mp4t-e2e-")));
   const [port, natsPort] = [await freePort(), await freePort()];
   const admin = { email: "admin@e2e.test", password: "e2e-admin-password" };
   const proc = spawn(process.execPath, [join(ROOT, "scripts", "start.mjs")], {
@@ -123,7 +125,7 @@ export async function startSystem(env: Record<string, string | undefined> = {}):
         proc.kill("SIGTERM");
         await exited;
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
       return proc.exitCode;
     },
   };
