@@ -79,7 +79,9 @@ const adminPassword = env.ADMIN_PASSWORD ?? persistentSecret("admin-password", 1
 const blobEnv: Record<string, string> =
   env.BLOB_STORE || env.NATS_URL || listen !== "127.0.0.1" ? {} : { BLOB_STORE: "file", BLOB_DIR: join(dataDir, "blobs") };
 /** The store the services use, recorded in DATA_DIR for `npm run service` on this machine and for the next start. */
-const blobChoice: BlobChoice = blobEnv.BLOB_STORE ? { BLOB_STORE: "file", BLOB_DIR: blobEnv.BLOB_DIR! } : { BLOB_STORE: env.BLOB_STORE ?? "nats" };
+const blobChoice: BlobChoice = blobEnv.BLOB_STORE
+  ? { BLOB_STORE: "file", BLOB_DIR: blobEnv.BLOB_DIR! }
+  : { BLOB_STORE: env.BLOB_STORE ?? "nats", ...(env.BLOB_STORE === "file" && env.BLOB_DIR ? { BLOB_DIR: env.BLOB_DIR } : {}) };
 /**
  * The store the last start used: its record, else the Object Store if the embedded server holds
  * its stream (an installation from before the directory). When the embedded store changes
@@ -90,7 +92,7 @@ const previousBlobs: BlobChoice | null = existsSync(localBlobsFile(dataDir))
   : existsSync(join(dataDir, "nats", "jetstream", "$G", "streams", "OBJ_mp4t-blobs"))
     ? { BLOB_STORE: "nats" }
     : null;
-const embedded = (c: BlobChoice | null) => c?.BLOB_STORE === "nats" || c?.BLOB_STORE === "file";
+const embedded = (c: BlobChoice | null) => c?.BLOB_STORE === "nats" || (c?.BLOB_STORE === "file" && !!c.BLOB_DIR);
 const blobsMove =
   !env.NATS_URL &&
   previousBlobs &&
