@@ -60,6 +60,11 @@ describe("file blob store: what reaches the disk", () => {
     expect((await stat(join(dir, ".tmp"))).mode & 0o777).toBe(0o700);
     expect(await s.deletePrefix("jobs/j1/")).toBe(2);
     expect(await tree(dir)).toEqual([".tmp"]);
+    // The same through a path with a trailing slash.
+    const t = await createFileBlobStore({ dir: `${dir}/` });
+    await t.put("jobs/j2/upload", new Uint8Array(1));
+    expect(await t.delete("jobs/j2/upload")).toBe(true);
+    expect(await tree(dir)).toEqual([".tmp"]);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from "node:fs/promises";
-import { dirname, join, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import type { BlobInfo, BlobStore } from "../ports.ts";
 
 /** A key: `/`-separated names of letters, digits, `.`, `_` and `-`, none starting with a dot (so no `..`, no hidden file). */
@@ -27,7 +27,7 @@ const missing = (err: unknown) => {
  * (`BlobKeys`, from generated job ids), never taken from a request.
  */
 export async function createFileBlobStore(opts: { dir: string }): Promise<BlobStore> {
-  const root = opts.dir;
+  const root = resolve(opts.dir);
   const tmpDir = join(root, TMP);
   await mkdir(tmpDir, { recursive: true, mode: 0o700 });
   await sweepStaleTmp(tmpDir);
