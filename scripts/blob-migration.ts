@@ -6,10 +6,37 @@
  * starts: nothing reads or writes blobs meanwhile. Copies first and deletes the old copies only
  * when all arrived, so an interrupted move is simply done again at the next start.
  */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import type { BlobStore } from "@mp4t/stores";
 
 /** What `npm start` gives its services (and records in DATA_DIR/local-blobs.json). */
 export type BlobChoice = { BLOB_STORE: string; BLOB_DIR?: string };
+
+/** The blob store `npm start` gave its services at its last start: for replicas added on this machine, and to move the blobs when it changes. */
+const recordFile = (dataDir: string) => join(dataDir, "local-blobs.json");
+
+/**
+ * The recorded choice, or null when there is none or it is not one: only BLOB_STORE (`nats`,
+ * `s3` or `file`) and an absolute BLOB_DIR are taken from the file, never any other variable.
+ */
+export function readBlobChoice(dataDir: string): BlobChoice | null {
+  if (!existsSync(recordFile(dataDir))) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(recordFile(dataDir), "utf8"));
+  } catch {
+    return null;
+  }
+  const { BLOB_STORE, BLOB_DIR } = (raw ?? {}) as Record<string, unknown>;
+  if (BLOB_STORE !== "nats" && BLOB_STORE !== "s3" && BLOB_STORE !== "file") return null;
+  if (BLOB_STORE !== "file") return { BLOB_STORE };
+  return typeof BLOB_DIR === "string" && isAbsolute(BLOB_DIR) ? { BLOB_STORE, BLOB_DIR } : null;
+}
+
+export function recordBlobChoice(dataDir: string, choice: BlobChoice): void {
+  writeFileSync(recordFile(dataDir), `${JSON.stringify(choice)}\n`, { mode: 0o600 });
+}
 
 export async function migrateBlobs(o: {
   url: string;

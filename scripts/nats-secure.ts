@@ -27,8 +27,6 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 export const authDir = (dataDir: string) => join(dataDir, "nats-auth");
 export const tlsDir = (dataDir: string) => join(dataDir, "nats-tls");
 export const replicasDir = (dataDir: string) => join(dataDir, "replicas");
-/** The blob store `npm start` gave its services at its last start: for replicas added on this machine, and to move the blobs when it changes. */
-export const localBlobsFile = (dataDir: string) => join(dataDir, "local-blobs.json");
 
 function privateDir(dir: string) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -14,9 +14,9 @@ import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
 import { natsServerBin } from "@mp4t/runtime/toolchain";
 import { passwordEnv } from "@mp4t/messaging/internal";
 import { ROOT, probeNats, serviceEntry } from "./launcher.ts";
-import { authDir, localBlobsFile, prepareSecureNats, replicasDir } from "./nats-secure.ts";
+import { authDir, prepareSecureNats, replicasDir } from "./nats-secure.ts";
 import { LAYOUTS, type Layout } from "./supervise.mjs";
-import type { BlobChoice } from "./blob-migration.ts";
+import { readBlobChoice, recordBlobChoice, type BlobChoice } from "./blob-migration.ts";
 
 /** What the supervisor runs; see scripts/start.mjs. */
 export type Plan = {
@@ -87,11 +87,8 @@ const blobChoice: BlobChoice = blobEnv.BLOB_STORE
  * its stream (an installation from before the directory). When the embedded store changes
  * between the two, the blobs move before any service starts (scripts/blob-migration.ts).
  */
-const previousBlobs: BlobChoice | null = existsSync(localBlobsFile(dataDir))
-  ? (JSON.parse(readFileSync(localBlobsFile(dataDir), "utf8")) as BlobChoice)
-  : existsSync(join(dataDir, "nats", "jetstream", "$G", "streams", "OBJ_mp4t-blobs"))
-    ? { BLOB_STORE: "nats" }
-    : null;
+const previousBlobs: BlobChoice | null =
+  readBlobChoice(dataDir) ?? (existsSync(join(dataDir, "nats", "jetstream", "$G", "streams", "OBJ_mp4t-blobs")) ? { BLOB_STORE: "nats" } : null);
 const embedded = (c: BlobChoice | null) => c?.BLOB_STORE === "nats" || (c?.BLOB_STORE === "file" && !!c.BLOB_DIR);
 const blobsMove =
   !env.NATS_URL &&
@@ -101,7 +98,7 @@ const blobsMove =
   (previousBlobs.BLOB_STORE !== blobChoice.BLOB_STORE || previousBlobs.BLOB_DIR !== blobChoice.BLOB_DIR)
     ? previousBlobs
     : null;
-const recordBlobs = () => writeFileSync(localBlobsFile(dataDir), `${JSON.stringify(blobChoice)}\n`, { mode: 0o600 });
+const recordBlobs = () => recordBlobChoice(dataDir, blobChoice);
 if (!blobsMove) recordBlobs();
 
 /** Each service's own variables: its NATS user and password, the blob directory, and the gateway's secrets. */

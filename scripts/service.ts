@@ -13,7 +13,8 @@ import { dirname, join, resolve } from "node:path";
 // Only the names (the full contracts load zod); nats-secure.ts still needs messaging's permission table.
 import { SERVICE_NAMES } from "@mp4t/contracts/subjects";
 import { ROOT, isServiceName, superviseService } from "./launcher.ts";
-import { localBlobsFile, natsPassword, readEnvFile, readNatsEndpoint } from "./nats-secure.ts";
+import { readBlobChoice } from "./blob-migration.ts";
+import { natsPassword, readEnvFile, readNatsEndpoint } from "./nats-secure.ts";
 
 const fail = (msg: string, code: number): never => {
   process.stderr.write(`[mp4totext] ${msg}\n`);
@@ -39,8 +40,8 @@ if (env.MP4T_ENV_FILE) {
     env.NATS_PASSWORD = natsPassword(dataDir, svcName);
     if (endpoint.caFile) env.NATS_TLS_CA_FILE ??= endpoint.caFile;
     // The blob store npm start chose for this machine's services (a directory under DATA_DIR by default).
-    const blobs = localBlobsFile(dataDir);
-    if (!env.BLOB_STORE && existsSync(blobs)) Object.assign(env, JSON.parse(readFileSync(blobs, "utf8")) as Record<string, string>);
+    const blobs = env.BLOB_STORE ? null : readBlobChoice(dataDir);
+    if (blobs) Object.assign(env, blobs);
     const jwt = join(dataDir, "jwt-secret");
     if (svcName === "gateway" && !env.JWT_SECRET && existsSync(jwt)) env.JWT_SECRET = readFileSync(jwt, "utf8").trim();
   }

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import type { Job, ServiceName } from "@mp4t/contracts";
 import { freePort } from "@mp4t/testing";
 import { createFileBlobStore, createNatsObjectBlobStore, type BlobStore } from "@mp4t/stores";
 import { LAYOUTS, type Layout } from "../../scripts/supervise.mjs";
+import { readBlobChoice } from "../../scripts/blob-migration.ts";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -108,8 +108,8 @@ export async function startSystem(env: Record<string, string | undefined> = {}):
     output: () => out,
     connectNats,
     async openBlobs() {
-      const dir = join(dataDir, "blobs");
-      if (existsSync(dir)) return { blobs: await createFileBlobStore({ dir }), close: async () => {} };
+      const choice = readBlobChoice(dataDir);
+      if (choice?.BLOB_STORE === "file") return { blobs: await createFileBlobStore({ dir: choice.BLOB_DIR! }), close: async () => {} };
       const nc = await connectNats();
       return { blobs: await createNatsObjectBlobStore(nc), close: () => nc.close() };
     },
