@@ -43,6 +43,14 @@ export type JobEvents = {
   consumeDurable(durable: string, handle: (event: JobEvent) => Promise<void>, opts?: { retryMs?: number }): Promise<{ stop(): Promise<void> }>;
 };
 
+/**
+ * The long-lived consumers of the events stream (the janitor's webhook durable, the gateway's live
+ * feed) renew their pull every 2 minutes and hear the server's idle heartbeat every 30 s (nats.js
+ * caps it there), not every 30 s and 15 s: idle, those renewals and heartbeats were most of the
+ * messages crossing the server. Events still arrive at once on the open pull.
+ */
+const LONG_PULL = { expires: 120_000 };
+
 /** Events fetched per batched direct get while replaying a user's events. */
 const REPLAY_BATCH = 500;
 
@@ -167,7 +175,7 @@ export function createJobEvents(deps: {
           max_ack_pending: 64,
         });
       });
-      const messages = await (await js.consumers.get(Streams.events, durable)).consume({ max_messages: 32 });
+      const messages = await (await js.consumers.get(Streams.events, durable)).consume({ max_messages: 32, ...LONG_PULL });
       const one = async (m: JsMsg) => {
         const parsed = parse(m.string());
         if (!parsed.success) return m.term("not a job event");
@@ -191,7 +199,7 @@ export function createJobEvents(deps: {
 
     async follow() {
       const consumer = await js.consumers.get(Streams.events, { filter_subjects: [Subjects.events], deliver_policy: DeliverPolicy.New });
-      const messages = await consumer.consume();
+      const messages = await consumer.consume(LONG_PULL);
       return {
         async *[Symbol.asyncIterator]() {
           for await (const m of messages) {

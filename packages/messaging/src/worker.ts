@@ -4,7 +4,7 @@ import { Subjects, type Command, type JobClass, type Stage } from "@mp4t/contrac
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { errorMessage, type AppError } from "@mp4t/contracts";
-import type { Logger } from "@mp4t/runtime";
+import { lagMonitor, type Logger } from "@mp4t/runtime";
 import { createLaneScheduler, type Source } from "./lane-scheduler.ts";
 import { createLaneWatch, type LaneWatch } from "./lane-watch.ts";
 import { pullNow } from "./pull-now.ts";
@@ -231,6 +231,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
    * request) until the replica is idle at its floor again. Idle, no timer runs but the resync.
    */
   function busy() {
+    lagMonitor.markActive();
     if (ticker || halted()) return;
     lag.enable();
     ticker = setInterval(tick, pollMs);
@@ -238,6 +239,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   }
 
   function tick() {
+    lagMonitor.markActive();
     if (Date.now() - (watch?.lastRead() ?? 0) >= BUSY_RESYNC_MS) void refresh();
     stats.backlog = sched.backlog();
     if (checkMemory()) return;

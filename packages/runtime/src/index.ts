@@ -11,6 +11,7 @@ export { MessagingAttr, Mp4tAttr, MESSAGING_SYSTEM_NATS } from "./telemetry-attr
 export {
   metricsText,
   metricsEndpoint,
+  lagMonitor,
   observeEngineRun,
   addLaneSource,
   stageSeries,

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Lane, Stage } from "@mp4t/contracts";
 import client from "prom-client";
 import { Mp4tAttr } from "./telemetry-attributes.ts";
@@ -10,7 +11,6 @@ import { annotateActiveSpan } from "./telemetry.ts";
  * Workers serve them on METRICS_PORT (`startMetricsServer`), the gateway on GET /metrics.
  */
 export const registry = new client.Registry();
-const LAG_SAMPLE_MS = 1000;
 let labelled: string | undefined;
 
 /**
@@ -23,12 +23,78 @@ export function initMetrics(service: string): void {
     return;
   }
   registry.setDefaultLabels({ service: (labelled = service) });
-  // Process memory, CPU, event-loop lag, GC, handles: prom-client's standard Node.js set. Its lag
-  // histogram samples on a timer (10 ms by default: 100 wake-ups a second in an idle process).
-  // Idle, that timer was every process's only wake-up: at 200 ms, 5 a second cost the gateway
-  // about 0.1 s of CPU per idle minute on a 2-core VM (strace: nothing else woke it). At 1 s a
-  // stall of a second or more is always seen, a shorter one of d ms with odds d/1000 per stall.
-  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: LAG_SAMPLE_MS });
+  // Process memory, CPU, GC, handles: prom-client's standard Node.js set. Its event-loop lag
+  // histogram samples on a timer that never stops, and idle that timer was every process's only
+  // wake-up (at 1 s, 21 ms of CPU per idle minute on a 2-core VM; at prom-client's 10 ms, 100 a
+  // second). It gets a precision so coarse that it never fires, and its series are replaced by
+  // the same names fed from `lagMonitor`, which samples only while the process has work.
+  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: NEVER_MS });
+  for (const name of LAG_SERIES) registry.removeSingleMetric(name);
+  registerLagSeries();
+}
+
+const NEVER_MS = 2 ** 31 - 1; // about 24.8 days, the largest timer libuv is given here
+/** While active, the lag is sampled this often: a stall of this long or more is always seen. */
+const ACTIVE_LAG_SAMPLE_MS = 100;
+/** Sampling stops this long after the last activity (an HTTP request, a delivery being worked on). */
+const LAG_IDLE_MS = 15_000;
+const LAG_SERIES = ["", "_min", "_max", "_mean", "_stddev", "_p50", "_p90", "_p99"].map((s) => `nodejs_eventloop_lag${s}_seconds`);
+
+const lagHistogram = monitorEventLoopDelay({ resolution: ACTIVE_LAG_SAMPLE_MS });
+let lastActive = 0;
+let idleCheck: NodeJS.Timeout | undefined;
+
+/**
+ * The event-loop lag monitor: it samples while the process has work and sleeps once it has had
+ * none for LAG_IDLE_MS, so an idle process has no timer of its own to wake it. A stall needs work
+ * to cause it, so nothing is missed that the metric could show. Call `markActive` whenever work
+ * arrives; it costs a clock read once sampling runs.
+ */
+export const lagMonitor = {
+  markActive(): void {
+    lastActive = Date.now();
+    if (idleCheck) return;
+    lagHistogram.enable();
+    idleCheck = setInterval(() => {
+      if (Date.now() - lastActive < LAG_IDLE_MS) return;
+      clearInterval(idleCheck);
+      idleCheck = undefined;
+      lagHistogram.disable();
+    }, LAG_IDLE_MS / 3);
+    idleCheck.unref();
+  },
+  sampling: (): boolean => idleCheck !== undefined,
+};
+
+/** prom-client's lag series (same names and meaning), from `lagHistogram`; 0 over a scrape interval with no samples. */
+function registerLagSeries() {
+  const seconds = (ns: number) => (lagHistogram.count > 0 ? ns / 1e9 : 0);
+  const gauge = (name: string, help: string, collect?: () => void) =>
+    new client.Gauge({ name, help, registers: [registry], aggregator: "average", ...(collect ? { collect } : {}) });
+  const [lag, min, max, mean, stddev, p50, p90, p99] = LAG_SERIES;
+  // First in the registry: its collect sets the others before they are read (as in prom-client).
+  const now = gauge(lag!, "Lag of event loop in seconds.", () => {
+    // As prom-client does: the delay of one setImmediate, seen by the next scrape.
+    const start = process.hrtime.bigint();
+    setImmediate(() => now.set(Number(process.hrtime.bigint() - start) / 1e9));
+    g.min.set(seconds(lagHistogram.min));
+    g.max.set(seconds(lagHistogram.max));
+    g.mean.set(seconds(lagHistogram.mean));
+    g.stddev.set(seconds(lagHistogram.stddev));
+    g.p50.set(seconds(lagHistogram.percentile(50)));
+    g.p90.set(seconds(lagHistogram.percentile(90)));
+    g.p99.set(seconds(lagHistogram.percentile(99)));
+    lagHistogram.reset();
+  });
+  const g: Record<"min" | "max" | "mean" | "stddev" | "p50" | "p90" | "p99", client.Gauge> = {
+    min: gauge(min!, "The minimum recorded event loop delay."),
+    max: gauge(max!, "The maximum recorded event loop delay."),
+    mean: gauge(mean!, "The mean of the recorded event loop delays."),
+    stddev: gauge(stddev!, "The standard deviation of the recorded event loop delays."),
+    p50: gauge(p50!, "The 50th percentile of the recorded event loop delays."),
+    p90: gauge(p90!, "The 90th percentile of the recorded event loop delays."),
+    p99: gauge(p99!, "The 99th percentile of the recorded event loop delays."),
+  };
 }
 
 const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800];

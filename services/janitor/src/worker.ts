@@ -6,6 +6,7 @@ import type { JanitorConfig } from "./config.ts";
 import { cleanupHandler } from "./handlers/cleanup.handler.ts";
 import { webhookHandler, type WebhookHandlerDeps } from "./handlers/webhook.handler.ts";
 import { followJobEnds, publishDueAttempts } from "./webhooks/dispatch.ts";
+import { startRetryScan, type RetryScan } from "./webhooks/retry-scan.ts";
 import { reapStalled } from "./reaper.ts";
 import { sweepExpiredMedia, sweepTempDirs } from "./sweeps.ts";
 
@@ -46,15 +47,18 @@ export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger;
     disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
     disableAfterMs: config.WEBHOOK_DISABLE_AFTER_SEC * 1000,
   };
+  let retries: RetryScan | undefined;
   const runtime = await startPipelineService({
     service: "janitor",
     ...ctx,
-    handlers: (deps) => buildHandlers(deps, { store, settings }),
+    // A failed attempt's retry brings the scan forward to its due time (the scan is started below).
+    handlers: (deps) => buildHandlers(deps, { store, settings, onRetryScheduled: (at) => retries?.wake(at) }),
     extraStats: () => ({ sweeps, reaper }),
   });
   const dispatch = { store, jobs: runtime.deps.jobs, publisher: runtime.deps.publisher, logger };
   const jobEnds = await followJobEnds(runtime.ports.events, dispatch);
-  const stopRetries = every(config.WEBHOOK_RETRY_POLL_MS, logger, "webhook retry scan", async () => void (await publishDueAttempts(dispatch)));
+  const retryScan = startRetryScan({ baseMs: config.WEBHOOK_RETRY_POLL_MS, logger, scan: () => publishDueAttempts(dispatch) });
+  retries = retryScan;
   const stageMessages = runtime.ports.queues.stored;
 
   const stopSweeps = every(config.SWEEP_INTERVAL_SEC * 1000, logger, "sweep", async () => {
@@ -72,7 +76,7 @@ export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger;
   });
   return {
     async stop(graceMs: number) {
-      await Promise.all([stopSweeps(), stopReaper(), stopRetries(), jobEnds.stop()]);
+      await Promise.all([stopSweeps(), stopReaper(), retryScan.stop(), jobEnds.stop()]);
       await runtime.stop(graceMs);
       await store.close();
     },

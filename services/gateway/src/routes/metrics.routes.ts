@@ -1,5 +1,5 @@
 import { AppError } from "@mp4t/contracts";
-import { httpDuration, httpRequests, metricsText, startServerSpan, uploadBytes, uploadDuration, uploadSize, type ServerSpan } from "@mp4t/runtime";
+import { httpDuration, httpRequests, lagMonitor, metricsText, startServerSpan, uploadBytes, uploadDuration, uploadSize, type ServerSpan } from "@mp4t/runtime";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
@@ -35,6 +35,7 @@ async function httpTelemetry(app: FastifyInstance, opts: HttpTelemetryOptions) {
   const startedAt = new WeakMap<FastifyRequest, number>();
 
   app.addHook("onRequest", (req, _reply, done) => {
+    lagMonitor.markActive();
     startedAt.set(req, performance.now());
     const route = routeOf(req);
     if (UNTRACED.some((p) => route.startsWith(p))) return done();

@@ -20,7 +20,14 @@ export type WebhookDeliverySettings = {
   disableAfterMs: number;
 };
 
-export type WebhookHandlerDeps = { store: WebhookStore; settings: WebhookDeliverySettings; logger: Logger; now?: () => number };
+export type WebhookHandlerDeps = {
+  store: WebhookStore;
+  settings: WebhookDeliverySettings;
+  logger: Logger;
+  now?: () => number;
+  /** A failed attempt's next one is due at this time (ms since the epoch): the retry scan should run by then. */
+  onRetryScheduled?: (atMs: number) => void;
+};
 
 /** Failure bookkeeping on the endpoint: a success clears it; enough failures over enough time disable it. */
 export function recordOutcome(ep: WebhookEndpoint, ok: boolean, s: WebhookDeliverySettings, now: number): WebhookEndpoint {
@@ -77,6 +84,7 @@ export function webhookHandler(deps: WebhookHandlerDeps) {
       lastError: result.error?.slice(0, 1000) ?? null,
       nextAttemptAt: result.ok || delay === undefined ? null : iso(at + delay),
     }));
+    if (!result.ok && delay !== undefined) deps.onRetryScheduled?.(at + delay);
     const updated = await store.updateEndpoint(ep.userId, ep.id, (e) => recordOutcome(e, result.ok, settings, at));
     const log = { endpointId: ep.id, deliveryId: delivery.id, attempt: msg.attempt, status: result.statusCode };
     if (result.ok) logger.debug(log, "webhook delivered");
