@@ -75,6 +75,7 @@ function expectNats(children: Child[]) {
   const nats = children.filter((c) => c.cmd.includes("nats-server"));
   expect(nats).toHaveLength(1);
   expect(nats[0]!.env.split("\0")).toContain("GOMEMLIMIT=128MiB");
+  expect(nats[0]!.env.split("\0")).toContain("GOMAXPROCS=1");
 }
 
 describe.each([

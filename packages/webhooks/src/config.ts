@@ -64,7 +64,7 @@ export const webhooksEnv = {
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(20),
   /** ... once its first failure in that run is at least this many seconds old (5 days). */
   WEBHOOK_DISABLE_AFTER_SEC: z.coerce.number().int().min(0).default(432_000),
-  /** Milliseconds between the janitor's scans for retries that are due. */
+  /** Milliseconds between the janitor's scans for due retries while scans find some; idle, the wait doubles up to a minute. */
   WEBHOOK_RETRY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
 } as const;
 
