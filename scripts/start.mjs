@@ -62,13 +62,11 @@ const plan = JSON.parse(first.value);
 
 if (plan.nats) {
   // A soft cap on the Go heap: without it nats-server keeps the high-water mark of a burst (its
-  // stream block buffers, ~300 MiB after 100 jobs) until long after. One scheduler thread
-  // (GOMAXPROCS=1): once any stream exists, nats-server wakes ten times a second (a fixed 100 ms
-  // access-time ticker), and with one P each wake-up hands off between fewer threads: idle 0.16-0.18
-  // s of CPU a minute instead of 0.21-0.35, 0.038-0.053 s a job instead of 0.051-0.067 (see
-  // docs/architecture.md, "Idle without timers"); the embedded server's load is far below a core.
-  // Either setting in the environment wins.
-  const natsEnv = { ...env, GOMEMLIMIT: env.GOMEMLIMIT ?? "128MiB", GOMAXPROCS: env.GOMAXPROCS ?? "1" };
+  // stream block buffers) until long after. On loopback (this machine's services alone), one
+  // scheduler thread: once any stream exists nats-server wakes ten times a second, and with one P
+  // each wake-up involves fewer threads (docs/architecture.md, "Idle without timers"); opened to
+  // other machines it keeps Go's default. Either setting in the environment wins.
+  const natsEnv = { ...env, GOMEMLIMIT: env.GOMEMLIMIT ?? "128MiB", ...(env.NATS_LISTEN || env.GOMAXPROCS ? {} : { GOMAXPROCS: "1" }) };
   const proc = spawn(plan.nats.bin, plan.nats.args, { env: natsEnv, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   proc.stderr?.on("data", (/** @type {Buffer} */ d) => (stderr = (stderr + d.toString()).slice(-8000)));

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Lane, Stage } from "@mp4t/contracts";
 import client from "prom-client";
+import { createLagMonitor, type LagStats } from "./lag-monitor.ts";
 import { Mp4tAttr } from "./telemetry-attributes.ts";
 import { annotateActiveSpan } from "./telemetry.ts";
 
@@ -24,76 +24,45 @@ export function initMetrics(service: string): void {
   }
   registry.setDefaultLabels({ service: (labelled = service) });
   // Process memory, CPU, GC, handles: prom-client's standard Node.js set. Its event-loop lag
-  // histogram samples on a timer that never stops, and idle that timer was every process's only
-  // wake-up (at 1 s, 21 ms of CPU per idle minute on a 2-core VM; at prom-client's 10 ms, 100 a
-  // second). It gets a precision so coarse that it never fires, and its series are replaced by
-  // the same names fed from `lagMonitor`, which samples only while the process has work.
+  // histogram samples on a timer that never stops, which was an idle process's only wake-up: it
+  // gets a period so long that it never fires, and its series are replaced by the same names fed
+  // from `lagMonitor`, which samples only while the process has work.
   client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: NEVER_MS });
   for (const name of LAG_SERIES) registry.removeSingleMetric(name);
   registerLagSeries();
 }
 
 const NEVER_MS = 2 ** 31 - 1; // about 24.8 days, the largest timer libuv is given here
-/** While active, the lag is sampled this often: a stall of this long or more is always seen. */
-const ACTIVE_LAG_SAMPLE_MS = 100;
-/** Sampling stops this long after the last activity (an HTTP request, a delivery being worked on). */
-const LAG_IDLE_MS = 15_000;
 const LAG_SERIES = ["", "_min", "_max", "_mean", "_stddev", "_p50", "_p90", "_p99"].map((s) => `nodejs_eventloop_lag${s}_seconds`);
 
-const lagHistogram = monitorEventLoopDelay({ resolution: ACTIVE_LAG_SAMPLE_MS });
-let lastActive = 0;
-let idleCheck: NodeJS.Timeout | undefined;
-
 /**
- * The event-loop lag monitor: it samples while the process has work and sleeps once it has had
- * none for LAG_IDLE_MS, so an idle process has no timer of its own to wake it. A stall needs work
- * to cause it, so nothing is missed that the metric could show. Call `markActive` whenever work
- * arrives; it costs a clock read once sampling runs.
+ * The process's event-loop lag monitor (`lag-monitor.ts`): sampled every 100 ms (a stall that long
+ * is always seen) from the first HTTP request or delivery until 15 s after the last. Call
+ * `lagMonitor.markActive()` where work arrives.
  */
-export const lagMonitor = {
-  markActive(): void {
-    lastActive = Date.now();
-    if (idleCheck) return;
-    lagHistogram.enable();
-    idleCheck = setInterval(() => {
-      if (Date.now() - lastActive < LAG_IDLE_MS) return;
-      clearInterval(idleCheck);
-      idleCheck = undefined;
-      lagHistogram.disable();
-    }, LAG_IDLE_MS / 3);
-    idleCheck.unref();
-  },
-  sampling: (): boolean => idleCheck !== undefined,
-};
+export const lagMonitor = createLagMonitor({ sampleMs: 100, idleMs: 15_000 });
 
-/** prom-client's lag series (same names and meaning), from `lagHistogram`; 0 over a scrape interval with no samples. */
+/** prom-client's lag series (same names), from `lagMonitor`: the delay beyond the sampling period, 0 over a scrape interval with no samples. */
 function registerLagSeries() {
-  const seconds = (ns: number) => (lagHistogram.count > 0 ? ns / 1e9 : 0);
-  const gauge = (name: string, help: string, collect?: () => void) =>
-    new client.Gauge({ name, help, registers: [registry], aggregator: "average", ...(collect ? { collect } : {}) });
+  const gauge = (name: string, help: string, aggregator: "average" | "min" | "max", collect?: () => void) =>
+    new client.Gauge({ name, help, registers: [registry], aggregator, ...(collect ? { collect } : {}) });
   const [lag, min, max, mean, stddev, p50, p90, p99] = LAG_SERIES;
   // First in the registry: its collect sets the others before they are read (as in prom-client).
-  const now = gauge(lag!, "Lag of event loop in seconds.", () => {
+  const now = gauge(lag!, "Lag of event loop in seconds.", "average", () => {
     // As prom-client does: the delay of one setImmediate, seen by the next scrape.
     const start = process.hrtime.bigint();
     setImmediate(() => now.set(Number(process.hrtime.bigint() - start) / 1e9));
-    g.min.set(seconds(lagHistogram.min));
-    g.max.set(seconds(lagHistogram.max));
-    g.mean.set(seconds(lagHistogram.mean));
-    g.stddev.set(seconds(lagHistogram.stddev));
-    g.p50.set(seconds(lagHistogram.percentile(50)));
-    g.p90.set(seconds(lagHistogram.percentile(90)));
-    g.p99.set(seconds(lagHistogram.percentile(99)));
-    lagHistogram.reset();
+    const stats = lagMonitor.read();
+    for (const [key, g] of Object.entries(gauges) as [keyof LagStats, client.Gauge][]) g.set(stats[key]);
   });
-  const g: Record<"min" | "max" | "mean" | "stddev" | "p50" | "p90" | "p99", client.Gauge> = {
-    min: gauge(min!, "The minimum recorded event loop delay."),
-    max: gauge(max!, "The maximum recorded event loop delay."),
-    mean: gauge(mean!, "The mean of the recorded event loop delays."),
-    stddev: gauge(stddev!, "The standard deviation of the recorded event loop delays."),
-    p50: gauge(p50!, "The 50th percentile of the recorded event loop delays."),
-    p90: gauge(p90!, "The 90th percentile of the recorded event loop delays."),
-    p99: gauge(p99!, "The 99th percentile of the recorded event loop delays."),
+  const gauges: Record<keyof LagStats, client.Gauge> = {
+    min: gauge(min!, "The minimum recorded event loop delay.", "min"),
+    max: gauge(max!, "The maximum recorded event loop delay.", "max"),
+    mean: gauge(mean!, "The mean of the recorded event loop delays.", "average"),
+    stddev: gauge(stddev!, "The standard deviation of the recorded event loop delays.", "average"),
+    p50: gauge(p50!, "The 50th percentile of the recorded event loop delays.", "average"),
+    p90: gauge(p90!, "The 90th percentile of the recorded event loop delays.", "average"),
+    p99: gauge(p99!, "The 99th percentile of the recorded event loop delays.", "average"),
   };
 }
 

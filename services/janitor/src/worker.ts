@@ -47,18 +47,21 @@ export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger;
     disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
     disableAfterMs: config.WEBHOOK_DISABLE_AFTER_SEC * 1000,
   };
+  // Retries the handlers schedule before the scan below starts are woken for once it has.
   let retries: RetryScan | undefined;
+  const early: number[] = [];
   const runtime = await startPipelineService({
     service: "janitor",
     ...ctx,
     // A failed attempt's retry brings the scan forward to its due time (the scan is started below).
-    handlers: (deps) => buildHandlers(deps, { store, settings, onRetryScheduled: (at) => retries?.wake(at) }),
+    handlers: (deps) => buildHandlers(deps, { store, settings, onRetryScheduled: (at) => (retries ? retries.wake(at) : early.push(at)) }),
     extraStats: () => ({ sweeps, reaper }),
   });
   const dispatch = { store, jobs: runtime.deps.jobs, publisher: runtime.deps.publisher, logger };
   const jobEnds = await followJobEnds(runtime.ports.events, dispatch);
   const retryScan = startRetryScan({ baseMs: config.WEBHOOK_RETRY_POLL_MS, logger, scan: () => publishDueAttempts(dispatch) });
   retries = retryScan;
+  for (const at of early.splice(0)) retryScan.wake(at);
   const stageMessages = runtime.ports.queues.stored;
 
   const stopSweeps = every(config.SWEEP_INTERVAL_SEC * 1000, logger, "sweep", async () => {

@@ -35,10 +35,11 @@ async function httpTelemetry(app: FastifyInstance, opts: HttpTelemetryOptions) {
   const startedAt = new WeakMap<FastifyRequest, number>();
 
   app.addHook("onRequest", (req, _reply, done) => {
-    lagMonitor.markActive();
     startedAt.set(req, performance.now());
     const route = routeOf(req);
+    // Probes and scrapes every 10-15 s would keep the lag monitor sampling forever.
     if (UNTRACED.some((p) => route.startsWith(p))) return done();
+    lagMonitor.markActive();
     const span = startServerSpan({ method: req.method, route, path: req.url.split("?")[0]!, headers: req.headers });
     spans.set(req, span);
     span.run(done);

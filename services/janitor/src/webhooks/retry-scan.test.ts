@@ -46,6 +46,19 @@ describe("webhook retry scan", () => {
     expect(at).toEqual([0, 5000, 15_000, 35_000, 75_000, 80_100]);
   });
 
+  it("never scans more often than the base pace, however many retries fall due", async () => {
+    // 30 retries falling due 200 ms apart from 40 s on (a dead endpoint with many deliveries).
+    const at = await scansOver(
+      60_000,
+      () => 0,
+      (s) => setTimeout(() => Array.from({ length: 30 }, (_, i) => s.wake(40_000 + 200 * i)), 36_000),
+    );
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(5000);
+    // ...and the last of them is still scanned for within the base pace of its due time.
+    expect(at.some((t) => t >= 40_000 + 200 * 29 && t <= 40_000 + 200 * 29 + 5100)).toBe(true);
+  });
+
   it("goes back to the base pace after a failed scan, and stops cleanly", async () => {
     const at = await scansOver(30_000, (t) => {
       if (t === 15_000) throw new Error("store unavailable");
