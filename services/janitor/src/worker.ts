@@ -47,13 +47,13 @@ export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger;
     disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
     disableAfterMs: config.WEBHOOK_DISABLE_AFTER_SEC * 1000,
   };
-  // Retries the handlers schedule before the scan below starts are woken for once it has.
+  // A failed attempt's retry brings the retry scan forward to its due time; the scan starts below,
+  // and retries scheduled before it does are woken for once it has.
   let retries: RetryScan | undefined;
   const early: number[] = [];
   const runtime = await startPipelineService({
     service: "janitor",
     ...ctx,
-    // A failed attempt's retry brings the scan forward to its due time (the scan is started below).
     handlers: (deps) => buildHandlers(deps, { store, settings, onRetryScheduled: (at) => (retries ? retries.wake(at) : early.push(at)) }),
     extraStats: () => ({ sweeps, reaper }),
   });

@@ -1,7 +1,7 @@
 import type { Logger } from "@mp4t/runtime";
 
 /** An idle janitor scans for due retries at least this often (a retry another replica scheduled, a lost first attempt). */
-export const IDLE_SCAN_MAX_MS = 60_000;
+const IDLE_SCAN_MAX_MS = 60_000;
 
 const WAKE_SLACK_MS = 100;
 
@@ -14,11 +14,11 @@ export type RetryScan = {
 /**
  * Runs `scan` (it returns how many attempts it published) now and again after `baseMs`. From the
  * second scan in a row that publishes nothing, each doubles the wait, up to `maxMs`; one that
- * publishes (or fails) sets it back to `baseMs`, so an idle janitor asks the store about once a minute instead of every
- * few seconds, and a busy one keeps the base pace. A retry this process schedules brings the next
- * scan forward to its due time (`wake`; never closer than `baseMs` to the scan before), so it is
- * published on time however long the wait had grown; one scheduled by a replica that then died is
- * found within `maxMs`.
+ * publishes (or fails) sets it back to `baseMs`, so an idle janitor asks the store about once a
+ * minute instead of every few seconds, and a busy one keeps the base pace. A retry this process
+ * schedules brings the next scan forward to its due time (`wake`; never closer than `baseMs` to
+ * the scan before), so it is published on time however long the wait had grown; one scheduled by
+ * a replica that then died is found within `maxMs`.
  */
 export function startRetryScan(o: { baseMs: number; maxMs?: number; logger: Logger; scan: () => Promise<number> }): RetryScan {
   const maxMs = Math.max(o.baseMs, o.maxMs ?? IDLE_SCAN_MAX_MS);
