@@ -43,3 +43,19 @@ export class ConfigError extends Error {
 }
 
 export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The errno codes of a full disk (or a full quota) on a write. */
+const DISK_FULL_CODES: ReadonlySet<unknown> = new Set(["ENOSPC", "EDQUOT"]);
+
+/**
+ * True when the error, or one of its causes, is a write refused because the disk (or the
+ * user's quota on it) is full: the machine's problem, not the work's, so it is retried like an
+ * outage and never blamed on the job's media.
+ */
+export function isDiskFull(err: unknown): boolean {
+  let depth = 0;
+  for (let e = err; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof AppError ? e.code === "STORAGE_FULL" : DISK_FULL_CODES.has((e as { code?: unknown }).code)) return true;
+  }
+  return false;
+}

@@ -18,7 +18,7 @@ export {
 } from "./subjects.ts";
 export type { Lane, JobClass, Stage, ServiceName } from "./subjects.ts";
 export { ERROR_CODES, isErrorCode, USER_MISTAKE_CODES, isUserMistake } from "./errors.ts";
-export { AppError, RetryableError, PermanentError, ConfigError, errorMessage } from "./app-errors.ts";
+export { AppError, RetryableError, PermanentError, ConfigError, errorMessage, isDiskFull } from "./app-errors.ts";
 export { newId } from "./ids.ts";
 export { API_KEY_SCOPES, ApiKeyScope, MAX_API_KEYS_PER_USER, API_KEY_PREFIX, API_KEY_PATTERN, ApiKeyRecord } from "./api-key.schema.ts";
 export type { ErrorCode } from "./errors.ts";

@@ -156,6 +156,26 @@ describe("worker runner", () => {
     );
   }, 60_000);
 
+  it("retries a full disk like an outage, even when a handler called it the media's fault", async () => {
+    const enospc = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28 });
+    let calls = 0;
+    await withWorker(
+      async () => {
+        calls++;
+        if (calls === 1) throw enospc(); // a scratch file's write, as fs raises it
+        if (calls === 2) throw new PermanentError("MEDIA_UNREADABLE", "the audio could not be decoded", { cause: enospc() });
+        if (calls === 3) throw new RetryableError("STORAGE_FULL", "the blob directory's disk is full");
+      },
+      async (w, gaveUp) => {
+        await publisher().command("diarize", "interactive", cmd(), newId());
+        await until(() => w.stats().processed === 1, 40_000);
+        expect(calls).toBe(4); // maxDeliver is 3: an ordinary error would have been dead-lettered, a permanent one at once
+        expect(w.stats()).toMatchObject({ deadLettered: 0, failed: 0 });
+        expect(gaveUp).toEqual([]);
+      },
+    );
+  }, 60_000);
+
   it("dead-letters a permanent failure at once and reports it", async () => {
     let calls = 0;
     await withWorker(

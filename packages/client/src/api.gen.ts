@@ -4915,7 +4915,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `STORAGE_FULL`: The server's disk is (nearly) full, so no new upload is taken; retry later (the operator has been told). `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4924,7 +4924,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "STORAGE_FULL" | "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7450,7 +7450,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `STORAGE_FULL`: The server's disk is (nearly) full, so no new upload is taken; retry later (the operator has been told). `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7459,7 +7459,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "UPLOAD_SCRATCH_FULL" | "STORAGE_FULL" | "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };
@@ -7920,7 +7920,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `STORAGE_FULL`: The server's disk is (nearly) full, so no new upload is taken; retry later (the operator has been told). `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7929,7 +7929,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UPLOAD_SCRATCH_FULL" | "SERVICE_UNAVAILABLE";
+                            code: "UPLOAD_SCRATCH_FULL" | "STORAGE_FULL" | "SERVICE_UNAVAILABLE";
                             details?: {
                                 [key: string]: unknown;
                             };

@@ -1,7 +1,7 @@
 import { COMMANDS, Subjects, isUserMistake, type Command, type DeadLetter, type Stage } from "@mp4t/contracts";
 import type { JsMsg } from "@nats-io/jetstream";
 import { backoffMs } from "./backoff.ts";
-import { AppError, PermanentError, RetryableError, errorMessage } from "@mp4t/contracts";
+import { AppError, PermanentError, RetryableError, errorMessage, isDiskFull } from "@mp4t/contracts";
 import { workSubjectCell } from "./stream-read.ts";
 import { isTransportOutage } from "./transport-outage.ts";
 import type { WorkerOptions, WorkerOutcome, WorkerStats } from "./worker.ts";
@@ -121,11 +121,18 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
         report(m, "interrupted");
         return;
       }
+      // A full disk (a scratch file, a blob) is the machine's, whatever the handler made of it.
+      const diskFull = isDiskFull(err);
       // Unknown errors (bugs, network blips) are retried; a bare AppError carries a deliberate code.
-      const error = err instanceof AppError ? err : new RetryableError("INTERNAL", errorMessage(err), { cause: err });
-      // A NATS outage (server restart, network) fails every handler at once; it is nobody's
-      // fault in the message, so it gets more attempts and a longer pause before giving up.
-      const outage = isTransportOutage(err);
+      const error =
+        diskFull && !(err instanceof RetryableError)
+          ? new RetryableError("STORAGE_FULL", errorMessage(err), { cause: err })
+          : err instanceof AppError
+            ? err
+            : new RetryableError("INTERNAL", errorMessage(err), { cause: err });
+      // A NATS outage (server restart, network) or a full disk fails every handler at once; it is
+      // nobody's fault in the message, so it gets more attempts and a longer pause before giving up.
+      const outage = isTransportOutage(err) || diskFull;
       if (!(error instanceof RetryableError)) {
         await giveUp(m, msg, error);
       } else if (deliveries >= opts.maxDeliver * (outage ? OUTAGE_DELIVERY_FACTOR : 1)) {

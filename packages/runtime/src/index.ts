@@ -14,6 +14,7 @@ export {
   lagMonitor,
   observeEngineRun,
   addLaneSource,
+  addDiskFreeSource,
   stageSeries,
   httpRequests,
   httpDuration,

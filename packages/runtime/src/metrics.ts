@@ -160,6 +160,24 @@ export const uploadSize = new client.Histogram({
   ...reg,
 });
 
+const diskSources: (() => Promise<{ place: string; freeBytes: number }[]>)[] = [];
+/** Free bytes where uploads land, read at each scrape from the sources `addDiskFreeSource` gave. */
+new client.Gauge({
+  name: "mp4t_disk_free_bytes",
+  help: "Bytes free on the disks uploads are written to (the file blob store's, the resumable upload scratch area's); uploads are refused (503 STORAGE_FULL) below UPLOAD_MIN_FREE_BYTES.",
+  labelNames: ["place"] as const,
+  ...reg,
+  async collect() {
+    this.reset();
+    for (const source of diskSources) for (const d of await source().catch(() => [])) this.set({ place: d.place }, d.freeBytes);
+  },
+});
+/** Feeds `mp4t_disk_free_bytes` (the gateway's disk guard) until the returned function is called. */
+export function addDiskFreeSource(source: () => Promise<{ place: string; freeBytes: number }[]>): () => void {
+  diskSources.push(source);
+  return () => void diskSources.splice(diskSources.indexOf(source) >>> 0, 1);
+}
+
 /** A transcription engine finished one chunk: feeds the real-time-factor series and the span. */
 export function observeEngineRun(engine: string, audioSec: number, processingSec: number): void {
   annotateActiveSpan({ [Mp4tAttr.ENGINE]: engine, [Mp4tAttr.MEDIA_DURATION_SEC]: audioSec });

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm, stat, symlink, utimes, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { blobStoreConformance } from "@mp4t/stores/conformance";
+import { mountSmallDisk } from "@mp4t/testing";
 import { describe, expect, it } from "vitest";
 import { createFileBlobStore } from "../src/index.ts";
 
@@ -123,5 +124,36 @@ describe("file blob store: what reaches the disk", () => {
     expect(got.length).toBe(1 << 20);
     expect(got.every((v) => v === got[0])).toBe(true);
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe("file blob store on a full disk (a real 1 MiB tmpfs)", () => {
+  it("fails a put the disk cannot hold as STORAGE_FULL, leaves nothing behind, and takes the next one that fits", async (ctx) => {
+    const disk = await mountSmallDisk(1024 * 1024);
+    // Mounting needs root (the suite's machines have it); elsewhere the reason is printed as the skip's note.
+    if ("unavailable" in disk) return ctx.skip(disk.unavailable);
+    await using _ = disk;
+    const s = await createFileBlobStore({ dir: disk.dir });
+    const before = await s.freeBytes!();
+    expect(before).toBeGreaterThan(900 * 1024);
+    expect(before).toBeLessThanOrEqual(1024 * 1024);
+
+    const chunks = async function* () {
+      for (let i = 0; i < 32; i++) yield new Uint8Array(64 * 1024).fill(i); // 2 MiB in all
+    };
+    const err = await s.put("jobs/big/upload", ReadableStream.from(chunks())).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: "STORAGE_FULL", name: "RetryableError", retryAfterMs: 30_000, cause: { code: "ENOSPC" } });
+    expect(await tree(disk.dir)).toEqual([".tmp"]); // the partial write is gone, no key was made
+    expect(await s.freeBytes!()).toBe(before);
+    // One buffer at once fails the same way.
+    await expect(s.put("jobs/big/upload", new Uint8Array(2 * 1024 * 1024))).rejects.toMatchObject({ code: "STORAGE_FULL" });
+
+    const small = new Uint8Array(100 * 1024).fill(7);
+    await expect(s.put("jobs/small/upload", small)).resolves.toEqual({ key: "jobs/small/upload", size: small.length });
+    expect(await s.getBytes("jobs/small/upload")).toEqual(small);
+    expect(await s.freeBytes!()).toBeLessThan(before);
   });
 });

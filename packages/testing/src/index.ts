@@ -35,3 +35,5 @@ export { testPostgres, DEFAULT_TEST_POSTGRES_URL } from "./postgres.ts";
 export type { TestPostgres } from "./postgres.ts";
 export { startFakeOpenAiChat } from "./fake-openai-chat.server.ts";
 export type { FakeOpenAiChatServer, FakeChatOptions, FakeChatFailure, FakeChatRequest, FakeChatMessage } from "./fake-openai-chat.server.ts";
+export { mountSmallDisk } from "./small-disk.ts";
+export type { SmallDisk } from "./small-disk.ts";

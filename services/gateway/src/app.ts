@@ -1,6 +1,6 @@
 import type { Job } from "@mp4t/contracts";
 import { newId } from "@mp4t/contracts";
-import type { Logger } from "@mp4t/runtime";
+import { addDiskFreeSource, type Logger } from "@mp4t/runtime";
 import type { MessagingPorts, Publisher } from "@mp4t/messaging";
 import { createSqliteSearchIndex, type ApiKeyStore, type BlobStore, type JobStore, type SearchIndex } from "@mp4t/stores";
 import type { JobLifecycle } from "@mp4t/pipeline";
@@ -47,6 +47,7 @@ import { webhooksRoutes } from "./routes/webhooks.routes.ts";
 import { targetSettings, type WebhookStore } from "@mp4t/webhooks";
 import { mediaRoutes } from "./routes/media.routes.ts";
 import { uploadsRoutes } from "./routes/uploads.routes.ts";
+import { createDiskGuard, dirFreeBytes } from "./uploads/disk-guard.ts";
 import { createUploadScratch } from "./uploads/upload-scratch.ts";
 import { join } from "node:path";
 
@@ -195,8 +196,18 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     });
   app.decorate("capabilities", capabilities);
   app.register(capabilitiesRoutes, { prefix: "/v1", source: capabilities });
+  const scratchDir = config.UPLOAD_SCRATCH_DIR ?? join(config.DATA_DIR, "uploads");
+  const diskGuard = createDiskGuard({
+    minFreeBytes: config.UPLOAD_MIN_FREE_BYTES,
+    blobs: blobs.freeBytes ? { name: "blobs", freeBytes: () => blobs.freeBytes!() } : undefined,
+    scratch: { name: "upload scratch", freeBytes: dirFreeBytes(scratchDir) },
+    logger: deps.logger,
+  });
+  const stopDiskMetric = addDiskFreeSource(diskGuard.read);
+  app.addHook("onClose", async () => stopDiskMetric());
   app.register(jobsRoutes, {
     prefix: "/v1/jobs",
+    diskGuard,
     jobs,
     blobs,
     publisher,
@@ -211,7 +222,7 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   app.register(jobActionsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle });
   const limits = { maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, maxUploadBytes: config.MAX_UPLOAD_BYTES };
   const scratch = createUploadScratch({
-    dir: config.UPLOAD_SCRATCH_DIR ?? join(config.DATA_DIR, "uploads"),
+    dir: scratchDir,
     expiryMs: config.UPLOAD_EXPIRY_SEC * 1000,
     maxTotalBytes: config.UPLOAD_SCRATCH_MAX_BYTES,
     maxPerUser: config.MAX_UPLOADS_PER_USER,
@@ -224,6 +235,7 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     lifecycle,
     scratch,
     limits,
+    diskGuard,
     sweepEveryMs: Math.min(600_000, config.UPLOAD_EXPIRY_SEC * 250),
     checkOptions: capabilities.check,
   });

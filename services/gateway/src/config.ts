@@ -72,6 +72,16 @@ const limitsEnv = {
     .int()
     .positive()
     .default(20 * GIB),
+  /**
+   * Uploads are refused (503 STORAGE_FULL) while they would leave less than this free on the
+   * blob directory's disk (BLOB_STORE=file) or the scratch area's: room for the jobs already
+   * taken to finish. 0: no check (the writes still fail cleanly on a full disk).
+   */
+  UPLOAD_MIN_FREE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(256 * MIB),
 } as const;
 
 export const configSchema = z

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureTopology } from "@mp4t/messaging/internal";
-import { createNatsKvApiKeyStore, createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
+import { createNatsKvApiKeyStore, createNatsKvJobStore, createNatsObjectBlobStore, type BlobStore } from "@mp4t/stores";
 import { createPipelineDeps } from "@mp4t/pipeline";
 import { createNatsKvWebhookStore } from "@mp4t/webhooks";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
@@ -37,13 +37,13 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_AUTH_PER_ACCOUNT: "1000000",
 };
 
-/** A gateway on real deps: its own nats-server, KV job store, object blob store, publisher, lifecycle. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** A gateway on real deps: its own nats-server, KV job store, object blob store (or `opts.blobs`), publisher, lifecycle. */
+export async function startHarness(env: Record<string, string> = {}, opts: { blobs?: BlobStore } = {}): Promise<Harness> {
   const nats = await startNats();
   const nc = await nats.connect();
   await ensureTopology(await jetstreamManager(nc));
   const jobs = await createNatsKvJobStore(nc);
-  const blobs = await createNatsObjectBlobStore(nc);
+  const blobs = opts.blobs ?? (await createNatsObjectBlobStore(nc));
   // Resumable uploads wait in a scratch directory of their own, not under the working directory.
   const scratch = await mkdtemp(join(tmpdir(), "mp4t-gw-uploads-"));
   const config = configSchema.parse({ NATS_URL: nats.url, LOG_LEVEL: "silent", UPLOAD_SCRATCH_DIR: scratch, ...TEST_ENV, ...env });

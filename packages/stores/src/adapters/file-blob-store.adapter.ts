@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rmdir, stat, statfs, unlink, type FileHandle } from "node:fs/promises";
+import { isDiskFull, RetryableError } from "@mp4t/contracts";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BlobInfo, BlobStore } from "../ports.ts";
 
@@ -12,6 +13,18 @@ const READ_SIZE = 256 * 1024;
 /** Writes in progress live here (a dot name: no key reaches it); one not touched for this long was left by a dead process. */
 const TMP = ".tmp";
 const STALE_TMP_MS = 60 * 60 * 1000;
+
+/** How soon a write refused by a full disk is worth trying again. */
+const DISK_FULL_RETRY_MS = 30_000;
+
+/** A write the disk refused as full becomes STORAGE_FULL (retried like an outage, never the job's fault); others pass. */
+const asDiskFull = (err: unknown) =>
+  isDiskFull(err)
+    ? new RetryableError("STORAGE_FULL", `the blob directory's disk is full (${(err as NodeJS.ErrnoException).code})`, {
+        cause: err,
+        retryAfterMs: DISK_FULL_RETRY_MS,
+      })
+    : err;
 
 const missing = (err: unknown) => {
   const code = (err as NodeJS.ErrnoException)?.code;
@@ -89,7 +102,7 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
     async put(key, body) {
       const path = pathOf(key);
       const tmp = join(tmpDir, randomUUID());
-      const fh = await open(tmp, "wx", 0o600);
+      const fh = await open(tmp, "wx", 0o600).catch((err: unknown) => Promise.reject(asDiskFull(err)));
       let size = 0;
       try {
         if (body instanceof Uint8Array) {
@@ -105,18 +118,18 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       } catch (err) {
         await fh.close().catch(() => {});
         await unlink(tmp).catch(() => {});
-        throw err;
+        throw asDiskFull(err);
       }
       // A delete of the job's last other blob may remove the directory between mkdir and rename: once more.
       for (let attempt = 0; ; attempt++) {
-        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
         try {
+          await mkdir(dirname(path), { recursive: true, mode: 0o700 });
           await rename(tmp, path);
           break;
         } catch (err) {
           if (!missing(err) || attempt >= 2) {
             await unlink(tmp).catch(() => {});
-            throw err;
+            throw asDiskFull(err);
           }
         }
       }
@@ -180,6 +193,10 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       const found = await list(prefix);
       const done = await Promise.all(found.map((b) => remove(b.key)));
       return done.filter(Boolean).length;
+    },
+    async freeBytes() {
+      const s = await statfs(root);
+      return s.bavail * s.bsize;
     },
     async close() {},
   };

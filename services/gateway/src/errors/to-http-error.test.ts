@@ -1,4 +1,4 @@
-import { AppError } from "@mp4t/contracts";
+import { AppError, ERROR_CODES, RetryableError } from "@mp4t/contracts";
 import { describe, expect, it } from "vitest";
 import { isUnavailable, toHttpError } from "./to-http-error.ts";
 
@@ -30,6 +30,15 @@ describe("toHttpError", () => {
     const closed = Object.assign(new Error("closed"), { name: "ClosedConnectionError" });
     expect(isUnavailable(new Error("wrapped", { cause: closed }))).toBe(true);
     expect(toHttpError(closed)).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE" });
+  });
+
+  it("reports a full disk as 503 STORAGE_FULL without its path, raw or wrapped", () => {
+    const enospc = Object.assign(new Error("ENOSPC: no space left on device, write '/data/uploads/x.bin'"), { code: "ENOSPC" });
+    const expected = { status: 503, code: "STORAGE_FULL", message: ERROR_CODES.STORAGE_FULL };
+    expect(toHttpError(enospc)).toEqual(expected);
+    expect(toHttpError(new RetryableError("STORAGE_FULL", "the blob directory's disk is full (ENOSPC)", { cause: enospc }))).toEqual(expected);
+    expect(toHttpError(Object.assign(new Error("quota"), { code: "EDQUOT" }))).toEqual(expected);
+    expect(toHttpError(Object.assign(new Error("gone"), { code: "ENOENT" }))).toMatchObject({ status: 500, code: "INTERNAL" });
   });
 
   it("hides the message of anything unexpected behind 500 INTERNAL", () => {

@@ -1,4 +1,4 @@
-import { ERROR_CODES, isErrorCode, type ErrorCode } from "@mp4t/contracts";
+import { ERROR_CODES, isDiskFull, isErrorCode, type ErrorCode } from "@mp4t/contracts";
 import { isTransportOutage } from "@mp4t/messaging";
 import { HTTP_STATUS } from "./http-status.ts";
 
@@ -61,6 +61,8 @@ const detailsOf = (err: Loose) =>
  */
 export function toHttpError(thrown: unknown): HttpError {
   const err = (thrown instanceof Error ? thrown : new Error(String(thrown))) as Loose;
+  // A write the disk refused, wherever it was made: the client hears that and no more (the log has the path).
+  if (isDiskFull(err)) return { status: HTTP_STATUS.STORAGE_FULL, code: "STORAGE_FULL", message: ERROR_CODES.STORAGE_FULL };
   if (isErrorCode(err.code)) {
     return { status: HTTP_STATUS[err.code], code: err.code, message: err.message || ERROR_CODES[err.code], ...detailsOf(err) };
   }

@@ -2,6 +2,9 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { errorBody, toHttpError } from "../errors/to-http-error.ts";
 
+/** Retry-After of STORAGE_FULL: an operator has to free space, which takes longer than a blip. */
+const STORAGE_FULL_RETRY_SEC = 60;
+
 /**
  * One error shape for the whole API, `{error: {code, message}}`: AppErrors keep their code,
  * framework errors get a stable one, unknown routes are 404 NOT_FOUND, and only what the server
@@ -10,9 +13,10 @@ import { errorBody, toHttpError } from "../errors/to-http-error.ts";
 async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((err, req, reply) => {
     const e = toHttpError(err);
-    if (e.status >= 500) req.log.error({ err, code: e.code }, "request failed");
+    // A full disk is logged as a warning: the disk guard already said it once a minute at error level.
+    if (e.status >= 500) req.log[e.code === "STORAGE_FULL" ? "warn" : "error"]({ err, code: e.code }, "request failed");
     else req.log.debug({ code: e.code, msg: e.message }, "request rejected");
-    const retryAfter = (err as { retryAfterSec?: unknown }).retryAfterSec;
+    const retryAfter = (err as { retryAfterSec?: unknown }).retryAfterSec ?? (e.code === "STORAGE_FULL" ? STORAGE_FULL_RETRY_SEC : undefined);
     if (typeof retryAfter === "number") reply.header("retry-after", String(retryAfter));
     return reply.code(e.status).type("application/json; charset=utf-8").send(errorBody(e));
   });

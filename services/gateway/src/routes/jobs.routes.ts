@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { UploadForm } from "../schemas/content.schema.ts";
 import { receiveUpload } from "../jobs/receive-upload.ts";
+import type { DiskGuard } from "../uploads/disk-guard.ts";
 import { submitJob } from "../jobs/submit-job.ts";
 import { uploadAllowance } from "../limits/user-quotas.ts";
 import { bearer, errors, JobPage, JobParams, JobView, ListJobsQuery, toJobView } from "../schemas/api.schema.ts";
@@ -27,6 +28,8 @@ export type JobsRoutesOptions = {
   queue?: (job: Job) => Promise<JobQueue | undefined>;
   /** Refuses options the deployment cannot serve (OPTION_UNSUPPORTED), before the file is stored when they come first. */
   checkOptions?: (options: JobOptions) => Promise<void>;
+  /** Refuses uploads while the disk is nearly full (STORAGE_FULL), before a byte is read. */
+  diskGuard?: DiskGuard;
 };
 
 /** POST/GET /v1/jobs, GET/DELETE /v1/jobs/:id. Bearer token required; users see only their own jobs. */
@@ -69,12 +72,14 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
             "REQUEST_TIMEOUT",
             "TOO_MANY_ACTIVE_JOBS",
             "RATE_LIMITED",
+            "STORAGE_FULL",
             "SERVICE_UNAVAILABLE",
           ),
         },
       },
     },
     async (req, reply) => {
+      await opts.diskGuard?.check(Number(req.headers["content-length"]) || 0);
       const id = newId();
       const userId = req.user.sub;
       const key = BlobKeys.upload(id);

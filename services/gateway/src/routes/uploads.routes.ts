@@ -7,6 +7,7 @@ import { cleanFileName, parseJobOptions } from "../jobs/job-options.ts";
 import { submitJob, type SubmitDeps } from "../jobs/submit-job.ts";
 import { uploadAllowance, type QuotaLimits } from "../limits/user-quotas.ts";
 import { bearer, errors } from "../schemas/api.schema.ts";
+import type { DiskGuard } from "../uploads/disk-guard.ts";
 import type { UploadRecord, UploadScratch } from "../uploads/upload-scratch.ts";
 
 export type UploadsRoutesOptions = SubmitDeps & {
@@ -15,6 +16,8 @@ export type UploadsRoutesOptions = SubmitDeps & {
   sweepEveryMs: number;
   /** What this deployment serves (GET /v1/capabilities): refused options answer 400 before a byte is kept. */
   checkOptions?: (options: JobOptions) => Promise<void>;
+  /** Refuses new bytes while the scratch area's or the blob store's disk is nearly full (STORAGE_FULL). */
+  diskGuard?: DiskGuard;
 };
 
 const TUS_VERSION = "1.0.0";
@@ -131,6 +134,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
             "TOO_MANY_UPLOADS",
             "RATE_LIMITED",
             "UPLOAD_SCRATCH_FULL",
+            "STORAGE_FULL",
             "SERVICE_UNAVAILABLE",
           ),
         },
@@ -150,6 +154,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
           ? new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${limits.storageQuotaBytes}-byte storage quota`)
           : new AppError("FILE_TOO_LARGE", `the file is larger than the ${limits.maxUploadBytes}-byte limit`);
       }
+      await opts.diskGuard?.check(length, "all");
       const r = await scratch.create({ userId, length, fileName: cleanFileName(fileName), options });
       return reply
         .code(201)
@@ -206,6 +211,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
             "TOO_MANY_ACTIVE_JOBS",
             "RATE_LIMITED",
             "UPLOAD_SCRATCH_FULL",
+            "STORAGE_FULL",
             "SERVICE_UNAVAILABLE",
           ),
         },
@@ -214,6 +220,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
     async (req, reply) => {
       const { record } = await mine(req.user.sub, req.params.id);
       if (record.jobId) throw new AppError("UPLOAD_OFFSET_MISMATCH", "the upload is complete");
+      await opts.diskGuard?.check(Number(req.headers["content-length"]) || 0, "all");
       const body = (req.body as Readable | undefined) ?? Readable.from([]);
       // One writer at a time, the job's creation included, so two last PATCHes cannot make two jobs.
       const offset = await scratch.locked(record.id, async () => {

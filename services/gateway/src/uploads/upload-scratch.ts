@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { JobOptions } from "@mp4t/contracts";
-import { AppError } from "@mp4t/contracts";
+import { AppError, isDiskFull } from "@mp4t/contracts";
 
 /** What a resumable upload is: the sidecar `<id>.json` beside its bytes `<id>.bin`. */
 export type UploadRecord = {
@@ -129,6 +129,8 @@ export function createUploadScratch(opts: UploadScratchOptions) {
       });
       await pipeline(body, limit, createWriteStream(bin(record.id), { flags: "a", mode: 0o600 })).catch((err: unknown) => {
         if (err instanceof AppError) throw err;
+        // The disk filled: what fitted is kept, and the client resumes once there is room.
+        if (isDiskFull(err)) throw new AppError("STORAGE_FULL", undefined, { cause: err });
         // The client went away mid-body: what arrived is kept for the resume.
         throw new AppError("REQUEST_TIMEOUT", "the upload body broke off; resume from the offset HEAD reports", { cause: err });
       });
