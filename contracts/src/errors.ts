@@ -39,7 +39,7 @@ export const ERROR_CODES = {
   WEBHOOK_DISABLED: "The webhook endpoint is disabled; enable it (PATCH enabled:true) before re-sending.",
   TOO_MANY_UPLOADS: "The user has the configured maximum of unfinished resumable uploads.",
   UPLOAD_SCRATCH_FULL: "The server's area for unfinished resumable uploads is full; retry later.",
-  STORAGE_FULL: "The server's disk is (nearly) full, so no new upload is taken; retry later (the operator has been told).",
+  STORAGE_FULL: "The server's disk is full or nearly so; retry later.",
   UPLOAD_LOCKED: "Another request is writing this resumable upload; retry once it has ended.",
   UPLOAD_OFFSET_MISMATCH: "Upload-Offset does not match the bytes the server has; HEAD the upload and resume from its offset.",
   TUS_VERSION_UNSUPPORTED: "The request does not speak tus 1.0.0 (Tus-Resumable header).",

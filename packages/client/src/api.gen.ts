@@ -4915,7 +4915,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `STORAGE_FULL`: The server's disk is (nearly) full, so no new upload is taken; retry later (the operator has been told). `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `STORAGE_FULL`: The server's disk is full or nearly so; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7450,7 +7450,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `STORAGE_FULL`: The server's disk is (nearly) full, so no new upload is taken; retry later (the operator has been told). `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `STORAGE_FULL`: The server's disk is full or nearly so; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7920,7 +7920,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `STORAGE_FULL`: The server's disk is (nearly) full, so no new upload is taken; retry later (the operator has been told). `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
+            /** @description `UPLOAD_SCRATCH_FULL`: The server's area for unfinished resumable uploads is full; retry later. `STORAGE_FULL`: The server's disk is full or nearly so; retry later. `SERVICE_UNAVAILABLE`: A dependency (NATS, a store) is unreachable; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;

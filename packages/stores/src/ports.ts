@@ -70,10 +70,5 @@ export interface BlobStore {
   deleteMany(keys: string[]): Promise<number>;
   list(prefix: string): Promise<BlobInfo[]>;
   deletePrefix(prefix: string): Promise<number>;
-  /**
-   * Bytes still free where the blobs are written, for stores on a local disk (the file store);
-   * absent where the store's own server manages its space (NATS, S3).
-   */
-  freeBytes?(): Promise<number>;
   close(): Promise<void>;
 }

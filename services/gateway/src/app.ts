@@ -47,7 +47,7 @@ import { webhooksRoutes } from "./routes/webhooks.routes.ts";
 import { targetSettings, type WebhookStore } from "@mp4t/webhooks";
 import { mediaRoutes } from "./routes/media.routes.ts";
 import { uploadsRoutes } from "./routes/uploads.routes.ts";
-import { createDiskGuard, dirFreeBytes } from "./uploads/disk-guard.ts";
+import { createDiskGuard, dirPlace } from "./uploads/disk-guard.ts";
 import { createUploadScratch } from "./uploads/upload-scratch.ts";
 import { join } from "node:path";
 
@@ -199,8 +199,8 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   const scratchDir = config.UPLOAD_SCRATCH_DIR ?? join(config.DATA_DIR, "uploads");
   const diskGuard = createDiskGuard({
     minFreeBytes: config.UPLOAD_MIN_FREE_BYTES,
-    blobs: blobs.freeBytes ? { name: "blobs", freeBytes: () => blobs.freeBytes!() } : undefined,
-    scratch: { name: "upload scratch", freeBytes: dirFreeBytes(scratchDir) },
+    blobs: config.BLOB_STORE === "file" && config.BLOB_DIR ? dirPlace("blobs", config.BLOB_DIR) : undefined,
+    scratch: dirPlace("upload scratch", scratchDir),
     logger: deps.logger,
   });
   const stopDiskMetric = addDiskFreeSource(diskGuard.read);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rmdir, stat, statfs, unlink, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from "node:fs/promises";
 import { isDiskFull, RetryableError } from "@mp4t/contracts";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BlobInfo, BlobStore } from "../ports.ts";
@@ -193,10 +193,6 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       const found = await list(prefix);
       const done = await Promise.all(found.map((b) => remove(b.key)));
       return done.filter(Boolean).length;
-    },
-    async freeBytes() {
-      const s = await statfs(root);
-      return s.bavail * s.bsize;
     },
     async close() {},
   };

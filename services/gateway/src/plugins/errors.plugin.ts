@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { errorBody, toHttpError } from "../errors/to-http-error.ts";
+import { ReserveRefusal } from "../uploads/disk-guard.ts";
 
 /** Retry-After of STORAGE_FULL: an operator has to free space, which takes longer than a blip. */
 const STORAGE_FULL_RETRY_SEC = 60;
@@ -13,8 +14,8 @@ const STORAGE_FULL_RETRY_SEC = 60;
 async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((err, req, reply) => {
     const e = toHttpError(err);
-    // A full disk is logged as a warning: the disk guard already said it once a minute at error level.
-    if (e.status >= 500) req.log[e.code === "STORAGE_FULL" ? "warn" : "error"]({ err, code: e.code }, "request failed");
+    // The disk guard's refusals are warnings (it says it once a minute at error level); a write that hit a full disk is an error.
+    if (e.status >= 500) req.log[err instanceof ReserveRefusal ? "warn" : "error"]({ err, code: e.code }, "request failed");
     else req.log.debug({ code: e.code, msg: e.message }, "request rejected");
     const retryAfter = (err as { retryAfterSec?: unknown }).retryAfterSec ?? (e.code === "STORAGE_FULL" ? STORAGE_FULL_RETRY_SEC : undefined);
     if (typeof retryAfter === "number") reply.header("retry-after", String(retryAfter));

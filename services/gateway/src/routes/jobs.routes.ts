@@ -32,6 +32,9 @@ export type JobsRoutesOptions = {
   diskGuard?: DiskGuard;
 };
 
+/** More than the multipart body around the file can take: its fields (64 KiB each, at most 8) and part headers. */
+const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
+
 /** POST/GET /v1/jobs, GET/DELETE /v1/jobs/:id. Bearer token required; users see only their own jobs. */
 export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, opts) => {
   const { jobs, blobs, publisher, lifecycle } = opts;
@@ -79,7 +82,6 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
       },
     },
     async (req, reply) => {
-      await opts.diskGuard?.check(Number(req.headers["content-length"]) || 0);
       const id = newId();
       const userId = req.user.sub;
       const key = BlobKeys.upload(id);
@@ -88,18 +90,31 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
         storageQuotaBytes: opts.storageQuotaBytes,
         maxUploadBytes: opts.maxUploadBytes,
       });
-      const upload = await receiveUpload(
-        req,
-        { blobs, maxBytes: allowance.maxBytes, ...(opts.checkOptions ? { checkOptions: opts.checkOptions } : {}) },
-        key,
-      ).catch((err: unknown) => {
-        if (allowance.byQuota && err instanceof AppError && err.code === "FILE_TOO_LARGE") {
-          throw new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${opts.storageQuotaBytes}-byte storage quota`);
-        }
-        throw err;
-      });
-      const job = await submitJob({ jobs, blobs, publisher, lifecycle }, { id, userId, key }, upload, req.log);
-      return reply.code(202).send(toJobView(job));
+      // After the user's own limits (a file too large is the client's 413, never our 503): a body
+      // declared well past the limit cannot hold a file within it, and is refused before it is read.
+      const declared = Number(req.headers["content-length"]) || 0;
+      if (declared > allowance.maxBytes + MULTIPART_OVERHEAD_BYTES) {
+        throw allowance.byQuota
+          ? new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${opts.storageQuotaBytes}-byte storage quota`)
+          : new AppError("FILE_TOO_LARGE", `the file is larger than the ${opts.maxUploadBytes}-byte limit`);
+      }
+      const release = (await opts.diskGuard?.admit({ blobs: Math.min(declared, allowance.maxBytes) })) ?? (() => undefined);
+      try {
+        const upload = await receiveUpload(
+          req,
+          { blobs, maxBytes: allowance.maxBytes, ...(opts.checkOptions ? { checkOptions: opts.checkOptions } : {}) },
+          key,
+        ).catch((err: unknown) => {
+          if (allowance.byQuota && err instanceof AppError && err.code === "FILE_TOO_LARGE") {
+            throw new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${opts.storageQuotaBytes}-byte storage quota`);
+          }
+          throw err;
+        });
+        const job = await submitJob({ jobs, blobs, publisher, lifecycle }, { id, userId, key }, upload, req.log);
+        return reply.code(202).send(toJobView(job));
+      } finally {
+        release();
+      }
     },
   );
 

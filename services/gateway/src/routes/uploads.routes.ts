@@ -154,7 +154,8 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
           ? new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${limits.storageQuotaBytes}-byte storage quota`)
           : new AppError("FILE_TOO_LARGE", `the file is larger than the ${limits.maxUploadBytes}-byte limit`);
       }
-      await opts.diskGuard?.check(length, "all");
+      // The bytes wait in scratch, then are copied whole to the blob store: room for both (or twice on one disk).
+      (await opts.diskGuard?.admit({ scratch: length, blobs: length }))?.();
       const r = await scratch.create({ userId, length, fileName: cleanFileName(fileName), options });
       return reply
         .code(201)
@@ -220,13 +221,20 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
     async (req, reply) => {
       const { record } = await mine(req.user.sub, req.params.id);
       if (record.jobId) throw new AppError("UPLOAD_OFFSET_MISMATCH", "the upload is complete");
-      await opts.diskGuard?.check(Number(req.headers["content-length"]) || 0, "all");
       const body = (req.body as Readable | undefined) ?? Readable.from([]);
       // One writer at a time, the job's creation included, so two last PATCHes cannot make two jobs.
       const offset = await scratch.locked(record.id, async () => {
-        const at = await scratch.append(record, req.headers["upload-offset"], body);
-        if (at === record.length) record.jobId = await finish(record, req.log);
-        return at;
+        // What this upload still writes: the rest of its bytes to scratch, then all of it to the
+        // blob store (a wrong offset is refused by `append` with 409 before the guard matters).
+        const rest = Math.max(0, record.length - Math.min(record.length, req.headers["upload-offset"]));
+        const release = (await opts.diskGuard?.admit({ scratch: rest, blobs: record.length })) ?? (() => undefined);
+        try {
+          const at = await scratch.append(record, req.headers["upload-offset"], body);
+          if (at === record.length) record.jobId = await finish(record, req.log);
+          return at;
+        } finally {
+          release();
+        }
       });
       return reply.code(204).headers(uploadHeaders(record, offset)).send(null);
     },
@@ -271,7 +279,11 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
       throw new AppError("SERVICE_UNAVAILABLE", "could not store the upload; retry the last PATCH later", { cause: err });
     });
     await submitJob(opts, { id, userId: record.userId, key }, { fileName: record.fileName, sizeBytes: stored.size, options: record.options }, log);
-    await scratch.finish(record, id);
+    // The job exists now: a record that cannot be marked (a full disk) goes, so a retried last PATCH cannot make a second job.
+    await scratch.finish(record, id).catch(async (err: unknown) => {
+      log.error({ err, jobId: id }, "resumable upload: the job was created but its record could not be marked; removing the upload");
+      await scratch.remove(record.id).catch(() => undefined);
+    });
     return id;
   };
 };

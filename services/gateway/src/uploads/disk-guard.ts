@@ -1,17 +1,20 @@
-import { statfs } from "node:fs/promises";
+import { stat, statfs } from "node:fs/promises";
 import { AppError } from "@mp4t/contracts";
 import type { FastifyBaseLogger } from "fastify";
 
-/** A place an upload's bytes land, and how to ask how much room it has left. */
-export type DiskPlace = { name: string; freeBytes(): Promise<number> };
+/** A place an upload's bytes land: how much room it has left, and which file system it is on. */
+export type DiskPlace = { name: string; freeBytes(): Promise<number>; device(): Promise<number> };
+
+/** Bytes an upload will still write to each place (a resumable upload: its rest to scratch, then all of it to the blobs). */
+export type DiskNeed = { blobs?: number; scratch?: number };
 
 export type DiskGuard = {
   /**
-   * Refuses (503 STORAGE_FULL) an upload of `incomingBytes` (0 when not declared) that would
-   * leave less than the reserve free in any of `places` (the blob store's disk, and for a
-   * resumable upload the scratch area too).
+   * Refuses (503 STORAGE_FULL) an upload whose bytes, with those of the uploads already in
+   * progress, would leave less than the reserve free on any disk it writes to; places on one
+   * file system are counted together. Resolves to the release of this upload's share.
    */
-  check(incomingBytes: number, places?: "blobs" | "all"): Promise<void>;
+  admit(need: DiskNeed): Promise<() => void>;
   /** Each place's free bytes (the metrics scrape), from the same once-a-second reading. */
   read(): Promise<{ place: string; freeBytes: number }[]>;
 };
@@ -21,11 +24,22 @@ const CACHE_MS = 1000;
 /** One warning per place per minute while uploads are refused. */
 const WARN_EVERY_MS = 60_000;
 
-/** The free bytes of the file system holding `dir` (what an unprivileged writer may use). */
-export const dirFreeBytes = (dir: string) => async () => {
-  const s = await statfs(dir);
-  return s.bavail * s.bsize;
-};
+/** The free bytes and device of the file system holding `dir` (what an unprivileged writer may use). */
+export const dirPlace = (name: string, dir: string): DiskPlace => ({
+  name,
+  freeBytes: async () => {
+    const s = await statfs(dir);
+    return s.bavail * s.bsize;
+  },
+  device: async () => (await stat(dir)).dev,
+});
+
+/** The guard's refusal, told apart from a write that hit a full disk (that one is logged at error level). */
+export class ReserveRefusal extends AppError {
+  constructor() {
+    super("STORAGE_FULL");
+  }
+}
 
 /**
  * Keeps uploads from filling the disk the pipeline writes to: the reserve is what the stages
@@ -40,6 +54,14 @@ export function createDiskGuard(opts: {
 }): DiskGuard {
   const seen = new Map<string, { at: number; free: Promise<number | null> }>();
   const warned = new Map<string, number>();
+  /** Bytes admitted and not yet released, by file system. */
+  const inFlight = new Map<number, number>();
+  const devices = new Map<string, Promise<number | null>>();
+  const deviceOf = (place: DiskPlace) => {
+    let d = devices.get(place.name);
+    if (!d) devices.set(place.name, (d = place.device().catch(() => null)));
+    return d;
+  };
   const freeOf = (place: DiskPlace) => {
     const now = performance.now();
     const hit = seen.get(place.name);
@@ -51,6 +73,17 @@ export function createDiskGuard(opts: {
     seen.set(place.name, { at: now, free });
     return free;
   };
+  const refuse = (place: DiskPlace, free: number, needBytes: number) => {
+    const now = performance.now();
+    if (now - (warned.get(place.name) ?? Number.NEGATIVE_INFINITY) >= WARN_EVERY_MS) {
+      warned.set(place.name, now);
+      opts.logger.error(
+        { place: place.name, freeBytes: free, neededBytes: needBytes, minFreeBytes: opts.minFreeBytes },
+        "refusing uploads: the disk is nearly full (UPLOAD_MIN_FREE_BYTES)",
+      );
+    }
+    return new ReserveRefusal();
+  };
   return {
     async read() {
       const out: { place: string; freeBytes: number }[] = [];
@@ -60,23 +93,33 @@ export function createDiskGuard(opts: {
       }
       return out;
     },
-    async check(incomingBytes, which = "blobs") {
-      if (opts.minFreeBytes <= 0) return;
-      const places = which === "all" ? [opts.blobs, opts.scratch] : [opts.blobs];
-      for (const place of places) {
-        if (!place) continue;
-        const free = await freeOf(place);
-        if (free === null || free - incomingBytes >= opts.minFreeBytes) continue;
-        const now = performance.now();
-        if (now - (warned.get(place.name) ?? -Infinity) >= WARN_EVERY_MS) {
-          warned.set(place.name, now);
-          opts.logger.error(
-            { place: place.name, freeBytes: free, incomingBytes, minFreeBytes: opts.minFreeBytes },
-            "refusing uploads: the disk is nearly full (UPLOAD_MIN_FREE_BYTES)",
-          );
-        }
-        throw new AppError("STORAGE_FULL");
+    async admit(need) {
+      if (opts.minFreeBytes <= 0) return () => undefined;
+      // What this upload writes, per file system (scratch and blobs share one under `npm start`).
+      const byDevice = new Map<number, { place: DiskPlace; bytes: number }>();
+      for (const [place, bytes] of [
+        [opts.blobs, need.blobs],
+        [opts.scratch, need.scratch],
+      ] as const) {
+        if (!place || bytes === undefined) continue;
+        const dev = (await deviceOf(place)) ?? -byDevice.size - 1; // unknown device: counted on its own
+        const entry = byDevice.get(dev);
+        byDevice.set(dev, { place: entry?.place ?? place, bytes: (entry?.bytes ?? 0) + Math.max(0, bytes) });
       }
+      const readings = await Promise.all([...byDevice].map(async ([dev, e]) => ({ dev, ...e, free: await freeOf(e.place) })));
+      // From here to the reservation nothing awaits, so two uploads cannot both take the last room.
+      for (const { dev, place, bytes, free } of readings) {
+        if (free === null) continue;
+        const pending = inFlight.get(dev) ?? 0;
+        if (free - pending - bytes < opts.minFreeBytes) throw refuse(place, free, bytes + pending);
+      }
+      for (const [dev, { bytes }] of byDevice) inFlight.set(dev, (inFlight.get(dev) ?? 0) + bytes);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        for (const [dev, { bytes }] of byDevice) inFlight.set(dev, (inFlight.get(dev) ?? 0) - bytes);
+      };
     },
   };
 }

@@ -62,8 +62,13 @@ export function createUploadScratch(opts: UploadScratchOptions) {
   };
   const writeRecord = async (r: UploadRecord) => {
     const tmp = `${json(r.id)}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(tmp, JSON.stringify(r), { mode: 0o600 });
-    await rename(tmp, json(r.id));
+    try {
+      await writeFile(tmp, JSON.stringify(r), { mode: 0o600 });
+      await rename(tmp, json(r.id));
+    } catch (err) {
+      await rm(tmp, { force: true }); // a full disk leaves no half record behind
+      throw err;
+    }
   };
   const offsetOf = async (id: string) => (await stat(bin(id)).catch(() => null))?.size ?? 0;
   const expired = (r: UploadRecord, now = Date.now()) => Date.parse(r.expiresAt) <= now;
@@ -96,7 +101,11 @@ export function createUploadScratch(opts: UploadScratchOptions) {
         expiresAt: new Date(now + opts.expiryMs).toISOString(),
       };
       await writeRecord(r);
-      await writeFile(bin(r.id), new Uint8Array(0), { mode: 0o600, flag: "wx" });
+      // Without its bytes file the record would count against the user's cap for a day: both or neither.
+      await writeFile(bin(r.id), new Uint8Array(0), { mode: 0o600, flag: "wx" }).catch(async (err: unknown) => {
+        await remove(r.id);
+        throw err;
+      });
       return r;
     },
 

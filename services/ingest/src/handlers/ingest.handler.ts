@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlobKeys, isUserMistake, messageId, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
+import { BlobKeys, isDiskFull, isUserMistake, messageId, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
 import { PermanentError } from "@mp4t/contracts";
 import { watchJobEnd, type HandlerContext } from "@mp4t/messaging";
 import { downloadToFile, uploadFile } from "@mp4t/stores";
@@ -110,7 +110,8 @@ export function ingestHandler(deps: IngestDeps) {
  * than at retention. A probe timeout may be the machine's fault: STAGE_TIMEOUT, the runner's path
  * (dead letter, re-drive).
  */
-const isRejection = (err: unknown): err is PermanentError => err instanceof PermanentError && isUserMistake(err.code);
+/** The user's mistake, unless a full disk lies under it (that is the machine's: the runner retries it). */
+const isRejection = (err: unknown): err is PermanentError => err instanceof PermanentError && isUserMistake(err.code) && !isDiskFull(err);
 
 async function extractAudio(input: string, probed: ProbedMedia, output: string, settings: IngestSettings, signal: AbortSignal) {
   const meter = createEnergyMeter(FRAME_SAMPLES);
