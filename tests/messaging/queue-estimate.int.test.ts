@@ -35,16 +35,30 @@ describe("queue estimates", () => {
       const send = (stage: Stage, cls: JobClass, j: Job) => pub.command(stage as "ingest", cls, { v: 1, jobId: j.id, userId: j.userId }, `${stage}:${j.id}`);
       const [a, b] = ["alice", userNotIn("alice")];
       const c = userNotIn(a, b);
-      for (let i = 0; i < 5; i++) await send("ingest", "interactive", job(a));
+      const alices = Array.from({ length: 5 }, () => job(a));
+      for (const j of alices) await send("ingest", "interactive", j);
       for (let i = 0; i < 3; i++) await send("ingest", "interactive", job(b));
       for (let i = 0; i < 2; i++) await send("ingest", "batch", job(c));
       const mine = job(a);
       await send("ingest", "interactive", mine);
 
       let clock = 1_000_000;
-      const est = createQueueEstimator(async () => jsm, { now: () => clock });
+      let jsmCalls = 0;
+      const est = createQueueEstimator(
+        async () => {
+          jsmCalls++;
+          return jsm;
+        },
+        { now: () => clock },
+      );
       // 5 ahead in its bucket; bob's 3 all go first in the round; batch gets every 5th of those 8.
       expect(await est.estimate(mine)).toEqual({ stage: "ingest", position: 10, estimatedStartAt: null, estimatedFinishAt: null });
+      // Another job of the bucket polled within the same listing is placed from the same scan (no
+      // request to the server): alice's third, 2 ahead of it; bob's 2 of 3 in the round and half
+      // his longer queue; batch 1 of those 5.
+      const requests = jsmCalls;
+      expect(await est.estimate(alices[2]!)).toMatchObject({ stage: "ingest", position: 6 });
+      expect(jsmCalls).toBe(requests);
 
       // Four of alice's go through in 10 s; one more is being worked on.
       const consumer = await js.consumers.get(Streams.lane("critical"), fairDurableName("ingest", "interactive", userBucket(a)));

@@ -27,6 +27,8 @@ const MIN_SPAN_MS = 2000;
 const SLOTS_MS = 10_000;
 /** Messages of a job's own bucket scanned (one batched direct get) to find its place. */
 const SCAN = 256;
+/** A work message's job (every command carries `jobId`, a generated id, first among its fields or not). */
+const JOB_ID = /"jobId":"([^"\\]+)"/;
 
 type Snapshot = { at: number; byName: Map<string, ConsumerInfo> };
 
@@ -124,14 +126,39 @@ export function createQueueEstimator(
   const currentStage = (job: Job): PipelineStage | undefined =>
     job.status === "queued" ? "ingest" : PIPELINE_STAGES.find((s) => !["done", "skipped"].includes(job.stages[s]?.status ?? "pending"));
 
+  /**
+   * One scan of a bucket's waiting messages per listing, shared by every poll of a job in it: the
+   * first message of each job, by place. Under load hundreds of clients poll a second, and each
+   * scanning its bucket itself decoded up to SCAN messages per poll.
+   */
+  const scans = new Map<string, { at: number; scan: Promise<{ first: Map<string, number>; full: boolean }> }>();
+  function scanBucket(stream: string, subject: string, fromSeq: number, at: number) {
+    const key = `${stream} ${subject} ${fromSeq}`;
+    const hit = scans.get(key);
+    if (hit && hit.at === at) return hit.scan;
+    for (const [k, v] of scans) if (now() - v.at > 2 * SNAPSHOT_MS) scans.delete(k); // scans of listings no longer served
+    const scan = (async () => {
+      const batch = await directBatch(await getJsm(), stream, subject, { seq: fromSeq }, SCAN);
+      const first = new Map<string, number>();
+      const text = new TextDecoder();
+      batch.forEach((m, i) => {
+        const id = JOB_ID.exec(text.decode(m.data))?.[1];
+        if (id !== undefined && !first.has(id)) first.set(id, i);
+      });
+      return { first, full: batch.length >= SCAN };
+    })();
+    scans.set(key, { at, scan });
+    scan.catch(() => scans.delete(key));
+    return scan;
+  }
+
   /** How many of the job's own bucket's messages wait before its first one; null: none waits. */
-  async function aheadInBucket(stream: string, stage: PipelineStage, job: Job, mine: ConsumerInfo): Promise<number | null> {
+  async function aheadInBucket(stream: string, stage: PipelineStage, job: Job, mine: ConsumerInfo, snapAt: number): Promise<number | null> {
     if (mine.num_pending === 0) return null;
-    const batch = await directBatch(await getJsm(), stream, Subjects.work(stage, job.options.class, job.userId), { seq: mine.delivered.stream_seq + 1 }, SCAN);
-    const needle = `"jobId":"${job.id}"`;
-    const i = batch.findIndex((m) => new TextDecoder().decode(m.data).includes(needle));
-    if (i >= 0) return i;
-    return batch.length >= SCAN ? mine.num_pending : null; // beyond the scan: behind it all, as far as we know
+    const { first, full } = await scanBucket(stream, Subjects.work(stage, job.options.class, job.userId), mine.delivered.stream_seq + 1, snapAt);
+    const i = first.get(job.id);
+    if (i !== undefined) return i;
+    return full ? mine.num_pending : null; // beyond the scan: behind it all, as far as we know
   }
 
   function position(snap: Snapshot, stage: PipelineStage, cls: JobClass, bucket: number, k: number): number {
@@ -225,7 +252,7 @@ export function createQueueEstimator(
       await Promise.all([...new Set(PIPELINE_STAGES.map((s) => Streams.lane(STAGE_LANES[s])))].filter((s) => s !== stream).map(snapshot));
       const bucket = userBucket(job.userId);
       const mine = snap.byName.get(fairDurableName(stage, job.options.class, bucket));
-      const k = mine ? await aheadInBucket(stream, stage, job, mine) : null;
+      const k = mine ? await aheadInBucket(stream, stage, job, mine, snap.at) : null;
       let pos = k === null ? 0 : position(snap, stage, job.options.class, bucket, k);
       const t = now();
       const r = rate.get(stage);
