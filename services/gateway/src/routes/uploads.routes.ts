@@ -225,7 +225,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
       // One writer at a time, the job's creation included, so two last PATCHes cannot make two jobs.
       const offset = await scratch.locked(record.id, async () => {
         // What this upload still writes: the rest of its bytes to scratch, then all of it to the
-        // blob store (a wrong offset is refused by `append` with 409 before the guard matters).
+        // blob store (taken from the offset the client names; a wrong one gets its 409 from `append`).
         const rest = Math.max(0, record.length - Math.min(record.length, req.headers["upload-offset"]));
         const release = (await opts.diskGuard?.admit({ scratch: rest, blobs: record.length })) ?? (() => undefined);
         try {
