@@ -132,30 +132,36 @@ export function createQueueEstimator(
    * scanning its bucket itself decoded up to SCAN messages per poll.
    */
   const scans = new Map<string, { at: number; scan: Promise<{ first: Map<string, number>; full: boolean }> }>();
+  /** The first place of each job among a bucket's waiting messages from `fromSeq` (up to SCAN of them). */
+  async function readBucket(stream: string, subject: string, fromSeq: number) {
+    const batch = await directBatch(await getJsm(), stream, subject, { seq: fromSeq }, SCAN);
+    const first = new Map<string, number>();
+    const text = new TextDecoder();
+    batch.forEach((m, i) => {
+      const id = JOB_ID.exec(text.decode(m.data))?.[1];
+      if (id !== undefined && !first.has(id)) first.set(id, i);
+    });
+    return { first, full: batch.length >= SCAN };
+  }
   function scanBucket(stream: string, subject: string, fromSeq: number, at: number) {
     const key = `${stream} ${subject} ${fromSeq}`;
     const hit = scans.get(key);
     if (hit && hit.at === at) return hit.scan;
     for (const [k, v] of scans) if (now() - v.at > 2 * SNAPSHOT_MS) scans.delete(k); // scans of listings no longer served
-    const scan = (async () => {
-      const batch = await directBatch(await getJsm(), stream, subject, { seq: fromSeq }, SCAN);
-      const first = new Map<string, number>();
-      const text = new TextDecoder();
-      batch.forEach((m, i) => {
-        const id = JOB_ID.exec(text.decode(m.data))?.[1];
-        if (id !== undefined && !first.has(id)) first.set(id, i);
-      });
-      return { first, full: batch.length >= SCAN };
-    })();
+    const scan = readBucket(stream, subject, fromSeq);
     scans.set(key, { at, scan });
-    scan.catch(() => scans.delete(key));
+    scan.catch(() => scans.get(key)?.scan === scan && scans.delete(key));
     return scan;
   }
 
   /** How many of the job's own bucket's messages wait before its first one; null: none waits. */
   async function aheadInBucket(stream: string, stage: PipelineStage, job: Job, mine: ConsumerInfo, snapAt: number): Promise<number | null> {
     if (mine.num_pending === 0) return null;
-    const { first, full } = await scanBucket(stream, Subjects.work(stage, job.options.class, job.userId), mine.delivered.stream_seq + 1, snapAt);
+    const subject = Subjects.work(stage, job.options.class, job.userId);
+    let { first, full } = await scanBucket(stream, subject, mine.delivered.stream_seq + 1, snapAt);
+    // Not in the shared scan: in flight, or queued after it was made (it is up to a listing old). A
+    // scan of its own tells which, as every poll did before the scans were shared.
+    if (!first.has(job.id) && !full) ({ first, full } = await readBucket(stream, subject, mine.delivered.stream_seq + 1));
     const i = first.get(job.id);
     if (i !== undefined) return i;
     return full ? mine.num_pending : null; // beyond the scan: behind it all, as far as we know

@@ -116,12 +116,42 @@ describe("uploads against the reserve (UPLOAD_MIN_FREE_BYTES 2 MiB, on a real 8 
     for (const line of series) expect(Math.abs(Number(line.split(" ").at(-1)) - (await free()))).toBeLessThan(64 * 1024);
   });
 
-  it("answers a file over MAX_UPLOAD_BYTES with 413 FILE_TOO_LARGE, not 503, however full the disk", async (ctx) => {
+  it("answers the client's own mistakes with their 4xx, not 503, however full the disk", async (ctx) => {
     if ("unavailable" in disk) return ctx.skip(disk.unavailable);
-    const body = uploadBody(bytes(9 * MIB));
-    const res = await g.h.app.inject({ method: "POST", url: "/v1/jobs", payload: body.payload, headers: { ...body.headers, ...g.auth } });
-    expect(res.statusCode, res.body).toBe(413);
-    expect(errorCode(res)).toBe("FILE_TOO_LARGE");
+    const filler = join((disk as SmallDisk).dir, "filler");
+    await writeFile(filler, new Uint8Array(Math.max(0, (await free()) - MIB))); // under the 2 MiB reserve
+    await new Promise((r) => setTimeout(r, 1100)); // the guard reads the disk at most once a second
+    try {
+      const big = uploadBody(bytes(9 * MIB));
+      const tooLarge = await g.h.app.inject({ method: "POST", url: "/v1/jobs", payload: big.payload, headers: { ...big.headers, ...g.auth } });
+      expect(tooLarge.statusCode, tooLarge.body).toBe(413);
+      expect(errorCode(tooLarge)).toBe("FILE_TOO_LARGE");
+      const notMultipart = await g.h.app.inject({ method: "POST", url: "/v1/jobs", payload: "hello", headers: { "content-type": "text/plain", ...g.auth } });
+      expect(notMultipart.statusCode, notMultipart.body).toBe(415);
+      const badOptions = uploadBody(bytes(10), "{not json");
+      const refused = await g.h.app.inject({ method: "POST", url: "/v1/jobs", payload: badOptions.payload, headers: { ...badOptions.headers, ...g.auth } });
+      expect(refused.statusCode, refused.body).toBeLessThan(500);
+      // A resumable upload's PATCH at the wrong offset is 409 too (its creation came before the filler).
+      expect(await blobKeys(g.h)).toEqual([]);
+    } finally {
+      await rm(filler);
+    }
+    await new Promise((r) => setTimeout(r, 1100));
+    const made = await createTus(g, 1000);
+    expect(made.status, await made.clone().text()).toBe(201);
+    const url = made.headers.get("location")!;
+    await writeFile(filler, new Uint8Array(Math.max(0, (await free()) - MIB)));
+    await new Promise((r) => setTimeout(r, 1100));
+    try {
+      const wrong = await patch(g, url, 500, new Uint8Array(10));
+      expect(wrong.status).toBe(409);
+      expect(errorOf(await wrong.text()).code).toBe("UPLOAD_OFFSET_MISMATCH");
+      const right = await patch(g, url, 0, new Uint8Array(10));
+      expect(right.status).toBe(503); // the right offset, and then the disk is what refuses it
+    } finally {
+      await rm(filler);
+    }
+    await new Promise((r) => setTimeout(r, 1100)); // the next test starts from a fresh reading
   });
 
   it("counts a resumable upload twice (scratch, then the blob copy) and checks the last PATCH's copy too", async (ctx) => {

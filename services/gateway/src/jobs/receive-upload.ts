@@ -16,6 +16,8 @@ export type UploadDeps = {
   maxBytes: number;
   /** Refuses options the deployment cannot serve; runs as soon as the options are known. */
   checkOptions?: (options: JobOptions) => Promise<void>;
+  /** Runs when the file part starts, after the body's shape and any options before it passed (the disk guard). */
+  beforeFile?: () => Promise<void>;
 };
 
 /**
@@ -37,6 +39,12 @@ export async function receiveUpload(req: FastifyRequest, deps: UploadDeps, key: 
         if (part.fieldname !== "file" || file) {
           part.file.resume();
           throw new AppError("VALIDATION_FAILED", `unexpected file part "${part.fieldname}": send exactly one part named "file"`);
+        }
+        if (deps.beforeFile) {
+          await deps.beforeFile().catch((err: unknown) => {
+            part.file.resume();
+            throw err;
+          });
         }
         stored = true;
         file = await storeFile(part, deps.blobs, key, deps.maxBytes);

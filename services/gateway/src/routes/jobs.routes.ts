@@ -98,11 +98,15 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
           ? new AppError("STORAGE_QUOTA_EXCEEDED", `the upload would pass your ${opts.storageQuotaBytes}-byte storage quota`)
           : new AppError("FILE_TOO_LARGE", `the file is larger than the ${opts.maxUploadBytes}-byte limit`);
       }
-      const release = (await opts.diskGuard?.admit({ blobs: Math.min(declared, allowance.maxBytes) })) ?? (() => undefined);
+      // The disk is asked when the file part starts: a body that is not multipart, or options
+      // refused before the file, get their own 4xx first.
+      let release: () => void = () => undefined;
+      const guard = opts.diskGuard;
+      const beforeFile = guard ? async () => void (release = await guard.admit({ blobs: Math.min(declared, allowance.maxBytes) })) : undefined;
       try {
         const upload = await receiveUpload(
           req,
-          { blobs, maxBytes: allowance.maxBytes, ...(opts.checkOptions ? { checkOptions: opts.checkOptions } : {}) },
+          { blobs, maxBytes: allowance.maxBytes, ...(opts.checkOptions ? { checkOptions: opts.checkOptions } : {}), ...(beforeFile ? { beforeFile } : {}) },
           key,
         ).catch((err: unknown) => {
           if (allowance.byQuota && err instanceof AppError && err.code === "FILE_TOO_LARGE") {

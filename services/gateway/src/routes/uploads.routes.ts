@@ -224,9 +224,13 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
       const body = (req.body as Readable | undefined) ?? Readable.from([]);
       // One writer at a time, the job's creation included, so two last PATCHes cannot make two jobs.
       const offset = await scratch.locked(record.id, async () => {
-        // What this upload still writes: the rest of its bytes to scratch, then all of it to the
-        // blob store (taken from the offset the client names; a wrong one gets its 409 from `append`).
-        const rest = Math.max(0, record.length - Math.min(record.length, req.headers["upload-offset"]));
+        // A wrong offset is the client's 409 whatever the disk; then what this upload still writes:
+        // the rest of its bytes to scratch, then all of it to the blob store.
+        const current = (await scratch.get(record.userId, record.id))?.offset ?? 0;
+        if (req.headers["upload-offset"] !== current) {
+          throw new AppError("UPLOAD_OFFSET_MISMATCH", `Upload-Offset is ${req.headers["upload-offset"]} but the server has ${current} bytes`);
+        }
+        const rest = record.length - current;
         const release = (await opts.diskGuard?.admit({ scratch: rest, blobs: record.length })) ?? (() => undefined);
         try {
           const at = await scratch.append(record, req.headers["upload-offset"], body);

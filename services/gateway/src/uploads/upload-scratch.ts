@@ -66,7 +66,7 @@ export function createUploadScratch(opts: UploadScratchOptions) {
       await writeFile(tmp, JSON.stringify(r), { mode: 0o600 });
       await rename(tmp, json(r.id));
     } catch (err) {
-      await rm(tmp, { force: true }); // a full disk leaves no half record behind
+      await rm(tmp, { force: true }).catch(() => undefined); // a full disk leaves no half record behind
       throw err;
     }
   };
@@ -103,7 +103,7 @@ export function createUploadScratch(opts: UploadScratchOptions) {
       await writeRecord(r);
       // Without its bytes file the record would count against the user's cap for a day: both or neither.
       await writeFile(bin(r.id), new Uint8Array(0), { mode: 0o600, flag: "wx" }).catch(async (err: unknown) => {
-        await remove(r.id);
+        await remove(r.id).catch(() => undefined);
         throw err;
       });
       return r;
