@@ -175,7 +175,10 @@ new client.Gauge({
 /** Feeds `mp4t_disk_free_bytes` (the gateway's disk guard) until the returned function is called. */
 export function addDiskFreeSource(source: () => Promise<{ place: string; freeBytes: number }[]>): () => void {
   diskSources.push(source);
-  return () => void diskSources.splice(diskSources.indexOf(source) >>> 0, 1);
+  return () => {
+    const at = diskSources.indexOf(source);
+    if (at >= 0) diskSources.splice(at, 1);
+  };
 }
 
 /** A transcription engine finished one chunk: feeds the real-time-factor series and the span. */

@@ -1,7 +1,7 @@
 import { finished, PassThrough, Readable } from "node:stream";
 import type { MultipartFile } from "@fastify/multipart";
 import type { JobOptions } from "@mp4t/contracts";
-import { AppError, isDiskFull } from "@mp4t/contracts";
+import { AppError } from "@mp4t/contracts";
 import type { BlobStore } from "@mp4t/stores";
 import type { FastifyRequest } from "fastify";
 import { cleanFileName, parseJobOptions } from "./job-options.ts";
@@ -98,10 +98,8 @@ async function storeFile(part: MultipartFile, blobs: BlobStore, key: string, max
   } catch (err) {
     part.file.unpipe(guard);
     part.file.resume();
-    if (!tooLarge && !malformed) {
-      if (isDiskFull(err)) throw new AppError("STORAGE_FULL", undefined, { cause: err });
-      throw new AppError("SERVICE_UNAVAILABLE", "could not store the upload; retry later", { cause: err });
-    }
+    // A full disk among the causes answers STORAGE_FULL (to-http-error.ts looks through the causes).
+    if (!tooLarge && !malformed) throw new AppError("SERVICE_UNAVAILABLE", "could not store the upload; retry later", { cause: err });
   }
   if (tooLarge) throw new AppError("FILE_TOO_LARGE", `the file is larger than the ${maxBytes}-byte limit`);
   throw new AppError("VALIDATION_FAILED", `malformed multipart body: ${malformed?.message}`);

@@ -120,9 +120,7 @@ export function createDiskGuard(opts: {
         released = true;
         for (const [dev, { bytes }] of byDevice) inFlight.set(dev, (inFlight.get(dev) ?? 0) - bytes);
         // The bytes it held are on the disk now (or were never written): the next upload reads the disk again.
-        for (const { place } of byDevice.values()) seen.delete(place.name);
-        if (opts.blobs) seen.delete(opts.blobs.name);
-        if (opts.scratch) seen.delete(opts.scratch.name);
+        seen.clear();
       };
     },
   };
