@@ -23,7 +23,7 @@ export type Plan = {
   mode: Layout;
   port: number;
   /** nats-server to start (null: NATS_URL points at one). */
-  nats: { bin: string; args: string[]; url: string } | null;
+  nats: { bin: string; args: string[]; url: string; storeDir: string } | null;
   /** Variables no service gets from the shared environment (secrets, other services' passwords). */
   privateKeys: string[];
   /** Each service's own variables, on top of the shared environment. */
@@ -119,7 +119,7 @@ const natsUrl = secure?.endpoint.url ?? env.NATS_URL!;
 const plan: Plan = {
   mode,
   port,
-  nats: secure ? { bin: natsServerBin(), args: ["-c", secure.configFile], url: secure.endpoint.url } : null,
+  nats: secure ? { bin: natsServerBin(), args: ["-c", secure.configFile], url: secure.endpoint.url, storeDir: join(dataDir, "nats") } : null,
   privateKeys: ["JWT_SECRET", "ADMIN_PASSWORD", "ADMIN_EMAIL", "NATS_USER", "NATS_PASSWORD", ...[...SERVICE_NAMES, "admin" as const].map(passwordEnv)],
   services: SERVICE_NAMES.map((name) => ({ name, entry: serviceEntry(name), env: ownEnv(name) })),
   allInOneEntry: join(ROOT, "scripts", "all-in-one.ts"),

@@ -17,7 +17,7 @@ import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { layoutProcesses, supervise } from "./supervise.mjs";
+import { layoutProcesses, supervise, superviseNats } from "./supervise.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = process.env;
@@ -67,26 +67,18 @@ if (plan.nats) {
   // each wake-up involves fewer threads (docs/architecture.md, "Idle without timers"); opened to
   // other machines it keeps Go's default. Either setting in the environment wins.
   const natsEnv = { ...env, GOMEMLIMIT: env.GOMEMLIMIT ?? "128MiB", ...(env.NATS_LISTEN || env.GOMAXPROCS ? {} : { GOMAXPROCS: "1" }) };
-  const proc = spawn(plan.nats.bin, plan.nats.args, { env: natsEnv, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  proc.stderr?.on("data", (/** @type {Buffer} */ d) => (stderr = (stderr + d.toString()).slice(-8000)));
+  const server = superviseNats({ bin: plan.nats.bin, args: plan.nats.args, env: natsEnv, storeDir: plan.nats.storeDir, log });
+  nats = server;
   prep.stdin?.write("probe\n");
-  const natsExit = once(proc, "exit").then(([code]) => `nats-server exited with ${code}:\n${stderr}`);
-  const ready = await Promise.race([prepLines.next().then((l) => (l.value === "ok" ? null : "nats-server was not probed")), natsExit]);
+  const ready = await Promise.race([prepLines.next().then((l) => (l.value === "ok" ? null : "nats-server was not probed")), server.firstExit]);
   if (ready) {
     log(ready);
     prep.kill();
-    proc.kill();
+    await server.stop();
     process.exit(1);
   }
-  nats = {
-    async stop() {
-      if (proc.exitCode !== null) return;
-      const exited = once(proc, "exit");
-      proc.kill("SIGTERM");
-      await exited;
-    },
-  };
+  // Serving: from now on it is restarted if it dies, and after its disk filled once there is room.
+  server.keep();
 }
 prep.stdin?.end();
 await prepExit;

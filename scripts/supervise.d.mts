@@ -34,3 +34,20 @@ export type LayoutProcess = {
   semiSpaceMiB: number;
 };
 export function layoutProcesses(plan: LayoutPlan, shared: NodeJS.ProcessEnv): LayoutProcess[];
+export const NATS_DISK_FULL: RegExp;
+export function natsRestartFreeBytes(env: NodeJS.ProcessEnv, diskBytes: number): number;
+export type SupervisedNats = {
+  /** Settles with the tail of its log if the first nats-server exits before `keep()`. */
+  firstExit: Promise<string>;
+  readonly pid: number | undefined;
+  keep(): void;
+  stop(): Promise<void>;
+};
+export function superviseNats(o: {
+  bin: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  storeDir: string;
+  log: (line: string) => void;
+  pollMs?: number;
+}): SupervisedNats;

@@ -3,6 +3,7 @@
 // a .ts file or a workspace package would cost it the type stripper and their modules (some 20-100 MiB).
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { statfs } from "node:fs/promises";
 
 /**
  * Memory settings every supervised Node process gets unless its environment already decides them
@@ -119,6 +120,126 @@ export function supervise(o) {
       const timer = setTimeout(() => c.kill("SIGKILL"), graceMs);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * What nats-server logs when a write to its store failed for want of space: a stream's "critical
+ * write error" (its store then accepts nothing more until the server restarts, even once space is
+ * freed) or JetStream disabling itself ("out of resources"). docs/architecture.md, "A full disk".
+ */
+export const NATS_DISK_FULL = /no space left on device|JetStream out of resources|disk quota exceeded/i;
+
+/**
+ * The free space nats-server's store needs before a wedged server is restarted: the uploads'
+ * reserve (`UPLOAD_MIN_FREE_BYTES`, 256 MiB unless set), but never more than a tenth of the disk
+ * (a small disk could otherwise never recover) and never under 1 MiB.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {number} diskBytes
+ */
+export function natsRestartFreeBytes(env, diskBytes) {
+  const reserve = env.UPLOAD_MIN_FREE_BYTES === undefined || env.UPLOAD_MIN_FREE_BYTES === "" ? 256 * 2 ** 20 : Number(env.UPLOAD_MIN_FREE_BYTES) || 0;
+  return Math.max(2 ** 20, Math.min(reserve, Math.floor(diskBytes / 10)));
+}
+
+/**
+ * Keeps the embedded nats-server running (`npm start` without NATS_URL). Until `keep()` is called
+ * (the supervisor's probe found it serving) an exit only settles `firstExit` with the tail of its
+ * log; afterwards an unexpected exit restarts it with the same backoff as the services (its store
+ * is on disk: streams, consumers and KV come back, and the clients reconnect with the same
+ * credentials). When it logs that its store's disk is full (`NATS_DISK_FULL`), the store no longer
+ * takes writes even after space is freed, so it is stopped and started again once the disk has
+ * `natsRestartFreeBytes` free, checked every `pollMs`; an exit while the disk is still full waits
+ * for the same room. `stop()` ends it (SIGTERM) and all of this.
+ * @param {{ bin: string; args: string[]; env: NodeJS.ProcessEnv; storeDir: string; log: (line: string) => void; pollMs?: number }} o
+ */
+export function superviseNats(o) {
+  const pollMs = o.pollMs ?? 5000;
+  /** @type {import("node:child_process").ChildProcess} */
+  let child;
+  let kept = false;
+  let stopping = false;
+  let restarts = 0;
+  /** @type {((line: string) => void) | undefined} */
+  let settleFirst;
+  /** @type {Promise<string>} */
+  const firstExit = new Promise((resolve) => (settleFirst = resolve));
+  /** Set while the store's disk is full: the pending wait for room. */
+  /** @type {Promise<void> | null} */
+  let waitingForRoom = null;
+
+  const roomFree = async () => {
+    const fs = await statfs(o.storeDir);
+    const need = natsRestartFreeBytes(o.env, fs.blocks * fs.bsize);
+    return { free: fs.bavail * fs.bsize, need };
+  };
+  /** Resolves once the store's disk has room again (or the supervisor stops). */
+  const untilRoom = () =>
+    new Promise((resolve) => {
+      const check = async () => {
+        if (stopping) return resolve(undefined);
+        const room = await roomFree().catch(() => null);
+        if (room && room.free >= room.need) {
+          o.log(`nats-server's disk has ${Math.round(room.free / 2 ** 20)} MiB free again`);
+          return resolve(undefined);
+        }
+        setTimeout(check, pollMs).unref();
+      };
+      void check();
+    });
+  const onDiskFull = (/** @type {import("node:child_process").ChildProcess} */ c) => {
+    if (waitingForRoom || stopping) return;
+    o.log(`nats-server's store (${o.storeDir}) ran out of disk space; it will be restarted once there is room`);
+    waitingForRoom = untilRoom().then(() => {
+      if (!stopping && c === child && c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+    });
+  };
+
+  const run = () => {
+    const started = Date.now();
+    let tail = "";
+    const c = spawn(o.bin, o.args, { env: o.env, stdio: ["ignore", "ignore", "pipe"] });
+    child = c;
+    c.stderr?.on("data", (/** @type {Buffer} */ d) => {
+      const text = d.toString();
+      tail = (tail + text).slice(-8000);
+      if (kept && NATS_DISK_FULL.test(text)) onDiskFull(c);
+    });
+    c.once("exit", async (code, signal) => {
+      if (stopping) return;
+      if (!kept) return settleFirst?.(`nats-server exited with ${signal ?? code}:\n${tail}`);
+      const wasFull = waitingForRoom;
+      if (wasFull) {
+        await wasFull;
+        waitingForRoom = null;
+        if (stopping) return;
+        o.log("restarting nats-server");
+        return run();
+      }
+      restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
+      const delay = Math.min(30_000, 500 * 2 ** restarts);
+      o.log(`nats-server exited (${signal ?? code}); restarting in ${delay} ms:\n${tail.trim().split("\n").slice(-5).join("\n")}`);
+      setTimeout(() => !stopping && run(), delay).unref();
+    });
+  };
+  run();
+  return {
+    firstExit,
+    get pid() {
+      return child.pid;
+    },
+    /** From now on an exit restarts it. */
+    keep() {
+      kept = true;
+    },
+    async stop() {
+      stopping = true;
+      const c = child;
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const exited = once(c, "exit");
+      c.kill("SIGTERM");
+      await exited;
     },
   };
 }

@@ -148,6 +148,20 @@ describe("npm start, MP4T_PROCESSES", () => {
       const started = log.split("\n").find((l) => l.includes("diarizer started"));
       expect(started, log).toBeDefined();
       expect(JSON.parse(started!)).toMatchObject({ blobStore: "file", blobDir: join(sys.dataDir, "blobs") });
+
+      // nats-server dies: npm start starts it again on the same store and the services reconnect
+      // (the admin, stored in the KV bucket before, signs in through the gateway again).
+      const natsPid = children.find((c) => c.cmd.includes("nats-server"))!.pid;
+      process.kill(natsPid, "SIGKILL");
+      const back = Date.now() + 60_000;
+      let token = "";
+      while (!token && Date.now() < back) {
+        const again = (await childrenOf(sys.proc.pid!)).filter((c) => c.cmd.includes("nats-server"));
+        if (again.length === 1 && again[0]!.pid !== natsPid) token = await login(sys.url, sys.admin.email, sys.admin.password).catch(() => "");
+        if (!token) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(token, sys.output().slice(-2000)).not.toBe("");
+      expect(sys.output()).toMatch(/nats-server exited \(SIGKILL\); restarting in \d+ ms/);
     } finally {
       expect(await sys.stop()).toBe(0);
     }
