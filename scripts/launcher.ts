@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 // Narrow entry points: the supervisor stays resident all along, and the full contracts, runtime and messaging
 // (zod, NATS clients, OpenTelemetry, prom-client) would weigh some 60 MiB in it.
 import { SERVICE_NAMES, type ServiceName } from "@mp4t/contracts/subjects";
-import { semiSpaceFor, supervise } from "./supervise.mjs";
+import { memoryReducerFor, semiSpaceFor, supervise } from "./supervise.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -13,7 +13,15 @@ export const serviceEntry = (name: ServiceName) => join(ROOT, "services", name, 
 
 /** Keeps one service process running (scripts/supervise.mjs: restarts with backoff, stops with SIGTERM). */
 export function superviseService(name: ServiceName, env: NodeJS.ProcessEnv, log: (line: string) => void, onFatal?: (name: ServiceName) => void) {
-  const s = supervise({ name, entry: serviceEntry(name), env, log, onFatal: onFatal && (() => onFatal(name)), semiSpaceMiB: semiSpaceFor(name) });
+  const s = supervise({
+    name,
+    entry: serviceEntry(name),
+    env,
+    log,
+    onFatal: onFatal && (() => onFatal(name)),
+    semiSpaceMiB: semiSpaceFor(name),
+    memoryReducer: memoryReducerFor(name),
+  });
   return s as typeof s & { name: ServiceName };
 }
 

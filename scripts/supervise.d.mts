@@ -12,11 +12,14 @@ export type SuperviseOptions = {
   onFatal?: ((name: string) => void) | undefined;
   /** V8's largest semi-space (`--max-semi-space-size`) unless NODE_OPTIONS names one; 16 when unset. */
   semiSpaceMiB?: number | undefined;
+  /** false: `--no-memory-reducer` (the gateway's own process); true when unset. */
+  memoryReducer?: boolean | undefined;
 };
 export type Supervised = { name: string; readonly pid: number | undefined; stop(graceMs: number): Promise<void> };
 export function supervise(o: SuperviseOptions): Supervised;
-export function nodeMemoryDefaults(env: NodeJS.ProcessEnv, semiSpaceMiB?: number): { env: NodeJS.ProcessEnv; execArgv: string[] };
+export function nodeMemoryDefaults(env: NodeJS.ProcessEnv, semiSpaceMiB?: number, memoryReducer?: boolean): { env: NodeJS.ProcessEnv; execArgv: string[] };
 export function semiSpaceFor(name: string): number;
+export function memoryReducerFor(name: string): boolean;
 export const LAYOUTS: readonly ["all-in-one", "separate", "split"];
 export type Layout = (typeof LAYOUTS)[number];
 /** What `layoutProcesses` reads of scripts/prepare.ts's Plan. */
@@ -32,6 +35,7 @@ export type LayoutProcess = {
   env: NodeJS.ProcessEnv;
   input?: string;
   semiSpaceMiB: number;
+  memoryReducer: boolean;
 };
 export function layoutProcesses(plan: LayoutPlan, shared: NodeJS.ProcessEnv): LayoutProcess[];
 export const NATS_DISK_FULL: RegExp;

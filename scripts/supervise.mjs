@@ -12,15 +12,19 @@ import { statfs } from "node:fs/promises";
  * carved from the brk heap (the default threshold rises to the largest freed block, 2 MiB after
  * the first blob, and the heap then fragments: 130 MiB of it kept after 100 jobs, 19 MiB with
  * this); and a V8 young generation of at most 2 x `semiSpaceMiB` (16 MiB unless the caller says;
- * by default it grows to 2 x 64 MiB under a burst of jobs and is not given back).
+ * by default it grows to 2 x 64 MiB under a burst of jobs and is not given back). With
+ * `memoryReducer` false, `--no-memory-reducer`: V8 no longer runs its full collections to shrink
+ * the heap once the process falls idle (docs/architecture.md, "Idle after a burst").
  * @param {NodeJS.ProcessEnv} env
  * @param {number} [semiSpaceMiB]
+ * @param {boolean} [memoryReducer]
  * @returns {{ env: NodeJS.ProcessEnv; execArgv: string[] }}
  */
-export function nodeMemoryDefaults(env, semiSpaceMiB = 16) {
+export function nodeMemoryDefaults(env, semiSpaceMiB = 16, memoryReducer = true) {
   const malloc = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "32768" };
   const unset = Object.fromEntries(Object.entries(malloc).filter(([k]) => env[k] === undefined && !env.GLIBC_TUNABLES?.includes("malloc.")));
   const execArgv = /semi-space/.test(env.NODE_OPTIONS ?? "") ? [] : [`--max-semi-space-size=${semiSpaceMiB}`];
+  if (!memoryReducer) execArgv.push("--no-memory-reducer");
   return { env: { ...env, ...unset }, execArgv };
 }
 
@@ -33,6 +37,15 @@ export function nodeMemoryDefaults(env, semiSpaceMiB = 16) {
  * @param {string} name
  */
 export const semiSpaceFor = (name) => (name === "gateway" ? 64 : 16);
+
+/**
+ * The gateway's own process runs without V8's memory reducer: after a burst of uploads its full
+ * collections to shrink the heap cost 0.14-0.16 s of CPU in the idle minute that follows (with the
+ * 2 x 64 MiB young generation above) to give back about 35 MiB; the workers' processes keep it (it
+ * costs them nothing measurable). docs/architecture.md, "Idle after a burst".
+ * @param {string} name
+ */
+export const memoryReducerFor = (name) => name !== "gateway";
 
 /** `MP4T_PROCESSES`: the process layouts of `npm start` (see `layoutProcesses`). */
 export const LAYOUTS = /** @type {const} */ (["all-in-one", "separate", "split"]);
@@ -52,7 +65,14 @@ export const LAYOUTS = /** @type {const} */ (["all-in-one", "separate", "split"]
  */
 export function layoutProcesses(plan, shared) {
   /** @param {import("./supervise.d.mts").LayoutPlan["services"][number]} s */
-  const alone = (s) => ({ name: s.name, entry: s.entry, args: [], env: { ...shared, ...s.env }, semiSpaceMiB: semiSpaceFor(s.name) });
+  const alone = (s) => ({
+    name: s.name,
+    entry: s.entry,
+    args: [],
+    env: { ...shared, ...s.env },
+    semiSpaceMiB: semiSpaceFor(s.name),
+    memoryReducer: memoryReducerFor(s.name),
+  });
   /** @param {string} name @param {import("./supervise.d.mts").LayoutPlan["services"]} hosted */
   const host = (name, hosted) => ({
     name,
@@ -61,6 +81,7 @@ export function layoutProcesses(plan, shared) {
     env: shared,
     input: JSON.stringify(Object.fromEntries(hosted.map((s) => [s.name, s.env]))),
     semiSpaceMiB: semiSpaceFor(name),
+    memoryReducer: memoryReducerFor(name),
   });
   if (plan.mode === "all-in-one") return [host("all-in-one", plan.services)];
   if (plan.mode === "split") {
@@ -83,7 +104,7 @@ export function supervise(o) {
   let child;
   let stopping = false;
   let restarts = 0;
-  const mem = nodeMemoryDefaults(o.env, o.semiSpaceMiB);
+  const mem = nodeMemoryDefaults(o.env, o.semiSpaceMiB, o.memoryReducer);
   const run = () => {
     const started = Date.now();
     const c = spawn(process.execPath, [...mem.execArgv, o.entry, ...(o.args ?? [])], {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { layoutProcesses, nodeMemoryDefaults, semiSpaceFor, supervise, type LayoutPlan } from "./supervise.mjs";
+import { layoutProcesses, memoryReducerFor, nodeMemoryDefaults, semiSpaceFor, supervise, type LayoutPlan } from "./supervise.mjs";
 
 /** What a supervised process sees of the memory settings: its V8 flags and its malloc variables. */
 type Seen = { execArgv: string[]; arenaMax?: string; mmapThreshold?: string };
@@ -59,6 +59,20 @@ describe("supervise: the memory settings of a supervised Node process", () => {
     expect(nodeMemoryDefaults({ NODE_OPTIONS: "--max-semi-space-size=8" }, semiSpaceFor("gateway")).execArgv).toEqual([]);
   });
 
+  it("runs the gateway without V8's memory reducer and every other process with it", async () => {
+    expect(nodeMemoryDefaults({}, semiSpaceFor("gateway"), memoryReducerFor("gateway")).execArgv).toEqual(["--max-semi-space-size=64", "--no-memory-reducer"]);
+    for (const name of ["ingest", "transcriber", "diarizer", "enhancer", "janitor", "all-in-one", "workers"])
+      expect(nodeMemoryDefaults({}, semiSpaceFor(name), memoryReducerFor(name)).execArgv).toEqual(["--max-semi-space-size=16"]);
+    // The flag reaches the process's V8 (a flag Node did not know would stop it at start).
+    const out = join(dir, "reducer.json");
+    const s = supervise({ name: "gateway", entry, env: { PATH: process.env.PATH, PROBE_OUT: out }, log: () => undefined, memoryReducer: false });
+    try {
+      expect((await written<Seen>(out)).execArgv).toEqual(["--max-semi-space-size=16", "--no-memory-reducer"]);
+    } finally {
+      await s.stop(5000);
+    }
+  });
+
   it("leaves what the environment already decides", async () => {
     const got = await seen({ NODE_OPTIONS: "--max-semi-space-size=32", MALLOC_ARENA_MAX: "4" }, "operator");
     expect(got.execArgv).toEqual([]);
@@ -87,9 +101,9 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
 
   it("separate: one process per service, its own variables in its environment", () => {
     const procs = layoutProcesses(planOf("separate"), shared);
-    expect(procs.map((p) => [p.name, p.entry, p.semiSpaceMiB])).toEqual([
-      ["gateway", "/services/gateway/main.ts", 64],
-      ...WORKERS.map((n) => [n, `/services/${n}/main.ts`, 16]),
+    expect(procs.map((p) => [p.name, p.entry, p.semiSpaceMiB, p.memoryReducer])).toEqual([
+      ["gateway", "/services/gateway/main.ts", 64, false],
+      ...WORKERS.map((n) => [n, `/services/${n}/main.ts`, 16, true]),
     ]);
     for (const p of procs) expect(p.env).toEqual({ ...shared, ...own(p.name) });
   });
@@ -97,7 +111,7 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
   it("all-in-one: one process hosting every service, their own variables on its stdin", () => {
     const [host, ...rest] = layoutProcesses(planOf("all-in-one"), shared);
     expect(rest).toEqual([]);
-    expect(host).toMatchObject({ name: "all-in-one", entry: "/scripts/all-in-one.ts", args: [], env: shared, semiSpaceMiB: 16 });
+    expect(host).toMatchObject({ name: "all-in-one", entry: "/scripts/all-in-one.ts", args: [], env: shared, semiSpaceMiB: 16, memoryReducer: true });
     expect(JSON.parse(host!.input!)).toEqual(Object.fromEntries(["gateway", ...WORKERS].map((n) => [n, own(n)])));
   });
 
@@ -105,9 +119,15 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
     const procs = layoutProcesses(planOf("split"), shared);
     expect(procs.map((p) => p.name)).toEqual(["gateway", "workers"]);
     const [gateway, workers] = procs;
-    expect(gateway).toMatchObject({ entry: "/services/gateway/main.ts", args: [], env: { ...shared, ...own("gateway") }, semiSpaceMiB: 64 });
+    expect(gateway).toMatchObject({
+      entry: "/services/gateway/main.ts",
+      args: [],
+      env: { ...shared, ...own("gateway") },
+      semiSpaceMiB: 64,
+      memoryReducer: false,
+    });
     expect(gateway!.input).toBeUndefined();
-    expect(workers).toMatchObject({ entry: "/scripts/all-in-one.ts", args: WORKERS, env: shared, semiSpaceMiB: 16 });
+    expect(workers).toMatchObject({ entry: "/scripts/all-in-one.ts", args: WORKERS, env: shared, semiSpaceMiB: 16, memoryReducer: true });
     // Each worker keeps its own NATS user and password; nothing of the gateway's reaches this process.
     expect(JSON.parse(workers!.input!)).toEqual(Object.fromEntries(WORKERS.map((n) => [n, own(n)])));
     expect(workers!.input).not.toMatch(/gateway|JWT_SECRET|ADMIN_PASSWORD/);

@@ -38,12 +38,16 @@ function expectHost(host: Child, services: string[]) {
   for (const secret of ["JWT_SECRET", "ADMIN_PASSWORD", "NATS_PASSWORD", "NATS_USER", "NATS_TRANSCRIBER_PASSWORD"]) expect(vars(host)).not.toContain(secret);
   // The memory settings (docs/architecture.md, "Memory after jobs"): a capped young generation and glibc malloc tuned.
   expect(host.cmd).toContain("--max-semi-space-size=16");
+  expect(host.cmd).not.toContain("--no-memory-reducer");
   expect(host.env.split("\0")).toEqual(expect.arrayContaining(["MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=32768"]));
 }
 
-/** A service alone in its process: its own variables in its environment; the gateway keeps V8's default young generation (bursts of uploads), workers a capped one. */
+/** A service alone in its process: its own variables in its environment; the gateway keeps V8's default young generation (bursts of uploads) and runs without the memory reducer, workers a capped one. */
 function expectAlone(c: Child) {
   expect(c.cmd).toContain(serviceOf(c) === "gateway" ? "--max-semi-space-size=64" : "--max-semi-space-size=16");
+  // The gateway without V8's memory reducer (its idle minute after a burst), the workers with it.
+  if (serviceOf(c) === "gateway") expect(c.cmd).toContain("--no-memory-reducer");
+  else expect(c.cmd).not.toContain("--no-memory-reducer");
   expect(c.env.split("\0")).toEqual(expect.arrayContaining([`NATS_USER=${serviceOf(c)}`, "MALLOC_MMAP_THRESHOLD_=32768"]));
 }
 

@@ -13,6 +13,7 @@ export async function startLane(opts: {
   concurrency: number;
   handlerMs: number;
   pollMs: number;
+  scaleDownEveryMs?: number;
   batchEvery?: number;
   autoscale?: { min: number; max: number };
   recycle?: { afterJobs: number; maxRssMb: number };
@@ -37,6 +38,7 @@ export async function startLane(opts: {
     maxDeliver: 3,
     deadlineMs: 30_000,
     pollMs: opts.pollMs,
+    ...(opts.scaleDownEveryMs ? { scaleDownEveryMs: opts.scaleDownEveryMs } : {}),
     batchEvery: opts.batchEvery ?? 5,
     ...(opts.autoscale ? { autoscale: opts.autoscale } : {}),
     ...(opts.recycle ? { recycle: opts.recycle } : {}),
@@ -51,6 +53,7 @@ export async function startLane(opts: {
   const classes = new Map<string, JobClass>();
   let peak = 0;
   return {
+    nc,
     jsm,
     worker,
     done,

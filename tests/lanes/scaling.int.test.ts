@@ -14,6 +14,33 @@ describe("autoscaling and recycling within a replica", () => {
     expect(lane.worker.stats().autoscale).toEqual({ min: 1, max: 4 });
   });
 
+  it("steps back down to its floor one slot at a time once the backlog is gone, with no re-read of it meanwhile", async () => {
+    await using lane = await startLane({ concurrency: 1, autoscale: { min: 1, max: 4 }, handlerMs: 40, pollMs: 100, scaleDownEveryMs: 1500 });
+    for (let i = 0; i < 80; i++) await lane.submit(`u${i % 4}`, "batch");
+    await lane.worker.start();
+    await lane.until((d) => d.length === 80);
+    const grown = lane.worker.stats().concurrency;
+    expect(grown).toBeGreaterThan(1);
+    // Every JetStream API request the worker makes from now on (backlog re-reads, consumer infos).
+    const api: string[] = [];
+    const sub = lane.nc.subscribe("$JS.API.>", { callback: (_e, m) => void api.push(m.subject) });
+    await lane.nc.flush();
+    const seen: { at: number; concurrency: number }[] = [{ at: Date.now(), concurrency: grown }];
+    const t0 = Date.now();
+    for (let c = grown; c > 1 && Date.now() - t0 < 15_000; ) {
+      await new Promise((r) => setTimeout(r, 20));
+      c = lane.worker.stats().concurrency;
+      if (c !== seen.at(-1)!.concurrency) seen.push({ at: Date.now(), concurrency: c });
+    }
+    sub.unsubscribe();
+    expect(lane.worker.stats().concurrency).toBe(1);
+    // One slot per step, the steps at least scaleDownEveryMs apart (the first one's start was not seen).
+    expect(seen.map((s) => s.concurrency)).toEqual(Array.from({ length: grown }, (_, i) => grown - i));
+    for (let i = 2; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(1400);
+    // Settling is idle: the busy ticker's backlog re-reads (every 2 s while it ran) are over.
+    expect(api).toEqual([]);
+  });
+
   it("recycles after N jobs: stops pulling, finishes in-flight work, then hands over, losing nothing", async () => {
     let recycled!: (reason: string) => void;
     const handedOver = new Promise<string>((r) => (recycled = r));

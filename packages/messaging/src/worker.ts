@@ -68,6 +68,8 @@ export type WorkerOptions<S extends Stage> = {
   batchEvery?: number;
   /** Milliseconds between autoscaler steps while work is known to wait or run (default 250). */
   pollMs?: number;
+  /** Milliseconds between two steps down of concurrency once the backlog is gone (default 5 s). */
+  scaleDownEveryMs?: number;
   /** Milliseconds between safety re-reads of the consumers' backlog (default 30 s). */
   resyncMs?: number;
   /** Drain and hand over after this many jobs or above this RSS (0 or absent: never). */
@@ -153,6 +155,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   });
 
   const pollMs = opts.pollMs ?? 250;
+  const scaleDownEveryMs = opts.scaleDownEveryMs ?? SCALE_DOWN_EVERY_MS;
   const resyncMs = opts.resyncMs ?? RESYNC_MS;
   const nc = opts.nc ?? (js as unknown as { nc?: NatsConnection }).nc;
   const sched = createLaneScheduler({ batchEvery: opts.batchEvery ?? 5, keyOf: (cls, b) => Subjects.fairFilters(stage, cls, b)[0]! });
@@ -167,6 +170,8 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   let lastScaleDown = 0;
   let resync: NodeJS.Timeout | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  /** True while `ticker` is the one-shot timer of `settle`, not the busy interval. */
+  let settling = false;
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   const halted = () => stopping || stats.recycling !== false;
 
@@ -232,10 +237,19 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
    */
   function busy() {
     lagMonitor.markActive();
-    if (ticker || halted()) return;
+    if (halted()) return;
+    if (settling) stopTicker();
+    if (ticker) return;
     lag.enable();
     ticker = setInterval(tick, pollMs);
     ticker.unref();
+  }
+
+  function stopTicker() {
+    clearInterval(ticker);
+    ticker = undefined;
+    settling = false;
+    lag.disable();
   }
 
   function tick() {
@@ -244,11 +258,35 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     stats.backlog = sched.backlog();
     if (checkMemory()) return;
     scale(memoryUsage().rss / 2 ** 20);
-    if (stats.backlog === 0 && stats.inFlight === 0 && stats.concurrency <= autoscale.min) {
-      clearInterval(ticker);
-      ticker = undefined;
-      lag.disable();
+    if (stats.backlog === 0 && stats.inFlight === 0) {
+      stopTicker();
+      if (stats.concurrency > autoscale.min) settle();
     }
+  }
+
+  /**
+   * Nothing waits or runs, but slots above the floor remain: they are stepped down one per
+   * `scaleDownEveryMs` as before, on one timer per step instead of the busy ticker (whose backlog
+   * re-reads, delay sampling and 4 wake-ups a second cost an idle process some 0.1 s of CPU in
+   * the half minute after a burst). Work that arrives meanwhile (`busy`) brings the ticker back.
+   */
+  function settle() {
+    settling = true;
+    ticker = setTimeout(
+      () => {
+        ticker = undefined;
+        settling = false;
+        if (halted()) return;
+        stats.backlog = sched.backlog();
+        if (stats.backlog > 0 || stats.inFlight > 0) return busy();
+        stats.concurrency--;
+        lastScaleDown = Date.now();
+        sched.wakeAll(); // an idle slot notices and retires
+        if (stats.concurrency > autoscale.min) settle();
+      },
+      Math.max(0, lastScaleDown + scaleDownEveryMs - Date.now()) + 1,
+    );
+    ticker.unref();
   }
 
   function checkMemory(): boolean {
@@ -277,7 +315,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     } else if (!loaded && stats.backlog > 0 && stats.inFlight >= stats.concurrency && stats.concurrency < autoscale.max) {
       stats.concurrency++;
       spawnSlots();
-    } else if (stats.backlog === 0 && stats.inFlight < stats.concurrency && stats.concurrency > autoscale.min && now - lastScaleDown > SCALE_DOWN_EVERY_MS) {
+    } else if (stats.backlog === 0 && stats.inFlight < stats.concurrency && stats.concurrency > autoscale.min && now - lastScaleDown > scaleDownEveryMs) {
       stats.concurrency--;
       lastScaleDown = now;
       sched.wakeAll(); // an idle slot notices and retires
@@ -287,9 +325,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   /** Stops listening and every timer (shutdown, recycling). */
   function quiet() {
     clearInterval(resync);
-    clearInterval(ticker);
-    ticker = undefined;
-    lag.disable();
+    stopTicker();
     watch?.stop();
   }
 

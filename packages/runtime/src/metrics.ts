@@ -37,10 +37,12 @@ const LAG_SERIES = ["", "_min", "_max", "_mean", "_stddev", "_p50", "_p90", "_p9
 
 /**
  * The process's event-loop lag monitor (`lag-monitor.ts`): sampled every 100 ms (a stall that long
- * is always seen) from the first HTTP request or delivery until 15 s after the last. Call
- * `lagMonitor.markActive()` where work arrives.
+ * is always seen) from the first HTTP request or delivery until 2 s after the last (a worker marks
+ * every busy tick of its runner, so a long delivery is sampled throughout). Each sample wakes an
+ * idle process: 15 s of tail cost 50-70 ms of CPU per process after every burst on a 2-core VM
+ * (docs/architecture.md, "Idle after a burst"). Call `lagMonitor.markActive()` where work arrives.
  */
-export const lagMonitor = createLagMonitor({ sampleMs: 100, idleMs: 15_000 });
+export const lagMonitor = createLagMonitor({ sampleMs: 100, idleMs: 2_000 });
 
 /** prom-client's lag series (same names), from `lagMonitor`: the delay beyond the sampling period, 0 over a scrape interval with no samples. */
 function registerLagSeries() {
