@@ -220,12 +220,15 @@ export function superviseNats(o) {
   const run = () => {
     const started = Date.now();
     let tail = "";
+    let partial = ""; // a line the last read ended inside
     const c = spawn(o.bin, o.args, { env: o.env, stdio: ["ignore", "ignore", "pipe"] });
     child = c;
     c.stderr?.on("data", (/** @type {Buffer} */ d) => {
       const text = d.toString();
       tail = (tail + text).slice(-8000);
-      if (kept && NATS_DISK_FULL.test(text)) onDiskFull(c);
+      const lines = (partial + text).split("\n");
+      partial = (lines.pop() ?? "").slice(-4000);
+      if (kept && lines.some((l) => NATS_DISK_FULL.test(l))) onDiskFull(c);
     });
     c.once("exit", async (code, signal) => {
       if (stopping) return;
