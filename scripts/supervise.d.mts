@@ -54,4 +54,5 @@ export function superviseNats(o: {
   storeDir: string;
   log: (line: string) => void;
   pollMs?: number;
+  graceMs?: number;
 }): SupervisedNats;

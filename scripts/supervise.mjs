@@ -148,9 +148,11 @@ export function supervise(o) {
 /**
  * What nats-server logs when a write to its store failed for want of space: a stream's "critical
  * write error" (its store then accepts nothing more until the server restarts, even once space is
- * freed) or JetStream disabling itself ("out of resources"). docs/architecture.md, "A full disk".
+ * freed) or JetStream disabling itself ("JetStream out of File resources"). A quota (`EDQUOT`) is
+ * left out: `statfs` cannot see it, so the wait for room could not tell when to restart.
+ * docs/architecture.md, "A full disk".
  */
-export const NATS_DISK_FULL = /no space left on device|JetStream out of resources|disk quota exceeded/i;
+export const NATS_DISK_FULL = /no space left on device|JetStream out of \w* ?resources/i;
 
 /**
  * The free space nats-server's store needs before a wedged server is restarted: the uploads'
@@ -172,8 +174,10 @@ export function natsRestartFreeBytes(env, diskBytes) {
  * credentials). When it logs that its store's disk is full (`NATS_DISK_FULL`), the store no longer
  * takes writes even after space is freed, so it is stopped and started again once the disk has
  * `natsRestartFreeBytes` free, checked every `pollMs`; an exit while the disk is still full waits
- * for the same room. `stop()` ends it (SIGTERM) and all of this.
- * @param {{ bin: string; args: string[]; env: NodeJS.ProcessEnv; storeDir: string; log: (line: string) => void; pollMs?: number }} o
+ * for the same room. Restarts after a full disk count with the others for the backoff (a disk
+ * that something keeps refilling does not make it restart in a loop). `stop()` ends it (SIGTERM,
+ * SIGKILL after `graceMs`) and all of this.
+ * @param {{ bin: string; args: string[]; env: NodeJS.ProcessEnv; storeDir: string; log: (line: string) => void; pollMs?: number; graceMs?: number }} o
  */
 export function superviseNats(o) {
   const pollMs = o.pollMs ?? 5000;
@@ -210,7 +214,8 @@ export function superviseNats(o) {
       void check();
     });
   const onDiskFull = (/** @type {import("node:child_process").ChildProcess} */ c) => {
-    if (waitingForRoom || stopping) return;
+    // A server already replaced can still have log lines in its pipe: they are not this one's.
+    if (c !== child || waitingForRoom || stopping) return;
     o.log(`nats-server's store (${o.storeDir}) ran out of disk space; it will be restarted once there is room`);
     waitingForRoom = untilRoom().then(() => {
       if (!stopping && c === child && c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
@@ -230,22 +235,30 @@ export function superviseNats(o) {
       partial = (lines.pop() ?? "").slice(-4000);
       if (kept && lines.some((l) => NATS_DISK_FULL.test(l))) onDiskFull(c);
     });
-    c.once("exit", async (code, signal) => {
-      if (stopping) return;
-      if (!kept) return settleFirst?.(`nats-server exited with ${signal ?? code}:\n${tail}`);
+    let ended = false;
+    /** @param {string} how */
+    const onEnd = async (how) => {
+      if (ended || stopping) return;
+      ended = true;
+      if (!kept) return settleFirst?.(`nats-server ${how}:\n${tail}`);
+      restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
+      const delay = Math.min(30_000, 500 * 2 ** restarts);
       const wasFull = waitingForRoom;
       if (wasFull) {
         await wasFull;
         waitingForRoom = null;
         if (stopping) return;
-        o.log("restarting nats-server");
-        return run();
+        o.log(`restarting nats-server${restarts > 1 ? ` in ${delay} ms` : ""}`);
+        // The first restart after a full disk goes at once; more within a minute back off.
+        if (restarts <= 1) return run();
+      } else {
+        o.log(`nats-server ${how}; restarting in ${delay} ms:\n${tail.trim().split("\n").slice(-5).join("\n")}`);
       }
-      restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
-      const delay = Math.min(30_000, 500 * 2 ** restarts);
-      o.log(`nats-server exited (${signal ?? code}); restarting in ${delay} ms:\n${tail.trim().split("\n").slice(-5).join("\n")}`);
       setTimeout(() => !stopping && run(), delay).unref();
-    });
+    };
+    c.once("exit", (code, signal) => void onEnd(`exited (${signal ?? code})`));
+    // A start that fails (the binary moved, no processes or files left) emits this, maybe with no exit.
+    c.on("error", (err) => void onEnd(`could not run (${err.message})`));
   };
   run();
   return {
@@ -260,10 +273,12 @@ export function superviseNats(o) {
     async stop() {
       stopping = true;
       const c = child;
-      if (c.exitCode !== null || c.signalCode !== null) return;
+      if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
       const exited = once(c, "exit");
       c.kill("SIGTERM");
+      const timer = setTimeout(() => c.kill("SIGKILL"), o.graceMs ?? 20_000);
       await exited;
+      clearTimeout(timer);
     },
   };
 }

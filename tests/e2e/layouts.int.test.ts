@@ -157,12 +157,19 @@ describe("npm start, MP4T_PROCESSES", () => {
       // (the admin, stored in the KV bucket before, signs in through the gateway again).
       const natsPid = children.find((c) => c.cmd.includes("nats-server"))!.pid;
       process.kill(natsPid, "SIGKILL");
+      // /ready (not rate limited, unlike sign-in) answers 200 again once the gateway reaches NATS.
       const back = Date.now() + 60_000;
-      let token = "";
-      while (!token && Date.now() < back) {
+      let ready = false;
+      while (!ready && Date.now() < back) {
         const again = (await childrenOf(sys.proc.pid!)).filter((c) => c.cmd.includes("nats-server"));
-        if (again.length === 1 && again[0]!.pid !== natsPid) token = await login(sys.url, sys.admin.email, sys.admin.password).catch(() => "");
-        if (!token) await new Promise((r) => setTimeout(r, 250));
+        ready = again.length === 1 && again[0]!.pid !== natsPid && (await api(sys.url, "/ready").catch(() => ({ status: 0 }))).status === 200;
+        if (!ready) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(ready, sys.output().slice(-2000)).toBe(true);
+      let token = "";
+      for (let i = 0; i < 5 && !token; i++) {
+        token = await login(sys.url, sys.admin.email, sys.admin.password).catch(() => "");
+        if (!token) await new Promise((r) => setTimeout(r, 2000));
       }
       expect(token, sys.output().slice(-2000)).not.toBe("");
       expect(sys.output()).toMatch(/nats-server exited \(SIGKILL\); restarting in \d+ ms/);

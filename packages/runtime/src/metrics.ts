@@ -38,7 +38,8 @@ const LAG_SERIES = ["", "_min", "_max", "_mean", "_stddev", "_p50", "_p90", "_p9
 /**
  * The process's event-loop lag monitor (`lag-monitor.ts`): sampled every 100 ms (a stall that long
  * is always seen) from the first HTTP request or delivery until 2 s after the last (a worker marks
- * every busy tick of its runner, so a long delivery is sampled throughout). Each sample wakes an
+ * every busy tick of its runner, so a long delivery is sampled throughout; the gateway marks each
+ * request's start and end, and every second while a body is still arriving). Each sample wakes an
  * idle process: 15 s of tail cost 50-70 ms of CPU per process after every burst on a 2-core VM
  * (docs/architecture.md, "Idle after a burst"). Call `lagMonitor.markActive()` where work arrives.
  */

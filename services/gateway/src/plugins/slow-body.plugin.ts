@@ -1,6 +1,7 @@
 import type { Socket } from "node:net";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { lagMonitor } from "@mp4t/runtime";
 
 export type SlowBodyOptions = {
   /** A non-upload body must have arrived completely this long after the request began. */
@@ -36,6 +37,8 @@ async function slowBody(app: FastifyInstance, opts: SlowBodyOptions) {
 
   const tick = () => {
     const now = Date.now();
+    // A body still arriving is work: the event-loop lag stays sampled for the whole of a long upload.
+    lagMonitor.markActive();
     for (const w of watched) {
       if (w.req.raw.complete || w.socket.destroyed) {
         watched.delete(w);

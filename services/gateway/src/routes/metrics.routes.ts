@@ -61,7 +61,11 @@ async function httpTelemetry(app: FastifyInstance, opts: HttpTelemetryOptions) {
     spans.delete(req);
   };
   app.addHook("onError", async (req, _reply, err) => void errors.set(req, err));
-  app.addHook("onResponse", async (req, reply) => finish(req, reply.statusCode, reply.elapsedTime / 1000));
+  app.addHook("onResponse", async (req, reply) => {
+    // The end of a request is work too (sampling restarts for another 2 s); not for probes and scrapes.
+    if (!UNTRACED.some((p) => routeOf(req).startsWith(p))) lagMonitor.markActive();
+    finish(req, reply.statusCode, reply.elapsedTime / 1000);
+  });
   app.addHook("onRequestAbort", async (req) => finish(req, 499, (performance.now() - (startedAt.get(req) ?? performance.now())) / 1000));
 
   app.get(
