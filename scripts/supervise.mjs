@@ -92,6 +92,30 @@ export function layoutProcesses(plan, shared) {
 }
 
 /**
+ * The restart backoff of every supervised process: the count of restarts goes back to 0 once the
+ * last start ran a minute, and the wait doubles from 1 s up to 30 s.
+ * @param {number} restarts restarts so far @param {number} startedAt when the process that ended started
+ */
+function backoff(restarts, startedAt) {
+  const n = Date.now() - startedAt > 60_000 ? 0 : restarts + 1;
+  return { restarts: n, delay: Math.min(30_000, 500 * 2 ** n) };
+}
+
+/**
+ * SIGTERM, then SIGKILL if it has not exited after `graceMs`; resolves once it exited (at once if
+ * it already has, or never started).
+ * @param {import("node:child_process").ChildProcess | undefined} c @param {number} graceMs
+ */
+async function stopChild(c, graceMs) {
+  if (!c || c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
+  const exited = once(c, "exit");
+  c.kill("SIGTERM");
+  const timer = setTimeout(() => c.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
  * Keeps one Node process running: restarts it with backoff if it dies unexpectedly (exit 78,
  * EX_CONFIG, is a configuration error: not restarted, `onFatal` instead), stops it with SIGTERM
  * (then SIGKILL after the grace period) when asked. `input` is written to its stdin at every start.
@@ -120,8 +144,9 @@ export function supervise(o) {
         o.onFatal?.(o.name);
         return;
       }
-      restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
-      const delay = Math.min(30_000, 500 * 2 ** restarts);
+      const next = backoff(restarts, started);
+      restarts = next.restarts;
+      const delay = next.delay;
       o.log(`${o.name} exited (${signal ?? code}); restarting in ${delay} ms`);
       setTimeout(() => !stopping && run(), delay).unref();
     });
@@ -134,13 +159,7 @@ export function supervise(o) {
     },
     async stop(graceMs) {
       stopping = true;
-      const c = child;
-      if (!c || c.exitCode !== null || c.signalCode !== null) return;
-      const exited = once(c, "exit");
-      c.kill("SIGTERM");
-      const timer = setTimeout(() => c.kill("SIGKILL"), graceMs);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child, graceMs);
     },
   };
 }
@@ -241,8 +260,9 @@ export function superviseNats(o) {
       if (ended || stopping) return;
       ended = true;
       if (!kept) return settleFirst?.(`nats-server ${how}:\n${tail}`);
-      restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
-      const delay = Math.min(30_000, 500 * 2 ** restarts);
+      const next = backoff(restarts, started);
+      restarts = next.restarts;
+      const delay = next.delay;
       const wasFull = waitingForRoom;
       if (wasFull) {
         await wasFull;
@@ -272,13 +292,7 @@ export function superviseNats(o) {
     },
     async stop() {
       stopping = true;
-      const c = child;
-      if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
-      const exited = once(c, "exit");
-      c.kill("SIGTERM");
-      const timer = setTimeout(() => c.kill("SIGKILL"), o.graceMs ?? 20_000);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child, o.graceMs ?? 20_000);
     },
   };
 }

@@ -279,9 +279,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
         if (halted()) return;
         stats.backlog = sched.backlog();
         if (stats.backlog > 0 || stats.inFlight > 0) return busy();
-        stats.concurrency--;
-        lastScaleDown = Date.now();
-        sched.wakeAll(); // an idle slot notices and retires
+        stepDown(Date.now());
         if (stats.concurrency > autoscale.min) settle();
       },
       Math.max(0, lastScaleDown + scaleDownEveryMs - Date.now()) + 1,
@@ -316,10 +314,15 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       stats.concurrency++;
       spawnSlots();
     } else if (stats.backlog === 0 && stats.inFlight < stats.concurrency && stats.concurrency > autoscale.min && now - lastScaleDown > scaleDownEveryMs) {
-      stats.concurrency--;
-      lastScaleDown = now;
-      sched.wakeAll(); // an idle slot notices and retires
+      stepDown(now);
     }
+  }
+
+  /** One slot fewer: an idle slot notices and retires. */
+  function stepDown(now: number) {
+    stats.concurrency--;
+    lastScaleDown = now;
+    sched.wakeAll();
   }
 
   /** Stops listening and every timer (shutdown, recycling). */

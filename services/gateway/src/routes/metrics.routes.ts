@@ -29,6 +29,9 @@ export type HttpTelemetryOptions = {
  * `traceparent`) whose context the hooks and handler after it run in, so the publishes a handler
  * makes (an upload's ingest command) join the same trace; request and upload metrics; GET /metrics.
  */
+/** Probes and scrapes (every 10-15 s): no span, and not work for the lag monitor, which they would keep sampling forever. */
+const untraced = (route: string) => UNTRACED.some((p) => route.startsWith(p));
+
 async function httpTelemetry(app: FastifyInstance, opts: HttpTelemetryOptions) {
   const spans = new WeakMap<FastifyRequest, ServerSpan>();
   const errors = new WeakMap<FastifyRequest, Error>();
@@ -37,8 +40,7 @@ async function httpTelemetry(app: FastifyInstance, opts: HttpTelemetryOptions) {
   app.addHook("onRequest", (req, _reply, done) => {
     startedAt.set(req, performance.now());
     const route = routeOf(req);
-    // Probes and scrapes every 10-15 s would keep the lag monitor sampling forever.
-    if (UNTRACED.some((p) => route.startsWith(p))) return done();
+    if (untraced(route)) return done();
     lagMonitor.markActive();
     const span = startServerSpan({ method: req.method, route, path: req.url.split("?")[0]!, headers: req.headers });
     spans.set(req, span);
@@ -63,7 +65,7 @@ async function httpTelemetry(app: FastifyInstance, opts: HttpTelemetryOptions) {
   app.addHook("onError", async (req, _reply, err) => void errors.set(req, err));
   app.addHook("onResponse", async (req, reply) => {
     // The end of a request is work too (sampling restarts for another 2 s); not for probes and scrapes.
-    if (!UNTRACED.some((p) => routeOf(req).startsWith(p))) lagMonitor.markActive();
+    if (!untraced(routeOf(req))) lagMonitor.markActive();
     finish(req, reply.statusCode, reply.elapsedTime / 1000);
   });
   app.addHook("onRequestAbort", async (req) => finish(req, 499, (performance.now() - (startedAt.get(req) ?? performance.now())) / 1000));
