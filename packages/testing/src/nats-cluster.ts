@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { natsServerBin } from "@mp4t/runtime";
 import { inboxPrefix, renderNatsServerConfig, type NatsTlsFiles, type NatsUser } from "@mp4t/messaging/internal";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { clientOptions, freePort, testCredentials, waitForPort, type NatsClientAuth, type NatsCredentials } from "./nats-server.ts";
+import { clientOptions, freePort, pollUntil, testCredentials, waitForPort, type NatsClientAuth, type NatsCredentials } from "./nats-server.ts";
 
 export type NatsClusterNode = {
   /** Server name, as JetStream reports it in `cluster.leader` and `cluster.replicas`. */
@@ -93,7 +93,7 @@ async function nodeArgs(
 
 /**
  * Starts `n` real nats-servers routed into one JetStream cluster, each on free ports with its own
- * store directory, and resolves once JetStream has a meta leader (streams can be created). With
+ * store directory, and resolves once JetStream has a meta leader and answers account info. With
  * `auth` and `tls` (both: the production cluster's config has both), each node runs the
  * least-privilege users with client TLS and mutual-TLS routes; `connect()` is then the admin's.
  */
@@ -139,6 +139,14 @@ export async function startNatsCluster(n = 3, opts: { auth?: boolean; tls?: Nats
     throw new Error(`no JetStream meta leader within ${timeoutMs} ms (nodes see ${JSON.stringify(seen)})`);
   };
 
+  const connectAs = (user: NatsUser, on = running()) =>
+    connect({
+      servers: on.map((x) => x.url),
+      inboxPrefix: inboxPrefix(user),
+      ...clientOptions(client, auth?.credentials[user]),
+    });
+  const connectAny = (on = running()) => (auth ? connectAs("admin", on) : connect({ servers: on.map((x) => x.url), ...clientOptions(client) }));
+
   try {
     for (const [i, p] of ports.entries()) {
       const storeDir = await mkdtemp(join(tmpdir(), "mp4t-nats-cluster-"));
@@ -164,23 +172,33 @@ export async function startNatsCluster(n = 3, opts: { auth?: boolean; tls?: Nats
       await waitForPort(p.client, proc, () => log, client);
     }
     await metaLeader();
+    // Every node naming a meta leader is not yet the API answering: right after the election,
+    // account info can still time out on a loaded machine. Callers get a cluster that answers.
+    const nc = await connectAny();
+    try {
+      await pollUntil(
+        async () => {
+          const res = (await nc.request("$JS.API.INFO", "", { timeout: 2000 })).json<{ error?: { description?: string } }>();
+          if (res.error) throw new Error(res.error.description ?? "JetStream API error");
+          return res;
+        },
+        () => true,
+        "JetStream account info",
+      );
+    } finally {
+      await nc.close();
+    }
   } catch (err) {
     await dispose();
     throw err;
   }
-  const connectAs = (user: NatsUser, on = running()) =>
-    connect({
-      servers: on.map((x) => x.url),
-      inboxPrefix: inboxPrefix(user),
-      ...clientOptions(client, auth?.credentials[user]),
-    });
   return {
     name,
     nodes,
     metaLeader,
     connectAs,
     ...(auth ? { credentials: auth.credentials } : {}),
-    connect: (on = running()) => (auth ? connectAs("admin", on) : connect({ servers: on.map((x) => x.url), ...clientOptions(client) })),
+    connect: connectAny,
     [Symbol.asyncDispose]: dispose,
   };
 }
