@@ -48,6 +48,19 @@ export function natsPassword(dataDir: string, user: NatsUser): string {
   return readFileSync(path, "utf8").trim();
 }
 
+/** What `natsPassword` generates: 24 random bytes, base64url. */
+const GENERATED_PASSWORD = /^[A-Za-z0-9_-]{32}$/;
+
+/**
+ * The bcrypt cost of a password in the server config. A generated password holds 192 random bits:
+ * no cost makes guessing it from a leaked hash any harder (and its plain text sits beside the
+ * config, in the same private directory), while nats-server pays the cost at every connection,
+ * including every attempt with a wrong password from anyone who can reach an opened port: cost 11
+ * is about 0.1 s of its CPU per attempt, cost 4 (bcrypt's minimum) under 1 ms. A password an
+ * operator wrote into the file instead keeps cost 11.
+ */
+export const natsHashCost = (password: string) => (GENERATED_PASSWORD.test(password) ? 4 : 11);
+
 /** Where a local replica connects, as the last `npm start` wrote it; null before the first. */
 export function readNatsEndpoint(dataDir: string): NatsEndpoint | null {
   const path = join(authDir(dataDir), "server.json");
@@ -166,7 +179,10 @@ export function prepareSecureNats(o: SecureNatsOptions): SecureNats {
   const tls = withTls
     ? ensureNatsTls(o.dataDir, ["localhost", "127.0.0.1", hostname(), o.publicHost, ...o.tlsHosts, ...(o.listen === "0.0.0.0" ? [] : [o.listen])])
     : undefined;
-  const hashes = Object.fromEntries(NATS_USERS.map((u) => [u, { bcrypt: natsPasswordHash(passwords[u]) }])) as Record<NatsUser, NatsPasswordRef>;
+  const hashes = Object.fromEntries(NATS_USERS.map((u) => [u, { bcrypt: natsPasswordHash(passwords[u], natsHashCost(passwords[u])) }])) as Record<
+    NatsUser,
+    NatsPasswordRef
+  >;
   const configFile = join(authDir(o.dataDir), "nats-server.conf");
   writePrivate(
     configFile,

@@ -17,7 +17,7 @@ import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { layoutProcesses, supervise, superviseNats } from "./supervise.mjs";
+import { compileCacheEnv, layoutProcesses, supervise, superviseNats } from "./supervise.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = process.env;
@@ -49,7 +49,7 @@ process.on("SIGTERM", () => void stop("SIGTERM"));
 process.on("SIGINT", () => void stop("SIGINT"));
 
 /** @typedef {import("./prepare.ts").Plan} Plan */
-prep = spawn(process.execPath, [join(ROOT, "scripts", "prepare.ts")], { stdio: ["pipe", "pipe", "inherit"] });
+prep = spawn(process.execPath, [join(ROOT, "scripts", "prepare.ts")], { env: { ...env, ...compileCacheEnv(env) }, stdio: ["pipe", "pipe", "inherit"] });
 const prepLines = createInterface({ input: /** @type {import("node:stream").Readable} */ (prep.stdout) })[Symbol.asyncIterator]();
 const prepExit = once(prep, "exit").then(([code]) => /** @type {number} */ (code ?? 1));
 const first = await Promise.race([prepLines.next(), prepExit]);

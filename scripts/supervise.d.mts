@@ -18,6 +18,7 @@ export type SuperviseOptions = {
 export type Supervised = { name: string; readonly pid: number | undefined; stop(graceMs: number): Promise<void> };
 export function supervise(o: SuperviseOptions): Supervised;
 export function nodeMemoryDefaults(env: NodeJS.ProcessEnv, semiSpaceMiB?: number, memoryReducer?: boolean): { env: NodeJS.ProcessEnv; execArgv: string[] };
+export function compileCacheEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export function semiSpaceFor(name: string): number;
 export function memoryReducerFor(name: string): boolean;
 export const LAYOUTS: readonly ["all-in-one", "separate", "split"];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { layoutProcesses, memoryReducerFor, nodeMemoryDefaults, semiSpaceFor, supervise, type LayoutPlan } from "./supervise.mjs";
 
 /** What a supervised process sees of the memory settings: its V8 flags and its malloc variables. */
-type Seen = { execArgv: string[]; arenaMax?: string; mmapThreshold?: string };
+type Seen = { execArgv: string[]; arenaMax?: string; mmapThreshold?: string; compileCacheDir?: string };
 
 /** What a supervised probe wrote to `file` once it has started (its first and only write). */
 async function written<T>(file: string): Promise<T> {
@@ -27,8 +27,10 @@ describe("supervise: the memory settings of a supervised Node process", () => {
       entry,
       [
         `import { writeFileSync } from "node:fs";`,
+        `import { getCompileCacheDir } from "node:module";`,
         `const e = process.env;`,
-        `writeFileSync(e.PROBE_OUT, JSON.stringify({ execArgv: process.execArgv, arenaMax: e.MALLOC_ARENA_MAX, mmapThreshold: e.MALLOC_MMAP_THRESHOLD_ }));`,
+        `const seen = { execArgv: process.execArgv, arenaMax: e.MALLOC_ARENA_MAX, mmapThreshold: e.MALLOC_MMAP_THRESHOLD_, compileCacheDir: getCompileCacheDir() };`,
+        `writeFileSync(e.PROBE_OUT, JSON.stringify(seen));`,
         `setInterval(() => undefined, 1000);`,
       ].join("\n"),
     );
@@ -50,6 +52,14 @@ describe("supervise: the memory settings of a supervised Node process", () => {
     expect(got.execArgv).toEqual(["--max-semi-space-size=16"]);
     expect(got.arenaMax).toBe("2");
     expect(got.mmapThreshold).toBe("32768");
+  });
+
+  it("compiles through Node's on-disk cache in the toolchain's directory, unless the environment decides", async () => {
+    const tools = join(dir, "tools");
+    expect((await seen({ MP4T_TOOLS: tools }, "cache-default")).compileCacheDir).toMatch(new RegExp(`^${tools}/node-compile-cache/`));
+    const own = join(dir, "own-cache");
+    expect((await seen({ MP4T_TOOLS: tools, NODE_COMPILE_CACHE: own }, "cache-own")).compileCacheDir).toMatch(new RegExp(`^${own}/`));
+    expect((await seen({ MP4T_TOOLS: tools, NODE_DISABLE_COMPILE_CACHE: "1" }, "cache-off")).compileCacheDir).toBeUndefined();
   });
 
   it("gives the gateway V8's default young generation and every other service the capped one", () => {

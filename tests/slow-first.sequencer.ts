@@ -1,29 +1,37 @@
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * The suite's longest files, longest first (seconds in a run on 2 cores, late 2026). Started first,
+ * The suite's longest files, longest first (from a run on 2 cores, 2026-12-02). Started first,
  * they run beside the many short files instead of alone at the end. A fresh machine (CI) has no
  * vitest cache of durations to sort by, so the order is written down here; a renamed or removed
  * file only drops out of the list.
  */
 const SLOWEST = [
-  // system (one file at a time: the order matters little, but a failure in a long file shows early)
+  // alone (one at a time)
   "tests/chaos/chaos.int.test.ts",
   "tests/load/load.int.test.ts",
+  // paired (two at a time): the whole-system files first, then the longest of the rest
+  "tests/e2e/layouts.int.test.ts",
   "tests/webapp/webapp.int.test.ts",
-  "tests/client/cli.int.test.ts",
-  "tests/security/nats-system.int.test.ts",
-  "tests/e2e/transcripts.int.test.ts",
-  "tests/chaos/transcribe-resume.int.test.ts",
-  "tests/observability/dashboard.int.test.ts",
-  // parts (two files at a time)
   "tests/messaging/worker.int.test.ts",
-  "tests/messaging/cluster.int.test.ts",
-  "packages/stores/test/nats-cluster-stores.int.test.ts",
-  "services/gateway/test/errors.int.test.ts",
+  "tests/e2e/blob-migration.int.test.ts",
+  "tests/client/cli.int.test.ts",
   "services/transcriber/test/transcribe.int.test.ts",
+  "tests/chaos/transcribe-resume.int.test.ts",
+  "tests/security/nats-system.int.test.ts",
+  "tests/observability/dashboard.int.test.ts",
+  "tests/messaging/cluster.int.test.ts",
+  "tests/chaos/shutdown.int.test.ts",
+  "tests/deploy/profiles-boot.int.test.ts",
+  "services/ingest/test/ingest-formats.int.test.ts",
+  "tests/e2e/transcripts-mongodb.int.test.ts",
+  "tests/e2e/webhooks.int.test.ts",
+  "tests/load/artillery.int.test.ts",
+  "tests/e2e/spine.int.test.ts",
+  "tests/e2e/production-stores.int.test.ts",
   "services/ingest/test/ingest-tracks.int.test.ts",
-  "services/gateway/test/security-tokens.int.test.ts",
+  "packages/stores/test/nats-cluster-stores.int.test.ts",
+  "tests/e2e/transcripts.int.test.ts",
 ];
 
 /** Runs the known slowest files first, then the rest in vitest's own order. */

@@ -132,7 +132,7 @@ export function deployNatsConfigs(): { "nats.conf": string; "nats-cluster.conf":
   };
 }
 
-/** bcrypt as nats-server checks it (`$2a$`; bcryptjs writes the equivalent `$2b$`). Cost 11: ~0.1 s a login. */
+/** bcrypt as nats-server checks it (`$2a$`; bcryptjs writes the equivalent `$2b$`). Cost 11: ~0.1 s a login (see `natsHashCost` in scripts/nats-secure.ts). */
 export function natsPasswordHash(password: string, cost = 11): string {
   return bcrypt.hashSync(password, cost).replace(/^\$2b\$/, "$2a$");
 }
