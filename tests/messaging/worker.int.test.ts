@@ -48,7 +48,7 @@ async function deadLetters(): Promise<DeadLetter[]> {
 async function withWorker(
   handler: Handler<"diarize">,
   fn: (w: Worker, gaveUp: string[]) => Promise<void>,
-  extra: { maxDeliver?: number; deadlineMs?: number; ackWaitMs?: number } = {},
+  extra: { maxDeliver?: number; deadlineMs?: number; ackWaitMs?: number; outageMinDelayMs?: number } = {},
 ) {
   // A fresh stream state per test: the diarize stage is used only here.
   await jsm.streams.purge(Streams.lane("high"));
@@ -71,6 +71,7 @@ async function withWorker(
     maxDeliver: extra.maxDeliver ?? 3,
     deadlineMs: extra.deadlineMs ?? 10_000,
     backoff: { baseMs: 20, maxMs: 50 },
+    ...(extra.outageMinDelayMs ? { outageMinDelayMs: extra.outageMinDelayMs } : {}),
     onGiveUp: async (msg, err) => void gaveUp.push(`${msg.jobId}:${err.code}`),
   });
   await w.start();
@@ -140,39 +141,49 @@ describe("worker runner", () => {
     );
   });
 
-  it("gives a NATS outage more attempts than a failing handler before dead-lettering", async () => {
-    let calls = 0;
+  /** Gaps between successive attempts, in ms. */
+  const gaps = (at: number[]) => at.slice(1).map((t, i) => t - at[i]!);
+  // The outage delay (5 s by default) shortened for the test; each retry still waits at least that.
+  const OUTAGE_DELAY_MS = 1000;
+
+  it("gives a NATS outage more attempts than a failing handler before dead-lettering, each after the outage delay", async () => {
+    const at: number[] = [];
     await withWorker(
       async () => {
-        calls++;
-        if (calls <= 3) throw Object.assign(new Error("request timed out"), { name: "TimeoutError" });
+        at.push(Date.now());
+        if (at.length <= 3) throw Object.assign(new Error("request timed out"), { name: "TimeoutError" });
       },
       async (w) => {
         await publisher().command("diarize", "interactive", cmd(), newId());
         await until(() => w.stats().processed === 1, 40_000);
-        expect(calls).toBe(4); // maxDeliver is 3: an ordinary error would have been dead-lettered
+        expect(at).toHaveLength(4); // maxDeliver is 3: an ordinary error would have been dead-lettered
         expect(w.stats().deadLettered).toBe(0);
+        // Backoff alone is 20-50 ms here: the outage's own delay is what spaces the attempts.
+        for (const gap of gaps(at)) expect(gap).toBeGreaterThanOrEqual(OUTAGE_DELAY_MS - 50);
       },
+      { outageMinDelayMs: OUTAGE_DELAY_MS },
     );
   }, 60_000);
 
   it("retries a full disk like an outage, even when a handler called it the media's fault", async () => {
     const enospc = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28 });
-    let calls = 0;
+    const at: number[] = [];
     await withWorker(
       async () => {
-        calls++;
-        if (calls === 1) throw enospc(); // a scratch file's write, as fs raises it
-        if (calls === 2) throw new PermanentError("MEDIA_UNREADABLE", "the audio could not be decoded", { cause: enospc() });
-        if (calls === 3) throw new RetryableError("STORAGE_FULL", "the blob directory's disk is full");
+        at.push(Date.now());
+        if (at.length === 1) throw enospc(); // a scratch file's write, as fs raises it
+        if (at.length === 2) throw new PermanentError("MEDIA_UNREADABLE", "the audio could not be decoded", { cause: enospc() });
+        if (at.length === 3) throw new RetryableError("STORAGE_FULL", "the blob directory's disk is full");
       },
       async (w, gaveUp) => {
         await publisher().command("diarize", "interactive", cmd(), newId());
         await until(() => w.stats().processed === 1, 40_000);
-        expect(calls).toBe(4); // maxDeliver is 3: an ordinary error would have been dead-lettered, a permanent one at once
+        expect(at).toHaveLength(4); // maxDeliver is 3: an ordinary error would have been dead-lettered, a permanent one at once
         expect(w.stats()).toMatchObject({ deadLettered: 0, failed: 0 });
         expect(gaveUp).toEqual([]);
+        for (const gap of gaps(at)) expect(gap).toBeGreaterThanOrEqual(OUTAGE_DELAY_MS - 50);
       },
+      { outageMinDelayMs: OUTAGE_DELAY_MS },
     );
   }, 60_000);
 

@@ -7,7 +7,7 @@ import { isTransportOutage } from "./transport-outage.ts";
 import type { WorkerOptions, WorkerOutcome, WorkerStats } from "./worker.ts";
 
 const OUTAGE_DELIVERY_FACTOR = 4;
-const OUTAGE_MIN_DELAY_MS = 5_000;
+const OUTAGE_MIN_DELAY_MS = 5_000; // unless WorkerOptions.outageMinDelayMs says
 
 export type InFlight = Map<JsMsg, { ac: AbortController; done: Promise<void> }>;
 
@@ -144,7 +144,7 @@ export function createMessageProcessor<S extends Stage>(deps: ProcessorDeps<S>) 
       } else {
         stats.retried++;
         report(m, "retry");
-        const delay = Math.max(backoffMs(deliveries, opts.backoff), error.retryAfterMs ?? 0, outage ? OUTAGE_MIN_DELAY_MS : 0);
+        const delay = Math.max(backoffMs(deliveries, opts.backoff), error.retryAfterMs ?? 0, outage ? (opts.outageMinDelayMs ?? OUTAGE_MIN_DELAY_MS) : 0);
         log.warn({ code: error.code, err: error.message, retryInMs: delay }, "stage failed; will retry");
         m.nak(delay);
         deps.retryDue(m.subject, delay);

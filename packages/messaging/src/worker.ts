@@ -57,6 +57,8 @@ export type WorkerOptions<S extends Stage> = {
   /** Wall-clock limit for one attempt; past it the job fails with STAGE_TIMEOUT. */
   deadlineMs: number;
   backoff?: { baseMs: number; maxMs: number };
+  /** Least delay before retrying after a NATS outage or a full disk (default 5000). */
+  outageMinDelayMs?: number;
   /** Called once when a message is given up on (dead-lettered): marks the job failed. */
   onGiveUp?: GiveUp<S>;
   instrument?: WorkerInstrumentation;
