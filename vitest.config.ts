@@ -2,16 +2,18 @@ import { defineConfig } from "vitest/config";
 import SlowFirstSequencer from "./tests/slow-first.sequencer.ts";
 
 /**
- * Two groups, one after the other. The first runs two files at once: `unit` (no server, workers
- * not isolated per file) and `paired` (the integration tests of one package or service, the
+ * Two groups, one after the other. The first runs two files at once: `unit` (self-contained: no
+ * NATS, store or system; workers not isolated per file) and `paired` (the integration tests of one package or service, the
  * messaging and lane tests, and the whole-system files: `npm start` in its default layout is two
  * Node processes and nats-server, light enough to run beside another file). `alone` then runs the
  * two files that load both cores by themselves (the chaos run over a 3-node cluster and the load
  * tests) one at a time.
- * Every file uses its own free ports and temporary directories. MP4T_TEST_WORKERS sets the paired count.
+ * Every file uses its own free ports and temporary directories. MP4T_TEST_WORKERS sets the first group's count.
  */
 const workers = Number(process.env.MP4T_TEST_WORKERS) > 0 ? Number(process.env.MP4T_TEST_WORKERS) : undefined;
 const ALONE = ["tests/chaos/chaos.int.test.ts", "tests/load/load.int.test.ts"];
+/** Unit tests that start OpenTelemetry's global providers: each needs a process of its own. */
+const OWN_PROCESS = ["packages/runtime/src/telemetry.test.ts", "packages/messaging/src/trace-context.test.ts"];
 
 const shared = {
   // Integration tests start real servers (nats-server, ffmpeg, pocketsphinx); give them room.
@@ -28,26 +30,27 @@ export default defineConfig({
     sequence: { sequencer: SlowFirstSequencer },
     projects: [
       {
-        // Unit tests (no server, no process of ours) share their workers' module cache: a fresh
+        // Unit tests (no NATS, store or system) share their workers' module cache: a fresh
         // process per file spent more on start-up and imports than on the tests (70 s against 39 s).
         test: {
           ...shared,
           name: "unit",
           include: ["**/*.test.ts"],
-          exclude: ["**/node_modules/**", "data/**", "**/*.int.test.ts"],
+          exclude: ["**/node_modules/**", "data/**", "**/*.int.test.ts", ...OWN_PROCESS],
           isolate: false,
           maxWorkers: workers ?? 2,
-          sequence: { groupOrder: 0 },
+          sequence: { groupOrder: 1 },
         },
       },
       {
         test: {
           ...shared,
           name: "paired",
-          include: ["**/*.int.test.ts"],
+          include: ["**/*.int.test.ts", ...OWN_PROCESS],
           exclude: ["**/node_modules/**", "data/**", ...ALONE],
           maxWorkers: workers ?? 2,
-          sequence: { groupOrder: 0 },
+          // Not 0: vitest moves an isolated project of one worker in group 0 (MP4T_TEST_WORKERS=1) to the end.
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -57,7 +60,7 @@ export default defineConfig({
           include: ALONE,
           exclude: ["**/node_modules/**", "data/**"],
           maxWorkers: 1,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -1,13 +1,14 @@
 /**
  * The embedded NATS server's security, kept under DATA_DIR:
  *   nats-auth/<user>.password   one random password per NATS user (0600, generated once)
+ *   nats-auth/<user>.generated  SHA-256 of the password as generated (0600): it is still ours
  *   nats-auth/nats-server.conf  the server config from the permission table, bcrypt hashes only
  *   nats-auth/server.json       where local replicas connect (`npm run service` reads it)
  *   nats-tls/                   CA and server certificate (openssl), only when NATS_LISTEN opens the port
  *   replicas/<service>.env      what another machine needs to run a replica (with nats-tls/ca.pem copied beside it)
  */
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { isIP } from "node:net";
@@ -38,28 +39,34 @@ function writePrivate(path: string, text: string) {
   chmodSync(path, 0o600); // an existing file keeps its mode on write
 }
 
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const generatedMark = (dataDir: string, user: NatsUser) => join(authDir(dataDir), `${user}.generated`);
+
 /** A user's password, generated once and kept 0600 under DATA_DIR/nats-auth. */
 export function natsPassword(dataDir: string, user: NatsUser): string {
   const path = join(authDir(dataDir), `${user}.password`);
   if (!existsSync(path)) {
     privateDir(authDir(dataDir));
-    writePrivate(path, randomBytes(24).toString("base64url"));
+    const password = randomBytes(24).toString("base64url");
+    writePrivate(generatedMark(dataDir, user), sha256(password));
+    writePrivate(path, password);
   }
   return readFileSync(path, "utf8").trim();
 }
 
-/** What `natsPassword` generates: 24 random bytes, base64url. */
-const GENERATED_PASSWORD = /^[A-Za-z0-9_-]{32}$/;
-
 /**
- * The bcrypt cost of a password in the server config. A generated password holds 192 random bits:
- * no cost makes guessing it from a leaked hash any harder (and its plain text sits beside the
- * config, in the same private directory), while nats-server pays the cost at every connection,
- * including every attempt with a wrong password from anyone who can reach an opened port: cost 11
- * is about 0.1 s of its CPU per attempt, cost 4 (bcrypt's minimum) under 1 ms. A password an
- * operator wrote into the file instead keeps cost 11.
+ * The bcrypt cost of a user's password in the server config. A password this file generated (its
+ * SHA-256 recorded when written, and still matching) holds 192 random bits: no cost makes guessing
+ * it from a leaked hash any harder (and its plain text sits beside the config, in the same
+ * private directory), while nats-server pays the cost at every connection, including every attempt
+ * with a wrong password from anyone who can reach an opened port: cost 11 is about 0.1 s of its CPU
+ * per attempt, cost 4 (bcrypt's minimum) under 1 ms. A password an operator wrote into the file,
+ * and one generated before the record existed, keep cost 11.
  */
-export const natsHashCost = (password: string) => (GENERATED_PASSWORD.test(password) ? 4 : 11);
+export function natsHashCost(dataDir: string, user: NatsUser, password: string): 4 | 11 {
+  const mark = generatedMark(dataDir, user);
+  return existsSync(mark) && readFileSync(mark, "utf8").trim() === sha256(password) ? 4 : 11;
+}
 
 /** Where a local replica connects, as the last `npm start` wrote it; null before the first. */
 export function readNatsEndpoint(dataDir: string): NatsEndpoint | null {
@@ -179,7 +186,7 @@ export function prepareSecureNats(o: SecureNatsOptions): SecureNats {
   const tls = withTls
     ? ensureNatsTls(o.dataDir, ["localhost", "127.0.0.1", hostname(), o.publicHost, ...o.tlsHosts, ...(o.listen === "0.0.0.0" ? [] : [o.listen])])
     : undefined;
-  const hashes = Object.fromEntries(NATS_USERS.map((u) => [u, { bcrypt: natsPasswordHash(passwords[u], natsHashCost(passwords[u])) }])) as Record<
+  const hashes = Object.fromEntries(NATS_USERS.map((u) => [u, { bcrypt: natsPasswordHash(passwords[u], natsHashCost(o.dataDir, u, passwords[u])) }])) as Record<
     NatsUser,
     NatsPasswordRef
   >;

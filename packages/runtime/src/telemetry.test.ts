@@ -2,7 +2,7 @@ import { context, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { logMixin, startTelemetry, withJob } from "./telemetry.ts";
 
-// One process per test file: this file starts the SDK once, exporting to a port nothing listens
+// A process of its own (vitest.config.ts runs it isolated, in `paired`): this file starts the SDK once, exporting to a port nothing listens
 // on, which must cost nothing but dropped spans (no thrown or logged exporter errors).
 describe("telemetry", () => {
   const telemetry = startTelemetry("unit", { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9/", OTEL_TRACES_SAMPLER_ARG: 1 });
