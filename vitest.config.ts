@@ -3,12 +3,12 @@ import SlowFirstSequencer from "./tests/slow-first.sequencer.ts";
 
 /**
  * Two groups, one after the other. The first runs two files at once: `unit` (self-contained: no
- * NATS, store or system; workers not isolated per file) and `paired` (the integration tests of one package or service, the
- * messaging and lane tests, and the whole-system files: `npm start` in its default layout is two
- * Node processes and nats-server, light enough to run beside another file). `alone` then runs the
- * two files that load both cores by themselves (the chaos run over a 3-node cluster and the load
- * tests) one at a time.
- * Every file uses its own free ports and temporary directories. MP4T_TEST_WORKERS sets the first group's count.
+ * NATS, store or system; workers not isolated per file) and `paired` (the integration tests of one
+ * package or service, the messaging and lane tests, and the whole-system files: `npm start` in its
+ * default layout is two Node processes and nats-server, light enough to run beside another file).
+ * `alone` then runs the two files that load both cores by themselves (the chaos run over a 3-node
+ * cluster and the load tests) one at a time. Every file uses its own free ports and temporary
+ * directories. MP4T_TEST_WORKERS sets the first group's count.
  */
 const workers = Number(process.env.MP4T_TEST_WORKERS) > 0 ? Number(process.env.MP4T_TEST_WORKERS) : undefined;
 const ALONE = ["tests/chaos/chaos.int.test.ts", "tests/load/load.int.test.ts"];

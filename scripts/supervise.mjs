@@ -37,6 +37,8 @@ export function nodeMemoryDefaults(env, semiSpaceMiB = 16, memoryReducer = true)
  * compiles only what changed since the last. It cut a system's start from 8 s to 6 s here, and
  * its processes' CPU until ready from 6.7-7.1 s to 4.2-4.3 s (docs/architecture.md, "Running").
  * NODE_COMPILE_CACHE set (a directory, or empty to turn it off) or NODE_DISABLE_COMPILE_CACHE wins.
+ * The default of $MP4T_TOOLS is the one scripts/toolchain.sh and packages/runtime/src/toolchain.ts
+ * use (this plain-JS file cannot import the latter).
  * @param {NodeJS.ProcessEnv} env
  * @returns {NodeJS.ProcessEnv}
  */

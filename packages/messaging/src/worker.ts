@@ -1,12 +1,5 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { memoryUsage } from "node:process";
-
-/**
- * Resident memory in MiB. `memoryUsage.rss()` reads only that; `memoryUsage()` also gathers V8's
- * heap statistics, which cost a worker process with five services, each ticking four times a
- * second while busy, about 10 ms of CPU per job (a profile of the overhead bench, 2026-12-02).
- */
-const rssMiB = () => memoryUsage.rss() / 2 ** 20;
 import { Subjects, type Command, type JobClass, type Stage } from "@mp4t/contracts";
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -17,6 +10,13 @@ import { createLaneWatch, type LaneWatch } from "./lane-watch.ts";
 import { pullNow } from "./pull-now.ts";
 import { createMessageProcessor, type InFlight } from "./message-processor.ts";
 import { ensureFairConsumers } from "./topology.ts";
+
+/**
+ * Resident memory in MiB. `memoryUsage.rss()` reads only that; `memoryUsage()` also gathers V8's
+ * heap statistics, which cost a worker process with five services, each ticking four times a
+ * second while busy, about 10 ms of CPU per job (a profile of the overhead bench, 2026-12-02).
+ */
+const rssMiB = () => memoryUsage.rss() / 2 ** 20;
 
 export type HandlerContext = {
   deliveryCount: number;
