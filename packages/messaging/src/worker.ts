@@ -1,4 +1,3 @@
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { memoryUsage } from "node:process";
 import { Subjects, type Command, type JobClass, type Stage } from "@mp4t/contracts";
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
@@ -122,14 +121,12 @@ const BUSY_RESYNC_MS = 2_000;
 const PULL_WAIT_MS = 150;
 /** How often a consumer holding only unacked messages is pulled for a retry whose backoff ended. */
 const PROBE_EVERY_MS = 1_000;
-/** Event-loop delay (p99) above which the autoscaler sheds a slot instead of adding one. */
-const LAG_LIMIT_MS = 200;
 /**
- * The delay monitor's timer period while the replica is busy. Each wakeup costs CPU (about 20 µs
- * on the 2-core VM: 1 ms per second at 20 ms, half that at 50); a loop held past LAG_LIMIT_MS
- * delays a 50 ms timer as much as a 20 ms one.
+ * Event-loop delay above which the autoscaler sheds a slot instead of adding one: the longest
+ * that the process's lag monitor (`lagMonitor`, one sampler every 100 ms for all the services a
+ * process hosts, sampling while any has work) saw since the last step.
  */
-const LAG_RESOLUTION_MS = 50;
+const LAG_LIMIT_MS = 200;
 const SCALE_DOWN_EVERY_MS = 5_000;
 
 export { ensureConsumer } from "./topology.ts";
@@ -179,9 +176,10 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   let lastScaleDown = 0;
   let resync: NodeJS.Timeout | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  let recheck: NodeJS.Timeout | undefined;
   /** True while `ticker` is the one-shot timer of `settle`, not the busy interval. */
   let settling = false;
-  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  let lastScale = performance.now();
   const halted = () => stopping || stats.recycling !== false;
 
   const pull = (src: Source): Promise<JsMsg | null> => pullNow(nc!, stream, names.get(src.key)!, PULL_WAIT_MS);
@@ -190,6 +188,23 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   async function recount(src: Source) {
     const ci = await opts.jsm.consumers.info(stream, names.get(src.key)!);
     sched.update(src.key, Math.max(ci.num_pending, 0), ci.num_ack_pending);
+  }
+
+  /**
+   * Re-reads the backlog now, or once the last read is 500 ms old (at most twice a second: with
+   * many replicas, empty pulls come in bursts). Deferred, not skipped: a read made just before the
+   * stream stored the message a signal announced saw none, and with no other read due, that
+   * message waited for the 30 s resync (the worker test's occasional 20 s timeout under load).
+   */
+  function refreshSoon() {
+    const wait = 500 - (Date.now() - (watch?.lastRead() ?? 0));
+    if (wait <= 0) return void refresh();
+    if (recheck) return;
+    recheck = setTimeout(() => {
+      recheck = undefined;
+      if (!halted()) void refresh();
+    }, wait);
+    recheck.unref();
   }
 
   /** One worker slot: pulls where the scheduler says, until stopped or scaled away. */
@@ -210,9 +225,9 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
           if (probing) await recount(src);
           else {
             sched.empty(src.key);
-            // Others took what this replica heard: correct every count at once, not one empty pull
-            // each (at most twice a second: with many replicas, empty pulls come in bursts).
-            if (Date.now() - (watch?.lastRead() ?? 0) >= 500) void refresh();
+            // Others took what this replica heard, or the stream had not stored it yet: correct
+            // every count at once, not one empty pull each.
+            refreshSoon();
           }
           continue;
         }
@@ -249,7 +264,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     if (halted()) return;
     if (settling) stopTicker();
     if (ticker) return;
-    lag.enable();
+    lastScale = performance.now(); // delays from before this busy spell are not this spell's load
     ticker = setInterval(tick, pollMs);
     ticker.unref();
   }
@@ -258,7 +273,6 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     clearInterval(ticker);
     ticker = undefined;
     settling = false;
-    lag.disable();
   }
 
   function tick() {
@@ -312,8 +326,8 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
 
   /** Concurrency follows the backlog between the bounds, and backs off when the process is loaded. */
   function scale(rssMb: number) {
-    const lagMs = lag.percentile(99) / 1e6;
-    lag.reset();
+    const lagMs = lagMonitor.maxSince(lastScale);
+    lastScale = performance.now();
     const ceiling = opts.recycle?.maxRssMb ? 0.85 * opts.recycle.maxRssMb : Infinity;
     const loaded = lagMs > LAG_LIMIT_MS || rssMb > ceiling;
     const now = Date.now();
@@ -337,6 +351,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   /** Stops listening and every timer (shutdown, recycling). */
   function quiet() {
     clearInterval(resync);
+    clearTimeout(recheck);
     stopTicker();
     watch?.stop();
   }

@@ -48,6 +48,26 @@ describe("event-loop lag monitor", () => {
     }
   });
 
+  it("tells any number of callers the longest delay since their own last look, without resetting the window", async () => {
+    const lag = createLagMonitor({ sampleMs: 20, idleMs: 60_000 });
+    try {
+      lag.markActive();
+      await pass(100);
+      const a = performance.now();
+      hold(300);
+      await pass(60);
+      const b = performance.now();
+      await pass(100);
+      expect(lag.maxSince(a)).toBeGreaterThan(250); // the stall after a
+      expect(lag.maxSince(a)).toBeLessThan(500);
+      expect(lag.maxSince(a)).toBe(lag.maxSince(a)); // asking again resets nothing
+      expect(lag.maxSince(b)).toBeLessThan(100); // only unheld samples after b
+      expect(lag.read().max).toBeGreaterThan(0.25); // the scrape's window still holds it
+    } finally {
+      lag.stop();
+    }
+  });
+
   it("does not count the pause between two periods of work as a stall", async () => {
     const lag = createLagMonitor({ sampleMs: 20, idleMs: 60 });
     try {

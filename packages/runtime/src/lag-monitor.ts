@@ -1,5 +1,3 @@
-import { monitorEventLoopDelay } from "node:perf_hooks";
-
 /** Event-loop delays since the last read, in seconds; all 0 when nothing was sampled. */
 export type LagStats = { min: number; max: number; mean: number; stddev: number; p50: number; p90: number; p99: number };
 
@@ -9,81 +7,105 @@ export type LagMonitor = {
   sampling(): boolean;
   /** The delays sampled since the last read, then starts a new window. */
   read(): LagStats;
+  /**
+   * The longest delay (ms) among the samples taken after `since` (a `performance.now()` time);
+   * 0 when there is none. Reads nothing else and resets nothing: any number of callers may ask.
+   */
+  maxSince(since: number): number;
   stop(): void;
 };
 
-type Summary = LagStats & { count: number };
-
-/** Two windows' summaries as one: exact count, min, max and mean; the higher of the two spreads and percentiles. */
-function merge(a: Summary | undefined, b: Summary | undefined): Summary | undefined {
-  if (!a || !b) return a ?? b;
-  const count = a.count + b.count;
-  return {
-    count,
-    min: Math.min(a.min, b.min),
-    max: Math.max(a.max, b.max),
-    mean: (a.mean * a.count + b.mean * b.count) / count,
-    stddev: Math.max(a.stddev, b.stddev),
-    p50: Math.max(a.p50, b.p50),
-    p90: Math.max(a.p90, b.p90),
-    p99: Math.max(a.p99, b.p99),
-  };
-}
+/** Samples kept for the percentiles of one read window; past it, a uniform reservoir of them. */
+const WINDOW_CAP = 4096;
+/** Recent samples kept for `maxSince` (at 100 ms, the last 3.2 s). */
+const RECENT = 32;
 
 /**
  * An event-loop delay monitor that samples only while the process has work, so an idle process
- * has no timer of its own to wake it, and sleeps once it has had none for `idleMs` (checked every
- * third of it). Node records each sample as the time between two firings of its timer, which
- * includes the period itself: the period is taken off, so a loop that was never held reads 0.
- * When sampling stops, what it saw is kept as a summary and the sampler is reset (a sample taken
- * after a pause would otherwise span the whole pause); a read covering both merges them.
+ * has no timer of its own to wake it, and sleeps once it has had none for `idleMs`. One per
+ * process (`lagMonitor` in metrics.ts) serves both the metrics scrape (`read`) and every worker's
+ * autoscaler (`maxSince`).
+ *
+ * A sample is how late its timer fired beyond the period: a loop that was never held reads 0, one
+ * held for 300 ms reads about 300 ms less the part of the period already gone. It is a plain
+ * timer, not `perf_hooks.monitorEventLoopDelay`: that one's HDR histogram is 450 KB, and each
+ * reset (a memset) and percentile (a scan) of it cost a worker process with five services, each
+ * with its own, 4 % of its CPU at 4 reads a second (a profile of the overhead bench, 2026-12-02).
+ * Here a read sorts the window's few hundred samples once per scrape.
  */
 export function createLagMonitor(o: { sampleMs: number; idleMs: number }): LagMonitor {
-  const sampler = monitorEventLoopDelay({ resolution: o.sampleMs });
-  const periodNs = o.sampleMs * 1e6;
   let lastActive = 0;
-  let idleCheck: NodeJS.Timeout | undefined;
-  let asleep: Summary | undefined; // what the sampler saw before it last stopped, not yet read
+  let timer: NodeJS.Timeout | undefined;
+  let prev = 0;
+  // The read window: exact count, sum, sum of squares, min and max; the samples for percentiles.
+  let count = 0;
+  let sum = 0;
+  let sumSq = 0;
+  let min = Infinity;
+  let max = 0;
+  let kept: number[] = [];
+  // The recent samples, a ring of (time, delay).
+  const at = new Float64Array(RECENT);
+  const delay = new Float64Array(RECENT);
+  let next = 0;
 
-  const take = (): Summary | undefined => {
-    const beyond = (ns: number) => Math.max(0, ns - periodNs) / 1e9;
-    const s =
-      sampler.count === 0
-        ? undefined
-        : {
-            count: sampler.count,
-            min: beyond(sampler.min),
-            max: beyond(sampler.max),
-            mean: beyond(sampler.mean),
-            stddev: sampler.stddev / 1e9,
-            p50: beyond(sampler.percentile(50)),
-            p90: beyond(sampler.percentile(90)),
-            p99: beyond(sampler.percentile(99)),
-          };
-    sampler.reset();
-    return s;
+  const sample = () => {
+    const now = performance.now();
+    const d = Math.max(0, now - prev - o.sampleMs);
+    prev = now;
+    count++;
+    sum += d;
+    sumSq += d * d;
+    if (d < min) min = d;
+    if (d > max) max = d;
+    if (kept.length < WINDOW_CAP) kept.push(d);
+    else {
+      const i = Math.floor(Math.random() * count);
+      if (i < WINDOW_CAP) kept[i] = d;
+    }
+    at[next] = now;
+    delay[next] = d;
+    next = (next + 1) % RECENT;
+    if (Date.now() - lastActive >= o.idleMs) sleep();
   };
   const sleep = () => {
-    clearInterval(idleCheck);
-    idleCheck = undefined;
-    asleep = merge(asleep, take());
-    sampler.disable();
+    clearInterval(timer);
+    timer = undefined;
   };
 
   return {
     markActive() {
       lastActive = Date.now();
-      if (idleCheck) return;
-      sampler.enable();
-      idleCheck = setInterval(() => Date.now() - lastActive >= o.idleMs && sleep(), o.idleMs / 3);
-      idleCheck.unref();
+      if (timer) return;
+      prev = performance.now(); // the pause before this is not a delay
+      timer = setInterval(sample, o.sampleMs);
+      timer.unref();
     },
-    sampling: () => idleCheck !== undefined,
+    sampling: () => timer !== undefined,
     read() {
-      const { count: _, ...stats } = merge(asleep, take()) ?? { count: 0, min: 0, max: 0, mean: 0, stddev: 0, p50: 0, p90: 0, p99: 0 };
-      asleep = undefined;
+      if (count === 0) return { min: 0, max: 0, mean: 0, stddev: 0, p50: 0, p90: 0, p99: 0 };
+      const sorted = kept.sort((a, b) => a - b);
+      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! / 1000;
+      const mean = sum / count;
+      const stats = {
+        min: min / 1000,
+        max: max / 1000,
+        mean: mean / 1000,
+        stddev: Math.sqrt(Math.max(0, sumSq / count - mean * mean)) / 1000,
+        p50: pct(50),
+        p90: pct(90),
+        p99: pct(99),
+      };
+      count = sum = sumSq = max = 0;
+      min = Infinity;
+      kept = [];
       return stats;
     },
-    stop: () => idleCheck && sleep(),
+    maxSince(since) {
+      let m = 0;
+      for (let i = 0; i < RECENT; i++) if (at[i]! > since && delay[i]! > m) m = delay[i]!;
+      return m;
+    },
+    stop: sleep,
   };
 }
