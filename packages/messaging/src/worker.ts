@@ -177,6 +177,8 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   let resync: NodeJS.Timeout | undefined;
   let ticker: NodeJS.Timeout | undefined;
   let recheck: NodeJS.Timeout | undefined;
+  /** When a pull prompted by a signal or a count last came back empty. */
+  let emptyAt = 0;
   /** True while `ticker` is the one-shot timer of `settle`, not the busy interval. */
   let settling = false;
   let lastScale = performance.now();
@@ -226,8 +228,11 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
           else {
             sched.empty(src.key);
             // Others took what this replica heard, or the stream had not stored it yet: correct
-            // every count at once, not one empty pull each.
+            // every count at once, not one empty pull each, and keep ticking until the busy
+            // re-read has looked again (a store that late is still found within seconds).
+            emptyAt = Date.now();
             refreshSoon();
+            busy();
           }
           continue;
         }
@@ -282,7 +287,8 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     const rssMb = rssMiB();
     if (checkMemory(rssMb)) return;
     scale(rssMb);
-    if (stats.backlog === 0 && stats.inFlight === 0) {
+    // After an empty pull, not before a re-read has looked again BUSY_RESYNC_MS later.
+    if (stats.backlog === 0 && stats.inFlight === 0 && (watch?.lastRead() ?? 0) - emptyAt >= BUSY_RESYNC_MS) {
       stopTicker();
       if (stats.concurrency > autoscale.min) settle();
     }
