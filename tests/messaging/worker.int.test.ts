@@ -101,38 +101,41 @@ describe("worker runner", () => {
 
   // 400 ms: before the re-read that the empty pull defers to 500 ms after the last one; 1200 ms:
   // after it, found by the busy re-read that the empty pull keeps the autoscaler ticking for.
-  it.each([400, 1200])("finds a message stored %i ms after the pull its signal prompted came back empty within seconds, not at the 30 s resync", async (lagMs) => {
-    // A store that lags its signal, made deterministic: the signal is a publish on the work subject
-    // that the stream refuses (wrong expected stream), so the pull it prompts finds nothing; the
-    // message then arrives in the lane from another stream (a source), which no worker hears.
-    const lane = Streams.lane("high");
-    const m = cmd();
-    const subject = Subjects.work("diarize", "interactive", m.userId);
-    const side = `TEST_SIDE_${lagMs}`; // a name of its own: the lane remembers how far it read a source
-    await jsm.streams.add({ name: side, subjects: [`test.side.${lagMs}`] });
-    const before = (await jsm.streams.info(lane)).config;
-    try {
-      await jsm.streams.update(lane, { ...before, sources: [{ name: side, subject_transforms: [{ src: `test.side.${lagMs}`, dest: subject }] }] });
-      const seen: string[] = [];
-      await withWorker(
-        async (msg) => void seen.push(msg.jobId),
-        async (w) => {
-          const h = natsHeaders();
-          h.set("Nats-Expected-Stream", "NOT_THIS_ONE");
-          nc.publish(subject, JSON.stringify(cmd()), { headers: h });
-          await new Promise((r) => setTimeout(r, lagMs)); // the pull it prompted (150 ms) has come back empty
-          await js.publish(`test.side.${lagMs}`, JSON.stringify(m));
-          const t0 = Date.now();
-          await until(() => w.stats().processed === 1, 15_000);
-          expect(seen).toEqual([m.jobId]);
-          expect(Date.now() - t0).toBeLessThan(10_000); // the resync would have taken 30 s
-        },
-      );
-    } finally {
-      await jsm.streams.update(lane, before);
-      await jsm.streams.delete(side);
-    }
-  });
+  it.each([400, 1200])(
+    "finds a message stored %i ms after the pull its signal prompted came back empty within seconds, not at the 30 s resync",
+    async (lagMs) => {
+      // A store that lags its signal, made deterministic: the signal is a publish on the work subject
+      // that the stream refuses (wrong expected stream), so the pull it prompts finds nothing; the
+      // message then arrives in the lane from another stream (a source), which no worker hears.
+      const lane = Streams.lane("high");
+      const m = cmd();
+      const subject = Subjects.work("diarize", "interactive", m.userId);
+      const side = `TEST_SIDE_${lagMs}`; // a name of its own: the lane remembers how far it read a source
+      await jsm.streams.add({ name: side, subjects: [`test.side.${lagMs}`] });
+      const before = (await jsm.streams.info(lane)).config;
+      try {
+        await jsm.streams.update(lane, { ...before, sources: [{ name: side, subject_transforms: [{ src: `test.side.${lagMs}`, dest: subject }] }] });
+        const seen: string[] = [];
+        await withWorker(
+          async (msg) => void seen.push(msg.jobId),
+          async (w) => {
+            const h = natsHeaders();
+            h.set("Nats-Expected-Stream", "NOT_THIS_ONE");
+            nc.publish(subject, JSON.stringify(cmd()), { headers: h });
+            await new Promise((r) => setTimeout(r, lagMs)); // the pull it prompted (150 ms) has come back empty
+            await js.publish(`test.side.${lagMs}`, JSON.stringify(m));
+            const t0 = Date.now();
+            await until(() => w.stats().processed === 1, 15_000);
+            expect(seen).toEqual([m.jobId]);
+            expect(Date.now() - t0).toBeLessThan(10_000); // the resync would have taken 30 s
+          },
+        );
+      } finally {
+        await jsm.streams.update(lane, before);
+        await jsm.streams.delete(side);
+      }
+    },
+  );
 
   it("drops a duplicate publish with the same Nats-Msg-Id", async () => {
     const m = cmd();
