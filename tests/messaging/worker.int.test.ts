@@ -99,8 +99,9 @@ describe("worker runner", () => {
     );
   });
 
-  // 400 ms: before the re-read that the empty pull defers to 500 ms after the last one; 1200 ms:
-  // after it, found by the busy re-read that the empty pull keeps the autoscaler ticking for.
+  // 400 ms: found by the re-read the empty pull makes at once or defers to 500 ms after the last
+  // one, whichever applies, or else by the late one; 1200 ms: after those, found by the late
+  // re-read 2 s after the empty pull.
   it.each([400, 1200])(
     "finds a message stored %i ms after the pull its signal prompted came back empty within seconds, not at the 30 s resync",
     async (lagMs) => {
@@ -112,8 +113,9 @@ describe("worker runner", () => {
       const subject = Subjects.work("diarize", "interactive", m.userId);
       const side = `TEST_SIDE_${lagMs}`; // a name of its own: the lane remembers how far it read a source
       await jsm.streams.add({ name: side, subjects: [`test.side.${lagMs}`] });
-      const before = (await jsm.streams.info(lane)).config;
+      let before: Awaited<ReturnType<typeof jsm.streams.info>>["config"] | undefined;
       try {
+        before = (await jsm.streams.info(lane)).config;
         await jsm.streams.update(lane, { ...before, sources: [{ name: side, subject_transforms: [{ src: `test.side.${lagMs}`, dest: subject }] }] });
         const seen: string[] = [];
         await withWorker(
@@ -131,8 +133,11 @@ describe("worker runner", () => {
           },
         );
       } finally {
-        await jsm.streams.update(lane, before);
+        // nats.js merges an update into the current config, and a config without sources has no
+        // `sources` key: say "none" outright, or the lane keeps sourcing the deleted stream.
+        if (before) await jsm.streams.update(lane, { ...before, sources: [] });
         await jsm.streams.delete(side);
+        expect((await jsm.streams.info(lane)).config.sources ?? []).toEqual([]);
       }
     },
   );

@@ -3,7 +3,7 @@ import { FAIR_BUCKETS, JOB_CLASSES, type JobClass } from "@mp4t/contracts";
 /** One durable consumer a worker pulls from: a (class, fairness bucket) of its stage. */
 export type Source = { cls: JobClass; bucket: number; key: string };
 
-type SourceState = Source & { pending: number; ackPending: number; probedAt: number };
+type SourceState = Source & { pending: number; ackPending: number; probedAt: number; heard: boolean };
 
 /**
  * Decides which consumer a free worker slot pulls from next. Pure bookkeeping (no I/O), fed by
@@ -19,7 +19,7 @@ type SourceState = Source & { pending: number; ackPending: number; probedAt: num
 export function createLaneScheduler(opts: { batchEvery: number; buckets?: number; keyOf: (cls: JobClass, bucket: number) => string }) {
   const buckets = opts.buckets ?? FAIR_BUCKETS;
   const states: SourceState[] = JOB_CLASSES.flatMap((cls) =>
-    Array.from({ length: buckets }, (_, bucket) => ({ cls, bucket, key: opts.keyOf(cls, bucket), pending: 0, ackPending: 0, probedAt: 0 })),
+    Array.from({ length: buckets }, (_, bucket) => ({ cls, bucket, key: opts.keyOf(cls, bucket), pending: 0, ackPending: 0, probedAt: 0, heard: false })),
   );
   const byKey = new Map(states.map((s) => [s.key, s]));
   const cursor: Record<JobClass, number> = { interactive: -1, batch: -1 };
@@ -87,7 +87,19 @@ export function createLaneScheduler(opts: { batchEvery: number; buckets?: number
       const s = byKey.get(key);
       if (!s) return;
       s.pending = Math.max(0, s.pending) + 1;
+      s.heard = true;
       wake();
+    },
+
+    /**
+     * Whether a publish to `key` was heard since its last delivery here (then forgotten): an empty
+     * pull after one means another replica took it, or the stream has not stored it yet.
+     */
+    takeHeard(key: string): boolean {
+      const s = byKey.get(key);
+      if (!s?.heard) return false;
+      s.heard = false;
+      return true;
     },
 
     /**
@@ -96,7 +108,10 @@ export function createLaneScheduler(opts: { batchEvery: number; buckets?: number
      */
     delivered(key: string, pendingAfter: number) {
       const s = byKey.get(key);
-      if (s) s.pending = pendingAfter;
+      if (s) {
+        s.pending = pendingAfter;
+        s.heard = false;
+      }
       if (pendingAfter > 0) wake();
     },
     /** A message this replica nak'd on `key` is due again: treat the consumer as having work. */

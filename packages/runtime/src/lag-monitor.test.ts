@@ -6,7 +6,7 @@ const hold = (ms: number) => {
   const until = performance.now() + ms;
   while (performance.now() < until);
 };
-// The sampler is libuv's timer: only real time passing lets it take samples.
+// A stall is only measured as real time passes (the tests of delays run on real timers).
 const pass = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("event-loop lag monitor", () => {
@@ -26,6 +26,19 @@ describe("event-loop lag monitor", () => {
     lag.markActive();
     expect(lag.sampling()).toBe(true);
     vi.advanceTimersByTime(25_000);
+    expect(lag.sampling()).toBe(false);
+  });
+
+  it("samples for longer than idleMs when the work asks for it (an autoscaler that ticks less often)", () => {
+    vi.useFakeTimers();
+    const lag = createLagMonitor({ sampleMs: 100, idleMs: 1_000 });
+    lag.markActive(5_000);
+    vi.advanceTimersByTime(3_000);
+    expect(lag.sampling()).toBe(true);
+    lag.markActive(); // a shorter ask does not cut the longer one short
+    vi.advanceTimersByTime(1_500);
+    expect(lag.sampling()).toBe(true);
+    vi.advanceTimersByTime(1_000);
     expect(lag.sampling()).toBe(false);
   });
 

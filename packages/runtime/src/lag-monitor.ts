@@ -2,8 +2,8 @@
 export type LagStats = { min: number; max: number; mean: number; stddev: number; p50: number; p90: number; p99: number };
 
 export type LagMonitor = {
-  /** Work arrived (an HTTP request, a delivery being worked on): sample until `idleMs` after the last. */
-  markActive(): void;
+  /** Work arrived (an HTTP request, a delivery being worked on): sample until `idleMs` (or `forMs`, if longer) after the last. */
+  markActive(forMs?: number): void;
   sampling(): boolean;
   /** The delays sampled since the last read, then starts a new window. */
   read(): LagStats;
@@ -34,7 +34,7 @@ const RECENT = 32;
  * Here a read sorts the window's few hundred samples once per scrape.
  */
 export function createLagMonitor(o: { sampleMs: number; idleMs: number }): LagMonitor {
-  let lastActive = 0;
+  let activeUntil = 0;
   let timer: NodeJS.Timeout | undefined;
   let prev = 0;
   // The read window: exact count, sum, sum of squares, min and max; the samples for percentiles.
@@ -66,7 +66,7 @@ export function createLagMonitor(o: { sampleMs: number; idleMs: number }): LagMo
     at[next] = now;
     delay[next] = d;
     next = (next + 1) % RECENT;
-    if (Date.now() - lastActive >= o.idleMs) sleep();
+    if (Date.now() >= activeUntil) sleep();
   };
   const sleep = () => {
     clearInterval(timer);
@@ -74,8 +74,8 @@ export function createLagMonitor(o: { sampleMs: number; idleMs: number }): LagMo
   };
 
   return {
-    markActive() {
-      lastActive = Date.now();
+    markActive(forMs = 0) {
+      activeUntil = Math.max(activeUntil, Date.now() + Math.max(o.idleMs, forMs));
       if (timer) return;
       prev = performance.now(); // the pause before this is not a delay
       timer = setInterval(sample, o.sampleMs);
