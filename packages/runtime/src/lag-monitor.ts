@@ -17,8 +17,8 @@ export type LagMonitor = {
 
 /** Samples kept for the percentiles of one read window; past it, a uniform reservoir of them. */
 const WINDOW_CAP = 4096;
-/** Recent samples kept for `maxSince` (at 100 ms, the last 3.2 s). */
-const RECENT = 32;
+/** Recent samples kept for `maxSince`: at 100 ms the last 12.8 s, more than the longest autoscaler period (LANE_POLL_MS 10 s). */
+const RECENT = 128;
 
 /**
  * An event-loop delay monitor that samples only while the process has work, so an idle process
