@@ -42,6 +42,7 @@ const LAG_SERIES = ["", "_min", "_max", "_mean", "_stddev", "_p50", "_p90", "_p9
  * request's start and end, and every second while a body is still arriving). Each sample wakes an
  * idle process: 15 s of tail cost 50-70 ms of CPU per process after every burst on a 2-core VM
  * (docs/architecture.md, "Idle after a burst"). Call `lagMonitor.markActive()` where work arrives.
+ * Every worker's autoscaler in the process reads it too (`maxSince`), so a process has one sampler.
  */
 export const lagMonitor = createLagMonitor({ sampleMs: 100, idleMs: 2_000 });
 
