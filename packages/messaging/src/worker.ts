@@ -193,6 +193,18 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     sched.update(src.key, Math.max(ci.num_pending, 0), ci.num_ack_pending);
   }
 
+  const sinceRead = () => Date.now() - (watch?.lastRead() ?? 0);
+
+  /** A backlog re-read in `ms` (unless the worker has stopped); `done` forgets the timer. */
+  function readLater(ms: number, done: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      done();
+      if (!halted()) void refresh();
+    }, ms);
+    t.unref();
+    return t;
+  }
+
   /**
    * Re-reads the backlog now, or once the last read is 500 ms old (at most twice a second: with
    * many replicas, empty pulls come in bursts). Deferred, not skipped: a read made just before the
@@ -201,24 +213,14 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
    */
   function refreshSoon() {
     if (halted()) return;
-    const wait = 500 - (Date.now() - (watch?.lastRead() ?? 0));
+    const wait = 500 - sinceRead();
     if (wait <= 0) return void refresh();
-    if (recheck) return;
-    recheck = setTimeout(() => {
-      recheck = undefined;
-      if (!halted()) void refresh();
-    }, wait);
-    recheck.unref();
+    recheck ??= readLater(wait, () => (recheck = undefined));
   }
 
   /** One re-read BUSY_RESYNC_MS after an empty pull that followed a heard publish (one pending at a time). */
   function lateCheck() {
-    if (late || halted()) return;
-    late = setTimeout(() => {
-      late = undefined;
-      if (!halted()) void refresh();
-    }, BUSY_RESYNC_MS);
-    late.unref();
+    if (!halted()) late ??= readLater(BUSY_RESYNC_MS, () => (late = undefined));
   }
 
   /** One worker slot: pulls where the scheduler says, until stopped or scaled away. */
@@ -244,7 +246,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
               // re-read soon, and once more BUSY_RESYNC_MS later for a store later than that.
               refreshSoon();
               lateCheck();
-            } else if (Date.now() - (watch?.lastRead() ?? 0) >= 500) {
+            } else if (sinceRead() >= 500) {
               // The count a delivery or a read gave was stale: correct every count at once, not
               // one empty pull each (at most twice a second: with many replicas, empty pulls come in bursts).
               void refresh();
@@ -298,7 +300,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
 
   function tick() {
     lagMonitor.markActive(2 * pollMs);
-    if (Date.now() - (watch?.lastRead() ?? 0) >= BUSY_RESYNC_MS) void refresh();
+    if (sinceRead() >= BUSY_RESYNC_MS) void refresh();
     stats.backlog = sched.backlog();
     const rssMb = rssMiB();
     if (checkMemory(rssMb)) return;

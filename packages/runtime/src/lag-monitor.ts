@@ -28,10 +28,10 @@ const RECENT = 128;
  *
  * A sample is how late its timer fired beyond the period: a loop that was never held reads 0, one
  * held for 300 ms reads about 300 ms less the part of the period already gone. It is a plain
- * timer, not `perf_hooks.monitorEventLoopDelay`: that one's HDR histogram is 450 KB, and each
- * reset (a memset) and percentile (a scan) of it cost a worker process with five services, each
- * with its own, 4 % of its CPU at 4 reads a second (a profile of the overhead bench, 2026-12-02).
- * Here a read sorts the window's few hundred samples once per scrape.
+ * timer, not `perf_hooks.monitorEventLoopDelay`: that one's HDR histogram is 450 KB, and five
+ * of them, each read (p99) and reset four times a second by its worker's autoscaler, cost about
+ * 2 ms of CPU per busy second more than this one sampler (measured alone, docs/architecture.md,
+ * "One lag sampler per process"). Here a read sorts the window's few hundred samples once per scrape.
  */
 export function createLagMonitor(o: { sampleMs: number; idleMs: number }): LagMonitor {
   let activeUntil = 0;
