@@ -1,19 +1,22 @@
 /**
  * The real voices the diarization bench is built from: every recorded speaker in the installed
- * Debian packages (pocketsphinx-testdata, alsa-utils), cut into short pieces at quiet points so a
- * seeded draw can give the tuning set and the held-out set different utterances of each voice.
+ * Debian packages (pocketsphinx-testdata, alsa-utils, Asterisk's core sounds), cut into short pieces
+ * at quiet points so a seeded draw can give the tuning set and the held-out set different
+ * utterances of each voice.
  */
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { decodeWav } from "../../services/diarizer/src/index.ts";
 
 const run = promisify(execFile);
 const PS = "/usr/share/pocketsphinx/test/data";
+const ASTERISK = "/usr/share/asterisk/sounds";
 export const RATE = 16_000;
 
-type SourceFile = { path: string; raw?: boolean };
+/** A WAV or raw 16 kHz file, or Asterisk prompts (G.722, 16 kHz wideband) decoded as one recording. */
+type SourceFile = { path: string; raw?: boolean } | { prompts: string; seconds: number };
 
 /** Voice name -> its recordings. Only real people; espeak and other synthesis are left out. */
 export const VOICE_FILES: Record<string, SourceFile[]> = {
@@ -29,6 +32,22 @@ export const VOICE_FILES: Record<string, SourceFile[]> = {
   alsa: ["Front_Center", "Front_Left", "Front_Right", "Rear_Center", "Rear_Left", "Rear_Right", "Side_Left", "Side_Right"].map((n) => ({
     path: `/usr/share/sounds/alsa/${n}.wav`,
   })),
+  /**
+   * Asterisk's core sounds (CC-BY-SA 3.0), the G.722 (wideband) packages: one professional voice
+   * each, studio recordings of phone-system prompts, about 20 minutes a language. Every second
+   * prompt, in name order, up to 6 minutes a voice. Allison Smith recorded the English and the
+   * Mexican Spanish prompts: one voice in two languages.
+   */
+  allison: [
+    { prompts: "en_US_f_Allison", seconds: 180 },
+    { prompts: "es_MX_f_Allison", seconds: 180 },
+  ],
+  /** Canadian French, female. */
+  june: [{ prompts: "fr_CA_f_June", seconds: 360 }],
+  /** Russian, female. */
+  ivrru: [{ prompts: "ru_RU_f_IvrvoiceRU", seconds: 360 }],
+  /** Italian, male. */
+  carlo: [{ prompts: "it_IT_m_Carlo", seconds: 360 }],
 };
 
 /** One utterance piece: samples with no leading or trailing quiet, at RATE; `quiet`: its recording's level (mean square) under which nothing is speech. */
@@ -50,8 +69,34 @@ export function speechOf(x: Float32Array, quiet: number): { start: number; end: 
   return out.map((r) => ({ start: r.start / 100, end: Math.min(x.length / RATE, r.end / 100) }));
 }
 
+/** Every second prompt of a voice's directory (its sentences, not its digit and letter folders), in name order, up to `seconds`. */
+async function pickPrompts(voiceDir: string, seconds: number): Promise<string[]> {
+  const names = (
+    await readdir(join(ASTERISK, voiceDir)).catch(() => {
+      throw new Error(`${join(ASTERISK, voiceDir)} is missing: npm run bench installs it (scripts/toolchain.sh with MP4T_TEST_TOOLS=1)`);
+    })
+  )
+    .filter((n) => n.endsWith(".g722"))
+    .sort();
+  const out: string[] = [];
+  let bytes = 0;
+  // G.722 is 64 kbit/s: 8000 bytes a second.
+  for (let i = 0; i < names.length && bytes < seconds * 8000; i += 2) {
+    const path = join(ASTERISK, voiceDir, names[i]!);
+    out.push(path);
+    bytes += (await stat(path)).size;
+  }
+  return out;
+}
+
 async function load(dir: string, f: SourceFile, name: string): Promise<Float32Array> {
   const out = join(dir, `${name}.wav`);
+  if ("prompts" in f) {
+    // Raw G.722 has no header: the prompts are joined as one stream (each begins and ends in silence) and decoded once.
+    const files = await pickPrompts(f.prompts, f.seconds);
+    await run("ffmpeg", ["-v", "error", "-f", "g722", "-i", `concat:${files.join("|")}`, "-ar", String(RATE), "-ac", "1", "-c:a", "pcm_s16le", out]);
+    return decodeWav(new Uint8Array(await readFile(out))).samples;
+  }
   const input = f.raw ? ["-t", "raw", "-r", String(RATE), "-e", "signed", "-b", "16", "-c", "1", f.path] : [f.path];
   // -R: the same dither on every run (sox seeds it from the clock otherwise), so runs compare file by file.
   await run("sox", ["-R", ...input, "-r", String(RATE), "-c", "1", "-b", "16", out]);

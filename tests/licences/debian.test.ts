@@ -55,6 +55,7 @@ describe("Debian copyright files", () => {
     ["GPL-3+", "GPL-3.0-or-later"],
     ["AGPL-3", "AGPL-3.0-only"],
     ["Sundry", "LicenseRef-debian-Sundry"],
+    ["CC-BY-SA-3.0", "CC-BY-SA-3.0"],
     ["public-domain-SCTK", "LicenseRef-public-domain"],
     ["GPL-2", "GPL-2.0-only"],
   ])("spells Debian's %s as %s", (debian, spdx) => {
@@ -102,6 +103,7 @@ describe("the gate on Debian packages", () => {
       deb("openssl", "Apache-2.0"),
       deb("x", "GPL-2.0-only"),
       deb("y", "(LGPL-2.1-or-later AND MIT)"),
+      deb("asterisk-core-sounds-en-g722", "CC-BY-SA-3.0"),
     ];
     expect(checkLicences(fine, [])).toEqual([]);
   });

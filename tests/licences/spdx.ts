@@ -28,8 +28,9 @@ export const ALLOWED = new Set([
 /**
  * Debian packages scripts/toolchain.sh installs run as programs of their own (ffmpeg, sox,
  * chromium) or are data (speech models): GPL-2.0 and LGPL-2.x bind what links them, which nothing
- * of ours does, so they are allowed there too (Debian builds ffmpeg with GPL-2+ parts). GPL-3.0,
- * AGPL and SSPL stay forbidden everywhere.
+ * of ours does, so they are allowed there too (Debian builds ffmpeg with GPL-2+ parts). CC-BY-SA-3.0
+ * is recordings (Asterisk's core sounds, voices for the diarization bench): data we read and never
+ * ship or change. GPL-3.0, AGPL and SSPL stay forbidden everywhere.
  */
 export const DEBIAN_ALLOWED = new Set([
   ...ALLOWED,
@@ -41,6 +42,7 @@ export const DEBIAN_ALLOWED = new Set([
   "LGPL-2.1-or-later",
   "GPL-2.0-only",
   "GPL-2.0-or-later",
+  "CC-BY-SA-3.0",
 ]);
 
 /** Never allowed, not even through the exceptions file: strong network copyleft and its kin. */
