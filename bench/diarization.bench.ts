@@ -1,5 +1,5 @@
 /**
- * Diarization on mixes of every real voice in Debian's packages (pocketsphinx-testdata's LibriVox
+ * Diarization on mixes of every wideband real voice in Debian's packages (pocketsphinx-testdata's LibriVox
  * reader, cards speaker, CMU an4 speaker and TIDIGITS speaker; alsa-utils' speaker-test voice;
  * the four voices of Asterisk's wideband core sounds):
  * 1-4 speakers, short and long turns, random order, levels and noise, 30 s to an hour (one speaker

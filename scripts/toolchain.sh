@@ -8,7 +8,7 @@
 #   - for the tests only (MP4T_TEST_TOOLS=1, set by `npm test`): Jaeger v2 (OTLP in, query API
 #     out) built with `go build`, versitygw and FerretDB v1 (the production stores' test servers),
 #     Debian chromium for the browser test, test speech data (pocketsphinx-testdata, alsa-utils' voice,
-#     Asterisk's wideband core sounds: four professional voices, CC-BY-SA 3.0 recordings),
+#     Asterisk's wideband core sounds: four professional voices, CC-BY-SA 3.0 and CC-BY 3.0 recordings),
 #     NIST's scoring tools (sctk: md-eval, sclite), tests/deploy/checks (compose-check, kube-check:
 #     the compose loader and the Kubernetes API types for tests/deploy), and Artillery (npm,
 #     MPL-2.0; tests/load and the load benches)
@@ -32,7 +32,7 @@ APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us openssl)
 # sctk: NIST's md-eval (DER) and sclite (WER) for the benches; alsa-utils: its speaker-test voice recordings, a real voice for the diarization bench.
 [ "$TEST_TOOLS" = 1 ] && APT_PACKAGES+=(pocketsphinx-testdata sox chromium sctk alsa-utils)
 # Asterisk's core sounds: four more real voices for the diarization bench (English and Mexican
-# Spanish: one speaker; Canadian French; Russian; Italian), 16 kHz G.722, about 44 MB.
+# Spanish: one speaker; Canadian French; Russian; Italian), 16 kHz G.722, about 55 MB to download.
 [ "$TEST_TOOLS" = 1 ] && APT_PACKAGES+=(asterisk-core-sounds-en-g722 asterisk-core-sounds-es-g722 asterisk-core-sounds-fr-g722 asterisk-core-sounds-ru-g722 asterisk-core-sounds-it-g722)
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }

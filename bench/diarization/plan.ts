@@ -28,6 +28,7 @@ export function planSet(set: SetName, quick: boolean): MixSpec[] {
   // as one: the an4 speaker's three recordings sound like three channels). Added last, so the
   // files above keep their seeds.
   if (!quick)
+    // In this order (not VOICE_FILES'), so the five older voices keep their files' seeds and turn styles.
     for (const [i, voice] of ["cards", "an4", "alsa", "tidigits", "allison", "june", "ivrru", "carlo"].entries())
       specs.push({ speakers: 1, minutes: 10, turns: i % 2 === 0 ? "long" : "short", voices: [voice] });
   return specs.map((s, i) => ({

@@ -33,7 +33,7 @@ export const VOICE_FILES: Record<string, SourceFile[]> = {
     path: `/usr/share/sounds/alsa/${n}.wav`,
   })),
   /**
-   * Asterisk's core sounds (CC-BY-SA 3.0), the G.722 (wideband) packages: one professional voice
+   * Asterisk's core sounds (CC-BY-SA 3.0: Allison, June; CC-BY 3.0: the Russian and Italian voices), the G.722 (wideband) packages: one professional voice
    * each, studio recordings of phone-system prompts, about 20 minutes a language. Every second
    * prompt, in name order, up to 6 minutes a voice. Allison Smith recorded the English and the
    * Mexican Spanish prompts: one voice in two languages.
@@ -69,20 +69,27 @@ export function speechOf(x: Float32Array, quiet: number): { start: number; end: 
   return out.map((r) => ({ start: r.start / 100, end: Math.min(x.length / RATE, r.end / 100) }));
 }
 
-/** Every second prompt of a voice's directory (its sentences, not its digit and letter folders), in name order, up to `seconds`. */
+/** The prompts that are tones, not speech (the same in every voice's directory). */
+const TONES = /^(ascending-2tone|descending-2tone|beep|beeperr)\.g722$/;
+
+/** Every second spoken prompt of a voice's directory (its sentences, not its digit and letter folders), in name order, up to `seconds`. */
 async function pickPrompts(voiceDir: string, seconds: number): Promise<string[]> {
+  const dir = join(ASTERISK, voiceDir);
+  const missing = new Error(`${dir} has no G.722 prompts: npm run bench installs them (scripts/toolchain.sh with MP4T_TEST_TOOLS=1)`);
   const names = (
-    await readdir(join(ASTERISK, voiceDir)).catch(() => {
-      throw new Error(`${join(ASTERISK, voiceDir)} is missing: npm run bench installs it (scripts/toolchain.sh with MP4T_TEST_TOOLS=1)`);
+    await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === "ENOENT" ? missing : err;
     })
   )
-    .filter((n) => n.endsWith(".g722"))
+    .filter((n) => n.endsWith(".g722") && !TONES.test(n))
     .sort();
+  // The -wav or -gsm package of the language installs into the same directory without them.
+  if (names.length === 0) throw missing;
   const out: string[] = [];
   let bytes = 0;
   // G.722 is 64 kbit/s: 8000 bytes a second.
   for (let i = 0; i < names.length && bytes < seconds * 8000; i += 2) {
-    const path = join(ASTERISK, voiceDir, names[i]!);
+    const path = join(dir, names[i]!);
     out.push(path);
     bytes += (await stat(path)).size;
   }
@@ -95,11 +102,11 @@ async function load(dir: string, f: SourceFile, name: string): Promise<Float32Ar
     // Raw G.722 has no header: the prompts are joined as one stream (each begins and ends in silence) and decoded once.
     const files = await pickPrompts(f.prompts, f.seconds);
     await run("ffmpeg", ["-v", "error", "-f", "g722", "-i", `concat:${files.join("|")}`, "-ar", String(RATE), "-ac", "1", "-c:a", "pcm_s16le", out]);
-    return decodeWav(new Uint8Array(await readFile(out))).samples;
+  } else {
+    const input = f.raw ? ["-t", "raw", "-r", String(RATE), "-e", "signed", "-b", "16", "-c", "1", f.path] : [f.path];
+    // -R: the same dither on every run (sox seeds it from the clock otherwise), so runs compare file by file.
+    await run("sox", ["-R", ...input, "-r", String(RATE), "-c", "1", "-b", "16", out]);
   }
-  const input = f.raw ? ["-t", "raw", "-r", String(RATE), "-e", "signed", "-b", "16", "-c", "1", f.path] : [f.path];
-  // -R: the same dither on every run (sox seeds it from the clock otherwise), so runs compare file by file.
-  await run("sox", ["-R", ...input, "-r", String(RATE), "-c", "1", "-b", "16", out]);
   return decodeWav(new Uint8Array(await readFile(out))).samples;
 }
 

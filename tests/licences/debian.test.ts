@@ -56,6 +56,7 @@ describe("Debian copyright files", () => {
     ["AGPL-3", "AGPL-3.0-only"],
     ["Sundry", "LicenseRef-debian-Sundry"],
     ["CC-BY-SA-3.0", "CC-BY-SA-3.0"],
+    ["CC-BY-3.0", "CC-BY-3.0"],
     ["public-domain-SCTK", "LicenseRef-public-domain"],
     ["GPL-2", "GPL-2.0-only"],
   ])("spells Debian's %s as %s", (debian, spdx) => {
@@ -104,8 +105,17 @@ describe("the gate on Debian packages", () => {
       deb("x", "GPL-2.0-only"),
       deb("y", "(LGPL-2.1-or-later AND MIT)"),
       deb("asterisk-core-sounds-en-g722", "CC-BY-SA-3.0"),
+      deb("asterisk-core-sounds-it-g722", "CC-BY-3.0"),
     ];
     expect(checkLicences(fine, [])).toEqual([]);
+  });
+
+  it("allows the recordings' Creative Commons licences to the named data packages only", () => {
+    const failures = checkLicences([deb("some-program", "CC-BY-SA-3.0"), deb("asterisk-core-sounds-en", "CC-BY-SA-3.0")], []);
+    expect(failures.map((f) => f.problem)).toEqual([
+      expect.stringMatching(/some-program@.*licence CC-BY-SA-3\.0 is not on the allow-list/),
+      expect.stringMatching(/asterisk-core-sounds-en@.*licence CC-BY-SA-3\.0 is not on the allow-list/),
+    ]);
   });
 
   it.each([

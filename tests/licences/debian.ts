@@ -63,6 +63,7 @@ const DEBIAN_NAMES: Record<string, string> = {
   "mpl-2.0": "MPL-2.0",
   "cc0-1.0": "CC0-1.0",
   "cc-by-sa-3.0": "CC-BY-SA-3.0",
+  "cc-by-3.0": "CC-BY-3.0",
   "public-domain": "LicenseRef-public-domain",
   "lgpl-2": "LGPL-2.0-only",
   "lgpl-2+": "LGPL-2.0-or-later",

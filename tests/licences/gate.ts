@@ -1,6 +1,6 @@
 /** The licence gate's verdict over components, with the reviewed exceptions applied. */
 import type { Component } from "./scan.ts";
-import { ALLOWED, DEBIAN_ALLOWED, verdictOf } from "./spdx.ts";
+import { ALLOWED, DEBIAN_ALLOWED, DEBIAN_DATA, verdictOf } from "./spdx.ts";
 
 export type LicenceException = {
   ecosystem: Component["ecosystem"];
@@ -15,7 +15,12 @@ export type LicenceException = {
 export type Failure = { component: Component; problem: string };
 
 const key = (c: { ecosystem: string; name: string }) => `${c.ecosystem}:${c.name}`;
-const allowedIn = (ecosystem: Component["ecosystem"]) => (ecosystem === "debian" ? DEBIAN_ALLOWED : ALLOWED);
+/** The licences a component may carry: by ecosystem, and for the Debian data packages named in DEBIAN_DATA, theirs too. */
+function allowedFor(c: Pick<Component, "ecosystem" | "name">): Set<string> {
+  if (c.ecosystem !== "debian") return ALLOWED;
+  const data = DEBIAN_DATA.filter((d) => d.name.test(c.name)).flatMap((d) => d.licences);
+  return data.length ? new Set([...DEBIAN_ALLOWED, ...data]) : DEBIAN_ALLOWED;
+}
 
 /**
  * Every component must carry an allowed licence. An exception names what a review found where
@@ -28,7 +33,7 @@ export function checkLicences(components: Component[], exceptions: LicenceExcept
   const failures: Failure[] = [];
   for (const component of components) {
     const label = `${component.name}@${component.version} (${component.ecosystem}, ${component.via})`;
-    const allowed = allowedIn(component.ecosystem);
+    const allowed = allowedFor(component);
     const verdict = verdictOf(component.licence, allowed);
     if (verdict === "allowed") continue;
     if (verdict === "forbidden") {
@@ -51,8 +56,6 @@ export function checkLicences(components: Component[], exceptions: LicenceExcept
 export function unusedExceptions(components: Component[], exceptions: LicenceException[]): LicenceException[] {
   return exceptions.filter(
     (e) =>
-      !components.some(
-        (c) => key(c) === key(e) && (e.version === undefined || e.version === c.version) && verdictOf(c.licence, allowedIn(c.ecosystem)) !== "allowed",
-      ),
+      !components.some((c) => key(c) === key(e) && (e.version === undefined || e.version === c.version) && verdictOf(c.licence, allowedFor(c)) !== "allowed"),
   );
 }
