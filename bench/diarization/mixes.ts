@@ -80,7 +80,15 @@ function joinPauses(segments: RefSegment[]): RefSegment[] {
   return out;
 }
 
-const rms = (x: Float32Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
+/** Root mean square over all of a voice's pieces, in order (the pieces are not joined: a voice can have an hour of them). */
+function rms(pieces: Utterance[]): number {
+  let [s, n] = [0, 0];
+  for (const u of pieces) {
+    for (const v of u.samples) s += v * v;
+    n += u.samples.length;
+  }
+  return Math.sqrt(s / Math.max(1, n));
+}
 const db = (d: number) => 10 ** (d / 20);
 
 /**
@@ -92,9 +100,13 @@ const db = (d: number) => 10 ** (d / 20);
 export function buildMix(spec: MixSpec, pool: Utterance[]): Mix {
   const rand = rng(spec.seed);
   const byVoice = new Map<string, Utterance[]>();
-  for (const u of pool) byVoice.set(u.voice, [...(byVoice.get(u.voice) ?? []), u]);
+  for (const u of pool) {
+    const list = byVoice.get(u.voice);
+    if (list) list.push(u);
+    else byVoice.set(u.voice, [u]);
+  }
   const voices = spec.voices ?? shuffle([...byVoice.keys()], rand).slice(0, spec.speakers);
-  const level = new Map(voices.map((v) => [v, db(-9 + 12 * rand()) * (0.08 / rms(Float32Array.from(byVoice.get(v)!.flatMap((u) => [...u.samples]))))]));
+  const level = new Map(voices.map((v) => [v, db(-9 + 12 * rand()) * (0.08 / rms(byVoice.get(v)!))]));
   const share = voices.map(() => 0.5 + rand());
   const total = Math.round(spec.minutes * 60 * RATE);
   const samples = new Float32Array(total);

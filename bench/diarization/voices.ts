@@ -5,7 +5,7 @@
  * utterances of each voice.
  */
 import { execFile } from "node:child_process";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { decodeWav } from "../../services/diarizer/src/index.ts";
@@ -16,7 +16,7 @@ const ASTERISK = "/usr/share/asterisk/sounds";
 export const RATE = 16_000;
 
 /** A WAV or raw 16 kHz file, or Asterisk prompts (G.722, 16 kHz wideband) decoded as one recording. */
-type SourceFile = { path: string; raw?: boolean } | { prompts: string; seconds: number };
+type SourceFile = { path: string; raw?: boolean } | { prompts: string };
 
 /** Voice name -> its recordings. Only real people; espeak and other synthesis are left out. */
 export const VOICE_FILES: Record<string, SourceFile[]> = {
@@ -34,20 +34,17 @@ export const VOICE_FILES: Record<string, SourceFile[]> = {
   })),
   /**
    * Asterisk's core sounds (CC-BY-SA 3.0: Allison, June; CC-BY 3.0: the Russian and Italian voices), the G.722 (wideband) packages: one professional voice
-   * each, studio recordings of phone-system prompts, about 20 minutes a language. Every second
-   * prompt, in name order, up to 6 minutes a voice. Allison Smith recorded the English and the
-   * Mexican Spanish prompts: one voice in two languages.
+   * each, studio recordings of phone-system prompts, about 20 minutes a language, all of it (the
+   * spoken prompts of each directory). Allison Smith recorded the English and the Mexican Spanish
+   * prompts: one voice in two languages.
    */
-  allison: [
-    { prompts: "en_US_f_Allison", seconds: 180 },
-    { prompts: "es_MX_f_Allison", seconds: 180 },
-  ],
+  allison: [{ prompts: "en_US_f_Allison" }, { prompts: "es_MX_f_Allison" }],
   /** Canadian French, female. */
-  june: [{ prompts: "fr_CA_f_June", seconds: 360 }],
+  june: [{ prompts: "fr_CA_f_June" }],
   /** Russian, female. */
-  ivrru: [{ prompts: "ru_RU_f_IvrvoiceRU", seconds: 360 }],
+  ivrru: [{ prompts: "ru_RU_f_IvrvoiceRU" }],
   /** Italian, male. */
-  carlo: [{ prompts: "it_IT_m_Carlo", seconds: 360 }],
+  carlo: [{ prompts: "it_IT_m_Carlo" }],
 };
 
 /** One utterance piece: samples with no leading or trailing quiet, at RATE; `quiet`: its recording's level (mean square) under which nothing is speech. */
@@ -72,8 +69,8 @@ export function speechOf(x: Float32Array, quiet: number): { start: number; end: 
 /** The prompts that are tones, not speech (the same in every voice's directory). */
 const TONES = /^(ascending-2tone|descending-2tone|beep|beeperr)\.g722$/;
 
-/** Every second spoken prompt of a voice's directory (its sentences, not its digit and letter folders), in name order, up to `seconds`. */
-async function pickPrompts(voiceDir: string, seconds: number): Promise<string[]> {
+/** A voice's spoken prompts (its sentences, not its digit and letter folders, nor the tones), in name order. */
+async function spokenPrompts(voiceDir: string): Promise<string[]> {
   const dir = join(ASTERISK, voiceDir);
   const missing = new Error(`${dir} has no G.722 prompts: npm run bench installs them (scripts/toolchain.sh with MP4T_TEST_TOOLS=1)`);
   const names = (
@@ -85,22 +82,14 @@ async function pickPrompts(voiceDir: string, seconds: number): Promise<string[]>
     .sort();
   // The -wav or -gsm package of the language installs into the same directory without them.
   if (names.length === 0) throw missing;
-  const out: string[] = [];
-  let bytes = 0;
-  // G.722 is 64 kbit/s: 8000 bytes a second.
-  for (let i = 0; i < names.length && bytes < seconds * 8000; i += 2) {
-    const path = join(dir, names[i]!);
-    out.push(path);
-    bytes += (await stat(path)).size;
-  }
-  return out;
+  return names.map((n) => join(dir, n));
 }
 
 async function load(dir: string, f: SourceFile, name: string): Promise<Float32Array> {
   const out = join(dir, `${name}.wav`);
   if ("prompts" in f) {
     // Raw G.722 has no header: the prompts are joined as one stream (each begins and ends in silence) and decoded once.
-    const files = await pickPrompts(f.prompts, f.seconds);
+    const files = await spokenPrompts(f.prompts);
     await run("ffmpeg", ["-v", "error", "-f", "g722", "-i", `concat:${files.join("|")}`, "-ar", String(RATE), "-ac", "1", "-c:a", "pcm_s16le", out]);
   } else {
     const input = f.raw ? ["-t", "raw", "-r", String(RATE), "-e", "signed", "-b", "16", "-c", "1", f.path] : [f.path];
