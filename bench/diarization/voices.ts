@@ -33,10 +33,10 @@ export const VOICE_FILES: Record<string, SourceFile[]> = {
     path: `/usr/share/sounds/alsa/${n}.wav`,
   })),
   /**
-   * Asterisk's core sounds (CC-BY-SA 3.0: Allison, June; CC-BY 3.0: the Russian and Italian voices), the G.722 (wideband) packages: one professional voice
-   * each, studio recordings of phone-system prompts, about 20 minutes a language, all of it (the
-   * spoken prompts of each directory). Allison Smith recorded the English and the Mexican Spanish
-   * prompts: one voice in two languages.
+   * Asterisk's core sounds, the G.722 (wideband) packages (CC-BY-SA 3.0: Allison, June; CC-BY 3.0:
+   * the Russian and Italian voices): one professional voice each, studio recordings of phone-system
+   * prompts, about 20 minutes a language, all of it (the spoken prompts of each directory). Allison
+   * Smith recorded the English and the Mexican Spanish prompts: one voice in two languages.
    */
   allison: [{ prompts: "en_US_f_Allison" }, { prompts: "es_MX_f_Allison" }],
   /** Canadian French, female. */
