@@ -25,7 +25,7 @@ import { diarize, encodeWav, type DiarizeOptions } from "../services/diarizer/sr
 import { MD_EVAL, mdEval, type Der } from "./diarization/md-eval.ts";
 import { buildMix, rttm, splitSets, withTempos, type Mix } from "./diarization/mixes.ts";
 import { planSet, type SetName } from "./diarization/plan.ts";
-import { loadVoices } from "./diarization/voices.ts";
+import { loadVoices, type Utterance } from "./diarization/voices.ts";
 
 const exec = promisify(execFile);
 const SETS = (process.env.BENCH_DIARIZATION_SETS ?? "tuning,heldout").split(",") as SetName[];
@@ -147,10 +147,14 @@ export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "mp4t-bench-diarization-"));
   try {
     const sets = splitSets(await loadVoices(dir), 16);
+    // Each set's pool with its tempo copies (two sox runs per piece: minutes with the Asterisk
+    // voices), made once: the timing below draws on the tuning pool again.
+    const pools = new Map<SetName, Promise<Utterance[]>>();
+    const poolOf = (set: SetName) => pools.get(set) ?? pools.set(set, withTempos(dir, sets[set])).get(set)!;
     for (const set of SETS) {
       if (set === "heldout" && Object.keys(OVERRIDES).length > 0)
         throw new Error("BENCH_DIARIZE_OPTIONS is for the tuning set only: the held-out set runs the defaults");
-      const pool = await withTempos(dir, sets[set]);
+      const pool = await poolOf(set);
       const results: FileResult[] = [];
       for (const spec of planSet(set, QUICK)) {
         const mix = buildMix(spec, pool);
@@ -164,7 +168,7 @@ export async function run(): Promise<void> {
       await report(dir, set, results);
     }
     if (QUICK) return;
-    const pool = await withTempos(dir, sets.tuning);
+    const pool = await poolOf("tuning");
     await timeAgainstTranscription(dir, buildMix({ id: "timing", speakers: 2, minutes: 3, turns: "long", seed: 99 }, pool));
   } finally {
     await rm(dir, { recursive: true, force: true });

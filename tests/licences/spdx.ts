@@ -44,7 +44,7 @@ export const DEBIAN_ALLOWED = new Set([
 ]);
 
 /**
- * Debian data packages allowed one licence more, by name: Asterisk's recorded prompts (voices for
+ * Debian data packages allowed two licences more, by name: Asterisk's recorded prompts (voices for
  * the diarization bench), CC-BY-SA-3.0 for Allison Smith's and June Wallack's, CC-BY-3.0 for the
  * Russian and Italian ones. The bench reads them and cuts, resamples and mixes them in its
  * temporary directory; nothing of them is distributed. Any other package with these licences
