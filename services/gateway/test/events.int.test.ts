@@ -1,5 +1,8 @@
+import { STAGE_LANES, Streams } from "@mp4t/contracts";
+import { ensureTopology } from "@mp4t/messaging/internal";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJob, startHarness, type Harness } from "./harness.ts";
+import { bytes, createJob, errorCode, startHarness, uploadBody, type Harness } from "./harness.ts";
 import { sseReader } from "./sse-reader.ts";
 
 let h: Harness;
@@ -93,5 +96,30 @@ describe("GET /v1/jobs/:id/events", () => {
     const anon = await fetch(`${base}/v1/jobs/${job.id}/events`);
     expect(anon.status).toBe(401);
     expect(await anon.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
+  });
+
+  it("announces a job as queued before its ingest command, and as deleted when that command cannot be queued", async () => {
+    const feed = sseReader(await fetch(`${base}/v1/events`, { headers: user.auth }));
+    expect((await feed.next())?.comment).toBe("connected");
+    // The ingest lane's stream is gone: the job is stored and announced, then its command refused.
+    const jsm = await jetstreamManager(h.nc);
+    await jsm.streams.delete(Streams.lane(STAGE_LANES.ingest));
+    try {
+      const body = uploadBody(bytes(256));
+      const res = await h.app.inject({ method: "POST", url: "/v1/jobs", payload: body.payload, headers: { ...body.headers, ...user.auth } });
+      expect(res.statusCode, res.body).toBe(503);
+      expect(errorCode(res)).toBe("SERVICE_UNAVAILABLE");
+    } finally {
+      await ensureTopology(jsm);
+    }
+    const queued = await nextEvent(feed);
+    expect(queued).toMatchObject({ event: "queued", data: { status: "queued" } });
+    const jobId = (queued!.data as { jobId: string }).jobId;
+    expect(await nextEvent(feed)).toMatchObject({ event: "deleted", data: { jobId } });
+    await feed.cancel();
+    expect(await h.deps.jobs.getJob(ref(jobId))).toBeNull();
+    // With the stream back, the next upload's first event is queued again.
+    const job = await createJob(h, user.auth);
+    expect(await nextEvent(sseReader(await open(job.id)))).toMatchObject({ event: "queued" });
   });
 });

@@ -35,14 +35,28 @@ export async function submitJob(
   };
   try {
     await deps.jobs.createJob(job);
+  } catch (err) {
+    // A timed-out create may still have been stored.
+    await deps.jobs.deleteJob({ userId, jobId: id }).catch(() => undefined);
+    await deps.blobs.delete(key).catch(() => undefined);
+    throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
+  }
+  // Before the ingest command, so `queued` is the job's first event: published after it, the
+  // ingest worker's `stage.started` could be stored first. The job is queued either way; a lost
+  // event only delays what SSE clients see until the next one.
+  const announced = await deps.lifecycle.queued(job).then(
+    () => true,
+    (err: unknown) => (log.warn({ err, jobId: id }, "could not publish the queued event"), false),
+  );
+  try {
     const ingest = { v: 1 as const, jobId: id, userId };
     await deps.publisher.command("ingest", job.options.class, ingest, messageId("ingest", ingest));
   } catch (err) {
     await deps.jobs.deleteJob({ userId, jobId: id }).catch(() => undefined);
     await deps.blobs.delete(key).catch(() => undefined);
+    // Followers (event streams, search indexes) saw it queued: tell them it is gone.
+    if (announced) await deps.lifecycle.deleted(job).catch(() => undefined);
     throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
   }
-  // The job is queued either way; a lost event only delays what SSE clients see until the next one.
-  await deps.lifecycle.queued(job).catch((err: unknown) => log.warn({ err, jobId: id }, "could not publish the queued event"));
   return job;
 }
