@@ -36,7 +36,7 @@ import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
 import { jetstreamManager } from "../tests/lanes/jetstream.ts";
 import { watchBlobFiles } from "./overhead/blob-files.ts";
 import type { FloorPlan } from "./overhead/floor.ts";
-import { cpuBetween, rssOf, sampleTree, total } from "./overhead/proc-stats.ts";
+import { cpuBetween, faultsBetween, rssOf, sampleTree, total } from "./overhead/proc-stats.ts";
 import { countTraffic, type Traffic } from "./overhead/traffic.ts";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 20);
@@ -238,6 +238,13 @@ async function runMode(mode: string): Promise<ModeResult> {
         .sort((x, y) => y[1] - x[1])
         .map(([k, v]) => `${k} ${f3(v / JOBS)}`)
         .join(", ")})`,
+    );
+    const faults = faultsBetween(a, b);
+    console.log(
+      `[overhead] minor page faults per job: ${(total(faults) / JOBS).toFixed(0)} (${[...faults]
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`)
+        .join(", ")}): pages touched for the first time, each one a trap into the kernel`,
     );
     const pj = (n: number) => f2(n / JOBS);
     console.log(

@@ -7,15 +7,16 @@ import { readFileSync, readdirSync } from "node:fs";
 
 const TICK_SEC = 1 / 100; // USER_HZ on Linux
 
-export type ProcSample = { pid: number; name: string; cpuSec: number; rssMiB: number };
+/** `minorFaults`: pages the process touched for the first time (field 10); on a VM each costs CPU. */
+export type ProcSample = { pid: number; name: string; cpuSec: number; rssMiB: number; minorFaults: number };
 
-function stat(pid: number): { ppid: number; cpuSec: number; rssMiB: number } | null {
+function stat(pid: number): { ppid: number; cpuSec: number; rssMiB: number; minorFaults: number } | null {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, "utf8");
     const f = s.slice(s.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { ppid: Number(f[1]), cpuSec: (Number(f[11]) + Number(f[12])) * TICK_SEC, rssMiB: rssKiB / 1024 };
+    return { ppid: Number(f[1]), cpuSec: (Number(f[11]) + Number(f[12])) * TICK_SEC, rssMiB: rssKiB / 1024, minorFaults: Number(f[7]) };
   } catch {
     return null; // exited meanwhile
   }
@@ -51,21 +52,29 @@ export function sampleTree(roots: number[]): ProcSample[] {
   for (const pid of parent.keys()) {
     if (!inTree(pid)) continue;
     const s = stat(pid);
-    if (s) out.push({ pid, name: nameOf(pid), cpuSec: s.cpuSec, rssMiB: s.rssMiB });
+    if (s) out.push({ pid, name: nameOf(pid), cpuSec: s.cpuSec, rssMiB: s.rssMiB, minorFaults: s.minorFaults });
   }
   return out;
 }
 
-/** CPU seconds each long-lived process spent between two samples, by name (tools left out). */
-export function cpuBetween(a: ProcSample[], b: ProcSample[], exclude: RegExp = /^(ffmpeg|ffprobe|pocketsphinx.*)$/): Map<string, number> {
-  const before = new Map(a.map((s) => [s.pid, s.cpuSec]));
+/** What each long-lived process spent of `field` between two samples, by name (tools left out). */
+function between(field: "cpuSec" | "minorFaults", a: ProcSample[], b: ProcSample[], exclude: RegExp): Map<string, number> {
+  const before = new Map(a.map((s) => [s.pid, s[field]]));
   const out = new Map<string, number>();
   for (const s of b) {
     if (exclude.test(s.name)) continue;
-    out.set(s.name, (out.get(s.name) ?? 0) + s.cpuSec - (before.get(s.pid) ?? 0));
+    out.set(s.name, (out.get(s.name) ?? 0) + s[field] - (before.get(s.pid) ?? 0));
   }
   return out;
 }
+
+const TOOLS = /^(ffmpeg|ffprobe|pocketsphinx.*)$/;
+
+/** CPU seconds each long-lived process spent between two samples, by name (tools left out). */
+export const cpuBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) => between("cpuSec", a, b, exclude);
+
+/** Minor page faults of each long-lived process between two samples, by name (tools left out). */
+export const faultsBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) => between("minorFaults", a, b, exclude);
 
 export const total = (m: Map<string, number>) => [...m.values()].reduce((x, y) => x + y, 0);
 export const rssOf = (s: ProcSample[], exclude: RegExp = /^(ffmpeg|ffprobe)$/) => s.filter((p) => !exclude.test(p.name)).reduce((n, p) => n + p.rssMiB, 0);
