@@ -171,7 +171,7 @@ export const Job = z.object({
   completedAt: z.iso.datetime().optional(),
   /** Times the janitor's reaper re-drove a stalled stage of this job (it fails the job past a limit). */
   reaped: z.number().int().nonnegative().optional(),
-  /** Runs of the job: 1 at upload, one more per `POST /v1/jobs/:id/retry` (absent: 1). */
+  /** Runs of the job: 1 at upload, one more per `POST /v1/jobs/:id/retry` and per admin re-drive of its dead letter (absent: 1). */
   attempts: z.number().int().positive().optional(),
   /** Set when the janitor removed the upload and audio after the retention period. */
   mediaDeletedAt: z.iso.datetime().optional(),

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Job } from "@mp4t/contracts";
+import { chunksPrefix, temporaryBlobKeys, type Job } from "@mp4t/contracts";
 import { createFileBlobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { makeSilenceWav, startFakeOpenAi, type FakeOpenAiServer } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,7 +64,13 @@ describe("npm start moves the blobs when its embedded blob store changes", () =>
     expect(job.status, JSON.stringify(job.error)).toBe("completed");
     const transcript = (await api(s.url, `/v1/jobs/${job.id}/transcript?format=json`, { token })).text;
     expect(transcript).toContain("survives");
-    const before = await where(s, job.id);
+    // The janitor removes the temporary blobs after the completed event: list once they are gone.
+    const temporary = (key: string) => key.startsWith(chunksPrefix(job.id)) || temporaryBlobKeys(job.id, job.chunks?.count).includes(key);
+    let before = await where(s, job.id);
+    for (const t0 = Date.now(); before.nats.some(temporary); before = await where(s, job.id)) {
+      if (Date.now() - t0 > 30_000) throw new Error(`the temporary blobs stayed: ${before.nats.join(", ")}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     expect(before.nats).toContain(`jobs/${job.id}/transcript.json`);
     expect(before.files).toEqual([]);
     await stop();

@@ -1,4 +1,4 @@
-import { COMMANDS, JobEvent, Subjects, type Command, type JobClass, type Stage } from "@mp4t/contracts";
+import { COMMANDS, JobEvent, runMsgId, Subjects, type Command, type JobClass, type Stage } from "@mp4t/contracts";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { AppError } from "@mp4t/contracts";
@@ -11,7 +11,12 @@ import { injectTraceContext, tracePublish } from "./trace-context.ts";
  */
 export type Publisher = {
   command<S extends Stage>(stage: S, cls: JobClass, msg: Command<S>, msgId: string): Promise<void>;
-  event(event: JobEvent): Promise<void>;
+  /**
+   * `attempts`: the job's run (Job.attempts). The message id (JetStream's duplicate window) is the
+   * event's content, so a re-sent event is stored once; a later run's identical event (a retried
+   * job failing again at the same stage and progress) gets an id of its own and is stored too.
+   */
+  event(event: JobEvent, attempts?: number): Promise<void>;
 };
 
 export function createPublisher(js: JetStreamClient, opts: { service: string; headers?: () => MsgHdrs | undefined }): Publisher {
@@ -28,11 +33,11 @@ export function createPublisher(js: JetStreamClient, opts: { service: string; he
       const attrs = { [MessagingAttr.MESSAGE_ID]: msgId, [Mp4tAttr.JOB_ID]: parsed.data.jobId, [Mp4tAttr.STAGE]: stage, [Mp4tAttr.JOB_CLASS]: cls };
       await tracePublish(subject, attrs, () => js.publish(subject, JSON.stringify(parsed.data), { msgID: msgId, headers: hdrs() }));
     },
-    async event(event) {
+    async event(event, attempts) {
       const parsed = JobEvent.safeParse(event);
       if (!parsed.success) throw new AppError("POISON_MESSAGE", `refusing to publish an invalid event: ${parsed.error.message}`);
       const e = parsed.data;
-      const msgID = `${e.jobId}:${e.type}:${e.stage ?? ""}:${e.progress.toFixed(3)}${e.version === undefined ? "" : `:v${e.version}`}`;
+      const msgID = runMsgId(`${e.jobId}:${e.type}:${e.stage ?? ""}:${e.progress.toFixed(3)}${e.version === undefined ? "" : `:v${e.version}`}`, attempts);
       await js.publish(Subjects.jobEvents(e.jobId), JSON.stringify(e), { msgID, headers: hdrs() });
     },
   };

@@ -24,18 +24,21 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
   const { jobs, publisher } = deps;
 
   const emit = (job: Job, type: JobEvent["type"], stage?: JobStep, version?: number) =>
-    publisher.event({
-      v: 1,
-      type,
-      jobId: job.id,
-      userId: job.userId,
-      status: job.status,
-      progress: job.progress,
-      ...(stage ? { stage } : {}),
-      ...(job.error ? { error: job.error } : {}),
-      ...(version ? { version } : {}),
-      at: now(),
-    });
+    publisher.event(
+      {
+        v: 1,
+        type,
+        jobId: job.id,
+        userId: job.userId,
+        status: job.status,
+        progress: job.progress,
+        ...(stage ? { stage } : {}),
+        ...(job.error ? { error: job.error } : {}),
+        ...(version ? { version } : {}),
+        at: now(),
+      },
+      job.attempts, // a later run's events are not taken for this run's re-sends
+    );
 
   /**
    * Applies a change unless the job has ended; returns the job after it, or null if ended/missing.
@@ -214,11 +217,13 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
      * The one exception to the state machine (failed is otherwise terminal): an admin re-drive of
      * a dead letter puts a failed job back to `processing`, clearing its error and the failed
      * stage's mark, so the re-driven message resumes it at the stage that failed (handlers are
-     * idempotent and skip work already stored). Only the dead-letter re-drive calls this.
-     * Resolves to the reopened job, or null if it is not failed (or gone).
+     * idempotent and skip work already stored). It counts one more run in `attempts`, so the
+     * run's commands and events get message ids of their own (a second failure at the same stage
+     * and progress inside the duplicate window is stored, not dropped as a re-send). Only the
+     * dead-letter re-drive calls this. Resolves to the reopened job, or null if it is not failed (or gone).
      */
     async reopen(ref: JobRef): Promise<Job | null> {
-      return reopenWith(ref, (j) => j);
+      return reopenWith(ref, (j) => ({ ...j, attempts: (j.attempts ?? 1) + 1 }));
     },
 
     /**

@@ -1,4 +1,4 @@
-import { BlobKeys, Streams } from "@mp4t/contracts";
+import { BlobKeys, Streams, Subjects } from "@mp4t/contracts";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJob, errorCode, startHarness, type Harness } from "./harness.ts";
@@ -54,6 +54,25 @@ describe("job actions: cancel, retry, delete", () => {
     );
     expect(lastIds).toContain(`retry:${job.id}:2`);
     expect(errorCode(await post(u, `/v1/jobs/${job.id}/retry`))).toBe("JOB_NOT_RETRYABLE");
+  });
+
+  it("stores a retried job's events again: failing at the same stage and progress is not taken for a re-sent event", async () => {
+    const u = await h.user();
+    const job = await createJob(h, u.auth);
+    const ref = await refOf(u.email, job.id);
+    await h.deps.lifecycle.stageStarted(ref, "ingest");
+    await h.deps.lifecycle.fail(ref, "ENGINE_FAILED", "the engine was down", "ingest");
+    expect((await post(u, `/v1/jobs/${job.id}/retry`)).statusCode).toBe(202);
+    await h.deps.lifecycle.stageStarted(ref, "ingest");
+    await h.deps.lifecycle.fail(ref, "ENGINE_FAILED", "the engine was down again", "ingest");
+    const jsm = await jetstreamManager(h.nc);
+    const subject = Subjects.jobEvents(job.id);
+    const stored = (await jsm.streams.info(Streams.events, { subjects_filter: subject })).state.subjects?.[subject];
+    // queued, stage.started, failed; then the retry's progress, stage.started and failed (inside JetStream's duplicate window)
+    expect(stored).toBe(6);
+    const last = await jsm.streams.getMessage(Streams.events, { last_by_subj: subject });
+    expect(last?.json()).toMatchObject({ type: "failed", error: { message: "the engine was down again" } });
+    expect(last?.header.get("Nats-Msg-Id")).toMatch(/:a2$/);
   });
 
   it("refuses to retry a failed job whose upload is gone", async () => {

@@ -188,10 +188,11 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
       const ref = { userId: req.user.sub, jobId: req.params.id };
       const job = await jobs.getJob(ref);
       if (!job) throw new AppError("NOT_FOUND", "no such job");
-      if (!isTerminal(job.status)) await lifecycle.cancel(ref);
+      // The record as the cancel left it: a job that completed meanwhile is completed (and indexed).
+      const last = isTerminal(job.status) ? job : ((await lifecycle.cancel(ref)) ?? job);
       const cleanup = { v: 1 as const, ...ref, reason: "deleted" as const };
       await publisher.command("cleanup", "batch", cleanup, messageId("cleanup", cleanup));
-      await opts.onDeleted?.(job);
+      await opts.onDeleted?.(last);
       return reply.code(204).send(null);
     },
   );

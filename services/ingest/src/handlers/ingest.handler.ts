@@ -35,14 +35,16 @@ export function ingestHandler(deps: IngestDeps) {
   const { settings } = deps;
   return async (msg: Command<"ingest">, ctx: HandlerContext) => {
     const ref = { userId: msg.userId, jobId: msg.jobId };
-    const job = await deps.lifecycle.stageStarted(ref, "ingest");
-    if (!job) return; // canceled or failed meanwhile
-
-    const dir = await mkdtemp(join(tmpdir(), "mp4t-"));
+    // Watching before the stage starts: a cancel (or DELETE) right after it is seen, and this run
+    // stops writing blobs the janitor's purge would not find.
     const watch = watchJobEnd(deps.events, msg.jobId, ctx.signal);
     const signal = watch.signal;
+    let dir: string | undefined;
     try {
       await watch.ready;
+      const job = await deps.lifecycle.stageStarted(ref, "ingest");
+      if (!job) return; // canceled or failed meanwhile
+      dir = await mkdtemp(join(tmpdir(), "mp4t-"));
       const upload = join(dir, "upload");
       if (!(await downloadToFile(deps.blobs, BlobKeys.upload(msg.jobId), upload))) {
         throw new PermanentError("INTERNAL", "the upload is missing from the blob store"); // ours, not the user's
@@ -61,6 +63,7 @@ export function ingestHandler(deps: IngestDeps) {
         if (!isRejection(err) || watch.ended()) throw err;
         return await rejectJob(deps, ref, err, { stage: "ingest", cleanup: "rejected", logger: ctx.logger });
       }
+      signal.throwIfAborted();
       await uploadFile(deps.blobs, BlobKeys.audio(msg.jobId), audio, "audio/wav");
       ctx.working();
 
@@ -72,6 +75,7 @@ export function ingestHandler(deps: IngestDeps) {
         minTailSec: settings.chunkMinTailSec,
       });
       for (const c of chunks) {
+        signal.throwIfAborted();
         const wav = await readWavSlice(audio, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT);
         await deps.blobs.put(BlobKeys.chunkAudio(msg.jobId, c.index), wav, { contentType: "audio/wav" });
         ctx.working();
@@ -99,7 +103,7 @@ export function ingestHandler(deps: IngestDeps) {
       throw err;
     } finally {
       watch[Symbol.dispose]();
-      await rm(dir, { recursive: true, force: true });
+      if (dir) await rm(dir, { recursive: true, force: true });
     }
   };
 }
