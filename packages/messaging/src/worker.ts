@@ -356,6 +356,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     const now = Date.now();
     if (loaded && stats.concurrency > autoscale.min) {
       stats.concurrency--;
+      lastScaleDown = now; // the idle step-down that may follow waits its interval from this one
     } else if (!loaded && stats.backlog > 0 && stats.inFlight >= stats.concurrency && stats.concurrency < autoscale.max) {
       stats.concurrency++;
       spawnSlots();

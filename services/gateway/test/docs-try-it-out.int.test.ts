@@ -63,7 +63,8 @@ describe("/docs: Try it out", () => {
     const job = (await res.json()) as { id: string; fileName: string; options: { diarize: boolean } };
     expect(job.id).toMatch(/^[0-9a-z]{26}$/);
     expect(job).toMatchObject({ fileName: "talk.mp4", options: { diarize: false } });
-    await expect.poll(() => op.locator(".live-responses-table tbody .response-col_status").first().textContent()).toContain("202");
+    // Swagger UI renders the answer after the response arrives; a loaded machine takes more than poll's default second.
+    await expect.poll(() => op.locator(".live-responses-table tbody .response-col_status").first().textContent(), { timeout: 15_000 }).toContain("202");
     const stored = await h.deps.jobs.getJob({
       userId: (await h.app.inject({ method: "GET", url: "/v1/me", headers: { authorization: `Bearer ${token}` } })).json().id,
       jobId: job.id,

@@ -84,7 +84,7 @@ describe("GET /v1/jobs/:id/events", () => {
     expect(await nextEvent(r)).toMatchObject({ event: "queued" });
     expect(h.app.httpStats().openEventStreams).toBe(1);
     ac.abort();
-    await expect.poll(() => h.app.httpStats().openEventStreams).toBe(0);
+    await expect.poll(() => h.app.httpStats().openEventStreams, { timeout: 10_000 }).toBe(0);
   });
 
   it("answers 404 JSON for another user's job and 401 without a token", async () => {

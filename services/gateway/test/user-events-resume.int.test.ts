@@ -183,7 +183,7 @@ describe("GET /v1/events resumes from Last-Event-ID", () => {
     const ac = new AbortController();
     const events = followUserEvents({ baseUrl: suite.base, token: alice.token, fetch: dropping, signal: ac.signal });
     const first = events.next();
-    await expect.poll(() => suite.h.app.httpStats().openEventStreams).toBe(1); // the stream is open
+    await expect.poll(() => suite.h.app.httpStats().openEventStreams, { timeout: 10_000 }).toBe(1); // the stream is open
     const job = await createJob(suite.h, alice.auth);
     expect((await first).value).toMatchObject({ type: "queued", jobId: job.id });
     // Dropped now; these happen before (or while) it reconnects.
