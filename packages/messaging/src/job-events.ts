@@ -239,9 +239,9 @@ export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, par
       if (err) return;
       const raw = m.json<{ type?: unknown }>();
       // Most of a job's events are progress: only an end is validated and acted on.
-      if (raw?.type !== "canceled" && raw?.type !== "failed") return;
+      if (raw?.type !== "canceled" && raw?.type !== "failed" && raw?.type !== "deleted") return;
       const e = JobEvent.safeParse(raw);
-      if (!e.success || (e.data.type !== "canceled" && e.data.type !== "failed")) return;
+      if (!e.success || (e.data.type !== "canceled" && e.data.type !== "failed" && e.data.type !== "deleted")) return;
       ended = true;
       ac.abort(new AppError("CANCELED", `the job was ${e.data.type} while this stage ran`));
     },

@@ -73,3 +73,19 @@ describe("job lifecycle: a replay on an out-of-date worker after the job ended e
     expect(current?.progress).toBe(1);
   });
 });
+
+describe("job lifecycle: a re-drive is a run of its own", () => {
+  it("reopen counts an attempt, and the run's failure at the same stage and progress is stored as a second event", async () => {
+    const [l] = workers as [JobLifecycle];
+    const job: Job = sampleJob("u2", { status: "processing", progress: 0.3, stages: { ingest: { status: "done" }, transcribe: { status: "running" } } });
+    await stores[0]!.createJob(job);
+    const ref = { userId: job.userId, jobId: job.id };
+    expect((await l.fail(ref, "ENGINE_FAILED", "the engine was down", "transcribe"))?.status).toBe("failed");
+    const reopened = await l.reopen(ref);
+    expect(reopened).toMatchObject({ status: "processing", attempts: 2 });
+    expect((await l.fail(ref, "ENGINE_FAILED", "the engine was down again", "transcribe"))?.status).toBe("failed");
+    const events = await readJobEvents(ncs[0]!, job.id);
+    expect(events.filter((e) => e.type === "failed").map((e) => e.error?.message)).toEqual(["the engine was down", "the engine was down again"]);
+    expect(await l.reopen(ref)).toMatchObject({ attempts: 3 });
+  });
+});

@@ -52,10 +52,14 @@ export async function submitJob(
     const ingest = { v: 1 as const, jobId: id, userId };
     await deps.publisher.command("ingest", job.options.class, ingest, messageId("ingest", ingest));
   } catch (err) {
-    await deps.jobs.deleteJob({ userId, jobId: id }).catch(() => undefined);
+    const gone = await deps.jobs.deleteJob({ userId, jobId: id }).then(
+      () => true,
+      () => false,
+    );
     await deps.blobs.delete(key).catch(() => undefined);
-    // Followers (event streams, search indexes) saw it queued: tell them it is gone.
-    if (announced) await deps.lifecycle.deleted(job).catch(() => undefined);
+    // Followers (event streams, search indexes) saw it queued: tell them it is gone (if it is:
+    // a record left behind is re-driven by the reaper and fails there, with its own event).
+    if (announced && gone) await deps.lifecycle.deleted(job).catch(() => undefined);
     throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
   }
   return job;
