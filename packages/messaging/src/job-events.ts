@@ -221,6 +221,9 @@ export type CancelWatch = {
   [Symbol.dispose](): void;
 };
 
+/** The events that end a job while one of its stages runs (`completed` comes only after the last stage). */
+const STAGE_ENDS: ReadonlySet<unknown> = new Set(["canceled", "failed", "deleted"]);
+
 /**
  * Watches a job's events subject while a handler runs a long step (an engine, ffmpeg), so a
  * DELETE, or a failure in another replica's chunk, stops the work at once rather than after it.
@@ -239,9 +242,9 @@ export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, par
       if (err) return;
       const raw = m.json<{ type?: unknown }>();
       // Most of a job's events are progress: only an end is validated and acted on.
-      if (raw?.type !== "canceled" && raw?.type !== "failed" && raw?.type !== "deleted") return;
+      if (!STAGE_ENDS.has(raw?.type)) return;
       const e = JobEvent.safeParse(raw);
-      if (!e.success || (e.data.type !== "canceled" && e.data.type !== "failed" && e.data.type !== "deleted")) return;
+      if (!e.success) return;
       ended = true;
       ac.abort(new AppError("CANCELED", `the job was ${e.data.type} while this stage ran`));
     },

@@ -33,13 +33,21 @@ export async function submitJob(
     createdAt: now,
     updatedAt: now,
   };
+  /** Removes the record (a timed-out write may still have been stored) and the upload; true if the record is gone. */
+  const discard = async () => {
+    const gone = await deps.jobs.deleteJob({ userId, jobId: id }).then(
+      () => true,
+      () => false,
+    );
+    await deps.blobs.delete(key).catch(() => undefined);
+    return gone;
+  };
+  const unavailable = (err: unknown) => (err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err }));
   try {
     await deps.jobs.createJob(job);
   } catch (err) {
-    // A timed-out create may still have been stored.
-    await deps.jobs.deleteJob({ userId, jobId: id }).catch(() => undefined);
-    await deps.blobs.delete(key).catch(() => undefined);
-    throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
+    await discard();
+    throw unavailable(err);
   }
   // Before the ingest command, so `queued` is the job's first event: published after it, the
   // ingest worker's `stage.started` could be stored first. The job is queued either way; a lost
@@ -52,15 +60,10 @@ export async function submitJob(
     const ingest = { v: 1 as const, jobId: id, userId };
     await deps.publisher.command("ingest", job.options.class, ingest, messageId("ingest", ingest));
   } catch (err) {
-    const gone = await deps.jobs.deleteJob({ userId, jobId: id }).then(
-      () => true,
-      () => false,
-    );
-    await deps.blobs.delete(key).catch(() => undefined);
     // Followers (event streams, search indexes) saw it queued: tell them it is gone (if it is:
     // a record left behind is re-driven by the reaper and fails there, with its own event).
-    if (announced && gone) await deps.lifecycle.deleted(job).catch(() => undefined);
-    throw err instanceof AppError ? err : new AppError("SERVICE_UNAVAILABLE", undefined, { cause: err });
+    if ((await discard()) && announced) await deps.lifecycle.deleted(job).catch(() => undefined);
+    throw unavailable(err);
   }
   return job;
 }
