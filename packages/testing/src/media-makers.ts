@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { copyFile, mkdir, readFile, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** The Debian pocketsphinx package's LibriVox test clips: 16 kHz mono speech with reference text. */
@@ -29,6 +30,62 @@ async function outFile(pathOrDir: string, defaultName: string): Promise<string> 
 
 const ffmpeg = (args: string[]) => run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", ...args]);
 
+/**
+ * Where the costly makers keep what they made (a LibriVox MP4 takes ffmpeg about 2 CPU-seconds,
+ * and many test files want the same one): in the checkout, so a fresh clone starts empty and no
+ * other user of the machine can plant a file in it.
+ */
+const CACHE_DIR = join(import.meta.dirname, "..", "..", "..", "node_modules", ".cache", "mp4t-media");
+/** Raised when a maker's output changes, so an older checkout's cached files are not reused. */
+const CACHE_VERSION = 1;
+
+/**
+ * `make(outPath)`, or a copy of what it made before for the same `name`, arguments and input
+ * files (their size and modification time), with the result it returned then (`path` set to
+ * `outPath`). Test files run in parallel processes: each writes under a name of its own and
+ * renames it into place, so a reader never sees half a file.
+ */
+async function cachedMedia<T extends { path: string }>(
+  name: string,
+  args: unknown[],
+  inputs: string[],
+  outPath: string,
+  make: (outPath: string) => Promise<T>,
+): Promise<T> {
+  const stats = await Promise.all(inputs.map(async (f) => stat(f).then((s) => [f, s.size, s.mtimeMs])));
+  const key = createHash("sha256")
+    .update(JSON.stringify([CACHE_VERSION, name, args, stats]))
+    .digest("hex")
+    .slice(0, 24);
+  const file = join(CACHE_DIR, `${name}-${key}`);
+  const meta = await readFile(`${file}.json`, "utf8").catch(() => null);
+  if (
+    meta !== null &&
+    (await copyFile(file, outPath).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return { ...(JSON.parse(meta) as T), path: outPath };
+  const made = await make(outPath);
+  await mkdir(CACHE_DIR, { recursive: true });
+  const tmp = `${file}.${randomUUID()}`;
+  await copyFile(outPath, tmp);
+  await rename(tmp, file);
+  await writeFile(tmp, JSON.stringify(made));
+  await rename(tmp, `${file}.json`);
+  return made;
+}
+
+const librivoxInputs = async (dir: string) => [join(dir, "fileids"), join(dir, "transcription"), ...(await clipIds(dir)).map((id) => join(dir, `${id}.wav`))];
+
+async function clipIds(dir: string): Promise<string[]> {
+  return (await readFile(join(dir, "fileids"), "utf8"))
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
 /** Container duration in seconds, as ffprobe reports it. */
 export async function probeDurationSec(path: string): Promise<number> {
   const out = await run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path]);
@@ -37,10 +94,7 @@ export async function probeDurationSec(path: string): Promise<number> {
 
 /** The clips in `fileids` order, each with its reference transcript (sentence markers removed). */
 export async function librivoxClips(dir = LIBRIVOX_DIR): Promise<LibrivoxClip[]> {
-  const ids = (await readFile(join(dir, "fileids"), "utf8"))
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean);
+  const ids = await clipIds(dir);
   const refs = new Map<string, string>();
   for (const line of (await readFile(join(dir, "transcription"), "utf8")).split("\n")) {
     const m = /^(.*)\((\S+)\)\s*$/.exec(line.trim());
@@ -75,22 +129,24 @@ function joinedAudio(n: number): string {
  */
 export async function makeLibrivoxMp3(target: string, count = 2, clipsDir = LIBRIVOX_DIR): Promise<{ path: string; reference: string; durationSec: number }> {
   const outPath = await outFile(target, "librivox.mp3");
-  const clips = (await librivoxClips(clipsDir)).slice(0, count);
-  await ffmpeg([
-    ...clips.flatMap((c) => ["-i", c.path]),
-    "-filter_complex",
-    joinedAudio(clips.length),
-    "-map",
-    "[a]",
-    "-c:a",
-    "libmp3lame",
-    "-b:a",
-    "64k",
-    "-f",
-    "mp3",
-    outPath,
-  ]);
-  return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
+  return cachedMedia("librivox-mp3", [count], await librivoxInputs(clipsDir), outPath, async (outPath) => {
+    const clips = (await librivoxClips(clipsDir)).slice(0, count);
+    await ffmpeg([
+      ...clips.flatMap((c) => ["-i", c.path]),
+      "-filter_complex",
+      joinedAudio(clips.length),
+      "-map",
+      "[a]",
+      "-c:a",
+      "libmp3lame",
+      "-b:a",
+      "64k",
+      "-f",
+      "mp3",
+      outPath,
+    ]);
+    return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
+  });
 }
 
 /**
@@ -100,36 +156,38 @@ export async function makeLibrivoxMp3(target: string, count = 2, clipsDir = LIBR
  */
 export async function makeLibrivoxMp4(target: string, clipsDir = LIBRIVOX_DIR): Promise<{ path: string; reference: string; durationSec: number }> {
   const outPath = await outFile(target, "librivox.mp4");
-  const clips = await librivoxClips(clipsDir);
-  const total = clips.reduce((s, c) => s + c.durationSec, 0) + SILENCE_BETWEEN_SEC * (clips.length - 1);
-  await ffmpeg([
-    ...clips.flatMap((c) => ["-i", c.path]),
-    "-f",
-    "lavfi",
-    "-i",
-    `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
-    "-filter_complex",
-    joinedAudio(clips.length),
-    "-map",
-    `${clips.length}:v`,
-    "-map",
-    "[a]",
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-pix_fmt",
-    "yuv420p",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "96k",
-    "-shortest",
-    "-f",
-    "mp4",
-    outPath,
-  ]);
-  return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
+  return cachedMedia("librivox-mp4", [], await librivoxInputs(clipsDir), outPath, async (outPath) => {
+    const clips = await librivoxClips(clipsDir);
+    const total = clips.reduce((s, c) => s + c.durationSec, 0) + SILENCE_BETWEEN_SEC * (clips.length - 1);
+    await ffmpeg([
+      ...clips.flatMap((c) => ["-i", c.path]),
+      "-f",
+      "lavfi",
+      "-i",
+      `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
+      "-filter_complex",
+      joinedAudio(clips.length),
+      "-map",
+      `${clips.length}:v`,
+      "-map",
+      "[a]",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:a",
+      "aac",
+      "-b:a",
+      "96k",
+      "-shortest",
+      "-f",
+      "mp4",
+      outPath,
+    ]);
+    return { path: outPath, reference: clips.map((c) => c.reference).join(" "), durationSec: await probeDurationSec(outPath) };
+  });
 }
 
 /**
@@ -138,11 +196,13 @@ export async function makeLibrivoxMp4(target: string, clipsDir = LIBRIVOX_DIR): 
  */
 export async function makeLongLibrivoxMp4(target: string, minSec: number, clipsDir = LIBRIVOX_DIR): Promise<{ path: string; durationSec: number }> {
   const outPath = await outFile(target, "librivox-long.mp4");
-  const one = await makeLibrivoxMp4(`${outPath}.one.mp4`, clipsDir);
-  const loops = Math.max(0, Math.ceil(minSec / one.durationSec) - 1);
-  await ffmpeg(["-stream_loop", String(loops), "-i", one.path, "-c", "copy", "-f", "mp4", outPath]);
-  await rm(one.path, { force: true });
-  return { path: outPath, durationSec: await probeDurationSec(outPath) };
+  return cachedMedia("librivox-long", [minSec], await librivoxInputs(clipsDir), outPath, async (outPath) => {
+    const one = await makeLibrivoxMp4(`${outPath}.one.mp4`, clipsDir);
+    const loops = Math.max(0, Math.ceil(minSec / one.durationSec) - 1);
+    await ffmpeg(["-stream_loop", String(loops), "-i", one.path, "-c", "copy", "-f", "mp4", outPath]);
+    await rm(one.path, { force: true });
+    return { path: outPath, durationSec: await probeDurationSec(outPath) };
+  });
 }
 
 /** alsa-utils' speaker-test voice (a woman) saying each channel's name; what she says, in order. */
@@ -156,52 +216,54 @@ export const ALSA_VOICE_TEXT = ALSA_VOICE.map((n) => n.replace("_", " ").toLower
  */
 export async function makeTwoVoiceMp4(target: string): Promise<{ path: string; texts: [string, string] }> {
   const outPath = await outFile(target, "two-voices.mp4");
-  const clips = await librivoxClips();
   const alsa = ALSA_VOICE.map((n) => `/usr/share/sounds/alsa/${n}.wav`);
-  const mono = "aresample=16000,aformat=channel_layouts=mono";
-  const reader = clips.map((_, i) => `[${i}:a]${mono},apad=pad_dur=${SILENCE_BETWEEN_SEC}[r${i}]`);
-  const woman = alsa.map((_, i) => `[${clips.length + i}:a]${mono},apad=pad_dur=0.5[w${i}]`);
-  const filter = [
-    ...reader,
-    `${clips.map((_, i) => `[r${i}]`).join("")}concat=n=${clips.length}:v=0:a=1[a0]`,
-    ...woman,
-    `${alsa.map((_, i) => `[w${i}]`).join("")}concat=n=${alsa.length}:v=0:a=1[a1]`,
-  ].join(";");
-  const total = clips.reduce((s, c) => s + c.durationSec + SILENCE_BETWEEN_SEC, 0);
-  await ffmpeg([
-    ...clips.flatMap((c) => ["-i", c.path]),
-    ...alsa.flatMap((f) => ["-i", f]),
-    "-f",
-    "lavfi",
-    "-i",
-    `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
-    "-filter_complex",
-    filter,
-    "-map",
-    `${clips.length + alsa.length}:v`,
-    "-map",
-    "[a0]",
-    "-map",
-    "[a1]",
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-pix_fmt",
-    "yuv420p",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "96k",
-    "-metadata:s:a:0",
-    "language=eng",
-    "-metadata:s:a:1",
-    "language=eng",
-    "-f",
-    "mp4",
-    outPath,
-  ]);
-  return { path: outPath, texts: [clips.map((c) => c.reference).join(" "), ALSA_VOICE_TEXT] };
+  return cachedMedia("two-voices", [], [...(await librivoxInputs(LIBRIVOX_DIR)), ...alsa], outPath, async (outPath) => {
+    const clips = await librivoxClips();
+    const mono = "aresample=16000,aformat=channel_layouts=mono";
+    const reader = clips.map((_, i) => `[${i}:a]${mono},apad=pad_dur=${SILENCE_BETWEEN_SEC}[r${i}]`);
+    const woman = alsa.map((_, i) => `[${clips.length + i}:a]${mono},apad=pad_dur=0.5[w${i}]`);
+    const filter = [
+      ...reader,
+      `${clips.map((_, i) => `[r${i}]`).join("")}concat=n=${clips.length}:v=0:a=1[a0]`,
+      ...woman,
+      `${alsa.map((_, i) => `[w${i}]`).join("")}concat=n=${alsa.length}:v=0:a=1[a1]`,
+    ].join(";");
+    const total = clips.reduce((s, c) => s + c.durationSec + SILENCE_BETWEEN_SEC, 0);
+    await ffmpeg([
+      ...clips.flatMap((c) => ["-i", c.path]),
+      ...alsa.flatMap((f) => ["-i", f]),
+      "-f",
+      "lavfi",
+      "-i",
+      `color=c=black:s=320x240:r=25:d=${total.toFixed(3)}`,
+      "-filter_complex",
+      filter,
+      "-map",
+      `${clips.length + alsa.length}:v`,
+      "-map",
+      "[a0]",
+      "-map",
+      "[a1]",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:a",
+      "aac",
+      "-b:a",
+      "96k",
+      "-metadata:s:a:0",
+      "language=eng",
+      "-metadata:s:a:1",
+      "language=eng",
+      "-f",
+      "mp4",
+      outPath,
+    ]);
+    return { path: outPath, texts: [clips.map((c) => c.reference).join(" "), ALSA_VOICE_TEXT] as [string, string] };
+  });
 }
 
 export type WavFormat = { sampleRate?: number; channels?: 1 | 2; codec?: "pcm_s16le" | "pcm_s32le" };

@@ -1,9 +1,18 @@
 import { spawnSync } from "node:child_process";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { librivoxClips, makeLibrivoxMp4, makeRandomBytes, makeSilenceMp4, makeSilenceWav, makeTruncatedMp4, makeVideoWithoutAudio } from "../src/index.ts";
+import {
+  LIBRIVOX_DIR,
+  librivoxClips,
+  makeLibrivoxMp4,
+  makeRandomBytes,
+  makeSilenceMp4,
+  makeSilenceWav,
+  makeTruncatedMp4,
+  makeVideoWithoutAudio,
+} from "../src/index.ts";
 
 const streams = (path: string) => {
   const r = spawnSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type,codec_name,width,height", "-of", "json", path], { encoding: "utf8" });
@@ -38,6 +47,25 @@ describe("media makers", () => {
     expect(s.find((x) => x.codec_type === "video")?.width).toBe(320);
   });
 
+  it("makes a LibriVox MP4 once: a second call copies it, and a changed clip makes it again", async () => {
+    // A copy of the clips, so the first call here is a miss whatever other files have cached.
+    const clipsDir = join(dir, "clips");
+    await mkdir(clipsDir);
+    for (const f of await readdir(LIBRIVOX_DIR)) await copyFile(join(LIBRIVOX_DIR, f), join(clipsDir, f));
+    const first = await makeLibrivoxMp4(join(dir, "first.mp4"), clipsDir);
+    const second = await makeLibrivoxMp4(join(dir, "second.mp4"), clipsDir);
+    expect(second).toEqual({ ...first, path: join(dir, "second.mp4") });
+    expect((await readFile(second.path)).equals(await readFile(first.path))).toBe(true);
+
+    // One clip a second shorter: a new file, shorter by that second.
+    const [clip] = await librivoxClips(clipsDir);
+    const cut = join(dir, "cut.wav");
+    expect(spawnSync("ffmpeg", ["-v", "error", "-y", "-i", clip!.path, "-t", String(clip!.durationSec - 1), "-c", "copy", cut]).status).toBe(0);
+    await rename(cut, clip!.path);
+    const third = await makeLibrivoxMp4(join(dir, "third.mp4"), clipsDir);
+    expect(third.durationSec).toBeLessThan(first.durationSec - 0.5);
+  });
+
   it("makes the bad inputs ingest must reject", async () => {
     expect(streams(await makeSilenceWav(join(dir, "silence.wav"))).streams.map((x) => x.codec_type)).toEqual(["audio"]);
     expect(
@@ -55,7 +83,6 @@ describe("media makers", () => {
 
 describe("makeSilenceWav formats", () => {
   it("writes 16 kHz mono with a canonical 44-byte header when asked", async () => {
-    const { readFile } = await import("node:fs/promises");
     const bytes = await readFile(await makeSilenceWav(join(dir, "mono16k.wav"), 1, { sampleRate: 16_000, channels: 1 }));
     expect(bytes.toString("ascii", 36, 40)).toBe("data");
     expect(bytes.readUInt32LE(24)).toBe(16_000);
@@ -66,7 +93,6 @@ describe("makeSilenceWav formats", () => {
 
 describe("makers given a directory", () => {
   it("write a file of the default name inside it", async () => {
-    const { mkdir } = await import("node:fs/promises");
     const sub = join(dir, "by-dir");
     await mkdir(sub);
     const made = await makeLibrivoxMp4(sub);

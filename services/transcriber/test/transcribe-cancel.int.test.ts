@@ -76,6 +76,53 @@ describe("transcribe: a cancel stops work in flight", () => {
     expect((await jobs.getJob(ref))?.status).toBe("canceled");
   });
 
+  it("sees a DELETE that lands right after the stage starts: no result stored for the purge to miss", async () => {
+    const jobs = await createNatsKvJobStore(nc);
+    const blobs = await createNatsObjectBlobStore(nc);
+    const deps = createPipelineDeps({ service: "test", nc, stores: { jobs, blobs }, logger: silentLogger() });
+    const job = sampleJob("u-delete-early", { status: "processing", progress: 0.1, stages: { ingest: { status: "done" } }, chunks: { count: 1, done: [] } });
+    await jobs.createJob(job);
+    await blobs.put(BlobKeys.chunkAudio(job.id, 0), new Uint8Array(64));
+    const ref = { userId: job.userId, jobId: job.id };
+    // The DELETE comes between the stage's start and the engine's run.
+    const lifecycle = {
+      ...deps.lifecycle,
+      stageStarted: async (...args: Parameters<typeof deps.lifecycle.stageStarted>) => {
+        const started = await deps.lifecycle.stageStarted(...args);
+        await deps.lifecycle.cancel(ref);
+        return started;
+      },
+    };
+    let answered = false;
+    // Answers after 2 s unless stopped first, as a fast engine that has already taken the chunk would.
+    const engine: TranscriptionEngine = {
+      name: "quick",
+      capability: { languages: ["*"], wordTimestamps: true, speakers: false },
+      supportsLanguage: () => true,
+      transcribe: (_wav, { signal }) =>
+        new Promise<Word[]>((resolve, reject) => {
+          if (signal.aborted) return reject(new Error("stopped before it ran"));
+          const timer = setTimeout(() => {
+            answered = true;
+            resolve([{ word: "late", start: 0, end: 1 }]);
+          }, 2000);
+          signal.addEventListener(
+            "abort",
+            () => {
+              clearTimeout(timer);
+              reject(new Error("engine process killed"));
+            },
+            { once: true },
+          );
+        }),
+    };
+    const handler = transcribeHandler({ events: deps.events, blobs, publisher: deps.publisher, lifecycle, engines: createEngineRegistry([engine], "quick") });
+    await expect(handler({ v: 1, ...ref, chunk: { index: 0, count: 1, startSec: 0, endSec: 3 } }, ctx(new AbortController().signal))).resolves.toBeUndefined();
+    expect(answered).toBe(false); // stopped before or while it ran
+    expect(await blobs.stat(BlobKeys.chunkResult(job.id, 0))).toBeNull();
+    expect((await jobs.getJob(ref))?.status).toBe("canceled");
+  });
+
   it("still fails as before when the runner itself aborts (deadline or shutdown)", async () => {
     const jobs = await createNatsKvJobStore(nc);
     const blobs = await createNatsObjectBlobStore(nc);

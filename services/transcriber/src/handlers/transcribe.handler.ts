@@ -23,39 +23,42 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 export function transcribeHandler(deps: TranscribeDeps) {
   return async (msg: Command<"transcribe">, ctx: HandlerContext) => {
     const ref = { userId: msg.userId, jobId: msg.jobId };
-    const job = await deps.lifecycle.stageStarted(ref, "transcribe");
-    if (!job) return; // canceled or failed meanwhile
+    // Watching before the stage starts: a cancel (or DELETE) right after it is seen, and this run
+    // does not store a result the janitor's purge would not find.
+    const watch = watchJobEnd(deps.events, msg.jobId, ctx.signal);
+    let early = false;
+    try {
+      await watch.ready;
+      const job = await deps.lifecycle.stageStarted(ref, "transcribe");
+      if (!job) return; // canceled or failed meanwhile
 
-    // The gateway checked the options against every replica; this replica's configuration may differ.
-    const unsupported = findUnsupportedOption(job.options, { engines: deps.engines.capabilities() });
-    if (unsupported) return rejectJob(deps, ref, optionUnsupportedError(unsupported), { stage: "transcribe", cleanup: "failed", logger: ctx.logger });
-    const engine = deps.engines.select(job.options.engine);
-    const { language } = job.options;
+      // The gateway checked the options against every replica; this replica's configuration may differ.
+      const unsupported = findUnsupportedOption(job.options, { engines: deps.engines.capabilities() });
+      if (unsupported) return await rejectJob(deps, ref, optionUnsupportedError(unsupported), { stage: "transcribe", cleanup: "failed", logger: ctx.logger });
+      const engine = deps.engines.select(job.options.engine);
+      const { language } = job.options;
 
-    // A slot of this replica is free: the next chunk can start beside this one now; else it queues when this one ends.
-    const early = (ctx.spareSlots?.() ?? 1) > 0;
-    if (early) await queueNext(deps, job, msg);
-    const { chunk } = msg;
-    const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);
-    const already = job.chunks?.done.includes(chunk.index) && (await deps.blobs.stat(resultKey)) !== null;
-    if (!already) {
-      const watch = watchJobEnd(deps.events, msg.jobId, ctx.signal);
-      let words: Word[];
-      try {
-        await watch.ready;
-        words = await transcribeChunk(deps, engine, msg, language, watch.signal);
-      } catch (err) {
-        if (watch.ended()) return; // canceled (or failed elsewhere) mid-run: stop, publish nothing
-        throw err;
-      } finally {
-        watch[Symbol.dispose]();
+      // A slot of this replica is free: the next chunk can start beside this one now; else it queues when this one ends.
+      early = (ctx.spareSlots?.() ?? 1) > 0;
+      if (early) await queueNext(deps, job, msg);
+      const { chunk } = msg;
+      const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);
+      const already = job.chunks?.done.includes(chunk.index) && (await deps.blobs.stat(resultKey)) !== null;
+      if (!already) {
+        const words = await transcribeChunk(deps, engine, msg, language, watch.signal);
+        const result: ChunkResult = { index: chunk.index, startSec: chunk.startSec, endSec: chunk.endSec, engine: engine.name, words };
+        watch.signal.throwIfAborted();
+        await putJson(deps.blobs, resultKey, result);
+        ctx.working();
       }
-      const result: ChunkResult = { index: chunk.index, startSec: chunk.startSec, endSec: chunk.endSec, engine: engine.name, words };
-      await putJson(deps.blobs, resultKey, result);
-      ctx.working();
+    } catch (err) {
+      if (watch.ended()) return; // canceled (or failed elsewhere) mid-run: stop, publish nothing
+      throw err;
+    } finally {
+      watch[Symbol.dispose]();
     }
 
-    const recorded = await deps.lifecycle.chunkDone(ref, chunk.index);
+    const recorded = await deps.lifecycle.chunkDone(ref, msg.chunk.index);
     if (!recorded) return;
     if (!early) await queueNext(deps, recorded.job, msg);
     if (!recorded.allDone) return;
@@ -98,6 +101,7 @@ async function transcribeChunk(
   // A chunk is at most CHUNK_MAX_SEC of 16 kHz mono (under 20 MB): read whole; a file only for an engine that reads one.
   const audio = await deps.blobs.getBytes(BlobKeys.chunkAudio(msg.jobId, msg.chunk.index));
   if (!audio) throw new RetryableError("INTERNAL", `chunk ${msg.chunk.index} audio is missing from the blob store`);
+  signal.throwIfAborted();
   const wav = chunkWav(audio);
   try {
     const started = performance.now();

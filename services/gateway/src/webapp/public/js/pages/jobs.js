@@ -108,14 +108,24 @@ export async function jobsPage({ params }) {
     );
   };
 
+  // Jobs with an event while the list loads: the list may predate the event, so each is read again after it.
+  let changedWhileLoading = null;
   const load = async () => {
+    const changed = new Set();
+    changedWhileLoading = changed;
     const qs = new URLSearchParams({ limit: "50", ...(status ? { status } : {}), ...(q ? { q } : {}) });
-    const page = await api(`/v1/jobs?${qs}`);
+    let page;
+    try {
+      page = await api(`/v1/jobs?${qs}`);
+    } finally {
+      if (changedWhileLoading === changed) changedWhileLoading = null;
+    }
     tbody.replaceChildren();
     rows.clear();
     for (const job of page.items.reverse()) render(job);
     // The list has no queue estimates; the job view of each running job has.
     for (const job of page.items) if (ACTIVE.has(job.status)) refresh(job.id);
+    for (const id of changed) refresh(id);
     document.body.dataset.jobs = "loaded";
   };
 
@@ -123,24 +133,38 @@ export async function jobsPage({ params }) {
   let poll = null;
   // The id of the last event seen: a new stream resumes after it, so a break loses nothing.
   let lastEventId = "";
+  /** Opens the stream; resolves once it is open (or has failed, or after 5 s), so a list read then misses no event. */
   const live = async () => {
     try {
       const { token } = await api("/v1/auth/stream-token", { method: "POST" });
       const resume = lastEventId ? `&last_event_id=${encodeURIComponent(lastEventId)}` : "";
       source = new EventSource(`/v1/events?access_token=${encodeURIComponent(token)}${resume}`);
+      const opened = new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, 5000);
+        source.addEventListener("open", done, { once: true });
+        source.addEventListener("error", done, { once: true });
+      });
       mode.textContent = "Live updates.";
       // Some missed events could not be replayed: read the list again.
       source.addEventListener("resync", () => load().catch(() => undefined));
       const onEvent = (e) => {
         if (e.lastEventId) lastEventId = e.lastEventId;
         const ev = JSON.parse(e.data);
+        if (ev.type === "completed") announce("A job completed");
+        if (changedWhileLoading) {
+          changedWhileLoading.add(ev.jobId);
+          return;
+        }
         if (ev.type === "deleted") {
           rows.get(ev.jobId)?.remove();
           rows.delete(ev.jobId);
           return;
         }
         refresh(ev.jobId);
-        if (ev.type === "completed") announce("A job completed");
       };
       for (const t of ["queued", "stage.started", "progress", "stage.done", "completed", "failed", "canceled", "transcript.updated", "deleted"])
         source.addEventListener(t, onEvent);
@@ -149,6 +173,7 @@ export async function jobsPage({ params }) {
         source.close();
         if (!stopped) setTimeout(live, 2000);
       };
+      await opened;
     } catch (err) {
       if (!missing(err)) throw err;
       mode.textContent = "Updates every 3 seconds.";
@@ -203,8 +228,9 @@ export async function jobsPage({ params }) {
       ),
     ),
   );
-  await load();
+  // The stream first, then the list: an event after the list was read arrives on the stream.
   await live();
+  await load();
   return () => {
     stopped = true;
     source?.close();
