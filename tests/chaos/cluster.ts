@@ -40,6 +40,7 @@ export async function startCluster(opts: { replicas: Partial<Record<ServiceName,
     ADMIN_PASSWORD: admin.password,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
     SHUTDOWN_GRACE_SEC: "5",
+    PASSWORD_HASH_COST: "14", // as in tests/e2e/system.ts: the hash cost is not under test here
     ...opts.env,
   };
   const replicas: Replica[] = [];

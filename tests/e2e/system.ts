@@ -65,6 +65,10 @@ export async function startSystem(env: Record<string, string | undefined> = {}):
       ADMIN_PASSWORD: admin.password,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
       SHUTDOWN_GRACE_SEC: "5",
+      // These tests follow jobs, not the password hash: at the default cost (2^17) each hash and
+      // login takes 0.7 CPU-seconds, and the suite makes a few hundred. The gateway's own tests
+      // check the default cost and the production profile's refusal of a lower one.
+      PASSWORD_HASH_COST: "14",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

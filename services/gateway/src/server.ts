@@ -15,7 +15,7 @@ export async function startGateway({ config, logger, nc }: { config: GatewayConf
   const apiKeys = await createApiKeyStore(nc, config);
   const { publisher, lifecycle, ports: messaging } = createPipelineDeps({ service: "gateway", nc, stores, logger });
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    await seedAdmin(stores.jobs, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger);
+    await seedAdmin(stores.jobs, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, logger, config.PASSWORD_HASH_COST);
   }
   const searchKind = config.SEARCH_INDEX ?? (config.JOB_STORE === "mongodb" ? "mongodb" : "embedded");
   const search = await openSearchIndex(

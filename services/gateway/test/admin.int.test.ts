@@ -9,7 +9,7 @@ let adminAuth: { authorization: string };
 
 beforeAll(async () => {
   h = await startHarness();
-  await seedAdmin(h.deps.jobs, { email: "admin@example.com", password: "admin-password" }, h.deps.logger);
+  await seedAdmin(h.deps.jobs, { email: "admin@example.com", password: "admin-password" }, h.deps.logger, h.deps.config.PASSWORD_HASH_COST);
   const login = await h.app.inject({ method: "POST", url: "/v1/auth/login", payload: { email: "admin@example.com", password: "admin-password" } });
   adminAuth = { authorization: `Bearer ${login.json().token}` };
 });

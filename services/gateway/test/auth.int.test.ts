@@ -134,10 +134,12 @@ describe("bearer tokens", () => {
 describe("admin seeding", () => {
   it("creates the admin once and leaves it alone on later starts", async () => {
     const creds = { email: "Root@Example.com", password: "admin-password" };
-    expect(await seedAdmin(h.deps.jobs, creds, h.deps.logger)).toBe("created");
-    expect(await seedAdmin(h.deps.jobs, { ...creds, password: "another-password" }, h.deps.logger)).toBe("exists");
+    expect(await seedAdmin(h.deps.jobs, creds, h.deps.logger, h.deps.config.PASSWORD_HASH_COST)).toBe("created");
+    expect(await seedAdmin(h.deps.jobs, { ...creds, password: "another-password" }, h.deps.logger, h.deps.config.PASSWORD_HASH_COST)).toBe("exists");
     const user = await h.deps.jobs.getUserByEmail("root@example.com");
     expect(user?.role).toBe("admin");
+    // Hashed at PASSWORD_HASH_COST like every other account, not at a fixed cost of its own.
+    expect(user?.passwordHash.split("$")[1]).toBe(String(2 ** h.deps.config.PASSWORD_HASH_COST));
     const res = await login({ email: "root@example.com", password: "admin-password" });
     expect(res.statusCode).toBe(200);
   });

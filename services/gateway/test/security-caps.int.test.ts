@@ -123,7 +123,7 @@ describe("lane pause", () => {
   it("answers an absurd forSec with 400, not 503", async () => {
     const h = await startHarness();
     try {
-      await seedAdmin(h.deps.jobs, { email: "ops@example.com", password: "operations pw" }, h.deps.logger);
+      await seedAdmin(h.deps.jobs, { email: "ops@example.com", password: "operations pw" }, h.deps.logger, h.deps.config.PASSWORD_HASH_COST);
       const admin = await login(h, "ops@example.com", "operations pw");
       for (const forSec of [1e15, 2 ** 53, -1, 1.5, "soon"]) {
         const res = await h.app.inject({ method: "POST", url: "/v1/admin/lanes/default/pause", headers: admin.auth, payload: { forSec } });

@@ -132,7 +132,7 @@ describe("API fuzz from the OpenAPI document", () => {
   beforeAll(async () => {
     h = await startHarness({ MAX_STREAMS_PER_USER: "1000" });
     const u = await h.user();
-    await seedAdmin(h.deps.jobs, { email: "fuzz-admin@example.com", password: "fuzzing admin pw" }, h.deps.logger);
+    await seedAdmin(h.deps.jobs, { email: "fuzz-admin@example.com", password: "fuzzing admin pw" }, h.deps.logger, h.deps.config.PASSWORD_HASH_COST);
     const admin = await login(h, "fuzz-admin@example.com", "fuzzing admin pw");
     auths = [
       { name: "none", headers: {} },

@@ -146,7 +146,7 @@ describe("registration modes", () => {
   it("invite: only with an admin's code made for that email", async () => {
     const g = await startHarness({ REGISTRATION: "invite" });
     try {
-      await seedAdmin(g.deps.jobs, { email: "boss@example.com", password: "the boss password" }, g.deps.logger);
+      await seedAdmin(g.deps.jobs, { email: "boss@example.com", password: "the boss password" }, g.deps.logger, g.deps.config.PASSWORD_HASH_COST);
       const admin = await login(g, "boss@example.com", "the boss password");
       const register = (email: string, inviteCode?: string) =>
         g.app.inject({ method: "POST", url: "/v1/auth/register", payload: { email, password: PW, ...(inviteCode ? { inviteCode } : {}) } });

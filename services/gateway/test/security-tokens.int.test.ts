@@ -67,7 +67,7 @@ describe("forged and malformed tokens", () => {
 
 describe("changes in the store reach tokens within the bound", () => {
   it("a demoted admin's token loses admin rights", async () => {
-    await seedAdmin(h.deps.jobs, { email: "demoted@example.com", password: "admin password one" }, h.deps.logger);
+    await seedAdmin(h.deps.jobs, { email: "demoted@example.com", password: "admin password one" }, h.deps.logger, h.deps.config.PASSWORD_HASH_COST);
     const admin = await login(h, "demoted@example.com", "admin password one");
     expect(await status(h, "/v1/admin/services", admin.auth)).toBe(200);
     await h.deps.jobs.updateUser("demoted@example.com", (u) => ({ ...u, role: "user" }));
@@ -76,7 +76,7 @@ describe("changes in the store reach tokens within the bound", () => {
   });
 
   it("an admin's PATCH and DELETE of an account reach its tokens within the bound; admins cannot change themselves", async () => {
-    await seedAdmin(h.deps.jobs, { email: "chief@example.com", password: "chief admin password" }, h.deps.logger);
+    await seedAdmin(h.deps.jobs, { email: "chief@example.com", password: "chief admin password" }, h.deps.logger, h.deps.config.PASSWORD_HASH_COST);
     const chief = await login(h, "chief@example.com", "chief admin password");
     const promoted = await h.user();
     const banned = await h.user();

@@ -1,13 +1,14 @@
 import { AppError, newId } from "@mp4t/contracts";
 import type { Logger } from "@mp4t/runtime";
 import type { JobStore } from "@mp4t/stores";
-import { hashPassword } from "./password.ts";
+import { passwordHasher } from "./password.ts";
 
 /**
  * Creates the admin account from ADMIN_EMAIL / ADMIN_PASSWORD unless the email is registered
- * already. Safe at every start of every replica: an existing account is left as it is.
+ * already, its password hashed at `hashCost` (PASSWORD_HASH_COST, as every other account's).
+ * Safe at every start of every replica: an existing account is left as it is.
  */
-export async function seedAdmin(jobs: JobStore, creds: { email: string; password: string }, logger: Logger): Promise<"created" | "exists"> {
+export async function seedAdmin(jobs: JobStore, creds: { email: string; password: string }, logger: Logger, hashCost: number): Promise<"created" | "exists"> {
   const email = creds.email.trim().toLowerCase();
   const existing = await jobs.getUserByEmail(email);
   if (existing) {
@@ -15,7 +16,13 @@ export async function seedAdmin(jobs: JobStore, creds: { email: string; password
     return "exists";
   }
   try {
-    await jobs.createUser({ id: newId(), email, passwordHash: await hashPassword(creds.password), role: "admin", createdAt: new Date().toISOString() });
+    await jobs.createUser({
+      id: newId(),
+      email,
+      passwordHash: await passwordHasher(hashCost).hash(creds.password),
+      role: "admin",
+      createdAt: new Date().toISOString(),
+    });
     logger.info({ email }, "admin account created");
     return "created";
   } catch (err) {
