@@ -61,7 +61,7 @@ describe("mp4t CLI end to end", () => {
   });
 
   it("transcribes a real MP4 to an SRT file with upload and stage progress, then lists and downloads it", async () => {
-    const media = await makeLibrivoxMp4(join(dir, "talk.mp4"));
+    const media = await makeLibrivoxMp4(join(dir, "talk.mp4"), { clips: 2 });
     const out = join(dir, "talk.srt");
     const r = await mp4t(["transcribe", media.path, "--format", "srt", "-o", out, "--language", "en", "--no-diarize"], env);
     expect(r.code, r.stderr).toBe(0);

@@ -150,14 +150,19 @@ export async function makeLibrivoxMp3(target: string, count = 2, clipsDir = LIBR
 }
 
 /**
- * The five LibriVox clips joined with ~1 s of silence between them, as an MP4 with H.264 video
- * (black 320x240) and AAC audio: a realistic upload with a known transcript. `target` is the
- * file to write, or a directory to write `librivox.mp4` in; the same holds for every maker here.
+ * The five LibriVox clips (28 s; the first `clips` of them when given: two last 11 s, for a test
+ * that needs a real job but not the whole text) joined with ~1 s of silence between them, as an
+ * MP4 with H.264 video (black 320x240) and AAC audio: a realistic upload with a known transcript.
+ * `target` is the file to write, or a directory to write `librivox.mp4` in; the same holds for
+ * every maker here.
  */
-export async function makeLibrivoxMp4(target: string, clipsDir = LIBRIVOX_DIR): Promise<{ path: string; reference: string; durationSec: number }> {
+export async function makeLibrivoxMp4(
+  target: string,
+  { clipsDir = LIBRIVOX_DIR, clips: count }: { clipsDir?: string; clips?: number } = {},
+): Promise<{ path: string; reference: string; durationSec: number }> {
   const outPath = await outFile(target, "librivox.mp4");
-  return cachedMedia("librivox-mp4", [], await librivoxInputs(clipsDir), outPath, async (outPath) => {
-    const clips = await librivoxClips(clipsDir);
+  return cachedMedia("librivox-mp4", [count ?? "all"], await librivoxInputs(clipsDir), outPath, async (outPath) => {
+    const clips = (await librivoxClips(clipsDir)).slice(0, count);
     const total = clips.reduce((s, c) => s + c.durationSec, 0) + SILENCE_BETWEEN_SEC * (clips.length - 1);
     await ffmpeg([
       ...clips.flatMap((c) => ["-i", c.path]),
@@ -197,7 +202,7 @@ export async function makeLibrivoxMp4(target: string, clipsDir = LIBRIVOX_DIR): 
 export async function makeLongLibrivoxMp4(target: string, minSec: number, clipsDir = LIBRIVOX_DIR): Promise<{ path: string; durationSec: number }> {
   const outPath = await outFile(target, "librivox-long.mp4");
   return cachedMedia("librivox-long", [minSec], await librivoxInputs(clipsDir), outPath, async (outPath) => {
-    const one = await makeLibrivoxMp4(`${outPath}.one.mp4`, clipsDir);
+    const one = await makeLibrivoxMp4(`${outPath}.one.mp4`, { clipsDir });
     const loops = Math.max(0, Math.ceil(minSec / one.durationSec) - 1);
     await ffmpeg(["-stream_loop", String(loops), "-i", one.path, "-c", "copy", "-f", "mp4", outPath]);
     await rm(one.path, { force: true });

@@ -52,8 +52,8 @@ describe("media makers", () => {
     const clipsDir = join(dir, "clips");
     await mkdir(clipsDir);
     for (const f of await readdir(LIBRIVOX_DIR)) await copyFile(join(LIBRIVOX_DIR, f), join(clipsDir, f));
-    const first = await makeLibrivoxMp4(join(dir, "first.mp4"), clipsDir);
-    const second = await makeLibrivoxMp4(join(dir, "second.mp4"), clipsDir);
+    const first = await makeLibrivoxMp4(join(dir, "first.mp4"), { clipsDir });
+    const second = await makeLibrivoxMp4(join(dir, "second.mp4"), { clipsDir });
     expect(second).toEqual({ ...first, path: join(dir, "second.mp4") });
     expect((await readFile(second.path)).equals(await readFile(first.path))).toBe(true);
 
@@ -62,7 +62,7 @@ describe("media makers", () => {
     const cut = join(dir, "cut.wav");
     expect(spawnSync("ffmpeg", ["-v", "error", "-y", "-i", clip!.path, "-t", String(clip!.durationSec - 1), "-c", "copy", cut]).status).toBe(0);
     await rename(cut, clip!.path);
-    const third = await makeLibrivoxMp4(join(dir, "third.mp4"), clipsDir);
+    const third = await makeLibrivoxMp4(join(dir, "third.mp4"), { clipsDir });
     expect(third.durationSec).toBeLessThan(first.durationSec - 0.5);
   });
 
