@@ -32,7 +32,7 @@ describe("web app: a person transcribes recordings in the browser", () => {
 
   beforeAll(async () => {
     media = await mkdtemp(join(tmpdir(), "mp4t-webapp-"));
-    [mp4, mp3] = await Promise.all([makeLibrivoxMp4(join(media, "interview.mp4")), makeLibrivoxMp3(join(media, "voice-memo.mp3"), 2)]);
+    [mp4, mp3] = await Promise.all([makeLibrivoxMp4(join(media, "interview.mp4"), { clips: 3 }), makeLibrivoxMp3(join(media, "voice-memo.mp3"), 2)]);
     sys = await startSystem({ CHUNK_MAX_SEC: "15" });
     browser = await launch();
     context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });

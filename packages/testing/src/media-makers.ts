@@ -216,14 +216,14 @@ export const ALSA_VOICE_TEXT = ALSA_VOICE.map((n) => n.replace("_", " ").toLower
 
 /**
  * An MP4 (black video) with two audio tracks in two real voices: track 0 the LibriVox reader
- * (the five clips, as makeLibrivoxMp4), track 1 the alsa-utils speaker-test voice naming the eight
+ * (the five clips, or the first `clips`, as makeLibrivoxMp4), track 1 the alsa-utils speaker-test voice naming the eight
  * channels. Both tagged English. For audio-track selection: each track has its own known text.
  */
-export async function makeTwoVoiceMp4(target: string): Promise<{ path: string; texts: [string, string] }> {
+export async function makeTwoVoiceMp4(target: string, { clips: count }: { clips?: number } = {}): Promise<{ path: string; texts: [string, string] }> {
   const outPath = await outFile(target, "two-voices.mp4");
   const alsa = ALSA_VOICE.map((n) => `/usr/share/sounds/alsa/${n}.wav`);
-  return cachedMedia("two-voices", [], [...(await librivoxInputs(LIBRIVOX_DIR)), ...alsa], outPath, async (outPath) => {
-    const clips = await librivoxClips();
+  return cachedMedia("two-voices", [count ?? "all"], [...(await librivoxInputs(LIBRIVOX_DIR)), ...alsa], outPath, async (outPath) => {
+    const clips = (await librivoxClips()).slice(0, count);
     const mono = "aresample=16000,aformat=channel_layouts=mono";
     const reader = clips.map((_, i) => `[${i}:a]${mono},apad=pad_dur=${SILENCE_BETWEEN_SEC}[r${i}]`);
     const woman = alsa.map((_, i) => `[${clips.length + i}:a]${mono},apad=pad_dur=0.5[w${i}]`);
