@@ -33,17 +33,18 @@ const ffmpeg = (args: string[]) => run("ffmpeg", ["-hide_banner", "-loglevel", "
 /**
  * Where the costly makers keep what they made (a LibriVox MP4 takes ffmpeg about 2 CPU-seconds,
  * and many test files want the same one): in the checkout, so a fresh clone starts empty and no
- * other user of the machine can plant a file in it.
+ * other user of the machine can plant a file in it. MP4T_TEST_MEDIA_CACHE moves it (the cache's
+ * own test uses a directory of its own).
  */
-const CACHE_DIR = join(import.meta.dirname, "..", "..", "..", "node_modules", ".cache", "mp4t-media");
-/** Raised when a maker's output changes, so an older checkout's cached files are not reused. */
-const CACHE_VERSION = 1;
+const cacheDir = () => process.env.MP4T_TEST_MEDIA_CACHE || join(import.meta.dirname, "..", "..", "..", "node_modules", ".cache", "mp4t-media");
+/** This file's text is part of every key: a changed maker does not reuse what an older one made. */
+let makersSource: Promise<string> | undefined;
 
 /**
- * `make(outPath)`, or a copy of what it made before for the same `name`, arguments and input
- * files (their size and modification time), with the result it returned then (`path` set to
- * `outPath`). Test files run in parallel processes: each writes under a name of its own and
- * renames it into place, so a reader never sees half a file.
+ * `make(outPath)`, or a copy of what it made before for the same `name`, arguments, input files
+ * (their size and modification time) and makers' code, with the result it returned then (`path`
+ * set to `outPath`). Test files run in parallel processes: each writes under a name of its own
+ * and renames it into place, the media before its result, so a reader never sees half a file.
  */
 async function cachedMedia<T extends { path: string }>(
   name: string,
@@ -53,11 +54,13 @@ async function cachedMedia<T extends { path: string }>(
   make: (outPath: string) => Promise<T>,
 ): Promise<T> {
   const stats = await Promise.all(inputs.map(async (f) => stat(f).then((s) => [f, s.size, s.mtimeMs])));
+  makersSource ??= readFile(import.meta.filename, "utf8");
   const key = createHash("sha256")
-    .update(JSON.stringify([CACHE_VERSION, name, args, stats]))
+    .update(JSON.stringify([await makersSource, name, args, stats]))
     .digest("hex")
     .slice(0, 24);
-  const file = join(CACHE_DIR, `${name}-${key}`);
+  const dir = cacheDir();
+  const file = join(dir, `${name}-${key}`);
   const meta = await readFile(`${file}.json`, "utf8").catch(() => null);
   if (
     meta !== null &&
@@ -68,7 +71,7 @@ async function cachedMedia<T extends { path: string }>(
   )
     return { ...(JSON.parse(meta) as T), path: outPath };
   const made = await make(outPath);
-  await mkdir(CACHE_DIR, { recursive: true });
+  await mkdir(dir, { recursive: true });
   const tmp = `${file}.${randomUUID()}`;
   await copyFile(outPath, tmp);
   await rename(tmp, file);

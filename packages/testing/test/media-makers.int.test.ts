@@ -48,14 +48,26 @@ describe("media makers", () => {
   });
 
   it("makes a LibriVox MP4 once: a second call copies it, and a changed clip makes it again", async () => {
-    // A copy of the clips, so the first call here is a miss whatever other files have cached.
+    // A cache of its own (removed with `dir`), so the first call here is a miss.
+    process.env.MP4T_TEST_MEDIA_CACHE = join(dir, "cache");
     const clipsDir = join(dir, "clips");
     await mkdir(clipsDir);
     for (const f of await readdir(LIBRIVOX_DIR)) await copyFile(join(LIBRIVOX_DIR, f), join(clipsDir, f));
     const first = await makeLibrivoxMp4(join(dir, "first.mp4"), { clipsDir });
-    const second = await makeLibrivoxMp4(join(dir, "second.mp4"), { clipsDir });
+    const path = process.env.PATH;
+    let second: Awaited<ReturnType<typeof makeLibrivoxMp4>>;
+    try {
+      // No ffmpeg or ffprobe on the PATH: only a copy from the cache can make the second.
+      process.env.PATH = "";
+      second = await makeLibrivoxMp4(join(dir, "second.mp4"), { clipsDir });
+    } finally {
+      process.env.PATH = path;
+    }
     expect(second).toEqual({ ...first, path: join(dir, "second.mp4") });
     expect((await readFile(second.path)).equals(await readFile(first.path))).toBe(true);
+    // Two clips are another file: made, not copied.
+    const two = await makeLibrivoxMp4(join(dir, "two.mp4"), { clipsDir, clips: 2 });
+    expect(two.durationSec).toBeLessThan(first.durationSec / 2);
 
     // One clip a second shorter: a new file, shorter by that second.
     const [clip] = await librivoxClips(clipsDir);

@@ -47,7 +47,7 @@ export function transcribeHandler(deps: TranscribeDeps) {
       if (!already) {
         const words = await transcribeChunk(deps, engine, msg, language, watch.signal);
         const result: ChunkResult = { index: chunk.index, startSec: chunk.startSec, endSec: chunk.endSec, engine: engine.name, words };
-        watch.signal.throwIfAborted();
+        if (watch.ended()) return; // canceled, deleted or failed while the engine ran: store nothing for the purge to miss
         await putJson(deps.blobs, resultKey, result);
         ctx.working();
       }

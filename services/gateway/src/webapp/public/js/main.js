@@ -18,6 +18,8 @@ const ROUTES = [
 ];
 
 let leave = null;
+/** Counts route changes: a page that finishes loading after the user moved on is stopped at once, not shown. */
+let current = 0;
 
 async function route() {
   const [path, query = ""] = (location.hash.slice(1) || "/jobs").split("?");
@@ -33,11 +35,14 @@ async function route() {
     if (a.getAttribute("href") === `#${path}` || (path.startsWith("/jobs/") && a.getAttribute("href") === "#/jobs")) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
+  const mine = ++current;
   try {
     const page = await import(`./pages/${match.file}`);
-    leave = (await page[match.fn]({ args: match.m.slice(1), params })) ?? null;
+    const stop = (await page[match.fn]({ args: match.m.slice(1), params })) ?? null;
+    if (mine === current) leave = stop;
+    else stop?.();
   } catch (err) {
-    mount(h("h1", {}, "Something went wrong"), alertBox(err.message));
+    if (mine === current) mount(h("h1", {}, "Something went wrong"), alertBox(err.message));
   }
 }
 

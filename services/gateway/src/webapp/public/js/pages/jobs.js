@@ -110,7 +110,12 @@ export async function jobsPage({ params }) {
 
   // Jobs with an event while the list loads: the list may predate the event, so each is read again after it.
   let changedWhileLoading = null;
+  // Set when a list read starts; loads counts them, so only the latest one renders.
+  let listRead = false;
+  let loads = 0;
   const load = async () => {
+    const mine = ++loads;
+    listRead = true;
     const changed = new Set();
     changedWhileLoading = changed;
     const qs = new URLSearchParams({ limit: "50", ...(status ? { status } : {}), ...(q ? { q } : {}) });
@@ -119,6 +124,10 @@ export async function jobsPage({ params }) {
       page = await api(`/v1/jobs?${qs}`);
     } finally {
       if (changedWhileLoading === changed) changedWhileLoading = null;
+    }
+    if (mine !== loads) {
+      for (const id of changed) changedWhileLoading?.add(id); // the newer read sees them
+      return;
     }
     tbody.replaceChildren();
     rows.clear();
@@ -147,6 +156,11 @@ export async function jobsPage({ params }) {
         const timer = setTimeout(done, 5000);
         source.addEventListener("open", done, { once: true });
         source.addEventListener("error", done, { once: true });
+      });
+      // A stream that opens after the list was read, with no event to resume from (the first one
+      // failed or was slow, or broke before any event): what happened in between is read again.
+      source.addEventListener("open", () => {
+        if (listRead && !lastEventId) load().catch(() => undefined);
       });
       mode.textContent = "Live updates.";
       // Some missed events could not be replayed: read the list again.
@@ -229,7 +243,12 @@ export async function jobsPage({ params }) {
     ),
   );
   // The stream first, then the list: an event after the list was read arrives on the stream.
-  await live();
+  try {
+    await live();
+  } catch (err) {
+    // No stream token (a network error, a limit): the list still shows; a reload tries live updates again.
+    notice.replaceChildren(alertBox(`Live updates are off: ${err.message}`));
+  }
   await load();
   return () => {
     stopped = true;
