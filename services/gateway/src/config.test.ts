@@ -13,6 +13,7 @@ describe("gateway config", () => {
   it("has working defaults for development once JWT_SECRET is set", () => {
     const c = configSchema.parse({ JWT_SECRET: SECRET });
     expect(c).toMatchObject({ PORT: 8080, HOST: "0.0.0.0", MAX_UPLOAD_BYTES: 2 * 1024 ** 3, SSE_HEARTBEAT_SEC: 15, JWT_TTL_SEC: 900, AUTH_CACHE_MS: 2000 });
+    expect(c.PASSWORD_HASH_COST).toBe(17); // OWASP's scrypt N=2^17; tests that are not about it lower it
     expect(registrationMode(c)).toBe("open");
   });
 
