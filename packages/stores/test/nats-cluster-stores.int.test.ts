@@ -58,8 +58,15 @@ describe("NATS KV and Object Store on a cluster", () => {
           ),
         ).toEqual(job);
         expect(await after.blobs.getBytes(`jobs/${job.id}/upload`)).toEqual(bytes);
-        const updated = await after.jobs.updateJob(ref, (j) => ({ ...j, status: "processing" }));
-        expect(updated?.status).toBe("processing");
+        // A read can be served by any copy; a write needs the bucket's new leader, whose election
+        // may still be running (a write then fails at once with "no responders", which the
+        // services treat as retryable: a redelivery, or 503 at the gateway). So it is retried.
+        const updated = await pollUntil(
+          () => after.jobs.updateJob(ref, (j) => ({ ...j, status: "processing" })),
+          (j) => j?.status === "processing",
+          "an update on the new leader",
+        );
+        expect((await after.jobs.getJob(ref))?.status).toBe(updated?.status);
       } finally {
         await after.close();
       }
