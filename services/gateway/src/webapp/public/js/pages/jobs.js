@@ -110,12 +110,10 @@ export async function jobsPage({ params }) {
 
   // Jobs with an event while the list loads: the list may predate the event, so each is read again after it.
   let changedWhileLoading = null;
-  // Set when a list read starts; loads counts them, so only the latest one renders.
-  let listRead = false;
+  // List reads started: only the latest one renders.
   let loads = 0;
   const load = async () => {
     const mine = ++loads;
-    listRead = true;
     const changed = new Set();
     changedWhileLoading = changed;
     const qs = new URLSearchParams({ limit: "50", ...(status ? { status } : {}), ...(q ? { q } : {}) });
@@ -160,7 +158,7 @@ export async function jobsPage({ params }) {
       // A stream that opens after the list was read, with no event to resume from (the first one
       // failed or was slow, or broke before any event): what happened in between is read again.
       source.addEventListener("open", () => {
-        if (listRead && !lastEventId) load().catch(() => undefined);
+        if (loads > 0 && !lastEventId) load().catch(() => undefined);
       });
       mode.textContent = "Live updates.";
       // Some missed events could not be replayed: read the list again.
