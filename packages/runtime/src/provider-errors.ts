@@ -60,12 +60,12 @@ export function withTimeout(signal: AbortSignal, timeoutMs: number) {
 
 /**
  * A fetch for SDKs whose errors carry the status and body but not the headers (Hugging Face's):
- * it remembers the last response's Retry-After for the error mapping.
+ * it remembers the last response's Retry-After for the error mapping. `inner` sends the request.
  */
-export function retryAfterRecorder() {
+export function retryAfterRecorder(inner: typeof fetch = fetch) {
   let retryAfter: string | null = null;
   const recordingFetch: typeof fetch = async (input, init) => {
-    const res = await fetch(input, init);
+    const res = await inner(input, init);
     retryAfter = res.headers.get("retry-after");
     return res;
   };

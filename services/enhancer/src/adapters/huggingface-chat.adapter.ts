@@ -7,7 +7,7 @@ import {
   InferenceClientRoutingError,
 } from "@huggingface/inference";
 import { PermanentError } from "@mp4t/contracts";
-import { malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/runtime";
+import { malformedBody, nodeFetch, providerError, retryAfterRecorder, withTimeout } from "@mp4t/runtime";
 import type { ChatModel } from "../ports.ts";
 import { replyOf } from "./chat-completion.ts";
 
@@ -45,7 +45,7 @@ export function createHuggingFaceChatModel(opts: HfChatOptions): ChatModel {
     name,
     async complete(messages, { maxTokens, signal }) {
       const call = withTimeout(signal, opts.timeoutMs);
-      const recorder = retryAfterRecorder();
+      const recorder = retryAfterRecorder(nodeFetch);
       let raw: unknown;
       try {
         raw = await client.chatCompletion(

@@ -1,7 +1,7 @@
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { ChatModel } from "../ports.ts";
 import { replyOf } from "./chat-completion.ts";
-import { malformedBody, providerError, retryAfterHeader } from "@mp4t/runtime";
+import { malformedBody, nodeFetch, providerError, retryAfterHeader } from "@mp4t/runtime";
 
 export type OpenAiChatOptions = {
   /** OpenAI-compatible local servers often take any non-empty string. */
@@ -21,7 +21,7 @@ export type OpenAiChatOptions = {
 export function createOpenAiChatModel(opts: OpenAiChatOptions): ChatModel {
   const name = `openai:${opts.model}`;
   // null, not undefined: the SDK would otherwise read OPENAI_BASE_URL from the environment itself.
-  const client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL ?? null, maxRetries: 0, timeout: opts.timeoutMs });
+  const client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL ?? null, maxRetries: 0, timeout: opts.timeoutMs, fetch: nodeFetch });
   // OpenAI's own reasoning models take only max_completion_tokens; the compatible servers
   // (vLLM, TGI, llama.cpp, Ollama) all know max_tokens, not all the newer name.
   const budget = (n: number) => (opts.baseURL ? { max_tokens: n } : { max_completion_tokens: n });

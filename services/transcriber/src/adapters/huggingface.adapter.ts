@@ -1,6 +1,6 @@
 import { languageServed } from "@mp4t/contracts";
 import type { Word } from "@mp4t/contracts";
-import { malformedBody, providerError, retryAfterRecorder, withTimeout } from "@mp4t/runtime";
+import { malformedBody, nodeFetch, providerError, retryAfterRecorder, withTimeout } from "@mp4t/runtime";
 import { InferenceClient, InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
 import { z } from "zod";
 import type { TranscriptionEngine } from "../ports.ts";
@@ -56,7 +56,7 @@ export function createHuggingFaceEngine(opts: HfEngineOptions): TranscriptionEng
       const durationSec = wavDurationSec(wav.bytes);
       const audio = new Blob([wav.bytes], { type: "audio/wav" });
       const call = withTimeout(signal, opts.timeoutMs);
-      const recorder = retryAfterRecorder();
+      const recorder = retryAfterRecorder(nodeFetch);
       let raw: unknown;
       try {
         raw = await client.automaticSpeechRecognition(

@@ -1,0 +1,160 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { multipartBody, nodeFetch } from "./http-fetch.ts";
+
+type Seen = { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer; socketUses: number };
+
+/** A plain HTTP server standing in for a provider: it records each request and answers per path. */
+let server: Server;
+let base: string;
+const seen: Seen[] = [];
+const uses = new WeakMap<Socket, number>();
+
+async function readAll(req: IncomingMessage) {
+  const parts: Buffer[] = [];
+  for await (const c of req) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  const socketUses = (uses.get(req.socket) ?? 0) + 1;
+  uses.set(req.socket, socketUses);
+  const body = await readAll(req);
+  seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, socketUses });
+  const path = req.url ?? "/";
+  if (path === "/drop-reused" && socketUses > 1) return req.socket.destroy(); // a kept-alive connection closed under the client
+  if (path === "/slow-head") return void setTimeout(() => res.end("late"), 5000).unref();
+  if (path === "/slow-body") {
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.write("first ");
+    return void setTimeout(() => res.end("late"), 5000).unref();
+  }
+  if (path === "/gzip") {
+    res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+    return res.end(gzipSync(JSON.stringify({ zipped: true })));
+  }
+  if (path === "/empty") return res.writeHead(204).end();
+  if (path === "/moved") return res.writeHead(302, { location: `${base}/elsewhere` }).end();
+  res.writeHead(201, { "content-type": "application/json", "x-echo": req.headers["x-echo"] ?? "" });
+  res.end(JSON.stringify({ method: req.method, bytes: body.length }));
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => void handle(req, res));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+const last = () => seen.at(-1)!;
+
+describe("nodeFetch", () => {
+  it("sends the method, headers and bytes, and answers with status, headers and body", async () => {
+    const body = new Uint8Array(300_000).fill(7);
+    const res = await nodeFetch(`${base}/echo`, { method: "post", headers: { "x-echo": "yes", "content-type": "audio/wav" }, body });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("x-echo")).toBe("yes");
+    expect(await res.json()).toEqual({ method: "POST", bytes: 300_000 });
+    expect(last().headers["content-length"]).toBe("300000");
+    expect(last().headers["content-type"]).toBe("audio/wav");
+    expect(last().body.equals(Buffer.from(body))).toBe(true);
+  });
+
+  it("gives a string, a Blob and URLSearchParams the content type fetch gives them", async () => {
+    await nodeFetch(`${base}/echo`, { method: "POST", body: "héllo" });
+    expect(last().headers["content-type"]).toBe("text/plain;charset=UTF-8");
+    expect(last().body.toString("utf8")).toBe("héllo");
+    await nodeFetch(`${base}/echo`, { method: "POST", body: new Blob([new Uint8Array([1, 2, 3])], { type: "audio/wav" }) });
+    expect(last().headers["content-type"]).toBe("audio/wav");
+    expect([...last().body]).toEqual([1, 2, 3]);
+    await nodeFetch(`${base}/echo`, { method: "POST", body: new URLSearchParams({ a: "1 2" }) });
+    expect(last().headers["content-type"]).toBe("application/x-www-form-urlencoded;charset=UTF-8");
+    expect(last().body.toString()).toBe("a=1+2");
+  });
+
+  it("encodes a FormData that a multipart parser reads back field for field", async () => {
+    const wav = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256);
+    const form = new FormData();
+    form.append("model", "whisper-1");
+    form.append("timestamp_granularities[]", "word");
+    form.append("timestamp_granularities[]", "segment");
+    form.append("note", 'two\nlines and a "quote"');
+    form.append("file", new File([wav], 'chunk "1".wav', { type: "audio/wav" }));
+    await nodeFetch(`${base}/echo`, { method: "POST", body: form });
+    const { headers, body } = last();
+    expect(body.toString("latin1")).toContain('filename="chunk %221%22.wav"'); // escaped as undici sends it
+    const back = await new Response(body, { headers: { "content-type": headers["content-type"]! } }).formData();
+    expect(back.get("model")).toBe("whisper-1");
+    expect(back.getAll("timestamp_granularities[]")).toEqual(["word", "segment"]);
+    expect(back.get("note")).toBe('two\r\nlines and a "quote"'); // line breaks go out as CRLF, as fetch sends them
+    const file = back.get("file") as File;
+    expect([file.name, file.type]).toEqual(['chunk "1".wav', "audio/wav"]);
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(wav);
+  });
+
+  it("builds a one-file form in one buffer, arrays as repeated fields", async () => {
+    const bytes = new Uint8Array([0, 255, 13, 10, 45, 45]);
+    const form = multipartBody(
+      { model: "m", "timestamp_granularities[]": ["word", "segment"] },
+      { name: "file", filename: "chunk.wav", type: "audio/wav", bytes },
+    );
+    const back = await new Response(form.body, { headers: { "content-type": form.contentType } }).formData();
+    expect(back.get("model")).toBe("m");
+    expect(back.getAll("timestamp_granularities[]")).toEqual(["word", "segment"]);
+    expect(new Uint8Array(await (back.get("file") as File).arrayBuffer())).toEqual(bytes);
+  });
+
+  it("decodes a gzip answer, as fetch does", async () => {
+    const res = await nodeFetch(`${base}/gzip`);
+    expect(await res.json()).toEqual({ zipped: true });
+    expect(res.headers.get("content-encoding")).toBeNull();
+  });
+
+  it("answers 204 with no body and does not follow a redirect", async () => {
+    const empty = await nodeFetch(`${base}/empty`, { method: "DELETE" });
+    expect([empty.status, empty.body]).toEqual([204, null]);
+    const moved = await nodeFetch(`${base}/moved`);
+    expect(moved.status).toBe(302);
+    expect(moved.headers.get("location")).toBe(`${base}/elsewhere`);
+    expect(seen.some((s) => s.url === "/elsewhere")).toBe(false);
+  });
+
+  it("aborts a request waiting for its answer, and one whose body is being read, with an AbortError", async () => {
+    const waiting = new AbortController();
+    const pending = nodeFetch(`${base}/slow-head`, { signal: waiting.signal });
+    setTimeout(() => waiting.abort(), 100);
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+
+    const reading = new AbortController();
+    const res = await nodeFetch(`${base}/slow-body`, { signal: reading.signal });
+    const text = res.text();
+    setTimeout(() => reading.abort(), 100);
+    await expect(text).rejects.toMatchObject({ name: "AbortError" });
+
+    await expect(nodeFetch(`${base}/echo`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("sends once more on a new connection when the server closed the kept-alive one it reused", async () => {
+    await nodeFetch(`${base}/drop-reused`).then((r) => r.text()); // opens a connection that stays alive
+    const before = seen.length;
+    const res = await nodeFetch(`${base}/drop-reused`, { method: "POST", body: "again" });
+    expect(res.status).toBe(201);
+    const tries = seen.slice(before);
+    expect(tries.map((t) => t.socketUses)).toEqual([2, 1]); // dropped on the reused socket, answered on a new one
+    expect(tries.every((t) => t.body.toString() === "again")).toBe(true);
+  });
+
+  it("leaves a body it does not send itself (a stream) to the global fetch", async () => {
+    const stream = new Blob(["streamed"]).stream();
+    const res = await nodeFetch(`${base}/echo`, { method: "POST", body: stream, duplex: "half" } as RequestInit);
+    expect(await res.json()).toEqual({ method: "POST", bytes: 8 });
+    expect(last().headers["transfer-encoding"]).toBe("chunked");
+  });
+});
