@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/runtime";
@@ -53,10 +53,39 @@ describe("ffmpeg adapter", () => {
 
   it("kills ffmpeg when the signal aborts mid-decode", async () => {
     const ac = new AbortController();
+    const output = join(dir, "aborted.pcm");
+    await writeFile(output, Buffer.alloc(44));
     let blocks = 0;
-    // Abort on the first block of PCM: ffmpeg is certainly running by then.
-    const running = extract(ac.signal, () => (blocks++, ac.abort()));
+    const running = extractPcm({
+      input: mp4.path,
+      demuxer: "mov",
+      output,
+      offset: 44,
+      format: PCM_16K_MONO,
+      maxSec: 3600,
+      settings: SETTINGS,
+      signal: ac.signal,
+      onPcm: () => blocks++,
+    });
+    // Abort once ffmpeg has written PCM into the file: it is certainly running by then.
+    const watching = (async () => {
+      while ((await stat(output)).size <= 44) await new Promise((r) => setTimeout(r, 2));
+      ac.abort();
+    })();
     await expect(running).rejects.toMatchObject({ name: "AbortError" });
-    expect(blocks).toBeGreaterThan(0);
+    await watching;
+    expect(blocks).toBe(0); // nothing handed on from a run that was stopped
+    const size = (await stat(output)).size;
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await stat(output)).size).toBe(size); // and nothing writes on: ffmpeg is gone
   });
+
+  it("hands onPcm every byte ffmpeg wrote, in order, in reused blocks", async () => {
+    const blocks: Buffer[] = [];
+    const { output, bytes } = await extract(live(), (b) => blocks.push(Buffer.from(b)));
+    expect(blocks.length).toBeGreaterThan(1); // a few seconds of PCM is more than one block
+    expect(Buffer.concat(blocks).equals((await readFile(output)).subarray(44))).toBe(true);
+    expect(Buffer.concat(blocks).length).toBe(bytes);
+  });
+
 });

@@ -1,8 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { AppError, PermanentError, RetryableError } from "@mp4t/contracts";
 import { mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
@@ -50,9 +47,10 @@ async function openInput(path: string): Promise<{ fh: FileHandle; head: Uint8Arr
   }
 }
 
-function spawnMediaTool(bin: string, args: string[], fh: FileHandle, settings: FfmpegSettings, signal: AbortSignal) {
-  const child = spawn(bin, args, { ...mediaSpawnOptions(settings.runAs), stdio: ["ignore", "pipe", "pipe", fh.fd], signal, killSignal: "SIGKILL" });
-  return { child, stdout: child.stdout!, stderr: child.stderr! };
+/** A media tool reading the upload's descriptor as fd 3; its stdout a pipe, or a file of ours (`stdout`, a descriptor). */
+function spawnMediaTool(bin: string, args: string[], fh: FileHandle, settings: FfmpegSettings, signal: AbortSignal, stdout: "pipe" | number = "pipe") {
+  const child = spawn(bin, args, { ...mediaSpawnOptions(settings.runAs), stdio: ["ignore", stdout, "pipe", fh.fd], signal, killSignal: "SIGKILL" });
+  return { child, stdout: child.stdout, stderr: child.stderr! };
 }
 
 /**
@@ -89,7 +87,7 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
     let stdout = "";
     let stderr = "";
     let externalTrack = false;
-    tool.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    tool.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     tool.stderr.setEncoding("utf8").on("data", (d: string) => {
       stderr += d;
       // Checked before the tail is cut, so later warnings cannot push it out.
@@ -112,12 +110,17 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
   }
 }
 
+/** Read-back block for `onPcm`: a few pages, reused through the file (fresh memory costs a fault per page). */
+const READ_BLOCK = 128 * 1024;
+
 /**
  * Decodes one audio stream (the first unless `audioTrack` says) to raw little-endian 16-bit PCM in `format`, written into
- * `output` from byte `offset` on (the caller leaves room for a WAV header). Each block of PCM
- * is also handed to `onPcm` as it streams past, so analysis needs no second read. `demuxer` is
- * the one ffprobe found: ffmpeg is told it (`-f`) and guesses nothing.
- * The child is killed when `signal` aborts. At most `maxSec` seconds are decoded.
+ * `output` from byte `offset` on (the caller leaves room for a WAV header). ffmpeg writes the file
+ * itself, through a descriptor we opened for it as its stdout (at most `maxSec` of PCM: the size
+ * is bounded): nothing streams through this process. Once it has exited, the PCM is read back in
+ * blocks and handed to `onPcm` (one buffer, reused: copy what you keep). `demuxer` is the one
+ * ffprobe found: ffmpeg is told it (`-f`) and guesses nothing. The child is killed when `signal`
+ * aborts. docs/architecture.md, "Ingest without a pipe".
  */
 export async function extractPcm(opts: {
   input: string;
@@ -133,23 +136,28 @@ export async function extractPcm(opts: {
   onPcm(block: Buffer): void;
 }): Promise<{ bytes: number }> {
   const { fh } = await openInput(opts.input);
+  let out: FileHandle | undefined;
   try {
-    const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal);
+    // Appending: every write lands after the header room, whatever ffmpeg thinks its position is.
+    out = await open(opts.output, "a+");
+    await out.truncate(opts.offset);
+    const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal, out.fd);
     let stderr = "";
     tool.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
-    const exited = exitOf(tool.child, opts.settings.ffmpegBin);
-    let bytes = 0;
-    const tap = new Transform({
-      transform(block: Buffer, _enc, done) {
-        bytes += block.length;
-        opts.onPcm(block);
-        done(null, block);
-      },
-    });
-    const [, code] = await Promise.all([pipeline(tool.stdout, tap, createWriteStream(opts.output, { flags: "r+", start: opts.offset })), exited]);
+    const code = await exitOf(tool.child, opts.settings.ffmpegBin);
     if (code !== 0) throw decodeFailure(stderr);
+    const bytes = (await out.stat()).size - opts.offset;
+    const block = Buffer.allocUnsafe(Math.min(READ_BLOCK, Math.max(bytes, 1)));
+    for (let at = 0; at < bytes; ) {
+      opts.signal.throwIfAborted();
+      const { bytesRead } = await out.read(block, 0, Math.min(block.length, bytes - at), opts.offset + at);
+      if (bytesRead === 0) break;
+      opts.onPcm(block.subarray(0, bytesRead));
+      at += bytesRead;
+    }
     return { bytes };
   } finally {
+    await out?.close();
     await fh.close();
   }
 }
