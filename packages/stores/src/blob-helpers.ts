@@ -14,9 +14,11 @@ export async function getJson<S extends z.ZodType>(blobs: BlobStore, key: string
 
 /**
  * Streams a blob to a local file; resolves false if the blob does not exist. Each piece is written
- * as it arrives, with no Node stream adapter between the blob's web stream and the file.
+ * as it arrives, with no Node stream adapter between the blob's web stream and the file (the file
+ * store copies it in the kernel).
  */
 export async function downloadToFile(blobs: BlobStore, key: string, path: string): Promise<boolean> {
+  if (blobs.getFile) return blobs.getFile(key, path);
   const stream = await blobs.get(key);
   if (!stream) return false;
   const fh = await open(path, "w");
@@ -30,8 +32,9 @@ export async function downloadToFile(blobs: BlobStore, key: string, path: string
   return true;
 }
 
-/** Streams a local file into the blob store without reading it into memory. */
+/** Streams a local file into the blob store without reading it into memory (the file store copies it in the kernel). */
 export async function uploadFile(blobs: BlobStore, key: string, path: string, contentType?: string) {
+  if (blobs.putFile) return blobs.putFile(key, path);
   const { createReadStream } = await import("node:fs");
   // Reads of 256 KiB: two Object Store chunks each, a quarter of the stream hand-offs of the default 64 KiB.
   const body = Readable.toWeb(createReadStream(path, { highWaterMark: 256 * 1024 })) as ReadableStream<Uint8Array>;

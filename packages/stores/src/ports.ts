@@ -63,6 +63,14 @@ export interface BlobStore {
   /** Streams the blob, or null if there is none. */
   get(key: string): Promise<ReadableStream<Uint8Array> | null>;
   getBytes(key: string): Promise<Uint8Array | null>;
+  /**
+   * A local file stored as the blob, and a blob written to a local file, copied by the kernel
+   * without passing through this process: stores on this machine's disk only (the file store).
+   * Absent elsewhere; `uploadFile` and `downloadToFile` stream instead.
+   */
+  putFile?(key: string, path: string): Promise<BlobInfo>;
+  /** Resolves false if the blob does not exist. */
+  getFile?(key: string, path: string): Promise<boolean>;
   stat(key: string): Promise<BlobInfo | null>;
   /** Resolves true if something was deleted. */
   delete(key: string): Promise<boolean>;

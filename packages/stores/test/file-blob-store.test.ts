@@ -55,7 +55,10 @@ describe("file blob store: what reaches the disk", () => {
     const dir = await tempDir();
     const s = await createFileBlobStore({ dir });
     await s.put("jobs/j1/chunks/0.wav", new Uint8Array(10));
-    await s.put("jobs/j1/upload", new Uint8Array(5));
+    const source = join(await tempDir(), "upload");
+    await writeFile(source, new Uint8Array(5), { mode: 0o644 });
+    await s.putFile!("jobs/j1/upload", source); // a copy of a world-readable file is the owner's only too
+    expect((await stat(join(dir, "jobs/j1/upload"))).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, "jobs/j1/chunks/0.wav"))).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, "jobs/j1/chunks"))).mode & 0o777).toBe(0o700);
     expect((await stat(join(dir, ".tmp"))).mode & 0o777).toBe(0o700);
@@ -152,8 +155,13 @@ describe("file blob store on a full disk (a real 1 MiB tmpfs)", () => {
     expect(err).toMatchObject({ code: "STORAGE_FULL", name: "RetryableError", retryAfterMs: 30_000, cause: { code: "ENOSPC" } });
     expect(await tree(disk.dir)).toEqual([".tmp"]); // the partial write is gone, no key was made
     expect(await freeBytes()).toBe(before);
-    // One buffer at once fails the same way.
+    // One buffer at once fails the same way, and so does a file copied in by the kernel.
     await expect(s.put("jobs/big/upload", new Uint8Array(2 * 1024 * 1024))).rejects.toMatchObject({ code: "STORAGE_FULL" });
+    const source = join(await tempDir(), "audio.wav");
+    await writeFile(source, new Uint8Array(2 * 1024 * 1024));
+    await expect(s.putFile!("jobs/big/audio.wav", source)).rejects.toMatchObject({ code: "STORAGE_FULL", cause: { code: "ENOSPC" } });
+    expect(await tree(disk.dir)).toEqual([".tmp"]);
+    await rm(source);
 
     const small = new Uint8Array(100 * 1024).fill(7);
     await expect(s.put("jobs/small/upload", small)).resolves.toEqual({ key: "jobs/small/upload", size: small.length });

@@ -87,5 +87,4 @@ describe("ffmpeg adapter", () => {
     expect(Buffer.concat(blocks).equals((await readFile(output)).subarray(44))).toBe(true);
     expect(Buffer.concat(blocks).length).toBe(bytes);
   });
-
 });

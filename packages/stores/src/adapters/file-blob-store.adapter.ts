@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from "node:fs/promises";
+import { constants } from "node:fs";
+import { chmod, copyFile, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from "node:fs/promises";
 import { isDiskFull, RetryableError } from "@mp4t/contracts";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BlobInfo, BlobStore } from "../ports.ts";
@@ -98,6 +99,23 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
     return out;
   };
 
+  /** A finished write in `.tmp` renamed to its key's path. */
+  const commit = async (tmp: string, path: string) => {
+    // A delete of the job's last other blob may remove the directory between mkdir and rename: once more.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        await rename(tmp, path);
+        return;
+      } catch (err) {
+        if (!missing(err) || attempt >= 2) {
+          await unlink(tmp).catch(() => {});
+          throw asDiskFull(err);
+        }
+      }
+    }
+  };
+
   return {
     async put(key, body) {
       const path = pathOf(key);
@@ -120,19 +138,7 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         await unlink(tmp).catch(() => {});
         throw asDiskFull(err);
       }
-      // A delete of the job's last other blob may remove the directory between mkdir and rename: once more.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-          await rename(tmp, path);
-          break;
-        } catch (err) {
-          if (!missing(err) || attempt >= 2) {
-            await unlink(tmp).catch(() => {});
-            throw asDiskFull(err);
-          }
-        }
-      }
+      await commit(tmp, path);
       return { key, size };
     },
     async get(key) {
@@ -164,6 +170,31 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         },
         { highWaterMark: 0 },
       );
+    },
+    async putFile(key, source) {
+      const path = pathOf(key);
+      const tmp = join(tmpDir, randomUUID());
+      try {
+        // A reflink where the filesystem has them, else copy_file_range: no byte passes through this process.
+        await copyFile(source, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+        await chmod(tmp, 0o600); // the copy took the source's mode
+      } catch (err) {
+        await unlink(tmp).catch(() => {});
+        throw asDiskFull(err);
+      }
+      const { size } = await stat(tmp);
+      await commit(tmp, path);
+      return { key, size };
+    },
+    async getFile(key, dest) {
+      try {
+        await copyFile(pathOf(key), dest, constants.COPYFILE_FICLONE);
+        return true;
+      } catch (err) {
+        if (missing(err) && !(await stat(dirname(dest)).catch(() => null))) throw err; // the destination's directory is missing, not the blob
+        if (missing(err)) return false;
+        throw err;
+      }
     },
     async getBytes(key) {
       try {

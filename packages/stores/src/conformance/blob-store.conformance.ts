@@ -1,5 +1,9 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { downloadToFile, uploadFile } from "../blob-helpers.ts";
 import type { BlobStore } from "../ports.ts";
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) % 251);
@@ -35,6 +39,24 @@ export function blobStoreConformance(name: string, make: () => Promise<{ store: 
         expect((await s.put("a/big", streamOf(big, 50))).size).toBe(big.length);
         expect(sha(await readAll((await s.get("a/big"))!))).toBe(sha(big)); // hashes: deep-equal of MBs is slow
         expect(await s.stat("a/big")).toEqual({ key: "a/big", size: big.length });
+      }));
+
+    it("stores a local file and writes a blob back to one (uploadFile, downloadToFile), answering false for a missing blob", () =>
+      withStore(async (s) => {
+        const dir = await mkdtemp(join(tmpdir(), "mp4t-blob-files-"));
+        try {
+          const data = bytes(1024 * 1024 + 3);
+          await writeFile(join(dir, "in"), data, { mode: 0o644 });
+          expect(await uploadFile(s, "f/copied", join(dir, "in"), "audio/wav")).toEqual({ key: "f/copied", size: data.length });
+          expect(sha((await s.getBytes("f/copied"))!)).toBe(sha(data));
+          await writeFile(join(dir, "in"), bytes(5)); // the blob is a copy: the file changing later does not change it
+          expect((await s.stat("f/copied"))!.size).toBe(data.length);
+          expect(await downloadToFile(s, "f/copied", join(dir, "out"))).toBe(true);
+          expect(sha(await readFile(join(dir, "out")))).toBe(sha(data));
+          expect(await downloadToFile(s, "f/missing", join(dir, "none"))).toBe(false);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
       }));
 
     it("answers null for missing blobs and false for deleting them", () =>

@@ -19,11 +19,13 @@ export async function finishWavHeader(path: string, dataBytes: number, format: P
 /**
  * Data bytes [start, end) of a canonical WAV as a WAV of its own, in memory (a chunk: at most
  * CHUNK_MAX_SEC of 16 kHz mono, under 20 MB), so it goes to the blob store in one put without a
- * scratch file written and read back.
+ * scratch file written and read back. Into `into` when it is big enough (a view of it is
+ * returned): one buffer serves a job's chunks one after the other, fresh memory costing a page
+ * fault per page.
  */
-export async function readWavSlice(source: string, range: { start: number; end: number }, format: PcmFormat): Promise<Uint8Array> {
+export async function readWavSlice(source: string, range: { start: number; end: number }, format: PcmFormat, into?: Uint8Array): Promise<Uint8Array> {
   const length = range.end - range.start;
-  const out = new Uint8Array(WAV_HEADER_BYTES + length);
+  const out = into && into.length >= WAV_HEADER_BYTES + length ? into.subarray(0, WAV_HEADER_BYTES + length) : new Uint8Array(WAV_HEADER_BYTES + length);
   out.set(wavHeader(length, format), 0);
   const fh = await open(source, "r");
   try {

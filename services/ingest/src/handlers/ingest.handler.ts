@@ -74,9 +74,11 @@ export function ingestHandler(deps: IngestDeps) {
         searchSec: settings.chunkSearchSec,
         minTailSec: settings.chunkMinTailSec,
       });
+      // One buffer for every chunk in turn (each put has finished with it before the next read).
+      const scratch = new Uint8Array(WAV_HEADER_BYTES + Math.max(0, ...chunks.map((c) => (c.endSample - c.startSample) * BYTES_PER_SAMPLE)));
       for (const c of chunks) {
         signal.throwIfAborted();
-        const wav = await readWavSlice(audio, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT);
+        const wav = await readWavSlice(audio, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT, scratch);
         await deps.blobs.put(BlobKeys.chunkAudio(msg.jobId, c.index), wav, { contentType: "audio/wav" });
         ctx.working();
       }
