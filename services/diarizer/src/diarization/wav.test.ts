@@ -10,6 +10,17 @@ describe("wav", () => {
     back.samples.forEach((x, i) => expect(x).toBeCloseTo(samples[i]!, 4));
   });
 
+  it("decodes into the array it is given, which must hold exactly the samples", () => {
+    const samples = Float32Array.from({ length: 100 }, (_, i) => Math.cos(i / 7) * 0.25);
+    const wav = encodeWav({ sampleRate: 16_000, samples });
+    const reused = new Float32Array(300).fill(9);
+    const back = decodeWav(wav, (n) => reused.subarray(0, n));
+    expect(back.samples.buffer).toBe(reused.buffer);
+    expect([...back.samples]).toEqual([...decodeWav(wav).samples]);
+    expect(reused[100]).toBe(9); // nothing written past the samples
+    expect(() => decodeWav(wav, () => new Float32Array(99))).toThrow(/gave 99 samples for 100/);
+  });
+
   it("reads a real recording", async () => {
     const a = decodeWav(new Uint8Array(await readFile("/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav")));
     expect(a.sampleRate).toBe(16_000);

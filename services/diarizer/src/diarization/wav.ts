@@ -7,9 +7,10 @@ const ascii = (b: Uint8Array, at: number) => String.fromCharCode(b[at]!, b[at + 
 
 /**
  * Decodes a RIFF/WAVE file holding 16-bit PCM (what ingest writes); channels are averaged.
- * Throws on anything else rather than guessing.
+ * Throws on anything else rather than guessing. `alloc` gives the samples' array (a reused one
+ * saves the page faults of fresh memory; it must hold `frames` values).
  */
-export function decodeWav(bytes: Uint8Array): Audio {
+export function decodeWav(bytes: Uint8Array, alloc: (frames: number) => Float32Array = (n) => new Float32Array(n)): Audio {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 12 || ascii(bytes, 0) !== "RIFF" || ascii(bytes, 8) !== "WAVE") throw new Error("not a RIFF/WAVE file");
   let fmt: { format: number; channels: number; sampleRate: number; bits: number } | null = null;
@@ -32,7 +33,8 @@ export function decodeWav(bytes: Uint8Array): Audio {
       // Streamed WAVs may carry a placeholder size; trust the file length then.
       const end = Math.min(bytes.length, size === 0 || size === 0xffffffff ? bytes.length : body + size);
       const frames = Math.floor((end - body) / (2 * fmt.channels));
-      const samples = new Float32Array(frames);
+      const samples = alloc(frames);
+      if (samples.length !== frames) throw new Error(`decodeWav: alloc gave ${samples.length} samples for ${frames}`);
       if (fmt.channels === 1 && LITTLE_ENDIAN && (bytes.byteOffset + body) % 2 === 0) {
         // Mono and aligned (what ingest writes): read the samples in place, not one DataView call each.
         const pcm = new Int16Array(bytes.buffer, bytes.byteOffset + body, frames);

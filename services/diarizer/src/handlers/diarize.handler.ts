@@ -7,7 +7,7 @@ import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
 import { assignSpeakers, nameSpeakers } from "../diarization/assign-speakers.ts";
 import { inlineRunner, type DiarizeRunner } from "../diarization/diarize-thread.ts";
 import { hasProviderSpeakers, qualify } from "../diarization/link-speakers.ts";
-import { decodeWav } from "../diarization/wav.ts";
+import { decodeWav, type Audio } from "../diarization/wav.ts";
 
 type Deps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle" | "logger">;
 
@@ -25,6 +25,24 @@ async function loadResults(blobs: Deps["blobs"], job: Job): Promise<ChunkResult[
   return results;
 }
 
+/**
+ * One decode buffer kept from job to job, for recordings up to a minute (3.8 MB): the decoded
+ * audio is the diarizer's biggest allocation, and on this kind of VM each fresh 4 KiB page costs
+ * a fault of about 14 us (docs/architecture.md, "Page faults"). Longer ones allocate their own.
+ */
+const SPARE_MAX_SAMPLES = 60 * 16_000;
+let spare: Float32Array | undefined;
+const borrowSamples = (frames: number): Float32Array => {
+  if (!spare || spare.length < frames) return new Float32Array(frames);
+  const s = spare;
+  spare = undefined; // a job diarized meanwhile allocates its own
+  return s.subarray(0, frames);
+};
+const returnSamples = (samples: Float32Array) => {
+  const whole = new Float32Array(samples.buffer);
+  if (whole.length <= SPARE_MAX_SAMPLES && (!spare || spare.length < whole.length)) spare = whole;
+};
+
 /** Reads the job's audio, diarizes it and labels the words. */
 async function labelSpeakers(
   deps: Deps,
@@ -36,7 +54,22 @@ async function labelSpeakers(
   // Held in memory once (about 2 MB a minute at 16 kHz): no scratch file to write and read back.
   const bytes = await deps.blobs.getBytes(BlobKeys.audio(job.id));
   if (!bytes) throw new PermanentError("INTERNAL", "the job's extracted audio is missing");
-  const audio = decodeWav(bytes);
+  const audio = decodeWav(bytes, borrowSamples);
+  try {
+    return await diarizeAudio(deps, job, words, audio, opts, ctx);
+  } finally {
+    returnSamples(audio.samples); // the results hold numbers only: the samples are free again
+  }
+}
+
+async function diarizeAudio(
+  deps: Deps,
+  job: Job,
+  words: Word[],
+  audio: Audio,
+  opts: { maxSpeakers?: number; provider: boolean; runner: DiarizeRunner },
+  ctx?: HandlerContext,
+): Promise<{ words: Word[]; audioSec: number }> {
   const audioSec = audio.samples.length / audio.sampleRate;
   const { speakers, minSpeakers } = job.options;
   // The job's own bound wins; the service's is the default for jobs that give none.
