@@ -38,6 +38,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   }
   if (path === "/empty") return res.writeHead(204).end();
   if (path === "/moved") return res.writeHead(302, { location: `${base}/elsewhere` }).end();
+  if (path === "/odd-status") return res.writeHead(600).end("?");
   res.writeHead(201, { "content-type": "application/json", "x-echo": req.headers["x-echo"] ?? "" });
   res.end(JSON.stringify({ method: req.method, bytes: body.length }));
 }
@@ -112,43 +113,52 @@ describe("nodeFetch", () => {
   });
 
   it("decodes a gzip answer, as fetch does", async () => {
-    const res = await nodeFetch(`${base}/gzip`);
+    const res = await nodeFetch(`${base}/gzip`, { method: "POST", body: "{}" });
     expect(await res.json()).toEqual({ zipped: true });
     expect(res.headers.get("content-encoding")).toBeNull();
   });
 
-  it("answers 204 with no body and does not follow a redirect", async () => {
-    const empty = await nodeFetch(`${base}/empty`, { method: "DELETE" });
+  it("answers 204 with no body, and gives a redirect of a request with a body back instead of following it", async () => {
+    const empty = await nodeFetch(`${base}/empty`, { method: "DELETE", body: "x" });
     expect([empty.status, empty.body]).toEqual([204, null]);
-    const moved = await nodeFetch(`${base}/moved`);
+    const moved = await nodeFetch(`${base}/moved`, { method: "POST", body: "chunk" });
     expect(moved.status).toBe(302);
     expect(moved.headers.get("location")).toBe(`${base}/elsewhere`);
     expect(seen.some((s) => s.url === "/elsewhere")).toBe(false);
+    // A request without a body (the Hub's model lookups) is fetch's, redirects and all.
+    const followed = await nodeFetch(`${base}/moved`);
+    expect(followed.status).toBe(201);
+    expect(last().url).toBe("/elsewhere");
   });
 
-  it("aborts a request waiting for its answer, and one whose body is being read, with an AbortError", async () => {
+  it("rejects an answer whose status fetch cannot represent, without taking the process down", async () => {
+    await expect(nodeFetch(`${base}/odd-status`, { method: "POST", body: "x" })).rejects.toThrow(/status 600, outside 200-599/);
+  });
+
+  it("aborts a request waiting for its answer, and one whose body is being read, with the signal's reason", async () => {
     const waiting = new AbortController();
-    const pending = nodeFetch(`${base}/slow-head`, { signal: waiting.signal });
+    const pending = nodeFetch(`${base}/slow-head`, { method: "POST", body: "x", signal: waiting.signal });
     setTimeout(() => waiting.abort(), 100);
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
 
     const reading = new AbortController();
-    const res = await nodeFetch(`${base}/slow-body`, { signal: reading.signal });
+    const res = await nodeFetch(`${base}/slow-body`, { method: "POST", body: "x", signal: reading.signal });
     const text = res.text();
     setTimeout(() => reading.abort(), 100);
     await expect(text).rejects.toMatchObject({ name: "AbortError" });
 
-    await expect(nodeFetch(`${base}/echo`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(nodeFetch(`${base}/echo`, { method: "POST", body: "x", signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+    const timedOut = nodeFetch(`${base}/slow-head`, { method: "POST", body: "x", signal: AbortSignal.timeout(50) });
+    await expect(timedOut).rejects.toMatchObject({ name: "TimeoutError" }); // the reason as given, as fetch rejects
   });
 
-  it("sends once more on a new connection when the server closed the kept-alive one it reused", async () => {
-    await nodeFetch(`${base}/drop-reused`).then((r) => r.text()); // opens a connection that stays alive
+  it("never sends a request twice: one whose kept-alive connection the server dropped fails, for the caller to retry", async () => {
+    const first = await nodeFetch(`${base}/drop-reused`, { method: "POST", body: "first" });
+    expect(await first.json()).toEqual({ method: "POST", bytes: 5 }); // read to the end: its connection goes back to be reused
     const before = seen.length;
-    const res = await nodeFetch(`${base}/drop-reused`, { method: "POST", body: "again" });
-    expect(res.status).toBe(201);
-    const tries = seen.slice(before);
-    expect(tries.map((t) => t.socketUses)).toEqual([2, 1]); // dropped on the reused socket, answered on a new one
-    expect(tries.every((t) => t.body.toString() === "again")).toBe(true);
+    await expect(nodeFetch(`${base}/drop-reused`, { method: "POST", body: "again" })).rejects.toMatchObject({ code: "ECONNRESET" });
+    expect(seen.slice(before).map((t) => [t.body.toString(), t.socketUses])).toEqual([["again", 2]]);
+    expect((await nodeFetch(`${base}/echo`, { method: "POST", body: "after" })).status).toBe(201); // a new connection serves the next
   });
 
   it("leaves a body it does not send itself (a stream) to the global fetch", async () => {

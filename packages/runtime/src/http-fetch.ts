@@ -1,87 +1,102 @@
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable, type Transform } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 
 /**
- * `fetch` for the provider SDKs (OpenAI, Hugging Face), on node:http instead of undici. Measured
- * here (docs/architecture.md, "The upload to the engine"): a 230 KB chunk's upload with the
- * OpenAI SDK cost 10-11 ms of CPU and 240 page faults per request through undici's fetch, about
- * 1 ms and 6 faults through node:http with the body written as it lies in memory.
+ * `fetch` for the provider SDKs (OpenAI, Hugging Face), on node:http instead of undici for what
+ * costs: a request with a body. Measured here (docs/architecture.md, "The upload to the engine"):
+ * a 230 KB chunk's upload cost 10-11 ms of CPU and 240 page faults per request through undici's
+ * fetch with the OpenAI SDK, about 1.5 ms and 9 faults through node:http with the body written as
+ * it lies in memory.
  *
- * Same contract as fetch for what the SDKs send: a string, bytes, a Blob, a FormData (encoded
- * here, files read whole: a chunk is about 1 MB at most) or URLSearchParams as the body; the
- * signal aborts the request or the body being read with an `AbortError`; gzip, deflate and br
- * answers are decoded. Differences, all deliberate: redirects are not followed (the 3xx comes back
- * as the answer, so a moved endpoint is an error that names its status instead of a request sent
- * somewhere we were not told); a request on a kept-alive connection that the server had closed
- * meanwhile is sent once more on a new one (what undici does, and Node's documentation advises).
- * A body or input it does not handle (a stream, a Request) goes to the global fetch unchanged.
+ * For a request with a body (a string, bytes, a Blob, a FormData, encoded here with its files read
+ * whole, or URLSearchParams): the content type fetch would give it, the signal aborting the
+ * request or the body being read with its reason, gzip/deflate/br answers decoded, and, as
+ * undici's defaults, a request failed after 300 s without a byte either way. Deliberately unlike
+ * fetch: a redirect is not followed (the 3xx is the answer, so a moved endpoint is an error that
+ * names its status, not a chunk and a key sent somewhere we were not told), and nothing is sent
+ * twice (a kept-alive connection the server closed as it was reused fails the request: the
+ * caller's retry decides; idle connections are dropped after 4 s, before the 5 s most servers
+ * keep them). Everything else (no body: the Hub's model lookups; a stream; a `Request`) goes to
+ * the global fetch unchanged.
  */
 export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  const url = input instanceof Request ? null : new URL(input);
+  const url = input instanceof Request || init.body === null || init.body === undefined ? null : new URL(input);
   const body = url && (url.protocol === "http:" || url.protocol === "https:") ? await bodyOf(init.body) : null;
-  if (!url || !body) return fetch(input, init);
+  const method = (init.method ?? "GET").toUpperCase();
+  if (!url || !body || method === "GET" || method === "HEAD") return fetch(input, init); // fetch refuses a GET with a body in its words
   const headers: OutgoingHttpHeaders = {};
   new Headers(init.headers).forEach((value, name) => (headers[name] = value));
   if (body.contentType && headers["content-type"] === undefined) headers["content-type"] = body.contentType;
-  const method = (init.method ?? "GET").toUpperCase();
-  if (body.length > 0 || !["GET", "HEAD", "OPTIONS"].includes(method)) headers["content-length"] = String(body.length);
+  headers["content-length"] = String(body.length);
   headers["accept-encoding"] ??= "gzip, deflate, br";
-  const signal = init.signal ?? undefined;
-  for (let attempt = 1; ; attempt++) {
-    const sent = send(url, method, headers, body.chunks, signal);
-    try {
-      return await sent.response;
-    } catch (err) {
-      // A kept-alive connection the server closed as we reused it: nothing reached the server's handler.
-      const stale = sent.req.reusedSocket && (err as NodeJS.ErrnoException).code === "ECONNRESET";
-      if (attempt > 1 || !stale || signal?.aborted) throw err;
-    }
-  }
+  return send(url, method, headers, body.chunks, init.signal ?? undefined);
 }
 
 /** `fetch`'s own `Response` beside it, for SDKs that check what their fetch can send (OpenAI's). */
 nodeFetch.Response = Response;
 
-const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
-const DECODERS: Record<string, () => Transform> = { gzip: createGunzip, "x-gzip": createGunzip, deflate: createInflate, br: createBrotliDecompress };
+/** Kept-alive connections, dropped after IDLE_MS unused: before the common 5 s of servers (uvicorn, Node), so a reused one is rarely closed under us. */
+const IDLE_MS = 4000;
+const agents = { "http:": new HttpAgent({ keepAlive: true, timeout: IDLE_MS }), "https:": new HttpsAgent({ keepAlive: true, timeout: IDLE_MS }) };
+/** undici's headers and body timeouts: no byte either way for this long fails the request. */
+const INACTIVITY_MS = 300_000;
 
-/** What fetch rejects with when its signal aborts: the signal's reason (an AbortError unless the caller gave one). */
-const abortReason = (signal: AbortSignal) => (signal.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError"));
+const NULL_BODY_STATUS = new Set([204, 205, 304]);
+const zlibLoose = { finishFlush: zlibConstants.Z_SYNC_FLUSH }; // as undici: a body cut short still yields what arrived
+const DECODERS: Record<string, () => Transform> = {
+  gzip: () => createGunzip(zlibLoose),
+  "x-gzip": () => createGunzip(zlibLoose),
+  deflate: () => createInflate(zlibLoose),
+  br: () => createBrotliDecompress({ finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH }),
+};
 
-function send(url: URL, method: string, headers: OutgoingHttpHeaders, chunks: Uint8Array[], signal: AbortSignal | undefined) {
-  let req!: ClientRequest;
-  const response = new Promise<Response>((resolve, reject) => {
+/** What fetch rejects with when its signal aborts: the signal's reason, an AbortError when there is none. */
+const abortReason = (signal: AbortSignal): unknown => signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+const asError = (reason: unknown) => (reason instanceof Error ? reason : Object.assign(new Error(String(reason)), { cause: reason }));
+
+function send(url: URL, method: string, headers: OutgoingHttpHeaders, chunks: Uint8Array[], signal: AbortSignal | undefined): Promise<Response> {
+  return new Promise<Response>((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal));
     let body: Readable | undefined;
+    let aborted: unknown;
     const abort = () => {
-      const reason = abortReason(signal!);
-      if (body)
-        body.destroy(reason); // the answer is being read: its body fails with the reason
-      else req.destroy(reason);
+      aborted = abortReason(signal!);
+      // The answer is being read: its body fails with the reason; else the request does.
+      if (body) body.destroy(asError(aborted));
+      else req.destroy(asError(aborted));
     };
-    req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method, headers }, (res) => {
-      const answer = toResponse(res, method);
-      body = answer.stream;
-      body?.once("close", () => signal?.removeEventListener("abort", abort));
-      if (!body) signal?.removeEventListener("abort", abort);
-      resolve(answer.response);
+    const done = () => signal?.removeEventListener("abort", abort);
+    const agent = agents[url.protocol as keyof typeof agents];
+    const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method, headers, agent }, (res) => {
+      try {
+        const answer = toResponse(res, method, url);
+        body = answer.stream;
+        if (body) body.once("close", done);
+        else done();
+        resolve(answer.response);
+      } catch (err) {
+        done();
+        res.destroy();
+        reject(err);
+      }
     });
+    req.setTimeout(INACTIVITY_MS, () => req.destroy(new Error(`no answer from ${url.host} for ${INACTIVITY_MS / 1000} s`)));
     req.on("error", (err) => {
-      signal?.removeEventListener("abort", abort);
-      reject(err);
+      done();
+      reject(aborted ?? err);
     });
-    if (signal?.aborted) return abort();
     signal?.addEventListener("abort", abort, { once: true });
     req.cork();
     for (const c of chunks) req.write(c);
     req.end();
   });
-  return { req, response };
 }
 
-function toResponse(res: IncomingMessage, method: string): { response: Response; stream?: Readable } {
+function toResponse(res: IncomingMessage, method: string, url: URL): { response: Response; stream?: Readable } {
   const status = res.statusCode ?? 0;
+  if (status < 200 || status > 599) throw new TypeError(`${url.host} answered with HTTP status ${status}, outside 200-599`);
   const headers = new Headers();
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
   const init = { status, statusText: res.statusMessage ?? "", headers };
@@ -114,7 +129,6 @@ const sized = (chunks: Uint8Array[], contentType?: string): Body => ({
 
 /** The body as bytes ready to write, and the content type fetch would give it; null: not ours to send. */
 async function bodyOf(body: RequestInit["body"]): Promise<Body | null> {
-  if (body === null || body === undefined) return sized([]);
   if (typeof body === "string") return sized([utf8.encode(body)], "text/plain;charset=UTF-8");
   if (body instanceof Uint8Array) return sized([body]);
   if (ArrayBuffer.isView(body)) return sized([new Uint8Array(body.buffer, body.byteOffset, body.byteLength)]);

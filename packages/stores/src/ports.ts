@@ -59,6 +59,7 @@ export type BlobBody = ReadableStream<Uint8Array> | Uint8Array;
 
 /** Uploads, audio, chunk results, transcripts. Keys are paths such as `jobs/<id>/audio.wav`. */
 export interface BlobStore {
+  /** Resolves once the blob is stored and `body` is no longer read: the caller may then reuse its bytes. */
   put(key: string, body: BlobBody, meta?: { contentType?: string }): Promise<BlobInfo>;
   /** Streams the blob, or null if there is none. */
   get(key: string): Promise<ReadableStream<Uint8Array> | null>;

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/runtime";
-import { makeLibrivoxMp4 } from "@mp4t/testing";
+import { makeLibrivoxMp4, mountSmallDisk } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractPcm, probeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";
 import { parseProbe } from "../src/media-info.parser.ts";
@@ -78,6 +78,27 @@ describe("ffmpeg adapter", () => {
     const size = (await stat(output)).size;
     await new Promise((r) => setTimeout(r, 300));
     expect((await stat(output)).size).toBe(size); // and nothing writes on: ffmpeg is gone
+  });
+
+  it("fails with STORAGE_FULL (retried, not the file's fault) when the disk under the audio fills", async (ctx) => {
+    const disk = await mountSmallDisk(256 * 1024);
+    // Mounting needs root (the suite's machines have it); elsewhere the reason is printed as the skip's note.
+    if ("unavailable" in disk) return ctx.skip(disk.unavailable);
+    await using _ = disk;
+    const output = join(disk.dir, "audio.pcm");
+    await writeFile(output, Buffer.alloc(44));
+    const run = extractPcm({
+      input: mp4.path,
+      demuxer: "mov",
+      output,
+      offset: 44,
+      format: PCM_16K_MONO,
+      maxSec: 3600,
+      settings: SETTINGS,
+      signal: live(),
+      onPcm: () => {},
+    });
+    await expect(run).rejects.toMatchObject({ name: "RetryableError", code: "STORAGE_FULL", cause: { code: "ENOSPC" } });
   });
 
   it("hands onPcm every byte ffmpeg wrote, in order, in reused blocks", async () => {

@@ -174,15 +174,16 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
     async putFile(key, source) {
       const path = pathOf(key);
       const tmp = join(tmpDir, randomUUID());
+      let size: number;
       try {
         // A reflink where the filesystem has them, else copy_file_range: no byte passes through this process.
         await copyFile(source, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
         await chmod(tmp, 0o600); // the copy took the source's mode
+        ({ size } = await stat(tmp));
       } catch (err) {
         await unlink(tmp).catch(() => {});
         throw asDiskFull(err);
       }
-      const { size } = await stat(tmp);
       await commit(tmp, path);
       return { key, size };
     },
@@ -191,8 +192,8 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         await copyFile(pathOf(key), dest, constants.COPYFILE_FICLONE);
         return true;
       } catch (err) {
-        if (missing(err) && !(await stat(dirname(dest)).catch(() => null))) throw err; // the destination's directory is missing, not the blob
-        if (missing(err)) return false;
+        // Missing: the blob, or the destination's directory (ours to report, not "no such blob").
+        if (missing(err) && !(await stat(pathOf(key)).catch(() => null))) return false;
         throw err;
       }
     },

@@ -59,6 +59,17 @@ export function blobStoreConformance(name: string, make: () => Promise<{ store: 
         }
       }));
 
+    it("is done with a put's bytes when the put resolves: the caller may reuse them", () =>
+      withStore(async (s) => {
+        const scratch = bytes(300_000);
+        const first = scratch.slice();
+        await s.put("r/first", scratch);
+        scratch.fill(1); // the next chunk cut into the same buffer
+        await s.put("r/second", scratch);
+        expect(sha((await s.getBytes("r/first"))!)).toBe(sha(first));
+        expect(sha((await s.getBytes("r/second"))!)).toBe(sha(new Uint8Array(300_000).fill(1)));
+      }));
+
     it("answers null for missing blobs and false for deleting them", () =>
       withStore(async (s) => {
         expect(await s.get("nope")).toBeNull();

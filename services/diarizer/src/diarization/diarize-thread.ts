@@ -67,7 +67,10 @@ export function threadRunner(): DiarizeRunner {
     try {
       return await new Promise<T>((resolve, reject) => {
         pending.set(req.id, { resolve: resolve as (v: unknown) => void, reject });
-        thread().postMessage(req);
+        // The samples go as a copy of just themselves, handed over: a view's whole buffer (the
+        // handler's kept decode buffer) would be cloned otherwise, and a clone is a second copy.
+        const samples = ArrayBuffer.isView(req.samples) ? req.samples.slice() : req.samples;
+        thread().postMessage({ ...req, samples }, samples ? [samples.buffer] : []);
       });
     } finally {
       clearInterval(timer);

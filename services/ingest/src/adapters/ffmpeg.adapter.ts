@@ -116,8 +116,9 @@ const READ_BLOCK = 128 * 1024;
 /**
  * Decodes one audio stream (the first unless `audioTrack` says) to raw little-endian 16-bit PCM in `format`, written into
  * `output` from byte `offset` on (the caller leaves room for a WAV header). ffmpeg writes the file
- * itself, through a descriptor we opened for it as its stdout (at most `maxSec` of PCM: the size
- * is bounded): nothing streams through this process. Once it has exited, the PCM is read back in
+ * itself, through a descriptor we opened for it as its stdout (write-only, appending; at most
+ * `maxSec` of PCM): nothing streams through this process. A full disk fails with STORAGE_FULL
+ * (retried, never the file's fault). Once it has exited, the PCM is read back in
  * blocks and handed to `onPcm` (one buffer, reused: copy what you keep). `demuxer` is the one
  * ffprobe found: ffmpeg is told it (`-f`) and guesses nothing. The child is killed when `signal`
  * aborts. docs/architecture.md, "Ingest without a pipe".
@@ -136,29 +137,50 @@ export async function extractPcm(opts: {
   onPcm(block: Buffer): void;
 }): Promise<{ bytes: number }> {
   const { fh } = await openInput(opts.input);
-  let out: FileHandle | undefined;
   try {
-    // Appending: every write lands after the header room, whatever ffmpeg thinks its position is.
-    out = await open(opts.output, "a+");
-    await out.truncate(opts.offset);
-    const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal, out.fd);
-    let stderr = "";
-    tool.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
-    const code = await exitOf(tool.child, opts.settings.ffmpegBin);
-    if (code !== 0) throw decodeFailure(stderr);
-    const bytes = (await out.stat()).size - opts.offset;
+    // Write-only and appending: the child's writes land after the header room, and it cannot read the file back.
+    const out = await open(opts.output, "a");
+    try {
+      await out.truncate(opts.offset);
+      const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal, out.fd);
+      let stderr = "";
+      tool.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
+      const code = await exitOf(tool.child, opts.settings.ffmpegBin);
+      if (code !== 0) throw DISK_FULL.test(stderr) ? diskFull(stderr) : decodeFailure(stderr);
+    } finally {
+      await out.close();
+    }
+    return { bytes: await readBack(opts.output, opts.offset, opts.signal, opts.onPcm) };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** ffmpeg's words for a write refused by a full disk (or quota): the machine's problem, not the file's. */
+const DISK_FULL = /No space left on device|Disk quota exceeded/;
+const diskFull = (stderr: string) =>
+  new RetryableError("STORAGE_FULL", "the scratch disk is full: the audio could not be written", {
+    cause: Object.assign(new Error(stderr.trim().split("\n").slice(-2).join(" | ").slice(0, 300)), { code: "ENOSPC" }),
+    retryAfterMs: 30_000,
+  });
+
+/** The PCM ffmpeg wrote, from `offset` on, handed to `onPcm` in one reused block; resolves its length. */
+async function readBack(path: string, offset: number, signal: AbortSignal, onPcm: (block: Buffer) => void): Promise<number> {
+  const pcm = await open(path, "r");
+  try {
+    const bytes = (await pcm.stat()).size - offset;
+    if (bytes < 0) throw new PermanentError("INTERNAL", `the decoded audio file is shorter than its ${offset}-byte header`);
     const block = Buffer.allocUnsafe(Math.min(READ_BLOCK, Math.max(bytes, 1)));
     for (let at = 0; at < bytes; ) {
-      opts.signal.throwIfAborted();
-      const { bytesRead } = await out.read(block, 0, Math.min(block.length, bytes - at), opts.offset + at);
+      signal.throwIfAborted();
+      const { bytesRead } = await pcm.read(block, 0, Math.min(block.length, bytes - at), offset + at);
       if (bytesRead === 0) break;
-      opts.onPcm(block.subarray(0, bytesRead));
+      onPcm(block.subarray(0, bytesRead));
       at += bytesRead;
     }
-    return { bytes };
+    return bytes;
   } finally {
-    await out?.close();
-    await fh.close();
+    await pcm.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import { languageServed } from "@mp4t/contracts";
 import type { Word } from "@mp4t/contracts";
 import { malformedBody, nodeFetch, providerError, retryAfterRecorder, withTimeout } from "@mp4t/runtime";
-import { InferenceClient, InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
+import { InferenceClient, InferenceClientHubApiError, InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
 import { z } from "zod";
 import type { TranscriptionEngine } from "../ports.ts";
 import { assertUploadSize, wavDurationSec } from "./provider-http.ts";
@@ -66,7 +66,8 @@ export function createHuggingFaceEngine(opts: HfEngineOptions): TranscriptionEng
       } catch (err) {
         if (signal.aborted) throw err;
         if (err instanceof SyntaxError || err instanceof InferenceClientProviderOutputError) throw malformedBody(name, err.message, err);
-        if (err instanceof InferenceClientProviderApiError) {
+        // The Hub's model lookup (hf-inference) fails in its own class, with the same HTTP detail.
+        if (err instanceof InferenceClientProviderApiError || err instanceof InferenceClientHubApiError) {
           const body = err.httpResponse.body;
           const loading = typeof body === "object" && body !== null && typeof body.estimated_time === "number" ? String(body.estimated_time) : null;
           throw providerError({
