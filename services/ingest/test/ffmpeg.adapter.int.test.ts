@@ -21,11 +21,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const extract = async (signal: AbortSignal, onPcm: (b: Buffer) => void = () => undefined) => {
-  const output = join(dir, `out-${Math.random().toString(36).slice(2)}.pcm`);
+/** The LibriVox MP4's audio decoded into `output` (made with a 44-byte header room first). */
+const decodeInto = async (output: string, signal: AbortSignal, onPcm: (b: Buffer) => void = () => undefined) => {
   await writeFile(output, Buffer.alloc(44));
-  const r = await extractPcm({ input: mp4.path, demuxer: "mov", output, offset: 44, format: PCM_16K_MONO, maxSec: 3600, settings: SETTINGS, signal, onPcm });
-  return { ...r, output };
+  return extractPcm({ input: mp4.path, demuxer: "mov", output, offset: 44, format: PCM_16K_MONO, maxSec: 3600, settings: SETTINGS, signal, onPcm });
+};
+
+const extract = async (signal: AbortSignal, onPcm?: (b: Buffer) => void) => {
+  const output = join(dir, `out-${Math.random().toString(36).slice(2)}.pcm`);
+  return { ...(await decodeInto(output, signal, onPcm)), output };
 };
 
 describe("ffmpeg adapter", () => {
@@ -54,22 +58,11 @@ describe("ffmpeg adapter", () => {
   it("kills ffmpeg when the signal aborts mid-decode", async () => {
     const ac = new AbortController();
     const output = join(dir, "aborted.pcm");
-    await writeFile(output, Buffer.alloc(44));
     let blocks = 0;
-    const running = extractPcm({
-      input: mp4.path,
-      demuxer: "mov",
-      output,
-      offset: 44,
-      format: PCM_16K_MONO,
-      maxSec: 3600,
-      settings: SETTINGS,
-      signal: ac.signal,
-      onPcm: () => blocks++,
-    });
+    const running = decodeInto(output, ac.signal, () => blocks++);
     // Abort once ffmpeg has written PCM into the file: it is certainly running by then.
     const watching = (async () => {
-      while ((await stat(output)).size <= 44) await new Promise((r) => setTimeout(r, 2));
+      while (((await stat(output).catch(() => null))?.size ?? 0) <= 44) await new Promise((r) => setTimeout(r, 2));
       ac.abort();
     })();
     await expect(running).rejects.toMatchObject({ name: "AbortError" });
@@ -85,19 +78,7 @@ describe("ffmpeg adapter", () => {
     // Mounting needs root (the suite's machines have it); elsewhere the reason is printed as the skip's note.
     if ("unavailable" in disk) return ctx.skip(disk.unavailable);
     await using _ = disk;
-    const output = join(disk.dir, "audio.pcm");
-    await writeFile(output, Buffer.alloc(44));
-    const run = extractPcm({
-      input: mp4.path,
-      demuxer: "mov",
-      output,
-      offset: 44,
-      format: PCM_16K_MONO,
-      maxSec: 3600,
-      settings: SETTINGS,
-      signal: live(),
-      onPcm: () => {},
-    });
+    const run = decodeInto(join(disk.dir, "audio.pcm"), live());
     await expect(run).rejects.toMatchObject({ name: "RetryableError", code: "STORAGE_FULL", cause: { code: "ENOSPC" } });
   });
 
