@@ -22,10 +22,11 @@ import { constants as zlibConstants, createBrotliDecompress, createGunzip, creat
  * the global fetch unchanged.
  */
 export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  const url = input instanceof Request || init.body === null || init.body === undefined ? null : new URL(input);
-  const body = url && (url.protocol === "http:" || url.protocol === "https:") ? await bodyOf(init.body) : null;
   const method = (init.method ?? "GET").toUpperCase();
-  if (!url || !body || method === "GET" || method === "HEAD") return fetch(input, init); // fetch refuses a GET with a body in its words
+  // fetch's: no body, a GET or HEAD (fetch refuses one with a body, in its words), a `Request`.
+  const url = input instanceof Request || init.body === null || init.body === undefined || method === "GET" || method === "HEAD" ? null : new URL(input);
+  const body = url && (url.protocol === "http:" || url.protocol === "https:") ? await bodyOf(init.body) : null;
+  if (!url || !body) return fetch(input, init);
   const headers: OutgoingHttpHeaders = {};
   new Headers(init.headers).forEach((value, name) => (headers[name] = value));
   if (body.contentType && headers["content-type"] === undefined) headers["content-type"] = body.contentType;
@@ -175,7 +176,7 @@ export function multipartBody(fields: Record<string, string | string[]>, file: F
 }
 
 /** A FormData as fetch would send it, its files read whole. */
-export async function encodeForm(form: FormData, boundary = newBoundary()): Promise<{ chunks: Uint8Array[]; contentType: string }> {
+async function encodeForm(form: FormData, boundary = newBoundary()): Promise<{ chunks: Uint8Array[]; contentType: string }> {
   const fields: [string, string][] = [];
   const files: FormFile[] = [];
   for (const [name, value] of form) {

@@ -25,5 +25,4 @@ export {
 export { natsServerBin, toolBin, mediaEnv, mediaIdentity, mediaSpawnOptions, DEFAULT_MEDIA_IDENTITY } from "./toolchain.ts";
 export type { MediaIdentity } from "./toolchain.ts";
 export { malformedBody, providerError, retryAfterHeader, retryAfterRecorder, withTimeout } from "./provider-errors.ts";
-export { nodeFetch, encodeForm, multipartBody } from "./http-fetch.ts";
-export type { FormFile } from "./http-fetch.ts";
+export { nodeFetch, multipartBody } from "./http-fetch.ts";

@@ -58,6 +58,13 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngi
   const client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL ?? null, maxRetries: 0, timeout: opts.timeoutMs, fetch: nodeFetch });
   const mode = modeOf(opts.model);
   const languages = opts.languages ?? openAiLanguages(opts.model);
+  /** What each model family is asked for, beside the model and language (arrays go as repeated `name[]` fields, as the SDK sends them). */
+  const modeFields: Record<string, string | string[]> =
+    mode === "verbose"
+      ? { response_format: "verbose_json", "timestamp_granularities[]": ["word", "segment"] }
+      : mode === "diarized"
+        ? { response_format: "diarized_json", chunking_strategy: "auto" }
+        : { response_format: "json" };
   return {
     name,
     capability: { languages, wordTimestamps: mode === "verbose", speakers: mode === "diarized" },
@@ -65,10 +72,7 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngi
     async transcribe(wav, { language, signal }) {
       assertUploadSize(name, wav.bytes, opts.maxUploadBytes);
       const durationSec = wavDurationSec(wav.bytes);
-      const fields: Record<string, string | string[]> = { model: opts.model, language: primaryLanguage(language) };
-      if (mode === "verbose") Object.assign(fields, { response_format: "verbose_json", "timestamp_granularities[]": ["word", "segment"] });
-      else if (mode === "diarized") Object.assign(fields, { response_format: "diarized_json", chunking_strategy: "auto" });
-      else fields.response_format = "json";
+      const fields = { model: opts.model, language: primaryLanguage(language), ...modeFields };
       // The form made here, the chunk's bytes copied once: the SDK's own (toFile, FormData, Blob)
       // copied them three times over, 8-9 ms of CPU a request (docs/architecture.md, "The upload to the engine").
       const form = multipartBody(fields, { name: "file", filename: "chunk.wav", type: "audio/wav", bytes: wav.bytes });
