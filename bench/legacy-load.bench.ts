@@ -82,6 +82,44 @@ function describeInstances(list: Instance[], fields: string[]): string {
   }).join("; ");
 }
 
+const TIMELINE_SEC = 15;
+
+/**
+ * Every TIMELINE_SEC while the run goes: per service, its workers' slots in use and slots
+ * (the autoscaler's), and the backlog they see: where the jobs wait, and whether a process sheds
+ * slots under load. One admin request each time (GET /v1/admin/services).
+ */
+function sampleWorkers(sys: RunningSystem, started: number) {
+  const lines: string[] = [];
+  let token: string | undefined;
+  const sample = async () => {
+    token ??= await login(sys.url, sys.admin.email, sys.admin.password);
+    const r = await api<Instance[]>(sys.url, "/v1/admin/services", { token, signal: AbortSignal.timeout(10_000) });
+    if (r.status === 401) token = undefined;
+    if (r.status !== 200) return lines.push(`+${((Date.now() - started) / 1000).toFixed(0)} s: ${r.status}`);
+    const per = SERVICE_NAMES.filter((n) => n !== "gateway").map((name) => {
+      const w = r.body.filter((i) => i.name === name).flatMap((i) => i.stats?.workers ?? []);
+      const sum = (f: string) => w.reduce((a, x) => a + (typeof x[f] === "number" ? (x[f] as number) : 0), 0);
+      return `${name} ${sum("inFlight")}/${sum("concurrency")}, ${sum("backlog")}`;
+    });
+    lines.push(`+${((Date.now() - started) / 1000).toFixed(0)} s: ${per.join("; ")}`);
+  };
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      await sample().catch((e: Error) => lines.push(`+${((Date.now() - started) / 1000).toFixed(0)} s: ${e.message}`));
+      for (let t = 0; t < TIMELINE_SEC * 4 && !stopped; t++) await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return lines;
+    },
+  };
+}
+
 /** Per pipeline stage: median and p95 run time, and jobs through it per second (the slowest bounds the system). */
 function stageFigures(jobs: Job[]): string {
   return PIPELINE_STAGES.map((stage) => {
@@ -190,6 +228,7 @@ export async function run(): Promise<void> {
 
     const started = Date.now();
     const load0 = loadavg()[0]!;
+    const timeline = sampleWorkers(sys, started);
     const result = await runLegacyScenario({
       baseUrl: sys.url,
       files,
@@ -203,6 +242,7 @@ export async function run(): Promise<void> {
       durationSec: arrival.spanSec + MAX_WAIT_SEC + 240,
       signInFirst: SIGN_IN_FIRST,
     });
+    const samplesOfWorkers = await timeline.stop();
     const { run, register } = result;
     const wallSec = (Date.now() - started) / 1000;
     const owned = result.jobs;
@@ -305,6 +345,8 @@ export async function run(): Promise<void> {
     );
     out(`  system restart/warn/error log lines: ${watch.count()}`);
     for (const [key, g] of watch.top(10)) out(`    ${g.n} x ${key}\n      e.g. ${g.example}`);
+    out(`  workers while the run went (every ${TIMELINE_SEC} s; per service in flight/slots, backlog):`);
+    for (const line of samplesOfWorkers) out(`    ${line}`);
     out(`  workers after the run: ${describeInstances(await instances(sys), ["processed", "failed", "retried", "redelivered", "deadLettered"])}`);
 
     const audit = await auditJobs(sys.url, owned, PASSWORD, SETTLE_SEC);
