@@ -89,4 +89,54 @@ describe("ffmpeg adapter", () => {
     expect(Buffer.concat(blocks).equals((await readFile(output)).subarray(44))).toBe(true);
     expect(Buffer.concat(blocks).length).toBe(bytes);
   });
+
+  it("stops a decoder that writes past what the duration limit allows (the kernel's file-size limit), as the file's fault", async () => {
+    // A decoder a hostile file took over, standing in for ffmpeg: it ignores -t and writes on (100 MB if nothing stops it).
+    const runaway = join(dir, "runaway-ffmpeg.sh");
+    await writeFile(runaway, "#!/bin/sh\nexec head -c 100000000 /dev/zero\n", { mode: 0o755 });
+    const output = join(dir, "runaway.pcm");
+    await writeFile(output, Buffer.alloc(44));
+    const settings = { ...SETTINGS, ffmpegBin: runaway, runAs: { uid: 0, gid: 0 } }; // root stays root: the script is in our 0700 directory
+    const run = extractPcm({
+      input: mp4.path,
+      demuxer: "mov",
+      output,
+      offset: 44,
+      format: PCM_16K_MONO,
+      maxSec: 2,
+      settings,
+      signal: live(),
+      onPcm: () => undefined,
+    });
+    await expect(run).rejects.toMatchObject({
+      name: "PermanentError",
+      code: "MEDIA_UNREADABLE",
+      message: expect.stringMatching(/more audio than the duration limit/),
+    });
+    // 44 bytes of header and 2 s + 1 s of 16 kHz 16-bit mono: not a byte more reached the disk.
+    expect((await stat(output)).size).toBe(44 + 3 * 32_000);
+  });
+
+  it("a media tool that cannot be run is our fault (retried), not the upload's", async () => {
+    const missing = { ...SETTINGS, ffprobeBin: join(dir, "no-such-ffprobe"), ffmpegBin: join(dir, "no-such-ffmpeg") };
+    await expect(probeMedia(mp4.path, missing, live())).rejects.toMatchObject({
+      name: "RetryableError",
+      code: "INTERNAL",
+      message: expect.stringMatching(/cannot run .*no-such-ffprobe/),
+    });
+    const output = join(dir, "never.pcm");
+    await writeFile(output, Buffer.alloc(44));
+    const run = extractPcm({
+      input: mp4.path,
+      demuxer: "mov",
+      output,
+      offset: 44,
+      format: PCM_16K_MONO,
+      maxSec: 2,
+      settings: missing,
+      signal: live(),
+      onPcm: () => undefined,
+    });
+    await expect(run).rejects.toMatchObject({ name: "RetryableError", code: "INTERNAL", message: expect.stringMatching(/cannot run .*no-such-ffmpeg/) });
+  });
 });

@@ -1,4 +1,6 @@
-import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, createReadStream, openSync } from "node:fs";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeSilenceWav } from "@mp4t/testing";
@@ -8,7 +10,8 @@ import { startHarness, type Harness } from "./ingest-harness.ts";
 /**
  * What a media tool can see when ingest spawns it: run through a wrapper that records its
  * identity, its environment and what it can reach, then execs the real tool (so ingest still
- * succeeds). The service's secrets are planted in this process's environment first.
+ * succeeds). The service's secrets are planted in this process's environment first. The report
+ * goes through a named pipe: ffprobe may write no file at all (its file-size limit is 0).
  */
 const SECRETS = {
   JWT_SECRET: "jwt-secret-planted-by-the-sandbox-test",
@@ -21,6 +24,7 @@ const root = process.getuid?.() === 0;
 let h: Harness;
 let spy: string;
 let secretFile: string;
+const reported = new Map<string, Promise<string>>();
 beforeAll(async () => {
   Object.assign(process.env, SECRETS);
   // Made before the harness moves TMPDIR; open so the unprivileged tool can leave its report.
@@ -31,15 +35,26 @@ beforeAll(async () => {
   secretFile = join(spy, "jwt-secret");
   await writeFile(secretFile, SECRETS.JWT_SECRET, { mode: 0o600 });
   for (const tool of ["ffprobe", "ffmpeg"]) {
-    const report = join(spy, tool);
+    const report = join(spy, `${tool}.report`);
+    execFileSync("mkfifo", ["-m", "0666", report]);
+    reported.set(
+      tool,
+      new Promise((resolve, reject) => {
+        let text = "";
+        createReadStream(report, { encoding: "utf8" })
+          .on("data", (d) => (text += d))
+          .on("end", () => resolve(text))
+          .on("error", reject);
+      }),
+    );
     await writeFile(
       join(spy, `${tool}.sh`),
       [
         "#!/bin/sh",
-        `{ echo "uid=$(id -u) gid=$(id -g) groups=$(id -G)"; echo "cwd=$(pwd)"; env | sed 's/^/env:/';`,
+        `{ echo "uid=$(id -u) gid=$(id -g) groups=$(id -G)"; echo "cwd=$(pwd)"; echo "fsize=$(ulimit -f)"; env | sed 's/^/env:/';`,
         `  cat ${secretFile} >/dev/null 2>&1 && echo "secret=read" || echo "secret=denied";`,
         `  ls ${h.scratchRoot} >/dev/null 2>&1 && echo "scratch=listed" || echo "scratch=denied";`,
-        `  head -c 4 /proc/self/fd/3 >/dev/null 2>&1 && echo "upload=read" || echo "upload=denied"; } > ${report}.$$`,
+        `  head -c 4 /proc/self/fd/3 >/dev/null 2>&1 && echo "upload=read" || echo "upload=denied"; } > ${report}`,
         `exec ${tool} "$@"`,
         "",
       ].join("\n"),
@@ -49,14 +64,17 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const k of Object.keys(SECRETS)) delete process.env[k];
+  // A report never written (the test failed before its tool ran): a writer opened and closed ends its reader.
+  for (const tool of reported.keys()) {
+    try {
+      closeSync(openSync(join(spy, `${tool}.report`), constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      /* ENXIO: no reader waits any more */
+    }
+  }
   await h?.close();
   if (spy) await rm(spy, { recursive: true, force: true });
 });
-
-async function reports(tool: string): Promise<string[]> {
-  const names = (await readdir(spy)).filter((n) => n.startsWith(`${tool}.`) && !n.endsWith(".sh"));
-  return Promise.all(names.map((n) => readFile(join(spy, n), "utf8")));
-}
 
 describe("media tools run with the least rights that work", () => {
   it("ffprobe and ffmpeg run unprivileged, with no secrets, and reach the upload and nothing else of ours", async () => {
@@ -67,7 +85,7 @@ describe("media tools run with the least rights that work", () => {
     expect((await h.jobs.getJob(ref))!.stages.ingest?.status).toBe("done");
 
     for (const tool of ["ffprobe", "ffmpeg"]) {
-      const [report = ""] = await reports(tool);
+      const report = await reported.get(tool)!;
       expect(report, `${tool} ran through the wrapper`).toMatch(/^uid=/);
       const ownUid = process.getuid!();
       expect(report).toMatch(root ? /^uid=65534 gid=65534 groups=65534$/m : new RegExp(`^uid=${ownUid} `, "m"));
@@ -80,6 +98,11 @@ describe("media tools run with the least rights that work", () => {
         .sort();
       expect(names.filter((n) => !["PWD", "SHLVL", "_"].includes(n!))).toEqual(["LC_ALL", "PATH"]);
       expect(report).toMatch(/^upload=read$/m);
+      // The largest file it may write (sh counts 512-byte blocks): none for ffprobe; for ffmpeg,
+      // the audio of the duration limit and a second (ingest-harness's limit), not "unlimited".
+      const fsize = /^fsize=(.*)$/m.exec(report)?.[1];
+      if (tool === "ffprobe") expect(fsize).toBe("0");
+      else expect(Number(fsize) * 512).toBeGreaterThan(32_000);
       if (root) {
         expect(report).toMatch(/^secret=denied$/m);
         expect(report).toMatch(/^scratch=denied$/m);

@@ -47,10 +47,42 @@ async function openInput(path: string): Promise<{ fh: FileHandle; head: Uint8Arr
   }
 }
 
+/**
+ * Runs a media tool under prlimit(1) (util-linux, essential on Debian), which sets the tool's
+ * RLIMIT_FSIZE and then execs it: the largest file it may write, `maxFileBytes` (0: none at
+ * all). A decoder that a hostile file took over still cannot grow our audio file past what the
+ * duration limit allows, nor fill the disk through any file it can open; the kernel stops it
+ * (SIGXFSZ). prlimit execs the tool in place: no second fork of this process.
+ */
+const PRLIMIT = "prlimit";
+
 /** A media tool reading the upload's descriptor as fd 3; its stdout a pipe, or a file of ours (`stdout`, a descriptor). */
-function spawnMediaTool(bin: string, args: string[], fh: FileHandle, settings: FfmpegSettings, signal: AbortSignal, stdout: "pipe" | number = "pipe") {
-  const child = spawn(bin, args, { ...mediaSpawnOptions(settings.runAs), stdio: ["ignore", stdout, "pipe", fh.fd], signal, killSignal: "SIGKILL" });
+function spawnMediaTool(
+  bin: string,
+  args: string[],
+  fh: FileHandle,
+  settings: FfmpegSettings,
+  signal: AbortSignal,
+  o: { stdout?: "pipe" | number; maxFileBytes?: number } = {},
+) {
+  const limit = Math.max(0, Math.floor(o.maxFileBytes ?? 0));
+  const child = spawn(PRLIMIT, [`--fsize=${limit}:${limit}`, "--", bin, ...args], {
+    ...mediaSpawnOptions(settings.runAs),
+    stdio: ["ignore", o.stdout ?? "pipe", "pipe", fh.fd],
+    signal,
+    killSignal: "SIGKILL",
+  });
   return { child, stdout: child.stdout, stderr: child.stderr! };
+}
+
+/**
+ * prlimit could not exec the tool (missing, not executable: it exits 126 or 127 and says so):
+ * our fault, retried, never the upload's rejection.
+ */
+function execFailure(exit: Exit, stderr: string, bin: string): RetryableError | undefined {
+  const said = /prlimit: failed to execute[^\n]*/.exec(stderr);
+  if ((exit.code !== 126 && exit.code !== 127) || !said) return undefined;
+  return new RetryableError("INTERNAL", `cannot run ${bin}: ${said[0].slice(0, 200)}`);
 }
 
 /**
@@ -65,10 +97,11 @@ const spawnFailure = (bin: string, err: unknown) =>
     ? new RetryableError("INTERNAL", `cannot run ${bin}: ${(err as NodeJS.ErrnoException).code}`, { cause: err })
     : err;
 
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
 const exitOf = (child: ChildProcess, bin: string) =>
-  new Promise<number | null>((resolve, reject) => {
+  new Promise<Exit>((resolve, reject) => {
     child.once("error", (err) => reject(spawnFailure(bin, err)));
-    child.once("close", resolve);
+    child.once("close", (code, signal) => resolve({ code, signal }));
   });
 
 /**
@@ -95,8 +128,8 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
       stderr = stderr.slice(-4000);
     });
     try {
-      const code = await exitOf(tool.child, settings.ffprobeBin);
-      if (code !== 0) throw probeFailure(stderr, head);
+      const exit = await exitOf(tool.child, settings.ffprobeBin);
+      if (exit.code !== 0) throw execFailure(exit, stderr, settings.ffprobeBin) ?? probeFailure(stderr, head);
       if (externalTrack) throw referenceNotAllowed(stderr);
       return stdout;
     } catch (err) {
@@ -142,11 +175,13 @@ export async function extractPcm(opts: {
     const out = await open(opts.output, "a");
     try {
       await out.truncate(opts.offset);
-      const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal, out.fd);
+      const maxFileBytes = pcmFileLimit(opts);
+      const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal, { stdout: out.fd, maxFileBytes });
       let stderr = "";
       tool.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
-      const code = await exitOf(tool.child, opts.settings.ffmpegBin);
-      if (code !== 0) throw DISK_FULL.test(stderr) ? diskFull(stderr) : decodeFailure(stderr);
+      const exit = await exitOf(tool.child, opts.settings.ffmpegBin);
+      if (exit.signal === "SIGXFSZ") throw overran(maxFileBytes);
+      if (exit.code !== 0) throw execFailure(exit, stderr, opts.settings.ffmpegBin) ?? (DISK_FULL.test(stderr) ? diskFull(stderr) : decodeFailure(stderr));
     } finally {
       await out.close();
     }
@@ -155,6 +190,17 @@ export async function extractPcm(opts: {
     await fh.close();
   }
 }
+
+/**
+ * The largest the audio file may grow: its header room and `maxSec` of PCM (a decode is cut
+ * there by `-t`), and one second more for the encoder's last frame.
+ */
+const pcmFileLimit = (o: { offset: number; format: PcmFormat; maxSec: number }) =>
+  o.offset + Math.ceil((o.maxSec + 1) * o.format.sampleRate * o.format.channels * (o.format.bitsPerSample / 8));
+
+/** The decoder wrote past the limit `-t` sets: only a file that subverted it does that. */
+const overran = (limit: number) =>
+  new PermanentError("MEDIA_UNREADABLE", `the decoder wrote more audio than the duration limit allows (${limit} bytes); the file was refused`);
 
 /** ffmpeg's words for a write refused by a full disk (or quota): the machine's problem, not the file's. */
 const DISK_FULL = /No space left on device|Disk quota exceeded/;
