@@ -10,6 +10,10 @@
  * - idle CPU again after the jobs, and memory;
  * - the floor, same run: bench/overhead/floor.ts makes the same hops per job with the same
  *   payload sizes and no work, against its own nats-server; its CPU (script + server) per job.
+ * - the job's own computation, same run: the diarization algorithm (MFCC, clustering,
+ *   resegmentation) on the job's audio, 16 kHz mono as ingest extracts it, warm, in this process
+ *   (its thread's CPU). The diarizer does it for every job and the floor does not; the pipeline's
+ *   CPU beside it, and its ratio to the floor, are printed too.
  * - while the jobs run, GET /health on the gateway every 50 ms: its slowest answers show how long
  *   the gateway's event loop is held (in the all-in-one process, by every service's work).
  * BENCH_MODES (default `split,all-in-one,separate`): the process layouts of `npm start`
@@ -20,12 +24,13 @@
  * Goals (issue 12): pipeline CPU <= 0.15 s/job and <= 3x the floor; idle <= 0.3 s per 60 s;
  * RSS <= 400 MiB. The machine may be shared: figures are noisy, run it twice.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { createInterface } from "node:readline";
 import { Streams, type Job } from "@mp4t/contracts";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -38,6 +43,7 @@ import { watchBlobFiles } from "./overhead/blob-files.ts";
 import type { FloorPlan } from "./overhead/floor.ts";
 import { cpuBetween, faultsBetween, rssOf, sampleTree, total } from "./overhead/proc-stats.ts";
 import { countTraffic, type Traffic } from "./overhead/traffic.ts";
+import { decodeWav, diarize } from "../services/diarizer/src/index.ts";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 20);
 const IDLE_SEC = Number(process.env.BENCH_IDLE_SEC ?? 60);
@@ -116,6 +122,25 @@ async function floor(p: FloorPlan, dir: string) {
   return { cpu: cpuBetween(a, b), wallSec: result.wallSec };
 }
 
+/**
+ * CPU seconds of one run of the diarization algorithm on the job's audio, warm (the mean of 10
+ * after 3), on this process's thread: what the diarizer computes for each job, without its hops.
+ * Without word times (the diarizer gets the transcript's words; the features and the clustering,
+ * most of the cost, are the same).
+ */
+async function diarizeWork(mediaPath: string, dir: string): Promise<number> {
+  const wav = join(dir, "work.wav");
+  await promisify(execFile)("ffmpeg", ["-v", "error", "-i", mediaPath, "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-y", wav]);
+  const audio = decodeWav(new Uint8Array(await readFile(wav)));
+  const opts = { yield: () => Promise.resolve() };
+  for (let i = 0; i < 3; i++) await diarize(audio, opts);
+  const runs = 10;
+  const t0 = process.threadCpuUsage();
+  for (let i = 0; i < runs; i++) await diarize(audio, opts);
+  const t = process.threadCpuUsage(t0);
+  return (t.user + t.system) / 1e6 / runs;
+}
+
 /** Latency of GET /health every 50 ms until stopped: the gateway's event loop held by other work. */
 function probeGateway(url: string) {
   const ms: number[] = [];
@@ -147,6 +172,7 @@ type ModeResult = {
   idleAfter: number;
   cpuPerJob: number;
   floorPerJob: number;
+  workPerJob: number;
   health: { p99: number; max: number };
   wallSec: number;
 };
@@ -158,10 +184,12 @@ export async function run(): Promise<void> {
     console.log(`[overhead] --- MP4T_PROCESSES=${mode} ---`);
     results.push(await runMode(mode));
   }
-  console.log("[overhead] mode             RSS fresh  RSS after jobs  idle fresh  idle after  CPU/job  floor/job  ratio  /health p99/max ms  wall");
+  console.log(
+    "[overhead] mode             RSS fresh  RSS after jobs  idle fresh  idle after  CPU/job  floor/job  ratio  diarize/job  ratio beside it  /health p99/max ms  wall",
+  );
   for (const r of results) {
     console.log(
-      `[overhead] ${r.mode.padEnd(16)} ${`${r.rssFresh.toFixed(0)} MiB`.padStart(9)}  ${`${r.rssAfterJobs.toFixed(0)} MiB`.padStart(14)}  ${`${f2(r.idleFresh)} s`.padStart(10)}  ${`${f2(r.idleAfter)} s`.padStart(10)}  ${`${f3(r.cpuPerJob)} s`.padStart(7)}  ${`${f3(r.floorPerJob)} s`.padStart(9)}  ${f2(r.cpuPerJob / Math.max(1e-6, r.floorPerJob)).padStart(5)}  ${`${r.health.p99.toFixed(0)}/${r.health.max.toFixed(0)}`.padStart(18)}  ${r.wallSec.toFixed(1)} s`,
+      `[overhead] ${r.mode.padEnd(16)} ${`${r.rssFresh.toFixed(0)} MiB`.padStart(9)}  ${`${r.rssAfterJobs.toFixed(0)} MiB`.padStart(14)}  ${`${f2(r.idleFresh)} s`.padStart(10)}  ${`${f2(r.idleAfter)} s`.padStart(10)}  ${`${f3(r.cpuPerJob)} s`.padStart(7)}  ${`${f3(r.floorPerJob)} s`.padStart(9)}  ${f2(r.cpuPerJob / Math.max(1e-6, r.floorPerJob)).padStart(5)}  ${`${f3(r.workPerJob)} s`.padStart(11)}  ${f2((r.cpuPerJob - r.workPerJob) / Math.max(1e-6, r.floorPerJob)).padStart(15)}  ${`${r.health.p99.toFixed(0)}/${r.health.max.toFixed(0)}`.padStart(18)}  ${r.wallSec.toFixed(1)} s`,
     );
   }
 }
@@ -263,6 +291,11 @@ async function runMode(mode: string): Promise<ModeResult> {
     console.log(
       `[overhead] floor (bare nats.js, same hops and sizes): ${f3(floorPerJob)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall`,
     );
+    const workPerJob = await diarizeWork(media.path, dir);
+    console.log(
+      `[overhead] the job's own computation, alone (the diarization algorithm on its ${media.durationSec.toFixed(1)} s, warm, this process's thread): ${f3(workPerJob)} s;` +
+        ` the pipeline's CPU beside it ${f3(perJob - workPerJob)} s/job, ${f2((perJob - workPerJob) / Math.max(1e-6, floorPerJob))}x the floor`,
+    );
     console.log(`[overhead] RSS fresh ${fresh.rss.toFixed(0)} MiB, after jobs ${rssAfterJobs.toFixed(0)} MiB, after idle ${after.rss.toFixed(0)} MiB`);
     console.log(`[overhead] gateway GET /health while the jobs ran: p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (${latency.n} probes)`);
     console.log(
@@ -276,6 +309,7 @@ async function runMode(mode: string): Promise<ModeResult> {
       idleAfter: after.cpu,
       cpuPerJob: perJob,
       floorPerJob,
+      workPerJob,
       health: latency,
       wallSec,
     };
