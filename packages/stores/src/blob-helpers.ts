@@ -1,7 +1,7 @@
 import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { z } from "zod";
-import type { BlobStore } from "./ports.ts";
+import type { BlobInfo, BlobStore } from "./ports.ts";
 
 export async function putJson(blobs: BlobStore, key: string, value: unknown) {
   return blobs.put(key, new TextEncoder().encode(JSON.stringify(value)), { contentType: "application/json" });
@@ -32,11 +32,22 @@ export async function downloadToFile(blobs: BlobStore, key: string, path: string
   return true;
 }
 
-/** Streams a local file into the blob store without reading it into memory (the file store copies it in the kernel). */
-export async function uploadFile(blobs: BlobStore, key: string, path: string, contentType?: string) {
-  if (blobs.putFile) return blobs.putFile(key, path);
+/**
+ * Streams a local file into the blob store without reading it into memory (the file store copies
+ * it in the kernel). `move`: the file is the caller's to give away, and the file store renames it
+ * into place when it is on the same disk (no copy at all); it may be gone afterwards.
+ */
+export async function uploadFile(blobs: BlobStore, key: string, path: string, contentType?: string, opts: { move?: boolean } = {}) {
+  if (blobs.putFile) return blobs.putFile(key, path, opts);
   const { createReadStream } = await import("node:fs");
   // Reads of 256 KiB: two Object Store chunks each, a quarter of the stream hand-offs of the default 64 KiB.
   const body = Readable.toWeb(createReadStream(path, { highWaterMark: 256 * 1024 })) as ReadableStream<Uint8Array>;
   return blobs.put(key, body, contentType ? { contentType } : {});
+}
+
+/** The blob at `from` stored under `to` as well (linked by the file store, else streamed through); null if `from` is missing. */
+export async function copyBlob(blobs: BlobStore, from: string, to: string): Promise<BlobInfo | null> {
+  if (blobs.copy) return blobs.copy(from, to);
+  const stream = await blobs.get(from);
+  return stream ? blobs.put(to, stream) : null;
 }

@@ -69,9 +69,15 @@ export interface BlobStore {
    * without passing through this process: stores on this machine's disk only (the file store).
    * Absent elsewhere; `uploadFile` and `downloadToFile` stream instead.
    */
-  putFile?(key: string, path: string): Promise<BlobInfo>;
+  putFile?(key: string, path: string, opts?: { move?: boolean }): Promise<BlobInfo>;
   /** Resolves false if the blob does not exist. */
   getFile?(key: string, path: string): Promise<boolean>;
+  /**
+   * The blob at `from` stored under `to` as well, without its bytes passing through this process
+   * (the file store links it); null when `from` does not exist. The two are independent after:
+   * overwriting or deleting one leaves the other. Absent elsewhere; `copyBlob` streams instead.
+   */
+  copy?(from: string, to: string): Promise<BlobInfo | null>;
   stat(key: string): Promise<BlobInfo | null>;
   /** Resolves true if something was deleted. */
   delete(key: string): Promise<boolean>;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { blobStoreConformance } from "@mp4t/stores/conformance";
 import { mountSmallDisk } from "@mp4t/testing";
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createFileBlobStore } from "../src/index.ts";
 
@@ -62,7 +63,15 @@ describe("file blob store: what reaches the disk", () => {
     expect((await stat(join(dir, "jobs/j1/chunks/0.wav"))).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, "jobs/j1/chunks"))).mode & 0o777).toBe(0o700);
     expect((await stat(join(dir, ".tmp"))).mode & 0o777).toBe(0o700);
-    expect(await s.deletePrefix("jobs/j1/")).toBe(2);
+    // Moved in (same disk: renamed, no copy) and linked under a second key: the owner's only too.
+    const moved = join(await tempDir(), "audio.wav");
+    await writeFile(moved, new Uint8Array(7), { mode: 0o644 });
+    await s.putFile!("jobs/j1/audio.wav", moved, { move: true });
+    expect(existsSync(moved)).toBe(false); // renamed into place: /tmp and this store share a disk here
+    expect((await stat(join(dir, "jobs/j1/audio.wav"))).mode & 0o777).toBe(0o600);
+    await s.copy!("jobs/j1/audio.wav", "jobs/j1/chunks/1.wav");
+    expect((await stat(join(dir, "jobs/j1/chunks/1.wav"))).nlink).toBe(2); // one file, two names
+    expect(await s.deletePrefix("jobs/j1/")).toBe(4);
     expect(await tree(dir)).toEqual([".tmp"]);
     // The same through a path with a trailing slash.
     const t = await createFileBlobStore({ dir: `${dir}/` });

@@ -6,7 +6,7 @@ import { CleanupCommand, TranscribeCommand, type Job } from "@mp4t/contracts";
 import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/runtime";
 import { ensureConsumer, ensureTopology } from "@mp4t/messaging/internal";
 import type { HandlerContext } from "@mp4t/messaging";
-import { createNatsKvJobStore, createNatsObjectBlobStore, uploadFile, type BlobStore, type JobStore } from "@mp4t/stores";
+import { createFileBlobStore, createNatsKvJobStore, createNatsObjectBlobStore, uploadFile, type BlobStore, type JobStore } from "@mp4t/stores";
 import { createPipelineDeps, type JobLifecycle } from "@mp4t/pipeline";
 import { sampleJob } from "@mp4t/stores/conformance";
 import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
@@ -49,9 +49,14 @@ export const ctxFor = (signal = new AbortController().signal): HandlerContext =>
   working: () => undefined,
 });
 
-/** A real nats-server with the lanes, real stores and publisher: everything but the runner. */
-export async function startHarness(): Promise<Harness> {
+/**
+ * A real nats-server with the lanes, real stores and publisher: everything but the runner. The
+ * blobs in the NATS Object Store, or (`blobs: "file"`, npm start's default) in a directory.
+ */
+export async function startHarness(o: { blobs?: "nats" | "file" } = {}): Promise<Harness & { blobDir?: string }> {
   const mediaDir = await mkdtemp(join(tmpdir(), "mp4t-ingest-media-"));
+  // Beside the scratch root, not in it (TMPDIR moves there below): on the same disk, as DATA_DIR usually is.
+  const blobDir = o.blobs === "file" ? await mkdtemp(join(tmpdir(), "mp4t-ingest-blobs-")) : undefined;
   const scratchRoot = await mkdtemp(join(tmpdir(), "mp4t-ingest-scratch-"));
   let nats: NatsServer | undefined;
   let nc: NatsConnection | undefined;
@@ -65,7 +70,7 @@ export async function startHarness(): Promise<Harness> {
     const { stream, name } = await ensureConsumer(jsm, "transcribe", { ackWaitMs: 30_000 });
     const cleanup = await ensureConsumer(jsm, "cleanup", { ackWaitMs: 30_000 });
     const jobs = await createNatsKvJobStore(nc);
-    const blobs = await createNatsObjectBlobStore(nc);
+    const blobs = blobDir ? await createFileBlobStore({ dir: blobDir }) : await createNatsObjectBlobStore(nc);
     const { publisher, lifecycle } = createPipelineDeps({ service: "ingest-test", nc, stores: { jobs, blobs }, logger: silentLogger() });
     const openNc = nc;
     const openNats = nats;
@@ -74,6 +79,7 @@ export async function startHarness(): Promise<Harness> {
       nc,
       jobs,
       blobs,
+      ...(blobDir ? { blobDir } : {}),
       lifecycle,
       mediaDir,
       scratchRoot,
@@ -95,6 +101,7 @@ export async function startHarness(): Promise<Harness> {
         await openNats[Symbol.asyncDispose]();
         await rm(mediaDir, { recursive: true, force: true });
         await rm(scratchRoot, { recursive: true, force: true });
+        if (blobDir) await rm(blobDir, { recursive: true, force: true });
       },
     };
   } catch (err) {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { constants } from "node:fs";
-import { chmod, copyFile, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from "node:fs/promises";
+import { chmod, copyFile, link, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from "node:fs/promises";
 import { isDiskFull, RetryableError } from "@mp4t/contracts";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BlobInfo, BlobStore } from "../ports.ts";
@@ -27,10 +27,10 @@ const asDiskFull = (err: unknown) =>
       })
     : err;
 
-const missing = (err: unknown) => {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  return code === "ENOENT" || code === "ENOTDIR";
-};
+const code = (err: unknown) => (err as NodeJS.ErrnoException)?.code;
+const missing = (err: unknown) => code(err) === "ENOENT" || code(err) === "ENOTDIR";
+/** A filesystem that will not link (a mount without hard links, too many links already): copied instead. */
+const LINK_REFUSED = new Set(["EPERM", "EXDEV", "EMLINK", "ENOTSUP", "EOPNOTSUPP"]);
 
 /**
  * Blob store in a local directory: `npm start`'s default where every process runs on this one
@@ -171,14 +171,21 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         { highWaterMark: 0 },
       );
     },
-    async putFile(key, source) {
+    async putFile(key, source, opts) {
       const path = pathOf(key);
       const tmp = join(tmpDir, randomUUID());
       let size: number;
       try {
+        // Moved when the caller gives the file away and it lies on this disk (EXDEV: another one, copied).
+        const moved = opts?.move
+          ? await rename(source, tmp).then(
+              () => true,
+              (err: unknown) => (code(err) === "EXDEV" ? false : Promise.reject(err)),
+            )
+          : false;
         // A reflink where the filesystem has them, else copy_file_range: no byte passes through this process.
-        await copyFile(source, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
-        await chmod(tmp, 0o600); // the copy took the source's mode
+        if (!moved) await copyFile(source, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+        await chmod(tmp, 0o600); // a copy took the source's mode, a moved file keeps its own
         ({ size } = await stat(tmp));
       } catch (err) {
         await unlink(tmp).catch(() => {});
@@ -196,6 +203,25 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         if (missing(err) && !(await stat(pathOf(key)).catch(() => null))) return false;
         throw err;
       }
+    },
+    async copy(from, to) {
+      const source = pathOf(from);
+      const path = pathOf(to);
+      const tmp = join(tmpDir, randomUUID());
+      // A second name for the same file: blobs are never written in place (a put renames a new
+      // file over the key), so the two keys stay independent. Where links are refused, a copy.
+      try {
+        await link(source, tmp).catch((err: unknown) =>
+          LINK_REFUSED.has(code(err) ?? "") ? copyFile(source, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE) : Promise.reject(err),
+        );
+      } catch (err) {
+        await unlink(tmp).catch(() => {});
+        if (missing(err)) return null;
+        throw asDiskFull(err);
+      }
+      const { size } = await stat(tmp);
+      await commit(tmp, path);
+      return { key: to, size };
     },
     async getBytes(key) {
       try {

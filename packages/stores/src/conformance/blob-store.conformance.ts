@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { downloadToFile, uploadFile } from "../blob-helpers.ts";
+import { copyBlob, downloadToFile, uploadFile } from "../blob-helpers.ts";
 import type { BlobStore } from "../ports.ts";
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) % 251);
@@ -57,6 +57,37 @@ export function blobStoreConformance(name: string, make: () => Promise<{ store: 
         } finally {
           await rm(dir, { recursive: true, force: true });
         }
+      }));
+
+    it("stores a file given away (uploadFile with move) whole, and the blob does not follow the path afterwards", () =>
+      withStore(async (s) => {
+        const dir = await mkdtemp(join(tmpdir(), "mp4t-blob-move-"));
+        try {
+          const data = bytes(700_001);
+          await writeFile(join(dir, "audio.wav"), data, { mode: 0o644 });
+          expect(await uploadFile(s, "m/audio", join(dir, "audio.wav"), "audio/wav", { move: true })).toEqual({ key: "m/audio", size: data.length });
+          await writeFile(join(dir, "audio.wav"), bytes(9)); // a new file at the old path (moved or not) is not the blob
+          expect(sha((await s.getBytes("m/audio"))!)).toBe(sha(data));
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      }));
+
+    it("copies a blob under a second key (copyBlob): the two independent after, null for a missing source", () =>
+      withStore(async (s) => {
+        const data = bytes(400_003);
+        await s.put("c/audio", data);
+        expect(await copyBlob(s, "c/audio", "c/chunk")).toEqual({ key: "c/chunk", size: data.length });
+        expect(sha((await s.getBytes("c/chunk"))!)).toBe(sha(data));
+        await s.put("c/audio", bytes(10)); // overwriting one leaves the other
+        expect(sha((await s.getBytes("c/chunk"))!)).toBe(sha(data));
+        expect(await s.delete("c/chunk")).toBe(true); // deleting one leaves the other
+        expect((await s.getBytes("c/audio"))!.length).toBe(10);
+        await copyBlob(s, "c/audio", "c/again");
+        await s.put("c/again", bytes(20)); // overwriting the copy leaves the original
+        expect((await s.getBytes("c/audio"))!.length).toBe(10);
+        expect(await copyBlob(s, "c/none", "c/other")).toBeNull();
+        expect(await s.stat("c/other")).toBeNull();
       }));
 
     it("is done with a put's bytes when the put resolves: the caller may reuse them", () =>

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { BlobKeys, isDiskFull, isUserMistake, messageId, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
 import { PermanentError } from "@mp4t/contracts";
 import { watchJobEnd, type HandlerContext } from "@mp4t/messaging";
-import { downloadToFile, uploadFile } from "@mp4t/stores";
+import { copyBlob, downloadToFile, uploadFile } from "@mp4t/stores";
 import { rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
 import { createWavPlaceholder, finishWavHeader, readWavSlice } from "../adapters/wav-file.adapter.ts";
@@ -54,19 +54,17 @@ export function ingestHandler(deps: IngestDeps) {
       let probed: ProbedMedia;
       let samples: number;
       let energies: Float64Array;
+      let pcmBytes: number;
       try {
         probed = parseProbe(await probeMedia(upload, settings.ffmpeg, signal), { ...settings, audioTrack: job.options.audioTrack });
         ctx.working();
-        ({ samples, energies } = await extractAudio(upload, probed, audio, settings, signal));
+        ({ samples, energies, pcmBytes } = await extractAudio(upload, probed, audio, settings, signal));
         media = checkDecoded(probed, samples / FORMAT.sampleRate, settings.maxDurationSec);
       } catch (err) {
         if (!isRejection(err) || watch.ended()) throw err;
         return await rejectJob(deps, ref, err, { stage: "ingest", cleanup: "rejected", logger: ctx.logger });
       }
       signal.throwIfAborted();
-      await uploadFile(deps.blobs, BlobKeys.audio(msg.jobId), audio, "audio/wav");
-      ctx.working();
-
       const chunks = planChunks(energies, samples, {
         sampleRate: FORMAT.sampleRate,
         frameSamples: FRAME_SAMPLES,
@@ -74,14 +72,16 @@ export function ingestHandler(deps: IngestDeps) {
         searchSec: settings.chunkSearchSec,
         minTailSec: settings.chunkMinTailSec,
       });
-      // One buffer for every chunk in turn (each put has finished with it before the next read).
-      const scratch = new Uint8Array(WAV_HEADER_BYTES + Math.max(0, ...chunks.map((c) => (c.endSample - c.startSample) * BYTES_PER_SAMPLE)));
-      for (const c of chunks) {
-        signal.throwIfAborted();
-        const wav = await readWavSlice(audio, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT, scratch);
-        await deps.blobs.put(BlobKeys.chunkAudio(msg.jobId, c.index), wav, { contentType: "audio/wav" });
-        ctx.working();
-      }
+      // A job of one chunk (the most common: up to CHUNK_MAX_SEC) whose chunk is all of the audio:
+      // the chunk's WAV is the audio's, byte for byte; a store that links (files) gives it a second
+      // name instead of a second copy. Elsewhere each chunk is cut and stored.
+      const whole =
+        deps.blobs.copy !== undefined && chunks.length === 1 && chunks[0]!.startSample === 0 && chunks[0]!.endSample * BYTES_PER_SAMPLE === pcmBytes;
+      if (!whole) await storeChunks(deps, msg.jobId, audio, chunks, signal, ctx);
+      // Given away: the store renames the file into place when it shares the disk (no copy).
+      await uploadFile(deps.blobs, BlobKeys.audio(msg.jobId), audio, "audio/wav", { move: true });
+      if (whole) await copyBlob(deps.blobs, BlobKeys.audio(msg.jobId), BlobKeys.chunkAudio(msg.jobId, 0));
+      ctx.working();
 
       // Up to TRANSCRIBE_WINDOW chunks are queued at once; a longer job is chained from its first.
       const window = settings.transcribeWindow && chunks.length > settings.transcribeWindow ? CHAINED_AHEAD : undefined;
@@ -108,6 +108,17 @@ export function ingestHandler(deps: IngestDeps) {
       if (dir) await rm(dir, { recursive: true, force: true });
     }
   };
+}
+
+/** Each chunk's WAV cut from the job's audio file and stored, through one buffer (each put is done with it before the next cut). */
+async function storeChunks(deps: IngestDeps, jobId: string, audio: string, chunks: PlannedChunk[], signal: AbortSignal, ctx: HandlerContext) {
+  const scratch = new Uint8Array(WAV_HEADER_BYTES + Math.max(0, ...chunks.map((c) => (c.endSample - c.startSample) * BYTES_PER_SAMPLE)));
+  for (const c of chunks) {
+    signal.throwIfAborted();
+    const wav = await readWavSlice(audio, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT, scratch);
+    await deps.blobs.put(BlobKeys.chunkAudio(jobId, c.index), wav, { contentType: "audio/wav" });
+    ctx.working();
+  }
 }
 
 /**
@@ -138,7 +149,7 @@ async function extractAudio(input: string, probed: ProbedMedia, output: string, 
   const whole = bytes - (bytes % BYTES_PER_SAMPLE);
   await finishWavHeader(output, whole, FORMAT);
   const { energies, samples } = meter.finish();
-  return { energies, samples };
+  return { energies, samples, pcmBytes: bytes };
 }
 
 /** What the decoder produced must agree with what the probe promised. */
