@@ -1,8 +1,11 @@
 import { join } from "node:path";
 import { BlobKeys } from "@mp4t/contracts";
-import { librivoxClips, makeLibrivoxMp4, makeSilenceMp4, makeSilenceWav } from "@mp4t/testing";
+import { createPipelineDeps } from "@mp4t/pipeline";
+import type { BlobStore } from "@mp4t/stores";
+import { librivoxClips, makeLibrivoxMp4, makeSilenceMp4, makeSilenceWav, silentLogger } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "./ingest-harness.ts";
+import { ctxFor, SETTINGS, startHarness, type Harness } from "./ingest-harness.ts";
+import { ingestHandler } from "../src/handlers/ingest.handler.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -97,6 +100,30 @@ describe("ingest", () => {
     expect(await h.blobs.stat(BlobKeys.audio(ref.jobId))).toBeNull();
     expect((await h.jobs.getJob(ref))!.status).toBe("canceled");
     expect((await h.takeTranscribeCommands()).filter((c) => c.jobId === ref.jobId)).toEqual([]);
+  });
+
+  it("removes what it stored when the job is deleted while a write runs: nothing outlives the janitor's purge", async () => {
+    const ref = await h.newJob(await makeSilenceMp4(join(h.mediaDir, "outlived.mp4"), 3));
+    const deps = createPipelineDeps({ service: "ingest-test", nc: h.nc, stores: { jobs: h.jobs, blobs: h.blobs }, logger: silentLogger() });
+    const temporary = async () => (await h.blobs.list(BlobKeys.prefix(ref.jobId))).map((b) => b.key).filter((k) => k !== BlobKeys.upload(ref.jobId));
+    // The audio's write starts; meanwhile the job is deleted and the janitor purges its blobs; then the write lands.
+    const blobs: BlobStore = {
+      ...h.blobs,
+      put: async (key, body, meta) => {
+        if (key === BlobKeys.audio(ref.jobId)) {
+          await deps.lifecycle.cancel(ref); // what DELETE /v1/jobs/:id does first
+          await h.nc.flush(); // the event has reached this connection's subscribers, the job's watch among them
+          await h.blobs.deleteMany(await temporary()); // the purge, done before the write ends
+        }
+        return h.blobs.put(key, body, meta);
+      },
+    };
+    const handler = ingestHandler({ events: deps.events, blobs, publisher: deps.publisher, lifecycle: deps.lifecycle, settings: SETTINGS });
+    await expect(handler({ v: 1, ...ref }, ctxFor())).resolves.toBeUndefined();
+    expect(await temporary()).toEqual([]); // the audio and the chunk written around the purge: removed by ingest itself
+    expect((await h.jobs.getJob(ref))!.status).toBe("canceled");
+    expect((await h.takeTranscribeCommands()).filter((c) => c.jobId === ref.jobId)).toEqual([]);
+    expect(await h.scratchLeft()).toEqual([]);
   });
 
   it("stops ffmpeg work when the signal aborts and removes its scratch directory", async () => {

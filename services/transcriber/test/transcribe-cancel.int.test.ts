@@ -123,6 +123,51 @@ describe("transcribe: a cancel stops work in flight", () => {
     expect((await jobs.getJob(ref))?.status).toBe("canceled");
   });
 
+  it("removes its result when the job is deleted while the result is being stored: nothing outlives the purge", async () => {
+    const jobs = await createNatsKvJobStore(nc);
+    const store = await createNatsObjectBlobStore(nc);
+    const deps = createPipelineDeps({ service: "test", nc, stores: { jobs, blobs: store }, logger: silentLogger() });
+    const job = sampleJob("u-delete-while-storing", {
+      status: "processing",
+      progress: 0.1,
+      stages: { ingest: { status: "done" } },
+      chunks: { count: 1, done: [] },
+    });
+    await jobs.createJob(job);
+    await store.put(BlobKeys.chunkAudio(job.id, 0), new Uint8Array(64));
+    const ref = { userId: job.userId, jobId: job.id };
+    const resultKey = BlobKeys.chunkResult(job.id, 0);
+    // The result's write starts; meanwhile the job is deleted and its blobs purged; then the write lands.
+    const blobs = {
+      ...store,
+      put: async (...args: Parameters<typeof store.put>) => {
+        if (args[0] === resultKey) {
+          await deps.lifecycle.cancel(ref);
+          await nc.flush(); // the event has reached this connection's subscribers, the job's watch among them
+          await store.deletePrefix(BlobKeys.prefix(job.id)); // the purge, done before the write ends
+        }
+        return store.put(...args);
+      },
+    };
+    const engine: TranscriptionEngine = {
+      name: "quick",
+      capability: { languages: ["*"], wordTimestamps: true, speakers: false },
+      supportsLanguage: () => true,
+      transcribe: async () => [{ word: "late", start: 0, end: 1 }],
+    };
+    const handler = transcribeHandler({
+      events: deps.events,
+      blobs,
+      publisher: deps.publisher,
+      lifecycle: deps.lifecycle,
+      engines: createEngineRegistry([engine], "quick"),
+    });
+    await expect(handler({ v: 1, ...ref, chunk: { index: 0, count: 1, startSec: 0, endSec: 3 } }, ctx(new AbortController().signal))).resolves.toBeUndefined();
+    expect(await store.stat(resultKey)).toBeNull();
+    expect(await store.list(BlobKeys.prefix(job.id))).toEqual([]);
+    expect((await jobs.getJob(ref))?.status).toBe("canceled");
+  });
+
   it("still fails as before when the runner itself aborts (deadline or shutdown)", async () => {
     const jobs = await createNatsKvJobStore(nc);
     const blobs = await createNatsObjectBlobStore(nc);

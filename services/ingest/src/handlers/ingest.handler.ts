@@ -40,6 +40,13 @@ export function ingestHandler(deps: IngestDeps) {
     const watch = watchJobEnd(deps.events, msg.jobId, ctx.signal);
     const signal = watch.signal;
     let dir: string | undefined;
+    // What this run stored: if the job ends while it runs, a write that finished after the
+    // janitor's purge is removed here, by its writer, instead of outliving the job.
+    const written: string[] = [];
+    const undo = async () => {
+      if (written.length)
+        await deps.blobs.deleteMany(written.splice(0)).catch((err: unknown) => ctx.logger.warn({ err }, "ingest: undoing writes of an ended job failed"));
+    };
     try {
       await watch.ready;
       const job = await deps.lifecycle.stageStarted(ref, "ingest");
@@ -77,10 +84,16 @@ export function ingestHandler(deps: IngestDeps) {
       // name instead of a second copy. Elsewhere each chunk is cut and stored.
       const whole =
         deps.blobs.copy !== undefined && chunks.length === 1 && chunks[0]!.startSample === 0 && chunks[0]!.endSample * BYTES_PER_SAMPLE === pcmBytes;
-      if (!whole) await storeChunks(deps, msg.jobId, audio, chunks, signal, ctx);
+      if (!whole) await storeChunks(deps, msg.jobId, audio, chunks, signal, ctx, written);
+      signal.throwIfAborted();
       // Given away: the store renames the file into place when it shares the disk (no copy).
+      written.push(BlobKeys.audio(msg.jobId));
       await uploadFile(deps.blobs, BlobKeys.audio(msg.jobId), audio, "audio/wav", { move: true });
-      if (whole) await copyBlob(deps.blobs, BlobKeys.audio(msg.jobId), BlobKeys.chunkAudio(msg.jobId, 0));
+      if (whole) {
+        written.push(BlobKeys.chunkAudio(msg.jobId, 0));
+        await copyBlob(deps.blobs, BlobKeys.audio(msg.jobId), BlobKeys.chunkAudio(msg.jobId, 0));
+      }
+      signal.throwIfAborted(); // ended while the last write ran: undone below
       ctx.working();
 
       // Up to TRANSCRIBE_WINDOW chunks are queued at once; a longer job is chained from its first.
@@ -101,8 +114,8 @@ export function ingestHandler(deps: IngestDeps) {
         await deps.publisher.command("transcribe", done.options.class, cmd, runMsgId(messageId("transcribe", cmd), done.attempts));
       }
     } catch (err) {
-      if (watch.ended()) return; // canceled (or failed elsewhere) mid-run: stop, publish nothing
-      throw err;
+      if (!watch.ended()) throw err;
+      await undo(); // canceled, deleted (or failed elsewhere) mid-run: stop, publish nothing, leave nothing
     } finally {
       watch[Symbol.dispose]();
       if (dir) await rm(dir, { recursive: true, force: true });
@@ -111,11 +124,20 @@ export function ingestHandler(deps: IngestDeps) {
 }
 
 /** Each chunk's WAV cut from the job's audio file and stored, through one buffer (each put is done with it before the next cut). */
-async function storeChunks(deps: IngestDeps, jobId: string, audio: string, chunks: PlannedChunk[], signal: AbortSignal, ctx: HandlerContext) {
+async function storeChunks(
+  deps: IngestDeps,
+  jobId: string,
+  audio: string,
+  chunks: PlannedChunk[],
+  signal: AbortSignal,
+  ctx: HandlerContext,
+  written: string[],
+) {
   const scratch = new Uint8Array(WAV_HEADER_BYTES + Math.max(0, ...chunks.map((c) => (c.endSample - c.startSample) * BYTES_PER_SAMPLE)));
   for (const c of chunks) {
     signal.throwIfAborted();
     const wav = await readWavSlice(audio, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT, scratch);
+    written.push(BlobKeys.chunkAudio(jobId, c.index));
     await deps.blobs.put(BlobKeys.chunkAudio(jobId, c.index), wav, { contentType: "audio/wav" });
     ctx.working();
   }

@@ -49,6 +49,11 @@ export function transcribeHandler(deps: TranscribeDeps) {
         const result: ChunkResult = { index: chunk.index, startSec: chunk.startSec, endSec: chunk.endSec, engine: engine.name, words };
         if (watch.ended()) return; // canceled, deleted or failed while the engine ran: store nothing for the purge to miss
         await putJson(deps.blobs, resultKey, result);
+        if (watch.ended()) {
+          // It ended while the result was being stored: the janitor's purge may already be done, so the writer removes it.
+          await deps.blobs.delete(resultKey).catch((err: unknown) => ctx.logger.warn({ err }, "transcribe: removing the result of an ended job failed"));
+          return;
+        }
         ctx.working();
       }
     } catch (err) {
