@@ -38,6 +38,22 @@ describe("createEnergyMeter", () => {
     expect(split.samples).toBe(whole.samples);
     expect(Array.from(split.energies)).toEqual(Array.from(whole.energies));
   });
+
+  it("reads bytes at an odd offset (copied sample by sample) as it reads aligned ones (in place)", () => {
+    const pcm = toneWithGaps(0.9, [[0.2, 0.4]]);
+    const aligned = measure(pcm);
+    const bytes = new Uint8Array(pcm.byteLength + 1);
+    bytes.set(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength), 1);
+    const meter = createEnergyMeter(320);
+    meter.push(bytes.subarray(1)); // a view starting at an odd byte
+    const odd = meter.finish();
+    expect(odd.samples).toBe(aligned.samples);
+    expect(Array.from(odd.energies)).toEqual(Array.from(aligned.energies));
+    // Known values, not only agreement: a full-scale frame then a silent one.
+    const known = new Int16Array(640);
+    known.fill(-32768, 0, 320);
+    expect(Array.from(measure(known).energies)).toEqual([32768, 0]);
+  });
 });
 
 describe("planChunks", () => {
