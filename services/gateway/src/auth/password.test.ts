@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { passwordProblem } from "./password-policy.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./password.ts";
@@ -15,6 +16,17 @@ describe("password hashing", () => {
     const old = await hashPassword("correct horse battery", { N: 16_384, r: 8, p: 1 });
     expect(await verifyPassword("correct horse battery", old)).toBe(true);
     expect(needsRehash(old)).toBe(true);
+  });
+
+  it("leaves half of libuv's thread pool to file I/O during a burst of logins at a cheap cost", async () => {
+    const params = { N: 2 ** 14, r: 8, p: 1 }; // 16 MiB each: the memory budget alone would let all eight run
+    const order: string[] = [];
+    const hashes = Array.from({ length: 8 }, (_, i) => hashPassword(`burst password ${i}`, params).then(() => order.push("hash")));
+    // A file operation queued behind them (an upload's blob write is one): it must not wait for a hash to end.
+    const io = stat(import.meta.filename).then(() => order.push("stat"));
+    await Promise.all([...hashes, io]);
+    expect(order).toHaveLength(9);
+    expect(order[0]).toBe("stat");
   });
 
   it("salts every hash", async () => {

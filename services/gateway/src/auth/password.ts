@@ -12,22 +12,33 @@ const maxmemFor = (o: { N: number; r: number }) => 128 * o.N * o.r + 1024 * 1024
 /**
  * Memory all running derivations may take together. Each takes 128 MiB at N=2^17, so a burst of
  * logins queues (two at a time) rather than taking the process's memory; the rate limits keep
- * the queue short. Cheaper hashes run more at once (libuv's pool runs four at most anyway).
+ * the queue short.
  */
 const MEMORY_BUDGET = 256 * 1024 * 1024;
+/**
+ * Derivations running at once, whatever their cost: half of libuv's thread pool (4 unless
+ * UV_THREADPOOL_SIZE says). scrypt runs on that pool, and so does every file operation (an
+ * upload's blob write, a transcript read); a login storm at a cheap cost used to fill all four
+ * threads, and uploads waited behind the queued hashes (upload p95 over 7 s in the 1000-user test
+ * with logins, docs/architecture.md). Two hashes already keep two cores busy: no throughput is lost.
+ */
+const MAX_RUNNING = Math.max(1, Math.floor(Number(process.env.UV_THREADPOOL_SIZE || 4) / 2));
 let inUse = 0;
+let running = 0;
 const waiting: (() => void)[] = [];
 
 async function derive(password: string, salt: Buffer, opts: Required<Pick<ScryptOptions, "N" | "r" | "p">>): Promise<Buffer> {
   const need = Math.min(MEMORY_BUDGET, 128 * opts.N * opts.r);
-  while (inUse + need > MEMORY_BUDGET) await new Promise<void>((resolve) => waiting.push(resolve));
+  while (inUse + need > MEMORY_BUDGET || running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
   inUse += need;
+  running++;
   try {
     return await new Promise<Buffer>((resolve, reject) =>
       scrypt(password.normalize("NFKC"), salt, KEY_LEN, { ...opts, maxmem: maxmemFor(opts) }, (err, key) => (err ? reject(err) : resolve(key))),
     );
   } finally {
     inUse -= need;
+    running--;
     for (const wake of waiting.splice(0)) wake(); // each re-checks the budget
   }
 }
