@@ -218,6 +218,11 @@ export type CancelWatch = {
   signal: AbortSignal;
   /** True once the job itself ended (not the runner's deadline or shutdown). */
   ended(): boolean;
+  /**
+   * True once the job was canceled or deleted: it never runs again (only a failed job is re-driven
+   * or retried) and the janitor purges its temporary blobs, so a writer may remove what it stored.
+   */
+  purged(): boolean;
   [Symbol.dispose](): void;
 };
 
@@ -234,6 +239,7 @@ const STAGE_ENDS: ReadonlySet<unknown> = new Set(["canceled", "failed", "deleted
 export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } {
   const ac = new AbortController();
   let ended = false;
+  let purged = false;
   const onParent = () => ac.abort(parent.reason);
   if (parent.aborted) onParent();
   else parent.addEventListener("abort", onParent, { once: true });
@@ -246,12 +252,14 @@ export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, par
       const e = JobEvent.safeParse(raw);
       if (!e.success) return;
       ended = true;
+      purged ||= e.data.type !== "failed";
       ac.abort(new AppError("CANCELED", `the job was ${e.data.type} while this stage ran`));
     },
   });
   return {
     signal: ac.signal,
     ended: () => ended,
+    purged: () => purged,
     ready: nc ? nc.flush() : Promise.resolve(),
     [Symbol.dispose]() {
       parent.removeEventListener("abort", onParent);

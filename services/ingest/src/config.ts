@@ -11,6 +11,7 @@ export const configSchema = z.object({
   MAX_DURATION_SEC: z.coerce
     .number()
     .positive()
+    .max(7 * 24 * 3600)
     .default(4 * 3600),
   /**
    * Longest chunk handed to a transcription engine, in seconds. Chunks are what transcriber

@@ -117,6 +117,25 @@ describe("ffmpeg adapter", () => {
     expect((await stat(output)).size).toBe(44 + 3 * 32_000);
   });
 
+  it("a file-size limit prlimit cannot set (a lower hard limit inherited) is our fault, retried, not the upload's", async () => {
+    // A prlimit on PATH that fails as the real one does when the hard limit is lower than asked.
+    const bin = await mkdtemp(join(dir, "fake-prlimit-"));
+    await writeFile(join(bin, "prlimit"), "#!/bin/sh\necho 'prlimit: failed to set the FSIZE resource limit: Operation not permitted' >&2\nexit 1\n", {
+      mode: 0o755,
+    });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      await expect(probeMedia(mp4.path, { ...SETTINGS, runAs: { uid: 0, gid: 0 } }, live())).rejects.toMatchObject({
+        name: "RetryableError",
+        code: "INTERNAL",
+        message: expect.stringMatching(/cannot run ffprobe: prlimit: failed to set/),
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it("a media tool that cannot be run is our fault (retried), not the upload's", async () => {
     const missing = { ...SETTINGS, ffprobeBin: join(dir, "no-such-ffprobe"), ffmpegBin: join(dir, "no-such-ffmpeg") };
     await expect(probeMedia(mp4.path, missing, live())).rejects.toMatchObject({

@@ -47,6 +47,7 @@ beforeAll(async () => {
           .on("error", reject);
       }),
     );
+    reported.get(tool)!.catch(() => undefined); // awaited by the test; a stream error must not go unhandled before then
     await writeFile(
       join(spy, `${tool}.sh`),
       [

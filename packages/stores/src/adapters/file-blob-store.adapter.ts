@@ -210,16 +210,19 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       const tmp = join(tmpDir, randomUUID());
       // A second name for the same file: blobs are never written in place (a put renames a new
       // file over the key), so the two keys stay independent. Where links are refused, a copy.
+      // (A link in .tmp keeps the blob's mtime; only a store opened meanwhile sweeps .tmp, by age, and
+      // the link lives there for the moment between link and rename.)
+      let size: number;
       try {
         await link(source, tmp).catch((err: unknown) =>
           LINK_REFUSED.has(code(err) ?? "") ? copyFile(source, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE) : Promise.reject(err),
         );
+        ({ size } = await stat(tmp));
       } catch (err) {
         await unlink(tmp).catch(() => {});
         if (missing(err)) return null;
         throw asDiskFull(err);
       }
-      const { size } = await stat(tmp);
       await commit(tmp, path);
       return { key: to, size };
     },

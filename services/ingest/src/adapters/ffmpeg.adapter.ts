@@ -65,7 +65,8 @@ function spawnMediaTool(
   signal: AbortSignal,
   o: { stdout?: "pipe" | number; maxFileBytes?: number } = {},
 ) {
-  const limit = Math.max(0, Math.floor(o.maxFileBytes ?? 0));
+  // Whole bytes, written out in digits (a huge limit must not reach prlimit as "1e+21").
+  const limit = BigInt(Math.max(0, Math.min(Number.MAX_SAFE_INTEGER, Math.floor(o.maxFileBytes ?? 0)))).toString();
   const child = spawn(PRLIMIT, [`--fsize=${limit}:${limit}`, "--", bin, ...args], {
     ...mediaSpawnOptions(settings.runAs),
     stdio: ["ignore", o.stdout ?? "pipe", "pipe", fh.fd],
@@ -76,13 +77,13 @@ function spawnMediaTool(
 }
 
 /**
- * prlimit could not exec the tool (missing, not executable: it exits 126 or 127 and says so):
- * our fault, retried, never the upload's rejection.
+ * prlimit failed before the tool ran: it could not set the limit (a lower hard limit inherited
+ * from the container or service manager) or not exec the tool (missing, not executable). It says
+ * so first on stderr and exits non-zero. Our fault, retried, never the upload's rejection.
  */
 function execFailure(exit: Exit, stderr: string, bin: string): RetryableError | undefined {
-  const said = /prlimit: failed to execute[^\n]*/.exec(stderr);
-  if ((exit.code !== 126 && exit.code !== 127) || !said) return undefined;
-  return new RetryableError("INTERNAL", `cannot run ${bin}: ${said[0].slice(0, 200)}`);
+  if (exit.code === 0 || !stderr.startsWith(`${PRLIMIT}: `)) return undefined;
+  return new RetryableError("INTERNAL", `cannot run ${bin}: ${stderr.split("\n")[0]!.slice(0, 200)}`);
 }
 
 /**
@@ -100,7 +101,7 @@ const spawnFailure = (bin: string, err: unknown) =>
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 const exitOf = (child: ChildProcess, bin: string) =>
   new Promise<Exit>((resolve, reject) => {
-    child.once("error", (err) => reject(spawnFailure(bin, err)));
+    child.once("error", (err) => reject(spawnFailure(`${PRLIMIT} (for ${bin})`, err)));
     child.once("close", (code, signal) => resolve({ code, signal }));
   });
 

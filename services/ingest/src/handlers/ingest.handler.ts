@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, isDiskFull, isUserMistake, messageId, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
-import { PermanentError } from "@mp4t/contracts";
+import { PermanentError, RetryableError } from "@mp4t/contracts";
 import { watchJobEnd, type HandlerContext } from "@mp4t/messaging";
 import { copyBlob, downloadToFile, uploadFile } from "@mp4t/stores";
 import { rejectJob, type PipelineDeps } from "@mp4t/pipeline";
@@ -40,12 +40,13 @@ export function ingestHandler(deps: IngestDeps) {
     const watch = watchJobEnd(deps.events, msg.jobId, ctx.signal);
     const signal = watch.signal;
     let dir: string | undefined;
-    // What this run stored: if the job ends while it runs, a write that finished after the
-    // janitor's purge is removed here, by its writer, instead of outliving the job.
+    // What this run stored: if the job is canceled or deleted while it runs, a write that finished
+    // after the janitor's purge is removed here, by its writer, instead of outliving the job. Not
+    // for a job that failed: it may be retried, and a new run may have written the same keys.
     const written: string[] = [];
     const undo = async () => {
-      if (written.length)
-        await deps.blobs.deleteMany(written.splice(0)).catch((err: unknown) => ctx.logger.warn({ err }, "ingest: undoing writes of an ended job failed"));
+      if (!watch.purged() || !written.length) return;
+      await deps.blobs.deleteMany(written.splice(0)).catch((err: unknown) => ctx.logger.warn({ err }, "ingest: undoing writes of an ended job failed"));
     };
     try {
       await watch.ready;
@@ -91,7 +92,9 @@ export function ingestHandler(deps: IngestDeps) {
       await uploadFile(deps.blobs, BlobKeys.audio(msg.jobId), audio, "audio/wav", { move: true });
       if (whole) {
         written.push(BlobKeys.chunkAudio(msg.jobId, 0));
-        await copyBlob(deps.blobs, BlobKeys.audio(msg.jobId), BlobKeys.chunkAudio(msg.jobId, 0));
+        if (!(await copyBlob(deps.blobs, BlobKeys.audio(msg.jobId), BlobKeys.chunkAudio(msg.jobId, 0)))) {
+          throw new RetryableError("INTERNAL", "the job's audio vanished from the blob store before its chunk was linked");
+        }
       }
       signal.throwIfAborted(); // ended while the last write ran: undone below
       ctx.working();

@@ -50,8 +50,11 @@ export function transcribeHandler(deps: TranscribeDeps) {
         if (watch.ended()) return; // canceled, deleted or failed while the engine ran: store nothing for the purge to miss
         await putJson(deps.blobs, resultKey, result);
         if (watch.ended()) {
-          // It ended while the result was being stored: the janitor's purge may already be done, so the writer removes it.
-          await deps.blobs.delete(resultKey).catch((err: unknown) => ctx.logger.warn({ err }, "transcribe: removing the result of an ended job failed"));
+          // Canceled or deleted while the result was being stored: the janitor's purge may already be
+          // done, so the writer removes it. A failed job keeps it (a retry or re-drive may use it).
+          if (watch.purged()) {
+            await deps.blobs.delete(resultKey).catch((err: unknown) => ctx.logger.warn({ err }, "transcribe: removing the result of an ended job failed"));
+          }
           return;
         }
         ctx.working();
