@@ -80,7 +80,7 @@ export function ingestHandler(deps: IngestDeps) {
         searchSec: settings.chunkSearchSec,
         minTailSec: settings.chunkMinTailSec,
       });
-      // A job of one chunk (the most common: up to CHUNK_MAX_SEC) whose chunk is all of the audio:
+      // A job of one chunk whose chunk is all of the audio (up to CHUNK_MIN_TAIL_SEC, 10 s by default):
       // the chunk's WAV is the audio's, byte for byte; a store that links (files) gives it a second
       // name instead of a second copy. Elsewhere each chunk is cut and stored.
       const whole =
