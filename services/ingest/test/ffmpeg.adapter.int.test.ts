@@ -27,6 +27,10 @@ const decodeInto = async (output: string, signal: AbortSignal, onPcm: (b: Buffer
   return extractPcm({ input: mp4.path, demuxer: "mov", output, offset: 44, format: PCM_16K_MONO, maxSec: 3600, settings: SETTINGS, signal, onPcm });
 };
 
+/** The MP4 decoded into `output` (given its header room) with at most 2 s of PCM, by the tools `settings` name. */
+const decodeTwoSeconds = (output: string, settings: FfmpegSettings) =>
+  extractPcm({ input: mp4.path, demuxer: "mov", output, offset: 44, format: PCM_16K_MONO, maxSec: 2, settings, signal: live(), onPcm: () => undefined });
+
 const extract = async (signal: AbortSignal, onPcm?: (b: Buffer) => void) => {
   const output = join(dir, `out-${Math.random().toString(36).slice(2)}.pcm`);
   return { ...(await decodeInto(output, signal, onPcm)), output };
@@ -97,17 +101,7 @@ describe("ffmpeg adapter", () => {
     const output = join(dir, "runaway.pcm");
     await writeFile(output, Buffer.alloc(44));
     const settings = { ...SETTINGS, ffmpegBin: runaway, runAs: { uid: 0, gid: 0 } }; // root stays root: the script is in our 0700 directory
-    const run = extractPcm({
-      input: mp4.path,
-      demuxer: "mov",
-      output,
-      offset: 44,
-      format: PCM_16K_MONO,
-      maxSec: 2,
-      settings,
-      signal: live(),
-      onPcm: () => undefined,
-    });
+    const run = decodeTwoSeconds(output, settings);
     await expect(run).rejects.toMatchObject({
       name: "PermanentError",
       code: "MEDIA_UNREADABLE",
@@ -145,17 +139,7 @@ describe("ffmpeg adapter", () => {
     });
     const output = join(dir, "never.pcm");
     await writeFile(output, Buffer.alloc(44));
-    const run = extractPcm({
-      input: mp4.path,
-      demuxer: "mov",
-      output,
-      offset: 44,
-      format: PCM_16K_MONO,
-      maxSec: 2,
-      settings: missing,
-      signal: live(),
-      onPcm: () => undefined,
-    });
+    const run = decodeTwoSeconds(output, missing);
     await expect(run).rejects.toMatchObject({ name: "RetryableError", code: "INTERNAL", message: expect.stringMatching(/cannot run .*no-such-ffmpeg/) });
   });
 });
