@@ -3,6 +3,8 @@ import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
 import type { Connection } from "@mp4t/messaging";
 import { ingestSettings, type IngestConfig } from "./config.ts";
 import { ingestHandler } from "./handlers/ingest.handler.ts";
+import { checkMediaTools } from "./adapters/ffmpeg.adapter.ts";
+import { PCM_16K_MONO } from "./wav-header.writer.ts";
 
 export const buildHandlers = (deps: PipelineDeps, config: IngestConfig) => ({
   ingest: ingestHandler({ ...deps, settings: ingestSettings(config) }),
@@ -10,6 +12,8 @@ export const buildHandlers = (deps: PipelineDeps, config: IngestConfig) => ({
 
 /** Ingest: validates uploads and fans their audio out as chunks on the critical lane. */
 export async function startIngest(ctx: { config: IngestConfig; logger: Logger; nc: Connection }) {
+  const settings = ingestSettings(ctx.config);
+  await checkMediaTools(settings.ffmpeg, settings.maxDurationSec, PCM_16K_MONO);
   return startPipelineService({
     service: "ingest",
     ...ctx,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/runtime";
 import { makeLibrivoxMp4, mountSmallDisk } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractPcm, probeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";
+import { checkMediaTools, extractPcm, probeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";
 import { parseProbe } from "../src/media-info.parser.ts";
 import { PCM_16K_MONO } from "../src/wav-header.writer.ts";
 
@@ -125,6 +125,26 @@ describe("ffmpeg adapter", () => {
         code: "INTERNAL",
         message: expect.stringMatching(/cannot run ffprobe: prlimit: failed to set/),
       });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it("checks at start that each tool runs as the media user under the limit a decode needs, or says why not", async () => {
+    await expect(checkMediaTools(SETTINGS, 4 * 3600, PCM_16K_MONO)).resolves.toBeUndefined();
+    await expect(checkMediaTools({ ...SETTINGS, ffmpegBin: join(dir, "no-such-ffmpeg") }, 4 * 3600, PCM_16K_MONO)).rejects.toThrow(
+      new RegExp(`cannot run .*no-such-ffmpeg under a file-size limit of ${(4 * 3600 + 2) * 32_000 + 44} bytes as uid 65534: prlimit: failed to execute`),
+    );
+    const bin = await mkdtemp(join(dir, "fake-prlimit-"));
+    await writeFile(join(bin, "prlimit"), "#!/bin/sh\necho 'prlimit: failed to set the FSIZE resource limit: Operation not permitted' >&2\nexit 1\n", {
+      mode: 0o755,
+    });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      await expect(checkMediaTools({ ...SETTINGS, runAs: { uid: 0, gid: 0 } }, 3600, PCM_16K_MONO)).rejects.toThrow(
+        /cannot run ffprobe .*: prlimit: failed to set the FSIZE/,
+      );
     } finally {
       process.env.PATH = path;
     }

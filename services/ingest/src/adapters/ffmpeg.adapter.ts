@@ -56,6 +56,40 @@ async function openInput(path: string): Promise<{ fh: FileHandle; head: Uint8Arr
  */
 const PRLIMIT = "prlimit";
 
+/** prlimit's arguments for `bin args` under a file-size limit, in whole bytes written out in digits (never "1e+21"). */
+function limitedArgs(bin: string, args: string[], maxFileBytes: number): string[] {
+  const limit = BigInt(Math.max(0, Math.min(Number.MAX_SAFE_INTEGER, Math.floor(maxFileBytes)))).toString();
+  return [`--fsize=${limit}:${limit}`, "--", bin, ...args];
+}
+
+/**
+ * At start, before any job: each tool runs (`-version`) as the media user under the largest
+ * limit a decode will ask for. A missing prlimit or tool, a tool the media user may not run, or a
+ * hard file-size limit below what ingest needs (a container's or service manager's) stops the
+ * service with that reason, instead of failing every job later.
+ */
+export async function checkMediaTools(settings: FfmpegSettings, maxDurationSec: number, format: PcmFormat): Promise<void> {
+  const maxFileBytes = pcmFileLimit({ offset: 44, format, maxSec: maxDurationSec + 1 });
+  for (const [bin, limit] of [
+    [settings.ffprobeBin, 0],
+    [settings.ffmpegBin, maxFileBytes],
+  ] as const) {
+    const child = spawn(PRLIMIT, limitedArgs(bin, ["-version"], limit), {
+      ...mediaSpawnOptions(settings.runAs),
+      stdio: ["ignore", "ignore", "pipe"],
+      signal: AbortSignal.timeout(10_000),
+      killSignal: "SIGKILL",
+    });
+    let stderr = "";
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));
+    const exit = await exitOf(child, bin).catch((err: Error) => ({ code: null, signal: null, error: err.message }));
+    if (exit.code !== 0) {
+      const why = "error" in exit ? exit.error : stderr.trim().split("\n")[0] || `exit ${exit.code ?? exit.signal}`;
+      throw new Error(`ingest cannot run ${bin} under a file-size limit of ${limit} bytes as uid ${settings.runAs.uid}: ${why}`);
+    }
+  }
+}
+
 /** A media tool reading the upload's descriptor as fd 3; its stdout a pipe, or a file of ours (`stdout`, a descriptor). */
 function spawnMediaTool(
   bin: string,
@@ -66,8 +100,7 @@ function spawnMediaTool(
   o: { stdout?: "pipe" | number; maxFileBytes?: number } = {},
 ) {
   // Whole bytes, written out in digits (a huge limit must not reach prlimit as "1e+21").
-  const limit = BigInt(Math.max(0, Math.min(Number.MAX_SAFE_INTEGER, Math.floor(o.maxFileBytes ?? 0)))).toString();
-  const child = spawn(PRLIMIT, [`--fsize=${limit}:${limit}`, "--", bin, ...args], {
+  const child = spawn(PRLIMIT, limitedArgs(bin, args, o.maxFileBytes ?? 0), {
     ...mediaSpawnOptions(settings.runAs),
     stdio: ["ignore", o.stdout ?? "pipe", "pipe", fh.fd],
     signal,
