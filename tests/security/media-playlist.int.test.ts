@@ -1,4 +1,6 @@
-import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, openSync } from "node:fs";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job } from "@mp4t/contracts";
@@ -24,19 +26,47 @@ let spy: string;
 let kit: ReferenceAttackKit;
 let token: string;
 
+/**
+ * The tools may write no file (ffprobe's file-size limit is 0), so each run's report goes through
+ * a named pipe, one printf (one write, under PIPE_BUF: runs at once do not interleave) ending in
+ * a record separator; `collectReports` reads the pipe until the test ends.
+ */
 async function wrapper(tool: string) {
   const path = join(spy, `${tool}.sh`);
-  await writeFile(path, ["#!/bin/sh", `{ echo "uid=$(id -u)"; env | sed 's/^/env:/'; } > ${spy}/${tool}.report.$$`, `exec ${tool} "$@"`, ""].join("\n"), {
-    mode: 0o755,
-  });
+  const report = `tool=${tool}\nuid=$(id -u)\n$(env | sed 's/^/env:/')`;
+  await writeFile(path, ["#!/bin/sh", `printf '%s\\n\\036' "${report}" > ${spy}/reports`, `exec ${tool} "$@"`, ""].join("\n"), { mode: 0o755 });
   return path;
 }
+
+function collectReports(fifo: string) {
+  execFileSync("mkfifo", ["-m", "0666", fifo]);
+  const reports: string[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    // Each read opens the pipe (waiting for a writer) and ends when every writer has closed it.
+    while (!stopped) reports.push(...(await readFile(fifo, "utf8")).split("\x1e").filter((r) => r.trim()));
+  })();
+  return {
+    reports,
+    async stop() {
+      stopped = true;
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)); // releases a read still waiting for a writer
+      } catch {
+        /* ENXIO: none waits */
+      }
+      await loop;
+    },
+  };
+}
+let collected: ReturnType<typeof collectReports> | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mp4t-media-sec-"));
   await chmod(dir, 0o755); // the secret files are world-readable on purpose
   spy = await mkdtemp(join(tmpdir(), "mp4t-media-spy-"));
-  await chmod(spy, 0o1777); // sticky, as /tmp: the tool may add its report but not replace our wrapper
+  await chmod(spy, 0o1777); // sticky, as /tmp: the tool may open the report pipe but not replace our wrapper
+  collected = collectReports(join(spy, "reports"));
   kit = await makeReferenceAttacks(join(dir, "srv"), join(dir, "uploads"));
   sys = await startSystem({ ...SECRETS, FFMPEG_BIN: await wrapper("ffmpeg"), FFPROBE_BIN: await wrapper("ffprobe") });
   const user = { email: "media@security.test", password: "a long media security password" };
@@ -45,6 +75,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   const code = await sys?.stop();
+  await collected?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
   if (spy) await rm(spy, { recursive: true, force: true });
   expect(code).toBe(0);
@@ -96,11 +127,11 @@ describe("playlists and reference files uploaded as media", () => {
   });
 
   it("ffprobe and ffmpeg ran without the services' secrets, and not as root when the system runs as root", async () => {
-    const reports = await Promise.all((await readdir(spy)).filter((n) => n.includes(".report.")).map((n) => readFile(join(spy, n), "utf8")));
-    const names = (await readdir(spy)).filter((n) => n.includes(".report."));
-    expect(names.some((n) => n.startsWith("ffprobe."))).toBe(true);
-    expect(names.some((n) => n.startsWith("ffmpeg."))).toBe(true);
+    const reports = collected!.reports;
+    expect(reports.some((r) => r.startsWith("tool=ffprobe\n"))).toBe(true);
+    expect(reports.some((r) => r.startsWith("tool=ffmpeg\n"))).toBe(true);
     for (const r of reports) {
+      expect(r).toMatch(/^tool=(ffprobe|ffmpeg)\nuid=\d+\n/); // whole: not two runs' reports mixed
       for (const v of Object.values(SECRETS)) expect(r).not.toContain(v);
       expect(r).not.toMatch(/^env:(JWT_SECRET|ADMIN_PASSWORD|NATS_URL|NATS_PASSWORD|OPENAI_API_KEY|HF_TOKEN)=/m);
       if (process.getuid?.() === 0) expect(r).toMatch(/^uid=65534$/m);
