@@ -20,7 +20,17 @@ export type CapabilitiesSourceOptions = DeploymentLimits & {
   ttlMs?: number;
   /** How long replicas get to answer the discovery request (default 500 ms). */
   windowMs?: number;
+  /**
+   * How long a reading that lacks a worker service (ingest, transcriber, diarizer or enhancer: no
+   * live replica answered) is trusted (default 1 s). Right after start the workers register a
+   * moment after the gateway; such a reading checked nothing and was served for `ttlMs` and more,
+   * so an upload with options no replica can serve was accepted.
+   */
+  partialTtlMs?: number;
 };
+
+/** The services whose capabilities the upload check reads. */
+const WORKERS = ["ingest", "transcriber", "diarizer", "enhancer"] as const;
 
 /** The replicas' advertised capabilities; a malformed registration is left out (and logged). */
 export function replicaCapabilities(infos: AdvertisedCapabilities[], logger: Logger): ReplicaCapabilities[] {
@@ -45,7 +55,8 @@ export function replicaCapabilities(infos: AdvertisedCapabilities[], logger: Log
 export function createCapabilitiesSource(opts: CapabilitiesSourceOptions): CapabilitiesSource {
   const ttlMs = opts.ttlMs ?? 5000;
   const limits = { maxUploadBytes: opts.maxUploadBytes, maxActiveJobs: opts.maxActiveJobs };
-  let cached: { at: number; value: JoinedCapabilities } | undefined;
+  const partialTtlMs = opts.partialTtlMs ?? 1000;
+  let cached: { at: number; value: JoinedCapabilities; complete: boolean } | undefined;
   let reading: Promise<JoinedCapabilities> | undefined;
 
   async function advertised(): Promise<AdvertisedCapabilities[]> {
@@ -60,8 +71,9 @@ export function createCapabilitiesSource(opts: CapabilitiesSourceOptions): Capab
   function read(): Promise<JoinedCapabilities> {
     reading ??= (async () => {
       const infos = await advertised();
-      const value = joinCapabilities(replicaCapabilities(infos, opts.logger), limits);
-      cached = { at: Date.now(), value };
+      const replicas = replicaCapabilities(infos, opts.logger);
+      const value = joinCapabilities(replicas, limits);
+      cached = { at: Date.now(), value, complete: WORKERS.every((w) => replicas.some((r) => r.service === w)) };
       return value;
     })().finally(() => (reading = undefined));
     return reading;
@@ -70,8 +82,8 @@ export function createCapabilitiesSource(opts: CapabilitiesSourceOptions): Capab
   const source: CapabilitiesSource = {
     async current() {
       const age = cached ? Date.now() - cached.at : Infinity;
-      // A little stale: served while a fresh reading is made; long stale: not trusted at all.
-      if (age > ttlMs * 12) return read();
+      // A little stale: served while a fresh reading is made; long stale, or missing a service for a moment: not trusted.
+      if (age > ttlMs * 12 || (!cached!.complete && age > partialTtlMs)) return read();
       if (age > ttlMs) void read().catch(() => undefined);
       return cached!.value;
     },
