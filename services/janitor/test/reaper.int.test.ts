@@ -96,8 +96,12 @@ describe("janitor reaper (running janitor, real NATS)", () => {
     });
     expect(failed.error?.code).toBe("STAGE_TIMEOUT");
     expect(failed.stages.assemble?.status).toBe("failed");
-    const event = await jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.jobEvents(job.id) });
-    expect(JobEvent.parse(event!.json())).toMatchObject({ type: "failed", error: { code: "STAGE_TIMEOUT" } });
+    // The event follows the record's write (the lifecycle writes, then publishes): wait for the job's last event to be it.
+    const event = await until(async () => {
+      const m = await jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.jobEvents(job.id) }).catch(() => null);
+      return m?.json<{ type?: string }>().type === "failed" ? m : undefined;
+    });
+    expect(JobEvent.parse(event.json())).toMatchObject({ type: "failed", error: { code: "STAGE_TIMEOUT" } });
   });
 
   it("leaves a stalled job alone while its stage has messages waiting (a backlog, not a loss)", async () => {
