@@ -22,7 +22,13 @@ const MEMORY_BUDGET = 256 * 1024 * 1024;
  * threads, and uploads waited behind the queued hashes (upload p95 over 7 s in the 1000-user test
  * with logins, docs/architecture.md). Two hashes already keep two cores busy: no throughput is lost.
  */
-const MAX_RUNNING = Math.max(1, Math.floor(Number(process.env.UV_THREADPOOL_SIZE || 4) / 2));
+const MAX_RUNNING = Math.max(1, Math.floor(threadPoolSize(process.env.UV_THREADPOOL_SIZE) / 2));
+/** libuv's thread pool: 4 threads unless UV_THREADPOOL_SIZE says (a value it cannot read counts as 1; at most 1024). */
+function threadPoolSize(v: string | undefined): number {
+  if (v === undefined || v === "") return 4;
+  const n = Number.parseInt(v, 10);
+  return Number.isFinite(n) && n > 0 ? Math.min(n, 1024) : 1;
+}
 let inUse = 0;
 let running = 0;
 const waiting: (() => void)[] = [];
@@ -39,7 +45,7 @@ async function derive(password: string, salt: Buffer, opts: Required<Pick<Scrypt
   } finally {
     inUse -= need;
     running--;
-    for (const wake of waiting.splice(0)) wake(); // each re-checks the budget
+    for (const wake of waiting.splice(0)) wake(); // each re-checks the budget, in the order they came
   }
 }
 

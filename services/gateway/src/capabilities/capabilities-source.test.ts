@@ -34,4 +34,28 @@ describe("capabilities source", () => {
     await expect(source.check(JobOptions.parse({ language: "en" }))).resolves.toBeUndefined();
     expect(reads).toBe(2);
   });
+
+  it("after the start, refreshes a partial reading (a service restarting) in the background: uploads do not wait on discovery", async () => {
+    let answer: () => Promise<AdvertisedCapabilities[]> = async () => WORKERS;
+    const source = createCapabilitiesSource({
+      discovery: { advertised: () => answer() },
+      logger: silentLogger(),
+      maxUploadBytes: 1024,
+      maxActiveJobs: 10,
+      ttlMs: 10,
+      partialTtlMs: 10,
+    });
+    await source.current(); // complete: every worker service answered once
+    answer = async () => WORKERS.filter((w) => w.service !== "enhancer"); // the enhancer restarts
+    await sleep(15);
+    await source.current(); // stale: served at once, the partial reading made behind it
+    await sleep(5);
+    let release!: (v: AdvertisedCapabilities[]) => void;
+    answer = () => new Promise((r) => (release = r)); // discovery now slow: it answers when released
+    await sleep(15);
+    const served = await Promise.race([source.current(), sleep(200).then(() => "waited" as const)]);
+    expect(served).not.toBe("waited"); // the partial reading served as it is
+    expect(served !== "waited" && served.known.enhancements).toBeUndefined();
+    release(WORKERS);
+  });
 });

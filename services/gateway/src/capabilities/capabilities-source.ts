@@ -21,10 +21,11 @@ export type CapabilitiesSourceOptions = DeploymentLimits & {
   /** How long replicas get to answer the discovery request (default 500 ms). */
   windowMs?: number;
   /**
-   * How long a reading that lacks a worker service (ingest, transcriber, diarizer or enhancer: no
-   * live replica answered) is trusted (default 1 s). Right after start the workers register a
-   * moment after the gateway; such a reading checked nothing and was served for `ttlMs` and more,
-   * so an upload with options no replica can serve was accepted.
+   * Until every worker service (ingest, transcriber, diarizer, enhancer) has answered once, how
+   * long a reading that lacks one is trusted (default 1 s). Right after start the workers register
+   * a moment after the gateway; such a reading checked nothing and was served for `ttlMs` and
+   * more, so an upload with options no replica can serve was accepted. Later partial readings (a
+   * service restarting) are refreshed in the background, so uploads do not each wait on discovery.
    */
   partialTtlMs?: number;
 };
@@ -57,6 +58,9 @@ export function createCapabilitiesSource(opts: CapabilitiesSourceOptions): Capab
   const limits = { maxUploadBytes: opts.maxUploadBytes, maxActiveJobs: opts.maxActiveJobs };
   const partialTtlMs = opts.partialTtlMs ?? 1000;
   let cached: { at: number; value: JoinedCapabilities; complete: boolean } | undefined;
+  // Until every worker service has answered once (the start), a partial reading is not trusted;
+  // after that, one (a service restarting) is refreshed in the background like any other.
+  let seenComplete = false;
   let reading: Promise<JoinedCapabilities> | undefined;
 
   async function advertised(): Promise<AdvertisedCapabilities[]> {
@@ -73,7 +77,9 @@ export function createCapabilitiesSource(opts: CapabilitiesSourceOptions): Capab
       const infos = await advertised();
       const replicas = replicaCapabilities(infos, opts.logger);
       const value = joinCapabilities(replicas, limits);
-      cached = { at: Date.now(), value, complete: WORKERS.every((w) => replicas.some((r) => r.service === w)) };
+      const complete = WORKERS.every((w) => replicas.some((r) => r.service === w));
+      seenComplete ||= complete;
+      cached = { at: Date.now(), value, complete };
       return value;
     })().finally(() => (reading = undefined));
     return reading;
@@ -83,7 +89,7 @@ export function createCapabilitiesSource(opts: CapabilitiesSourceOptions): Capab
     async current() {
       const age = cached ? Date.now() - cached.at : Infinity;
       // A little stale: served while a fresh reading is made; long stale, or missing a service for a moment: not trusted.
-      if (age > ttlMs * 12 || (!cached!.complete && age > partialTtlMs)) return read();
+      if (age > ttlMs * 12 || (!cached!.complete && !seenComplete && age > partialTtlMs)) return read();
       if (age > ttlMs) void read().catch(() => undefined);
       return cached!.value;
     },

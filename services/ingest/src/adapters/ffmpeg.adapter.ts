@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { open, type FileHandle } from "node:fs/promises";
-import { AppError, PermanentError, RetryableError } from "@mp4t/contracts";
+import { AppError, ConfigError, PermanentError, RetryableError } from "@mp4t/contracts";
 import { mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
 import { decodeFailure } from "../media-info.parser.ts";
@@ -70,23 +70,28 @@ function limitedArgs(bin: string, args: string[], maxFileBytes: number): string[
  */
 export async function checkMediaTools(settings: FfmpegSettings, maxDurationSec: number, format: PcmFormat): Promise<void> {
   const maxFileBytes = pcmFileLimit({ offset: 44, format, maxSec: maxDurationSec + 1 });
+  const spawnOpts = mediaSpawnOptions(settings.runAs);
+  const as = spawnOpts.uid === undefined ? "as this service's user" : `as uid ${spawnOpts.uid}`;
   for (const [bin, limit] of [
     [settings.ffprobeBin, 0],
     [settings.ffmpegBin, maxFileBytes],
   ] as const) {
+    const timeout = AbortSignal.timeout(10_000);
     const child = spawn(PRLIMIT, limitedArgs(bin, ["-version"], limit), {
-      ...mediaSpawnOptions(settings.runAs),
+      ...spawnOpts,
       stdio: ["ignore", "ignore", "pipe"],
-      signal: AbortSignal.timeout(10_000),
+      signal: timeout,
       killSignal: "SIGKILL",
     });
     let stderr = "";
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(0, 2000)));
     const exit = await exitOf(child, bin).catch((err: Error) => ({ code: null, signal: null, error: err.message }));
-    if (exit.code !== 0) {
-      const why = "error" in exit ? exit.error : stderr.trim().split("\n")[0] || `exit ${exit.code ?? exit.signal}`;
-      throw new Error(`ingest cannot run ${bin} under a file-size limit of ${limit} bytes as uid ${settings.runAs.uid}: ${why}`);
-    }
+    if (exit.code === 0) continue;
+    const what = `ingest cannot run ${bin} under a file-size limit of ${limit} bytes ${as}`;
+    // A slow start may pass next time (exit 1, restarted); anything else will not fix itself
+    // (EX_CONFIG, 78: the supervisor stops with the reason; in a shared process the other services stop with it).
+    if (timeout.aborted) throw new Error(`${what}: it did not finish within 10 s`);
+    throw new ConfigError("ingest", [`${what}: ${"error" in exit ? exit.error : stderr.trim().split("\n")[0] || `exit ${exit.code ?? exit.signal}`}`]);
   }
 }
 
@@ -114,9 +119,22 @@ function spawnMediaTool(
  * from the container or service manager) or not exec the tool (missing, not executable). It says
  * so first on stderr and exits non-zero. Our fault, retried, never the upload's rejection.
  */
-function execFailure(exit: Exit, stderr: string, bin: string): RetryableError | undefined {
-  if (exit.code === 0 || !stderr.startsWith(`${PRLIMIT}: `)) return undefined;
-  return new RetryableError("INTERNAL", `cannot run ${bin}: ${stderr.split("\n")[0]!.slice(0, 200)}`);
+function execFailure(exit: Exit, stderrHead: string, bin: string): RetryableError | undefined {
+  if (exit.code === 0 || !stderrHead.startsWith(`${PRLIMIT}: `)) return undefined;
+  return new RetryableError("INTERNAL", `cannot run ${bin}: ${stderrHead.split("\n")[0]!.slice(0, 200)}`);
+}
+
+/** A tool's stderr: its first bytes (where prlimit speaks, if it does) and its last 4,000 characters. */
+function stderrOf(stream: NodeJS.ReadableStream, onData?: (all: string) => void) {
+  const kept = { head: "", tail: "" };
+  stream.setEncoding("utf8");
+  stream.on("data", (d: string) => {
+    if (kept.head.length < 200) kept.head += d.slice(0, 200 - kept.head.length);
+    kept.tail += d;
+    onData?.(kept.tail);
+    kept.tail = kept.tail.slice(-4000);
+  });
+  return kept;
 }
 
 /**
@@ -152,19 +170,14 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
     const args = ["-v", "warning", ...INPUT_GUARDS, ...NO_DREFS, "-print_format", "json", "-show_format", "-show_streams", INPUT_URL];
     const tool = spawnMediaTool(settings.ffprobeBin, args, fh, settings, AbortSignal.any([signal, timeout]));
     let stdout = "";
-    let stderr = "";
     let externalTrack = false;
     tool.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    tool.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-      // Checked before the tail is cut, so later warnings cannot push it out.
-      externalTrack ||= EXTERNAL_TRACK.test(stderr);
-      stderr = stderr.slice(-4000);
-    });
+    // Checked before the tail is cut, so later warnings cannot push it out.
+    const said = stderrOf(tool.stderr, (all) => (externalTrack ||= EXTERNAL_TRACK.test(all)));
     try {
       const exit = await exitOf(tool.child, settings.ffprobeBin);
-      if (exit.code !== 0) throw execFailure(exit, stderr, settings.ffprobeBin) ?? probeFailure(stderr, head);
-      if (externalTrack) throw referenceNotAllowed(stderr);
+      if (exit.code !== 0) throw execFailure(exit, said.head, settings.ffprobeBin) ?? probeFailure(said.tail, head);
+      if (externalTrack) throw referenceNotAllowed(said.tail);
       return stdout;
     } catch (err) {
       if (timeout.aborted && !signal.aborted && !(err instanceof AppError)) {
@@ -211,11 +224,11 @@ export async function extractPcm(opts: {
       await out.truncate(opts.offset);
       const maxFileBytes = pcmFileLimit(opts);
       const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal, { stdout: out.fd, maxFileBytes });
-      let stderr = "";
-      tool.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
+      const said = stderrOf(tool.stderr);
       const exit = await exitOf(tool.child, opts.settings.ffmpegBin);
       if (exit.signal === "SIGXFSZ") throw overran(maxFileBytes);
-      if (exit.code !== 0) throw execFailure(exit, stderr, opts.settings.ffmpegBin) ?? (DISK_FULL.test(stderr) ? diskFull(stderr) : decodeFailure(stderr));
+      if (exit.code !== 0)
+        throw execFailure(exit, said.head, opts.settings.ffmpegBin) ?? (DISK_FULL.test(said.tail) ? diskFull(said.tail) : decodeFailure(said.tail));
     } finally {
       await out.close();
     }
