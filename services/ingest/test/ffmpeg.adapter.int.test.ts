@@ -31,6 +31,21 @@ const decodeInto = async (output: string, signal: AbortSignal, onPcm: (b: Buffer
 const decodeTwoSeconds = (output: string, settings: FfmpegSettings) =>
   extractPcm({ input: mp4.path, demuxer: "mov", output, offset: 44, format: PCM_16K_MONO, maxSec: 2, settings, signal: live(), onPcm: () => undefined });
 
+/** `run` with a prlimit first on PATH that fails as the real one does when the inherited hard limit is lower than asked. */
+async function withRefusingPrlimit(run: () => Promise<void>) {
+  const bin = await mkdtemp(join(dir, "fake-prlimit-"));
+  await writeFile(join(bin, "prlimit"), "#!/bin/sh\necho 'prlimit: failed to set the FSIZE resource limit: Operation not permitted' >&2\nexit 1\n", {
+    mode: 0o755,
+  });
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path}`;
+  try {
+    await run();
+  } finally {
+    process.env.PATH = path;
+  }
+}
+
 const extract = async (signal: AbortSignal, onPcm?: (b: Buffer) => void) => {
   const output = join(dir, `out-${Math.random().toString(36).slice(2)}.pcm`);
   return { ...(await decodeInto(output, signal, onPcm)), output };
@@ -112,22 +127,13 @@ describe("ffmpeg adapter", () => {
   });
 
   it("a file-size limit prlimit cannot set (a lower hard limit inherited) is our fault, retried, not the upload's", async () => {
-    // A prlimit on PATH that fails as the real one does when the hard limit is lower than asked.
-    const bin = await mkdtemp(join(dir, "fake-prlimit-"));
-    await writeFile(join(bin, "prlimit"), "#!/bin/sh\necho 'prlimit: failed to set the FSIZE resource limit: Operation not permitted' >&2\nexit 1\n", {
-      mode: 0o755,
-    });
-    const path = process.env.PATH;
-    process.env.PATH = `${bin}:${path}`;
-    try {
-      await expect(probeMedia(mp4.path, { ...SETTINGS, runAs: { uid: 0, gid: 0 } }, live())).rejects.toMatchObject({
+    await withRefusingPrlimit(() =>
+      expect(probeMedia(mp4.path, { ...SETTINGS, runAs: { uid: 0, gid: 0 } }, live())).rejects.toMatchObject({
         name: "RetryableError",
         code: "INTERNAL",
         message: expect.stringMatching(/cannot run ffprobe: prlimit: failed to set/),
-      });
-    } finally {
-      process.env.PATH = path;
-    }
+      }),
+    );
   });
 
   it("checks at start that each tool runs as the media user under the limit a decode needs, or says why not", async () => {
@@ -135,19 +141,11 @@ describe("ffmpeg adapter", () => {
     await expect(checkMediaTools({ ...SETTINGS, ffmpegBin: join(dir, "no-such-ffmpeg") }, 4 * 3600, PCM_16K_MONO)).rejects.toThrow(
       new RegExp(`cannot run .*no-such-ffmpeg under a file-size limit of ${(4 * 3600 + 2) * 32_000 + 44} bytes as uid 65534: prlimit: failed to execute`),
     );
-    const bin = await mkdtemp(join(dir, "fake-prlimit-"));
-    await writeFile(join(bin, "prlimit"), "#!/bin/sh\necho 'prlimit: failed to set the FSIZE resource limit: Operation not permitted' >&2\nexit 1\n", {
-      mode: 0o755,
-    });
-    const path = process.env.PATH;
-    process.env.PATH = `${bin}:${path}`;
-    try {
-      await expect(checkMediaTools({ ...SETTINGS, runAs: { uid: 0, gid: 0 } }, 3600, PCM_16K_MONO)).rejects.toThrow(
+    await withRefusingPrlimit(() =>
+      expect(checkMediaTools({ ...SETTINGS, runAs: { uid: 0, gid: 0 } }, 3600, PCM_16K_MONO)).rejects.toThrow(
         /cannot run ffprobe .*: prlimit: failed to set the FSIZE/,
-      );
-    } finally {
-      process.env.PATH = path;
-    }
+      ),
+    );
   });
 
   it("a media tool that cannot be run is our fault (retried), not the upload's", async () => {
