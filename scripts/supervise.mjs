@@ -82,13 +82,23 @@ export const LAYOUTS = /** @type {const} */ (["all-in-one", "separate", "split"]
  * @param {NodeJS.ProcessEnv} shared
  * @returns {import("./supervise.d.mts").LayoutProcess[]}
  */
+/**
+ * libuv's thread pool in a process that hosts the gateway: 8 threads unless the environment says.
+ * Password hashes take at most half of it (services/gateway/src/auth/password.ts), so a login
+ * storm leaves uploads' file I/O four threads and logins keep four at once, as with libuv's
+ * default of 4 before the cap. 1000-user test with logins on arrival, one run each: 4 threads
+ * gave upload p95 0.10 s but login p95 45.7 s; 8 gave 0.35 s and 31.9 s (docs/architecture.md).
+ * @param {NodeJS.ProcessEnv} shared
+ */
+const gatewayThreadPool = (shared) => (shared.UV_THREADPOOL_SIZE ? {} : { UV_THREADPOOL_SIZE: "8" });
+
 export function layoutProcesses(plan, shared) {
   /** @param {import("./supervise.d.mts").LayoutPlan["services"][number]} s */
   const alone = (s) => ({
     name: s.name,
     entry: s.entry,
     args: [],
-    env: { ...shared, ...s.env },
+    env: { ...shared, ...(s.name === "gateway" ? gatewayThreadPool(shared) : {}), ...s.env },
     semiSpaceMiB: semiSpaceFor(s.name),
     memoryReducer: memoryReducerFor(s.name),
   });
@@ -97,7 +107,7 @@ export function layoutProcesses(plan, shared) {
     name,
     entry: plan.allInOneEntry,
     args: plan.mode === "all-in-one" ? [] : hosted.map((s) => s.name),
-    env: shared,
+    env: hosted.some((s) => s.name === "gateway") ? { ...shared, ...gatewayThreadPool(shared) } : shared,
     input: JSON.stringify(Object.fromEntries(hosted.map((s) => [s.name, s.env]))),
     semiSpaceMiB: semiSpaceFor(name),
     memoryReducer: memoryReducerFor(name),

@@ -122,13 +122,29 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
       ["gateway", "/services/gateway/main.ts", 64, false],
       ...WORKERS.map((n) => [n, `/services/${n}/main.ts`, 16, true]),
     ]);
-    for (const p of procs) expect(p.env).toEqual({ ...shared, ...own(p.name) });
+    for (const p of procs) expect(p.env).toEqual({ ...shared, ...(p.name === "gateway" ? { UV_THREADPOOL_SIZE: "8" } : {}), ...own(p.name) });
+  });
+
+  it("gives a process hosting the gateway a thread pool of 8 (hashes take half), unless the environment says", () => {
+    for (const mode of ["separate", "split", "all-in-one"] as const) {
+      const [first] = layoutProcesses(planOf(mode), shared);
+      expect(first!.env.UV_THREADPOOL_SIZE, mode).toBe("8");
+      expect(layoutProcesses(planOf(mode), { ...shared, UV_THREADPOOL_SIZE: "16" })[0]!.env.UV_THREADPOOL_SIZE).toBe("16");
+    }
+    expect(layoutProcesses(planOf("split"), shared)[1]!.env.UV_THREADPOOL_SIZE).toBeUndefined(); // the workers keep libuv's default
   });
 
   it("all-in-one: one process hosting every service, their own variables on its stdin", () => {
     const [host, ...rest] = layoutProcesses(planOf("all-in-one"), shared);
     expect(rest).toEqual([]);
-    expect(host).toMatchObject({ name: "all-in-one", entry: "/scripts/all-in-one.ts", args: [], env: shared, semiSpaceMiB: 16, memoryReducer: true });
+    expect(host).toMatchObject({
+      name: "all-in-one",
+      entry: "/scripts/all-in-one.ts",
+      args: [],
+      env: { ...shared, UV_THREADPOOL_SIZE: "8" },
+      semiSpaceMiB: 16,
+      memoryReducer: true,
+    });
     expect(JSON.parse(host!.input!)).toEqual(Object.fromEntries(["gateway", ...WORKERS].map((n) => [n, own(n)])));
   });
 
@@ -139,7 +155,7 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
     expect(gateway).toMatchObject({
       entry: "/services/gateway/main.ts",
       args: [],
-      env: { ...shared, ...own("gateway") },
+      env: { ...shared, UV_THREADPOOL_SIZE: "8", ...own("gateway") },
       semiSpaceMiB: 64,
       memoryReducer: false,
     });
