@@ -20,7 +20,8 @@ const MEMORY_BUDGET = 256 * 1024 * 1024;
  * UV_THREADPOOL_SIZE says). scrypt runs on that pool, and so does every file operation (an
  * upload's blob write, a transcript read); a login storm at a cheap cost used to fill all four
  * threads, and uploads waited behind the queued hashes (upload p95 over 7 s in the 1000-user test
- * with logins, docs/architecture.md). Two hashes already keep two cores busy: no throughput is lost.
+ * with logins, docs/architecture.md). npm start gives the gateway's process 8 threads, so four
+ * hash and four serve file I/O (scripts/supervise.mjs).
  */
 const MAX_RUNNING = Math.max(1, Math.floor(threadPoolSize(process.env.UV_THREADPOOL_SIZE) / 2));
 /** libuv's thread pool: 4 threads unless UV_THREADPOOL_SIZE says (a value it cannot read counts as 1; at most 1024). */
