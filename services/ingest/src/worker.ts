@@ -2,9 +2,8 @@ import type { Logger } from "@mp4t/runtime";
 import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
 import type { Connection } from "@mp4t/messaging";
 import { ingestSettings, type IngestConfig } from "./config.ts";
-import { ingestHandler } from "./handlers/ingest.handler.ts";
+import { decodeShape, ingestHandler } from "./handlers/ingest.handler.ts";
 import { checkMediaTools } from "./adapters/ffmpeg.adapter.ts";
-import { PCM_16K_MONO } from "./wav-header.writer.ts";
 
 export const buildHandlers = (deps: PipelineDeps, config: IngestConfig) => ({
   ingest: ingestHandler({ ...deps, settings: ingestSettings(config) }),
@@ -13,7 +12,7 @@ export const buildHandlers = (deps: PipelineDeps, config: IngestConfig) => ({
 /** Ingest: validates uploads and fans their audio out as chunks on the critical lane. */
 export async function startIngest(ctx: { config: IngestConfig; logger: Logger; nc: Connection }) {
   const settings = ingestSettings(ctx.config);
-  await checkMediaTools(settings.ffmpeg, settings.maxDurationSec, PCM_16K_MONO);
+  await checkMediaTools(settings.ffmpeg, decodeShape(settings));
   return startPipelineService({
     service: "ingest",
     ...ctx,

@@ -5,6 +5,7 @@ import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/runtime";
 import { makeLibrivoxMp4, mountSmallDisk } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkMediaTools, extractPcm, probeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";
+import { decodeShape } from "../src/handlers/ingest.handler.ts";
 import { parseProbe } from "../src/media-info.parser.ts";
 import { PCM_16K_MONO } from "../src/wav-header.writer.ts";
 
@@ -137,12 +138,12 @@ describe("ffmpeg adapter", () => {
   });
 
   it("checks at start that each tool runs as the media user under the limit a decode needs, or says why not", async () => {
-    await expect(checkMediaTools(SETTINGS, 4 * 3600, PCM_16K_MONO)).resolves.toBeUndefined();
-    await expect(checkMediaTools({ ...SETTINGS, ffmpegBin: join(dir, "no-such-ffmpeg") }, 4 * 3600, PCM_16K_MONO)).rejects.toThrow(
+    await expect(checkMediaTools(SETTINGS, decodeShape({ maxDurationSec: 4 * 3600 }))).resolves.toBeUndefined();
+    await expect(checkMediaTools({ ...SETTINGS, ffmpegBin: join(dir, "no-such-ffmpeg") }, decodeShape({ maxDurationSec: 4 * 3600 }))).rejects.toThrow(
       new RegExp(`cannot run .*no-such-ffmpeg under a file-size limit of ${(4 * 3600 + 2) * 32_000 + 44} bytes as uid 65534: prlimit: failed to execute`),
     );
     await withRefusingPrlimit(() =>
-      expect(checkMediaTools({ ...SETTINGS, runAs: { uid: 0, gid: 0 } }, 3600, PCM_16K_MONO)).rejects.toThrow(
+      expect(checkMediaTools({ ...SETTINGS, runAs: { uid: 0, gid: 0 } }, decodeShape({ maxDurationSec: 3600 }))).rejects.toThrow(
         /cannot run ffprobe .*: prlimit: failed to set the FSIZE/,
       ),
     );

@@ -29,6 +29,8 @@ const asDiskFull = (err: unknown) =>
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException)?.code;
 const missing = (err: unknown) => code(err) === "ENOENT" || code(err) === "ENOTDIR";
+/** A copy to a new file: a reflink where the filesystem has them, else copy_file_range (no byte passes through this process). */
+const cloneNew = (from: string, to: string) => copyFile(from, to, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
 /** A filesystem that will not link (a mount without hard links, too many links already): copied instead. */
 const LINK_REFUSED = new Set(["EPERM", "EXDEV", "EMLINK", "ENOTSUP", "EOPNOTSUPP"]);
 
@@ -183,8 +185,7 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
               (err: unknown) => (code(err) === "EXDEV" ? false : Promise.reject(err)),
             )
           : false;
-        // A reflink where the filesystem has them, else copy_file_range: no byte passes through this process.
-        if (!moved) await copyFile(source, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+        if (!moved) await cloneNew(source, tmp);
         await chmod(tmp, 0o600); // a copy took the source's mode, a moved file keeps its own
         ({ size } = await stat(tmp));
       } catch (err) {
@@ -214,9 +215,7 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       // the link lives there for the moment between link and rename.)
       let size: number;
       try {
-        await link(source, tmp).catch((err: unknown) =>
-          LINK_REFUSED.has(code(err) ?? "") ? copyFile(source, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE) : Promise.reject(err),
-        );
+        await link(source, tmp).catch((err: unknown) => (LINK_REFUSED.has(code(err) ?? "") ? cloneNew(source, tmp) : Promise.reject(err)));
         ({ size } = await stat(tmp));
       } catch (err) {
         await unlink(tmp).catch(() => {});

@@ -68,8 +68,8 @@ function limitedArgs(bin: string, args: string[], maxFileBytes: number): string[
  * hard file-size limit below what ingest needs (a container's or service manager's) stops the
  * service with that reason, instead of failing every job later.
  */
-export async function checkMediaTools(settings: FfmpegSettings, maxDurationSec: number, format: PcmFormat): Promise<void> {
-  const maxFileBytes = pcmFileLimit({ offset: 44, format, maxSec: maxDurationSec + 1 });
+export async function checkMediaTools(settings: FfmpegSettings, decode: { offset: number; format: PcmFormat; maxSec: number }): Promise<void> {
+  const maxFileBytes = pcmFileLimit(decode);
   const spawnOpts = mediaSpawnOptions(settings.runAs);
   const as = spawnOpts.uid === undefined ? "as this service's user" : `as uid ${spawnOpts.uid}`;
   for (const [bin, limit] of [
@@ -83,15 +83,14 @@ export async function checkMediaTools(settings: FfmpegSettings, maxDurationSec: 
       signal: timeout,
       killSignal: "SIGKILL",
     });
-    let stderr = "";
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(0, 2000)));
+    const said = stderrOf(child.stderr!);
     const exit = await exitOf(child, bin).catch((err: Error) => ({ code: null, signal: null, error: err.message }));
     if (exit.code === 0) continue;
     const what = `ingest cannot run ${bin} under a file-size limit of ${limit} bytes ${as}`;
     // A slow start may pass next time (exit 1, restarted); anything else will not fix itself
     // (EX_CONFIG, 78: the supervisor stops with the reason; in a shared process the other services stop with it).
     if (timeout.aborted) throw new Error(`${what}: it did not finish within 10 s`);
-    throw new ConfigError("ingest", [`${what}: ${"error" in exit ? exit.error : stderr.trim().split("\n")[0] || `exit ${exit.code ?? exit.signal}`}`]);
+    throw new ConfigError("ingest", [`${what}: ${"error" in exit ? exit.error : said.head.trim().split("\n")[0] || `exit ${exit.code ?? exit.signal}`}`]);
   }
 }
 
@@ -104,7 +103,6 @@ function spawnMediaTool(
   signal: AbortSignal,
   o: { stdout?: "pipe" | number; maxFileBytes?: number } = {},
 ) {
-  // Whole bytes, written out in digits (a huge limit must not reach prlimit as "1e+21").
   const child = spawn(PRLIMIT, limitedArgs(bin, args, o.maxFileBytes ?? 0), {
     ...mediaSpawnOptions(settings.runAs),
     stdio: ["ignore", o.stdout ?? "pipe", "pipe", fh.fd],

@@ -155,6 +155,17 @@ async function storeChunks(
 /** The user's mistake, unless a full disk lies under it (that is the machine's: the runner retries it). */
 const isRejection = (err: unknown): err is PermanentError => err instanceof PermanentError && isUserMistake(err.code) && !isDiskFull(err);
 
+/**
+ * The shape of every decode: PCM after the WAV header's room, at most a second past the duration
+ * limit (enough to tell "too long" from "exactly at the limit"). Ingest's start check runs the
+ * tools under the file-size limit this shape makes.
+ */
+export const decodeShape = (settings: Pick<IngestSettings, "maxDurationSec">) => ({
+  offset: WAV_HEADER_BYTES,
+  format: FORMAT,
+  maxSec: settings.maxDurationSec + 1,
+});
+
 async function extractAudio(input: string, probed: ProbedMedia, output: string, settings: IngestSettings, signal: AbortSignal) {
   const meter = createEnergyMeter(FRAME_SAMPLES);
   await createWavPlaceholder(output);
@@ -163,10 +174,7 @@ async function extractAudio(input: string, probed: ProbedMedia, output: string, 
     demuxer: probed.demuxer,
     audioTrack: probed.audioTrack,
     output,
-    offset: WAV_HEADER_BYTES,
-    format: FORMAT,
-    // A second past the limit is enough to tell "too long" from "exactly at the limit".
-    maxSec: settings.maxDurationSec + 1,
+    ...decodeShape(settings),
     settings: settings.ffmpeg,
     signal,
     onPcm: (b) => meter.push(b),
