@@ -11,4 +11,7 @@ case "$service" in
     ;;
 esac
 export MP4T_SERVICE="$service"
+# The gateway's password hashes and its uploads' file I/O share libuv's thread pool: 8 threads, as
+# npm start gives it (docs/architecture.md, "The 1000-user load test"), unless the operator sets one.
+if [ "$service" = gateway ]; then export UV_THREADPOOL_SIZE="${UV_THREADPOOL_SIZE:-8}"; fi
 exec node "$app/services/$service/src/main.ts"

@@ -82,7 +82,10 @@ async function startService(service: NatsUser, env: Record<string, string>) {
     env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...IMAGE_ENV, ...natsEnv, MP4T_SERVICE: service, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  return watchStart(child, service);
+  const watched = await watchStart(child, service);
+  // The entrypoint execs node, so the child's pid is the service's: its environment as it runs.
+  const environ = () => readFileSync(`/proc/${child.pid}/environ`, "utf8").split("\0");
+  return { ...watched, environ };
 }
 
 const healthcheck = (env: Record<string, string>) =>
@@ -116,6 +119,9 @@ describe("the image's file tree (deps stage + .dockerignore'd source)", () => {
     try {
       expect(gateway.started, gateway.out()).toBe(true);
       expect(janitor.started, janitor.out()).toBe(true);
+      // The gateway's hashes and uploads' file I/O get libuv's pool of 8, as under npm start; workers keep the default.
+      expect(gateway.environ()).toContain("UV_THREADPOOL_SIZE=8");
+      expect(janitor.environ().filter((v) => v.startsWith("UV_THREADPOOL_SIZE="))).toEqual([]);
       await healthcheck({ MP4T_SERVICE: "gateway", PORT: String(port) });
       await healthcheck({ MP4T_SERVICE: "janitor", METRICS_PORT: String(metrics) });
     } finally {

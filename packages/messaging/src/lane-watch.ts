@@ -24,6 +24,12 @@ export type LaneWatchOptions = {
   onSignal: () => void;
   /** A backlog read finished (successfully or not). */
   onRead: () => void;
+  /**
+   * Creates the stage's consumers again. They live in the server's memory (topology.ts), so a
+   * single-node nats-server restart, or an operator deleting one, leaves the stage without them
+   * while its messages wait in the stream.
+   */
+  restore: () => Promise<void>;
 };
 
 /**
@@ -31,7 +37,8 @@ export type LaneWatchOptions = {
  * every publish to the stage's work subjects (nothing is consumed; the payload is ignored), and
  * `read` lists the stage's consumers in one request (after the stream's count, when it holds
  * anything), for what no publish announces (start, reconnect, redeliveries). A failed read is retried within seconds (JetStream recovering after a
- * restart), not left to the next periodic read.
+ * restart), not left to the next periodic read. A read that finds one of the stage's consumers
+ * missing creates them again (`restore`); after a reconnect the first read always looks.
  */
 export function createLaneWatch(o: LaneWatchOptions) {
   let signals: Subscription | undefined;
@@ -39,6 +46,8 @@ export function createLaneWatch(o: LaneWatchOptions) {
   let reading = false;
   let failedReads = 0;
   let lastRead = 0;
+  /** Set by a reconnect: the next read lists the consumers even if the stream is empty, to see that they survived. */
+  let verify = false;
 
   /**
    * The lane is a work-queue stream: a message stays until it is acknowledged, so an empty stream
@@ -49,11 +58,19 @@ export function createLaneWatch(o: LaneWatchOptions) {
    */
   async function backlog() {
     const { state } = await o.jsm.streams.info(o.stream);
-    if (state.messages === 0) {
+    if (state.messages === 0 && !verify) {
       for (const key of o.keys.values()) o.sched.update(key, 0, 0);
       return;
     }
-    for (const ci of await listConsumers(o.jsm, o.stream)) {
+    let listing = await listConsumers(o.jsm, o.stream);
+    const missing = [...o.keys.keys()].filter((name) => !listing.some((ci) => ci.name === name));
+    if (missing.length) {
+      o.logger.warn({ stage: o.stage, missing: missing.length }, "the stage's consumers are gone (a NATS restart?): creating them again");
+      await o.restore();
+      listing = await listConsumers(o.jsm, o.stream);
+    }
+    verify = false;
+    for (const ci of listing) {
       const key = o.keys.get(ci.name);
       if (key) o.sched.update(key, ci.num_pending, ci.num_ack_pending);
     }
@@ -101,7 +118,11 @@ export function createLaneWatch(o: LaneWatchOptions) {
       const s = o.nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
       status = s;
       void (async () => {
-        for await (const e of s) if (e.type === "reconnect" && !o.halted()) void read();
+        for await (const e of s)
+          if (e.type === "reconnect" && !o.halted()) {
+            verify = true;
+            void read();
+          }
       })().catch(() => undefined);
     },
     stop() {

@@ -146,6 +146,14 @@ export type FairConsumer = { cls: JobClass; bucket: number; name: string };
  * The durables a service's replicas share for one stage: one per job class and fairness bucket,
  * each filtered to its own subjects (work-queue streams forbid overlapping consumers). Removes
  * the stage-wide consumer of earlier releases first; its unacked messages simply stay queued.
+ *
+ * They keep their state in the server's memory (`mem_storage`): on a work-queue stream the stored
+ * messages are the truth (an acked one is deleted), so a consumer lost with a single-node
+ * server's restart is created again by the workers (lane-watch.ts) and delivers what is still
+ * stored, the unacked included; replicated, its peers keep it. A file-backed consumer rewrote its
+ * state file up to ten times a second while acks moved: 27 % of nats-server's CPU per job in the
+ * overhead bench (docs/architecture.md, "Third pass"). One created file-backed by an earlier
+ * release stays so (the server does not change a consumer's storage).
  */
 export async function ensureFairConsumers(jsm: JetStreamManager, stage: Stage, opts: ConsumerLimits): Promise<{ stream: string; consumers: FairConsumer[] }> {
   const stream = Streams.lane(STAGE_LANES[stage]);
@@ -155,7 +163,12 @@ export async function ensureFairConsumers(jsm: JetStreamManager, stage: Stage, o
   );
   await Promise.all(
     consumers.map((c) =>
-      addOrUpdate(jsm, stream, { durable_name: c.name, filter_subjects: Subjects.fairFilters(stage, c.cls, c.bucket), ...consumerBase(opts) }),
+      addOrUpdate(jsm, stream, {
+        durable_name: c.name,
+        filter_subjects: Subjects.fairFilters(stage, c.cls, c.bucket),
+        ...consumerBase(opts),
+        mem_storage: true,
+      }),
     ),
   );
   return { stream, consumers };

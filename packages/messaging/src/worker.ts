@@ -381,6 +381,12 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     watch?.stop();
   }
 
+  const ensureConsumers = () =>
+    ensureFairConsumers(opts.jsm, stage, {
+      ackWaitMs: opts.ackWaitMs,
+      ...(opts.maxAckPending ? { maxAckPending: opts.maxAckPending } : {}),
+    });
+
   async function recycle(reason: "jobs" | "memory") {
     if (halted()) return;
     stats.recycling = reason;
@@ -393,10 +399,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
 
   return {
     async start() {
-      const made = await ensureFairConsumers(opts.jsm, stage, {
-        ackWaitMs: opts.ackWaitMs,
-        ...(opts.maxAckPending ? { maxAckPending: opts.maxAckPending } : {}),
-      });
+      const made = await ensureConsumers();
       stream = made.stream;
       for (const c of made.consumers) {
         const subjects = Subjects.fairFilters(stage, c.cls, c.bucket);
@@ -417,6 +420,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
         halted,
         onSignal: busy,
         onRead: afterRead,
+        restore: async () => void (await ensureConsumers()),
       });
       watch.listen(); // before the first read, so nothing published in between goes unheard
       await refresh();
