@@ -9,7 +9,8 @@
  *   and read, pulls, acks, consumers created (counted by a subscriber on the server);
  * - idle CPU again after the jobs, and memory;
  * - the floor, same run: bench/overhead/floor.ts makes the same hops per job with the same
- *   payload sizes and no work, against its own nats-server; its CPU (script + server) per job.
+ *   payload sizes and no work, against its own nats-server, the HTTP ones included (the upload
+ *   into a bare server, the engine requests to the same fake); its CPU (script + server) per job.
  * - the job's own computation, same run: the diarization algorithm (MFCC, clustering,
  *   resegmentation) on the job's audio, 16 kHz mono as ingest extracts it, warm, in this process
  *   (its thread's CPU). The diarizer does it for every job and the floor does not; the pipeline's
@@ -35,13 +36,13 @@ import { createInterface } from "node:readline";
 import { Streams, type Job } from "@mp4t/contracts";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { natsServerBin } from "../packages/runtime/src/index.ts";
-import { freePort, makeLibrivoxMp4, startFakeOpenAi } from "../packages/testing/src/index.ts";
+import { freePort, makeLibrivoxMp4, startFakeOpenAi, type FakeOpenAiServer } from "../packages/testing/src/index.ts";
 import { api, login, startSystem } from "../tests/e2e/system.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
 import { jetstreamManager } from "../tests/lanes/jetstream.ts";
 import { watchBlobFiles } from "./overhead/blob-files.ts";
 import type { FloorPlan } from "./overhead/floor.ts";
-import { cpuBetween, faultsBetween, rssOf, sampleTree, total } from "./overhead/proc-stats.ts";
+import { cpuBetween, faultsBetween, rssOf, sampleTree, total, writesBetween } from "./overhead/proc-stats.ts";
 import { countTraffic, type Traffic } from "./overhead/traffic.ts";
 import { decodeWav, diarize } from "../services/diarizer/src/index.ts";
 
@@ -75,7 +76,7 @@ async function allDone(nc: NatsConnection, ended: Map<string, string>, ids: stri
   await sleep(1000); // acks and deletes in flight settle
 }
 
-function plan(t: Traffic, jobs: number, blobFiles: number[] | null): FloorPlan {
+function plan(t: Traffic, jobs: number, blobFiles: number[] | null, engine: FakeOpenAiServer): FloorPlan {
   const per = (n: number) => Math.max(1, Math.round(n / jobs));
   const avg = (x: { n: number; bytes: number }) => (x.n ? x.bytes / x.n : 0);
   const perJob = <T>(list: T[]) => list.slice(0, Math.round(list.length / jobs));
@@ -89,10 +90,16 @@ function plan(t: Traffic, jobs: number, blobFiles: number[] | null): FloorPlan {
     blobs: blobFiles ? "file" : "nats",
     objectsWritten: perJob(blobFiles ?? t.objectsWritten),
     objectsRead: perJob(blobFiles ?? t.objectsRead),
+    engine: {
+      n: per(engine.requests.length),
+      fileBytes: engine.requests.reduce((sum, r) => sum + r.fileBytes, 0) / Math.max(1, engine.requests.length),
+      baseURL: engine.baseURL,
+      apiKey: engine.apiKey,
+    },
   };
 }
 
-async function floor(p: FloorPlan, dir: string) {
+async function floor(p: FloorPlan, dir: string, upload: () => FormData) {
   const port = await freePort();
   const server = spawn(natsServerBin(), ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", join(dir, "floor-nats")], { stdio: "ignore" });
   const url = `nats://127.0.0.1:${port}`;
@@ -109,10 +116,16 @@ async function floor(p: FloorPlan, dir: string) {
   await writeFile(planFile, JSON.stringify(p));
   const child = spawn(process.execPath, [join(import.meta.dirname, "overhead", "floor.ts"), url, planFile], { stdio: ["pipe", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  if ((await lines.next()).value !== "ready") throw new Error("floor script did not start");
+  const ready = /^ready (\d+)$/.exec(((await lines.next()).value as string | undefined) ?? "");
+  if (!ready) throw new Error("floor script did not start");
   const roots = [server.pid!, child.pid!];
   const a = sampleTree(roots);
-  child.stdin!.write("go\n");
+  // The uploads, one after the other as in the system run; the floor's jobs start as they arrive.
+  for (let i = 0; i < p.jobs; i++) {
+    const r = await fetch(`http://127.0.0.1:${ready[1]}/upload`, { method: "POST", body: upload() });
+    if (r.status !== 202) throw new Error(`floor upload ${i}: ${r.status}`);
+    await r.arrayBuffer();
+  }
   const result = JSON.parse((await lines.next()).value as string) as { wallSec: number };
   const b = sampleTree(roots);
   child.stdin!.end();
@@ -234,14 +247,17 @@ async function runMode(mode: string): Promise<ModeResult> {
     const files = existsSync(blobDir) ? watchBlobFiles(blobDir) : null;
     await nc.flush();
     const body = await readFile(media.path);
+    const uploadForm = (i: number) => {
+      const form = new FormData();
+      form.append("file", new Blob([body], { type: "video/mp4" }), `bench-${i}.mp4`);
+      return form;
+    };
     const a = sampleTree(roots);
     const health = probeGateway(sys.url);
     const t0 = performance.now();
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++) {
-      const form = new FormData();
-      form.append("file", new Blob([body], { type: "video/mp4" }), `bench-${i}.mp4`);
-      const r = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: form, token: tokens[i % USERS]! });
+      const r = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: uploadForm(i), token: tokens[i % USERS]! });
       if (r.status !== 202) throw new Error(`upload ${i}: ${r.status} ${r.text}`);
       ids.push(r.body.id);
     }
@@ -274,6 +290,13 @@ async function runMode(mode: string): Promise<ModeResult> {
         .map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`)
         .join(", ")}): pages touched for the first time, each one a trap into the kernel`,
     );
+    const writes = writesBetween(a, b);
+    console.log(
+      `[overhead] write system calls per job: ${(total(writes) / JOBS).toFixed(0)} (${[...writes]
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`)
+        .join(", ")}): socket and file writes`,
+    );
     const pj = (n: number) => f2(n / JOBS);
     console.log(
       `[overhead] per job: work messages ${pj(t.work.n)} (${(t.work.bytes / Math.max(1, t.work.n)).toFixed(0)} B), events ${pj(t.events.n)}, KV writes ${pj(t.kvWrites.n)}, KV reads ${pj(t.kvReads)}, ` +
@@ -285,11 +308,11 @@ async function runMode(mode: string): Promise<ModeResult> {
     const after = await idleCpu(roots, "after jobs");
     await nc.close();
 
-    const p = plan(t, JOBS, blobFiles);
-    const fl = await floor(p, dir);
+    const p = plan(t, JOBS, blobFiles, engine);
+    const fl = await floor(p, dir, () => uploadForm(0));
     const floorPerJob = total(fl.cpu) / JOBS;
     console.log(
-      `[overhead] floor (bare nats.js, same hops and sizes): ${f3(floorPerJob)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall`,
+      `[overhead] floor (bare nats.js and node:http, same hops and sizes, the upload and ${p.engine.n} engine request${p.engine.n === 1 ? "" : "s"} of ${(p.engine.fileBytes / 1024).toFixed(0)} KiB included): ${f3(floorPerJob)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall`,
     );
     const workPerJob = await diarizeWork(media.path, dir);
     console.log(

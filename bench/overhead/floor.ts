@@ -6,10 +6,19 @@
  * read back with batched direct gets, or, when the system kept them in a directory, written to a
  * file and renamed into place, then read back whole. Run as its own process so /proc counts it alone.
  *
+ * The job's HTTP hops too, each side as the system run counts it: the upload arrives at a bare
+ * node:http server in this process (the gateway's side; the client is the bench, not counted),
+ * its body streamed to a file; the engine requests go from here to the same fake engine the
+ * system used, in the bench's process (the transcriber's side: a multipart body of the same size
+ * sent, the JSON answer read and parsed).
+ *
  *   node bench/overhead/floor.ts <nats url> <plan.json>
+ *   stdout: "ready <upload port>", then one JSON line once every job has made its hops
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
+import { createServer, request } from "node:http";
+import { pipeline } from "node:stream/promises";
 import { dirname, join } from "node:path";
 import { connect, headers } from "@nats-io/transport-node";
 import { AckPolicy, RetentionPolicy, jetstream, jetstreamManager } from "../../tests/lanes/jetstream.ts";
@@ -27,6 +36,8 @@ export type FloorPlan = {
   objectsRead: number[];
   /** Jobs in flight at once, as in the system run. */
   parallel: number;
+  /** Requests to the transcription engine per job, and their files' size. */
+  engine: { n: number; fileBytes: number; baseURL: string; apiKey: string };
 };
 
 const CHUNK = 128 * 1024; // the Object Store client's chunk size
@@ -55,6 +66,43 @@ async function kvPut(key: string, bytes: number, lastSeq?: number) {
 
 const fileDir = join(dirname(planFile!), "floor-blobs");
 mkdirSync(join(fileDir, "tmp"), { recursive: true });
+mkdirSync(join(fileDir, "uploads"), { recursive: true });
+
+/** One transcription request as the OpenAI-compatible adapter makes it: a multipart body, a JSON answer. */
+const boundary = "----floor";
+const engineBody = Buffer.concat([
+  Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="response_format"\r\n\r\nverbose_json\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="chunk.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+  ),
+  payload(plan.engine.fileBytes),
+  Buffer.from(`\r\n--${boundary}--\r\n`),
+]);
+const engineUrl = new URL(`${plan.engine.baseURL.replace(/\/$/, "")}/audio/transcriptions`);
+function transcribe(): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      engineUrl,
+      {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${plan.engine.apiKey}`,
+          "content-type": `multipart/form-data; boundary=${boundary}`,
+          "content-length": engineBody.length,
+        },
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (c: Buffer) => parts.push(c));
+        res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(parts).toString())) : reject(new Error(`engine ${res.statusCode}`))));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(engineBody);
+  });
+}
 
 async function putObject(name: string, size: number) {
   if (plan.blobs === "file") {
@@ -95,6 +143,7 @@ async function job(j: number) {
     const m = await consumer.next({ expires: 5000 });
     m?.ack();
   }
+  for (let i = 0; i < plan.engine.n; i++) await transcribe();
   for (let i = 0; i < plan.events.n; i++) await js.publish(`floor.events.${j}`, payload(plan.events.bytes));
   const bySize = new Map<number, string>();
   for (const [i, size] of plan.objectsWritten.entries()) {
@@ -108,17 +157,43 @@ async function job(j: number) {
   }
 }
 
+// The uploads start the jobs: each body streamed to a file, answered 202, the job queued.
+const received: number[] = [];
+const waiters: (() => void)[] = [];
+let uploads = 0;
+const server = createServer((req, res) => {
+  if (req.method !== "POST") return void res.writeHead(405).end();
+  const j = uploads++;
+  pipeline(req, createWriteStream(join(fileDir, "uploads", String(j)))).then(
+    () => {
+      res.writeHead(202, { "content-type": "application/json" }).end(JSON.stringify({ id: String(j) }));
+      received.push(j);
+      waiters.shift()?.();
+    },
+    (err: Error) => res.writeHead(500).end(err.message),
+  );
+});
+await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+
 // Set-up is not a hop: the parent samples /proc between "ready" and the result line.
+process.stdout.write(`ready ${(server.address() as { port: number }).port}\n`);
 const stdin = (await import("node:readline")).createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-process.stdout.write("ready\n");
-await stdin.next();
 const t0 = performance.now();
-let next = 0;
+let started = 0;
 await Promise.all(
   Array.from({ length: plan.parallel }, async () => {
-    while (next < plan.jobs) await job(next++);
+    while (started < plan.jobs) {
+      const j = received.shift();
+      if (j === undefined) {
+        await new Promise<void>((r) => waiters.push(r));
+        continue;
+      }
+      if (++started === plan.jobs) for (const w of waiters.splice(0)) w(); // the others are done waiting
+      await job(j);
+    }
   }),
 );
 process.stdout.write(JSON.stringify({ wallSec: (performance.now() - t0) / 1000 }) + "\n");
 await stdin.next(); // the parent has sampled
+server.close();
 await nc.close();

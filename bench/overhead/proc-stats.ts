@@ -7,8 +7,22 @@ import { readFileSync, readdirSync } from "node:fs";
 
 const TICK_SEC = 1 / 100; // USER_HZ on Linux
 
-/** `minorFaults`: pages the process touched for the first time (field 10); on a VM each costs CPU. */
-export type ProcSample = { pid: number; name: string; cpuSec: number; rssMiB: number; minorFaults: number };
+/**
+ * `minorFaults`: pages the process touched for the first time (field 10); on a VM each costs CPU.
+ * `writeCalls`: write system calls (`/proc/<pid>/io` syscw), to sockets and files alike.
+ */
+export type ProcSample = { pid: number; name: string; cpuSec: number; rssMiB: number; minorFaults: number; writeCalls: number };
+
+/** Write calls and bytes a process has made so far (`/proc/<pid>/io`; 0 if it is gone or unreadable). */
+export function ioOf(pid: number): { writeCalls: number; writeBytes: number } {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, "utf8");
+    const field = (name: string) => Number(new RegExp(`${name}: (\\d+)`).exec(io)?.[1] ?? 0);
+    return { writeCalls: field("syscw"), writeBytes: field("wchar") };
+  } catch {
+    return { writeCalls: 0, writeBytes: 0 };
+  }
+}
 
 function stat(pid: number): { ppid: number; cpuSec: number; rssMiB: number; minorFaults: number } | null {
   try {
@@ -52,13 +66,13 @@ export function sampleTree(roots: number[]): ProcSample[] {
   for (const pid of parent.keys()) {
     if (!inTree(pid)) continue;
     const s = stat(pid);
-    if (s) out.push({ pid, name: nameOf(pid), cpuSec: s.cpuSec, rssMiB: s.rssMiB, minorFaults: s.minorFaults });
+    if (s) out.push({ pid, name: nameOf(pid), cpuSec: s.cpuSec, rssMiB: s.rssMiB, minorFaults: s.minorFaults, writeCalls: ioOf(pid).writeCalls });
   }
   return out;
 }
 
 /** What each long-lived process spent of `field` between two samples, by name (tools left out). */
-function between(field: "cpuSec" | "minorFaults", a: ProcSample[], b: ProcSample[], exclude: RegExp): Map<string, number> {
+function between(field: "cpuSec" | "minorFaults" | "writeCalls", a: ProcSample[], b: ProcSample[], exclude: RegExp): Map<string, number> {
   const before = new Map(a.map((s) => [s.pid, s[field]]));
   const out = new Map<string, number>();
   for (const s of b) {
@@ -75,6 +89,9 @@ export const cpuBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) =>
 
 /** Minor page faults of each long-lived process between two samples, by name (tools left out). */
 export const faultsBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) => between("minorFaults", a, b, exclude);
+
+/** Write system calls of each long-lived process between two samples, by name (tools left out). */
+export const writesBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) => between("writeCalls", a, b, exclude);
 
 export const total = (m: Map<string, number>) => [...m.values()].reduce((x, y) => x + y, 0);
 export const rssOf = (s: ProcSample[], exclude: RegExp = /^(ffmpeg|ffprobe)$/) => s.filter((p) => !exclude.test(p.name)).reduce((n, p) => n + p.rssMiB, 0);
