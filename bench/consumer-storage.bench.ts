@@ -14,9 +14,9 @@ import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connect } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { natsServerBin } from "../packages/runtime/src/index.ts";
-import { pullNow } from "../packages/messaging/src/pull-now.ts";
+import { pullNow } from "@mp4t/messaging/internal";
 import { freePort } from "../packages/testing/src/index.ts";
 import { AckPolicy, RetentionPolicy, jetstream, jetstreamManager } from "../tests/lanes/jetstream.ts";
 import { cpuBetween, ioOf, sampleTree, total } from "./overhead/proc-stats.ts";
@@ -27,6 +27,17 @@ const CONSUMERS = 16;
 const PARALLEL = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+async function connectWhenUp(url: string): Promise<NatsConnection> {
+  for (let i = 0; ; i++) {
+    try {
+      return await connect({ servers: url, timeout: 500 });
+    } catch (err) {
+      if (i > 100) throw err;
+      await sleep(100); // the server is starting
+    }
+  }
+}
+
 type Round = { server: number; client: number; writeCalls: number; writeKiB: number };
 
 async function round(memory: boolean): Promise<Round> {
@@ -34,16 +45,7 @@ async function round(memory: boolean): Promise<Round> {
   const port = await freePort();
   const server = spawn(natsServerBin(), ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", dir], { stdio: "ignore" });
   try {
-    let nc;
-    for (let i = 0; ; i++) {
-      try {
-        nc = await connect({ servers: `nats://127.0.0.1:${port}`, timeout: 500 });
-        break;
-      } catch (err) {
-        if (i > 100) throw err;
-        await sleep(100);
-      }
-    }
+    const nc = await connectWhenUp(`nats://127.0.0.1:${port}`);
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: "WORK", subjects: ["work.>"], retention: RetentionPolicy.Workqueue });
