@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { multipartBody, nodeFetch } from "./http-fetch.ts";
+import { createNodeFetch, multipartBody, nodeFetch } from "./http-fetch.ts";
 
 type Seen = { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer; socketUses: number };
 
@@ -159,6 +159,26 @@ describe("nodeFetch", () => {
     await expect(nodeFetch(`${base}/drop-reused`, { method: "POST", body: "again" })).rejects.toMatchObject({ code: "ECONNRESET" });
     expect(seen.slice(before).map((t) => [t.body.toString(), t.socketUses])).toEqual([["again", 2]]);
     expect((await nodeFetch(`${base}/echo`, { method: "POST", body: "after" })).status).toBe(201); // a new connection serves the next
+  });
+
+  it("fails a request when no byte arrives for its inactivity time, before the answer's head or within its body", async () => {
+    const quick = createNodeFetch({ inactivityMs: 200 }); // the services' nodeFetch waits 300 s, as undici does
+    await expect(quick(`${base}/slow-head`, { method: "POST", body: "x" })).rejects.toThrow(/^no answer from 127\.0\.0\.1:\d+ for 0\.2 s$/);
+    const res = await quick(`${base}/slow-body`, { method: "POST", body: "x" });
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow(); // the body stops after "first "; the server's "late" would come in 5 s
+  });
+
+  it("reuses a kept-alive connection, and drops one left unused for its idle time", async () => {
+    const f = createNodeFetch({ idleMs: 150 }); // the services' nodeFetch: 4 s
+    const uses = async () => {
+      await (await f(`${base}/echo`, { method: "POST", body: "x" })).arrayBuffer();
+      return last().socketUses;
+    };
+    expect(await uses()).toBe(1);
+    expect(await uses()).toBe(2); // back to back: the same connection
+    await new Promise((r) => setTimeout(r, 600)); // idle past the agent's timeout, on purpose
+    expect(await uses()).toBe(1); // a new connection: the idle one was closed by us, not reused after the server's close
   });
 
   it("leaves a body it does not send itself (a stream) to the global fetch", async () => {

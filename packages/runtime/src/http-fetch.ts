@@ -3,6 +3,11 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable, type Transform } from "node:stream";
 import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 
+/** Kept-alive connections, dropped after IDLE_MS unused: before the common 5 s of servers (uvicorn, Node), so a reused one is rarely closed under us. */
+const IDLE_MS = 4000;
+/** undici's headers and body timeouts: no byte either way for this long fails the request. */
+const INACTIVITY_MS = 300_000;
+
 /**
  * `fetch` for the provider SDKs (OpenAI, Hugging Face), on node:http instead of undici for what
  * costs: a request with a body. Measured here (docs/architecture.md, "The upload to the engine"):
@@ -21,28 +26,39 @@ import { constants as zlibConstants, createBrotliDecompress, createGunzip, creat
  * keep them). Everything else (no body: the Hub's model lookups; a stream; a `Request`) goes to
  * the global fetch unchanged.
  */
-export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  const method = (init.method ?? "GET").toUpperCase();
-  // fetch's: no body, a GET or HEAD (fetch refuses one with a body, in its words), a `Request`.
-  const url = input instanceof Request || init.body === null || init.body === undefined || method === "GET" || method === "HEAD" ? null : new URL(input);
-  const body = url && (url.protocol === "http:" || url.protocol === "https:") ? await bodyOf(init.body) : null;
-  if (!url || !body) return fetch(input, init);
-  const headers: OutgoingHttpHeaders = {};
-  new Headers(init.headers).forEach((value, name) => (headers[name] = value));
-  if (body.contentType && headers["content-type"] === undefined) headers["content-type"] = body.contentType;
-  headers["content-length"] = String(body.length);
-  headers["accept-encoding"] ??= "gzip, deflate, br";
-  return send(url, method, headers, body.chunks, init.signal ?? undefined);
+export const nodeFetch = createNodeFetch();
+
+/** `nodeFetch` with its own connections and timers (tests shorten them; the services use `nodeFetch`). */
+export function createNodeFetch({ idleMs = IDLE_MS, inactivityMs = INACTIVITY_MS }: { idleMs?: number; inactivityMs?: number } = {}) {
+  const agents: Agents = { "http:": new HttpAgent({ keepAlive: true, timeout: idleMs }), "https:": new HttpsAgent({ keepAlive: true, timeout: idleMs }) };
+  async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+    const method = (init.method ?? "GET").toUpperCase();
+    // fetch's: no body, a GET or HEAD (fetch refuses one with a body, in its words), a `Request`.
+    const url = input instanceof Request || init.body === null || init.body === undefined || method === "GET" || method === "HEAD" ? null : new URL(input);
+    const body = url && (url.protocol === "http:" || url.protocol === "https:") ? await bodyOf(init.body) : null;
+    if (!url || !body) return fetch(input, init);
+    const headers: OutgoingHttpHeaders = {};
+    new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+    if (body.contentType && headers["content-type"] === undefined) headers["content-type"] = body.contentType;
+    headers["content-length"] = String(body.length);
+    headers["accept-encoding"] ??= "gzip, deflate, br";
+    return send({ url, method, headers, chunks: body.chunks, signal: init.signal ?? undefined, agents, inactivityMs });
+  }
+  /** `fetch`'s own `Response` beside it, for SDKs that check what their fetch can send (OpenAI's). */
+  nodeFetch.Response = Response;
+  return nodeFetch;
 }
 
-/** `fetch`'s own `Response` beside it, for SDKs that check what their fetch can send (OpenAI's). */
-nodeFetch.Response = Response;
-
-/** Kept-alive connections, dropped after IDLE_MS unused: before the common 5 s of servers (uvicorn, Node), so a reused one is rarely closed under us. */
-const IDLE_MS = 4000;
-const agents = { "http:": new HttpAgent({ keepAlive: true, timeout: IDLE_MS }), "https:": new HttpsAgent({ keepAlive: true, timeout: IDLE_MS }) };
-/** undici's headers and body timeouts: no byte either way for this long fails the request. */
-const INACTIVITY_MS = 300_000;
+type Agents = { "http:": HttpAgent; "https:": HttpsAgent };
+type Outgoing = {
+  url: URL;
+  method: string;
+  headers: OutgoingHttpHeaders;
+  chunks: Uint8Array[];
+  signal: AbortSignal | undefined;
+  agents: Agents;
+  inactivityMs: number;
+};
 
 const NULL_BODY_STATUS = new Set([204, 205, 304]);
 const zlibLoose = { finishFlush: zlibConstants.Z_SYNC_FLUSH }; // as undici: a body cut short still yields what arrived
@@ -57,7 +73,7 @@ const DECODERS: Record<string, () => Transform> = {
 const abortReason = (signal: AbortSignal): unknown => signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 const asError = (reason: unknown) => (reason instanceof Error ? reason : Object.assign(new Error(String(reason)), { cause: reason }));
 
-function send(url: URL, method: string, headers: OutgoingHttpHeaders, chunks: Uint8Array[], signal: AbortSignal | undefined): Promise<Response> {
+function send({ url, method, headers, chunks, signal, agents, inactivityMs }: Outgoing): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     if (signal?.aborted) return reject(abortReason(signal));
     let body: Readable | undefined;
@@ -83,7 +99,7 @@ function send(url: URL, method: string, headers: OutgoingHttpHeaders, chunks: Ui
         reject(err);
       }
     });
-    req.setTimeout(INACTIVITY_MS, () => req.destroy(new Error(`no answer from ${url.host} for ${INACTIVITY_MS / 1000} s`)));
+    req.setTimeout(inactivityMs, () => req.destroy(new Error(`no answer from ${url.host} for ${inactivityMs / 1000} s`)));
     req.on("error", (err) => {
       done();
       reject(aborted ?? err);
