@@ -1,13 +1,14 @@
 /**
- * Consumer storage: what nats-server spends per work message when a stage's 16 durable consumers
+ * Consumer storage: what nats-server spends per work message when the stages' durable consumers
  * keep their state in files (the baseline: nats-server's default, and this project's before
  * 2026-12-03) against in memory (`mem_storage`, topology.ts). Each round starts a fresh
- * nats-server, makes one work-queue stream with 16 filtered durables of one kind, and runs
- * BENCH_CYCLES (default 3000) cycles of publish, pull (the worker's raw pull, pull-now.ts) and
- * ack, eight at a time over the 16 consumers, then waits 2 s (a file consumer's state is written
- * by a timer after its acks). It reports nats-server's CPU, write calls and bytes written (files
- * and sockets) per 1000 cycles from /proc. The two kinds alternate, BENCH_ROUNDS (default 3)
- * rounds each; the ratios are of the medians.
+ * nats-server, makes one work-queue stream with BENCH_CONSUMERS (default 80: five stages of 16)
+ * filtered durables of one kind, and runs BENCH_CYCLES (default 2000) cycles of publish, pull (the
+ * worker's raw pull, pull-now.ts), a handler's time (BENCH_HOLD_MS, default 20 ms, the delivery
+ * pending meanwhile) and ack, eight at a time over the consumers, then waits 2 s (a file
+ * consumer's state is written by a timer after its acks). It reports nats-server's CPU, write
+ * calls and bytes written (files and sockets) per 1000 cycles from /proc. The two kinds
+ * alternate, BENCH_ROUNDS (default 3) rounds each; the ratios are of the medians.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -21,9 +22,10 @@ import { freePort } from "../packages/testing/src/index.ts";
 import { AckPolicy, RetentionPolicy, jetstream, jetstreamManager } from "../tests/lanes/jetstream.ts";
 import { cpuBetween, ioOf, sampleTree, total } from "./overhead/proc-stats.ts";
 
-const CYCLES = Number(process.env.BENCH_CYCLES ?? 3000);
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONSUMERS = 16;
+const CONSUMERS = Number(process.env.BENCH_CONSUMERS ?? 80);
+const HOLD_MS = Number(process.env.BENCH_HOLD_MS ?? 20);
 const PARALLEL = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,6 +71,7 @@ async function round(memory: boolean): Promise<Round> {
             await js.publish(`work.${c}`, payload);
             const m = await pullNow(nc, "WORK", `c${c}`, 500);
             if (!m) throw new Error("a published message was not delivered");
+            if (HOLD_MS) await sleep(HOLD_MS); // a handler at work: the delivery is pending meanwhile
             m.ack();
           }
         }),
