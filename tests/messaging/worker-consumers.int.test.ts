@@ -44,8 +44,7 @@ async function setUp(handler: (jobId: string) => Promise<void> = async () => und
       done.push(msg.jobId);
     },
   });
-  const publish = async (cls: "interactive" | "batch") => {
-    const jobId = newId();
+  const publish = async (cls: "interactive" | "batch", jobId = newId()) => {
     await createPublisher(jetstream(nc!), { service: "test" }).command("enhance", cls, { v: 1, jobId, userId: `u-${jobId}` }, newId());
     return jobId;
   };
@@ -89,7 +88,8 @@ describe("the stage's consumers, kept in the server's memory", () => {
   it("a single-node restart loses them with work in flight: the running worker creates them again and the unacked work is delivered again", async () => {
     let gate: (() => void) | undefined;
     const held = new Promise<void>((r) => (gate = r));
-    let first: string | undefined;
+    // Known before it is published: the worker may take it before the publish is acknowledged.
+    const first = newId();
     let started = 0;
     const { jsm, worker, publish, handled, done, until, consumers } = await setUp(async (jobId) => {
       if (jobId !== first) return;
@@ -98,7 +98,7 @@ describe("the stage's consumers, kept in the server's memory", () => {
     });
     await worker.start();
     try {
-      first = await publish("interactive");
+      await publish("interactive", first);
       expect(await until(() => started === 1)).toBe(true);
       await nats!.stop();
       await nats!.start();
