@@ -9,7 +9,7 @@ import { startNats, silentLogger, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPublisher, createWorker, ensureTopology } from "@mp4t/messaging/internal";
+import { createPublisher, createQueueInspector, createWorker, ensureTopology } from "@mp4t/messaging/internal";
 
 const stream = Streams.lane(STAGE_LANES.enhance);
 let nats: NatsServer | undefined;
@@ -111,6 +111,29 @@ describe("the stage's consumers, kept in the server's memory", () => {
       expect(await until(async () => (await jsm.streams.info(stream)).state.messages === 0)).toBe(true);
     } finally {
       gate!();
+      await worker.stop(1000);
+    }
+  });
+
+  it("a paused lane's consumers, created again after a restart, are paused too; a resume lets the work through", async () => {
+    const { jsm, worker, publish, handled, done, until, consumers } = await setUp();
+    await worker.start();
+    try {
+      const lanes = createQueueInspector(async () => jsm); // what the gateway's admin route calls
+      const paused = await lanes.setLanePaused(STAGE_LANES.enhance, new Date(Date.now() + 10 * 60_000));
+      expect(paused.every((c) => c.paused)).toBe(true);
+      await nats!.stop();
+      await nats!.start();
+      expect(await until(async () => (await consumers().catch(() => [])).length === 16)).toBe(true);
+      for (const name of await consumers()) expect((await jsm.consumers.info(stream, name)).paused, name).toBe(true);
+      const held = await publish("interactive");
+      await new Promise((r) => setTimeout(r, 1500)); // a paused lane hands out nothing: the absence is what is checked
+      expect(done).not.toContain(held);
+      await lanes.setLanePaused(STAGE_LANES.enhance, null);
+      expect(await handled([held])).toEqual([held]);
+      // The resume is remembered too: consumers made after it are not paused.
+      expect((await jsm.streams.info(stream)).config.metadata?.["mp4t.pause_until"]).toBeUndefined();
+    } finally {
       await worker.stop(1000);
     }
   });

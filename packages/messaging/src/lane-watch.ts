@@ -46,15 +46,22 @@ export function createLaneWatch(o: LaneWatchOptions) {
   let reading = false;
   let failedReads = 0;
   let lastRead = 0;
-  /** Set by a reconnect: the next read lists the consumers even if the stream is empty, to see that they survived. */
+  /** Set by a reconnect: reads list the consumers even if the stream is empty, until one finds them all. */
   let verify = false;
+  /** A reconnect came while a read ran: read again once it ends. */
+  let readAgain = false;
+  let restoring = false;
+  let restoreFailures = 0;
+  /** After a failed restore, none before this time (1 s, doubling up to 30 s). */
+  let restoreAfter = 0;
 
   /**
    * The lane is a work-queue stream: a message stays until it is acknowledged, so an empty stream
    * means no consumer has anything waiting or unacknowledged. nats-server answers the stream's
-   * count from memory, while a listing reads every consumer's state file (16-32 a lane), and that
-   * is what an idle replica's periodic read cost it. Only a lane holding messages is listed (the
-   * same listing the queue snapshot starts from, queue-snapshot.ts).
+   * count from memory, while a listing builds the info of every consumer of the lane (16-32; when
+   * they were file-backed it read their state files), and that is what an idle replica's periodic
+   * read cost it. Only a lane holding messages is listed (the same listing the queue snapshot
+   * starts from, queue-snapshot.ts), or any lane while a reconnect's check is due.
    */
   async function backlog() {
     const { state } = await o.jsm.streams.info(o.stream);
@@ -62,22 +69,45 @@ export function createLaneWatch(o: LaneWatchOptions) {
       for (const key of o.keys.values()) o.sched.update(key, 0, 0);
       return;
     }
-    let listing = await listConsumers(o.jsm, o.stream);
-    const missing = [...o.keys.keys()].filter((name) => !listing.some((ci) => ci.name === name));
-    if (missing.length) {
-      o.logger.warn({ stage: o.stage, missing: missing.length }, "the stage's consumers are gone (a NATS restart?): creating them again");
-      await o.restore();
-      listing = await listConsumers(o.jsm, o.stream);
-    }
-    verify = false;
+    const listing = await listConsumers(o.jsm, o.stream);
+    const listed = new Set<string>();
     for (const ci of listing) {
       const key = o.keys.get(ci.name);
-      if (key) o.sched.update(key, ci.num_pending, ci.num_ack_pending);
+      if (!key) continue;
+      o.sched.update(key, ci.num_pending, ci.num_ack_pending);
+      listed.add(ci.name);
     }
+    const missing = [...o.keys].filter(([name]) => !listed.has(name));
+    if (!missing.length) return void (verify = false);
+    for (const [, key] of missing) o.sched.update(key, 0, 0); // nothing to pull there until it exists again
+    restore(missing.length);
+  }
+
+  /**
+   * Creates the stage's consumers again, outside the read (which has a timeout), one attempt at a
+   * time and, after a failure, not before a back-off: a fault that keeps it failing (a consumer
+   * limit, no meta leader) must not turn every read and failed pull into 16 creates. A read follows.
+   */
+  function restore(missing: number) {
+    if (restoring || Date.now() < restoreAfter || o.halted()) return;
+    restoring = true;
+    o.logger.warn({ stage: o.stage, missing }, "the stage's consumers are gone (a NATS restart?): creating them again");
+    o.restore().then(
+      () => {
+        restoring = false;
+        restoreFailures = 0;
+        void read();
+      },
+      (err: unknown) => {
+        restoring = false;
+        restoreAfter = Date.now() + Math.min(30_000, 1000 * 2 ** restoreFailures++);
+        o.logger.warn({ stage: o.stage, err: errorMessage(err) }, "creating the stage's consumers again failed");
+      },
+    );
   }
 
   async function read() {
-    if (reading) return;
+    if (reading) return void (readAgain ||= verify);
     reading = true;
     lastRead = Date.now();
     try {
@@ -95,6 +125,10 @@ export function createLaneWatch(o: LaneWatchOptions) {
       reading = false;
     }
     o.onRead();
+    if (readAgain && !o.halted()) {
+      readAgain = false;
+      void read();
+    }
   }
 
   return {

@@ -25,6 +25,7 @@ import {
   type StreamConfig,
 } from "@nats-io/jetstream";
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
+import { pausedUntil } from "./lane-pause.ts";
 
 export type TopologyOptions = {
   /** Window in which a repeated Nats-Msg-Id is dropped by the server. */
@@ -153,10 +154,13 @@ export type FairConsumer = { cls: JobClass; bucket: number; name: string };
  * stored, the unacked included; replicated, its peers keep it. A file-backed consumer rewrote its
  * state file up to ten times a second while acks moved: 27 % of nats-server's CPU per job in the
  * overhead bench (docs/architecture.md, "Third pass"). One created file-backed by an earlier
- * release stays so (the server does not change a consumer's storage).
+ * release stays so (the server does not change a consumer's storage). A paused lane's pause is
+ * read from its stream's metadata (lane-pause.ts) and given to consumers created here.
  */
 export async function ensureFairConsumers(jsm: JetStreamManager, stage: Stage, opts: ConsumerLimits): Promise<{ stream: string; consumers: FairConsumer[] }> {
   const stream = Streams.lane(STAGE_LANES[stage]);
+  // A lane an admin paused stays paused for consumers made now (after a restart lost them).
+  const paused = pausedUntil((await jsm.streams.info(stream)).config.metadata);
   await jsm.consumers.delete(stream, durableName(stage)).catch(() => undefined);
   const consumers = JOB_CLASSES.flatMap((cls) =>
     Array.from({ length: FAIR_BUCKETS }, (_, bucket) => ({ cls, bucket, name: fairDurableName(stage, cls, bucket) })),
@@ -168,6 +172,7 @@ export async function ensureFairConsumers(jsm: JetStreamManager, stage: Stage, o
         filter_subjects: Subjects.fairFilters(stage, c.cls, c.bucket),
         ...consumerBase(opts),
         mem_storage: true,
+        ...(paused ? { pause_until: paused } : {}),
       }),
     ),
   );
