@@ -91,7 +91,7 @@ function plan(t: Traffic, jobs: number, blobFiles: number[] | null, engine: Fake
     objectsWritten: perJob(blobFiles ?? t.objectsWritten),
     objectsRead: perJob(blobFiles ?? t.objectsRead),
     engine: {
-      n: per(engine.requests.length),
+      n: Math.round(engine.requests.length / jobs), // none if the system made none
       fileBytes: engine.requests.reduce((sum, r) => sum + r.fileBytes, 0) / Math.max(1, engine.requests.length),
       baseURL: engine.baseURL,
       apiKey: engine.apiKey,
@@ -115,24 +115,30 @@ async function floor(p: FloorPlan, dir: string, upload: () => FormData) {
   const planFile = join(dir, "floor-plan.json");
   await writeFile(planFile, JSON.stringify(p));
   const child = spawn(process.execPath, [join(import.meta.dirname, "overhead", "floor.ts"), url, planFile], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const ready = /^ready (\d+)$/.exec(((await lines.next()).value as string | undefined) ?? "");
-  if (!ready) throw new Error("floor script did not start");
-  const roots = [server.pid!, child.pid!];
-  const a = sampleTree(roots);
-  // The uploads, one after the other as in the system run; the floor's jobs start as they arrive.
-  for (let i = 0; i < p.jobs; i++) {
-    const r = await fetch(`http://127.0.0.1:${ready[1]}/upload`, { method: "POST", body: upload() });
-    if (r.status !== 202) throw new Error(`floor upload ${i}: ${r.status}`);
-    await r.arrayBuffer();
+  try {
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const ready = /^ready (\d+)$/.exec(((await lines.next()).value as string | undefined) ?? "");
+    if (!ready) throw new Error("floor script did not start");
+    const roots = [server.pid!, child.pid!];
+    const a = sampleTree(roots);
+    // The uploads, one after the other as in the system run; the floor's jobs start as they arrive.
+    for (let i = 0; i < p.jobs; i++) {
+      const r = await fetch(`http://127.0.0.1:${ready[1]}/upload`, { method: "POST", body: upload() });
+      if (r.status !== 202) throw new Error(`floor upload ${i}: ${r.status}`);
+      await r.arrayBuffer();
+    }
+    const line = (await lines.next()).value as string | undefined;
+    if (!line) throw new Error("floor script ended without a result");
+    const result = JSON.parse(line) as { wallSec: number };
+    const b = sampleTree(roots);
+    child.stdin!.end();
+    await once(child, "exit");
+    return { cpu: cpuBetween(a, b), wallSec: result.wallSec };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    server.kill("SIGTERM");
+    if (server.exitCode === null && server.signalCode === null) await once(server, "exit");
   }
-  const result = JSON.parse((await lines.next()).value as string) as { wallSec: number };
-  const b = sampleTree(roots);
-  child.stdin!.end();
-  await once(child, "exit");
-  server.kill("SIGTERM");
-  await once(server, "exit");
-  return { cpu: cpuBetween(a, b), wallSec: result.wallSec };
 }
 
 /**

@@ -68,6 +68,25 @@ const fileDir = join(dirname(planFile!), "floor-blobs");
 mkdirSync(join(fileDir, "tmp"), { recursive: true });
 mkdirSync(join(fileDir, "uploads"), { recursive: true });
 
+/** A 16 kHz mono 16-bit WAV of `bytes` in all, as the transcriber's chunks are (silence: the fake reads only its header). */
+function wav(bytes: number): Buffer {
+  const data = Math.max(0, Math.round(bytes) - 44);
+  const b = Buffer.alloc(44 + data);
+  b.write("RIFF", 0, "ascii");
+  b.writeUInt32LE(36 + data, 4);
+  b.write("WAVEfmt ", 8, "ascii");
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20); // PCM
+  b.writeUInt16LE(1, 22); // mono
+  b.writeUInt32LE(16_000, 24);
+  b.writeUInt32LE(32_000, 28); // byte rate
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write("data", 36, "ascii");
+  b.writeUInt32LE(data, 40);
+  return b;
+}
+
 /** One transcription request as the OpenAI-compatible adapter makes it: a multipart body, a JSON answer. */
 const boundary = "----floor";
 const engineBody = Buffer.concat([
@@ -76,7 +95,7 @@ const engineBody = Buffer.concat([
       `--${boundary}\r\nContent-Disposition: form-data; name="response_format"\r\n\r\nverbose_json\r\n` +
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="chunk.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
   ),
-  payload(plan.engine.fileBytes),
+  wav(plan.engine.fileBytes),
   Buffer.from(`\r\n--${boundary}--\r\n`),
 ]);
 const engineUrl = new URL(`${plan.engine.baseURL.replace(/\/$/, "")}/audio/transcriptions`);

@@ -170,14 +170,14 @@ describe("nodeFetch", () => {
   });
 
   it("reuses a kept-alive connection, and drops one left unused for its idle time", async () => {
-    const f = createNodeFetch({ idleMs: 150 }); // the services' nodeFetch: 4 s
+    const f = createNodeFetch({ idleMs: 1000 }); // the services' nodeFetch: 4 s
     const uses = async () => {
       await (await f(`${base}/echo`, { method: "POST", body: "x" })).arrayBuffer();
       return last().socketUses;
     };
     expect(await uses()).toBe(1);
     expect(await uses()).toBe(2); // back to back: the same connection
-    await new Promise((r) => setTimeout(r, 600)); // idle past the agent's timeout, on purpose
+    await new Promise((r) => setTimeout(r, 1600)); // idle past the agent's timeout, on purpose
     expect(await uses()).toBe(1); // a new connection: the idle one was closed by us, not reused after the server's close
   });
 
