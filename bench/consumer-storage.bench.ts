@@ -10,15 +10,12 @@
  * calls and bytes written (files and sockets) per 1000 cycles from /proc. The two kinds
  * alternate, BENCH_ROUNDS (default 3) rounds each; the ratios are of the medians.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { natsServerBin } from "../packages/runtime/src/index.ts";
+import { connect } from "@nats-io/transport-node";
 import { pullNow } from "@mp4t/messaging/internal";
-import { freePort } from "../packages/testing/src/index.ts";
+import { startBareNats } from "./overhead/bare-nats.ts";
 import { AckPolicy, RetentionPolicy, jetstream, jetstreamManager } from "../tests/lanes/jetstream.ts";
 import { cpuBetween, ioOf, sampleTree, total } from "./overhead/proc-stats.ts";
 
@@ -29,25 +26,14 @@ const HOLD_MS = Number(process.env.BENCH_HOLD_MS ?? 20);
 const PARALLEL = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function connectWhenUp(url: string): Promise<NatsConnection> {
-  for (let i = 0; ; i++) {
-    try {
-      return await connect({ servers: url, timeout: 500 });
-    } catch (err) {
-      if (i > 100) throw err;
-      await sleep(100); // the server is starting
-    }
-  }
-}
-
 type Round = { server: number; client: number; writeCalls: number; writeKiB: number };
 
 async function round(memory: boolean): Promise<Round> {
   const dir = await mkdtemp(join(tmpdir(), "mp4t-consumer-storage-"));
-  const port = await freePort();
-  const server = spawn(natsServerBin(), ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", dir], { stdio: "ignore" });
+  const bare = await startBareNats(dir);
+  const server = bare.proc;
   try {
-    const nc = await connectWhenUp(`nats://127.0.0.1:${port}`);
+    const nc = await connect({ servers: bare.url });
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: "WORK", subjects: ["work.>"], retention: RetentionPolicy.Workqueue });
@@ -104,8 +90,7 @@ async function round(memory: boolean): Promise<Round> {
       writeKiB: per1000((w1.writeBytes - w0.writeBytes) / 1024),
     };
   } finally {
-    server.kill("SIGTERM");
-    await once(server, "exit");
+    await bare.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -34,12 +34,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createInterface } from "node:readline";
 import { Streams, type Job } from "@mp4t/contracts";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { natsServerBin } from "../packages/runtime/src/index.ts";
-import { freePort, makeLibrivoxMp4, startFakeOpenAi, type FakeOpenAiServer } from "../packages/testing/src/index.ts";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { makeLibrivoxMp4, startFakeOpenAi, type FakeOpenAiServer } from "../packages/testing/src/index.ts";
 import { api, login, startSystem } from "../tests/e2e/system.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
 import { jetstreamManager } from "../tests/lanes/jetstream.ts";
+import { startBareNats } from "./overhead/bare-nats.ts";
 import { watchBlobFiles } from "./overhead/blob-files.ts";
 import type { FloorPlan } from "./overhead/floor.ts";
 import { cpuBetween, faultsBetween, rssOf, sampleTree, total, writesBetween } from "./overhead/proc-stats.ts";
@@ -100,18 +100,7 @@ function plan(t: Traffic, jobs: number, blobFiles: number[] | null, engine: Fake
 }
 
 async function floor(p: FloorPlan, dir: string, upload: () => FormData) {
-  const port = await freePort();
-  const server = spawn(natsServerBin(), ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", join(dir, "floor-nats")], { stdio: "ignore" });
-  const url = `nats://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      await (await connect({ servers: url, reconnect: false, timeout: 500 })).close();
-      break;
-    } catch (err) {
-      if (i > 100) throw err;
-      await sleep(100);
-    }
-  }
+  const { url, proc: server, stop } = await startBareNats(join(dir, "floor-nats"));
   const planFile = join(dir, "floor-plan.json");
   await writeFile(planFile, JSON.stringify(p));
   const child = spawn(process.execPath, [join(import.meta.dirname, "overhead", "floor.ts"), url, planFile], { stdio: ["pipe", "pipe", "inherit"] });
@@ -136,8 +125,7 @@ async function floor(p: FloorPlan, dir: string, upload: () => FormData) {
     return { cpu: cpuBetween(a, b), wallSec: result.wallSec };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    server.kill("SIGTERM");
-    if (server.exitCode === null && server.signalCode === null) await once(server, "exit");
+    await stop();
   }
 }
 

@@ -70,6 +70,16 @@ export const memoryReducerFor = (name) => name !== "gateway";
 export const LAYOUTS = /** @type {const} */ (["all-in-one", "separate", "split"]);
 
 /**
+ * libuv's thread pool in a process that hosts the gateway: 8 threads unless the environment says.
+ * Password hashes take at most half of it (services/gateway/src/auth/password.ts), so a login
+ * storm leaves uploads' file I/O four threads and logins keep four at once, as with libuv's
+ * default of 4 before the cap. 1000-user test with logins on arrival, one run each: 4 threads
+ * gave upload p95 0.10 s but login p95 45.7 s; 8 gave 0.34 s and 30.0 s (docs/architecture.md).
+ * @param {NodeJS.ProcessEnv} shared
+ */
+const gatewayThreadPool = (shared) => (shared.UV_THREADPOOL_SIZE ? {} : { UV_THREADPOOL_SIZE: "8" });
+
+/**
  * The Node processes of `npm start`'s layout (MP4T_PROCESSES, planned by scripts/prepare.ts):
  * - `separate`: one process per service, each with its own variables in its environment;
  * - `all-in-one`: every service in one process (scripts/all-in-one.ts);
@@ -82,16 +92,6 @@ export const LAYOUTS = /** @type {const} */ (["all-in-one", "separate", "split"]
  * @param {NodeJS.ProcessEnv} shared
  * @returns {import("./supervise.d.mts").LayoutProcess[]}
  */
-/**
- * libuv's thread pool in a process that hosts the gateway: 8 threads unless the environment says.
- * Password hashes take at most half of it (services/gateway/src/auth/password.ts), so a login
- * storm leaves uploads' file I/O four threads and logins keep four at once, as with libuv's
- * default of 4 before the cap. 1000-user test with logins on arrival, one run each: 4 threads
- * gave upload p95 0.10 s but login p95 45.7 s; 8 gave 0.35 s and 31.9 s (docs/architecture.md).
- * @param {NodeJS.ProcessEnv} shared
- */
-const gatewayThreadPool = (shared) => (shared.UV_THREADPOOL_SIZE ? {} : { UV_THREADPOOL_SIZE: "8" });
-
 export function layoutProcesses(plan, shared) {
   /** @param {import("./supervise.d.mts").LayoutPlan["services"][number]} s */
   const alone = (s) => ({

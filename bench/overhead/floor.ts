@@ -9,8 +9,8 @@
  * The job's HTTP hops too, each side as the system run counts it: the upload arrives at a bare
  * node:http server in this process (the gateway's side; the client is the bench, not counted),
  * its body streamed to a file; the engine requests go from here to the same fake engine the
- * system used, in the bench's process (the transcriber's side: a multipart body of the same size
- * sent, the JSON answer read and parsed).
+ * system used, in the bench's process (the transcriber's side: the adapter's multipart body, a
+ * WAV of the same size in it, sent; the JSON answer read and parsed).
  *
  *   node bench/overhead/floor.ts <nats url> <plan.json>
  *   stdout: "ready <upload port>", then one JSON line once every job has made its hops
@@ -21,6 +21,8 @@ import { createServer, request } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { dirname, join } from "node:path";
 import { connect, headers } from "@nats-io/transport-node";
+import { multipartBody } from "../../packages/runtime/src/index.ts";
+import { WAV_HEADER_BYTES, wavHeader } from "../../services/ingest/src/index.ts";
 import { AckPolicy, RetentionPolicy, jetstream, jetstreamManager } from "../../tests/lanes/jetstream.ts";
 
 export type FloorPlan = {
@@ -68,36 +70,12 @@ const fileDir = join(dirname(planFile!), "floor-blobs");
 mkdirSync(join(fileDir, "tmp"), { recursive: true });
 mkdirSync(join(fileDir, "uploads"), { recursive: true });
 
-/** A 16 kHz mono 16-bit WAV of `bytes` in all, as the transcriber's chunks are (silence: the fake reads only its header). */
-function wav(bytes: number): Buffer {
-  const data = Math.max(0, Math.round(bytes) - 44);
-  const b = Buffer.alloc(44 + data);
-  b.write("RIFF", 0, "ascii");
-  b.writeUInt32LE(36 + data, 4);
-  b.write("WAVEfmt ", 8, "ascii");
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20); // PCM
-  b.writeUInt16LE(1, 22); // mono
-  b.writeUInt32LE(16_000, 24);
-  b.writeUInt32LE(32_000, 28); // byte rate
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write("data", 36, "ascii");
-  b.writeUInt32LE(data, 40);
-  return b;
-}
-
-/** One transcription request as the OpenAI-compatible adapter makes it: a multipart body, a JSON answer. */
-const boundary = "----floor";
-const engineBody = Buffer.concat([
-  Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="response_format"\r\n\r\nverbose_json\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="chunk.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
-  ),
-  wav(plan.engine.fileBytes),
-  Buffer.from(`\r\n--${boundary}--\r\n`),
-]);
+/** One transcription request as the OpenAI-compatible adapter makes it (`multipartBody`), a chunk's WAV of the system's size in it; a JSON answer. */
+const engineForm = (() => {
+  const data = Math.max(0, Math.round(plan.engine.fileBytes) - WAV_HEADER_BYTES);
+  const bytes = Buffer.concat([wavHeader(data), Buffer.alloc(data)]); // silence: the fake reads the header's duration
+  return multipartBody({ model: "whisper-1", response_format: "verbose_json" }, { name: "file", filename: "chunk.wav", type: "audio/wav", bytes });
+})();
 const engineUrl = new URL(`${plan.engine.baseURL.replace(/\/$/, "")}/audio/transcriptions`);
 function transcribe(): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -107,8 +85,8 @@ function transcribe(): Promise<unknown> {
         method: "POST",
         headers: {
           authorization: `Bearer ${plan.engine.apiKey}`,
-          "content-type": `multipart/form-data; boundary=${boundary}`,
-          "content-length": engineBody.length,
+          "content-type": engineForm.contentType,
+          "content-length": engineForm.body.length,
         },
       },
       (res) => {
@@ -119,7 +97,7 @@ function transcribe(): Promise<unknown> {
       },
     );
     req.on("error", reject);
-    req.end(engineBody);
+    req.end(engineForm.body);
   });
 }
 
