@@ -5,7 +5,7 @@
  * and the work still stored (the unacked included) must then be handled.
  */
 import { Streams, STAGE_LANES, fairDurableName, newId } from "@mp4t/contracts";
-import { startNats, silentLogger, type NatsServer } from "@mp4t/testing";
+import { startNats, startNatsCluster, silentLogger, type NatsCluster, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterEach, describe, expect, it } from "vitest";
@@ -13,20 +13,30 @@ import { createPublisher, createQueueInspector, createWorker, ensureTopology } f
 
 const stream = Streams.lane(STAGE_LANES.enhance);
 let nats: NatsServer | undefined;
+let cluster: NatsCluster | undefined;
 let nc: NatsConnection | undefined;
 
 afterEach(async () => {
   await nc?.close();
   await nats?.[Symbol.asyncDispose]();
-  nc = nats = undefined;
+  await cluster?.[Symbol.asyncDispose]();
+  nc = nats = cluster = undefined;
 });
 
-async function setUp(handler: (jobId: string) => Promise<void> = async () => undefined) {
-  nats = await startNats();
+/** A single-node server, or (`replicas: 3`) a three-node cluster with every stream at three copies. */
+async function setUp(handler: (jobId: string) => Promise<void> = async () => undefined, opts: { replicas?: 3 } = {}) {
+  let servers: string[];
+  if (opts.replicas) {
+    cluster = await startNatsCluster(3);
+    servers = cluster.nodes.map((n) => n.url);
+  } else {
+    nats = await startNats();
+    servers = [nats.url];
+  }
   // Reconnects quickly and for as long as the test runs: the server goes away and comes back on purpose.
-  nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  nc = await connect({ servers, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
   const jsm = await jetstreamManager(nc);
-  await ensureTopology(jsm);
+  await ensureTopology(jsm, opts.replicas ? { replicas: opts.replicas } : {});
   const done: string[] = [];
   const worker = createWorker({
     js: jetstream(nc),
@@ -53,8 +63,8 @@ async function setUp(handler: (jobId: string) => Promise<void> = async () => und
     while (!(await ok()) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     return ok();
   };
-  const handled = async (ids: string[]) => {
-    await until(() => ids.every((id) => done.includes(id)));
+  const handled = async (ids: string[], ms?: number) => {
+    await until(() => ids.every((id) => done.includes(id)), ms);
     return ids.filter((id) => done.includes(id));
   };
   const consumers = async () => {
@@ -153,4 +163,46 @@ describe("the stage's consumers, kept in the server's memory", () => {
       await worker.stop(1000);
     }
   });
+
+  it("a whole three-node cluster's restart with work in flight: the work stays stored, the consumers are there again and the unacked work is delivered again", async () => {
+    let gate: (() => void) | undefined;
+    const held = new Promise<void>((r) => (gate = r));
+    const first = newId();
+    let started = 0;
+    const { jsm, worker, publish, handled, done, until, consumers } = await setUp(
+      async (jobId) => {
+        if (jobId !== first) return;
+        started++;
+        await held;
+      },
+      { replicas: 3 },
+    );
+    await worker.start();
+    try {
+      expect((await jsm.consumers.info(stream, fairDurableName("enhance", "interactive", 0))).config.mem_storage).toBe(true);
+      await publish("interactive", first);
+      const queued = await publish("batch"); // stored behind the held one: the restart must not lose it
+      expect(await until(() => started === 1)).toBe(true);
+      // Every node at once, as a power cut: no copy of a memory consumer's state survives anywhere.
+      // (Their definitions do: the cluster's meta log is on disk and brings them back, state reset.)
+      await Promise.all(cluster!.nodes.map((n) => n.kill()));
+      await Promise.all(cluster!.nodes.map((n) => n.restart()));
+      await cluster!.metaLeader(30_000);
+      gate!();
+      expect(await until(() => done.filter((id) => id === first).length >= 2, 60_000)).toBe(true);
+      expect(await handled([queued])).toEqual([queued]);
+      expect(await until(async () => (await consumers().catch(() => [])).length === 16, 30_000)).toBe(true);
+      for (const name of await consumers()) {
+        const ci = await jsm.consumers.info(stream, name);
+        expect(ci.config.mem_storage, name).toBe(true);
+        expect(ci.cluster?.replicas?.length ?? 0, name).toBe(2); // a leader and two followers again
+      }
+      const after = await publish("interactive");
+      expect(await handled([after], 30_000)).toEqual([after]);
+      expect(await until(async () => (await jsm.streams.info(stream)).state.messages === 0, 30_000)).toBe(true);
+    } finally {
+      gate!();
+      await worker.stop(1000);
+    }
+  }, 180_000);
 });

@@ -18,6 +18,8 @@ export type NatsClusterNode = {
   readonly running: boolean;
   /** SIGKILL, as a crashed machine: no clean leader hand-off. Its data stays until dispose. */
   kill(): Promise<void>;
+  /** Starts the killed node again on the same ports and store directory; resolves once it listens. */
+  restart(): Promise<void>;
 };
 
 export type NatsCluster = {
@@ -153,10 +155,15 @@ export async function startNatsCluster(n = 3, opts: { auth?: boolean; tls?: Nats
       dirs.push(storeDir);
       const serverName = `n${i + 1}`;
       const args = await nodeArgs(p, storeDir, { name, routes }, secure);
-      const proc = spawn(bin, [...args, "-n", serverName], { stdio: ["ignore", "ignore", "pipe"] });
-      procs.push(proc);
       let log = "";
-      proc.stderr!.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+      const launch = async () => {
+        const proc = spawn(bin, [...args, "-n", serverName], { stdio: ["ignore", "ignore", "pipe"] });
+        procs[i] = proc;
+        log = "";
+        proc.stderr!.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+        // Routes to peers not yet listening are retried by the server; only this node must be up.
+        await waitForPort(p.client, proc, () => log, client);
+      };
       nodes.push({
         name: serverName,
         url: `${scheme}://127.0.0.1:${p.client}`,
@@ -164,12 +171,15 @@ export async function startNatsCluster(n = 3, opts: { auth?: boolean; tls?: Nats
         monitorPort: p.monitor,
         storeDir,
         get running() {
-          return alive(proc);
+          return procs[i] !== undefined && alive(procs[i]);
         },
-        kill: () => sigkill(proc),
+        kill: () => sigkill(procs[i]!),
+        async restart() {
+          if (alive(procs[i]!)) throw new Error(`${serverName} is running`);
+          await launch();
+        },
       });
-      // Routes to peers not yet listening are retried by the server; only this node must be up.
-      await waitForPort(p.client, proc, () => log, client);
+      await launch();
     }
     await metaLeader();
     // Every node naming a meta leader is not yet the API answering: right after the election,

@@ -16,15 +16,19 @@ function dft(x: number[]) {
 }
 
 describe("fft", () => {
-  it("matches the direct DFT", () => {
-    const x = Array.from({ length: 64 }, (_, i) => Math.sin(i * 0.3) + 0.5 * Math.cos(i * 1.7) + (i % 5) * 0.1);
+  // Sizes whose stages after the first two pair up (16, 64, 256) and those with one left over (8, 32, 128).
+  it.each([1, 2, 4, 8, 16, 32, 64, 128, 256])("matches the direct DFT at size %i, complex input", (n) => {
+    const x = Array.from({ length: n }, (_, i) => Math.sin(i * 0.3) + 0.5 * Math.cos(i * 1.7) + (i % 5) * 0.1);
+    const y = Array.from({ length: n }, (_, i) => Math.cos(i * 0.71) - ((i * 3) % 7) * 0.05);
     const re = Float64Array.from(x);
-    const im = new Float64Array(64);
+    const im = Float64Array.from(y);
     fft(re, im);
-    dft(x).forEach(([r, i], k) => {
-      expect(re[k]).toBeCloseTo(r, 9);
-      expect(im[k]).toBeCloseTo(i, 9);
-    });
+    // DFT(x + iy) = DFT(x) + i DFT(y)
+    const [dx, dy] = [dft(x), dft(y)];
+    for (let k = 0; k < n; k++) {
+      expect(re[k]).toBeCloseTo(dx[k]![0] - dy[k]![1], 9);
+      expect(im[k]).toBeCloseTo(dx[k]![1] + dy[k]![0], 9);
+    }
   });
 
   it("puts a pure tone's power in its bin", () => {
@@ -38,8 +42,11 @@ describe("fft", () => {
 
   it("gives the power of the direct DFT of a real frame, zero-padded", () => {
     for (const [n, len] of [
+      [4, 3],
       [8, 8],
+      [16, 13],
       [64, 50],
+      [256, 200],
       [512, 400],
     ] as const) {
       const x = Array.from({ length: len }, (_, i) => Math.sin(i * 0.37) - 0.3 * Math.cos(i * 2.1) + ((i * 7) % 11) / 20);

@@ -42,7 +42,10 @@ function transform(re: Float64Array, im: Float64Array, n: number): void {
 
 /**
  * The butterflies of a radix-2 FFT over input already in bit-reversed order. The first two
- * stages have the twiddles 1 and -i, so they run as one pass without multiplications.
+ * stages have the twiddles 1 and -i, so they run as one pass without multiplications; the rest
+ * run two stages per pass (radix 2^2: each element loaded and stored once per pair of stages, half
+ * the memory traffic and loop overhead of one pass per stage), and a last single stage if their
+ * count is odd.
  */
 function butterflies(re: Float64Array, im: Float64Array, n: number): void {
   const { cos, sin } = planOf(n);
@@ -69,8 +72,63 @@ function butterflies(re: Float64Array, im: Float64Array, n: number): void {
     }
     len = 8;
   }
-  for (let step = n / len; len <= n; len <<= 1, step >>= 1) {
+  // Stages `len` and `2 len` in one pass over blocks of 2 len. With h = len / 2 and k < h, stage
+  // `len` pairs (a, b) and (c, d) (b = a + h, c = a + len, d = c + h) under w1 = W_len^k; stage
+  // `2 len` then pairs (a, c) under w2 = W_2len^k and (b, d) under W_2len^(k+h) = -i w2.
+  for (; 2 * len <= n; len <<= 2) {
+    const h = len >> 1;
+    const step1 = n / len;
+    const step2 = step1 >> 1;
+    for (let i = 0; i < n; i += 2 * len) {
+      for (let k = 0; k < h; k++) {
+        const a = i + k;
+        const b = a + h;
+        const c = a + len;
+        const d = c + h;
+        const w1r = cos[k * step1]!;
+        const w1i = sin[k * step1]!;
+        const w2r = cos[k * step2]!;
+        const w2i = sin[k * step2]!;
+        const ar = re[a]!;
+        const ai = im[a]!;
+        const br = re[b]!;
+        const bi = im[b]!;
+        const cr = re[c]!;
+        const ci = im[c]!;
+        const dr = re[d]!;
+        const di = im[d]!;
+        // stage len
+        const xbr = br * w1r - bi * w1i;
+        const xbi = br * w1i + bi * w1r;
+        const xdr = dr * w1r - di * w1i;
+        const xdi = dr * w1i + di * w1r;
+        const a1r = ar + xbr;
+        const a1i = ai + xbi;
+        const b1r = ar - xbr;
+        const b1i = ai - xbi;
+        const c1r = cr + xdr;
+        const c1i = ci + xdi;
+        const d1r = cr - xdr;
+        const d1i = ci - xdi;
+        // stage 2 len: c1 w2, and d1 w2 times -i, which is (im, -re)
+        const ycr = c1r * w2r - c1i * w2i;
+        const yci = c1r * w2i + c1i * w2r;
+        const ydr = d1r * w2i + d1i * w2r;
+        const ydi = -(d1r * w2r - d1i * w2i);
+        re[a] = a1r + ycr;
+        im[a] = a1i + yci;
+        re[c] = a1r - ycr;
+        im[c] = a1i - yci;
+        re[b] = b1r + ydr;
+        im[b] = b1i + ydi;
+        re[d] = b1r - ydr;
+        im[d] = b1i - ydi;
+      }
+    }
+  }
+  for (; len <= n; len <<= 1) {
     const half = len >> 1;
+    const step = n / len;
     for (let i = 0; i < n; i += len) {
       for (let k = 0, t = 0; k < half; k++, t += step) {
         const a = i + k;
@@ -127,7 +185,8 @@ export function powerSpectrum(frame: ArrayLike<number>, n: number, scratch?: { r
   butterflies(re, im, m);
   const { cos, sin } = planOf(n);
   const out = scratch?.out && scratch.out.length === m + 1 ? scratch.out : new Float64Array(m + 1);
-  // X[k] = E[k] + W^k O[k], with E = (Z[k] + conj Z[m-k]) / 2 and O = (Z[k] - conj Z[m-k]) / 2i.
+  // X[k] = E[k] + W^k O[k], with E = (Z[k] + conj Z[m-k]) / 2 and O = (Z[k] - conj Z[m-k]) / 2i;
+  // the halves are left out below and |X|^2 scaled by 1/4 once instead.
   // k = 0 and k = m both pair Z[0] with itself (W^0 = 1, W^m = -1).
   out[0] = (re[0]! + im[0]!) ** 2;
   out[m] = (re[0]! - im[0]!) ** 2;
@@ -136,15 +195,13 @@ export function powerSpectrum(frame: ArrayLike<number>, n: number, scratch?: { r
     const zi = im[k]!;
     const yr = re[m - k]!;
     const yi = im[m - k]!;
-    const er = (zr + yr) / 2;
-    const ei = (zi - yi) / 2;
-    const or = (zi + yi) / 2;
-    const oi = (yr - zr) / 2;
+    const or = zi + yi;
+    const oi = yr - zr;
     const c = cos[k]!;
     const s = sin[k]!;
-    const xr = er + c * or - s * oi;
-    const xi = ei + c * oi + s * or;
-    out[k] = xr * xr + xi * xi;
+    const xr = zr + yr + c * or - s * oi;
+    const xi = zi - yi + c * oi + s * or;
+    out[k] = 0.25 * (xr * xr + xi * xi);
   }
   return out;
 }
