@@ -14,8 +14,9 @@ export const JOB_EVENT_TYPES = [
   "transcript.updated",
   "deleted",
 ] as const;
+export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 
-/** A job's state change, published on `mp4t.v1.events.<jobId>` for SSE, webhooks and audit. */
+/** A job's state change, published on `mp4t.v1.events.<jobId>.<type>` (`Subjects.jobEvent`) for SSE, webhooks and audit. */
 export const JobEvent = z
   .object({
     v: z.literal(1),

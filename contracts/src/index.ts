@@ -79,5 +79,6 @@ export {
 } from "./commands.schema.ts";
 export type { Command } from "./commands.schema.ts";
 export { JOB_EVENT_TYPES, JobEvent, isTerminalEvent } from "./events.schema.ts";
+export type { JobEventType } from "./events.schema.ts";
 export { Word, Segment, ChunkResult, Enhancements, Transcript, TRANSCRIPT_FORMATS } from "./transcript.schema.ts";
 export type { TranscriptFormat } from "./transcript.schema.ts";

@@ -2,6 +2,8 @@
  * Lanes, stages, streams and subjects: the one place that says which work goes where.
  * Subjects are versioned (`v1`) so a breaking message change can run beside the old one.
  */
+import type { JobEventType } from "./events.schema.ts";
+
 export const LANES = ["critical", "high", "default", "low"] as const;
 export type Lane = (typeof LANES)[number];
 
@@ -84,7 +86,22 @@ export const Subjects = {
     return bucket === 0 ? [bucketed, `${ROOT}.work.${STAGE_LANES[stage]}.${stage}.${cls}`] : [bucketed];
   },
   events: `${ROOT}.events.>`,
-  jobEvents: (jobId: string) => `${ROOT}.events.${jobId}`,
+  /**
+   * One event of a job: `mp4t.v1.events.<jobId>.<type>`, the type's dots as the subject's
+   * (`...<jobId>.stage.started`), so a reader that wants some types only (the janitor's job ends,
+   * a stage's cancel watch) filters on the server instead of receiving every progress event.
+   */
+  jobEvent: (jobId: string, type: JobEventType) => `${ROOT}.events.${jobId}.${type}`,
+  /** Every event of one job. */
+  jobEvents: (jobId: string) => `${ROOT}.events.${jobId}.>`,
+  /** One type of event across every job. */
+  eventsOfType: (type: JobEventType) => `${ROOT}.events.*.${type}`,
+  /**
+   * What releases before 2026-12 published for every event of a job (no type token). Still read
+   * until such events expire from the stream: nothing new is published there.
+   */
+  legacyJobEvents: (jobId: string) => `${ROOT}.events.${jobId}`,
+  legacyEvents: `${ROOT}.events.*`,
   deadLetters: `${ROOT}.dlq.>`,
   deadLetter: (stage: Stage) => `${ROOT}.dlq.${stage}`,
 } as const;

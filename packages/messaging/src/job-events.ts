@@ -1,6 +1,6 @@
-import { JobEvent, Streams, Subjects } from "@mp4t/contracts";
+import { JobEvent, Streams, Subjects, type JobEventType } from "@mp4t/contracts";
 import { AppError } from "@mp4t/contracts";
-import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type ConsumerUpdateConfig, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
 import type { Publisher } from "./publisher.ts";
 import { directBatch, nextBySubject } from "./stream-read.ts";
@@ -36,11 +36,17 @@ export type JobEvents = {
   /** Follows every job's events from now on over an ordered consumer (no durable state in NATS). */
   follow(): Promise<EventFeed>;
   /**
-   * Every new job event through the durable consumer `durable` (created on first use for new
-   * events only, so a first start does not replay history): acked once `handle` resolves, offered
-   * again in `retryMs` (default 5 s) when it throws; an unreadable event is dropped.
+   * Every new job event, or with `types` those types only (the server filters), through the
+   * durable consumer `durable` (created on first use for new events only, so a first start does not
+   * replay history; one made with other filters is narrowed in place, keeping its position): acked
+   * once `handle` resolves, offered again in `retryMs` (default 5 s) when it throws; an unreadable
+   * event is dropped.
    */
-  consumeDurable(durable: string, handle: (event: JobEvent) => Promise<void>, opts?: { retryMs?: number }): Promise<{ stop(): Promise<void> }>;
+  consumeDurable(
+    durable: string,
+    handle: (event: JobEvent) => Promise<void>,
+    opts?: { retryMs?: number; types?: readonly JobEventType[] },
+  ): Promise<{ stop(): Promise<void> }>;
 };
 
 /**
@@ -81,14 +87,19 @@ export function createJobEvents(deps: {
       const jsm = await deps.jsm();
       const max = opts.max ?? 2000;
       const out: StoredEvent[] = [];
-      let seq = afterSeq + 1;
+      // Two subjects merged in sequence order: the job's events, and the untyped subject earlier
+      // releases used (one direct get that finds nothing once such events have expired).
+      const subjects = [Subjects.jobEvents(jobId), Subjects.legacyJobEvents(jobId)];
+      const next = await Promise.all(subjects.map((s) => nextBySubject(jsm, Streams.events, s, afterSeq + 1)));
       while (out.length < max) {
-        const m = await nextBySubject(jsm, Streams.events, Subjects.jobEvents(jobId), seq);
-        if (!m) break;
+        const [a, b] = next;
+        if (!a && !b) break;
+        const i = a && (!b || a.seq < b.seq) ? 0 : 1;
+        const m = next[i]!;
         const parsed = parse(m.string());
         if (parsed.success) out.push({ event: parsed.data, seq: m.seq });
         else opts.onInvalid?.(m.seq);
-        seq = m.seq + 1;
+        next[i] = await nextBySubject(jsm, Streams.events, subjects[i]!, m.seq + 1);
       }
       return out;
     },
@@ -164,17 +175,29 @@ export function createJobEvents(deps: {
 
     async consumeDurable(durable, handle, opts = {}) {
       const jsm = await deps.jsm();
-      await jsm.consumers.info(Streams.events, durable).catch(async (err: unknown) => {
+      // Some types only: their subjects, and the untyped one of earlier releases (events stored
+      // before an upgrade still reach it; nothing new is published there).
+      const filters = opts.types ? [...opts.types.map(Subjects.eventsOfType), Subjects.legacyEvents] : [Subjects.events];
+      const existing = await jsm.consumers.info(Streams.events, durable).catch((err: unknown) => {
         if (!/consumer not found/i.test((err as Error).message)) throw err;
+        return null;
+      });
+      if (!existing) {
         await jsm.consumers.add(Streams.events, {
           durable_name: durable,
-          filter_subject: Subjects.events,
+          filter_subjects: filters,
           ack_policy: AckPolicy.Explicit,
           deliver_policy: DeliverPolicy.New,
           ack_wait: nanos(30_000),
           max_ack_pending: 64,
         });
-      });
+      } else {
+        const had = existing.config.filter_subjects ?? (existing.config.filter_subject ? [existing.config.filter_subject] : []);
+        // A durable of an earlier release followed every event: it keeps its place and narrows.
+        if (had.join(" ") !== filters.join(" ")) {
+          await jsm.consumers.update(Streams.events, durable, { filter_subject: undefined, filter_subjects: filters } as Partial<ConsumerUpdateConfig>);
+        }
+      }
       const messages = await (await js.consumers.get(Streams.events, durable)).consume({ max_messages: 32, ...LONG_PULL });
       const one = async (m: JsMsg) => {
         const parsed = parse(m.string());
@@ -246,10 +269,9 @@ export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, par
   const sub = nc?.subscribe(Subjects.jobEvents(jobId), {
     callback: (err, m) => {
       if (err) return;
-      const raw = m.json<{ type?: unknown }>();
-      // Most of a job's events are progress: only an end is validated and acted on.
-      if (!STAGE_ENDS.has(raw?.type)) return;
-      const e = JobEvent.safeParse(raw);
+      // Most of a job's events are progress: the subject names the type, and only an end is read.
+      if (!STAGE_ENDS.has(m.subject.slice(m.subject.lastIndexOf(".") + 1))) return;
+      const e = JobEvent.safeParse(m.json());
       if (!e.success) return;
       ended = true;
       purged ||= e.data.type !== "failed";

@@ -38,7 +38,7 @@ export function createPublisher(js: JetStreamClient, opts: { service: string; he
       if (!parsed.success) throw new AppError("POISON_MESSAGE", `refusing to publish an invalid event: ${parsed.error.message}`);
       const e = parsed.data;
       const msgID = runMsgId(`${e.jobId}:${e.type}:${e.stage ?? ""}:${e.progress.toFixed(3)}${e.version === undefined ? "" : `:v${e.version}`}`, attempts);
-      await js.publish(Subjects.jobEvents(e.jobId), JSON.stringify(e), { msgID, headers: hdrs() });
+      await js.publish(Subjects.jobEvent(e.jobId, e.type), JSON.stringify(e), { msgID, headers: hdrs() });
     },
   };
 }

@@ -23,6 +23,7 @@ describe("trace context over NATS", () => {
 
   it("keeps span names low-cardinality", () => {
     expect(subjectTemplate("mp4t.v1.events.01kbz7m3qf8yq2v6w0z9d1x4aa")).toBe("mp4t.v1.events.{job_id}");
+    expect(subjectTemplate("mp4t.v1.events.01kbz7m3qf8yq2v6w0z9d1x4aa.stage.started")).toBe("mp4t.v1.events.{job_id}.stage.started");
     expect(subjectTemplate("mp4t.v1.work.high.transcribe.b12.batch")).toBe("mp4t.v1.work.high.transcribe.{bucket}.batch");
     expect(subjectTemplate("mp4t.v1.work.low.cleanup.interactive")).toBe("mp4t.v1.work.low.cleanup.interactive");
   });

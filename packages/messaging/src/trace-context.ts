@@ -32,9 +32,11 @@ export function extractTraceContext(h: MsgHdrs | undefined): Context {
   return propagation.extract(ROOT_CONTEXT, h, hdrGetter);
 }
 
-/** Span names must stay low-cardinality: event subjects end in a job id, work subjects hold a fairness bucket. */
+/** Span names must stay low-cardinality: event subjects hold a job id, work subjects a fairness bucket. */
 export const subjectTemplate = (subject: string) =>
-  subject.startsWith("mp4t.v1.events.") ? "mp4t.v1.events.{job_id}" : subject.replace(/^(mp4t\.v1\.work\.[^.]+\.[^.]+)\.b\d+\./, "$1.{bucket}.");
+  subject.startsWith("mp4t.v1.events.")
+    ? subject.replace(/^mp4t\.v1\.events\.[^.]+/, "mp4t.v1.events.{job_id}")
+    : subject.replace(/^(mp4t\.v1\.work\.[^.]+\.[^.]+)\.b\d+\./, "$1.{bucket}.");
 
 /**
  * A PRODUCER span around one publish ("publish <destination>"), with the trace context injected

@@ -12,6 +12,7 @@ export { webhooksEnv, targetSettings, parseSchedule, createWebhookStore } from "
 export type { WebhooksConfig } from "./config.ts";
 export {
   webhookEventOf,
+  WEBHOOK_JOB_EVENT_TYPES,
   webhookBody,
   webhookMessageId,
   firstAttemptMsgId,

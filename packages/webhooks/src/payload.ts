@@ -1,9 +1,12 @@
-import type { Job, JobEvent } from "@mp4t/contracts";
+import type { Job, JobEvent, JobEventType } from "@mp4t/contracts";
 import type { WebhookEvent } from "./store.ts";
+
+/** The job events webhooks carry: the three ends of a job. */
+export const WEBHOOK_JOB_EVENT_TYPES = ["completed", "failed", "canceled"] as const satisfies readonly JobEventType[];
 
 /** The webhook event a job event stands for, or null (only the three ends of a job are sent). */
 export function webhookEventOf(e: Pick<JobEvent, "type">): WebhookEvent | null {
-  return e.type === "completed" || e.type === "failed" || e.type === "canceled" ? `job.${e.type}` : null;
+  return (WEBHOOK_JOB_EVENT_TYPES as readonly string[]).includes(e.type) ? `job.${e.type as (typeof WEBHOOK_JOB_EVENT_TYPES)[number]}` : null;
 }
 
 /**

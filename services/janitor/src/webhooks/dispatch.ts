@@ -2,7 +2,16 @@ import { errorMessage, type JobEvent } from "@mp4t/contracts";
 import type { Logger } from "@mp4t/runtime";
 import { WEBHOOK_EVENTS_DURABLE, type JobEvents, type Publisher } from "@mp4t/messaging";
 import type { JobStore } from "@mp4t/stores";
-import { deliveryIdOf, firstAttemptMsgId, laterAttemptMsgId, LOST_MESSAGE_GRACE_MS, webhookBody, webhookEventOf, type WebhookStore } from "@mp4t/webhooks";
+import {
+  deliveryIdOf,
+  firstAttemptMsgId,
+  laterAttemptMsgId,
+  LOST_MESSAGE_GRACE_MS,
+  webhookBody,
+  webhookEventOf,
+  WEBHOOK_JOB_EVENT_TYPES,
+  type WebhookStore,
+} from "@mp4t/webhooks";
 
 export type DispatchDeps = { store: WebhookStore; jobs: Pick<JobStore, "getJob">; publisher: Publisher; logger: Logger };
 
@@ -81,17 +90,22 @@ export async function publishDueAttempts(deps: Pick<DispatchDeps, "store" | "pub
 
 /**
  * Follows job events with the janitor's own durable on the events stream (created here, new
- * events only, so a first start does not replay a week of history) and fans job ends out. This
+ * events only, so a first start does not replay a week of history) and fans job ends out (its filter: the types webhooks carry). This
  * is not a lane consumer, so the runner does not serve it: an event is acked once its deliveries
  * are recorded and queued, and nak'd for another try in 5 s when that fails.
  */
 export async function followJobEnds(events: Pick<JobEvents, "consumeDurable">, deps: DispatchDeps): Promise<{ stop(): Promise<void> }> {
-  return events.consumeDurable(WEBHOOK_EVENTS_DURABLE, async (event) => {
-    try {
-      await fanOutJobEnd(deps, event);
-    } catch (err) {
-      deps.logger.warn({ err: errorMessage(err), jobId: event.jobId }, "webhook fan-out failed; will retry");
-      throw err;
-    }
-  });
+  return events.consumeDurable(
+    WEBHOOK_EVENTS_DURABLE,
+    async (event) => {
+      try {
+        await fanOutJobEnd(deps, event);
+      } catch (err) {
+        deps.logger.warn({ err: errorMessage(err), jobId: event.jobId }, "webhook fan-out failed; will retry");
+        throw err;
+      }
+    },
+    // The server hands over job ends only, not the progress events (a dozen a job) around them.
+    { types: WEBHOOK_JOB_EVENT_TYPES },
+  );
 }
