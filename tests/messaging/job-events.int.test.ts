@@ -105,9 +105,46 @@ describe("job events on typed subjects", () => {
       // janitor ignores that one as it always did); of the typed ones, the ends only.
       expect(await until(() => false, 300)).toBe(false);
       expect(seen).toEqual(["a:progress", "a:completed", "b:failed", "c:canceled"]);
-      expect(info.num_pending + info.num_ack_pending).toBe(0);
+      // The handler runs before the ack: wait for the last one to land.
+      let left = -1;
+      for (const end = Date.now() + 5000; left !== 0 && Date.now() < end; await new Promise((r) => setTimeout(r, 25))) {
+        const now = await jsm.consumers.info(Streams.events, durable);
+        left = now.num_pending + now.num_ack_pending;
+      }
+      expect(left).toBe(0);
     } finally {
       await running.stop();
+    }
+  });
+
+  it("are followed live by type: an ordered consumer with types sees those (and the untyped subject), not the progress", async () => {
+    const { events } = createMessagingPorts(nc, { service: "test" });
+    const publisher = createPublisher(jetstream(nc), { service: "test" });
+    const feed = await events.follow({ types: ["completed", "transcript.updated", "deleted"] });
+    const everything = await events.follow();
+    const jobId = newId();
+    const seen: string[] = [];
+    const all: string[] = [];
+    const pumps = [
+      (async () => {
+        for await (const { event } of feed) seen.push(event.type);
+      })(),
+      (async () => {
+        for await (const { event } of everything) if (event.jobId === jobId) all.push(event.type);
+      })(),
+    ];
+    try {
+      for (const type of ["queued", "stage.started", "progress", "stage.done", "completed", "transcript.updated"] as const)
+        await publisher.event(event(jobId, type));
+      await legacy(event(jobId, "progress"));
+      await publisher.event(event(jobId, "deleted"));
+      expect(await until(() => all.length >= 8 && seen.length >= 4)).toBe(true);
+      expect(all).toEqual(["queued", "stage.started", "progress", "stage.done", "completed", "transcript.updated", "progress", "deleted"]);
+      expect(seen).toEqual(["completed", "transcript.updated", "progress", "deleted"]);
+    } finally {
+      feed.close();
+      everything.close();
+      await Promise.all(pumps);
     }
   });
 });

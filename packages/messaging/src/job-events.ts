@@ -33,8 +33,11 @@ export type JobEvents = {
   recent(n: number): Promise<JobEvent[]>;
   /** Job events stored since `since`, oldest first, at most `max` (a busy period is sampled from its start). */
   since(since: Date, max: number): Promise<JobEvent[]>;
-  /** Follows every job's events from now on over an ordered consumer (no durable state in NATS). */
-  follow(): Promise<EventFeed>;
+  /**
+   * Follows every job's events from now on over an ordered consumer (no durable state in NATS);
+   * with `types`, those types only (the server filters).
+   */
+  follow(opts?: { types?: readonly JobEventType[] }): Promise<EventFeed>;
   /**
    * Every new job event, or with `types` those types only (the server filters), through the
    * durable consumer `durable` (created on first use for new events only, so a first start does not
@@ -63,6 +66,13 @@ const REPLAY_BATCH = 500;
 /** One batched direct get of events (none stored at or after the start: an empty batch). */
 const eventBatch = (jsm: JetStreamManager, from: { seq: number } | { start_time: Date }, batch: number) =>
   directBatch(jsm, Streams.events, Subjects.events, from, batch);
+
+/**
+ * The events stream's filter for some types of event (every event without `types`): their
+ * subjects, and the untyped one of earlier releases, so events stored before an upgrade still
+ * arrive (nothing new is published there).
+ */
+const filtersOf = (types?: readonly JobEventType[]) => (types ? [...types.map(Subjects.eventsOfType), Subjects.legacyEvents] : [Subjects.events]);
 
 const parse = (text: string) => {
   try {
@@ -175,9 +185,7 @@ export function createJobEvents(deps: {
 
     async consumeDurable(durable, handle, opts = {}) {
       const jsm = await deps.jsm();
-      // Some types only: their subjects, and the untyped one of earlier releases (events stored
-      // before an upgrade still reach it; nothing new is published there).
-      const filters = opts.types ? [...opts.types.map(Subjects.eventsOfType), Subjects.legacyEvents] : [Subjects.events];
+      const filters = filtersOf(opts.types);
       const existing = await jsm.consumers.info(Streams.events, durable).catch((err: unknown) => {
         if (!/consumer not found/i.test((err as Error).message)) throw err;
         return null;
@@ -220,8 +228,8 @@ export function createJobEvents(deps: {
       };
     },
 
-    async follow() {
-      const consumer = await js.consumers.get(Streams.events, { filter_subjects: [Subjects.events], deliver_policy: DeliverPolicy.New });
+    async follow(opts = {}) {
+      const consumer = await js.consumers.get(Streams.events, { filter_subjects: filtersOf(opts.types), deliver_policy: DeliverPolicy.New });
       const messages = await consumer.consume(LONG_PULL);
       return {
         async *[Symbol.asyncIterator]() {

@@ -1,4 +1,4 @@
-import type { Job, JobEvent } from "@mp4t/contracts";
+import type { Job, JobEvent, JobEventType } from "@mp4t/contracts";
 import type { Logger } from "@mp4t/runtime";
 import { currentVersion, readTranscript, type BlobStore, type IndexedTranscript, type JobStore, type SearchIndex } from "@mp4t/stores";
 import type { EventFeed, JobEvents } from "@mp4t/messaging";
@@ -16,6 +16,9 @@ export type SearchIndexer = {
   reconciled(): Promise<{ indexed: number; removed: number }>;
   stop(): Promise<void>;
 };
+
+/** The events that change what the index holds. */
+const INDEXED_EVENTS = ["completed", "transcript.updated", "deleted"] as const satisfies readonly JobEventType[];
 
 export const toIndexed = (job: Job, t: { segments: { start: number; end: number; speaker?: string; text: string }[] }): IndexedTranscript => ({
   userId: job.userId,
@@ -51,6 +54,7 @@ export function createSearchIndexer(deps: {
   };
 
   const onEvent = async (e: JobEvent) => {
+    // (INDEXED_EVENTS lists these types: keep the two together)
     if (e.type === "deleted") return index.remove(e);
     if (e.type !== "completed" && e.type !== "transcript.updated") return;
     const job = await jobs.getJob(e);
@@ -87,7 +91,8 @@ export function createSearchIndexer(deps: {
     remove: (ref) => index.remove(ref),
     async start() {
       if (messages) return; // started already
-      messages = await deps.events.follow();
+      // The types onEvent acts on: the server leaves out a job's progress events.
+      messages = await deps.events.follow({ types: INDEXED_EVENTS });
       pump = (async () => {
         for await (const { event } of messages!) {
           await onEvent(event).catch((err: unknown) =>
