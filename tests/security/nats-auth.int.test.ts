@@ -1,7 +1,8 @@
 import { Streams, Subjects, type User } from "@mp4t/contracts";
+import { WEBHOOK_EVENTS_DURABLE, createMessagingPorts } from "@mp4t/messaging";
 import { NATS_USERS, ensureFairConsumers, ensureTopology, inboxPrefix, type NatsUser } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
-import { createNatsKvWebhookStore } from "@mp4t/webhooks";
+import { WEBHOOK_JOB_EVENT_TYPES, createNatsKvWebhookStore } from "@mp4t/webhooks";
 import { startNats, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -86,12 +87,22 @@ describe("NATS least privilege (generated server config)", () => {
     expect(await store.dueDeliveries(new Date(), 10)).toEqual([]);
     const jsm = await jetstreamManager(janitor);
     await jsm.consumers.add(Streams.events, {
-      durable_name: "janitor-webhooks",
+      durable_name: WEBHOOK_EVENTS_DURABLE,
       filter_subject: Subjects.events,
       ack_policy: "explicit" as never,
       deliver_policy: "new" as never,
     });
     await expect(jsm.consumers.add(Streams.events, { durable_name: "janitor-other", ack_policy: "explicit" as never })).rejects.toThrow(PERMISSION);
+    // That durable is as an earlier release made it (every event); the janitor's own start, with
+    // its credentials, narrows it in place to the job ends webhooks carry.
+    const { events } = createMessagingPorts(janitor, { service: "janitor" });
+    const following = await events.consumeDurable(WEBHOOK_EVENTS_DURABLE, async () => undefined, { types: WEBHOOK_JOB_EVENT_TYPES });
+    try {
+      const narrowed = await jsm.consumers.info(Streams.events, WEBHOOK_EVENTS_DURABLE);
+      expect(narrowed.config.filter_subjects).toEqual([...WEBHOOK_JOB_EVENT_TYPES.map((t) => `mp4t.v1.events.*.${t}`), "mp4t.v1.events.*"]);
+    } finally {
+      await following.stop();
+    }
     await expect(jetstream(janitor).publish(Subjects.work("webhook", "batch", "u1"), JSON.stringify({ v: 1 }))).resolves.toBeDefined();
     for (const u of ["ingest", "transcriber", "diarizer", "enhancer"] as const) {
       const nc = await as(u);

@@ -14,6 +14,8 @@ const RECENT_JOBS = 512;
 const enc = (v: unknown) => JSON.stringify(v);
 const emailKey = (email: string) => `email.${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
 const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
+/** A job record as this process last read or wrote it: its validated JSON and its revision. */
+type Remembered = { json: string; revision: number };
 
 /** Job store on NATS KV: the embedded default, nothing to run but nats-server. */
 export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number; users?: boolean } = {}): Promise<JobStore> {
@@ -58,32 +60,38 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
    * row (stage started, chunk done, stage done), and each change used to read the record first.
    * The revision makes a stale entry harmless: the write is refused and the record re-read. Only
    * a change that writes is decided on it; a mutation that leaves the job as it is (or throws) on
-   * the remembered record is re-run on a fresh read, so no caller acts on old state.
+   * the remembered record is re-run on a fresh read, so no caller acts on old state. Kept as the
+   * validated record's JSON (the text a write sends anyway): each use parses a copy of its own,
+   * which costs less than the two deep copies a write made of a remembered object.
    */
-  const recent = new Map<string, { job: Job; revision: number }>();
-  const remember = (key: string, entry: { job: Job; revision: number }) => {
+  const recent = new Map<string, Remembered>();
+  const remember = (key: string, entry: Remembered) => {
     recent.delete(key);
     recent.set(key, entry);
     if (recent.size > RECENT_JOBS) recent.delete(recent.keys().next().value!);
   };
+  /** A copy of a remembered record (validated when it was first read or written). */
+  const copyOf = (r: Remembered) => JSON.parse(r.json) as Job;
 
-  /** A listed record: a copy of the remembered one when it is at that revision (no parse), else parsed. */
+  /** A listed record: the remembered one when it is at that revision (no validation), else parsed. */
   const listed = (key: string, e: LatestEntry): Job => {
     const known = recent.get(key);
-    return known?.revision === e.revision ? structuredClone(known.job) : Job.parse(JSON.parse(new TextDecoder().decode(e.data)));
+    return known?.revision === e.revision ? copyOf(known) : Job.parse(JSON.parse(new TextDecoder().decode(e.data)));
   };
 
-  const readJob = async (key: string) => {
+  /** The record (a copy of its own, for the caller to change), its JSON and revision; remembered. */
+  const readJob = async (key: string): Promise<(Remembered & { job: Job }) | null> => {
     const e = await jobs.get(key);
     if (e?.operation !== "PUT") {
       recent.delete(key);
       return null;
     }
     const known = recent.get(key);
-    if (known?.revision === e.revision) return { job: structuredClone(known.job), revision: e.revision }; // validated when first read or written
-    const entry = { job: Job.parse(e.json()), revision: e.revision };
-    remember(key, { job: structuredClone(entry.job), revision: entry.revision });
-    return entry;
+    if (known?.revision === e.revision) return { ...known, job: copyOf(known) };
+    const job = Job.parse(e.json());
+    const entry = { json: enc(job), revision: e.revision };
+    remember(key, entry);
+    return { ...entry, job };
   };
 
   const keysOf = async (filter: string) => {
@@ -144,12 +152,12 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       const key = jobKey(ref);
       let known = recent.get(key); // remembered, not yet confirmed by a write
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        // The remembered record itself: `mutate` gets a copy, and a decision on it is never returned (see below).
-        const current = known ?? (await readJob(key));
+        // `mutate` gets a copy; a decision on the remembered record is never returned (see below).
+        const current: (Remembered & { job?: Job }) | null = known ?? (await readJob(key));
         if (!current) return null;
         let next: Job | undefined;
         try {
-          next = mutate(structuredClone(current.job));
+          next = mutate(current.job ?? copyOf(current)); // a fresh read's record is its own already
         } catch (err) {
           if (!known) throw err;
         }
@@ -157,12 +165,13 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
           known = undefined; // decided on the remembered record: decide again on a fresh one
           continue;
         }
-        if (!next) return current.job;
+        if (!next) return copyOf(current); // as read: `mutate` may have changed its copy before it declined
         known = undefined;
         const parsed = Job.parse({ ...next, updatedAt: new Date().toISOString() });
+        const json = enc(parsed);
         try {
-          const revision = await jobs.update(key, enc(parsed), current.revision);
-          remember(key, { job: structuredClone(parsed), revision });
+          const revision = await jobs.update(key, json, current.revision);
+          remember(key, { json, revision });
           return parsed;
         } catch (err) {
           // Wrong last sequence: someone else wrote first. Re-read and re-apply.

@@ -129,6 +129,26 @@ export function jobStoreConformance(name: string, make: () => Promise<{ store: J
         expect(await s.updateJob({ userId: "alice", jobId: "0".repeat(26) }, (j) => j)).toBeNull();
       }));
 
+    it("hands out copies: changing a returned record, or a declined mutation's argument, changes nothing stored", () =>
+      withStore(async (s) => {
+        const job = sampleJob("alice");
+        await s.createJob(job);
+        const ref = { userId: "alice", jobId: job.id };
+        const read = (await s.getJob(ref))!;
+        read.fileName = "changed by the reader";
+        const updated = (await s.updateJob(ref, (j) => ({ ...j, progress: 0.5 })))!;
+        expect(updated.fileName).toBe(job.fileName);
+        updated.fileName = "changed by the writer";
+        const declined = await s.updateJob(ref, (j) => {
+          j.fileName = "changed in place, then declined";
+          return undefined;
+        });
+        expect(declined).toMatchObject({ fileName: job.fileName, progress: 0.5 });
+        const next = await s.updateJob(ref, (j) => ({ ...j, progress: 0.6 }));
+        expect(next).toMatchObject({ fileName: job.fileName, progress: 0.6 });
+        expect(await s.getJob(ref)).toMatchObject({ fileName: job.fileName, progress: 0.6 });
+      }));
+
     it("lists a user's jobs newest first with a cursor, a status filter and a search", () =>
       withStore(async (s) => {
         const ids: string[] = [];
