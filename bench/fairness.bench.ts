@@ -92,7 +92,8 @@ function judge(t: Tracked, engineAt: number[]): number {
   const estStart = ms(v.queue.estimatedStartAt);
   const estFinish = ms(v.queue.estimatedFinishAt);
   const created = ms(t.job.createdAt);
-  const startErr = pct(estStart, Math.max(actualStart, v.at), created);
+  // Started before the view and shown so (the stage's real start, or "now"): exact.
+  const startErr = estStart <= v.at && actualStart <= v.at ? 0 : pct(estStart, Math.max(actualStart, v.at), created);
   const finishErr = pct(estFinish, actualFinish, created);
   // Within one message counts as exact: a position is a whole number of dispatches.
   const posErr = Number.isNaN(served) ? Number.NaN : Math.max(0, Math.abs(v.queue.position - served) - 1) / Math.max(1, served);

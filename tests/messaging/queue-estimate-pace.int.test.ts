@@ -144,4 +144,37 @@ describe("queue estimates of the transcribe stage", () => {
       expect(asked).toBe(1); // read again only after 10 s
     });
   });
+
+  it("list the stage again for a job that came to it after the last listing, so what queued meanwhile is ahead of it", async () => {
+    await transcribeStage(async (nc, jsm) => {
+      const pub = createPublisher(jetstream(nc), { service: "test" });
+      let clock = Date.now();
+      const est = createQueueEstimator(async () => jsm, { now: () => clock });
+      await est.estimate(learnt(clock)); // the pace: 0.2 s a second of audio
+      clock += 1100;
+      await est.estimate(transcribing("bob", [10], clock)); // a listing: nothing queued
+      // Alice's short job queues its two 30 s chunks, then her long job finishes its ingest (its
+      // first chunk about to be queued, behind them). The listing is 150 ms old: reused for any
+      // other job, not for this one.
+      const short = newId();
+      for (let i = 0; i < 2; i++) {
+        const chunk = { index: i, count: 2, startSec: 30 * i, endSec: 30 * (i + 1) };
+        await pub.command("transcribe", "interactive", { v: 1, jobId: short, userId: "alice", chunk }, `transcribe:${short}:${i}`);
+      }
+      clock += 150;
+      const base = transcribing("alice", [60, 60, 60, 60, 60], clock - 150);
+      const long: Job = { ...base, stages: { ingest: { status: "done", finishedAt: iso(clock - 50) } }, chunks: { ...base.chunks!, window: 1 } };
+      const q = (await est.estimate(long))!;
+      // Both short chunks first on the one slot seen (6 s each), then its first.
+      expect(q).toMatchObject({ stage: "transcribe", position: 2 });
+      expect(Date.parse(q.estimatedStartAt!) - clock).toBe(12_000);
+      // A job that came to the stage before that listing reuses it (nothing newer is asked for).
+      const listings = jsm.consumers.list.bind(jsm.consumers);
+      let listed = 0;
+      jsm.consumers.list = (stream) => (listed++, listings(stream));
+      clock += 50;
+      await est.estimate({ ...long, stages: { ingest: { status: "done", finishedAt: iso(clock - 400) } } });
+      expect(listed).toBe(0);
+    });
+  });
 });

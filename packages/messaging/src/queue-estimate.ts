@@ -20,6 +20,11 @@ import { directBatch } from "./stream-read.ts";
 
 /** A lane's consumer listing is reused for this long: many clients polling cost one request a second. */
 const SNAPSHOT_MS = 1000;
+/**
+ * ... except for a job that entered its stage after the listing began, which it cannot show in
+ * its queue, nor what queued beside it meanwhile: listed again, at most this often.
+ */
+const STALE_MS = 100;
 /** Throughput is measured over at most this window, and at least MIN_SPAN_MS of it. */
 const RATE_WINDOW_MS = 120_000;
 const MIN_SPAN_MS = 2000;
@@ -30,7 +35,8 @@ const SCAN = 256;
 /** A work message's job (every command carries `jobId`, a generated id, first among its fields or not). */
 const JOB_ID = /"jobId":"([^"\\]+)"/;
 
-type Snapshot = { at: number; byName: Map<string, ConsumerInfo> };
+/** A lane's consumers as listed: `began` when the listing was asked for, `at` when it was complete. */
+type Snapshot = { began: number; at: number; byName: Map<string, ConsumerInfo> };
 
 /**
  * Queue position and estimates for a job that has not ended, computed when it is read:
@@ -106,14 +112,20 @@ export function createQueueEstimator(
     }
   }
 
-  async function snapshot(stream: string): Promise<Snapshot> {
+  /** The lane's listing, reused for SNAPSHOT_MS; one that began before `notBefore` for STALE_MS only. */
+  async function snapshot(stream: string, notBefore = 0): Promise<Snapshot> {
     const cached = snapshots.get(stream);
-    if (cached && now() - (await cached).at < SNAPSHOT_MS) return cached;
+    if (cached) {
+      const c = await cached;
+      const age = now() - c.began;
+      if (now() - c.at < SNAPSHOT_MS && (c.began >= notBefore || age < STALE_MS)) return c;
+    }
     const fresh = (async () => {
+      const began = now();
       const jsm = await getJsm();
       const byName = new Map<string, ConsumerInfo>();
       for await (const ci of jsm.consumers.list(stream)) byName.set(ci.name, ci);
-      const snap = { at: now(), byName };
+      const snap = { began, at: now(), byName };
       learn(snap);
       return snap;
     })();
@@ -121,6 +133,13 @@ export function createQueueEstimator(
     fresh.catch(() => snapshots.delete(stream));
     return fresh;
   }
+
+  /** When the job entered `stage`: the end of the stage before it, else its creation. */
+  const enteredAt = (job: Job, stage: PipelineStage) =>
+    Math.max(
+      Date.parse(job.createdAt),
+      ...PIPELINE_STAGES.slice(0, PIPELINE_STAGES.indexOf(stage)).map((s) => Date.parse(job.stages[s]?.finishedAt ?? "") || 0),
+    );
 
   /** The stage a job waits at (or runs in): the first pipeline stage not yet done. */
   const currentStage = (job: Job): PipelineStage | undefined =>
@@ -253,7 +272,8 @@ export function createQueueEstimator(
       const stage = currentStage(job);
       if (!stage) return undefined;
       const stream = Streams.lane(STAGE_LANES[stage]);
-      const snap = await snapshot(stream);
+      // A listing from before the job came to this stage shows neither it nor what queued beside it since.
+      const snap = await snapshot(stream, enteredAt(job, stage));
       // The later stages' lanes too, so their time per message is measured as well.
       await Promise.all([...new Set(PIPELINE_STAGES.map((s) => Streams.lane(STAGE_LANES[s])))].filter((s) => s !== stream).map(snapshot));
       const bucket = userBucket(job.userId);
