@@ -27,7 +27,7 @@ describe("web app: a person transcribes recordings in the browser", () => {
   let mp4: { path: string };
   let mp3: { path: string };
   const email = `person-${Date.now()}@webapp.test`;
-  const jobs: { video?: string; audio?: string } = {};
+  const jobs: { video?: string; audio?: string; resumed?: string } = {};
   let token: string;
 
   beforeAll(async () => {
@@ -207,6 +207,7 @@ describe("web app: a person transcribes recordings in the browser", () => {
   it("resumes a dropped upload of real media from the server's offset, and the job completes", async () => {
     const bytes = await readFile(mp3.path);
     const jobId = await resumeDroppedUpload(sys.url, token, bytes, "resumed.mp3");
+    jobs.resumed = jobId;
     const job = await untilEnded(sys, token, jobId, 240_000);
     expect(job.status).toBe("completed");
     expect(job.sizeBytes).toBe(bytes.length);
@@ -236,5 +237,46 @@ describe("web app: a person transcribes recordings in the browser", () => {
     await p.screenshot({ path: join(SHOTS, "dashboard-charts-desktop.png"), fullPage: true });
     expect(seen).toEqual([]);
     await admin.close();
+  }, 60_000);
+
+  it("keeps a job deleted while its list loads off the jobs page: the list predates the delete, the stream's event wins", async () => {
+    const id = jobs.resumed!;
+    // The jobs page opens its stream, then reads the list: that read is answered as the server
+    // gave it, but only after the job was deleted and the page had the stream's event for it.
+    let listed: string | undefined;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const list = /\/v1\/jobs\?/;
+    await page.route(list, async (route) => {
+      const response = await route.fetch();
+      listed = await response.text();
+      await held;
+      await route.fulfill({ response, body: listed });
+    });
+    // The janitor removes the record a moment after the DELETE; until then a read of the job still
+    // finds it. Held so here (the record as it was), so no read can make the row come back.
+    const before = await api(sys.url, `/v1/jobs/${id}`, { token });
+    expect(before.status).toBe(200);
+    const read = new RegExp(`/v1/jobs/${id}$`);
+    await page.route(read, (route) => route.fulfill({ status: 200, contentType: "application/json", body: before.text }));
+    try {
+      await page.goto(`${sys.url}/#/jobs`);
+      for (const end = Date.now() + 10_000; listed === undefined && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+      expect(listed).toContain(id);
+      const seen = await page.evaluate<string>(`delete document.body.dataset.jobs, document.body.dataset.lastEvent ?? ""`);
+      expect((await api(sys.url, `/v1/jobs/${id}`, { method: "DELETE", token })).status).toBe(204);
+      await waitForExpression(page, `(document.body.dataset.lastEvent ?? "") !== ${JSON.stringify(seen)}`);
+      release();
+      await page.waitForSelector("body[data-jobs=loaded]");
+      expect(await page.$(`tr[data-key="${jobs.video}"]`)).not.toBeNull(); // the rest of the list shows
+      await page.waitForSelector(`tr[data-key="${id}"]`, { state: "detached", timeout: 5000 });
+      // Reads scheduled meanwhile (300 ms after an event) do not bring it back.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await page.$(`tr[data-key="${id}"]`)).toBeNull();
+    } finally {
+      release();
+      await page.unroute(list);
+      await page.unroute(read);
+    }
   }, 60_000);
 });

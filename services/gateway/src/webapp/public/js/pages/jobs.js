@@ -52,7 +52,21 @@ export async function jobsPage({ params }) {
       label,
     );
 
+  // Jobs deleted while this page is open: a list read or a job read from before their record is
+  // removed (the janitor does that a moment after the DELETE) must not bring their rows back.
+  const gone = new Set();
+  // Job reads scheduled after events (one per job at a time).
+  const pending = new Map();
+  const forget = (id) => {
+    gone.add(id);
+    clearTimeout(pending.get(id));
+    pending.delete(id);
+    rows.get(id)?.remove();
+    rows.delete(id);
+  };
+
   const render = (job) => {
+    if (gone.has(job.id)) return;
     const tr = rows.get(job.id) ?? h("tr", { dataset: { key: job.id } });
     const name = job.status === "completed" ? h("a", { href: `#/jobs/${job.id}` }, job.fileName) : job.fileName;
     const progress = h("progress", { max: 1, value: job.progress ?? 0, "aria-label": `Progress of ${job.fileName}` });
@@ -66,8 +80,7 @@ export async function jobsPage({ params }) {
         async () => {
           if (!confirm(`Delete ${job.fileName} and its transcript?`)) return;
           await api(`/v1/jobs/${job.id}`, { method: "DELETE" });
-          tr.remove();
-          rows.delete(job.id);
+          forget(job.id);
           announce(`${job.fileName} deleted`);
         },
         "danger small",
@@ -89,7 +102,6 @@ export async function jobsPage({ params }) {
     }
   };
 
-  const pending = new Map();
   const refresh = (id) => {
     if (pending.has(id)) return;
     pending.set(
@@ -99,10 +111,7 @@ export async function jobsPage({ params }) {
         try {
           render(await api(`/v1/jobs/${id}`));
         } catch (err) {
-          if (err.status === 404) {
-            rows.get(id)?.remove();
-            rows.delete(id);
-          }
+          if (err.status === 404) forget(id);
         }
       }, 300),
     );
@@ -165,18 +174,12 @@ export async function jobsPage({ params }) {
       source.addEventListener("resync", () => load().catch(() => undefined));
       const onEvent = (e) => {
         if (e.lastEventId) lastEventId = e.lastEventId;
+        document.body.dataset.lastEvent = lastEventId; // what this page has seen (its tests wait on it)
         const ev = JSON.parse(e.data);
         if (ev.type === "completed") announce("A job completed");
-        if (changedWhileLoading) {
-          changedWhileLoading.add(ev.jobId);
-          return;
-        }
-        if (ev.type === "deleted") {
-          rows.get(ev.jobId)?.remove();
-          rows.delete(ev.jobId);
-          return;
-        }
-        refresh(ev.jobId);
+        if (ev.type === "deleted") forget(ev.jobId);
+        else if (changedWhileLoading) changedWhileLoading.add(ev.jobId);
+        else refresh(ev.jobId);
       };
       for (const t of ["queued", "stage.started", "progress", "stage.done", "completed", "failed", "canceled", "transcript.updated", "deleted"])
         source.addEventListener(t, onEvent);
