@@ -168,13 +168,20 @@ describe("queue estimates of the transcribe stage", () => {
       // Both short chunks first on the one slot seen (6 s each), then its first.
       expect(q).toMatchObject({ stage: "transcribe", position: 2 });
       expect(Date.parse(q.estimatedStartAt!) - clock).toBe(12_000);
-      // A job that came to the stage before that listing reuses it (nothing newer is asked for).
+      // A job that came to the stage before that listing reuses it for up to a second (nothing newer
+      // is asked for); one that came after it, once it is over 100 ms old, gets a new one.
       const listings = jsm.consumers.list.bind(jsm.consumers);
       let listed = 0;
       jsm.consumers.list = (stream) => (listed++, listings(stream));
-      clock += 50;
+      clock += 200;
       await est.estimate({ ...long, stages: { ingest: { status: "done", finishedAt: iso(clock - 400) } } });
       expect(listed).toBe(0);
+      await est.estimate({ ...long, stages: { ingest: { status: "done", finishedAt: iso(clock - 20) } } });
+      expect(listed).toBe(1);
+      // Polls of new jobs at once share one listing.
+      clock += 200;
+      await Promise.all(Array.from({ length: 5 }, () => est.estimate({ ...long, stages: { ingest: { status: "done", finishedAt: iso(clock - 10) } } })));
+      expect(listed).toBe(2);
     });
   });
 });

@@ -98,6 +98,9 @@ export function createQueueEstimator(
       const cis = stageConsumers(snap, stage);
       if (!cis.length || Streams.lane(STAGE_LANES[stage]) !== cis[0]!.stream_name) continue;
       const samples = acked.get(stage) ?? [];
+      // One sample a SNAPSHOT_MS: listings taken again sooner for a new job (STALE_MS) would crowd
+      // the window, and two close together can catch one transient in-flight count twice (peakSlots).
+      if (samples.length > 0 && snap.at - samples.at(-1)!.at < SNAPSHOT_MS) continue;
       const inFlight = cis.reduce((a, ci) => a + ci.num_ack_pending, 0);
       samples.push({ at: snap.at, n: cis.reduce((a, ci) => a + ci.ack_floor.consumer_seq, 0), inFlight });
       while (samples.length > 2 && snap.at - samples[1]!.at > RATE_WINDOW_MS) samples.shift();
@@ -112,13 +115,21 @@ export function createQueueEstimator(
     }
   }
 
-  /** The lane's listing, reused for SNAPSHOT_MS; one that began before `notBefore` for STALE_MS only. */
+  /**
+   * The lane's listing, reused for SNAPSHOT_MS; one asked for before `notBefore` only for STALE_MS
+   * after it was complete. One listing per lane at a time: callers that waited on one that turns
+   * out stale for them join the next one asked for meanwhile rather than each asking again.
+   */
   async function snapshot(stream: string, notBefore = 0): Promise<Snapshot> {
-    const cached = snapshots.get(stream);
-    if (cached) {
-      const c = await cached;
-      const age = now() - c.began;
-      if (now() - c.at < SNAPSHOT_MS && (c.began >= notBefore || age < STALE_MS)) return c;
+    for (let cached = snapshots.get(stream); cached; ) {
+      const c = await cached.catch(() => undefined);
+      const latest = snapshots.get(stream);
+      if (latest !== cached) {
+        cached = latest; // a newer one was asked for meanwhile: judge that one
+        continue;
+      }
+      if (c && now() - c.at < SNAPSHOT_MS && (c.began >= notBefore || now() - c.at < STALE_MS)) return c;
+      break;
     }
     const fresh = (async () => {
       const began = now();
@@ -275,7 +286,7 @@ export function createQueueEstimator(
       // A listing from before the job came to this stage shows neither it nor what queued beside it since.
       const snap = await snapshot(stream, enteredAt(job, stage));
       // The later stages' lanes too, so their time per message is measured as well.
-      await Promise.all([...new Set(PIPELINE_STAGES.map((s) => Streams.lane(STAGE_LANES[s])))].filter((s) => s !== stream).map(snapshot));
+      await Promise.all([...new Set(PIPELINE_STAGES.map((s) => Streams.lane(STAGE_LANES[s])))].filter((s) => s !== stream).map((s) => snapshot(s)));
       const bucket = userBucket(job.userId);
       const mine = snap.byName.get(fairDurableName(stage, job.options.class, bucket));
       const k = mine ? await aheadInBucket(stream, stage, job, mine, snap.at) : null;
@@ -333,6 +344,15 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
 
   async function read(snap: Snapshot): Promise<ChunkQueue[]> {
     const jsm = await getJsm();
+    const queues = await readQueues(jsm, snap);
+    // A listing older than one already read (a caller that waited while a newer one was read): its
+    // chunks serve its caller, but they would time chunks from the past and roll `seen` back.
+    if (snap.at < lastAt) return queues;
+    track(snap, queues);
+    return queues;
+  }
+
+  async function readQueues(jsm: JetStreamManager, snap: Snapshot): Promise<ChunkQueue[]> {
     const consumers = JOB_CLASSES.flatMap((cls) =>
       Array.from({ length: FAIR_BUCKETS }, (_, b) => ({ cls, b, ci: snap.byName.get(fairDurableName("transcribe", cls, b)) })),
     );
@@ -357,6 +377,11 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
           return q;
         }),
     );
+    return queues;
+  }
+
+  /** What the listing says of the chunks since the last one: their starts, and the ends of those gone. */
+  function track(snap: Snapshot, queues: ChunkQueue[]) {
     const next = new Map<string, Seen>();
     const all = queues.flatMap((q) => [...q.running, ...q.waiting]);
     // A chunk running at the last listing with a known start and gone now ended between the two.
@@ -393,7 +418,6 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
       }
     }
     seen = next;
-    return queues;
   }
 
   return {

@@ -138,13 +138,15 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     await indexer.stop();
     if (!deps.search) await search.close();
   });
-  // Only a completed job can be in a search index, so only its deletion is announced to the others.
+  // Every DELETE is announced (pages and event streams drop the job; its record goes a moment later,
+  // with the janitor's cleanup); only a completed job can be in a search index.
   const onDeleted = async (job: Job) => {
-    if (job.status !== "completed") return;
     // The DELETE has been accepted either way; a failure here is caught up by the event or the next start.
-    await indexer
-      .remove({ userId: job.userId, jobId: job.id })
-      .catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "search index: could not remove the job"));
+    if (job.status === "completed") {
+      await indexer
+        .remove({ userId: job.userId, jobId: job.id })
+        .catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "search index: could not remove the job"));
+    }
     await lifecycle.deleted(job).catch((err: unknown) => deps.logger.warn({ err, jobId: job.id }, "could not publish the deleted event"));
   };
   app.register(errorsPlugin);

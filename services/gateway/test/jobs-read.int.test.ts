@@ -170,8 +170,12 @@ describe("DELETE /v1/jobs/:id", () => {
     const cleanup = await jsm.streams.getMessage(Streams.lane("low"), { last_by_subj: Subjects.work("cleanup", "batch", sub(alice.token)) });
     expect(cleanup?.json()).toEqual({ v: 1, jobId: job.id, userId: sub(alice.token), reason: "deleted" });
     expect(cleanup?.header.get("Nats-Msg-Id")).toBe(`cleanup:${job.id}:deleted`);
-    const canceled = await jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.jobEvents(job.id) });
+    // Announced as canceled, then as deleted (pages and event streams drop it; the record goes with the cleanup).
+    const canceled = await jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.jobEvent(job.id, "canceled") });
     expect(canceled?.json()).toMatchObject({ type: "canceled", jobId: job.id });
+    const deleted = await jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.jobEvents(job.id) });
+    expect(deleted?.json()).toMatchObject({ type: "deleted", jobId: job.id });
+    expect(deleted!.seq).toBeGreaterThan(canceled!.seq);
 
     // Until the janitor purges it, deleting again is harmless; afterwards the job is gone.
     expect((await del(job.id, alice.auth)).statusCode).toBe(204);

@@ -153,11 +153,12 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       let known = recent.get(key); // remembered, not yet confirmed by a write
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         // `mutate` gets a copy; a decision on the remembered record is never returned (see below).
-        const current: (Remembered & { job?: Job }) | null = known ?? (await readJob(key));
+        const fresh = known ? undefined : await readJob(key);
+        const current = known ?? fresh;
         if (!current) return null;
         let next: Job | undefined;
         try {
-          next = mutate(current.job ?? copyOf(current)); // a fresh read's record is its own already
+          next = mutate(fresh ? fresh.job : copyOf(current)); // a fresh read's record is its own already
         } catch (err) {
           if (!known) throw err;
         }

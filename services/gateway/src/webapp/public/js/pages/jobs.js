@@ -103,7 +103,7 @@ export async function jobsPage({ params }) {
   };
 
   const refresh = (id) => {
-    if (pending.has(id)) return;
+    if (pending.has(id) || gone.has(id)) return;
     pending.set(
       id,
       setTimeout(async () => {
@@ -174,8 +174,8 @@ export async function jobsPage({ params }) {
       source.addEventListener("resync", () => load().catch(() => undefined));
       const onEvent = (e) => {
         if (e.lastEventId) lastEventId = e.lastEventId;
-        document.body.dataset.lastEvent = lastEventId; // what this page has seen (its tests wait on it)
         const ev = JSON.parse(e.data);
+        document.body.dataset.lastEvent = `${ev.type} ${ev.jobId}`; // what this page has seen (its tests wait on it)
         if (ev.type === "completed") announce("A job completed");
         if (ev.type === "deleted") forget(ev.jobId);
         else if (changedWhileLoading) changedWhileLoading.add(ev.jobId);
