@@ -48,6 +48,22 @@ describe("JobEvents.watchEnd", () => {
     }
   });
 
+  it("also hears a cancel on the job's untyped subject, where a gateway of an earlier release publishes it during an upgrade", async () => {
+    const jobId = newId();
+    const watch = createMessagingPorts(nc, { service: "test" }).events.watchEnd(jobId, new AbortController().signal);
+    await watch.ready;
+    const aborted = new Promise((r) => watch.signal.addEventListener("abort", r, { once: true }));
+    const legacy = (e: ReturnType<typeof event>) => jetstream(nc).publish(`mp4t.v1.events.${e.jobId}`, JSON.stringify(e));
+    await legacy(event(jobId, "progress"));
+    await nc.flush();
+    expect(watch.signal.aborted).toBe(false);
+    await legacy(event(jobId, "canceled", 0.6));
+    await aborted;
+    expect(watch.ended()).toBe(true);
+    expect(watch.purged()).toBe(true);
+    watch[Symbol.dispose]();
+  });
+
   it("passes the runner's own abort through without calling it the job's end, and watches nothing without a connection", async () => {
     const parent = new AbortController();
     const watch = watchJobEnd(undefined, newId(), parent.signal);

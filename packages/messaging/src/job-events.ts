@@ -1,7 +1,7 @@
 import { JobEvent, Streams, Subjects, type JobEventType } from "@mp4t/contracts";
 import { AppError } from "@mp4t/contracts";
 import { AckPolicy, DeliverPolicy, type ConsumerUpdateConfig, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
-import { nanos, type NatsConnection } from "@nats-io/transport-node";
+import { nanos, type Msg, type NatsConnection } from "@nats-io/transport-node";
 import type { Publisher } from "./publisher.ts";
 import { directBatch, nextBySubject } from "./stream-read.ts";
 
@@ -274,18 +274,25 @@ export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, par
   const onParent = () => ac.abort(parent.reason);
   if (parent.aborted) onParent();
   else parent.addEventListener("abort", onParent, { once: true });
-  const sub = nc?.subscribe(Subjects.jobEvents(jobId), {
-    callback: (err, m) => {
-      if (err) return;
-      // Most of a job's events are progress: the subject names the type, and only an end is read.
-      if (!STAGE_ENDS.has(m.subject.slice(m.subject.lastIndexOf(".") + 1))) return;
-      const e = JobEvent.safeParse(m.json());
-      if (!e.success) return;
-      ended = true;
-      purged ||= e.data.type !== "failed";
-      ac.abort(new AppError("CANCELED", `the job was ${e.data.type} while this stage ran`));
-    },
-  });
+  const onEnd = (m: Msg) => {
+    const e = JobEvent.safeParse(m.json());
+    if (!e.success || !STAGE_ENDS.has(e.data.type)) return;
+    ended = true;
+    purged ||= e.data.type !== "failed";
+    ac.abort(new AppError("CANCELED", `the job was ${e.data.type} while this stage ran`));
+  };
+  const subs = nc
+    ? [
+        nc.subscribe(Subjects.jobEvents(jobId), {
+          callback: (err, m) => {
+            // Most of a job's events are progress: the subject names the type, and only an end is read.
+            if (!err && STAGE_ENDS.has(m.subject.slice(m.subject.lastIndexOf(".") + 1))) onEnd(m);
+          },
+        }),
+        // A gateway of an earlier release (during a rolling upgrade) publishes on the untyped subject.
+        nc.subscribe(Subjects.legacyJobEvents(jobId), { callback: (err, m) => void (err || onEnd(m)) }),
+      ]
+    : [];
   return {
     signal: ac.signal,
     ended: () => ended,
@@ -293,7 +300,7 @@ export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, par
     ready: nc ? nc.flush() : Promise.resolve(),
     [Symbol.dispose]() {
       parent.removeEventListener("abort", onParent);
-      sub?.unsubscribe();
+      for (const sub of subs) sub.unsubscribe();
     },
   };
 }
