@@ -9,8 +9,9 @@ export const JOB_EVENT_TYPES = [
   "completed",
   "failed",
   "canceled",
-  // After completion: a new transcript version (edit, speaker names, re-run enhancements), and DELETE;
-  // `deleted` also follows `queued` when the upload's ingest command could not be queued.
+  // After completion: a new transcript version (edit, speaker names, re-run enhancements). `deleted`:
+  // any DELETE (after `canceled` for a job that was running), and after `queued` when the upload's
+  // ingest command could not be queued.
   "transcript.updated",
   "deleted",
 ] as const;
