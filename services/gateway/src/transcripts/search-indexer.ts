@@ -54,9 +54,9 @@ export function createSearchIndexer(deps: {
   };
 
   const onEvent = async (e: JobEvent) => {
-    // (INDEXED_EVENTS lists these types: keep the two together)
+    // The untyped events of earlier releases come unfiltered: the same list decides.
+    if (!(INDEXED_EVENTS as readonly string[]).includes(e.type)) return;
     if (e.type === "deleted") return index.remove(e);
-    if (e.type !== "completed" && e.type !== "transcript.updated") return;
     const job = await jobs.getJob(e);
     if (job) await indexJob(job);
   };
