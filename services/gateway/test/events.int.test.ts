@@ -3,7 +3,7 @@ import { ensureTopology } from "@mp4t/messaging/internal";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bytes, createJob, errorCode, startHarness, uploadBody, type Harness } from "./harness.ts";
-import { sseReader } from "./sse-reader.ts";
+import { sseReader, type Sse } from "./sse-reader.ts";
 
 let h: Harness;
 let base: string;
@@ -65,6 +65,53 @@ describe("GET /v1/jobs/:id/events", () => {
     expect(resumed.map((e) => e.event)).toEqual(["stage.started", "canceled"]);
     const atEnd = await sseReader(await open(job.id, { "last-event-id": all[2]!.id! })).rest();
     expect(atEnd).toEqual([]);
+  });
+
+  it("drops a progress event stored after a later state of the job: live, replayed, resumed, and in the user feed", async () => {
+    const feed = sseReader(await fetch(`${base}/v1/events`, { headers: user.auth }));
+    expect((await feed.next())?.comment).toBe("connected");
+    const job = await createJob(h, user.auth);
+    const { userId } = ref(job.id);
+    const live = sseReader(await open(job.id));
+    expect(await nextEvent(live)).toMatchObject({ event: "queued" });
+    await h.deps.lifecycle.stageStarted(ref(job.id), "transcribe");
+    await h.deps.lifecycle.progress(ref(job.id), "transcribe", 0.5);
+    await h.deps.lifecycle.stageDone(ref(job.id), "transcribe");
+    // Another replica's write of 0.5 of the stage came before the stage's end; its event is stored after it.
+    await h.deps.publisher.event({
+      v: 1,
+      type: "progress",
+      jobId: job.id,
+      userId,
+      status: "processing",
+      progress: 0.38,
+      stage: "transcribe",
+      at: new Date().toISOString(),
+    });
+    await h.deps.lifecycle.complete(ref(job.id));
+    const shown = (events: { event?: string; data?: unknown }[]) =>
+      events
+        .filter((e) => (e.data as { jobId?: string } | undefined)?.jobId === job.id)
+        .map((e) => [e.event, Math.round((e.data as { progress: number }).progress * 1000) / 1000]);
+    const expected = [
+      ["stage.started", 0.1],
+      ["progress", 0.45],
+      ["stage.done", 0.8],
+      ["completed", 1],
+    ];
+    expect(shown(await live.rest())).toEqual(expected);
+    const replayed = await sseReader(await open(job.id)).rest();
+    expect(shown(replayed)).toEqual([["queued", 0], ...expected]);
+    // The stream does hold the late event: a resume after the stage's end must not send it either.
+    const jsm = await jetstreamManager(h.nc);
+    const stored = await jsm.streams.getMessage(Streams.events, { seq: Number(replayed.at(-1)!.id) - 1 });
+    expect(stored?.json()).toMatchObject({ type: "progress", progress: 0.38 });
+    const stageDone = replayed.find((e) => e.event === "stage.done")!;
+    expect(shown(await sseReader(await open(job.id, { "last-event-id": stageDone.id! })).rest())).toEqual([["completed", 1]]);
+    const inFeed: Sse[] = [];
+    for (let e = await nextEvent(feed); e; e = e.event === "completed" ? null : await nextEvent(feed)) inFeed.push(e);
+    expect(shown(inFeed)).toEqual([["queued", 0], ...expected]);
+    await feed.cancel();
   });
 
   it("sends keep-alive comments while nothing happens", async () => {

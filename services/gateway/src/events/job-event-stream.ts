@@ -4,6 +4,7 @@ import type { JobEvents, StoredEvent } from "@mp4t/messaging";
 import type { FastifyBaseLogger } from "fastify";
 import { feedLifecycle } from "./feed-lifecycle.ts";
 import type { JobEventHub } from "./job-event-hub.ts";
+import { progressOrder } from "./progress-order.ts";
 
 /** One server-sent event; the id is the event's stream sequence, so a client can resume with Last-Event-ID. */
 export const formatSse = (event: JobEvent, id?: number) => `event: ${event.type}\n${id === undefined ? "" : `id: ${id}\n`}data: ${JSON.stringify(event)}\n\n`;
@@ -37,7 +38,9 @@ type Seen = StoredEvent;
 /**
  * Opens a job's event feed: listens on the gateway's shared hub first (buffering), then replays
  * the stored events by direct gets, then follows live, dropping anything at or below the last
- * sequence written. Opening does every NATS call that can fail, so a caller can still answer 503
+ * sequence written, and a `progress` event stored late (`progressOrder`). A resume replays from
+ * the client's last event itself, unwritten, so what the client shows is what a late event is
+ * measured against. Opening does every NATS call that can fail, so a caller can still answer 503
  * before it commits to a streaming response.
  */
 export async function openJobEventFeed(
@@ -50,7 +53,7 @@ export async function openJobEventFeed(
   const off = await deps.hub.subscribe(job.id, (event, seq) => deliver({ event, seq }));
   let past: Seen[];
   try {
-    past = await deps.events.replay(job.id, lastEventId ?? 0, {
+    past = await deps.events.replay(job.id, Math.max(0, (lastEventId ?? 0) - 1), {
       max: MAX_REPLAY,
       onInvalid: (seq) => deps.logger.warn({ jobId: job.id, seq }, "skipping an event that does not match the contract"),
     });
@@ -65,8 +68,9 @@ export async function openJobEventFeed(
     async pipe(res, { heartbeatMs }) {
       let lastSeq = lastEventId ?? 0;
       let done = false;
+      const inOrder = progressOrder();
       const write = (s: Seen) => {
-        if (done || s.seq <= lastSeq) return;
+        if (!inOrder(s.event) || done || s.seq <= lastSeq) return;
         lastSeq = s.seq;
         res.write(formatSse(s.event, s.seq));
         if (isTerminalEvent(s.event)) {

@@ -2,6 +2,7 @@ import type { JobEvents, StoredEvent } from "@mp4t/messaging";
 import { feedLifecycle } from "./feed-lifecycle.ts";
 import type { JobEventHub } from "./job-event-hub.ts";
 import { formatSse, type JobEventFeed } from "./job-event-stream.ts";
+import { progressOrder } from "./progress-order.ts";
 
 /** Stored events of all users one resume may scan for the caller's (a few minutes of a busy system). */
 const MAX_SCAN = 10_000;
@@ -14,7 +15,9 @@ export const RESYNC_SSE = 'event: resync\ndata: {"reason":"missed events are no 
  * With `lastEventId` (Last-Event-ID, or `?last_event_id=`), first the events of the user's jobs
  * stored after it, by batched direct gets (no consumer either): the hub listener is registered
  * first and buffers, so an event is either in the replay or arrives live, and one seen by both is
- * written once. Never ends by itself: only when the client leaves or the server closes.
+ * written once. A `progress` event stored after a later state of its job is dropped
+ * (`progressOrder`; on a resume, from the replayed events on). Never ends by itself: only when
+ * the client leaves or the server closes.
  */
 export async function openUserEventFeed(
   deps: { hub: JobEventHub; events: Pick<JobEvents, "replayUser"> },
@@ -39,10 +42,11 @@ export async function openUserEventFeed(
     async pipe(res, { heartbeatMs }) {
       await life.run(res, heartbeatMs, async () => {
         if (!past.complete) res.write(RESYNC_SSE);
-        for (const s of past.events) res.write(formatSse(s.event, s.seq));
+        const inOrder = progressOrder();
+        for (const s of past.events) if (inOrder(s.event)) res.write(formatSse(s.event, s.seq));
         let lastSeq = past.scannedTo; // the replay saw everything up to here, the caller's or not
         const write = (s: StoredEvent) => {
-          if (s.seq <= lastSeq) return;
+          if (s.seq <= lastSeq || !inOrder(s.event)) return;
           lastSeq = s.seq;
           res.write(formatSse(s.event, s.seq));
         };
