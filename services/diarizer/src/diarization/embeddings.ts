@@ -41,8 +41,11 @@ export function normalisedFrames(mfcc: Float64Array[], speech: Uint8Array): Floa
       std[d] = Math.sqrt(Math.max(1e-6, sq[d]! / n - mean[d]! ** 2));
     }
   }
-  return mfcc.map((row) => {
-    const out = new Float64Array(dims);
+  // Rows are views of one array: a small typed array of its own is a malloc and an ArrayBuffer
+  // each, for the collector to free (100 a second of audio: 360,000 for an hour).
+  const block = new Float64Array(mfcc.length * dims);
+  return mfcc.map((row, f) => {
+    const out = block.subarray(f * dims, (f + 1) * dims);
     for (let d = 0; d < dims; d++) out[d] = (row[d + 1]! - mean[d]!) / std[d]!;
     return out;
   });

@@ -12,9 +12,14 @@ export type VadOptions = {
 };
 
 export function percentile(values: ArrayLike<number>, p: number): number {
-  if (values.length === 0) return 0;
+  return percentiles(values, [p])[0]!;
+}
+
+/** Several percentiles of `values` from one sorted copy. */
+function percentiles(values: ArrayLike<number>, ps: number[]): number[] {
+  if (values.length === 0) return ps.map(() => 0);
   const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))]!;
+  return ps.map((p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))]!);
 }
 
 /** Sets runs of `value` shorter than `minLen` frames, bounded by the other value on both sides, to the other value. */
@@ -43,8 +48,7 @@ function removeShortRuns(mask: Uint8Array, value: 0 | 1, minLen: number, interio
 export function detectSpeech(logEnergy: Float64Array, hopSec: number, opts: VadOptions = {}): Uint8Array {
   const mask = new Uint8Array(logEnergy.length);
   if (logEnergy.length === 0) return mask;
-  const floor = percentile(logEnergy, 10);
-  const speech = percentile(logEnergy, 95);
+  const [floor, speech] = percentiles(logEnergy, [10, 95]) as [number, number];
   const range = ((opts.dynamicRangeDb ?? 30) / 10) * Math.LN10;
   // Never more than `aboveFloorDb` over the noise floor either: in a mix of loud and quiet
   // voices, halfway up from the floor cuts the quiet voice's softer sounds.

@@ -17,7 +17,9 @@ export function enhance(
   options: z.infer<typeof EnhanceOption>[],
 ): { enhancements: Enhancements; unsupported: string[] } {
   const wanted = new Set(options);
-  const cleaned = paragraphs.map((p) => ({ ...p, text: cleanParagraph(p.text) })).filter((p) => p.text.length > 0);
+  // Cleaned only when something uses it (a job asks for no enhancement by default): a few regexes a word.
+  const needed = wanted.has("clean") || wanted.has("summary") || wanted.has("notes");
+  const cleaned = needed ? paragraphs.map((p) => ({ ...p, text: cleanParagraph(p.text) })).filter((p) => p.text.length > 0) : [];
   const labelled = speakers.length > 1;
   const enhancements: Enhancements = {};
   if (wanted.has("clean")) enhancements.clean = cleaned.map((p) => (labelled && p.speaker ? `${p.speaker}: ${p.text}` : p.text)).join("\n\n");
