@@ -139,6 +139,24 @@ describe("file blob store: what reaches the disk", () => {
   });
 });
 
+describe("file blob store: a job's directory removed by another process", () => {
+  it("a put into a directory it made before, since removed by another store (its last blob deleted), makes it again", async () => {
+    const dir = await tempDir();
+    const [worker, janitor] = [await createFileBlobStore({ dir }), await createFileBlobStore({ dir })];
+    await worker.put("jobs/j1/a", new Uint8Array([1]));
+    expect(await janitor.delete("jobs/j1/a")).toBe(true);
+    expect(existsSync(join(dir, "jobs", "j1"))).toBe(false); // pruned with its last blob
+    await worker.put("jobs/j1/b", new Uint8Array([2]));
+    expect(await janitor.getBytes("jobs/j1/b")).toEqual(new Uint8Array([2]));
+    // Removed outright (an operator's rm, a restore): the same.
+    await rm(join(dir, "jobs"), { recursive: true });
+    await worker.put("jobs/j1/c", new Uint8Array([3]));
+    expect(await janitor.getBytes("jobs/j1/c")).toEqual(new Uint8Array([3]));
+    expect((await readdir(join(dir, ".tmp"))).length).toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
 describe("file blob store on a full disk (a real 1 MiB tmpfs)", () => {
   it("fails a put the disk cannot hold as STORAGE_FULL, leaves nothing behind, and takes the next one that fits", async (ctx) => {
     const disk = await mountSmallDisk(1024 * 1024);

@@ -15,6 +15,9 @@ const READ_SIZE = 256 * 1024;
 const TMP = ".tmp";
 const STALE_TMP_MS = 60 * 60 * 1000;
 
+/** Directories remembered as made (see `made`): a few hundred jobs' worth. */
+const MADE_DIRS = 1024;
+
 /** How soon a write refused by a full disk is worth trying again. */
 const DISK_FULL_RETRY_MS = 30_000;
 
@@ -52,11 +55,22 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
     if (!KEY.test(key)) throw new Error(`blob key ${JSON.stringify(key.slice(0, 80))} is not a valid key`);
     return join(root, ...key.split("/"));
   };
+  /**
+   * Directories this store made or found for a put, so the next put there skips its mkdir (a job
+   * writes a dozen blobs into its own). Only a hint: a directory removed since (its last blob
+   * deleted, here or by another process) fails the rename, and the put then makes it again.
+   */
+  const made = new Set<string>();
+  const madeDir = (dir: string) => {
+    made.add(dir);
+    if (made.size > MADE_DIRS) made.delete(made.values().next().value!);
+  };
   /** Removes the now empty directories above a deleted blob, up to the root (a job's directory goes with its last blob). */
   const pruneDirs = async (path: string) => {
     for (let dir = dirname(path); dir.startsWith(root + sep) && dir !== tmpDir; dir = dirname(dir)) {
       try {
         await rmdir(dir);
+        made.delete(dir);
       } catch {
         return; // not empty, or gone: either way the rest above stays
       }
@@ -104,13 +118,18 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
   /** A finished write in `.tmp` renamed to its key's path. */
   const commit = async (tmp: string, path: string) => {
     // A delete of the job's last other blob may remove the directory between mkdir and rename: once more.
+    const dir = dirname(path);
     for (let attempt = 0; ; attempt++) {
       try {
-        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        if (attempt > 0 || !made.has(dir)) {
+          await mkdir(dir, { recursive: true, mode: 0o700 });
+          madeDir(dir);
+        }
         await rename(tmp, path);
         return;
       } catch (err) {
-        if (!missing(err) || attempt >= 2) {
+        made.delete(dir);
+        if (!missing(err) || attempt >= 3) {
           await unlink(tmp).catch(() => {});
           throw asDiskFull(err);
         }
