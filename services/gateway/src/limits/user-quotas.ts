@@ -4,6 +4,12 @@ import type { JobStore } from "@mp4t/stores";
 export type QuotaLimits = { maxActiveJobs: number; storageQuotaBytes: number; maxUploadBytes: number };
 
 const PAGE = 100;
+/**
+ * Jobs a page of the full pass below reads. Each NATS KV listing reads every one of the user's
+ * entries to page them, so pages of 100 made a user with 1,000 jobs read all 1,000 ten times for
+ * every upload; pages of 1,000 read them once (at most 1,000 records held at a time).
+ */
+const FULL_PASS_PAGE = 1000;
 
 /** Queued or processing jobs of a user, counted up to `atMost` (no need to count past the cap). */
 export async function countActiveJobs(jobs: JobStore, userId: string, atMost: number): Promise<number> {
@@ -29,7 +35,7 @@ export async function activeAndStored(jobs: JobStore, userId: string): Promise<{
   let bytes = 0;
   let cursor: string | undefined;
   do {
-    const page = await jobs.listJobs(userId, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+    const page = await jobs.listJobs(userId, { limit: FULL_PASS_PAGE, ...(cursor ? { cursor } : {}) });
     for (const j of page.items) {
       if (j.status === "queued" || j.status === "processing") active++;
       if (!j.mediaDeletedAt) bytes += j.sizeBytes;
