@@ -58,7 +58,7 @@ export async function reapStalled(deps: ReaperDeps, settings: ReaperSettings, no
   const backlog = new Map<PipelineStage, Promise<number>>();
   const messagesOn = (s: PipelineStage) => backlog.get(s) ?? backlog.set(s, deps.stageMessages(s)).get(s)!;
 
-  for await (const job of deps.jobs.scanJobs()) {
+  for await (const job of deps.jobs.scanJobs({ status: ["queued", "processing"] })) {
     if (job.status !== "queued" && job.status !== "processing") continue;
     if (now - Date.parse(job.updatedAt) < settings.staleMs) continue;
     const stage = currentStage(job);

@@ -174,12 +174,13 @@ export async function createMongoJobStore(opts: MongoOptions): Promise<JobStore>
       const items = docs.slice(0, query.limit).map(toJob);
       return { items, next: docs.length > query.limit ? items.at(-1)!.id : null };
     },
-    async *scanJobs() {
+    async *scanJobs(filter = {}) {
       // Pages by _id rather than one long server cursor: a slow consumer (the janitor deleting
       // media per job) cannot outlive the server's idle-cursor timeout.
       let after = "";
+      const status = filter.status ? { status: { $in: [...filter.status] } } : {};
       for (;;) {
-        const page = await jobs.find({ _id: { $gt: after } }, { sort: { _id: 1 }, limit: SCAN_PAGE }).toArray();
+        const page = await jobs.find({ _id: { $gt: after }, ...status }, { sort: { _id: 1 }, limit: SCAN_PAGE }).toArray();
         for (const doc of page) yield toJob(doc);
         if (page.length < SCAN_PAGE) return;
         after = page.at(-1)!._id;

@@ -22,8 +22,7 @@ export async function createNatsKvApiKeyStore(nc: NatsConnection, opts: { prefix
   const jsm = await jetstreamManager(nc);
   const read = async (filter: string) => {
     const entries = await latestEntries(jsm, `KV_${bucket}`, `$KV.${bucket}.${filter}`);
-    // More than a thousand matches cannot happen: keys are capped per user and hashes are unique.
-    return [...(entries ?? new Map()).values()].map((e) => decode(e.data));
+    return [...entries.values()].map((e) => decode(e.data));
   };
   const byHash = async (hash: string) => (/^[0-9a-f]{64}$/.test(hash) ? ((await read(`apikey.*.${hash}`))[0] ?? null) : null);
 

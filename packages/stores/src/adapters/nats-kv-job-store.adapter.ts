@@ -37,17 +37,9 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
   const jobsStream = `KV_${prefix}-jobs`;
   const jobSubject = (key: string) => `$KV.${prefix}-jobs.${key}`;
 
-  /** A user's jobs by id (newest first), read without a consumer where the server allows it. */
+  /** A user's jobs by id (newest first), read without a consumer. */
   const userJobs = async (userId: string): Promise<{ id: string; read: () => Promise<Job | null> }[]> => {
     const entries = await latestEntries(jsm, jobsStream, jobSubject(`${userId}.*`));
-    if (!entries) {
-      // Over a thousand jobs: the key listing (one consumer) is the fallback.
-      const ids = (await keysOf(`${userId}.*`)).map((k) => k.slice(userId.length + 1));
-      return ids
-        .sort()
-        .reverse()
-        .map((id) => ({ id, read: async () => (await readJob(`${userId}.${id}`))?.job ?? null }));
-    }
     const cut = jobSubject(`${userId}.`).length;
     return [...entries]
       .map(([subject, e]) => ({ id: subject.slice(cut), read: async () => listed(`${userId}.${subject.slice(cut)}`, e) }))
@@ -79,6 +71,20 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
     return known?.revision === e.revision ? copyOf(known) : Job.parse(JSON.parse(new TextDecoder().decode(e.data)));
   };
 
+  /**
+   * A listed record's status without validating it (the remembered record's when it is at that
+   * revision): a filter passes over the others unvalidated; what it keeps is validated whole.
+   */
+  const statusOf = (key: string, e: LatestEntry): unknown => {
+    const known = recent.get(key);
+    const text = known?.revision === e.revision ? known.json : new TextDecoder().decode(e.data);
+    try {
+      return (JSON.parse(text) as { status?: unknown } | null)?.status;
+    } catch {
+      return undefined; // not JSON: passed over like any record of another status
+    }
+  };
+
   /** The record (a copy of its own, for the caller to change), its JSON and revision; remembered. */
   const readJob = async (key: string): Promise<(Remembered & { job: Job }) | null> => {
     const e = await jobs.get(key);
@@ -92,12 +98,6 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
     const entry = { json: enc(job), revision: e.revision };
     remember(key, entry);
     return { ...entry, job };
-  };
-
-  const keysOf = async (filter: string) => {
-    const out: string[] = [];
-    for await (const k of await jobs.keys(filter)) out.push(k);
-    return out;
   };
 
   return {
@@ -196,15 +196,14 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       }
       return { items, next: i < ids.length && items.length === query.limit ? items.at(-1)!.id : null };
     },
-    async *scanJobs() {
+    async *scanJobs(filter = {}) {
       const entries = await latestEntries(jsm, jobsStream, jobSubject(">"));
-      if (entries) {
-        for (const [subject, e] of entries) yield listed(subject.slice(jobSubject("").length), e);
-        return;
-      }
-      for (const key of await keysOf(">")) {
-        const job = (await readJob(key))?.job;
-        if (job) yield job;
+      const cut = jobSubject("").length;
+      const wanted = filter.status;
+      for (const [subject, e] of entries) {
+        const key = subject.slice(cut);
+        if (wanted && !(wanted as readonly unknown[]).includes(statusOf(key, e))) continue;
+        yield listed(key, e);
       }
     },
     async deleteJob(ref) {

@@ -181,6 +181,17 @@ export function jobStoreConformance(name: string, make: () => Promise<{ store: J
         const seen: string[] = [];
         for await (const j of s.scanJobs()) seen.push(j.id);
         expect(seen.sort()).toEqual([a.id, b.id].sort());
+        // With a status filter, only jobs in one of those statuses (b's status changed after it was read once).
+        await s.updateJob({ userId: b.userId, jobId: b.id }, (j) => ({ ...j, status: "processing" }));
+        const active: string[] = [];
+        for await (const j of s.scanJobs({ status: ["queued", "processing"] })) active.push(`${j.id} ${j.status}`);
+        expect(active.sort()).toEqual([`${a.id} queued`, `${b.id} processing`].sort());
+        const processing: string[] = [];
+        for await (const j of s.scanJobs({ status: ["processing"] })) processing.push(j.id);
+        expect(processing).toEqual([b.id]);
+        const none: string[] = [];
+        for await (const j of s.scanJobs({ status: ["completed"] })) none.push(j.id);
+        expect(none).toEqual([]);
         await s.deleteJob({ userId: "u1", jobId: a.id });
         expect(await s.getJob({ userId: "u1", jobId: a.id })).toBeNull();
       }));

@@ -33,15 +33,9 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
   const jsm = await jetstreamManager(nc);
   const dec = new TextDecoder();
 
-  async function readAll<T>(kv: KV, bucket: string, filter: string, schema: z.ZodType<T>): Promise<T[]> {
+  async function readAll<T>(bucket: string, filter: string, schema: z.ZodType<T>): Promise<T[]> {
     const entries = await latestEntries(jsm, `KV_${bucket}`, `$KV.${bucket}.${filter}`);
-    if (entries) return [...entries.values()].map((e) => schema.parse(JSON.parse(dec.decode(e.data))));
-    const out: T[] = [];
-    for await (const key of await kv.keys(filter)) {
-      const e = await kv.get(key);
-      if (e?.operation === "PUT") out.push(schema.parse(e.json()));
-    }
-    return out;
+    return [...entries.values()].map((e) => schema.parse(JSON.parse(dec.decode(e.data))));
   }
 
   async function read<T>(kv: KV, key: string, schema: z.ZodType<T>) {
@@ -85,7 +79,7 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
 
   const slotKey = (userId: string, n: number) => `slot.${userId}.${n}`;
   const slots: SlotOps = {
-    taken: (userId) => readAll(endpoints, names.endpoints, `slot.${userId}.*`, EndpointSlotValue),
+    taken: (userId) => readAll(names.endpoints, `slot.${userId}.*`, EndpointSlotValue),
     async take(userId, slot) {
       try {
         await endpoints.create(slotKey(userId, slot.n), JSON.stringify(slot));
@@ -117,7 +111,7 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
       return (await read(endpoints, epKey(userId, id), WebhookEndpoint))?.value ?? null;
     },
     async listEndpoints(userId) {
-      const all = await readAll(endpoints, names.endpoints, `ep.${userId}.*`, WebhookEndpoint);
+      const all = await readAll(names.endpoints, `ep.${userId}.*`, WebhookEndpoint);
       return all.sort((a, b) => a.id.localeCompare(b.id));
     },
     updateEndpoint: (userId, id, mutate) =>
@@ -129,7 +123,7 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
       if (!(await read(endpoints, epKey(userId, id), WebhookEndpoint))) return false;
       await endpoints.purge(epKey(userId, id));
       await freeSlot(slots, userId, id);
-      for (const d of await readAll(deliveries, names.deliveries, `dl.${id}.*`, WebhookDelivery)) {
+      for (const d of await readAll(names.deliveries, `dl.${id}.*`, WebhookDelivery)) {
         await deliveries.purge(dlKey(id, d.id));
         await deliveries.purge(dueKey(id, d.id));
       }
@@ -161,7 +155,7 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
         syncDue,
       ),
     async listDeliveries(endpointId, limit) {
-      const all = await readAll(deliveries, names.deliveries, `dl.${endpointId}.*`, WebhookDelivery);
+      const all = await readAll(names.deliveries, `dl.${endpointId}.*`, WebhookDelivery);
       return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
     },
     async dueDeliveries(now, limit) {
@@ -172,14 +166,7 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
       };
       const subjectPrefix = `$KV.${names.deliveries}.`;
       const entries = await latestEntries(jsm, `KV_${names.deliveries}`, `${subjectPrefix}due.>`);
-      if (entries) for (const [subject, e] of entries) consider(subject.slice(subjectPrefix.length), dec.decode(e.data));
-      else {
-        // Over a thousand pending: the key listing (one consumer) is the fallback.
-        for await (const key of await deliveries.keys("due.>")) {
-          const e = await deliveries.get(key);
-          if (e?.operation === "PUT") consider(key, e.string());
-        }
-      }
+      for (const [subject, e] of entries) consider(subject.slice(subjectPrefix.length), dec.decode(e.data));
       due.sort((a, b) => a.at.localeCompare(b.at));
       const out: WebhookDelivery[] = [];
       for (const d of due.slice(0, limit)) {
