@@ -3,6 +3,9 @@
  * (tests/e2e/system.ts) with the OpenAI-compatible engine pointed at the local fake
  * (packages/testing), which answers at once, then:
  * - idle CPU of the whole stack over BENCH_IDLE_SEC (default 60), fresh, and resident memory;
+ *   with BENCH_STORED_JOBS=N (default 0), first N finished jobs of earlier days are written into
+ *   the job store (records only, as the admin), so "fresh" is a system holding that many: the
+ *   janitor's reaper reads the store every minute, and that pass grows with it;
  * - BENCH_JOBS (default 20) LibriVox MP4 jobs (28 s) submitted at once; per job: CPU of every
  *   process from /proc (ffmpeg/ffprobe are reaped children, so excluded; the fake engine lives
  *   in this process, so excluded), work messages, events, KV writes and reads, blob bytes written
@@ -33,12 +36,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createInterface } from "node:readline";
-import { Streams, type Job } from "@mp4t/contracts";
+import { newId, Streams, type Job } from "@mp4t/contracts";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { makeLibrivoxMp4, startFakeOpenAi, type FakeOpenAiServer } from "../packages/testing/src/index.ts";
 import { api, login, startSystem } from "../tests/e2e/system.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
-import { jetstreamManager } from "../tests/lanes/jetstream.ts";
+import { jetstream, jetstreamManager } from "../tests/lanes/jetstream.ts";
 import { startBareNats } from "./overhead/bare-nats.ts";
 import { watchBlobFiles } from "./overhead/blob-files.ts";
 import type { FloorPlan } from "./overhead/floor.ts";
@@ -47,6 +50,7 @@ import { countTraffic, type Traffic } from "./overhead/traffic.ts";
 import { decodeWav, diarize } from "../services/diarizer/src/index.ts";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 20);
+const STORED_JOBS = Number(process.env.BENCH_STORED_JOBS ?? 0);
 const IDLE_SEC = Number(process.env.BENCH_IDLE_SEC ?? 60);
 const USERS = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,6 +67,28 @@ async function idleCpu(roots: number[], label: string) {
     `[overhead] idle ${label}: ${f2(total(cpu))} s CPU over ${IDLE_SEC} s (${[...cpu].map(([k, v]) => `${k} ${f2(v)}`).join(", ")}); RSS ${rss.toFixed(0)} MiB (${b.map((p) => `${p.name} ${p.rssMiB.toFixed(0)}`).join(", ")})`,
   );
   return { cpu: total(cpu) * (60 / IDLE_SEC), rss };
+}
+
+/** `n` completed jobs of 40 users, a day old, written straight into the job bucket; then a pause for the writes to settle. */
+async function storeFinishedJobs(sys: Awaited<ReturnType<typeof startSystem>>, n: number) {
+  const nc = await sys.connectNats();
+  try {
+    const js = jetstream(nc); // a KV put is a publish on the bucket's subject for the key
+    const day = new Date(Date.now() - 86_400_000).toISOString();
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const job: Job = {
+        ...{ id: newId(), userId: `stored-${i % 40}`, status: "completed", progress: 1, fileName: "talk.mp4", sizeBytes: 10 },
+        ...{ options: { language: "en", diarize: true, enhance: [], class: "interactive" }, stages: {}, createdAt: day, updatedAt: day, completedAt: day },
+      };
+      writes.push(js.publish(`$KV.mp4t-jobs.${job.userId}.${job.id}`, JSON.stringify(job)));
+      if (writes.length >= 200) await Promise.all(writes.splice(0));
+    }
+    await Promise.all(writes);
+  } finally {
+    await nc.close();
+  }
+  await sleep(3000);
 }
 
 /** Resolves once every job has ended and the cleanup lane is empty (the last stage of a job). */
@@ -219,7 +245,8 @@ async function runMode(mode: string): Promise<ModeResult> {
   const roots = [sys.proc.pid!];
   try {
     await sleep(3000); // start-up work (topology, admin seed) is not idle time
-    const fresh = await idleCpu(roots, "fresh");
+    if (STORED_JOBS > 0) await storeFinishedJobs(sys, STORED_JOBS);
+    const fresh = await idleCpu(roots, STORED_JOBS > 0 ? `fresh, holding ${STORED_JOBS} finished jobs` : "fresh");
 
     const tokens: string[] = [];
     for (let u = 0; u < USERS; u++) {
