@@ -9,6 +9,7 @@ export {
   Subjects,
   BlobKeys,
   runMsgId,
+  runOfMsgId,
   STREAM_MAX_CONSUMERS,
   durableName,
   discoveryName,

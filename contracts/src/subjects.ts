@@ -139,3 +139,6 @@ export const BlobKeys = {
  * of the failed run's within the streams' duplicate window.
  */
 export const runMsgId = (base: string, attempts: number | undefined) => (attempts && attempts > 1 ? `${base}:a${attempts}` : base);
+
+/** The run a message id of `runMsgId` names: 1 without the `:a<n>` suffix (or without an id at all). */
+export const runOfMsgId = (id: string | undefined) => Number(/:a(\d+)$/.exec(id ?? "")?.[1] ?? 1);

@@ -1,12 +1,18 @@
-import { JobEvent, Streams, Subjects, type JobEventType } from "@mp4t/contracts";
+import { JobEvent, runOfMsgId, Streams, Subjects, type JobEventType } from "@mp4t/contracts";
 import { AppError } from "@mp4t/contracts";
 import { AckPolicy, DeliverPolicy, type ConsumerUpdateConfig, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
-import { nanos, type Msg, type NatsConnection } from "@nats-io/transport-node";
+import { nanos, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import type { Publisher } from "./publisher.ts";
 import { directBatch, nextBySubject } from "./stream-read.ts";
 
-/** An event with its stream sequence (the SSE id a client resumes with). */
-export type StoredEvent = { event: JobEvent; seq: number };
+/**
+ * An event with its stream sequence (the SSE id a client resumes with) and the job's run that
+ * published it (`Job.attempts`, read from the message id; 1 for the first).
+ */
+export type StoredEvent = { event: JobEvent; seq: number; run: number };
+
+/** The run of a stored event, from its `Nats-Msg-Id` (see `runMsgId`). */
+const runOf = (m: { headers?: MsgHdrs | undefined }) => runOfMsgId(m.headers?.get("Nats-Msg-Id"));
 
 /** Every job event from now on, in stream order; `close` ends the iteration. */
 export type EventFeed = AsyncIterable<StoredEvent> & { close(): void };
@@ -107,7 +113,7 @@ export function createJobEvents(deps: {
         const i = a && (!b || a.seq < b.seq) ? 0 : 1;
         const m = next[i]!;
         const parsed = parse(m.string());
-        if (parsed.success) out.push({ event: parsed.data, seq: m.seq });
+        if (parsed.success) out.push({ event: parsed.data, seq: m.seq, run: runOfMsgId(m.header.get("Nats-Msg-Id")) });
         else opts.onInvalid?.(m.seq);
         next[i] = await nextBySubject(jsm, Streams.events, subjects[i]!, m.seq + 1);
       }
@@ -139,7 +145,7 @@ export function createJobEvents(deps: {
           const text = m.string();
           if (!text.includes(needle)) continue;
           const parsed = parse(text);
-          if (parsed.success && parsed.data.userId === userId) events.push({ event: parsed.data, seq: m.seq });
+          if (parsed.success && parsed.data.userId === userId) events.push({ event: parsed.data, seq: m.seq, run: runOfMsgId(m.header.get("Nats-Msg-Id")) });
         }
         if (scanned > maxScan || got < want) return { events, scannedTo, complete };
       }
@@ -235,7 +241,7 @@ export function createJobEvents(deps: {
         async *[Symbol.asyncIterator]() {
           for await (const m of messages) {
             const parsed = parse(m.string());
-            if (parsed.success) yield { event: parsed.data, seq: m.seq };
+            if (parsed.success) yield { event: parsed.data, seq: m.seq, run: runOf(m) };
           }
         },
         close: () => void messages.close().catch(() => undefined),

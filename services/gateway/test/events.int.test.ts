@@ -114,6 +114,38 @@ describe("GET /v1/jobs/:id/events", () => {
     await feed.cancel();
   });
 
+  it("drops a progress event stored after its run failed, and follows the owner's retry from 0 (its run read from the message id)", async () => {
+    const feed = sseReader(await fetch(`${base}/v1/events`, { headers: user.auth }));
+    expect((await feed.next())?.comment).toBe("connected");
+    const job = await createJob(h, user.auth);
+    const { userId } = ref(job.id);
+    await h.deps.lifecycle.stageStarted(ref(job.id), "ingest");
+    await h.deps.lifecycle.progress(ref(job.id), "ingest", 0.5);
+    await h.deps.lifecycle.fail(ref(job.id), "MEDIA_UNREADABLE", "not media", "ingest");
+    // Another replica's event of the failed run, stored after the failure.
+    await h.deps.publisher.event({
+      v: 1,
+      type: "progress",
+      jobId: job.id,
+      userId,
+      status: "processing",
+      progress: 0.03,
+      stage: "ingest",
+      at: new Date().toISOString(),
+    });
+    await h.deps.lifecycle.retry(ref(job.id), { restart: true });
+    await h.deps.lifecycle.stageStarted(ref(job.id), "ingest");
+    await h.deps.lifecycle.progress(ref(job.id), "ingest", 0.2);
+    await h.deps.lifecycle.cancel(ref(job.id));
+    const seen: string[] = [];
+    for (let e = await nextEvent(feed); e; e = e.event === "canceled" ? null : await nextEvent(feed)) {
+      const d = e.data as { jobId: string; progress: number };
+      if (d.jobId === job.id) seen.push(`${e.event} ${Math.round(d.progress * 1000) / 1000}`);
+    }
+    expect(seen).toEqual(["queued 0", "stage.started 0", "progress 0.05", "failed 0.05", "progress 0", "stage.started 0", "progress 0.02", "canceled 0.02"]);
+    await feed.cancel();
+  });
+
   it("sends keep-alive comments while nothing happens", async () => {
     const job = await createJob(h, user.auth);
     const r = sseReader(await open(job.id));

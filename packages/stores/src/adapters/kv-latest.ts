@@ -20,12 +20,13 @@ const noResults = (err: unknown) => /no results|not found|no message found/i.tes
 /**
  * The current entry of every key under `filter`, by subject, with batched direct gets: no
  * consumer (`kv.keys()` creates an ordered consumer per call that the server keeps for five
- * minutes, so a busy listing endpoint piled them up), and no cap on the count. Up to 1,023 keys it
- * is one `multi_last` request (nats-server 2.11+). Past that the server refuses `multi_last`, and
- * the stream is read in sequence order instead, 1,024 messages of the filter a request: a later
+ * minutes, so a busy listing endpoint piled them up), and no cap on the count. Up to 1,024
+ * subjects (a deleted key's marker counts as one) it is one `multi_last` request (nats-server
+ * 2.11+); a full answer of 1,024 is read again as below, to be safe. Past that the server refuses
+ * `multi_last`, and the stream is read in sequence order instead, 1,024 messages of the filter a request: a later
  * write of a key replaces what an earlier one put in the map, and a delete or purge marker removes
  * it. That read is not one snapshot: a key written during it is seen at its newest value. Until
- * 2026-12-03 a listing past 1,023 keys fell back to `kv.keys()` and one read per key; with the
+ * 2026-12-03 a listing past 1,023 subjects fell back to `kv.keys()` and one read per key; with the
  * janitor's reaper scanning every job each minute, a store of 5,000 jobs made 5,000 requests
  * and a consumer a minute while idle. Deleted and purged keys are left out.
  */

@@ -19,7 +19,7 @@ const isWrongSequence = (err: unknown) => /wrong last sequence|key exists/i.test
  * taken by `create`). Bucket `<prefix>-webhook-deliveries` (entries expire 30 days after
  * their last write): deliveries at `dl.<endpointId>.<deliveryId>` and, while one is pending, a due
  * marker `due.<endpointId>.<deliveryId>` holding its next attempt time, so the retry scan reads
- * only pending work. Listings are batched direct gets (no consumer) up to 1024 keys.
+ * only pending work. Listings are batched direct gets (no consumer, however many keys: `latestEntries`).
  */
 export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number } = {}): Promise<WebhookStore> {
   const prefix = opts.prefix ?? "mp4t";

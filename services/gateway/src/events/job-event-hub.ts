@@ -2,7 +2,8 @@ import type { JobEvent } from "@mp4t/contracts";
 import type { EventFeed, JobEvents } from "@mp4t/messaging";
 import type { FastifyBaseLogger } from "fastify";
 
-export type JobEventListener = (event: JobEvent, seq: number) => void;
+/** `run`: the job's run that published the event (see `StoredEvent`). */
+export type JobEventListener = (event: JobEvent, seq: number, run: number) => void;
 
 export type JobEventHub = {
   /** Calls `fn` with every new event of the job until the returned function is called. Resolves once live. */
@@ -30,9 +31,9 @@ export function createJobEventHub(events: Pick<JobEvents, "follow">, logger: Pic
   let closed = false;
 
   const pump = async (feed: EventFeed) => {
-    for await (const { event, seq } of feed) {
-      for (const fn of listeners.get(event.jobId) ?? []) fn(event, seq);
-      for (const fn of userListeners.get(event.userId) ?? []) fn(event, seq);
+    for await (const { event, seq, run } of feed) {
+      for (const fn of listeners.get(event.jobId) ?? []) fn(event, seq, run);
+      for (const fn of userListeners.get(event.userId) ?? []) fn(event, seq, run);
     }
   };
 

@@ -38,7 +38,7 @@ type Seen = StoredEvent;
 /**
  * Opens a job's event feed: listens on the gateway's shared hub first (buffering), then replays
  * the stored events by direct gets, then follows live, dropping anything at or below the last
- * sequence written, and a `progress` event stored late (`progressOrder`). A resume replays from
+ * sequence written, and an event stored late (`progressOrder`). A resume replays from
  * the client's last event itself, unwritten, so what the client shows is what a late event is
  * measured against. Opening does every NATS call that can fail, so a caller can still answer 503
  * before it commits to a streaming response.
@@ -50,7 +50,7 @@ export async function openJobEventFeed(
 ): Promise<JobEventFeed> {
   const buffered: Seen[] = [];
   let deliver: (s: Seen) => void = (s) => void buffered.push(s);
-  const off = await deps.hub.subscribe(job.id, (event, seq) => deliver({ event, seq }));
+  const off = await deps.hub.subscribe(job.id, (event, seq, run) => deliver({ event, seq, run }));
   let past: Seen[];
   try {
     past = await deps.events.replay(job.id, Math.max(0, (lastEventId ?? 0) - 1), {
@@ -70,7 +70,9 @@ export async function openJobEventFeed(
       let done = false;
       const inOrder = progressOrder();
       const write = (s: Seen) => {
-        if (!inOrder(s.event) || done || s.seq <= lastSeq) return;
+        if (done || s.seq < lastSeq) return;
+        // The resumed-from event itself (seq === lastSeq) is only shown to the filter.
+        if (!inOrder(s) || s.seq === lastSeq) return;
         lastSeq = s.seq;
         res.write(formatSse(s.event, s.seq));
         if (isTerminalEvent(s.event)) {

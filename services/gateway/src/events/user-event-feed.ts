@@ -15,7 +15,7 @@ export const RESYNC_SSE = 'event: resync\ndata: {"reason":"missed events are no 
  * With `lastEventId` (Last-Event-ID, or `?last_event_id=`), first the events of the user's jobs
  * stored after it, by batched direct gets (no consumer either): the hub listener is registered
  * first and buffers, so an event is either in the replay or arrives live, and one seen by both is
- * written once. A `progress` event stored after a later state of its job is dropped
+ * written once. An event stored after a later state of its job is dropped
  * (`progressOrder`; on a resume, from the replayed events on). Never ends by itself: only when
  * the client leaves or the server closes.
  */
@@ -26,7 +26,7 @@ export async function openUserEventFeed(
 ): Promise<JobEventFeed> {
   const buffered: StoredEvent[] = [];
   let deliver: (s: StoredEvent) => void = (s) => void buffered.push(s);
-  const off = await deps.hub.subscribeUser(userId, (event, seq) => deliver({ event, seq }));
+  const off = await deps.hub.subscribeUser(userId, (event, seq, run) => deliver({ event, seq, run }));
   let past: Awaited<ReturnType<JobEvents["replayUser"]>> = { events: [], scannedTo: 0, complete: true };
   if (lastEventId !== undefined) {
     try {
@@ -43,10 +43,10 @@ export async function openUserEventFeed(
       await life.run(res, heartbeatMs, async () => {
         if (!past.complete) res.write(RESYNC_SSE);
         const inOrder = progressOrder();
-        for (const s of past.events) if (inOrder(s.event)) res.write(formatSse(s.event, s.seq));
+        for (const s of past.events) if (inOrder(s)) res.write(formatSse(s.event, s.seq));
         let lastSeq = past.scannedTo; // the replay saw everything up to here, the caller's or not
         const write = (s: StoredEvent) => {
-          if (s.seq <= lastSeq || !inOrder(s.event)) return;
+          if (s.seq <= lastSeq || !inOrder(s)) return;
           lastSeq = s.seq;
           res.write(formatSse(s.event, s.seq));
         };
