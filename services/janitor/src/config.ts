@@ -21,7 +21,15 @@ export const configSchema = z.object({
   REAPER_STALE_SEC: z.coerce.number().int().min(1).default(3600),
   /** Re-drives of one job before the reaper fails it with STAGE_TIMEOUT. */
   REAPER_MAX_REDRIVES: z.coerce.number().int().min(0).max(100).default(3),
-  /** Seconds between reaper passes. */
-  REAPER_INTERVAL_SEC: z.coerce.number().int().min(1).default(60),
+  /**
+   * Seconds between reaper passes; unset, a twelfth of REAPER_STALE_SEC between 10 s and 300 s
+   * (5 minutes at the default hour). A pass reads every job record, so its cost grows with the
+   * store: every minute, a store of 3,000 jobs cost more idle CPU than the rest of the system.
+   */
+  REAPER_INTERVAL_SEC: z.coerce.number().int().min(1).optional(),
 });
 export type JanitorConfig = z.infer<typeof configSchema>;
+
+/** The reaper's interval: REAPER_INTERVAL_SEC, or a twelfth of REAPER_STALE_SEC within 10-300 s (a stalled job waits at most that much past its staleness). */
+export const reaperIntervalSec = (c: Pick<JanitorConfig, "REAPER_INTERVAL_SEC" | "REAPER_STALE_SEC">) =>
+  c.REAPER_INTERVAL_SEC ?? Math.min(300, Math.max(10, Math.round(c.REAPER_STALE_SEC / 12)));

@@ -2,7 +2,7 @@ import type { Logger } from "@mp4t/runtime";
 import type { Connection } from "@mp4t/messaging";
 import { startPipelineService, type PipelineDeps } from "@mp4t/pipeline";
 import { createWebhookStore, targetSettings } from "@mp4t/webhooks";
-import type { JanitorConfig } from "./config.ts";
+import { reaperIntervalSec, type JanitorConfig } from "./config.ts";
 import { cleanupHandler } from "./handlers/cleanup.handler.ts";
 import { webhookHandler, type WebhookHandlerDeps } from "./handlers/webhook.handler.ts";
 import { followJobEnds, publishDueAttempts } from "./webhooks/dispatch.ts";
@@ -69,7 +69,7 @@ export async function startJanitor(ctx: { config: JanitorConfig; logger: Logger;
     sweeps.tempDirsRemoved += await sweepTempDirs(config.TEMP_MAX_AGE_HOURS * 3_600_000);
     sweeps.runs++;
   });
-  const stopReaper = every(config.REAPER_INTERVAL_SEC * 1000, logger, "reaper", async () => {
+  const stopReaper = every(reaperIntervalSec(config) * 1000, logger, "reaper", async () => {
     const r = await reapStalled({ ...runtime.deps, stageMessages }, { staleMs: config.REAPER_STALE_SEC * 1000, maxRedrives: config.REAPER_MAX_REDRIVES });
     reaper.runs++;
     reaper.stalled = r.stalled;
