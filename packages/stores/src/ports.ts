@@ -33,7 +33,7 @@ export interface JobStore {
   listJobs(userId: string, query: ListJobsQuery): Promise<JobPage>;
   /**
    * Every job of every user, for the janitor's sweeps; with `status`, only jobs in one of those
-   * (the others are passed over before they are validated: the reaper's minute-by-minute pass
+   * (the others are passed over before they are validated: the reaper's pass
    * reads a few active jobs among thousands that are done).
    */
   scanJobs(filter?: { status?: readonly JobStatus[] }): AsyncIterable<Job>;
