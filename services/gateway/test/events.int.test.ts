@@ -21,6 +21,10 @@ afterAll(async () => {
 
 const open = (jobId: string, headers: Record<string, string> = {}) => fetch(`${base}/v1/jobs/${jobId}/events`, { headers: { ...user.auth, ...headers } });
 
+/** A `progress` event as another replica publishes it, after a write it made earlier (run 1). */
+const lateProgress = (jobId: string, userId: string, progress: number, stage: "ingest" | "transcribe") =>
+  h.deps.publisher.event({ v: 1, type: "progress", jobId, userId, status: "processing", progress, stage, at: new Date().toISOString() });
+
 /** Skips comments (connected, keep-alive) and returns the next event. */
 async function nextEvent(r: ReturnType<typeof sseReader>) {
   for (let e = await r.next(); e; e = await r.next()) if (e.event) return e;
@@ -78,16 +82,7 @@ describe("GET /v1/jobs/:id/events", () => {
     await h.deps.lifecycle.progress(ref(job.id), "transcribe", 0.5);
     await h.deps.lifecycle.stageDone(ref(job.id), "transcribe");
     // Another replica's write of 0.5 of the stage came before the stage's end; its event is stored after it.
-    await h.deps.publisher.event({
-      v: 1,
-      type: "progress",
-      jobId: job.id,
-      userId,
-      status: "processing",
-      progress: 0.38,
-      stage: "transcribe",
-      at: new Date().toISOString(),
-    });
+    await lateProgress(job.id, userId, 0.38, "transcribe");
     await h.deps.lifecycle.complete(ref(job.id));
     const shown = (events: { event?: string; data?: unknown }[]) =>
       events
@@ -123,16 +118,7 @@ describe("GET /v1/jobs/:id/events", () => {
     await h.deps.lifecycle.progress(ref(job.id), "ingest", 0.5);
     await h.deps.lifecycle.fail(ref(job.id), "MEDIA_UNREADABLE", "not media", "ingest");
     // Another replica's event of the failed run, stored after the failure.
-    await h.deps.publisher.event({
-      v: 1,
-      type: "progress",
-      jobId: job.id,
-      userId,
-      status: "processing",
-      progress: 0.03,
-      stage: "ingest",
-      at: new Date().toISOString(),
-    });
+    await lateProgress(job.id, userId, 0.03, "ingest");
     await h.deps.lifecycle.retry(ref(job.id), { restart: true });
     await h.deps.lifecycle.stageStarted(ref(job.id), "ingest");
     await h.deps.lifecycle.progress(ref(job.id), "ingest", 0.2);
