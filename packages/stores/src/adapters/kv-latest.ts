@@ -1,4 +1,4 @@
-import type { JetStreamManager } from "@nats-io/jetstream";
+import type { JetStreamManager, StoredMsg } from "@nats-io/jetstream";
 
 /** The most keys one batched direct get reads (the server's own cap for `multi_last` is 1024). */
 const LIST_BATCH = 1024;
@@ -6,10 +6,8 @@ const LIST_BATCH = 1024;
 /** A key's current value and its revision (the stream sequence of the write). */
 export type LatestEntry = { data: Uint8Array; revision: number };
 
-type Stored = { subject: string; seq: number; data: Uint8Array; pending: number; header: { get(k: string): string } };
-
 /** A message read into `out`: a value, or the delete or purge marker that removes its key. */
-function take(out: Map<string, LatestEntry>, m: Stored) {
+function take(out: Map<string, LatestEntry>, m: StoredMsg) {
   const op = m.header.get("KV-Operation");
   if (op === "DEL" || op === "PURGE") out.delete(m.subject);
   else out.set(m.subject, { data: m.data, revision: m.seq });
@@ -47,7 +45,7 @@ export async function latestEntries(jsm: JetStreamManager, stream: string, filte
 async function scanEntries(jsm: JetStreamManager, stream: string, filter: string): Promise<Map<string, LatestEntry>> {
   const out = new Map<string, LatestEntry>();
   for (let seq = 1; ; ) {
-    let last: Stored | undefined;
+    let last: StoredMsg | undefined;
     let got = 0;
     try {
       for await (const m of await jsm.direct.getBatch(stream, { seq, next_by_subj: filter, batch: LIST_BATCH })) {
