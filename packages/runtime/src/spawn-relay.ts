@@ -91,7 +91,7 @@ class Relay {
       const signal = o.signal;
       const onAbort = () => {
         if (child.done) return;
-        this.proc?.stdin!.write(`k ${id}\n`);
+        this.proc?.stdin?.write(`k ${id}\n`);
         child.end("error", abortError(signal));
       };
       signal.addEventListener("abort", onAbort, { once: true });
