@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { chown, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,9 +112,20 @@ describe("spawn relay", () => {
     await expect(collect(relaySpawn(["true"], { env: ENV, signal: AbortSignal.abort() }))).rejects.toMatchObject({ name: "AbortError" });
   });
 
-  it.runIf(root)("runs the tool as another user with no supplementary groups", async () => {
+  it.runIf(root)("runs the tool as another user with no supplementary groups, in a directory it could not reach itself", async () => {
     const r = await run("id -u; id -g; id -G", { uid: 65534, gid: 65534 });
     expect(r).toMatchObject({ code: 0, stdout: "65534\n65534\n65534\n" });
+    // Its directory under one of ours (0700): entered before the user changes, as libuv does.
+    const closed = await mkdtemp(join(dir, "closed-"));
+    const own = join(closed, "own");
+    await mkdir(own);
+    await writeFile(join(own, "chunk.txt"), "mine");
+    await chown(own, 65534, 65534);
+    await chown(join(own, "chunk.txt"), 65534, 65534);
+    expect(await run("pwd; cat chunk.txt; ls .. >/dev/null 2>&1 || echo denied", { uid: 65534, gid: 65534, cwd: own })).toMatchObject({
+      code: 0,
+      stdout: `${own}\nminedenied\n`,
+    });
   });
 
   it("fails the tools in flight with ERELAY when the relay dies, and starts a new relay for the next", async () => {

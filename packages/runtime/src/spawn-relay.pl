@@ -6,10 +6,11 @@
 # well under one. Core Perl only (perl-base, Essential in every Debian, the image's included).
 #
 # Requests, one line each on stdin, fields hex-encoded and separated by spaces:
-#   s <id> <uid> <gid> <stdout> <fd3> <env> <argv0> <argv1> ...
-#     ("-" is an empty field) uid/gid: decimal, -1 to keep ours; stdout: "" for a pipe, else a file opened O_WRONLY|O_APPEND;
+#   s <id> <uid> <gid> <cwd> <stdout> <fd3> <env> <argv0> <argv1> ...
+#     ("-" is an empty field) uid/gid: decimal, -1 to keep ours; cwd: the working directory, entered
+#     before the user changes ("" for /); stdout: "" for a pipe, else a file opened O_WRONLY|O_APPEND;
 #     fd3: "" for none, else a file opened read-only as the child's descriptor 3;
-#     env: NAME=value pairs joined by NUL. stdin is /dev/null, the working directory /.
+#     env: NAME=value pairs joined by NUL. stdin is /dev/null.
 #   k <id>   SIGKILL the child.
 # Replies on stdout, one header line each, "o" and "e" followed by <len> bytes of the child's
 # stdout or stderr:
@@ -19,7 +20,7 @@
 use strict;
 use warnings;
 use POSIX ();
-use Fcntl qw(F_DUPFD O_RDONLY O_WRONLY O_APPEND);
+use Fcntl qw(F_DUPFD F_GETFL F_SETFL O_NONBLOCK O_RDONLY O_WRONLY O_APPEND);
 use Errno qw(EINTR EAGAIN);
 
 my %kid;    # id -> { pid, pipes (open count), status (undef until reaped) }
@@ -27,13 +28,19 @@ my %pipe;   # fileno -> [id, "o" | "e", handle]
 my $in = '';
 my $stdin_open = 1;
 
+# A child's exit wakes the loop through this pipe (written from the SIGCHLD handler), whenever the
+# signal comes: before the loop's select, during it, or while it handles something else.
+pipe(my $sigr, my $sigw) or die "pipe: $!";
+for ($sigr, $sigw) { my $fl = fcntl($_, F_GETFL, 0) or die "fcntl: $!"; fcntl($_, F_SETFL, $fl | O_NONBLOCK) or die "fcntl: $!"; }
+$SIG{CHLD} = sub { syswrite($sigw, 'c'); };
+
 sub put { my ($s) = @_; while (length $s) { my $n = syswrite(STDOUT, $s); if (!defined $n) { next if $! == EINTR; exit 1; } substr($s, 0, $n) = ''; } }
 # "-" is the empty field; anything else must be hex.
 sub unhex { my ($h) = @_; return '' if $h eq '-'; die "bad field\n" if $h !~ /^(?:[0-9a-f]{2})+$/; return pack('H*', $h); }
 
 # In the child, after fork: the descriptors it gets, its user, then exec. Never returns.
 sub become {
-  my ($want, $uid, $gid, $env, $argv, $errw) = @_;
+  my ($want, $uid, $gid, $cwd, $env, $argv, $errw) = @_;
   my $fail = sub { syswrite($errw, ($! + 0) . "\n"); POSIX::_exit(127); };
   # Move every source above 9 first, so that no dup2 below overwrites a source still needed.
   my @high = map { my $fd = fcntl($_, F_DUPFD, 10); defined $fd ? $fd : $fail->() } @$want;
@@ -44,6 +51,8 @@ sub become {
   my @open = (4 .. 1023);
   if (opendir(my $d, '/proc/self/fd')) { @open = grep { /^\d+$/ } readdir($d); closedir($d); }
   POSIX::close($_) for grep { $_ > $#high && $_ != fileno($errw) } @open;  # the exec-failure pipe closes itself at exec
+  # Entered while still ours, so that no directory above it need be open to the new user.
+  chdir($cwd eq '' ? '/' : $cwd) or $fail->();
   if ($uid >= 0) {
     POSIX::setgid($gid) or $fail->();
     $) = "$gid $gid";  # the effective gid, and no supplementary groups but it
@@ -52,7 +61,6 @@ sub become {
     POSIX::setuid($uid) or $fail->();
     $fail->() if $< != $uid || $> != $uid;
   }
-  chdir('/') or $fail->();
   %ENV = ();
   for my $kv (split /\0/, $env) { my ($k, $v) = split /=/, $kv, 2; $ENV{$k} = $v // '' if length $k; }
   { no warnings 'exec'; exec { $argv->[0] } @$argv; }
@@ -60,7 +68,7 @@ sub become {
 }
 
 sub start {
-  my ($id, $uid, $gid, $out, $fd3, $env, @argv) = @_;
+  my ($id, $uid, $gid, $cwd, $out, $fd3, $env, @argv) = @_;
   my $fail = sub { put("$id f " . ($! + 0 || 5) . "\n"); };
   return put("$id f 22\n") if !@argv || exists $kid{$id};
   open(my $null, '<', '/dev/null') or return $fail->();
@@ -75,7 +83,7 @@ sub start {
   return $fail->() if !defined $pid;
   if ($pid == 0) {
     close($xr);
-    become([$null, $ow, $ew, defined $input ? ($input) : ()], $uid, $gid, $env, \@argv, $xw);
+    become([$null, $ow, $ew, defined $input ? ($input) : ()], $uid, $gid, $cwd, $env, \@argv, $xw);
   }
   close($xw);
   close($_) for grep { defined } ($null, $ow, $ew, $input);
@@ -118,7 +126,7 @@ sub request {
   my ($line) = @_;
   my ($op, @f) = split / /, $line;
   return if !defined $op;
-  if ($op eq 's' && @f >= 7 && $f[0] =~ /^\d+$/ && $f[1] =~ /^-?\d+$/ && $f[2] =~ /^-?\d+$/) {
+  if ($op eq 's' && @f >= 8 && $f[0] =~ /^\d+$/ && $f[1] =~ /^-?\d+$/ && $f[2] =~ /^-?\d+$/) {
     my ($id, $uid, $gid, @rest) = @f;
     my @fields = eval { map { unhex($_) } @rest };
     return put("$id f 22\n") if !@fields;
@@ -133,10 +141,10 @@ while ($stdin_open || %kid) {
   my $rin = '';
   vec($rin, fileno(STDIN), 1) = 1 if $stdin_open;
   vec($rin, $_, 1) = 1 for keys %pipe;
-  # Pipes at end but a child not yet reaped: look again soon; otherwise wait for input.
-  my $waiting = grep { $_->{pipes} == 0 } values %kid;
-  my $n = select(my $rout = $rin, undef, undef, $waiting ? 0.01 : undef);
+  vec($rin, fileno($sigr), 1) = 1;
+  my $n = select(my $rout = $rin, undef, undef, undef);
   if ($n < 0) { next if $! == EINTR; die "select: $!"; }
+  if (vec($rout, fileno($sigr), 1)) { 1 while sysread($sigr, my $b, 256); }
   if ($stdin_open && vec($rout, fileno(STDIN), 1)) {
     my $r = sysread(STDIN, my $b, 65536);
     if (!defined $r) { die "stdin: $!" if $! != EINTR && $! != EAGAIN; }

@@ -10,8 +10,9 @@
  *
  * What the child gets is what `spawn` gave it: stdin /dev/null, stdout a pipe or a file of ours
  * (appending), stderr a pipe, optionally a file read-only as descriptor 3, nothing else (every
- * other descriptor of the relay is close-on-exec), `/` as its working directory, the environment
- * given and nothing more, and, when asked, another uid and gid with no supplementary groups.
+ * other descriptor is closed), `/` or the directory given as its working directory (entered
+ * before the user changes, as libuv does), the environment given and nothing more, and, when
+ * asked, another uid and gid with no supplementary groups.
  * Perl is Essential in Debian (perl-base; its licence: the Artistic License or the GPL, 1 or later).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -23,6 +24,8 @@ export type RelaySpawnOptions = {
   env: Record<string, string>;
   uid?: number;
   gid?: number;
+  /** The working directory, entered before the user changes; `/` if unset. */
+  cwd?: string;
   /** The child's stdout: a pipe (`stdout` on the result), or a file of ours it appends to. */
   stdout?: "pipe" | { appendTo: string };
   /** A file the child gets read-only as its descriptor 3 (opened by the relay, not by the child). */
@@ -85,7 +88,7 @@ class Relay {
       .map(([k, v]) => `${k}=${v}`)
       .join("\0");
     const out = typeof o.stdout === "object" ? o.stdout.appendTo : "";
-    const fields = [out, o.fd3 ?? "", env, ...argv].map(hex);
+    const fields = [o.cwd ?? "", out, o.fd3 ?? "", env, ...argv].map(hex);
     proc.stdin!.write(`s ${id} ${o.uid ?? -1} ${o.gid ?? -1} ${fields.join(" ")}\n`);
     if (o.signal) {
       const signal = o.signal;
