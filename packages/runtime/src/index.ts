@@ -26,5 +26,3 @@ export { natsServerBin, toolBin, mediaEnv, mediaIdentity, mediaSpawnOptions, DEF
 export type { MediaIdentity } from "./toolchain.ts";
 export { malformedBody, providerError, retryAfterHeader, retryAfterRecorder, withTimeout } from "./provider-errors.ts";
 export { nodeFetch, multipartBody } from "./http-fetch.ts";
-export { relaySpawn, SPAWN_RELAY_SCRIPT } from "./spawn-relay.ts";
-export type { RelayedChild, RelaySpawnOptions } from "./spawn-relay.ts";

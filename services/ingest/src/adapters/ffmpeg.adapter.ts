@@ -1,6 +1,7 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { open, type FileHandle } from "node:fs/promises";
 import { AppError, ConfigError, PermanentError, RetryableError } from "@mp4t/contracts";
-import { mediaSpawnOptions, relaySpawn, type MediaIdentity, type RelayedChild } from "@mp4t/runtime";
+import { mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
 import { decodeFailure } from "../media-info.parser.ts";
 import type { PcmFormat } from "../wav-header.writer.ts";
@@ -76,9 +77,12 @@ export async function checkMediaTools(settings: FfmpegSettings, decode: { offset
     [settings.ffmpegBin, maxFileBytes],
   ] as const) {
     const timeout = AbortSignal.timeout(10_000);
-    const { uid, gid, env } = spawnOpts;
-    const child = relaySpawn([PRLIMIT, ...limitedArgs(bin, ["-version"], limit)], { env, ...(uid === undefined ? {} : { uid, gid }), signal: timeout });
-    child.stdout!.resume();
+    const child = spawn(PRLIMIT, limitedArgs(bin, ["-version"], limit), {
+      ...spawnOpts,
+      stdio: ["ignore", "ignore", "pipe"],
+      signal: timeout,
+      killSignal: "SIGKILL",
+    });
     const said = stderrOf(child.stderr!);
     const exit = await exitOf(child, bin).catch((err: Error) => ({ code: null, signal: null, error: err.message }));
     if (exit.code === 0) continue;
@@ -90,27 +94,22 @@ export async function checkMediaTools(settings: FfmpegSettings, decode: { offset
   }
 }
 
-/**
- * A media tool reading the upload as fd 3 (opened read-only for it); its stdout a pipe, or a file
- * of ours it appends to. Started by the spawn relay (@mp4t/runtime): not a fork of this process.
- */
+/** A media tool reading the upload's descriptor as fd 3; its stdout a pipe, or a file of ours (`stdout`, a descriptor). */
 function spawnMediaTool(
   bin: string,
   args: string[],
-  input: string,
+  fh: FileHandle,
   settings: FfmpegSettings,
   signal: AbortSignal,
-  o: { stdout?: "pipe" | { appendTo: string }; maxFileBytes?: number } = {},
+  o: { stdout?: "pipe" | number; maxFileBytes?: number } = {},
 ) {
-  const { uid, gid, env } = mediaSpawnOptions(settings.runAs);
-  const child = relaySpawn([PRLIMIT, ...limitedArgs(bin, args, o.maxFileBytes ?? 0)], {
-    env,
-    ...(uid === undefined ? {} : { uid, gid }),
-    stdout: o.stdout ?? "pipe",
-    fd3: input,
+  const child = spawn(PRLIMIT, limitedArgs(bin, args, o.maxFileBytes ?? 0), {
+    ...mediaSpawnOptions(settings.runAs),
+    stdio: ["ignore", o.stdout ?? "pipe", "pipe", fh.fd],
     signal,
+    killSignal: "SIGKILL",
   });
-  return { child, stdout: child.stdout, stderr: child.stderr };
+  return { child, stdout: child.stdout, stderr: child.stderr! };
 }
 
 /**
@@ -149,7 +148,7 @@ const spawnFailure = (bin: string, err: unknown) =>
     : err;
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
-const exitOf = (child: RelayedChild, bin: string) =>
+const exitOf = (child: ChildProcess, bin: string) =>
   new Promise<Exit>((resolve, reject) => {
     child.once("error", (err) => reject(spawnFailure(`${PRLIMIT} (for ${bin})`, err)));
     child.once("close", (code, signal) => resolve({ code, signal }));
@@ -167,7 +166,7 @@ export async function probeMedia(path: string, settings: FfmpegSettings, signal:
     const timeout = AbortSignal.timeout(settings.probeTimeoutMs);
     // Warnings too: that is the level at which mov reports a data reference it did not follow.
     const args = ["-v", "warning", ...INPUT_GUARDS, ...NO_DREFS, "-print_format", "json", "-show_format", "-show_streams", INPUT_URL];
-    const tool = spawnMediaTool(settings.ffprobeBin, args, path, settings, AbortSignal.any([signal, timeout]));
+    const tool = spawnMediaTool(settings.ffprobeBin, args, fh, settings, AbortSignal.any([signal, timeout]));
     let stdout = "";
     let externalTrack = false;
     tool.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -222,10 +221,7 @@ export async function extractPcm(opts: {
     try {
       await out.truncate(opts.offset);
       const maxFileBytes = pcmFileLimit(opts);
-      const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), opts.input, opts.settings, opts.signal, {
-        stdout: { appendTo: opts.output },
-        maxFileBytes,
-      });
+      const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal, { stdout: out.fd, maxFileBytes });
       const said = stderrOf(tool.stderr);
       const exit = await exitOf(tool.child, opts.settings.ffmpegBin);
       if (exit.signal === "SIGXFSZ") throw overran(maxFileBytes);
