@@ -70,6 +70,27 @@ describe("job events on typed subjects", () => {
     expect((await events.replay(jobId, all[1]!.seq, { max: 1 })).map((s) => s.event.type)).toEqual(["progress"]);
   });
 
+  it("replay a user's events after a sequence, with the user's events among the last ones up to it as the seed", async () => {
+    const { events } = createMessagingPorts(nc, { service: "test" });
+    const mine = newId();
+    const other = newId();
+    const seqs: number[] = [];
+    // Stored in turn: u1's job, another user's, u1's, ... (8 events); the resume point is the 6th.
+    for (let i = 0; i < 8; i++) {
+      const e = i % 2 === 0 ? event(mine, "progress", i / 10) : { ...event(other, "progress", i / 10), userId: "u2" };
+      seqs.push((await jetstream(nc).publish(`mp4t.v1.events.${e.jobId}.${e.type}`, JSON.stringify(e))).seq);
+    }
+    const at = seqs[5]!;
+    const r = await events.replayUser("u1", at, { seedScan: 4 });
+    // The seed: u1's among the 4 stored up to the 6th (3rd to 6th): the 3rd and the 5th.
+    expect(r.seed.map((s) => s.seq)).toEqual([seqs[2], seqs[4]]);
+    expect(r.events.map((s) => s.seq)).toEqual([seqs[6]]);
+    expect(r).toMatchObject({ complete: true, scannedTo: seqs[7] });
+    expect((await events.replayUser("u1", at)).seed).toEqual([]);
+    // A seed reaching back past the stream's first event reads from its first.
+    expect((await events.replayUser("u1", at, { seedScan: at + 100 })).seed.map((s) => s.seq)).toEqual(expect.arrayContaining([seqs[0], seqs[2], seqs[4]]));
+  });
+
   it("hand a durable with types those types only; an earlier release's durable is narrowed in place and loses none of the events it had not taken", async () => {
     const jsm = await jetstreamManager(nc);
     const durable = `test-ends-${newId()}`;

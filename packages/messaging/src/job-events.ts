@@ -1,6 +1,14 @@
 import { JobEvent, runOfMsgId, Streams, Subjects, type JobEventType } from "@mp4t/contracts";
 import { AppError } from "@mp4t/contracts";
-import { AckPolicy, DeliverPolicy, type ConsumerUpdateConfig, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type ConsumerUpdateConfig,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  type StoredMsg,
+} from "@nats-io/jetstream";
 import { nanos, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import type { Publisher } from "./publisher.ts";
 import { directBatch, nextBySubject } from "./stream-read.ts";
@@ -32,9 +40,15 @@ export type JobEvents = {
    * Events of one user's jobs stored after `afterSeq`, oldest first, by batched direct gets (no
    * consumer): scans at most `maxScan` stored events of all users. `scannedTo` is the last sequence
    * looked at (0: none); `complete` is false when events after `afterSeq` have expired, or more
-   * than `maxScan` were stored since (the caller should then tell its client to reload).
+   * than `maxScan` were stored since (the caller should then tell its client to reload). With
+   * `seedScan`, `seed` holds the user's events among the last `seedScan` stored up to `afterSeq`
+   * (afterSeq included): what the client was last shown, for a filter to be measured against.
    */
-  replayUser(userId: string, afterSeq: number, opts?: { maxScan?: number }): Promise<{ events: StoredEvent[]; scannedTo: number; complete: boolean }>;
+  replayUser(
+    userId: string,
+    afterSeq: number,
+    opts?: { maxScan?: number; seedScan?: number },
+  ): Promise<{ events: StoredEvent[]; seed: StoredEvent[]; scannedTo: number; complete: boolean }>;
   /** The newest `n` events of all jobs, oldest first. */
   recent(n: number): Promise<JobEvent[]>;
   /** Job events stored since `since`, oldest first, at most `max` (a busy period is sampled from its start). */
@@ -124,6 +138,24 @@ export function createJobEvents(deps: {
       const jsm = await deps.jsm();
       const maxScan = opts.maxScan ?? 10_000;
       const needle = `"userId":${JSON.stringify(userId)}`;
+      const mine = (m: StoredMsg): StoredEvent | undefined => {
+        const text = m.string();
+        if (!text.includes(needle)) return undefined;
+        const parsed = parse(text);
+        return parsed.success && parsed.data.userId === userId ? { event: parsed.data, seq: m.seq, run: runOfMsgId(m.header.get("Nats-Msg-Id")) } : undefined;
+      };
+      const seed: StoredEvent[] = [];
+      for (let seq = Math.max(1, afterSeq - (opts.seedScan ?? 0) + 1); seq <= afterSeq; ) {
+        const want = Math.min(REPLAY_BATCH, afterSeq - seq + 1);
+        const batch = await eventBatch(jsm, { seq }, want);
+        for (const m of batch) {
+          if (m.seq > afterSeq) break;
+          const s = mine(m);
+          if (s) seed.push(s);
+        }
+        if (batch.length < want) break; // nothing more stored (or only later: expired before)
+        seq = batch.at(-1)!.seq + 1;
+      }
       const events: StoredEvent[] = [];
       let scannedTo = 0;
       let scanned = 0;
@@ -132,9 +164,7 @@ export function createJobEvents(deps: {
         // One more than allowed: seeing it means the scan stopped short of the present.
         const want = Math.min(REPLAY_BATCH, maxScan + 1 - scanned);
         const batch = await eventBatch(jsm, { seq: (scannedTo || afterSeq) + 1 }, want);
-        let got = 0;
         for (const m of batch) {
-          got++;
           // The stream holds nothing but events, so a gap in sequences is events that expired.
           if (scanned === 0 && m.seq > afterSeq + 1) complete = false;
           if (++scanned > maxScan) {
@@ -142,12 +172,10 @@ export function createJobEvents(deps: {
             break;
           }
           scannedTo = m.seq;
-          const text = m.string();
-          if (!text.includes(needle)) continue;
-          const parsed = parse(text);
-          if (parsed.success && parsed.data.userId === userId) events.push({ event: parsed.data, seq: m.seq, run: runOfMsgId(m.header.get("Nats-Msg-Id")) });
+          const s = mine(m);
+          if (s) events.push(s);
         }
-        if (scanned > maxScan || got < want) return { events, scannedTo, complete };
+        if (scanned > maxScan || batch.length < want) return { events, seed, scannedTo, complete };
       }
     },
 

@@ -132,6 +132,40 @@ describe("GET /v1/jobs/:id/events", () => {
     await feed.cancel();
   });
 
+  it("a resumed user feed drops a late event of a job it had shown a later state of before the resume point", async () => {
+    const feed = sseReader(await fetch(`${base}/v1/events`, { headers: user.auth }));
+    expect((await feed.next())?.comment).toBe("connected");
+    const job = await createJob(h, user.auth);
+    const { userId } = ref(job.id);
+    const mine = (e: Sse) => (e.data as { jobId?: string } | undefined)?.jobId === job.id;
+    await h.deps.lifecycle.stageStarted(ref(job.id), "transcribe");
+    await h.deps.lifecycle.progress(ref(job.id), "transcribe", 0.5);
+    let shownLast: Sse | null = null;
+    for (let e = await nextEvent(feed); e && !shownLast; e = shownLast ? null : await nextEvent(feed)) if (mine(e) && e.event === "progress") shownLast = e;
+    expect(shownLast).not.toBeNull();
+    expect((shownLast!.data as { progress: number }).progress).toBeCloseTo(0.45, 6);
+    await feed.cancel(); // the client goes away having shown 0.45
+    // Another replica's earlier write of the stage: its event is stored after the client's last one.
+    await lateProgress(job.id, userId, 0.38, "transcribe");
+    const jsm = await jetstreamManager(h.nc);
+    expect((await jsm.streams.getMessage(Streams.events, { seq: Number(shownLast!.id) + 1 }))?.json()).toMatchObject({
+      jobId: job.id,
+      type: "progress",
+      progress: 0.38,
+    });
+    const resumed = sseReader(await fetch(`${base}/v1/events`, { headers: { ...user.auth, "last-event-id": shownLast!.id! } }));
+    await h.deps.lifecycle.stageDone(ref(job.id), "transcribe");
+    await h.deps.lifecycle.complete(ref(job.id));
+    const seen: [string | undefined, number][] = [];
+    for (let e = await nextEvent(resumed); e; e = e.event === "completed" ? null : await nextEvent(resumed))
+      if (mine(e)) seen.push([e.event, Math.round((e.data as { progress: number }).progress * 1000) / 1000]);
+    expect(seen).toEqual([
+      ["stage.done", 0.8],
+      ["completed", 1],
+    ]);
+    await resumed.cancel();
+  });
+
   it("sends keep-alive comments while nothing happens", async () => {
     const job = await createJob(h, user.auth);
     const r = sseReader(await open(job.id));

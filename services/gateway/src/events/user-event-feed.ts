@@ -7,6 +7,13 @@ import { progressOrder } from "./progress-order.ts";
 /** Stored events of all users one resume may scan for the caller's (a few minutes of a busy system). */
 const MAX_SCAN = 10_000;
 
+/**
+ * Stored events of all users before the resume point a resume reads to learn what the client was
+ * last shown of each job (a late event is measured against it): a few seconds of a busy system,
+ * past any event stored late. At most two more batched direct gets per resume.
+ */
+const SEED_SCAN = 1_000;
+
 /** Sent first when a resume cannot be complete (events expired, or too many to scan): reload the list. */
 export const RESYNC_SSE = 'event: resync\ndata: {"reason":"missed events are no longer available; reload"}\n\n';
 
@@ -15,9 +22,10 @@ export const RESYNC_SSE = 'event: resync\ndata: {"reason":"missed events are no 
  * With `lastEventId` (Last-Event-ID, or `?last_event_id=`), first the events of the user's jobs
  * stored after it, by batched direct gets (no consumer either): the hub listener is registered
  * first and buffers, so an event is either in the replay or arrives live, and one seen by both is
- * written once. An event stored after a later state of its job is dropped
- * (`progressOrder`; on a resume, from the replayed events on). Never ends by itself: only when
- * the client leaves or the server closes.
+ * written once. An event stored after a later state of its job is dropped (`progressOrder`);
+ * a resume first shows the filter, unwritten, the user's events among the `SEED_SCAN` stored up
+ * to the resume point, so that a late event is measured against what the client was shown before
+ * it. Never ends by itself: only when the client leaves or the server closes.
  */
 export async function openUserEventFeed(
   deps: { hub: JobEventHub; events: Pick<JobEvents, "replayUser"> },
@@ -27,10 +35,10 @@ export async function openUserEventFeed(
   const buffered: StoredEvent[] = [];
   let deliver: (s: StoredEvent) => void = (s) => void buffered.push(s);
   const off = await deps.hub.subscribeUser(userId, (event, seq, run) => deliver({ event, seq, run }));
-  let past: Awaited<ReturnType<JobEvents["replayUser"]>> = { events: [], scannedTo: 0, complete: true };
+  let past: Awaited<ReturnType<JobEvents["replayUser"]>> = { events: [], seed: [], scannedTo: 0, complete: true };
   if (lastEventId !== undefined) {
     try {
-      past = await deps.events.replayUser(userId, lastEventId, { maxScan: MAX_SCAN });
+      past = await deps.events.replayUser(userId, lastEventId, { maxScan: MAX_SCAN, seedScan: SEED_SCAN });
     } catch (err) {
       off();
       throw err;
@@ -43,6 +51,7 @@ export async function openUserEventFeed(
       await life.run(res, heartbeatMs, async () => {
         if (!past.complete) res.write(RESYNC_SSE);
         const inOrder = progressOrder();
+        for (const s of past.seed) inOrder(s); // shown to the filter only: the client has them
         for (const s of past.events) if (inOrder(s)) res.write(formatSse(s.event, s.seq));
         let lastSeq = past.scannedTo; // the replay saw everything up to here, the caller's or not
         const write = (s: StoredEvent) => {
