@@ -54,7 +54,7 @@ import { decodeWav, diarize } from "../services/diarizer/src/index.ts";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 20);
 const STORED_JOBS = Number(process.env.BENCH_STORED_JOBS ?? 0);
-const FLOOR_RUNS = Math.max(1, Number(process.env.BENCH_FLOOR_RUNS ?? 3));
+const FLOOR_RUNS = Math.max(1, Math.floor(Number(process.env.BENCH_FLOOR_RUNS ?? 3)) || 3);
 /** The middle value (the lower of the two middle ones for an even count). */
 const median = (l: number[]) => [...l].sort((x, y) => x - y)[Math.floor((l.length - 1) / 2)]!;
 const IDLE_SEC = Number(process.env.BENCH_IDLE_SEC ?? 60);

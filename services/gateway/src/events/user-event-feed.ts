@@ -10,7 +10,7 @@ const MAX_SCAN = 10_000;
 /**
  * Stored events of all users before the resume point a resume reads to learn what the client was
  * last shown of each job (a late event is measured against it): a few seconds of a busy system,
- * past any event stored late. At most two more batched direct gets per resume.
+ * where an event is stored late by well under one. At most two more batched direct gets per resume.
  */
 const SEED_SCAN = 1_000;
 
