@@ -104,8 +104,8 @@ describe("worker runner", () => {
 
   // 400 ms: found by the re-read the empty pull makes at once or defers to 500 ms after the last
   // one, whichever applies, or else by the late one; 1200 ms: after those, found by the late
-  // re-read 2 s after the empty pull.
-  it.each([400, 1200])(
+  // re-read 2 s after the empty pull; 3500 ms: after that too, found by the next, 6 s after it.
+  it.each([400, 1200, 3500])(
     "finds a message stored %i ms after the pull its signal prompted came back empty within seconds, not at the 30 s resync",
     async (lagMs) => {
       // A store that lags its signal, made deterministic: the signal is a publish on the work subject

@@ -117,6 +117,13 @@ const RESYNC_MS = 30_000;
  * seconds under load, as they did with constant polling, at an eighth of its cost. Idle, only RESYNC_MS.
  */
 const BUSY_RESYNC_MS = 2_000;
+/**
+ * Re-reads after a pull that a heard publish prompted came back empty, each this long after the
+ * one before (2, 6 and 14 s after the pull): the stream may store a message after its publish
+ * reached us, seconds after under load, and an idle replica would otherwise find it only at the
+ * 30 s resync. At most three listings per replica after the last such pull.
+ */
+const LATE_CHECKS_MS = [2_000, 4_000, 8_000];
 /** How long a pull waits for a message (one is only made where work is known to wait): see pull-now.ts. */
 const PULL_WAIT_MS = 150;
 /** How often a consumer holding only unacked messages is pulled for a retry whose backoff ended. */
@@ -218,9 +225,19 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
     recheck ??= readLater(wait, () => (recheck = undefined));
   }
 
-  /** One re-read BUSY_RESYNC_MS after an empty pull that followed a heard publish (one pending at a time). */
+  /**
+   * The late re-reads (LATE_CHECKS_MS) after an empty pull that followed a heard publish: one
+   * chain at a time, which such a pull starts again from its first step.
+   */
+  let lateStep = 0;
   function lateCheck() {
-    if (!halted()) late ??= readLater(BUSY_RESYNC_MS, () => (late = undefined));
+    if (halted()) return;
+    lateStep = 0;
+    const next = () => {
+      late = undefined;
+      if (++lateStep < LATE_CHECKS_MS.length && !halted()) late = readLater(LATE_CHECKS_MS[lateStep]!, next);
+    };
+    late ??= readLater(LATE_CHECKS_MS[0]!, next);
   }
 
   /** One worker slot: pulls where the scheduler says, until stopped or scaled away. */
@@ -243,7 +260,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
             sched.empty(src.key);
             if (sched.takeHeard(src.key)) {
               // A publish this replica heard is gone (another replica took it) or not stored yet:
-              // re-read soon, and once more BUSY_RESYNC_MS later for a store later than that.
+              // re-read soon, and again 2, 6 and 14 s later for a store later than that.
               refreshSoon();
               lateCheck();
             } else if (sinceRead() >= 500) {
