@@ -14,7 +14,8 @@
  * - the floor, same run: bench/overhead/floor.ts makes the same hops per job with the same
  *   payload sizes and no work, against its own nats-server, the HTTP ones included (the upload
  *   into a bare server, the engine requests to the same fake); its CPU (script + server) per job.
- *   It runs BENCH_FLOOR_RUNS times (default 3), each a fresh process and server, and the median is
+ *   It runs BENCH_FLOOR_RUNS times (default 3, at most 9), each a fresh process and server with a
+ *   store of its own, and the median is
  *   the floor: one 3-second run of a cold process measured 0.025 to 0.049 s a job on the same
  *   machine, twice the spread of the system's own figure, and a ratio is only as steady as its divisor.
  * - the job's own computation, same run: the diarization algorithm (MFCC, clustering,
@@ -34,7 +35,7 @@
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -54,7 +55,7 @@ import { decodeWav, diarize } from "../services/diarizer/src/index.ts";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 20);
 const STORED_JOBS = Number(process.env.BENCH_STORED_JOBS ?? 0);
-const FLOOR_RUNS = Math.max(1, Math.floor(Number(process.env.BENCH_FLOOR_RUNS ?? 3)) || 3);
+const FLOOR_RUNS = Math.min(9, Math.max(1, Math.floor(Number(process.env.BENCH_FLOOR_RUNS ?? 3)) || 3));
 /** The middle value (the lower of the two middle ones for an even count). */
 const median = (l: number[]) => [...l].sort((x, y) => x - y)[Math.floor((l.length - 1) / 2)]!;
 const IDLE_SEC = Number(process.env.BENCH_IDLE_SEC ?? 60);
@@ -338,7 +339,10 @@ async function runMode(mode: string): Promise<ModeResult> {
     const p = plan(t, JOBS, blobFiles, engine);
     const floors: number[] = [];
     for (let i = 0; i < FLOOR_RUNS; i++) {
-      const fl = await floor(p, dir, () => uploadForm(0));
+      const runDir = join(dir, `floor-${i + 1}`); // each run its own server store and blob files
+      await mkdir(runDir, { recursive: true });
+      const fl = await floor(p, runDir, () => uploadForm(0));
+      await rm(runDir, { recursive: true, force: true });
       floors.push(total(fl.cpu) / JOBS);
       console.log(
         `[overhead] floor run ${i + 1} of ${FLOOR_RUNS} (bare nats.js and node:http, same hops and sizes, the upload and ${p.engine.n} engine request${p.engine.n === 1 ? "" : "s"} of ${(p.engine.fileBytes / 1024).toFixed(0)} KiB included): ${f3(floors[i]!)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall`,

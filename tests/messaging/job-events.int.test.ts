@@ -87,8 +87,11 @@ describe("job events on typed subjects", () => {
     expect(r.events.map((s) => s.seq)).toEqual([seqs[6]]);
     expect(r).toMatchObject({ complete: true, scannedTo: seqs[7] });
     expect((await events.replayUser("u1", at)).seed).toEqual([]);
-    // A seed reaching back past the stream's first event reads from its first.
     expect((await events.replayUser("u1", at, { seedScan: at + 100 })).seed.map((s) => s.seq)).toEqual(expect.arrayContaining([seqs[0], seqs[2], seqs[4]]));
+    // A window reaching back past the stream's first event (the ones before the 4th expired) reads from its first.
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.purge(Streams.events, { seq: seqs[3]! });
+    expect((await events.replayUser("u1", at, { seedScan: 5 })).seed.map((s) => s.seq)).toEqual([seqs[4]]);
   });
 
   it("hand a durable with types those types only; an earlier release's durable is narrowed in place and loses none of the events it had not taken", async () => {

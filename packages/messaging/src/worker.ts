@@ -227,17 +227,24 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
 
   /**
    * The late re-reads (LATE_CHECKS_MS) after an empty pull that followed a heard publish: one
-   * chain at a time, which such a pull starts again from its first step.
+   * chain at a time, which such a pull starts again from its first step (a pending re-read due
+   * sooner than the first step stays: frequent empty pulls never push the next re-read back).
    */
   let lateStep = 0;
+  let lateDue = 0;
   function lateCheck() {
     if (halted()) return;
-    lateStep = 0;
-    const next = () => {
-      late = undefined;
-      if (++lateStep < LATE_CHECKS_MS.length && !halted()) late = readLater(LATE_CHECKS_MS[lateStep]!, next);
+    const arm = (step: number) => {
+      lateStep = step;
+      lateDue = Date.now() + LATE_CHECKS_MS[step]!;
+      late = readLater(LATE_CHECKS_MS[step]!, () => {
+        late = undefined;
+        if (lateStep + 1 < LATE_CHECKS_MS.length && !halted()) arm(lateStep + 1);
+      });
     };
-    late ??= readLater(LATE_CHECKS_MS[0]!, next);
+    if (late && lateDue <= Date.now() + LATE_CHECKS_MS[0]!) return void (lateStep = 0); // due soon; the chain goes on from there
+    clearTimeout(late);
+    arm(0);
   }
 
   /** One worker slot: pulls where the scheduler says, until stopped or scaled away. */
