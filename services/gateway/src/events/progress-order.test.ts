@@ -37,7 +37,7 @@ describe("progressOrder", () => {
     ).toEqual(["progress 0.5", "failed 0.5", "progress 0", "stage.started 0", "progress 0.05", "completed 1", "transcript.updated 1"]);
   });
 
-  it("keeps each job apart, and forgets a deleted one", () => {
+  it("keeps each job apart, and lets nothing of a deleted job through after its deletion but the deletion", () => {
     expect(
       passed([
         ev("a", "progress", 0.6),
@@ -45,9 +45,13 @@ describe("progressOrder", () => {
         ev("a", "progress", 0.3),
         ev("b", "progress", 0.3),
         ev("a", "deleted", 0.6),
-        ev("a", "progress", 0.1),
+        ev("a", "progress", 0.1), // another replica's, stored after the deletion
+        ev("a", "progress", 0.7, 2), // even of a later run
+        ev("a", "failed", 0.7, 2, "failed"),
+        ev("b", "progress", 0.4),
+        ev("a", "deleted", 0.6), // announced again: still passes
       ]),
-    ).toEqual(["progress 0.6", "progress 0.2", "progress 0.3", "deleted 0.6", "progress 0.1"]);
+    ).toEqual(["progress 0.6", "progress 0.2", "progress 0.3", "deleted 0.6", "progress 0.4", "deleted 0.6"]);
   });
 
   it("remembers the 1,000 jobs seen last: the one seen longest ago is forgotten first", () => {

@@ -15,7 +15,8 @@ type Seen = { run: number; highest: number; ended: boolean };
  * stage's `stage.done`, or after the job's `failed`. Such an event carries less progress than one
  * the feed has already written for the job in the same run, or comes after that run's end; written,
  * it moves a client's bar back or shows an ended job as running. A run's terminal event,
- * `deleted` and `transcript.updated` always pass. Any event of an earlier run than the feed has
+ * `deleted` and `transcript.updated` always pass; nothing else of a job passes after its
+ * `deleted` (a late event would show a deleted job as running). Any event of an earlier run than the feed has
  * seen is dropped; one of a later run (an owner's retry, a re-drive: `run` comes from the message
  * id) starts the job afresh, so the retry's progress from 0 passes.
  */
@@ -29,7 +30,8 @@ export function progressOrder(): (s: { event: JobEvent; run: number }) => boolea
   return ({ event: e, run }) => {
     const seen = jobs.get(e.jobId);
     if (e.type === "deleted") {
-      jobs.delete(e.jobId);
+      // Final (a job id is never used again): any event of the job stored after it is late.
+      remember(e.jobId, { run: Number.POSITIVE_INFINITY, highest: Number.POSITIVE_INFINITY, ended: true });
       return true;
     }
     if (e.type === "transcript.updated") return true;
