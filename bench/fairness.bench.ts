@@ -157,11 +157,18 @@ export async function run(): Promise<void> {
     let measuring = false;
     let stopBackground = false;
     const judged: Tracked[] = [];
+    const failures: unknown[] = [];
+    // Caught here and rethrown once the measured jobs have ended: a rejection nobody awaits yet would end the process.
     const loops = background.map(async (u, i) => {
-      for (let n = 0; !stopBackground; n++) {
-        const counted = measuring;
-        const t = await track(sys, u.token, `bg ${i}.${n}`, await upload(sys, u.token, m.short.path, `bg-${i}-${n}.mp4`), shortTimeout);
-        if (counted) judged.push(t);
+      try {
+        for (let n = 0; !stopBackground; n++) {
+          const counted = measuring;
+          const t = await track(sys, u.token, `bg ${i}.${n}`, await upload(sys, u.token, m.short.path, `bg-${i}-${n}.mp4`), shortTimeout);
+          if (counted) judged.push(t);
+        }
+      } catch (err) {
+        stopBackground = true;
+        failures.push(err);
       }
     });
     if (background.length) {
@@ -188,6 +195,7 @@ export async function run(): Promise<void> {
     const [short, other, later, long] = await Promise.all([shortP, otherP, laterP, longP]);
     stopBackground = true;
     await Promise.all(loops);
+    if (failures.length) throw failures[0];
     const transcribeSec = (t: Tracked) => (ms(t.job.stages.transcribe?.finishedAt) - transcribingAt) / 1000;
     console.log(
       `[fairness] long job transcribing ${sec(transcribingAt - ms(long.job.createdAt))} after its upload; A's second short job's transcription ended ${transcribeSec(later).toFixed(1)} s later, the long one's ${transcribeSec(long).toFixed(1)} s later`,
