@@ -159,6 +159,12 @@ export const Job = z.object({
        * chunk from it, and the reaper resumes a stalled transcribe stage by re-sending the missing ones.
        */
       plan: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).optional(),
+      /**
+       * Seconds the transcriber's slots spent on the chunks recorded done (each from its handler's
+       * start to its result stored; added with the chunk, once). The queue estimator's pace: unlike
+       * the stage's start to finish, it holds no wait for a slot busy with other jobs' chunks.
+       */
+      busySec: z.number().nonnegative().optional(),
     })
     .optional(),
   error: JobError.optional(),

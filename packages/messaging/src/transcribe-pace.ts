@@ -10,12 +10,16 @@ const quantile = (l: number[], q: number) => [...l].sort((a, b) => a - b)[Math.f
  * What the gateway learns from the finished jobs it reads, for the forecast of a job's transcription
  * (`transcribe-forecast.ts`) and of what follows it:
  * - pace: how long one transcriber slot takes per second of audio (the engine plus the hops): the
- *   transcribe stage's start to finish x the chunks that could run at once (the slots seen busy,
- *   its chunk count) / its audio;
+ *   slots' busy time on the job's chunks (`chunks.busySec`) / its audio; for a job without it (an
+ *   older release's), the transcribe stage's start to finish x the chunks that could run at once
+ *   (the slots seen busy, its chunk count) / its audio;
  * - tail: from the end of a job's transcription to its completion (assemble, diarize, enhance), per
  *   second of audio.
  */
 export function createTranscribePace() {
+  /** From the slots' busy time: no waits in them. */
+  const busy: number[] = [];
+  /** From the stage's start to finish: waits for busy slots included. */
   const paces: number[] = [];
   /** Seconds from transcription to completion, and the job's audio. */
   const tails: { sec: number; audio: number }[] = [];
@@ -42,16 +46,19 @@ export function createTranscribePace() {
       }
       if (seen.has(job.id)) return;
       remember(seen, job.id);
+      const busySec = job.chunks?.busySec;
+      if (busySec !== undefined && busySec > 0) return push(busy, busySec / audio);
       const parallel = Math.max(1, Math.min(slots, count));
       push(paces, (((Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000) * parallel) / audio);
     },
 
     /**
-     * Seconds per second of audio, or undefined before any: the lower quartile of the recent ones,
-     * since a job's stage time also holds its waits for a slot busy with another job's chunk, which
-     * the forecast plays out on its own.
+     * Seconds per second of audio, or undefined before any: the median of the recent jobs' busy
+     * times; without those, the lower quartile of their stage times, since a stage time also holds
+     * the job's waits for a slot busy with another job's chunk, which the forecast plays out on its
+     * own (on a system busy for a while every recent job waited, and the quartile too is too slow).
      */
-    pace: (): number | undefined => (paces.length ? quantile(paces, 0.25) : undefined),
+    pace: (): number | undefined => (busy.length ? quantile(busy, 0.5) : paces.length ? quantile(paces, 0.25) : undefined),
 
     /**
      * Seconds from the end of a job of `audio` seconds' transcription to its completion: the median

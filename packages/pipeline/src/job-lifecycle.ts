@@ -111,8 +111,9 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
      * every chunk is recorded after this call, so a replay of the last chunk still reports it
      * and the fan-in command can be re-sent (its Nats-Msg-Id dedups it). Null: the job ended.
      * The write that records the last chunk also marks the stage done (one write, not two).
+     * `busySec`, the seconds a slot spent on the chunk, is added to `chunks.busySec` with it (once).
      */
-    async chunkDone(ref: JobRef, index: number): Promise<{ job: Job; allDone: boolean } | null> {
+    async chunkDone(ref: JobRef, index: number, busySec?: number): Promise<{ job: Job; allDone: boolean } | null> {
       let last = false;
       const r = await change(ref, (j) => {
         if (!j.chunks) throw new Error(`job ${j.id} has no chunk plan`);
@@ -122,7 +123,8 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
         const p = lo + ((hi - lo) * done.length) / Math.max(1, j.chunks.count);
         last = done.length >= j.chunks.count;
         const stages = last ? { ...j.stages, transcribe: { ...j.stages.transcribe, status: "done" as const, finishedAt: now() } } : j.stages;
-        return { ...j, chunks: { ...j.chunks, done }, stages, progress: Math.max(j.progress, Math.min(hi, p)) };
+        const busy = busySec === undefined ? {} : { busySec: Math.round(((j.chunks.busySec ?? 0) + Math.max(0, busySec)) * 1000) / 1000 };
+        return { ...j, chunks: { ...j.chunks, done, ...busy }, stages, progress: Math.max(j.progress, Math.min(hi, p)) };
       });
       if (!r) return null;
       if (r.changed) await emit(r.job, last ? "stage.done" : "progress", "transcribe");

@@ -89,3 +89,23 @@ describe("job lifecycle: a re-drive is a run of its own", () => {
     expect(await l.reopen(ref)).toMatchObject({ attempts: 3 });
   });
 });
+
+describe("job lifecycle: the slots' busy time on a job's chunks", () => {
+  it("adds each chunk's time once, with the chunk: a replay of a recorded chunk adds nothing, and a chunk without a time keeps the sum", async () => {
+    const [a, b] = workers as [JobLifecycle, JobLifecycle];
+    const job: Job = sampleJob("u3", {
+      status: "processing",
+      progress: 0.2,
+      chunks: { count: 3, done: [] },
+      stages: { ingest: { status: "done" }, transcribe: { status: "running" } },
+    });
+    await stores[0]!.createJob(job);
+    const ref = { userId: job.userId, jobId: job.id };
+    expect((await a.chunkDone(ref, 0, 1.25))?.job.chunks?.busySec).toBe(1.25);
+    expect((await b.chunkDone(ref, 0, 9))?.job.chunks?.busySec).toBe(1.25); // a redelivery of chunk 0, on another worker
+    expect((await a.chunkDone(ref, 2))?.job.chunks?.busySec).toBe(1.25); // no time given (its stored result reused)
+    const last = await b.chunkDone(ref, 1, 0.5);
+    expect(last).toMatchObject({ allDone: true, job: { chunks: { done: [0, 1, 2], busySec: 1.75 } } });
+    expect((await stores[0]!.getJob(ref))?.chunks?.busySec).toBe(1.75);
+  });
+});

@@ -114,6 +114,8 @@ describe("windowed chunks", () => {
           await new Promise((r) => setTimeout(r, 50));
         }
         expect(final?.chunks?.done).toEqual(Array.from({ length: 12 }, (_, i) => i));
+        // Each chunk's slot time is recorded with it: at least the engine's 200 ms a request.
+        expect(final?.chunks?.busySec).toBeGreaterThanOrEqual(12 * 0.2);
         expect(order.filter((o) => o.startsWith("long"))).toEqual(Array.from({ length: 12 }, (_, i) => `long:${i}`)); // each queued once, in order
         expect(fake.requests).toHaveLength(14);
       } finally {

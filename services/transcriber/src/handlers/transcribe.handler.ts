@@ -23,10 +23,12 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 export function transcribeHandler(deps: TranscribeDeps) {
   return async (msg: Command<"transcribe">, ctx: HandlerContext) => {
     const ref = { userId: msg.userId, jobId: msg.jobId };
+    const began = performance.now(); // the slot's time on this chunk, for the queue estimator's pace
     // Watching before the stage starts: a cancel (or DELETE) right after it is seen, and this run
     // does not store a result the janitor's purge would not find.
     const watch = watchJobEnd(deps.events, msg.jobId, ctx.signal);
     let early = false;
+    let ran = false;
     try {
       await watch.ready;
       const job = await deps.lifecycle.stageStarted(ref, "transcribe");
@@ -45,6 +47,7 @@ export function transcribeHandler(deps: TranscribeDeps) {
       const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);
       const already = job.chunks?.done.includes(chunk.index) && (await deps.blobs.stat(resultKey)) !== null;
       if (!already) {
+        ran = true;
         const words = await transcribeChunk(deps, engine, msg, language, watch.signal);
         const result: ChunkResult = { index: chunk.index, startSec: chunk.startSec, endSec: chunk.endSec, engine: engine.name, words };
         if (watch.ended()) return; // canceled, deleted or failed while the engine ran: store nothing for the purge to miss
@@ -66,7 +69,8 @@ export function transcribeHandler(deps: TranscribeDeps) {
       watch[Symbol.dispose]();
     }
 
-    const recorded = await deps.lifecycle.chunkDone(ref, msg.chunk.index);
+    // A chunk whose stored result was reused (a re-drive) took no engine time: nothing added.
+    const recorded = await deps.lifecycle.chunkDone(ref, msg.chunk.index, ran ? (performance.now() - began) / 1000 : undefined);
     if (!recorded) return;
     if (!early) await queueNext(deps, recorded.job, msg);
     if (!recorded.allDone) return;
