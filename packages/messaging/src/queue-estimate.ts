@@ -14,7 +14,6 @@ import {
   type PipelineStage,
 } from "@mp4t/contracts";
 import type { ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
-import { createArrivalLog } from "./arrival-log.ts";
 import { forecastTranscribe, type ChunkQueue, type QueuedChunk } from "./transcribe-forecast.ts";
 import { createTranscribePace } from "./transcribe-pace.ts";
 import { directBatch } from "./stream-read.ts";
@@ -270,7 +269,6 @@ export function createQueueEstimator(
       pace: p,
       batchEvery,
       queues: await chunks.read(snap),
-      arrivals: chunks.arrivals(t),
       chunkSec: chunks.chunkSec,
       target: { jobId: job.id, cls: job.options.class, bucket: userBucket(job.userId), remaining: remainingChunks, chained: c.window !== undefined },
     });
@@ -343,7 +341,6 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
   let lastAt = 0;
   /** Chunks seen from start to end: their audio and seconds on a slot (the most recent). */
   const ran: { audioSec: number; sec: number }[] = [];
-  const arrivals = createArrivalLog();
 
   async function read(snap: Snapshot): Promise<ChunkQueue[]> {
     const jsm = await getJsm();
@@ -401,7 +398,6 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
         if (ran.length > RAN_SAMPLES) ran.shift();
       }
     }
-    arrivals.see(snap.at, queues);
     const previousAt = lastAt;
     lastAt = snap.at;
     for (const q of queues) {
@@ -430,8 +426,6 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
       if (!r) cache.set(snap, (r = read(snap)));
       return r;
     },
-    /** Other users' jobs still to come, from the jobs the listings saw arrive (`arrival-log.ts`). */
-    arrivals: (now: number) => arrivals.rates(now),
     /**
      * Seconds on a slot for a chunk of this much audio, from chunks of about its length seen
      * running lately (the median pace of those); undefined when none was. A job's learnt pace
