@@ -126,6 +126,8 @@ export async function run(): Promise<void> {
     OPENAI_API_KEY: engine.apiKey,
     LOG_LEVEL: "warn",
   });
+  /** The background users' loops run while this is false (see (d)). */
+  const bg = { stop: false };
   try {
     const user = async (name: string) => {
       const email = `fairness-${name}@bench.test`;
@@ -155,19 +157,19 @@ export async function run(): Promise<void> {
       background.push(u);
     }
     let measuring = false;
-    let stopBackground = false;
     const judged: Tracked[] = [];
     const failures: unknown[] = [];
     // Caught here and rethrown once the measured jobs have ended: a rejection nobody awaits yet would end the process.
     const loops = background.map(async (u, i) => {
       try {
-        for (let n = 0; !stopBackground; n++) {
+        for (let n = 0; !bg.stop; n++) {
           const counted = measuring;
           const t = await track(sys, u.token, `bg ${i}.${n}`, await upload(sys, u.token, m.short.path, `bg-${i}-${n}.mp4`), shortTimeout);
           if (counted) judged.push(t);
         }
       } catch (err) {
-        stopBackground = true;
+        if (!bg.stop) console.log(`[fairness] (d) background user ${i} failed, so the background stops (the run fails at its end): ${String(err)}`);
+        bg.stop = true;
         failures.push(err);
       }
     });
@@ -178,8 +180,10 @@ export async function run(): Promise<void> {
 
     const longId = await upload(sys, a, m.long.path, "long.mp4");
     measuring = true;
-    const longP = track(sys, a, "A long", longId, shortTimeout * 2);
-    const shortP = track(sys, a, "A short", await upload(sys, a, m.short.path, "short-a.mp4"), shortTimeout);
+    // Each awaited below; marked handled now, so one failing while the others are set up does not end the process before `finally`.
+    const handled = <T>(p: Promise<T>) => (p.catch(() => {}), p);
+    const longP = handled(track(sys, a, "A long", longId, shortTimeout * 2));
+    const shortP = handled(track(sys, a, "A short", await upload(sys, a, m.short.path, "short-a.mp4"), shortTimeout));
     // B, then A's second short job, arrive while A's long job transcribes (its chunks on the slots).
     for (const end = Date.now() + shortTimeout; ; await sleep(250)) {
       const r = await api<Job>(sys.url, `/v1/jobs/${longId}`, { token: a });
@@ -189,11 +193,11 @@ export async function run(): Promise<void> {
     }
     const transcribingAt = Date.now();
     await sleep(OTHER_DELAY_SEC * 1000);
-    const otherP = track(sys, b, "B short", await upload(sys, b, m.short.path, "short-b.mp4"), shortTimeout);
+    const otherP = handled(track(sys, b, "B short", await upload(sys, b, m.short.path, "short-b.mp4"), shortTimeout));
     await sleep(2000);
     const laterP = track(sys, a, "A short 2", await upload(sys, a, m.short.path, "short-a2.mp4"), shortTimeout);
     const [short, other, later, long] = await Promise.all([shortP, otherP, laterP, longP]);
-    stopBackground = true;
+    bg.stop = true;
     await Promise.all(loops);
     if (failures.length) throw failures[0];
     const transcribeSec = (t: Tracked) => (ms(t.job.stages.transcribe?.finishedAt) - transcribingAt) / 1000;
@@ -217,15 +221,17 @@ export async function run(): Promise<void> {
       );
     report("(c)", worstOf([short, other, later, long]));
     if (background.length) {
-      const errs = judged.map((t) => judge(t, engineAt));
+      const completed = judged.filter((t) => t.job.status === "completed");
+      const errs = completed.map((t) => judge(t, engineAt));
       const finite = errs.filter((e) => Number.isFinite(e)).sort((x, y) => x - y);
       const within = finite.filter((e) => e <= GOAL_ERROR).length;
       console.log(
-        `[fairness] (d) background jobs judged: ${judged.length}; within ${GOAL_ERROR * 100} %: ${within}; median error ${finite.length ? `${(finite[Math.floor((finite.length - 1) / 2)]! * 100).toFixed(0)} %` : "n/a"}; without an estimate: ${errs.length - finite.length}`,
+        `[fairness] (d) background jobs judged: ${completed.length} (${judged.length - completed.length} more did not complete); within ${GOAL_ERROR * 100} %: ${within}; median error ${finite.length ? `${(finite[Math.floor((finite.length - 1) / 2)]! * 100).toFixed(0)} %` : "n/a"}; without an estimate: ${errs.length - finite.length}`,
       );
       report("(d)", errs.length ? Math.max(...errs.map((e) => (Number.isNaN(e) ? Number.POSITIVE_INFINITY : e))) : Number.NaN);
     }
   } finally {
+    bg.stop = true; // the background users stop after their current job (or fail on the stopped system)
     await sys.stop();
     await engine.close();
   }

@@ -165,6 +165,8 @@ export const Job = z.object({
        * the stage's start to finish, it holds no wait for a slot busy with other jobs' chunks.
        */
       busySec: z.number().nonnegative().optional(),
+      /** How many chunks `busySec` covers: the pace is learnt only from a job whose every chunk was timed. */
+      busyChunks: z.number().int().nonnegative().optional(),
     })
     .optional(),
   error: JobError.optional(),

@@ -53,12 +53,18 @@ describe("transcribe pace", () => {
     // 4 chunks of 25 s transcribed from 0 to 40 s on 2 slots, while other users' chunks took turns
     // on them: the stage says 0.8 s a second of audio, the slots spent 10 s on its 100 s.
     const waited = { ...job("busy", [25, 25, 25, 25], [0, 40]) };
-    pace.learn({ ...waited, chunks: { ...waited.chunks!, busySec: 10 } }, 2);
+    pace.learn({ ...waited, chunks: { ...waited.chunks!, busySec: 10, busyChunks: 4 } }, 2);
     expect(pace.pace()).toBeCloseTo(0.1);
-    // Jobs without it (an older release's) no longer count once one with it was learnt: the median of those with it.
-    pace.learn(job("old", [30], [0, 30]), 1);
-    for (const [i, sec] of [2.4, 3.6].entries()) pace.learn({ ...job(`b${i}`, [30], [0, 9]), chunks: { count: 1, done: [0], busySec: sec } }, 1);
+    // Jobs without it (an older release's) no longer count once one with it was learnt: the median
+    // of those with it (with the two older ones in, the median would be 0.12).
+    pace.learn(job("old1", [30], [0, 30]), 1);
+    pace.learn(job("old2", [30], [0, 30]), 1);
+    for (const [i, sec] of [2.4, 3.6].entries()) pace.learn({ ...job(`b${i}`, [30], [0, 9]), chunks: { count: 1, done: [0], busySec: sec, busyChunks: 1 } }, 1);
     expect(pace.pace()).toBeCloseTo(0.1); // 0.08, 0.1, 0.12
+    // A job only some of whose chunks were timed (partly transcribed by an older release) is not taken for it.
+    const partial = job("partial", [25, 25, 25, 25], [0, 10]);
+    pace.learn({ ...partial, chunks: { ...partial.chunks!, busySec: 0.5, busyChunks: 1 } }, 2);
+    expect(pace.pace()).toBeCloseTo(0.1);
   });
 
   it("learns the time from transcription to completion per second of audio once a job completes", () => {

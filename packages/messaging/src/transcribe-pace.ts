@@ -10,9 +10,9 @@ const quantile = (l: number[], q: number) => [...l].sort((a, b) => a - b)[Math.f
  * What the gateway learns from the finished jobs it reads, for the forecast of a job's transcription
  * (`transcribe-forecast.ts`) and of what follows it:
  * - pace: how long one transcriber slot takes per second of audio (the engine plus the hops): the
- *   slots' busy time on the job's chunks (`chunks.busySec`) / its audio; for a job without it (an
- *   older release's), the transcribe stage's start to finish x the chunks that could run at once
- *   (the slots seen busy, its chunk count) / its audio;
+ *   slots' busy time on the job's chunks (`chunks.busySec`, when every chunk was timed) / its audio;
+ *   while no recent job has that (an older release's jobs), the transcribe stage's start to finish x
+ *   the chunks that could run at once (the slots seen busy, its chunk count) / its audio;
  * - tail: from the end of a job's transcription to its completion (assemble, diarize, enhance), per
  *   second of audio.
  */
@@ -46,8 +46,9 @@ export function createTranscribePace() {
       }
       if (seen.has(job.id)) return;
       remember(seen, job.id);
+      // Only a job whose every chunk was timed (not one partly transcribed by an older release).
       const busySec = job.chunks?.busySec;
-      if (busySec !== undefined && busySec > 0) return push(busy, busySec / audio);
+      if (busySec !== undefined && busySec > 0 && job.chunks?.busyChunks === count) return push(busy, busySec / audio);
       const parallel = Math.max(1, Math.min(slots, count));
       push(paces, (((Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000) * parallel) / audio);
     },

@@ -111,7 +111,8 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
      * every chunk is recorded after this call, so a replay of the last chunk still reports it
      * and the fan-in command can be re-sent (its Nats-Msg-Id dedups it). Null: the job ended.
      * The write that records the last chunk also marks the stage done (one write, not two).
-     * `busySec`, the seconds a slot spent on the chunk, is added to `chunks.busySec` with it (once).
+     * `busySec`, the seconds a slot spent on the chunk, is added to `chunks.busySec` with it (once),
+     * and `chunks.busyChunks` counts it.
      */
     async chunkDone(ref: JobRef, index: number, busySec?: number): Promise<{ job: Job; allDone: boolean } | null> {
       let last = false;
@@ -123,7 +124,10 @@ export function createJobLifecycle(deps: { jobs: JobStore; publisher: Publisher 
         const p = lo + ((hi - lo) * done.length) / Math.max(1, j.chunks.count);
         last = done.length >= j.chunks.count;
         const stages = last ? { ...j.stages, transcribe: { ...j.stages.transcribe, status: "done" as const, finishedAt: now() } } : j.stages;
-        const busy = busySec === undefined ? {} : { busySec: Math.round(((j.chunks.busySec ?? 0) + Math.max(0, busySec)) * 1000) / 1000 };
+        const busy =
+          busySec === undefined
+            ? {}
+            : { busySec: Math.round(((j.chunks.busySec ?? 0) + Math.max(0, busySec)) * 1000) / 1000, busyChunks: (j.chunks.busyChunks ?? 0) + 1 };
         return { ...j, chunks: { ...j.chunks, done, ...busy }, stages, progress: Math.max(j.progress, Math.min(hi, p)) };
       });
       if (!r) return null;

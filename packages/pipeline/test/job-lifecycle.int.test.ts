@@ -91,21 +91,34 @@ describe("job lifecycle: a re-drive is a run of its own", () => {
 });
 
 describe("job lifecycle: the slots' busy time on a job's chunks", () => {
-  it("adds each chunk's time once, with the chunk: a replay of a recorded chunk adds nothing, and a chunk without a time keeps the sum", async () => {
-    const [a, b] = workers as [JobLifecycle, JobLifecycle];
-    const job: Job = sampleJob("u3", {
+  const transcribing = async (userId: string, count: number) => {
+    const job: Job = sampleJob(userId, {
       status: "processing",
       progress: 0.2,
-      chunks: { count: 3, done: [] },
+      chunks: { count, done: [] },
       stages: { ingest: { status: "done" }, transcribe: { status: "running" } },
     });
     await stores[0]!.createJob(job);
-    const ref = { userId: job.userId, jobId: job.id };
-    expect((await a.chunkDone(ref, 0, 1.25))?.job.chunks?.busySec).toBe(1.25);
-    expect((await b.chunkDone(ref, 0, 9))?.job.chunks?.busySec).toBe(1.25); // a redelivery of chunk 0, on another worker
-    expect((await a.chunkDone(ref, 2))?.job.chunks?.busySec).toBe(1.25); // no time given (its stored result reused)
+    return { userId: job.userId, jobId: job.id };
+  };
+
+  it("adds each chunk's time once, with the chunk, from the current record: a replay of a recorded chunk adds nothing", async () => {
+    const [a, b] = workers as [JobLifecycle, JobLifecycle];
+    const ref = await transcribing("u3", 3);
+    expect((await a.chunkDone(ref, 0, 1.25))?.job.chunks).toMatchObject({ busySec: 1.25, busyChunks: 1 });
+    expect((await b.chunkDone(ref, 0, 9))?.job.chunks).toMatchObject({ busySec: 1.25, busyChunks: 1 }); // a redelivery of chunk 0, on another worker
+    expect((await a.chunkDone(ref, 2, 0.25))?.job.chunks).toMatchObject({ busySec: 1.5, busyChunks: 2 });
+    // b last read the job after its chunk 0: its first attempt, on that record, is refused; the sum is the current one's.
     const last = await b.chunkDone(ref, 1, 0.5);
-    expect(last).toMatchObject({ allDone: true, job: { chunks: { done: [0, 1, 2], busySec: 1.75 } } });
-    expect((await stores[0]!.getJob(ref))?.chunks?.busySec).toBe(1.75);
+    expect(last).toMatchObject({ allDone: true, job: { chunks: { done: [0, 1, 2], busySec: 2, busyChunks: 3 } } });
+    expect((await stores[0]!.getJob(ref))?.chunks).toMatchObject({ busySec: 2, busyChunks: 3 });
+  });
+
+  it("sums chunks recorded at once on two workers exactly, and counts only the chunks given a time", async () => {
+    const [a, b] = workers as [JobLifecycle, JobLifecycle];
+    const ref = await transcribing("u4", 5);
+    await Promise.all([a.chunkDone(ref, 0, 0.5), b.chunkDone(ref, 1, 0.25), a.chunkDone(ref, 2, 1), b.chunkDone(ref, 3, 2)]);
+    await a.chunkDone(ref, 4); // no time: an older release's transcriber
+    expect((await stores[0]!.getJob(ref))?.chunks).toMatchObject({ done: [0, 1, 2, 3, 4], busySec: 3.75, busyChunks: 4 });
   });
 });

@@ -52,7 +52,7 @@ describe("transcribe with pocketsphinx", () => {
     process.stdout.write(`pocketsphinx WER per clip ${JSON.stringify(rates)}; all clips ${overall.toFixed(3)}\n`);
 
     const job = (await h.jobs.getJob(ref))!;
-    expect(job.chunks).toEqual({ count: 5, done: [0, 1, 2, 3, 4], busySec: expect.any(Number) });
+    expect(job.chunks).toEqual({ count: 5, done: [0, 1, 2, 3, 4], busySec: expect.any(Number), busyChunks: 5 });
     expect(job.chunks!.busySec).toBeGreaterThan(0); // pocketsphinx's time on the five, recorded with them
     expect(job.stages.transcribe?.status).toBe("done");
     expect(job.progress).toBeCloseTo(0.8);
@@ -76,7 +76,7 @@ describe("transcribe with pocketsphinx", () => {
   it("records every chunk when they finish at once, and sends diarize exactly once", async () => {
     const { ref, commands } = await h.newChunkedJob(clips.slice(1, 5));
     await Promise.all(commands.map((c) => h.transcribe(c)));
-    expect((await h.jobs.getJob(ref))!.chunks).toEqual({ count: 4, done: [0, 1, 2, 3], busySec: expect.any(Number) });
+    expect((await h.jobs.getJob(ref))!.chunks).toEqual({ count: 4, done: [0, 1, 2, 3], busySec: expect.any(Number), busyChunks: 4 });
     expect(await forJob(ref.jobId)).toHaveLength(1);
     for (const c of commands) expect((await resultOf(ref.jobId, c.chunk.index))!.words.length).toBeGreaterThan(0);
   });

@@ -28,7 +28,6 @@ export function transcribeHandler(deps: TranscribeDeps) {
     // does not store a result the janitor's purge would not find.
     const watch = watchJobEnd(deps.events, msg.jobId, ctx.signal);
     let early = false;
-    let ran = false;
     try {
       await watch.ready;
       const job = await deps.lifecycle.stageStarted(ref, "transcribe");
@@ -47,7 +46,6 @@ export function transcribeHandler(deps: TranscribeDeps) {
       const resultKey = BlobKeys.chunkResult(msg.jobId, chunk.index);
       const already = job.chunks?.done.includes(chunk.index) && (await deps.blobs.stat(resultKey)) !== null;
       if (!already) {
-        ran = true;
         const words = await transcribeChunk(deps, engine, msg, language, watch.signal);
         const result: ChunkResult = { index: chunk.index, startSec: chunk.startSec, endSec: chunk.endSec, engine: engine.name, words };
         if (watch.ended()) return; // canceled, deleted or failed while the engine ran: store nothing for the purge to miss
@@ -69,8 +67,8 @@ export function transcribeHandler(deps: TranscribeDeps) {
       watch[Symbol.dispose]();
     }
 
-    // A chunk whose stored result was reused (a re-drive) took no engine time: nothing added.
-    const recorded = await deps.lifecycle.chunkDone(ref, msg.chunk.index, ran ? (performance.now() - began) / 1000 : undefined);
+    // Up to its result stored: this write itself, the ack and the next delivery are left out (a few ms).
+    const recorded = await deps.lifecycle.chunkDone(ref, msg.chunk.index, (performance.now() - began) / 1000);
     if (!recorded) return;
     if (!early) await queueNext(deps, recorded.job, msg);
     if (!recorded.allDone) return;
