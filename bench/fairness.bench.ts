@@ -214,12 +214,13 @@ export async function run(): Promise<void> {
       `[fairness] (b) A's short job after A's long one: ${sec(took(short))} = ${ratio.toFixed(2)}x baseline (goal <= ${GOAL_RATIO}: ${goal(ratio)}); ` +
         `A's second short job (long one transcribing): ${sec(took(later))} = ${ratio2.toFixed(2)}x (${goal(ratio2)}); B's short job: ${sec(took(other))} = ${ratioB.toFixed(2)}x; A's long job ${sec(took(long))}; engine requests ${engine.requests.length}`,
     );
-    const worstOf = (ts: Tracked[]) => Math.max(...ts.map((t) => judge(t, engineAt)).map((e) => (Number.isNaN(e) ? Number.POSITIVE_INFINITY : e)));
+    /** The worst of some jobs' errors (a job without an estimate counts as the worst); NaN for none. */
+    const worstOf = (errs: number[]) => (errs.length ? Math.max(...errs.map((e) => (Number.isNaN(e) ? Number.POSITIVE_INFINITY : e))) : Number.NaN);
     const report = (label: string, worst: number) =>
       console.log(
         `[fairness] ${label} worst estimate error ${Number.isFinite(worst) ? `${(worst * 100).toFixed(0)} %` : "n/a (an estimate missing)"} (goal <= ${GOAL_ERROR * 100} %: ${worst <= GOAL_ERROR ? "met" : "MISSED"})`,
       );
-    report("(c)", worstOf([short, other, later, long]));
+    report("(c)", worstOf([short, other, later, long].map((t) => judge(t, engineAt))));
     if (background.length) {
       const completed = judged.filter((t) => t.job.status === "completed");
       const errs = completed.map((t) => judge(t, engineAt));
@@ -228,7 +229,7 @@ export async function run(): Promise<void> {
       console.log(
         `[fairness] (d) background jobs judged: ${completed.length} (${judged.length - completed.length} more did not complete); within ${GOAL_ERROR * 100} %: ${within}; median error ${finite.length ? `${(finite[Math.floor((finite.length - 1) / 2)]! * 100).toFixed(0)} %` : "n/a"}; without an estimate: ${errs.length - finite.length}`,
       );
-      report("(d)", errs.length ? Math.max(...errs.map((e) => (Number.isNaN(e) ? Number.POSITIVE_INFINITY : e))) : Number.NaN);
+      report("(d)", worstOf(errs));
     }
   } finally {
     bg.stop = true; // the background users stop after their current job (or fail on the stopped system)
