@@ -15,8 +15,10 @@
  *     an error in % of the time from the job's submission to the actual event; goal within 25 %.
  * (d) with BENCH_BACKGROUND_USERS=N (default 0), a busy system: from the baseline on, N more users
  *     (each in a fairness bucket of its own where the hash allows) each keep one 30 s job in
- *     flight until A's and B's jobs have ended, polling it as a client would; every background job
- *     submitted after A's long job is judged as in (c). (b)'s ratios are then against the idle
+ *     flight until A's and B's jobs have ended, polling it as a client would, for
+ *     BENCH_BACKGROUND_WARMUP_SEC (default 30) before A's long job, so the measured jobs meet the
+ *     background in its steady state (5 s: a load that has just begun, which no rate foretells);
+ *     every background job submitted after A's long job is judged as in (c). (b)'s ratios are then against the idle
  *     baseline and are printed without a goal (the 3x goal is for an otherwise idle system).
  * Media is cached in $TMPDIR/mp4t-fairness-media. Iterate with BENCH_LONG_MIN=5.
  */
@@ -32,6 +34,7 @@ const LONG_MIN = Number(process.env.BENCH_LONG_MIN ?? 20);
 const RTF = Number(process.env.BENCH_ENGINE_RTF ?? 0.1);
 const OTHER_DELAY_SEC = Number(process.env.BENCH_OTHER_DELAY_SEC ?? 3);
 const BACKGROUND_USERS = Math.max(0, Math.floor(Number(process.env.BENCH_BACKGROUND_USERS ?? 0)) || 0);
+const BACKGROUND_WARMUP_SEC = Number(process.env.BENCH_BACKGROUND_WARMUP_SEC ?? 30);
 const GOAL_RATIO = 3;
 const GOAL_ERROR = 0.25;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -174,7 +177,7 @@ export async function run(): Promise<void> {
       }
     });
     if (background.length) {
-      await sleep(5000); // the background's jobs under way before the measured ones
+      await sleep(BACKGROUND_WARMUP_SEC * 1000); // the background in its steady state before the measured jobs
       console.log(`[fairness] (d) ${background.length} background users, each keeping one ${m.short.durationSec.toFixed(0)} s job in flight`);
     }
 

@@ -120,6 +120,75 @@ describe("queue estimates of the transcribe stage", () => {
     });
   });
 
+  it("time chunks at the pace from the slots' busy time, not as the listings saw chunks run", async () => {
+    await transcribeStage(async (nc, jsm) => {
+      const js = jetstream(nc);
+      const pub = createPublisher(js, { service: "test" });
+      let clock = Date.now();
+      const est = createQueueEstimator(async () => jsm, { now: () => clock });
+      // The same pace as `learnt` (0.2 s a second of audio), from the transcriber's busy time on its one chunk.
+      const ended = learnt(clock);
+      await est.estimate({ ...ended, chunks: { ...ended.chunks!, done: [0], busySec: 10, busyChunks: 1 } });
+      let bob = "bob";
+      for (let i = 0; userBucket(bob) === userBucket("alice"); i++) bob = `bob-${i}`;
+      const theirs = transcribing(bob, [30, 30, 30], clock);
+      for (let i = 0; i < 3; i++) {
+        const chunk = { index: i, count: 3, startSec: 30 * i, endSec: 30 * (i + 1) };
+        await pub.command("transcribe", "interactive", { v: 1, jobId: theirs.id, userId: bob, chunk }, `transcribe:${theirs.id}:${i}`);
+      }
+      clock += 1100;
+      await est.estimate(theirs);
+      // Its first chunk is seen running over four looks, then ends: 4.4 s by the listings, as in
+      // the test above; here the chunks left stay at the pace (6 s each, 12 s on the one slot).
+      const consumer = await js.consumers.get(Streams.lane("high"), fairDurableName("transcribe", "interactive", userBucket(bob)));
+      const taken = await consumer.next({ expires: 2000 });
+      await nc.flush();
+      for (let look = 0; look < 4; look++) {
+        clock += 1100;
+        await est.estimate(theirs);
+      }
+      taken!.ack();
+      await nc.flush();
+      clock += 1100;
+      const next = (await est.estimate({ ...theirs, chunks: { ...theirs.chunks!, done: [0] } }))!;
+      expect(Date.parse(next.estimatedFinishAt!) - clock).toBe(12_000 + 3_600);
+    });
+  });
+
+  it("play other users' jobs still to come at the rate the listings saw them arrive", async () => {
+    await transcribeStage(async (nc, jsm) => {
+      const js = jetstream(nc);
+      const pub = createPublisher(js, { service: "test" });
+      let clock = Date.now();
+      const est = createQueueEstimator(async () => jsm, { now: () => clock });
+      await est.estimate(learnt(clock)); // the pace: 0.2 s a second of audio; one slot seen
+      const mine = transcribing("alice", [60, 60], clock);
+      let bob = "bob";
+      for (let i = 0; userBucket(bob) === userBucket("alice"); i++) bob = `bob-${i}`;
+      const consumer = await js.consumers.get(Streams.lane("high"), fairDurableName("transcribe", "interactive", userBucket(bob)));
+      // Bob sends a one-chunk job (10 s of audio) every 6 s; each is seen queued, then taken and done.
+      for (let n = 0; n < 2; n++) {
+        const chunk = { index: 0, count: 1, startSec: 0, endSec: 10 };
+        const jobId = newId();
+        await pub.command("transcribe", "interactive", { v: 1, jobId, userId: bob, chunk }, `transcribe:${jobId}:0`);
+        clock += 1100;
+        const seen = (await est.estimate(mine))!;
+        // Under 10 s watched: no rate yet; his waiting chunk (2 s) runs before her second either way.
+        if (n === 0) expect(Date.parse(seen.estimatedFinishAt!) - clock).toBe(26_000 + 4_800);
+        const taken = await consumer.next({ expires: 2000 });
+        taken!.ack();
+        await nc.flush();
+        clock += 4900;
+      }
+      clock += 1100;
+      // Watched 12 s, two jobs: one every 6 s, the next due now. Alice's two 60 s chunks (12 s each
+      // on the one slot) take turns with them: 26 s when hers is served first (one of his between
+      // hers), 28 s when his is (one before each of hers): 27 s, plus 4.8 s of tail.
+      const shared = (await est.estimate(mine))!;
+      expect(Date.parse(shared.estimatedFinishAt!) - clock).toBe(27_000 + 4_800);
+    });
+  });
+
   it("take the transcriber's slots from what the live replicas report, not only from those seen busy", async () => {
     await transcribeStage(async (_nc, jsm) => {
       let clock = Date.now();

@@ -14,6 +14,7 @@ import {
   type PipelineStage,
 } from "@mp4t/contracts";
 import type { ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
+import { createArrivalLog } from "./arrival-log.ts";
 import { forecastTranscribe, type ChunkQueue, type QueuedChunk } from "./transcribe-forecast.ts";
 import { createTranscribePace } from "./transcribe-pace.ts";
 import { directBatch } from "./stream-read.ts";
@@ -46,9 +47,10 @@ type Snapshot = { began: number; at: number; byName: Map<string, ConsumerInfo> }
  *   those with more, one more; an interactive job also lets batch have every Nth dispatch, a
  *   batch job waits for interactive work beside it (N - 1 interactive per batch dispatch).
  * - at the transcribe stage (the bulk of a job), once a finished job taught the pace: the stream's
- *   chunks played forward under the same rules (`transcribe-forecast.ts`): position = the chunks
- *   that start before the job's first, start = that start, finish = its last chunk's end + the
- *   learnt time from transcription to completion (`transcribe-pace.ts`);
+ *   chunks played forward under the same rules (`transcribe-forecast.ts`), with other users' jobs
+ *   still to come at the rate the listings saw them arrive (`arrival-log.ts`): position = the
+ *   chunks that start before the job's first, start = that start, finish = its last chunk's end +
+ *   the learnt time from transcription to completion (`transcribe-pace.ts`);
  * - past it: the transcription's end + that time;
  * - otherwise (ingest, nothing learnt yet): start = now + position / the stage's throughput
  *   (acknowledgements per second over the last two minutes of snapshots), now when nothing is
@@ -269,7 +271,10 @@ export function createQueueEstimator(
       pace: p,
       batchEvery,
       queues: await chunks.read(snap),
-      chunkSec: chunks.chunkSec,
+      arrivals: chunks.arrivals(t),
+      // Chunks timed from the listings read long (by 0.1-0.4 s for chunks of 0.3-6 s on the fairness
+      // bench); they stand in for chunk lengths only while the pace is from stage times.
+      chunkSec: pace.fromBusyTime() ? undefined : chunks.chunkSec,
       target: { jobId: job.id, cls: job.options.class, bucket: userBucket(job.userId), remaining: remainingChunks, chained: c.window !== undefined },
     });
   }
@@ -341,6 +346,7 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
   let lastAt = 0;
   /** Chunks seen from start to end: their audio and seconds on a slot (the most recent). */
   const ran: { audioSec: number; sec: number }[] = [];
+  const arrivals = createArrivalLog();
 
   async function read(snap: Snapshot): Promise<ChunkQueue[]> {
     const jsm = await getJsm();
@@ -398,6 +404,7 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
         if (ran.length > RAN_SAMPLES) ran.shift();
       }
     }
+    arrivals.see(snap.at, queues);
     const previousAt = lastAt;
     lastAt = snap.at;
     for (const q of queues) {
@@ -426,11 +433,14 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
       if (!r) cache.set(snap, (r = read(snap)));
       return r;
     },
+    /** Other users' jobs still to come, from the jobs the listings saw arrive (`arrival-log.ts`). */
+    arrivals: (now: number) => arrivals.rates(now),
     /**
      * Seconds on a slot for a chunk of this much audio, from chunks of about its length seen
      * running lately (the median pace of those); undefined when none was. A job's learnt pace
      * mixes its chunks' fixed costs (blob reads, records) in at its own chunk length, which a
-     * recording cut into 60 s chunks does not share with one cut into 7 s ones.
+     * recording cut into 60 s chunks does not share with one cut into 7 s ones. Used only while
+     * the pace comes from stage times: the slots' busy time is measured by the transcriber itself.
      */
     chunkSec(audioSec: number): number | undefined {
       const like = ran.filter((r) => r.audioSec >= audioSec * 0.75 && r.audioSec <= audioSec / 0.75).map((r) => r.sec / r.audioSec);

@@ -30,6 +30,21 @@ describe("transcribe forecast", () => {
     expect(forecastTranscribe(base([], shortJob()))).toEqual({ startInSec: 0, finishInSec: 2, ahead: 0 });
   });
 
+  it("plays other users' jobs still to come: each takes turns with the job's chunks; its owner's later jobs wait behind it", () => {
+    // Another bucket sends a job of 4 chunks of 10 s every second from 1 s on: from then each free
+    // slot alternates between the two buckets, so the short job's last two chunks share the slots.
+    const arrivals = (bucket: number) => [{ cls: "interactive" as const, bucket, everySec: 1, chunks: 4, audioSec: 10 }];
+    expect(forecastTranscribe({ ...base([], shortJob()), arrivals: arrivals(2) })).toEqual({ startInSec: 0, finishInSec: 3, ahead: 0 });
+    // The same arrivals in the job's own queue come after it (first in, first out): 2 s, as alone.
+    expect(forecastTranscribe({ ...base([], shortJob()), arrivals: arrivals(1) })).toEqual({ startInSec: 0, finishInSec: 2, ahead: 0 });
+    // Due now (a time past counts as now): the buckets alternate from the first dispatch, so the
+    // short job has one slot throughout (4 s); its bucket served second half the time (one ahead).
+    for (const firstAt of [NOW, NOW - 5000]) {
+      const due = [{ cls: "interactive" as const, bucket: 2, everySec: 1, chunks: 4, audioSec: 10, firstAt }];
+      expect(forecastTranscribe({ ...base([], shortJob()), arrivals: due })).toEqual({ startInSec: 0, finishInSec: 4, ahead: 1 });
+    }
+  });
+
   it("waits for the first busy slot to free, then takes turns with the long job of the same owner (its next chunk queued behind)", () => {
     // The owner's long job runs on both slots (started 1 s and 4 s ago, 6 s each) with its chunk 3 queued one ahead.
     const long = queue(1, [chunk("long", 1, 10, 60, NOW - 4000), chunk("long", 2, 10, 60, NOW - 1000)], [chunk("long", 3, 10, 60)]);

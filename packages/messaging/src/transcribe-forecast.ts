@@ -6,6 +6,14 @@ export type QueuedChunk = { jobId: string; index: number; count: number; audioSe
 /** One (class, bucket) consumer of the transcribe stage: its chunks in flight and those waiting, oldest first. */
 export type ChunkQueue = { cls: JobClass; bucket: number; running: QueuedChunk[]; waiting: QueuedChunk[] };
 
+/**
+ * Other users' work still to come: a (class, bucket) queue that lately received a new job every
+ * `everySec` seconds, each of `chunks` chunks of `audioSec` queued at once, the next at `firstAt`
+ * (epoch ms; `everySec` from now when absent). With buckets taking turns, each such job
+ * interleaves with the waiting one's chunks.
+ */
+export type Arrival = { cls: JobClass; bucket: number; everySec: number; chunks: number; audioSec: number; firstAt?: number };
+
 export type ForecastInput = {
   now: number;
   /** The transcriber's slots across replicas (at least those seen busy). */
@@ -16,6 +24,8 @@ export type ForecastInput = {
   chunkSec?: (audioSec: number) => number | undefined;
   batchEvery: number;
   queues: ChunkQueue[];
+  /** Played forward, one job per `everySec` per queue from its `firstAt`; the asked-about job's own queue is left out (first in, first out: its later jobs wait behind it). */
+  arrivals?: Arrival[];
   /** The job asked about: where its chunks queue, its remaining chunks (index, s of audio), and whether it is queued one ahead. */
   target: { jobId: string; cls: JobClass; bucket: number; remaining: { index: number; audioSec: number }[]; chained: boolean };
 };
@@ -37,7 +47,8 @@ const sameChunk = (a: { jobId: string; index: number }, b: { jobId: string; inde
  * - a free slot takes the next chunk the rules pick;
  * - a chunk of a chained job (its next chunk not in the stream yet) queues that next chunk at the
  *   tail of its queue as it starts while another slot is free, else as it ends (the transcriber's
- *   rule); of the same length (the asked-about job's from its plan).
+ *   rule); of the same length (the asked-about job's from its plan);
+ * - other users' jobs still to come (`arrivals`) are queued whole at their times.
  * The round-robin cursor is unknown: the result is the mean of the job's bucket served first and last.
  */
 export function forecastTranscribe(input: ForecastInput): Forecast {
@@ -52,11 +63,12 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
   const queues = input.queues.map((q) => ({ ...q, waiting: [...q.waiting] }));
   const present = queues.flatMap((q) => [...q.running, ...q.waiting]);
   const has = (jobId: string, index: number) => present.some((c) => sameChunk(c, { jobId, index }));
-  const own = () => {
-    let q = queues.find((x) => x.cls === target.cls && x.bucket === target.bucket);
-    if (!q) queues.push((q = { cls: target.cls, bucket: target.bucket, running: [], waiting: [] }));
+  const queueOf = (cls: JobClass, bucket: number) => {
+    let q = queues.find((x) => x.cls === cls && x.bucket === bucket);
+    if (!q) queues.push((q = { cls, bucket, running: [], waiting: [] }));
     return q;
   };
+  const own = () => queueOf(target.cls, target.bucket);
   const isTarget = (c: QueuedChunk) => c.jobId === target.jobId;
   const left = new Set(target.remaining.map((c) => c.index));
   // The job's chunks not in the stream: queued whole, they are all about to be; one ahead, each start lets the next in.
@@ -71,7 +83,7 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
   const free = running.map(endOf);
   while (free.length < input.slots) free.push(now);
   // Chunks queued later: a chained chunk that started with every slot busy queues its next as it ends.
-  const later: { at: number; queue: () => void }[] = [];
+  const later: { at: number; queue: () => void; arrival?: true }[] = [];
   const nextOf = (c: QueuedChunk, q: { waiting: QueuedChunk[] }) => {
     if (isTarget(c)) return target.chained && unsent.length > 0 ? () => send(1) : undefined;
     if (c.index + 1 >= c.count || has(c.jobId, c.index + 1)) return undefined;
@@ -92,6 +104,26 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
       start = now;
     }
   }
+  // Other users' jobs to come, each queued whole at its time (and counted as sent, so none is queued twice).
+  let arrived = 0;
+  const arrive = (a: Arrival, at: number) =>
+    later.push({
+      at,
+      arrival: true,
+      queue: () => {
+        const q = queueOf(a.cls, a.bucket);
+        const jobId = `arrival:${arrived++}`;
+        for (let index = 0; index < a.chunks; index++) {
+          const c = { jobId, index, count: a.chunks, audioSec: a.audioSec, publishedAt: at };
+          present.push(c);
+          q.waiting.push(c);
+        }
+        arrive(a, at + a.everySec * 1000);
+      },
+    });
+  for (const a of input.arrivals ?? []) {
+    if ((a.cls !== target.cls || a.bucket !== target.bucket) && a.everySec > 0 && a.chunks > 0) arrive(a, Math.max(now, a.firstAt ?? now + a.everySec * 1000));
+  }
   if (!target.chained) send(unsent.length);
   // About to be queued (ingest): none of its chunks runs or waits. Other jobs' chunks queued later do
   // not delay it (counting them here once left a chained job unplayed: finish "now").
@@ -111,9 +143,13 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
     cursor[cls] = q.bucket;
     return q;
   };
+  // In time order; an arrival schedules the next one as it is queued, so the list is sorted again each time.
   const flush = (t: number) => {
-    later.sort((x, y) => x.at - y.at);
-    while (later.length && later[0]!.at <= t) later.shift()!.queue();
+    for (;;) {
+      later.sort((x, y) => x.at - y.at);
+      if (!later.length || later[0]!.at > t) return;
+      later.shift()!.queue();
+    }
   };
 
   for (let steps = 0; left.size > 0 && steps < 10_000; steps++) {
@@ -122,7 +158,7 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
     flush(at);
     const q = pick();
     if (!q) {
-      if (!later.length && unsent.length) {
+      if (!later.some((x) => !x.arrival) && unsent.length) {
         send(target.chained ? 1 : unsent.length); // nothing else to run: its next chunk is queued now
         continue;
       }

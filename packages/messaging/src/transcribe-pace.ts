@@ -61,6 +61,9 @@ export function createTranscribePace() {
      */
     pace: (): number | undefined => (busy.length ? quantile(busy, 0.5) : paces.length ? quantile(paces, 0.25) : undefined),
 
+    /** Whether `pace` comes from the slots' busy time (else from stage times, or nothing is learnt). */
+    fromBusyTime: (): boolean => busy.length > 0,
+
     /**
      * Seconds from the end of a job of `audio` seconds' transcription to its completion: the median
      * of the recent ones per second of audio (diarizing, the bulk of it, reads the whole recording:
