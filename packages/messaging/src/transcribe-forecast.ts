@@ -36,7 +36,7 @@ export type ForecastInput = {
  */
 export type Forecast = { startInSec: number; finishInSec: number; ahead: number };
 
-const sameChunk = (a: { jobId: string; index: number }, b: { jobId: string; index: number }) => a.jobId === b.jobId && a.index === b.index;
+const key = (jobId: string, index: number) => `${jobId}\u0000${index}`;
 
 /**
  * Plays the transcriber's dispatch forward from what the stream holds now (`lane-scheduler.ts`
@@ -48,7 +48,8 @@ const sameChunk = (a: { jobId: string; index: number }, b: { jobId: string; inde
  * - a chunk of a chained job (its next chunk not in the stream yet) queues that next chunk at the
  *   tail of its queue as it starts while another slot is free, else as it ends (the transcriber's
  *   rule); of the same length (the asked-about job's from its plan);
- * - other users' jobs still to come (`arrivals`) are queued whole at their times.
+ * - other users' jobs still to come (`arrivals`) are counted into their queues as they arrive and
+ *   taken after what those hold.
  * The round-robin cursor is unknown: the result is the mean of the job's bucket served first and last.
  */
 export function forecastTranscribe(input: ForecastInput): Forecast {
@@ -61,11 +62,15 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
   const { now, pace, target } = input;
   const secOf = (c: { audioSec: number }) => input.chunkSec?.(c.audioSec) ?? c.audioSec * pace;
   const queues = input.queues.map((q) => ({ ...q, waiting: [...q.waiting] }));
-  const present = queues.flatMap((q) => [...q.running, ...q.waiting]);
-  const has = (jobId: string, index: number) => present.some((c) => sameChunk(c, { jobId, index }));
+  // Chunks in the stream or counted as sent (a Set: arrivals add thousands on a busy system).
+  const present = new Set(queues.flatMap((q) => [...q.running, ...q.waiting].map((c) => key(c.jobId, c.index))));
+  const has = (jobId: string, index: number) => present.has(key(jobId, index));
   const queueOf = (cls: JobClass, bucket: number) => {
     let q = queues.find((x) => x.cls === cls && x.bucket === bucket);
-    if (!q) queues.push((q = { cls, bucket, running: [], waiting: [] }));
+    if (!q) {
+      queues.push((q = { cls, bucket, running: [], waiting: [] }));
+      queues.sort((a, b) => a.bucket - b.bucket);
+    }
     return q;
   };
   const own = () => queueOf(target.cls, target.bucket);
@@ -83,12 +88,22 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
   const free = running.map(endOf);
   while (free.length < input.slots) free.push(now);
   // Chunks queued later: a chained chunk that started with every slot busy queues its next as it ends.
-  const later: { at: number; queue: () => void; arrival?: true }[] = [];
+  // Kept in time order (ties in the order scheduled): each step takes what is due from its head.
+  const later: { at: number; queue: () => void }[] = [];
+  const schedule = (x: { at: number; queue: () => void }) => {
+    let lo = 0;
+    for (let hi = later.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (later[mid]!.at <= x.at) lo = mid + 1;
+      else hi = mid;
+    }
+    later.splice(lo, 0, x);
+  };
   const nextOf = (c: QueuedChunk, q: { waiting: QueuedChunk[] }) => {
     if (isTarget(c)) return target.chained && unsent.length > 0 ? () => send(1) : undefined;
     if (c.index + 1 >= c.count || has(c.jobId, c.index + 1)) return undefined;
     const next = { ...c, index: c.index + 1, startedAt: undefined };
-    present.push(next); // counted as sent already, so it is queued once
+    present.add(key(next.jobId, next.index)); // counted as sent already, so it is queued once
     return () => q.waiting.push(next);
   };
   let start: number | undefined;
@@ -97,33 +112,48 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
   for (const q of queues) {
     for (const c of q.running) {
       const queue = nextOf(c, q);
-      if (queue) later.push({ at: endOf(c), queue });
+      if (queue) schedule({ at: endOf(c), queue });
       if (!isTarget(c)) continue;
       left.delete(c.index);
       finish = Math.max(finish, endOf(c));
       start = now;
     }
   }
-  // Other users' jobs to come, each queued whole at its time (and counted as sent, so none is queued twice).
-  let arrived = 0;
-  const arrive = (a: Arrival, at: number) =>
-    later.push({
-      at,
-      arrival: true,
-      queue: () => {
-        const q = queueOf(a.cls, a.bucket);
-        const jobId = `arrival:${arrived++}`;
-        for (let index = 0; index < a.chunks; index++) {
-          const c = { jobId, index, count: a.chunks, audioSec: a.audioSec, publishedAt: at };
-          present.push(c);
-          q.waiting.push(c);
-        }
-        arrive(a, at + a.everySec * 1000);
-      },
-    });
+  // Other users' jobs to come: counted, not queued (on a busy system they outrun the slots by
+  // thousands of chunks over a long job's play). A queue's chunks arrived by `t`, less those taken,
+  // wait behind what it holds; each is taken as a one-chunk job of the stream's chunk audio.
+  const streams = new Map<ChunkQueue, { from: number; everyMs: number; chunks: number; audioSec: number; taken: number }>();
   for (const a of input.arrivals ?? []) {
-    if ((a.cls !== target.cls || a.bucket !== target.bucket) && a.everySec > 0 && a.chunks > 0) arrive(a, Math.max(now, a.firstAt ?? now + a.everySec * 1000));
+    if ((a.cls !== target.cls || a.bucket !== target.bucket) && a.everySec > 0 && a.chunks > 0) {
+      streams.set(queueOf(a.cls, a.bucket), {
+        from: Math.max(now, a.firstAt ?? now + a.everySec * 1000),
+        everyMs: a.everySec * 1000,
+        chunks: a.chunks,
+        audioSec: a.audioSec,
+        taken: 0,
+      });
+    }
   }
+  const arrivedBy = (x: { from: number; everyMs: number; chunks: number }, t: number) =>
+    t < x.from ? 0 : (Math.floor((t - x.from) / x.everyMs) + 1) * x.chunks;
+  const hasWork = (q: ChunkQueue, t: number) => {
+    if (q.waiting.length > 0) return true;
+    const x = streams.get(q);
+    return x !== undefined && arrivedBy(x, t) > x.taken;
+  };
+  const take = (q: ChunkQueue): QueuedChunk => {
+    const c = q.waiting.shift();
+    if (c) return c;
+    const x = streams.get(q)!;
+    x.taken++;
+    return { jobId: "", index: 0, count: 1, audioSec: x.audioSec, publishedAt: now };
+  };
+  /** The next arrival after `t`, or Infinity. */
+  const nextArrival = (t: number) =>
+    Math.min(
+      ...[...streams.values()].map((x) => (t < x.from ? x.from : x.from + (Math.floor((t - x.from) / x.everyMs) + 1) * x.everyMs)),
+      Number.POSITIVE_INFINITY,
+    );
   if (!target.chained) send(unsent.length);
   // About to be queued (ingest): none of its chunks runs or waits. Other jobs' chunks queued later do
   // not delay it (counting them here once left a chained job unplayed: finish "now").
@@ -131,8 +161,9 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
 
   const cursor: Record<JobClass, number> = { interactive: cursorStart, batch: cursorStart };
   let dispatched = 0;
-  const pick = () => {
-    const withWork = (cls: JobClass) => queues.filter((q) => q.cls === cls && q.waiting.length > 0).sort((a, b) => a.bucket - b.bucket);
+  queues.sort((a, b) => a.bucket - b.bucket);
+  const pick = (t: number) => {
+    const withWork = (cls: JobClass) => queues.filter((q) => q.cls === cls && hasWork(q, t));
     const inter = withWork("interactive");
     const batch = withWork("batch");
     if (!inter.length && !batch.length) return undefined;
@@ -143,30 +174,25 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
     cursor[cls] = q.bucket;
     return q;
   };
-  // In time order; an arrival schedules the next one as it is queued, so the list is sorted again each time.
   const flush = (t: number) => {
-    for (;;) {
-      later.sort((x, y) => x.at - y.at);
-      if (!later.length || later[0]!.at > t) return;
-      later.shift()!.queue();
-    }
+    while (later.length && later[0]!.at <= t) later.shift()!.queue();
   };
 
   for (let steps = 0; left.size > 0 && steps < 10_000; steps++) {
     const slot = free.indexOf(Math.min(...free));
     const at = free[slot]!;
     flush(at);
-    const q = pick();
+    const q = pick(at);
     if (!q) {
-      if (!later.some((x) => !x.arrival) && unsent.length) {
+      if (!later.length && unsent.length) {
         send(target.chained ? 1 : unsent.length); // nothing else to run: its next chunk is queued now
         continue;
       }
       if (!later.length) break;
-      free[slot] = Math.max(at, Math.min(...later.map((x) => x.at))); // idle until something is queued
+      free[slot] = Math.max(at, Math.min(later[0]!.at, nextArrival(at))); // idle until something is queued
       continue;
     }
-    const c = q.waiting.shift()!;
+    const c = take(q);
     free[slot] = at + secOf(c) * 1000;
     if (start === undefined && !isTarget(c)) ahead++;
     if (isTarget(c)) {
@@ -177,7 +203,7 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
     // A chained chunk queues its next as it starts while a slot is free, else as it ends.
     const queue = nextOf(c, q);
     if (queue && free.some((f, j) => j !== slot && f <= at)) queue();
-    else if (queue) later.push({ at: free[slot]!, queue });
+    else if (queue) schedule({ at: free[slot]!, queue });
   }
   return { startInSec: ((start ?? now) - now) / 1000, finishInSec: (finish - now) / 1000, ahead };
 }
