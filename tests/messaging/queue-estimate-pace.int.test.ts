@@ -181,11 +181,12 @@ describe("queue estimates of the transcribe stage", () => {
         clock += 4900;
       }
       clock += 1100;
-      // Watched 12 s, two jobs: one every 6 s, the next due now. Alice's two 60 s chunks (12 s each
-      // on the one slot) take turns with them: 26 s when hers is served first (one of his between
-      // hers), 28 s when his is (one before each of hers): 27 s, plus 4.8 s of tail.
+      // Watched 12 s, two jobs: one every 6 s, the next due now. His bucket delivered last (the
+      // consumer's last_active: the round-robin cursor), so hers is served next: her first chunk
+      // (12 s on the one slot), one of his (2 s; due at 0, 6 and 12 s), her second: 26 s, plus 4.8 s
+      // of tail (without his jobs to come: 24 s).
       const shared = (await est.estimate(mine))!;
-      expect(Date.parse(shared.estimatedFinishAt!) - clock).toBe(27_000 + 4_800);
+      expect(Date.parse(shared.estimatedFinishAt!) - clock).toBe(26_000 + 4_800);
     });
   });
 

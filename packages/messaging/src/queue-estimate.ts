@@ -275,11 +275,29 @@ export function createQueueEstimator(
       // Chunks timed from the listings read long (by 0.1-0.4 s for chunks of 0.3-6 s on the fairness
       // bench); they stand in for chunk lengths only while the pace is from stage times.
       chunkSec: pace.fromBusyTime() ? undefined : chunks.chunkSec,
+      cursor: lastServed(snap),
       target: { jobId: job.id, cls: job.options.class, bucket: userBucket(job.userId), remaining: remainingChunks, chained: c.window !== undefined },
     });
   }
 
   const chunks = createChunkReader(getJsm);
+
+  /**
+   * Per class, the transcribe bucket whose consumer delivered last (`delivered.last_active`): the
+   * dispatch's round-robin cursor. Exact with one transcriber replica; with more, each keeps its
+   * own, and this is the cursor of the one that dispatched last.
+   */
+  const lastServed = (snap: Snapshot) => {
+    const cursor: Partial<Record<JobClass, number>> = {};
+    for (const cls of JOB_CLASSES) {
+      let latest = 0;
+      for (let b = 0; b < FAIR_BUCKETS; b++) {
+        const at = activeAt(snap.byName.get(fairDurableName("transcribe", cls, b)));
+        if (at > latest) [latest, cursor[cls]] = [at, b];
+      }
+    }
+    return cursor;
+  };
 
   return {
     async estimate(job: Job): Promise<JobQueue | undefined> {
@@ -321,6 +339,16 @@ export function createQueueEstimator(
       return { stage, position: pos, estimatedStartAt: began ?? iso(start), estimatedFinishAt: iso(finish) };
     },
   };
+}
+
+/**
+ * When a consumer last delivered (epoch ms), 0 when it never did. The server sends an RFC 3339
+ * time with nanoseconds (the client types it as a number): cut to milliseconds before parsing.
+ */
+function activeAt(ci: ConsumerInfo | undefined): number {
+  const raw = (ci?.delivered as { last_active?: unknown } | undefined)?.last_active;
+  if (typeof raw !== "string") return 0;
+  return Date.parse(raw.replace(/(\.\d{3})\d+/, "$1")) || 0;
 }
 
 /** A running chunk whose next chunk was queued this much later than itself started then (queued one ahead). */

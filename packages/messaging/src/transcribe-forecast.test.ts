@@ -45,6 +45,17 @@ describe("transcribe forecast", () => {
     }
   });
 
+  it("serves the buckets after the one served last when that is known, else takes the mean of both orders", () => {
+    // One slot; another user's 2 chunks of 10 s (1 s each) wait beside the short job's 4.
+    const input = { ...base([queue(2, [], [chunk("other", 0, 2, 10), chunk("other", 1, 2, 10)])], shortJob()), slots: 1 };
+    // Bucket 2 served last: bucket 1 next, so the job starts now; the buckets alternate, then its last two run: 6 s.
+    expect(forecastTranscribe({ ...input, cursor: { interactive: 2 } })).toEqual({ startInSec: 0, finishInSec: 6, ahead: 0 });
+    // Bucket 1 served last: bucket 2 first, one chunk ahead.
+    expect(forecastTranscribe({ ...input, cursor: { interactive: 1 } })).toEqual({ startInSec: 1, finishInSec: 6, ahead: 1 });
+    // Unknown: the mean of the two.
+    expect(forecastTranscribe(input)).toEqual({ startInSec: 0.5, finishInSec: 6, ahead: 1 });
+  });
+
   it("waits for the first busy slot to free, then takes turns with the long job of the same owner (its next chunk queued behind)", () => {
     // The owner's long job runs on both slots (started 1 s and 4 s ago, 6 s each) with its chunk 3 queued one ahead.
     const long = queue(1, [chunk("long", 1, 10, 60, NOW - 4000), chunk("long", 2, 10, 60, NOW - 1000)], [chunk("long", 3, 10, 60)]);

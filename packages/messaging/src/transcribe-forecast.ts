@@ -26,6 +26,11 @@ export type ForecastInput = {
   queues: ChunkQueue[];
   /** Played forward, one job per `everySec` per queue from its `firstAt`; the asked-about job's own queue is left out (first in, first out: its later jobs wait behind it). */
   arrivals?: Arrival[];
+  /**
+   * Per class, the bucket the dispatch served last (its round-robin cursor), where known; the next
+   * served is the first bucket with work after it.
+   */
+  cursor?: Partial<Record<JobClass, number>>;
   /** The job asked about: where its chunks queue, its remaining chunks (index, s of audio), and whether it is queued one ahead. */
   target: { jobId: string; cls: JobClass; bucket: number; remaining: { index: number; audioSec: number }[]; chained: boolean };
 };
@@ -50,15 +55,19 @@ const key = (jobId: string, index: number) => `${jobId}\u0000${index}`;
  *   rule); of the same length (the asked-about job's from its plan);
  * - other users' jobs still to come (`arrivals`) are counted into their queues as they arrive and
  *   taken after what those hold.
- * The round-robin cursor is unknown: the result is the mean of the job's bucket served first and last.
+ * The round-robin cursor is given per class when known (the bucket served last); when the job's
+ * class's is not, the result is the mean of the job's bucket served first and last.
  */
 export function forecastTranscribe(input: ForecastInput): Forecast {
-  const runs = [input.target.bucket - 1, input.target.bucket].map((cursor) => play(input, cursor));
+  const { target } = input;
+  const known = input.cursor?.[target.cls];
+  const cursors = known !== undefined ? [known] : [target.bucket - 1, target.bucket];
+  const runs = cursors.map((c) => play(input, { interactive: c, batch: c, ...input.cursor, [target.cls]: c }));
   const mean = (f: (x: Forecast) => number) => runs.reduce((a, r) => a + f(r), 0) / runs.length;
   return { startInSec: mean((r) => r.startInSec), finishInSec: mean((r) => r.finishInSec), ahead: Math.round(mean((r) => r.ahead)) };
 }
 
-function play(input: ForecastInput, cursorStart: number): Forecast {
+function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Forecast {
   const { now, pace, target } = input;
   const secOf = (c: { audioSec: number }) => input.chunkSec?.(c.audioSec) ?? c.audioSec * pace;
   const queues = input.queues.map((q) => ({ ...q, waiting: [...q.waiting] }));
@@ -159,7 +168,7 @@ function play(input: ForecastInput, cursorStart: number): Forecast {
   // not delay it (counting them here once left a chained job unplayed: finish "now").
   else if (!own().waiting.some(isTarget) && start === undefined) send(1);
 
-  const cursor: Record<JobClass, number> = { interactive: cursorStart, batch: cursorStart };
+  const cursor = { ...cursorStart };
   let dispatched = 0;
   queues.sort((a, b) => a.bucket - b.bucket);
   const pick = (t: number) => {
