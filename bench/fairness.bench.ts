@@ -152,7 +152,7 @@ export async function run(): Promise<void> {
 
     // (d) Background users, each with one short job in flight at a time; judged once A's long job is in.
     const taken = new Set([ua.bucket, ub.bucket]);
-    const background: { token: string }[] = [];
+    const background: { token: string; bucket: number }[] = [];
     for (let i = 0; background.length < BACKGROUND_USERS && i < BACKGROUND_USERS * 8; i++) {
       const u = await user(`bg${i}`);
       if (taken.has(u.bucket) && i < BACKGROUND_USERS * 4) continue; // a bucket of its own while the hash allows
@@ -178,7 +178,9 @@ export async function run(): Promise<void> {
     });
     if (background.length) {
       await sleep(BACKGROUND_WARMUP_SEC * 1000); // the background in its steady state before the measured jobs
-      console.log(`[fairness] (d) ${background.length} background users, each keeping one ${m.short.durationSec.toFixed(0)} s job in flight`);
+      console.log(
+        `[fairness] (d) ${background.length} background users, each keeping one ${m.short.durationSec.toFixed(0)} s job in flight; fairness buckets: A ${ua.bucket}, B ${ub.bucket}, background ${background.map((u) => u.bucket).join(" ")}`,
+      );
     }
 
     const longId = await upload(sys, a, m.long.path, "long.mp4");

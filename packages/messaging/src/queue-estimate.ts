@@ -47,8 +47,8 @@ type Snapshot = { began: number; at: number; byName: Map<string, ConsumerInfo> }
  *   those with more, one more; an interactive job also lets batch have every Nth dispatch, a
  *   batch job waits for interactive work beside it (N - 1 interactive per batch dispatch).
  * - at the transcribe stage (the bulk of a job), once a finished job taught the pace: the stream's
- *   chunks played forward under the same rules (`transcribe-forecast.ts`), with other users' jobs
- *   still to come at the rate the listings saw them arrive (`arrival-log.ts`): position = the
+ *   chunks played forward under the same rules (`transcribe-forecast.ts`), with jobs still to
+ *   come at the rate the listings saw them arrive (`arrival-log.ts`): position = the
  *   chunks that start before the job's first, start = that start, finish = its last chunk's end +
  *   the learnt time from transcription to completion (`transcribe-pace.ts`);
  * - past it: the transcription's end + that time;
@@ -461,7 +461,7 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
       if (!r) cache.set(snap, (r = read(snap)));
       return r;
     },
-    /** Other users' jobs still to come, from the jobs the listings saw arrive (`arrival-log.ts`). */
+    /** Jobs still to come, from the jobs the listings saw arrive (`arrival-log.ts`). */
     arrivals: (now: number) => arrivals.rates(now),
     /**
      * Seconds on a slot for a chunk of this much audio, from chunks of about its length seen

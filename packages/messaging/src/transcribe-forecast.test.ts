@@ -45,6 +45,16 @@ describe("transcribe forecast", () => {
     }
   });
 
+  it("puts jobs to come in the job's own queue ahead of a chained job's later chunks, first in, first out", () => {
+    // One slot; a chained job of three 10 s chunks (1 s each); its bucket gets a one-chunk job of
+    // 10 s every second from 0.5 s on. Each of its chunks queues the next as it ends, behind the
+    // ones arrived meanwhile: its chunks run at 0-1, 2-3 and 5-6 s.
+    const chained = { jobId: "long", cls: "interactive" as const, bucket: 1, remaining: [0, 1, 2].map((index) => ({ index, audioSec: 10 })), chained: true };
+    const arrivals = [{ cls: "interactive" as const, bucket: 1, everySec: 1, chunks: 1, audioSec: 10, firstAt: NOW + 500 }];
+    expect(forecastTranscribe({ ...base([], chained), slots: 1, arrivals })).toEqual({ startInSec: 0, finishInSec: 6, ahead: 0 });
+    expect(forecastTranscribe({ ...base([], chained), slots: 1 })).toEqual({ startInSec: 0, finishInSec: 3, ahead: 0 });
+  });
+
   it("serves the buckets after the one served last when that is known, else takes the mean of both orders", () => {
     // One slot; another user's 2 chunks of 10 s (1 s each) wait beside the short job's 4.
     const input = { ...base([queue(2, [], [chunk("other", 0, 2, 10), chunk("other", 1, 2, 10)])], shortJob()), slots: 1 };

@@ -24,7 +24,11 @@ export type ForecastInput = {
   chunkSec?: (audioSec: number) => number | undefined;
   batchEvery: number;
   queues: ChunkQueue[];
-  /** Played forward, one job per `everySec` per queue from its `firstAt`; the asked-about job's own queue is left out (first in, first out: its later jobs wait behind it). */
+  /**
+   * Played forward, one job per `everySec` per queue from its `firstAt`, first in, first out with
+   * what the queue holds and what chains queue later (in the asked-about job's own queue: behind
+   * its chunks queued now, ahead of a chained job's later ones).
+   */
   arrivals?: Arrival[];
   /**
    * Per class, the bucket the dispatch served last (its round-robin cursor), where known; the next
@@ -53,8 +57,8 @@ const key = (jobId: string, index: number) => `${jobId}\u0000${index}`;
  * - a chunk of a chained job (its next chunk not in the stream yet) queues that next chunk at the
  *   tail of its queue as it starts while another slot is free, else as it ends (the transcriber's
  *   rule); of the same length (the asked-about job's from its plan);
- * - other users' jobs still to come (`arrivals`) are counted into their queues as they arrive and
- *   taken after what those hold.
+ * - jobs still to come (`arrivals`) are counted into their queues as they arrive, each queue
+ *   first in, first out (a chained job's next chunk goes behind those arrived before it).
  * The round-robin cursor is given per class when known (the bucket served last); when the job's
  * class's is not, the result is the mean of the job's bucket served first and last.
  */
@@ -89,7 +93,7 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
   const unsent = target.remaining
     .filter((c) => !has(target.jobId, c.index))
     .map((c) => ({ jobId: target.jobId, index: c.index, count: 0, audioSec: c.audioSec, publishedAt: now }));
-  const send = (n: number) => own().waiting.push(...unsent.splice(0, n));
+  const send = (n: number, t: number) => own().waiting.push(...unsent.splice(0, n).map((c) => ({ ...c, publishedAt: t })));
 
   // Slots: the running chunks' ends (now at the earliest), then idle ones.
   const running = queues.flatMap((q) => q.running);
@@ -98,8 +102,8 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
   while (free.length < input.slots) free.push(now);
   // Chunks queued later: a chained chunk that started with every slot busy queues its next as it ends.
   // Kept in time order (ties in the order scheduled): each step takes what is due from its head.
-  const later: { at: number; queue: () => void }[] = [];
-  const schedule = (x: { at: number; queue: () => void }) => {
+  const later: { at: number; queue: (at: number) => void }[] = [];
+  const schedule = (x: { at: number; queue: (at: number) => void }) => {
     let lo = 0;
     for (let hi = later.length; lo < hi; ) {
       const mid = (lo + hi) >> 1;
@@ -109,11 +113,11 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
     later.splice(lo, 0, x);
   };
   const nextOf = (c: QueuedChunk, q: { waiting: QueuedChunk[] }) => {
-    if (isTarget(c)) return target.chained && unsent.length > 0 ? () => send(1) : undefined;
+    if (isTarget(c)) return target.chained && unsent.length > 0 ? (t: number) => send(1, t) : undefined;
     if (c.index + 1 >= c.count || has(c.jobId, c.index + 1)) return undefined;
     const next = { ...c, index: c.index + 1, startedAt: undefined };
     present.add(key(next.jobId, next.index)); // counted as sent already, so it is queued once
-    return () => q.waiting.push(next);
+    return (t: number) => q.waiting.push({ ...next, publishedAt: t });
   };
   let start: number | undefined;
   let ahead = 0;
@@ -128,12 +132,12 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
       start = now;
     }
   }
-  // Other users' jobs to come: counted, not queued (on a busy system they outrun the slots by
-  // thousands of chunks over a long job's play). A queue's chunks arrived by `t`, less those taken,
-  // wait behind what it holds; each is taken as a one-chunk job of the stream's chunk audio.
+  // Jobs to come: counted, not queued (on a busy system they outrun the slots by thousands of
+  // chunks over a long job's play). A queue's chunks arrived by `t`, less those taken, are taken in
+  // the order of their arrival among its queued chunks, each as a one-chunk job of the stream's audio.
   const streams = new Map<ChunkQueue, { from: number; everyMs: number; chunks: number; audioSec: number; taken: number }>();
   for (const a of input.arrivals ?? []) {
-    if ((a.cls !== target.cls || a.bucket !== target.bucket) && a.everySec > 0 && a.chunks > 0) {
+    if (a.everySec > 0 && a.chunks > 0) {
       streams.set(queueOf(a.cls, a.bucket), {
         from: Math.max(now, a.firstAt ?? now + a.everySec * 1000),
         everyMs: a.everySec * 1000,
@@ -150,12 +154,14 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
     const x = streams.get(q);
     return x !== undefined && arrivedBy(x, t) > x.taken;
   };
-  const take = (q: ChunkQueue): QueuedChunk => {
-    const c = q.waiting.shift();
-    if (c) return c;
-    const x = streams.get(q)!;
-    x.taken++;
-    return { jobId: "", index: 0, count: 1, audioSec: x.audioSec, publishedAt: now };
+  /** First in, first out: the chunk queued first, of those the queue holds and those arrived by `t`. */
+  const take = (q: ChunkQueue, t: number): QueuedChunk => {
+    const x = streams.get(q);
+    const arrivedAt = x && arrivedBy(x, t) > x.taken ? x.from + Math.floor(x.taken / x.chunks) * x.everyMs : Number.POSITIVE_INFINITY;
+    const head = q.waiting[0];
+    if (head && head.publishedAt <= arrivedAt) return q.waiting.shift()!;
+    x!.taken++;
+    return { jobId: "", index: 0, count: 1, audioSec: x!.audioSec, publishedAt: arrivedAt };
   };
   /** The next arrival after `t`, or Infinity. */
   const nextArrival = (t: number) =>
@@ -163,10 +169,10 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
       ...[...streams.values()].map((x) => (t < x.from ? x.from : x.from + (Math.floor((t - x.from) / x.everyMs) + 1) * x.everyMs)),
       Number.POSITIVE_INFINITY,
     );
-  if (!target.chained) send(unsent.length);
+  if (!target.chained) send(unsent.length, now);
   // About to be queued (ingest): none of its chunks runs or waits. Other jobs' chunks queued later do
   // not delay it (counting them here once left a chained job unplayed: finish "now").
-  else if (!own().waiting.some(isTarget) && start === undefined) send(1);
+  else if (!own().waiting.some(isTarget) && start === undefined) send(1, now);
 
   const cursor = { ...cursorStart };
   let dispatched = 0;
@@ -184,7 +190,10 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
     return q;
   };
   const flush = (t: number) => {
-    while (later.length && later[0]!.at <= t) later.shift()!.queue();
+    while (later.length && later[0]!.at <= t) {
+      const x = later.shift()!;
+      x.queue(x.at);
+    }
   };
 
   for (let steps = 0; left.size > 0 && steps < 10_000; steps++) {
@@ -194,14 +203,14 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
     const q = pick(at);
     if (!q) {
       if (!later.length && unsent.length) {
-        send(target.chained ? 1 : unsent.length); // nothing else to run: its next chunk is queued now
+        send(target.chained ? 1 : unsent.length, at); // nothing else to run: its next chunk is queued now
         continue;
       }
       if (!later.length) break;
       free[slot] = Math.max(at, Math.min(later[0]!.at, nextArrival(at))); // idle until something is queued
       continue;
     }
-    const c = take(q);
+    const c = take(q, at);
     free[slot] = at + secOf(c) * 1000;
     if (start === undefined && !isTarget(c)) ahead++;
     if (isTarget(c)) {
@@ -211,7 +220,7 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
     }
     // A chained chunk queues its next as it starts while a slot is free, else as it ends.
     const queue = nextOf(c, q);
-    if (queue && free.some((f, j) => j !== slot && f <= at)) queue();
+    if (queue && free.some((f, j) => j !== slot && f <= at)) queue(at);
     else if (queue) schedule({ at: free[slot]!, queue });
   }
   return { startInSec: ((start ?? now) - now) / 1000, finishInSec: (finish - now) / 1000, ahead };
