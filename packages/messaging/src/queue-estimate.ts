@@ -284,8 +284,9 @@ export function createQueueEstimator(
 
   /**
    * Per class, the transcribe bucket whose consumer delivered last (`delivered.last_active`): the
-   * dispatch's round-robin cursor. Exact with one transcriber replica; with more, each keeps its
-   * own, and this is the cursor of the one that dispatched last.
+   * dispatch's round-robin cursor. Exact with one transcriber replica and no redelivery; with more
+   * replicas each keeps its own, and this is the cursor of the one that dispatched last; a
+   * redelivery or a probe for a retry (`lane-scheduler.ts`) delivers without moving the cursor.
    */
   const lastServed = (snap: Snapshot) => {
     const cursor: Partial<Record<JobClass, number>> = {};
@@ -325,11 +326,11 @@ export function createQueueEstimator(
       if (stage === "transcribe") {
         const f = await transcribeForecast(job, snap, t);
         const tail = tailSec(job);
-        if (f) {
+        if (f && Number.isFinite(f.startInSec)) {
           start = t + f.startInSec * 1000;
           pos = f.ahead; // the dispatches before its first chunk, as played out (its chunks may not be queued yet)
         }
-        finish = f && tail !== null ? t + (f.finishInSec + tail) * 1000 : null;
+        finish = f && Number.isFinite(f.finishInSec) && tail !== null ? t + (f.finishInSec + tail) * 1000 : null;
       } else if (transcribed && pace.tailSec(0) !== undefined) {
         finish = Math.max(t, Date.parse(transcribed) + tailSec(job)! * 1000);
       } else {

@@ -55,6 +55,39 @@ describe("transcribe forecast", () => {
     expect(forecastTranscribe({ ...base([], chained), slots: 1 })).toEqual({ startInSec: 0, finishInSec: 3, ahead: 0 });
   });
 
+  it("idles a free slot until the next job to come, at a fractional interval too", () => {
+    // The chained job's first chunk runs (300 s of audio: 30 s) and queues its second (1 s) as it
+    // ends; the other slot takes another bucket's jobs, due every 60 / 7 s from a fractional time,
+    // idling between them. In floating point 8571.43 ms x 1 / 8571.43 ms once came out under 1,
+    // so a job due at that moment was not counted and the play idled at the same time until its
+    // step limit, leaving the second chunk out (30 s).
+    const chained = {
+      jobId: "long",
+      cls: "interactive" as const,
+      bucket: 1,
+      remaining: [0, 1].map((index) => ({ index, audioSec: index ? 10 : 300 })),
+      chained: true,
+    };
+    const queues = [queue(1, [chunk("long", 0, 2, 300, NOW)], [])];
+    const arrivals = [{ cls: "interactive" as const, bucket: 2, everySec: 60 / 7, chunks: 1, audioSec: 10, firstAt: NOW + 60_000 / 7 }];
+    expect(forecastTranscribe({ ...base(queues, chained), arrivals })).toEqual({ startInSec: 0, finishInSec: 31, ahead: 0 });
+  });
+
+  it("draws a finish past its step limit out at the pace the job's chunks started", () => {
+    // One slot; interactive jobs to come (4 s of work a second) keep batch to every 5th dispatch: a
+    // batch job of 3000 one-second chunks starts one every 5 s. The play stops after 10,000
+    // dispatches (2000 of its chunks, the last ending at 10,000 s); the other 1000 at 5 s each.
+    const batchJob = {
+      jobId: "batch",
+      cls: "batch" as const,
+      bucket: 1,
+      remaining: Array.from({ length: 3000 }, (_, index) => ({ index, audioSec: 10 })),
+      chained: false,
+    };
+    const arrivals = [{ cls: "interactive" as const, bucket: 2, everySec: 1, chunks: 4, audioSec: 10, firstAt: NOW }];
+    expect(forecastTranscribe({ ...base([], batchJob), slots: 1, arrivals })).toEqual({ startInSec: 4, finishInSec: 15_000, ahead: 4 });
+  });
+
   it("serves the buckets after the one served last when that is known, else takes the mean of both orders", () => {
     // One slot; another user's 2 chunks of 10 s (1 s each) wait beside the short job's 4.
     const input = { ...base([queue(2, [], [chunk("other", 0, 2, 10), chunk("other", 1, 2, 10)])], shortJob()), slots: 1 };

@@ -7,7 +7,7 @@ export type QueuedChunk = { jobId: string; index: number; count: number; audioSe
 export type ChunkQueue = { cls: JobClass; bucket: number; running: QueuedChunk[]; waiting: QueuedChunk[] };
 
 /**
- * Other users' work still to come: a (class, bucket) queue that lately received a new job every
+ * Work still to come: a (class, bucket) queue that lately received a new job every
  * `everySec` seconds, each of `chunks` chunks of `audioSec` queued at once, the next at `firstAt`
  * (epoch ms; `everySec` from now when absent). With buckets taking turns, each such job
  * interleaves with the waiting one's chunks.
@@ -41,9 +41,14 @@ export type ForecastInput = {
 
 /**
  * Seconds from now until the job's first remaining chunk starts and until its last one ends, and
- * the chunks that start before its first (0 when one of its chunks runs).
+ * the chunks that start before its first (0 when one of its chunks runs). NaN where the play gave
+ * up (STEPS dispatches) before it could tell: past its start, the finish is drawn out at the pace
+ * its chunks started so far when two had.
  */
 export type Forecast = { startInSec: number; finishInSec: number; ahead: number };
+
+/** Dispatches played at most: a busy system's jobs to come can hold a long job's chunks back indefinitely. */
+const STEPS = 10_000;
 
 const key = (jobId: string, index: number) => `${jobId}\u0000${index}`;
 
@@ -87,7 +92,7 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
     return q;
   };
   const own = () => queueOf(target.cls, target.bucket);
-  const isTarget = (c: QueuedChunk) => c.jobId === target.jobId;
+  const isTarget = (c: QueuedChunk) => c.jobId === target.jobId && c.jobId !== ""; // "": a job to come
   const left = new Set(target.remaining.map((c) => c.index));
   // The job's chunks not in the stream: queued whole, they are all about to be; one ahead, each start lets the next in.
   const unsent = target.remaining
@@ -139,8 +144,9 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
   for (const a of input.arrivals ?? []) {
     if (a.everySec > 0 && a.chunks > 0) {
       streams.set(queueOf(a.cls, a.bucket), {
-        from: Math.max(now, a.firstAt ?? now + a.everySec * 1000),
-        everyMs: a.everySec * 1000,
+        // Whole milliseconds: the arrival times are then exact, so one due at `t` counts at `t`.
+        from: Math.ceil(Math.max(now, a.firstAt ?? now + a.everySec * 1000)),
+        everyMs: Math.max(1, Math.round(a.everySec * 1000)),
         chunks: a.chunks,
         audioSec: a.audioSec,
         taken: 0,
@@ -196,7 +202,9 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
     }
   };
 
-  for (let steps = 0; left.size > 0 && steps < 10_000; steps++) {
+  const starts: number[] = [];
+  let steps = 0;
+  for (; left.size > 0 && steps < STEPS; steps++) {
     const slot = free.indexOf(Math.min(...free));
     const at = free[slot]!;
     flush(at);
@@ -207,7 +215,8 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
         continue;
       }
       if (!later.length) break;
-      free[slot] = Math.max(at, Math.min(later[0]!.at, nextArrival(at))); // idle until something is queued
+      const next = Math.min(later[0]!.at, nextArrival(at));
+      free[slot] = next > at ? next : at + 1; // idle until something is queued
       continue;
     }
     const c = take(q, at);
@@ -215,6 +224,7 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
     if (start === undefined && !isTarget(c)) ahead++;
     if (isTarget(c)) {
       start ??= at;
+      starts.push(at);
       left.delete(c.index);
       finish = Math.max(finish, free[slot]!);
     }
@@ -222,6 +232,11 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
     const queue = nextOf(c, q);
     if (queue && free.some((f, j) => j !== slot && f <= at)) queue(at);
     else if (queue) schedule({ at: free[slot]!, queue });
+  }
+  if (left.size > 0 && steps >= STEPS) {
+    if (start === undefined) return { startInSec: Number.NaN, finishInSec: Number.NaN, ahead };
+    const every = starts.length >= 2 ? (starts.at(-1)! - starts[0]!) / (starts.length - 1) : Number.NaN;
+    finish += every * left.size;
   }
   return { startInSec: ((start ?? now) - now) / 1000, finishInSec: (finish - now) / 1000, ahead };
 }
