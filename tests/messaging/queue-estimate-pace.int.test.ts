@@ -166,6 +166,8 @@ describe("queue estimates of the transcribe stage", () => {
       let bob = "bob";
       for (let i = 0; userBucket(bob) === userBucket("alice"); i++) bob = `bob-${i}`;
       const consumer = await js.consumers.get(Streams.lane("high"), fairDurableName("transcribe", "interactive", userBucket(bob)));
+      // A first listing (nothing queued): what one shows was there before, not arrivals.
+      await est.estimate(mine);
       // Bob sends a one-chunk job (10 s of audio) every 6 s; each is seen queued, then taken and done.
       for (let n = 0; n < 2; n++) {
         const chunk = { index: 0, count: 1, startSec: 0, endSec: 10 };
@@ -178,13 +180,15 @@ describe("queue estimates of the transcribe stage", () => {
         const taken = await consumer.next({ expires: 2000 });
         taken!.ack();
         await nc.flush();
-        clock += 4900;
+        clock += 2450;
+        await est.estimate(mine); // listings keep coming (a gap of over 5 s starts the watch over)
+        clock += 2450;
       }
       clock += 1100;
-      // Watched 12 s, two jobs: one every 6 s, the next due now. His bucket delivered last (the
-      // consumer's last_active: the round-robin cursor), so hers is served next: her first chunk
-      // (12 s on the one slot), one of his (2 s; due at 0, 6 and 12 s), her second: 26 s, plus 4.8 s
-      // of tail (without his jobs to come: 24 s).
+      // Watched 13.1 s, two jobs: one every 6.55 s, the next due 0.55 s from now. His bucket
+      // delivered last (the consumer's last_active: the round-robin cursor), so hers is served
+      // next: her first chunk (12 s on the one slot), one of his (2 s; due at 0.55, 7.1 and 13.65
+      // s), her second: 26 s, plus 4.8 s of tail (without his jobs to come: 24 s).
       const shared = (await est.estimate(mine))!;
       expect(Date.parse(shared.estimatedFinishAt!) - clock).toBe(26_000 + 4_800);
     });
