@@ -45,14 +45,18 @@ describe("transcribe forecast", () => {
     }
   });
 
-  it("puts jobs to come in the job's own queue ahead of a chained job's later chunks, first in, first out", () => {
+  it("puts jobs to come in the job's own queue ahead of a chained job's later chunks, first in, first out, one job of them at a time", () => {
     // One slot; a chained job of three 10 s chunks (1 s each); its bucket gets a one-chunk job of
     // 10 s every second from 0.5 s on. Each of its chunks queues the next as it ends, behind the
-    // ones arrived meanwhile: its chunks run at 0-1, 2-3 and 5-6 s.
+    // one arrived meanwhile (at most one job of a stream waits: its sender waits for it, so the
+    // one due at 1.5 s is skipped by 3 s): its chunks run at 0-1, 2-3 and 4-5 s.
     const chained = { jobId: "long", cls: "interactive" as const, bucket: 1, remaining: [0, 1, 2].map((index) => ({ index, audioSec: 10 })), chained: true };
-    const arrivals = [{ cls: "interactive" as const, bucket: 1, everySec: 1, chunks: 1, audioSec: 10, firstAt: NOW + 500 }];
-    expect(forecastTranscribe({ ...base([], chained), slots: 1, arrivals })).toEqual({ startInSec: 0, finishInSec: 6, ahead: 0 });
+    const every = (everySec: number, firstAt = NOW + 500) => [{ cls: "interactive" as const, bucket: 1, everySec, chunks: 1, audioSec: 10, firstAt }];
+    expect(forecastTranscribe({ ...base([], chained), slots: 1, arrivals: every(1) })).toEqual({ startInSec: 0, finishInSec: 5, ahead: 0 });
     expect(forecastTranscribe({ ...base([], chained), slots: 1 })).toEqual({ startInSec: 0, finishInSec: 3, ahead: 0 });
+    // Ten a second (from 0.55 s, so none is due as its chunk queues): the same, one of them before
+    // each of its later chunks (open-ended, 30 would be ahead of its last).
+    expect(forecastTranscribe({ ...base([], chained), slots: 1, arrivals: every(0.1, NOW + 550) })).toEqual({ startInSec: 0, finishInSec: 5, ahead: 0 });
   });
 
   it("idles a free slot until the next job to come, at a fractional interval too", () => {

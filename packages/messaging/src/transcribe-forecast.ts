@@ -62,8 +62,9 @@ const key = (jobId: string, index: number) => `${jobId}\u0000${index}`;
  * - a chunk of a chained job (its next chunk not in the stream yet) queues that next chunk at the
  *   tail of its queue as it starts while another slot is free, else as it ends (the transcriber's
  *   rule); of the same length (the asked-about job's from its plan);
- * - jobs still to come (`arrivals`) are counted into their queues as they arrive, each queue
- *   first in, first out (a chained job's next chunk goes behind those arrived before it).
+ * - jobs still to come (`arrivals`) are counted into their queues as they arrive, at most one
+ *   job's chunks waiting per stream, each queue first in, first out (a chained job's next chunk
+ *   goes behind those arrived before it).
  * The round-robin cursor is given per class when known (the bucket served last); when the job's
  * class's is not, the result is the mean of the job's bucket served first and last.
  */
@@ -155,15 +156,24 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
   }
   const arrivedBy = (x: { from: number; everyMs: number; chunks: number }, t: number) =>
     t < x.from ? 0 : (Math.floor((t - x.from) / x.everyMs) + 1) * x.chunks;
+  // At most one job's chunks of a stream wait at a time: its sender is taken to wait for its job,
+  // as a user polling one does, so a stream faster than its queue is served does not pile up
+  // without end (open-ended, a chained job sharing the queue was played waiting ever longer:
+  // 1571 s shown for 141 s). Those beyond are skipped, the oldest first.
+  const settle = (x: { from: number; everyMs: number; chunks: number; taken: number }, t: number) => {
+    const waiting = arrivedBy(x, t) - x.taken;
+    if (waiting > x.chunks) x.taken += waiting - x.chunks;
+    return waiting > 0;
+  };
   const hasWork = (q: ChunkQueue, t: number) => {
     if (q.waiting.length > 0) return true;
     const x = streams.get(q);
-    return x !== undefined && arrivedBy(x, t) > x.taken;
+    return x !== undefined && settle(x, t);
   };
   /** First in, first out: the chunk queued first, of those the queue holds and those arrived by `t`. */
   const take = (q: ChunkQueue, t: number): QueuedChunk => {
     const x = streams.get(q);
-    const arrivedAt = x && arrivedBy(x, t) > x.taken ? x.from + Math.floor(x.taken / x.chunks) * x.everyMs : Number.POSITIVE_INFINITY;
+    const arrivedAt = x && settle(x, t) ? x.from + Math.floor(x.taken / x.chunks) * x.everyMs : Number.POSITIVE_INFINITY;
     const head = q.waiting[0];
     if (head && head.publishedAt <= arrivedAt) return q.waiting.shift()!;
     x!.taken++;
