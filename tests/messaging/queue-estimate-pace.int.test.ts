@@ -37,6 +37,26 @@ const learnt = (clock: number): Job => ({
   completedAt: iso(clock - 8_000),
 });
 
+/** A user in another fairness bucket than alice. */
+const otherThanAlice = () => {
+  let bob = "bob";
+  for (let i = 0; userBucket(bob) === userBucket("alice"); i++) bob = `bob-${i}`;
+  return bob;
+};
+
+/** Queues every chunk of the job's plan, as ingest does for a job it does not chain. */
+async function queueChunks(pub: ReturnType<typeof createPublisher>, job: Job) {
+  const plan = job.chunks!.plan!;
+  for (const [index, [startSec, endSec]] of plan.entries()) {
+    const chunk = { index, count: plan.length, startSec, endSec };
+    await pub.command("transcribe", "interactive", { v: 1, jobId: job.id, userId: job.userId, chunk }, `transcribe:${job.id}:${index}`);
+  }
+}
+
+/** The interactive transcribe consumer of the user's bucket. */
+const bucketConsumer = (js: ReturnType<typeof jetstream>, userId: string) =>
+  js.consumers.get(Streams.lane("high"), fairDurableName("transcribe", "interactive", userBucket(userId)));
+
 /** A real nats-server with the lanes and the transcribe stage's fair consumers. */
 async function transcribeStage(run: (nc: NatsConnection, jsm: JetStreamManager) => Promise<void>) {
   await using nats = await startNats();
@@ -74,19 +94,15 @@ describe("queue estimates of the transcribe stage", () => {
       // Another user (another bucket) has three 30 s chunks queued: buckets take turns on the slot,
       // so alice's two end after one of theirs (12 + 6 + 12 s) when hers is served first, after two
       // (6 + 12 + 6 + 12 s) when theirs is: 33 s on average, plus the tail.
-      let bob = "bob";
-      for (let i = 0; userBucket(bob) === userBucket("alice"); i++) bob = `bob-${i}`;
+      const bob = otherThanAlice();
       const theirs = transcribing(bob, [30, 30, 30], clock);
-      for (let i = 0; i < 3; i++) {
-        const chunk = { index: i, count: 3, startSec: 30 * i, endSec: 30 * (i + 1) };
-        await pub.command("transcribe", "interactive", { v: 1, jobId: theirs.id, userId: bob, chunk }, `transcribe:${theirs.id}:${i}`);
-      }
+      await queueChunks(pub, theirs);
       clock += 1100;
       const shared = (await est.estimate(mine))!;
       expect(Date.parse(shared.estimatedFinishAt!) - clock).toBe(37_800);
 
       // Bob's job itself: its first chunk is taken now (running, start unknown until the next look).
-      const consumer = await js.consumers.get(Streams.lane("high"), fairDurableName("transcribe", "interactive", userBucket(bob)));
+      const consumer = await bucketConsumer(js, bob);
       const taken = await consumer.next({ expires: 2000 });
       await nc.flush();
       clock += 1100;
@@ -129,18 +145,14 @@ describe("queue estimates of the transcribe stage", () => {
       // The same pace as `learnt` (0.2 s a second of audio), from the transcriber's busy time on its one chunk.
       const ended = learnt(clock);
       await est.estimate({ ...ended, chunks: { ...ended.chunks!, done: [0], busySec: 10, busyChunks: 1 } });
-      let bob = "bob";
-      for (let i = 0; userBucket(bob) === userBucket("alice"); i++) bob = `bob-${i}`;
+      const bob = otherThanAlice();
       const theirs = transcribing(bob, [30, 30, 30], clock);
-      for (let i = 0; i < 3; i++) {
-        const chunk = { index: i, count: 3, startSec: 30 * i, endSec: 30 * (i + 1) };
-        await pub.command("transcribe", "interactive", { v: 1, jobId: theirs.id, userId: bob, chunk }, `transcribe:${theirs.id}:${i}`);
-      }
+      await queueChunks(pub, theirs);
       clock += 1100;
       await est.estimate(theirs);
       // Its first chunk is seen running over four looks, then ends: 4.4 s by the listings, as in
       // the test above; here the chunks left stay at the pace (6 s each, 12 s on the one slot).
-      const consumer = await js.consumers.get(Streams.lane("high"), fairDurableName("transcribe", "interactive", userBucket(bob)));
+      const consumer = await bucketConsumer(js, bob);
       const taken = await consumer.next({ expires: 2000 });
       await nc.flush();
       for (let look = 0; look < 4; look++) {
@@ -163,9 +175,8 @@ describe("queue estimates of the transcribe stage", () => {
       const est = createQueueEstimator(async () => jsm, { now: () => clock });
       await est.estimate(learnt(clock)); // the pace: 0.2 s a second of audio; one slot seen
       const mine = transcribing("alice", [60, 60], clock);
-      let bob = "bob";
-      for (let i = 0; userBucket(bob) === userBucket("alice"); i++) bob = `bob-${i}`;
-      const consumer = await js.consumers.get(Streams.lane("high"), fairDurableName("transcribe", "interactive", userBucket(bob)));
+      const bob = otherThanAlice();
+      const consumer = await bucketConsumer(js, bob);
       // A first listing (nothing queued): what one shows was there before, not arrivals.
       await est.estimate(mine);
       // Bob sends a one-chunk job (10 s of audio) every 6 s; each is seen queued, then taken and done.
