@@ -18,7 +18,8 @@
  *     flight until A's and B's jobs have ended, polling it as a client would, for
  *     BENCH_BACKGROUND_WARMUP_SEC (default 30) before A's long job, so the measured jobs meet the
  *     background in its steady state (5 s: a load that has just begun, which no rate foretells);
- *     every background job submitted after A's long job is judged as in (c). (b)'s ratios are then against the idle
+ *     every background job submitted after A's long job is judged as in (c). With
+ *     BENCH_BACKGROUND_SHARE=1 the first background user shares A's bucket (the hash may do so). (b)'s ratios are then against the idle
  *     baseline and are printed without a goal (the 3x goal is for an otherwise idle system).
  * Media is cached in $TMPDIR/mp4t-fairness-media. Iterate with BENCH_LONG_MIN=5.
  */
@@ -35,6 +36,8 @@ const RTF = Number(process.env.BENCH_ENGINE_RTF ?? 0.1);
 const OTHER_DELAY_SEC = Number(process.env.BENCH_OTHER_DELAY_SEC ?? 3);
 const BACKGROUND_USERS = Math.max(0, Math.floor(Number(process.env.BENCH_BACKGROUND_USERS ?? 0)) || 0);
 const BACKGROUND_WARMUP_SEC = Number(process.env.BENCH_BACKGROUND_WARMUP_SEC ?? 30);
+/** BENCH_BACKGROUND_SHARE=1: the first background user shares A's fairness bucket (as the hash may put them). */
+const BACKGROUND_SHARE = process.env.BENCH_BACKGROUND_SHARE === "1";
 const GOAL_RATIO = 3;
 const GOAL_ERROR = 0.25;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -153,6 +156,10 @@ export async function run(): Promise<void> {
     // (d) Background users, each with one short job in flight at a time; judged once A's long job is in.
     const taken = new Set([ua.bucket, ub.bucket]);
     const background: { token: string; bucket: number }[] = [];
+    for (let i = 0; BACKGROUND_SHARE && BACKGROUND_USERS > 0 && !background.length && i < 200; i++) {
+      const u = await user(`bg-share${i}`);
+      if (u.bucket === ua.bucket) background.push(u);
+    }
     for (let i = 0; background.length < BACKGROUND_USERS && i < BACKGROUND_USERS * 8; i++) {
       const u = await user(`bg${i}`);
       if (taken.has(u.bucket) && i < BACKGROUND_USERS * 4) continue; // a bucket of its own while the hash allows
