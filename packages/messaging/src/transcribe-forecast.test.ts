@@ -48,23 +48,32 @@ describe("transcribe forecast", () => {
   it("puts jobs to come in the job's own queue ahead of a chained job's later chunks, first in, first out, one job of them at a time", () => {
     // One slot; a chained job of three 10 s chunks (1 s each); its bucket gets a one-chunk job of
     // 10 s every second from 0.5 s on. Each of its chunks queues the next as it ends, behind the
-    // one arrived meanwhile (at most one job of a stream waits: its sender waits for it, so the
-    // one due at 1.5 s is skipped by 3 s): its chunks run at 0-1, 2-3 and 4-5 s.
+    // one arrived meanwhile (one job of a stream at a time: its sender waits for it, so the one
+    // due at 2.5 s comes at 3 s, as the one before is taken): its chunks run at 0-1, 2-3 and 4-5 s.
     const chained = { jobId: "long", cls: "interactive" as const, bucket: 1, remaining: [0, 1, 2].map((index) => ({ index, audioSec: 10 })), chained: true };
     const every = (everySec: number, firstAt = NOW + 500) => [{ cls: "interactive" as const, bucket: 1, everySec, chunks: 1, audioSec: 10, firstAt }];
     expect(forecastTranscribe({ ...base([], chained), slots: 1, arrivals: every(1) })).toEqual({ startInSec: 0, finishInSec: 5, ahead: 0 });
     expect(forecastTranscribe({ ...base([], chained), slots: 1 })).toEqual({ startInSec: 0, finishInSec: 3, ahead: 0 });
-    // Ten a second (from 0.55 s, so none is due as its chunk queues): the same, one of them before
-    // each of its later chunks (open-ended, 30 would be ahead of its last).
+    // Ten a second (from 0.55 s): the same, one of them before each of its later chunks
+    // (open-ended, 30 would be ahead of its last).
     expect(forecastTranscribe({ ...base([], chained), slots: 1, arrivals: every(0.1, NOW + 550) })).toEqual({ startInSec: 0, finishInSec: 5, ahead: 0 });
+  });
+
+  it("keeps a job to come partly taken ahead of a chained job's chunk queued after it, however many are due meanwhile", () => {
+    // One slot; a chained job of two 10 s chunks; its bucket gets a job of two 10 s chunks every
+    // second from 0.5 s. Its second chunk queues at 1 s behind that job, both of whose chunks run
+    // first (1-3 s), though the next job came due at 1.5 s: it ends at 4 s.
+    const chained = { jobId: "long", cls: "interactive" as const, bucket: 1, remaining: [0, 1].map((index) => ({ index, audioSec: 10 })), chained: true };
+    const arrivals = [{ cls: "interactive" as const, bucket: 1, everySec: 1, chunks: 2, audioSec: 10, firstAt: NOW + 500 }];
+    expect(forecastTranscribe({ ...base([], chained), slots: 1, arrivals })).toEqual({ startInSec: 0, finishInSec: 4, ahead: 0 });
   });
 
   it("idles a free slot until the next job to come, at a fractional interval too", () => {
     // The chained job's first chunk runs (300 s of audio: 30 s) and queues its second (1 s) as it
     // ends; the other slot takes another bucket's jobs, due every 60 / 7 s from a fractional time,
-    // idling between them. In floating point 8571.43 ms x 1 / 8571.43 ms once came out under 1,
-    // so a job due at that moment was not counted and the play idled at the same time until its
-    // step limit, leaving the second chunk out (30 s).
+    // idling between them. Arrivals counted by dividing the time since the first by the interval
+    // once missed one due at that moment (8571.43 ms / 8571.43 ms came out under 1), and the play
+    // idled at the same time until its step limit, leaving the second chunk out (30 s).
     const chained = {
       jobId: "long",
       cls: "interactive" as const,

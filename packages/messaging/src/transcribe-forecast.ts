@@ -62,9 +62,9 @@ const key = (jobId: string, index: number) => `${jobId}\u0000${index}`;
  * - a chunk of a chained job (its next chunk not in the stream yet) queues that next chunk at the
  *   tail of its queue as it starts while another slot is free, else as it ends (the transcriber's
  *   rule); of the same length (the asked-about job's from its plan);
- * - jobs still to come (`arrivals`) are counted into their queues as they arrive, at most one
- *   job's chunks waiting per stream, each queue first in, first out (a chained job's next chunk
- *   goes behind those arrived before it).
+ * - jobs still to come (`arrivals`) are counted into their queues as they arrive, one job of a
+ *   stream at a time, each queue first in, first out (a chained job's next chunk goes behind
+ *   those arrived before it).
  * The round-robin cursor is given per class when known (the bucket served last); when the job's
  * class's is not, the result is the mean of the job's bucket served first and last.
  */
@@ -139,52 +139,45 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
     }
   }
   // Jobs to come: counted, not queued (on a busy system they outrun the slots by thousands of
-  // chunks over a long job's play). A queue's chunks arrived by `t`, less those taken, are taken in
-  // the order of their arrival among its queued chunks, each as a one-chunk job of the stream's audio.
-  const streams = new Map<ChunkQueue, { from: number; everyMs: number; chunks: number; audioSec: number; taken: number }>();
+  // chunks over a long job's play). A stream has one job at a time: its sender is taken to wait
+  // for it, as a user polling one does, so the next comes one interval after the last, or as the
+  // last one's chunks have all been taken when that is later (open-ended, a stream faster than its
+  // queue is served piled up without end, and a chained job sharing the queue was played waiting
+  // ever longer: 1571 s shown for 141 s). Its chunks are taken in the order of their arrival among
+  // the queue's, each as a one-chunk job of the stream's audio.
+  type Stream = { nextAt: number; everyMs: number; chunks: number; audioSec: number; left: number; arrivedAt: number; freeAt: number };
+  const streams = new Map<ChunkQueue, Stream>();
   for (const a of input.arrivals ?? []) {
     if (a.everySec > 0 && a.chunks > 0) {
-      streams.set(queueOf(a.cls, a.bucket), {
-        // Whole milliseconds: the arrival times are then exact, so one due at `t` counts at `t`.
-        from: Math.ceil(Math.max(now, a.firstAt ?? now + a.everySec * 1000)),
-        everyMs: Math.max(1, Math.round(a.everySec * 1000)),
-        chunks: a.chunks,
-        audioSec: a.audioSec,
-        taken: 0,
-      });
+      const nextAt = Math.max(now, a.firstAt ?? now + a.everySec * 1000);
+      streams.set(queueOf(a.cls, a.bucket), { nextAt, everyMs: a.everySec * 1000, chunks: a.chunks, audioSec: a.audioSec, left: 0, arrivedAt: 0, freeAt: now });
     }
   }
-  const arrivedBy = (x: { from: number; everyMs: number; chunks: number }, t: number) =>
-    t < x.from ? 0 : (Math.floor((t - x.from) / x.everyMs) + 1) * x.chunks;
-  // At most one job's chunks of a stream wait at a time: its sender is taken to wait for its job,
-  // as a user polling one does, so a stream faster than its queue is served does not pile up
-  // without end (open-ended, a chained job sharing the queue was played waiting ever longer:
-  // 1571 s shown for 141 s). Those beyond are skipped, the oldest first.
-  const settle = (x: { from: number; everyMs: number; chunks: number; taken: number }, t: number) => {
-    const waiting = arrivedBy(x, t) - x.taken;
-    if (waiting > x.chunks) x.taken += waiting - x.chunks;
-    return waiting > 0;
+  /** Whether the stream has a job's chunks waiting at `t` (its next job arrives when due and the last is taken). */
+  const settle = (x: Stream, t: number) => {
+    const due = Math.max(x.nextAt, x.freeAt);
+    if (x.left === 0 && due <= t) {
+      x.left = x.chunks;
+      x.arrivedAt = due;
+      x.nextAt = due + x.everyMs;
+    }
+    return x.left > 0;
   };
   const hasWork = (q: ChunkQueue, t: number) => {
     if (q.waiting.length > 0) return true;
     const x = streams.get(q);
     return x !== undefined && settle(x, t);
   };
-  /** First in, first out: the chunk queued first, of those the queue holds and those arrived by `t`. */
+  /** First in, first out: the chunk queued first, of those the queue holds and the stream's job. */
   const take = (q: ChunkQueue, t: number): QueuedChunk => {
     const x = streams.get(q);
-    const arrivedAt = x && settle(x, t) ? x.from + Math.floor(x.taken / x.chunks) * x.everyMs : Number.POSITIVE_INFINITY;
     const head = q.waiting[0];
-    if (head && head.publishedAt <= arrivedAt) return q.waiting.shift()!;
-    x!.taken++;
-    return { jobId: "", index: 0, count: 1, audioSec: x!.audioSec, publishedAt: arrivedAt };
+    if (!x || !settle(x, t) || (head && head.publishedAt <= x.arrivedAt)) return q.waiting.shift()!;
+    if (--x.left === 0) x.freeAt = t;
+    return { jobId: "", index: 0, count: 1, audioSec: x.audioSec, publishedAt: x.arrivedAt };
   };
-  /** The next arrival after `t`, or Infinity. */
-  const nextArrival = (t: number) =>
-    Math.min(
-      ...[...streams.values()].map((x) => (t < x.from ? x.from : x.from + (Math.floor((t - x.from) / x.everyMs) + 1) * x.everyMs)),
-      Number.POSITIVE_INFINITY,
-    );
+  /** When the next job of a stream with none waiting arrives (Infinity: no stream). */
+  const nextArrival = () => Math.min(...[...streams.values()].filter((x) => x.left === 0).map((x) => Math.max(x.nextAt, x.freeAt)), Number.POSITIVE_INFINITY);
   if (!target.chained) send(unsent.length, now);
   // About to be queued (ingest): none of its chunks runs or waits. Other jobs' chunks queued later do
   // not delay it (counting them here once left a chained job unplayed: finish "now").
@@ -225,7 +218,7 @@ function play(input: ForecastInput, cursorStart: Record<JobClass, number>): Fore
         continue;
       }
       if (!later.length) break;
-      const next = Math.min(later[0]!.at, nextArrival(at));
+      const next = Math.min(later[0]!.at, nextArrival());
       free[slot] = next > at ? next : at + 1; // idle until something is queued
       continue;
     }
