@@ -27,7 +27,11 @@ export function createLaneScheduler(opts: { batchEvery: number; buckets?: number
   let probing = false;
   let waiters: (() => void)[] = [];
 
-  const withWork = (cls: JobClass) => states.filter((s) => s.cls === cls && s.pending > 0);
+  const withWork = (cls: JobClass) => {
+    const out: SourceState[] = [];
+    for (const s of states) if (s.cls === cls && s.pending > 0) out.push(s);
+    return out;
+  };
   const roundRobin = (cls: JobClass, list: SourceState[]) => {
     const next = list.find((s) => s.bucket > cursor[cls]) ?? list[0]!;
     cursor[cls] = next.bucket;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEnergyMeter, planChunks, type PlanOptions } from "./chunk.planner.ts";
+import { createEnergyMeter, meterFinish, meterPush, planChunks, type PlanOptions } from "./chunk.planner.ts";
 
 const SR = 16_000;
 const OPTS: PlanOptions = { sampleRate: SR, frameSamples: 320, maxChunkSec: 30, searchSec: 5 };
@@ -18,8 +18,8 @@ function measure(pcm: Int16Array, pieces = 1) {
   const meter = createEnergyMeter(OPTS.frameSamples);
   const bytes = bytesOf(pcm);
   const step = Math.ceil(bytes.length / pieces);
-  for (let i = 0; i < bytes.length; i += step) meter.push(bytes.subarray(i, i + step));
-  return meter.finish();
+  for (let i = 0; i < bytes.length; i += step) meterPush(meter, bytes.subarray(i, i + step));
+  return meterFinish(meter);
 }
 
 describe("createEnergyMeter", () => {
@@ -45,8 +45,8 @@ describe("createEnergyMeter", () => {
     const bytes = new Uint8Array(pcm.byteLength + 1);
     bytes.set(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength), 1);
     const meter = createEnergyMeter(320);
-    meter.push(bytes.subarray(1)); // a view starting at an odd byte
-    const odd = meter.finish();
+    meterPush(meter, bytes.subarray(1)); // a view starting at an odd byte
+    const odd = meterFinish(meter);
     expect(odd.samples).toBe(aligned.samples);
     expect(Array.from(odd.energies)).toEqual(Array.from(aligned.energies));
     // Known values, not only agreement: a full-scale frame then a silent one.

@@ -21,85 +21,93 @@ export type PlanOptions = {
   minTailSec?: number;
 };
 
-export type EnergyMeter = {
-  /** Feeds little-endian signed 16-bit mono PCM; chunks may split a sample between calls. */
-  push(pcm: Uint8Array): void;
-  /** RMS energy per frame (the last frame may be partial), and the samples seen. */
-  finish(): { energies: Float64Array; samples: number };
-};
-
 /**
  * Streams RMS energy per frame so hours of audio never sit in memory: 4 h at 20 ms frames
- * is 720 000 numbers.
+ * is 720 000 numbers. Fed with `meterPush`, read with `meterFinish`.
+ *
+ * A record and functions of the module, not a closure per meter: V8 throws away optimised code
+ * compiled against a closure's context once the context dies, so the loop below was compiled
+ * again for every job (docs/architecture.md, "Eleventh pass").
  */
-export function createEnergyMeter(frameSamples: number): EnergyMeter {
-  let energies = new Float64Array(1024);
-  let frames = 0;
-  let sumSq = 0;
-  let inFrame = 0;
-  let samples = 0;
-  let carry: number | undefined; // low byte of a sample split across pushes
+export type EnergyMeter = {
+  frameSamples: number;
+  energies: Float64Array;
+  frames: number;
+  sumSq: number;
+  inFrame: number;
+  samples: number;
+  /** The low byte of a sample split across pushes, or -1. */
+  carry: number;
+};
 
-  const closeFrame = () => {
-    if (frames === energies.length) {
-      const grown = new Float64Array(energies.length * 2);
-      grown.set(energies);
-      energies = grown;
-    }
-    energies[frames++] = Math.sqrt(sumSq / inFrame);
-    sumSq = 0;
-    inFrame = 0;
-  };
-  /** Squares of `k` more samples of the current frame; closes it when full (a span never crosses a frame's end). */
-  const addSquares = (sq: number, k: number) => {
-    sumSq += sq;
-    inFrame += k;
-    if (inFrame === frameSamples) closeFrame();
-  };
-  return {
-    // The hot loop of ingest's analysis. Squares of 16-bit samples are integers, and a frame's sum
-    // of them stays far below 2^53: exact in any order, so spans summed apart give the same RMS.
-    push(pcm) {
-      let at = 0;
-      const total = pcm.length;
-      if (carry !== undefined && total > 0) {
-        let v = carry | (pcm[0]! << 8);
+export function createEnergyMeter(frameSamples: number): EnergyMeter {
+  return { frameSamples, energies: new Float64Array(1024), frames: 0, sumSq: 0, inFrame: 0, samples: 0, carry: -1 };
+}
+
+function closeFrame(m: EnergyMeter): void {
+  if (m.frames === m.energies.length) {
+    const grown = new Float64Array(m.energies.length * 2);
+    grown.set(m.energies);
+    m.energies = grown;
+  }
+  m.energies[m.frames++] = Math.sqrt(m.sumSq / m.inFrame);
+  m.sumSq = 0;
+  m.inFrame = 0;
+}
+
+/** Squares of `k` more samples of the current frame; closes it when full (a span never crosses a frame's end). */
+function addSquares(m: EnergyMeter, sq: number, k: number): void {
+  m.sumSq += sq;
+  m.inFrame += k;
+  if (m.inFrame === m.frameSamples) closeFrame(m);
+}
+
+/**
+ * Feeds little-endian signed 16-bit mono PCM; blocks may split a sample between calls. The hot
+ * loop of ingest's analysis. Squares of 16-bit samples are integers, and a frame's sum of them
+ * stays far below 2^53: exact in any order, so spans summed apart give the same RMS.
+ */
+export function meterPush(m: EnergyMeter, pcm: Uint8Array): void {
+  let at = 0;
+  const total = pcm.length;
+  if (m.carry >= 0 && total > 0) {
+    let v = m.carry | (pcm[0]! << 8);
+    if (v >= 0x8000) v -= 0x10000;
+    m.carry = -1;
+    at = 1;
+    m.samples++;
+    addSquares(m, v * v, 1);
+  }
+  const count = (total - at) >> 1;
+  // Read in place as 16-bit samples where the bytes are aligned (ingest's read-back blocks are).
+  const s16 = LITTLE_ENDIAN && ((pcm.byteOffset + at) & 1) === 0 ? new Int16Array(pcm.buffer, pcm.byteOffset + at, count) : undefined;
+  for (let i = 0; i < count; ) {
+    const end = i + Math.min(m.frameSamples - m.inFrame, count - i);
+    const take = end - i;
+    let sq = 0;
+    if (s16) {
+      for (; i < end; i++) {
+        const v = s16[i]!;
+        sq += v * v;
+      }
+    } else {
+      for (; i < end; i++) {
+        let v = pcm[at + 2 * i]! | (pcm[at + 2 * i + 1]! << 8);
         if (v >= 0x8000) v -= 0x10000;
-        carry = undefined;
-        at = 1;
-        samples++;
-        addSquares(v * v, 1);
+        sq += v * v;
       }
-      const count = (total - at) >> 1;
-      // Read in place as 16-bit samples where the bytes are aligned (ingest's read-back blocks are).
-      const s16 = LITTLE_ENDIAN && ((pcm.byteOffset + at) & 1) === 0 ? new Int16Array(pcm.buffer, pcm.byteOffset + at, count) : undefined;
-      for (let i = 0; i < count; ) {
-        const end = i + Math.min(frameSamples - inFrame, count - i);
-        const take = end - i;
-        let sq = 0;
-        if (s16) {
-          for (; i < end; i++) {
-            const v = s16[i]!;
-            sq += v * v;
-          }
-        } else {
-          for (; i < end; i++) {
-            let v = pcm[at + 2 * i]! | (pcm[at + 2 * i + 1]! << 8);
-            if (v >= 0x8000) v -= 0x10000;
-            sq += v * v;
-          }
-        }
-        addSquares(sq, take);
-      }
-      samples += count;
-      at += 2 * count;
-      if (at < total) carry = pcm[at]!;
-    },
-    finish() {
-      if (inFrame > 0) closeFrame();
-      return { energies: energies.slice(0, frames), samples };
-    },
-  };
+    }
+    addSquares(m, sq, take);
+  }
+  m.samples += count;
+  at += 2 * count;
+  if (at < total) m.carry = pcm[at]!;
+}
+
+/** RMS energy per frame (the last frame may be partial), and the samples seen. */
+export function meterFinish(m: EnergyMeter): { energies: Float64Array; samples: number } {
+  if (m.inFrame > 0) closeFrame(m);
+  return { energies: m.energies.slice(0, m.frames), samples: m.samples };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { averageLinkage, cutDendrogram } from "./ahc-clustering.ts";
 import { normalisedFrames } from "./embeddings.ts";
-import { createMfccExtractor, type Features } from "./mfcc.ts";
+import { createMfccExtractor, extractFrames, type Features } from "./mfcc.ts";
 import { distanceMatrix, modelPieces, speechPieces, speechRuns } from "./pieces.ts";
 import { resegment, type ResegmentOptions, type Unit } from "./resegment.ts";
 import { smoothTurns, snapChanges, type SmoothingOptions, type SnapOptions } from "./smoothing.ts";
@@ -63,13 +63,17 @@ export async function extractFeatures(audio: Audio, pause: () => Promise<void>, 
   const x = createMfccExtractor(audio.samples, audio.sampleRate, { coefficients });
   const features: Features = { hopSec: x.hopSec, frames: x.frames, mfcc: new Array(x.frames), logEnergy: new Float64Array(x.frames) };
   for (let f = 0; f < x.frames; f += SLICE_FRAMES) {
-    x.extract(f, f + SLICE_FRAMES, features);
+    extractFrames(x, f, f + SLICE_FRAMES, features);
     await pause();
   }
   return features;
 }
 
-const union = (a: Uint8Array, b: Uint8Array) => a.map((x, i) => x | b[i]!);
+function union(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! | b[i]!;
+  return out;
+}
 
 const round = (s: number) => Math.round(s * 1000) / 1000;
 

@@ -12,34 +12,54 @@ function lcg(seed: number) {
 
 /** Per-component constants of the log density: log w - 0.5 (D log 2pi + sum log var). */
 function constants(g: Gmm): Float64Array {
-  return Float64Array.from(g.weights, (w, m) => {
+  const out = new Float64Array(g.weights.length);
+  for (let m = 0; m < out.length; m++) {
+    const variance = g.variances[m]!;
     let s = 0;
-    for (const v of g.variances[m]!) s += Math.log(v);
-    return Math.log(Math.max(w, 1e-10)) - 0.5 * (g.means[m]!.length * LOG_2PI + s);
-  });
+    for (let d = 0; d < variance.length; d++) s += Math.log(variance[d]!);
+    out[m] = Math.log(Math.max(g.weights[m]!, 1e-10)) - 0.5 * (g.means[m]!.length * LOG_2PI + s);
+  }
+  return out;
+}
+
+/** 1 / each variance, per component. */
+function inverses(variances: Float64Array[]): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const v of variances) {
+    const inv = new Float64Array(v.length);
+    for (let d = 0; d < v.length; d++) inv[d] = 1 / v[d]!;
+    out.push(inv);
+  }
+  return out;
+}
+
+/**
+ * A mixture made ready to score frames (`score`). A record and a function of the module, not a
+ * closure per mixture: V8 compiles a closure made per job again for each job (see mfcc.ts).
+ */
+export type GmmScorer = { means: Float64Array[]; inv: Float64Array[]; k: Float64Array; scratch: Float64Array };
+
+export function createScorer(g: Gmm): GmmScorer {
+  return { means: g.means, inv: inverses(g.variances), k: constants(g), scratch: new Float64Array(g.weights.length) };
 }
 
 /** log p(x) under the mixture (log-sum-exp over components). */
-export function createScorer(g: Gmm): (x: Float64Array) => number {
-  const k = constants(g);
-  const inv = g.variances.map((v) => v.map((x) => 1 / x));
-  const comps = g.weights.length;
-  const scratch = new Float64Array(comps);
-  return (x) => {
-    let max = -Infinity;
-    for (let m = 0; m < comps; m++) {
-      const mu = g.means[m]!;
-      const iv = inv[m]!;
-      let q = 0;
-      for (let d = 0; d < mu.length; d++) q += (x[d]! - mu[d]!) ** 2 * iv[d]!;
-      const l = k[m]! - 0.5 * q;
-      scratch[m] = l;
-      if (l > max) max = l;
-    }
-    let s = 0;
-    for (let m = 0; m < comps; m++) s += Math.exp(scratch[m]! - max);
-    return max + Math.log(s);
-  };
+export function score(s: GmmScorer, x: Float64Array): number {
+  const { means, inv, k, scratch } = s;
+  const comps = k.length;
+  let max = -Infinity;
+  for (let m = 0; m < comps; m++) {
+    const mu = means[m]!;
+    const iv = inv[m]!;
+    let q = 0;
+    for (let d = 0; d < mu.length; d++) q += (x[d]! - mu[d]!) ** 2 * iv[d]!;
+    const l = k[m]! - 0.5 * q;
+    scratch[m] = l;
+    if (l > max) max = l;
+  }
+  let sum = 0;
+  for (let m = 0; m < comps; m++) sum += Math.exp(scratch[m]! - max);
+  return max + Math.log(sum);
 }
 
 /**
@@ -66,7 +86,7 @@ export function trainGmm(frames: Float64Array[], components: number, opts: { ite
   const post = new Float64Array(m);
   for (let it = 0; it < (opts.iterations ?? 6); it++) {
     const k = constants(g);
-    const inv = g.variances.map((v) => v.map((x) => 1 / x));
+    const inv = inverses(g.variances);
     const n = new Float64Array(m);
     const s1 = Array.from({ length: m }, () => new Float64Array(dims));
     const s2 = Array.from({ length: m }, () => new Float64Array(dims));
@@ -94,15 +114,30 @@ export function trainGmm(frames: Float64Array[], components: number, opts: { ite
         }
       }
     }
-    g = {
-      weights: n.map((v) => v / data.length),
-      means: s1.map((a, c) => (n[c]! > 1 ? a.map((v) => v / n[c]!) : Float64Array.from(data[Math.floor(rand() * data.length)]!))),
-      variances: s2.map((b, c) =>
-        n[c]! > 1 ? b.map((v, d) => Math.max(VAR_FLOOR, v / n[c]! - (s1[c]![d]! / n[c]!) ** 2)) : Float64Array.from(global.variance),
-      ),
-    };
-    const total = g.weights.reduce((a, b) => a + b, 0);
-    g.weights = g.weights.map((w) => Math.max(w, 1e-4) / total);
+    // The M step, in loops (closures made here would be compiled again for each job; see mfcc.ts).
+    const weights = new Float64Array(m);
+    const means: Float64Array[] = [];
+    const variances: Float64Array[] = [];
+    let total = 0;
+    for (let c = 0; c < m; c++) {
+      weights[c] = n[c]! / data.length;
+      total += weights[c]!;
+      if (n[c]! > 1) {
+        const mean = new Float64Array(dims);
+        const variance = new Float64Array(dims);
+        for (let d = 0; d < dims; d++) {
+          mean[d] = s1[c]![d]! / n[c]!;
+          variance[d] = Math.max(VAR_FLOOR, s2[c]![d]! / n[c]! - (s1[c]![d]! / n[c]!) ** 2);
+        }
+        means.push(mean);
+        variances.push(variance);
+      } else {
+        means.push(Float64Array.from(data[Math.floor(rand() * data.length)]!));
+        variances.push(Float64Array.from(global.variance));
+      }
+    }
+    for (let c = 0; c < m; c++) weights[c] = Math.max(weights[c]!, 1e-4) / total;
+    g = { weights, means, variances };
   }
   return g;
 }

@@ -40,16 +40,46 @@ export function dctMatrix(coefficients: number, size: number): Float64Array[] {
   });
 }
 
-/**
- * MFCC extractor: pre-emphasis, 25 ms Hamming frames every 10 ms, FFT power spectrum, mel
- * filterbank, log, DCT. `extract(from, to)` computes a range of frames so a caller can work in
- * slices and let the event loop breathe between them.
- */
-export function createMfccExtractor(samples: Float32Array, sampleRate: number, opts: MfccOptions = {}) {
+/** What an extractor needs besides the samples, the same for every recording with the same settings. */
+export type MfccPlan = {
+  frameLen: number;
+  hop: number;
+  fftSize: number;
+  /** FFT bins of the power spectrum: fftSize / 2 + 1. */
+  bins: number;
+  /** The mel filters as one row of `bins` weights each, and where each row is non-zero. */
+  weights: Float64Array;
+  spanFrom: Int32Array;
+  spanTo: Int32Array;
+  filterCount: number;
+  /** The DCT as one row of `filterCount` weights per coefficient. */
+  dct: Float64Array;
+  coefficients: number;
+  alpha: number;
+  window: Float64Array;
+  /**
+   * Work space of one frame (a frame is computed in one synchronous call, so every extractor of
+   * the process can share it).
+   */
+  scratch: { re: Float64Array; im: Float64Array; out: Float64Array };
+  buf: Float64Array;
+  logMel: Float64Array;
+};
+
+/** Plans by their settings: a service sees one or two, and building one costs a few hundred microseconds. */
+const plans = new Map<string, MfccPlan>();
+
+function planFor(sampleRate: number, opts: MfccOptions): MfccPlan {
   const frameLen = Math.round((opts.frameSec ?? 0.025) * sampleRate);
   const hop = Math.round((opts.hopSec ?? 0.01) * sampleRate);
   const fftSize = opts.fftSize ?? 2 ** Math.ceil(Math.log2(frameLen));
-  const filters = melFilterbank(opts.melFilters ?? 26, fftSize, sampleRate);
+  const melCount = opts.melFilters ?? 26;
+  const coefficientCount = opts.coefficients ?? 13;
+  const alpha = opts.preEmphasis ?? 0.97;
+  const key = `${sampleRate} ${frameLen} ${hop} ${fftSize} ${melCount} ${coefficientCount} ${alpha}`;
+  const known = plans.get(key);
+  if (known) return known;
+  const filters = melFilterbank(melCount, fftSize, sampleRate);
   // Each triangle covers a few bins; remember where, so a frame touches only those.
   const spanFrom = new Int32Array(filters.length);
   const spanTo = new Int32Array(filters.length);
@@ -63,69 +93,87 @@ export function createMfccExtractor(samples: Float32Array, sampleRate: number, o
   const bins = fftSize / 2 + 1;
   const weights = new Float64Array(filters.length * bins);
   filters.forEach((row, m) => weights.set(row, m * bins));
-  const dctRows = dctMatrix(opts.coefficients ?? 13, filters.length);
+  const dctRows = dctMatrix(coefficientCount, filters.length);
   const dct = new Float64Array(dctRows.length * filters.length);
   dctRows.forEach((row, k) => dct.set(row, k * filters.length));
-  const coefficients = dctRows.length;
-  const alpha = opts.preEmphasis ?? 0.97;
   const window = Float64Array.from({ length: frameLen }, (_, n) => 0.54 - 0.46 * Math.cos((2 * Math.PI * n) / (frameLen - 1)));
-  const frames = samples.length < frameLen ? 0 : 1 + Math.floor((samples.length - frameLen) / hop);
-  const scratch = { re: new Float64Array(fftSize), im: new Float64Array(fftSize), out: new Float64Array(fftSize / 2 + 1) };
-  const buf = new Float64Array(frameLen);
-  const logMel = new Float64Array(filters.length);
-
-  /** Frame `f`'s coefficients into `out` from `at`; returns its log energy. */
-  function frame(f: number, out: Float64Array, at0: number): number {
-    const at = f * hop;
-    let energy = 0;
-    let prev = at > 0 ? samples[at - 1]! : 0;
-    for (let n = 0; n < frameLen; n++) {
-      const x = samples[at + n]!;
-      energy += x * x;
-      buf[n] = (x - alpha * prev) * window[n]!;
-      prev = x;
-    }
-    const power = powerSpectrum(buf, fftSize, scratch);
-    const filterCount = logMel.length;
-    for (let m = 0; m < filterCount; m++) {
-      const row = m * bins;
-      let e = 0;
-      for (let k = spanFrom[m]!, to = spanTo[m]!; k <= to; k++) e += weights[row + k]! * power[k]!;
-      logMel[m] = Math.log(Math.max(e, 1e-10));
-    }
-    for (let k = 0; k < coefficients; k++) {
-      const row = k * filterCount;
-      let s = 0;
-      for (let m = 0; m < filterCount; m++) s += dct[row + m]! * logMel[m]!;
-      out[at0 + k] = s;
-    }
-    return Math.log(energy / frameLen + 1e-10);
-  }
-
-  return {
-    frames,
-    hopSec: hop / sampleRate,
-    /**
-     * Frames [from, to): their rows are views of one array per call, not an array each (a small
-     * typed array's memory is a malloc of its own, freed by the collector: 2,880 a job of 28.8 s).
-     */
-    extract(from: number, to: number, into: Features) {
-      const end = Math.min(to, frames);
-      if (end <= from) return;
-      const block = new Float64Array((end - from) * coefficients);
-      for (let f = from; f < end; f++) {
-        const at = (f - from) * coefficients;
-        into.logEnergy[f] = frame(f, block, at);
-        into.mfcc[f] = block.subarray(at, at + coefficients);
-      }
-    },
+  const plan: MfccPlan = {
+    ...{ frameLen, hop, fftSize, bins, weights, spanFrom, spanTo, filterCount: filters.length, dct, coefficients: dctRows.length, alpha, window },
+    scratch: { re: new Float64Array(fftSize), im: new Float64Array(fftSize), out: new Float64Array(bins) },
+    buf: new Float64Array(frameLen),
+    logMel: new Float64Array(filters.length),
   };
+  if (plans.size < 16) plans.set(key, plan);
+  return plan;
+}
+
+/**
+ * MFCC extractor: pre-emphasis, 25 ms Hamming frames every 10 ms, FFT power spectrum, mel
+ * filterbank, log, DCT. `extractFrames(x, from, to)` computes a range of frames so a caller can
+ * work in slices and let the event loop breathe between them.
+ *
+ * A plain record and functions of the module, not closures made per recording: V8 throws a
+ * function's optimised code away when objects it was compiled against die (a closure's context,
+ * the shape of a class instance, which only live instances hold), and the diarizer then compiled
+ * its hot loops again for every job (docs/architecture.md, "Eleventh pass").
+ */
+export type MfccExtractor = { samples: Float32Array; plan: MfccPlan; frames: number; hopSec: number };
+
+export function createMfccExtractor(samples: Float32Array, sampleRate: number, opts: MfccOptions = {}): MfccExtractor {
+  const plan = planFor(sampleRate, opts);
+  const frames = samples.length < plan.frameLen ? 0 : 1 + Math.floor((samples.length - plan.frameLen) / plan.hop);
+  return { samples, plan, frames, hopSec: plan.hop / sampleRate };
+}
+
+/** Frame `f`'s coefficients into `out` from `at0`; returns its log energy. */
+function frame(x: MfccExtractor, f: number, out: Float64Array, at0: number): number {
+  const samples = x.samples;
+  const { frameLen, hop, alpha, window, fftSize, bins, weights, spanFrom, spanTo, filterCount, dct, coefficients, buf, logMel, scratch } = x.plan;
+  const at = f * hop;
+  let energy = 0;
+  let prev = at > 0 ? samples[at - 1]! : 0;
+  for (let n = 0; n < frameLen; n++) {
+    const v = samples[at + n]!;
+    energy += v * v;
+    buf[n] = (v - alpha * prev) * window[n]!;
+    prev = v;
+  }
+  const power = powerSpectrum(buf, fftSize, scratch);
+  for (let m = 0; m < filterCount; m++) {
+    const row = m * bins;
+    let e = 0;
+    for (let k = spanFrom[m]!, to = spanTo[m]!; k <= to; k++) e += weights[row + k]! * power[k]!;
+    logMel[m] = Math.log(Math.max(e, 1e-10));
+  }
+  for (let k = 0; k < coefficients; k++) {
+    const row = k * filterCount;
+    let s = 0;
+    for (let m = 0; m < filterCount; m++) s += dct[row + m]! * logMel[m]!;
+    out[at0 + k] = s;
+  }
+  return Math.log(energy / frameLen + 1e-10);
+}
+
+/**
+ * Frames [from, to) into `into`: their rows are views of one array per call, not an array each
+ * (a small typed array's memory is a malloc of its own, freed by the collector: 2,880 a job of 28.8 s).
+ */
+export function extractFrames(x: MfccExtractor, from: number, to: number, into: Features): void {
+  const end = Math.min(to, x.frames);
+  if (end <= from) return;
+  const coefficients = x.plan.coefficients;
+  const block = new Float64Array((end - from) * coefficients);
+  for (let f = from; f < end; f++) {
+    const at = (f - from) * coefficients;
+    into.logEnergy[f] = frame(x, f, block, at);
+    into.mfcc[f] = block.subarray(at, at + coefficients);
+  }
 }
 
 /** All frames at once, for short audio and tests. */
 export function computeMfcc(samples: Float32Array, sampleRate: number, opts: MfccOptions = {}): Features {
   const x = createMfccExtractor(samples, sampleRate, opts);
   const out: Features = { hopSec: x.hopSec, frames: x.frames, mfcc: new Array(x.frames), logEnergy: new Float64Array(x.frames) };
-  x.extract(0, x.frames, out);
+  extractFrames(x, 0, x.frames, out);
   return out;
 }

@@ -35,7 +35,9 @@ export function speechPieces(speech: Uint8Array, maxFrames: number, minFrames: n
 /** The Gaussian of each span's frames. */
 export function modelPieces(frames: Float64Array[], spans: { start: number; end: number }[]): Piece[] {
   const dims = frames[0]?.length ?? 0;
-  return spans.map(({ start, end }) => {
+  const out: Piece[] = [];
+  // A loop, not a callback: a closure made per job is compiled again for each job (see mfcc.ts).
+  for (const { start, end } of spans) {
     const mean = new Float64Array(dims);
     const variance = new Float64Array(dims);
     for (let f = start; f < end; f++) {
@@ -50,8 +52,9 @@ export function modelPieces(frames: Float64Array[], spans: { start: number; end:
       mean[d] = mean[d]! / n;
       variance[d] = Math.max(VAR_FLOOR, variance[d]! / n - mean[d]! ** 2);
     }
-    return { start, end, mean, variance };
-  });
+    out.push({ start, end, mean, variance });
+  }
+  return out;
 }
 
 /** Weight of the standard deviations' difference against the means' in `pieceDistance`. */

@@ -1,4 +1,4 @@
-import { createScorer, trainGmm } from "./gmm.ts";
+import { createScorer, score, trainGmm, type GmmScorer } from "./gmm.ts";
 
 /**
  * A stretch of frames [start, end) that takes one speaker as a whole: a word when the transcript
@@ -32,20 +32,27 @@ function unitScores(
   opts: Required<ResegmentOptions>,
   train?: Uint8Array,
 ): Float64Array {
-  const scorers = Array.from({ length: speakers }, (_, k) => {
+  // Loops, not callbacks: closures made here would be compiled again for each job (see mfcc.ts).
+  const scorers: (GmmScorer | undefined)[] = [];
+  for (let k = 0; k < speakers; k++) {
     const mine: Float64Array[] = [];
-    units.forEach((u, i) => {
+    for (let i = 0; i < units.length; i++) {
+      const u = units[i]!;
       if (labels[i] === k) for (let f = u.start; f < u.end; f++) if (!train || train[f]) mine.push(frames[f]!);
-    });
-    return mine.length > 0 ? createScorer(trainGmm(mine, opts.components, { seed: k + 1 })) : () => -Infinity;
-  });
+    }
+    scorers.push(mine.length > 0 ? createScorer(trainGmm(mine, opts.components, { seed: k + 1 })) : undefined);
+  }
   const out = new Float64Array(units.length * speakers);
-  units.forEach((u, i) => {
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
     for (let f = u.start; f < u.end; f++) {
       const x = frames[f]!;
-      for (let k = 0; k < speakers; k++) out[i * speakers + k] = out[i * speakers + k]! + opts.frameWeight * scorers[k]!(x);
+      for (let k = 0; k < speakers; k++) {
+        const s = scorers[k];
+        out[i * speakers + k] = out[i * speakers + k]! + opts.frameWeight * (s ? score(s, x) : -Infinity);
+      }
     }
-  });
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import { copyBlob, downloadToFile, uploadFile } from "@mp4t/stores";
 import { rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
 import { createWavPlaceholder, finishWavHeader, readWavSlice } from "../adapters/wav-file.adapter.ts";
-import { createEnergyMeter, planChunks, type PlannedChunk } from "../chunk.planner.ts";
+import { createEnergyMeter, meterFinish, meterPush, planChunks, type PlannedChunk } from "../chunk.planner.ts";
 import type { IngestSettings } from "../config.ts";
 import { parseProbe, type ProbedMedia } from "../media-info.parser.ts";
 import { PCM_16K_MONO, WAV_HEADER_BYTES } from "../wav-header.writer.ts";
@@ -177,11 +177,11 @@ async function extractAudio(input: string, probed: ProbedMedia, output: string, 
     ...decodeShape(settings),
     settings: settings.ffmpeg,
     signal,
-    onPcm: (b) => meter.push(b),
+    onPcm: (b) => meterPush(meter, b),
   });
   const whole = bytes - (bytes % BYTES_PER_SAMPLE);
   await finishWavHeader(output, whole, FORMAT);
-  const { energies, samples } = meter.finish();
+  const { energies, samples } = meterFinish(meter);
   return { energies, samples, pcmBytes: bytes };
 }
 
