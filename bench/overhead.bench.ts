@@ -21,7 +21,10 @@
  * - the job's own computation, same run: the diarization algorithm (MFCC, clustering,
  *   resegmentation) on the job's audio, 16 kHz mono as ingest extracts it, warm, in this process
  *   (its thread's CPU). The diarizer does it for every job and the floor does not; the pipeline's
- *   CPU beside it, and its ratio to the floor, are printed too.
+ *   CPU beside it, and its ratio to the floor, are printed too. Then the same after a full
+ *   collection before each run, with every thread of the process counted: when V8 throws the
+ *   hot loops' code away as a job's objects die, each run compiles them again, and this figure
+ *   grows against the warm one.
  * - while the jobs run, GET /health on the gateway every 50 ms: its slowest answers show how long
  *   the gateway's event loop is held (in the all-in-one process, by every service's work).
  * BENCH_MODES (default `split,all-in-one,separate`): the process layouts of `npm start`
@@ -39,6 +42,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { createInterface } from "node:readline";
 import { newId, Streams, type Job } from "@mp4t/contracts";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -168,7 +173,7 @@ async function floor(p: FloorPlan, dir: string, upload: () => FormData) {
  * Without word times (the diarizer gets the transcript's words; the features and the clustering,
  * most of the cost, are the same).
  */
-async function diarizeWork(mediaPath: string, dir: string): Promise<number> {
+async function diarizeWork(mediaPath: string, dir: string): Promise<{ warm: number; afterGc: number }> {
   const wav = join(dir, "work.wav");
   await promisify(execFile)("ffmpeg", ["-v", "error", "-i", mediaPath, "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-y", wav]);
   const audio = decodeWav(new Uint8Array(await readFile(wav)));
@@ -178,7 +183,20 @@ async function diarizeWork(mediaPath: string, dir: string): Promise<number> {
   const t0 = process.threadCpuUsage();
   for (let i = 0; i < runs; i++) await diarize(audio, opts);
   const t = process.threadCpuUsage(t0);
-  return (t.user + t.system) / 1e6 / runs;
+  // Each run after a full collection, the process's every thread counted (V8's compilers work on
+  // threads of their own): code that V8 throws away when a job's objects die is compiled again in
+  // every run, which the warm figure above does not show (docs/architecture.md, "Eleventh pass").
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  let afterGc = 0;
+  for (let i = 0; i < runs; i++) {
+    gc();
+    const c0 = process.cpuUsage();
+    await diarize(audio, opts);
+    const c = process.cpuUsage(c0);
+    afterGc += (c.user + c.system) / 1e6;
+  }
+  return { warm: (t.user + t.system) / 1e6 / runs, afterGc: afterGc / runs };
 }
 
 /** Latency of GET /health every 50 ms until stopped: the gateway's event loop held by other work. */
@@ -350,10 +368,12 @@ async function runMode(mode: string): Promise<ModeResult> {
     }
     const floorPerJob = median(floors);
     if (FLOOR_RUNS > 1) console.log(`[overhead] floor: the median of ${FLOOR_RUNS} runs, ${f3(floorPerJob)} s CPU per job (${floors.map(f3).join(", ")})`);
-    const workPerJob = await diarizeWork(media.path, dir);
+    const work = await diarizeWork(media.path, dir);
+    const workPerJob = work.warm;
     console.log(
       `[overhead] the job's own computation, alone (the diarization algorithm on its ${media.durationSec.toFixed(1)} s, warm, this process's thread): ${f3(workPerJob)} s;` +
-        ` the pipeline's CPU beside it ${f3(perJob - workPerJob)} s/job, ${f2((perJob - workPerJob) / Math.max(1e-6, floorPerJob))}x the floor`,
+        ` the pipeline's CPU beside it ${f3(perJob - workPerJob)} s/job, ${f2((perJob - workPerJob) / Math.max(1e-6, floorPerJob))}x the floor;` +
+        ` after a full collection each time, every thread of the process: ${f3(work.afterGc)} s (${f2(work.afterGc / Math.max(1e-6, workPerJob))}x the warm figure)`,
     );
     console.log(`[overhead] RSS fresh ${fresh.rss.toFixed(0)} MiB, after jobs ${rssAfterJobs.toFixed(0)} MiB, after idle ${after.rss.toFixed(0)} MiB`);
     console.log(`[overhead] gateway GET /health while the jobs ran: p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (${latency.n} probes)`);
