@@ -21,10 +21,10 @@
  * - the job's own computation, same run: the diarization algorithm (MFCC, clustering,
  *   resegmentation) on the job's audio, 16 kHz mono as ingest extracts it, warm, in this process
  *   (its thread's CPU). The diarizer does it for every job and the floor does not; the pipeline's
- *   CPU beside it, and its ratio to the floor, are printed too. Then the same after a full
- *   collection before each run, with every thread of the process counted: when V8 throws the
- *   hot loops' code away as a job's objects die, each run compiles them again, and this figure
- *   grows against the warm one.
+ *   CPU beside it, and its ratio to the floor, are printed too. Then, every thread of the process
+ *   counted, the warm runs against runs each after a full collection: when V8 throws the hot
+ *   loops' code away as a job's objects die, each run after a collection compiles them again,
+ *   and the second figure grows against the first.
  * - while the jobs run, GET /health on the gateway every 50 ms: its slowest answers show how long
  *   the gateway's event loop is held (in the all-in-one process, by every service's work).
  * BENCH_MODES (default `split,all-in-one,separate`): the process layouts of `npm start`
@@ -169,11 +169,12 @@ async function floor(p: FloorPlan, dir: string, upload: () => FormData) {
 
 /**
  * CPU seconds of one run of the diarization algorithm on the job's audio, warm (the mean of 10
- * after 3), on this process's thread: what the diarizer computes for each job, without its hops.
- * Without word times (the diarizer gets the transcript's words; the features and the clustering,
- * most of the cost, are the same).
+ * after 3), on this process's thread (`warm`): what the diarizer computes for each job, without
+ * its hops. Without word times (the diarizer gets the transcript's words; the features and the
+ * clustering, most of the cost, are the same). `warmAll` is the same runs with every thread of the
+ * process counted, `afterGc` 10 more counted so, each after a full collection.
  */
-async function diarizeWork(mediaPath: string, dir: string): Promise<{ warm: number; afterGc: number }> {
+async function diarizeWork(mediaPath: string, dir: string): Promise<{ warm: number; warmAll: number; afterGc: number }> {
   const wav = join(dir, "work.wav");
   await promisify(execFile)("ffmpeg", ["-v", "error", "-i", mediaPath, "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-y", wav]);
   const audio = decodeWav(new Uint8Array(await readFile(wav)));
@@ -181,22 +182,26 @@ async function diarizeWork(mediaPath: string, dir: string): Promise<{ warm: numb
   for (let i = 0; i < 3; i++) await diarize(audio, opts);
   const runs = 10;
   const t0 = process.threadCpuUsage();
+  let p0 = process.cpuUsage();
   for (let i = 0; i < runs; i++) await diarize(audio, opts);
   const t = process.threadCpuUsage(t0);
-  // Each run after a full collection, the process's every thread counted (V8's compilers work on
-  // threads of their own): code that V8 throws away when a job's objects die is compiled again in
-  // every run, which the warm figure above does not show (docs/architecture.md, "Eleventh pass").
+  const p = process.cpuUsage(p0);
+  // Each run after a full collection (and 50 ms for its sweeping to finish), every thread of the
+  // process counted, against the warm runs counted the same way: V8's compilers work on threads of
+  // their own, and code that V8 throws away when a job's objects die is compiled again in every
+  // run after a collection (docs/architecture.md, "Eleventh pass").
   setFlagsFromString("--expose-gc");
   const gc = runInNewContext("gc") as () => void;
   let afterGc = 0;
   for (let i = 0; i < runs; i++) {
     gc();
-    const c0 = process.cpuUsage();
+    await sleep(50);
+    p0 = process.cpuUsage();
     await diarize(audio, opts);
-    const c = process.cpuUsage(c0);
+    const c = process.cpuUsage(p0);
     afterGc += (c.user + c.system) / 1e6;
   }
-  return { warm: (t.user + t.system) / 1e6 / runs, afterGc: afterGc / runs };
+  return { warm: (t.user + t.system) / 1e6 / runs, warmAll: (p.user + p.system) / 1e6 / runs, afterGc: afterGc / runs };
 }
 
 /** Latency of GET /health every 50 ms until stopped: the gateway's event loop held by other work. */
@@ -373,7 +378,7 @@ async function runMode(mode: string): Promise<ModeResult> {
     console.log(
       `[overhead] the job's own computation, alone (the diarization algorithm on its ${media.durationSec.toFixed(1)} s, warm, this process's thread): ${f3(workPerJob)} s;` +
         ` the pipeline's CPU beside it ${f3(perJob - workPerJob)} s/job, ${f2((perJob - workPerJob) / Math.max(1e-6, floorPerJob))}x the floor;` +
-        ` after a full collection each time, every thread of the process: ${f3(work.afterGc)} s (${f2(work.afterGc / Math.max(1e-6, workPerJob))}x the warm figure)`,
+        ` every thread of the process, warm ${f3(work.warmAll)} s, after a full collection each time ${f3(work.afterGc)} s (${f2(work.afterGc / Math.max(1e-6, work.warmAll))}x)`,
     );
     console.log(`[overhead] RSS fresh ${fresh.rss.toFixed(0)} MiB, after jobs ${rssAfterJobs.toFixed(0)} MiB, after idle ${after.rss.toFixed(0)} MiB`);
     console.log(`[overhead] gateway GET /health while the jobs ran: p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (${latency.n} probes)`);

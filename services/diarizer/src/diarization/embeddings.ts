@@ -44,9 +44,13 @@ export function normalisedFrames(mfcc: Float64Array[], speech: Uint8Array): Floa
   // Rows are views of one array: a small typed array of its own is a malloc and an ArrayBuffer
   // each, for the collector to free (100 a second of audio: 360,000 for an hour).
   const block = new Float64Array(mfcc.length * dims);
-  return mfcc.map((row, f) => {
+  const rows: Float64Array[] = new Array(mfcc.length);
+  // A loop, not a callback per frame: a closure made per job is compiled again for each job (see mfcc.ts).
+  for (let f = 0; f < mfcc.length; f++) {
+    const row = mfcc[f]!;
     const out = block.subarray(f * dims, (f + 1) * dims);
     for (let d = 0; d < dims; d++) out[d] = (row[d + 1]! - mean[d]!) / std[d]!;
-    return out;
-  });
+    rows[f] = out;
+  }
+  return rows;
 }

@@ -70,7 +70,11 @@ export function score(s: GmmScorer, x: Float64Array): number {
  */
 export function trainGmm(frames: Float64Array[], components: number, opts: { iterations?: number; maxFrames?: number; seed?: number } = {}): Gmm {
   const stride = Math.max(1, Math.ceil(frames.length / (opts.maxFrames ?? 6000)));
-  const data = stride === 1 ? frames : frames.filter((_, i) => i % stride === 0);
+  let data = frames;
+  if (stride > 1) {
+    data = [];
+    for (let i = 0; i < frames.length; i += stride) data.push(frames[i]!);
+  }
   const dims = data[0]?.length ?? 0;
   const m = Math.max(1, Math.min(components, Math.floor(data.length / (2 * dims + 2))));
   const rand = lcg(opts.seed ?? 1);

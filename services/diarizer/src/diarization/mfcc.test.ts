@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeMfcc, dctMatrix, melFilterbank } from "./mfcc.ts";
+import { computeMfcc, createMfccExtractor, dctMatrix, extractFrames, melFilterbank, type Features } from "./mfcc.ts";
 
 const tone = (hz: number, sec: number, rate = 16_000) => Float32Array.from({ length: sec * rate }, (_, i) => 0.3 * Math.sin((2 * Math.PI * hz * i) / rate));
 
@@ -35,5 +35,30 @@ describe("mfcc", () => {
     const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
     expect(dot(d[1]!, d[1]!)).toBeCloseTo(1, 9);
     expect(dot(d[1]!, d[2]!)).toBeCloseTo(0, 9);
+  });
+});
+
+describe("extractors sharing one setting's work space", () => {
+  it("give the same frames when their slices interleave, and apart from another setting's", () => {
+    const tone = (hz: number, n: number) =>
+      Float32Array.from({ length: n }, (_, i) => 0.3 * Math.sin((2 * Math.PI * hz * i) / 16_000) + 0.01 * Math.sin(i * 0.37));
+    const a = tone(220, 16_000);
+    const b = tone(1_300, 12_000);
+    const alone = [computeMfcc(a, 16_000), computeMfcc(b, 16_000)];
+    const other = computeMfcc(a, 16_000, { coefficients: 20 });
+    const xa = createMfccExtractor(a, 16_000);
+    const xb = createMfccExtractor(b, 16_000);
+    const fa: Features = { hopSec: xa.hopSec, frames: xa.frames, mfcc: new Array(xa.frames), logEnergy: new Float64Array(xa.frames) };
+    const fb: Features = { hopSec: xb.hopSec, frames: xb.frames, mfcc: new Array(xb.frames), logEnergy: new Float64Array(xb.frames) };
+    for (let f = 0; f < Math.max(xa.frames, xb.frames); f += 7) {
+      extractFrames(xa, f, f + 7, fa);
+      extractFrames(xb, f, f + 7, fb);
+    }
+    expect(fa.mfcc.map((r) => [...r])).toEqual(alone[0]!.mfcc.map((r) => [...r]));
+    expect([...fa.logEnergy]).toEqual([...alone[0]!.logEnergy]);
+    expect(fb.mfcc.map((r) => [...r])).toEqual(alone[1]!.mfcc.map((r) => [...r]));
+    // Another setting at the same rate has its own tables: 20 coefficients, of which the first 13 agree.
+    expect(other.mfcc[10]!.length).toBe(20);
+    expect([...other.mfcc[10]!.subarray(0, 13)].map((v) => v.toFixed(9))).toEqual([...alone[0]!.mfcc[10]!].map((v) => v.toFixed(9)));
   });
 });

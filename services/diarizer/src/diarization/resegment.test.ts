@@ -4,7 +4,8 @@ import { resegment, viterbi, type Unit } from "./resegment.ts";
 /** Units of 20 frames; `pauses` lists the units that follow a pause. */
 const unitsOf = (n: number, pauses: number[] = []): Unit[] =>
   Array.from({ length: n }, (_, i) => ({ start: i * 20, end: (i + 1) * 20, gapBefore: pauses.includes(i) ? 0.5 : 0.02 }));
-const cost = (u: Unit) => (u.gapBefore >= 0.3 ? 2 : 20);
+/** The switch cost into each unit: 2 after a pause, 20 mid-phrase. */
+const costsOf = (units: Unit[]) => Float64Array.from(units, (u) => (u.gapBefore >= 0.3 ? 2 : 20));
 
 /** Scores where speaker 1 is favoured by `margin` on the listed units, speaker 0 elsewhere. */
 function scores(n: number, ones: number[], margin: number): Float64Array {
@@ -15,18 +16,18 @@ function scores(n: number, ones: number[], margin: number): Float64Array {
 
 describe("Viterbi over units", () => {
   it("keeps a weakly different unit inside a phrase with the speaker around it", () => {
-    expect([...viterbi(scores(10, [5], 5), unitsOf(10), 2, cost)]).toEqual(new Array(10).fill(0));
+    expect([...viterbi(scores(10, [5], 5), unitsOf(10), 2, costsOf(unitsOf(10)))]).toEqual(new Array(10).fill(0));
   });
 
   it("changes speaker mid-phrase only on strong evidence", () => {
-    const path = viterbi(scores(10, [5, 6, 7, 8, 9], 10), unitsOf(10), 2, cost);
+    const path = viterbi(scores(10, [5, 6, 7, 8, 9], 10), unitsOf(10), 2, costsOf(unitsOf(10)));
     expect([...path]).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
   });
 
   it("moves a change to the pause next to it", () => {
     // Evidence for speaker 1 starts one unit before the pause at unit 6, weakly.
     const s = scores(10, [5, 6, 7, 8, 9], 3);
-    expect([...viterbi(s, unitsOf(10, [6]), 2, cost)]).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+    expect([...viterbi(s, unitsOf(10, [6]), 2, costsOf(unitsOf(10, [6])))]).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
   });
 });
 

@@ -56,22 +56,25 @@ function unitScores(
   return out;
 }
 
-/** Viterbi over units: each unit one speaker, a change costing less at a pause than mid-phrase. */
-export function viterbi(scores: Float64Array, units: Unit[], speakers: number, cost: (u: Unit) => number): Int32Array {
+/**
+ * Viterbi over units: each unit one speaker, a change into unit i costing `costs[i]` (less at a
+ * pause than mid-phrase).
+ */
+export function viterbi(scores: Float64Array, units: Unit[], speakers: number, costs: ArrayLike<number>): Int32Array {
   const n = units.length;
   const back = new Int32Array(n * speakers);
-  let prev = Float64Array.from({ length: speakers }, (_, k) => scores[k]!);
+  let prev = scores.slice(0, speakers);
   for (let i = 1; i < n; i++) {
-    const c = cost(units[i]!);
+    const c = costs[i]!;
     let bestK = 0;
     for (let k = 1; k < speakers; k++) if (prev[k]! > prev[bestK]!) bestK = k;
     const cur = new Float64Array(speakers);
     for (let k = 0; k < speakers; k++) {
       const stay = prev[k]!;
       const move = prev[bestK]! - c;
-      const [v, from] = stay >= move || bestK === k ? [stay, k] : [move, bestK];
-      cur[k] = v + scores[i * speakers + k]!;
-      back[i * speakers + k] = from;
+      const keep = stay >= move || bestK === k;
+      cur[k] = (keep ? stay : move) + scores[i * speakers + k]!;
+      back[i * speakers + k] = keep ? k : bestK;
     }
     prev = cur;
   }
@@ -115,14 +118,17 @@ export async function resegment(
   let labels: Int32Array<ArrayBufferLike> = Int32Array.from(initial);
   let speakers = labels.reduce((a, b) => Math.max(a, b), 0) + 1;
   if (speakers <= 1 || units.length === 0) return labels.fill(0);
-  const cost = (u: Unit) => (u.gapBefore >= opts.pauseSec ? opts.pauseSwitchCost : opts.switchCost);
+  // What a change of speaker into each unit costs: numbers, not a callback (a closure made per job
+  // is compiled again for each job; see mfcc.ts).
+  const costs = new Float64Array(units.length);
+  for (let i = 0; i < units.length; i++) costs[i] = units[i]!.gapBefore >= opts.pauseSec ? opts.pauseSwitchCost : opts.switchCost;
   for (let round = 0; round < opts.iterations + 1 && speakers > 1; round++) {
     const scores = unitScores(frames, units, labels, speakers, opts, options.train);
     await options.pause?.();
-    labels = viterbi(scores, units, speakers, cost);
+    labels = viterbi(scores, units, speakers, costs);
     // A speaker that kept almost nothing was a stray cluster: drop it and decode again.
     const mass = new Float64Array(speakers);
-    units.forEach((u, i) => (mass[labels[i]!] = mass[labels[i]!]! + u.end - u.start));
+    for (let i = 0; i < units.length; i++) mass[labels[i]!] = mass[labels[i]!]! + units[i]!.end - units[i]!.start;
     const keep = [...mass.keys()].filter((k) => mass[k]! >= opts.minSpeakerFrames);
     if (keep.length === 0) return labels.fill(0);
     if (keep.length < speakers) {
