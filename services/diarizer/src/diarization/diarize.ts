@@ -52,6 +52,8 @@ export type DiarizeOptions = {
 export type Diarization = { turns: Turn[]; speakers: number; windows: number; words?: number[] };
 
 const SLICE_FRAMES = 4000;
+/** Frames per call of extractFrames within a slice (see extractFeatures). */
+const FEATURE_BLOCK_FRAMES = 250;
 const LABEL_VAD: VadOptions = { aboveFloorDb: 7, dynamicRangeDb: 40 };
 /** Without word times, speech is decoded in blocks this long (frames): the resolution of a boundary. */
 const BLOCK_FRAMES = 10;
@@ -63,7 +65,10 @@ export async function extractFeatures(audio: Audio, pause: () => Promise<void>, 
   const x = createMfccExtractor(audio.samples, audio.sampleRate, { coefficients });
   const features: Features = { hopSec: x.hopSec, frames: x.frames, mfcc: new Array(x.frames), logEnergy: new Float64Array(x.frames) };
   for (let f = 0; f < x.frames; f += SLICE_FRAMES) {
-    extractFrames(x, f, f + SLICE_FRAMES, features);
+    // In blocks: called a dozen times a job, extractFrames is compiled once and kept; called once
+    // a job with the whole loop, it was compiled on the stack (OSR) again at every job.
+    const end = Math.min(f + SLICE_FRAMES, x.frames);
+    for (let b = f; b < end; b += FEATURE_BLOCK_FRAMES) extractFrames(x, b, Math.min(b + FEATURE_BLOCK_FRAMES, end), features);
     await pause();
   }
   return features;
@@ -76,6 +81,20 @@ function union(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 const round = (s: number) => Math.round(s * 1000) / 1000;
+
+/**
+ * `o` without bridging short gaps, as a literal of one shape: a spread made per job gets a shape
+ * (map) that V8 forgets between jobs, and detectSpeech's code, compiled against it, with it.
+ */
+function unbridged(o: VadOptions = {}): VadOptions {
+  return {
+    dynamicRangeDb: o.dynamicRangeDb,
+    aboveFloorDb: o.aboveFloorDb,
+    extendAboveFloorDb: o.extendAboveFloorDb,
+    minGapSec: 0,
+    minSpeechSec: o.minSpeechSec,
+  };
+}
 
 /** Units to decode: the transcript's words (with `word`, the index in `words`), or blocks of each speech run. */
 function unitsOf(speech: Uint8Array, hopSec: number, frames: number, words?: { start: number; end: number }[]): (Unit & { word?: number })[] {
@@ -171,10 +190,9 @@ export async function diarize(audio: Audio, opts: DiarizeOptions = {}): Promise<
   let turns = smoothTurns(toTurns(units, unitLabels, hop, opts.resegment?.pauseSec ?? 0.3), opts.smoothing);
   // Word times already put every change between words; blocks of speech may put one in a bridged pause or a sound.
   if (!opts.words && opts.snap !== false) {
-    const unbridged = { minGapSec: 0 };
     const pauses = union(
-      detectSpeech(features.logEnergy, hop, { ...opts.vad, ...unbridged }),
-      detectSpeech(features.logEnergy, hop, { ...(opts.labelVad ?? LABEL_VAD), ...unbridged }),
+      detectSpeech(features.logEnergy, hop, unbridged(opts.vad)),
+      detectSpeech(features.logEnergy, hop, unbridged(opts.labelVad ?? LABEL_VAD)),
     );
     turns = snapChanges(turns, pauses, hop, opts.snap);
   }
