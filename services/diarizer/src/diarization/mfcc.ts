@@ -59,7 +59,7 @@ export type MfccPlan = {
   window: Float64Array;
   /**
    * Work space of one frame (a frame is computed in one synchronous call, so every extractor of
-   * the process can share it).
+   * the thread can share it; a worker thread has a module, and plans, of its own).
    */
   scratch: { re: Float64Array; im: Float64Array; out: Float64Array };
   buf: Float64Array;
@@ -98,7 +98,18 @@ function planFor(sampleRate: number, opts: MfccOptions): MfccPlan {
   dctRows.forEach((row, k) => dct.set(row, k * filters.length));
   const window = Float64Array.from({ length: frameLen }, (_, n) => 0.54 - 0.46 * Math.cos((2 * Math.PI * n) / (frameLen - 1)));
   const plan: MfccPlan = {
-    ...{ frameLen, hop, fftSize, bins, weights, spanFrom, spanTo, filterCount: filters.length, dct, coefficients: dctRows.length, alpha, window },
+    frameLen,
+    hop,
+    fftSize,
+    bins,
+    weights,
+    spanFrom,
+    spanTo,
+    filterCount: filters.length,
+    dct,
+    coefficients: dctRows.length,
+    alpha,
+    window,
     scratch: { re: new Float64Array(fftSize), im: new Float64Array(fftSize), out: new Float64Array(bins) },
     buf: new Float64Array(frameLen),
     logMel: new Float64Array(filters.length),
@@ -109,7 +120,7 @@ function planFor(sampleRate: number, opts: MfccOptions): MfccPlan {
 
 /**
  * MFCC extractor: pre-emphasis, 25 ms Hamming frames every 10 ms, FFT power spectrum, mel
- * filterbank, log, DCT. `extractFrames(x, from, to)` computes a range of frames so a caller can
+ * filterbank, log, DCT. `extractFrames(x, from, to, into)` computes a range of frames so a caller can
  * work in slices and let the event loop breathe between them.
  *
  * A plain record and functions of the module, not closures made per recording: V8 throws a
