@@ -35,7 +35,7 @@
  * Goals (issue 12): pipeline CPU <= 0.15 s/job and <= 3x the floor; idle <= 0.3 s per 60 s;
  * RSS <= 400 MiB. The machine may be shared: figures are noisy, run it twice.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -54,7 +54,7 @@ import { jetstream, jetstreamManager } from "../tests/lanes/jetstream.ts";
 import { startBareNats } from "./overhead/bare-nats.ts";
 import { watchBlobFiles } from "./overhead/blob-files.ts";
 import type { FloorPlan } from "./overhead/floor.ts";
-import { cpuBetween, faultsBetween, rssOf, sampleTree, total, writesBetween } from "./overhead/proc-stats.ts";
+import { childCpuBetween, cpuBetween, faultsBetween, ownChildCpuSec, rssOf, sampleTree, total, writesBetween } from "./overhead/proc-stats.ts";
 import { countTraffic, type Traffic } from "./overhead/traffic.ts";
 import { decodeWav, diarize } from "../services/diarizer/src/index.ts";
 
@@ -68,6 +68,22 @@ const USERS = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f2 = (n: number) => n.toFixed(2);
 const f3 = (n: number) => n.toFixed(3);
+
+/** Runs of each media tool's start alone. */
+const TOOL_START_RUNS = 10;
+
+/**
+ * CPU seconds one start of a media tool costs, nothing decoded (`-version`), run as ingest runs it
+ * (under prlimit): the mean of TOOL_START_RUNS runs, from this process's reaped children.
+ */
+function toolStartSec(bin: string): number {
+  const before = ownChildCpuSec();
+  for (let i = 0; i < TOOL_START_RUNS; i++) {
+    const r = spawnSync("prlimit", ["--fsize=0:0", "--", bin, "-version"], { stdio: "ignore", timeout: 10_000 });
+    if (r.status !== 0) throw new Error(`${bin} -version under prlimit: ${r.error?.message ?? `exit ${r.status ?? r.signal}`}`);
+  }
+  return (ownChildCpuSec() - before) / TOOL_START_RUNS;
+}
 
 async function idleCpu(roots: number[], label: string) {
   const a = sampleTree(roots);
@@ -236,6 +252,7 @@ type ModeResult = {
   cpuPerJob: number;
   floorPerJob: number;
   workPerJob: number;
+  toolsPerJob: number;
   health: { p99: number; max: number };
   wallSec: number;
 };
@@ -248,11 +265,11 @@ export async function run(): Promise<void> {
     results.push(await runMode(mode));
   }
   console.log(
-    "[overhead] mode             RSS fresh  RSS after jobs  idle fresh  idle after  CPU/job  floor/job  ratio  diarize/job  ratio beside it  /health p99/max ms  wall",
+    "[overhead] mode             RSS fresh  RSS after jobs  idle fresh  idle after  CPU/job  floor/job  ratio  diarize/job  ratio beside it  tools/job  /health p99/max ms  wall",
   );
   for (const r of results) {
     console.log(
-      `[overhead] ${r.mode.padEnd(16)} ${`${r.rssFresh.toFixed(0)} MiB`.padStart(9)}  ${`${r.rssAfterJobs.toFixed(0)} MiB`.padStart(14)}  ${`${f2(r.idleFresh)} s`.padStart(10)}  ${`${f2(r.idleAfter)} s`.padStart(10)}  ${`${f3(r.cpuPerJob)} s`.padStart(7)}  ${`${f3(r.floorPerJob)} s`.padStart(9)}  ${f2(r.cpuPerJob / Math.max(1e-6, r.floorPerJob)).padStart(5)}  ${`${f3(r.workPerJob)} s`.padStart(11)}  ${f2((r.cpuPerJob - r.workPerJob) / Math.max(1e-6, r.floorPerJob)).padStart(15)}  ${`${r.health.p99.toFixed(0)}/${r.health.max.toFixed(0)}`.padStart(18)}  ${r.wallSec.toFixed(1)} s`,
+      `[overhead] ${r.mode.padEnd(16)} ${`${r.rssFresh.toFixed(0)} MiB`.padStart(9)}  ${`${r.rssAfterJobs.toFixed(0)} MiB`.padStart(14)}  ${`${f2(r.idleFresh)} s`.padStart(10)}  ${`${f2(r.idleAfter)} s`.padStart(10)}  ${`${f3(r.cpuPerJob)} s`.padStart(7)}  ${`${f3(r.floorPerJob)} s`.padStart(9)}  ${f2(r.cpuPerJob / Math.max(1e-6, r.floorPerJob)).padStart(5)}  ${`${f3(r.workPerJob)} s`.padStart(11)}  ${f2((r.cpuPerJob - r.workPerJob) / Math.max(1e-6, r.floorPerJob)).padStart(15)}  ${`${f3(r.toolsPerJob)} s`.padStart(9)}  ${`${r.health.p99.toFixed(0)}/${r.health.max.toFixed(0)}`.padStart(18)}  ${r.wallSec.toFixed(1)} s`,
     );
   }
 }
@@ -348,6 +365,12 @@ async function runMode(mode: string): Promise<ModeResult> {
         .map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`)
         .join(", ")}): socket and file writes`,
     );
+    const tools = total(childCpuBetween(a, b)) / JOBS;
+    const starts = { ffprobe: toolStartSec(process.env.FFPROBE_BIN ?? "ffprobe"), ffmpeg: toolStartSec(process.env.FFMPEG_BIN ?? "ffmpeg") };
+    console.log(
+      `[overhead] media tools per job (ingest's ffprobe and ffmpeg, reaped children, left out of the pipeline's CPU): ${f3(tools)} s CPU;` +
+        ` one start of each alone (-version under prlimit, ${TOOL_START_RUNS} runs): ffprobe ${f3(starts.ffprobe)} s, ffmpeg ${f3(starts.ffmpeg)} s`,
+    );
     const pj = (n: number) => f2(n / JOBS);
     console.log(
       `[overhead] per job: work messages ${pj(t.work.n)} (${(t.work.bytes / Math.max(1, t.work.n)).toFixed(0)} B), events ${pj(t.events.n)}, KV writes ${pj(t.kvWrites.n)}, KV reads ${pj(t.kvReads)}, ` +
@@ -394,6 +417,7 @@ async function runMode(mode: string): Promise<ModeResult> {
       cpuPerJob: perJob,
       floorPerJob,
       workPerJob,
+      toolsPerJob: tools,
       health: latency,
       wallSec,
     };

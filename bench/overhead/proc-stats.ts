@@ -10,8 +10,9 @@ const TICK_SEC = 1 / 100; // USER_HZ on Linux
 /**
  * `minorFaults`: pages the process touched for the first time (field 10); on a VM each costs CPU.
  * `writeCalls`: write system calls (`/proc/<pid>/io` syscw), to sockets and files alike.
+ * `childCpuSec`: what the children it has reaped spent (fields 16-17), the media tools of a worker.
  */
-export type ProcSample = { pid: number; name: string; cpuSec: number; rssMiB: number; minorFaults: number; writeCalls: number };
+export type ProcSample = { pid: number; name: string; cpuSec: number; childCpuSec: number; rssMiB: number; minorFaults: number; writeCalls: number };
 
 /** Write calls and bytes a process has made so far (`/proc/<pid>/io`; 0 if it is gone or unreadable). */
 export function ioOf(pid: number): { writeCalls: number; writeBytes: number } {
@@ -24,13 +25,19 @@ export function ioOf(pid: number): { writeCalls: number; writeBytes: number } {
   }
 }
 
-function stat(pid: number): { ppid: number; cpuSec: number; rssMiB: number; minorFaults: number } | null {
+function stat(pid: number | "self"): { ppid: number; cpuSec: number; childCpuSec: number; rssMiB: number; minorFaults: number } | null {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, "utf8");
     const f = s.slice(s.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { ppid: Number(f[1]), cpuSec: (Number(f[11]) + Number(f[12])) * TICK_SEC, rssMiB: rssKiB / 1024, minorFaults: Number(f[7]) };
+    return {
+      ppid: Number(f[1]),
+      cpuSec: (Number(f[11]) + Number(f[12])) * TICK_SEC,
+      childCpuSec: (Number(f[13]) + Number(f[14])) * TICK_SEC,
+      rssMiB: rssKiB / 1024,
+      minorFaults: Number(f[7]),
+    };
   } catch {
     return null; // exited meanwhile
   }
@@ -66,13 +73,22 @@ export function sampleTree(roots: number[]): ProcSample[] {
   for (const pid of parent.keys()) {
     if (!inTree(pid)) continue;
     const s = stat(pid);
-    if (s) out.push({ pid, name: nameOf(pid), cpuSec: s.cpuSec, rssMiB: s.rssMiB, minorFaults: s.minorFaults, writeCalls: ioOf(pid).writeCalls });
+    if (s)
+      out.push({
+        pid,
+        name: nameOf(pid),
+        cpuSec: s.cpuSec,
+        childCpuSec: s.childCpuSec,
+        rssMiB: s.rssMiB,
+        minorFaults: s.minorFaults,
+        writeCalls: ioOf(pid).writeCalls,
+      });
   }
   return out;
 }
 
 /** What each long-lived process spent of `field` between two samples, by name (tools left out). */
-function between(field: "cpuSec" | "minorFaults" | "writeCalls", a: ProcSample[], b: ProcSample[], exclude: RegExp): Map<string, number> {
+function between(field: "cpuSec" | "childCpuSec" | "minorFaults" | "writeCalls", a: ProcSample[], b: ProcSample[], exclude: RegExp): Map<string, number> {
   const before = new Map(a.map((s) => [s.pid, s[field]]));
   const out = new Map<string, number>();
   for (const s of b) {
@@ -86,6 +102,12 @@ const TOOLS = /^(ffmpeg|ffprobe|pocketsphinx.*)$/;
 
 /** CPU seconds each long-lived process spent between two samples, by name (tools left out). */
 export const cpuBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) => between("cpuSec", a, b, exclude);
+
+/** CPU seconds of the children each long-lived process reaped between two samples (a worker's ffprobe and ffmpeg runs), by name. */
+export const childCpuBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) => between("childCpuSec", a, b, exclude);
+
+/** CPU seconds of the children this process has reaped so far. */
+export const ownChildCpuSec = () => stat("self")?.childCpuSec ?? 0;
 
 /** Minor page faults of each long-lived process between two samples, by name (tools left out). */
 export const faultsBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) => between("minorFaults", a, b, exclude);
