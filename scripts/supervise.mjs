@@ -51,11 +51,16 @@ export function compileCacheEnv(env) {
  * The gateway's own process (separate and split layouts, `npm run service -- gateway`) keeps V8's default
  * young generation of 2 x 64 MiB: a burst of uploads and polls allocates fast, and with 16 MiB its
  * scavenges held the event loop long enough to cut accepted uploads/s by a fifth to a third in
- * the 1000-user bench (docs/architecture.md, "The 1000-user load test"). Workers, the split
- * layout's worker process and the all-in-one process (whose memory goal it would break) stay at 16.
+ * the 1000-user bench (docs/architecture.md, "The 1000-user load test"). The split layout's worker
+ * process gets 2 x 8 MiB: V8 starts a full collection whenever the old generation's room below its
+ * limit is no more than the young generation's capacity, and at 16 MiB that process's room after
+ * each full collection (about 24 MiB above 30 MiB live) was below it, so it collected in full every
+ * 0.8 s while jobs ran, 37-45 times in 100 jobs (10-20 at 8 MiB; docs/architecture.md, "Twelfth
+ * pass"). A service alone in its process and the all-in-one process (whose memory goal a larger
+ * one would break) stay at 16.
  * @param {string} name
  */
-export const semiSpaceFor = (name) => (name === "gateway" ? 64 : 16);
+export const semiSpaceFor = (name) => (name === "gateway" ? 64 : name === "workers" ? 8 : 16);
 
 /**
  * The gateway's own process runs without V8's memory reducer: after a burst of uploads its full

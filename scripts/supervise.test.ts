@@ -63,9 +63,10 @@ describe("supervise: the memory settings of a supervised Node process", () => {
     expect((await seen({ MP4T_TOOLS: tools, NODE_DISABLE_COMPILE_CACHE: "1" }, "cache-off")).compileCacheDir).toBeUndefined();
   });
 
-  it("gives the gateway V8's default young generation and every other service the capped one", () => {
+  it("gives the gateway V8's default young generation, the split layout's worker process a smaller one and every other process the capped one", () => {
     expect(nodeMemoryDefaults({}, semiSpaceFor("gateway")).execArgv).toEqual(["--max-semi-space-size=64"]);
-    for (const name of ["ingest", "transcriber", "diarizer", "enhancer", "janitor", "all-in-one", "workers"])
+    expect(nodeMemoryDefaults({}, semiSpaceFor("workers")).execArgv).toEqual(["--max-semi-space-size=8"]);
+    for (const name of ["ingest", "transcriber", "diarizer", "enhancer", "janitor", "all-in-one"])
       expect(nodeMemoryDefaults({}, semiSpaceFor(name)).execArgv).toEqual(["--max-semi-space-size=16"]);
     expect(nodeMemoryDefaults({ NODE_OPTIONS: "--max-semi-space-size=8" }, semiSpaceFor("gateway")).execArgv).toEqual([]);
   });
@@ -73,7 +74,7 @@ describe("supervise: the memory settings of a supervised Node process", () => {
   it("runs the gateway without V8's memory reducer and every other process with it", async () => {
     expect(nodeMemoryDefaults({}, semiSpaceFor("gateway"), memoryReducerFor("gateway")).execArgv).toEqual(["--max-semi-space-size=64", "--no-memory-reducer"]);
     for (const name of ["ingest", "transcriber", "diarizer", "enhancer", "janitor", "all-in-one", "workers"])
-      expect(nodeMemoryDefaults({}, semiSpaceFor(name), memoryReducerFor(name)).execArgv).toEqual(["--max-semi-space-size=16"]);
+      expect(nodeMemoryDefaults({}, semiSpaceFor(name), memoryReducerFor(name)).execArgv).toEqual([`--max-semi-space-size=${semiSpaceFor(name)}`]);
     // The flag reaches the process's V8 (a flag Node did not know would stop it at start).
     const out = join(dir, "reducer.json");
     const s = supervise({
@@ -148,7 +149,7 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
     expect(JSON.parse(host!.input!)).toEqual(Object.fromEntries(["gateway", ...WORKERS].map((n) => [n, own(n)])));
   });
 
-  it("split: the gateway alone with its 64 MiB semi-space, the five workers in one process that never sees the gateway's secrets", () => {
+  it("split: the gateway alone with its 64 MiB semi-space, the five workers in one process with 8 MiB that never sees the gateway's secrets", () => {
     const procs = layoutProcesses(planOf("split"), shared);
     expect(procs.map((p) => p.name)).toEqual(["gateway", "workers"]);
     const [gateway, workers] = procs;
@@ -160,7 +161,7 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
       memoryReducer: false,
     });
     expect(gateway!.input).toBeUndefined();
-    expect(workers).toMatchObject({ entry: "/scripts/all-in-one.ts", args: WORKERS, env: shared, semiSpaceMiB: 16, memoryReducer: true });
+    expect(workers).toMatchObject({ entry: "/scripts/all-in-one.ts", args: WORKERS, env: shared, semiSpaceMiB: 8, memoryReducer: true });
     // Each worker keeps its own NATS user and password; nothing of the gateway's reaches this process.
     expect(JSON.parse(workers!.input!)).toEqual(Object.fromEntries(WORKERS.map((n) => [n, own(n)])));
     expect(workers!.input).not.toMatch(/gateway|JWT_SECRET|ADMIN_PASSWORD/);

@@ -36,8 +36,9 @@ const vars = (c: Child) => c.env.split("\0").map((kv) => kv.split("=")[0]);
 function expectHost(host: Child, services: string[]) {
   expect(host.cmd.trim().endsWith(services.length === 6 ? "scripts/all-in-one.ts" : `scripts/all-in-one.ts ${services.join(" ")}`), host.cmd).toBe(true);
   for (const secret of ["JWT_SECRET", "ADMIN_PASSWORD", "NATS_PASSWORD", "NATS_USER", "NATS_TRANSCRIBER_PASSWORD"]) expect(vars(host)).not.toContain(secret);
-  // The memory settings (docs/architecture.md, "Memory after jobs"): a capped young generation and glibc malloc tuned.
-  expect(host.cmd).toContain("--max-semi-space-size=16");
+  // The memory settings (docs/architecture.md, "Memory after jobs"): a capped young generation (2 x 8 MiB for the split
+  // layout's worker process, "Twelfth pass") and glibc malloc tuned.
+  expect(host.cmd).toContain(services.length === 6 ? "--max-semi-space-size=16" : "--max-semi-space-size=8");
   expect(host.cmd).not.toContain("--no-memory-reducer");
   expect(host.env.split("\0")).toEqual(expect.arrayContaining(["MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=32768"]));
 }
