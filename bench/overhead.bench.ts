@@ -7,9 +7,10 @@
  *   the job store (records only, as the admin), so "fresh" is a system holding that many: the
  *   janitor's reaper reads the store every minute, and that pass grows with it;
  * - BENCH_JOBS (default 20) LibriVox MP4 jobs (28 s) submitted at once; per job: CPU of every
- *   process from /proc (ffmpeg/ffprobe are reaped children, so excluded; the fake engine lives
- *   in this process, so excluded), work messages, events, KV writes and reads, blob bytes written
- *   and read, pulls, acks, consumers created (counted by a subscriber on the server);
+ *   process from /proc (ffmpeg/ffprobe are reaped children, so excluded and printed apart, with
+ *   one start of each alone; the fake engine lives in this process, so excluded), work messages,
+ *   events, KV writes and reads, blob bytes written and read, pulls, acks, consumers created
+ *   (counted by a subscriber on the server);
  * - idle CPU again after the jobs, and memory;
  * - the floor, same run: bench/overhead/floor.ts makes the same hops per job with the same
  *   payload sizes and no work, against its own nats-server, the HTTP ones included (the upload
