@@ -81,6 +81,23 @@ describe("file blob store: what reaches the disk", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("deletes many blobs at once: their emptied directories go, a directory still holding a blob stays, a missing key counts none", async () => {
+    const dir = await tempDir();
+    const s = await createFileBlobStore({ dir });
+    const chunks = ["0.wav", "0.json", "1.wav", "1.json"].map((n) => `jobs/j1/chunks/${n}`);
+    for (const key of [...chunks, "jobs/j1/audio.wav", "jobs/j2/chunks/0.wav"]) await s.put(key, new Uint8Array(3));
+    expect(await s.deleteMany([...chunks, "jobs/j1/chunks/9.wav", "jobs/j2/chunks/0.wav"])).toBe(5);
+    expect(existsSync(join(dir, "jobs/j1/chunks"))).toBe(false);
+    expect(existsSync(join(dir, "jobs/j2"))).toBe(false); // its job directory too: nothing else was in it
+    expect(await s.getBytes("jobs/j1/audio.wav")).toEqual(new Uint8Array(3));
+    // A key that is not one is refused before anything is deleted.
+    await expect(s.deleteMany(["jobs/j1/audio.wav", "jobs/../x"])).rejects.toThrow(/not a valid key/);
+    expect(await s.stat("jobs/j1/audio.wav")).toEqual({ key: "jobs/j1/audio.wav", size: 3 });
+    expect(await s.deleteMany(["jobs/j1/audio.wav"])).toBe(1);
+    expect(await tree(dir)).toEqual([".tmp"]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it("a put whose source fails leaves no file behind, and a reader never sees a half-written blob", async () => {
     const dir = await tempDir();
     const s = await createFileBlobStore({ dir });

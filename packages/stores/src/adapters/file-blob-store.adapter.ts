@@ -65,9 +65,9 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
     made.add(dir);
     if (made.size > MADE_DIRS) made.delete(made.values().next().value!);
   };
-  /** Removes the now empty directories above a deleted blob, up to the root (a job's directory goes with its last blob). */
-  const pruneDirs = async (path: string) => {
-    for (let dir = dirname(path); dir.startsWith(root + sep) && dir !== tmpDir; dir = dirname(dir)) {
+  /** Removes `from` and the directories above it while they are empty, up to the root (a job's directory goes with its last blob). */
+  const pruneDirs = async (from: string) => {
+    for (let dir = from; dir.startsWith(root + sep) && dir !== tmpDir; dir = dirname(dir)) {
       try {
         await rmdir(dir);
         made.delete(dir);
@@ -76,16 +76,33 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       }
     }
   };
-  const remove = async (key: string) => {
-    const path = pathOf(key);
+  /** Deletes the file; false when there was none. */
+  const unlinkBlob = async (path: string) => {
     try {
       await unlink(path);
+      return true;
     } catch (err) {
       if (missing(err)) return false;
       throw err;
     }
-    await pruneDirs(path);
+  };
+  const remove = async (key: string) => {
+    const path = pathOf(key);
+    if (!(await unlinkBlob(path))) return false;
+    await pruneDirs(dirname(path));
     return true;
+  };
+  /**
+   * Deletes blobs at once, then prunes each directory they were in once, deepest first (pruned
+   * per blob, a job's eight chunks made eight attempts on the chunks directory, seven of them
+   * failing); resolves how many there were.
+   */
+  const removeAll = async (keys: string[]) => {
+    const paths = keys.map(pathOf); // every key checked before anything is deleted
+    const done = await Promise.all(paths.map(unlinkBlob));
+    const dirs = new Set(paths.filter((_, i) => done[i]).map((p) => dirname(p)));
+    for (const dir of [...dirs].sort((a, b) => b.length - a.length)) await pruneDirs(dir);
+    return done.filter(Boolean).length;
   };
   const list = async (prefix: string): Promise<BlobInfo[]> => {
     if (!PREFIX.test(prefix)) throw new Error(`blob prefix ${JSON.stringify(prefix.slice(0, 80))} is not a valid prefix`);
@@ -263,15 +280,10 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       }
     },
     delete: remove,
-    async deleteMany(keys) {
-      const done = await Promise.all(keys.map(remove));
-      return done.filter(Boolean).length;
-    },
+    deleteMany: removeAll,
     list,
     async deletePrefix(prefix) {
-      const found = await list(prefix);
-      const done = await Promise.all(found.map((b) => remove(b.key)));
-      return done.filter(Boolean).length;
+      return await removeAll((await list(prefix)).map((b) => b.key));
     },
     async close() {},
   };
