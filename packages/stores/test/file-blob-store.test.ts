@@ -90,6 +90,11 @@ describe("file blob store: what reaches the disk", () => {
     expect(existsSync(join(dir, "jobs/j1/chunks"))).toBe(false);
     expect(existsSync(join(dir, "jobs/j2"))).toBe(false); // its job directory too: nothing else was in it
     expect(await s.getBytes("jobs/j1/audio.wav")).toEqual(new Uint8Array(3));
+    // Directories at several depths: each emptied one goes, deeper ones first, whatever the order of the keys.
+    const nested = ["jobs/j3/a/b/c/x", "jobs/j3/zz/y", "jobs/j3/a/z"];
+    for (const key of nested) await s.put(key, new Uint8Array(1));
+    expect(await s.deleteMany(nested)).toBe(3);
+    expect(existsSync(join(dir, "jobs/j3"))).toBe(false);
     // A key that is not one is refused before anything is deleted.
     await expect(s.deleteMany(["jobs/j1/audio.wav", "jobs/../x"])).rejects.toThrow(/not a valid key/);
     expect(await s.stat("jobs/j1/audio.wav")).toEqual({ key: "jobs/j1/audio.wav", size: 3 });

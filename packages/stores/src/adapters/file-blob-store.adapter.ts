@@ -65,9 +65,11 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
     made.add(dir);
     if (made.size > MADE_DIRS) made.delete(made.values().next().value!);
   };
+  /** Whether a directory is one pruning may remove: under the root, and not the writes in progress. */
+  const prunable = (dir: string) => dir.startsWith(root + sep) && dir !== tmpDir;
   /** Removes `from` and the directories above it while they are empty, up to the root (a job's directory goes with its last blob). */
   const pruneDirs = async (from: string) => {
-    for (let dir = from; dir.startsWith(root + sep) && dir !== tmpDir; dir = dirname(dir)) {
+    for (let dir = from; prunable(dir); dir = dirname(dir)) {
       try {
         await rmdir(dir);
         made.delete(dir);
@@ -93,15 +95,28 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
     return true;
   };
   /**
-   * Deletes blobs at once, then prunes each directory they were in once, deepest first (pruned
+   * Deletes blobs at once, then tries each directory they were in, and each above those, once,
+   * deeper ones first; one that stays (not empty) keeps those above it from being tried. Pruned
    * per blob, a job's eight chunks made eight attempts on the chunks directory, seven of them
-   * failing); resolves how many there were.
+   * failing. Resolves how many blobs there were.
    */
   const removeAll = async (keys: string[]) => {
     const paths = keys.map(pathOf); // every key checked before anything is deleted
     const done = await Promise.all(paths.map(unlinkBlob));
-    const dirs = new Set(paths.filter((_, i) => done[i]).map((p) => dirname(p)));
-    for (const dir of [...dirs].sort((a, b) => b.length - a.length)) await pruneDirs(dir);
+    const dirs = new Set<string>();
+    for (const path of paths.filter((_, i) => done[i])) for (let dir = dirname(path); prunable(dir) && !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
+    const depth = (dir: string) => dir.split(sep).length;
+    const stays = new Set<string>();
+    for (const dir of [...dirs].sort((a, b) => depth(b) - depth(a))) {
+      if (stays.has(dir)) continue;
+      try {
+        await rmdir(dir);
+        made.delete(dir);
+      } catch (err) {
+        // Gone already: those above may still be empty. Anything else (not empty): they are not.
+        if (!missing(err)) for (let up = dirname(dir); prunable(up); up = dirname(up)) stays.add(up);
+      }
+    }
     return done.filter(Boolean).length;
   };
   const list = async (prefix: string): Promise<BlobInfo[]> => {
