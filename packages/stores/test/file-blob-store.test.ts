@@ -95,11 +95,15 @@ describe("file blob store: what reaches the disk", () => {
     for (const key of nested) await s.put(key, new Uint8Array(1));
     expect(await s.deleteMany(nested)).toBe(3);
     expect(existsSync(join(dir, "jobs/j3"))).toBe(false);
-    // A key that is not one is refused before anything is deleted.
+    // A key that is not one fails the call, as it fails a delete of its own; the others are deleted and pruned.
     await expect(s.deleteMany(["jobs/j1/audio.wav", "jobs/../x"])).rejects.toThrow(/not a valid key/);
-    expect(await s.stat("jobs/j1/audio.wav")).toEqual({ key: "jobs/j1/audio.wav", size: 3 });
-    expect(await s.deleteMany(["jobs/j1/audio.wav"])).toBe(1);
+    expect(await s.stat("jobs/j1/audio.wav")).toBeNull();
     expect(await tree(dir)).toEqual([".tmp"]);
+    // An unlink that fails (here a directory where a blob was asked for: EISDIR) fails the call the same way.
+    for (const key of ["jobs/j4/d/x", "jobs/j5/y"]) await s.put(key, new Uint8Array(1));
+    await expect(s.deleteMany(["jobs/j4/d", "jobs/j5/y"])).rejects.toMatchObject({ code: "EISDIR" });
+    expect(existsSync(join(dir, "jobs/j5"))).toBe(false);
+    expect(await s.stat("jobs/j4/d/x")).toEqual({ key: "jobs/j4/d/x", size: 1 });
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -101,10 +101,17 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
    * failing. Resolves how many blobs there were.
    */
   const removeAll = async (keys: string[]) => {
-    const paths = keys.map(pathOf); // every key checked before anything is deleted
-    const done = await Promise.all(paths.map(unlinkBlob));
+    // As one delete each: an invalid key or a failed unlink fails the call, after the others are
+    // done and their directories pruned.
+    const settled = await Promise.allSettled(
+      keys.map(async (key) => {
+        const path = pathOf(key);
+        return (await unlinkBlob(path)) ? path : null;
+      }),
+    );
+    const deleted = settled.flatMap((r) => (r.status === "fulfilled" && r.value !== null ? [r.value] : []));
     const dirs = new Set<string>();
-    for (const path of paths.filter((_, i) => done[i])) for (let dir = dirname(path); prunable(dir) && !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
+    for (const path of deleted) for (let dir = dirname(path); prunable(dir) && !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
     const depth = (dir: string) => dir.split(sep).length;
     const stays = new Set<string>();
     for (const dir of [...dirs].sort((a, b) => depth(b) - depth(a))) {
@@ -117,7 +124,9 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         if (!missing(err)) for (let up = dirname(dir); prunable(up); up = dirname(up)) stays.add(up);
       }
     }
-    return done.filter(Boolean).length;
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+    return deleted.length;
   };
   const list = async (prefix: string): Promise<BlobInfo[]> => {
     if (!PREFIX.test(prefix)) throw new Error(`blob prefix ${JSON.stringify(prefix.slice(0, 80))} is not a valid prefix`);
