@@ -366,7 +366,10 @@ async function runMode(mode: string): Promise<ModeResult> {
         .map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`)
         .join(", ")}): socket and file writes`,
     );
-    const tools = total(childCpuBetween(a, b)) / JOBS;
+    const children = childCpuBetween(a, b, roots);
+    const tools = total(children.cpu) / JOBS;
+    if (children.changed)
+      console.log("[overhead] WARNING: a process of the system started or ended during the jobs: the media tools' figure below includes what it reaped");
     const starts = { ffprobe: toolStartSec(process.env.FFPROBE_BIN ?? "ffprobe"), ffmpeg: toolStartSec(process.env.FFMPEG_BIN ?? "ffmpeg") };
     console.log(
       `[overhead] media tools per job (ingest's ffprobe and ffmpeg, reaped children, left out of the pipeline's CPU): ${f3(tools)} s CPU;` +

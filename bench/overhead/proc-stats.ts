@@ -88,7 +88,7 @@ export function sampleTree(roots: number[]): ProcSample[] {
 }
 
 /** What each long-lived process spent of `field` between two samples, by name (tools left out). */
-function between(field: "cpuSec" | "childCpuSec" | "minorFaults" | "writeCalls", a: ProcSample[], b: ProcSample[], exclude: RegExp): Map<string, number> {
+function between(field: "cpuSec" | "minorFaults" | "writeCalls", a: ProcSample[], b: ProcSample[], exclude: RegExp): Map<string, number> {
   const before = new Map(a.map((s) => [s.pid, s[field]]));
   const out = new Map<string, number>();
   for (const s of b) {
@@ -103,8 +103,25 @@ const TOOLS = /^(ffmpeg|ffprobe|pocketsphinx.*)$/;
 /** CPU seconds each long-lived process spent between two samples, by name (tools left out). */
 export const cpuBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) => between("cpuSec", a, b, exclude);
 
-/** CPU seconds of the children each long-lived process reaped between two samples (a worker's ffprobe and ffmpeg runs), by name. */
-export const childCpuBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) => between("childCpuSec", a, b, exclude);
+/**
+ * CPU seconds of the children each service process reaped between two samples (a worker's ffprobe
+ * and ffmpeg runs), by name. Only processes in both samples count, and not `roots` (the launcher):
+ * a process that ended meanwhile would bring its whole life's CPU into its parent's figure, so
+ * `changed` says whether any did.
+ */
+export function childCpuBetween(a: ProcSample[], b: ProcSample[], roots: number[]): { cpu: Map<string, number>; changed: boolean } {
+  const before = new Map(a.map((s) => [s.pid, s.childCpuSec]));
+  const after = new Set(b.map((s) => s.pid));
+  const cpu = new Map<string, number>();
+  for (const s of b) {
+    const was = before.get(s.pid);
+    if (was === undefined || roots.includes(s.pid) || TOOLS.test(s.name)) continue;
+    cpu.set(s.name, (cpu.get(s.name) ?? 0) + s.childCpuSec - was);
+  }
+  const longLived = (s: ProcSample) => !TOOLS.test(s.name);
+  const changed = a.filter(longLived).some((s) => !after.has(s.pid)) || b.filter(longLived).some((s) => !before.has(s.pid));
+  return { cpu, changed };
+}
 
 /** CPU seconds of the children this process has reaped so far. */
 export const ownChildCpuSec = () => stat("self")?.childCpuSec ?? 0;
