@@ -52,12 +52,11 @@ export function compileCacheEnv(env) {
  * young generation of 2 x 64 MiB: a burst of uploads and polls allocates fast, and with 16 MiB its
  * scavenges held the event loop long enough to cut accepted uploads/s by a fifth to a third in
  * the 1000-user bench (docs/architecture.md, "The 1000-user load test"). The split layout's worker
- * process gets 2 x 8 MiB: V8 starts a full collection whenever the old generation's room below its
- * limit is no more than the young generation's capacity, and at 16 MiB that process's room after
- * each full collection (about 24 MiB above 30 MiB live) was below it, so it collected in full every
- * 0.8 s while jobs ran, 37-45 times in 100 jobs (10-20 at 8 MiB; docs/architecture.md, "Twelfth
- * pass"). A service alone in its process and the all-in-one process (whose memory goal a larger
- * one would break) stay at 16.
+ * process gets 2 x 8 MiB: at 16 MiB it was in a cycle of full collections while jobs ran, each
+ * started with its old generation at 30 of a 54 MiB limit, one every 0.8 s, 37-45 in 100 jobs
+ * (10-20 at 8 MiB, and 10-12 % less CPU a job; docs/architecture.md, "Twelfth pass"). A service
+ * alone in its process and the all-in-one process (whose memory goal a larger one would break)
+ * stay at 16.
  * @param {string} name
  */
 export const semiSpaceFor = (name) => (name === "gateway" ? 64 : name === "workers" ? 8 : 16);
