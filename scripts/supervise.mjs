@@ -54,9 +54,9 @@ export function compileCacheEnv(env) {
  * the 1000-user bench (docs/architecture.md, "The 1000-user load test"). The split layout's worker
  * process gets 2 x 8 MiB: at 16 MiB it was in a cycle of full collections while jobs ran, each
  * started with its old generation at 30 of a 54 MiB limit, one every 0.8 s, 37-45 in 100 jobs
- * (10-20 at 8 MiB, and 10-12 % less CPU a job; docs/architecture.md, "Twelfth pass"). A service
- * alone in its process and the all-in-one process (whose memory goal a larger one would break)
- * stay at 16.
+ * (10-20 at 8 MiB, and about a tenth less CPU a job, not well measured; docs/architecture.md,
+ * "Twelfth pass"). A service alone in its process and the all-in-one process (whose memory goal a
+ * larger one would break) stay at 16.
  * @param {string} name
  */
 export const semiSpaceFor = (name) => (name === "gateway" ? 64 : name === "workers" ? 8 : 16);
