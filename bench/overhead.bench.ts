@@ -370,11 +370,6 @@ async function runMode(mode: string): Promise<ModeResult> {
     const tools = total(children.cpu) / JOBS;
     if (children.changed)
       console.log("[overhead] WARNING: a process of the system started or ended during the jobs: the media tools' figure below includes what it reaped");
-    const starts = { ffprobe: toolStartSec(process.env.FFPROBE_BIN ?? "ffprobe"), ffmpeg: toolStartSec(process.env.FFMPEG_BIN ?? "ffmpeg") };
-    console.log(
-      `[overhead] media tools per job (ingest's ffprobe and ffmpeg, reaped children, left out of the pipeline's CPU): ${f3(tools)} s CPU;` +
-        ` one start of each alone (-version under prlimit, ${TOOL_START_RUNS} runs): ffprobe ${f3(starts.ffprobe)} s, ffmpeg ${f3(starts.ffmpeg)} s`,
-    );
     const pj = (n: number) => f2(n / JOBS);
     console.log(
       `[overhead] per job: work messages ${pj(t.work.n)} (${(t.work.bytes / Math.max(1, t.work.n)).toFixed(0)} B), events ${pj(t.events.n)}, KV writes ${pj(t.kvWrites.n)}, KV reads ${pj(t.kvReads)}, ` +
@@ -385,6 +380,12 @@ async function runMode(mode: string): Promise<ModeResult> {
 
     const after = await idleCpu(roots, "after jobs");
     await nc.close();
+    // After the idle minute, so its window starts as the jobs end (the starts take a few seconds).
+    const starts = { ffprobe: toolStartSec(process.env.FFPROBE_BIN ?? "ffprobe"), ffmpeg: toolStartSec(process.env.FFMPEG_BIN ?? "ffmpeg") };
+    console.log(
+      `[overhead] media tools per job (ingest's ffprobe and ffmpeg, reaped children, left out of the pipeline's CPU): ${f3(tools)} s CPU;` +
+        ` one start of each alone (-version under prlimit, ${TOOL_START_RUNS} runs): ffprobe ${f3(starts.ffprobe)} s, ffmpeg ${f3(starts.ffmpeg)} s`,
+    );
 
     const p = plan(t, JOBS, blobFiles, engine);
     const floors: number[] = [];
