@@ -34,10 +34,11 @@ export const configSchema = z.object({
   TRANSCRIBE_WINDOW: z.coerce.number().int().min(1).max(1000).default(4),
   /** Seconds before each chunk limit searched for the quietest place to cut. */
   CHUNK_SEARCH_SEC: z.coerce.number().min(0).max(60).default(5),
-  /** Seconds ffprobe may take before the file is judged unreadable. */
-  FFPROBE_TIMEOUT_SEC: z.coerce.number().positive().default(30),
+  /** Seconds ffmpeg may take to list the upload's streams before the file is judged unreadable. */
+  MEDIA_PROBE_TIMEOUT_SEC: z.coerce.number().positive().optional(),
+  /** The name MEDIA_PROBE_TIMEOUT_SEC had while a separate ffprobe run listed the streams; still read. */
+  FFPROBE_TIMEOUT_SEC: z.coerce.number().positive().optional(),
   FFMPEG_BIN: z.string().min(1).default("ffmpeg"),
-  FFPROBE_BIN: z.string().min(1).default("ffprobe"),
 });
 export type IngestConfig = z.infer<typeof configSchema>;
 
@@ -49,7 +50,7 @@ export type IngestSettings = {
   chunkMinTailSec: number;
   /** A job of more chunks than this (TRANSCRIBE_WINDOW) is chained; absent: every chunk at once. */
   transcribeWindow?: number;
-  ffmpeg: { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number; runAs: MediaIdentity };
+  ffmpeg: { ffmpegBin: string; probeTimeoutMs: number; runAs: MediaIdentity };
 };
 
 export const ingestSettings = (c: IngestConfig): IngestSettings => ({
@@ -58,5 +59,5 @@ export const ingestSettings = (c: IngestConfig): IngestSettings => ({
   chunkSearchSec: Math.min(c.CHUNK_SEARCH_SEC, c.CHUNK_MAX_SEC / 2),
   chunkMinTailSec: Math.min(c.CHUNK_MIN_TAIL_SEC, c.CHUNK_MAX_SEC),
   transcribeWindow: c.TRANSCRIBE_WINDOW,
-  ffmpeg: { ffmpegBin: c.FFMPEG_BIN, ffprobeBin: c.FFPROBE_BIN, probeTimeoutMs: c.FFPROBE_TIMEOUT_SEC * 1000, runAs: mediaIdentity(c) },
+  ffmpeg: { ffmpegBin: c.FFMPEG_BIN, probeTimeoutMs: (c.MEDIA_PROBE_TIMEOUT_SEC ?? c.FFPROBE_TIMEOUT_SEC ?? 30) * 1000, runAs: mediaIdentity(c) },
 });

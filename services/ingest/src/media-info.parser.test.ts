@@ -1,15 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { decodeFailure, parseProbe } from "./media-info.parser.ts";
+import { decodeFailure, listingOf, parseListing } from "./media-info.parser.ts";
 
 const LIMITS = { maxDurationSec: 3600 };
-const mp4 = (over: { streams?: unknown[]; format?: unknown } = {}) =>
-  JSON.stringify({
-    streams: over.streams ?? [
-      { codec_type: "video", codec_name: "h264", duration: "29.7", disposition: { attached_pic: 0 } },
-      { codec_type: "audio", codec_name: "aac", sample_rate: "44100", channels: 2, duration: "29.72" },
-    ],
-    format: over.format ?? { format_name: "mov,mp4,m4a,3gp,3g2,mj2", duration: "29.760000" },
-  });
+const VIDEO = "  Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(progressive), 320x240, 25 fps, 25 tbr, 12800 tbn (default)";
+const AAC = "  Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), 44100 Hz, stereo, fltp, 127 kb/s (default)";
+
+/** ffmpeg's listing of an upload, as it prints it (5.1), with `streams` under it. */
+const listing = (o: { container?: string; duration?: string; streams?: string[]; metadata?: string[] } = {}) =>
+  [
+    `Input #0, ${o.container ?? "mov,mp4,m4a,3gp,3g2,mj2"}, from 'file:/proc/self/fd/3':`,
+    ...(o.metadata ? ["  Metadata:", ...o.metadata] : []),
+    `  Duration: ${o.duration ?? "00:00:29.76"}, start: 0.000000, bitrate: 130 kb/s`,
+    ...(o.streams ?? [VIDEO, AAC]),
+    "",
+  ].join("\n");
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -20,9 +24,20 @@ const codeOf = (fn: () => unknown) => {
   return undefined;
 };
 
-describe("parseProbe", () => {
+describe("listingOf", () => {
+  const log = `[aac @ 0x55d0] a warning before it\n${listing()}Stream mapping:\n  Stream #0:1 -> #0:0 (aac (native) -> pcm_s16le (native))\n`;
+
+  it("takes the listing once the line after it has begun, and not before", () => {
+    expect(listingOf(log)).toBe(listing());
+    expect(listingOf(listing())).toBeUndefined(); // the next line could still be one of its own
+    expect(listingOf(listing().slice(0, 40))).toBeUndefined();
+    expect(listingOf("[mov,mp4 @ 0x1] moov atom not found\n")).toBeUndefined();
+  });
+});
+
+describe("parseListing", () => {
   it("describes a video with audio", () => {
-    expect(parseProbe(mp4(), LIMITS)).toEqual({
+    expect(parseListing(listing(), LIMITS)).toEqual({
       info: {
         durationSec: 29.76,
         container: "mov,mp4,m4a,3gp,3g2,mj2",
@@ -33,9 +48,7 @@ describe("parseProbe", () => {
         audioTracks: [{ index: 0, codec: "aac", channels: 2 }],
         audioTrack: 0,
       },
-      demuxer: "mov",
       durationKnown: true,
-      audioDurationSec: 29.72,
       audioTrack: 0,
       notices: [],
     });
@@ -43,75 +56,102 @@ describe("parseProbe", () => {
 
   it("lists every audio track with its language, decodes the one asked for, and tells when it had to choose", () => {
     const streams = [
-      { codec_type: "video", codec_name: "h264" },
-      { codec_type: "audio", codec_name: "aac", channels: 2, tags: { language: "eng" } },
-      { codec_type: "audio", codec_name: "opus", channels: 1, duration: "12.5", tags: { language: "und" } },
+      "  Stream #0:0: Video: h264 (High), yuv420p(progressive), 640x360, 25 fps, 25 tbr, 1k tbn (default)",
+      "  Stream #0:1(eng): Audio: aac (LC), 48000 Hz, stereo, fltp (default)",
+      "    Metadata:",
+      "      title           : English",
+      "  Stream #0:2(und): Audio: opus, 48000 Hz, mono, fltp",
+      "  Stream #0:3(ger): Subtitle: subrip",
     ];
     const tracks = [
       { index: 0, codec: "aac", language: "eng", channels: 2 },
       { index: 1, codec: "opus", channels: 1 },
     ];
-    const first = parseProbe(mp4({ streams }), LIMITS);
-    expect(first.info).toMatchObject({ audioTracks: tracks, audioTrack: 0, audioCodec: "aac" });
+    const mkv = listing({ container: "matroska,webm", streams });
+    const first = parseListing(mkv, LIMITS);
+    expect(first.info).toMatchObject({ audioTracks: tracks, audioTrack: 0, audioCodec: "aac", container: "matroska,webm" });
     expect(first.notices.map((n) => n.code)).toEqual(["SEVERAL_AUDIO_TRACKS"]);
-    const second = parseProbe(mp4({ streams }), { ...LIMITS, audioTrack: 1 });
-    expect(second).toMatchObject({ audioTrack: 1, audioDurationSec: 12.5, notices: [], info: { audioCodec: "opus", channels: 1 } });
-    expect(codeOf(() => parseProbe(mp4({ streams }), { ...LIMITS, audioTrack: 2 }))).toEqual({ code: "MEDIA_AUDIO_TRACK_NOT_FOUND", name: "PermanentError" });
+    const second = parseListing(mkv, { ...LIMITS, audioTrack: 1 });
+    expect(second).toMatchObject({ audioTrack: 1, notices: [], info: { audioCodec: "opus", channels: 1 } });
+    expect(codeOf(() => parseListing(mkv, { ...LIMITS, audioTrack: 2 }))).toEqual({ code: "MEDIA_AUDIO_TRACK_NOT_FOUND", name: "PermanentError" });
   });
 
-  it("does not count cover art as video", () => {
-    const r = parseProbe(
-      mp4({
+  it("reads channel counts from ffmpeg's layout names, and leaves out one it cannot", () => {
+    const track = (layout: string) =>
+      parseListing(
+        listing({ container: "wav", streams: [`  Stream #0:0: Audio: pcm_s16le ([1][0][0][0] / 0x0001), 16000 Hz, ${layout}, s16, 256 kb/s`] }),
+        LIMITS,
+      ).info;
+    expect(track("5.1(side)").channels).toBe(6);
+    expect(track("3 channels").channels).toBe(3);
+    expect(track("22.2")).not.toHaveProperty("channels");
+  });
+
+  it("does not count cover art as video, and takes an audio file's duration as its audio's", () => {
+    const r = parseListing(
+      listing({
+        container: "mp3",
+        duration: "00:00:12.50",
         streams: [
-          { codec_type: "audio", codec_name: "mp3", sample_rate: "48000", channels: 1 },
-          { codec_type: "video", codec_name: "mjpeg", disposition: { attached_pic: 1 } },
+          "  Stream #0:0: Audio: mp3, 48000 Hz, mono, fltp, 64 kb/s",
+          "  Stream #0:1: Video: mjpeg (Baseline), yuvj420p(pc, bt470bg/unknown/unknown), 600x600 [SAR 72:72 DAR 1:1], 90k tbr, 90k tbn (attached pic)",
         ],
-        format: { format_name: "mp3", duration: "12.5" },
       }),
       LIMITS,
     );
     expect(r.info.hasVideo).toBe(false);
     expect(r.info.audioCodec).toBe("mp3");
+    expect(r.audioDurationSec).toBe(12.5);
+    // With video, the container's duration may be the video's: no promise about the audio's.
+    expect(parseListing(listing(), LIMITS)).not.toHaveProperty("audioDurationSec");
   });
 
-  it("uses the audio stream's duration when the container has none, and flags an unknown one", () => {
-    const fromStream = parseProbe(
-      mp4({ format: { format_name: "wav" }, streams: [{ codec_type: "audio", codec_name: "pcm_s16le", duration: "3.5" }] }),
-      LIMITS,
-    );
-    expect(fromStream.info.durationSec).toBe(3.5);
-    const unknown = parseProbe(mp4({ format: { format_name: "aac", duration: "N/A" }, streams: [{ codec_type: "audio", codec_name: "aac" }] }), LIMITS);
+  it("flags an unknown duration, and reads hours past 99", () => {
+    const unknown = parseListing(listing({ container: "aac", duration: "N/A", streams: ["  Stream #0:0: Audio: aac (LC)"] }), LIMITS);
     expect(unknown.durationKnown).toBe(false);
     expect(unknown.info).not.toHaveProperty("sampleRate");
+    expect(parseListing(listing({ duration: "123:04:05.50" }), { maxDurationSec: 1e6 }).info.durationSec).toBe(123 * 3600 + 4 * 60 + 5.5);
   });
 
-  it("rejects output that is not ffprobe JSON, empty probes and text files as MEDIA_UNREADABLE", () => {
-    expect(codeOf(() => parseProbe("Invalid data found", LIMITS))).toEqual({ code: "MEDIA_UNREADABLE", name: "PermanentError" });
-    expect(codeOf(() => parseProbe("{}", LIMITS))?.code).toBe("MEDIA_UNREADABLE");
-    expect(codeOf(() => parseProbe(mp4({ format: { format_name: "tty" }, streams: [{ codec_type: "video", codec_name: "ansi" }] }), LIMITS))?.code).toBe(
+  it("rejects what is not a listing, no streams and text files as MEDIA_UNREADABLE", () => {
+    expect(codeOf(() => parseListing("Invalid data found when processing input", LIMITS))).toEqual({ code: "MEDIA_UNREADABLE", name: "PermanentError" });
+    expect(codeOf(() => parseListing(listing({ streams: [] }), LIMITS))?.code).toBe("MEDIA_UNREADABLE");
+    expect(codeOf(() => parseListing(listing({ container: "tty", streams: ["  Stream #0:0: Video: ansi, pal8, 640x400, 25 fps"] }), LIMITS))?.code).toBe(
       "MEDIA_UNREADABLE",
     );
-    expect(codeOf(() => parseProbe(mp4({ streams: [{ codec_type: "subtitle", codec_name: "subrip" }] }), LIMITS))?.code).toBe("MEDIA_UNREADABLE");
+    expect(codeOf(() => parseListing(listing({ streams: ["  Stream #0:0: Subtitle: subrip"] }), LIMITS))?.code).toBe("MEDIA_UNREADABLE");
+  });
+
+  it("refuses a listing that metadata keys with line breaks made up: a second duration, streams out of order", () => {
+    // What a crafted key adds reads as ffmpeg's own lines; only the order gives it away.
+    const fakeDuration = listing({ metadata: ["    title           : x", "  Duration: 00:00:01.00, start: 0.000000, bitrate: 1 kb/s"] });
+    expect(codeOf(() => parseListing(fakeDuration, LIMITS))?.code).toBe("MEDIA_UNREADABLE");
+    const fakeStream = listing({ streams: [VIDEO, "    Metadata:", "  Stream #0:1: Audio: pcm_s16le, 16000 Hz, mono, s16", AAC] });
+    expect(codeOf(() => parseListing(fakeStream, LIMITS))?.code).toBe("MEDIA_UNREADABLE");
+    expect(codeOf(() => parseListing(listing({ streams: [AAC] }), LIMITS))?.code).toBe("MEDIA_UNREADABLE"); // #0:1 first
+  });
+
+  it("takes a value's own continued lines as the value's", () => {
+    const r = parseListing(listing({ metadata: ["    comment         : one", "                    :   Stream #0:5: Audio: fake"] }), LIMITS);
+    expect(r.info.audioTracks).toHaveLength(1);
   });
 
   it("rejects video without audio as MEDIA_NO_AUDIO", () => {
-    expect(codeOf(() => parseProbe(mp4({ streams: [{ codec_type: "video", codec_name: "h264" }] }), LIMITS))?.code).toBe("MEDIA_NO_AUDIO");
+    expect(codeOf(() => parseListing(listing({ streams: [VIDEO] }), LIMITS))?.code).toBe("MEDIA_NO_AUDIO");
   });
 
   it("rejects an audio stream with no known codec as MEDIA_UNSUPPORTED_CODEC", () => {
-    expect(codeOf(() => parseProbe(mp4({ streams: [{ codec_type: "audio", codec_name: "none" }] }), LIMITS))?.code).toBe("MEDIA_UNSUPPORTED_CODEC");
-    expect(codeOf(() => parseProbe(mp4({ streams: [{ codec_type: "audio" }] }), LIMITS))?.code).toBe("MEDIA_UNSUPPORTED_CODEC");
+    expect(codeOf(() => parseListing(listing({ streams: ["  Stream #0:0: Audio: none (xyz1 / 0x317A7978), 0 channels"] }), LIMITS))?.code).toBe(
+      "MEDIA_UNSUPPORTED_CODEC",
+    );
   });
 
   it("rejects media longer than the limit as MEDIA_TOO_LONG", () => {
-    expect(codeOf(() => parseProbe(mp4(), { maxDurationSec: 20 }))?.code).toBe("MEDIA_TOO_LONG");
+    expect(codeOf(() => parseListing(listing(), { maxDurationSec: 20 }))?.code).toBe("MEDIA_TOO_LONG");
   });
 
-  it("names the demuxer to decode with, and refuses a container outside the allow-list", () => {
-    expect(parseProbe(mp4(), { maxDurationSec: 3600 }).demuxer).toBe("mov");
-    const hls = JSON.parse(mp4()) as { format: { format_name: string } };
-    hls.format.format_name = "hls";
-    expect(codeOf(() => parseProbe(JSON.stringify(hls), { maxDurationSec: 3600 }))?.code).toBe("MEDIA_UNSUPPORTED_CONTAINER");
+  it("refuses a container outside the allow-list", () => {
+    expect(codeOf(() => parseListing(listing({ container: "hls" }), LIMITS))?.code).toBe("MEDIA_UNSUPPORTED_CONTAINER");
   });
 });
 

@@ -2,61 +2,138 @@ import type { AudioTrack, JobNotice, MediaInfo } from "@mp4t/contracts";
 import { PermanentError } from "@mp4t/contracts";
 import { allowedDemuxer } from "./media-allowlist.ts";
 
-type ProbeStream = {
-  codec_type?: string;
-  codec_name?: string;
-  sample_rate?: string;
-  channels?: number;
-  duration?: string;
-  disposition?: { attached_pic?: number };
-  tags?: { language?: string };
-};
-type ProbeOutput = { streams?: ProbeStream[]; format?: { format_name?: string; duration?: string } };
+/** One stream of ffmpeg's listing of the upload. */
+type ListedStream = { index: number; type: string; codec: string; sampleRate?: number; channels?: number; language?: string; attachedPic: boolean };
 
 export type ProbedMedia = {
   info: MediaInfo;
-  /** The demuxer ffmpeg is told to use (`-f`), so the decode reads the file as the probe did. */
-  demuxer: string;
-  /** False when neither the container nor the audio stream states a duration (raw streams). */
+  /** False when the container states no duration (raw streams). */
   durationKnown: boolean;
-  /** The audio stream's own duration, if stated: the decoded audio should come close to it. */
+  /**
+   * The audio's duration as stated, when the container's can stand for it (no video stream): the
+   * decoded audio should come close to it. ffmpeg's listing gives no stream's own duration.
+   */
   audioDurationSec?: number;
-  /** The audio track to decode, counted among audio streams (`-map 0:a:<n>`). */
+  /** The audio track decoded, counted among audio streams (`-map 0:a:<n>`). */
   audioTrack: number;
   notices: JobNotice[];
 };
 
-/** ffprobe guesses these from the file name alone; they are text, not media. */
+/** ffmpeg guesses these from the file name alone; they are text, not media. */
 const NOT_MEDIA_FORMATS = new Set(["tty"]);
 
-const seconds = (v: string | undefined) => {
-  const n = v === undefined ? NaN : Number(v);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
+/** Channel counts of the layouts ffmpeg names (libavutil's channel_layout_map), beside "N channels". */
+const LAYOUT_CHANNELS: Record<string, number> = {
+  mono: 1,
+  stereo: 2,
+  downmix: 2,
+  "2.1": 3,
+  "3.0": 3,
+  "3.0(back)": 3,
+  "4.0": 4,
+  quad: 4,
+  "quad(side)": 4,
+  "3.1": 4,
+  "5.0": 5,
+  "5.0(side)": 5,
+  "4.1": 5,
+  "5.1": 6,
+  "5.1(side)": 6,
+  "6.0": 6,
+  "6.0(front)": 6,
+  hexagonal: 6,
+  "6.1": 7,
+  "6.1(back)": 7,
+  "6.1(front)": 7,
+  "7.0": 7,
+  "7.0(front)": 7,
+  "7.1": 8,
+  "7.1(wide)": 8,
+  "7.1(wide-side)": 8,
+  octagonal: 8,
 };
 
+const INPUT_LINE = /^Input #0, ([a-z0-9_]+(?:,[a-z0-9_]+)*), from '/;
+const DURATION_LINE = /^ {2}Duration: (?:(\d+):(\d{2}):(\d{2}(?:\.\d+)?)|N\/A)/;
+const STREAM_LINE = /^ {2}Stream #0:(\d+)(?:\[0x[0-9a-f]+\])?(?:\(([^)]*)\))?: ([A-Za-z]+): (.*)$/;
+
 /**
- * Turns `ffprobe -print_format json -show_format -show_streams` output into MediaInfo and
- * rejects what the pipeline cannot use. Only the content ffprobe found counts: the file name,
- * extension and declared MIME type play no part.
+ * The head of ffmpeg's log that lists the upload (`Input #0, ...` and the lines indented under
+ * it), once it is whole: undefined while it may still grow. `log` is ffmpeg's stderr so far.
  */
-export function parseProbe(stdout: string, limits: { maxDurationSec: number; audioTrack?: number | undefined }): ProbedMedia {
-  let probe: ProbeOutput;
-  try {
-    probe = JSON.parse(stdout) as ProbeOutput;
-  } catch {
-    throw new PermanentError("MEDIA_UNREADABLE", "the file could not be examined as media");
+export function listingOf(log: string): string | undefined {
+  const at = log.startsWith("Input #0, ") ? 0 : log.indexOf("\nInput #0, ") + 1;
+  if (at === 0 && !log.startsWith("Input #0, ")) return undefined;
+  for (let end = log.indexOf("\n", at); end !== -1; end = log.indexOf("\n", end + 1)) {
+    const next = end + 1;
+    if (next < log.length && log[next] !== " ") return log.slice(at, next);
+    if (next >= log.length) return undefined; // the next line has not come yet
   }
-  const container = probe.format?.format_name;
-  const streams = probe.streams ?? [];
-  if (!container || NOT_MEDIA_FORMATS.has(container) || streams.length === 0) {
+  return undefined;
+}
+
+/**
+ * Parses ffmpeg's listing of the upload (the input dump it prints before decoding) into the
+ * streams. Metadata in it is the upload's own text: a value's own lines come indented under its
+ * key, but a key may carry a line break, so a crafted file could add lines that look like ours.
+ * Such a listing is refused unless it reads as one: one Duration line, streams numbered from 0 in
+ * order. What an added line could still do is append a stream after the real ones, which changes
+ * only what this job's own record lists (ffmpeg decodes the real track by number, and the PCM it
+ * writes is bounded by `-t` and the file-size limit, whatever the listing says).
+ */
+function parseListingText(text: string): { container: string; durationSec?: number; streams: ListedStream[] } {
+  const unreadable = () => new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");
+  const lines = text.split("\n");
+  const container = INPUT_LINE.exec(lines[0] ?? "")?.[1];
+  if (!container) throw unreadable();
+  let durationSec: number | undefined;
+  let durations = 0;
+  const streams: ListedStream[] = [];
+  for (const line of lines.slice(1)) {
+    const d = DURATION_LINE.exec(line);
+    if (d) {
+      if (++durations > 1) throw unreadable();
+      if (d[1] !== undefined) durationSec = Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]);
+      continue;
+    }
+    const s = STREAM_LINE.exec(line);
+    if (!s) continue;
+    const index = Number(s[1]);
+    if (index !== streams.length) throw unreadable();
+    const detail = s[4]!;
+    const rate = /, (\d+) Hz(?:,|$)/.exec(detail);
+    const layout = /\d+ Hz, ([^,]+)/.exec(detail)?.[1]?.trim();
+    const channels = layout === undefined ? undefined : (LAYOUT_CHANNELS[layout] ?? Number(/^(\d+) channels\b/.exec(layout)?.[1] ?? NaN));
+    streams.push({
+      index,
+      type: s[3]!.toLowerCase(),
+      codec: /^([A-Za-z0-9_]+)/.exec(detail)?.[1] ?? "unknown",
+      ...(rate ? { sampleRate: Number(rate[1]) } : {}),
+      ...(channels !== undefined && Number.isInteger(channels) && channels > 0 ? { channels } : {}),
+      ...(s[2] !== undefined ? { language: s[2] } : {}),
+      attachedPic: /\(attached pic\)/.test(detail),
+    });
+  }
+  return { container, ...(durationSec !== undefined ? { durationSec } : {}), streams };
+}
+
+/**
+ * Turns ffmpeg's listing of the upload (`listingOf`) into MediaInfo and rejects what the pipeline
+ * cannot use. Only the content ffmpeg found counts: the file name, extension and declared MIME
+ * type play no part.
+ */
+export function parseListing(listing: string, limits: { maxDurationSec: number; audioTrack?: number | undefined }): ProbedMedia {
+  const { container, durationSec: stated, streams } = parseListingText(listing);
+  if (NOT_MEDIA_FORMATS.has(container) || streams.length === 0) {
     throw new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");
   }
-  // ffprobe ran with the same allow-list; checked again so no other demuxer reaches the decode.
-  const demuxer = allowedDemuxer(container);
-  if (!demuxer) throw new PermanentError("MEDIA_UNSUPPORTED_CONTAINER", `the file's format (${container.split(",")[0]}) is not one we accept`);
+  // ffmpeg ran with the allow-list; checked again so no other demuxer's output is used.
+  if (!allowedDemuxer(container)) {
+    throw new PermanentError("MEDIA_UNSUPPORTED_CONTAINER", `the file's format (${container.split(",")[0]}) is not one we accept`);
+  }
   // Cover art in audio files is a one-frame "video" stream; it is not video.
-  const hasVideo = streams.some((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
-  const audioStreams = streams.filter((s) => s.codec_type === "audio");
+  const hasVideo = streams.some((s) => s.type === "video" && !s.attachedPic);
+  const audioStreams = streams.filter((s) => s.type === "audio");
   if (audioStreams.length === 0) {
     if (hasVideo) throw new PermanentError("MEDIA_NO_AUDIO", "the media has a video stream but no audio stream");
     throw new PermanentError("MEDIA_UNREADABLE", "the file has neither an audio nor a video stream");
@@ -71,22 +148,19 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number; aud
       `the media has no audio track ${chosen}; its ${tracks.length} audio track${tracks.length > 1 ? "s are" : " is"} ${listed}`,
     );
   }
-  const audioCodec = audio.codec_name;
-  if (!audioCodec || audioCodec === "none" || audioCodec === "unknown") {
+  const audioCodec = audio.codec;
+  if (audioCodec === "none" || audioCodec === "unknown") {
     throw new PermanentError("MEDIA_UNSUPPORTED_CODEC", "the audio stream's codec is not one we can decode");
   }
-  const audioDurationSec = seconds(audio.duration);
-  const stated = seconds(probe.format?.duration) ?? audioDurationSec;
   if (stated !== undefined && stated > limits.maxDurationSec) {
     throw new PermanentError("MEDIA_TOO_LONG", `the media lasts ${Math.round(stated)} s; the limit is ${limits.maxDurationSec} s`);
   }
-  const sampleRate = Number.parseInt(audio.sample_rate ?? "", 10);
   const info: MediaInfo = {
     durationSec: stated ?? 0,
     container,
     audioCodec,
-    ...(sampleRate > 0 ? { sampleRate } : {}),
-    ...(audio.channels && audio.channels > 0 ? { channels: audio.channels } : {}),
+    ...(audio.sampleRate !== undefined && audio.sampleRate > 0 ? { sampleRate: audio.sampleRate } : {}),
+    ...(audio.channels !== undefined ? { channels: audio.channels } : {}),
     hasVideo,
     audioTracks: tracks,
     audioTrack: chosen,
@@ -101,9 +175,10 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number; aud
           },
         ]
       : [];
+  // With one audio stream and no video, the container's duration is the audio's.
+  const audioDurationSec = stated !== undefined && !hasVideo && audioStreams.length === 1 ? stated : undefined;
   return {
     info,
-    demuxer,
     durationKnown: stated !== undefined,
     audioTrack: chosen,
     notices,
@@ -111,14 +186,14 @@ export function parseProbe(stdout: string, limits: { maxDurationSec: number; aud
   };
 }
 
-/** ffprobe's language tag, when it is a real one ("und" is ffmpeg's "undetermined"). */
-function toAudioTrack(s: ProbeStream, index: number): AudioTrack {
-  const language = s.tags?.language?.trim();
+/** A track's language, when it is a real one ("und" is ffmpeg's "undetermined"). */
+function toAudioTrack(s: ListedStream, index: number): AudioTrack {
+  const language = s.language?.trim();
   return {
     index,
-    codec: s.codec_name && s.codec_name !== "unknown" ? s.codec_name : "unknown",
+    codec: s.codec !== "unknown" ? s.codec : "unknown",
     ...(language && language !== "und" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(language) ? { language } : {}),
-    ...(s.channels && s.channels > 0 ? { channels: s.channels } : {}),
+    ...(s.channels !== undefined ? { channels: s.channels } : {}),
   };
 }
 

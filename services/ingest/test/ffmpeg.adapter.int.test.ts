@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/runtime";
 import { makeLibrivoxMp4, mountSmallDisk } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkMediaTools, extractPcm, probeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";
+import { checkMediaTools, decodeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";
 import { decodeShape } from "../src/handlers/ingest.handler.ts";
-import { parseProbe } from "../src/media-info.parser.ts";
+import { parseListing } from "../src/media-info.parser.ts";
 import { PCM_16K_MONO } from "../src/wav-header.writer.ts";
 
-const SETTINGS: FfmpegSettings = { ffmpegBin: "ffmpeg", ffprobeBin: "ffprobe", probeTimeoutMs: 30_000, runAs: DEFAULT_MEDIA_IDENTITY };
+const SETTINGS: FfmpegSettings = { ffmpegBin: "ffmpeg", probeTimeoutMs: 30_000, runAs: DEFAULT_MEDIA_IDENTITY };
+const inspect = (listing: string) => parseListing(listing, { maxDurationSec: 3600 });
 const live = () => new AbortController().signal;
 
 let dir: string;
@@ -25,12 +26,12 @@ afterAll(async () => {
 /** The LibriVox MP4's audio decoded into `output` (made with a 44-byte header room first). */
 const decodeInto = async (output: string, signal: AbortSignal, onPcm: (b: Buffer) => void = () => undefined) => {
   await writeFile(output, Buffer.alloc(44));
-  return extractPcm({ input: mp4.path, demuxer: "mov", output, offset: 44, format: PCM_16K_MONO, maxSec: 3600, settings: SETTINGS, signal, onPcm });
+  return decodeMedia({ input: mp4.path, output, offset: 44, format: PCM_16K_MONO, maxSec: 3600, settings: SETTINGS, signal, inspect, onPcm });
 };
 
 /** The MP4 decoded into `output` (given its header room) with at most 2 s of PCM, by the tools `settings` name. */
 const decodeTwoSeconds = (output: string, settings: FfmpegSettings) =>
-  extractPcm({ input: mp4.path, demuxer: "mov", output, offset: 44, format: PCM_16K_MONO, maxSec: 2, settings, signal: live(), onPcm: () => undefined });
+  decodeMedia({ input: mp4.path, output, offset: 44, format: PCM_16K_MONO, maxSec: 2, settings, signal: live(), inspect, onPcm: () => undefined });
 
 /** `run` with a prlimit first on PATH that fails as the real one does when the inherited hard limit is lower than asked. */
 async function withRefusingPrlimit(run: () => Promise<void>) {
@@ -53,14 +54,49 @@ const extract = async (signal: AbortSignal, onPcm?: (b: Buffer) => void) => {
 };
 
 describe("ffmpeg adapter", () => {
-  it("probes real media into JSON the parser accepts", async () => {
-    const probed = parseProbe(await probeMedia(mp4.path, SETTINGS, live()), { maxDurationSec: 3600 });
-    expect(probed.info).toMatchObject({ audioCodec: "aac", hasVideo: true });
-    expect(probed.demuxer).toBe("mov");
+  it("lists real media in a form the parser accepts, in the same run that decodes it", async () => {
+    const { inspected } = await extract(live());
+    expect(inspected.info).toMatchObject({ audioCodec: "aac", hasVideo: true, container: "mov,mp4,m4a,3gp,3g2,mj2", sampleRate: 16000 });
+    expect(inspected.info.durationSec).toBeCloseTo(mp4.durationSec, 0);
   });
 
-  it("treats an ffprobe that outlives its timeout as STAGE_TIMEOUT (not the user's mistake)", async () => {
-    await expect(probeMedia(mp4.path, { ...SETTINGS, probeTimeoutMs: 1 }, live())).rejects.toMatchObject({
+  it("stops ffmpeg, and writes no more PCM, when the listing is refused", async () => {
+    const output = join(dir, "refused.pcm");
+    await writeFile(output, Buffer.alloc(44));
+    let pcm = 0;
+    const run = decodeMedia({
+      input: mp4.path,
+      output,
+      offset: 44,
+      format: PCM_16K_MONO,
+      maxSec: 3600,
+      settings: SETTINGS,
+      signal: live(),
+      inspect: (listing) => parseListing(listing, { maxDurationSec: 5 }),
+      onPcm: (b) => (pcm += b.length),
+    });
+    await expect(run).rejects.toMatchObject({ name: "PermanentError", code: "MEDIA_TOO_LONG" });
+    expect(pcm).toBe(0);
+    const size = (await stat(output)).size;
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await stat(output)).size).toBe(size); // ffmpeg is gone
+  });
+
+  it("treats an ffmpeg that does not list the streams within its timeout as STAGE_TIMEOUT (not the user's mistake)", async () => {
+    const output = join(dir, "slow.pcm");
+    await writeFile(output, Buffer.alloc(44));
+    const run = decodeMedia({
+      input: mp4.path,
+      output,
+      offset: 44,
+      format: PCM_16K_MONO,
+      maxSec: 60,
+      settings: { ...SETTINGS, probeTimeoutMs: 1 },
+      signal: live(),
+      inspect,
+      onPcm: () => undefined,
+    });
+    await expect(run).rejects.toMatchObject({
       name: "PermanentError",
       code: "STAGE_TIMEOUT",
       message: expect.stringMatching(/could not be examined within/),
@@ -129,10 +165,10 @@ describe("ffmpeg adapter", () => {
 
   it("a file-size limit prlimit cannot set (a lower hard limit inherited) is our fault, retried, not the upload's", async () => {
     await withRefusingPrlimit(() =>
-      expect(probeMedia(mp4.path, { ...SETTINGS, runAs: { uid: 0, gid: 0 } }, live())).rejects.toMatchObject({
+      expect(decodeTwoSeconds(join(dir, "limited.pcm"), { ...SETTINGS, runAs: { uid: 0, gid: 0 } })).rejects.toMatchObject({
         name: "RetryableError",
         code: "INTERNAL",
-        message: expect.stringMatching(/cannot run ffprobe: prlimit: failed to set/),
+        message: expect.stringMatching(/cannot run ffmpeg: prlimit: failed to set/),
       }),
     );
   });
@@ -144,18 +180,13 @@ describe("ffmpeg adapter", () => {
     );
     await withRefusingPrlimit(() =>
       expect(checkMediaTools({ ...SETTINGS, runAs: { uid: 0, gid: 0 } }, decodeShape({ maxDurationSec: 3600 }))).rejects.toThrow(
-        /cannot run ffprobe .*: prlimit: failed to set the FSIZE/,
+        /cannot run ffmpeg .*: prlimit: failed to set the FSIZE/,
       ),
     );
   });
 
   it("a media tool that cannot be run is our fault (retried), not the upload's", async () => {
-    const missing = { ...SETTINGS, ffprobeBin: join(dir, "no-such-ffprobe"), ffmpegBin: join(dir, "no-such-ffmpeg") };
-    await expect(probeMedia(mp4.path, missing, live())).rejects.toMatchObject({
-      name: "RetryableError",
-      code: "INTERNAL",
-      message: expect.stringMatching(/cannot run .*no-such-ffprobe/),
-    });
+    const missing = { ...SETTINGS, ffmpegBin: join(dir, "no-such-ffmpeg") };
     const output = join(dir, "never.pcm");
     await writeFile(output, Buffer.alloc(44));
     const run = decodeTwoSeconds(output, missing);

@@ -20,7 +20,7 @@ export const SETTINGS: IngestSettings = {
   chunkMaxSec: 30,
   chunkSearchSec: 5,
   chunkMinTailSec: 30,
-  ffmpeg: { ffmpegBin: "ffmpeg", ffprobeBin: "ffprobe", probeTimeoutMs: 30_000, runAs: DEFAULT_MEDIA_IDENTITY },
+  ffmpeg: { ffmpegBin: "ffmpeg", probeTimeoutMs: 30_000, runAs: DEFAULT_MEDIA_IDENTITY },
 };
 
 export type Harness = {

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { BlobKeys, Subjects } from "@mp4t/contracts";
 import { makeReferenceAttacks, type ReferenceAttackKit } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractPcm, probeMedia } from "../src/adapters/ffmpeg.adapter.ts";
+import { decodeMedia } from "../src/adapters/ffmpeg.adapter.ts";
+import { parseListing } from "../src/media-info.parser.ts";
 import { PCM_16K_MONO } from "../src/wav-header.writer.ts";
 import { SETTINGS, startHarness, type Harness } from "./ingest-harness.ts";
 
@@ -93,31 +94,39 @@ describe("each guard holds on its own", () => {
   const live = () => new AbortController().signal;
   const attack = (name: string) => kit.attacks.find((a) => a.name === name)!.path;
 
-  it("ffprobe's format allow-list refuses a playlist the text sniff lets through (a NUL inside)", async () => {
-    const err = await probeMedia(attack("hls-with-nul"), SETTINGS.ffmpeg, live()).then(
-      () => new Error("accepted"),
-      (e: unknown) => e as Error,
-    );
-    expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_REFERENCE_NOT_ALLOWED" });
-    expect((err.cause as Error).message).toMatch(/\[hls @ .*Format not on whitelist/);
-  });
-
-  it("ffmpeg refuses a playlist even when told `-f hls`: no PCM comes out", async () => {
-    const out = join(h.mediaDir, "hls.pcm");
+  /** One ffmpeg run on the attack `name`, outside the handler: its error, and the PCM bytes it handed on. */
+  async function decodeAttack(name: string) {
+    const out = join(h.mediaDir, `${name}.pcm`);
     await writeFile(out, Buffer.alloc(44));
     let pcm = 0;
-    const run = extractPcm({
-      input: attack("hls-mp3-path"),
-      demuxer: "hls",
+    const err = await decodeMedia({
+      input: attack(name),
       output: out,
       offset: 44,
       format: PCM_16K_MONO,
       maxSec: 60,
       settings: SETTINGS.ffmpeg,
       signal: live(),
+      inspect: (listing) => parseListing(listing, { maxDurationSec: 60 }),
       onPcm: (b) => (pcm += b.length),
-    });
-    await expect(run).rejects.toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
+    }).then(
+      () => new Error("accepted"),
+      (e: unknown) => e as Error,
+    );
+    return { err, pcm };
+  }
+
+  it("ffmpeg's format allow-list refuses a playlist the text sniff lets through (a NUL inside)", async () => {
+    const { err, pcm } = await decodeAttack("hls-with-nul");
+    expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_REFERENCE_NOT_ALLOWED" });
+    expect((err.cause as Error).message).toMatch(/\[hls @ .*Format not on whitelist/);
+    expect(pcm).toBe(0);
+  });
+
+  it("a reference movie is read as mov with data references off, and its warning refuses it: no PCM comes out", async () => {
+    const { err, pcm } = await decodeAttack("mov-dref");
+    expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_REFERENCE_NOT_ALLOWED" });
+    expect((err.cause as Error).message).toMatch(/Skipped opening external track/);
     expect(pcm).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ import { startHarness, type Harness } from "./ingest-harness.ts";
  * What a media tool can see when ingest spawns it: run through a wrapper that records its
  * identity, its environment and what it can reach, then execs the real tool (so ingest still
  * succeeds). The service's secrets are planted in this process's environment first. The report
- * goes through a named pipe: ffprobe may write no file at all (its file-size limit is 0).
+ * goes through a named pipe, so it is not a file the tool writes under its file-size limit.
  */
 const SECRETS = {
   JWT_SECRET: "jwt-secret-planted-by-the-sandbox-test",
@@ -34,7 +34,7 @@ beforeAll(async () => {
   // A secret kept as DATA_DIR keeps it: 0600, owned by the service, in a directory anyone may list.
   secretFile = join(spy, "jwt-secret");
   await writeFile(secretFile, SECRETS.JWT_SECRET, { mode: 0o600 });
-  for (const tool of ["ffprobe", "ffmpeg"]) {
+  for (const tool of ["ffmpeg"]) {
     const report = join(spy, `${tool}.report`);
     execFileSync("mkfifo", ["-m", "0666", report]);
     reported.set(
@@ -78,14 +78,14 @@ afterAll(async () => {
 });
 
 describe("media tools run with the least rights that work", () => {
-  it("ffprobe and ffmpeg run unprivileged, with no secrets, and reach the upload and nothing else of ours", async () => {
+  it("ffmpeg runs unprivileged, with no secrets, and reaches the upload and nothing else of ours", async () => {
     const ref = await h.newJob(await makeSilenceWav(join(h.mediaDir, "quiet.wav"), 1));
     await h.ingest(ref, {
-      ffmpeg: { ffmpegBin: join(spy, "ffmpeg.sh"), ffprobeBin: join(spy, "ffprobe.sh"), probeTimeoutMs: 30_000, runAs: { uid: 65534, gid: 65534 } },
+      ffmpeg: { ffmpegBin: join(spy, "ffmpeg.sh"), probeTimeoutMs: 30_000, runAs: { uid: 65534, gid: 65534 } },
     });
     expect((await h.jobs.getJob(ref))!.stages.ingest?.status).toBe("done");
 
-    for (const tool of ["ffprobe", "ffmpeg"]) {
+    for (const tool of ["ffmpeg"]) {
       const report = await reported.get(tool)!;
       expect(report, `${tool} ran through the wrapper`).toMatch(/^uid=/);
       const ownUid = process.getuid!();
@@ -99,11 +99,10 @@ describe("media tools run with the least rights that work", () => {
         .sort();
       expect(names.filter((n) => !["PWD", "SHLVL", "_"].includes(n!))).toEqual(["LC_ALL", "PATH"]);
       expect(report).toMatch(/^upload=read$/m);
-      // The largest file it may write (sh counts 512-byte blocks): none for ffprobe; for ffmpeg,
-      // the audio of the duration limit and a second (ingest-harness's limit), not "unlimited".
+      // The largest file it may write (sh counts 512-byte blocks): the audio of the duration limit
+      // and a second (ingest-harness's limit), not "unlimited".
       const fsize = /^fsize=(.*)$/m.exec(report)?.[1];
-      if (tool === "ffprobe") expect(fsize).toBe("0");
-      else expect(Number(fsize) * 512).toBeGreaterThan(32_000);
+      expect(Number(fsize) * 512).toBeGreaterThan(32_000);
       if (root) {
         expect(report).toMatch(/^secret=denied$/m);
         expect(report).toMatch(/^scratch=denied$/m);

@@ -3,10 +3,11 @@ import { open, type FileHandle } from "node:fs/promises";
 import { AppError, ConfigError, PermanentError, RetryableError } from "@mp4t/contracts";
 import { mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
-import { decodeFailure } from "../media-info.parser.ts";
+import { decodeFailure, listingOf } from "../media-info.parser.ts";
 import type { PcmFormat } from "../wav-header.writer.ts";
 
-export type FfmpegSettings = { ffmpegBin: string; ffprobeBin: string; probeTimeoutMs: number; runAs: MediaIdentity };
+/** `probeTimeoutMs`: how long ffmpeg may take to list the upload's streams before the file is judged unreadable. */
+export type FfmpegSettings = { ffmpegBin: string; probeTimeoutMs: number; runAs: MediaIdentity };
 
 /**
  * The child reads the upload through the descriptor we opened and hand it as fd 3, and
@@ -24,10 +25,18 @@ const INPUT_URL = `file:/proc/self/fd/${INPUT_FD}`;
 const INPUT_GUARDS = ["-protocol_whitelist", "file", "-format_whitelist", ALLOWED_DEMUXERS.join(",")];
 
 /**
- * mov's external data references are off by default; say so, should a build change that. ffprobe
- * ignores the option for other demuxers; ffmpeg refuses it there, so it gets it only with `-f mov`.
+ * mov's external data references are off by default; say so, should a build change that. ffmpeg
+ * refuses the option for other demuxers, so it is given with `-f mov`, for an upload whose first
+ * box is one an ISO or QuickTime file starts with (`looksLikeMov`); any other upload is left to
+ * ffmpeg's own probe, within the allow-list, and the warning below still refuses a reference.
  */
 const NO_DREFS = ["-enable_drefs", "0"];
+
+/** The box types an ISO base media (MP4, M4A, 3GP) or QuickTime file starts with, at byte 4. */
+const MOV_FIRST_BOXES = new Set(["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot", "uuid"]);
+
+/** True when the upload's head is the first box of an ISO base media or QuickTime file. */
+export const looksLikeMov = (head: Uint8Array) => head.length >= 8 && MOV_FIRST_BOXES.has(Buffer.from(head.subarray(4, 8)).toString("latin1"));
 /** mov's warning for a track whose samples live in another file (a QuickTime reference movie). */
 const EXTERNAL_TRACK = /Skipped opening external track/;
 
@@ -63,7 +72,7 @@ function limitedArgs(bin: string, args: string[], maxFileBytes: number): string[
 }
 
 /**
- * At start, before any job: each tool runs (`-version`) as the media user under the largest
+ * At start, before any job: ffmpeg runs (`-version`) as the media user under the largest
  * limit a decode will ask for. A missing prlimit or tool, a tool the media user may not run, or a
  * hard file-size limit below what ingest needs (a container's or service manager's) stops the
  * service with that reason, instead of failing every job later.
@@ -72,10 +81,7 @@ export async function checkMediaTools(settings: FfmpegSettings, decode: { offset
   const maxFileBytes = pcmFileLimit(decode);
   const spawnOpts = mediaSpawnOptions(settings.runAs);
   const as = spawnOpts.uid === undefined ? "as this service's user" : `as uid ${spawnOpts.uid}`;
-  for (const [bin, limit] of [
-    [settings.ffprobeBin, 0],
-    [settings.ffmpegBin, maxFileBytes],
-  ] as const) {
+  for (const [bin, limit] of [[settings.ffmpegBin, maxFileBytes]] as const) {
     const timeout = AbortSignal.timeout(10_000);
     const child = spawn(PRLIMIT, limitedArgs(bin, ["-version"], limit), {
       ...spawnOpts,
@@ -123,21 +129,22 @@ function execFailure(exit: Exit, stderrHead: string, bin: string): RetryableErro
 }
 
 /** A tool's stderr: its first bytes (where prlimit speaks, if it does) and its last 4,000 characters. */
-function stderrOf(stream: NodeJS.ReadableStream, onData?: (all: string) => void) {
+function stderrOf(stream: NodeJS.ReadableStream, onData?: (all: string, chunk: string) => void) {
   const kept = { head: "", tail: "" };
   stream.setEncoding("utf8");
   stream.on("data", (d: string) => {
     if (kept.head.length < 200) kept.head += d.slice(0, 200 - kept.head.length);
     kept.tail += d;
-    onData?.(kept.tail);
+    onData?.(kept.tail, d);
     kept.tail = kept.tail.slice(-4000);
   });
   return kept;
 }
 
 /**
- * ffprobe outlived its timeout. A hostile file or a busy machine may be to blame, so this is not
- * treated as the user's rejection: it is dead-lettered with the upload kept for a re-drive.
+ * ffmpeg did not list the upload's streams within its timeout. A hostile file or a busy machine
+ * may be to blame, so this is not treated as the user's rejection: it is dead-lettered with the
+ * upload kept for a re-drive.
  */
 export class ProbeTimeoutError extends PermanentError {}
 
@@ -155,86 +162,122 @@ const exitOf = (child: ChildProcess, bin: string) =>
   });
 
 /**
- * Runs ffprobe on the upload and resolves its JSON. Text that lists other files is refused
- * before any tool runs; a file ffprobe rejects (or that makes it hang past the timeout) is a
- * MEDIA_* error in our words; an abort of `signal` propagates as is.
+ * The most of ffmpeg's log kept while its listing of the upload is not whole. A listing is a few
+ * KB; a file whose metadata makes it longer is refused, rather than held in memory.
  */
-export async function probeMedia(path: string, settings: FfmpegSettings, signal: AbortSignal): Promise<string> {
-  const { fh, head } = await openInput(path);
-  try {
-    if (looksLikeReference(head)) throw referenceNotAllowed();
-    const timeout = AbortSignal.timeout(settings.probeTimeoutMs);
-    // Warnings too: that is the level at which mov reports a data reference it did not follow.
-    const args = ["-v", "warning", ...INPUT_GUARDS, ...NO_DREFS, "-print_format", "json", "-show_format", "-show_streams", INPUT_URL];
-    const tool = spawnMediaTool(settings.ffprobeBin, args, fh, settings, AbortSignal.any([signal, timeout]));
-    let stdout = "";
-    let externalTrack = false;
-    tool.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    // Checked before the tail is cut, so later warnings cannot push it out.
-    const said = stderrOf(tool.stderr, (all) => (externalTrack ||= EXTERNAL_TRACK.test(all)));
-    try {
-      const exit = await exitOf(tool.child, settings.ffprobeBin);
-      if (exit.code !== 0) throw execFailure(exit, said.head, settings.ffprobeBin) ?? probeFailure(said.tail, head);
-      if (externalTrack) throw referenceNotAllowed(said.tail);
-      return stdout;
-    } catch (err) {
-      if (timeout.aborted && !signal.aborted && !(err instanceof AppError)) {
-        throw new ProbeTimeoutError("STAGE_TIMEOUT", `the file could not be examined within ${settings.probeTimeoutMs / 1000} s`, { cause: err });
-      }
-      throw err;
-    }
-  } finally {
-    await fh.close();
-  }
-}
+const MAX_LISTING_CHARS = 256 * 1024;
+
+const listingTooLong = () =>
+  new PermanentError("MEDIA_UNREADABLE", `the file's list of streams and metadata is over ${MAX_LISTING_CHARS / 1024} KB; the file was refused`);
 
 /** Read-back block for `onPcm`: a few pages, reused through the file (fresh memory costs a fault per page). */
 const READ_BLOCK = 128 * 1024;
 
 /**
- * Decodes one audio stream (the first unless `audioTrack` says) to raw little-endian 16-bit PCM in `format`, written into
- * `output` from byte `offset` on (the caller leaves room for a WAV header). ffmpeg writes the file
- * itself, through a descriptor we opened for it as its stdout (write-only, appending; at most
- * `maxSec` of PCM): nothing streams through this process. A full disk fails with STORAGE_FULL
- * (retried, never the file's fault). Once it has exited, the PCM is read back in
- * blocks and handed to `onPcm` (one buffer, reused: copy what you keep). `demuxer` is the one
- * ffprobe found: ffmpeg is told it (`-f`) and guesses nothing. The child is killed when `signal`
- * aborts. docs/architecture.md, "Ingest without a pipe".
+ * Lists the upload's streams and decodes one audio stream (the first unless `audioTrack` says) to
+ * raw little-endian 16-bit PCM in `format`, written into `output` from byte `offset` on (the
+ * caller leaves room for a WAV header), in one ffmpeg run. Text that lists other files is refused
+ * before it runs. ffmpeg prints its listing of the upload before it decodes; `inspect` gets it
+ * whole (`listingOf`) and may throw to refuse the file, which stops ffmpeg. The listing must come
+ * within `probeTimeoutMs` (ProbeTimeoutError). ffmpeg writes the file itself, through a
+ * descriptor we opened for it as its stdout (write-only, appending; at most `maxSec` of PCM):
+ * nothing streams through this process. A full disk fails with STORAGE_FULL (retried, never the
+ * file's fault). Once it has exited, the PCM is read back in blocks and handed to `onPcm` (one
+ * buffer, reused: copy what you keep). The child is killed when `signal` aborts.
+ * docs/architecture.md, "Ingest without a pipe" and "One ffmpeg run".
  */
-export async function extractPcm(opts: {
+export async function decodeMedia<T>(opts: {
   input: string;
-  demuxer: string;
   /** Which audio stream, counted among audio streams; the first when absent. */
-  audioTrack?: number;
+  audioTrack?: number | undefined;
   output: string;
   offset: number;
   format: PcmFormat;
   maxSec: number;
   settings: FfmpegSettings;
   signal: AbortSignal;
+  inspect(listing: string): T;
   onPcm(block: Buffer): void;
-}): Promise<{ bytes: number }> {
-  const { fh } = await openInput(opts.input);
+}): Promise<{ bytes: number; inspected: T }> {
+  const { fh, head } = await openInput(opts.input);
   try {
+    if (looksLikeReference(head)) throw referenceNotAllowed();
     // Write-only and appending: the child's writes land after the header room, and it cannot read the file back.
     const out = await open(opts.output, "a");
+    let inspected: { value: T } | undefined;
     try {
       await out.truncate(opts.offset);
       const maxFileBytes = pcmFileLimit(opts);
-      const tool = spawnMediaTool(opts.settings.ffmpegBin, decodeArgs(opts), fh, opts.settings, opts.signal, { stdout: out.fd, maxFileBytes });
-      const said = stderrOf(tool.stderr);
-      const exit = await exitOf(tool.child, opts.settings.ffmpegBin);
+      const refuse = new AbortController();
+      let refusal: unknown;
+      const probeTimeout = setTimeout(() => refuse.abort(), opts.settings.probeTimeoutMs);
+      const signal = AbortSignal.any([opts.signal, refuse.signal]);
+      const args = decodeArgs({ ...opts, mov: looksLikeMov(head) });
+      const tool = spawnMediaTool(opts.settings.ffmpegBin, args, fh, opts.settings, signal, { stdout: out.fd, maxFileBytes });
+      // ffmpeg's log until its listing is whole; after it, the last of what it says (no metadata of
+      // the upload's: the output takes none), where a decode's failure is told.
+      let log = "";
+      let rest = "";
+      let listed = false;
+      const said = stderrOf(tool.stderr, (all, chunk) => {
+        if (refusal !== undefined) return;
+        // Checked before the tail is cut, so later warnings cannot push it out; ffmpeg is stopped at once.
+        if (EXTERNAL_TRACK.test(all)) {
+          refusal = referenceNotAllowed(all);
+          return void refuse.abort();
+        }
+        if (listed) return void (rest = (rest + chunk).slice(-4000));
+        log += chunk;
+        const listing = listingOf(log);
+        if (listing === undefined) {
+          if (log.length > MAX_LISTING_CHARS) {
+            refusal = listingTooLong();
+            refuse.abort();
+          }
+          return;
+        }
+        listed = true;
+        rest = log.slice(log.indexOf(listing) + listing.length);
+        log = "";
+        clearTimeout(probeTimeout);
+        try {
+          inspected = { value: opts.inspect(listing) };
+        } catch (err) {
+          refusal = err;
+          refuse.abort();
+        }
+      });
+      let exit: Exit;
+      try {
+        exit = await exitOf(tool.child, opts.settings.ffmpegBin);
+      } catch (err) {
+        if (refusal !== undefined) throw refusal;
+        if (refuse.signal.aborted && !opts.signal.aborted && !(err instanceof AppError)) throw probeTimedOut(opts.settings.probeTimeoutMs, err);
+        throw err;
+      } finally {
+        clearTimeout(probeTimeout);
+      }
+      if (refusal !== undefined) throw refusal;
       if (exit.signal === "SIGXFSZ") throw overran(maxFileBytes);
-      if (exit.code !== 0)
-        throw execFailure(exit, said.head, opts.settings.ffmpegBin) ?? (DISK_FULL.test(said.tail) ? diskFull(said.tail) : decodeFailure(said.tail));
+      if (exit.code !== 0) {
+        const failed = execFailure(exit, said.head, opts.settings.ffmpegBin);
+        if (failed) throw failed;
+        // Refused before it listed the streams: the file was not read as media (or not allowed).
+        if (!listed) throw probeFailure(said.tail, head);
+        if (DISK_FULL.test(rest)) throw diskFull(rest);
+        throw decodeFailure(rest);
+      }
+      if (!inspected) throw new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");
     } finally {
       await out.close();
     }
-    return { bytes: await readBack(opts.output, opts.offset, opts.signal, opts.onPcm) };
+    return { bytes: await readBack(opts.output, opts.offset, opts.signal, opts.onPcm), inspected: inspected.value };
   } finally {
     await fh.close();
   }
 }
+
+const probeTimedOut = (ms: number, cause: unknown) => new ProbeTimeoutError("STAGE_TIMEOUT", `the file could not be examined within ${ms / 1000} s`, { cause });
 
 /**
  * The largest the audio file may grow: its header room and `maxSec` of PCM (a decode is cut
@@ -275,21 +318,27 @@ async function readBack(path: string, offset: number, signal: AbortSignal, onPcm
   }
 }
 
-/** ffmpeg's arguments for a decode; exported for the test that pins the input guards. */
-export function decodeArgs(opts: { demuxer: string; audioTrack?: number; format: PcmFormat; maxSec: number }): string[] {
+/**
+ * ffmpeg's arguments for a run; exported for the test that pins the input guards. `-v info`: the
+ * listing of the upload's streams is printed at that level, and so are mov's warnings.
+ */
+export function decodeArgs(opts: { mov: boolean; audioTrack?: number | undefined; format: PcmFormat; maxSec: number }): string[] {
   return [
     "-hide_banner",
     "-nostdin",
+    "-nostats",
     "-v",
-    "error",
+    "info",
     ...INPUT_GUARDS,
-    "-f",
-    opts.demuxer,
-    ...(opts.demuxer === "mov" ? NO_DREFS : []),
+    ...(opts.mov ? ["-f", "mov", ...NO_DREFS] : []),
     "-i",
     INPUT_URL,
     "-map",
     `0:a:${opts.audioTrack ?? 0}`,
+    "-map_metadata",
+    "-1",
+    "-map_chapters",
+    "-1",
     "-vn",
     "-sn",
     "-dn",

@@ -6,11 +6,11 @@ import { PermanentError, RetryableError } from "@mp4t/contracts";
 import { watchJobEnd, type HandlerContext } from "@mp4t/messaging";
 import { copyBlob, downloadToFile, uploadFile } from "@mp4t/stores";
 import { rejectJob, type PipelineDeps } from "@mp4t/pipeline";
-import { extractPcm, probeMedia } from "../adapters/ffmpeg.adapter.ts";
+import { decodeMedia } from "../adapters/ffmpeg.adapter.ts";
 import { createWavPlaceholder, finishWavHeader, readWavSlice } from "../adapters/wav-file.adapter.ts";
 import { createEnergyMeter, meterFinish, meterPush, planChunks, type PlannedChunk } from "../chunk.planner.ts";
 import type { IngestSettings } from "../config.ts";
-import { parseProbe, type ProbedMedia } from "../media-info.parser.ts";
+import { parseListing, type ProbedMedia } from "../media-info.parser.ts";
 import { PCM_16K_MONO, WAV_HEADER_BYTES } from "../wav-header.writer.ts";
 
 /** `events`, when given, lets a cancel stop ffmpeg mid-run (the job's events are watched). */
@@ -64,9 +64,7 @@ export function ingestHandler(deps: IngestDeps) {
       let energies: Float64Array;
       let pcmBytes: number;
       try {
-        probed = parseProbe(await probeMedia(upload, settings.ffmpeg, signal), { ...settings, audioTrack: job.options.audioTrack });
-        ctx.working();
-        ({ samples, energies, pcmBytes } = await extractAudio(upload, probed, audio, settings, signal));
+        ({ probed, samples, energies, pcmBytes } = await extractAudio(upload, job.options.audioTrack, audio, settings, signal));
         media = checkDecoded(probed, samples / FORMAT.sampleRate, settings.maxDurationSec);
       } catch (err) {
         if (!isRejection(err) || watch.ended()) throw err;
@@ -166,23 +164,24 @@ export const decodeShape = (settings: Pick<IngestSettings, "maxDurationSec">) =>
   maxSec: settings.maxDurationSec + 1,
 });
 
-async function extractAudio(input: string, probed: ProbedMedia, output: string, settings: IngestSettings, signal: AbortSignal) {
+/** The upload listed (and checked: `parseListing`) and its audio decoded, in one ffmpeg run. */
+async function extractAudio(input: string, audioTrack: number | undefined, output: string, settings: IngestSettings, signal: AbortSignal) {
   const meter = createEnergyMeter(FRAME_SAMPLES);
   await createWavPlaceholder(output);
-  const { bytes } = await extractPcm({
+  const { bytes, inspected: probed } = await decodeMedia({
     input,
-    demuxer: probed.demuxer,
-    audioTrack: probed.audioTrack,
+    audioTrack,
     output,
     ...decodeShape(settings),
     settings: settings.ffmpeg,
     signal,
+    inspect: (listing) => parseListing(listing, { maxDurationSec: settings.maxDurationSec, audioTrack }),
     onPcm: (b) => meterPush(meter, b),
   });
   const whole = bytes - (bytes % BYTES_PER_SAMPLE);
   await finishWavHeader(output, whole, FORMAT);
   const { energies, samples } = meterFinish(meter);
-  return { energies, samples, pcmBytes: bytes };
+  return { probed, energies, samples, pcmBytes: bytes };
 }
 
 /** What the decoder produced must agree with what the probe promised. */
