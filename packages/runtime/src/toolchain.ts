@@ -26,7 +26,7 @@ export type MediaIdentity = { uid: number; gid: number };
  * of ours: DATA_DIR secrets are 0600 root and every scratch directory is 0700 root.
  */
 export const mediaEnv = {
-  /** uid that ffprobe, ffmpeg and pocketsphinx run as when the service runs as root (0: stay root). */
+  /** uid that ffmpeg and pocketsphinx run as when the service runs as root (0: stay root). */
   MEDIA_UID: z.coerce.number().int().min(0).default(65534),
   /** gid for the same processes. */
   MEDIA_GID: z.coerce.number().int().min(0).default(65534),

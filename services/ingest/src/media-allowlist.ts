@@ -1,11 +1,12 @@
 import { PermanentError } from "@mp4t/contracts";
 
 /**
- * The demuxers ffprobe and ffmpeg may use on an upload (`-format_whitelist`): the containers
+ * The demuxers ffmpeg may use on an upload (`-format_whitelist`): the containers
  * that phones, cameras, recorders, browsers (MediaRecorder) and meeting tools write. Each reads
  * its streams from the uploaded bytes alone. ffmpeg matches a name against every alias of a
  * demuxer, so `mov` admits "mov,mp4,m4a,3gp,3g2,mj2" and `matroska` admits "matroska,webm".
- * mov can point at external files (data references); ffmpeg runs it with `-enable_drefs 0`.
+ * mov can point at external files (data references); ffmpeg reads an upload that starts as an MP4
+ * or MOV with `-f mov -enable_drefs 0`, and a track it skipped as external refuses the file.
  */
 export const ALLOWED_DEMUXERS = [
   "mov", // MP4, MOV, M4A, 3GP
@@ -70,8 +71,8 @@ export const referenceNotAllowed = (detail?: string) =>
 const WHITELIST_REJECTION = /\[([A-Za-z0-9_,]+) @ 0x[0-9a-f]+\] Format not on whitelist/;
 
 /**
- * Turns a failed ffprobe run into the user's error, in our words (ffprobe's own text, with its
- * addresses and offsets, goes only into `cause` for the log).
+ * Turns an ffmpeg run that failed before it listed the upload's streams into the user's error, in
+ * our words (ffmpeg's own text, with its addresses and offsets, goes only into `cause` for the log).
  */
 export function probeFailure(stderr: string, head: Uint8Array): PermanentError {
   const cause = new Error(stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 500) || "no detail");
@@ -85,8 +86,8 @@ export function probeFailure(stderr: string, head: Uint8Array): PermanentError {
 }
 
 /**
- * The demuxer to name with `-f` when decoding, from ffprobe's `format_name` (a comma list of
- * aliases); undefined when none of its names is on the allow-list.
+ * The first of a container's names (ffmpeg's comma list of a demuxer's aliases) when one of them
+ * is on the allow-list; undefined when none is.
  */
 export function allowedDemuxer(formatName: string): string | undefined {
   const names = formatName.split(",");

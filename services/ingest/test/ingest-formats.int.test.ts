@@ -27,7 +27,7 @@ function ffmpeg(args: string[]): Promise<void> {
 
 describe("legitimate media still ingests", () => {
   it.each([
-    // [file, ffmpeg output args, container ffprobe reports, audio codec]
+    // [file, ffmpeg output args, container ffmpeg reports, audio codec]
     ["speech.mp3", ["-c:a", "libmp3lame"], "mp3", "mp3"],
     ["speech.wav", ["-c:a", "pcm_s16le"], "wav", "pcm_s16le"],
     ["speech.flac", ["-c:a", "flac"], "flac", "flac"],

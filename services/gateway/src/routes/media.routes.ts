@@ -11,7 +11,7 @@ import { MediaResponse } from "../schemas/content.schema.ts";
 
 export type MediaRoutesOptions = { jobs: JobStore; blobs: BlobStore; secret: string; linkTtlSec: number };
 
-/** What a browser needs to play the original: the probed container (ffprobe's names) to a MIME type. */
+/** What a browser needs to play the original: the container ingest found (ffmpeg's demuxer names) to a MIME type. */
 export function mediaType(media: Job["media"]): string {
   const c = media?.container ?? "";
   const video = media?.hasVideo ?? false;
