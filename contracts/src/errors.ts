@@ -48,7 +48,7 @@ export const ERROR_CODES = {
   SERVICE_UNAVAILABLE: "A dependency (NATS, a store) is unreachable; retry later.",
   INTERNAL: "An unexpected server error.",
   // Job failure codes (workers).
-  MEDIA_UNREADABLE: "The file is not media ffprobe can read (corrupt, truncated or not media at all).",
+  MEDIA_UNREADABLE: "The file is not audio or video we can read (corrupt, truncated or not media at all).",
   MEDIA_NO_AUDIO: "The media has no audio stream.",
   MEDIA_UNSUPPORTED_CODEC: "The audio codec cannot be decoded.",
   MEDIA_TOO_LONG: "The media is longer than the configured maximum duration.",

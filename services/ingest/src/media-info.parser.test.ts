@@ -84,7 +84,8 @@ describe("parseListing", () => {
       ).info;
     expect(track("5.1(side)").channels).toBe(6);
     expect(track("3 channels").channels).toBe(3);
-    expect(track("22.2")).not.toHaveProperty("channels");
+    expect(track("hexadecagonal").channels).toBe(16);
+    expect(track("5.1.2")).not.toHaveProperty("channels");
   });
 
   it("does not count cover art as video, and takes an audio file's duration as its audio's", () => {
@@ -102,8 +103,13 @@ describe("parseListing", () => {
     expect(r.info.hasVideo).toBe(false);
     expect(r.info.audioCodec).toBe("mp3");
     expect(r.audioDurationSec).toBe(12.5);
-    // With video, the container's duration may be the video's: no promise about the audio's.
+    // With video, or any other stream, the container's duration may be that one's: no promise about the audio's.
     expect(parseListing(listing(), LIMITS)).not.toHaveProperty("audioDurationSec");
+    const withSubtitles = listing({
+      container: "matroska,webm",
+      streams: ["  Stream #0:0: Audio: opus, 48000 Hz, mono, fltp", "  Stream #0:1(eng): Subtitle: subrip"],
+    });
+    expect(parseListing(withSubtitles, LIMITS)).not.toHaveProperty("audioDurationSec");
   });
 
   it("flags an unknown duration, and reads hours past 99", () => {
@@ -129,6 +135,15 @@ describe("parseListing", () => {
     const fakeStream = listing({ streams: [VIDEO, "    Metadata:", "  Stream #0:1: Audio: pcm_s16le, 16000 Hz, mono, s16", AAC] });
     expect(codeOf(() => parseListing(fakeStream, LIMITS))?.code).toBe("MEDIA_UNREADABLE");
     expect(codeOf(() => parseListing(listing({ streams: [AAC] }), LIMITS))?.code).toBe("MEDIA_UNREADABLE"); // #0:1 first
+    // A key that cut the listing short before its Duration line: ffmpeg always prints one.
+    const cut = [
+      "Input #0, matroska,webm, from 'file:/proc/self/fd/3':",
+      "  Metadata:",
+      "    K",
+      "  Stream #0:0: Audio: pcm_s16le, 16000 Hz, mono, s16",
+      "",
+    ].join("\n");
+    expect(codeOf(() => parseListing(cut, LIMITS))?.code).toBe("MEDIA_UNREADABLE");
   });
 
   it("takes a value's own continued lines as the value's", () => {

@@ -51,6 +51,8 @@ const LAYOUT_CHANNELS: Record<string, number> = {
   "7.1(wide)": 8,
   "7.1(wide-side)": 8,
   octagonal: 8,
+  hexadecagonal: 16,
+  "22.2": 24,
 };
 
 const INPUT_LINE = /^Input #0, ([a-z0-9_]+(?:,[a-z0-9_]+)*), from '/;
@@ -72,14 +74,20 @@ export function listingOf(log: string): string | undefined {
   return undefined;
 }
 
+/** A line of ffmpeg's log that only its listing of an input has: one per run, as ingest runs it. */
+export const LISTING_MARKS = [/^Input #/, /^ {2}Duration: /] as const;
+
 /**
  * Parses ffmpeg's listing of the upload (the input dump it prints before decoding) into the
  * streams. Metadata in it is the upload's own text: a value's own lines come indented under its
- * key, but a key may carry a line break, so a crafted file could add lines that look like ours.
- * Such a listing is refused unless it reads as one: one Duration line, streams numbered from 0 in
- * order. What an added line could still do is append a stream after the real ones, which changes
- * only what this job's own record lists (ffmpeg decodes the real track by number, and the PCM it
- * writes is bounded by `-t` and the file-size limit, whatever the listing says).
+ * key, but a key may carry a line break (and a warning before the listing may quote the file), so
+ * a crafted file could add lines that look like ffmpeg's. ffmpeg prints exactly one `Input #` line
+ * and one Duration line for the one input (none for the output), so a listing of its own, or one
+ * cut short by a key, shows as a second of either in the whole log: `decodeMedia` counts them
+ * (`LISTING_MARKS`) and refuses the file. Here, a listing must hold one Duration line and number its
+ * streams from 0 in order. What an added line could still do is append a stream after the real
+ * ones, which changes only what this job's own record lists (ffmpeg decodes the real track by
+ * number, and the PCM it writes is bounded by `-t` and the file-size limit, whatever the listing says).
  */
 function parseListingText(text: string): { container: string; durationSec?: number; streams: ListedStream[] } {
   const unreadable = () => new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");
@@ -114,6 +122,7 @@ function parseListingText(text: string): { container: string; durationSec?: numb
       attachedPic: /\(attached pic\)/.test(detail),
     });
   }
+  if (durations !== 1) throw unreadable(); // ffmpeg prints one for an input, N/A when unknown
   return { container, ...(durationSec !== undefined ? { durationSec } : {}), streams };
 }
 
@@ -175,8 +184,9 @@ export function parseListing(listing: string, limits: { maxDurationSec: number; 
           },
         ]
       : [];
-  // With one audio stream and no video, the container's duration is the audio's.
-  const audioDurationSec = stated !== undefined && !hasVideo && audioStreams.length === 1 ? stated : undefined;
+  // A file of one audio stream (cover art aside) and nothing else: the container's duration is the audio's.
+  const audioOnly = audioStreams.length === 1 && streams.every((s) => s.type === "audio" || s.attachedPic);
+  const audioDurationSec = stated !== undefined && audioOnly ? stated : undefined;
   return {
     info,
     durationKnown: stated !== undefined,

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -80,6 +81,81 @@ describe("ffmpeg adapter", () => {
     const size = (await stat(output)).size;
     await new Promise((r) => setTimeout(r, 300));
     expect((await stat(output)).size).toBe(size); // ffmpeg is gone
+  });
+
+  /** `input` through one run, outside the handler: its error (or "accepted"), and the PCM bytes handed on. */
+  async function decodeFile(input: string, settings: FfmpegSettings = SETTINGS) {
+    const output = join(dir, `forged-${Math.random().toString(36).slice(2)}.pcm`);
+    await writeFile(output, Buffer.alloc(44));
+    let pcm = 0;
+    const err = await decodeMedia({
+      input,
+      output,
+      offset: 44,
+      format: PCM_16K_MONO,
+      maxSec: 60,
+      settings,
+      signal: live(),
+      inspect,
+      onPcm: (b) => (pcm += b.length),
+    }).then(
+      () => new Error("accepted"),
+      (e: unknown) => e as Error,
+    );
+    return { err, pcm };
+  }
+
+  it("refuses a real file whose metadata key forges a listing, as unreadable, never as a full disk", async () => {
+    // A video-only MKV with a tag whose name carries line breaks: ffmpeg prints it unindented, so
+    // its listing seems to end with an audio stream of the file's own making, and a line made to
+    // look like a full disk follows (ffmpeg then fails: the real file has no audio).
+    const forged =
+      "K\n  Duration: 00:00:01.00, start: 0.000000, bitrate: 1 kb/s\n  Stream #0:0: Audio: pcm_s16le, 16000 Hz, mono, s16\nNo space left on device";
+    const made = join(dir, "forged-key.mkv");
+    execFileSync("ffmpeg", [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "color=c=red:s=64x64:d=2",
+      "-c:v",
+      "mjpeg",
+      "-metadata",
+      `${"Z".repeat(forged.length)}=v`,
+      made,
+    ]);
+    const bytes = await readFile(made);
+    const at = bytes.indexOf("Z".repeat(forged.length));
+    expect(at).toBeGreaterThan(0); // the tag name is stored as written
+    bytes.write(forged, at, "latin1");
+    await writeFile(made, bytes);
+    const { err, pcm } = await decodeFile(made);
+    expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE", message: expect.stringMatching(/imitates/) });
+    expect(pcm).toBe(0);
+  });
+
+  it("refuses a log with a listing before the real one (a warning quoting the file), before any PCM is used", async () => {
+    // A stand-in for ffmpeg printing what a crafted Matroska DocType makes it print, then the
+    // real listing, then PCM: the first listing alone would pass.
+    const fake = join(dir, "forged-ffmpeg.sh");
+    const log = [
+      "[matroska,webm @ 0x55fa4098eac0] Unknown EBML doctype 'matroska'",
+      "Input #0, matroska,webm, from 'file:/proc/self/fd/3':",
+      "  Duration: 00:00:01.00, start: 0.000000, bitrate: 1 kb/s",
+      "  Stream #0:0: Audio: opus, 48000 Hz, stereo, fltp",
+      "X'",
+      "Input #0, matroska,webm, from 'file:/proc/self/fd/3':",
+      "  Duration: 00:00:02.00, start: 0.000000, bitrate: 100 kb/s",
+      "  Stream #0:0: Audio: flac, 44100 Hz, mono, s16",
+      "Stream mapping:",
+    ].join("\n");
+    await writeFile(fake, `#!/bin/sh\nprintf '%s\\n' "${log}" >&2\nhead -c 64000 /dev/zero\n`, { mode: 0o755 });
+    const { err, pcm } = await decodeFile(mp4.path, { ...SETTINGS, ffmpegBin: fake, runAs: { uid: 0, gid: 0 } });
+    expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE", message: expect.stringMatching(/imitates/) });
+    expect(pcm).toBe(0);
   });
 
   it("treats an ffmpeg that does not list the streams within its timeout as STAGE_TIMEOUT (not the user's mistake)", async () => {

@@ -46,7 +46,7 @@ describe("looksLikeMov", () => {
   const head = (box: string) => Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from(box, "latin1"), Buffer.alloc(16)]);
 
   it("knows an ISO or QuickTime file by its first box", () => {
-    for (const box of ["ftyp", "moov", "mdat", "free", "wide"]) expect(looksLikeMov(head(box)), box).toBe(true);
+    for (const box of ["ftyp", "moov", "mdat", "free", "wide", "junk", "styp"]) expect(looksLikeMov(head(box)), box).toBe(true);
   });
 
   it("leaves everything else to ffmpeg's probe", () => {

@@ -3,7 +3,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { AppError, ConfigError, PermanentError, RetryableError } from "@mp4t/contracts";
 import { mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
-import { decodeFailure, listingOf } from "../media-info.parser.ts";
+import { decodeFailure, LISTING_MARKS, listingOf } from "../media-info.parser.ts";
 import type { PcmFormat } from "../wav-header.writer.ts";
 
 /** `probeTimeoutMs`: how long ffmpeg may take to list the upload's streams before the file is judged unreadable. */
@@ -33,12 +33,15 @@ const INPUT_GUARDS = ["-protocol_whitelist", "file", "-format_whitelist", ALLOWE
 const NO_DREFS = ["-enable_drefs", "0"];
 
 /** The box types an ISO base media (MP4, M4A, 3GP) or QuickTime file starts with, at byte 4. */
-const MOV_FIRST_BOXES = new Set(["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot", "uuid"]);
+const MOV_FIRST_BOXES = new Set(["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot", "uuid", "junk", "pict", "prfl", "udta", "styp", "sidx", "moof"]);
 
 /** True when the upload's head is the first box of an ISO base media or QuickTime file. */
 export const looksLikeMov = (head: Uint8Array) => head.length >= 8 && MOV_FIRST_BOXES.has(Buffer.from(head.subarray(4, 8)).toString("latin1"));
-/** mov's warning for a track whose samples live in another file (a QuickTime reference movie). */
-const EXTERNAL_TRACK = /Skipped opening external track/;
+/**
+ * mov's warning for a track whose samples live in another file (a QuickTime reference movie), as
+ * its own line (the upload's metadata in the listing is indented: it cannot start one).
+ */
+const EXTERNAL_TRACK = /^\[mov,mp4,m4a,3gp,3g2,mj2 @ 0x[0-9a-f]+\] Skipped opening external track/m;
 
 /**
  * Opens the upload for a child. The file becomes 0444 (still root's) so the unprivileged child
@@ -167,6 +170,9 @@ const exitOf = (child: ChildProcess, bin: string) =>
  */
 const MAX_LISTING_CHARS = 256 * 1024;
 
+const forgedListing = () =>
+  new PermanentError("MEDIA_UNREADABLE", "the file's list of streams could not be read unambiguously (its metadata imitates it); the file was refused");
+
 const listingTooLong = () =>
   new PermanentError("MEDIA_UNREADABLE", `the file's list of streams and metadata is over ${MAX_LISTING_CHARS / 1024} KB; the file was refused`);
 
@@ -219,8 +225,22 @@ export async function decodeMedia<T>(opts: {
       let log = "";
       let rest = "";
       let listed = false;
+      // Lines that only ffmpeg's listing has, counted over its whole log: a second means the file
+      // printed a listing of its own (or cut the real one short), and it is refused.
+      const marks = [0, 0];
+      let partial = "";
+      const countMarks = (text: string) => {
+        for (const line of text.split("\n")) LISTING_MARKS.forEach((re, i) => void (re.test(line) && marks[i]!++));
+        return marks.some((n) => n > 1);
+      };
       const said = stderrOf(tool.stderr, (all, chunk) => {
         if (refusal !== undefined) return;
+        const lines = (partial + chunk).split("\n");
+        partial = lines.pop()!.slice(0, 4096);
+        if (countMarks(lines.join("\n"))) {
+          refusal = forgedListing();
+          return void refuse.abort();
+        }
         // Checked before the tail is cut, so later warnings cannot push it out; ffmpeg is stopped at once.
         if (EXTERNAL_TRACK.test(all)) {
           refusal = referenceNotAllowed(all);
@@ -258,6 +278,7 @@ export async function decodeMedia<T>(opts: {
         clearTimeout(probeTimeout);
       }
       if (refusal !== undefined) throw refusal;
+      if (countMarks(partial)) throw forgedListing();
       if (exit.signal === "SIGXFSZ") throw overran(maxFileBytes);
       if (exit.code !== 0) {
         const failed = execFailure(exit, said.head, opts.settings.ffmpegBin);
@@ -290,8 +311,12 @@ const pcmFileLimit = (o: { offset: number; format: PcmFormat; maxSec: number }) 
 const overran = (limit: number) =>
   new PermanentError("MEDIA_UNREADABLE", `the decoder wrote more audio than the duration limit allows (${limit} bytes); the file was refused`);
 
-/** ffmpeg's words for a write refused by a full disk (or quota): the machine's problem, not the file's. */
-const DISK_FULL = /No space left on device|Disk quota exceeded/;
+/**
+ * ffmpeg's own lines for a write to our audio file refused by a full disk (or quota): the
+ * machine's problem, not the file's. Whole lines, from its log after the listing only.
+ */
+const DISK_FULL =
+  /^(?:av_interleaved_write_frame\(\)|Error writing trailer of pipe:1|Error closing file pipe:1): (?:No space left on device|Disk quota exceeded)$/m;
 const diskFull = (stderr: string) =>
   new RetryableError("STORAGE_FULL", "the scratch disk is full: the audio could not be written", {
     cause: Object.assign(new Error(stderr.trim().split("\n").slice(-2).join(" | ").slice(0, 300)), { code: "ENOSPC" }),
