@@ -7,6 +7,7 @@ import { makeLibrivoxMp4, mountSmallDisk } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkMediaTools, decodeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";
 import { decodeShape } from "../src/handlers/ingest.handler.ts";
+import { decodeOnce } from "./ingest-harness.ts";
 import { parseListing } from "../src/media-info.parser.ts";
 import { PCM_16K_MONO } from "../src/wav-header.writer.ts";
 
@@ -83,27 +84,9 @@ describe("ffmpeg adapter", () => {
     expect((await stat(output)).size).toBe(size); // ffmpeg is gone
   });
 
-  /** `input` through one run, outside the handler: its error (or "accepted"), and the PCM bytes handed on. */
-  async function decodeFile(input: string, settings: FfmpegSettings = SETTINGS) {
-    const output = join(dir, `forged-${Math.random().toString(36).slice(2)}.pcm`);
-    await writeFile(output, Buffer.alloc(44));
-    let pcm = 0;
-    const err = await decodeMedia({
-      input,
-      output,
-      offset: 44,
-      format: PCM_16K_MONO,
-      maxSec: 60,
-      settings,
-      signal: live(),
-      inspect,
-      onPcm: (b) => (pcm += b.length),
-    }).then(
-      () => new Error("accepted"),
-      (e: unknown) => e as Error,
-    );
-    return { err, pcm };
-  }
+  /** `input` through one run, outside the handler. */
+  const decodeFile = (input: string, settings: FfmpegSettings = SETTINGS) =>
+    decodeOnce(input, join(dir, `forged-${Math.random().toString(36).slice(2)}.pcm`), settings);
 
   it("refuses a real file whose metadata key forges a listing, as unreadable, never as a full disk", async () => {
     // A video-only MKV with a tag whose name carries line breaks: ffmpeg prints it unindented, so

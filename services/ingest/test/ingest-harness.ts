@@ -1,5 +1,5 @@
 import { takeCommands } from "@mp4t/pipeline/testing";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CleanupCommand, TranscribeCommand, type Job } from "@mp4t/contracts";
@@ -13,7 +13,10 @@ import { silentLogger, startNats, type NatsServer } from "@mp4t/testing";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { IngestSettings } from "../src/config.ts";
+import { decodeMedia } from "../src/adapters/ffmpeg.adapter.ts";
 import { ingestHandler } from "../src/handlers/ingest.handler.ts";
+import { parseListing } from "../src/media-info.parser.ts";
+import { PCM_16K_MONO } from "../src/wav-header.writer.ts";
 
 export const SETTINGS: IngestSettings = {
   maxDurationSec: 3600,
@@ -22,6 +25,31 @@ export const SETTINGS: IngestSettings = {
   chunkMinTailSec: 30,
   ffmpeg: { ffmpegBin: "ffmpeg", probeTimeoutMs: 30_000, runAs: DEFAULT_MEDIA_IDENTITY },
 };
+
+/**
+ * `input` through one ffmpeg run (`decodeMedia`, at most 60 s, listing checked as ingest does),
+ * outside the handler, its PCM written to `output`: the error (an Error "accepted" when it
+ * passed) and the PCM bytes it handed on.
+ */
+export async function decodeOnce(input: string, output: string, settings: IngestSettings["ffmpeg"] = SETTINGS.ffmpeg) {
+  await writeFile(output, Buffer.alloc(44));
+  let pcm = 0;
+  const err = await decodeMedia({
+    input,
+    output,
+    offset: 44,
+    format: PCM_16K_MONO,
+    maxSec: 60,
+    settings,
+    signal: new AbortController().signal,
+    inspect: (listing) => parseListing(listing, { maxDurationSec: 60 }),
+    onPcm: (b) => (pcm += b.length),
+  }).then(
+    () => new Error("accepted"),
+    (e: unknown) => e as Error,
+  );
+  return { err, pcm };
+}
 
 export type Harness = {
   nc: NatsConnection;

@@ -1,14 +1,11 @@
 import { spawn } from "node:child_process";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, Subjects } from "@mp4t/contracts";
 import { makeReferenceAttacks, type ReferenceAttackKit } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeMedia } from "../src/adapters/ffmpeg.adapter.ts";
-import { parseListing } from "../src/media-info.parser.ts";
-import { PCM_16K_MONO } from "../src/wav-header.writer.ts";
-import { SETTINGS, startHarness, type Harness } from "./ingest-harness.ts";
+import { decodeOnce, startHarness, type Harness } from "./ingest-harness.ts";
 
 /**
  * Issue 17: an upload that is a playlist, manifest or concat script naming a file of the
@@ -91,30 +88,10 @@ describe("playlist and reference uploads", () => {
 });
 
 describe("each guard holds on its own", () => {
-  const live = () => new AbortController().signal;
   const attack = (name: string) => kit.attacks.find((a) => a.name === name)!.path;
 
-  /** One ffmpeg run on the attack `name`, outside the handler: its error, and the PCM bytes it handed on. */
-  async function decodeAttack(name: string) {
-    const out = join(h.mediaDir, `${name}.pcm`);
-    await writeFile(out, Buffer.alloc(44));
-    let pcm = 0;
-    const err = await decodeMedia({
-      input: attack(name),
-      output: out,
-      offset: 44,
-      format: PCM_16K_MONO,
-      maxSec: 60,
-      settings: SETTINGS.ffmpeg,
-      signal: live(),
-      inspect: (listing) => parseListing(listing, { maxDurationSec: 60 }),
-      onPcm: (b) => (pcm += b.length),
-    }).then(
-      () => new Error("accepted"),
-      (e: unknown) => e as Error,
-    );
-    return { err, pcm };
-  }
+  /** One ffmpeg run on the attack `name`, outside the handler. */
+  const decodeAttack = (name: string) => decodeOnce(attack(name), join(h.mediaDir, `${name}.pcm`));
 
   it("ffmpeg's format allow-list refuses a playlist the text sniff lets through (a NUL inside)", async () => {
     const { err, pcm } = await decodeAttack("hls-with-nul");

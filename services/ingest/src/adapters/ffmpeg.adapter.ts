@@ -41,7 +41,7 @@ export const looksLikeMov = (head: Uint8Array) => head.length >= 8 && MOV_FIRST_
  * mov's warning for a track whose samples live in another file (a QuickTime reference movie), as
  * its own line (the upload's metadata in the listing is indented: it cannot start one).
  */
-const EXTERNAL_TRACK = /^\[mov,mp4,m4a,3gp,3g2,mj2 @ 0x[0-9a-f]+\] Skipped opening external track/m;
+const EXTERNAL_TRACK = /^\[mov,mp4,m4a,3gp,3g2,mj2 @ 0x[0-9a-f]+\] Skipped opening external track.*$/m;
 
 /**
  * Opens the upload for a child. The file becomes 0444 (still root's) so the unprivileged child
@@ -242,8 +242,9 @@ export async function decodeMedia<T>(opts: {
           return void refuse.abort();
         }
         // Checked before the tail is cut, so later warnings cannot push it out; ffmpeg is stopped at once.
-        if (EXTERNAL_TRACK.test(all)) {
-          refusal = referenceNotAllowed(all);
+        const external = EXTERNAL_TRACK.exec(all)?.[0];
+        if (external !== undefined) {
+          refusal = referenceNotAllowed(external); // that line for the log, whatever came after it
           return void refuse.abort();
         }
         if (listed) return void (rest = (rest + chunk).slice(-4000));
