@@ -146,6 +146,26 @@ describe("parseListing", () => {
     expect(codeOf(() => parseListing(cut, LIMITS))?.code).toBe("MEDIA_UNREADABLE");
   });
 
+  it("takes a stream listed under two programs (MPEG-TS) once, and refuses one listed two different ways", () => {
+    const ts = (again: string) =>
+      listing({
+        container: "mpegts",
+        streams: [
+          "  Program 1 ",
+          "  Stream #0:0[0x100]: Video: mpeg2video (Main), yuv420p(tv, progressive), 64x64, 25 fps, 25 tbr, 90k tbn",
+          "  Stream #0:1[0x101]: Audio: mp2 ([4][0][0][0] / 0x0004), 16000 Hz, mono, s16p, 160 kb/s",
+          "  Program 2 ",
+          "  Stream #0:2[0x102]: Audio: mp2 ([4][0][0][0] / 0x0004), 16000 Hz, mono, s16p, 160 kb/s",
+          "  Program 3 ",
+          again,
+        ],
+      });
+    const shared = parseListing(ts("  Stream #0:1[0x101]: Audio: mp2 ([4][0][0][0] / 0x0004), 16000 Hz, mono, s16p, 160 kb/s"), LIMITS);
+    expect(shared.info.audioTracks).toHaveLength(2);
+    const forged = ts("  Stream #0:1[0x101]: Audio: pcm_s16le, 16000 Hz, mono, s16");
+    expect(codeOf(() => parseListing(forged, LIMITS))?.code).toBe("MEDIA_UNREADABLE");
+  });
+
   it("takes a value's own continued lines as the value's", () => {
     const r = parseListing(listing({ metadata: ["    comment         : one", "                    :   Stream #0:5: Audio: fake"] }), LIMITS);
     expect(r.info.audioTracks).toHaveLength(1);

@@ -85,9 +85,11 @@ export const LISTING_MARKS = [/^Input #/, /^ {2}Duration: /] as const;
  * and one Duration line for the one input (none for the output), so a listing of its own, or one
  * cut short by a key, shows as a second of either in the whole log: `decodeMedia` counts them
  * (`LISTING_MARKS`) and refuses the file. Here, a listing must hold one Duration line and number its
- * streams from 0 in order. What an added line could still do is append a stream after the real
- * ones, which changes only what this job's own record lists (ffmpeg decodes the real track by
- * number, and the PCM it writes is bounded by `-t` and the file-size limit, whatever the listing says).
+ * streams 0..n-1, a stream listed twice (under two programs) the same both times. What an added
+ * line could still do is add a stream after the real ones, which changes only what this job's own
+ * record lists and how its failure reads: ffmpeg decodes the real track by number, the PCM it
+ * writes is bounded by `-t` and the file-size limit whatever the listing says, and a full disk is
+ * taken from the disk, not from the log (`decodeMedia`).
  */
 function parseListingText(text: string): { container: string; durationSec?: number; streams: ListedStream[] } {
   const unreadable = () => new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");
@@ -97,6 +99,7 @@ function parseListingText(text: string): { container: string; durationSec?: numb
   let durationSec: number | undefined;
   let durations = 0;
   const streams: ListedStream[] = [];
+  const lineOf = new Map<number, string>();
   for (const line of lines.slice(1)) {
     const d = DURATION_LINE.exec(line);
     if (d) {
@@ -107,7 +110,13 @@ function parseListingText(text: string): { container: string; durationSec?: numb
     const s = STREAM_LINE.exec(line);
     if (!s) continue;
     const index = Number(s[1]);
-    if (index !== streams.length) throw unreadable();
+    // A stream in several programs (MPEG-TS) is listed again under each, the same line: once is kept.
+    const seen = lineOf.get(index);
+    if (seen !== undefined) {
+      if (seen !== line) throw unreadable();
+      continue;
+    }
+    lineOf.set(index, line);
     const detail = s[4]!;
     const rate = /, (\d+) Hz(?:,|$)/.exec(detail);
     const layout = /\d+ Hz, ([^,]+)/.exec(detail)?.[1]?.trim();
@@ -123,6 +132,9 @@ function parseListingText(text: string): { container: string; durationSec?: numb
     });
   }
   if (durations !== 1) throw unreadable(); // ffmpeg prints one for an input, N/A when unknown
+  // Numbered 0..n-1, each once (programs may list them out of order).
+  streams.sort((a, b) => a.index - b.index);
+  if (streams.some((st, i) => st.index !== i)) throw unreadable();
   return { container, ...(durationSec !== undefined ? { durationSec } : {}), streams };
 }
 

@@ -88,35 +88,40 @@ describe("ffmpeg adapter", () => {
   const decodeFile = (input: string, settings: FfmpegSettings = SETTINGS) =>
     decodeOnce(input, join(dir, `forged-${Math.random().toString(36).slice(2)}.pcm`), settings);
 
-  it("refuses a real file whose metadata key forges a listing, as unreadable, never as a full disk", async () => {
-    // A video-only MKV with a tag whose name carries line breaks: ffmpeg prints it unindented, so
-    // its listing seems to end with an audio stream of the file's own making, and a line made to
-    // look like a full disk follows (ffmpeg then fails: the real file has no audio).
-    const forged =
-      "K\n  Duration: 00:00:01.00, start: 0.000000, bitrate: 1 kb/s\n  Stream #0:0: Audio: pcm_s16le, 16000 Hz, mono, s16\nNo space left on device";
-    const made = join(dir, "forged-key.mkv");
-    execFileSync("ffmpeg", [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      "color=c=red:s=64x64:d=2",
-      "-c:v",
-      "mjpeg",
-      "-metadata",
-      `${"Z".repeat(forged.length)}=v`,
-      made,
-    ]);
+  /**
+   * A video-only MKV with a tag (`-metadata` or `-metadata:s:v:0`) whose name is `forged`, line
+   * breaks and all: ffmpeg prints a name unindented, as lines of its own. Written with a
+   * placeholder name of the same length, then patched in place.
+   */
+  async function forgedMkv(name: string, tag: string, forged: string) {
+    const made = join(dir, name);
+    const placeholder = "Z".repeat(forged.length);
+    const args = ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=64x64:d=2", "-c:v", "mjpeg", tag, `${placeholder}=v`, made];
+    execFileSync("ffmpeg", args);
     const bytes = await readFile(made);
-    const at = bytes.indexOf("Z".repeat(forged.length));
+    const at = bytes.indexOf(placeholder);
     expect(at).toBeGreaterThan(0); // the tag name is stored as written
     bytes.write(forged, at, "latin1");
     await writeFile(made, bytes);
-    const { err, pcm } = await decodeFile(made);
+    return made;
+  }
+
+  it("refuses a real file whose tag name forges a second listing, as unreadable, never as a full disk", async () => {
+    // Its listing seems to end with an audio stream of the file's own making and a line made to
+    // look like a full disk; the real Duration line follows (ffmpeg then fails: no audio).
+    const forged =
+      "K\n  Duration: 00:00:01.00, start: 0.000000, bitrate: 1 kb/s\n  Stream #0:0: Audio: pcm_s16le, 16000 Hz, mono, s16\nNo space left on device";
+    const { err, pcm } = await decodeFile(await forgedMkv("forged-key.mkv", "-metadata", forged));
     expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE", message: expect.stringMatching(/imitates/) });
+    expect(pcm).toBe(0);
+  });
+
+  it("takes a full disk from the disk, not from a log line a stream's tag name made", async () => {
+    // One extra stream and ffmpeg's exact line for a refused write, no second Duration: the
+    // listing passes; ffmpeg fails (the file has no audio) and the forged line is in its log.
+    const forged = "K\n  Stream #0:1: Audio: pcm_s16le, 16000 Hz, mono, s16\nav_interleaved_write_frame(): No space left on device\nX";
+    const { err, pcm } = await decodeFile(await forgedMkv("forged-disk.mkv", "-metadata:s:v:0", forged));
+    expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
     expect(pcm).toBe(0);
   });
 
@@ -138,6 +143,25 @@ describe("ffmpeg adapter", () => {
     await writeFile(fake, `#!/bin/sh\nprintf '%s\\n' "${log}" >&2\nhead -c 64000 /dev/zero\n`, { mode: 0o755 });
     const { err, pcm } = await decodeFile(mp4.path, { ...SETTINGS, ffmpegBin: fake, runAs: { uid: 0, gid: 0 } });
     expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE", message: expect.stringMatching(/imitates/) });
+    expect(pcm).toBe(0);
+  });
+
+  it("refuses at once a run whose listing was hidden (glued onto a cut message), instead of decoding unchecked to the timeout", async () => {
+    // av_log cuts a message at 64 KB, newline and all: ffmpeg's own Input line then continues a
+    // line of the file's making. A stand-in prints that, maps the streams, and would run 20 s.
+    const fake = join(dir, "glued-ffmpeg.sh");
+    const log = [
+      `[matroska,webm @ 0x55fa4098eac0] Unknown EBML doctype '${"P".repeat(200)}Input #0, matroska,webm, from 'file:/proc/self/fd/3':`,
+      "  Duration: 00:10:00.00, start: 0.000000, bitrate: 100 kb/s",
+      "  Stream #0:0: Audio: opus, 48000 Hz, stereo, fltp",
+      "Stream mapping:",
+      "  Stream #0:0 -> #0:0 (opus (native) -> pcm_s16le (native))",
+    ].join("\n");
+    await writeFile(fake, `#!/bin/sh\nprintf '%s\\n' "${log}" >&2\nsleep 20\n`, { mode: 0o755 });
+    const started = Date.now();
+    const { err, pcm } = await decodeFile(mp4.path, { ...SETTINGS, ffmpegBin: fake, runAs: { uid: 0, gid: 0 } });
+    expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
+    expect(Date.now() - started).toBeLessThan(15_000); // stopped, not waited out
     expect(pcm).toBe(0);
   });
 

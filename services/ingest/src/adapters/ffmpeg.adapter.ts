@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { open, type FileHandle } from "node:fs/promises";
+import { open, statfs, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
 import { AppError, ConfigError, PermanentError, RetryableError } from "@mp4t/contracts";
 import { mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
@@ -251,8 +252,11 @@ export async function decodeMedia<T>(opts: {
         log += chunk;
         const listing = listingOf(log);
         if (listing === undefined) {
-          if (log.length > MAX_LISTING_CHARS) {
-            refusal = listingTooLong();
+          // ffmpeg maps the streams only after it listed them: a listing not found by then was
+          // hidden (a message cut at av_log's 64 KB glues the next line onto it), and the decode
+          // would run unchecked until the timeout.
+          if (log.length > MAX_LISTING_CHARS || STREAM_MAPPING.test(log)) {
+            refusal = log.length > MAX_LISTING_CHARS ? listingTooLong() : forgedListing();
             refuse.abort();
           }
           return;
@@ -286,7 +290,8 @@ export async function decodeMedia<T>(opts: {
         if (failed) throw failed;
         // Refused before it listed the streams: the file was not read as media (or not allowed).
         if (!listed) throw probeFailure(said.tail, head);
-        if (DISK_FULL.test(rest)) throw diskFull(rest);
+        // The log can hold the upload's text (a forged listing's tail), so a full disk must show on the disk too.
+        if (DISK_FULL.test(rest) && (await diskShort(opts.output, maxFileBytes))) throw diskFull(rest);
         throw decodeFailure(rest);
       }
       if (!inspected) throw new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");
@@ -314,7 +319,8 @@ const overran = (limit: number) =>
 
 /**
  * ffmpeg's own lines for a write to our audio file refused by a full disk (or quota): the
- * machine's problem, not the file's. Whole lines, from its log after the listing only.
+ * machine's problem, not the file's. Whole lines, from its log after the listing only, and
+ * believed only when the disk agrees (`diskShort`).
  */
 const DISK_FULL =
   /^(?:av_interleaved_write_frame\(\)|Error writing trailer of pipe:1|Error closing file pipe:1): (?:No space left on device|Disk quota exceeded)$/m;
@@ -323,6 +329,21 @@ const diskFull = (stderr: string) =>
     cause: Object.assign(new Error(stderr.trim().split("\n").slice(-2).join(" | ").slice(0, 300)), { code: "ENOSPC" }),
     retryAfterMs: 30_000,
   });
+
+/**
+ * True when the file system under `path` has less room left for an unprivileged writer than this
+ * decode could have needed (`limit`, its file-size limit): what a write refused as "No space left
+ * on device" leaves behind, even with some room freed since. A disk with more room than that did
+ * not refuse this decode, whatever its log says. (A per-user quota does not show here: a decode
+ * refused by a quota alone reads as the file's failure.)
+ */
+async function diskShort(path: string, limit: number): Promise<boolean> {
+  const fs = await statfs(dirname(path)).catch(() => undefined);
+  return fs === undefined || fs.bavail * fs.bsize < limit;
+}
+
+/** ffmpeg's first line after its listing of the input. */
+const STREAM_MAPPING = /^Stream mapping:/m;
 
 /** The PCM ffmpeg wrote, from `offset` on, handed to `onPcm` in one reused block; resolves its length. */
 async function readBack(path: string, offset: number, signal: AbortSignal, onPcm: (block: Buffer) => void): Promise<number> {
