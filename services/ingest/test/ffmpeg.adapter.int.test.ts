@@ -116,13 +116,21 @@ describe("ffmpeg adapter", () => {
     expect(pcm).toBe(0);
   });
 
-  it("takes a full disk from the disk, not from a log line a stream's tag name made", async () => {
+  it("takes a full disk only from ffmpeg's lines after the run's mark, not from lines a stream's tag name made", async () => {
     // One extra stream and ffmpeg's exact line for a refused write, no second Duration: the
-    // listing passes; ffmpeg fails (the file has no audio) and the forged line is in its log.
+    // listing passes; ffmpeg fails (the file has no audio) with the forged lines in its log, the
+    // second file with a forged "Stream mapping:" before them (the real one never comes: ffmpeg
+    // stops at the map). The scratch disk has room either way, but that is not what decides.
     const forged = "K\n  Stream #0:1: Audio: pcm_s16le, 16000 Hz, mono, s16\nav_interleaved_write_frame(): No space left on device\nX";
-    const { err, pcm } = await decodeFile(await forgedMkv("forged-disk.mkv", "-metadata:s:v:0", forged));
-    expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
-    expect(pcm).toBe(0);
+    const mapped = "K\n  Stream #0:1: Audio: pcm_s16le, 16000 Hz, mono, s16\nStream mapping:\nav_interleaved_write_frame(): No space left on device\nX";
+    for (const [name, text] of [
+      ["forged-disk.mkv", forged],
+      ["forged-mapping.mkv", mapped],
+    ] as const) {
+      const { err, pcm } = await decodeFile(await forgedMkv(name, "-metadata:s:v:0", text));
+      expect(err, name).toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
+      expect(pcm, name).toBe(0);
+    }
   });
 
   it("refuses a log with a listing before the real one (a warning quoting the file), before any PCM is used", async () => {

@@ -5,8 +5,8 @@ import { decodeArgs, looksLikeMov } from "./ffmpeg.adapter.ts";
 const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 
 describe("decodeArgs", () => {
-  const mov = decodeArgs({ mov: true, format: PCM_16K_MONO, maxSec: 60 });
-  const wav = decodeArgs({ mov: false, format: PCM_16K_MONO, maxSec: 60 });
+  const mov = decodeArgs({ mov: true, mark: "f00d", format: PCM_16K_MONO, maxSec: 60 });
+  const wav = decodeArgs({ mov: false, mark: "f00d", format: PCM_16K_MONO, maxSec: 60 });
 
   it("reads only the descriptor it is handed, through the file protocol alone", () => {
     expect(argAfter(mov, "-i")).toBe("file:/proc/self/fd/3");
@@ -30,9 +30,11 @@ describe("decodeArgs", () => {
     expect(wav).toContain("-nostats");
   });
 
-  it("gives the output none of the upload's metadata, so its text is not logged again after the listing", () => {
+  it("gives the output none of the upload's metadata, only the run's mark, after the input", () => {
     expect(argAfter(wav, "-map_metadata")).toBe("-1");
     expect(argAfter(wav, "-map_chapters")).toBe("-1");
+    expect(argAfter(wav, "-metadata")).toBe("mp4t_run=f00d");
+    expect(wav.indexOf("-metadata")).toBeGreaterThan(wav.indexOf("-map_metadata"));
   });
 
   it("turns off mov's external data references, and passes that option to mov alone (ffmpeg refuses it elsewhere)", () => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { open, statfs, type FileHandle } from "node:fs/promises";
-import { dirname } from "node:path";
+import { randomBytes } from "node:crypto";
+import { open, type FileHandle } from "node:fs/promises";
 import { AppError, ConfigError, PermanentError, RetryableError } from "@mp4t/contracts";
 import { mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
@@ -219,13 +219,26 @@ export async function decodeMedia<T>(opts: {
       let refusal: unknown;
       const probeTimeout = setTimeout(() => refuse.abort(), opts.settings.probeTimeoutMs);
       const signal = AbortSignal.any([opts.signal, refuse.signal]);
-      const args = decodeArgs({ ...opts, mov: looksLikeMov(head) });
+      const mark = randomBytes(12).toString("hex"); // see `afterMark` below
+      const args = decodeArgs({ ...opts, mov: looksLikeMov(head), mark });
       const tool = spawnMediaTool(opts.settings.ffmpegBin, args, fh, opts.settings, signal, { stdout: out.fd, maxFileBytes });
-      // ffmpeg's log until its listing is whole; after it, the last of what it says (no metadata of
-      // the upload's: the output takes none), where a decode's failure is told.
+      // ffmpeg's log until its listing is whole; after it, the last of what it says, where a
+      // decode's failure is told. Lines in the listing may be the upload's (`parseListing`), and
+      // so may what follows a listing a tag name ended early. So a full disk is believed only
+      // after this run's mark: a random value of ours that ffmpeg prints as the output's one
+      // metadata (the output takes none of the upload's), which no file can know or print before it.
       let log = "";
       let rest = "";
+      let beforeMark = "";
+      let afterMark: string | undefined;
       let listed = false;
+      const takeAfterListing = (text: string) => {
+        rest = (rest + text).slice(-4000);
+        if (afterMark !== undefined) return void (afterMark = (afterMark + text).slice(-4000));
+        beforeMark = (beforeMark + text).slice(-(MAX_LISTING_CHARS + mark.length));
+        const at = beforeMark.indexOf(mark);
+        if (at !== -1) afterMark = beforeMark.slice(at + mark.length).slice(-4000);
+      };
       // Lines that only ffmpeg's listing has, counted over its whole log: a second means the file
       // printed a listing of its own (or cut the real one short), and it is refused.
       const marks = [0, 0];
@@ -248,7 +261,7 @@ export async function decodeMedia<T>(opts: {
           refusal = referenceNotAllowed(external); // that line for the log, whatever came after it
           return void refuse.abort();
         }
-        if (listed) return void (rest = (rest + chunk).slice(-4000));
+        if (listed) return takeAfterListing(chunk);
         log += chunk;
         const listing = listingOf(log);
         if (listing === undefined) {
@@ -262,15 +275,16 @@ export async function decodeMedia<T>(opts: {
           return;
         }
         listed = true;
-        rest = log.slice(log.indexOf(listing) + listing.length);
+        const after = log.slice(log.indexOf(listing) + listing.length);
         log = "";
         clearTimeout(probeTimeout);
         try {
           inspected = { value: opts.inspect(listing) };
         } catch (err) {
           refusal = err;
-          refuse.abort();
+          return void refuse.abort();
         }
+        takeAfterListing(after);
       });
       let exit: Exit;
       try {
@@ -290,8 +304,7 @@ export async function decodeMedia<T>(opts: {
         if (failed) throw failed;
         // Refused before it listed the streams: the file was not read as media (or not allowed).
         if (!listed) throw probeFailure(said.tail, head);
-        // The log can hold the upload's text (a forged listing's tail), so a full disk must show on the disk too.
-        if (DISK_FULL.test(rest) && (await diskShort(opts.output, maxFileBytes))) throw diskFull(rest);
+        if (afterMark !== undefined && DISK_FULL.test(afterMark)) throw diskFull(afterMark);
         throw decodeFailure(rest);
       }
       if (!inspected) throw new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");
@@ -319,8 +332,7 @@ const overran = (limit: number) =>
 
 /**
  * ffmpeg's own lines for a write to our audio file refused by a full disk (or quota): the
- * machine's problem, not the file's. Whole lines, from its log after the listing only, and
- * believed only when the disk agrees (`diskShort`).
+ * machine's problem, not the file's. Whole lines, believed only after the run's mark (`decodeMedia`).
  */
 const DISK_FULL =
   /^(?:av_interleaved_write_frame\(\)|Error writing trailer of pipe:1|Error closing file pipe:1): (?:No space left on device|Disk quota exceeded)$/m;
@@ -329,18 +341,6 @@ const diskFull = (stderr: string) =>
     cause: Object.assign(new Error(stderr.trim().split("\n").slice(-2).join(" | ").slice(0, 300)), { code: "ENOSPC" }),
     retryAfterMs: 30_000,
   });
-
-/**
- * True when the file system under `path` has less room left for an unprivileged writer than this
- * decode could have needed (`limit`, its file-size limit): what a write refused as "No space left
- * on device" leaves behind, even with some room freed since. A disk with more room than that did
- * not refuse this decode, whatever its log says. (A per-user quota does not show here: a decode
- * refused by a quota alone reads as the file's failure.)
- */
-async function diskShort(path: string, limit: number): Promise<boolean> {
-  const fs = await statfs(dirname(path)).catch(() => undefined);
-  return fs === undefined || fs.bavail * fs.bsize < limit;
-}
 
 /** ffmpeg's first line after its listing of the input. */
 const STREAM_MAPPING = /^Stream mapping:/m;
@@ -367,9 +367,10 @@ async function readBack(path: string, offset: number, signal: AbortSignal, onPcm
 
 /**
  * ffmpeg's arguments for a run; exported for the test that pins the input guards. `-v info`: the
- * listing of the upload's streams is printed at that level, and so are mov's warnings.
+ * listing of the upload's streams is printed at that level, and so are mov's warnings. `mark`:
+ * the output's one metadata, printed in ffmpeg's listing of the output (see `decodeMedia`).
  */
-export function decodeArgs(opts: { mov: boolean; audioTrack?: number | undefined; format: PcmFormat; maxSec: number }): string[] {
+export function decodeArgs(opts: { mov: boolean; mark: string; audioTrack?: number | undefined; format: PcmFormat; maxSec: number }): string[] {
   return [
     "-hide_banner",
     "-nostdin",
@@ -386,6 +387,8 @@ export function decodeArgs(opts: { mov: boolean; audioTrack?: number | undefined
     "-1",
     "-map_chapters",
     "-1",
+    "-metadata",
+    `mp4t_run=${opts.mark}`,
     "-vn",
     "-sn",
     "-dn",
