@@ -40,7 +40,8 @@ const MOV_FIRST_BOXES = new Set(["ftyp", "moov", "mdat", "free", "skip", "wide",
 export const looksLikeMov = (head: Uint8Array) => head.length >= 8 && MOV_FIRST_BOXES.has(Buffer.from(head.subarray(4, 8)).toString("latin1"));
 /**
  * mov's warning for a track whose samples live in another file (a QuickTime reference movie), as
- * its own line (the upload's metadata in the listing is indented: it cannot start one).
+ * a line of its own with mov's prefix: a metadata value cannot start one (its lines are indented
+ * under its key); a crafted key could, which refuses only its own file.
  */
 const EXTERNAL_TRACK = /^\[mov,mp4,m4a,3gp,3g2,mj2 @ 0x[0-9a-f]+\] Skipped opening external track.*$/m;
 
