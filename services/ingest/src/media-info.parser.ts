@@ -89,7 +89,7 @@ export const LISTING_MARKS = [/^Input #/, /^ {2}Duration: /] as const;
  * line could still do is add a stream after the real ones, which changes only what this job's own
  * record lists and how its failure reads: ffmpeg decodes the real track by number, the PCM it
  * writes is bounded by `-t` and the file-size limit whatever the listing says, and a full disk is
- * taken from the disk, not from the log (`decodeMedia`).
+ * believed only from ffmpeg's lines after the run's own mark (`decodeMedia`).
  */
 function parseListingText(text: string): { container: string; durationSec?: number; streams: ListedStream[] } {
   const unreadable = () => new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");
@@ -120,7 +120,10 @@ function parseListingText(text: string): { container: string; durationSec?: numb
     const detail = s[4]!;
     const rate = /, (\d+) Hz(?:,|$)/.exec(detail);
     const layout = /\d+ Hz, ([^,]+)/.exec(detail)?.[1]?.trim();
-    const channels = layout === undefined ? undefined : (LAYOUT_CHANNELS[layout] ?? Number(/^(\d+) channels\b/.exec(layout)?.[1] ?? NaN));
+    const channels =
+      layout === undefined
+        ? undefined
+        : ((Object.hasOwn(LAYOUT_CHANNELS, layout) ? LAYOUT_CHANNELS[layout] : undefined) ?? Number(/^(\d+) channels\b/.exec(layout)?.[1] ?? NaN));
     streams.push({
       index,
       type: s[3]!.toLowerCase(),
