@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_MEDIA_IDENTITY } from "@mp4t/runtime";
-import { makeLibrivoxMp4, mountSmallDisk } from "@mp4t/testing";
+import { makeLibrivoxMp4, makeOggLoggingText, mountSmallDisk } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkMediaTools, decodeMedia, type FfmpegSettings } from "../src/adapters/ffmpeg.adapter.ts";
 import { decodeShape } from "../src/handlers/ingest.handler.ts";
@@ -131,6 +131,13 @@ describe("ffmpeg adapter", () => {
       expect(err, name).toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
       expect(pcm, name).toBe(0);
     }
+  });
+
+  it("takes a full disk only when the disk agrees: an Ogg stream's tags can print ffmpeg's line after the run's mark", async () => {
+    const ogg = await makeOggLoggingText(join(dir, "forged-late.ogg"), "x\nav_interleaved_write_frame(): No space left on device\n");
+    const { err, pcm } = await decodeFile(ogg);
+    expect(err).toMatchObject({ name: "PermanentError", code: "MEDIA_UNREADABLE" });
+    expect(pcm).toBe(0);
   });
 
   it("refuses a log with a listing before the real one (a warning quoting the file), before any PCM is used", async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { open, type FileHandle } from "node:fs/promises";
+import { open, statfs, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
 import { AppError, ConfigError, PermanentError, RetryableError } from "@mp4t/contracts";
 import { mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
@@ -305,7 +306,7 @@ export async function decodeMedia<T>(opts: {
         if (failed) throw failed;
         // Refused before it listed the streams: the file was not read as media (or not allowed).
         if (!listed) throw probeFailure(said.tail, head);
-        if (afterMark !== undefined && DISK_FULL.test(afterMark)) throw diskFull(afterMark);
+        if (afterMark !== undefined && DISK_FULL.test(afterMark) && (await diskShort(opts.output))) throw diskFull(afterMark);
         throw decodeFailure(rest);
       }
       if (!inspected) throw new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");
@@ -333,7 +334,8 @@ const overran = (limit: number) =>
 
 /**
  * ffmpeg's own lines for a write to our audio file refused by a full disk (or quota): the
- * machine's problem, not the file's. Whole lines, believed only after the run's mark (`decodeMedia`).
+ * machine's problem, not the file's. Whole lines, believed only after the run's mark
+ * (`decodeMedia`) and when the disk agrees (`diskShort`).
  */
 const DISK_FULL =
   /^(?:av_interleaved_write_frame\(\)|Error writing trailer of pipe:1|Error closing file pipe:1): (?:No space left on device|Disk quota exceeded)$/m;
@@ -342,6 +344,21 @@ const diskFull = (stderr: string) =>
     cause: Object.assign(new Error(stderr.trim().split("\n").slice(-2).join(" | ").slice(0, 300)), { code: "ENOSPC" }),
     retryAfterMs: 30_000,
   });
+
+/**
+ * Room left for an unprivileged writer below which a full disk is believed (with ffmpeg's line for
+ * it after the run's mark): a demuxer may still print the upload's text after the mark (an Ogg
+ * stream's tags read again mid-stream), so the log alone does not decide. A write refused for
+ * room leaves next to none; an upload can only bring the disk this near full by filling it, and
+ * then the disk is full. A per-user quota does not show here: a decode refused by a quota alone
+ * reads as the file's failure.
+ */
+const FULL_BELOW_BYTES = 64 * 1024 * 1024;
+
+async function diskShort(path: string): Promise<boolean> {
+  const fs = await statfs(dirname(path)).catch(() => undefined);
+  return fs === undefined || fs.bavail * fs.bsize < FULL_BELOW_BYTES;
+}
 
 /** ffmpeg's first line after its listing of the input. */
 const STREAM_MAPPING = /^Stream mapping:/m;
