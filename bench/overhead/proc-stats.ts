@@ -1,6 +1,6 @@
 /**
  * CPU and memory of a process tree, read from /proc. CPU is each process's own user+system time
- * (fields 14-15 of /proc/<pid>/stat): children a process has reaped (ffmpeg, ffprobe, an engine
+ * (fields 14-15 of /proc/<pid>/stat): children a process has reaped (ffmpeg, an engine
  * CLI) land in its cutime/cstime, which are left out, so tool and engine time is excluded.
  */
 import { readFileSync, readdirSync } from "node:fs";
@@ -104,8 +104,8 @@ const TOOLS = /^(ffmpeg|ffprobe|pocketsphinx.*)$/;
 export const cpuBetween = (a: ProcSample[], b: ProcSample[], exclude = TOOLS) => between("cpuSec", a, b, exclude);
 
 /**
- * CPU seconds of the children each service process reaped between two samples (a worker's ffprobe
- * and ffmpeg runs), by name. Only processes in both samples count, and not `roots` (the launcher):
+ * CPU seconds of the children each service process reaped between two samples (a worker's ffmpeg
+ * runs), by name. Only processes in both samples count, and not `roots` (the launcher):
  * a process that ended meanwhile would bring its whole life's CPU into its parent's figure, so
  * `changed` says whether any did.
  */

@@ -116,7 +116,7 @@ describe("no speech, and failures in our words", () => {
     expect(transcript).toMatchObject({ noSpeech: true, text: "", segments: [] });
   });
 
-  it("a truncated MP4 fails with our message, not ffprobe's", async () => {
+  it("a truncated MP4 fails with our message, not ffmpeg's", async () => {
     const r = await upload(await makeTruncatedMp4(join(dir, "truncated.mp4")));
     const job = await untilEnded(sys, token, r.body.id);
     expect(job.error).toEqual({ code: "MEDIA_UNREADABLE", message: "the file is not audio or video we can read (corrupt, truncated or not media)" });

@@ -20,7 +20,7 @@ export {
   ALSA_VOICE_TEXT,
 } from "./media-makers.ts";
 export type { LibrivoxClip, WavFormat } from "./media-makers.ts";
-export { makeOggLoggingText, makeReferenceAttacks } from "./media-attacks.ts";
+export { makeMatroskaWithDocType, makeOggLoggingText, makeReferenceAttacks } from "./media-attacks.ts";
 export type { ReferenceAttack, ReferenceAttackKit } from "./media-attacks.ts";
 export { startFakeOpenAi, parseMultipart } from "./fake-openai.server.ts";
 export type { FakeOpenAiServer, FakeOpenAiOptions, FakeOpenAiFailure } from "./fake-openai.server.ts";

@@ -235,3 +235,37 @@ export async function makeOggLoggingText(target: string, text: string): Promise<
   await writeFile(target, Buffer.concat([...kept, ...junk, page(comment, granule, seq++)]));
   return target;
 }
+
+/**
+ * A copy of the Matroska file at `source` whose EBML header names `docType` as its DocType
+ * (ffmpeg still reads a DocType that starts with "matroska", and quotes an unknown one in a
+ * warning before its listing, line breaks and all).
+ */
+export async function makeMatroskaWithDocType(source: string, target: string, docType: string): Promise<string> {
+  const b = await readFile(source);
+  if (b.readUInt32BE(0) !== 0x1a45dfa3) throw new Error(`${source} is not EBML`);
+  // The header's size, an EBML variable-length integer after its 4-byte ID.
+  const first = b[4]!;
+  let len = 1;
+  while (!(first & (0x80 >> (len - 1)))) len++;
+  let size = first & (0xff >> len);
+  for (let i = 1; i < len; i++) size = size * 256 + b[4 + i]!;
+  const element = (id: string, payload: Buffer) => {
+    const sized = Buffer.alloc(8);
+    sized[0] = 0x01; // an 8-byte size
+    sized.writeUIntBE(payload.length, 2, 6);
+    return Buffer.concat([Buffer.from(id, "hex"), sized, payload]);
+  };
+  const byte = (n: number) => Buffer.from([n]);
+  const header = Buffer.concat([
+    element("4286", byte(1)), // EBMLVersion
+    element("42f7", byte(1)), // EBMLReadVersion
+    element("42f2", byte(4)), // EBMLMaxIDLength
+    element("42f3", byte(8)), // EBMLMaxSizeLength
+    element("4282", Buffer.from(docType, "latin1")),
+    element("4287", byte(4)), // DocTypeVersion
+    element("4285", byte(2)), // DocTypeReadVersion
+  ]);
+  await writeFile(target, Buffer.concat([element("1a45dfa3", header), b.subarray(4 + len + size)]));
+  return target;
+}

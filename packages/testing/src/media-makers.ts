@@ -325,7 +325,7 @@ export async function makeVideoWithoutAudio(target: string, seconds = 3): Promis
 /**
  * Noise under whatever name the caller picks (e.g. `clip.mp4`): not media at all. The bytes are
  * pseudo-random from `seed` (xorshift32), the same on every run: fresh random bytes once in a while
- * look enough like some container ffprobe knows (one not on our allow-list) that ingest answers
+ * look enough like some container ffmpeg knows (one not on our allow-list) that ingest answers
  * MEDIA_UNSUPPORTED_CONTAINER instead of MEDIA_UNREADABLE, and a test must get one answer.
  */
 export async function makeRandomBytes(target: string, bytes = 64 * 1024, seed = 0x6d703474): Promise<string> {

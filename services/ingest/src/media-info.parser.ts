@@ -82,14 +82,15 @@ export const LISTING_MARKS = [/^Input #/, /^ {2}Duration: /] as const;
  * streams. Metadata in it is the upload's own text: a value's own lines come indented under its
  * key, but a key may carry a line break (and a warning before the listing may quote the file), so
  * a crafted file could add lines that look like ffmpeg's. ffmpeg prints exactly one `Input #` line
- * and one Duration line for the one input (none for the output), so a listing of its own, or one
- * cut short by a key, shows as a second of either in the whole log: `decodeMedia` counts them
- * (`LISTING_MARKS`) and refuses the file. Here, a listing must hold one Duration line and number its
+ * and one Duration line for the one input (none for the output), so a listing of its own shows as
+ * a second of either in the whole log: `decodeMedia` counts them (`LISTING_MARKS`) and refuses the
+ * file. (A key on a stream, or a stream's language, can still end the real listing early, or
+ * rewrite a stream's line, with one of each.) Here, a listing must hold one Duration line and number its
  * streams 0..n-1, a stream listed twice (under two programs) the same both times. What an added
- * line could still do is add a stream after the real ones, which changes only what this job's own
+ * line could still do is add a stream, or change one's line, which changes only what this job's own
  * record lists and how its failure reads: ffmpeg decodes the real track by number, the PCM it
  * writes is bounded by `-t` and the file-size limit whatever the listing says, and a full disk is
- * believed only from ffmpeg's lines after the run's own mark (`decodeMedia`).
+ * believed only from ffmpeg's lines after the run's own mark, with a disk that agrees (`decodeMedia`).
  */
 function parseListingText(text: string): { container: string; durationSec?: number; streams: ListedStream[] } {
   const unreadable = () => new PermanentError("MEDIA_UNREADABLE", "the file is not audio or video we can read");

@@ -219,16 +219,17 @@ export async function decodeMedia<T>(opts: {
       const maxFileBytes = pcmFileLimit(opts);
       const refuse = new AbortController();
       let refusal: unknown;
-      const probeTimeout = setTimeout(() => refuse.abort(), opts.settings.probeTimeoutMs);
       const signal = AbortSignal.any([opts.signal, refuse.signal]);
       const mark = randomBytes(12).toString("hex"); // see `afterMark` below
       const args = decodeArgs({ ...opts, mov: looksLikeMov(head), mark });
       const tool = spawnMediaTool(opts.settings.ffmpegBin, args, fh, opts.settings, signal, { stdout: out.fd, maxFileBytes });
+      const probeTimeout = setTimeout(() => refuse.abort(), opts.settings.probeTimeoutMs);
       // ffmpeg's log until its listing is whole; after it, the last of what it says, where a
       // decode's failure is told. Lines in the listing may be the upload's (`parseListing`), and
       // so may what follows a listing a tag name ended early. So a full disk is believed only
-      // after this run's mark: a random value of ours that ffmpeg prints as the output's one
-      // metadata (the output takes none of the upload's), which no file can know or print before it.
+      // after this run's mark (a random value of ours that ffmpeg prints as the output's one
+      // metadata; the output takes none of the upload's), which no file can know or print before
+      // it, and only when the disk agrees (`diskShort`: a demuxer may print the upload's text after it).
       let log = "";
       let rest = "";
       let beforeMark = "";
@@ -355,6 +356,7 @@ const diskFull = (stderr: string) =>
  */
 const FULL_BELOW_BYTES = 64 * 1024 * 1024;
 
+/** True when the disk under `path` has under FULL_BELOW_BYTES left for an unprivileged writer, or cannot be asked (a full disk is then not ruled out). */
 async function diskShort(path: string): Promise<boolean> {
   const fs = await statfs(dirname(path)).catch(() => undefined);
   return fs === undefined || fs.bavail * fs.bsize < FULL_BELOW_BYTES;
