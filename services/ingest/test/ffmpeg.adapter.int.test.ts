@@ -137,7 +137,7 @@ describe("ffmpeg adapter", () => {
   it("takes a full disk only when the disk agrees: an Ogg stream's tags can print ffmpeg's line after the run's mark", async () => {
     const line = "av_interleaved_write_frame(): No space left on device";
     const ogg = await makeOggLoggingText(join(dir, "forged-late.ogg"), `x\n${line}\n`);
-    // The attack is live: plain ffmpeg, as ingest runs it, prints the line as its own after the mark, and fails.
+    // The attack is live: ffmpeg, logging and marking its output as ingest does, prints the line as its own after the mark, and fails.
     const run = spawnSync(
       "ffmpeg",
       [
