@@ -25,10 +25,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The LibriVox MP4's audio decoded into `output` (made with a 44-byte header room first). */
-const decodeInto = async (output: string, signal: AbortSignal, onPcm: (b: Buffer) => void = () => undefined) => {
+/** The LibriVox MP4's audio decoded into `output` (made with a 44-byte header room first); `over` changes the settings or the listing's check. */
+const decodeInto = async (
+  output: string,
+  signal: AbortSignal,
+  onPcm: (b: Buffer) => void = () => undefined,
+  over: { settings?: FfmpegSettings; inspect?: typeof inspect } = {},
+) => {
   await writeFile(output, Buffer.alloc(44));
-  return decodeMedia({ input: mp4.path, output, offset: 44, format: PCM_16K_MONO, maxSec: 3600, settings: SETTINGS, signal, inspect, onPcm });
+  return decodeMedia({ input: mp4.path, output, offset: 44, format: PCM_16K_MONO, maxSec: 3600, settings: SETTINGS, signal, inspect, onPcm, ...over });
 };
 
 /** The MP4 decoded into `output` (given its header room) with at most 2 s of PCM, by the tools `settings` name. */
@@ -64,18 +69,7 @@ describe("ffmpeg adapter", () => {
 
   it("stops ffmpeg when the listing is refused: it writes no more PCM", async () => {
     const output = join(dir, "refused.pcm");
-    await writeFile(output, Buffer.alloc(44));
-    const run = decodeMedia({
-      input: mp4.path,
-      output,
-      offset: 44,
-      format: PCM_16K_MONO,
-      maxSec: 3600,
-      settings: SETTINGS,
-      signal: live(),
-      inspect: (listing) => parseListing(listing, { maxDurationSec: 5 }),
-      onPcm: () => undefined,
-    });
+    const run = decodeInto(output, live(), undefined, { inspect: (listing) => parseListing(listing, { maxDurationSec: 5 }) });
     await expect(run).rejects.toMatchObject({ name: "PermanentError", code: "MEDIA_TOO_LONG" });
     const size = (await stat(output)).size;
     await new Promise((r) => setTimeout(r, 300));
@@ -189,19 +183,7 @@ describe("ffmpeg adapter", () => {
   });
 
   it("treats an ffmpeg that does not list the streams within its timeout as STAGE_TIMEOUT (not the user's mistake)", async () => {
-    const output = join(dir, "slow.pcm");
-    await writeFile(output, Buffer.alloc(44));
-    const run = decodeMedia({
-      input: mp4.path,
-      output,
-      offset: 44,
-      format: PCM_16K_MONO,
-      maxSec: 60,
-      settings: { ...SETTINGS, probeTimeoutMs: 1 },
-      signal: live(),
-      inspect,
-      onPcm: () => undefined,
-    });
+    const run = decodeInto(join(dir, "slow.pcm"), live(), undefined, { settings: { ...SETTINGS, probeTimeoutMs: 1 } });
     await expect(run).rejects.toMatchObject({
       name: "PermanentError",
       code: "STAGE_TIMEOUT",
