@@ -22,7 +22,9 @@ describe("interactive over batch within a lane", () => {
     expect(Math.max(...lane.done.filter((x) => x.cls === "interactive").map((x) => x.seq))).toBeLessThan(order.lastIndexOf("batch"));
     await lane.settle();
     expect(lane.worker.stats().processedByClass).toEqual({ interactive: 5, batch: 300 });
-    expect((await lane.jsm.streams.info("MP4T_DEFAULT")).state.messages).toBe(0);
+    // The server removes an acked message from the work queue after the ack arrives, not as it
+    // arrives: once failed in CI reading 1 (2026-12-04), so the count is awaited, not read once.
+    await expect.poll(async () => (await lane.jsm.streams.info("MP4T_DEFAULT")).state.messages, { timeout: 5000 }).toBe(0);
   });
 
   it("keeps batch moving while interactive work never runs out (the 1-in-N guard)", async () => {

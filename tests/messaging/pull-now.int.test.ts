@@ -45,7 +45,8 @@ describe("pullNow against a real nats-server", () => {
     expect(m.info).toMatchObject({ stream: q.stream, consumer: "d", deliveryCount: 1, streamSequence: 1, pending: 0 });
     m.ack();
     await nc.flush();
-    expect((await jsm.streams.info(q.stream)).state.messages).toBe(0); // work queue: acked means removed
+    // Work queue: acked means removed, just after the server takes the ack in.
+    await expect.poll(async () => (await jsm.streams.info(q.stream)).state.messages, { timeout: 5000 }).toBe(0);
   });
 
   it("a nak with a delay redelivers after the delay, counting the delivery; a term removes the message", async () => {

@@ -97,7 +97,7 @@ describe("worker runner", () => {
         // messages were once not found within 20 s (2026-12-03), which left them to the resync.
         await until(() => w.stats().processed === 3, 45_000);
         expect(seen.sort()).toEqual(msgs.map((m) => m.jobId).sort());
-        expect((await jsm.streams.info(Streams.lane("high"))).state.messages).toBe(0);
+        await expect.poll(async () => (await jsm.streams.info(Streams.lane("high"))).state.messages, { timeout: 5000 }).toBe(0);
       },
     );
   });
