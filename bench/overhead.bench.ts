@@ -7,8 +7,8 @@
  *   the job store (records only, as the admin), so "fresh" is a system holding that many: the
  *   janitor's reaper reads the store every minute, and that pass grows with it;
  * - BENCH_JOBS (default 20) LibriVox MP4 jobs (28 s) submitted at once; per job: CPU of every
- *   process from /proc (ingest's ffmpeg runs are reaped children, so excluded and printed apart, with
- *   one start of each alone; the fake engine lives in this process, so excluded), work messages,
+ *   process from /proc (ingest's ffmpeg runs are children the spawn relay reaps, so excluded and
+ *   printed apart, with one start alone; the relay's own CPU is the pipeline's; the fake engine lives in this process, so excluded), work messages,
  *   events, KV writes and reads, blob bytes written and read, pulls, acks, consumers created
  *   (counted by a subscriber on the server);
  * - idle CPU again after the jobs, and memory;
@@ -383,7 +383,7 @@ async function runMode(mode: string): Promise<ModeResult> {
     // After the idle minute, so its window starts as the jobs end (the starts take a few seconds).
     const start = toolStartSec(process.env.FFMPEG_BIN ?? "ffmpeg");
     console.log(
-      `[overhead] media tools per job (ingest's ffmpeg, one run a job: reaped children, left out of the pipeline's CPU): ${f3(tools)} s CPU;` +
+      `[overhead] media tools per job (ingest's ffmpeg, one run a job: children the spawn relay reaped, left out of the pipeline's CPU): ${f3(tools)} s CPU;` +
         ` one start of ffmpeg alone (-version under prlimit, ${TOOL_START_RUNS} runs): ${f3(start)} s`,
     );
 

@@ -26,3 +26,5 @@ export { natsServerBin, toolBin, mediaEnv, mediaIdentity, mediaSpawnOptions, DEF
 export type { MediaIdentity } from "./toolchain.ts";
 export { malformedBody, providerError, retryAfterHeader, retryAfterRecorder, withTimeout } from "./provider-errors.ts";
 export { nodeFetch, multipartBody } from "./http-fetch.ts";
+export { relaySpawn, SPAWN_RELAY_SCRIPT } from "./spawn-relay.ts";
+export type { RelayedChild, RelaySpawnOptions } from "./spawn-relay.ts";

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { open, statfs, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { AppError, ConfigError, PermanentError, RetryableError } from "@mp4t/contracts";
-import { mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
+import { mediaSpawnOptions, relaySpawn, type MediaIdentity, type RelayedChild } from "@mp4t/runtime";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
 import { decodeFailure, LISTING_MARKS, listingOf } from "../media-info.parser.ts";
 import type { PcmFormat } from "../wav-header.writer.ts";
@@ -12,8 +11,8 @@ import type { PcmFormat } from "../wav-header.writer.ts";
 export type FfmpegSettings = { ffmpegBin: string; probeTimeoutMs: number; runAs: MediaIdentity };
 
 /**
- * The child reads the upload through the descriptor we opened and hand it as fd 3, and
- * through nothing else: re-opening its own /proc/self/fd/3 needs no search permission on our
+ * The child reads the upload through a descriptor opened for it as this service's user (by the
+ * spawn relay, before the child's user changes) and handed to it as fd 3, and through nothing else: re-opening its own /proc/self/fd/3 needs no search permission on our
  * 0700 scratch directory, which the unprivileged child lacks, so it reaches no other file of ours.
  */
 const INPUT_FD = 3;
@@ -89,12 +88,10 @@ export async function checkMediaTools(settings: FfmpegSettings, decode: { offset
   const as = spawnOpts.uid === undefined ? "as this service's user" : `as uid ${spawnOpts.uid}`;
   for (const [bin, limit] of [[settings.ffmpegBin, maxFileBytes]] as const) {
     const timeout = AbortSignal.timeout(10_000);
-    const child = spawn(PRLIMIT, limitedArgs(bin, ["-version"], limit), {
-      ...spawnOpts,
-      stdio: ["ignore", "ignore", "pipe"],
-      signal: timeout,
-      killSignal: "SIGKILL",
-    });
+    const { uid, gid, env } = spawnOpts;
+    // Through the spawn relay, as every decode: a relay that cannot start (no perl) stops the service here.
+    const child = relaySpawn([PRLIMIT, ...limitedArgs(bin, ["-version"], limit)], { env, ...(uid === undefined ? {} : { uid, gid }), signal: timeout });
+    child.stdout!.resume();
     const said = stderrOf(child.stderr!);
     const exit = await exitOf(child, bin).catch((err: Error) => ({ code: null, signal: null, error: err.message }));
     if (exit.code === 0) continue;
@@ -106,22 +103,27 @@ export async function checkMediaTools(settings: FfmpegSettings, decode: { offset
   }
 }
 
-/** A media tool reading the upload's descriptor as fd 3; its stdout a pipe, or a file of ours (`stdout`, a descriptor). */
+/**
+ * A media tool reading the upload as fd 3 (opened read-only for it); its stdout a pipe, or a file
+ * of ours it appends to. Started by the spawn relay (@mp4t/runtime), not forked from this process.
+ */
 function spawnMediaTool(
   bin: string,
   args: string[],
-  fh: FileHandle,
+  input: string,
   settings: FfmpegSettings,
   signal: AbortSignal,
-  o: { stdout?: "pipe" | number; maxFileBytes?: number } = {},
+  o: { stdout?: "pipe" | { appendTo: string }; maxFileBytes?: number } = {},
 ) {
-  const child = spawn(PRLIMIT, limitedArgs(bin, args, o.maxFileBytes ?? 0), {
-    ...mediaSpawnOptions(settings.runAs),
-    stdio: ["ignore", o.stdout ?? "pipe", "pipe", fh.fd],
+  const { uid, gid, env } = mediaSpawnOptions(settings.runAs);
+  const child = relaySpawn([PRLIMIT, ...limitedArgs(bin, args, o.maxFileBytes ?? 0)], {
+    env,
+    ...(uid === undefined ? {} : { uid, gid }),
+    stdout: o.stdout ?? "pipe",
+    fd3: input,
     signal,
-    killSignal: "SIGKILL",
   });
-  return { child, stdout: child.stdout, stderr: child.stderr! };
+  return { child, stdout: child.stdout, stderr: child.stderr };
 }
 
 /**
@@ -161,7 +163,7 @@ const spawnFailure = (bin: string, err: unknown) =>
     : err;
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
-const exitOf = (child: ChildProcess, bin: string) =>
+const exitOf = (child: RelayedChild, bin: string) =>
   new Promise<Exit>((resolve, reject) => {
     child.once("error", (err) => reject(spawnFailure(`${PRLIMIT} (for ${bin})`, err)));
     child.once("close", (code, signal) => resolve({ code, signal }));
@@ -189,7 +191,7 @@ const READ_BLOCK = 128 * 1024;
  * before it runs. ffmpeg prints its listing of the upload before it decodes; `inspect` gets it
  * whole (`listingOf`) and may throw to refuse the file, which stops ffmpeg. The listing must come
  * within `probeTimeoutMs` (ProbeTimeoutError). ffmpeg writes the file itself, through a
- * descriptor we opened for it as its stdout (write-only, appending; at most `maxSec` of PCM):
+ * descriptor opened for it as its stdout (write-only, appending; at most `maxSec` of PCM):
  * nothing streams through this process. A full disk fails with STORAGE_FULL (retried, never the
  * file's fault). Once it has exited, the PCM is read back in blocks and handed to `onPcm` (one
  * buffer, reused: copy what you keep). The child is killed when `signal` aborts.
@@ -222,7 +224,7 @@ export async function decodeMedia<T>(opts: {
       const signal = AbortSignal.any([opts.signal, refuse.signal]);
       const mark = randomBytes(12).toString("hex"); // see `afterMark` below
       const args = decodeArgs({ ...opts, mov: looksLikeMov(head), mark });
-      const tool = spawnMediaTool(opts.settings.ffmpegBin, args, fh, opts.settings, signal, { stdout: out.fd, maxFileBytes });
+      const tool = spawnMediaTool(opts.settings.ffmpegBin, args, opts.input, opts.settings, signal, { stdout: { appendTo: opts.output }, maxFileBytes });
       const probeTimeout = setTimeout(() => refuse.abort(), opts.settings.probeTimeoutMs);
       // ffmpeg's log until its listing is whole; after it, the last of what it says, where a
       // decode's failure is told. Lines in the listing may be the upload's (`parseListing`), and

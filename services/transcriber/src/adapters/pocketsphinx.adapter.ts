@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { chown, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { languageServed } from "@mp4t/contracts";
-import { DEFAULT_MEDIA_IDENTITY, mediaSpawnOptions, type MediaIdentity } from "@mp4t/runtime";
+import { DEFAULT_MEDIA_IDENTITY, mediaSpawnOptions, relaySpawn, type MediaIdentity } from "@mp4t/runtime";
 import { PermanentError, RetryableError } from "@mp4t/contracts";
 import type { ChunkWav, TranscriptionEngine } from "../ports.ts";
 import { parsePocketsphinxOutput } from "./pocketsphinx-output.parser.ts";
@@ -28,7 +27,7 @@ export type PocketsphinxOptions = {
  * written on demand). When it runs as
  * another user it gets its own copy of the chunk (a minute of audio, about 2 MB) in a directory
  * that user owns, as its working directory and by a relative path: the child enters it while
- * still root (libuv changes directory before it changes user), so no directory above it, our
+ * still root (the spawn relay changes directory before it changes user), so no directory above it, our
  * 0700 scratch or TMPDIR, needs to be open to that user.
  */
 async function inputFor(wav: ChunkWav, spawnOpts: ReturnType<typeof mediaSpawnOptions>) {
@@ -75,10 +74,12 @@ export function createPocketsphinxEngine(opts: PocketsphinxOptions): Transcripti
 
   async function recognise(wavPath: string, spawnOpts: ReturnType<typeof mediaSpawnOptions>, modelArgs: string[], signal: AbortSignal) {
     const args = ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null", ...modelArgs];
-    const child = spawn(opts.bin, args, { ...spawnOpts, stdio: ["ignore", "pipe", "pipe"], signal, killSignal: "SIGKILL" });
+    // Started by the spawn relay (@mp4t/runtime), not forked from this process: one run per chunk.
+    const { uid, gid, env, cwd } = spawnOpts;
+    const child = relaySpawn([opts.bin, ...args], { env, cwd, ...(uid === undefined ? {} : { uid, gid }), signal });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once("error", reject);

@@ -1,0 +1,177 @@
+import { chown, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { relaySpawn, SPAWN_RELAY_SCRIPT, type RelayedChild, type RelaySpawnOptions } from "./spawn-relay.ts";
+
+const ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C" };
+const root = process.getuid?.() === 0;
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mp4t-relay-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+type Ran = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+function collect(child: RelayedChild): Promise<Ran> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+const run = (script: string, o: Partial<RelaySpawnOptions> = {}) => collect(relaySpawn(["sh", "-c", script], { env: ENV, ...o }));
+
+/** The relay process of this one (the child of ours running spawn-relay.pl). */
+async function relayPids(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const p of await readdir("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const stat = await readFile(`/proc/${p}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && (await readFile(`/proc/${p}/cmdline`, "utf8")).includes(SPAWN_RELAY_SCRIPT)) pids.push(Number(p));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return pids;
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("spawn relay", () => {
+  it("runs a tool with the environment, working directory and descriptors given, and nothing else", async () => {
+    await writeFile(join(dir, "in.txt"), "from fd 3");
+    const r = await run('echo "cwd=$(pwd)"; env | sort; ls /proc/$$/fd | sort -n | tr "\\n" " "; echo; cat <&3; echo oops >&2; exit 7', {
+      env: { ...ENV, ONLY: "this" },
+      fd3: join(dir, "in.txt"),
+    });
+    expect(r.code).toBe(7);
+    expect(r.signal).toBeNull();
+    expect(r.stderr).toBe("oops\n");
+    expect(r.stdout).toContain("cwd=/\n");
+    const names = r.stdout
+      .split("\n")
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.split("=")[0]);
+    expect(names.filter((n) => !["PWD", "SHLVL", "_"].includes(n!))).toEqual(["LC_ALL", "ONLY", "PATH"]);
+    // sh's own descriptors: the four it was given (ls's listing of sh's table, so ls's own are not in it)
+    expect(r.stdout).toMatch(/^0 1 2 3 \n/m);
+    expect(r.stdout).toContain("from fd 3");
+    const without = await run("ls /proc/$$/fd | sort -n | tr '\\n' ' '");
+    expect(without.stdout).toBe("0 1 2 ");
+  });
+
+  it("appends stdout to a file of ours, and keeps the streams of tools running at once apart", async () => {
+    const file = join(dir, "out.bin");
+    await writeFile(file, "HEAD");
+    const toFile = await collect(relaySpawn(["sh", "-c", "printf abc; echo err >&2"], { env: ENV, stdout: { appendTo: file } }));
+    expect(toFile).toMatchObject({ code: 0, stderr: "err\n" });
+    expect(await readFile(file, "utf8")).toBe("HEADabc");
+    // Five at once, each writing 300 KB to stdout and 100 KB to stderr in small pieces.
+    const many = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) =>
+        run(`i=0; while [ $i -lt 100 ]; do head -c 3000 /dev/zero | tr '\\0' ${i}; head -c 1000 /dev/zero | tr '\\0' e >&2; i=$((i+1)); done`),
+      ),
+    );
+    many.forEach((r, k) => {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(String(k + 1).repeat(300_000));
+      expect(r.stderr).toBe("e".repeat(100_000));
+    });
+  });
+
+  it("reports a tool that cannot start as an error with its errno name, and a signal by name", async () => {
+    const missing = relaySpawn(["mp4t-no-such-tool"], { env: ENV });
+    await expect(collect(missing)).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(collect(relaySpawn(["sh", "-c", "cat <&3"], { env: ENV, fd3: join(dir, "absent") }))).rejects.toMatchObject({ code: "ENOENT" });
+    expect(await run("kill -TERM $$")).toMatchObject({ code: null, signal: "SIGTERM" });
+  });
+
+  it("kills the tool on abort, at once or before it starts", async () => {
+    const ac = new AbortController();
+    const child = relaySpawn(["sh", "-c", "echo $$; exec sleep 30"], { env: ENV, signal: ac.signal });
+    const pid = await new Promise<number>((resolve) => child.stdout!.once("data", (d: Buffer) => resolve(Number(d.toString().trim()))));
+    expect(alive(pid)).toBe(true);
+    const ended = collect(child);
+    ac.abort();
+    await expect(ended).rejects.toMatchObject({ name: "AbortError" });
+    await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+    await expect(collect(relaySpawn(["true"], { env: ENV, signal: AbortSignal.abort() }))).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it.runIf(root)("runs the tool as another user with no supplementary groups, in a directory it could not reach itself", async () => {
+    const r = await run("id -u; id -g; id -G", { uid: 65534, gid: 65534 });
+    expect(r).toMatchObject({ code: 0, stdout: "65534\n65534\n65534\n" });
+    // Its directory under one of ours (0700): entered before the user changes, as libuv does.
+    const closed = await mkdtemp(join(dir, "closed-"));
+    const own = join(closed, "own");
+    await mkdir(own);
+    await writeFile(join(own, "chunk.txt"), "mine");
+    await chown(own, 65534, 65534);
+    await chown(join(own, "chunk.txt"), 65534, 65534);
+    expect(await run("pwd; cat chunk.txt; ls .. >/dev/null 2>&1 || echo denied", { uid: 65534, gid: 65534, cwd: own })).toMatchObject({
+      code: 0,
+      stdout: `${own}\nminedenied\n`,
+    });
+  });
+
+  it("fails the tools in flight with ERELAY when the relay is killed, the kernel kills its tools, and a new relay starts for the next", async () => {
+    const child = relaySpawn(["sh", "-c", "echo $$; exec sleep 30"], { env: ENV });
+    const pid = await new Promise<number>((resolve) => child.stdout!.once("data", (d: Buffer) => resolve(Number(d.toString().trim()))));
+    const ended = collect(child);
+    const [relay] = await relayPids();
+    expect(relay).toBeDefined();
+    process.kill(relay!, "SIGKILL");
+    await expect(ended).rejects.toMatchObject({ code: "ERELAY" });
+    // SIGKILL leaves the relay no step of its own: the tool's parent-death signal (prctl) ends it.
+    await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+    expect(await run("echo again")).toMatchObject({ code: 0, stdout: "again\n" });
+    const now = await relayPids();
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(relay);
+  });
+
+  it("answers a malformed request with EINVAL instead of leaving it unanswered, and serves the next", async () => {
+    const { spawn } = await import("node:child_process");
+    const relay = spawn("perl", [SPAWN_RELAY_SCRIPT], { stdio: ["pipe", "pipe", "inherit"] });
+    let out = "";
+    relay.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    const hex = (t: string) => Buffer.from(t).toString("hex");
+    const good = ["-", "-", "-", hex("PATH=/usr/bin:/bin"), hex("true")].join(" ");
+    // Too few fields; a user that is not a number; a field that is not hex; then a good one.
+    relay.stdin.write(`s 1 -1 -1 ${hex("/")}\ns 2 x -1 ${good}\ns 3 -1 -1 - - - zz ${hex("true")}\ns 4 -1 -1 ${good}\n`);
+    await expect.poll(() => out, { timeout: 5000 }).toContain("4 x 0 0\n");
+    expect(out.split("\n").filter(Boolean)).toEqual(["1 f 22", "2 f 22", "3 f 22", "4 x 0 0"]);
+    relay.stdin.end();
+    await new Promise((resolve) => relay.once("exit", resolve));
+  });
+
+  it("kills its tools and exits when this process lets go of it", async () => {
+    // A second Node process with its own relay: it starts a tool and exits without waiting.
+    const script = join(dir, "orphan.ts");
+    await writeFile(
+      script,
+      `import { relaySpawn } from ${JSON.stringify(new URL("./spawn-relay.ts", import.meta.url).pathname)};\n` +
+        `const c = relaySpawn(["sh", "-c", "echo $$; exec sleep 30"], { env: { PATH: process.env.PATH } });\n` +
+        `c.stdout.once("data", (d) => { process.stdout.write(d); process.exit(0); });\n`,
+    );
+    const { execFile } = await import("node:child_process");
+    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [script], (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    const pid = Number(out.trim());
+    expect(pid).toBeGreaterThan(0);
+    await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+  });
+});

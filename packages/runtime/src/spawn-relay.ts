@@ -1,0 +1,184 @@
+/**
+ * Media tools started by a small, long-lived Perl process (spawn-relay.pl) instead of by this one.
+ *
+ * libuv starts a child with fork() on Linux. A fork copies the parent's page tables and
+ * write-protects every page it has: the parent then takes a page fault at its first write to each
+ * (19 us a fault on the 2-core VMs measured here). For the split layout's worker process that was
+ * about 1,700 faults and 55 ms of its CPU a job, for ingest's one ffmpeg run (and pocketsphinx's
+ * run per chunk). The relay, a few MB, forks in a fraction of a millisecond, and this process only
+ * writes a line and reads the tool's output. docs/architecture.md, "Fourteenth pass".
+ *
+ * What the child gets is what `spawn` gave it: stdin /dev/null, stdout a pipe or a file of ours
+ * (appending), stderr a pipe, optionally a file read-only as descriptor 3, nothing else (every
+ * other descriptor is closed), `/` or the directory given as its working directory (entered
+ * before the user changes, as libuv does), the environment given and nothing more, and, when
+ * asked, another uid and gid with no supplementary groups.
+ * Perl is Essential in Debian (perl-base; its licence: the Artistic License or the GPL, 1 or later).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
+import { constants } from "node:os";
+import { PassThrough } from "node:stream";
+
+export type RelaySpawnOptions = {
+  env: Record<string, string>;
+  uid?: number;
+  gid?: number;
+  /** The working directory, entered before the user changes; `/` if unset. */
+  cwd?: string;
+  /** The child's stdout: a pipe (`stdout` on the result), or a file of ours it appends to. */
+  stdout?: "pipe" | { appendTo: string };
+  /** A file the child gets read-only as its descriptor 3 (opened by the relay, not by the child). */
+  fd3?: string;
+  signal?: AbortSignal;
+};
+
+/** The part of a ChildProcess the media adapters use: `error` (with a `code`), then or instead `close` (code, signal). */
+export interface RelayedChild extends EventEmitter {
+  readonly stdout: PassThrough | null;
+  readonly stderr: PassThrough;
+}
+
+export const SPAWN_RELAY_SCRIPT = new URL("./spawn-relay.pl", import.meta.url).pathname;
+
+const errnoName = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+const signalName = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
+
+const hex = (s: string) => (s === "" ? "-" : Buffer.from(s, "utf8").toString("hex"));
+
+type Pending = { child: Child };
+
+class Child extends EventEmitter implements RelayedChild {
+  readonly stdout: PassThrough | null;
+  readonly stderr = new PassThrough();
+  done = false;
+  constructor(pipeStdout: boolean) {
+    super();
+    this.stdout = pipeStdout ? new PassThrough() : null;
+  }
+  end(event: "error", err: Error): void;
+  end(event: "close", code: number | null, signal: NodeJS.Signals | null): void;
+  end(event: "error" | "close", ...args: unknown[]): void {
+    if (this.done) return;
+    this.done = true;
+    this.stdout?.end();
+    this.stderr.end();
+    this.emit(event, ...args);
+  }
+}
+
+/** One relay process; started at the first spawn, and again after it ended. */
+class Relay {
+  private proc: ChildProcess | undefined;
+  private readonly inFlight = new Map<number, Pending>();
+  private nextId = 1;
+
+  spawn(argv: string[], o: RelaySpawnOptions): RelayedChild {
+    const child = new Child(o.stdout === undefined || o.stdout === "pipe");
+    if (o.signal?.aborted) {
+      process.nextTick(() => child.end("error", abortError(o.signal!)));
+      return child;
+    }
+    const proc = this.started();
+    const id = this.nextId++;
+    this.inFlight.set(id, { child });
+    this.ref();
+    const env = Object.entries(o.env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\0");
+    const out = typeof o.stdout === "object" ? o.stdout.appendTo : "";
+    const fields = [o.cwd ?? "", out, o.fd3 ?? "", env, ...argv].map(hex);
+    proc.stdin!.write(`s ${id} ${o.uid ?? -1} ${o.gid ?? -1} ${fields.join(" ")}\n`);
+    if (o.signal) {
+      const signal = o.signal;
+      const onAbort = () => {
+        if (child.done) return;
+        this.proc?.stdin?.write(`k ${id}\n`);
+        child.end("error", abortError(signal));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      child.once("close", () => signal.removeEventListener("abort", onAbort));
+      child.once("error", () => signal.removeEventListener("abort", onAbort));
+    }
+    return child;
+  }
+
+  private started(): ChildProcess {
+    if (this.proc) return this.proc;
+    const proc = spawn("perl", [SPAWN_RELAY_SCRIPT], {
+      stdio: ["pipe", "pipe", "inherit"],
+      env: { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", LC_ALL: "C" },
+      cwd: "/",
+    });
+    this.proc = proc;
+    // This relay's replies only: a relay that ended may still have output in flight, and its
+    // half-read reply must not be read as the start of the next relay's.
+    const reader = { buf: Buffer.alloc(0) };
+    const gone = (err: Error) => {
+      if (this.proc !== proc) return;
+      this.proc = undefined;
+      for (const [id, p] of this.inFlight) {
+        this.inFlight.delete(id);
+        p.child.end("error", Object.assign(new Error(`the spawn relay ended: ${err.message}`), { code: "ERELAY" }));
+      }
+    };
+    proc.on("error", (err) => gone(err));
+    proc.on("exit", (code, signal) => gone(new Error(`exit ${code ?? signal}`)));
+    proc.stdin!.on("error", () => undefined); // a relay that died: its exit says so
+    proc.stdout!.on("data", (d: Buffer) => this.proc === proc && this.read(reader, d));
+    return proc;
+  }
+
+  /** The relay keeps this process alive only while a tool runs. */
+  private ref() {
+    const p = this.proc;
+    if (!p) return;
+    const on = this.inFlight.size > 0;
+    for (const h of [p, p.stdin, p.stdout] as ({ ref(): void; unref(): void } | null)[]) on ? h?.ref() : h?.unref();
+  }
+
+  private read(r: { buf: Buffer }, d: Buffer) {
+    r.buf = r.buf.length ? Buffer.concat([r.buf, d]) : d;
+    for (;;) {
+      const nl = r.buf.indexOf(10);
+      if (nl < 0) return;
+      const [idText, kind, a, b] = r.buf.subarray(0, nl).toString("latin1").split(" ");
+      const id = Number(idText);
+      const child = this.inFlight.get(id)?.child;
+      if (kind === "o" || kind === "e") {
+        const len = Number(a);
+        if (r.buf.length < nl + 1 + len) return;
+        const data = r.buf.subarray(nl + 1, nl + 1 + len);
+        r.buf = r.buf.subarray(nl + 1 + len);
+        if (child && !child.done) (kind === "o" ? child.stdout : child.stderr)?.write(Buffer.from(data));
+        continue;
+      }
+      r.buf = r.buf.subarray(nl + 1);
+      if (kind === "x" || kind === "f") {
+        this.inFlight.delete(id);
+        this.ref();
+        if (!child) continue;
+        if (kind === "x") child.end("close", Number(a) < 0 ? null : Number(a), Number(b) ? (signalName.get(Number(b)) ?? null) : null);
+        else {
+          const code = errnoName.get(Number(a)) ?? "EIO";
+          child.end("error", Object.assign(new Error(`spawn ${code}`), { code, errno: -Number(a), syscall: "spawn" }));
+        }
+      }
+    }
+  }
+}
+
+const abortError = (signal: AbortSignal) =>
+  Object.assign(new Error("The operation was aborted", { cause: signal.reason }), { name: "AbortError", code: "ABORT_ERR" });
+
+let relay: Relay | undefined;
+
+/**
+ * Starts `argv` (looked up in `env.PATH`) through this process's spawn relay. The result emits
+ * `error` (spawn failed: `code` an errno name, or `ERELAY` when the relay itself ended; an
+ * abort: `AbortError`) or `close` (exit code, or null and the signal's name).
+ */
+export function relaySpawn(argv: string[], o: RelaySpawnOptions): RelayedChild {
+  relay ??= new Relay();
+  return relay.spawn(argv, o);
+}
