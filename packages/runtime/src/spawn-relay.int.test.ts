@@ -100,6 +100,39 @@ describe("spawn relay", () => {
     expect(await run("kill -TERM $$")).toMatchObject({ code: null, signal: "SIGTERM" });
   });
 
+  it("refuses with EINVAL what exec cannot take whole: a NUL in an argument, a path or the environment, an empty or '=' name", async () => {
+    const refused = [
+      collect(relaySpawn(["sh", "-c", "echo a\0b"], { env: ENV })),
+      collect(relaySpawn(["cat"], { env: ENV, fd3: join(dir, "in.txt\0.wav") })),
+      collect(relaySpawn(["cat"], { env: ENV, stdout: { appendTo: join(dir, "out\0") } })),
+      collect(relaySpawn(["true"], { env: ENV, cwd: "/tmp\0/x" })),
+      collect(relaySpawn(["true"], { env: { ...ENV, "A=B": "c" } })),
+      collect(relaySpawn(["true"], { env: { ...ENV, A: "b\0c" } })),
+      collect(relaySpawn([], { env: ENV })),
+    ];
+    for (const ended of refused) await expect(ended).rejects.toMatchObject({ code: "EINVAL", syscall: "spawn" });
+    expect(await run("echo fine")).toMatchObject({ code: 0, stdout: "fine\n" });
+  });
+
+  it("fails a spawn with ERELAY, naming the cause, when the relay cannot start for want of descriptors", async () => {
+    // A second Node process that uses up its descriptors (EMFILE), then asks for a tool: an error, not a crash.
+    const script = join(dir, "emfile.ts");
+    await writeFile(
+      script,
+      `import { openSync } from "node:fs";\n` +
+        `import { relaySpawn } from ${JSON.stringify(new URL("./spawn-relay.ts", import.meta.url).pathname)};\n` +
+        `try { for (;;) openSync("/dev/null", "r"); } catch (e) { if (e.code !== "EMFILE") throw e; }\n` +
+        `relaySpawn(["true"], { env: { PATH: process.env.PATH } }).once("error", (e) => { console.log(e.code, e.message); process.exit(0); });\n`,
+    );
+    const { execFile } = await import("node:child_process");
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile("prlimit", ["--nofile=64", "--", process.execPath, script], { timeout: 20_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      ),
+    );
+    expect(out.trim()).toMatch(/^ERELAY the spawn relay ended: .*EMFILE/);
+  });
+
   it("kills the tool on abort, at once or before it starts", async () => {
     const ac = new AbortController();
     const child = relaySpawn(["sh", "-c", "echo $$; exec sleep 30"], { env: ENV, signal: ac.signal });
@@ -113,8 +146,9 @@ describe("spawn relay", () => {
   });
 
   it.runIf(root)("runs the tool as another user with no supplementary groups, in a directory it could not reach itself", async () => {
-    const r = await run("id -u; id -g; id -G", { uid: 65534, gid: 65534 });
-    expect(r).toMatchObject({ code: 0, stdout: "65534\n65534\n65534\n" });
+    // The kernel's list of supplementary groups: empty (not even its own gid).
+    const r = await run("id -u; id -g; awk '/^Groups:/ { print NF - 1 }' /proc/self/status", { uid: 65534, gid: 65534 });
+    expect(r).toMatchObject({ code: 0, stdout: "65534\n65534\n0\n" });
     // Its directory under one of ours (0700): entered before the user changes, as libuv does.
     const closed = await mkdtemp(join(dir, "closed-"));
     const own = join(closed, "own");
@@ -152,9 +186,15 @@ describe("spawn relay", () => {
     const hex = (t: string) => Buffer.from(t).toString("hex");
     const good = ["-", "-", "-", hex("PATH=/usr/bin:/bin"), hex("true")].join(" ");
     // Too few fields; a user that is not a number; a field that is not hex; then a good one.
-    relay.stdin.write(`s 1 -1 -1 ${hex("/")}\ns 2 x -1 ${good}\ns 3 -1 -1 - - - zz ${hex("true")}\ns 4 -1 -1 ${good}\n`);
-    await expect.poll(() => out, { timeout: 5000 }).toContain("4 x 0 0\n");
-    expect(out.split("\n").filter(Boolean)).toEqual(["1 f 22", "2 f 22", "3 f 22", "4 x 0 0"]);
+    // Too few fields; a user that is not a number; a field that is not hex; a NUL in the program's
+    // name and in a path (exec and open would cut them short); then a good one.
+    const env = hex("PATH=/usr/bin:/bin");
+    relay.stdin.write(
+      `s 1 -1 -1 ${hex("/")}\ns 2 x -1 ${good}\ns 3 -1 -1 - - - zz ${hex("true")}\n` +
+        `s 4 -1 -1 - - - ${env} ${hex("true\0-rf")}\ns 5 -1 -1 - - ${hex("/etc/passwd\0.wav")} ${env} ${hex("true")}\ns 6 -1 -1 ${good}\n`,
+    );
+    await expect.poll(() => out, { timeout: 5000 }).toContain("6 x 0 0\n");
+    expect(out.split("\n").filter(Boolean)).toEqual(["1 f 22", "2 f 22", "3 f 22", "4 f 22", "5 f 22", "6 x 0 0"]);
     relay.stdin.end();
     await new Promise((resolve) => relay.once("exit", resolve));
   });

@@ -32,7 +32,11 @@ my $relay = $$;
 
 # prctl(2)'s number, for PR_SET_PDEATHSIG; undef on another architecture (the tools then end with
 # the relay only when it ends by itself: stdin closed, or a failure through END).
-my $PRCTL = { x86_64 => 157, aarch64 => 167 }->{ (POSIX::uname())[4] };
+my $arch = (POSIX::uname())[4];
+my $PRCTL = { x86_64 => 157, aarch64 => 167 }->{$arch};
+# setgroups(2)'s number, to leave a child of another user no supplementary group at all; elsewhere
+# Perl's own call leaves it its gid as the one supplementary group (the same rights).
+my $SETGROUPS = { x86_64 => 116, aarch64 => 159 }->{$arch};
 
 # A reader that went away is an error to write to (put exits, and END kills the tools), not a signal that kills the relay.
 $SIG{PIPE} = 'IGNORE';
@@ -65,8 +69,9 @@ sub become {
   chdir($cwd eq '' ? '/' : $cwd) or $fail->();
   if ($uid >= 0) {
     POSIX::setgid($gid) or $fail->();
-    $) = "$gid $gid";  # the effective gid, and no supplementary groups but it
-    my @groups = split ' ', $);
+    if (defined $SETGROUPS) { syscall($SETGROUPS, 0, 0) == 0 or $fail->(); }
+    else { $) = "$gid $gid"; }  # the effective gid, and no supplementary group but it
+    my @groups = split ' ', $);  # the effective gid, then the supplementary groups
     $fail->() if grep { $_ != $gid } @groups;
     POSIX::setuid($uid) or $fail->();
     $fail->() if $< != $uid || $> != $uid;
@@ -86,7 +91,8 @@ sub become {
 sub start {
   my ($id, $uid, $gid, $cwd, $out, $fd3, $env, @argv) = @_;
   my $fail = sub { put("$id f " . ($! + 0 || 5) . "\n"); };
-  return put("$id f 22\n") if !@argv || exists $kid{$id};
+  # A NUL cannot reach exec or open intact: refused, as Node's own spawn refuses it.
+  return put("$id f 22\n") if !@argv || exists $kid{$id} || grep { index($_, "\0") >= 0 } ($cwd, $out, $fd3, @argv);
   open(my $null, '<', '/dev/null') or return $fail->();
   my ($or, $ow, $er, $ew);
   if ($out eq '') { pipe($or, $ow) or return $fail->(); }

@@ -19,6 +19,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { constants } from "node:os";
 import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
 
 export type RelaySpawnOptions = {
   env: Record<string, string>;
@@ -39,9 +40,11 @@ export interface RelayedChild extends EventEmitter {
   readonly stderr: PassThrough;
 }
 
-export const SPAWN_RELAY_SCRIPT = new URL("./spawn-relay.pl", import.meta.url).pathname;
+export const SPAWN_RELAY_SCRIPT = fileURLToPath(new URL("./spawn-relay.pl", import.meta.url));
 
-const errnoName = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+// Number to name, the first name of a number kept (EAGAIN, not its alias EWOULDBLOCK).
+const errnoName = new Map<number, string>();
+for (const [name, n] of Object.entries(constants.errno)) if (!errnoName.has(n)) errnoName.set(n, name);
 const signalName = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
 
 const hex = (s: string) => (s === "" ? "-" : Buffer.from(s, "utf8").toString("hex"));
@@ -79,6 +82,12 @@ class Relay {
       process.nextTick(() => child.end("error", abortError(o.signal!)));
       return child;
     }
+    const invalid = invalidField(argv, o);
+    if (invalid) {
+      // What Node's own spawn refuses (a NUL cannot be passed to exec), refused here before the relay sees it.
+      process.nextTick(() => child.end("error", Object.assign(new Error(`spawn EINVAL: ${invalid}`), { code: "EINVAL", syscall: "spawn" })));
+      return child;
+    }
     const proc = this.started();
     const id = this.nextId++;
     this.inFlight.set(id, { child });
@@ -88,7 +97,7 @@ class Relay {
       .join("\0");
     const out = typeof o.stdout === "object" ? o.stdout.appendTo : "";
     const fields = [o.cwd ?? "", out, o.fd3 ?? "", env, ...argv].map(hex);
-    proc.stdin!.write(`s ${id} ${o.uid ?? -1} ${o.gid ?? -1} ${fields.join(" ")}\n`);
+    proc.stdin?.write(`s ${id} ${o.uid ?? -1} ${o.gid ?? -1} ${fields.join(" ")}\n`);
     if (o.signal) {
       const signal = o.signal;
       const onAbort = () => {
@@ -123,9 +132,13 @@ class Relay {
       }
     };
     proc.on("error", (err) => gone(err));
-    proc.on("exit", (code, signal) => gone(new Error(`exit ${code ?? signal}`)));
-    proc.stdin!.on("error", () => undefined); // a relay that died: its exit says so
-    proc.stdout!.on("data", (d: Buffer) => this.proc === proc && this.read(reader, d));
+    // `close`, not `exit`: the replies a relay wrote before it ended are read first.
+    proc.on("close", (code, signal) => gone(new Error(`exit ${code ?? signal}`)));
+    // No stdio when the relay could not start for want of descriptors (EMFILE): its `error` ends what is in flight.
+    proc.stdin?.on("error", () => undefined); // a relay that died: its close says so
+    proc.stdout?.on("data", (d: Buffer) => {
+      if (this.proc === proc && !this.read(reader, d)) proc.kill("SIGKILL"); // a reply we cannot read: start afresh
+    });
     return proc;
   }
 
@@ -137,17 +150,19 @@ class Relay {
     for (const h of [p, p.stdin, p.stdout] as ({ ref(): void; unref(): void } | null)[]) on ? h?.ref() : h?.unref();
   }
 
-  private read(r: { buf: Buffer }, d: Buffer) {
+  /** Reads the replies in `d`; false if one cannot be read (the relay is then replaced). */
+  private read(r: { buf: Buffer }, d: Buffer): boolean {
     r.buf = r.buf.length ? Buffer.concat([r.buf, d]) : d;
     for (;;) {
       const nl = r.buf.indexOf(10);
-      if (nl < 0) return;
+      if (nl < 0) return r.buf.length < 256; // a header is a few dozen bytes
       const [idText, kind, a, b] = r.buf.subarray(0, nl).toString("latin1").split(" ");
       const id = Number(idText);
       const child = this.inFlight.get(id)?.child;
       if (kind === "o" || kind === "e") {
         const len = Number(a);
-        if (r.buf.length < nl + 1 + len) return;
+        if (!Number.isSafeInteger(len) || len < 0) return false;
+        if (r.buf.length < nl + 1 + len) return true;
         const data = r.buf.subarray(nl + 1, nl + 1 + len);
         r.buf = r.buf.subarray(nl + 1 + len);
         if (child && !child.done) (kind === "o" ? child.stdout : child.stderr)?.write(Buffer.from(data));
@@ -166,6 +181,16 @@ class Relay {
       }
     }
   }
+}
+
+/** What in the request cannot be passed to exec: a NUL anywhere, or an environment name that is empty or holds `=`. */
+function invalidField(argv: string[], o: RelaySpawnOptions): string | undefined {
+  if (argv.length === 0) return "no program";
+  const paths = [o.cwd, typeof o.stdout === "object" ? o.stdout.appendTo : undefined, o.fd3];
+  if ([...argv, ...paths].some((s) => s?.includes("\0"))) return "a NUL in an argument or a path";
+  for (const [k, v] of Object.entries(o.env))
+    if (k === "" || k.includes("=") || k.includes("\0") || v.includes("\0")) return `the environment variable ${JSON.stringify(k)}`;
+  return undefined;
 }
 
 const abortError = (signal: AbortSignal) =>

@@ -156,10 +156,13 @@ function stderrOf(stream: NodeJS.ReadableStream, onData?: (all: string, chunk: s
  */
 export class ProbeTimeoutError extends PermanentError {}
 
-/** A child that could not start (missing binary, no permission for the media uid) is our fault. */
+/** The errno name; for the relay itself (ERELAY: it could not start, or ended), why. */
+const failureDetail = (err: NodeJS.ErrnoException) => (err.code === "ERELAY" ? `${err.code} (${err.message})` : err.code);
+
+/** A child that could not start (missing binary, no permission for the media uid, the spawn relay gone) is our fault. */
 const spawnFailure = (bin: string, err: unknown) =>
   err instanceof Error && "code" in err && err.name !== "AbortError"
-    ? new RetryableError("INTERNAL", `cannot run ${bin}: ${(err as NodeJS.ErrnoException).code}`, { cause: err })
+    ? new RetryableError("INTERNAL", `cannot run ${bin}: ${failureDetail(err as NodeJS.ErrnoException)}`, { cause: err })
     : err;
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
