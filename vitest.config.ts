@@ -20,6 +20,11 @@ const shared = {
   testTimeout: 60_000,
   hookTimeout: 60_000,
   pool: "forks" as const,
+  // The media tools at the services' own CPU priority (MEDIA_NICE is 10 by default): with two test
+  // files at once, a niced pocketsphinx beside another file's busy processes got a tenth of a core
+  // and ran into the timeouts above. The nice value itself is tested in spawn-relay.int.test.ts
+  // and toolchain.test.ts.
+  env: { MEDIA_NICE: "0" },
 };
 // In each group the longest files first, so with two workers the run does not end with one of them alone.
 

@@ -100,7 +100,16 @@ describe("spawn relay", () => {
     expect(await run("kill -TERM $$")).toMatchObject({ code: null, signal: "SIGTERM" });
   });
 
-  it("refuses with EINVAL what exec cannot take whole: a NUL in an argument, a path or the environment, an empty or '=' name", async () => {
+  it("lowers the tool's CPU priority by the nice value given, and leaves it as ours without one", async () => {
+    const { getPriority } = await import("node:os");
+    const ours = getPriority();
+    // Field 19 of /proc/<pid>/stat is the nice value (the 17th after the command's name in parentheses).
+    const niceOf = "sed 's/.*) //' /proc/self/stat | cut -d' ' -f17";
+    expect(await run(niceOf, { nice: 7 })).toMatchObject({ code: 0, stdout: `${Math.min(19, ours + 7)}\n` });
+    expect(await run(niceOf)).toMatchObject({ code: 0, stdout: `${ours}\n` });
+  });
+
+  it("refuses with EINVAL what exec cannot take whole (a NUL in an argument, a path or the environment, an empty or '=' name) and a nice value outside 0-19", async () => {
     const refused = [
       collect(relaySpawn(["sh", "-c", "echo a\0b"], { env: ENV })),
       collect(relaySpawn(["cat"], { env: ENV, fd3: join(dir, "in.txt\0.wav") })),
@@ -109,6 +118,9 @@ describe("spawn relay", () => {
       collect(relaySpawn(["true"], { env: { ...ENV, "A=B": "c" } })),
       collect(relaySpawn(["true"], { env: { ...ENV, A: "b\0c" } })),
       collect(relaySpawn([], { env: ENV })),
+      collect(relaySpawn(["true"], { env: ENV, nice: -1 })),
+      collect(relaySpawn(["true"], { env: ENV, nice: 20 })),
+      collect(relaySpawn(["true"], { env: ENV, nice: 1.5 })),
     ];
     for (const ended of refused) await expect(ended).rejects.toMatchObject({ code: "EINVAL", syscall: "spawn" });
     expect(await run("echo fine")).toMatchObject({ code: 0, stdout: "fine\n" });
@@ -187,14 +199,16 @@ describe("spawn relay", () => {
     const good = ["-", "-", "-", hex("PATH=/usr/bin:/bin"), hex("true")].join(" ");
     // Too few fields; a user that is not a number; a field that is not hex; then a good one.
     // Too few fields; a user that is not a number; a field that is not hex; a NUL in the program's
-    // name and in a path (exec and open would cut them short); then a good one.
+    // name and in a path (exec and open would cut them short); a nice value below 0 (a higher
+    // priority) and above 19; then a good one.
     const env = hex("PATH=/usr/bin:/bin");
     relay.stdin.write(
-      `s 1 -1 -1 ${hex("/")}\ns 2 x -1 ${good}\ns 3 -1 -1 - - - zz ${hex("true")}\n` +
-        `s 4 -1 -1 - - - ${env} ${hex("true\0-rf")}\ns 5 -1 -1 - - ${hex("/etc/passwd\0.wav")} ${env} ${hex("true")}\ns 6 -1 -1 ${good}\n`,
+      `s 1 -1 -1 0 ${hex("/")}\ns 2 x -1 0 ${good}\ns 3 -1 -1 0 - - - zz ${hex("true")}\n` +
+        `s 4 -1 -1 0 - - - ${env} ${hex("true\0-rf")}\ns 5 -1 -1 0 - - ${hex("/etc/passwd\0.wav")} ${env} ${hex("true")}\n` +
+        `s 6 -1 -1 -5 ${good}\ns 7 -1 -1 20 ${good}\ns 8 -1 -1 0 ${good}\n`,
     );
-    await expect.poll(() => out, { timeout: 5000 }).toContain("6 x 0 0\n");
-    expect(out.split("\n").filter(Boolean)).toEqual(["1 f 22", "2 f 22", "3 f 22", "4 f 22", "5 f 22", "6 x 0 0"]);
+    await expect.poll(() => out, { timeout: 5000 }).toContain("8 x 0 0\n");
+    expect(out.split("\n").filter(Boolean)).toEqual(["1 f 22", "2 f 22", "3 f 22", "4 f 22", "5 f 22", "6 f 22", "7 f 22", "8 x 0 0"]);
     relay.stdin.end();
     await new Promise((resolve) => relay.once("exit", resolve));
   });

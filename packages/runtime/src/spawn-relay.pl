@@ -6,8 +6,9 @@
 # well under one. Core Perl only (perl-base, Essential in every Debian, the image's included).
 #
 # Requests, one line each on stdin, fields hex-encoded and separated by spaces:
-#   s <id> <uid> <gid> <cwd> <stdout> <fd3> <env> <argv0> <argv1> ...
-#     ("-" is an empty field) uid/gid: decimal, -1 to keep ours; cwd: the working directory, entered
+#   s <id> <uid> <gid> <nice> <cwd> <stdout> <fd3> <env> <argv0> <argv1> ...
+#     ("-" is an empty field) uid/gid: decimal, -1 to keep ours; nice: 0-19, added to the child's
+#     nice value (a lower CPU priority than ours: 0 keeps it); cwd: the working directory, entered
 #     before the user changes ("" for /); stdout: "" for a pipe, else a file opened O_WRONLY|O_APPEND;
 #     fd3: "" for none, else a file opened read-only as the child's descriptor 3;
 #     env: NAME=value pairs joined by NUL. stdin is /dev/null.
@@ -54,7 +55,7 @@ sub unhex { my ($h) = @_; return '' if $h eq '-'; die "bad field\n" if $h !~ /^(
 
 # In the child, after fork: the descriptors it gets, its user, then exec. Never returns.
 sub become {
-  my ($want, $uid, $gid, $cwd, $env, $argv, $errw) = @_;
+  my ($want, $uid, $gid, $nice, $cwd, $env, $argv, $errw) = @_;
   my $fail = sub { syswrite($errw, ($! + 0) . "\n"); POSIX::_exit(127); };
   # Move every source above 9 first, so that no dup2 below overwrites a source still needed.
   my @high = map { my $fd = fcntl($_, F_DUPFD, 10); defined $fd ? $fd : $fail->() } @$want;
@@ -65,6 +66,8 @@ sub become {
   my @open = (4 .. 1023);
   if (opendir(my $d, '/proc/self/fd')) { @open = grep { /^\d+$/ } readdir($d); closedir($d); }
   POSIX::close($_) for grep { $_ > $#high && $_ != fileno($errw) } @open;  # the exec-failure pipe closes itself at exec
+  # A lower priority only (an increment), which needs no privilege.
+  if ($nice > 0) { defined POSIX::nice($nice) or $fail->(); }
   # Entered while still ours, so that no directory above it need be open to the new user.
   chdir($cwd eq '' ? '/' : $cwd) or $fail->();
   if ($uid >= 0) {
@@ -89,7 +92,7 @@ sub become {
 }
 
 sub start {
-  my ($id, $uid, $gid, $cwd, $out, $fd3, $env, @argv) = @_;
+  my ($id, $uid, $gid, $nice, $cwd, $out, $fd3, $env, @argv) = @_;
   my $fail = sub { put("$id f " . ($! + 0 || 5) . "\n"); };
   # A NUL cannot reach exec or open intact: refused, as Node's own spawn refuses it.
   return put("$id f 22\n") if !@argv || exists $kid{$id} || grep { index($_, "\0") >= 0 } ($cwd, $out, $fd3, @argv);
@@ -105,7 +108,7 @@ sub start {
   return $fail->() if !defined $pid;
   if ($pid == 0) {
     close($xr);
-    become([$null, $ow, $ew, defined $input ? ($input) : ()], $uid, $gid, $cwd, $env, \@argv, $xw);
+    become([$null, $ow, $ew, defined $input ? ($input) : ()], $uid, $gid, $nice, $cwd, $env, \@argv, $xw);
   }
   close($xw);
   close($_) for grep { defined } ($null, $ow, $ew, $input);
@@ -150,11 +153,11 @@ sub request {
   return if !defined $op;
   if ($op eq 's' && @f && $f[0] =~ /^\d+$/) {
     # Anything malformed in a request with an id is answered (EINVAL), never left without a reply.
-    my ($id, $uid, $gid, @rest) = @f;
-    return put("$id f 22\n") if @f < 8 || $uid !~ /^-?\d+$/ || $gid !~ /^-?\d+$/;
+    my ($id, $uid, $gid, $nice, @rest) = @f;
+    return put("$id f 22\n") if @f < 9 || $uid !~ /^-?\d+$/ || $gid !~ /^-?\d+$/ || $nice !~ /^\d+$/ || $nice > 19;
     my @fields = eval { map { unhex($_) } @rest };
     return put("$id f 22\n") if !@fields;
-    return start($id, $uid, $gid, @fields);
+    return start($id, $uid, $gid, $nice, @fields);
   }
   if ($op eq 'k' && @f == 1 && exists $kid{$f[0]}) {
     kill('KILL', $kid{$f[0]}{pid}) if !defined $kid{$f[0]}{status};

@@ -12,7 +12,7 @@
  * (appending), stderr a pipe, optionally a file read-only as descriptor 3, nothing else (every
  * other descriptor is closed), `/` or the directory given as its working directory (entered
  * before the user changes, as libuv does), the environment given and nothing more, and, when
- * asked, another uid and gid with no supplementary groups.
+ * asked, another uid and gid with no supplementary groups and a higher nice value.
  * Perl is Essential in Debian (perl-base; its licence: the Artistic License or the GPL, 1 or later).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -25,6 +25,8 @@ export type RelaySpawnOptions = {
   env: Record<string, string>;
   uid?: number;
   gid?: number;
+  /** Added to the child's nice value (0-19): a lower CPU priority than this process's. */
+  nice?: number;
   /** The working directory, entered before the user changes; `/` if unset. */
   cwd?: string;
   /** The child's stdout: a pipe (`stdout` on the result), or a file of ours it appends to. */
@@ -97,7 +99,7 @@ class Relay {
       .join("\0");
     const out = typeof o.stdout === "object" ? o.stdout.appendTo : "";
     const fields = [o.cwd ?? "", out, o.fd3 ?? "", env, ...argv].map(hex);
-    proc.stdin?.write(`s ${id} ${o.uid ?? -1} ${o.gid ?? -1} ${fields.join(" ")}\n`);
+    proc.stdin?.write(`s ${id} ${o.uid ?? -1} ${o.gid ?? -1} ${o.nice ?? 0} ${fields.join(" ")}\n`);
     if (o.signal) {
       const signal = o.signal;
       const onAbort = () => {
@@ -186,6 +188,7 @@ class Relay {
 /** What in the request cannot be passed to exec: a NUL anywhere, or an environment name that is empty or holds `=`. */
 function invalidField(argv: string[], o: RelaySpawnOptions): string | undefined {
   if (argv.length === 0) return "no program";
+  if (o.nice !== undefined && !(Number.isInteger(o.nice) && o.nice >= 0 && o.nice <= 19)) return `nice ${o.nice} (0-19)`;
   const paths = [o.cwd, typeof o.stdout === "object" ? o.stdout.appendTo : undefined, o.fd3];
   if ([...argv, ...paths].some((s) => s?.includes("\0"))) return "a NUL in an argument or a path";
   for (const [k, v] of Object.entries(o.env))

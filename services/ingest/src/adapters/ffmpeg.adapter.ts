@@ -88,9 +88,8 @@ export async function checkMediaTools(settings: FfmpegSettings, decode: { offset
   const as = spawnOpts.uid === undefined ? "as this service's user" : `as uid ${spawnOpts.uid}`;
   for (const [bin, limit] of [[settings.ffmpegBin, maxFileBytes]] as const) {
     const timeout = AbortSignal.timeout(10_000);
-    const { uid, gid, env } = spawnOpts;
     // Through the spawn relay, as every decode: a relay that cannot start (no perl) stops the service here.
-    const child = relaySpawn([PRLIMIT, ...limitedArgs(bin, ["-version"], limit)], { env, ...(uid === undefined ? {} : { uid, gid }), signal: timeout });
+    const child = relaySpawn([PRLIMIT, ...limitedArgs(bin, ["-version"], limit)], { ...spawnOpts, signal: timeout });
     child.stdout!.resume();
     const said = stderrOf(child.stderr!);
     const exit = await exitOf(child, bin).catch((err: Error) => ({ code: null, signal: null, error: err.message }));
@@ -115,10 +114,8 @@ function spawnMediaTool(
   signal: AbortSignal,
   o: { stdout?: "pipe" | { appendTo: string }; maxFileBytes?: number } = {},
 ) {
-  const { uid, gid, env } = mediaSpawnOptions(settings.runAs);
   const child = relaySpawn([PRLIMIT, ...limitedArgs(bin, args, o.maxFileBytes ?? 0)], {
-    env,
-    ...(uid === undefined ? {} : { uid, gid }),
+    ...mediaSpawnOptions(settings.runAs),
     stdout: o.stdout ?? "pipe",
     fd3: input,
     signal,

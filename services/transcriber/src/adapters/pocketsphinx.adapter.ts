@@ -75,8 +75,7 @@ export function createPocketsphinxEngine(opts: PocketsphinxOptions): Transcripti
   async function recognise(wavPath: string, spawnOpts: ReturnType<typeof mediaSpawnOptions>, modelArgs: string[], signal: AbortSignal) {
     const args = ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null", ...modelArgs];
     // Started by the spawn relay (@mp4t/runtime), not forked from this process: one run per chunk.
-    const { uid, gid, env, cwd } = spawnOpts;
-    const child = relaySpawn([opts.bin, ...args], { env, cwd, ...(uid === undefined ? {} : { uid, gid }), signal });
+    const child = relaySpawn([opts.bin, ...args], { ...spawnOpts, signal });
     let stdout = "";
     let stderr = "";
     child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
