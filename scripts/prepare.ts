@@ -15,7 +15,7 @@ import { natsServerBin } from "@mp4t/runtime/toolchain";
 import { passwordEnv } from "@mp4t/messaging/internal";
 import { ROOT, probeNats, serviceEntry } from "./launcher.ts";
 import { authDir, prepareSecureNats, replicasDir } from "./nats-secure.ts";
-import { LAYOUTS, type Layout } from "./supervise.mjs";
+import { LAYOUTS, workerNice, type Layout } from "./supervise.mjs";
 import { readBlobChoice, recordBlobChoice, type BlobChoice } from "./blob-migration.ts";
 
 /** What the supervisor runs; see scripts/start.mjs. */
@@ -40,6 +40,12 @@ mkdirSync(dataDir, { recursive: true });
 const mode = (env.MP4T_PROCESSES ?? "split") as Plan["mode"];
 if (!LAYOUTS.includes(mode)) {
   process.stderr.write(`[mp4totext] MP4T_PROCESSES: "${mode}" is not one of ${LAYOUTS.join(", ")}\n`);
+  process.exit(78);
+}
+try {
+  workerNice(env);
+} catch (err) {
+  process.stderr.write(`[mp4totext] ${(err as Error).message}\n`);
   process.exit(78);
 }
 

@@ -14,6 +14,8 @@ export type SuperviseOptions = {
   semiSpaceMiB?: number | undefined;
   /** false: `--no-memory-reducer` (the gateway's own process); true when unset. */
   memoryReducer?: boolean | undefined;
+  /** Added to the process's nice value once started (0 or unset: none). */
+  nice?: number | undefined;
 };
 export type Supervised = { name: string; readonly pid: number | undefined; stop(graceMs: number): Promise<void> };
 export function supervise(o: SuperviseOptions): Supervised;
@@ -37,7 +39,9 @@ export type LayoutProcess = {
   input?: string;
   semiSpaceMiB: number;
   memoryReducer: boolean;
+  nice: number;
 };
+export function workerNice(env: NodeJS.ProcessEnv): number;
 export function layoutProcesses(plan: LayoutPlan, shared: NodeJS.ProcessEnv): LayoutProcess[];
 export const NATS_DISK_FULL: RegExp;
 export function natsRestartFreeBytes(env: NodeJS.ProcessEnv, diskBytes: number): number;

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { statfs } from "node:fs/promises";
-import { homedir } from "node:os";
+import { getPriority, homedir, setPriority } from "node:os";
 import { join } from "node:path";
 
 /**
@@ -70,6 +70,20 @@ export const semiSpaceFor = (name) => (name === "gateway" ? 64 : name === "worke
  */
 export const memoryReducerFor = (name) => name !== "gateway";
 
+/**
+ * `MP4T_WORKER_NICE` (0-19, default 0): added to the nice value of every process that does not
+ * host the gateway, so that on a busy machine the gateway (uploads, reads, the page) and
+ * nats-server come first. The media tools' own MEDIA_NICE is added on top of it. Anything else
+ * than a whole number in range stops `npm start` with the reason.
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function workerNice(env) {
+  const raw = env.MP4T_WORKER_NICE ?? "0";
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 19) throw new Error(`MP4T_WORKER_NICE must be a whole number from 0 to 19, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
 /** `MP4T_PROCESSES`: the process layouts of `npm start` (see `layoutProcesses`). */
 export const LAYOUTS = /** @type {const} */ (["all-in-one", "separate", "split"]);
 
@@ -97,6 +111,7 @@ const gatewayThreadPool = (shared) => (shared.UV_THREADPOOL_SIZE ? {} : { UV_THR
  * @returns {import("./supervise.d.mts").LayoutProcess[]}
  */
 export function layoutProcesses(plan, shared) {
+  const nice = workerNice(shared);
   /** @param {import("./supervise.d.mts").LayoutPlan["services"][number]} s */
   const alone = (s) => ({
     name: s.name,
@@ -105,6 +120,7 @@ export function layoutProcesses(plan, shared) {
     env: { ...shared, ...(s.name === "gateway" ? gatewayThreadPool(shared) : {}), ...s.env },
     semiSpaceMiB: semiSpaceFor(s.name),
     memoryReducer: memoryReducerFor(s.name),
+    nice: s.name === "gateway" ? 0 : nice,
   });
   /** @param {string} name @param {import("./supervise.d.mts").LayoutPlan["services"]} hosted */
   const host = (name, hosted) => ({
@@ -115,6 +131,7 @@ export function layoutProcesses(plan, shared) {
     input: JSON.stringify(Object.fromEntries(hosted.map((s) => [s.name, s.env]))),
     semiSpaceMiB: semiSpaceFor(name),
     memoryReducer: memoryReducerFor(name),
+    nice: hosted.some((s) => s.name === "gateway") ? 0 : nice,
   });
   if (plan.mode === "all-in-one") return [host("all-in-one", plan.services)];
   if (plan.mode === "split") {
@@ -170,6 +187,13 @@ export function supervise(o) {
       stdio: [o.input === undefined ? "ignore" : "pipe", "inherit", "inherit"],
     });
     child = c;
+    if (o.nice && c.pid !== undefined) {
+      try {
+        setPriority(c.pid, Math.min(19, getPriority(c.pid) + o.nice));
+      } catch (err) {
+        o.log(`${o.name}: could not lower its CPU priority (${/** @type {Error} */ (err).message}); it runs at ours`);
+      }
+    }
     if (o.input !== undefined) c.stdin?.end(o.input);
     c.once("exit", (code, signal) => {
       if (stopping) return;

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { layoutProcesses, memoryReducerFor, nodeMemoryDefaults, semiSpaceFor, supervise, type LayoutPlan } from "./supervise.mjs";
+import { layoutProcesses, memoryReducerFor, nodeMemoryDefaults, semiSpaceFor, supervise, workerNice, type LayoutPlan } from "./supervise.mjs";
 
 /** What a supervised process sees of the memory settings: its V8 flags and its malloc variables. */
 type Seen = { execArgv: string[]; arenaMax?: string; mmapThreshold?: string; compileCacheDir?: string };
@@ -165,6 +165,44 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
     // Each worker keeps its own NATS user and password; nothing of the gateway's reaches this process.
     expect(JSON.parse(workers!.input!)).toEqual(Object.fromEntries(WORKERS.map((n) => [n, own(n)])));
     expect(workers!.input).not.toMatch(/gateway|JWT_SECRET|ADMIN_PASSWORD/);
+  });
+
+  it("lowers the CPU priority of every process but the gateway's by MP4T_WORKER_NICE, 0 unless set", () => {
+    const nices = (mode: "separate" | "split" | "all-in-one", env: NodeJS.ProcessEnv) => layoutProcesses(planOf(mode), env).map((p) => [p.name, p.nice]);
+    expect(nices("split", shared)).toEqual([
+      ["gateway", 0],
+      ["workers", 0],
+    ]);
+    const five = { ...shared, MP4T_WORKER_NICE: "5" };
+    expect(nices("split", five)).toEqual([
+      ["gateway", 0],
+      ["workers", 5],
+    ]);
+    expect(nices("separate", five)).toEqual([["gateway", 0], ...WORKERS.map((n) => [n, 5])]);
+    expect(nices("all-in-one", five)).toEqual([["all-in-one", 0]]); // it hosts the gateway
+    for (const bad of ["-1", "20", "2.5", "low", ""]) expect(() => workerNice({ MP4T_WORKER_NICE: bad }), bad).toThrow(/MP4T_WORKER_NICE/);
+  });
+
+  it("starts a process with its nice value raised by the one given", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mp4t-supervise-nice-"));
+    try {
+      const entry = join(dir, "nice.mjs");
+      const out = join(dir, "nice.json");
+      // The priority is set just after the start: the probe reports it once it has changed (or after 2 s).
+      await writeFile(
+        entry,
+        `import { writeFileSync } from "node:fs"; import { getPriority } from "node:os";\n` +
+          `const t0 = Date.now(); const h = setInterval(() => { if (getPriority() !== ${getPriority()} || Date.now() - t0 > 2000) { writeFileSync(${JSON.stringify(out)}, String(getPriority())); clearInterval(h); setInterval(() => undefined, 1000); } }, 20);`,
+      );
+      const s = supervise({ name: "nice", entry, env: { PATH: process.env.PATH, NODE_COMPILE_CACHE: "" }, log: () => undefined, nice: 4 });
+      try {
+        expect(await written<number>(out)).toBe(Math.min(19, getPriority() + 4));
+      } finally {
+        await s.stop(5000);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("passes a process its arguments", async () => {
