@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { closeSync, constants, createReadStream, openSync } from "node:fs";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeSilenceWav } from "@mp4t/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,7 +52,7 @@ beforeAll(async () => {
       join(spy, `${tool}.sh`),
       [
         "#!/bin/sh",
-        `{ echo "uid=$(id -u) gid=$(id -g) groups=$(id -G)"; echo "cwd=$(pwd)"; echo "fsize=$(ulimit -f)"; env | sed 's/^/env:/';`,
+        `{ echo "uid=$(id -u) gid=$(id -g) groups=$(id -G)"; echo "cwd=$(pwd)"; echo "fsize=$(ulimit -f)"; echo "nice=$(sed 's/.*) //' /proc/self/stat | cut -d' ' -f17)"; env | sed 's/^/env:/';`,
         `  cat ${secretFile} >/dev/null 2>&1 && echo "secret=read" || echo "secret=denied";`,
         `  ls ${h.scratchRoot} >/dev/null 2>&1 && echo "scratch=listed" || echo "scratch=denied";`,
         `  head -c 4 /proc/self/fd/3 >/dev/null 2>&1 && echo "upload=read" || echo "upload=denied"; } > ${report}`,
@@ -78,10 +78,10 @@ afterAll(async () => {
 });
 
 describe("media tools run with the least rights that work", () => {
-  it("ffmpeg runs unprivileged, with no secrets, and reaches the upload and nothing else of ours", async () => {
+  it("ffmpeg runs unprivileged, at a lower CPU priority, with no secrets, and reaches the upload and nothing else of ours", async () => {
     const ref = await h.newJob(await makeSilenceWav(join(h.mediaDir, "quiet.wav"), 1));
     await h.ingest(ref, {
-      ffmpeg: { ffmpegBin: join(spy, "ffmpeg.sh"), probeTimeoutMs: 30_000, runAs: { uid: 65534, gid: 65534 } },
+      ffmpeg: { ffmpegBin: join(spy, "ffmpeg.sh"), probeTimeoutMs: 30_000, runAs: { uid: 65534, gid: 65534, nice: 10 } },
     });
     expect((await h.jobs.getJob(ref))!.stages.ingest?.status).toBe("done");
 
@@ -91,6 +91,8 @@ describe("media tools run with the least rights that work", () => {
       const ownUid = process.getuid!();
       expect(report).toMatch(root ? /^uid=65534 gid=65534 groups=65534$/m : new RegExp(`^uid=${ownUid} `, "m"));
       expect(report).toMatch(/^cwd=\/$/m);
+      // Its CPU priority lowered by the setting (MEDIA_NICE, 10 by default) below this process's.
+      expect(report).toMatch(new RegExp(`^nice=${Math.min(19, getPriority() + 10)}$`, "m"));
       for (const value of Object.values(SECRETS)) expect(report).not.toContain(value);
       const names = report
         .split("\n")
