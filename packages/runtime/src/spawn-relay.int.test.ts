@@ -196,12 +196,11 @@ describe("spawn relay", () => {
     let out = "";
     relay.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
     const hex = (t: string) => Buffer.from(t).toString("hex");
-    const good = ["-", "-", "-", hex("PATH=/usr/bin:/bin"), hex("true")].join(" ");
-    // Too few fields; a user that is not a number; a field that is not hex; then a good one.
+    const env = hex("PATH=/usr/bin:/bin");
+    const good = ["-", "-", "-", env, hex("true")].join(" ");
     // Too few fields; a user that is not a number; a field that is not hex; a NUL in the program's
     // name and in a path (exec and open would cut them short); a nice value below 0 (a higher
     // priority) and above 19; then a good one.
-    const env = hex("PATH=/usr/bin:/bin");
     relay.stdin.write(
       `s 1 -1 -1 0 ${hex("/")}\ns 2 x -1 0 ${good}\ns 3 -1 -1 0 - - - zz ${hex("true")}\n` +
         `s 4 -1 -1 0 - - - ${env} ${hex("true\0-rf")}\ns 5 -1 -1 0 - - ${hex("/etc/passwd\0.wav")} ${env} ${hex("true")}\n` +

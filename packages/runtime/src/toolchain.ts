@@ -50,8 +50,8 @@ export const DEFAULT_MEDIA_IDENTITY: MediaIdentity = { uid: 65534, gid: 65534 };
 
 /**
  * Spawn options for a process that parses user media. A root service runs it as `runAs` (a
- * process that is not root cannot switch users, and then runs it as itself); libuv drops the
- * supplementary groups with the switch. Its environment is PATH and a fixed locale only, so no
+ * process that is not root cannot switch users, and then runs it as itself); the spawn relay drops
+ * the supplementary groups with the switch. Its environment is PATH and a fixed locale only, so no
  * secret (JWT_SECRET, ADMIN_PASSWORD, NATS credentials, provider keys) reaches it, and `/` is its
  * working directory, so a relative path it is tricked into opening names nothing of ours. Its
  * nice value is raised by `runAs.nice`, else by `env.MEDIA_NICE` (10 if unset or invalid).
