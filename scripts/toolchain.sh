@@ -37,6 +37,11 @@ APT_PACKAGES=(ffmpeg pocketsphinx pocketsphinx-en-us openssl)
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 mkdir -p "$TOOLS/bin"
+# One install at a time per tools directory: two runs at once (`npm start` beside `npm test`, or
+# two clones) raced on the same build directories (a half-built deploy-checks moved away under the
+# other's `mv`). The second waits here (fd 9 held until exit) and then finds everything installed.
+exec 9>"$TOOLS/.install.lock"
+flock -w 2700 9 || { log "another install has held $TOOLS/.install.lock for 45 minutes: giving up"; exit 1; }
 
 # --- system packages -------------------------------------------------------
 missing=()

@@ -363,14 +363,16 @@ const RAN_SAMPLES = 40;
 /**
  * Reads the transcribe stage's chunks from the stream (one batched direct get per consumer with
  * work, once per listing): the unacknowledged ones (up to the consumer's delivered sequence) run,
- * the rest wait. A running chunk's start: the time its next chunk was queued when that came later
- * (a chained job's chunk queues it as it starts while a slot is free), else the middle of the two
- * listings between which it was first seen running (or its queueing, when that came between them:
- * a chunk queued as another ends is taken at once), else unknown.
+ * the rest wait. A running chunk's start: its consumer's last delivery time when it was the newest
+ * delivered of its queue at a look (and nothing was redelivered), else the time its next chunk was
+ * queued when that came later (a chained job's chunk queues it as it starts while a slot is free),
+ * else the middle of the two listings between which it was first seen running (or its queueing,
+ * when that came between them: a chunk queued as another ends is taken at once), else unknown.
  */
 function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
   const cache = new WeakMap<Snapshot, Promise<ChunkQueue[]>>();
-  type Seen = { waitingAt?: number; startedAt?: number; audioSec?: number };
+  /** `exact`: the start is a delivery time read from the consumer. */
+  type Seen = { waitingAt?: number; startedAt?: number; audioSec?: number; exact?: boolean };
   let seen = new Map<string, Seen>();
   let lastAt = 0;
   /** Chunks seen from start to end: their audio and seconds on a slot (the most recent). */
@@ -404,10 +406,15 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
             { seq: ci.ack_floor.stream_seq + 1 },
             Math.min(SCAN, ci.num_pending + ci.num_ack_pending),
           );
+          // The consumer's last delivery (the server's clock, as `publishedAt`) is when its newest
+          // running chunk started, unless a redelivery of an older one came since.
+          const deliveredAt = ci.num_redelivered === 0 ? activeAt(ci) : 0;
           for (const m of batch) {
             const cmd = parseChunk(m.data);
             if (!cmd) continue;
-            (m.seq <= ci.delivered.stream_seq ? q.running : q.waiting).push({ ...cmd, publishedAt: m.time.getTime() });
+            const chunk: QueuedChunk = { ...cmd, publishedAt: m.time.getTime() };
+            if (m.seq === ci.delivered.stream_seq && deliveredAt > 0) chunk.startedAt = deliveredAt;
+            (m.seq <= ci.delivered.stream_seq ? q.running : q.waiting).push(chunk);
           }
           return q;
         }),
@@ -442,7 +449,10 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
         const key = `${c.jobId}:${c.index}`;
         const before = seen.get(key);
         const after = all.find((x) => x.jobId === c.jobId && x.index === c.index + 1);
-        if (after && after.publishedAt - c.publishedAt > CHAIN_GAP_MS) c.startedAt = after.publishedAt;
+        // Its delivery, read from its consumer now or at an earlier look.
+        const exact = c.startedAt !== undefined || before?.exact === true;
+        if (exact) c.startedAt ??= before?.startedAt;
+        else if (after && after.publishedAt - c.publishedAt > CHAIN_GAP_MS) c.startedAt = after.publishedAt;
         else if (before?.startedAt !== undefined) c.startedAt = before.startedAt;
         else if (before?.waitingAt !== undefined) c.startedAt = (before.waitingAt + snap.at) / 2;
         else if (!before && recent) {
@@ -450,7 +460,7 @@ function createChunkReader(getJsm: () => Promise<JetStreamManager>) {
           // it is taken at once), or taken since from a queue whose head it was.
           c.startedAt = c.publishedAt > previousAt ? c.publishedAt : (previousAt + snap.at) / 2;
         }
-        next.set(key, c.startedAt === undefined ? {} : { startedAt: c.startedAt, audioSec: c.audioSec });
+        next.set(key, c.startedAt === undefined ? {} : { startedAt: c.startedAt, audioSec: c.audioSec, exact });
       }
     }
     seen = next;
