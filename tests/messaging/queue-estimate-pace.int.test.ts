@@ -151,7 +151,7 @@ describe("queue estimates of the transcribe stage", () => {
       clock += 1100;
       const last = (await est.estimate({ ...theirs, chunks: { ...theirs.chunks!, done: [0, 1] } }))!;
       const ran = clock - 550 - delivered2;
-      expect(ran).toBeGreaterThan(4_400);
+      expect(ran).toBeGreaterThan(2_200); // over twice the looks' gap, so it counts (about 4.95 s unless the machine stalled)
       expect(Date.parse(last.estimatedFinishAt!) - clock).toBeCloseTo(ran + 3_600, 6);
     });
   });
