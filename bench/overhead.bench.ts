@@ -364,7 +364,7 @@ async function runMode(mode: string): Promise<ModeResult> {
       `[overhead] write system calls per job: ${(total(writes) / JOBS).toFixed(0)} (${[...writes]
         .sort((x, y) => y[1] - x[1])
         .map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`)
-        .join(", ")}): socket and file writes`,
+        .join(", ")}): socket and file writes (a parent's count holds its reaped children's: the relay's is mostly ffmpeg writing the PCM file)`,
     );
     const children = childCpuBetween(a, b, roots);
     const tools = total(children.cpu) / JOBS;
