@@ -3,6 +3,7 @@ import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { layoutProcesses, memoryReducerFor, nodeMemoryDefaults, semiSpaceFor, supervise, workerNice, type LayoutPlan } from "./supervise.mjs";
+import type { SuperviseOptions } from "./supervise.d.mts";
 
 /** What a supervised process sees of the memory settings: its V8 flags and its malloc variables. */
 type Seen = { execArgv: string[]; arenaMax?: string; mmapThreshold?: string; compileCacheDir?: string };
@@ -15,6 +16,27 @@ async function written<T>(file: string): Promise<T> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error("the supervised process never wrote what it sees");
+}
+
+/**
+ * Supervises a probe module (`source` given its output file's path as a JSON string), returns what
+ * it wrote there once started, then stops it.
+ */
+async function probeSees<T>(name: string, source: (out: string) => string, o: Partial<SuperviseOptions> = {}): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), `mp4t-supervise-${name}-`));
+  try {
+    const entry = join(dir, `${name}.mjs`);
+    const out = join(dir, `${name}.json`);
+    await writeFile(entry, source(JSON.stringify(out)));
+    const s = supervise({ name, entry, env: { PATH: process.env.PATH, NODE_COMPILE_CACHE: "" }, log: () => undefined, ...o });
+    try {
+      return await written<T>(out);
+    } finally {
+      await s.stop(5000);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 describe("supervise: the memory settings of a supervised Node process", () => {
@@ -184,44 +206,23 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
   });
 
   it("starts a process with its nice value raised by the one given", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "mp4t-supervise-nice-"));
-    try {
-      const entry = join(dir, "nice.mjs");
-      const out = join(dir, "nice.json");
-      // The priority is set just after the start: the probe reports it once it has changed (or after 2 s).
-      await writeFile(
-        entry,
+    // The priority is set just after the start: the probe reports it once it has changed (or after 2 s).
+    const seen = await probeSees<number>(
+      "nice",
+      (out) =>
         `import { writeFileSync } from "node:fs"; import { getPriority } from "node:os";\n` +
-          `const t0 = Date.now(); const h = setInterval(() => { if (getPriority() !== ${getPriority()} || Date.now() - t0 > 2000) { writeFileSync(${JSON.stringify(out)}, String(getPriority())); clearInterval(h); setInterval(() => undefined, 1000); } }, 20);`,
-      );
-      const s = supervise({ name: "nice", entry, env: { PATH: process.env.PATH, NODE_COMPILE_CACHE: "" }, log: () => undefined, nice: 4 });
-      try {
-        expect(await written<number>(out)).toBe(Math.min(19, getPriority() + 4));
-      } finally {
-        await s.stop(5000);
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+        `const t0 = Date.now(); const h = setInterval(() => { if (getPriority() !== ${getPriority()} || Date.now() - t0 > 2000) { writeFileSync(${out}, String(getPriority())); clearInterval(h); setInterval(() => undefined, 1000); } }, 20);`,
+      { nice: 4 },
+    );
+    expect(seen).toBe(Math.min(19, getPriority() + 4));
   });
 
   it("passes a process its arguments", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "mp4t-supervise-args-"));
-    try {
-      const entry = join(dir, "argv.mjs");
-      const out = join(dir, "argv.json");
-      await writeFile(
-        entry,
-        `import { writeFileSync } from "node:fs"; writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(2))); setInterval(() => undefined, 1000);`,
-      );
-      const s = supervise({ name: "args", entry, args: ["ingest", "janitor"], env: { PATH: process.env.PATH, NODE_COMPILE_CACHE: "" }, log: () => undefined });
-      try {
-        expect(await written<string[]>(out)).toEqual(["ingest", "janitor"]);
-      } finally {
-        await s.stop(5000);
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const seen = await probeSees<string[]>(
+      "args",
+      (out) => `import { writeFileSync } from "node:fs"; writeFileSync(${out}, JSON.stringify(process.argv.slice(2))); setInterval(() => undefined, 1000);`,
+      { args: ["ingest", "janitor"] },
+    );
+    expect(seen).toEqual(["ingest", "janitor"]);
   });
 });
