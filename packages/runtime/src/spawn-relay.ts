@@ -51,7 +51,15 @@ const signalName = new Map(Object.entries(constants.signals).map(([name, n]) => 
 
 const hex = (s: string) => (s === "" ? "-" : Buffer.from(s, "utf8").toString("hex"));
 
-type Pending = { child: Child };
+/** `aborted`: the abort's error, given once the relay reports the tool gone (or after ABORT_WAIT_MS). */
+type Pending = { child: Child; aborted?: Error };
+
+/**
+ * How long an aborted tool's error waits for the relay to report it reaped. Node's own spawn kills
+ * before it reports the abort, so a caller may take the error to mean that the tool writes no more;
+ * this keeps that true unless the relay is stalled for this long.
+ */
+const ABORT_WAIT_MS = 5000;
 
 class Child extends EventEmitter implements RelayedChild {
   readonly stdout: PassThrough | null;
@@ -92,7 +100,8 @@ class Relay {
     }
     const proc = this.started();
     const id = this.nextId++;
-    this.inFlight.set(id, { child });
+    const pending: Pending = { child };
+    this.inFlight.set(id, pending);
     this.ref();
     const env = Object.entries(o.env)
       .map(([k, v]) => `${k}=${v}`)
@@ -104,8 +113,9 @@ class Relay {
       const signal = o.signal;
       const onAbort = () => {
         if (child.done) return;
+        pending.aborted = abortError(signal);
         this.proc?.stdin?.write(`k ${id}\n`);
-        child.end("error", abortError(signal));
+        setTimeout(() => child.end("error", pending.aborted!), ABORT_WAIT_MS).unref();
       };
       signal.addEventListener("abort", onAbort, { once: true });
       child.once("close", () => signal.removeEventListener("abort", onAbort));
@@ -130,7 +140,8 @@ class Relay {
       this.proc = undefined;
       for (const [id, p] of this.inFlight) {
         this.inFlight.delete(id);
-        p.child.end("error", Object.assign(new Error(`the spawn relay ended: ${err.message}`), { code: "ERELAY" }));
+        // An aborted tool dies with the relay (PR_SET_PDEATHSIG): the abort is what its caller asked about.
+        p.child.end("error", p.aborted ?? Object.assign(new Error(`the spawn relay ended: ${err.message}`), { code: "ERELAY" }));
       }
     };
     proc.on("error", (err) => gone(err));
@@ -160,7 +171,8 @@ class Relay {
       if (nl < 0) return r.buf.length < 256; // a header is a few dozen bytes
       const [idText, kind, a, b] = r.buf.subarray(0, nl).toString("latin1").split(" ");
       const id = Number(idText);
-      const child = this.inFlight.get(id)?.child;
+      const pending = this.inFlight.get(id);
+      const child = pending?.child;
       if (kind === "o" || kind === "e") {
         const len = Number(a);
         if (!Number.isSafeInteger(len) || len < 0) return false;
@@ -175,7 +187,9 @@ class Relay {
         this.inFlight.delete(id);
         this.ref();
         if (!child) continue;
-        if (kind === "x") child.end("close", Number(a) < 0 ? null : Number(a), Number(b) ? (signalName.get(Number(b)) ?? null) : null);
+        if (pending?.aborted)
+          child.end("error", pending.aborted); // reaped: now the abort is told
+        else if (kind === "x") child.end("close", Number(a) < 0 ? null : Number(a), Number(b) ? (signalName.get(Number(b)) ?? null) : null);
         else {
           const code = errnoName.get(Number(a)) ?? "EIO";
           child.end("error", Object.assign(new Error(`spawn ${code}`), { code, errno: -Number(a), syscall: "spawn" }));
