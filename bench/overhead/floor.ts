@@ -70,11 +70,15 @@ const fileDir = join(dirname(planFile!), "floor-blobs");
 mkdirSync(join(fileDir, "tmp"), { recursive: true });
 mkdirSync(join(fileDir, "uploads"), { recursive: true });
 
-/** One transcription request as the OpenAI-compatible adapter makes it (`multipartBody`), a chunk's WAV of the system's size in it; a JSON answer. */
-const engineForm = (() => {
+/**
+ * One transcription request's body as the OpenAI-compatible adapter makes it (`multipartBody`), a
+ * chunk's WAV of the system's size in it, made once and sent whole each time; a JSON answer.
+ */
+const engineForm = await (async () => {
   const data = Math.max(0, Math.round(plan.engine.fileBytes) - WAV_HEADER_BYTES);
   const bytes = Buffer.concat([wavHeader(data), Buffer.alloc(data)]); // silence: the fake reads the header's duration
-  return multipartBody({ model: "whisper-1", response_format: "verbose_json" }, { name: "file", filename: "chunk.wav", type: "audio/wav", bytes });
+  const form = multipartBody({ model: "whisper-1", response_format: "verbose_json" }, { name: "file", filename: "chunk.wav", type: "audio/wav", bytes });
+  return { body: new Uint8Array(await new Response(form.body).arrayBuffer()), contentType: form.contentType };
 })();
 const engineUrl = new URL(`${plan.engine.baseURL.replace(/\/$/, "")}/audio/transcriptions`);
 function transcribe(): Promise<unknown> {

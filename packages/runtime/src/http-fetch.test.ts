@@ -100,16 +100,34 @@ describe("nodeFetch", () => {
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(wav);
   });
 
-  it("builds a one-file form in one buffer, arrays as repeated fields", async () => {
+  it("builds a one-file form as a stream any reader can parse, arrays as repeated fields", async () => {
     const bytes = new Uint8Array([0, 255, 13, 10, 45, 45]);
     const form = multipartBody(
       { model: "m", "timestamp_granularities[]": ["word", "segment"] },
       { name: "file", filename: "chunk.wav", type: "audio/wav", bytes },
     );
-    const back = await new Response(form.body, { headers: { "content-type": form.contentType } }).formData();
+    const raw = new Uint8Array(await new Response(form.body).arrayBuffer());
+    expect(raw.byteLength).toBe(form.length);
+    const back = await new Response(raw, { headers: { "content-type": form.contentType } }).formData();
     expect(back.get("model")).toBe("m");
     expect(back.getAll("timestamp_granularities[]")).toEqual(["word", "segment"]);
     expect(new Uint8Array(await (back.get("file") as File).arrayBuffer())).toEqual(bytes);
+  });
+
+  it("sends a multipartBody form with its length, the file's bytes as they are, and only once", async () => {
+    const bytes = new Uint8Array(100_000).map((_, i) => i % 251);
+    const form = multipartBody({ model: "m" }, { name: "file", filename: "chunk.wav", type: "audio/wav", bytes });
+    const res = await nodeFetch(`${base}/echo`, { method: "POST", body: form.body, headers: { "content-type": form.contentType } });
+    await res.arrayBuffer();
+    // Written from its pieces: a known length, not chunked as a stream of unknown length would go.
+    expect(last().headers["content-length"]).toBe(String(form.length));
+    expect(last().headers["transfer-encoding"]).toBeUndefined();
+    const back = await new Response(last().body, { headers: { "content-type": form.contentType } }).formData();
+    expect(back.get("model")).toBe("m");
+    expect(new Uint8Array(await (back.get("file") as File).arrayBuffer())).toEqual(bytes);
+    // A sent body is used up, as fetch's is: a second send is refused rather than sent empty.
+    expect(form.body.locked).toBe(true);
+    await expect(nodeFetch(`${base}/echo`, { method: "POST", body: form.body })).rejects.toThrow();
   });
 
   it("decodes a gzip answer, as fetch does", async () => {

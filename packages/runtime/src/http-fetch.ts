@@ -16,14 +16,14 @@ const INACTIVITY_MS = 300_000;
  * it lies in memory.
  *
  * For a request with a body (a string, bytes, a Blob, a FormData, encoded here with its files read
- * whole, or URLSearchParams): the content type fetch would give it, the signal aborting the
+ * whole, URLSearchParams, or a form from `multipartBody`, its pieces written as they are): the content type fetch would give it, the signal aborting the
  * request or the body being read with its reason, gzip/deflate/br answers decoded, and, as
  * undici's defaults, a request failed after 300 s without a byte either way. Deliberately unlike
  * fetch: a redirect is not followed (the 3xx is the answer, so a moved endpoint is an error that
  * names its status, not a chunk and a key sent somewhere we were not told), and nothing is sent
  * twice (a kept-alive connection the server closed as it was reused fails the request: the
  * caller's retry decides; idle connections are dropped after 4 s, before the 5 s most servers
- * keep them). Everything else (no body: the Hub's model lookups; a stream; a `Request`) goes to
+ * keep them). Everything else (no body: the Hub's model lookups; any other stream; a `Request`) goes to
  * the global fetch unchanged.
  */
 export const nodeFetch = createNodeFetch();
@@ -146,6 +146,8 @@ const sized = (chunks: Uint8Array[], contentType?: string): Body => ({
 
 /** The body as bytes ready to write, and the content type fetch would give it; null: not ours to send. */
 async function bodyOf(body: RequestInit["body"]): Promise<Body | null> {
+  const pieces = piecesOf(body);
+  if (pieces) return sized(pieces);
   if (typeof body === "string") return sized([utf8.encode(body)], "text/plain;charset=UTF-8");
   if (body instanceof Uint8Array) return sized([body]);
   if (ArrayBuffer.isView(body)) return sized([new Uint8Array(body.buffer, body.byteOffset, body.byteLength)]);
@@ -181,14 +183,43 @@ function formParts(fields: Iterable<[string, string]>, files: FormFile[], bounda
 const newBoundary = () => `mp4t-${crypto.randomUUID()}`;
 const formType = (boundary: string) => `multipart/form-data; boundary=${boundary}`;
 
+/** The pieces of each body `multipartBody` made, for `nodeFetch` to write as they lie in memory. */
+const formPieces = new WeakMap<ReadableStream<Uint8Array>, Uint8Array[]>();
+
 /**
- * A form with text fields (a list: the field repeated, as `name[]` arrays go) and one file, as one
- * body: the file's bytes copied once. For a provider call that would otherwise build a FormData
- * around a Blob (each a copy of the bytes; see `nodeFetch`).
+ * A form with text fields (a list: the field repeated, as `name[]` arrays go) and one file, as a
+ * stream of its pieces, the file's bytes among them as they are: no copy. For a provider call that
+ * would otherwise build a FormData around a Blob (each a copy of the bytes; see `nodeFetch`), and
+ * in place of one buffer of the whole form: that copy of a chunk (225 KiB) is fresh memory per
+ * request, a page fault every 4 KiB (docs/architecture.md, "Seventeenth pass"). `nodeFetch` writes
+ * the pieces themselves, the length known; any other fetch reads the stream, which yields the same
+ * bytes. Sent once, like any stream body.
  */
-export function multipartBody(fields: Record<string, string | string[]>, file: FormFile, boundary = newBoundary()): { body: Uint8Array; contentType: string } {
+export function multipartBody(
+  fields: Record<string, string | string[]>,
+  file: FormFile,
+  boundary = newBoundary(),
+): { body: ReadableStream<Uint8Array>; contentType: string; length: number } {
   const flat = Object.entries(fields).flatMap(([name, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [name, x]) : [[name, v]]));
-  return { body: Buffer.concat(formParts(flat, [file], boundary)), contentType: formType(boundary) };
+  const pieces = formParts(flat, [file], boundary);
+  let next = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      const piece = pieces[next++];
+      if (piece) c.enqueue(piece);
+      else c.close();
+    },
+  });
+  formPieces.set(body, pieces);
+  return { body, contentType: formType(boundary), length: pieces.reduce((n, p) => n + p.byteLength, 0) };
+}
+
+/** A `multipartBody` stream not read yet: its pieces, the stream locked as a sent body is (a second send fails, as fetch's does). */
+function piecesOf(body: RequestInit["body"]): Uint8Array[] | undefined {
+  if (!(body instanceof ReadableStream) || body.locked) return undefined;
+  const pieces = formPieces.get(body);
+  if (pieces) body.getReader();
+  return pieces;
 }
 
 /** A FormData as fetch would send it, its files read whole. */

@@ -36,7 +36,16 @@ export type FakeOpenAiOptions = {
   maxBytes?: number;
 };
 
-export type FakeRequest = { model: string; responseFormat: string; language?: string; granularities: string[]; fileBytes: number; fileName: string };
+export type FakeRequest = {
+  model: string;
+  responseFormat: string;
+  language?: string;
+  granularities: string[];
+  fileBytes: number;
+  fileName: string;
+  /** The request's Content-Length header; absent for a body sent chunked. */
+  contentLength?: number;
+};
 
 export type FakeOpenAiServer = {
   /** The SDK's baseURL: `http://127.0.0.1:<port>/v1`. */
@@ -174,6 +183,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
         fileBytes: file.bytes.length,
         fileName: file.name,
         ...(fields.language?.[0] ? { language: fields.language[0] } : {}),
+        ...(req.headers["content-length"] ? { contentLength: Number(req.headers["content-length"]) } : {}),
       };
       requests.push(r);
       opts.onRequest?.(r);

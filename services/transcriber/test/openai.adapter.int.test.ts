@@ -31,6 +31,8 @@ describe("openai engine: success", () => {
     const req = fake.requests.at(-1)!;
     expect(req).toMatchObject({ model: "whisper-1", responseFormat: "verbose_json", language: "en", fileName: "chunk.wav" });
     expect(req.granularities.sort()).toEqual(["segment", "word"]);
+    // The form goes from its pieces with its length (multipartBody through nodeFetch), not as a stream of unknown length.
+    expect(req.contentLength).toBeGreaterThan(req.fileBytes);
     expect(words.map((w) => w.word).join(" ")).toBe(TEXT);
     expect(words[0]!.start).toBe(0);
     expect(words.at(-1)!.end).toBeGreaterThan(6);
