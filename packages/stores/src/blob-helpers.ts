@@ -3,6 +3,13 @@ import { Readable } from "node:stream";
 import type { z } from "zod";
 import type { BlobInfo, BlobStore } from "./ports.ts";
 
+/** `alloc`'s array for a blob of `size` bytes (see `BlobStore.getBytes`), checked to be exactly that long. */
+export function sizedArray(alloc: (size: number) => Uint8Array, size: number): Uint8Array {
+  const out = alloc(size);
+  if (out.length !== size) throw new Error(`getBytes: alloc gave ${out.length} bytes for a blob of ${size}`);
+  return out;
+}
+
 export async function putJson(blobs: BlobStore, key: string, value: unknown) {
   return blobs.put(key, new TextEncoder().encode(JSON.stringify(value)), { contentType: "application/json" });
 }

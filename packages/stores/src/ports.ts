@@ -67,7 +67,12 @@ export interface BlobStore {
   put(key: string, body: BlobBody, meta?: { contentType?: string }): Promise<BlobInfo>;
   /** Streams the blob, or null if there is none. */
   get(key: string): Promise<ReadableStream<Uint8Array> | null>;
-  getBytes(key: string): Promise<Uint8Array | null>;
+  /**
+   * The blob whole, or null if there is none. `alloc`, when given, is asked for the array of the
+   * blob's size to read into (a caller reusing one saves the page faults of fresh memory); a store
+   * that cannot know the size first allocates its own.
+   */
+  getBytes(key: string, alloc?: (size: number) => Uint8Array): Promise<Uint8Array | null>;
   /**
    * A local file stored as the blob, and a blob written to a local file, copied by the kernel
    * without passing through this process: stores on this machine's disk only (the file store).

@@ -9,11 +9,15 @@ import { createFileBlobStore } from "../src/index.ts";
 
 const tempDir = () => mkdtemp(join(tmpdir(), "mp4t-blobs-"));
 
-blobStoreConformance("local directory", async () => {
-  const dir = await tempDir();
-  const store = await createFileBlobStore({ dir });
-  return { store, cleanup: () => rm(dir, { recursive: true, force: true }) };
-});
+blobStoreConformance(
+  "local directory",
+  async () => {
+    const dir = await tempDir();
+    const store = await createFileBlobStore({ dir });
+    return { store, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  },
+  { readsInto: true },
+);
 
 /** Every file and directory under `dir`, relative, sorted. */
 async function tree(dir: string): Promise<string[]> {

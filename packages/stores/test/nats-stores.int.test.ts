@@ -19,11 +19,15 @@ jobStoreConformance("NATS KV", async () => {
   return { store, cleanup: () => nc.close() };
 });
 
-blobStoreConformance("NATS Object Store", async () => {
-  const nc = await nats.connect();
-  const store = await createNatsObjectBlobStore(nc, { bucket: `blobs-${++n}` });
-  return { store, cleanup: () => nc.close() };
-});
+blobStoreConformance(
+  "NATS Object Store",
+  async () => {
+    const nc = await nats.connect();
+    const store = await createNatsObjectBlobStore(nc, { bucket: `blobs-${++n}` });
+    return { store, cleanup: () => nc.close() };
+  },
+  { readsInto: true },
+);
 
 apiKeyStoreConformance("NATS KV (users bucket)", async () => {
   const nc = await nats.connect();

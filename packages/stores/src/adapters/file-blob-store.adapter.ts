@@ -4,6 +4,7 @@ import { chmod, copyFile, link, mkdir, open, readdir, readFile, rename, rmdir, s
 import { isDiskFull, RetryableError } from "@mp4t/contracts";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BlobInfo, BlobStore } from "../ports.ts";
+import { sizedArray } from "../blob-helpers.ts";
 
 /** A key: `/`-separated names of letters, digits, `.`, `_` and `-`, none starting with a dot (so no `..`, no hidden file). */
 const KEY = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\/){0,7}[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
@@ -285,10 +286,25 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       await commit(tmp, path);
       return { key: to, size };
     },
-    async getBytes(key) {
+    async getBytes(key, alloc) {
       try {
-        const buf = await readFile(pathOf(key));
-        return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+        if (!alloc) {
+          const buf = await readFile(pathOf(key));
+          return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+        }
+        const fh = await open(pathOf(key), "r");
+        try {
+          const out = sizedArray(alloc, (await fh.stat()).size);
+          // A stored blob does not change (puts rename a new file into place), so its size holds.
+          for (let got = 0; got < out.length; ) {
+            const { bytesRead } = await fh.read(out, got, out.length - got, got);
+            if (bytesRead === 0) throw new Error(`blob ${key} ended at byte ${got} of ${out.length}`);
+            got += bytesRead;
+          }
+          return out;
+        } finally {
+          await fh.close();
+        }
       } catch (err) {
         if (missing(err)) return null;
         throw err;

@@ -4,6 +4,7 @@ import { Base64UrlPaddedCodec, Objm, setSha256Backend, type ObjectInfo, type Obj
 import { headers } from "@nats-io/transport-node";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { BlobInfo, BlobStore } from "../ports.ts";
+import { sizedArray } from "../blob-helpers.ts";
 import { ensureBucketStream } from "./bucket-stream.ts";
 
 /** Chunks fetched per direct-get request (the client's default chunk is 128 KiB: 4 MiB a request). */
@@ -82,9 +83,15 @@ function readObject(jsm: JetStreamManager, stream: string, bucket: string, info:
  * the object's size: no web stream and no second copy (the transcriber's chunks, the diarizer's
  * audio and results, the enhancer's transcript are read this way).
  */
-async function readObjectBytes(jsm: JetStreamManager, stream: string, bucket: string, info: StoredInfo): Promise<Uint8Array> {
+async function readObjectBytes(
+  jsm: JetStreamManager,
+  stream: string,
+  bucket: string,
+  info: StoredInfo,
+  alloc: (size: number) => Uint8Array = (n) => new Uint8Array(n),
+): Promise<Uint8Array> {
   const subject = `$O.${bucket}.C.${info.nuid}`;
-  const out = new Uint8Array(info.size);
+  const out = sizedArray(alloc, info.size);
   const sha = createHash("sha256");
   const at = { seq: 1 };
   let chunks = 0;
@@ -172,9 +179,9 @@ export async function createNatsObjectBlobStore(nc: NatsConnection, opts: { buck
     },
     // A corrupt or truncated object is a stream error, never silently short data.
     get: open,
-    async getBytes(key) {
+    async getBytes(key, alloc) {
       const found = await info(key);
-      return found && readObjectBytes(jsm, stream, bucket, found);
+      return found && readObjectBytes(jsm, stream, bucket, found, alloc);
     },
     async stat(key) {
       const found = await info(key);

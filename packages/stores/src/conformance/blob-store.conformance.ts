@@ -18,8 +18,11 @@ const streamOf = (data: Uint8Array, pieces: number) =>
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const readAll = async (s: ReadableStream<Uint8Array>) => new Uint8Array(await new Response(s).arrayBuffer());
 
-/** Every BlobStore adapter must pass this suite. `make` returns a fresh, empty store. */
-export function blobStoreConformance(name: string, make: () => Promise<{ store: BlobStore; cleanup(): Promise<void> }>) {
+/**
+ * Every BlobStore adapter must pass this suite. `make` returns a fresh, empty store. `readsInto`:
+ * the store knows a blob's size before its bytes, so `getBytes` reads into the array its `alloc` gives.
+ */
+export function blobStoreConformance(name: string, make: () => Promise<{ store: BlobStore; cleanup(): Promise<void> }>, { readsInto }: { readsInto: boolean }) {
   describe(`BlobStore conformance: ${name}`, () => {
     const withStore = async (fn: (s: BlobStore) => Promise<void>) => {
       const { store, cleanup } = await make();
@@ -70,6 +73,24 @@ export function blobStoreConformance(name: string, make: () => Promise<{ store: 
           expect(sha((await s.getBytes("m/audio"))!)).toBe(sha(data));
         } finally {
           await rm(dir, { recursive: true, force: true });
+        }
+      }));
+
+    it("reads a blob whole into the array its alloc gives when the store knows the size first, the bytes exact either way", () =>
+      withStore(async (s) => {
+        const data = bytes(300_001);
+        await s.put("r/audio", data);
+        const spare = new Uint8Array(1_000_000).fill(9);
+        const asked: number[] = [];
+        const got = (await s.getBytes("r/audio", (n) => (asked.push(n), spare.subarray(0, n))))!;
+        expect(sha(got)).toBe(sha(data));
+        expect(await s.getBytes("r/none", () => spare)).toBeNull();
+        if (readsInto) {
+          expect(asked).toEqual([data.length]);
+          expect(got.buffer).toBe(spare.buffer); // that very array, not a copy
+          await expect(s.getBytes("r/audio", () => new Uint8Array(10))).rejects.toThrow(/alloc gave 10 bytes for a blob of 300001/);
+        } else {
+          expect(asked).toEqual([]); // S3 learns the size only as the body arrives: its own array
         }
       }));
 

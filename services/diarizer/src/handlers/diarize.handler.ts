@@ -8,6 +8,7 @@ import { assignSpeakers, nameSpeakers } from "../diarization/assign-speakers.ts"
 import { inlineRunner, type DiarizeRunner } from "../diarization/diarize-thread.ts";
 import { hasProviderSpeakers, qualify } from "../diarization/link-speakers.ts";
 import { decodeWav, type Audio } from "../diarization/wav.ts";
+import { spareArray } from "../spare-array.ts";
 
 type Deps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle" | "logger">;
 
@@ -25,23 +26,17 @@ async function loadResults(blobs: Deps["blobs"], job: Job): Promise<ChunkResult[
   return results;
 }
 
-/**
- * One decode buffer kept from job to job, for recordings up to a minute (3.8 MB): the decoded
- * audio is the diarizer's biggest allocation, and on this kind of VM each fresh 4 KiB page costs
- * a fault of about 14 us (docs/architecture.md, "Page faults"). Longer ones allocate their own.
- */
 const SPARE_MAX_SAMPLES = 60 * 16_000;
-let spare: Float32Array | undefined;
-const borrowSamples = (frames: number): Float32Array => {
-  if (!spare || spare.length < frames) return new Float32Array(frames);
-  const s = spare;
-  spare = undefined; // a job diarized meanwhile allocates its own
-  return s.subarray(0, frames);
-};
-const returnSamples = (samples: Float32Array) => {
-  const whole = new Float32Array(samples.buffer);
-  if (whole.length <= SPARE_MAX_SAMPLES && (!spare || spare.length < whole.length)) spare = whole;
-};
+const samplesSpare = spareArray<Float32Array>(
+  (n) => new Float32Array(n),
+  (a) => new Float32Array(a.buffer),
+  SPARE_MAX_SAMPLES,
+);
+const bytesSpare = spareArray<Uint8Array>(
+  (n) => new Uint8Array(n),
+  (a) => new Uint8Array(a.buffer),
+  2 * SPARE_MAX_SAMPLES + 4096,
+);
 
 /** Reads the job's audio, diarizes it and labels the words. */
 async function labelSpeakers(
@@ -52,13 +47,18 @@ async function labelSpeakers(
   ctx?: HandlerContext,
 ): Promise<{ words: Word[]; audioSec: number }> {
   // Held in memory once (about 2 MB a minute at 16 kHz): no scratch file to write and read back.
-  const bytes = await deps.blobs.getBytes(BlobKeys.audio(job.id));
+  const bytes = await deps.blobs.getBytes(BlobKeys.audio(job.id), bytesSpare.borrow);
   if (!bytes) throw new PermanentError("INTERNAL", "the job's extracted audio is missing");
-  const audio = decodeWav(bytes, borrowSamples);
+  let audio: Audio;
+  try {
+    audio = decodeWav(bytes, samplesSpare.borrow);
+  } finally {
+    bytesSpare.give(bytes); // decoded into the samples: the bytes are free again
+  }
   try {
     return await diarizeAudio(deps, job, words, audio, opts, ctx);
   } finally {
-    returnSamples(audio.samples); // the results hold numbers only: the samples are free again
+    samplesSpare.give(audio.samples); // the results hold numbers only: the samples are free again
   }
 }
 

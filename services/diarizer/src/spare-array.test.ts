@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { spareArray } from "./spare-array.ts";
+
+const bytes = () =>
+  spareArray<Uint8Array>(
+    (n) => new Uint8Array(n),
+    (a) => new Uint8Array(a.buffer),
+    1000,
+  );
+
+describe("spareArray", () => {
+  it("lends a given-back array again, as a view of the size asked for", () => {
+    const s = bytes();
+    const first = s.borrow(800);
+    s.give(first);
+    const again = s.borrow(500);
+    expect(again.buffer).toBe(first.buffer);
+    expect(again.length).toBe(500);
+    s.give(again); // a view goes back whole: the next borrow may ask for the full 800
+    expect(s.borrow(800).buffer).toBe(first.buffer);
+  });
+
+  it("gives a second borrower, and one asking for more, an array of its own", () => {
+    const s = bytes();
+    const a = s.borrow(600);
+    s.give(a);
+    const held = s.borrow(600);
+    expect(s.borrow(600).buffer).not.toBe(held.buffer); // the spare is lent out
+    s.give(held);
+    expect(s.borrow(700).buffer).not.toBe(held.buffer); // too small for this one
+  });
+
+  it("keeps nothing over its limit, and never an array it did not make", () => {
+    const s = bytes();
+    const big = s.borrow(2000);
+    s.give(big);
+    expect(s.borrow(2000).buffer).not.toBe(big.buffer);
+    const foreign = new Uint8Array(900);
+    s.give(foreign); // a store's own array may share memory with others
+    expect(s.borrow(900).buffer).not.toBe(foreign.buffer);
+  });
+});
