@@ -1,9 +1,9 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNodeFetch, multipartBody, nodeFetch } from "./http-fetch.ts";
+import { createNodeFetch, formReleased, multipartBody, nodeFetch } from "./http-fetch.ts";
 
 type Seen = { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer; socketUses: number };
 
@@ -128,6 +128,44 @@ describe("nodeFetch", () => {
     // A sent body is used up, as fetch's is: a second send is refused rather than sent empty.
     expect(form.body.locked).toBe(true);
     await expect(nodeFetch(`${base}/echo`, { method: "POST", body: form.body })).rejects.toThrow();
+  });
+
+  it("refuses a multipartBody form already read from, or cancelled, as fetch refuses a disturbed body, rather than send it whole", async () => {
+    const make = () => multipartBody({ model: "m" }, { name: "file", filename: "a.wav", type: "audio/wav", bytes: new Uint8Array(10) });
+    const before = seen.length;
+    const read = make();
+    const reader = read.body.getReader();
+    await reader.read();
+    reader.releaseLock();
+    await expect(nodeFetch(`${base}/echo`, { method: "POST", body: read.body, duplex: "half" } as RequestInit)).rejects.toThrow(/disturbed/);
+    const cancelled = make();
+    await cancelled.body.cancel();
+    await expect(nodeFetch(`${base}/echo`, { method: "POST", body: cancelled.body, duplex: "half" } as RequestInit)).rejects.toThrow(/disturbed/);
+    expect(seen.length).toBe(before); // nothing reached the server
+  });
+
+  it("ends a request answered whole before its form was sent, and tells when the form's bytes are free (formReleased)", async () => {
+    // A raw server that answers at once and never reads the body: the client's writes stall on a full socket.
+    const early = createNetServer((socket) => {
+      socket.once("data", () => {
+        socket.write("HTTP/1.1 413 Payload Too Large\r\ncontent-type: text/plain\r\ncontent-length: 5\r\n\r\nlarge");
+        socket.pause();
+      });
+    });
+    early.listen(0, "127.0.0.1");
+    await once(early, "listening");
+    try {
+      const form = multipartBody({ model: "m" }, { name: "file", filename: "a.wav", type: "audio/wav", bytes: new Uint8Array(32 * 1024 * 1024) });
+      const res = await createNodeFetch({ inactivityMs: 60_000 })(`http://127.0.0.1:${(early.address() as AddressInfo).port}/`, {
+        method: "POST",
+        body: form.body,
+      });
+      expect([res.status, await res.text()]).toEqual([413, "large"]);
+      const released = await Promise.race([formReleased(form.body).then(() => "released"), new Promise((r) => setTimeout(r, 5000, "still held"))]);
+      expect(released).toBe("released");
+    } finally {
+      early.close();
+    }
   });
 
   it("decodes a gzip answer, as fetch does", async () => {

@@ -37,12 +37,13 @@ export function createNodeFetch({ idleMs = IDLE_MS, inactivityMs = INACTIVITY_MS
     const url = input instanceof Request || init.body === null || init.body === undefined || method === "GET" || method === "HEAD" ? null : new URL(input);
     const body = url && (url.protocol === "http:" || url.protocol === "https:") ? await bodyOf(init.body) : null;
     if (!url || !body) return fetch(input, init);
+    const form = formPieces.has(init.body as ReadableStream<Uint8Array>) ? (init.body as ReadableStream<Uint8Array>) : undefined;
     const headers: OutgoingHttpHeaders = {};
     new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     if (body.contentType && headers["content-type"] === undefined) headers["content-type"] = body.contentType;
     headers["content-length"] = String(body.length);
     headers["accept-encoding"] ??= "gzip, deflate, br";
-    return send({ url, method, headers, chunks: body.chunks, signal: init.signal ?? undefined, agents, inactivityMs });
+    return send({ url, method, headers, chunks: body.chunks, signal: init.signal ?? undefined, agents, inactivityMs, form });
   }
   /** `fetch`'s own `Response` beside it, for SDKs that check what their fetch can send (OpenAI's). */
   nodeFetch.Response = Response;
@@ -58,6 +59,8 @@ type Outgoing = {
   signal: AbortSignal | undefined;
   agents: Agents;
   inactivityMs: number;
+  /** A `multipartBody` form being sent: its release is recorded (`formReleased`). */
+  form?: ReadableStream<Uint8Array> | undefined;
 };
 
 const NULL_BODY_STATUS = new Set([204, 205, 304]);
@@ -73,7 +76,7 @@ const DECODERS: Record<string, () => Transform> = {
 const abortReason = (signal: AbortSignal): unknown => signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 const asError = (reason: unknown) => (reason instanceof Error ? reason : Object.assign(new Error(String(reason)), { cause: reason }));
 
-function send({ url, method, headers, chunks, signal, agents, inactivityMs }: Outgoing): Promise<Response> {
+function send({ url, method, headers, chunks, signal, agents, inactivityMs, form }: Outgoing): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     if (signal?.aborted) return reject(abortReason(signal));
     let body: Readable | undefined;
@@ -87,6 +90,11 @@ function send({ url, method, headers, chunks, signal, agents, inactivityMs }: Ou
     const done = () => signal?.removeEventListener("abort", abort);
     const agent = agents[url.protocol as keyof typeof agents];
     const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method, headers, agent }, (res) => {
+      // Answered whole before the body was all sent (a 413 at once, say): the rest is moot, and the
+      // request ends here rather than hold the body (and the connection) until the server reads on.
+      res.once("end", () => {
+        if (!req.writableFinished) req.destroy();
+      });
       try {
         const answer = toResponse(res, method, url);
         body = answer.stream;
@@ -105,6 +113,7 @@ function send({ url, method, headers, chunks, signal, agents, inactivityMs }: Ou
       reject(aborted ?? err);
     });
     signal?.addEventListener("abort", abort, { once: true });
+    if (form) formReleases.set(form, new Promise<void>((r) => req.once("close", () => r())));
     req.cork();
     for (const c of chunks) req.write(c);
     req.end();
@@ -185,6 +194,19 @@ const formType = (boundary: string) => `multipart/form-data; boundary=${boundary
 
 /** The pieces of each body `multipartBody` made, for `nodeFetch` to write as they lie in memory. */
 const formPieces = new WeakMap<ReadableStream<Uint8Array>, Uint8Array[]>();
+/** For each such body `nodeFetch` sent: settles when its request is over. */
+const formReleases = new WeakMap<ReadableStream<Uint8Array>, Promise<void>>();
+
+/**
+ * Resolves once `nodeFetch` holds none of a `multipartBody` form's pieces: its request is over,
+ * every piece written, or destroyed (an answer read whole before the body was sent ends the
+ * request: the rest is not sent). At once for a form nodeFetch never sent. The caller may then
+ * reuse the file's bytes; another fetch given the stream may hold them longer, so only for forms
+ * sent with nodeFetch.
+ */
+export function formReleased(body: ReadableStream<Uint8Array>): Promise<void> {
+  return formReleases.get(body) ?? Promise.resolve();
+}
 
 /**
  * A form with text fields (a list: the field repeated, as `name[]` arrays go) and one file, as a
@@ -203,13 +225,20 @@ export function multipartBody(
   const flat = Object.entries(fields).flatMap(([name, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [name, x]) : [[name, v]]));
   const pieces = formParts(flat, [file], boundary);
   let next = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(c) {
-      const piece = pieces[next++];
-      if (piece) c.enqueue(piece);
-      else c.close();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(c) {
+        formPieces.delete(body); // read (or being read) as a stream: no longer whole for nodeFetch
+        const piece = pieces[next++];
+        if (piece) c.enqueue(piece);
+        else c.close();
+      },
+      cancel() {
+        formPieces.delete(body);
+      },
     },
-  });
+    { highWaterMark: 0 }, // nothing pulled until a reader asks
+  );
   formPieces.set(body, pieces);
   return { body, contentType: formType(boundary), length: pieces.reduce((n, p) => n + p.byteLength, 0) };
 }

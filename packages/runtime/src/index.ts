@@ -25,6 +25,7 @@ export {
 export { natsServerBin, toolBin, mediaEnv, mediaIdentity, mediaSpawnOptions, DEFAULT_MEDIA_IDENTITY } from "./toolchain.ts";
 export type { MediaIdentity } from "./toolchain.ts";
 export { malformedBody, providerError, retryAfterHeader, retryAfterRecorder, withTimeout } from "./provider-errors.ts";
-export { nodeFetch, multipartBody } from "./http-fetch.ts";
+export { nodeFetch, multipartBody, formReleased } from "./http-fetch.ts";
+export { spareArray } from "./spare-array.ts";
 export { relaySpawn, SPAWN_RELAY_SCRIPT } from "./spawn-relay.ts";
 export type { RelayedChild, RelaySpawnOptions } from "./spawn-relay.ts";

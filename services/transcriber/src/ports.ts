@@ -7,7 +7,10 @@ export interface TranscriptionEngine {
   capability: EngineTraits;
   /** BCP 47-style codes as jobs carry them: "en", "en-GB", "de". */
   supportsLanguage(lang: string): boolean;
-  /** Rejects with RetryableError ENGINE_FAILED when the engine fails; stops when `signal` aborts. */
+  /**
+   * Rejects with RetryableError ENGINE_FAILED when the engine fails; stops when `signal` aborts.
+   * Settles only once nothing of it reads `wav.bytes` any more: the caller reuses them.
+   */
   transcribe(wav: ChunkWav, opts: { language: string; signal: AbortSignal }): Promise<Word[]>;
 }
 

@@ -1,6 +1,7 @@
 import { BlobKeys, ChunkResult, Transcript, findUnsupportedOption, messageId, runMsgId, type Command, type Job, type Word } from "@mp4t/contracts";
 import { PermanentError, RetryableError } from "@mp4t/contracts";
 import type { HandlerContext } from "@mp4t/messaging";
+import { spareArray } from "@mp4t/runtime";
 import { getJson, putJson } from "@mp4t/stores";
 import { optionUnsupportedError, rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { buildSegments, speakersOf, stitchChunks } from "@mp4t/transcript";
@@ -8,7 +9,6 @@ import { assignSpeakers, nameSpeakers } from "../diarization/assign-speakers.ts"
 import { inlineRunner, type DiarizeRunner } from "../diarization/diarize-thread.ts";
 import { hasProviderSpeakers, qualify } from "../diarization/link-speakers.ts";
 import { decodeWav, type Audio } from "../diarization/wav.ts";
-import { spareArray } from "../spare-array.ts";
 
 type Deps = Pick<PipelineDeps, "blobs" | "publisher" | "lifecycle" | "logger">;
 
@@ -26,6 +26,7 @@ async function loadResults(blobs: Deps["blobs"], job: Job): Promise<ChunkResult[
   return results;
 }
 
+/** The job's audio as read (1.9 MB a minute) and decoded (3.8 MB), kept for recordings up to a minute. */
 const SPARE_MAX_SAMPLES = 60 * 16_000;
 const samplesSpare = spareArray<Float32Array>(
   (n) => new Float32Array(n),

@@ -1,5 +1,5 @@
 import { ANY_LANGUAGE, WHISPER_LANGUAGES, languageServed, type Word } from "@mp4t/contracts";
-import { malformedBody, multipartBody, nodeFetch, providerError, retryAfterHeader } from "@mp4t/runtime";
+import { formReleased, malformedBody, multipartBody, nodeFetch, providerError, retryAfterHeader } from "@mp4t/runtime";
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { z } from "zod";
 import type { TranscriptionEngine } from "../ports.ts";
@@ -93,6 +93,8 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngi
           });
         }
         throw err;
+      } finally {
+        await formReleased(form.body); // the chunk's bytes are the caller's again (TranscriptionEngine.transcribe)
       }
       if (mode === "verbose") {
         const body = Verbose.safeParse(raw);

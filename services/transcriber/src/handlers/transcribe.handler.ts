@@ -1,5 +1,5 @@
 import { BlobKeys, findUnsupportedOption, messageId, runMsgId, type ChunkResult, type Command, type Job, type Word } from "@mp4t/contracts";
-import { observeEngineRun } from "@mp4t/runtime";
+import { observeEngineRun, spareArray } from "@mp4t/runtime";
 import { RetryableError } from "@mp4t/contracts";
 import { watchJobEnd, type HandlerContext } from "@mp4t/messaging";
 import { putJson } from "@mp4t/stores";
@@ -101,6 +101,19 @@ async function queueNext(deps: Pick<TranscribeDeps, "publisher">, job: Job, msg:
   await deps.publisher.command("transcribe", job.options.class, cmd, runMsgId(messageId("transcribe", cmd), job.attempts));
 }
 
+/**
+ * Chunks read into arrays kept from chunk to chunk (two, for the default two slots; chunks up to
+ * 60 s of 16 kHz mono, the default CHUNK_MAX_SEC): each one fresh was about 56 page faults a
+ * 225 KiB chunk (docs/architecture.md, "Seventeenth pass"). An engine settles only once it no
+ * longer reads the bytes (`TranscriptionEngine.transcribe`).
+ */
+const chunkSpare = spareArray<Uint8Array>(
+  (n) => new Uint8Array(n),
+  (a) => new Uint8Array(a.buffer),
+  2 * 60 * 16_000 + 4096,
+  2,
+);
+
 async function transcribeChunk(
   deps: Pick<TranscribeDeps, "blobs">,
   engine: TranscriptionEngine,
@@ -109,9 +122,12 @@ async function transcribeChunk(
   signal: AbortSignal,
 ): Promise<Word[]> {
   // A chunk is at most CHUNK_MAX_SEC of 16 kHz mono (under 20 MB): read whole; a file only for an engine that reads one.
-  const audio = await deps.blobs.getBytes(BlobKeys.chunkAudio(msg.jobId, msg.chunk.index));
+  const audio = await deps.blobs.getBytes(BlobKeys.chunkAudio(msg.jobId, msg.chunk.index), chunkSpare.borrow);
   if (!audio) throw new RetryableError("INTERNAL", `chunk ${msg.chunk.index} audio is missing from the blob store`);
-  signal.throwIfAborted();
+  if (signal.aborted) {
+    chunkSpare.give(audio);
+    signal.throwIfAborted();
+  }
   const wav = chunkWav(audio);
   try {
     const started = performance.now();
@@ -120,6 +136,7 @@ async function transcribeChunk(
     return shiftWords(words, msg.chunk.startSec, msg.chunk.endSec);
   } finally {
     await wav.dispose();
+    chunkSpare.give(audio);
   }
 }
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { spareArray } from "./spare-array.ts";
 
-const bytes = () =>
+const bytes = (keep = 1) =>
   spareArray<Uint8Array>(
     (n) => new Uint8Array(n),
     (a) => new Uint8Array(a.buffer),
     1000,
+    keep,
   );
 
 describe("spareArray", () => {
@@ -38,5 +39,18 @@ describe("spareArray", () => {
     const foreign = new Uint8Array(900);
     s.give(foreign); // a store's own array may share memory with others
     expect(s.borrow(900).buffer).not.toBe(foreign.buffer);
+  });
+
+  it("keeps up to `keep` arrays, the biggest ones, each lent to one borrower at a time", () => {
+    const s = bytes(2);
+    const [a, b, c] = [s.borrow(300), s.borrow(500), s.borrow(400)];
+    s.give(a);
+    s.give(b);
+    s.give(c); // two kept already: c replaces the smaller a
+    s.give(b); // given twice: still kept once
+    const x = s.borrow(350);
+    const y = s.borrow(350);
+    expect(new Set([x.buffer, y.buffer])).toEqual(new Set([b.buffer, c.buffer]));
+    expect(s.borrow(350).buffer).not.toBe(a.buffer); // none left: a fresh one
   });
 });

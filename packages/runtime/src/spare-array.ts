@@ -1,0 +1,33 @@
+/**
+ * Arrays of one kind kept from job to job, up to `keep` of them of at most `max` elements each:
+ * the big per-job buffers (a job's audio as read and decoded, a chunk sent to the engine). On this
+ * kind of VM each fresh 4 KiB page costs a fault of about 14 us (docs/architecture.md, "Page
+ * faults"), and a buffer of 32 KiB or more is fresh memory each time (`MALLOC_MMAP_THRESHOLD_`).
+ * A borrower gets a view of a kept array big enough, or a fresh one (a longer recording, or all
+ * kept ones lent out); giving it back keeps it for the next, unless it is over `max` or the
+ * arrays kept are already `keep` of at least its size. Only arrays it made are taken back (a
+ * store may return a view of memory shared with others). Give back only what nothing reads any more.
+ */
+export function spareArray<T extends Uint8Array | Float32Array>(make: (n: number) => T, whole: (a: T) => T, max: number, keep = 1) {
+  const kept: T[] = [];
+  const made = new WeakSet<ArrayBufferLike>();
+  return {
+    borrow(n: number): T {
+      const i = kept.findIndex((k) => k.length >= n);
+      if (i >= 0) return kept.splice(i, 1)[0]!.subarray(0, n) as T;
+      const fresh = make(n);
+      made.add(fresh.buffer);
+      return fresh;
+    },
+    give(a: T) {
+      if (!made.has(a.buffer) || a.buffer.byteLength === 0) return; // not ours, or transferred away
+      const w = whole(a);
+      if (w.length > max || kept.some((k) => k.buffer === w.buffer)) return;
+      if (kept.length < keep) kept.push(w);
+      else {
+        const smallest = kept.reduce((s, k, i) => (k.length < kept[s]!.length ? i : s), 0);
+        if (kept[smallest]!.length < w.length) kept[smallest] = w;
+      }
+    },
+  };
+}
