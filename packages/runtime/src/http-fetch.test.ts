@@ -130,17 +130,19 @@ describe("nodeFetch", () => {
     await expect(nodeFetch(`${base}/echo`, { method: "POST", body: form.body })).rejects.toThrow();
   });
 
-  it("refuses a multipartBody form already read from, or cancelled, as fetch refuses a disturbed body, rather than send it whole", async () => {
+  it("refuses a multipartBody form already read from or cancelled, rather than send it whole, and one not for http(s)", async () => {
     const make = () => multipartBody({ model: "m" }, { name: "file", filename: "a.wav", type: "audio/wav", bytes: new Uint8Array(10) });
     const before = seen.length;
     const read = make();
     const reader = read.body.getReader();
     await reader.read();
     reader.releaseLock();
-    await expect(nodeFetch(`${base}/echo`, { method: "POST", body: read.body, duplex: "half" } as RequestInit)).rejects.toThrow(/disturbed/);
+    await expect(nodeFetch(`${base}/echo`, { method: "POST", body: read.body, duplex: "half" } as RequestInit)).rejects.toThrow(/read from, cancelled/);
     const cancelled = make();
     await cancelled.body.cancel();
-    await expect(nodeFetch(`${base}/echo`, { method: "POST", body: cancelled.body, duplex: "half" } as RequestInit)).rejects.toThrow(/disturbed/);
+    await expect(nodeFetch(`${base}/echo`, { method: "POST", body: cancelled.body, duplex: "half" } as RequestInit)).rejects.toThrow(/read from, cancelled/);
+    // Nor is a fresh one passed on to another fetch (its bytes could then be held past formReleased).
+    await expect(nodeFetch("data:text/plain,x", { method: "POST", body: make().body, duplex: "half" } as RequestInit)).rejects.toThrow(/not for http/);
     expect(seen.length).toBe(before); // nothing reached the server
   });
 

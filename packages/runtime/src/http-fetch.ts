@@ -36,8 +36,12 @@ export function createNodeFetch({ idleMs = IDLE_MS, inactivityMs = INACTIVITY_MS
     // fetch's: no body, a GET or HEAD (fetch refuses one with a body, in its words), a `Request`.
     const url = input instanceof Request || init.body === null || init.body === undefined || method === "GET" || method === "HEAD" ? null : new URL(input);
     const body = url && (url.protocol === "http:" || url.protocol === "https:") ? await bodyOf(init.body) : null;
+    const form = forms.has(init.body as ReadableStream<Uint8Array>) ? (init.body as ReadableStream<Uint8Array>) : undefined;
+    // A form's bytes may be the caller's to reuse once `formReleased` says so, which only a send
+    // of its own can tell: one it cannot send (read from, cancelled, not http) is refused, never passed on.
+    if (form && (!url || !body))
+      throw new TypeError("a multipartBody form is sent whole by nodeFetch over http(s) or not at all; this one was read from, cancelled or not for http(s)");
     if (!url || !body) return fetch(input, init);
-    const form = formPieces.has(init.body as ReadableStream<Uint8Array>) ? (init.body as ReadableStream<Uint8Array>) : undefined;
     const headers: OutgoingHttpHeaders = {};
     new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     if (body.contentType && headers["content-type"] === undefined) headers["content-type"] = body.contentType;
@@ -192,7 +196,8 @@ function formParts(fields: Iterable<[string, string]>, files: FormFile[], bounda
 const newBoundary = () => `mp4t-${crypto.randomUUID()}`;
 const formType = (boundary: string) => `multipart/form-data; boundary=${boundary}`;
 
-/** The pieces of each body `multipartBody` made, for `nodeFetch` to write as they lie in memory. */
+/** Every body `multipartBody` made, and the pieces of each not read from yet, for `nodeFetch` to write as they lie in memory. */
+const forms = new WeakSet<ReadableStream<Uint8Array>>();
 const formPieces = new WeakMap<ReadableStream<Uint8Array>, Uint8Array[]>();
 /** For each such body `nodeFetch` sent: settles when its request is over. */
 const formReleases = new WeakMap<ReadableStream<Uint8Array>, Promise<void>>();
@@ -200,9 +205,9 @@ const formReleases = new WeakMap<ReadableStream<Uint8Array>, Promise<void>>();
 /**
  * Resolves once `nodeFetch` holds none of a `multipartBody` form's pieces: its request is over,
  * every piece written, or destroyed (an answer read whole before the body was sent ends the
- * request: the rest is not sent). At once for a form nodeFetch never sent. The caller may then
- * reuse the file's bytes; another fetch given the stream may hold them longer, so only for forms
- * sent with nodeFetch.
+ * request: the rest is not sent). At once for a form nodeFetch never sent (it passes none on to
+ * another fetch, so nothing else sent it unless the caller read the stream itself). The caller may
+ * then reuse the file's bytes.
  */
 export function formReleased(body: ReadableStream<Uint8Array>): Promise<void> {
   return formReleases.get(body) ?? Promise.resolve();
@@ -239,6 +244,7 @@ export function multipartBody(
     },
     { highWaterMark: 0 }, // nothing pulled until a reader asks
   );
+  forms.add(body);
   formPieces.set(body, pieces);
   return { body, contentType: formType(boundary), length: pieces.reduce((n, p) => n + p.byteLength, 0) };
 }

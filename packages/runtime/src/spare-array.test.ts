@@ -53,4 +53,13 @@ describe("spareArray", () => {
     expect(new Set([x.buffer, y.buffer])).toEqual(new Set([b.buffer, c.buffer]));
     expect(s.borrow(350).buffer).not.toBe(a.buffer); // none left: a fresh one
   });
+
+  it("lends the smallest kept array that fits", () => {
+    const s = bytes(2);
+    const [small, big] = [s.borrow(300), s.borrow(900)];
+    s.give(big);
+    s.give(small);
+    expect(s.borrow(200).buffer).toBe(small.buffer);
+    expect(s.borrow(800).buffer).toBe(big.buffer);
+  });
 });

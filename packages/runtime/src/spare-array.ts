@@ -13,7 +13,9 @@ export function spareArray<T extends Uint8Array | Float32Array>(make: (n: number
   const made = new WeakSet<ArrayBufferLike>();
   return {
     borrow(n: number): T {
-      const i = kept.findIndex((k) => k.length >= n);
+      // The smallest kept array that fits: a short last chunk leaves the big one to a full chunk.
+      let i = -1;
+      for (let j = 0; j < kept.length; j++) if (kept[j]!.length >= n && (i < 0 || kept[j]!.length < kept[i]!.length)) i = j;
       if (i >= 0) return kept.splice(i, 1)[0]!.subarray(0, n) as T;
       const fresh = make(n);
       made.add(fresh.buffer);

@@ -17,7 +17,9 @@ export interface TranscriptionEngine {
 /**
  * One chunk's WAV: its bytes (a chunk is at most CHUNK_MAX_SEC of 16 kHz mono, a few MB), which
  * an HTTP engine sends as they are, and `path()` for an engine that reads a file, written only
- * when one asks (see `chunk-wav.ts`).
+ * when one asks (see `chunk-wav.ts`). The bytes are a view of an array reused from chunk to chunk,
+ * whose memory past the view holds earlier chunks (other users' audio): read the view only,
+ * never its `buffer`, and never transfer it.
  */
 export type ChunkWav = { bytes: Uint8Array; path(): Promise<string> };
 

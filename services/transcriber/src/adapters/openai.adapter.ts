@@ -73,8 +73,9 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngi
       assertUploadSize(name, wav.bytes, opts.maxUploadBytes);
       const durationSec = wavDurationSec(wav.bytes);
       const fields = { model: opts.model, language: primaryLanguage(language), ...modeFields };
-      // The form made here, the chunk's bytes copied once: the SDK's own (toFile, FormData, Blob)
-      // copied them three times over, 8-9 ms of CPU a request (docs/architecture.md, "The upload to the engine").
+      // The form made here, the chunk's bytes in it uncopied (the SDK's own, toFile, FormData and Blob,
+      // copied them three times over, 8-9 ms of CPU a request: docs/architecture.md, "The upload to
+      // the engine"), so this settles only once nodeFetch is done with them (`formReleased`, below).
       const form = multipartBody(fields, { name: "file", filename: "chunk.wav", type: "audio/wav", bytes: wav.bytes });
       let raw: unknown;
       try {
