@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { spareArray } from "./spare-array.ts";
 
-const bytes = (keep = 1) =>
-  spareArray<Uint8Array>(
-    (n) => new Uint8Array(n),
-    (a) => new Uint8Array(a.buffer),
-    1000,
-    keep,
-  );
+const bytes = (keep = 1) => spareArray<Uint8Array>(Uint8Array, 1000, keep);
 
 describe("spareArray", () => {
   it("lends a given-back array again, as a view of the size asked for", () => {

@@ -8,7 +8,9 @@
  * arrays kept are already `keep` of at least its size. Only arrays it made are taken back (a
  * store may return a view of memory shared with others). Give back only what nothing reads any more.
  */
-export function spareArray<T extends Uint8Array | Float32Array>(make: (n: number) => T, whole: (a: T) => T, max: number, keep = 1) {
+export function spareArray<T extends Uint8Array | Float32Array>(Kind: { new (n: number): T; new (buffer: ArrayBufferLike): T }, max: number, keep = 1) {
+  const make = (n: number) => new Kind(n);
+  const whole = (a: T) => new Kind(a.buffer);
   const kept: T[] = [];
   const made = new WeakSet<ArrayBufferLike>();
   return {

@@ -28,16 +28,8 @@ async function loadResults(blobs: Deps["blobs"], job: Job): Promise<ChunkResult[
 
 /** The job's audio as read (1.9 MB a minute) and decoded (3.8 MB), kept for recordings up to a minute. */
 const SPARE_MAX_SAMPLES = 60 * 16_000;
-const samplesSpare = spareArray<Float32Array>(
-  (n) => new Float32Array(n),
-  (a) => new Float32Array(a.buffer),
-  SPARE_MAX_SAMPLES,
-);
-const bytesSpare = spareArray<Uint8Array>(
-  (n) => new Uint8Array(n),
-  (a) => new Uint8Array(a.buffer),
-  2 * SPARE_MAX_SAMPLES + 4096,
-);
+const samplesSpare = spareArray<Float32Array>(Float32Array, SPARE_MAX_SAMPLES);
+const bytesSpare = spareArray<Uint8Array>(Uint8Array, 2 * SPARE_MAX_SAMPLES + 4096);
 
 /** Reads the job's audio, diarizes it and labels the words. */
 async function labelSpeakers(

@@ -107,12 +107,7 @@ async function queueNext(deps: Pick<TranscribeDeps, "publisher">, job: Job, msg:
  * 225 KiB chunk (docs/architecture.md, "Seventeenth pass"). An engine settles only once it no
  * longer reads the bytes (`TranscriptionEngine.transcribe`).
  */
-const chunkSpare = spareArray<Uint8Array>(
-  (n) => new Uint8Array(n),
-  (a) => new Uint8Array(a.buffer),
-  2 * 60 * 16_000 + 4096,
-  2,
-);
+const chunkSpare = spareArray<Uint8Array>(Uint8Array, 2 * 60 * 16_000 + 4096, 2);
 
 async function transcribeChunk(
   deps: Pick<TranscribeDeps, "blobs">,
@@ -124,12 +119,9 @@ async function transcribeChunk(
   // A chunk is at most CHUNK_MAX_SEC of 16 kHz mono (under 20 MB): read whole; a file only for an engine that reads one.
   const audio = await deps.blobs.getBytes(BlobKeys.chunkAudio(msg.jobId, msg.chunk.index), chunkSpare.borrow);
   if (!audio) throw new RetryableError("INTERNAL", `chunk ${msg.chunk.index} audio is missing from the blob store`);
-  if (signal.aborted) {
-    chunkSpare.give(audio);
-    signal.throwIfAborted();
-  }
   const wav = chunkWav(audio);
   try {
+    signal.throwIfAborted();
     const started = performance.now();
     const words = await engine.transcribe(wav, { language, signal });
     observeEngineRun(engine.name, msg.chunk.endSec - msg.chunk.startSec, (performance.now() - started) / 1000);
