@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { spareArray } from "./spare-array.ts";
 
-const bytes = (keep = 1) => spareArray<Uint8Array>(Uint8Array, 1000, keep);
+const bytes = (keep = 1) => spareArray<Uint8Array>(Uint8Array, 1000, { keep });
 
 describe("spareArray", () => {
   it("lends a given-back array again, as a view of the size asked for", () => {
@@ -55,5 +55,17 @@ describe("spareArray", () => {
     s.give(small);
     expect(s.borrow(200).buffer).toBe(small.buffer);
     expect(s.borrow(800).buffer).toBe(big.buffer);
+  });
+
+  it("makes its arrays over shared memory when asked, and lends them again", () => {
+    const s = spareArray<Float32Array>(Float32Array, 1000, { shared: true });
+    const a = s.borrow(600);
+    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a.buffer.byteLength).toBe(600 * Float32Array.BYTES_PER_ELEMENT);
+    s.give(a);
+    const again = s.borrow(400);
+    expect(again.buffer).toBe(a.buffer);
+    expect(again.length).toBe(400);
+    expect(bytes().borrow(10).buffer).toBeInstanceOf(ArrayBuffer); // private unless asked
   });
 });

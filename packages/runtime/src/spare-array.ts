@@ -7,9 +7,15 @@
  * kept ones lent out); giving it back keeps it for the next, unless it is over `max` or the
  * arrays kept are already `keep` of at least its size. Only arrays it made are taken back (a
  * store may return a view of memory shared with others). Give back only what nothing reads any more.
+ * With `shared`, the arrays it makes are over a SharedArrayBuffer: a worker thread posted such a
+ * view reads the same memory, with no copy made or transferred (the diarizer's thread).
  */
-export function spareArray<T extends Uint8Array | Float32Array>(Kind: { new (n: number): T; new (buffer: ArrayBufferLike): T }, max: number, keep = 1) {
-  const make = (n: number) => new Kind(n);
+export function spareArray<T extends Uint8Array | Float32Array>(
+  Kind: { new (n: number): T; new (buffer: ArrayBufferLike): T; readonly BYTES_PER_ELEMENT: number },
+  max: number,
+  { keep = 1, shared = false }: { keep?: number; shared?: boolean } = {},
+) {
+  const make = (n: number) => (shared ? new Kind(new SharedArrayBuffer(n * Kind.BYTES_PER_ELEMENT)) : new Kind(n));
   const whole = (a: T) => new Kind(a.buffer);
   const kept: T[] = [];
   const made = new WeakSet<ArrayBufferLike>();

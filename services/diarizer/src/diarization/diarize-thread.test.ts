@@ -35,6 +35,23 @@ describe("diarizer worker thread", () => {
     }
   }, 60_000);
 
+  it("reads samples in shared memory where they are, leaving the caller's view whole", async () => {
+    const audio = twoVoices();
+    const samples = new Float32Array(new SharedArrayBuffer(audio.samples.byteLength));
+    samples.set(audio.samples);
+    const words = Array.from({ length: 12 }, (_, i) => ({ start: i + 0.1, end: i + 0.7 }));
+    const runner = threadRunner();
+    try {
+      expect(await runner.diarize({ sampleRate: audio.sampleRate, samples }, { words, maxSpeakers: 3 })).toEqual(
+        await diarize(audio, { words, maxSpeakers: 3 }),
+      );
+      expect(samples.length).toBe(audio.samples.length); // not transferred away: the caller's kept buffer
+      expect(samples).toEqual(audio.samples);
+    } finally {
+      await runner.close();
+    }
+  }, 60_000);
+
   it("passes the thread's failure to the caller", async () => {
     const runner = threadRunner();
     try {

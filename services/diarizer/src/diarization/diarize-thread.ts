@@ -67,10 +67,14 @@ export function threadRunner(): DiarizeRunner {
     try {
       return await new Promise<T>((resolve, reject) => {
         pending.set(req.id, { resolve: resolve as (v: unknown) => void, reject });
-        // The samples go as a copy of just themselves, handed over: a view's whole buffer (the
-        // handler's kept decode buffer) would be cloned otherwise, and a clone is a second copy.
-        const samples = ArrayBuffer.isView(req.samples) ? req.samples.slice() : req.samples;
-        thread().postMessage({ ...req, samples }, samples ? [samples.buffer] : []);
+        // Samples in shared memory (the handler's kept decode buffer) go as they are: the thread
+        // reads the caller's memory, which the caller reuses only once this call has settled (on
+        // the thread's answer, or once the thread is gone). Others go as a copy of just
+        // themselves, handed over: a view's whole buffer would be cloned otherwise.
+        const shared = req.samples?.buffer instanceof SharedArrayBuffer;
+        const samples = !shared && ArrayBuffer.isView(req.samples) ? req.samples.slice() : req.samples;
+        const handed = samples?.buffer;
+        thread().postMessage({ ...req, samples }, handed instanceof ArrayBuffer ? [handed] : []);
       });
     } finally {
       clearInterval(timer);

@@ -26,9 +26,13 @@ async function loadResults(blobs: Deps["blobs"], job: Job): Promise<ChunkResult[
   return results;
 }
 
-/** The job's audio as read (1.9 MB a minute) and decoded (3.8 MB), kept for recordings up to a minute. */
+/**
+ * The job's audio as read (1.9 MB a minute) and decoded (3.8 MB), kept for recordings up to a
+ * minute. The samples are in shared memory: the all-in-one process's diarizer thread reads them
+ * where they are (diarize-thread.ts), where it was posted a fresh copy of them each job.
+ */
 const SPARE_MAX_SAMPLES = 60 * 16_000;
-const samplesSpare = spareArray<Float32Array>(Float32Array, SPARE_MAX_SAMPLES);
+const samplesSpare = spareArray<Float32Array>(Float32Array, SPARE_MAX_SAMPLES, { shared: true });
 const bytesSpare = spareArray<Uint8Array>(Uint8Array, 2 * SPARE_MAX_SAMPLES + 4096);
 
 /** Reads the job's audio, diarizes it and labels the words. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { BlobKeys, isDiskFull, isUserMistake, messageId, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
 import { PermanentError, RetryableError } from "@mp4t/contracts";
 import { watchJobEnd, type HandlerContext } from "@mp4t/messaging";
+import { spareArray } from "@mp4t/runtime";
 import { copyBlob, downloadToFile, uploadFile } from "@mp4t/stores";
 import { rejectJob, type PipelineDeps } from "@mp4t/pipeline";
 import { decodeMedia } from "../adapters/ffmpeg.adapter.ts";
@@ -124,6 +125,12 @@ export function ingestHandler(deps: IngestDeps) {
   };
 }
 
+/**
+ * The buffer chunks are cut into, kept from job to job for chunks up to two minutes (fresh memory
+ * is a page fault per 4 KiB: `spareArray`). A second job at once, or a longer chunk, gets its own.
+ */
+const chunkScratch = spareArray<Uint8Array>(Uint8Array, WAV_HEADER_BYTES + 2 * 60 * PCM_16K_MONO.sampleRate * (PCM_16K_MONO.bitsPerSample / 8));
+
 /** Each chunk's WAV cut from the job's audio file and stored, through one buffer (each put is done with it before the next cut). */
 async function storeChunks(
   deps: IngestDeps,
@@ -134,7 +141,7 @@ async function storeChunks(
   ctx: HandlerContext,
   written: string[],
 ) {
-  const scratch = new Uint8Array(WAV_HEADER_BYTES + Math.max(0, ...chunks.map((c) => (c.endSample - c.startSample) * BYTES_PER_SAMPLE)));
+  const scratch = chunkScratch.borrow(WAV_HEADER_BYTES + Math.max(0, ...chunks.map((c) => (c.endSample - c.startSample) * BYTES_PER_SAMPLE)));
   for (const c of chunks) {
     signal.throwIfAborted();
     const wav = await readWavSlice(audio, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT, scratch);
@@ -142,6 +149,9 @@ async function storeChunks(
     await deps.blobs.put(BlobKeys.chunkAudio(jobId, c.index), wav, { contentType: "audio/wav" });
     ctx.working();
   }
+  // Given back only after every put succeeded: a put that failed part-way (an S3 request cut by
+  // a timeout, say) might still be sending from it, so then it is dropped, not reused.
+  chunkScratch.give(scratch);
 }
 
 /**

@@ -107,7 +107,7 @@ async function queueNext(deps: Pick<TranscribeDeps, "publisher">, job: Job, msg:
  * 225 KiB chunk (docs/architecture.md, "Seventeenth pass"). An engine settles only once it no
  * longer reads the bytes (`TranscriptionEngine.transcribe`).
  */
-const chunkSpare = spareArray<Uint8Array>(Uint8Array, 2 * 60 * 16_000 + 4096, 2);
+const chunkSpare = spareArray<Uint8Array>(Uint8Array, 2 * 60 * 16_000 + 4096, { keep: 2 });
 
 async function transcribeChunk(
   deps: Pick<TranscribeDeps, "blobs">,
