@@ -126,10 +126,11 @@ export function ingestHandler(deps: IngestDeps) {
 }
 
 /**
- * The buffer chunks are cut into, kept from job to job for chunks up to two minutes (fresh memory
- * is a page fault per 4 KiB: `spareArray`). A second job at once, or a longer chunk, gets its own.
+ * The buffer chunks are cut into, kept from job to job for chunks up to 60 s (the default
+ * CHUNK_MAX_SEC, as the transcriber keeps its own; fresh memory is a page fault per 4 KiB:
+ * `spareArray`). A second job at once, or a longer chunk, gets its own.
  */
-const chunkScratch = spareArray<Uint8Array>(Uint8Array, WAV_HEADER_BYTES + 2 * 60 * PCM_16K_MONO.sampleRate * (PCM_16K_MONO.bitsPerSample / 8));
+const chunkScratch = spareArray<Uint8Array>(Uint8Array, WAV_HEADER_BYTES + 60 * FORMAT.sampleRate * BYTES_PER_SAMPLE);
 
 /** Each chunk's WAV cut from the job's audio file and stored, through one buffer (each put is done with it before the next cut). */
 async function storeChunks(
