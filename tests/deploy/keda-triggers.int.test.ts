@@ -15,7 +15,7 @@ import { ensureFairConsumers, ensureTopology } from "@mp4t/messaging/internal";
 import { freePort, pollUntil } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { KUBE_DIR, render } from "./kubernetes.ts";
 
 type Jsz = { account_details?: { name: string; stream_detail?: { name: string; consumer_detail?: { name: string; num_pending: number }[] }[] }[] };
@@ -44,18 +44,25 @@ describe("KEDA's nats-jetstream triggers on a real nats-server", () => {
         for (let n = 0; n <= i + 2; n++) await js.publish(Subjects.work(stage, n % 2 ? "batch" : "interactive", `user-${n}`), new Uint8Array([n]));
         published[STAGE_SERVICES[stage]] = (published[STAGE_SERVICES[stage]] ?? 0) + i + 3; // the janitor serves two stages
       }
-      for (const so of scaled) {
-        const { account } = so.spec.triggers[0].metadata;
-        const jsz = (await (await fetch(`http://127.0.0.1:${monitor}/jsz?acc=${encodeURIComponent(account)}&consumers=true&config=true`)).json()) as Jsz;
-        const streams = jsz.account_details?.find((a) => a.name === account)?.stream_detail ?? [];
-        let backlog = 0;
-        for (const t of so.spec.triggers) {
-          const consumer = streams.find((s) => s.name === t.metadata.stream)?.consumer_detail?.find((c) => c.name === t.metadata.consumer);
-          expect(consumer, `${so.metadata.name}: ${t.metadata.stream}/${t.metadata.consumer} in account ${account}`).toBeDefined();
-          backlog += consumer!.num_pending;
-        }
-        expect(backlog, so.metadata.name).toBe(published[so.spec.scaleTargetRef.name]);
-      }
+      // The server counts a consumer's pending messages a moment after it acks the publish (a goroutine
+      // signals the consumers), so the sums are read until they settle; a missing consumer fails at the end.
+      await vi.waitFor(
+        async () => {
+          for (const so of scaled) {
+            const { account } = so.spec.triggers[0].metadata;
+            const jsz = (await (await fetch(`http://127.0.0.1:${monitor}/jsz?acc=${encodeURIComponent(account)}&consumers=true&config=true`)).json()) as Jsz;
+            const streams = jsz.account_details?.find((a) => a.name === account)?.stream_detail ?? [];
+            let backlog = 0;
+            for (const t of so.spec.triggers) {
+              const consumer = streams.find((s) => s.name === t.metadata.stream)?.consumer_detail?.find((c) => c.name === t.metadata.consumer);
+              expect(consumer, `${so.metadata.name}: ${t.metadata.stream}/${t.metadata.consumer} in account ${account}`).toBeDefined();
+              backlog += consumer!.num_pending;
+            }
+            expect(backlog, so.metadata.name).toBe(published[so.spec.scaleTargetRef.name]);
+          }
+        },
+        { timeout: 10_000, interval: 100 },
+      );
     } finally {
       await nc.close();
       server.kill("SIGTERM");

@@ -59,7 +59,16 @@ export async function readCommands<S extends Stage>(
 /** Takes (acks) every message waiting on a consumer, parsed with its contract: a worker's view. */
 export async function takeCommands<T>(nc: NatsConnection, stream: string, consumer: string, schema: { parse(v: unknown): T }): Promise<T[]> {
   const c = await jetstream(nc).consumers.get(stream, consumer);
-  const pending = (await c.info()).num_pending;
+  const info = await c.info();
+  // A consumer's num_pending is raised by a server goroutine a moment after the publish was acked
+  // (nats-server's signalConsumersLoop), so right after a publish it can still read 0. The stream's
+  // own count of the consumer's subject is exact once the publish is acked: a work queue holds just
+  // the messages not yet acked, those delivered and unacked among them.
+  const filter = info.config.filter_subject;
+  const stored = filter
+    ? Object.values((await (await jetstreamManager(nc)).streams.info(stream, { subjects_filter: filter })).state.subjects ?? {}).reduce((a, b) => a + b, 0)
+    : 0;
+  const pending = Math.max(info.num_pending, stored - info.num_ack_pending);
   const out: T[] = [];
   if (pending === 0) return out;
   for await (const m of await c.fetch({ max_messages: pending, expires: 5_000 })) {
