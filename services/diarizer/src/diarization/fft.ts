@@ -160,8 +160,9 @@ export function fft(re: Float64Array, im: Float64Array): void {
 /**
  * |X[k]|^2 for k = 0..n/2 of a real signal, zero-padded to n. The n real samples are packed
  * into n/2 complex ones (even samples real, odd imaginary), transformed at half the size and
- * untangled: half the work of a complex FFT of the padded frame (the diarizer's MFCCs run one
- * per 10 ms of audio). `scratch` (each array at least n long) saves allocations per frame.
+ * untangled: half the work of a complex FFT of the padded frame. The MFCC kernel
+ * (wasm/mfcc.ts) runs this same computation in WebAssembly; this is the reference its test holds
+ * it to (test/mfcc-reference.ts). `scratch` (each array at least n long) saves allocations per frame.
  */
 export function powerSpectrum(frame: ArrayLike<number>, n: number, scratch?: { re: Float64Array; im: Float64Array; out?: Float64Array }): Float64Array {
   if (n < 4 || (n & (n - 1)) !== 0) throw new Error(`FFT size must be a power of two, got ${n}`);

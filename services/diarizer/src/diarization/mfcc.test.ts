@@ -62,3 +62,64 @@ describe("extractors sharing one setting's work space", () => {
     expect([...other.mfcc[10]!.subarray(0, 13)].map((v) => v.toFixed(9))).toEqual([...alone[0]!.mfcc[10]!].map((v) => v.toFixed(9)));
   });
 });
+
+describe("the WebAssembly kernel", () => {
+  // A voice-like mix (a low fundamental, a formant glide, noise), 3.3 s: more frames than one kernel call takes.
+  const voice = (n: number) => {
+    let seed = 7;
+    const noise = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.02;
+    return Float32Array.from(
+      { length: n },
+      (_, i) => 0.2 * Math.sin((2 * Math.PI * 130 * i) / 16_000) + 0.1 * Math.sin((2 * Math.PI * (700 + i / 40) * i) / 16_000) + noise(),
+    );
+  };
+
+  it("gives the plainly written reference's coefficients and energies, in any slices", async () => {
+    const { referenceMfcc } = await import("../../test/mfcc-reference.ts");
+    const samples = voice(52_800);
+    const ref = referenceMfcc(samples, 16_000);
+    const x = createMfccExtractor(samples, 16_000);
+    const got: Features = { hopSec: x.hopSec, frames: x.frames, mfcc: new Array(x.frames), logEnergy: new Float64Array(x.frames) };
+    // Slices that start mid-block and cross the kernel's 256-frame calls.
+    for (const [from, to] of [
+      [0, 1],
+      [1, 7],
+      [7, 300],
+      [300, x.frames],
+    ] as const)
+      extractFrames(x, from, to, got);
+    expect(x.frames).toBe(ref.mfcc.length);
+    expect(x.frames).toBeGreaterThan(256);
+    let worst = 0;
+    for (let f = 0; f < x.frames; f++) {
+      for (let k = 0; k < 13; k++) worst = Math.max(worst, Math.abs(got.mfcc[f]![k]! - ref.mfcc[f]![k]!));
+      worst = Math.max(worst, Math.abs(got.logEnergy[f]! - ref.logEnergy[f]!));
+    }
+    // Sums in another order and another log: equal to about 1e-14; a wrong twiddle or span is off by whole units.
+    expect(worst).toBeLessThan(1e-9);
+  });
+
+  it("is the module its source compiles to (the package's build:wasm script)", async () => {
+    const { readFile, mkdtemp, rm } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const asc = (await import("assemblyscript/asc")).default;
+    const root = join(import.meta.dirname, "..", "..");
+    const script = (JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["build:wasm"]!;
+    const args = script.split(" ").slice(1);
+    const out = args.indexOf("-o");
+    const dir = await mkdtemp(join(tmpdir(), "mp4t-wasm-"));
+    try {
+      const built = join(dir, "mfcc.wasm");
+      // The source's path made absolute: asc reads it from the working directory, not baseDir.
+      const withOut = args.map((a, i) => (i === out + 1 ? built : i === 0 ? join(root, a) : a));
+      let said = "";
+      const say = { write: (s: string) => ((said += s), true) };
+      const { error } = await asc.main(withOut, { stdout: say, stderr: say });
+      expect(error ?? null, said).toBeNull();
+      expect(Buffer.compare(await readFile(built), await readFile(join(root, args[out + 1]!)))).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

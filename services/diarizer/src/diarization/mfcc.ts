@@ -1,4 +1,4 @@
-import { powerSpectrum } from "./fft.ts";
+import { readFileSync } from "node:fs";
 
 export type MfccOptions = {
   frameSec?: number;
@@ -57,14 +57,93 @@ export type MfccPlan = {
   coefficients: number;
   alpha: number;
   window: Float64Array;
-  /**
-   * Work space of one frame (a frame is computed in one synchronous call, so every extractor of
-   * the thread can share it; a worker thread has a module, and plans, of its own).
-   */
-  scratch: { re: Float64Array; im: Float64Array; out: Float64Array };
-  buf: Float64Array;
-  logMel: Float64Array;
+  /** The compiled kernel (mfcc.wasm) with this setting's tables in its memory. */
+  kernel: Kernel;
 };
+
+/**
+ * The frames run in WebAssembly (services/diarizer/wasm/mfcc.ts, compiled to mfcc.wasm): the same
+ * computation on doubles as the TypeScript it replaced (kept as the tests' reference,
+ * test/mfcc-reference.ts), about 1.7x faster, since no typed-array access is bounds-checked. An
+ * instance per setting holds its tables, and room for KERNEL_FRAMES frames' samples and results:
+ * a call copies a block's samples in and its coefficients out (a few hundred KiB, whatever the
+ * recording's length).
+ */
+type Kernel = {
+  frames(samplesP: number, from: number, to: number, outP: number, energyP: number): void;
+  samplesP: number;
+  outP: number;
+  energyP: number;
+  /** Views of the instance's memory, which never grows after the tables are in. */
+  samples: Float32Array;
+  out: Float64Array;
+  energy: Float64Array;
+};
+type KernelExports = {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  heapBase(): number;
+  layout(n: number, frame: number, hop: number, filters: number, coeffs: number, alpha: number, base: number): number;
+  table(i: number): number;
+  frames: Kernel["frames"];
+};
+
+const KERNEL_FRAMES = 256;
+/** What this file uses of the WebAssembly API (the project's libs, es2024 and node's, leave it out). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+let compiled: object | undefined;
+
+/** A kernel instance with the tables of one setting (the tables the TypeScript plan computed). */
+function kernelFor(
+  p: { frameLen: number; hop: number; fftSize: number; bins: number; weights: Float64Array; spanFrom: Int32Array; spanTo: Int32Array; filterCount: number },
+  coefficients: number,
+  alpha: number,
+  window: Float64Array,
+  dct: Float64Array,
+): Kernel {
+  compiled ??= new WebAssembly.Module(readFileSync(new URL("./mfcc.wasm", import.meta.url)));
+  const ex = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+  const tablesEnd = ex.layout(p.fftSize, p.frameLen, p.hop, p.filterCount, coefficients, alpha, ex.heapBase());
+  const sampleCount = (KERNEL_FRAMES - 1) * p.hop + p.frameLen + 1;
+  const samplesP = tablesEnd;
+  const outP = samplesP + ((sampleCount * 4 + 15) & ~15);
+  const energyP = outP + KERNEL_FRAMES * coefficients * 8;
+  const end = energyP + KERNEL_FRAMES * 8;
+  const have = ex.memory.buffer.byteLength;
+  if (end > have) ex.memory.grow(Math.ceil((end - have) / 65_536));
+  const buf = ex.memory.buffer;
+  const m = p.fftSize >> 1;
+  // The bit reversal of the half-size transform, and e^{-2 pi i k / n} as fft.ts makes them.
+  const rev = new Uint32Array(buf, ex.table(0), m);
+  for (let i = 1, j = 0; i < m; i++) {
+    let bit = m >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    rev[i] = j;
+  }
+  const cos = new Float64Array(buf, ex.table(1), m);
+  const sin = new Float64Array(buf, ex.table(2), m);
+  for (let k = 0; k < m; k++) {
+    cos[k] = Math.cos((-2 * Math.PI * k) / p.fftSize);
+    sin[k] = Math.sin((-2 * Math.PI * k) / p.fftSize);
+  }
+  new Float64Array(buf, ex.table(3), p.frameLen).set(window);
+  new Float64Array(buf, ex.table(4), p.weights.length).set(p.weights);
+  new Int32Array(buf, ex.table(5), p.filterCount).set(p.spanFrom);
+  new Int32Array(buf, ex.table(6), p.filterCount).set(p.spanTo);
+  new Float64Array(buf, ex.table(7), dct.length).set(dct);
+  return {
+    frames: ex.frames,
+    samplesP,
+    outP,
+    energyP,
+    samples: new Float32Array(buf, samplesP, sampleCount),
+    out: new Float64Array(buf, outP, KERNEL_FRAMES * coefficients),
+    energy: new Float64Array(buf, energyP, KERNEL_FRAMES),
+  };
+}
 
 /** Plans by their settings: a service sees one or two, and building one costs a few hundred microseconds. */
 const plans = new Map<string, MfccPlan>();
@@ -97,23 +176,10 @@ function planFor(sampleRate: number, opts: MfccOptions): MfccPlan {
   const dct = new Float64Array(dctRows.length * filters.length);
   dctRows.forEach((row, k) => dct.set(row, k * filters.length));
   const window = Float64Array.from({ length: frameLen }, (_, n) => 0.54 - 0.46 * Math.cos((2 * Math.PI * n) / (frameLen - 1)));
-  const plan: MfccPlan = {
-    frameLen,
-    hop,
-    fftSize,
-    bins,
-    weights,
-    spanFrom,
-    spanTo,
-    filterCount: filters.length,
-    dct,
-    coefficients: dctRows.length,
-    alpha,
-    window,
-    scratch: { re: new Float64Array(fftSize), im: new Float64Array(fftSize), out: new Float64Array(bins) },
-    buf: new Float64Array(frameLen),
-    logMel: new Float64Array(filters.length),
-  };
+  const filterCount = filters.length;
+  const coefficients = dctRows.length;
+  const kernel = kernelFor({ frameLen, hop, fftSize, bins, weights, spanFrom, spanTo, filterCount }, coefficients, alpha, window, dct);
+  const plan: MfccPlan = { frameLen, hop, fftSize, bins, weights, spanFrom, spanTo, filterCount, dct, coefficients, alpha, window, kernel };
   if (plans.size < 16) plans.set(key, plan);
   return plan;
 }
@@ -136,35 +202,6 @@ export function createMfccExtractor(samples: Float32Array, sampleRate: number, o
   return { samples, plan, frames, hopSec: plan.hop / sampleRate };
 }
 
-/** Frame `f`'s coefficients into `out` from `at0`; returns its log energy. */
-function frame(x: MfccExtractor, f: number, out: Float64Array, at0: number): number {
-  const samples = x.samples;
-  const { frameLen, hop, alpha, window, fftSize, bins, weights, spanFrom, spanTo, filterCount, dct, coefficients, buf, logMel, scratch } = x.plan;
-  const at = f * hop;
-  let energy = 0;
-  let prev = at > 0 ? samples[at - 1]! : 0;
-  for (let n = 0; n < frameLen; n++) {
-    const v = samples[at + n]!;
-    energy += v * v;
-    buf[n] = (v - alpha * prev) * window[n]!;
-    prev = v;
-  }
-  const power = powerSpectrum(buf, fftSize, scratch);
-  for (let m = 0; m < filterCount; m++) {
-    const row = m * bins;
-    let e = 0;
-    for (let k = spanFrom[m]!, to = spanTo[m]!; k <= to; k++) e += weights[row + k]! * power[k]!;
-    logMel[m] = Math.log(Math.max(e, 1e-10));
-  }
-  for (let k = 0; k < coefficients; k++) {
-    const row = k * filterCount;
-    let s = 0;
-    for (let m = 0; m < filterCount; m++) s += dct[row + m]! * logMel[m]!;
-    out[at0 + k] = s;
-  }
-  return Math.log(energy / frameLen + 1e-10);
-}
-
 /**
  * Frames [from, to) into `into`: their rows are views of one array per call, not an array each
  * (a small typed array's memory is a malloc of its own, freed by the collector: 2,880 a job of 28.8 s).
@@ -172,11 +209,20 @@ function frame(x: MfccExtractor, f: number, out: Float64Array, at0: number): num
 export function extractFrames(x: MfccExtractor, from: number, to: number, into: Features): void {
   const end = Math.min(to, x.frames);
   if (end <= from) return;
-  const coefficients = x.plan.coefficients;
+  const { coefficients, hop, frameLen, kernel: k } = x.plan;
   const block = new Float64Array((end - from) * coefficients);
+  for (let f0 = from; f0 < end; f0 += KERNEL_FRAMES) {
+    const f1 = Math.min(end, f0 + KERNEL_FRAMES);
+    // The block's samples, and the one before its first frame (pre-emphasis reads it).
+    const lo = Math.max(0, f0 * hop - 1);
+    k.samples.set(x.samples.subarray(lo, (f1 - 1) * hop + frameLen));
+    // The kernel reads frame f at its base + 4 f hop: a base below the copy (it wraps in 32 bits).
+    k.frames(k.samplesP - lo * 4, f0, f1, k.outP, k.energyP);
+    block.set(k.out.subarray(0, (f1 - f0) * coefficients), (f0 - from) * coefficients);
+    into.logEnergy.set(k.energy.subarray(0, f1 - f0), f0);
+  }
   for (let f = from; f < end; f++) {
     const at = (f - from) * coefficients;
-    into.logEnergy[f] = frame(x, f, block, at);
     into.mfcc[f] = block.subarray(at, at + coefficients);
   }
 }

@@ -1,0 +1,269 @@
+/**
+ * The MFCC kernel of the diarizer (AssemblyScript, compiled to src/diarization/mfcc.wasm by
+ * `pnpm --filter @mp4t/diarizer build:wasm`; a test checks the committed module is this source's).
+ *
+ * One instance per setting (src/diarization/mfcc.ts): `layout` places the tables and work space
+ * after the module's own data, the caller fills the tables (the same numbers the TypeScript plan
+ * computes), then `frames` turns a range of frames into coefficients and log energies. Frame by
+ * frame it is the computation of the TypeScript reference (mfcc.reference.ts), in the same order
+ * of operations on doubles: pre-emphasis and Hamming window, the real FFT packed into a complex
+ * one of half the size (bit-reversed order, radix-2^2 butterflies, untangled), the mel filters
+ * over their spans, the log, the DCT. Only `Math.log` is this runtime's own (within an ulp).
+ */
+
+let N: i32 = 0; // FFT size over the real frame
+let M: i32 = 0; // N / 2: the complex transform's size
+let BINS: i32 = 0; // M + 1
+let FRAME: i32 = 0;
+let HOP: i32 = 0;
+let FILTERS: i32 = 0;
+let COEFFS: i32 = 0;
+let ALPHA: f64 = 0;
+let revP: usize = 0; // u32 x M: bit reversal of M
+let cosP: usize = 0; // f64 x N/2: e^{-2 pi i k / N}; W_M^k is W_N^{2k}
+let sinP: usize = 0;
+let winP: usize = 0; // f64 x FRAME
+let weightsP: usize = 0; // f64 x FILTERS * BINS
+let fromP: usize = 0; // i32 x FILTERS: each filter's first and last non-zero bin
+let toP: usize = 0;
+let dctP: usize = 0; // f64 x COEFFS * FILTERS
+let reP: usize = 0; // f64 x M
+let imP: usize = 0;
+let powP: usize = 0; // f64 x BINS
+let bufP: usize = 0; // f64 x FRAME
+let melP: usize = 0; // f64 x FILTERS
+
+/** Where the tables may start: after the module's own data (its log's tables among them). */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~15;
+}
+
+/** Places the tables and work space from `base`; returns their end (the caller grows memory to it). */
+export function layout(n: i32, frame: i32, hop: i32, filters: i32, coeffs: i32, alpha: f64, base: usize): usize {
+  N = n;
+  M = n >> 1;
+  BINS = M + 1;
+  FRAME = frame;
+  HOP = hop;
+  FILTERS = filters;
+  COEFFS = coeffs;
+  ALPHA = alpha;
+  let p = base;
+  revP = p;
+  p += (<usize>M) << 2;
+  p = (p + 7) & ~7;
+  cosP = p;
+  p += (<usize>(N >> 1)) << 3;
+  sinP = p;
+  p += (<usize>(N >> 1)) << 3;
+  winP = p;
+  p += (<usize>FRAME) << 3;
+  weightsP = p;
+  p += (<usize>(FILTERS * BINS)) << 3;
+  dctP = p;
+  p += (<usize>(COEFFS * FILTERS)) << 3;
+  reP = p;
+  p += (<usize>M) << 3;
+  imP = p;
+  p += (<usize>M) << 3;
+  powP = p;
+  p += (<usize>BINS) << 3;
+  bufP = p;
+  p += (<usize>FRAME) << 3;
+  melP = p;
+  p += (<usize>FILTERS) << 3;
+  fromP = p;
+  p += (<usize>FILTERS) << 2;
+  toP = p;
+  p += (<usize>FILTERS) << 2;
+  return (p + 15) & ~15;
+}
+
+/** Where table `i` is, for the caller to fill: 0 rev, 1 cos, 2 sin, 3 window, 4 weights, 5 from, 6 to, 7 dct. */
+export function table(i: i32): usize {
+  if (i == 0) return revP;
+  if (i == 1) return cosP;
+  if (i == 2) return sinP;
+  if (i == 3) return winP;
+  if (i == 4) return weightsP;
+  if (i == 5) return fromP;
+  if (i == 6) return toP;
+  if (i == 7) return dctP;
+  return 0;
+}
+
+// @ts-ignore: decorator
+@inline function ld(p: usize, i: i32): f64 {
+  return load<f64>(p + ((<usize>i) << 3));
+}
+// @ts-ignore: decorator
+@inline function st(p: usize, i: i32, v: f64): void {
+  store<f64>(p + ((<usize>i) << 3), v);
+}
+
+/** The butterflies of the M-point transform over (re, im), already in bit-reversed order (see fft.ts). */
+function butterflies(): void {
+  const n = M;
+  const re = reP;
+  const im = imP;
+  let len = 2;
+  if (n >= 4) {
+    for (let i = 0; i < n; i += 4) {
+      const s0r = ld(re, i) + ld(re, i + 1);
+      const s0i = ld(im, i) + ld(im, i + 1);
+      const d0r = ld(re, i) - ld(re, i + 1);
+      const d0i = ld(im, i) - ld(im, i + 1);
+      const s1r = ld(re, i + 2) + ld(re, i + 3);
+      const s1i = ld(im, i + 2) + ld(im, i + 3);
+      const d1r = ld(re, i + 2) - ld(re, i + 3);
+      const d1i = ld(im, i + 2) - ld(im, i + 3);
+      st(re, i, s0r + s1r);
+      st(im, i, s0i + s1i);
+      st(re, i + 2, s0r - s1r);
+      st(im, i + 2, s0i - s1i);
+      st(re, i + 1, d0r + d1i);
+      st(im, i + 1, d0i - d1r);
+      st(re, i + 3, d0r - d1i);
+      st(im, i + 3, d0i + d1r);
+    }
+    len = 8;
+  }
+  // Two stages per pass; twiddle W_M^j is entry 2j of the W_N tables.
+  for (; 2 * len <= n; len <<= 2) {
+    const h = len >> 1;
+    const step1 = (n / len) << 1;
+    const step2 = step1 >> 1;
+    for (let i = 0; i < n; i += 2 * len) {
+      for (let k = 0; k < h; k++) {
+        const a = i + k;
+        const b = a + h;
+        const c = a + len;
+        const d = c + h;
+        const w1r = ld(cosP, k * step1);
+        const w1i = ld(sinP, k * step1);
+        const w2r = ld(cosP, k * step2);
+        const w2i = ld(sinP, k * step2);
+        const ar = ld(re, a);
+        const ai = ld(im, a);
+        const br = ld(re, b);
+        const bi = ld(im, b);
+        const cr = ld(re, c);
+        const ci = ld(im, c);
+        const dr = ld(re, d);
+        const di = ld(im, d);
+        const xbr = br * w1r - bi * w1i;
+        const xbi = br * w1i + bi * w1r;
+        const xdr = dr * w1r - di * w1i;
+        const xdi = dr * w1i + di * w1r;
+        const a1r = ar + xbr;
+        const a1i = ai + xbi;
+        const b1r = ar - xbr;
+        const b1i = ai - xbi;
+        const c1r = cr + xdr;
+        const c1i = ci + xdi;
+        const d1r = cr - xdr;
+        const d1i = ci - xdi;
+        const ycr = c1r * w2r - c1i * w2i;
+        const yci = c1r * w2i + c1i * w2r;
+        const ydr = d1r * w2i + d1i * w2r;
+        const ydi = -(d1r * w2r - d1i * w2i);
+        st(re, a, a1r + ycr);
+        st(im, a, a1i + yci);
+        st(re, c, a1r - ycr);
+        st(im, c, a1i - yci);
+        st(re, b, b1r + ydr);
+        st(im, b, b1i + ydi);
+        st(re, d, b1r - ydr);
+        st(im, d, b1i - ydi);
+      }
+    }
+  }
+  for (; len <= n; len <<= 1) {
+    const half = len >> 1;
+    const step = (n / len) << 1;
+    for (let i = 0; i < n; i += len) {
+      for (let k = 0, t = 0; k < half; k++, t += step) {
+        const a = i + k;
+        const b = a + half;
+        const cr = ld(cosP, t);
+        const ci = ld(sinP, t);
+        const br = ld(re, b);
+        const bi = ld(im, b);
+        const xr = br * cr - bi * ci;
+        const xi = br * ci + bi * cr;
+        const ar = ld(re, a);
+        const ai = ld(im, a);
+        st(re, b, ar - xr);
+        st(im, b, ai - xi);
+        st(re, a, ar + xr);
+        st(im, a, ai + xi);
+      }
+    }
+  }
+}
+
+/**
+ * Frames [from, to): frame f reads the f32 samples from `samplesP + 4 f HOP` (and the one before,
+ * for pre-emphasis, when f > 0); its coefficients go to `outP + 8 COEFFS (f - from)`, its log
+ * energy to `energyP + 8 (f - from)`.
+ */
+export function frames(samplesP: usize, from: i32, to: i32, outP: usize, energyP: usize): void {
+  const m = M;
+  const len = FRAME < N ? FRAME : N;
+  const full = len >> 1;
+  for (let f = from; f < to; f++) {
+    const at = f * HOP;
+    let energy: f64 = 0;
+    let prev: f64 = at > 0 ? <f64>load<f32>(samplesP + ((<usize>(at - 1)) << 2)) : 0;
+    for (let n = 0; n < FRAME; n++) {
+      const v = <f64>load<f32>(samplesP + ((<usize>(at + n)) << 2));
+      energy += v * v;
+      st(bufP, n, (v - ALPHA * prev) * ld(winP, n));
+      prev = v;
+    }
+    // Even samples real, odd imaginary, straight into bit-reversed order.
+    for (let k = 0; k < full; k++) {
+      const r = <i32>load<u32>(revP + ((<usize>k) << 2));
+      st(reP, r, ld(bufP, 2 * k));
+      st(imP, r, ld(bufP, 2 * k + 1));
+    }
+    for (let k = full; k < m; k++) {
+      const r = <i32>load<u32>(revP + ((<usize>k) << 2));
+      st(reP, r, 2 * k < len ? ld(bufP, 2 * k) : 0);
+      st(imP, r, 0);
+    }
+    butterflies();
+    const r0 = ld(reP, 0);
+    const i0 = ld(imP, 0);
+    st(powP, 0, (r0 + i0) * (r0 + i0));
+    st(powP, m, (r0 - i0) * (r0 - i0));
+    for (let k = 1; k < m; k++) {
+      const zr = ld(reP, k);
+      const zi = ld(imP, k);
+      const yr = ld(reP, m - k);
+      const yi = ld(imP, m - k);
+      const or = zi + yi;
+      const oi = yr - zr;
+      const c = ld(cosP, k);
+      const s = ld(sinP, k);
+      const xr = zr + yr + c * or - s * oi;
+      const xi = zi - yi + c * oi + s * or;
+      st(powP, k, 0.25 * (xr * xr + xi * xi));
+    }
+    for (let q = 0; q < FILTERS; q++) {
+      const row = q * BINS;
+      const last = load<i32>(toP + ((<usize>q) << 2));
+      let e: f64 = 0;
+      for (let k = load<i32>(fromP + ((<usize>q) << 2)); k <= last; k++) e += ld(weightsP, row + k) * ld(powP, k);
+      st(melP, q, Math.log(Math.max(e, 1e-10)));
+    }
+    const o = outP + ((<usize>((f - from) * COEFFS)) << 3);
+    for (let k = 0; k < COEFFS; k++) {
+      const row = k * FILTERS;
+      let s: f64 = 0;
+      for (let q = 0; q < FILTERS; q++) s += ld(dctP, row + q) * ld(melP, q);
+      store<f64>(o + ((<usize>k) << 3), s);
+    }
+    store<f64>(energyP + ((<usize>(f - from)) << 3), Math.log(energy / FRAME + 1e-10));
+  }
+}
