@@ -5,10 +5,12 @@
  * One instance per setting (src/diarization/mfcc.ts): `layout` places the tables and work space
  * after the module's own data, the caller fills the tables (the same numbers the TypeScript plan
  * computes), then `frames` turns a range of frames into coefficients and log energies. Frame by
- * frame it is the computation of the TypeScript reference (mfcc.reference.ts), in the same order
- * of operations on doubles: pre-emphasis and Hamming window, the real FFT packed into a complex
+ * frame it is the computation the diarizer made in TypeScript before (fft.ts's powerSpectrum and
+ * the loop over its bins), in the same order of operations on doubles: pre-emphasis and Hamming window, the real FFT packed into a complex
  * one of half the size (bit-reversed order, radix-2^2 butterflies, untangled), the mel filters
- * over their spans, the log, the DCT. Only `Math.log` is this runtime's own (within an ulp).
+ * over their spans, the log, the DCT. Only `Math.log` is this runtime's own (within an ulp). The
+ * two-stage passes of the FFT run two butterflies at once in SIMD vectors (f64x2, lane for lane
+ * the scalar operations, so the same results); Node has had wasm SIMD since 16.
  */
 
 let N: i32 = 0; // FFT size over the real frame
@@ -32,6 +34,7 @@ let imP: usize = 0;
 let powP: usize = 0; // f64 x BINS
 let bufP: usize = 0; // f64 x FRAME
 let melP: usize = 0; // f64 x FILTERS
+let twP: usize = 0; // per radix-2^2 pass of half-size h: w1 re, w1 im, w2 re, w2 im, h f64 each (see prepare)
 
 /** Where the tables may start: after the module's own data (its log's tables among them). */
 export function heapBase(): usize {
@@ -76,6 +79,9 @@ export function layout(n: i32, frame: i32, hop: i32, filters: i32, coeffs: i32, 
   p += (<usize>FILTERS) << 2;
   toP = p;
   p += (<usize>FILTERS) << 2;
+  p = (p + 15) & ~15;
+  twP = p;
+  for (let len = 8; 2 * len <= M; len <<= 2) p += (<usize>(len >> 1)) << 5;
   return (p + 15) & ~15;
 }
 
@@ -90,6 +96,26 @@ export function table(i: i32): usize {
   if (i == 6) return toP;
   if (i == 7) return dctP;
   return 0;
+}
+
+/**
+ * Once the tables are in: each two-stage pass's twiddles, copied from the W_N tables in the order
+ * its butterflies take them, so that two neighbouring butterflies load theirs as one vector.
+ */
+export function prepare(): void {
+  let p = twP;
+  for (let len = 8; 2 * len <= M; len <<= 2) {
+    const h = len >> 1;
+    const step1 = (M / len) << 1;
+    const step2 = step1 >> 1;
+    for (let k = 0; k < h; k++) {
+      st(p, k, ld(cosP, k * step1));
+      st(p, h + k, ld(sinP, k * step1));
+      st(p, 2 * h + k, ld(cosP, k * step2));
+      st(p, 3 * h + k, ld(sinP, k * step2));
+    }
+    p += (<usize>h) << 5;
+  }
 }
 
 // @ts-ignore: decorator
@@ -128,55 +154,58 @@ function butterflies(): void {
     }
     len = 8;
   }
-  // Two stages per pass; twiddle W_M^j is entry 2j of the W_N tables.
+  // Two stages per pass (h = len / 2 >= 4), butterflies k and k + 1 side by side in the two lanes
+  // of a vector: the same operations on doubles as one at a time, so the same results.
+  let tw = twP;
   for (; 2 * len <= n; len <<= 2) {
     const h = len >> 1;
-    const step1 = (n / len) << 1;
-    const step2 = step1 >> 1;
+    const hb = (<usize>h) << 3;
     for (let i = 0; i < n; i += 2 * len) {
-      for (let k = 0; k < h; k++) {
-        const a = i + k;
-        const b = a + h;
-        const c = a + len;
-        const d = c + h;
-        const w1r = ld(cosP, k * step1);
-        const w1i = ld(sinP, k * step1);
-        const w2r = ld(cosP, k * step2);
-        const w2i = ld(sinP, k * step2);
-        const ar = ld(re, a);
-        const ai = ld(im, a);
-        const br = ld(re, b);
-        const bi = ld(im, b);
-        const cr = ld(re, c);
-        const ci = ld(im, c);
-        const dr = ld(re, d);
-        const di = ld(im, d);
-        const xbr = br * w1r - bi * w1i;
-        const xbi = br * w1i + bi * w1r;
-        const xdr = dr * w1r - di * w1i;
-        const xdi = dr * w1i + di * w1r;
-        const a1r = ar + xbr;
-        const a1i = ai + xbi;
-        const b1r = ar - xbr;
-        const b1i = ai - xbi;
-        const c1r = cr + xdr;
-        const c1i = ci + xdi;
-        const d1r = cr - xdr;
-        const d1i = ci - xdi;
-        const ycr = c1r * w2r - c1i * w2i;
-        const yci = c1r * w2i + c1i * w2r;
-        const ydr = d1r * w2i + d1i * w2r;
-        const ydi = -(d1r * w2r - d1i * w2i);
-        st(re, a, a1r + ycr);
-        st(im, a, a1i + yci);
-        st(re, c, a1r - ycr);
-        st(im, c, a1i - yci);
-        st(re, b, b1r + ydr);
-        st(im, b, b1i + ydi);
-        st(re, d, b1r - ydr);
-        st(im, d, b1i - ydi);
+      for (let k = 0; k < h; k += 2) {
+        const a = (<usize>(i + k)) << 3;
+        const b = a + hb;
+        const c = a + ((<usize>len) << 3);
+        const d = c + hb;
+        const t = tw + ((<usize>k) << 3);
+        const w1r = v128.load(t);
+        const w1i = v128.load(t + hb);
+        const w2r = v128.load(t + 2 * hb);
+        const w2i = v128.load(t + 3 * hb);
+        const ar = v128.load(re + a);
+        const ai = v128.load(im + a);
+        const br = v128.load(re + b);
+        const bi = v128.load(im + b);
+        const cr = v128.load(re + c);
+        const ci = v128.load(im + c);
+        const dr = v128.load(re + d);
+        const di = v128.load(im + d);
+        const xbr = f64x2.sub(f64x2.mul(br, w1r), f64x2.mul(bi, w1i));
+        const xbi = f64x2.add(f64x2.mul(br, w1i), f64x2.mul(bi, w1r));
+        const xdr = f64x2.sub(f64x2.mul(dr, w1r), f64x2.mul(di, w1i));
+        const xdi = f64x2.add(f64x2.mul(dr, w1i), f64x2.mul(di, w1r));
+        const a1r = f64x2.add(ar, xbr);
+        const a1i = f64x2.add(ai, xbi);
+        const b1r = f64x2.sub(ar, xbr);
+        const b1i = f64x2.sub(ai, xbi);
+        const c1r = f64x2.add(cr, xdr);
+        const c1i = f64x2.add(ci, xdi);
+        const d1r = f64x2.sub(cr, xdr);
+        const d1i = f64x2.sub(ci, xdi);
+        const ycr = f64x2.sub(f64x2.mul(c1r, w2r), f64x2.mul(c1i, w2i));
+        const yci = f64x2.add(f64x2.mul(c1r, w2i), f64x2.mul(c1i, w2r));
+        const ydr = f64x2.add(f64x2.mul(d1r, w2i), f64x2.mul(d1i, w2r));
+        const ydi = f64x2.neg(f64x2.sub(f64x2.mul(d1r, w2r), f64x2.mul(d1i, w2i)));
+        v128.store(re + a, f64x2.add(a1r, ycr));
+        v128.store(im + a, f64x2.add(a1i, yci));
+        v128.store(re + c, f64x2.sub(a1r, ycr));
+        v128.store(im + c, f64x2.sub(a1i, yci));
+        v128.store(re + b, f64x2.add(b1r, ydr));
+        v128.store(im + b, f64x2.add(b1i, ydi));
+        v128.store(re + d, f64x2.sub(b1r, ydr));
+        v128.store(im + d, f64x2.sub(b1i, ydi));
       }
     }
+    tw += hb << 2;
   }
   for (; len <= n; len <<= 1) {
     const half = len >> 1;
