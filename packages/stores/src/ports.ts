@@ -32,6 +32,12 @@ export interface JobStore {
   /** Newest first; `next` is an opaque cursor for the following page. */
   listJobs(userId: string, query: ListJobsQuery): Promise<JobPage>;
   /**
+   * A user's queued or processing jobs, and the bytes of uploaded media their jobs still keep (no
+   * `mediaDeletedAt`), from one pass that reads those three fields only: the gateway asks at every
+   * upload, and a user with thousands of jobs must not have them all validated each time.
+   */
+  usage(userId: string): Promise<{ active: number; bytes: number }>;
+  /**
    * Every job of every user, for the janitor's sweeps; with `status`, only jobs in one of those
    * (the others are passed over before they are validated: the reaper's pass
    * reads a few active jobs among thousands that are done).

@@ -174,6 +174,16 @@ export async function createMongoJobStore(opts: MongoOptions): Promise<JobStore>
       const items = docs.slice(0, query.limit).map(toJob);
       return { items, next: docs.length > query.limit ? items.at(-1)!.id : null };
     },
+    async usage(userId) {
+      let active = 0;
+      let bytes = 0;
+      const docs = jobs.find({ userId }, { projection: { status: 1, sizeBytes: 1, mediaDeletedAt: 1 } });
+      for await (const d of docs) {
+        if (d.status === "queued" || d.status === "processing") active++;
+        if (d.mediaDeletedAt == null && typeof d.sizeBytes === "number" && d.sizeBytes > 0) bytes += d.sizeBytes;
+      }
+      return { active, bytes };
+    },
     async *scanJobs(filter = {}) {
       // Pages by _id rather than one long server cursor: a slow consumer (the janitor deleting
       // media per job) cannot outlive the server's idle-cursor timeout.

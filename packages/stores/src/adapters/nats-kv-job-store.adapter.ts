@@ -72,14 +72,16 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
   };
 
   /**
-   * A listed record's status without validating it (the remembered record's when it is at that
+   * A listed record's fields as stored, not validated (the remembered record's when it is at that
    * revision): a filter passes over the others unvalidated; what it keeps is validated whole.
+   * Undefined when the record is not a JSON object.
    */
-  const statusOf = (key: string, e: LatestEntry): unknown => {
+  const fieldsOf = (key: string, e: LatestEntry): Record<string, unknown> | undefined => {
     const known = recent.get(key);
     const text = known?.revision === e.revision ? known.json : new TextDecoder().decode(e.data);
     try {
-      return (JSON.parse(text) as { status?: unknown } | null)?.status;
+      const v = JSON.parse(text) as unknown;
+      return v !== null && typeof v === "object" ? (v as Record<string, unknown>) : undefined;
     } catch {
       return undefined; // not JSON: passed over like any record of another status
     }
@@ -196,13 +198,26 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
       }
       return { items, next: i < ids.length && items.length === query.limit ? items.at(-1)!.id : null };
     },
+    async usage(userId) {
+      const entries = await latestEntries(jsm, jobsStream, jobSubject(`${userId}.*`));
+      const cut = jobSubject("").length;
+      let active = 0;
+      let bytes = 0;
+      for (const [subject, e] of entries) {
+        const j = fieldsOf(subject.slice(cut), e);
+        if (!j) continue;
+        if (j.status === "queued" || j.status === "processing") active++;
+        if (j.mediaDeletedAt == null && typeof j.sizeBytes === "number" && j.sizeBytes > 0) bytes += j.sizeBytes;
+      }
+      return { active, bytes };
+    },
     async *scanJobs(filter = {}) {
       const entries = await latestEntries(jsm, jobsStream, jobSubject(">"));
       const cut = jobSubject("").length;
       const wanted = filter.status;
       for (const [subject, e] of entries) {
         const key = subject.slice(cut);
-        if (wanted && !(wanted as readonly unknown[]).includes(statusOf(key, e))) continue;
+        if (wanted && !(wanted as readonly unknown[]).includes(fieldsOf(key, e)?.status)) continue;
         yield listed(key, e);
       }
     },

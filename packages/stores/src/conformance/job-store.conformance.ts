@@ -172,6 +172,27 @@ export function jobStoreConformance(name: string, make: () => Promise<{ store: J
         expect((await s.listJobs("bob", { limit: 10, q: "week2" })).items.map((j) => j.id)).toEqual([ids[2]]);
       }));
 
+    it("counts a user's active jobs and the media bytes their jobs still keep, and follows updates", () =>
+      withStore(async (s) => {
+        const at = new Date().toISOString();
+        const jobs = [
+          sampleJob("dora", { status: "queued", sizeBytes: 100 }),
+          sampleJob("dora", { status: "processing", sizeBytes: 200 }),
+          sampleJob("dora", { status: "completed", sizeBytes: 400 }),
+          sampleJob("dora", { status: "completed", sizeBytes: 800, mediaDeletedAt: at }),
+          sampleJob("dora", { status: "failed", sizeBytes: 1600 }),
+          sampleJob("erin", { status: "processing", sizeBytes: 3200 }),
+        ];
+        for (const j of jobs) await s.createJob(j);
+        expect(await s.usage("dora")).toEqual({ active: 2, bytes: 2300 });
+        expect(await s.usage("erin")).toEqual({ active: 1, bytes: 3200 });
+        expect(await s.usage("nobody")).toEqual({ active: 0, bytes: 0 });
+        // The processing job completes and its media is removed; the queued one is deleted.
+        await s.updateJob({ userId: "dora", jobId: jobs[1]!.id }, (j) => ({ ...j, status: "completed", mediaDeletedAt: at }));
+        await s.deleteJob({ userId: "dora", jobId: jobs[0]!.id });
+        expect(await s.usage("dora")).toEqual({ active: 0, bytes: 2000 });
+      }));
+
     it("scans every job and deletes one", () =>
       withStore(async (s) => {
         const a = sampleJob("u1");
