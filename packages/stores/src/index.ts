@@ -2,7 +2,7 @@ export type { JobStore, JobRef, ListJobsQuery, JobPage, BlobStore, BlobInfo, Blo
 export { createNatsKvApiKeyStore } from "./adapters/nats-kv-api-key-store.adapter.ts";
 export { createNatsKvJobStore } from "./adapters/nats-kv-job-store.adapter.ts";
 export { latestEntries } from "./adapters/kv-latest.ts";
-export { ensureBucketStream } from "./adapters/bucket-stream.ts";
+export { createBucket, ensureBucketStream } from "./adapters/bucket-stream.ts";
 export { createNatsObjectBlobStore } from "./adapters/nats-object-blob-store.adapter.ts";
 export { createFileBlobStore } from "./adapters/file-blob-store.adapter.ts";
 export { putJson, getJson, downloadToFile, uploadFile, copyBlob } from "./blob-helpers.ts";

@@ -1,5 +1,5 @@
 import { STREAM_MAX_CONSUMERS } from "@mp4t/contracts";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { JetStreamApiError, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 
 /**
@@ -17,5 +17,25 @@ export async function ensureBucketStream(nc: NatsConnection, stream: string, rep
   const want = { max_consumers: STREAM_MAX_CONSUMERS, num_replicas: replicas ?? config.num_replicas };
   if (config.max_consumers !== want.max_consumers || config.num_replicas !== want.num_replicas) {
     await jsm.streams.update(stream, { ...config, ...want });
+  }
+}
+
+/** nats-server's "stream name already in use with a different configuration". */
+const STREAM_NAME_IN_USE = 10058;
+
+/**
+ * Runs a bucket's `create` (Kvm, Objm), again if it lost a race with another process opening the
+ * same bucket: both find no stream and both add it, and once the first has brought the stream to
+ * our settings (ensureBucketStream above), the other's add differs from it and nats-server
+ * refuses it. The stream exists then, so the next try opens it (seen when `npm test` loaded the
+ * machine: a store's start failed with that error).
+ */
+export async function createBucket<T>(create: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof JetStreamApiError) || err.code !== STREAM_NAME_IN_USE) throw err;
+    }
   }
 }

@@ -3,7 +3,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { ApiKeyStore } from "../ports.ts";
-import { ensureBucketStream } from "./bucket-stream.ts";
+import { createBucket, ensureBucketStream } from "./bucket-stream.ts";
 import { latestEntries } from "./kv-latest.ts";
 
 const MAX_CAS_ATTEMPTS = 20;
@@ -17,7 +17,7 @@ const keyOf = (k: Pick<ApiKeyRecord, "userId" | "hash">) => `apikey.${k.userId}.
  */
 export async function createNatsKvApiKeyStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number } = {}): Promise<ApiKeyStore> {
   const bucket = `${opts.prefix ?? "mp4t"}-users`;
-  const kv = await new Kvm(nc).create(bucket, { history: 1, replicas: opts.replicas ?? 1 });
+  const kv = await createBucket(() => new Kvm(nc).create(bucket, { history: 1, replicas: opts.replicas ?? 1 }));
   await ensureBucketStream(nc, `KV_${bucket}`, opts.replicas);
   const jsm = await jetstreamManager(nc);
   const read = async (filter: string) => {

@@ -5,7 +5,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JobPage, JobRef, JobStore, ListJobsQuery } from "../ports.ts";
-import { ensureBucketStream } from "./bucket-stream.ts";
+import { createBucket, ensureBucketStream } from "./bucket-stream.ts";
 import { latestEntries, type LatestEntry } from "./kv-latest.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
@@ -21,12 +21,12 @@ type Remembered = { json: string; revision: number };
 export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number; users?: boolean } = {}): Promise<JobStore> {
   const kvm = new Kvm(nc);
   const prefix = opts.prefix ?? "mp4t";
-  const jobs: KV = await kvm.create(`${prefix}-jobs`, { history: 1, replicas: opts.replicas ?? 1 });
+  const jobs: KV = await createBucket(() => kvm.create(`${prefix}-jobs`, { history: 1, replicas: opts.replicas ?? 1 }));
   await ensureBucketStream(nc, `KV_${prefix}-jobs`, opts.replicas);
   // `users: false` (workers): never opened, as their NATS users may not touch it; only the gateway reads users.
   let usersKv: KV | undefined;
   if (opts.users !== false) {
-    usersKv = await kvm.create(`${prefix}-users`, { history: 1, replicas: opts.replicas ?? 1 });
+    usersKv = await createBucket(() => kvm.create(`${prefix}-users`, { history: 1, replicas: opts.replicas ?? 1 }));
     await ensureBucketStream(nc, `KV_${prefix}-users`, opts.replicas);
   }
   const users = async () => {

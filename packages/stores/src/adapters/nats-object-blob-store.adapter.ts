@@ -5,7 +5,7 @@ import { headers } from "@nats-io/transport-node";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { BlobInfo, BlobStore } from "../ports.ts";
 import { sizedArray } from "../blob-helpers.ts";
-import { ensureBucketStream } from "./bucket-stream.ts";
+import { createBucket, ensureBucketStream } from "./bucket-stream.ts";
 
 /** Chunks fetched per direct-get request (the client's default chunk is 128 KiB: 4 MiB a request). */
 const CHUNKS_PER_REQUEST = 32;
@@ -118,7 +118,7 @@ export async function createNatsObjectBlobStore(nc: NatsConnection, opts: { buck
   setSha256Backend("native");
   const objm = new Objm(nc);
   const bucket = opts.bucket ?? "mp4t-blobs";
-  const os: ObjectStore = await objm.create(bucket, { replicas: opts.replicas ?? 1 });
+  const os: ObjectStore = await createBucket(() => objm.create(bucket, { replicas: opts.replicas ?? 1 }));
   await ensureBucketStream(nc, `OBJ_${bucket}`, opts.replicas);
   const jsm = await jetstreamManager(nc);
   const stream = `OBJ_${bucket}`;

@@ -1,5 +1,5 @@
 import { AppError } from "@mp4t/contracts";
-import { ensureBucketStream, latestEntries } from "@mp4t/stores";
+import { createBucket, ensureBucketStream, latestEntries } from "@mp4t/stores";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -25,9 +25,9 @@ export async function createNatsKvWebhookStore(nc: NatsConnection, opts: { prefi
   const prefix = opts.prefix ?? "mp4t";
   const kvm = new Kvm(nc);
   const names = { endpoints: `${prefix}-webhooks`, deliveries: `${prefix}-webhook-deliveries` };
-  const endpoints: KV = await kvm.create(names.endpoints, { history: 1, replicas: opts.replicas ?? 1 });
+  const endpoints: KV = await createBucket(() => kvm.create(names.endpoints, { history: 1, replicas: opts.replicas ?? 1 }));
   // The bucket's max age is the delivery log's retention: an entry goes that long after its last write.
-  const deliveries: KV = await kvm.create(names.deliveries, { history: 1, replicas: opts.replicas ?? 1, ttl: DELIVERY_RETENTION_MS });
+  const deliveries: KV = await createBucket(() => kvm.create(names.deliveries, { history: 1, replicas: opts.replicas ?? 1, ttl: DELIVERY_RETENTION_MS }));
   await ensureBucketStream(nc, `KV_${names.endpoints}`, opts.replicas);
   await ensureBucketStream(nc, `KV_${names.deliveries}`, opts.replicas);
   const jsm = await jetstreamManager(nc);
