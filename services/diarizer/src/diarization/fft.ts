@@ -1,8 +1,11 @@
-/** Bit-reversal permutation and twiddles (e^{-2πik/n}, k < n/2) of one FFT size, made once per size. */
-type Plan = { rev: Uint32Array; cos: Float64Array; sin: Float64Array };
-const plans = new Map<number, Plan>();
+/**
+ * Bit-reversal permutation and twiddles (e^{-2πik/n}, k < n/2) of one FFT size, made once per
+ * size; the MFCC kernel (mfcc.ts) is given the same tables.
+ */
+export type FftPlan = { rev: Uint32Array; cos: Float64Array; sin: Float64Array };
+const plans = new Map<number, FftPlan>();
 
-function planOf(n: number): Plan {
+export function planOf(n: number): FftPlan {
   let p = plans.get(n);
   if (p) return p;
   const rev = new Uint32Array(n);

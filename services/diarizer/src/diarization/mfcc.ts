@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { planOf } from "./fft.ts";
 
 export type MfccOptions = {
   frameSec?: number;
@@ -44,21 +45,26 @@ export function dctMatrix(coefficients: number, size: number): Float64Array[] {
 export type MfccPlan = {
   frameLen: number;
   hop: number;
+  coefficients: number;
+  /** The compiled kernel (mfcc.wasm) with this setting's tables in its memory. */
+  kernel: Kernel;
+};
+
+/** One setting's tables, as the kernel takes them: the mel filters and the DCT as flat rows. */
+type Tables = {
   fftSize: number;
-  /** FFT bins of the power spectrum: fftSize / 2 + 1. */
-  bins: number;
-  /** The mel filters as one row of `bins` weights each, and where each row is non-zero. */
+  frameLen: number;
+  hop: number;
+  alpha: number;
+  coefficients: number;
+  filterCount: number;
+  window: Float64Array;
+  /** The mel filters as one row of fftSize / 2 + 1 weights each, and where each row is non-zero. */
   weights: Float64Array;
   spanFrom: Int32Array;
   spanTo: Int32Array;
-  filterCount: number;
   /** The DCT as one row of `filterCount` weights per coefficient. */
   dct: Float64Array;
-  coefficients: number;
-  alpha: number;
-  window: Float64Array;
-  /** The compiled kernel (mfcc.wasm) with this setting's tables in its memory. */
-  kernel: Kernel;
 };
 
 /**
@@ -97,45 +103,30 @@ declare const WebAssembly: {
 };
 let compiled: object | undefined;
 
-/** A kernel instance with the tables of one setting (the tables the TypeScript plan computed). */
-function kernelFor(
-  p: { frameLen: number; hop: number; fftSize: number; bins: number; weights: Float64Array; spanFrom: Int32Array; spanTo: Int32Array; filterCount: number },
-  coefficients: number,
-  alpha: number,
-  window: Float64Array,
-  dct: Float64Array,
-): Kernel {
+/** A kernel instance with the tables of one setting in its memory. */
+function kernelFor(t: Tables): Kernel {
   compiled ??= new WebAssembly.Module(readFileSync(new URL("./mfcc.wasm", import.meta.url)));
   const ex = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
-  const tablesEnd = ex.layout(p.fftSize, p.frameLen, p.hop, p.filterCount, coefficients, alpha, ex.heapBase());
-  const sampleCount = (KERNEL_FRAMES - 1) * p.hop + p.frameLen + 1;
+  const tablesEnd = ex.layout(t.fftSize, t.frameLen, t.hop, t.filterCount, t.coefficients, t.alpha, ex.heapBase());
+  const sampleCount = (KERNEL_FRAMES - 1) * t.hop + t.frameLen + 1;
   const samplesP = tablesEnd;
   const outP = samplesP + ((sampleCount * 4 + 15) & ~15);
-  const energyP = outP + KERNEL_FRAMES * coefficients * 8;
+  const energyP = outP + KERNEL_FRAMES * t.coefficients * 8;
   const end = energyP + KERNEL_FRAMES * 8;
   const have = ex.memory.buffer.byteLength;
   if (end > have) ex.memory.grow(Math.ceil((end - have) / 65_536));
   const buf = ex.memory.buffer;
-  const m = p.fftSize >> 1;
-  // The bit reversal of the half-size transform, and e^{-2 pi i k / n} as fft.ts makes them.
-  const rev = new Uint32Array(buf, ex.table(0), m);
-  for (let i = 1, j = 0; i < m; i++) {
-    let bit = m >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    rev[i] = j;
-  }
-  const cos = new Float64Array(buf, ex.table(1), m);
-  const sin = new Float64Array(buf, ex.table(2), m);
-  for (let k = 0; k < m; k++) {
-    cos[k] = Math.cos((-2 * Math.PI * k) / p.fftSize);
-    sin[k] = Math.sin((-2 * Math.PI * k) / p.fftSize);
-  }
-  new Float64Array(buf, ex.table(3), p.frameLen).set(window);
-  new Float64Array(buf, ex.table(4), p.weights.length).set(p.weights);
-  new Int32Array(buf, ex.table(5), p.filterCount).set(p.spanFrom);
-  new Int32Array(buf, ex.table(6), p.filterCount).set(p.spanTo);
-  new Float64Array(buf, ex.table(7), dct.length).set(dct);
+  // fft.ts's tables: the bit reversal of the half-size transform, the twiddles of the full size.
+  const m = t.fftSize >> 1;
+  new Uint32Array(buf, ex.table(0), m).set(planOf(m).rev);
+  const { cos, sin } = planOf(t.fftSize);
+  new Float64Array(buf, ex.table(1), m).set(cos);
+  new Float64Array(buf, ex.table(2), m).set(sin);
+  new Float64Array(buf, ex.table(3), t.frameLen).set(t.window);
+  new Float64Array(buf, ex.table(4), t.weights.length).set(t.weights);
+  new Int32Array(buf, ex.table(5), t.filterCount).set(t.spanFrom);
+  new Int32Array(buf, ex.table(6), t.filterCount).set(t.spanTo);
+  new Float64Array(buf, ex.table(7), t.dct.length).set(t.dct);
   ex.prepare();
   return {
     frames: ex.frames,
@@ -143,7 +134,7 @@ function kernelFor(
     outP,
     energyP,
     samples: new Float32Array(buf, samplesP, sampleCount),
-    out: new Float64Array(buf, outP, KERNEL_FRAMES * coefficients),
+    out: new Float64Array(buf, outP, KERNEL_FRAMES * t.coefficients),
     energy: new Float64Array(buf, energyP, KERNEL_FRAMES),
   };
 }
@@ -181,10 +172,9 @@ function planFor(sampleRate: number, opts: MfccOptions): MfccPlan {
   const dct = new Float64Array(dctRows.length * filters.length);
   dctRows.forEach((row, k) => dct.set(row, k * filters.length));
   const window = Float64Array.from({ length: frameLen }, (_, n) => 0.54 - 0.46 * Math.cos((2 * Math.PI * n) / (frameLen - 1)));
-  const filterCount = filters.length;
   const coefficients = dctRows.length;
-  const kernel = kernelFor({ frameLen, hop, fftSize, bins, weights, spanFrom, spanTo, filterCount }, coefficients, alpha, window, dct);
-  const plan: MfccPlan = { frameLen, hop, fftSize, bins, weights, spanFrom, spanTo, filterCount, dct, coefficients, alpha, window, kernel };
+  const kernel = kernelFor({ fftSize, frameLen, hop, alpha, coefficients, filterCount: filters.length, window, weights, spanFrom, spanTo, dct });
+  const plan: MfccPlan = { frameLen, hop, coefficients, kernel };
   if (plans.size < 16) plans.set(key, plan);
   return plan;
 }
