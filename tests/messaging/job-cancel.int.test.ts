@@ -64,6 +64,41 @@ describe("JobEvents.watchEnd", () => {
     watch[Symbol.dispose]();
   });
 
+  it("shares the connection's subscriptions between watches, and a disposed watch hears nothing more", async () => {
+    // The real connection, with its subscribe calls counted.
+    let subscribes = 0;
+    const counted = new Proxy(nc, {
+      get(target, key) {
+        const value = Reflect.get(target, key) as unknown;
+        if (key === "subscribe") subscribes++;
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const ports = createMessagingPorts(counted, { service: "test" });
+    const jobs = Array.from({ length: 50 }, () => newId());
+    for (const jobId of jobs) {
+      const w = ports.events.watchEnd(jobId, new AbortController().signal);
+      await w.ready;
+      w[Symbol.dispose]();
+    }
+    expect(subscribes).toBe(4); // canceled, failed, deleted and the untyped subject, once for the connection
+
+    const jobId = jobs[0]!;
+    const kept = ports.events.watchEnd(jobId, new AbortController().signal);
+    const dropped = ports.events.watchEnd(jobId, new AbortController().signal);
+    await Promise.all([kept.ready, dropped.ready]);
+    dropped[Symbol.dispose]();
+    const aborted = new Promise((r) => kept.signal.addEventListener("abort", r, { once: true }));
+    await createPublisher(jetstream(nc), { service: "test" }).event(event(jobId, "canceled", 0.6));
+    await aborted;
+    await nc.flush();
+    expect(kept.purged()).toBe(true);
+    expect(dropped.signal.aborted).toBe(false);
+    expect(dropped.ended()).toBe(false);
+    kept[Symbol.dispose]();
+    expect(subscribes).toBe(4);
+  });
+
   it("passes the runner's own abort through without calling it the job's end, and watches nothing without a connection", async () => {
     const parent = new AbortController();
     const watch = watchJobEnd(undefined, newId(), parent.signal);

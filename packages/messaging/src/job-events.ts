@@ -292,14 +292,49 @@ export type CancelWatch = {
 };
 
 /** The events that end a job while one of its stages runs (`completed` comes only after the last stage). */
-const STAGE_ENDS: ReadonlySet<unknown> = new Set(["canceled", "failed", "deleted"]);
+const STAGE_END_TYPES = ["canceled", "failed", "deleted"] as const satisfies readonly JobEventType[];
+const STAGE_ENDS: ReadonlySet<unknown> = new Set(STAGE_END_TYPES);
 
 /**
- * Watches a job's events subject while a handler runs a long step (an engine, ffmpeg), so a
- * DELETE, or a failure in another replica's chunk, stops the work at once rather than after it.
- * `ready` resolves once the server has the subscription: a handler awaits it before reading the
- * job, so a cancel is either seen in the job record or arrives as an event, never missed.
- * Without a connection (unit tests) nothing is watched and only `parent` aborts.
+ * The end-watches of one connection share its subscriptions: one per end type
+ * (`mp4t.v1.events.*.canceled`, ...), and the untyped subject of earlier releases, made with the
+ * connection's first watch and kept for its life. Each watch only joins the map of watched jobs.
+ * Made per watch, a handler run cost two SUBs, a flush (PING, PONG) and two UNSUBs, and the
+ * server a change of its subscription list each time (every job's ingest and each of its chunks).
+ */
+type EndHub = {
+  /** The watched jobs: each job's listeners get its end events (typed or untyped). */
+  watchers: Map<string, Set<(m: Msg) => void>>;
+  /** Resolves once the server has the subscriptions (a flush after them); null once it failed, so the next watch flushes again. */
+  ready: Promise<void> | null;
+};
+const hubs = new WeakMap<NatsConnection, EndHub>();
+
+function endHubOf(nc: NatsConnection): EndHub {
+  let hub = hubs.get(nc);
+  if (!hub) {
+    const watchers: EndHub["watchers"] = new Map();
+    // `mp4t.v1.events.<jobId>[.<type>]`: the job is the subject's fourth token.
+    const deliver = (err: Error | null, m: Msg) => {
+      if (err) return;
+      const listeners = watchers.get(m.subject.split(".", 4)[3] ?? "");
+      if (listeners) for (const fn of listeners) fn(m);
+    };
+    for (const type of STAGE_END_TYPES) nc.subscribe(Subjects.eventsOfType(type), { callback: deliver });
+    // A gateway of an earlier release (during a rolling upgrade) publishes on the untyped subject.
+    nc.subscribe(Subjects.legacyEvents, { callback: deliver });
+    hub = { watchers, ready: null };
+    hubs.set(nc, hub);
+  }
+  return hub;
+}
+
+/**
+ * Watches a job's end events while a handler runs a long step (an engine, ffmpeg), so a DELETE,
+ * or a failure in another replica's chunk, stops the work at once rather than after it. `ready`
+ * resolves once the server has the connection's end subscriptions: a handler awaits it before
+ * reading the job, so a cancel is either seen in the job record or arrives as an event, never
+ * missed. Without a connection (unit tests) nothing is watched and only `parent` aborts.
  */
 export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, parent: AbortSignal): CancelWatch & { ready: Promise<void> } {
   const ac = new AbortController();
@@ -309,32 +344,37 @@ export function watchJobEndOn(nc: NatsConnection | undefined, jobId: string, par
   if (parent.aborted) onParent();
   else parent.addEventListener("abort", onParent, { once: true });
   const onEnd = (m: Msg) => {
+    // A typed subject names the end (only ends are subscribed); an untyped one is read.
     const e = JobEvent.safeParse(m.json());
     if (!e.success || !STAGE_ENDS.has(e.data.type)) return;
     ended = true;
     purged ||= e.data.type !== "failed";
     ac.abort(new AppError("CANCELED", `the job was ${e.data.type} while this stage ran`));
   };
-  const subs = nc
-    ? [
-        nc.subscribe(Subjects.jobEvents(jobId), {
-          callback: (err, m) => {
-            // Most of a job's events are progress: the subject names the type, and only an end is read.
-            if (!err && STAGE_ENDS.has(m.subject.slice(m.subject.lastIndexOf(".") + 1))) onEnd(m);
-          },
-        }),
-        // A gateway of an earlier release (during a rolling upgrade) publishes on the untyped subject.
-        nc.subscribe(Subjects.legacyJobEvents(jobId), { callback: (err, m) => void (err || onEnd(m)) }),
-      ]
-    : [];
+  const hub = nc ? endHubOf(nc) : undefined;
+  let ready: Promise<void> = Promise.resolve();
+  if (nc && hub) {
+    let listeners = hub.watchers.get(jobId);
+    if (!listeners) hub.watchers.set(jobId, (listeners = new Set()));
+    listeners.add(onEnd);
+    if (!hub.ready) {
+      const flushed = nc.flush();
+      hub.ready = flushed;
+      flushed.catch(() => {
+        if (hub.ready === flushed) hub.ready = null;
+      });
+    }
+    ready = hub.ready;
+  }
   return {
     signal: ac.signal,
     ended: () => ended,
     purged: () => purged,
-    ready: nc ? nc.flush() : Promise.resolve(),
+    ready,
     [Symbol.dispose]() {
       parent.removeEventListener("abort", onParent);
-      for (const sub of subs) sub.unsubscribe();
+      const listeners = hub?.watchers.get(jobId);
+      if (listeners?.delete(onEnd) && listeners.size === 0) hub!.watchers.delete(jobId);
     },
   };
 }
