@@ -78,6 +78,54 @@ describe("pullNow against a real nats-server", () => {
     m.ack();
   });
 
+  it("pulls at once on one connection share one subscription, and each message goes to exactly one of them", async () => {
+    let subscribes = 0;
+    const own = await nats.connect();
+    const counted = new Proxy(own, {
+      get(target, key) {
+        const value = Reflect.get(target, key) as unknown;
+        if (key === "subscribe") subscribes++;
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    try {
+      const a = await queue();
+      const b = await queue();
+      for (const i of [1, 2, 3]) await jetstream(nc).publish(a.subject, `a${i}`);
+      await jetstream(nc).publish(b.subject, "b1");
+      const got = await Promise.all([
+        ...Array.from({ length: 5 }, () => pullNow(counted, a.stream, "d", 300)),
+        ...Array.from({ length: 2 }, () => pullNow(counted, b.stream, "d", 300)),
+      ]);
+      const texts = got.map((m) => m?.string() ?? null);
+      expect(texts.slice(0, 5).filter(Boolean).sort()).toEqual(["a1", "a2", "a3"]);
+      expect(texts.slice(5).filter(Boolean)).toEqual(["b1"]);
+      for (const m of got) expect(m === null || m.info.stream === (m.string().startsWith("a") ? a.stream : b.stream)).toBe(true);
+      for (const m of got) m?.ack();
+      await own.flush();
+      for (let i = 0; i < 10; i++) expect(await pullNow(counted, a.stream, "d", 50)).toBeNull();
+      expect(subscribes).toBe(1);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("a message delivered to a pull already given up is handed back at once, not held until the ack wait", async () => {
+    const q = await queue(60_000);
+    // The server holds this pull 3 s; the caller stops waiting after 100 ms.
+    await expect(pullNow(nc, q.stream, "d", 3_000, 100)).rejects.toThrow(/no answer within 100 ms/);
+    await jetstream(nc).publish(q.subject, "late");
+    // The server gives it to the abandoned pull, the only one waiting (the client reads that
+    // delivery, and naks it, before this info's answer). Without the nak it would stay claimed for
+    // the minute's ack wait, and the pull below would find nothing.
+    await expect.poll(async () => (await jsm.consumers.info(q.stream, "d")).delivered.consumer_seq, { timeout: 5_000 }).toBe(1);
+    const m = await pullNow(nc, q.stream, "d", 1_000);
+    expect(m!.string()).toBe("late");
+    expect(m!.info.deliveryCount).toBe(2); // the first went to the abandoned pull and was nak'd
+    m!.ack();
+    await nc.flush();
+  });
+
   it("reads both forms of the ack subject", () => {
     expect(parseAckSubject("$JS.ACK.S.c.3.10.4.1700000000000000000.7")).toMatchObject({
       stream: "S",

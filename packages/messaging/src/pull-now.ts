@@ -1,5 +1,5 @@
 import type { DeliveryInfo, JsMsg } from "@nats-io/jetstream";
-import type { Msg, MsgHdrs, NatsConnection } from "@nats-io/transport-node";
+import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 
 /**
  * One message from a durable pull consumer, or null when none arrives within `waitMs`.
@@ -13,9 +13,8 @@ import type { Msg, MsgHdrs, NatsConnection } from "@nats-io/transport-node";
  * (expired) / 404 status; the acks below are the protocol's (`+ACK`, `-NAK {"delay"}`, `+WPI`,
  * `+TERM`), the same bytes nats.js sends.
  */
-export async function pullNow(nc: NatsConnection, stream: string, durable: string, waitMs = 150): Promise<JsMsg | null> {
-  const body = JSON.stringify({ batch: 1, expires: waitMs * 1_000_000 });
-  const reply = await nc.request(`$JS.API.CONSUMER.MSG.NEXT.${stream}.${durable}`, body, { timeout: waitMs + 5_000, noMux: true });
+export async function pullNow(nc: NatsConnection, stream: string, durable: string, waitMs = 150, answerWithinMs = waitMs + 5_000): Promise<JsMsg | null> {
+  const reply = await pullHubOf(nc).pull(stream, durable, waitMs, answerWithinMs);
   const code = reply.headers?.code ?? 0;
   if (code === 404 || code === 408) return null; // no messages / request expired
   if (code >= 400 || !reply.reply?.startsWith("$JS.ACK.")) {
@@ -25,6 +24,98 @@ export async function pullNow(nc: NatsConnection, stream: string, durable: strin
 }
 
 const enc = new TextEncoder();
+
+type Waiter = { token: string; consumer: string; done(m: Msg | Error): void };
+
+/**
+ * The pulls of one connection share one inbox subscription (`<inbox>.*`, each pull its own last
+ * token), made with its first pull and kept for the connection's life. A request of its own
+ * (nats.js `noMux`: a JetStream delivery carries the stream's subject, not the inbox's, so the
+ * shared request inbox cannot route it) cost a SUB, an UNSUB after the answer, and a change of
+ * the server's subscription list, on every pull.
+ *
+ * Matching answers to pulls: a status (404, 408, an error) comes on the pull's own subject; a
+ * message comes with its ack subject, which names the consumer, and the server serves one
+ * consumer's waiting pulls in the order they came, so it goes to that consumer's oldest open
+ * pull. A message no open pull is waiting for (its pull given up after the timeout) is nak'd
+ * at once: redelivered, never lost.
+ */
+function pullHubOf(nc: NatsConnection) {
+  let hub = pullHubs.get(nc);
+  if (!hub) pullHubs.set(nc, (hub = createPullHub(nc)));
+  return hub;
+}
+const pullHubs = new WeakMap<NatsConnection, ReturnType<typeof createPullHub>>();
+
+function createPullHub(nc: NatsConnection) {
+  const inbox = createInbox((nc as unknown as { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
+  const byToken = new Map<string, Waiter>();
+  /** Each consumer's open pulls, oldest first (`<stream>.<durable>`). */
+  const byConsumer = new Map<string, Waiter[]>();
+  let next = 0;
+  const settle = (w: Waiter, m: Msg | Error) => {
+    byToken.delete(w.token);
+    const queue = byConsumer.get(w.consumer);
+    const at = queue?.indexOf(w) ?? -1;
+    if (at >= 0) queue!.splice(at, 1);
+    if (queue?.length === 0) byConsumer.delete(w.consumer);
+    w.done(m);
+  };
+  const hub = { pull: open };
+  nc.subscribe(`${inbox}.*`, {
+    callback: (err, m) => {
+      if (err) {
+        // The subscription is gone (a permission refused, say): the next pull makes another.
+        if (pullHubs.get(nc) === hub) pullHubs.delete(nc);
+        for (const w of [...byToken.values()]) settle(w, err);
+        return;
+      }
+      if (m.subject.startsWith(`${inbox}.`)) {
+        const w = byToken.get(m.subject.slice(inbox.length + 1));
+        if (w) settle(w, m);
+        return;
+      }
+      let info: DeliveryInfo;
+      try {
+        info = parseAckSubject(m.reply ?? "");
+      } catch {
+        return; // not a delivery: nothing of ours
+      }
+      const w = byConsumer.get(`${info.stream}.${info.consumer}`)?.[0];
+      if (w) settle(w, m);
+      else nc.publish(m.reply!, enc.encode("-NAK"));
+    },
+  });
+  return hub;
+
+  function open(stream: string, durable: string, waitMs: number, answerWithinMs: number): Promise<Msg> {
+    return new Promise<Msg>((resolve, reject) => {
+      const token = String(++next);
+      const consumer = `${stream}.${durable}`;
+      const timer = setTimeout(() => settle(w, new Error(`pull from ${stream}/${durable}: no answer within ${answerWithinMs} ms`)), answerWithinMs);
+      const w: Waiter = {
+        token,
+        consumer,
+        done: (m) => {
+          clearTimeout(timer);
+          if (m instanceof Error) reject(m);
+          else resolve(m);
+        },
+      };
+      byToken.set(token, w);
+      let queue = byConsumer.get(consumer);
+      if (!queue) byConsumer.set(consumer, (queue = []));
+      queue.push(w);
+      try {
+        nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${stream}.${durable}`, JSON.stringify({ batch: 1, expires: waitMs * 1_000_000 }), {
+          reply: `${inbox}.${token}`,
+        });
+      } catch (err) {
+        settle(w, err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  }
+}
 
 /** `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>` (old) or with domain and account hash (new). */
 export function parseAckSubject(subject: string): DeliveryInfo {
