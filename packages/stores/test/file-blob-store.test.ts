@@ -133,6 +133,37 @@ describe("file blob store: what reaches the disk", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("reads and writes up to 4 MiB in the calling thread and larger ones in the pool, the same bytes either way", async () => {
+    const dir = await tempDir();
+    const s = await createFileBlobStore({ dir });
+    /** Whether the call settled before the event loop's next turn (done in this thread), with its result. */
+    const inline = async <T>(call: () => Promise<T>) => {
+      let turned = false;
+      setImmediate(() => (turned = true));
+      const value = await call();
+      return { inline: !turned, value };
+    };
+    const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + (i >> 12)) & 255);
+    const small = bytes(4 * 1024 * 1024);
+    const large = bytes(6 * 1024 * 1024 + 3);
+    expect((await inline(() => s.put("jobs/j/small", small))).inline).toBe(true);
+    expect((await inline(() => s.put("jobs/j/large", large))).inline).toBe(false);
+    const smallRead = await inline(() => s.getBytes("jobs/j/small"));
+    const largeRead = await inline(() => s.getBytes("jobs/j/large", (n) => new Uint8Array(n)));
+    expect(smallRead.inline).toBe(true);
+    expect(largeRead.inline).toBe(false);
+    expect(Buffer.from(smallRead.value!).equals(Buffer.from(small))).toBe(true);
+    expect(Buffer.from(largeRead.value!).equals(Buffer.from(large))).toBe(true);
+    // A stream of the large one, in 256 KiB reads, gives it back whole.
+    const streamed = Buffer.from(await new Response((await s.get("jobs/j/large"))!).arrayBuffer());
+    expect(streamed.equals(Buffer.from(large))).toBe(true);
+    // A streamed put mixes both: pieces up to 4 MiB inline, a larger piece in the pool.
+    const pieces = [bytes(1000), large, bytes(70_000)];
+    await s.put("jobs/j/mixed", ReadableStream.from(pieces));
+    expect(Buffer.from((await s.getBytes("jobs/j/mixed"))!).equals(Buffer.concat(pieces))).toBe(true);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it("removes writes in progress that a dead process left over an hour ago, and keeps recent ones", async () => {
     const dir = await tempDir();
     await createFileBlobStore({ dir });

@@ -1,6 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { constants } from "node:fs";
-import { chmod, copyFile, link, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from "node:fs/promises";
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fstatSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  read as readCb,
+  readSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  write as writeCb,
+  writeSync,
+} from "node:fs";
+import { copyFile, mkdir, readdir, stat, unlink } from "node:fs/promises";
+import { promisify } from "node:util";
 import { isDiskFull, RetryableError } from "@mp4t/contracts";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BlobInfo, BlobStore } from "../ports.ts";
@@ -12,6 +29,45 @@ const KEY = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\/){0,7}[A-Za-z0-9_-][A-Za-z0
 const PREFIX = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\/){0,8}(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127})?$/;
 /** Reads of a blob's stream. */
 const READ_SIZE = 256 * 1024;
+/**
+ * Reads and writes up to this size are made in the calling thread, as are the calls on names
+ * (open, close, mkdir, rename, link, unlink, rmdir, stat); larger reads and writes, and whole-file
+ * copies, go to libuv's thread pool. On a local disk such a call is a system call of a few
+ * microseconds (1.5 us for a stat here), while through the pool it cost about 30 us of CPU (65 us
+ * an open and close): the hand-off to a pool thread and the wake-up of the event loop, on every
+ * call, and a job makes over a hundred of them. The longest wait this puts on the event loop is a
+ * 4 MiB copy within the page cache (about a millisecond). This store is for a directory on the
+ * machine's own disk (see below); a slow or network filesystem wants S3.
+ */
+const INLINE_BYTES = 4 * 1024 * 1024;
+const readAsync = promisify(readCb);
+const writeAsync = promisify(writeCb);
+
+/** Writes all of `bytes` at the file's position: in this thread when small, else in the pool. */
+async function writeAll(fd: number, bytes: Uint8Array) {
+  if (bytes.length <= INLINE_BYTES) {
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+  } else {
+    for (let at = 0; at < bytes.length; ) at += (await writeAsync(fd, bytes, at, bytes.length - at)).bytesWritten;
+  }
+}
+
+/** Fills `out` from the file's start; a file shorter than `out` is an error (a stored blob does not change). */
+async function readAll(fd: number, out: Uint8Array, key: string) {
+  const inline = out.length <= INLINE_BYTES;
+  for (let got = 0; got < out.length; ) {
+    const n = inline ? readSync(fd, out, got, out.length - got, got) : (await readAsync(fd, out, got, out.length - got, got)).bytesRead;
+    if (n === 0) throw new Error(`blob ${key} ended at byte ${got} of ${out.length}`);
+    got += n;
+  }
+}
+
+/** Closes a descriptor whose failure no longer matters (an error path). */
+const closeQuietly = (fd: number) => {
+  try {
+    closeSync(fd);
+  } catch {}
+};
 /** Writes in progress live here (a dot name: no key reaches it); one not touched for this long was left by a dead process. */
 const TMP = ".tmp";
 const STALE_TMP_MS = 60 * 60 * 1000;
@@ -33,6 +89,12 @@ const asDiskFull = (err: unknown) =>
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException)?.code;
 const missing = (err: unknown) => code(err) === "ENOENT" || code(err) === "ENOTDIR";
+/** Removes a file an error path leaves behind, if it is there. */
+const unlinkQuietly = (path: string) => {
+  try {
+    unlinkSync(path);
+  } catch {}
+};
 /** A copy to a new file: a reflink where the filesystem has them, else copy_file_range (no byte passes through this process). */
 const cloneNew = (from: string, to: string) => copyFile(from, to, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
 /** A filesystem that will not link (a mount without hard links, too many links already): copied instead. */
@@ -69,10 +131,10 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
   /** Whether a directory is one pruning may remove: under the root, and not the writes in progress. */
   const prunable = (dir: string) => dir.startsWith(root + sep) && dir !== tmpDir;
   /** Removes `from` and the directories above it while they are empty, up to the root (a job's directory goes with its last blob). */
-  const pruneDirs = async (from: string) => {
+  const pruneDirs = (from: string) => {
     for (let dir = from; prunable(dir); dir = dirname(dir)) {
       try {
-        await rmdir(dir);
+        rmdirSync(dir);
         made.delete(dir);
       } catch {
         return; // not empty, or gone: either way the rest above stays
@@ -80,9 +142,9 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
     }
   };
   /** Deletes the file; false when there was none. */
-  const unlinkBlob = async (path: string) => {
+  const unlinkBlob = (path: string) => {
     try {
-      await unlink(path);
+      unlinkSync(path);
       return true;
     } catch (err) {
       if (missing(err)) return false;
@@ -91,8 +153,8 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
   };
   const remove = async (key: string) => {
     const path = pathOf(key);
-    if (!(await unlinkBlob(path))) return false;
-    await pruneDirs(dirname(path));
+    if (!unlinkBlob(path)) return false;
+    pruneDirs(dirname(path));
     return true;
   };
   /**
@@ -104,12 +166,14 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
   const removeAll = async (keys: string[]) => {
     // As one delete each: an invalid key or a failed unlink fails the call, after the others are
     // done and their directories pruned.
-    const settled = await Promise.allSettled(
-      keys.map(async (key) => {
+    const settled = keys.map((key): PromiseSettledResult<string | null> => {
+      try {
         const path = pathOf(key);
-        return (await unlinkBlob(path)) ? path : null;
-      }),
-    );
+        return { status: "fulfilled", value: unlinkBlob(path) ? path : null };
+      } catch (reason) {
+        return { status: "rejected", reason };
+      }
+    });
     const deleted = settled.flatMap((r) => (r.status === "fulfilled" && r.value !== null ? [r.value] : []));
     const dirs = new Set<string>();
     for (const path of deleted) for (let dir = dirname(path); prunable(dir) && !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
@@ -118,7 +182,7 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
     for (const dir of [...dirs].sort((a, b) => depth(b) - depth(a))) {
       if (stays.has(dir)) continue;
       try {
-        await rmdir(dir);
+        rmdirSync(dir);
         made.delete(dir);
       } catch (err) {
         // Gone already: those above may still be empty. Anything else (not empty): they are not.
@@ -158,21 +222,21 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
   };
 
   /** A finished write in `.tmp` renamed to its key's path. */
-  const commit = async (tmp: string, path: string) => {
+  const commit = (tmp: string, path: string) => {
     // A delete of the job's last other blob may remove the directory between mkdir and rename: once more.
     const dir = dirname(path);
     for (let attempt = 0; ; attempt++) {
       try {
         if (attempt > 0 || !made.has(dir)) {
-          await mkdir(dir, { recursive: true, mode: 0o700 });
+          mkdirSync(dir, { recursive: true, mode: 0o700 });
           madeDir(dir);
         }
-        await rename(tmp, path);
+        renameSync(tmp, path);
         return;
       } catch (err) {
         made.delete(dir);
         if (!missing(err) || attempt >= 3) {
-          await unlink(tmp).catch(() => {});
+          unlinkQuietly(tmp);
           throw asDiskFull(err);
         }
       }
@@ -183,53 +247,61 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
     async put(key, body) {
       const path = pathOf(key);
       const tmp = join(tmpDir, randomUUID());
-      const fh = await open(tmp, "wx", 0o600).catch((err: unknown) => Promise.reject(asDiskFull(err)));
+      let fd: number;
+      try {
+        fd = openSync(tmp, "wx", 0o600);
+      } catch (err) {
+        throw asDiskFull(err);
+      }
       let size = 0;
       try {
         if (body instanceof Uint8Array) {
-          await fh.writeFile(body);
+          await writeAll(fd, body);
           size = body.length;
         } else {
           for await (const piece of body as AsyncIterable<Uint8Array>) {
-            for (let at = 0; at < piece.length; ) at += (await fh.write(piece, at)).bytesWritten;
+            await writeAll(fd, piece);
             size += piece.length;
           }
         }
-        await fh.close();
+        closeSync(fd);
       } catch (err) {
-        await fh.close().catch(() => {});
-        await unlink(tmp).catch(() => {});
+        closeQuietly(fd);
+        unlinkQuietly(tmp);
         throw asDiskFull(err);
       }
-      await commit(tmp, path);
+      commit(tmp, path);
       return { key, size };
     },
     async get(key) {
-      let fh: FileHandle;
+      let fd: number;
       try {
-        fh = await open(pathOf(key), "r");
+        fd = openSync(pathOf(key), "r");
       } catch (err) {
         if (missing(err)) return null;
         throw err;
       }
+      let open = true;
+      const close = () => {
+        if (open) closeQuietly(fd);
+        open = false;
+      };
       return new ReadableStream<Uint8Array>(
         {
-          async pull(controller) {
+          pull(controller) {
             try {
               const buf = new Uint8Array(READ_SIZE);
-              const { bytesRead } = await fh.read(buf, 0, READ_SIZE, null);
+              const bytesRead = readSync(fd, buf, 0, READ_SIZE, null);
               if (bytesRead === 0) {
-                await fh.close();
+                close();
                 controller.close();
               } else controller.enqueue(bytesRead === READ_SIZE ? buf : buf.subarray(0, bytesRead));
             } catch (err) {
-              await fh.close().catch(() => {});
+              close();
               controller.error(err);
             }
           },
-          async cancel() {
-            await fh.close().catch(() => {});
-          },
+          cancel: close,
         },
         { highWaterMark: 0 },
       );
@@ -240,24 +312,28 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       let size: number;
       try {
         // Moved when the caller gives the file away and it lies on this disk (EXDEV: another one, copied).
-        const moved = opts?.move
-          ? await rename(source, tmp).then(
-              () => true,
-              (err: unknown) => (code(err) === "EXDEV" ? false : Promise.reject(err)),
-            )
-          : false;
+        let moved = false;
+        if (opts?.move) {
+          try {
+            renameSync(source, tmp);
+            moved = true;
+          } catch (err) {
+            if (code(err) !== "EXDEV") throw err;
+          }
+        }
         if (!moved) await cloneNew(source, tmp);
-        await chmod(tmp, 0o600); // a copy took the source's mode, a moved file keeps its own
-        ({ size } = await stat(tmp));
+        chmodSync(tmp, 0o600); // a copy took the source's mode, a moved file keeps its own
+        ({ size } = statSync(tmp));
       } catch (err) {
-        await unlink(tmp).catch(() => {});
+        unlinkQuietly(tmp);
         throw asDiskFull(err);
       }
-      await commit(tmp, path);
+      commit(tmp, path);
       return { key, size };
     },
     async getFile(key, dest) {
       try {
+        // In the pool: an upload may be gigabytes.
         await copyFile(pathOf(key), dest, constants.COPYFILE_FICLONE);
         return true;
       } catch (err) {
@@ -276,43 +352,42 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       // the link lives there for the moment between link and rename.)
       let size: number;
       try {
-        await link(source, tmp).catch((err: unknown) => (LINK_REFUSED.has(code(err) ?? "") ? cloneNew(source, tmp) : Promise.reject(err)));
-        ({ size } = await stat(tmp));
+        try {
+          linkSync(source, tmp);
+        } catch (err) {
+          if (!LINK_REFUSED.has(code(err) ?? "")) throw err;
+          await cloneNew(source, tmp);
+        }
+        ({ size } = statSync(tmp));
       } catch (err) {
-        await unlink(tmp).catch(() => {});
+        unlinkQuietly(tmp);
         if (missing(err)) return null;
         throw asDiskFull(err);
       }
-      await commit(tmp, path);
+      commit(tmp, path);
       return { key: to, size };
     },
     async getBytes(key, alloc) {
+      let fd: number;
       try {
-        if (!alloc) {
-          const buf = await readFile(pathOf(key));
-          return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-        }
-        const fh = await open(pathOf(key), "r");
-        try {
-          const out = sizedArray(alloc, (await fh.stat()).size);
-          // A stored blob does not change (puts rename a new file into place), so its size holds.
-          for (let got = 0; got < out.length; ) {
-            const { bytesRead } = await fh.read(out, got, out.length - got, got);
-            if (bytesRead === 0) throw new Error(`blob ${key} ended at byte ${got} of ${out.length}`);
-            got += bytesRead;
-          }
-          return out;
-        } finally {
-          await fh.close();
-        }
+        fd = openSync(pathOf(key), "r");
       } catch (err) {
         if (missing(err)) return null;
         throw err;
       }
+      try {
+        // A stored blob does not change (puts rename a new file into place), so its size holds.
+        const { size } = fstatSync(fd);
+        const out = alloc ? sizedArray(alloc, size) : new Uint8Array(size);
+        await readAll(fd, out, key);
+        return out;
+      } finally {
+        closeQuietly(fd);
+      }
     },
     async stat(key) {
       try {
-        const s = await stat(pathOf(key));
+        const s = statSync(pathOf(key));
         return s.isFile() ? { key, size: s.size } : null;
       } catch (err) {
         if (missing(err)) return null;
