@@ -1,23 +1,7 @@
 import { randomUUID } from "node:crypto";
-import {
-  chmodSync,
-  closeSync,
-  constants,
-  fstatSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  read as readCb,
-  readSync,
-  renameSync,
-  rmdirSync,
-  statSync,
-  unlinkSync,
-  write as writeCb,
-  writeSync,
-} from "node:fs";
+import { chmodSync, closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, readSync, renameSync, rmdirSync, statSync, unlinkSync } from "node:fs";
 import { copyFile, mkdir, readdir, stat, unlink } from "node:fs/promises";
-import { promisify } from "node:util";
+import { closeQuietly, readAll, writeAll } from "../local-io.ts";
 import { isDiskFull, RetryableError } from "@mp4t/contracts";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BlobInfo, BlobStore } from "../ports.ts";
@@ -29,45 +13,6 @@ const KEY = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\/){0,7}[A-Za-z0-9_-][A-Za-z0
 const PREFIX = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\/){0,8}(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,127})?$/;
 /** Reads of a blob's stream. */
 const READ_SIZE = 256 * 1024;
-/**
- * Reads and writes up to this size are made in the calling thread, as are the calls on names
- * (open, close, mkdir, rename, link, unlink, rmdir, stat); larger reads and writes, and whole-file
- * copies, go to libuv's thread pool. On a local disk such a call is a system call of a few
- * microseconds (1.5 us for a stat here), while through the pool it cost about 30 us of CPU (65 us
- * an open and close): the hand-off to a pool thread and the wake-up of the event loop, on every
- * call, and a job makes over a hundred of them. The longest wait this puts on the event loop is a
- * 4 MiB copy within the page cache (about a millisecond). This store is for a directory on the
- * machine's own disk (see below); a slow or network filesystem wants S3.
- */
-const INLINE_BYTES = 4 * 1024 * 1024;
-const readAsync = promisify(readCb);
-const writeAsync = promisify(writeCb);
-
-/** Writes all of `bytes` at the file's position: in this thread when small, else in the pool. */
-async function writeAll(fd: number, bytes: Uint8Array) {
-  if (bytes.length <= INLINE_BYTES) {
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-  } else {
-    for (let at = 0; at < bytes.length; ) at += (await writeAsync(fd, bytes, at, bytes.length - at)).bytesWritten;
-  }
-}
-
-/** Fills `out` from the file's start; a file shorter than `out` is an error (a stored blob does not change). */
-async function readAll(fd: number, out: Uint8Array, key: string) {
-  const inline = out.length <= INLINE_BYTES;
-  for (let got = 0; got < out.length; ) {
-    const n = inline ? readSync(fd, out, got, out.length - got, got) : (await readAsync(fd, out, got, out.length - got, got)).bytesRead;
-    if (n === 0) throw new Error(`blob ${key} ended at byte ${got} of ${out.length}`);
-    got += n;
-  }
-}
-
-/** Closes a descriptor whose failure no longer matters (an error path). */
-const closeQuietly = (fd: number) => {
-  try {
-    closeSync(fd);
-  } catch {}
-};
 /** Writes in progress live here (a dot name: no key reaches it); one not touched for this long was left by a dead process. */
 const TMP = ".tmp";
 const STALE_TMP_MS = 60 * 60 * 1000;
@@ -254,6 +199,7 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         throw asDiskFull(err);
       }
       let size = 0;
+      let opened = true;
       try {
         if (body instanceof Uint8Array) {
           await writeAll(fd, body);
@@ -264,9 +210,10 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
             size += piece.length;
           }
         }
+        opened = false; // a failed close has closed it too: never twice (the number may be another file's by then)
         closeSync(fd);
       } catch (err) {
-        closeQuietly(fd);
+        if (opened) closeQuietly(fd);
         unlinkQuietly(tmp);
         throw asDiskFull(err);
       }
@@ -379,7 +326,7 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         // A stored blob does not change (puts rename a new file into place), so its size holds.
         const { size } = fstatSync(fd);
         const out = alloc ? sizedArray(alloc, size) : new Uint8Array(size);
-        await readAll(fd, out, key);
+        await readAll(fd, out, 0, `blob ${key}`);
         return out;
       } finally {
         closeQuietly(fd);

@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { open, statfs, type FileHandle } from "node:fs/promises";
+import { setImmediate as turn } from "node:timers/promises";
 import { dirname } from "node:path";
 import { AppError, ConfigError, PermanentError, RetryableError } from "@mp4t/contracts";
 import { mediaSpawnOptions, relaySpawn, type MediaIdentity, type RelayedChild } from "@mp4t/runtime";
+import { INLINE_BYTES } from "@mp4t/stores";
 import { ALLOWED_DEMUXERS, SNIFF_BYTES, looksLikeReference, probeFailure, referenceNotAllowed } from "../media-allowlist.ts";
 import { decodeFailure, LISTING_MARKS, listingOf } from "../media-info.parser.ts";
 import type { PcmFormat } from "../wav-header.writer.ts";
@@ -183,6 +186,8 @@ const listingTooLong = () =>
 
 /** Read-back block for `onPcm`: a few pages, reused through the file (fresh memory costs a fault per page). */
 const READ_BLOCK = 128 * 1024;
+/** Read-back blocks between two turns of the event loop (4 MiB). */
+const BLOCKS_PER_TURN = INLINE_BYTES / READ_BLOCK;
 
 /**
  * Lists the upload's streams and decodes one audio stream (the first unless `audioTrack` says) to
@@ -367,23 +372,28 @@ async function diskShort(path: string): Promise<boolean> {
 /** ffmpeg's first line after its listing of the input. */
 const STREAM_MAPPING = /^Stream mapping:/m;
 
-/** The PCM ffmpeg wrote, from `offset` on, handed to `onPcm` in one reused block; resolves its length. */
+/**
+ * The PCM ffmpeg wrote, from `offset` on, handed to `onPcm` in one reused block; resolves its
+ * length. Read in this thread (small reads of a local scratch file: @mp4t/stores local-io.ts),
+ * giving the event loop a turn every few MiB.
+ */
 async function readBack(path: string, offset: number, signal: AbortSignal, onPcm: (block: Buffer) => void): Promise<number> {
-  const pcm = await open(path, "r");
+  const fd = openSync(path, "r");
   try {
-    const bytes = (await pcm.stat()).size - offset;
+    const bytes = fstatSync(fd).size - offset;
     if (bytes < 0) throw new PermanentError("INTERNAL", `the decoded audio file is shorter than its ${offset}-byte header`);
     const block = Buffer.allocUnsafe(Math.min(READ_BLOCK, Math.max(bytes, 1)));
-    for (let at = 0; at < bytes; ) {
+    for (let at = 0, reads = 0; at < bytes; ) {
+      if (++reads % BLOCKS_PER_TURN === 0) await turn();
       signal.throwIfAborted();
-      const { bytesRead } = await pcm.read(block, 0, Math.min(block.length, bytes - at), offset + at);
+      const bytesRead = readSync(fd, block, 0, Math.min(block.length, bytes - at), offset + at);
       if (bytesRead === 0) break;
       onPcm(block.subarray(0, bytesRead));
       at += bytesRead;
     }
     return bytes;
   } finally {
-    await pcm.close();
+    closeSync(fd);
   }
 }
 

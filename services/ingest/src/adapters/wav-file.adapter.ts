@@ -1,41 +1,34 @@
-import { open, writeFile } from "node:fs/promises";
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { readAll } from "@mp4t/stores";
 import { WAV_HEADER_BYTES, wavHeader, type PcmFormat } from "../wav-header.writer.ts";
 
 /** Creates `path` holding only a zeroed header, to be filled in once the data size is known. */
 export async function createWavPlaceholder(path: string): Promise<void> {
-  await writeFile(path, Buffer.alloc(WAV_HEADER_BYTES));
+  // Scratch files are written in this thread, as the file blob store's small ones are (@mp4t/stores local-io.ts).
+  writeFileSync(path, Buffer.alloc(WAV_HEADER_BYTES));
 }
 
 /** Writes the final header at the start of a WAV whose data has been written after it. */
 export async function finishWavHeader(path: string, dataBytes: number, format: PcmFormat): Promise<void> {
-  const fh = await open(path, "r+");
+  const fd = openSync(path, "r+");
   try {
-    await fh.write(wavHeader(dataBytes, format), 0, WAV_HEADER_BYTES, 0);
+    writeSync(fd, wavHeader(dataBytes, format), 0, WAV_HEADER_BYTES, 0);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
 /**
- * Data bytes [start, end) of a canonical WAV as a WAV of its own, in memory (a chunk: at most
- * CHUNK_MAX_SEC of 16 kHz mono, under 20 MB), so it goes to the blob store in one put without a
- * scratch file written and read back. Into `into` when it is big enough (a view of it is
- * returned): one buffer serves a job's chunks one after the other, fresh memory costing a page
- * fault per page.
+ * Data bytes [start, end) of a canonical WAV, read from its open descriptor `fd` (one open for
+ * all of a job's chunks), as a WAV of its own, in memory (a chunk: at most CHUNK_MAX_SEC of 16
+ * kHz mono, under 20 MB), so it goes to the blob store in one put without a scratch file written
+ * and read back. Into `into` when it is big enough (a view of it is returned): one buffer serves
+ * a job's chunks one after the other, fresh memory costing a page fault per page.
  */
-export async function readWavSlice(source: string, range: { start: number; end: number }, format: PcmFormat, into?: Uint8Array): Promise<Uint8Array> {
+export async function readWavSlice(fd: number, range: { start: number; end: number }, format: PcmFormat, into?: Uint8Array): Promise<Uint8Array> {
   const length = range.end - range.start;
   const out = into && into.length >= WAV_HEADER_BYTES + length ? into.subarray(0, WAV_HEADER_BYTES + length) : new Uint8Array(WAV_HEADER_BYTES + length);
   out.set(wavHeader(length, format), 0);
-  const fh = await open(source, "r");
-  try {
-    for (let got = 0; got < length; ) {
-      const { bytesRead } = await fh.read(out, WAV_HEADER_BYTES + got, length - got, WAV_HEADER_BYTES + range.start + got);
-      if (bytesRead === 0) throw new Error(`${source} ends before byte ${WAV_HEADER_BYTES + range.end}`);
-      got += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
+  await readAll(fd, out.subarray(WAV_HEADER_BYTES), WAV_HEADER_BYTES + range.start, "the audio file");
   return out;
 }

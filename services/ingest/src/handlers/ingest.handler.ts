@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, isDiskFull, isUserMistake, messageId, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
@@ -53,7 +53,7 @@ export function ingestHandler(deps: IngestDeps) {
       await watch.ready;
       const job = await deps.lifecycle.stageStarted(ref, "ingest");
       if (!job) return; // canceled or failed meanwhile
-      dir = await mkdtemp(join(tmpdir(), "mp4t-"));
+      dir = mkdtempSync(join(tmpdir(), "mp4t-"));
       const upload = join(dir, "upload");
       if (!(await downloadToFile(deps.blobs, BlobKeys.upload(msg.jobId), upload))) {
         throw new PermanentError("INTERNAL", "the upload is missing from the blob store"); // ours, not the user's
@@ -120,7 +120,7 @@ export function ingestHandler(deps: IngestDeps) {
       await undo(); // canceled, deleted (or failed elsewhere) mid-run: stop, publish nothing, leave nothing
     } finally {
       watch[Symbol.dispose]();
-      if (dir) await rm(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     }
   };
 }
@@ -143,12 +143,17 @@ async function storeChunks(
   written: string[],
 ) {
   const scratch = chunkScratch.borrow(WAV_HEADER_BYTES + Math.max(0, ...chunks.map((c) => (c.endSample - c.startSample) * BYTES_PER_SAMPLE)));
-  for (const c of chunks) {
-    signal.throwIfAborted();
-    const wav = await readWavSlice(audio, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT, scratch);
-    written.push(BlobKeys.chunkAudio(jobId, c.index));
-    await deps.blobs.put(BlobKeys.chunkAudio(jobId, c.index), wav, { contentType: "audio/wav" });
-    ctx.working();
+  const fd = openSync(audio, "r");
+  try {
+    for (const c of chunks) {
+      signal.throwIfAborted();
+      const wav = await readWavSlice(fd, { start: c.startSample * BYTES_PER_SAMPLE, end: c.endSample * BYTES_PER_SAMPLE }, FORMAT, scratch);
+      written.push(BlobKeys.chunkAudio(jobId, c.index));
+      await deps.blobs.put(BlobKeys.chunkAudio(jobId, c.index), wav, { contentType: "audio/wav" });
+      ctx.working();
+    }
+  } finally {
+    closeSync(fd);
   }
   // Given back only after every put succeeded: a put that failed part-way (an S3 request cut by
   // a timeout, say) might still be sending from it, so then it is dropped, not reused.
