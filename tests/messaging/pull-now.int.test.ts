@@ -126,6 +126,16 @@ describe("pullNow against a real nats-server", () => {
     await nc.flush();
   });
 
+  it("a pull open when its connection closes fails then, not at its timeout", async () => {
+    const own = await nats.connect();
+    const q = await queue();
+    // Its own timeout is ten minutes away: without the close's answer this test would time out.
+    const pull = pullNow(own, q.stream, "d", 3_000, 600_000);
+    await own.flush();
+    await own.close();
+    await expect(pull).rejects.toThrow(/connection is closed/);
+  });
+
   it("reads both forms of the ack subject", () => {
     expect(parseAckSubject("$JS.ACK.S.c.3.10.4.1700000000000000000.7")).toMatchObject({
       stream: "S",

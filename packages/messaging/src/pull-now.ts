@@ -86,6 +86,12 @@ function createPullHub(nc: NatsConnection) {
       else nc.publish(m.reply!, enc.encode("-NAK"));
     },
   });
+  // A closed connection answers nothing more: its open pulls fail now, not at their timeouts (a
+  // shutdown does not wait seconds for them).
+  void nc.closed().then(() => {
+    if (pullHubs.get(nc) === hub) pullHubs.delete(nc);
+    for (const w of [...byToken.values()]) settle(w, new Error("pull: the connection is closed"));
+  });
   return hub;
 
   function open(stream: string, durable: string, waitMs: number, answerWithinMs: number): Promise<Msg> {
