@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { chmodSync, closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, readSync, renameSync, rmdirSync, statSync, unlinkSync } from "node:fs";
-import { copyFile, mkdir, readdir, stat, unlink } from "node:fs/promises";
+import { chmodSync, closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync } from "node:fs";
+import { copyFile, mkdir, open, readdir, stat, unlink, type FileHandle } from "node:fs/promises";
 import { closeQuietly, readAll, writeAll } from "../local-io.ts";
 import { isDiskFull, RetryableError } from "@mp4t/contracts";
 import { dirname, join, resolve, sep } from "node:path";
@@ -221,34 +221,33 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       return { key, size };
     },
     async get(key) {
-      let fd: number;
+      // Through the pool, as a FileHandle: a stream its reader drops without cancelling (a media
+      // download cut off) still has its file closed when the handle is collected. Not on a job's path.
+      let fh: FileHandle;
       try {
-        fd = openSync(pathOf(key), "r");
+        fh = await open(pathOf(key), "r");
       } catch (err) {
         if (missing(err)) return null;
         throw err;
       }
-      let open = true;
-      const close = () => {
-        if (open) closeQuietly(fd);
-        open = false;
-      };
       return new ReadableStream<Uint8Array>(
         {
-          pull(controller) {
+          async pull(controller) {
             try {
               const buf = new Uint8Array(READ_SIZE);
-              const bytesRead = readSync(fd, buf, 0, READ_SIZE, null);
+              const { bytesRead } = await fh.read(buf, 0, READ_SIZE, null);
               if (bytesRead === 0) {
-                close();
+                await fh.close();
                 controller.close();
               } else controller.enqueue(bytesRead === READ_SIZE ? buf : buf.subarray(0, bytesRead));
             } catch (err) {
-              close();
+              await fh.close().catch(() => {});
               controller.error(err);
             }
           },
-          cancel: close,
+          async cancel() {
+            await fh.close().catch(() => {});
+          },
         },
         { highWaterMark: 0 },
       );
