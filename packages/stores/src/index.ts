@@ -5,7 +5,7 @@ export { latestEntries } from "./adapters/kv-latest.ts";
 export { createBucket, ensureBucketStream } from "./adapters/bucket-stream.ts";
 export { createNatsObjectBlobStore } from "./adapters/nats-object-blob-store.adapter.ts";
 export { createFileBlobStore } from "./adapters/file-blob-store.adapter.ts";
-export { INLINE_BYTES, readAll, writeAll, closeQuietly } from "./local-io.ts";
+export { INLINE_BYTES, readAll } from "./local-io.ts";
 export { putJson, getJson, downloadToFile, uploadFile, copyBlob } from "./blob-helpers.ts";
 export { storesEnv, createStores, createApiKeyStore } from "./factory.ts";
 export { storesSecurityProblems } from "./store-security.ts";

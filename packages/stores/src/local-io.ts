@@ -3,8 +3,8 @@ import { promisify } from "node:util";
 
 /**
  * Reads and writes up to this size are made in the calling thread, as are the calls on names
- * (open, close, mkdir, rename, link, unlink, rmdir, stat); larger reads and writes, and whole-file
- * copies, go to libuv's thread pool. On a local disk such a call is a system call of a few
+ * (open, close, mkdir, rename, link, rmdir, stat); larger reads and writes, whole-file copies and
+ * unlinks (freeing a large file's blocks), go to libuv's thread pool. On a local disk such a call is a system call of a few
  * microseconds (1.5 us for a stat here), while through the pool it cost about 30 us of CPU (65 us
  * an open and close): the hand-off to a pool thread and the wake-up of the event loop, on every
  * call, and a job makes over a hundred of them. The longest wait this puts on the event loop is a

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { chmodSync, closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync } from "node:fs";
+import { chmodSync, closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, renameSync, rmdirSync, statSync } from "node:fs";
 import { copyFile, mkdir, open, readdir, stat, unlink, type FileHandle } from "node:fs/promises";
 import { closeQuietly, readAll, writeAll } from "../local-io.ts";
 import { isDiskFull, RetryableError } from "@mp4t/contracts";
@@ -34,12 +34,12 @@ const asDiskFull = (err: unknown) =>
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException)?.code;
 const missing = (err: unknown) => code(err) === "ENOENT" || code(err) === "ENOTDIR";
-/** Removes a file an error path leaves behind, if it is there. */
-const unlinkQuietly = (path: string) => {
-  try {
-    unlinkSync(path);
-  } catch {}
-};
+/**
+ * Removes a file an error path leaves behind, if it is there. Unlinks go to the pool, as the
+ * store's deletes do: freeing a large file's blocks and cached pages (an upload of gigabytes) is
+ * not a wait for the event loop.
+ */
+const unlinkQuietly = (path: string) => unlink(path).catch(() => {});
 /** A copy to a new file: a reflink where the filesystem has them, else copy_file_range (no byte passes through this process). */
 const cloneNew = (from: string, to: string) => copyFile(from, to, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
 /** A filesystem that will not link (a mount without hard links, too many links already): copied instead. */
@@ -86,10 +86,10 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       }
     }
   };
-  /** Deletes the file; false when there was none. */
-  const unlinkBlob = (path: string) => {
+  /** Deletes the file (in the pool: see `unlinkQuietly`); false when there was none. */
+  const unlinkBlob = async (path: string) => {
     try {
-      unlinkSync(path);
+      await unlink(path);
       return true;
     } catch (err) {
       if (missing(err)) return false;
@@ -98,7 +98,7 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
   };
   const remove = async (key: string) => {
     const path = pathOf(key);
-    if (!unlinkBlob(path)) return false;
+    if (!(await unlinkBlob(path))) return false;
     pruneDirs(dirname(path));
     return true;
   };
@@ -111,14 +111,12 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
   const removeAll = async (keys: string[]) => {
     // As one delete each: an invalid key or a failed unlink fails the call, after the others are
     // done and their directories pruned.
-    const settled = keys.map((key): PromiseSettledResult<string | null> => {
-      try {
+    const settled = await Promise.allSettled(
+      keys.map(async (key) => {
         const path = pathOf(key);
-        return { status: "fulfilled", value: unlinkBlob(path) ? path : null };
-      } catch (reason) {
-        return { status: "rejected", reason };
-      }
-    });
+        return (await unlinkBlob(path)) ? path : null;
+      }),
+    );
     const deleted = settled.flatMap((r) => (r.status === "fulfilled" && r.value !== null ? [r.value] : []));
     const dirs = new Set<string>();
     for (const path of deleted) for (let dir = dirname(path); prunable(dir) && !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
@@ -167,7 +165,7 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
   };
 
   /** A finished write in `.tmp` renamed to its key's path. */
-  const commit = (tmp: string, path: string) => {
+  const commit = async (tmp: string, path: string) => {
     // A delete of the job's last other blob may remove the directory between mkdir and rename: once more.
     const dir = dirname(path);
     for (let attempt = 0; ; attempt++) {
@@ -181,7 +179,7 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
       } catch (err) {
         made.delete(dir);
         if (!missing(err) || attempt >= 3) {
-          unlinkQuietly(tmp);
+          await unlinkQuietly(tmp);
           throw asDiskFull(err);
         }
       }
@@ -214,10 +212,10 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         closeSync(fd);
       } catch (err) {
         if (opened) closeQuietly(fd);
-        unlinkQuietly(tmp);
+        await unlinkQuietly(tmp);
         throw asDiskFull(err);
       }
-      commit(tmp, path);
+      await commit(tmp, path);
       return { key, size };
     },
     async get(key) {
@@ -271,10 +269,10 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         chmodSync(tmp, 0o600); // a copy took the source's mode, a moved file keeps its own
         ({ size } = statSync(tmp));
       } catch (err) {
-        unlinkQuietly(tmp);
+        await unlinkQuietly(tmp);
         throw asDiskFull(err);
       }
-      commit(tmp, path);
+      await commit(tmp, path);
       return { key, size };
     },
     async getFile(key, dest) {
@@ -306,11 +304,11 @@ export async function createFileBlobStore(opts: { dir: string }): Promise<BlobSt
         }
         ({ size } = statSync(tmp));
       } catch (err) {
-        unlinkQuietly(tmp);
+        await unlinkQuietly(tmp);
         if (missing(err)) return null;
         throw asDiskFull(err);
       }
-      commit(tmp, path);
+      await commit(tmp, path);
       return { key: to, size };
     },
     async getBytes(key, alloc) {

@@ -1,4 +1,5 @@
-import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobKeys, isDiskFull, isUserMistake, messageId, runMsgId, type Command, type MediaInfo } from "@mp4t/contracts";
@@ -120,7 +121,7 @@ export function ingestHandler(deps: IngestDeps) {
       await undo(); // canceled, deleted (or failed elsewhere) mid-run: stop, publish nothing, leave nothing
     } finally {
       watch[Symbol.dispose]();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      if (dir) await rm(dir, { recursive: true, force: true }); // in the pool: it holds a copy of the upload
     }
   };
 }
