@@ -26,8 +26,10 @@
  *   counted, the warm runs against runs each after a full collection: when V8 throws the hot
  *   loops' code away as a job's objects die, each run after a collection compiles them again,
  *   and the second figure grows against the first.
- * - while the jobs run, GET /health on the gateway every 50 ms: its slowest answers show how long
- *   the gateway's event loop is held (in the all-in-one process, by every service's work).
+ * - then BENCH_JOBS more jobs, the same way, while GET /health is asked of the gateway every 50 ms:
+ *   its slowest answers show how long the gateway's event loop is held (in the all-in-one process,
+ *   by every service's work). A batch of its own: the probes cost the gateway CPU, and the measured
+ *   batch carries no observer the floor does not (the floor's server has the same traffic counter).
  * BENCH_MODES (default `split,all-in-one,separate`): the process layouts of `npm start`
  * (MP4T_PROCESSES) measured one after the other in the same run, and a table of them at the end.
  * A layout with `:nats` (`all-in-one:nats`) keeps the blobs in the NATS Object Store
@@ -47,7 +49,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { createInterface } from "node:readline";
 import { newId, Streams, type Job } from "@mp4t/contracts";
-import type { NatsConnection } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { makeLibrivoxMp4, startFakeOpenAi, type FakeOpenAiServer } from "../packages/testing/src/index.ts";
 import { api, login, startSystem } from "../tests/e2e/system.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
@@ -131,7 +133,7 @@ async function allDone(nc: NatsConnection, ended: Map<string, string>, ids: stri
   await sleep(1000); // acks and deletes in flight settle
 }
 
-function plan(t: Traffic, jobs: number, blobFiles: number[] | null, engine: FakeOpenAiServer): FloorPlan {
+function plan(t: Traffic, jobs: number, blobFiles: number[] | null, engine: FakeOpenAiServer, requests: FakeOpenAiServer["requests"]): FloorPlan {
   const per = (n: number) => Math.max(1, Math.round(n / jobs));
   const avg = (x: { n: number; bytes: number }) => (x.n ? x.bytes / x.n : 0);
   const perJob = <T>(list: T[]) => list.slice(0, Math.round(list.length / jobs));
@@ -146,8 +148,8 @@ function plan(t: Traffic, jobs: number, blobFiles: number[] | null, engine: Fake
     objectsWritten: perJob(blobFiles ?? t.objectsWritten),
     objectsRead: perJob(blobFiles ?? t.objectsRead),
     engine: {
-      n: Math.round(engine.requests.length / jobs), // none if the system made none
-      fileBytes: engine.requests.reduce((sum, r) => sum + r.fileBytes, 0) / Math.max(1, engine.requests.length),
+      n: Math.round(requests.length / jobs), // none if the system made none
+      fileBytes: requests.reduce((sum, r) => sum + r.fileBytes, 0) / Math.max(1, requests.length),
       baseURL: engine.baseURL,
       apiKey: engine.apiKey,
     },
@@ -158,6 +160,10 @@ async function floor(p: FloorPlan, dir: string, upload: () => FormData) {
   const { url, proc: server, stop } = await startBareNats(join(dir, "floor-nats"));
   const planFile = join(dir, "floor-plan.json");
   await writeFile(planFile, JSON.stringify(p));
+  // The same observer as on the system's server: the counter's copies cost a server CPU.
+  const observer = await connect({ servers: url });
+  const spy = countTraffic(observer);
+  await observer.flush();
   const child = spawn(process.execPath, [join(import.meta.dirname, "overhead", "floor.ts"), url, planFile], { stdio: ["pipe", "pipe", "inherit"] });
   try {
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -177,9 +183,12 @@ async function floor(p: FloorPlan, dir: string, upload: () => FormData) {
     const b = sampleTree(roots);
     child.stdin!.end();
     await once(child, "exit");
-    return { cpu: cpuBetween(a, b), wallSec: result.wallSec };
+    await observer.flush();
+    return { cpu: cpuBetween(a, b), wallSec: result.wallSec, traffic: spy.traffic };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    spy.stop();
+    await observer.close();
     await stop();
   }
 }
@@ -305,13 +314,10 @@ async function runMode(mode: string): Promise<ModeResult> {
     // As the NATS admin: the services' users may not see every subject the traffic count reads.
     const nc = await sys.connectNats();
     const ended = new Map<string, string>();
-    nc.subscribe("mp4t.v1.events.>", {
-      callback: (_e, m) => {
-        const ev = m.json<{ jobId: string; type: string }>();
-        if (ev.type === "completed" || ev.type === "failed" || ev.type === "canceled") ended.set(ev.jobId, ev.type);
-      },
+    const spy = countTraffic(nc, (data) => {
+      const ev = JSON.parse(new TextDecoder().decode(data)) as { jobId: string; type: string };
+      if (ev.type === "completed" || ev.type === "failed" || ev.type === "canceled") ended.set(ev.jobId, ev.type);
     });
-    const spy = countTraffic(nc);
     const blobDir = join(sys.dataDir, "blobs");
     const files = existsSync(blobDir) ? watchBlobFiles(blobDir) : null;
     await nc.flush();
@@ -321,20 +327,23 @@ async function runMode(mode: string): Promise<ModeResult> {
       form.append("file", new Blob([body], { type: "video/mp4" }), `bench-${i}.mp4`);
       return form;
     };
+    /** JOBS uploads, one after the other, then every job's end and the cleanup lane's. */
+    const batch = async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < JOBS; i++) {
+        const r = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: uploadForm(i), token: tokens[i % USERS]! });
+        if (r.status !== 202) throw new Error(`upload ${i}: ${r.status} ${r.text}`);
+        ids.push(r.body.id);
+      }
+      await allDone(nc, ended, ids);
+    };
     const a = sampleTree(roots);
-    const health = probeGateway(sys.url);
     const t0 = performance.now();
-    const ids: string[] = [];
-    for (let i = 0; i < JOBS; i++) {
-      const r = await api<Job>(sys.url, "/v1/jobs", { method: "POST", body: uploadForm(i), token: tokens[i % USERS]! });
-      if (r.status !== 202) throw new Error(`upload ${i}: ${r.status} ${r.text}`);
-      ids.push(r.body.id);
-    }
-    await allDone(nc, ended, ids);
+    await batch();
     const wallSec = (performance.now() - t0) / 1000;
-    const latency = await health();
     const blobFiles = (await files?.stop()) ?? null;
     const b = sampleTree(roots);
+    const measuredRequests = engine.requests.slice(); // the latency batch below adds its own
     await nc.flush();
     const t = spy.traffic;
     if (blobFiles) t.objectsWritten = t.objectsRead = blobFiles;
@@ -344,7 +353,7 @@ async function runMode(mode: string): Promise<ModeResult> {
     const perJob = total(cpu) / JOBS;
     const sum = (l: number[]) => l.reduce((x, y) => x + y, 0);
     console.log(
-      `[overhead] ${JOBS} jobs of ${media.durationSec.toFixed(1)} s in ${wallSec.toFixed(1)} s (${failed} not completed); engine requests ${engine.requests.length}`,
+      `[overhead] ${JOBS} jobs of ${media.durationSec.toFixed(1)} s in ${wallSec.toFixed(1)} s (${failed} not completed); engine requests ${measuredRequests.length}`,
     );
     console.log(
       `[overhead] pipeline CPU per job: ${f3(perJob)} s (${[...cpu]
@@ -379,6 +388,20 @@ async function runMode(mode: string): Promise<ModeResult> {
     const rssAfterJobs = rssOf(b);
 
     const after = await idleCpu(roots, "after jobs");
+    // The gateway's responsiveness under the same load, in a second batch after the measured one:
+    // the probes are the bench's, not the pipeline's, and cost the gateway CPU of their own (20
+    // requests a second), which the floor does not carry.
+    const events = nc.subscribe("mp4t.v1.events.>", {
+      callback: (_e, m) => {
+        const ev = m.json<{ jobId: string; type: string }>();
+        if (ev.type === "completed" || ev.type === "failed" || ev.type === "canceled") ended.set(ev.jobId, ev.type);
+      },
+    });
+    await nc.flush();
+    const health = probeGateway(sys.url);
+    await batch();
+    const latency = await health();
+    events.unsubscribe();
     await nc.close();
     // After the idle minute, so its window starts as the jobs end (the starts take a few seconds).
     const start = toolStartSec(process.env.FFMPEG_BIN ?? "ffmpeg");
@@ -387,7 +410,7 @@ async function runMode(mode: string): Promise<ModeResult> {
         ` one start of ffmpeg alone (-version under prlimit, ${TOOL_START_RUNS} runs): ${f3(start)} s`,
     );
 
-    const p = plan(t, JOBS, blobFiles, engine);
+    const p = plan(t, JOBS, blobFiles, engine, measuredRequests);
     const floors: number[] = [];
     for (let i = 0; i < FLOOR_RUNS; i++) {
       const runDir = join(dir, `floor-${i + 1}`); // each run its own server store and blob files
@@ -395,8 +418,10 @@ async function runMode(mode: string): Promise<ModeResult> {
       const fl = await floor(p, runDir, () => uploadForm(0));
       await rm(runDir, { recursive: true, force: true });
       floors.push(total(fl.cpu) / JOBS);
+      const ft = fl.traffic;
       console.log(
-        `[overhead] floor run ${i + 1} of ${FLOOR_RUNS} (bare nats.js and node:http, same hops and sizes, the upload and ${p.engine.n} engine request${p.engine.n === 1 ? "" : "s"} of ${(p.engine.fileBytes / 1024).toFixed(0)} KiB included): ${f3(floors[i]!)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall`,
+        `[overhead] floor run ${i + 1} of ${FLOOR_RUNS} (bare nats.js and node:http, same hops and sizes, the upload and ${p.engine.n} engine request${p.engine.n === 1 ? "" : "s"} of ${(p.engine.fileBytes / 1024).toFixed(0)} KiB included): ${f3(floors[i]!)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall;` +
+          ` counted as the system's: work ${pj(ft.work.n)}, events ${pj(ft.events.n)}, KV writes ${pj(ft.kvWrites.n)}, KV reads ${pj(ft.kvReads)}, pulls ${pj(ft.pulls)}, acks ${pj(ft.acks)}${p.blobs === "nats" ? `, blob chunks ${pj(ft.blobChunks.n)}, blob infos ${pj(ft.blobMeta)}` : ""}`,
       );
     }
     const floorPerJob = median(floors);

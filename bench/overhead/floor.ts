@@ -4,7 +4,13 @@
  * published to a work-queue stream, pulled and acked one at a time; events published; a job
  * record created, read and compare-and-set; blobs of the same sizes put in an Object Store and
  * read back with batched direct gets, or, when the system kept them in a directory, written to a
- * file and renamed into place, then read back whole. Run as its own process so /proc counts it alone.
+ * file and renamed into place, then read back whole; at the job's end every blob it wrote deleted,
+ * as the system's cleanup deletes a job's blobs. Subjects and
+ * stream names follow the system's (`mp4t.v1.work.>`, `mp4t.v1.events.>`, `KV_<bucket>` on
+ * `$KV.<bucket>.>`, `OBJ_<bucket>` on `$O.<bucket>.>`), so the bench's traffic counter, subscribed
+ * to this server as to the system's, counts the floor's hops as it counts the system's: the same
+ * observer on both sides, and a check that the floor made the hops it was planned to make.
+ * Run as its own process so /proc counts it alone.
  *
  * The job's HTTP hops too, each side as the system run counts it: the upload arrives at a bare
  * node:http server in this process (the gateway's side; the client is the bench, not counted),
@@ -16,7 +22,7 @@
  *   stdout: "ready <upload port>", then one JSON line once every job has made its hops
  */
 import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { dirname, join } from "node:path";
@@ -49,21 +55,21 @@ const nc = await connect({ servers: url! });
 const js = jetstream(nc);
 const jsm = await jetstreamManager(nc);
 // KV and Object Store are streams underneath; the floor uses them bare (what Kvm/Objm send).
-await jsm.streams.add({ name: "FLOOR_WORK", subjects: ["floor.work.>"], retention: RetentionPolicy.Workqueue });
-await jsm.streams.add({ name: "FLOOR_EVENTS", subjects: ["floor.events.>"] });
-await jsm.streams.add({ name: "FLOOR_KV", subjects: ["floor.kv.>"], max_msgs_per_subject: 1, allow_direct: true });
-await jsm.streams.add({ name: "FLOOR_OBJ", subjects: ["floor.obj.>"], allow_direct: true, allow_rollup_hdrs: true });
+await jsm.streams.add({ name: "FLOOR_WORK", subjects: ["mp4t.v1.work.floor.>"], retention: RetentionPolicy.Workqueue });
+await jsm.streams.add({ name: "FLOOR_EVENTS", subjects: ["mp4t.v1.events.>"] });
+await jsm.streams.add({ name: "KV_floor", subjects: ["$KV.floor.>"], max_msgs_per_subject: 1, allow_direct: true });
+await jsm.streams.add({ name: "OBJ_floor", subjects: ["$O.floor.>"], allow_direct: true, allow_rollup_hdrs: true });
 await jsm.consumers.add("FLOOR_WORK", { durable_name: "floor", ack_policy: AckPolicy.Explicit });
 const consumer = await js.consumers.get("FLOOR_WORK", "floor");
 const payload = (n: number) => new Uint8Array(Math.max(1, Math.round(n))).fill(120);
 
 async function kvGet(key: string) {
-  return jsm.direct.getMessage("FLOOR_KV", { last_by_subj: `floor.kv.${key}` });
+  return jsm.direct.getMessage("KV_floor", { last_by_subj: `$KV.floor.${key}` });
 }
 async function kvPut(key: string, bytes: number, lastSeq?: number) {
   const h = headers();
   if (lastSeq !== undefined) h.set("Nats-Expected-Last-Subject-Sequence", String(lastSeq));
-  return js.publish(`floor.kv.${key}`, payload(bytes), { headers: h });
+  return js.publish(`$KV.floor.${key}`, payload(bytes), { headers: h });
 }
 
 const fileDir = join(dirname(planFile!), "floor-blobs");
@@ -113,21 +119,28 @@ async function putObject(name: string, size: number) {
   }
   let chunks = 0;
   for (let off = 0; off < size || chunks === 0; off += CHUNK, chunks++) {
-    await js.publish(`floor.obj.C.${name}`, payload(Math.min(CHUNK, size - off)));
+    await js.publish(`$O.floor.C.${name}`, payload(Math.min(CHUNK, size - off)));
     if (size === 0) break;
   }
-  await js.publish(`floor.obj.M.${name}`, JSON.stringify({ name, size, chunks }));
+  await js.publish(`$O.floor.M.${name}`, JSON.stringify({ name, size, chunks }));
 }
 
 async function readObject(name: string) {
   if (plan.blobs === "file") return void (await readFile(join(fileDir, name)));
-  const meta = await jsm.direct.getMessage("FLOOR_OBJ", { last_by_subj: `floor.obj.M.${name}` });
+  const meta = await jsm.direct.getMessage("OBJ_floor", { last_by_subj: `$O.floor.M.${name}` });
   const { chunks } = meta!.json<{ chunks: number }>();
   let seq = 1;
   for (let got = 0; got < chunks; ) {
-    const batch = await jsm.direct.getBatch("FLOOR_OBJ", { seq, next_by_subj: `floor.obj.C.${name}`, batch: Math.min(32, chunks - got) });
+    const batch = await jsm.direct.getBatch("OBJ_floor", { seq, next_by_subj: `$O.floor.C.${name}`, batch: Math.min(32, chunks - got) });
     for await (const m of batch) (got += 1), (seq = m.seq + 1);
   }
+}
+
+/** A delete as the stores make it: the file unlinked, or the object's chunks purged and its info marked deleted. */
+async function deleteObject(name: string) {
+  if (plan.blobs === "file") return unlink(join(fileDir, name));
+  await jsm.streams.purge("OBJ_floor", { filter: `$O.floor.C.${name}` });
+  await js.publish(`$O.floor.M.${name}`, JSON.stringify({ name, deleted: true }));
 }
 
 async function job(j: number) {
@@ -139,23 +152,33 @@ async function job(j: number) {
   }
   for (let i = plan.kvWrites.n - 1; i < plan.kvReads; i++) await kvGet(key);
   for (let i = 0; i < plan.work.n; i++) {
-    await js.publish(`floor.work.${j}`, payload(plan.work.bytes), { msgID: `w:${j}:${i}` });
+    await js.publish(`mp4t.v1.work.floor.${j}`, payload(plan.work.bytes), { msgID: `w:${j}:${i}` });
     // The shared consumer hands out whichever message is first; that is all a worker slot does.
     const m = await consumer.next({ expires: 5000 });
     m?.ack();
   }
   for (let i = 0; i < plan.engine.n; i++) await transcribe();
-  for (let i = 0; i < plan.events.n; i++) await js.publish(`floor.events.${j}`, payload(plan.events.bytes));
+  for (let i = 0; i < plan.events.n; i++) await js.publish(`mp4t.v1.events.${j}`, payload(plan.events.bytes));
   const bySize = new Map<number, string>();
+  const written: string[] = [];
   for (const [i, size] of plan.objectsWritten.entries()) {
     await putObject(`${j}-${i}`, size);
     bySize.set(size, `${j}-${i}`);
+    written.push(`${j}-${i}`);
   }
   for (const size of plan.objectsRead) {
     let name = bySize.get(size);
-    if (!name) await putObject((name = `${j}-r${size}`), size); // read back something of that size
+    if (!name) {
+      await putObject((name = `${j}-r${size}`), size); // read back something of that size
+      bySize.set(size, name);
+      written.push(name);
+    }
     await readObject(name);
   }
+  // The job's cleanup: every blob written (the upload's among them: the plan's sizes are every blob
+  // the system stored, its upload included, so the file the upload streamed into stays as the
+  // floor's one extra write, not deleted a second time).
+  for (const name of written) await deleteObject(name);
 }
 
 // The uploads start the jobs: each body streamed to a file, answered 202, the job queued.

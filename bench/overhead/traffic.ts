@@ -28,7 +28,12 @@ export type Traffic = {
   otherApi: Map<string, number>;
 };
 
-export function countTraffic(nc: NatsConnection) {
+/**
+ * `onEvent` hears each job event the count sees (the bench's own tracking of ended jobs rides on
+ * the counter's subscription rather than a second one, so the observer costs the system's server
+ * what it costs the floor's).
+ */
+export function countTraffic(nc: NatsConnection, onEvent?: (data: Uint8Array) => void) {
   const t: Traffic = {
     work: tally(),
     events: tally(),
@@ -53,7 +58,7 @@ export function countTraffic(nc: NatsConnection) {
     subs.push(nc.subscribe(subject, { callback: (err, m) => void (!err && f(m.subject, m.data)) }));
 
   on("mp4t.v1.work.>", (_s, d) => add(t.work, d.length));
-  on("mp4t.v1.events.>", (_s, d) => add(t.events, d.length));
+  on("mp4t.v1.events.>", (_s, d) => (add(t.events, d.length), onEvent?.(d)));
   on("$KV.>", (_s, d) => add(t.kvWrites, d.length));
   on("$O.>", (s, d) => {
     if (s.split(".")[2] === "C") return add(t.blobChunks, d.length);
