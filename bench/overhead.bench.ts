@@ -184,7 +184,7 @@ async function floor(p: FloorPlan, dir: string, upload: () => FormData) {
     child.stdin!.end();
     await once(child, "exit");
     await observer.flush();
-    return { cpu: cpuBetween(a, b), wallSec: result.wallSec, traffic: spy.traffic };
+    return { cpu: cpuBetween(a, b), writes: writesBetween(a, b), wallSec: result.wallSec, traffic: spy.traffic };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     spy.stop();
@@ -420,7 +420,7 @@ async function runMode(mode: string): Promise<ModeResult> {
       floors.push(total(fl.cpu) / JOBS);
       const ft = fl.traffic;
       console.log(
-        `[overhead] floor run ${i + 1} of ${FLOOR_RUNS} (bare nats.js and node:http, same hops and sizes, the upload and ${p.engine.n} engine request${p.engine.n === 1 ? "" : "s"} of ${(p.engine.fileBytes / 1024).toFixed(0)} KiB included): ${f3(floors[i]!)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall;` +
+        `[overhead] floor run ${i + 1} of ${FLOOR_RUNS} (bare nats.js and node:http, same hops and sizes, the upload and ${p.engine.n} engine request${p.engine.n === 1 ? "" : "s"} of ${(p.engine.fileBytes / 1024).toFixed(0)} KiB included): ${f3(floors[i]!)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall; write system calls per job ${[...fl.writes].map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`).join(", ")};` +
           ` counted as the system's: work ${pj(ft.work.n)}, events ${pj(ft.events.n)}, KV writes ${pj(ft.kvWrites.n)}, KV reads ${pj(ft.kvReads)}, pulls ${pj(ft.pulls)}, acks ${pj(ft.acks)}${p.blobs === "nats" ? `, blob chunks ${pj(ft.blobChunks.n)}, blob infos ${pj(ft.blobMeta)}` : ""}`,
       );
     }
