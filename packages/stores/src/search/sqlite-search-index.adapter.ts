@@ -95,7 +95,7 @@ export function createSqliteSearchIndex(opts: { path: string; busyTimeoutMs?: nu
       write(() => {
         const current = getJob.get(doc.jobId) as { version: number; deleted: number } | undefined;
         if (current && (current.deleted || current.version > doc.version)) return;
-        clear(doc.jobId);
+        if (current) clear(doc.jobId); // a job's segments are only ever written with its row, in one transaction
         putJob.run(doc.jobId, doc.userId, doc.fileName, doc.version);
         const [lo, hi] = userRange(doc.userId);
         let id = ((lastId.get(lo, hi) as { id: number | null }).id ?? lo - 1) + 1;

@@ -1,4 +1,4 @@
-import { finished, PassThrough, Readable } from "node:stream";
+import { finished, PassThrough } from "node:stream";
 import type { MultipartFile } from "@fastify/multipart";
 import type { JobOptions } from "@mp4t/contracts";
 import { AppError } from "@mp4t/contracts";
@@ -91,7 +91,7 @@ async function storeFile(part: MultipartFile, blobs: BlobStore, key: string, max
   });
   part.file.pipe(guard);
   try {
-    const body = Readable.toWeb(guard) as ReadableStream<Uint8Array>;
+    const body = asWebStream(guard);
     const info = await blobs.put(key, body, { contentType: part.mimetype });
     if (part.file.truncated) tooLarge = true;
     if (!tooLarge) return { fileName: cleanFileName(part.filename), contentType: part.mimetype, sizeBytes: info.size };
@@ -103,6 +103,40 @@ async function storeFile(part: MultipartFile, blobs: BlobStore, key: string, max
   }
   if (tooLarge) throw new AppError("FILE_TOO_LARGE", `the file is larger than the ${maxBytes}-byte limit`);
   throw new AppError("VALIDATION_FAILED", `malformed multipart body: ${malformed?.message}`);
+}
+
+/**
+ * A Node stream as a web stream, its chunks passed on as they are. `Readable.toWeb` copies every
+ * chunk into a new array (to keep Node's shared buffer pool out of a consumer that might transfer
+ * it); these are the parser's slices of the request's own chunks, and the blob stores only read
+ * them. Paused while the web stream's queue is full, destroyed when it is cancelled.
+ */
+export function asWebStream(source: PassThrough): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      source.on("data", (chunk: Buffer) => {
+        try {
+          controller.enqueue(chunk);
+        } catch {
+          return void source.destroy(); // the web stream ended first (cancelled, errored): nobody reads on
+        }
+        if ((controller.desiredSize ?? 0) <= 0) source.pause();
+      });
+      source.once("end", () => {
+        try {
+          controller.close();
+        } catch {} // cancelled already
+      });
+      source.once("error", (err) => controller.error(err));
+      source.pause();
+    },
+    pull() {
+      source.resume();
+    },
+    cancel(reason) {
+      source.destroy(reason instanceof Error ? reason : undefined);
+    },
+  });
 }
 
 /** The multipart parser throws plain errors for a malformed body; those are the client's, not ours. */
