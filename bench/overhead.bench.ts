@@ -14,7 +14,10 @@
  * - idle CPU again after the jobs, and memory;
  * - the floor, same run: bench/overhead/floor.ts makes the same hops per job with the same
  *   payload sizes and no work, against its own nats-server, the HTTP ones included (the upload
- *   into a bare server, the engine requests to the same fake); its CPU (script + server) per job.
+ *   into a bare server, the engine requests to the same fake), and its blobs deleted at its jobs'
+ *   ends as the system's cleanup deletes them; its CPU (script + server) per job. Its server has
+ *   the same traffic counter subscribed as the system's (the copies it sends cost a server CPU),
+ *   and the floor's counted hops and write system calls are printed beside its CPU.
  *   It runs BENCH_FLOOR_RUNS times (default 3, at most 9), each a fresh process and server with a
  *   store of its own, and the median is
  *   the floor: one 3-second run of a cold process measured 0.025 to 0.049 s a job on the same
