@@ -317,10 +317,11 @@ async function runMode(mode: string): Promise<ModeResult> {
     // As the NATS admin: the services' users may not see every subject the traffic count reads.
     const nc = await sys.connectNats();
     const ended = new Map<string, string>();
-    const spy = countTraffic(nc, (data) => {
+    const noteEnd = (data: Uint8Array) => {
       const ev = JSON.parse(new TextDecoder().decode(data)) as { jobId: string; type: string };
       if (ev.type === "completed" || ev.type === "failed" || ev.type === "canceled") ended.set(ev.jobId, ev.type);
-    });
+    };
+    const spy = countTraffic(nc, noteEnd);
     const blobDir = join(sys.dataDir, "blobs");
     const files = existsSync(blobDir) ? watchBlobFiles(blobDir) : null;
     await nc.flush();
@@ -394,12 +395,7 @@ async function runMode(mode: string): Promise<ModeResult> {
     // The gateway's responsiveness under the same load, in a second batch after the measured one:
     // the probes are the bench's, not the pipeline's, and cost the gateway CPU of their own (20
     // requests a second), which the floor does not carry.
-    const events = nc.subscribe("mp4t.v1.events.>", {
-      callback: (_e, m) => {
-        const ev = m.json<{ jobId: string; type: string }>();
-        if (ev.type === "completed" || ev.type === "failed" || ev.type === "canceled") ended.set(ev.jobId, ev.type);
-      },
-    });
+    const events = nc.subscribe("mp4t.v1.events.>", { callback: (err, m) => void (err || noteEnd(m.data)) });
     await nc.flush();
     const health = probeGateway(sys.url);
     await batch();

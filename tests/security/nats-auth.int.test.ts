@@ -1,6 +1,6 @@
 import { Streams, Subjects, type User } from "@mp4t/contracts";
 import { WEBHOOK_EVENTS_DURABLE, createMessagingPorts } from "@mp4t/messaging";
-import { NATS_USERS, ensureFairConsumers, ensureTopology, inboxPrefix, type NatsUser } from "@mp4t/messaging/internal";
+import { NATS_USERS, ensureFairConsumers, ensureTopology, inboxPrefix, pullNow, type NatsUser } from "@mp4t/messaging/internal";
 import { createNatsKvJobStore, createNatsObjectBlobStore } from "@mp4t/stores";
 import { WEBHOOK_JOB_EVENT_TYPES, createNatsKvWebhookStore } from "@mp4t/webhooks";
 import { startNats, type NatsServer } from "@mp4t/testing";
@@ -145,6 +145,30 @@ describe("NATS least privilege (generated server config)", () => {
       const closed = await Promise.race([sub.closed, new Promise((r) => setTimeout(() => r("still open"), 2000))]);
       expect(String(closed), subject).toMatch(PERMISSION);
     }
+  });
+
+  it("no other service can publish into a worker's inbox, where its pulls' answers arrive (a forged delivery)", async () => {
+    // A connection's pulls share one subscription on its inbox (pull-now.ts): a message with an
+    // ack subject there is taken as a delivery of that consumer. Every other user's publish into
+    // it is refused by the server, while the worker's pull is open and waiting.
+    const ingest = await as("ingest");
+    const made = await ensureFairConsumers(await jetstreamManager(ingest), "ingest", { ackWaitMs: 30_000 });
+    const durable = made.consumers[0]!.name;
+    const pull = pullNow(ingest, made.stream, durable, 3000);
+    const forgedAck = `$JS.ACK.${made.stream}.${durable}.1.1.1.0.0`;
+    // Every other service's user (admin is the operator's own, trusted with the whole server).
+    for (const u of NATS_USERS.filter((x) => x !== "ingest" && x !== "admin")) {
+      const nc = await as(u);
+      const refusal = (async () => {
+        for await (const s of nc.status()) if (s.type === "error") return String(s.error);
+        return "closed";
+      })();
+      nc.publish(`${inboxPrefix("ingest")}.forged.1`, JSON.stringify({ v: 1, jobId: "forged" }), { reply: forgedAck });
+      await nc.flush();
+      const seen = await Promise.race([refusal, new Promise<string>((r) => setTimeout(() => r("no refusal"), 2000))]);
+      expect(seen, u).toMatch(/permissions violation for publish to "_INBOX_ingest\.forged\.1"/i);
+    }
+    expect(await pull).toBeNull(); // the pull ended empty: nothing forged reached it
   });
 
   it("a worker cannot create, change or delete streams, nor take another stage's consumers", async () => {
