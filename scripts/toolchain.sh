@@ -5,6 +5,7 @@
 #   - pnpm, from the npm registry
 #   - Debian packages: ffmpeg, pocketsphinx (+ en-us model, test data), sox
 #   - nats-server (JetStream, KV, Object Store, priority groups) built with `go install`
+#   - the spawn relay (packages/runtime/relay, our own Go, standard library only) built with `go build`
 #   - for the tests only (MP4T_TEST_TOOLS=1, set by `npm test`): Jaeger v2 (OTLP in, query API
 #     out) built with `go build`, versitygw and FerretDB v1 (the production stores' test servers),
 #     Debian chromium for the browser test, test speech data (pocketsphinx-testdata, alsa-utils' voice,
@@ -107,6 +108,24 @@ go_build_main() {
 NATS_BIN="$TOOLS/nats-server-$NATS_SERVER_VERSION/nats-server"
 go_install "$NATS_BIN" "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
 ln -sf "$NATS_BIN" "$TOOLS/bin/nats-server"
+
+# The spawn relay in Go (packages/runtime/relay; the standard library only, nothing to download):
+# it starts the media tools for the services without copying its memory as Perl's fork does.
+# Built once per version of its source. Without Go the services use the Perl relay instead.
+RELAY_SRC="$ROOT/packages/runtime/relay"
+RELAY_HASH=$(cd "$RELAY_SRC" && cat go.mod main.go | sha256sum | cut -c1-16)
+RELAY_BIN="$TOOLS/spawn-relay-$RELAY_HASH/mp4t-spawn-relay"
+if [ ! -x "$RELAY_BIN" ]; then
+  if command -v go >/dev/null; then
+    log "building the spawn relay (packages/runtime/relay; seconds)"
+    mkdir -p "$(dirname "$RELAY_BIN")"
+    (cd "$RELAY_SRC" && CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath -buildvcs=false -o "$RELAY_BIN.tmp" .)
+    mv "$RELAY_BIN.tmp" "$RELAY_BIN"
+  else
+    log "no Go: the services start their media tools through the Perl spawn relay"
+  fi
+fi
+[ -x "$RELAY_BIN" ] && ln -sf "$RELAY_BIN" "$TOOLS/bin/mp4t-spawn-relay"
 
 if [ "$TEST_TOOLS" = 1 ]; then
   # Jaeger v2 (traces; tests/observability). `go install` refuses the module: its go.mod has

@@ -73,6 +73,25 @@ describe("Dockerfile", () => {
     expect(apt).toMatch(/rm -rf \/var\/lib\/apt\/lists/);
   });
 
+  it("builds the Go spawn relay from its own source alone, static, and points the services at it", () => {
+    const relay = stage("relay");
+    const copied = ops(relay, "COPY").flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    // Every file of the relay's source, and nothing else: scripts/toolchain.sh hashes the same two.
+    expect(copied.sort()).toEqual(
+      readdirSync(join(ROOT, "packages/runtime/relay"))
+        .map((f) => `packages/runtime/relay/${f}`)
+        .sort(),
+    );
+    for (const file of copied) expect(ignored(file), `${file} reaches the build`).toBe(false);
+    const build = ops(relay, "RUN").find((i) => /\bgo build\b/.test(i.args));
+    expect(build?.args).toMatch(/CGO_ENABLED=0/);
+    expect(build?.args).toMatch(/-o \/out\/mp4t-spawn-relay\b/);
+    expect(ops(runtime, "COPY").map((i) => i.args)).toContainEqual(
+      expect.stringMatching(/--from=relay .*\/out\/mp4t-spawn-relay \/usr\/local\/bin\/mp4t-spawn-relay$/),
+    );
+    expect(ops(runtime, "ENV").flatMap((i) => i.args.split(/\s+/))).toContain("MP4T_SPAWN_RELAY=/usr/local/bin/mp4t-spawn-relay");
+  });
+
   it("has a health check, and leaves out dependencies' trees, tests and benches but not the services' source", () => {
     const health = ops(runtime, "HEALTHCHECK");
     expect(health).toHaveLength(1);

@@ -1,8 +1,9 @@
 import { chown, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { relaySpawn, SPAWN_RELAY_SCRIPT, type RelayedChild, type RelaySpawnOptions } from "./spawn-relay.ts";
+import { existsSync } from "node:fs";
+import { newSpawnRelay, SPAWN_RELAY_BIN, SPAWN_RELAY_SCRIPT, spawnRelayCommand, type RelayedChild, type RelaySpawnOptions } from "./spawn-relay.ts";
 
 const ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C" };
 const root = process.getuid?.() === 0;
@@ -25,41 +26,63 @@ function collect(child: RelayedChild): Promise<Ran> {
     child.once("close", (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal, stdout, stderr }));
   });
 }
-const run = (script: string, o: Partial<RelaySpawnOptions> = {}) => collect(relaySpawn(["sh", "-c", script], { env: ENV, ...o }));
 
-/** The relay process of this one (the child of ours running spawn-relay.pl). */
-async function relayPids(): Promise<number[]> {
-  const pids: number[] = [];
-  for (const p of await readdir("/proc")) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const stat = await readFile(`/proc/${p}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === process.pid && (await readFile(`/proc/${p}/cmdline`, "utf8")).includes(SPAWN_RELAY_SCRIPT)) pids.push(Number(p));
-    } catch {
-      /* gone meanwhile */
+// Both relays, each through the same tests: the Go one scripts/toolchain.sh builds (npm test runs
+// it first), and the Perl one it stands in for where it is not built.
+const GO_RELAY = join(process.env.MP4T_TOOLS ?? join(homedir(), ".cache", "mp4t"), "bin", SPAWN_RELAY_BIN);
+const RELAYS: [string, readonly string[]][] = [
+  ["Go", [GO_RELAY]],
+  ["Perl", ["perl", SPAWN_RELAY_SCRIPT]],
+];
+
+it("uses the Go relay scripts/toolchain.sh built, MP4T_SPAWN_RELAY's choice over it, and the Perl one where none is built", () => {
+  expect(existsSync(GO_RELAY)).toBe(true);
+  expect(spawnRelayCommand({ MP4T_TOOLS: process.env.MP4T_TOOLS })).toEqual([GO_RELAY]);
+  expect(spawnRelayCommand({ MP4T_TOOLS: dir })).toEqual(["perl", SPAWN_RELAY_SCRIPT]);
+  expect(spawnRelayCommand({ MP4T_SPAWN_RELAY: "perl" })).toEqual(["perl", SPAWN_RELAY_SCRIPT]);
+  expect(spawnRelayCommand({ MP4T_SPAWN_RELAY: "/opt/relay" })).toEqual(["/opt/relay"]);
+});
+
+describe.each(RELAYS)("spawn relay (%s)", (_kind, command) => {
+  const relay = newSpawnRelay(command);
+  const relaySpawn = relay.spawn;
+  const run = (script: string, o: Partial<RelaySpawnOptions> = {}) => collect(relaySpawn(["sh", "-c", script], { env: ENV, ...o }));
+  /** How a second Node process picks this relay. */
+  const CHOICE = command[0] === "perl" ? "perl" : command[0]!;
+  const PROGRAM = command.at(-1)!;
+
+  /** The relay process of this one (the child of ours running this relay). */
+  async function relayPids(): Promise<number[]> {
+    const pids: number[] = [];
+    for (const p of await readdir("/proc")) {
+      if (!/^\d+$/.test(p)) continue;
+      try {
+        const stat = await readFile(`/proc/${p}/stat`, "utf8");
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        if (ppid === process.pid && (await readFile(`/proc/${p}/cmdline`, "utf8")).includes(PROGRAM)) pids.push(Number(p));
+      } catch {
+        /* gone meanwhile */
+      }
     }
+    return pids;
   }
-  return pids;
-}
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
-/** Descriptor numbers as ls prints them, one a line, in order. */
-const fdsOf = (listing: string) =>
-  listing
-    .split("\n")
-    .filter(Boolean)
-    .map(Number)
-    .sort((a, b) => a - b);
+  /** Descriptor numbers as ls prints them, one a line, in order. */
+  const fdsOf = (listing: string) =>
+    listing
+      .split("\n")
+      .filter(Boolean)
+      .map(Number)
+      .sort((a, b) => a - b);
 
-describe("spawn relay", () => {
   it("runs a tool with the environment, working directory and descriptors given, and nothing else", async () => {
     await writeFile(join(dir, "in.txt"), "from fd 3");
     // ls straight to stdout, not into a pipeline: while sh sets up a pipeline it holds the pipes'
@@ -148,8 +171,11 @@ describe("spawn relay", () => {
     );
     const { execFile } = await import("node:child_process");
     const out = await new Promise<string>((resolve, reject) =>
-      execFile("prlimit", ["--nofile=64", "--", process.execPath, script], { timeout: 20_000 }, (err, stdout, stderr) =>
-        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      execFile(
+        "prlimit",
+        ["--nofile=64", "--", process.execPath, script],
+        { timeout: 20_000, env: { ...process.env, MP4T_SPAWN_RELAY: CHOICE } },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
       ),
     );
     expect(out.trim()).toMatch(/^ERELAY the spawn relay ended: .*EMFILE/);
@@ -203,7 +229,7 @@ describe("spawn relay", () => {
 
   it("answers a malformed request with EINVAL instead of leaving it unanswered, and serves the next", async () => {
     const { spawn } = await import("node:child_process");
-    const relay = spawn("perl", [SPAWN_RELAY_SCRIPT], { stdio: ["pipe", "pipe", "inherit"] });
+    const relay = spawn(command[0]!, command.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
     let out = "";
     relay.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
     const hex = (t: string) => Buffer.from(t).toString("hex");
@@ -233,7 +259,9 @@ describe("spawn relay", () => {
         `c.stdout.once("data", (d) => { process.stdout.write(d); process.exit(0); });\n`,
     );
     const { execFile } = await import("node:child_process");
-    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [script], (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [script], { env: { ...process.env, MP4T_SPAWN_RELAY: CHOICE } }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
     const pid = Number(out.trim());
     expect(pid).toBeGreaterThan(0);
     await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);

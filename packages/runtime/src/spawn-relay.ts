@@ -1,12 +1,15 @@
 /**
- * Media tools started by a small, long-lived Perl process (spawn-relay.pl) instead of by this one.
+ * Media tools started by a small, long-lived relay process instead of by this one: the Go relay
+ * (packages/runtime/relay, which starts a tool without copying its own memory), or where it is
+ * not built the Perl one (spawn-relay.pl). Both speak the protocol spawn-relay.pl describes.
  *
  * libuv starts a child with fork() on Linux. A fork copies the parent's page tables and
  * write-protects every page it has: the parent then takes a page fault at its first write to each
  * (19 us a fault on the 2-core VMs measured here). For the split layout's worker process that was
  * about 1,700 faults and 55 ms of its CPU a job, for ingest's one ffmpeg run (and pocketsphinx's
- * run per chunk). The relay, a few MB, forks in a fraction of a millisecond, and this process only
- * writes a line and reads the tool's output. docs/architecture.md, "Fourteenth pass".
+ * run per chunk). The relay is a few MB, and this process only writes a line and reads the tool's
+ * output. docs/architecture.md, "Fourteenth pass". Perl's own writes after each fork still fault
+ * (about 113, 5 ms of its CPU a tool on those VMs); Go's start copies nothing ("Twenty-second pass").
  *
  * What the child gets is what `spawn` gave it: stdin /dev/null, stdout a pipe or a file of ours
  * (appending), stderr a pipe, optionally a file read-only as descriptor 3, nothing else (every
@@ -17,7 +20,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { constants } from "node:os";
+import { existsSync } from "node:fs";
+import { constants, homedir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 
@@ -43,6 +48,23 @@ export interface RelayedChild extends EventEmitter {
 }
 
 export const SPAWN_RELAY_SCRIPT = fileURLToPath(new URL("./spawn-relay.pl", import.meta.url));
+
+/** The Go relay's program name (packages/runtime/relay, built by scripts/toolchain.sh and the image). */
+export const SPAWN_RELAY_BIN = "mp4t-spawn-relay";
+
+/**
+ * The relay to start: MP4T_SPAWN_RELAY (`perl` for the Perl relay, else the Go relay's path), else
+ * the Go relay scripts/toolchain.sh built into $MP4T_TOOLS/bin, else the Perl relay. Both speak the
+ * same protocol; the Go one costs about a fifth of the CPU a tool (docs/architecture.md,
+ * "Twenty-second pass"), the Perl one needs nothing built.
+ */
+export function spawnRelayCommand(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  const chosen = env.MP4T_SPAWN_RELAY;
+  if (chosen === "perl") return ["perl", SPAWN_RELAY_SCRIPT];
+  if (chosen) return [chosen];
+  const built = join(env.MP4T_TOOLS ?? join(homedir(), ".cache", "mp4t"), "bin", SPAWN_RELAY_BIN);
+  return existsSync(built) ? [built] : ["perl", SPAWN_RELAY_SCRIPT];
+}
 
 // Number to name, the first name of a number kept (EAGAIN, not its alias EWOULDBLOCK).
 const errnoName = new Map<number, string>();
@@ -83,6 +105,10 @@ class Child extends EventEmitter implements RelayedChild {
 /** One relay process; started at the first spawn, and again after it ended. */
 class Relay {
   private proc: ChildProcess | undefined;
+  private readonly command: readonly string[];
+  constructor(command: readonly string[]) {
+    this.command = command;
+  }
   private readonly inFlight = new Map<number, Pending>();
   private nextId = 1;
 
@@ -126,7 +152,8 @@ class Relay {
 
   private started(): ChildProcess {
     if (this.proc) return this.proc;
-    const proc = spawn("perl", [SPAWN_RELAY_SCRIPT], {
+    const [file, ...args] = this.command;
+    const proc = spawn(file!, args, {
       stdio: ["pipe", "pipe", "inherit"],
       env: { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", LC_ALL: "C" },
       cwd: "/",
@@ -215,12 +242,18 @@ const abortError = (signal: AbortSignal) =>
 
 let relay: Relay | undefined;
 
+/** A relay of its own, started from `command` (spawnRelayCommand's form) at its first spawn: for tests of each relay. */
+export function newSpawnRelay(command: readonly string[]): { spawn(argv: string[], o: RelaySpawnOptions): RelayedChild } {
+  const r = new Relay(command);
+  return { spawn: (argv, o) => r.spawn(argv, o) };
+}
+
 /**
  * Starts `argv` (looked up in `env.PATH`) through this process's spawn relay. The result emits
  * `error` (spawn failed: `code` an errno name, or `ERELAY` when the relay itself ended; an
  * abort: `AbortError`) or `close` (exit code, or null and the signal's name).
  */
 export function relaySpawn(argv: string[], o: RelaySpawnOptions): RelayedChild {
-  relay ??= new Relay();
+  relay ??= new Relay(spawnRelayCommand());
   return relay.spawn(argv, o);
 }

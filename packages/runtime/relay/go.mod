@@ -1,0 +1,3 @@
+module github.com/mp4totext/mp4totext/packages/runtime/relay
+
+go 1.24
