@@ -1,15 +1,24 @@
 // The spawn relay in Go (packages/runtime/src/spawn-relay.ts; the protocol is spawn-relay.pl's,
 // the same requests and replies). Go starts a process with clone(CLONE_VM|CLONE_VFORK): the child
 // borrows this process's memory until its exec, so nothing is copied or write-protected and this
-// process takes no page faults afterwards. The Perl relay forks, and its own first writes after
-// each fork fault (about 113 a tool): measured, 5 ms of CPU a spawn for Perl against about 1 ms
-// here (docs/architecture.md, "Twenty-second pass"). Standard library only.
+// process takes no page faults afterwards, where the Perl relay's own first writes after each fork
+// fault (docs/architecture.md, "Twenty-second pass"). Standard library only.
 //
 // What a child gets is what the Perl relay gives it: stdin /dev/null, stdout a pipe or a file of
 // ours (appending), stderr a pipe, optionally a file read-only as descriptor 3, nothing else; the
-// working directory given (or /), entered before the user changes; the environment given and
-// nothing more; when asked, another uid and gid with no supplementary groups, and a higher nice
-// value; SIGKILL when the relay ends (its parent-death signal).
+// working directory given (or /), entered before the user changes; the environment
+// given and nothing more; when asked, another uid and gid with no supplementary groups, and a
+// higher nice value; SIGKILL when the relay ends (its parent-death signal).
+//
+// Threads: tools are started by spawner threads, one for each nice value asked for (at most 20),
+// each locked to its goroutine for the relay's life. A child's nice value is its starting
+// thread's, and so is its parent-death signal: it fires when that thread ends, which is when the
+// relay ends. Each spawner has a working directory of its own (unshare(CLONE_FS)), so entering a
+// tool's directory moves nothing else: the relay opens files and looks up programs from its own.
+// Waiting takes no thread: a child is reaped with wait4(WNOHANG) once its pipes have ended, and
+// again at each SIGCHLD. So tools in flight cost the relay no threads, and a start the kernel
+// refuses (EAGAIN at its process limit) is a reply, not a crash; the threads Go itself may want
+// later are made at the start (spareThreads).
 package main
 
 import (
@@ -24,25 +33,38 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 var (
-	outMu   sync.Mutex
-	kidsMu  sync.Mutex
-	kids    = map[string]*kid{}
-	running sync.WaitGroup
-	// The working directory is the process's: a start changes it and changes it back, one at a time.
-	startMu sync.Mutex
-	devNull *os.File
-	idRe    = regexp.MustCompile(`^\d+$`)
-	intRe   = regexp.MustCompile(`^-?\d+$`)
-	hexRe   = regexp.MustCompile(`^(?:[0-9a-f]{2})+$`)
+	stdin    = os.Stdin
+	stdout   = os.Stdout
+	outMu    sync.Mutex
+	kidsMu   sync.Mutex
+	kids     = map[string]*kid{}
+	running  sync.WaitGroup
+	reapNow  = make(chan struct{}, 1)
+	devNull  *os.File
+	home     string // the relay's working directory: relative paths are from here
+	baseNice int
+	spawners = map[int]chan func(){}
+	idRe     = regexp.MustCompile(`^\d+$`)
+	intRe    = regexp.MustCompile(`^-?\d+$`)
+	hexRe    = regexp.MustCompile(`^(?:[0-9a-f]{2})+$`)
 )
 
+// How long a pipe's reader waits for more of a tool's output before passing on what it has: a
+// tool's lines come in bursts (ffmpeg's listing is some twenty writes within a millisecond), and
+// each reply costs this process and the Node one a wakeup and a write.
+const gather = 2 * time.Millisecond
+
 type kid struct {
-	proc   *os.Process
-	killed bool // asked to kill before the process existed
+	pid    int
+	proc   *os.Process // its pidfd: a kill reaches this child, never a later one with its pid
+	killed bool        // asked to kill before the process existed
+	pipes  int         // pipes not yet at their end
 	reaped bool
+	done   func(ws syscall.WaitStatus)
 }
 
 // put writes one reply (a header line, then any bytes) whole. A reader that went away ends the
@@ -53,7 +75,7 @@ func put(header string, data []byte) {
 	outMu.Lock()
 	defer outMu.Unlock()
 	for len(buf) > 0 {
-		n, err := os.Stdout.Write(buf)
+		n, err := stdout.Write(buf)
 		if err != nil {
 			killAll()
 			os.Exit(1)
@@ -96,11 +118,26 @@ func errnoOf(err error) int {
 	return int(syscall.EIO)
 }
 
-// lookPath finds the program as execvp(3) does, on the PATH of the child's environment (not ours):
-// a name with a slash as it is; else the first executable regular file of that name in PATH's
-// directories (an empty entry is the working directory), ENOENT if none, EACCES if one was found
-// that cannot be run.
-func lookPath(name string, env []string) (string, error) {
+// runnable: whether a user (uid, gid; no supplementary groups) may execute a file of this mode,
+// as the kernel decides it for that user (root: when any execute bit is set).
+func runnable(st *syscall.Stat_t, uid, gid int) bool {
+	mode := st.Mode
+	switch {
+	case uid == 0:
+		return mode&0o111 != 0
+	case uint32(uid) == st.Uid:
+		return mode&0o100 != 0
+	case uint32(gid) == st.Gid:
+		return mode&0o010 != 0
+	}
+	return mode&0o001 != 0
+}
+
+// lookPath finds the program as execvp(3) does in the child, run from the spawner thread once it
+// is in the child's directory: a name with a slash as it is; else the first regular file of that
+// name in PATH's directories (of the child's environment; an empty entry is the directory) that
+// the child's user may execute. ENOENT if there is none, EACCES if one was found it may not run.
+func lookPath(name string, env []string, uid, gid int) (string, error) {
 	if name == "" {
 		return "", syscall.ENOENT
 	}
@@ -109,24 +146,24 @@ func lookPath(name string, env []string) (string, error) {
 	}
 	path := "/bin:/usr/bin"
 	for _, kv := range env {
-		if strings.HasPrefix(kv, "PATH=") {
-			path = kv[5:]
+		if p, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = p
 		}
+	}
+	if uid < 0 {
+		uid, gid = os.Geteuid(), os.Getegid()
 	}
 	denied := false
 	for _, dir := range strings.Split(path, ":") {
-		if dir == "" {
-			dir = "."
-		}
 		p := filepath.Join(dir, name)
-		if dir == "." {
+		if dir == "" {
 			p = "./" + name
 		}
 		var st syscall.Stat_t
 		if syscall.Stat(p, &st) != nil {
 			continue
 		}
-		if st.Mode&syscall.S_IFMT != syscall.S_IFREG || syscall.Access(p, 1 /* X_OK */) != nil {
+		if st.Mode&syscall.S_IFMT != syscall.S_IFREG || !runnable(&st, uid, gid) {
 			denied = true
 			continue
 		}
@@ -138,36 +175,73 @@ func lookPath(name string, env []string) (string, error) {
 	return "", syscall.ENOENT
 }
 
+// fromHome: a relative path as from the relay's own directory, whichever directory this thread is
+// in (joined, not cleaned: the kernel resolves its `..` and symbolic links, as it would have).
+func fromHome(p string) string {
+	if strings.HasPrefix(p, "/") {
+		return p
+	}
+	return strings.TrimSuffix(home, "/") + "/" + p
+}
+
 type request struct {
 	id, cwd, out, fd3 string
 	uid, gid, nice    int
 	env, argv         []string
 }
 
+// spawner returns the queue of the thread that starts tools at this nice value (increment),
+// starting that thread the first time.
+func spawner(nice int) chan func() {
+	if q, ok := spawners[nice]; ok {
+		return q
+	}
+	q := make(chan func())
+	spawners[nice] = q
+	ready := make(chan struct{})
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread is this queue's until the relay ends
+		// Its own working directory. Should this fail, it shares the relay's: the relay's own
+		// paths are made absolute (fromHome), and only a program looked up on a relative PATH
+		// entry could then be looked up in another start's directory.
+		_ = syscall.Unshare(syscall.CLONE_FS)
+		if nice > 0 {
+			_ = syscall.Setpriority(syscall.PRIO_PROCESS, syscall.Gettid(), min(19, baseNice+nice))
+		}
+		close(ready)
+		for f := range q {
+			f()
+		}
+	}()
+	<-ready
+	return q
+}
+
 func start(r request) {
 	fail := func(err error) { put(r.id+" f "+strconv.Itoa(errnoOf(err))+"\n", nil) }
 	var stdoutR, stdoutW, stderrR, stderrW, input *os.File
-	closeAll := func() {
-		for _, f := range []*os.File{stdoutR, stdoutW, stderrR, stderrW, input} {
+	closeAll := func(fs ...*os.File) {
+		for _, f := range fs {
 			if f != nil {
 				f.Close()
 			}
 		}
 	}
+	// Opened here, as the relay's user and from its own directory, as the Perl relay opens them.
 	var err error
 	if r.out == "" {
 		stdoutR, stdoutW, err = os.Pipe()
 	} else {
-		stdoutW, err = os.OpenFile(r.out, os.O_WRONLY|os.O_APPEND, 0)
+		stdoutW, err = os.OpenFile(fromHome(r.out), os.O_WRONLY|os.O_APPEND, 0)
 	}
 	if err == nil {
 		stderrR, stderrW, err = os.Pipe()
 	}
 	if err == nil && r.fd3 != "" {
-		input, err = os.Open(r.fd3)
+		input, err = os.Open(fromHome(r.fd3))
 	}
 	if err != nil {
-		closeAll()
+		closeAll(stdoutR, stdoutW, stderrR, stderrW, input)
 		fail(err)
 		return
 	}
@@ -176,115 +250,138 @@ func start(r request) {
 	kids[r.id] = k
 	kidsMu.Unlock()
 	running.Add(1)
-	go func() {
-		defer running.Done()
-		// This goroutine keeps its thread to the end, and the thread then ends with it: a child's
-		// parent-death signal follows the thread that started it, and its nice value is that
-		// thread's (raised here, once, for this child alone).
-		runtime.LockOSThread()
-		if r.nice > 0 {
-			tid := syscall.Gettid()
-			raw, e := syscall.Getpriority(syscall.PRIO_PROCESS, tid) // the kernel's 20 - nice
-			if e == nil {
-				e = syscall.Setpriority(syscall.PRIO_PROCESS, tid, min(19, 20-raw+r.nice))
-			}
-			if e != nil {
-				finish(r.id, k, nil, e, closeAll)
-				return
-			}
-		}
-		files := []*os.File{devNull, stdoutW, stderrW}
-		if input != nil {
-			files = append(files, input)
-		}
-		attr := &os.ProcAttr{Env: r.env, Files: files, Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}}
-		if r.uid >= 0 {
-			attr.Sys.Credential = &syscall.Credential{Uid: uint32(r.uid), Gid: uint32(r.gid), Groups: []uint32{}}
-		}
-		path, err := lookPath(r.argv[0], r.env)
+	files := []*os.File{devNull, stdoutW, stderrW}
+	if input != nil {
+		files = append(files, input)
+	}
+	dir := "/"
+	if r.cwd != "" {
+		dir = fromHome(r.cwd)
+	}
+	spawner(r.nice) <- func() {
 		var proc *os.Process
+		err := syscall.Chdir(dir)
 		if err == nil {
-			startMu.Lock()
-			dir := r.cwd
-			if dir == "" {
-				dir = "/"
-			}
-			if err = syscall.Chdir(dir); err == nil {
+			var path string
+			if path, err = lookPath(r.argv[0], r.env, r.uid, r.gid); err == nil {
+				attr := &os.ProcAttr{Env: r.env, Files: files, Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}}
+				if r.uid >= 0 {
+					attr.Sys.Credential = &syscall.Credential{Uid: uint32(r.uid), Gid: uint32(r.gid), Groups: []uint32{}}
+				}
 				proc, err = os.StartProcess(path, r.argv, attr)
-				_ = syscall.Chdir("/")
+				if errors.Is(err, syscall.ENOEXEC) { // a script without #!: run by sh, as execvp does
+					proc, err = os.StartProcess("/bin/sh", append([]string{"/bin/sh", path}, r.argv[1:]...), attr)
+				}
 			}
-			startMu.Unlock()
 		}
 		// Our copies of the child's ends: its exit is then the pipes' end.
-		for _, f := range []*os.File{stdoutW, stderrW, input} {
-			if f != nil {
-				f.Close()
-			}
-		}
+		closeAll(stdoutW, stderrW, input)
 		if err != nil {
-			finish(r.id, k, nil, err, closeAll)
+			closeAll(stdoutR, stderrR)
+			kidsMu.Lock()
+			delete(kids, r.id)
+			kidsMu.Unlock()
+			running.Done()
+			fail(err)
 			return
 		}
 		kidsMu.Lock()
-		k.proc = proc
+		k.pid, k.proc = proc.Pid, proc
 		if k.killed {
 			_ = proc.Kill()
 		}
-		kidsMu.Unlock()
-		var pumps sync.WaitGroup
-		for _, p := range []struct {
-			f    *os.File
-			kind string
-		}{{stdoutR, "o"}, {stderrR, "e"}} {
-			if p.f == nil {
-				continue
+		k.done = func(ws syscall.WaitStatus) {
+			code, sig := ws.ExitStatus(), 0
+			if ws.Signaled() {
+				code, sig = -1, int(ws.Signal())
 			}
-			pumps.Add(1)
-			go func() {
-				defer pumps.Done()
-				b := make([]byte, 65536)
-				for {
-					n, e := p.f.Read(b)
-					if n > 0 {
-						put(r.id+" "+p.kind+" "+strconv.Itoa(n)+"\n", b[:n])
-					}
-					if e != nil { // the end, or an error reading (the same: no more of it)
-						p.f.Close()
-						return
-					}
-				}
-			}()
+			put(r.id+" x "+strconv.Itoa(code)+" "+strconv.Itoa(sig)+"\n", nil)
+			running.Done()
 		}
-		pumps.Wait()
-		finish(r.id, k, proc, nil, nil)
-	}()
+		for _, p := range []*os.File{stdoutR, stderrR} {
+			if p != nil {
+				k.pipes++
+			}
+		}
+		kidsMu.Unlock()
+		for kind, p := range map[string]*os.File{"o": stdoutR, "e": stderrR} {
+			if p != nil {
+				go pump(r.id, kind, k, p)
+			}
+		}
+	}
 }
 
-// finish reports a child that could not start (err) or reaps one whose pipes have ended.
-func finish(id string, k *kid, proc *os.Process, err error, closeAll func()) {
-	if err != nil {
-		closeAll()
-		kidsMu.Lock()
-		delete(kids, id)
-		kidsMu.Unlock()
-		put(id+" f "+strconv.Itoa(errnoOf(err))+"\n", nil)
-		return
-	}
-	st, werr := proc.Wait()
-	code, sig := 127, 0 // not our child any more (cannot happen): reported as ended
-	if werr == nil {
-		ws := st.Sys().(syscall.WaitStatus)
-		if ws.Signaled() {
-			code, sig = -1, int(ws.Signal())
-		} else {
-			code = ws.ExitStatus()
+// pump passes a tool's output on, a burst at a time, until its end; then the child may be reaped.
+func pump(id, kind string, k *kid, f *os.File) {
+	b := make([]byte, 65536)
+	for {
+		n, err := f.Read(b)
+		if n > 0 && err == nil && f.SetReadDeadline(time.Now().Add(gather)) == nil {
+			for n < len(b) && err == nil {
+				var m int
+				m, err = f.Read(b[n:])
+				n += m
+			}
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				err = nil
+			}
+			_ = f.SetReadDeadline(time.Time{})
+		}
+		if n > 0 {
+			put(id+" "+kind+" "+strconv.Itoa(n)+"\n", b[:n])
+		}
+		if err != nil { // the end, or an error reading (the same: no more of it)
+			f.Close()
+			kidsMu.Lock()
+			k.pipes--
+			kidsMu.Unlock()
+			wakeReaper()
+			return
 		}
 	}
-	kidsMu.Lock()
-	k.reaped = true
-	delete(kids, id)
-	kidsMu.Unlock()
-	put(id+" x "+strconv.Itoa(code)+" "+strconv.Itoa(sig)+"\n", nil)
+}
+
+func wakeReaper() {
+	select {
+	case reapNow <- struct{}{}:
+	default:
+	}
+}
+
+// reaper reaps each child whose pipes have ended, without blocking: at each SIGCHLD and each
+// pipe's end. A child is reported once both have happened, as the Perl relay reports it.
+func reaper(sigchld chan os.Signal) {
+	for {
+		select {
+		case <-sigchld:
+		case <-reapNow:
+		}
+		kidsMu.Lock()
+		var ended []func()
+		for id, k := range kids {
+			if k.proc == nil || k.pipes > 0 || k.reaped {
+				continue
+			}
+			var ws syscall.WaitStatus
+			pid, err := syscall.Wait4(k.pid, &ws, syscall.WNOHANG, nil)
+			if pid == 0 || errors.Is(err, syscall.EINTR) {
+				continue // still running: its SIGCHLD comes
+			}
+			if err != nil {
+				ws = syscall.WaitStatus(127 << 8) // not our child any more (cannot happen): reported as ended
+			}
+			k.reaped = true
+			k.proc.Release()
+			delete(kids, id)
+			done := k.done
+			ended = append(ended, func() { done(ws) })
+		}
+		kidsMu.Unlock()
+		for _, f := range ended {
+			f()
+		}
+	}
 }
 
 func handle(line string) {
@@ -330,11 +427,22 @@ func handle(line string) {
 			einval()
 			return
 		}
-		r.env = []string{}
+		// NAME=value pairs; a name without `=` gets an empty value, and the last of a name wins.
+		at := map[string]int{}
 		for _, kv := range strings.Split(fields[3], "\x00") {
-			if name, _, _ := strings.Cut(kv, "="); name != "" {
-				r.env = append(r.env, kv)
+			name, value, _ := strings.Cut(kv, "=")
+			if name == "" {
+				continue
 			}
+			if i, seen := at[name]; seen {
+				r.env[i] = name + "=" + value
+			} else {
+				at[name] = len(r.env)
+				r.env = append(r.env, name+"="+value)
+			}
+		}
+		if r.env == nil {
+			r.env = []string{}
 		}
 		start(r)
 	case op == "k" && len(f) == 1:
@@ -349,10 +457,34 @@ func handle(line string) {
 	}
 }
 
+// spareThreads makes the threads Go will want once tools run, before any runs: Go does not survive
+// a thread the kernel refuses (at the user's process limit, which the tools count towards), and it
+// keeps an idle thread for later rather than ending it. Each goroutine holds a thread of its own
+// until all have one, then lets it go.
+func spareThreads(n int) {
+	var held, released sync.WaitGroup
+	held.Add(n)
+	released.Add(1)
+	for range n {
+		go func() {
+			runtime.LockOSThread()
+			held.Done()
+			released.Wait()
+			runtime.UnlockOSThread()
+		}()
+	}
+	held.Wait()
+	released.Done()
+}
+
 func main() {
+	spareThreads(8)
 	// A write to a reader that went away is an error to handle (put), not a signal that kills the
 	// relay. Caught, not ignored: an ignored signal would stay ignored in the tools.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	sigchld := make(chan os.Signal, 1)
+	signal.Notify(sigchld, syscall.SIGCHLD)
+	go reaper(sigchld)
 	// Descriptors inherited without close-on-exec are not passed on: every one above stderr gets it.
 	if ents, err := os.ReadDir("/proc/self/fd"); err == nil {
 		for _, e := range ents {
@@ -365,7 +497,24 @@ func main() {
 	if devNull, err = os.Open(os.DevNull); err != nil {
 		os.Exit(1)
 	}
-	in := bufio.NewReaderSize(os.Stdin, 65536)
+	if home, err = os.Getwd(); err != nil {
+		home = "/"
+	}
+	if raw, err := syscall.Getpriority(syscall.PRIO_PROCESS, 0); err == nil {
+		baseNice = 20 - raw // the kernel's answer is 20 - nice
+	}
+	// Our ends of the pipes from and to Node, non-blocking: Go then waits on them in its poller, and
+	// a write Node is slow to read parks a goroutine, not a thread (a new thread could be refused
+	// at the process limit, which Go does not survive).
+	// (os.Stdin and os.Stdout stay as they are, and so stay open: a second File of a descriptor
+	// closes it when collected, and these two are never collected.)
+	if syscall.SetNonblock(0, true) == nil {
+		stdin = os.NewFile(0, "stdin")
+	}
+	if syscall.SetNonblock(1, true) == nil {
+		stdout = os.NewFile(1, "stdout")
+	}
+	in := bufio.NewReaderSize(stdin, 65536)
 	var line []byte
 	for {
 		chunk, err := in.ReadSlice('\n')

@@ -11,9 +11,18 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mp4t-relay-"));
 });
+const others: string[] = [];
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  for (const d of [dir, ...others]) await rm(d, { recursive: true, force: true });
 });
+/** A directory of ours that other users may enter and read (0755), for tools run as another user. */
+async function reachable(prefix: string): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), `mp4t-relay-${prefix}`));
+  others.push(d);
+  const { chmod } = await import("node:fs/promises");
+  await chmod(d, 0o755);
+  return d;
+}
 
 type Ran = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 function collect(child: RelayedChild): Promise<Ran> {
@@ -225,6 +234,74 @@ describe.each(RELAYS)("spawn relay (%s)", (_kind, command) => {
     const now = await relayPids();
     expect(now).toHaveLength(1);
     expect(now[0]).not.toBe(relay);
+  });
+
+  it("finds the program as execvp does: on a relative PATH entry in the tool's directory, past one its user may not run, and a script without #! through sh", async () => {
+    // Not under `dir` (0700, root's): the media user's exec must reach the files below.
+    const work = await reachable("lookup-");
+    await mkdir(join(work, "bin"));
+    await writeFile(join(work, "bin", "mytool"), "#!/bin/sh\necho found-relative\n", { mode: 0o755 });
+    await writeFile(join(work, "noshebang"), "echo by-sh\n", { mode: 0o755 });
+    expect(await collect(relaySpawn(["mytool"], { env: { PATH: "bin:/usr/bin:/bin" }, cwd: work }))).toMatchObject({ code: 0, stdout: "found-relative\n" });
+    expect(await collect(relaySpawn(["./noshebang"], { env: ENV, cwd: work }))).toMatchObject({ code: 0, stdout: "by-sh\n" });
+    if (root) {
+      // The first `t` only its owner (root) may run: the media user's exec goes on to the second.
+      const [p1, p2] = [join(work, "p1"), join(work, "p2")];
+      for (const [d, says, mode] of [
+        [p1, "p1", 0o744],
+        [p2, "p2", 0o755],
+      ] as const) {
+        await mkdir(d, { mode: 0o755 });
+        await writeFile(join(d, "t"), `#!/bin/sh\necho ${says}\n`, { mode });
+      }
+      const r = await collect(relaySpawn(["t"], { env: { PATH: `${p1}:${p2}` }, uid: 65534, gid: 65534 }));
+      expect(r).toMatchObject({ code: 0, stdout: "p2\n" });
+    }
+  });
+
+  it("costs no thread for a tool in flight: thirty at once, at two nice values", async () => {
+    const tools = Array.from({ length: 30 }, (_, i) => relaySpawn(["sh", "-c", "echo up; exec sleep 2"], { env: ENV, nice: i % 2 === 0 ? 0 : 5 }));
+    const ended = Promise.all(tools.map(collect));
+    await Promise.all(tools.map((c) => new Promise((resolve) => c.stdout!.once("data", resolve))));
+    const [pid] = await relayPids();
+    const threads = Number(/^Threads:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, "utf8"))?.[1]);
+    // Perl's one; Go's runtime (a few) and one starting thread per nice value used, not one a tool.
+    expect(threads).toBeGreaterThan(0);
+    expect(threads).toBeLessThan(15);
+    for (const r of await ended) expect(r).toMatchObject({ code: 0, stdout: "up\n" });
+  });
+
+  it.runIf(root)("answers EAGAIN for a tool its user's process limit refuses, and keeps the others running", async () => {
+    // The relay as a user of its own (no other process of that uid runs) with room for 20
+    // processes and threads: 40 tools asked for at once.
+    const own = await reachable("nproc-");
+    const { chmod, copyFile } = await import("node:fs/promises");
+    const program = join(own, command.at(-1)!.split("/").at(-1)!);
+    await copyFile(command.at(-1)!, program);
+    await chmod(program, 0o755);
+    const { spawn } = await import("node:child_process");
+    const relay = spawn("prlimit", ["--nproc=20:20", "--", ...command.slice(0, -1), program], {
+      stdio: ["pipe", "pipe", "pipe"],
+      uid: 64999,
+      gid: 64999,
+      cwd: "/",
+    });
+    let out = "";
+    let err = "";
+    relay.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    relay.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    const hex = (t: string) => Buffer.from(t).toString("hex");
+    const req = (id: number) => `s ${id} -1 -1 0 - - - ${hex("PATH=/usr/bin:/bin")} ${hex("sleep")} ${hex("1")}\n`;
+    relay.stdin.write(Array.from({ length: 40 }, (_, i) => req(i + 1)).join(""));
+    const replies = () => out.split("\n").filter((l) => / [xf] /.test(l));
+    await expect.poll(() => `${replies().length} ${err}`, { timeout: 15_000 }).toBe("40 ");
+    relay.stdin.end();
+    const code = await new Promise((resolve) => relay.once("exit", resolve));
+    expect(code).toBe(0);
+    const kinds = replies().map((l) => l.split(" ").slice(1).join(" "));
+    expect(kinds.filter((k) => k === "f 11").length).toBeGreaterThan(0);
+    expect(kinds.filter((k) => k === "x 0 0").length).toBeGreaterThan(5);
+    expect(kinds.every((k) => k === "f 11" || k === "x 0 0")).toBe(true);
   });
 
   it("answers a malformed request with EINVAL instead of leaving it unanswered, and serves the next", async () => {
