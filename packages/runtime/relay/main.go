@@ -478,6 +478,10 @@ func spareThreads(n int) {
 }
 
 func main() {
+	// One thread runs Go code at a time: the relay's work is a few system calls a tool, and with
+	// more, Go's idle threads spin looking for work at each wakeup (measured: 2.1-2.4 ms of CPU a
+	// tool with one, 2.6-2.8 with two, on a 2-core VM).
+	runtime.GOMAXPROCS(1)
 	spareThreads(8)
 	// A write to a reader that went away is an error to handle (put), not a signal that kills the
 	// relay. Caught, not ignored: an ignored signal would stay ignored in the tools.
