@@ -119,13 +119,17 @@ if [ ! -x "$RELAY_BIN" ]; then
   if command -v go >/dev/null; then
     log "building the spawn relay (packages/runtime/relay; seconds)"
     mkdir -p "$(dirname "$RELAY_BIN")"
-    (cd "$RELAY_SRC" && CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath -buildvcs=false -o "$RELAY_BIN.tmp" .)
-    mv "$RELAY_BIN.tmp" "$RELAY_BIN"
+    if (cd "$RELAY_SRC" && CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath -buildvcs=false -o "$RELAY_BIN.tmp" .); then
+      mv "$RELAY_BIN.tmp" "$RELAY_BIN"
+    else
+      log "the spawn relay did not build (its go.mod names the Go it needs): the services use the Perl relay"
+    fi
   else
     log "no Go: the services start their media tools through the Perl spawn relay"
   fi
 fi
-[ -x "$RELAY_BIN" ] && ln -sf "$RELAY_BIN" "$TOOLS/bin/mp4t-spawn-relay"
+# (An older build is not kept in use when this one could not be made.)
+if [ -x "$RELAY_BIN" ]; then ln -sf "$RELAY_BIN" "$TOOLS/bin/mp4t-spawn-relay"; else rm -f "$TOOLS/bin/mp4t-spawn-relay"; fi
 
 if [ "$TEST_TOOLS" = 1 ]; then
   # Jaeger v2 (traces; tests/observability). `go install` refuses the module: its go.mod has
