@@ -198,7 +198,6 @@ func spawner(nice int) chan func() {
 	}
 	q := make(chan func())
 	spawners[nice] = q
-	ready := make(chan struct{})
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread is this queue's until the relay ends
 		// Its own working directory. Should this fail, it shares the relay's: the relay's own
@@ -208,12 +207,10 @@ func spawner(nice int) chan func() {
 		if nice > 0 {
 			_ = syscall.Setpriority(syscall.PRIO_PROCESS, syscall.Gettid(), min(19, baseNice+nice))
 		}
-		close(ready)
-		for f := range q {
+		for f := range q { // (the first is taken only once the thread is set up)
 			f()
 		}
 	}()
-	<-ready
 	return q
 }
 

@@ -1,4 +1,4 @@
-import { chown, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +19,6 @@ afterAll(async () => {
 async function reachable(prefix: string): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), `mp4t-relay-${prefix}`));
   others.push(d);
-  const { chmod } = await import("node:fs/promises");
   await chmod(d, 0o755);
   return d;
 }
@@ -275,7 +274,6 @@ describe.each(RELAYS)("spawn relay (%s)", (_kind, command) => {
     // The relay as a user of its own (no other process of that uid runs) with room for 20
     // processes and threads: 40 tools asked for at once.
     const own = await reachable("nproc-");
-    const { chmod, copyFile } = await import("node:fs/promises");
     const program = join(own, command.at(-1)!.split("/").at(-1)!);
     await copyFile(command.at(-1)!, program);
     await chmod(program, 0o755);

@@ -20,11 +20,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { existsSync } from "node:fs";
-import { constants, homedir } from "node:os";
-import { join } from "node:path";
+import { constants } from "node:os";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { builtTool } from "./toolchain.ts";
 
 export type RelaySpawnOptions = {
   env: Record<string, string>;
@@ -55,15 +54,15 @@ export const SPAWN_RELAY_BIN = "mp4t-spawn-relay";
 /**
  * The relay to start: MP4T_SPAWN_RELAY (`perl` for the Perl relay, else the Go relay's path), else
  * the Go relay scripts/toolchain.sh built into $MP4T_TOOLS/bin, else the Perl relay. Both speak the
- * same protocol; the Go one costs about a fifth of the CPU a tool (docs/architecture.md,
- * "Twenty-second pass"), the Perl one needs nothing built.
+ * same protocol; the Go one costs less than half the CPU a tool alone, about 1-1.5 ms a job less
+ * in the system (docs/architecture.md, "Twenty-second pass"); the Perl one needs nothing built.
  */
 export function spawnRelayCommand(env: NodeJS.ProcessEnv = process.env): readonly string[] {
   const chosen = env.MP4T_SPAWN_RELAY;
   if (chosen === "perl") return ["perl", SPAWN_RELAY_SCRIPT];
   if (chosen) return [chosen];
-  const built = join(env.MP4T_TOOLS ?? join(homedir(), ".cache", "mp4t"), "bin", SPAWN_RELAY_BIN);
-  return existsSync(built) ? [built] : ["perl", SPAWN_RELAY_SCRIPT];
+  const built = builtTool(SPAWN_RELAY_BIN, env);
+  return built ? [built] : ["perl", SPAWN_RELAY_SCRIPT];
 }
 
 // Number to name, the first name of a number kept (EAGAIN, not its alias EWOULDBLOCK).

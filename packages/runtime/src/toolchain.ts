@@ -8,8 +8,13 @@ import { z } from "zod";
  * the one on PATH; the environment variable `override` (e.g. NATS_SERVER_BIN) wins over both.
  */
 export function toolBin(name: string, override: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env[override] ?? builtTool(name, env) ?? name;
+}
+
+/** The program scripts/toolchain.sh installed into $MP4T_TOOLS/bin (default ~/.cache/mp4t/bin), if it is there. */
+export function builtTool(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const built = join(env.MP4T_TOOLS ?? join(homedir(), ".cache", "mp4t"), "bin", name);
-  return env[override] ?? (existsSync(built) ? built : name);
+  return existsSync(built) ? built : undefined;
 }
 
 /**
