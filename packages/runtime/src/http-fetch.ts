@@ -9,7 +9,7 @@ const IDLE_MS = 4000;
 const INACTIVITY_MS = 300_000;
 
 /**
- * `fetch` for the provider SDKs (OpenAI, Hugging Face), on node:http instead of undici for what
+ * `fetch` for the provider calls (`providerPost`, the Hugging Face SDK), on node:http instead of undici for what
  * costs: a request with a body. Measured here (docs/architecture.md, "The upload to the engine"):
  * a 230 KB chunk's upload cost 10-11 ms of CPU and 240 page faults per request through undici's
  * fetch with the OpenAI SDK, about 1.5 ms and 9 faults through node:http with the body written as
@@ -49,8 +49,6 @@ export function createNodeFetch({ idleMs = IDLE_MS, inactivityMs = INACTIVITY_MS
     headers["accept-encoding"] ??= "gzip, deflate, br";
     return send({ url, method, headers, chunks: body.chunks, signal: init.signal ?? undefined, agents, inactivityMs, form });
   }
-  /** `fetch`'s own `Response` beside it, for SDKs that check what their fetch can send (OpenAI's). */
-  nodeFetch.Response = Response;
   return nodeFetch;
 }
 

@@ -1,7 +1,6 @@
-import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { OPENAI_BASE_URL, providerPost, providerUrl } from "@mp4t/runtime";
 import type { ChatModel } from "../ports.ts";
 import { replyOf } from "./chat-completion.ts";
-import { malformedBody, nodeFetch, providerError, retryAfterHeader } from "@mp4t/runtime";
 
 export type OpenAiChatOptions = {
   /** OpenAI-compatible local servers often take any non-empty string. */
@@ -15,40 +14,28 @@ export type OpenAiChatOptions = {
 };
 
 /**
- * `POST /chat/completions` through the `openai` SDK. SDK retries are off: the runner owns
- * retries, so a 429's Retry-After delays the redelivery instead of holding a worker slot.
+ * `POST /chat/completions`, asked with `providerPost` (no SDK). Nothing is retried here: the
+ * runner owns retries, so a 429's Retry-After delays the redelivery instead of holding a worker slot.
  */
 export function createOpenAiChatModel(opts: OpenAiChatOptions): ChatModel {
   const name = `openai:${opts.model}`;
-  // null, not undefined: the SDK would otherwise read OPENAI_BASE_URL from the environment itself.
-  const client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL ?? null, maxRetries: 0, timeout: opts.timeoutMs, fetch: nodeFetch });
+  const url = providerUrl(opts.baseURL ?? OPENAI_BASE_URL, "chat/completions");
   // OpenAI's own reasoning models take only max_completion_tokens; the compatible servers
   // (vLLM, TGI, llama.cpp, Ollama) all know max_tokens, not all the newer name.
   const budget = (n: number) => (opts.baseURL ? { max_tokens: n } : { max_completion_tokens: n });
   return {
     name,
     async complete(messages, { maxTokens, signal }) {
-      let raw: unknown;
-      try {
-        raw = await client.chat.completions.create(
-          { model: opts.model, messages, ...budget(maxTokens), ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}) },
-          { signal },
-        );
-      } catch (err) {
-        if (err instanceof APIUserAbortError || signal.aborted) throw err;
-        if (err instanceof SyntaxError) throw malformedBody(name, err.message, err);
-        if (err instanceof APIError) {
-          throw providerError({
-            provider: name,
-            status: err.status,
-            retryAfter: retryAfterHeader(err.headers),
-            message: err.message,
-            timedOut: err instanceof APIConnectionTimeoutError,
-            cause: err,
-          });
-        }
-        throw err;
-      }
+      const request = { model: opts.model, messages, ...budget(maxTokens), ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}) };
+      const raw = await providerPost({
+        provider: name,
+        url,
+        bearer: opts.apiKey,
+        body: JSON.stringify(request),
+        contentType: "application/json",
+        signal,
+        timeoutMs: opts.timeoutMs,
+      });
       return replyOf(name, raw);
     },
   };

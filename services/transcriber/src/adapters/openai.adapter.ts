@@ -1,6 +1,5 @@
 import { ANY_LANGUAGE, WHISPER_LANGUAGES, languageServed, type Word } from "@mp4t/contracts";
-import { formReleased, malformedBody, multipartBody, nodeFetch, providerError, retryAfterHeader } from "@mp4t/runtime";
-import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { formReleased, malformedBody, multipartBody, OPENAI_BASE_URL, providerPost, providerUrl } from "@mp4t/runtime";
 import { z } from "zod";
 import type { TranscriptionEngine } from "../ports.ts";
 import { assertUploadSize, primaryLanguage, wavDurationSec } from "./provider-http.ts";
@@ -48,14 +47,15 @@ function fromVerbose(body: z.infer<typeof Verbose>, durationSec: number): Word[]
 }
 
 /**
- * The OpenAI audio transcription API, or any server speaking it (`baseURL`). SDK retries are off:
+ * The OpenAI audio transcription API, or any server speaking it (`baseURL`), asked with
+ * `providerPost` (no SDK: docs/architecture.md, "Twenty-third pass"). Nothing is retried here:
  * our runner owns retries, so a 429's Retry-After delays the redelivery instead of holding a
  * worker slot. Speakers from diarizing models ride on the words as chunk-local labels ("A", "B");
  * the diarizer links them across chunks.
  */
 export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngine {
   const name = opts.name ?? "openai";
-  const client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL ?? null, maxRetries: 0, timeout: opts.timeoutMs, fetch: nodeFetch });
+  const url = providerUrl(opts.baseURL ?? OPENAI_BASE_URL, "audio/transcriptions");
   const mode = modeOf(opts.model);
   const languages = opts.languages ?? openAiLanguages(opts.model);
   /** What each model family is asked for, beside the model and language (arrays go as repeated `name[]` fields, as the SDK sends them). */
@@ -79,21 +79,15 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngi
       const form = multipartBody(fields, { name: "file", filename: "chunk.wav", type: "audio/wav", bytes: wav.bytes });
       let raw: unknown;
       try {
-        raw = await client.post("/audio/transcriptions", { body: form.body, headers: { "content-type": form.contentType }, signal });
-      } catch (err) {
-        if (err instanceof APIUserAbortError || signal.aborted) throw err;
-        if (err instanceof SyntaxError) throw malformedBody(name, err.message, err);
-        if (err instanceof APIError) {
-          throw providerError({
-            provider: name,
-            status: err.status,
-            retryAfter: retryAfterHeader(err.headers),
-            message: err.message,
-            timedOut: err instanceof APIConnectionTimeoutError,
-            cause: err,
-          });
-        }
-        throw err;
+        raw = await providerPost({
+          provider: name,
+          url,
+          bearer: opts.apiKey,
+          body: form.body,
+          contentType: form.contentType,
+          signal,
+          timeoutMs: opts.timeoutMs,
+        });
       } finally {
         await formReleased(form.body); // the chunk's bytes are the caller's again (TranscriptionEngine.transcribe)
       }
