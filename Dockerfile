@@ -20,7 +20,6 @@ ARG PNPM_VERSION=10.34.8
 RUN npm install -g "pnpm@${PNPM_VERSION}" --no-audit --no-fund --loglevel=error
 # Only what decides the install: a change to any source file leaves this layer cached.
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
-COPY patches/ patches/
 COPY contracts/package.json contracts/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/messaging/package.json packages/messaging/

@@ -32,14 +32,11 @@ describe("Dockerfile", () => {
       .slice(0, install)
       .filter((i) => i.op === "COPY")
       .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
-    // Nothing but manifests and the dependency patches before the install, so a source change keeps the install layer.
-    for (const src of copied) expect(src, src).toMatch(/(^|\/)(package\.json|pnpm-lock\.yaml|pnpm-workspace\.yaml)$|^patches\/$/);
+    // Nothing but manifests before the install, so a source change keeps the install layer.
+    for (const src of copied) expect(src, src).toMatch(/(^|\/)(package\.json|pnpm-lock\.yaml|pnpm-workspace\.yaml)$/);
     const members = workspaceDirs(ROOT, (dir) => readdirSync(join(ROOT, dir)).filter((d) => existsSync(join(ROOT, dir, d, "package.json"))));
     for (const dir of members) expect(copied, `${dir}/package.json`).toContain(`${dir}/package.json`);
-    // pnpm applies the patches the workspace names (patchedDependencies) at the install: each must be there.
-    const patches = [...readFileSync(join(ROOT, "pnpm-workspace.yaml"), "utf8").matchAll(/:\s*(patches\/\S+\.patch)\s*$/gm)].map((m) => m[1]!);
-    if (patches.length > 0) expect(copied).toContain("patches/");
-    for (const file of ["package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", ...patches, ...members.map((d) => `${d}/package.json`)]) {
+    for (const file of ["package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", ...members.map((d) => `${d}/package.json`)]) {
       expect(ignored(file), `${file} reaches the build`).toBe(false);
     }
   });
