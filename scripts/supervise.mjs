@@ -62,13 +62,15 @@ export function compileCacheEnv(env) {
 export const semiSpaceFor = (name) => (name === "gateway" ? 64 : name === "workers" ? 8 : 16);
 
 /**
- * The gateway's own process runs without V8's memory reducer: after a burst of uploads its full
- * collections to shrink the heap cost 0.14-0.16 s of CPU in the idle minute that follows (with the
- * 2 x 64 MiB young generation above) to give back about 35 MiB; the workers' processes keep it (it
- * costs them nothing measurable). docs/architecture.md, "Idle after a burst".
+ * The gateway's own process and the split layout's worker process run without V8's memory
+ * reducer: after a burst its full collections to shrink the heap cost the gateway 0.14-0.16 s of
+ * CPU in the idle minute that follows (with the 2 x 64 MiB young generation above) to give back
+ * about 35 MiB, and the worker process 0.17-0.18 s against 0.05-0.06 s without it, to give back
+ * 9-25 MiB (docs/architecture.md, "Idle after a burst", "Twenty-third pass"). A service alone in
+ * its process and the all-in-one process keep it: the latter's memory goal is the tighter one.
  * @param {string} name
  */
-export const memoryReducerFor = (name) => name !== "gateway";
+export const memoryReducerFor = (name) => name !== "gateway" && name !== "workers";
 
 /**
  * `MP4T_WORKER_NICE` (0-19, default 0): added to the nice value of every process that does not

@@ -93,9 +93,10 @@ describe("supervise: the memory settings of a supervised Node process", () => {
     expect(nodeMemoryDefaults({ NODE_OPTIONS: "--max-semi-space-size=8" }, semiSpaceFor("gateway")).execArgv).toEqual([]);
   });
 
-  it("runs the gateway without V8's memory reducer and every other process with it", async () => {
+  it("runs the gateway and the split layout's worker process without V8's memory reducer and every other process with it", async () => {
     expect(nodeMemoryDefaults({}, semiSpaceFor("gateway"), memoryReducerFor("gateway")).execArgv).toEqual(["--max-semi-space-size=64", "--no-memory-reducer"]);
-    for (const name of ["ingest", "transcriber", "diarizer", "enhancer", "janitor", "all-in-one", "workers"])
+    expect(nodeMemoryDefaults({}, semiSpaceFor("workers"), memoryReducerFor("workers")).execArgv).toEqual(["--max-semi-space-size=8", "--no-memory-reducer"]);
+    for (const name of ["ingest", "transcriber", "diarizer", "enhancer", "janitor", "all-in-one"])
       expect(nodeMemoryDefaults({}, semiSpaceFor(name), memoryReducerFor(name)).execArgv).toEqual([`--max-semi-space-size=${semiSpaceFor(name)}`]);
     // The flag reaches the process's V8 (a flag Node did not know would stop it at start).
     const out = join(dir, "reducer.json");
@@ -183,7 +184,7 @@ describe("layoutProcesses: the Node processes of each MP4T_PROCESSES layout", ()
       memoryReducer: false,
     });
     expect(gateway!.input).toBeUndefined();
-    expect(workers).toMatchObject({ entry: "/scripts/all-in-one.ts", args: WORKERS, env: shared, semiSpaceMiB: 8, memoryReducer: true });
+    expect(workers).toMatchObject({ entry: "/scripts/all-in-one.ts", args: WORKERS, env: shared, semiSpaceMiB: 8, memoryReducer: false });
     // Each worker keeps its own NATS user and password; nothing of the gateway's reaches this process.
     expect(JSON.parse(workers!.input!)).toEqual(Object.fromEntries(WORKERS.map((n) => [n, own(n)])));
     expect(workers!.input).not.toMatch(/gateway|JWT_SECRET|ADMIN_PASSWORD/);
