@@ -26,6 +26,10 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
       return res.writeHead(502, { "content-type": "text/html" }).end("<html>bad gateway</html>");
     case "/v1/bare":
       return res.writeHead(500).end();
+    case "/v1/long-error":
+      return json(400, { error: { message: "x".repeat(5000) } });
+    case "/v1/moved":
+      return res.writeHead(307, { location: "https://elsewhere.example/v1/moved" }).end();
     case "/v1/bad-key":
       return json(401, { error: { message: "Incorrect API key provided" } });
     case "/v1/not-json":
@@ -69,16 +73,24 @@ const post = (path: string, over: { signal?: AbortSignal; timeoutMs?: number; ma
   });
 
 describe("providerPost", () => {
-  it("joins a path to a base with or without its slash", () => {
+  it("joins a path to a base with or without its slash, keeping the base's query and dropping a fragment", () => {
     expect(providerUrl("https://api.openai.com/v1", "audio/transcriptions").href).toBe("https://api.openai.com/v1/audio/transcriptions");
     expect(providerUrl("http://h:8000/v1/", "chat/completions").href).toBe("http://h:8000/v1/chat/completions");
+    expect(providerUrl("https://x.example/openai/v1?api-version=1#top", "audio/transcriptions").href).toBe(
+      "https://x.example/openai/v1/audio/transcriptions?api-version=1",
+    );
   });
 
   it("sends the body with its type and the key as a bearer, and answers the JSON of a 2xx", async () => {
     expect(await post("ok")).toEqual({ text: "hello" });
     const req = seen.at(-1)!;
     expect(req).toMatchObject({ url: "/v1/ok", body: '{"q":1}' });
-    expect(req.headers).toMatchObject({ authorization: "Bearer sk-test", "content-type": "application/json", accept: "application/json" });
+    expect(req.headers).toMatchObject({
+      authorization: "Bearer sk-test",
+      "content-type": "application/json",
+      accept: "application/json",
+      "user-agent": "mp4totext",
+    });
     await post("ok", { bearer: undefined });
     expect(seen.at(-1)!.headers.authorization).toBeUndefined();
   });
@@ -99,6 +111,27 @@ describe("providerPost", () => {
       message: "p answered 401: Incorrect API key provided",
     });
     await expect(post("nowhere")).rejects.toMatchObject({ name: "PermanentError", message: "p answered 404: no route /v1/nowhere" });
+  });
+
+  it("cuts a provider's long error message, and names where a redirect (not followed) points", async () => {
+    const long = (await post("long-error").catch((e: unknown) => e)) as Error;
+    expect(long).toMatchObject({ name: "PermanentError", code: "ENGINE_REJECTED" });
+    expect(long.message).toBe(`p answered 400: ${"x".repeat(1000)}...`);
+    await expect(post("moved")).rejects.toMatchObject({
+      name: "PermanentError",
+      message: "p answered 307: status 307 (no body) (redirected to https://elsewhere.example/v1/moved; set the base URL to it)",
+    });
+    expect(seen.filter((r) => r.url === "/v1/moved")).toHaveLength(1);
+  });
+
+  it("refuses a key a header cannot carry, before sending anything and without quoting it", async () => {
+    const before = seen.length;
+    for (const bearer of ["sk-secret\nx", "sk secret", "sk-\u201csecret\u201d"]) {
+      const err = (await post("ok", { bearer }).catch((e: unknown) => e)) as Error;
+      expect(err).toMatchObject({ name: "PermanentError", code: "ENGINE_REJECTED", message: expect.stringMatching(/API key holds characters/) });
+      expect(err.message).not.toContain("secret");
+    }
+    expect(seen.length).toBe(before);
   });
 
   it("calls a 2xx that is not JSON, or an answer over the limit, malformed (retryable)", async () => {
@@ -152,5 +185,19 @@ describe("providerPost", () => {
     const call = post("slow-body", { signal: ac.signal });
     setTimeout(() => ac.abort(reason), 100);
     await expect(call).rejects.toBe(reason);
+    // No reason given: the AbortError the signal carries; aborted before the call: the same, nothing sent.
+    const bare = new AbortController();
+    const second = post("slow-body", { signal: bare.signal });
+    setTimeout(() => bare.abort(), 100);
+    await expect(second).rejects.toMatchObject({ name: "AbortError" });
+    const before = seen.length;
+    await expect(post("ok", { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+    expect(seen.length).toBe(before);
+    // A reason that is not an Error arrives wrapped, never as an ENGINE_FAILED.
+    const odd = new AbortController();
+    const third = post("slow-body", { signal: odd.signal });
+    setTimeout(() => odd.abort("shutdown"), 100);
+    await expect(third).rejects.toMatchObject({ message: "shutdown", cause: "shutdown" });
+    await expect(post("slow-body", { signal: AbortSignal.abort("gone") })).rejects.not.toHaveProperty("code");
   });
 });

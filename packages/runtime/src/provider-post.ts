@@ -1,3 +1,4 @@
+import { PermanentError } from "@mp4t/contracts";
 import { nodeFetch } from "./http-fetch.ts";
 import { malformedBody, providerError, retryAfterHeader, withTimeout } from "./provider-errors.ts";
 
@@ -7,14 +8,28 @@ export const MAX_PROVIDER_ANSWER_BYTES = 8 * 1024 * 1024;
 /** OpenAI's own API, where no compatible server's base URL is configured. */
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
 
-/** An endpoint under a base URL (`.../v1` + `audio/transcriptions`), whether or not the base ends in a slash. */
-export const providerUrl = (base: string, path: string): URL => new URL(path, base.endsWith("/") ? base : `${base}/`);
+/** The longest message of a provider's error body kept: it goes into logs, dead letters and the job's failure. */
+const MAX_ERROR_MESSAGE_CHARS = 1000;
+
+/**
+ * An endpoint under a base URL (`.../v1` + `audio/transcriptions`), whether or not the base ends
+ * in a slash; the base's query (an Azure-style `?api-version=`) is kept, a fragment dropped.
+ */
+export function providerUrl(base: string, path: string): URL {
+  const url = new URL(base);
+  url.hash = "";
+  url.pathname = `${url.pathname.replace(/\/?$/, "/")}${path}`;
+  return url;
+}
+
+/** What a bearer token may hold to go into a header as it is: printable ASCII, no spaces. */
+const HEADER_TOKEN = /^[\x21-\x7e]+$/;
 
 export type ProviderPost = {
   /** Names the provider in every error (`openai`, `openai:gpt-4o-mini`). */
   provider: string;
   url: string | URL;
-  /** `Bearer <key>`; the header is left out when undefined. */
+  /** The API key, sent as `Authorization: Bearer <key>`; the header is left out when undefined. */
   bearer?: string | undefined;
   /** A JSON body, or a form from `multipartBody`. */
   body: string | ReadableStream<Uint8Array>;
@@ -39,12 +54,20 @@ export type ProviderPost = {
  * with a bound on the answer's size and the timeout over the body's reading too.
  */
 export async function providerPost(p: ProviderPost): Promise<unknown> {
+  // A key a header cannot carry (a line break, a pasted curly quote) would fail every call with
+  // an error quoting the header, the key in it; it is a setting to fix, said without its value.
+  if (p.bearer !== undefined && !HEADER_TOKEN.test(p.bearer)) {
+    throw new PermanentError(
+      "ENGINE_REJECTED",
+      `${p.provider}: the configured API key holds characters a header cannot carry (spaces, line breaks, non-ASCII); check the key`,
+    );
+  }
   const call = withTimeout(p.signal, p.timeoutMs);
   const failed = (err: unknown, status?: number): Error => {
-    if (p.signal.aborted) return err as Error; // the job's own abort, as it came
+    if (p.signal.aborted) return abortOf(p.signal); // the job's own abort, as it came
     return providerError({ provider: p.provider, status, message: messageOf(err), timedOut: call.timedOut(), cause: err });
   };
-  const headers: Record<string, string> = { accept: "application/json", "content-type": p.contentType };
+  const headers: Record<string, string> = { accept: "application/json", "content-type": p.contentType, "user-agent": "mp4totext" };
   if (p.bearer !== undefined) headers.authorization = `Bearer ${p.bearer}`;
   let res: Response;
   try {
@@ -56,11 +79,14 @@ export async function providerPost(p: ProviderPost): Promise<unknown> {
   try {
     text = await readCapped(res, p.maxAnswerBytes ?? MAX_PROVIDER_ANSWER_BYTES);
   } catch (err) {
-    if (err instanceof AnswerTooLarge) throw malformedBody(p.provider, err.message, err);
+    if (err instanceof AnswerTooLarge && !p.signal.aborted) throw malformedBody(p.provider, err.message, err);
     throw failed(err, res.ok ? undefined : res.status);
   }
+  if (p.signal.aborted) throw abortOf(p.signal); // aborted as the answer ended: the abort, not the answer
   if (!res.ok) {
-    throw providerError({ provider: p.provider, status: res.status, retryAfter: retryAfterHeader(res.headers), message: errorMessage(res.status, text) });
+    const moved = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null; // not followed (nodeFetch): say where to
+    const message = `${errorMessage(res.status, text)}${moved ? ` (redirected to ${moved.slice(0, 300)}; set the base URL to it)` : ""}`;
+    throw providerError({ provider: p.provider, status: res.status, retryAfter: retryAfterHeader(res.headers), message });
   }
   try {
     return JSON.parse(text) as unknown;
@@ -70,6 +96,10 @@ export async function providerPost(p: ProviderPost): Promise<unknown> {
 }
 
 class AnswerTooLarge extends Error {}
+
+/** The job's abort as an Error: its reason when that is one (an AbortError DOMException when none was given), else wrapped as nodeFetch wraps it. */
+const abortOf = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error ? signal.reason : Object.assign(new Error(String(signal.reason)), { cause: signal.reason });
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message + (err.cause instanceof Error ? ` (${err.cause.message})` : "") : String(err));
 
@@ -112,7 +142,7 @@ function errorMessage(status: number, text: string): string {
             : typeof body?.detail === "string"
               ? body.detail
               : undefined;
-    if (said) return said;
+    if (said) return said.length > MAX_ERROR_MESSAGE_CHARS ? `${said.slice(0, MAX_ERROR_MESSAGE_CHARS)}...` : said;
   } catch {
     // not JSON: its text below
   }
