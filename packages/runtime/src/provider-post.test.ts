@@ -93,6 +93,8 @@ describe("providerPost", () => {
     });
     await post("ok", { bearer: undefined });
     expect(seen.at(-1)!.headers.authorization).toBeUndefined();
+    await post("ok", { bearer: "" });
+    expect(seen.at(-1)!.headers.authorization).toBeUndefined();
   });
 
   it("maps a failed status to the provider's outcome with its message and Retry-After (retry-after-ms winning)", async () => {

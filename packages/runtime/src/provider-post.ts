@@ -29,7 +29,7 @@ export type ProviderPost = {
   /** Names the provider in every error (`openai`, `openai:gpt-4o-mini`). */
   provider: string;
   url: string | URL;
-  /** The API key, sent as `Authorization: Bearer <key>`; the header is left out when undefined. */
+  /** The API key, sent as `Authorization: Bearer <key>`; the header is left out when undefined or empty (a local server that takes none). */
   bearer?: string | undefined;
   /** A JSON body, or a form from `multipartBody`. */
   body: string | ReadableStream<Uint8Array>;
@@ -56,7 +56,7 @@ export type ProviderPost = {
 export async function providerPost(p: ProviderPost): Promise<unknown> {
   // A key a header cannot carry (a line break, a pasted curly quote) would fail every call with
   // an error quoting the header, the key in it; it is a setting to fix, said without its value.
-  if (p.bearer !== undefined && !HEADER_TOKEN.test(p.bearer)) {
+  if (p.bearer && !HEADER_TOKEN.test(p.bearer)) {
     throw new PermanentError(
       "ENGINE_REJECTED",
       `${p.provider}: the configured API key holds characters a header cannot carry (spaces, line breaks, non-ASCII); check the key`,
@@ -68,7 +68,7 @@ export async function providerPost(p: ProviderPost): Promise<unknown> {
     return providerError({ provider: p.provider, status, message: messageOf(err), timedOut: call.timedOut(), cause: err });
   };
   const headers: Record<string, string> = { accept: "application/json", "content-type": p.contentType, "user-agent": "mp4totext" };
-  if (p.bearer !== undefined) headers.authorization = `Bearer ${p.bearer}`;
+  if (p.bearer) headers.authorization = `Bearer ${p.bearer}`;
   let res: Response;
   try {
     res = await nodeFetch(p.url, { method: "POST", headers, body: p.body, signal: call.signal });
