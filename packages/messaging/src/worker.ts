@@ -14,8 +14,20 @@ import { ensureFairConsumers } from "./topology.ts";
  * Resident memory in MiB. `memoryUsage.rss()` reads only that; `memoryUsage()` also gathers V8's
  * heap statistics, which cost a worker process with five services, each ticking four times a
  * second while busy, about 10 ms of CPU per job (a profile of the overhead bench, 2026-12-02).
+ * `rss()` is itself an open, a read and a close of /proc/self/stat: one reading serves every
+ * worker of the process for RSS_FRESH_MS (a tick is 250 ms; a recycle acts on the figure that late).
  */
-const rssMiB = () => memoryUsage.rss() / 2 ** 20;
+const RSS_FRESH_MS = 200;
+let rssRead = Number.NEGATIVE_INFINITY;
+let rssLast = 0;
+const rssMiB = () => {
+  const now = performance.now();
+  if (now - rssRead >= RSS_FRESH_MS) {
+    rssLast = memoryUsage.rss() / 2 ** 20;
+    rssRead = now;
+  }
+  return rssLast;
+};
 
 export type HandlerContext = {
   deliveryCount: number;

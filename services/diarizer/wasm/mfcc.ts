@@ -6,11 +6,16 @@
  * after the module's own data, the caller fills the tables (the same numbers the TypeScript plan
  * computes), then `frames` turns a range of frames into coefficients and log energies. Frame by
  * frame it is the computation the diarizer made in TypeScript before (fft.ts's powerSpectrum and
- * the loop over its bins), in the same order of operations on doubles: pre-emphasis and Hamming window, the real FFT packed into a complex
- * one of half the size (bit-reversed order, radix-2^2 butterflies, untangled), the mel filters
- * over their spans, the log, the DCT. Only `Math.log` is this runtime's own (within an ulp). The
- * two-stage passes of the FFT run two butterflies at once in SIMD vectors (f64x2, lane for lane
- * the scalar operations, so the same results); Node has had wasm SIMD since 16.
+ * the loop over its bins, kept as test/mfcc-reference.ts), on doubles: pre-emphasis and Hamming
+ * window, the real FFT packed into a complex one of half the size (bit-reversed order, radix-2^2
+ * butterflies, untangled), the mel filters over their spans, the log, the DCT. Most of it runs two
+ * lanes at a time in SIMD vectors (f64x2; Node has had wasm SIMD since 16): samples 2k and 2k + 1
+ * windowed together (the real and imaginary part of one complex input), two butterflies of each
+ * two-stage pass, two bins untangled, two products of a filter or of the DCT summed; the FFT's
+ * first pass (no multiplications), a last single stage and the logs stay scalar. Lane for lane
+ * these are the scalar operations, so the transform's results are the same; the sums (energy,
+ * filters, DCT) add their two lanes at the end, another order than one by one: equal to about
+ * 1e-14. Only `Math.log` is this runtime's own (within an ulp).
  */
 
 let N: i32 = 0; // FFT size over the real frame
@@ -32,7 +37,6 @@ let dctP: usize = 0; // f64 x COEFFS * FILTERS
 let reP: usize = 0; // f64 x M
 let imP: usize = 0;
 let powP: usize = 0; // f64 x BINS
-let bufP: usize = 0; // f64 x FRAME
 let melP: usize = 0; // f64 x FILTERS
 let twP: usize = 0; // per radix-2^2 pass of half-size h: w1 re, w1 im, w2 re, w2 im, h f64 each (see prepare)
 
@@ -71,8 +75,6 @@ export function layout(n: i32, frame: i32, hop: i32, filters: i32, coeffs: i32, 
   p += (<usize>M) << 3;
   powP = p;
   p += (<usize>BINS) << 3;
-  bufP = p;
-  p += (<usize>FRAME) << 3;
   melP = p;
   p += (<usize>FILTERS) << 3;
   fromP = p;
@@ -240,25 +242,49 @@ export function frames(samplesP: usize, from: i32, to: i32, outP: usize, energyP
   const m = M;
   const len = FRAME < N ? FRAME : N;
   const full = len >> 1;
+  const alpha = f64x2.splat(ALPHA);
+  const quarter = f64x2.splat(0.25);
   for (let f = from; f < to; f++) {
     const at = f * HOP;
-    let energy: f64 = 0;
-    let prev: f64 = at > 0 ? <f64>load<f32>(samplesP + ((<usize>(at - 1)) << 2)) : 0;
-    for (let n = 0; n < FRAME; n++) {
-      const v = <f64>load<f32>(samplesP + ((<usize>(at + n)) << 2));
+    const s = samplesP + ((<usize>at) << 2);
+    // Pre-emphasis and window of samples 2k and 2k + 1 as one vector, straight into bit-reversed
+    // order (even samples real, odd imaginary); their squares summed two by two.
+    let energy2 = f64x2.splat(0);
+    let k = 0;
+    if (full > 0) {
+      const v = f64x2.promote_low_f32x4(v128.load64_zero(s));
+      const p = at > 0 ? f64x2.promote_low_f32x4(v128.load64_zero(s - 4)) : f64x2.replace_lane(f64x2.shuffle(v, v, 0, 0), 0, 0);
+      const x = f64x2.mul(f64x2.sub(v, f64x2.mul(alpha, p)), v128.load(winP));
+      const r = <i32>load<u32>(revP);
+      st(reP, r, f64x2.extract_lane(x, 0));
+      st(imP, r, f64x2.extract_lane(x, 1));
+      energy2 = f64x2.mul(v, v);
+      k = 1;
+    }
+    for (; k < full; k++) {
+      const o = (<usize>k) << 3;
+      const v = f64x2.promote_low_f32x4(v128.load64_zero(s + o));
+      const p = f64x2.promote_low_f32x4(v128.load64_zero(s + o - 4));
+      const x = f64x2.mul(f64x2.sub(v, f64x2.mul(alpha, p)), v128.load(winP + (o << 1)));
+      const r = <i32>load<u32>(revP + ((<usize>k) << 2));
+      st(reP, r, f64x2.extract_lane(x, 0));
+      st(imP, r, f64x2.extract_lane(x, 1));
+      energy2 = f64x2.add(energy2, f64x2.mul(v, v));
+    }
+    let energy: f64 = f64x2.extract_lane(energy2, 0) + f64x2.extract_lane(energy2, 1);
+    // The rest of the frame: a last sample of an odd length, and samples past the FFT's size (energy only).
+    for (let n = full << 1; n < FRAME; n++) {
+      const v = <f64>load<f32>(s + ((<usize>n) << 2));
       energy += v * v;
-      st(bufP, n, (v - ALPHA * prev) * ld(winP, n));
-      prev = v;
+      if (n < len) {
+        const prev: f64 = n > 0 || at > 0 ? <f64>load<f32>(s + ((<usize>n) << 2) - 4) : 0;
+        st(reP, <i32>load<u32>(revP + ((<usize>full) << 2)), (v - ALPHA * prev) * ld(winP, n));
+        st(imP, <i32>load<u32>(revP + ((<usize>full) << 2)), 0);
+      }
     }
-    // Even samples real, odd imaginary, straight into bit-reversed order.
-    for (let k = 0; k < full; k++) {
+    for (let k = full + (len & 1); k < m; k++) {
       const r = <i32>load<u32>(revP + ((<usize>k) << 2));
-      st(reP, r, ld(bufP, 2 * k));
-      st(imP, r, ld(bufP, 2 * k + 1));
-    }
-    for (let k = full; k < m; k++) {
-      const r = <i32>load<u32>(revP + ((<usize>k) << 2));
-      st(reP, r, 2 * k < len ? ld(bufP, 2 * k) : 0);
+      st(reP, r, 0);
       st(imP, r, 0);
     }
     butterflies();
@@ -266,32 +292,64 @@ export function frames(samplesP: usize, from: i32, to: i32, outP: usize, energyP
     const i0 = ld(imP, 0);
     st(powP, 0, (r0 + i0) * (r0 + i0));
     st(powP, m, (r0 - i0) * (r0 - i0));
-    for (let k = 1; k < m; k++) {
-      const zr = ld(reP, k);
-      const zi = ld(imP, k);
-      const yr = ld(reP, m - k);
-      const yi = ld(imP, m - k);
+    // Bins k and k + 1 at once: Z[m - k] and Z[m - k - 1] are neighbours too, loaded as one vector and swapped.
+    let b = 1;
+    for (; b + 1 < m; b += 2) {
+      const o = (<usize>b) << 3;
+      const mo = (<usize>(m - b - 1)) << 3;
+      const zr = v128.load(reP + o);
+      const zi = v128.load(imP + o);
+      const yr0 = v128.load(reP + mo);
+      const yi0 = v128.load(imP + mo);
+      const yr = f64x2.shuffle(yr0, yr0, 1, 0);
+      const yi = f64x2.shuffle(yi0, yi0, 1, 0);
+      const or = f64x2.add(zi, yi);
+      const oi = f64x2.sub(yr, zr);
+      const c = v128.load(cosP + o);
+      const sn = v128.load(sinP + o);
+      const xr = f64x2.sub(f64x2.add(f64x2.add(zr, yr), f64x2.mul(c, or)), f64x2.mul(sn, oi));
+      const xi = f64x2.add(f64x2.add(f64x2.sub(zi, yi), f64x2.mul(c, oi)), f64x2.mul(sn, or));
+      v128.store(powP + o, f64x2.mul(quarter, f64x2.add(f64x2.mul(xr, xr), f64x2.mul(xi, xi))));
+    }
+    for (; b < m; b++) {
+      const zr = ld(reP, b);
+      const zi = ld(imP, b);
+      const yr = ld(reP, m - b);
+      const yi = ld(imP, m - b);
       const or = zi + yi;
       const oi = yr - zr;
-      const c = ld(cosP, k);
-      const s = ld(sinP, k);
-      const xr = zr + yr + c * or - s * oi;
-      const xi = zi - yi + c * oi + s * or;
-      st(powP, k, 0.25 * (xr * xr + xi * xi));
+      const c = ld(cosP, b);
+      const sn = ld(sinP, b);
+      const xr = zr + yr + c * or - sn * oi;
+      const xi = zi - yi + c * oi + sn * or;
+      st(powP, b, 0.25 * (xr * xr + xi * xi));
     }
+    // Each filter over its span, two bins at a time.
     for (let q = 0; q < FILTERS; q++) {
-      const row = q * BINS;
+      const row = weightsP + ((<usize>(q * BINS)) << 3);
       const last = load<i32>(toP + ((<usize>q) << 2));
-      let e: f64 = 0;
-      for (let k = load<i32>(fromP + ((<usize>q) << 2)); k <= last; k++) e += ld(weightsP, row + k) * ld(powP, k);
+      let j = load<i32>(fromP + ((<usize>q) << 2));
+      let acc = f64x2.splat(0);
+      for (; j < last; j += 2) {
+        const o = (<usize>j) << 3;
+        acc = f64x2.add(acc, f64x2.mul(v128.load(row + o), v128.load(powP + o)));
+      }
+      let e: f64 = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+      if (j == last) e += load<f64>(row + ((<usize>j) << 3)) * ld(powP, j);
       st(melP, q, Math.log(Math.max(e, 1e-10)));
     }
-    const o = outP + ((<usize>((f - from) * COEFFS)) << 3);
-    for (let k = 0; k < COEFFS; k++) {
-      const row = k * FILTERS;
-      let s: f64 = 0;
-      for (let q = 0; q < FILTERS; q++) s += ld(dctP, row + q) * ld(melP, q);
-      store<f64>(o + ((<usize>k) << 3), s);
+    const out = outP + ((<usize>((f - from) * COEFFS)) << 3);
+    const pairs = FILTERS & ~1;
+    for (let c = 0; c < COEFFS; c++) {
+      const row = dctP + ((<usize>(c * FILTERS)) << 3);
+      let acc = f64x2.splat(0);
+      for (let q = 0; q < pairs; q += 2) {
+        const o = (<usize>q) << 3;
+        acc = f64x2.add(acc, f64x2.mul(v128.load(row + o), v128.load(melP + o)));
+      }
+      let sum: f64 = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+      if (pairs < FILTERS) sum += load<f64>(row + ((<usize>pairs) << 3)) * ld(melP, pairs);
+      store<f64>(out + ((<usize>c) << 3), sum);
     }
     store<f64>(energyP + ((<usize>(f - from)) << 3), Math.log(energy / FRAME + 1e-10));
   }

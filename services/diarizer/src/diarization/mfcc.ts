@@ -71,7 +71,9 @@ type Tables = {
  * The frames run in WebAssembly (services/diarizer/wasm/mfcc.ts, compiled to mfcc.wasm): the same
  * computation on doubles as the TypeScript it replaced (kept as the tests' reference,
  * test/mfcc-reference.ts), 1.9x faster for 28.8 s (11.9 to 6.3 ms): no typed-array access is
- * bounds-checked, and the FFT's butterflies run two at a time in 128-bit vectors. An
+ * bounds-checked, and the FFT's butterflies run two at a time in 128-bit vectors; since the
+ * twenty-fourth pass (docs/architecture.md) the window, the untangling, the filters and the DCT
+ * do too, about 0.75x that kernel's time again. An
  * instance per setting holds its tables, and room for KERNEL_FRAMES frames' samples and results:
  * a call copies a block's samples in and its coefficients out (a few hundred KiB, whatever the
  * recording's length).

@@ -15,11 +15,59 @@ export function percentile(values: ArrayLike<number>, p: number): number {
   return percentiles(values, [p])[0]!;
 }
 
-/** Several percentiles of `values` from one sorted copy. */
+/**
+ * Several percentiles of `values`: each the value a sorted copy holds at its rank, found by
+ * selection in one copy (linear time; sorting the copy cost the diarizer 5 % of its time).
+ */
 function percentiles(values: ArrayLike<number>, ps: number[]): number[] {
   if (values.length === 0) return ps.map(() => 0);
-  const sorted = Float64Array.from(values).sort();
-  return ps.map((p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))]!);
+  const a = Float64Array.from(values);
+  const last = a.length - 1;
+  const ranks = ps.map((p) => Math.min(last, Math.max(0, Math.round((p / 100) * last))));
+  if (a.some(Number.isNaN)) {
+    a.sort(); // NaN last, as before; comparisons cannot place it
+    return ranks.map((r) => a[r]!);
+  }
+  // Ascending ranks: once rank r is in place, nothing before it is greater, so the next search starts there.
+  const order = ranks.map((r, i) => [r, i] as const).sort((x, y) => x[0] - y[0]);
+  const out = new Array<number>(ps.length);
+  let from = 0;
+  for (const [r, i] of order) {
+    selectRank(a, from, last, r);
+    out[i] = a[r]!;
+    from = r;
+  }
+  return out;
+}
+
+/**
+ * Moves into a[k] the value a sorted a[lo..hi] would hold there, with nothing greater before it
+ * and nothing smaller after it (Hoare's selection, the median of three as pivot; equal values are
+ * swapped, so a run of them, digital silence, still splits in halves).
+ */
+function selectRank(a: Float64Array, lo: number, hi: number, k: number): void {
+  while (hi > lo) {
+    const x = a[lo]!;
+    const y = a[(lo + hi) >> 1]!;
+    const z = a[hi]!;
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z)); // the median of the three
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return; // between them every value equals the pivot
+  }
 }
 
 /** Sets runs of `value` shorter than `minLen` frames, bounded by the other value on both sides, to the other value. */
