@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts (or the ones named on the command line) in turn:
- * diarization, fairness, legacy-load, load, overhead, scaling, search, transcription.
+ * diarization, fairness, legacy-load, load, mfcc, overhead, scaling, search, transcription.
  * Each benchmark measures a baseline and our system side by side in the same run and prints
  * ratios; speed and memory goals live here, not in timed tests.
  */
