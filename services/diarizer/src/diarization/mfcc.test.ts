@@ -74,8 +74,9 @@ describe("the WebAssembly kernel", () => {
     );
   };
 
-  // 16 kHz: a 512-point FFT, every pass two stages in vectors; 8 kHz: 256 points, the last stage alone.
-  it.each([16_000, 8_000])("gives the plainly written reference's coefficients and energies at %i Hz, in any slices", async (rate) => {
+  // 16 kHz: a 512-point FFT, every pass two stages in vectors; 8 kHz: 256 points, the last stage
+  // alone; 22.05 kHz: frames of 551 samples (odd: the last one has no partner in its vector) and 1,024 points.
+  it.each([16_000, 8_000, 22_050])("gives the plainly written reference's coefficients and energies at %i Hz, in any slices", async (rate) => {
     const { referenceMfcc } = await import("../../test/mfcc-reference.ts");
     const samples = voice((rate * 33) / 10);
     const ref = referenceMfcc(samples, rate);
