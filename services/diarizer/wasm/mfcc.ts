@@ -250,21 +250,11 @@ export function frames(samplesP: usize, from: i32, to: i32, outP: usize, energyP
     // Pre-emphasis and window of samples 2k and 2k + 1 as one vector, straight into bit-reversed
     // order (even samples real, odd imaginary); their squares summed two by two.
     let energy2 = f64x2.splat(0);
-    let k = 0;
-    if (full > 0) {
-      const v = f64x2.promote_low_f32x4(v128.load64_zero(s));
-      const p = at > 0 ? f64x2.promote_low_f32x4(v128.load64_zero(s - 4)) : f64x2.replace_lane(f64x2.shuffle(v, v, 0, 0), 0, 0);
-      const x = f64x2.mul(f64x2.sub(v, f64x2.mul(alpha, p)), v128.load(winP));
-      const r = <i32>load<u32>(revP);
-      st(reP, r, f64x2.extract_lane(x, 0));
-      st(imP, r, f64x2.extract_lane(x, 1));
-      energy2 = f64x2.mul(v, v);
-      k = 1;
-    }
-    for (; k < full; k++) {
+    for (let k = 0; k < full; k++) {
       const o = (<usize>k) << 3;
       const v = f64x2.promote_low_f32x4(v128.load64_zero(s + o));
-      const p = f64x2.promote_low_f32x4(v128.load64_zero(s + o - 4));
+      // The sample before each: the recording's first has none (0).
+      const p = k > 0 || at > 0 ? f64x2.promote_low_f32x4(v128.load64_zero(s + o - 4)) : f64x2.replace_lane(f64x2.shuffle(v, v, 0, 0), 0, 0);
       const x = f64x2.mul(f64x2.sub(v, f64x2.mul(alpha, p)), v128.load(winP + (o << 1)));
       const r = <i32>load<u32>(revP + ((<usize>k) << 2));
       st(reP, r, f64x2.extract_lane(x, 0));
@@ -278,8 +268,9 @@ export function frames(samplesP: usize, from: i32, to: i32, outP: usize, energyP
       energy += v * v;
       if (n < len) {
         const prev: f64 = n > 0 || at > 0 ? <f64>load<f32>(s + ((<usize>n) << 2) - 4) : 0;
-        st(reP, <i32>load<u32>(revP + ((<usize>full) << 2)), (v - ALPHA * prev) * ld(winP, n));
-        st(imP, <i32>load<u32>(revP + ((<usize>full) << 2)), 0);
+        const r = <i32>load<u32>(revP + ((<usize>full) << 2));
+        st(reP, r, (v - ALPHA * prev) * ld(winP, n));
+        st(imP, r, 0);
       }
     }
     for (let k = full + (len & 1); k < m; k++) {
