@@ -2,7 +2,7 @@ import { startNats, silentLogger, type NatsServer } from "@mp4t/testing";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newId } from "@mp4t/contracts";
+import { newId, STAGE_LANES, Streams, Subjects } from "@mp4t/contracts";
 import { createPublisher, createWorker, ensureTopology } from "@mp4t/messaging/internal";
 
 let nats: NatsServer;
@@ -95,6 +95,7 @@ describe("event-driven dispatch", () => {
         maxDeliver: 3,
         deadlineMs: 10_000,
         resyncMs: 200,
+        quietResyncMs: 200, // the quiet lane's slower pace is the next test's
         handler: async (msg) => void done.push(msg.jobId),
       });
     const idle = make();
@@ -124,6 +125,59 @@ describe("event-driven dispatch", () => {
     } finally {
       api.stop();
       await w.stop(1000);
+    }
+  });
+
+  it("a lane whose stream holds a message is re-read at the resync pace; once a read finds it empty, at the quiet pace; a publish still starts work at once", async () => {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const low = Streams.lane(STAGE_LANES.cleanup);
+    const done: string[] = [];
+    // Another stage's message on the cleanup stage's lane (no webhook worker here takes it): the
+    // stream is not empty, so something could wait unannounced (as a message a dead replica held).
+    await js.publish(Subjects.work("webhook", "batch", "u1"), "held");
+    const w = createWorker({
+      js,
+      jsm,
+      stage: "cleanup",
+      service: "janitor",
+      logger: silentLogger(),
+      concurrency: 1,
+      ackWaitMs: 5000,
+      maxDeliver: 3,
+      deadlineMs: 10_000,
+      resyncMs: 200,
+      quietResyncMs: 60_000,
+      handler: async (msg) => void done.push(msg.jobId),
+    });
+    let api = countApi();
+    await spy.flush();
+    await w.start();
+    try {
+      await new Promise((r) => setTimeout(r, 1200));
+      await spy.flush();
+      expect(api.seen.get("STREAM.INFO") ?? 0).toBeGreaterThanOrEqual(4); // the start's read and one every 200 ms
+      api.stop();
+
+      await jsm.streams.purge(low);
+      await new Promise((r) => setTimeout(r, 600)); // a read at the 200 ms pace finds the stream empty
+      api = countApi();
+      await spy.flush();
+      await new Promise((r) => setTimeout(r, 1500));
+      await spy.flush();
+      expect(api.seen.get("STREAM.INFO") ?? 0).toBe(0); // quiet: the next read is a minute away (seven at the resync pace)
+      api.stop();
+
+      const jobId = newId();
+      const sent = Date.now();
+      await createPublisher(js, { service: "test" }).command("cleanup", "batch", { v: 1, jobId, userId: "u1", reason: "completed" }, newId());
+      const end = Date.now() + 5000;
+      while (!done.includes(jobId) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      expect(done).toContain(jobId);
+      expect(Date.now() - sent).toBeLessThan(1000); // a signal did it
+    } finally {
+      await w.stop(1000);
+      await jsm.streams.purge(low);
     }
   });
 });

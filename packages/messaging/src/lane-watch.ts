@@ -30,6 +30,13 @@ export type LaneWatchOptions = {
    * while its messages wait in the stream.
    */
   restore: () => Promise<void>;
+  /**
+   * How long the subscription must have been in place (since `listen` or the last reconnect)
+   * before an empty read counts as quiet (`quiet()`): in a cluster, the subscription's interest
+   * reaches the other servers a moment after it is made, and a publish there before it arrives
+   * goes unheard. The worker passes its resync interval, so the first resync covers that window.
+   */
+  settleMs: number;
 };
 
 /**
@@ -54,6 +61,16 @@ export function createLaneWatch(o: LaneWatchOptions) {
   let restoreFailures = 0;
   /** After a failed restore, none before this time (1 s, doubling up to 30 s). */
   let restoreAfter = 0;
+  /** Publishes heard so far (a read that overlaps one does not count as quiet). */
+  let heard = 0;
+  /** Since when the subscription has heard every publish: `listen`, then each reconnect. */
+  let listeningSince = 0;
+  /** The subscription was refused: no publish is heard, and reads are all there is. */
+  let deaf = false;
+  /** The last read ended with the stream empty, nothing heard during it; cleared by a publish heard, a reconnect or a failed read. */
+  let empty = false;
+  /** Reads begun so far. */
+  let readNo = 0;
 
   /**
    * The lane is a work-queue stream: a message stays until it is acknowledged, so an empty stream
@@ -63,10 +80,12 @@ export function createLaneWatch(o: LaneWatchOptions) {
    * read cost it. Only a lane holding messages is listed (the same listing the queue snapshot
    * starts from, queue-snapshot.ts), or any lane while a reconnect's check is due.
    */
-  async function backlog() {
+  async function backlog(no: number) {
+    const heardBefore = heard;
     const { state } = await o.jsm.streams.info(o.stream);
     if (state.messages === 0 && !verify) {
       for (const key of o.keys.values()) o.sched.update(key, 0, 0);
+      empty = heard === heardBefore && no === readNo; // a read abandoned to its timeout may answer after the next began
       return;
     }
     const listing = await listConsumers(o.jsm, o.stream);
@@ -110,8 +129,9 @@ export function createLaneWatch(o: LaneWatchOptions) {
     if (reading) return void (readAgain ||= verify);
     reading = true;
     lastRead = Date.now();
+    empty = false;
     try {
-      const listing = backlog();
+      const listing = backlog(++readNo);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         listing,
@@ -135,13 +155,29 @@ export function createLaneWatch(o: LaneWatchOptions) {
     read,
     /** When the backlog was last read (ms since the epoch). */
     lastRead: () => lastRead,
+    /**
+     * True when nothing can wait unannounced: the last read found the stream empty, and every
+     * publish since would have been heard. The lane is a work-queue stream, so a message that a
+     * dead replica held unacknowledged (an ack-wait expiry, which no publish announces) keeps the
+     * stream from being empty; what an empty stream can only gain is a publish, and the
+     * subscription hears those. Not while the subscription is new (`settleMs`), after a
+     * reconnect until a read, or when it was refused.
+     */
+    quiet: () => empty && !deaf && lastRead - listeningSince >= o.settleMs,
     /** Starts hearing publishes; call before the first read so nothing published in between is missed. */
     listen() {
+      listeningSince = Date.now();
       signals = o.nc.subscribe(Subjects.stageFilter(o.stage), {
         callback: (err, msg) => {
           // A refused subscription (a permission table without this stage's work subjects) would
           // otherwise leave dispatch to the slow resync without a word.
-          if (err) return void o.logger.error({ stage: o.stage, err: errorMessage(err) }, "dispatch signals lost: subscription refused");
+          if (err) {
+            deaf = true;
+            empty = false;
+            return void o.logger.error({ stage: o.stage, err: errorMessage(err) }, "dispatch signals lost: subscription refused");
+          }
+          heard++;
+          empty = false;
           const key = o.subjectKeys.get(msg.subject);
           if (!key) return;
           o.sched.signal(key);
@@ -154,6 +190,8 @@ export function createLaneWatch(o: LaneWatchOptions) {
       void (async () => {
         for await (const e of s)
           if (e.type === "reconnect" && !o.halted()) {
+            listeningSince = Date.now();
+            empty = false;
             verify = true;
             void read();
           }

@@ -92,6 +92,8 @@ export type WorkerOptions<S extends Stage> = {
   scaleDownEveryMs?: number;
   /** Milliseconds between safety re-reads of the consumers' backlog (default 30 s). */
   resyncMs?: number;
+  /** The same while the lane is quiet: its stream empty at the last read, nothing heard since (default 5 minutes; never below `resyncMs`). */
+  quietResyncMs?: number;
   /** Drain and hand over after this many jobs or above this RSS (0 or absent: never). */
   recycle?: { afterJobs: number; maxRssMb: number };
   /** Called once the worker has drained for recycling; the process should then exit. */
@@ -123,6 +125,12 @@ export type Worker = {
 
 /** Safety re-read of every consumer's backlog: catches what no signal announces (ack-wait expiries). */
 const RESYNC_MS = 30_000;
+/**
+ * The safety re-read of a quiet lane (`LaneWatch.quiet`: the last read found the stream empty and
+ * every publish since would have been heard), where nothing can wait unannounced: it stands
+ * guard only against a signal lost in a way no reconnect reports.
+ */
+const QUIET_RESYNC_MS = 300_000;
 /**
  * While the replica works, the backlog is also re-read this often: redeliveries (another replica
  * died, a message was stored after the pull that its signal prompted gave up) surface within
@@ -184,6 +192,9 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
   const pollMs = opts.pollMs ?? 250;
   const scaleDownEveryMs = opts.scaleDownEveryMs ?? SCALE_DOWN_EVERY_MS;
   const resyncMs = opts.resyncMs ?? RESYNC_MS;
+  const quietResyncMs = Math.max(resyncMs, opts.quietResyncMs ?? QUIET_RESYNC_MS);
+  /** The wait until the next safety re-read, from the last read's outcome. */
+  const resyncWait = () => (watch?.quiet() ? quietResyncMs : resyncMs);
   const nc = opts.nc ?? (js as unknown as { nc?: NatsConnection }).nc;
   const sched = createLaneScheduler({ batchEvery: opts.batchEvery ?? 5, keyOf: (cls, b) => Subjects.fairFilters(stage, cls, b)[0]! });
   const names = new Map<string, string>(); // scheduler key -> durable name
@@ -268,7 +279,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
       const probing = !src && (src = sched.probe(Date.now(), PROBE_EVERY_MS)) !== undefined;
       if (!src) {
         // Nothing known to wait: sleep until a signal, a delivery count or a resync says otherwise.
-        await sched.wait(resyncMs);
+        await sched.wait(resyncWait());
         continue;
       }
       try {
@@ -378,6 +389,12 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
 
   /** After every backlog read: publish the numbers, and step the autoscaler if there is work. */
   function afterRead() {
+    if (!halted()) {
+      // The safety re-read counts from the last read, whatever made it, at the pace its outcome calls for.
+      clearTimeout(resync);
+      resync = setTimeout(() => void refresh(), resyncWait());
+      resync.unref();
+    }
     stats.backlog = sched.backlog();
     if (checkMemory()) return;
     if (stats.backlog > 0 || stats.inFlight > 0) busy();
@@ -410,7 +427,7 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
 
   /** Stops listening and every timer (shutdown, recycling). */
   function quiet() {
-    clearInterval(resync);
+    clearTimeout(resync);
     clearTimeout(recheck);
     clearTimeout(late);
     stopTicker();
@@ -457,11 +474,10 @@ export function createWorker<S extends Stage>(opts: WorkerOptions<S>): Worker {
         onSignal: busy,
         onRead: afterRead,
         restore: async () => void (await ensureConsumers()),
+        settleMs: resyncMs,
       });
       watch.listen(); // before the first read, so nothing published in between goes unheard
-      await refresh();
-      resync = setInterval(() => void refresh(), resyncMs);
-      resync.unref();
+      await refresh(); // its end arms the safety re-read (afterRead)
       spawnSlots();
       logger.info({ stage, concurrency: stats.concurrency, autoscale }, "worker started");
     },
