@@ -1,5 +1,5 @@
 import { startNats, silentLogger, type NatsServer } from "@mp4t/testing";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId, STAGE_LANES, Streams, Subjects } from "@mp4t/contracts";
@@ -31,6 +31,24 @@ function countApi() {
     },
   });
   return { seen, stop: () => sub.unsubscribe() };
+}
+
+/** One slot, a backlog read every 200 ms, and `quietResyncMs` while the lane is quiet; records each handled job. */
+function pacedWorker(jsm: JetStreamManager, stage: "enhance" | "cleanup", service: string, quietResyncMs: number, done: string[]) {
+  return createWorker({
+    js: jetstream(nc),
+    jsm,
+    stage,
+    service,
+    logger: silentLogger(),
+    concurrency: 1,
+    ackWaitMs: 5000,
+    maxDeliver: 3,
+    deadlineMs: 10_000,
+    resyncMs: 200,
+    quietResyncMs,
+    handler: async (msg) => void done.push(msg.jobId),
+  });
 }
 
 describe("event-driven dispatch", () => {
@@ -83,21 +101,7 @@ describe("event-driven dispatch", () => {
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);
     const done: string[] = [];
-    const make = () =>
-      createWorker({
-        js,
-        jsm,
-        stage: "enhance",
-        service: "enhancer",
-        logger: silentLogger(),
-        concurrency: 1,
-        ackWaitMs: 5000,
-        maxDeliver: 3,
-        deadlineMs: 10_000,
-        resyncMs: 200,
-        quietResyncMs: 200, // the quiet lane's slower pace is the next test's
-        handler: async (msg) => void done.push(msg.jobId),
-      });
+    const make = () => pacedWorker(jsm, "enhance", "enhancer", 200, done); // the quiet lane's slower pace is the next test's
     const idle = make();
     await idle.start();
     let api = countApi();
@@ -136,20 +140,7 @@ describe("event-driven dispatch", () => {
     // Another stage's message on the cleanup stage's lane (no webhook worker here takes it): the
     // stream is not empty, so something could wait unannounced (as a message a dead replica held).
     await js.publish(Subjects.work("webhook", "batch", "u1"), "held");
-    const w = createWorker({
-      js,
-      jsm,
-      stage: "cleanup",
-      service: "janitor",
-      logger: silentLogger(),
-      concurrency: 1,
-      ackWaitMs: 5000,
-      maxDeliver: 3,
-      deadlineMs: 10_000,
-      resyncMs: 200,
-      quietResyncMs: 60_000,
-      handler: async (msg) => void done.push(msg.jobId),
-    });
+    const w = pacedWorker(jsm, "cleanup", "janitor", 60_000, done);
     let api = countApi();
     await spy.flush();
     await w.start();
