@@ -58,6 +58,7 @@ import { api, login, startSystem } from "../tests/e2e/system.ts";
 import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
 import { jetstream, jetstreamManager } from "../tests/lanes/jetstream.ts";
 import { startBareNats } from "./overhead/bare-nats.ts";
+import { median } from "./median.ts";
 import { watchBlobFiles } from "./overhead/blob-files.ts";
 import type { FloorPlan } from "./overhead/floor.ts";
 import { childCpuBetween, cpuBetween, faultsBetween, ownChildCpuSec, rssOf, sampleTree, total, writesBetween } from "./overhead/proc-stats.ts";
@@ -67,8 +68,6 @@ import { decodeWav, diarize } from "../services/diarizer/src/index.ts";
 const JOBS = Number(process.env.BENCH_JOBS ?? 20);
 const STORED_JOBS = Number(process.env.BENCH_STORED_JOBS ?? 0);
 const FLOOR_RUNS = Math.min(9, Math.max(1, Math.floor(Number(process.env.BENCH_FLOOR_RUNS ?? 3)) || 3));
-/** The middle value (the lower of the two middle ones for an even count). */
-const median = (l: number[]) => [...l].sort((x, y) => x - y)[Math.floor((l.length - 1) / 2)]!;
 const IDLE_SEC = Number(process.env.BENCH_IDLE_SEC ?? 60);
 const USERS = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

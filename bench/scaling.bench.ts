@@ -20,6 +20,7 @@ import { createNatsKvJobStore, createNatsObjectBlobStore, uploadFile } from "../
 import { makeSilenceWav, startFakeOpenAi, startNats } from "../packages/testing/src/index.ts";
 import { jetstream, jetstreamManager } from "../tests/lanes/jetstream.ts";
 import { superviseService } from "../scripts/launcher.ts";
+import { median } from "./median.ts";
 
 const REPLICAS = [1, 2, 4];
 const CONCURRENCY = 4;
@@ -31,8 +32,6 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 250);
  * 4-replica ratio moved by 0.1 between rounds of the same code (0.79-0.89, 2026-12-05).
  */
 const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_SCALING_ROUNDS ?? 3)) || 3);
-/** The middle value (the lower of the two middle ones for an even count). */
-const median = (l: number[]) => [...l].sort((x, y) => x - y)[Math.floor((l.length - 1) / 2)]!;
 
 type Provider = { baseURL: string; apiKey: string; close(): Promise<void> };
 
