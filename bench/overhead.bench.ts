@@ -11,8 +11,7 @@
  *   printed apart, with one start alone; the relay's own CPU is the pipeline's; the fake engine lives in this process, so excluded), work messages,
  *   events, KV writes and reads, blob bytes written and read, pulls, acks, consumers created
  *   (counted by a subscriber on the server);
- * - idle CPU again after the jobs, and memory;
- * - the floor, same run: bench/overhead/floor.ts makes the same hops per job with the same
+ * - the floor, same run, right after those jobs: bench/overhead/floor.ts makes the same hops per job with the same
  *   payload sizes and no work, against its own nats-server, the HTTP ones included (the upload
  *   into a bare server, the engine requests to the same fake), and its blobs deleted at its jobs'
  *   ends as the system's cleanup deletes them; its CPU (script + server) per job. Its server has
@@ -32,7 +31,9 @@
  * - then BENCH_JOBS more jobs, the same way, while GET /health is asked of the gateway every 50 ms:
  *   its slowest answers show how long the gateway's event loop is held (in the all-in-one process,
  *   by every service's work). A batch of its own: the probes cost the gateway CPU, and the measured
- *   batch carries no observer the floor does not (the floor's server has the same traffic counter).
+ *   batch carries no observer the floor does not (the floor's server has the same traffic counter);
+ * - idle CPU again, over the BENCH_IDLE_SEC from the end of that second batch, and memory (after
+ *   the measured batch, and after the idle window);
  * BENCH_MODES (default `split,all-in-one,separate`): the process layouts of `npm start`
  * (MP4T_PROCESSES) measured one after the other in the same run, and a table of them at the end.
  * A layout with `:nats` (`all-in-one:nats`) keeps the blobs in the NATS Object Store
@@ -390,24 +391,11 @@ async function runMode(mode: string): Promise<ModeResult> {
     );
     const rssAfterJobs = rssOf(b);
 
-    const after = await idleCpu(roots, "after jobs");
-    // The gateway's responsiveness under the same load, in a second batch after the measured one:
-    // the probes are the bench's, not the pipeline's, and cost the gateway CPU of their own (20
-    // requests a second), which the floor does not carry.
-    const events = nc.subscribe("mp4t.v1.events.>", { callback: (err, m) => void (err || noteEnd(m.data)) });
-    await nc.flush();
-    const health = probeGateway(sys.url);
-    await batch();
-    const latency = await health();
-    events.unsubscribe();
-    await nc.close();
-    // After the idle minute, so its window starts as the jobs end (the starts take a few seconds).
-    const start = toolStartSec(process.env.FFMPEG_BIN ?? "ffmpeg");
-    console.log(
-      `[overhead] media tools per job (ingest's ffmpeg, one run a job: children the spawn relay reaped, left out of the pipeline's CPU): ${f3(tools)} s CPU;` +
-        ` one start of ffmpeg alone (-version under prlimit, ${TOOL_START_RUNS} runs): ${f3(start)} s`,
-    );
-
+    // The floor right after the measured batch, so the two are measured on the machine as it is
+    // then: a VM's pace drifts over minutes, and a floor taken two minutes later (after the idle
+    // minute and the second batch) moved by half between two layouts of one run (0.023 against
+    // 0.035 s a job, each the median of five runs that agreed within 0.007) while the system's
+    // own figure stayed within 3 % (0.084 and 0.082 s).
     const p = plan(t, JOBS, blobFiles, engine, measuredRequests);
     const floors: number[] = [];
     for (let i = 0; i < FLOOR_RUNS; i++) {
@@ -424,6 +412,26 @@ async function runMode(mode: string): Promise<ModeResult> {
     }
     const floorPerJob = median(floors);
     if (FLOOR_RUNS > 1) console.log(`[overhead] floor: the median of ${FLOOR_RUNS} runs, ${f3(floorPerJob)} s CPU per job (${floors.map(f3).join(", ")})`);
+    // The gateway's responsiveness under the same load, in a second batch after the measured one:
+    // the probes are the bench's, not the pipeline's, and cost the gateway CPU of their own (20
+    // requests a second), which the floor does not carry.
+    const events = nc.subscribe("mp4t.v1.events.>", { callback: (err, m) => void (err || noteEnd(m.data)) });
+    await nc.flush();
+    const health = probeGateway(sys.url);
+    await batch();
+    const latency = await health();
+    // The idle minute after the jobs starts as the second batch's end: the floor runs took the
+    // minute right after the first batch.
+    const after = await idleCpu(roots, "after jobs");
+    events.unsubscribe();
+    await nc.close();
+    // After the idle minute, so its window starts as the jobs end (the starts take a few seconds).
+    const start = toolStartSec(process.env.FFMPEG_BIN ?? "ffmpeg");
+    console.log(
+      `[overhead] media tools per job (ingest's ffmpeg, one run a job: children the spawn relay reaped, left out of the pipeline's CPU): ${f3(tools)} s CPU;` +
+        ` one start of ffmpeg alone (-version under prlimit, ${TOOL_START_RUNS} runs): ${f3(start)} s`,
+    );
+
     const work = await diarizeWork(media.path, dir);
     const workPerJob = work.warm;
     console.log(

@@ -139,8 +139,12 @@ export function createLaneWatch(o: LaneWatchOptions) {
       ]).finally(() => clearTimeout(timer));
       failedReads = 0;
     } catch (err) {
-      o.logger.warn({ stage: o.stage, err: errorMessage(err) }, "reading the lane backlog failed");
-      if (!o.halted()) setTimeout(() => void read(), Math.min(5000, 500 * 2 ** failedReads++)).unref();
+      // A worker stopping drains its connection: a read that fails then is the stop, not a fault.
+      if (o.halted()) o.logger.debug({ stage: o.stage, err: errorMessage(err) }, "reading the lane backlog failed while stopping");
+      else {
+        o.logger.warn({ stage: o.stage, err: errorMessage(err) }, "reading the lane backlog failed");
+        setTimeout(() => void read(), Math.min(5000, 500 * 2 ** failedReads++)).unref();
+      }
     } finally {
       reading = false;
     }
