@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { ConfigError, baseEnv, loadConfig, workerEnv, workerSettings } from "./config.ts";
+import { ConfigError, baseEnv, loadConfig, providerEnv, workerEnv, workerSettings } from "./config.ts";
 
 describe("loadConfig", () => {
   const schema = z.object({ ...baseEnv, ...workerEnv });
@@ -25,6 +25,24 @@ describe("loadConfig", () => {
       expect(err).toBeInstanceOf(ConfigError);
       const issues = (err as ConfigError).issues.map((i) => i.split(":")[0]).sort();
       expect(issues).toEqual(["ACK_WAIT_SEC", "JETSTREAM_REPLICAS", "LOG_LEVEL", "WORKER_CONCURRENCY"]);
+    }
+  });
+
+  it("takes OpenAI's organization and project as header values, and refuses one a header cannot carry at start", () => {
+    const provider = z.object({ ...baseEnv, ...providerEnv });
+    expect(loadConfig("t", provider, { OPENAI_ORG_ID: "org-Abc123", OPENAI_PROJECT_ID: "proj_Xyz789" })).toMatchObject({
+      OPENAI_ORG_ID: "org-Abc123",
+      OPENAI_PROJECT_ID: "proj_Xyz789",
+    });
+    try {
+      loadConfig("t", provider, { OPENAI_ORG_ID: "org-Abc123\r\nX-Injected: 1", OPENAI_PROJECT_ID: "my project" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const issues = (err as ConfigError).issues;
+      expect(issues.map((i) => i.split(":")[0]).sort()).toEqual(["OPENAI_ORG_ID", "OPENAI_PROJECT_ID"]);
+      expect(issues.join("\n")).toContain("a header cannot carry");
+      expect(issues.join("\n")).not.toContain("X-Injected"); // the value is not echoed
     }
   });
 });

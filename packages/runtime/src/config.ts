@@ -63,6 +63,9 @@ export const envBool = bool;
 
 const optInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 
+/** A value sent as a header as it is: printable ASCII, no spaces (a pasted line break is a setting to fix, said at start). */
+const headerValue = (name: string) => z.string().regex(/^[\x21-\x7e]+$/, `${name} holds characters a header cannot carry (spaces, line breaks, non-ASCII)`);
+
 /**
  * Credentials of the paid providers, shared by every service that calls them (the transcriber's
  * engines, the enhancer's chat models), so one deployment setting serves both.
@@ -72,6 +75,13 @@ export const providerEnv = {
   OPENAI_API_KEY: z.string().min(1).optional(),
   /** Any OpenAI-compatible server (`http://host:8000/v1`); api.openai.com when unset. */
   OPENAI_BASE_URL: z.url().optional(),
+  /**
+   * The OpenAI organization and project a call counts against, for a key that belongs to several
+   * (sent as `OpenAI-Organization` and `OpenAI-Project`, the headers OpenAI's SDK sends from the
+   * same variables); unset, the key's default.
+   */
+  OPENAI_ORG_ID: headerValue("OPENAI_ORG_ID").optional(),
+  OPENAI_PROJECT_ID: headerValue("OPENAI_PROJECT_ID").optional(),
   HF_TOKEN: z.string().min(1).optional(),
 } as const;
 

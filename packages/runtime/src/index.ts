@@ -26,7 +26,7 @@ export { natsServerBin, toolBin, mediaEnv, mediaIdentity, mediaSpawnOptions, DEF
 export type { MediaIdentity } from "./toolchain.ts";
 export { malformedBody, providerError, retryAfterHeader, retryAfterRecorder, withTimeout } from "./provider-errors.ts";
 export { nodeFetch, multipartBody, formReleased } from "./http-fetch.ts";
-export { providerPost, providerUrl, OPENAI_BASE_URL, MAX_PROVIDER_ANSWER_BYTES } from "./provider-post.ts";
+export { providerPost, providerUrl, openAiAccountHeaders, OPENAI_BASE_URL, MAX_PROVIDER_ANSWER_BYTES } from "./provider-post.ts";
 export { spareArray } from "./spare-array.ts";
 export { relaySpawn, SPAWN_RELAY_SCRIPT } from "./spawn-relay.ts";
 export type { RelayedChild, RelaySpawnOptions } from "./spawn-relay.ts";

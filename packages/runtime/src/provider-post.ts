@@ -22,6 +22,17 @@ export function providerUrl(base: string, path: string): URL {
   return url;
 }
 
+/**
+ * OpenAI's account headers: the organization and project a call counts against, for a key that
+ * belongs to several (`OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`, checked as header values by the config).
+ */
+export function openAiAccountHeaders(o: { organization?: string | undefined; project?: string | undefined }): Record<string, string> {
+  return {
+    ...(o.organization ? { "openai-organization": o.organization } : {}),
+    ...(o.project ? { "openai-project": o.project } : {}),
+  };
+}
+
 /** What a bearer token may hold to go into a header as it is: printable ASCII, no spaces. */
 const HEADER_TOKEN = /^[\x21-\x7e]+$/;
 
@@ -31,6 +42,8 @@ export type ProviderPost = {
   url: string | URL;
   /** The API key, sent as `Authorization: Bearer <key>`; the header is left out when undefined or empty (a local server that takes none). */
   bearer?: string | undefined;
+  /** Headers of the provider's own beyond the key (`openAiAccountHeaders`). */
+  headers?: Readonly<Record<string, string>> | undefined;
   /** A JSON body, or a form from `multipartBody`. */
   body: string | ReadableStream<Uint8Array>;
   contentType: string;
@@ -67,7 +80,7 @@ export async function providerPost(p: ProviderPost): Promise<unknown> {
     if (p.signal.aborted) return abortOf(p.signal); // the job's own abort, as it came
     return providerError({ provider: p.provider, status, message: messageOf(err), timedOut: call.timedOut(), cause: err });
   };
-  const headers: Record<string, string> = { accept: "application/json", "content-type": p.contentType, "user-agent": "mp4totext" };
+  const headers: Record<string, string> = { ...p.headers, accept: "application/json", "content-type": p.contentType, "user-agent": "mp4totext" };
   if (p.bearer) headers.authorization = `Bearer ${p.bearer}`;
   let res: Response;
   try {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -43,6 +43,9 @@ export type FakeChatRequest = {
   budgetField?: "max_tokens" | "max_completion_tokens";
   temperature?: number;
   authorization?: string;
+  /** OpenAI's account headers (`OpenAI-Organization`, `OpenAI-Project`), when sent. */
+  organization?: string;
+  project?: string;
 };
 
 export type FakeChatOptions = {
@@ -129,7 +132,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** The request as the fake model sees it; a string when the body breaks the protocol (the 400 message). */
-function parseRequest(raw: string, authorization: string | undefined): FakeChatRequest | string {
+function parseRequest(raw: string, headers: IncomingHttpHeaders): FakeChatRequest | string {
+  const { authorization, "openai-organization": organization, "openai-project": project } = headers;
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(raw) as Record<string, unknown>;
@@ -153,6 +157,8 @@ function parseRequest(raw: string, authorization: string | undefined): FakeChatR
     ...(budgetField ? { budgetField, maxTokens: maxTokens! } : {}),
     ...(typeof body.temperature === "number" ? { temperature: body.temperature } : {}),
     ...(authorization ? { authorization } : {}),
+    ...(typeof organization === "string" ? { organization } : {}),
+    ...(typeof project === "string" ? { project } : {}),
   };
 }
 
@@ -176,7 +182,7 @@ export async function startFakeOpenAiChat(opts: FakeChatOptions = {}): Promise<F
           "invalid_api_key",
         );
       }
-      const r = parseRequest(raw, req.headers.authorization);
+      const r = parseRequest(raw, req.headers);
       if (typeof r === "string") return sendError(res, 400, r, "invalid_request_error", null);
       requests.push(r);
       const failure = failures.shift();

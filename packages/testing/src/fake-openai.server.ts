@@ -45,6 +45,9 @@ export type FakeRequest = {
   fileName: string;
   /** The request's Content-Length header; absent for a body sent chunked. */
   contentLength?: number;
+  /** OpenAI's account headers (`OpenAI-Organization`, `OpenAI-Project`), when sent. */
+  organization?: string;
+  project?: string;
 };
 
 export type FakeOpenAiServer = {
@@ -184,6 +187,8 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
         fileName: file.name,
         ...(fields.language?.[0] ? { language: fields.language[0] } : {}),
         ...(req.headers["content-length"] ? { contentLength: Number(req.headers["content-length"]) } : {}),
+        ...(typeof req.headers["openai-organization"] === "string" ? { organization: req.headers["openai-organization"] } : {}),
+        ...(typeof req.headers["openai-project"] === "string" ? { project: req.headers["openai-project"] } : {}),
       };
       requests.push(r);
       opts.onRequest?.(r);

@@ -20,6 +20,8 @@ export async function buildProvider(config: EnhancerConfig): Promise<Enhancement
           // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
           apiKey: config.OPENAI_API_KEY ?? "unused",
           baseURL: config.ENHANCE_OPENAI_BASE_URL ?? config.OPENAI_BASE_URL,
+          organization: config.OPENAI_ORG_ID,
+          project: config.OPENAI_PROJECT_ID,
           model: config.ENHANCE_OPENAI_MODEL,
           ...common,
         }),

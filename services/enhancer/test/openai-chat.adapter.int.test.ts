@@ -11,10 +11,12 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const model = (over: { apiKey?: string; timeoutMs?: number; model?: string; temperature?: number } = {}) =>
+const model = (over: { apiKey?: string; timeoutMs?: number; model?: string; temperature?: number; organization?: string; project?: string } = {}) =>
   createOpenAiChatModel({
     apiKey: over.apiKey ?? fake.apiKey,
     baseURL: fake.baseURL,
+    organization: over.organization,
+    project: over.project,
     model: over.model ?? "gpt-4o-mini",
     timeoutMs: over.timeoutMs ?? 10_000,
     temperature: over.temperature,
@@ -41,6 +43,14 @@ describe("openai chat model: success", () => {
       temperature: 0.2,
       authorization: `Bearer ${fake.apiKey}`,
     });
+  });
+
+  it("sends OpenAI's account headers only when an organization or project is configured", async () => {
+    await ask();
+    expect(fake.requests.at(-1)).not.toHaveProperty("organization");
+    expect(fake.requests.at(-1)).not.toHaveProperty("project");
+    await ask({ organization: "org-Abc123", project: "proj_Xyz789" });
+    expect(fake.requests.at(-1)).toMatchObject({ organization: "org-Abc123", project: "proj_Xyz789" });
   });
 
   it("leaves the temperature to the provider unless configured", async () => {

@@ -25,6 +25,8 @@ export async function buildEngines(config: TranscriberConfig): Promise<EngineReg
         // OpenAI-compatible local servers usually ignore the key, but the SDK wants one.
         apiKey: config.OPENAI_API_KEY ?? "unused",
         baseURL: config.OPENAI_BASE_URL,
+        organization: config.OPENAI_ORG_ID,
+        project: config.OPENAI_PROJECT_ID,
         model: config.OPENAI_MODEL,
         languages: config.OPENAI_LANGUAGES,
         timeoutMs: config.OPENAI_TIMEOUT_SEC * 1000,

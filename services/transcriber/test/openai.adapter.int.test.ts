@@ -14,10 +14,12 @@ afterAll(async () => {
   await fake.close();
 });
 
-const engine = (model: string, over: { apiKey?: string; timeoutMs?: number; maxUploadBytes?: number } = {}) =>
+const engine = (model: string, over: { apiKey?: string; timeoutMs?: number; maxUploadBytes?: number; organization?: string; project?: string } = {}) =>
   createOpenAiEngine({
     apiKey: over.apiKey ?? fake.apiKey,
     baseURL: fake.baseURL,
+    organization: over.organization,
+    project: over.project,
     model,
     timeoutMs: over.timeoutMs ?? 10_000,
     maxUploadBytes: over.maxUploadBytes ?? 25 * 1024 * 1024,
@@ -37,6 +39,14 @@ describe("openai engine: success", () => {
     expect(words[0]!.start).toBe(0);
     expect(words.at(-1)!.end).toBeGreaterThan(6);
     expect(words.every((w, i) => i === 0 || w.start >= words[i - 1]!.start)).toBe(true);
+  });
+
+  it("sends OpenAI's account headers only when an organization or project is configured", async () => {
+    await go("whisper-1");
+    expect(fake.requests.at(-1)).not.toHaveProperty("organization");
+    expect(fake.requests.at(-1)).not.toHaveProperty("project");
+    await go("whisper-1", { organization: "org-Abc123", project: "proj_Xyz789" });
+    expect(fake.requests.at(-1)).toMatchObject({ organization: "org-Abc123", project: "proj_Xyz789" });
   });
 
   it("spreads gpt-4o-transcribe's plain text over the chunk in proportion to word length", async () => {

@@ -1,4 +1,4 @@
-import { OPENAI_BASE_URL, providerPost, providerUrl } from "@mp4t/runtime";
+import { OPENAI_BASE_URL, openAiAccountHeaders, providerPost, providerUrl } from "@mp4t/runtime";
 import type { ChatModel } from "../ports.ts";
 import { replyOf } from "./chat-completion.ts";
 
@@ -7,6 +7,9 @@ export type OpenAiChatOptions = {
   apiKey: string;
   /** `https://api.openai.com/v1` when unset; any OpenAI-compatible server's `/v1` base. */
   baseURL?: string | undefined;
+  /** OPENAI_ORG_ID and OPENAI_PROJECT_ID, sent as OpenAI's account headers when set. */
+  organization?: string | undefined;
+  project?: string | undefined;
   /** e.g. `gpt-4o-mini`, or whatever model name the compatible server serves. */
   model: string;
   timeoutMs: number;
@@ -20,6 +23,7 @@ export type OpenAiChatOptions = {
 export function createOpenAiChatModel(opts: OpenAiChatOptions): ChatModel {
   const name = `openai:${opts.model}`;
   const url = providerUrl(opts.baseURL ?? OPENAI_BASE_URL, "chat/completions");
+  const headers = openAiAccountHeaders(opts);
   // OpenAI's own reasoning models take only max_completion_tokens; the compatible servers
   // (vLLM, TGI, llama.cpp, Ollama) all know max_tokens, not all the newer name.
   const budget = (n: number) => (opts.baseURL ? { max_tokens: n } : { max_completion_tokens: n });
@@ -31,6 +35,7 @@ export function createOpenAiChatModel(opts: OpenAiChatOptions): ChatModel {
         provider: name,
         url,
         bearer: opts.apiKey,
+        headers,
         body: JSON.stringify(request),
         contentType: "application/json",
         signal,

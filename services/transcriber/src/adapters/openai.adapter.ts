@@ -1,5 +1,5 @@
 import { ANY_LANGUAGE, WHISPER_LANGUAGES, languageServed, type Word } from "@mp4t/contracts";
-import { formReleased, malformedBody, multipartBody, OPENAI_BASE_URL, providerPost, providerUrl } from "@mp4t/runtime";
+import { formReleased, malformedBody, multipartBody, OPENAI_BASE_URL, openAiAccountHeaders, providerPost, providerUrl } from "@mp4t/runtime";
 import { z } from "zod";
 import type { TranscriptionEngine } from "../ports.ts";
 import { assertUploadSize, primaryLanguage, wavDurationSec } from "./provider-http.ts";
@@ -10,6 +10,9 @@ export type OpenAiEngineOptions = {
   apiKey: string;
   /** `https://api.openai.com/v1` by default; any OpenAI-compatible server's `/v1` base. */
   baseURL?: string | undefined;
+  /** OPENAI_ORG_ID and OPENAI_PROJECT_ID, sent as OpenAI's account headers when set. */
+  organization?: string | undefined;
+  project?: string | undefined;
   /** `whisper-1` (word times), `gpt-4o-transcribe` / `gpt-4o-mini-transcribe` (text), `gpt-4o-transcribe-diarize` (speakers). */
   model: string;
   /** Languages to advertise; Whisper's for OpenAI's own models, `*` for other models when unset. */
@@ -56,6 +59,7 @@ function fromVerbose(body: z.infer<typeof Verbose>, durationSec: number): Word[]
 export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngine {
   const name = opts.name ?? "openai";
   const url = providerUrl(opts.baseURL ?? OPENAI_BASE_URL, "audio/transcriptions");
+  const headers = openAiAccountHeaders(opts);
   const mode = modeOf(opts.model);
   const languages = opts.languages ?? openAiLanguages(opts.model);
   /** What each model family is asked for, beside the model and language (arrays go as repeated `name[]` fields, as the SDK sends them). */
@@ -83,6 +87,7 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions): TranscriptionEngi
           provider: name,
           url,
           bearer: opts.apiKey,
+          headers,
           body: form.body,
           contentType: form.contentType,
           signal,
