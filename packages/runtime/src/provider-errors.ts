@@ -52,10 +52,20 @@ export function providerError(f: ProviderFailure): RetryableError | PermanentErr
 export const malformedBody = (provider: string, detail: string, cause?: unknown) =>
   new RetryableError("ENGINE_FAILED", `${provider} sent a malformed response: ${detail}`, { cause });
 
-/** The job's signal, also aborted after `timeoutMs`; `timedOut()` tells the two apart. */
+/**
+ * The job's signal, also aborted after `timeoutMs` (with the TimeoutError `AbortSignal.timeout`
+ * gives); `timedOut()` tells the two apart. `done()` when the call is over clears the timer, which
+ * `AbortSignal.timeout` kept until it fired (minutes after a call of a second).
+ */
 export function withTimeout(signal: AbortSignal, timeoutMs: number) {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return { signal: AbortSignal.any([signal, timeout]), timedOut: () => timeout.aborted && !signal.aborted };
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), timeoutMs);
+  timer.unref();
+  return {
+    signal: AbortSignal.any([signal, timeout.signal]),
+    timedOut: () => timeout.signal.aborted && !signal.aborted,
+    done: () => clearTimeout(timer),
+  };
 }
 
 /**

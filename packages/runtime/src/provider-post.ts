@@ -76,6 +76,14 @@ export async function providerPost(p: ProviderPost): Promise<unknown> {
     );
   }
   const call = withTimeout(p.signal, p.timeoutMs);
+  try {
+    return await send(p, call);
+  } finally {
+    call.done();
+  }
+}
+
+async function send(p: ProviderPost, call: ReturnType<typeof withTimeout>): Promise<unknown> {
   const failed = (err: unknown, status?: number): Error => {
     if (p.signal.aborted) return abortOf(p.signal); // the job's own abort, as it came
     return providerError({ provider: p.provider, status, message: messageOf(err), timedOut: call.timedOut(), cause: err });

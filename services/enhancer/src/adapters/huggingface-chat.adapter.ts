@@ -76,6 +76,8 @@ export function createHuggingFaceChatModel(opts: HfChatOptions): ChatModel {
           });
         }
         throw providerError({ provider: name, message: err instanceof Error ? err.message : String(err), timedOut: call.timedOut(), cause: err });
+      } finally {
+        call.done();
       }
       return replyOf(name, raw);
     },

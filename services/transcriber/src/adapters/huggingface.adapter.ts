@@ -79,6 +79,8 @@ export function createHuggingFaceEngine(opts: HfEngineOptions): TranscriptionEng
           });
         }
         throw providerError({ provider: name, message: err instanceof Error ? err.message : String(err), timedOut: call.timedOut(), cause: err });
+      } finally {
+        call.done();
       }
       const out = AsrOutput.safeParse(raw);
       if (!out.success) throw malformedBody(name, z.prettifyError(out.error));
