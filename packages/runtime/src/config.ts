@@ -63,8 +63,11 @@ export const envBool = bool;
 
 const optInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 
-/** A value sent as a header as it is: printable ASCII, no spaces (a pasted line break is a setting to fix, said at start). */
-const headerValue = (name: string) => z.string().regex(/^[\x21-\x7e]+$/, `${name} holds characters a header cannot carry (spaces, line breaks, non-ASCII)`);
+/** What a value sent as a header as it is (a key, an account id) may hold: printable ASCII, no spaces. */
+export const HEADER_VALUE = /^[\x21-\x7e]+$/;
+
+/** A setting sent as a header (a pasted line break is a setting to fix, said at start). */
+const headerValue = (name: string) => z.string().regex(HEADER_VALUE, `${name} holds characters a header cannot carry (spaces, line breaks, non-ASCII)`);
 
 /**
  * Credentials of the paid providers, shared by every service that calls them (the transcriber's

@@ -1,4 +1,5 @@
 import { PermanentError } from "@mp4t/contracts";
+import { HEADER_VALUE } from "./config.ts";
 import { nodeFetch } from "./http-fetch.ts";
 import { malformedBody, providerError, retryAfterHeader, withTimeout } from "./provider-errors.ts";
 
@@ -33,9 +34,6 @@ export function openAiAccountHeaders(o: { organization?: string | undefined; pro
   };
 }
 
-/** What a bearer token may hold to go into a header as it is: printable ASCII, no spaces. */
-const HEADER_TOKEN = /^[\x21-\x7e]+$/;
-
 export type ProviderPost = {
   /** Names the provider in every error (`openai`, `openai:gpt-4o-mini`). */
   provider: string;
@@ -69,7 +67,7 @@ export type ProviderPost = {
 export async function providerPost(p: ProviderPost): Promise<unknown> {
   // A key a header cannot carry (a line break, a pasted curly quote) would fail every call with
   // an error quoting the header, the key in it; it is a setting to fix, said without its value.
-  if (p.bearer && !HEADER_TOKEN.test(p.bearer)) {
+  if (p.bearer && !HEADER_VALUE.test(p.bearer)) {
     throw new PermanentError(
       "ENGINE_REJECTED",
       `${p.provider}: the configured API key holds characters a header cannot carry (spaces, line breaks, non-ASCII); check the key`,
