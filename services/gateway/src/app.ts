@@ -47,6 +47,7 @@ import { webhooksRoutes } from "./routes/webhooks.routes.ts";
 import { targetSettings, type WebhookStore } from "@mp4t/webhooks";
 import { mediaRoutes } from "./routes/media.routes.ts";
 import { uploadsRoutes } from "./routes/uploads.routes.ts";
+import { createUploadQuota } from "./limits/user-quotas.ts";
 import { createDiskGuard, dirPlace } from "./uploads/disk-guard.ts";
 import { createUploadScratch } from "./uploads/upload-scratch.ts";
 import { join } from "node:path";
@@ -207,6 +208,8 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
   });
   const stopDiskMetric = addDiskFreeSource(diskGuard.read);
   app.addHook("onClose", async () => stopDiskMetric());
+  const limits = { maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, maxUploadBytes: config.MAX_UPLOAD_BYTES };
+  const quota = createUploadQuota(jobs, limits);
   app.register(jobsRoutes, {
     prefix: "/v1/jobs",
     diskGuard,
@@ -215,14 +218,13 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     publisher,
     lifecycle,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
-    maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER,
     storageQuotaBytes: config.STORAGE_QUOTA_BYTES,
+    quota,
     onDeleted,
     queue: messaging.estimator.estimate,
     checkOptions: capabilities.check,
   });
   app.register(jobActionsRoutes, { prefix: "/v1/jobs", jobs, blobs, publisher, lifecycle });
-  const limits = { maxActiveJobs: config.MAX_ACTIVE_JOBS_PER_USER, storageQuotaBytes: config.STORAGE_QUOTA_BYTES, maxUploadBytes: config.MAX_UPLOAD_BYTES };
   const scratch = createUploadScratch({
     dir: scratchDir,
     expiryMs: config.UPLOAD_EXPIRY_SEC * 1000,
@@ -237,6 +239,7 @@ export function buildApp(deps: GatewayDeps): FastifyInstance {
     lifecycle,
     scratch,
     limits,
+    quota,
     diskGuard,
     sweepEveryMs: Math.min(600_000, config.UPLOAD_EXPIRY_SEC * 250),
     checkOptions: capabilities.check,

@@ -10,7 +10,7 @@ import { UploadForm } from "../schemas/content.schema.ts";
 import { receiveUpload } from "../jobs/receive-upload.ts";
 import type { DiskGuard } from "../uploads/disk-guard.ts";
 import { submitJob } from "../jobs/submit-job.ts";
-import { uploadAllowance } from "../limits/user-quotas.ts";
+import type { UploadQuota } from "../limits/user-quotas.ts";
 import { bearer, errors, JobPage, JobParams, JobView, ListJobsQuery, toJobView } from "../schemas/api.schema.ts";
 
 export type JobsRoutesOptions = {
@@ -19,9 +19,10 @@ export type JobsRoutesOptions = {
   publisher: Publisher;
   lifecycle: JobLifecycle;
   maxUploadBytes: number;
-  maxActiveJobs: number;
   /** Bytes of stored media per user; 0: no quota. */
   storageQuotaBytes: number;
+  /** The per-user active-job cap and storage quota (shared with the resumable uploads). */
+  quota: UploadQuota;
   /** Called once a DELETE is accepted (the search index forgets the job at once). */
   onDeleted?: (job: Job) => Promise<void>;
   /** Queue position and estimates of a job that has not ended (messaging `MessagingPorts.estimator`). */
@@ -85,11 +86,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
       const id = newId();
       const userId = req.user.sub;
       const key = BlobKeys.upload(id);
-      const allowance = await uploadAllowance(jobs, userId, {
-        maxActiveJobs: opts.maxActiveJobs,
-        storageQuotaBytes: opts.storageQuotaBytes,
-        maxUploadBytes: opts.maxUploadBytes,
-      });
+      const allowance = await opts.quota.allowance(userId);
       // After the user's own limits (a file too large is the client's 413, never our 503): a body
       // declared well past the limit cannot hold a file within it, and is refused before it is read.
       const declared = Number(req.headers["content-length"]) || 0;
@@ -115,6 +112,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
           throw err;
         });
         const job = await submitJob({ jobs, blobs, publisher, lifecycle }, { id, userId, key }, upload, req.log);
+        opts.quota.created(userId, upload.sizeBytes);
         return reply.code(202).send(toJobView(job));
       } finally {
         release();

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { cleanFileName, parseJobOptions } from "../jobs/job-options.ts";
 import { submitJob, type SubmitDeps } from "../jobs/submit-job.ts";
-import { uploadAllowance, type QuotaLimits } from "../limits/user-quotas.ts";
+import type { QuotaLimits, UploadQuota } from "../limits/user-quotas.ts";
 import { bearer, errors } from "../schemas/api.schema.ts";
 import type { DiskGuard } from "../uploads/disk-guard.ts";
 import type { UploadRecord, UploadScratch } from "../uploads/upload-scratch.ts";
@@ -13,6 +13,8 @@ import type { UploadRecord, UploadScratch } from "../uploads/upload-scratch.ts";
 export type UploadsRoutesOptions = SubmitDeps & {
   scratch: UploadScratch;
   limits: QuotaLimits;
+  /** The per-user active-job cap and storage quota (shared with POST /v1/jobs). */
+  quota: UploadQuota;
   sweepEveryMs: number;
   /** What this deployment serves (GET /v1/capabilities): refused options answer 400 before a byte is kept. */
   checkOptions?: (options: JobOptions) => Promise<void>;
@@ -147,7 +149,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
       const options = parseJobOptions(meta.get("options"));
       await opts.checkOptions?.(options);
       const userId = req.user.sub;
-      const allowance = await uploadAllowance(opts.jobs, userId, limits);
+      const allowance = await opts.quota.allowance(userId);
       const length = req.headers["upload-length"];
       if (length > allowance.maxBytes) {
         throw allowance.byQuota
@@ -283,6 +285,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
       throw new AppError("SERVICE_UNAVAILABLE", "could not store the upload; retry the last PATCH later", { cause: err });
     });
     await submitJob(opts, { id, userId: record.userId, key }, { fileName: record.fileName, sizeBytes: stored.size, options: record.options }, log);
+    opts.quota.created(record.userId, stored.size);
     // The job exists now: a record that cannot be marked (a full disk) goes, so a retried last PATCH cannot make a second job.
     await scratch.finish(record, id).catch(async (err: unknown) => {
       log.error({ err, jobId: id }, "resumable upload: the job was created but its record could not be marked; removing the upload");

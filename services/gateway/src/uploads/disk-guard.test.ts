@@ -7,17 +7,27 @@ const silent = { error: () => undefined, warn: () => undefined } as unknown as P
 const place = (name: string, disk: { free: number }, dev = 1): DiskPlace => ({ name, freeBytes: async () => disk.free, device: async () => dev });
 
 describe("disk guard", () => {
-  it("holds an admitted upload's bytes until it ends, and reads the disk again after (its bytes are written then)", async () => {
+  it("holds an admitted upload's bytes until it ends, and after it against the same reading, until the disk is read again", async () => {
     const disk = { free: 10_000 };
-    const guard = createDiskGuard({ minFreeBytes: 2_000, blobs: place("blobs", disk), logger: silent });
+    let reads = 0;
+    const blobs = place("blobs", disk);
+    const counted: DiskPlace = { ...blobs, freeBytes: () => (reads++, blobs.freeBytes()) };
+    const guard = createDiskGuard({ minFreeBytes: 2_000, blobs: counted, logger: silent });
     const a = await guard.admit({ blobs: 6_000 });
     await expect(guard.admit({ blobs: 3_000 })).rejects.toMatchObject({ code: "STORAGE_FULL" }); // 10,000 - 6,000 held - 3,000 < 2,000
     disk.free = 4_000; // A's bytes arrived
     a();
     a(); // a second release changes nothing
-    await expect(guard.admit({ blobs: 6_000 })).rejects.toMatchObject({ code: "STORAGE_FULL" });
+    // The reading (10,000) is a second old at most: A's 6,000 are taken off it, as written.
+    await expect(guard.admit({ blobs: 3_000 })).rejects.toMatchObject({ code: "STORAGE_FULL" });
     const b = await guard.admit({ blobs: 2_000 });
     b();
+    expect(reads).toBe(1); // one statfs for all four checks, releases included
+    // Past the second the disk is read again, and shows both uploads' bytes itself: nothing is taken off twice.
+    await new Promise((r) => setTimeout(r, 1_050));
+    disk.free = 6_000;
+    (await guard.admit({ blobs: 4_000 }))();
+    expect(reads).toBe(2);
   });
 
   it("adds up what goes to places on one file system, and not across two", async () => {

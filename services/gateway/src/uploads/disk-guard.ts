@@ -53,6 +53,11 @@ export function createDiskGuard(opts: {
   logger: FastifyBaseLogger;
 }): DiskGuard {
   const seen = new Map<string, { at: number; free: Promise<number | null> }>();
+  /**
+   * Bytes released (written, or never to be) since each place's reading was taken: the reading
+   * does not show those written, so they are taken off it until the next one.
+   */
+  const landed = new Map<string, number>();
   const warned = new Map<string, number>();
   /** Bytes admitted and not yet released, by file system. */
   const inFlight = new Map<number, number>();
@@ -71,6 +76,7 @@ export function createDiskGuard(opts: {
       return null;
     });
     seen.set(place.name, { at: now, free });
+    landed.delete(place.name);
     return free;
   };
   const refuse = (place: DiskPlace, free: number, needBytes: number) => {
@@ -110,7 +116,7 @@ export function createDiskGuard(opts: {
       // From here to the reservation nothing awaits, so two uploads cannot both take the last room.
       for (const { dev, place, bytes, free } of readings) {
         if (free === null) continue;
-        const pending = inFlight.get(dev) ?? 0;
+        const pending = (inFlight.get(dev) ?? 0) + (landed.get(place.name) ?? 0);
         if (free - pending - bytes < opts.minFreeBytes) throw refuse(place, free, bytes + pending);
       }
       for (const [dev, { bytes }] of byDevice) inFlight.set(dev, (inFlight.get(dev) ?? 0) + bytes);
@@ -118,9 +124,13 @@ export function createDiskGuard(opts: {
       return () => {
         if (released) return;
         released = true;
-        for (const [dev, { bytes }] of byDevice) inFlight.set(dev, (inFlight.get(dev) ?? 0) - bytes);
-        // The bytes it held are on the disk now (or were never written): the next upload reads the disk again.
-        seen.clear();
+        // The bytes it held are on the disk now (or were never written): still counted against the
+        // reading they were admitted on, until the next one (at most a second later) shows the disk as it is.
+        // Counted as written: an upload cut short leaves room the next reading finds.
+        for (const [dev, { place, bytes }] of byDevice) {
+          inFlight.set(dev, (inFlight.get(dev) ?? 0) - bytes);
+          if (seen.has(place.name)) landed.set(place.name, (landed.get(place.name) ?? 0) + bytes);
+        }
       };
     },
   };
