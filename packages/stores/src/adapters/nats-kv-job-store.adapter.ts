@@ -9,13 +9,15 @@ import { createBucket, ensureBucketStream } from "./bucket-stream.ts";
 import { latestEntries, type LatestEntry } from "./kv-latest.ts";
 
 const MAX_CAS_ATTEMPTS = 50;
-/** Job records remembered per process for the next compare-and-set (see `recent`). */
-const RECENT_JOBS = 512;
+/** Job records remembered per process and bucket for the next compare-and-set (see `recent`). */
+const RECENT_JOBS = 1024;
 const enc = (v: unknown) => JSON.stringify(v);
 const emailKey = (email: string) => `email.${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
 const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
 /** A job record as this process last read or wrote it: its validated JSON and its revision. */
 type Remembered = { json: string; revision: number };
+/** `recent` of every store of this process, by the bucket's stream (its name and creation time): shared by the services one process runs. */
+const rememberedByBucket = new Map<string, Map<string, Remembered>>();
 
 /** Job store on NATS KV: the embedded default, nothing to run but nats-server. */
 export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number; users?: boolean } = {}): Promise<JobStore> {
@@ -55,8 +57,18 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
    * the remembered record is re-run on a fresh read, so no caller acts on old state. Kept as the
    * validated record's JSON (the text a write sends anyway): each use parses a copy of its own,
    * which costs less than the two deep copies a write made of a remembered object.
+   *
+   * One per bucket for the whole process, not one per store: the split layout's worker process
+   * runs five services, each with its own store (and NATS connection), and each stage's first
+   * write of a job read the record the stage before had just written in the same process (three
+   * reads a job: the transcriber's first chunk, the diarizer, the enhancer). Sharing it is as safe
+   * as one store's own: every write it decides is a compare-and-set on the remembered revision,
+   * and a revision names one record only within one stream (the key is the stream's name and
+   * creation time, so two servers in one process, as in tests, share nothing).
    */
-  const recent = new Map<string, Remembered>();
+  const streamId = `${jobsStream} ${(await jsm.streams.info(jobsStream)).created}`; // another server's bucket of that name is another stream
+  const recent = rememberedByBucket.get(streamId) ?? new Map<string, Remembered>();
+  rememberedByBucket.set(streamId, recent);
   const remember = (key: string, entry: Remembered) => {
     recent.delete(key);
     recent.set(key, entry);
