@@ -10,9 +10,9 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
 import { createNatsKvJobStore } from "../src/index.ts";
 
-/** Direct gets of the jobs bucket sent to the server, counted by a subscriber on their subject. */
-async function countReads(nc: NatsConnection) {
-  const sub = nc.subscribe("$JS.API.DIRECT.GET.KV_mp4t-jobs.>");
+/** Direct gets of the jobs bucket (or, with `subject`, other requests) sent to the server, counted by a subscriber on their subject. */
+async function countReads(nc: NatsConnection, subject = "$JS.API.DIRECT.GET.KV_mp4t-jobs.>") {
+  const sub = nc.subscribe(subject);
   let n = 0;
   void (async () => {
     for await (const _ of sub) n++;
@@ -50,6 +50,29 @@ describe("NATS KV job store: records remembered per process", () => {
       expect(await reads.count(ncB)).toBe(2);
       expect(await b.getJob(ref)).toMatchObject({ status: "processing", progress: 0.9 });
       reads.stop();
+    } finally {
+      await Promise.all([watcher.close(), ncA.close(), ncB.close()]);
+    }
+  });
+
+  it("writes a process's concurrent changes of one job one after another: none refused, none re-read, none lost", async () => {
+    await using nats = await startNats();
+    const [watcher, ncA, ncB] = [await nats.connect(), await nats.connect(), await nats.connect()];
+    try {
+      const reads = await countReads(watcher);
+      const writes = await countReads(watcher, "$KV.mp4t-jobs.>"); // every write sent, a refused one too
+      const a = await createNatsKvJobStore(ncA);
+      const b = await createNatsKvJobStore(ncB);
+      const job = sampleJob("chunky", { chunks: { count: 12, done: [] } });
+      const ref = { userId: job.userId, jobId: job.id };
+      await a.createJob(job);
+      const addChunk = (i: number) => (j: typeof job) => ({ ...j, chunks: { ...j.chunks!, done: [...j.chunks!.done, i] } });
+      await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).updateJob(ref, addChunk(i))));
+      expect([...(await a.getJob(ref))!.chunks!.done].sort((x, y) => x - y)).toEqual([...Array(12).keys()]);
+      expect(await writes.count(ncA, ncB)).toBe(1 + 12); // the create and one write per change
+      expect(await reads.count(ncA, ncB)).toBe(2); // the first change's, and the getJob above
+      reads.stop();
+      writes.stop();
     } finally {
       await Promise.all([watcher.close(), ncA.close(), ncB.close()]);
     }

@@ -17,7 +17,8 @@ const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
 /** A job record as this process last read or wrote it: its validated JSON and its revision. */
 type Remembered = { json: string; revision: number };
 /** `recent` of every store of this process, by the bucket's stream (its name and creation time): shared by the services one process runs. */
-const rememberedByBucket = new Map<string, Map<string, Remembered>>();
+const rememberedByBucket = new Map<string, { recent: Map<string, Remembered>; writing: Map<string, Promise<unknown>> }>();
+const ignore = () => undefined;
 
 /** Job store on NATS KV: the embedded default, nothing to run but nats-server. */
 export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: string; replicas?: number; users?: boolean } = {}): Promise<JobStore> {
@@ -67,8 +68,27 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
    * creation time, so two servers in one process, as in tests, share nothing).
    */
   const streamId = `${jobsStream} ${(await jsm.streams.info(jobsStream)).created}`; // another server's bucket of that name is another stream
-  const recent = rememberedByBucket.get(streamId) ?? new Map<string, Remembered>();
-  rememberedByBucket.set(streamId, recent);
+  const shared = rememberedByBucket.get(streamId) ?? { recent: new Map<string, Remembered>(), writing: new Map<string, Promise<unknown>>() };
+  rememberedByBucket.set(streamId, shared);
+  const { recent, writing } = shared;
+  /**
+   * This process's changes of one job, one at a time (shared like `recent`): a change that starts
+   * while another is being written waits for it, then writes on the record it wrote. Run together,
+   * the transcriber's chunks (two slots, one job) and a stage's start beside the previous stage's
+   * end wrote on the same revision, and all but the first were refused and read the record again:
+   * two refused writes and two reads a job of four chunks. Changes of other processes still meet
+   * the compare-and-set. A mutation never changes a job itself (it would wait for itself).
+   */
+  const oneAtATime = <T>(key: string, change: () => Promise<T>): Promise<T> => {
+    const before = writing.get(key);
+    const run = before ? before.then(change, change) : change();
+    const done = run.then(ignore, ignore);
+    writing.set(key, done);
+    void done.then(() => {
+      if (writing.get(key) === done) writing.delete(key);
+    });
+    return run;
+  };
   const remember = (key: string, entry: Remembered) => {
     recent.delete(key);
     recent.set(key, entry);
@@ -112,6 +132,41 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
     const entry = { json: enc(job), revision: e.revision };
     remember(key, entry);
     return { ...entry, job };
+  };
+
+  /** `updateJob`'s compare-and-set loop: on the remembered record first (see `recent`), else on a fresh read. */
+  const change = async (ref: JobRef, mutate: (job: Job) => Job | undefined): Promise<Job | null> => {
+    const key = jobKey(ref);
+    let known = recent.get(key); // remembered, not yet confirmed by a write
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      // `mutate` gets a copy; a decision on the remembered record is never returned (see below).
+      const fresh = known ? undefined : await readJob(key);
+      const current = known ?? fresh;
+      if (!current) return null;
+      let next: Job | undefined;
+      try {
+        next = mutate(fresh ? fresh.job : copyOf(current)); // a fresh read's record is its own already
+      } catch (err) {
+        if (!known) throw err;
+      }
+      if (!next && known) {
+        known = undefined; // decided on the remembered record: decide again on a fresh one
+        continue;
+      }
+      if (!next) return copyOf(current); // as read: `mutate` may have changed its copy before it declined
+      known = undefined;
+      const parsed = Job.parse({ ...next, updatedAt: new Date().toISOString() });
+      const json = enc(parsed);
+      try {
+        const revision = await jobs.update(key, json, current.revision);
+        remember(key, { json, revision });
+        return parsed;
+      } catch (err) {
+        // Wrong last sequence: someone else wrote first. Re-read and re-apply.
+        if (!String((err as Error).message).includes("wrong last sequence")) throw err;
+      }
+    }
+    throw new AppError("INTERNAL", `job ${ref.jobId}: too many concurrent updates`);
   };
 
   return {
@@ -162,38 +217,8 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
     async getJob(ref) {
       return (await readJob(jobKey(ref)))?.job ?? null;
     },
-    async updateJob(ref, mutate) {
-      const key = jobKey(ref);
-      let known = recent.get(key); // remembered, not yet confirmed by a write
-      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        // `mutate` gets a copy; a decision on the remembered record is never returned (see below).
-        const fresh = known ? undefined : await readJob(key);
-        const current = known ?? fresh;
-        if (!current) return null;
-        let next: Job | undefined;
-        try {
-          next = mutate(fresh ? fresh.job : copyOf(current)); // a fresh read's record is its own already
-        } catch (err) {
-          if (!known) throw err;
-        }
-        if (!next && known) {
-          known = undefined; // decided on the remembered record: decide again on a fresh one
-          continue;
-        }
-        if (!next) return copyOf(current); // as read: `mutate` may have changed its copy before it declined
-        known = undefined;
-        const parsed = Job.parse({ ...next, updatedAt: new Date().toISOString() });
-        const json = enc(parsed);
-        try {
-          const revision = await jobs.update(key, json, current.revision);
-          remember(key, { json, revision });
-          return parsed;
-        } catch (err) {
-          // Wrong last sequence: someone else wrote first. Re-read and re-apply.
-          if (!String((err as Error).message).includes("wrong last sequence")) throw err;
-        }
-      }
-      throw new AppError("INTERNAL", `job ${ref.jobId}: too many concurrent updates`);
+    updateJob(ref, mutate) {
+      return oneAtATime(jobKey(ref), () => change(ref, mutate));
     },
     async listJobs(userId, query: ListJobsQuery): Promise<JobPage> {
       const ids = await userJobs(userId);

@@ -97,7 +97,8 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
       }
       // The disk is asked when the file part starts: a body that is not multipart, or options
       // refused before the file, get their own 4xx first.
-      let release: () => void = () => undefined;
+      let release: (wrote?: { blobs: number }) => void = () => undefined;
+      let wrote = 0; // the stored upload's bytes; a failed one leaves none (its blob goes with it)
       const guard = opts.diskGuard;
       const beforeFile = guard ? async () => void (release = await guard.admit({ blobs: Math.min(declared, allowance.maxBytes) })) : undefined;
       try {
@@ -112,10 +113,11 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
           throw err;
         });
         const job = await submitJob({ jobs, blobs, publisher, lifecycle }, { id, userId, key }, upload, req.log);
+        wrote = upload.sizeBytes;
         opts.quota.created(userId, upload.sizeBytes);
         return reply.code(202).send(toJobView(job));
       } finally {
-        release();
+        release({ blobs: wrote });
       }
     },
   );

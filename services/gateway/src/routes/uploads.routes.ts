@@ -157,7 +157,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
           : new AppError("FILE_TOO_LARGE", `the file is larger than the ${limits.maxUploadBytes}-byte limit`);
       }
       // The bytes wait in scratch, then are copied whole to the blob store: room for both (or twice on one disk).
-      (await opts.diskGuard?.admit({ scratch: length, blobs: length }))?.();
+      (await opts.diskGuard?.admit({ scratch: length, blobs: length }))?.({}); // a check: nothing written yet
       const r = await scratch.create({ userId, length, fileName: cleanFileName(fileName), options });
       return reply
         .code(201)
@@ -234,12 +234,17 @@ export const uploadsRoutes: FastifyPluginAsyncZod<UploadsRoutesOptions> = async 
         }
         const rest = record.length - current;
         const release = (await opts.diskGuard?.admit({ scratch: rest, blobs: record.length })) ?? (() => undefined);
+        let wrote: { scratch: number; blobs: number } | undefined; // unknown after a failure: all it was admitted for
         try {
           const at = await scratch.append(record, req.headers["upload-offset"], body);
-          if (at === record.length) record.jobId = await finish(record, req.log);
+          wrote = { scratch: at - current, blobs: 0 };
+          if (at === record.length) {
+            record.jobId = await finish(record, req.log);
+            wrote.blobs = record.length;
+          }
           return at;
         } finally {
-          release();
+          release(wrote);
         }
       });
       return reply.code(204).headers(uploadHeaders(record, offset)).send(null);

@@ -30,6 +30,17 @@ describe("disk guard", () => {
     expect(reads).toBe(2);
   });
 
+  it("takes off the reading only what a release says was written (nothing for a check, a part for a cut upload)", async () => {
+    const disk = { free: 10_000 };
+    const guard = createDiskGuard({ minFreeBytes: 2_000, blobs: place("blobs", disk), scratch: place("scratch", disk), logger: silent });
+    (await guard.admit({ scratch: 4_000, blobs: 4_000 }))({}); // a resumable upload's creation: checked, nothing written
+    const patch = await guard.admit({ scratch: 4_000, blobs: 4_000 }); // 10,000 - 8,000 = 2,000: still fits
+    patch({ scratch: 1_000, blobs: 0 }); // a part of it arrived, and no copy
+    await expect(guard.admit({ blobs: 7_001 })).rejects.toMatchObject({ code: "STORAGE_FULL" }); // 10,000 - 1,000 - 7,001 < 2,000
+    (await guard.admit({ blobs: 7_000 }))(); // released without saying: all of it counted as written
+    await expect(guard.admit({ blobs: 1 })).rejects.toMatchObject({ code: "STORAGE_FULL" });
+  });
+
   it("adds up what goes to places on one file system, and not across two", async () => {
     const disk = { free: 10_000 };
     const shared = createDiskGuard({ minFreeBytes: 1_000, blobs: place("blobs", disk), scratch: place("scratch", disk), logger: silent });

@@ -12,9 +12,11 @@ export type DiskGuard = {
   /**
    * Refuses (503 STORAGE_FULL) an upload whose bytes, with those of the uploads already in
    * progress, would leave less than the reserve free on any disk it writes to; places on one
-   * file system are counted together. Resolves to the release of this upload's share.
+   * file system are counted together. Resolves to the release of this upload's share, told what
+   * it wrote (by default all it was admitted for): those bytes are taken off the disk's reading
+   * until the next reading, at most a second later, shows them.
    */
-  admit(need: DiskNeed): Promise<() => void>;
+  admit(need: DiskNeed): Promise<(wrote?: DiskNeed) => void>;
   /** Each place's free bytes (the metrics scrape), from the same once-a-second reading. */
   read(): Promise<{ place: string; freeBytes: number }[]>;
 };
@@ -103,14 +105,17 @@ export function createDiskGuard(opts: {
       if (opts.minFreeBytes <= 0) return () => undefined;
       // What this upload writes, per file system (scratch and blobs share one under `npm start`).
       const byDevice = new Map<number, { place: DiskPlace; bytes: number }>();
-      for (const [place, bytes] of [
-        [opts.blobs, need.blobs],
-        [opts.scratch, need.scratch],
+      const parts: { dev: number; kind: keyof DiskNeed }[] = [];
+      for (const [kind, place] of [
+        ["blobs", opts.blobs],
+        ["scratch", opts.scratch],
       ] as const) {
+        const bytes = need[kind];
         if (!place || bytes === undefined) continue;
         const dev = (await deviceOf(place)) ?? -byDevice.size - 1; // unknown device: counted on its own
         const entry = byDevice.get(dev);
         byDevice.set(dev, { place: entry?.place ?? place, bytes: (entry?.bytes ?? 0) + Math.max(0, bytes) });
+        parts.push({ dev, kind });
       }
       const readings = await Promise.all([...byDevice].map(async ([dev, e]) => ({ dev, ...e, free: await freeOf(e.place) })));
       // From here to the reservation nothing awaits, so two uploads cannot both take the last room.
@@ -121,15 +126,16 @@ export function createDiskGuard(opts: {
       }
       for (const [dev, { bytes }] of byDevice) inFlight.set(dev, (inFlight.get(dev) ?? 0) + bytes);
       let released = false;
-      return () => {
+      return (wrote = need) => {
         if (released) return;
         released = true;
-        // The bytes it held are on the disk now (or were never written): still counted against the
-        // reading they were admitted on, until the next one (at most a second later) shows the disk as it is.
-        // Counted as written: an upload cut short leaves room the next reading finds.
-        for (const [dev, { place, bytes }] of byDevice) {
-          inFlight.set(dev, (inFlight.get(dev) ?? 0) - bytes);
-          if (seen.has(place.name)) landed.set(place.name, (landed.get(place.name) ?? 0) + bytes);
+        for (const [dev, { bytes }] of byDevice) inFlight.set(dev, (inFlight.get(dev) ?? 0) - bytes);
+        // What it wrote is on the disk now, which the reading it was admitted on does not show: taken
+        // off that reading until the next one (at most a second later) shows the disk as it is.
+        for (const { dev, kind } of parts) {
+          const place = byDevice.get(dev)!.place;
+          const bytes = Math.max(0, wrote[kind] ?? 0);
+          if (bytes > 0 && seen.has(place.name)) landed.set(place.name, (landed.get(place.name) ?? 0) + bytes);
         }
       };
     },
