@@ -18,6 +18,8 @@ const jobKey = (ref: JobRef) => `${ref.userId}.${ref.jobId}`;
 type Remembered = { json: string; revision: number };
 /** `recent` of every store of this process, by the bucket's stream (its name and creation time): shared by the services one process runs. */
 const rememberedByBucket = new Map<string, { recent: Map<string, Remembered>; writing: Map<string, Promise<unknown>> }>();
+/** Bucket streams remembered per process (see `rememberedByBucket`). */
+const REMEMBERED_STREAMS = 8;
 const ignore = () => undefined;
 
 /** Job store on NATS KV: the embedded default, nothing to run but nats-server. */
@@ -70,6 +72,8 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
   const streamId = `${jobsStream} ${(await jsm.streams.info(jobsStream)).created}`; // another server's bucket of that name is another stream
   const shared = rememberedByBucket.get(streamId) ?? { recent: new Map<string, Remembered>(), writing: new Map<string, Promise<unknown>>() };
   rememberedByBucket.set(streamId, shared);
+  // A process uses one bucket; a test process starts many servers: the oldest streams are forgotten.
+  if (rememberedByBucket.size > REMEMBERED_STREAMS) rememberedByBucket.delete(rememberedByBucket.keys().next().value!);
   const { recent, writing } = shared;
   /**
    * This process's changes of one job, one at a time (shared like `recent`): a change that starts
