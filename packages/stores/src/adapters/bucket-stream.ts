@@ -10,14 +10,16 @@ import type { NatsConnection } from "@nats-io/transport-node";
  * - `replicas` copies when given (the cluster copies the stream to its new peers while it keeps
  *   serving), so raising JETSTREAM_REPLICAS takes effect at the next start, as it does for the work
  *   streams. Unset: the bucket keeps what it has.
+ * Resolves to when the stream was created (which tells one server's bucket from another's of the same name).
  */
-export async function ensureBucketStream(nc: NatsConnection, stream: string, replicas: number | undefined): Promise<void> {
+export async function ensureBucketStream(nc: NatsConnection, stream: string, replicas: number | undefined): Promise<string> {
   const jsm = await jetstreamManager(nc);
-  const { config } = await jsm.streams.info(stream);
+  const { config, created } = await jsm.streams.info(stream);
   const want = { max_consumers: STREAM_MAX_CONSUMERS, num_replicas: replicas ?? config.num_replicas };
   if (config.max_consumers !== want.max_consumers || config.num_replicas !== want.num_replicas) {
     await jsm.streams.update(stream, { ...config, ...want });
   }
+  return created;
 }
 
 /** nats-server's "stream name already in use with a different configuration". */

@@ -27,7 +27,7 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
   const kvm = new Kvm(nc);
   const prefix = opts.prefix ?? "mp4t";
   const jobs: KV = await createBucket(() => kvm.create(`${prefix}-jobs`, { history: 1, replicas: opts.replicas ?? 1 }));
-  await ensureBucketStream(nc, `KV_${prefix}-jobs`, opts.replicas);
+  const jobsCreated = await ensureBucketStream(nc, `KV_${prefix}-jobs`, opts.replicas);
   // `users: false` (workers): never opened, as their NATS users may not touch it; only the gateway reads users.
   let usersKv: KV | undefined;
   if (opts.users !== false) {
@@ -69,7 +69,7 @@ export async function createNatsKvJobStore(nc: NatsConnection, opts: { prefix?: 
    * and a revision names one record only within one stream (the key is the stream's name and
    * creation time, so two servers in one process, as in tests, share nothing).
    */
-  const streamId = `${jobsStream} ${(await jsm.streams.info(jobsStream)).created}`; // another server's bucket of that name is another stream
+  const streamId = `${jobsStream} ${jobsCreated}`; // another server's bucket of that name is another stream
   const shared = rememberedByBucket.get(streamId) ?? { recent: new Map<string, Remembered>(), writing: new Map<string, Promise<unknown>>() };
   rememberedByBucket.set(streamId, shared);
   // A process uses one bucket; a test process starts many servers: the oldest streams are forgotten.
