@@ -28,6 +28,9 @@
  *   counted, the warm runs against runs each after a full collection: when V8 throws the hot
  *   loops' code away as a job's objects die, each run after a collection compiles them again,
  *   and the second figure grows against the first.
+ * - BENCH_ROUNDS (default 3, at most 9) such rounds, each a batch of BENCH_JOBS and its floor runs
+ *   right after it; the ratio is the median of the rounds' pipeline figures over the median of
+ *   their floors, each round's ratio printed too;
  * - then BENCH_JOBS more jobs, the same way, while GET /health is asked of the gateway every 50 ms:
  *   its slowest answers show how long the gateway's event loop is held (in the all-in-one process,
  *   by every service's work). A batch of its own: the probes cost the gateway CPU, and the measured
@@ -69,6 +72,7 @@ import { decodeWav, diarize } from "../services/diarizer/src/index.ts";
 const JOBS = Number(process.env.BENCH_JOBS ?? 20);
 const STORED_JOBS = Number(process.env.BENCH_STORED_JOBS ?? 0);
 const FLOOR_RUNS = Math.min(9, Math.max(1, Math.floor(Number(process.env.BENCH_FLOOR_RUNS ?? 3)) || 3));
+const ROUNDS = Math.min(9, Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 3)) || 3));
 const IDLE_SEC = Number(process.env.BENCH_IDLE_SEC ?? 60);
 const USERS = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -321,10 +325,7 @@ async function runMode(mode: string): Promise<ModeResult> {
       const ev = JSON.parse(new TextDecoder().decode(data)) as { jobId: string; type: string };
       if (ev.type === "completed" || ev.type === "failed" || ev.type === "canceled") ended.set(ev.jobId, ev.type);
     };
-    const spy = countTraffic(nc, noteEnd);
     const blobDir = join(sys.dataDir, "blobs");
-    const files = existsSync(blobDir) ? watchBlobFiles(blobDir) : null;
-    await nc.flush();
     const body = await readFile(media.path);
     const uploadForm = (i: number) => {
       const form = new FormData();
@@ -340,78 +341,108 @@ async function runMode(mode: string): Promise<ModeResult> {
         ids.push(r.body.id);
       }
       await allDone(nc, ended, ids);
+      return ids;
     };
-    const a = sampleTree(roots);
-    const t0 = performance.now();
-    await batch();
-    const wallSec = (performance.now() - t0) / 1000;
-    const blobFiles = (await files?.stop()) ?? null;
-    const b = sampleTree(roots);
-    const measuredRequests = engine.requests.slice(); // the latency batch below adds its own
-    await nc.flush();
-    const t = spy.traffic;
-    if (blobFiles) t.objectsWritten = t.objectsRead = blobFiles;
-    spy.stop();
-    const failed = [...ended.values()].filter((v) => v !== "completed").length;
-    const cpu = cpuBetween(a, b);
-    const perJob = total(cpu) / JOBS;
-    const sum = (l: number[]) => l.reduce((x, y) => x + y, 0);
-    console.log(
-      `[overhead] ${JOBS} jobs of ${media.durationSec.toFixed(1)} s in ${wallSec.toFixed(1)} s (${failed} not completed); engine requests ${measuredRequests.length}`,
-    );
-    console.log(
-      `[overhead] pipeline CPU per job: ${f3(perJob)} s (${[...cpu]
-        .sort((x, y) => y[1] - x[1])
-        .map(([k, v]) => `${k} ${f3(v / JOBS)}`)
-        .join(", ")})`,
-    );
-    const faults = faultsBetween(a, b);
-    console.log(
-      `[overhead] minor page faults per job: ${(total(faults) / JOBS).toFixed(0)} (${[...faults]
-        .sort((x, y) => y[1] - x[1])
-        .map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`)
-        .join(", ")}): pages touched for the first time, each one a trap into the kernel`,
-    );
-    const writes = writesBetween(a, b);
-    console.log(
-      `[overhead] write system calls per job: ${(total(writes) / JOBS).toFixed(0)} (${[...writes]
-        .sort((x, y) => y[1] - x[1])
-        .map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`)
-        .join(", ")}): socket and file writes (a parent's count holds its reaped children's: the relay's is mostly ffmpeg writing the PCM file)`,
-    );
-    const children = childCpuBetween(a, b, roots);
-    const tools = total(children.cpu) / JOBS;
-    if (children.changed)
-      console.log("[overhead] WARNING: a process of the system started or ended during the jobs: the media tools' figure below includes what it reaped");
-    const pj = (n: number) => f2(n / JOBS);
-    console.log(
-      `[overhead] per job: work messages ${pj(t.work.n)} (${(t.work.bytes / Math.max(1, t.work.n)).toFixed(0)} B), events ${pj(t.events.n)}, KV writes ${pj(t.kvWrites.n)}, KV reads ${pj(t.kvReads)}, ` +
-        `blobs${blobFiles ? " (files; reads taken as one per blob)" : ""} written ${pj(t.objectsWritten.length)} (${(sum(t.objectsWritten) / JOBS / 1024).toFixed(0)} KiB), blobs read ${pj(t.objectsRead.length)} (${(sum(t.objectsRead) / JOBS / 1024).toFixed(0)} KiB), blob info reads ${pj(t.blobMetaReads)}, ` +
-        `pulls ${pj(t.pulls)}, acks ${pj(t.acks)}, consumers created ${pj(t.consumersCreated)}, consumer infos/lists ${pj(t.consumerInfos)}, stream infos ${pj(t.streamInfos)}, other API ${[...t.otherApi].map(([k, v]) => `${k} ${pj(v)}`).join(" ") || "0"}`,
-    );
-    const rssAfterJobs = rssOf(b);
-
-    // The floor right after the measured batch, so the two are measured on the machine as it is
-    // then: a VM's pace drifts over minutes, and a floor taken two minutes later (after the idle
-    // minute and the second batch) moved by half between two layouts of one run (0.023 against
-    // 0.035 s a job, each the median of five runs that agreed within 0.007) while the system's
-    // own figure stayed within 3 % (0.084 and 0.082 s).
-    const p = plan(t, JOBS, blobFiles, engine, measuredRequests);
-    const floors: number[] = [];
-    for (let i = 0; i < FLOOR_RUNS; i++) {
-      const runDir = join(dir, `floor-${i + 1}`); // each run its own server store and blob files
-      await mkdir(runDir, { recursive: true });
-      const fl = await floor(p, runDir, () => uploadForm(0));
-      await rm(runDir, { recursive: true, force: true });
-      floors.push(total(fl.cpu) / JOBS);
-      const ft = fl.traffic;
+    /**
+     * One measured round: a batch of JOBS with the hops counted, then the floor's runs for what it
+     * counted, right after it (see below). Per job: the pipeline's CPU and the floor's median.
+     */
+    const round = async (r: number) => {
+      if (ROUNDS > 1) console.log(`[overhead] round ${r + 1} of ${ROUNDS}`);
+      const spy = countTraffic(nc, noteEnd);
+      const files = existsSync(blobDir) ? watchBlobFiles(blobDir) : null;
+      await nc.flush();
+      const requestsBefore = engine.requests.length;
+      const a = sampleTree(roots);
+      const t0 = performance.now();
+      const ids = await batch();
+      const wallSec = (performance.now() - t0) / 1000;
+      const blobFiles = (await files?.stop()) ?? null;
+      const b = sampleTree(roots);
+      const measuredRequests = engine.requests.slice(requestsBefore); // the next batches add their own
+      await nc.flush();
+      const t = spy.traffic;
+      if (blobFiles) t.objectsWritten = t.objectsRead = blobFiles;
+      spy.stop();
+      const failed = ids.filter((id) => ended.get(id) !== "completed").length;
+      const cpu = cpuBetween(a, b);
+      const perJob = total(cpu) / JOBS;
+      const sum = (l: number[]) => l.reduce((x, y) => x + y, 0);
       console.log(
-        `[overhead] floor run ${i + 1} of ${FLOOR_RUNS} (bare nats.js and node:http, same hops and sizes, the upload and ${p.engine.n} engine request${p.engine.n === 1 ? "" : "s"} of ${(p.engine.fileBytes / 1024).toFixed(0)} KiB included): ${f3(floors[i]!)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall; write system calls per job ${[...fl.writes].map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`).join(", ")};` +
-          ` counted as the system's: work ${pj(ft.work.n)}, events ${pj(ft.events.n)}, KV writes ${pj(ft.kvWrites.n)}, KV reads ${pj(ft.kvReads)}, pulls ${pj(ft.pulls)}, acks ${pj(ft.acks)}${p.blobs === "nats" ? `, blob chunks ${pj(ft.blobChunks.n)}, blob infos ${pj(ft.blobMeta)}` : ""}`,
+        `[overhead] ${JOBS} jobs of ${media.durationSec.toFixed(1)} s in ${wallSec.toFixed(1)} s (${failed} not completed); engine requests ${measuredRequests.length}`,
+      );
+      console.log(
+        `[overhead] pipeline CPU per job: ${f3(perJob)} s (${[...cpu]
+          .sort((x, y) => y[1] - x[1])
+          .map(([k, v]) => `${k} ${f3(v / JOBS)}`)
+          .join(", ")})`,
+      );
+      const faults = faultsBetween(a, b);
+      console.log(
+        `[overhead] minor page faults per job: ${(total(faults) / JOBS).toFixed(0)} (${[...faults]
+          .sort((x, y) => y[1] - x[1])
+          .map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`)
+          .join(", ")}): pages touched for the first time, each one a trap into the kernel`,
+      );
+      const writes = writesBetween(a, b);
+      console.log(
+        `[overhead] write system calls per job: ${(total(writes) / JOBS).toFixed(0)} (${[...writes]
+          .sort((x, y) => y[1] - x[1])
+          .map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`)
+          .join(", ")}): socket and file writes (a parent's count holds its reaped children's: the relay's is mostly ffmpeg writing the PCM file)`,
+      );
+      const children = childCpuBetween(a, b, roots);
+      const tools = total(children.cpu) / JOBS;
+      if (children.changed)
+        console.log("[overhead] WARNING: a process of the system started or ended during the jobs: the media tools' figure below includes what it reaped");
+      const pj = (n: number) => f2(n / JOBS);
+      console.log(
+        `[overhead] per job: work messages ${pj(t.work.n)} (${(t.work.bytes / Math.max(1, t.work.n)).toFixed(0)} B), events ${pj(t.events.n)}, KV writes ${pj(t.kvWrites.n)}, KV reads ${pj(t.kvReads)}, ` +
+          `blobs${blobFiles ? " (files; reads taken as one per blob)" : ""} written ${pj(t.objectsWritten.length)} (${(sum(t.objectsWritten) / JOBS / 1024).toFixed(0)} KiB), blobs read ${pj(t.objectsRead.length)} (${(sum(t.objectsRead) / JOBS / 1024).toFixed(0)} KiB), blob info reads ${pj(t.blobMetaReads)}, ` +
+          `pulls ${pj(t.pulls)}, acks ${pj(t.acks)}, consumers created ${pj(t.consumersCreated)}, consumer infos/lists ${pj(t.consumerInfos)}, stream infos ${pj(t.streamInfos)}, other API ${[...t.otherApi].map(([k, v]) => `${k} ${pj(v)}`).join(" ") || "0"}`,
+      );
+      const rssAfterJobs = rssOf(b);
+
+      // The floor right after the measured batch, so the two are measured on the machine as it is
+      // then: a VM's pace drifts over minutes, and a floor taken two minutes later (after the idle
+      // minute and the second batch) moved by half between two layouts of one run (0.023 against
+      // 0.035 s a job, each the median of five runs that agreed within 0.007) while the system's
+      // own figure stayed within 3 % (0.084 and 0.082 s).
+      const p = plan(t, JOBS, blobFiles, engine, measuredRequests);
+      const floors: number[] = [];
+      for (let i = 0; i < FLOOR_RUNS; i++) {
+        const runDir = join(dir, `floor-${i + 1}`); // each run its own server store and blob files
+        await mkdir(runDir, { recursive: true });
+        const fl = await floor(p, runDir, () => uploadForm(0));
+        await rm(runDir, { recursive: true, force: true });
+        floors.push(total(fl.cpu) / JOBS);
+        const ft = fl.traffic;
+        console.log(
+          `[overhead] floor run ${i + 1} of ${FLOOR_RUNS} (bare nats.js and node:http, same hops and sizes, the upload and ${p.engine.n} engine request${p.engine.n === 1 ? "" : "s"} of ${(p.engine.fileBytes / 1024).toFixed(0)} KiB included): ${f3(floors[i]!)} s CPU per job (${[...fl.cpu].map(([k, v]) => `${k} ${f3(v / JOBS)}`).join(", ")}); ${fl.wallSec.toFixed(1)} s wall; write system calls per job ${[...fl.writes].map(([k, v]) => `${k} ${(v / JOBS).toFixed(0)}`).join(", ")};` +
+            ` counted as the system's: work ${pj(ft.work.n)}, events ${pj(ft.events.n)}, KV writes ${pj(ft.kvWrites.n)}, KV reads ${pj(ft.kvReads)}, pulls ${pj(ft.pulls)}, acks ${pj(ft.acks)}${p.blobs === "nats" ? `, blob chunks ${pj(ft.blobChunks.n)}, blob infos ${pj(ft.blobMeta)}` : ""}`,
+        );
+      }
+      const floorPerJob = median(floors);
+      if (FLOOR_RUNS > 1) console.log(`[overhead] floor: the median of ${FLOOR_RUNS} runs, ${f3(floorPerJob)} s CPU per job (${floors.map(f3).join(", ")})`);
+      if (ROUNDS > 1)
+        console.log(`[overhead] round ${r + 1}: pipeline ${f3(perJob)} s/job, floor ${f3(floorPerJob)} s/job, ${f2(perJob / Math.max(1e-6, floorPerJob))}x`);
+      return { perJob, floorPerJob, rssAfterJobs, tools, wallSec };
+    };
+    // BENCH_ROUNDS measured rounds, each a batch and its floor runs: the ratio is the median of the
+    // pipeline's figures over the median of the floor's. One batch of 100 jobs moved by 0.052-0.059
+    // s a job between runs on one machine, as much as the floor (0.018-0.023): a median on one
+    // side only steadies half the ratio. The first round is the fresh system's (its code compiled as
+    // it goes), the later ones a warm system's; RSS "after jobs" is the first round's (100 jobs).
+    const rounds: Awaited<ReturnType<typeof round>>[] = [];
+    for (let r = 0; r < ROUNDS; r++) rounds.push(await round(r));
+    const perJob = median(rounds.map((x) => x.perJob));
+    const floorPerJob = median(rounds.map((x) => x.floorPerJob));
+    const { rssAfterJobs, tools, wallSec } = rounds[0]!;
+    if (ROUNDS > 1) {
+      console.log(
+        `[overhead] ${ROUNDS} rounds: pipeline ${f3(perJob)} s/job (${rounds.map((x) => f3(x.perJob)).join(", ")}), floor ${f3(floorPerJob)} s/job (${rounds.map((x) => f3(x.floorPerJob)).join(", ")}); ratio of the medians ${f2(perJob / Math.max(1e-6, floorPerJob))}x, per round ${rounds.map((x) => f2(x.perJob / Math.max(1e-6, x.floorPerJob))).join(", ")}; RSS after each round ${rounds.map((x) => x.rssAfterJobs.toFixed(0)).join(", ")} MiB`,
       );
     }
-    const floorPerJob = median(floors);
-    if (FLOOR_RUNS > 1) console.log(`[overhead] floor: the median of ${FLOOR_RUNS} runs, ${f3(floorPerJob)} s CPU per job (${floors.map(f3).join(", ")})`);
     // The gateway's responsiveness under the same load, in a second batch after the measured one:
     // the probes are the bench's, not the pipeline's, and cost the gateway CPU of their own (20
     // requests a second), which the floor does not carry.

@@ -6,14 +6,30 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const ascii = (b: Uint8Array, at: number) => String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!);
 
 /**
- * Samples per call of `toFloats`. decodeWav runs once a job, and a loop over a whole recording in
+ * Samples per call of `scaleBlock`. decodeWav runs once a job, and a loop over a whole recording in
  * it was compiled on the stack (OSR) again at every job; a function called for each block is
  * compiled once and kept.
  */
 const BLOCK = 4096;
 
-function toFloats(pcm: Int16Array, samples: Float32Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) samples[i] = pcm[i]! / 32768;
+/** 1 / 32768: a power of two, so a 16-bit sample times it is exact in a float32, as its quotient was. */
+const SCALE = 1 / 32768;
+
+function scaleBlock(samples: Float32Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) samples[i]! *= SCALE;
+}
+
+/**
+ * Mono 16-bit samples to floats in [-1, 1]: the typed array's own conversion (`set`, native), then
+ * a scale in place. A loop reading the 16-bit samples itself ran at 5 ns a sample once V8's
+ * mid-tier compiler (Maglev) had compiled decodeWav, which it does after a few dozen jobs, with
+ * the loop inlined: 2.5 ms a job of 28.8 s, against 0.5 before. Maglev's code for this loop, a
+ * float32 scaled in place, is as fast as the optimizing compiler's (0.7 ms for the whole, either
+ * way; measured with `--no-turbofan`).
+ */
+function toFloats(pcm: Int16Array, samples: Float32Array): void {
+  samples.set(pcm);
+  for (let i = 0; i < pcm.length; i += BLOCK) scaleBlock(samples, i, Math.min(pcm.length, i + BLOCK));
 }
 
 /**
@@ -49,7 +65,7 @@ export function decodeWav(bytes: Uint8Array, alloc: (frames: number) => Float32A
       if (fmt.channels === 1 && LITTLE_ENDIAN && (bytes.byteOffset + body) % 2 === 0) {
         // Mono and aligned (what ingest writes): read the samples in place, not one DataView call each.
         const pcm = new Int16Array(bytes.buffer, bytes.byteOffset + body, frames);
-        for (let i = 0; i < frames; i += BLOCK) toFloats(pcm, samples, i, Math.min(frames, i + BLOCK));
+        toFloats(pcm, samples);
         return { sampleRate: fmt.sampleRate, samples };
       }
       for (let i = 0; i < frames; i++) {
