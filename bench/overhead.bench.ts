@@ -350,7 +350,7 @@ async function runMode(mode: string): Promise<ModeResult> {
     const round = async (r: number) => {
       if (ROUNDS > 1) console.log(`[overhead] round ${r + 1} of ${ROUNDS}`);
       const spy = countTraffic(nc, noteEnd);
-      const files = existsSync(blobDir) ? watchBlobFiles(blobDir) : null;
+      const files = existsSync(blobDir) ? await watchBlobFiles(blobDir) : null;
       await nc.flush();
       const requestsBefore = engine.requests.length;
       const a = sampleTree(roots);
