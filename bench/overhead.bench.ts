@@ -55,7 +55,7 @@ import { promisify } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { createInterface } from "node:readline";
-import { newId, Streams, type Job } from "@mp4t/contracts";
+import { BlobKeys, newId, Streams, type Job } from "@mp4t/contracts";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { makeLibrivoxMp4, startFakeOpenAi, type FakeOpenAiServer } from "../packages/testing/src/index.ts";
 import { api, login, startSystem } from "../tests/e2e/system.ts";
@@ -63,7 +63,7 @@ import { LOAD_TEST_ENV, LOAD_TEST_PASSWORD } from "../tests/load/load-env.ts";
 import { jetstream, jetstreamManager } from "../tests/lanes/jetstream.ts";
 import { startBareNats } from "./overhead/bare-nats.ts";
 import { median } from "./median.ts";
-import { watchBlobFiles } from "./overhead/blob-files.ts";
+import { type BlobFile, watchBlobFiles } from "./overhead/blob-files.ts";
 import type { FloorPlan } from "./overhead/floor.ts";
 import { childCpuBetween, cpuBetween, faultsBetween, ownChildCpuSec, rssOf, sampleTree, total, writesBetween } from "./overhead/proc-stats.ts";
 import { countTraffic, type Traffic } from "./overhead/traffic.ts";
@@ -140,10 +140,30 @@ async function allDone(nc: NatsConnection, ended: Map<string, string>, ids: stri
   await sleep(1000); // acks and deletes in flight settle
 }
 
-function plan(t: Traffic, jobs: number, blobFiles: number[] | null, engine: FakeOpenAiServer, requests: FakeOpenAiServer["requests"]): FloorPlan {
+/**
+ * One job's blob files, for the floor to write and read back once each: those of the job whose
+ * blobs weigh the median of the batch's jobs (the first blobs seen would be the first uploads
+ * and audio, heavier than a job's share). Which of them the system moved into the store, not
+ * wrote: the audio, a file ffmpeg wrote (its CPU is the media tools', left out) that ingest
+ * renames into place; the floor makes those as a file of that size without writing its bytes.
+ */
+function oneJobsBlobs(files: BlobFile[]): { sizes: number[]; moved: number[] } {
+  const byJob = new Map<string, BlobFile[]>();
+  for (const f of files) {
+    const id = /^jobs\/([^/]+)\//.exec(f.path)?.[1];
+    if (id) byJob.set(id, [...(byJob.get(id) ?? []), f]);
+  }
+  const weight = (l: BlobFile[]) => l.reduce((n, f) => n + f.size, 0);
+  const jobs = [...byJob].sort((a, b) => weight(a[1]) - weight(b[1]));
+  const [id, list] = jobs[Math.floor(jobs.length / 2)] ?? ["", []];
+  return { sizes: list.map((f) => f.size), moved: list.flatMap((f, i) => (f.path === BlobKeys.audio(id) ? [i] : [])) };
+}
+
+function plan(t: Traffic, jobs: number, blobFiles: BlobFile[] | null, engine: FakeOpenAiServer, requests: FakeOpenAiServer["requests"]): FloorPlan {
   const per = (n: number) => Math.max(1, Math.round(n / jobs));
   const avg = (x: { n: number; bytes: number }) => (x.n ? x.bytes / x.n : 0);
   const perJob = <T>(list: T[]) => list.slice(0, Math.round(list.length / jobs));
+  const files = blobFiles ? oneJobsBlobs(blobFiles) : null;
   return {
     jobs,
     parallel: Math.min(jobs, 8),
@@ -152,8 +172,9 @@ function plan(t: Traffic, jobs: number, blobFiles: number[] | null, engine: Fake
     kvWrites: { n: per(t.kvWrites.n), bytes: avg(t.kvWrites) },
     kvReads: per(t.kvReads),
     blobs: blobFiles ? "file" : "nats",
-    objectsWritten: perJob(blobFiles ?? t.objectsWritten),
-    objectsRead: perJob(blobFiles ?? t.objectsRead),
+    objectsWritten: files?.sizes ?? perJob(t.objectsWritten),
+    objectsMoved: files?.moved ?? [],
+    objectsRead: files?.sizes ?? perJob(t.objectsRead),
     engine: {
       n: Math.round(requests.length / jobs), // none if the system made none
       fileBytes: requests.reduce((sum, r) => sum + r.fileBytes, 0) / Math.max(1, requests.length),
@@ -357,12 +378,12 @@ async function runMode(mode: string): Promise<ModeResult> {
       const t0 = performance.now();
       const ids = await batch();
       const wallSec = (performance.now() - t0) / 1000;
-      const blobFiles = (await files?.stop()) ?? null;
       const b = sampleTree(roots);
+      const blobFiles = (await files?.stop()) ?? null;
       const measuredRequests = engine.requests.slice(requestsBefore); // the next batches add their own
       await nc.flush();
       const t = spy.traffic;
-      if (blobFiles) t.objectsWritten = t.objectsRead = blobFiles;
+      if (blobFiles) t.objectsWritten = t.objectsRead = blobFiles.map((f) => f.size);
       spy.stop();
       const failed = ids.filter((id) => ended.get(id) !== "completed").length;
       const cpu = cpuBetween(a, b);
@@ -437,7 +458,8 @@ async function runMode(mode: string): Promise<ModeResult> {
     for (let r = 0; r < ROUNDS; r++) rounds.push(await round(r));
     const perJob = median(rounds.map((x) => x.perJob));
     const floorPerJob = median(rounds.map((x) => x.floorPerJob));
-    const { rssAfterJobs, tools, wallSec } = rounds[0]!;
+    const { rssAfterJobs, wallSec } = rounds[0]!;
+    const tools = median(rounds.map((x) => x.tools));
     if (ROUNDS > 1) {
       console.log(
         `[overhead] ${ROUNDS} rounds: pipeline ${f3(perJob)} s/job (${rounds.map((x) => f3(x.perJob)).join(", ")}), floor ${f3(floorPerJob)} s/job (${rounds.map((x) => f3(x.floorPerJob)).join(", ")}); ratio of the medians ${f2(perJob / Math.max(1e-6, floorPerJob))}x, per round ${rounds.map((x) => f2(x.perJob / Math.max(1e-6, x.floorPerJob))).join(", ")}; RSS after each round ${rounds.map((x) => x.rssAfterJobs.toFixed(0)).join(", ")} MiB`,

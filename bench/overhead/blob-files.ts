@@ -16,6 +16,9 @@
 import { type FSWatcher, lstatSync, readdirSync, watch } from "node:fs";
 import { basename, join, relative } from "node:path";
 
+/** A blob written: its path under the store's root (`jobs/<id>/...`) and its size. */
+export type BlobFile = { path: string; size: number };
+
 export async function watchBlobFiles(root: string) {
   const sizes = new Map<string, number>();
   const before = new Set<string>();
@@ -23,6 +26,13 @@ export async function watchBlobFiles(root: string) {
   const dirs = new Set<string>();
   let on = true;
   let missed = 0;
+  let unwatched = 0;
+  /** A directory removed: its watch ends, and one made again at the path is watched anew. */
+  const forget = (path: string) => {
+    watchers.get(path)?.close();
+    watchers.delete(path);
+    dirs.delete(path);
+  };
 
   const entry = (parent: string, name: string, existing: boolean) => {
     if (!on || name.startsWith(".")) return; // the store's .tmp: files on their way to a key
@@ -35,7 +45,9 @@ export async function watchBlobFiles(root: string) {
       // Gone already: a delete of what was counted, a directory removed (its own watch names it
       // when it goes), or a blob not seen in time.
       const self = name === basename(parent);
-      if (!existing && !self && !sizes.has(rel) && !before.has(rel) && !dirs.has(path)) missed++;
+      if (self) forget(parent);
+      if (dirs.has(path)) forget(path);
+      else if (!existing && !self && !sizes.has(rel) && !before.has(rel)) missed++;
       return;
     }
     if (s.isDirectory()) return void dir(path, existing);
@@ -51,13 +63,14 @@ export async function watchBlobFiles(root: string) {
       w = watch(path, (_event, name) => {
         if (name) entry(path, String(name), false);
       });
-    } catch {
-      return; // removed before it could be watched: nothing of this run's in it
+    } catch (err) {
+      dirs.delete(path);
+      // Removed before it could be watched: nothing of this run's in it. Anything else (ENOSPC:
+      // out of inotify watches) is reported at the end.
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") unwatched++;
+      return;
     }
-    w.on("error", () => {
-      w.close();
-      watchers.delete(path);
-    });
+    w.on("error", () => forget(path));
     watchers.set(path, w);
     let names: string[] = [];
     try {
@@ -69,13 +82,14 @@ export async function watchBlobFiles(root: string) {
   };
   dir(root, true);
   return {
-    /** Stops and resolves every blob's size, in the order first seen. */
-    async stop(): Promise<number[]> {
+    /** Stops and resolves every blob's path and size, in the order first seen. */
+    async stop(): Promise<BlobFile[]> {
       await new Promise((r) => setTimeout(r, 100)); // the last events
       on = false;
       for (const w of watchers.values()) w.close();
       if (missed > 0) console.log(`[overhead] blob files: ${missed} named by an event but gone before their size was read (left out)`);
-      return [...sizes.values()];
+      if (unwatched > 0) console.log(`[overhead] WARNING: blob files: ${unwatched} directories could not be watched; their blobs are not counted`);
+      return [...sizes].map(([path, size]) => ({ path, size }));
     },
   };
 }
