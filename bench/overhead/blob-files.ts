@@ -24,6 +24,8 @@ export async function watchBlobFiles(root: string) {
   const before = new Set<string>();
   const watchers = new Map<string, FSWatcher>();
   const dirs = new Set<string>();
+  /** Every directory ever watched: its removal, reported by its parent after its own watch ended, is no lost blob. */
+  const seenDirs = new Set<string>();
   let on = true;
   let missed = 0;
   let unwatched = 0;
@@ -47,7 +49,7 @@ export async function watchBlobFiles(root: string) {
       const self = name === basename(parent);
       if (self) forget(parent);
       if (dirs.has(path)) forget(path);
-      else if (!existing && !self && !sizes.has(rel) && !before.has(rel)) missed++;
+      else if (!existing && !self && !sizes.has(rel) && !before.has(rel) && !seenDirs.has(path)) missed++;
       return;
     }
     if (s.isDirectory()) return void dir(path, existing);
@@ -58,6 +60,7 @@ export async function watchBlobFiles(root: string) {
   const dir = (path: string, existing: boolean) => {
     if (dirs.has(path)) return;
     dirs.add(path);
+    seenDirs.add(path);
     let w: FSWatcher;
     try {
       w = watch(path, (_event, name) => {
