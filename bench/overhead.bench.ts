@@ -151,7 +151,10 @@ function oneJobsBlobs(files: BlobFile[]): { sizes: number[]; moved: number[] } {
   const byJob = new Map<string, BlobFile[]>();
   for (const f of files) {
     const id = /^jobs\/([^/]+)\//.exec(f.path)?.[1];
-    if (id) byJob.set(id, [...(byJob.get(id) ?? []), f]);
+    if (!id) continue;
+    const list = byJob.get(id);
+    if (list) list.push(f);
+    else byJob.set(id, [f]);
   }
   const weight = (l: BlobFile[]) => l.reduce((n, f) => n + f.size, 0);
   const jobs = [...byJob].sort((a, b) => weight(a[1]) - weight(b[1]));

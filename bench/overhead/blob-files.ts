@@ -22,8 +22,8 @@ export type BlobFile = { path: string; size: number };
 export async function watchBlobFiles(root: string) {
   const sizes = new Map<string, number>();
   const before = new Set<string>();
+  /** The directories watched now, by path. */
   const watchers = new Map<string, FSWatcher>();
-  const dirs = new Set<string>();
   /** Every directory ever watched: its removal, reported by its parent after its own watch ended, is no lost blob. */
   const seenDirs = new Set<string>();
   let on = true;
@@ -33,7 +33,6 @@ export async function watchBlobFiles(root: string) {
   const forget = (path: string) => {
     watchers.get(path)?.close();
     watchers.delete(path);
-    dirs.delete(path);
   };
 
   const entry = (parent: string, name: string, existing: boolean) => {
@@ -48,7 +47,7 @@ export async function watchBlobFiles(root: string) {
       // when it goes), or a blob not seen in time.
       const self = name === basename(parent);
       if (self) forget(parent);
-      if (dirs.has(path)) forget(path);
+      if (watchers.has(path)) forget(path);
       else if (!existing && !self && !sizes.has(rel) && !before.has(rel) && !seenDirs.has(path)) missed++;
       return;
     }
@@ -58,8 +57,7 @@ export async function watchBlobFiles(root: string) {
     else if (!before.has(rel) && !sizes.has(rel)) sizes.set(rel, s.size);
   };
   const dir = (path: string, existing: boolean) => {
-    if (dirs.has(path)) return;
-    dirs.add(path);
+    if (watchers.has(path)) return;
     seenDirs.add(path);
     let w: FSWatcher;
     try {
@@ -67,7 +65,6 @@ export async function watchBlobFiles(root: string) {
         if (name) entry(path, String(name), false);
       });
     } catch (err) {
-      dirs.delete(path);
       // Removed before it could be watched: nothing of this run's in it. Anything else (ENOSPC:
       // out of inotify watches) is reported at the end.
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") unwatched++;
